@@ -1,0 +1,296 @@
+"""The `compliance` command: parse arguments, call the library, choose the exit code.
+
+Exit codes: 0 nothing late or overdue, 1 something is, 2 bad input (with a message, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from compliance.calendars import DEFAULT_CALENDAR, get_calendar
+from compliance.engine import evaluate, exit_status
+from compliance.errors import ComplianceError, InputError, Problem
+from compliance.govuk import import_govuk
+from compliance.output import write_atomic
+from compliance.periods import Period, compute_deadline, parse_date, parse_period
+from compliance.records import read_records
+from compliance.render import FORMATS, render
+from compliance.rules import check_rules, load_rules
+from compliance.ruletests import run_rule_tests
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors exit with code 2 and a one-line hint, like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n(see `{self.prog} --help` for an example)\n")
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def _command(sub: Any, name: str, help_text: str, example: str, handler: Handler) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text, description=help_text, epilog="example:\n" + example,
+                            formatter_class=_formatter)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _as_of(value: str | None) -> date:
+    return parse_date(value, "--as-of") if value else date.today()
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for p in problems:
+        print(f"error: {p}", file=sys.stderr)
+
+
+# -- deadline ---------------------------------------------------------------------------------------
+
+def cmd_deadline(args: argparse.Namespace) -> int:
+    start = parse_date(args.start, "start date")
+    period = parse_period(args.period)
+    period = Period(period.amount, period.unit, "including" if args.including else "excluding", args.roll)
+    deadline = compute_deadline(start, period, args.calendar)
+    if args.json:
+        print(json.dumps(deadline.to_dict(), indent=2))
+        return 0
+    print(f"{deadline.end.isoformat()}  ({period} after {start.isoformat()}, {deadline.calendar})")
+    for step in deadline.steps:
+        print(f"  {step}")
+    if deadline.skipped:
+        print("  Non-working days skipped:")
+        for s in deadline.skipped:
+            print(f"    {s}")
+    return 0
+
+
+# -- calendar ---------------------------------------------------------------------------------------
+
+def cmd_calendar_show(args: argparse.Namespace) -> int:
+    cal = get_calendar(args.calendar)
+    year = args.year or date.today().year
+    days = cal.holidays(year)
+    status = "provisional: not yet announced by GOV.UK" if year > cal.spec.announced_through else "announced"
+    print(f"{cal.spec.title}: non-working weekdays in {year} ({status}); every Saturday and Sunday too")
+    for d in days:
+        print(f"  {d}")
+    data = cal.provenance
+    print(f"Calendar data: holidays {data['holidays_package']}, {data['file']} (sha256 {data['file_sha256'][:12]})")
+    return 0
+
+
+def cmd_calendar_import(args: argparse.Namespace) -> int:
+    out = Path(args.output) if args.output else Path("calendars") / f"{args.calendar}.yaml"
+    summary = import_govuk(Path(args.file), args.calendar, out)
+    print(summary)
+    return 0
+
+
+# -- rules ------------------------------------------------------------------------------------------
+
+def cmd_rules_validate(args: argparse.Namespace) -> int:
+    ruleset, problems = check_rules(args.files)
+    if problems:
+        for p in problems:
+            print(str(p), file=sys.stderr)
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in "
+              f"{len(ruleset.files)} file{'s' if len(ruleset.files) != 1 else ''}", file=sys.stderr)
+        return 2
+    print(f"ok: {len(ruleset)} rules in {len(ruleset.files)} file(s)")
+    return 0
+
+
+def cmd_rules_list(args: argparse.Namespace) -> int:
+    ruleset = load_rules(args.rules)
+    width = max((len(r.id) for r in ruleset), default=4)
+    for r in ruleset:
+        window = str(r.in_force)
+        print(f"{r.id.ljust(width)}  {str(r.period):<17} {r.kind:<12} {window:<26} {r.source.citation}")
+    return 0
+
+
+def cmd_rules_show(args: argparse.Namespace) -> int:
+    rule = load_rules(args.rules).get(args.id)
+    conditions = "; ".join(f"{k} in {list(v)}" for k, v in rule.when) or "none"
+    lines = [
+        f"{rule.id}: {rule.title}",
+        f"  duty:          {rule.duty} ({rule.kind}), held by {rule.duty_holder}",
+        f"  applies to:    {rule.applies_to} records; conditions: {conditions}",
+        f"  clock:         {rule.period} ({rule.period.counting} the trigger day"
+        f"{', rolls forward' if rule.period.roll else ''}) from {rule.trigger} to {rule.completion}",
+        f"  in force:      {rule.in_force} (judged on the {rule.trigger} date)",
+        f"  source:        {rule.source.citation} [{rule.source.verification}]",
+    ]
+    if rule.source.wording:
+        lines.append(f"  wording:       {rule.source.wording}")
+    if rule.source.url:
+        lines.append(f"  url:           {rule.source.url}")
+    if rule.trigger_bound:
+        lines.append(f"  trigger bound: {rule.trigger} is no later than {rule.trigger_bound}")
+    if rule.extension:
+        ext = rule.extension
+        lines.append(f"  extension:     on {ext.event}: " + (f"{ext.period} in all" if ext.period else f"+{ext.adds} each"))
+    if rule.recurrence:
+        steps = ", then ".join(f"{s.period}" + (f" x{s.times}" if s.times else "")
+                               + (f" while within {s.while_within}" if s.while_within else "")
+                               for s in rule.recurrence.steps)
+        lines.append(f"  recurrence:    first {rule.period}, then {steps}; until {rule.recurrence.until}")
+    for c in rule.caveats:
+        lines.append(f"  caveat:        {c.window}: {c.note}")
+    if rule.notes:
+        lines.append(f"  notes:         {rule.notes}")
+    lines.append(f"  tests:         {len(rule.tests)}; defined at {rule.file}:{rule.line}")
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_rules_test(args: argparse.Namespace) -> int:
+    results = run_rule_tests(load_rules(args.files or None), args.rule)
+    failed = [r for r in results if not r.passed]
+    for r in results:
+        mark = "PASS" if r.passed else "FAIL"
+        print(f"{mark}  {r.rule}: {r.name}")
+        for d in r.differences:
+            print(f"        {d}  ({r.location})")
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+# -- check ------------------------------------------------------------------------------------------
+
+def cmd_check(args: argparse.Namespace) -> int:
+    ruleset = load_rules(args.rules)
+    as_of = _as_of(args.as_of)
+    records, problems = read_records(args.records, ruleset.vocabulary)
+    findings = evaluate(records, ruleset, as_of, engine=args.engine)
+    if not args.all:
+        findings = [f for f in findings if f.status != "not_applicable"] if args.format == "table" else findings
+    colour = args.format == "table" and not args.output and sys.stdout.isatty()
+    _emit(render(findings, args.format, as_of, colour=colour, explain=args.explain), args.output)
+    _print_problems(problems)
+    if problems:
+        print(f"{len(problems)} bad row(s) were skipped; the rest were checked.", file=sys.stderr)
+        return 2
+    return exit_status(findings)
+
+
+# -- parser -----------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="compliance",
+        description="Checks, to the day, whether a council met the deadlines the law sets it.",
+        epilog="examples:\n"
+               "  compliance deadline 2018-12-05 \"70 working days\"\n"
+               "  compliance check examples/inspections.yaml --as-of 2026-11-20\n"
+               "  compliance rules show la-publish-report\n\n"
+               "exit codes: 0 nothing late or overdue, 1 something is, 2 bad input",
+        formatter_class=_formatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = _command(sub, "deadline", "Compute a deadline and show the working.",
+                 '  compliance deadline 2018-12-05 "70 working days"\n'
+                 '    -> 2019-03-18, skipping Christmas Day, Boxing Day and New Year\'s Day\n'
+                 '  compliance deadline 2025-04-01 "26 weeks" --including   (CA 1989 s.32: 2025-09-29)',
+                 cmd_deadline)
+    p.add_argument("start", help="the trigger date, YYYY-MM-DD (not counted)")
+    p.add_argument("period", help='e.g. "70 working days", "10 days", "26 weeks", "3 months"')
+    p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="working-day calendar (default %(default)s)")
+    p.add_argument("--including", action="store_true", help='count the start day as day 1 ("beginning with")')
+    p.add_argument("--roll", action="store_true", help="move a deadline on a non-working day to the next working day")
+    p.add_argument("--json", action="store_true", help="print JSON for machines")
+
+    cal = _command(sub, "calendar", "Show or import working-day calendars.",
+                   "  compliance calendar show 2022\n  compliance calendar import bank-holidays.json",
+                   lambda a: (cal.print_help(), 2)[1])
+    cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", parser_class=_Parser)
+    p = _command(cal_sub, "show", "List the non-working days of a year, with their names.",
+                 "  compliance calendar show 2022 --calendar england-and-wales\n"
+                 "    -> includes 2022-09-19 State Funeral of Queen Elizabeth II", cmd_calendar_show)
+    p.add_argument("year", nargs="?", type=int, help="the year (default this year)")
+    p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="calendar name (default %(default)s)")
+    p = _command(cal_sub, "import", "Pin GOV.UK's bank-holidays.json into a calendar file.",
+                 "  compliance calendar import bank-holidays.json --calendar england-and-wales \\\n"
+                 "      --output calendars/england-and-wales.yaml\n"
+                 "  then use it with COMPLIANCE_CALENDARS=calendars compliance check ...", cmd_calendar_import)
+    p.add_argument("file", help="a file in GOV.UK's https://www.gov.uk/bank-holidays.json format")
+    p.add_argument("--calendar", default=DEFAULT_CALENDAR,
+                   help="which division to import (england-and-wales, scotland, northern-ireland)")
+    p.add_argument("--output", help="calendar file to write (default calendars/NAME.yaml)")
+
+    rules = _command(sub, "rules", "Validate, list, show and test rules.",
+                     "  compliance rules validate rules/inspections.yaml\n  compliance rules test",
+                     lambda a: (rules.print_help(), 2)[1])
+    rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", parser_class=_Parser)
+    p = _command(rules_sub, "validate", "Check rule files; report each problem as file:line:column.",
+                 "  compliance rules validate rules/inspections.yaml my-targets.yaml\n"
+                 "    rules/x.yaml:12:14: rules.0.period: unknown unit 'wrking days' ...", cmd_rules_validate)
+    p.add_argument("files", nargs="*", help="rule files or directories (default the bundled rules)")
+    p = _command(rules_sub, "list", "List rules with their periods and citations.",
+                 "  compliance rules list\n  compliance rules list --rules examples/local-targets.yaml",
+                 cmd_rules_list)
+    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+    p = _command(rules_sub, "show", "Show one rule in full.",
+                 "  compliance rules show la-publish-report", cmd_rules_show)
+    p.add_argument("id", help="the rule id")
+    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+    p = _command(rules_sub, "test", "Run the example records each rule carries.",
+                 "  compliance rules test\n  compliance rules test rules/inspections.yaml --rule la-publish-report",
+                 cmd_rules_test)
+    p.add_argument("files", nargs="*", help="rule files or directories (default the bundled rules)")
+    p.add_argument("--rule", help="only this rule id")
+
+    p = _command(sub, "check", "Evaluate records against the rules as of a date.",
+                 "  compliance check examples/inspections.yaml --as-of 2026-11-20\n"
+                 "  compliance check tracker.xlsx --format csv --output findings.csv\n"
+                 "  compliance check examples/inspections.yaml --rules rules examples/local-targets.yaml",
+                 cmd_check)
+    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
+    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+    p.add_argument("--as-of", help="evaluate as of this date, YYYY-MM-DD (default today)")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+    p.add_argument("--engine", choices=("native", "durable"), default="native",
+                   help="evaluation engine (durable needs the [durable] extra)")
+    p.add_argument("--explain", action="store_true", help="show each finding's working in the table")
+    p.add_argument("--all", action="store_true", help="include not-applicable findings in the table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ComplianceError as exc:
+        problems = exc.problems if isinstance(exc, InputError) else (str(exc),)
+        for p in problems:
+            print(f"compliance: error: {p}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("compliance: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

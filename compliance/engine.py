@@ -1,0 +1,442 @@
+"""The native engine: evaluates records against rules as of a date, one finding per duty and occurrence.
+
+Pure: no files, no clock, no terminal. ``as_of`` is "today" for the evaluation, so a run can be
+replayed for any past date and give the same answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Iterable, Mapping, Sequence
+
+from .calendars import get_calendar
+from .errors import InputError, Problem
+from .periods import Deadline, Period, add_period, compute_deadline
+from .records import EventDate, Record
+from .rules import Rule, RuleSet, load_rules
+
+STATUSES = ("overdue", "late", "due", "met", "missing_data", "not_applicable")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the law required of one record under one rule (one occurrence of it), and whether it was done."""
+
+    record: str
+    record_kind: str
+    rule: str
+    duty: str
+    title: str
+    kind: str
+    duty_holder: str
+    status: str
+    occurrence: int
+    trigger_event: str
+    trigger_date: EventDate | None
+    period: str | None
+    deadline: EventDate | None
+    completion_event: str
+    completed_date: EventDate | None
+    days_late: int | None
+    working_days_late: int | None
+    days_left: int | None
+    working_days_left: int | None
+    citation: str
+    source_url: str | None
+    verification: str
+    reason: str | None = None
+    explanation: tuple[str, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()
+    assumptions: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    provisional: bool = False
+    approximate: bool = False
+    calendar: str = "england-and-wales"
+    calendar_data: Mapping[str, Any] = field(default_factory=dict)
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def late_by(self) -> str | None:
+        """How late, in words: working days for a working-day rule, calendar days otherwise."""
+        if self.status not in ("late", "overdue"):
+            return None
+        return _amount_text(self.working_days_late, self.days_late, self._unit_is_working)
+
+    @property
+    def time_left(self) -> str | None:
+        if self.status != "due":
+            return None
+        return _amount_text(self.working_days_left, self.days_left, self._unit_is_working)
+
+    @property
+    def _unit_is_working(self) -> bool:
+        return bool(self.period and "working" in self.period)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-serialisable data, keys in a fixed order."""
+        return {
+            "record": self.record,
+            "record_kind": self.record_kind,
+            "rule": self.rule,
+            "duty": self.duty,
+            "title": self.title,
+            "kind": self.kind,
+            "duty_holder": self.duty_holder,
+            "status": self.status,
+            "occurrence": self.occurrence,
+            "trigger_event": self.trigger_event,
+            "trigger_date": _iso(self.trigger_date),
+            "period": self.period,
+            "deadline": _iso(self.deadline),
+            "completion_event": self.completion_event,
+            "completed_date": _iso(self.completed_date),
+            "days_late": self.days_late,
+            "working_days_late": self.working_days_late,
+            "late_by": self.late_by,
+            "days_left": self.days_left,
+            "working_days_left": self.working_days_left,
+            "time_left": self.time_left,
+            "citation": self.citation,
+            "source_url": self.source_url,
+            "verification": self.verification,
+            "reason": self.reason,
+            "explanation": list(self.explanation),
+            "skipped": [{"date": d, "reason": r} for d, r in self.skipped],
+            "assumptions": list(self.assumptions),
+            "warnings": list(self.warnings),
+            "provisional": self.provisional,
+            "approximate": self.approximate,
+            "calendar": self.calendar,
+            "calendar_data": dict(self.calendar_data),
+            "attributes": dict(self.attributes),
+        }
+
+
+def _iso(d: EventDate | None) -> str | None:
+    if d is None:
+        return None
+    if isinstance(d, datetime):
+        return d.isoformat(timespec="minutes")
+    return d.isoformat()
+
+
+def _amount_text(working: int | None, days: int | None, prefer_working: bool) -> str | None:
+    if days is None:
+        return None
+    d = f"{days} day{'s' if days != 1 else ''}"
+    if working is None:
+        return d
+    w = f"{working} working day{'s' if working != 1 else ''}"
+    return f"{w} ({d})" if prefer_working else f"{d} ({w})"
+
+
+def _day(d: EventDate) -> date:
+    return d.date() if isinstance(d, datetime) else d
+
+
+def _fmt(d: EventDate) -> str:
+    if isinstance(d, datetime):
+        return d.strftime("%a %d %b %Y %H:%M")
+    return d.strftime("%a %d %b %Y")
+
+
+@dataclass
+class _Context:
+    record: Record
+    rule: Rule
+    as_of: date
+    explain: bool
+
+    def base(self, **kw: Any) -> dict[str, Any]:
+        rule = self.rule
+        out: dict[str, Any] = dict(
+            record=self.record.id, record_kind=self.record.kind, rule=rule.id, duty=rule.duty, title=rule.title,
+            kind=rule.kind, duty_holder=rule.duty_holder, occurrence=1, trigger_event=rule.trigger,
+            trigger_date=None, period=str(rule.period), deadline=None, completion_event=rule.completion,
+            completed_date=None, days_late=None, working_days_late=None, days_left=None,
+            working_days_left=None, citation=rule.source.citation, source_url=rule.source.url,
+            verification=rule.source.verification, calendar=rule.calendar,
+            attributes=self.record.attributes,
+        )
+        out.update(kw)
+        return out
+
+
+def _happened(record: Record, event: str, as_of: date) -> tuple[EventDate, ...]:
+    """The event's dates up to the as-of date: later ones have not happened yet as of then."""
+    return tuple(d for d in record.events.get(event, ()) if _day(d) <= as_of)
+
+
+def _caveats(rule: Rule, trigger: EventDate) -> list[str]:
+    return [c.note for c in rule.caveats if c.window.contains(_day(trigger))]
+
+
+def _status(ctx: _Context, deadline: Deadline, trigger: EventDate, completed: EventDate | None,
+            occurrence: int, extra_steps: Sequence[str] = (), warnings: Sequence[str] = (),
+            ended: EventDate | None = None) -> Finding:
+    rule, as_of = ctx.rule, ctx.as_of
+    cal = get_calendar(rule.calendar)
+    due = deadline.end
+    due_day = _day(due)
+    steps = list(deadline.steps) + list(extra_steps) if ctx.explain else []
+    fields: dict[str, Any] = {}
+    approximate = deadline.approximate
+    if completed is not None:
+        if isinstance(due, datetime) and isinstance(completed, datetime):
+            in_time = completed <= due
+        else:
+            in_time = _day(completed) <= due_day
+            approximate = approximate or isinstance(due, datetime)
+        if in_time:
+            status = "met"
+            steps.append(f"{rule.completion} on {_fmt(completed)} is on or before the deadline {_fmt(due)}: met.")
+        else:
+            status = "late"
+            fields["days_late"] = (_day(completed) - due_day).days
+            fields["working_days_late"] = cal.working_days_between(due_day, _day(completed))
+            steps.append(f"{rule.completion} on {_fmt(completed)} is after the deadline {_fmt(due)}: late by "
+                         f"{_amount_text(fields['working_days_late'], fields['days_late'], True)}.")
+    elif ended is not None:
+        status = "overdue"
+        fields["days_late"] = (_day(ended) - due_day).days
+        fields["working_days_late"] = cal.working_days_between(due_day, _day(ended))
+        steps.append(f"No {rule.completion} was recorded by {_fmt(due)}, and the duty ended with "
+                     f"{rule.recurrence.until if rule.recurrence else 'its end event'} on {_fmt(ended)}: "
+                     f"missed, {fields['days_late']} days overdue when it ended.")
+    elif as_of <= due_day:
+        status = "due"
+        fields["days_left"] = (due_day - as_of).days
+        fields["working_days_left"] = cal.working_days_between(as_of, due_day)
+        steps.append(f"No {rule.completion} is recorded as of {_fmt(as_of)}; "
+                     f"{_amount_text(fields['working_days_left'], fields['days_left'], True)} left: due.")
+    else:
+        status = "overdue"
+        fields["days_late"] = (as_of - due_day).days
+        fields["working_days_late"] = cal.working_days_between(due_day, as_of)
+        steps.append(f"No {rule.completion} is recorded as of {_fmt(as_of)}, "
+                     f"{_amount_text(fields['working_days_late'], fields['days_late'], True)} after the deadline: "
+                     "overdue.")
+    return Finding(**ctx.base(
+        status=status, occurrence=occurrence, trigger_date=trigger, period=str(deadline.period),
+        deadline=due, completed_date=completed,
+        explanation=tuple(steps),
+        skipped=tuple((s.date.isoformat(), s.reason) for s in deadline.skipped),
+        warnings=tuple(list(warnings) + _caveats(rule, trigger)),
+        provisional=deadline.provisional, approximate=approximate,
+        calendar_data=deadline.provenance, **fields,
+    ))
+
+
+def _deadline(ctx: _Context, start: EventDate, period: Period) -> Deadline:
+    return compute_deadline(start, period, ctx.rule.calendar, explain=ctx.explain)
+
+
+def _extended(ctx: _Context, trigger: EventDate) -> tuple[Deadline, list[str]]:
+    """The deadline for a single duty, lengthened by any extension events recorded by the as-of date."""
+    rule = ctx.rule
+    ext = rule.extension
+    events = _happened(ctx.record, ext.event, ctx.as_of) if ext else ()
+    if ext and events and ext.period:
+        deadline = _deadline(ctx, trigger, ext.period)
+        return deadline, [f"{ext.event} recorded on {_fmt(events[0])}, so the extended period of "
+                          f"{ext.period} applies instead of {rule.period}."]
+    deadline = _deadline(ctx, trigger, rule.period)
+    notes: list[str] = []
+    if ext and events and ext.adds:
+        end = deadline.end
+        for when in events:
+            new_end = add_period(_day(end), ext.adds.amount, ext.adds.unit, rule.calendar)
+            notes.append(f"{ext.event} recorded on {_fmt(when)} extends the deadline by {ext.adds}: "
+                         f"{_fmt(end)} becomes {_fmt(new_end)}.")
+            end = new_end
+        deadline.end = end
+        deadline.provisional = get_calendar(rule.calendar).is_provisional(_day(end))
+    return deadline, notes
+
+
+def _single(ctx: _Context, trigger: EventDate) -> list[Finding]:
+    deadline, notes = _extended(ctx, trigger)
+    warnings: list[str] = []
+    done = _happened(ctx.record, ctx.rule.completion, ctx.as_of)
+    completed = next((d for d in done if _day(d) >= _day(trigger)), None)
+    if completed is None and done:
+        completed = done[0]
+        warnings.append(f"{ctx.rule.completion} on {_iso(completed)} is before {ctx.rule.trigger} on "
+                        f"{_iso(trigger)}: check the record.")
+    return [_status(ctx, deadline, trigger, completed, 1, notes, warnings)]
+
+
+def _next_period(rule: Rule, occurrence: int, anchor: EventDate, trigger: EventDate) -> Period:
+    """The period before occurrence number ``occurrence`` (2 or more) of a recurring duty."""
+    assert rule.recurrence is not None
+    n = occurrence - 1
+    for step in rule.recurrence.steps:
+        if step.times is not None:
+            if n <= step.times:
+                return step.period
+            n -= step.times
+            continue
+        if step.while_within is not None:
+            limit = add_period(_day(trigger), step.while_within.amount, step.while_within.unit, rule.calendar)
+            if _day(anchor) <= limit:
+                return step.period
+            continue
+        return step.period
+    return rule.recurrence.steps[-1].period
+
+
+def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
+    rule, record, as_of = ctx.rule, ctx.record, ctx.as_of
+    assert rule.recurrence is not None
+    all_done = _happened(record, rule.completion, as_of)
+    done = [d for d in all_done if _day(d) >= _day(trigger)]
+    warnings = [f"{len(all_done) - len(done)} {rule.completion} date(s) before {rule.trigger} on "
+                f"{_iso(trigger)} were ignored: check the record."] if len(done) < len(all_done) else []
+    ended_dates = _happened(record, rule.recurrence.until, as_of) if rule.recurrence.until else ()
+    ended = next((d for d in ended_dates if _day(d) >= _day(trigger)), None)
+    findings: list[Finding] = []
+    anchor, period = trigger, rule.period
+    for occurrence in range(1, len(done) + 2):
+        deadline = _deadline(ctx, anchor, period)
+        completed = done[occurrence - 1] if occurrence <= len(done) else None
+        if ended is not None and (completed is None or _day(completed) > _day(ended)):
+            if _day(ended) <= _day(deadline.end):
+                break
+            findings.append(_status(ctx, deadline, anchor, None, occurrence, (), warnings, ended=ended))
+            break
+        steps = [] if occurrence == 1 else [
+            f"Occurrence {occurrence}: within {period} of the previous {rule.completion} on {_fmt(anchor)}."]
+        findings.append(_status(ctx, deadline, anchor, completed, occurrence, steps, warnings))
+        if completed is None:
+            break
+        anchor = completed
+        period = _next_period(rule, occurrence + 1, anchor, trigger)
+    return findings
+
+
+def _missing(ctx: _Context) -> Finding:
+    rule, record = ctx.rule, ctx.record
+    reason = f"{rule.trigger} is not recorded, so the deadline cannot be computed."
+    assumptions: list[str] = []
+    steps: list[str] = []
+    extra: dict[str, Any] = {}
+    bound = record.first(rule.trigger_bound) if rule.trigger_bound else None
+    if bound is not None:
+        latest = _deadline(ctx, bound, rule.period)
+        assumptions.append(
+            f"Assumption: {rule.trigger} cannot be later than {rule.trigger_bound} ({_iso(bound)}), so the "
+            f"deadline is at the latest {_iso(latest.end)}. The real deadline may be earlier.")
+        steps = list(latest.steps)
+        done = _happened(record, rule.completion, ctx.as_of)
+        if done and _day(done[0]) > _day(latest.end):
+            steps.append(f"{rule.completion} on {_fmt(done[0])} is after even the latest possible deadline: "
+                         "late whatever the trigger date was.")
+        elif done:
+            steps.append(f"{rule.completion} on {_fmt(done[0])} is within the latest possible deadline; whether "
+                         f"it was in time depends on the {rule.trigger} date.")
+        elif ctx.as_of > _day(latest.end):
+            steps.append(f"No {rule.completion} is recorded, and the latest possible deadline has passed: "
+                         "overdue whatever the trigger date was.")
+        extra = dict(deadline=latest.end, provisional=latest.provisional, calendar_data=latest.provenance,
+                     completed_date=done[0] if done else None,
+                     skipped=tuple((s.date.isoformat(), s.reason) for s in latest.skipped))
+    return Finding(**ctx.base(status="missing_data", reason=reason, assumptions=tuple(assumptions),
+                              explanation=tuple(steps), **extra))
+
+
+def _not_applicable(ctx: _Context, reason: str, trigger: EventDate | None = None) -> Finding:
+    return Finding(**ctx.base(status="not_applicable", reason=reason, trigger_date=trigger, period=None))
+
+
+def evaluate_duty(record: Record, versions: Sequence[Rule], as_of: date, explain: bool = True) -> list[Finding]:
+    """Findings for one record under one duty, choosing the version in force on the trigger date."""
+    applicable = [v for v in versions if v.conditions_fail(record.attributes) is None]
+    if not applicable:
+        last = versions[-1]
+        return [_not_applicable(_Context(record, last, as_of, explain), last.conditions_fail(record.attributes) or "")]
+    dated = [(v, record.first(v.trigger)) for v in applicable]
+    for rule, trigger in dated:
+        if trigger is not None and rule.in_force.contains(_day(trigger)):
+            ctx = _Context(record, rule, as_of, explain)
+            if _day(trigger) > as_of:
+                return [_not_applicable(ctx, f"{rule.trigger} on {_iso(trigger)} is after the as-of date "
+                                             f"{as_of.isoformat()}: the clock has not started.", trigger)]
+            return _recurring(ctx, trigger) if rule.recurrence else _single(ctx, trigger)
+    triggered = [(v, t) for v, t in dated if t is not None]
+    if triggered:
+        rule, trigger = triggered[-1]
+        windows = "; ".join(f"{v.id}: {v.in_force}" for v in applicable)
+        return [_not_applicable(_Context(record, rule, as_of, explain),
+                                f"{rule.trigger} on {_iso(trigger)} is outside the dates this duty was in force "
+                                f"({windows}).", trigger)]
+    bound = record.first(applicable[0].trigger_bound) if applicable[0].trigger_bound else None
+    if bound is not None:
+        rule = next((v for v in applicable if v.in_force.contains(_day(bound))), None)
+        if rule is None:
+            return [_not_applicable(_Context(record, applicable[-1], as_of, explain),
+                                    f"{applicable[-1].trigger} is not recorded, and no version of this duty was "
+                                    f"in force on or before {applicable[-1].trigger_bound} ({_iso(bound)}).")]
+    else:
+        # Nothing dates the trigger: say the data is missing rather than guess which version applied.
+        rule = next((v for v in applicable if v.in_force.contains(as_of)), applicable[-1])
+    return [_missing(_Context(record, rule, as_of, explain))]
+
+
+def evaluate(
+    records: Iterable[Record],
+    rules: RuleSet | Sequence[Rule] | None = None,
+    as_of: date | None = None,
+    *,
+    engine: str = "native",
+    explain: bool = True,
+) -> list[Finding]:
+    """Evaluate ``records`` against ``rules`` as of ``as_of`` (default today); one finding per duty occurrence.
+
+    ``engine="durable"`` runs the same rules on durable-rules (optional extra) and gives the same findings.
+    ``explain=False`` skips the step-by-step text, for bulk runs that only need statuses.
+    """
+    ruleset = rules if rules is not None else load_rules()
+    as_of = as_of or date.today()
+    if engine == "durable":
+        from .durable import evaluate_durable
+
+        return evaluate_durable(records, ruleset, as_of, explain=explain)
+    if engine != "native":
+        raise InputError(Problem(f"unknown engine {engine!r}", field="engine", hint="native or durable"))
+    by_kind = duties_by_kind(ruleset)
+    findings: list[Finding] = []
+    for record in records:
+        for versions in by_kind.get(record.kind, ()):
+            findings.extend(evaluate_duty(record, versions, as_of, explain))
+    return findings
+
+
+def duties_by_kind(rules: RuleSet | Sequence[Rule]) -> dict[str, list[list[Rule]]]:
+    """Duties (lists of versions in in-force order) for each record kind, in rule-file order."""
+    groups: dict[str, list[Rule]] = {}
+    for rule in rules:
+        groups.setdefault(rule.duty, []).append(rule)
+    out: dict[str, list[list[Rule]]] = {}
+    for versions in groups.values():
+        versions.sort(key=lambda r: r.in_force.start or date.min)
+        out.setdefault(versions[0].applies_to, []).append(versions)
+    return out
+
+
+def exit_status(findings: Iterable[Finding], fail_on: Iterable[str] = ("late", "overdue")) -> int:
+    """0 when no finding has a failing status, 1 otherwise: the exit code schedulers read."""
+    failing = set(fail_on)
+    return 1 if any(f.status in failing for f in findings) else 0
+
+
+def sort_by_urgency(findings: Iterable[Finding]) -> list[Finding]:
+    """Overdue first (most overdue first), then late, due (soonest first), met, missing data, not applicable."""
+    order = {s: i for i, s in enumerate(STATUSES)}
+
+    def key(f: Finding) -> tuple[Any, ...]:
+        urgency = -(f.days_late or 0) if f.status in ("overdue", "late") else (f.days_left or 0)
+        return (order[f.status], urgency, f.record, f.rule, f.occurrence)
+
+    return sorted(findings, key=key)
+

@@ -1,0 +1,48 @@
+"""The project's own errors: each says where the bad input is, what is wrong and how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ComplianceError(Exception):
+    """Base class for every error the package raises on purpose."""
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)
+        text = self.message if not self.field else f"{self.field}: {self.message}"
+        if self.hint:
+            text = f"{text} ({self.hint})"
+        return f"{where}: {text}" if where else text
+
+
+class InputError(ComplianceError):
+    """Bad input from a user: a file, a date, a period. The CLI prints it and exits with code 2."""
+
+    def __init__(self, *problems: Problem) -> None:
+        self.problems: tuple[Problem, ...] = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+    @classmethod
+    def at(cls, message: str, **where: object) -> "InputError":
+        return cls(Problem(message, **where))  # type: ignore[arg-type]
+
+
+class CalendarRangeError(InputError):
+    """A date falls outside the years a calendar covers; counting there would be a silent miscount."""
+
+
+class EngineUnavailable(ComplianceError):
+    """An optional engine (durable-rules) is not installed or cannot load on this Python."""

@@ -1,0 +1,32 @@
+"""Where the bundled rules, calendars and schemas live, whether run from a checkout or an installed wheel."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
+
+#: Environment variable naming an extra directory of calendar files that shadows the bundled ones.
+CALENDARS_ENV = "COMPLIANCE_CALENDARS"
+
+
+def bundled(kind: str) -> Path:
+    """The bundled ``rules`` or ``calendars`` directory: inside the wheel, else beside the package."""
+    installed = _PACKAGE / "_bundled" / kind
+    return installed if installed.is_dir() else _CHECKOUT / kind
+
+
+def rules_dir() -> Path:
+    return bundled("rules")
+
+
+def calendar_dirs() -> list[Path]:
+    """Directories searched for calendar files, the user's first."""
+    dirs = []
+    extra = os.environ.get(CALENDARS_ENV)
+    if extra:
+        dirs.append(Path(extra))
+    dirs.append(bundled("calendars"))
+    return dirs

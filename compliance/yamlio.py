@@ -1,0 +1,123 @@
+"""Safe YAML loading that remembers where every value came from and refuses duplicate keys.
+
+PyYAML silently keeps the last of two equal keys; a legal officer who writes ``period`` twice
+must be told instead. Positions let later checks report ``file:line:column``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import InputError, Problem
+
+Path_ = tuple[Any, ...]
+_MAX_NODES = 1_000_000  # alias expansion beyond this is a "billion laughs" document, not data
+
+
+@dataclass
+class Located:
+    """A loaded YAML value and the 1-based (line, column) of each value and mapping key in it."""
+
+    value: Any
+    file: str
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_) -> dict[str, Any]:
+        """Keyword arguments for Problem locating ``path``, or its nearest located parent."""
+        path = tuple(path)
+        while path and path not in self.positions:
+            path = path[:-1]
+        line, column = self.positions.get(path, (None, None))
+        return {"file": self.file, "line": line, "column": column}
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self, loader: yaml.SafeLoader, located: Located) -> None:
+        self.loader = loader
+        self.located = located
+        self.count = 0
+        self.active: set[int] = set()
+
+    def fail(self, node: Node, message: str, hint: str | None = None) -> InputError:
+        line, column = _mark(node)
+        return InputError(Problem(message, file=self.located.file, line=line, column=column, hint=hint))
+
+    def build(self, node: Node, path: Path_) -> Any:
+        self.count += 1
+        if self.count > _MAX_NODES:
+            raise self.fail(node, "document expands to too many values (alias bomb?)")
+        self.located.positions[path] = _mark(node)
+        if isinstance(node, ScalarNode):
+            try:
+                return self.loader.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+                raise self.fail(node, f"cannot read value {node.value!r}: {exc}",
+                                "dates are written YYYY-MM-DD") from None
+        if id(node) in self.active:
+            raise self.fail(node, "recursive alias")
+        self.active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+            if isinstance(node, MappingNode):
+                return self.mapping(node, path)
+        finally:
+            self.active.discard(id(node))
+        raise self.fail(node, f"unsupported YAML node {node.tag}")
+
+    def mapping(self, node: MappingNode, path: Path_) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail(key_node, "merge keys (<<) are not supported", "write the keys out")
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(key_node, "a mapping key must be a plain value")
+            key = self.build(key_node, path + ("<key>",))
+            try:
+                hash(key)
+            except TypeError:
+                raise self.fail(key_node, "a mapping key must be a plain value") from None
+            if key in out:
+                first = self.located.key_positions[path + (key,)]
+                raise self.fail(
+                    key_node, f"duplicate key {key!r} (first given at line {first[0]})",
+                    "give each key once; a second one would silently replace the first",
+                )
+            self.located.key_positions[path + (key,)] = _mark(key_node)
+            out[key] = self.build(value_node, path + (key,))
+        self.located.positions.pop(path + ("<key>",), None)
+        return out
+
+
+def load_yaml(text: str, file: str) -> Located:
+    """Parse one YAML document safely; raise InputError with line and column on any problem."""
+    located = Located(None, file)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            located.value = _Builder(loader, located).build(node, ())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputError(Problem(
+            f"invalid YAML: {problem}", file=file,
+            line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
+            hint="check indentation, colons and quotes",
+        )) from None
+    except yaml.YAMLError as exc:
+        raise InputError(Problem(f"invalid YAML: {exc}", file=file)) from None
+    except RecursionError:
+        raise InputError(Problem("YAML nested too deeply", file=file)) from None
+    finally:
+        loader.dispose()
+    return located
