@@ -55,12 +55,15 @@ class Finding:
     calendar: str = "england-and-wales"
     calendar_data: Mapping[str, Any] = field(default_factory=dict)
     attributes: Mapping[str, Any] = field(default_factory=dict)
+    hours_late: float | None = None
 
     @property
     def late_by(self) -> str | None:
-        """How late, in words: working days for a working-day rule, calendar days otherwise."""
+        """How late, in words: working days for a working-day rule, calendar days otherwise, hours for an hours clock."""
         if self.status not in ("late", "overdue"):
             return None
+        if self.hours_late is not None:
+            return f"{self.hours_late:g} hours"
         return _amount_text(self.working_days_late, self.days_late, self._unit_is_working)
 
     @property
@@ -93,6 +96,7 @@ class Finding:
             "completed_date": _iso(self.completed_date),
             "days_late": self.days_late,
             "working_days_late": self.working_days_late,
+            "hours_late": self.hours_late,
             "late_by": self.late_by,
             "days_left": self.days_left,
             "working_days_left": self.working_days_left,
@@ -195,8 +199,12 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate, completed: Ev
             status = "late"
             fields["days_late"] = (_day(completed) - due_day).days
             fields["working_days_late"] = cal.working_days_between(due_day, _day(completed))
-            steps.append(f"{rule.completion} on {_fmt(completed)} is after the deadline {_fmt(due)}: late by "
-                         f"{_amount_text(fields['working_days_late'], fields['days_late'], True)}.")
+            late_by = _amount_text(fields["working_days_late"], fields["days_late"], True)
+            if isinstance(due, datetime) and isinstance(completed, datetime):
+                fields["hours_late"] = round((completed - due).total_seconds() / 3600, 2)
+                late_by = f"{fields['hours_late']:g} hours"
+            steps.append(f"{rule.completion} on {_fmt(completed)} is after the deadline {_fmt(due)}: "
+                         f"late by {late_by}.")
     elif ended is not None:
         status = "overdue"
         fields["days_late"] = (_day(ended) - due_day).days

@@ -59,10 +59,14 @@ def parse_event_date(value: Any) -> EventDate:
         return value
     if isinstance(value, str):
         text = value.strip()
-        if len(text) == 10:
-            return date.fromisoformat(text)
-        if len(text) > 10 and text[10] in "T ":
-            return datetime.fromisoformat(text)
+        try:
+            if len(text) == 10:
+                return date.fromisoformat(text)
+            if len(text) > 10 and text[10] in "T ":
+                return datetime.fromisoformat(text)
+        except ValueError as exc:
+            detail = "" if "isoformat" in str(exc) else f": {exc}"
+            raise ValueError(f"{value!r} is not a date{detail}") from None
     raise ValueError(f"{value!r} is not a date")
 
 
@@ -116,8 +120,7 @@ class _Reader:
             try:
                 out.append(parse_event_date(item))
             except ValueError as exc:
-                self.problem(str(exc).replace("Invalid isoformat string: ", "not a date: "), *where, event,
-                             _DATE_HINT)
+                self.problem(str(exc), *where, event, _DATE_HINT)
                 return None
         return tuple(sorted(out, key=_sort_key))
 
@@ -146,7 +149,7 @@ class _Reader:
             where = (line, columns.get(name, col))
             if name not in known:
                 close = difflib.get_close_matches(str(name), list(known), n=1)
-                self.problem(f"unknown event {name!r} for a {kind} record", *where, str(name),
+                self.problem(f"unknown event {name!r} for {kind} records", *where, str(name),
                              f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known)))
                 continue
             dates = self.dates(kind, name, value, where)
@@ -201,6 +204,8 @@ def _record_with_lines(reader: _Reader, raw: dict[str, Any], doc: Located, base:
                 p.line, p.column = doc.positions[path]
         if p.field in ("id", "kind") and base + (p.field,) in doc.positions:
             p.line, p.column = doc.positions[base + (p.field,)]
+    earlier = {(p.line, p.column) for p in reader.problems[:before]}
+    reader.problems[before:] = [p for p in reader.problems[before:] if (p.line, p.column) not in earlier]
     return rec
 
 
@@ -337,10 +342,11 @@ def _read_file(path: Path, reader: _Reader) -> Iterator[Record]:
             reader.problem(f"cannot read: {exc}", None, None, None)
             return
         try:
-            doc = _load_json(text, str(path)) if suffix == ".json" else load_yaml(text, str(path))
+            doc = _load_json(text, str(path)) if suffix == ".json" else load_yaml(text, str(path), strict=False)
         except InputError as exc:
             reader.problems.extend(exc.problems)
             return
+        reader.problems.extend(doc.problems)
         yield from _read_mapping_records(doc, reader)
     else:
         reader.problem(f"unknown file type {suffix or '(none)'}", None, None, None,

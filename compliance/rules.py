@@ -309,9 +309,16 @@ def _schema_problems(located: Located) -> list[Problem]:
         path = tuple(error.absolute_path)
         field_name = ".".join(str(p) for p in path) or None
         message = error.message
-        if error.validator == "additionalProperties":
-            message = f"{message}; check the spelling against docs/rule-language.md"
-        elif error.validator in ("oneOf", "anyOf"):
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = list(error.schema.get("properties", {}))
+            for key in error.instance:
+                if key not in allowed:
+                    line, column = located.key_positions.get(path + (key,), (None, None))
+                    problems.append(Problem(f"unknown field {key!r}", field=".".join(map(str, path + (key,))),
+                                            file=located.file, line=line, column=column,
+                                            hint=_suggest(str(key), allowed)))
+            continue
+        if error.validator in ("oneOf", "anyOf"):
             message = "is not a valid " + (str(path[-1]) if path else "document") + " (see docs/rule-language.md)"
         problems.append(Problem(message, field=field_name, **located.where(path)))
     return problems
@@ -345,7 +352,7 @@ def _semantic_problems(rules: list[tuple[Rule, Located, tuple[Any, ...]]], vocab
         for key, event in refs:
             if event not in events:
                 path = base + ((key, "event") if key == "extension" else (key, "until") if key == "recurrence" else (key,))
-                at(located, path, f"unknown event {event!r} for a {rule.applies_to} record",
+                at(located, path, f"unknown event {event!r} for {rule.applies_to} records",
                    _suggest(event, events))
         if rule.recurrence and not vocab.repeats(rule.applies_to, rule.completion):
             at(located, base + ("completion",),
@@ -353,7 +360,7 @@ def _semantic_problems(rules: list[tuple[Rule, Located, tuple[Any, ...]]], vocab
         attributes = vocab.attributes(rule.applies_to)
         for name, allowed in rule.when:
             if name not in attributes:
-                at(located, base + ("when", name), f"unknown attribute {name!r} for a {rule.applies_to} record",
+                at(located, base + ("when", name), f"unknown attribute {name!r} for {rule.applies_to} records",
                    _suggest(name, attributes))
                 continue
             values = attributes[name].get("values")
@@ -382,7 +389,7 @@ def _semantic_problems(rules: list[tuple[Rule, Located, tuple[Any, ...]]], vocab
     for duty, items in groups.items():
         for i, (a, _, _) in enumerate(items):
             for b, located, base in items[i + 1:]:
-                if a.in_force.overlaps(b.in_force) and a.when == b.when:
+                if a.id != b.id and a.in_force.overlaps(b.in_force) and a.when == b.when:
                     at(located, base + ("in_force",),
                        f"rule {b.id!r} is in force ({b.in_force}) while {a.id!r} ({a.in_force}) is, "
                        f"for the same duty {duty!r}",
@@ -415,8 +422,8 @@ def read_pack(path: Path) -> tuple[Located, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(Problem(f"cannot read rule file: {exc}", file=str(path))) from None
-    located = load_yaml(text, str(path))
-    return located, _schema_problems(located)
+    located = load_yaml(text, str(path), strict=False)
+    return located, located.problems + _schema_problems(located)
 
 
 def pack_files(paths: Sequence[str | Path] | None) -> list[Path]:
@@ -449,12 +456,23 @@ def check_rules(paths: Sequence[str | Path] | None = None) -> tuple[RuleSet, lis
             problems.extend(exc.problems)
             continue
         problems.extend(found)
-        if not found and isinstance(located.value, dict):
-            vocab.merge(_normalise_events((located.value.get("vocabulary") or {}).get("kinds", {})))
-            packs.append((path, located))
-    for path, located in packs:
-        for i, raw in enumerate(located.value.get("rules") or []):
+        if isinstance(located.value, dict) and isinstance(located.value.get("rules"), list):
+            if not any(p.field and p.field.startswith("vocabulary") for p in found):
+                vocab.merge(_normalise_events((located.value.get("vocabulary") or {}).get("kinds", {})))
+            bad = {tuple(p.field.split(".")[:2]) for p in found if p.field and p.field.startswith("rules.")}
+            bad |= {_rule_at(located, p.line) for p in found if p.line is not None}
+            packs.append((path, located, bad))
+    for path, located, bad in packs:
+        for i, raw in enumerate(located.value["rules"]):
             base = ("rules", i)
+            if ("rules", str(i)) in bad or base in bad or not isinstance(raw, dict):
+                if isinstance(raw, dict) and isinstance(raw.get("period"), str):
+                    try:  # the period is the field most often mistyped: report it in the same run
+                        _period(raw["period"])
+                    except _FieldError as exc:
+                        problems.append(Problem(exc.message, hint=exc.hint, field=f"rules.{i}.period",
+                                                **located.where(base + ("period",))))
+                continue  # already reported; building it would only repeat the problem
             try:
                 rule = _build_rule(raw, str(path), located.positions.get(base, (None,))[0])
             except _FieldError as exc:
@@ -465,6 +483,17 @@ def check_rules(paths: Sequence[str | Path] | None = None) -> tuple[RuleSet, lis
             loaded.append((rule, located, base))
     problems.extend(_semantic_problems(loaded, vocab))
     return RuleSet([r for r, _, _ in loaded], vocab, [str(f) for f in files]), problems
+
+
+def _rule_at(located: Located, line: int) -> tuple[Any, ...] | None:
+    """The path of the rule whose text contains ``line``, for problems located only by line."""
+    starts = sorted((pos[0], path) for path, pos in located.positions.items()
+                    if len(path) == 2 and path[0] == "rules")
+    found = None
+    for start, path in starts:
+        if start <= line:
+            found = path
+    return found
 
 
 def load_rules(paths: Sequence[str | Path] | None = None) -> RuleSet:

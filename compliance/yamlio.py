@@ -16,6 +16,7 @@ from .errors import InputError, Problem
 
 Path_ = tuple[Any, ...]
 _MAX_NODES = 1_000_000  # alias expansion beyond this is a "billion laughs" document, not data
+_PLAIN_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Located:
     file: str
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # bad scalar values, read as their text
 
     def where(self, path: Path_) -> dict[str, Any]:
         """Keyword arguments for Problem locating ``path``, or its nearest located parent."""
@@ -60,8 +62,12 @@ class _Builder:
             try:
                 return self.loader.construct_object(node, deep=True)
             except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-                raise self.fail(node, f"cannot read value {node.value!r}: {exc}",
-                                "dates are written YYYY-MM-DD") from None
+                # Keep going with the text as written, so every other problem is reported in the same run.
+                self.located.problems.append(self.fail(node, f"{node.value!r} is not a valid value: {exc}",
+                                                       "dates are written YYYY-MM-DD").problems[0])
+                return node.value
+        if node.tag not in _PLAIN_TAGS:
+            raise self.fail(node, f"unsupported YAML tag {node.tag}", "write plain lists and mappings")
         if id(node) in self.active:
             raise self.fail(node, "recursive alias")
         self.active.add(id(node))
@@ -98,10 +104,17 @@ class _Builder:
         return out
 
 
-def load_yaml(text: str, file: str) -> Located:
-    """Parse one YAML document safely; raise InputError with line and column on any problem."""
+def load_yaml(text: str, file: str, *, strict: bool = True) -> Located:
+    """Parse one YAML document safely; raise InputError with line and column on any problem.
+
+    With ``strict=False`` a value that cannot be read (a date like 2007-04-31) is kept as its text and
+    listed in ``Located.problems``, so a validator can report it alongside everything else.
+    """
     located = Located(None, file)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:
+        raise InputError(Problem(f"invalid YAML: {exc}", file=file)) from None
     try:
         node = loader.get_single_node()
         if node is not None:
@@ -120,4 +133,6 @@ def load_yaml(text: str, file: str) -> Located:
         raise InputError(Problem("YAML nested too deeply", file=file)) from None
     finally:
         loader.dispose()
+    if strict and located.problems:
+        raise InputError(*located.problems)
     return located

@@ -1,0 +1,243 @@
+"""The native engine: every status, versions, recurrence, extensions and hours, against the law.
+
+Expected dates are worked by hand from the legal reference (shared/domain/legal-timelines.md, §1 and §7),
+not taken from the engine.
+"""
+
+import json
+from datetime import date, datetime
+
+import pytest
+
+from compliance import evaluate, load_rules
+from compliance.records import records_from_text
+
+from conftest import FIXTURES
+
+SAMPLE = load_rules([FIXTURES / "rules" / "casework-sample.yaml"])
+INSPECTION_RULES = load_rules()
+
+
+def record(kind, events, attributes=None, rid="r1"):
+    doc = {"records": [{"id": rid, "kind": kind, "attributes": attributes or {}, "events": events}]}
+    return records_from_text(json.dumps(doc, default=str), "json")
+
+
+def findings(kind, events, as_of, attributes=None, rules=SAMPLE, rule=None):
+    out = evaluate(record(kind, events, attributes), rules, as_of)
+    return [f for f in out if rule is None or f.rule == rule]
+
+
+def one(*args, **kw):
+    found = findings(*args, **kw)
+    assert len(found) == 1, found
+    return found[0]
+
+
+ILACS = {"framework": "ILACS"}
+
+
+class TestSingleDuty:
+    def test_met_on_the_last_day(self):
+        f = one("inspection", {"report_received": "2019-12-12", "report_published": "2020-01-28"},
+                date(2020, 6, 1), ILACS, INSPECTION_RULES, "la-publish-report")
+        assert (f.status, f.deadline, f.completed_date) == ("met", date(2020, 1, 28), date(2020, 1, 28))
+        assert f.citation.startswith("Education and Inspections Act 2006")
+        skipped = dict(f.skipped)
+        assert skipped["2019-12-25"] == "Christmas Day" and skipped["2019-12-26"] == "Boxing Day"
+        assert skipped["2020-01-01"] == "New Year's Day"
+        assert any("30th working day" in step for step in f.explanation)
+        assert f.calendar_data["calendar"] == "england-and-wales" and f.calendar_data["holidays_package"]
+
+    def test_late_by_working_and_calendar_days(self):
+        # 7 Feb 2020 is 8 working days after the 28 Jan deadline (29, 30, 31 Jan; 3-7 Feb).
+        f = one("inspection", {"report_received": "2019-12-12", "report_published": "2020-02-07"},
+                date(2020, 6, 1), ILACS, INSPECTION_RULES, "la-publish-report")
+        assert (f.status, f.working_days_late, f.days_late) == ("late", 8, 10)
+        assert f.late_by == "8 working days (10 days)"
+
+    def test_due_counts_what_is_left(self):
+        # Received Thu 1 Oct 2026: 30th working day is Thu 12 Nov 2026. From Tue 20 Oct: 17 working days.
+        f = one("inspection", {"report_received": "2026-10-01"}, date(2026, 10, 20), ILACS, INSPECTION_RULES,
+                "la-publish-report")
+        assert (f.status, f.deadline, f.working_days_left, f.days_left) == ("due", date(2026, 11, 12), 17, 23)
+        assert f.time_left == "17 working days (23 days)"
+
+    def test_due_on_the_deadline_itself_and_overdue_the_day_after(self):
+        events = {"report_received": "2026-10-01"}
+        on = one("inspection", events, date(2026, 11, 12), ILACS, INSPECTION_RULES, "la-publish-report")
+        after = one("inspection", events, date(2026, 11, 13), ILACS, INSPECTION_RULES, "la-publish-report")
+        assert (on.status, on.working_days_left) == ("due", 0)
+        assert (after.status, after.working_days_late, after.days_late) == ("overdue", 1, 1)
+
+    def test_completion_after_the_as_of_date_has_not_happened_yet(self):
+        f = one("inspection", {"report_received": "2019-12-12", "report_published": "2020-01-20"},
+                date(2020, 1, 10), ILACS, INSPECTION_RULES, "la-publish-report")
+        assert f.status == "due" and f.completed_date is None
+
+    def test_trigger_after_as_of_is_not_applicable_yet(self):
+        f = one("inspection", {"report_received": "2020-03-01"}, date(2020, 1, 10), ILACS, INSPECTION_RULES,
+                "la-publish-report")
+        assert f.status == "not_applicable" and "clock has not started" in f.reason
+
+    def test_conditions_exclude_with_a_reason(self):
+        f = one("inspection", {"report_received": "2016-03-01"}, date(2017, 1, 1), {"framework": "JTAI"},
+                INSPECTION_RULES, "la-publish-report")
+        assert f.status == "not_applicable" and "framework" in f.reason and "'JTAI'" in f.reason
+
+    def test_in_force_window_is_judged_on_the_trigger_date(self):
+        before = one("inspection", {"report_received": "2013-03-01"}, date(2014, 1, 1), {"framework": "SIF"},
+                     INSPECTION_RULES, "la-send-action-plan")
+        after = one("inspection", {"report_received": "2014-03-03"}, date(2015, 1, 1), {"framework": "SIF"},
+                    INSPECTION_RULES, "la-send-action-plan")
+        assert before.status == "not_applicable" and "2013-11-01" in before.reason
+        assert after.status == "overdue"
+
+    def test_missing_trigger_shows_the_latest_possible_deadline_as_an_assumption(self):
+        # Ofsted published Fri 14 Dec 2018; receipt was no later, so 30 working days end by Wed 30 Jan 2019.
+        f = one("inspection", {"ofsted_published": "2018-12-14"}, date(2019, 6, 1), ILACS, INSPECTION_RULES,
+                "la-publish-report")
+        assert f.status == "missing_data" and f.trigger_date is None
+        assert f.deadline == date(2019, 1, 30)
+        assert f.assumptions and f.assumptions[0].startswith("Assumption:")
+        assert "overdue whatever the trigger date was" in f.explanation[-1]
+
+    def test_missing_trigger_with_completion_after_even_the_latest_deadline(self):
+        f = one("inspection", {"ofsted_published": "2018-12-14", "report_published": "2019-02-01"},
+                date(2019, 6, 1), ILACS, INSPECTION_RULES, "la-publish-report")
+        assert f.status == "missing_data"
+        assert "late whatever the trigger date was" in f.explanation[-1]
+
+    def test_missing_trigger_without_any_bound(self):
+        f = one("inspection", {}, date(2019, 6, 1), ILACS, INSPECTION_RULES, "la-publish-report")
+        assert (f.status, f.deadline) == ("missing_data", None)
+
+    def test_completion_before_trigger_is_flagged(self):
+        f = one("inspection", {"report_received": "2019-12-12", "report_published": "2019-12-01"},
+                date(2020, 6, 1), ILACS, INSPECTION_RULES, "la-publish-report")
+        assert f.status == "met" and "check the record" in f.warnings[0]
+
+    def test_caveat_for_the_covid_modification_window(self):
+        f = one("inspection", {"report_received": "2020-05-01"}, date(2020, 12, 1), ILACS, INSPECTION_RULES,
+                "la-publish-report")
+        assert any("SI 2020/445" in w for w in f.warnings)
+
+    def test_deadline_in_an_unannounced_year_is_provisional(self):
+        f = one("inspection", {"report_received": "2028-12-01"}, date(2028, 12, 2), ILACS, INSPECTION_RULES,
+                "la-publish-statement")
+        assert f.deadline.year == 2029 and f.provisional
+        assert any("Provisional" in step for step in f.explanation)
+
+
+class TestRecurrence:
+    def test_looked_after_reviews_20_working_days_then_3_then_6_months(self):
+        # Looked after Mon 23 Dec 2019: 20 WD -> Thu 23 Jan 2020 (§7). Review 20 Jan (met).
+        # Second within 3 months of 20 Jan -> 20 Apr 2020; held 22 Apr: late by 2 WD.
+        # Third within 6 months of 22 Apr -> 22 Oct 2020; none by Sun 1 Nov: overdue 6 WD (10 days).
+        found = findings("looked-after", {"became_looked_after": "2019-12-23",
+                                          "cla_review": ["2020-01-20", "2020-04-22"]},
+                         date(2020, 11, 1), rule="sample-cla-review")
+        assert [(f.occurrence, f.status, f.deadline) for f in found] == [
+            (1, "met", date(2020, 1, 23)), (2, "late", date(2020, 4, 20)), (3, "overdue", date(2020, 10, 22))]
+        assert found[1].working_days_late == 2
+        assert (found[2].working_days_late, found[2].days_late) == (6, 10)
+        assert found[1].trigger_date == date(2020, 1, 20)
+
+    def test_duty_ends_when_the_child_leaves_care_before_the_next_review_is_due(self):
+        found = findings("looked-after", {"became_looked_after": "2019-12-23",
+                                          "cla_review": ["2020-01-20", "2020-04-22"],
+                                          "ceased_looked_after": "2020-06-01"}, date(2020, 11, 1),
+                         rule="sample-cla-review")
+        assert [f.status for f in found] == ["met", "late"]
+
+    def test_review_missed_before_the_child_left_care(self):
+        found = findings("looked-after", {"became_looked_after": "2019-12-23",
+                                          "cla_review": ["2020-01-20", "2020-04-22"],
+                                          "ceased_looked_after": "2020-11-15"}, date(2021, 6, 1),
+                         rule="sample-cla-review")
+        assert (found[-1].status, found[-1].deadline, found[-1].days_late) == ("overdue", date(2020, 10, 22), 24)
+
+    def test_first_review_not_yet_held(self):
+        f = one("looked-after", {"became_looked_after": "2019-12-23"}, date(2020, 1, 6), rule="sample-cla-review")
+        # Working days after Mon 6 Jan up to Thu 23 Jan 2020: 13.
+        assert (f.status, f.deadline, f.working_days_left) == ("due", date(2020, 1, 23), 13)
+
+    def test_visits_six_weekly_in_the_first_year_then_three_monthly(self):
+        found = findings("looked-after", {"placement_start": "2024-01-01",
+                                          "visit": ["2024-01-08", "2024-12-20", "2025-01-31"]},
+                         date(2025, 3, 1), {"placement_until_18": True}, rule="sample-visits")
+        assert [(f.occurrence, f.status, f.deadline) for f in found] == [
+            (1, "met", date(2024, 1, 8)),      # within 1 week of Mon 1 Jan 2024
+            (2, "late", date(2024, 2, 19)),    # 6 weeks after 8 Jan
+            (3, "met", date(2025, 1, 31)),     # 20 Dec 2024 is still in the first year: 6 weeks
+            (4, "due", date(2025, 4, 30)),     # 31 Jan 2025 is after the first year: 3 months
+        ]
+        assert found[3].days_left == 60
+
+
+class TestExtensions:
+    def test_complaint_stage_1_ten_working_days_skipping_the_state_funeral(self):
+        f = one("complaint", {"complaint_received": "2022-09-09", "stage1_response": "2022-09-27"},
+                date(2022, 12, 1), rule="sample-complaint-stage1")
+        assert (f.status, f.deadline, f.working_days_late) == ("late", date(2022, 9, 26), 1)
+        assert ("2022-09-19", "State Funeral of Queen Elizabeth II") in f.skipped
+
+    def test_extended_stage_1_is_twenty_working_days(self):
+        f = one("complaint", {"complaint_received": "2022-09-09", "stage1_extended": "2022-09-20",
+                              "stage1_response": "2022-10-07"}, date(2022, 12, 1), rule="sample-complaint-stage1")
+        assert (f.status, f.deadline, f.period) == ("met", date(2022, 10, 10), "20 working days")
+
+    def test_care_proceedings_26_weeks_beginning_with_issue_plus_an_extension(self):
+        plain = one("care-proceedings", {"care_application_issued": "2025-04-01",
+                                         "care_proceedings_disposed": "2025-11-20"}, date(2026, 1, 1),
+                    rule="sample-care-proceedings")
+        assert (plain.status, plain.deadline, plain.days_late) == ("late", date(2025, 9, 29), 52)
+        extended = one("care-proceedings", {"care_application_issued": "2025-04-01",
+                                            "care_extension": ["2025-09-20"],
+                                            "care_proceedings_disposed": "2025-11-20"}, date(2026, 1, 1),
+                       rule="sample-care-proceedings")
+        assert (extended.status, extended.deadline) == ("met", date(2025, 11, 24))
+
+
+class TestHours:
+    def test_exact_clock_time_when_times_are_known(self):
+        f = one("missing-episode", {"returned_from_missing": "2024-01-05T18:30",
+                                    "return_interview": "2024-01-08T18:00"}, date(2024, 2, 1),
+                rule="sample-return-interview")
+        assert (f.status, f.deadline, f.approximate) == ("met", datetime(2024, 1, 8, 18, 30), False)
+
+    def test_half_an_hour_late_is_late(self):
+        f = one("missing-episode", {"returned_from_missing": "2024-01-05T18:30",
+                                    "return_interview": "2024-01-08T19:00"}, date(2024, 2, 1),
+                rule="sample-return-interview")
+        assert f.status == "late" and f.late_by == "0.5 hours"
+
+    def test_date_only_data_is_approximate(self):
+        f = one("missing-episode", {"returned_from_missing": "2024-01-05", "return_interview": "2024-01-08"},
+                date(2024, 2, 1), rule="sample-return-interview")
+        assert (f.status, f.deadline, f.approximate) == ("met", date(2024, 1, 8), True)
+        assert any("Approximate" in step for step in f.explanation)
+
+
+def test_findings_are_plain_json_and_identical_for_identical_inputs():
+    from compliance.records import load_records
+    from conftest import ROOT
+
+    records = load_records([ROOT / "examples" / "inspections.yaml"])
+    a = [f.to_dict() for f in evaluate(records, INSPECTION_RULES, date(2026, 11, 20))]
+    b = [f.to_dict() for f in evaluate(records, INSPECTION_RULES, date(2026, 11, 20))]
+    assert a == b
+    assert json.loads(json.dumps(a)) == a
+    assert {f["status"] for f in a} == {"met", "late", "due", "overdue", "not_applicable", "missing_data"}
+
+
+@pytest.mark.parametrize("explain", [True, False])
+def test_explain_false_gives_the_same_verdicts(explain):
+    from compliance.records import load_records
+    from conftest import ROOT
+
+    records = load_records([ROOT / "examples" / "inspections.yaml"])
+    full = evaluate(records, INSPECTION_RULES, date(2026, 11, 20))
+    fast = evaluate(records, INSPECTION_RULES, date(2026, 11, 20), explain=explain)
+    keys = ("record", "rule", "status", "deadline", "completed_date", "working_days_late", "working_days_left")
+    assert [[getattr(f, k) for k in keys] for f in full] == [[getattr(f, k) for k in keys] for f in fast]

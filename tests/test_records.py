@@ -1,0 +1,138 @@
+"""Record loaders: YAML, JSON, CSV and Excel, with bad rows located and the rest still read."""
+
+from datetime import date, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from compliance.errors import InputError
+from compliance.records import load_records, read_records, records_from_text
+
+from conftest import FIXTURES, ROOT
+
+RECORDS = FIXTURES / "records"
+
+
+def test_bundled_examples_load():
+    records = load_records([ROOT / "examples" / "inspections.yaml"])
+    by_id = {r.id: r for r in records}
+    harrow = by_id["harrow-2017-sif"]
+    assert harrow.attributes["framework"] == "SIF"
+    assert harrow.first("ofsted_published") == date(2017, 3, 31)
+    assert "report_received" not in harrow.events  # not in the public record, so not invented
+
+
+def test_csv_reads_good_rows_and_locates_bad_ones():
+    records, problems = read_records([RECORDS / "tracker.csv"])
+    assert [r.id for r in records] == ["northby-2019-ilacs", "southby-2019-ilacs", "eastby-2026-ilacs"]
+    southby = records[1]
+    assert southby.attributes["lscb_review"] is False  # "no" in a yes/no column
+    assert southby.events["report_published"] == (date(2020, 1, 29),)
+    located = [(p.file, p.line, p.column, p.field) for p in problems]
+    assert located == [
+        (str(RECORDS / "tracker.csv"), 5, 6, "report_received"),
+        (str(RECORDS / "tracker.csv"), 6, 4, "framework"),
+    ]
+    assert "'2018-13-05' is not a date" in problems[0].message
+    assert "YYYY-MM-DD" in problems[0].hint
+
+
+def test_xlsx_reads_dates_from_cells_and_names_the_column_letter():
+    records, problems = read_records([RECORDS / "tracker.xlsx"])
+    assert [r.id for r in records] == ["northby-2019-ilacs", "southby-2019-ilacs"]
+    assert records[0].events["report_received"] == (date(2019, 12, 12),)
+    assert records[0].attributes["lead officer"] == "A. Officer"
+    assert len(problems) == 1
+    p = problems[0]
+    assert (p.line, p.column, p.field) == (4, "F", "report_received")
+    assert "'05/12/2018' is not a date" in p.message  # never guess between day-first and month-first
+
+
+def test_json_records():
+    records = load_records([RECORDS / "inspections.json"])
+    assert records[1].events["report_published"] == (date(2020, 1, 29),)
+    assert records[0].attributes == {"authority": "Northby", "framework": "ILACS", "lscb_review": False}
+
+
+def test_repeated_event_dates_are_sorted():
+    text = "id,kind,became_looked_after,cla_review\nc1,looked-after,2024-01-02,2024-06-01;2024-01-25\n"
+    record = records_from_text(text, "csv")[0]
+    assert record.events["cla_review"] == (date(2024, 1, 25), date(2024, 6, 1))
+
+
+def test_duplicate_record_ids_are_reported():
+    records, problems = read_records([RECORDS / "inspections.json", RECORDS / "inspections.json"])
+    assert len(records) == 2
+    assert all("duplicate record id" in p.message for p in problems) and len(problems) == 2
+
+
+def test_unknown_event_in_yaml_points_at_its_line():
+    text = ("records:\n  - id: a\n    kind: inspection\n    events:\n"
+            "      report_recieved: 2019-01-01\n")
+    with pytest.raises(InputError) as exc:
+        records_from_text(text)
+    p = exc.value.problems[0]
+    assert p.line == 5 and "unknown event 'report_recieved'" in p.message and "report_received" in p.hint
+
+
+def test_single_event_given_twice_is_an_error():
+    text = "id,kind,report_received\nx,inspection,2019-01-01;2019-01-02\n"
+    with pytest.raises(InputError) as exc:
+        records_from_text(text, "csv")
+    assert "happens once" in exc.value.problems[0].message
+
+
+def test_date_times_are_kept_for_hour_clocks():
+    text = "id,kind,returned_from_missing,return_interview\nm1,missing-episode,2024-01-05T18:30,2024-01-08\n"
+    record = records_from_text(text, "csv")[0]
+    assert record.events["returned_from_missing"] == (datetime(2024, 1, 5, 18, 30),)
+    assert record.events["return_interview"] == (date(2024, 1, 8),)
+
+
+def test_typo_column_is_flagged_but_other_columns_are_attributes():
+    text = "id,kind,framework,report_recieved,team\nx,inspection,ILACS,2019-01-01,North\n"
+    with pytest.raises(InputError) as exc:
+        records_from_text(text, "csv")
+    assert "did you mean the event 'report_received'" in exc.value.problems[0].hint
+
+
+def test_missing_file_and_unknown_type(tmp_path):
+    records, problems = read_records([tmp_path / "nope.csv", tmp_path])
+    assert records == [] and len(problems) == 2
+
+
+def test_not_a_spreadsheet(tmp_path):
+    fake = tmp_path / "tracker.xlsx"
+    fake.write_text("this is not a workbook")
+    _, problems = read_records([fake])
+    assert "cannot open as an Excel workbook" in problems[0].message
+
+
+cells = st.one_of(st.text(max_size=15), st.sampled_from(["2019-12-12", "2019-02-30", "", "yes", "ILACS", "1;2"]))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(cells, min_size=1, max_size=6), min_size=1, max_size=6))
+def test_arbitrary_csv_never_crashes(tmp_path, rows):
+    import csv
+
+    path = tmp_path / "fuzz.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "kind", "framework", "report_received", "report_published"][: len(rows[0])])
+        writer.writerows(rows)
+    records, problems = read_records([path])
+    assert all(p.file == str(path) for p in problems)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=10) | st.dates(),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                    max_leaves=20))
+def test_arbitrary_yaml_documents_never_crash(tmp_path, doc):
+    import yaml
+
+    path = tmp_path / "fuzz.yaml"
+    path.write_text(yaml.safe_dump({"records": [doc]} if not isinstance(doc, list) else doc))
+    records, problems = read_records([path])
+    assert all(p.file == str(path) for p in problems)

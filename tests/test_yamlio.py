@@ -1,0 +1,65 @@
+"""The YAML reader: safe, positioned, and loud about duplicate keys."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from compliance.errors import InputError
+from compliance.yamlio import load_yaml
+
+
+def test_positions_are_one_based_lines_and_columns():
+    doc = load_yaml("a: 1\nb:\n  c: 2018-12-05\n", "f.yaml")
+    assert doc.value == {"a": 1, "b": {"c": date(2018, 12, 5)}}
+    assert doc.positions[("b", "c")] == (3, 6)
+    assert doc.key_positions[("b", "c")] == (3, 3)
+
+
+def test_duplicate_key_is_an_error_naming_both_lines():
+    with pytest.raises(InputError) as exc:
+        load_yaml("period: 30 working days\nid: x\nperiod: 30 days\n", "rule.yaml")
+    problem = exc.value.problems[0]
+    assert (problem.file, problem.line, problem.column) == ("rule.yaml", 3, 1)
+    assert "duplicate key 'period'" in problem.message and "line 1" in problem.message
+
+
+def test_unsafe_tags_are_refused():
+    with pytest.raises(InputError) as exc:
+        load_yaml("x: !!python/object/apply:os.system ['true']\n", "evil.yaml")
+    assert exc.value.problems[0].line == 1
+
+
+def test_syntax_error_has_a_line():
+    with pytest.raises(InputError) as exc:
+        load_yaml("a: [1, 2\nb: 3\n", "bad.yaml")
+    assert exc.value.problems[0].line is not None
+    assert "invalid YAML" in exc.value.problems[0].message
+
+
+def test_impossible_date_is_kept_as_text_when_not_strict():
+    doc = load_yaml("d: 2019-02-30\n", "f.yaml", strict=False)
+    assert doc.value == {"d": "2019-02-30"}
+    assert doc.problems[0].line == 1 and "day is out of range" in doc.problems[0].message
+    with pytest.raises(InputError):
+        load_yaml("d: 2019-02-30\n", "f.yaml")
+
+
+def test_alias_bomb_is_refused_not_expanded():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 8):
+        prev = chr(ord("a") + i - 1)
+        cur = chr(ord("a") + i)
+        bomb += f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 10) + "]\n"
+    with pytest.raises(InputError) as exc:
+        load_yaml(bomb, "bomb.yaml")
+    assert "too many values" in exc.value.problems[0].message
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_text_never_crashes(text):
+    try:
+        load_yaml(text, "fuzz.yaml")
+    except InputError as exc:
+        assert exc.problems and all(p.file == "fuzz.yaml" for p in exc.problems)
