@@ -1,0 +1,100 @@
+"""`compliance check`: formats, exit codes, atomic output, bad rows."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+from conftest import FIXTURES, ROOT
+
+EXAMPLES = str(ROOT / "examples" / "inspections.yaml")
+TRACKER = str(FIXTURES / "records" / "tracker.csv")
+
+
+def test_json_shape_and_exit_code_1_when_something_is_overdue(run_cli):
+    code, out, _ = run_cli("check", EXAMPLES, "--as-of", "2026-11-20", "--format", "json")
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["as_of"] == "2026-11-20"
+    first = doc["findings"][0]
+    for key in ("record", "rule", "status", "trigger_date", "deadline", "completed_date", "citation", "explanation"):
+        assert key in first
+    assert sum(doc["summary"].values()) == len(doc["findings"])
+
+
+def test_exit_code_0_when_nothing_is_late_or_overdue(run_cli, tmp_path):
+    ok = tmp_path / "ok.csv"
+    ok.write_text("id,kind,framework,report_received,report_published,statement_published,action_plan_sent\n"
+                  "a,inspection,ILACS,2019-12-12,2020-01-28,2020-03-24,2020-03-24\n")
+    code, out, _ = run_cli("check", str(ok), "--as-of", "2020-06-01")
+    assert code == 0
+    assert "3 met" in out.splitlines()[0]
+
+
+def test_table_lists_overdue_first(run_cli):
+    code, out, _ = run_cli("check", EXAMPLES, "--as-of", "2026-11-20")
+    lines = out.splitlines()
+    statuses = [line.split()[0] for line in lines[2:]]
+    assert statuses[0] == "OVERDUE"
+    assert statuses.index("MET") > max(i for i, s in enumerate(statuses) if s in ("OVERDUE", "LATE"))
+    assert "N/A" not in statuses  # not-applicable rows only with --all
+
+
+def test_explain_shows_the_working_and_the_source(run_cli):
+    code, out, _ = run_cli("check", TRACKER, "--as-of", "2026-11-20", "--explain")
+    assert "Christmas Day (Wed 25 Dec 2019)" in out
+    assert "Source: Education and Inspections Act 2006" in out
+
+
+def test_csv_and_markdown(run_cli):
+    _, out, _ = run_cli("check", EXAMPLES, "--as-of", "2026-11-20", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and {"record", "rule", "status", "deadline", "citation"} <= set(rows[0])
+    _, md, _ = run_cli("check", EXAMPLES, "--as-of", "2026-11-20", "--format", "md")
+    assert md.startswith("# Compliance as of 2026-11-20") and "| Status | Record |" in md
+
+
+def test_bad_rows_are_reported_and_the_rest_checked(run_cli):
+    code, out, err = run_cli("check", TRACKER, "--as-of", "2026-11-20", "--format", "json")
+    assert code == 2
+    assert {f["record"] for f in json.loads(out)["findings"]} == {
+        "northby-2019-ilacs", "southby-2019-ilacs", "eastby-2026-ilacs"}
+    assert f"{TRACKER}:5:6: report_received: '2018-13-05' is not a date" in err
+    assert f"{TRACKER}:6:4: framework: 'ILAC' is not a known framework" in err
+
+
+def test_output_is_written_atomically_and_a_failed_run_keeps_the_old_file(run_cli, tmp_path):
+    target = tmp_path / "findings.json"
+    code, _, _ = run_cli("check", EXAMPLES, "--as-of", "2026-11-20", "--format", "json", "--output", str(target))
+    assert code == 1 and json.loads(target.read_text())["as_of"] == "2026-11-20"
+    before = target.read_text()
+    code, _, err = run_cli("check", EXAMPLES, "--as-of", "2026-13-01", "--format", "json", "--output", str(target))
+    assert code == 2 and "--as-of" in err
+    assert target.read_text() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["findings.json"]  # no temporary files left behind
+
+
+def test_local_targets_are_reported_beside_the_law(run_cli):
+    _, out, _ = run_cli("check", TRACKER, "--as-of", "2026-11-20", "--format", "json",
+                        "--rules", str(ROOT / "rules"), str(ROOT / "examples" / "local-targets.yaml"))
+    by = {(f["record"], f["rule"]): f for f in json.loads(out)["findings"]}
+    law = by[("northby-2019-ilacs", "la-publish-report")]
+    target = by[("northby-2019-ilacs", "local-publish-report-30-days")]
+    assert (law["status"], law["kind"]) == ("met", "statutory")
+    assert (target["status"], target["kind"], target["deadline"]) == ("late", "local-target", "2020-01-11")
+
+
+def test_no_traceback_for_bad_input_from_the_real_command():
+    result = subprocess.run([sys.executable, str(ROOT / "cli.py"), "check", "no-such-file.yaml"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "no-such-file.yaml: no such file" in result.stderr
+
+
+def test_usage_errors_exit_2_with_a_hint(run_cli):
+    import pytest
+
+    with pytest.raises(SystemExit) as exc:
+        run_cli("check")
+    assert exc.value.code == 2
