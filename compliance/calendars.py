@@ -68,7 +68,7 @@ class NonWorkingDay:
         return f"{self.date.isoformat()} {weekday}: {self.reason}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Calendar:
     """A working-day calendar over a fixed range of years; dates outside the range are refused."""
 
@@ -78,6 +78,11 @@ class Calendar:
     _rank: list[int] = field(repr=False)  # _rank[o - _first]: working days on or before ordinal o
     _first: int = field(repr=False)
     _last: int = field(repr=False)
+    # The working days as dates, so the hot path of add_working_days builds no date object.
+    _working_dates: list[date] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._working_dates = [date.fromordinal(o) for o in self._working]
 
     @property
     def name(self) -> str:
@@ -131,8 +136,14 @@ class Calendar:
 
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after ``start`` (``start`` itself never counted); n may be negative."""
-        rank = self._rank
         i = start.toordinal() - self._first
+        if n > 0 and i >= 0:
+            # The common case, kept to two list lookups: add_period runs once per record and rule.
+            try:
+                return self._working_dates[self._rank[i] + n - 1]
+            except IndexError:
+                pass  # the start or the result lies past the last covered day; reported below
+        rank = self._rank
         if i < 0 or i >= len(rank):
             self.check_in_range(start, "start date")
         if n > 0:
@@ -144,11 +155,11 @@ class Calendar:
         if k < 0 or k >= len(self._working):
             raise CalendarRangeError(
                 Problem(
-                    f"{n} working days from {start.isoformat()} runs outside the years the "
-                    f"{self.name} calendar covers ({self.spec.first_year} to {self.spec.last_year})"
+                    f"{n} working day{'s' if abs(n) != 1 else ''} from {start.isoformat()} runs outside the "
+                    f"years the {self.name} calendar covers ({self.spec.first_year} to {self.spec.last_year})"
                 )
             )
-        return date.fromordinal(self._working[k])
+        return self._working_dates[k]
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end``; negative when ``end`` is earlier."""
@@ -183,7 +194,9 @@ class Calendar:
     def holidays(self, year: int) -> list[NonWorkingDay]:
         """Every named holiday in ``year`` that falls on a weekday, so is a non-working day."""
         if not self.spec.first_year <= year <= self.spec.last_year:
-            self.check_in_range(date(year, 1, 1), "year")
+            raise CalendarRangeError(Problem(
+                f"year {year} is outside the years the {self.name} calendar covers "
+                f"({self.spec.first_year} to {self.spec.last_year})", hint="choose a year in that range"))
         return [
             NonWorkingDay(d, n)
             for d, n in sorted(self._holiday_names.items())

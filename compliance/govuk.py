@@ -44,7 +44,8 @@ def import_govuk(path: Path, calendar: str, output: Path) -> str:
     """Rewrite the calendar file so that, for the years GOV.UK covers, the calendar equals GOV.UK's list.
 
     Days GOV.UK lists that the `holidays` package lacks become additions; weekdays the package has
-    that GOV.UK does not become removals. ``announced_through`` becomes GOV.UK's last year.
+    that GOV.UK does not become removals. Pins GOV.UK confirms are kept, so a later `holidays` release
+    still cannot silently drop a proclaimed day. ``announced_through`` becomes GOV.UK's last year.
     """
     division = "england-and-wales" if calendar == "united-kingdom" else calendar
     if division not in DIVISIONS:
@@ -58,11 +59,14 @@ def import_govuk(path: Path, calendar: str, output: Path) -> str:
     years = {d.year for d in govuk}
     package = {d: n for d, n in package_holidays(spec).items() if d.weekday() < 5}
     stamp = f"GOV.UK bank-holidays.json imported from {path.name} on {date.today().isoformat()}"
-    additions = [a for a in spec.additions if a.date.year not in years]
-    removals = [r for r in spec.removals if r.date.year not in years]
-    new_add = [(d, n) for d, n in sorted(govuk.items()) if d.weekday() < 5 and d not in package]
+    additions = [a for a in spec.additions if a.date.year not in years or a.date in govuk]
+    removals = [r for r in spec.removals if r.date.year not in years or r.date not in govuk]
+    pinned = {a.date for a in additions} | {r.date for r in removals}
+    new_add = [(d, n) for d, n in sorted(govuk.items())
+               if d.weekday() < 5 and d not in package and d not in pinned]
     new_rem = [(d, n) for d, n in sorted(package.items())
-               if d.year in years and d not in govuk and not _common_law(n, spec.common_law_holidays)]
+               if d.year in years and d not in govuk and d not in pinned
+               and not _common_law(n, spec.common_law_holidays)]
     doc: dict[str, Any] = yaml.safe_load(source_file.read_text(encoding="utf-8"))
     doc["announced_through"] = max(spec.announced_through, max(years))
     doc["announced_source"] = stamp

@@ -25,6 +25,10 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(Problem(f"cannot write: {exc.strerror or exc}; the previous file is unchanged",
+                                 file=str(target), hint="check the disk space and permissions")) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

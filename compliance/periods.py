@@ -19,7 +19,7 @@ from typing import Any, Literal
 from dateutil.relativedelta import relativedelta
 
 from .calendars import DEFAULT_CALENDAR, _CACHE, Calendar, NonWorkingDay, get_calendar
-from .errors import InputError, Problem
+from .errors import CalendarRangeError, InputError, Problem
 
 UNITS = ("days", "working_days", "weeks", "months", "hours")
 Counting = Literal["excluding", "including"]
@@ -95,15 +95,27 @@ def add_period(start: date, amount: int, unit: str, calendar: str = DEFAULT_CALE
     datetime.date(2019, 3, 18)
     """
     if unit == "working_days":
-        return _calendar(calendar).add_working_days(start, amount)
-    if unit == "days":
-        return start + timedelta(days=amount)
-    if unit == "weeks":
-        return start + timedelta(weeks=amount)
-    if unit == "months":
-        return add_months(start, amount)
-    if unit == "hours":
-        return start + timedelta(hours=amount)
+        try:
+            cal = _CACHE[calendar]
+        except KeyError:
+            cal = get_calendar(calendar)
+        return cal.add_working_days(start, amount)
+    try:
+        if unit == "days":
+            return start + timedelta(days=amount)
+        if unit == "weeks":
+            return start + timedelta(weeks=amount)
+        if unit == "months":
+            return add_months(start, amount)
+        if unit == "hours":
+            if isinstance(start, datetime):
+                return start + timedelta(hours=amount)
+            return start + timedelta(days=-(-amount // 24))  # time unknown: the latest day it can end
+    except (OverflowError, ValueError):
+        raise CalendarRangeError(Problem(
+            f"{amount} {unit.replace('_', ' ')} from {start.isoformat()} runs past the year 9999",
+            field="period", hint="check the amount; no statutory period is that long",
+        )) from None
     raise InputError(Problem(f"unknown unit {unit!r}", field="unit", hint="one of: " + ", ".join(UNITS)))
 
 
@@ -156,7 +168,6 @@ def compute_deadline(start: date | datetime, period: Period, calendar: str = DEF
     ``explain=False`` computes the same deadline without the steps and skipped days, for bulk runs.
     """
     cal = _calendar(calendar)
-    approximate = False
     if period.unit == "hours":
         return _hours_deadline(start, period, cal)
     if isinstance(start, datetime):
@@ -164,12 +175,21 @@ def compute_deadline(start: date | datetime, period: Period, calendar: str = DEF
     cal.check_in_range(start, "start date")
     including = period.counting == "including"
     base = start - timedelta(days=1) if including else start
-    end = add_period(base, period.amount, period.unit, calendar)
+    if including and period.unit == "months":
+        # "N months beginning with D" ends the day before the corresponding date: 3 months from 1 March
+        # end on 31 May, which counting from 28 February would miss.
+        end = add_months(start, period.amount) - timedelta(days=1)
+    else:
+        end = add_period(base, period.amount, period.unit, calendar)
+    if period.roll:
+        # Rolling needs to know whether the end day works; outside the calendar that is unknown.
+        cal.check_in_range(end, "deadline")
     if not explain:
         rolled = None
         if period.roll and not cal.is_working_day(end):
             rolled, end = end, cal.add_working_days(end, 1)
-        return Deadline(start, period, end, cal.name, [], [], cal.is_provisional(end), rolled, cal.provenance)
+        return Deadline(start, period, end, cal.name, [], [], _provisional(cal, period, end), rolled,
+                        cal.provenance)
     steps = []
     if including:
         steps.append(f"The period runs beginning with {_fmt(start)}, so that day counts as day 1.")
@@ -180,6 +200,9 @@ def compute_deadline(start: date | datetime, period: Period, calendar: str = DEF
         skipped = cal.non_working_days(base, end)
         steps.append(_skipped_summary(period, cal, skipped))
         steps.append(f"The {_ordinal(period.amount)} working day after {_fmt(base)} is {_fmt(end)}.")
+    elif period.unit == "months" and including:
+        steps.append(f"{period} beginning with {_fmt(start)} end the day before the corresponding date: "
+                     f"{_fmt(end)}.")
     elif period.unit == "months":
         steps.append(f"{period} later by the corresponding-date rule is {_fmt(end)}"
                      + (" (that month has no such day, so its last day)." if end.day != base.day else "."))
@@ -194,12 +217,16 @@ def compute_deadline(start: date | datetime, period: Period, calendar: str = DEF
                      f"forward to the next working day, {_fmt(end)}.")
     elif reason:
         steps.append(f"{_fmt(end)} is not a working day ({reason}); the law does not move the deadline.")
-    provisional = cal.is_provisional(end)
+    provisional = _provisional(cal, period, end)
     if provisional:
         steps.append(f"Provisional: {end.year} bank holidays are not yet announced by GOV.UK "
                      f"(known through {cal.spec.announced_through}); a proclamation could change this.")
-    return Deadline(start, period, end, cal.name, skipped, steps, provisional, rolled_from,
-                    cal.provenance, approximate)
+    return Deadline(start, period, end, cal.name, skipped, steps, provisional, rolled_from, cal.provenance)
+
+
+def _provisional(cal: Calendar, period: Period, end: date) -> bool:
+    """Only a deadline that counted or rolled over bank holidays can move when a new one is proclaimed."""
+    return (period.unit == "working_days" or period.roll) and cal.is_provisional(end)
 
 
 def _ordinal(n: int) -> str:
@@ -220,12 +247,12 @@ def _skipped_summary(period: Period, cal: Calendar, skipped: list[NonWorkingDay]
 
 def _hours_deadline(start: date | datetime, period: Period, cal: Calendar) -> Deadline:
     if isinstance(start, datetime):
-        end_dt = start + timedelta(hours=period.amount)
+        end_dt = add_period(start, period.amount, "hours")
         steps = [f"{period} of clock time from {start.isoformat(sep=' ', timespec='minutes')} "
                  f"ends at {end_dt.isoformat(sep=' ', timespec='minutes')}; weekends and holidays count."]
         return Deadline(start.date(), period, end_dt, cal.name, [], steps, False, None, cal.provenance)  # type: ignore[arg-type]
     days = -(-period.amount // 24)
-    end = start + timedelta(days=days)
+    end = add_period(start, days, "days")
     steps = [f"Only the date of {_fmt(start)} is known, not the time: {period} is taken to end with "
              f"{_fmt(end)} ({days} days later). Approximate."]
     return Deadline(start, period, end, cal.name, [], steps, False, None, cal.provenance, approximate=True)

@@ -1,0 +1,146 @@
+"""`compliance deadline` and `compliance calendar show`: the answer, the working shown, and clean errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+import reference
+from conftest import ROOT
+
+EW = reference.ReferenceCalendar()
+
+
+def _subprocess_cli(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("COMPLIANCE_CALENDARS", "PYTHONPATH")}
+    return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+# -- deadline ---------------------------------------------------------------------------------------
+
+def test_70_working_days_from_5_december_2018_shows_the_date_and_every_skipped_day(run_cli):
+    code, out, err = run_cli("deadline", "2018-12-05", "70 working days")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "2019-03-18  (70 working days after 2018-12-05, england-and-wales)"
+    for named in ("2018-12-25 Tuesday: Christmas Day", "2018-12-26 Wednesday: Boxing Day",
+                  "2019-01-01 Tuesday: New Year's Day"):
+        assert f"    {named}" in lines
+    listed = [line.split()[0] for line in lines[lines.index("  Non-working days skipped:") + 1:]]
+    assert listed == [d.isoformat() for d in EW.non_working_days(date(2018, 12, 5), date(2019, 3, 18))]
+    assert any("The 70th working day after Wed 05 Dec 2018 is Mon 18 Mar 2019." in line for line in lines)
+
+
+def test_json_output_has_the_deadline_the_skipped_days_and_the_calendar_data(run_cli):
+    code, out, _ = run_cli("deadline", "2018-12-05", "70 working days", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["deadline"] == "2019-03-18"
+    assert doc["start"] == "2018-12-05" and doc["amount"] == 70 and doc["unit"] == "working_days"
+    assert [s["date"] for s in doc["skipped"]] == [
+        d.isoformat() for d in EW.non_working_days(date(2018, 12, 5), date(2019, 3, 18))]
+    assert {"date": "2018-12-25", "reason": "Christmas Day"} in doc["skipped"]
+    assert doc["provisional"] is False and doc["rolled_from"] is None
+    data = doc["calendar_data"]
+    assert data["calendar"] == "england-and-wales" and data["file"] == "england-and-wales.yaml"
+    assert len(data["file_sha256"]) == 64 and data["holidays_package"]
+
+
+def test_including_and_roll_options(run_cli):
+    # CA 1989 s.32: 26 weeks beginning with Tue 1 Apr 2025 end on Mon 29 Sep 2025 (§7).
+    code, out, _ = run_cli("deadline", "2025-04-01", "26 weeks", "--including")
+    assert code == 0 and out.startswith("2025-09-29")
+    # 7 days from Sat 30 Dec 2023 is Sat 6 Jan 2024: kept without --roll, Mon 8 Jan with it.
+    assert run_cli("deadline", "2023-12-30", "7 days")[1].startswith("2024-01-06")
+    code, out, _ = run_cli("deadline", "2023-12-30", "7 days", "--roll", "--json")
+    doc = json.loads(out)
+    assert (doc["deadline"], doc["rolled_from"]) == ("2024-01-08", "2024-01-06")
+
+
+def test_scotland_calendar_skips_st_andrews_day(run_cli):
+    # Tue 29 Nov 2022 + 1 working day: Wed 30 Nov in England, Thu 1 Dec in Scotland (St Andrew's Day).
+    assert run_cli("deadline", "2022-11-29", "1 working day")[1].startswith("2022-11-30")
+    code, out, _ = run_cli("deadline", "2022-11-29", "1 working day", "--calendar", "scotland")
+    assert code == 0 and out.startswith("2022-12-01")
+    assert "2022-11-30 Wednesday: Saint Andrew's Day" in out
+
+
+def test_provisional_deadline_says_so(run_cli):
+    code, out, _ = run_cli("deadline", "2028-12-05", "70 working days")
+    assert code == 0
+    assert "Provisional: 2029 bank holidays are not yet announced by GOV.UK" in out
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("deadline", "2018-13-05", "70 working days"), "start date: '2018-13-05' is not a valid date"),
+    (("deadline", "2018-12-05", "70 wrking days"), 'did you mean "70 working days"'),
+    (("deadline", "1999-12-05", "70 working days"), "outside the years the england-and-wales calendar covers"),
+    (("deadline", "2050-12-01", "70 working days"), "runs outside the years"),
+    (("deadline", "2018-12-05", "99999999 days"), "runs past the year 9999"),
+    (("deadline", "2018-12-05", "3 working days", "--calendar", "wales"), "unknown calendar 'wales'"),
+])
+def test_bad_input_is_one_line_exit_2_no_traceback(run_cli, args, fragment):
+    code, out, err = run_cli(*args)
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("compliance: error: ") and fragment in err
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("deadline", "2018-13-05", "70 working days"), "is not a valid date (write dates as YYYY-MM-DD"),
+    (("deadline", "2018-12-05", "70 wrking days"), "unknown unit 'wrking days'"),
+    (("deadline", "2018-12-05", "99999999999 hours"), "runs past the year 9999"),
+])
+def test_bad_input_from_the_real_command_line(args, fragment):
+    done = _subprocess_cli(*args)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1 and fragment in done.stderr
+
+
+def test_the_real_command_line_prints_the_deadline():
+    done = _subprocess_cli("deadline", "2018-12-05", "70 working days")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("2019-03-18")
+
+
+# -- calendar show ----------------------------------------------------------------------------------
+
+def test_calendar_show_2022_lists_the_jubilee_and_the_state_funeral_with_names(run_cli):
+    code, out, _ = run_cli("calendar", "show", "2022")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("England and Wales: non-working weekdays in 2022 (announced)")
+    assert "  2022-06-02 Thursday: Spring bank holiday (moved for the Platinum Jubilee)" in lines
+    assert "  2022-06-03 Friday: Platinum Jubilee of Elizabeth II" in lines
+    assert "  2022-09-19 Monday: State Funeral of Queen Elizabeth II" in lines
+    listed = [date.fromisoformat(line.split()[0]) for line in lines[1:-1]]
+    assert set(listed) == {d for d in reference.govuk_events("england-and-wales") if d.year == 2022}
+    assert lines[-1].startswith("Calendar data: holidays ") and "england-and-wales.yaml (sha256 " in lines[-1]
+
+
+def test_calendar_show_scotland(run_cli):
+    code, out, _ = run_cli("calendar", "show", "2022", "--calendar", "scotland")
+    assert code == 0
+    assert "  2022-11-30 Wednesday: Saint Andrew's Day" in out.splitlines()
+    assert "  2022-01-04 Tuesday:" in out  # Scotland's 2 January holiday, moved past the weekend
+    code, out, _ = run_cli("calendar", "show", "2025", "--calendar", "scotland")
+    assert "  2025-12-01 Monday: Saint Andrew's Day (observed)" in out.splitlines()
+
+
+def test_calendar_show_marks_unannounced_years_provisional(run_cli):
+    code, out, _ = run_cli("calendar", "show", "2030")
+    assert code == 0 and "(provisional: not yet announced by GOV.UK)" in out.splitlines()[0]
+
+
+@pytest.mark.parametrize("year", ["1999", "2051", "10000"])
+def test_calendar_show_outside_the_range_is_a_clear_error(run_cli, year):
+    code, out, err = run_cli("calendar", "show", year)
+    assert code == 2 and out == ""
+    assert err == (f"compliance: error: year {year} is outside the years the england-and-wales calendar "
+                   "covers (2000 to 2050) (choose a year in that range)\n")
