@@ -1,0 +1,59 @@
+"""A one-line progress bar on a terminal, for long runs: never on a pipe or a log file, so never in cron."""
+
+from __future__ import annotations
+
+import time
+from typing import Iterable, Iterator, TextIO, TypeVar
+
+T = TypeVar("T")
+
+#: The bar appears only once a run has taken this long: short runs stay quiet.
+DELAY_SECONDS = 0.5
+_WIDTH = 30
+
+
+class ProgressBar:
+    """Counts items as they pass through ``track`` and redraws a bar with ``\\r`` on a terminal stream."""
+
+    def __init__(self, stream: TextIO | None, total: int, label: str = "records",
+                 delay: float = DELAY_SECONDS) -> None:
+        self.stream = stream if stream is not None and stream.isatty() else None
+        self.total = total
+        self.label = label
+        self.delay = delay
+        self.shown = False
+        self._start = time.monotonic()
+        self._last = 0.0
+
+    def track(self, items: Iterable[T]) -> Iterator[T]:
+        """Yield ``items`` unchanged, updating the bar as each is consumed and clearing it at the end."""
+        self._start = time.monotonic()
+        done = 0
+        try:
+            for item in items:
+                yield item
+                done += 1
+                self._update(done)
+        finally:
+            self.clear()
+
+    def _update(self, done: int) -> None:
+        if self.stream is None:
+            return
+        now = time.monotonic()
+        if now - self._start < self.delay or (now - self._last < 0.1 and done < self.total):
+            return
+        self._last = now
+        filled = int(_WIDTH * done / self.total) if self.total else _WIDTH
+        percent = int(100 * done / self.total) if self.total else 100
+        self.stream.write(f"\r[{'#' * filled}{' ' * (_WIDTH - filled)}] {percent:3d}%  {done}/{self.total} "
+                          f"{self.label}")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        """Erase the bar so the next log line starts on a clean line."""
+        if self.stream is not None and self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False

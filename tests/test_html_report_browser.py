@@ -1,0 +1,141 @@
+"""The HTML report in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+The browser must be Debian's (CI installs the `chromium` package); Playwright never downloads its own.
+Outside CI the test skips when Chromium is absent; in CI (CI=true) that is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from compliance.nightly import ReportOptions, run_report
+
+from conftest import FIXTURES
+
+COUNCIL = FIXTURES / "report" / "council.yaml"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# A4 is 210 mm wide; less the report's 12 mm side margins that leaves 186 mm, 703 CSS pixels.
+A4_PRINTABLE_PX = 703
+
+CONTRAST = """
+() => {
+  const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const background = el => { for (; el; el = el.parentElement) { const c = getComputedStyle(el).backgroundColor;
+                              if (c && !c.startsWith('rgba(0, 0, 0, 0)')) return rgb(c); } return [255, 255, 255]; };
+  const out = [];
+  for (const el of document.querySelectorAll('.tag, .card .count, .card .label, .card .hint, td, th, caption, p, h1, h2, a, summary, figcaption, dd, dt')) {
+    if (!el.textContent.trim() || !el.getClientRects().length) continue;
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+    out.push([el.className || el.tagName, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)]);
+  }
+  return out;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Debian's chromium is not installed ({CHROMIUM}); .ci/run must install it")
+        pytest.skip("Debian's chromium is not installed: apt-get install chromium (.ci/run does this in CI)")
+    if os.environ.get("CI") == "true":
+        from playwright.sync_api import sync_playwright
+    else:
+        sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    for as_of in (date(2026, 11, 20), date(2026, 11, 27)):
+        run_report(ReportOptions(records=[str(COUNCIL)], out=out, as_of=as_of),
+                   datetime.combine(as_of, datetime.min.time(), timezone.utc).replace(hour=6))
+    return out
+
+
+def open_report(browser, report_dir, width=1280):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    problems, outside = [], []
+    page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+
+    def no_network(route):
+        if not route.request.url.startswith("file://"):
+            outside.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/*", no_network)
+    page.goto((report_dir / "latest.html").as_uri())
+    page.wait_for_load_state("load")
+    return page, problems, outside
+
+
+def test_report_in_chromium(browser, report_dir):
+    page, problems, outside = open_report(browser, report_dir)
+    expected = json.loads((report_dir / "latest.json").read_text())["report"]["summary"]
+    shown = {key: int(page.locator(f'[data-summary="{key}"] .count').inner_text())
+             for key in ("overdue", "due_within_window", "late_in_period", "met")}
+    assert shown == {k: expected[k] for k in shown}
+    assert shown == {"overdue": 1, "due_within_window": 3, "late_in_period": 1, "met": 1}
+    assert problems == []
+    assert outside == []
+    assert page.title() == "Statutory deadlines report as of Friday 27 November 2026"
+    # Every row of the open-duties table is a duty still open.
+    tags = page.locator("section[aria-labelledby=open] tbody .tag").all_inner_texts()
+    assert tags and set(tags) <= {"Overdue", "Due"}
+    shot = report_dir / "report.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+    print(f"screenshot: {shot}")
+    page.close()
+
+
+def test_text_has_enough_contrast(browser, report_dir):
+    page, _, _ = open_report(browser, report_dir)
+    ratios = page.evaluate(CONTRAST)
+    assert len(ratios) > 100
+    low = [(what, round(r, 2)) for what, r in ratios if r < 4.5]
+    assert low == []  # WCAG 2.1 AA for normal text
+    page.close()
+
+
+def test_no_sideways_scrolling_on_a_phone(browser, report_dir):
+    page, problems, _ = open_report(browser, report_dir, width=375)
+    # Wide tables scroll inside their own labelled region; the page itself does not.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert problems == []
+    page.close()
+
+
+def test_prints_on_a4(browser, report_dir):
+    page, problems, _ = open_report(browser, report_dir, width=A4_PRINTABLE_PX)
+    page.emulate_media(media="print")
+    assert page.evaluate("document.documentElement.scrollWidth") <= A4_PRINTABLE_PX
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+    pdf = report_dir / "report.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=True)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    boxes = {tuple(float(v) for v in box.split()) for box in re.findall(rb"/MediaBox \[([\d. ]+)\]", data)}
+    assert boxes and all(abs(w - 595.28) < 1.5 and abs(h - 841.89) < 1.5 for _, _, w, h in boxes)  # A4 in points
+    assert problems == []
+    page.close()
