@@ -13,13 +13,18 @@ CALENDARS_ENV = "COMPLIANCE_CALENDARS"
 
 
 def bundled(kind: str) -> Path:
-    """The bundled ``rules`` or ``calendars`` directory: inside the wheel, else beside the package."""
+    """The bundled ``rules``, ``calendars`` or ``mappings`` directory: inside the wheel, else beside the package."""
     installed = _PACKAGE / "_bundled" / kind
     return installed if installed.is_dir() else _CHECKOUT / kind
 
 
 def rules_dir() -> Path:
     return bundled("rules")
+
+
+def mappings_dir() -> Path:
+    """The bundled column mappings for case-management extracts (Annex A lists, the CIN census)."""
+    return bundled("mappings")
 
 
 def calendar_dirs() -> list[Path]:
