@@ -12,6 +12,7 @@ from html import escape
 from typing import Iterable, Sequence
 
 from .engine import Finding
+from .kpi_chart import kpi_chart_svg
 from .report import CHANGE_KINDS, CHANGE_LABELS, STATUS_NAMES, Change, ReportModel, TrendPoint, day_of
 
 #: Records drawn as timelines when they have no open duty; records with one are always drawn.
@@ -266,6 +267,20 @@ def _trend(model: ReportModel) -> str:
             + "</details></section>")
 
 
+def _kpis(model: ReportModel) -> str:
+    if not model.kpi:
+        return ""
+    rows = [(f"{_e(r.rule)}<br><span class=\"hint\">{_e(r.title)}</span>",
+             "-" if r.in_time is None else f"{100 * r.in_time:.1f}%", str(r.decided), str(r.met), str(r.late),
+             str(r.overdue)) for r in model.kpi]
+    return ('<section aria-labelledby="kpi"><h2 id="kpi">Timeliness: the share of each duty done in time</h2>'
+            "<p>In time = met &divide; (met + late + overdue), counting every finding whose deadline has passed "
+            "or that is done; the chart shows each duty month by month, by the month its deadline fell.</p>"
+            + _table("Duties done in time", ("Duty", "In time", "Decided", "Met", "Late", "Overdue"), rows,
+                     numeric=(1, 2, 3, 4, 5))
+            + f"<figure>{kpi_chart_svg(model.kpi_monthly)}</figure></section>")
+
+
 def _open_duties(model: ReportModel) -> str:
     head = '<section aria-labelledby="open"><h2 id="open">Open duties, most urgent first</h2>'
     if not model.open_duties:
@@ -516,7 +531,7 @@ def to_html(model: ReportModel) -> str:
         f'<p class="meta">Generated {_e(generated)}{run} &middot; {len(model.records)} records with duties, '
         f"from {_e(sources)} &middot; rules: {_e(rules)}</p>",
         '</div></header><main id="main" class="width">',
-        _skipped(model), _summary(model), _changes(model), _open_duties(model), _trend(model), _timelines(model),
+        _skipped(model), _summary(model), _changes(model), _open_duties(model), _trend(model), _kpis(model), _timelines(model),
         _all_findings(model), _about(model),
         '</main><footer><div class="width">Made by statutory-timelines. Deadlines are counted as the law counts '
         "them; each finding shows its working and its source.</div></footer>",

@@ -36,7 +36,8 @@ def _month_number(month: str) -> int:
     return int(year) * 12 + int(mon) - 1
 
 
-def kpi_chart_svg(rows: Sequence[KpiRow], title: str = "Duties done in time, month by month") -> str:
+def kpi_chart_svg(rows: Sequence[KpiRow], title: str = "Duties done in time, month by month",
+                  element_id: str = "kpi-chart") -> str:
     """One SVG with a panel per rule: x is the month the duties fell due, y the share done in time.
 
     ``rows`` are KPI rows grouped by month (kpi.monthly_kpi_rows); rows without a month are ignored.
@@ -44,8 +45,9 @@ def kpi_chart_svg(rows: Sequence[KpiRow], title: str = "Duties done in time, mon
     groups = _by_rule(rows)
     height = TOP + max(len(groups), 1) * (PANEL + BOTTOM) + 8
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{height}" '
-           f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="11">',
-           f"<title>{escape(title)}</title>",
+           f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="11" '
+           f'aria-labelledby="{escape(element_id)}-title">',
+           f'<title id="{escape(element_id)}-title">{escape(title)}</title>',
            f'<text x="{LEFT}" y="18" font-size="14" font-weight="bold">{escape(title)}</text>']
     if not groups:
         out.append(f'<text x="{LEFT}" y="{TOP + 20}">No duties fell due in the period.</text>')

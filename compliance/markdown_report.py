@@ -79,6 +79,11 @@ def to_markdown_report(model: ReportModel) -> str:
         out.append("No duty is open: nothing is overdue or due.")
     out += ["", "## Overdue duties over time", "", "| As of | Overdue |", "|---|---:|"]
     out += [f"| {p.as_of.isoformat()} | {p.overdue} |" for p in model.trend]
+    if model.kpi:
+        out += ["", "## Timeliness: the share of each duty done in time", "",
+                "| Duty | In time | Decided | Met | Late | Overdue |", "|---|---:|---:|---:|---:|---:|"]
+        out += [f"| `{_md(r.rule)}` {_md(r.title)} | {'-' if r.in_time is None else f'{100 * r.in_time:.1f}%'} | "
+                f"{r.decided} | {r.met} | {r.late} | {r.overdue} |" for r in model.kpi]
     shown = [f for f in model.findings if f.status != "not_applicable"]
     out += ["", "## All findings", "",
             "| Status | Record | Duty | Trigger | Deadline | Done | Margin | Source |",

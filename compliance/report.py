@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from .calendars import DEFAULT_CALENDAR
 from .engine import STATUSES, Finding, sort_by_urgency
 from .errors import InputError, Problem
+from .kpi import KpiRow, kpi_rows, monthly_kpi_rows
 from .periods import Period, add_period, parse_period
 
 DEFAULT_WINDOW = "10 working days"
@@ -138,6 +139,8 @@ class ReportModel:
     skipped_rows: tuple[str, ...] = ()
     run_id: int | None = None
     calendar: str = DEFAULT_CALENDAR
+    kpi: tuple[KpiRow, ...] = ()
+    kpi_monthly: tuple[KpiRow, ...] = ()
 
     @property
     def window_text(self) -> str:
@@ -165,6 +168,7 @@ class ReportModel:
             "record_files": list(self.record_files),
             "rule_files": list(self.rule_files),
             "skipped_rows": list(self.skipped_rows),
+            "kpi": [r.to_dict() for r in self.kpi],
         }
 
 
@@ -277,7 +281,8 @@ def build_report(
         changes=tuple(_changes(ordered, previous)) if previous else (),
         previous=previous, trend=trend, records=_records_by_urgency(ordered),
         record_files=tuple(record_files), rule_files=tuple(rule_files), skipped_rows=tuple(skipped_rows),
-        calendar=calendar,
+        calendar=calendar, kpi=tuple(r for r in kpi_rows(ordered) if r.decided),
+        kpi_monthly=tuple(monthly_kpi_rows(ordered)),
     )
 
 

@@ -99,7 +99,7 @@ def test_tables_are_semantic(model):
     parsed = outline(to_html(model))
     tables = [t for t, _ in parsed.tags if t == "table"]
     captions = [t for t, _ in parsed.tags if t == "caption"]
-    assert len(tables) == len(captions) == 3  # open duties, trend, all findings
+    assert len(tables) == len(captions) == 4  # open duties, trend, timeliness, all findings
     headers = [a for t, a in parsed.tags if t == "th"]
     assert headers and all(a.get("scope") in ("col", "row") for a in headers)
 
@@ -107,7 +107,7 @@ def test_tables_are_semantic(model):
 def test_every_picture_has_a_text_alternative(model):
     parsed = outline(to_html(model))
     pictures = [a for t, a in parsed.tags if t == "svg" and a.get("role") == "img"]
-    assert len(pictures) == 1 + len(model.records)  # the trend and one timeline per record
+    assert len(pictures) == 2 + len(model.records)  # the trend, the timeliness chart, one timeline per record
     ids = {a["id"] for t, a in parsed.tags if "id" in a}
     for a in pictures:
         assert all(i in ids for i in a["aria-labelledby"].split())

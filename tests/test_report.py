@@ -184,3 +184,19 @@ def test_to_dict_carries_the_summary_numbers(records, rules):
     assert data["due_window"] == {"period": "10 working days", "calendar": "england-and-wales",
                                   "from": "2026-11-20", "to": "2026-12-04"}
     assert data["late_period"]["from"] == "2026-11-14"
+
+
+def test_kpi_section_matches_the_hand_counted_casework_fixture():
+    """tests/fixtures/casework/kpi-cases.yaml: ICPC 3 met, 1 late, 1 overdue -> 60.0% of 5; RCPC 2 of 4."""
+    from compliance.html_report import to_html
+    from compliance.markdown_report import to_markdown_report
+
+    as_of = date(2022, 12, 31)
+    cases = load_records([FIXTURES / "casework" / "kpi-cases.yaml"])
+    model = build_report(evaluate(cases, load_rules(), as_of), as_of, NOW)
+    kpi = {r["rule"]: r for r in model.to_dict()["kpi"]}
+    assert (kpi["icpc-15wd"]["met"], kpi["icpc-15wd"]["decided"]) == (3, 5)
+    assert (kpi["rcpc"]["met"], kpi["rcpc"]["decided"]) == (2, 4)
+    html = to_html(model)
+    assert 'id="kpi"' in html and "60.0%" in html and 'data-rule="icpc-15wd"' in html
+    assert "| `icpc-15wd` " in to_markdown_report(model) and "| 60.0% | 5 | 3 | 1 | 1 |" in to_markdown_report(model)
