@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from .calendars import get_calendar
 from .errors import InputError, Problem
@@ -357,38 +357,68 @@ def _not_applicable(ctx: _Context, reason: str, trigger: EventDate | None = None
     return Finding(**ctx.base(status="not_applicable", reason=reason, trigger_date=trigger, period=None))
 
 
-def evaluate_duty(record: Record, versions: Sequence[Rule], as_of: date, explain: bool = True) -> list[Finding]:
-    """Findings for one record under one duty, choosing the version in force on the trigger date."""
+CASES = ("excluded", "in_force", "not_started", "outside", "no_version", "missing")
+
+
+class Choice(NamedTuple):
+    """Which version of a duty governs a record, and in which of the ``CASES``."""
+
+    case: str
+    rule: Rule
+
+
+def choose_version(record: Record, versions: Sequence[Rule], as_of: date) -> Choice:
+    """The version in force on the trigger date, or why there is none: the decision both engines make.
+
+    The durable backend reaches the same choice by pattern matching (compliance/durable.py); keep the two in step.
+    """
     applicable = [v for v in versions if v.conditions_fail(record.attributes) is None]
     if not applicable:
-        last = versions[-1]
-        return [_not_applicable(_Context(record, last, as_of, explain), last.conditions_fail(record.attributes) or "")]
+        return Choice("excluded", versions[-1])
     dated = [(v, record.first(v.trigger)) for v in applicable]
     for rule, trigger in dated:
         if trigger is not None and rule.in_force.contains(_day(trigger)):
-            ctx = _Context(record, rule, as_of, explain)
-            if _day(trigger) > as_of:
-                return [_not_applicable(ctx, f"{rule.trigger} on {_iso(trigger)} is after the as-of date "
-                                             f"{as_of.isoformat()}: the clock has not started.", trigger)]
-            return _recurring(ctx, trigger) if rule.recurrence else _single(ctx, trigger)
-    triggered = [(v, t) for v, t in dated if t is not None]
+            return Choice("not_started" if _day(trigger) > as_of else "in_force", rule)
+    triggered = [v for v, t in dated if t is not None]
     if triggered:
-        rule, trigger = triggered[-1]
-        windows = "; ".join(f"{v.id}: {v.in_force}" for v in applicable)
-        return [_not_applicable(_Context(record, rule, as_of, explain),
-                                f"{rule.trigger} on {_iso(trigger)} is outside the dates this duty was in force "
-                                f"({windows}).", trigger)]
+        return Choice("outside", triggered[-1])
     bound = record.first(applicable[0].trigger_bound) if applicable[0].trigger_bound else None
     if bound is not None:
-        rule = next((v for v in applicable if v.in_force.contains(_day(bound))), None)
-        if rule is None:
-            return [_not_applicable(_Context(record, applicable[-1], as_of, explain),
-                                    f"{applicable[-1].trigger} is not recorded, and no version of this duty was "
-                                    f"in force on or before {applicable[-1].trigger_bound} ({_iso(bound)}).")]
-    else:
-        # Nothing dates the trigger: say the data is missing rather than guess which version applied.
-        rule = next((v for v in applicable if v.in_force.contains(as_of)), applicable[-1])
-    return [_missing(_Context(record, rule, as_of, explain))]
+        in_force = next((v for v in applicable if v.in_force.contains(_day(bound))), None)
+        return Choice("missing", in_force) if in_force else Choice("no_version", applicable[-1])
+    # Nothing dates the trigger: say the data is missing rather than guess which version applied.
+    return Choice("missing", next((v for v in applicable if v.in_force.contains(as_of)), applicable[-1]))
+
+
+def duty_findings(record: Record, versions: Sequence[Rule], choice: Choice, as_of: date,
+                  explain: bool = True) -> list[Finding]:
+    """The findings once the governing version is chosen: the date arithmetic both engines share."""
+    case, rule = choice
+    ctx = _Context(record, rule, as_of, explain)
+    trigger = record.first(rule.trigger)
+    if case == "in_force":
+        assert trigger is not None
+        return _recurring(ctx, trigger) if rule.recurrence else _single(ctx, trigger)
+    if case == "missing":
+        return [_missing(ctx)]
+    if case == "excluded":
+        return [_not_applicable(ctx, rule.conditions_fail(record.attributes) or "")]
+    if case == "not_started":
+        return [_not_applicable(ctx, f"{rule.trigger} on {_iso(trigger)} is after the as-of date "
+                                     f"{as_of.isoformat()}: the clock has not started.", trigger)]
+    applicable = [v for v in versions if v.conditions_fail(record.attributes) is None]
+    if case == "outside":
+        windows = "; ".join(f"{v.id}: {v.in_force}" for v in applicable)
+        return [_not_applicable(ctx, f"{rule.trigger} on {_iso(trigger)} is outside the dates this duty was in "
+                                     f"force ({windows}).", trigger)]
+    bound = record.first(applicable[0].trigger_bound) if applicable[0].trigger_bound else None
+    return [_not_applicable(ctx, f"{rule.trigger} is not recorded, and no version of this duty was in force on "
+                                 f"or before {rule.trigger_bound} ({_iso(bound)}).")]
+
+
+def evaluate_duty(record: Record, versions: Sequence[Rule], as_of: date, explain: bool = True) -> list[Finding]:
+    """Findings for one record under one duty, choosing the version in force on the trigger date."""
+    return duty_findings(record, versions, choose_version(record, versions, as_of), as_of, explain)
 
 
 def evaluate(

@@ -1,0 +1,108 @@
+"""`compliance track`: a file of events replayed day by day, on either engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from compliance.errors import EngineUnavailable
+from compliance.rules import load_rules
+from compliance.tracker import Tracker
+
+from conftest import ROOT
+
+EXAMPLE = str(ROOT / "examples" / "inspection-events.csv")
+
+
+def _durable_loads() -> bool:
+    try:
+        Tracker(load_rules(), "durable").close()
+    except EngineUnavailable:
+        return False
+    return True
+
+
+ENGINES = ["native", pytest.param("durable", marks=pytest.mark.skipif(
+    not _durable_loads(), reason="durable-rules is not installed, or cannot load on this Python"))]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_example_file_day_by_day(run_cli, engine):
+    code, out, err = run_cli("track", EXAMPLE, "--as-of", "2026-11-20", "--engine", engine)
+    assert (code, err) == (1, "")  # something is late or overdue
+    lines = out.splitlines()
+    assert lines[:4] == [
+        "2026-06-01",
+        "  opened   example-heath-2026-ilacs  la-publish-report        due by 2026-07-13 (30 working days from "
+        "report_received on 2026-06-01)",
+        "  opened   example-heath-2026-ilacs  la-publish-statement     due by 2026-09-08 (70 working days from "
+        "report_received on 2026-06-01)",
+        "  opened   example-heath-2026-ilacs  la-send-action-plan      due by 2026-09-08 (70 working days from "
+        "report_received on 2026-06-01)",
+    ]
+    assert "2026-08-07" in lines and (
+        "  overdue  example-fen-2026-fv       fv-priority-draft-plan   missed its deadline of 2026-08-06") in lines
+    assert ("  closed   example-fen-2026-fv       fv-priority-draft-plan   late: draft_action_plan_sent on "
+            "2026-08-10, 2 working days (4 days) after 2026-08-06") in lines
+    assert ("  closed   example-heath-2026-ilacs  la-publish-report        met: report_published on 2026-07-10, "
+            "deadline 2026-07-13") in lines
+    assert lines[-4:] == [
+        "Open as of 2026-11-20: 3 (2 due, 1 overdue)",
+        "  OVERDUE  example-heath-2026-ilacs  la-publish-statement     deadline 2026-09-08, overdue by 53 "
+        "working days (73 days)",
+        "  DUE      example-vale-2026-ilacs   la-publish-statement     deadline 2027-01-12, 34 working days "
+        "(53 days) left",
+        "  DUE      example-vale-2026-ilacs   la-send-action-plan      deadline 2027-01-12, 34 working days "
+        "(53 days) left",
+    ]
+
+
+def test_nothing_late_or_overdue_exits_0(run_cli, tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("date,record,kind,event,framework\n2026-10-01,a,inspection,report_received,ILACS\n"
+                    "2026-10-05,a,,report_published,\n", encoding="utf-8")
+    code, out, err = run_cli("track", str(path), "--as-of", "2026-10-20")
+    assert (code, err) == (0, "")
+    assert "  closed   a  la-publish-report     met: report_published on 2026-10-05, deadline 2026-11-12" in out
+    # 20 October 2026 to 12 January 2027: 84 days; working days 8 in October, 21 in November, 21 in December
+    # (less Christmas Day and the Boxing Day substitute), 7 in January (less New Year's Day).
+    assert out.splitlines()[-3:] == [
+        "Open as of 2026-10-20: 2 (2 due, 0 overdue)",
+        "  DUE      a  la-publish-statement  deadline 2027-01-12, 57 working days (84 days) left",
+        "  DUE      a  la-send-action-plan   deadline 2027-01-12, 57 working days (84 days) left",
+    ]
+
+
+def test_output_file_is_written(run_cli, tmp_path):
+    target = tmp_path / "today.txt"
+    code, out, _ = run_cli("track", EXAMPLE, "--as-of", "2026-11-20", "--output", str(target))
+    assert code == 1 and out == ""
+    assert target.read_text(encoding="utf-8").startswith("2026-06-01\n")
+
+
+def test_bad_rows_stop_the_replay_with_file_row_and_column(run_cli, tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("date,record,kind,event\n2026-10-05,a,inspection,report_received\n"
+                    "2026-10-01,a,,report_published\n2026-10-06,a,,report_publish\n", encoding="utf-8")
+    code, out, err = run_cli("track", str(path), "--as-of", "2026-11-20")
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        f"error: {path}:3:1: date: 2026-10-01 is before 2026-10-05 on row 2: events must be in date order "
+        "(sort the rows by date)",
+        f"error: {path}:4:4: event: unknown event 'report_publish' for a inspection record (did you mean "
+        "'report_published'?)",
+        "2 problem(s) in the events: nothing was tracked, since a replay is only as good as its first bad row.",
+    ]
+
+
+def test_events_after_the_as_of_date(run_cli):
+    code, out, err = run_cli("track", EXAMPLE, "--as-of", "2026-10-01")
+    assert code == 2 and out == ""
+    assert err.splitlines()[0] == (f"error: {EXAMPLE}:16: date: the event is dated 2026-10-05, after the as-of "
+                                   "date 2026-10-01 (give a later --as-of (the default is today))")
+
+
+def test_help_has_a_worked_example(run_cli, capsys):
+    with pytest.raises(SystemExit) as done:
+        run_cli("track", "--help")
+    assert done.value.code == 0
+    assert "compliance track examples/inspection-events.csv --as-of 2026-11-20" in capsys.readouterr().out
