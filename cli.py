@@ -7,21 +7,35 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from compliance.calendars import DEFAULT_CALENDAR, get_calendar
 from compliance.engine import evaluate, exit_status
 from compliance.errors import ComplianceError, InputError, Problem
+from compliance.events import read_events
 from compliance.govuk import import_govuk
+from compliance.kpi import DIMENSIONS, MONTH_OF, Tally, render_kpi
+from compliance.kpi import FORMATS as KPI_FORMATS
+from compliance.kpi_chart import kpi_chart_svg
+from compliance.mappings import available_mappings, load_mapped, load_mapping, records_csv
+from compliance.history import DEFAULT_TIMEOUT
+from compliance.mail import load_settings as load_mail_settings
+from compliance.nightly import ReportOptions, run_report
 from compliance.output import write_atomic
 from compliance.periods import Period, compute_deadline, parse_date, parse_period
 from compliance.records import read_records
 from compliance.render import FORMATS, render
+from compliance.report import DEFAULT_FAIL_ON, DEFAULT_WINDOW, FAIL_ON_CHOICES, parse_fail_on
 from compliance.rules import check_rules, load_rules
 from compliance.ruletests import run_rule_tests
+from compliance.synth import LAYOUTS, write_extracts
+from compliance.timeliness import ENGINES, duties_for, tally_files
+from compliance.tracker import Tracker, report as track_report
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -191,6 +205,117 @@ def cmd_check(args: argparse.Namespace) -> int:
     return exit_status(findings)
 
 
+# -- report -----------------------------------------------------------------------------------------
+
+def _report_logging(quiet: bool) -> logging.Handler:
+    """Timestamped log lines on stderr for the compliance loggers; --quiet keeps only warnings and errors."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
+    logger = logging.getLogger("compliance")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    return handler
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    handler = _report_logging(args.quiet)
+    try:
+        mail = load_mail_settings(os.environ, args.mail_config) if args.mail_to else None
+        options = ReportOptions(
+            records=args.records, out=Path(args.out), as_of=_as_of(args.as_of), rules=args.rules,
+            due_within=args.due_within, db=Path(args.db) if args.db else None, fail_on=parse_fail_on(args.fail_on),
+            calendar=args.calendar, skip_bad_rows=args.skip_bad_rows, lock_timeout=args.lock_timeout,
+            mail_to=args.mail_to or (), mail=mail, title=args.title,
+            progress=None if args.quiet else sys.stderr)
+        run = run_report(options, datetime.now().astimezone())
+        return run.exit_code
+    finally:
+        logging.getLogger("compliance").removeHandler(handler)
+
+
+# -- track ------------------------------------------------------------------------------------------
+
+def cmd_track(args: argparse.Namespace) -> int:
+    ruleset = load_rules(args.rules)
+    as_of = _as_of(args.as_of)
+    events, problems = read_events(args.events, ruleset.vocabulary)
+    late = next((e for e in events if e.day > as_of), None)
+    if late is not None:
+        problems.append(Problem(f"the event is dated {late.day.isoformat()}, after the as-of date {as_of.isoformat()}",
+                                file=args.events, line=late.line, field="date",
+                                hint="give a later --as-of (the default is today)"))
+    if problems:
+        _print_problems(problems)
+        print(f"{len(problems)} problem(s) in the events: nothing was tracked, since a replay is only as good "
+              "as its first bad row.", file=sys.stderr)
+        return 2
+    with Tracker(ruleset, args.engine, explain=False) as tracker:
+        changes = []
+        for e in events:
+            changes += tracker.record(e.record, e.event, e.when, kind=e.kind, attributes=e.attributes)
+        changes += tracker.advance(as_of)
+        text = track_report(changes, tracker.open_duties(as_of), as_of)
+        status = exit_status(tracker.findings(as_of))
+    _emit(text, args.output)
+    return status
+
+
+# -- casework: kpi, synth, map -----------------------------------------------------------------------
+
+def cmd_kpi(args: argparse.Namespace) -> int:
+    ruleset = load_rules(args.rules)
+    as_of = _as_of(args.as_of)
+    mapping = load_mapping(args.mapping, ruleset.vocabulary) if args.mapping else None
+    if mapping is not None and not duties_for(ruleset, mapping):
+        print(f"compliance: the {mapping.name} mapping fills in no duty's completion date, so there is nothing "
+              f"to measure ({mapping.title}); see its notes with `compliance map --list`", file=sys.stderr)
+        return 0
+    by = args.by or ["rule"]
+    tally = Tally(by, args.month_of)
+    tallies = [tally]
+    monthly = Tally(("rule", "month"), args.month_of) if args.chart else None
+    if monthly is not None:
+        tallies.append(monthly)
+    problems = tally_files(args.records, ruleset, as_of, tallies, engine=args.engine, mapping=mapping)
+    rows = tally.rows()
+    _emit(render_kpi(rows, args.format, tally.dimensions, as_of, args.month_of), args.output)
+    if monthly is not None:
+        write_atomic(args.chart, kpi_chart_svg(monthly.rows()))
+    _print_problems(problems)
+    if problems:
+        print(f"{len(problems)} problem(s) in the records: those records were left out, the rest were counted.",
+              file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    summary = write_extracts(args.output_dir, args.children, args.seed, start=parse_date(args.start, "--from"),
+                             end=parse_date(args.end, "--to"), layout=args.layout, authorities=args.authorities,
+                             limit=args.limit)
+    print(summary)
+    return 0
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    if args.list:
+        for name, path in available_mappings().items():
+            m = load_mapping(path)
+            print(f"{name:<16} {m.title}")
+        return 0
+    if not args.mapping or not args.extracts:
+        raise InputError(Problem("give extract files and --mapping", field="mapping",
+                                 hint="e.g. compliance map list4.csv --mapping annex-a-list4 --output records.csv"))
+    ruleset = load_rules(args.rules)
+    mapping = load_mapping(args.mapping, ruleset.vocabulary)
+    records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary)
+    _emit(records_csv(records, ruleset.vocabulary), args.output)
+    _print_problems(problems)
+    duties = ", ".join(r.id for r in duties_for(ruleset, mapping)) or "none (no completion dates)"
+    print(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: {duties}", file=sys.stderr)
+    return 2 if problems else 0
+
+
 # -- parser -----------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -273,6 +398,108 @@ def build_parser() -> argparse.ArgumentParser:
                    help="evaluation engine (durable needs the [durable] extra)")
     p.add_argument("--explain", action="store_true", help="show each finding's working in the table")
     p.add_argument("--all", action="store_true", help="include not-applicable findings in the table")
+
+    p = _command(sub, "track", "Replay a file of events in date order: what opened, fell overdue or closed each day.",
+                 "  compliance track examples/inspection-events.csv --as-of 2026-11-20\n"
+                 "    2026-06-01\n"
+                 "      opened   example-heath-2026-ilacs  la-publish-report  due by 2026-07-13 (30 working days ...)\n"
+                 "  compliance track events.csv --engine durable --output today.txt\n\n"
+                 "the file's columns: date, record, kind (on a record's first row), event, then any attributes\n"
+                 "exit codes: 0 nothing late or overdue, 1 something is, 2 bad input",
+                 cmd_track)
+    p.add_argument("events", help="a CSV file of events, one a row, in date order")
+    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+    p.add_argument("--as-of", help="track up to this date, YYYY-MM-DD (default today)")
+    p.add_argument("--engine", choices=("native", "durable"), default="native",
+                   help="evaluation engine (durable needs the [durable] extra)")
+    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+
+    p = _command(sub, "report", "Write the nightly report: HTML, Markdown, JSON, CSV and a calendar of deadlines.",
+                 "  compliance report examples/inspections.yaml --as-of 2026-11-20 --out reports\n"
+                 "    -> reports/2026-11-20/report.html (and .md, .json, .csv, .ics), copied to\n"
+                 "       reports/latest.html etc.; history in reports/history.sqlite3\n"
+                 "  compliance report tracker.xlsx --out /srv/reports --quiet --fail-on overdue \\\n"
+                 "      --mail-to childrens-services@example.gov.uk   (SMTP settings: COMPLIANCE_SMTP_*)\n\n"
+                 "exit codes: 0 nothing in --fail-on, 1 something is (default: overdue or late),\n"
+                 "2 bad input, a busy history database or a failed delivery",
+                 cmd_report)
+    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
+    p.add_argument("--out", required=True, help="folder for the report; each run adds a dated folder in it")
+    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+    p.add_argument("--as-of", help="report as of this date, YYYY-MM-DD (default today)")
+    p.add_argument("--due-within", default=DEFAULT_WINDOW,
+                   help='"due soon" means due within this period (default "%(default)s")')
+    p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="calendar for --due-within (default %(default)s)")
+    p.add_argument("--db", help="history database (default OUT/history.sqlite3)")
+    p.add_argument("--fail-on", default=",".join(DEFAULT_FAIL_ON),
+                   help="exit 1 when any finding has one of these statuses (comma list of "
+                        + ", ".join(FAIL_ON_CHOICES) + ', or "none"; default %(default)s)')
+    p.add_argument("--title", default="Statutory deadlines report", help="the report's title")
+    p.add_argument("--skip-bad-rows", action="store_true",
+                   help="report on the good rows and list the bad ones, instead of stopping with exit code 2")
+    p.add_argument("--lock-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help="how long to wait for another run holding the history database (default %(default)g)")
+    p.add_argument("--mail-to", nargs="+", metavar="ADDRESS", help="email the report to these addresses")
+    p.add_argument("--mail-config", metavar="FILE", help="SMTP settings file, INI [smtp] or YAML smtp: "
+                                                         "(environment variables COMPLIANCE_SMTP_* override it)")
+    p.add_argument("--quiet", action="store_true", help="log only warnings and errors, no progress bar (for cron)")
+
+    p = _command(sub, "kpi", "Timeliness KPIs: the share of each duty done in time, with counts, by rule, team or month.",
+                 "  compliance synth --children 2000 --seed 1 --output-dir extracts\n"
+                 "  compliance kpi extracts/*.csv --as-of 2025-03-31 --by team month --format csv\n"
+                 "    rule,team,month,in_time_percent,decided,met,late,overdue,due,missing_data,approximate\n"
+                 "    assessment-45wd,Assessment North,2024-05,88.9,27,24,2,1,0,0,0 ...\n"
+                 "  compliance kpi list4.csv --mapping annex-a-list4 --as-of 2025-03-31 --chart kpi.svg\n\n"
+                 "in time = met / (met + late + overdue); duties not yet due and records with a missing\n"
+                 "trigger date are counted beside it. Files are streamed: a million records fit easily.",
+                 cmd_kpi)
+    p.add_argument("records", nargs="+", help="record files (.csv streamed; .yaml, .json, .xlsx), or extracts "
+                                              "read through --mapping")
+    p.add_argument("--by", nargs="+", choices=DIMENSIONS, metavar="DIMENSION",
+                   help="group by any of: " + ", ".join(DIMENSIONS) + " (default rule; rule is always included)")
+    p.add_argument("--month-of", choices=MONTH_OF, default="deadline",
+                   help="which date puts a duty in a month: when it fell due (default), was done, or started")
+    p.add_argument("--as-of", help="evaluate as of this date, YYYY-MM-DD (default today)")
+    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+    p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
+                                     "annex-a-list4 or cin-census, or a mapping file)")
+    p.add_argument("--format", choices=KPI_FORMATS, default="table", help="output format (default table)")
+    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+    p.add_argument("--chart", metavar="FILE.svg", help="also write an SVG chart of each KPI month by month")
+    p.add_argument("--engine", choices=ENGINES, default="batch",
+                   help="batch (vectorised, default), native (record by record) or durable; same numbers")
+
+    p = _command(sub, "synth", "Write synthetic case-management extracts with known timeliness, for tests and demos.",
+                 "  compliance synth --children 1000 --seed 7 --output-dir extracts\n"
+                 "    -> extracts/referrals.csv, child-protection.csv, looked-after.csv, care-proceedings.csv,\n"
+                 "       complaints.csv, missing-episodes.csv (the record CSV layout)\n"
+                 "  compliance synth --children 1000 --seed 7 --layout annex-a --output-dir annex\n"
+                 "    -> Annex A lists 3, 4, 5, 7 and 8 with DD/MM/YYYY dates, for the annex-a-* mappings\n\n"
+                 "The same --children and --seed always give the same files.",
+                 cmd_synth)
+    p.add_argument("--children", type=int, required=True, help="how many children to generate")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default %(default)s)")
+    p.add_argument("--output-dir", default="extracts", help="folder to write to (default %(default)s)")
+    p.add_argument("--layout", choices=LAYOUTS, default="records", help="file layout (default %(default)s)")
+    p.add_argument("--from", dest="start", default="2019-04-01", help="first referral date (default %(default)s)")
+    p.add_argument("--to", dest="end", default="2025-03-31",
+                   help="extract date: nothing later is recorded (default %(default)s)")
+    p.add_argument("--authorities", type=int, default=4, help="how many councils (default %(default)s)")
+    p.add_argument("--limit", type=int, help="stop after this many records")
+
+    p = _command(sub, "map", "Turn a case-management extract into records through a YAML column mapping.",
+                 "  compliance map --list\n"
+                 "  compliance map list5.csv --mapping annex-a-list5 --output s47-records.csv\n"
+                 "  compliance check s47-records.csv --as-of 2025-03-31\n"
+                 "  compliance map census.xml --mapping cin-census --output census-records.csv\n\n"
+                 "A row (or XML element) that cannot be read is reported with file, row and column;\n"
+                 "the rest are still written. Exit code 2 when anything was left out.",
+                 cmd_map)
+    p.add_argument("extracts", nargs="*", help="extract files: .csv, .xlsx, or CIN census .xml")
+    p.add_argument("--mapping", help="a bundled mapping name or a mapping file")
+    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+    p.add_argument("--output", help="write the records CSV to this file (atomically) instead of the terminal")
+    p.add_argument("--list", action="store_true", help="list the bundled mappings")
     return parser
 
 

@@ -52,7 +52,8 @@ def installed(wheel, tmp_path_factory) -> Path:
         # the dependencies. List this environment's site-packages after the new one's, so the wheel wins.
         inner = _run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip()
         Path(inner, "test-run-dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
-    done = _run(python, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", wheel)
+    # --ignore-installed: the dependencies' site-packages may hold an installed copy of this project too.
+    done = _run(python, "-m", "pip", "install", "--no-deps", "--no-index", "--ignore-installed", "--quiet", wheel)
     assert done.returncode == 0, done.stderr
     return venv
 
