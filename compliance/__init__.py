@@ -9,6 +9,7 @@ from .errors import ComplianceError, InputError, Problem
 from .periods import Deadline, Period, add_period, compute_deadline, parse_period, working_days_between
 from .records import Record, load_records, read_records
 from .rules import Rule, RuleSet, load_rules
+from .tracker import Tracker
 
 __all__ = [
     "Calendar",
@@ -22,6 +23,7 @@ __all__ = [
     "Record",
     "Rule",
     "RuleSet",
+    "Tracker",
     "add_period",
     "compute_deadline",
     "evaluate",

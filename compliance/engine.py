@@ -19,7 +19,7 @@ from .rules import Rule, RuleSet, load_rules
 STATUSES = ("overdue", "late", "due", "met", "missing_data", "not_applicable")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """What the law required of one record under one rule (one occurrence of it), and whether it was done."""
 

@@ -13,6 +13,7 @@ from typing import Iterable, Sequence
 
 from .engine import Finding
 from .kpi_chart import kpi_chart_svg
+from .render import margin_text
 from .report import CHANGE_KINDS, CHANGE_LABELS, STATUS_NAMES, Change, ReportModel, TrendPoint, day_of
 
 #: Records drawn as timelines when they have no open duty; records with one are always drawn.
@@ -129,17 +130,7 @@ def tag(status: str, soon: bool = False) -> str:
 
 
 def _margin(f: Finding) -> str:
-    if f.status == "overdue":
-        return f"{f.late_by} overdue"
-    if f.status == "late":
-        return f"late by {f.late_by}"
-    if f.status == "due":
-        return f"{f.time_left} left"
-    if f.status == "met":
-        return "on time"
-    if f.status == "missing_data":
-        return f"latest possible deadline {_short_date(day_of(f.deadline))}" if f.deadline else "no trigger date"
-    return f.reason or ""
+    return margin_text(f, lambda d: _short_date(day_of(d)))
 
 
 def _duty(f: Finding) -> str:

@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterator, Sequence
 from xml.etree.ElementTree import Element
 
 from .errors import InputError, Problem
-from .records import EventDate, Record, parse_event_date
+from .records import EventDate, Record, parse_event_date, sort_key, table_rows
 from .resources import mappings_dir
 from .rules import Rule, RuleSet, Vocabulary, load_vocabulary
 from .yamlio import load_yaml
@@ -245,7 +245,7 @@ class _Builder:
                                  f"this mapping reads dates as {formats}")
                     break
             else:
-                events[f.name] = tuple(sorted(dates, key=_sort_key))
+                events[f.name] = tuple(sorted(dates, key=sort_key))
         if len(self.problems) > before:
             # One bad cell mapped to two events (list 5's start date) is one problem, not two.
             unique: dict[tuple[Any, ...], Problem] = {}
@@ -324,63 +324,7 @@ class _Builder:
         return rid
 
 
-def _sort_key(d: EventDate) -> tuple[date, int]:
-    return (d.date() if isinstance(d, datetime) else d, d.hour * 60 + d.minute if isinstance(d, datetime) else 0)
-
-
 # -- tables: CSV and XLSX ---------------------------------------------------------------------------------
-
-def _excel_column(j: int) -> str:
-    label = ""
-    j += 1
-    while j:
-        j, rem = divmod(j - 1, 26)
-        label = chr(65 + rem) + label
-    return label
-
-
-def _table_rows(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[tuple[int, list[Any], Callable[[int], Any]]]:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        try:
-            handle = path.open(newline="", encoding="utf-8-sig")
-        except OSError as exc:
-            builder.problem(f"cannot open: {exc}", None, None, None)
-            return
-        with handle:
-            try:
-                for i, row in enumerate(csv.reader(handle)):
-                    yield i + 1, list(row), lambda j: j + 1
-            except UnicodeDecodeError:
-                builder.problem("the file is not UTF-8 text", None, None, None, "save the spreadsheet as CSV UTF-8")
-            except csv.Error as exc:
-                builder.problem(f"cannot read CSV: {exc}", None, None, None)
-        return
-    if suffix in (".xlsx", ".xlsm"):
-        import openpyxl
-        from zipfile import BadZipFile
-
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (OSError, BadZipFile, KeyError, ValueError) as exc:
-            builder.problem(f"cannot open as an Excel workbook: {exc}", None, None, None, "save it as .xlsx")
-            return
-        try:
-            if mapping.sheet and mapping.sheet in book.sheetnames:
-                sheet = book[mapping.sheet]
-            elif mapping.sheet:
-                builder.problem(f"the workbook has no sheet {mapping.sheet!r}", None, None, None,
-                                "sheets: " + ", ".join(book.sheetnames))
-                return
-            else:
-                sheet = book.worksheets[0]
-            for i, row in enumerate(sheet.iter_rows(values_only=True)):
-                yield i + 1, list(row), _excel_column
-        finally:
-            book.close()
-        return
-    builder.problem(f"a table mapping reads .csv or .xlsx, not {suffix or '(none)'}", None, None, None)
-
 
 def _read_table(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Record]:
     header: list[str] | None = None
@@ -388,7 +332,10 @@ def _read_table(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Rec
     spec = mapping.specs[0]
     needed = sorted({s for f in spec.attributes + spec.events for s in f.sources}
                     | set(_TEMPLATE.findall(spec.id_template)))
-    for line, cells, label in _table_rows(path, mapping, builder):
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
+        builder.problem(f"a table mapping reads .csv or .xlsx, not {path.suffix or '(none)'}", None, None, None)
+        return
+    for line, cells, label in table_rows(path, builder.problem, mapping.sheet):
         if header is None:
             header = ["" if c is None else str(c).strip() for c in cells]
             index = {name: j for j, name in enumerate(header) if name}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from .engine import Finding
+from .render import margin_text
 from .report import CHANGE_KINDS, CHANGE_LABELS, STATUS_NAMES, ReportModel, day_of
 
 
@@ -22,15 +23,7 @@ def _d(d: date | None) -> str:
 
 
 def _margin(f: Finding) -> str:
-    if f.status == "overdue":
-        return f"{f.late_by} overdue"
-    if f.status == "late":
-        return f"late by {f.late_by}"
-    if f.status == "due":
-        return f"{f.time_left} left"
-    if f.status == "missing_data":
-        return f"latest possible deadline {_d(day_of(f.deadline))}" if f.deadline else "no trigger date"
-    return "on time" if f.status == "met" else (f.reason or "")
+    return margin_text(f, lambda d: _d(day_of(d)))
 
 
 def _duty(f: Finding) -> str:

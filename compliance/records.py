@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .errors import InputError, Problem
 from .rules import Vocabulary, load_vocabulary
@@ -122,7 +122,7 @@ class _Reader:
             except ValueError as exc:
                 self.problem(str(exc), *where, event, _DATE_HINT)
                 return None
-        return tuple(sorted(out, key=_sort_key))
+        return tuple(sorted(out, key=sort_key))
 
     def record(self, raw: Mapping[str, Any], line: int | None, col: Any = None,
                columns: Mapping[str, Any] | None = None) -> Record | None:
@@ -160,7 +160,8 @@ class _Reader:
         return Record(rid, kind, attributes, events, f"{self.file}:{line}" if line else self.file)
 
 
-def _sort_key(d: EventDate) -> tuple[date, int]:
+def sort_key(d: EventDate) -> tuple[date, int]:
+    """Orders dates and date-times together: a date sorts as the start of its day."""
     return (d.date() if isinstance(d, datetime) else d, d.hour * 60 + d.minute if isinstance(d, datetime) else 0)
 
 
@@ -253,7 +254,8 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
             yield rec
 
 
-def _excel_column(j: int) -> str:
+def excel_column(j: int) -> str:
+    """The spreadsheet letter of 0-based column ``j`` (0 -> A, 26 -> AA), for locating a bad cell."""
     label = ""
     j += 1
     while j:
@@ -262,47 +264,60 @@ def _excel_column(j: int) -> str:
     return label
 
 
-def _read_csv(path: Path, reader: _Reader) -> Iterator[Record]:
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        reader.problem(f"cannot open: {exc}", None, None, None)
-        return
-    with handle:
+Row = tuple[int, list[Any], Callable[[int], Any]]
+
+
+def table_rows(path: Path, problem: Callable[..., None], sheet: str | None = None) -> Iterator[Row]:
+    """Each row of a CSV file or an Excel sheet as (line, cells, column label of a 0-based index).
+
+    ``problem(message, line, column, field, hint)`` is told why a file cannot be read; rows stop there.
+    """
+    if path.suffix.lower() == ".csv":
         try:
-            rows = csv.reader(handle)
-            header = next(rows, None)
-            if header is None:
-                reader.problem("the file is empty", 1, None, None, "the first row names the columns")
-                return
-            yield from _rows_to_records(((i + 2, r) for i, r in enumerate(rows)), header, 1, reader,
-                                        lambda j: j + 1)
-        except UnicodeDecodeError:
-            reader.problem("the file is not UTF-8 text", None, None, None, "save the spreadsheet as CSV UTF-8")
-        except csv.Error as exc:
-            reader.problem(f"cannot read CSV: {exc}", None, None, None)
-
-
-def _read_xlsx(path: Path, reader: _Reader) -> Iterator[Record]:
+            handle = path.open(newline="", encoding="utf-8-sig")
+        except OSError as exc:
+            problem(f"cannot open: {exc}", None, None, None)
+            return
+        with handle:
+            try:
+                for i, row in enumerate(csv.reader(handle)):
+                    yield i + 1, list(row), _csv_column
+            except UnicodeDecodeError:
+                problem("the file is not UTF-8 text", None, None, None, "save the spreadsheet as CSV UTF-8")
+            except csv.Error as exc:
+                problem(f"cannot read CSV: {exc}", None, None, None)
+        return
     import openpyxl
     from zipfile import BadZipFile
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, BadZipFile, KeyError, ValueError) as exc:
-        reader.problem(f"cannot open as an Excel workbook: {exc}", None, None, None, "save it as .xlsx")
+        problem(f"cannot open as an Excel workbook: {exc}", None, None, None, "save it as .xlsx")
         return
     try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            reader.problem("the first sheet is empty", 1, None, None, "the first row names the columns")
+        if sheet and sheet not in book.sheetnames:
+            problem(f"the workbook has no sheet {sheet!r}", None, None, None, "sheets: " + ", ".join(book.sheetnames))
             return
-        yield from _rows_to_records(((i + 2, list(r)) for i, r in enumerate(rows)), list(header), 1, reader,
-                                    _excel_column)
+        for i, row in enumerate((book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)):
+            yield i + 1, list(row), excel_column
     finally:
         book.close()
+
+
+def _csv_column(j: int) -> int:
+    return j + 1
+
+
+def _read_table(path: Path, reader: _Reader) -> Iterator[Record]:
+    rows = table_rows(path, reader.problem)
+    first = next(rows, None)
+    if first is None:
+        if not reader.problems:
+            reader.problem("the file is empty", 1, None, None, "the first row names the columns")
+        return
+    line, header, label = first
+    yield from _rows_to_records(((n, cells) for n, cells, _ in rows), header, line, reader, label)
 
 
 def read_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = None) -> tuple[list[Record], list[Problem]]:
@@ -331,10 +346,8 @@ def _read_file(path: Path, reader: _Reader) -> Iterator[Record]:
     if not path.is_file():
         reader.problem("no such file", None, None, None, "check the path")
         return
-    if suffix == ".csv":
-        yield from _read_csv(path, reader)
-    elif suffix in (".xlsx", ".xlsm"):
-        yield from _read_xlsx(path, reader)
+    if suffix in (".csv", ".xlsx", ".xlsm"):
+        yield from _read_table(path, reader)
     elif suffix in (".yaml", ".yml", ".json"):
         try:
             text = path.read_text(encoding="utf-8")
@@ -383,7 +396,7 @@ def records_from_text(text: str, fmt: str = "yaml", vocabulary: Vocabulary | Non
         rows = csv.reader(io.StringIO(text))
         header = next(rows, [])
         records = list(_rows_to_records(((i + 2, r) for i, r in enumerate(rows)), header, 1, reader,
-                                        lambda j: j + 1))
+                                        _csv_column))
     else:
         doc = _load_json(text, "<text>") if fmt == "json" else load_yaml(text, "<text>")
         records = _read_mapping_records(doc, reader)

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from .engine import Finding, sort_by_urgency
 
@@ -60,14 +60,19 @@ def to_csv(findings: Sequence[Finding]) -> str:
     return buffer.getvalue()
 
 
-def _margin(f: Finding) -> str:
-    if f.status in ("late", "overdue"):
-        return f"by {f.late_by}"
+def margin_text(f: Finding, show_date: Callable[[Any], str] = lambda d: d.isoformat()) -> str:
+    """How a finding stands against its deadline, in words: "8 working days (10 days) overdue", "on time"."""
+    if f.status == "overdue":
+        return f"{f.late_by} overdue"
+    if f.status == "late":
+        return f"late by {f.late_by}"
     if f.status == "due":
         return f"{f.time_left} left"
+    if f.status == "met":
+        return "on time"
     if f.status == "missing_data":
-        return f"latest {f.deadline.isoformat()}" if f.deadline else "no trigger date"
-    return ""
+        return f"latest possible deadline {show_date(f.deadline)}" if f.deadline else "no trigger date"
+    return f.reason or ""
 
 
 def to_table(findings: Sequence[Finding], as_of: date, colour: bool = False, explain: bool = False) -> str:
@@ -78,7 +83,7 @@ def to_table(findings: Sequence[Finding], as_of: date, colour: bool = False, exp
         rows.append((
             STATUS_LABELS[f.status], f.record, f.rule, str(f.occurrence),
             _date(f.trigger_date), _date(f.deadline) + (" (prov.)" if f.provisional else ""),
-            _date(f.completed_date), _margin(f) if f.status != "not_applicable" else (f.reason or ""),
+            _date(f.completed_date), margin_text(f),
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     lines = [f"Compliance as of {as_of.isoformat()}: " + ", ".join(
@@ -108,7 +113,7 @@ def to_markdown(findings: Sequence[Finding], as_of: date) -> str:
            "| Status | Record | Rule | Trigger | Deadline | Done | Margin | Source |",
            "|---|---|---|---|---|---|---|---|"]
     for f in sort_by_urgency(findings):
-        margin = _margin(f) if f.status != "not_applicable" else (f.reason or "")
+        margin = margin_text(f)
         out.append("| " + " | ".join(_md(x) for x in (
             STATUS_LABELS[f.status], f.record, f.rule + (f" #{f.occurrence}" if f.occurrence > 1 else ""),
             _date(f.trigger_date), _date(f.deadline), _date(f.completed_date), margin,
