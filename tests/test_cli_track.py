@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from compliance.errors import EngineUnavailable
-from compliance.rules import load_rules
-from compliance.tracker import Tracker
-
-from conftest import ROOT
+from conftest import ENGINES, ROOT
 
 EXAMPLE = str(ROOT / "examples" / "inspection-events.csv")
 
 
-def _durable_loads() -> bool:
-    try:
-        Tracker(load_rules(), "durable").close()
-    except EngineUnavailable:
-        return False
-    return True
 
 
-ENGINES = ["native", pytest.param("durable", marks=pytest.mark.skipif(
-    not _durable_loads(), reason="durable-rules is not installed, or cannot load on this Python"))]
 
 
 @pytest.mark.parametrize("engine", ENGINES)

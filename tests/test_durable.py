@@ -19,23 +19,15 @@ from hypothesis import HealthCheck, given, settings
 from compliance import evaluate, load_rules
 from compliance.durable import DurableRules, compile_error, evaluate_durable, load_durable
 from compliance.engine import CASES, STATUSES, choose_version, duties_by_kind
-from compliance.errors import EngineUnavailable, InputError
+from compliance.errors import InputError
 from compliance.records import Record
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, needs_durable
 from generated_records import RecordMaker, hypothesis_records, seeded_records
 
 
-def _durable_loads() -> bool:
-    try:
-        load_durable()
-    except EngineUnavailable:
-        return False
-    return True
 
 
-needs_durable = pytest.mark.skipif(not _durable_loads(),
-                                   reason="durable-rules is not installed, or cannot load on this Python")
 
 BUNDLED = load_rules([ROOT / "rules", FIXTURES / "rules" / "casework-sample.yaml",
                       ROOT / "examples" / "local-targets.yaml"])

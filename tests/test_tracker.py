@@ -13,24 +13,16 @@ from hypothesis import HealthCheck, given, settings
 
 from compliance import evaluate, load_rules
 from compliance.engine import sort_by_urgency
-from compliance.errors import EngineUnavailable, InputError
+from compliance.errors import InputError
 from compliance.events import read_events
 from compliance.tracker import Tracker
 
-from conftest import FIXTURES, ROOT
+from conftest import ENGINES, FIXTURES, ROOT, needs_durable
 from generated_records import RecordMaker, hypothesis_records
 
 
-def _durable_loads() -> bool:
-    try:
-        Tracker(load_rules(), "durable").close()
-    except EngineUnavailable:
-        return False
-    return True
 
 
-ENGINES = ["native", pytest.param("durable", marks=pytest.mark.skipif(
-    not _durable_loads(), reason="durable-rules is not installed, or cannot load on this Python"))]
 INSPECTIONS = load_rules()
 SAMPLE = load_rules([FIXTURES / "rules" / "casework-sample.yaml"])
 BUNDLED = load_rules([ROOT / "rules", FIXTURES / "rules" / "casework-sample.yaml"])
@@ -175,7 +167,7 @@ class TestIncremental:
                 assert [f.to_dict() for f in tracker.findings()] == [
                     f.to_dict() for f in evaluate(tracker.records(), BUNDLED, end)]
 
-    @pytest.mark.skipif(not _durable_loads(), reason="durable-rules is not installed, or cannot load here")
+    @needs_durable
     def test_both_engines_report_the_same_changes(self):
         reports = {}
         for engine in ("native", "durable"):
