@@ -14,28 +14,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from compliance.calendars import DEFAULT_CALENDAR, get_calendar
-from compliance.engine import evaluate, exit_status
+from compliance.atomic import write_atomic
+from compliance.calendars import (DEFAULT_CALENDAR, Period, compute_deadline, get_calendar, import_govuk, parse_date,
+                                  parse_period)
+from compliance.engines import Tracker, evaluate, exit_status, run_rule_tests
 from compliance.errors import ComplianceError, InputError, Problem
-from compliance.events import read_events
-from compliance.govuk import import_govuk
-from compliance.kpi import DIMENSIONS, MONTH_OF, Tally, render_kpi
-from compliance.kpi import FORMATS as KPI_FORMATS
-from compliance.kpi_chart import kpi_chart_svg
-from compliance.mappings import available_mappings, load_mapped, load_mapping, records_csv
-from compliance.history import DEFAULT_TIMEOUT
-from compliance.mail import load_settings as load_mail_settings
-from compliance.nightly import ReportOptions, run_report
-from compliance.output import write_atomic
-from compliance.periods import Period, compute_deadline, parse_date, parse_period
-from compliance.records import read_records
-from compliance.render import FORMATS, render
-from compliance.report import DEFAULT_FAIL_ON, DEFAULT_WINDOW, FAIL_ON_CHOICES, parse_fail_on
+from compliance.nightly import (DEFAULT_FAIL_ON, DEFAULT_TIMEOUT, DEFAULT_WINDOW, FAIL_ON_CHOICES, ReportOptions,
+                                load_mail_settings, parse_fail_on, run_report)
+from compliance.records import available_mappings, load_mapped, load_mapping, read_events, read_records, records_csv
+from compliance.records.synth import LAYOUTS, write_extracts
+from compliance.reports import (DIMENSIONS, FORMATS, KPI_ENGINES, KPI_FORMATS, MONTH_OF, Tally, duties_for,
+                                kpi_chart_svg, render, render_kpi, tally_files, track_text)
 from compliance.rules import check_rules, load_rules
-from compliance.ruletests import run_rule_tests
-from compliance.synth import LAYOUTS, write_extracts
-from compliance.timeliness import ENGINES, duties_for, tally_files
-from compliance.tracker import Tracker, report as track_report
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -56,6 +46,12 @@ def _command(sub: Any, name: str, help_text: str, example: str, handler: Handler
                             formatter_class=_formatter)
     parser.set_defaults(handler=handler)
     return parser
+
+
+def _group(sub: Any, name: str, help_text: str, example: str) -> Any:
+    """A command made of actions (``calendar show``, ``rules test``): without one it prints its help, exit 2."""
+    parser = _command(sub, name, help_text, example, lambda args: (parser.print_help(), 2)[1])
+    return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", parser_class=_Parser)
 
 
 def _as_of(value: str | None) -> date:
@@ -94,7 +90,28 @@ def cmd_deadline(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_deadline(sub: Any) -> None:
+    p = _command(sub, "deadline", "Compute a deadline and show the working.",
+                 '  compliance deadline 2018-12-05 "70 working days"\n'
+                 '    -> 2019-03-18, skipping Christmas Day, Boxing Day and New Year\'s Day\n'
+                 '  compliance deadline 2025-04-01 "26 weeks" --including   (CA 1989 s.32: 2025-09-29)',
+                 cmd_deadline)
+    p.add_argument("start", help="the trigger date, YYYY-MM-DD (not counted)")
+    p.add_argument("period", help='e.g. "70 working days", "10 days", "26 weeks", "3 months"')
+    p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="working-day calendar (default %(default)s)")
+    p.add_argument("--including", action="store_true", help='count the start day as day 1 ("beginning with")')
+    p.add_argument("--roll", action="store_true", help="move a deadline on a non-working day to the next working day")
+    p.add_argument("--json", action="store_true", help="print JSON for machines")
+
+
 # -- calendar ---------------------------------------------------------------------------------------
+
+def add_calendar(sub: Any) -> None:
+    actions = _group(sub, "calendar", "Show or import working-day calendars.",
+                     "  compliance calendar show 2022\n  compliance calendar import bank-holidays.json")
+    add_calendar_show(actions)
+    add_calendar_import(actions)
+
 
 def cmd_calendar_show(args: argparse.Namespace) -> int:
     cal = get_calendar(args.calendar)
@@ -109,6 +126,14 @@ def cmd_calendar_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_calendar_show(actions: Any) -> None:
+    p = _command(actions, "show", "List the non-working days of a year, with their names.",
+                 "  compliance calendar show 2022 --calendar england-and-wales\n"
+                 "    -> includes 2022-09-19 State Funeral of Queen Elizabeth II", cmd_calendar_show)
+    p.add_argument("year", nargs="?", type=int, help="the year (default this year)")
+    p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="calendar name (default %(default)s)")
+
+
 def cmd_calendar_import(args: argparse.Namespace) -> int:
     out = Path(args.output) if args.output else Path("calendars") / f"{args.calendar}.yaml"
     summary = import_govuk(Path(args.file), args.calendar, out)
@@ -116,7 +141,27 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_calendar_import(actions: Any) -> None:
+    p = _command(actions, "import", "Pin GOV.UK's bank-holidays.json into a calendar file.",
+                 "  compliance calendar import bank-holidays.json --calendar england-and-wales \\\n"
+                 "      --output calendars/england-and-wales.yaml\n"
+                 "  then use it with COMPLIANCE_CALENDARS=calendars compliance check ...", cmd_calendar_import)
+    p.add_argument("file", help="a file in GOV.UK's https://www.gov.uk/bank-holidays.json format")
+    p.add_argument("--calendar", default=DEFAULT_CALENDAR,
+                   help="which division to import (england-and-wales, scotland, northern-ireland)")
+    p.add_argument("--output", help="calendar file to write (default calendars/NAME.yaml)")
+
+
 # -- rules ------------------------------------------------------------------------------------------
+
+def add_rules(sub: Any) -> None:
+    actions = _group(sub, "rules", "Validate, list, show and test rules.",
+                     "  compliance rules validate rules/inspections.yaml\n  compliance rules test")
+    add_rules_validate(actions)
+    add_rules_list(actions)
+    add_rules_show(actions)
+    add_rules_test(actions)
+
 
 def cmd_rules_validate(args: argparse.Namespace) -> int:
     ruleset, problems = check_rules(args.files)
@@ -130,6 +175,13 @@ def cmd_rules_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_rules_validate(actions: Any) -> None:
+    p = _command(actions, "validate", "Check rule files; report each problem as file:line:column.",
+                 "  compliance rules validate rules/inspections.yaml my-targets.yaml\n"
+                 "    rules/x.yaml:12:14: rules.0.period: unknown unit 'wrking days' ...", cmd_rules_validate)
+    p.add_argument("files", nargs="*", help="rule files or directories (default the bundled rules)")
+
+
 def cmd_rules_list(args: argparse.Namespace) -> int:
     ruleset = load_rules(args.rules)
     width = max((len(r.id) for r in ruleset), default=4)
@@ -137,6 +189,13 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
         window = str(r.in_force)
         print(f"{r.id.ljust(width)}  {str(r.period):<17} {r.kind:<12} {window:<26} {r.source.citation}")
     return 0
+
+
+def add_rules_list(actions: Any) -> None:
+    p = _command(actions, "list", "List rules with their periods and citations.",
+                 "  compliance rules list\n  compliance rules list --rules examples/local-targets.yaml",
+                 cmd_rules_list)
+    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
 
 
 def cmd_rules_show(args: argparse.Namespace) -> int:
@@ -174,6 +233,12 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_rules_show(actions: Any) -> None:
+    p = _command(actions, "show", "Show one rule in full.", "  compliance rules show la-publish-report", cmd_rules_show)
+    p.add_argument("id", help="the rule id")
+    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+
+
 def cmd_rules_test(args: argparse.Namespace) -> int:
     results = run_rule_tests(load_rules(args.files or None), args.rule)
     failed = [r for r in results if not r.passed]
@@ -184,6 +249,14 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
             print(f"        {d}  ({r.location})")
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
+
+
+def add_rules_test(actions: Any) -> None:
+    p = _command(actions, "test", "Run the example records each rule carries.",
+                 "  compliance rules test\n  compliance rules test rules/inspections.yaml --rule la-publish-report",
+                 cmd_rules_test)
+    p.add_argument("files", nargs="*", help="rule files or directories (default the bundled rules)")
+    p.add_argument("--rule", help="only this rule id")
 
 
 # -- check ------------------------------------------------------------------------------------------
@@ -203,6 +276,23 @@ def cmd_check(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     return exit_status(findings)
+
+
+def add_check(sub: Any) -> None:
+    p = _command(sub, "check", "Evaluate records against the rules as of a date.",
+                 "  compliance check examples/inspections.yaml --as-of 2026-11-20\n"
+                 "  compliance check tracker.xlsx --format csv --output findings.csv\n"
+                 "  compliance check examples/inspections.yaml --rules rules examples/local-targets.yaml",
+                 cmd_check)
+    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
+    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+    p.add_argument("--as-of", help="evaluate as of this date, YYYY-MM-DD (default today)")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+    p.add_argument("--engine", choices=("native", "durable"), default="native",
+                   help="evaluation engine (durable needs the [durable] extra)")
+    p.add_argument("--explain", action="store_true", help="show each finding's working in the table")
+    p.add_argument("--all", action="store_true", help="include not-applicable findings in the table")
 
 
 # -- report -----------------------------------------------------------------------------------------
@@ -233,6 +323,38 @@ def cmd_report(args: argparse.Namespace) -> int:
         logging.getLogger("compliance").removeHandler(handler)
 
 
+def add_report(sub: Any) -> None:
+    p = _command(sub, "report", "Write the nightly report: HTML, Markdown, JSON, CSV and a calendar of deadlines.",
+                 "  compliance report examples/inspections.yaml --as-of 2026-11-20 --out reports\n"
+                 "    -> reports/2026-11-20/report.html (and .md, .json, .csv, .ics), copied to\n"
+                 "       reports/latest.html etc.; history in reports/history.sqlite3\n"
+                 "  compliance report tracker.xlsx --out /srv/reports --quiet --fail-on overdue \\\n"
+                 "      --mail-to childrens-services@example.gov.uk   (SMTP settings: COMPLIANCE_SMTP_*)\n\n"
+                 "exit codes: 0 nothing in --fail-on, 1 something is (default: overdue or late),\n"
+                 "2 bad input, a busy history database or a failed delivery",
+                 cmd_report)
+    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
+    p.add_argument("--out", required=True, help="folder for the report; each run adds a dated folder in it")
+    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+    p.add_argument("--as-of", help="report as of this date, YYYY-MM-DD (default today)")
+    p.add_argument("--due-within", default=DEFAULT_WINDOW,
+                   help='"due soon" means due within this period (default "%(default)s")')
+    p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="calendar for --due-within (default %(default)s)")
+    p.add_argument("--db", help="history database (default OUT/history.sqlite3)")
+    p.add_argument("--fail-on", default=",".join(DEFAULT_FAIL_ON),
+                   help="exit 1 when any finding has one of these statuses (comma list of "
+                        + ", ".join(FAIL_ON_CHOICES) + ', or "none"; default %(default)s)')
+    p.add_argument("--title", default="Statutory deadlines report", help="the report's title")
+    p.add_argument("--skip-bad-rows", action="store_true",
+                   help="report on the good rows and list the bad ones, instead of stopping with exit code 2")
+    p.add_argument("--lock-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help="how long to wait for another run holding the history database (default %(default)g)")
+    p.add_argument("--mail-to", nargs="+", metavar="ADDRESS", help="email the report to these addresses")
+    p.add_argument("--mail-config", metavar="FILE", help="SMTP settings file, INI [smtp] or YAML smtp: "
+                                                         "(environment variables COMPLIANCE_SMTP_* override it)")
+    p.add_argument("--quiet", action="store_true", help="log only warnings and errors, no progress bar (for cron)")
+
+
 # -- track ------------------------------------------------------------------------------------------
 
 def cmd_track(args: argparse.Namespace) -> int:
@@ -254,10 +376,27 @@ def cmd_track(args: argparse.Namespace) -> int:
         for e in events:
             changes += tracker.record(e.record, e.event, e.when, kind=e.kind, attributes=e.attributes)
         changes += tracker.advance(as_of)
-        text = track_report(changes, tracker.open_duties(as_of), as_of)
+        text = track_text(changes, tracker.open_duties(as_of), as_of)
         status = exit_status(tracker.findings(as_of))
     _emit(text, args.output)
     return status
+
+
+def add_track(sub: Any) -> None:
+    p = _command(sub, "track", "Replay a file of events in date order: what opened, fell overdue or closed each day.",
+                 "  compliance track examples/inspection-events.csv --as-of 2026-11-20\n"
+                 "    2026-06-01\n"
+                 "      opened   example-heath-2026-ilacs  la-publish-report  due by 2026-07-13 (30 working days ...)\n"
+                 "  compliance track events.csv --engine durable --output today.txt\n\n"
+                 "the file's columns: date, record, kind (on a record's first row), event, then any attributes\n"
+                 "exit codes: 0 nothing late or overdue, 1 something is, 2 bad input",
+                 cmd_track)
+    p.add_argument("events", help="a CSV file of events, one a row, in date order")
+    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+    p.add_argument("--as-of", help="track up to this date, YYYY-MM-DD (default today)")
+    p.add_argument("--engine", choices=("native", "durable"), default="native",
+                   help="evaluation engine (durable needs the [durable] extra)")
+    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
 
 
 # -- casework: kpi, synth, map -----------------------------------------------------------------------
@@ -289,161 +428,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_synth(args: argparse.Namespace) -> int:
-    summary = write_extracts(args.output_dir, args.children, args.seed, start=parse_date(args.start, "--from"),
-                             end=parse_date(args.end, "--to"), layout=args.layout, authorities=args.authorities,
-                             limit=args.limit)
-    print(summary)
-    return 0
-
-
-def cmd_map(args: argparse.Namespace) -> int:
-    if args.list:
-        for name, path in available_mappings().items():
-            m = load_mapping(path)
-            print(f"{name:<16} {m.title}")
-        return 0
-    if not args.mapping or not args.extracts:
-        raise InputError(Problem("give extract files and --mapping", field="mapping",
-                                 hint="e.g. compliance map list4.csv --mapping annex-a-list4 --output records.csv"))
-    ruleset = load_rules(args.rules)
-    mapping = load_mapping(args.mapping, ruleset.vocabulary)
-    records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary)
-    _emit(records_csv(records, ruleset.vocabulary), args.output)
-    _print_problems(problems)
-    duties = ", ".join(r.id for r in duties_for(ruleset, mapping)) or "none (no completion dates)"
-    print(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: {duties}", file=sys.stderr)
-    return 2 if problems else 0
-
-
-# -- parser -----------------------------------------------------------------------------------------
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="compliance",
-        description="Checks, to the day, whether a council met the deadlines the law sets it.",
-        epilog="examples:\n"
-               "  compliance deadline 2018-12-05 \"70 working days\"\n"
-               "  compliance check examples/inspections.yaml --as-of 2026-11-20\n"
-               "  compliance rules show la-publish-report\n\n"
-               "exit codes: 0 nothing late or overdue, 1 something is, 2 bad input",
-        formatter_class=_formatter,
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    sub.required = True
-
-    p = _command(sub, "deadline", "Compute a deadline and show the working.",
-                 '  compliance deadline 2018-12-05 "70 working days"\n'
-                 '    -> 2019-03-18, skipping Christmas Day, Boxing Day and New Year\'s Day\n'
-                 '  compliance deadline 2025-04-01 "26 weeks" --including   (CA 1989 s.32: 2025-09-29)',
-                 cmd_deadline)
-    p.add_argument("start", help="the trigger date, YYYY-MM-DD (not counted)")
-    p.add_argument("period", help='e.g. "70 working days", "10 days", "26 weeks", "3 months"')
-    p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="working-day calendar (default %(default)s)")
-    p.add_argument("--including", action="store_true", help='count the start day as day 1 ("beginning with")')
-    p.add_argument("--roll", action="store_true", help="move a deadline on a non-working day to the next working day")
-    p.add_argument("--json", action="store_true", help="print JSON for machines")
-
-    cal = _command(sub, "calendar", "Show or import working-day calendars.",
-                   "  compliance calendar show 2022\n  compliance calendar import bank-holidays.json",
-                   lambda a: (cal.print_help(), 2)[1])
-    cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", parser_class=_Parser)
-    p = _command(cal_sub, "show", "List the non-working days of a year, with their names.",
-                 "  compliance calendar show 2022 --calendar england-and-wales\n"
-                 "    -> includes 2022-09-19 State Funeral of Queen Elizabeth II", cmd_calendar_show)
-    p.add_argument("year", nargs="?", type=int, help="the year (default this year)")
-    p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="calendar name (default %(default)s)")
-    p = _command(cal_sub, "import", "Pin GOV.UK's bank-holidays.json into a calendar file.",
-                 "  compliance calendar import bank-holidays.json --calendar england-and-wales \\\n"
-                 "      --output calendars/england-and-wales.yaml\n"
-                 "  then use it with COMPLIANCE_CALENDARS=calendars compliance check ...", cmd_calendar_import)
-    p.add_argument("file", help="a file in GOV.UK's https://www.gov.uk/bank-holidays.json format")
-    p.add_argument("--calendar", default=DEFAULT_CALENDAR,
-                   help="which division to import (england-and-wales, scotland, northern-ireland)")
-    p.add_argument("--output", help="calendar file to write (default calendars/NAME.yaml)")
-
-    rules = _command(sub, "rules", "Validate, list, show and test rules.",
-                     "  compliance rules validate rules/inspections.yaml\n  compliance rules test",
-                     lambda a: (rules.print_help(), 2)[1])
-    rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", parser_class=_Parser)
-    p = _command(rules_sub, "validate", "Check rule files; report each problem as file:line:column.",
-                 "  compliance rules validate rules/inspections.yaml my-targets.yaml\n"
-                 "    rules/x.yaml:12:14: rules.0.period: unknown unit 'wrking days' ...", cmd_rules_validate)
-    p.add_argument("files", nargs="*", help="rule files or directories (default the bundled rules)")
-    p = _command(rules_sub, "list", "List rules with their periods and citations.",
-                 "  compliance rules list\n  compliance rules list --rules examples/local-targets.yaml",
-                 cmd_rules_list)
-    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
-    p = _command(rules_sub, "show", "Show one rule in full.",
-                 "  compliance rules show la-publish-report", cmd_rules_show)
-    p.add_argument("id", help="the rule id")
-    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
-    p = _command(rules_sub, "test", "Run the example records each rule carries.",
-                 "  compliance rules test\n  compliance rules test rules/inspections.yaml --rule la-publish-report",
-                 cmd_rules_test)
-    p.add_argument("files", nargs="*", help="rule files or directories (default the bundled rules)")
-    p.add_argument("--rule", help="only this rule id")
-
-    p = _command(sub, "check", "Evaluate records against the rules as of a date.",
-                 "  compliance check examples/inspections.yaml --as-of 2026-11-20\n"
-                 "  compliance check tracker.xlsx --format csv --output findings.csv\n"
-                 "  compliance check examples/inspections.yaml --rules rules examples/local-targets.yaml",
-                 cmd_check)
-    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
-    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
-    p.add_argument("--as-of", help="evaluate as of this date, YYYY-MM-DD (default today)")
-    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
-    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
-    p.add_argument("--engine", choices=("native", "durable"), default="native",
-                   help="evaluation engine (durable needs the [durable] extra)")
-    p.add_argument("--explain", action="store_true", help="show each finding's working in the table")
-    p.add_argument("--all", action="store_true", help="include not-applicable findings in the table")
-
-    p = _command(sub, "track", "Replay a file of events in date order: what opened, fell overdue or closed each day.",
-                 "  compliance track examples/inspection-events.csv --as-of 2026-11-20\n"
-                 "    2026-06-01\n"
-                 "      opened   example-heath-2026-ilacs  la-publish-report  due by 2026-07-13 (30 working days ...)\n"
-                 "  compliance track events.csv --engine durable --output today.txt\n\n"
-                 "the file's columns: date, record, kind (on a record's first row), event, then any attributes\n"
-                 "exit codes: 0 nothing late or overdue, 1 something is, 2 bad input",
-                 cmd_track)
-    p.add_argument("events", help="a CSV file of events, one a row, in date order")
-    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
-    p.add_argument("--as-of", help="track up to this date, YYYY-MM-DD (default today)")
-    p.add_argument("--engine", choices=("native", "durable"), default="native",
-                   help="evaluation engine (durable needs the [durable] extra)")
-    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
-
-    p = _command(sub, "report", "Write the nightly report: HTML, Markdown, JSON, CSV and a calendar of deadlines.",
-                 "  compliance report examples/inspections.yaml --as-of 2026-11-20 --out reports\n"
-                 "    -> reports/2026-11-20/report.html (and .md, .json, .csv, .ics), copied to\n"
-                 "       reports/latest.html etc.; history in reports/history.sqlite3\n"
-                 "  compliance report tracker.xlsx --out /srv/reports --quiet --fail-on overdue \\\n"
-                 "      --mail-to childrens-services@example.gov.uk   (SMTP settings: COMPLIANCE_SMTP_*)\n\n"
-                 "exit codes: 0 nothing in --fail-on, 1 something is (default: overdue or late),\n"
-                 "2 bad input, a busy history database or a failed delivery",
-                 cmd_report)
-    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
-    p.add_argument("--out", required=True, help="folder for the report; each run adds a dated folder in it")
-    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
-    p.add_argument("--as-of", help="report as of this date, YYYY-MM-DD (default today)")
-    p.add_argument("--due-within", default=DEFAULT_WINDOW,
-                   help='"due soon" means due within this period (default "%(default)s")')
-    p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="calendar for --due-within (default %(default)s)")
-    p.add_argument("--db", help="history database (default OUT/history.sqlite3)")
-    p.add_argument("--fail-on", default=",".join(DEFAULT_FAIL_ON),
-                   help="exit 1 when any finding has one of these statuses (comma list of "
-                        + ", ".join(FAIL_ON_CHOICES) + ', or "none"; default %(default)s)')
-    p.add_argument("--title", default="Statutory deadlines report", help="the report's title")
-    p.add_argument("--skip-bad-rows", action="store_true",
-                   help="report on the good rows and list the bad ones, instead of stopping with exit code 2")
-    p.add_argument("--lock-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help="how long to wait for another run holding the history database (default %(default)g)")
-    p.add_argument("--mail-to", nargs="+", metavar="ADDRESS", help="email the report to these addresses")
-    p.add_argument("--mail-config", metavar="FILE", help="SMTP settings file, INI [smtp] or YAML smtp: "
-                                                         "(environment variables COMPLIANCE_SMTP_* override it)")
-    p.add_argument("--quiet", action="store_true", help="log only warnings and errors, no progress bar (for cron)")
-
+def add_kpi(sub: Any) -> None:
     p = _command(sub, "kpi", "Timeliness KPIs: the share of each duty done in time, with counts, by rule, team or month.",
                  "  compliance synth --children 2000 --seed 1 --output-dir extracts\n"
                  "  compliance kpi extracts/*.csv --as-of 2025-03-31 --by team month --format csv\n"
@@ -466,9 +451,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=KPI_FORMATS, default="table", help="output format (default table)")
     p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
     p.add_argument("--chart", metavar="FILE.svg", help="also write an SVG chart of each KPI month by month")
-    p.add_argument("--engine", choices=ENGINES, default="batch",
+    p.add_argument("--engine", choices=KPI_ENGINES, default="batch",
                    help="batch (vectorised, default), native (record by record) or durable; same numbers")
 
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    summary = write_extracts(args.output_dir, args.children, args.seed, start=parse_date(args.start, "--from"),
+                             end=parse_date(args.end, "--to"), layout=args.layout, authorities=args.authorities,
+                             limit=args.limit)
+    print(summary)
+    return 0
+
+
+def add_synth(sub: Any) -> None:
     p = _command(sub, "synth", "Write synthetic case-management extracts with known timeliness, for tests and demos.",
                  "  compliance synth --children 1000 --seed 7 --output-dir extracts\n"
                  "    -> extracts/referrals.csv, child-protection.csv, looked-after.csv, care-proceedings.csv,\n"
@@ -487,6 +482,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--authorities", type=int, default=4, help="how many councils (default %(default)s)")
     p.add_argument("--limit", type=int, help="stop after this many records")
 
+
+def cmd_map(args: argparse.Namespace) -> int:
+    if args.list:
+        for name, path in available_mappings().items():
+            m = load_mapping(path)
+            print(f"{name:<16} {m.title}")
+        return 0
+    if not args.mapping or not args.extracts:
+        raise InputError(Problem("give extract files and --mapping", field="mapping",
+                                 hint="e.g. compliance map list4.csv --mapping annex-a-list4 --output records.csv"))
+    ruleset = load_rules(args.rules)
+    mapping = load_mapping(args.mapping, ruleset.vocabulary)
+    records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary)
+    _emit(records_csv(records, ruleset.vocabulary), args.output)
+    _print_problems(problems)
+    duties = ", ".join(r.id for r in duties_for(ruleset, mapping)) or "none (no completion dates)"
+    print(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: {duties}", file=sys.stderr)
+    return 2 if problems else 0
+
+
+def add_map(sub: Any) -> None:
     p = _command(sub, "map", "Turn a case-management extract into records through a YAML column mapping.",
                  "  compliance map --list\n"
                  "  compliance map list5.csv --mapping annex-a-list5 --output s47-records.csv\n"
@@ -500,6 +516,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
     p.add_argument("--output", help="write the records CSV to this file (atomically) instead of the terminal")
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
+
+
+# -- parser -----------------------------------------------------------------------------------------
+
+#: Each command adds its own parser, in the order `compliance --help` lists them.
+COMMANDS = (add_deadline, add_calendar, add_rules, add_check, add_track, add_report, add_kpi, add_synth, add_map)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="compliance",
+        description="Checks, to the day, whether a council met the deadlines the law sets it.",
+        epilog="examples:\n"
+               "  compliance deadline 2018-12-05 \"70 working days\"\n"
+               "  compliance check examples/inspections.yaml --as-of 2026-11-20\n"
+               "  compliance rules show la-publish-report\n\n"
+               "exit codes: 0 nothing late or overdue, 1 something is, 2 bad input",
+        formatter_class=_formatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for add in COMMANDS:
+        add(sub)
     return parser
 
 

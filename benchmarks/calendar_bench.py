@@ -21,7 +21,7 @@ from typing import Callable
 from workalendar.europe import UnitedKingdom
 
 from compliance.calendars import get_calendar
-from compliance.periods import add_period
+from compliance.calendars import add_period
 
 FIRST_START = date(2000, 1, 1)
 LAST_START = date(2049, 6, 30)

@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from compliance.errors import ComplianceError  # noqa: E402
-from compliance.kpi import Tally  # noqa: E402
+from compliance.reports import Tally  # noqa: E402
 from compliance.rules import load_rules  # noqa: E402
-from compliance.synth import write_extracts  # noqa: E402
-from compliance.timeliness import tally_files  # noqa: E402
+from compliance.records.synth import write_extracts  # noqa: E402
+from compliance.reports import tally_files  # noqa: E402
 
 AS_OF = date(2025, 3, 31)
 TARGET_SECONDS = 10.0

@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from compliance.engine import evaluate  # noqa: E402
-from compliance.periods import add_period  # noqa: E402
+from compliance.engines import evaluate  # noqa: E402
+from compliance.calendars import add_period  # noqa: E402
 from compliance.records import Record  # noqa: E402
 from compliance.rules import load_rules  # noqa: E402
 

@@ -1,15 +1,16 @@
 """statutory-timelines: checks, to the day, whether English local authorities met their statutory deadlines.
 
-The public API is what this module exports; everything else is internal.
+The public API is what this module exports; everything else is internal. The flow is one way:
+``calendars`` -> ``rules`` -> ``records`` -> ``engines`` -> ``reports`` -> ``nightly``
+(see docs/architecture.md).
 """
 
-from .calendars import Calendar, NonWorkingDay, get_calendar
-from .engine import Finding, evaluate
+from .calendars import (Calendar, Deadline, NonWorkingDay, Period, add_period, compute_deadline, get_calendar,
+                        parse_period, working_days_between)
+from .engines import Finding, Tracker, evaluate
 from .errors import ComplianceError, InputError, Problem
-from .periods import Deadline, Period, add_period, compute_deadline, parse_period, working_days_between
 from .records import Record, load_records, read_records
 from .rules import Rule, RuleSet, load_rules
-from .tracker import Tracker
 
 __all__ = [
     "Calendar",

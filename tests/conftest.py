@@ -28,7 +28,7 @@ def run_cli(capsys):
 
 def durable_loads() -> bool:
     """Whether the durable-rules engine can run here. CI on Python < 3.13 installs it, so there it must."""
-    from compliance.durable import load_durable
+    from compliance.engines._durable import load_durable
     from compliance.errors import EngineUnavailable
 
     try:

@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 
 from hypothesis import strategies as st
 
-from compliance.periods import compute_deadline
+from compliance.calendars import compute_deadline
 from compliance.records import EventDate, Record
 from compliance.rules import RuleSet
 

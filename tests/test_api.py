@@ -25,3 +25,15 @@ def test_importing_the_package_does_not_load_durable_rules():
 
     code = "import sys, compliance; print('durable' in sys.modules or 'durable.lang' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_every_public_name_is_documented_in_the_readme_api_table():
+    import re
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| name | what it is |"):]
+    first_cells = re.findall(r"^\| (.*?) \|", table[:table.index("\n\n")], flags=re.M)
+    documented = {name for cell in first_cells for name in re.findall(r"`([A-Za-z_]+)", cell)}
+    assert set(compliance.__all__) <= documented, sorted(set(compliance.__all__) - documented)

@@ -1,0 +1,264 @@
+"""Period arithmetic as English law counts it, with the working shown.
+
+* The trigger day is excluded: "within N days of D" ends on D + N (Dodds v Walker [1981]).
+* N working days after D end on the N-th working day after D, whether or not D is a working day.
+* Months use the corresponding date, or the month's last day when it has none (31 Jan + 1 month
+  = 28/29 Feb); weeks are 7 days.
+* "Beginning with" D counts D as day 1 (counting ``including``), e.g. CA 1989 s.32's 26 weeks.
+* No roll-forward unless a rule opts in: the statutes here do not move a deadline off a weekend.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from dateutil.relativedelta import relativedelta
+
+from ..errors import CalendarRangeError, InputError, Problem
+from ._registry import _CACHE, DEFAULT_CALENDAR, get_calendar
+from ._workdays import Calendar, NonWorkingDay
+
+UNITS = ("days", "working_days", "weeks", "months", "hours")
+Counting = Literal["excluding", "including"]
+
+_UNIT_WORDS = {
+    "day": "days", "days": "days", "calendar day": "days", "calendar days": "days",
+    "working day": "working_days", "working days": "working_days", "working_day": "working_days",
+    "working_days": "working_days", "wd": "working_days",
+    "week": "weeks", "weeks": "weeks",
+    "month": "months", "months": "months", "calendar month": "months", "calendar months": "months",
+    "hour": "hours", "hours": "hours",
+}
+_PERIOD_RE = re.compile(r"^\s*(-?\d+)\s*([a-z_ ]+?)\s*$")
+_PERIOD_HINT = 'write an amount and a unit, e.g. "70 working days", "10 days", "26 weeks", "3 months"'
+
+
+@dataclass(frozen=True)
+class Period:
+    """An amount of a unit, how the trigger day counts, and whether a non-working end day rolls on."""
+
+    amount: int
+    unit: str
+    counting: Counting = "excluding"
+    roll: bool = False
+
+    def __str__(self) -> str:
+        word = self.unit.replace("_", " ")
+        if self.amount == 1:
+            word = word[:-1]
+        return f"{self.amount} {word}"
+
+
+def parse_period(text: str) -> Period:
+    """Read "70 working days", "1 week", "3 months"; raise InputError naming what is wrong."""
+    m = _PERIOD_RE.match(text.lower())
+    if not m:
+        raise InputError(Problem(f"cannot read period {text!r}", field="period", hint=_PERIOD_HINT))
+    word = m.group(2).strip()
+    unit = _UNIT_WORDS.get(word)
+    if unit is None:
+        close = difflib.get_close_matches(word, list(_UNIT_WORDS), n=1)
+        hint = f'did you mean "{m.group(1)} {close[0]}"? ' + _PERIOD_HINT if close else _PERIOD_HINT
+        raise InputError(Problem(f"unknown unit {word!r} in period {text!r}", field="period", hint=hint))
+    amount = int(m.group(1))
+    if amount <= 0:
+        raise InputError(Problem(f"a period must be at least 1, not {amount}", field="period", hint=_PERIOD_HINT))
+    return Period(amount, unit)
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """Read an ISO date (YYYY-MM-DD); raise InputError with an example on anything else."""
+    try:
+        return date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise InputError(Problem(
+            f"{text!r} is not a valid date", field=what, hint="write dates as YYYY-MM-DD, e.g. 2018-12-05",
+        )) from None
+
+
+def day_of(d: date) -> date:
+    """The calendar day of a date or date-time."""
+    return d.date() if isinstance(d, datetime) else d
+
+
+def _calendar(name: str) -> Calendar:
+    return _CACHE.get(name) or get_calendar(name)
+
+
+def add_months(start: date, n: int) -> date:
+    """The corresponding date n calendar months later, or that month's last day if it has none."""
+    return start + relativedelta(months=n)
+
+
+def add_period(start: date, amount: int, unit: str, calendar: str = DEFAULT_CALENDAR) -> date:
+    """The last day of a period of ``amount`` ``unit`` after ``start``, the start day excluded.
+
+    >>> add_period(date(2018, 12, 5), 70, "working_days")
+    datetime.date(2019, 3, 18)
+    """
+    if unit == "working_days":
+        try:
+            cal = _CACHE[calendar]
+        except KeyError:
+            cal = get_calendar(calendar)
+        return cal.add_working_days(start, amount)
+    try:
+        if unit == "days":
+            return start + timedelta(days=amount)
+        if unit == "weeks":
+            return start + timedelta(weeks=amount)
+        if unit == "months":
+            return add_months(start, amount)
+        if unit == "hours":
+            if isinstance(start, datetime):
+                return start + timedelta(hours=amount)
+            return start + timedelta(days=-(-amount // 24))  # time unknown: the latest day it can end
+    except (OverflowError, ValueError):
+        raise CalendarRangeError(Problem(
+            f"{amount} {unit.replace('_', ' ')} from {start.isoformat()} runs past the year 9999",
+            field="period", hint="check the amount; no statutory period is that long",
+        )) from None
+    raise InputError(Problem(f"unknown unit {unit!r}", field="unit", hint="one of: " + ", ".join(UNITS)))
+
+
+def working_days_between(start: date, end: date, calendar: str = DEFAULT_CALENDAR) -> int:
+    """Working days after ``start`` up to and including ``end``; negative when ``end`` is earlier."""
+    return _calendar(calendar).working_days_between(start, end)
+
+
+@dataclass
+class Deadline:
+    """A computed deadline and everything needed to explain and reproduce it."""
+
+    start: date
+    period: Period
+    end: date
+    calendar: str
+    skipped: list[NonWorkingDay] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+    provisional: bool = False
+    rolled_from: date | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
+    approximate: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "period": str(self.period),
+            "unit": self.period.unit,
+            "amount": self.period.amount,
+            "counting": self.period.counting,
+            "deadline": self.end.isoformat(),
+            "calendar": self.calendar,
+            "skipped": [{"date": s.date.isoformat(), "reason": s.reason} for s in self.skipped],
+            "steps": list(self.steps),
+            "provisional": self.provisional,
+            "rolled_from": self.rolled_from.isoformat() if self.rolled_from else None,
+            "approximate": self.approximate,
+            "calendar_data": self.provenance,
+        }
+
+
+def _fmt(d: date) -> str:
+    return d.strftime("%a %d %b %Y")
+
+
+def compute_deadline(start: date | datetime, period: Period, calendar: str = DEFAULT_CALENDAR,
+                     *, explain: bool = True) -> Deadline:
+    """The deadline for ``period`` after ``start``, with each step and each skipped day recorded.
+
+    ``explain=False`` computes the same deadline without the steps and skipped days, for bulk runs.
+    """
+    cal = _calendar(calendar)
+    if period.unit == "hours":
+        return _hours_deadline(start, period, cal)
+    if isinstance(start, datetime):
+        start = start.date()
+    cal.check_in_range(start, "start date")
+    including = period.counting == "including"
+    base = start - timedelta(days=1) if including else start
+    if including and period.unit == "months":
+        # "N months beginning with D" ends the day before the corresponding date: 3 months from 1 March
+        # end on 31 May, which counting from 28 February would miss.
+        end = add_months(start, period.amount) - timedelta(days=1)
+    else:
+        end = add_period(base, period.amount, period.unit, calendar)
+    if period.roll:
+        # Rolling needs to know whether the end day works; outside the calendar that is unknown.
+        cal.check_in_range(end, "deadline")
+    if not explain:
+        rolled = None
+        if period.roll and not cal.is_working_day(end):
+            rolled, end = end, cal.add_working_days(end, 1)
+        return Deadline(start, period, end, cal.name, [], [], _provisional(cal, period, end), rolled,
+                        cal.provenance)
+    steps = []
+    if including:
+        steps.append(f"The period runs beginning with {_fmt(start)}, so that day counts as day 1.")
+    else:
+        steps.append(f"The period runs from {_fmt(start)}; that day is not counted.")
+    skipped: list[NonWorkingDay] = []
+    if period.unit == "working_days":
+        skipped = cal.non_working_days(base, end)
+        steps.append(_skipped_summary(period, cal, skipped))
+        steps.append(f"The {_ordinal(period.amount)} working day after {_fmt(base)} is {_fmt(end)}.")
+    elif period.unit == "months" and including:
+        steps.append(f"{period} beginning with {_fmt(start)} end the day before the corresponding date: "
+                     f"{_fmt(end)}.")
+    elif period.unit == "months":
+        steps.append(f"{period} later by the corresponding-date rule is {_fmt(end)}"
+                     + (" (that month has no such day, so its last day)." if end.day != base.day else "."))
+    else:
+        days = (end - base).days
+        steps.append(f"{period} is {days} calendar day{'s' if days != 1 else ''}; the last is {_fmt(end)}.")
+    rolled_from = None
+    reason = cal.reason_not_working(end) if cal.spec.first_year <= end.year <= cal.spec.last_year else None
+    if reason and period.roll:
+        rolled_from, end = end, cal.add_working_days(end, 1)
+        steps.append(f"{_fmt(rolled_from)} is not a working day ({reason}); this rule rolls the deadline "
+                     f"forward to the next working day, {_fmt(end)}.")
+    elif reason:
+        steps.append(f"{_fmt(end)} is not a working day ({reason}); the law does not move the deadline.")
+    provisional = _provisional(cal, period, end)
+    if provisional:
+        steps.append(f"Provisional: {end.year} bank holidays are not yet announced by GOV.UK "
+                     f"(known through {cal.spec.announced_through}); a proclamation could change this.")
+    return Deadline(start, period, end, cal.name, skipped, steps, provisional, rolled_from, cal.provenance)
+
+
+def _provisional(cal: Calendar, period: Period, end: date) -> bool:
+    """Only a deadline that counted or rolled over bank holidays can move when a new one is proclaimed."""
+    return (period.unit == "working_days" or period.roll) and cal.is_provisional(end)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _skipped_summary(period: Period, cal: Calendar, skipped: list[NonWorkingDay]) -> str:
+    weekend = sum(1 for s in skipped if s.date.weekday() >= 5)
+    named = [s for s in skipped if s.date.weekday() < 5]
+    text = (f"Counting {period} on the {cal.spec.title} calendar skips {weekend} weekend "
+            f"day{'s' if weekend != 1 else ''}")
+    if named:
+        text += f" and {len(named)} holiday{'s' if len(named) != 1 else ''}: " + "; ".join(
+            f"{s.reason} ({_fmt(s.date)})" for s in named)
+    return text + "."
+
+
+def _hours_deadline(start: date | datetime, period: Period, cal: Calendar) -> Deadline:
+    if isinstance(start, datetime):
+        end_dt = add_period(start, period.amount, "hours")
+        steps = [f"{period} of clock time from {start.isoformat(sep=' ', timespec='minutes')} "
+                 f"ends at {end_dt.isoformat(sep=' ', timespec='minutes')}; weekends and holidays count."]
+        return Deadline(start.date(), period, end_dt, cal.name, [], steps, False, None, cal.provenance)  # type: ignore[arg-type]
+    days = -(-period.amount // 24)
+    end = add_period(start, days, "days")
+    steps = [f"Only the date of {_fmt(start)} is known, not the time: {period} is taken to end with "
+             f"{_fmt(end)} ({days} days later). Approximate."]
+    return Deadline(start, period, end, cal.name, [], steps, False, None, cal.provenance, approximate=True)

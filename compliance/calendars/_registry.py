@@ -1,0 +1,94 @@
+"""The calendar registry: builds each calendar from the `holidays` package and its YAML file, once per process.
+
+A working day is any day except Saturday, Sunday, Christmas Day, Good Friday and a bank holiday
+(SI 2007/462 reg 1(2)). Each calendar is described by a small YAML file in ``calendars/`` that names
+the `holidays` subdivisions it draws on and pins any additions or removals with their provenance.
+A user's folder (``COMPLIANCE_CALENDARS``) shadows the bundled files.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import holidays as holidays_package
+from dateutil.easter import easter
+
+from ..errors import InputError
+from ..resources import calendar_dirs
+from ._spec import CalendarSpec, read_spec
+from ._workdays import Calendar
+
+DEFAULT_CALENDAR = "england-and-wales"
+
+
+def package_holidays(spec: CalendarSpec) -> dict[date, str]:
+    """The `holidays` package's days for a calendar's subdivisions, substitutes included (observed=True)."""
+    years = range(spec.first_year, spec.last_year + 1)
+    names: dict[date, str] = {}
+    for sub in spec.subdivisions:
+        for d, n in holidays_package.country_holidays(spec.country, subdiv=sub, years=years).items():
+            names.setdefault(d, n)
+    return names
+
+
+def build(spec: CalendarSpec) -> Calendar:
+    """Build a Calendar: package holidays, common-law days, then the pinned amendments."""
+    names = package_holidays(spec)
+    if spec.common_law_holidays:
+        for year in range(spec.first_year, spec.last_year + 1):
+            names.setdefault(date(year, 12, 25), "Christmas Day")
+            names.setdefault(easter(year) - timedelta(days=2), "Good Friday")
+    for a in spec.additions:
+        names[a.date] = a.name
+    for r in spec.removals:
+        names.pop(r.date, None)
+    first = date(spec.first_year, 1, 1).toordinal()
+    last = date(spec.last_year, 12, 31).toordinal()
+    closed = {d.toordinal() for d in names}
+    working: list[int] = []
+    rank: list[int] = []
+    for o in range(first, last + 1):
+        if o % 7 not in (6, 0) and o not in closed:  # ordinal % 7: 6 is Saturday, 0 is Sunday
+            working.append(o)
+        rank.append(len(working))
+    return Calendar(spec, names, working, rank, first, last)
+
+
+def available() -> dict[str, Path]:
+    """Calendar names mapped to their files; a user directory shadows the bundled one."""
+    found: dict[str, Path] = {}
+    for directory in calendar_dirs():
+        for path in sorted(directory.glob("*.yaml")):
+            found.setdefault(path.stem, path)
+    return found
+
+
+@lru_cache(maxsize=None)
+def _load(path: Path) -> Calendar:
+    return build(read_spec(path))
+
+
+def get_calendar(name: str = DEFAULT_CALENDAR) -> Calendar:
+    """The calendar called ``name`` (``england-and-wales``, ``scotland``, ``northern-ireland``, ...)."""
+    cal = _CACHE.get(name)
+    if cal is not None:
+        return cal
+    files = available()
+    if name not in files:
+        raise InputError.at(
+            f"unknown calendar {name!r}", field="calendar",
+            hint="one of: " + ", ".join(sorted(files)),
+        )
+    cal = _CACHE[name] = _load(files[name])
+    return cal
+
+
+def clear_cache() -> None:
+    """Forget loaded calendars, so edited calendar files are read again."""
+    _CACHE.clear()
+    _load.cache_clear()
+
+
+_CACHE: dict[str, Calendar] = {}

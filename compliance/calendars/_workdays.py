@@ -1,0 +1,172 @@
+"""A working-day calendar: the working days of a fixed range of years, held as rank tables.
+
+Arithmetic indexes a precomputed table of working-day counts, so its cost does not grow with distance.
+Dates outside the calendar's years are refused rather than miscounted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import holidays as holidays_package
+
+from ..errors import CalendarRangeError, Problem
+from ._spec import CalendarSpec
+
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class NonWorkingDay:
+    """A day skipped when counting working days, and why it is not a working day."""
+
+    date: date
+    reason: str
+
+    def __str__(self) -> str:
+        weekday = _WEEKDAY_NAMES[self.date.weekday()]
+        if self.reason == weekday:
+            return f"{self.date.isoformat()} {weekday}"
+        return f"{self.date.isoformat()} {weekday}: {self.reason}"
+
+
+@dataclass(slots=True)
+class Calendar:
+    """A working-day calendar over a fixed range of years; dates outside the range are refused."""
+
+    spec: CalendarSpec
+    _holiday_names: dict[date, str] = field(repr=False)
+    _working: list[int] = field(repr=False)
+    _rank: list[int] = field(repr=False)  # _rank[o - _first]: working days on or before ordinal o
+    _first: int = field(repr=False)
+    _last: int = field(repr=False)
+    # The working days as dates, so the hot path of add_working_days builds no date object.
+    _working_dates: list[date] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._working_dates = [date.fromordinal(o) for o in self._working]
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def first_day(self) -> date:
+        return date.fromordinal(self._first)
+
+    @property
+    def last_day(self) -> date:
+        return date.fromordinal(self._last)
+
+    @property
+    def working_ordinals(self) -> list[int]:
+        """Sorted ordinals of every working day in range, for vectorised callers; do not mutate."""
+        return self._working
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """What data produced this calendar, so that a deadline can be reproduced later."""
+        return {
+            "calendar": self.spec.name,
+            "holidays_package": holidays_package.__version__,
+            "file": self.spec.path.name if self.spec.path else None,
+            "file_sha256": self.spec.sha256,
+            "announced_through": self.spec.announced_through,
+        }
+
+    def check_in_range(self, day: date, what: str = "date") -> None:
+        """Raise CalendarRangeError unless ``day`` is a day this calendar covers."""
+        o = day.toordinal()
+        if o < self._first or o > self._last:
+            raise CalendarRangeError(
+                Problem(
+                    f"{what} {day.isoformat()} is outside the years the {self.name} calendar covers "
+                    f"({self.spec.first_year} to {self.spec.last_year})",
+                    hint="bank holidays are only known for those years; check the date",
+                )
+            )
+
+    def _index(self, day: date, what: str) -> int:
+        i = day.toordinal() - self._first
+        if i < 0 or i >= len(self._rank):
+            self.check_in_range(day, what)
+        return i
+
+    def is_working_day(self, day: date) -> bool:
+        i = self._index(day, "date")
+        return self._rank[i] != (self._rank[i - 1] if i else 0)
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The n-th working day after ``start`` (``start`` itself never counted); n may be negative."""
+        i = start.toordinal() - self._first
+        if n > 0 and i >= 0:
+            # The common case, kept to two list lookups: add_period runs once per record and rule.
+            try:
+                return self._working_dates[self._rank[i] + n - 1]
+            except IndexError:
+                pass  # the start or the result lies past the last covered day; reported below
+        rank = self._rank
+        if i < 0 or i >= len(rank):
+            self.check_in_range(start, "start date")
+        if n > 0:
+            k = rank[i] + n - 1
+        elif n < 0:
+            k = (rank[i - 1] if i else 0) + n
+        else:
+            return start
+        if k < 0 or k >= len(self._working):
+            raise CalendarRangeError(
+                Problem(
+                    f"{n} working day{'s' if abs(n) != 1 else ''} from {start.isoformat()} runs outside the "
+                    f"years the {self.name} calendar covers ({self.spec.first_year} to {self.spec.last_year})"
+                )
+            )
+        return self._working_dates[k]
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end``; negative when ``end`` is earlier."""
+        return self._rank[self._index(end, "end date")] - self._rank[self._index(start, "start date")]
+
+    def next_working_day(self, day: date) -> date:
+        """``day`` itself when it is a working day, otherwise the first working day after it."""
+        return day if self.is_working_day(day) else self.add_working_days(day, 1)
+
+    def non_working_days(self, start: date, end: date) -> list[NonWorkingDay]:
+        """The days after ``start`` up to and including ``end`` that are not working days, with reasons."""
+        self.check_in_range(start, "start date")
+        self.check_in_range(end, "end date")
+        out = []
+        day = start + timedelta(days=1)
+        one = timedelta(days=1)
+        while day <= end:
+            reason = self.reason_not_working(day)
+            if reason:
+                out.append(NonWorkingDay(day, reason))
+            day += one
+        return out
+
+    def reason_not_working(self, day: date) -> str | None:
+        """Why ``day`` is not a working day (weekend, holiday name), or None when it is one."""
+        name = self._holiday_names.get(day)
+        if day.weekday() >= 5:
+            weekend = _WEEKDAY_NAMES[day.weekday()]
+            return f"{weekend} ({name})" if name else weekend
+        return name
+
+    def holidays(self, year: int) -> list[NonWorkingDay]:
+        """Every named holiday in ``year`` that falls on a weekday, so is a non-working day."""
+        if not self.spec.first_year <= year <= self.spec.last_year:
+            raise CalendarRangeError(Problem(
+                f"year {year} is outside the years the {self.name} calendar covers "
+                f"({self.spec.first_year} to {self.spec.last_year})", hint="choose a year in that range"))
+        return [
+            NonWorkingDay(d, n)
+            for d, n in sorted(self._holiday_names.items())
+            if d.year == year and d.weekday() < 5
+        ]
+
+    def is_provisional(self, day: date) -> bool:
+        """True when ``day`` lies in a year GOV.UK has not announced, so a proclamation may change it."""
+        return day.year > self.spec.announced_through

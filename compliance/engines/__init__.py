@@ -1,0 +1,20 @@
+"""Evaluation: records and rules in, findings out, as of a date; pure, so any past day can be replayed.
+
+``_finding`` is what every engine returns; ``_native`` evaluates record by record; ``_durable`` runs
+the same rules on durable-rules (an optional extra, loaded only when asked for); ``batch`` evaluates
+whole columns of records with numpy and is imported only where used; ``_tracker`` keeps duties current
+as events arrive; ``_ruletests`` runs the worked examples each rule carries. ``evaluate`` chooses.
+"""
+
+from ._evaluate import evaluate
+from ._finding import STATUSES, Finding, exit_status, sort_by_urgency
+from ._native import CASES, Choice, choose_version, duties_by_kind, duty_findings, evaluate_duty, evaluate_native
+from ._ruletests import RuleTestResult, run_rule_tests
+from ._tracker import OPEN, Tracker
+from ._tracker import Change as TrackerChange
+
+__all__ = [
+    "CASES", "OPEN", "STATUSES", "Choice", "Finding", "RuleTestResult", "Tracker", "TrackerChange",
+    "choose_version", "duties_by_kind", "duty_findings", "evaluate", "evaluate_duty", "evaluate_native",
+    "exit_status", "run_rule_tests", "sort_by_urgency",
+]

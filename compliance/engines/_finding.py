@@ -1,0 +1,147 @@
+"""A finding: what the law required of one record under one duty (one occurrence of it), and whether it was done.
+
+Every engine gives Findings; every renderer reads them and never recomputes a deadline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Mapping
+
+from ..records import EventDate
+
+STATUSES = ("overdue", "late", "due", "met", "missing_data", "not_applicable")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What the law required of one record under one rule (one occurrence of it), and whether it was done."""
+
+    record: str
+    record_kind: str
+    rule: str
+    duty: str
+    title: str
+    kind: str
+    duty_holder: str
+    status: str
+    occurrence: int
+    trigger_event: str
+    trigger_date: EventDate | None
+    period: str | None
+    deadline: EventDate | None
+    completion_event: str
+    completed_date: EventDate | None
+    days_late: int | None
+    working_days_late: int | None
+    days_left: int | None
+    working_days_left: int | None
+    citation: str
+    source_url: str | None
+    verification: str
+    reason: str | None = None
+    explanation: tuple[str, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()
+    assumptions: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    provisional: bool = False
+    approximate: bool = False
+    calendar: str = "england-and-wales"
+    calendar_data: Mapping[str, Any] = field(default_factory=dict)
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    hours_late: float | None = None
+
+    @property
+    def late_by(self) -> str | None:
+        """How late, in words: working days for a working-day rule, calendar days otherwise, hours for an hours clock."""
+        if self.status not in ("late", "overdue"):
+            return None
+        if self.hours_late is not None:
+            return f"{self.hours_late:g} hours"
+        return amount_text(self.working_days_late, self.days_late, self._unit_is_working)
+
+    @property
+    def time_left(self) -> str | None:
+        if self.status != "due":
+            return None
+        return amount_text(self.working_days_left, self.days_left, self._unit_is_working)
+
+    @property
+    def _unit_is_working(self) -> bool:
+        return bool(self.period and "working" in self.period)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-serialisable data, keys in a fixed order."""
+        return {
+            "record": self.record,
+            "record_kind": self.record_kind,
+            "rule": self.rule,
+            "duty": self.duty,
+            "title": self.title,
+            "kind": self.kind,
+            "duty_holder": self.duty_holder,
+            "status": self.status,
+            "occurrence": self.occurrence,
+            "trigger_event": self.trigger_event,
+            "trigger_date": iso(self.trigger_date),
+            "period": self.period,
+            "deadline": iso(self.deadline),
+            "completion_event": self.completion_event,
+            "completed_date": iso(self.completed_date),
+            "days_late": self.days_late,
+            "working_days_late": self.working_days_late,
+            "hours_late": self.hours_late,
+            "late_by": self.late_by,
+            "days_left": self.days_left,
+            "working_days_left": self.working_days_left,
+            "time_left": self.time_left,
+            "citation": self.citation,
+            "source_url": self.source_url,
+            "verification": self.verification,
+            "reason": self.reason,
+            "explanation": list(self.explanation),
+            "skipped": [{"date": d, "reason": r} for d, r in self.skipped],
+            "assumptions": list(self.assumptions),
+            "warnings": list(self.warnings),
+            "provisional": self.provisional,
+            "approximate": self.approximate,
+            "calendar": self.calendar,
+            "calendar_data": dict(self.calendar_data),
+            "attributes": dict(self.attributes),
+        }
+
+
+def iso(d: EventDate | None) -> str | None:
+    if d is None:
+        return None
+    if isinstance(d, datetime):
+        return d.isoformat(timespec="minutes")
+    return d.isoformat()
+
+
+def amount_text(working: int | None, days: int | None, prefer_working: bool) -> str | None:
+    if days is None:
+        return None
+    d = f"{days} day{'s' if days != 1 else ''}"
+    if working is None:
+        return d
+    w = f"{working} working day{'s' if working != 1 else ''}"
+    return f"{w} ({d})" if prefer_working else f"{d} ({w})"
+
+
+def exit_status(findings: Iterable[Finding], fail_on: Iterable[str] = ("late", "overdue")) -> int:
+    """0 when no finding has a failing status, 1 otherwise: the exit code schedulers read."""
+    failing = set(fail_on)
+    return 1 if any(f.status in failing for f in findings) else 0
+
+
+def sort_by_urgency(findings: Iterable[Finding]) -> list[Finding]:
+    """Overdue first (most overdue first), then late, due (soonest first), met, missing data, not applicable."""
+    order = {s: i for i, s in enumerate(STATUSES)}
+
+    def key(f: Finding) -> tuple[Any, ...]:
+        urgency = -(f.days_late or 0) if f.status in ("overdue", "late") else (f.days_left or 0)
+        return (order[f.status], urgency, f.record, f.rule, f.occurrence)
+
+    return sorted(findings, key=key)

@@ -1,0 +1,72 @@
+"""Running the example records a rule carries, so a legal officer can prove an edited rule still says what the law says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InputError
+from ..records import records_from_text
+from ..rules import Rule, RuleSet
+from ._native import evaluate_duty
+
+_COMPARED = ("status", "deadline", "working_days_late", "days_late", "working_days_left", "days_left")
+
+
+@dataclass(frozen=True)
+class RuleTestResult:
+    """The outcome of one rule test: passed, or what differed from what the law says."""
+
+    rule: str
+    name: str
+    passed: bool
+    differences: tuple[str, ...] = ()
+    location: str | None = None
+
+
+def _as_text(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def run_rule_tests(ruleset: RuleSet, only: str | None = None) -> list[RuleTestResult]:
+    """Evaluate every rule's own tests against the duty it belongs to; ``only`` limits it to one rule id."""
+    versions_of: dict[str, list[Rule]] = {}
+    for rule in ruleset:
+        versions_of.setdefault(rule.duty, []).append(rule)
+    results = []
+    for rule in ruleset:
+        if only and rule.id != only:
+            continue
+        versions = sorted(versions_of[rule.duty], key=lambda r: (r.in_force.start is not None, r.in_force.start))
+        for test in rule.tests:
+            results.append(_run(rule, versions, test, ruleset))
+    return results
+
+
+def _run(rule: Rule, versions: list[Rule], test: Any, ruleset: RuleSet) -> RuleTestResult:
+    raw = {"records": [{"id": f"{rule.id} test", "kind": rule.applies_to,
+                        "attributes": test.record.get("attributes") or {},
+                        "events": test.record.get("events") or {}}]}
+    where = f"{rule.file}:{rule.line}"
+    try:
+        import json
+
+        record = records_from_text(json.dumps(raw, default=_as_text), "json", ruleset.vocabulary)[0]
+        findings = evaluate_duty(record, versions, test.as_of)
+    except InputError as exc:
+        return RuleTestResult(rule.id, test.name, False, tuple(str(p) for p in exc.problems), where)
+    differences = []
+    for expect in test.expect:
+        occurrence = expect.get("occurrence", 1)
+        found = next((f for f in findings if f.occurrence == occurrence), None)
+        if found is None:
+            differences.append(f"expected occurrence {occurrence}, but the engine gave {len(findings)}")
+            continue
+        actual = found.to_dict()
+        if found.rule != rule.id and expect["status"] != "not_applicable":
+            differences.append(f"the finding came from rule {found.rule!r}, not {rule.id!r}")
+        for key in _COMPARED:
+            if key in expect and _as_text(expect[key]) != actual[key]:
+                differences.append(f"occurrence {occurrence}: {key} expected {_as_text(expect[key])}, "
+                                   f"got {actual[key]}")
+    return RuleTestResult(rule.id, test.name, not differences, tuple(differences), where)

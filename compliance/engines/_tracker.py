@@ -1,0 +1,236 @@
+"""Event mode: events arrive one at a time, in date order, and the tracker keeps every duty's state current.
+
+A new event re-evaluates only the duties of its own record that name that event (as trigger, completion,
+bound, extension or end); new attributes re-evaluate the record's duties. Time passing is a queue of
+deadlines: a due duty falls overdue on the day after its deadline without anything else being evaluated.
+Either engine can back it, with the same answers.
+"""
+
+from __future__ import annotations
+
+import difflib
+import heapq
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+from ..calendars import day_of
+from ..errors import InputError, Problem
+from ..records import EventDate, Record
+from ..rules import Rule, RuleSet, load_rules
+from ._finding import Finding, sort_by_urgency
+from ._native import duties_by_kind, evaluate_duty, evaluate_native
+
+if TYPE_CHECKING:
+    from ._durable import DurableRules
+
+OPEN = ("due", "overdue")
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Change:
+    """On ``day`` a duty ``opened``, fell ``overdue`` or ``closed``; ``outcome`` is its status afterwards.
+
+    A duty that stops being required without being done (a recurrence ended) closes with outcome "ended".
+    """
+
+    day: date
+    change: str
+    finding: Finding
+    outcome: str
+
+
+def _in_order(d: EventDate) -> tuple[date, int]:
+    """Sort key for one event's dates, as records/_readers.py sorts them: by day, then time of day where known."""
+    return (day_of(d), d.hour * 60 + d.minute if isinstance(d, datetime) else 0)
+
+
+def _events_named(rule: Rule) -> set[str]:
+    names = {rule.trigger, rule.completion}
+    if rule.trigger_bound:
+        names.add(rule.trigger_bound)
+    if rule.extension:
+        names.add(rule.extension.event)
+    if rule.recurrence and rule.recurrence.until:
+        names.add(rule.recurrence.until)
+    return names
+
+
+class Tracker:
+    """Which duties are open, due or overdue as events come in; ``engine`` is "native" or "durable"."""
+
+    def __init__(self, rules: RuleSet | None = None, engine: str = "native", *, explain: bool = True) -> None:
+        self.rules = rules if rules is not None else load_rules()
+        self.engine = engine
+        self.explain = explain
+        self.today: date | None = None
+        self.evaluations = 0  # duty evaluations run so far: what incremental updating saves
+        self._duties: dict[str, list[list[Rule]]] = duties_by_kind(self.rules)
+        self._touched_by: dict[tuple[str, str], list[str]] = {}
+        for kind, groups in self._duties.items():
+            for versions in groups:
+                for event in set().union(*map(_events_named, versions)):
+                    self._touched_by.setdefault((kind, event), []).append(versions[0].duty)
+        self._records: dict[str, Record] = {}
+        self._findings: dict[tuple[str, str], list[Finding]] = {}
+        self._queue: list[tuple[date, str, str]] = []
+        self._durable: DurableRules | None = None
+        if engine == "durable":
+            from ._durable import DurableRules
+
+            self._durable = DurableRules(self.rules)
+        elif engine != "native":
+            raise InputError(Problem(f"unknown engine {engine!r}", field="engine", hint="native or durable"))
+
+    # -- feeding it -------------------------------------------------------------------------------
+
+    def declare(self, record_id: str, kind: str, attributes: Mapping[str, Any] | None = None) -> list[Change]:
+        """Add a record before its events, or change its attributes; returns what that changed today."""
+        self._check_kind(record_id, kind)
+        known = self._records.get(record_id)
+        merged = {**(known.attributes if known else {}), **(attributes or {})}
+        record = Record(record_id, kind, merged, known.events if known else {})
+        self._records[record_id] = record
+        if known is not None and dict(known.attributes) == merged:
+            return []
+        return self._reevaluate(record, [v[0].duty for v in self._duties.get(kind, ())], self.today)
+
+    def record(self, record_id: str, event: str, when: EventDate, *, kind: str | None = None,
+               attributes: Mapping[str, Any] | None = None) -> list[Change]:
+        """``event`` happened to the record on ``when``; returns what changed up to and on that day."""
+        day = day_of(when)
+        self._check_date(day, f"{event} on {day.isoformat()}")
+        known = self._records.get(record_id)
+        kind = kind or (known.kind if known else None)
+        if kind is None:
+            raise InputError(Problem(f"record {record_id!r} is new: give its kind", field="kind"))
+        self._check_kind(record_id, kind)
+        vocab = self.rules.vocabulary
+        if event not in vocab.events(kind):
+            close = difflib.get_close_matches(event, list(vocab.events(kind)), n=1)
+            raise InputError(Problem(f"unknown event {event!r} for a {kind} record", field="event",
+                                     hint=f"did you mean {close[0]!r}?" if close else
+                                     "known: " + ", ".join(sorted(vocab.events(kind)))))
+        if known is not None and event in known.events and not vocab.repeats(kind, event):
+            raise InputError(Problem(f"{event} happens once, and record {record_id!r} already has it on "
+                                     f"{known.events[event][0].isoformat()}", field="event"))
+        changes = self.advance(day)
+        if known is None or attributes:
+            changes += self.declare(record_id, kind, attributes)
+        record = self._records[record_id]
+        dates = tuple(sorted(record.events.get(event, ()) + (when,), key=_in_order))
+        record = Record(record.id, record.kind, record.attributes, {**record.events, event: dates})
+        self._records[record_id] = record
+        return changes + self._reevaluate(record, self._touched_by.get((kind, event), []), day)
+
+    def advance(self, to: date) -> list[Change]:
+        """Move the tracker's date to ``to``; returns the duties that fell overdue on the way, day by day."""
+        self._check_date(to, to.isoformat())
+        changes: list[Change] = []
+        while self._queue and self._queue[0][0] <= to:
+            day, record_id, duty = heapq.heappop(self._queue)
+            if any(f.status == "due" and f.deadline is not None and day_of(f.deadline) + ONE_DAY == day
+                   for f in self._findings.get((record_id, duty), ())):
+                changes += self._reevaluate(self._records[record_id], [duty], day)
+        self.today = to
+        return changes
+
+    # -- asking it --------------------------------------------------------------------------------
+
+    def open_duties(self, as_of: date | None = None) -> list[Finding]:
+        """The due and overdue duties as of ``as_of`` (default the tracker's date), most urgent first."""
+        as_of = self._check_as_of(as_of)
+        keys = sorted({key for key, found in self._findings.items() if any(f.status in OPEN for f in found)})
+        findings: list[Finding] = []
+        for record_id, duty in keys:
+            findings += self._evaluate(self._records[record_id], [duty], as_of)
+        return sort_by_urgency(f for f in findings if f.status in OPEN)
+
+    def findings(self, as_of: date | None = None) -> list[Finding]:
+        """Every finding for the records so far as of ``as_of``: what ``compliance check`` would say of them."""
+        as_of = self._check_as_of(as_of)
+        if self._durable is not None:
+            return self._durable.evaluate(self._records.values(), as_of, self.explain)
+        return evaluate_native(self._records.values(), self.rules, as_of, self.explain)
+
+    def records(self) -> list[Record]:
+        """The records as the events so far have built them."""
+        return list(self._records.values())
+
+    def close(self) -> None:
+        """Free the durable-rules rulesets, if this tracker has them."""
+        if self._durable is not None:
+            self._durable.close()
+
+    def __enter__(self) -> "Tracker":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- inside -----------------------------------------------------------------------------------
+
+    def _check_date(self, day: date, what: str) -> None:
+        if self.today is not None and day < self.today:
+            raise InputError(Problem(f"{what} is before {self.today.isoformat()}, the date the tracker has reached",
+                                     field="date", hint="give events in date order: the tracker only moves forward"))
+
+    def _check_kind(self, record_id: str, kind: str) -> None:
+        known = self._records.get(record_id)
+        if known is not None and known.kind != kind:
+            raise InputError(Problem(f"record {record_id!r} is a {known.kind} record, not {kind}", field="kind"))
+        if kind not in self.rules.vocabulary.kinds:
+            raise InputError(Problem(f"unknown record kind {kind!r}", field="kind",
+                                     hint="one of: " + ", ".join(sorted(self.rules.vocabulary.kinds))))
+
+    def _check_as_of(self, as_of: date | None) -> date:
+        as_of = as_of or self.today
+        if as_of is None:
+            raise InputError(Problem("the tracker has no date yet", field="as_of", hint="record an event first"))
+        if self.today is not None and as_of < self.today:
+            raise InputError(Problem(f"{as_of.isoformat()} is before {self.today.isoformat()}, the date the "
+                                     "tracker has reached", field="as_of", hint="ask about that date or later"))
+        return as_of
+
+    def _evaluate(self, record: Record, duties: Sequence[str], as_of: date) -> list[Finding]:
+        self.evaluations += len(duties)
+        if self._durable is not None:
+            return self._durable.evaluate([record], as_of, self.explain, duties=set(duties))
+        wanted = set(duties)
+        return [f for versions in self._duties.get(record.kind, ()) if versions[0].duty in wanted
+                for f in evaluate_duty(record, versions, as_of, self.explain)]
+
+    def _reevaluate(self, record: Record, duties: Sequence[str], as_of: date | None) -> list[Change]:
+        if as_of is None or not duties:
+            return []
+        found: dict[str, list[Finding]] = {duty: [] for duty in duties}
+        for f in self._evaluate(record, duties, as_of):
+            found[f.duty].append(f)
+        changes: list[Change] = []
+        for duty, new in found.items():
+            old = self._findings.get((record.id, duty), [])
+            self._findings[(record.id, duty)] = new
+            changes += _differences(as_of, old, new)
+            for f in new:
+                if f.status == "due" and f.deadline is not None:
+                    heapq.heappush(self._queue, (day_of(f.deadline) + ONE_DAY, record.id, duty))
+        return changes
+
+
+def _differences(day: date, old: Iterable[Finding], new: Iterable[Finding]) -> list[Change]:
+    """What changed for one duty of one record between two evaluations, occurrence by occurrence."""
+    before = {f.occurrence: f for f in old}
+    after = {f.occurrence: f for f in new}
+    changes = []
+    for occurrence in sorted(before.keys() | after.keys()):
+        was, now = before.get(occurrence), after.get(occurrence)
+        was_open = was is not None and was.status in OPEN
+        if now is not None and now.status in OPEN:
+            if not was_open:
+                changes.append(Change(day, "opened", now, now.status))
+            elif was is not None and was.status == "due" and now.status == "overdue":
+                changes.append(Change(day, "overdue", now, now.status))
+        elif was is not None and was_open:
+            changes.append(Change(day, "closed", now or was, now.status if now else "ended"))
+    return changes

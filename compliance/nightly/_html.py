@@ -1,0 +1,530 @@
+"""The nightly report as one self-contained HTML page: inline CSS and SVG, no network, prints on A4.
+
+Pure: takes a ReportModel and returns text. Status tags follow the GOV.UK Design System's tag
+colours; every picture has a text alternative and every table has headers with scopes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from html import escape
+from typing import Iterable, Sequence
+
+from ..calendars import day_of
+from ..engines import Finding
+from ..reports import STATUS_NAMES, kpi_chart_svg, margin_text
+from ._model import CHANGE_KINDS, CHANGE_LABELS, Change, ReportModel, TrendPoint
+
+#: Records drawn as timelines when they have no open duty; records with one are always drawn.
+TIMELINE_LIMIT = 60
+
+_TAG_COLOURS = {"overdue": "red", "late": "orange", "due": "blue", "met": "green",
+                "missing_data": "purple", "not_applicable": "grey"}
+# Marker colours on a white background, each at least 4.5:1 so the shapes read at 3:1 or better.
+_INK = {"overdue": "#b3261e", "late": "#a24600", "due": "#1d70b8", "met": "#00703c",
+        "missing_data": "#4c2c92", "not_applicable": "#505a5f"}
+
+_CSS = """
+*,*::before,*::after{box-sizing:border-box}
+html{font-size:16px;-webkit-text-size-adjust:100%}
+body{margin:0;font-family:Arial,"Helvetica Neue",Helvetica,sans-serif;color:#0b0c0c;background:#fff;line-height:1.4}
+a{color:#1d70b8}a:visited{color:#4c2c92}a:hover{color:#003078}
+a:focus,summary:focus,.scroll:focus{outline:3px solid #ffdd00;outline-offset:0;background:#ffdd00;color:#0b0c0c;box-shadow:0 4px #0b0c0c}
+.skip{position:absolute;left:-9999px}.skip:focus{left:0;top:0;padding:8px;z-index:1}
+.width{max-width:1100px;margin:0 auto;padding:0 20px}
+header.masthead{background:#0b0c0c;color:#fff;padding:18px 0 14px;border-bottom:10px solid #1d70b8}
+header.masthead h1{margin:0 0 6px;font-size:2rem;line-height:1.15}
+header.masthead .caption{margin:0 0 4px;color:#f3f2f1;font-size:1.1rem}
+header.masthead .meta{margin:0;color:#f3f2f1;font-size:.9rem}
+main{padding-bottom:30px}
+h2{font-size:1.5rem;margin:36px 0 12px;padding-top:6px;border-top:2px solid #b1b4b6}
+h3{font-size:1.15rem;margin:20px 0 8px}
+p{margin:0 0 12px;max-width:46em}
+.hint{color:#505a5f}
+.cards{list-style:none;margin:0 0 12px;padding:0;display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:14px}
+.card{border:1px solid #b1b4b6;border-left:8px solid #505a5f;padding:10px 12px 12px;background:#f3f2f1}
+.card .count{display:block;font-size:2.6rem;font-weight:700;line-height:1.1}
+.card .label{display:block;font-weight:700;font-size:1.05rem}
+.card .hint{display:block;font-size:.875rem;margin-top:4px}
+.card--overdue{border-left-color:#b3261e}.card--due{border-left-color:#1d70b8}
+.card--late{border-left-color:#a24600}.card--met{border-left-color:#00703c}
+.card--alert{background:#f4cdc6}
+.notice{border-left:8px solid #b3261e;background:#f4cdc6;padding:10px 14px;margin:16px 0}
+.notice p{margin:0 0 6px}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;width:100%;margin:0 0 16px;font-size:.9rem}
+caption{text-align:left;font-weight:700;padding:0 0 6px}
+th,td{text-align:left;vertical-align:top;padding:7px 8px 7px 0;border-bottom:1px solid #b1b4b6}
+tbody th{font-weight:400}
+thead th{border-bottom:2px solid #0b0c0c}
+td.num,th.num{text-align:right}
+.tag{display:inline-block;padding:2px 8px 3px;font-weight:700;font-size:.85rem;line-height:1.25;white-space:nowrap;border-radius:0}
+.tag--red{color:#2a0b06;background:#f4cdc6}.tag--orange{color:#6e3619;background:#fcd6c3}
+.tag--yellow{color:#594d00;background:#fff7bf}.tag--blue{color:#0c2d4a;background:#bbd4ea}
+.tag--green{color:#005a30;background:#cce2d8}.tag--purple{color:#3d2375;background:#dbd5e9}
+.tag--grey{color:#282d30;background:#e5e6e7}
+.record{font-family:"Courier New",Courier,monospace;font-size:.85rem;overflow-wrap:break-word}
+td time{white-space:nowrap}
+.changes li{margin-bottom:6px}
+details summary{cursor:pointer;color:#1d70b8;text-decoration:underline}
+details ol,details ul{margin:6px 0 0;padding-left:20px}
+details li{margin-bottom:3px}
+figure{margin:0 0 22px;break-inside:avoid;page-break-inside:avoid}
+figure h3{margin-top:14px}
+figcaption{font-size:.875rem;color:#505a5f}
+svg{display:block;max-width:100%;height:auto}
+svg text{font-family:Arial,Helvetica,sans-serif}
+.legend{list-style:none;padding:0;margin:0 0 12px;display:flex;flex-wrap:wrap;gap:6px 18px;font-size:.875rem}
+.legend svg{display:inline-block;vertical-align:middle;margin-right:4px}
+dl.defs{margin:0}dl.defs dt{font-weight:700;margin-top:10px}dl.defs dd{margin:2px 0 0;max-width:46em}
+footer{border-top:1px solid #b1b4b6;margin-top:30px;padding:14px 0 30px;font-size:.875rem;color:#505a5f}
+@media (max-width:700px){.cards{grid-template-columns:repeat(2,minmax(0,1fr))}}
+@page{size:A4;margin:14mm 12mm}
+@media print{
+ html{font-size:10pt}
+ .width{max-width:none;padding:0}
+ header.masthead{background:#fff;color:#0b0c0c;border-bottom:3pt solid #0b0c0c;padding:0 0 6pt}
+ header.masthead .caption,header.masthead .meta{color:#0b0c0c}
+ .skip,details summary{display:none}
+ details>*{display:block}
+ h2{break-after:avoid;page-break-after:avoid}
+ thead{display:table-header-group}
+ tr,li.card{break-inside:avoid;page-break-inside:avoid}
+ .scroll{overflow:visible}
+ a{color:#0b0c0c}
+ .card,.tag,.notice{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
+"""
+
+# Details elements stay closed on screen; opening them before printing puts the working on paper.
+_SCRIPT = ("window.addEventListener('beforeprint',function(){"
+           "document.querySelectorAll('details').forEach(function(d){d.open=true;});});")
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _long_date(d: date) -> str:
+    return f"{d.strftime('%A')} {d.day} {d.strftime('%B %Y')}"
+
+
+def _short_date(d: date) -> str:
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def _time(d: date | None) -> str:
+    """A date (or date-time) as a <time> element, or a dash."""
+    if d is None:
+        return '<span class="hint">&ndash;</span>'
+    if isinstance(d, datetime):
+        return f'<time datetime="{d.isoformat(timespec="minutes")}">{_short_date(d)} {d.strftime("%H:%M")}</time>'
+    return f'<time datetime="{d.isoformat()}">{_short_date(d)}</time>'
+
+
+def tag(status: str, soon: bool = False) -> str:
+    """A GOV.UK-style status tag; a due duty inside the window is yellow, one further off blue."""
+    colour = "yellow" if status == "due" and soon else _TAG_COLOURS[status]
+    return f'<strong class="tag tag--{colour}">{STATUS_NAMES[status]}</strong>'
+
+
+def _margin(f: Finding) -> str:
+    return margin_text(f, lambda d: _short_date(day_of(d)))
+
+
+def _duty(f: Finding) -> str:
+    occurrence = f" (occurrence {f.occurrence})" if f.occurrence > 1 else ""
+    return f'{_e(f.title)}{occurrence}<br><span class="hint">{_e(f.rule)}</span>'
+
+
+def _source(f: Finding) -> str:
+    text = _e(f.citation)
+    if f.source_url:
+        text = f'<a href="{_e(f.source_url)}">{text}</a>'
+    return f'{text} <span class="hint">[{_e(f.verification)}]</span>'
+
+
+def _table(caption: str, head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Iterable[int] = (),
+           row_header: int = 0) -> str:
+    """A captioned table; column ``row_header`` names each row for screen readers (the record, the date)."""
+    nums = set(numeric)
+    cols = "".join(f'<th scope="col"{" class=num" if i in nums else ""}>{_e(h)}</th>' for i, h in enumerate(head))
+    body = []
+    for row in rows:
+        cells = [f'<th scope="row">{c}</th>' if i == row_header else f'<td{" class=num" if i in nums else ""}>{c}</td>'
+                 for i, c in enumerate(row)]
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<div class="scroll" role="region" aria-label="{_e(caption)}" tabindex="0"><table>'
+            f"<caption>{_e(caption)}</caption><thead><tr>{cols}</tr></thead><tbody>{''.join(body)}</tbody>"
+            "</table></div>")
+
+
+def _summary(model: ReportModel) -> str:
+    s = model.summary
+    prev = f"the previous run ({_short_date(model.previous.as_of)})" if model.previous else None
+    cards = [
+        ("overdue", "overdue", s.overdue, "deadline passed and not done", s.overdue > 0),
+        ("due_within_window", "due", s.due_within_window,
+         f"due within {model.window_text}, by {_short_date(model.window_end)}", False),
+        ("late_in_period", "late", s.late_in_period,
+         f"done late since {prev}" if prev else f"done late in the last 7 days, since {_short_date(model.period_start)}",
+         False),
+        ("met", "met", s.met, "done on or before the deadline", False),
+    ]
+    labels = {"overdue": "Overdue", "due_within_window": "Due soon", "late_in_period": "Late completions",
+              "met": "Met"}
+    items = "".join(
+        f'<li class="card card--{style}{" card--alert" if alert else ""}" data-summary="{key}">'
+        f'<span class="count">{n}</span><span class="label">{labels[key]}</span>'
+        f'<span class="hint">{_e(hint)}</span></li>'
+        for key, style, n, hint, alert in cards)
+    others = [(s.statuses["due"] - s.due_within_window, "due later"), (s.statuses["late"], "late in all"),
+              (s.statuses["missing_data"], "missing data"), (s.statuses["not_applicable"], "not applicable")]
+    also = ", ".join(f"{n} {label}" for n, label in others if n)
+    return ('<section aria-labelledby="summary"><h2 id="summary">Summary</h2>'
+            f'<ul class="cards">{items}</ul>'
+            + (f'<p class="hint">Also: {_e(also)}.</p>' if also else "") + "</section>")
+
+
+def _change_item(c: Change) -> str:
+    now = STATUS_NAMES[c.after].lower() if c.after else "no longer reported"
+    what = f"was {STATUS_NAMES[c.before].lower()}, now {now}" if c.before else f"new duty, {now}"
+    when = f", deadline {_time(c.deadline)}" if c.deadline else ""
+    occurrence = f" (occurrence {c.occurrence})" if c.occurrence > 1 else ""
+    return (f'<li>{tag(c.after) if c.after else tag("not_applicable")} <span class="record">{_e(c.record)}</span>: '
+            f"{_e(c.title)}{occurrence}{when} <span class=\"hint\">({_e(what)})</span></li>")
+
+
+def _changes(model: ReportModel) -> str:
+    head = '<section aria-labelledby="changes"><h2 id="changes">What changed since the previous run</h2>'
+    if model.previous is None:
+        return head + ("<p>This is the first run recorded in the history, so there is nothing to compare with "
+                       "yet. From the next run on, this section lists newly overdue duties, newly met duties "
+                       "and new duties.</p></section>")
+    intro = (f"<p>Compared with the run as of {_e(_long_date(model.previous.as_of))} "
+             f"(run {model.previous.run_id}).</p>")
+    if not model.changes:
+        return head + intro + "<p>Nothing changed.</p></section>"
+    parts = [head, intro]
+    for kind in CHANGE_KINDS:
+        items = model.changes_of(kind)
+        if items:
+            parts.append(f'<h3>{CHANGE_LABELS[kind]} ({len(items)})</h3><ul class="changes">'
+                         + "".join(_change_item(c) for c in items) + "</ul>")
+    return "".join(parts) + "</section>"
+
+
+def trend_svg(points: Sequence[TrendPoint]) -> str:
+    """A bar chart of overdue counts per run, labelled, with a title and description for screen readers."""
+    width, height, left, bottom, top = 960, 190, 36, 40, 24
+    plot_w, plot_h = width - left - 10, height - top - bottom
+    peak = max((p.overdue for p in points), default=0) or 1
+    slot = plot_w / max(len(points), 1)
+    bar = min(40.0, slot * 0.7)
+    every = max(1, -(-len(points) // 12))  # at most 12 date labels
+    desc = "; ".join(f"{p.as_of.isoformat()}: {p.overdue}" for p in points)
+    out = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+           'aria-labelledby="trend-title trend-desc" xmlns="http://www.w3.org/2000/svg">',
+           '<title id="trend-title">Overdue duties at each run</title>',
+           f'<desc id="trend-desc">Number of overdue duties by as-of date: {_e(desc)}.</desc>',
+           f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" stroke="#0b0c0c"/>']
+    for i, p in enumerate(points):
+        h = plot_h * p.overdue / peak
+        x = left + slot * i + (slot - bar) / 2
+        y = top + plot_h - h
+        current = i == len(points) - 1
+        fill = "#b3261e" if current else "#505a5f"
+        out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{fill}"/>')
+        out.append(f'<text x="{x + bar / 2:.1f}" y="{y - 5:.1f}" font-size="12" text-anchor="middle" '
+                   f'fill="#0b0c0c">{p.overdue}</text>')
+        if i % every == 0 or current:
+            out.append(f'<text x="{x + bar / 2:.1f}" y="{top + plot_h + 16}" font-size="11" text-anchor="middle" '
+                       f'fill="#0b0c0c">{p.as_of.day} {p.as_of.strftime("%b")}</text>')
+            out.append(f'<text x="{x + bar / 2:.1f}" y="{top + plot_h + 30}" font-size="11" text-anchor="middle" '
+                       f'fill="#505a5f">{p.as_of.year}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _trend(model: ReportModel) -> str:
+    rows = [(_time(p.as_of), str(p.overdue), str(p.run_id) if p.run_id is not None else "this run")
+            for p in model.trend]
+    return ('<section aria-labelledby="trend"><h2 id="trend">Overdue duties over time</h2>'
+            "<p>The number of overdue duties in the latest run for each as-of date; this run is in red.</p>"
+            f"<figure>{trend_svg(model.trend)}</figure>"
+            "<details><summary>The same numbers as a table</summary>"
+            + _table("Overdue duties by as-of date", ("As of", "Overdue", "Run"), rows, numeric=(1,))
+            + "</details></section>")
+
+
+def _kpis(model: ReportModel) -> str:
+    if not model.kpi:
+        return ""
+    rows = [(f"{_e(r.rule)}<br><span class=\"hint\">{_e(r.title)}</span>",
+             "-" if r.in_time is None else f"{100 * r.in_time:.1f}%", str(r.decided), str(r.met), str(r.late),
+             str(r.overdue)) for r in model.kpi]
+    return ('<section aria-labelledby="kpi"><h2 id="kpi">Timeliness: the share of each duty done in time</h2>'
+            "<p>In time = met &divide; (met + late + overdue), counting every finding whose deadline has passed "
+            "or that is done; the chart shows each duty month by month, by the month its deadline fell.</p>"
+            + _table("Duties done in time", ("Duty", "In time", "Decided", "Met", "Late", "Overdue"), rows,
+                     numeric=(1, 2, 3, 4, 5))
+            + f"<figure>{kpi_chart_svg(model.kpi_monthly)}</figure></section>")
+
+
+def _open_duties(model: ReportModel) -> str:
+    head = '<section aria-labelledby="open"><h2 id="open">Open duties, most urgent first</h2>'
+    if not model.open_duties:
+        return head + "<p>No duty is open: nothing is overdue or due.</p></section>"
+    soon = {id(f) for f in model.due_soon}
+    rows = [(tag(f.status, id(f) in soon), f'<span class="record">{_e(f.record)}</span>', _duty(f),
+             _time(f.deadline), _e(_margin(f)), _e(f.duty_holder)) for f in model.open_duties]
+    return (head + "<p>Overdue duties first, the most overdue at the top; then duties still due, the soonest "
+            f"first. A yellow <strong>Due</strong> tag falls due within {_e(model.window_text)}.</p>"
+            + _table(f"{len(rows)} open duties as of {_short_date(model.as_of)}",
+                     ("Status", "Record", "Duty", "Deadline", "Margin", "Duty holder"), rows, row_header=1)
+            + "</section>")
+
+
+@dataclass(frozen=True)
+class _Scale:
+    start: date
+    end: date
+    x0: float
+    x1: float
+
+    def x(self, d: date) -> float:
+        span = max((self.end - self.start).days, 1)
+        return self.x0 + (self.x1 - self.x0) * (d - self.start).days / span
+
+
+def _ticks(start: date, end: date) -> list[date]:
+    """Round dates for the axis: month starts for short spans, year starts for long ones."""
+    span = (end - start).days
+    if span > 3 * 365:
+        return [date(y, 1, 1) for y in range(start.year + 1, end.year + 1)]
+    step = 1 if span <= 190 else 3 if span <= 720 else 6
+    ticks, d = [], date(start.year, start.month, 1)
+    while d <= end:
+        if d > start and (d.month - 1) % step == 0:
+            ticks.append(d)
+        d = date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    return ticks
+
+
+def _row_story(f: Finding) -> str:
+    parts = [f.title]
+    if f.trigger_date:
+        parts.append(f"{f.trigger_event} {day_of(f.trigger_date).isoformat()}")
+    if f.deadline:
+        parts.append(("latest possible deadline " if f.status == "missing_data" else "deadline ")
+                     + day_of(f.deadline).isoformat())
+    if f.completed_date:
+        parts.append(f"{f.completion_event} {day_of(f.completed_date).isoformat()}")
+    parts.append(STATUS_NAMES[f.status].lower() + (f", {_margin(f)}" if f.status in ("overdue", "late", "due") else ""))
+    return ": ".join(parts[:1]) + ", " + ", ".join(parts[1:])
+
+
+def timeline_svg(record: str, findings: Sequence[Finding], today: date, number: int) -> str:
+    """One record's duties on a shared date axis: trigger, deadline, completion and today, one row per duty."""
+    rows = [f for f in findings if f.deadline or f.trigger_date]
+    dates = [day_of(d) for f in rows for d in (f.trigger_date, f.deadline, f.completed_date) if d]
+    first, last = min(dates), max(dates)
+    show_today = any(f.status in ("overdue", "due") for f in rows) or (today - last).days <= max(
+        (last - first).days // 2, 30)
+    if show_today:
+        first, last = min(first, today), max(last, today)
+    pad = max((last - first).days // 25, 3)
+    width, top, row_h = 960, 34, 30
+    scale = _Scale(first - timedelta(days=pad), last + timedelta(days=pad), 312, width - 30)
+    height = top + row_h * len(rows) + 34
+    axis_y = top + row_h * len(rows) + 6
+    ident = f"tl{number}"
+    desc = "; ".join(_row_story(f) for f in rows)
+    if not show_today:
+        desc += f". Today, {today.isoformat()}, is later than the last date shown"
+    out = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+           f'aria-labelledby="{ident}-t {ident}-d" xmlns="http://www.w3.org/2000/svg">',
+           f'<title id="{ident}-t">Timeline for {_e(record)}</title>',
+           f'<desc id="{ident}-d">{_e(desc)}.</desc>',
+           f'<line x1="{scale.x0}" y1="{axis_y}" x2="{scale.x1}" y2="{axis_y}" stroke="#0b0c0c"/>']
+    for t in _ticks(scale.start, scale.end):
+        x = scale.x(t)
+        label = str(t.year) if t.month == 1 and (scale.end - scale.start).days > 3 * 365 else t.strftime("%b %Y")
+        out.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{axis_y + 4}" stroke="#dee0e2"/>')
+        if scale.x0 + 20 <= x <= scale.x1 - 20:  # a label by the edge would be cut off
+            out.append(f'<text x="{x:.1f}" y="{axis_y + 18}" font-size="11" text-anchor="middle" fill="#505a5f">'
+                       f"{label}</text>")
+    for i, f in enumerate(rows):
+        y = top + row_h * i + row_h / 2
+        ink = _INK[f.status]
+        label = f.title if len(f.title) <= 46 else f.title[:45] + "\u2026"
+        if f.occurrence > 1:
+            label = f"{label} #{f.occurrence}"
+        out.append(f'<text x="4" y="{y + 4:.1f}" font-size="12" fill="#0b0c0c">{_e(label)}</text>')
+        trigger = day_of(f.trigger_date) if f.trigger_date else None
+        deadline = day_of(f.deadline) if f.deadline else None
+        done = day_of(f.completed_date) if f.completed_date else None
+        if trigger and deadline:
+            out.append(f'<line x1="{scale.x(trigger):.1f}" y1="{y:.1f}" x2="{scale.x(deadline):.1f}" y2="{y:.1f}" '
+                       'stroke="#b1b4b6" stroke-width="6"/>')
+        if deadline and f.status == "overdue":
+            end = today if show_today else scale.end
+            out.append(f'<line x1="{scale.x(deadline):.1f}" y1="{y:.1f}" x2="{scale.x(end):.1f}" y2="{y:.1f}" '
+                       f'stroke="{ink}" stroke-width="6"/>')
+        if deadline and done and done > deadline:
+            out.append(f'<line x1="{scale.x(deadline):.1f}" y1="{y:.1f}" x2="{scale.x(done):.1f}" y2="{y:.1f}" '
+                       f'stroke="{ink}" stroke-width="6"/>')
+        if trigger:
+            out.append(f'<circle cx="{scale.x(trigger):.1f}" cy="{y:.1f}" r="5" fill="#0b0c0c"/>')
+        if deadline:
+            dash = ' stroke-dasharray="3 2"' if f.status == "missing_data" else ""
+            out.append(f'<line x1="{scale.x(deadline):.1f}" y1="{y - 10:.1f}" x2="{scale.x(deadline):.1f}" '
+                       f'y2="{y + 10:.1f}" stroke="{ink}" stroke-width="3"{dash}/>')
+        if done:
+            x = scale.x(done)
+            out.append(f'<path d="M{x:.1f} {y - 7:.1f} L{x + 7:.1f} {y:.1f} L{x:.1f} {y + 7:.1f} '
+                       f'L{x - 7:.1f} {y:.1f} Z" fill="{ink}" stroke="#fff" stroke-width="1"/>')
+    if show_today:
+        x = scale.x(today)
+        anchor = "end" if x > width - 90 else "start" if x < scale.x0 + 60 else "middle"
+        out.append(f'<line x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{axis_y}" stroke="#0b0c0c" '
+                   'stroke-width="2" stroke-dasharray="5 3"/>'
+                   f'<text x="{x:.1f}" y="{top - 14}" font-size="12" font-weight="bold" '
+                   f'text-anchor="{anchor}" fill="#0b0c0c">Today {today.day} {today.strftime("%b %Y")}</text>')
+    else:
+        out.append(f'<text x="{scale.x1}" y="{top - 14}" font-size="12" text-anchor="end" fill="#0b0c0c">'
+                   f"Today ({today.day} {today.strftime('%b %Y')}) is later \u2192</text>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _legend() -> str:
+    def sample(shape: str) -> str:
+        return f'<svg width="22" height="16" viewBox="0 0 22 16" aria-hidden="true" focusable="false">{shape}</svg>'
+
+    items = [
+        (sample('<circle cx="11" cy="8" r="5" fill="#0b0c0c"/>'), "trigger (the clock starts)"),
+        (sample('<line x1="1" y1="8" x2="21" y2="8" stroke="#b1b4b6" stroke-width="6"/>'), "the period allowed"),
+        (sample(f'<line x1="11" y1="0" x2="11" y2="16" stroke="{_INK["due"]}" stroke-width="3"/>'),
+         "deadline (dashed: latest possible, trigger date missing)"),
+        (sample(f'<path d="M11 1 L18 8 L11 15 L4 8 Z" fill="{_INK["met"]}"/>'), "completed in time"),
+        (sample(f'<path d="M11 1 L18 8 L11 15 L4 8 Z" fill="{_INK["late"]}"/>'), "completed late"),
+        (sample(f'<path d="M11 1 L18 8 L11 15 L4 8 Z" fill="{_INK["missing_data"]}"/>'),
+         "completed; whether in time is unknown (trigger date missing)"),
+        (sample(f'<line x1="1" y1="8" x2="21" y2="8" stroke="{_INK["overdue"]}" stroke-width="6"/>'),
+         "time past the deadline"),
+        (sample('<line x1="11" y1="0" x2="11" y2="16" stroke="#0b0c0c" stroke-width="2" stroke-dasharray="5 3"/>'),
+         "today (the as-of date)"),
+    ]
+    return '<ul class="legend">' + "".join(f"<li>{s}{_e(t)}</li>" for s, t in items) + "</ul>"
+
+
+def _timelines(model: ReportModel) -> str:
+    by_record: dict[str, list[Finding]] = {}
+    for f in model.findings:
+        if f.status != "not_applicable":
+            by_record.setdefault(f.record, []).append(f)
+    drawable = [r for r in model.records if any(f.deadline or f.trigger_date for f in by_record.get(r, ()))]
+    urgent = [r for r in drawable if any(f.status in ("overdue", "due") for f in by_record[r])]
+    rest = [r for r in drawable if r not in set(urgent)][:max(TIMELINE_LIMIT - len(urgent), 0)]
+    chosen = urgent + rest
+    parts = ['<section aria-labelledby="timelines"><h2 id="timelines">Timelines by record</h2>',
+             "<p>Each row is one duty: from the event that starts the clock to the deadline, with the completion "
+             "where one is recorded. Records with open duties come first.</p>", _legend()]
+    for number, record in enumerate(chosen, 1):
+        findings = sorted(by_record[record], key=lambda f: (day_of(f.deadline) if f.deadline else date.max))
+        undated = [f for f in findings if not (f.deadline or f.trigger_date)]
+        caption = (f"{len(findings) - len(undated)} duties drawn"
+                   + (f"; {len(undated)} more have no dates to draw (missing data)" if undated else "") + ".")
+        parts.append(f'<figure><h3><span class="record">{_e(record)}</span></h3>'
+                     f"{timeline_svg(record, findings, model.as_of, number)}"
+                     f"<figcaption>{_e(caption)}</figcaption></figure>")
+    left_out = len(drawable) - len(chosen)
+    undrawable = len(model.records) - len(drawable)
+    notes = []
+    if left_out:
+        notes.append(f"{left_out} more records with no open duty are not drawn, to keep the report short")
+    if undrawable:
+        notes.append(f"{undrawable} records have no dates to draw")
+    if notes:
+        parts.append(f'<p class="hint">{_e("; ".join(notes))}; their findings are in the table below.</p>')
+    return "".join(parts) + "</section>"
+
+
+def _working(f: Finding) -> str:
+    steps = ([f.reason] if f.reason else []) + list(f.assumptions) + list(f.explanation) + list(f.warnings)
+    items = "".join(f"<li>{_e(s)}</li>" for s in steps)
+    return (f"<details><summary>Working</summary><ol>{items}</ol></details>" if items else "")
+
+
+def _all_findings(model: ReportModel) -> str:
+    shown = [f for f in model.findings if f.status != "not_applicable"]
+    soon = {id(f) for f in model.due_soon}
+    rows = [(tag(f.status, id(f) in soon), f'<span class="record">{_e(f.record)}</span>', _duty(f),
+             _time(f.trigger_date), _time(f.deadline), _time(f.completed_date),
+             _e(_margin(f)) + _working(f), _source(f)) for f in shown]
+    hidden = model.summary.statuses.get("not_applicable", 0)
+    note = (f'<p class="hint">{hidden} not-applicable findings (duties that do not apply to a record, or whose '
+            "clock has not started) are left out here; findings.json and findings.csv have every finding.</p>"
+            if hidden else "")
+    return ('<section aria-labelledby="findings"><h2 id="findings">All findings</h2>' + note
+            + _table(f"{len(rows)} findings as of {_short_date(model.as_of)}",
+                     ("Status", "Record", "Duty", "Trigger", "Deadline", "Done", "Margin and working", "Source"),
+                     rows, row_header=1)
+            + "</section>")
+
+
+def _about(model: ReportModel) -> str:
+    defs = [
+        ("Overdue", "The deadline has passed and no completion is recorded, as of the report date."),
+        ("Due soon", f"Not yet done, with the deadline on or before {_long_date(model.window_end)}: within "
+                     f"{model.window_text} of the report date on the {model.calendar} calendar."),
+        ("Late completions", "Done after the deadline, with the completion date from "
+                             f"{_long_date(model.period_start)} to {_long_date(model.as_of)} ({model.period_basis})."
+                             " Without an earlier run the period is the last 7 days."),
+        ("Met", "Done on or before the deadline, at any time."),
+        ("Missing data", "The date that starts the clock is not recorded. Where a later event bounds it, the "
+                         "latest possible deadline is shown."),
+        ("Changes", "Each run is compared with the latest run for the latest earlier as-of date, so running the "
+                    "report twice on one day gives the same comparison."),
+    ]
+    items = "".join(f"<dt>{_e(t)}</dt><dd>{_e(d)}</dd>" for t, d in defs)
+    return ('<section aria-labelledby="about"><h2 id="about">How to read this report</h2>'
+            f'<dl class="defs">{items}</dl></section>')
+
+
+def _skipped(model: ReportModel) -> str:
+    if not model.skipped_rows:
+        return ""
+    shown = model.skipped_rows[:20]
+    more = len(model.skipped_rows) - len(shown)
+    items = "".join(f"<li>{_e(s)}</li>" for s in shown) + (f"<li>and {more} more</li>" if more else "")
+    return (f'<div class="notice" role="alert"><p><strong>{len(model.skipped_rows)} bad rows were skipped</strong>; '
+            f"their duties are not in this report. Fix them in the records:</p><ul>{items}</ul></div>")
+
+
+def to_html(model: ReportModel) -> str:
+    """The whole report as one HTML document."""
+    sources = ", ".join(model.record_files) or "records"
+    rules = ", ".join(model.rule_files) or "the bundled rules"
+    run = f" &middot; run {model.run_id}" if model.run_id is not None else ""
+    generated = model.generated_at.strftime("%Y-%m-%d %H:%M %Z").strip()
+    return "".join([
+        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(model.title)} as of {_e(_long_date(model.as_of))}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        '<a class="skip" href="#main">Skip to main content</a>',
+        '<header class="masthead"><div class="width">',
+        f'<p class="caption">{_e(model.title)}</p>',
+        f"<h1>Compliance as of {_e(_long_date(model.as_of))}</h1>",
+        f'<p class="meta">Generated {_e(generated)}{run} &middot; {len(model.records)} records with duties, '
+        f"from {_e(sources)} &middot; rules: {_e(rules)}</p>",
+        '</div></header><main id="main" class="width">',
+        _skipped(model), _summary(model), _changes(model), _open_duties(model), _trend(model), _kpis(model), _timelines(model),
+        _all_findings(model), _about(model),
+        '</main><footer><div class="width">Made by statutory-timelines. Deadlines are counted as the law counts '
+        "them; each finding shows its working and its source.</div></footer>",
+        f"<script>{_SCRIPT}</script></body></html>\n",
+    ])

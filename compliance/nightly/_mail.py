@@ -1,0 +1,168 @@
+"""Sending the report by email over SMTP with STARTTLS; settings from environment variables or a config file.
+
+Environment variables (each overrides the config file): COMPLIANCE_SMTP_HOST, COMPLIANCE_SMTP_PORT,
+COMPLIANCE_SMTP_USER, COMPLIANCE_SMTP_PASSWORD, COMPLIANCE_SMTP_FROM, COMPLIANCE_SMTP_STARTTLS
+(true or false, default true), COMPLIANCE_SMTP_CAFILE (a CA bundle for a private mail server) and
+COMPLIANCE_SMTP_CONFIG (the config file). The config file is INI with an ``[smtp]`` section, or YAML
+with an ``smtp:`` mapping, with the same keys in lower case: host, port, user, password, from,
+starttls, cafile.
+"""
+
+from __future__ import annotations
+
+import configparser
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import yaml
+
+from ..errors import ComplianceError, InputError, Problem
+
+ENV_PREFIX = "COMPLIANCE_SMTP_"
+CONFIG_ENV = ENV_PREFIX + "CONFIG"
+_KEYS = ("host", "port", "user", "password", "from", "starttls", "cafile")
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+class MailError(ComplianceError):
+    """The mail server could not be reached, refused the login, or refused the message."""
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Where and how to send: an SMTP server, an optional login, and the sender's address."""
+
+    host: str
+    sender: str
+    port: int = 587
+    user: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    cafile: str | None = None
+    timeout: float = 30.0
+
+    def __repr__(self) -> str:  # never print the password into a log
+        return f"MailSettings(host={self.host!r}, port={self.port}, user={self.user!r}, starttls={self.starttls})"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to attach: its name, its content and its MIME type."""
+
+    filename: str
+    data: bytes
+    mime_type: str
+
+
+def _read_config(path: Path) -> dict[str, str]:
+    where = str(path)
+    if not path.is_file():
+        raise InputError(Problem("no such mail config file", file=where, hint=f"check the path, or unset {CONFIG_ENV}"))
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise InputError(Problem(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=where,
+                                     line=mark.line + 1 if mark else None)) from None
+        section = doc.get("smtp") if isinstance(doc, dict) else None
+        if not isinstance(section, dict):
+            raise InputError(Problem("no smtp: mapping", file=where, hint="write smtp:, then host:, port:, from: ..."))
+        values: Mapping[str, Any] = section
+    else:
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(text, source=where)
+        except configparser.Error as exc:
+            raise InputError(Problem(f"invalid INI: {exc.message}", file=where)) from None
+        if not parser.has_section("smtp"):
+            raise InputError(Problem("no [smtp] section", file=where, hint="write [smtp], then host =, port =, from = ..."))
+        values = dict(parser["smtp"])
+    unknown = sorted(set(values) - set(_KEYS))
+    if unknown:
+        raise InputError(Problem(f"unknown setting {unknown[0]!r}", file=where, field=f"smtp.{unknown[0]}",
+                                 hint="known settings: " + ", ".join(_KEYS)))
+    return {k: str(v) for k, v in values.items() if v is not None}
+
+
+def load_settings(environ: Mapping[str, str], config: str | Path | None = None) -> MailSettings:
+    """Settings from a config file (``config``, else $COMPLIANCE_SMTP_CONFIG) overlaid by the environment."""
+    path = config or environ.get(CONFIG_ENV)
+    values = _read_config(Path(path)) if path else {}
+    where = str(path) if path else "environment"
+    for key in _KEYS:
+        value = environ.get(ENV_PREFIX + key.upper())
+        if value:
+            values[key] = value
+    missing = [k for k in ("host", "from") if not values.get(k)]
+    if missing:
+        raise InputError(Problem(f"no mail {' or '.join(missing)} is set", file=where,
+                                 hint=f"set {', '.join(ENV_PREFIX + m.upper() for m in missing)} or give --mail-config"))
+    starttls_text = values.get("starttls", "true").strip().lower()
+    if starttls_text not in _TRUE | _FALSE:
+        raise InputError(Problem(f"starttls must be true or false, not {values['starttls']!r}", file=where,
+                                 field="starttls"))
+    starttls = starttls_text in _TRUE
+    try:
+        port = int(values.get("port") or (587 if starttls else 25))
+    except ValueError:
+        raise InputError(Problem(f"port must be a number, not {values['port']!r}", file=where, field="port")) from None
+    if values.get("user") and not starttls:
+        raise InputError(Problem("a login over an unencrypted connection would send the password in clear",
+                                 file=where, field="starttls", hint="turn STARTTLS on, or use a relay that needs no login"))
+    return MailSettings(host=values["host"], sender=values["from"], port=port, user=values.get("user"),
+                        password=values.get("password"), starttls=starttls, cafile=values.get("cafile"))
+
+
+def build_message(sender: str, to: Sequence[str], subject: str, text: str, html: str | None = None,
+                  attachments: Sequence[Attachment] = ()) -> EmailMessage:
+    """A multipart message: plain text, an HTML alternative, then the attachments."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join(to)
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    for a in attachments:
+        maintype, _, subtype = a.mime_type.partition("/")
+        # Bytes keep a file exactly as written (an .ics needs its CRLFs); the charset says how to read text.
+        params = {"charset": "utf-8"} if maintype == "text" else None
+        message.add_attachment(a.data, maintype=maintype, subtype=subtype, filename=a.filename, params=params)
+    return message
+
+
+def send(settings: MailSettings, message: EmailMessage) -> None:
+    """Deliver ``message``: STARTTLS (verifying the server's certificate) and a login when settings ask for them."""
+    where = f"{settings.host}:{settings.port}"
+    try:
+        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+            smtp.ehlo()
+            if settings.starttls:
+                if not smtp.has_extn("starttls"):
+                    raise MailError(f"the mail server {where} does not offer STARTTLS; set "
+                                    f"{ENV_PREFIX}STARTTLS=false only for a trusted local relay")
+                smtp.starttls(context=ssl.create_default_context(cafile=settings.cafile))
+                smtp.ehlo()
+            if settings.user:
+                smtp.login(settings.user, settings.password or "")
+            smtp.send_message(message)
+    except MailError:
+        raise
+    except smtplib.SMTPAuthenticationError as exc:
+        answer = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        raise MailError(f"the mail server {where} refused the login for {settings.user!r}: "
+                        f"{exc.smtp_code} {answer}") from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise MailError(f"the mail server {where} refused the recipients {', '.join(exc.recipients)}") from None
+    except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:
+        raise MailError(f"could not send the report by email through {where}: {exc}") from None

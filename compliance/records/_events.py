@@ -1,0 +1,174 @@
+"""Event files for the tracker: one event a row, in date order, read from CSV and checked before any is used.
+
+Columns: ``date``, ``record``, ``kind`` (filled in on a record's first row), ``event``; any other column is
+an attribute of the record (``framework``, ``lscb_review``...). Every bad row is reported with file, row
+and column; a replay with a bad row in it would be wrong from that row on, so none is skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..errors import Problem
+from ..rules import Vocabulary
+from ._record import DATE_HINT, NO, YES, EventDate, parse_event_date
+
+COLUMNS = ("date", "record", "kind", "event")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of an event file: on ``when``, ``event`` happened to record ``record``."""
+
+    when: EventDate
+    record: str
+    kind: str
+    event: str
+    attributes: Mapping[str, Any]
+    line: int
+
+    @property
+    def day(self) -> date:
+        return self.when.date() if isinstance(self.when, datetime) else self.when
+
+
+class _EventReader:
+    """Checks rows one by one against the vocabulary and against the rows before them."""
+
+    def __init__(self, path: Path, vocabulary: Vocabulary, header: list[str]) -> None:
+        self.file = str(path)
+        self.vocab = vocabulary
+        self.names = [h.strip() for h in header]
+        self.problems: list[Problem] = []
+        self.kinds: dict[str, tuple[str, int]] = {}
+        self.once: dict[tuple[str, str], int] = {}
+        self.last: tuple[date, int] | None = None
+        known = {a for k in vocabulary.kinds for a in vocabulary.attributes(k)}
+        missing = [c for c in COLUMNS if c not in self.names]
+        if missing:
+            self.problem(1, None, f"the header row has no {' or '.join(missing)} column",
+                         "the first row names the columns: date, record, kind, event, then any attributes")
+        for j, name in enumerate(self.names):
+            if name and name not in COLUMNS and name not in known:
+                close = difflib.get_close_matches(name, sorted(known | set(COLUMNS)), n=1)
+                self.problem(1, j, f"unknown column {name!r}",
+                             f"did you mean {close[0]!r}?" if close else "an attribute named in rules/vocabulary.yaml")
+
+    def problem(self, line: int, column: int | None, message: str, hint: str | None = None,
+                fld: str | None = None) -> None:
+        self.problems.append(Problem(message, file=self.file, line=line,
+                                     column=None if column is None else column + 1, field=fld, hint=hint))
+
+    def column(self, name: str) -> int | None:
+        return self.names.index(name) if name in self.names else None
+
+    def row(self, line: int, cells: list[str]) -> Event | None:
+        before = len(self.problems)
+        values = {name: (cells[j].strip() if j < len(cells) else "") for j, name in enumerate(self.names) if name}
+        when = self.when(line, values.get("date", ""))
+        record = values.get("record", "")
+        if not record:
+            self.problem(line, self.column("record"), "the row has no record id", "give the record's id", "record")
+        kind = self.kind(line, record, values.get("kind", ""))
+        event = values.get("event", "")
+        if kind and not event:
+            self.problem(line, self.column("event"), "the row has no event", "name the event that happened", "event")
+        elif kind and event not in self.vocab.events(kind):
+            known = self.vocab.events(kind)
+            close = difflib.get_close_matches(event, list(known), n=1)
+            self.problem(line, self.column("event"), f"unknown event {event!r} for a {kind} record",
+                         f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known)), "event")
+        elif kind and (record, event) in self.once:
+            self.problem(line, self.column("event"), f"{event} happens once, and record {record!r} already has it "
+                         f"(row {self.once[(record, event)]})", "remove one of the two rows", "event")
+        attributes = {name: self.attribute(line, kind, name, text) for name, text in values.items()
+                      if name not in COLUMNS and text != ""} if kind else {}
+        if len(self.problems) > before or when is None or kind is None:
+            return None
+        if not self.vocab.repeats(kind, event):
+            self.once[(record, event)] = line
+        return Event(when, record, kind, event, attributes, line)
+
+    def when(self, line: int, text: str) -> EventDate | None:
+        try:
+            when = parse_event_date(text)
+        except ValueError:
+            self.problem(line, self.column("date"), f"{text!r} is not a date" if text else "the row has no date",
+                         DATE_HINT, "date")
+            return None
+        day = when.date() if isinstance(when, datetime) else when
+        if self.last and day < self.last[0]:
+            self.problem(line, self.column("date"), f"{day.isoformat()} is before {self.last[0].isoformat()} on "
+                         f"row {self.last[1]}: events must be in date order", "sort the rows by date", "date")
+            return None
+        self.last = (day, line)
+        return when
+
+    def kind(self, line: int, record: str, text: str) -> str | None:
+        seen = self.kinds.get(record)
+        if not text:
+            if seen is None and record:
+                self.problem(line, self.column("kind"), f"record {record!r} first appears here without a kind",
+                             "give its kind on its first row: " + ", ".join(sorted(self.vocab.kinds)), "kind")
+            return seen[0] if seen else None
+        if text not in self.vocab.kinds:
+            close = difflib.get_close_matches(text, list(self.vocab.kinds), n=1)
+            self.problem(line, self.column("kind"), f"unknown record kind {text!r}",
+                         f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(sorted(self.vocab.kinds)),
+                         "kind")
+            return None
+        if seen and seen[0] != text:
+            self.problem(line, self.column("kind"), f"record {record!r} is a {seen[0]} record (row {seen[1]}), "
+                         f"not {text}", "one record has one kind", "kind")
+            return None
+        if record:
+            self.kinds.setdefault(record, (text, line))
+        return text
+
+    def attribute(self, line: int, kind: str, name: str, text: str) -> Any:
+        spec = self.vocab.attributes(kind).get(name, {})
+        column = self.column(name)
+        if spec.get("type") == "boolean":
+            if text.lower() in YES:
+                return True
+            if text.lower() in NO:
+                return False
+            self.problem(line, column, f"{text!r} is not yes or no", "write true or false", name)
+            return None
+        values = spec.get("values")
+        if values and text not in values:
+            self.problem(line, column, f"{text!r} is not a known {name}", "one of: " + ", ".join(values), name)
+        return text
+
+
+def read_events(path: str | Path, vocabulary: Vocabulary) -> tuple[list[Event], list[Problem]]:
+    """The events in a CSV file, in file order, with a problem for every bad row or column."""
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+    except OSError as exc:
+        return [], [Problem(f"cannot open: {exc.strerror or exc}", file=str(path), hint="check the path")]
+    except UnicodeDecodeError:
+        return [], [Problem("the file is not UTF-8 text", file=str(path), hint="save the spreadsheet as CSV UTF-8")]
+    except csv.Error as exc:
+        return [], [Problem(f"cannot read CSV: {exc}", file=str(path))]
+    if not rows:
+        return [], [Problem("the file is empty", file=str(path), line=1,
+                            hint="the first row names the columns: date, record, kind, event")]
+    reader = _EventReader(path, vocabulary, rows[0])
+    if reader.problems:
+        return [], reader.problems
+    events = []
+    for line, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        event = reader.row(line, cells)
+        if event:
+            events.append(event)
+    return events, reader.problems

@@ -1,0 +1,523 @@
+"""Column mappings: a YAML file that turns a case-management extract into records, without code.
+
+A table mapping (CSV or XLSX, e.g. an Ofsted Annex A list) names the record kind, how to build each
+record's id, and which column holds each attribute and event. An XML mapping (the DfE children-in-need
+census) names the element to stream (``unit``, one child), and for each kind of record the elements
+to make records from (``each``) and the paths to their fields. Files are streamed: a table a row at
+a time, XML a child at a time, so a national census needs little memory. A row or element that
+cannot be read is reported with file, row (or line) and column (or element), and the rest are still read.
+
+Field forms, for attributes and events alike:
+
+* ``Column name`` (or an XML path): the cell's value;
+* ``{column: C, values: {"a) Yes": true, "b) No": false}}``: the value through a table of codes;
+* ``{columns: [A, B]}`` or ``{paths: [A, B]}``: the first that is filled in;
+* ``{value: true}``: the same value for every record;
+* ``{column: C, present: true}``: true when the cell is filled in, false when it is empty;
+* ``{path: P, all: true}`` (XML, repeating events): every matching element.
+XML paths are relative to the ``each`` element; ``..`` goes up one element, and a leading ``/``
+starts from the unit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.parsers.expat
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+from xml.etree.ElementTree import Element
+
+from ..errors import InputError, Problem
+from ..resources import mappings_dir
+from ..rules import Rule, RuleSet, Vocabulary, load_vocabulary
+from ..yamlio import load_yaml
+from ._record import NO, YES, EventDate, Record, parse_event_date, sort_key
+from ._tables import table_rows
+
+FORMATS = ("table", "cin-census-xml")
+_TEMPLATE = re.compile(r"\{([^{}]+)\}")
+_FEED_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class Field:
+    """Where one attribute or event comes from."""
+
+    name: str
+    sources: tuple[str, ...] = ()
+    values: dict[str, Any] | None = None
+    constant: Any = None
+    has_constant: bool = False
+    present: bool = False
+    all: bool = False
+
+
+@dataclass(frozen=True)
+class RecordSpec:
+    """How to make records of one kind: from which element (XML), with which id and fields."""
+
+    kind: str
+    id_template: str
+    attributes: tuple[Field, ...]
+    events: tuple[Field, ...]
+    each: str | None = None
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A column mapping read from YAML."""
+
+    name: str
+    title: str
+    format: str
+    specs: tuple[RecordSpec, ...]
+    date_formats: tuple[str, ...] = ("%Y-%m-%d",)
+    sheet: str | None = None
+    unit: str | None = None
+    notes: str | None = None
+    file: str | None = None
+
+    def events(self, kind: str) -> set[str]:
+        """The events this mapping can fill in for records of ``kind``."""
+        return {f.name for spec in self.specs if spec.kind == kind for f in spec.events}
+
+    def kinds(self) -> set[str]:
+        return {spec.kind for spec in self.specs}
+
+    def duties(self, rules: RuleSet | Sequence[Rule]) -> list[Rule]:
+        """The rules an extract read with this mapping can answer: their completion is among the mapped events,
+        and so is their trigger (or the event that bounds it). Others would only report the extract's gaps."""
+        out = []
+        for rule in rules:
+            if rule.applies_to not in self.kinds():
+                continue
+            events = self.events(rule.applies_to)
+            if rule.completion in events and (rule.trigger in events or rule.trigger_bound in events):
+                out.append(rule)
+        return out
+
+
+def available_mappings() -> dict[str, Path]:
+    """Bundled mapping names and their files."""
+    return {p.stem: p for p in sorted(mappings_dir().glob("*.yaml"))}
+
+
+def _field(name: str, raw: Any, where: Callable[[str], dict[str, Any]], xml: bool) -> Field:
+    if isinstance(raw, str):
+        return Field(name, (raw,))
+    if isinstance(raw, list) and raw and all(isinstance(x, str) for x in raw):
+        return Field(name, tuple(raw))
+    if not isinstance(raw, dict):
+        raise InputError(Problem(f"cannot read the source of {name!r}", field=name, **where(name),
+                                 hint="a column name, a list of them, or {column: ..., values: {...}}"))
+    keys = set(raw)
+    known = {"column", "columns", "path", "paths", "values", "value", "present", "all"}
+    if keys - known:
+        bad = sorted(keys - known)[0]
+        raise InputError(Problem(f"unknown key {bad!r} in the source of {name!r}", field=name, **where(name),
+                                 hint="one of: " + ", ".join(sorted(known))))
+    if "value" in raw:
+        return Field(name, constant=raw["value"], has_constant=True)
+    single = raw.get("path" if xml else "column", raw.get("column", raw.get("path")))
+    many = raw.get("paths" if xml else "columns", raw.get("columns", raw.get("paths")))
+    sources = tuple(many) if many else (single,) if single else ()
+    if not sources:
+        raise InputError(Problem(f"no {'path' if xml else 'column'} for {name!r}", field=name, **where(name)))
+    values = raw.get("values")
+    if values is not None and not isinstance(values, dict):
+        raise InputError(Problem(f"values for {name!r} must map codes to values", field=name, **where(name)))
+    return Field(name, tuple(str(s) for s in sources), {str(k): v for k, v in values.items()} if values else None,
+                 present=bool(raw.get("present")), all=bool(raw.get("all")))
+
+
+def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None) -> Mapping:
+    """A mapping by bundled name (``annex-a-list4``) or file path, checked against the vocabulary."""
+    path = Path(name_or_path)
+    if not path.is_file():
+        bundled = available_mappings()
+        if str(name_or_path) not in bundled:
+            raise InputError(Problem(f"no mapping called {str(name_or_path)!r}", field="mapping",
+                                     hint="a mapping file, or one of: " + ", ".join(sorted(bundled))))
+        path = bundled[str(name_or_path)]
+    try:
+        located = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(Problem(f"cannot read mapping: {exc}", file=str(path))) from None
+    doc = located.value
+    vocab = vocabulary or load_vocabulary()
+    if not isinstance(doc, dict):
+        raise InputError(Problem("a mapping file is a YAML mapping", file=str(path), line=1))
+    fmt = doc.get("format", "table")
+    if fmt not in FORMATS:
+        raise InputError(Problem(f"unknown format {fmt!r}", field="format", **located.where(("format",)),
+                                 hint="one of: " + ", ".join(FORMATS)))
+    xml = fmt == "cin-census-xml"
+    raw_specs = doc.get("records") if "records" in doc else [doc]
+    specs = []
+    for i, raw in enumerate(raw_specs or []):
+        base: tuple[Any, ...] = ("records", i) if "records" in doc else ()
+        kind = raw.get("kind")
+        if kind not in vocab.kinds:
+            raise InputError(Problem(f"unknown record kind {kind!r}", field="kind", **located.where(base + ("kind",)),
+                                     hint="one of: " + ", ".join(sorted(vocab.kinds))))
+        if not isinstance(raw.get("id"), str):
+            raise InputError(Problem("each record needs an id template, e.g. \"{Child Unique ID}-{Date of Referral}\"",
+                                     field="id", **located.where(base)))
+
+        def where(key: str, part: str, base: tuple[Any, ...] = base) -> dict[str, Any]:
+            return located.where(base + (part, key))
+
+        attributes = tuple(_field(k, v, lambda k, p="attributes": where(k, p), xml)
+                           for k, v in (raw.get("attributes") or {}).items())
+        events = tuple(_field(k, v, lambda k, p="events": where(k, p), xml) for k, v in (raw.get("events") or {}).items())
+        for f in events:
+            if f.name not in vocab.events(kind):
+                raise InputError(Problem(f"unknown event {f.name!r} for {kind} records", field=f.name,
+                                         **where(f.name, "events"),
+                                         hint="known: " + ", ".join(sorted(vocab.events(kind)))))
+        specs.append(RecordSpec(kind, raw["id"], attributes, events, raw.get("each")))
+    if xml and not doc.get("unit"):
+        raise InputError(Problem("an XML mapping names the element to stream, e.g. unit: Child", field="unit",
+                                 file=str(path)))
+    return Mapping(str(doc.get("mapping", path.stem)), str(doc.get("title", path.stem)), fmt, tuple(specs),
+                   tuple(doc.get("date_formats") or ("%Y-%m-%d",)), doc.get("sheet"), doc.get("unit"),
+                   doc.get("notes"), str(path))
+
+
+# -- turning values into record fields -----------------------------------------------------------------
+
+@dataclass
+class _Builder:
+    """Builds records from looked-up values, reporting each bad value where it was found."""
+
+    mapping: Mapping
+    vocab: Vocabulary
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, message: str, line: int | None, column: Any, fld: str | None, hint: str | None = None) -> None:
+        self.problems.append(Problem(message, file=self.file, line=line, column=column, field=fld, hint=hint))
+
+    def date(self, value: Any) -> EventDate:
+        if isinstance(value, (date, datetime)):
+            return parse_event_date(value)
+        text = str(value).strip()
+        for fmt in self.mapping.date_formats:
+            try:
+                parsed = datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+            return parse_event_date(parsed)
+        return parse_event_date(text)
+
+    def record(self, spec: RecordSpec, lookup: Callable[[str], tuple[list[Any], Any]], line: int | None,
+               where: Callable[[str], Any]) -> Record | None:
+        """A record for one row or element; ``lookup(source)`` gives (values, location) for a column or path."""
+        before = len(self.problems)
+        rid = self.template(spec.id_template, lookup, line, where)
+        attributes: dict[str, Any] = {}
+        for f in spec.attributes:
+            value = self.attribute(spec.kind, f, lookup, line, where)
+            if value is not None:
+                attributes[f.name] = value
+        events: dict[str, tuple[EventDate, ...]] = {}
+        for f in spec.events:
+            found = self.values(f, lookup)
+            if found is None:
+                continue
+            items, source = found
+            if len(items) > 1 and not self.vocab.repeats(spec.kind, f.name):
+                self.problem(f"{f.name} happens once, but {len(items)} dates are given", line, where(source), source)
+                continue
+            dates = []
+            for item in items:
+                try:
+                    dates.append(self.date(item))
+                except ValueError:
+                    formats = " or ".join(fmt.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY")
+                                          .replace("%H", "HH").replace("%M", "MM") for fmt in self.mapping.date_formats)
+                    self.problem(f"{str(item).strip()!r} is not a date", line, where(source), source,
+                                 f"this mapping reads dates as {formats}")
+                    break
+            else:
+                events[f.name] = tuple(sorted(dates, key=sort_key))
+        if len(self.problems) > before:
+            # One bad cell mapped to two events (list 5's start date) is one problem, not two.
+            unique: dict[tuple[Any, ...], Problem] = {}
+            for p in self.problems[before:]:
+                unique.setdefault((p.line, p.column, p.message), p)
+            self.problems[before:] = list(unique.values())
+            return None
+        if rid is None:
+            return None
+        return Record(rid, spec.kind, attributes, events, f"{self.file}:{line}" if line else self.file)
+
+    def values(self, f: Field, lookup: Callable[[str], tuple[list[Any], Any]]) -> tuple[list[Any], str] | None:
+        for source in f.sources:
+            items, _ = lookup(source)
+            items = [v for v in items if v is not None and str(v).strip() != ""]
+            if items:
+                return (items if f.all else items[:1]), source
+        return None
+
+    def attribute(self, kind: str, f: Field, lookup: Callable[[str], tuple[list[Any], Any]], line: int | None,
+                  where: Callable[[str], Any]) -> Any:
+        if f.has_constant:
+            return f.constant
+        found = self.values(f, lookup)
+        if f.present:
+            return found is not None
+        if found is None:
+            return None
+        (value, *_), source = found
+        text = value.strip() if isinstance(value, str) else value
+        if f.values is not None:
+            if str(text) not in f.values:
+                self.problem(f"{text!r} is not one of the codes this mapping knows for {f.name}", line, where(source),
+                             source, "known: " + ", ".join(map(repr, f.values)))
+                return None
+            return f.values[str(text)]
+        spec = self.vocab.attributes(kind).get(f.name, {})
+        if spec.get("type") == "boolean" and not isinstance(text, bool):
+            low = str(text).lower()
+            if low in YES:
+                return True
+            if low in NO:
+                return False
+            self.problem(f"{text!r} is not yes or no", line, where(source), source, "add values: to the mapping")
+            return None
+        if isinstance(text, (date, datetime)):
+            return text.isoformat()
+        return text if isinstance(text, str) else str(text)
+
+    def template(self, template: str, lookup: Callable[[str], tuple[list[Any], Any]], line: int | None,
+                 where: Callable[[str], Any]) -> str | None:
+        missing: list[str] = []
+
+        def fill(m: re.Match[str]) -> str:
+            items, _ = lookup(m.group(1))
+            items = [v for v in items if v is not None and str(v).strip() != ""]
+            if not items:
+                missing.append(m.group(1))
+                return ""
+            value = items[0]
+            if isinstance(value, (date, datetime)):
+                return (value.date() if isinstance(value, datetime) else value).isoformat()
+            text = str(value).strip()
+            for fmt in self.mapping.date_formats:
+                try:  # dates in ids are written ISO, whatever the extract's format
+                    return datetime.strptime(text, fmt).date().isoformat()
+                except ValueError:
+                    continue
+            return text
+
+        rid = _TEMPLATE.sub(fill, template)
+        if missing:
+            self.problem(f"the record id needs {missing[0]!r}, which is empty", line, where(missing[0]), missing[0],
+                         "every record needs the fields its id is made of")
+            return None
+        return rid
+
+
+# -- tables: CSV and XLSX ---------------------------------------------------------------------------------
+
+def _read_table(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Record]:
+    header: list[str] | None = None
+    index: dict[str, int] = {}
+    spec = mapping.specs[0]
+    needed = sorted({s for f in spec.attributes + spec.events for s in f.sources}
+                    | set(_TEMPLATE.findall(spec.id_template)))
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
+        builder.problem(f"a table mapping reads .csv or .xlsx, not {path.suffix or '(none)'}", None, None, None)
+        return
+    for line, cells, label in table_rows(path, builder.problem, mapping.sheet):
+        if header is None:
+            header = ["" if c is None else str(c).strip() for c in cells]
+            index = {name: j for j, name in enumerate(header) if name}
+            absent = [n for n in needed if n not in index]
+            if absent:
+                builder.problem(f"the header row has no column {absent[0]!r}", line, None, absent[0],
+                                f"the {mapping.name} mapping expects the columns: " + ", ".join(needed))
+                return
+            continue
+        if not any(c not in (None, "") for c in cells):
+            continue
+
+        def lookup(source: str, cells: list[Any] = cells) -> tuple[list[Any], Any]:
+            j = index.get(source)
+            return ([cells[j]] if j is not None and j < len(cells) else []), source
+
+        def where(source: str, label: Callable[[int], Any] = label) -> Any:
+            j = index.get(source)
+            return label(j) if j is not None else None
+
+        rec = builder.record(spec, lookup, line, where)
+        if rec is not None:
+            yield rec
+    if header is None:
+        builder.problem("the file is empty", 1, None, None, "the first row names the columns")
+
+
+# -- XML: the children-in-need census ------------------------------------------------------------------
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
+class _Units:
+    """Streams an XML file with expat, handing over each ``unit`` element (with its line numbers) when it closes."""
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self.stack: list[Element] = []
+        self.lines: dict[int, int] = {}
+        self.done: list[Element] = []
+        self.parser = xml.parsers.expat.ParserCreate()
+        self.parser.buffer_text = True
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.text
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        element = Element(_local(name))
+        if self.stack and (self.stack[-1].tag == self.unit or self.inside()):
+            self.stack[-1].append(element)
+        self.lines[id(element)] = self.parser.CurrentLineNumber
+        self.stack.append(element)
+
+    def inside(self) -> bool:
+        return any(e.tag == self.unit for e in self.stack)
+
+    def end(self, name: str) -> None:
+        element = self.stack.pop()
+        if element.tag == self.unit and not self.inside():
+            self.done.append(element)
+
+    def text(self, data: str) -> None:
+        if self.stack and self.inside():
+            top = self.stack[-1]
+            top.text = (top.text or "") + data
+
+    def stream(self, handle: Any) -> Iterator[tuple[Element, dict[int, int]]]:
+        while True:
+            chunk = handle.read(_FEED_BYTES)
+            self.parser.Parse(chunk, not chunk)
+            for element in self.done:
+                yield element, self.lines
+            for element in self.done:
+                for e in element.iter():
+                    self.lines.pop(id(e), None)
+            self.done.clear()
+            if not chunk:
+                return
+
+
+def _navigate(start: Element, unit: Element, parents: dict[int, Element], path: str) -> list[Element]:
+    current = [unit] if path.startswith("/") else [start]
+    for step in (s for s in path.strip("/").split("/") if s and s != "."):
+        if step == "..":
+            current = [parents[id(e)] for e in current if id(e) in parents]
+        else:
+            current = [child for e in current for child in e if child.tag == step]
+    return current
+
+
+def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Record]:
+    units = _Units(mapping.unit or "")
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        builder.problem(f"cannot open: {exc}", None, None, None)
+        return
+    with handle:
+        try:
+            for unit, lines in units.stream(handle):
+                parents = {id(child): parent for parent in unit.iter() for child in parent}
+                for spec in mapping.specs:
+                    for element in _navigate(unit, unit, parents, spec.each or "."):
+
+                        def lookup(source: str, element: Element = element) -> tuple[list[Any], Any]:
+                            found = _navigate(element, unit, parents, source)
+                            return [(e.text or "").strip() for e in found], found[0] if found else None
+
+                        def where(source: str) -> Any:
+                            return None  # the element path is the problem's field; its line locates it
+
+                        def line_of(source: str, element: Element = element) -> int | None:
+                            found = _navigate(element, unit, parents, source)
+                            return lines.get(id(found[0])) if found else lines.get(id(element))
+
+                        before = len(builder.problems)
+                        rec = builder.record(spec, lookup, lines.get(id(element)), where)
+                        for p in builder.problems[before:]:
+                            p.line = line_of(p.field) if p.field else p.line
+                        if rec is not None:
+                            yield rec
+        except xml.parsers.expat.ExpatError as exc:
+            builder.problem(f"not well-formed XML: {xml.parsers.expat.ErrorString(exc.code)}", exc.lineno,
+                            exc.offset, None, "check the file is a complete CIN census XML return")
+
+
+def read_mapped(paths: Sequence[str | Path], mapping: Mapping,
+                vocabulary: Vocabulary | None = None) -> Iterator[tuple[Record | None, list[Problem]]]:
+    """Records from extracts read through ``mapping``, streamed: yields (record, new problems) pairs,
+    the record None where only problems were found."""
+    vocab = vocabulary or load_vocabulary()
+    for path in map(Path, paths):
+        builder = _Builder(mapping, vocab, str(path))
+        if not path.is_file():
+            yield None, [Problem("no such file", file=str(path), hint="check the path")]
+            continue
+        reader = _read_xml if mapping.format == "cin-census-xml" else _read_table
+        seen = 0
+        for rec in reader(path, mapping, builder):
+            fresh = builder.problems[seen:]
+            seen = len(builder.problems)
+            yield rec, fresh
+        if len(builder.problems) > seen:
+            yield None, builder.problems[seen:]
+
+
+def load_mapped(paths: Sequence[str | Path], mapping: Mapping,
+                vocabulary: Vocabulary | None = None) -> tuple[list[Record], list[Problem]]:
+    """Every record the extracts give through ``mapping``, with the problems in the rest."""
+    records: list[Record] = []
+    problems: list[Problem] = []
+    for rec, found in read_mapped(paths, mapping, vocabulary):
+        problems.extend(found)
+        if rec is not None:
+            records.append(rec)
+    return records, problems
+
+
+def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None) -> str:
+    """Records in the project's record CSV layout (id, kind, attributes, events; lists joined with ";")."""
+    vocab = vocabulary or load_vocabulary()
+    attributes: dict[str, None] = {}
+    events: dict[str, None] = {}
+    for rec in records:
+        attributes.update(dict.fromkeys(rec.attributes))
+        for name in vocab.events(rec.kind):
+            if name in rec.events:
+                events[name] = None
+    header = ["id", "kind", *attributes, *events]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for rec in records:
+        row = [rec.id, rec.kind]
+        for name in attributes:
+            value = rec.attributes.get(name)
+            row.append("" if value is None else str(value).lower() if isinstance(value, bool) else str(value))
+        for name in events:
+            row.append(";".join(_iso(d) for d in rec.events.get(name, ())))
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def _iso(d: EventDate) -> str:
+    return d.isoformat(timespec="minutes") if isinstance(d, datetime) else d.isoformat()

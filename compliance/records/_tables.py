@@ -1,0 +1,61 @@
+"""Rows of a CSV file or an Excel sheet, each with its row number and a way to name its columns in messages."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+def excel_column(j: int) -> str:
+    """The spreadsheet letter of 0-based column ``j`` (0 -> A, 26 -> AA), for locating a bad cell."""
+    label = ""
+    j += 1
+    while j:
+        j, rem = divmod(j - 1, 26)
+        label = chr(65 + rem) + label
+    return label
+
+
+Row = tuple[int, list[Any], Callable[[int], Any]]
+
+
+def table_rows(path: Path, problem: Callable[..., None], sheet: str | None = None) -> Iterator[Row]:
+    """Each row of a CSV file or an Excel sheet as (line, cells, column label of a 0-based index).
+
+    ``problem(message, line, column, field, hint)`` is told why a file cannot be read; rows stop there.
+    """
+    if path.suffix.lower() == ".csv":
+        try:
+            handle = path.open(newline="", encoding="utf-8-sig")
+        except OSError as exc:
+            problem(f"cannot open: {exc}", None, None, None)
+            return
+        with handle:
+            try:
+                for i, row in enumerate(csv.reader(handle)):
+                    yield i + 1, list(row), csv_column
+            except UnicodeDecodeError:
+                problem("the file is not UTF-8 text", None, None, None, "save the spreadsheet as CSV UTF-8")
+            except csv.Error as exc:
+                problem(f"cannot read CSV: {exc}", None, None, None)
+        return
+    import openpyxl
+    from zipfile import BadZipFile
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, BadZipFile, KeyError, ValueError) as exc:
+        problem(f"cannot open as an Excel workbook: {exc}", None, None, None, "save it as .xlsx")
+        return
+    try:
+        if sheet and sheet not in book.sheetnames:
+            problem(f"the workbook has no sheet {sheet!r}", None, None, None, "sheets: " + ", ".join(book.sheetnames))
+            return
+        for i, row in enumerate((book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)):
+            yield i + 1, list(row), excel_column
+    finally:
+        book.close()
+
+
+def csv_column(j: int) -> int:
+    return j + 1

@@ -1,0 +1,618 @@
+"""Records as columns: batches of one record kind held as numpy arrays, read from CSV in streamed chunks.
+
+The vectorised engine (engines/batch.py) evaluates a batch with array operations instead of one record at a
+time. A CSV file in the project's record layout (``id, kind``, attributes, events; see records/_readers.py) is
+read a chunk of rows at a time, so memory stays flat however long the file is. Every cell is checked
+as records/_readers.py checks it, and a row with a bad cell is reported with file, row and column and left
+out, as records/_readers.py leaves it out; the other rows are still read.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from ..calendars.arrays import EPOCH
+from ..errors import Problem
+from ..rules import Vocabulary
+from ._readers import read_records
+from ._record import DATE_HINT, NO, YES, Record, parse_event_date
+
+DEFAULT_CHUNK_ROWS = 200_000
+DEFAULT_BLOCK_BYTES = 16 << 20
+
+@dataclass
+class EventColumn:
+    """One event's dates for every record of a batch, as compressed rows: record i owns
+    ``days[offsets[i]:offsets[i + 1]]``, sorted as records/_readers.py sorts them."""
+
+    offsets: np.ndarray
+    days: np.ndarray
+    seconds: np.ndarray  # second of the day, or -1 where only the date is known
+
+    @classmethod
+    def empty(cls, n: int) -> "EventColumn":
+        return cls(np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+    @property
+    def counts(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    def first(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(present, day, second) of each record's first date."""
+        present = self.counts > 0
+        index = np.minimum(self.offsets[:-1], max(self.days.size - 1, 0))
+        if self.days.size == 0:
+            zeros = np.zeros(present.size, dtype=np.int64)
+            return present, zeros, zeros - 1
+        return present, self.days[index], self.seconds[index]
+
+    def take(self, rows: np.ndarray) -> "EventColumn":
+        counts = self.counts[rows]
+        offsets = np.zeros(rows.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        starts = np.repeat(self.offsets[:-1][rows] - offsets[:-1], counts)
+        index = starts + np.arange(offsets[-1], dtype=np.int64)
+        return EventColumn(offsets, self.days[index], self.seconds[index])
+
+
+class Categorical:
+    """An attribute for every record of a batch: codes into a list of distinct values (None = absent).
+
+    The values may be given as the raw cells of a CSV column, read (stripped, "" as absent) only when
+    first asked for: a column such as the child's id has a value per record and no rule ever reads it.
+    """
+
+    def __init__(self, codes: np.ndarray, values: list[Any] | None = None, cells: Any = None) -> None:
+        self.codes = codes
+        self._shared: dict[str, Any] = {"values": values, "cells": cells}
+
+    @classmethod
+    def absent(cls, n: int) -> "Categorical":
+        return cls(np.zeros(n, dtype=np.int32), [None])
+
+    @property
+    def values(self) -> list[Any]:
+        shared = self._shared
+        if shared["values"] is None:
+            shared["values"] = [text.strip() or None for text in shared["cells"].to_pylist()]
+            shared["cells"] = None
+        return shared["values"]
+
+    def take(self, rows: np.ndarray) -> "Categorical":
+        out = Categorical(self.codes[rows])
+        out._shared = self._shared
+        return out
+
+    def isin(self, allowed: Sequence[Any]) -> np.ndarray:
+        """Which records have a value in ``allowed``, compared as Python compares them (``in``)."""
+        ok = np.array([v in allowed for v in self.values], dtype=bool)
+        return ok[self.codes]
+
+
+@dataclass
+class RecordBatch:
+    """Records of one kind, column by column."""
+
+    kind: str
+    ids: Any  # a pyarrow string array
+    attributes: dict[str, Categorical] = field(default_factory=dict)
+    events: dict[str, EventColumn] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def attribute(self, name: str) -> Categorical:
+        return self.attributes.get(name) or Categorical.absent(len(self))
+
+    def event(self, name: str) -> EventColumn:
+        return self.events.get(name) or EventColumn.empty(len(self))
+
+    def take(self, rows: np.ndarray) -> "RecordBatch":
+        return RecordBatch(self.kind, self.ids.take(pa.array(rows)), {k: v.take(rows) for k, v in self.attributes.items()},
+                           {k: v.take(rows) for k, v in self.events.items()})
+
+
+def _encode(values: Sequence[Any]) -> Categorical:
+    lookup: dict[Any, int] = {None: 0}
+    distinct: list[Any] = [None]
+    codes = np.empty(len(values), dtype=np.int32)
+    for i, v in enumerate(values):
+        code = lookup.get(v)
+        if code is None:
+            code = lookup[v] = len(distinct)
+            distinct.append(v)
+        codes[i] = code
+    return Categorical(codes, distinct)
+
+
+def _day_second(d: date) -> tuple[int, int]:
+    if isinstance(d, datetime):
+        return d.toordinal(), d.hour * 3600 + d.minute * 60 + d.second
+    return d.toordinal(), -1
+
+
+def _sorted_column(owner: np.ndarray, days: np.ndarray, seconds: np.ndarray, n: int) -> EventColumn:
+    """Compressed rows from (owner, day, second) triples, each record's dates in the order records/_readers.py gives."""
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=n), out=offsets[1:])
+    minutes = np.maximum(seconds, 0) // 60
+    step_owner, step_day, step_minute = np.diff(owner), np.diff(days), np.diff(minutes)
+    ordered = (step_owner > 0) | ((step_owner == 0) & ((step_day > 0) | ((step_day == 0) & (step_minute >= 0))))
+    if ordered.all():
+        return EventColumn(offsets, days, seconds)
+    order = np.lexsort((minutes, days, owner))
+    return EventColumn(offsets, days[order], seconds[order])
+
+
+def batch_from_records(kind: str, records: Sequence[Record]) -> RecordBatch:
+    """A batch from Record objects of one kind (YAML, JSON, XLSX and mapped extracts come this way)."""
+    n = len(records)
+    attributes: dict[str, list[Any]] = {}
+    events: dict[str, tuple[list[int], list[int], list[int]]] = {}
+    for i, rec in enumerate(records):
+        for name, value in rec.attributes.items():
+            attributes.setdefault(name, [None] * n)[i] = value
+        for name, dates in rec.events.items():
+            owner, days, seconds = events.setdefault(name, ([], [], []))
+            for d in dates:
+                day, second = _day_second(d)
+                owner.append(i)
+                days.append(day)
+                seconds.append(second)
+    return RecordBatch(
+        kind, pa.array([r.id for r in records], type=pa.string()), {k: _encode(v) for k, v in attributes.items()},
+        {k: _sorted_column(np.asarray(o, dtype=np.int64), np.asarray(d, dtype=np.int64),
+                           np.asarray(s, dtype=np.int64), n) for k, (o, d, s) in events.items()})
+
+
+def batches_from_records(records: Iterable[Record], chunk: int = DEFAULT_CHUNK_ROWS) -> Iterator[RecordBatch]:
+    """Batches of at most ``chunk`` records, one kind each, in the order the records come."""
+    pending: dict[str, list[Record]] = {}
+    for rec in records:
+        group = pending.setdefault(rec.kind, [])
+        group.append(rec)
+        if len(group) >= chunk:
+            yield batch_from_records(rec.kind, group)
+            pending[rec.kind] = []
+    for kind, group in pending.items():
+        if group:
+            yield batch_from_records(kind, group)
+
+
+class _Sink:
+    """Collects the problems of one file."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, message: str, line: int | None, column: Any, fld: str | None, hint: str | None = None) -> None:
+        self.problems.append(Problem(message, file=self.file, line=line, column=column, field=fld, hint=hint))
+
+
+class SeenIds:
+    """Record ids already read, each with the file it came from: a later record with the same id is a
+    duplicate. Held as one sorted array of fixed-width byte strings, not a Python set, so that checking a
+    million ids is a sort and a binary search rather than a million string hashes."""
+
+    def __init__(self) -> None:
+        self.keys = np.zeros(0, dtype="S1")
+        self.owner = np.zeros(0, dtype=np.int32)
+        self.files: list[str] = []
+
+    def file_number(self, file: str) -> int:
+        self.files.append(file)
+        return len(self.files) - 1
+
+    def add(self, ids: Any, file_number: int) -> tuple[np.ndarray, list[str]]:
+        """Mark the repeats among ``ids`` (in order) and remember the rest: (repeat mask, first file of each)."""
+        keys = _fixed_width(ids)
+        n = keys.size
+        repeat = np.zeros(n, dtype=bool)
+        first_file = np.full(n, file_number, dtype=np.int32)
+        if self.keys.size:
+            width = max(keys.dtype.itemsize, self.keys.dtype.itemsize)
+            keys, self.keys = keys.astype(f"S{width}"), self.keys.astype(f"S{width}")
+            at = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
+            repeat = self.keys[at] == keys
+            first_file[repeat] = self.owner[at[repeat]]
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        again = np.zeros(n, dtype=bool)
+        again[order[1:][ordered[1:] == ordered[:-1]]] = True
+        repeat |= again
+        fresh = ~repeat
+        merged = np.concatenate([self.keys, keys[fresh]])
+        owners = np.concatenate([self.owner, np.full(int(fresh.sum()), file_number, dtype=np.int32)])
+        order = np.argsort(merged, kind="stable")  # two sorted runs: a merge
+        self.keys, self.owner = merged[order], owners[order]
+        return repeat, [self.files[f] for f in first_file[repeat].tolist()]
+
+
+def _fixed_width(ids: Any) -> np.ndarray:
+    """UTF-8 ids as a numpy array of fixed-width byte strings (zero-padded), straight from Arrow's buffers."""
+    ids = pa.array(ids, type=pa.string()) if not isinstance(ids, pa.Array) else ids
+    n = len(ids)
+    if n == 0:
+        return np.zeros(0, dtype="S1")
+    ids = pc.cast(ids, pa.large_string()) if ids.offset or ids.null_count else ids
+    offsets_buffer, data_buffer = ids.buffers()[1], ids.buffers()[2]
+    offset_type = np.int64 if pa.types.is_large_string(ids.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type, count=n + 1).astype(np.int64)
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, dtype=np.uint8)
+    lengths = np.diff(offsets)
+    width = max(int(lengths.max()), 1)
+    out = np.zeros((n, width), dtype=np.uint8)
+    total = int(offsets[-1] - offsets[0])
+    if total:
+        row = np.repeat(np.arange(n), lengths)
+        col = np.arange(total) - np.repeat(offsets[:-1] - offsets[0], lengths)
+        out[row, col] = data[offsets[0]:offsets[-1]]
+    return out.view(f"S{width}").ravel()
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a chunk makes many small acyclic objects: collecting them
+    generation by generation would slow reading for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _date_problem(item: Any, exc: ValueError) -> str:
+    detail = str(exc)
+    message = detail if detail.endswith("is not a date") or "isoformat" in detail else f"{item!r} is not a date: {detail}"
+    return message.replace("Invalid isoformat string: ", "not a date: ")
+
+
+def _np(array: Any) -> np.ndarray:
+    return array.to_numpy(zero_copy_only=False)
+
+
+class _ChunkReader:
+    """Turns chunks of CSV cells (Arrow string columns) into record batches, checking every cell as
+    records/_readers.py checks it, with whole-column operations."""
+
+    def __init__(self, vocab: Vocabulary, names: list[str], sink: _Sink, seen: SeenIds) -> None:
+        self.vocab = vocab
+        self.names = names
+        self.sink = sink
+        self.seen = seen
+        self.file_number = seen.file_number(sink.file)
+        self.all_events = vocab.all_events()
+        self.columns: dict[str, list[int]] = {}
+        for j, name in enumerate(names):
+            if name:
+                self.columns.setdefault(name, []).append(j)
+        self.label = {name: j[-1] + 1 for name, j in self.columns.items()}
+
+    def cells(self, arrays: list[Any], name: str) -> Any:
+        """The cells of a named column as read; with repeated header names, the last non-empty cell wins."""
+        indexes = self.columns[name]
+        if len(indexes) == 1 or name in ("id", "kind"):
+            return arrays[indexes[-1]]
+        merged = arrays[indexes[0]]
+        for j in indexes[1:]:
+            later = arrays[j]
+            merged = pc.if_else(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(later)), 0), later, merged)
+        return merged
+
+    def read(self, arrays: list[Any], lines: np.ndarray) -> list[RecordBatch]:
+        n = len(arrays[0]) if arrays else 0
+        if n == 0:
+            return []
+        raw = {name: self.cells(arrays, name) for name in self.columns}
+        maybe_blank = ~(_np(pc.greater(pc.utf8_length(raw["id"]), 0)) | _np(pc.greater(pc.utf8_length(raw["kind"]), 0)))
+        if maybe_blank.any():
+            blank = maybe_blank.copy()
+            for a in arrays:
+                blank &= ~_np(pc.greater(pc.utf8_length(a), 0))
+            if blank.any():
+                keep = pa.array(~blank)
+                arrays = [a.filter(keep) for a in arrays]
+                raw = {name: column.filter(keep) for name, column in raw.items()}
+                lines = lines[~blank]
+                n = len(lines)
+                if n == 0:
+                    return []
+        ids = pc.utf8_trim_whitespace(raw["id"])
+        kinds = pc.dictionary_encode(raw["kind"])
+        kind_of_code = [str(k).strip() for k in kinds.dictionary.to_pylist()]
+        kind_codes = _np(kinds.indices)
+        bad = np.zeros(n, dtype=bool)
+        no_id = _np(pc.equal(pc.utf8_length(ids), 0))
+        for i in np.nonzero(no_id)[0].tolist():
+            self.sink.add("the record has no id", int(lines[i]), self.label["id"], "id", "give each record an id")
+        bad |= no_id
+        known_code = np.array([k in self.vocab.kinds for k in kind_of_code], dtype=bool)
+        unknown = ~bad & ~known_code[kind_codes]
+        for i in np.nonzero(unknown)[0].tolist():
+            self.sink.add(f"unknown record kind {kind_of_code[kind_codes[i]]!r}", int(lines[i]), self.label["kind"],
+                          "kind", "one of: " + ", ".join(sorted(self.vocab.kinds)))
+        bad |= unknown
+        parsed = []
+        for kind in dict.fromkeys(k for k, ok in zip(kind_of_code, known_code) if ok):
+            codes = [c for c, k in enumerate(kind_of_code) if k == kind]
+            members = np.nonzero(np.isin(kind_codes, codes) & ~bad)[0]
+            if members.size:
+                attributes, events = self.fields(kind, members, raw, lines, bad)
+                parsed.append((kind, members, attributes, events))
+        good = np.nonzero(~bad)[0]
+        repeat, first_files = self.seen.add(ids.take(pa.array(good)), self.file_number)
+        if repeat.any():
+            id_values = ids.take(pa.array(good[repeat])).to_pylist()
+            for rid, first, i in zip(id_values, first_files, good[repeat].tolist()):
+                self.sink.add(f"duplicate record id {rid!r} (first in {first})", int(lines[i]), None, "id",
+                              "give each record its own id")
+            bad[good[repeat]] = True
+        batches = []
+        for kind, members, attributes, events in parsed:
+            local = np.nonzero(~bad[members])[0]
+            if not local.size:
+                continue
+            batches.append(RecordBatch(kind, ids.take(pa.array(members[local])),
+                                       {k: v.take(local) for k, v in attributes.items()},
+                                       {k: v.take(local) for k, v in events.items()}))
+        return batches
+
+    def fields(self, kind: str, members: np.ndarray, raw: dict[str, Any], lines: np.ndarray,
+               bad: np.ndarray) -> tuple[dict[str, Categorical], dict[str, EventColumn]]:
+        known = self.vocab.events(kind)
+        specs = self.vocab.attributes(kind)
+        attributes: dict[str, Categorical] = {}
+        events: dict[str, EventColumn] = {}
+        take = pa.array(members)
+        everyone = members.size == len(lines)
+        for name, column in raw.items():
+            if name in ("id", "kind"):
+                continue
+            cells = column if everyone else column.take(take)
+            if name in self.all_events:
+                filled = _np(pc.greater(pc.utf8_length(cells), 0))
+                if not filled.any():
+                    continue
+                if name not in known:
+                    filled &= _np(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0))
+                    close = difflib.get_close_matches(name, list(known), n=1)
+                    for k in np.nonzero(filled)[0].tolist():
+                        self.sink.add(f"unknown event {name!r} for {kind} records", int(lines[members[k]]),
+                                      self.label[name], name,
+                                      f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known)))
+                    bad[members[filled]] = True
+                    continue
+                events[name] = self.dates(kind, name, cells, filled, members, lines, bad)
+            else:
+                attributes[name] = self.attribute(name, specs.get(name, {}), cells, members, lines, bad)
+        return attributes, events
+
+    def attribute(self, name: str, spec: dict[str, Any], cells: Any, members: np.ndarray, lines: np.ndarray,
+                  bad: np.ndarray) -> Categorical:
+        """An attribute column, each distinct cell read once: stripped, then as records/_readers.py reads it."""
+        encoded = pc.dictionary_encode(cells)
+        codes = _np(encoded.indices).astype(np.int32)
+        boolean = spec.get("type") == "boolean"
+        allowed = spec.get("values")
+        if not boolean and not allowed:
+            return Categorical(codes, cells=encoded.dictionary)
+        values: list[Any] = []
+        wrong: list[tuple[int, str]] = []
+        for code, text in enumerate(encoded.dictionary.to_pylist()):
+            value: Any = text.strip() or None
+            if value is not None and boolean:
+                low = value.lower()
+                if low in YES:
+                    value = True
+                elif low in NO:
+                    value = False
+                else:
+                    wrong.append((code, f"{value!r} is not yes or no"))
+                    value = None
+            elif value is not None and allowed and value not in allowed:
+                wrong.append((code, f"{value!r} is not a known {name}"))
+            values.append(value)
+        hint = "write true or false" if boolean else "one of: " + ", ".join(map(str, allowed or ()))
+        for code, message in wrong:
+            rows = np.nonzero(codes == code)[0]
+            for k in rows.tolist():
+                self.sink.add(message, int(lines[members[k]]), self.label[name], name, hint)
+            bad[members[rows]] = True
+        return Categorical(codes, values)
+
+    def dates(self, kind: str, event: str, cells: Any, filled: np.ndarray, members: np.ndarray, lines: np.ndarray,
+              bad: np.ndarray) -> EventColumn:
+        col = self.label[event]
+        n = len(cells)
+        if _np(pc.match_substring(cells, ";")).any():
+            parts = pc.split_pattern(cells, ";")
+            items = pc.utf8_trim_whitespace(pc.list_flatten(parts))
+            owners = _np(pc.list_parent_indices(parts)).astype(np.int64)
+            keep = _np(pc.greater(pc.utf8_length(items), 0))
+            items = items.filter(pa.array(keep))
+            owners = owners[keep]
+            if not self.vocab.repeats(kind, event):
+                many = np.bincount(owners, minlength=n) > 1
+                for k in np.nonzero(many)[0].tolist():
+                    count = int(np.count_nonzero(owners == k))
+                    self.sink.add(f"{event} happens once, but {count} dates are given", int(lines[members[k]]), col,
+                                  event, "give one date")
+                bad[members[many]] = True
+                single = ~many[owners]
+                items = items.filter(pa.array(single))
+                owners = owners[single]
+        else:
+            owners = np.nonzero(filled)[0].astype(np.int64)
+            items = cells.filter(pa.array(filled))
+        days = np.zeros(len(items), dtype=np.int64)
+        seconds = np.full(len(items), -1, dtype=np.int64)
+        pending = np.ones(len(items), dtype=bool)
+        length = _np(pc.utf8_length(items))
+        only_day = length == 10
+        timed = (length == 16) | (length == 19)
+        if timed.any():
+            timed &= _np(pc.is_in(pc.utf8_slice_codeunits(items, 10, 11), value_set=pa.array(["T", " "])))
+        for mask, target in ((only_day, pa.date32()), (timed, pa.timestamp("s"))):
+            if not mask.any():
+                continue
+            try:
+                parsed = pc.cast(items.filter(pa.array(mask)), target, safe=True)
+            except pa.ArrowInvalid:
+                continue  # a day that does not exist (2023-02-30): found cell by cell below
+            values = _np(parsed.view(pa.int32() if target == pa.date32() else pa.int64())).astype(np.int64)
+            if target == pa.date32():
+                found = values + EPOCH
+                days[mask], seconds[mask] = found, -1
+            else:
+                found = values // 86400 + EPOCH
+                days[mask], seconds[mask] = found, values % 86400
+            # Year 0 parses here but is no date to Python: leave it to be read (and refused) cell by cell.
+            pending[np.nonzero(mask)[0][found >= 1]] = False
+        if pending.any():
+            keep = np.ones(len(items), dtype=bool)
+            texts = items.to_pylist()
+            failed: set[int] = set()
+            for x in np.nonzero(pending)[0].tolist():
+                k = int(owners[x])
+                if k in failed or not texts[x].strip():
+                    keep[x] = False
+                    continue
+                try:
+                    days[x], seconds[x] = _day_second(parse_event_date(texts[x]))
+                except ValueError as exc:
+                    self.sink.add(_date_problem(texts[x], exc), int(lines[members[k]]), col, event, DATE_HINT)
+                    bad[members[k]] = True
+                    failed.add(k)
+                    keep[x] = False
+            days, seconds, owners = days[keep], seconds[keep], owners[keep]
+        return _sorted_column(owners, days, seconds, n)
+
+
+def _header(path: Path) -> list[str] | None:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return next(csv.reader(handle), None)
+
+
+def _arrow_rows(row: Any, width: int) -> list[Any]:
+    cells = next(csv.reader([row.text]), [])
+    cells = (cells + [""] * width)[:width]
+    return [pa.array([c]) for c in cells]
+
+
+def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], seen: SeenIds,
+                     block_bytes: int = DEFAULT_BLOCK_BYTES) -> Iterator[RecordBatch]:
+    """Stream a CSV file in the record layout as batches; bad rows go to ``problems`` and are left out."""
+    sink = _Sink(str(path))
+    try:
+        try:
+            header = _header(path)
+        except OSError as exc:
+            sink.add(f"cannot open: {exc}", None, None, None)
+            return
+        except UnicodeDecodeError:
+            sink.add("the file is not UTF-8 text", None, None, None, "save the spreadsheet as CSV UTF-8")
+            return
+        if header is None:
+            sink.add("the file is empty", 1, None, None, "the first row names the columns")
+            return
+        names = [h.strip() for h in header]
+        if "id" not in names or "kind" not in names:
+            missing = [c for c in ("id", "kind") if c not in names]
+            sink.add(f"the header row has no {' or '.join(missing)} column", 1, None, None,
+                     "the first row names the columns: id, kind, then attributes and events")
+            return
+        all_events = vocab.all_events()
+        for j, name in enumerate(names):
+            if name in ("id", "kind", "") or name in all_events:
+                continue
+            close = difflib.get_close_matches(name, list(all_events), n=1, cutoff=0.85)
+            if close:
+                sink.add(f"unknown column {name!r}", 1, j + 1, name, f"did you mean the event {close[0]!r}?")
+        width = len(names)
+        labels = [f"c{j}" for j in range(width)]
+        ragged: list[Any] = []
+
+        def uneven(row: Any) -> str:
+            ragged.append(row)  # read by the csv module below, as records/_readers.py reads a short or long row
+            return "skip"
+
+        reader = pacsv.open_csv(
+            path, read_options=pacsv.ReadOptions(column_names=labels, skip_rows=1, use_threads=False,
+                                                 block_size=block_bytes),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=uneven),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in labels},
+                                                 strings_can_be_null=False))
+        chunk_reader = _ChunkReader(vocab, names, sink, seen)
+        line = 2
+        for chunk in reader:
+            skipped = sorted(r.number for r in ragged if r.number is not None)
+            lines = _row_numbers(line, chunk.num_rows, skipped)
+            line = int(lines[-1]) + 1 if lines.size else line
+            with _no_cyclic_gc():
+                batches = chunk_reader.read([chunk.column(j) for j in range(width)], lines)
+                for row in ragged:
+                    batches += chunk_reader.read(_arrow_rows(row, width), np.array([row.number or 0]))
+            ragged.clear()
+            yield from batches
+    except pa.ArrowInvalid as exc:
+        text = str(exc)
+        if "UTF8" in text:
+            sink.add("the file is not UTF-8 text", None, None, None, "save the spreadsheet as CSV UTF-8")
+        else:
+            sink.add(f"cannot read CSV: {text}", None, None, None)
+    finally:
+        problems.extend(sink.problems)
+
+
+def _row_numbers(first: int, count: int, skipped: list[int]) -> np.ndarray:
+    """Row numbers for ``count`` rows read from ``first`` on, passing over the rows read separately."""
+    if not skipped:
+        return np.arange(first, first + count, dtype=np.int64)
+    span = np.arange(first, first + count + len(skipped), dtype=np.int64)
+    return span[~np.isin(span, np.asarray(skipped, dtype=np.int64))][:count]
+
+
+def read_batches(paths: Sequence[str | Path], vocab: Vocabulary, problems: list[Problem],
+                 chunk_rows: int = DEFAULT_CHUNK_ROWS, block_bytes: int = DEFAULT_BLOCK_BYTES) -> Iterator[RecordBatch]:
+    """Batches from record files: CSV streamed column-wise (``block_bytes`` at a time), other formats read
+    through records/_readers.py and batched ``chunk_rows`` records at a time."""
+    seen = SeenIds()
+    for path in map(Path, paths):
+        if path.suffix.lower() == ".csv" and path.is_file():
+            yield from read_csv_batches(path, vocab, problems, seen, block_bytes)
+            continue
+        records, found = read_records([path], vocab)
+        problems.extend(found)
+        yield from batches_from_records(unique_records(records, seen, str(path), problems), chunk_rows)
+
+
+def unique_records(records: Sequence[Record], seen: SeenIds, file: str, problems: list[Problem]) -> list[Record]:
+    """The records whose id has not been read before; each repeat is reported, as records/_readers.py does."""
+    repeat, first_files = seen.add([r.id for r in records], seen.file_number(file))
+    firsts = iter(first_files)
+    kept = []
+    for rec, again in zip(records, repeat.tolist()):
+        if not again:
+            kept.append(rec)
+            continue
+        tail = rec.source.rsplit(":", 1)[-1] if rec.source and ":" in rec.source else ""
+        problems.append(Problem(f"duplicate record id {rec.id!r} (first in {next(firsts)})", file=file,
+                                line=int(tail) if tail.isdigit() else None, field="id",
+                                hint="give each record its own id"))
+    return kept

@@ -1,0 +1,77 @@
+"""Timeliness runs: stream record files (or mapped extracts) through an engine into KPI tallies.
+
+Only the tallies are kept, never the findings, so memory stays flat however many records there are.
+The vectorised engine (engines/batch.py) is the default; the native and durable engines give the same counts
+a record at a time.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from ..engines import evaluate
+from ..engines.batch import evaluate_batches
+from ..errors import InputError, Problem
+from ..records import Mapping, Record, read_mapped, read_records
+from ..records.columns import DEFAULT_CHUNK_ROWS, SeenIds, batches_from_records, read_batches, unique_records
+from ..rules import Rule, RuleSet
+from ._kpi import Tally
+
+ENGINES = ("batch", "native", "durable")
+
+
+def duties_for(ruleset: RuleSet, mapping: Mapping | None) -> list[Rule]:
+    """The rules to measure: all of them, or those an extract read through ``mapping`` can answer."""
+    return mapping.duties(ruleset) if mapping else list(ruleset)
+
+
+def _mapped_records(paths: Sequence[str | Path], mapping: Mapping, ruleset: RuleSet,
+                    problems: list[Problem]) -> Iterator[Record]:
+    for rec, found in read_mapped(paths, mapping, ruleset.vocabulary):
+        problems.extend(found)
+        if rec is not None:
+            yield rec
+
+
+def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    iterator = iter(records)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tallies: Sequence[Tally], *,
+                engine: str = "batch", mapping: Mapping | None = None,
+                chunk: int = DEFAULT_CHUNK_ROWS) -> list[Problem]:
+    """Evaluate every record in ``paths`` and add the findings to each tally; return the problems found."""
+    if engine not in ENGINES:
+        raise InputError(Problem(f"unknown engine {engine!r}", field="engine", hint="one of: " + ", ".join(ENGINES)))
+    rules = duties_for(ruleset, mapping)
+    problems: list[Problem] = []
+    if engine == "batch":
+        if mapping is None:
+            batches = read_batches(paths, ruleset.vocabulary, problems)
+        else:
+            seen = SeenIds()
+            batches = (batch for records in _chunks(_mapped_records(paths, mapping, ruleset, problems), chunk)
+                       for batch in batches_from_records(unique_records(records, seen, mapping.name, problems),
+                                                         chunk))
+        for result in evaluate_batches(batches, rules, as_of):
+            for tally in tallies:
+                tally.add_batch(result)
+        return problems
+    if mapping is None:
+        records, found = read_records(paths, ruleset.vocabulary)
+        problems.extend(found)
+        source: Iterable[Record] = records
+    else:
+        seen = SeenIds()
+        source = (r for records in _chunks(_mapped_records(paths, mapping, ruleset, problems), chunk)
+                  for r in unique_records(records, seen, mapping.name, problems))
+    for records in _chunks(source, chunk):
+        findings = evaluate(records, rules, as_of, engine=engine, explain=False)
+        for tally in tallies:
+            tally.add_findings(findings)
+    return problems

@@ -1,0 +1,62 @@
+"""What ``compliance track`` prints: day by day the duties that opened, fell overdue or closed, then what is open."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Sequence
+
+from ..engines import Finding, TrackerChange
+
+
+def track_text(changes: Sequence[TrackerChange], open_now: Sequence[Finding], as_of: date) -> str:
+    """The text ``compliance track`` prints: day by day what opened, fell overdue or closed, then what is open."""
+    shown = [c.finding for c in changes] + list(open_now)
+    width_record = max((len(f.record) for f in shown), default=0)
+    width_rule = max((len(_duty_name(f)) for f in shown), default=0)
+    lines: list[str] = []
+    day_shown = None
+    for change in changes:
+        if change.day != day_shown:
+            lines.append(change.day.isoformat())
+            day_shown = change.day
+        f = change.finding
+        lines.append(f"  {change.change:<8} {f.record:<{width_record}}  {_duty_name(f):<{width_rule}}  "
+                     f"{_change_text(change)}")
+    if changes:
+        lines.append("")
+    due = sum(f.status == "due" for f in open_now)
+    if open_now:
+        lines.append(f"Open as of {as_of.isoformat()}: {len(open_now)} ({due} due, {len(open_now) - due} overdue)")
+    else:
+        lines.append(f"Nothing open as of {as_of.isoformat()}.")
+    for f in open_now:
+        margin = f"overdue by {f.late_by}" if f.status == "overdue" else f"{f.time_left} left"
+        lines.append(f"  {f.status.upper():<8} {f.record:<{width_record}}  {_duty_name(f):<{width_rule}}  "
+                     f"deadline {_iso(f.deadline)}, {margin}")
+    return "\n".join(lines) + "\n"
+
+
+def _duty_name(f: Finding) -> str:
+    return f.rule if f.occurrence == 1 else f"{f.rule} #{f.occurrence}"
+
+
+def _iso(d: date | None) -> str:
+    if d is None:
+        return "-"
+    return d.isoformat(timespec="minutes") if isinstance(d, datetime) else d.isoformat()
+
+
+def _change_text(change: TrackerChange) -> str:
+    f = change.finding
+    if change.change == "opened":
+        start = f"{f.period} from {f.trigger_event} on {_iso(f.trigger_date)}"
+        return f"due by {_iso(f.deadline)} ({start})" if f.status == "due" else f"overdue since {_iso(f.deadline)}"
+    if change.change == "overdue":
+        return f"missed its deadline of {_iso(f.deadline)}"
+    if change.outcome == "met":
+        return f"met: {f.completion_event} on {_iso(f.completed_date)}, deadline {_iso(f.deadline)}"
+    if change.outcome == "late":
+        return f"late: {f.completion_event} on {_iso(f.completed_date)}, {f.late_by} after {_iso(f.deadline)}"
+    if change.outcome == "ended":
+        return "no longer required: the duty ended before this deadline"
+    return f"{change.outcome.replace('_', ' ')}: {f.reason}"

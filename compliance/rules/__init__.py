@@ -1,0 +1,18 @@
+"""Duties as data: rule packs in YAML, validated against a JSON Schema and the vocabulary, built into Rules.
+
+``_model`` is what a rule is; ``_vocabulary`` the record kinds with their attributes and events;
+``_build`` turns one YAML mapping into a Rule; ``_validate`` finds every problem in a pack (schema,
+unknown names, overlapping versions) with file, line and column; ``_load`` reads packs into a RuleSet.
+"""
+
+from ._load import check_rules, load_rules, pack_files, read_pack
+from ._model import (RULE_KINDS, VERIFICATION, Caveat, Extension, Recurrence, Rule, RuleSet, RuleTest, Source, Step,
+                     Window)
+from ._validate import SCHEMA_FILE, schema
+from ._vocabulary import VOCABULARY_FILE, Vocabulary, load_vocabulary
+
+__all__ = [
+    "RULE_KINDS", "SCHEMA_FILE", "VERIFICATION", "VOCABULARY_FILE", "Caveat", "Extension", "Recurrence", "Rule",
+    "RuleSet", "RuleTest", "Source", "Step", "Vocabulary", "Window", "check_rules", "load_rules",
+    "load_vocabulary", "pack_files", "read_pack", "schema",
+]

@@ -1,0 +1,101 @@
+"""Loading rule packs: files or folders of YAML, parsed with positions, validated, built into a RuleSet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..errors import InputError, Problem
+from ..resources import rules_dir
+from ..yamlio import Located, load_yaml
+from ._build import FieldError, build_rule, read_period
+from ._model import Rule, RuleSet
+from ._validate import schema_problems, semantic_problems
+from ._vocabulary import VOCABULARY_FILE, normalise_kinds, load_vocabulary
+
+def read_pack(path: Path) -> tuple[Located, list[Problem]]:
+    """Parse one rule pack and check it against the schema."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(Problem(f"cannot read rule file: {exc}", file=str(path))) from None
+    located = load_yaml(text, str(path), strict=False)
+    return located, located.problems + schema_problems(located)
+
+
+def pack_files(paths: Sequence[str | Path] | None) -> list[Path]:
+    """Rule pack files named by ``paths`` (files or directories), or the bundled packs."""
+    if not paths:
+        paths = [rules_dir()]
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files.extend(f for f in sorted(p.glob("*.yaml")) if f.name != VOCABULARY_FILE)
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise InputError(Problem("no such rule file or directory", file=str(p),
+                                     hint="give a .yaml rule pack or a directory of them"))
+    return files
+
+
+def check_rules(paths: Sequence[str | Path] | None = None) -> tuple[RuleSet, list[Problem]]:
+    """Load rule packs and return them with every problem found, instead of stopping at the first."""
+    vocab = load_vocabulary()
+    problems: list[Problem] = []
+    loaded: list[tuple[Rule, Located, tuple[Any, ...]]] = []
+    files = pack_files(paths)
+    packs = []
+    for path in files:
+        try:
+            located, found = read_pack(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(found)
+        if isinstance(located.value, dict) and isinstance(located.value.get("rules"), list):
+            if not any(p.field and p.field.startswith("vocabulary") for p in found):
+                vocab.merge(normalise_kinds((located.value.get("vocabulary") or {}).get("kinds", {})))
+            bad = {tuple(p.field.split(".")[:2]) for p in found if p.field and p.field.startswith("rules.")}
+            bad |= {_rule_at(located, p.line) for p in found if p.line is not None}
+            packs.append((path, located, bad))
+    for path, located, bad in packs:
+        for i, raw in enumerate(located.value["rules"]):
+            base = ("rules", i)
+            if ("rules", str(i)) in bad or base in bad or not isinstance(raw, dict):
+                if isinstance(raw, dict) and isinstance(raw.get("period"), str):
+                    try:  # the period is the field most often mistyped: report it in the same run
+                        read_period(raw["period"])
+                    except FieldError as exc:
+                        problems.append(Problem(exc.message, hint=exc.hint, field=f"rules.{i}.period",
+                                                **located.where(base + ("period",))))
+                continue  # already reported; building it would only repeat the problem
+            try:
+                rule = build_rule(raw, str(path), located.positions.get(base, (None,))[0])
+            except FieldError as exc:
+                path = base + exc.path
+                problems.append(Problem(exc.message, hint=exc.hint, field=".".join(map(str, path)),
+                                        **located.where(path)))
+                continue
+            loaded.append((rule, located, base))
+    problems.extend(semantic_problems(loaded, vocab))
+    return RuleSet([r for r, _, _ in loaded], vocab, [str(f) for f in files]), problems
+
+
+def _rule_at(located: Located, line: int) -> tuple[Any, ...] | None:
+    """The path of the rule whose text contains ``line``, for problems located only by line."""
+    starts = sorted((pos[0], path) for path, pos in located.positions.items()
+                    if len(path) == 2 and path[0] == "rules")
+    found = None
+    for start, path in starts:
+        if start <= line:
+            found = path
+    return found
+
+
+def load_rules(paths: Sequence[str | Path] | None = None) -> RuleSet:
+    """Load and validate rule packs (default: the bundled ones); raise InputError listing every problem."""
+    ruleset, problems = check_rules(paths)
+    if problems:
+        raise InputError(*problems)
+    return ruleset

@@ -1,0 +1,140 @@
+"""Validating rule packs: against the JSON Schema, then beyond it (events, attributes, overlapping versions).
+
+Every problem is collected with its file, line and column, so one run reports them all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from typing import Any, Iterable
+
+import jsonschema
+
+from ..calendars import Period
+from ..errors import Problem
+from ..resources import rules_dir
+from ..yamlio import Located
+from ._model import Rule
+from ._vocabulary import Vocabulary
+
+SCHEMA_FILE = "rule-pack.schema.json"
+
+
+@lru_cache(maxsize=None)
+def schema() -> dict[str, Any]:
+    """The JSON Schema for rule pack files (shipped in ``rules/`` for editors too)."""
+    return json.loads((rules_dir() / SCHEMA_FILE).read_text(encoding="utf-8"))
+
+
+def schema_problems(located: Located) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(schema(), format_checker=None)
+    problems = []
+    for error in sorted(validator.iter_errors(located.value), key=lambda e: list(map(str, e.absolute_path))):
+        path = tuple(error.absolute_path)
+        field_name = ".".join(str(p) for p in path) or None
+        message = error.message
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = list(error.schema.get("properties", {}))
+            for key in error.instance:
+                if key not in allowed:
+                    line, column = located.key_positions.get(path + (key,), (None, None))
+                    problems.append(Problem(f"unknown field {key!r}", field=".".join(map(str, path + (key,))),
+                                            file=located.file, line=line, column=column,
+                                            hint=_suggest(str(key), allowed)))
+            continue
+        if error.validator in ("oneOf", "anyOf"):
+            message = "is not a valid " + (str(path[-1]) if path else "document") + " (see docs/rule-language.md)"
+        problems.append(Problem(message, field=field_name, **located.where(path)))
+    return problems
+
+
+def semantic_problems(rules: list[tuple[Rule, Located, tuple[Any, ...]]], vocab: Vocabulary) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, Rule] = {}
+
+    def at(located: Located, path: tuple[Any, ...], message: str, hint: str | None = None) -> None:
+        problems.append(Problem(message, hint=hint, **located.where(path)))
+
+    for rule, located, base in rules:
+        if rule.id in seen:
+            first = seen[rule.id]
+            at(located, base + ("id",), f"duplicate rule id {rule.id!r} (also at {first.file}:{first.line})",
+               "give each rule its own id; versions of one duty share a `duty` instead")
+        seen.setdefault(rule.id, rule)
+        if rule.applies_to not in vocab.kinds:
+            at(located, base + ("applies_to",), f"unknown record kind {rule.applies_to!r}",
+               "one of: " + ", ".join(sorted(vocab.kinds)))
+            continue
+        events = vocab.events(rule.applies_to)
+        refs = [("trigger", rule.trigger), ("completion", rule.completion)]
+        if rule.trigger_bound:
+            refs.append(("trigger_bound", rule.trigger_bound))
+        if rule.extension:
+            refs.append(("extension", rule.extension.event))
+        if rule.recurrence and rule.recurrence.until:
+            refs.append(("recurrence", rule.recurrence.until))
+        for key, event in refs:
+            if event not in events:
+                path = base + ((key, "event") if key == "extension" else (key, "until") if key == "recurrence" else (key,))
+                at(located, path, f"unknown event {event!r} for {rule.applies_to} records",
+                   _suggest(event, events))
+        if rule.recurrence and not vocab.repeats(rule.applies_to, rule.completion):
+            at(located, base + ("completion",),
+               f"a recurring rule needs a repeating completion event; {rule.completion!r} happens once")
+        attributes = vocab.attributes(rule.applies_to)
+        for name, allowed in rule.when:
+            if name not in attributes:
+                at(located, base + ("when", name), f"unknown attribute {name!r} for {rule.applies_to} records",
+                   _suggest(name, attributes))
+                continue
+            values = attributes[name].get("values")
+            for value in allowed:
+                if values and value not in values:
+                    at(located, base + ("when", name), f"{name} cannot be {value!r}", "one of: " + ", ".join(values))
+        for key, period in _periods(rule):
+            if period.amount <= 0:
+                at(located, base + key, f"a period of {period.amount} {period.unit.replace('_', ' ')} "
+                   "means the duty is due the moment it starts", "give a period of at least 1")
+        w = rule.in_force
+        if w.start and w.end and w.start > w.end:
+            at(located, base + ("in_force",), f"in force from {w.start} is after to {w.end}")
+        if rule.period.unit == "hours" and rule.period.counting == "including":
+            at(located, base + ("period", "counting"), "an hours period cannot count the trigger day")
+        for i, test in enumerate(rule.tests):
+            kind_events = vocab.events(rule.applies_to)
+            for event in (test.record.get("events") or {}):
+                if event not in kind_events:
+                    at(located, base + ("tests", i, "record", "events", event),
+                       f"unknown event {event!r} in test {test.name!r}", _suggest(event, kind_events))
+
+    groups: dict[str, list[tuple[Rule, Located, tuple[Any, ...]]]] = {}
+    for item in rules:
+        groups.setdefault(item[0].duty, []).append(item)
+    for duty, items in groups.items():
+        for i, (a, _, _) in enumerate(items):
+            for b, located, base in items[i + 1:]:
+                if a.id != b.id and a.in_force.overlaps(b.in_force) and a.when == b.when:
+                    at(located, base + ("in_force",),
+                       f"rule {b.id!r} is in force ({b.in_force}) while {a.id!r} ({a.in_force}) is, "
+                       f"for the same duty {duty!r}",
+                       "end one version the day before the next begins")
+    return problems
+
+
+def _periods(rule: Rule) -> Iterable[tuple[tuple[Any, ...], Period]]:
+    yield ("period",), rule.period
+    if rule.extension:
+        if rule.extension.period:
+            yield ("extension", "period"), rule.extension.period
+        if rule.extension.adds:
+            yield ("extension", "adds"), rule.extension.adds
+    if rule.recurrence:
+        for i, step in enumerate(rule.recurrence.steps):
+            yield ("recurrence", "then", i, "period"), step.period
+
+
+def _suggest(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known))

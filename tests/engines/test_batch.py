@@ -1,0 +1,119 @@
+"""The vectorised engine gives, field by field, the findings of the per-record engine."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from compliance.engines.batch import evaluate_batch, evaluate_batches
+from compliance.records.columns import batch_from_records, read_batches
+from compliance.engines import evaluate
+from compliance.records import Record, read_records
+from compliance.rules import load_rules
+from compliance.records.synth import write_extracts
+
+FIELDS = ("record", "rule", "status", "occurrence", "trigger_date", "period", "deadline", "completed_date",
+          "days_late", "working_days_late", "days_left", "working_days_left", "hours_late", "provisional",
+          "approximate")
+
+
+def per_record(paths, rules, as_of):
+    records, problems = read_records(paths, rules.vocabulary)
+    findings = evaluate(records, rules, as_of, explain=False)
+    return sorted(tuple(f.to_dict()[k] for k in FIELDS) for f in findings), problems
+
+
+def vectorised(paths, rules, as_of):
+    problems = []
+    rows = [tuple(row[k] for k in FIELDS)
+            for result in evaluate_batches(read_batches(paths, rules.vocabulary, problems, block_bytes=4096), rules, as_of)
+            for row in result.rows()]
+    return sorted(rows), problems
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> dict[str, list[Path]]:
+    """Two generated caseloads: one spanning the 2013 change of Working Together, one recent."""
+    old = tmp_path_factory.mktemp("old")
+    write_extracts(old, 900, seed=3, start=date(2010, 6, 1), end=date(2014, 12, 31))
+    new = tmp_path_factory.mktemp("new")
+    write_extracts(new, 900, seed=4, start=date(2021, 1, 1), end=date(2025, 3, 31))
+    return {"old": sorted(old.glob("*.csv")), "new": sorted(new.glob("*.csv"))}
+
+
+@pytest.mark.parametrize("caseload, as_of", [("old", date(2012, 11, 15)), ("old", date(2013, 4, 20)),
+                                             ("old", date(2014, 12, 31)), ("new", date(2022, 6, 30)),
+                                             ("new", date(2025, 3, 31))])
+def test_identical_to_the_per_record_engine_on_generated_data(generated, rules, caseload, as_of):
+    paths = generated[caseload]
+    expected, problems = per_record(paths, rules, as_of)
+    actual, batch_problems = vectorised(paths, rules, as_of)
+    assert not problems and not batch_problems
+    assert len(actual) == len(expected) > 1000
+    assert actual == expected
+    statuses = {row[2] for row in expected}
+    assert {"met", "late", "overdue", "due", "not_applicable"} <= statuses
+
+
+def test_identical_on_the_awkward_cases(rules):
+    """Extensions, an ended recurrence, a missing trigger with its bound, times of day and versions."""
+    def rec(i, kind, events, **attributes):
+        return Record(f"r{i}", kind, attributes, {k: tuple(v) for k, v in events.items()})
+
+    records = [
+        rec(1, "care-proceedings", {"care_application_issued": [date(2025, 4, 1)],
+                                    "care_extension": [date(2025, 9, 1), date(2025, 11, 1)]}),
+        rec(2, "complaint", {"complaint_received": [date(2022, 9, 9)], "stage1_extended": [date(2022, 9, 20)],
+                             "stage1_response": [date(2022, 10, 11)]}),
+        rec(3, "child-protection", {"icpc": [date(2023, 8, 31)], "rcpc": [date(2023, 11, 30)],
+                                    "cp_plan_end": [date(2024, 7, 1)]}, cp_plan=True),
+        rec(4, "child-protection", {"s47_start": [date(2020, 12, 16)], "icpc": [date(2021, 1, 8)]},
+            icpc_not_required=False),
+        rec(5, "missing-episode", {"returned_from_missing": [datetime(2024, 3, 1, 22, 0)],
+                                   "return_interview": [datetime(2024, 3, 4, 22, 30)]}),
+        rec(6, "missing-episode", {"returned_from_missing": [datetime(2024, 3, 1, 22, 0)],
+                                   "return_interview": [date(2024, 3, 4)]}),
+        rec(7, "referral", {"referral": [date(2011, 4, 18)], "initial_assessment_completed": [date(2011, 5, 9)]},
+            referral_nfa=False),
+        rec(8, "referral", {"referral": [date(2009, 4, 18)]}, referral_nfa=False),
+        rec(9, "referral", {"referral": [date(2026, 4, 18)]}, referral_nfa=True),
+        rec(10, "looked-after", {"became_looked_after": [date(2024, 11, 4)],
+                                 "cla_review": [date(2024, 11, 28), date(2025, 1, 9)],
+                                 "ceased_looked_after": [date(2025, 1, 10)]}),
+        rec(11, "complaint", {"stage1_response": [date(2022, 9, 1)], "complaint_received": [date(2022, 9, 9)]}),
+    ]
+    as_of = date(2025, 12, 31)
+    expected = sorted(tuple(f.to_dict()[k] for k in FIELDS) for f in evaluate(records, rules, as_of, explain=False))
+    actual = []
+    for kind in sorted({r.kind for r in records}):
+        result = evaluate_batch(batch_from_records(kind, [r for r in records if r.kind == kind]), rules, as_of)
+        actual += [tuple(row[k] for k in FIELDS) for row in result.rows()]
+    assert sorted(actual) == expected
+    late_by_hours = [row for row in expected if row[0] == "r5" and row[1] == "return-interview-72h"]
+    assert late_by_hours[0][12] == 0.5
+
+
+def test_bad_rows_are_left_out_by_both_engines_alike(tmp_path, rules):
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "id,kind,team,referral_nfa,referral,referral_decision,assessment_completed\n"
+        "a1,referral,North,false,2022-05-20,2022-05-23,2022-07-26\n"
+        "a2,referral,North,maybe,2022-05-20,,\n"
+        "a3,referral,North,false,2022-02-30,,\n"
+        ",referral,North,false,2022-05-20,,\n"
+        "a1,referral,South,false,2022-06-01,,\n"
+        "a6,referral, South ,no, 2022-06-01 ,2022-06-06;,\n"
+        "a7,inspection,North,false,2022-06-01,,\n", encoding="utf-8")
+    expected, problems = per_record([path], rules, date(2022, 12, 31))
+    actual, batch_problems = vectorised([path], rules, date(2022, 12, 31))
+    assert actual == expected
+    where = lambda ps: sorted((p.line, p.field) for p in ps)  # noqa: E731
+    assert where(batch_problems) == where(problems)
+    assert {r[0] for r in actual} == {"a1", "a6"}

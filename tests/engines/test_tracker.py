@@ -1,0 +1,224 @@
+"""Event mode: duties opening, falling overdue and closing as events arrive, on either engine.
+
+Dates are worked by hand from the legal reference (working days on the England and Wales calendar,
+the trigger day not counted); the engines are also checked against a full re-evaluation after every event.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from compliance import evaluate, load_rules
+from compliance.engines import sort_by_urgency
+from compliance.errors import InputError
+from compliance.records import read_events
+from compliance.engines import Tracker
+
+from conftest import ENGINES, FIXTURES, ROOT, needs_durable
+from generated_records import RecordMaker, hypothesis_records
+
+
+
+
+INSPECTIONS = load_rules()
+SAMPLE = load_rules([FIXTURES / "rules" / "casework-sample.yaml"])
+BUNDLED = load_rules([ROOT / "rules", FIXTURES / "rules" / "casework-sample.yaml"])
+MAKER = RecordMaker(BUNDLED)
+
+
+def summary(changes):
+    """Each change as (day, change, record, rule, occurrence, outcome, deadline)."""
+    return [(c.day.isoformat(), c.change, c.finding.record, c.finding.rule, c.finding.occurrence, c.outcome,
+             c.finding.deadline.isoformat()) for c in changes]
+
+
+def replay(tracker, path, as_of):
+    events, problems = read_events(path, tracker.rules.vocabulary)
+    assert problems == []
+    changes = []
+    for e in events:
+        changes += tracker.record(e.record, e.event, e.when, kind=e.kind, attributes=e.attributes)
+    return changes + tracker.advance(as_of)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+class TestTheExampleFile:
+    def test_day_by_day(self, engine):
+        with Tracker(INSPECTIONS, engine) as tracker:
+            changes = replay(tracker, ROOT / "examples" / "inspection-events.csv", date(2026, 11, 20))
+        heath, fen, vale = "example-heath-2026-ilacs", "example-fen-2026-fv", "example-vale-2026-ilacs"
+        assert summary(changes) == [
+            # 30 working days from Mon 1 June 2026: 21 left in June, then 1-10 July, Mon 13 July the 30th.
+            ("2026-06-01", "opened", heath, "la-publish-report", 1, "due", "2026-07-13"),
+            # 70: 21 in June, 23 in July, 20 in August (31 Aug is the summer bank holiday), 1-8 September.
+            ("2026-06-01", "opened", heath, "la-publish-statement", 1, "due", "2026-09-08"),
+            ("2026-06-01", "opened", heath, "la-send-action-plan", 1, "due", "2026-09-08"),
+            # 20 working days from Thu 9 July 2026: Thu 6 August. 70: Fri 16 October.
+            ("2026-07-09", "opened", fen, "fv-priority-draft-plan", 1, "due", "2026-08-06"),
+            ("2026-07-09", "opened", fen, "fv-priority-action-plan", 1, "due", "2026-10-16"),
+            ("2026-07-10", "closed", heath, "la-publish-report", 1, "met", "2026-07-13"),
+            ("2026-08-07", "overdue", fen, "fv-priority-draft-plan", 1, "overdue", "2026-08-06"),
+            ("2026-08-10", "closed", fen, "fv-priority-draft-plan", 1, "late", "2026-08-06"),
+            ("2026-09-07", "closed", heath, "la-send-action-plan", 1, "met", "2026-09-08"),
+            ("2026-09-09", "overdue", heath, "la-publish-statement", 1, "overdue", "2026-09-08"),
+            # From Thu 1 October 2026: 30 working days is Thu 12 November; 70 skips Christmas Day, the
+            # Boxing Day substitute (Mon 28 December) and New Year's Day: Tue 12 January 2027.
+            ("2026-10-01", "opened", vale, "la-publish-report", 1, "due", "2026-11-12"),
+            ("2026-10-01", "opened", vale, "la-publish-statement", 1, "due", "2027-01-12"),
+            ("2026-10-01", "opened", vale, "la-send-action-plan", 1, "due", "2027-01-12"),
+            ("2026-10-16", "closed", fen, "fv-priority-action-plan", 1, "met", "2026-10-16"),
+            ("2026-11-13", "overdue", vale, "la-publish-report", 1, "overdue", "2026-11-12"),
+            ("2026-11-16", "closed", vale, "la-publish-report", 1, "late", "2026-11-12"),
+        ]
+        late = [c.finding for c in changes if c.outcome == "late"]
+        # Thu 6 Aug to Mon 10 Aug: 4 days, 2 working days (Fri 7, Mon 10); the same for 12 to 16 November.
+        assert [(f.days_late, f.working_days_late) for f in late] == [(4, 2), (4, 2)]
+
+    def test_open_duties_at_the_end(self, engine):
+        with Tracker(INSPECTIONS, engine) as tracker:
+            replay(tracker, ROOT / "examples" / "inspection-events.csv", date(2026, 11, 20))
+            open_now = tracker.open_duties()
+        assert [(f.record, f.rule, f.status, f.days_late, f.working_days_late, f.days_left, f.working_days_left)
+                for f in open_now] == [
+            # 8 September to 20 November: 73 days; working days 16 in September, 22 in October, 15 in November.
+            ("example-heath-2026-ilacs", "la-publish-statement", "overdue", 73, 53, None, None),
+            # 20 November to 12 January: 53 days; 6 working days in November, 21 in December, 7 in January.
+            ("example-vale-2026-ilacs", "la-publish-statement", "due", None, None, 53, 34),
+            ("example-vale-2026-ilacs", "la-send-action-plan", "due", None, None, 53, 34),
+        ]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+class TestExtensionsAndRecurrence:
+    def test_an_extension_moves_the_deadline_before_it_falls_overdue(self, engine):
+        with Tracker(SAMPLE, engine) as tracker:
+            opened = tracker.record("c1", "complaint_received", date(2024, 3, 4), kind="complaint")
+            # 10 working days from Mon 4 March 2024: Mon 18 March.
+            assert summary(opened) == [("2024-03-04", "opened", "c1", "sample-complaint-stage1", 1, "due",
+                                        "2024-03-18")]
+            assert tracker.record("c1", "stage1_extended", date(2024, 3, 12)) == []
+            # 20 working days instead: Good Friday (29 March) and Easter Monday (1 April 2024) are skipped.
+            assert [f.deadline for f in tracker.open_duties()] == [date(2024, 4, 3)]
+            assert tracker.advance(date(2024, 3, 25)) == []
+            assert summary(tracker.advance(date(2024, 4, 4))) == [
+                ("2024-04-04", "overdue", "c1", "sample-complaint-stage1", 1, "overdue", "2024-04-03")]
+            closed = tracker.record("c1", "stage1_response", date(2024, 4, 8))
+        assert summary(closed) == [("2024-04-08", "closed", "c1", "sample-complaint-stage1", 1, "late", "2024-04-03")]
+        assert (closed[0].finding.days_late, closed[0].finding.working_days_late) == (5, 3)
+
+    def test_each_review_opens_the_next_until_the_duty_ends(self, engine):
+        with Tracker(SAMPLE, engine) as tracker:
+            changes = tracker.record("la1", "became_looked_after", date(2024, 1, 2), kind="looked-after")
+            changes += tracker.record("la1", "cla_review", date(2024, 1, 30))
+            changes += tracker.record("la1", "ceased_looked_after", date(2024, 3, 15))
+            assert tracker.open_duties() == []
+        assert summary(changes) == [
+            # 20 working days from Tue 2 January 2024 (New Year's Day already past): Tue 30 January.
+            ("2024-01-02", "opened", "la1", "sample-cla-review", 1, "due", "2024-01-30"),
+            ("2024-01-30", "closed", "la1", "sample-cla-review", 1, "met", "2024-01-30"),
+            # Then within 3 months of that review: 30 April 2024.
+            ("2024-01-30", "opened", "la1", "sample-cla-review", 2, "due", "2024-04-30"),
+            ("2024-03-15", "closed", "la1", "sample-cla-review", 2, "ended", "2024-04-30"),
+        ]
+
+    def test_a_timed_duty_falls_overdue_the_day_after(self, engine):
+        with Tracker(SAMPLE, engine) as tracker:
+            tracker.record("m1", "returned_from_missing", datetime(2024, 5, 3, 16, 30), kind="missing-episode")
+            # 72 hours from Friday 16:30 is Monday 16:30; the duty is overdue from Tuesday.
+            assert tracker.advance(date(2024, 5, 6)) == []
+            assert summary(tracker.advance(date(2024, 5, 7))) == [
+                ("2024-05-07", "overdue", "m1", "sample-return-interview", 1, "overdue", "2024-05-06T16:30:00")]
+
+
+class TestIncremental:
+    def test_an_event_re_evaluates_only_the_duties_that_name_it(self):
+        with Tracker(INSPECTIONS) as tracker:
+            tracker.record("a", "report_received", date(2026, 10, 1), kind="inspection",
+                           attributes={"framework": "ILACS"})
+            tracker.record("b", "report_received", date(2026, 10, 1), kind="inspection",
+                           attributes={"framework": "JAR"})
+            before = tracker.evaluations
+            tracker.record("a", "inspection_start", date(2026, 10, 2))
+            assert tracker.evaluations == before  # no duty names inspection_start
+            tracker.record("a", "report_published", date(2026, 10, 5))
+            # la-publish-report and jar-publish-report complete with report_published; record b is untouched.
+            assert tracker.evaluations == before + 2
+
+    @pytest.mark.parametrize("engine", ENGINES)
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(case=hypothesis_records(MAKER, max_size=5))
+    def test_same_as_evaluating_everything_after_every_event(self, engine, case):
+        records, end = case
+        events = sorted(((when, r.id, r.kind, dict(r.attributes), name) for r in records
+                         for name, dates in r.events.items() for when in dates),
+                        key=lambda e: (e[0].date() if isinstance(e[0], datetime) else e[0],
+                                       e[0].hour * 60 + e[0].minute if isinstance(e[0], datetime) else 0))
+        with Tracker(BUNDLED, engine) as tracker:
+            for when, rid, kind, attributes, name in events:
+                tracker.record(rid, name, when, kind=kind, attributes=attributes)
+                everything = evaluate(tracker.records(), BUNDLED, tracker.today)
+                expected = sort_by_urgency(f for f in everything if f.status in ("due", "overdue"))
+                assert [f.to_dict() for f in tracker.open_duties()] == [f.to_dict() for f in expected]
+            if tracker.today and end > tracker.today:
+                tracker.advance(end)
+                assert [f.to_dict() for f in tracker.findings()] == [
+                    f.to_dict() for f in evaluate(tracker.records(), BUNDLED, end)]
+
+    @needs_durable
+    def test_both_engines_report_the_same_changes(self):
+        reports = {}
+        for engine in ("native", "durable"):
+            with Tracker(INSPECTIONS, engine) as tracker:
+                changes = replay(tracker, ROOT / "examples" / "inspection-events.csv", date(2027, 6, 1))
+                reports[engine] = [(c.day, c.change, c.outcome, c.finding.to_dict()) for c in changes]
+        assert reports["native"] == reports["durable"]
+
+
+class TestMistakes:
+    def test_events_out_of_date_order(self):
+        tracker = Tracker(INSPECTIONS)
+        tracker.record("a", "report_received", date(2026, 10, 5), kind="inspection")
+        with pytest.raises(InputError, match="report_published on 2026-10-01 is before 2026-10-05"):
+            tracker.record("a", "report_published", date(2026, 10, 1))
+        with pytest.raises(InputError, match="only moves forward"):
+            tracker.advance(date(2026, 10, 4))
+        with pytest.raises(InputError, match="2026-10-04 is before 2026-10-05"):
+            tracker.open_duties(date(2026, 10, 4))
+
+    def test_a_new_record_needs_its_kind(self):
+        with pytest.raises(InputError, match="record 'a' is new: give its kind"):
+            Tracker(INSPECTIONS).record("a", "report_received", date(2026, 10, 5))
+
+    def test_unknown_event_with_a_suggestion(self):
+        with pytest.raises(InputError) as caught:
+            Tracker(INSPECTIONS).record("a", "report_recieved", date(2026, 10, 5), kind="inspection")
+        assert str(caught.value) == ("event: unknown event 'report_recieved' for a inspection record "
+                                     "(did you mean 'report_received'?)")
+
+    def test_an_event_that_happens_once(self):
+        tracker = Tracker(INSPECTIONS)
+        tracker.record("a", "report_received", date(2026, 10, 5), kind="inspection")
+        with pytest.raises(InputError, match="report_received happens once, and record 'a' already has it on "
+                                             "2026-10-05"):
+            tracker.record("a", "report_received", date(2026, 10, 6))
+
+    def test_one_record_one_kind(self):
+        tracker = Tracker(INSPECTIONS)
+        tracker.record("a", "report_received", date(2026, 10, 5), kind="inspection")
+        with pytest.raises(InputError, match="record 'a' is a inspection record, not complaint"):
+            tracker.record("a", "complaint_received", date(2026, 10, 6), kind="complaint")
+
+    def test_a_rejected_event_changes_nothing(self):
+        tracker = Tracker(INSPECTIONS)
+        tracker.record("a", "report_received", date(2026, 10, 1), kind="inspection", attributes={"framework": "ILACS"})
+        with pytest.raises(InputError):
+            tracker.record("a", "no_such_event", date(2026, 12, 1))
+        assert tracker.today == date(2026, 10, 1)
+        assert [f.status for f in tracker.open_duties()] == ["due", "due", "due"]
+
+    def test_unknown_engine(self):
+        with pytest.raises(InputError, match="unknown engine 'drools'"):
+            Tracker(INSPECTIONS, "drools")

@@ -1,0 +1,192 @@
+"""Run history in a real SQLite file: schema and migrations, what the previous run is, the trend, and locking
+between real processes."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date, datetime, timezone
+
+import pytest
+
+from compliance.engines import evaluate
+from compliance.errors import InputError
+from compliance.nightly._history import MIGRATIONS, History
+from compliance.records import load_records
+from compliance.rules import load_rules
+
+from conftest import FIXTURES, ROOT
+
+COUNCIL = FIXTURES / "report" / "council.yaml"
+NOW = datetime(2026, 11, 27, 6, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def findings_by_date():
+    rules = load_rules()
+    records = load_records([COUNCIL], rules.vocabulary)
+    return {d: evaluate(records, rules, d) for d in (date(2026, 11, 20), date(2026, 11, 27), date(2026, 12, 2))}
+
+
+def record_run(history, as_of, findings):
+    with history.locked():
+        return history.record(as_of, NOW, NOW, findings, {"overdue": sum(f.status == "overdue" for f in findings)})
+
+
+def test_a_new_database_gets_the_current_schema(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    with History(path) as h:
+        assert h.schema_version == len(MIGRATIONS)
+    db = sqlite3.connect(path)
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"schema_version", "runs", "findings"} <= tables
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_migrations_run_once_and_keep_the_data(tmp_path, findings_by_date):
+    path = tmp_path / "h.sqlite3"
+    with History(path) as h:
+        record_run(h, date(2026, 11, 20), findings_by_date[date(2026, 11, 20)])
+    added = ("ALTER TABLE runs ADD COLUMN note TEXT", "UPDATE runs SET note = 'migrated'")
+    with History(path, migrations=MIGRATIONS + (added,)) as h:
+        assert h.schema_version == len(MIGRATIONS) + 1
+    # Opening again must not run the migration a second time (ALTER TABLE would fail on the existing column).
+    with History(path, migrations=MIGRATIONS + (added,)) as h:
+        assert h.previous(date(2026, 11, 21)).as_of == date(2026, 11, 20)
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT note FROM runs").fetchall() == [("migrated",)]
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    History(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE schema_version SET version = 99")
+    db.commit()
+    db.close()
+    with pytest.raises(InputError, match="schema version 99, newer than this tool knows"):
+        History(path)
+
+
+def test_someone_elses_database_or_file_is_refused(tmp_path):
+    other = tmp_path / "other.sqlite3"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE customers (id INTEGER)")
+    db.commit()
+    db.close()
+    with pytest.raises(InputError, match="other tables, not a report history"):
+        History(other)
+    text = tmp_path / "notes.txt"
+    text.write_text("these are not the droids\n" * 100)
+    with pytest.raises(InputError, match="not a usable history database"):
+        History(text)
+
+
+def test_previous_is_the_latest_run_before_the_as_of_date(tmp_path, findings_by_date):
+    with History(tmp_path / "h.sqlite3") as h:
+        first = record_run(h, date(2026, 11, 20), findings_by_date[date(2026, 11, 20)])
+        second = record_run(h, date(2026, 11, 27), findings_by_date[date(2026, 11, 27)])
+        rerun = record_run(h, date(2026, 11, 27), findings_by_date[date(2026, 11, 27)])
+        assert h.previous(date(2026, 11, 20)) is None
+        assert h.previous(date(2026, 11, 27)).run_id == first
+        # A second run on the same as-of date compares with the same earlier run, not with the first run that day.
+        assert h.previous(date(2026, 12, 2)).run_id == rerun != second
+        prev = h.previous(date(2026, 11, 27))
+        assert prev.findings[("beta", "la-publish-report", 1)].status == "due"
+        assert prev.findings[("alpha", "la-publish-report", 1)].deadline == date(2026, 11, 12)
+        # Not-applicable findings are not stored: delta's clock had not started on 20 Nov.
+        assert ("delta", "la-publish-report", 1) not in prev.findings
+
+
+def test_trend_takes_the_latest_run_of_each_date(tmp_path, findings_by_date):
+    with History(tmp_path / "h.sqlite3") as h:
+        for d in (date(2026, 11, 20), date(2026, 11, 27), date(2026, 11, 27), date(2026, 12, 2)):
+            record_run(h, d, findings_by_date[d])
+        trend = h.trend(date(2026, 12, 2), 10)
+        # Overdue by hand: 20 Nov alpha and gamma (2); 27 Nov alpha only, gamma was published (1).
+        assert [(p.as_of, p.overdue, p.run_id) for p in trend] == [
+            (date(2026, 11, 20), 2, 1), (date(2026, 11, 27), 1, 3)]
+        assert [p.as_of for p in h.trend(date(2026, 12, 3), 2)] == [date(2026, 11, 27), date(2026, 12, 2)]
+        assert h.newest_as_of() == date(2026, 12, 2)
+
+
+def test_a_failed_block_records_nothing(tmp_path, findings_by_date):
+    with History(tmp_path / "h.sqlite3") as h:
+        with pytest.raises(RuntimeError, match="rendering broke"), h.locked():
+            h.record(date(2026, 11, 20), NOW, NOW, findings_by_date[date(2026, 11, 20)], {})
+            raise RuntimeError("rendering broke")
+        assert h.previous(date(2026, 12, 1)) is None
+    db = sqlite3.connect(tmp_path / "h.sqlite3")
+    assert db.execute("SELECT COUNT(*) FROM findings").fetchone() == (0,)
+
+
+HOLD_LOCK = textwrap.dedent("""
+    import sqlite3, sys, time
+    db = sqlite3.connect(sys.argv[1], isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+    db.execute("COMMIT")
+""")
+
+
+def hold_lock(path, seconds):
+    """Another real process that holds the database's write lock for ``seconds``."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(path), str(seconds)], stdout=subprocess.PIPE,
+                              text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def report(out, as_of, *extra):
+    return subprocess.run([sys.executable, str(ROOT / "cli.py"), "report", str(COUNCIL), "--as-of", as_of,
+                           "--out", str(out), *extra], capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def test_a_run_waits_for_a_lock_held_briefly(tmp_path):
+    db = tmp_path / "history.sqlite3"
+    History(db).close()
+    holder = hold_lock(db, 2)
+    started = time.monotonic()
+    result = report(tmp_path, "2026-11-20", "--lock-timeout", "30")
+    holder.wait(timeout=30)
+    assert result.returncode == 1, result.stderr  # 1: something is overdue
+    assert time.monotonic() - started >= 1.5
+    assert (tmp_path / "latest.html").is_file()
+
+
+def test_a_run_fails_cleanly_when_the_lock_is_held_too_long(tmp_path):
+    db = tmp_path / "history.sqlite3"
+    History(db).close()
+    holder = hold_lock(db, 6)
+    try:
+        result = report(tmp_path, "2026-11-20", "--lock-timeout", "1")
+    finally:
+        holder.wait(timeout=30)
+    assert result.returncode == 2
+    assert "in use by another report run (waited 1 s)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "latest.html").exists() and not (tmp_path / "2026-11-20").exists()
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM runs").fetchone() == (0,)
+
+
+def test_two_runs_at_once_both_complete_one_after_the_other(tmp_path):
+    command = [sys.executable, str(ROOT / "cli.py"), "report", str(COUNCIL), "--out", str(tmp_path)]
+    runs = [subprocess.Popen(command + ["--as-of", d], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             cwd=ROOT) for d in ("2026-11-20", "2026-11-27")]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in runs]
+    assert [code for code, _ in results] == [1, 1], results
+    db = sqlite3.connect(tmp_path / "history.sqlite3")
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    rows = db.execute("SELECT as_of, overdue FROM runs ORDER BY as_of").fetchall()
+    assert rows == [("2026-11-20", 2), ("2026-11-27", 1)]
+    counts = db.execute("SELECT r.as_of, COUNT(*) FROM findings f JOIN runs r ON r.id = f.run_id "
+                        "GROUP BY r.as_of ORDER BY r.as_of").fetchall()
+    # 6 records x 3 duties on 20 Nov (delta's clock had not started); 7 x 3 on 27 Nov.
+    assert counts == [("2026-11-20", 18), ("2026-11-27", 21)]
+    assert not list(tmp_path.glob(".staging-*"))
+    # Whichever finished last, latest.* belongs to the newest as-of date.
+    assert '"as_of": "2026-11-27"' in (tmp_path / "latest.json").read_text()

@@ -1,0 +1,156 @@
+"""The HTML report as text: self-contained, semantic, escaped, and with the numbers the model holds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime, timezone
+from html.parser import HTMLParser
+
+import pytest
+
+from compliance.engines import evaluate
+from compliance.nightly._html import timeline_svg, to_html, trend_svg
+from compliance.records import load_records
+from compliance.nightly._model import RememberedFinding, Snapshot, TrendPoint, build_report, finding_key
+from compliance.rules import load_rules
+
+from conftest import FIXTURES
+
+COUNCIL = FIXTURES / "report" / "council.yaml"
+NOW = datetime(2026, 11, 27, 6, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def council():
+    rules = load_rules()
+    return rules, load_records([COUNCIL], rules.vocabulary)
+
+
+@pytest.fixture(scope="module")
+def model(council):
+    rules, records = council
+    before = evaluate(records, rules, date(2026, 11, 20))
+    previous = Snapshot(1, date(2026, 11, 20), {finding_key(f): RememberedFinding(f.status, f.title, f.deadline)
+                                                for f in before if f.status != "not_applicable"})
+    return build_report(evaluate(records, rules, date(2026, 11, 27)), date(2026, 11, 27), NOW, previous=previous,
+                        history_trend=[TrendPoint(date(2026, 11, 20), 2, 1)])
+
+
+class Outline(HTMLParser):
+    """Collects what a strict reader checks: nesting, tags, attributes and text per element."""
+
+    VOID = {"meta", "br", "line", "circle", "rect", "path", "img", "link", "input", "hr"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.tags, self.errors = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1] if self.stack else 'nothing'}")
+        else:
+            self.stack.pop()
+
+
+def outline(html):
+    parser = Outline()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def test_well_formed_and_self_contained(model):
+    html = to_html(model)
+    parsed = outline(html)
+    assert parsed.errors == [] and parsed.stack == []
+    assert html.startswith("<!DOCTYPE html>")
+    assert ("html", {"lang": "en-GB"}) in parsed.tags
+    # Nothing to fetch: no linked stylesheet, image, script or font, no CSS url() or @import.
+    assert not [t for t, a in parsed.tags if t in ("link", "img", "iframe", "object") or "src" in a]
+    assert "url(" not in html and "@import" not in html
+    # The only addresses are links a reader may follow to the legislation.
+    hrefs = {a["href"] for t, a in parsed.tags if t == "a"}
+    assert hrefs - {"#main"} and all(h.startswith("https://") for h in hrefs - {"#main"})
+
+
+def test_summary_numbers_and_sections(model):
+    html = to_html(model)
+    counts = dict(re.findall(r'data-summary="(\w+)"><span class="count">(\d+)</span>', html))
+    assert counts == {"overdue": "1", "due_within_window": "3", "late_in_period": "1", "met": "1"}
+    order = [html.index(f'id="{section}"') for section in
+             ("summary", "changes", "open", "trend", "timelines", "findings", "about")]
+    assert order == sorted(order)
+    assert "Completed late (1)" in html and "Newly met (1)" in html and "New duties (3)" in html
+    assert "Compared with the run as of Friday 20 November 2026 (run 1)" in html
+
+
+def test_tables_are_semantic(model):
+    parsed = outline(to_html(model))
+    tables = [t for t, _ in parsed.tags if t == "table"]
+    captions = [t for t, _ in parsed.tags if t == "caption"]
+    assert len(tables) == len(captions) == 4  # open duties, trend, timeliness, all findings
+    headers = [a for t, a in parsed.tags if t == "th"]
+    assert headers and all(a.get("scope") in ("col", "row") for a in headers)
+
+
+def test_every_picture_has_a_text_alternative(model):
+    parsed = outline(to_html(model))
+    pictures = [a for t, a in parsed.tags if t == "svg" and a.get("role") == "img"]
+    assert len(pictures) == 2 + len(model.records)  # the trend, the timeliness chart, one timeline per record
+    ids = {a["id"] for t, a in parsed.tags if "id" in a}
+    for a in pictures:
+        assert all(i in ids for i in a["aria-labelledby"].split())
+    decorative = [a for t, a in parsed.tags if t == "svg" and a.get("role") != "img"]
+    assert decorative and all(a.get("aria-hidden") == "true" for a in decorative)
+
+
+def test_status_tags_follow_govuk_colours(model):
+    html = to_html(model)
+    assert '<strong class="tag tag--red">Overdue</strong>' in html
+    assert '<strong class="tag tag--orange">Late</strong>' in html
+    assert '<strong class="tag tag--green">Met</strong>' in html
+    assert '<strong class="tag tag--yellow">Due</strong>' in html  # due within the window
+    assert '<strong class="tag tag--blue">Due</strong>' in html    # due later
+
+
+def test_text_is_escaped(model):
+    hostile = replace(model.findings[0], record="<script>alert(1)</script>", title='Publish "the" report & more')
+    html = to_html(replace(model, findings=(hostile,) + model.findings[1:], open_duties=(hostile,),
+                           records=("<script>alert(1)</script>",) + model.records[1:]))
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert outline(html).errors == []
+
+
+def test_timeline_description_tells_the_story(model):
+    beta = [f for f in model.findings if f.record == "beta" and f.status != "not_applicable"]
+    svg = timeline_svg("beta", beta, date(2026, 11, 27), 7)
+    desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg).group(1)
+    assert "Publish the inspection report, report_received 2026-10-20, deadline 2026-12-01, due" in desc
+    assert "Today 27 Nov 2026" in svg
+
+
+def test_timeline_of_an_old_record_points_to_today(council):
+    rules, records = council
+    old = [f for f in evaluate(records, rules, date(2031, 6, 2)) if f.record == "epsilon" and f.status == "met"]
+    svg = timeline_svg("epsilon", old, date(2031, 6, 2), 1)
+    assert "Today (2 Jun 2031) is later" in svg
+    assert "Today, 2031-06-02, is later than the last date shown" in svg
+
+
+def test_trend_chart_labels_every_bar():
+    points = [TrendPoint(date(2026, 11, d), n, i) for i, (d, n) in enumerate([(6, 0), (13, 4), (20, 2)], 1)]
+    svg = trend_svg(points)
+    assert "2026-11-06: 0; 2026-11-13: 4; 2026-11-20: 2" in svg
+    assert [int(n) for n in re.findall(r'text-anchor="middle" fill="#0b0c0c">(\d+)</text>', svg)] == [0, 4, 2]

@@ -1,0 +1,211 @@
+"""Email delivery against a real SMTP server (aiosmtpd) on this machine, with STARTTLS and a login.
+
+The server's certificate comes from a throwaway certificate authority (trustme); the client trusts
+it through COMPLIANCE_SMTP_CAFILE, exactly as a council would trust its own mail server's CA.
+"""
+
+from __future__ import annotations
+
+import email
+import socket
+import ssl
+from email import policy
+from pathlib import Path
+
+import pytest
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from compliance.errors import InputError
+from compliance.nightly._mail import MailError, MailSettings, build_message, load_settings, send
+
+from conftest import FIXTURES
+
+COUNCIL = FIXTURES / "report" / "council.yaml"
+USER, PASSWORD = "reports", "correct horse battery staple"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message with whether it came over TLS from a logged-in client."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[email.message.EmailMessage, bool, bool, list[str]]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        self.messages.append((message, session.ssl is not None, bool(session.authenticated), envelope.rcpt_tos))
+        return "250 Message accepted for delivery"
+
+
+def authenticate(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+        USER.encode(), PASSWORD.encode())
+    return AuthResult(success=ok, handled=False)  # not handled: the server answers 235 or 535 itself
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def ca():
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def cafile(ca, tmp_path_factory):
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return path
+
+
+@pytest.fixture
+def server(ca):
+    """A real SMTP server on 127.0.0.1 that requires STARTTLS before anything else, and a login."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), tls_context=context,
+                            require_starttls=True, authenticator=authenticate, auth_require_tls=True)
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def plain_server():
+    """A real SMTP server that offers no STARTTLS."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def smtp_env(controller, cafile, **overrides):
+    env = {"COMPLIANCE_SMTP_HOST": "127.0.0.1", "COMPLIANCE_SMTP_PORT": str(controller.port),
+           "COMPLIANCE_SMTP_USER": USER, "COMPLIANCE_SMTP_PASSWORD": PASSWORD,
+           "COMPLIANCE_SMTP_FROM": "compliance-bot@example-council.gov.uk", "COMPLIANCE_SMTP_CAFILE": str(cafile)}
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def test_the_report_arrives_over_starttls_with_its_attachments(server, cafile, tmp_path, monkeypatch, run_cli):
+    controller, inbox = server
+    for key, value in smtp_env(controller, cafile).items():
+        monkeypatch.setenv(key, value)
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path),
+                           "--mail-to", "childrens-services@example-council.gov.uk", "head@example-council.gov.uk")
+    assert code == 1, err  # overdue duties: the report was still mailed
+    assert "mailed the report to childrens-services@example-council.gov.uk" in err
+    (message, over_tls, logged_in, recipients), = inbox.messages
+    assert over_tls and logged_in
+    assert recipients == ["childrens-services@example-council.gov.uk", "head@example-council.gov.uk"]
+    assert message["Subject"] == ("Statutory deadlines report as of 2026-11-20: 2 overdue, 2 due within "
+                                  "10 working days, 0 late completions")
+    assert message["From"] == "compliance-bot@example-council.gov.uk"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "## Summary" in text and "- **2** overdue" in text
+    assert html.startswith("<!DOCTYPE html>") and 'data-summary="overdue"' in html
+    attached = {part.get_filename(): part for part in message.iter_attachments()}
+    assert set(attached) == {"report-2026-11-20.html", "findings-2026-11-20.csv", "deadlines-2026-11-20.ics"}
+    run = tmp_path / "2026-11-20"
+    assert attached["report-2026-11-20.html"].get_content() == (run / "report.html").read_text()
+    assert attached["findings-2026-11-20.csv"].get_content_type() == "text/csv"
+    assert attached["deadlines-2026-11-20.ics"].get_content_type() == "text/calendar"
+    assert attached["deadlines-2026-11-20.ics"].get_payload(decode=True) == (run / "deadlines.ics").read_bytes()
+
+
+def test_a_wrong_password_is_a_clear_error_and_the_report_stays_written(server, cafile, tmp_path, monkeypatch,
+                                                                        run_cli):
+    controller, inbox = server
+    for key, value in smtp_env(controller, cafile, COMPLIANCE_SMTP_PASSWORD="wrong").items():
+        monkeypatch.setenv(key, value)
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path),
+                           "--mail-to", "a@example-council.gov.uk")
+    assert code == 2
+    assert f"refused the login for '{USER}'" in err and "Traceback" not in err
+    assert (tmp_path / "latest.html").is_file()
+    assert inbox.messages == []
+
+
+def test_an_untrusted_certificate_is_refused(server, tmp_path):
+    controller, inbox = server
+    settings = MailSettings(host="127.0.0.1", port=controller.port, sender="a@example.gov.uk", user=USER,
+                            password=PASSWORD)
+    with pytest.raises(MailError, match="certificate verify failed"):
+        send(settings, build_message("a@example.gov.uk", ["b@example.gov.uk"], "s", "t"))
+    assert inbox.messages == []
+
+
+def test_a_server_without_starttls_is_refused(plain_server):
+    controller, inbox = plain_server
+    settings = MailSettings(host="127.0.0.1", port=controller.port, sender="a@example.gov.uk")
+    with pytest.raises(MailError, match="does not offer STARTTLS"):
+        send(settings, build_message("a@example.gov.uk", ["b@example.gov.uk"], "s", "t"))
+    assert inbox.messages == []
+
+
+def test_a_trusted_local_relay_without_tls(plain_server):
+    controller, inbox = plain_server
+    settings = load_settings({"COMPLIANCE_SMTP_HOST": "127.0.0.1", "COMPLIANCE_SMTP_PORT": str(controller.port),
+                              "COMPLIANCE_SMTP_FROM": "a@example.gov.uk", "COMPLIANCE_SMTP_STARTTLS": "false"})
+    send(settings, build_message(settings.sender, ["b@example.gov.uk"], "Nightly", "body"))
+    (message, over_tls, _, _), = inbox.messages
+    assert message["Subject"] == "Nightly" and not over_tls
+
+
+def test_nothing_listening_is_a_clear_error():
+    settings = MailSettings(host="127.0.0.1", port=free_port(), sender="a@example.gov.uk", timeout=5)
+    with pytest.raises(MailError, match=r"could not send the report by email through 127\.0\.0\.1:\d+"):
+        send(settings, build_message("a@example.gov.uk", ["b@example.gov.uk"], "s", "t"))
+
+
+def test_settings_from_an_ini_file_overlaid_by_the_environment(tmp_path):
+    ini = tmp_path / "smtp.ini"
+    ini.write_text("[smtp]\nhost = mail.example-council.gov.uk\nport = 2525\nuser = reports\n"
+                   "password = from-file\nfrom = bot@example-council.gov.uk\n")
+    settings = load_settings({"COMPLIANCE_SMTP_PASSWORD": "from-env"}, ini)
+    assert (settings.host, settings.port, settings.user, settings.password, settings.starttls) == (
+        "mail.example-council.gov.uk", 2525, "reports", "from-env", True)
+    assert "from-env" not in repr(settings)
+
+
+def test_settings_from_a_yaml_file_named_in_the_environment(tmp_path):
+    config = tmp_path / "smtp.yaml"
+    config.write_text("smtp:\n  host: relay.internal\n  from: bot@example-council.gov.uk\n  starttls: false\n")
+    settings = load_settings({"COMPLIANCE_SMTP_CONFIG": str(config)})
+    assert (settings.host, settings.port, settings.starttls) == ("relay.internal", 25, False)
+
+
+@pytest.mark.parametrize("env, config, message", [
+    ({}, None, "no mail host or from is set"),
+    ({"COMPLIANCE_SMTP_HOST": "h", "COMPLIANCE_SMTP_FROM": "f", "COMPLIANCE_SMTP_PORT": "smtp"}, None,
+     "port must be a number"),
+    ({"COMPLIANCE_SMTP_HOST": "h", "COMPLIANCE_SMTP_FROM": "f", "COMPLIANCE_SMTP_STARTTLS": "maybe"}, None,
+     "starttls must be true or false"),
+    ({"COMPLIANCE_SMTP_HOST": "h", "COMPLIANCE_SMTP_FROM": "f", "COMPLIANCE_SMTP_STARTTLS": "no",
+      "COMPLIANCE_SMTP_USER": "u"}, None, "send the password in clear"),
+    ({}, "[smtp]\nhost = h\nfrom = f\nhsot = typo\n", "unknown setting 'hsot'"),
+    ({}, "[mail]\nhost = h\n", r"no \[smtp\] section"),
+])
+def test_bad_settings_are_named(tmp_path, env, config, message):
+    path = None
+    if config is not None:
+        path = tmp_path / "smtp.ini"
+        path.write_text(config)
+    with pytest.raises(InputError, match=message):
+        load_settings(env, path)
+
+
+def test_mail_to_without_settings_stops_before_writing(tmp_path, monkeypatch, run_cli):
+    for key in ("HOST", "FROM", "CONFIG"):
+        monkeypatch.delenv(f"COMPLIANCE_SMTP_{key}", raising=False)
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"),
+                           "--mail-to", "a@example-council.gov.uk")
+    assert code == 2 and "no mail host or from is set" in err
+    assert not Path(tmp_path / "out").exists()

@@ -1,0 +1,239 @@
+"""A whole report run through the `compliance report` command: files, latest copies, history, exit codes,
+logs, atomic replacement and the progress bar."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import sqlite3
+import subprocess
+import sys
+from datetime import date, datetime, timezone
+from operator import itemgetter
+
+import pytest
+
+import compliance.nightly._files
+from compliance.nightly import ReportOptions, run_report
+
+from conftest import FIXTURES, ROOT
+
+COUNCIL = FIXTURES / "report" / "council.yaml"
+FILES = ("report.html", "report.md", "findings.json", "findings.csv", "deadlines.ics")
+LATEST = {"latest.html": "report.html", "latest.md": "report.md", "latest.json": "findings.json",
+          "latest.csv": "findings.csv", "latest.ics": "deadlines.ics"}
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} (INFO|WARNING|ERROR) ")
+
+
+def report_json(path):
+    return json.loads(path.read_text())["report"]
+
+
+def test_a_run_writes_every_file_and_the_latest_copies(tmp_path, run_cli):
+    code, out, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path))
+    assert code == 1  # alpha and gamma are overdue
+    assert out == ""
+    run = tmp_path / "2026-11-20"
+    assert sorted(p.name for p in run.iterdir()) == sorted(FILES)
+    for latest, name in LATEST.items():
+        assert (tmp_path / latest).read_bytes() == (run / name).read_bytes()
+        assert not (tmp_path / latest).is_symlink()
+    assert (tmp_path / "history.sqlite3").is_file()
+    lines = err.splitlines()
+    assert lines and all(LOG_LINE.match(line) for line in lines), err
+    assert any("run 1: 2 overdue, 2 due within 10 working days" in line for line in lines)
+    data = json.loads((run / "findings.json").read_text())
+    assert data["as_of"] == "2026-11-20"
+    assert data["report"]["summary"]["overdue"] == data["summary"]["overdue"] == 2
+    # Every finding, not-applicable ones too; 6 records x 3 duties apply (delta's clock has not started).
+    assert len(data["findings"]) == sum(data["summary"].values())
+    assert sum(f["status"] != "not_applicable" for f in data["findings"]) == 18
+    # The same findings `compliance check --format json` gives, in urgency order.
+    _, checked, _ = run_cli("check", str(COUNCIL), "--as-of", "2026-11-20", "--format", "json")
+    key = itemgetter("record", "rule", "occurrence")
+    assert sorted(data["findings"], key=key) == sorted(json.loads(checked)["findings"], key=key)
+    assert data["summary"] == json.loads(checked)["summary"]
+    csv_rows = (run / "findings.csv").read_text().splitlines()
+    assert len(csv_rows) == 1 + len(data["findings"])
+
+
+def test_quiet_logs_nothing_on_a_good_run(tmp_path, run_cli):
+    code, out, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path), "--quiet")
+    assert (code, out, err) == (1, "", "")
+
+
+def test_changes_and_trend_over_three_nights(tmp_path, run_cli):
+    for as_of in ("2026-11-20", "2026-11-27", "2026-12-02"):
+        run_cli("report", str(COUNCIL), "--as-of", as_of, "--out", str(tmp_path), "--quiet")
+        week = report_json(tmp_path / "latest.json")
+        if as_of == "2026-11-27":
+            kinds = sorted((c["kind"], c["record"], c["duty"]) for c in week["changes"])
+            assert kinds == [("new_duty", "delta", "la-publish-report"), ("new_duty", "delta", "la-publish-statement"),
+                             ("new_duty", "delta", "la-send-action-plan"), ("newly_late", "gamma", "la-publish-report"),
+                             ("newly_met", "epsilon", "la-publish-report")]
+            assert week["summary"]["late_in_period"] == 1
+            assert week["late_period"] == {"from": "2026-11-21", "to": "2026-11-27",
+                                           "basis": "since the previous run, as of 2026-11-20"}
+    last = report_json(tmp_path / "latest.json")
+    assert [(c["kind"], c["record"]) for c in last["changes"]] == [("newly_overdue", "beta")]
+    assert [(p["as_of"], p["overdue"], p["run_id"]) for p in last["trend"]] == [
+        ("2026-11-20", 2, 1), ("2026-11-27", 1, 2), ("2026-12-02", 2, 3)]
+    html = (tmp_path / "latest.html").read_text()
+    assert "Newly overdue (1)" in html
+    md = (tmp_path / "latest.md").read_text()
+    assert "### Newly overdue (1)" in md and "| 2026-11-27 | 1 |" in md
+
+
+def test_a_backfilled_run_leaves_latest_alone(tmp_path, run_cli):
+    run_cli("report", str(COUNCIL), "--as-of", "2026-11-27", "--out", str(tmp_path), "--quiet")
+    before = (tmp_path / "latest.html").read_bytes()
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path))
+    assert code == 1
+    assert "left" in err and "a run as of 2026-11-27 is newer" in err
+    assert (tmp_path / "latest.html").read_bytes() == before
+    backfill = report_json(tmp_path / "2026-11-20" / "findings.json")
+    assert backfill["previous_run"] is None  # no run is earlier than 20 Nov
+
+
+def test_running_twice_on_one_day_replaces_that_days_folder(tmp_path, run_cli):
+    run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path), "--quiet")
+    run_cli("report", str(COUNCIL), "--as-of", "2026-11-27", "--out", str(tmp_path), "--quiet")
+    run_cli("report", str(COUNCIL), "--as-of", "2026-11-27", "--out", str(tmp_path), "--quiet")
+    again = report_json(tmp_path / "2026-11-27" / "findings.json")
+    assert again["run_id"] == 3
+    assert again["previous_run"] == {"run_id": 1, "as_of": "2026-11-20"}
+    assert len(again["changes"]) == 5  # the same comparison as the first run that day
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["2026-11-20", "2026-11-27", "history.sqlite3", *LATEST])
+
+
+def test_a_failure_while_rendering_leaves_the_previous_report_intact(tmp_path, monkeypatch):
+    now = datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)
+    run_report(ReportOptions(records=[str(COUNCIL)], out=tmp_path, as_of=date(2026, 11, 20)), now)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+
+    def broken(model):
+        raise RuntimeError("the HTML renderer broke")
+
+    monkeypatch.setattr(compliance.nightly._files, "to_html", broken)
+    with pytest.raises(RuntimeError, match="renderer broke"):
+        run_report(ReportOptions(records=[str(COUNCIL)], out=tmp_path, as_of=date(2026, 11, 27)), now)
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    assert after == before
+    assert not (tmp_path / "2026-11-27").exists()
+    assert not list(tmp_path.glob(".staging-*"))
+    db = sqlite3.connect(tmp_path / "history.sqlite3")
+    assert db.execute("SELECT as_of FROM runs").fetchall() == [("2026-11-20",)]
+
+
+@pytest.mark.parametrize("as_of, fail_on, expected", [
+    ("2026-11-20", "overdue,late", 1),   # alpha and gamma overdue
+    ("2026-11-20", "late", 0),           # nothing completed late yet
+    ("2026-11-27", "late", 1),           # gamma published late on 24 Nov
+    ("2026-11-20", "none", 0),
+    ("2026-11-20", "due_soon", 1),       # beta and zeta fall due by 4 Dec
+    ("2026-12-02", "late_in_period", 0),  # a first run looks at 26 Nov-2 Dec: gamma's 24 Nov is before it
+])
+def test_exit_codes_follow_fail_on(tmp_path, run_cli, as_of, fail_on, expected):
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", as_of, "--out", str(tmp_path), "--quiet",
+                           "--fail-on", fail_on)
+    assert code == expected, err
+
+
+def test_late_in_period_on_a_first_run_looks_back_seven_days(tmp_path, run_cli):
+    # 30 Nov: the last 7 days are 24-30 Nov, which holds gamma's late publication on 24 Nov.
+    code, _, _ = run_cli("report", str(COUNCIL), "--as-of", "2026-11-30", "--out", str(tmp_path), "--quiet",
+                         "--fail-on", "late_in_period")
+    assert code == 1
+    assert report_json(tmp_path / "latest.json")["late_period"]["from"] == "2026-11-24"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--fail-on", "overdew"], "--fail-on: unknown status 'overdew'"),
+    (["--as-of", "2026-13-01"], "'2026-13-01' is not a valid date"),
+    (["--due-within", "10 wrking days"], "unknown unit"),
+    (["--due-within", "48 hours"], "cannot be in hours"),
+    (["--calendar", "narnia"], "unknown calendar 'narnia'"),
+])
+def test_bad_options_exit_2_and_write_nothing(tmp_path, run_cli, args, message):
+    code, _, err = run_cli("report", str(COUNCIL), "--out", str(tmp_path / "out"), *args)
+    assert code == 2
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_row_stops_the_run_unless_told_to_skip_it(tmp_path, run_cli):
+    bad = tmp_path / "tracker.csv"
+    bad.write_text("id,kind,framework,lscb_review,report_received\n"
+                   "north,inspection,ILACS,false,2026-10-01\n"
+                   "south,inspection,ILACS,false,2026-13-45\n")
+    code, _, err = run_cli("report", str(bad), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert f"{bad}:3" in err and "report_received" in err
+    assert not (tmp_path / "out").exists()
+    code, _, err = run_cli("report", str(bad), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"),
+                           "--skip-bad-rows")
+    assert code == 1  # north's report was due on 12 Nov and is overdue
+    assert "WARNING skipped:" in err
+    data = report_json(tmp_path / "out" / "latest.json")
+    assert len(data["skipped_rows"]) == 1 and f"{bad}:3" in data["skipped_rows"][0]
+    assert "1 bad rows were skipped" in (tmp_path / "out" / "latest.html").read_text()
+
+
+def test_missing_records_file_and_empty_file(tmp_path, run_cli):
+    code, _, err = run_cli("report", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "out"))
+    assert code == 2 and "nope.yaml: no such file" in err
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("records: []\n")
+    code, _, err = run_cli("report", str(empty), "--out", str(tmp_path / "out"))
+    assert code == 2 and "no records to report on" in err
+    assert not (tmp_path / "out").exists()
+
+
+# Enough records that evaluating them takes several times the progress bar's half-second delay.
+LONG_RUN = 3000
+
+
+def many_records(path, n):
+    lines = ["records:"]
+    for i in range(n):
+        lines += [f"  - id: case-{i:04d}", "    kind: inspection",
+                  "    attributes: {authority: Example Council, framework: ILACS, lscb_review: false}",
+                  "    events:", f"      report_received: 2026-{1 + i % 10:02d}-{1 + i % 28:02d}"]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):
+    records = many_records(tmp_path / "many.yaml", LONG_RUN)
+    result = subprocess.run([sys.executable, str(ROOT / "cli.py"), "report", str(records), "--as-of", "2026-11-20",
+                             "--out", str(tmp_path / "out")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            cwd=ROOT, timeout=300)
+    assert result.returncode == 1
+    assert b"\r" not in result.stderr and b"records" in result.stderr  # log lines only
+
+
+def test_a_progress_bar_on_a_terminal_for_a_long_run(tmp_path):
+    records = many_records(tmp_path / "many.yaml", LONG_RUN)
+    master, slave = pty.openpty()
+    child = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "report", str(records), "--as-of", "2026-11-20",
+                              "--out", str(tmp_path / "out")], stdout=subprocess.DEVNULL, stderr=slave, cwd=ROOT)
+    os.close(slave)
+    chunks = []
+    try:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal, everything has been read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(master)
+    assert child.wait(timeout=300) == 1
+    seen = b"".join(chunks).decode()
+    assert "\r[" in seen and f"/{LONG_RUN} records" in seen
+    assert "\r\x1b[K" in seen  # the bar is erased before the log lines go on

@@ -1,0 +1,95 @@
+"""Event files for the tracker: every bad row named by file, row and column, nothing half-read."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from compliance.records import read_events
+from compliance.rules import load_vocabulary
+
+from conftest import ROOT
+
+VOCABULARY = load_vocabulary()
+HEADER = "date,record,kind,event,framework,lscb_review\n"
+
+
+def read(tmp_path, text, name="events.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    events, problems = read_events(path, VOCABULARY)
+    return events, [str(p) for p in problems], str(path)
+
+
+def test_the_example_file():
+    events, problems = read_events(ROOT / "examples" / "inspection-events.csv", VOCABULARY)
+    assert problems == []
+    assert len(events) == 17
+    first = events[0]
+    assert (first.when, first.record, first.kind, first.event, dict(first.attributes), first.line) == (
+        date(2026, 4, 13), "example-heath-2026-ilacs", "inspection", "inspection_start",
+        {"authority": "Example Heath", "framework": "ILACS", "lscb_review": False}, 2)
+    # Later rows of a record may leave the kind and attributes blank.
+    assert (events[1].kind, dict(events[1].attributes)) == ("inspection", {})
+
+
+def test_times_of_day_and_blank_lines(tmp_path):
+    events, problems, _ = read(tmp_path, "date,record,kind,event\n2024-05-03T16:30,m1,missing-episode,"
+                                         "returned_from_missing\n\n2024-05-06,m1,,return_interview\n")
+    assert problems == []
+    assert [(e.when, e.day, e.line) for e in events] == [
+        (datetime(2024, 5, 3, 16, 30), date(2024, 5, 3), 2), (date(2024, 5, 6), date(2024, 5, 6), 4)]
+
+
+def test_every_bad_row_is_reported_with_its_column(tmp_path):
+    _, problems, path = read(tmp_path, HEADER + "\n".join([
+        "2026-10-01,a,inspection,report_received,ILACS,false",
+        "2026-13-01,a,,report_published,,",
+        "2026-10-02,b,,report_received,,",
+        "2026-10-03,c,inspektion,report_received,,",
+        "2026-10-04,a,,report_recieved,,",
+        "2026-10-05,a,,report_received,,",
+        "2026-10-06,d,inspection,report_received,ILAC,maybe",
+        "2026-10-02,a,,report_published,,",
+        "2026-10-07,a,complaint,complaint_received,,",
+        "2026-10-08,,inspection,report_received,,",
+    ]) + "\n")
+    assert problems == [
+        f"{path}:3:1: date: '2026-13-01' is not a date (write dates as YYYY-MM-DD (e.g. 2018-12-05), or "
+        "YYYY-MM-DDTHH:MM for a time)",
+        f"{path}:4:3: kind: record 'b' first appears here without a kind (give its kind on its first row: "
+        "care-proceedings, child-protection, complaint, inspection, looked-after, missing-episode, referral)",
+        f"{path}:5:3: kind: unknown record kind 'inspektion' (did you mean 'inspection'?)",
+        f"{path}:6:4: event: unknown event 'report_recieved' for a inspection record (did you mean "
+        "'report_received'?)",
+        f"{path}:7:4: event: report_received happens once, and record 'a' already has it (row 2) (remove one "
+        "of the two rows)",
+        f"{path}:8:5: framework: 'ILAC' is not a known framework (one of: SIF, ILACS, ILACS-focused-visit, JTAI, "
+        "SEND-area, JAR)",
+        f"{path}:8:6: lscb_review: 'maybe' is not yes or no (write true or false)",
+        f"{path}:9:1: date: 2026-10-02 is before 2026-10-06 on row 8: events must be in date order (sort the "
+        "rows by date)",
+        f"{path}:10:3: kind: record 'a' is a inspection record (row 2), not complaint (one record has one kind)",
+        f"{path}:11:2: record: the row has no record id (give the record's id)",
+    ]
+
+
+def test_the_header_must_name_the_columns(tmp_path):
+    _, problems, path = read(tmp_path, "when,record,kind,event,framwork\n2026-10-01,a,inspection,x,ILACS\n")
+    assert problems == [
+        f"{path}:1: the header row has no date column (the first row names the columns: date, record, kind, "
+        "event, then any attributes)",
+        f"{path}:1:1: unknown column 'when' (an attribute named in rules/vocabulary.yaml)",
+        f"{path}:1:5: unknown column 'framwork' (did you mean 'framework'?)",
+    ]
+
+
+def test_files_that_cannot_be_read(tmp_path):
+    assert read(tmp_path, "")[1] == [f"{tmp_path / 'events.csv'}:1: the file is empty (the first row names the "
+                                     "columns: date, record, kind, event)"]
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(HEADER.encode() + "2026-10-01,caf\xe9,inspection,report_received,,\n".encode("latin-1"))
+    assert [str(p) for p in read_events(latin, VOCABULARY)[1]] == [
+        f"{latin}: the file is not UTF-8 text (save the spreadsheet as CSV UTF-8)"]
+    missing = tmp_path / "missing.csv"
+    assert [str(p) for p in read_events(missing, VOCABULARY)[1]] == [
+        f"{missing}: cannot open: No such file or directory (check the path)"]

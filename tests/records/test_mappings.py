@@ -1,0 +1,122 @@
+"""Column mappings: Annex A lists (CSV and XLSX) and the CIN census XML become records, bad rows reported.
+
+Expected outcomes are counted by hand from the fixtures in tests/fixtures/casework/.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from compliance.engines import evaluate
+from compliance.errors import InputError
+from compliance.records import available_mappings, load_mapped, load_mapping, records_csv
+from compliance.records import records_from_text
+from compliance.rules import load_rules
+
+from conftest import FIXTURES
+
+CASEWORK = FIXTURES / "casework"
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+def outcomes(records, rules, mapping, as_of):
+    return {(f.record, f.rule, f.occurrence): (f.status, f.deadline)
+            for f in evaluate(records, mapping.duties(rules), as_of)}
+
+
+def test_annex_a_list5_csv_with_a_bad_date_and_a_bad_code(rules):
+    mapping = load_mapping("annex-a-list5")
+    records, problems = load_mapped([CASEWORK / "annex-a-list5.csv"], mapping)
+    # Row 5 has 31/02/2022; row 6 says "Perhaps" where yes or no is wanted: both reported, once each.
+    assert [(p.line, p.column) for p in problems] == [(5, 4), (6, 5)]
+    assert "'31/02/2022' is not a date" in problems[0].message and "DD/MM/YYYY" in (problems[0].hint or "")
+    assert problems[1].field == "Was an Initial Child Protection Conference deemed unnecessary?"
+    assert str(problems[0]).startswith(str(CASEWORK / "annex-a-list5.csv") + ":5:4:")
+    assert [r.id for r in records] == ["NB1001-S47-2020-12-16", "NB1002-S47-2020-12-16", "NB1003-S47-2022-06-02",
+                                       "NB1006-S47-2022-06-01"]
+    assert [r.id for r in mapping.duties(rules)] == ["icpc-15wd"]
+    assert outcomes(records, rules, mapping, date(2022, 12, 31)) == {
+        ("NB1001-S47-2020-12-16", "icpc-15wd", 1): ("met", date(2021, 1, 11)),
+        ("NB1002-S47-2020-12-16", "icpc-15wd", 1): ("late", date(2021, 1, 11)),
+        ("NB1003-S47-2022-06-02", "icpc-15wd", 1): ("not_applicable", None),
+        ("NB1006-S47-2022-06-01", "icpc-15wd", 1): ("overdue", date(2022, 6, 24)),
+    }
+
+
+def test_annex_a_list4_xlsx_reads_excel_dates_and_reports_a_text_cell(rules):
+    mapping = load_mapping("annex-a-list4")
+    records, problems = load_mapped([CASEWORK / "annex-a-list4.xlsx"], mapping)
+    assert [(p.line, p.column, p.field) for p in problems] == [(4, "D", "Continuous Assessment Start Date")]
+    found = outcomes(records, rules, mapping, date(2022, 12, 31))
+    assert found[("NB3001-A-2022-05-20", "assessment-45wd-from-start", 1)] == ("met", date(2022, 7, 26))
+    assert found[("NB3002-A-2022-05-20", "assessment-45wd-from-start", 1)] == ("late", date(2022, 7, 26))
+    # 45 working days from Thu 1 Dec 2022 skip 26 and 27 Dec and 2 Jan: Tue 7 Feb 2023.
+    assert found[("NB3004-A-2022-12-01", "assessment-45wd-from-start", 1)] == ("due", date(2023, 2, 7))
+    # List 4 has no referral date: the Working Together clock shows only its latest possible deadline.
+    assert found[("NB3001-A-2022-05-20", "assessment-45wd", 1)] == ("missing_data", date(2022, 7, 26))
+
+
+def test_cin_census_xml_streams_children_into_three_kinds_of_record(rules):
+    mapping = load_mapping("cin-census")
+    records, problems = load_mapped([CASEWORK / "cin-census.xml"], mapping)
+    [problem] = problems
+    assert (problem.line, problem.field) == (48, "Assessments/AssessmentAuthorisationDate")
+    assert "'2022-08-31X' is not a date" in problem.message
+    assert sorted(r.id for r in records) == ["NB2001-CPP-2022-06-16", "NB2001-R-2022-05-20", "NB2001-S47-2022-05-25",
+                                             "NB2002-R-2022-11-01"]
+    found = outcomes(records, rules, mapping, date(2023, 3, 31))
+    assert found[("NB2001-R-2022-05-20", "assessment-45wd", 1)] == ("met", date(2022, 7, 26))
+    # S47ActualStartDate Wed 25 May 2022: 15 working days, skipping 2 and 3 June, end Fri 17 June.
+    assert found[("NB2001-S47-2022-05-25", "icpc-15wd", 1)] == ("met", date(2022, 6, 17))
+    assert found[("NB2001-CPP-2022-06-16", "rcpc", 1)] == ("met", date(2022, 9, 16))
+    assert found[("NB2001-CPP-2022-06-16", "rcpc", 2)] == ("met", date(2023, 3, 15))
+    assert found[("NB2002-R-2022-11-01", "assessment-45wd", 1)] == ("not_applicable", None)
+
+
+def test_mapped_records_round_trip_through_the_record_csv_layout(rules):
+    mapping = load_mapping("cin-census")
+    records, _ = load_mapped([CASEWORK / "cin-census.xml"], mapping)
+    again = records_from_text(records_csv(records), "csv")
+    assert [(r.id, dict(r.attributes), dict(r.events)) for r in again] == [
+        (r.id, dict(r.attributes), dict(r.events)) for r in records]
+
+
+def test_every_bundled_mapping_loads_against_the_vocabulary():
+    names = set(available_mappings())
+    assert {"annex-a-list3", "annex-a-list4", "annex-a-list5", "annex-a-list7", "annex-a-list8", "cin-census"} <= names
+    for name in names:
+        assert load_mapping(name).specs
+
+
+def test_a_mapping_naming_an_unknown_event_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("mapping: bad\nkind: referral\nid: \"{ID}\"\nevents:\n  referal: Date of Referral\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_mapping(path)
+    [problem] = exc.value.problems
+    assert problem.line == 5 and "unknown event 'referal'" in problem.message
+
+
+def test_map_command_writes_records_and_reports_bad_rows(run_cli, tmp_path):
+    out = tmp_path / "records.csv"
+    code, _, err = run_cli("map", str(CASEWORK / "annex-a-list5.csv"), "--mapping", "annex-a-list5",
+                           "--output", str(out))
+    assert code == 2
+    assert "annex-a-list5.csv:5:4:" in err and "4 record(s) read" in err
+    code, table, _ = run_cli("check", str(out), "--as-of", "2022-12-31")
+    assert "NB1006-S47-2022-06-01" in table and code == 1
+
+
+def test_kpi_command_reads_the_census_through_its_mapping(run_cli):
+    code, out, err = run_cli("kpi", str(CASEWORK / "cin-census.xml"), "--mapping", "cin-census",
+                             "--as-of", "2023-03-31", "--format", "csv")
+    assert code == 2 and "2022-08-31X" in err
+    rows = {line.split(",")[0]: line for line in out.splitlines()[1:]}
+    assert rows["rcpc"].startswith("rcpc,100.0,2,2,0,0")

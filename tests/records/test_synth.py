@@ -1,0 +1,69 @@
+"""Synthetic extracts: deterministic, realistic in shape, and readable by the record and mapping readers."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+
+from compliance.engines import evaluate
+from compliance.records import load_mapped, load_mapping
+from compliance.records import read_records
+from compliance.rules import load_rules
+from compliance.records.synth import write_extracts
+
+
+def digest(directory):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.glob("*.csv"))}
+
+
+def test_same_seed_same_files_other_seed_other_files(tmp_path):
+    a = write_extracts(tmp_path / "a", 400, seed=5)
+    b = write_extracts(tmp_path / "b", 400, seed=5)
+    write_extracts(tmp_path / "c", 400, seed=6)
+    assert digest(tmp_path / "a") == digest(tmp_path / "b") != digest(tmp_path / "c")
+    assert a.records == b.records and a.total > 400
+
+
+def test_every_kind_is_written_readable_and_every_outcome_occurs(tmp_path):
+    summary = write_extracts(tmp_path, 3000, seed=1, end=date(2025, 3, 31))
+    assert set(summary.records) == {"referral", "child-protection", "looked-after", "care-proceedings", "complaint",
+                                    "missing-episode"}
+    rules = load_rules()
+    records, problems = read_records(sorted(tmp_path.glob("*.csv")), rules.vocabulary)
+    assert not problems and len(records) == summary.total
+    statuses = {}
+    for f in evaluate(records, rules, date(2025, 3, 31), explain=False):
+        statuses.setdefault(f.rule, set()).add(f.status)
+    for rule in ("assessment-45wd", "icpc-15wd", "rcpc", "cla-review", "cla-visit", "return-interview-72h"):
+        assert {"met", "late"} <= statuses[rule], rule
+    assert any(f.approximate for f in evaluate([r for r in records if r.kind == "missing-episode"], rules,
+                                               date(2025, 3, 31), explain=False))
+
+
+def test_nothing_is_dated_after_the_extract_date(tmp_path):
+    write_extracts(tmp_path, 500, seed=2, end=date(2023, 3, 31))
+    records, _ = read_records(sorted(tmp_path.glob("*.csv")))
+    last = max(d.date() if isinstance(d, datetime) else d for r in records for dates in r.events.values() for d in dates)
+    assert last <= date(2023, 3, 31)
+
+
+def test_bank_holiday_weeks_are_over_represented(tmp_path):
+    write_extracts(tmp_path, 3000, seed=3)
+    records, _ = read_records([tmp_path / "referrals.csv"])
+    december = sum(1 for r in records if r.events["referral"][0].month == 12) / len(records)
+    assert december > 1.5 / 12  # a uniform draw would give one in twelve
+
+
+def test_limit_and_annex_a_layout(tmp_path):
+    summary = write_extracts(tmp_path / "limited", 5000, seed=1, limit=1234)
+    assert summary.total == 1234
+    annex = write_extracts(tmp_path / "annex", 300, seed=1, layout="annex-a")
+    records, problems = load_mapped([tmp_path / "annex" / "annex-a-list5-section47.csv"], load_mapping("annex-a-list5"))
+    assert not problems and len(records) == annex.records["list5"]
+
+
+def test_synth_command_prints_what_it_wrote(run_cli, tmp_path):
+    code, out, _ = run_cli("synth", "--children", "50", "--seed", "9", "--output-dir", str(tmp_path))
+    assert code == 0 and out.startswith("wrote ") and (tmp_path / "referrals.csv").exists()
+    code, _, err = run_cli("synth", "--children", "0", "--output-dir", str(tmp_path))
+    assert code == 2 and "at least one child" in err

@@ -1,0 +1,111 @@
+"""KPI tables: the numbers match a count by hand (tests/fixtures/casework/kpi-cases.yaml explains each)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import pytest
+
+from compliance.engines.batch import evaluate_batch
+from compliance.records.columns import batch_from_records
+from compliance.engines import evaluate
+from compliance.reports import Tally, kpi_rows, monthly_kpi_rows, render_kpi
+from compliance.reports import kpi_chart_svg
+from compliance.records import load_records
+from compliance.rules import load_rules
+
+from conftest import FIXTURES
+
+CASES = FIXTURES / "casework" / "kpi-cases.yaml"
+AS_OF = date(2022, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def findings():
+    return evaluate(load_records([CASES]), load_rules(), AS_OF)
+
+
+def counts(row):
+    return (row.met, row.late, row.overdue, row.due, row.missing_data)
+
+
+def test_by_rule_matches_the_hand_count(findings):
+    rows = {r.rule: r for r in kpi_rows(findings)}
+    assert set(rows) == {"icpc-15wd", "rcpc"}
+    assert counts(rows["icpc-15wd"]) == (3, 1, 1, 1, 1)
+    assert rows["icpc-15wd"].decided == 5 and rows["icpc-15wd"].in_time == pytest.approx(0.6)
+    assert counts(rows["rcpc"]) == (2, 1, 1, 1, 0)
+    assert rows["rcpc"].in_time == pytest.approx(0.5)
+
+
+def test_by_team_matches_the_hand_count(findings):
+    rows = {(r.rule, r.value("team")): r for r in kpi_rows(findings, ("team",))}
+    assert counts(rows["icpc-15wd", "North"]) == (2, 1, 0, 0, 1)
+    assert counts(rows["icpc-15wd", "South"]) == (1, 0, 1, 1, 0)
+    assert round(100 * rows["icpc-15wd", "North"].in_time, 1) == 66.7
+
+
+def test_by_month_of_the_deadline_matches_the_hand_count(findings):
+    rows = {(r.rule, r.value("month")): counts(r) for r in kpi_rows(findings, ("month",))}
+    assert rows == {
+        ("icpc-15wd", "2022-01"): (1, 0, 0, 0, 0), ("icpc-15wd", "2022-03"): (1, 0, 0, 0, 0),
+        ("icpc-15wd", "2022-05"): (1, 1, 0, 0, 0), ("icpc-15wd", "2022-06"): (0, 0, 1, 0, 1),
+        ("icpc-15wd", "2023-01"): (0, 0, 0, 1, 0),
+        ("rcpc", "2022-04"): (0, 1, 0, 0, 0), ("rcpc", "2022-06"): (1, 0, 0, 0, 0),
+        ("rcpc", "2022-08"): (1, 0, 0, 0, 0), ("rcpc", "2022-10"): (0, 0, 1, 0, 0),
+        ("rcpc", "2023-02"): (0, 0, 0, 1, 0),
+    }
+
+
+@pytest.mark.parametrize("by, month_of", [(("rule",), "deadline"), (("team", "month"), "deadline"),
+                                          (("month",), "completed"), (("month",), "trigger")])
+def test_vectorised_counts_equal_the_finding_counts(findings, by, month_of):
+    records = load_records([CASES])
+    tally = Tally(by, month_of)
+    tally.add_batch(evaluate_batch(batch_from_records("child-protection", records), load_rules(), AS_OF))
+    assert tally.rows() == kpi_rows(findings, by, month_of)
+
+
+def test_csv_and_json_carry_the_same_numbers(findings):
+    rows = kpi_rows(findings, ("team",))
+    table = list(csv.DictReader(io.StringIO(render_kpi(rows, "csv", ("team",), AS_OF))))
+    north = next(r for r in table if r["rule"] == "icpc-15wd" and r["team"] == "North")
+    assert (north["in_time_percent"], north["decided"], north["missing_data"]) == ("66.7", "3", "1")
+    doc = json.loads(render_kpi(rows, "json", ("team",), AS_OF))
+    assert doc["by"] == ["rule", "team"] and len(doc["rows"]) == 4
+    assert "60.0%" in render_kpi(kpi_rows(findings), "table", (), AS_OF)
+
+
+def test_chart_has_a_panel_per_rule_and_a_point_per_month(findings):
+    svg = kpi_chart_svg(monthly_kpi_rows(findings))
+    root = ET.fromstring(svg)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    panels = root.findall("s:g", ns)
+    assert [p.get("data-rule") for p in panels] == ["icpc-15wd", "rcpc"]
+    # icpc: four months with a decided duty (Jan 2023 is only due); rcpc: four (Feb 2023 is only due).
+    assert [len(p.findall("s:circle", ns)) for p in panels] == [4, 4]
+    tips = [c.find("s:title", ns).text for c in panels[0].findall("s:circle", ns)]
+    assert tips[2] == "2022-05: 50.0% in time (1 of 2; 1 late, 0 overdue)"
+
+
+def test_kpi_command_streams_csv_and_writes_the_chart(run_cli, tmp_path):
+    from compliance.records import load_records as read
+    from compliance.records import records_csv
+
+    path = tmp_path / "cases.csv"
+    path.write_text(records_csv(read([CASES])), encoding="utf-8")
+    chart = tmp_path / "kpi.svg"
+    code, out, err = run_cli("kpi", str(path), "--as-of", "2022-12-31", "--by", "team", "--format", "csv",
+                             "--chart", str(chart))
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {(r["rule"], r["team"], r["in_time_percent"]) for r in rows} >= {("icpc-15wd", "North", "66.7"),
+                                                                            ("icpc-15wd", "South", "50.0")}
+    assert chart.read_text().startswith("<svg")
+    code, native, _ = run_cli("kpi", str(path), "--as-of", "2022-12-31", "--by", "team", "--format", "csv",
+                              "--engine", "native")
+    assert code == 0 and native == out

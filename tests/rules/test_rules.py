@@ -1,0 +1,154 @@
+"""Rule packs: the bundled packs are valid and pass their own tests; bad packs are reported precisely."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from compliance.errors import InputError
+from compliance.rules import check_rules, load_rules
+from compliance.engines import run_rule_tests
+
+from conftest import FIXTURES, ROOT
+
+BAD = FIXTURES / "rules"
+
+
+def test_bundled_packs_are_valid():
+    ruleset, problems = check_rules()
+    assert problems == []
+    ids = {r.id for r in ruleset}
+    assert {"la-publish-report", "la-publish-statement", "la-send-action-plan", "lscb-publish-report"} <= ids
+
+
+def _all_rule_tests():
+    ruleset = load_rules([ROOT / "rules", ROOT / "examples" / "local-targets.yaml"])
+    return [pytest.param(r, id=f"{r.rule}: {r.name}") for r in run_rule_tests(ruleset)]
+
+
+@pytest.mark.parametrize("result", _all_rule_tests())
+def test_every_rule_passes_its_own_tests(result):
+    assert result.passed, "\n".join(result.differences)
+
+
+def test_statute_says_working_days_and_local_target_says_calendar_days():
+    law = load_rules().get("la-publish-report")
+    local = load_rules([ROOT / "examples" / "local-targets.yaml"]).get("local-publish-report-30-days")
+    assert (law.period.amount, law.period.unit, law.kind) == (30, "working_days", "statutory")
+    assert (local.period.amount, local.period.unit, local.kind) == (30, "days", "local-target")
+
+
+def test_lscb_duty_ends_with_lscbs():
+    rule = load_rules().get("lscb-publish-report")
+    assert rule.in_force.end == date(2019, 9, 29)
+    assert rule.source.verification == "unverified"
+
+
+def _problems(name):
+    _, problems = check_rules([BAD / name])
+    return [(p.line, p.column, p.message) for p in problems]
+
+
+def test_unknown_event_duplicate_id_and_zero_period_each_located():
+    found = _problems("bad-typos.yaml")
+    assert (8, 14, "unknown event 'report_recieved' for inspection records") in found
+    assert any(line == 12 and "duplicate rule id 'publish-report'" in m for line, _, m in found)
+    assert any(line == 19 and "a period of 0 working days" in m for line, _, m in found)
+    assert len(found) == 3
+
+
+def test_overlapping_versions_of_one_duty():
+    found = _problems("bad-overlap.yaml")
+    assert len(found) == 1
+    line, _, message = found[0]
+    assert line == 23 and "'assessment-2013'" in message and "'assessment-2010'" in message
+
+
+def test_duplicate_key_in_a_rule():
+    assert [(11, 5)] == [(line, col) for line, col, _ in _problems("bad-duplicate-key.yaml")]
+
+
+def test_schema_problems_all_reported_in_one_run():
+    found = _problems("bad-schema.yaml")
+    messages = "\n".join(m for _, _, m in found)
+    assert "'2007-04-31' is not a valid value" in messages
+    assert "unknown field 'perod'" in messages
+    assert "'statute' is not one of" in messages
+    assert "unknown unit 'wrking days'" in messages
+    assert all(line is not None for line, _, _ in found)
+
+
+def test_load_rules_raises_with_every_problem():
+    with pytest.raises(InputError) as exc:
+        load_rules([BAD / "bad-typos.yaml"])
+    assert len(exc.value.problems) == 3
+
+
+def test_validate_command_prints_file_line_column_and_exits_2(run_cli):
+    code, out, err = run_cli("rules", "validate", str(BAD / "bad-typos.yaml"))
+    assert code == 2
+    assert f"{BAD / 'bad-typos.yaml'}:8:14: unknown event 'report_recieved'" in err
+    assert "did you mean 'report_received'?" in err
+
+
+def test_validate_command_ok(run_cli):
+    code, out, _ = run_cli("rules", "validate")
+    assert code == 0 and out.startswith("ok: ")
+
+
+def test_list_and_show_print_citations(run_cli):
+    code, out, _ = run_cli("rules", "list")
+    assert code == 0 and "la-publish-report" in out and "SI 2007/462, reg 2" in out
+    code, out, _ = run_cli("rules", "show", "la-publish-report")
+    assert code == 0
+    assert "30 working days (excluding the trigger day)" in out
+    assert "within 30 working days of receiving it" in out
+
+
+def test_show_unknown_rule_is_a_clear_error(run_cli):
+    code, _, err = run_cli("rules", "show", "no-such-rule")
+    assert code == 2 and "no rule with id 'no-such-rule'" in err
+
+
+def test_rules_test_command_reports_failures(run_cli, tmp_path):
+    text = (ROOT / "examples" / "local-targets.yaml").read_text()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace("deadline: 2020-01-11", "deadline: 2020-01-13"))
+    code, out, _ = run_cli("rules", "test", str(broken))
+    assert code == 1
+    assert "FAIL" in out and "deadline expected 2020-01-13, got 2020-01-11" in out
+
+
+rule_text = st.fixed_dictionaries({
+    "id": st.text(min_size=0, max_size=12),
+    "kind": st.sampled_from(["statutory", "guidance", "local-target", "law", 3]),
+    "period": st.one_of(st.text(max_size=20), st.integers(), st.fixed_dictionaries(
+        {"amount": st.integers(-3, 100), "unit": st.sampled_from(["days", "working_days", "fortnights"])})),
+    "trigger": st.sampled_from(["report_received", "report_recieved", "", "x"]),
+    "in_force": st.one_of(st.none(), st.fixed_dictionaries({"from": st.dates() | st.text(max_size=10)})),
+})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rule_text, st.booleans())
+def test_arbitrary_rule_documents_give_problems_not_crashes(tmp_path, raw, wrap):
+    import yaml
+
+    doc = {"rules": [dict(raw, title="t", duty_holder="d", applies_to="inspection", completion="report_published",
+                          source={"citation": "c", "verification": "primary"})]} if wrap else raw
+    path = tmp_path / "fuzz.yaml"
+    path.write_text(yaml.safe_dump(doc, default_flow_style=False))
+    ruleset, problems = check_rules([path])
+    for p in problems:
+        assert p.file == str(path)
+    assert problems or len(ruleset) == 1
+
+
+def test_a_rule_pack_can_extend_the_vocabulary(tmp_path):
+    pack = tmp_path / "extra.yaml"
+    pack.write_text(Path(BAD / "bad-duplicate-key.yaml").read_text().replace("    period: 30 days\n", "")
+                    .replace("trigger: report_received", "trigger: council_notified")
+                    + "vocabulary:\n  kinds:\n    inspection:\n      events:\n        council_notified: notified\n")
+    ruleset = load_rules([pack])
+    assert ruleset.get("publish-report").trigger == "council_notified"
