@@ -20,7 +20,7 @@ from compliance.errors import CalendarRangeError, InputError
 from compliance.calendars import Period, add_period, compute_deadline, parse_date, parse_period, working_days_between
 from conftest import ROOT
 
-ORACLE = ROOT.parent / "shared" / "oracle" / "working-days.csv"
+ORACLE = ROOT / "tests" / "data" / "working-days.csv"  # a copy of the shared oracle: facts, kept with the tests
 EW = reference.ReferenceCalendar("england-and-wales")
 D = date.fromisoformat
 
@@ -30,8 +30,7 @@ D = date.fromisoformat
 def _oracle_rows() -> list[dict[str, str]]:
     if not ORACLE.is_file():
         pytest.fail(
-            f"the reference deadlines {ORACLE} are missing: these tests read ../shared/oracle/working-days.csv "
-            "beside the repository (CI clones shared/ there); fetch shared/ next to the checkout and run again",
+            f"the reference deadlines {ORACLE} are missing: the repository carries them in tests/data/",
             pytrace=False,
         )
     with ORACLE.open(encoding="utf-8") as handle:
