@@ -1,33 +1,34 @@
 """The `compliance` command: parse arguments, call the library, choose the exit code.
 
-Exit codes: 0 nothing late or overdue, 1 something is, 2 bad input (with a message, never a traceback).
+Each command is one function that builds its parser, beside the one that handles it. Only the
+command being run is built in full, and each handler imports what it uses, so `compliance --help`
+and `compliance deadline` start without loading the rule engine, numpy or pyarrow.
+
+Exit codes: 0 nothing late or overdue, 1 something is, 2 bad input or a fault in the environment
+(a one-line message), 3 an internal error (one line, and where the traceback was written).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import logging
-import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
-
-from compliance.atomic import write_atomic
-from compliance.calendars import (DEFAULT_CALENDAR, Period, compute_deadline, get_calendar, import_govuk, parse_date,
-                                  parse_period)
-from compliance.engines import Tracker, evaluate, exit_status, run_rule_tests
-from compliance.errors import ComplianceError, InputError, Problem
-from compliance.nightly import (DEFAULT_FAIL_ON, DEFAULT_TIMEOUT, DEFAULT_WINDOW, FAIL_ON_CHOICES, ReportOptions,
-                                load_mail_settings, parse_fail_on, run_report)
-from compliance.records import available_mappings, load_mapped, load_mapping, read_events, read_records, records_csv
-from compliance.records.synth import LAYOUTS, write_extracts
-from compliance.reports import (DIMENSIONS, FORMATS, KPI_ENGINES, KPI_FORMATS, MONTH_OF, Tally, duties_for,
-                                kpi_chart_svg, render, render_kpi, tally_files, track_text)
-from compliance.rules import check_rules, load_rules
+from typing import Any, Callable, Iterable, Sequence
 
 Handler = Callable[[argparse.Namespace], int]
+Adder = Callable[[Any, str], None]
+
+#: Every command: its one-line help and the function that builds its parser, in the order --help lists them.
+COMMANDS: dict[str, tuple[str, Adder]] = {}
+
+
+def command(name: str, help_text: str) -> Callable[[Adder], Adder]:
+    """Register the function that builds a command's parser."""
+    def register(add: Adder) -> Adder:
+        COMMANDS[name] = (help_text, add)
+        return add
+    return register
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,44 +55,69 @@ def _group(sub: Any, name: str, help_text: str, example: str) -> Any:
     return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", parser_class=_Parser)
 
 
+def _rule_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", action="append", metavar="FILE_OR_DIR",
+                   help="a rule file or folder to use instead of the bundled rules (repeat for more)")
+    p.add_argument("--add-rules", action="append", metavar="FILE_OR_DIR",
+                   help="a rule file or folder to use as well as the bundled rules, such as local targets "
+                        "(repeat for more)")
+
+
+def _rule_paths(args: argparse.Namespace) -> list[str] | None:
+    """The rule packs a command was given: --rules in place of the bundled ones, --add-rules on top of them."""
+    if not args.rules and not args.add_rules:
+        return None
+    from compliance.resources import rules_dir
+
+    return list(args.rules or [str(rules_dir())]) + list(args.add_rules or [])
+
+
 def _as_of(value: str | None) -> date:
+    from compliance.calendars import parse_date
+
     return parse_date(value, "--as-of") if value else date.today()
+
+
+def _inputs(paths: Iterable[str]) -> None:
+    """Stop before any work, and before anything is written, when an input file is missing or unreadable."""
+    from compliance.errors import InputError, Problem
+
+    problems = []
+    for path in map(Path, paths):
+        if not path.is_file():
+            problems.append(Problem("no such file" if not path.exists() else "not a file", file=str(path),
+                                    hint="check the path"))
+        else:
+            try:
+                with path.open("rb"):
+                    pass
+            except OSError as exc:
+                problems.append(Problem(f"cannot read: {exc.strerror}", file=str(path), hint="check its permissions"))
+    if problems:
+        raise InputError(*problems)
 
 
 def _emit(text: str, output: str | None) -> None:
     if output:
+        from compliance.atomic import write_atomic
+
         write_atomic(output, text)
     else:
         sys.stdout.write(text)
 
 
-def _print_problems(problems: Sequence[Problem]) -> None:
+def _print_problems(problems: Sequence[Any]) -> None:
     for p in problems:
         print(f"error: {p}", file=sys.stderr)
 
 
 # -- deadline ---------------------------------------------------------------------------------------
 
-def cmd_deadline(args: argparse.Namespace) -> int:
-    start = parse_date(args.start, "start date")
-    period = parse_period(args.period)
-    period = Period(period.amount, period.unit, "including" if args.including else "excluding", args.roll)
-    deadline = compute_deadline(start, period, args.calendar)
-    if args.json:
-        print(json.dumps(deadline.to_dict(), indent=2))
-        return 0
-    print(f"{deadline.end.isoformat()}  ({period} after {start.isoformat()}, {deadline.calendar})")
-    for step in deadline.steps:
-        print(f"  {step}")
-    if deadline.skipped:
-        print("  Non-working days skipped:")
-        for s in deadline.skipped:
-            print(f"    {s}")
-    return 0
+@command("deadline", "Compute a deadline and show the working.")
+def add_deadline(sub: Any, help_text: str) -> None:
+    from compliance.calendars import DEFAULT_CALENDAR
 
-
-def add_deadline(sub: Any) -> None:
-    p = _command(sub, "deadline", "Compute a deadline and show the working.",
+    p = _command(sub, "deadline", help_text,
                  '  compliance deadline 2018-12-05 "70 working days"\n'
                  '    -> 2019-03-18, skipping Christmas Day, Boxing Day and New Year\'s Day\n'
                  '  compliance deadline 2025-04-01 "26 weeks" --including   (CA 1989 s.32: 2025-09-29)',
@@ -104,16 +130,51 @@ def add_deadline(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print JSON for machines")
 
 
+def cmd_deadline(args: argparse.Namespace) -> int:
+    from compliance.calendars import Period, compute_deadline, parse_date, parse_period
+
+    start = parse_date(args.start, "start date")
+    period = parse_period(args.period)
+    period = Period(period.amount, period.unit, "including" if args.including else "excluding", args.roll)
+    deadline = compute_deadline(start, period, args.calendar)
+    if args.json:
+        import json
+
+        print(json.dumps(deadline.to_dict(), indent=2))
+        return 0
+    print(f"{deadline.end.isoformat()}  ({period} after {start.isoformat()}, {deadline.calendar})")
+    for step in deadline.steps:
+        print(f"  {step}")
+    if deadline.skipped:
+        print("  Non-working days skipped:")
+        for s in deadline.skipped:
+            print(f"    {s}")
+    return 0
+
+
 # -- calendar ---------------------------------------------------------------------------------------
 
-def add_calendar(sub: Any) -> None:
-    actions = _group(sub, "calendar", "Show or import working-day calendars.",
+@command("calendar", "Show or import working-day calendars.")
+def add_calendar(sub: Any, help_text: str) -> None:
+    actions = _group(sub, "calendar", help_text,
                      "  compliance calendar show 2022\n  compliance calendar import bank-holidays.json")
     add_calendar_show(actions)
     add_calendar_import(actions)
 
 
+def add_calendar_show(actions: Any) -> None:
+    from compliance.calendars import DEFAULT_CALENDAR
+
+    p = _command(actions, "show", "List the non-working days of a year, with their names.",
+                 "  compliance calendar show 2022 --calendar england-and-wales\n"
+                 "    -> includes 2022-09-19 State Funeral of Queen Elizabeth II", cmd_calendar_show)
+    p.add_argument("year", nargs="?", type=int, help="the year (default this year)")
+    p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="calendar name (default %(default)s)")
+
+
 def cmd_calendar_show(args: argparse.Namespace) -> int:
+    from compliance.calendars import get_calendar
+
     cal = get_calendar(args.calendar)
     year = args.year or date.today().year
     days = cal.holidays(year)
@@ -126,22 +187,9 @@ def cmd_calendar_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_calendar_show(actions: Any) -> None:
-    p = _command(actions, "show", "List the non-working days of a year, with their names.",
-                 "  compliance calendar show 2022 --calendar england-and-wales\n"
-                 "    -> includes 2022-09-19 State Funeral of Queen Elizabeth II", cmd_calendar_show)
-    p.add_argument("year", nargs="?", type=int, help="the year (default this year)")
-    p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="calendar name (default %(default)s)")
-
-
-def cmd_calendar_import(args: argparse.Namespace) -> int:
-    out = Path(args.output) if args.output else Path("calendars") / f"{args.calendar}.yaml"
-    summary = import_govuk(Path(args.file), args.calendar, out)
-    print(summary)
-    return 0
-
-
 def add_calendar_import(actions: Any) -> None:
+    from compliance.calendars import DEFAULT_CALENDAR
+
     p = _command(actions, "import", "Pin GOV.UK's bank-holidays.json into a calendar file.",
                  "  compliance calendar import bank-holidays.json --calendar england-and-wales \\\n"
                  "      --output calendars/england-and-wales.yaml\n"
@@ -152,10 +200,19 @@ def add_calendar_import(actions: Any) -> None:
     p.add_argument("--output", help="calendar file to write (default calendars/NAME.yaml)")
 
 
+def cmd_calendar_import(args: argparse.Namespace) -> int:
+    from compliance.calendars.govuk import import_govuk
+
+    out = Path(args.output) if args.output else Path("calendars") / f"{args.calendar}.yaml"
+    print(import_govuk(Path(args.file), args.calendar, out))
+    return 0
+
+
 # -- rules ------------------------------------------------------------------------------------------
 
-def add_rules(sub: Any) -> None:
-    actions = _group(sub, "rules", "Validate, list, show and test rules.",
+@command("rules", "Validate, list, show and test rules.")
+def add_rules(sub: Any, help_text: str) -> None:
+    actions = _group(sub, "rules", help_text,
                      "  compliance rules validate rules/inspections.yaml\n  compliance rules test")
     add_rules_validate(actions)
     add_rules_list(actions)
@@ -163,7 +220,16 @@ def add_rules(sub: Any) -> None:
     add_rules_test(actions)
 
 
+def add_rules_validate(actions: Any) -> None:
+    p = _command(actions, "validate", "Check rule files; report each problem as file:line:column.",
+                 "  compliance rules validate rules/inspections.yaml my-targets.yaml\n"
+                 "    rules/x.yaml:12:14: rules.0.period: unknown unit 'wrking days' ...", cmd_rules_validate)
+    p.add_argument("files", nargs="*", help="rule files or directories (default the bundled rules)")
+
+
 def cmd_rules_validate(args: argparse.Namespace) -> int:
+    from compliance.rules import check_rules
+
     ruleset, problems = check_rules(args.files)
     if problems:
         for p in problems:
@@ -175,15 +241,17 @@ def cmd_rules_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_rules_validate(actions: Any) -> None:
-    p = _command(actions, "validate", "Check rule files; report each problem as file:line:column.",
-                 "  compliance rules validate rules/inspections.yaml my-targets.yaml\n"
-                 "    rules/x.yaml:12:14: rules.0.period: unknown unit 'wrking days' ...", cmd_rules_validate)
-    p.add_argument("files", nargs="*", help="rule files or directories (default the bundled rules)")
+def add_rules_list(actions: Any) -> None:
+    p = _command(actions, "list", "List rules with their periods and citations.",
+                 "  compliance rules list\n  compliance rules list --add-rules examples/local-targets.yaml",
+                 cmd_rules_list)
+    _rule_options(p)
 
 
 def cmd_rules_list(args: argparse.Namespace) -> int:
-    ruleset = load_rules(args.rules)
+    from compliance.rules import load_rules
+
+    ruleset = load_rules(_rule_paths(args))
     width = max((len(r.id) for r in ruleset), default=4)
     for r in ruleset:
         window = str(r.in_force)
@@ -191,15 +259,16 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_rules_list(actions: Any) -> None:
-    p = _command(actions, "list", "List rules with their periods and citations.",
-                 "  compliance rules list\n  compliance rules list --rules examples/local-targets.yaml",
-                 cmd_rules_list)
-    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+def add_rules_show(actions: Any) -> None:
+    p = _command(actions, "show", "Show one rule in full.", "  compliance rules show la-publish-report", cmd_rules_show)
+    p.add_argument("id", help="the rule id")
+    _rule_options(p)
 
 
 def cmd_rules_show(args: argparse.Namespace) -> int:
-    rule = load_rules(args.rules).get(args.id)
+    from compliance.rules import load_rules
+
+    rule = load_rules(_rule_paths(args)).get(args.id)
     conditions = "; ".join(f"{k} in {list(v)}" for k, v in rule.when) or "none"
     lines = [
         f"{rule.id}: {rule.title}",
@@ -233,13 +302,18 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_rules_show(actions: Any) -> None:
-    p = _command(actions, "show", "Show one rule in full.", "  compliance rules show la-publish-report", cmd_rules_show)
-    p.add_argument("id", help="the rule id")
-    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+def add_rules_test(actions: Any) -> None:
+    p = _command(actions, "test", "Run the example records each rule carries.",
+                 "  compliance rules test\n  compliance rules test rules/inspections.yaml --rule la-publish-report",
+                 cmd_rules_test)
+    p.add_argument("files", nargs="*", help="rule files or directories (default the bundled rules)")
+    p.add_argument("--rule", help="only this rule id")
 
 
 def cmd_rules_test(args: argparse.Namespace) -> int:
+    from compliance.engines import run_rule_tests
+    from compliance.rules import load_rules
+
     results = run_rule_tests(load_rules(args.files or None), args.rule)
     failed = [r for r in results if not r.passed]
     for r in results:
@@ -251,18 +325,36 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def add_rules_test(actions: Any) -> None:
-    p = _command(actions, "test", "Run the example records each rule carries.",
-                 "  compliance rules test\n  compliance rules test rules/inspections.yaml --rule la-publish-report",
-                 cmd_rules_test)
-    p.add_argument("files", nargs="*", help="rule files or directories (default the bundled rules)")
-    p.add_argument("--rule", help="only this rule id")
-
-
 # -- check ------------------------------------------------------------------------------------------
 
+@command("check", "Evaluate records against the rules as of a date.")
+def add_check(sub: Any, help_text: str) -> None:
+    from compliance.reports import FORMATS
+
+    p = _command(sub, "check", help_text,
+                 "  compliance check examples/inspections.yaml --as-of 2026-11-20\n"
+                 "  compliance check tracker.xlsx --format csv --output findings.csv\n"
+                 "  compliance check examples/inspections.yaml --add-rules examples/local-targets.yaml",
+                 cmd_check)
+    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
+    _rule_options(p)
+    p.add_argument("--as-of", help="evaluate as of this date, YYYY-MM-DD (default today)")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+    p.add_argument("--engine", choices=("native", "durable"), default="native",
+                   help="evaluation engine (durable needs the [durable] extra)")
+    p.add_argument("--explain", action="store_true", help="show each finding's working in the table")
+    p.add_argument("--all", action="store_true", help="include not-applicable findings in the table")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    ruleset = load_rules(args.rules)
+    from compliance.engines import evaluate, exit_status
+    from compliance.records import read_records
+    from compliance.reports import render
+    from compliance.rules import load_rules
+
+    _inputs(args.records)
+    ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
     records, problems = read_records(args.records, ruleset.vocabulary)
     findings = evaluate(records, ruleset, as_of, engine=args.engine)
@@ -278,87 +370,35 @@ def cmd_check(args: argparse.Namespace) -> int:
     return exit_status(findings)
 
 
-def add_check(sub: Any) -> None:
-    p = _command(sub, "check", "Evaluate records against the rules as of a date.",
-                 "  compliance check examples/inspections.yaml --as-of 2026-11-20\n"
-                 "  compliance check tracker.xlsx --format csv --output findings.csv\n"
-                 "  compliance check examples/inspections.yaml --rules rules examples/local-targets.yaml",
-                 cmd_check)
-    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
-    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
-    p.add_argument("--as-of", help="evaluate as of this date, YYYY-MM-DD (default today)")
-    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
-    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
-    p.add_argument("--engine", choices=("native", "durable"), default="native",
-                   help="evaluation engine (durable needs the [durable] extra)")
-    p.add_argument("--explain", action="store_true", help="show each finding's working in the table")
-    p.add_argument("--all", action="store_true", help="include not-applicable findings in the table")
-
-
-# -- report -----------------------------------------------------------------------------------------
-
-def _report_logging(quiet: bool) -> logging.Handler:
-    """Timestamped log lines on stderr for the compliance loggers; --quiet keeps only warnings and errors."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
-    logger = logging.getLogger("compliance")
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING if quiet else logging.INFO)
-    return handler
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    handler = _report_logging(args.quiet)
-    try:
-        mail = load_mail_settings(os.environ, args.mail_config) if args.mail_to else None
-        options = ReportOptions(
-            records=args.records, out=Path(args.out), as_of=_as_of(args.as_of), rules=args.rules,
-            due_within=args.due_within, db=Path(args.db) if args.db else None, fail_on=parse_fail_on(args.fail_on),
-            calendar=args.calendar, skip_bad_rows=args.skip_bad_rows, lock_timeout=args.lock_timeout,
-            mail_to=args.mail_to or (), mail=mail, title=args.title,
-            progress=None if args.quiet else sys.stderr)
-        run = run_report(options, datetime.now().astimezone())
-        return run.exit_code
-    finally:
-        logging.getLogger("compliance").removeHandler(handler)
-
-
-def add_report(sub: Any) -> None:
-    p = _command(sub, "report", "Write the nightly report: HTML, Markdown, JSON, CSV and a calendar of deadlines.",
-                 "  compliance report examples/inspections.yaml --as-of 2026-11-20 --out reports\n"
-                 "    -> reports/2026-11-20/report.html (and .md, .json, .csv, .ics), copied to\n"
-                 "       reports/latest.html etc.; history in reports/history.sqlite3\n"
-                 "  compliance report tracker.xlsx --out /srv/reports --quiet --fail-on overdue \\\n"
-                 "      --mail-to childrens-services@example.gov.uk   (SMTP settings: COMPLIANCE_SMTP_*)\n\n"
-                 "exit codes: 0 nothing in --fail-on, 1 something is (default: overdue or late),\n"
-                 "2 bad input, a busy history database or a failed delivery",
-                 cmd_report)
-    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
-    p.add_argument("--out", required=True, help="folder for the report; each run adds a dated folder in it")
-    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
-    p.add_argument("--as-of", help="report as of this date, YYYY-MM-DD (default today)")
-    p.add_argument("--due-within", default=DEFAULT_WINDOW,
-                   help='"due soon" means due within this period (default "%(default)s")')
-    p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="calendar for --due-within (default %(default)s)")
-    p.add_argument("--db", help="history database (default OUT/history.sqlite3)")
-    p.add_argument("--fail-on", default=",".join(DEFAULT_FAIL_ON),
-                   help="exit 1 when any finding has one of these statuses (comma list of "
-                        + ", ".join(FAIL_ON_CHOICES) + ', or "none"; default %(default)s)')
-    p.add_argument("--title", default="Statutory deadlines report", help="the report's title")
-    p.add_argument("--skip-bad-rows", action="store_true",
-                   help="report on the good rows and list the bad ones, instead of stopping with exit code 2")
-    p.add_argument("--lock-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help="how long to wait for another run holding the history database (default %(default)g)")
-    p.add_argument("--mail-to", nargs="+", metavar="ADDRESS", help="email the report to these addresses")
-    p.add_argument("--mail-config", metavar="FILE", help="SMTP settings file, INI [smtp] or YAML smtp: "
-                                                         "(environment variables COMPLIANCE_SMTP_* override it)")
-    p.add_argument("--quiet", action="store_true", help="log only warnings and errors, no progress bar (for cron)")
-
-
 # -- track ------------------------------------------------------------------------------------------
 
+@command("track", "Replay a file of events in date order: what opened, fell overdue or closed each day.")
+def add_track(sub: Any, help_text: str) -> None:
+    p = _command(sub, "track", help_text,
+                 "  compliance track examples/inspection-events.csv --as-of 2026-11-20\n"
+                 "    2026-06-01\n"
+                 "      opened   example-heath-2026-ilacs  la-publish-report  due by 2026-07-13 (30 working days ...)\n"
+                 "  compliance track events.csv --engine durable --output today.txt\n\n"
+                 "the file's columns: date, record, kind (on a record's first row), event, then any attributes\n"
+                 "exit codes: 0 nothing late or overdue, 1 something is, 2 bad input",
+                 cmd_track)
+    p.add_argument("events", help="a CSV file of events, one a row, in date order")
+    _rule_options(p)
+    p.add_argument("--as-of", help="track up to this date, YYYY-MM-DD (default today)")
+    p.add_argument("--engine", choices=("native", "durable"), default="native",
+                   help="evaluation engine (durable needs the [durable] extra)")
+    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+
+
 def cmd_track(args: argparse.Namespace) -> int:
-    ruleset = load_rules(args.rules)
+    from compliance.engines import Tracker, exit_status
+    from compliance.errors import Problem
+    from compliance.records import read_events
+    from compliance.reports import track_text
+    from compliance.rules import load_rules
+
+    _inputs([args.events])
+    ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
     events, problems = read_events(args.events, ruleset.vocabulary)
     late = next((e for e in events if e.day > as_of), None)
@@ -382,54 +422,76 @@ def cmd_track(args: argparse.Namespace) -> int:
     return status
 
 
-def add_track(sub: Any) -> None:
-    p = _command(sub, "track", "Replay a file of events in date order: what opened, fell overdue or closed each day.",
-                 "  compliance track examples/inspection-events.csv --as-of 2026-11-20\n"
-                 "    2026-06-01\n"
-                 "      opened   example-heath-2026-ilacs  la-publish-report  due by 2026-07-13 (30 working days ...)\n"
-                 "  compliance track events.csv --engine durable --output today.txt\n\n"
-                 "the file's columns: date, record, kind (on a record's first row), event, then any attributes\n"
-                 "exit codes: 0 nothing late or overdue, 1 something is, 2 bad input",
-                 cmd_track)
-    p.add_argument("events", help="a CSV file of events, one a row, in date order")
-    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
-    p.add_argument("--as-of", help="track up to this date, YYYY-MM-DD (default today)")
-    p.add_argument("--engine", choices=("native", "durable"), default="native",
-                   help="evaluation engine (durable needs the [durable] extra)")
-    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+# -- report -----------------------------------------------------------------------------------------
+
+@command("report", "Write the nightly report: HTML, Markdown, JSON, CSV and a calendar of deadlines.")
+def add_report(sub: Any, help_text: str) -> None:
+    from compliance.calendars import DEFAULT_CALENDAR
+    from compliance.nightly import DEFAULT_FAIL_ON, DEFAULT_TIMEOUT, DEFAULT_WINDOW, FAIL_ON_CHOICES
+
+    p = _command(sub, "report", help_text,
+                 "  compliance report examples/inspections.yaml --as-of 2026-11-20 --out reports\n"
+                 "    -> reports/2026-11-20/report.html (and .md, .json, .csv, .ics), copied to\n"
+                 "       reports/latest.html etc.; history in reports/history.sqlite3\n"
+                 "  compliance report tracker.xlsx --out /srv/reports --quiet --fail-on overdue \\\n"
+                 "      --mail-to childrens-services@example.gov.uk   (SMTP settings: COMPLIANCE_SMTP_*)\n\n"
+                 "exit codes: 0 nothing in --fail-on, 1 something is (default: overdue or late),\n"
+                 "2 bad input, a busy history database or a failed delivery",
+                 cmd_report)
+    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
+    p.add_argument("--out", required=True, help="folder for the report; each run adds a dated folder in it")
+    _rule_options(p)
+    p.add_argument("--as-of", help="report as of this date, YYYY-MM-DD (default today)")
+    p.add_argument("--due-within", default=DEFAULT_WINDOW,
+                   help='"due soon" means due within this period (default "%(default)s")')
+    p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="calendar for --due-within (default %(default)s)")
+    p.add_argument("--db", help="history database (default OUT/history.sqlite3)")
+    p.add_argument("--fail-on", default=",".join(DEFAULT_FAIL_ON),
+                   help="exit 1 when any finding has one of these statuses (comma list of "
+                        + ", ".join(FAIL_ON_CHOICES) + ', or "none"; default %(default)s)')
+    p.add_argument("--title", default="Statutory deadlines report", help="the report's title")
+    p.add_argument("--skip-bad-rows", action="store_true",
+                   help="report on the good rows and list the bad ones, instead of stopping with exit code 2")
+    p.add_argument("--lock-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help="how long to wait for another run holding the history database (default %(default)g)")
+    p.add_argument("--mail-to", nargs="+", metavar="ADDRESS", help="email the report to these addresses")
+    p.add_argument("--mail-config", metavar="FILE", help="SMTP settings file, INI [smtp] or YAML smtp: "
+                                                         "(environment variables COMPLIANCE_SMTP_* override it)")
+    p.add_argument("--quiet", action="store_true", help="log only warnings and errors, no progress bar (for cron)")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import logging
+    import os
+
+    from compliance.nightly import ReportOptions, load_mail_settings, parse_fail_on, run_report
+
+    _inputs(args.records)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
+    logger = logging.getLogger("compliance")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if args.quiet else logging.INFO)  # --quiet: warnings and errors only
+    try:
+        mail = load_mail_settings(os.environ, args.mail_config) if args.mail_to else None
+        options = ReportOptions(
+            records=args.records, out=Path(args.out), as_of=_as_of(args.as_of), rules=_rule_paths(args),
+            due_within=args.due_within, db=Path(args.db) if args.db else None, fail_on=parse_fail_on(args.fail_on),
+            calendar=args.calendar, skip_bad_rows=args.skip_bad_rows, lock_timeout=args.lock_timeout,
+            mail_to=args.mail_to or (), mail=mail, title=args.title,
+            progress=None if args.quiet else sys.stderr)
+        return run_report(options, datetime.now().astimezone()).exit_code
+    finally:
+        logger.removeHandler(handler)
 
 
 # -- casework: kpi, synth, map -----------------------------------------------------------------------
 
-def cmd_kpi(args: argparse.Namespace) -> int:
-    ruleset = load_rules(args.rules)
-    as_of = _as_of(args.as_of)
-    mapping = load_mapping(args.mapping, ruleset.vocabulary) if args.mapping else None
-    if mapping is not None and not duties_for(ruleset, mapping):
-        print(f"compliance: the {mapping.name} mapping fills in no duty's completion date, so there is nothing "
-              f"to measure ({mapping.title}); see its notes with `compliance map --list`", file=sys.stderr)
-        return 0
-    by = args.by or ["rule"]
-    tally = Tally(by, args.month_of)
-    tallies = [tally]
-    monthly = Tally(("rule", "month"), args.month_of) if args.chart else None
-    if monthly is not None:
-        tallies.append(monthly)
-    problems = tally_files(args.records, ruleset, as_of, tallies, engine=args.engine, mapping=mapping)
-    rows = tally.rows()
-    _emit(render_kpi(rows, args.format, tally.dimensions, as_of, args.month_of), args.output)
-    if monthly is not None:
-        write_atomic(args.chart, kpi_chart_svg(monthly.rows()))
-    _print_problems(problems)
-    if problems:
-        print(f"{len(problems)} problem(s) in the records: those records were left out, the rest were counted.",
-              file=sys.stderr)
-        return 2
-    return 0
+@command("kpi", "Timeliness KPIs: the share of each duty done in time, with counts, by rule, team or month.")
+def add_kpi(sub: Any, help_text: str) -> None:
+    from compliance.reports import DIMENSIONS, KPI_ENGINES, KPI_FORMATS, MONTH_OF
 
-
-def add_kpi(sub: Any) -> None:
-    p = _command(sub, "kpi", "Timeliness KPIs: the share of each duty done in time, with counts, by rule, team or month.",
+    p = _command(sub, "kpi", help_text,
                  "  compliance synth --children 2000 --seed 1 --output-dir extracts\n"
                  "  compliance kpi extracts/*.csv --as-of 2025-03-31 --by team month --format csv\n"
                  "    rule,team,month,in_time_percent,decided,met,late,overdue,due,missing_data,approximate\n"
@@ -445,7 +507,7 @@ def add_kpi(sub: Any) -> None:
     p.add_argument("--month-of", choices=MONTH_OF, default="deadline",
                    help="which date puts a duty in a month: when it fell due (default), was done, or started")
     p.add_argument("--as-of", help="evaluate as of this date, YYYY-MM-DD (default today)")
-    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+    _rule_options(p)
     p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
                                      "annex-a-list4 or cin-census, or a mapping file)")
     p.add_argument("--format", choices=KPI_FORMATS, default="table", help="output format (default table)")
@@ -455,16 +517,41 @@ def add_kpi(sub: Any) -> None:
                    help="batch (vectorised, default), native (record by record) or durable; same numbers")
 
 
-def cmd_synth(args: argparse.Namespace) -> int:
-    summary = write_extracts(args.output_dir, args.children, args.seed, start=parse_date(args.start, "--from"),
-                             end=parse_date(args.end, "--to"), layout=args.layout, authorities=args.authorities,
-                             limit=args.limit)
-    print(summary)
+def cmd_kpi(args: argparse.Namespace) -> int:
+    from compliance.records import load_mapping
+    from compliance.reports import Tally, duties_for, kpi_chart_svg, render_kpi, tally_files
+    from compliance.rules import load_rules
+
+    _inputs(args.records)
+    ruleset = load_rules(_rule_paths(args))
+    as_of = _as_of(args.as_of)
+    mapping = load_mapping(args.mapping, ruleset.vocabulary) if args.mapping else None
+    if mapping is not None and not duties_for(ruleset, mapping):
+        print(f"compliance: the {mapping.name} mapping fills in no duty's completion date, so there is nothing "
+              f"to measure ({mapping.title}); see its notes with `compliance map --list`", file=sys.stderr)
+        return 0
+    tally = Tally(args.by or ["rule"], args.month_of)
+    tallies = [tally]
+    monthly = Tally(("rule", "month"), args.month_of) if args.chart else None
+    if monthly is not None:
+        tallies.append(monthly)
+    problems = tally_files(args.records, ruleset, as_of, tallies, engine=args.engine, mapping=mapping)
+    _emit(render_kpi(tally.rows(), args.format, tally.dimensions, as_of, args.month_of), args.output)
+    if monthly is not None:
+        _emit(kpi_chart_svg(monthly.rows()), args.chart)
+    _print_problems(problems)
+    if problems:
+        print(f"{len(problems)} problem(s) in the records: those records were left out, the rest were counted.",
+              file=sys.stderr)
+        return 2
     return 0
 
 
-def add_synth(sub: Any) -> None:
-    p = _command(sub, "synth", "Write synthetic case-management extracts with known timeliness, for tests and demos.",
+@command("synth", "Write synthetic case-management extracts with known timeliness, for tests and demos.")
+def add_synth(sub: Any, help_text: str) -> None:
+    from compliance.records.synth import LAYOUTS
+
+    p = _command(sub, "synth", help_text,
                  "  compliance synth --children 1000 --seed 7 --output-dir extracts\n"
                  "    -> extracts/referrals.csv, child-protection.csv, looked-after.csv, care-proceedings.csv,\n"
                  "       complaints.csv, missing-episodes.csv (the record CSV layout)\n"
@@ -483,27 +570,19 @@ def add_synth(sub: Any) -> None:
     p.add_argument("--limit", type=int, help="stop after this many records")
 
 
-def cmd_map(args: argparse.Namespace) -> int:
-    if args.list:
-        for name, path in available_mappings().items():
-            m = load_mapping(path)
-            print(f"{name:<16} {m.title}")
-        return 0
-    if not args.mapping or not args.extracts:
-        raise InputError(Problem("give extract files and --mapping", field="mapping",
-                                 hint="e.g. compliance map list4.csv --mapping annex-a-list4 --output records.csv"))
-    ruleset = load_rules(args.rules)
-    mapping = load_mapping(args.mapping, ruleset.vocabulary)
-    records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary)
-    _emit(records_csv(records, ruleset.vocabulary), args.output)
-    _print_problems(problems)
-    duties = ", ".join(r.id for r in duties_for(ruleset, mapping)) or "none (no completion dates)"
-    print(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: {duties}", file=sys.stderr)
-    return 2 if problems else 0
+def cmd_synth(args: argparse.Namespace) -> int:
+    from compliance.calendars import parse_date
+    from compliance.records.synth import write_extracts
+
+    print(write_extracts(args.output_dir, args.children, args.seed, start=parse_date(args.start, "--from"),
+                         end=parse_date(args.end, "--to"), layout=args.layout, authorities=args.authorities,
+                         limit=args.limit))
+    return 0
 
 
-def add_map(sub: Any) -> None:
-    p = _command(sub, "map", "Turn a case-management extract into records through a YAML column mapping.",
+@command("map", "Turn a case-management extract into records through a YAML column mapping.")
+def add_map(sub: Any, help_text: str) -> None:
+    p = _command(sub, "map", help_text,
                  "  compliance map --list\n"
                  "  compliance map list5.csv --mapping annex-a-list5 --output s47-records.csv\n"
                  "  compliance check s47-records.csv --as-of 2025-03-31\n"
@@ -513,18 +592,60 @@ def add_map(sub: Any) -> None:
                  cmd_map)
     p.add_argument("extracts", nargs="*", help="extract files: .csv, .xlsx, or CIN census .xml")
     p.add_argument("--mapping", help="a bundled mapping name or a mapping file")
-    p.add_argument("--rules", nargs="+", help="rule files or directories (default the bundled rules)")
+    _rule_options(p)
     p.add_argument("--output", help="write the records CSV to this file (atomically) instead of the terminal")
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
 
 
-# -- parser -----------------------------------------------------------------------------------------
+def cmd_map(args: argparse.Namespace) -> int:
+    from compliance.errors import InputError, Problem
+    from compliance.records import available_mappings, load_mapped, load_mapping, records_csv
+    from compliance.reports import duties_for
+    from compliance.rules import load_rules
 
-#: Each command adds its own parser, in the order `compliance --help` lists them.
-COMMANDS = (add_deadline, add_calendar, add_rules, add_check, add_track, add_report, add_kpi, add_synth, add_map)
+    if args.list:
+        for name, path in available_mappings().items():
+            print(f"{name:<16} {load_mapping(path).title}")
+        return 0
+    if not args.mapping or not args.extracts:
+        raise InputError(Problem("give extract files and --mapping", field="mapping",
+                                 hint="e.g. compliance map list4.csv --mapping annex-a-list4 --output records.csv"))
+    _inputs(args.extracts)
+    ruleset = load_rules(_rule_paths(args))
+    mapping = load_mapping(args.mapping, ruleset.vocabulary)
+    records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary)
+    _emit(records_csv(records, ruleset.vocabulary), args.output)
+    _print_problems(problems)
+    duties = ", ".join(r.id for r in duties_for(ruleset, mapping)) or "none (no completion dates)"
+    print(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: {duties}", file=sys.stderr)
+    return 2 if problems else 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+# -- the program ------------------------------------------------------------------------------------
+
+class _Version(argparse.Action):
+    """--version: the package, the `holidays` data and each bundled calendar file, worked out only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        import hashlib
+
+        from compliance import __version__
+        from compliance.calendars import available
+        from compliance.calendars._cache import holidays_version
+
+        lines = [f"statutory-timelines {__version__} (Python {sys.version.split()[0]})",
+                 f"holidays {holidays_version()}"]
+        for name, path in available().items():
+            lines.append(f"calendar {name}: {path} (sha256 {hashlib.sha256(path.read_bytes()).hexdigest()[:12]})")
+        print("\n".join(lines))
+        parser.exit(0)
+
+
+def build_parser(full: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; ``full`` names the commands built in full (default all), the rest are listed for --help only."""
     parser = _Parser(
         prog="compliance",
         description="Checks, to the day, whether a council met the deadlines the law sets it.",
@@ -532,19 +653,52 @@ def build_parser() -> argparse.ArgumentParser:
                "  compliance deadline 2018-12-05 \"70 working days\"\n"
                "  compliance check examples/inspections.yaml --as-of 2026-11-20\n"
                "  compliance rules show la-publish-report\n\n"
-               "exit codes: 0 nothing late or overdue, 1 something is, 2 bad input",
+               "exit codes: 0 nothing late or overdue, 1 something is, 2 bad input or environment,\n"
+               "3 an internal error",
         formatter_class=_formatter,
     )
+    parser.add_argument("--version", action=_Version, help="show the version, the holidays data and the calendars")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for add in COMMANDS:
-        add(sub)
+    wanted = set(COMMANDS) if full is None else set(full)
+    for name, (help_text, add) in COMMANDS.items():
+        if name in wanted:
+            add(sub, help_text)
+        else:
+            sub.add_parser(name, help=help_text)
     return parser
 
 
+def _internal_error(exc: BaseException) -> int:
+    """Exit 3 with one line, the traceback kept in a file for whoever fixes it."""
+    import tempfile
+    import traceback
+
+    from compliance.resources import cache_dir
+
+    text = "".join(traceback.format_exception(exc))
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    where = None
+    for folder in (cache_dir() / "errors", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            where = folder / f"compliance-error-{stamp}-{id(exc):x}.log"
+            where.write_text(f"compliance {' '.join(sys.argv[1:])}\n\n{text}", encoding="utf-8")
+            break
+        except OSError:
+            where = None
+    kept = f"the traceback is in {where}" if where else "the traceback could not be saved:\n" + text
+    print(f"compliance: internal error (a fault in the tool, not in your input): {type(exc).__name__}: {exc}; "
+          f"{kept}. Please report it.", file=sys.stderr)
+    return 3
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from compliance.errors import ComplianceError, InputError
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    named = next((a for a in argv if not a.startswith("-")), None)
+    args = build_parser([named] if named in COMMANDS else []).parse_args(argv)
     try:
         return int(args.handler(args))
     except ComplianceError as exc:
@@ -557,6 +711,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except MemoryError:
+        print("compliance: error: not enough memory for this run (split the input, or use a larger machine)",
+              file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"compliance: error: {exc.strerror or exc}{where} (check the path, the free disk space and the "
+              "permissions)", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a bare traceback
+        return _internal_error(exc)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from .errors import InputError, Problem
@@ -11,6 +10,8 @@ from .errors import InputError, Problem
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place in one step."""
+    import tempfile
+
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     try:
@@ -20,6 +21,9 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         raise InputError(Problem(f"cannot write here: {exc.strerror}", file=str(target),
                                  hint="choose a folder you can write to")) from None
     try:
+        # mkstemp makes the file readable by its owner alone; give it the mode any new file would have here
+        # (or the one it replaces has), so colleagues on a shared drive can still open the report.
+        os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
@@ -32,3 +36,12 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

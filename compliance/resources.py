@@ -35,3 +35,16 @@ def calendar_dirs() -> list[Path]:
         dirs.append(Path(extra))
     dirs.append(bundled("calendars"))
     return dirs
+
+
+#: Environment variable naming the folder for cached data (built calendars, internal-error logs).
+CACHE_ENV = "COMPLIANCE_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where the tool keeps what it can rebuild: ``COMPLIANCE_CACHE_DIR``, else the user's cache folder."""
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "statutory-timelines"

@@ -7,12 +7,13 @@ must be told instead. Positions let later checks report ``file:line:column``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, Problem
+
+if TYPE_CHECKING:
+    import yaml
+    from yaml.nodes import Node
 
 Path_ = tuple[Any, ...]
 _MAX_NODES = 1_000_000  # alias expansion beyond this is a "billion laughs" document, not data
@@ -43,7 +44,10 @@ def _mark(node: Node) -> tuple[int, int]:
 
 
 class _Builder:
-    def __init__(self, loader: yaml.SafeLoader, located: Located) -> None:
+    def __init__(self, loader: Any, located: Located) -> None:
+        import yaml
+
+        self.yaml = yaml
         self.loader = loader
         self.located = located
         self.count = 0
@@ -54,11 +58,12 @@ class _Builder:
         return InputError(Problem(message, file=self.located.file, line=line, column=column, hint=hint))
 
     def build(self, node: Node, path: Path_) -> Any:
+        yaml = self.yaml
         self.count += 1
         if self.count > _MAX_NODES:
             raise self.fail(node, "document expands to too many values (alias bomb?)")
         self.located.positions[path] = _mark(node)
-        if isinstance(node, ScalarNode):
+        if isinstance(node, yaml.ScalarNode):
             try:
                 return self.loader.construct_object(node, deep=True)
             except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
@@ -72,20 +77,20 @@ class _Builder:
             raise self.fail(node, "recursive alias")
         self.active.add(id(node))
         try:
-            if isinstance(node, SequenceNode):
+            if isinstance(node, yaml.SequenceNode):
                 return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-            if isinstance(node, MappingNode):
+            if isinstance(node, yaml.MappingNode):
                 return self.mapping(node, path)
         finally:
             self.active.discard(id(node))
         raise self.fail(node, f"unsupported YAML node {node.tag}")
 
-    def mapping(self, node: MappingNode, path: Path_) -> dict[Any, Any]:
+    def mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise self.fail(key_node, "merge keys (<<) are not supported", "write the keys out")
-            if not isinstance(key_node, ScalarNode):
+            if not isinstance(key_node, self.yaml.ScalarNode):
                 raise self.fail(key_node, "a mapping key must be a plain value")
             key = self.build(key_node, path + ("<key>",))
             try:
@@ -104,15 +109,24 @@ class _Builder:
         return out
 
 
+def _loader_class() -> type:
+    """libyaml's parser where it is installed (several times faster); it keeps line and column marks too."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(text: str, file: str, *, strict: bool = True) -> Located:
     """Parse one YAML document safely; raise InputError with line and column on any problem.
 
     With ``strict=False`` a value that cannot be read (a date like 2007-04-31) is kept as its text and
     listed in ``Located.problems``, so a validator can report it alongside everything else.
     """
+    import yaml
+
     located = Located(None, file)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _loader_class()(text)
     except yaml.YAMLError as exc:
         raise InputError(Problem(f"invalid YAML: {exc}", file=file)) from None
     try:

@@ -13,6 +13,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(ROOT))  # cli.py lives at the top level, beside the package
 
 
+def pytest_configure(config):
+    """Built calendars are cached for the test run alone, never in the user's own cache folder."""
+    if "COMPLIANCE_CACHE_DIR" not in os.environ:
+        import tempfile
+
+        os.environ["COMPLIANCE_CACHE_DIR"] = tempfile.mkdtemp(prefix="compliance-test-cache-")
+
+
 @pytest.fixture
 def run_cli(capsys):
     """Run the `compliance` command in-process; return (exit code, stdout, stderr)."""

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import FIXTURES, ROOT
 
 EXAMPLES = str(ROOT / "examples" / "inspections.yaml")
@@ -75,14 +77,24 @@ def test_output_is_written_atomically_and_a_failed_run_keeps_the_old_file(run_cl
     assert [p.name for p in tmp_path.iterdir()] == ["findings.json"]  # no temporary files left behind
 
 
-def test_local_targets_are_reported_beside_the_law(run_cli):
-    _, out, _ = run_cli("check", TRACKER, "--as-of", "2026-11-20", "--format", "json",
-                        "--rules", str(ROOT / "rules"), str(ROOT / "examples" / "local-targets.yaml"))
+@pytest.mark.parametrize("rules", [
+    ("--add-rules", str(ROOT / "examples" / "local-targets.yaml")),
+    ("--rules", str(ROOT / "rules"), "--rules", str(ROOT / "examples" / "local-targets.yaml")),
+], ids=["added-to-the-bundled-rules", "rules-repeated"])
+def test_local_targets_are_reported_beside_the_law(run_cli, rules):
+    _, out, _ = run_cli("check", TRACKER, "--as-of", "2026-11-20", "--format", "json", *rules)
     by = {(f["record"], f["rule"]): f for f in json.loads(out)["findings"]}
     law = by[("northby-2019-ilacs", "la-publish-report")]
     target = by[("northby-2019-ilacs", "local-publish-report-30-days")]
     assert (law["status"], law["kind"]) == ("met", "statutory")
     assert (target["status"], target["kind"], target["deadline"]) == ("late", "local-target", "2020-01-11")
+
+
+def test_rules_before_the_records_never_swallow_them(run_cli):
+    _, out, _ = run_cli("check", "--rules", str(ROOT / "examples" / "local-targets.yaml"), TRACKER,
+                           "--as-of", "2026-11-20", "--format", "json")
+    findings = json.loads(out)["findings"]
+    assert findings and {f["rule"] for f in findings} == {"local-publish-report-30-days"}
 
 
 def test_no_traceback_for_bad_input_from_the_real_command():

@@ -1,12 +1,12 @@
 """Which days count, and when a period ends: working-day calendars and period arithmetic as English law counts.
 
 Calendars come from the `holidays` package plus each ``calendars/*.yaml`` file's pinned amendments
-(``_spec``, ``_registry``); ``_workdays`` holds one calendar's working days as rank tables; ``_periods``
-adds periods to dates with the working shown; ``_govuk`` pins GOV.UK's list into a calendar file.
-``arrays`` does the same arithmetic on numpy arrays and is imported only by the code that needs it.
+(``_spec``, ``_registry``), kept built on disk between runs (``_cache``); ``_workdays`` holds one
+calendar's working days as rank tables; ``_periods`` adds periods to dates with the working shown.
+Two modules are imported only by the code that needs them: ``arrays`` does the same arithmetic on
+numpy arrays, and ``govuk`` pins GOV.UK's list of bank holidays into a calendar file.
 """
 
-from ._govuk import DIVISIONS, import_govuk, read_govuk
 from ._periods import (UNITS, Deadline, Period, add_months, add_period, compute_deadline, day_of, parse_date,
                        parse_period, working_days_between)
 from ._registry import DEFAULT_CALENDAR, available, build, clear_cache, get_calendar, package_holidays
@@ -14,8 +14,8 @@ from ._spec import Amendment, CalendarSpec, read_spec
 from ._workdays import Calendar, NonWorkingDay
 
 __all__ = [
-    "DEFAULT_CALENDAR", "DIVISIONS", "UNITS", "Amendment", "Calendar", "CalendarSpec", "Deadline", "NonWorkingDay",
+    "DEFAULT_CALENDAR", "UNITS", "Amendment", "Calendar", "CalendarSpec", "Deadline", "NonWorkingDay",
     "Period", "add_months", "add_period", "available", "build", "clear_cache", "compute_deadline", "day_of",
-    "get_calendar", "import_govuk", "package_holidays", "parse_date", "parse_period", "read_govuk", "read_spec",
+    "get_calendar", "package_holidays", "parse_date", "parse_period", "read_spec",
     "working_days_between",
 ]

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
-
-from dateutil.relativedelta import relativedelta
 
 from ..errors import CalendarRangeError, InputError, Problem
 from ._registry import _CACHE, DEFAULT_CALENDAR, get_calendar
@@ -91,7 +90,12 @@ def _calendar(name: str) -> Calendar:
 
 def add_months(start: date, n: int) -> date:
     """The corresponding date n calendar months later, or that month's last day if it has none."""
-    return start + relativedelta(months=n)
+    year, month = divmod(start.month - 1 + n, 12)
+    year += start.year
+    month += 1
+    if not 1 <= year <= 9999:
+        raise OverflowError(f"year {year} is out of range")
+    return start.replace(year=year, month=month, day=min(start.day, monthrange(year, month)[1]))
 
 
 def add_period(start: date, amount: int, unit: str, calendar: str = DEFAULT_CALENDAR) -> date:

@@ -8,16 +8,15 @@ A user's folder (``COMPLIANCE_CALENDARS``) shadows the bundled files.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-import holidays as holidays_package
-from dateutil.easter import easter
-
 from ..errors import InputError
 from ..resources import calendar_dirs
-from ._spec import CalendarSpec, read_spec
+from . import _cache
+from ._spec import CalendarSpec, parse_spec
 from ._workdays import Calendar
 
 DEFAULT_CALENDAR = "england-and-wales"
@@ -25,6 +24,8 @@ DEFAULT_CALENDAR = "england-and-wales"
 
 def package_holidays(spec: CalendarSpec) -> dict[date, str]:
     """The `holidays` package's days for a calendar's subdivisions, substitutes included (observed=True)."""
+    import holidays as holidays_package
+
     years = range(spec.first_year, spec.last_year + 1)
     names: dict[date, str] = {}
     for sub in spec.subdivisions:
@@ -33,8 +34,10 @@ def package_holidays(spec: CalendarSpec) -> dict[date, str]:
     return names
 
 
-def build(spec: CalendarSpec) -> Calendar:
-    """Build a Calendar: package holidays, common-law days, then the pinned amendments."""
+def holiday_names(spec: CalendarSpec) -> dict[date, str]:
+    """Every holiday of a calendar: the package's, the common-law days, then the pinned amendments."""
+    from dateutil.easter import easter
+
     names = package_holidays(spec)
     if spec.common_law_holidays:
         for year in range(spec.first_year, spec.last_year + 1):
@@ -44,16 +47,12 @@ def build(spec: CalendarSpec) -> Calendar:
         names[a.date] = a.name
     for r in spec.removals:
         names.pop(r.date, None)
-    first = date(spec.first_year, 1, 1).toordinal()
-    last = date(spec.last_year, 12, 31).toordinal()
-    closed = {d.toordinal() for d in names}
-    working: list[int] = []
-    rank: list[int] = []
-    for o in range(first, last + 1):
-        if o % 7 not in (6, 0) and o not in closed:  # ordinal % 7: 6 is Saturday, 0 is Sunday
-            working.append(o)
-        rank.append(len(working))
-    return Calendar(spec, names, working, rank, first, last)
+    return names
+
+
+def build(spec: CalendarSpec) -> Calendar:
+    """Build a Calendar from its spec and the `holidays` package, without the disk cache."""
+    return Calendar(spec, holiday_names(spec), _cache.holidays_version())
 
 
 def available() -> dict[str, Path]:
@@ -67,7 +66,15 @@ def available() -> dict[str, Path]:
 
 @lru_cache(maxsize=None)
 def _load(path: Path) -> Calendar:
-    return build(read_spec(path))
+    raw = path.read_bytes()
+    sha256 = hashlib.sha256(raw).hexdigest()
+    cached = _cache.read(path, sha256)
+    if cached is not None:
+        return Calendar(*cached)
+    spec = parse_spec(raw, path)
+    names = holiday_names(spec)
+    _cache.write(spec, names, _cache.holidays_version())
+    return Calendar(spec, names, _cache.holidays_version())
 
 
 def get_calendar(name: str = DEFAULT_CALENDAR) -> Calendar:

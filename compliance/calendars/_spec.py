@@ -57,8 +57,16 @@ def _amendments(raw: Iterable[dict[str, Any]] | None, label: str, path: Path) ->
 
 def read_spec(path: Path) -> CalendarSpec:
     """Read and check one calendar YAML file."""
-    raw_bytes = path.read_bytes()
-    doc = load_yaml(raw_bytes.decode("utf-8"), str(path)).value
+    return parse_spec(path.read_bytes(), path)
+
+
+def parse_spec(raw_bytes: bytes, path: Path) -> CalendarSpec:
+    """Check the contents of calendar file ``path``."""
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError.at("a calendar file must be UTF-8 text", file=str(path), hint="save it as UTF-8") from None
+    doc = load_yaml(text, str(path)).value
     if not isinstance(doc, dict):
         raise InputError.at("a calendar file must be a mapping", file=str(path))
     try:

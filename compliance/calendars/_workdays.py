@@ -6,11 +6,10 @@ Dates outside the calendar's years are refused rather than miscounted.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
-
-import holidays as holidays_package
+from typing import Any, Mapping
 
 from ..errors import CalendarRangeError, Problem
 from ._spec import CalendarSpec
@@ -34,19 +33,36 @@ class NonWorkingDay:
 
 @dataclass(slots=True)
 class Calendar:
-    """A working-day calendar over a fixed range of years; dates outside the range are refused."""
+    """A working-day calendar over a fixed range of years; dates outside the range are refused.
+
+    Built from its spec, every named holiday in its years (weekend ones included, for their names),
+    and the version of the `holidays` package they came from, recorded in every deadline's provenance.
+    """
 
     spec: CalendarSpec
-    _holiday_names: dict[date, str] = field(repr=False)
-    _working: list[int] = field(repr=False)
-    _rank: list[int] = field(repr=False)  # _rank[o - _first]: working days on or before ordinal o
-    _first: int = field(repr=False)
-    _last: int = field(repr=False)
+    _holiday_names: Mapping[date, str] = field(repr=False)
+    holidays_version: str = ""
+    _holiday_days: list[date] = field(init=False, repr=False)  # sorted, for finding those in a span
+    _working: list[int] = field(init=False, repr=False)
+    _rank: list[int] = field(init=False, repr=False)  # _rank[o - _first]: working days on or before ordinal o
+    _first: int = field(init=False, repr=False)
+    _last: int = field(init=False, repr=False)
     # The working days as dates, so the hot path of add_working_days builds no date object.
     _working_dates: list[date] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._working_dates = [date.fromordinal(o) for o in self._working]
+        self._first = date(self.spec.first_year, 1, 1).toordinal()
+        self._last = date(self.spec.last_year, 12, 31).toordinal()
+        self._holiday_days = sorted(self._holiday_names)
+        closed = {d.toordinal() for d in self._holiday_days}
+        working: list[int] = []
+        rank: list[int] = []
+        for o in range(self._first, self._last + 1):
+            if o % 7 not in (6, 0) and o not in closed:  # ordinal % 7: 6 is Saturday, 0 is Sunday
+                working.append(o)
+            rank.append(len(working))
+        self._working, self._rank = working, rank
+        self._working_dates = [date.fromordinal(o) for o in working]
 
     @property
     def name(self) -> str:
@@ -70,7 +86,7 @@ class Calendar:
         """What data produced this calendar, so that a deadline can be reproduced later."""
         return {
             "calendar": self.spec.name,
-            "holidays_package": holidays_package.__version__,
+            "holidays_package": self.holidays_version,
             "file": self.spec.path.name if self.spec.path else None,
             "file_sha256": self.spec.sha256,
             "announced_through": self.spec.announced_through,
@@ -137,15 +153,18 @@ class Calendar:
         """The days after ``start`` up to and including ``end`` that are not working days, with reasons."""
         self.check_in_range(start, "start date")
         self.check_in_range(end, "end date")
-        out = []
-        day = start + timedelta(days=1)
-        one = timedelta(days=1)
-        while day <= end:
-            reason = self.reason_not_working(day)
-            if reason:
-                out.append(NonWorkingDay(day, reason))
-            day += one
-        return out
+        days = self._holiday_days[bisect_right(self._holiday_days, start):bisect_right(self._holiday_days, end)]
+        first = start + timedelta(days=1)
+        saturday = first + timedelta(days=(5 - first.weekday()) % 7)
+        if first.weekday() == 6 and first <= end:
+            days.append(first)
+        week = timedelta(days=7)
+        while saturday <= end:
+            days.append(saturday)
+            if saturday + timedelta(days=1) <= end:
+                days.append(saturday + timedelta(days=1))
+            saturday += week
+        return [NonWorkingDay(d, self.reason_not_working(d) or "") for d in sorted(set(days))]
 
     def reason_not_working(self, day: date) -> str | None:
         """Why ``day`` is not a working day (weekend, holiday name), or None when it is one."""
@@ -161,11 +180,8 @@ class Calendar:
             raise CalendarRangeError(Problem(
                 f"year {year} is outside the years the {self.name} calendar covers "
                 f"({self.spec.first_year} to {self.spec.last_year})", hint="choose a year in that range"))
-        return [
-            NonWorkingDay(d, n)
-            for d, n in sorted(self._holiday_names.items())
-            if d.year == year and d.weekday() < 5
-        ]
+        return [NonWorkingDay(d, self._holiday_names[d]) for d in self._holiday_days
+                if d.year == year and d.weekday() < 5]
 
     def is_provisional(self, day: date) -> bool:
         """True when ``day`` lies in a year GOV.UK has not announced, so a proclamation may change it."""

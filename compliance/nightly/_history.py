@@ -9,16 +9,18 @@ The journal stays in SQLite's default rollback mode because WAL does not work on
 from __future__ import annotations
 
 import json
-import sqlite3
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from ..calendars import day_of
 from ..engines import Finding
 from ..errors import ComplianceError, InputError, Problem
 from ._model import Key, RememberedFinding, Snapshot, TrendPoint
+
+if TYPE_CHECKING:
+    import sqlite3
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -65,6 +67,8 @@ class History:
 
     def __init__(self, path: str | Path, timeout: float = DEFAULT_TIMEOUT,
                  migrations: Sequence[Sequence[str]] = MIGRATIONS) -> None:
+        import sqlite3
+
         self.path = Path(path)
         self.timeout = timeout
         self._migrations = migrations
@@ -96,6 +100,8 @@ class History:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """A write transaction: commits when the block ends, rolls back if it raises."""
+        import sqlite3
+
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

@@ -10,18 +10,15 @@ starttls, cafile.
 
 from __future__ import annotations
 
-import configparser
-import smtplib
-import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Any, Mapping, Sequence
-
-import yaml
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..errors import ComplianceError, InputError, Problem
+from ..yamlio import load_yaml
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 ENV_PREFIX = "COMPLIANCE_SMTP_"
 CONFIG_ENV = ENV_PREFIX + "CONFIG"
@@ -66,17 +63,14 @@ def _read_config(path: Path) -> dict[str, str]:
         raise InputError(Problem("no such mail config file", file=where, hint=f"check the path, or unset {CONFIG_ENV}"))
     text = path.read_text(encoding="utf-8")
     if path.suffix.lower() in (".yaml", ".yml"):
-        try:
-            doc = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise InputError(Problem(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=where,
-                                     line=mark.line + 1 if mark else None)) from None
+        doc = load_yaml(text, where).value
         section = doc.get("smtp") if isinstance(doc, dict) else None
         if not isinstance(section, dict):
             raise InputError(Problem("no smtp: mapping", file=where, hint="write smtp:, then host:, port:, from: ..."))
         values: Mapping[str, Any] = section
     else:
+        import configparser
+
         parser = configparser.ConfigParser(interpolation=None)
         try:
             parser.read_string(text, source=where)
@@ -124,6 +118,9 @@ def load_settings(environ: Mapping[str, str], config: str | Path | None = None) 
 def build_message(sender: str, to: Sequence[str], subject: str, text: str, html: str | None = None,
                   attachments: Sequence[Attachment] = ()) -> EmailMessage:
     """A multipart message: plain text, an HTML alternative, then the attachments."""
+    from email.message import EmailMessage
+    from email.utils import formatdate, make_msgid
+
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(to)
@@ -143,6 +140,9 @@ def build_message(sender: str, to: Sequence[str], subject: str, text: str, html:
 
 def send(settings: MailSettings, message: EmailMessage) -> None:
     """Deliver ``message``: STARTTLS (verifying the server's certificate) and a login when settings ask for them."""
+    import smtplib
+    import ssl
+
     where = f"{settings.host}:{settings.port}"
     try:
         with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:

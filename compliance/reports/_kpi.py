@@ -14,20 +14,19 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-import numpy as np
+from ..engines import STATUSES, Finding
 
-from ..calendars.arrays import NONE, months_index
-from ..engines import Finding
-from ..engines.batch import DUE, LATE, MET, MISSING, OVERDUE, BatchFindings
+if TYPE_CHECKING:
+    from ..engines.batch import BatchFindings
 
 DIMENSIONS = ("rule", "team", "authority", "month")
 MONTH_OF = ("deadline", "completed", "trigger")
 FORMATS = ("table", "csv", "json")
 NO_VALUE = "(none)"
 _COUNTS = ("met", "late", "overdue", "due", "missing_data", "approximate")
-_CODES = (MET, LATE, OVERDUE, DUE, MISSING)
+_CODES = tuple(STATUSES.index(s) for s in _COUNTS[:5])  # the vectorised engine's status codes
 
 
 @dataclass(frozen=True)
@@ -126,6 +125,10 @@ class Tally:
 
     def add_batch(self, result: BatchFindings) -> None:
         """Count the vectorised engine's findings for one batch, without making a Finding each."""
+        import numpy as np
+
+        from ..calendars.arrays import NONE, months_index
+
         status = result.columns["status"]
         counted = np.isin(status, _CODES)
         if not counted.any():

@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from ..engines import evaluate
-from ..engines.batch import evaluate_batches
 from ..errors import InputError, Problem
 from ..records import Mapping, Record, read_mapped, read_records
-from ..records.columns import DEFAULT_CHUNK_ROWS, SeenIds, batches_from_records, read_batches, unique_records
 from ..rules import Rule, RuleSet
 from ._kpi import Tally
 
@@ -43,9 +41,13 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 
 def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tallies: Sequence[Tally], *,
-                engine: str = "batch", mapping: Mapping | None = None,
-                chunk: int = DEFAULT_CHUNK_ROWS) -> list[Problem]:
+                engine: str = "batch", mapping: Mapping | None = None, chunk: int | None = None) -> list[Problem]:
     """Evaluate every record in ``paths`` and add the findings to each tally; return the problems found."""
+    # numpy and pyarrow take a third of a second to import: only here, where they are used.
+    from ..engines.batch import evaluate_batches
+    from ..records.columns import DEFAULT_CHUNK_ROWS, SeenIds, batches_from_records, read_batches, unique_records
+
+    chunk = chunk or DEFAULT_CHUNK_ROWS
     if engine not in ENGINES:
         raise InputError(Problem(f"unknown engine {engine!r}", field="engine", hint="one of: " + ", ".join(ENGINES)))
     rules = duties_for(ruleset, mapping)

@@ -265,3 +265,23 @@ def test_a_broken_user_calendar_is_reported_not_used(tmp_path, monkeypatch):
         monkeypatch.delenv("COMPLIANCE_CALENDARS")
         clear_cache()
     assert get_calendar().is_working_day(date(2024, 3, 11))
+
+
+def test_skipped_days_are_named_from_the_holiday_list_as_a_day_by_day_walk_names_them():
+    cal = get_calendar("england-and-wales")
+    start, end = date(2000, 1, 1), date(2050, 12, 31)
+    spans = [(date(2019, 12, 5), date(2020, 3, 18)), (date(2022, 9, 9), date(2022, 9, 26)), (start, start),
+             (date(2021, 12, 25), date(2021, 12, 26)), (date(2023, 4, 2), date(2023, 4, 1)),
+             (date(2020, 12, 26), date(2021, 1, 4)), (end - timedelta(days=3), end)]
+    rng = __import__("random").Random(7)
+    for _ in range(3000):
+        a = start + timedelta(days=rng.randrange(18000))
+        spans.append((a, min(a + timedelta(days=rng.randrange(120)), end)))
+    for a, b in spans:
+        walked = []
+        day = a + ONE_DAY
+        while day <= b:
+            if not cal.is_working_day(day):
+                walked.append(NonWorkingDay(day, cal.reason_not_working(day) or ""))
+            day += ONE_DAY
+        assert cal.non_working_days(a, b) == walked, (a, b)

@@ -22,7 +22,7 @@ import pytest
 
 from compliance.calendars import build, clear_cache, get_calendar, read_spec
 from compliance.errors import InputError
-from compliance.calendars import import_govuk
+from compliance.calendars.govuk import import_govuk
 from conftest import FIXTURES, ROOT
 
 GOVUK_FIXTURE = FIXTURES / "govuk-bank-holidays-2028-2029.json"

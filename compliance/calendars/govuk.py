@@ -7,8 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..atomic import write_atomic
 from ..errors import InputError, Problem
 from ._registry import available, package_holidays
@@ -68,6 +66,8 @@ def import_govuk(path: Path, calendar: str, output: Path) -> str:
     new_rem = [(d, n) for d, n in sorted(package.items())
                if d.year in years and d not in govuk and d not in pinned
                and not _common_law(n, spec.common_law_holidays)]
+    import yaml
+
     doc: dict[str, Any] = yaml.safe_load(source_file.read_text(encoding="utf-8"))
     doc["announced_through"] = max(spec.announced_through, max(years))
     doc["announced_source"] = stamp

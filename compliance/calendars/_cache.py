@@ -1,0 +1,87 @@
+"""Built calendars kept on disk, so a warm start reads one small file instead of importing `holidays`.
+
+The file is keyed by the calendar file's SHA-256 and the `holidays` package's version, so editing
+either builds it again. It is written to a temporary file and renamed into place: two processes
+building at once both succeed, and a reader never sees half a file. A cache that cannot be read or
+written is not an error; the calendar is built in memory as if there were none.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..resources import cache_dir
+from ._spec import Amendment, CalendarSpec
+
+FORMAT = 1
+
+
+@lru_cache(maxsize=1)
+def holidays_version() -> str:
+    """The installed `holidays` package's version, found without importing it (that costs ~100 ms)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("holidays")
+    if spec is not None and spec.origin:
+        found = list(Path(spec.origin).parent.parent.glob("holidays-*.dist-info"))
+        if len(found) == 1:
+            return found[0].name[len("holidays-"):-len(".dist-info")]
+    from importlib.metadata import version
+
+    return version("holidays")
+
+
+def _file(path: Path, sha256: str, version: str) -> Path:
+    return cache_dir() / "calendars" / f"{path.stem}-{sha256[:20]}-holidays-{version}-v{FORMAT}.json"
+
+
+def read(path: Path, sha256: str) -> tuple[CalendarSpec, dict[date, str], str] | None:
+    """The spec and holidays built earlier from this exact file and `holidays` version, or None."""
+    version = holidays_version()
+    try:
+        doc = json.loads(_file(path, sha256, version).read_text(encoding="utf-8"))
+        if doc["format"] != FORMAT or doc["sha256"] != sha256 or doc["holidays_version"] != version:
+            return None
+        raw = doc["spec"]
+        spec = CalendarSpec(
+            name=raw["name"], title=raw["title"], country=raw["country"], subdivisions=tuple(raw["subdivisions"]),
+            first_year=raw["first_year"], last_year=raw["last_year"], announced_through=raw["announced_through"],
+            announced_source=raw["announced_source"], common_law_holidays=raw["common_law_holidays"],
+            additions=tuple(Amendment(date.fromisoformat(d), n, s) for d, n, s in raw["additions"]),
+            removals=tuple(Amendment(date.fromisoformat(d), n, s) for d, n, s in raw["removals"]),
+            path=path, sha256=sha256)
+        return spec, {date.fromisoformat(d): n for d, n in doc["holidays"]}, version
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write(spec: CalendarSpec, names: dict[date, str], version: str) -> None:
+    """Keep what was built for the next process; silently skipped where the cache folder is not writable."""
+    assert spec.path is not None and spec.sha256 is not None
+    doc: dict[str, Any] = {
+        "format": FORMAT, "sha256": spec.sha256, "holidays_version": version,
+        "spec": {"name": spec.name, "title": spec.title, "country": spec.country,
+                 "subdivisions": list(spec.subdivisions), "first_year": spec.first_year,
+                 "last_year": spec.last_year, "announced_through": spec.announced_through,
+                 "announced_source": spec.announced_source, "common_law_holidays": spec.common_law_holidays,
+                 "additions": [[a.date.isoformat(), a.name, a.source] for a in spec.additions],
+                 "removals": [[r.date.isoformat(), r.name, r.source] for r in spec.removals]},
+        "holidays": [[d.isoformat(), n] for d, n in sorted(names.items())],
+    }
+    target = _file(spec.path, spec.sha256, version)
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(doc, handle, ensure_ascii=False)
+        os.replace(tmp, target)
+    except OSError:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
