@@ -6,7 +6,7 @@ whole columns of records with numpy and is imported only where used; ``_tracker`
 as events arrive; ``_ruletests`` runs the worked examples each rule carries. ``evaluate`` chooses.
 """
 
-from ._evaluate import evaluate
+from ._evaluate import evaluate, findings_by_record
 from ._finding import STATUSES, Finding, exit_status, sort_by_urgency
 from ._native import CASES, Choice, choose_version, duties_by_kind, duty_findings, evaluate_duty, evaluate_native
 from ._ruletests import RuleTestResult, run_rule_tests
@@ -16,5 +16,5 @@ from ._tracker import Change as TrackerChange
 __all__ = [
     "CASES", "OPEN", "STATUSES", "Choice", "Finding", "RuleTestResult", "Tracker", "TrackerChange",
     "choose_version", "duties_by_kind", "duty_findings", "evaluate", "evaluate_duty", "evaluate_native",
-    "exit_status", "run_rule_tests", "sort_by_urgency",
+    "exit_status", "findings_by_record", "run_rule_tests", "sort_by_urgency",
 ]

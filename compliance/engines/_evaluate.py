@@ -7,13 +7,13 @@ only when asked for, because it is an optional extra that cannot load on every P
 from __future__ import annotations
 
 from datetime import date
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from ..errors import InputError, Problem
 from ..records import Record
 from ..rules import Rule, RuleSet, load_rules
 from ._finding import Finding
-from ._native import evaluate_native
+from ._native import duties_by_kind, evaluate_duty, evaluate_native
 
 
 def evaluate(
@@ -38,3 +38,34 @@ def evaluate(
     if engine != "native":
         raise InputError(Problem(f"unknown engine {engine!r}", field="engine", hint="native or durable"))
     return evaluate_native(records, ruleset, as_of, explain)
+
+
+def findings_by_record(
+    records: Iterable[Record],
+    rules: RuleSet | Sequence[Rule] | None = None,
+    as_of: date | None = None,
+    *,
+    engine: str = "native",
+    explain: bool = True,
+) -> Iterator[tuple[Record, list[Finding]]]:
+    """Each record with its findings, one record at a time, so a long run can write as it goes in flat memory.
+
+    The same findings as ``evaluate``, in the same order.
+    """
+    ruleset = rules if rules is not None else load_rules()
+    as_of = as_of or date.today()
+    if engine == "durable":
+        from ._durable import DurableRules
+
+        with DurableRules(ruleset) as compiled:
+            for record in records:
+                yield record, compiled.evaluate([record], as_of, explain)
+        return
+    if engine != "native":
+        raise InputError(Problem(f"unknown engine {engine!r}", field="engine", hint="native or durable"))
+    by_kind = duties_by_kind(ruleset)
+    for record in records:
+        found: list[Finding] = []
+        for versions in by_kind.get(record.kind, ()):
+            found.extend(evaluate_duty(record, versions, as_of, explain))
+        yield record, found

@@ -12,7 +12,7 @@ import pytest
 from compliance import evaluate, load_rules
 from compliance.records import records_from_text
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 
 SAMPLE = load_rules([FIXTURES / "rules" / "casework-sample.yaml"])
 INSPECTION_RULES = load_rules()
@@ -241,3 +241,12 @@ def test_explain_false_gives_the_same_verdicts(explain):
     fast = evaluate(records, INSPECTION_RULES, date(2026, 11, 20), explain=explain)
     keys = ("record", "rule", "status", "deadline", "completed_date", "working_days_late", "working_days_left")
     assert [[getattr(f, k) for k in keys] for f in full] == [[getattr(f, k) for k in keys] for f in fast]
+
+
+def test_findings_by_record_streams_the_same_findings_in_the_same_order():
+    from compliance.engines import findings_by_record
+    from compliance.records import load_records
+
+    records = load_records([ROOT / "examples" / "inspections.yaml"])
+    streamed = [f for _, found in findings_by_record(records, as_of=date(2026, 11, 20)) for f in found]
+    assert streamed == evaluate(records, as_of=date(2026, 11, 20))
