@@ -283,8 +283,12 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
         lines.append(f"  wording:       {rule.source.wording}")
     if rule.source.url:
         lines.append(f"  url:           {rule.source.url}")
-    if rule.trigger_bound:
-        lines.append(f"  trigger bound: {rule.trigger} is no later than {rule.trigger_bound}")
+    if rule.trigger_optional:
+        lines.append(f"  may not start: with no {rule.trigger} recorded, the duty never arose (not applicable)")
+    if rule.no_earlier_than:
+        lines.append(f"  trigger bound: {rule.trigger} is no earlier than {' and '.join(rule.no_earlier_than)}")
+    if rule.no_later_than:
+        lines.append(f"  trigger bound: {rule.trigger} is no later than {' and '.join(rule.no_later_than)}")
     if rule.extension:
         ext = rule.extension
         lines.append(f"  extension:     on {ext.event}: " + (f"{ext.period} in all" if ext.period else f"+{ext.adds} each"))

@@ -46,7 +46,11 @@ _HOMES = {
     "working_days_between": "calendars",
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "Calendar", "ComplianceError", "Deadline", "Finding", "InputError", "NonWorkingDay", "Period", "Problem",
+    "Record", "Rule", "RuleSet", "Tracker", "add_period", "compute_deadline", "evaluate", "get_calendar",
+    "load_records", "load_rules", "parse_period", "read_records", "working_days_between",
+]
 
 __version__ = "0.1.0"
 

@@ -51,6 +51,15 @@ class Finding:
     calendar_data: Mapping[str, Any] = field(default_factory=dict)
     attributes: Mapping[str, Any] = field(default_factory=dict)
     hours_late: float | None = None
+    # What is wrong in the record that the finding worked around (a completion dated before its trigger,
+    # a date entered twice, an extension recorded after the deadline): check the record.
+    data_quality: tuple[str, ...] = ()
+    # "latest" or "earliest" when the trigger date is not recorded but the status is certain anyway: even
+    # the latest possible deadline has passed (late, overdue: at least that late), or the duty was done by
+    # the earliest possible one (met).
+    on_bound: str | None = None
+    # Events the record's source cannot hold at all (no such column) that the finding needed.
+    unrecorded: tuple[str, ...] = ()
 
     @property
     def late_by(self) -> str | None:
@@ -58,8 +67,10 @@ class Finding:
         if self.status not in ("late", "overdue"):
             return None
         if self.hours_late is not None:
-            return f"{self.hours_late:g} hours"
-        return amount_text(self.working_days_late, self.days_late, self._unit_is_working)
+            text: str | None = f"{self.hours_late:g} hours"
+        else:
+            text = amount_text(self.working_days_late, self.days_late, self._unit_is_working)
+        return f"at least {text}" if self.on_bound and text else text
 
     @property
     def time_left(self) -> str | None:
@@ -109,6 +120,9 @@ class Finding:
             "calendar": self.calendar,
             "calendar_data": dict(self.calendar_data),
             "attributes": dict(self.attributes),
+            "data_quality": list(self.data_quality),
+            "on_bound": self.on_bound,
+            "unrecorded": list(self.unrecorded),
         }
 
 

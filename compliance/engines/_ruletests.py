@@ -10,7 +10,7 @@ from ..records import records_from_text
 from ..rules import Rule, RuleSet
 from ._native import evaluate_duty
 
-_COMPARED = ("status", "deadline", "working_days_late", "days_late", "working_days_left", "days_left")
+_COMPARED = ("status", "on_bound", "deadline", "working_days_late", "days_late", "working_days_left", "days_left")
 
 
 @dataclass(frozen=True)

@@ -68,16 +68,17 @@ def semantic_problems(rules: list[tuple[Rule, Located, tuple[Any, ...]]], vocab:
                "one of: " + ", ".join(sorted(vocab.kinds)))
             continue
         events = vocab.events(rule.applies_to)
-        refs = [("trigger", rule.trigger), ("completion", rule.completion)]
-        if rule.trigger_bound:
-            refs.append(("trigger_bound", rule.trigger_bound))
+        refs: list[tuple[tuple[Any, ...], str]] = [(("trigger",), rule.trigger), (("completion",), rule.completion)]
+        for side in ("no_earlier_than", "no_later_than"):
+            path = ("trigger_bounds", side) if base + ("trigger_bounds", side) in located.positions else ("trigger_bound",)
+            refs += [(path, event) for event in getattr(rule, side)]
         if rule.extension:
-            refs.append(("extension", rule.extension.event))
+            refs.append((("extension", "event"), rule.extension.event))
         if rule.recurrence and rule.recurrence.until:
-            refs.append(("recurrence", rule.recurrence.until))
+            refs.append((("recurrence", "until"), rule.recurrence.until))
         for key, event in refs:
             if event not in events:
-                path = base + ((key, "event") if key == "extension" else (key, "until") if key == "recurrence" else (key,))
+                path = base + key
                 at(located, path, f"unknown event {event!r} for {rule.applies_to} records",
                    _suggest(event, events))
         if rule.recurrence and not vocab.repeats(rule.applies_to, rule.completion):
