@@ -111,6 +111,51 @@ def _print_problems(problems: Sequence[Any]) -> None:
         print(f"error: {p}", file=sys.stderr)
 
 
+# -- plan -------------------------------------------------------------------------------------------
+
+@command("plan", "List every deadline that an event starts: what must be done, by when, and why.")
+def add_plan(sub: Any, help_text: str) -> None:
+    from compliance.engines import DEFAULT_OCCURRENCES
+    from compliance.reports import PLAN_FORMATS
+
+    p = _command(sub, "plan", help_text,
+                 "  compliance plan inspection report_received=2024-12-03 framework=ILACS\n"
+                 "    -> publish the report by Fri 17 Jan 2025; the written statement and the action plan\n"
+                 "       by Fri 14 Mar 2025; with the working, the days skipped and the law\n"
+                 "  compliance plan child-protection strategy_discussion=16/12/2020 --format ics --output icpc.ics\n"
+                 "  compliance plan looked-after became_looked_after=04/11/2024 --occurrences 5\n\n"
+                 "Give the record's kind, then the events you know with their dates (DD/MM/YYYY or YYYY-MM-DD)\n"
+                 "and any attributes (framework=ILACS). Duties whose clock starts with an event you have not\n"
+                 "given are listed as starting when it happens; conditions you have not given are shown as\n"
+                 "\"only if\". Names: `compliance template KIND` lists every column of a kind of record.",
+                 cmd_plan)
+    p.add_argument("kind", help="the kind of record: inspection, referral, child-protection, looked-after, "
+                                "care-proceedings, complaint or missing-episode")
+    p.add_argument("items", nargs="*", metavar="EVENT=DATE|ATTRIBUTE=VALUE",
+                   help="an event with its date (report_received=03/12/2024; several dates of a repeating event "
+                        "separated by ;), or an attribute with its value (framework=ILACS)")
+    _rule_options(p)
+    p.add_argument("--as-of", help="reckon what is due or overdue as of this date, YYYY-MM-DD (default today)")
+    p.add_argument("--format", choices=PLAN_FORMATS, default="table",
+                   help="table (default), json, md, or ics: a calendar file for Outlook, Google or Apple calendars")
+    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+    p.add_argument("--occurrences", type=int, default=DEFAULT_OCCURRENCES, metavar="N",
+                   help="for a recurring duty, how many deadlines to show from the first open one, each after the "
+                        "first assuming the one before is held on its deadline (default %(default)s)")
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from compliance.engines import exit_status, make_plan, plan_record
+    from compliance.reports import render_plan
+    from compliance.rules import load_rules
+
+    ruleset = load_rules(_rule_paths(args))
+    record = plan_record(args.kind, args.items, ruleset.vocabulary)
+    plan = make_plan(record, ruleset, _as_of(args.as_of), args.occurrences)
+    _emit(render_plan(plan, args.format, datetime.now().astimezone()), args.output)
+    return exit_status(plan.findings())
+
+
 # -- deadline ---------------------------------------------------------------------------------------
 
 @command("deadline", "Compute a deadline and show the working.")

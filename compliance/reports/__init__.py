@@ -3,7 +3,8 @@
 Renderers take findings and return text; they never recompute a deadline. ``_formats`` writes
 findings in ``check``'s formats; ``_ics`` as calendar events; ``_kpi`` tallies the share of each duty
 done in time and ``_kpi_chart`` draws it month by month; ``_kpi_run`` streams record files through an
-engine into those tallies; ``_track`` writes what ``compliance track`` prints.
+engine into those tallies; ``_track`` writes what ``compliance track`` prints; ``_plan`` writes what
+``compliance plan`` prints.
 """
 
 from ._formats import (CSV_FIELDS, FORMATS, STATUS_LABELS, STATUS_NAMES, counts, margin_text, render, to_csv,
@@ -14,11 +15,12 @@ from ._kpi import FORMATS as KPI_FORMATS
 from ._kpi_chart import kpi_chart_svg
 from ._kpi_run import ENGINES as KPI_ENGINES
 from ._kpi_run import duties_for, tally_files
+from ._plan import PLAN_FORMATS, render_plan
 from ._track import track_text
 
 __all__ = [
-    "CSV_FIELDS", "DIMENSIONS", "FORMATS", "KPI_ENGINES", "KPI_FORMATS", "MONTH_OF", "NO_VALUE", "PRODID",
+    "CSV_FIELDS", "DIMENSIONS", "FORMATS", "KPI_ENGINES", "KPI_FORMATS", "MONTH_OF", "NO_VALUE", "PLAN_FORMATS", "PRODID",
     "STATUS_LABELS", "STATUS_NAMES", "KpiRow", "Tally", "calendar_text", "check_grouping", "counts", "duties_for",
     "escape_text", "event_uid", "fold", "kpi_chart_svg", "kpi_rows", "margin_text", "monthly_kpi_rows", "render",
-    "render_kpi", "tally_files", "to_csv", "to_json", "to_markdown", "to_table", "track_text",
+    "render_kpi", "render_plan", "tally_files", "to_csv", "to_json", "to_markdown", "to_table", "track_text",
 ]
