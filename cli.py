@@ -97,13 +97,19 @@ def _inputs(paths: Iterable[str]) -> None:
         raise InputError(*problems)
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(data: str | bytes, output: str | None) -> None:
+    """Write text or a binary file to ``output`` atomically, or text to the terminal."""
     if output:
         from compliance.atomic import write_atomic
 
-        write_atomic(output, text)
+        write_atomic(output, data)
+    elif isinstance(data, bytes):
+        from compliance.errors import InputError, Problem
+
+        raise InputError(Problem("a spreadsheet cannot be shown in the terminal", field="output",
+                                 hint="give --output FILE.xlsx"))
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(data)
 
 
 def _print_problems(problems: Sequence[Any]) -> None:
@@ -154,6 +160,54 @@ def cmd_plan(args: argparse.Namespace) -> int:
     plan = make_plan(record, ruleset, _as_of(args.as_of), args.occurrences)
     _emit(render_plan(plan, args.format, datetime.now().astimezone()), args.output)
     return exit_status(plan.findings())
+
+
+# -- template ---------------------------------------------------------------------------------------
+
+@command("template", "Write a ready tracker for a kind of record: the columns the rules read, to fill in.")
+def add_template(sub: Any, help_text: str) -> None:
+    p = _command(sub, "template", help_text,
+                 "  compliance template inspection --output tracker.xlsx\n"
+                 "    -> a workbook: the columns to fill in (dates shown DD/MM/YYYY, drop-down lists),\n"
+                 "       and a sheet explaining each column; then: compliance check tracker.xlsx\n"
+                 "  compliance template referral --output referrals.csv   (the header row alone)\n"
+                 "  compliance template inspection                       (list the columns)\n\n"
+                 "Dates: DD/MM/YYYY (the UK's day first, never month first) or YYYY-MM-DD; a time as\n"
+                 "DD/MM/YYYY HH:MM; several dates of a repeating event in one cell, separated by ;.",
+                 cmd_template)
+    p.add_argument("kind", help="the kind of record: inspection, referral, child-protection, looked-after, "
+                                "care-proceedings, complaint or missing-episode")
+    p.add_argument("--output", metavar="FILE.xlsx|FILE.csv",
+                   help="write the tracker (atomically): .xlsx for a workbook, .csv for the header row alone; "
+                        "without it, list the columns")
+    _rule_options(p)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from compliance.errors import InputError, Problem
+    from compliance.records.template import template_columns, template_csv, template_xlsx
+    from compliance.rules import load_rules
+
+    ruleset = load_rules(_rule_paths(args))
+    columns = template_columns(ruleset, args.kind)
+    if not args.output:
+        width = max(len(c.name) for c in columns)
+        for c in columns:
+            values = f" [{', '.join(c.values)}]" if c.values else ""
+            print(f"{c.name.ljust(width)}  {c.form:<9}  {c.description}{values}")
+        return 0
+    suffix = Path(args.output).suffix.lower()
+    if suffix == ".csv":
+        _emit(template_csv(columns), args.output)
+    elif suffix == ".xlsx":
+        description = str(ruleset.vocabulary.kinds[args.kind].get("description") or "")
+        _emit(template_xlsx(columns, args.kind, description), args.output)
+    else:
+        raise InputError(Problem(f"cannot write a tracker as {suffix or 'a file without an extension'}",
+                                 file=args.output, field="output", hint="name the file .xlsx or .csv"))
+    print(f"wrote {args.output}: {len(columns)} columns for {args.kind} records; fill it in, then run "
+          f"`compliance check {args.output}`", file=sys.stderr)
+    return 0
 
 
 # -- deadline ---------------------------------------------------------------------------------------
