@@ -112,6 +112,15 @@ def _emit(data: str | bytes, output: str | None) -> None:
         sys.stdout.write(data)
 
 
+def _needs_output(args: argparse.Namespace) -> None:
+    """Refuse, before any work, to write a workbook to the terminal."""
+    if args.format == "xlsx" and not args.output:
+        from compliance.errors import InputError, Problem
+
+        raise InputError(Problem("an Excel workbook cannot be shown in the terminal", field="format",
+                                 hint="give --output FILE.xlsx"))
+
+
 def _print_problems(problems: Sequence[Any]) -> None:
     for p in problems:
         print(f"error: {p}", file=sys.stderr)
@@ -432,13 +441,22 @@ def add_check(sub: Any, help_text: str) -> None:
 
     p = _command(sub, "check", help_text,
                  "  compliance check examples/inspections.yaml --as-of 2026-11-20\n"
+                 "  compliance check tracker.xlsx --format xlsx --output findings.xlsx\n"
                  "  compliance check tracker.xlsx --format csv --output findings.csv\n"
-                 "  compliance check examples/inspections.yaml --add-rules examples/local-targets.yaml",
+                 "  compliance check examples/inspections.yaml --add-rules examples/local-targets.yaml\n\n"
+                 "Trackers (.csv, .xlsx): a header row of id, kind, then attributes and events (see\n"
+                 "`compliance template KIND`); dates DD/MM/YYYY (day first, never month first) or\n"
+                 "YYYY-MM-DD, a time as DD/MM/YYYY HH:MM, several dates in one cell separated by ;.\n"
+                 "An Excel date column shown as numbers (45901) has lost its date format: format it as a date.\n\n"
+                 "Table columns: # is the occurrence of a recurring duty (2 = the second review);\n"
+                 "MARGIN is how far within or past the deadline, in working days where the period is.",
                  cmd_check)
-    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
+    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx (dates DD/MM/YYYY or "
+                                              "YYYY-MM-DD)")
     _rule_options(p)
     p.add_argument("--as-of", help="evaluate as of this date, YYYY-MM-DD (default today)")
-    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    p.add_argument("--format", choices=FORMATS + ("xlsx",), default="table",
+                   help="output format (default table); xlsx is an Excel workbook and needs --output")
     p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
     p.add_argument("--engine", choices=("native", "durable"), default="native",
                    help="evaluation engine (durable needs the [durable] extra)")
@@ -452,6 +470,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from compliance.reports import render
     from compliance.rules import load_rules
 
+    _needs_output(args)
     _inputs(args.records)
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
@@ -459,8 +478,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     findings = evaluate(records, ruleset, as_of, engine=args.engine)
     if not args.all:
         findings = [f for f in findings if f.status != "not_applicable"] if args.format == "table" else findings
-    colour = args.format == "table" and not args.output and sys.stdout.isatty()
-    _emit(render(findings, args.format, as_of, colour=colour, explain=args.explain), args.output)
+    if args.format == "xlsx":
+        from compliance.reports import findings_xlsx
+
+        _emit(findings_xlsx(findings, as_of, rule_files=ruleset.files, record_files=args.records,
+                            generated_at=datetime.now()), args.output)
+    else:
+        colour = args.format == "table" and not args.output and sys.stdout.isatty()
+        _emit(render(findings, args.format, as_of, colour=colour, explain=args.explain), args.output)
     _print_problems(problems)
     if problems:
         print(f"{len(problems)} problem(s) in the records: those records were skipped, the rest were checked.",
@@ -609,7 +634,8 @@ def add_kpi(sub: Any, help_text: str) -> None:
     _rule_options(p)
     p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
                                      "annex-a-list4 or cin-census, or a mapping file)")
-    p.add_argument("--format", choices=KPI_FORMATS, default="table", help="output format (default table)")
+    p.add_argument("--format", choices=KPI_FORMATS + ("xlsx",), default="table",
+                   help="output format (default table); xlsx is an Excel workbook and needs --output")
     p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
     p.add_argument("--chart", metavar="FILE.svg", help="also write an SVG chart of each KPI month by month")
     p.add_argument("--engine", choices=KPI_ENGINES, default="batch",
@@ -621,6 +647,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     from compliance.reports import Tally, duties_for, kpi_chart_svg, render_kpi, tally_files
     from compliance.rules import load_rules
 
+    _needs_output(args)
     _inputs(args.records)
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
@@ -635,7 +662,13 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     if monthly is not None:
         tallies.append(monthly)
     problems = tally_files(args.records, ruleset, as_of, tallies, engine=args.engine, mapping=mapping)
-    _emit(render_kpi(tally.rows(), args.format, tally.dimensions, as_of, args.month_of), args.output)
+    if args.format == "xlsx":
+        from compliance.reports import kpi_xlsx
+
+        _emit(kpi_xlsx(tally.rows(), tally.dimensions, as_of, args.month_of, rule_files=ruleset.files,
+                       record_files=args.records), args.output)
+    else:
+        _emit(render_kpi(tally.rows(), args.format, tally.dimensions, as_of, args.month_of), args.output)
     if monthly is not None:
         _emit(kpi_chart_svg(monthly.rows()), args.chart)
     _print_problems(problems)
@@ -685,14 +718,17 @@ def add_map(sub: Any, help_text: str) -> None:
                  "  compliance map --list\n"
                  "  compliance map list5.csv --mapping annex-a-list5 --output s47-records.csv\n"
                  "  compliance check s47-records.csv --as-of 2025-03-31\n"
-                 "  compliance map census.xml --mapping cin-census --output census-records.csv\n\n"
+                 "  compliance map census.xml --mapping cin-census --output census-records.csv\n"
+                 "  compliance map list4.xlsx --mapping annex-a-list4 --format xlsx --output records.xlsx\n\n"
                  "A row (or XML element) that cannot be read is reported with file, row and column;\n"
                  "the rest are still written. Exit code 2 when anything was left out.",
                  cmd_map)
     p.add_argument("extracts", nargs="*", help="extract files: .csv, .xlsx, or CIN census .xml")
     p.add_argument("--mapping", help="a bundled mapping name or a mapping file")
     _rule_options(p)
-    p.add_argument("--output", help="write the records CSV to this file (atomically) instead of the terminal")
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv",
+                   help="csv (default), or xlsx: an Excel workbook in the tracker layout, which needs --output")
+    p.add_argument("--output", help="write the records to this file (atomically) instead of the terminal")
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
 
 
@@ -709,13 +745,23 @@ def cmd_map(args: argparse.Namespace) -> int:
     if not args.mapping or not args.extracts:
         raise InputError(Problem("give extract files and --mapping", field="mapping",
                                  hint="e.g. compliance map list4.csv --mapping annex-a-list4 --output records.csv"))
+    _needs_output(args)
     _inputs(args.extracts)
     ruleset = load_rules(_rule_paths(args))
     mapping = load_mapping(args.mapping, ruleset.vocabulary)
     records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary)
-    _emit(records_csv(records, ruleset.vocabulary), args.output)
+    answered = [r.id for r in duties_for(ruleset, mapping)]
+    if args.format == "xlsx":
+        from compliance.reports import records_xlsx
+
+        vocab = ruleset.vocabulary
+        repeats = {k: {e for e in vocab.events(k) if vocab.repeats(k, e)} for k in vocab.kinds}
+        _emit(records_xlsx(records, repeats, title=f"{mapping.title}: records", source_files=args.extracts,
+                           duties=answered), args.output)
+    else:
+        _emit(records_csv(records, ruleset.vocabulary), args.output)
     _print_problems(problems)
-    duties = ", ".join(r.id for r in duties_for(ruleset, mapping)) or "none (no completion dates)"
+    duties = ", ".join(answered) or "none (no completion dates)"
     print(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: {duties}", file=sys.stderr)
     return 2 if problems else 0
 
