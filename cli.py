@@ -688,7 +688,9 @@ def add_synth(sub: Any, help_text: str) -> None:
                  "    -> extracts/referrals.csv, child-protection.csv, looked-after.csv, care-proceedings.csv,\n"
                  "       complaints.csv, missing-episodes.csv (the record CSV layout)\n"
                  "  compliance synth --children 1000 --seed 7 --layout annex-a --output-dir annex\n"
-                 "    -> Annex A lists 3, 4, 5, 7 and 8 with DD/MM/YYYY dates, for the annex-a-* mappings\n\n"
+                 "    -> Annex A lists 3, 4, 5, 7 and 8 with DD/MM/YYYY dates, for the annex-a-* mappings\n"
+                 "  compliance synth --children 1000 --seed 7 --layout cin-census --output-dir census\n"
+                 "    -> census/cin-census.xml, a children-in-need census return for the cin-census mapping\n\n"
                  "The same --children and --seed always give the same files.",
                  cmd_synth)
     p.add_argument("--children", type=int, required=True, help="how many children to generate")
