@@ -48,17 +48,17 @@ def test_check_writes_findings_with_date_cells_colours_filters_and_a_summary(run
     assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == f"A1:V{sheet.max_row}"
     rows = list(sheet.iter_rows(min_row=2))
     col = {name: i for i, name in enumerate(header)}
-    # example-heath received its report on Mon 1 Jun 2026; 30 working days end Mon 13 Jul 2026. Nothing was
-    # published by Fri 20 Nov 2026: the most overdue of the council's own duties comes first after an LSCB one.
+    # example-heath received its report on Mon 1 Jun 2026; 70 working days (the summer bank holiday, 31 Aug,
+    # skipped) end Tue 8 Sep 2026. No statement was published by Fri 20 Nov 2026.
     heath = next(r for r in rows if r[col["Record"]].value == "example-heath-2026-ilacs"
-                 and r[col["Rule"]].value == "la-publish-report")
+                 and r[col["Rule"]].value == "la-publish-statement")
     assert heath[col["Status"]].value == "Overdue"
-    assert heath[col["Deadline"]].value == datetime(2026, 7, 13)  # a date cell, not text
+    assert heath[col["Deadline"]].value == datetime(2026, 9, 8)  # a date cell, not text
     assert heath[col["Deadline"]].number_format == "DD/MM/YYYY"
     assert heath[col["Trigger date"]].value == datetime(2026, 6, 1)
     assert heath[col["Status"]].fill.fgColor.rgb.endswith("F4CCCC")
     working = heath[col["Working"]]
-    assert working.alignment.wrap_text and "The 30th working day after Mon 01 Jun 2026 is Mon 13 Jul 2026." in working.value
+    assert working.alignment.wrap_text and "The 70th working day after Mon 01 Jun 2026 is Tue 08 Sep 2026." in working.value
     assert [r[col["Status"]].value for r in rows][0] == "Overdue"
     statuses = {r[col["Status"]].value for r in rows}
     assert statuses <= {"Overdue", "Late", "Due", "Met", "Missing data", "Not applicable"}
@@ -156,5 +156,5 @@ def test_libreoffice_reads_the_findings_workbook(run_cli, tmp_path):
     assert done.returncode == 0, done.stderr
     rows = list(csv.reader((tmp_path / "findings.csv").open(encoding="utf-8", errors="replace")))
     assert rows[0][:3] == ["Status", "Record", "Rule"]
-    heath = next(r for r in rows if r[1] == "example-heath-2026-ilacs" and r[2] == "la-publish-report")
-    assert heath[0] == "Overdue" and heath[7] == "13/07/2026"  # shown as the date format says
+    heath = next(r for r in rows if r[1] == "example-heath-2026-ilacs" and r[2] == "la-publish-statement")
+    assert heath[0] == "Overdue" and heath[7] == "08/09/2026"  # shown as the date format says
