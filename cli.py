@@ -503,7 +503,8 @@ def add_track(sub: Any, help_text: str) -> None:
                  "    2026-06-01\n"
                  "      opened   example-heath-2026-ilacs  la-publish-report  due by 2026-07-13 (30 working days ...)\n"
                  "  compliance track events.csv --engine durable --output today.txt\n\n"
-                 "the file's columns: date, record, kind (on a record's first row), event, then any attributes\n"
+                 "the file's columns: date, record, kind (on a record's first row), event, then any attributes;\n"
+                 "dates DD/MM/YYYY (day first) or YYYY-MM-DD, with HH:MM after the date where the time counts\n"
                  "exit codes: 0 nothing late or overdue, 1 something is, 2 bad input",
                  cmd_track)
     p.add_argument("events", help="a CSV file of events, one a row, in date order")
@@ -624,8 +625,8 @@ def add_kpi(sub: Any, help_text: str) -> None:
                  "in time = met / (met + late + overdue); duties not yet due and records with a missing\n"
                  "trigger date are counted beside it. Files are streamed: a million records fit easily.",
                  cmd_kpi)
-    p.add_argument("records", nargs="+", help="record files (.csv streamed; .yaml, .json, .xlsx), or extracts "
-                                              "read through --mapping")
+    p.add_argument("records", nargs="+", help="record files (.csv streamed; .yaml, .json, .xlsx; dates DD/MM/YYYY or "
+                                              "YYYY-MM-DD), or extracts read through --mapping")
     p.add_argument("--by", nargs="+", choices=DIMENSIONS, metavar="DIMENSION",
                    help="group by any of: " + ", ".join(DIMENSIONS) + " (default rule; rule is always included)")
     p.add_argument("--month-of", choices=MONTH_OF, default="deadline",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from copy import copy
 from datetime import date
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def build_tracker(path: Path) -> None:
             cell = sheet.cell(row=i, column=column[name], value=value)
             if isinstance(value, date):
                 cell.number_format = "DD/MM/YYYY"
+                cell.alignment = copy(sheet.column_dimensions[cell.column_letter].alignment)
     book.save(path)
 
 

@@ -127,6 +127,7 @@ def template_xlsx(columns: list[TemplateColumn], kind: str, description: str = "
         span = f"{letter}2:{letter}{ROWS + 1}"
         if column.form in ("date", "date-time"):
             sheet.column_dimensions[letter].number_format = "DD/MM/YYYY" + (" HH:MM" if column.form == "date-time" else "")
+            sheet.column_dimensions[letter].alignment = Alignment(horizontal="center")
             check = DataValidation(type="date", operator="between", formula1=str(_serial(FIRST_DAY)),
                                    formula2=str(_serial(LAST_DAY) + 1), allow_blank=True, showErrorMessage=True,
                                    errorTitle="Not a date",

@@ -48,6 +48,8 @@ class Column:
     heading: str
     width: float
     wrap: bool = False
+    #: Centred: a date or number beside a column of text, kept apart from it.
+    centre: bool = False
 
 
 def _book() -> Any:
@@ -57,7 +59,7 @@ def _book() -> Any:
 
 
 def _styled(sheet: Any, value: Any, *, fill: str | None = None, colour: str | None = None, bold: bool = False,
-            wrap: bool = False, number_format: str | None = None, left: bool = False) -> Any:
+            wrap: bool = False, number_format: str | None = None, left: bool = False, centre: bool = False) -> Any:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -68,21 +70,22 @@ def _styled(sheet: Any, value: Any, *, fill: str | None = None, colour: str | No
         cell.font = Font(name="Calibri", bold=bold, color=colour)
     # Top-aligned, every cell: in a row made tall by wrapped working, a date or number left at the bottom
     # reads as if it belonged to the row below.
-    cell.alignment = Alignment(wrap_text=wrap, vertical="top", horizontal="left" if left else None)
+    cell.alignment = Alignment(wrap_text=wrap, vertical="top",
+                               horizontal="left" if left else "center" if centre else None)
     if number_format:
         cell.number_format = number_format
     return cell
 
 
-def _cell(sheet: Any, value: Any, wrap: bool = False, left: bool = False) -> Any:
+def _cell(sheet: Any, value: Any, wrap: bool = False, left: bool = False, centre: bool = False) -> Any:
     """A cell for any value: dates as date cells, date-times with their time, text made safe and trimmed to fit."""
     if isinstance(value, datetime):
-        return _styled(sheet, value, number_format=_DATE_TIME, left=left)
+        return _styled(sheet, value, number_format=_DATE_TIME, left=left, centre=centre)
     if isinstance(value, date):
-        return _styled(sheet, value, number_format=_DATE, left=left)
+        return _styled(sheet, value, number_format=_DATE, left=left, centre=centre)
     if isinstance(value, str) and len(value) > _MAX_CELL:
         value = value[:_MAX_CELL] + "…"
-    return _styled(sheet, value, wrap=wrap, left=left)
+    return _styled(sheet, value, wrap=wrap, left=left, centre=centre)
 
 
 def _data_sheet(book: Any, title: str, columns: Sequence[Column], make_rows: Callable[[Any], Iterable[list[Any]]],
@@ -111,7 +114,7 @@ def _data_sheet(book: Any, title: str, columns: Sequence[Column], make_rows: Cal
             if hasattr(value, "coordinate"):  # already a cell
                 cells.append(value)
                 continue
-            cells.append(_cell(sheet, value, column.wrap))
+            cells.append(_cell(sheet, value, column.wrap, centre=column.centre))
             if column.wrap and isinstance(value, str):
                 per_line = max(int(column.width * 1.2), 10)
                 lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
@@ -171,12 +174,14 @@ def _save(book: Any) -> bytes:
 # -- findings (compliance check) -------------------------------------------------------------------
 
 FINDING_COLUMNS = (
-    Column("Status", 15), Column("Record", 26), Column("Rule", 24), Column("Duty", 36, wrap=True), Column("#", 5),
-    Column("Trigger event", 20), Column("Trigger date", 13), Column("Deadline", 13), Column("Completion event", 20),
-    Column("Done", 13), Column("Margin", 30, wrap=True), Column("Working days late", 10), Column("Days late", 9),
-    Column("Working days left", 10), Column("Days left", 9), Column("Citation", 40, wrap=True),
-    Column("Verification", 12), Column("Reason", 40, wrap=True), Column("Provisional", 12), Column("Approximate", 13),
-    Column("Working", 90, wrap=True), Column("Source URL", 30),
+    Column("Status", 15), Column("Record", 26), Column("Rule", 24), Column("Duty", 36, wrap=True),
+    Column("#", 5, centre=True), Column("Trigger event", 20), Column("Trigger date", 13, centre=True),
+    Column("Deadline", 13, centre=True), Column("Completion event", 20), Column("Done", 13, centre=True),
+    Column("Margin", 30, wrap=True), Column("Working days late", 10, centre=True), Column("Days late", 9, centre=True),
+    Column("Working days left", 10, centre=True), Column("Days left", 9, centre=True),
+    Column("Citation", 40, wrap=True), Column("Verification", 12), Column("Reason", 40, wrap=True),
+    Column("Provisional", 12, centre=True), Column("Approximate", 13, centre=True), Column("Working", 90, wrap=True),
+    Column("Source URL", 30),
 )
 
 
@@ -235,16 +240,18 @@ def kpi_xlsx(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date, mon
     """KPI rows with the share in time as a percentage cell and months as real dates, and a summary sheet."""
     book = _book()
     columns = [Column("Rule", 26), Column("Duty", 40, wrap=True)]
-    columns += [Column(d.capitalize() if d != "month" else f"Month ({month_of})", 16) for d in dimensions]
-    columns += [Column(h, w) for h, w in (("In time", 10), ("Decided", 10), ("Met", 8), ("Late", 8),
-                                          ("Overdue", 10), ("Due", 8), ("Missing data", 13), ("Approximate", 12))]
+    columns += [Column(d.capitalize() if d != "month" else f"Month ({month_of})", 16, centre=d == "month")
+                for d in dimensions]
+    columns += [Column(h, w, centre=True) for h, w in (("In time", 10), ("Decided", 10), ("Met", 8), ("Late", 8),
+                                                       ("Overdue", 10), ("Due", 8), ("Missing data", 13),
+                                                       ("Approximate", 12))]
 
     def make(sheet: Any) -> Iterable[list[Any]]:
         for r in rows:
             values: list[Any] = [r.rule, r.title]
             for d in dimensions:
                 values.append(_month_cell(sheet, r.value(d)) if d == "month" else r.value(d))
-            share = _styled(sheet, r.in_time, number_format="0.0%") if r.in_time is not None else "-"
+            share = _styled(sheet, r.in_time, number_format="0.0%", centre=True) if r.in_time is not None else "-"
             values += [share, r.decided, r.met, r.late, r.overdue, r.due, r.missing_data, r.approximate]
             yield values
 
@@ -267,7 +274,7 @@ def _month_cell(sheet: Any, month: str) -> Any:
     if not month or month == NO_VALUE:
         return month
     year, mon = month.split("-")
-    return _styled(sheet, date(int(year), int(mon), 1), number_format="MMM YYYY")
+    return _styled(sheet, date(int(year), int(mon), 1), number_format="MMM YYYY", centre=True)
 
 
 # -- mapped records (compliance map) ------------------------------------------------------------------
@@ -287,7 +294,7 @@ def records_xlsx(records: Sequence[Record], repeats: Mapping[str, set[str]], *, 
         events.update(dict.fromkeys(rec.events))
     columns = [Column("id", _fit((r.id for r in records), 12)), Column("kind", _fit((r.kind for r in records), 8))]
     columns += [Column(a, _fit((str(r.attributes.get(a, "")) for r in records), len(a) + 3)) for a in attributes]
-    columns += [Column(e, max(13, len(e) + 3)) for e in events]
+    columns += [Column(e, max(13, len(e) + 3), centre=True) for e in events]
 
     def make(sheet: Any) -> Iterable[list[Any]]:
         for rec in records:
