@@ -142,7 +142,8 @@ def add_plan(sub: Any, help_text: str) -> None:
                  "Give the record's kind, then the events you know with their dates (DD/MM/YYYY or YYYY-MM-DD)\n"
                  "and any attributes (framework=ILACS). Duties whose clock starts with an event you have not\n"
                  "given are listed as starting when it happens; conditions you have not given are shown as\n"
-                 "\"only if\". Names: `compliance template KIND` lists every column of a kind of record.",
+                 "\"only if\". Names: `compliance template KIND` lists every column of a kind of record.\n\n"
+                 "exit codes: 0 nothing late or overdue on the dates given, 1 something is, 2 bad input",
                  cmd_plan)
     p.add_argument("kind", help="the kind of record: inspection, referral, child-protection, looked-after, "
                                 "care-proceedings, complaint or missing-episode")

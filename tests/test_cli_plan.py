@@ -96,3 +96,15 @@ def test_bad_names_are_one_line_each_with_a_suggestion(run_cli):
                    "(did you mean 'report_received'?)\n")
     code, out, err = run_cli("plan", "inspecton", "report_received=2024-12-03")
     assert code == 2 and err == "compliance: error: kind: unknown record kind 'inspecton' (did you mean 'inspection'?)\n"
+
+
+def test_a_latest_possible_deadline_says_what_it_rests_on_in_every_format(run_cli):
+    # Only Ofsted's publication (Fri 14 Dec 2018) is known: the report was received by then, so 30 working days
+    # (25, 26 Dec and 1 Jan skipped) end on Wed 30 Jan 2019 at the latest.
+    args = ("plan", "inspection", "ofsted_published=14/12/2018", "framework=ILACS", "--as-of", "2018-12-17")
+    _, table, _ = run_cli(*args)
+    assert "Wed 30 Jan 2019  la-publish-report" in table and "at the latest (report_received not given)" in table
+    _, ics, _ = run_cli(*args, "--format", "ics")
+    [event] = [e for e in icalendar.Calendar.from_ical(ics).walk("VEVENT") if "la-publish-report" in str(e["SUMMARY"])]
+    assert event.decoded("DTSTART") == date(2019, 1, 30)
+    assert "Assumption: report_received cannot be later than ofsted_published" in str(event["DESCRIPTION"])

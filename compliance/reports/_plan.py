@@ -276,6 +276,8 @@ def to_ics(plan: Plan, stamp: datetime, name: str | None = None) -> str:
             description.append(f"Only if {conditions_text(entry.assumed)}.")
         if step.projected:
             description.append(f"Projected: assumes #{f.occurrence - 1} is held on its deadline.")
+        else:
+            description += f.assumptions  # a latest possible deadline says what it rests on
         description += [*step.working, f"Source: {entry.rule.source.citation} [{entry.rule.source.verification}]."]
         lines += ["BEGIN:VEVENT", f"UID:{plan_uid(plan, entry, step)}",
                   f"DTSTAMP:{dtstamp.strftime('%Y%m%dT%H%M%SZ')}"]
