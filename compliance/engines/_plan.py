@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..calendars import add_period, compute_deadline, day_of
+from ..calendars import day_of
 from ..errors import CalendarRangeError, InputError, Problem
 from ..records import DATE_HINT, NO, YES, EventDate, Record, parse_event_date, sort_key
 from ..rules import Rule, RuleSet, Vocabulary
@@ -212,7 +212,7 @@ def _duty(record: Record, versions: Sequence[Rule], when: date, occurrences: int
             steps = _steps(supposed, versions, findings, when, occurrences)
             rule = _rule_of(versions, findings[0])
             entry = PlanEntry(rule, "conditional" if assumed else "scheduled", tuple(steps), assumed=assumed,
-                              extended=_extended(rule, supposed, findings[0]))
+                              extended=_extended(rule, versions, supposed, findings[0], when))
         entries.append(entry)
     return entries
 
@@ -277,16 +277,16 @@ def _steps(record: Record, versions: Sequence[Rule], findings: list[Finding], wh
     return steps
 
 
-def _extended(rule: Rule, record: Record, finding: Finding) -> EventDate | None:
-    """The deadline if the rule's extension event were recorded, when it is not: from the calendars, as the engine
-    extends (a new period from the trigger, or one addition to the deadline)."""
+def _extended(rule: Rule, versions: Sequence[Rule], record: Record, finding: Finding, when: date) -> EventDate | None:
+    """The deadline the engine gives if the rule's extension event were recorded (on the trigger day), when it is
+    not: a new period from the trigger, or one addition to the deadline."""
     ext = rule.extension
     if ext is None or record.first(ext.event) is not None or finding.trigger_date is None or finding.deadline is None:
         return None
-    if ext.period is not None:
-        return compute_deadline(finding.trigger_date, ext.period, rule.calendar, explain=False).end
-    assert ext.adds is not None
-    return add_period(day_of(finding.deadline), ext.adds.amount, ext.adds.unit, rule.calendar)
+    events = dict(record.events)
+    events[ext.event] = (finding.trigger_date,)
+    supposed = Record(record.id, record.kind, record.attributes, events, record.source)
+    return evaluate_duty(supposed, versions, when, explain=False)[0].deadline
 
 
 def _waiting(record: Record, candidates: Sequence[Rule], when: date) -> list[PlanEntry]:

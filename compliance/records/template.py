@@ -66,7 +66,6 @@ def template_columns(ruleset: RuleSet, kind: str) -> list[TemplateColumn]:
                                  hint=f"did you mean {close[0]!r}?" if close else
                                  "one of: " + ", ".join(sorted(vocab.kinds))))
     rules = [r for r in ruleset if r.applies_to == kind]
-    spec = vocab.kinds[kind]
     columns = [
         TemplateColumn("id", "id", f"A name for the record, unique in the file (e.g. {_example_id(kind)}).", "text"),
         TemplateColumn("kind", "kind", f"Always {kind}: the kind of record, which decides the duties.", "choice",

@@ -182,3 +182,10 @@ def test_every_bad_item_is_reported_at_once(rules):
     with pytest.raises(InputError) as exc:
         plan_record("inspection", ["report_recieved=2024-12-03", "framework=ilacs"], rules.vocabulary)
     assert [p.field for p in exc.value.problems] == ["report_recieved", "framework"]
+
+
+def test_an_extension_that_adds_weeks_shows_the_deadline_one_extension_makes(rules):
+    # Issued Tue 1 Apr 2025: 26 weeks beginning with that day end Mon 29 Sep 2025; one 8-week extension, Mon 24 Nov.
+    entry = by_rule(plan(rules, "care-proceedings", "care_application_issued=2025-04-01",
+                         as_of=date(2025, 4, 2)))["care-proceedings-26wk"]
+    assert deadlines(entry) == [date(2025, 9, 29)] and entry.extended == date(2025, 11, 24)
