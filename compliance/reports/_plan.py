@@ -36,12 +36,12 @@ def _value(v: Any) -> str:
     return ("true" if v else "false") if isinstance(v, bool) else str(v)
 
 
-def conditions_text(conditions: Sequence[tuple[str, Sequence[Any]]]) -> str:
+def _conditions_text(conditions: Sequence[tuple[str, Sequence[Any]]]) -> str:
     """Conditions in words: "framework is SIF or ILACS; lscb_review is true"."""
     return "; ".join(f"{name} is {' or '.join(_value(a) for a in allowed)}" for name, allowed in conditions)
 
 
-def given_text(plan: Plan) -> str:
+def _given_text(plan: Plan) -> str:
     """What the user gave: each event with its dates, then each attribute."""
     parts = [f"{name} {', '.join(_day(d) for d in dates)}" for name, dates in plan.record.events.items()]
     parts += [f"{name} {_value(value)}" for name, value in plan.record.attributes.items()]
@@ -87,7 +87,7 @@ def _status(entry: PlanEntry, step: PlanStep) -> str:
     else:
         words = f"{f.time_left} left"
     if entry.state == "conditional":
-        words += f"; only if {conditions_text(entry.assumed)}"
+        words += f"; only if {_conditions_text(entry.assumed)}"
     return words
 
 
@@ -98,7 +98,7 @@ def _rows(plan: Plan) -> list[tuple[PlanEntry, PlanStep]]:
 def _heading(plan: Plan) -> list[str]:
     kind = plan.record.kind
     article = "an" if kind[0] in "aeiou" else "a"
-    lines = [f"Plan for {article} {kind} record as of {_day(plan.as_of)}: {given_text(plan)}"]
+    lines = [f"Plan for {article} {kind} record as of {_day(plan.as_of)}: {_given_text(plan)}"]
     if plan.asked_as_of:
         lines.append(f"(Reckoned as of the latest date given, which is after {_day(plan.asked_as_of)}.)")
     return lines
@@ -125,7 +125,7 @@ def to_table(plan: Plan) -> str:
     if waiting:
         lines.append("Starts when something else happens:")
         for e in waiting:
-            only = f" (only if {conditions_text(e.assumed)})" if e.assumed else ""
+            only = f" (only if {_conditions_text(e.assumed)})" if e.assumed else ""
             lines.append(f"  {e.rule.id}: {e.rule.title}: starts when {e.rule.trigger} happens; "
                          f"{_clock(e.rule)}{only}. {e.rule.source.citation} [{e.rule.source.verification}]")
         lines.append("")
@@ -147,9 +147,9 @@ def _entry_lines(plan: Plan, entry: PlanEntry) -> list[str]:
     lines.append(f"    Clock: {_clock(rule)}; done when {rule.completion}"
                  + (f" ({done[0].lower() + done[1:]})" if done else "") + ".")
     if entry.assumed:
-        lines.append(f"    Only if {conditions_text(entry.assumed)} (not given).")
+        lines.append(f"    Only if {_conditions_text(entry.assumed)} (not given).")
     elif rule.when:
-        lines.append(f"    Applies because {conditions_text(rule.when)}.")
+        lines.append(f"    Applies because {_conditions_text(rule.when)}.")
     for step in entry.steps:
         f = step.finding
         if rule.recurrence:
@@ -236,7 +236,7 @@ def to_markdown(plan: Plan) -> str:
     if waiting:
         out += ["## Starts when something else happens", ""]
         for e in waiting:
-            only = f" (only if {conditions_text(e.assumed)})" if e.assumed else ""
+            only = f" (only if {_conditions_text(e.assumed)})" if e.assumed else ""
             out.append(f"- **{e.rule.id}**: {_md(e.rule.title)}: {_md(_clock(e.rule))}{_md(only)}. "
                        f"{_md(e.rule.source.citation)} ({e.rule.source.verification})")
         out.append("")
@@ -248,7 +248,7 @@ def to_markdown(plan: Plan) -> str:
     return "\n".join(out)
 
 
-def plan_uid(plan: Plan, entry: PlanEntry, step: PlanStep) -> str:
+def _plan_uid(plan: Plan, entry: PlanEntry, step: PlanStep) -> str:
     """Stable across runs: the kind, the duty, the event that starts its clock and that event's date, the occurrence.
 
     Giving a completion date later, or another event, keeps every deadline's UID, so an imported calendar updates.
@@ -265,7 +265,7 @@ def to_ics(plan: Plan, stamp: datetime, name: str | None = None) -> str:
     """
     dtstamp = (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{escape_text(name or 'Deadlines: ' + given_text(plan))}"]
+             f"X-WR-CALNAME:{escape_text(name or 'Deadlines: ' + _given_text(plan))}"]
     for entry, step in _rows(plan):
         f = step.finding
         if f.deadline is None:
@@ -273,13 +273,13 @@ def to_ics(plan: Plan, stamp: datetime, name: str | None = None) -> str:
         summary = f"Deadline: {entry.rule.title} ({_step_label(entry, step)})"
         description = [f"{entry.rule.title}: {_clock(entry.rule)}; done when {entry.rule.completion}."]
         if entry.assumed:
-            description.append(f"Only if {conditions_text(entry.assumed)}.")
+            description.append(f"Only if {_conditions_text(entry.assumed)}.")
         if step.projected:
             description.append(f"Projected: assumes #{f.occurrence - 1} is held on its deadline.")
         else:
             description += f.assumptions  # a latest possible deadline says what it rests on
         description += [*step.working, f"Source: {entry.rule.source.citation} [{entry.rule.source.verification}]."]
-        lines += ["BEGIN:VEVENT", f"UID:{plan_uid(plan, entry, step)}",
+        lines += ["BEGIN:VEVENT", f"UID:{_plan_uid(plan, entry, step)}",
                   f"DTSTAMP:{dtstamp.strftime('%Y%m%dT%H%M%SZ')}"]
         if isinstance(f.deadline, datetime):
             lines += [f"DTSTART:{f.deadline.strftime('%Y%m%dT%H%M%S')}",
