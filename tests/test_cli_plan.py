@@ -32,7 +32,7 @@ def test_overdue_when_nothing_done_is_exit_1_and_says_what_was_not_given(run_cli
     code, out, _ = run_cli(*EXAMPLE, "--as-of", "2025-01-20")
     assert code == 1
     # Mon 20 Jan is 1 working day (3 days) after Fri 17 Jan.
-    assert "overdue by 1 working day (3 days) (no report_published given)" in out
+    assert "overdue by 1 working day (3 days); no report_published given" in out
 
 
 def test_json(run_cli):

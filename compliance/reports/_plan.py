@@ -83,7 +83,7 @@ def _status(entry: PlanEntry, step: PlanStep) -> str:
     elif f.status == "late":
         words = f"late by {f.late_by} ({completion} {_day(f.completed_date)})"
     elif f.status == "overdue":
-        words = f"overdue by {f.late_by} (no {completion} given)"
+        words = f"overdue by {f.late_by}; no {completion} given"
     else:
         words = f"{f.time_left} left"
     if entry.state == "conditional":
