@@ -322,10 +322,16 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _date_problem(item: Any, exc: ValueError) -> str:
-    detail = str(exc)
-    message = detail if detail.endswith("is not a date") or "isoformat" in detail else f"{item!r} is not a date: {detail}"
-    return message.replace("Invalid isoformat string: ", "not a date: ")
+def _iso_text(items: Any) -> Any:
+    """UK dates (DD/MM/YYYY, with HH:MM or HH:MM:SS after it) rewritten as ISO text, for the fast casts below.
+
+    Other forms (D/M/YYYY, a bad day) are left as written and read cell by cell by records/_record.py.
+    """
+    if not _np(pc.match_substring(items, "/")).any():
+        return items
+    items = pc.replace_substring_regex(items, pattern=r"^([0-9]{2})/([0-9]{2})/([0-9]{4})$", replacement=r"\3-\2-\1")
+    return pc.replace_substring_regex(items, pattern=r"^([0-9]{2})/([0-9]{2})/([0-9]{4})[ T]([0-9]{2}:[0-9]{2}(:[0-9]{2})?)$",
+                                      replacement=r"\3-\2-\1 \4")
 
 
 def _np(array: Any) -> np.ndarray:
@@ -503,6 +509,8 @@ class _ChunkReader:
         else:
             owners = np.nonzero(filled)[0].astype(np.int64)
             items = cells.filter(pa.array(filled))
+        written = items
+        items = _iso_text(items)
         days = np.zeros(len(items), dtype=np.int64)
         seconds = np.full(len(items), -1, dtype=np.int64)
         pending = np.ones(len(items), dtype=bool)
@@ -530,7 +538,7 @@ class _ChunkReader:
         folds = np.zeros(len(items), dtype=bool)
         if pending.any():
             keep = np.ones(len(items), dtype=bool)
-            texts = items.to_pylist()
+            texts = written.to_pylist()
             failed: set[int] = set()
             for x in np.nonzero(pending)[0].tolist():
                 k = int(owners[x])
@@ -540,7 +548,7 @@ class _ChunkReader:
                 try:
                     days[x], seconds[x], folds[x] = _day_second(parse_event_date(texts[x]))
                 except ValueError as exc:
-                    self.sink.add(_date_problem(texts[x], exc), int(lines[members[k]]), col, event, DATE_HINT)
+                    self.sink.add(str(exc), int(lines[members[k]]), col, event, DATE_HINT)
                     bad[members[k]] = True
                     failed.add(k)
                     keep[x] = False

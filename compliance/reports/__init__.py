@@ -3,7 +3,9 @@
 Renderers take findings and return text; they never recompute a deadline. ``_formats`` writes
 findings in ``check``'s formats; ``_ics`` as calendar events; ``_kpi`` tallies the share of each duty
 done in time and ``_kpi_chart`` draws it month by month; ``_kpi_run`` streams record files through an
-engine into those tallies; ``_track`` writes what ``compliance track`` prints.
+engine into those tallies; ``_track`` writes what ``compliance track`` prints; ``_plan`` writes what
+``compliance plan`` prints; ``_xlsx`` writes findings, KPIs and mapped records as Excel workbooks
+(openpyxl is loaded only then) and makes text safe for spreadsheets.
 """
 
 from ._formats import (CSV_FIELDS, FORMATS, STATUS_LABELS, STATUS_NAMES, counts, margin_text, render, to_csv,
@@ -14,11 +16,14 @@ from ._kpi import FORMATS as KPI_FORMATS
 from ._kpi_chart import kpi_chart_svg
 from ._kpi_run import ENGINES as KPI_ENGINES
 from ._kpi_run import duties_for, tally_files
+from ._plan import PLAN_FORMATS, render_plan
 from ._track import track_text
+from ._xlsx import FORMULA_STARTS, findings_xlsx, kpi_xlsx, records_xlsx, spreadsheet_safe
 
 __all__ = [
-    "CSV_FIELDS", "DIMENSIONS", "FORMATS", "KPI_ENGINES", "KPI_FORMATS", "MONTH_OF", "NO_VALUE", "PRODID",
-    "STATUS_LABELS", "STATUS_NAMES", "KpiRow", "Tally", "calendar_text", "check_grouping", "counts", "duties_for",
-    "escape_text", "event_uid", "fold", "kpi_chart_svg", "kpi_rows", "margin_text", "monthly_kpi_rows", "render",
-    "render_kpi", "tally_files", "to_csv", "to_json", "to_markdown", "to_table", "track_text",
+    "CSV_FIELDS", "DIMENSIONS", "FORMATS", "FORMULA_STARTS", "KPI_ENGINES", "KPI_FORMATS", "MONTH_OF", "NO_VALUE",
+    "PLAN_FORMATS", "PRODID", "STATUS_LABELS", "STATUS_NAMES", "KpiRow", "Tally", "calendar_text", "check_grouping",
+    "counts", "duties_for", "escape_text", "event_uid", "findings_xlsx", "fold", "kpi_chart_svg", "kpi_rows",
+    "kpi_xlsx", "margin_text", "monthly_kpi_rows", "records_xlsx", "render", "render_kpi", "render_plan",
+    "spreadsheet_safe", "tally_files", "to_csv", "to_json", "to_markdown", "to_table", "track_text",
 ]

@@ -102,6 +102,8 @@ def to_table(findings: Sequence[Finding], as_of: date, colour: bool = False, exp
             for step in f.assumptions + f.explanation + f.warnings:
                 lines.append("      " + step)
             lines.append(f"      Source: {f.citation} [{f.verification}]")
+    if ordered:
+        lines.append("# is the occurrence of a recurring duty (2 = the second review); 1 for a duty done once.")
     return "\n".join(lines) + "\n"
 
 

@@ -1,6 +1,6 @@
 """The native engine: every status, versions, recurrence, extensions and hours, against the law.
 
-Expected dates are worked by hand from the legal reference (shared/domain/legal-timelines.md, §1 and §7),
+Expected dates are worked by hand from the legal reference (docs/legal-reference.md, §1 and §5),
 not taken from the engine.
 """
 
