@@ -337,9 +337,11 @@ def add_rules_validate(actions: Any) -> None:
 
 
 def cmd_rules_validate(args: argparse.Namespace) -> int:
+    from compliance.engines import check_rule_tests
     from compliance.rules import check_rules
 
     ruleset, problems = check_rules(args.files)
+    problems += check_rule_tests(ruleset)
     if problems:
         for p in problems:
             print(str(p), file=sys.stderr)

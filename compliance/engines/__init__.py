@@ -11,13 +11,13 @@ from ._evaluate import evaluate, findings_by_record
 from ._finding import STATUSES, Finding, exit_status, sort_by_urgency
 from ._native import CASES, Choice, choose_version, duties_by_kind, duty_findings, evaluate_duty, evaluate_native
 from ._plan import DEFAULT_OCCURRENCES, STATES as PLAN_STATES, Plan, PlanEntry, PlanStep, make_plan, plan_record
-from ._ruletests import RuleTestResult, run_rule_tests
+from ._ruletests import RuleTestResult, check_rule_tests, run_rule_tests
 from ._tracker import OPEN, Tracker
 from ._tracker import Change as TrackerChange
 
 __all__ = [
     "CASES", "DEFAULT_OCCURRENCES", "OPEN", "PLAN_STATES", "STATUSES", "Choice", "Finding", "Plan", "PlanEntry",
-    "PlanStep", "RuleTestResult", "Tracker", "TrackerChange", "choose_version", "duties_by_kind", "duty_findings",
+    "PlanStep", "RuleTestResult", "Tracker", "TrackerChange", "check_rule_tests", "choose_version", "duties_by_kind", "duty_findings",
     "evaluate", "evaluate_duty", "evaluate_native", "exit_status", "findings_by_record", "make_plan", "plan_record",
     "run_rule_tests", "sort_by_urgency",
 ]

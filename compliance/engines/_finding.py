@@ -54,19 +54,21 @@ class Finding:
     # What is wrong in the record that the finding worked around (a completion dated before its trigger,
     # a date entered twice, an extension recorded after the deadline): check the record.
     data_quality: tuple[str, ...] = ()
-    # "latest" or "earliest" when the trigger date is not recorded but the status is certain anyway: even
-    # the latest possible deadline has passed (late, overdue: at least that late), or the duty was done by
-    # the earliest possible one (met).
+    # "latest" or "earliest" when the trigger date is not recorded and the deadline shown is the latest or
+    # earliest it can be. With late or overdue the status is certain all the same (even the latest possible
+    # deadline has passed: at least that late), with met likewise (done by the earliest possible one).
     on_bound: str | None = None
     # Events the record's source cannot hold at all (no such column) that the finding needed.
     unrecorded: tuple[str, ...] = ()
+    # For missing data: the attributes or events to record to settle it.
+    needs: tuple[str, ...] = ()
 
     @property
     def late_by(self) -> str | None:
         """How late, in words: working days for a working-day rule, calendar days otherwise, hours for an hours clock."""
         if self.status not in ("late", "overdue"):
             return None
-        if self.hours_late is not None:
+        if self.hours_late is not None:  # only ever with both times known, so never on a bound
             text: str | None = f"{self.hours_late:g} hours"
         else:
             text = amount_text(self.working_days_late, self.days_late, self._unit_is_working)
@@ -123,6 +125,7 @@ class Finding:
             "data_quality": list(self.data_quality),
             "on_bound": self.on_bound,
             "unrecorded": list(self.unrecorded),
+            "needs": list(self.needs),
         }
 
 

@@ -145,8 +145,10 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
 def _unknown(ctx: _Context, reason: str, deadline: Deadline | None = None, trigger: EventDate | None = None,
              occurrence: int = 1, unrecorded: Sequence[str] = (), assumptions: Sequence[str] = (),
              steps: Sequence[str] = (), completed: EventDate | None = None,
-             span_start: EventDate | None = None) -> Finding:
-    """A missing-data finding: what is not known and what to record, with any deadline that can be shown."""
+             span_start: EventDate | None = None, needs: Sequence[str] | None = None,
+             on_bound: str | None = None) -> Finding:
+    """A missing-data finding: what is not known and what to record, with any deadline that can be shown
+    (``on_bound`` when that deadline is the latest or earliest one possible, the trigger not being known)."""
     extra: dict[str, Any] = {}
     if deadline is not None:
         extra = dict(deadline=deadline.end, period=str(deadline.period), provisional=deadline.provisional,
@@ -155,7 +157,8 @@ def _unknown(ctx: _Context, reason: str, deadline: Deadline | None = None, trigg
     explanation = (list(deadline.steps) if deadline is not None else []) + list(steps) if ctx.explain else []
     return Finding(**ctx.base(
         status="missing_data", reason=reason, occurrence=occurrence, trigger_date=trigger, completed_date=completed,
-        unrecorded=tuple(unrecorded), assumptions=tuple(assumptions), explanation=tuple(explanation),
+        unrecorded=tuple(unrecorded), needs=tuple(unrecorded if needs is None else needs), on_bound=on_bound,
+        assumptions=tuple(assumptions), explanation=tuple(explanation),
         warnings=tuple(_caveats(ctx.rule, span_start or trigger, deadline.end if deadline else None)), **extra))
 
 
@@ -356,9 +359,10 @@ def _missing(ctx: _Context) -> Finding:
         low = low_event = None
     if not record.records(rule.completion):
         return _unknown(ctx, f"{what}, and {_unrecorded_text(rule.completion)}; record both",
-                        unrecorded=unrecorded + (rule.completion,))
+                        unrecorded=unrecorded + (rule.completion,), needs=(rule.trigger, rule.completion))
     if low is None and high is None:
-        return _unknown(ctx, f"{what}, so the deadline cannot be computed; record {rule.trigger}", unrecorded=unrecorded)
+        return _unknown(ctx, f"{what}, so the deadline cannot be computed; record {rule.trigger}", unrecorded=unrecorded,
+                        needs=(rule.trigger,))
     earliest = _deadline(ctx, low, rule.period) if low is not None else None
     latest = _latest(ctx, high) if high is not None else None
     assumptions = []
@@ -389,13 +393,15 @@ def _missing(ctx: _Context) -> Finding:
                            assumptions=assumptions, span_start=start)
         return _unknown(ctx, f"{what}: whether {rule.completion} on {iso(completed)} was in time depends on it; "
                              f"record {rule.trigger}", latest or earliest, unrecorded=unrecorded,
-                        assumptions=assumptions, completed=completed, span_start=start)
+                        assumptions=assumptions, completed=completed, span_start=start, needs=(rule.trigger,),
+                        on_bound="latest" if latest is not None else "earliest")
     if latest is not None and as_of > day_of(latest.end):
         return _status(ctx, latest, None, None, 1, ["The latest possible deadline has passed with nothing done: "
                        "overdue whatever the trigger date was."], on_bound="latest", assumptions=assumptions,
                        span_start=start)
     return _unknown(ctx, f"{what}: whether the duty is overdue depends on it; record {rule.trigger}",
-                    latest or earliest, unrecorded=unrecorded, assumptions=assumptions, span_start=start)
+                    latest or earliest, unrecorded=unrecorded, assumptions=assumptions, span_start=start,
+                    needs=(rule.trigger,), on_bound="latest" if latest is not None else "earliest")
 
 
 def _latest(ctx: _Context, high: EventDate) -> Deadline | None:
@@ -486,7 +492,7 @@ def duty_findings(record: Record, versions: Sequence[Rule], choice: Choice, as_o
     except CalendarRangeError as exc:
         ctx.quality.clear()
         trigger = record.first(choice.rule.trigger)
-        return [_unknown(ctx, f"the deadline cannot be counted: {exc.problems[0].message}; check the dates",
+        return [_unknown(ctx, f"the deadline cannot be counted: {exc.problems[0].message}; check the dates", needs=(),
                          trigger=trigger if trigger is not None and day_of(trigger) <= as_of else None)]
 
 
@@ -504,7 +510,8 @@ def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Findin
     if case == "undecided":
         names = rule.conditions(record.attributes).unknown
         return [_unknown(ctx, "the record does not say " + " or ".join(names) + ", which decides whether and how "
-                              "this duty applies; record " + "; ".join(_how(rule, n) for n in names), trigger=trigger)]
+                              "this duty applies; record " + "; ".join(_how(rule, n) for n in names), trigger=trigger,
+                         needs=names)]
     if case == "not_started":
         return [_not_applicable(ctx, f"{rule.trigger} on {iso(trigger)} is after the as-of date "
                                      f"{as_of.isoformat()}: the clock has not started.", trigger)]

@@ -477,7 +477,7 @@ class _Duty:
         undecided = ~on_latest & ~on_earliest
         self.out.add(rows[undecided], rule, MISSING, deadline_day=shown[undecided],
                      provisional=shown_provisional[undecided], approximate=shown_approximate[undecided],
-                     completed_day=completed.day[undecided],
+                     on_bound=np.where(high_present, 1, 2)[undecided], completed_day=completed.day[undecided],
                      completed_second=completed.second[undecided], unrecorded=not recorded)
         period_index = np.full(rows.size, self.out.period(rule.period), dtype=np.int64)
         for mask, deadline, code in ((on_latest, latest, 1), (on_earliest, earliest, 2)):

@@ -93,7 +93,8 @@ def _flat_attributes(raw: dict[str, Any], doc: Located, base: tuple[Any, ...], r
     extra = {k: v for k, v in raw.items() if k not in _RECORD_KEYS}
     if not extra:
         return raw
-    attributes = dict(raw.get("attributes") or {}) if isinstance(raw.get("attributes"), dict) else raw.get("attributes")
+    given = raw.get("attributes")
+    attributes = dict(given) if isinstance(given, dict) else {} if given is None else given
     for key, value in extra.items():
         where = _where(doc, base + (key,))
         if key in specs and isinstance(attributes, dict):
@@ -104,8 +105,8 @@ def _flat_attributes(raw: dict[str, Any], doc: Located, base: tuple[Any, ...], r
             reader.problem(f"{key} is an event: put it under events:", *where, str(key),
                            f"write events: {{{key}: YYYY-MM-DD}}")
         else:
-            what = f"{kind} record" if specs else "record"
-            reader.problem(f"unknown field {shown(key)} in a {what}", *where, str(key),
+            what = f"{kind} records" if specs else "a record"
+            reader.problem(f"unknown field {shown(key)} for {what}", *where, str(key),
                            suggest(str(key), [*specs, *_RECORD_KEYS]) + "; a record has id, kind, its attributes, "
                            "events and notes")
     return {**{k: v for k, v in raw.items() if k in _RECORD_KEYS}, "attributes": attributes}

@@ -14,8 +14,8 @@ FORMATS = ("table", "json", "csv", "md")
 CSV_FIELDS = (
     "record", "rule", "duty", "kind", "status", "occurrence", "trigger_event", "trigger_date", "period",
     "deadline", "completion_event", "completed_date", "days_late", "working_days_late", "days_left",
-    "working_days_left", "late_by", "time_left", "citation", "verification", "reason", "provisional",
-    "approximate", "assumptions", "warnings", "explanation",
+    "working_days_left", "late_by", "time_left", "citation", "verification", "reason", "needs", "on_bound",
+    "unrecorded", "data_quality", "provisional", "approximate", "assumptions", "warnings", "explanation",
 )
 _COLOURS = {"overdue": "\033[1;31m", "late": "\033[31m", "due": "\033[33m", "met": "\033[32m",
             "missing_data": "\033[35m", "not_applicable": "\033[2m"}
@@ -74,7 +74,13 @@ def margin_text(f: Finding, show_date: Callable[[Any], str] = lambda d: d.isofor
     if f.status == "met":
         return "on time"
     if f.status == "missing_data":
-        return f"latest possible deadline {show_date(f.deadline)}" if f.deadline else "no trigger date"
+        if f.unrecorded:
+            return "not in this extract: " + ", ".join(f.unrecorded)
+        text = "record " + ", ".join(f.needs) if f.needs else (f.reason or "missing data")
+        if f.deadline is not None:
+            bound = {"latest": " at the latest", "earliest": " at the earliest"}.get(f.on_bound or "", "")
+            text += f"; deadline{bound} {show_date(f.deadline)}"
+        return text
     return f.reason or ""
 
 
@@ -84,7 +90,7 @@ def to_table(findings: Sequence[Finding], as_of: date, colour: bool = False, exp
     ordered = sort_by_urgency(findings)
     for f in ordered:
         rows.append((
-            STATUS_LABELS[f.status], f.record, f.rule, str(f.occurrence),
+            STATUS_LABELS[f.status] + (" !" if f.data_quality else ""), f.record, f.rule, str(f.occurrence),
             _date(f.trigger_date), _date(f.deadline) + (" (prov.)" if f.provisional else ""),
             _date(f.completed_date), margin_text(f),
         ))
@@ -97,11 +103,15 @@ def to_table(findings: Sequence[Finding], as_of: date, colour: bool = False, exp
             status = ordered[i - 1].status
             text = _COLOURS[status] + text[:widths[0]] + _RESET + text[widths[0]:]
         lines.append(text.rstrip())
-        if explain and i:
-            f = ordered[i - 1]
+        f = ordered[i - 1] if i else None
+        if f is not None:
+            lines.extend(f"      ! {problem}" for problem in f.data_quality)
+        if explain and f is not None:
             for step in f.assumptions + f.explanation + f.warnings:
                 lines.append("      " + step)
             lines.append(f"      Source: {f.citation} [{f.verification}]")
+    if any(f.data_quality for f in ordered):
+        lines.append("! the finding worked around a problem in the record, shown under it: check the record.")
     if ordered:
         lines.append("# is the occurrence of a recurring duty (2 = the second review); 1 for a duty done once.")
     return "\n".join(lines) + "\n"

@@ -115,7 +115,8 @@ def test_kpi_command_streams_csv_and_writes_the_chart(run_cli, tmp_path):
 def _row(month, met, late=0):
     from compliance.reports import KpiRow
 
-    return KpiRow("assessment-45wd", "Complete the single assessment", (("month", month),), met, late, 0, 0, 0, 0)
+    return KpiRow("assessment-45wd", "Complete the single assessment", (("month", month),), met=met, late=late,
+                  overdue=0, due=0, missing_data=0)
 
 
 def test_the_line_breaks_across_months_with_nothing_decided_and_the_gap_is_named():
