@@ -495,8 +495,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         _emit(render(findings, args.format, as_of, colour=colour, explain=args.explain), args.output)
     _print_problems(problems)
     if problems:
-        print(f"{len(problems)} problem(s) in the records: those records were skipped, the rest were checked.",
-              file=sys.stderr)
+        rest = "the rest were checked" if records else "no record could be checked"
+        print(f"{len(problems)} problem(s) in the records: those records were skipped, {rest}.", file=sys.stderr)
         return 2
     return exit_status(findings)
 

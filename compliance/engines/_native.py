@@ -28,7 +28,7 @@ def _fmt(d: EventDate) -> str:
 
 
 def _unrecorded_text(event: str) -> str:
-    return f"this record's source does not record {event} at all (no such column or field)"
+    return f"this record's source does not record {event} (no such column or field, or it says unknown)"
 
 
 @dataclass
@@ -357,12 +357,17 @@ def _missing(ctx: _Context) -> Finding:
         ctx.warn(f"{low_event} on {iso(low)} is after {high_event} on {iso(high)}, so {rule.trigger} could not "
                  "fall between them: check the record.")
         low = low_event = None
-    if not record.records(rule.completion):
-        return _unknown(ctx, f"{what}, and {_unrecorded_text(rule.completion)}; record both",
-                        unrecorded=unrecorded + (rule.completion,), needs=(rule.trigger, rule.completion))
+    needs: tuple[str, ...] = (rule.trigger,)
+    knows_completion = record.records(rule.completion)
+    if not knows_completion:
+        # Nothing can be decided without the completion, but a bound still shows when the deadline fell.
+        what += f", and {_unrecorded_text(rule.completion)}"
+        unrecorded += (rule.completion,)
+        needs += (rule.completion,)
+    record_text = " and ".join(needs)
     if low is None and high is None:
-        return _unknown(ctx, f"{what}, so the deadline cannot be computed; record {rule.trigger}", unrecorded=unrecorded,
-                        needs=(rule.trigger,))
+        return _unknown(ctx, f"{what}, so the deadline cannot be computed; record {record_text}", unrecorded=unrecorded,
+                        needs=needs)
     earliest = _deadline(ctx, low, rule.period) if low is not None else None
     latest = _latest(ctx, high) if high is not None else None
     assumptions = []
@@ -395,13 +400,14 @@ def _missing(ctx: _Context) -> Finding:
                              f"record {rule.trigger}", latest or earliest, unrecorded=unrecorded,
                         assumptions=assumptions, completed=completed, span_start=start, needs=(rule.trigger,),
                         on_bound="latest" if latest is not None else "earliest")
-    if latest is not None and as_of > day_of(latest.end):
+    if knows_completion and latest is not None and as_of > day_of(latest.end):
         return _status(ctx, latest, None, None, 1, ["The latest possible deadline has passed with nothing done: "
                        "overdue whatever the trigger date was."], on_bound="latest", assumptions=assumptions,
                        span_start=start)
-    return _unknown(ctx, f"{what}: whether the duty is overdue depends on it; record {rule.trigger}",
+    depends = "whether the duty is overdue depends on it" if knows_completion else "whether the duty was met is unknown"
+    return _unknown(ctx, f"{what}: {depends}; record {record_text}",
                     latest or earliest, unrecorded=unrecorded, assumptions=assumptions, span_start=start,
-                    needs=(rule.trigger,), on_bound="latest" if latest is not None else "earliest")
+                    needs=needs, on_bound="latest" if latest is not None else "earliest")
 
 
 def _latest(ctx: _Context, high: EventDate) -> Deadline | None:

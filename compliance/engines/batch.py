@@ -443,10 +443,8 @@ class _Duty:
         """_native._missing: no trigger date; missing data, unless its bounds decide the outcome."""
         if rows.size == 0:
             return
-        recorded = self.batch.records(rule.trigger)
-        if not self.batch.records(rule.completion):
-            self.out.add(rows, rule, MISSING, unrecorded=True)
-            return
+        knows_completion = self.batch.records(rule.completion)
+        recorded = self.batch.records(rule.trigger) and knows_completion
         low_present, low, high_present, high = self.bounds(rule)
         low_present, low = low_present[rows], low[rows]
         high_present, high = high_present[rows], high[rows]
@@ -468,7 +466,7 @@ class _Duty:
         completed.pick(done, done.offsets[rows], until > done.offsets[rows])
         late = high_present & completed.present & (completed.day > latest.day)
         met = low_present & completed.present & ~late & (completed.day <= earliest.day)
-        overdue = high_present & ~completed.present & (self.as_of > latest.day)
+        overdue = high_present & ~completed.present & (self.as_of > latest.day) & knows_completion
         on_latest = late | overdue
         on_earliest = met
         shown = np.where(high_present, latest.day, earliest.day)

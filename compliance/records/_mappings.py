@@ -263,10 +263,13 @@ class _Builder:
             self.problem(message, line, where(sources[fld]) if fld in sources else None, sources.get(fld, fld), hint)
 
         # The vocabulary's defaults and checks, as for any record; the extract holds only the events mapped.
-        parts = RecordCheck(self.vocab).parts(rid, spec.kind, attributes, events, report)
+        check = RecordCheck(self.vocab)
+        parts = check.parts(rid, spec.kind, attributes, events, report)
         if parts is None:
             return None
-        return Record.checked(*parts, f"{self.file}:{line}" if line else self.file, self.mapping.events(spec.kind))
+        rid, kind, attributes, dates, unknown = parts
+        return Record.checked(rid, kind, attributes, dates, f"{self.file}:{line}" if line else self.file,
+                              check.holds(kind, self.mapping.events(spec.kind), unknown))
 
     def values(self, f: Field, lookup: Callable[[str], tuple[list[Any], Any]]) -> tuple[list[Any], str] | None:
         for source in f.sources:

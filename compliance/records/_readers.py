@@ -50,9 +50,10 @@ class _Reader:
                                  raw.get("events") or {}, report)
         if parts is None:
             return None
-        rid, kind, attributes, events = parts
-        holds = None if recorded is None else frozenset(e for e in recorded if e in self.vocab.events(kind))
-        return Record.checked(rid, kind, attributes, events, f"{self.file}:{line}" if line else self.file, holds)
+        rid, kind, attributes, events, unknown = parts
+        columns_held = None if recorded is None else [e for e in recorded if e in self.vocab.events(kind)]
+        return Record.checked(rid, kind, attributes, events, f"{self.file}:{line}" if line else self.file,
+                              self.check.holds(kind, columns_held, unknown))
 
 
 #: What a record in a YAML or JSON file may have besides its attributes.

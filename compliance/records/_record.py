@@ -22,6 +22,7 @@ EventDate = date  # a datetime (a subclass of date) where the time of day is kno
 
 YES = frozenset({"true", "yes", "y", "1"})
 NO = frozenset({"false", "no", "n", "0"})
+UNKNOWN = "unknown"
 DATE_HINT = ("write dates as DD/MM/YYYY or YYYY-MM-DD (e.g. 05/12/2018 or 2018-12-05), with HH:MM after the date "
              "where the time counts")
 
@@ -65,13 +66,14 @@ class Record:
             from ..rules import bundled_vocabulary
 
             vocabulary = bundled_vocabulary()
-        checked = RecordCheck(vocabulary).parts(self.id, self.kind, self.attributes, self.events, report)
+        check = RecordCheck(vocabulary)
+        checked = check.parts(self.id, self.kind, self.attributes, self.events, report)
         if problems or checked is None:
             raise InputError(*problems)
-        for name, value in zip(("id", "kind", "attributes", "events"), checked):
+        rid, kind, attributes, events, unknown = checked
+        for name, value in (("id", rid), ("kind", kind), ("attributes", attributes), ("events", events)):
             object.__setattr__(self, name, value)
-        if self.recorded is not None:
-            object.__setattr__(self, "recorded", frozenset(self.recorded))
+        object.__setattr__(self, "recorded", check.holds(kind, self.recorded, unknown))
 
     @classmethod
     def checked(cls, rid: str, kind: str, attributes: Mapping[str, Any], events: Mapping[str, tuple[EventDate, ...]],
@@ -169,6 +171,12 @@ def sort_key(d: EventDate) -> tuple[date, float]:
     return d, float("-inf")
 
 
+def is_unknown(value: Any) -> bool:
+    """Whether an event's cell says the source does not know if or when it happened (``unknown``), which
+    is not the same as a blank: blank means it has not happened."""
+    return isinstance(value, str) and value.strip().lower() == UNKNOWN
+
+
 def suggest(word: str, known: Iterable[str]) -> str:
     """A hint naming the closest known word, or listing them all."""
     known = list(known)
@@ -182,9 +190,10 @@ class RecordCheck:
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
 
-    def parts(self, rid: Any, kind: Any, attributes: Mapping[str, Any], events: Mapping[str, Any],
-              report: Report) -> tuple[str, str, dict[str, Any], dict[str, tuple[EventDate, ...]]] | None:
-        """(id, kind, attributes with defaults, sorted event dates), or None when anything is wrong."""
+    def parts(self, rid: Any, kind: Any, attributes: Mapping[str, Any], events: Mapping[str, Any], report: Report
+              ) -> tuple[str, str, dict[str, Any], dict[str, tuple[EventDate, ...]], frozenset[str]] | None:
+        """(id, kind, attributes with defaults, sorted event dates, events given as unknown), or None when
+        anything is wrong."""
         failed = False
 
         def problem(message: str, fld: str | None, hint: str | None = None) -> None:
@@ -218,16 +227,26 @@ class RecordCheck:
             if name not in values and spec.get("default") is not None:
                 values[name] = spec["default"]
         dates: dict[str, tuple[EventDate, ...]] = {}
+        unknown: set[str] = set()
         for name, value in events.items():
             if name not in known_events:
                 hint = (f"{name} is an attribute: give it with the attributes" if name in specs
                         else suggest(name, known_events))
                 problem(f"unknown event {shown(name)} for {kind} records", str(name), hint)
                 continue
+            if is_unknown(value):
+                unknown.add(name)
+                continue
             found = self.dates(kind, name, value, problem)
             if found:
                 dates[name] = found
-        return None if failed else (str(rid).strip(), kind, values, dates)
+        return None if failed else (str(rid).strip(), kind, values, dates, frozenset(unknown))
+
+    def holds(self, kind: str, recorded: Iterable[str] | None, unknown: frozenset[str]) -> frozenset[str] | None:
+        """The events a record can tell: its source's columns (None: any) less those it gives as unknown."""
+        if not unknown:
+            return None if recorded is None else frozenset(recorded)
+        return frozenset(self.vocab.events(kind) if recorded is None else recorded) - unknown
 
     @staticmethod
     def attribute(name: str, spec: Mapping[str, Any], value: Any, problem: Callable[..., None]) -> Any:
@@ -271,6 +290,10 @@ class RecordCheck:
             return None
         out = []
         for item in items:
+            if is_unknown(item):
+                problem(f"{event} gives dates and also says unknown", event,
+                        "write the dates the record has, or unknown alone when the source does not say")
+                return None
             try:
                 out.append(parse_event_date(item))
             except ValueError as exc:

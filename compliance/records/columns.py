@@ -26,7 +26,7 @@ from ..calendars.arrays import EPOCH
 from ..errors import Problem, shown
 from ..rules import Vocabulary
 from ._readers import ignored_column, read_records, unknown_columns
-from ._record import DATE_HINT, Record, RecordCheck, parse_event_date, suggest
+from ._record import DATE_HINT, Record, RecordCheck, is_unknown, parse_event_date, suggest
 
 DEFAULT_CHUNK_ROWS = 200_000
 DEFAULT_BLOCK_BYTES = 16 << 20
@@ -404,8 +404,7 @@ class _ChunkReader:
             codes = [c for c, k in enumerate(kind_of_code) if k == kind]
             members = np.nonzero(np.isin(kind_codes, codes) & ~bad)[0]
             if members.size:
-                attributes, events = self.fields(kind, members, raw, lines, bad)
-                parsed.append((kind, members, attributes, events))
+                parsed.append((kind, members, *self.fields(kind, members, raw, lines, bad)))
         good = np.nonzero(~bad)[0]
         repeat, first_files = self.seen.add(ids.take(pa.array(good)), self.file_number)
         if repeat.any():
@@ -415,25 +414,31 @@ class _ChunkReader:
                               "give each record its own id")
             bad[good[repeat]] = True
         batches = []
-        for kind, members, attributes, events in parsed:
-            local = np.nonzero(~bad[members])[0]
-            if not local.size:
-                continue
+        for kind, members, attributes, events, unknown in parsed:
+            good_rows = ~bad[members]
+            columns = frozenset(e for e in self.columns if e in self.vocab.events(kind))
             specs = self.vocab.attributes(kind)
-            batches.append(RecordBatch(kind, ids.take(pa.array(members[local])),
-                                       {k: v.take(local) for k, v in attributes.items()},
-                                       {k: v.take(local) for k, v in events.items()},
-                                       frozenset(e for e in self.columns if e in self.vocab.events(kind)),
-                                       {a: spec["default"] for a, spec in specs.items()
-                                        if spec.get("default") is not None}))
+            defaults = {a: spec["default"] for a, spec in specs.items() if spec.get("default") is not None}
+            # Records that give an event as unknown hold less than the file's columns: a batch of their own.
+            said = sorted(unknown)
+            pattern = np.zeros(len(members), dtype=np.int64)
+            for bit, name in enumerate(said):
+                pattern |= unknown[name].astype(np.int64) << bit
+            for code in np.unique(pattern[good_rows]).tolist():
+                local = np.nonzero(good_rows & (pattern == code))[0]
+                held = columns - {name for bit, name in enumerate(said) if code >> bit & 1}
+                batches.append(RecordBatch(kind, ids.take(pa.array(members[local])),
+                                           {k: v.take(local) for k, v in attributes.items()},
+                                           {k: v.take(local) for k, v in events.items()}, held, defaults))
         return batches
 
     def fields(self, kind: str, members: np.ndarray, raw: dict[str, Any], lines: np.ndarray,
-               bad: np.ndarray) -> tuple[dict[str, Categorical], dict[str, EventColumn]]:
+               bad: np.ndarray) -> tuple[dict[str, Categorical], dict[str, EventColumn], dict[str, np.ndarray]]:
         known = self.vocab.events(kind)
         specs = self.vocab.attributes(kind)
         attributes: dict[str, Categorical] = {}
         events: dict[str, EventColumn] = {}
+        unknown: dict[str, np.ndarray] = {}
         take = pa.array(members)
         everyone = members.size == len(lines)
         for name, column in raw.items():
@@ -452,7 +457,9 @@ class _ChunkReader:
                                       self.label[name], name, hint)
                     bad[members[filled]] = True
                     continue
-                events[name] = self.dates(kind, name, cells, filled, members, lines, bad)
+                events[name], said_unknown = self.dates(kind, name, cells, filled, members, lines, bad)
+                if said_unknown.any():
+                    unknown[name] = said_unknown
             elif name not in specs:
                 filled = _np(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0))
                 hint = f"{name} is an event: give it with the events" if name in known else suggest(name, specs)
@@ -462,7 +469,7 @@ class _ChunkReader:
                 bad[members[filled]] = True
             else:
                 attributes[name] = self.attribute(name, specs[name], cells, members, lines, bad)
-        return attributes, events
+        return attributes, events, unknown
 
     def attribute(self, name: str, spec: dict[str, Any], cells: Any, members: np.ndarray, lines: np.ndarray,
                   bad: np.ndarray) -> Categorical:
@@ -486,7 +493,8 @@ class _ChunkReader:
         return Categorical(codes, values)
 
     def dates(self, kind: str, event: str, cells: Any, filled: np.ndarray, members: np.ndarray, lines: np.ndarray,
-              bad: np.ndarray) -> EventColumn:
+              bad: np.ndarray) -> tuple[EventColumn, np.ndarray]:
+        """The event's dates, and which records give it as ``unknown`` (the source does not say)."""
         col = self.label[event]
         n = len(cells)
         if _np(pc.match_substring(cells, ";")).any():
@@ -536,6 +544,7 @@ class _ChunkReader:
             # Year 0 parses here but is no date to Python: leave it to be read (and refused) cell by cell.
             pending[np.nonzero(mask)[0][found >= 1]] = False
         folds = np.zeros(len(items), dtype=bool)
+        unknown = np.zeros(n, dtype=bool)
         if pending.any():
             keep = np.ones(len(items), dtype=bool)
             texts = written.to_pylist()
@@ -543,6 +552,10 @@ class _ChunkReader:
             for x in np.nonzero(pending)[0].tolist():
                 k = int(owners[x])
                 if k in failed or not texts[x].strip():
+                    keep[x] = False
+                    continue
+                if is_unknown(texts[x]):
+                    unknown[k] = True
                     keep[x] = False
                     continue
                 try:
@@ -553,7 +566,12 @@ class _ChunkReader:
                     failed.add(k)
                     keep[x] = False
             days, seconds, owners, folds = days[keep], seconds[keep], owners[keep], folds[keep]
-        return _sorted_column(owners, days, seconds, n, folds)
+            mixed = unknown & (np.bincount(owners, minlength=n) > 0)
+            for k in np.nonzero(mixed)[0].tolist():
+                self.sink.add(f"{event} gives dates and also says unknown", int(lines[members[k]]), col, event,
+                              "write the dates the record has, or unknown alone when the source does not say")
+            bad[members[mixed]] = True
+        return _sorted_column(owners, days, seconds, n, folds), unknown
 
 
 def _header(path: Path) -> list[str] | None:

@@ -75,8 +75,9 @@ def margin_text(f: Finding, show_date: Callable[[Any], str] = lambda d: d.isofor
         return "on time"
     if f.status == "missing_data":
         if f.unrecorded:
-            return "not in this extract: " + ", ".join(f.unrecorded)
-        text = "record " + ", ".join(f.needs) if f.needs else (f.reason or "missing data")
+            text = "not in this extract: " + ", ".join(f.unrecorded)
+        else:
+            text = "record " + ", ".join(f.needs) if f.needs else (f.reason or "missing data")
         if f.deadline is not None:
             bound = {"latest": " at the latest", "earliest": " at the earliest"}.get(f.on_bound or "", "")
             text += f"; deadline{bound} {show_date(f.deadline)}"
@@ -86,6 +87,8 @@ def margin_text(f: Finding, show_date: Callable[[Any], str] = lambda d: d.isofor
 
 def to_table(findings: Sequence[Finding], as_of: date, colour: bool = False, explain: bool = False) -> str:
     """A fixed-width table, overdue first; with ``explain`` each finding's working follows its row."""
+    if not findings:
+        return f"Compliance as of {as_of.isoformat()}: no findings to show.\n"
     rows = [("STATUS", "RECORD", "RULE", "#", "TRIGGER", "DEADLINE", "DONE", "MARGIN")]
     ordered = sort_by_urgency(findings)
     for f in ordered:

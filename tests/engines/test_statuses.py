@@ -154,6 +154,21 @@ class TestEveryEngine:
         expect(found, "b", "complaint-stage1", status="late", on_bound="latest", deadline="2022-10-10", days_late=1,
                working_days_late=1)
 
+    def test_an_event_given_as_unknown_is_not_known_and_a_blank_has_not_happened(self, engine, tmp_path):
+        # Published by Ofsted Fri 14 Dec 2018, so received by then: 30 working days end Wed 30 Jan 2019 at the
+        # latest. "unknown" publication: nothing can be decided, the latest deadline is still shown. Blank
+        # publication: nothing was published, so overdue on the bound.
+        found = run(engine, "id,kind,framework,ofsted_published,report_received,report_published\n"
+                            "u,inspection,ILACS,2018-12-14,,unknown\n"
+                            "b,inspection,ILACS,2018-12-14,,\n"
+                            "r,inspection,ILACS,2018-12-14,Unknown,2019-01-10\n", date(2019, 6, 1), tmp_path)
+        expect(found, "u", "la-publish-report", status="missing_data", unrecorded=True, deadline="2019-01-30",
+               on_bound="latest")
+        expect(found, "b", "la-publish-report", status="overdue", unrecorded=False, on_bound="latest")
+        # Receipt unknown but publication on Thu 10 Jan 2019, before even the latest deadline: not decidable
+        # from above, and nothing bounds receipt from below.
+        expect(found, "r", "la-publish-report", status="missing_data", unrecorded=True, deadline="2019-01-30")
+
     def test_times_are_instants_across_the_clock_changes(self, engine, tmp_path):
         found = run(engine, "id,kind,returned_from_missing,return_interview\n"
                             # Clocks back on Sun 27 Oct 2024: 72 real hours from Fri 22:00 BST end Mon 21:00 GMT.
@@ -295,3 +310,51 @@ class TestRecordFromTheLibrary:
             Record("x", "inspection", {}, {"report_received": "2019-13-01"})
         with pytest.raises(InputError, match="report_received happens once, but 2 dates are given"):
             Record("x", "inspection", {}, {"report_received": ["2019-12-01", "2019-12-02"]})
+
+
+class TestUnknown:
+    """``unknown`` says the source does not know whether or when an event happened; a blank says it has not."""
+
+    def test_yaml_records_may_say_unknown_and_the_finding_names_what_to_record(self):
+        records, problems = read_records_text("""
+records:
+  - id: harrow-2017-sif
+    kind: inspection
+    framework: SIF
+    events: {ofsted_published: 2017-03-31, report_received: unknown, report_published: unknown}
+""")
+        assert problems == []
+        f = next(f for f in evaluate(records, RULES, date(2026, 11, 20)) if f.rule == "la-publish-report")
+        # Ofsted published Fri 31 Mar 2017: 30 working days (Good Friday 14 Apr, Easter Monday 17 Apr and the
+        # early May bank holiday 1 May skipped) end Wed 17 May 2017 at the latest.
+        assert (f.status, f.deadline, f.on_bound) == ("missing_data", date(2017, 5, 17), "latest")
+        assert f.needs == ("report_received", "report_published")
+        assert f.unrecorded == ("report_received", "report_published")
+
+    def test_record_built_in_python_may_say_unknown(self):
+        from compliance import Record
+        r = Record("x", "referral", events={"referral": "2022-05-20", "referral_decision": "unknown"})
+        assert not r.records("referral_decision") and r.records("assessment_completed")
+        decision = next(f for f in evaluate([r], RULES, date(2022, 12, 31)) if f.rule == "referral-decision-1wd")
+        assert decision.status == "missing_data" and decision.unrecorded == ("referral_decision",)
+
+    def test_unknown_beside_dates_is_a_located_problem_in_both_csv_readers(self, tmp_path):
+        path = tmp_path / "reviews.csv"
+        path.write_text("id,kind,became_looked_after,cla_review\n"
+                        "x,looked-after,2019-12-23,2020-01-20;unknown\n"
+                        "y,looked-after,2019-12-23,2020-01-20\n", encoding="utf-8")
+        records, problems = read_records([path])
+        assert [r.id for r in records] == ["y"]
+        assert [(p.line, p.column, p.field) for p in problems] == [(2, 4, "cla_review")]
+        assert "also says unknown" in problems[0].message
+        problems = []
+        ids = [i for batch in read_batches([path], RULES.vocabulary, problems) for i in batch.ids.to_pylist()]
+        assert ids == ["y"] and [(p.line, p.field) for p in problems] == [(2, "cla_review")]
+
+
+def read_records_text(text):
+    from compliance.records import records_from_text
+    try:
+        return records_from_text(text, "yaml"), []
+    except InputError as exc:
+        return [], list(exc.problems)
