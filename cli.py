@@ -78,6 +78,14 @@ def _as_of(value: str | None) -> date:
     return parse_date(value, "--as-of") if value else date.today()
 
 
+def _positive(value: int | None, name: str) -> None:
+    """Refuse a count below 1 (--jobs 0) before any work."""
+    if value is not None and value < 1:
+        from compliance.errors import InputError, Problem
+
+        raise InputError(Problem(f"--{name} must be 1 or more, not {value}", field=name, hint=f"e.g. --{name} 2"))
+
+
 def _inputs(paths: Iterable[str]) -> None:
     """Stop before any work, and before anything is written, when an input file is missing or unreadable."""
     from compliance.errors import InputError, Problem
@@ -469,36 +477,42 @@ def add_check(sub: Any, help_text: str) -> None:
                    help="evaluation engine (durable needs the [durable] extra)")
     p.add_argument("--explain", action="store_true", help="show each finding's working in the table")
     p.add_argument("--all", action="store_true", help="include not-applicable findings in the table")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="processes evaluating a large run (default: one per core; 1 for a single process)")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from compliance.engines import evaluate, exit_status
+    from compliance.engines import available_cores
     from compliance.records import read_records
-    from compliance.reports import render
+    from compliance.reports import CheckSettings, write_check
     from compliance.rules import load_rules
 
     _needs_output(args)
     _inputs(args.records)
+    _positive(args.jobs, "jobs")
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
     records, problems = read_records(args.records, ruleset.vocabulary)
-    findings = evaluate(records, ruleset, as_of, engine=args.engine)
-    if not args.all:
-        findings = [f for f in findings if f.status != "not_applicable"] if args.format == "table" else findings
-    if args.format == "xlsx":
-        from compliance.reports import findings_xlsx
+    # The working is computed only where it is shown: the table without --explain and Markdown show none.
+    explain = args.explain if args.format == "table" else args.format != "md"
+    settings = CheckSettings(ruleset, as_of, args.format, explain, show_all=args.all, engine=args.engine)
+    options = dict(jobs=args.jobs or available_cores(), rule_files=ruleset.files, record_files=args.records,
+                   generated_at=datetime.now())
+    binary = args.format == "xlsx"
+    if args.output:
+        from compliance.atomic import open_atomic
 
-        _emit(findings_xlsx(findings, as_of, rule_files=ruleset.files, record_files=args.records,
-                            generated_at=datetime.now()), args.output)
+        with open_atomic(args.output, binary=binary) as out:
+            result = write_check(records, settings, out, **options)
     else:
-        colour = args.format == "table" and not args.output and sys.stdout.isatty()
-        _emit(render(findings, args.format, as_of, colour=colour, explain=args.explain), args.output)
+        colour = args.format == "table" and sys.stdout.isatty()
+        result = write_check(records, settings, sys.stdout, colour=colour, **options)
     _print_problems(problems)
     if problems:
         rest = "the rest were checked" if records else "no record could be checked"
         print(f"{len(problems)} problem(s) in the records: those records were skipped, {rest}.", file=sys.stderr)
         return 2
-    return exit_status(findings)
+    return 1 if result.failing else 0
 
 
 # -- track ------------------------------------------------------------------------------------------

@@ -153,12 +153,15 @@ def exit_status(findings: Iterable[Finding], fail_on: Iterable[str] = ("late", "
     return 1 if any(f.status in failing for f in findings) else 0
 
 
+_ORDER = {s: i for i, s in enumerate(STATUSES)}
+
+
+def urgency_key(f: Finding) -> tuple[Any, ...]:
+    """Sorts overdue first (most overdue first), then late, due (soonest first), met, missing data, not applicable."""
+    urgency = -(f.days_late or 0) if f.status in ("overdue", "late") else (f.days_left or 0)
+    return (_ORDER[f.status], urgency, f.record, f.rule, f.occurrence)
+
+
 def sort_by_urgency(findings: Iterable[Finding]) -> list[Finding]:
     """Overdue first (most overdue first), then late, due (soonest first), met, missing data, not applicable."""
-    order = {s: i for i, s in enumerate(STATUSES)}
-
-    def key(f: Finding) -> tuple[Any, ...]:
-        urgency = -(f.days_late or 0) if f.status in ("overdue", "late") else (f.days_left or 0)
-        return (order[f.status], urgency, f.record, f.rule, f.occurrence)
-
-    return sorted(findings, key=key)
+    return sorted(findings, key=urgency_key)

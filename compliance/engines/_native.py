@@ -9,8 +9,9 @@ engine follows both step for step. docs/rule-language.md ("How statuses are deci
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Iterable, NamedTuple, Sequence
 
 from ..calendars import Deadline, Period, add_period, compute_deadline, day_of, get_calendar
@@ -40,22 +41,36 @@ class _Context:
     quality: list[str] = field(default_factory=list)  # data-quality warnings found on the way
 
     def base(self, **kw: Any) -> dict[str, Any]:
-        rule = self.rule
-        out: dict[str, Any] = dict(
-            record=self.record.id, record_kind=self.record.kind, rule=rule.id, duty=rule.duty, title=rule.title,
-            kind=rule.kind, duty_holder=rule.duty_holder, occurrence=1, trigger_event=rule.trigger,
-            trigger_date=None, period=str(rule.period), deadline=None, completion_event=rule.completion,
-            completed_date=None, days_late=None, working_days_late=None, days_left=None,
-            working_days_left=None, citation=rule.source.citation, source_url=rule.source.url,
-            verification=rule.source.verification, calendar=rule.calendar,
-            attributes=self.record.attributes, data_quality=tuple(self.quality),
-        )
+        out = _rule_fields(self.rule).copy()
+        out["record"] = self.record.id
+        out["record_kind"] = self.record.kind
+        out["attributes"] = self.record.attributes
+        out["data_quality"] = tuple(self.quality)
         out.update(kw)
         return out
 
     def warn(self, text: str) -> None:
         if text not in self.quality:
             self.quality.append(text)
+
+
+_RULE_FIELDS: dict[int, tuple[Rule, dict[str, Any]]] = {}
+
+
+def _rule_fields(rule: Rule) -> dict[str, Any]:
+    """The fields every finding of ``rule`` starts from, made once per rule (by identity: rules are immutable)."""
+    known = _RULE_FIELDS.get(id(rule))
+    if known is not None and known[0] is rule:
+        return known[1]
+    fields = dict(rule=rule.id, duty=rule.duty, title=rule.title, kind=rule.kind, duty_holder=rule.duty_holder,
+                  occurrence=1, trigger_event=rule.trigger, trigger_date=None, period=str(rule.period),
+                  deadline=None, completion_event=rule.completion, completed_date=None, days_late=None,
+                  working_days_late=None, days_left=None, working_days_left=None, citation=rule.source.citation,
+                  source_url=rule.source.url, verification=rule.source.verification, calendar=rule.calendar)
+    if len(_RULE_FIELDS) > 4096:
+        _RULE_FIELDS.clear()
+    _RULE_FIELDS[id(rule)] = (rule, fields)
+    return fields
 
 
 def _happened(record: Record, event: str, as_of: date) -> tuple[EventDate, ...]:
@@ -135,7 +150,7 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
     return Finding(**ctx.base(
         status=status, occurrence=occurrence, trigger_date=trigger, period=str(deadline.period),
         deadline=due, completed_date=completed, explanation=tuple(steps),
-        skipped=tuple((s.date.isoformat(), s.reason) for s in deadline.skipped),
+        skipped=_skipped(ctx, deadline),
         assumptions=tuple(assumptions), warnings=tuple(_caveats(rule, span_start or trigger, due)),
         provisional=deadline.provisional, approximate=approximate, calendar_data=deadline.provenance,
         on_bound=on_bound, **fields,
@@ -153,7 +168,7 @@ def _unknown(ctx: _Context, reason: str, deadline: Deadline | None = None, trigg
     if deadline is not None:
         extra = dict(deadline=deadline.end, period=str(deadline.period), provisional=deadline.provisional,
                      approximate=deadline.approximate, calendar_data=deadline.provenance,
-                     skipped=tuple((s.date.isoformat(), s.reason) for s in deadline.skipped))
+                     skipped=_skipped(ctx, deadline))
     explanation = (list(deadline.steps) if deadline is not None else []) + list(steps) if ctx.explain else []
     return Finding(**ctx.base(
         status="missing_data", reason=reason, occurrence=occurrence, trigger_date=trigger, completed_date=completed,
@@ -162,8 +177,27 @@ def _unknown(ctx: _Context, reason: str, deadline: Deadline | None = None, trigg
         warnings=tuple(_caveats(ctx.rule, span_start or trigger, deadline.end if deadline else None)), **extra))
 
 
+@lru_cache(maxsize=1 << 16)
+def _computed(start: EventDate, period: Period, calendar: str, explain: bool) -> Deadline:
+    # Many records share a trigger date and a period; their deadlines and explanations are computed once.
+    return compute_deadline(start, period, calendar, explain=explain)
+
+
 def _deadline(ctx: _Context, start: EventDate, period: Period) -> Deadline:
-    return compute_deadline(start, period, ctx.rule.calendar, explain=ctx.explain)
+    """The deadline, a copy of the one cached: an extension may change its end."""
+    return replace(_computed(start, period, ctx.rule.calendar, ctx.explain))
+
+
+@lru_cache(maxsize=1 << 16)
+def _skipped_pairs(start: EventDate, period: Period, calendar: str) -> tuple[tuple[str, str], ...]:
+    return tuple((s.date.isoformat(), s.reason) for s in _computed(start, period, calendar, True).skipped)
+
+
+def _skipped(ctx: _Context, deadline: Deadline) -> tuple[tuple[str, str], ...]:
+    """The days the period skipped, as (date, reason) pairs; only when explaining."""
+    if not ctx.explain or not deadline.skipped:
+        return ()
+    return _skipped_pairs(deadline.start, deadline.period, ctx.rule.calendar)
 
 
 def _extensions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
@@ -451,13 +485,13 @@ def choose_version(record: Record, versions: Sequence[Rule], as_of: date) -> Cho
     The durable backend reaches the same choice by pattern matching (engines/_durable.py) and the
     vectorised engine by array operations (engines/batch.py); keep the three in step.
     """
-    candidates = [v for v in versions if v.conditions(record.attributes).state != "fail"]
+    candidates = [v for v in versions if v.condition_state(record.attributes) != "fail"]
     if not candidates:
         return Choice("excluded", versions[-1])
     dated = [(v, record.first(v.trigger)) for v in candidates]
     for rule, trigger in dated:
         if trigger is not None and rule.in_force.contains(day_of(trigger)):
-            if rule.conditions(record.attributes).state == "unknown":
+            if rule.condition_state(record.attributes) == "unknown":
                 return Choice("undecided", rule)
             return Choice("not_started" if day_of(trigger) > as_of else "in_force", rule)
     triggered = [v for v, t in dated if t is not None]
@@ -466,7 +500,7 @@ def choose_version(record: Record, versions: Sequence[Rule], as_of: date) -> Cho
     chosen = _version_for_missing_trigger(record, candidates, as_of)
     if chosen is None:
         return Choice("no_version", candidates[-1])
-    if chosen.conditions(record.attributes).state == "unknown":
+    if chosen.condition_state(record.attributes) == "unknown":
         return Choice("undecided", chosen)
     if chosen.trigger_optional and record.records(chosen.trigger):
         return Choice("never_started", chosen)
@@ -523,7 +557,7 @@ def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Findin
                                      f"{as_of.isoformat()}: the clock has not started.", trigger)]
     if case == "never_started":
         return [_not_applicable(ctx, f"no {rule.trigger} is recorded: the clock never started.")]
-    candidates = [v for v in versions if v.conditions(record.attributes).state != "fail"]
+    candidates = [v for v in versions if v.condition_state(record.attributes) != "fail"]
     if case == "outside":
         windows = "; ".join(f"{v.id}: {v.in_force}" for v in candidates)
         return [_not_applicable(ctx, f"{rule.trigger} on {iso(trigger)} is outside the dates this duty was in "

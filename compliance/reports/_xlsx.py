@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 from datetime import date, datetime
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from weakref import WeakKeyDictionary
 
 from ..engines import Finding, sort_by_urgency
 from ..records import Record
-from ._formats import STATUS_NAMES, counts, margin_text
+from ._formats import STATUS_NAMES, counts, margin_text, spreadsheet_safe
 from ._kpi import NO_VALUE, KpiRow
 
-#: Characters that make a spreadsheet treat text as a formula (OWASP, "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Light backgrounds, dark text: each status also says its name, so colour is never the only cue.
 STATUS_COLOURS = {"overdue": ("F4CCCC", "7F0000"), "late": ("FCE4D6", "843C0C"), "due": ("FFF2CC", "5C4400"),
                   "met": ("D9EAD3", "274E13"), "missing_data": ("E4DFEC", "3F3151"), "not_applicable": ("EDEDED", "3A3A3A")}
@@ -32,16 +30,6 @@ _MAX_CELL = 32_000  # Excel holds at most 32,767 characters in a cell
 _MAX_HEIGHT = 409  # points: Excel's tallest row
 #: The named styles each workbook has, by look, so that a cell's style is found without building its name.
 _STYLES: WeakKeyDictionary[Any, dict[tuple[Any, ...], str]] = WeakKeyDictionary()
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula, with a ' in front so it shows as typed; anything else as is.
-
-    OWASP's rule against CSV injection: a cell that begins with =, +, -, @, a tab or a carriage return.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)
@@ -203,6 +191,7 @@ FINDING_COLUMNS = (
     Column("Margin", 30, wrap=True), Column("Working days late", 10, centre=True), Column("Days late", 9, centre=True),
     Column("Working days left", 10, centre=True), Column("Days left", 9, centre=True),
     Column("Citation", 40, wrap=True), Column("Verification", 12), Column("Reason", 40, wrap=True),
+    Column("Record this", 24, wrap=True), Column("Check the record", 40, wrap=True),
     Column("Provisional", 12, centre=True), Column("Approximate", 13, centre=True), Column("Working", 90, wrap=True),
     Column("Source URL", 30),
 )
@@ -214,46 +203,57 @@ def _fit(texts: Iterable[str], minimum: float, maximum: float = 40) -> float:
     return min(max(longest + 2, minimum), maximum)
 
 
-def _finding_row(sheet: Any, f: Finding) -> list[Any]:
-    fill, colour = STATUS_COLOURS[f.status]
-    working = "\n".join(f.assumptions + f.explanation + f.warnings)
-    return [
-        _styled(sheet, STATUS_NAMES[f.status], fill=fill, colour=colour, bold=f.status == "overdue"),
-        f.record, f.rule, f.title, f.occurrence, f.trigger_event, f.trigger_date, f.deadline, f.completion_event,
-        f.completed_date, margin_text(f, lambda d: d.strftime("%d/%m/%Y")), f.working_days_late, f.days_late,
-        f.working_days_left, f.days_left, f.citation, f.verification, f.reason,
-        "yes" if f.provisional else "", "yes" if f.approximate else "", working, f.source_url,
-    ]
-
-
 def findings_xlsx(findings: Sequence[Finding], as_of: date, *, rule_files: Sequence[str] = (),
                   record_files: Sequence[str] = (), generated_at: datetime | None = None) -> bytes:
     """Findings, most urgent first, on a sheet of their own, and a summary sheet with the counts and the inputs."""
+    calendar_data = {calendar_data_text(f.calendar_data): None for f in findings if f.calendar_data}
+    return findings_workbook([finding_values(f) for f in sort_by_urgency(findings)], counts(findings), as_of,
+                             list(calendar_data), rule_files=rule_files, record_files=record_files,
+                             generated_at=generated_at)
+
+
+def finding_values(f: Finding) -> list[Any]:
+    """A finding's row of the workbook as plain values, its status first (styled when written)."""
+    return [
+        f.status, f.record, f.rule, f.title, f.occurrence, f.trigger_event, f.trigger_date, f.deadline,
+        f.completion_event, f.completed_date, margin_text(f, lambda d: d.strftime("%d/%m/%Y")), f.working_days_late,
+        f.days_late, f.working_days_left, f.days_left, f.citation, f.verification, f.reason, ", ".join(f.needs),
+        "\n".join(f.data_quality), "yes" if f.provisional else "", "yes" if f.approximate else "",
+        "\n".join(f.assumptions + f.explanation + f.warnings), f.source_url,
+    ]
+
+
+def findings_workbook(rows: Sequence[list[Any]], tally: Mapping[str, int], as_of: date, calendar_data: Sequence[str],
+                      *, rule_files: Sequence[str] = (), record_files: Sequence[str] = (),
+                      generated_at: datetime | None = None) -> bytes:
+    """The workbook from rows of ``finding_values`` already in order, and the count of each status."""
     book = _book()
     columns = list(FINDING_COLUMNS)
-    columns[1] = Column("Record", _fit((f.record for f in findings), 12))
-    columns[2] = Column("Rule", _fit((f.rule for f in findings), 10))
-    _data_sheet(book, "Findings", columns,
-                lambda sheet: (_finding_row(sheet, f) for f in sort_by_urgency(findings)), freeze="C2")
-    status_rows = [[s, n] for s, n in counts(findings).items()] + [["Total", len(findings)]]
+    columns[1] = Column("Record", _fit((r[1] for r in rows), 12))
+    columns[2] = Column("Rule", _fit((r[2] for r in rows), 10))
+
+    def make(sheet: Any) -> Iterator[list[Any]]:
+        for values in rows:
+            status = values[0]
+            fill, colour = STATUS_COLOURS[status]
+            yield [_styled(sheet, STATUS_NAMES[status], fill=fill, colour=colour, bold=status == "overdue"),
+                   *values[1:]]
+
+    _data_sheet(book, "Findings", columns, make, freeze="C2")
+    status_rows = [[s, n] for s, n in tally.items()] + [["Total", sum(tally.values())]]
     lines: list[tuple[str, Any]] = [("As of", as_of)]
     if generated_at:
         lines.append(("Generated", generated_at.replace(tzinfo=None, microsecond=0)))
-    lines.append(("Calendar data", _calendar_data(findings)))
+    lines.append(("Calendar data", "; ".join(calendar_data) or "(no deadlines)"))
     _summary_sheet(book, f"Compliance as of {as_of:%d/%m/%Y}", lines, (("Status", "Findings"), status_rows),
                    [("Rule files", list(rule_files)), ("Record files", list(record_files))])
     return _save(book)
 
 
-def _calendar_data(findings: Sequence[Finding]) -> str:
-    """The calendar files and package versions behind the deadlines, so a reader can reproduce them."""
-    seen: dict[str, None] = {}
-    for f in findings:
-        data = f.calendar_data
-        if data:
-            seen[f"{data.get('file', '')} (sha256 {str(data.get('file_sha256', ''))[:12]}), holidays "
-                 f"{data.get('holidays_package', '')}"] = None
-    return "; ".join(seen) or "(no deadlines)"
+def calendar_data_text(data: Mapping[str, Any]) -> str:
+    """The calendar file and package version behind a deadline, so a reader can reproduce it."""
+    return (f"{data.get('file', '')} (sha256 {str(data.get('file_sha256', ''))[:12]}), holidays "
+            f"{data.get('holidays_package', '')}")
 
 
 # -- KPI rows (compliance kpi) --------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Mapping, NamedTuple
 
 from ..calendars import Period
@@ -106,6 +107,13 @@ class Conditions(NamedTuple):
     unknown: tuple[str, ...] = ()  # attributes the record does not give, with no default
 
 
+@lru_cache(maxsize=4096, typed=True)
+def _fail_reason(name: str, allowed: tuple[Any, ...], value: Any) -> str:
+    # The same few values fail the same conditions on record after record: the sentence is built once.
+    wanted = " or ".join(shown(a) for a in allowed)
+    return f"applies only when {name} is {wanted}; the record has {shown(value)}"
+
+
 @dataclass(frozen=True)
 class Rule:
     """One duty, in one version of the law."""
@@ -134,6 +142,17 @@ class Rule:
     file: str | None = None
     line: int | None = None
 
+    def condition_state(self, attributes: Mapping[str, Any]) -> str:
+        """``conditions(...).state`` without building the reason: choosing a version asks this of every one."""
+        state = "pass"
+        for name, allowed in self.when:
+            value = attributes.get(name)
+            if value is None:
+                state = "unknown"
+            elif value not in allowed:
+                return "fail"
+        return state
+
     def conditions(self, attributes: Mapping[str, Any]) -> Conditions:
         """Whether the record's attributes meet the ``when`` conditions: yes, no (and why), or not known."""
         unknown = []
@@ -142,8 +161,7 @@ class Rule:
             if value is None:
                 unknown.append(name)
             elif value not in allowed:
-                wanted = " or ".join(shown(a) for a in allowed)
-                return Conditions("fail", f"applies only when {name} is {wanted}; the record has {shown(value)}")
+                return Conditions("fail", _fail_reason(name, allowed, value))
         return Conditions("unknown", unknown=tuple(unknown)) if unknown else Conditions("pass")
 
     @property
