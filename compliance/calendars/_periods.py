@@ -130,11 +130,6 @@ def add_period(start: date, amount: int, unit: str, calendar: str = DEFAULT_CALE
     raise InputError(Problem(f"unknown unit {unit!r}", field="unit", hint="one of: " + ", ".join(UNITS)))
 
 
-def working_days_between(start: date, end: date, calendar: str = DEFAULT_CALENDAR) -> int:
-    """Working days after ``start`` up to and including ``end``; negative when ``end`` is earlier."""
-    return _calendar(calendar).working_days_between(start, end)
-
-
 @dataclass
 class Deadline:
     """A computed deadline and everything needed to explain and reproduce it."""

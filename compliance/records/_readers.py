@@ -51,7 +51,8 @@ class _Reader:
         if parts is None:
             return None
         rid, kind, attributes, events, unknown = parts
-        columns_held = None if recorded is None else [e for e in recorded if e in self.vocab.events(kind)]
+        kind_events = self.vocab.events(kind)
+        columns_held = None if recorded is None else [e for e in recorded if e in kind_events]
         return Record.checked(rid, kind, attributes, events, f"{self.file}:{line}" if line else self.file,
                               self.check.holds(kind, columns_held, unknown))
 
@@ -177,23 +178,24 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
     all_events = reader.vocab.all_events()
     labels = {name: column_label(j) for j, name in enumerate(names)}
     recorded = [name for name in names if name in all_events]
+    # Where each cell goes, worked out once for the file: (column, name, "id" | "kind" | "events" | "attributes").
+    plan = [(j, name, name if name in ("id", "kind") else "events" if name in all_events else "attributes")
+            for j, name in enumerate(names) if not ignored_column(name)]
     for line, cells in rows:
         if not any(c not in (None, "") for c in cells):
             continue
         raw: dict[str, Any] = {"attributes": {}, "events": {}}
-        for name, value in zip(names, cells):
-            if ignored_column(name):
+        width = len(cells)
+        for j, name, part in plan:
+            if j >= width:
                 continue
+            value = cells[j]
             if isinstance(value, str):
                 value = value.strip()
-            if name in ("id", "kind"):
-                raw[name] = value
-            elif value in (None, ""):
-                continue
-            elif name in all_events:
-                raw["events"][name] = value
-            else:
-                raw["attributes"][name] = value
+            if part == "id" or part == "kind":
+                raw[part] = value
+            elif value is not None and value != "":
+                raw[part][name] = value
         rec = reader.record(raw, line, None, labels, recorded)
         if rec:
             yield rec

@@ -174,7 +174,7 @@ def sort_key(d: EventDate) -> tuple[date, float]:
 def is_unknown(value: Any) -> bool:
     """Whether an event's cell says the source does not know if or when it happened (``unknown``), which
     is not the same as a blank: blank means it has not happened."""
-    return isinstance(value, str) and value.strip().lower() == UNKNOWN
+    return isinstance(value, str) and len(value) < 40 and value.strip().lower() == UNKNOWN
 
 
 def suggest(word: str, known: Iterable[str]) -> str:
@@ -278,6 +278,11 @@ class RecordCheck:
         """An event's dates, sorted: one date, a list of them, or several in a cell separated by ';'."""
         if value is None or value == "":
             return None
+        if type(value) is str and len(value) == 10 and value[4] == "-":
+            try:  # the common case, a plain ISO date, without the general path below
+                return (date.fromisoformat(value),)
+            except ValueError:
+                pass  # the general path gives the message
         items: list[Any]
         if isinstance(value, (list, tuple)):
             items = list(value)
