@@ -5,7 +5,7 @@ holidays is an independent implementation of "the n-th working day after a date,
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pytest
