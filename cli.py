@@ -479,10 +479,40 @@ def add_check(sub: Any, help_text: str) -> None:
     p.add_argument("--all", action="store_true", help="include not-applicable findings in the table")
     p.add_argument("--jobs", type=int, metavar="N",
                    help="processes evaluating a large run (default: one per core; 1 for a single process)")
+    p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
+                                     "cin-census or annex-a-list5, or a mapping file): the duties the extract "
+                                     "can answer are checked record by record")
+
+
+def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any], Any]:
+    """Records read through --mapping, each id once, and the rules they can answer (said on stderr)."""
+    from compliance.records import load_mapped, load_mapping
+    from compliance.reports import duties_for
+    from compliance.rules import RuleSet
+
+    mapping = load_mapping(args.mapping, ruleset.vocabulary)
+    records, problems = load_mapped(args.records, mapping, ruleset.vocabulary)
+    seen: dict[str, Any] = {}
+    unique = []
+    for record in records:
+        if record.id in seen:
+            from compliance.errors import Problem
+
+            file, _, line = (record.source or "").rpartition(":")
+            problems.append(Problem(f"duplicate record id {record.id!r} (first at {seen[record.id]})", file=file or None,
+                                    line=int(line) if line.isdigit() else None, field="id",
+                                    hint="each record needs its own id"))
+            continue
+        seen[record.id] = record.source
+        unique.append(record)
+    answered = duties_for(ruleset, mapping)
+    print(f"{len(unique)} record(s) read through {mapping.name}; duties checked: "
+          f"{', '.join(r.id for r in answered) or 'none'}", file=sys.stderr)
+    return unique, problems, RuleSet(answered, ruleset.vocabulary, files=ruleset.files)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from compliance.engines import available_cores
+    from compliance.engines import available_cores, check_targets
     from compliance.records import read_records
     from compliance.reports import CheckSettings, write_check
     from compliance.rules import load_rules
@@ -492,10 +522,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     _positive(args.jobs, "jobs")
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
-    records, problems = read_records(args.records, ruleset.vocabulary)
+    rules: Any = ruleset
+    if args.mapping:
+        records, problems, rules = _mapped(args, ruleset)
+    else:
+        records, problems = read_records(args.records, ruleset.vocabulary)
+    records, unknown_targets = check_targets(records, ruleset)
+    problems += unknown_targets
     # The working is computed only where it is shown: the table without --explain and Markdown show none.
     explain = args.explain if args.format == "table" else args.format != "md"
-    settings = CheckSettings(ruleset, as_of, args.format, explain, show_all=args.all, engine=args.engine)
+    settings = CheckSettings(rules, as_of, args.format, explain, show_all=args.all, engine=args.engine)
     options = dict(jobs=args.jobs or available_cores(), rule_files=ruleset.files, record_files=args.records,
                    generated_at=datetime.now())
     binary = args.format == "xlsx"
@@ -666,7 +702,7 @@ def add_kpi(sub: Any, help_text: str) -> None:
 
 def cmd_kpi(args: argparse.Namespace) -> int:
     from compliance.records import load_mapping
-    from compliance.reports import Tally, duties_for, kpi_chart_svg, render_kpi, tally_files
+    from compliance.reports import Tally, TargetTally, duties_for, kpi_chart_svg, render_kpi, tally_files
     from compliance.rules import load_rules
 
     _needs_output(args)
@@ -679,7 +715,8 @@ def cmd_kpi(args: argparse.Namespace) -> int:
               f"to measure ({mapping.title}); see its notes with `compliance map --list`", file=sys.stderr)
         return 0
     tally = Tally(args.by or ["rule"], args.month_of)
-    tallies = [tally]
+    targets = TargetTally()
+    tallies: list[Any] = [tally, targets]
     monthly = Tally(("rule", "month"), args.month_of) if args.chart else None
     if monthly is not None:
         tallies.append(monthly)
@@ -690,7 +727,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
         _emit(kpi_xlsx(tally.rows(), tally.dimensions, as_of, args.month_of, rule_files=ruleset.files,
                        record_files=args.records), args.output)
     else:
-        _emit(render_kpi(tally.rows(), args.format, tally.dimensions, as_of, args.month_of), args.output)
+        _emit(render_kpi(tally.rows(), args.format, tally.dimensions, as_of, args.month_of, targets), args.output)
     if monthly is not None:
         _emit(kpi_chart_svg(monthly.rows()), args.chart)
     _print_problems(problems)

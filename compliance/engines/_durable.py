@@ -38,7 +38,7 @@ from ..errors import EngineUnavailable, InputError, Problem
 from ..records import Record
 from ..rules import Rule, RuleSet, Window
 from ._finding import Finding
-from ._native import CASES, Choice, duties_by_kind, duty_findings
+from ._native import CASES, Choice, duties_by_kind, duty_findings, measured_elsewhere
 
 INSTALL_HINT = "pip install 'statutory-timelines[durable]' (Python 3.11 or 3.12, with a C compiler)"
 
@@ -567,6 +567,10 @@ class DurableRules:
             run.index = index
             message = self._fields[record.kind].message(index, record, run.as_of)
             for duty in duties:
+                if not record.measures(duty.versions[0].id, duty.versions[0].duty):
+                    # Which record a duty is measured on is the extract's layout, not a rule: no pattern for it.
+                    findings.append(measured_elsewhere(record, duty.versions, run.as_of))
+                    continue
                 run.duty, run.decisions, run.found = duty.index, 0, []
                 for rule, name in zip(duty.versions, duty.rulesets):
                     before = run.fired

@@ -31,6 +31,10 @@ def evaluate(
     """
     ruleset = rules if rules is not None else load_rules()
     as_of = as_of or date.today()
+    records = list(records)
+    _, unknown = check_targets(records, ruleset)
+    if unknown:
+        raise InputError(*unknown)
     if engine == "durable":
         from ._durable import evaluate_durable
 
@@ -69,3 +73,29 @@ def findings_by_record(
         for versions in by_kind.get(record.kind, ()):
             found.extend(evaluate_duty(record, versions, as_of, explain))
         yield record, found
+
+
+def check_targets(records: Sequence[Record], rules: RuleSet | Sequence[Rule]) -> tuple[list[Record], list[Problem]]:
+    """The records whose recorded deadlines (``targets``) all name a rule or duty of ``rules``, and a problem for
+    each name that does not, once per file: those records are skipped, never checked without the target."""
+    import difflib
+
+    names = {r.id for r in rules} | {r.duty for r in rules}
+    kept: list[Record] = []
+    reported: dict[tuple[str, str], Problem] = {}
+    for record in records:
+        bad = [key for key in record.targets if key not in names]
+        if not bad:
+            kept.append(record)
+            continue
+        file, _, line = (record.source or "").rpartition(":")
+        for key in bad:
+            if (file, key) in reported:
+                continue
+            close = difflib.get_close_matches(key, sorted(names), n=1)
+            reported[(file, key)] = Problem(
+                f"no rule or duty is called {key!r}, so the system's deadline given for it cannot be compared: "
+                "the records that give it were skipped", file=file or None, line=int(line) if line.isdigit() else None,
+                field=f"target:{key}", hint=f"did you mean {close[0]!r}?" if close else "use a rule id from "
+                "`compliance rules list`")
+    return kept, list(reported.values())

@@ -62,6 +62,13 @@ class Finding:
     unrecorded: tuple[str, ...] = ()
     # For missing data: the attributes or events to record to settle it.
     needs: tuple[str, ...] = ()
+    # The deadline the record's own system recorded for this duty, if it did, compared with the law's:
+    # recorded minus statutory in working days (negative: the system's target is early), the usual mistake
+    # that explains a difference in a few words ("" when they agree), and the comparison as a sentence.
+    recorded_deadline: EventDate | None = None
+    recorded_deadline_working_days: int | None = None
+    recorded_deadline_reason: str | None = None
+    recorded_deadline_note: str | None = None
 
     @property
     def late_by(self) -> str | None:
@@ -126,6 +133,10 @@ class Finding:
             "on_bound": self.on_bound,
             "unrecorded": list(self.unrecorded),
             "needs": list(self.needs),
+            "recorded_deadline": iso(self.recorded_deadline),
+            "recorded_deadline_working_days": self.recorded_deadline_working_days,
+            "recorded_deadline_reason": self.recorded_deadline_reason,
+            "recorded_deadline_note": self.recorded_deadline_note,
         }
 
 

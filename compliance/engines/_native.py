@@ -16,6 +16,7 @@ from typing import Any, Iterable, NamedTuple, Sequence
 
 from ..calendars import Deadline, Period, add_period, compute_deadline, day_of, get_calendar
 from ..calendars._instants import hours_between, instant
+from ..calendars._targets import check_target
 from ..errors import CalendarRangeError
 from ..records import EventDate, Record, sort_key
 from ..rules import Rule, RuleSet, Window
@@ -147,6 +148,13 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
         steps.append(f"No {rule.completion} is recorded as of {_fmt(as_of)}, {least}"
                      f"{amount_text(fields['working_days_late'], fields['days_late'], True)} after the deadline: "
                      "overdue.")
+    target = ctx.record.target(rule.id, rule.duty, occurrence) if ctx.record.targets and not on_bound else None
+    if target is not None:
+        checked = check_target(day_of(deadline.start), deadline.period, due_day, day_of(target), rule.calendar)
+        fields.update(recorded_deadline=target, recorded_deadline_working_days=checked.working_days,
+                      recorded_deadline_reason=checked.reason, recorded_deadline_note=checked.note)
+        if ctx.explain:
+            steps.append(checked.note)
     return Finding(**ctx.base(
         status=status, occurrence=occurrence, trigger_date=trigger, period=str(deadline.period),
         deadline=due, completed_date=completed, explanation=tuple(steps),
@@ -581,7 +589,17 @@ def _how(rule: Rule, name: str) -> str:
 
 def evaluate_duty(record: Record, versions: Sequence[Rule], as_of: date, explain: bool = True) -> list[Finding]:
     """Findings for one record under one duty, choosing the version in force on the trigger date."""
+    if not record.measures(versions[0].id, versions[0].duty):
+        return [measured_elsewhere(record, versions, as_of)]
     return duty_findings(record, versions, choose_version(record, versions, as_of), as_of, explain)
+
+
+def measured_elsewhere(record: Record, versions: Sequence[Rule], as_of: date) -> Finding:
+    """The finding for a duty its extract measures on another record (an enquiry's plan has its own record)."""
+    ctx = _Context(record, versions[-1], as_of, False)
+    here = ", ".join(sorted(record.measured or ()))
+    return _not_applicable(ctx, f"this extract measures {versions[-1].duty} on other records; this record is "
+                                f"for {here}.")
 
 
 def evaluate_native(records: Iterable[Record], rules: RuleSet | Sequence[Rule], as_of: date,

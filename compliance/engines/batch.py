@@ -13,13 +13,14 @@ checks that on generated data. It gives no explanations: run `compliance check` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from ..calendars import Period
+from ..calendars._targets import check_target
 from ..calendars.arrays import NONE, DayTables, Deadlines, add_period_days, compute_deadlines, day_tables, instants
 from ..records.columns import EventColumn, RecordBatch
 from ..rules import Rule, RuleSet, Window
@@ -32,7 +33,8 @@ OVERDUE, LATE, DUE, MET, MISSING, NOT_APPLICABLE = (CODE[s] for s in (
 BOUNDS = (None, "latest", "earliest")  # the on_bound column's codes
 _FIELDS = ("record", "rule", "occurrence", "status", "trigger_day", "trigger_second", "period", "deadline_day",
            "deadline_second", "completed_day", "completed_second", "days_late", "working_days_late", "days_left",
-           "working_days_left", "hours_late", "provisional", "approximate", "on_bound", "data_quality", "unrecorded")
+           "working_days_left", "hours_late", "provisional", "approximate", "on_bound", "data_quality", "unrecorded",
+           "recorded_day", "recorded_working_days", "recorded_reason")
 _FLAGS = ("provisional", "approximate", "data_quality", "unrecorded")
 #: Dates this close to a calendar's last day are left to the per-record engine, which reports a deadline
 #: running past the calendar as missing data for that record alone.
@@ -47,6 +49,8 @@ class BatchFindings:
     rules: list[Rule]
     periods: list[str]
     columns: dict[str, np.ndarray]
+    #: Why systems' recorded deadlines differ from the law's, as the recorded_reason column's codes decode.
+    reasons: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.columns["status"].size)
@@ -83,6 +87,10 @@ class BatchFindings:
                 "on_bound": BOUNDS[int(c["on_bound"][i])],
                 "data_quality": bool(c["data_quality"][i]),
                 "unrecorded": bool(c["unrecorded"][i]),
+                "recorded_deadline": _iso(c["recorded_day"][i], -1),
+                "recorded_deadline_working_days": _int(c["recorded_working_days"][i]),
+                "recorded_deadline_reason": self.reasons[int(c["recorded_reason"][i])]
+                if c["recorded_reason"][i] >= 0 else None,
             }
 
 
@@ -116,7 +124,18 @@ class _Out:
         self.rule_by_id = {r.id: i for i, r in enumerate(rules)}
         self.periods: list[str] = []
         self.period_index: dict[str, int] = {}
+        self.period_objects: list[Period | None] = []
+        self.reasons: list[str] = []
+        self.reason_index: dict[str, int] = {}
         self.parts: list[dict[str, np.ndarray]] = []
+
+    def reason(self, text: str | None) -> int:
+        if text is None:
+            return -1
+        if text not in self.reason_index:
+            self.reason_index[text] = len(self.reasons)
+            self.reasons.append(text)
+        return self.reason_index[text]
 
     def period(self, period: Period | str | None) -> int:
         if period is None:
@@ -125,6 +144,9 @@ class _Out:
         if text not in self.period_index:
             self.period_index[text] = len(self.periods)
             self.periods.append(text)
+            self.period_objects.append(period if isinstance(period, Period) else None)
+        elif isinstance(period, Period) and self.period_objects[self.period_index[text]] is None:
+            self.period_objects[self.period_index[text]] = period
         return self.period_index[text]
 
     def add(self, records: np.ndarray, rule: Rule | np.ndarray, status: int | np.ndarray, **values: Any) -> None:
@@ -138,7 +160,7 @@ class _Out:
         defaults = {"occurrence": 1, "period": self.period(rule.period) if isinstance(rule, Rule) else -1,
                     "provisional": False, "approximate": False, "data_quality": False, "unrecorded": False,
                     "on_bound": 0, "trigger_second": -1, "deadline_second": -1, "completed_second": -1,
-                    "hours_late": np.nan}
+                    "hours_late": np.nan, "recorded_reason": -1}
         for name in _FIELDS[1:]:
             if name in ("rule", "status"):
                 continue
@@ -164,10 +186,12 @@ class _Out:
                      working_days_left=NONE if f.working_days_left is None else f.working_days_left,
                      hours_late=np.nan if f.hours_late is None else f.hours_late, provisional=f.provisional,
                      approximate=f.approximate, on_bound=BOUNDS.index(f.on_bound), data_quality=bool(f.data_quality),
-                     unrecorded=bool(f.unrecorded))
+                     unrecorded=bool(f.unrecorded), recorded_day=_day_second(f.recorded_deadline)[0],
+                     recorded_working_days=NONE if f.recorded_deadline_working_days is None
+                     else f.recorded_deadline_working_days, recorded_reason=self.reason(f.recorded_deadline_reason))
 
     def result(self, batch: RecordBatch) -> BatchFindings:
-        return BatchFindings(batch, self.rules, self.periods, _Columns(self.parts))
+        return BatchFindings(batch, self.rules, self.periods, _Columns(self.parts), self.reasons)
 
 
 class _Columns(dict):  # type: ignore[type-arg]
@@ -311,6 +335,7 @@ class _Duty:
         tables = self.tables(rule)
         late = tables.last - _MARGIN_DAYS
         out = np.zeros(rows.size, dtype=bool) | (self.as_of > late)
+
         for event in rule.events:
             column = self.batch.event(event)
             out |= _any_per_row(column, rows, lambda d, s, r: (d < tables.first) | (d > late))
@@ -325,6 +350,10 @@ class _Duty:
         n = len(self.batch)
         versions = self.versions
         everyone = np.arange(n, dtype=np.int64)
+        measured = self.batch.measured
+        if measured is not None and versions[0].id not in measured and versions[0].duty not in measured:
+            self.out.add(everyone, versions[-1], NOT_APPLICABLE, period=-1)  # _native.measured_elsewhere
+            return
         states = [_conditions(self.batch, v) for v in versions]
         candidate = [~fails for _, fails in states]
         unknown = [~passes & ~fails for passes, fails in states]
@@ -623,6 +652,28 @@ class _Duty:
             break
         return out
 
+    def recorded_deadlines(self, rule: Rule, rows: np.ndarray, occurrence: int, start_day: np.ndarray,
+                           period_index: np.ndarray, due_day: np.ndarray, tables: DayTables) -> dict[str, np.ndarray]:
+        """_native's comparison with the system's own deadline: the difference for every row at once, the
+        explanation (calendars/_targets.py) only for the few that differ."""
+        column = self.batch.targets.get(rule.id) or self.batch.targets.get(rule.duty)
+        if column is None:
+            return {}
+        counts = column.counts[rows]
+        present = counts >= occurrence
+        day = np.full(rows.size, NONE, dtype=np.int64)
+        day[present] = column.days[column.offsets[rows[present]] + occurrence - 1]
+        working = np.full(rows.size, NONE, dtype=np.int64)
+        working[present] = tables.working_days_between(due_day[present], day[present])
+        reason = np.full(rows.size, -1, dtype=np.int64)
+        reason[present & (day == due_day)] = self.out.reason("")
+        for k in np.flatnonzero(present & (day != due_day)).tolist():
+            period = self.out.period_objects[int(period_index[k])]
+            checked = check_target(date.fromordinal(int(start_day[k])), period, date.fromordinal(int(due_day[k])),
+                                   date.fromordinal(int(day[k])), rule.calendar)
+            reason[k] = self.out.reason(checked.reason)
+        return {"recorded_day": day, "recorded_working_days": working, "recorded_reason": reason}
+
     def emit(self, rule: Rule, rows: np.ndarray, occurrence: int, trigger_day: np.ndarray,
              trigger_second: np.ndarray, period_index: np.ndarray, deadline: Deadlines, completed: _Dates,
              ended: _Dates, tables: DayTables, on_bound: int = 0) -> None:
@@ -663,13 +714,15 @@ class _Duty:
             days_left[waiting] = due_day[waiting] - self.as_of
             working_left[waiting] = tables.working_days_between(today[waiting], due_day[waiting])
         rule_completed = np.where(completed.present, completed.day, NONE)
+        recorded = self.recorded_deadlines(rule, rows, occurrence, trigger_day, period_index, due_day, tables) \
+            if self.batch.targets and not on_bound else {}
         self.out.add(rows, rule, status.astype(np.int8), occurrence=occurrence, trigger_day=trigger_day,
                      trigger_second=trigger_second, period=period_index, deadline_day=due_day,
                      deadline_second=due_second, completed_day=rule_completed,
                      completed_second=np.where(completed.present, completed.second, -1), days_late=days_late,
                      working_days_late=working_late, days_left=days_left, working_days_left=working_left,
                      hours_late=hours_late, provisional=deadline.provisional, approximate=approximate,
-                     on_bound=on_bound)
+                     on_bound=on_bound, **recorded)
 
 
 def _empty_deadlines(n: int) -> Deadlines:

@@ -15,6 +15,10 @@ Field forms, for attributes and events alike:
 * ``{value: true}``: the same value for every record;
 * ``{column: C, present: true}``: true when the cell is filled in, false when it is empty;
 * ``{path: P, all: true}`` (XML, repeating events): every matching element.
+
+``recorded_deadlines`` maps a rule id to the column or path holding the deadline the council's own
+system recorded for it (the census's ``InitialCPCtarget`` for ``icpc-15wd``): each finding then
+compares its deadline with the system's.
 XML paths are relative to the ``each`` element; ``..`` goes up one element, and a leading ``/``
 starts from the unit.
 """
@@ -35,8 +39,8 @@ from ..errors import InputError, Problem
 from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, load_vocabulary
 from ..yamlio import load_yaml
-from ._record import NO, YES, EventDate, Record, RecordCheck, parse_event_date, sort_key, suggest
-from ._tables import table_rows
+from ._record import NO, TARGET_PREFIX, YES, EventDate, Record, RecordCheck, parse_event_date, sort_key, suggest
+from ._tables import spreadsheet_safe, table_rows
 
 FORMATS = ("table", "cin-census-xml")
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
@@ -65,6 +69,10 @@ class RecordSpec:
     attributes: tuple[Field, ...]
     events: tuple[Field, ...]
     each: str | None = None
+    #: The system's own deadlines, by rule id (the census's InitialCPCtarget for icpc-15wd).
+    recorded_deadlines: tuple[Field, ...] = ()
+    #: The duties measured on these records (rule ids or duty names); None: every duty of the kind.
+    duties: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,11 @@ class Mapping:
         for rule in rules:
             if rule.applies_to not in self.kinds():
                 continue
-            events = self.events(rule.applies_to)
+            specs = [spec for spec in self.specs if spec.kind == rule.applies_to and
+                     (spec.duties is None or rule.id in spec.duties or rule.duty in spec.duties)]
+            if not specs:
+                continue
+            events = frozenset(f.name for spec in specs for f in spec.events)
             if rule.completion in events and (rule.trigger in events or events & set(rule.no_later_than)):
                 out.append(rule)
         return out
@@ -182,7 +194,14 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
             if f.name not in vocab.attributes(kind):
                 raise InputError(Problem(f"unknown attribute {f.name!r} for {kind} records", field=f.name,
                                          **where(f.name, "attributes"), hint=suggest(f.name, vocab.attributes(kind))))
-        specs.append(RecordSpec(kind, raw["id"], attributes, events, raw.get("each")))
+        targets = tuple(_field(k, v, lambda k, p="recorded_deadlines": where(k, p), xml)
+                        for k, v in (raw.get("recorded_deadlines") or {}).items())
+        duties = raw.get("duties")
+        if duties is not None and (not isinstance(duties, list) or not all(isinstance(d, str) for d in duties)):
+            raise InputError(Problem("duties must be a list of rule ids or duty names", field="duties",
+                                     **located.where(base + ("duties",)), hint="e.g. duties: [icpc-15wd]"))
+        specs.append(RecordSpec(kind, raw["id"], attributes, events, raw.get("each"), targets,
+                                frozenset(duties) if duties is not None else None))
     if xml and not doc.get("unit"):
         raise InputError(Problem("an XML mapping names the element to stream, e.g. unit: Child", field="unit",
                                  file=str(path)))
@@ -248,6 +267,17 @@ class _Builder:
                     break
             else:
                 events[f.name] = tuple(sorted(dates, key=sort_key))
+        targets: dict[str, tuple[EventDate, ...]] = {}
+        for f in spec.recorded_deadlines:
+            found = self.values(f, lookup)
+            if found is None:
+                continue
+            items, source = found
+            try:
+                targets[f.name] = tuple(sorted((self.date(item) for item in items), key=sort_key))
+            except ValueError:
+                self.problem(f"{str(items[0]).strip()!r} is not a date (the system's deadline for {f.name})", line,
+                             where(source), source, "this mapping's date_formats say how dates are written")
         if len(self.problems) > before:
             # One bad cell mapped to two events (list 5's start date) is one problem, not two.
             unique: dict[tuple[Any, ...], Problem] = {}
@@ -269,7 +299,7 @@ class _Builder:
             return None
         rid, kind, attributes, dates, unknown = parts
         return Record.checked(rid, kind, attributes, dates, f"{self.file}:{line}" if line else self.file,
-                              check.holds(kind, self.mapping.events(spec.kind), unknown))
+                              check.holds(kind, self.mapping.events(spec.kind), unknown), targets, spec.duties)
 
     def values(self, f: Field, lookup: Callable[[str], tuple[list[Any], Any]]) -> tuple[list[Any], str] | None:
         for source in f.sources:
@@ -519,17 +549,21 @@ def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None)
         for name in vocab.events(rec.kind):
             if name in rec.events:
                 events[name] = None
-    header = ["id", "kind", *attributes, *events]
+    targets = {rule: None for rec in records for rule in rec.targets}
+    header = ["id", "kind", *attributes, *events, *(TARGET_PREFIX + rule for rule in targets)]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for rec in records:
-        row = [rec.id, rec.kind]
+        row = [spreadsheet_safe(rec.id), rec.kind]
         for name in attributes:
             value = rec.attributes.get(name)
-            row.append("" if value is None else str(value).lower() if isinstance(value, bool) else str(value))
+            row.append("" if value is None else str(value).lower() if isinstance(value, bool)
+                       else spreadsheet_safe(str(value)))
         for name in events:
             row.append(";".join(_iso(d) for d in rec.events.get(name, ())))
+        for rule in targets:
+            row.append(";".join(_iso(d) for d in rec.targets.get(rule, ())))
         writer.writerow(row)
     return buffer.getvalue()
 

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from ..errors import InputError, Problem, shown
 from ..rules import Vocabulary, load_vocabulary
 from ..yamlio import Located, load_yaml
-from ._record import Record, RecordCheck, suggest
+from ._record import RULE_ID, TARGET_PREFIX, Record, RecordCheck, suggest
 from ._tables import csv_column, table_rows
 
 
@@ -51,14 +51,18 @@ class _Reader:
         if parts is None:
             return None
         rid, kind, attributes, events, unknown = parts
+        before = len(self.problems)
+        targets = self.check.targets(raw.get("targets") or {}, report)
+        if len(self.problems) > before:
+            return None
         kind_events = self.vocab.events(kind)
         columns_held = None if recorded is None else [e for e in recorded if e in kind_events]
         return Record.checked(rid, kind, attributes, events, f"{self.file}:{line}" if line else self.file,
-                              self.check.holds(kind, columns_held, unknown))
+                              self.check.holds(kind, columns_held, unknown), targets)
 
 
 #: What a record in a YAML or JSON file may have besides its attributes.
-_RECORD_KEYS = ("id", "kind", "attributes", "events", "notes", "sources")
+_RECORD_KEYS = ("id", "kind", "attributes", "events", "targets", "notes", "sources")
 
 
 def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
@@ -77,7 +81,7 @@ def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
             continue
         before = len(reader.problems)
         raw = _flat_attributes(raw, doc, base, reader)
-        for part in ("attributes", "events"):
+        for part in ("attributes", "events", "targets"):
             if raw.get(part) is not None and not isinstance(raw.get(part), dict):
                 reader.problem(f"{part} must be a mapping of names to values", *_where(doc, base + (part,)), part)
                 raw = {**raw, part: {}}
@@ -99,6 +103,10 @@ def _flat_attributes(raw: dict[str, Any], doc: Located, base: tuple[Any, ...], r
     attributes = dict(given) if isinstance(given, dict) else {} if given is None else given
     for key, value in extra.items():
         where = _where(doc, base + (key,))
+        if isinstance(key, str) and key.startswith(TARGET_PREFIX):
+            reader.problem(f"{key} is a column name: in YAML, give the system's deadlines under targets:", *where,
+                           key, f"write targets: {{{key[len(TARGET_PREFIX):]}: YYYY-MM-DD}}")
+            continue
         if key in specs and isinstance(attributes, dict):
             if key in attributes:
                 reader.problem(f"{key} is given twice, flat and under attributes", *where, str(key), "give it once")
@@ -152,6 +160,8 @@ def unknown_columns(names: Sequence[str], vocab: Vocabulary) -> list[tuple[int, 
     known = set(TABLE_COLUMNS) | events | {a for k in vocab.kinds for a in vocab.attributes(k)}
     out = []
     for j, name in enumerate(names):
+        if name.startswith(TARGET_PREFIX) and RULE_ID.fullmatch(name[len(TARGET_PREFIX):]):
+            continue  # the system's deadline for a rule; whether the rule exists is checked with the rules
         if not ignored_column(name) and name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=1)
             what = "the event" if close and close[0] in events else "the attribute" if close else ""
@@ -179,12 +189,14 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
     labels = {name: column_label(j) for j, name in enumerate(names)}
     recorded = [name for name in names if name in all_events]
     # Where each cell goes, worked out once for the file: (column, name, "id" | "kind" | "events" | "attributes").
-    plan = [(j, name, name if name in ("id", "kind") else "events" if name in all_events else "attributes")
+    plan = [(j, name[len(TARGET_PREFIX):] if name.startswith(TARGET_PREFIX) else name,
+             name if name in ("id", "kind") else "events" if name in all_events
+             else "targets" if name.startswith(TARGET_PREFIX) else "attributes")
             for j, name in enumerate(names) if not ignored_column(name)]
     for line, cells in rows:
         if not any(c not in (None, "") for c in cells):
             continue
-        raw: dict[str, Any] = {"attributes": {}, "events": {}}
+        raw: dict[str, Any] = {"attributes": {}, "events": {}, "targets": {}}
         width = len(cells)
         for j, name, part in plan:
             if j >= width:

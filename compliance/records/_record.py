@@ -23,6 +23,9 @@ EventDate = date  # a datetime (a subclass of date) where the time of day is kno
 YES = frozenset({"true", "yes", "y", "1"})
 NO = frozenset({"false", "no", "n", "0"})
 UNKNOWN = "unknown"
+#: A table column that holds the system's own deadline for a rule: "target:icpc-15wd".
+TARGET_PREFIX = "target:"
+RULE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 DATE_HINT = ("write dates as DD/MM/YYYY or YYYY-MM-DD (e.g. 05/12/2018 or 2018-12-05), with HH:MM after the date "
              "where the time counts")
 
@@ -43,7 +46,9 @@ class Record:
 
     ``recorded`` names the events the record's source can hold (a CSV file's event columns, a
     mapping's fields); ``None`` means any event, as in a YAML record or one built here. An event the
-    source cannot hold is unknown rather than "not happened". Building a Record checks it against the
+    source cannot hold is unknown rather than "not happened". ``targets`` are the deadlines the
+    source's own system recorded, by rule id (or duty): one date, or one per occurrence of a recurring
+    duty; each finding compares its deadline with them. Building a Record checks it against the
     vocabulary (the bundled one unless ``vocabulary`` is given), applies its attribute defaults, and
     raises ``InputError`` with the file readers' messages on anything wrong.
     """
@@ -54,6 +59,10 @@ class Record:
     events: Mapping[str, tuple[EventDate, ...]] = field(default_factory=dict)
     source: str | None = None
     recorded: frozenset[str] | None = None
+    targets: Mapping[str, tuple[EventDate, ...]] = field(default_factory=dict)
+    #: The duties (rule ids or duty names) measured on this record; None: all of its kind. An extract that
+    #: gives one thing in two records (a census's enquiry and its plan) measures each duty on one of them.
+    measured: frozenset[str] | None = None
     vocabulary: InitVar[Vocabulary | None] = None
 
     def __post_init__(self, vocabulary: Vocabulary | None) -> None:
@@ -71,19 +80,37 @@ class Record:
         if problems or checked is None:
             raise InputError(*problems)
         rid, kind, attributes, events, unknown = checked
-        for name, value in (("id", rid), ("kind", kind), ("attributes", attributes), ("events", events)):
+        targets = check.targets(self.targets, report)
+        if problems:
+            raise InputError(*problems)
+        for name, value in (("id", rid), ("kind", kind), ("attributes", attributes), ("events", events),
+                            ("targets", targets)):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "recorded", check.holds(kind, self.recorded, unknown))
+        if self.measured is not None:
+            object.__setattr__(self, "measured", frozenset(self.measured))
 
     @classmethod
     def checked(cls, rid: str, kind: str, attributes: Mapping[str, Any], events: Mapping[str, tuple[EventDate, ...]],
-                source: str | None = None, recorded: frozenset[str] | None = None) -> "Record":
+                source: str | None = None, recorded: frozenset[str] | None = None,
+                targets: Mapping[str, tuple[EventDate, ...]] | None = None,
+                measured: frozenset[str] | None = None) -> "Record":
         """A Record from parts a ``RecordCheck`` has already checked, without checking them twice."""
         record = object.__new__(cls)
         for name, value in (("id", rid), ("kind", kind), ("attributes", attributes), ("events", events),
-                            ("source", source), ("recorded", recorded)):
+                            ("source", source), ("recorded", recorded), ("targets", targets or {}),
+                            ("measured", measured)):
             object.__setattr__(record, name, value)
         return record
+
+    def target(self, rule: str, duty: str, occurrence: int = 1) -> EventDate | None:
+        """The deadline the source's system recorded for this occurrence of a rule (by its id, or its duty)."""
+        dates = self.targets.get(rule) or self.targets.get(duty)
+        return dates[occurrence - 1] if dates and occurrence <= len(dates) else None
+
+    def measures(self, rule_id: str, duty: str) -> bool:
+        """Whether this record is the one its duty is measured on (see ``measured``)."""
+        return self.measured is None or rule_id in self.measured or duty in self.measured
 
     def first(self, event: str) -> EventDate | None:
         dates = self.events.get(event)
@@ -241,6 +268,33 @@ class RecordCheck:
             if found:
                 dates[name] = found
         return None if failed else (str(rid).strip(), kind, values, dates, frozenset(unknown))
+
+    def targets(self, targets: Mapping[str, Any], report: Report) -> dict[str, tuple[EventDate, ...]]:
+        """The system's recorded deadlines by rule id: one date each, or a list (or ;-separated dates) for the
+        occurrences of a recurring duty. Whether the ids name rules is for whoever holds the rules to say."""
+        out: dict[str, tuple[EventDate, ...]] = {}
+        if not isinstance(targets, Mapping):
+            report("targets must map rule ids to dates", "targets", "e.g. targets={'icpc-15wd': '2022-09-22'}")
+            return out
+        for rule, value in targets.items():
+            name = f"target:{rule}"
+            if not isinstance(rule, str) or not RULE_ID.fullmatch(rule):
+                report(f"{shown(rule)} is not a rule id", name, "a rule id such as icpc-15wd")
+                continue
+            if value is None or value == "" or is_unknown(value):
+                continue
+            items = list(value) if isinstance(value, (list, tuple)) else (
+                [v for v in value.split(";") if v.strip()] if isinstance(value, str) else [value])
+            dates = []
+            for item in items:
+                try:
+                    dates.append(parse_event_date(item))
+                except ValueError as exc:
+                    report(f"{exc} (the system's recorded deadline for {rule})", name, DATE_HINT)
+                    break
+            else:
+                out[rule] = tuple(sorted(dates, key=sort_key))  # the first is the first occurrence's
+        return out
 
     def holds(self, kind: str, recorded: Iterable[str] | None, unknown: frozenset[str]) -> frozenset[str] | None:
         """The events a record can tell: its source's columns (None: any) less those it gives as unknown."""

@@ -35,6 +35,33 @@ def _holiday_weeks(start: int, end: int) -> np.ndarray:
     return np.unique(near[(near >= start) & (near <= end)])
 
 
+#: How each council's case-management system sets the ICPC target (15 working days from the strategy
+#: discussion), by its place in AUTHORITIES: the second's holiday list lacks the 2022 State Funeral and has
+#: the 2020 early May holiday on its usual date (Mon 4 May, not Fri 8 May); the third counts the strategy
+#: discussion as day 1; the others are right. A census return is one council's, with the second's system.
+#: ``compliance kpi`` and ``check`` find each mistake.
+_LACKS_FUNERAL, _DAY_ONE = 1, 2
+_SYSTEM_CLOSED = frozenset({date(2020, 5, 4).toordinal()})
+_SYSTEM_OPEN = frozenset({date(2022, 9, 19).toordinal(), date(2020, 5, 8).toordinal()})
+
+
+def system_target(authority: str, strategy: int) -> int:
+    """The ICPC target the council's own system records for a strategy discussion on day ``strategy``."""
+    convention = AUTHORITIES.index(authority) % 4 if authority in AUTHORITIES else 0
+    tables = day_tables("england-and-wales")
+    if convention == _DAY_ONE:
+        return int(tables.working[tables.rank[strategy - 1 - tables.first] + 14])
+    if convention != _LACKS_FUNERAL:
+        return int(tables.working[tables.rank[strategy - tables.first] + 14])
+    day, count = strategy, 0
+    while count < 15:
+        day += 1
+        working = bool(tables.is_working_day(np.array([day]))[0])
+        if (working and day not in _SYSTEM_CLOSED) or day in _SYSTEM_OPEN:
+            count += 1
+    return day
+
+
 class _Block:
     """One block of children and every record they generate."""
 
@@ -178,8 +205,10 @@ def _child_protection(block: _Block, referral: np.ndarray, owner: np.ndarray, as
                "true" if not_required[i] else "false", "true" if has_plan else "false", iso(s), iso(s),
                cell(held), cell(held if has_plan else None), dates_text(reviews), cell(end)]
         rows.append(row)
+        # A census return is one council's: its system is the one that lacks the State Funeral.
+        target = system_target(AUTHORITIES[_LACKS_FUNERAL] if out.census is not None else str(block.authority[c]), s)
+        row.append(cell(target))
         if out.census is not None:
-            target = int(days.add_wd(np.array([s]), np.array([15]))[0])  # the ICPC's 15 working days, as recorded
             out.census.section47(child, int(referral[i]), s, target, bool(not_required[i]), held, end, reviews,
                                  has_plan)
         if out.layout == "annex-a":

@@ -34,7 +34,7 @@ COLUMNS = {
     "referral": ("referral_nfa", "referral", "referral_decision", "assessment_start", "assessment_completed",
                  "initial_assessment_completed", "core_assessment_start", "core_assessment_completed"),
     "child-protection": ("icpc_not_required", "cp_plan", "strategy_discussion", "s47_start", "icpc", "cp_plan_start",
-                         "rcpc", "cp_plan_end"),
+                         "rcpc", "cp_plan_end", "target:icpc-15wd"),
     "looked-after": ("placement_until_18", "became_looked_after", "placement_start", "cla_review", "visit",
                      "ceased_looked_after"),
     "care-proceedings": ("care_application_issued", "care_extension", "care_proceedings_disposed"),

@@ -1,10 +1,25 @@
-"""Rows of a CSV file or an Excel sheet, each with its row number and a way to name its columns in messages."""
+"""Rows of a CSV file or an Excel sheet, each with its row number and a way to name its columns in messages;
+and cells made safe to open in a spreadsheet, for every table the tool writes."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 from typing import Any, Callable, Iterator
+
+#: Characters that make a spreadsheet treat text as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula, with a ' in front so it shows as typed; anything else as is.
+
+    OWASP's rule against CSV injection: a cell that begins with =, +, -, @, a tab or a carriage return.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 def excel_column(j: int) -> str:
     """The spreadsheet letter of 0-based column ``j`` (0 -> A, 26 -> AA), for locating a bad cell."""

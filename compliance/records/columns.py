@@ -26,7 +26,7 @@ from ..calendars.arrays import EPOCH
 from ..errors import Problem, shown
 from ..rules import Vocabulary
 from ._readers import ignored_column, read_records, unknown_columns
-from ._record import DATE_HINT, Record, RecordCheck, is_unknown, parse_event_date, suggest
+from ._record import DATE_HINT, TARGET_PREFIX, Record, RecordCheck, is_unknown, parse_event_date, suggest
 from ._seen_ids import SeenIds
 
 DEFAULT_CHUNK_ROWS = 200_000
@@ -135,6 +135,10 @@ class RecordBatch:
     events: dict[str, EventColumn] = field(default_factory=dict)
     recorded: frozenset[str] | None = None
     defaults: dict[str, Any] = field(default_factory=dict)
+    #: The system's own recorded deadlines, by rule id (a date per occurrence).
+    targets: dict[str, EventColumn] = field(default_factory=dict)
+    #: The duties measured on these records (Record.measured); None: all of the kind.
+    measured: frozenset[str] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -150,7 +154,8 @@ class RecordBatch:
 
     def take(self, rows: np.ndarray) -> "RecordBatch":
         return RecordBatch(self.kind, self.ids.take(pa.array(rows)), {k: v.take(rows) for k, v in self.attributes.items()},
-                           {k: v.take(rows) for k, v in self.events.items()}, self.recorded, self.defaults)
+                           {k: v.take(rows) for k, v in self.events.items()}, self.recorded, self.defaults,
+                           {k: v.take(rows) for k, v in self.targets.items()}, self.measured)
 
     def record(self, row: int) -> Record:
         """Record ``row`` as a Record, for the rows the vectorised engine hands to the per-record one."""
@@ -162,7 +167,17 @@ class RecordBatch:
         for name, value in self.defaults.items():
             attributes.setdefault(name, value)
         events = {name: column.dates(row) for name, column in self.events.items() if column.counts[row]}
-        return Record.checked(str(self.ids[row]), self.kind, attributes, events, None, self.recorded)
+        targets = {rule: column.dates(row) for rule, column in self.targets.items() if column.counts[row]}
+        return Record.checked(str(self.ids[row]), self.kind, attributes, events, None, self.recorded, targets,
+                              self.measured)
+
+    def has_target(self, rule: str, duty: str) -> np.ndarray:
+        """Which records carry the system's own deadline for a rule (by its id, or its duty)."""
+        out = np.zeros(len(self), dtype=bool)
+        for key in (rule, duty):
+            if key in self.targets:
+                out |= self.targets[key].counts > 0
+        return out
 
 
 def _encode(values: Sequence[Any]) -> Categorical:
@@ -206,36 +221,43 @@ def batch_from_records(kind: str, records: Sequence[Record]) -> RecordBatch:
     n = len(records)
     attributes: dict[str, list[Any]] = {}
     events: dict[str, tuple[list[int], list[int], list[int], list[bool]]] = {}
+    targets: dict[str, tuple[list[int], list[int], list[int], list[bool]]] = {}
     for i, rec in enumerate(records):
         for name, value in rec.attributes.items():
             attributes.setdefault(name, [None] * n)[i] = value
-        for name, dates in rec.events.items():
-            owner, days, seconds, folds = events.setdefault(name, ([], [], [], []))
-            for d in dates:
-                day, second, fold = _day_second(d)
-                owner.append(i)
-                days.append(day)
-                seconds.append(second)
-                folds.append(fold)
+        for into, given in ((events, rec.events), (targets, rec.targets)):
+            for name, dates in given.items():
+                owner, days, seconds, folds = into.setdefault(name, ([], [], [], []))
+                for d in dates:
+                    day, second, fold = _day_second(d)
+                    owner.append(i)
+                    days.append(day)
+                    seconds.append(second)
+                    folds.append(fold)
+
+    def columns(given: dict[str, tuple[list[int], list[int], list[int], list[bool]]]) -> dict[str, EventColumn]:
+        return {k: _sorted_column(np.asarray(o, dtype=np.int64), np.asarray(d, dtype=np.int64),
+                                  np.asarray(s, dtype=np.int64), n, np.asarray(f, dtype=bool))
+                for k, (o, d, s, f) in given.items()}
+
     return RecordBatch(
         kind, pa.array([r.id for r in records], type=pa.string()), {k: _encode(v) for k, v in attributes.items()},
-        {k: _sorted_column(np.asarray(o, dtype=np.int64), np.asarray(d, dtype=np.int64),
-                           np.asarray(s, dtype=np.int64), n, np.asarray(f, dtype=bool))
-         for k, (o, d, s, f) in events.items()},
-        records[0].recorded if records else None)
+        columns(events), records[0].recorded if records else None, targets=columns(targets),
+        measured=records[0].measured if records else None)
 
 
 def batches_from_records(records: Iterable[Record], chunk: int = DEFAULT_CHUNK_ROWS) -> Iterator[RecordBatch]:
-    """Batches of at most ``chunk`` records, each of one kind and one source's columns, in the order they come."""
-    pending: dict[tuple[str, frozenset[str] | None], list[Record]] = {}
+    """Batches of at most ``chunk`` records, each of one kind, one source's columns and one set of duties
+    measured, in the order they come."""
+    pending: dict[tuple[str, frozenset[str] | None, frozenset[str] | None], list[Record]] = {}
     for rec in records:
-        key = (rec.kind, rec.recorded)
+        key = (rec.kind, rec.recorded, rec.measured)
         group = pending.setdefault(key, [])
         group.append(rec)
         if len(group) >= chunk:
             yield batch_from_records(rec.kind, group)
             pending[key] = []
-    for (kind, _), group in pending.items():
+    for (kind, _, _), group in pending.items():
         if group:
             yield batch_from_records(kind, group)
 
@@ -362,7 +384,7 @@ class _ChunkReader:
                               "give each record its own id")
             bad[good[repeat]] = True
         batches = []
-        for kind, members, attributes, events, unknown in parsed:
+        for kind, members, attributes, events, unknown, targets in parsed:
             good_rows = ~bad[members]
             columns = frozenset(e for e in self.file_events if e in self.vocab.events(kind))
             specs = self.vocab.attributes(kind)
@@ -374,29 +396,38 @@ class _ChunkReader:
                 pattern |= unknown[name].astype(np.int64) << bit
             if not said and good_rows.all() and members.size == n:
                 # Every row of the chunk, all of one kind and all good (the usual case): nothing to pick out.
-                batches.append(RecordBatch(kind, ids, attributes, events, columns, defaults))
+                batches.append(RecordBatch(kind, ids, attributes, events, columns, defaults, targets))
                 continue
             for code in np.unique(pattern[good_rows]).tolist():
                 local = np.nonzero(good_rows & (pattern == code))[0]
                 held = columns - {name for bit, name in enumerate(said) if code >> bit & 1}
                 batches.append(RecordBatch(kind, ids.take(pa.array(members[local])),
                                            {k: v.take(local) for k, v in attributes.items()},
-                                           {k: v.take(local) for k, v in events.items()}, held, defaults))
+                                           {k: v.take(local) for k, v in events.items()}, held, defaults,
+                                           {k: v.take(local) for k, v in targets.items()}))
         return batches
 
     def fields(self, kind: str, members: np.ndarray, raw: dict[str, Any], lines: np.ndarray,
-               bad: np.ndarray) -> tuple[dict[str, Categorical], dict[str, EventColumn], dict[str, np.ndarray]]:
+               bad: np.ndarray) -> tuple[dict[str, Categorical], dict[str, EventColumn], dict[str, np.ndarray],
+                                         dict[str, EventColumn]]:
         known = self.vocab.events(kind)
         specs = self.vocab.attributes(kind)
         attributes: dict[str, Categorical] = {}
         events: dict[str, EventColumn] = {}
         unknown: dict[str, np.ndarray] = {}
+        targets: dict[str, EventColumn] = {}
         take = pa.array(members)
         everyone = members.size == len(lines)
         for name, column in raw.items():
             if name in ("id", "kind"):
                 continue
             cells = column if everyone else column.take(take)
+            if name.startswith(TARGET_PREFIX):
+                filled = _np(pc.greater(pc.utf8_length(cells), 0))
+                if filled.any():
+                    targets[name[len(TARGET_PREFIX):]] = self.dates(kind, name, cells, filled, members, lines, bad,
+                                                                     repeats=True)[0]
+                continue
             if name in self.all_events:
                 filled = _np(pc.greater(pc.utf8_length(cells), 0))
                 if not filled.any():
@@ -421,7 +452,7 @@ class _ChunkReader:
                 bad[members[filled]] = True
             else:
                 attributes[name] = self.attribute(name, specs[name], cells, members, lines, bad)
-        return attributes, events, unknown
+        return attributes, events, unknown, targets
 
     def attribute(self, name: str, spec: dict[str, Any], cells: Any, members: np.ndarray, lines: np.ndarray,
                   bad: np.ndarray) -> Categorical:
@@ -445,7 +476,7 @@ class _ChunkReader:
         return Categorical(codes, values)
 
     def dates(self, kind: str, event: str, cells: Any, filled: np.ndarray, members: np.ndarray, lines: np.ndarray,
-              bad: np.ndarray) -> tuple[EventColumn, np.ndarray]:
+              bad: np.ndarray, repeats: bool | None = None) -> tuple[EventColumn, np.ndarray]:
         """The event's dates, and which records give it as ``unknown`` (the source does not say)."""
         col = self.label[event]
         n = len(cells)
@@ -466,7 +497,7 @@ class _ChunkReader:
             keep = _np(pc.greater(pc.utf8_length(items), 0))
             items = items.filter(pa.array(keep))
             owners = owners[keep]
-            if not self.vocab.repeats(kind, event):
+            if not (self.vocab.repeats(kind, event) if repeats is None else repeats):
                 many = np.bincount(owners, minlength=n) > 1
                 for k in np.nonzero(many)[0].tolist():
                     count = int(np.count_nonzero(owners == k))
@@ -580,7 +611,7 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
         width = len(names)
         labels = [f"c{j}" for j in range(width)]
         wanted = [j for j, name in enumerate(names)
-                  if columns is None or name in ("id", "kind") or name in columns]
+                  if columns is None or name in ("id", "kind") or name in columns or name.startswith(TARGET_PREFIX)]
         ragged: list[Any] = []
 
         def uneven(row: Any) -> str:

@@ -3,16 +3,16 @@
 Renderers take findings and return text; they never recompute a deadline. ``_formats`` writes
 findings in ``check``'s formats, and ``_check_run`` streams a whole run into them chunk by chunk;
 ``_ics`` writes them as calendar events; ``_kpi`` tallies the share of each duty done in time and
-``_kpi_chart`` draws it month by month; ``_kpi_run`` streams record files through an
-engine into those tallies; ``_track`` writes what ``compliance track`` prints; ``_plan`` writes what
-``compliance plan`` prints; ``_xlsx`` writes findings, KPIs and mapped records as Excel workbooks
-(openpyxl is loaded only then) and makes text safe for spreadsheets.
+``_kpi_chart`` draws it month by month; ``_targets`` counts how systems' own target dates compare
+with the law's; ``_kpi_run`` streams record files through an engine into those tallies; ``_track``
+writes what ``compliance track`` prints; ``_plan`` writes what ``compliance plan`` prints; ``_xlsx``
+writes findings, KPIs and mapped records as Excel workbooks (openpyxl is loaded only then).
 """
 
+from ..records import FORMULA_STARTS, spreadsheet_safe
 from ._check_run import CheckResult, CheckSettings, write_check
-from ._formats import (CSV_FIELDS, FORMATS, FORMULA_STARTS, STATUS_LABELS, STATUS_NAMES, TableRow, counts, csv_rows,
-                       margin_text, render, spreadsheet_safe, table_row, table_text, to_csv, to_json, to_markdown,
-                       to_table)
+from ._formats import (CSV_FIELDS, FORMATS, STATUS_LABELS, STATUS_NAMES, TableRow, counts, csv_rows, margin_text, render,
+                       table_row, table_text, to_csv, to_json, to_markdown, to_table)
 from ._ics import PRODID, calendar_text, escape_text, event_uid, fold
 from ._kpi import DIMENSIONS, MONTH_OF, NO_VALUE, KpiRow, Tally, check_grouping, kpi_rows, monthly_kpi_rows, render_kpi
 from ._kpi import FORMATS as KPI_FORMATS
@@ -20,14 +20,15 @@ from ._kpi_chart import kpi_chart_svg
 from ._kpi_run import ENGINES as KPI_ENGINES
 from ._kpi_run import duties_for, tally_files
 from ._plan import PLAN_FORMATS, render_plan
+from ._targets import TargetGroup, TargetTally
 from ._track import track_text
 from ._xlsx import findings_xlsx, kpi_xlsx, records_xlsx
 
 __all__ = [
     "CSV_FIELDS", "DIMENSIONS", "FORMATS", "FORMULA_STARTS", "KPI_ENGINES", "KPI_FORMATS", "MONTH_OF", "NO_VALUE",
     "PLAN_FORMATS", "PRODID", "STATUS_LABELS", "STATUS_NAMES", "CheckResult", "CheckSettings", "KpiRow", "TableRow",
-    "Tally", "calendar_text", "check_grouping", "counts", "csv_rows", "duties_for", "escape_text", "event_uid",
-    "findings_xlsx", "fold", "kpi_chart_svg", "kpi_rows", "kpi_xlsx", "margin_text", "monthly_kpi_rows",
-    "records_xlsx", "render", "render_kpi", "render_plan", "spreadsheet_safe", "table_row", "table_text",
-    "tally_files", "to_csv", "to_json", "to_markdown", "to_table", "track_text", "write_check",
+    "Tally", "TargetGroup", "TargetTally", "calendar_text", "check_grouping", "counts", "csv_rows", "duties_for",
+    "escape_text", "event_uid", "findings_xlsx", "fold", "kpi_chart_svg", "kpi_rows", "kpi_xlsx", "margin_text",
+    "monthly_kpi_rows", "records_xlsx", "render", "render_kpi", "render_plan", "spreadsheet_safe", "table_row",
+    "table_text", "tally_files", "to_csv", "to_json", "to_markdown", "to_table", "track_text", "write_check",
 ]

@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from ..engines import Finding, sort_by_urgency
 from ..engines._finding import iso
+from ..records import spreadsheet_safe
 
 FORMATS = ("table", "json", "csv", "md")
 CSV_FIELDS = (
@@ -17,6 +18,7 @@ CSV_FIELDS = (
     "deadline", "completion_event", "completed_date", "days_late", "working_days_late", "days_left",
     "working_days_left", "late_by", "time_left", "citation", "verification", "reason", "needs", "on_bound",
     "unrecorded", "data_quality", "provisional", "approximate", "assumptions", "warnings", "explanation",
+    "recorded_deadline", "recorded_deadline_working_days", "recorded_deadline_note",
 )
 _COLOURS = {"overdue": "\033[1;31m", "late": "\033[31m", "due": "\033[33m", "met": "\033[32m",
             "missing_data": "\033[35m", "not_applicable": "\033[2m"}
@@ -63,20 +65,6 @@ def json_tail(tally: Mapping[str, int], extra: Mapping[str, Any] | None = None) 
     return "\n  ],\n" + ",\n".join(parts) + "\n}\n"
 
 
-#: Characters that make a spreadsheet treat text as a formula (OWASP, "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula, with a ' in front so it shows as typed; anything else as is.
-
-    OWASP's rule against CSV injection: a cell that begins with =, +, -, @, a tab or a carriage return.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -109,7 +97,8 @@ def csv_lines(findings: Iterable[Finding]) -> str:
             f.late_by or "", f.time_left or "", safe(f.citation), f.verification, safe(f.reason or ""),
             join(f.needs), f.on_bound or "", join(f.unrecorded), safe(join(f.data_quality)),
             "true" if f.provisional else "false", "true" if f.approximate else "false", safe(join(f.assumptions)),
-            safe(join(f.warnings)), safe(join(f.explanation)),
+            safe(join(f.warnings)), safe(join(f.explanation)), _iso(f.recorded_deadline),
+            _number(f.recorded_deadline_working_days), safe(f.recorded_deadline_note or ""),
         ))
     return buffer.getvalue()
 
@@ -173,6 +162,8 @@ def table_row(f: Finding, explain: bool = False) -> TableRow:
              _date(f.trigger_date), _date(f.deadline) + (" (prov.)" if f.provisional else ""),
              _date(f.completed_date), margin_text(f))
     lines = [f"      ! {problem}" for problem in f.data_quality]
+    if f.recorded_deadline_note and f.recorded_deadline != f.deadline:
+        lines.append(f"      target: {f.recorded_deadline_note}")
     if explain:
         lines += ["      " + step for step in f.assumptions + f.explanation + f.warnings]
         lines.append(f"      Source: {f.citation} [{f.verification}]")
@@ -204,6 +195,8 @@ def table_text(rows: Sequence[TableRow], as_of: date, tally: Mapping[str, int], 
         flagged = flagged or row.cells[0].endswith(" !")
     if flagged:
         lines.append("! the finding worked around a problem in the record, shown under it: check the record.")
+    if any(line.startswith("      target: ") for row in rows for line in row.lines):
+        lines.append("target: the deadline the record's own system set, where it differs from the law's.")
     lines.append("# is the occurrence of a recurring duty (2 = the second review); 1 for a duty done once.")
     return "\n".join(lines) + "\n"
 
@@ -218,9 +211,12 @@ def to_markdown(findings: Sequence[Finding], as_of: date) -> str:
 
 def md_row(f: Finding) -> str:
     """A finding's line of the Markdown table."""
+    margin = margin_text(f)
+    if f.recorded_deadline_note and f.recorded_deadline != f.deadline:
+        margin += f". {f.recorded_deadline_note}"
     return "| " + " | ".join(_md(x) for x in (
         STATUS_LABELS[f.status], f.record, f.rule + (f" #{f.occurrence}" if f.occurrence > 1 else ""),
-        _date(f.trigger_date), _date(f.deadline), _date(f.completed_date), margin_text(f),
+        _date(f.trigger_date), _date(f.deadline), _date(f.completed_date), margin,
         f"{f.citation} ({f.verification})")) + " |"
 
 

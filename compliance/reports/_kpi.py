@@ -17,6 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..engines import STATUSES, Finding
+from ._targets import TargetTally
 
 if TYPE_CHECKING:
     from ..engines.batch import BatchFindings
@@ -273,10 +274,11 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
 
 
 def render_kpi(rows: Sequence[KpiRow], fmt: str, dimensions: Sequence[str], as_of: date,
-               month_of: str = "deadline") -> str:
-    """KPI rows in one of FORMATS."""
+               month_of: str = "deadline", targets: TargetTally | None = None) -> str:
+    """KPI rows in one of FORMATS, with the system targets' section (``targets``) in the table and JSON."""
     if fmt == "csv":
         return to_csv(rows, dimensions)
     if fmt == "json":
-        return to_json(rows, dimensions, as_of, month_of)
-    return to_table(rows, dimensions, as_of)
+        extra = {"system_targets": targets.to_dict()} if targets is not None and targets.compared else None
+        return to_json(rows, dimensions, as_of, month_of, extra)
+    return to_table(rows, dimensions, as_of) + (targets.text() if targets is not None else "")

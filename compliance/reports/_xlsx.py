@@ -193,7 +193,8 @@ FINDING_COLUMNS = (
     Column("Citation", 40, wrap=True), Column("Verification", 12), Column("Reason", 40, wrap=True),
     Column("Record this", 24, wrap=True), Column("Check the record", 40, wrap=True),
     Column("Provisional", 12, centre=True), Column("Approximate", 13, centre=True), Column("Working", 90, wrap=True),
-    Column("Source URL", 30),
+    Column("System's target", 13, centre=True), Column("Target vs law (working days)", 12, centre=True),
+    Column("Target", 40, wrap=True), Column("Source URL", 30),
 )
 
 
@@ -219,7 +220,8 @@ def finding_values(f: Finding) -> list[Any]:
         f.completion_event, f.completed_date, margin_text(f, lambda d: d.strftime("%d/%m/%Y")), f.working_days_late,
         f.days_late, f.working_days_left, f.days_left, f.citation, f.verification, f.reason, ", ".join(f.needs),
         "\n".join(f.data_quality), "yes" if f.provisional else "", "yes" if f.approximate else "",
-        "\n".join(f.assumptions + f.explanation + f.warnings), f.source_url,
+        "\n".join(f.assumptions + f.explanation + f.warnings), f.recorded_deadline, f.recorded_deadline_working_days,
+        f.recorded_deadline_note, f.source_url,
     ]
 
 

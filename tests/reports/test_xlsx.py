@@ -45,7 +45,7 @@ def test_check_writes_findings_with_date_cells_colours_filters_and_a_summary(run
     header = [c.value for c in sheet[1]]
     assert header[:11] == ["Status", "Record", "Rule", "Duty", "#", "Trigger event", "Trigger date", "Deadline",
                            "Completion event", "Done", "Margin"]
-    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == f"A1:X{sheet.max_row}"
+    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == f"A1:AA{sheet.max_row}"
     rows = list(sheet.iter_rows(min_row=2))
     col = {name: i for i, name in enumerate(header)}
     # example-heath received its report on Mon 1 Jun 2026; 70 working days (the summer bank holiday, 31 Aug,

@@ -1,0 +1,135 @@
+"""The system's own target dates against the law's, worked out by hand (weekdays and bank holidays from
+GOV.UK's list) and run through every engine.
+
+ICPC within 15 working days of the strategy discussion (Working Together), counted from the day after it:
+- Mon 3 Oct 2022: Oct 4-7 (4), 10-14 (9), 17-21 (14), 24 (15): Mon 24 Oct. A system counting the
+  strategy day as day 1 gets Fri 21 Oct, 1 working day early.
+- Sat 10 Sep 2022: Sep 12-16 (5), 20-23 (9; Mon 19 Sep, the State Funeral, skipped), 26-30 (14),
+  Oct 3 (15): Mon 3 Oct. A system without the State Funeral gets Fri 30 Sep, 1 working day early;
+  counting the Saturday as day 1 changes nothing, so only the missing holiday explains it.
+- Mon 5 Sep 2022: Sep 6-9 (4), 12-16 (9), 20-23 (13), 26, 27 (15): Tue 27 Sep. Without the State
+  Funeral and counting day 1 as well: Fri 23 Sep, 2 working days early.
+- Mon 27 Apr 2020: Apr 28-May 1 (4), May 4-7 (8; Fri 8 May, VE Day, skipped), 11-15 (13), 18, 19 (15):
+  Tue 19 May. A system with the early May holiday on Mon 4 May instead gets the same day: no flag.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from compliance import evaluate, load_rules
+from compliance.calendars import Period
+from compliance.calendars._targets import check_target
+from compliance.engines.batch import evaluate_batch
+from compliance.records import load_mapped, load_mapping, read_records, records_from_text
+from compliance.records.columns import batches_from_records, read_batches
+
+from conftest import needs_durable
+
+RULES = load_rules()
+CENSUS = Path(__file__).parent.parent / "fixtures" / "census" / "targets.xml"
+AS_OF = date(2023, 3, 31)
+FIFTEEN = Period(15, "working_days")
+
+EXPECTED = {  # record: (statutory deadline, system's target, working days, the reason)
+    "RIGHT": (date(2022, 10, 24), date(2022, 10, 24), 0, ""),
+    "DAYONE": (date(2022, 10, 24), date(2022, 10, 21), -1, "counts the trigger day as day 1"),
+    "FUNERAL": (date(2022, 10, 3), date(2022, 9, 30), -1,
+                "does not skip Mon 19 Sep 2022 (State Funeral of Queen Elizabeth II)"),
+    "BOTH": (date(2022, 9, 27), date(2022, 9, 23), -2, "does not skip Mon 19 Sep 2022 (State Funeral of Queen "
+             "Elizabeth II) and counts the trigger day as day 1"),
+    "VEDAY": (date(2020, 5, 19), date(2020, 5, 19), 0, ""),
+}
+
+
+def census_findings(engine):
+    records, problems = load_mapped([CENSUS], load_mapping("cin-census", RULES.vocabulary), RULES.vocabulary)
+    assert problems == []
+    if engine == "batch":
+        rows = [row for batch in batches_from_records(records) for row in evaluate_batch(batch, RULES, AS_OF).rows()]
+    else:
+        rows = [f.to_dict() for f in evaluate(records, RULES, AS_OF, engine=engine)]
+    return {row["record"].split("-")[0]: row for row in rows if row["rule"] == "icpc-15wd"}
+
+
+@pytest.mark.parametrize("engine", ["native", pytest.param("durable", marks=needs_durable), "batch"])
+def test_each_census_target_is_compared_with_the_law(engine):
+    found = census_findings(engine)
+    for record, (deadline, target, working, reason) in EXPECTED.items():
+        row = found[record]
+        assert (row["deadline"], row["recorded_deadline"], row["recorded_deadline_working_days"],
+                row["recorded_deadline_reason"]) == (deadline.isoformat(), target.isoformat(), working, reason), record
+
+
+def test_the_sentence_says_how_early_and_why():
+    f = {x.record.split("-")[0]: x for x in evaluate(
+        load_mapped([CENSUS], load_mapping("cin-census"))[0], RULES, AS_OF) if x.rule == "icpc-15wd"}
+    assert f["FUNERAL"].recorded_deadline_note == (
+        "The system's target Fri 30 Sep 2022 is 1 working day early: it does not skip Mon 19 Sep 2022 "
+        "(State Funeral of Queen Elizabeth II).")
+    assert f["RIGHT"].recorded_deadline_note == "The system's target Mon 24 Oct 2022 agrees with the deadline."
+    assert any("1 working day early" in step for step in f["DAYONE"].explanation)
+
+
+def test_a_missing_holiday_and_day_one_give_the_same_date_and_both_are_said():
+    # Strategy discussion Wed 7 Sep 2022: 15 working days end Thu 29 Sep; without the State Funeral, or with
+    # the Wednesday counted as day 1, Wed 28 Sep. One record cannot tell which: both are named.
+    checked = check_target(date(2022, 9, 7), FIFTEEN, date(2022, 9, 29), date(2022, 9, 28))
+    assert checked.working_days == -1
+    assert checked.reason == ("does not skip Mon 19 Sep 2022 (State Funeral of Queen Elizabeth II) or counts the "
+                              "trigger day as day 1")
+    assert checked.note.endswith("or counts the trigger day (Wed 07 Sep 2022) as day 1.")
+
+
+def test_a_moved_holiday_on_its_usual_date_is_named():
+    # Trigger Mon 27 Apr 2020, 5 working days: Apr 28, 29, 30, May 1, 4: Mon 4 May. A system that keeps the
+    # early May holiday on Mon 4 May skips it and gets Tue 5 May, 1 working day late.
+    checked = check_target(date(2020, 4, 27), Period(5, "working_days"), date(2020, 5, 4), date(2020, 5, 5))
+    assert checked.working_days == 1
+    assert checked.reason == ("treats Mon 04 May 2020 as a holiday (the usual date of the early May bank holiday), "
+                              "which it is not in England and Wales; that year the holiday was on Fri 08 May 2020")
+
+
+def test_an_unexplained_difference_says_so():
+    checked = check_target(date(2022, 10, 3), FIFTEEN, date(2022, 10, 24), date(2022, 11, 4))
+    assert checked.working_days == 9 and checked.reason == "no usual mistake explains it"
+    assert "9 working days late" in checked.note
+
+
+def test_tracker_columns_give_targets_and_every_engine_agrees(tmp_path):
+    text = ("id,kind,icpc_not_required,cp_plan,strategy_discussion,icpc,target:icpc-15wd\n"
+            "a,child-protection,false,false,2022-10-03,2022-10-20,21/10/2022\n"
+            "b,child-protection,false,false,2022-10-03,2022-10-20,\n")
+    path = tmp_path / "tracker.csv"
+    path.write_text(text, encoding="utf-8")
+    native = {f.record: f for f in evaluate(records_from_text(text, "csv"), RULES, AS_OF) if f.rule == "icpc-15wd"}
+    assert (native["a"].recorded_deadline_working_days, native["b"].recorded_deadline) == (-1, None)
+    problems = []
+    columns = {row["record"]: row for batch in read_batches([path], RULES.vocabulary, problems)
+               for row in evaluate_batch(batch, RULES, AS_OF).rows() if row["rule"] == "icpc-15wd"}
+    assert problems == []
+    assert columns["a"]["recorded_deadline_reason"] == native["a"].recorded_deadline_reason
+    assert columns["b"]["recorded_deadline"] is None
+
+
+def test_a_target_for_a_rule_that_does_not_exist_skips_the_records_with_did_you_mean(run_cli, tmp_path):
+    path = tmp_path / "tracker.csv"
+    path.write_text("id,kind,strategy_discussion,target:icpc-15d\na,child-protection,2022-10-03,2022-10-24\n",
+                    encoding="utf-8")
+    code, out, err = run_cli("check", str(path), "--as-of", "2023-03-31")
+    assert code == 2 and "icpc-15d" in err and "did you mean 'icpc-15wd'" in err
+    records, _ = read_records([path])
+    with pytest.raises(Exception, match="icpc-15d"):
+        evaluate(records, RULES, AS_OF)
+
+
+def test_check_reads_a_census_return_and_shows_the_wrong_targets(run_cli):
+    code, out, err = run_cli("check", str(CENSUS), "--mapping", "cin-census", "--as-of", "2023-03-31")
+    assert "duties checked:" in err
+    lines = out.splitlines()
+    flagged = [line.strip() for line in lines if line.strip().startswith("target: The system's")]
+    assert len(flagged) == 3
+    assert any("Fri 30 Sep 2022 is 1 working day early: it does not skip Mon 19 Sep 2022" in line for line in flagged)
