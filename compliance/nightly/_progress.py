@@ -24,6 +24,7 @@ class ProgressBar:
         self.shown = False
         self._start = time.monotonic()
         self._last = 0.0
+        self._done = 0
 
     def track(self, items: Iterable[T]) -> Iterator[T]:
         """Yield ``items`` unchanged, updating the bar as each is consumed and clearing it at the end."""
@@ -36,6 +37,11 @@ class ProgressBar:
                 self._update(done)
         finally:
             self.clear()
+
+    def advance(self, count: int) -> None:
+        """Count ``count`` more items done (for work that arrives in chunks), redrawing the bar."""
+        self._done += count
+        self._update(self._done)
 
     def _update(self, done: int) -> None:
         if self.stream is None:

@@ -36,10 +36,11 @@ def test_a_run_writes_every_file_and_the_latest_copies(tmp_path, run_cli):
     assert code == 1  # alpha and gamma are overdue
     assert out == ""
     run = tmp_path / "2026-11-20"
-    assert sorted(p.name for p in run.iterdir()) == sorted(FILES)
+    assert sorted(p.name for p in run.iterdir()) == sorted([*FILES, ".compliance-run"])
     for latest, name in LATEST.items():
+        # The same file under a second name: a hard link, a plain file on a shared drive, no second copy.
         assert (tmp_path / latest).read_bytes() == (run / name).read_bytes()
-        assert not (tmp_path / latest).is_symlink()
+        assert not (tmp_path / latest).is_symlink() and os.path.samefile(tmp_path / latest, run / name)
     assert (tmp_path / "history.sqlite3").is_file()
     lines = err.splitlines()
     assert lines and all(LOG_LINE.match(line) for line in lines), err
@@ -55,8 +56,10 @@ def test_a_run_writes_every_file_and_the_latest_copies(tmp_path, run_cli):
     key = itemgetter("record", "rule", "occurrence")
     assert sorted(data["findings"], key=key) == sorted(json.loads(checked)["findings"], key=key)
     assert data["summary"] == json.loads(checked)["summary"]
-    csv_rows = (run / "findings.csv").read_text().splitlines()
-    assert len(csv_rows) == 1 + len(data["findings"])
+    # findings.csv is what `compliance check --format csv` writes for the same records, byte for byte.
+    _, checked_csv, _ = run_cli("check", str(COUNCIL), "--as-of", "2026-11-20", "--format", "csv")
+    assert (run / "findings.csv").read_text() == checked_csv
+    assert len(checked_csv.splitlines()) == 1 + len(data["findings"])
 
 
 def test_quiet_logs_nothing_on_a_good_run(tmp_path, run_cli):
@@ -103,7 +106,7 @@ def test_running_twice_on_one_day_replaces_that_days_folder(tmp_path, run_cli):
     run_cli("report", str(COUNCIL), "--as-of", "2026-11-27", "--out", str(tmp_path), "--quiet")
     again = report_json(tmp_path / "2026-11-27" / "findings.json")
     assert again["run_id"] == 3
-    assert again["previous_run"] == {"run_id": 1, "as_of": "2026-11-20"}
+    assert again["previous_run"] == {"run_id": 1, "as_of": "2026-11-20", "compared": True}
     assert len(again["changes"]) == 5  # the same comparison as the first run that day
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["2026-11-20", "2026-11-27", "history.sqlite3", *LATEST])
