@@ -155,13 +155,13 @@ def _duty(f: Finding) -> str:
     return f'{_e(f.title)}{occurrence}<br><span class="hint">{_e(f.rule)}</span>'
 
 
-def _source(f: Finding) -> str:
+def _source(citation: str, source_url: str | None, verification: str) -> str:
     """The citation, a link only when the rule's URL is a plain http(s) address."""
-    url = uri_value(f.source_url)
-    text = _e(f.citation)
+    url = uri_value(source_url)
+    text = _e(citation)
     if url:
         text = f'<a href="{_e(url)}">{text}</a>'
-    return f'{text} <span class="hint">[{_e(f.verification)}]</span>'
+    return f'{text} <span class="hint">[{_e(verification)}]</span>'
 
 
 def _table(caption: str, head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Iterable[int] = (),
@@ -287,12 +287,17 @@ def _trend(model: ReportModel) -> str:
 def _kpis(model: ReportModel) -> str:
     if not model.kpi:
         return ""
-    rows = [(f"{_e(r.rule)}<br><span class=\"hint\">{_e(r.title)}</span>",
-             "-" if r.in_time is None else f"{100 * r.in_time:.1f}%", str(r.decided), str(r.met), str(r.late),
-             str(r.overdue)) for r in model.kpi]
+    def duty(rule: str, title: str) -> str:
+        source = model.sources.get(rule)
+        return (f'{_e(title)}<br><span class="hint">{_e(rule)}</span>'
+                + (f'<br><span class="hint">{_source(*source)}</span>' if source else ""))
+
+    rows = [(duty(r.rule, r.title), "-" if r.in_time is None else f"{100 * r.in_time:.1f}%", f"{r.decided:,}",
+             f"{r.met:,}", f"{r.late:,}", f"{r.overdue:,}") for r in model.kpi]
     return ('<section aria-labelledby="kpi"><h2 id="kpi">Timeliness: the share of each duty done in time</h2>'
             "<p>In time = met &divide; (met + late + overdue), counting every finding whose deadline has passed "
-            "or that is done; the chart shows each duty month by month, by the month its deadline fell.</p>"
+            "or that is done; the chart shows each duty month by month, by the month its deadline fell. Under "
+            "each duty, the law or guidance it comes from.</p>"
             + _table("Duties done in time", ("Duty", "In time", "Decided", "Met", "Late", "Overdue"), rows,
                      numeric=(1, 2, 3, 4, 5))
             + f"<figure>{kpi_chart_svg(model.kpi_monthly)}</figure></section>")
@@ -307,9 +312,8 @@ def _open_duties(model: ReportModel) -> str:
     head = '<section aria-labelledby="open"><h2 id="open">Open duties, most urgent first</h2>'
     if not model.open_duties:
         return head + "<p>No duty is open: nothing is overdue or due.</p></section>"
-    rows = [(tag(f.status, model.due_soon(f)), f'<span class="record">{_e(f.record)}</span>',
-             _duty(f) + f'<br><span class="hint">{_source(f)}</span>', _time(f.deadline), _e(_margin(f)),
-             _e(f.duty_holder)) for f in model.open_duties]
+    rows = [(tag(f.status, model.due_soon(f)), f'<span class="record">{_e(f.record)}</span>', _duty(f),
+             _time(f.deadline), _e(_margin(f)), _e(f.duty_holder)) for f in model.open_duties]
     shown = len(rows)
     if shown < model.open_total:
         scope = (f"<p><strong>The {shown} most urgent of {model.open_total:,} open duties.</strong> Every open duty "
@@ -467,8 +471,10 @@ def _timelines(model: ReportModel) -> str:
     for number, (record, found) in enumerate(model.timelines, 1):
         findings = sorted(found, key=lambda f: (day_of(f.deadline) if f.deadline else date.max))
         undated = [f for f in findings if not (f.deadline or f.trigger_date)]
-        caption = (f"{len(findings) - len(undated)} duties drawn"
-                   + (f"; {len(undated)} more have no dates to draw (missing data)" if undated else "") + ".")
+        drawn = len(findings) - len(undated)
+        caption = (f"{drawn} {'duty' if drawn == 1 else 'duties'} drawn"
+                   + (f"; {len(undated)} more {'has' if len(undated) == 1 else 'have'} no dates to draw (missing data)"
+                      if undated else "") + ".")
         parts.append(f'<figure><h3><span class="record">{_e(record)}</span></h3>'
                      f"{timeline_svg(record, findings, model.as_of, number)}"
                      f"<figcaption>{_e(caption)}</figcaption></figure>")

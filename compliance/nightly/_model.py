@@ -26,7 +26,7 @@ OPEN_STATUSES = ("overdue", "due")
 FAIL_ON_CHOICES = ("overdue", "late", "due", "met", "missing_data", "due_soon", "late_in_period")
 DEFAULT_FAIL_ON = ("overdue", "late")
 #: The page lists this many open duties, the most urgent first; findings.csv and deadlines.ics have them all.
-OPEN_DUTIES_SHOWN = 100
+OPEN_DUTIES_SHOWN = 50
 #: Timelines are drawn for this many records, those with open duties first, the most urgent first.
 TIMELINES_SHOWN = 20
 #: Each kind of change lists this many duties on the page; findings.json has every change.
@@ -132,6 +132,8 @@ class ReportModel:
     calendar: str = DEFAULT_CALENDAR
     kpi: tuple[KpiRow, ...] = ()
     kpi_monthly: tuple[KpiRow, ...] = ()
+    #: Each rule's source: (citation, url, verification), for naming the law once per duty.
+    sources: Mapping[str, tuple[str, str | None, str]] = field(default_factory=dict)
 
     @property
     def window_text(self) -> str:

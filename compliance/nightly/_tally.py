@@ -53,6 +53,7 @@ class RunTally:
         self.drawable_records = 0
         self.kpi = Tally(("rule",))
         self.kpi_monthly = Tally(("rule", "month"), "deadline")
+        self.sources: dict[str, tuple[str, str | None, str]] = {}
 
     def add(self, record: str, findings: Sequence[Finding]) -> None:
         applies = tuple(f for f in findings if f.status != "not_applicable")
@@ -62,6 +63,7 @@ class RunTally:
         self.records_with_duties += 1
         for f in applies:
             self.statuses[f.status] += 1
+            self.sources.setdefault(f.rule, (f.citation, f.source_url, f.verification))
             if f.status in OPEN_STATUSES:
                 self.open_total += 1
                 self.open_duties.append(f)
@@ -92,6 +94,8 @@ class RunTally:
         self.drawable_records += other.drawable_records
         _merge_tally(self.kpi, other.kpi)
         _merge_tally(self.kpi_monthly, other.kpi_monthly)
+        for rule, source in other.sources.items():
+            self.sources.setdefault(rule, source)
         self._trim(1)
 
     def _trim(self, slack: int) -> None:

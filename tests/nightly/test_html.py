@@ -160,12 +160,14 @@ def test_a_strict_content_security_policy_allows_only_the_pages_own_style_and_sc
 
 
 def test_a_source_url_that_is_not_http_is_never_a_link(model):
-    bad = replace(model.open_duties[0], source_url="javascript:alert(document.domain)")
-    html = to_html(replace(model, open_duties=(bad,)))
+    """Each duty's source is shown once, in the timeliness table; only an http(s) address becomes a link."""
+    html = to_html(model)
+    assert '<a href="https://www.legislation.gov.uk/uksi/2007/462/regulation/2/made">' in html
+    hostile = {rule: (citation, "javascript:alert(document.domain)", verification)
+               for rule, (citation, _, verification) in model.sources.items()}
+    html = to_html(replace(model, sources=hostile))
     assert "javascript:" not in html
-    assert bad.citation.split(",")[0] in html  # the citation is still shown, as text
-
-
+    assert "SI 2007/462, reg 2" in html  # the citation is still shown, as text
 def test_timeline_description_tells_the_story(model):
     beta = dict(model.timelines)["beta"]
     svg = timeline_svg("beta", beta, date(2026, 11, 27), 7)
