@@ -460,6 +460,8 @@ def add_report(sub: Any, help_text: str) -> None:
                         "keep only their counts, for the trend (default %(default)d)")
     p.add_argument("--jobs", type=int, metavar="N",
                    help="processes evaluating a large run (default: one per core)")
+    p.add_argument("--no-explain", action="store_true",
+                   help="leave each finding's step-by-step working out of the files (faster for very large runs)")
     p.add_argument("--mail-to", nargs="+", metavar="ADDRESS", help="email the report to these addresses")
     p.add_argument("--mail-config", metavar="FILE", help="SMTP settings file, INI [smtp] or YAML smtp: "
                                                          "(environment variables COMPLIANCE_SMTP_* override it)")
@@ -485,7 +487,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             due_within=args.due_within, db=Path(args.db) if args.db else None, fail_on=parse_fail_on(args.fail_on),
             calendar=args.calendar, skip_bad_rows=args.skip_bad_rows, lock_timeout=args.lock_timeout,
             mail_to=args.mail_to or (), mail=mail, title=args.title,
-            progress=None if args.quiet else sys.stderr, keep_runs=args.keep_runs, jobs=args.jobs or available_cores())
+            progress=None if args.quiet else sys.stderr, keep_runs=args.keep_runs,
+            jobs=args.jobs or available_cores(), explain=not args.no_explain)
         return run_report(options, datetime.now().astimezone()).exit_code
     finally:
         logger.removeHandler(handler)

@@ -68,6 +68,8 @@ class ReportOptions:
     #: the calling script again: a script calling run_report must guard its work with
     #: ``if __name__ == "__main__":`` (the command line does).
     jobs: int = 1
+    #: Each finding's step-by-step working in findings.json, findings.csv and deadlines.ics.
+    explain: bool = True
 
     @property
     def history_path(self) -> Path:
@@ -208,7 +210,7 @@ def _evaluate(records: Sequence[Record], ruleset: RuleSet, options: ReportOption
         bar.advance(chunk.records)
 
     try:
-        evaluate_all(records, PassSettings(ruleset, options.as_of, end, now), options.jobs, done)
+        evaluate_all(records, PassSettings(ruleset, options.as_of, end, now, options.explain), options.jobs, done)
     except BaseException:
         files.abandon()
         raise

@@ -13,11 +13,11 @@ import os
 from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from ..engines import findings_by_record
 from ..records import Record
-from ..reports import event_text, to_csv
+from ..reports import csv_rows, event_text
 from ..rules import RuleSet
 from ._changes import findings_line
 from ._model import OPEN_STATUSES
@@ -60,21 +60,18 @@ class ChunkOutput:
 def evaluate_chunk(settings: PassSettings, records: Sequence[Record]) -> ChunkOutput:
     """Evaluate ``records`` and turn their findings into file text, states lines and a tally."""
     tally = RunTally(settings.window_end)
-    csv_parts: list[str] = []
-    json_parts: list[str] = []
+    rows: list[dict[str, Any]] = []
     ics_parts: list[str] = []
     states: list[tuple[str, str]] = []
     for record, findings in findings_by_record(records, settings.rules, settings.as_of, explain=settings.explain):
         tally.add(record.id, findings)
-        if findings:
-            # to_csv's first line is its header: the rows are the same bytes `compliance check --format csv` writes.
-            csv_parts.append(to_csv(findings).split("\n", 1)[1])
-            json_parts.extend(_ENCODE(f.to_dict()) for f in findings)
-            ics_parts.extend(event_text(f, settings.stamp) for f in findings if f.status in OPEN_STATUSES)
+        rows.extend(f.to_dict() for f in findings)
+        ics_parts.extend(event_text(f, settings.stamp) for f in findings if f.status in OPEN_STATUSES)
         line = findings_line(record.id, findings)
         if line is not None:
             states.append((record.id, line))
-    return ChunkOutput(len(records), "".join(csv_parts), ",\n    ".join(json_parts), "".join(ics_parts), states,
+    # Each finding's dict once, for both files: csv_rows gives the same lines `compliance check --format csv` writes.
+    return ChunkOutput(len(records), csv_rows(rows), ",\n    ".join(map(_ENCODE, rows)), "".join(ics_parts), states,
                        tally)
 
 

@@ -6,8 +6,8 @@ done in time and ``_kpi_chart`` draws it month by month; ``_kpi_run`` streams re
 engine into those tallies; ``_track`` writes what ``compliance track`` prints.
 """
 
-from ._formats import (CSV_FIELDS, FORMATS, STATUS_LABELS, STATUS_NAMES, counts, margin_text, md_code, md_text, render,
-                       to_csv, to_json, to_markdown, to_table)
+from ._formats import (CSV_FIELDS, FORMATS, STATUS_LABELS, STATUS_NAMES, counts, csv_rows, margin_text, md_code,
+                       md_text, render, to_csv, to_json, to_markdown, to_table)
 from ._ics import (CALENDAR_END, PRODID, calendar_head, calendar_text, escape_text, event_text, event_uid, fold,
                    uri_value)
 from ._kpi import DIMENSIONS, MONTH_OF, NO_VALUE, KpiRow, Tally, check_grouping, kpi_rows, monthly_kpi_rows, render_kpi
@@ -20,7 +20,7 @@ from ._track import track_text
 __all__ = [
     "CALENDAR_END", "CSV_FIELDS", "DIMENSIONS", "FORMATS", "KPI_ENGINES", "KPI_FORMATS", "MONTH_OF", "NO_VALUE",
     "PRODID", "STATUS_LABELS", "STATUS_NAMES", "KpiRow", "Tally", "calendar_head", "calendar_text", "check_grouping",
-    "counts", "duties_for", "escape_text", "event_text", "event_uid", "fold", "kpi_chart_svg", "kpi_rows",
+    "counts", "csv_rows", "duties_for", "escape_text", "event_text", "event_uid", "fold", "kpi_chart_svg", "kpi_rows",
     "margin_text", "md_code", "md_text", "monthly_kpi_rows", "render", "render_kpi", "tally_files", "to_csv",
     "to_json", "to_markdown", "to_table", "track_text", "uri_value",
 ]

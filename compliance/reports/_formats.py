@@ -7,7 +7,7 @@ import io
 import json
 import re
 from datetime import date
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..engines import Finding, sort_by_urgency
 
@@ -56,10 +56,18 @@ def _cell(value: Any) -> str:
 
 def to_csv(findings: Sequence[Finding]) -> str:
     buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(CSV_FIELDS)
+    return buffer.getvalue() + csv_rows(f.to_dict() for f in findings)
+
+
+def csv_rows(rows: Iterable[Mapping[str, Any]]) -> str:
+    """The lines ``to_csv`` writes for findings already turned into ``to_dict()``s, without the header.
+
+    For writers that go a chunk at a time and need each finding's dict for other files too.
+    """
+    buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
-    for f in findings:
-        d = f.to_dict()
+    for d in rows:
         writer.writerow([_cell(d.get(k)) for k in CSV_FIELDS])
     return buffer.getvalue()
 

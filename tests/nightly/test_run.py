@@ -240,3 +240,64 @@ def test_a_progress_bar_on_a_terminal_for_a_long_run(tmp_path):
     seen = b"".join(chunks).decode()
     assert "\r[" in seen and f"/{LONG_RUN} records" in seen
     assert "\r\x1b[K" in seen  # the bar is erased before the log lines go on
+
+
+def varied_records(path, count, seed=7):
+    """``count`` inspection records with every status in play: reports received 2024-2026, done early, late or never."""
+    import random
+    from datetime import timedelta
+
+    rnd = random.Random(seed)
+    lines = ["id,kind,authority,framework,lscb_review,report_received,report_published,statement_published"]
+    for i in range(count):
+        received = date(2024, 1, 8) + timedelta(days=rnd.randrange(0, 1000))
+        done = [received + timedelta(days=rnd.randint(5, 140)) if rnd.random() < 0.7 else None for _ in range(2)]
+        cells = [d.isoformat() if d and d <= date(2026, 11, 20) else "" for d in done]
+        lines.append(f"case-{i:05d},inspection,Council {i % 7},{rnd.choice(['ILACS', 'SIF', 'JTAI'])},"
+                     f"{rnd.choice(['true', 'false'])},{received if rnd.random() < 0.95 else ''},{cells[0]},{cells[1]}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_the_files_are_the_same_however_the_work_is_split(tmp_path, monkeypatch):
+    """One process, or worker processes taking chunks of 97 records: byte-identical files."""
+    import compliance.nightly._stream as stream
+
+    records = varied_records(tmp_path / "cases.csv", 1200)
+    now = datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)
+    single = run_report(ReportOptions(records=[str(records)], out=tmp_path / "one", as_of=date(2026, 11, 20)), now)
+    monkeypatch.setattr(stream, "CHUNK", 97)
+    monkeypatch.setattr(stream, "PARALLEL_FROM", 1)
+    split = run_report(ReportOptions(records=[str(records)], out=tmp_path / "two", as_of=date(2026, 11, 20), jobs=2),
+                       now)
+    for name in FILES:
+        assert (single.folder / name).read_bytes() == (split.folder / name).read_bytes(), name
+    assert single.model.open_total > len(single.model.open_duties)  # the cap was reached: the top was chosen
+
+
+def test_the_page_shows_the_most_urgent_open_duties_and_counts_equal_to_the_json(tmp_path, run_cli):
+    """On 1,200 varied records: the numbers shown are those in findings.json, counted here independently, and
+    the open duties listed are the first of every open finding in `check`'s urgency order."""
+    from compliance.engines import evaluate, sort_by_urgency
+    from compliance.nightly._model import OPEN_DUTIES_SHOWN
+    from compliance.records import load_records
+    from compliance.rules import load_rules
+
+    records = varied_records(tmp_path / "cases.csv", 1200)
+    code, _, err = run_cli("report", str(records), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"), "--quiet")
+    assert code == 1, err
+    data = json.loads((tmp_path / "out" / "latest.json").read_text())
+    counted = {}
+    for f in data["findings"]:
+        counted[f["status"]] = counted.get(f["status"], 0) + 1
+    assert data["summary"] == data["report"]["summary"]["statuses"] == {s: counted.get(s, 0) for s in data["summary"]}
+    html = (tmp_path / "out" / "latest.html").read_text()
+    shown = dict(re.findall(r'data-summary="(\w+)"><span class="count">(\d+)</span>', html))
+    assert int(shown["overdue"]) == counted["overdue"] and int(shown["met"]) == counted["met"]
+    rules = load_rules()
+    findings = evaluate(load_records([records], rules.vocabulary), rules, date(2026, 11, 20))
+    open_findings = sort_by_urgency(f for f in findings if f.status in ("overdue", "due"))
+    assert data["report"]["open_duties"] == {"total": len(open_findings), "shown": OPEN_DUTIES_SHOWN}
+    listed = re.findall(r'<tr><td><strong class="tag[^"]*">(?:Overdue|Due)</strong></td><th scope="row">'
+                        r'<span class="record">([^<]+)</span></th><td>([^<]+)<br><span class="hint">([^<]+)</span>', html)
+    assert [(r, rule) for r, _, rule in listed] == [(f.record, f.rule) for f in open_findings[:OPEN_DUTIES_SHOWN]]
