@@ -175,9 +175,13 @@ class Staging:
                    "run_id": run_id, "history": history, "db": str(db), "latest": False,
                    "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         staging = cls(out, path, journal)
-        _write_json(path / JOURNAL, journal)
-        step("journal written: preparing")
-        (path / folder).mkdir()
+        try:
+            _write_json(path / JOURNAL, journal)
+            step("journal written: preparing")
+            (path / folder).mkdir()
+        except BaseException:
+            staging.discard()  # made a moment ago by this process: nothing in it to keep
+            raise
         return staging
 
     @property

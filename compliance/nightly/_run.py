@@ -30,11 +30,11 @@ from ._changes import ChangeFinder
 from ._files import FindingsFiles, StatesWriter, render_pages
 from ._history import DEFAULT_KEEP_RUNS, DEFAULT_TIMEOUT, History, RunRecord
 from ._mail import Attachment, MailSettings, build_message, check_address, check_header_text, send
-from ._model import (DEFAULT_FAIL_ON, DEFAULT_WINDOW, TREND_LENGTH, ReportModel, Snapshot, fails, parse_window,
-                     with_run_id)
+from ._model import (DEFAULT_FAIL_ON, DEFAULT_WINDOW, TREND_LENGTH, ReportModel, Snapshot, TrendPoint, fails,
+                     parse_window, with_run_id)
 from ._progress import ProgressBar
 from ._publish import Staging, check_latest, check_replaceable, recover, step
-from ._stream import PassSettings, evaluate_all
+from ._stream import ChunkOutput, PassSettings, evaluate_all
 from ._tally import RunTally
 
 log = logging.getLogger(__name__)
@@ -187,21 +187,19 @@ def mail_report(settings: MailSettings, to: Sequence[str], model: ReportModel, p
 
 
 def _evaluate(records: Sequence[Record], ruleset: RuleSet, options: ReportOptions, now: datetime,
-              previous: Snapshot | None, staging: Staging, run_id: int, history_trend: Sequence,
-              skipped: Sequence[str]) -> tuple[ReportModel, bytes]:
+              previous: Snapshot | None, titles: Mapping[str, str], staging: Staging, run_id: int,
+              history_trend: Sequence[TrendPoint], skipped: Sequence[str]) -> tuple[ReportModel, bytes]:
     """Stream the records into the staged files; return the model and the compressed states for history."""
     window = parse_window(options.due_within)
     end = window_end(options.as_of, window, options.calendar)
     files = FindingsFiles(staging, options.as_of, options.title)
     states = StatesWriter()
-    titles = {rule.duty: rule.title for rule in ruleset}
     compared = previous is not None and previous.states is not None
-    finder = ChangeFinder(previous.states if compared and previous else {},
-                          {**(previous.titles if previous else {}), **titles})
+    finder = ChangeFinder(previous.states if previous is not None and previous.states is not None else {}, titles)
     tally = RunTally(end)
     bar = ProgressBar(options.progress, len(records))
 
-    def done(chunk) -> None:
+    def done(chunk: ChunkOutput) -> None:
         files.add(chunk)
         tally.merge(chunk.tally)
         for record, line in chunk.states:
@@ -255,9 +253,11 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
             previous = history.previous(options.as_of)
             newest = history.newest_as_of()
             trend = history.trend(options.as_of, TREND_LENGTH - 1)
+            # Each duty's title, to name a change; the previous run's names a duty no rule has any more.
+            titles = {**(previous.titles if previous else {}), **{rule.duty: rule.title for rule in ruleset}}
             staging = _create_staging(options.out, folder, run_id, history)
             try:
-                model, states = _evaluate(records, ruleset, options, now, previous, staging, run_id, trend,
+                model, states = _evaluate(records, ruleset, options, now, previous, titles, staging, run_id, trend,
                                           [str(p) for p in problems])
                 pages = render_pages(model)
                 for name, text in pages.items():
@@ -265,8 +265,7 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
                 update_latest = newest is None or options.as_of >= newest
                 run = RunRecord(run_id, staging.token, options.as_of, now.isoformat(timespec="seconds"),
                                 datetime.now(now.tzinfo).isoformat(timespec="seconds"), model.summary.overdue,
-                                model.summary.to_dict(), list(model.record_files), list(model.rule_files),
-                                {**(previous.titles if previous else {}), **{r.duty: r.title for r in ruleset}})
+                                model.summary.to_dict(), list(model.record_files), list(model.rule_files), titles)
                 staging.commit(run.to_dict(), states, update_latest)
             except OSError as exc:
                 staging.discard()
