@@ -128,18 +128,19 @@ def run_report(records: Path, out: Path, as_of: date, extra: list[str]) -> dict[
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0]
+    finished = threading.Event()
 
-    def sample() -> None:
-        while child.poll() is None:
+    def sample() -> None:  # never waits for the child itself: wait4 below must be the one to reap it
+        while not finished.wait(0.1):
             peak[0] = max(peak[0], _tree_rss(child.pid))
-            time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
+    finished.set()
     sampler.join()
+    child.returncode = os.waitstatus_to_exitcode(status)
     error = child.stderr.read().decode() if child.stderr else ""
     if child.returncode not in (0, 1):
         raise SystemExit(f"the report failed (exit {child.returncode}):\n{error}")
