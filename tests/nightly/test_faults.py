@@ -8,6 +8,7 @@ as another user a folder is made read-only with chmod.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -24,6 +25,7 @@ COUNCIL = FIXTURES / "report" / "council.yaml"
 ROOTED = os.geteuid() == 0
 
 
+@functools.cache
 def can_unshare() -> bool:
     if not ROOTED or not shutil.which("unshare"):
         return False

@@ -276,8 +276,9 @@ def test_the_files_are_the_same_however_the_work_is_split(tmp_path, monkeypatch)
 
 
 def test_the_page_shows_the_most_urgent_open_duties_and_counts_equal_to_the_json(tmp_path, run_cli):
-    """On 1,200 varied records: the numbers shown are those in findings.json, counted here independently, and
-    the open duties listed are the first of every open finding in `check`'s urgency order."""
+    """On 1,200 varied records: findings.csv is `check --format csv`'s, the numbers shown are those in
+    findings.json, counted here independently, and the open duties listed are the first of every open finding
+    in `check`'s urgency order."""
     from compliance.engines import evaluate, sort_by_urgency
     from compliance.nightly._model import OPEN_DUTIES_SHOWN
     from compliance.records import load_records
@@ -286,6 +287,8 @@ def test_the_page_shows_the_most_urgent_open_duties_and_counts_equal_to_the_json
     records = varied_records(tmp_path / "cases.csv", 1200)
     code, _, err = run_cli("report", str(records), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"), "--quiet")
     assert code == 1, err
+    _, checked_csv, _ = run_cli("check", str(records), "--as-of", "2026-11-20", "--format", "csv")
+    assert (tmp_path / "out" / "latest.csv").read_text() == checked_csv
     data = json.loads((tmp_path / "out" / "latest.json").read_text())
     counted = {}
     for f in data["findings"]:
