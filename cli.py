@@ -78,6 +78,14 @@ def _as_of(value: str | None) -> date:
     return parse_date(value, "--as-of") if value else date.today()
 
 
+def _positive(value: int | None, name: str) -> None:
+    """Refuse a count below 1 (--jobs 0) before any work."""
+    if value is not None and value < 1:
+        from compliance.errors import InputError, Problem
+
+        raise InputError(Problem(f"--{name} must be 1 or more, not {value}", field=name, hint=f"e.g. --{name} 2"))
+
+
 def _inputs(paths: Iterable[str]) -> None:
     """Stop before any work, and before anything is written, when an input file is missing or unreadable."""
     from compliance.errors import InputError, Problem
@@ -97,18 +105,127 @@ def _inputs(paths: Iterable[str]) -> None:
         raise InputError(*problems)
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(data: str | bytes, output: str | None) -> None:
+    """Write text or a binary file to ``output`` atomically, or text to the terminal."""
     if output:
         from compliance.atomic import write_atomic
 
-        write_atomic(output, text)
+        write_atomic(output, data)
+    elif isinstance(data, bytes):
+        from compliance.errors import InputError, Problem
+
+        raise InputError(Problem("a spreadsheet cannot be shown in the terminal", field="output",
+                                 hint="give --output FILE.xlsx"))
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(data)
+
+
+def _needs_output(args: argparse.Namespace) -> None:
+    """Refuse, before any work, to write a workbook to the terminal."""
+    if args.format == "xlsx" and not args.output:
+        from compliance.errors import InputError, Problem
+
+        raise InputError(Problem("an Excel workbook cannot be shown in the terminal", field="format",
+                                 hint="give --output FILE.xlsx"))
 
 
 def _print_problems(problems: Sequence[Any]) -> None:
     for p in problems:
         print(f"error: {p}", file=sys.stderr)
+
+
+# -- plan -------------------------------------------------------------------------------------------
+
+@command("plan", "List every deadline that an event starts: what must be done, by when, and why.")
+def add_plan(sub: Any, help_text: str) -> None:
+    from compliance.engines import DEFAULT_OCCURRENCES
+    from compliance.reports import PLAN_FORMATS
+
+    p = _command(sub, "plan", help_text,
+                 "  compliance plan inspection report_received=2024-12-03 framework=ILACS\n"
+                 "    -> publish the report by Fri 17 Jan 2025; the written statement and the action plan\n"
+                 "       by Fri 14 Mar 2025; with the working, the days skipped and the law\n"
+                 "  compliance plan child-protection strategy_discussion=16/12/2020 --format ics --output icpc.ics\n"
+                 "  compliance plan looked-after became_looked_after=04/11/2024 --occurrences 5\n\n"
+                 "Give the record's kind, then the events you know with their dates (DD/MM/YYYY or YYYY-MM-DD)\n"
+                 "and any attributes (framework=ILACS). Duties whose clock starts with an event you have not\n"
+                 "given are listed as starting when it happens; conditions you have not given are shown as\n"
+                 "\"only if\". Names: `compliance template KIND` lists every column of a kind of record.\n\n"
+                 "exit codes: 0 nothing late or overdue on the dates given, 1 something is, 2 bad input",
+                 cmd_plan)
+    p.add_argument("kind", help="the kind of record: inspection, referral, child-protection, looked-after, "
+                                "care-proceedings, complaint or missing-episode")
+    p.add_argument("items", nargs="*", metavar="EVENT=DATE|ATTRIBUTE=VALUE",
+                   help="an event with its date (report_received=03/12/2024; several dates of a repeating event "
+                        "separated by ;), or an attribute with its value (framework=ILACS)")
+    _rule_options(p)
+    p.add_argument("--as-of", help="reckon what is due or overdue as of this date, YYYY-MM-DD (default today)")
+    p.add_argument("--format", choices=PLAN_FORMATS, default="table",
+                   help="table (default), json, md, or ics: a calendar file for Outlook, Google or Apple calendars")
+    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+    p.add_argument("--occurrences", type=int, default=DEFAULT_OCCURRENCES, metavar="N",
+                   help="for a recurring duty, how many deadlines to show from the first open one, each after the "
+                        "first assuming the one before is held on its deadline (default %(default)s)")
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from compliance.engines import exit_status, make_plan, plan_record
+    from compliance.reports import render_plan
+    from compliance.rules import load_rules
+
+    ruleset = load_rules(_rule_paths(args))
+    record = plan_record(args.kind, args.items, ruleset.vocabulary)
+    plan = make_plan(record, ruleset, _as_of(args.as_of), args.occurrences)
+    _emit(render_plan(plan, args.format, datetime.now().astimezone()), args.output)
+    return exit_status(plan.findings())
+
+
+# -- template ---------------------------------------------------------------------------------------
+
+@command("template", "Write a ready tracker for a kind of record: the columns the rules read, to fill in.")
+def add_template(sub: Any, help_text: str) -> None:
+    p = _command(sub, "template", help_text,
+                 "  compliance template inspection --output tracker.xlsx\n"
+                 "    -> a workbook: the columns to fill in (dates shown DD/MM/YYYY, drop-down lists),\n"
+                 "       and a sheet explaining each column; then: compliance check tracker.xlsx\n"
+                 "  compliance template referral --output referrals.csv   (the header row alone)\n"
+                 "  compliance template inspection                       (list the columns)\n\n"
+                 "Dates: DD/MM/YYYY (the UK's day first, never month first) or YYYY-MM-DD; a time as\n"
+                 "DD/MM/YYYY HH:MM; several dates of a repeating event in one cell, separated by ;.",
+                 cmd_template)
+    p.add_argument("kind", help="the kind of record: inspection, referral, child-protection, looked-after, "
+                                "care-proceedings, complaint or missing-episode")
+    p.add_argument("--output", metavar="FILE.xlsx|FILE.csv",
+                   help="write the tracker (atomically): .xlsx for a workbook, .csv for the header row alone; "
+                        "without it, list the columns")
+    _rule_options(p)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from compliance.errors import InputError, Problem
+    from compliance.records.template import template_columns, template_csv, template_xlsx
+    from compliance.rules import load_rules
+
+    ruleset = load_rules(_rule_paths(args))
+    columns = template_columns(ruleset, args.kind)
+    if not args.output:
+        width = max(len(c.name) for c in columns)
+        for c in columns:
+            values = f" [{', '.join(c.values)}]" if c.values else ""
+            print(f"{c.name.ljust(width)}  {c.form:<9}  {c.description}{values}")
+        return 0
+    suffix = Path(args.output).suffix.lower()
+    if suffix == ".csv":
+        _emit(template_csv(columns), args.output)
+    elif suffix == ".xlsx":
+        description = str(ruleset.vocabulary.kinds[args.kind].get("description") or "")
+        _emit(template_xlsx(columns, args.kind, description), args.output)
+    else:
+        raise InputError(Problem(f"cannot write a tracker as {suffix or 'a file without an extension'}",
+                                 file=args.output, field="output", hint="name the file .xlsx or .csv"))
+    print(f"wrote {args.output}: {len(columns)} columns for {args.kind} records; fill it in, then run "
+          f"`compliance check {args.output}`", file=sys.stderr)
+    return 0
 
 
 # -- deadline ---------------------------------------------------------------------------------------
@@ -228,9 +345,11 @@ def add_rules_validate(actions: Any) -> None:
 
 
 def cmd_rules_validate(args: argparse.Namespace) -> int:
+    from compliance.engines import check_rule_tests
     from compliance.rules import check_rules
 
     ruleset, problems = check_rules(args.files)
+    problems += check_rule_tests(ruleset)
     if problems:
         for p in problems:
             print(str(p), file=sys.stderr)
@@ -283,8 +402,12 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
         lines.append(f"  wording:       {rule.source.wording}")
     if rule.source.url:
         lines.append(f"  url:           {rule.source.url}")
-    if rule.trigger_bound:
-        lines.append(f"  trigger bound: {rule.trigger} is no later than {rule.trigger_bound}")
+    if rule.trigger_optional:
+        lines.append(f"  may not start: with no {rule.trigger} recorded, the duty never arose (not applicable)")
+    if rule.no_earlier_than:
+        lines.append(f"  trigger bound: {rule.trigger} is no earlier than {' and '.join(rule.no_earlier_than)}")
+    if rule.no_later_than:
+        lines.append(f"  trigger bound: {rule.trigger} is no later than {' and '.join(rule.no_later_than)}")
     if rule.extension:
         ext = rule.extension
         lines.append(f"  extension:     on {ext.event}: " + (f"{ext.period} in all" if ext.period else f"+{ext.adds} each"))
@@ -333,41 +456,63 @@ def add_check(sub: Any, help_text: str) -> None:
 
     p = _command(sub, "check", help_text,
                  "  compliance check examples/inspections.yaml --as-of 2026-11-20\n"
+                 "  compliance check tracker.xlsx --format xlsx --output findings.xlsx\n"
                  "  compliance check tracker.xlsx --format csv --output findings.csv\n"
-                 "  compliance check examples/inspections.yaml --add-rules examples/local-targets.yaml",
+                 "  compliance check examples/inspections.yaml --add-rules examples/local-targets.yaml\n\n"
+                 "Trackers (.csv, .xlsx): a header row of id, kind, then attributes and events (see\n"
+                 "`compliance template KIND`); dates DD/MM/YYYY (day first, never month first) or\n"
+                 "YYYY-MM-DD, a time as DD/MM/YYYY HH:MM, several dates in one cell separated by ;.\n"
+                 "An Excel date column shown as numbers (45901) has lost its date format: format it as a date.\n\n"
+                 "Table columns: # is the occurrence of a recurring duty (2 = the second review);\n"
+                 "MARGIN is how far within or past the deadline, in working days where the period is.",
                  cmd_check)
-    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
+    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx (dates DD/MM/YYYY or "
+                                              "YYYY-MM-DD)")
     _rule_options(p)
     p.add_argument("--as-of", help="evaluate as of this date, YYYY-MM-DD (default today)")
-    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    p.add_argument("--format", choices=FORMATS + ("xlsx",), default="table",
+                   help="output format (default table); xlsx is an Excel workbook and needs --output")
     p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
     p.add_argument("--engine", choices=("native", "durable"), default="native",
                    help="evaluation engine (durable needs the [durable] extra)")
     p.add_argument("--explain", action="store_true", help="show each finding's working in the table")
     p.add_argument("--all", action="store_true", help="include not-applicable findings in the table")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="processes evaluating a large run (default: one per core; 1 for a single process)")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from compliance.engines import evaluate, exit_status
+    from compliance.engines import available_cores
     from compliance.records import read_records
-    from compliance.reports import render
+    from compliance.reports import CheckSettings, write_check
     from compliance.rules import load_rules
 
+    _needs_output(args)
     _inputs(args.records)
+    _positive(args.jobs, "jobs")
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
     records, problems = read_records(args.records, ruleset.vocabulary)
-    findings = evaluate(records, ruleset, as_of, engine=args.engine)
-    if not args.all:
-        findings = [f for f in findings if f.status != "not_applicable"] if args.format == "table" else findings
-    colour = args.format == "table" and not args.output and sys.stdout.isatty()
-    _emit(render(findings, args.format, as_of, colour=colour, explain=args.explain), args.output)
+    # The working is computed only where it is shown: the table without --explain and Markdown show none.
+    explain = args.explain if args.format == "table" else args.format != "md"
+    settings = CheckSettings(ruleset, as_of, args.format, explain, show_all=args.all, engine=args.engine)
+    options = dict(jobs=args.jobs or available_cores(), rule_files=ruleset.files, record_files=args.records,
+                   generated_at=datetime.now())
+    binary = args.format == "xlsx"
+    if args.output:
+        from compliance.atomic import open_atomic
+
+        with open_atomic(args.output, binary=binary) as out:
+            result = write_check(records, settings, out, **options)
+    else:
+        colour = args.format == "table" and sys.stdout.isatty()
+        result = write_check(records, settings, sys.stdout, colour=colour, **options)
     _print_problems(problems)
     if problems:
-        print(f"{len(problems)} problem(s) in the records: those records were skipped, the rest were checked.",
-              file=sys.stderr)
+        rest = "the rest were checked" if records else "no record could be checked"
+        print(f"{len(problems)} problem(s) in the records: those records were skipped, {rest}.", file=sys.stderr)
         return 2
-    return exit_status(findings)
+    return 1 if result.failing else 0
 
 
 # -- track ------------------------------------------------------------------------------------------
@@ -379,7 +524,8 @@ def add_track(sub: Any, help_text: str) -> None:
                  "    2026-06-01\n"
                  "      opened   example-heath-2026-ilacs  la-publish-report  due by 2026-07-13 (30 working days ...)\n"
                  "  compliance track events.csv --engine durable --output today.txt\n\n"
-                 "the file's columns: date, record, kind (on a record's first row), event, then any attributes\n"
+                 "the file's columns: date, record, kind (on a record's first row), event, then any attributes;\n"
+                 "dates DD/MM/YYYY (day first) or YYYY-MM-DD, with HH:MM after the date where the time counts\n"
                  "exit codes: 0 nothing late or overdue, 1 something is, 2 bad input",
                  cmd_track)
     p.add_argument("events", help="a CSV file of events, one a row, in date order")
@@ -509,8 +655,8 @@ def add_kpi(sub: Any, help_text: str) -> None:
                  "in time = met / (met + late + overdue); duties not yet due and records with a missing\n"
                  "trigger date are counted beside it. Files are streamed: a million records fit easily.",
                  cmd_kpi)
-    p.add_argument("records", nargs="+", help="record files (.csv streamed; .yaml, .json, .xlsx), or extracts "
-                                              "read through --mapping")
+    p.add_argument("records", nargs="+", help="record files (.csv streamed; .yaml, .json, .xlsx; dates DD/MM/YYYY or "
+                                              "YYYY-MM-DD), or extracts read through --mapping")
     p.add_argument("--by", nargs="+", choices=DIMENSIONS, metavar="DIMENSION",
                    help="group by any of: " + ", ".join(DIMENSIONS) + " (default rule; rule is always included)")
     p.add_argument("--month-of", choices=MONTH_OF, default="deadline",
@@ -519,7 +665,8 @@ def add_kpi(sub: Any, help_text: str) -> None:
     _rule_options(p)
     p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
                                      "annex-a-list4 or cin-census, or a mapping file)")
-    p.add_argument("--format", choices=KPI_FORMATS, default="table", help="output format (default table)")
+    p.add_argument("--format", choices=KPI_FORMATS + ("xlsx",), default="table",
+                   help="output format (default table); xlsx is an Excel workbook and needs --output")
     p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
     p.add_argument("--chart", metavar="FILE.svg", help="also write an SVG chart of each KPI month by month")
     p.add_argument("--engine", choices=KPI_ENGINES, default="batch",
@@ -531,6 +678,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     from compliance.reports import Tally, duties_for, kpi_chart_svg, render_kpi, tally_files
     from compliance.rules import load_rules
 
+    _needs_output(args)
     _inputs(args.records)
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
@@ -545,7 +693,13 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     if monthly is not None:
         tallies.append(monthly)
     problems = tally_files(args.records, ruleset, as_of, tallies, engine=args.engine, mapping=mapping)
-    _emit(render_kpi(tally.rows(), args.format, tally.dimensions, as_of, args.month_of), args.output)
+    if args.format == "xlsx":
+        from compliance.reports import kpi_xlsx
+
+        _emit(kpi_xlsx(tally.rows(), tally.dimensions, as_of, args.month_of, rule_files=ruleset.files,
+                       record_files=args.records), args.output)
+    else:
+        _emit(render_kpi(tally.rows(), args.format, tally.dimensions, as_of, args.month_of), args.output)
     if monthly is not None:
         _emit(kpi_chart_svg(monthly.rows()), args.chart)
     _print_problems(problems)
@@ -565,7 +719,9 @@ def add_synth(sub: Any, help_text: str) -> None:
                  "    -> extracts/referrals.csv, child-protection.csv, looked-after.csv, care-proceedings.csv,\n"
                  "       complaints.csv, missing-episodes.csv (the record CSV layout)\n"
                  "  compliance synth --children 1000 --seed 7 --layout annex-a --output-dir annex\n"
-                 "    -> Annex A lists 3, 4, 5, 7 and 8 with DD/MM/YYYY dates, for the annex-a-* mappings\n\n"
+                 "    -> Annex A lists 3, 4, 5, 7 and 8 with DD/MM/YYYY dates, for the annex-a-* mappings\n"
+                 "  compliance synth --children 1000 --seed 7 --layout cin-census --output-dir census\n"
+                 "    -> census/cin-census.xml, a children-in-need census return for the cin-census mapping\n\n"
                  "The same --children and --seed always give the same files.",
                  cmd_synth)
     p.add_argument("--children", type=int, required=True, help="how many children to generate")
@@ -595,14 +751,17 @@ def add_map(sub: Any, help_text: str) -> None:
                  "  compliance map --list\n"
                  "  compliance map list5.csv --mapping annex-a-list5 --output s47-records.csv\n"
                  "  compliance check s47-records.csv --as-of 2025-03-31\n"
-                 "  compliance map census.xml --mapping cin-census --output census-records.csv\n\n"
+                 "  compliance map census.xml --mapping cin-census --output census-records.csv\n"
+                 "  compliance map list4.xlsx --mapping annex-a-list4 --format xlsx --output records.xlsx\n\n"
                  "A row (or XML element) that cannot be read is reported with file, row and column;\n"
                  "the rest are still written. Exit code 2 when anything was left out.",
                  cmd_map)
     p.add_argument("extracts", nargs="*", help="extract files: .csv, .xlsx, or CIN census .xml")
     p.add_argument("--mapping", help="a bundled mapping name or a mapping file")
     _rule_options(p)
-    p.add_argument("--output", help="write the records CSV to this file (atomically) instead of the terminal")
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv",
+                   help="csv (default), or xlsx: an Excel workbook in the tracker layout, which needs --output")
+    p.add_argument("--output", help="write the records to this file (atomically) instead of the terminal")
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
 
 
@@ -619,13 +778,23 @@ def cmd_map(args: argparse.Namespace) -> int:
     if not args.mapping or not args.extracts:
         raise InputError(Problem("give extract files and --mapping", field="mapping",
                                  hint="e.g. compliance map list4.csv --mapping annex-a-list4 --output records.csv"))
+    _needs_output(args)
     _inputs(args.extracts)
     ruleset = load_rules(_rule_paths(args))
     mapping = load_mapping(args.mapping, ruleset.vocabulary)
     records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary)
-    _emit(records_csv(records, ruleset.vocabulary), args.output)
+    answered = [r.id for r in duties_for(ruleset, mapping)]
+    if args.format == "xlsx":
+        from compliance.reports import records_xlsx
+
+        vocab = ruleset.vocabulary
+        repeats = {k: {e for e in vocab.events(k) if vocab.repeats(k, e)} for k in vocab.kinds}
+        _emit(records_xlsx(records, repeats, title=f"{mapping.title}: records", source_files=args.extracts,
+                           duties=answered), args.output)
+    else:
+        _emit(records_csv(records, ruleset.vocabulary), args.output)
     _print_problems(problems)
-    duties = ", ".join(r.id for r in duties_for(ruleset, mapping)) or "none (no completion dates)"
+    duties = ", ".join(answered) or "none (no completion dates)"
     print(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: {duties}", file=sys.stderr)
     return 2 if problems else 0
 

@@ -5,8 +5,12 @@ the naive loop on every input, workalendar on every input whose span misses the 
 (it has no 8 May 2023 coronation holiday; the days are found by comparing it with our calendar, which
 the tests check against GOV.UK). Targets: at most 1 µs per add_period call, at least 50x workalendar.
 
+Then whole columns: the public ``add_working_days`` and ``working_days_between`` on 1,000,000 numpy
+dates against numpy's own ``busday_offset(roll="backward")`` and ``busday_count`` given the same
+holidays; the answers must be equal. Target: at least 2x numpy.
+
     pip install -e ".[bench]"
-    python benchmarks/calendar_bench.py [--inputs 100000] [--seed 20181205]
+    python benchmarks/calendar_bench.py [--inputs 100000] [--columns 1000000] [--seed 20181205]
 """
 
 from __future__ import annotations
@@ -18,16 +22,17 @@ import time
 from datetime import date, timedelta
 from typing import Callable
 
+import numpy as np
 from workalendar.europe import UnitedKingdom
 
-from compliance.calendars import get_calendar
-from compliance.calendars import add_period
+from compliance.calendars import add_period, add_working_days, get_calendar, working_days_between
 
 FIRST_START = date(2000, 1, 1)
 LAST_START = date(2049, 6, 30)
 MAX_N = 120
 TARGET_MICROSECONDS = 1.0
 TARGET_RATIO = 50.0
+TARGET_COLUMN_RATIO = 2.0
 
 Inputs = list[tuple[date, int]]
 
@@ -86,6 +91,8 @@ def workalendar_gaps(uk: UnitedKingdom) -> set[date]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--inputs", type=int, default=100_000, help="number of random inputs (default 100000)")
+    parser.add_argument("--columns", type=int, default=1_000_000,
+                        help="dates in the column benchmark (default 1000000; 0 to leave it out)")
     parser.add_argument("--seed", type=int, default=20181205, help="random seed (default 20181205)")
     args = parser.parse_args(argv)
 
@@ -122,7 +129,45 @@ def main(argv: list[str] | None = None) -> int:
     if naive_wrong or theirs_wrong:
         print(f"DISAGREEMENT: first inputs {(naive_wrong or theirs_wrong)[:5]}", file=sys.stderr)
         return 1
-    return 0
+    return columns(args.columns, args.seed) if args.columns else 0
+
+
+def best_of(run: Callable[[], np.ndarray], repeats: int = 5) -> tuple[np.ndarray, float]:
+    best, out = float("inf"), None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        out = run()
+        best = min(best, time.perf_counter() - started)
+    return out, best
+
+
+def columns(count: int, seed: int) -> int:
+    """The column functions against numpy's business-day functions on ``count`` random dates."""
+    cal = get_calendar()
+    holidays = np.array([h.date for year in range(cal.first_day.year, cal.last_day.year + 1)
+                         for h in cal.holidays(year)], dtype="datetime64[D]")
+    rng = np.random.default_rng(seed)
+    span = (LAST_START - FIRST_START).days
+    starts = np.datetime64(FIRST_START) + rng.integers(0, span + 1, count)
+    ends = starts + rng.integers(0, 366, count)  # a case's start and end, up to a year apart
+    n = rng.integers(1, MAX_N + 1, count)
+    busdays = np.busdaycalendar(holidays=holidays)
+    print(f"\n{count:,} dates as numpy datetime64[D] columns (same span, 1 to {MAX_N} working days):")
+    ours, ours_s = best_of(lambda: add_working_days(starts, n))
+    theirs, theirs_s = best_of(lambda: np.busday_offset(starts, n, roll="backward", busdaycal=busdays))
+    print(f"  add_working_days(dates, n)                  {ours_s * 1e3:8.1f} ms")
+    print(f"  numpy busday_offset(roll='backward')         {theirs_s * 1e3:8.1f} ms   ratio {theirs_s / ours_s:.1f}x")
+    counted, count_s = best_of(lambda: working_days_between(starts, ends))
+    # busday_count counts [a, b); working_days_between counts (a, b]: for a <= b the same days shifted by one.
+    numpy_count, numpy_count_s = best_of(lambda: np.busday_count(starts + 1, ends + 1, busdaycal=busdays))
+    print(f"  working_days_between(starts, ends)           {count_s * 1e3:8.1f} ms")
+    print(f"  numpy busday_count(starts + 1, ends + 1)     {numpy_count_s * 1e3:8.1f} ms   ratio "
+          f"{numpy_count_s / count_s:.1f}x")
+    agree = bool((ours == theirs).all() and (counted == numpy_count).all())
+    ratio = min(theirs_s / ours_s, numpy_count_s / count_s)
+    print(f"agreement with numpy: {'all equal' if agree else 'DISAGREEMENT'}; target >= {TARGET_COLUMN_RATIO:g}x "
+          f"numpy: {'met' if ratio >= TARGET_COLUMN_RATIO else 'MISSED'} (lower ratio {ratio:.1f}x)")
+    return 0 if agree else 1
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .calendars import (Calendar, Deadline, NonWorkingDay, Period, add_period, compute_deadline, get_calendar,
-                            parse_period, working_days_between)
+    from .calendars import (Calendar, Deadline, NonWorkingDay, Period, add_period, add_working_days, compute_deadline,
+                            get_calendar, parse_period, working_days_between)
     from .engines import Finding, Tracker, evaluate
     from .errors import ComplianceError, InputError, Problem
     from .records import Record, load_records, read_records
@@ -36,6 +36,7 @@ _HOMES = {
     "RuleSet": "rules",
     "Tracker": "engines",
     "add_period": "calendars",
+    "add_working_days": "calendars",
     "compute_deadline": "calendars",
     "evaluate": "engines",
     "get_calendar": "calendars",
@@ -46,7 +47,11 @@ _HOMES = {
     "working_days_between": "calendars",
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "Calendar", "ComplianceError", "Deadline", "Finding", "InputError", "NonWorkingDay", "Period", "Problem",
+    "Record", "Rule", "RuleSet", "Tracker", "add_period", "add_working_days", "compute_deadline", "evaluate",
+    "get_calendar", "load_records", "load_rules", "parse_period", "read_records", "working_days_between",
+]
 
 __version__ = "0.1.0"
 

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Iterator
 
 from .errors import InputError, Problem
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place in one step."""
+    with open_atomic(path, binary=True) as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@contextmanager
+def open_atomic(path: str | Path, binary: bool = False) -> Iterator[IO]:
+    """A file to write ``path`` through as it goes: it replaces ``path`` in one step when the block ends,
+    and vanishes, leaving ``path`` as it was, if the block fails."""
     import tempfile
 
     target = Path(path)
@@ -24,8 +34,8 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         # mkstemp makes the file readable by its owner alone; give it the mode any new file would have here
         # (or the one it replaces has), so colleagues on a shared drive can still open the report.
         os.fchmod(fd, _mode_for(target))
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

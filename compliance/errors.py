@@ -5,6 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def shown(value: object) -> str:
+    """A value as a message shows it to a person: true/false and "nothing" rather than Python's True and None."""
+    if value is None or value == "":
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'"
+    return str(value)
+
+
 class ComplianceError(Exception):
     """Base class for every error the package raises on purpose."""
 

@@ -9,7 +9,7 @@ in-force dates. One generator, two drivers: hypothesis (``draw``) or a seeded ``
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Sequence
 
 from hypothesis import strategies as st
@@ -19,8 +19,8 @@ from compliance.records import EventDate, Record
 from compliance.rules import RuleSet
 
 Pick = Callable[[Sequence[Any]], Any]
-# Inside the calendars' years (2000 to 2050) with room either side: a date outside them stops both engines
-# with the same CalendarRangeError (test_durable.py checks that once), which would end a batch early.
+# Inside the calendars' years (2000 to 2050) with room either side; now and then a record from 1999, whose
+# duty is missing data (a date outside the calendar) while every other record is evaluated.
 EARLIEST = date(2000, 6, 1)
 LATEST = date(2027, 12, 31)
 
@@ -66,7 +66,9 @@ class RecordMaker:
             values = set(named.get(name, ())) | set(spec.get("values") or ())
             if spec.get("type") == "boolean":
                 values |= {True, False}
-            options = [None] + sorted(values, key=repr) + ["something else"]
+            elif not spec.get("values"):
+                values.add("something else")
+            options = [None] + sorted(values, key=repr)
             value = pick(options)
             if value is not None:
                 out[name] = value
@@ -91,6 +93,8 @@ class RecordMaker:
         timed = any(p.unit == "hours" for p, _ in self.periods(kind))
         base = pick(self.edges) if pick((True, False)) else EARLIEST + timedelta(
             days=pick(range(0, (LATEST - EARLIEST).days, 13)))
+        if pick((False,) * 30 + (True,)):
+            base = date(1999, 12, 20)  # dates before the calendars begin: that record's duty is missing data
         events: dict[str, tuple[EventDate, ...]] = {}
         for event in self.vocab.events(kind):
             count = pick((0, 0, 1, 1, 2, 3) if self.vocab.repeats(kind, event) else (0, 1, 1))
@@ -99,12 +103,21 @@ class RecordMaker:
             for _ in range(count):
                 anchor = anchor + timedelta(days=self.offsets(pick, anchor, kind))
                 if timed and pick((True, False)):
-                    dates.append(datetime(anchor.year, anchor.month, anchor.day, pick(range(24)), pick((0, 15, 59))))
+                    moment = datetime(anchor.year, anchor.month, anchor.day, pick(range(24)), pick((0, 15, 59)))
+                    # Some with an offset (UTC), read as London local time, so the repeated autumn hour occurs.
+                    dates.append(moment.replace(tzinfo=timezone.utc) if pick((False, False, True)) else moment)
                 else:
                     dates.append(anchor)
             if dates:
                 events[event] = tuple(sorted(dates, key=_in_order))
-        return Record(rid, kind, self.attributes(pick, kind), events)
+        # Sometimes an extract that cannot hold some events at all (no such column): those are unknown.
+        recorded = None
+        if pick((False, False, True)):
+            names = sorted(self.vocab.events(kind))
+            dropped = {pick(names), pick(names)}
+            recorded = frozenset(n for n in names if n not in dropped)
+            events = {k: v for k, v in events.items() if k in recorded}
+        return Record(rid, kind, self.attributes(pick, kind), events, recorded=recorded, vocabulary=self.vocab)
 
     def as_of(self, pick: Pick, records: Sequence[Record]) -> date:
         days = [_day(d) for r in records for dates in r.events.values() for d in dates] or [date(2020, 1, 1)]

@@ -6,8 +6,8 @@ import compliance
 def test_public_api_is_pinned():
     assert sorted(compliance.__all__) == [
         "Calendar", "ComplianceError", "Deadline", "Finding", "InputError", "NonWorkingDay", "Period", "Problem",
-        "Record", "Rule", "RuleSet", "Tracker", "add_period", "compute_deadline", "evaluate", "get_calendar",
-        "load_records", "load_rules", "parse_period", "read_records", "working_days_between",
+        "Record", "Rule", "RuleSet", "Tracker", "add_period", "add_working_days", "compute_deadline", "evaluate",
+        "get_calendar", "load_records", "load_rules", "parse_period", "read_records", "working_days_between",
     ]
     for name in compliance.__all__:
         assert getattr(compliance, name).__doc__, f"{name} has no docstring"

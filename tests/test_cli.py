@@ -79,7 +79,7 @@ def test_an_internal_error_is_one_line_exit_3_and_the_traceback_is_kept(tmp_path
 
     import compliance.reports
 
-    monkeypatch.setattr(compliance.reports, "render", broken)
+    monkeypatch.setattr(compliance.reports, "write_check", broken)
     code, out, err = run_cli("check", EXAMPLES, "--as-of", "2026-11-20")
     assert code == 3 and out == "" and err.count("\n") == 1
     assert err.startswith("compliance: internal error (a fault in the tool, not in your input): ZeroDivisionError")

@@ -110,3 +110,19 @@ def test_usage_errors_exit_2_with_a_hint(run_cli):
     with pytest.raises(SystemExit) as exc:
         run_cli("check")
     assert exc.value.code == 2
+
+
+def test_the_occurrence_column_is_explained_under_the_table_and_in_help(run_cli, tmp_path, capsys):
+    # A looked-after child from Mon 4 Nov 2024, reviewed on 28 Nov: the second review is due by 28 Feb 2025.
+    path = tmp_path / "child.csv"
+    path.write_text("id,kind,became_looked_after,cla_review,ceased_looked_after\nC1,looked-after,04/11/2024,28/11/2024,\n",
+                    encoding="utf-8")
+    _, out, _ = run_cli("check", str(path), "--as-of", "2025-01-06")
+    lines = out.splitlines()
+    assert lines[1].split()[3] == "#"
+    second = next(line for line in lines if line.startswith("DUE"))
+    assert second.split()[3] == "2" and "2025-02-28" in second
+    assert lines[-1] == "# is the occurrence of a recurring duty (2 = the second review); 1 for a duty done once."
+    with pytest.raises(SystemExit):
+        run_cli("check", "--help")
+    assert "# is the occurrence of a recurring duty (2 = the second review)" in capsys.readouterr().out

@@ -3,19 +3,22 @@
 Calendars come from the `holidays` package plus each ``calendars/*.yaml`` file's pinned amendments
 (``_spec``, ``_registry``), kept built on disk between runs (``_cache``); ``_workdays`` holds one
 calendar's working days as rank tables; ``_periods`` adds periods to dates with the working shown.
-Two modules are imported only by the code that needs them: ``arrays`` does the same arithmetic on
-numpy arrays, and ``govuk`` pins GOV.UK's list of bank holidays into a calendar file.
+``_columns`` counts working days for whole columns of dates (the public ``add_working_days`` and
+``working_days_between`` on arrays). Two modules are imported only by the code that needs them:
+``arrays`` does the period arithmetic on numpy arrays, and ``govuk`` pins GOV.UK's list of bank
+holidays into a calendar file.
 """
 
+from ._columns import add_working_days, working_days_between
 from ._periods import (UNITS, Deadline, Period, add_months, add_period, compute_deadline, day_of, parse_date,
-                       parse_period, working_days_between)
+                       parse_period)
 from ._registry import DEFAULT_CALENDAR, available, build, clear_cache, get_calendar, package_holidays
 from ._spec import Amendment, CalendarSpec, read_spec
 from ._workdays import Calendar, NonWorkingDay
 
 __all__ = [
     "DEFAULT_CALENDAR", "UNITS", "Amendment", "Calendar", "CalendarSpec", "Deadline", "NonWorkingDay",
-    "Period", "add_months", "add_period", "available", "build", "clear_cache", "compute_deadline", "day_of",
+    "Period", "add_months", "add_period", "add_working_days", "available", "build", "clear_cache", "compute_deadline", "day_of",
     "get_calendar", "package_holidays", "parse_date", "parse_period", "read_spec",
     "working_days_between",
 ]

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from ..errors import CalendarRangeError, InputError, Problem
+from ._instants import add_hours
 from ._registry import _CACHE, DEFAULT_CALENDAR, get_calendar
 from ._workdays import Calendar, NonWorkingDay
 
@@ -119,7 +120,7 @@ def add_period(start: date, amount: int, unit: str, calendar: str = DEFAULT_CALE
             return add_months(start, amount)
         if unit == "hours":
             if isinstance(start, datetime):
-                return start + timedelta(hours=amount)
+                return add_hours(start, amount)
             return start + timedelta(days=-(-amount // 24))  # time unknown: the latest day it can end
     except (OverflowError, ValueError):
         raise CalendarRangeError(Problem(
@@ -127,11 +128,6 @@ def add_period(start: date, amount: int, unit: str, calendar: str = DEFAULT_CALE
             field="period", hint="check the amount; no statutory period is that long",
         )) from None
     raise InputError(Problem(f"unknown unit {unit!r}", field="unit", hint="one of: " + ", ".join(UNITS)))
-
-
-def working_days_between(start: date, end: date, calendar: str = DEFAULT_CALENDAR) -> int:
-    """Working days after ``start`` up to and including ``end``; negative when ``end`` is earlier."""
-    return _calendar(calendar).working_days_between(start, end)
 
 
 @dataclass
@@ -260,6 +256,11 @@ def _hours_deadline(start: date | datetime, period: Period, cal: Calendar) -> De
         end_dt = add_period(start, period.amount, "hours")
         steps = [f"{period} of clock time from {start.isoformat(sep=' ', timespec='minutes')} "
                  f"ends at {end_dt.isoformat(sep=' ', timespec='minutes')}; weekends and holidays count."]
+        wall = start + timedelta(hours=period.amount)
+        if wall != end_dt:
+            change = "went back" if end_dt < wall else "went forward"
+            steps.append(f"The clocks {change} in between (UK local time), so {period} of real time end at "
+                         f"{end_dt.strftime('%H:%M')}, not {wall.strftime('%H:%M')} by the clock on the wall.")
         return Deadline(start.date(), period, end_dt, cal.name, [], steps, False, None, cal.provenance)  # type: ignore[arg-type]
     days = -(-period.amount // 24)
     end = add_period(start, days, "days")

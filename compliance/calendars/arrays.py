@@ -8,11 +8,12 @@ or before ``d``, and ``working[k]`` is the (k+1)-th working day of the calendar.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 
 from ..errors import CalendarRangeError, Problem
+from ._instants import add_hours, instant
 from ._periods import Period
 from ._registry import get_calendar
 from ._workdays import Calendar
@@ -86,6 +87,16 @@ def _build_tables(cal: Calendar) -> DayTables:
     return DayTables(cal, first, last, rank, working, cal.spec.announced_through)
 
 
+def _local(day: int, second: int) -> datetime:
+    d = date.fromordinal(day)
+    return datetime(d.year, d.month, d.day, second // 3600, second // 60 % 60, second % 60)
+
+
+def instants(day: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Seconds since the epoch of London local date-times given as (day ordinal, second of the day)."""
+    return np.array([instant(_local(d, s)) for d, s in zip(day.tolist(), second.tolist())], dtype=np.float64)
+
+
 def to_datetime64(days: np.ndarray) -> np.ndarray:
     return (days - EPOCH).astype("datetime64[D]")
 
@@ -143,10 +154,15 @@ def compute_deadlines(start_day: np.ndarray, start_second: np.ndarray, period: P
     n = start_day.size
     if period.unit == "hours":
         timed = start_second >= 0
-        total = start_day * 86400 + np.where(timed, start_second, 0) + period.amount * 3600
-        whole_days = -(-period.amount // 24)
-        day = np.where(timed, total // 86400, start_day + whole_days)
-        second = np.where(timed, total % 86400, -1)
+        day = start_day + -(-period.amount // 24)  # time unknown: the latest day it can end, as periods.py takes it
+        second = np.full(n, -1, dtype=np.int64)
+        if timed.any():
+            # Real hours from the instant, clock changes counted: a Python date-time each, only for timed starts.
+            ends = [add_hours(_local(d, s), period.amount) for d, s in zip(start_day[timed].tolist(),
+                                                                          start_second[timed].tolist())]
+            day = day.copy()
+            day[timed] = [e.toordinal() for e in ends]
+            second[timed] = [e.hour * 3600 + e.minute * 60 + e.second for e in ends]
         return Deadlines(day, second, ~timed, np.zeros(n, dtype=bool))
     tables.check(start_day, "start date")
     base = start_day - 1 if period.counting == "including" else start_day

@@ -2,19 +2,24 @@
 
 ``_finding`` is what every engine returns; ``_native`` evaluates record by record; ``_durable`` runs
 the same rules on durable-rules (an optional extra, loaded only when asked for); ``batch`` evaluates
-whole columns of records with numpy and is imported only where used; ``_tracker`` keeps duties current
-as events arrive; ``_ruletests`` runs the worked examples each rule carries. ``evaluate`` chooses.
+whole columns of records with numpy and is imported only where used; ``_parallel`` cuts a long run
+into chunks for every core; ``_tracker`` keeps duties current as events arrive; ``_ruletests`` runs the worked examples each rule carries; ``_plan`` lists every deadline the dates
+a user gives start, before anything is late. ``evaluate`` chooses.
 """
 
 from ._evaluate import evaluate, findings_by_record
-from ._finding import STATUSES, Finding, exit_status, sort_by_urgency
+from ._finding import STATUSES, Finding, exit_status, sort_by_urgency, urgency_key
 from ._native import CASES, Choice, choose_version, duties_by_kind, duty_findings, evaluate_duty, evaluate_native
-from ._ruletests import RuleTestResult, run_rule_tests
+from ._parallel import CHUNK, PARALLEL_FROM, available_cores, map_chunks
+from ._plan import DEFAULT_OCCURRENCES, STATES as PLAN_STATES, Plan, PlanEntry, PlanStep, make_plan, plan_record
+from ._ruletests import RuleTestResult, check_rule_tests, run_rule_tests
 from ._tracker import OPEN, Tracker
 from ._tracker import Change as TrackerChange
 
 __all__ = [
-    "CASES", "OPEN", "STATUSES", "Choice", "Finding", "RuleTestResult", "Tracker", "TrackerChange",
-    "choose_version", "duties_by_kind", "duty_findings", "evaluate", "evaluate_duty", "evaluate_native",
-    "exit_status", "findings_by_record", "run_rule_tests", "sort_by_urgency",
+    "CASES", "CHUNK", "DEFAULT_OCCURRENCES", "OPEN", "PARALLEL_FROM", "PLAN_STATES", "STATUSES", "Choice", "Finding",
+    "Plan", "PlanEntry", "PlanStep", "RuleTestResult", "Tracker", "TrackerChange", "available_cores",
+    "check_rule_tests", "choose_version", "duties_by_kind", "duty_findings", "evaluate", "evaluate_duty",
+    "evaluate_native", "exit_status", "findings_by_record", "make_plan", "map_chunks", "plan_record",
+    "run_rule_tests", "sort_by_urgency", "urgency_key",
 ]

@@ -283,10 +283,14 @@ def _widest_node(patterns: Iterable[list[dict[str, Any]]]) -> int:
 
 @dataclass
 class _Fields:
-    """Message field names for one record kind: ``aN`` for attributes, ``eN`` for event dates."""
+    """Message field names for one record kind: ``aN`` for attributes (and whether the record's source can hold
+    an event), ``eN`` for event dates, ``lN``/``hN`` for the latest lower and earliest upper bound on a trigger."""
 
     attributes: dict[str, str] = field(default_factory=dict)
     events: dict[str, str] = field(default_factory=dict)
+    recorded: dict[str, str] = field(default_factory=dict)
+    lows: dict[tuple[str, ...], str] = field(default_factory=dict)
+    highs: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def attribute(self, name: str) -> str:
         return self.attributes.setdefault(name, f"a{len(self.attributes)}")
@@ -294,15 +298,31 @@ class _Fields:
     def event(self, name: str) -> str:
         return self.events.setdefault(name, f"e{len(self.events)}")
 
+    def records(self, event: str) -> str:
+        return self.recorded.setdefault(event, f"r{len(self.recorded)}")
+
+    def low(self, events: tuple[str, ...]) -> str | None:
+        return self.lows.setdefault(events, f"l{len(self.lows)}") if events else None
+
+    def high(self, events: tuple[str, ...]) -> str | None:
+        return self.highs.setdefault(events, f"h{len(self.highs)}") if events else None
+
     def message(self, index: int, record: Record, as_of: date) -> dict[str, Any]:
-        """The event posted for one record: its attributes as tokens and first event dates as day ordinals."""
+        """The event posted for one record: attributes as tokens, first event dates as day ordinals, and the
+        bounds on each trigger worked out from them (the latest lower bound, the earliest upper bound)."""
         out: dict[str, Any] = {"i": index, "kind": record.kind, AS_OF: as_of.toordinal()}
         for name, key in self.attributes.items():
             out[key] = token(record.attributes.get(name))
+        for name, key in self.recorded.items():
+            out[key] = token(record.records(name))
         for name, key in self.events.items():
             dates = record.events.get(name)
             if dates:
                 out[key] = _ordinal(dates[0])
+        for bounds, key, pick in [(b, k, max) for b, k in self.lows.items()] + [(b, k, min) for b, k in self.highs.items()]:
+            found = [_ordinal(record.events[e][0]) for e in bounds if record.events.get(e)]
+            if found:
+                out[key] = pick(found)
         return out
 
 
@@ -311,17 +331,27 @@ def _ordinal(d: date) -> int:
 
 
 class _DutyPatterns:
-    """The formula for each case of each version of one duty; mirrors ``_native.choose_version``."""
+    """The formula for each case of each version of one duty; mirrors ``_native.choose_version``.
+
+    A version is a candidate when no ``when`` condition fails on a value the record gives (an attribute the
+    record does not give is token ``none:``); it passes when every condition holds.
+    """
 
     def __init__(self, versions: Sequence[Rule], fields: _Fields) -> None:
         self.v = versions
         self.f = fields
         self.n = len(versions)
 
-    def applies(self, j: int) -> Formula:
-        """The record's attributes meet version j's ``when`` conditions."""
-        return _and(*(_atom("in", self.f.attribute(name), tuple(sorted({token(value) for value in allowed})))
+    def _conditions(self, j: int, absent_allowed: bool) -> Formula:
+        extra = {token(None)} if absent_allowed else set()
+        return _and(*(_atom("in", self.f.attribute(name), tuple(sorted({token(value) for value in allowed} | extra)))
                       for name, allowed in self.v[j].when))
+
+    def candidate(self, j: int) -> Formula:
+        return self._conditions(j, True)
+
+    def passes(self, j: int) -> Formula:
+        return self._conditions(j, False)
 
     def within(self, name: str, window: Window) -> Formula:
         parts = [] if name == AS_OF else [_atom("ex", name)]
@@ -335,53 +365,77 @@ class _DutyPatterns:
         return self.f.event(self.v[j].trigger)
 
     def in_force(self, j: int) -> Formula:
-        return _and(self.applies(j), self.within(self.trigger(j), self.v[j].in_force))
+        return _and(self.candidate(j), self.within(self.trigger(j), self.v[j].in_force))
 
     def triggered(self, j: int) -> Formula:
-        return _and(self.applies(j), _atom("ex", self.trigger(j)))
+        return _and(self.candidate(j), _atom("ex", self.trigger(j)))
 
     def none_of(self, make: Callable[[int], Formula], js: Iterable[int]) -> Formula:
         return _and(*(_not(make(j)) for j in js))
 
-    def first_applicable(self, k: int) -> Formula:
-        return _and(self.applies(k), self.none_of(self.applies, range(k)))
+    def first_candidate(self, k: int) -> Formula:
+        return _and(self.candidate(k), self.none_of(self.candidate, range(k)))
 
-    def last_applicable(self, k: int) -> Formula:
-        return _and(self.applies(k), self.none_of(self.applies, range(k + 1, self.n)))
+    def last_candidate(self, k: int) -> Formula:
+        return _and(self.candidate(k), self.none_of(self.candidate, range(k + 1, self.n)))
 
-    def chosen_by(self, name: str, i: int) -> Formula:
-        """Version i is the first applicable one in force on the date in field ``name``."""
+    def first_dated(self, name: str, i: int, possible: Callable[[int], Formula]) -> Formula:
+        """Version i is the first possible one in force on the date in field ``name``."""
         def dated(j: int) -> Formula:
-            return _and(self.applies(j), self.within(name, self.v[j].in_force))
+            return _and(possible(j), self.within(name, self.v[j].in_force))
         return _and(dated(i), self.none_of(dated, range(i)))
 
-    def none_dated(self, name: str) -> Formula:
-        return self.none_of(lambda j: _and(self.applies(j), self.within(name, self.v[j].in_force)), range(self.n))
+    def none_dated(self, name: str, possible: Callable[[int], Formula]) -> Formula:
+        return self.none_of(lambda j: _and(possible(j), self.within(name, self.v[j].in_force)), range(self.n))
 
-    def bound(self, k: int) -> str | None:
-        event = self.v[k].trigger_bound
-        return self.f.event(event) if event else None
+    def possible(self, low: str | None) -> Callable[[int], Formula]:
+        """Candidates whose in-force dates do not end before the trigger's lower bound (in field ``low``)."""
+        def make(j: int) -> Formula:
+            end = self.v[j].in_force.end
+            if low is None or end is None:
+                return self.candidate(j)
+            return _and(self.candidate(j), _or(_not(_atom("ex", low)), _atom("lte", low, end.toordinal())))
+        return make
+
+    def choice_without_trigger(self, i: int) -> tuple[Formula, Formula]:
+        """(version i is chosen, no version can be chosen) for a record with no trigger date:
+        judged on the trigger's upper bound when the record gives one, else on the as-of date."""
+        chosen, nothing = [], []
+        for k in range(self.n):
+            rule = self.v[k]
+            high = self.f.high(rule.no_later_than)
+            possible = self.possible(self.f.low(rule.no_earlier_than))
+            last_possible = _and(possible(i), self.none_of(possible, range(i + 1, self.n)))
+            by_as_of = _or(self.first_dated(AS_OF, i, possible),
+                           _and(last_possible, self.none_dated(AS_OF, possible)))
+            no_high = _not(_atom("ex", high)) if high else TRUE
+            options = [_and(no_high, by_as_of)]
+            nothing.append(_and(self.first_candidate(k), no_high, self.none_of(possible, range(self.n))))
+            if high:
+                options.append(_and(_atom("ex", high), self.first_dated(high, i, self.candidate)))
+                nothing.append(_and(self.first_candidate(k), _atom("ex", high), self.none_dated(high, self.candidate)))
+            chosen.append(_and(self.first_candidate(k), _or(*options)))
+        return _or(*chosen), _or(*nothing)
 
     def cases(self, i: int) -> dict[str, Formula]:
         """The formula under which version i governs the record, for each case."""
+        rule = self.v[i]
+        unknown = _and(self.candidate(i), _not(self.passes(i)))
         first_in_force = _and(self.in_force(i), self.none_of(self.in_force, range(i)))
         untriggered = self.none_of(self.triggered, range(self.n))
-        by_bound, unbounded, no_version = [], [], []
-        for k in range(i + 1):
-            bound = self.bound(k)
-            if bound:
-                by_bound.append(_and(self.first_applicable(k), self.chosen_by(bound, i)))
-                no_version.append(_and(self.first_applicable(k), _atom("ex", bound), self.none_dated(bound)))
-            unbounded.append(_and(self.first_applicable(k), _not(_atom("ex", bound)) if bound else TRUE))
-        by_as_of = _or(self.chosen_by(AS_OF, i), _and(self.last_applicable(i), self.none_dated(AS_OF)))
+        chosen, nothing = self.choice_without_trigger(i)
+        waiting = _and(untriggered, chosen, self.passes(i))
+        never = _atom("in", self.f.records(rule.trigger), (token(True),)) if rule.trigger_optional else FALSE
         return {
-            "excluded": self.none_of(self.applies, range(self.n)) if i == self.n - 1 else FALSE,
-            "in_force": _and(first_in_force, _atom("lte_asof", self.trigger(i))),
-            "not_started": _and(first_in_force, _atom("gt_asof", self.trigger(i))),
+            "excluded": self.none_of(self.candidate, range(self.n)) if i == self.n - 1 else FALSE,
+            "undecided": _or(_and(first_in_force, unknown), _and(untriggered, chosen, unknown)),
+            "in_force": _and(first_in_force, self.passes(i), _atom("lte_asof", self.trigger(i))),
+            "not_started": _and(first_in_force, self.passes(i), _atom("gt_asof", self.trigger(i))),
             "outside": _and(self.triggered(i), self.none_of(self.in_force, range(self.n)),
                             self.none_of(self.triggered, range(i + 1, self.n))),
-            "no_version": _and(untriggered, self.last_applicable(i), _or(*no_version)),
-            "missing": _and(untriggered, _or(*by_bound, _and(_or(*unbounded), by_as_of))),
+            "no_version": _and(untriggered, self.last_candidate(i), nothing),
+            "never_started": _and(waiting, never),
+            "missing": _and(waiting, _not(never)),
         }
 
 
@@ -448,7 +502,7 @@ class DurableRules:
                     duty.rulesets.append(self._register(rule, duty, patterns.cases(i), fields))
 
     def _register(self, rule: Rule, duty: _Duty, cases: dict[str, Formula], fields: _Fields) -> str:
-        flat = _Flattener(set(fields.attributes.values()) | {AS_OF})
+        flat = _Flattener(set(fields.attributes.values()) | set(fields.recorded.values()) | {AS_OF})
         definition: dict[str, Any] = {}
         for case in CASES:
             action = self._action(duty, Choice(case, rule))

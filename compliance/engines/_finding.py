@@ -51,15 +51,28 @@ class Finding:
     calendar_data: Mapping[str, Any] = field(default_factory=dict)
     attributes: Mapping[str, Any] = field(default_factory=dict)
     hours_late: float | None = None
+    # What is wrong in the record that the finding worked around (a completion dated before its trigger,
+    # a date entered twice, an extension recorded after the deadline): check the record.
+    data_quality: tuple[str, ...] = ()
+    # "latest" or "earliest" when the trigger date is not recorded and the deadline shown is the latest or
+    # earliest it can be. With late or overdue the status is certain all the same (even the latest possible
+    # deadline has passed: at least that late), with met likewise (done by the earliest possible one).
+    on_bound: str | None = None
+    # Events the record's source cannot hold at all (no such column) that the finding needed.
+    unrecorded: tuple[str, ...] = ()
+    # For missing data: the attributes or events to record to settle it.
+    needs: tuple[str, ...] = ()
 
     @property
     def late_by(self) -> str | None:
         """How late, in words: working days for a working-day rule, calendar days otherwise, hours for an hours clock."""
         if self.status not in ("late", "overdue"):
             return None
-        if self.hours_late is not None:
-            return f"{self.hours_late:g} hours"
-        return amount_text(self.working_days_late, self.days_late, self._unit_is_working)
+        if self.hours_late is not None:  # only ever with both times known, so never on a bound
+            text: str | None = f"{self.hours_late:g} hours"
+        else:
+            text = amount_text(self.working_days_late, self.days_late, self._unit_is_working)
+        return f"at least {text}" if self.on_bound and text else text
 
     @property
     def time_left(self) -> str | None:
@@ -109,6 +122,10 @@ class Finding:
             "calendar": self.calendar,
             "calendar_data": dict(self.calendar_data),
             "attributes": dict(self.attributes),
+            "data_quality": list(self.data_quality),
+            "on_bound": self.on_bound,
+            "unrecorded": list(self.unrecorded),
+            "needs": list(self.needs),
         }
 
 
@@ -136,12 +153,15 @@ def exit_status(findings: Iterable[Finding], fail_on: Iterable[str] = ("late", "
     return 1 if any(f.status in failing for f in findings) else 0
 
 
+_ORDER = {s: i for i, s in enumerate(STATUSES)}
+
+
+def urgency_key(f: Finding) -> tuple[Any, ...]:
+    """Sorts overdue first (most overdue first), then late, due (soonest first), met, missing data, not applicable."""
+    urgency = -(f.days_late or 0) if f.status in ("overdue", "late") else (f.days_left or 0)
+    return (_ORDER[f.status], urgency, f.record, f.rule, f.occurrence)
+
+
 def sort_by_urgency(findings: Iterable[Finding]) -> list[Finding]:
     """Overdue first (most overdue first), then late, due (soonest first), met, missing data, not applicable."""
-    order = {s: i for i, s in enumerate(STATUSES)}
-
-    def key(f: Finding) -> tuple[Any, ...]:
-        urgency = -(f.days_late or 0) if f.status in ("overdue", "late") else (f.days_left or 0)
-        return (order[f.status], urgency, f.record, f.rule, f.occurrence)
-
-    return sorted(findings, key=key)
+    return sorted(findings, key=urgency_key)

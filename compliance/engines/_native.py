@@ -1,25 +1,35 @@
 """The native engine: evaluates records against rules as of a date, one finding per duty and occurrence.
 
 Pure: no files, no clock, no terminal. ``as_of`` is "today" for the evaluation, so a run can be
-replayed for any past date and give the same answer. ``choose_version`` and ``duty_findings`` are the
-decision and the date arithmetic the durable-rules backend shares.
+replayed for any past date and give the same answer. ``choose_version`` decides which version of a
+duty governs a record and in which case; ``duty_findings`` does the date arithmetic. The durable-rules
+backend makes the same decision by pattern matching and calls the same arithmetic; the vectorised
+engine follows both step for step. docs/rule-language.md ("How statuses are decided") says each rule.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Iterable, NamedTuple, Sequence
 
 from ..calendars import Deadline, Period, add_period, compute_deadline, day_of, get_calendar
-from ..records import EventDate, Record
-from ..rules import Rule, RuleSet
+from ..calendars._instants import hours_between, instant
+from ..errors import CalendarRangeError
+from ..records import EventDate, Record, sort_key
+from ..rules import Rule, RuleSet, Window
 from ._finding import Finding, amount_text, iso
+
 
 def _fmt(d: EventDate) -> str:
     if isinstance(d, datetime):
         return d.strftime("%a %d %b %Y %H:%M")
     return d.strftime("%a %d %b %Y")
+
+
+def _unrecorded_text(event: str) -> str:
+    return f"this record's source does not record {event} (no such column or field, or it says unknown)"
 
 
 @dataclass
@@ -28,20 +38,39 @@ class _Context:
     rule: Rule
     as_of: date
     explain: bool
+    quality: list[str] = field(default_factory=list)  # data-quality warnings found on the way
 
     def base(self, **kw: Any) -> dict[str, Any]:
-        rule = self.rule
-        out: dict[str, Any] = dict(
-            record=self.record.id, record_kind=self.record.kind, rule=rule.id, duty=rule.duty, title=rule.title,
-            kind=rule.kind, duty_holder=rule.duty_holder, occurrence=1, trigger_event=rule.trigger,
-            trigger_date=None, period=str(rule.period), deadline=None, completion_event=rule.completion,
-            completed_date=None, days_late=None, working_days_late=None, days_left=None,
-            working_days_left=None, citation=rule.source.citation, source_url=rule.source.url,
-            verification=rule.source.verification, calendar=rule.calendar,
-            attributes=self.record.attributes,
-        )
+        out = _rule_fields(self.rule).copy()
+        out["record"] = self.record.id
+        out["record_kind"] = self.record.kind
+        out["attributes"] = self.record.attributes
+        out["data_quality"] = tuple(self.quality)
         out.update(kw)
         return out
+
+    def warn(self, text: str) -> None:
+        if text not in self.quality:
+            self.quality.append(text)
+
+
+_RULE_FIELDS: dict[int, tuple[Rule, dict[str, Any]]] = {}
+
+
+def _rule_fields(rule: Rule) -> dict[str, Any]:
+    """The fields every finding of ``rule`` starts from, made once per rule (by identity: rules are immutable)."""
+    known = _RULE_FIELDS.get(id(rule))
+    if known is not None and known[0] is rule:
+        return known[1]
+    fields = dict(rule=rule.id, duty=rule.duty, title=rule.title, kind=rule.kind, duty_holder=rule.duty_holder,
+                  occurrence=1, trigger_event=rule.trigger, trigger_date=None, period=str(rule.period),
+                  deadline=None, completion_event=rule.completion, completed_date=None, days_late=None,
+                  working_days_late=None, days_left=None, working_days_left=None, citation=rule.source.citation,
+                  source_url=rule.source.url, verification=rule.source.verification, calendar=rule.calendar)
+    if len(_RULE_FIELDS) > 4096:
+        _RULE_FIELDS.clear()
+    _RULE_FIELDS[id(rule)] = (rule, fields)
+    return fields
 
 
 def _happened(record: Record, event: str, as_of: date) -> tuple[EventDate, ...]:
@@ -49,26 +78,42 @@ def _happened(record: Record, event: str, as_of: date) -> tuple[EventDate, ...]:
     return tuple(d for d in record.events.get(event, ()) if day_of(d) <= as_of)
 
 
-def _caveats(rule: Rule, trigger: EventDate) -> list[str]:
-    return [c.note for c in rule.caveats if c.window.contains(day_of(trigger))]
+def _before(a: EventDate, b: EventDate) -> bool:
+    """Whether ``a`` happened before ``b``: by the instant when both have times, by the day otherwise."""
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        return instant(a) < instant(b)
+    return day_of(a) < day_of(b)
 
 
-def _status(ctx: _Context, deadline: Deadline, trigger: EventDate, completed: EventDate | None,
-            occurrence: int, extra_steps: Sequence[str] = (), warnings: Sequence[str] = (),
-            ended: EventDate | None = None) -> Finding:
+def _caveats(rule: Rule, start: EventDate | None, end: EventDate | None) -> list[str]:
+    """Notes of temporary modifications of the law that the period from ``start`` to ``end`` ran through."""
+    if start is None:
+        return []
+    return [c.note for c in rule.caveats if c.touches(day_of(start), day_of(end) if end is not None else None)]
+
+
+def _in_time(completed: EventDate, due: EventDate) -> tuple[bool, bool]:
+    """(done by the deadline, approximate): instants when both have times, days otherwise."""
+    if isinstance(due, datetime) and isinstance(completed, datetime):
+        return instant(completed) <= instant(due), False
+    return day_of(completed) <= day_of(due), isinstance(due, datetime)
+
+
+def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, completed: EventDate | None,
+            occurrence: int, extra_steps: Sequence[str] = (), ended: EventDate | None = None,
+            on_bound: str | None = None, assumptions: Sequence[str] = (),
+            span_start: EventDate | None = None) -> Finding:
     rule, as_of = ctx.rule, ctx.as_of
     cal = get_calendar(rule.calendar)
     due = deadline.end
     due_day = day_of(due)
     steps = list(deadline.steps) + list(extra_steps) if ctx.explain else []
+    least = "at least " if on_bound else ""
     fields: dict[str, Any] = {}
     approximate = deadline.approximate
     if completed is not None:
-        if isinstance(due, datetime) and isinstance(completed, datetime):
-            in_time = completed <= due
-        else:
-            in_time = day_of(completed) <= due_day
-            approximate = approximate or isinstance(due, datetime)
+        in_time, rough = _in_time(completed, due)
+        approximate = approximate or rough
         if in_time:
             status = "met"
             steps.append(f"{rule.completion} on {_fmt(completed)} is on or before the deadline {_fmt(due)}: met.")
@@ -78,10 +123,10 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate, completed: Ev
             fields["working_days_late"] = cal.working_days_between(due_day, day_of(completed))
             late_by = amount_text(fields["working_days_late"], fields["days_late"], True)
             if isinstance(due, datetime) and isinstance(completed, datetime):
-                fields["hours_late"] = round((completed - due).total_seconds() / 3600, 2)
+                fields["hours_late"] = round(hours_between(due, completed), 2)
                 late_by = f"{fields['hours_late']:g} hours"
             steps.append(f"{rule.completion} on {_fmt(completed)} is after the deadline {_fmt(due)}: "
-                         f"late by {late_by}.")
+                         f"late by {least}{late_by}.")
     elif ended is not None:
         status = "overdue"
         fields["days_late"] = (day_of(ended) - due_day).days
@@ -94,62 +139,166 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate, completed: Ev
         fields["days_left"] = (due_day - as_of).days
         fields["working_days_left"] = cal.working_days_between(as_of, due_day)
         steps.append(f"No {rule.completion} is recorded as of {_fmt(as_of)}; "
-                     f"{amount_text(fields['working_days_left'], fields['days_left'], True)} left: due.")
+                     f"{least}{amount_text(fields['working_days_left'], fields['days_left'], True)} left: due.")
     else:
         status = "overdue"
         fields["days_late"] = (as_of - due_day).days
         fields["working_days_late"] = cal.working_days_between(due_day, as_of)
-        steps.append(f"No {rule.completion} is recorded as of {_fmt(as_of)}, "
+        steps.append(f"No {rule.completion} is recorded as of {_fmt(as_of)}, {least}"
                      f"{amount_text(fields['working_days_late'], fields['days_late'], True)} after the deadline: "
                      "overdue.")
     return Finding(**ctx.base(
         status=status, occurrence=occurrence, trigger_date=trigger, period=str(deadline.period),
-        deadline=due, completed_date=completed,
-        explanation=tuple(steps),
-        skipped=tuple((s.date.isoformat(), s.reason) for s in deadline.skipped),
-        warnings=tuple(list(warnings) + _caveats(rule, trigger)),
-        provisional=deadline.provisional, approximate=approximate,
-        calendar_data=deadline.provenance, **fields,
+        deadline=due, completed_date=completed, explanation=tuple(steps),
+        skipped=_skipped(ctx, deadline),
+        assumptions=tuple(assumptions), warnings=tuple(_caveats(rule, span_start or trigger, due)),
+        provisional=deadline.provisional, approximate=approximate, calendar_data=deadline.provenance,
+        on_bound=on_bound, **fields,
     ))
 
 
+def _unknown(ctx: _Context, reason: str, deadline: Deadline | None = None, trigger: EventDate | None = None,
+             occurrence: int = 1, unrecorded: Sequence[str] = (), assumptions: Sequence[str] = (),
+             steps: Sequence[str] = (), completed: EventDate | None = None,
+             span_start: EventDate | None = None, needs: Sequence[str] | None = None,
+             on_bound: str | None = None) -> Finding:
+    """A missing-data finding: what is not known and what to record, with any deadline that can be shown
+    (``on_bound`` when that deadline is the latest or earliest one possible, the trigger not being known)."""
+    extra: dict[str, Any] = {}
+    if deadline is not None:
+        extra = dict(deadline=deadline.end, period=str(deadline.period), provisional=deadline.provisional,
+                     approximate=deadline.approximate, calendar_data=deadline.provenance,
+                     skipped=_skipped(ctx, deadline))
+    explanation = (list(deadline.steps) if deadline is not None else []) + list(steps) if ctx.explain else []
+    return Finding(**ctx.base(
+        status="missing_data", reason=reason, occurrence=occurrence, trigger_date=trigger, completed_date=completed,
+        unrecorded=tuple(unrecorded), needs=tuple(unrecorded if needs is None else needs), on_bound=on_bound,
+        assumptions=tuple(assumptions), explanation=tuple(explanation),
+        warnings=tuple(_caveats(ctx.rule, span_start or trigger, deadline.end if deadline else None)), **extra))
+
+
+@lru_cache(maxsize=1 << 16)
+def _computed(start: EventDate, period: Period, calendar: str, explain: bool) -> Deadline:
+    # Many records share a trigger date and a period; their deadlines and explanations are computed once.
+    return compute_deadline(start, period, calendar, explain=explain)
+
+
 def _deadline(ctx: _Context, start: EventDate, period: Period) -> Deadline:
-    return compute_deadline(start, period, ctx.rule.calendar, explain=ctx.explain)
+    """The deadline, a copy of the one cached: an extension may change its end."""
+    return replace(_computed(start, period, ctx.rule.calendar, ctx.explain))
+
+
+@lru_cache(maxsize=1 << 16)
+def _skipped_pairs(start: EventDate, period: Period, calendar: str) -> tuple[tuple[str, str], ...]:
+    return tuple((s.date.isoformat(), s.reason) for s in _computed(start, period, calendar, True).skipped)
+
+
+def _skipped(ctx: _Context, deadline: Deadline) -> tuple[tuple[str, str], ...]:
+    """The days the period skipped, as (date, reason) pairs; only when explaining."""
+    if not ctx.explain or not deadline.skipped:
+        return ()
+    return _skipped_pairs(deadline.start, deadline.period, ctx.rule.calendar)
+
+
+def _extensions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
+    """The extension events recorded by the as-of date that can count: none before the trigger."""
+    ext = ctx.rule.extension
+    if ext is None:
+        return []
+    valid = []
+    for when in _happened(ctx.record, ext.event, ctx.as_of):
+        if _before(when, trigger):
+            ctx.warn(f"{ext.event} on {iso(when)} is before {ctx.rule.trigger} on {iso(trigger)}, so it does not "
+                     "extend anything: check the record.")
+        else:
+            valid.append(when)
+    return valid
 
 
 def _extended(ctx: _Context, trigger: EventDate) -> tuple[Deadline, list[str]]:
-    """The deadline for a single duty, lengthened by any extension events recorded by the as-of date."""
+    """The deadline for a single duty, lengthened by each extension recorded before the deadline it extends."""
     rule = ctx.rule
     ext = rule.extension
-    events = _happened(ctx.record, ext.event, ctx.as_of) if ext else ()
-    if ext and events and ext.period:
-        deadline = _deadline(ctx, trigger, ext.period)
-        return deadline, [f"{ext.event} recorded on {_fmt(events[0])}, so the extended period of "
-                          f"{ext.period} applies instead of {rule.period}."]
     deadline = _deadline(ctx, trigger, rule.period)
     notes: list[str] = []
-    if ext and events and ext.adds:
-        end = deadline.end
-        for when in events:
-            new_end = add_period(day_of(end), ext.adds.amount, ext.adds.unit, rule.calendar)
-            notes.append(f"{ext.event} recorded on {_fmt(when)} extends the deadline by {ext.adds}: "
-                         f"{_fmt(end)} becomes {_fmt(new_end)}.")
-            end = new_end
-        deadline.end = end
-        deadline.provisional = get_calendar(rule.calendar).is_provisional(day_of(end))
+    if ext is None:
+        return deadline, notes
+    for when in _extensions(ctx, trigger):
+        if day_of(when) > day_of(deadline.end):
+            ctx.warn(f"{ext.event} on {iso(when)} is after the deadline it would extend ({iso(deadline.end)}) had "
+                     "passed, so it does not extend it: check the record.")
+            continue
+        if ext.period:
+            if deadline.period == ext.period:
+                continue  # already extended to the new total
+            deadline = _deadline(ctx, trigger, ext.period)
+            notes.append(f"{ext.event} recorded on {_fmt(when)}, before the deadline, so the extended period of "
+                         f"{ext.period} applies instead of {rule.period}.")
+        else:
+            assert ext.adds is not None
+            end = add_period(day_of(deadline.end), ext.adds.amount, ext.adds.unit, rule.calendar)
+            notes.append(f"{ext.event} recorded on {_fmt(when)}, before the deadline, extends it by {ext.adds}: "
+                         f"{_fmt(deadline.end)} becomes {_fmt(end)}.")
+            deadline.end = end
+            deadline.provisional = get_calendar(rule.calendar).is_provisional(end)
     return deadline, notes
 
 
+def _completions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
+    """The completions recorded by the as-of date that can count: none before the trigger, each date once."""
+    rule = ctx.rule
+    out: list[EventDate] = []
+    for when in _happened(ctx.record, rule.completion, ctx.as_of):
+        if _before(when, trigger):
+            ctx.warn(f"{rule.completion} on {iso(when)} is before {rule.trigger} on {iso(trigger)}, so it cannot "
+                     "count: check the record.")
+        elif out and when == out[-1]:
+            ctx.warn(f"{rule.completion} is recorded more than once on {iso(when)}: counted once; check the record.")
+        else:
+            out.append(when)
+    return out
+
+
+def _check_bounds(ctx: _Context, trigger: EventDate) -> None:
+    """A recorded trigger that its bounds say is impossible is a data-quality warning."""
+    rule, record = ctx.rule, ctx.record
+    for event in rule.no_later_than:
+        bound = record.first(event)
+        if bound is not None and _before(bound, trigger):
+            ctx.warn(f"{rule.trigger} on {iso(trigger)} is after {event} on {iso(bound)}, which it cannot be: "
+                     "check the record.")
+    for event in rule.no_earlier_than:
+        bound = record.first(event)
+        if bound is not None and _before(trigger, bound):
+            ctx.warn(f"{rule.trigger} on {iso(trigger)} is before {event} on {iso(bound)}, which it cannot be: "
+                     "check the record.")
+
+
 def _single(ctx: _Context, trigger: EventDate) -> list[Finding]:
+    rule = ctx.rule
     deadline, notes = _extended(ctx, trigger)
-    warnings: list[str] = []
-    done = _happened(ctx.record, ctx.rule.completion, ctx.as_of)
-    completed = next((d for d in done if day_of(d) >= day_of(trigger)), None)
-    if completed is None and done:
-        completed = done[0]
-        warnings.append(f"{ctx.rule.completion} on {iso(completed)} is before {ctx.rule.trigger} on "
-                        f"{iso(trigger)}: check the record.")
-    return [_status(ctx, deadline, trigger, completed, 1, notes, warnings)]
+    if not ctx.record.records(rule.completion):
+        return [_unknown(ctx, f"{_unrecorded_text(rule.completion)}, so whether the duty was done in time cannot "
+                              f"be told; record {rule.completion}", deadline, trigger,
+                         unrecorded=(rule.completion,), steps=notes)]
+    done = _completions(ctx, trigger)
+    finding = _status(ctx, deadline, trigger, done[0] if done else None, 1, notes)
+    ext = rule.extension
+    if ext is None or ctx.record.records(ext.event) or finding.status not in ("late", "overdue"):
+        return [finding]
+    # The source cannot say whether the period was extended: a late outcome stands only if it would be
+    # late even after the longest extension the law allows.
+    if ext.period:
+        longest = _deadline(ctx, trigger, ext.period)
+        outer = _status(ctx, longest, trigger, done[0] if done else None, 1, notes, on_bound="latest",
+                        assumptions=[f"This record's source does not record {ext.event}: even with the extended "
+                                     f"period of {ext.period} (deadline {iso(longest.end)}) the duty is "
+                                     f"{finding.status}."])
+        if outer.status in ("late", "overdue"):
+            return [outer]
+    return [_unknown(ctx, f"{finding.status} by the {rule.period} unless the period was extended, and "
+                          f"{_unrecorded_text(ext.event)}; record {ext.event}", deadline, trigger,
+                     unrecorded=(ext.event,), steps=notes, completed=done[0] if done else None)]
 
 
 def _next_period(rule: Rule, occurrence: int, anchor: EventDate, trigger: EventDate) -> Period:
@@ -174,25 +323,38 @@ def _next_period(rule: Rule, occurrence: int, anchor: EventDate, trigger: EventD
 def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
     rule, record, as_of = ctx.rule, ctx.record, ctx.as_of
     assert rule.recurrence is not None
-    all_done = _happened(record, rule.completion, as_of)
-    done = [d for d in all_done if day_of(d) >= day_of(trigger)]
-    warnings = [f"{len(all_done) - len(done)} {rule.completion} date(s) before {rule.trigger} on "
-                f"{iso(trigger)} were ignored: check the record."] if len(done) < len(all_done) else []
-    ended_dates = _happened(record, rule.recurrence.until, as_of) if rule.recurrence.until else ()
-    ended = next((d for d in ended_dates if day_of(d) >= day_of(trigger)), None)
+    until = rule.recurrence.until
+    if not record.records(rule.completion):
+        return [_unknown(ctx, f"{_unrecorded_text(rule.completion)}, so whether the duty was done in time cannot "
+                              f"be told; record {rule.completion}", _deadline(ctx, trigger, rule.period), trigger,
+                         unrecorded=(rule.completion,))]
+    done = _completions(ctx, trigger)
+    ended = None
+    for when in _happened(record, until, as_of) if until else ():
+        if _before(when, trigger):
+            ctx.warn(f"{until} on {iso(when)} is before {rule.trigger} on {iso(trigger)}: not counted; "
+                     "check the record.")
+        else:
+            ended = when
+            break
     findings: list[Finding] = []
     anchor, period = trigger, rule.period
     for occurrence in range(1, len(done) + 2):
         deadline = _deadline(ctx, anchor, period)
         completed = done[occurrence - 1] if occurrence <= len(done) else None
-        if ended is not None and (completed is None or day_of(completed) > day_of(ended)):
+        if ended is not None and (completed is None or _before(ended, completed)):
             if day_of(ended) <= day_of(deadline.end):
                 break
-            findings.append(_status(ctx, deadline, anchor, None, occurrence, (), warnings, ended=ended))
+            findings.append(_status(ctx, deadline, anchor, None, occurrence, (), ended=ended))
             break
         steps = [] if occurrence == 1 else [
             f"Occurrence {occurrence}: within {period} of the previous {rule.completion} on {_fmt(anchor)}."]
-        findings.append(_status(ctx, deadline, anchor, completed, occurrence, steps, warnings))
+        finding = _status(ctx, deadline, anchor, completed, occurrence, steps)
+        if completed is None and until and not record.records(until):
+            # Open, but the source cannot say whether the duty ended before this deadline.
+            finding = _unknown(ctx, f"{finding.status} unless the duty ended first, and {_unrecorded_text(until)}; "
+                                    f"record {until}", deadline, anchor, occurrence, unrecorded=(until,), steps=steps)
+        findings.append(finding)
         if completed is None:
             break
         anchor = completed
@@ -200,41 +362,114 @@ def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
     return findings
 
 
+class _Bounds(NamedTuple):
+    """What the record says of a trigger it does not record: no earlier than ``low``, no later than ``high``."""
+
+    low: EventDate | None
+    low_event: str | None
+    high: EventDate | None
+    high_event: str | None
+
+
+def trigger_bounds(record: Record, rule: Rule) -> _Bounds:
+    """The latest of the trigger's lower bounds and the earliest of its upper bounds that the record gives."""
+    lows = [(record.first(e), e) for e in rule.no_earlier_than if record.first(e) is not None]
+    highs = [(record.first(e), e) for e in rule.no_later_than if record.first(e) is not None]
+    low = max(lows, key=lambda x: sort_key(x[0])) if lows else (None, None)
+    high = min(highs, key=lambda x: sort_key(x[0])) if highs else (None, None)
+    return _Bounds(low[0], low[1], high[0], high[1])
+
+
 def _missing(ctx: _Context) -> Finding:
-    rule, record = ctx.rule, ctx.record
-    reason = f"{rule.trigger} is not recorded, so the deadline cannot be computed."
-    assumptions: list[str] = []
-    steps: list[str] = []
-    extra: dict[str, Any] = {}
-    bound = record.first(rule.trigger_bound) if rule.trigger_bound else None
-    if bound is not None:
-        latest = _deadline(ctx, bound, rule.period)
-        assumptions.append(
-            f"Assumption: {rule.trigger} cannot be later than {rule.trigger_bound} ({iso(bound)}), so the "
-            f"deadline is at the latest {iso(latest.end)}. The real deadline may be earlier.")
-        steps = list(latest.steps)
-        done = _happened(record, rule.completion, ctx.as_of)
-        if done and day_of(done[0]) > day_of(latest.end):
-            steps.append(f"{rule.completion} on {_fmt(done[0])} is after even the latest possible deadline: "
-                         "late whatever the trigger date was.")
-        elif done:
-            steps.append(f"{rule.completion} on {_fmt(done[0])} is within the latest possible deadline; whether "
-                         f"it was in time depends on the {rule.trigger} date.")
-        elif ctx.as_of > day_of(latest.end):
-            steps.append(f"No {rule.completion} is recorded, and the latest possible deadline has passed: "
-                         "overdue whatever the trigger date was.")
-        extra = dict(deadline=latest.end, provisional=latest.provisional, calendar_data=latest.provenance,
-                     completed_date=done[0] if done else None,
-                     skipped=tuple((s.date.isoformat(), s.reason) for s in latest.skipped))
-    return Finding(**ctx.base(status="missing_data", reason=reason, assumptions=tuple(assumptions),
-                              explanation=tuple(steps), **extra))
+    """No trigger date: missing data, unless the bounds on the trigger already decide the outcome."""
+    rule, record, as_of = ctx.rule, ctx.record, ctx.as_of
+    recorded = record.records(rule.trigger)
+    what = f"{rule.trigger} is not recorded" if recorded else _unrecorded_text(rule.trigger)
+    unrecorded = () if recorded else (rule.trigger,)
+    low, low_event, high, high_event = trigger_bounds(record, rule)
+    if low is not None and high is not None and _before(high, low):
+        ctx.warn(f"{low_event} on {iso(low)} is after {high_event} on {iso(high)}, so {rule.trigger} could not "
+                 "fall between them: check the record.")
+        low = low_event = None
+    needs: tuple[str, ...] = (rule.trigger,)
+    knows_completion = record.records(rule.completion)
+    if not knows_completion:
+        # Nothing can be decided without the completion, but a bound still shows when the deadline fell.
+        what += f", and {_unrecorded_text(rule.completion)}"
+        unrecorded += (rule.completion,)
+        needs += (rule.completion,)
+    record_text = " and ".join(needs)
+    if low is None and high is None:
+        return _unknown(ctx, f"{what}, so the deadline cannot be computed; record {record_text}", unrecorded=unrecorded,
+                        needs=needs)
+    earliest = _deadline(ctx, low, rule.period) if low is not None else None
+    latest = _latest(ctx, high) if high is not None else None
+    assumptions = []
+    if low is not None and earliest is not None:
+        assumptions.append(f"{rule.trigger} cannot be earlier than {low_event} ({iso(low)}), so the deadline is at "
+                           f"the earliest {iso(earliest.end)}.")
+    if high is not None:
+        assumptions.append(f"{rule.trigger} cannot be later than {high_event} ({iso(high)}), so the deadline is at "
+                           "the latest " + (iso(latest.end) if latest is not None else "unknown: the source does not "
+                                            "record whether the period was extended") + ".")
+    done = []
+    for when in _happened(record, rule.completion, as_of):
+        if low is not None and _before(when, low):
+            ctx.warn(f"{rule.completion} on {iso(when)} is before {low_event} on {iso(low)}, which {rule.trigger} "
+                     "cannot precede, so it cannot count: check the record.")
+        else:
+            done.append(when)
+    completed = done[0] if done else None
+    start = low or high
+    if completed is not None:
+        if latest is not None and not _in_time(completed, latest.end)[0]:
+            return _status(ctx, latest, None, completed, 1, [f"{rule.completion} is after even the latest possible "
+                           "deadline: late whatever the trigger date was."], on_bound="latest",
+                           assumptions=assumptions, span_start=start)
+        if earliest is not None and _in_time(completed, earliest.end)[0]:
+            return _status(ctx, earliest, None, completed, 1, [f"{rule.completion} is on or before even the earliest "
+                           "possible deadline: met whatever the trigger date was."], on_bound="earliest",
+                           assumptions=assumptions, span_start=start)
+        return _unknown(ctx, f"{what}: whether {rule.completion} on {iso(completed)} was in time depends on it; "
+                             f"record {rule.trigger}", latest or earliest, unrecorded=unrecorded,
+                        assumptions=assumptions, completed=completed, span_start=start, needs=(rule.trigger,),
+                        on_bound="latest" if latest is not None else "earliest")
+    if knows_completion and latest is not None and as_of > day_of(latest.end):
+        return _status(ctx, latest, None, None, 1, ["The latest possible deadline has passed with nothing done: "
+                       "overdue whatever the trigger date was."], on_bound="latest", assumptions=assumptions,
+                       span_start=start)
+    depends = "whether the duty is overdue depends on it" if knows_completion else "whether the duty was met is unknown"
+    return _unknown(ctx, f"{what}: {depends}; record {record_text}",
+                    latest or earliest, unrecorded=unrecorded, assumptions=assumptions, span_start=start,
+                    needs=needs, on_bound="latest" if latest is not None else "earliest")
+
+
+def _latest(ctx: _Context, high: EventDate) -> Deadline | None:
+    """The latest possible deadline for a trigger no later than ``high``, with the longest extension possible;
+    None when that has no limit (extensions the source cannot show, each adding time)."""
+    rule = ctx.rule
+    ext = rule.extension
+    if ext is None:
+        return _deadline(ctx, high, rule.period)
+    recorded = ctx.record.records(ext.event)
+    if ext.period:
+        extended = bool(_happened(ctx.record, ext.event, ctx.as_of)) or not recorded
+        return _deadline(ctx, high, ext.period if extended else rule.period)
+    if not recorded:
+        return None
+    assert ext.adds is not None
+    deadline = _deadline(ctx, high, rule.period)
+    for _ in _happened(ctx.record, ext.event, ctx.as_of):
+        deadline.end = add_period(day_of(deadline.end), ext.adds.amount, ext.adds.unit, rule.calendar)
+    deadline.provisional = get_calendar(rule.calendar).is_provisional(day_of(deadline.end))
+    return deadline
 
 
 def _not_applicable(ctx: _Context, reason: str, trigger: EventDate | None = None) -> Finding:
     return Finding(**ctx.base(status="not_applicable", reason=reason, trigger_date=trigger, period=None))
 
 
-CASES = ("excluded", "in_force", "not_started", "outside", "no_version", "missing")
+CASES = ("excluded", "undecided", "in_force", "not_started", "outside", "no_version", "never_started", "missing")
 
 
 class Choice(NamedTuple):
@@ -245,52 +480,103 @@ class Choice(NamedTuple):
 
 
 def choose_version(record: Record, versions: Sequence[Rule], as_of: date) -> Choice:
-    """The version in force on the trigger date, or why there is none: the decision both engines make.
+    """The version in force on the trigger date, or why there is none: the decision every engine makes.
 
-    The durable backend reaches the same choice by pattern matching (engines/_durable.py); keep the two in step.
+    The durable backend reaches the same choice by pattern matching (engines/_durable.py) and the
+    vectorised engine by array operations (engines/batch.py); keep the three in step.
     """
-    applicable = [v for v in versions if v.conditions_fail(record.attributes) is None]
-    if not applicable:
+    candidates = [v for v in versions if v.condition_state(record.attributes) != "fail"]
+    if not candidates:
         return Choice("excluded", versions[-1])
-    dated = [(v, record.first(v.trigger)) for v in applicable]
+    dated = [(v, record.first(v.trigger)) for v in candidates]
     for rule, trigger in dated:
         if trigger is not None and rule.in_force.contains(day_of(trigger)):
+            if rule.condition_state(record.attributes) == "unknown":
+                return Choice("undecided", rule)
             return Choice("not_started" if day_of(trigger) > as_of else "in_force", rule)
     triggered = [v for v, t in dated if t is not None]
     if triggered:
         return Choice("outside", triggered[-1])
-    bound = record.first(applicable[0].trigger_bound) if applicable[0].trigger_bound else None
-    if bound is not None:
-        in_force = next((v for v in applicable if v.in_force.contains(day_of(bound))), None)
-        return Choice("missing", in_force) if in_force else Choice("no_version", applicable[-1])
-    # Nothing dates the trigger: say the data is missing rather than guess which version applied.
-    return Choice("missing", next((v for v in applicable if v.in_force.contains(as_of)), applicable[-1]))
+    chosen = _version_for_missing_trigger(record, candidates, as_of)
+    if chosen is None:
+        return Choice("no_version", candidates[-1])
+    if chosen.condition_state(record.attributes) == "unknown":
+        return Choice("undecided", chosen)
+    if chosen.trigger_optional and record.records(chosen.trigger):
+        return Choice("never_started", chosen)
+    return Choice("missing", chosen)
+
+
+def _version_for_missing_trigger(record: Record, candidates: Sequence[Rule], as_of: date) -> Rule | None:
+    """With no trigger date, the version judged on the latest date the trigger could have (its upper bound),
+    else on the as-of date; None when the bounds leave no version in force."""
+    low, _, high, _ = trigger_bounds(record, candidates[0])
+    if high is not None:
+        return next((v for v in candidates if v.in_force.contains(day_of(high))), None)
+    possible = [v for v in candidates if low is None or v.in_force.overlaps(Window(day_of(low), None))]
+    if not possible:
+        return None
+    return next((v for v in possible if v.in_force.contains(as_of)), possible[-1])
 
 
 def duty_findings(record: Record, versions: Sequence[Rule], choice: Choice, as_of: date,
                   explain: bool = True) -> list[Finding]:
-    """The findings once the governing version is chosen: the date arithmetic both engines share."""
-    case, rule = choice
-    ctx = _Context(record, rule, as_of, explain)
+    """The findings once the governing version is chosen: the date arithmetic every engine shares.
+
+    A date outside the calendar's years makes this record's finding missing data naming the date;
+    every other record and duty is still evaluated.
+    """
+    ctx = _Context(record, choice.rule, as_of, explain)
+    try:
+        return _findings(ctx, versions, choice.case)
+    except CalendarRangeError as exc:
+        ctx.quality.clear()
+        trigger = record.first(choice.rule.trigger)
+        return [_unknown(ctx, f"the deadline cannot be counted: {exc.problems[0].message}; check the dates", needs=(),
+                         trigger=trigger if trigger is not None and day_of(trigger) <= as_of else None)]
+
+
+def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Finding]:
+    rule, record, as_of = ctx.rule, ctx.record, ctx.as_of
     trigger = record.first(rule.trigger)
     if case == "in_force":
         assert trigger is not None
+        _check_bounds(ctx, trigger)
         return _recurring(ctx, trigger) if rule.recurrence else _single(ctx, trigger)
     if case == "missing":
         return [_missing(ctx)]
     if case == "excluded":
-        return [_not_applicable(ctx, rule.conditions_fail(record.attributes) or "")]
+        return [_not_applicable(ctx, rule.conditions(record.attributes).reason or "")]
+    if case == "undecided":
+        names = rule.conditions(record.attributes).unknown
+        return [_unknown(ctx, "the record does not say " + " or ".join(names) + ", which decides whether and how "
+                              "this duty applies; record " + "; ".join(_how(rule, n) for n in names), trigger=trigger,
+                         needs=names)]
     if case == "not_started":
         return [_not_applicable(ctx, f"{rule.trigger} on {iso(trigger)} is after the as-of date "
                                      f"{as_of.isoformat()}: the clock has not started.", trigger)]
-    applicable = [v for v in versions if v.conditions_fail(record.attributes) is None]
+    if case == "never_started":
+        return [_not_applicable(ctx, f"no {rule.trigger} is recorded: the clock never started.")]
+    candidates = [v for v in versions if v.condition_state(record.attributes) != "fail"]
     if case == "outside":
-        windows = "; ".join(f"{v.id}: {v.in_force}" for v in applicable)
+        windows = "; ".join(f"{v.id}: {v.in_force}" for v in candidates)
         return [_not_applicable(ctx, f"{rule.trigger} on {iso(trigger)} is outside the dates this duty was in "
                                      f"force ({windows}).", trigger)]
-    bound = record.first(applicable[0].trigger_bound) if applicable[0].trigger_bound else None
-    return [_not_applicable(ctx, f"{rule.trigger} is not recorded, and no version of this duty was in force on "
-                                 f"or before {rule.trigger_bound} ({iso(bound)}).")]
+    low, low_event, high, high_event = trigger_bounds(record, candidates[0])
+    windows = "; ".join(f"{v.id}: {v.in_force}" for v in candidates)
+    if high is not None:
+        return [_not_applicable(ctx, f"{rule.trigger} is not recorded, and no version of this duty was in force on "
+                                     f"or before {high_event} ({iso(high)}) ({windows}).")]
+    return [_not_applicable(ctx, f"{rule.trigger} is not recorded; it cannot be before {low_event} ({iso(low)}), "
+                                 f"after every version of this duty had ended ({windows}).")]
+
+
+def _how(rule: Rule, name: str) -> str:
+    """How to record attribute ``name``, and the values under which the rule applies."""
+    allowed = dict(rule.when).get(name, ())
+    if all(isinstance(a, bool) for a in allowed):
+        return f"{name} as true or false"
+    return f"{name} (this rule applies when it is {' or '.join(map(str, allowed))})"
 
 
 def evaluate_duty(record: Record, versions: Sequence[Rule], as_of: date, explain: bool = True) -> list[Finding]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InputError
-from ..records import records_from_text
+from ..errors import InputError, Problem
+from ..records import DATE_HINT, RecordCheck, parse_event_date, records_from_text
 from ..rules import Rule, RuleSet
+from ._finding import iso
 from ._native import evaluate_duty
 
-_COMPARED = ("status", "deadline", "working_days_late", "days_late", "working_days_left", "days_left")
+_COMPARED = ("status", "on_bound", "deadline", "working_days_late", "days_late", "working_days_left", "days_left")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,41 @@ class RuleTestResult:
 
 def _as_text(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _expected(key: str, value: Any) -> Any:
+    """An expected value as Finding.to_dict() writes it: a deadline written 24/04/2025 is 2025-04-24."""
+    if key == "deadline" and value is not None:
+        try:
+            return iso(parse_event_date(value))
+        except ValueError:
+            pass
+    return _as_text(value)
+
+
+def check_rule_tests(ruleset: RuleSet) -> list[Problem]:
+    """Every problem in the rules' own tests, found as a file reader finds them: the test record (known
+    attributes and events, values of the right type) and the dates the test expects."""
+    check = RecordCheck(ruleset.vocabulary)
+    problems: list[Problem] = []
+    for rule in ruleset:
+        for i, test in enumerate(rule.tests):
+            where = f"tests.{i}"
+
+            def report(message: str, fld: str | None, hint: str | None, where: str = where) -> None:
+                problems.append(Problem(message, file=rule.file, line=test.line, hint=hint,
+                                        field=f"{where}.record.{fld}" if fld else f"{where}.record"))
+
+            check.parts(f"{rule.id} test", rule.applies_to, test.record.get("attributes") or {},
+                        test.record.get("events") or {}, report)
+            for expect in test.expect:
+                if "deadline" in expect:
+                    try:
+                        parse_event_date(expect["deadline"])
+                    except ValueError as exc:
+                        problems.append(Problem(f"{exc} (the deadline the test expects)", file=rule.file,
+                                                line=test.line, field=f"{where}.expect.deadline", hint=DATE_HINT))
+    return problems
 
 
 def run_rule_tests(ruleset: RuleSet, only: str | None = None) -> list[RuleTestResult]:
@@ -66,7 +102,7 @@ def _run(rule: Rule, versions: list[Rule], test: Any, ruleset: RuleSet) -> RuleT
         if found.rule != rule.id and expect["status"] != "not_applicable":
             differences.append(f"the finding came from rule {found.rule!r}, not {rule.id!r}")
         for key in _COMPARED:
-            if key in expect and _as_text(expect[key]) != actual[key]:
-                differences.append(f"occurrence {occurrence}: {key} expected {_as_text(expect[key])}, "
+            if key in expect and _expected(key, expect[key]) != actual[key]:
+                differences.append(f"occurrence {occurrence}: {key} expected {_expected(key, expect[key])}, "
                                    f"got {actual[key]}")
     return RuleTestResult(rule.id, test.name, not differences, tuple(differences), where)

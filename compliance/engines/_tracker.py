@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from ._durable import DurableRules
 
 OPEN = ("due", "overdue")
+#: Statuses that change as days pass: due falls overdue; missing data with a latest possible deadline
+#: becomes overdue once even that has passed.
+_WAITING = ("due", "missing_data")
 ONE_DAY = timedelta(days=1)
 
 
@@ -46,17 +49,6 @@ def _in_order(d: EventDate) -> tuple[date, int]:
     return (day_of(d), d.hour * 60 + d.minute if isinstance(d, datetime) else 0)
 
 
-def _events_named(rule: Rule) -> set[str]:
-    names = {rule.trigger, rule.completion}
-    if rule.trigger_bound:
-        names.add(rule.trigger_bound)
-    if rule.extension:
-        names.add(rule.extension.event)
-    if rule.recurrence and rule.recurrence.until:
-        names.add(rule.recurrence.until)
-    return names
-
-
 class Tracker:
     """Which duties are open, due or overdue as events come in; ``engine`` is "native" or "durable"."""
 
@@ -70,7 +62,7 @@ class Tracker:
         self._touched_by: dict[tuple[str, str], list[str]] = {}
         for kind, groups in self._duties.items():
             for versions in groups:
-                for event in set().union(*map(_events_named, versions)):
+                for event in set().union(*(v.events for v in versions)):
                     self._touched_by.setdefault((kind, event), []).append(versions[0].duty)
         self._records: dict[str, Record] = {}
         self._findings: dict[tuple[str, str], list[Finding]] = {}
@@ -90,7 +82,7 @@ class Tracker:
         self._check_kind(record_id, kind)
         known = self._records.get(record_id)
         merged = {**(known.attributes if known else {}), **(attributes or {})}
-        record = Record(record_id, kind, merged, known.events if known else {})
+        record = Record(record_id, kind, merged, known.events if known else {}, vocabulary=self.rules.vocabulary)
         self._records[record_id] = record
         if known is not None and dict(known.attributes) == merged:
             return []
@@ -120,7 +112,8 @@ class Tracker:
             changes += self.declare(record_id, kind, attributes)
         record = self._records[record_id]
         dates = tuple(sorted(record.events.get(event, ()) + (when,), key=_in_order))
-        record = Record(record.id, record.kind, record.attributes, {**record.events, event: dates})
+        record = Record(record.id, record.kind, record.attributes, {**record.events, event: dates},
+                        vocabulary=self.rules.vocabulary)
         self._records[record_id] = record
         return changes + self._reevaluate(record, self._touched_by.get((kind, event), []), day)
 
@@ -130,7 +123,7 @@ class Tracker:
         changes: list[Change] = []
         while self._queue and self._queue[0][0] <= to:
             day, record_id, duty = heapq.heappop(self._queue)
-            if any(f.status == "due" and f.deadline is not None and day_of(f.deadline) + ONE_DAY == day
+            if any(f.status in _WAITING and f.deadline is not None and day_of(f.deadline) + ONE_DAY == day
                    for f in self._findings.get((record_id, duty), ())):
                 changes += self._reevaluate(self._records[record_id], [duty], day)
         self.today = to
@@ -213,7 +206,8 @@ class Tracker:
             self._findings[(record.id, duty)] = new
             changes += _differences(as_of, old, new)
             for f in new:
-                if f.status == "due" and f.deadline is not None:
+                # Look again the day after the deadline, if that is still to come.
+                if f.status in _WAITING and f.deadline is not None and day_of(f.deadline) >= as_of:
                     heapq.heappush(self._queue, (day_of(f.deadline) + ONE_DAY, record.id, duty))
         return changes
 

@@ -2,11 +2,13 @@
 
 For national-scale runs (a million case records) evaluating record by record spends its time in
 Python objects; here each duty is evaluated for a whole batch at once with numpy, over the same
-working-day tables. It follows engines/_native.py step for step (which version governs, the clock not started,
-extensions, recurrences and their end, missing triggers and their bounds) and gives the same
-status, deadline, completion, lateness and flags for every finding; tests/engines/test_batch.py checks it
-field by field on generated data. It gives no explanations: run `compliance check` on a record for
-the working.
+working-day tables. It makes ``_native.choose_version``'s decision for every record (conditions met,
+not met or not known; the clock started, not yet, never; bounds on a missing trigger) and follows
+``duty_findings`` for the records that are in order. Records the per-record engine would warn about
+(a completion before its trigger, a date entered twice, an extension, a bound contradicted, a date near
+the calendar's ends, the repeated hour of a clock change) are few; they are evaluated by the per-record
+engine itself and merged in, so every finding is the same, field for field. tests/engines/test_batch.py
+checks that on generated data. It gives no explanations: run `compliance check` on a record for the working.
 """
 
 from __future__ import annotations
@@ -18,18 +20,23 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 
 from ..calendars import Period
-from ..calendars.arrays import NONE, DayTables, Deadlines, add_period_days, compute_deadlines, day_tables
+from ..calendars.arrays import NONE, DayTables, Deadlines, add_period_days, compute_deadlines, day_tables, instants
 from ..records.columns import EventColumn, RecordBatch
 from ..rules import Rule, RuleSet, Window
-from ._finding import STATUSES
-from ._native import duties_by_kind
+from ._finding import STATUSES, Finding
+from ._native import duties_by_kind, evaluate_duty
 
 CODE = {s: i for i, s in enumerate(STATUSES)}
 OVERDUE, LATE, DUE, MET, MISSING, NOT_APPLICABLE = (CODE[s] for s in (
     "overdue", "late", "due", "met", "missing_data", "not_applicable"))
+BOUNDS = (None, "latest", "earliest")  # the on_bound column's codes
 _FIELDS = ("record", "rule", "occurrence", "status", "trigger_day", "trigger_second", "period", "deadline_day",
            "deadline_second", "completed_day", "completed_second", "days_late", "working_days_late", "days_left",
-           "working_days_left", "hours_late", "provisional", "approximate")
+           "working_days_left", "hours_late", "provisional", "approximate", "on_bound", "data_quality", "unrecorded")
+_FLAGS = ("provisional", "approximate", "data_quality", "unrecorded")
+#: Dates this close to a calendar's last day are left to the per-record engine, which reports a deadline
+#: running past the calendar as missing data for that record alone.
+_MARGIN_DAYS = 400
 
 
 @dataclass
@@ -73,6 +80,9 @@ class BatchFindings:
                 "hours_late": None if np.isnan(c["hours_late"][i]) else float(c["hours_late"][i]),
                 "provisional": bool(c["provisional"][i]),
                 "approximate": bool(c["approximate"][i]),
+                "on_bound": BOUNDS[int(c["on_bound"][i])],
+                "data_quality": bool(c["data_quality"][i]),
+                "unrecorded": bool(c["unrecorded"][i]),
             }
 
 
@@ -89,17 +99,26 @@ def _int(value: Any) -> int | None:
     return None if value == NONE else int(value)
 
 
+def _day_second(d: date | None) -> tuple[int, int]:
+    if d is None:
+        return NONE, -1
+    if isinstance(d, datetime):
+        return d.toordinal(), d.hour * 3600 + d.minute * 60 + d.second
+    return d.toordinal(), -1
+
+
 class _Out:
     """Collects finding columns for one batch, part by part."""
 
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = rules
         self.rule_index = {id(r): i for i, r in enumerate(rules)}
+        self.rule_by_id = {r.id: i for i, r in enumerate(rules)}
         self.periods: list[str] = []
         self.period_index: dict[str, int] = {}
         self.parts: list[dict[str, np.ndarray]] = []
 
-    def period(self, period: Period | None) -> int:
+    def period(self, period: Period | str | None) -> int:
         if period is None:
             return -1
         text = str(period)
@@ -116,20 +135,41 @@ class _Out:
         part["rule"] = (np.full(n, self.rule_index[id(rule)], dtype=np.int32) if isinstance(rule, Rule)
                         else rule.astype(np.int32))
         part["status"] = np.broadcast_to(np.asarray(status, dtype=np.int8), (n,))
-        defaults = {"occurrence": 1, "period": -1, "provisional": False, "approximate": False,
-                    "trigger_second": -1, "deadline_second": -1, "completed_second": -1, "hours_late": np.nan}
+        defaults = {"occurrence": 1, "period": self.period(rule.period) if isinstance(rule, Rule) else -1,
+                    "provisional": False, "approximate": False, "data_quality": False, "unrecorded": False,
+                    "on_bound": 0, "trigger_second": -1, "deadline_second": -1, "completed_second": -1,
+                    "hours_late": np.nan}
         for name in _FIELDS[1:]:
             if name in ("rule", "status"):
                 continue
             value = values.get(name, defaults.get(name, NONE))
-            dtype = bool if name in ("provisional", "approximate") else np.float64 if name == "hours_late" else np.int64
+            dtype = (bool if name in _FLAGS else np.float64 if name == "hours_late" else np.int8 if name == "on_bound"
+                     else np.int64)
             part[name] = np.broadcast_to(np.asarray(value, dtype=dtype), (n,))
         self.parts.append(part)
 
+    def add_findings(self, row: int, findings: Sequence[Finding]) -> None:
+        """The per-record engine's findings for one record of the batch, as columns."""
+        for f in findings:
+            trigger_day, trigger_second = _day_second(f.trigger_date)
+            deadline_day, deadline_second = _day_second(f.deadline)
+            completed_day, completed_second = _day_second(f.completed_date)
+            self.add(np.array([row], dtype=np.int64), np.array([self.rule_by_id[f.rule]]), CODE[f.status],
+                     occurrence=f.occurrence, trigger_day=trigger_day, trigger_second=trigger_second,
+                     period=self.period(f.period), deadline_day=deadline_day, deadline_second=deadline_second,
+                     completed_day=completed_day, completed_second=completed_second,
+                     days_late=NONE if f.days_late is None else f.days_late,
+                     working_days_late=NONE if f.working_days_late is None else f.working_days_late,
+                     days_left=NONE if f.days_left is None else f.days_left,
+                     working_days_left=NONE if f.working_days_left is None else f.working_days_left,
+                     hours_late=np.nan if f.hours_late is None else f.hours_late, provisional=f.provisional,
+                     approximate=f.approximate, on_bound=BOUNDS.index(f.on_bound), data_quality=bool(f.data_quality),
+                     unrecorded=bool(f.unrecorded))
+
     def result(self, batch: RecordBatch) -> BatchFindings:
         if not self.parts:
-            empty = {name: np.zeros(0, dtype=bool if name in ("provisional", "approximate") else
-                                    np.float64 if name == "hours_late" else np.int64) for name in _FIELDS}
+            empty = {name: np.zeros(0, dtype=bool if name in _FLAGS else np.float64 if name == "hours_late" else
+                                    np.int8 if name == "on_bound" else np.int64) for name in _FIELDS}
             return BatchFindings(batch, self.rules, self.periods, empty)
         columns = {name: np.concatenate([p[name] for p in self.parts]) for name in _FIELDS}
         return BatchFindings(batch, self.rules, self.periods, columns)
@@ -144,11 +184,17 @@ def _in_force(window: Window, days: np.ndarray) -> np.ndarray:
     return ok
 
 
-def _conditions(batch: RecordBatch, rule: Rule) -> np.ndarray:
-    ok = np.ones(len(batch), dtype=bool)
+def _conditions(batch: RecordBatch, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
+    """(passes, fails) of a rule's ``when`` conditions for each record; neither means not known."""
+    passes = np.ones(len(batch), dtype=bool)
+    fails = np.zeros(len(batch), dtype=bool)
     for name, allowed in rule.when:
-        ok &= batch.attribute(name).isin(allowed)
-    return ok
+        column = batch.attribute(name)
+        ok = np.array([v in allowed for v in column.values], dtype=bool)[column.codes]
+        absent = np.array([v is None for v in column.values], dtype=bool)[column.codes]
+        passes &= ok
+        fails |= ~ok & ~absent
+    return passes, fails
 
 
 def _positions(column: EventColumn, rows: np.ndarray, bound: np.ndarray, inclusive: bool) -> np.ndarray:
@@ -164,6 +210,20 @@ def _positions(column: EventColumn, rows: np.ndarray, bound: np.ndarray, inclusi
     days = column.days[index]
     below = days < bound[local] if inclusive else days <= bound[local]
     return offsets[rows] + np.bincount(local[below], minlength=rows.size)
+
+
+def _any_per_row(column: EventColumn, rows: np.ndarray, test: Any) -> np.ndarray:
+    """Whether any of each row's dates passes ``test(days, seconds, row position)`` (arrays per date)."""
+    counts = column.counts[rows]
+    out = np.zeros(rows.size, dtype=bool)
+    if column.days.size == 0 or not counts.any():
+        return out
+    local = np.repeat(np.arange(rows.size, dtype=np.int64), counts)
+    index = np.repeat(column.offsets[rows], counts) + (
+        np.arange(local.size, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts))
+    hit = test(column.days[index], column.seconds[index], local)
+    out[local[hit]] = True
+    return out
 
 
 @dataclass
@@ -195,6 +255,7 @@ class _Duty:
         self.as_of = as_of.toordinal()
         self.out = out
         self.firsts: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.by_hand = np.zeros(len(batch), dtype=bool)  # rows left to the per-record engine
 
     def first(self, event: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if event not in self.firsts:
@@ -204,129 +265,241 @@ class _Duty:
     def tables(self, rule: Rule) -> DayTables:
         return day_tables(rule.calendar)
 
+    def bounds(self, rule: Rule) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(low present, low day, high present, high day): the latest lower and earliest upper bound on the trigger."""
+        n = len(self.batch)
+        low_present, low = np.zeros(n, dtype=bool), np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+        high_present, high = np.zeros(n, dtype=bool), np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+        for event in rule.no_earlier_than:
+            present, day, _ = self.first(event)
+            low = np.where(present, np.maximum(low, day), low)
+            low_present |= present
+        for event in rule.no_later_than:
+            present, day, _ = self.first(event)
+            high = np.where(present, np.minimum(high, day), high)
+            high_present |= present
+        return low_present, low, high_present, high
+
+    def unusual(self, rows: np.ndarray, rule: Rule) -> np.ndarray:
+        """Rows whose dates need the per-record engine: near the calendar's ends, or in the repeated hour."""
+        tables = self.tables(rule)
+        late = tables.last - _MARGIN_DAYS
+        out = np.zeros(rows.size, dtype=bool) | (self.as_of > late)
+        for event in rule.events:
+            column = self.batch.event(event)
+            out |= _any_per_row(column, rows, lambda d, s, r: (d < tables.first) | (d > late))
+            if column.folds is not None:
+                folds = column.folds
+                out |= _any_per_row(EventColumn(column.offsets, column.days, folds.astype(np.int64)), rows,
+                                    lambda d, s, r: s > 0)
+        return out
+
     def run(self) -> None:
         """_native.choose_version and _native.duty_findings, for every record of the batch at once."""
         n = len(self.batch)
         versions = self.versions
-        applicable = [_conditions(self.batch, v) for v in versions]
-        any_applicable = np.logical_or.reduce(applicable) if applicable else np.zeros(n, dtype=bool)
         everyone = np.arange(n, dtype=np.int64)
-        self.out.add(everyone[~any_applicable], versions[-1], NOT_APPLICABLE)
+        states = [_conditions(self.batch, v) for v in versions]
+        candidate = [~fails for _, fails in states]
+        unknown = [~passes & ~fails for passes, fails in states]
+        any_candidate = np.logical_or.reduce(candidate)
+        self.out.add(everyone[~any_candidate], versions[-1], NOT_APPLICABLE, period=-1)
         selected = np.full(n, -1)
         last_triggered = np.full(n, -1)
         for i, v in enumerate(versions):
             present, day, _ = self.first(v.trigger)
-            chosen = applicable[i] & present & _in_force(v.in_force, day) & (selected < 0)
+            chosen = candidate[i] & present & _in_force(v.in_force, day) & (selected < 0)
             selected[chosen] = i
-            last_triggered[applicable[i] & present] = i
+            last_triggered[candidate[i] & present] = i
         for i, v in enumerate(versions):
             rows = everyone[selected == i]
             if rows.size == 0:
                 continue
             _, day, second = self.first(v.trigger)
+            undecided = unknown[i][rows]
+            self.out.add(rows[undecided], v, MISSING, trigger_day=day[rows[undecided]],
+                         trigger_second=second[rows[undecided]])
+            rows = rows[~undecided]
             started = day[rows] <= self.as_of
             late_start = rows[~started]
-            self.out.add(late_start, v, NOT_APPLICABLE, trigger_day=day[late_start], trigger_second=second[late_start])
+            self.out.add(late_start, v, NOT_APPLICABLE, period=-1, trigger_day=day[late_start],
+                         trigger_second=second[late_start])
             rows = rows[started]
+            by_hand = self.unusual(rows, v) | self.anomalies(v, rows, day[rows], second[rows])
+            self.by_hand[rows[by_hand]] = True
+            rows = rows[~by_hand]
             if v.recurrence:
                 self.recurring(v, rows, day[rows], second[rows])
             else:
                 self.single(v, rows, day[rows], second[rows])
-        rest = any_applicable & (selected < 0)
+        rest = any_candidate & (selected < 0)
         outside = rest & (last_triggered >= 0)
         for i, v in enumerate(versions):
             rows = everyone[outside & (last_triggered == i)]
             _, day, second = self.first(v.trigger)
-            self.out.add(rows, v, NOT_APPLICABLE, trigger_day=day[rows], trigger_second=second[rows])
-        untriggered = rest & (last_triggered < 0)
-        first_applicable = np.full(n, -1)
-        last_applicable = np.full(n, -1)
+            self.out.add(rows, v, NOT_APPLICABLE, period=-1, trigger_day=day[rows], trigger_second=second[rows])
+        self.untriggered(everyone[rest & (last_triggered < 0)], candidate, unknown)
+        for row in np.nonzero(self.by_hand)[0].tolist():
+            self.out.add_findings(row, evaluate_duty(self.batch.record(row), versions,
+                                                     date.fromordinal(self.as_of), explain=False))
+
+    def untriggered(self, rows: np.ndarray, candidate: list[np.ndarray], unknown: list[np.ndarray]) -> None:
+        """_native._version_for_missing_trigger, then the case it leads to, for records with no trigger date."""
+        if rows.size == 0:
+            return
+        versions, n = self.versions, len(self.batch)
+        first_candidate = np.full(n, -1)
+        last_candidate = np.full(n, -1)
         for i in reversed(range(len(versions))):
-            first_applicable[applicable[i]] = i
+            first_candidate[candidate[i]] = i
         for i in range(len(versions)):
-            last_applicable[applicable[i]] = i
-        for f, head in enumerate(versions):
-            group = untriggered & (first_applicable == f)
+            last_candidate[candidate[i]] = i
+        chosen = np.full(n, -1)
+        group_of = np.zeros(n, dtype=bool)
+        group_of[rows] = True
+        for k, head in enumerate(versions):
+            group = group_of & (first_candidate == k)
             if not group.any():
                 continue
-            if head.trigger_bound:
-                bound_present, bound_day, _ = self.first(head.trigger_bound)
-            else:
-                bound_present, bound_day = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64)
-            bounded = group & bound_present
-            chosen = np.full(n, -1)
+            low_present, low, high_present, high = self.bounds(head)
+            by_high = group & high_present
             for i, v in enumerate(versions):
-                chosen[bounded & applicable[i] & _in_force(v.in_force, bound_day) & (chosen < 0)] = i
-            no_version = bounded & (chosen < 0)
-            for i, v in enumerate(versions):
-                self.out.add(everyone[no_version & (last_applicable == i)], v, NOT_APPLICABLE)
-            unbounded = group & ~bound_present
+                chosen[by_high & candidate[i] & _in_force(v.in_force, high) & (chosen < 0)] = i
+            by_date = group & ~high_present
+            possible = [candidate[i] & (~low_present | (v.in_force.end is None) |
+                                        (low <= (v.in_force.end.toordinal() if v.in_force.end else 0)))
+                        for i, v in enumerate(versions)]
             today = np.full(n, self.as_of, dtype=np.int64)
             for i, v in enumerate(versions):
-                chosen[unbounded & applicable[i] & _in_force(v.in_force, today) & (chosen < 0)] = i
-            fallback = unbounded & (chosen < 0)
-            chosen[fallback] = last_applicable[fallback]
-            for i, v in enumerate(versions):
-                self.missing(v, everyone[(bounded | unbounded) & ~no_version & (chosen == i)])
+                chosen[by_date & possible[i] & _in_force(v.in_force, today) & (chosen < 0)] = i
+            for i in reversed(range(len(versions))):
+                chosen[by_date & possible[i] & (chosen < 0)] = i
+        everyone = np.arange(n, dtype=np.int64)
+        for i, v in enumerate(versions):
+            self.out.add(everyone[group_of & (chosen < 0) & (last_candidate == i)], v, NOT_APPLICABLE, period=-1)
+        for i, v in enumerate(versions):
+            mine = group_of & (chosen == i)
+            self.out.add(everyone[mine & unknown[i]], v, MISSING)
+            waiting = everyone[mine & ~unknown[i]]
+            if v.trigger_optional and self.batch.records(v.trigger):
+                self.out.add(waiting, v, NOT_APPLICABLE, period=-1)
+            else:
+                by_hand = self.unusual(waiting, v) | self.missing_anomalies(v, waiting)
+                self.by_hand[waiting[by_hand]] = True
+                self.missing(v, waiting[~by_hand])
+
+    def anomalies(self, rule: Rule, rows: np.ndarray, trigger_day: np.ndarray, trigger_second: np.ndarray) -> np.ndarray:
+        """Rows the per-record engine would warn about (and so decides): completions, ends or extensions before
+        the trigger, a date entered twice, any extension at all, a trigger its bounds say is impossible."""
+        out = np.zeros(rows.size, dtype=bool)
+        timed = trigger_second >= 0
+
+        def before(column: EventColumn) -> np.ndarray:
+            return _any_per_row(column, rows, lambda d, s, r: (d < trigger_day[r]) | (
+                (d == trigger_day[r]) & ((s >= 0) | timed[r])))
+
+        out |= before(self.batch.event(rule.completion))
+        if rule.recurrence and rule.recurrence.until:
+            out |= before(self.batch.event(rule.recurrence.until))
+        if rule.recurrence:  # an end and a completion with times on one day: which came first needs instants
+            for event in filter(None, (rule.completion, rule.recurrence.until)):
+                out |= _any_per_row(self.batch.event(event), rows, lambda d, s, r: s >= 0)
+        column = self.batch.event(rule.completion)
+        if column.days.size:
+            same = np.zeros(column.days.size, dtype=bool)
+            same[1:] = (np.diff(column.days) == 0) & (np.diff(column.seconds) == 0)
+            starts = column.offsets[:-1]
+            same[starts[starts < column.days.size]] = False  # a record's first date repeats nothing
+            out |= _any_per_row(EventColumn(column.offsets, column.days, same.astype(np.int64)), rows,
+                                lambda d, s, r: s > 0)
+        if rule.extension:
+            out |= self.batch.event(rule.extension.event).counts[rows] > 0
+            out |= not self.batch.records(rule.extension.event)
+        for event in rule.no_later_than:
+            present, day, second = self.first(event)
+            out |= present[rows] & ((day[rows] < trigger_day) | ((day[rows] == trigger_day) &
+                                                                ((second[rows] >= 0) | timed)))
+        for event in rule.no_earlier_than:
+            present, day, second = self.first(event)
+            out |= present[rows] & ((day[rows] > trigger_day) | ((day[rows] == trigger_day) &
+                                                                ((second[rows] >= 0) | timed)))
+        return out
+
+    def missing_anomalies(self, rule: Rule, rows: np.ndarray) -> np.ndarray:
+        """Rows with no trigger that the per-record engine would warn about or must reason about alone."""
+        low_present, low, high_present, high = self.bounds(rule)
+        out = low_present[rows] & high_present[rows] & (high[rows] <= low[rows])
+        if rule.extension:
+            out |= True
+        timed = np.zeros(rows.size, dtype=bool)
+        for event in (rule.completion, *rule.no_earlier_than, *rule.no_later_than):
+            timed |= _any_per_row(self.batch.event(event), rows, lambda d, s, r: s >= 0)
+        out |= timed
+        lows = np.where(low_present[rows], low[rows], np.iinfo(np.int64).min)
+        out |= _any_per_row(self.batch.event(rule.completion), rows, lambda d, s, r: d <= lows[r])
+        return out
 
     def missing(self, rule: Rule, rows: np.ndarray) -> None:
-        """_native._missing: no trigger date; with a bound, the latest possible deadline."""
+        """_native._missing: no trigger date; missing data, unless its bounds decide the outcome."""
         if rows.size == 0:
             return
-        period = self.out.period(rule.period)
-        if not rule.trigger_bound:
-            self.out.add(rows, rule, MISSING, period=period)
-            return
-        present, day, second = self.first(rule.trigger_bound)
-        free = rows[~present[rows]]
-        self.out.add(free, rule, MISSING, period=period)
-        rows = rows[present[rows]]
-        if rows.size == 0:
-            return
-        latest = compute_deadlines(day[rows], second[rows], rule.period, self.tables(rule))
-        done = self.batch.event(rule.completion)
-        hi = _positions(done, rows, np.full(rows.size, self.as_of, dtype=np.int64), inclusive=False)
-        first_done = _Dates.none(rows.size)
-        first_done.pick(done, done.offsets[rows], hi > done.offsets[rows])
-        self.out.add(rows, rule, MISSING, period=period, deadline_day=latest.day, deadline_second=latest.second,
-                     provisional=latest.provisional, completed_day=first_done.day,
-                     completed_second=first_done.second)
-
-    def single(self, rule: Rule, rows: np.ndarray, trigger_day: np.ndarray, trigger_second: np.ndarray) -> None:
-        """_native._single and engine._extended."""
+        knows_completion = self.batch.records(rule.completion)
+        recorded = self.batch.records(rule.trigger) and knows_completion
+        low_present, low, high_present, high = self.bounds(rule)
+        low_present, low = low_present[rows], low[rows]
+        high_present, high = high_present[rows], high[rows]
+        unbounded = ~low_present & ~high_present
+        self.out.add(rows[unbounded], rule, MISSING, unrecorded=not recorded)
+        keep = ~unbounded
+        rows, low_present, low, high_present, high = (rows[keep], low_present[keep], low[keep], high_present[keep],
+                                                     high[keep])
         if rows.size == 0:
             return
         tables = self.tables(rule)
-        ext = rule.extension
-        extensions = np.zeros(rows.size, dtype=np.int64)
-        if ext:
-            column = self.batch.event(ext.event)
-            happened = _positions(column, rows, np.full(rows.size, self.as_of, dtype=np.int64), inclusive=False)
-            extensions = happened - column.offsets[rows]
-        extended = extensions > 0
-        deadline = _empty_deadlines(rows.size)
-        period_index = np.full(rows.size, self.out.period(rule.period), dtype=np.int64)
-        plain = ~extended if (ext and ext.period) else np.ones(rows.size, dtype=bool)
-        _fill(deadline, plain, compute_deadlines(trigger_day[plain], trigger_second[plain], rule.period, tables))
-        if ext and ext.period:
-            _fill(deadline, extended, compute_deadlines(trigger_day[extended], trigger_second[extended], ext.period,
-                                                        tables))
-            period_index[extended] = self.out.period(ext.period)
-        elif ext and ext.adds and extended.any():
-            end = deadline.day.copy()
-            for k in range(1, int(extensions.max()) + 1):
-                more = extensions >= k
-                end[more] = add_period_days(end[more], ext.adds.amount, ext.adds.unit, tables)
-            deadline.day = np.where(extended, end, deadline.day)
-            deadline.second = np.where(extended, -1, deadline.second)
-            deadline.provisional = np.where(extended, tables.is_provisional(end), deadline.provisional)
+        earliest = compute_deadlines(np.where(low_present, low, tables.first), np.full(rows.size, -1),
+                                     rule.period, tables)
+        latest = compute_deadlines(np.where(high_present, high, tables.first), np.full(rows.size, -1),
+                                   rule.period, tables)
         done = self.batch.event(rule.completion)
-        start = done.offsets[rows]
-        hi = _positions(done, rows, np.full(rows.size, self.as_of, dtype=np.int64), inclusive=False)
-        lo = _positions(done, rows, trigger_day, inclusive=True)
+        until = _positions(done, rows, np.full(rows.size, self.as_of, dtype=np.int64), inclusive=False)
         completed = _Dates.none(rows.size)
-        after = lo < hi
-        completed.pick(done, np.where(after, lo, start), after | (hi > start))
+        completed.pick(done, done.offsets[rows], until > done.offsets[rows])
+        late = high_present & completed.present & (completed.day > latest.day)
+        met = low_present & completed.present & ~late & (completed.day <= earliest.day)
+        overdue = high_present & ~completed.present & (self.as_of > latest.day) & knows_completion
+        on_latest = late | overdue
+        on_earliest = met
+        shown = np.where(high_present, latest.day, earliest.day)
+        shown_provisional = np.where(high_present, latest.provisional, earliest.provisional)
+        shown_approximate = np.where(high_present, latest.approximate, earliest.approximate)
+        undecided = ~on_latest & ~on_earliest
+        self.out.add(rows[undecided], rule, MISSING, deadline_day=shown[undecided],
+                     provisional=shown_provisional[undecided], approximate=shown_approximate[undecided],
+                     on_bound=np.where(high_present, 1, 2)[undecided], completed_day=completed.day[undecided],
+                     completed_second=completed.second[undecided], unrecorded=not recorded)
+        period_index = np.full(rows.size, self.out.period(rule.period), dtype=np.int64)
+        for mask, deadline, code in ((on_latest, latest, 1), (on_earliest, earliest, 2)):
+            if mask.any():
+                self.emit(rule, rows[mask], 1, np.full(int(mask.sum()), NONE), np.full(int(mask.sum()), -1),
+                          period_index[mask], _take(deadline, mask), _slice(completed, mask),
+                          _Dates.none(int(mask.sum())), tables, on_bound=code)
+
+    def single(self, rule: Rule, rows: np.ndarray, trigger_day: np.ndarray, trigger_second: np.ndarray) -> None:
+        """_native._single, for records with no extension recorded (those go to the per-record engine)."""
+        if rows.size == 0:
+            return
+        tables = self.tables(rule)
+        deadline = compute_deadlines(trigger_day, trigger_second, rule.period, tables)
+        period_index = np.full(rows.size, self.out.period(rule.period), dtype=np.int64)
+        if not self.batch.records(rule.completion):
+            self.out.add(rows, rule, MISSING, trigger_day=trigger_day, trigger_second=trigger_second,
+                         period=period_index, deadline_day=deadline.day, deadline_second=deadline.second,
+                         provisional=deadline.provisional, approximate=deadline.approximate, unrecorded=True)
+            return
+        done = self.batch.event(rule.completion)
+        until = _positions(done, rows, np.full(rows.size, self.as_of, dtype=np.int64), inclusive=False)
+        completed = _Dates.none(rows.size)
+        completed.pick(done, done.offsets[rows], until > done.offsets[rows])
         self.emit(rule, rows, 1, trigger_day, trigger_second, period_index, deadline, completed,
                   _Dates.none(rows.size), tables)
 
@@ -336,17 +509,25 @@ class _Duty:
             return
         assert rule.recurrence is not None
         tables = self.tables(rule)
+        if not self.batch.records(rule.completion):
+            deadline = compute_deadlines(trigger_day, trigger_second, rule.period, tables)
+            self.out.add(rows, rule, MISSING, trigger_day=trigger_day, trigger_second=trigger_second,
+                         deadline_day=deadline.day, deadline_second=deadline.second, provisional=deadline.provisional,
+                         approximate=deadline.approximate, unrecorded=True)
+            return
         today = np.full(rows.size, self.as_of, dtype=np.int64)
         done = self.batch.event(rule.completion)
         lo = _positions(done, rows, trigger_day, inclusive=True)
         hi = _positions(done, rows, today, inclusive=False)
         count = np.maximum(hi - lo, 0)
         ended = _Dates.none(rows.size)
-        if rule.recurrence.until:
-            until = self.batch.event(rule.recurrence.until)
-            u_lo = _positions(until, rows, trigger_day, inclusive=True)
-            u_hi = _positions(until, rows, today, inclusive=False)
-            ended.pick(until, u_lo, u_lo < u_hi)
+        until = rule.recurrence.until
+        if until:
+            column = self.batch.event(until)
+            u_lo = _positions(column, rows, trigger_day, inclusive=True)
+            u_hi = _positions(column, rows, today, inclusive=False)
+            ended.pick(column, u_lo, u_lo < u_hi)
+        unknown_end = bool(until) and not self.batch.records(until)
         periods = [rule.period] + [s.period for s in rule.recurrence.steps]
         period_of = np.zeros(rows.size, dtype=np.int64)
         anchor_day, anchor_second = trigger_day.copy(), trigger_second.copy()
@@ -366,6 +547,15 @@ class _Duty:
             silent = stops & (end.day <= deadline.day)
             period_index = np.array([self.out.period(p) for p in periods], dtype=np.int64)[period_of[active]]
             shown = ~silent
+            open_ = shown & ~has & ~stops
+            if unknown_end and open_.any():
+                # An open occurrence when the source cannot say whether the duty ended: missing data.
+                self.out.add(rows[active][open_], rule, MISSING, occurrence=occurrence,
+                             trigger_day=anchor_day[active][open_], trigger_second=anchor_second[active][open_],
+                             period=period_index[open_], deadline_day=deadline.day[open_],
+                             deadline_second=deadline.second[open_], provisional=deadline.provisional[open_],
+                             approximate=deadline.approximate[open_], unrecorded=True)
+                shown &= ~open_
             no_end = _Dates.none(active.size)
             self.emit(rule, rows[active][shown], occurrence, anchor_day[active][shown], anchor_second[active][shown],
                       period_index[shown], _take(deadline, shown),
@@ -409,14 +599,19 @@ class _Duty:
 
     def emit(self, rule: Rule, rows: np.ndarray, occurrence: int, trigger_day: np.ndarray,
              trigger_second: np.ndarray, period_index: np.ndarray, deadline: Deadlines, completed: _Dates,
-             ended: _Dates, tables: DayTables) -> None:
+             ended: _Dates, tables: DayTables, on_bound: int = 0) -> None:
         """_native._status for many findings at once."""
         if rows.size == 0:
             return
         due_day, due_second = deadline.day, deadline.second
-        timed = (due_second >= 0) & (completed.second >= 0)
-        in_time = np.where(timed, completed.day * 86400 + completed.second <= due_day * 86400 + due_second,
-                           completed.day <= due_day)
+        timed = (due_second >= 0) & completed.present & (completed.second >= 0)
+        in_time = completed.day <= due_day
+        seconds_late = np.zeros(rows.size, dtype=np.float64)
+        if timed.any():
+            # Instants, clock changes counted, for the few findings timed at both ends (the 72-hour clock).
+            seconds_late[timed] = (instants(completed.day[timed], completed.second[timed])
+                                   - instants(due_day[timed], due_second[timed]))
+            in_time = np.where(timed, seconds_late <= 0, in_time)
         approximate = deadline.approximate | (completed.present & ~timed & (due_second >= 0))
         status = np.where(completed.present, np.where(in_time, MET, LATE),
                           np.where(ended.present, OVERDUE, np.where(self.as_of <= due_day, DUE, OVERDUE)))
@@ -436,9 +631,8 @@ class _Duty:
         hours_late = np.full(rows.size, np.nan)
         late_timed = late & timed
         if late_timed.any():
-            seconds_late = (completed.day * 86400 + completed.second - due_day * 86400 - due_second)[late_timed]
             # Python's round, value by value, as _native.py rounds: numpy's differs on exact halves.
-            hours_late[late_timed] = [round(x / 3600, 2) for x in seconds_late.tolist()]
+            hours_late[late_timed] = [round(x / 3600, 2) for x in seconds_late[late_timed].tolist()]
         if waiting.any():
             days_left[waiting] = due_day[waiting] - self.as_of
             working_left[waiting] = tables.working_days_between(today[waiting], due_day[waiting])
@@ -448,7 +642,8 @@ class _Duty:
                      deadline_second=due_second, completed_day=rule_completed,
                      completed_second=np.where(completed.present, completed.second, -1), days_late=days_late,
                      working_days_late=working_late, days_left=days_left, working_days_left=working_left,
-                     hours_late=hours_late, provisional=deadline.provisional, approximate=approximate)
+                     hours_late=hours_late, provisional=deadline.provisional, approximate=approximate,
+                     on_bound=on_bound)
 
 
 def _empty_deadlines(n: int) -> Deadlines:

@@ -35,7 +35,7 @@ from ..errors import InputError, Problem
 from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, load_vocabulary
 from ..yamlio import load_yaml
-from ._record import NO, YES, EventDate, Record, parse_event_date, sort_key
+from ._record import NO, YES, EventDate, Record, RecordCheck, parse_event_date, sort_key, suggest
 from ._tables import table_rows
 
 FORMATS = ("table", "cin-census-xml")
@@ -81,9 +81,9 @@ class Mapping:
     notes: str | None = None
     file: str | None = None
 
-    def events(self, kind: str) -> set[str]:
+    def events(self, kind: str) -> frozenset[str]:
         """The events this mapping can fill in for records of ``kind``."""
-        return {f.name for spec in self.specs if spec.kind == kind for f in spec.events}
+        return frozenset(f.name for spec in self.specs if spec.kind == kind for f in spec.events)
 
     def kinds(self) -> set[str]:
         return {spec.kind for spec in self.specs}
@@ -96,7 +96,7 @@ class Mapping:
             if rule.applies_to not in self.kinds():
                 continue
             events = self.events(rule.applies_to)
-            if rule.completion in events and (rule.trigger in events or rule.trigger_bound in events):
+            if rule.completion in events and (rule.trigger in events or events & set(rule.no_later_than)):
                 out.append(rule)
         return out
 
@@ -177,8 +177,11 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
         for f in events:
             if f.name not in vocab.events(kind):
                 raise InputError(Problem(f"unknown event {f.name!r} for {kind} records", field=f.name,
-                                         **where(f.name, "events"),
-                                         hint="known: " + ", ".join(sorted(vocab.events(kind)))))
+                                         **where(f.name, "events"), hint=suggest(f.name, vocab.events(kind))))
+        for f in attributes:
+            if f.name not in vocab.attributes(kind):
+                raise InputError(Problem(f"unknown attribute {f.name!r} for {kind} records", field=f.name,
+                                         **where(f.name, "attributes"), hint=suggest(f.name, vocab.attributes(kind))))
         specs.append(RecordSpec(kind, raw["id"], attributes, events, raw.get("each")))
     if xml and not doc.get("unit"):
         raise InputError(Problem("an XML mapping names the element to stream, e.g. unit: Child", field="unit",
@@ -254,7 +257,19 @@ class _Builder:
             return None
         if rid is None:
             return None
-        return Record(rid, spec.kind, attributes, events, f"{self.file}:{line}" if line else self.file)
+        sources = {f.name: f.sources[0] for f in spec.attributes + spec.events if f.sources}
+
+        def report(message: str, fld: str | None, hint: str | None) -> None:
+            self.problem(message, line, where(sources[fld]) if fld in sources else None, sources.get(fld, fld), hint)
+
+        # The vocabulary's defaults and checks, as for any record; the extract holds only the events mapped.
+        check = RecordCheck(self.vocab)
+        parts = check.parts(rid, spec.kind, attributes, events, report)
+        if parts is None:
+            return None
+        rid, kind, attributes, dates, unknown = parts
+        return Record.checked(rid, kind, attributes, dates, f"{self.file}:{line}" if line else self.file,
+                              check.holds(kind, self.mapping.events(spec.kind), unknown))
 
     def values(self, f: Field, lookup: Callable[[str], tuple[list[Any], Any]]) -> tuple[list[Any], str] | None:
         for source in f.sources:

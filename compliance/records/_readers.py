@@ -14,10 +14,10 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, shown
 from ..rules import Vocabulary, load_vocabulary
 from ..yamlio import Located, load_yaml
-from ._record import DATE_HINT, NO, YES, EventDate, Record, parse_event_date, sort_key
+from ._record import Record, RecordCheck, suggest
 from ._tables import csv_column, table_rows
 
 
@@ -27,6 +27,7 @@ class _Reader:
     def __init__(self, vocab: Vocabulary, file: str) -> None:
         self.vocab = vocab
         self.file = file
+        self.check = RecordCheck(vocab)
         self.problems: list[Problem] = []
 
     def problem(self, message: str, line: int | None, column: int | str | None, fld: str | None,
@@ -34,81 +35,30 @@ class _Reader:
         self.problems.append(Problem(message, file=self.file, line=line, column=column,  # type: ignore[arg-type]
                                      field=fld, hint=hint))
 
-    def attribute(self, kind: str, name: str, value: Any, where: tuple[int | None, Any]) -> Any:
-        spec = self.vocab.attributes(kind).get(name, {})
-        if spec.get("type") == "boolean" and isinstance(value, str):
-            low = value.strip().lower()
-            if low in YES:
-                return True
-            if low in NO:
-                return False
-            self.problem(f"{value!r} is not yes or no", *where, name, "write true or false")
-            return None
-        if spec.get("type") == "boolean" and value is not None and not isinstance(value, bool):
-            self.problem(f"{value!r} is not yes or no", *where, name, "write true or false")
-            return None
-        values = spec.get("values")
-        if values and value not in values and value not in (None, ""):
-            self.problem(f"{value!r} is not a known {name}", *where, name, "one of: " + ", ".join(values))
-        return value
-
-    def dates(self, kind: str, event: str, value: Any, where: tuple[int | None, Any]) -> tuple[EventDate, ...] | None:
-        if value is None or value == "":
-            return None
-        items: list[Any]
-        if isinstance(value, list):
-            items = value
-        elif isinstance(value, str) and ";" in value:
-            items = [v for v in value.split(";") if v.strip()]
-        else:
-            items = [value]
-        if len(items) > 1 and not self.vocab.repeats(kind, event):
-            self.problem(f"{event} happens once, but {len(items)} dates are given", *where, event,
-                         "give one date")
-            return None
-        out = []
-        for item in items:
-            try:
-                out.append(parse_event_date(item))
-            except ValueError as exc:
-                self.problem(str(exc), *where, event, DATE_HINT)
-                return None
-        return tuple(sorted(out, key=sort_key))
-
     def record(self, raw: Mapping[str, Any], line: int | None, col: Any = None,
-               columns: Mapping[str, Any] | None = None) -> Record | None:
-        """Build a Record from id/kind/attributes/events; ``columns`` maps field names to column labels."""
+               columns: Mapping[str, Any] | None = None, recorded: Iterable[str] | None = None) -> Record | None:
+        """A Record from id/kind/attributes/events, or None with its problems; ``columns`` maps names to labels.
+
+        ``recorded`` names the columns of a table: the events the record's source can hold.
+        """
         columns = columns or {}
-        before = len(self.problems)
-        rid = raw.get("id")
-        if rid is None or str(rid).strip() == "":
-            self.problem("the record has no id", line, columns.get("id", col), "id", "give each record an id")
+
+        def report(message: str, fld: str | None, hint: str | None) -> None:
+            self.problem(message, line, columns.get(fld, col) if fld else col, fld, hint)
+
+        parts = self.check.parts(raw.get("id"), raw.get("kind"), raw.get("attributes") or {},
+                                 raw.get("events") or {}, report)
+        if parts is None:
             return None
-        rid = str(rid).strip()
-        kind = raw.get("kind")
-        if kind not in self.vocab.kinds:
-            self.problem(f"unknown record kind {kind!r}", line, columns.get("kind", col), "kind",
-                         "one of: " + ", ".join(sorted(self.vocab.kinds)))
-            return None
-        attributes = {
-            name: self.attribute(kind, name, value, (line, columns.get(name, col)))
-            for name, value in (raw.get("attributes") or {}).items()
-        }
-        events: dict[str, tuple[EventDate, ...]] = {}
-        known = self.vocab.events(kind)
-        for name, value in (raw.get("events") or {}).items():
-            where = (line, columns.get(name, col))
-            if name not in known:
-                close = difflib.get_close_matches(str(name), list(known), n=1)
-                self.problem(f"unknown event {name!r} for {kind} records", *where, str(name),
-                             f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known)))
-                continue
-            dates = self.dates(kind, name, value, where)
-            if dates:
-                events[name] = dates
-        if len(self.problems) > before:
-            return None
-        return Record(rid, kind, attributes, events, f"{self.file}:{line}" if line else self.file)
+        rid, kind, attributes, events, unknown = parts
+        kind_events = self.vocab.events(kind)
+        columns_held = None if recorded is None else [e for e in recorded if e in kind_events]
+        return Record.checked(rid, kind, attributes, events, f"{self.file}:{line}" if line else self.file,
+                              self.check.holds(kind, columns_held, unknown))
+
+
+#: What a record in a YAML or JSON file may have besides its attributes.
+_RECORD_KEYS = ("id", "kind", "attributes", "events", "notes", "sources")
 
 
 def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
@@ -125,18 +75,43 @@ def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
         if not isinstance(raw, dict):
             reader.problem("a record must be a mapping with id, kind, attributes and events", line, None, None)
             continue
-        unknown = set(raw) - {"id", "kind", "attributes", "events", "notes", "sources"}
-        for key in sorted(unknown, key=str):
-            reader.problem(f"unknown field {key!r} in a record", *_where(doc, base + (key,)), str(key),
-                           "a record has id, kind, attributes, events and notes")
+        before = len(reader.problems)
+        raw = _flat_attributes(raw, doc, base, reader)
         for part in ("attributes", "events"):
             if raw.get(part) is not None and not isinstance(raw.get(part), dict):
                 reader.problem(f"{part} must be a mapping of names to values", *_where(doc, base + (part,)), part)
                 raw = {**raw, part: {}}
         rec = _record_with_lines(reader, raw, doc, base)
-        if rec:
+        if rec is not None and len(reader.problems) == before:
             out.append(rec)
     return out
+
+
+def _flat_attributes(raw: dict[str, Any], doc: Located, base: tuple[Any, ...], reader: _Reader) -> dict[str, Any]:
+    """Attributes may be given flat on the record, as a CSV row gives them; anything else unknown is a problem."""
+    kind = raw.get("kind")
+    specs = reader.vocab.attributes(kind) if isinstance(kind, str) else {}
+    events = reader.vocab.events(kind) if isinstance(kind, str) else {}
+    extra = {k: v for k, v in raw.items() if k not in _RECORD_KEYS}
+    if not extra:
+        return raw
+    given = raw.get("attributes")
+    attributes = dict(given) if isinstance(given, dict) else {} if given is None else given
+    for key, value in extra.items():
+        where = _where(doc, base + (key,))
+        if key in specs and isinstance(attributes, dict):
+            if key in attributes:
+                reader.problem(f"{key} is given twice, flat and under attributes", *where, str(key), "give it once")
+            attributes[key] = value
+        elif key in events:
+            reader.problem(f"{key} is an event: put it under events:", *where, str(key),
+                           f"write events: {{{key}: YYYY-MM-DD}}")
+        else:
+            what = f"{kind} records" if specs else "a record"
+            reader.problem(f"unknown field {shown(key)} for {what}", *where, str(key),
+                           suggest(str(key), [*specs, *_RECORD_KEYS]) + "; a record has id, kind, its attributes, "
+                           "events and notes")
+    return {**{k: v for k, v in raw.items() if k in _RECORD_KEYS}, "attributes": attributes}
 
 
 def _record_with_lines(reader: _Reader, raw: dict[str, Any], doc: Located, base: tuple[Any, ...]) -> Record | None:
@@ -149,7 +124,7 @@ def _record_with_lines(reader: _Reader, raw: dict[str, Any], doc: Located, base:
             path = base + (part, p.field)
             if path in doc.positions:
                 p.line, p.column = doc.positions[path]
-        if p.field in ("id", "kind") and base + (p.field,) in doc.positions:
+        if p.field is not None and base + (p.field,) in doc.positions:
             p.line, p.column = doc.positions[base + (p.field,)]
     earlier = {(p.line, p.column) for p in reader.problems[:before]}
     reader.problems[before:] = [p for p in reader.problems[before:] if (p.line, p.column) not in earlier]
@@ -161,6 +136,31 @@ def _where(doc: Located, path: tuple[Any, ...]) -> tuple[int | None, int | None]
     return w["line"], w["column"]
 
 
+#: Columns a record table may have besides the vocabulary's attributes and events; a header beginning with
+#: "#" is a column for people (a lead officer, a comment) that the tool leaves alone.
+TABLE_COLUMNS = ("id", "kind", "notes")
+
+
+def ignored_column(name: str) -> bool:
+    return not name or name == "notes" or name.startswith("#")
+
+
+def unknown_columns(names: Sequence[str], vocab: Vocabulary) -> list[tuple[int, str, str]]:
+    """(index, name, hint) for each header that names nothing a record can hold: the whole file is refused,
+    because a misspelt event column would make every row's duty look undone."""
+    events = vocab.all_events()
+    known = set(TABLE_COLUMNS) | events | {a for k in vocab.kinds for a in vocab.attributes(k)}
+    out = []
+    for j, name in enumerate(names):
+        if not ignored_column(name) and name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            what = "the event" if close and close[0] in events else "the attribute" if close else ""
+            hint = (f"did you mean {what} {close[0]!r}? " if close else "no record kind has such an attribute or event; ")
+            out.append((j, name, hint + f"rename it, or start its header with # (\"# {name}\") for a column the "
+                                        "tool should leave alone"))
+    return out
+
+
 def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], header_line: int,
                      reader: _Reader, column_label: Any) -> Iterator[Record]:
     names = [str(h).strip() if h is not None else "" for h in header]
@@ -169,33 +169,34 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
         reader.problem(f"the header row has no {' or '.join(missing)} column", header_line, None, None,
                        "the first row names the columns: id, kind, then attributes and events")
         return
+    unknown = unknown_columns(names, reader.vocab)
+    for j, name, hint in unknown:
+        reader.problem(f"unknown column {shown(name)}: no row of this file was checked", header_line, column_label(j),
+                       name, hint)
+    if unknown:
+        return
     all_events = reader.vocab.all_events()
-    for j, name in enumerate(names):
-        if name in ("id", "kind", "") or name in all_events:
-            continue
-        close = difflib.get_close_matches(name, list(all_events), n=1, cutoff=0.85)
-        if close:
-            reader.problem(f"unknown column {name!r}", header_line, column_label(j), name,
-                           f"did you mean the event {close[0]!r}?")
     labels = {name: column_label(j) for j, name in enumerate(names)}
+    recorded = [name for name in names if name in all_events]
+    # Where each cell goes, worked out once for the file: (column, name, "id" | "kind" | "events" | "attributes").
+    plan = [(j, name, name if name in ("id", "kind") else "events" if name in all_events else "attributes")
+            for j, name in enumerate(names) if not ignored_column(name)]
     for line, cells in rows:
         if not any(c not in (None, "") for c in cells):
             continue
         raw: dict[str, Any] = {"attributes": {}, "events": {}}
-        for name, value in zip(names, cells):
-            if not name:
+        width = len(cells)
+        for j, name, part in plan:
+            if j >= width:
                 continue
+            value = cells[j]
             if isinstance(value, str):
                 value = value.strip()
-            if name in ("id", "kind"):
-                raw[name] = value
-            elif value in (None, ""):
-                continue
-            elif name in all_events:
-                raw["events"][name] = value
-            else:
-                raw["attributes"][name] = value
-        rec = reader.record(raw, line, None, labels)
+            if part == "id" or part == "kind":
+                raw[part] = value
+            elif value is not None and value != "":
+                raw[part][name] = value
+        rec = reader.record(raw, line, None, labels, recorded)
         if rec:
             yield rec
 

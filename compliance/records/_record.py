@@ -1,31 +1,97 @@
 """A record: the thing duties are about (an inspection, a child's case), with its attributes and dated events.
 
 An event's date is a ``date``, or a ``datetime`` where the time of day is known (the 72-hour clock
-needs it). The words and date forms every reader accepts are defined here once.
+needs it), held as Europe/London local time. Every reader, and ``Record(...)`` itself, checks a record
+the same way (``RecordCheck``): known kind, attributes and events, values of the right type, one date
+for an event that happens once, and the vocabulary's defaults for attributes not given.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, Mapping
+import difflib
+import re
+from dataclasses import InitVar, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Callable, Iterable, Mapping
+
+from ..calendars._instants import instant, local
+from ..errors import InputError, Problem, shown
+from ..rules import Vocabulary
 
 EventDate = date  # a datetime (a subclass of date) where the time of day is known
+
+YES = frozenset({"true", "yes", "y", "1"})
+NO = frozenset({"false", "no", "n", "0"})
+UNKNOWN = "unknown"
+DATE_HINT = ("write dates as DD/MM/YYYY or YYYY-MM-DD (e.g. 05/12/2018 or 2018-12-05), with HH:MM after the date "
+             "where the time counts")
+
+# Day first, as the UK writes dates: 5/12/2018 is 5 December. A two-digit year is refused, not guessed.
+_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]+)(?:[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+# Excel counts days from 30 December 1899. Numbers that fall between these years are hinted at as serials.
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SERIALS = (date(1990, 1, 1) - _EXCEL_EPOCH).days, (date(2100, 12, 31) - _EXCEL_EPOCH).days
+
+#: Reports one problem with a record: (message, field, hint). Each reader locates it in its own file.
+Report = Callable[[str, "str | None", "str | None"], None]
 
 
 @dataclass(frozen=True)
 class Record:
-    """One thing the duties are about, with the dates on which its events happened."""
+    """One thing the duties are about, with the dates on which its events happened.
+
+    ``recorded`` names the events the record's source can hold (a CSV file's event columns, a
+    mapping's fields); ``None`` means any event, as in a YAML record or one built here. An event the
+    source cannot hold is unknown rather than "not happened". Building a Record checks it against the
+    vocabulary (the bundled one unless ``vocabulary`` is given), applies its attribute defaults, and
+    raises ``InputError`` with the file readers' messages on anything wrong.
+    """
 
     id: str
     kind: str
     attributes: Mapping[str, Any] = field(default_factory=dict)
     events: Mapping[str, tuple[EventDate, ...]] = field(default_factory=dict)
     source: str | None = None
+    recorded: frozenset[str] | None = None
+    vocabulary: InitVar[Vocabulary | None] = None
+
+    def __post_init__(self, vocabulary: Vocabulary | None) -> None:
+        problems: list[Problem] = []
+
+        def report(message: str, fld: str | None, hint: str | None) -> None:
+            problems.append(Problem(message, field=fld, hint=hint))
+
+        if vocabulary is None:
+            from ..rules import bundled_vocabulary
+
+            vocabulary = bundled_vocabulary()
+        check = RecordCheck(vocabulary)
+        checked = check.parts(self.id, self.kind, self.attributes, self.events, report)
+        if problems or checked is None:
+            raise InputError(*problems)
+        rid, kind, attributes, events, unknown = checked
+        for name, value in (("id", rid), ("kind", kind), ("attributes", attributes), ("events", events)):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "recorded", check.holds(kind, self.recorded, unknown))
+
+    @classmethod
+    def checked(cls, rid: str, kind: str, attributes: Mapping[str, Any], events: Mapping[str, tuple[EventDate, ...]],
+                source: str | None = None, recorded: frozenset[str] | None = None) -> "Record":
+        """A Record from parts a ``RecordCheck`` has already checked, without checking them twice."""
+        record = object.__new__(cls)
+        for name, value in (("id", rid), ("kind", kind), ("attributes", attributes), ("events", events),
+                            ("source", source), ("recorded", recorded)):
+            object.__setattr__(record, name, value)
+        return record
 
     def first(self, event: str) -> EventDate | None:
         dates = self.events.get(event)
         return dates[0] if dates else None
+
+    def records(self, event: str) -> bool:
+        """Whether the record's source can hold ``event`` at all (a blank cell still says "not happened")."""
+        return self.recorded is None or event in self.recorded
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -36,30 +102,206 @@ class Record:
         }
 
 
-YES = frozenset({"true", "yes", "y", "1"})
-NO = frozenset({"false", "no", "n", "0"})
-DATE_HINT = "write dates as YYYY-MM-DD (e.g. 2018-12-05), or YYYY-MM-DDTHH:MM for a time"
-
-
 def parse_event_date(value: Any) -> EventDate:
-    """A date or date-time from a cell or YAML value; raises ValueError with a readable message."""
+    """A date or date-time from a cell or YAML value; raises ValueError with a readable message.
+
+    Accepts a date or datetime, ISO text (YYYY-MM-DD, YYYY-MM-DDTHH:MM) and UK text (DD/MM/YYYY,
+    D/M/YYYY, DD/MM/YYYY HH:MM); never month first. A number that looks like an Excel date serial
+    is refused with the date it would be, since an unformatted column is the usual cause. A date-time
+    with an offset (``Z``, ``+01:00``) is turned into London local time; one without is taken to be
+    London local time already.
+    """
     if isinstance(value, datetime):
-        return value.date() if (value.hour, value.minute, value.second) == (0, 0, 0) and not value.tzinfo else value
+        if value.tzinfo is None and (value.hour, value.minute, value.second) == (0, 0, 0):
+            return value.date()
+        return local(value)
     if isinstance(value, date):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(_number_message(value, repr(value), value))
     if isinstance(value, str):
         text = value.strip()
+        if "/" in text:
+            return _uk_date(value, text)
         try:
             if len(text) == 10:
                 return date.fromisoformat(text)
             if len(text) > 10 and text[10] in "T ":
-                return datetime.fromisoformat(text)
+                return local(datetime.fromisoformat(text))
         except ValueError as exc:
             detail = "" if "isoformat" in str(exc) else f": {exc}"
-            raise ValueError(f"{value!r} is not a date{detail}") from None
-    raise ValueError(f"{value!r} is not a date")
+            raise ValueError(f"{shown(value)} is not a date{detail}") from None
+        if _NUMBER.fullmatch(text):
+            raise ValueError(_number_message(float(text), text, value))
+    raise ValueError(f"{shown(value)} is not a date")
 
 
-def sort_key(d: EventDate) -> tuple[date, int]:
-    """Orders dates and date-times together: a date sorts as the start of its day."""
-    return (d.date() if isinstance(d, datetime) else d, d.hour * 60 + d.minute if isinstance(d, datetime) else 0)
+def _uk_date(value: str, text: str) -> EventDate:
+    match = _UK_DATE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"{shown(value)} is not a date")
+    day, month, year, hour, minute, second = match.groups()
+    if len(year) != 4:
+        raise ValueError(f"{shown(value)} is not a date: give the year in full, DD/MM/YYYY")
+    if not 1 <= int(month) <= 12:
+        raise ValueError(f"{shown(value)} is not a date: there is no month {int(month)} (dates are read day first, "
+                         "DD/MM/YYYY)")
+    try:
+        if hour is None:
+            return date(int(year), int(month), int(day))
+        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    except ValueError as exc:
+        raise ValueError(f"{shown(value)} is not a date: {exc}") from None
+
+
+def _number_message(number: float, text: str, value: Any) -> str:
+    if _SERIALS[0] <= number <= _SERIALS[1]:
+        moment = datetime.combine(_EXCEL_EPOCH, datetime.min.time()) + timedelta(days=number)
+        if moment.time() == datetime.min.time():
+            return f"{text} looks like an Excel date serial for {moment.date().isoformat()}: format the column as a date"
+        return (f"{text} looks like an Excel date-time serial for {moment.strftime('%Y-%m-%d %H:%M')}: format the "
+                "column as a date")
+    return f"{shown(value)} is not a date"
+
+
+def sort_key(d: EventDate) -> tuple[date, float]:
+    """Orders dates and date-times together, by the instant: a date sorts as the start of its day."""
+    if isinstance(d, datetime):
+        return d.date(), instant(d)
+    return d, float("-inf")
+
+
+def is_unknown(value: Any) -> bool:
+    """Whether an event's cell says the source does not know if or when it happened (``unknown``), which
+    is not the same as a blank: blank means it has not happened."""
+    return isinstance(value, str) and len(value) < 40 and value.strip().lower() == UNKNOWN
+
+
+def suggest(word: str, known: Iterable[str]) -> str:
+    """A hint naming the closest known word, or listing them all."""
+    known = list(known)
+    close = difflib.get_close_matches(str(word), known, n=1)
+    return f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known))
+
+
+class RecordCheck:
+    """Checks one record's parts against the vocabulary and normalises them, reporting each problem."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+
+    def parts(self, rid: Any, kind: Any, attributes: Mapping[str, Any], events: Mapping[str, Any], report: Report
+              ) -> tuple[str, str, dict[str, Any], dict[str, tuple[EventDate, ...]], frozenset[str]] | None:
+        """(id, kind, attributes with defaults, sorted event dates, events given as unknown), or None when
+        anything is wrong."""
+        failed = False
+
+        def problem(message: str, fld: str | None, hint: str | None = None) -> None:
+            nonlocal failed
+            failed = True
+            report(message, fld, hint)
+
+        if rid is None or str(rid).strip() == "":
+            problem("the record has no id", "id", "give each record an id")
+            return None
+        if not isinstance(kind, str) or kind not in self.vocab.kinds:
+            problem(f"unknown record kind {shown(kind)}", "kind", suggest(str(kind), self.vocab.kinds))
+            return None
+        if not isinstance(attributes, Mapping) or not isinstance(events, Mapping):
+            problem("attributes and events must each map names to values", None,
+                    "e.g. attributes={'framework': 'ILACS'}, events={'report_received': '2024-12-03'}")
+            return None
+        specs = self.vocab.attributes(kind)
+        known_events = self.vocab.events(kind)
+        values: dict[str, Any] = {}
+        for name, value in attributes.items():
+            if name not in specs:
+                hint = (f"{name} is an event: give it with the events" if name in known_events
+                        else suggest(name, specs))
+                problem(f"unknown attribute {shown(name)} for {kind} records", str(name), hint)
+                continue
+            value = self.attribute(name, specs[name], value, problem)
+            if value is not None:
+                values[name] = value
+        for name, spec in specs.items():
+            if name not in values and spec.get("default") is not None:
+                values[name] = spec["default"]
+        dates: dict[str, tuple[EventDate, ...]] = {}
+        unknown: set[str] = set()
+        for name, value in events.items():
+            if name not in known_events:
+                hint = (f"{name} is an attribute: give it with the attributes" if name in specs
+                        else suggest(name, known_events))
+                problem(f"unknown event {shown(name)} for {kind} records", str(name), hint)
+                continue
+            if is_unknown(value):
+                unknown.add(name)
+                continue
+            found = self.dates(kind, name, value, problem)
+            if found:
+                dates[name] = found
+        return None if failed else (str(rid).strip(), kind, values, dates, frozenset(unknown))
+
+    def holds(self, kind: str, recorded: Iterable[str] | None, unknown: frozenset[str]) -> frozenset[str] | None:
+        """The events a record can tell: its source's columns (None: any) less those it gives as unknown."""
+        if not unknown:
+            return None if recorded is None else frozenset(recorded)
+        return frozenset(self.vocab.events(kind) if recorded is None else recorded) - unknown
+
+    @staticmethod
+    def attribute(name: str, spec: Mapping[str, Any], value: Any, problem: Callable[..., None]) -> Any:
+        """An attribute's value as the vocabulary types it; None (absent) for an empty cell or a bad value."""
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "":
+            return None
+        if spec.get("type") == "boolean":
+            if isinstance(value, bool):
+                return value
+            low = str(value).lower()
+            if low in YES:
+                return True
+            if low in NO:
+                return False
+            problem(f"{shown(value)} is not yes or no", name, "write true or false")
+            return None
+        allowed = spec.get("values")
+        if allowed and value not in allowed:
+            lower = {str(a).lower(): a for a in allowed}
+            close = lower.get(str(value).lower())
+            hint = f"did you mean {close!r}? (values are case-sensitive)" if close else "one of: " + ", ".join(allowed)
+            problem(f"{shown(value)} is not a known {name}", name, hint)
+            return None
+        return value
+
+    def dates(self, kind: str, event: str, value: Any, problem: Callable[..., None]) -> tuple[EventDate, ...] | None:
+        """An event's dates, sorted: one date, a list of them, or several in a cell separated by ';'."""
+        if value is None or value == "":
+            return None
+        if type(value) is str and len(value) == 10 and value[4] == "-":
+            try:  # the common case, a plain ISO date, without the general path below
+                return (date.fromisoformat(value),)
+            except ValueError:
+                pass  # the general path gives the message
+        items: list[Any]
+        if isinstance(value, (list, tuple)):
+            items = list(value)
+        elif isinstance(value, str) and ";" in value:
+            items = [v for v in value.split(";") if v.strip()]
+        else:
+            items = [value]
+        if len(items) > 1 and not self.vocab.repeats(kind, event):
+            problem(f"{event} happens once, but {len(items)} dates are given", event, "give one date")
+            return None
+        out = []
+        for item in items:
+            if is_unknown(item):
+                problem(f"{event} gives dates and also says unknown", event,
+                        "write the dates the record has, or unknown alone when the source does not say")
+                return None
+            try:
+                out.append(parse_event_date(item))
+            except ValueError as exc:
+                problem(str(exc), event, DATE_HINT)
+                return None
+        return tuple(sorted(out, key=sort_key))

@@ -117,6 +117,9 @@ def _generate_block(block: _Block, as_of: int, out: Writer) -> None:
         row = [rid, "referral", child, teams[team[i]], str(block.authority[c]), "true" if is_nfa else "false"]
         row += [cell(cells.get(e)) for e in COLUMNS["referral"][1:]]
         rows.append(row)
+        if out.census is not None:
+            out.census.referral(child, int(birth[i]), "1" if gender[i] == "a) Male" else "2", r, is_nfa,
+                                cells.get("assessment_start"), cells.get("assessment_completed"))
         if out.layout == "annex-a":
             annex3.append([child, gender[i], dmy(int(birth[i])), dmy(r), "a) Yes" if is_nfa else "b) No",
                            teams[team[i]]])
@@ -125,7 +128,7 @@ def _generate_block(block: _Block, as_of: int, out: Writer) -> None:
                                cell(cells.get("assessment_completed"), dmy), teams[team[i]]])
     if out.layout == "records":
         out.records("referral", rows)
-    else:
+    elif out.layout == "annex-a":
         out.annex("list3", annex3)
         out.annex("list4", annex4)
     _child_protection(block, referral[s47], owner[s47], as_of, out)
@@ -175,6 +178,10 @@ def _child_protection(block: _Block, referral: np.ndarray, owner: np.ndarray, as
                "true" if not_required[i] else "false", "true" if has_plan else "false", iso(s), iso(s),
                cell(held), cell(held if has_plan else None), dates_text(reviews), cell(end)]
         rows.append(row)
+        if out.census is not None:
+            target = int(days.add_wd(np.array([s]), np.array([15]))[0])  # the ICPC's 15 working days, as recorded
+            out.census.section47(child, int(referral[i]), s, target, bool(not_required[i]), held, end, reviews,
+                                 has_plan)
         if out.layout == "annex-a":
             annex5.append([child, "", "", dmy(s), "a) Yes" if not_required[i] else "b) No", cell(held, dmy),
                            "a) Yes" if has_plan else "b) No", teams[team[i]]])
@@ -183,7 +190,7 @@ def _child_protection(block: _Block, referral: np.ndarray, owner: np.ndarray, as
                                teams[team[i]]])
     if out.layout == "records":
         out.records("child-protection", rows)
-    else:
+    elif out.layout == "annex-a":
         out.annex("list5", annex5)
         out.annex("list7", annex7)
 
@@ -240,7 +247,7 @@ def _looked_after(block: _Block, as_of: int, out: Writer) -> None:
     if out.layout == "records":
         out.records("looked-after", rows)
         out.records("care-proceedings", court)
-    else:
+    elif out.layout == "annex-a":
         out.annex("list8", annex8)
 
 
@@ -327,7 +334,7 @@ def generate(target: Path, children: int, seed: int, start: date, end: date, lay
     s, e = start.toordinal(), end.toordinal()
     pool = _holiday_weeks(s, e)
     names = AUTHORITIES[:authorities]
-    out = Writer(target, layout, limit)
+    out = Writer(target, layout, limit, end)
     try:
         for number, first in enumerate(range(0, children, BLOCK)):
             if out.full():
@@ -335,6 +342,7 @@ def generate(target: Path, children: int, seed: int, start: date, end: date, lay
             rng = np.random.default_rng([seed, number])
             block = _Block(rng, first + 1, min(BLOCK, children - first), s, e, names, pool, days)
             _generate_block(block, e, out)
+            out.block_done()
     finally:
         out.close()
     return out.summary

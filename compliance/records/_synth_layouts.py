@@ -8,7 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
-LAYOUTS = ("records", "annex-a")
+from ._synth_census import FILENAME as CENSUS_FILE
+from ._synth_census import CensusWriter
+
+LAYOUTS = ("records", "annex-a", "cin-census")
 AUTHORITIES = ("Northby", "Southby", "Eastby", "Westby", "Midtown", "Lakeside", "Hillford", "Riverton",
                "Ashcombe", "Brookfield", "Castleton", "Dunmore")
 TEAMS = {
@@ -94,13 +97,20 @@ def cell(d: int | None, fmt: Any = iso) -> str:
 
 
 class Writer:
-    """Writes rows of every kind to their files, counting records, stopping at a limit."""
+    """Writes rows of every kind to their files, counting records, stopping at a limit.
 
-    def __init__(self, directory: Path, layout: str, limit: int | None) -> None:
+    The cin-census layout writes one XML file instead, through ``census`` (its records are not limited).
+    """
+
+    def __init__(self, directory: Path, layout: str, limit: int | None, end: date | None = None) -> None:
         self.directory, self.layout, self.limit = directory, layout, limit
         self.handles: dict[str, Any] = {}
         self.writers: dict[str, Any] = {}
         self.summary = SynthSummary(directory)
+        self.census: CensusWriter | None = None
+        if layout == "cin-census":
+            self.census = CensusWriter(directory / CENSUS_FILE, end or date.today())
+            self.summary.files.append(directory / CENSUS_FILE)
 
     def full(self) -> bool:
         return self.limit is not None and self.summary.total >= self.limit
@@ -131,9 +141,17 @@ class Writer:
         self.writer(key, filename, header).writerows(rows)
         self.summary.records[key] = self.summary.records.get(key, 0) + len(rows)
 
+    def block_done(self) -> None:
+        """A block of children is complete: the census writes them out."""
+        if self.census is not None:
+            self.census.flush()
+
     def close(self) -> None:
         for handle in self.handles.values():
             handle.close()
+        if self.census is not None:
+            self.census.close()
+            self.summary.records.update({k: n for k, n in self.census.counts.items() if n})
 
 
 def dates_text(values: Sequence[int]) -> str:

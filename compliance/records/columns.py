@@ -10,7 +10,6 @@ out, as records/_readers.py leaves it out; the other rows are still read.
 from __future__ import annotations
 
 import csv
-import difflib
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,10 +23,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..calendars.arrays import EPOCH
-from ..errors import Problem
+from ..errors import Problem, shown
 from ..rules import Vocabulary
-from ._readers import read_records
-from ._record import DATE_HINT, NO, YES, Record, parse_event_date
+from ._readers import ignored_column, read_records, unknown_columns
+from ._record import DATE_HINT, Record, RecordCheck, is_unknown, parse_event_date, suggest
 
 DEFAULT_CHUNK_ROWS = 200_000
 DEFAULT_BLOCK_BYTES = 16 << 20
@@ -39,7 +38,8 @@ class EventColumn:
 
     offsets: np.ndarray
     days: np.ndarray
-    seconds: np.ndarray  # second of the day, or -1 where only the date is known
+    seconds: np.ndarray  # second of the day (London local time), or -1 where only the date is known
+    folds: np.ndarray | None = None  # True for a time in the repeated hour when the clocks go back (its second run)
 
     @classmethod
     def empty(cls, n: int) -> "EventColumn":
@@ -64,7 +64,23 @@ class EventColumn:
         np.cumsum(counts, out=offsets[1:])
         starts = np.repeat(self.offsets[:-1][rows] - offsets[:-1], counts)
         index = starts + np.arange(offsets[-1], dtype=np.int64)
-        return EventColumn(offsets, self.days[index], self.seconds[index])
+        folds = self.folds[index] if self.folds is not None else None
+        return EventColumn(offsets, self.days[index], self.seconds[index], folds if folds is not None and folds.any()
+                           else None)
+
+    def dates(self, row: int) -> tuple[date, ...]:
+        """Record ``row``'s dates as Python dates and date-times, as a Record holds them."""
+        out: list[date] = []
+        for k in range(int(self.offsets[row]), int(self.offsets[row + 1])):
+            day = date.fromordinal(int(self.days[k]))
+            second = int(self.seconds[k])
+            if second < 0:
+                out.append(day)
+            else:
+                fold = int(self.folds[k]) if self.folds is not None else 0
+                out.append(datetime(day.year, day.month, day.day, second // 3600, second // 60 % 60, second % 60,
+                                    fold=fold))
+        return tuple(out)
 
 
 class Categorical:
@@ -79,8 +95,9 @@ class Categorical:
         self._shared: dict[str, Any] = {"values": values, "cells": cells}
 
     @classmethod
-    def absent(cls, n: int) -> "Categorical":
-        return cls(np.zeros(n, dtype=np.int32), [None])
+    def absent(cls, n: int, default: Any = None) -> "Categorical":
+        """An attribute no record gives: the vocabulary's default for every record, else absent."""
+        return cls(np.zeros(n, dtype=np.int32), [default])
 
     @property
     def values(self) -> list[Any]:
@@ -103,25 +120,46 @@ class Categorical:
 
 @dataclass
 class RecordBatch:
-    """Records of one kind, column by column."""
+    """Records of one kind, column by column.
+
+    ``recorded`` names the events the batch's source can hold (a CSV file's event columns; None: any),
+    and ``defaults`` the vocabulary's values for attributes a record does not give.
+    """
 
     kind: str
     ids: Any  # a pyarrow string array
     attributes: dict[str, Categorical] = field(default_factory=dict)
     events: dict[str, EventColumn] = field(default_factory=dict)
+    recorded: frozenset[str] | None = None
+    defaults: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def attribute(self, name: str) -> Categorical:
-        return self.attributes.get(name) or Categorical.absent(len(self))
+        return self.attributes.get(name) or Categorical.absent(len(self), self.defaults.get(name))
 
     def event(self, name: str) -> EventColumn:
         return self.events.get(name) or EventColumn.empty(len(self))
 
+    def records(self, event: str) -> bool:
+        return self.recorded is None or event in self.recorded
+
     def take(self, rows: np.ndarray) -> "RecordBatch":
         return RecordBatch(self.kind, self.ids.take(pa.array(rows)), {k: v.take(rows) for k, v in self.attributes.items()},
-                           {k: v.take(rows) for k, v in self.events.items()})
+                           {k: v.take(rows) for k, v in self.events.items()}, self.recorded, self.defaults)
+
+    def record(self, row: int) -> Record:
+        """Record ``row`` as a Record, for the rows the vectorised engine hands to the per-record one."""
+        attributes = {}
+        for name, column in self.attributes.items():
+            value = column.values[column.codes[row]]
+            if value is not None:
+                attributes[name] = value
+        for name, value in self.defaults.items():
+            attributes.setdefault(name, value)
+        events = {name: column.dates(row) for name, column in self.events.items() if column.counts[row]}
+        return Record.checked(str(self.ids[row]), self.kind, attributes, events, None, self.recorded)
 
 
 def _encode(values: Sequence[Any]) -> Categorical:
@@ -137,56 +175,64 @@ def _encode(values: Sequence[Any]) -> Categorical:
     return Categorical(codes, distinct)
 
 
-def _day_second(d: date) -> tuple[int, int]:
+def _day_second(d: date) -> tuple[int, int, bool]:
     if isinstance(d, datetime):
-        return d.toordinal(), d.hour * 3600 + d.minute * 60 + d.second
-    return d.toordinal(), -1
+        return d.toordinal(), d.hour * 3600 + d.minute * 60 + d.second, bool(d.fold)
+    return d.toordinal(), -1, False
 
 
-def _sorted_column(owner: np.ndarray, days: np.ndarray, seconds: np.ndarray, n: int) -> EventColumn:
+def _sorted_column(owner: np.ndarray, days: np.ndarray, seconds: np.ndarray, n: int,
+                   folds: np.ndarray | None = None) -> EventColumn:
     """Compressed rows from (owner, day, second) triples, each record's dates in the order records/_readers.py gives."""
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner, minlength=n), out=offsets[1:])
-    minutes = np.maximum(seconds, 0) // 60
-    step_owner, step_day, step_minute = np.diff(owner), np.diff(days), np.diff(minutes)
-    ordered = (step_owner > 0) | ((step_owner == 0) & ((step_day > 0) | ((step_day == 0) & (step_minute >= 0))))
+    folds = folds if folds is not None and folds.any() else None
+    step_owner, step_day, step_second = np.diff(owner), np.diff(days), np.diff(seconds)
+    ordered = (step_owner > 0) | ((step_owner == 0) & ((step_day > 0) | ((step_day == 0) & (step_second >= 0))))
     if ordered.all():
-        return EventColumn(offsets, days, seconds)
-    order = np.lexsort((minutes, days, owner))
-    return EventColumn(offsets, days[order], seconds[order])
+        return EventColumn(offsets, days, seconds, folds)
+    order = np.lexsort((seconds, days, owner))
+    return EventColumn(offsets, days[order], seconds[order], folds[order] if folds is not None else None)
 
 
 def batch_from_records(kind: str, records: Sequence[Record]) -> RecordBatch:
-    """A batch from Record objects of one kind (YAML, JSON, XLSX and mapped extracts come this way)."""
+    """A batch from Record objects of one kind and one source (YAML, JSON, XLSX and mapped extracts come this way).
+
+    The records' attributes already hold the vocabulary's defaults; they share what their source records.
+    """
     n = len(records)
     attributes: dict[str, list[Any]] = {}
-    events: dict[str, tuple[list[int], list[int], list[int]]] = {}
+    events: dict[str, tuple[list[int], list[int], list[int], list[bool]]] = {}
     for i, rec in enumerate(records):
         for name, value in rec.attributes.items():
             attributes.setdefault(name, [None] * n)[i] = value
         for name, dates in rec.events.items():
-            owner, days, seconds = events.setdefault(name, ([], [], []))
+            owner, days, seconds, folds = events.setdefault(name, ([], [], [], []))
             for d in dates:
-                day, second = _day_second(d)
+                day, second, fold = _day_second(d)
                 owner.append(i)
                 days.append(day)
                 seconds.append(second)
+                folds.append(fold)
     return RecordBatch(
         kind, pa.array([r.id for r in records], type=pa.string()), {k: _encode(v) for k, v in attributes.items()},
         {k: _sorted_column(np.asarray(o, dtype=np.int64), np.asarray(d, dtype=np.int64),
-                           np.asarray(s, dtype=np.int64), n) for k, (o, d, s) in events.items()})
+                           np.asarray(s, dtype=np.int64), n, np.asarray(f, dtype=bool))
+         for k, (o, d, s, f) in events.items()},
+        records[0].recorded if records else None)
 
 
 def batches_from_records(records: Iterable[Record], chunk: int = DEFAULT_CHUNK_ROWS) -> Iterator[RecordBatch]:
-    """Batches of at most ``chunk`` records, one kind each, in the order the records come."""
-    pending: dict[str, list[Record]] = {}
+    """Batches of at most ``chunk`` records, each of one kind and one source's columns, in the order they come."""
+    pending: dict[tuple[str, frozenset[str] | None], list[Record]] = {}
     for rec in records:
-        group = pending.setdefault(rec.kind, [])
+        key = (rec.kind, rec.recorded)
+        group = pending.setdefault(key, [])
         group.append(rec)
         if len(group) >= chunk:
             yield batch_from_records(rec.kind, group)
-            pending[rec.kind] = []
-    for kind, group in pending.items():
+            pending[key] = []
+    for (kind, _), group in pending.items():
         if group:
             yield batch_from_records(kind, group)
 
@@ -276,10 +322,16 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _date_problem(item: Any, exc: ValueError) -> str:
-    detail = str(exc)
-    message = detail if detail.endswith("is not a date") or "isoformat" in detail else f"{item!r} is not a date: {detail}"
-    return message.replace("Invalid isoformat string: ", "not a date: ")
+def _iso_text(items: Any) -> Any:
+    """UK dates (DD/MM/YYYY, with HH:MM or HH:MM:SS after it) rewritten as ISO text, for the fast casts below.
+
+    Other forms (D/M/YYYY, a bad day) are left as written and read cell by cell by records/_record.py.
+    """
+    if not _np(pc.match_substring(items, "/")).any():
+        return items
+    items = pc.replace_substring_regex(items, pattern=r"^([0-9]{2})/([0-9]{2})/([0-9]{4})$", replacement=r"\3-\2-\1")
+    return pc.replace_substring_regex(items, pattern=r"^([0-9]{2})/([0-9]{2})/([0-9]{4})[ T]([0-9]{2}:[0-9]{2}(:[0-9]{2})?)$",
+                                      replacement=r"\3-\2-\1 \4")
 
 
 def _np(array: Any) -> np.ndarray:
@@ -299,7 +351,7 @@ class _ChunkReader:
         self.all_events = vocab.all_events()
         self.columns: dict[str, list[int]] = {}
         for j, name in enumerate(names):
-            if name:
+            if not ignored_column(name):
                 self.columns.setdefault(name, []).append(j)
         self.label = {name: j[-1] + 1 for name, j in self.columns.items()}
 
@@ -352,8 +404,7 @@ class _ChunkReader:
             codes = [c for c, k in enumerate(kind_of_code) if k == kind]
             members = np.nonzero(np.isin(kind_codes, codes) & ~bad)[0]
             if members.size:
-                attributes, events = self.fields(kind, members, raw, lines, bad)
-                parsed.append((kind, members, attributes, events))
+                parsed.append((kind, members, *self.fields(kind, members, raw, lines, bad)))
         good = np.nonzero(~bad)[0]
         repeat, first_files = self.seen.add(ids.take(pa.array(good)), self.file_number)
         if repeat.any():
@@ -363,21 +414,31 @@ class _ChunkReader:
                               "give each record its own id")
             bad[good[repeat]] = True
         batches = []
-        for kind, members, attributes, events in parsed:
-            local = np.nonzero(~bad[members])[0]
-            if not local.size:
-                continue
-            batches.append(RecordBatch(kind, ids.take(pa.array(members[local])),
-                                       {k: v.take(local) for k, v in attributes.items()},
-                                       {k: v.take(local) for k, v in events.items()}))
+        for kind, members, attributes, events, unknown in parsed:
+            good_rows = ~bad[members]
+            columns = frozenset(e for e in self.columns if e in self.vocab.events(kind))
+            specs = self.vocab.attributes(kind)
+            defaults = {a: spec["default"] for a, spec in specs.items() if spec.get("default") is not None}
+            # Records that give an event as unknown hold less than the file's columns: a batch of their own.
+            said = sorted(unknown)
+            pattern = np.zeros(len(members), dtype=np.int64)
+            for bit, name in enumerate(said):
+                pattern |= unknown[name].astype(np.int64) << bit
+            for code in np.unique(pattern[good_rows]).tolist():
+                local = np.nonzero(good_rows & (pattern == code))[0]
+                held = columns - {name for bit, name in enumerate(said) if code >> bit & 1}
+                batches.append(RecordBatch(kind, ids.take(pa.array(members[local])),
+                                           {k: v.take(local) for k, v in attributes.items()},
+                                           {k: v.take(local) for k, v in events.items()}, held, defaults))
         return batches
 
     def fields(self, kind: str, members: np.ndarray, raw: dict[str, Any], lines: np.ndarray,
-               bad: np.ndarray) -> tuple[dict[str, Categorical], dict[str, EventColumn]]:
+               bad: np.ndarray) -> tuple[dict[str, Categorical], dict[str, EventColumn], dict[str, np.ndarray]]:
         known = self.vocab.events(kind)
         specs = self.vocab.attributes(kind)
         attributes: dict[str, Categorical] = {}
         events: dict[str, EventColumn] = {}
+        unknown: dict[str, np.ndarray] = {}
         take = pa.array(members)
         everyone = members.size == len(lines)
         for name, column in raw.items():
@@ -390,53 +451,50 @@ class _ChunkReader:
                     continue
                 if name not in known:
                     filled &= _np(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0))
-                    close = difflib.get_close_matches(name, list(known), n=1)
+                    hint = f"{name} is an attribute: give it with the attributes" if name in specs else suggest(name, known)
                     for k in np.nonzero(filled)[0].tolist():
-                        self.sink.add(f"unknown event {name!r} for {kind} records", int(lines[members[k]]),
-                                      self.label[name], name,
-                                      f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known)))
+                        self.sink.add(f"unknown event {shown(name)} for {kind} records", int(lines[members[k]]),
+                                      self.label[name], name, hint)
                     bad[members[filled]] = True
                     continue
-                events[name] = self.dates(kind, name, cells, filled, members, lines, bad)
+                events[name], said_unknown = self.dates(kind, name, cells, filled, members, lines, bad)
+                if said_unknown.any():
+                    unknown[name] = said_unknown
+            elif name not in specs:
+                filled = _np(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0))
+                hint = f"{name} is an event: give it with the events" if name in known else suggest(name, specs)
+                for k in np.nonzero(filled)[0].tolist():
+                    self.sink.add(f"unknown attribute {shown(name)} for {kind} records", int(lines[members[k]]),
+                                  self.label[name], name, hint)
+                bad[members[filled]] = True
             else:
-                attributes[name] = self.attribute(name, specs.get(name, {}), cells, members, lines, bad)
-        return attributes, events
+                attributes[name] = self.attribute(name, specs[name], cells, members, lines, bad)
+        return attributes, events, unknown
 
     def attribute(self, name: str, spec: dict[str, Any], cells: Any, members: np.ndarray, lines: np.ndarray,
                   bad: np.ndarray) -> Categorical:
-        """An attribute column, each distinct cell read once: stripped, then as records/_readers.py reads it."""
+        """An attribute column, each distinct cell read once, as RecordCheck reads it; a blank cell takes the
+        vocabulary's default."""
         encoded = pc.dictionary_encode(cells)
         codes = _np(encoded.indices).astype(np.int32)
-        boolean = spec.get("type") == "boolean"
-        allowed = spec.get("values")
-        if not boolean and not allowed:
+        default = spec.get("default")
+        if spec.get("type") != "boolean" and not spec.get("values") and default is None:
             return Categorical(codes, cells=encoded.dictionary)
         values: list[Any] = []
-        wrong: list[tuple[int, str]] = []
         for code, text in enumerate(encoded.dictionary.to_pylist()):
-            value: Any = text.strip() or None
-            if value is not None and boolean:
-                low = value.lower()
-                if low in YES:
-                    value = True
-                elif low in NO:
-                    value = False
-                else:
-                    wrong.append((code, f"{value!r} is not yes or no"))
-                    value = None
-            elif value is not None and allowed and value not in allowed:
-                wrong.append((code, f"{value!r} is not a known {name}"))
-            values.append(value)
-        hint = "write true or false" if boolean else "one of: " + ", ".join(map(str, allowed or ()))
-        for code, message in wrong:
-            rows = np.nonzero(codes == code)[0]
-            for k in rows.tolist():
-                self.sink.add(message, int(lines[members[k]]), self.label[name], name, hint)
-            bad[members[rows]] = True
+            wrong: list[tuple[str, str | None]] = []
+            value = RecordCheck.attribute(name, spec, text, lambda message, fld, hint=None: wrong.append((message, hint)))
+            for message, hint in wrong:
+                rows = np.nonzero(codes == code)[0]
+                for k in rows.tolist():
+                    self.sink.add(message, int(lines[members[k]]), self.label[name], name, hint)
+                bad[members[rows]] = True
+            values.append(default if value is None and not wrong else value)
         return Categorical(codes, values)
 
     def dates(self, kind: str, event: str, cells: Any, filled: np.ndarray, members: np.ndarray, lines: np.ndarray,
-              bad: np.ndarray) -> EventColumn:
+              bad: np.ndarray) -> tuple[EventColumn, np.ndarray]:
+        """The event's dates, and which records give it as ``unknown`` (the source does not say)."""
         col = self.label[event]
         n = len(cells)
         if _np(pc.match_substring(cells, ";")).any():
@@ -459,6 +517,8 @@ class _ChunkReader:
         else:
             owners = np.nonzero(filled)[0].astype(np.int64)
             items = cells.filter(pa.array(filled))
+        written = items
+        items = _iso_text(items)
         days = np.zeros(len(items), dtype=np.int64)
         seconds = np.full(len(items), -1, dtype=np.int64)
         pending = np.ones(len(items), dtype=bool)
@@ -483,24 +543,35 @@ class _ChunkReader:
                 days[mask], seconds[mask] = found, values % 86400
             # Year 0 parses here but is no date to Python: leave it to be read (and refused) cell by cell.
             pending[np.nonzero(mask)[0][found >= 1]] = False
+        folds = np.zeros(len(items), dtype=bool)
+        unknown = np.zeros(n, dtype=bool)
         if pending.any():
             keep = np.ones(len(items), dtype=bool)
-            texts = items.to_pylist()
+            texts = written.to_pylist()
             failed: set[int] = set()
             for x in np.nonzero(pending)[0].tolist():
                 k = int(owners[x])
                 if k in failed or not texts[x].strip():
                     keep[x] = False
                     continue
+                if is_unknown(texts[x]):
+                    unknown[k] = True
+                    keep[x] = False
+                    continue
                 try:
-                    days[x], seconds[x] = _day_second(parse_event_date(texts[x]))
+                    days[x], seconds[x], folds[x] = _day_second(parse_event_date(texts[x]))
                 except ValueError as exc:
-                    self.sink.add(_date_problem(texts[x], exc), int(lines[members[k]]), col, event, DATE_HINT)
+                    self.sink.add(str(exc), int(lines[members[k]]), col, event, DATE_HINT)
                     bad[members[k]] = True
                     failed.add(k)
                     keep[x] = False
-            days, seconds, owners = days[keep], seconds[keep], owners[keep]
-        return _sorted_column(owners, days, seconds, n)
+            days, seconds, owners, folds = days[keep], seconds[keep], owners[keep], folds[keep]
+            mixed = unknown & (np.bincount(owners, minlength=n) > 0)
+            for k in np.nonzero(mixed)[0].tolist():
+                self.sink.add(f"{event} gives dates and also says unknown", int(lines[members[k]]), col, event,
+                              "write the dates the record has, or unknown alone when the source does not say")
+            bad[members[mixed]] = True
+        return _sorted_column(owners, days, seconds, n, folds), unknown
 
 
 def _header(path: Path) -> list[str] | None:
@@ -536,13 +607,11 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
             sink.add(f"the header row has no {' or '.join(missing)} column", 1, None, None,
                      "the first row names the columns: id, kind, then attributes and events")
             return
-        all_events = vocab.all_events()
-        for j, name in enumerate(names):
-            if name in ("id", "kind", "") or name in all_events:
-                continue
-            close = difflib.get_close_matches(name, list(all_events), n=1, cutoff=0.85)
-            if close:
-                sink.add(f"unknown column {name!r}", 1, j + 1, name, f"did you mean the event {close[0]!r}?")
+        unknown = unknown_columns(names, vocab)
+        for j, name, hint in unknown:
+            sink.add(f"unknown column {shown(name)}: no row of this file was checked", 1, j + 1, name, hint)
+        if unknown:
+            return
         width = len(names)
         labels = [f"c{j}" for j in range(width)]
         ragged: list[Any] = []

@@ -7,7 +7,9 @@ Files are written a block of children at a time, so a million records need littl
 
 Layouts:
 * ``records``: the project's record CSV layout (``id, kind``, attributes, events), one file per kind;
-* ``annex-a``: Ofsted Annex A lists 3, 4, 5, 7 and 8 as CSV, dates written DD/MM/YYYY.
+* ``annex-a``: Ofsted Annex A lists 3, 4, 5, 7 and 8 as CSV, dates written DD/MM/YYYY;
+* ``cin-census``: one DfE children-in-need census return (XML): referrals, assessments, section 47
+  enquiries with their ICPC targets, and child protection plans with their reviews.
 """
 
 from __future__ import annotations

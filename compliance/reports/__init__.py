@@ -1,13 +1,18 @@
 """Findings for people: the formats of ``check`` (table, JSON, CSV, Markdown), iCalendar, KPIs and their charts.
 
 Renderers take findings and return text; they never recompute a deadline. ``_formats`` writes
-findings in ``check``'s formats; ``_ics`` as calendar events; ``_kpi`` tallies the share of each duty
-done in time and ``_kpi_chart`` draws it month by month; ``_kpi_run`` streams record files through an
-engine into those tallies; ``_track`` writes what ``compliance track`` prints.
+findings in ``check``'s formats, and ``_check_run`` streams a whole run into them chunk by chunk;
+``_ics`` writes them as calendar events; ``_kpi`` tallies the share of each duty done in time and
+``_kpi_chart`` draws it month by month; ``_kpi_run`` streams record files through an
+engine into those tallies; ``_track`` writes what ``compliance track`` prints; ``_plan`` writes what
+``compliance plan`` prints; ``_xlsx`` writes findings, KPIs and mapped records as Excel workbooks
+(openpyxl is loaded only then) and makes text safe for spreadsheets.
 """
 
-from ._formats import (CSV_FIELDS, FORMATS, STATUS_LABELS, STATUS_NAMES, counts, csv_rows, margin_text, md_code,
-                       md_text, render, to_csv, to_json, to_markdown, to_table)
+from ._check_run import CheckResult, CheckSettings, write_check
+from ._formats import (CSV_FIELDS, FORMATS, FORMULA_STARTS, JSON_SEPARATOR, STATUS_LABELS, STATUS_NAMES, TableRow,
+                       counts, csv_header, csv_lines, csv_rows, json_finding, json_head, json_tail, margin_text, md_code,
+                       md_text, render, spreadsheet_safe, table_row, table_text, to_csv, to_json, to_markdown, to_table)
 from ._ics import (CALENDAR_END, PRODID, calendar_head, calendar_text, escape_text, event_text, event_uid, fold,
                    uri_value)
 from ._kpi import DIMENSIONS, MONTH_OF, NO_VALUE, KpiRow, Tally, check_grouping, kpi_rows, monthly_kpi_rows, render_kpi
@@ -15,12 +20,17 @@ from ._kpi import FORMATS as KPI_FORMATS
 from ._kpi_chart import kpi_chart_svg
 from ._kpi_run import ENGINES as KPI_ENGINES
 from ._kpi_run import duties_for, tally_files
+from ._plan import PLAN_FORMATS, render_plan
 from ._track import track_text
+from ._xlsx import findings_xlsx, kpi_xlsx, records_xlsx
 
 __all__ = [
-    "CALENDAR_END", "CSV_FIELDS", "DIMENSIONS", "FORMATS", "KPI_ENGINES", "KPI_FORMATS", "MONTH_OF", "NO_VALUE",
-    "PRODID", "STATUS_LABELS", "STATUS_NAMES", "KpiRow", "Tally", "calendar_head", "calendar_text", "check_grouping",
-    "counts", "csv_rows", "duties_for", "escape_text", "event_text", "event_uid", "fold", "kpi_chart_svg", "kpi_rows",
-    "margin_text", "md_code", "md_text", "monthly_kpi_rows", "render", "render_kpi", "tally_files", "to_csv",
-    "to_json", "to_markdown", "to_table", "track_text", "uri_value",
+    "CALENDAR_END", "CSV_FIELDS", "DIMENSIONS", "FORMATS", "FORMULA_STARTS", "JSON_SEPARATOR", "KPI_ENGINES",
+    "KPI_FORMATS", "MONTH_OF", "NO_VALUE", "PLAN_FORMATS", "PRODID", "STATUS_LABELS", "STATUS_NAMES", "CheckResult",
+    "CheckSettings", "KpiRow", "TableRow", "Tally", "calendar_head", "calendar_text", "check_grouping", "counts",
+    "csv_header", "csv_lines", "csv_rows", "duties_for", "escape_text", "event_text", "event_uid", "findings_xlsx",
+    "fold", "json_finding", "json_head", "json_tail", "kpi_chart_svg", "kpi_rows", "kpi_xlsx", "margin_text",
+    "md_code", "md_text", "monthly_kpi_rows", "records_xlsx", "render", "render_kpi", "render_plan",
+    "spreadsheet_safe", "table_row", "table_text", "tally_files", "to_csv", "to_json", "to_markdown", "to_table",
+    "track_text", "uri_value", "write_check",
 ]

@@ -7,16 +7,17 @@ import io
 import json
 import re
 from datetime import date
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from ..engines import Finding, sort_by_urgency
+from ..engines._finding import iso
 
 FORMATS = ("table", "json", "csv", "md")
 CSV_FIELDS = (
     "record", "rule", "duty", "kind", "status", "occurrence", "trigger_event", "trigger_date", "period",
     "deadline", "completion_event", "completed_date", "days_late", "working_days_late", "days_left",
-    "working_days_left", "late_by", "time_left", "citation", "verification", "reason", "provisional",
-    "approximate", "assumptions", "warnings", "explanation",
+    "working_days_left", "late_by", "time_left", "citation", "verification", "reason", "needs", "on_bound",
+    "unrecorded", "data_quality", "provisional", "approximate", "assumptions", "warnings", "explanation",
 )
 _COLOURS = {"overdue": "\033[1;31m", "late": "\033[31m", "due": "\033[33m", "met": "\033[32m",
             "missing_data": "\033[35m", "not_applicable": "\033[2m"}
@@ -37,27 +38,89 @@ def counts(findings: Iterable[Finding]) -> dict[str, int]:
 
 
 def to_json(findings: Sequence[Finding], as_of: date, extra: dict[str, Any] | None = None) -> str:
-    doc: dict[str, Any] = {"as_of": as_of.isoformat(), "summary": counts(findings),
-                           "findings": [f.to_dict() for f in findings]}
-    if extra:
-        doc.update(extra)
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    """The findings as one JSON document: ``as_of``, ``findings`` (one line each), ``summary`` (counts)."""
+    body = JSON_SEPARATOR.join(json_finding(f) for f in findings)
+    return json_head(as_of) + body + json_tail(counts(findings), extra)
+
+
+#: Written between findings: the document keeps one finding to a line, so it can be written as it goes.
+JSON_SEPARATOR = ",\n    "
+#: The C encoder (json.dumps with ``indent`` runs in pure Python, ten times slower and far hungrier).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+def json_finding(f: Finding) -> str:
+    return _ENCODE(f.to_dict())
+
+
+def json_head(as_of: date) -> str:
+    return f'{{\n  "as_of": {_ENCODE(as_of.isoformat())},\n  "findings": [\n    '
+
+
+def json_tail(tally: Mapping[str, int], extra: Mapping[str, Any] | None = None) -> str:
+    """What closes the document: the counts, known only once every finding is written, and any ``extra``."""
+    parts = [f'  "summary": {_ENCODE(dict(tally))}']
+    parts += [f"  {_ENCODE(key)}: {_ENCODE(value)}" for key, value in (extra or {}).items()]
+    return "\n  ],\n" + ",\n".join(parts) + "\n}\n"
+
+
+#: Characters that make a spreadsheet treat text as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula, with a ' in front so it shows as typed; anything else as is.
+
+    OWASP's rule against CSV injection: a cell that begins with =, +, -, @, a tab or a carriage return.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return " | ".join(str(v) for v in value)
+        return spreadsheet_safe(" | ".join(str(v) for v in value))
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return spreadsheet_safe(str(value))
 
 
 def to_csv(findings: Sequence[Finding]) -> str:
+    return csv_header() + csv_lines(findings)
+
+
+def csv_header() -> str:
+    return ",".join(CSV_FIELDS) + "\n"
+
+
+def csv_lines(findings: Iterable[Finding]) -> str:
+    """The lines ``to_csv`` writes for ``findings``, without the header: the same as ``csv_rows`` of their
+    dicts, made straight from the findings (a large check writes millions)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(CSV_FIELDS)
-    return buffer.getvalue() + csv_rows(f.to_dict() for f in findings)
+    writer = csv.writer(buffer, lineterminator="\n")
+    safe, join = spreadsheet_safe, " | ".join
+    for f in findings:
+        writer.writerow((
+            safe(f.record), safe(f.rule), f.duty, f.kind, f.status, f.occurrence, f.trigger_event,
+            _iso(f.trigger_date), f.period or "", _iso(f.deadline), f.completion_event, _iso(f.completed_date),
+            _number(f.days_late), _number(f.working_days_late), _number(f.days_left), _number(f.working_days_left),
+            f.late_by or "", f.time_left or "", safe(f.citation), f.verification, safe(f.reason or ""),
+            join(f.needs), f.on_bound or "", join(f.unrecorded), safe(join(f.data_quality)),
+            "true" if f.provisional else "false", "true" if f.approximate else "false", safe(join(f.assumptions)),
+            safe(join(f.warnings)), safe(join(f.explanation)),
+        ))
+    return buffer.getvalue()
+
+
+def _iso(d: Any) -> str:
+    return "" if d is None else iso(d)
+
+
+def _number(n: int | None) -> Any:
+    return "" if n is None else n
 
 
 def csv_rows(rows: Iterable[Mapping[str, Any]]) -> str:
@@ -83,34 +146,66 @@ def margin_text(f: Finding, show_date: Callable[[Any], str] = lambda d: d.isofor
     if f.status == "met":
         return "on time"
     if f.status == "missing_data":
-        return f"latest possible deadline {show_date(f.deadline)}" if f.deadline else "no trigger date"
+        if f.unrecorded:
+            text = "not in this extract: " + ", ".join(f.unrecorded)
+        else:
+            text = "record " + ", ".join(f.needs) if f.needs else (f.reason or "missing data")
+        if f.deadline is not None:
+            bound = {"latest": " at the latest", "earliest": " at the earliest"}.get(f.on_bound or "", "")
+            text += f"; deadline{bound} {show_date(f.deadline)}"
+        return text
     return f.reason or ""
+
+
+class TableRow(NamedTuple):
+    """One finding in the terminal table: its status (for colour), its cells, and the lines shown under it."""
+
+    status: str
+    cells: tuple[str, ...]
+    lines: tuple[str, ...]
+
+
+_TABLE_HEADER = ("STATUS", "RECORD", "RULE", "#", "TRIGGER", "DEADLINE", "DONE", "MARGIN")
+
+
+def table_row(f: Finding, explain: bool = False) -> TableRow:
+    """A finding's row of the table; with ``explain``, its working follows in the lines under it."""
+    cells = (STATUS_LABELS[f.status] + (" !" if f.data_quality else ""), f.record, f.rule, str(f.occurrence),
+             _date(f.trigger_date), _date(f.deadline) + (" (prov.)" if f.provisional else ""),
+             _date(f.completed_date), margin_text(f))
+    lines = [f"      ! {problem}" for problem in f.data_quality]
+    if explain:
+        lines += ["      " + step for step in f.assumptions + f.explanation + f.warnings]
+        lines.append(f"      Source: {f.citation} [{f.verification}]")
+    return TableRow(f.status, cells, tuple(lines))
 
 
 def to_table(findings: Sequence[Finding], as_of: date, colour: bool = False, explain: bool = False) -> str:
     """A fixed-width table, overdue first; with ``explain`` each finding's working follows its row."""
-    rows = [("STATUS", "RECORD", "RULE", "#", "TRIGGER", "DEADLINE", "DONE", "MARGIN")]
-    ordered = sort_by_urgency(findings)
-    for f in ordered:
-        rows.append((
-            STATUS_LABELS[f.status], f.record, f.rule, str(f.occurrence),
-            _date(f.trigger_date), _date(f.deadline) + (" (prov.)" if f.provisional else ""),
-            _date(f.completed_date), margin_text(f),
-        ))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    return table_text([table_row(f, explain) for f in sort_by_urgency(findings)], as_of, counts(findings), colour)
+
+
+def table_text(rows: Sequence[TableRow], as_of: date, tally: Mapping[str, int], colour: bool = False) -> str:
+    """The table from rows already in order, headed by the count of each status in ``tally``."""
+    if not rows:
+        return f"Compliance as of {as_of.isoformat()}: no findings to show.\n"
+    widths = [len(h) for h in _TABLE_HEADER[:-1]]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row.cells)]
     lines = [f"Compliance as of {as_of.isoformat()}: " + ", ".join(
-        f"{n} {STATUS_LABELS[s].lower()}" for s, n in counts(findings).items() if n)]
-    for i, row in enumerate(rows):
-        text = "  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1]
-        if colour and i:
-            status = ordered[i - 1].status
-            text = _COLOURS[status] + text[:widths[0]] + _RESET + text[widths[0]:]
+        f"{n} {STATUS_LABELS[s].lower()}" for s, n in tally.items() if n)]
+    lines.append("  ".join(h.ljust(w) for h, w in zip(_TABLE_HEADER, widths)) + "  " + _TABLE_HEADER[-1])
+    flagged = False
+    for row in rows:
+        text = "  ".join(cell.ljust(w) for cell, w in zip(row.cells, widths)) + "  " + row.cells[-1]
+        if colour:
+            text = _COLOURS[row.status] + text[:widths[0]] + _RESET + text[widths[0]:]
         lines.append(text.rstrip())
-        if explain and i:
-            f = ordered[i - 1]
-            for step in f.assumptions + f.explanation + f.warnings:
-                lines.append("      " + step)
-            lines.append(f"      Source: {f.citation} [{f.verification}]")
+        lines.extend(row.lines)
+        flagged = flagged or row.cells[0].endswith(" !")
+    if flagged:
+        lines.append("! the finding worked around a problem in the record, shown under it: check the record.")
+    lines.append("# is the occurrence of a recurring duty (2 = the second review); 1 for a duty done once.")
     return "\n".join(lines) + "\n"
 
 
@@ -119,17 +214,23 @@ def _date(d: Any) -> str:
 
 
 def to_markdown(findings: Sequence[Finding], as_of: date) -> str:
-    c = counts(findings)
+    return markdown_text([md_row(f) for f in sort_by_urgency(findings)], as_of, counts(findings))
+
+
+def md_row(f: Finding) -> str:
+    """A finding's line of the Markdown table, every value escaped so it stays text."""
+    return "| " + " | ".join(md_text(x) for x in (
+        STATUS_LABELS[f.status], f.record, f.rule + (f" #{f.occurrence}" if f.occurrence > 1 else ""),
+        _date(f.trigger_date), _date(f.deadline), _date(f.completed_date), margin_text(f),
+        f"{f.citation} ({f.verification})")) + " |"
+
+
+def markdown_text(rows: Sequence[str], as_of: date, tally: Mapping[str, int]) -> str:
+    """The Markdown document from table lines already in order, headed by the count of each status."""
     out = [f"# Compliance as of {as_of.isoformat()}", "",
-           " · ".join(f"**{n}** {STATUS_LABELS[s].lower()}" for s, n in c.items()), "",
+           " · ".join(f"**{n}** {STATUS_LABELS[s].lower()}" for s, n in tally.items()), "",
            "| Status | Record | Rule | Trigger | Deadline | Done | Margin | Source |",
-           "|---|---|---|---|---|---|---|---|"]
-    for f in sort_by_urgency(findings):
-        out.append("| " + " | ".join((
-            STATUS_LABELS[f.status], md_text(f.record),
-            md_text(f.rule + (f" #{f.occurrence}" if f.occurrence > 1 else "")),
-            _date(f.trigger_date), _date(f.deadline), _date(f.completed_date), md_text(margin_text(f)),
-            md_text(f"{f.citation} ({f.verification})"))) + " |")
+           "|---|---|---|---|---|---|---|---|", *rows]
     return "\n".join(out) + "\n"
 
 

@@ -25,8 +25,12 @@ DIMENSIONS = ("rule", "team", "authority", "month")
 MONTH_OF = ("deadline", "completed", "trigger")
 FORMATS = ("table", "csv", "json")
 NO_VALUE = "(none)"
-_COUNTS = ("met", "late", "overdue", "due", "missing_data", "approximate")
-_CODES = tuple(STATUSES.index(s) for s in _COUNTS[:5])  # the vectorised engine's status codes
+#: What a row counts: the five statuses that matter (missing data split into what the record lacks and what
+#: its source cannot hold at all), then findings that are approximate, rest on a bound, or carry a warning.
+_COUNTS = ("met", "late", "overdue", "due", "missing_data", "not_recorded", "approximate", "on_bound", "data_warnings")
+_STATUS_SLOTS = 5
+_CODES = tuple(STATUSES.index(s) for s in _COUNTS[:_STATUS_SLOTS])  # the vectorised engine's status codes
+_NOT_RECORDED, _APPROXIMATE, _ON_BOUND, _WARNINGS = 5, 6, 7, 8
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,10 @@ class KpiRow:
     overdue: int
     due: int
     missing_data: int
-    approximate: int
+    not_recorded: int = 0  # missing data because the extract has no column (or field) for an event the duty needs
+    approximate: int = 0
+    on_bound: int = 0  # decided although the trigger is not recorded: even its latest possible deadline had passed
+    data_warnings: int = 0  # counted, though the record had a problem the finding worked around: check them
 
     @property
     def decided(self) -> int:
@@ -61,7 +68,8 @@ class KpiRow:
         out.update(dict(self.group))
         out.update({"in_time_percent": _percent(self.in_time), "decided": self.decided, "met": self.met,
                     "late": self.late, "overdue": self.overdue, "due": self.due, "missing_data": self.missing_data,
-                    "approximate": self.approximate})
+                    "not_recorded": self.not_recorded, "approximate": self.approximate, "on_bound": self.on_bound,
+                    "data_warnings": self.data_warnings})
         return out
 
 
@@ -107,15 +115,17 @@ class Tally:
 
     def add_findings(self, findings: Iterable[Finding]) -> None:
         """Count Finding objects, as the native and durable engines give them."""
-        slot = {s: i for i, s in enumerate(_COUNTS[:5])}
+        slot = {s: i for i, s in enumerate(_COUNTS[:_STATUS_SLOTS])}
         for f in findings:
             if f.status not in slot:
                 continue
             self.titles.setdefault(f.rule, f.title)
             group = tuple(self._value(f, d) for d in self.dimensions)
             bucket = self._bucket(f.rule, group)
-            bucket[slot[f.status]] += 1
-            bucket[5] += bool(f.approximate)
+            bucket[_NOT_RECORDED if f.status == "missing_data" and f.unrecorded else slot[f.status]] += 1
+            bucket[_APPROXIMATE] += bool(f.approximate)
+            bucket[_ON_BOUND] += bool(f.on_bound) and f.status in ("met", "late", "overdue")
+            bucket[_WARNINGS] += bool(f.data_quality)
 
     def _value(self, f: Finding, dimension: str) -> str:
         if dimension == "month":
@@ -161,21 +171,21 @@ class Tally:
         slot_of = np.full(max(_CODES) + 1, -1, dtype=np.int64)
         for i, code in enumerate(_CODES):
             slot_of[code] = i
-        cell = key * len(_COUNTS) + slot_of[status]
-        distinct, counts = np.unique(cell, return_counts=True)
-        approximate = result.columns["approximate"][rows]
-        approx_keys, approx_counts = np.unique(key[approximate], return_counts=True)
-        approx = dict(zip(approx_keys.tolist(), approx_counts.tolist()))
+        slots = slot_of[status]
+        slots = np.where((slots == _COUNTS.index("missing_data")) & result.columns["unrecorded"][rows], _NOT_RECORDED,
+                         slots)
+        decided = np.isin(slots, [_COUNTS.index(s) for s in ("met", "late", "overdue")])
+        cells = [key * len(_COUNTS) + slots,
+                 key[result.columns["approximate"][rows]] * len(_COUNTS) + _APPROXIMATE,
+                 key[decided & (result.columns["on_bound"][rows] > 0)] * len(_COUNTS) + _ON_BOUND,
+                 key[result.columns["data_quality"][rows]] * len(_COUNTS) + _WARNINGS]
+        distinct, counts = np.unique(np.concatenate(cells), return_counts=True)
         for rule in result.rules:
             self.titles.setdefault(rule.id, rule.title)
         for value, count in zip(distinct.tolist(), counts.tolist()):
             k, slot = divmod(value, len(_COUNTS))
             decoded = self._decode(k, labels)
-            bucket = self._bucket(decoded[0], decoded[1:])
-            bucket[slot] += count
-        for k, count in approx.items():
-            decoded = self._decode(k, labels)
-            self._bucket(decoded[0], decoded[1:])[5] += count
+            self._bucket(decoded[0], decoded[1:])[slot] += count
 
     @staticmethod
     def _decode(key: int, labels: list[list[str]]) -> tuple[str, ...]:
@@ -207,7 +217,7 @@ def monthly_kpi_rows(findings: Iterable[Finding]) -> list[KpiRow]:
 
 def _headers(rows: Sequence[KpiRow], dimensions: Sequence[str]) -> list[str]:
     return ["rule", *dimensions, "in_time_percent", "decided", "met", "late", "overdue", "due", "missing_data",
-            "approximate"]
+            "not_recorded", "approximate", "on_bound", "data_warnings"]
 
 
 def to_csv(rows: Sequence[KpiRow], dimensions: Sequence[str]) -> str:
@@ -233,12 +243,12 @@ def to_json(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date, mont
 def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> str:
     """A fixed-width table: rule, group, share in time, then the counts it is made of."""
     head = ["RULE", *(d.upper() for d in dimensions), "IN TIME", "DECIDED", "MET", "LATE", "OVERDUE", "DUE",
-            "MISSING"]
+            "MISSING", "NOT IN EXTRACT", "CHECK"]
     lines = [head]
     for r in rows:
         share = "-" if r.in_time is None else f"{100 * r.in_time:.1f}%"
         lines.append([r.rule, *(r.value(d) for d in dimensions), share, str(r.decided), str(r.met), str(r.late),
-                      str(r.overdue), str(r.due), str(r.missing_data)])
+                      str(r.overdue), str(r.due), str(r.missing_data), str(r.not_recorded), str(r.data_warnings)])
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     numeric_from = 1 + len(dimensions)
     text = [f"Timeliness as of {as_of.isoformat()}: in time = met / (met + late + overdue)"]
@@ -249,6 +259,16 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
     if approximate:
         text.append(f"{approximate} finding(s) are approximate: the record holds a date without a time for an "
                     "hours clock.")
+    if any(r.not_recorded for r in rows):
+        text.append("NOT IN EXTRACT: duties the extract cannot answer, having no column for an event they need; "
+                    "counted apart, never as overdue.")
+    bounded = sum(r.on_bound for r in rows)
+    if bounded:
+        text.append(f"{bounded} decided finding(s) rest on a bound: the trigger is not recorded, but even its latest "
+                    "possible deadline had passed (or the duty was done by the earliest).")
+    if any(r.data_warnings for r in rows):
+        text.append("CHECK: findings counted although the record had a problem they worked around (a completion "
+                    "before its trigger, a date entered twice...): `compliance check` lists them.")
     return "\n".join(text) + "\n"
 
 

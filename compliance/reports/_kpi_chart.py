@@ -1,7 +1,9 @@
 """An inline SVG chart of each KPI month by month: one small panel per rule, the share done in time.
 
 Pure: KPI rows in, SVG text out, no scripts and no external files, so it can sit inside an HTML
-report or an email. Each point carries a tooltip with the month, the share and its counts.
+report or an email. Each point carries a tooltip with the month, the share and its counts. A line
+joins only neighbouring months: across months in which no duty fell due it breaks, and the gap is
+shaded and named, so no trend is drawn where there is no data.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ TOP = 34
 LEFT = 48
 RIGHT = 16
 BOTTOM = 26
+TITLE_CHARS = 98
 
 
 def _by_rule(rows: Sequence[KpiRow]) -> dict[str, list[KpiRow]]:
@@ -34,6 +37,21 @@ def _by_rule(rows: Sequence[KpiRow]) -> dict[str, list[KpiRow]]:
 def _month_number(month: str) -> int:
     year, mon = month.split("-")
     return int(year) * 12 + int(mon) - 1
+
+
+def _month_name(number: int) -> str:
+    return f"{number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def runs(rule_rows: Sequence[KpiRow]) -> list[list[KpiRow]]:
+    """Rows (in month order) in runs of consecutive months: a line may join the months of a run, never two runs."""
+    out: list[list[KpiRow]] = []
+    for r in rule_rows:
+        if out and _month_number(r.value("month")) == _month_number(out[-1][-1].value("month")) + 1:
+            out[-1].append(r)
+        else:
+            out.append([r])
+    return out
 
 
 def kpi_chart_svg(rows: Sequence[KpiRow], title: str = "Duties done in time, month by month",
@@ -68,17 +86,36 @@ def kpi_chart_svg(rows: Sequence[KpiRow], title: str = "Duties done in time, mon
         total_met = sum(r.met for r in rule_rows)
         total = sum(r.decided for r in rule_rows)
         out.append(f'<g class="kpi-panel" data-rule="{escape(rule)}">')
-        title_text = rule_rows[0].title if len(rule_rows[0].title) <= 60 else rule_rows[0].title[:59] + "…"
+        shown = last - first + 1
+        coverage = f"; due in {len(rule_rows)} of {shown} months" if len(rule_rows) < shown else ""
+        figures = f" ({100 * total_met / total:.1f}% of {total} in time{coverage})"
+        room = TITLE_CHARS - len(rule) - 2 - len(figures)  # the panel's width in characters of its bold label
+        title = rule_rows[0].title
+        title = title if len(title) <= room else title[:max(room - 1, 0)] + "…"
         out.append(f'<text x="{LEFT}" y="{top + 12}" font-weight="bold">{escape(rule)}: '
-                   f'{escape(title_text)} ({100 * total_met / total:.1f}% of {total} in time)</text>')
+                   f'{escape(title)}{escape(figures)}</text>')
         for level in (0, 0.5, 1):
             yy = y(level)
             out.append(f'<line x1="{LEFT}" y1="{yy:.1f}" x2="{WIDTH - RIGHT}" y2="{yy:.1f}" stroke="#ccc"/>')
             out.append(f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end">{int(level * 100)}%</text>')
+        pieces = runs(rule_rows)
+        for before, after in zip(pieces, pieces[1:]):
+            first_gap = _month_number(before[-1].value("month")) + 1
+            last_gap = _month_number(after[0].value("month")) - 1
+            left, right = x(_month_name(first_gap)), x(_month_name(last_gap))
+            months = last_gap - first_gap + 1
+            gap_text = _month_name(first_gap) + (f" to {_month_name(last_gap)}" if months > 1 else "")
+            out.append(f'<rect class="kpi-gap" x="{left - 2:.1f}" y="{inner_top:.1f}" width="{right - left + 4:.1f}" '
+                       f'height="{inner_height:.1f}" fill="#f3f2f1"><title>No duty fell due in {escape(gap_text)} '
+                       f'({months} month{"s" if months != 1 else ""})</title></rect>')
+            if right - left > 70:
+                out.append(f'<text x="{(left + right) / 2:.1f}" y="{inner_top + inner_height / 2 + 4:.1f}" '
+                           f'text-anchor="middle" fill="#6f777b">no duty due, {months} months</text>')
+        for piece in pieces:
+            if len(piece) > 1:
+                path = " ".join(f"{x(r.value('month')):.1f},{y(r.in_time or 0.0):.1f}" for r in piece)
+                out.append(f'<polyline fill="none" stroke="#1d70b8" stroke-width="1.5" points="{path}"/>')
         points = [(x(r.value("month")), y(r.in_time or 0.0), r) for r in rule_rows]
-        if len(points) > 1:
-            path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in points)
-            out.append(f'<polyline fill="none" stroke="#1d70b8" stroke-width="1.5" points="{path}"/>')
         for px, py, r in points:
             share = 100 * (r.in_time or 0.0)
             tip = (f"{r.value('month')}: {share:.1f}% in time ({r.met} of {r.decided}; {r.late} late, "

@@ -45,7 +45,13 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
     """Evaluate every record in ``paths`` and add the findings to each tally; return the problems found."""
     # numpy and pyarrow take a third of a second to import: only here, where they are used.
     from ..engines.batch import evaluate_batches
-    from ..records.columns import DEFAULT_CHUNK_ROWS, SeenIds, batches_from_records, read_batches, unique_records
+    from ..records.columns import (
+        DEFAULT_CHUNK_ROWS,
+        SeenIds,
+        batches_from_records,
+        read_batches,
+        unique_records,
+    )
 
     chunk = chunk or DEFAULT_CHUNK_ROWS
     if engine not in ENGINES:

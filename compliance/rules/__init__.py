@@ -9,10 +9,10 @@ from ._load import check_rules, load_rules, pack_files, read_pack
 from ._model import (RULE_KINDS, VERIFICATION, Caveat, Extension, Recurrence, Rule, RuleSet, RuleTest, Source, Step,
                      Window)
 from ._validate import SCHEMA_FILE, schema
-from ._vocabulary import VOCABULARY_FILE, Vocabulary, load_vocabulary
+from ._vocabulary import VOCABULARY_FILE, Vocabulary, bundled_vocabulary, load_vocabulary
 
 __all__ = [
     "RULE_KINDS", "SCHEMA_FILE", "VERIFICATION", "VOCABULARY_FILE", "Caveat", "Extension", "Recurrence", "Rule",
-    "RuleSet", "RuleTest", "Source", "Step", "Vocabulary", "Window", "check_rules", "load_rules",
+    "RuleSet", "RuleTest", "Source", "Step", "Vocabulary", "Window", "bundled_vocabulary", "check_rules", "load_rules",
     "load_vocabulary", "pack_files", "read_pack", "schema",
 ]

@@ -39,6 +39,12 @@ def _window(raw: dict[str, Any] | None, path: tuple[Any, ...]) -> Window:
     return Window(_date(raw.get("from"), path + ("from",)), _date(raw.get("to"), path + ("to",)))
 
 
+def _names(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, list) else (value,)
+
+
 def build_rule(raw: dict[str, Any], file: str, line: int | None) -> Rule:
     when = tuple(
         (name, tuple(value) if isinstance(value, list) else (value,))
@@ -65,6 +71,7 @@ def build_rule(raw: dict[str, Any], file: str, line: int | None) -> Rule:
             rec.get("until"),
         )
     src = raw["source"]
+    bounds = raw.get("trigger_bounds") or {}
     tests = tuple(
         RuleTest(
             str(t.get("name", f"test {i + 1}")),
@@ -87,7 +94,9 @@ def build_rule(raw: dict[str, Any], file: str, line: int | None) -> Rule:
         in_force=_window(raw.get("in_force"), ("in_force",)),
         source=Source(src["citation"], src.get("url"), src.get("verification", "unverified"), src.get("wording")),
         when=when,
-        trigger_bound=raw.get("trigger_bound"),
+        no_earlier_than=_names(bounds.get("no_earlier_than")),
+        no_later_than=_names(bounds.get("no_later_than", raw.get("trigger_bound"))),
+        trigger_optional=bool(raw.get("trigger_optional", False)),
         extension=extension,
         recurrence=recurrence,
         caveats=tuple(Caveat(_window(c, ("caveats", i)), c["note"]) for i, c in enumerate(raw.get("caveats") or [])),

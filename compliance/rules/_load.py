@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -10,7 +11,7 @@ from ..resources import rules_dir
 from ..yamlio import Located, load_yaml
 from ._build import FieldError, build_rule, read_period
 from ._model import Rule, RuleSet
-from ._validate import schema_problems, semantic_problems
+from ._validate import raw_problems, schema_problems, semantic_problems
 from ._vocabulary import VOCABULARY_FILE, normalise_kinds, load_vocabulary
 
 def read_pack(path: Path) -> tuple[Located, list[Problem]]:
@@ -63,15 +64,19 @@ def check_rules(paths: Sequence[str | Path] | None = None) -> tuple[RuleSet, lis
         for i, raw in enumerate(located.value["rules"]):
             base = ("rules", i)
             if ("rules", str(i)) in bad or base in bad or not isinstance(raw, dict):
-                if isinstance(raw, dict) and isinstance(raw.get("period"), str):
-                    try:  # the period is the field most often mistyped: report it in the same run
-                        read_period(raw["period"])
-                    except FieldError as exc:
-                        problems.append(Problem(exc.message, hint=exc.hint, field=f"rules.{i}.period",
-                                                **located.where(base + ("period",))))
-                continue  # already reported; building it would only repeat the problem
+                if isinstance(raw, dict):
+                    if isinstance(raw.get("period"), str):
+                        try:  # the period is the field most often mistyped: report it in the same run
+                            read_period(raw["period"])
+                        except FieldError as exc:
+                            problems.append(Problem(exc.message, hint=exc.hint, field=f"rules.{i}.period",
+                                                    **located.where(base + ("period",))))
+                    problems.extend(raw_problems(raw, located, base, vocab))
+                continue  # the schema's problems are reported; building it would only repeat them
             try:
                 rule = build_rule(raw, str(path), located.positions.get(base, (None,))[0])
+                rule = replace(rule, tests=tuple(replace(t, line=located.positions.get(base + ("tests", j), (None,))[0])
+                                                 for j, t in enumerate(rule.tests)))
             except FieldError as exc:
                 path = base + exc.path
                 problems.append(Problem(exc.message, hint=exc.hint, field=".".join(map(str, path)),

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from functools import lru_cache
+from typing import Any, Mapping, NamedTuple
 
 from ..calendars import Period
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, shown
 from ._vocabulary import Vocabulary
 
 RULE_KINDS = ("statutory", "guidance", "local-target")
@@ -51,10 +52,14 @@ class Window:
 
 @dataclass(frozen=True)
 class Caveat:
-    """A note shown on every finding whose trigger falls in a window, e.g. a temporary modification."""
+    """A note shown on every finding whose period overlaps a window, e.g. a temporary modification of the law."""
 
     window: Window
     note: str
+
+    def touches(self, start: date, end: date | None) -> bool:
+        """Whether the span from the trigger to the deadline (or the trigger alone) meets the window."""
+        return self.window.overlaps(Window(start, end if end is not None and end >= start else start))
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,21 @@ class RuleTest:
     line: int | None = None
 
 
+class Conditions(NamedTuple):
+    """The outcome of a rule's ``when`` conditions on a record: "pass", "fail" (with why) or "unknown"."""
+
+    state: str
+    reason: str | None = None
+    unknown: tuple[str, ...] = ()  # attributes the record does not give, with no default
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _fail_reason(name: str, allowed: tuple[Any, ...], value: Any) -> str:
+    # The same few values fail the same conditions on record after record: the sentence is built once.
+    wanted = " or ".join(shown(a) for a in allowed)
+    return f"applies only when {name} is {wanted}; the record has {shown(value)}"
+
+
 @dataclass(frozen=True)
 class Rule:
     """One duty, in one version of the law."""
@@ -110,7 +130,9 @@ class Rule:
     in_force: Window
     source: Source
     when: tuple[tuple[str, tuple[Any, ...]], ...] = ()
-    trigger_bound: str | None = None
+    no_earlier_than: tuple[str, ...] = ()  # events the trigger cannot precede
+    no_later_than: tuple[str, ...] = ()  # events the trigger cannot follow
+    trigger_optional: bool = False  # the clock may never start: no trigger means the duty never arose
     extension: Extension | None = None
     recurrence: Recurrence | None = None
     caveats: tuple[Caveat, ...] = ()
@@ -120,14 +142,37 @@ class Rule:
     file: str | None = None
     line: int | None = None
 
-    def conditions_fail(self, attributes: dict[str, Any]) -> str | None:
-        """Why the record's attributes exclude this rule, or None when they satisfy it."""
+    def condition_state(self, attributes: Mapping[str, Any]) -> str:
+        """``conditions(...).state`` without building the reason: choosing a version asks this of every one."""
+        state = "pass"
         for name, allowed in self.when:
             value = attributes.get(name)
-            if value not in allowed:
-                wanted = " or ".join(repr(a) for a in allowed)
-                return f"applies only when {name} is {wanted}; the record has {value!r}"
-        return None
+            if value is None:
+                state = "unknown"
+            elif value not in allowed:
+                return "fail"
+        return state
+
+    def conditions(self, attributes: Mapping[str, Any]) -> Conditions:
+        """Whether the record's attributes meet the ``when`` conditions: yes, no (and why), or not known."""
+        unknown = []
+        for name, allowed in self.when:
+            value = attributes.get(name)
+            if value is None:
+                unknown.append(name)
+            elif value not in allowed:
+                return Conditions("fail", _fail_reason(name, allowed, value))
+        return Conditions("unknown", unknown=tuple(unknown)) if unknown else Conditions("pass")
+
+    @property
+    def events(self) -> set[str]:
+        """Every event the rule reads: trigger, completion, bounds, extension and end."""
+        names = {self.trigger, self.completion, *self.no_earlier_than, *self.no_later_than}
+        if self.extension:
+            names.add(self.extension.event)
+        if self.recurrence and self.recurrence.until:
+            names.add(self.recurrence.until)
+        return names
 
 
 @dataclass

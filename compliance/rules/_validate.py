@@ -81,16 +81,17 @@ def semantic_problems(rules: list[tuple[Rule, Located, tuple[Any, ...]]], vocab:
                "one of: " + ", ".join(sorted(vocab.kinds)))
             continue
         events = vocab.events(rule.applies_to)
-        refs = [("trigger", rule.trigger), ("completion", rule.completion)]
-        if rule.trigger_bound:
-            refs.append(("trigger_bound", rule.trigger_bound))
+        refs: list[tuple[tuple[Any, ...], str]] = [(("trigger",), rule.trigger), (("completion",), rule.completion)]
+        for side in ("no_earlier_than", "no_later_than"):
+            path = ("trigger_bounds", side) if base + ("trigger_bounds", side) in located.positions else ("trigger_bound",)
+            refs += [(path, event) for event in getattr(rule, side)]
         if rule.extension:
-            refs.append(("extension", rule.extension.event))
+            refs.append((("extension", "event"), rule.extension.event))
         if rule.recurrence and rule.recurrence.until:
-            refs.append(("recurrence", rule.recurrence.until))
+            refs.append((("recurrence", "until"), rule.recurrence.until))
         for key, event in refs:
             if event not in events:
-                path = base + ((key, "event") if key == "extension" else (key, "until") if key == "recurrence" else (key,))
+                path = base + key
                 at(located, path, f"unknown event {event!r} for {rule.applies_to} records",
                    _suggest(event, events))
         if rule.recurrence and not vocab.repeats(rule.applies_to, rule.completion):
@@ -155,3 +156,34 @@ def _periods(rule: Rule) -> Iterable[tuple[tuple[Any, ...], Period]]:
 def _suggest(word: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(known), n=1)
     return f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known))
+
+
+def raw_problems(raw: dict[str, Any], located: Located, base: tuple[Any, ...], vocab: Vocabulary) -> list[Problem]:
+    """The event and attribute names of a rule the schema refused, checked all the same, so that one run of
+    `rules validate` reports every problem rather than the next one only after the first is fixed."""
+    kind = raw.get("applies_to")
+    if not isinstance(kind, str) or kind not in vocab.kinds:
+        return []
+    events, attributes = vocab.events(kind), vocab.attributes(kind)
+    refs: list[tuple[tuple[Any, ...], Any]] = [(("trigger",), raw.get("trigger")), (("completion",), raw.get("completion")),
+                                              (("trigger_bound",), raw.get("trigger_bound"))]
+    bounds = raw.get("trigger_bounds")
+    for side in ("no_earlier_than", "no_later_than"):
+        value = bounds.get(side) if isinstance(bounds, dict) else None
+        for j, event in enumerate(value if isinstance(value, list) else [value]):
+            refs.append((("trigger_bounds", side) + ((j,) if isinstance(value, list) else ()), event))
+    for part, key in (("extension", "event"), ("recurrence", "until")):
+        value = raw.get(part)
+        refs.append(((part, key), value.get(key) if isinstance(value, dict) else None))
+    problems = []
+    for path, event in refs:
+        if isinstance(event, str) and event not in events:
+            problems.append(Problem(f"unknown event {event!r} for {kind} records", hint=_suggest(event, events),
+                                    field=".".join(map(str, base + path)), **located.where(base + path)))
+    when = raw.get("when")
+    for name in when if isinstance(when, dict) else ():
+        if name not in attributes:
+            problems.append(Problem(f"unknown attribute {name!r} for {kind} records", hint=_suggest(name, attributes),
+                                    field=".".join(map(str, base + ("when", name))),
+                                    **located.where(base + ("when", name))))
+    return problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,13 @@ def normalise_kinds(kinds: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
+    """The vocabulary in ``path`` (default the bundled one), a fresh copy a rule pack may add to."""
     path = path or rules_dir() / VOCABULARY_FILE
     doc = load_yaml(path.read_text(encoding="utf-8"), str(path)).value
     return Vocabulary(normalise_kinds(doc.get("kinds", {})))
+
+
+@lru_cache(maxsize=1)
+def bundled_vocabulary() -> Vocabulary:
+    """The bundled vocabulary, read once and shared: for checking records, never to be added to."""
+    return load_vocabulary()

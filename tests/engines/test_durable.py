@@ -106,12 +106,27 @@ class TestSameFindings:
         assert durable == native
         assert native[0] == 1 and json.loads(native[1])["summary"]["overdue"] > 0
 
-    def test_an_error_inside_an_action_is_not_swallowed(self):
+    def test_an_error_inside_an_action_is_not_swallowed(self, monkeypatch):
         """durable-rules catches what an action raises; the backend must still stop with the same error."""
-        record = Record("old", "looked-after", {}, {"became_looked_after": (date(1995, 3, 1),)})
-        native = outcome(lambda: evaluate([record], BUNDLED, date(1996, 1, 1)))
-        assert native[0] == "CalendarRangeError"
-        assert outcome(lambda: evaluate_durable([record], BUNDLED, date(1996, 1, 1))) == native
+        import compliance.engines._native as native_engine
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("a fault in the date arithmetic")
+
+        monkeypatch.setattr(native_engine, "_findings", broken)
+        record = Record("x", "inspection", {"framework": "ILACS"}, {"report_received": (date(2026, 10, 1),)})
+        with pytest.raises(RuntimeError, match="a fault in the date arithmetic"):
+            evaluate_durable([record], BUNDLED, date(2026, 11, 20))
+
+    def test_a_date_before_the_calendar_is_that_records_missing_data_in_both_engines(self):
+        old = Record("old", "looked-after", {}, {"became_looked_after": (date(1999, 3, 1),)})
+        new = Record("new", "looked-after", {}, {"became_looked_after": (date(2019, 3, 1),)})
+        native = evaluate([old, new], BUNDLED, date(2019, 6, 1))
+        assert [f.to_dict() for f in evaluate_durable([old, new], BUNDLED, date(2019, 6, 1))] == \
+               [f.to_dict() for f in native]
+        review = next(f for f in native if f.record == "old" and f.duty == "cla-review")
+        assert review.status == "missing_data" and "1999-03-01" in review.reason
+        assert any(f.record == "new" and f.status == "overdue" for f in native)
 
 
 @needs_durable
@@ -166,7 +181,8 @@ class TestRulesDurableCannotRun:
             DurableRules(load_rules([path]))
         problem = caught.value.problems[0]
         assert (problem.file, problem.line) == (str(path), 3)
-        assert "'teams-target'" in problem.message and "600 alternatives" in problem.message
+        # 600 teams, and one more for a record that does not say its team
+        assert "'teams-target'" in problem.message and "601 alternatives" in problem.message
         assert "--engine native" in str(problem)
 
     def test_just_under_the_limit_runs_and_agrees(self, tmp_path):

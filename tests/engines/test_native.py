@@ -1,6 +1,6 @@
 """The native engine: every status, versions, recurrence, extensions and hours, against the law.
 
-Expected dates are worked by hand from the legal reference (shared/domain/legal-timelines.md, §1 and §7),
+Expected dates are worked by hand from the legal reference (docs/legal-reference.md, §1 and §5),
 not taken from the engine.
 """
 
@@ -93,29 +93,36 @@ class TestSingleDuty:
         assert before.status == "not_applicable" and "2013-11-01" in before.reason
         assert after.status == "overdue"
 
-    def test_missing_trigger_shows_the_latest_possible_deadline_as_an_assumption(self):
+    def test_missing_trigger_bounded_by_publication_is_certainly_overdue_once_even_the_latest_deadline_passed(self):
         # Ofsted published Fri 14 Dec 2018; receipt was no later, so 30 working days end by Wed 30 Jan 2019.
+        # Nothing published by Sat 1 Jun 2019: 122 days later, 83 working days (Jan 1, Feb 20, Mar 21,
+        # Apr 20 after Easter, May 21 after both May holidays).
         f = one("inspection", {"ofsted_published": "2018-12-14"}, date(2019, 6, 1), ILACS, INSPECTION_RULES,
                 "la-publish-report")
-        assert f.status == "missing_data" and f.trigger_date is None
-        assert f.deadline == date(2019, 1, 30)
-        assert f.assumptions and f.assumptions[0].startswith("Assumption:")
-        assert "overdue whatever the trigger date was" in f.explanation[-1]
+        assert (f.status, f.on_bound, f.trigger_date, f.deadline) == ("overdue", "latest", None, date(2019, 1, 30))
+        assert (f.working_days_late, f.days_late) == (83, 122)
+        assert f.late_by == "at least 83 working days (122 days)"
+        assert any("cannot be later than ofsted_published (2018-12-14)" in a for a in f.assumptions)
+        assert any("overdue whatever the trigger date was" in step for step in f.explanation)
 
-    def test_missing_trigger_with_completion_after_even_the_latest_deadline(self):
+    def test_missing_trigger_with_completion_after_even_the_latest_deadline_is_certainly_late(self):
+        # Published by the council Fri 1 Feb 2019, after Wed 30 Jan: at least 2 working days late (31 Jan, 1 Feb).
         f = one("inspection", {"ofsted_published": "2018-12-14", "report_published": "2019-02-01"},
                 date(2019, 6, 1), ILACS, INSPECTION_RULES, "la-publish-report")
-        assert f.status == "missing_data"
-        assert "late whatever the trigger date was" in f.explanation[-1]
+        assert (f.status, f.on_bound, f.working_days_late, f.days_late) == ("late", "latest", 2, 2)
+        assert any("late whatever the trigger date was" in step for step in f.explanation)
 
     def test_missing_trigger_without_any_bound(self):
         f = one("inspection", {}, date(2019, 6, 1), ILACS, INSPECTION_RULES, "la-publish-report")
         assert (f.status, f.deadline) == ("missing_data", None)
 
-    def test_completion_before_trigger_is_flagged(self):
+    def test_a_completion_before_its_trigger_does_not_discharge_the_duty(self):
+        # Received Thu 12 Dec 2019, deadline Tue 28 Jan 2020; a "publication" dated 1 Dec 2019 cannot count, so
+        # by Mon 1 Jun 2020 it is overdue: 125 days, 85 working days (3 in Jan, 20 Feb, 22 Mar, 20 Apr, 19 May, 1).
         f = one("inspection", {"report_received": "2019-12-12", "report_published": "2019-12-01"},
                 date(2020, 6, 1), ILACS, INSPECTION_RULES, "la-publish-report")
-        assert f.status == "met" and "check the record" in f.warnings[0]
+        assert (f.status, f.completed_date, f.working_days_late, f.days_late) == ("overdue", None, 85, 125)
+        assert f.data_quality and "check the record" in f.data_quality[0] and "2019-12-01" in f.data_quality[0]
 
     def test_caveat_for_the_covid_modification_window(self):
         f = one("inspection", {"report_received": "2020-05-01"}, date(2020, 12, 1), ILACS, INSPECTION_RULES,

@@ -169,9 +169,9 @@ def test_bad_options_exit_2_and_write_nothing(tmp_path, run_cli, args, message):
 
 def test_a_bad_row_stops_the_run_unless_told_to_skip_it(tmp_path, run_cli):
     bad = tmp_path / "tracker.csv"
-    bad.write_text("id,kind,framework,lscb_review,report_received\n"
-                   "north,inspection,ILACS,false,2026-10-01\n"
-                   "south,inspection,ILACS,false,2026-13-45\n")
+    bad.write_text("id,kind,framework,lscb_review,report_received,report_published\n"
+                   "north,inspection,ILACS,false,2026-10-01,\n"
+                   "south,inspection,ILACS,false,2026-13-45,\n")
     code, _, err = run_cli("report", str(bad), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"))
     assert code == 2
     assert f"{bad}:3" in err and "report_received" in err

@@ -34,7 +34,7 @@ def test_dates_lists_and_times_become_sorted_columns(tmp_path):
 def test_a_bad_cell_is_reported_with_row_and_column_and_the_rest_read(tmp_path):
     batches, problems = read(tmp_path, "id,kind,referral,referral_nfa\n"
                                        "r1,referral,2022-05-20,false\n"
-                                       "r2,referral,20/05/2022,false\n"
+                                       "r2,referral,05/20/2022,false\n"
                                        "r3,referral,2022-05-21,perhaps\n"
                                        "r4,referral,2022-05-22,true\n")
     assert [b.ids.to_pylist() for b in batches] == [["r1", "r4"]]

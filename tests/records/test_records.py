@@ -39,13 +39,16 @@ def test_csv_reads_good_rows_and_locates_bad_ones():
 
 def test_xlsx_reads_dates_from_cells_and_names_the_column_letter():
     records, problems = read_records([RECORDS / "tracker.xlsx"])
-    assert [r.id for r in records] == ["northby-2019-ilacs", "southby-2019-ilacs"]
+    assert [r.id for r in records] == ["northby-2019-ilacs", "southby-2019-ilacs", "westby-2018-ilacs"]
     assert records[0].events["report_received"] == (date(2019, 12, 12),)
-    assert records[0].attributes["lead officer"] == "A. Officer"
+    assert "# lead officer" not in records[0].attributes  # a column for people, left alone
+    assert records[0].recorded == {"report_received", "ofsted_published", "report_published", "action_plan_sent"}
+    assert records[2].events["report_received"] == (date(2018, 12, 5),)  # text '05/12/2018': day first, never May
     assert len(problems) == 1
     p = problems[0]
-    assert (p.line, p.column, p.field) == (4, "F", "report_received")
-    assert "'05/12/2018' is not a date" in p.message  # never guess between day-first and month-first
+    assert (p.line, p.column, p.field) == (5, "F", "report_received")
+    # 43439 in a cell not formatted as a date: Excel's serial for 5 December 2018 (days since 30 Dec 1899).
+    assert p.message == "43439 looks like an Excel date serial for 2018-12-05: format the column as a date"
 
 
 def test_json_records():
@@ -89,11 +92,13 @@ def test_date_times_are_kept_for_hour_clocks():
     assert record.events["return_interview"] == (date(2024, 1, 8),)
 
 
-def test_typo_column_is_flagged_but_other_columns_are_attributes():
-    text = "id,kind,framework,report_recieved,team\nx,inspection,ILACS,2019-01-01,North\n"
+def test_a_misspelt_column_stops_the_whole_file_once_with_did_you_mean():
+    text = "id,kind,framework,report_recieved,# team\nx,inspection,ILACS,2019-01-01,North\ny,inspection,SIF,,\n"
     with pytest.raises(InputError) as exc:
         records_from_text(text, "csv")
-    assert "did you mean the event 'report_received'" in exc.value.problems[0].hint
+    (problem,) = exc.value.problems
+    assert "did you mean the event 'report_received'" in problem.hint
+    assert (problem.line, problem.column) == (1, 4) and "no row of this file was checked" in problem.message
 
 
 def test_missing_file_and_unknown_type(tmp_path):

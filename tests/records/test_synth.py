@@ -67,3 +67,34 @@ def test_synth_command_prints_what_it_wrote(run_cli, tmp_path):
     assert code == 0 and out.startswith("wrote ") and (tmp_path / "referrals.csv").exists()
     code, _, err = run_cli("synth", "--children", "0", "--output-dir", str(tmp_path))
     assert code == 2 and "at least one child" in err
+
+
+def test_cin_census_layout_is_one_return_the_census_mapping_reads_without_a_problem(tmp_path, run_cli):
+    import xml.etree.ElementTree as ET
+
+    from reference import ReferenceCalendar
+
+    summary = write_extracts(tmp_path / "a", 600, seed=4, layout="cin-census")
+    again = write_extracts(tmp_path / "b", 600, seed=4, layout="cin-census")
+    path = tmp_path / "a" / "cin-census.xml"
+    assert [p.name for p in summary.files] == ["cin-census.xml"]
+    assert path.read_bytes() == (tmp_path / "b" / "cin-census.xml").read_bytes() and summary.records == again.records
+    root = ET.parse(path).getroot()
+    assert root.findtext("Header/CollectionDetails/ReferenceDate") == "2025-03-31"
+    records, problems = load_mapped([path], load_mapping("cin-census"))
+    assert problems == []
+    kinds = [r.kind for r in records]
+    assert kinds.count("referral") == summary.records["referral"] == len(root.findall("Children/Child/CINdetails"))
+    assert kinds.count("child-protection") == summary.records["section47"] + summary.records["cp-plan"]
+    # Each recorded ICPC target is the 15th working day after the strategy discussion, counted day by day.
+    reference = ReferenceCalendar()
+    enquiries = root.findall("Children/Child/CINdetails/Section47")
+    assert len(enquiries) == summary.records["section47"] > 20
+    for s47 in enquiries:
+        start = date.fromisoformat(s47.findtext("S47ActualStartDate"))
+        assert date.fromisoformat(s47.findtext("InitialCPCtarget")) == reference.add_working_days(start, 15)
+    assert all(c.findtext("ChildIdentifiers/LAchildID") for c in root.findall("Children/Child"))
+    code, out, err = run_cli("kpi", str(path), "--mapping", "cin-census", "--as-of", "2025-03-31")
+    assert code == 0 and err == ""
+    assert {line.split()[0] for line in out.splitlines()[2:]} == {"assessment-45wd", "assessment-45wd-from-start",
+                                                                  "icpc-15wd", "rcpc"}

@@ -38,7 +38,8 @@ def test_by_rule_matches_the_hand_count(findings):
     assert set(rows) == {"icpc-15wd", "rcpc"}
     assert counts(rows["icpc-15wd"]) == (3, 1, 1, 1, 1)
     assert rows["icpc-15wd"].decided == 5 and rows["icpc-15wd"].in_time == pytest.approx(0.6)
-    assert counts(rows["rcpc"]) == (2, 1, 1, 1, 0)
+    # cp4 and cp6 do not say whether a plan was made: missing data, not "not applicable".
+    assert counts(rows["rcpc"]) == (2, 1, 1, 1, 2)
     assert rows["rcpc"].in_time == pytest.approx(0.5)
 
 
@@ -57,7 +58,7 @@ def test_by_month_of_the_deadline_matches_the_hand_count(findings):
         ("icpc-15wd", "2023-01"): (0, 0, 0, 1, 0),
         ("rcpc", "2022-04"): (0, 1, 0, 0, 0), ("rcpc", "2022-06"): (1, 0, 0, 0, 0),
         ("rcpc", "2022-08"): (1, 0, 0, 0, 0), ("rcpc", "2022-10"): (0, 0, 1, 0, 0),
-        ("rcpc", "2023-02"): (0, 0, 0, 1, 0),
+        ("rcpc", "2023-02"): (0, 0, 0, 1, 0), ("rcpc", "(none)"): (0, 0, 0, 0, 2),
     }
 
 
@@ -109,3 +110,38 @@ def test_kpi_command_streams_csv_and_writes_the_chart(run_cli, tmp_path):
     code, native, _ = run_cli("kpi", str(path), "--as-of", "2022-12-31", "--by", "team", "--format", "csv",
                               "--engine", "native")
     assert code == 0 and native == out
+
+
+def _row(month, met, late=0):
+    from compliance.reports import KpiRow
+
+    return KpiRow("assessment-45wd", "Complete the single assessment", (("month", month),), met=met, late=late,
+                  overdue=0, due=0, missing_data=0)
+
+
+def test_the_line_breaks_across_months_with_nothing_decided_and_the_gap_is_named():
+    rows = [_row("2013-07", 1, 1), _row("2013-08", 1), _row("2013-09", 1), _row("2022-05", 1, 1), _row("2022-07", 1)]
+    root = ET.fromstring(kpi_chart_svg(rows))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    [panel] = root.findall("s:g", ns)
+    lines = panel.findall("s:polyline", ns)
+    # One line, through the three neighbouring months of 2013; none across the nine years, none to a lone month.
+    assert [len(line.get("points").split()) for line in lines] == [3]
+    gaps = panel.findall("s:rect", ns)
+    assert [g.find("s:title", ns).text for g in gaps] == [
+        "No duty fell due in 2013-10 to 2022-04 (103 months)",  # Oct 2013 .. Apr 2022: 3 + 8 * 12 + 4 months
+        "No duty fell due in 2022-06 (1 month)",
+    ]
+    assert len(panel.findall("s:circle", ns)) == 5
+    line_x = [float(p.split(",")[0]) for p in lines[0].get("points").split()]
+    gap_x = float(gaps[0].get("x"))
+    assert max(line_x) < gap_x  # the line stops before the gap begins
+    label = panel.find("s:text", ns).text
+    assert label.endswith("(71.4% of 7 in time; due in 5 of 109 months)")  # 5 met of 7 decided
+
+
+def test_neighbouring_months_are_one_line():
+    rows = [_row("2024-11", 1), _row("2024-12", 1), _row("2025-01", 1)]
+    panel = ET.fromstring(kpi_chart_svg(rows)).find("{http://www.w3.org/2000/svg}g")
+    assert len(panel.findall("{http://www.w3.org/2000/svg}polyline")) == 1
+    assert panel.findall("{http://www.w3.org/2000/svg}rect") == []

@@ -1,0 +1,37 @@
+"""Date-times as instants: a naive one is Europe/London local time, an offset is honoured, hours are real hours.
+
+Records hold date-times as naive London local time (``fold`` set for the repeated hour when the clocks
+go back), so a day-based rule sees the day a council would write down; an hours clock converts to the
+instant, so the 72 hours across a clock change are 72 real hours. A naive time in the hour skipped in
+spring is read as Greenwich Mean Time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def local(moment: datetime) -> datetime:
+    """``moment`` as naive Europe/London local time; a naive one already is."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(LONDON).replace(tzinfo=None)
+
+
+def instant(moment: datetime) -> float:
+    """Seconds since the epoch of a naive London local time (or of an aware one)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=LONDON)).timestamp()
+
+
+def add_hours(moment: datetime, hours: float) -> datetime:
+    """The London local time ``hours`` real hours after ``moment``, clock changes counted."""
+    after = datetime.fromtimestamp(instant(moment), timezone.utc) + timedelta(hours=hours)
+    return after.astimezone(LONDON).replace(tzinfo=None)
+
+
+def hours_between(start: datetime, end: datetime) -> float:
+    """Real hours from ``start`` to ``end``; negative when ``end`` is earlier."""
+    return (instant(end) - instant(start)) / 3600

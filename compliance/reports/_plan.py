@@ -1,0 +1,307 @@
+"""A plan for people: every deadline the dates given start, as a table, JSON, Markdown or an iCalendar file.
+
+Renderers only: each deadline, status and working comes from the engine's findings (engines._plan), never
+worked out here.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Sequence
+
+from ..calendars import day_of
+from ..engines import Plan, PlanEntry, PlanStep
+from ..rules import Rule
+from ._ics import PRODID, escape_text, event_uid, fold
+
+PLAN_FORMATS = ("table", "json", "md", "ics")
+
+
+def _day(d: date | None) -> str:
+    if d is None:
+        return "-"
+    if isinstance(d, datetime):
+        return d.strftime("%a %d %b %Y %H:%M")
+    return d.strftime("%a %d %b %Y")
+
+
+def _iso(d: date | None) -> str | None:
+    if d is None:
+        return None
+    return d.isoformat(timespec="minutes") if isinstance(d, datetime) else d.isoformat()
+
+
+def _value(v: Any) -> str:
+    return ("true" if v else "false") if isinstance(v, bool) else str(v)
+
+
+def _conditions_text(conditions: Sequence[tuple[str, Sequence[Any]]]) -> str:
+    """Conditions in words: "framework is SIF or ILACS; lscb_review is true"."""
+    return "; ".join(f"{name} is {' or '.join(_value(a) for a in allowed)}" for name, allowed in conditions)
+
+
+def _given_text(plan: Plan) -> str:
+    """What the user gave: each event with its dates, then each attribute."""
+    parts = [f"{name} {', '.join(_day(d) for d in dates)}" for name, dates in plan.record.events.items()]
+    parts += [f"{name} {_value(value)}" for name, value in plan.record.attributes.items()]
+    return "; ".join(parts) or "no dates"
+
+
+def _clock(rule: Rule) -> str:
+    """How the duty's clock runs, in words: the period, from which event, and how it recurs."""
+    counting = " beginning with" if rule.period.counting == "including" else " from"
+    text = f"{rule.period}{counting} {rule.trigger}"
+    if rule.recurrence:
+        steps = []
+        for step in rule.recurrence.steps:
+            words = f"at most {step.period} after the previous one"
+            if step.times:
+                words += f" ({step.times} time{'s' if step.times != 1 else ''})"
+            if step.while_within:
+                words += f" while within {step.while_within} of {rule.trigger}"
+            steps.append(words)
+        text += ", then " + ", then ".join(steps)
+        if rule.recurrence.until:
+            text += f", until {rule.recurrence.until}"
+    return text
+
+
+def _step_label(entry: PlanEntry, step: PlanStep) -> str:
+    return entry.rule.id + (f" #{step.finding.occurrence}" if entry.rule.recurrence else "")
+
+
+def _status(entry: PlanEntry, step: PlanStep) -> str:
+    """Where the deadline stands on the dates given: the plan knows only what the user has told it."""
+    f, completion = step.finding, entry.rule.completion
+    if step.projected:
+        words = f"if #{f.occurrence - 1} is held on its deadline"
+    elif f.status == "missing_data":
+        words = f"at the latest ({entry.rule.trigger} not given)"
+    elif f.status == "met":
+        words = f"met ({completion} {_day(f.completed_date)})"
+    elif f.status == "late":
+        words = f"late by {f.late_by} ({completion} {_day(f.completed_date)})"
+    elif f.status == "overdue":
+        words = f"overdue by {f.late_by}; no {completion} given"
+    else:
+        words = f"{f.time_left} left"
+    if entry.state == "conditional":
+        words += f"; only if {_conditions_text(entry.assumed)}"
+    return words
+
+
+def _rows(plan: Plan) -> list[tuple[PlanEntry, PlanStep]]:
+    return [(e, s) for e in plan.entries if e.state in ("scheduled", "conditional") for s in e.steps]
+
+
+def _heading(plan: Plan) -> list[str]:
+    kind = plan.record.kind
+    article = "an" if kind[0] in "aeiou" else "a"
+    lines = [f"Plan for {article} {kind} record as of {_day(plan.as_of)}: {_given_text(plan)}"]
+    if plan.asked_as_of:
+        lines.append(f"(Reckoned as of the latest date given, which is after {_day(plan.asked_as_of)}.)")
+    return lines
+
+
+def to_table(plan: Plan) -> str:
+    """The deadlines soonest first, then each duty's working, source and what it depends on."""
+    lines = _heading(plan) + [""]
+    rows = _rows(plan)
+    if rows:
+        table = [("DEADLINE", "DUTY", "WHAT", "STATUS")]
+        table += [(_day(s.finding.deadline), _step_label(e, s), e.rule.title, _status(e, s)) for e, s in rows]
+        widths = [max(len(r[i]) for r in table) for i in range(3)]
+        for row in table:
+            lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[3])
+        lines.append("")
+    else:
+        lines.append("No deadline starts from the dates given.")
+        lines.append("")
+    for entry in plan.entries:
+        if entry.state in ("scheduled", "conditional"):
+            lines.extend(_entry_lines(plan, entry))
+    waiting = [e for e in plan.entries if e.state == "waiting"]
+    if waiting:
+        lines.append("Starts when something else happens:")
+        for e in waiting:
+            only = f" (only if {_conditions_text(e.assumed)})" if e.assumed else ""
+            lines.append(f"  {e.rule.id}: {e.rule.title}: starts when {e.rule.trigger} happens; "
+                         f"{_clock(e.rule)}{only}. {e.rule.source.citation} [{e.rule.source.verification}]")
+        lines.append("")
+    excluded = [e for e in plan.entries if e.state == "not_applicable"]
+    if excluded:
+        lines.append("Not applicable:")
+        for e in excluded:
+            lines.append(f"  {e.rule.id}: {e.reason}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _entry_lines(plan: Plan, entry: PlanEntry) -> list[str]:
+    rule = entry.rule
+    first = entry.steps[0].finding
+    by = _day(entry.next_deadline)
+    lines = [f"{rule.title} ({rule.id}): by {by}"]
+    done = plan.events.get(rule.completion)
+    lines.append(f"    Clock: {_clock(rule)}; done when {rule.completion}"
+                 + (f" ({done[0].lower() + done[1:]})" if done else "") + ".")
+    if entry.assumed:
+        lines.append(f"    Only if {_conditions_text(entry.assumed)} (not given).")
+    elif rule.when:
+        lines.append(f"    Applies because {_conditions_text(rule.when)}.")
+    for step in entry.steps:
+        f = step.finding
+        if rule.recurrence:
+            label = f"#{f.occurrence} by {_day(f.deadline)}"
+            label += " (projected: if the one before is held on its deadline)" if step.projected else ""
+            lines.append(f"    {label}")
+        for line in (f.assumptions if not step.projected else ()) + step.working:
+            lines.append(f"      {line}" if rule.recurrence else f"    {line}")
+    if entry.extended is not None and rule.extension is not None:
+        ext = rule.extension
+        how = f"{ext.period} in all" if ext.period else f"each adds {ext.adds}"
+        lines.append(f"    If {ext.event} is recorded: {how}; one extension makes the deadline {_day(entry.extended)}.")
+    for warning in first.warnings:
+        lines.append(f"    Note: {warning}")
+    lines.append(f"    Source: {rule.source.citation} [{rule.source.verification}]"
+                 + (f" {rule.source.url}" if rule.source.url else ""))
+    lines.append("")
+    return lines
+
+
+def _step_dict(step: PlanStep) -> dict[str, Any]:
+    f = step.finding
+    return {"occurrence": f.occurrence, "deadline": _iso(f.deadline), "trigger_date": _iso(f.trigger_date),
+            "period": f.period, "status": "projected" if step.projected else f.status, "projected": step.projected,
+            "completed_date": _iso(f.completed_date), "days_left": None if step.projected else f.days_left,
+            "working_days_left": None if step.projected else f.working_days_left,
+            "days_late": None if step.projected else f.days_late,
+            "working_days_late": None if step.projected else f.working_days_late,
+            "provisional": f.provisional, "approximate": f.approximate,
+            "skipped": [{"date": d, "reason": r} for d, r in f.skipped],
+            "assumptions": [] if step.projected else list(f.assumptions), "working": list(step.working),
+            "warnings": list(f.warnings)}
+
+
+def _entry_dict(entry: PlanEntry) -> dict[str, Any]:
+    rule = entry.rule
+    return {
+        "rule": rule.id, "duty": rule.duty, "title": rule.title, "kind": rule.kind, "state": entry.state,
+        "duty_holder": rule.duty_holder, "trigger": rule.trigger, "completion": rule.completion,
+        "period": str(rule.period), "counting": rule.period.counting, "calendar": rule.calendar,
+        "clock": _clock(rule), "next_deadline": _iso(entry.next_deadline),
+        "conditions": [{"attribute": n, "allowed": list(a)} for n, a in rule.when],
+        "only_if": [{"attribute": n, "allowed": list(a)} for n, a in entry.assumed],
+        "reason": entry.reason, "if_extended": _iso(entry.extended),
+        "extension_event": rule.extension.event if rule.extension else None,
+        "citation": rule.source.citation, "verification": rule.source.verification, "source_url": rule.source.url,
+        "deadlines": [_step_dict(s) for s in entry.steps],
+    }
+
+
+def to_json(plan: Plan) -> str:
+    doc = {
+        "kind": plan.record.kind, "as_of": plan.as_of.isoformat(),
+        "asked_as_of": plan.asked_as_of.isoformat() if plan.asked_as_of else None,
+        "given": {"events": {k: [_iso(d) for d in v] for k, v in plan.record.events.items()},
+                  "attributes": dict(plan.record.attributes)},
+        "duties": [_entry_dict(e) for e in plan.entries],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(plan: Plan) -> str:
+    out = ["# " + _heading(plan)[0], ""] + _heading(plan)[1:]
+    rows = _rows(plan)
+    if rows:
+        out += ["| Deadline | Duty | What | Status | Source |", "|---|---|---|---|---|"]
+        for e, s in rows:
+            out.append("| " + " | ".join(_md(x) for x in (
+                _day(s.finding.deadline), _step_label(e, s), e.rule.title, _status(e, s),
+                f"{e.rule.source.citation} ({e.rule.source.verification})")) + " |")
+        out.append("")
+    for entry in plan.entries:
+        if entry.state in ("scheduled", "conditional"):
+            lines = _entry_lines(plan, entry)
+            out.append(f"## {_md(lines[0])}")
+            out.append("")
+            out += [f"- {_md(line.strip())}" for line in lines[1:] if line.strip()]
+            out.append("")
+    waiting = [e for e in plan.entries if e.state == "waiting"]
+    if waiting:
+        out += ["## Starts when something else happens", ""]
+        for e in waiting:
+            only = f" (only if {_conditions_text(e.assumed)})" if e.assumed else ""
+            out.append(f"- **{e.rule.id}**: {_md(e.rule.title)}: {_md(_clock(e.rule))}{_md(only)}. "
+                       f"{_md(e.rule.source.citation)} ({e.rule.source.verification})")
+        out.append("")
+    excluded = [e for e in plan.entries if e.state == "not_applicable"]
+    if excluded:
+        out += ["## Not applicable", ""]
+        out += [f"- **{e.rule.id}**: {_md(e.reason or '')}" for e in excluded]
+        out.append("")
+    return "\n".join(out)
+
+
+def _plan_uid(plan: Plan, entry: PlanEntry, step: PlanStep) -> str:
+    """Stable across runs: the kind, the duty, the event that starts its clock and that event's date, the occurrence.
+
+    Giving a completion date later, or another event, keeps every deadline's UID, so an imported calendar updates.
+    """
+    f = step.finding
+    start = f"{entry.rule.trigger}={_iso(plan.record.first(entry.rule.trigger) or f.trigger_date)}"
+    return event_uid(f"plan/{plan.record.kind}/{start}", entry.rule.duty, f.occurrence)
+
+
+def to_ics(plan: Plan, stamp: datetime, name: str | None = None) -> str:
+    """An iCalendar file (RFC 5545) with one event per deadline, for Outlook, Google or Apple calendars.
+
+    All-day events for dates; a deadline with a time of day (the 72-hour clock) is a short event at that time.
+    """
+    dtstamp = (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+             f"X-WR-CALNAME:{escape_text(name or 'Deadlines: ' + _given_text(plan))}"]
+    for entry, step in _rows(plan):
+        f = step.finding
+        if f.deadline is None:
+            continue
+        summary = f"Deadline: {entry.rule.title} ({_step_label(entry, step)})"
+        description = [f"{entry.rule.title}: {_clock(entry.rule)}; done when {entry.rule.completion}."]
+        if entry.assumed:
+            description.append(f"Only if {_conditions_text(entry.assumed)}.")
+        if step.projected:
+            description.append(f"Projected: assumes #{f.occurrence - 1} is held on its deadline.")
+        else:
+            description += f.assumptions  # a latest possible deadline says what it rests on
+        description += [*step.working, f"Source: {entry.rule.source.citation} [{entry.rule.source.verification}]."]
+        lines += ["BEGIN:VEVENT", f"UID:{_plan_uid(plan, entry, step)}",
+                  f"DTSTAMP:{dtstamp.strftime('%Y%m%dT%H%M%SZ')}"]
+        if isinstance(f.deadline, datetime):
+            lines += [f"DTSTART:{f.deadline.strftime('%Y%m%dT%H%M%S')}",
+                      f"DTEND:{(f.deadline + timedelta(minutes=30)).strftime('%Y%m%dT%H%M%S')}"]
+        else:
+            lines += [f"DTSTART;VALUE=DATE:{f.deadline.strftime('%Y%m%d')}",
+                      f"DTEND;VALUE=DATE:{(day_of(f.deadline) + timedelta(days=1)).strftime('%Y%m%d')}"]
+        lines += [f"SUMMARY:{escape_text(summary)}", f"DESCRIPTION:{escape_text(chr(10).join(description))}",
+                  "TRANSP:TRANSPARENT"]
+        if entry.rule.source.url:
+            lines.append(f"URL:{entry.rule.source.url}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def render_plan(plan: Plan, fmt: str, stamp: datetime | None = None) -> str:
+    """A plan in one of PLAN_FORMATS; ``stamp`` is the run time iCalendar files carry."""
+    if fmt == "json":
+        return to_json(plan)
+    if fmt == "md":
+        return to_markdown(plan)
+    if fmt == "ics":
+        return to_ics(plan, stamp or datetime.now(timezone.utc))
+    return to_table(plan)

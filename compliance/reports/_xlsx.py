@@ -1,0 +1,340 @@
+"""Findings, KPI rows and mapped records as Excel workbooks: a data sheet and a summary sheet.
+
+The data sheet has real date cells shown DD/MM/YYYY, a frozen header, filters on every column, the
+status coloured with its word in the cell (readable without colour), and the working in a wrapped
+column. Rows are streamed (openpyxl's write-only mode), so a large run needs little memory. openpyxl
+is imported only when a workbook is written. Renderers only: every value comes from a Finding, a
+KPI row or a record.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from weakref import WeakKeyDictionary
+
+from ..engines import Finding, sort_by_urgency
+from ..records import Record
+from ._formats import STATUS_NAMES, counts, margin_text, spreadsheet_safe
+from ._kpi import NO_VALUE, KpiRow
+
+#: Light backgrounds, dark text: each status also says its name, so colour is never the only cue.
+STATUS_COLOURS = {"overdue": ("F4CCCC", "7F0000"), "late": ("FCE4D6", "843C0C"), "due": ("FFF2CC", "5C4400"),
+                  "met": ("D9EAD3", "274E13"), "missing_data": ("E4DFEC", "3F3151"), "not_applicable": ("EDEDED", "3A3A3A")}
+_DATE = "DD/MM/YYYY"
+_DATE_TIME = "DD/MM/YYYY HH:MM"
+_HEADER = ("1D70B8", "FFFFFF")
+_MAX_CELL = 32_000  # Excel holds at most 32,767 characters in a cell
+_MAX_HEIGHT = 409  # points: Excel's tallest row
+#: The named styles each workbook has, by look, so that a cell's style is found without building its name.
+_STYLES: WeakKeyDictionary[Any, dict[tuple[Any, ...], str]] = WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data sheet: its heading, its width, and how its cells look."""
+
+    heading: str
+    width: float
+    wrap: bool = False
+    #: Centred: a date or number beside a column of text, kept apart from it.
+    centre: bool = False
+
+
+def _book() -> Any:
+    from openpyxl import Workbook
+
+    return Workbook(write_only=True)
+
+
+def _styled(sheet: Any, value: Any, *, fill: str | None = None, colour: str | None = None, bold: bool = False,
+            wrap: bool = False, number_format: str | None = None, left: bool = False, centre: bool = False) -> Any:
+    """A cell holding ``value`` (made safe), in the named style for this look."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=spreadsheet_safe(value))
+    cell.style = _style(sheet.parent, fill, colour, bold, wrap, number_format,
+                        "left" if left else "center" if centre else None)
+    return cell
+
+
+def _style(book: Any, fill: str | None, colour: str | None, bold: bool, wrap: bool, number_format: str | None,
+           horizontal: str | None) -> str:
+    """The name of a style with this look, added to the workbook the first time it is asked for.
+
+    A cell given a named style copies its indexes; a cell given a font, a fill and an alignment of its own
+    has each looked up in the workbook's tables, which made large workbooks twenty times slower.
+    """
+    known = _STYLES.setdefault(book, {})
+    key = (fill, colour, bold, wrap, number_format, horizontal)
+    if key in known:
+        return known[key]
+    parts = [horizontal, "wrapped" if wrap else None, number_format, "bold" if bold else None,
+             f"fill {fill}" if fill else None, f"text {colour}" if colour else None]
+    name = known[key] = "Statutory timelines: " + (", ".join(p for p in parts if p) or "plain")
+    if name not in book.named_styles:
+        from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+
+        # Top-aligned, every cell: in a row made tall by wrapped working, a date or number left at the bottom
+        # reads as if it belonged to the row below.
+        style = NamedStyle(name=name, font=Font(name="Calibri", size=11, bold=bold, color=colour),
+                           alignment=Alignment(wrap_text=wrap, vertical="top", horizontal=horizontal),
+                           number_format=number_format or "General")
+        if fill:
+            style.fill = PatternFill("solid", fgColor=fill)
+        book.add_named_style(style)
+    return name
+
+
+def _cell(sheet: Any, value: Any, wrap: bool = False, left: bool = False, centre: bool = False) -> Any:
+    """A cell for any value: dates as date cells, date-times with their time, text made safe and trimmed to fit."""
+    if isinstance(value, datetime):
+        return _styled(sheet, value, number_format=_DATE_TIME, left=left, centre=centre)
+    if isinstance(value, date):
+        return _styled(sheet, value, number_format=_DATE, left=left, centre=centre)
+    if isinstance(value, str) and len(value) > _MAX_CELL:
+        value = value[:_MAX_CELL] + "…"
+    return _styled(sheet, value, wrap=wrap, left=left, centre=centre)
+
+
+def _data_sheet(book: Any, title: str, columns: Sequence[Column], make_rows: Callable[[Any], Iterable[list[Any]]],
+                freeze: str = "B2") -> Any:
+    """A sheet with a header and the rows ``make_rows(sheet)`` gives, widths, a frozen header and filters.
+
+    Each row is a list of values, or of cells already styled on the sheet. Rows with wrapped text get the
+    height their lines need, since a spreadsheet does not grow a row for text a program wrote.
+    """
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(title)
+    for j, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(j)].width = column.width
+    sheet.freeze_panes = freeze
+    _fit_width(sheet)  # before the first row: a streamed sheet writes its settings then
+    sheet.row_dimensions[1].height = 30  # two lines: headings wrap rather than being cut off
+    sheet.append([_styled(sheet, c.heading, fill=_HEADER[0], colour=_HEADER[1], bold=True, wrap=True)
+                  for c in columns])
+    n = 0
+    for values in make_rows(sheet):
+        n += 1
+        lines = 1
+        cells = []
+        for column, value in zip(columns, values):
+            if hasattr(value, "coordinate") or value is None or value == "":  # a cell already, or nothing to write
+                cells.append(value if hasattr(value, "coordinate") else None)
+                continue
+            cells.append(_cell(sheet, value, column.wrap, centre=column.centre))
+            if column.wrap and isinstance(value, str):
+                per_line = max(int(column.width * 1.2), 10)
+                lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
+        if lines > 1:
+            sheet.row_dimensions[n + 1].height = min(15 * lines + 2, _MAX_HEIGHT)
+        sheet.append(cells)
+        sheet.row_dimensions.pop(n + 1, None)  # written with its row: keep memory flat
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n + 1}"
+    sheet.print_title_rows = "1:1"
+    return sheet
+
+
+def _fit_width(sheet: Any) -> None:
+    """Print landscape, every column on one page across, as many pages down as the rows need."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+
+
+def _summary_sheet(book: Any, title: str, lines: Sequence[tuple[str, Any]],
+                   table: tuple[Sequence[str], Sequence[Sequence[Any]]] | None = None,
+                   files: Sequence[tuple[str, Sequence[str]]] = ()) -> None:
+    """Label and value lines, a small table by status, then lists of files: what a reader needs to trust the
+    figures. The first cell of each table row is a status, shown by name in its colour."""
+    sheet = book.create_sheet("Summary")
+    for letter, width in zip("ABC", (26, 70, 14)):
+        sheet.column_dimensions[letter].width = width
+    _fit_width(sheet)
+    sheet.append([_styled(sheet, title, bold=True)])
+    sheet.append([])
+    for label, value in lines:
+        sheet.append([_styled(sheet, label, bold=True), _cell(sheet, value, left=True)])
+    if table:
+        headings, rows = table
+        sheet.append([])
+        sheet.append([_styled(sheet, h, fill=_HEADER[0], colour=_HEADER[1], bold=True) for h in headings])
+        for status, *values in rows:
+            fill, colour = STATUS_COLOURS.get(status, (None, None))
+            name = STATUS_NAMES.get(status, status)
+            sheet.append([_styled(sheet, name, fill=fill, colour=colour, bold=status not in STATUS_COLOURS),
+                          *(_cell(sheet, v, left=True) for v in values)])
+    for label, names in files:
+        sheet.append([])
+        sheet.append([_styled(sheet, label, bold=True), _cell(sheet, names[0] if names else "(none)")])
+        for name in names[1:]:
+            sheet.append([None, _cell(sheet, name)])
+
+
+def _save(book: Any) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# -- findings (compliance check) -------------------------------------------------------------------
+
+FINDING_COLUMNS = (
+    Column("Status", 15), Column("Record", 26), Column("Rule", 24), Column("Duty", 36, wrap=True),
+    Column("#", 5, centre=True), Column("Trigger event", 20), Column("Trigger date", 13, centre=True),
+    Column("Deadline", 13, centre=True), Column("Completion event", 20), Column("Done", 13, centre=True),
+    Column("Margin", 30, wrap=True), Column("Working days late", 10, centre=True), Column("Days late", 9, centre=True),
+    Column("Working days left", 10, centre=True), Column("Days left", 9, centre=True),
+    Column("Citation", 40, wrap=True), Column("Verification", 12), Column("Reason", 40, wrap=True),
+    Column("Record this", 24, wrap=True), Column("Check the record", 40, wrap=True),
+    Column("Provisional", 12, centre=True), Column("Approximate", 13, centre=True), Column("Working", 90, wrap=True),
+    Column("Source URL", 30),
+)
+
+
+def _fit(texts: Iterable[str], minimum: float, maximum: float = 40) -> float:
+    """A column width that shows the longest text (of the first thousand), within bounds."""
+    longest = max((len(t) for t, _ in zip(texts, range(1000))), default=0)
+    return min(max(longest + 2, minimum), maximum)
+
+
+def findings_xlsx(findings: Sequence[Finding], as_of: date, *, rule_files: Sequence[str] = (),
+                  record_files: Sequence[str] = (), generated_at: datetime | None = None) -> bytes:
+    """Findings, most urgent first, on a sheet of their own, and a summary sheet with the counts and the inputs."""
+    calendar_data = {calendar_data_text(f.calendar_data): None for f in findings if f.calendar_data}
+    return findings_workbook([finding_values(f) for f in sort_by_urgency(findings)], counts(findings), as_of,
+                             list(calendar_data), rule_files=rule_files, record_files=record_files,
+                             generated_at=generated_at)
+
+
+def finding_values(f: Finding) -> list[Any]:
+    """A finding's row of the workbook as plain values, its status first (styled when written)."""
+    return [
+        f.status, f.record, f.rule, f.title, f.occurrence, f.trigger_event, f.trigger_date, f.deadline,
+        f.completion_event, f.completed_date, margin_text(f, lambda d: d.strftime("%d/%m/%Y")), f.working_days_late,
+        f.days_late, f.working_days_left, f.days_left, f.citation, f.verification, f.reason, ", ".join(f.needs),
+        "\n".join(f.data_quality), "yes" if f.provisional else "", "yes" if f.approximate else "",
+        "\n".join(f.assumptions + f.explanation + f.warnings), f.source_url,
+    ]
+
+
+def findings_workbook(rows: Sequence[list[Any]], tally: Mapping[str, int], as_of: date, calendar_data: Sequence[str],
+                      *, rule_files: Sequence[str] = (), record_files: Sequence[str] = (),
+                      generated_at: datetime | None = None) -> bytes:
+    """The workbook from rows of ``finding_values`` already in order, and the count of each status."""
+    book = _book()
+    columns = list(FINDING_COLUMNS)
+    columns[1] = Column("Record", _fit((r[1] for r in rows), 12))
+    columns[2] = Column("Rule", _fit((r[2] for r in rows), 10))
+
+    def make(sheet: Any) -> Iterator[list[Any]]:
+        for values in rows:
+            status = values[0]
+            fill, colour = STATUS_COLOURS[status]
+            yield [_styled(sheet, STATUS_NAMES[status], fill=fill, colour=colour, bold=status == "overdue"),
+                   *values[1:]]
+
+    _data_sheet(book, "Findings", columns, make, freeze="C2")
+    status_rows = [[s, n] for s, n in tally.items()] + [["Total", sum(tally.values())]]
+    lines: list[tuple[str, Any]] = [("As of", as_of)]
+    if generated_at:
+        lines.append(("Generated", generated_at.replace(tzinfo=None, microsecond=0)))
+    lines.append(("Calendar data", "; ".join(calendar_data) or "(no deadlines)"))
+    _summary_sheet(book, f"Compliance as of {as_of:%d/%m/%Y}", lines, (("Status", "Findings"), status_rows),
+                   [("Rule files", list(rule_files)), ("Record files", list(record_files))])
+    return _save(book)
+
+
+def calendar_data_text(data: Mapping[str, Any]) -> str:
+    """The calendar file and package version behind a deadline, so a reader can reproduce it."""
+    return (f"{data.get('file', '')} (sha256 {str(data.get('file_sha256', ''))[:12]}), holidays "
+            f"{data.get('holidays_package', '')}")
+
+
+# -- KPI rows (compliance kpi) --------------------------------------------------------------------
+
+def kpi_xlsx(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date, month_of: str = "deadline", *,
+             rule_files: Sequence[str] = (), record_files: Sequence[str] = ()) -> bytes:
+    """KPI rows with the share in time as a percentage cell and months as real dates, and a summary sheet."""
+    book = _book()
+    columns = [Column("Rule", 26), Column("Duty", 40, wrap=True)]
+    columns += [Column(d.capitalize() if d != "month" else f"Month ({month_of})", 16, centre=d == "month")
+                for d in dimensions]
+    columns += [Column(h, w, centre=True) for h, w in (("In time", 10), ("Decided", 10), ("Met", 8), ("Late", 8),
+                                                       ("Overdue", 10), ("Due", 8), ("Missing data", 13),
+                                                       ("Approximate", 12))]
+
+    def make(sheet: Any) -> Iterable[list[Any]]:
+        for r in rows:
+            values: list[Any] = [r.rule, r.title]
+            for d in dimensions:
+                values.append(_month_cell(sheet, r.value(d)) if d == "month" else r.value(d))
+            share = _styled(sheet, r.in_time, number_format="0.0%", centre=True) if r.in_time is not None else "-"
+            values += [share, r.decided, r.met, r.late, r.overdue, r.due, r.missing_data, r.approximate]
+            yield values
+
+    _data_sheet(book, "KPIs", columns, make, freeze="B2")
+    totals = [sum(getattr(r, k) for r in rows) for k in ("met", "late", "overdue", "due", "missing_data")]
+    decided = sum(totals[:3])
+    lines: list[tuple[str, Any]] = [("As of", as_of), ("In time", "met / (met + late + overdue)"),
+                                    ("Grouped by", ", ".join(["rule", *dimensions])),
+                                    ("Month of", month_of if "month" in dimensions else "(not grouped by month)"),
+                                    ("All duties in time", f"{100 * totals[0] / decided:.1f}% of {decided}"
+                                     if decided else "-")]
+    table = (("Status", "Duties"), [[s, n] for s, n in zip(("met", "late", "overdue", "due", "missing_data"), totals)])
+    _summary_sheet(book, f"Timeliness as of {as_of:%d/%m/%Y}", lines, table,
+                   [("Rule files", list(rule_files)), ("Record files", list(record_files))])
+    return _save(book)
+
+
+def _month_cell(sheet: Any, month: str) -> Any:
+    """"2024-05" as the first of the month, shown "May 2024"; "(none)" stays text."""
+    if not month or month == NO_VALUE:
+        return month
+    year, mon = month.split("-")
+    return _styled(sheet, date(int(year), int(mon), 1), number_format="MMM YYYY", centre=True)
+
+
+# -- mapped records (compliance map) ------------------------------------------------------------------
+
+def records_xlsx(records: Sequence[Record], repeats: Mapping[str, set[str]], *, title: str,
+                 source_files: Sequence[str] = (), duties: Sequence[str] = ()) -> bytes:
+    """Records in the tracker layout (id, kind, attributes, events) that ``compliance check`` reads back.
+
+    One date is a date cell; several dates of a repeating event are written as text, DD/MM/YYYY separated by ;.
+    ``repeats`` names the repeating events of each kind.
+    """
+    book = _book()
+    attributes: dict[str, None] = {}
+    events: dict[str, None] = {}
+    for rec in records:
+        attributes.update(dict.fromkeys(rec.attributes))
+        events.update(dict.fromkeys(rec.events))
+    columns = [Column("id", _fit((r.id for r in records), 12)), Column("kind", _fit((r.kind for r in records), 8))]
+    columns += [Column(a, _fit((str(r.attributes.get(a, "")) for r in records), len(a) + 3)) for a in attributes]
+    columns += [Column(e, max(13, len(e) + 3), centre=True) for e in events]
+
+    def make(sheet: Any) -> Iterable[list[Any]]:
+        for rec in records:
+            row: list[Any] = [rec.id, rec.kind]
+            for a in attributes:
+                value = rec.attributes.get(a)
+                row.append(("yes" if value else "no") if isinstance(value, bool) else value)
+            for e in events:
+                dates = rec.events.get(e, ())
+                if len(dates) > 1 or (dates and e in repeats.get(rec.kind, set())):
+                    row.append("; ".join(d.strftime("%d/%m/%Y %H:%M" if isinstance(d, datetime) else "%d/%m/%Y")
+                                         for d in dates))
+                else:
+                    row.append(dates[0] if dates else None)
+            yield row
+
+    _data_sheet(book, "Records", columns, make, freeze="B2")
+    _summary_sheet(book, title, [("Records", len(records)), ("Duties they can answer", ", ".join(duties) or "none")],
+                   files=[("Extract files", list(source_files))])
+    return _save(book)

@@ -1,0 +1,360 @@
+"""Statuses on incomplete and messy records: no duty silently dropped, no false "met", no noise.
+
+Each case is a small record file as a council would keep it, with the outcome worked out by hand (the
+working-day counts checked against tests/reference.py's independent day-by-day calendar), run through
+every engine: the per-record engine, durable-rules, and the vectorised engine fed both from Record
+objects and straight from the CSV file. The engines must agree with the hand count and so with each other.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from compliance import evaluate, load_rules
+from compliance.engines.batch import evaluate_batch
+from compliance.errors import InputError
+from compliance.records import load_mapping, read_mapped, read_records, records_from_text
+from compliance.records.columns import batches_from_records, read_batches
+
+from conftest import needs_durable
+
+RULES = load_rules()
+ENGINES = ["native", pytest.param("durable", marks=needs_durable), "batch", "columns"]
+KEYS = ("record", "rule", "status", "occurrence", "trigger_date", "deadline", "completed_date", "days_late",
+        "working_days_late", "days_left", "working_days_left", "hours_late", "on_bound", "data_quality",
+        "unrecorded")
+
+
+def run(engine, text, as_of, tmp_path):
+    """The findings of every engine for the records in CSV ``text``, as comparable dicts keyed by (record, rule)."""
+    if engine == "columns":
+        path = tmp_path / "records.csv"
+        path.write_text(text, encoding="utf-8")
+        problems = []
+        rows = [row for batch in read_batches([path], RULES.vocabulary, problems)
+                for row in evaluate_batch(batch, RULES, as_of).rows()]
+        assert problems == []
+    else:
+        records = records_from_text(text, "csv")
+        if engine == "batch":
+            rows = [row for batch in batches_from_records(records) for row in evaluate_batch(batch, RULES, as_of).rows()]
+        else:
+            rows = [f.to_dict() for f in evaluate(records, RULES, as_of, engine=engine)]
+    out = {}
+    for row in rows:
+        got = {k: row[k] for k in KEYS}
+        got["data_quality"] = bool(got["data_quality"])
+        got["unrecorded"] = bool(got["unrecorded"])
+        out[(row["record"], row["rule"], row["occurrence"])] = got
+    return out
+
+
+def expect(found, record, rule, occurrence=1, **fields):
+    got = found[(record, rule, occurrence)]
+    assert {k: got[k] for k in fields} == fields, got
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+class TestEveryEngine:
+    def test_a_plain_referral_extract_measures_every_assessment_and_nothing_else(self, engine, tmp_path):
+        # No referral_nfa column: the vocabulary's default (false) applies, so the assessment is due.
+        # r1: referral Fri 20 May 2022, 45 working days (2, 3 Jun skipped) end Tue 26 Jul: done on the day.
+        # r2: referral Wed 1 Jun 2022, 45 working days end Fri 5 Aug; nothing by Sat 31 Dec: 148 days,
+        #     101 working days late (29 Aug, 19 Sep, 26 and 27 Dec skipped).
+        found = run(engine, "id,kind,referral,assessment_completed\n"
+                            "r1,referral,2022-05-20,2022-07-26\n"
+                            "r2,referral,2022-06-01,\n", date(2022, 12, 31), tmp_path)
+        expect(found, "r1", "assessment-45wd", status="met", deadline="2022-07-26", data_quality=False)
+        expect(found, "r2", "assessment-45wd", status="overdue", deadline="2022-08-05", days_late=148,
+               working_days_late=101)
+        # The extract has no decision column: the decision duty is not overdue but not recorded.
+        expect(found, "r1", "referral-decision-1wd", status="missing_data", unrecorded=True, deadline="2022-05-23")
+        # Working Together 2010's core assessment ended in 2013; a 2022 referral cannot have one.
+        expect(found, "r1", "core-assessment-35wd", status="not_applicable")
+        expect(found, "r2", "core-assessment-35wd", status="not_applicable")
+
+    def test_an_attribute_a_rule_needs_and_nobody_gave_is_missing_data_not_not_applicable(self, engine, tmp_path):
+        found = run(engine, "id,kind,report_received,report_published\n"
+                            "x,inspection,2019-12-12,2020-01-28\n", date(2020, 6, 1), tmp_path)
+        for rule in ("la-publish-report", "la-publish-statement", "la-send-action-plan"):
+            expect(found, "x", rule, status="missing_data", trigger_date="2019-12-12", deadline=None)
+        # Looked-after visits: placement_until_18 decides between the two versions; not given, not guessed.
+        found = run(engine, "id,kind,became_looked_after,placement_start,visit,ceased_looked_after\n"
+                            "c1,looked-after,2024-01-01,2024-01-01,2024-01-08,\n", date(2024, 3, 31), tmp_path)
+        expect(found, "c1", "cla-visit", status="missing_data")
+
+    def test_a_clock_that_never_started_is_not_applicable_and_a_required_one_missing(self, engine, tmp_path):
+        # Resolved at stage 1 (received Fri 9 Sep 2022, answered Mon 26 Sep, the state funeral skipped).
+        found = run(engine, "id,kind,complaint_received,stage1_response,stage2_start,stage2_response,panel_requested,"
+                            "panel_held,panel_report_sent,panel_report_received,la_response\n"
+                            "c1,complaint,2022-09-09,2022-09-26,,,,,,,\n"
+                            "c2,complaint,,2022-09-26,,,,,,,\n", date(2022, 12, 31), tmp_path)
+        expect(found, "c1", "complaint-stage1", status="met", deadline="2022-09-26")
+        for rule in ("complaint-stage2", "complaint-panel", "complaint-panel-report", "complaint-la-response"):
+            expect(found, "c1", rule, status="not_applicable")
+        expect(found, "c2", "complaint-stage1", status="missing_data", unrecorded=False)
+
+    @pytest.mark.parametrize("text, as_of, rule, deadline, days, working", [
+        # A report "published" before it was received: received Thu 12 Dec 2019, deadline Tue 28 Jan 2020.
+        ("id,kind,framework,report_received,report_published\nx,inspection,ILACS,2019-12-12,2019-12-01\n",
+         date(2020, 6, 1), "la-publish-report", "2020-01-28", 125, 85),
+        # A conference before the strategy discussion (Wed 16 Dec 2020): 15 working days end Mon 11 Jan 2021.
+        ("id,kind,icpc_not_required,cp_plan,strategy_discussion,icpc,rcpc,cp_plan_end\n"
+         "x,child-protection,false,false,2020-12-16,2020-12-10,,\n",
+         date(2021, 6, 30), "icpc-15wd", "2021-01-11", 170, 118),
+        # An assessment completed before the referral (Fri 20 May 2022): 45 working days end Tue 26 Jul.
+        ("id,kind,referral,assessment_completed\nx,referral,2022-05-20,2022-05-10\n",
+         date(2022, 12, 31), "assessment-45wd", "2022-07-26", 158, 109),
+        # A return interview in the morning before the child came back (Fri 1 Mar 2024, 22:00): 72 hours end
+        # Mon 4 Mar 22:00; nothing by Sun 31 Mar: 27 days, 18 working days (Good Friday skipped).
+        ("id,kind,returned_from_missing,return_interview\nx,missing-episode,2024-03-01T22:00,2024-03-01T10:00\n",
+         date(2024, 3, 31), "return-interview-72h", "2024-03-04T22:00", 27, 18),
+    ], ids=["report", "conference", "assessment", "return-interview"])
+    def test_a_completion_before_its_trigger_does_not_count(self, engine, tmp_path, text, as_of, rule, deadline,
+                                                             days, working):
+        found = run(engine, text, as_of, tmp_path)
+        expect(found, "x", rule, status="overdue", deadline=deadline, completed_date=None, days_late=days,
+               working_days_late=working, data_quality=True)
+
+    def test_the_same_review_entered_twice_counts_once(self, engine, tmp_path):
+        # Looked after Mon 23 Dec 2019; reviewed Mon 20 Jan 2020 (entered twice): in time (deadline Thu 23 Jan).
+        # The second review was due within 3 months, by Mon 20 Apr; none by Mon 1 Jun: 42 days, 28 working days.
+        found = run(engine, "id,kind,became_looked_after,cla_review,ceased_looked_after\n"
+                            "x,looked-after,2019-12-23,2020-01-20;2020-01-20,\n", date(2020, 6, 1), tmp_path)
+        expect(found, "x", "cla-review", 1, status="met", deadline="2020-01-23", data_quality=True)
+        expect(found, "x", "cla-review", 2, status="overdue", deadline="2020-04-20", days_late=42,
+               working_days_late=28)
+        assert ("x", "cla-review", 3) not in found
+
+    def test_an_extension_after_the_deadline_or_before_the_trigger_extends_nothing(self, engine, tmp_path):
+        # Received Fri 9 Sep 2022: 10 working days end Mon 26 Sep. "Extended" on Wed 28 Sep, answered Fri 7 Oct:
+        # late by 11 days, 9 working days.
+        found = run(engine, "id,kind,complaint_received,stage1_extended,stage1_response\n"
+                            "x,complaint,2022-09-09,2022-09-28,2022-10-07\n", date(2022, 12, 31), tmp_path)
+        expect(found, "x", "complaint-stage1", status="late", deadline="2022-09-26", days_late=11,
+               working_days_late=9, data_quality=True)
+        # Issued Tue 1 Apr 2025, 26 weeks beginning with it end Mon 29 Sep; an "extension" dated before the
+        # application does not move that. Disposed of Thu 20 Nov: 52 days, 38 working days late.
+        found = run(engine, "id,kind,care_application_issued,care_extension,care_proceedings_disposed\n"
+                            "x,care-proceedings,2025-04-01,2025-03-20,2025-11-20\n", date(2025, 12, 31), tmp_path)
+        expect(found, "x", "care-proceedings-26wk", status="late", deadline="2025-09-29", days_late=52,
+               working_days_late=38, data_quality=True)
+
+    def test_an_extract_that_cannot_show_an_extension_decides_only_what_an_extension_could_not_change(
+            self, engine, tmp_path):
+        # No stage1_extended column. Answered Mon 3 Oct 2022: after the 10 working days (Mon 26 Sep) but before
+        # the 20 an extension allows (Mon 10 Oct): cannot be told. Answered Tue 11 Oct: late even if extended.
+        found = run(engine, "id,kind,complaint_received,stage1_response\n"
+                            "a,complaint,2022-09-09,2022-10-03\n"
+                            "b,complaint,2022-09-09,2022-10-11\n", date(2022, 12, 31), tmp_path)
+        expect(found, "a", "complaint-stage1", status="missing_data", unrecorded=True)
+        expect(found, "b", "complaint-stage1", status="late", on_bound="latest", deadline="2022-10-10", days_late=1,
+               working_days_late=1)
+
+    def test_an_event_given_as_unknown_is_not_known_and_a_blank_has_not_happened(self, engine, tmp_path):
+        # Published by Ofsted Fri 14 Dec 2018, so received by then: 30 working days end Wed 30 Jan 2019 at the
+        # latest. "unknown" publication: nothing can be decided, the latest deadline is still shown. Blank
+        # publication: nothing was published, so overdue on the bound.
+        found = run(engine, "id,kind,framework,ofsted_published,report_received,report_published\n"
+                            "u,inspection,ILACS,2018-12-14,,unknown\n"
+                            "b,inspection,ILACS,2018-12-14,,\n"
+                            "r,inspection,ILACS,2018-12-14,Unknown,2019-01-10\n", date(2019, 6, 1), tmp_path)
+        expect(found, "u", "la-publish-report", status="missing_data", unrecorded=True, deadline="2019-01-30",
+               on_bound="latest")
+        expect(found, "b", "la-publish-report", status="overdue", unrecorded=False, on_bound="latest")
+        # Receipt unknown but publication on Thu 10 Jan 2019, before even the latest deadline: not decidable
+        # from above, and nothing bounds receipt from below.
+        expect(found, "r", "la-publish-report", status="missing_data", unrecorded=True, deadline="2019-01-30")
+
+    def test_times_are_instants_across_the_clock_changes(self, engine, tmp_path):
+        found = run(engine, "id,kind,returned_from_missing,return_interview\n"
+                            # Clocks back on Sun 27 Oct 2024: 72 real hours from Fri 22:00 BST end Mon 21:00 GMT.
+                            "autumn,missing-episode,2024-10-25T22:00,2024-10-28T21:30\n"
+                            # Clocks forward on Sun 31 Mar 2024: from Fri 22:00 GMT they end Mon 23:00 BST.
+                            "spring,missing-episode,2024-03-29T22:00,2024-04-01T22:30\n"
+                            # 21:00 UTC is 22:00 in June: the deadline is 22:00 on Tue 4 June, London time.
+                            "offset,missing-episode,2024-06-01T21:00Z,2024-06-04T21:30\n"
+                            "offsets,missing-episode,2024-06-01T22:00+01:00,2024-06-04T21:00Z\n",
+                    date(2024, 12, 31), tmp_path)
+        expect(found, "autumn", "return-interview-72h", status="late", deadline="2024-10-28T21:00", hours_late=0.5)
+        expect(found, "spring", "return-interview-72h", status="met", deadline="2024-04-01T23:00")
+        expect(found, "offset", "return-interview-72h", status="met", deadline="2024-06-04T22:00")
+        expect(found, "offsets", "return-interview-72h", status="met", deadline="2024-06-04T22:00")
+
+    def test_a_date_before_the_calendar_is_one_records_missing_data(self, engine, tmp_path):
+        found = run(engine, "id,kind,became_looked_after,cla_review,ceased_looked_after\n"
+                            "old,looked-after,1999-03-01,,\n"
+                            "new,looked-after,2019-12-23,2020-01-20,\n", date(2020, 6, 1), tmp_path)
+        expect(found, "old", "cla-review-1991", status="missing_data", deadline=None)
+        expect(found, "new", "cla-review", 1, status="met", deadline="2020-01-23")
+
+    def test_a_missing_receipt_with_even_the_latest_deadline_passed_is_overdue(self, engine, tmp_path):
+        # Published by Ofsted Fri 14 Dec 2018, so received by then: 30 working days end Wed 30 Jan 2019 at
+        # the latest; nothing published by Sat 1 Jun 2019: at least 122 days, 83 working days overdue.
+        found = run(engine, "id,kind,framework,ofsted_published,report_published\n"
+                            "x,inspection,ILACS,2018-12-14,\n", date(2019, 6, 1), tmp_path)
+        expect(found, "x", "la-publish-report", status="overdue", on_bound="latest", deadline="2019-01-30",
+               days_late=122, working_days_late=83)
+
+
+def test_why_a_finding_is_missing_data_says_what_to_record():
+    records = records_from_text("id,kind,report_received,report_published\nx,inspection,2019-12-12,\n", "csv")
+    found = {f.rule: f for f in evaluate(records, RULES, date(2020, 6, 1))}
+    f = found["la-publish-report"]
+    assert f.needs == ("framework",) and "framework" in f.reason and "None" not in f.reason
+    assert "record framework (this rule applies when it is SIF or ILACS)" in f.reason
+    records = records_from_text("id,kind,referral\nr,referral,2022-05-20\n", "csv")
+    decision = next(f for f in evaluate(records, RULES, date(2022, 12, 31)) if f.rule == "referral-decision-1wd")
+    assert decision.unrecorded == ("referral_decision",) and "does not record referral_decision" in decision.reason
+
+
+def test_data_quality_warnings_are_in_the_table_not_only_the_json(run_cli, tmp_path):
+    path = tmp_path / "tracker.csv"
+    path.write_text("id,kind,framework,report_received,report_published\nx,inspection,ILACS,2019-12-12,2019-12-01\n",
+                    encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--as-of", "2020-06-01")
+    lines = out.splitlines()
+    row = next(line for line in lines if "la-publish-report" in line)
+    assert code == 1 and row.startswith("OVERDUE !")
+    assert lines[lines.index(row) + 1].startswith("      ! report_published on 2019-12-01 is before report_received")
+    assert "! the finding worked around a problem in the record" in out
+
+
+def test_the_kpi_counts_what_the_extract_cannot_answer_apart(run_cli, tmp_path):
+    path = tmp_path / "referrals.csv"
+    path.write_text("id,kind,referral,assessment_completed\nr1,referral,2022-05-20,2022-07-26\n"
+                    "r2,referral,2022-06-01,\n", encoding="utf-8")
+    code, out, err = run_cli("kpi", str(path), "--as-of", "2022-12-31", "--format", "json")
+    assert code == 0, err
+    rows = {r["rule"]: r for r in json.loads(out)["rows"]}
+    assert (rows["assessment-45wd"]["decided"], rows["assessment-45wd"]["in_time_percent"]) == (2, 50.0)
+    assert "core-assessment-35wd" not in rows
+    decision = rows["referral-decision-1wd"]
+    assert (decision["decided"], decision["overdue"], decision["not_recorded"]) == (0, 0, 2)
+
+
+def test_a_blank_annex_a_cell_takes_the_vocabularys_default(tmp_path):
+    # List 5: the "ICPC deemed unnecessary?" cell left blank. The default (false) applies: the conference
+    # was due 15 working days after Wed 1 Jun 2022 (2 and 3 Jun skipped), on Fri 24 Jun; held Mon 20 Jun.
+    path = tmp_path / "list5.csv"
+    path.write_text("Child Unique ID,Gender,Date of Birth,Strategy discussion initiating Section 47 Enquiry Start Date,"
+                    "Was an Initial Child Protection Conference deemed unnecessary?,"
+                    "Date of Initial Child Protection Conference,"
+                    "Did the Initial Child Protection Conference Result in a Child Protection Plan,Allocated Team\n"
+                    "NB2001,a) Male,03/02/2015,01/06/2022,,20/06/2022,b) No,CP East\n", encoding="utf-8")
+    mapping = load_mapping("annex-a-list5", RULES.vocabulary)
+    [(record, problems)] = list(read_mapped([path], mapping, RULES.vocabulary))
+    assert problems == [] and record.attributes["icpc_not_required"] is False
+    icpc = next(f for f in evaluate([record], RULES, date(2022, 12, 31)) if f.rule == "icpc-15wd")
+    assert (icpc.status, icpc.deadline) == ("met", date(2022, 6, 24))
+
+
+def test_the_covid_modification_is_flagged_when_the_period_runs_into_it():
+    # Received Wed 1 Apr 2020, before the window (24 Apr to 25 Sep 2020), due Mon 18 May 2020, inside it.
+    records = records_from_text("id,kind,framework,report_received\nx,inspection,ILACS,2020-04-01\n", "csv")
+    found = {f.rule: f for f in evaluate(records, RULES, date(2020, 12, 31))}
+    assert found["la-publish-report"].deadline == date(2020, 5, 18)
+    assert any("SI 2020/445" in w for w in found["la-publish-report"].warnings)
+    assert any("SI 2020/445" in w for w in found["la-send-action-plan"].warnings)
+    later = records_from_text("id,kind,framework,report_received\nx,inspection,ILACS,2020-10-01\n", "csv")
+    assert not any(f.warnings for f in evaluate(later, RULES, date(2021, 6, 30)) if f.rule == "la-publish-report")
+
+
+class TestSkippedMeansSkipped:
+    def test_a_misspelt_event_column_stops_the_file_and_nothing_is_evaluated(self, run_cli, tmp_path):
+        path = tmp_path / "tracker.csv"
+        path.write_text("id,kind,framework,report_received,action_plan_snet\nx,inspection,ILACS,2026-10-01,\n",
+                        encoding="utf-8")
+        code, out, err = run_cli("check", str(path), "--as-of", "2026-11-20")
+        assert code == 2 and "x " not in out and "la-send-action-plan" not in out
+        assert "unknown column 'action_plan_snet': no row of this file was checked" in err
+        assert "did you mean the event 'action_plan_sent'?" in err
+
+    def test_yaml_attributes_may_be_flat_and_an_event_in_the_wrong_place_is_named(self):
+        records = records_from_text("records:\n  - {id: a, kind: inspection, framework: ILACS, "
+                                    "events: {report_received: 2019-12-12}}\n")
+        assert records[0].attributes["framework"] == "ILACS"
+        with pytest.raises(InputError) as exc:
+            records_from_text("records:\n  - {id: a, kind: inspection, framework: ILACS, report_received: 2019-12-12}\n")
+        assert "report_received is an event: put it under events:" in str(exc.value)
+        with pytest.raises(InputError) as exc:
+            records_from_text("records:\n  - {id: a, kind: inspection, framwork: ILACS}\n")
+        assert "unknown field 'framwork'" in str(exc.value) and "did you mean 'framework'?" in str(exc.value)
+
+    def test_a_record_with_a_problem_is_not_evaluated_at_all(self, tmp_path):
+        path = tmp_path / "records.yaml"
+        path.write_text("records:\n"
+                        "  - {id: a, kind: inspection, attributes: {framework: ILACS}, notes: fine,\n"
+                        "     events: {report_received: 2019-12-12}, framwork: x}\n"
+                        "  - {id: b, kind: inspection, attributes: {framework: ILACS}, events: {report_received: 2019-12-12}}\n",
+                        encoding="utf-8")
+        records, problems = read_records([path], RULES.vocabulary)
+        assert [r.id for r in records] == ["b"] and len(problems) == 1 and problems[0].line == 3
+
+
+class TestRecordFromTheLibrary:
+    def test_defaults_apply_and_bad_arguments_fail_at_once_with_the_readers_messages(self):
+        from compliance import Record
+
+        record = Record("r1", "referral", {}, {"referral": "2022-05-20"})
+        assert record.attributes == {"referral_nfa": False}
+        assert record.events == {"referral": (date(2022, 5, 20),)}  # a bare date is one date
+        with pytest.raises(InputError, match="unknown record kind 'inspecton'.*did you mean 'inspection'"):
+            Record("x", "inspecton")
+        with pytest.raises(InputError, match="'ilacs' is not a known framework.*did you mean 'ILACS'"):
+            Record("x", "inspection", {"framework": "ilacs"})
+        with pytest.raises(InputError, match="'2019-13-01' is not a date"):
+            Record("x", "inspection", {}, {"report_received": "2019-13-01"})
+        with pytest.raises(InputError, match="report_received happens once, but 2 dates are given"):
+            Record("x", "inspection", {}, {"report_received": ["2019-12-01", "2019-12-02"]})
+
+
+class TestUnknown:
+    """``unknown`` says the source does not know whether or when an event happened; a blank says it has not."""
+
+    def test_yaml_records_may_say_unknown_and_the_finding_names_what_to_record(self):
+        records, problems = read_records_text("""
+records:
+  - id: harrow-2017-sif
+    kind: inspection
+    framework: SIF
+    events: {ofsted_published: 2017-03-31, report_received: unknown, report_published: unknown}
+""")
+        assert problems == []
+        f = next(f for f in evaluate(records, RULES, date(2026, 11, 20)) if f.rule == "la-publish-report")
+        # Ofsted published Fri 31 Mar 2017: 30 working days (Good Friday 14 Apr, Easter Monday 17 Apr and the
+        # early May bank holiday 1 May skipped) end Wed 17 May 2017 at the latest.
+        assert (f.status, f.deadline, f.on_bound) == ("missing_data", date(2017, 5, 17), "latest")
+        assert f.needs == ("report_received", "report_published")
+        assert f.unrecorded == ("report_received", "report_published")
+
+    def test_record_built_in_python_may_say_unknown(self):
+        from compliance import Record
+        r = Record("x", "referral", events={"referral": "2022-05-20", "referral_decision": "unknown"})
+        assert not r.records("referral_decision") and r.records("assessment_completed")
+        decision = next(f for f in evaluate([r], RULES, date(2022, 12, 31)) if f.rule == "referral-decision-1wd")
+        assert decision.status == "missing_data" and decision.unrecorded == ("referral_decision",)
+
+    def test_unknown_beside_dates_is_a_located_problem_in_both_csv_readers(self, tmp_path):
+        path = tmp_path / "reviews.csv"
+        path.write_text("id,kind,became_looked_after,cla_review\n"
+                        "x,looked-after,2019-12-23,2020-01-20;unknown\n"
+                        "y,looked-after,2019-12-23,2020-01-20\n", encoding="utf-8")
+        records, problems = read_records([path])
+        assert [r.id for r in records] == ["y"]
+        assert [(p.line, p.column, p.field) for p in problems] == [(2, 4, "cla_review")]
+        assert "also says unknown" in problems[0].message
+        problems = []
+        ids = [i for batch in read_batches([path], RULES.vocabulary, problems) for i in batch.ids.to_pylist()]
+        assert ids == ["y"] and [(p.line, p.field) for p in problems] == [(2, "cla_review")]
+
+
+def read_records_text(text):
+    from compliance.records import records_from_text
+    try:
+        return records_from_text(text, "yaml"), []
+    except InputError as exc:
+        return [], list(exc.problems)
