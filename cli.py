@@ -618,9 +618,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     import logging
     import os
 
-    from compliance.nightly import ReportOptions, available_cores, load_mail_settings, parse_fail_on, run_report
+    from compliance.engines import available_cores
+    from compliance.nightly import ReportOptions, load_mail_settings, parse_fail_on, run_report
 
     _inputs(args.records)
+    _positive(args.jobs, "jobs")
+    _positive(args.keep_runs, "keep-runs")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
     logger = logging.getLogger("compliance")

@@ -2,27 +2,22 @@
 
 findings.csv is byte for byte what ``compliance check --format csv`` writes for the same records;
 findings.json is ``check --format json``'s document, one finding per line, with the report's own
-numbers under ``"report"`` at the end (they are known only once every finding has been seen);
+numbers under ``"report"`` after the counts (both known only once every finding has been seen);
 deadlines.ics has an event for every open duty. The pages are drawn last, from the model.
 """
 
 from __future__ import annotations
 
-import json
 import zlib
 from datetime import date
 from typing import Any, Mapping
 
-from ..reports import CALENDAR_END, calendar_head, to_csv
+from ..reports import CALENDAR_END, JSON_SEPARATOR, calendar_head, csv_header, json_head, json_tail
 from ._html import to_html
 from ._markdown import to_markdown_report
 from ._model import ReportModel
 from ._publish import Staging
 from ._stream import ChunkOutput
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 class FindingsFiles:
@@ -32,8 +27,8 @@ class FindingsFiles:
         self.staging = staging
         self._handles = {name: staging.open(name) for name in ("findings.csv", "findings.json", "deadlines.ics")}
         self._json_started = False
-        self._write("findings.csv", to_csv([]))
-        self._write("findings.json", f'{{\n  "as_of": {_dump(as_of.isoformat())},\n  "findings": [\n')
+        self._write("findings.csv", csv_header())
+        self._write("findings.json", json_head(as_of))
         self._write("deadlines.ics", calendar_head(title))
 
     def _write(self, name: str, text: str) -> None:
@@ -43,14 +38,13 @@ class FindingsFiles:
     def add(self, chunk: ChunkOutput) -> None:
         self._write("findings.csv", chunk.csv)
         if chunk.json:
-            self._write("findings.json", (",\n    " if self._json_started else "    ") + chunk.json)
+            self._write("findings.json", (JSON_SEPARATOR if self._json_started else "") + chunk.json)
             self._json_started = True
         self._write("deadlines.ics", chunk.ics)
 
     def finish(self, summary: Mapping[str, int], report: Mapping[str, Any]) -> None:
         """Close the documents, with the status counts and the report's numbers at the end of the JSON."""
-        self._write("findings.json",
-                    f'\n  ],\n  "summary": {_dump(dict(summary))},\n  "report": {_dump(dict(report))}\n}}\n')
+        self._write("findings.json", json_tail(summary, {"report": report}))
         self._write("deadlines.ics", CALENDAR_END)
         for name, handle in self._handles.items():
             self.staging.close_file(handle, name)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Sequence, TextIO
 
 from ..calendars import DEFAULT_CALENDAR, get_calendar
+from ..engines import map_chunks
 from ..errors import ComplianceError, InputError, Problem
 from ..records import Record, read_records
 from ..rules import RuleSet, load_rules
@@ -34,7 +35,7 @@ from ._model import (DEFAULT_FAIL_ON, DEFAULT_WINDOW, TREND_LENGTH, ReportModel,
                      parse_window, with_run_id)
 from ._progress import ProgressBar
 from ._publish import Staging, check_latest, check_replaceable, recover, step
-from ._stream import ChunkOutput, PassSettings, evaluate_all
+from ._stream import ChunkOutput, PassSettings, evaluate_chunk
 from ._tally import RunTally
 
 log = logging.getLogger(__name__)
@@ -208,7 +209,9 @@ def _evaluate(records: Sequence[Record], ruleset: RuleSet, options: ReportOption
         bar.advance(chunk.records)
 
     try:
-        evaluate_all(records, PassSettings(ruleset, options.as_of, end, now, options.explain), options.jobs, done)
+        for chunk in map_chunks(evaluate_chunk, PassSettings(ruleset, options.as_of, end, now, options.explain),
+                                records, options.jobs):
+            done(chunk)
     except BaseException:
         files.abandon()
         raise

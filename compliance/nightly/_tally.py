@@ -8,12 +8,13 @@ other processes. Pure: findings in, numbers out.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from datetime import date
 from typing import Callable, Sequence, TypeVar
 
 from ..calendars import day_of
-from ..engines import STATUSES, Finding, sort_by_urgency
+from ..engines import STATUSES, Finding, urgency_key
 from ..reports import Tally
 from ._model import OPEN_DUTIES_SHOWN, OPEN_STATUSES, TIMELINES_SHOWN
 
@@ -24,8 +25,7 @@ Candidate = tuple[Finding, str, tuple[Finding, ...]]
 
 def most_urgent(items: Sequence[T], limit: int, head: Callable[[T], Finding]) -> list[T]:
     """The ``limit`` items whose ``head`` finding comes first in urgency order (the order of ``check``)."""
-    by_id = {id(head(item)): item for item in items}
-    return [by_id[id(f)] for f in sort_by_urgency(head(item) for item in items)[:limit]]
+    return heapq.nsmallest(limit, items, key=lambda item: urgency_key(head(item)))
 
 
 def _merge_tally(into: Tally, other: Tally) -> None:
@@ -78,7 +78,7 @@ class RunTally:
             self.drawable_records += 1
             urgent = [f for f in drawable if f.status in OPEN_STATUSES]
             target = self.open_records if urgent else self.other_records
-            target.append((sort_by_urgency(urgent or drawable)[0], record, applies))
+            target.append((min(urgent or drawable, key=urgency_key), record, applies))
         self._trim(2)
 
     def merge(self, other: "RunTally") -> None:

@@ -261,13 +261,13 @@ def varied_records(path, count, seed=7):
 
 def test_the_files_are_the_same_however_the_work_is_split(tmp_path, monkeypatch):
     """One process, or worker processes taking chunks of 97 records: byte-identical files."""
-    import compliance.nightly._stream as stream
+    import compliance.engines._parallel as parallel
 
     records = varied_records(tmp_path / "cases.csv", 1200)
     now = datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)
     single = run_report(ReportOptions(records=[str(records)], out=tmp_path / "one", as_of=date(2026, 11, 20)), now)
-    monkeypatch.setattr(stream, "CHUNK", 97)
-    monkeypatch.setattr(stream, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 97)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     split = run_report(ReportOptions(records=[str(records)], out=tmp_path / "two", as_of=date(2026, 11, 20), jobs=2),
                        now)
     for name in FILES:
