@@ -1,11 +1,11 @@
 """The nightly report: what is overdue, due soon and changed since the last run, published and mailed each morning.
 
 ``_tally`` counts a run record by record, ``_changes`` compares it with the previous run, ``_build``
-turns both into a ``_model`` for ``_html`` and ``_markdown`` to draw (all pure); ``_stream`` evaluates
-the records (on every core, through ``engines.map_chunks``) into the files ``_files`` writes; ``_history`` remembers each run in
-SQLite; ``_publish`` puts a run in place as one transaction, finished after any crash; ``_mail`` sends
-it; ``_run`` is the one run that joins them, the edge where files, the database, the clock and the
-mail server meet.
+turns both into a ``_model`` for ``_html`` and ``_markdown`` to draw (all pure); ``_stream`` turns
+each chunk of records into file text (on every core, through ``engines.map_chunks``) for ``_files``
+to write; ``_history`` remembers each run in SQLite; ``_publish`` puts a run in place as one
+transaction, finished after any crash; ``_mail`` sends it; ``_run`` is the one run that joins them,
+the edge where files, the database, the clock and the mail server meet.
 """
 
 from ._build import build_report, snapshot_of
