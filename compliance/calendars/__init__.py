@@ -3,13 +3,13 @@
 Calendars come from the `holidays` package plus each ``calendars/*.yaml`` file's pinned amendments
 (``_spec``, ``_registry``), kept built on disk between runs (``_cache``); ``_workdays`` holds one
 calendar's working days as rank tables; ``_periods`` adds periods to dates with the working shown.
-``_columns`` counts working days for whole columns of dates (the public ``add_working_days`` and
+``_columnwise`` counts working days for whole columns of dates (the public ``add_working_days`` and
 ``working_days_between`` on arrays). Two modules are imported only by the code that needs them:
 ``arrays`` does the period arithmetic on numpy arrays, and ``govuk`` pins GOV.UK's list of bank
 holidays into a calendar file.
 """
 
-from ._columns import add_working_days, working_days_between
+from ._columnwise import add_working_days, working_days_between
 from ._periods import (UNITS, Deadline, Period, add_months, add_period, compute_deadline, day_of, parse_date,
                        parse_period)
 from ._registry import DEFAULT_CALENDAR, available, build, clear_cache, get_calendar, package_holidays

@@ -167,12 +167,27 @@ class _Out:
                      unrecorded=bool(f.unrecorded))
 
     def result(self, batch: RecordBatch) -> BatchFindings:
-        if not self.parts:
-            empty = {name: np.zeros(0, dtype=bool if name in _FLAGS else np.float64 if name == "hours_late" else
-                                    np.int8 if name == "on_bound" else np.int64) for name in _FIELDS}
-            return BatchFindings(batch, self.rules, self.periods, empty)
-        columns = {name: np.concatenate([p[name] for p in self.parts]) for name in _FIELDS}
-        return BatchFindings(batch, self.rules, self.periods, columns)
+        return BatchFindings(batch, self.rules, self.periods, _Columns(self.parts))
+
+
+class _Columns(dict):  # type: ignore[type-arg]
+    """The finding columns, each joined from the parts the first time it is read: a KPI reads a few of
+    them, and joining all of them for millions of findings took as long as the evaluation."""
+
+    def __init__(self, parts: list[dict[str, np.ndarray]]) -> None:
+        super().__init__()
+        self._parts = parts
+
+    def __missing__(self, name: str) -> np.ndarray:
+        if name not in _FIELDS:
+            raise KeyError(name)
+        if self._parts:
+            value = np.concatenate([p[name] for p in self._parts])
+        else:
+            value = np.zeros(0, dtype=bool if name in _FLAGS else np.float64 if name == "hours_late" else
+                             np.int8 if name == "on_bound" else np.int64)
+        self[name] = value
+        return value
 
 
 def _in_force(window: Window, days: np.ndarray) -> np.ndarray:
@@ -204,6 +219,11 @@ def _positions(column: EventColumn, rows: np.ndarray, bound: np.ndarray, inclusi
     counts = column.counts[rows]
     if column.days.size == 0 or not counts.any():
         return offsets[rows]
+    if counts.max() == 1:  # at most one date a record, the usual case: no need to spread the rows out
+        first = offsets[rows]
+        days = column.days[np.minimum(first, column.days.size - 1)]
+        below = (days < bound) if inclusive else (days <= bound)
+        return first + (below & (counts == 1))
     local = np.repeat(np.arange(rows.size, dtype=np.int64), counts)
     starts = np.repeat(offsets[rows], counts)
     index = starts + (np.arange(local.size, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts))
@@ -217,6 +237,12 @@ def _any_per_row(column: EventColumn, rows: np.ndarray, test: Any) -> np.ndarray
     counts = column.counts[rows]
     out = np.zeros(rows.size, dtype=bool)
     if column.days.size == 0 or not counts.any():
+        return out
+    if counts.max() == 1:
+        has = np.flatnonzero(counts)
+        index = column.offsets[rows[has]]
+        hit = test(column.days[index], column.seconds[index], has)
+        out[has[hit]] = True
         return out
     local = np.repeat(np.arange(rows.size, dtype=np.int64), counts)
     index = np.repeat(column.offsets[rows], counts) + (

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Collection, Iterable, Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -27,9 +27,12 @@ from ..errors import Problem, shown
 from ..rules import Vocabulary
 from ._readers import ignored_column, read_records, unknown_columns
 from ._record import DATE_HINT, Record, RecordCheck, is_unknown, parse_event_date, suggest
+from ._seen_ids import SeenIds
 
 DEFAULT_CHUNK_ROWS = 200_000
 DEFAULT_BLOCK_BYTES = 16 << 20
+#: The blocks pyarrow parses, joined into chunks of DEFAULT_BLOCK_BYTES: it keeps some 32 blocks in memory.
+_READ_BLOCK_BYTES = 1 << 20
 
 @dataclass
 class EventColumn:
@@ -248,67 +251,6 @@ class _Sink:
         self.problems.append(Problem(message, file=self.file, line=line, column=column, field=fld, hint=hint))
 
 
-class SeenIds:
-    """Record ids already read, each with the file it came from: a later record with the same id is a
-    duplicate. Held as one sorted array of fixed-width byte strings, not a Python set, so that checking a
-    million ids is a sort and a binary search rather than a million string hashes."""
-
-    def __init__(self) -> None:
-        self.keys = np.zeros(0, dtype="S1")
-        self.owner = np.zeros(0, dtype=np.int32)
-        self.files: list[str] = []
-
-    def file_number(self, file: str) -> int:
-        self.files.append(file)
-        return len(self.files) - 1
-
-    def add(self, ids: Any, file_number: int) -> tuple[np.ndarray, list[str]]:
-        """Mark the repeats among ``ids`` (in order) and remember the rest: (repeat mask, first file of each)."""
-        keys = _fixed_width(ids)
-        n = keys.size
-        repeat = np.zeros(n, dtype=bool)
-        first_file = np.full(n, file_number, dtype=np.int32)
-        if self.keys.size:
-            width = max(keys.dtype.itemsize, self.keys.dtype.itemsize)
-            keys, self.keys = keys.astype(f"S{width}"), self.keys.astype(f"S{width}")
-            at = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
-            repeat = self.keys[at] == keys
-            first_file[repeat] = self.owner[at[repeat]]
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
-        again = np.zeros(n, dtype=bool)
-        again[order[1:][ordered[1:] == ordered[:-1]]] = True
-        repeat |= again
-        fresh = ~repeat
-        merged = np.concatenate([self.keys, keys[fresh]])
-        owners = np.concatenate([self.owner, np.full(int(fresh.sum()), file_number, dtype=np.int32)])
-        order = np.argsort(merged, kind="stable")  # two sorted runs: a merge
-        self.keys, self.owner = merged[order], owners[order]
-        return repeat, [self.files[f] for f in first_file[repeat].tolist()]
-
-
-def _fixed_width(ids: Any) -> np.ndarray:
-    """UTF-8 ids as a numpy array of fixed-width byte strings (zero-padded), straight from Arrow's buffers."""
-    ids = pa.array(ids, type=pa.string()) if not isinstance(ids, pa.Array) else ids
-    n = len(ids)
-    if n == 0:
-        return np.zeros(0, dtype="S1")
-    ids = pc.cast(ids, pa.large_string()) if ids.offset or ids.null_count else ids
-    offsets_buffer, data_buffer = ids.buffers()[1], ids.buffers()[2]
-    offset_type = np.int64 if pa.types.is_large_string(ids.type) else np.int32
-    offsets = np.frombuffer(offsets_buffer, dtype=offset_type, count=n + 1).astype(np.int64)
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, dtype=np.uint8)
-    lengths = np.diff(offsets)
-    width = max(int(lengths.max()), 1)
-    out = np.zeros((n, width), dtype=np.uint8)
-    total = int(offsets[-1] - offsets[0])
-    if total:
-        row = np.repeat(np.arange(n), lengths)
-        col = np.arange(total) - np.repeat(offsets[:-1] - offsets[0], lengths)
-        out[row, col] = data[offsets[0]:offsets[-1]]
-    return out.view(f"S{width}").ravel()
-
-
 @contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while a chunk makes many small acyclic objects: collecting them
@@ -342,8 +284,12 @@ class _ChunkReader:
     """Turns chunks of CSV cells (Arrow string columns) into record batches, checking every cell as
     records/_readers.py checks it, with whole-column operations."""
 
-    def __init__(self, vocab: Vocabulary, names: list[str], sink: _Sink, seen: SeenIds) -> None:
+    def __init__(self, vocab: Vocabulary, names: list[str], sink: _Sink, seen: SeenIds,
+                 file_events: frozenset[str] | None = None, positions: Sequence[int] | None = None) -> None:
         self.vocab = vocab
+        #: The events the file has a column for, read or not: the events its records can hold.
+        self.file_events = file_events if file_events is not None else frozenset(n for n in names
+                                                                                  if n in vocab.all_events())
         self.names = names
         self.sink = sink
         self.seen = seen
@@ -353,7 +299,9 @@ class _ChunkReader:
         for j, name in enumerate(names):
             if not ignored_column(name):
                 self.columns.setdefault(name, []).append(j)
-        self.label = {name: j[-1] + 1 for name, j in self.columns.items()}
+        # Problems name the file's own column numbers (``positions``: where each given column is in the file).
+        where = list(positions) if positions is not None else list(range(len(names)))
+        self.label = {name: where[j[-1]] + 1 for name, j in self.columns.items()}
 
     def cells(self, arrays: list[Any], name: str) -> Any:
         """The cells of a named column as read; with repeated header names, the last non-empty cell wins."""
@@ -406,7 +354,7 @@ class _ChunkReader:
             if members.size:
                 parsed.append((kind, members, *self.fields(kind, members, raw, lines, bad)))
         good = np.nonzero(~bad)[0]
-        repeat, first_files = self.seen.add(ids.take(pa.array(good)), self.file_number)
+        repeat, first_files = self.seen.add(ids if good.size == n else ids.take(pa.array(good)), self.file_number)
         if repeat.any():
             id_values = ids.take(pa.array(good[repeat])).to_pylist()
             for rid, first, i in zip(id_values, first_files, good[repeat].tolist()):
@@ -416,7 +364,7 @@ class _ChunkReader:
         batches = []
         for kind, members, attributes, events, unknown in parsed:
             good_rows = ~bad[members]
-            columns = frozenset(e for e in self.columns if e in self.vocab.events(kind))
+            columns = frozenset(e for e in self.file_events if e in self.vocab.events(kind))
             specs = self.vocab.attributes(kind)
             defaults = {a: spec["default"] for a, spec in specs.items() if spec.get("default") is not None}
             # Records that give an event as unknown hold less than the file's columns: a batch of their own.
@@ -424,6 +372,10 @@ class _ChunkReader:
             pattern = np.zeros(len(members), dtype=np.int64)
             for bit, name in enumerate(said):
                 pattern |= unknown[name].astype(np.int64) << bit
+            if not said and good_rows.all() and members.size == n:
+                # Every row of the chunk, all of one kind and all good (the usual case): nothing to pick out.
+                batches.append(RecordBatch(kind, ids, attributes, events, columns, defaults))
+                continue
             for code in np.unique(pattern[good_rows]).tolist():
                 local = np.nonzero(good_rows & (pattern == code))[0]
                 held = columns - {name for bit, name in enumerate(said) if code >> bit & 1}
@@ -497,6 +449,16 @@ class _ChunkReader:
         """The event's dates, and which records give it as ``unknown`` (the source does not say)."""
         col = self.label[event]
         n = len(cells)
+        owners = np.flatnonzero(filled).astype(np.int64)
+        items = cells.filter(pa.array(filled))
+        try:
+            # The usual column: one plain ISO date (YYYY-MM-DD) in each filled cell, read in one cast.
+            if pc.all(pc.equal(pc.binary_length(items), 10)).as_py() is not False:
+                days = _np(pc.cast(items, pa.date32()).view(pa.int32())).astype(np.int64) + EPOCH
+                if not days.size or days.min() >= 1:  # year 0 casts but is no date to Python: read below
+                    return _sorted_column(owners, days, np.full(days.size, -1, dtype=np.int64), n), np.zeros(n, bool)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # something else in the column (a time, a UK date, a bad day): read below, cell by cell if need be
         if _np(pc.match_substring(cells, ";")).any():
             parts = pc.split_pattern(cells, ";")
             items = pc.utf8_trim_whitespace(pc.list_flatten(parts))
@@ -514,9 +476,6 @@ class _ChunkReader:
                 single = ~many[owners]
                 items = items.filter(pa.array(single))
                 owners = owners[single]
-        else:
-            owners = np.nonzero(filled)[0].astype(np.int64)
-            items = cells.filter(pa.array(filled))
         written = items
         items = _iso_text(items)
         days = np.zeros(len(items), dtype=np.int64)
@@ -586,8 +545,14 @@ def _arrow_rows(row: Any, width: int) -> list[Any]:
 
 
 def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], seen: SeenIds,
-                     block_bytes: int = DEFAULT_BLOCK_BYTES) -> Iterator[RecordBatch]:
-    """Stream a CSV file in the record layout as batches; bad rows go to ``problems`` and are left out."""
+                     block_bytes: int = DEFAULT_BLOCK_BYTES, columns: Collection[str] | None = None
+                     ) -> Iterator[RecordBatch]:
+    """Stream a CSV file in the record layout as batches; bad rows go to ``problems`` and are left out.
+
+    ``columns`` names the only attributes and events to read (with id and kind): the ones the rules and
+    the grouping need. The others are not parsed or checked; the header still says which events the
+    file can hold. Each block of the file is parsed in a second thread while the one before is checked.
+    """
     sink = _Sink(str(path))
     try:
         try:
@@ -614,30 +579,40 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
             return
         width = len(names)
         labels = [f"c{j}" for j in range(width)]
+        wanted = [j for j, name in enumerate(names)
+                  if columns is None or name in ("id", "kind") or name in columns]
         ragged: list[Any] = []
 
         def uneven(row: Any) -> str:
             ragged.append(row)  # read by the csv module below, as records/_readers.py reads a short or long row
             return "skip"
 
+        # pyarrow reads some 32 blocks ahead: small blocks keep that small, and _parsed_ahead joins them
+        # into chunks of ``block_bytes`` for the checks, which cost less per row on long columns.
         reader = pacsv.open_csv(
             path, read_options=pacsv.ReadOptions(column_names=labels, skip_rows=1, use_threads=False,
-                                                 block_size=block_bytes),
+                                                 block_size=_READ_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=uneven),
-            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in labels},
+            convert_options=pacsv.ConvertOptions(column_types={labels[j]: pa.string() for j in wanted},
+                                                 include_columns=[labels[j] for j in wanted],
                                                  strings_can_be_null=False))
-        chunk_reader = _ChunkReader(vocab, names, sink, seen)
+        chunk_reader = _ChunkReader(vocab, [names[j] for j in wanted], sink, seen,
+                                    frozenset(name for name in names if name in vocab.all_events()), wanted)
         line = 2
-        for chunk in reader:
-            skipped = sorted(r.number for r in ragged if r.number is not None)
-            lines = _row_numbers(line, chunk.num_rows, skipped)
+        size = path.stat().st_size
+        for n, (chunk, uneven_rows) in enumerate(_parsed_ahead(reader, ragged, block_bytes)):
+            rows = chunk.num_rows if chunk is not None else 0
+            if n == 0 and size > block_bytes:
+                seen.expect(rows * size // block_bytes)  # rows to come, judged by the first chunk
+            skipped = sorted(r.number for r in uneven_rows if r.number is not None)
+            lines = _row_numbers(line, rows, skipped)
             line = int(lines[-1]) + 1 if lines.size else line
             with _no_cyclic_gc():
-                batches = chunk_reader.read([chunk.column(j) for j in range(width)], lines)
-                for row in ragged:
-                    batches += chunk_reader.read(_arrow_rows(row, width), np.array([row.number or 0]))
-            ragged.clear()
+                batches = chunk_reader.read([chunk.column(k) for k in range(len(wanted))], lines) if rows else []
+                for row in uneven_rows:
+                    cells = _arrow_rows(row, width)
+                    batches += chunk_reader.read([cells[j] for j in wanted], np.array([row.number or 0]))
             yield from batches
     except pa.ArrowInvalid as exc:
         text = str(exc)
@@ -649,6 +624,75 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
         problems.extend(sink.problems)
 
 
+def _parsed_ahead(reader: Any, ragged: list[Any], chunk_bytes: int) -> Iterator[tuple[Any, list[Any]]]:
+    """The reader's blocks joined into chunks of about ``chunk_bytes``, each with the short or long rows met
+    while parsing it; the next chunk is parsed in a thread of its own meanwhile: pyarrow parses without the
+    GIL, so checking and parsing share two cores."""
+    import queue
+    import threading
+
+    ahead: queue.Queue[tuple[str, Any, list[Any]]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand_over(item: tuple[str, Any, list[Any]]) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def joined(blocks: list[Any]) -> Any:
+        if len(blocks) == 1:
+            return blocks[0]
+        return pa.RecordBatch.from_arrays([pa.concat_arrays([b.column(j) for b in blocks])
+                                           for j in range(blocks[0].num_columns)], names=blocks[0].schema.names)
+
+    def parse() -> None:
+        try:
+            blocks: list[Any] = []
+            size = 0
+            for block in reader:
+                blocks.append(block)
+                size += block.nbytes
+                if size >= chunk_bytes:
+                    rows = list(ragged)
+                    ragged.clear()
+                    if not hand_over(("chunk", joined(blocks), rows)):
+                        return
+                    blocks, size = [], 0
+            if blocks or ragged:
+                rows = list(ragged)
+                ragged.clear()
+                chunk = joined(blocks) if blocks else None
+                if chunk is not None and not hand_over(("chunk", chunk, rows)):
+                    return
+                if chunk is None and rows and not hand_over(("rows", None, rows)):
+                    return
+            ahead.put(("end", None, []))
+        except BaseException as exc:  # handed to the reading thread, which raises it
+            ahead.put(("error", exc, []))
+
+    thread = threading.Thread(target=parse, name="csv-parse", daemon=True)
+    thread.start()
+    try:
+        while True:
+            what, value, rows = ahead.get()
+            if what == "end":
+                return
+            if what == "error":
+                raise value
+            yield value, rows  # value is None for short or long rows after the last block
+    finally:
+        stop.set()
+        try:
+            ahead.get_nowait()  # let a parser blocked on a full queue see the stop
+        except queue.Empty:
+            pass
+        thread.join()
+
+
 def _row_numbers(first: int, count: int, skipped: list[int]) -> np.ndarray:
     """Row numbers for ``count`` rows read from ``first`` on, passing over the rows read separately."""
     if not skipped:
@@ -658,13 +702,14 @@ def _row_numbers(first: int, count: int, skipped: list[int]) -> np.ndarray:
 
 
 def read_batches(paths: Sequence[str | Path], vocab: Vocabulary, problems: list[Problem],
-                 chunk_rows: int = DEFAULT_CHUNK_ROWS, block_bytes: int = DEFAULT_BLOCK_BYTES) -> Iterator[RecordBatch]:
-    """Batches from record files: CSV streamed column-wise (``block_bytes`` at a time), other formats read
-    through records/_readers.py and batched ``chunk_rows`` records at a time."""
+                 chunk_rows: int = DEFAULT_CHUNK_ROWS, block_bytes: int = DEFAULT_BLOCK_BYTES,
+                 columns: Collection[str] | None = None) -> Iterator[RecordBatch]:
+    """Batches from record files: CSV streamed column-wise (``block_bytes`` at a time, only ``columns`` if
+    given), other formats read through records/_readers.py and batched ``chunk_rows`` records at a time."""
     seen = SeenIds()
     for path in map(Path, paths):
         if path.suffix.lower() == ".csv" and path.is_file():
-            yield from read_csv_batches(path, vocab, problems, seen, block_bytes)
+            yield from read_csv_batches(path, vocab, problems, seen, block_bytes, columns)
             continue
         records, found = read_records([path], vocab)
         problems.extend(found)

@@ -60,7 +60,10 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
     problems: list[Problem] = []
     if engine == "batch":
         if mapping is None:
-            batches = read_batches(paths, ruleset.vocabulary, problems)
+            # Only the columns a rule or the grouping reads are parsed and checked.
+            needed = {name for rule in rules for name in (*rule.events, *(n for n, _ in rule.when))}
+            needed.update(d for tally in tallies for d in tally.dimensions)
+            batches = read_batches(paths, ruleset.vocabulary, problems, columns=needed)
         else:
             seen = SeenIds()
             batches = (batch for records in _chunks(_mapped_records(paths, mapping, ruleset, problems), chunk)
