@@ -609,16 +609,17 @@ def cmd_track(args: argparse.Namespace) -> int:
 @command("report", "Write the nightly report: HTML, Markdown, JSON, CSV and a calendar of deadlines.")
 def add_report(sub: Any, help_text: str) -> None:
     from compliance.calendars import DEFAULT_CALENDAR
-    from compliance.nightly import DEFAULT_FAIL_ON, DEFAULT_TIMEOUT, DEFAULT_WINDOW, FAIL_ON_CHOICES
+    from compliance.nightly import DEFAULT_FAIL_ON, DEFAULT_KEEP_RUNS, DEFAULT_TIMEOUT, DEFAULT_WINDOW, FAIL_ON_CHOICES
 
     p = _command(sub, "report", help_text,
                  "  compliance report examples/inspections.yaml --as-of 2026-11-20 --out reports\n"
-                 "    -> reports/2026-11-20/report.html (and .md, .json, .csv, .ics), copied to\n"
+                 "    -> reports/2026-11-20/report.html (and .md, .json, .csv, .ics), linked as\n"
                  "       reports/latest.html etc.; history in reports/history.sqlite3\n"
                  "  compliance report tracker.xlsx --out /srv/reports --quiet --fail-on overdue \\\n"
                  "      --mail-to childrens-services@example.gov.uk   (SMTP settings: COMPLIANCE_SMTP_*)\n\n"
                  "exit codes: 0 nothing in --fail-on, 1 something is (default: overdue or late),\n"
-                 "2 bad input, a busy history database or a failed delivery",
+                 "2 bad input or environment (a folder in the way, a disk that is full or read-only,\n"
+                 "a busy history database, a failed delivery), 3 an internal error",
                  cmd_report)
     p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
     p.add_argument("--out", required=True, help="folder for the report; each run adds a dated folder in it")
@@ -636,6 +637,13 @@ def add_report(sub: Any, help_text: str) -> None:
                    help="report on the good rows and list the bad ones, instead of stopping with exit code 2")
     p.add_argument("--lock-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help="how long to wait for another run holding the history database (default %(default)g)")
+    p.add_argument("--keep-runs", type=int, default=DEFAULT_KEEP_RUNS, metavar="N",
+                   help="keep the duty states of the newest N runs in the history to compare with; older runs "
+                        "keep only their counts, for the trend (default %(default)d)")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="processes evaluating a large run (default: one per core)")
+    p.add_argument("--no-explain", action="store_true",
+                   help="leave each finding's step-by-step working out of the files (faster for very large runs)")
     p.add_argument("--mail-to", nargs="+", metavar="ADDRESS", help="email the report to these addresses")
     p.add_argument("--mail-config", metavar="FILE", help="SMTP settings file, INI [smtp] or YAML smtp: "
                                                          "(environment variables COMPLIANCE_SMTP_* override it)")
@@ -646,9 +654,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     import logging
     import os
 
+    from compliance.engines import available_cores
     from compliance.nightly import ReportOptions, load_mail_settings, parse_fail_on, run_report
 
     _inputs(args.records)
+    _positive(args.jobs, "jobs")
+    _positive(args.keep_runs, "keep-runs")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
     logger = logging.getLogger("compliance")
@@ -661,7 +672,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             due_within=args.due_within, db=Path(args.db) if args.db else None, fail_on=parse_fail_on(args.fail_on),
             calendar=args.calendar, skip_bad_rows=args.skip_bad_rows, lock_timeout=args.lock_timeout,
             mail_to=args.mail_to or (), mail=mail, title=args.title,
-            progress=None if args.quiet else sys.stderr)
+            progress=None if args.quiet else sys.stderr, keep_runs=args.keep_runs,
+            jobs=args.jobs or available_cores(), explain=not args.no_explain)
         return run_report(options, datetime.now().astimezone()).exit_code
     finally:
         logger.removeHandler(handler)

@@ -1,31 +1,70 @@
-"""Run history in SQLite: each report run and its findings, so a report can say what changed and show a trend.
+"""Run history in SQLite: each report run, and the duty states the next run compares with.
 
-The tool creates and migrates the schema itself. A run holds the database's write lock (``BEGIN
-IMMEDIATE``) from reading the previous run until its own run is recorded, so a second run at the same
-time waits for it, up to a timeout, and then fails with a clear message; it never interleaves.
-The journal stays in SQLite's default rollback mode because WAL does not work on network drives.
+A run is reserved (its row inserted, so its number is fixed) as soon as it holds the database's write
+lock, and completed with its summary and duty states before the lock is released; a run that fails or
+is killed in between leaves nothing, because the whole run is one transaction (``BEGIN IMMEDIATE``). A
+second run at the same time waits for it, up to a timeout, then fails with a clear message.
+
+What the next run needs is small: for each record with a duty that applies, each duty occurrence's
+status and deadline. They are kept as one zlib-compressed block of JSON lines per run (see
+``_changes``), and only for the newest ``keep`` runs; the ``runs`` rows (dates and counts, a few
+hundred bytes each) stay for the trend. The journal stays in SQLite's default rollback mode because
+WAL does not work on network drives.
 """
 
 from __future__ import annotations
 
 import json
+import zlib
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, Union
 
-from ..calendars import day_of
-from ..engines import Finding
 from ..errors import ComplianceError, InputError, Problem
-from ._model import Key, RememberedFinding, Snapshot, TrendPoint
+from ._changes import record_of
+from ._model import Snapshot, TrendPoint
 
 if TYPE_CHECKING:
     import sqlite3
 
 DEFAULT_TIMEOUT = 60.0
+#: Runs whose duty states are kept; older runs keep only their row (date, counts) for the trend.
+DEFAULT_KEEP_RUNS = 30
 
-#: Each entry migrates the schema from version i to i + 1; statements run one by one inside one transaction.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+Migration = Sequence[Union[str, Callable[["sqlite3.Connection"], None]]]
+
+
+def _states_from_findings_table(db: sqlite3.Connection) -> None:
+    """Version 1 kept one row per finding; version 2 keeps each run's states as one compressed block."""
+    from ._changes import states_line
+
+    runs = [r[0] for r in db.execute("SELECT DISTINCT run_id FROM findings ORDER BY run_id")]
+    for run_id in runs:
+        by_record: dict[str, list[tuple[str, int, str, str | None]]] = {}
+        titles: dict[str, str] = {}
+        for record, duty, occurrence, title, status, deadline in db.execute(
+                "SELECT record, duty, occurrence, title, status, deadline FROM findings WHERE run_id = ? "
+                "ORDER BY record", (run_id,)):
+            by_record.setdefault(record, []).append((duty, occurrence, status, deadline))
+            titles.setdefault(duty, title)
+        lines = "\n".join(states_line(record, states) for record, states in by_record.items())
+        db.execute("INSERT INTO run_states (run_id, titles, states) VALUES (?, ?, ?)",
+                   (run_id, json.dumps(titles), zlib.compress(lines.encode("utf-8"))))
+
+
+def _name_history(db: sqlite3.Connection) -> None:
+    """Give the history a name of its own, so a run's journal can tell whose it is wherever the files are moved."""
+    import secrets
+
+    db.execute("CREATE TABLE identity (id TEXT NOT NULL)")
+    db.execute("INSERT INTO identity (id) VALUES (?)", (secrets.token_hex(16),))
+
+
+#: Each entry migrates the schema from version i to i + 1: SQL statements, or a function for what SQL
+#: cannot do, run in order inside one transaction.
+MIGRATIONS: tuple[Migration, ...] = (
     (
         """CREATE TABLE runs (
                id INTEGER PRIMARY KEY,
@@ -51,6 +90,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                PRIMARY KEY (run_id, record, duty, occurrence)
            )""",
     ),
+    (
+        # The token ties a run to the staging journal that published it (see _publish).
+        "ALTER TABLE runs ADD COLUMN token TEXT",
+        """CREATE TABLE run_states (
+               run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+               titles TEXT NOT NULL,
+               states BLOB NOT NULL
+           )""",
+        _states_from_findings_table,
+        "DROP TABLE findings",
+        _name_history,
+    ),
 )
 
 
@@ -58,15 +109,39 @@ class HistoryBusy(ComplianceError):
     """Another run held the history database for longer than this run was willing to wait."""
 
 
-def _iso(d: date | None) -> str | None:
-    return day_of(d).isoformat() if d is not None else None
+@dataclass(frozen=True)
+class RunRecord:
+    """Everything a completed run stores, as plain data, so a journal can carry it until it is recorded."""
+
+    run_id: int
+    token: str
+    as_of: date
+    started_at: str
+    finished_at: str
+    overdue: int
+    summary: Mapping[str, Any]
+    record_files: Sequence[str]
+    rule_files: Sequence[str]
+    titles: Mapping[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "token": self.token, "as_of": self.as_of.isoformat(),
+                "started_at": self.started_at, "finished_at": self.finished_at, "overdue": self.overdue,
+                "summary": dict(self.summary), "record_files": list(self.record_files),
+                "rule_files": list(self.rule_files), "titles": dict(self.titles)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "RunRecord":
+        return cls(int(data["run_id"]), str(data["token"]), date.fromisoformat(data["as_of"]),
+                   str(data["started_at"]), str(data["finished_at"]), int(data["overdue"]), dict(data["summary"]),
+                   list(data["record_files"]), list(data["rule_files"]), dict(data["titles"]))
 
 
 class History:
     """One open history database. Use ``with History(path) as h, h.locked(): ...`` around a run."""
 
     def __init__(self, path: str | Path, timeout: float = DEFAULT_TIMEOUT,
-                 migrations: Sequence[Sequence[str]] = MIGRATIONS) -> None:
+                 migrations: Sequence[Migration] = MIGRATIONS) -> None:
         import sqlite3
 
         self.path = Path(path)
@@ -109,9 +184,9 @@ class History:
                 raise HistoryBusy(f"{self.path}: the history database is in use by another report run "
                                   f"(waited {self.timeout:g} s); try again later, or give this run its own --db"
                                   ) from None
-            raise self._unreadable(exc) from None
+            raise self._unusable(exc) from None
         except sqlite3.DatabaseError as exc:
-            raise self._unreadable(exc) from None
+            raise self._unusable(exc) from None
         self._in_transaction = True
         try:
             yield
@@ -119,13 +194,40 @@ class History:
             self._db.execute("ROLLBACK")
             raise
         else:
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._db.execute("ROLLBACK")
+                raise self._unusable(exc) from None
         finally:
             self._in_transaction = False
 
-    def _unreadable(self, exc: sqlite3.Error) -> InputError:
-        return InputError(Problem(f"not a usable history database ({exc})", file=str(self.path),
+    def _unusable(self, exc: sqlite3.Error) -> InputError:
+        text = str(exc)
+        if "readonly" in text or "unable to open" in text:
+            return InputError(Problem(f"cannot write the history database ({text})", file=str(self.path),
+                                      hint="make it and its folder writable, or choose another file with --db"))
+        if "disk is full" in text or "disk I/O" in text:
+            return InputError(Problem(f"cannot write the history database ({text})", file=str(self.path),
+                                      hint="free some disk space and run again"))
+        return InputError(Problem(f"not a usable history database ({text})", file=str(self.path),
                                   hint="point --db at a new file, or at one an earlier report run created"))
+
+    def _write(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Run a statement that writes, turning SQLite's refusals (read-only, disk full) into located errors."""
+        import sqlite3
+
+        if not self._in_transaction:
+            raise RuntimeError("History writes must run inside History.locked()")
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            raise self._unusable(exc) from None
+
+    @property
+    def identity(self) -> str:
+        """This history's own random name, the same wherever the file is copied or moved."""
+        return str(self._db.execute("SELECT id FROM identity").fetchone()[0])
 
     @property
     def schema_version(self) -> int:
@@ -139,30 +241,34 @@ class History:
             if tables:
                 raise InputError(Problem("this SQLite file holds other tables, not a report history",
                                          file=str(self.path), hint="point --db at a new file"))
-            self._db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-            self._db.execute("INSERT INTO schema_version (version) VALUES (0)")
+            self._write("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+            self._write("INSERT INTO schema_version (version) VALUES (0)")
         version = self.schema_version
         if version > len(self._migrations):
             raise InputError(Problem(f"the history database has schema version {version}, newer than this "
                                      f"tool knows ({len(self._migrations)})", file=str(self.path),
                                      hint="upgrade statutory-timelines, or use another --db"))
         for target in range(version + 1, len(self._migrations) + 1):
-            for statement in self._migrations[target - 1]:
-                self._db.execute(statement)
-            self._db.execute("UPDATE schema_version SET version = ?", (target,))
+            for step in self._migrations[target - 1]:
+                if callable(step):
+                    step(self._db)
+                else:
+                    self._write(step)
+            self._write("UPDATE schema_version SET version = ?", (target,))
+
+    # -- reading ------------------------------------------------------------------------------------
 
     def previous(self, as_of: date) -> Snapshot | None:
-        """The latest run for the latest as-of date before ``as_of``, with its findings."""
+        """The latest run for the latest as-of date before ``as_of``, with its duty states (None if pruned)."""
         row = self._db.execute("SELECT id, as_of FROM runs WHERE as_of < ? ORDER BY as_of DESC, id DESC LIMIT 1",
                                (as_of.isoformat(),)).fetchone()
         if row is None:
             return None
-        findings: dict[Key, RememberedFinding] = {}
-        for record, duty, occurrence, title, status, deadline in self._db.execute(
-                "SELECT record, duty, occurrence, title, status, deadline FROM findings WHERE run_id = ?", (row[0],)):
-            findings[(record, duty, occurrence)] = RememberedFinding(
-                status, title, date.fromisoformat(deadline) if deadline else None)
-        return Snapshot(row[0], date.fromisoformat(row[1]), findings)
+        kept = self._db.execute("SELECT titles, states FROM run_states WHERE run_id = ?", (row[0],)).fetchone()
+        if kept is None:
+            return Snapshot(row[0], date.fromisoformat(row[1]), None)
+        states = {record_of(line): line for line in zlib.decompress(kept[1]).decode("utf-8").split("\n") if line}
+        return Snapshot(row[0], date.fromisoformat(row[1]), states, json.loads(kept[0]))
 
     def trend(self, before: date, limit: int) -> list[TrendPoint]:
         """Overdue counts of the latest run for each of the last ``limit`` as-of dates before ``before``."""
@@ -173,24 +279,44 @@ class History:
         return [TrendPoint(date.fromisoformat(a), n, i) for a, n, i in reversed(rows)]
 
     def newest_as_of(self) -> date | None:
-        row = self._db.execute("SELECT MAX(as_of) FROM runs").fetchone()
+        row = self._db.execute("SELECT MAX(as_of) FROM runs WHERE finished_at != ''").fetchone()
         return date.fromisoformat(row[0]) if row[0] else None
 
-    def record(self, as_of: date, started_at: datetime, finished_at: datetime, findings: Sequence[Finding],
-               summary: dict[str, object], record_files: Sequence[str] = (), rule_files: Sequence[str] = ()) -> int:
-        """Store a run and its findings (not-applicable ones left out); return the run's id. Needs ``locked()``."""
-        if not self._in_transaction:
-            raise RuntimeError("History.record must run inside History.locked()")
-        overdue = sum(1 for f in findings if f.status == "overdue")
-        cursor = self._db.execute(
+    def token_of(self, run_id: int) -> str | None:
+        """The token of a completed run, or None when there is no such run (or it was never completed)."""
+        row = self._db.execute("SELECT token FROM runs WHERE id = ? AND finished_at != ''", (run_id,)).fetchone()
+        return row[0] if row else None
+
+    def has_run(self, run_id: int) -> bool:
+        return self._db.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is not None
+
+    # -- writing (inside locked()) ------------------------------------------------------------------
+
+    def reserve(self, as_of: date, started_at: datetime) -> int:
+        """Insert this run's row now, so its number is fixed before any file names it; returns the number.
+
+        The row is completed by ``complete`` in the same transaction; if the run fails it is rolled back.
+        Writing it first also proves the database can be written before any work is done.
+        """
+        cursor = self._write(
             "INSERT INTO runs (as_of, started_at, finished_at, overdue, summary, record_files, rule_files) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (as_of.isoformat(), started_at.isoformat(timespec="seconds"), finished_at.isoformat(timespec="seconds"),
-             overdue, json.dumps(summary), json.dumps(list(record_files)), json.dumps(list(rule_files))))
-        run_id = int(cursor.lastrowid or 0)
-        self._db.executemany(
-            "INSERT INTO findings (run_id, record, duty, occurrence, rule, title, status, deadline, completed_date) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(run_id, f.record, f.duty, f.occurrence, f.rule, f.title, f.status, _iso(f.deadline),
-              _iso(f.completed_date)) for f in findings if f.status != "not_applicable"])
-        return run_id
+            "VALUES (?, ?, '', 0, '{}', '[]', '[]')", (as_of.isoformat(), started_at.isoformat(timespec="seconds")))
+        return int(cursor.lastrowid or 0)
+
+    def complete(self, run: RunRecord, states: bytes) -> None:
+        """Store a run's summary and its compressed duty states; insert the row if a recovery brings it."""
+        values = (run.as_of.isoformat(), run.started_at, run.finished_at, run.overdue, json.dumps(dict(run.summary)),
+                  json.dumps(list(run.record_files)), json.dumps(list(run.rule_files)), run.token, run.run_id)
+        updated = self._write("UPDATE runs SET as_of = ?, started_at = ?, finished_at = ?, overdue = ?, summary = ?, "
+                              "record_files = ?, rule_files = ?, token = ? WHERE id = ?", values)
+        if updated.rowcount == 0:
+            self._write("INSERT INTO runs (as_of, started_at, finished_at, overdue, summary, record_files, "
+                        "rule_files, token, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+        self._write("INSERT OR REPLACE INTO run_states (run_id, titles, states) VALUES (?, ?, ?)",
+                    (run.run_id, json.dumps(dict(run.titles)), states))
+
+    def prune(self, keep: int) -> int:
+        """Drop the duty states of all but the newest ``keep`` runs; their rows stay for the trend."""
+        cursor = self._write("DELETE FROM run_states WHERE run_id NOT IN "
+                             "(SELECT run_id FROM run_states ORDER BY run_id DESC LIMIT ?)", (keep,))
+        return cursor.rowcount

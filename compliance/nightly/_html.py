@@ -1,11 +1,18 @@
 """The nightly report as one self-contained HTML page: inline CSS and SVG, no network, prints on A4.
 
-Pure: takes a ReportModel and returns text. Status tags follow the GOV.UK Design System's tag
-colours; every picture has a text alternative and every table has headers with scopes.
+Written for a head of service: the summary, what changed, the most urgent open duties, the trend,
+the KPIs and timelines for the records that need attention; every finding is in the run's CSV and
+JSON files, which the page links to, so the page stays small however many records there are. A
+Content-Security-Policy allows nothing but the page's own style and script (by their SHA-256), so
+nothing a record or rule holds can load or run anything. Pure: takes a ReportModel and returns text.
+Status tags follow the GOV.UK Design System's tag colours; every picture has a text alternative
+and every table has headers with scopes.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
@@ -13,11 +20,8 @@ from typing import Iterable, Sequence
 
 from ..calendars import day_of
 from ..engines import Finding
-from ..reports import STATUS_NAMES, kpi_chart_svg, margin_text
-from ._model import CHANGE_KINDS, CHANGE_LABELS, Change, ReportModel, TrendPoint
-
-#: Records drawn as timelines when they have no open duty; records with one are always drawn.
-TIMELINE_LIMIT = 60
+from ..reports import STATUS_NAMES, kpi_chart_svg, margin_text, uri_value
+from ._model import CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, Change, ReportModel, TrendPoint
 
 _TAG_COLOURS = {"overdue": "red", "late": "orange", "due": "blue", "met": "green",
                 "missing_data": "purple", "not_applicable": "grey"}
@@ -97,9 +101,22 @@ footer{border-top:1px solid #b1b4b6;margin-top:30px;padding:14px 0 30px;font-siz
 }
 """
 
-# Details elements stay closed on screen; opening them before printing puts the working on paper.
+# Details elements stay closed on screen; opening them before printing puts them on paper. Opened as
+# latest.html, the links to the run's files point at latest.csv and the rest beside it.
 _SCRIPT = ("window.addEventListener('beforeprint',function(){"
-           "document.querySelectorAll('details').forEach(function(d){d.open=true;});});")
+           "document.querySelectorAll('details').forEach(function(d){d.open=true;});});"
+           "if(/(^|[\\/])latest\\.html$/.test(decodeURIComponent(location.pathname))){"
+           "document.querySelectorAll('a[data-latest]').forEach(function(a){"
+           "a.setAttribute('href',a.getAttribute('data-latest'));});}")
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+#: Nothing may load, connect or run but the page's own style and script; the pictures are inline SVG, not images.
+CONTENT_SECURITY_POLICY = (f"default-src 'none'; style-src {_sha256(_CSS)}; script-src {_sha256(_SCRIPT)}; "
+                           "base-uri 'none'; form-action 'none'")
 
 
 def _e(value: object) -> str:
@@ -138,11 +155,13 @@ def _duty(f: Finding) -> str:
     return f'{_e(f.title)}{occurrence}<br><span class="hint">{_e(f.rule)}</span>'
 
 
-def _source(f: Finding) -> str:
-    text = _e(f.citation)
-    if f.source_url:
-        text = f'<a href="{_e(f.source_url)}">{text}</a>'
-    return f'{text} <span class="hint">[{_e(f.verification)}]</span>'
+def _source(citation: str, source_url: str | None, verification: str) -> str:
+    """The citation, a link only when the rule's URL is a plain http(s) address."""
+    url = uri_value(source_url)
+    text = _e(citation)
+    if url:
+        text = f'<a href="{_e(url)}">{text}</a>'
+    return f'{text} <span class="hint">[{_e(verification)}]</span>'
 
 
 def _table(caption: str, head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Iterable[int] = (),
@@ -204,14 +223,21 @@ def _changes(model: ReportModel) -> str:
                        "and new duties.</p></section>")
     intro = (f"<p>Compared with the run as of {_e(_long_date(model.previous.as_of))} "
              f"(run {model.previous.run_id}).</p>")
+    if not model.previous.compared:
+        return head + (f"<p>The previous run, as of {_e(_long_date(model.previous.as_of))} (run "
+                       f"{model.previous.run_id}), is no longer kept in detail in the history (see --keep-runs), "
+                       "so the changes since it cannot be listed.</p></section>")
     if not model.changes:
         return head + intro + "<p>Nothing changed.</p></section>"
     parts = [head, intro]
     for kind in CHANGE_KINDS:
         items = model.changes_of(kind)
         if items:
+            more = len(items) - CHANGES_SHOWN
             parts.append(f'<h3>{CHANGE_LABELS[kind]} ({len(items)})</h3><ul class="changes">'
-                         + "".join(_change_item(c) for c in items) + "</ul>")
+                         + "".join(_change_item(c) for c in items[:CHANGES_SHOWN])
+                         + (f'<li class="hint">and {more} more: findings.json lists every change under '
+                            "<code>report.changes</code></li>" if more > 0 else "") + "</ul>")
     return "".join(parts) + "</section>"
 
 
@@ -261,28 +287,45 @@ def _trend(model: ReportModel) -> str:
 def _kpis(model: ReportModel) -> str:
     if not model.kpi:
         return ""
-    rows = [(f"{_e(r.rule)}<br><span class=\"hint\">{_e(r.title)}</span>",
-             "-" if r.in_time is None else f"{100 * r.in_time:.1f}%", str(r.decided), str(r.met), str(r.late),
-             str(r.overdue)) for r in model.kpi]
+    def duty(rule: str, title: str) -> str:
+        source = model.sources.get(rule)
+        return (f'{_e(title)}<br><span class="hint">{_e(rule)}</span>'
+                + (f'<br><span class="hint">{_source(*source)}</span>' if source else ""))
+
+    rows = [(duty(r.rule, r.title), "-" if r.in_time is None else f"{100 * r.in_time:.1f}%", f"{r.decided:,}",
+             f"{r.met:,}", f"{r.late:,}", f"{r.overdue:,}") for r in model.kpi]
     return ('<section aria-labelledby="kpi"><h2 id="kpi">Timeliness: the share of each duty done in time</h2>'
             "<p>In time = met &divide; (met + late + overdue), counting every finding whose deadline has passed "
-            "or that is done; the chart shows each duty month by month, by the month its deadline fell.</p>"
+            "or that is done; the chart shows each duty month by month, by the month its deadline fell. Under "
+            "each duty, the law or guidance it comes from.</p>"
             + _table("Duties done in time", ("Duty", "In time", "Decided", "Met", "Late", "Overdue"), rows,
                      numeric=(1, 2, 3, 4, 5))
             + f"<figure>{kpi_chart_svg(model.kpi_monthly)}</figure></section>")
+
+
+def _file_link(name: str, latest: str, text: str | None = None) -> str:
+    """A link to one of the run's files beside the page: ``name`` in its folder, ``latest`` beside latest.html."""
+    return f'<a href="{name}" data-latest="{latest}">{_e(text or name)}</a>'
 
 
 def _open_duties(model: ReportModel) -> str:
     head = '<section aria-labelledby="open"><h2 id="open">Open duties, most urgent first</h2>'
     if not model.open_duties:
         return head + "<p>No duty is open: nothing is overdue or due.</p></section>"
-    soon = {id(f) for f in model.due_soon}
-    rows = [(tag(f.status, id(f) in soon), f'<span class="record">{_e(f.record)}</span>', _duty(f),
+    rows = [(tag(f.status, model.due_soon(f)), f'<span class="record">{_e(f.record)}</span>', _duty(f),
              _time(f.deadline), _e(_margin(f)), _e(f.duty_holder)) for f in model.open_duties]
+    shown = len(rows)
+    if shown < model.open_total:
+        scope = (f"<p><strong>The {shown} most urgent of {model.open_total:,} open duties.</strong> Every open duty "
+                 f"is in {_file_link('findings.csv', 'latest.csv')} (its status is Overdue or Due) and in "
+                 f"{_file_link('deadlines.ics', 'latest.ics')}, the calendar of open deadlines.</p>")
+        caption = f"The {shown} most urgent of {model.open_total:,} open duties as of {_short_date(model.as_of)}"
+    else:
+        scope = ""
+        caption = f"{shown} open duties as of {_short_date(model.as_of)}"
     return (head + "<p>Overdue duties first, the most overdue at the top; then duties still due, the soonest "
-            f"first. A yellow <strong>Due</strong> tag falls due within {_e(model.window_text)}.</p>"
-            + _table(f"{len(rows)} open duties as of {_short_date(model.as_of)}",
-                     ("Status", "Record", "Duty", "Deadline", "Margin", "Duty holder"), rows, row_header=1)
+            f"first. A yellow <strong>Due</strong> tag falls due within {_e(model.window_text)}.</p>" + scope
+            + _table(caption, ("Status", "Record", "Duty", "Deadline", "Margin", "Duty holder"), rows, row_header=1)
             + "</section>")
 
 
@@ -421,58 +464,49 @@ def _legend() -> str:
 
 
 def _timelines(model: ReportModel) -> str:
-    by_record: dict[str, list[Finding]] = {}
-    for f in model.findings:
-        if f.status != "not_applicable":
-            by_record.setdefault(f.record, []).append(f)
-    drawable = [r for r in model.records if any(f.deadline or f.trigger_date for f in by_record.get(r, ()))]
-    urgent = [r for r in drawable if any(f.status in ("overdue", "due") for f in by_record[r])]
-    rest = [r for r in drawable if r not in set(urgent)][:max(TIMELINE_LIMIT - len(urgent), 0)]
-    chosen = urgent + rest
-    parts = ['<section aria-labelledby="timelines"><h2 id="timelines">Timelines by record</h2>',
+    parts = ['<section aria-labelledby="timelines"><h2 id="timelines">Timelines of the records that need '
+             "attention</h2>",
              "<p>Each row is one duty: from the event that starts the clock to the deadline, with the completion "
-             "where one is recorded. Records with open duties come first.</p>", _legend()]
-    for number, record in enumerate(chosen, 1):
-        findings = sorted(by_record[record], key=lambda f: (day_of(f.deadline) if f.deadline else date.max))
+             "where one is recorded. Records with open duties come first, the most urgent first.</p>", _legend()]
+    for number, (record, found) in enumerate(model.timelines, 1):
+        findings = sorted(found, key=lambda f: (day_of(f.deadline) if f.deadline else date.max))
         undated = [f for f in findings if not (f.deadline or f.trigger_date)]
-        caption = (f"{len(findings) - len(undated)} duties drawn"
-                   + (f"; {len(undated)} more have no dates to draw (missing data)" if undated else "") + ".")
+        drawn = len(findings) - len(undated)
+        caption = (f"{drawn} {'duty' if drawn == 1 else 'duties'} drawn"
+                   + (f"; {len(undated)} more {'has' if len(undated) == 1 else 'have'} no dates to draw (missing data)"
+                      if undated else "") + ".")
         parts.append(f'<figure><h3><span class="record">{_e(record)}</span></h3>'
                      f"{timeline_svg(record, findings, model.as_of, number)}"
                      f"<figcaption>{_e(caption)}</figcaption></figure>")
-    left_out = len(drawable) - len(chosen)
-    undrawable = len(model.records) - len(drawable)
     notes = []
-    if left_out:
-        notes.append(f"{left_out} more records with no open duty are not drawn, to keep the report short")
-    if undrawable:
-        notes.append(f"{undrawable} records have no dates to draw")
+    left_out = model.drawable_records - len(model.timelines)
+    if left_out > 0:
+        notes.append(f"{left_out:,} more records with duties are not drawn, to keep the report short")
+    undrawable = model.records_with_duties - model.drawable_records
+    if undrawable > 0:
+        notes.append(f"{undrawable:,} records have no dates to draw")
     if notes:
-        parts.append(f'<p class="hint">{_e("; ".join(notes))}; their findings are in the table below.</p>')
+        parts.append(f'<p class="hint">{_e("; ".join(notes))}; their findings are in '
+                     f"{_file_link('findings.csv', 'latest.csv')}.</p>")
     return "".join(parts) + "</section>"
 
 
-def _working(f: Finding) -> str:
-    steps = ([f.reason] if f.reason else []) + list(f.assumptions) + list(f.explanation) + list(f.warnings)
-    items = "".join(f"<li>{_e(s)}</li>" for s in steps)
-    return (f"<details><summary>Working</summary><ol>{items}</ol></details>" if items else "")
-
-
-def _all_findings(model: ReportModel) -> str:
-    shown = [f for f in model.findings if f.status != "not_applicable"]
-    soon = {id(f) for f in model.due_soon}
-    rows = [(tag(f.status, id(f) in soon), f'<span class="record">{_e(f.record)}</span>', _duty(f),
-             _time(f.trigger_date), _time(f.deadline), _time(f.completed_date),
-             _e(_margin(f)) + _working(f), _source(f)) for f in shown]
+def _files(model: ReportModel) -> str:
+    """Where every finding is: the run's data files, beside this page."""
     hidden = model.summary.statuses.get("not_applicable", 0)
-    note = (f'<p class="hint">{hidden} not-applicable findings (duties that do not apply to a record, or whose '
-            "clock has not started) are left out here; findings.json and findings.csv have every finding.</p>"
-            if hidden else "")
-    return ('<section aria-labelledby="findings"><h2 id="findings">All findings</h2>' + note
-            + _table(f"{len(rows)} findings as of {_short_date(model.as_of)}",
-                     ("Status", "Record", "Duty", "Trigger", "Deadline", "Done", "Margin and working", "Source"),
-                     rows, row_header=1)
-            + "</section>")
+    items = [
+        (_file_link("findings.csv", "latest.csv"), "every finding, one row each, for a spreadsheet"),
+        (_file_link("findings.json", "latest.json"), "every finding with its working, and this report's numbers"),
+        (_file_link("deadlines.ics", "latest.ics"), "every open deadline as an all-day calendar event"),
+        (_file_link("report.md", "latest.md"), "this report as Markdown, for a wiki or a Teams post"),
+    ]
+    total = sum(model.summary.statuses.values())
+    return ('<section aria-labelledby="files"><h2 id="files">Every finding</h2>'
+            f"<p>This run made {total:,} findings about {model.records_with_duties:,} records with duties"
+            + (f" ({hidden:,} of them duties that do not apply, or whose clock has not started)" if hidden else "")
+            + ". Each one, with the step-by-step working that produced its deadline and the law it comes from, "
+            "is in the files beside this report:</p><ul>"
+            + "".join(f"<li>{link}: {_e(text)}</li>" for link, text in items) + "</ul></section>")
 
 
 def _about(model: ReportModel) -> str:
@@ -488,6 +522,7 @@ def _about(model: ReportModel) -> str:
                          "latest possible deadline is shown."),
         ("Changes", "Each run is compared with the latest run for the latest earlier as-of date, so running the "
                     "report twice on one day gives the same comparison."),
+        ("Working", "How each deadline was counted, day by day, is in findings.json and findings.csv."),
     ]
     items = "".join(f"<dt>{_e(t)}</dt><dd>{_e(d)}</dd>" for t, d in defs)
     return ('<section aria-labelledby="about"><h2 id="about">How to read this report</h2>'
@@ -512,6 +547,7 @@ def to_html(model: ReportModel) -> str:
     generated = model.generated_at.strftime("%Y-%m-%d %H:%M %Z").strip()
     return "".join([
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(model.title)} as of {_e(_long_date(model.as_of))}</title>",
         f"<style>{_CSS}</style></head><body>",
@@ -519,12 +555,12 @@ def to_html(model: ReportModel) -> str:
         '<header class="masthead"><div class="width">',
         f'<p class="caption">{_e(model.title)}</p>',
         f"<h1>Compliance as of {_e(_long_date(model.as_of))}</h1>",
-        f'<p class="meta">Generated {_e(generated)}{run} &middot; {len(model.records)} records with duties, '
+        f'<p class="meta">Generated {_e(generated)}{run} &middot; {model.records_with_duties:,} records with duties, '
         f"from {_e(sources)} &middot; rules: {_e(rules)}</p>",
         '</div></header><main id="main" class="width">',
-        _skipped(model), _summary(model), _changes(model), _open_duties(model), _trend(model), _kpis(model), _timelines(model),
-        _all_findings(model), _about(model),
+        _skipped(model), _summary(model), _changes(model), _open_duties(model), _trend(model), _kpis(model),
+        _timelines(model), _files(model), _about(model),
         '</main><footer><div class="width">Made by statutory-timelines. Deadlines are counted as the law counts '
-        "them; each finding shows its working and its source.</div></footer>",
+        "them; the files beside this report show each finding's working and its source.</div></footer>",
         f"<script>{_SCRIPT}</script></body></html>\n",
     ])

@@ -10,6 +10,7 @@ starttls, cafile.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -29,6 +30,30 @@ _FALSE = {"false", "no", "off", "0"}
 
 class MailError(ComplianceError):
     """The mail server could not be reached, refused the login, or refused the message."""
+
+
+# One address: a local part and a domain of ordinary characters, nothing that could end a header or an
+# SMTP command (no space, no control character, no angle bracket, comma or semicolon).
+_ADDRESS = re.compile(r"[^\s@<>,;:\"()\[\]\\\x00-\x1f\x7f]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_address(value: str, field: str, where: str | None = None) -> str:
+    """``value`` if it is one plain email address (name@example.gov.uk); otherwise InputError naming ``field``."""
+    if not _ADDRESS.fullmatch(value):
+        problem = "contains a line break or control character" if _CONTROL.search(value) else "is not an email address"
+        raise InputError(Problem(f"{value!r} {problem}", file=where, field=field,
+                                 hint="give one address like name@example-council.gov.uk"))
+    return value
+
+
+def check_header_text(value: str, field: str) -> str:
+    """``value`` if it fits on one header line (no line break or control character); otherwise InputError."""
+    if _CONTROL.search(value):
+        raise InputError(Problem(f"{value!r} contains a line break or control character", field=field,
+                                 hint="give it on one line"))
+    return value
 
 
 @dataclass(frozen=True)
@@ -111,6 +136,9 @@ def load_settings(environ: Mapping[str, str], config: str | Path | None = None) 
     if values.get("user") and not starttls:
         raise InputError(Problem("a login over an unencrypted connection would send the password in clear",
                                  file=where, field="starttls", hint="turn STARTTLS on, or use a relay that needs no login"))
+    check_address(values["from"], f"{ENV_PREFIX}FROM" if environ.get(ENV_PREFIX + "FROM") else "from",
+                  None if environ.get(ENV_PREFIX + "FROM") else where)
+    check_header_text(values["host"], "host")
     return MailSettings(host=values["host"], sender=values["from"], port=port, user=values.get("user"),
                         password=values.get("password"), starttls=starttls, cafile=values.get("cafile"))
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Iterable, Iterator, TextIO, TypeVar
-
-T = TypeVar("T")
+from typing import TextIO
 
 #: The bar appears only once a run has taken this long: short runs stay quiet.
 DELAY_SECONDS = 0.5
@@ -13,7 +11,7 @@ _WIDTH = 30
 
 
 class ProgressBar:
-    """Counts items as they pass through ``track`` and redraws a bar with ``\\r`` on a terminal stream."""
+    """Counts items done, as ``advance`` reports them, and redraws a bar with ``\\r`` on a terminal stream."""
 
     def __init__(self, stream: TextIO | None, total: int, label: str = "records",
                  delay: float = DELAY_SECONDS) -> None:
@@ -24,18 +22,12 @@ class ProgressBar:
         self.shown = False
         self._start = time.monotonic()
         self._last = 0.0
+        self._done = 0
 
-    def track(self, items: Iterable[T]) -> Iterator[T]:
-        """Yield ``items`` unchanged, updating the bar as each is consumed and clearing it at the end."""
-        self._start = time.monotonic()
-        done = 0
-        try:
-            for item in items:
-                yield item
-                done += 1
-                self._update(done)
-        finally:
-            self.clear()
+    def advance(self, count: int) -> None:
+        """Count ``count`` more items done (for work that arrives in chunks), redrawing the bar."""
+        self._done += count
+        self._update(self._done)
 
     def _update(self, done: int) -> None:
         if self.stream is None:

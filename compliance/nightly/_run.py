@@ -1,34 +1,49 @@
-"""One report run: read the records, evaluate them, compare with history, write the report files, mail them.
+"""One report run: read the records, evaluate them, compare with history, publish the files, mail them.
 
-This is the edge where files, the database, the clock and the mail server meet; everything it
-calls to decide what the report says is pure. The history database's write lock is held from
-reading the previous run until this run is recorded, so two runs at once never interleave.
+This is the edge where files, the database, the clock and the mail server meet; everything it calls
+to decide what the report says is pure. Bad options and a bad environment are found before any work:
+header values and addresses, a folder in the way, a folder or database that cannot be written. Then,
+holding the history database's write lock throughout: what killed runs left is finished or removed,
+the run is numbered, the records stream through the engine into the staged files, the run commits
+(``_publish``) and is recorded in the same transaction. Mail goes last, once the run is safe.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
+import re
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Mapping, Sequence, TextIO
+from typing import Iterator, Mapping, Sequence, TextIO
 
 from ..calendars import DEFAULT_CALENDAR, get_calendar
-from ..engines import evaluate
-from ..errors import InputError, Problem
-from ..records import read_records
-from ..rules import load_rules
-from ._files import LATEST_COPIES, render_files
-from ._history import DEFAULT_TIMEOUT, History
-from ._mail import Attachment, MailSettings, build_message, send
-from ._model import (DEFAULT_FAIL_ON, DEFAULT_WINDOW, TREND_LENGTH, ReportModel, build_report, fails, parse_window,
-                     with_run_id)
+from ..engines import map_chunks
+from ..errors import ComplianceError, InputError, Problem
+from ..records import Record, read_records
+from ..rules import RuleSet, load_rules
+from ._build import build_model, window_end
+from ._changes import ChangeFinder
+from ._files import FindingsFiles, StatesWriter, render_pages
+from ._history import DEFAULT_KEEP_RUNS, DEFAULT_TIMEOUT, History, RunRecord
+from ._mail import Attachment, MailSettings, build_message, check_address, check_header_text, send
+from ._model import (DEFAULT_FAIL_ON, DEFAULT_WINDOW, TREND_LENGTH, ReportModel, Snapshot, TrendPoint, fails,
+                     parse_window, with_run_id)
 from ._progress import ProgressBar
-from ._publish import publish
+from ._publish import Staging, check_latest, check_replaceable, recover, step
+from ._stream import ChunkOutput, PassSettings, evaluate_chunk
+from ._tally import RunTally
 
 log = logging.getLogger(__name__)
 
 HISTORY_FILE = "history.sqlite3"
+#: Files attached to the email together stay under this size (many mail servers refuse 25 MB or more).
+MAIL_ATTACHMENTS_LIMIT = 10 * 1024 * 1024
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,13 @@ class ReportOptions:
     mail: MailSettings | None = None
     title: str = "Statutory deadlines report"
     progress: TextIO | None = None
+    keep_runs: int = DEFAULT_KEEP_RUNS
+    #: Worker processes for a large run. More than 1 starts fresh interpreters ("spawn"), which import
+    #: the calling script again: a script calling run_report must guard its work with
+    #: ``if __name__ == "__main__":`` (the command line does).
+    jobs: int = 1
+    #: Each finding's step-by-step working in findings.json, findings.csv and deadlines.ics.
+    explain: bool = True
 
     @property
     def history_path(self) -> Path:
@@ -63,7 +85,74 @@ class ReportRun:
     folder: Path
     latest_updated: bool
     exit_code: int
-    files: Mapping[str, str] = field(default_factory=dict)
+    pages: Mapping[str, str] = field(default_factory=dict)
+
+
+def check_options(options: ReportOptions) -> None:
+    """Refuse, before anything is read or written, what would break a header or a page: every problem at once."""
+    problems = []
+    if _CONTROL.search(options.title):
+        problems.append(Problem(f"{options.title!r} contains a line break or control character", field="--title",
+                                hint="give the title on one line"))
+    for address in options.mail_to:
+        try:
+            check_address(address, "--mail-to")
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if options.mail_to and options.mail is None:
+        problems.append(Problem("--mail-to needs mail settings", hint="set COMPLIANCE_SMTP_HOST and "
+                                "COMPLIANCE_SMTP_FROM, or give --mail-config"))
+    if options.mail is not None:
+        try:
+            check_address(options.mail.sender, "mail sender (COMPLIANCE_SMTP_FROM)")
+            check_header_text(options.mail.host, "mail host (COMPLIANCE_SMTP_HOST)")
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if options.keep_runs < 1:
+        problems.append(Problem(f"{options.keep_runs} is too few", field="--keep-runs",
+                                hint="keep at least 1 run: the next run compares with it"))
+    if problems:
+        raise InputError(*problems)
+
+
+def _writable(folder: Path, option: str) -> None:
+    """Prove ``folder`` can be written by writing in it (permissions alone say nothing to root or a read-only disk)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise InputError(Problem(f"cannot write here: {exc.strerror}", file=str(folder),
+                                 hint=f"make it writable, or choose another folder with {option}")) from None
+
+
+def preflight(options: ReportOptions) -> None:
+    """The environment checks that can fail a run, made before it does any work."""
+    out = options.out
+    if os.path.lexists(out) and not out.is_dir():
+        raise InputError(Problem("is not a folder", file=str(out), hint="give --out a folder"))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(Problem(f"cannot create the report folder: {exc.strerror}", file=str(out),
+                                 hint="choose a folder you can write to with --out")) from None
+    _writable(out, "--out")
+    check_latest(out)
+    check_replaceable(out / options.as_of.isoformat())
+    db = options.history_path
+    if os.path.lexists(db) and not db.is_file():
+        raise InputError(Problem("is not a file", file=str(db), hint="give --db a file"))
+    db.parent.mkdir(parents=True, exist_ok=True)
+    _writable(db.parent, "--db")
+
+
+@contextmanager
+def _records_frozen() -> Iterator[None]:
+    """Keep the collector from rescanning the records (long-lived, never cyclic) after every few thousand findings."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _subject(model: ReportModel) -> str:
@@ -72,25 +161,76 @@ def _subject(model: ReportModel) -> str:
             f"within {model.window_text}, {s.late_in_period} late completions")
 
 
-def mail_report(settings: MailSettings, to: Sequence[str], model: ReportModel, files: Mapping[str, str]) -> None:
-    """Send the report: Markdown as the text, the HTML report as the HTML part, the files attached."""
+def mail_report(settings: MailSettings, to: Sequence[str], model: ReportModel, pages: Mapping[str, str],
+                folder: Path) -> list[str]:
+    """Send the report: Markdown as the text, the HTML as the HTML part, files attached while they are small.
+
+    Returns the names of the files too large to attach (they are named in the text, with where they are).
+    """
     stamp = model.as_of.isoformat()
-    attachments = [
-        Attachment(f"report-{stamp}.html", files["report.html"].encode("utf-8"), "text/html"),
-        Attachment(f"findings-{stamp}.csv", files["findings.csv"].encode("utf-8"), "text/csv"),
-        Attachment(f"deadlines-{stamp}.ics", files["deadlines.ics"].encode("utf-8"), "text/calendar"),
-    ]
-    message = build_message(settings.sender, to, _subject(model), files["report.md"], files["report.html"],
-                            attachments)
-    send(settings, message)
+    html = pages["report.html"].encode("utf-8")
+    attachments = [Attachment(f"report-{stamp}.html", html, "text/html")]
+    room = MAIL_ATTACHMENTS_LIMIT - len(html)
+    left_out = []
+    for name, mime in (("deadlines.ics", "text/calendar"), ("findings.csv", "text/csv")):
+        size = (folder / name).stat().st_size
+        if size <= room:
+            attachments.append(Attachment(f"{Path(name).stem}-{stamp}{Path(name).suffix}",
+                                          (folder / name).read_bytes(), mime))
+            room -= size
+        else:
+            left_out.append(f"{name} ({size / 1_000_000:.1f} MB)")
+    text = pages["report.md"]
+    if left_out:
+        text += (f"\nToo large to attach: {', '.join(left_out)}; every file of this run is in {folder}.\n")
+    send(settings, build_message(settings.sender, to, _subject(model), text, pages["report.html"], attachments))
+    return left_out
+
+
+def _evaluate(records: Sequence[Record], ruleset: RuleSet, options: ReportOptions, now: datetime,
+              previous: Snapshot | None, titles: Mapping[str, str], staging: Staging, run_id: int,
+              history_trend: Sequence[TrendPoint], skipped: Sequence[str]) -> tuple[ReportModel, bytes]:
+    """Stream the records into the staged files; return the model and the compressed states for history."""
+    window = parse_window(options.due_within)
+    end = window_end(options.as_of, window, options.calendar)
+    files = FindingsFiles(staging, options.as_of, options.title)
+    states = StatesWriter()
+    compared = previous is not None and previous.states is not None
+    finder = ChangeFinder(previous.states if previous is not None and previous.states is not None else {}, titles)
+    tally = RunTally(end)
+    bar = ProgressBar(options.progress, len(records))
+
+    def done(chunk: ChunkOutput) -> None:
+        files.add(chunk)
+        tally.merge(chunk.tally)
+        for record, line in chunk.states:
+            states.add(line)
+            finder.feed(record, line)
+        bar.advance(chunk.records)
+
+    try:
+        for chunk in map_chunks(evaluate_chunk, PassSettings(ruleset, options.as_of, end, now, options.explain),
+                                records, options.jobs):
+            done(chunk)
+    except BaseException:
+        files.abandon()
+        raise
+    finally:
+        bar.clear()
+    step("findings written")
+    model = build_model(tally, finder.finish() if compared else [], options.as_of, now, window=window,
+                        previous=previous, history_trend=history_trend, calendar=options.calendar,
+                        title=options.title, record_files=[str(p) for p in options.records],
+                        rule_files=[str(p) for p in options.rules or ()], skipped_rows=skipped)
+    model = with_run_id(model, run_id)
+    files.finish(model.summary.statuses, model.to_dict())
+    return model, states.finish()
 
 
 def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     """Do one run as of ``options.as_of``, started at ``now`` (an aware local time for the report's header)."""
-    if options.mail_to and options.mail is None:
-        raise InputError(Problem("--mail-to needs mail settings", hint="set COMPLIANCE_SMTP_HOST and "
-                                 "COMPLIANCE_SMTP_FROM, or give --mail-config"))
-    window = parse_window(options.due_within)
+    check_options(options)
+    parse_window(options.due_within)
     get_calendar(options.calendar)  # an unknown calendar is bad input, found before any work is done
     ruleset = load_rules(options.rules)
     records, problems = read_records(options.records, ruleset.vocabulary)
@@ -101,34 +241,92 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     if not records:
         raise InputError(Problem("no records to report on", file=", ".join(map(str, options.records)),
                                  hint="check the files hold records"))
-    log.info("evaluating %d records against %d rules as of %s", len(records), len(ruleset), options.as_of)
-    bar = ProgressBar(options.progress, len(records))
-    findings = evaluate(bar.track(records), ruleset, options.as_of)
-    with History(options.history_path, timeout=options.lock_timeout) as history, history.locked():
-        previous = history.previous(options.as_of)
-        newest = history.newest_as_of()
-        model = build_report(
-            findings, options.as_of, now, window=window, previous=previous,
-            history_trend=history.trend(options.as_of, TREND_LENGTH - 1), calendar=options.calendar,
-            title=options.title, record_files=[str(p) for p in options.records],
-            rule_files=[str(p) for p in options.rules or ()], skipped_rows=[str(p) for p in problems])
-        run_id = history.record(options.as_of, now, datetime.now(now.tzinfo), model.findings,
-                                model.summary.to_dict(), model.record_files, model.rule_files)
-        model = with_run_id(model, run_id)
-        files = render_files(model)
-        update_latest = newest is None or options.as_of >= newest
-        folder = publish(options.out, options.as_of.isoformat(), files, LATEST_COPIES if update_latest else None)
+    preflight(options)
+    folder = options.as_of.isoformat()
+    with _records_frozen(), History(options.history_path, timeout=options.lock_timeout) as history:
+        with history.locked():
+            finished, notes = recover(options.out, history)
+        for leftover in finished:
+            leftover.remove()
+        for note in notes:
+            log.warning("%s", note)
+        log.info("evaluating %d records against %d rules as of %s", len(records), len(ruleset), options.as_of)
+        with history.locked():
+            run_id = history.reserve(options.as_of, now)
+            previous = history.previous(options.as_of)
+            newest = history.newest_as_of()
+            trend = history.trend(options.as_of, TREND_LENGTH - 1)
+            # Each duty's title, to name a change; the previous run's names a duty no rule has any more.
+            titles = {**(previous.titles if previous else {}), **{rule.duty: rule.title for rule in ruleset}}
+            staging = _create_staging(options.out, folder, run_id, history)
+            try:
+                model, states = _evaluate(records, ruleset, options, now, previous, titles, staging, run_id, trend,
+                                          [str(p) for p in problems])
+                pages = render_pages(model)
+                for name, text in pages.items():
+                    staging.write(name, text)
+                update_latest = newest is None or options.as_of >= newest
+                run = RunRecord(run_id, staging.token, options.as_of, now.isoformat(timespec="seconds"),
+                                datetime.now(now.tzinfo).isoformat(timespec="seconds"), model.summary.overdue,
+                                model.summary.to_dict(), list(model.record_files), list(model.rule_files), titles)
+                staging.commit(run.to_dict(), states, update_latest)
+            except OSError as exc:
+                staging.discard()
+                raise InputError(Problem(f"cannot write the report: {exc.strerror or exc}", file=str(options.out),
+                                         hint="check the free disk space and the folder's permissions; "
+                                              "nothing was published")) from None
+            except BaseException:
+                staging.discard()
+                raise
+            _finish(staging, history, run, states, options.keep_runs)
+        step("history committed")
+        staging.remove()
+    _log_run(model, staging.target, update_latest, newest, options.out)
+    if options.mail_to and options.mail is not None:
+        left_out = mail_report(options.mail, options.mail_to, model, pages, staging.target)
+        log.info("mailed the report to %s%s", ", ".join(options.mail_to),
+                 f" (not attached, too large: {', '.join(left_out)})" if left_out else "")
+    return ReportRun(model, staging.target, update_latest, 1 if fails(model, options.fail_on) else 0, pages)
+
+
+def _create_staging(out: Path, folder: str, run_id: int, history: History) -> Staging:
+    try:
+        return Staging.create(out, folder, run_id, history.identity, history.path)
+    except OSError as exc:
+        raise InputError(Problem(f"cannot write the report here: {exc.strerror}", file=str(out),
+                                 hint="choose a folder you can write to with --out")) from None
+
+
+def _finish(staging: Staging, history: History, run: RunRecord, states: bytes, keep: int) -> None:
+    """Put the committed run in place and record it; if that fails, the next run finishes it from the journal."""
+    try:
+        staging.apply()
+        history.complete(run, states)
+        pruned = history.prune(keep)
+        step("history written, not yet committed")
+    except (OSError, ComplianceError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(Problem(f"run {run.run_id} is committed but could not be put in place or recorded "
+                                 f"({reason}); the next report run finishes it", file=str(staging.path),
+                                 hint="fix the cause (disk space, permissions) and run the report again")) from None
+    if pruned:
+        log.info("pruned the duty states of %d older run(s) from the history (--keep-runs %d)", pruned, keep)
+
+
+def _log_run(model: ReportModel, folder: Path, update_latest: bool, newest: date | None, out: Path) -> None:
     s = model.summary
-    log.info("run %d: %d overdue, %d due within %s, %d late completions %s, %d met", run_id, s.overdue,
+    log.info("run %d: %d overdue, %d due within %s, %d late completions %s, %d met", model.run_id, s.overdue,
              s.due_within_window, model.window_text, s.late_in_period, model.period_basis, s.met)
     log.info("wrote %s", folder)
     if update_latest:
-        log.info("updated %s/latest.*", options.out)
+        log.info("updated %s/latest.*", out)
     else:
-        log.info("left %s/latest.* alone: a run as of %s is newer", options.out, newest)
-    if previous:
-        log.info("compared with run %d as of %s: %d changes", previous.run_id, previous.as_of, len(model.changes))
-    if options.mail_to and options.mail is not None:
-        mail_report(options.mail, options.mail_to, model, files)
-        log.info("mailed the report to %s", ", ".join(options.mail_to))
-    return ReportRun(model, folder, update_latest, 1 if fails(model, options.fail_on) else 0, files)
+        log.info("left %s/latest.* alone: a run as of %s is newer", out, newest)
+    if model.previous:
+        if model.previous.compared:
+            log.info("compared with run %d as of %s: %d changes", model.previous.run_id, model.previous.as_of,
+                     len(model.changes))
+        else:
+            log.warning("run %d as of %s is the previous run, but its duty states were pruned (--keep-runs): "
+                        "no changes listed", model.previous.run_id, model.previous.as_of)
+

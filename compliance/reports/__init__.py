@@ -11,9 +11,11 @@ writes findings, KPIs and mapped records as Excel workbooks (openpyxl is loaded 
 
 from ..records import FORMULA_STARTS, spreadsheet_safe
 from ._check_run import CheckResult, CheckSettings, write_check
-from ._formats import (CSV_FIELDS, FORMATS, STATUS_LABELS, STATUS_NAMES, TableRow, counts, csv_rows, margin_text, render,
+from ._formats import (CSV_FIELDS, FORMATS, JSON_SEPARATOR, STATUS_LABELS, STATUS_NAMES, TableRow, counts, csv_header,
+                       csv_lines, csv_rows, json_finding, json_head, json_tail, margin_text, md_code, md_text, render,
                        table_row, table_text, to_csv, to_json, to_markdown, to_table)
-from ._ics import PRODID, calendar_text, escape_text, event_uid, fold
+from ._ics import (CALENDAR_END, PRODID, calendar_head, calendar_text, escape_text, event_text, event_uid, fold,
+                   uri_value)
 from ._kpi import DIMENSIONS, MONTH_OF, NO_VALUE, KpiRow, Tally, check_grouping, kpi_rows, monthly_kpi_rows, render_kpi
 from ._kpi import FORMATS as KPI_FORMATS
 from ._kpi_chart import kpi_chart_svg
@@ -25,10 +27,12 @@ from ._track import track_text
 from ._xlsx import findings_xlsx, kpi_xlsx, records_xlsx
 
 __all__ = [
-    "CSV_FIELDS", "DIMENSIONS", "FORMATS", "FORMULA_STARTS", "KPI_ENGINES", "KPI_FORMATS", "MONTH_OF", "NO_VALUE",
-    "PLAN_FORMATS", "PRODID", "STATUS_LABELS", "STATUS_NAMES", "CheckResult", "CheckSettings", "KpiRow", "TableRow",
-    "Tally", "TargetGroup", "TargetTally", "calendar_text", "check_grouping", "counts", "csv_rows", "duties_for",
-    "escape_text", "event_uid", "findings_xlsx", "fold", "kpi_chart_svg", "kpi_rows", "kpi_xlsx", "margin_text",
-    "monthly_kpi_rows", "records_xlsx", "render", "render_kpi", "render_plan", "spreadsheet_safe", "table_row",
-    "table_text", "tally_files", "to_csv", "to_json", "to_markdown", "to_table", "track_text", "write_check",
+    "CALENDAR_END", "CSV_FIELDS", "DIMENSIONS", "FORMATS", "FORMULA_STARTS", "JSON_SEPARATOR", "KPI_ENGINES",
+    "KPI_FORMATS", "MONTH_OF", "NO_VALUE", "PLAN_FORMATS", "PRODID", "STATUS_LABELS", "STATUS_NAMES", "CheckResult",
+    "CheckSettings", "KpiRow", "TableRow", "Tally", "TargetGroup", "TargetTally", "calendar_head", "calendar_text",
+    "check_grouping", "counts", "csv_header", "csv_lines", "csv_rows", "duties_for", "escape_text", "event_text",
+    "event_uid", "findings_xlsx", "fold", "json_finding", "json_head", "json_tail", "kpi_chart_svg", "kpi_rows",
+    "kpi_xlsx", "margin_text", "md_code", "md_text", "monthly_kpi_rows", "records_xlsx", "render", "render_kpi",
+    "render_plan", "spreadsheet_safe", "table_row", "table_text", "tally_files", "to_csv", "to_json", "to_markdown",
+    "to_table", "track_text", "uri_value", "write_check",
 ]

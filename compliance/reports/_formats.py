@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
@@ -210,11 +211,11 @@ def to_markdown(findings: Sequence[Finding], as_of: date) -> str:
 
 
 def md_row(f: Finding) -> str:
-    """A finding's line of the Markdown table."""
+    """A finding's line of the Markdown table, every value escaped so it stays text."""
     margin = margin_text(f)
     if f.recorded_deadline_note and f.recorded_deadline != f.deadline:
         margin += f". {f.recorded_deadline_note}"
-    return "| " + " | ".join(_md(x) for x in (
+    return "| " + " | ".join(md_text(x) for x in (
         STATUS_LABELS[f.status], f.record, f.rule + (f" #{f.occurrence}" if f.occurrence > 1 else ""),
         _date(f.trigger_date), _date(f.deadline), _date(f.completed_date), margin,
         f"{f.citation} ({f.verification})")) + " |"
@@ -229,8 +230,29 @@ def markdown_text(rows: Sequence[str], as_of: date, tally: Mapping[str, int]) ->
     return "\n".join(out) + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+# What starts Markdown syntax or raw HTML inside a line: each is written after a backslash, so it stays text.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|])")
+_MD_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def md_text(value: object) -> str:
+    """Text for a Markdown line or table cell (CommonMark, GitHub): no raw HTML, link, emphasis or code."""
+    return _MD_SPECIAL.sub(r"\\\1", _MD_CONTROL.sub(" ", str(value)))
+
+
+def md_code(value: object, table: bool = False) -> str:
+    """An id as a code span that no backtick inside it can close (CommonMark 6.1), on one line.
+
+    In a GitHub table a pipe ends the cell even inside code, so there it is written ``\\|``, which
+    GitHub shows as a pipe.
+    """
+    text = _MD_CONTROL.sub(" ", str(value))
+    if table:
+        text = text.replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    # A span that starts or ends with a backtick (or a space) needs a space inside each fence.
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def render(findings: Sequence[Finding], fmt: str, as_of: date, colour: bool = False, explain: bool = False) -> str:

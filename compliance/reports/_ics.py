@@ -7,6 +7,7 @@ subscribes to the file updates an event when its status or date changes instead 
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable
 
@@ -17,6 +18,8 @@ from ._formats import STATUS_NAMES
 PRODID = "-//statutory-timelines//compliance report//EN"
 UID_DOMAIN = "statutory-timelines"
 _FOLD_AT = 75  # octets per line, CRLF excluded (RFC 5545 section 3.1)
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+_SAFE_URL = re.compile(r"https?://[^\x00-\x20\x7f\"<>\\^`{|}]+", re.IGNORECASE)
 
 
 def event_uid(record: str, duty: str, occurrence: int) -> str:
@@ -26,9 +29,24 @@ def event_uid(record: str, duty: str, occurrence: int) -> str:
 
 
 def escape_text(value: str) -> str:
-    """Escape a TEXT value: backslash, semicolon, comma and newline (RFC 5545 section 3.3.11)."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    """Escape a TEXT value: backslash, semicolon, comma and line breaks (RFC 5545 section 3.3.11).
+
+    Other control characters are not allowed in a content line at all (section 3.1), so each becomes a space.
+    """
+    text = (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return _CONTROL.sub(" ", text)
+
+
+def uri_value(url: str | None) -> str | None:
+    """A URL as a URI property value, or None when it is not a plain http(s) address.
+
+    URI values are not escaped like TEXT, so anything that could end the line or hide in it (a line
+    break, a space, a control character) means the URL is left out rather than written.
+    """
+    if url is None or not _SAFE_URL.fullmatch(url):
+        return None
+    return url
 
 
 def fold(line: str) -> str:
@@ -72,13 +90,15 @@ def _description(f: Finding) -> str:
     return "\n".join(lines)
 
 
-def _event(f: Finding, stamp: str) -> list[str]:
-    assert f.deadline is not None
+def event_text(f: Finding, stamp: datetime) -> str:
+    """One finding as a VEVENT, folded, each line ending CRLF; empty when the finding has no deadline."""
+    if f.deadline is None:
+        return ""
     start = day_of(f.deadline)
     lines = [
         "BEGIN:VEVENT",
         f"UID:{event_uid(f.record, f.duty, f.occurrence)}",
-        f"DTSTAMP:{stamp}",
+        f"DTSTAMP:{_utc_stamp(stamp)}",
         f"DTSTART;VALUE=DATE:{_date_value(start)}",
         f"DTEND;VALUE=DATE:{_date_value(start + timedelta(days=1))}",
         f"SUMMARY:{escape_text(f'{STATUS_NAMES[f.status]}: {f.title} ({f.record})')}",
@@ -86,19 +106,26 @@ def _event(f: Finding, stamp: str) -> list[str]:
         f"CATEGORIES:{escape_text(STATUS_NAMES[f.status])}",
         "TRANSP:TRANSPARENT",
     ]
-    if f.source_url:
-        lines.append(f"URL:{f.source_url}")
+    url = uri_value(f.source_url)
+    if url:
+        lines.append(f"URL:{url}")
     lines.append("END:VEVENT")
-    return lines
+    return _content(lines)
+
+
+def calendar_head(name: str) -> str:
+    """The lines that open a calendar, for writing one event at a time; ``CALENDAR_END`` closes it."""
+    return _content(["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+                     f"X-WR-CALNAME:{escape_text(name)}"])
+
+
+CALENDAR_END = "END:VCALENDAR\r\n"
 
 
 def calendar_text(findings: Iterable[Finding], stamp: datetime, name: str) -> str:
     """An iCalendar document with one all-day event for each finding that has a deadline."""
-    dtstamp = _utc_stamp(stamp)
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{escape_text(name)}"]
-    for f in findings:
-        if f.deadline is not None:
-            lines.extend(_event(f, dtstamp))
-    lines.append("END:VCALENDAR")
+    return calendar_head(name) + "".join(event_text(f, stamp) for f in findings) + CALENDAR_END
+
+
+def _content(lines: Iterable[str]) -> str:
     return "".join(fold(line) + "\r\n" for line in lines)

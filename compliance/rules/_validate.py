@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -24,6 +25,15 @@ SCHEMA_FILE = "rule-pack.schema.json"
 def schema() -> dict[str, Any]:
     """The JSON Schema for rule pack files (shipped in ``rules/`` for editors too)."""
     return json.loads((rules_dir() / SCHEMA_FILE).read_text(encoding="utf-8"))
+
+
+URL_HINT = "give the http:// or https:// address of the source, on one line"
+
+
+@lru_cache(maxsize=None)
+def _source_url() -> re.Pattern[str]:
+    """The schema's pattern for ``source.url``: an http(s) address and nothing that could end a line or a tag."""
+    return re.compile(schema()["$defs"]["rule"]["properties"]["source"]["properties"]["url"]["pattern"])
 
 
 def schema_problems(located: Located) -> list[Problem]:
@@ -46,7 +56,10 @@ def schema_problems(located: Located) -> list[Problem]:
             continue
         if error.validator in ("oneOf", "anyOf"):
             message = "is not a valid " + (str(path[-1]) if path else "document") + " (see docs/rule-language.md)"
-        problems.append(Problem(message, field=field_name, **located.where(path)))
+        hint = None
+        if error.validator == "pattern" and path[-2:] == ("source", "url"):
+            message, hint = f"{error.instance!r} is not an http:// or https:// address", URL_HINT
+        problems.append(Problem(message, field=field_name, hint=hint, **located.where(path)))
     return problems
 
 
@@ -98,6 +111,10 @@ def semantic_problems(rules: list[tuple[Rule, Located, tuple[Any, ...]]], vocab:
             if period.amount <= 0:
                 at(located, base + key, f"a period of {period.amount} {period.unit.replace('_', ' ')} "
                    "means the duty is due the moment it starts", "give a period of at least 1")
+        # The schema's pattern ends in $, which Python also lets match before a final line break.
+        if rule.source.url is not None and not _source_url().fullmatch(rule.source.url):
+            at(located, base + ("source", "url"), f"{rule.source.url!r} is not an http:// or https:// address",
+               URL_HINT)
         w = rule.in_force
         if w.start and w.end and w.start > w.end:
             at(located, base + ("in_force",), f"in force from {w.start} is after to {w.end}")

@@ -204,3 +204,87 @@ def test_written_calendar_is_valid_yaml_that_names_its_source(tmp_path):
     spec = read_spec(out)
     assert spec.announced_source.startswith(f"GOV.UK bank-holidays.json imported from {GOVUK_FIXTURE.name}")
     assert json.loads(GOVUK_FIXTURE.read_text(encoding="utf-8"))["england-and-wales"]["division"] == spec.name
+
+
+def govuk_file(tmp_path, events, division="england-and-wales"):
+    path = tmp_path / "bank-holidays.json"
+    path.write_text(json.dumps({division: {"division": division, "events": events}}, indent=1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("events, fragment", [
+    (5, "england-and-wales.events: must be a list of events, not 5"),
+    (None, "england-and-wales.events: must be a list of events, not null"),
+    ("2024-01-01", 'england-and-wales.events: must be a list of events, not "2024-01-01"'),
+    ([5], "england-and-wales.events[0]: event 0 needs a date (YYYY-MM-DD) and a title"),
+    ([{"title": "x", "date": 20240101}], "england-and-wales.events[0]: event 0 needs a date"),
+    ([{"title": "", "date": "2024-01-01"}], "england-and-wales.events[0]: event 0 needs a date"),
+    ([{"title": "x", "date": "01/01/2024"}], "england-and-wales.events[0].date: '01/01/2024' is not a date"),
+])
+def test_a_malformed_file_is_a_located_problem_not_a_traceback(tmp_path, events, fragment):
+    bad = govuk_file(tmp_path, events)
+    with pytest.raises(InputError) as caught:
+        import_govuk(bad, "england-and-wales", tmp_path / "out.yaml")
+    assert fragment in str(caught.value) and str(caught.value).startswith(f"{bad}:")
+    done = _cli("calendar", "import", str(bad), "--output", str(tmp_path / "out.yaml"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert fragment in done.stderr
+    assert not (tmp_path / "out.yaml").exists()
+
+
+def test_problems_carry_the_line_of_the_event(tmp_path):
+    bad = govuk_file(tmp_path, [{"title": "New Year's Day", "date": "2024-01-01"},
+                                {"title": "Broken", "date": "2024-13-01"}])
+    with pytest.raises(InputError) as caught:
+        import_govuk(bad, "england-and-wales", tmp_path / "out.yaml")
+    (problem,) = caught.value.problems
+    line = next(i for i, text in enumerate(bad.read_text().splitlines(), 1) if "2024-13-01" in text)
+    assert (problem.line, problem.field) == (line, "england-and-wales.events[1].date")
+
+
+def test_a_file_listing_part_of_a_year_removes_nothing(tmp_path):
+    """One 2024 date used to remove the five other real 2024 holidays; it must remove none."""
+    partial = govuk_file(tmp_path, [{"title": "Early May bank holiday", "date": "2024-05-06"}])
+    out = tmp_path / "england-and-wales.yaml"
+    summary = import_govuk(partial, "england-and-wales", out)
+    assert "0 addition(s), 0 removal(s)" in summary and "listed only in part" in summary and "2024" in summary
+    bundled, imported = build(read_spec(BUNDLED_EW)), build(read_spec(out))
+    # Every 2024 holiday of the bundled calendar, by hand: 1 Jan, 29 Mar, 1 Apr, 6 May, 27 May, 26 Aug, 25-26 Dec.
+    expected = [date(2024, 1, 1), date(2024, 3, 29), date(2024, 4, 1), date(2024, 5, 6), date(2024, 5, 27),
+                date(2024, 8, 26), date(2024, 12, 25), date(2024, 12, 26)]
+    assert [h.date for h in imported.holidays(2024)] == [h.date for h in bundled.holidays(2024)] == expected
+    assert read_spec(out).announced_through == read_spec(BUNDLED_EW).announced_through == 2028
+    assert read_spec(out).removals == read_spec(BUNDLED_EW).removals
+
+
+def test_pins_of_a_year_listed_in_part_are_kept(tmp_path):
+    """A file with one 2022 date must not drop the State Funeral (19 Sep 2022) the calendar pins."""
+    partial = govuk_file(tmp_path, [{"title": "Spring bank holiday", "date": "2022-06-02"}])
+    out = tmp_path / "england-and-wales.yaml"
+    import_govuk(partial, "england-and-wales", out)
+    assert date(2022, 9, 19) in {a.date for a in read_spec(out).additions}
+    assert not build(read_spec(out)).is_working_day(date(2022, 9, 19))
+
+
+@pytest.mark.parametrize("day", ["9999-01-01", "2051-01-02", "1999-12-27"])
+def test_a_date_outside_the_calendar_is_refused(tmp_path, day):
+    """A 9999 date used to turn "provisional" off for every year."""
+    bad = govuk_file(tmp_path, [{"title": "New Year's Day", "date": "2029-01-01"},
+                                {"title": "Far off", "date": day}])
+    out = tmp_path / "england-and-wales.yaml"
+    with pytest.raises(InputError, match=f"{day} is outside the years the calendar covers \\(2000-2050\\)"):
+        import_govuk(bad, "england-and-wales", out)
+    assert not out.exists()
+
+
+def test_announced_through_stops_at_the_last_year_listed_whole(tmp_path):
+    """The fixture's 2028 and 2029 are whole; one more date in 2030 must not make 2030 count as announced."""
+    events = json.loads(GOVUK_FIXTURE.read_text(encoding="utf-8"))["england-and-wales"]["events"]
+    extended = govuk_file(tmp_path, events + [{"title": "New Year's Day", "date": "2030-01-01"}])
+    out = tmp_path / "england-and-wales.yaml"
+    summary = import_govuk(extended, "england-and-wales", out)
+    assert "for 2028-2029; announced through 2029" in summary and "listed only in part" in summary
+    cal = build(read_spec(out))
+    assert not cal.is_provisional(date(2029, 12, 31)) and cal.is_provisional(date(2030, 6, 3))
+    # 2030's listed day still counts as a holiday; none of 2030's package days is removed.
+    assert not cal.is_working_day(date(2030, 1, 1)) and not cal.is_working_day(date(2030, 8, 26))

@@ -3,18 +3,21 @@ between real processes."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
+import zlib
 from datetime import date, datetime, timezone
 
 import pytest
 
 from compliance.engines import evaluate
 from compliance.errors import InputError
-from compliance.nightly._history import MIGRATIONS, History
+from compliance.nightly._build import snapshot_of
+from compliance.nightly._history import MIGRATIONS, History, RunRecord
 from compliance.records import load_records
 from compliance.rules import load_rules
 
@@ -32,8 +35,15 @@ def findings_by_date():
 
 
 def record_run(history, as_of, findings):
+    """Record a run of ``findings`` as a report run does: reserve its number, then complete it."""
+    snapshot = snapshot_of(findings, 0, as_of)
+    states = zlib.compress("\n".join(snapshot.states.values()).encode())
+    overdue = sum(f.status == "overdue" for f in findings)
     with history.locked():
-        return history.record(as_of, NOW, NOW, findings, {"overdue": sum(f.status == "overdue" for f in findings)})
+        run_id = history.reserve(as_of, NOW)
+        history.complete(RunRecord(run_id, f"token-{run_id}", as_of, NOW.isoformat(), NOW.isoformat(), overdue,
+                                   {"overdue": overdue}, [], [], snapshot.titles), states)
+    return run_id
 
 
 def test_a_new_database_gets_the_current_schema(tmp_path):
@@ -42,7 +52,7 @@ def test_a_new_database_gets_the_current_schema(tmp_path):
         assert h.schema_version == len(MIGRATIONS)
     db = sqlite3.connect(path)
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"schema_version", "runs", "findings"} <= tables
+    assert tables == {"schema_version", "runs", "run_states", "identity"}
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
@@ -95,10 +105,10 @@ def test_previous_is_the_latest_run_before_the_as_of_date(tmp_path, findings_by_
         # A second run on the same as-of date compares with the same earlier run, not with the first run that day.
         assert h.previous(date(2026, 12, 2)).run_id == rerun != second
         prev = h.previous(date(2026, 11, 27))
-        assert prev.findings[("beta", "la-publish-report", 1)].status == "due"
-        assert prev.findings[("alpha", "la-publish-report", 1)].deadline == date(2026, 11, 12)
+        assert '["la-publish-report",1,"due","2026-12-01"]' in prev.states["beta"]
+        assert '["la-publish-report",1,"overdue","2026-11-12"]' in prev.states["alpha"]
         # Not-applicable findings are not stored: delta's clock had not started on 20 Nov.
-        assert ("delta", "la-publish-report", 1) not in prev.findings
+        assert "delta" not in prev.states
 
 
 def test_trend_takes_the_latest_run_of_each_date(tmp_path, findings_by_date):
@@ -113,14 +123,16 @@ def test_trend_takes_the_latest_run_of_each_date(tmp_path, findings_by_date):
         assert h.newest_as_of() == date(2026, 12, 2)
 
 
-def test_a_failed_block_records_nothing(tmp_path, findings_by_date):
+def test_a_failed_block_records_nothing_and_its_number_is_used_again(tmp_path, findings_by_date):
     with History(tmp_path / "h.sqlite3") as h:
         with pytest.raises(RuntimeError, match="rendering broke"), h.locked():
-            h.record(date(2026, 11, 20), NOW, NOW, findings_by_date[date(2026, 11, 20)], {})
+            assert h.reserve(date(2026, 11, 20), NOW) == 1
             raise RuntimeError("rendering broke")
-        assert h.previous(date(2026, 12, 1)) is None
+        assert h.previous(date(2026, 12, 1)) is None and h.newest_as_of() is None
+        # Nothing was published under number 1 (the run failed before it committed), so it is free again.
+        assert record_run(h, date(2026, 11, 20), findings_by_date[date(2026, 11, 20)]) == 1
     db = sqlite3.connect(tmp_path / "h.sqlite3")
-    assert db.execute("SELECT COUNT(*) FROM findings").fetchone() == (0,)
+    assert db.execute("SELECT COUNT(*) FROM runs").fetchone() == (1,)
 
 
 HOLD_LOCK = textwrap.dedent("""
@@ -183,10 +195,74 @@ def test_two_runs_at_once_both_complete_one_after_the_other(tmp_path):
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     rows = db.execute("SELECT as_of, overdue FROM runs ORDER BY as_of").fetchall()
     assert rows == [("2026-11-20", 2), ("2026-11-27", 1)]
-    counts = db.execute("SELECT r.as_of, COUNT(*) FROM findings f JOIN runs r ON r.id = f.run_id "
-                        "GROUP BY r.as_of ORDER BY r.as_of").fetchall()
+    counts = [(as_of, sum(len(json.loads(line)[1]) for line in zlib.decompress(blob).decode().splitlines()))
+              for as_of, blob in db.execute("SELECT r.as_of, s.states FROM run_states s JOIN runs r ON r.id = s.run_id "
+                                            "ORDER BY r.as_of")]
     # 6 records x 3 duties on 20 Nov (delta's clock had not started); 7 x 3 on 27 Nov.
     assert counts == [("2026-11-20", 18), ("2026-11-27", 21)]
     assert not list(tmp_path.glob(".staging-*"))
     # Whichever finished last, latest.* belongs to the newest as-of date.
     assert '"as_of": "2026-11-27"' in (tmp_path / "latest.json").read_text()
+
+
+def version_1_database(path, runs):
+    """A history database exactly as version 1 of the tool wrote it: one row per finding."""
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    db.execute("INSERT INTO schema_version (version) VALUES (1)")
+    for statement in MIGRATIONS[0]:
+        db.execute(statement)
+    for as_of, findings in runs:
+        cursor = db.execute("INSERT INTO runs (as_of, started_at, finished_at, overdue, summary, record_files, "
+                            "rule_files) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (as_of.isoformat(), NOW.isoformat(), NOW.isoformat(),
+                             sum(f.status == "overdue" for f in findings), "{}", "[]", "[]"))
+        db.executemany("INSERT INTO findings (run_id, record, duty, occurrence, rule, title, status, deadline, "
+                       "completed_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(cursor.lastrowid, f.record, f.duty, f.occurrence, f.rule, f.title, f.status,
+                         f.deadline.isoformat() if f.deadline else None,
+                         f.completed_date.isoformat() if f.completed_date else None)
+                        for f in findings if f.status != "not_applicable"])
+    db.commit()
+    db.close()
+
+
+def test_a_version_1_database_is_upgraded_with_its_runs_and_duty_states(tmp_path, findings_by_date):
+    path = tmp_path / "history.sqlite3"
+    first, second = date(2026, 11, 20), date(2026, 11, 27)
+    version_1_database(path, [(first, findings_by_date[first]), (second, findings_by_date[second])])
+    with History(path) as h:
+        assert h.schema_version == len(MIGRATIONS) == 2
+        assert [(p.as_of, p.overdue, p.run_id) for p in h.trend(date(2026, 12, 2), 10)] == [
+            (first, 2, 1), (second, 1, 2)]
+        # The upgraded states are what this version would have stored for the same findings.
+        prev = h.previous(date(2026, 12, 2))
+        assert prev.run_id == 2 and prev.states == snapshot_of(findings_by_date[second], 2, second).states
+        assert prev.titles["la-publish-report"] == "Publish the inspection report"
+    tables = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"schema_version", "runs", "run_states", "identity"}
+
+
+def test_a_report_run_continues_an_upgraded_history(tmp_path, findings_by_date):
+    first = date(2026, 11, 20)
+    version_1_database(tmp_path / "history.sqlite3", [(first, findings_by_date[first])])
+    result = report(tmp_path, "2026-11-27")
+    assert result.returncode == 1, result.stderr
+    data = json.loads((tmp_path / "latest.json").read_text())["report"]
+    assert data["run_id"] == 2 and data["previous_run"] == {"run_id": 1, "as_of": "2026-11-20", "compared": True}
+    # The same five changes as against a run this version recorded (tests/nightly/test_run.py).
+    assert len(data["changes"]) == 5
+
+
+def test_keep_runs_drops_old_duty_states_but_not_the_trend(tmp_path, findings_by_date):
+    days = [date(2026, 11, 20), date(2026, 11, 27), date(2026, 12, 2)]
+    with History(tmp_path / "h.sqlite3") as h:
+        for d in days:
+            record_run(h, d, findings_by_date[d])
+        with h.locked():
+            assert h.prune(2) == 1
+        assert h.previous(date(2026, 11, 27)).states is None  # run 1's states are gone
+        assert h.previous(date(2026, 12, 2)).states is not None
+        assert [p.run_id for p in h.trend(date(2026, 12, 3), 10)] == [1, 2, 3]
+    db = sqlite3.connect(tmp_path / "h.sqlite3")
+    assert db.execute("SELECT run_id FROM run_states ORDER BY run_id").fetchall() == [(2,), (3,)]

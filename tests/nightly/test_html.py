@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import base64
+import hashlib
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from html.parser import HTMLParser
@@ -10,9 +12,10 @@ from html.parser import HTMLParser
 import pytest
 
 from compliance.engines import evaluate
-from compliance.nightly._html import timeline_svg, to_html, trend_svg
+from compliance.nightly._build import build_report, snapshot_of
+from compliance.nightly._html import CONTENT_SECURITY_POLICY, timeline_svg, to_html, trend_svg
+from compliance.nightly._model import TrendPoint
 from compliance.records import load_records
-from compliance.nightly._model import RememberedFinding, Snapshot, TrendPoint, build_report, finding_key
 from compliance.rules import load_rules
 
 from conftest import FIXTURES
@@ -30,9 +33,7 @@ def council():
 @pytest.fixture(scope="module")
 def model(council):
     rules, records = council
-    before = evaluate(records, rules, date(2026, 11, 20))
-    previous = Snapshot(1, date(2026, 11, 20), {finding_key(f): RememberedFinding(f.status, f.title, f.deadline)
-                                                for f in before if f.status != "not_applicable"})
+    previous = snapshot_of(evaluate(records, rules, date(2026, 11, 20)), 1, date(2026, 11, 20))
     return build_report(evaluate(records, rules, date(2026, 11, 27)), date(2026, 11, 27), NOW, previous=previous,
                         history_trend=[TrendPoint(date(2026, 11, 20), 2, 1)])
 
@@ -79,9 +80,14 @@ def test_well_formed_and_self_contained(model):
     # Nothing to fetch: no linked stylesheet, image, script or font, no CSS url() or @import.
     assert not [t for t, a in parsed.tags if t in ("link", "img", "iframe", "object") or "src" in a]
     assert "url(" not in html and "@import" not in html
-    # The only addresses are links a reader may follow to the legislation.
+    # The only addresses are links a reader may follow: to the legislation, and to the run's own files beside
+    # the page (latest.csv and the rest when the page is opened as latest.html).
     hrefs = {a["href"] for t, a in parsed.tags if t == "a"}
-    assert hrefs - {"#main"} and all(h.startswith("https://") for h in hrefs - {"#main"})
+    files = {"findings.csv", "findings.json", "deadlines.ics", "report.md"}
+    assert files <= hrefs
+    assert all(h.startswith("https://") for h in hrefs - files - {"#main"})
+    assert {a["data-latest"] for t, a in parsed.tags if t == "a" and "data-latest" in a} == {
+        "latest.csv", "latest.json", "latest.ics", "latest.md"}
 
 
 def test_summary_numbers_and_sections(model):
@@ -89,7 +95,7 @@ def test_summary_numbers_and_sections(model):
     counts = dict(re.findall(r'data-summary="(\w+)"><span class="count">(\d+)</span>', html))
     assert counts == {"overdue": "1", "due_within_window": "3", "late_in_period": "1", "met": "1"}
     order = [html.index(f'id="{section}"') for section in
-             ("summary", "changes", "open", "trend", "timelines", "findings", "about")]
+             ("summary", "changes", "open", "trend", "kpi", "timelines", "files", "about")]
     assert order == sorted(order)
     assert "Completed late (1)" in html and "Newly met (1)" in html and "New duties (3)" in html
     assert "Compared with the run as of Friday 20 November 2026 (run 1)" in html
@@ -99,7 +105,7 @@ def test_tables_are_semantic(model):
     parsed = outline(to_html(model))
     tables = [t for t, _ in parsed.tags if t == "table"]
     captions = [t for t, _ in parsed.tags if t == "caption"]
-    assert len(tables) == len(captions) == 4  # open duties, trend, timeliness, all findings
+    assert len(tables) == len(captions) == 3  # open duties, trend, timeliness
     headers = [a for t, a in parsed.tags if t == "th"]
     assert headers and all(a.get("scope") in ("col", "row") for a in headers)
 
@@ -107,7 +113,9 @@ def test_tables_are_semantic(model):
 def test_every_picture_has_a_text_alternative(model):
     parsed = outline(to_html(model))
     pictures = [a for t, a in parsed.tags if t == "svg" and a.get("role") == "img"]
-    assert len(pictures) == 2 + len(model.records)  # the trend, the timeliness chart, one timeline per record
+    # The trend, the timeliness chart, and a timeline for each of the 7 records (fewer than the cap).
+    assert len(model.timelines) == 7
+    assert len(pictures) == 2 + 7
     ids = {a["id"] for t, a in parsed.tags if "id" in a}
     for a in pictures:
         assert all(i in ids for i in a["aria-labelledby"].split())
@@ -125,16 +133,43 @@ def test_status_tags_follow_govuk_colours(model):
 
 
 def test_text_is_escaped(model):
-    hostile = replace(model.findings[0], record="<script>alert(1)</script>", title='Publish "the" report & more')
-    html = to_html(replace(model, findings=(hostile,) + model.findings[1:], open_duties=(hostile,),
-                           records=("<script>alert(1)</script>",) + model.records[1:]))
-    assert "<script>alert(1)</script>" not in html
+    hostile = replace(model.open_duties[0], record="<script>alert(1)</script>", title='Publish "the" report & more')
+    html = to_html(replace(model, open_duties=(hostile,), timelines=(("<script>alert(1)</script>", (hostile,)),),
+                           title="<img src=x onerror=alert(1)>"))
+    assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert outline(html).errors == []
 
 
+def test_a_strict_content_security_policy_allows_only_the_pages_own_style_and_script(model):
+    html = to_html(model)
+    parsed = outline(html)
+    (policy,) = [a["content"] for t, a in parsed.tags
+                 if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert policy == CONTENT_SECURITY_POLICY
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["default-src"] == "'none'"
+    # Each inline block is allowed by the SHA-256 of its exact text (worked out here independently).
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    script = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
+    for block, directive in ((style, "style-src"), (script, "script-src")):
+        digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+        assert directives[directive] == f"'sha256-{digest}'"
+    assert html.count("<script") == 1 and html.count("<style") == 1
+    assert " style=" not in html and "javascript:" not in html  # no inline style attributes, no script URLs
+
+
+def test_a_source_url_that_is_not_http_is_never_a_link(model):
+    """Each duty's source is shown once, in the timeliness table; only an http(s) address becomes a link."""
+    html = to_html(model)
+    assert '<a href="https://www.legislation.gov.uk/uksi/2007/462/regulation/2/made">' in html
+    hostile = {rule: (citation, "javascript:alert(document.domain)", verification)
+               for rule, (citation, _, verification) in model.sources.items()}
+    html = to_html(replace(model, sources=hostile))
+    assert "javascript:" not in html
+    assert "SI 2007/462, reg 2" in html  # the citation is still shown, as text
 def test_timeline_description_tells_the_story(model):
-    beta = [f for f in model.findings if f.record == "beta" and f.status != "not_applicable"]
+    beta = dict(model.timelines)["beta"]
     svg = timeline_svg("beta", beta, date(2026, 11, 27), 7)
     desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg).group(1)
     assert "Publish the inspection report, report_received 2026-10-20, deadline 2026-12-01, due" in desc

@@ -69,7 +69,7 @@ def report_dir(tmp_path_factory):
     return out
 
 
-def open_report(browser, report_dir, width=1280):
+def open_report(browser, report_dir, width=1280, name="latest.html"):
     page = browser.new_page(viewport={"width": width, "height": 900})
     problems, outside = [], []
     page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
@@ -83,7 +83,7 @@ def open_report(browser, report_dir, width=1280):
             route.continue_()
 
     page.route("**/*", no_network)
-    page.goto((report_dir / "latest.html").as_uri())
+    page.goto((report_dir / name).as_uri())
     page.wait_for_load_state("load")
     return page, problems, outside
 
@@ -139,3 +139,22 @@ def test_prints_on_a4(browser, report_dir):
     assert boxes and all(abs(w - 595.28) < 1.5 and abs(h - 841.89) < 1.5 for _, _, w, h in boxes)  # A4 in points
     assert problems == []
     page.close()
+
+
+def test_the_content_security_policy_lets_the_pages_own_style_and_script_run_and_nothing_else(browser, report_dir):
+    """Chromium enforces the meta policy: the inline style and script run (their hashes match), a script added
+    afterwards does not, and opened as latest.html the file links point at the latest.* files beside it."""
+    page, problems, outside = open_report(browser, report_dir)
+    assert page.evaluate("getComputedStyle(document.querySelector('header.masthead')).backgroundColor") == \
+        "rgb(11, 12, 12)"
+    assert page.eval_on_selector_all("a[data-latest]", "els => els.map(e => e.getAttribute('href'))") == [
+        "latest.csv", "latest.json", "latest.ics", "latest.md"]
+    page.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1';
+                             document.body.appendChild(s); }""")
+    assert page.evaluate("window.injected") is None
+    assert any("Content Security Policy" in p for p in problems)  # Chromium reports the refusal
+    page.close()
+    dated, _, _ = open_report(browser, report_dir / "2026-11-27", name="report.html")
+    assert dated.eval_on_selector_all("a[data-latest]", "els => els.map(e => e.getAttribute('href'))") == [
+        "findings.csv", "findings.json", "deadlines.ics", "report.md"]
+    dated.close()

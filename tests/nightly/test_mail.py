@@ -7,8 +7,11 @@ it through COMPLIANCE_SMTP_CAFILE, exactly as a council would trust its own mail
 from __future__ import annotations
 
 import email
+import resource
 import socket
 import ssl
+import subprocess
+import sys
 from email import policy
 from pathlib import Path
 
@@ -17,10 +20,12 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+import compliance.nightly._run
 from compliance.errors import InputError
+from compliance.nightly._html import CONTENT_SECURITY_POLICY
 from compliance.nightly._mail import MailError, MailSettings, build_message, load_settings, send
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 
 COUNCIL = FIXTURES / "report" / "council.yaml"
 USER, PASSWORD = "reports", "correct horse battery staple"
@@ -209,3 +214,65 @@ def test_mail_to_without_settings_stops_before_writing(tmp_path, monkeypatch, ru
                            "--mail-to", "a@example-council.gov.uk")
     assert code == 2 and "no mail host or from is set" in err
     assert not Path(tmp_path / "out").exists()
+
+
+ALIAS_BOMB = "".join(f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
+                     for prev, name in zip([None, *"abcdefgh"], "abcdefghi"))
+
+
+def test_an_alias_bomb_in_a_yaml_settings_file_is_refused_within_a_memory_cap(tmp_path):
+    """Nine levels of nine aliases would be 387 million values; the capped loader stops at a million.
+
+    It runs in a child process allowed 1 GiB of address space and a minute, so a loader without the
+    cap (plain yaml.safe_load takes gigabytes) cannot pass by luck.
+    """
+    config = tmp_path / "smtp.yaml"
+    config.write_text(ALIAS_BOMB + "smtp:\n  host: *i\n  from: bot@example.gov.uk\n")
+    probe = ("import sys; from compliance.nightly import load_mail_settings\n"
+             "from compliance.errors import InputError\n"
+             "try:\n    load_mail_settings({}, sys.argv[1])\n"
+             "except InputError as exc:\n    print(exc)\n")
+    done = subprocess.run([sys.executable, "-c", probe, str(config)], capture_output=True, text=True, timeout=60,
+                          cwd=ROOT, preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{config}:") and "too many values (alias bomb?)" in done.stdout
+
+
+def test_the_html_part_carries_the_content_security_policy(server, cafile, tmp_path, monkeypatch, run_cli):
+    controller, inbox = server
+    for key, value in smtp_env(controller, cafile).items():
+        monkeypatch.setenv(key, value)
+    run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path), "--mail-to", "a@example.gov.uk")
+    (message, _, _, _), = inbox.messages
+    html = message.get_body(("html",)).get_content()
+    assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in html
+
+
+def test_files_too_large_to_attach_are_named_not_attached(server, cafile, tmp_path, monkeypatch, run_cli):
+    controller, inbox = server
+    for key, value in smtp_env(controller, cafile).items():
+        monkeypatch.setenv(key, value)
+    limit = 70_000  # room for the page (about 41 KB) and the calendar (21 KB), not for the CSV (25 KB) as well
+    monkeypatch.setattr(compliance.nightly._run, "MAIL_ATTACHMENTS_LIMIT", limit)
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path),
+                           "--mail-to", "a@example.gov.uk")
+    assert code == 1, err
+    size = {name: (tmp_path / "2026-11-20" / name).stat().st_size for name in ("report.html", "deadlines.ics",
+                                                                                 "findings.csv")}
+    assert size["report.html"] + size["deadlines.ics"] <= limit < sum(size.values())
+    (message, _, _, _), = inbox.messages
+    assert {p.get_filename() for p in message.iter_attachments()} == {"report-2026-11-20.html",
+                                                                     "deadlines-2026-11-20.ics"}
+    text = message.get_body(("plain",)).get_content()
+    assert "Too large to attach: findings.csv" in text and str(tmp_path / "2026-11-20") in text
+    assert "not attached, too large: findings.csv" in err
+
+
+def test_an_address_that_is_not_one_never_reaches_the_server(server, cafile, tmp_path, monkeypatch, run_cli):
+    controller, inbox = server
+    for key, value in smtp_env(controller, cafile).items():
+        monkeypatch.setenv(key, value)
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"),
+                           "--mail-to", "a@example.gov.uk", "not an address")
+    assert code == 2 and "--mail-to: 'not an address' is not an email address" in err
+    assert inbox.messages == [] and not (tmp_path / "out").exists()

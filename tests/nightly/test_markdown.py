@@ -1,37 +1,130 @@
-"""The Markdown report: the same numbers and sections as the HTML, as text a wiki or Teams shows."""
+"""The Markdown report: the same numbers and sections as the HTML, as text a wiki or Teams shows, and nothing in
+a record or a title can turn into markup. Escaping is checked by rendering with markdown-it-py, an independent
+CommonMark (and GitHub table) implementation."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timezone
+from html.parser import HTMLParser
+
+import pytest
+from markdown_it import MarkdownIt
 
 from compliance.engines import evaluate
+from compliance.nightly._build import build_report, snapshot_of
 from compliance.nightly._markdown import to_markdown_report
 from compliance.records import load_records
-from compliance.nightly._model import RememberedFinding, Snapshot, build_report, finding_key
+from compliance.reports import md_code, md_text, to_markdown
 from compliance.rules import load_rules
 
 from conftest import FIXTURES
 
 COUNCIL = FIXTURES / "report" / "council.yaml"
+HOSTILE_ID = "a`b`` <img src=x onerror=alert(1)> [x](javascript:alert(1)) | *c*"
+HOSTILE_TITLE = "<script>alert(1)</script> **bold** [link](https://evil.example) & `code`"
 
 
-def test_sections_numbers_and_tables():
+@pytest.fixture(scope="module")
+def model():
     rules = load_rules()
     records = load_records([COUNCIL], rules.vocabulary)
-    before = evaluate(records, rules, date(2026, 11, 20))
-    previous = Snapshot(1, date(2026, 11, 20), {finding_key(f): RememberedFinding(f.status, f.title, f.deadline)
-                                                for f in before if f.status != "not_applicable"})
-    model = build_report(evaluate(records, rules, date(2026, 11, 27)), date(2026, 11, 27),
-                         datetime(2026, 11, 27, 6, 0, tzinfo=timezone.utc), previous=previous)
+    previous = snapshot_of(evaluate(records, rules, date(2026, 11, 20)), 1, date(2026, 11, 20))
+    return build_report(evaluate(records, rules, date(2026, 11, 27)), date(2026, 11, 27),
+                        datetime(2026, 11, 27, 6, 0, tzinfo=timezone.utc), previous=previous)
+
+
+def render(markdown: str) -> str:
+    return MarkdownIt("commonmark").enable("table").render(markdown)
+
+
+class Elements(HTMLParser):
+    """Every element of rendered HTML, and the text inside each <code>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.code: list[str] = []
+        self._in_code = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "code":
+            self._in_code = True
+            self.code.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "code":
+            self._in_code = False
+
+    def handle_data(self, data):
+        if self._in_code:
+            self.code[-1] += data
+
+
+def elements(html: str) -> Elements:
+    parser = Elements()
+    parser.feed(html)
+    return parser
+
+
+def test_sections_numbers_and_tables(model):
     md = to_markdown_report(model)
     assert md.startswith("# Statutory deadlines report: compliance as of 2026-11-27\n")
     assert "- **1** overdue\n" in md
     assert "- **3** due within 10 working days (by 2026-12-11)\n" in md
     assert "- **1** late completions from 2026-11-21 to 2026-11-27 (since the previous run, as of 2026-11-20)" in md
-    assert "### Completed late (1)\n\n- `gamma`: Publish the inspection report, deadline 2026-11-12 (was overdue, now late)" in md
+    assert ("### Completed late (1)\n\n- `gamma`: Publish the inspection report, deadline 2026-11-12 "
+            "(was overdue, now late)") in md
     assert "| Overdue | `alpha` | Publish the inspection report | 2026-11-12 | 11 working days (15 days) overdue |" in md
     lines = md.splitlines()
-    findings_header = lines.index("| Status | Record | Duty | Trigger | Deadline | Done | Margin | Source |")
-    rows = [line for line in lines[findings_header + 2:] if line.startswith("| ")]
-    assert len(rows) == 21  # 7 records x 3 duties that apply
-    assert all(row.count("|") - row.count("\\|") == 9 for row in rows)
+    header = lines.index("| Status | Record | Duty | Deadline | Margin | Duty holder |")
+    rows = lines[header + 2:lines.index("", header)]
+    # 7 records x 3 duties, less gamma's report (late) and epsilon's (met): 19 open, fewer than the cap.
+    assert len(rows) == model.open_total == 19
+    assert all(row.count("|") - row.count("\\|") == 7 for row in rows)
+    # 7 records x the 8 inspection rules in rules/inspections.yaml, one finding each.
+    assert "All 56 findings, each with its working and its source, are in findings.csv and findings.json" in md
+    # Rendered, the table has the same cells.
+    table = elements(render(md))
+    assert sum(1 for t, _ in table.tags if t == "tr") >= 1 + 19
+
+
+def test_a_backtick_in_an_id_stays_inside_its_code_span_and_titles_pass_no_markup(model):
+    hostile = replace(model.open_duties[0], record=HOSTILE_ID, title=HOSTILE_TITLE)
+    md = to_markdown_report(replace(model, open_duties=(hostile,), title=HOSTILE_TITLE,
+                                    changes=tuple(replace(c, record=HOSTILE_ID, title=HOSTILE_TITLE)
+                                                  for c in model.changes)))
+    html = render(md)
+    found = elements(html)
+    # Nothing but the report's own structure: no image, script, link or emphasis made from the values.
+    assert {t for t, _ in found.tags} <= {"h1", "h2", "h3", "p", "ul", "li", "strong", "code", "table", "thead",
+                                          "tbody", "tr", "th", "td"}
+    assert not [a for t, a in found.tags if t == "a"]
+    # The id comes back whole, inside one code span, in the open-duties table and in the list of changes.
+    assert found.code.count(HOSTILE_ID) == 1 + len(model.changes)
+    assert HOSTILE_TITLE in html.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace(
+        "&quot;", '"')
+
+
+def test_helpers_against_a_commonmark_renderer():
+    for value in ("plain", "a`b", "`starts", "ends`", "``", "a|b", " spaced ", "<b>x</b>"):
+        for table in (False, True):
+            code = md_code(value, table)
+            rendered = render(f"| x |\n|---|\n| {code} |\n" if table else f"- {code}\n")
+            assert elements(rendered).code == [value], (value, table, code)
+    text = "<script>x</script> *a* _b_ [c](d) ![e](f) `g` a|b ~~h~~ &amp; \\n"
+    rendered = render(f"{md_text(text)}\n")
+    assert rendered == "<p>" + text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</p>\n"
+    assert md_text("line one\r\nline two") == "line one line two"
+
+
+def test_check_format_md_escapes_too():
+    rules = load_rules()
+    records = load_records([COUNCIL], rules.vocabulary)
+    findings = [replace(f, record=HOSTILE_ID, citation=HOSTILE_TITLE) for f in evaluate(records, rules,
+                                                                                        date(2026, 11, 27))]
+    found = elements(render(to_markdown(findings, date(2026, 11, 27))))
+    assert {t for t, _ in found.tags} <= {"h1", "p", "strong", "table", "thead", "tbody", "tr", "th", "td"}
+    rows = [t for t, _ in found.tags if t == "tr"]
+    assert len(rows) == 1 + len(findings)

@@ -22,11 +22,17 @@ def read_all(fd):
     return b"".join(chunks).decode()
 
 
+def run_through(bar, total, chunk=10):
+    """Report ``total`` items done in chunks, as a run does, then clear the bar."""
+    for done in range(0, total, chunk):
+        bar.advance(min(chunk, total - done))
+    bar.clear()
+
+
 def test_bar_on_a_terminal():
     master, slave = pty.openpty()
     with open(slave, "w", closefd=True) as terminal:
-        bar = ProgressBar(terminal, 50, delay=0)
-        assert list(bar.track(range(50))) == list(range(50))
+        run_through(ProgressBar(terminal, 50, delay=0), 50)
         seen = read_all(master)
     os.close(master)
     assert "\r[" in seen and "100%  50/50 records" in seen
@@ -36,8 +42,7 @@ def test_bar_on_a_terminal():
 def test_quiet_before_the_delay():
     master, slave = pty.openpty()
     with open(slave, "w", closefd=True) as terminal:
-        bar = ProgressBar(terminal, 50, delay=60)
-        assert sum(bar.track(range(50))) == sum(range(50))
+        run_through(ProgressBar(terminal, 50, delay=60), 50)
         seen = read_all(master)
     os.close(master)
     assert seen == ""
@@ -46,11 +51,11 @@ def test_quiet_before_the_delay():
 def test_nothing_on_a_pipe_or_without_a_stream(tmp_path):
     reader, writer = os.pipe()
     with open(writer, "w") as pipe:
-        assert list(ProgressBar(pipe, 3, delay=0).track("abc")) == ["a", "b", "c"]
+        run_through(ProgressBar(pipe, 3, delay=0), 3, 1)
     with open(reader) as got:
         assert got.read() == ""
-    assert list(ProgressBar(None, 2, delay=0).track([1, 2])) == [1, 2]
+    run_through(ProgressBar(None, 2, delay=0), 2, 1)
     log = tmp_path / "cron.log"
     with open(log, "w") as file:
-        list(ProgressBar(file, 2, delay=0).track([1, 2]))
+        run_through(ProgressBar(file, 2, delay=0), 2, 1)
     assert log.read_text() == ""

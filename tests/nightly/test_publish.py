@@ -1,45 +1,130 @@
-"""Putting a run's files in place: a dated folder replaced whole, latest copies that are real files."""
+"""Putting a run in place: a staged, journalled folder; latest.* as hard links; nothing replaced that the
+report did not write. Whole runs, crashes and recovery are in test_crash.py."""
 
 from __future__ import annotations
 
+import errno
+import json
 import os
-import time
+from pathlib import Path
 
-from compliance.nightly._publish import STAGING_PREFIX, publish
+import pytest
 
+import compliance.nightly._publish as publish
+from compliance.errors import InputError
+from compliance.nightly._publish import (JOURNAL, LATEST, MARKER, RUN_FILES, STAGING_PREFIX, Staging,
+                                         check_latest, check_replaceable, find_leftovers, read_marker)
 
-def test_files_and_latest_copies(tmp_path):
-    folder = publish(tmp_path, "2026-11-20", {"report.html": "<p>one</p>", "deadlines.ics": b"BEGIN:VCALENDAR\r\n"},
-                     {"latest.html": "report.html"})
-    assert folder == tmp_path / "2026-11-20"
-    assert (folder / "report.html").read_text() == "<p>one</p>"
-    assert (folder / "deadlines.ics").read_bytes() == b"BEGIN:VCALENDAR\r\n"
-    assert (tmp_path / "latest.html").read_text() == "<p>one</p>" and not (tmp_path / "latest.html").is_symlink()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11-20", "latest.html"]
+FILES = {name: f"{name} of run {{run}}\n" for name in RUN_FILES}
 
 
-def test_a_second_run_for_the_same_day_replaces_the_whole_folder(tmp_path):
-    publish(tmp_path, "2026-11-20", {"report.html": "first", "old-only.txt": "x"}, {"latest.html": "report.html"})
-    publish(tmp_path, "2026-11-20", {"report.html": "second"}, {"latest.html": "report.html"})
-    assert sorted(p.name for p in (tmp_path / "2026-11-20").iterdir()) == ["report.html"]
-    assert (tmp_path / "latest.html").read_text() == "second"
+def stage(out: Path, folder: str, run_id: int, latest: bool = True) -> Staging:
+    """A staged, committed run whose every file says which run it is."""
+    staging = Staging.create(out, folder, run_id, "history-id", out / "history.sqlite3")
+    for name, text in FILES.items():
+        staging.write(name, text.format(run=run_id))
+    staging.commit({"run_id": run_id}, b"states", latest)
+    return staging
+
+
+def run_of(path: Path) -> str:
+    return path.read_text().rsplit(" ", 1)[1].strip()
+
+
+def test_a_committed_run_is_put_in_place_with_latest_as_hard_links(tmp_path):
+    staging = stage(tmp_path, "2026-11-20", 1)
+    assert json.loads((staging.path / JOURNAL).read_text())["state"] == "committed"
+    staging.apply()
+    staging.remove()
+    folder = tmp_path / "2026-11-20"
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*RUN_FILES, MARKER])
+    assert read_marker(folder)["run_id"] == 1
+    for latest, name in LATEST.items():
+        path = tmp_path / latest
+        assert not path.is_symlink() and path.is_file()
+        assert os.path.samefile(path, folder / name) and path.stat().st_nlink == 2  # one file on disk, two names
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["2026-11-20", *LATEST])
+
+
+@pytest.mark.parametrize("atomic_swap", [True, False])
+def test_a_second_run_for_the_same_day_replaces_the_whole_folder_and_latest(tmp_path, monkeypatch, atomic_swap):
+    first = stage(tmp_path, "2026-11-20", 1)
+    first.apply()
+    first.remove()
+    (tmp_path / "2026-11-20" / "findings.csv").unlink()  # a file the second run also writes
+    if not atomic_swap:  # as on NFS or SMB: set aside, then move in
+        monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+    second = stage(tmp_path, "2026-11-20", 2)
+    second.apply()
+    second.remove()
+    folder = tmp_path / "2026-11-20"
+    assert {run_of(folder / name) for name in RUN_FILES} == {"2"}
+    assert {run_of(tmp_path / name) for name in LATEST} == {"2"}
     assert not list(tmp_path.glob(STAGING_PREFIX + "*"))
 
 
-def test_without_latest_the_copies_stay_as_they_were(tmp_path):
-    publish(tmp_path, "2026-11-27", {"report.html": "newer"}, {"latest.html": "report.html"})
-    publish(tmp_path, "2026-11-20", {"report.html": "older"}, None)
-    assert (tmp_path / "latest.html").read_text() == "newer"
-    assert (tmp_path / "2026-11-20" / "report.html").read_text() == "older"
+def test_without_latest_the_links_stay_on_the_newer_run(tmp_path):
+    newer = stage(tmp_path, "2026-11-27", 1)
+    newer.apply()
+    older = stage(tmp_path, "2026-11-20", 2, latest=False)
+    older.apply()
+    assert {run_of(tmp_path / name) for name in LATEST} == {"1"}
+    assert run_of(tmp_path / "2026-11-20" / "report.html") == "2"
 
 
-def test_a_staging_folder_left_by_a_killed_run_is_cleared_once_stale(tmp_path):
-    stale = tmp_path / (STAGING_PREFIX + "killed")
-    fresh = tmp_path / (STAGING_PREFIX + "running")
-    stale.mkdir()
-    fresh.mkdir()
-    two_days_ago = time.time() - 2 * 24 * 3600
-    os.utime(stale, (two_days_ago, two_days_ago))
-    publish(tmp_path, "2026-11-20", {"report.html": "x"})
-    assert not stale.exists()
-    assert fresh.exists()  # it may belong to a run still going
+def test_without_hard_links_latest_files_are_copies(tmp_path, monkeypatch):
+    def no_links(source, target):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    staging = stage(tmp_path, "2026-11-20", 1)
+    staging.apply()
+    for latest, name in LATEST.items():
+        assert (tmp_path / latest).read_bytes() == (tmp_path / "2026-11-20" / name).read_bytes()
+        assert not os.path.samefile(tmp_path / latest, tmp_path / "2026-11-20" / name)
+
+
+def test_a_run_folder_is_replaced_only_if_the_report_wrote_it_and_nothing_else_is_in_it(tmp_path):
+    folder = tmp_path / "2026-11-20"
+    check_replaceable(folder)  # absent: fine
+    folder.mkdir()
+    with pytest.raises(InputError, match="empty folder the report did not write"):
+        check_replaceable(folder)
+    (folder / "minutes.docx").write_bytes(b"PK\x03\x04 the minutes")
+    with pytest.raises(InputError, match=r"holds files the report did not write \(minutes.docx\)"):
+        check_replaceable(folder)
+    (folder / "minutes.docx").unlink()
+    (folder / "report.html").write_text("as version 0.1 wrote it")  # an older version's run: no marker
+    check_replaceable(folder)
+    (folder / MARKER).write_text(json.dumps({"tool": "statutory-timelines", "run_id": 3}))
+    check_replaceable(folder)
+    (folder / "notes").mkdir()
+    with pytest.raises(InputError, match=r"\(notes\)"):
+        check_replaceable(folder)
+    (folder / "notes").rmdir()
+    (folder / MARKER).write_text("someone else's marker")
+    with pytest.raises(InputError, match="has a .compliance-run file the report did not write"):
+        check_replaceable(folder)
+    a_file = tmp_path / "2026-11-21"
+    a_file.write_text("x")
+    with pytest.raises(InputError, match="in the way"):
+        check_replaceable(a_file)
+
+
+def test_a_latest_name_that_is_a_folder_is_refused(tmp_path):
+    check_latest(tmp_path)
+    (tmp_path / "latest.html").mkdir()
+    with pytest.raises(InputError, match="latest.html: is not a file"):
+        check_latest(tmp_path)
+
+
+def test_only_staging_folders_with_a_matching_journal_are_this_tools(tmp_path):
+    ours = Staging.create(tmp_path, "2026-11-20", 1, "history-id", tmp_path / "h.sqlite3")
+    (tmp_path / (STAGING_PREFIX + "old-version")).mkdir()  # an older version's staging folder: no journal
+    forged = tmp_path / (STAGING_PREFIX + "forged")
+    forged.mkdir()
+    (forged / JOURNAL).write_text(json.dumps({"tool": "statutory-timelines", "token": "other", "state": "preparing"}))
+    (tmp_path / (STAGING_PREFIX + "a-file")).write_text("not a folder")
+    found, strangers = find_leftovers(tmp_path)
+    assert [s.path for s in found] == [ours.path]
+    assert sorted(p.name for p in strangers) == [STAGING_PREFIX + "forged", STAGING_PREFIX + "old-version"]

@@ -36,10 +36,11 @@ def test_a_run_writes_every_file_and_the_latest_copies(tmp_path, run_cli):
     assert code == 1  # alpha and gamma are overdue
     assert out == ""
     run = tmp_path / "2026-11-20"
-    assert sorted(p.name for p in run.iterdir()) == sorted(FILES)
+    assert sorted(p.name for p in run.iterdir()) == sorted([*FILES, ".compliance-run"])
     for latest, name in LATEST.items():
+        # The same file under a second name: a hard link, a plain file on a shared drive, no second copy.
         assert (tmp_path / latest).read_bytes() == (run / name).read_bytes()
-        assert not (tmp_path / latest).is_symlink()
+        assert not (tmp_path / latest).is_symlink() and os.path.samefile(tmp_path / latest, run / name)
     assert (tmp_path / "history.sqlite3").is_file()
     lines = err.splitlines()
     assert lines and all(LOG_LINE.match(line) for line in lines), err
@@ -55,8 +56,10 @@ def test_a_run_writes_every_file_and_the_latest_copies(tmp_path, run_cli):
     key = itemgetter("record", "rule", "occurrence")
     assert sorted(data["findings"], key=key) == sorted(json.loads(checked)["findings"], key=key)
     assert data["summary"] == json.loads(checked)["summary"]
-    csv_rows = (run / "findings.csv").read_text().splitlines()
-    assert len(csv_rows) == 1 + len(data["findings"])
+    # findings.csv is what `compliance check --format csv` writes for the same records, byte for byte.
+    _, checked_csv, _ = run_cli("check", str(COUNCIL), "--as-of", "2026-11-20", "--format", "csv")
+    assert (run / "findings.csv").read_text() == checked_csv
+    assert len(checked_csv.splitlines()) == 1 + len(data["findings"])
 
 
 def test_quiet_logs_nothing_on_a_good_run(tmp_path, run_cli):
@@ -103,7 +106,7 @@ def test_running_twice_on_one_day_replaces_that_days_folder(tmp_path, run_cli):
     run_cli("report", str(COUNCIL), "--as-of", "2026-11-27", "--out", str(tmp_path), "--quiet")
     again = report_json(tmp_path / "2026-11-27" / "findings.json")
     assert again["run_id"] == 3
-    assert again["previous_run"] == {"run_id": 1, "as_of": "2026-11-20"}
+    assert again["previous_run"] == {"run_id": 1, "as_of": "2026-11-20", "compared": True}
     assert len(again["changes"]) == 5  # the same comparison as the first run that day
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["2026-11-20", "2026-11-27", "history.sqlite3", *LATEST])
@@ -237,3 +240,67 @@ def test_a_progress_bar_on_a_terminal_for_a_long_run(tmp_path):
     seen = b"".join(chunks).decode()
     assert "\r[" in seen and f"/{LONG_RUN} records" in seen
     assert "\r\x1b[K" in seen  # the bar is erased before the log lines go on
+
+
+def varied_records(path, count, seed=7):
+    """``count`` inspection records with every status in play: reports received 2024-2026, done early, late or never."""
+    import random
+    from datetime import timedelta
+
+    rnd = random.Random(seed)
+    lines = ["id,kind,authority,framework,lscb_review,report_received,report_published,statement_published"]
+    for i in range(count):
+        received = date(2024, 1, 8) + timedelta(days=rnd.randrange(0, 1000))
+        done = [received + timedelta(days=rnd.randint(5, 140)) if rnd.random() < 0.7 else None for _ in range(2)]
+        cells = [d.isoformat() if d and d <= date(2026, 11, 20) else "" for d in done]
+        lines.append(f"case-{i:05d},inspection,Council {i % 7},{rnd.choice(['ILACS', 'SIF', 'JTAI'])},"
+                     f"{rnd.choice(['true', 'false'])},{received if rnd.random() < 0.95 else ''},{cells[0]},{cells[1]}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_the_files_are_the_same_however_the_work_is_split(tmp_path, monkeypatch):
+    """One process, or worker processes taking chunks of 97 records: byte-identical files."""
+    import compliance.engines._parallel as parallel
+
+    records = varied_records(tmp_path / "cases.csv", 1200)
+    now = datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)
+    single = run_report(ReportOptions(records=[str(records)], out=tmp_path / "one", as_of=date(2026, 11, 20)), now)
+    monkeypatch.setattr(parallel, "CHUNK", 97)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    split = run_report(ReportOptions(records=[str(records)], out=tmp_path / "two", as_of=date(2026, 11, 20), jobs=2),
+                       now)
+    for name in FILES:
+        assert (single.folder / name).read_bytes() == (split.folder / name).read_bytes(), name
+    assert single.model.open_total > len(single.model.open_duties)  # the cap was reached: the top was chosen
+
+
+def test_the_page_shows_the_most_urgent_open_duties_and_counts_equal_to_the_json(tmp_path, run_cli):
+    """On 1,200 varied records: findings.csv is `check --format csv`'s, the numbers shown are those in
+    findings.json, counted here independently, and the open duties listed are the first of every open finding
+    in `check`'s urgency order."""
+    from compliance.engines import evaluate, sort_by_urgency
+    from compliance.nightly._model import OPEN_DUTIES_SHOWN
+    from compliance.records import load_records
+    from compliance.rules import load_rules
+
+    records = varied_records(tmp_path / "cases.csv", 1200)
+    code, _, err = run_cli("report", str(records), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"), "--quiet")
+    assert code == 1, err
+    _, checked_csv, _ = run_cli("check", str(records), "--as-of", "2026-11-20", "--format", "csv")
+    assert (tmp_path / "out" / "latest.csv").read_text() == checked_csv
+    data = json.loads((tmp_path / "out" / "latest.json").read_text())
+    counted = {}
+    for f in data["findings"]:
+        counted[f["status"]] = counted.get(f["status"], 0) + 1
+    assert data["summary"] == data["report"]["summary"]["statuses"] == {s: counted.get(s, 0) for s in data["summary"]}
+    html = (tmp_path / "out" / "latest.html").read_text()
+    shown = dict(re.findall(r'data-summary="(\w+)"><span class="count">(\d+)</span>', html))
+    assert int(shown["overdue"]) == counted["overdue"] and int(shown["met"]) == counted["met"]
+    rules = load_rules()
+    findings = evaluate(load_records([records], rules.vocabulary), rules, date(2026, 11, 20))
+    open_findings = sort_by_urgency(f for f in findings if f.status in ("overdue", "due"))
+    assert data["report"]["open_duties"] == {"total": len(open_findings), "shown": OPEN_DUTIES_SHOWN}
+    listed = re.findall(r'<tr><td><strong class="tag[^"]*">(?:Overdue|Due)</strong></td><th scope="row">'
+                        r'<span class="record">([^<]+)</span></th><td>([^<]+)<br><span class="hint">([^<]+)</span>', html)
+    assert [(r, rule) for r, _, rule in listed] == [(f.record, f.rule) for f in open_findings[:OPEN_DUTIES_SHOWN]]

@@ -10,10 +10,8 @@ import icalendar
 import pytest
 
 from compliance.engines import evaluate
-from compliance.nightly._files import to_ics
 from compliance.reports import calendar_text, escape_text, event_uid, fold
 from compliance.records import load_records
-from compliance.nightly._model import build_report
 from compliance.rules import load_rules
 
 from conftest import FIXTURES
@@ -27,9 +25,14 @@ def council():
     return rules, load_records([COUNCIL], rules.vocabulary)
 
 
-def model_on(council, as_of, now):
+def open_duties(council, as_of):
+    """The open (overdue and due) findings: what the nightly report's deadlines.ics holds."""
     rules, records = council
-    return build_report(evaluate(records, rules, as_of), as_of, now)
+    return [f for f in evaluate(records, rules, as_of) if f.status in ("overdue", "due")]
+
+
+def calendar_on(council, as_of, now):
+    return calendar_text(open_duties(council, as_of), now, "Statutory deadlines report")
 
 
 def unfold(text):
@@ -62,13 +65,12 @@ def events(lines):
 
 
 def test_open_duties_become_all_day_events(council):
-    model = model_on(council, date(2026, 11, 20), datetime(2026, 11, 20, 6, 30, tzinfo=timezone.utc))
-    lines = strict_lines(to_ics(model))
+    lines = strict_lines(calendar_on(council, date(2026, 11, 20), datetime(2026, 11, 20, 6, 30, tzinfo=timezone.utc)))
     assert lines[:2] == ["BEGIN:VCALENDAR", "VERSION:2.0"] and lines[-1] == "END:VCALENDAR"
     assert any(line.startswith("PRODID:") for line in lines)
     found = events(lines)
     # Every open duty, and nothing else: 2 overdue + 16 due on 20 Nov.
-    assert len(found) == len(model.open_duties) == 18
+    assert len(found) == len(open_duties(council, date(2026, 11, 20))) == 18
     beta = next(e for e in found if "(beta)" in e["SUMMARY"] and "inspection report" in e["SUMMARY"])
     assert beta["DTSTART;VALUE=DATE"] == "20261201"
     assert beta["DTEND;VALUE=DATE"] == "20261202"  # DTEND is exclusive: one whole day
@@ -81,8 +83,8 @@ def test_open_duties_become_all_day_events(council):
 
 
 def test_icalendar_package_reads_it(council):
-    model = model_on(council, date(2026, 11, 20), datetime(2026, 11, 20, 6, 30, tzinfo=timezone.utc))
-    cal = icalendar.Calendar.from_ical(to_ics(model))
+    cal = icalendar.Calendar.from_ical(calendar_on(council, date(2026, 11, 20),
+                                                   datetime(2026, 11, 20, 6, 30, tzinfo=timezone.utc)))
     parsed = [c for c in cal.walk("VEVENT")]
     assert len(parsed) == 18
     zeta = next(e for e in parsed if "(zeta)" in str(e["SUMMARY"]) and "inspection report" in str(e["SUMMARY"]))
@@ -92,10 +94,10 @@ def test_icalendar_package_reads_it(council):
 
 
 def test_uids_are_stable_across_runs_while_status_and_stamp_change(council):
-    first = events(strict_lines(to_ics(model_on(council, date(2026, 11, 20),
-                                                datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)))))
-    later = events(strict_lines(to_ics(model_on(council, date(2026, 12, 2),
-                                                datetime(2026, 12, 2, 6, 0, tzinfo=timezone.utc)))))
+    first = events(strict_lines(calendar_on(council, date(2026, 11, 20),
+                                            datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc))))
+    later = events(strict_lines(calendar_on(council, date(2026, 12, 2),
+                                            datetime(2026, 12, 2, 6, 0, tzinfo=timezone.utc))))
     by_uid_first = {e["UID"]: e for e in first}
     by_uid_later = {e["UID"]: e for e in later}
     beta = event_uid("beta", "la-publish-report", 1)
@@ -132,3 +134,32 @@ def test_a_deadline_with_a_time_is_an_all_day_event_on_that_day(council):
     assert event["DTSTART;VALUE=DATE"] == "20261201"
     description = icalendar.Calendar.from_ical("\r\n".join(lines) + "\r\n").walk("VEVENT")[0]["DESCRIPTION"]
     assert "Deadline time: 17:00." in str(description)
+
+
+def test_a_url_with_a_line_break_cannot_add_a_property(council):
+    """A rule's source.url is written as a URI, which has no escaping: one that could end the line is left out."""
+    rules, records = council
+    finding = next(f for f in evaluate(records, rules, date(2026, 11, 20)) if f.status == "overdue")
+    stamp = datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)
+    for url in ("https://example.gov.uk/\r\nATTENDEE:mailto:attacker@evil.example",
+                "https://example.gov.uk/\nATTENDEE:mailto:attacker@evil.example", "javascript:alert(1)",
+                "https://example.gov.uk/a b"):
+        text = calendar_text([replace(finding, source_url=url)], stamp, "Test")
+        lines = strict_lines(text)
+        assert not any(line.startswith(("ATTENDEE", "URL")) for line in lines), url
+        (event,) = icalendar.Calendar.from_ical(text).walk("VEVENT")
+        assert "ATTENDEE" not in event and "URL" not in event
+    good = calendar_text([replace(finding, source_url="https://www.legislation.gov.uk/uksi/2007/462")], stamp, "T")
+    assert "URL:https://www.legislation.gov.uk/uksi/2007/462" in unfold(good)
+
+
+def test_line_breaks_and_control_characters_in_text_stay_inside_their_property(council):
+    rules, records = council
+    finding = next(f for f in evaluate(records, rules, date(2026, 11, 20)) if f.status == "overdue")
+    hostile = replace(finding, record="alpha\r\nATTENDEE:mailto:x@evil.example\x00\x1b[31m", title="T\rBEGIN:VALARM")
+    text = calendar_text([hostile], datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc), "Name\nX-EVIL:1")
+    lines = strict_lines(text)
+    assert not any(line.startswith(("ATTENDEE", "BEGIN:VALARM", "X-EVIL")) for line in lines)
+    assert not any(ch in text for ch in "\x00\x1b")
+    (event,) = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    assert str(event["SUMMARY"]).startswith("Overdue: T\nBEGIN:VALARM (alpha\nATTENDEE:mailto:x@evil.example")
