@@ -1,11 +1,14 @@
 """Safe YAML loading that remembers where every value came from and refuses duplicate keys.
 
 PyYAML silently keeps the last of two equal keys; a legal officer who writes ``period`` twice
-must be told instead. Positions let later checks report ``file:line:column``.
+must be told instead. Positions let later checks report ``file:line:column``. A plain value is a number
+or a boolean only when YAML 1.2's core schema says so, never by PyYAML's YAML 1.1 guesses: an id ``0123`` stays
+``"0123"`` (not the octal 83), ``12:30:00`` stays text (not 45,000 seconds), ``yes`` and ``on`` stay words.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -13,11 +16,18 @@ from .errors import InputError, Problem
 
 if TYPE_CHECKING:
     import yaml
-    from yaml.nodes import Node
+    from yaml.nodes import Node, ScalarNode
 
 Path_ = tuple[Any, ...]
 _MAX_NODES = 1_000_000  # alias expansion beyond this is a "billion laughs" document, not data
 _PLAIN_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
+# YAML 1.2 core schema, less the leading zeros JSON also refuses: 0123 is an id or a code, never a number.
+_CORE = {
+    "tag:yaml.org,2002:bool": re.compile(r"true|True|TRUE|false|False|FALSE"),
+    "tag:yaml.org,2002:int": re.compile(r"[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+"),
+    "tag:yaml.org,2002:float": re.compile(
+        r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"),
+}
 
 
 @dataclass
@@ -64,6 +74,8 @@ class _Builder:
             raise self.fail(node, "document expands to too many values (alias bomb?)")
         self.located.positions[path] = _mark(node)
         if isinstance(node, yaml.ScalarNode):
+            if _yaml_1_1_only(node):
+                return node.value
             try:
                 return self.loader.construct_object(node, deep=True)
             except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
@@ -107,6 +119,12 @@ class _Builder:
             out[key] = self.build(value_node, path + (key,))
         self.located.positions.pop(path + ("<key>",), None)
         return out
+
+
+def _yaml_1_1_only(node: ScalarNode) -> bool:
+    """A plain scalar that YAML 1.1 reads as a number or boolean and YAML 1.2's core schema reads as text."""
+    pattern = _CORE.get(node.tag)
+    return not node.style and pattern is not None and pattern.fullmatch(node.value) is None
 
 
 def _loader_class() -> type:

@@ -63,3 +63,28 @@ def test_arbitrary_text_never_crashes(text):
         load_yaml(text, "fuzz.yaml")
     except InputError as exc:
         assert exc.problems and all(p.file == "fuzz.yaml" for p in exc.problems)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("0123", "0123"),          # YAML 1.1: the octal 83; a child's id or a team code here
+    ("007", "007"),
+    ("12:30:00", "12:30:00"),  # YAML 1.1: 45,000 (base 60)
+    ("1_000", "1_000"),
+    ("yes", "yes"), ("No", "No"), ("on", "on"), ("OFF", "OFF"), ("y", "y"),
+    ("12", 12), ("-3", -3), ("0", 0), ("1.5", 1.5), ("0x1F", 31),
+    ("true", True), ("False", False), ("~", None), ("2024-01-02", date(2024, 1, 2)),
+])
+def test_plain_values_follow_yaml_1_2_not_1_1_guessing(text, value):
+    assert load_yaml(f"v: {text}\n", "f.yaml").value == {"v": value}
+
+
+def test_an_id_with_a_leading_zero_reaches_the_record_as_written(tmp_path):
+    from compliance import load_records
+
+    path = tmp_path / "children.yaml"
+    path.write_text("records:\n  - id: 0123\n    kind: referral\n    events:\n      referral: 2024-01-08\n")
+    assert [r.id for r in load_records([path])] == ["0123"]
+
+
+def test_mail_settings_keep_yes_as_a_word_the_settings_reader_understands():
+    assert load_yaml("starttls: yes\nport: 0587\n", "mail.yaml").value == {"starttls": "yes", "port": "0587"}
