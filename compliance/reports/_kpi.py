@@ -17,6 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..engines import STATUSES, Finding
+from ..records import spreadsheet_safe
 from ._targets import TargetTally
 
 if TYPE_CHECKING:
@@ -228,7 +229,7 @@ def to_csv(rows: Sequence[KpiRow], dimensions: Sequence[str]) -> str:
     writer.writerow(headers)
     for r in rows:
         d = r.to_dict()
-        writer.writerow(["" if d.get(h) is None else d.get(h) for h in headers])
+        writer.writerow(["" if d.get(h) is None else spreadsheet_safe(d.get(h)) for h in headers])
     return buffer.getvalue()
 
 

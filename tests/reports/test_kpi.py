@@ -145,3 +145,14 @@ def test_neighbouring_months_are_one_line():
     panel = ET.fromstring(kpi_chart_svg(rows)).find("{http://www.w3.org/2000/svg}g")
     assert len(panel.findall("{http://www.w3.org/2000/svg}polyline")) == 1
     assert panel.findall("{http://www.w3.org/2000/svg}rect") == []
+
+
+def test_a_team_a_spreadsheet_would_run_as_a_formula_is_written_as_text(run_cli, tmp_path):
+    path = tmp_path / "referrals.csv"
+    path.write_text('id,kind,team,referral,assessment_completed\n'
+                    'r1,referral,"=HYPERLINK(""http://evil.example/"",""click"")",2024-01-08,2024-02-01\n'
+                    'r2,referral,@SUM(A1),2024-01-08,2024-02-01\n', encoding="utf-8")
+    code, out, err = run_cli("kpi", str(path), "--as-of", "2024-06-30", "--by", "team", "--format", "csv")
+    assert code == 0, err
+    teams = {r["team"] for r in csv.DictReader(io.StringIO(out))}
+    assert teams == {"'=HYPERLINK(\"http://evil.example/\",\"click\")", "'@SUM(A1)"}
