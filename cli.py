@@ -116,6 +116,10 @@ def _emit(data: str | bytes, output: str | None) -> None:
 
         raise InputError(Problem("a spreadsheet cannot be shown in the terminal", field="output",
                                  hint="give --output FILE.xlsx"))
+    elif sys.stdout.isatty():
+        from compliance.errors import printable
+
+        sys.stdout.write(printable(data))
     else:
         sys.stdout.write(data)
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# C0 controls but tab and newline, DEL and C1: an id holding ESC [31m would recolour or retitle a terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text safe to show on a terminal: each control character written as its escape (\\x1b), not obeyed."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def shown(value: object) -> str:
@@ -36,7 +45,7 @@ class Problem:
         text = self.message if not self.field else f"{self.field}: {self.message}"
         if self.hint:
             text = f"{text} ({self.hint})"
-        return f"{where}: {text}" if where else text
+        return printable(f"{where}: {text}" if where else text)
 
 
 class InputError(ComplianceError):

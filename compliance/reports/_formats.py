@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from ..engines import Finding, sort_by_urgency
 from ..engines._finding import iso
+from ..errors import printable
 from ..records import spreadsheet_safe
 
 FORMATS = ("table", "json", "csv", "md")
@@ -159,16 +160,16 @@ _TABLE_HEADER = ("STATUS", "RECORD", "RULE", "#", "TRIGGER", "DEADLINE", "DONE",
 
 def table_row(f: Finding, explain: bool = False) -> TableRow:
     """A finding's row of the table; with ``explain``, its working follows in the lines under it."""
-    cells = (STATUS_LABELS[f.status] + (" !" if f.data_quality else ""), f.record, f.rule, str(f.occurrence),
-             _date(f.trigger_date), _date(f.deadline) + (" (prov.)" if f.provisional else ""),
-             _date(f.completed_date), margin_text(f))
+    cells = (STATUS_LABELS[f.status] + (" !" if f.data_quality else ""), printable(f.record), f.rule,
+             str(f.occurrence), _date(f.trigger_date), _date(f.deadline) + (" (prov.)" if f.provisional else ""),
+             _date(f.completed_date), printable(margin_text(f)))
     lines = [f"      ! {problem}" for problem in f.data_quality]
     if f.recorded_deadline_note and f.recorded_deadline != f.deadline:
         lines.append(f"      target: {f.recorded_deadline_note}")
     if explain:
         lines += ["      " + step for step in f.assumptions + f.explanation + f.warnings]
         lines.append(f"      Source: {f.citation} [{f.verification}]")
-    return TableRow(f.status, cells, tuple(lines))
+    return TableRow(f.status, cells, tuple(map(printable, lines)))
 
 
 def to_table(findings: Sequence[Finding], as_of: date, colour: bool = False, explain: bool = False) -> str:

@@ -80,3 +80,17 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text():
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows and all(row["record"].startswith("'=HYPERLINK(") for row in rows)
     assert csv_header() + csv_rows(f.to_dict() for f in evaluate(records, RULES, AS_OF)) == text
+
+
+def test_escape_codes_in_an_id_are_shown_not_obeyed_by_a_terminal():
+    records = records_from_text('id,kind,framework,report_received\n'
+                                '"\x1b[31mred\x1b]0;owned\x07",inspection,ILACS,2026-01-05\n', "csv")
+    table = written("table", 1, records=records, explain=True)[0]
+    assert "\x1b" not in table and "\x07" not in table
+    assert "\\x1b[31mred\\x1b]0;owned\\x07" in table
+
+
+def test_a_problem_message_never_carries_a_raw_control_character():
+    from compliance.errors import Problem
+
+    assert str(Problem("unknown kind '\x1b[2J'", file="t.csv", line=2)) == "t.csv:2: unknown kind '\\x1b[2J'"
