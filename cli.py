@@ -496,23 +496,10 @@ def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any
 
     mapping = load_mapping(args.mapping, ruleset.vocabulary)
     records, problems = load_mapped(args.records, mapping, ruleset.vocabulary)
-    seen: dict[str, Any] = {}
-    unique = []
-    for record in records:
-        if record.id in seen:
-            from compliance.errors import Problem
-
-            file, _, line = (record.source or "").rpartition(":")
-            problems.append(Problem(f"duplicate record id {record.id!r} (first at {seen[record.id]})", file=file or None,
-                                    line=int(line) if line.isdigit() else None, field="id",
-                                    hint="each record needs its own id"))
-            continue
-        seen[record.id] = record.source
-        unique.append(record)
     answered = duties_for(ruleset, mapping)
-    print(f"{len(unique)} record(s) read through {mapping.name}; duties checked: "
+    print(f"{len(records)} record(s) read through {mapping.name}; duties checked: "
           f"{', '.join(r.id for r in answered) or 'none'}", file=sys.stderr)
-    return unique, problems, RuleSet(answered, ruleset.vocabulary, files=ruleset.files)
+    return records, problems, RuleSet(answered, ruleset.vocabulary, files=ruleset.files)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -652,6 +639,9 @@ def add_report(sub: Any, help_text: str) -> None:
     p.add_argument("--mail-config", metavar="FILE", help="SMTP settings file, INI [smtp] or YAML smtp: "
                                                          "(environment variables COMPLIANCE_SMTP_* override it)")
     p.add_argument("--quiet", action="store_true", help="log only warnings and errors, no progress bar (for cron)")
+    p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
+                                     "cin-census or annex-a-list5, or a mapping file): only the duties the "
+                                     "extract can answer are reported")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -677,7 +667,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             calendar=args.calendar, skip_bad_rows=args.skip_bad_rows, lock_timeout=args.lock_timeout,
             mail_to=args.mail_to or (), mail=mail, title=args.title,
             progress=None if args.quiet else sys.stderr, keep_runs=args.keep_runs,
-            jobs=args.jobs or available_cores(), explain=not args.no_explain)
+            jobs=args.jobs or available_cores(), explain=not args.no_explain, mapping=args.mapping)
         return run_report(options, datetime.now().astimezone()).exit_code
     finally:
         logger.removeHandler(handler)

@@ -64,7 +64,8 @@ def build_model(
         drawable_records=tally.drawable_records, record_files=tuple(record_files), rule_files=tuple(rule_files),
         skipped_rows=tuple(skipped_rows), calendar=calendar,
         kpi=tuple(r for r in tally.kpi.rows() if r.decided), kpi_monthly=tuple(tally.kpi_monthly.rows()),
-        sources=dict(tally.sources),
+        sources=dict(tally.sources), checks=tuple(tally.checks), checks_total=tally.checks_total,
+        checks_records=tally.checks_records, targets=tally.targets,
     )
 
 

@@ -303,6 +303,46 @@ def _kpis(model: ReportModel) -> str:
             + f"<figure>{kpi_chart_svg(model.kpi_monthly)}</figure></section>")
 
 
+def _checks(model: ReportModel) -> str:
+    """Records whose data does not add up: a completion before its trigger, one date entered twice, an extension
+    recorded too late. Their duties are counted as if the bad date were not there, so the record needs fixing."""
+    if not model.checks:
+        return ""
+    shown = len(model.checks)
+    rows = [(f'<span class="record">{_e(c.record)}</span>',
+             "<br>".join(f"{_e(rule)}{f' #{n}' if n > 1 else ''}: {_e(text)}" for rule, n, text in c.warnings))
+            for c in model.checks]
+    scope = (f"the first {shown} of {model.checks_records:,} records; every one is marked in "
+             f"{_file_link('findings.csv', 'latest.csv')} (column data_quality)" if shown < model.checks_records
+             else f"{shown} record{'s' if shown != 1 else ''}")
+    return ('<section aria-labelledby="checks"><h2 id="checks">Check these records</h2>'
+            f"<p>{model.checks_total:,} finding{'s' if model.checks_total != 1 else ''} rest on data that does not "
+            "add up: a completion dated before what started the clock, the same date entered twice, an extension "
+            "recorded after the deadline it would extend. Each duty is counted as if the impossible date were not "
+            f"there, so correct the record. Shown: {scope}.</p>"
+            + _table("Records to check", ("Record", "What does not add up"), rows) + "</section>")
+
+
+def _targets(model: ReportModel) -> str:
+    """The system's own target dates against the law's, grouped by the mistake that would explain them."""
+    t = model.targets
+    if not t.compared:
+        return ""
+    rows = [(f'{_e(g.rule)}', _e(g.difference), f"{g.count:,}", f"{g.only:,}", _e(g.reason),
+             ", ".join(f'<span class="record">{_e(r)}</span>' for r in g.records)) for g in t.shown()]
+    hidden = len(t.groups) - len(rows)
+    return ('<section aria-labelledby="targets"><h2 id="targets">System targets</h2>'
+            f"<p>{t.compared:,} target date{'s' if t.compared != 1 else ''} recorded by the case-management system "
+            f"compared with the law's: <strong>{t.agree:,} agree</strong>, <strong>{t.differ:,} differ</strong>. "
+            "Each explanation is a usual mistake that would give the system's date; it fits the records counted, "
+            "and only it explains some of them."
+            + (f" {hidden} more explanation{'s' if hidden != 1 else ''} fit only records those below explain too; "
+               f"{_file_link('findings.json', 'latest.json')} lists every one." if hidden else "") + "</p>"
+            + (_table("System targets that differ from the law's",
+                      ("Duty", "Difference", "Fits", "Only", "Explanation", "For example"), rows, numeric=(2, 3))
+               if rows else "") + "</section>")
+
+
 def _file_link(name: str, latest: str, text: str | None = None) -> str:
     """A link to one of the run's files beside the page: ``name`` in its folder, ``latest`` beside latest.html."""
     return f'<a href="{name}" data-latest="{latest}">{_e(text or name)}</a>'
@@ -559,7 +599,7 @@ def to_html(model: ReportModel) -> str:
         f"from {_e(sources)} &middot; rules: {_e(rules)}</p>",
         '</div></header><main id="main" class="width">',
         _skipped(model), _summary(model), _changes(model), _open_duties(model), _trend(model), _kpis(model),
-        _timelines(model), _files(model), _about(model),
+        _targets(model), _checks(model), _timelines(model), _files(model), _about(model),
         '</main><footer><div class="width">Made by statutory-timelines. Deadlines are counted as the law counts '
         "them; the files beside this report show each finding's working and its source.</div></footer>",
         f"<script>{_SCRIPT}</script></body></html>\n",

@@ -55,6 +55,39 @@ def _changes(model: ReportModel) -> list[str]:
     return out
 
 
+def _targets(model: ReportModel) -> list[str]:
+    t = model.targets
+    if not t.compared:
+        return []
+    out = ["", "## System targets", "",
+           f"{t.compared} target dates recorded by the case-management system compared with the law's: {t.agree} "
+           f"agree, {t.differ} differ. Each explanation fits the records counted; only it explains some of them."]
+    groups = t.shown()
+    if groups:
+        out += ["", "| Duty | Difference | Fits | Only | Explanation | For example |", "|---|---|---:|---:|---|---|"]
+        out += [f"| {md_code(g.rule, table=True)} | {g.difference} | {g.count} | {g.only} | {md_text(g.reason)} | "
+                f"{', '.join(md_code(r, table=True) for r in g.records)} |" for g in groups]
+    if hidden := len(t.groups) - len(groups):
+        out += ["", f"{hidden} more explanations fit only records those above explain too; findings.json lists "
+                "every one under `report.system_targets`."]
+    return out
+
+
+def _checks(model: ReportModel) -> list[str]:
+    if not model.checks:
+        return []
+    out = ["", "## Check these records", "",
+           f"{model.checks_total} findings rest on data that does not add up (a completion before its trigger, a "
+           "date entered twice, an extension recorded too late); each duty is counted as if the impossible date "
+           "were not there, so correct the record."
+           + (f" The first {len(model.checks)} of {model.checks_records} records; findings.csv marks every one "
+              "(column data_quality)." if len(model.checks) < model.checks_records else ""), ""]
+    for c in model.checks:
+        out.append(f"- {md_code(c.record)}: " + "; ".join(
+            f"{md_code(rule)}{f' #{n}' if n > 1 else ''}: {md_text(text)}" for rule, n, text in c.warnings))
+    return out
+
+
 def to_markdown_report(model: ReportModel) -> str:
     """The report as GitHub-flavoured Markdown."""
     s = model.summary
@@ -89,6 +122,7 @@ def to_markdown_report(model: ReportModel) -> str:
         out += [f"| {md_code(r.rule, table=True)} {md_text(r.title)} | "
                 f"{'-' if r.in_time is None else f'{100 * r.in_time:.1f}%'} | {r.decided} | {r.met} | {r.late} | "
                 f"{r.overdue} |" for r in model.kpi]
+    out += _targets(model) + _checks(model)
     total = sum(s.statuses.values())
     out += ["", "## Every finding", "",
             f"All {total} findings, each with its working and its source, are in findings.csv and findings.json "

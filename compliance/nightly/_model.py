@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 from ..calendars import DEFAULT_CALENDAR, Period, day_of, parse_period
 from ..engines import STATUSES, Finding
 from ..errors import InputError, Problem
-from ..reports import KpiRow
+from ..reports import KpiRow, TargetTally
 
 DEFAULT_WINDOW = "10 working days"
 #: Without a previous run, "late completions in the last period" looks back this many days, as-of day included.
@@ -31,6 +31,8 @@ OPEN_DUTIES_SHOWN = 50
 TIMELINES_SHOWN = 20
 #: Each kind of change lists this many duties on the page; findings.json has every change.
 CHANGES_SHOWN = 25
+#: "Check these records" names this many records, the first in the input; findings.csv marks every one.
+CHECKS_SHOWN = 25
 
 CHANGE_KINDS = ("newly_overdue", "newly_late", "newly_met", "new_duty", "status_changed", "no_longer_reported")
 CHANGE_LABELS = {
@@ -91,6 +93,18 @@ class Change:
 
 
 @dataclass(frozen=True)
+class RecordToCheck:
+    """A record whose data does not add up: each (rule, occurrence, warning) its findings carry."""
+
+    record: str
+    warnings: tuple[tuple[str, int, str], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"record": self.record, "warnings": [{"rule": r, "occurrence": n, "warning": w}
+                                                    for r, n, w in self.warnings]}
+
+
+@dataclass(frozen=True)
 class Summary:
     """The four numbers at the top of the report, and every status's count."""
 
@@ -134,6 +148,12 @@ class ReportModel:
     kpi_monthly: tuple[KpiRow, ...] = ()
     #: Each rule's source: (citation, url, verification), for naming the law once per duty.
     sources: Mapping[str, tuple[str, str | None, str]] = field(default_factory=dict)
+    #: The first records whose data does not add up, and how many findings and records carry a warning.
+    checks: tuple[RecordToCheck, ...] = ()
+    checks_total: int = 0
+    checks_records: int = 0
+    #: The system's own target dates against the law's (empty when no record carries one).
+    targets: TargetTally = field(default_factory=TargetTally)
 
     @property
     def window_text(self) -> str:
@@ -168,6 +188,9 @@ class ReportModel:
             "rule_files": list(self.rule_files),
             "skipped_rows": list(self.skipped_rows),
             "kpi": [r.to_dict() for r in self.kpi],
+            "check_these_records": {"findings": self.checks_total, "records": self.checks_records,
+                                    "shown": [c.to_dict() for c in self.checks]},
+            "system_targets": self.targets.to_dict(),
         }
 
 

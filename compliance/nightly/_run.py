@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Iterator, Mapping, Sequence, TextIO
 
 from ..calendars import DEFAULT_CALENDAR, get_calendar
-from ..engines import map_chunks
+from ..engines import check_targets, map_chunks
 from ..errors import ComplianceError, InputError, Problem
-from ..records import Record, read_records
+from ..records import Record, load_mapped, load_mapping, read_records
 from ..rules import RuleSet, load_rules
 from ._build import build_model, window_end
 from ._changes import ChangeFinder
@@ -71,6 +71,9 @@ class ReportOptions:
     jobs: int = 1
     #: Each finding's step-by-step working in findings.json, findings.csv and deadlines.ics.
     explain: bool = True
+    #: Read the record files through this column mapping (a bundled name or a file), reporting only the
+    #: duties such an extract can answer, as ``check --mapping`` does.
+    mapping: str | None = None
 
     @property
     def history_path(self) -> Path:
@@ -227,13 +230,27 @@ def _evaluate(records: Sequence[Record], ruleset: RuleSet, options: ReportOption
     return model, states.finish()
 
 
+def _read(options: ReportOptions, ruleset: RuleSet) -> tuple[list[Record], list[Problem], RuleSet]:
+    """The records, the problems in the rest, and the rules to report: through ``--mapping``, only the
+    duties the extract can answer. A record whose target names no rule is a problem, never checked without it."""
+    if options.mapping:
+        mapping = load_mapping(options.mapping, ruleset.vocabulary)
+        records, problems = load_mapped(options.records, mapping, ruleset.vocabulary)
+        log.info("%d record(s) read through %s", len(records), mapping.name)
+        ruleset = RuleSet(mapping.duties(ruleset), ruleset.vocabulary, files=ruleset.files)
+    else:
+        records, problems = read_records(options.records, ruleset.vocabulary)
+    records, unknown_targets = check_targets(records, ruleset)
+    return records, problems + unknown_targets, ruleset
+
+
 def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     """Do one run as of ``options.as_of``, started at ``now`` (an aware local time for the report's header)."""
     check_options(options)
     parse_window(options.due_within)
     get_calendar(options.calendar)  # an unknown calendar is bad input, found before any work is done
     ruleset = load_rules(options.rules)
-    records, problems = read_records(options.records, ruleset.vocabulary)
+    records, problems, ruleset = _read(options, ruleset)
     if problems and not options.skip_bad_rows:
         raise InputError(*problems)
     for p in problems:

@@ -1,7 +1,8 @@
 """A run's numbers, counted one record at a time: what the report needs and nothing more.
 
 Counts, the most urgent open duties and the records most in need of attention (each list capped),
-late completions by day, and the KPI tallies. Tallies of separate chunks of records add up with
+late completions by day, the KPI tallies, the records whose data does not add up (the first of them
+named), and how the system's own target dates compare with the law's. Tallies of separate chunks of records add up with
 ``merge``, in any order, to what one tally of all the records would hold, so chunks can be counted in
 other processes. Pure: findings in, numbers out.
 """
@@ -15,8 +16,8 @@ from typing import Callable, Sequence, TypeVar
 
 from ..calendars import day_of
 from ..engines import STATUSES, Finding, urgency_key
-from ..reports import Tally
-from ._model import OPEN_DUTIES_SHOWN, OPEN_STATUSES, TIMELINES_SHOWN
+from ..reports import Tally, TargetTally
+from ._model import CHECKS_SHOWN, OPEN_DUTIES_SHOWN, OPEN_STATUSES, TIMELINES_SHOWN, RecordToCheck
 
 T = TypeVar("T")
 #: A record picked for a timeline: its most urgent finding, its id, and its findings that apply.
@@ -54,6 +55,10 @@ class RunTally:
         self.kpi = Tally(("rule",))
         self.kpi_monthly = Tally(("rule", "month"), "deadline")
         self.sources: dict[str, tuple[str, str | None, str]] = {}
+        self.targets = TargetTally()
+        self.checks: list[RecordToCheck] = []  # the first records with data-quality warnings, in input order
+        self.checks_total = 0  # findings with a warning
+        self.checks_records = 0
 
     def add(self, record: str, findings: Sequence[Finding]) -> None:
         applies = tuple(f for f in findings if f.status != "not_applicable")
@@ -73,6 +78,13 @@ class RunTally:
                 self.late_completions[day_of(f.completed_date)] += 1
         self.kpi.add_findings(applies)
         self.kpi_monthly.add_findings(applies)
+        self.targets.add_findings(applies)
+        warned = tuple((f.rule, f.occurrence, warning) for f in applies for warning in f.data_quality)
+        if warned:
+            self.checks_total += sum(1 for f in applies if f.data_quality)
+            self.checks_records += 1
+            if len(self.checks) < CHECKS_SHOWN:
+                self.checks.append(RecordToCheck(record, warned))
         drawable = [f for f in applies if f.deadline or f.trigger_date]
         if drawable:
             self.drawable_records += 1
@@ -96,6 +108,10 @@ class RunTally:
         _merge_tally(self.kpi_monthly, other.kpi_monthly)
         for rule, source in other.sources.items():
             self.sources.setdefault(rule, source)
+        self.targets.merge(other.targets)
+        self.checks_total += other.checks_total
+        self.checks_records += other.checks_records
+        self.checks.extend(other.checks[:CHECKS_SHOWN - len(self.checks)])
         self._trim(1)
 
     def _trim(self, slack: int) -> None:

@@ -529,13 +529,26 @@ def read_mapped(paths: Sequence[str | Path], mapping: Mapping,
 
 def load_mapped(paths: Sequence[str | Path], mapping: Mapping,
                 vocabulary: Vocabulary | None = None) -> tuple[list[Record], list[Problem]]:
-    """Every record the extracts give through ``mapping``, with the problems in the rest."""
+    """Every record the extracts give through ``mapping``, each id once, with the problems in the rest.
+
+    A second record with an id already read is a problem, not a record: counting one child twice would
+    count their duties twice.
+    """
     records: list[Record] = []
     problems: list[Problem] = []
+    first: dict[str, str | None] = {}
     for rec, found in read_mapped(paths, mapping, vocabulary):
         problems.extend(found)
-        if rec is not None:
-            records.append(rec)
+        if rec is None:
+            continue
+        if rec.id in first:
+            file, _, line = (rec.source or "").rpartition(":")
+            problems.append(Problem(f"duplicate record id {rec.id!r} (first at {first[rec.id]})", file=file or None,
+                                    line=int(line) if line.isdigit() else None, field="id",
+                                    hint="each record needs its own id"))
+            continue
+        first[rec.id] = rec.source
+        records.append(rec)
     return records, problems
 
 

@@ -9,6 +9,7 @@ many records it fits and how many it alone explains: the system's rule is the on
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -56,6 +57,8 @@ class TargetTally:
         self.agree = 0
         self.differ = 0
         self.groups: dict[tuple[str, int, str], TargetGroup] = {}
+        # Each distinct set of explanations some record fits, and how many records: which to show rests on it.
+        self.cases: Counter[tuple[str, int, tuple[str, ...]]] = Counter()
 
     def _add(self, rule: str, working_days: int, reason: str, record: str, same_day: bool) -> None:
         self.compared += 1
@@ -63,7 +66,8 @@ class TargetTally:
             self.agree += 1
             return
         self.differ += 1
-        candidates = reason.split(" or ") if reason else ["no reason given"]
+        candidates = tuple(reason.split(" or ")) if reason else ("no reason given",)
+        self.cases[(rule, working_days, candidates)] += 1
         for candidate in candidates:
             group = self.groups.setdefault((rule, working_days, candidate), TargetGroup(rule, working_days, candidate))
             group.count += 1
@@ -94,6 +98,18 @@ class TargetTally:
                       result.reasons[code] if code >= 0 else "", str(ids[int(result.columns["record"][i])]),
                       bool(day[i] == deadline[i]))
 
+    def merge(self, other: "TargetTally") -> None:
+        """Add a tally of other records (another chunk of the same run), as if they had been added here."""
+        self.compared += other.compared
+        self.agree += other.agree
+        self.differ += other.differ
+        self.cases.update(other.cases)
+        for key, theirs in other.groups.items():
+            mine = self.groups.setdefault(key, TargetGroup(theirs.rule, theirs.working_days, theirs.reason))
+            mine.count += theirs.count
+            mine.only += theirs.only
+            mine.records.extend(theirs.records[:EXAMPLES - len(mine.records)])
+
     def ordered(self) -> list[TargetGroup]:
         """The groups, by rule, then most records first."""
         return sorted(self.groups.values(), key=lambda g: (g.rule, -g.count, -g.only, g.working_days, g.reason))
@@ -102,6 +118,18 @@ class TargetTally:
         return {"compared": self.compared, "agree": self.agree, "differ": self.differ,
                 "groups": [g.to_dict() for g in self.ordered()]}
 
+    def shown(self) -> list[TargetGroup]:
+        """The explanations worth a line, enough to account for every record that differs: those some record
+        needs (it fits nothing else); then, for records none of those fits, the explanations among theirs that
+        fit the most records. The rest fit only records already accounted for."""
+        chosen = {key for key, g in self.groups.items() if g.only}
+        for (rule, working_days, candidates), _ in self.cases.most_common():
+            keys = [(rule, working_days, c) for c in candidates]
+            if not chosen.intersection(keys):
+                most = max(self.groups[k].count for k in keys)
+                chosen.update(k for k in keys if self.groups[k].count == most)
+        return [g for g in self.ordered() if (g.rule, g.working_days, g.reason) in chosen]
+
     def text(self) -> str:
         """The section under the KPI table; empty when no record carried a target."""
         if not self.compared:
@@ -109,18 +137,13 @@ class TargetTally:
         head = (f"System targets: {self.compared} recorded deadline(s) compared with the law's; {self.agree} agree, "
                 f"{self.differ} differ. Each explanation: the records it fits, and how many only it explains.")
         lines = ["", head]
-        # The explanations some record needs (it fits nothing else), then any a record needs one of; those that
-        # fit only records already explained are counted, and listed in JSON.
-        shown = [g for g in self.ordered() if g.only]
-        covered = {(g.rule, g.working_days) for g in shown}
-        shown += [g for g in self.ordered() if not g.only and (g.rule, g.working_days) not in covered]
+        shown = self.shown()
         if shown:
             rows = [("RULE", "DIFFERENCE", "FITS", "ONLY", "EXPLANATION", "FOR EXAMPLE")]
             rows += [(g.rule, g.difference, str(g.count), str(g.only), g.reason, ", ".join(g.records)) for g in shown]
             widths = [max(len(r[j]) for r in rows) for j in range(5)]
             lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[5] for r in rows]
-        hidden = len(self.groups) - len(shown)
-        if hidden:
+        if hidden := len(self.groups) - len(shown):
             lines.append(f"{hidden} other explanation(s) fit only records that those above explain too (a holiday "
                          "the system may lack); --format json lists them all.")
         return "\n".join(lines) + "\n"

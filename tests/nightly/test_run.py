@@ -242,19 +242,27 @@ def test_a_progress_bar_on_a_terminal_for_a_long_run(tmp_path):
     assert "\r\x1b[K" in seen  # the bar is erased before the log lines go on
 
 
-def varied_records(path, count, seed=7):
-    """``count`` inspection records with every status in play: reports received 2024-2026, done early, late or never."""
+def varied_records(path, count, seed=7, extras=False):
+    """``count`` inspection records with every status in play: reports received 2024-2026, done early, late or never.
+
+    With ``extras``, the system's own deadline for publishing the report (six weeks on, sometimes right by chance)
+    and, now and then, a publication dated before the report was received, which does not add up."""
     import random
     from datetime import timedelta
 
     rnd = random.Random(seed)
-    lines = ["id,kind,authority,framework,lscb_review,report_received,report_published,statement_published"]
+    lines = ["id,kind,authority,framework,lscb_review,report_received,report_published,statement_published"
+             + (",target:la-publish-report" if extras else "")]
     for i in range(count):
         received = date(2024, 1, 8) + timedelta(days=rnd.randrange(0, 1000))
         done = [received + timedelta(days=rnd.randint(5, 140)) if rnd.random() < 0.7 else None for _ in range(2)]
+        if extras and rnd.random() < 0.05:
+            done[0] = received - timedelta(days=rnd.randint(1, 20))
         cells = [d.isoformat() if d and d <= date(2026, 11, 20) else "" for d in done]
+        target = f",{received + timedelta(days=42)}" if extras else ""
         lines.append(f"case-{i:05d},inspection,Council {i % 7},{rnd.choice(['ILACS', 'SIF', 'JTAI'])},"
-                     f"{rnd.choice(['true', 'false'])},{received if rnd.random() < 0.95 else ''},{cells[0]},{cells[1]}")
+                     f"{rnd.choice(['true', 'false'])},{received if rnd.random() < 0.95 else ''},{cells[0]},{cells[1]}"
+                     + target)
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -263,7 +271,7 @@ def test_the_files_are_the_same_however_the_work_is_split(tmp_path, monkeypatch)
     """One process, or worker processes taking chunks of 97 records: byte-identical files."""
     import compliance.engines._parallel as parallel
 
-    records = varied_records(tmp_path / "cases.csv", 1200)
+    records = varied_records(tmp_path / "cases.csv", 1200, extras=True)
     now = datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)
     single = run_report(ReportOptions(records=[str(records)], out=tmp_path / "one", as_of=date(2026, 11, 20)), now)
     monkeypatch.setattr(parallel, "CHUNK", 97)
@@ -273,6 +281,8 @@ def test_the_files_are_the_same_however_the_work_is_split(tmp_path, monkeypatch)
     for name in FILES:
         assert (single.folder / name).read_bytes() == (split.folder / name).read_bytes(), name
     assert single.model.open_total > len(single.model.open_duties)  # the cap was reached: the top was chosen
+    assert single.model.checks_records > len(single.model.checks)  # and so was the list of records to check
+    assert single.model.targets.differ > 0 and single.model.targets.agree > 0
 
 
 def test_the_page_shows_the_most_urgent_open_duties_and_counts_equal_to_the_json(tmp_path, run_cli):
@@ -304,3 +314,49 @@ def test_the_page_shows_the_most_urgent_open_duties_and_counts_equal_to_the_json
     listed = re.findall(r'<tr><td><strong class="tag[^"]*">(?:Overdue|Due)</strong></td><th scope="row">'
                         r'<span class="record">([^<]+)</span></th><td>([^<]+)<br><span class="hint">([^<]+)</span>', html)
     assert [(r, rule) for r, _, rule in listed] == [(f.record, f.rule) for f in open_findings[:OPEN_DUTIES_SHOWN]]
+
+
+def test_a_census_return_through_its_mapping_reports_the_system_targets(tmp_path, run_cli):
+    """The census fixture of tests/engines/test_targets.py, worked by hand there: of five ICPC targets two agree
+    with the law; one counts the strategy day as day 1, one lacks the State Funeral, one does both."""
+    census = FIXTURES / "census" / "targets.xml"
+    code, _, err = run_cli("report", str(census), "--mapping", "cin-census", "--as-of", "2023-03-31",
+                           "--out", str(tmp_path), "--quiet", "--fail-on", "none")
+    assert code == 0, err
+    targets = report_json(tmp_path / "latest.json")["system_targets"]
+    assert (targets["compared"], targets["agree"], targets["differ"]) == (5, 2, 3)
+    groups = {(g["working_days"], g["reason"]): (g["count"], g["only"], g["records"]) for g in targets["groups"]}
+    assert groups[(-1, "counts the trigger day as day 1")] == (1, 1, ["DAYONE-S47-2022-10-03"])
+    assert groups[(-1, "does not skip Mon 19 Sep 2022 (State Funeral of Queen Elizabeth II)")] == (1, 1, ["FUNERAL-S47-2022-09-10"])
+    both = ("does not skip Mon 19 Sep 2022 (State Funeral of Queen Elizabeth II) and counts the trigger day as day 1")
+    assert groups[(-2, both)] == (1, 1, ["BOTH-S47-2022-09-05"])
+    page = (tmp_path / "latest.html").read_text()
+    assert '<h2 id="targets">System targets</h2>' in page and "<strong>3 differ</strong>" in page
+    markdown = (tmp_path / "latest.md").read_text()
+    assert "| `icpc-15wd` | 2 working days early | 1 | 1 | " + both + " | `BOTH-S47-2022-09-05` |" in markdown
+    # Only the duties a census return can answer are reported: no inspection duty, no finding without its rule.
+    findings = json.loads((tmp_path / "latest.json").read_text())["findings"]
+    from compliance.records import load_mapping
+    from compliance.rules import load_rules
+
+    rules = load_rules()
+    answered = {r.id for r in load_mapping("cin-census", rules.vocabulary).duties(rules)}
+    assert findings and {f["rule"] for f in findings} <= answered and "icpc-15wd" in answered
+    assert not {f["rule"] for f in findings} & {"la-publish-report", "referral-decision-1wd"}
+
+
+def test_records_whose_dates_do_not_add_up_are_listed_to_check(tmp_path, run_cli):
+    tracker = tmp_path / "inspections.csv"
+    tracker.write_text("id,kind,framework,report_received,report_published\n"
+                       "early,inspection,ILACS,2026-03-02,2026-02-20\n"
+                       "fine,inspection,ILACS,2026-03-02,2026-03-20\n")
+    code, _, err = run_cli("report", str(tracker), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"), "--quiet")
+    assert code == 1, err  # the publication before receipt does not count: overdue
+    checks = report_json(tmp_path / "out" / "latest.json")["check_these_records"]
+    assert (checks["findings"], checks["records"]) == (1, 1)
+    [shown] = checks["shown"]
+    assert shown["record"] == "early" and shown["warnings"][0]["rule"] == "la-publish-report"
+    assert "before report_received" in shown["warnings"][0]["warning"]
+    page = (tmp_path / "out" / "latest.html").read_text()
+    assert '<h2 id="checks">Check these records</h2>' in page and '<span class="record">early</span>' in page
+    assert "## Check these records" in (tmp_path / "out" / "latest.md").read_text()

@@ -1,0 +1,42 @@
+"""The system-targets tally: every record that differs is accounted for by a line, and chunks add up."""
+
+from __future__ import annotations
+
+from compliance.reports import TargetTally
+
+GOOD_FRIDAY = "does not skip Fri 29 Mar 2024 (Good Friday) and counts the trigger day as day 1"
+EASTER_MONDAY = "does not skip Mon 01 Apr 2024 (Easter Monday) and counts the trigger day as day 1"
+WEEKENDS = "skips weekends but no bank holidays"
+DAY_ONE = "counts the trigger day as day 1"
+
+
+def tally(*rows):
+    t = TargetTally()
+    for record, working_days, reason in rows:
+        t._add("assessment-45wd", working_days, reason, record, same_day=working_days == 0 and not reason)
+    return t
+
+
+def test_a_record_no_needed_explanation_fits_still_gets_its_lines():
+    # r3 needs "weekends only"; r2, also 2 working days early, fits two holiday-and-day-1 stories and not that one.
+    t = tally(("r3", -2, WEEKENDS), ("r2", -2, f"{GOOD_FRIDAY} or {EASTER_MONDAY}"))
+    assert [(g.reason, g.records) for g in t.shown()] == [(WEEKENDS, ["r3"]), (GOOD_FRIDAY, ["r2"]),
+                                                         (EASTER_MONDAY, ["r2"])]
+
+
+def test_the_explanation_most_records_fit_stands_for_those_that_fit_several():
+    t = tally(("a", -1, DAY_ONE), ("b", -1, DAY_ONE), ("c", -1, f"{DAY_ONE} or {GOOD_FRIDAY}"),
+              ("d", -1, f"{EASTER_MONDAY} or {DAY_ONE}"), ("ok", 0, ""))
+    assert (t.compared, t.agree, t.differ) == (5, 1, 4)
+    assert [(g.reason, g.count, g.only) for g in t.shown()] == [(DAY_ONE, 4, 2)]
+    assert len(t.groups) == 3 and "2 other explanation(s)" in t.text()
+
+
+def test_tallies_of_chunks_merge_to_the_tally_of_the_whole():
+    rows = [(f"r{i}", -(i % 3), [DAY_ONE, WEEKENDS, f"{DAY_ONE} or {GOOD_FRIDAY}"][i % 3] if i % 3 else "")
+            for i in range(40)]
+    whole = tally(*rows)
+    merged = tally(*rows[:13])
+    merged.merge(tally(*rows[13:29]))
+    merged.merge(tally(*rows[29:]))
+    assert merged.to_dict() == whole.to_dict() and merged.cases == whole.cases
