@@ -24,128 +24,17 @@ The machine is named at the top: figures vary with whatever else it is doing.
 from __future__ import annotations
 
 import argparse
-import csv
-import os
-import platform
-import random
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import AS_OF, ROOT, SEED, machine, mb, run_measured, write_records
 
-from compliance.calendars import add_period  # noqa: E402
-
-AS_OF = date(2026, 11, 20)
-SEED = 2024
-FRAMEWORKS = ("SIF", "ILACS", "ILACS", "ILACS", "ILACS-focused-visit", "JTAI", "SEND-area", "JAR")
-COLUMNS = ("id", "kind", "authority", "framework", "lscb_review", "priority_actions", "statement_required",
-           "inspection_start", "report_received", "ofsted_published", "report_published", "statement_published",
-           "action_plan_sent", "draft_action_plan_sent", "lscb_report_received", "lscb_report_published")
 TARGETS = {10_000: None, 100_000: {"seconds": 60, "peak_gb": 1.5, "page_mb": 15, "chromium_s": 5},
            1_000_000: {"seconds": 600, "peak_gb": 4.0}}
-
-
-def _done(rnd: random.Random, start: date, working_days: int) -> date | None:
-    """When a duty of ``working_days`` from ``start`` was done: mostly in time, some late, some never."""
-    roll = rnd.random()
-    if roll < 0.08:
-        return None
-    deadline = add_period(start, working_days, "working_days")
-    if roll < 0.20:
-        return deadline + timedelta(days=rnd.randint(1, 40))
-    if roll < 0.30:
-        return deadline
-    return deadline - timedelta(days=rnd.randint(1, 30))
-
-
-def write_records(path: Path, count: int, seed: int = SEED) -> Path:
-    """``count`` inspection records as a tracker CSV, written row by row; the same for the same count and seed."""
-    rnd = random.Random(seed)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for n in range(count):
-            framework = rnd.choice(FRAMEWORKS)
-            received = date(2008, 1, 7) + timedelta(days=rnd.randrange(0, 365 * 18 + 300))
-            row: dict[str, object] = {
-                "id": f"insp-{n:07d}", "kind": "inspection", "authority": f"Council {n % 152}",
-                "framework": framework, "inspection_start": received - timedelta(days=rnd.randint(30, 60)),
-                "ofsted_published": received + timedelta(days=rnd.randint(1, 7))}
-            if rnd.random() < 0.9:  # a few records know only Ofsted's publication date
-                row["report_received"] = received
-            lscb = framework == "SIF" and rnd.random() < 0.7
-            row["lscb_review"] = str(lscb).lower()
-            row["priority_actions"] = str(framework == "ILACS-focused-visit" and rnd.random() < 0.5).lower()
-            row["statement_required"] = str(framework in ("JTAI", "SEND-area", "JAR") and rnd.random() < 0.5).lower()
-            for event, days in (("report_published", 30), ("statement_published", 70), ("action_plan_sent", 70),
-                                ("draft_action_plan_sent", 20)):
-                when = _done(rnd, received, days)
-                if when and when <= AS_OF:
-                    row[event] = when
-            if lscb:
-                row["lscb_report_received"] = received
-                when = _done(rnd, received, 30)
-                if when and when <= AS_OF:
-                    row["lscb_report_published"] = when
-            writer.writerow([row.get(c, "") for c in COLUMNS])
-    return path
-
-
-def _tree_rss(root: int) -> int:
-    """Resident memory of a process and all its descendants now, in bytes (from /proc)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(entry)
-        children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, ()))
-    return total
-
-
-def run_report(records: Path, out: Path, as_of: date, extra: list[str]) -> dict[str, float]:
-    """One `compliance report` run in a child process, measured."""
-    command = [sys.executable, str(ROOT / "cli.py"), "report", str(records), "--out", str(out), "--as-of",
-               as_of.isoformat(), "--quiet", *extra]
-    started = time.perf_counter()
-    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = [0]
-    finished = threading.Event()
-
-    def sample() -> None:  # never waits for the child itself: wait4 below must be the one to reap it
-        while not finished.wait(0.1):
-            peak[0] = max(peak[0], _tree_rss(child.pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    finished.set()
-    sampler.join()
-    child.returncode = os.waitstatus_to_exitcode(status)
-    error = child.stderr.read().decode() if child.stderr else ""
-    if child.returncode not in (0, 1):
-        raise SystemExit(f"the report failed (exit {child.returncode}):\n{error}")
-    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "largest_process": usage.ru_maxrss * 1024,
-            "tree_peak": peak[0], "written": usage.ru_oublock * 512}
 
 
 def disk_use(folder: Path) -> int:
@@ -178,10 +67,6 @@ def chromium_load(page_path: Path) -> float | None:
     return seconds
 
 
-def _mb(n: float) -> str:
-    return f"{n / 1e6:,.1f} MB" if abs(n) >= 1e5 else f"{n / 1e3:,.1f} kB"
-
-
 def stored_per_run(db: Path) -> int:
     """What the newest run stored in the history: its row and its compressed duty states."""
     import sqlite3
@@ -190,6 +75,12 @@ def stored_per_run(db: Path) -> int:
         row = connection.execute("SELECT length(s.states) + length(s.titles) + length(r.summary) + 100 FROM runs r "
                                  "JOIN run_states s ON s.run_id = r.id ORDER BY r.id DESC LIMIT 1").fetchone()
     return int(row[0])
+
+
+def run_report(records: Path, out: Path, as_of: date, extra: list[str]) -> dict[str, float]:
+    """One `compliance report` run in a child process, measured."""
+    return run_measured([sys.executable, str(ROOT / "cli.py"), "report", str(records), "--out", str(out),
+                         "--as-of", as_of.isoformat(), "--quiet", *extra])
 
 
 def _row(label: str, value: str, target: str = "") -> None:
@@ -209,19 +100,19 @@ def measure(size: int, work: Path, extra: list[str]) -> None:
     page = out / AS_OF.isoformat() / "report.html"
     loaded = chromium_load(out / "latest.html")
     target = TARGETS.get(size) or {}
-    print(f"{size:,} records ({_mb(records.stat().st_size)} of CSV), the second night:")
+    print(f"{size:,} records ({mb(records.stat().st_size)} of CSV), the second night:")
     _row("wall time", f"{night['seconds']:.1f} s", f"target <= {target['seconds']} s" if "seconds" in target else "")
     _row("CPU time, all processes", f"{night['cpu']:.1f} s")
-    _row("peak memory, all processes at once", _mb(night["tree_peak"]),
+    _row("peak memory, all processes at once", mb(night["tree_peak"]),
          f"target <= {target['peak_gb']} GB" if "peak_gb" in target else "")
-    _row("peak memory, largest process (maxrss)", _mb(night["largest_process"]))
-    _row("report.html", _mb(page.stat().st_size), f"target <= {target['page_mb']} MB" if "page_mb" in target else "")
+    _row("peak memory, largest process (maxrss)", mb(night["largest_process"]))
+    _row("report.html", mb(page.stat().st_size), f"target <= {target['page_mb']} MB" if "page_mb" in target else "")
     _row("Chromium opens it in", "not measured" if loaded is None else f"{loaded:.2f} s",
          f"target <= {target['chromium_s']} s" if "chromium_s" in target else "")
-    _row("added on disk by the run (links once)", _mb(disk_use(out) - before_disk))
-    _row("written to disk by the run (ru_oublock)", _mb(night["written"]))
-    _row("history growth per run (the file)", _mb(db.stat().st_size - before_db))
-    _row("history stored per run (row and states)", _mb(stored_per_run(db)))
+    _row("added on disk by the run (links once)", mb(disk_use(out) - before_disk))
+    _row("written to disk by the run (ru_oublock)", mb(night["written"]))
+    _row("history growth per run (the file)", mb(db.stat().st_size - before_db))
+    _row("history stored per run (row and states)", mb(stored_per_run(db)))
     print(flush=True)
 
 
@@ -235,10 +126,7 @@ def main() -> int:
     parser.add_argument("--work", type=Path, help="folder for the records and reports (default: a temporary one)")
     args = parser.parse_args()
     sizes = args.sizes + ([1_000_000] if args.million else [])
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"Python {platform.python_version()} on {platform.machine()}, {cores} cores, "
-          f"{os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2 ** 30:.0f} GiB; as of {AS_OF}; seed {SEED}; "
-          f"load average now {os.getloadavg()[0]:.1f}\n")
+    print(f"{machine()}; as of {AS_OF}; seed {SEED}\n")
     work = args.work or Path(tempfile.mkdtemp(prefix="report-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     variants = {"yes": [[]], "no": [["--no-explain"]], "both": [[], ["--no-explain"]]}[args.explain]
