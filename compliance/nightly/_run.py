@@ -24,7 +24,7 @@ from typing import Iterator, Mapping, Sequence, TextIO
 from ..calendars import DEFAULT_CALENDAR, get_calendar
 from ..engines import map_chunks
 from ..errors import ComplianceError, InputError, Problem
-from ..records import Record, read_records
+from ..records import DEFAULT_ENCODING, Record, codec_name, read_records
 from ..rules import RuleSet, load_rules
 from ._build import build_model, window_end
 from ._changes import ChangeFinder
@@ -71,6 +71,8 @@ class ReportOptions:
     jobs: int = 1
     #: Each finding's step-by-step working in findings.json, findings.csv and deadlines.ics.
     explain: bool = True
+    #: The CSV record files' encoding.
+    encoding: str = DEFAULT_ENCODING
 
     @property
     def history_path(self) -> Path:
@@ -111,6 +113,10 @@ def check_options(options: ReportOptions) -> None:
     if options.keep_runs < 1:
         problems.append(Problem(f"{options.keep_runs} is too few", field="--keep-runs",
                                 hint="keep at least 1 run: the next run compares with it"))
+    try:
+        codec_name(options.encoding)
+    except InputError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise InputError(*problems)
 
@@ -233,7 +239,7 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     parse_window(options.due_within)
     get_calendar(options.calendar)  # an unknown calendar is bad input, found before any work is done
     ruleset = load_rules(options.rules)
-    records, problems = read_records(options.records, ruleset.vocabulary)
+    records, problems = read_records(options.records, ruleset.vocabulary, encoding=options.encoding)
     if problems and not options.skip_bad_rows:
         raise InputError(*problems)
     for p in problems:

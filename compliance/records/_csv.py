@@ -37,9 +37,9 @@ def codec_name(encoding: str) -> str:
         name = codecs.lookup(encoding).name
         "".encode(name)  # "hex", "rot13" and the like are codecs, but not text encodings
     except (LookupError, ValueError, TypeError):
-        raise InputError(Problem(f"unknown encoding {shown(encoding)}", field="encoding",
-                                 hint="e.g. utf-8 (the default), cp1252 (Windows-1252, Excel's plain CSV) or "
-                                      "latin-1")) from None
+        raise InputError(Problem(f"{shown(encoding)} is not a text encoding Python knows", field="encoding",
+                                 hint="utf-8 is the default; cp1252 reads a Windows-1252 export, what Excel "
+                                      "saves as plain CSV")) from None
     return name
 
 
