@@ -71,8 +71,8 @@ def too_long() -> Fault:
 
 def runaway_problem(row: int) -> tuple[str, int, None, None, str]:
     """The problem, as (message, row, column, field, hint), of a cell that begins in ``row`` and runs on."""
-    return (f"a cell here runs past {RUNAWAY_LIMIT:,} characters: a quote (\") that never closes? The rest of the "
-            "file was not read", row, None, None, "close the quote, or remove it")
+    return (f"a cell from here runs on past {RUNAWAY_LIMIT:,} characters, so a quote (\") here probably never "
+            "closes; the rest of the file was not read", row, None, None, "close the quote, or remove it")
 
 
 def cell_fault(raw: bytes) -> Fault | None:
@@ -140,14 +140,16 @@ def read_csv_rows(path: Path, problem: Callable[..., None], encoding: str = DEFA
     with handle:
         try:
             for number, cells in enumerate(csv.reader(handle), start=1):
-                if number < start:
+                if 1 < number < start:
                     continue
                 bad = row_fault(cells, name)
                 if number == 1:
                     if bad or any("\x00" in c for c in cells):
                         _bad_header(problem, name, bad)
                         return
-                    names = [c.strip() for c in cells]
+                    names = [c.strip() for c in cells]  # to name the column of a bad cell
+                    if start > 1:
+                        continue
                 elif bad:
                     j, (message, hint) = bad
                     problem(message, number, j + 1, names[j] if j < len(names) and names[j] else None, hint)

@@ -373,8 +373,9 @@ class _ChunkReader:
         known_code = np.array([k in self.vocab.kinds for k in kind_of_code], dtype=bool)
         unknown = ~bad & ~known_code[kind_codes]
         for i in np.nonzero(unknown)[0].tolist():
-            self.sink.add(f"unknown record kind {kind_of_code[kind_codes[i]]!r}", int(lines[i]), self.label["kind"],
-                          "kind", "one of: " + ", ".join(sorted(self.vocab.kinds)))
+            kind = kind_of_code[kind_codes[i]]
+            self.sink.add(f"unknown record kind {shown(kind)}", int(lines[i]), self.label["kind"], "kind",
+                          suggest(kind, self.vocab.kinds))
         bad |= unknown
         parsed = []
         for kind in dict.fromkeys(k for k, ok in zip(kind_of_code, known_code) if ok):
@@ -544,11 +545,11 @@ class _ChunkReader:
         unknown = np.zeros(n, dtype=bool)
         if pending.any():
             keep = np.ones(len(items), dtype=bool)
-            texts = written.to_pylist()
+            texts = [text.strip() for text in written.to_pylist()]  # as records/_readers.py strips a cell
             failed: set[int] = set()
             for x in np.nonzero(pending)[0].tolist():
                 k = int(owners[x])
-                if k in failed or not texts[x].strip():
+                if k in failed or not texts[x]:
                     keep[x] = False
                     continue
                 if is_unknown(texts[x]):
