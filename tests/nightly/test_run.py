@@ -304,3 +304,21 @@ def test_the_page_shows_the_most_urgent_open_duties_and_counts_equal_to_the_json
     listed = re.findall(r'<tr><td><strong class="tag[^"]*">(?:Overdue|Due)</strong></td><th scope="row">'
                         r'<span class="record">([^<]+)</span></th><td>([^<]+)<br><span class="hint">([^<]+)</span>', html)
     assert [(r, rule) for r, _, rule in listed] == [(f.record, f.rule) for f in open_findings[:OPEN_DUTIES_SHOWN]]
+
+
+def test_an_unknown_encoding_is_refused_before_anything_is_read_or_written(tmp_path):
+    from compliance.errors import InputError
+
+    options = ReportOptions(records=[str(COUNCIL)], out=tmp_path / "out", as_of=date(2026, 11, 20), encoding="nope")
+    with pytest.raises(InputError, match="'nope' is not a text encoding Python knows"):
+        run_report(options, datetime.now(timezone.utc))
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_windows_1252_tracker_is_reported_on_with_its_encoding(tmp_path):
+    tracker = tmp_path / "referrals.csv"
+    tracker.write_bytes("id,kind,team,referral,referral_decision\n"
+                        "r1,referral,Children’s Services,2026-11-02,2026-11-09\n".encode("cp1252"))
+    options = ReportOptions(records=[str(tracker)], out=tmp_path / "out", as_of=date(2026, 11, 20), encoding="cp1252")
+    assert run_report(options, datetime.now(timezone.utc)).exit_code == 1  # the decision was late
+    assert "Children’s Services" in (tmp_path / "out" / "latest.json").read_text(encoding="utf-8")
