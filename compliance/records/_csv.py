@@ -2,8 +2,8 @@
 
 A bad cell (a byte that is not text in that encoding, or a cell longer than any real one) is one problem at
 its row and column, and only its row is left out; a file that cannot be read at all is one problem. The
-streamed reader (records/columns.py) applies the same rules through ``cell_fault`` and ``runaway_problem``, so both
-read the same rows.
+streamed reader (records/columns.py) applies the same rules through ``cell_fault``, ``row_fault`` and
+``runaway_problem``, so both read the same rows.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def _shown_codec(name: str) -> str:
     return "UTF-8" if is_utf8(name) else name
 
 
-def undecodable(byte: int, name: str) -> Fault:
+def _undecodable(byte: int, name: str) -> Fault:
     """What to say of a byte that is not text in encoding ``name``; a Windows-1252 export is named as such."""
     message = f"byte 0x{byte:02X} is not {_shown_codec(name)} text"
     if not is_utf8(name):
@@ -64,7 +64,7 @@ def undecodable(byte: int, name: str) -> Fault:
                      "spreadsheet as \"CSV UTF-8\", or give --encoding cp1252")
 
 
-def too_long() -> Fault:
+def _too_long() -> Fault:
     return (f"the cell is longer than the {CELL_LIMIT:,} characters a cell may hold",
             "shorten it; a cell this long is often a quote (\") left open, which runs on into the rows after it")
 
@@ -80,8 +80,8 @@ def cell_fault(raw: bytes) -> Fault | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return undecodable(raw[exc.start], "utf-8")
-    return too_long() if len(text) > CELL_LIMIT else None
+        return _undecodable(raw[exc.start], "utf-8")
+    return _too_long() if len(text) > CELL_LIMIT else None
 
 
 def row_fault(cells: list[str], name: str) -> tuple[int, Fault] | None:
@@ -91,13 +91,13 @@ def row_fault(cells: list[str], name: str) -> tuple[int, Fault] | None:
     for j, cell in enumerate(cells):
         bad = None if cell.isascii() else _ESCAPED.search(cell)
         if bad:
-            return j, undecodable(ord(bad.group()) - 0xDC00, name)
+            return j, _undecodable(ord(bad.group()) - 0xDC00, name)
         if len(cell) > CELL_LIMIT:
-            return j, too_long()
+            return j, _too_long()
     return None
 
 
-def not_csv(head: bytes, name: str) -> Fault | None:
+def _not_csv(head: bytes, name: str) -> Fault | None:
     """Why a file beginning with ``head`` is no CSV text in encoding ``name`` at all, or None."""
     if head.startswith(b"PK\x03\x04"):
         return ("this is a zip file (an Excel workbook named .csv?), not CSV text",
@@ -108,13 +108,13 @@ def not_csv(head: bytes, name: str) -> Fault | None:
     return None
 
 
-def reading_codec(name: str) -> str:
+def _reading_codec(name: str) -> str:
     """The codec to decode with: UTF-8 drops a byte-order mark (Excel's "CSV UTF-8" writes one)."""
     return "utf-8-sig" if is_utf8(name) else name
 
 
 def read_csv_rows(path: Path, problem: Callable[..., None], encoding: str = DEFAULT_ENCODING,
-             start: int = 1) -> Iterator[tuple[int, list[str]]]:
+                  start: int = 1) -> Iterator[tuple[int, list[str]]]:
     """Each row of a CSV file from row ``start`` on, as (row number, cells); the header is row 1.
 
     ``problem(message, row, column, field, hint)`` is told of each row left out for a bad cell, and of a file
@@ -124,11 +124,11 @@ def read_csv_rows(path: Path, problem: Callable[..., None], encoding: str = DEFA
     try:
         with path.open("rb") as raw:
             head = raw.read(4)
-        handle = path.open(newline="", encoding=reading_codec(name), errors="surrogateescape")
+        handle = path.open(newline="", encoding=_reading_codec(name), errors="surrogateescape")
     except OSError as exc:
         problem(f"cannot open: {exc.strerror or exc}", None, None, None, "check the path")
         return
-    fault = not_csv(head, name)
+    fault = _not_csv(head, name)
     if fault:
         handle.close()
         problem(fault[0], None, None, None, fault[1])
@@ -158,7 +158,7 @@ def read_csv_rows(path: Path, problem: Callable[..., None], encoding: str = DEFA
         except csv.Error as exc:  # past the field limit, set above: a cell running on to the end of the file
             problem(*runaway_problem(number + 1) if "field limit" in str(exc) else
                     (f"cannot read CSV: {exc}", number + 1, None, None, None))
-        except UnicodeError as exc:  # a codec whose bad bytes cannot be kept aside (UTF-16 with no BOM, an odd length)
+        except UnicodeError as exc:  # bytes a codec cannot keep aside (UTF-16 with no BOM, or of an odd length)
             reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
             problem(f"not {_shown_codec(name)} text from here on ({reason}): the rest of the file was not read",
                     number + 1, None, None, "give --encoding the encoding the file was saved in")

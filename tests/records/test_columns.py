@@ -78,9 +78,13 @@ def both_ways(path):
     records, problems = read_records([path], load_vocabulary())
     streamed = []
     ids = [i for batch in read_batches([path], load_vocabulary(), streamed) for i in batch.ids.to_pylist()]
-    # A repeated id names where the first one is by row, or by file when streamed: compare what comes before.
-    where = lambda found: sorted((p.line, p.column, p.field, p.message.split(" (first")[0]) for p in found)  # noqa: E731
     return (sorted(r.id for r in records), where(problems)), (sorted(ids), where(streamed))
+
+
+def where(problems):
+    """Each problem's place and message, sorted; a repeated id names where the first one is by row, or by file
+    when streamed, so only what comes before that is compared."""
+    return sorted((p.line, p.column, p.field, p.message.split(" (first")[0]) for p in problems)
 
 
 def test_rows_keep_their_numbers_when_short_rows_fall_between_the_blocks_pyarrow_parses(tmp_path):
