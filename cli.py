@@ -72,6 +72,19 @@ def _rule_paths(args: argparse.Namespace) -> list[str] | None:
     return list(args.rules or [str(rules_dir())]) + list(args.add_rules or [])
 
 
+def _encoding_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--encoding", default="utf-8", metavar="NAME",
+                   help="the text encoding of CSV files: utf-8 (the default, with or without a BOM), or another "
+                        "such as cp1252 for a Windows-1252 export (what Excel saves as plain \"CSV\")")
+
+
+def _encoding(args: argparse.Namespace) -> str:
+    """The codec --encoding names; an unknown one stops the command before any work."""
+    from compliance.records import codec_name
+
+    return codec_name(args.encoding)
+
+
 def _as_of(value: str | None) -> date:
     from compliance.calendars import parse_date
 
@@ -486,6 +499,7 @@ def add_check(sub: Any, help_text: str) -> None:
     p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
                                      "cin-census or annex-a-list5, or a mapping file): the duties the extract "
                                      "can answer are checked record by record")
+    _encoding_option(p)
 
 
 def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any], Any]:
@@ -495,7 +509,7 @@ def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any
     from compliance.rules import RuleSet
 
     mapping = load_mapping(args.mapping, ruleset.vocabulary)
-    records, problems = load_mapped(args.records, mapping, ruleset.vocabulary)
+    records, problems = load_mapped(args.records, mapping, ruleset.vocabulary, encoding=args.encoding)
     answered = duties_for(ruleset, mapping)
     print(f"{len(records)} record(s) read through {mapping.name}; duties checked: "
           f"{', '.join(r.id for r in answered) or 'none'}", file=sys.stderr)
@@ -509,6 +523,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from compliance.rules import load_rules
 
     _needs_output(args)
+    args.encoding = _encoding(args)
     _inputs(args.records)
     _positive(args.jobs, "jobs")
     ruleset = load_rules(_rule_paths(args))
@@ -517,7 +532,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.mapping:
         records, problems, rules = _mapped(args, ruleset)
     else:
-        records, problems = read_records(args.records, ruleset.vocabulary)
+        records, problems = read_records(args.records, ruleset.vocabulary, encoding=args.encoding)
     records, unknown_targets = check_targets(records, ruleset)
     problems += unknown_targets
     # The working is computed only where it is shown: the table without --explain and Markdown show none.
@@ -561,6 +576,7 @@ def add_track(sub: Any, help_text: str) -> None:
     p.add_argument("--engine", choices=("native", "durable"), default="native",
                    help="evaluation engine (durable needs the [durable] extra)")
     p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+    _encoding_option(p)
 
 
 def cmd_track(args: argparse.Namespace) -> int:
@@ -570,10 +586,11 @@ def cmd_track(args: argparse.Namespace) -> int:
     from compliance.reports import track_text
     from compliance.rules import load_rules
 
+    encoding = _encoding(args)
     _inputs([args.events])
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
-    events, problems = read_events(args.events, ruleset.vocabulary)
+    events, problems = read_events(args.events, ruleset.vocabulary, encoding=encoding)
     late = next((e for e in events if e.day > as_of), None)
     if late is not None:
         problems.append(Problem(f"the event is dated {late.day.isoformat()}, after the as-of date {as_of.isoformat()}",
@@ -642,6 +659,7 @@ def add_report(sub: Any, help_text: str) -> None:
     p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
                                      "cin-census or annex-a-list5, or a mapping file): only the duties the "
                                      "extract can answer are reported")
+    _encoding_option(p)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -651,6 +669,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from compliance.engines import available_cores
     from compliance.nightly import ReportOptions, load_mail_settings, parse_fail_on, run_report
 
+    encoding = _encoding(args)
     _inputs(args.records)
     _positive(args.jobs, "jobs")
     _positive(args.keep_runs, "keep-runs")
@@ -667,7 +686,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             calendar=args.calendar, skip_bad_rows=args.skip_bad_rows, lock_timeout=args.lock_timeout,
             mail_to=args.mail_to or (), mail=mail, title=args.title,
             progress=None if args.quiet else sys.stderr, keep_runs=args.keep_runs,
-            jobs=args.jobs or available_cores(), explain=not args.no_explain, mapping=args.mapping)
+            jobs=args.jobs or available_cores(), explain=not args.no_explain, encoding=encoding,
+            mapping=args.mapping)
         return run_report(options, datetime.now().astimezone()).exit_code
     finally:
         logger.removeHandler(handler)
@@ -704,6 +724,7 @@ def add_kpi(sub: Any, help_text: str) -> None:
     p.add_argument("--chart", metavar="FILE.svg", help="also write an SVG chart of each KPI month by month")
     p.add_argument("--engine", choices=KPI_ENGINES, default="batch",
                    help="batch (vectorised, default), native (record by record) or durable; same numbers")
+    _encoding_option(p)
 
 
 def cmd_kpi(args: argparse.Namespace) -> int:
@@ -712,6 +733,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     from compliance.rules import load_rules
 
     _needs_output(args)
+    encoding = _encoding(args)
     _inputs(args.records)
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
@@ -726,7 +748,8 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     monthly = Tally(("rule", "month"), args.month_of) if args.chart else None
     if monthly is not None:
         tallies.append(monthly)
-    problems = tally_files(args.records, ruleset, as_of, tallies, engine=args.engine, mapping=mapping)
+    problems = tally_files(args.records, ruleset, as_of, tallies, engine=args.engine, mapping=mapping,
+                           encoding=encoding)
     if args.format == "xlsx":
         from compliance.reports import kpi_xlsx
 
@@ -797,6 +820,7 @@ def add_map(sub: Any, help_text: str) -> None:
                    help="csv (default), or xlsx: an Excel workbook in the tracker layout, which needs --output")
     p.add_argument("--output", help="write the records to this file (atomically) instead of the terminal")
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
+    _encoding_option(p)
 
 
 def cmd_map(args: argparse.Namespace) -> int:
@@ -813,10 +837,11 @@ def cmd_map(args: argparse.Namespace) -> int:
         raise InputError(Problem("give extract files and --mapping", field="mapping",
                                  hint="e.g. compliance map list4.csv --mapping annex-a-list4 --output records.csv"))
     _needs_output(args)
+    encoding = _encoding(args)
     _inputs(args.extracts)
     ruleset = load_rules(_rule_paths(args))
     mapping = load_mapping(args.mapping, ruleset.vocabulary)
-    records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary)
+    records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary, encoding=encoding)
     answered = [r.id for r in duties_for(ruleset, mapping)]
     if args.format == "xlsx":
         from compliance.reports import records_xlsx

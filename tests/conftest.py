@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,17 @@ def durable_loads() -> bool:
 needs_durable = pytest.mark.skipif(not durable_loads(),
                                    reason="durable-rules is not installed, or cannot load on this Python")
 ENGINES = ["native", pytest.param("durable", marks=needs_durable)]
+
+
+def referrals_csv(count: int) -> list[str]:
+    """The lines of a referrals tracker in the record CSV layout, as a council keeps one: the header is row 1 and
+    record k is row k + 1 (team in column 4); some decisions are late, some assessments not yet done."""
+    teams = ("Assessment North", "Assessment South", "Front Door")
+    lines = ["id,kind,child,team,referral_nfa,referral,referral_decision,assessment_completed"]
+    for k in range(1, count + 1):
+        referral = date(2024, 1, 2) + timedelta(days=k % 300)
+        decided = referral + timedelta(days=1 if k % 7 else 6)
+        completed = f"{referral + timedelta(days=40 + k % 40):%d/%m/%Y}" if k % 5 else ""
+        lines.append(f"CH{k:05d}-R1,referral,CH{k:05d},{teams[k % 3]},no,{referral:%d/%m/%Y},{decided:%d/%m/%Y},"
+                     f"{completed}")
+    return lines

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
+import json
 import os
 import stat
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
 import cli
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, referrals_csv
 
 EXAMPLES = str(ROOT / "examples" / "inspections.yaml")
 
@@ -112,3 +115,91 @@ def test_an_output_path_that_is_a_folder_is_exit_2_in_one_line(tmp_path):
 def test_a_fixture_file_reads_the_same_from_any_folder(tmp_path):
     done = _real("check", str(FIXTURES / "records" / "tracker.csv"), "--as-of", "2026-11-20", cwd=tmp_path)
     assert done.returncode == 2 and "northby-2019-ilacs" in done.stdout
+
+
+def tracker(tmp_path, team_in_row_2001=None, count=3000):
+    """A referrals tracker of ``count`` records; row 2,001's team (column 4) given as bytes, if at all."""
+    lines = referrals_csv(count)
+    if team_in_row_2001 is not None:
+        cells = lines[2000].split(",")
+        lines[2000] = ",".join(cells[:3] + ["@"] + cells[4:])
+    path = tmp_path / "referrals.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8").replace(b"@", team_in_row_2001 or b""))
+    return path
+
+
+def test_one_bad_byte_in_row_2001_of_3000_is_one_problem_and_check_and_kpi_count_the_other_2999(tmp_path, run_cli):
+    path = tracker(tmp_path, b"Children\x92s Services")
+    located = (f"error: {path}:2001:4: team: byte 0x92 is not UTF-8 text (in a Windows-1252 file, which Excel writes "
+               "as plain \"CSV\", it is \u2019: save the spreadsheet as \"CSV UTF-8\", or give --encoding cp1252)")
+    code, out, err = run_cli("check", str(path), "--as-of", "2024-12-31", "--format", "json")
+    assert code == 2 and err.splitlines() == [
+        located, "1 problem(s) in the records: those records were skipped, the rest were checked."]
+    findings = json.loads(out)["findings"]
+    assert len({f["record"] for f in findings}) == 2999 and "CH02000-R1" not in {f["record"] for f in findings}
+    checked = Counter((f["rule"], f["status"]) for f in findings)
+    counts = {}
+    for engine in ("batch", "native"):
+        code, out, err = run_cli("kpi", str(path), "--as-of", "2024-12-31", "--format", "json", "--engine", engine)
+        assert code == 2 and err.splitlines() == [
+            located, "1 problem(s) in the records: those records were left out, the rest were counted."]
+        counts[engine] = json.loads(out)["rows"]
+    assert counts["batch"] == counts["native"]
+    for row in counts["batch"]:
+        for status in ("met", "late", "overdue", "due"):
+            assert row[status] == checked[row["rule"], status], (row["rule"], status)
+    assert sum(row["decided"] for row in counts["batch"] if row["rule"] == "referral-decision-1wd") == 2999
+
+
+@pytest.mark.parametrize("command", [("check",), ("kpi",), ("report", "--out", "reports"),
+                                     ("map", "--mapping", "annex-a-list4"), ("track",)])
+def test_an_unknown_encoding_is_exit_2_in_one_line_for_every_command_that_reads_files(tmp_path, run_cli, command):
+    code, out, err = run_cli(command[0], str(tracker(tmp_path, count=3)), *command[1:], "--encoding", "cp-1252x")
+    assert code == 2 and out == "" and err == (
+        "compliance: error: encoding: 'cp-1252x' is not a text encoding Python knows (utf-8 is the default; cp1252 "
+        "reads a Windows-1252 export, what Excel saves as plain CSV)\n")
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_windows_1252_export_gets_a_hint_and_reads_right_with_encoding_cp1252(tmp_path, run_cli):
+    path = tracker(tmp_path, "Children’s Services £".encode("cp1252"))
+    code, _, err = run_cli("check", str(path), "--as-of", "2024-12-31")
+    assert code == 2 and f"{path}:2001:4: team: byte 0x92 is not UTF-8 text" in err and "--encoding cp1252" in err
+    code, out, err = run_cli("check", str(path), "--as-of", "2024-12-31", "--format", "json", "--encoding", "cp1252")
+    assert code == 1 and err == ""
+    teams = {f["record"]: f["attributes"]["team"] for f in json.loads(out)["findings"]}
+    assert len(teams) == 3000 and teams["CH02000-R1"] == "Children’s Services £"
+    code, out, err = run_cli("kpi", str(path), "--as-of", "2024-12-31", "--by", "team", "--format", "json",
+                             "--encoding", "windows-1252")
+    assert code == 0 and err == "" and "Children’s Services £" in {row["team"] for row in json.loads(out)["rows"]}
+    code, _, err = run_cli("report", str(path), "--as-of", "2024-12-31", "--out", str(tmp_path / "reports"), "--quiet",
+                           "--fail-on", "none", "--encoding", "cp1252")
+    assert code == 0 and err == ""
+    assert "Children’s Services £" in (tmp_path / "reports" / "latest.json").read_text(encoding="utf-8")
+
+
+def test_an_extract_and_an_event_file_take_encoding_too(tmp_path, run_cli):
+    extract = tmp_path / "list5.csv"
+    extract.write_bytes((FIXTURES / "casework" / "annex-a-list5.csv").read_text(encoding="utf-8").replace(
+        "CP East", "Children’s Services", 1).encode("cp1252"))
+    code, out, err = run_cli("map", str(extract), "--mapping", "annex-a-list5")
+    assert code == 2 and f"{extract}:2:8: Allocated Team: byte 0x92 is not UTF-8 text" in err
+    assert "NB1001" not in out
+    code, out, err = run_cli("map", str(extract), "--mapping", "annex-a-list5", "--encoding", "cp1252")
+    assert code == 2 and "NB1001-S47-2020-12-16,child-protection,NB1001,Children’s Services," in out
+    events = tmp_path / "events.csv"
+    events.write_bytes((ROOT / "examples" / "inspection-events.csv").read_text(encoding="utf-8").replace(
+        "Example Heath", "Ex\u00e9mple Heath").encode("cp1252"))
+    code, _, err = run_cli("track", str(events), "--as-of", "2026-11-20")
+    assert code == 2 and f"{events}:2:5: authority: byte 0xE9 is not UTF-8 text" in err
+    code, out, err = run_cli("track", str(events), "--as-of", "2026-11-20", "--encoding", "cp1252")
+    assert code in (0, 1) and err == "" and "example-heath-2026-ilacs" in out
+
+
+def test_a_csv_utf_8_file_with_a_byte_order_mark_reads_as_one_without(tmp_path, run_cli):
+    plain = tracker(tmp_path, count=50)
+    marked = tmp_path / "marked.csv"
+    marked.write_bytes(codecs.BOM_UTF8 + plain.read_bytes())
+    outputs = [run_cli("check", str(path), "--as-of", "2024-12-31", "--format", "csv", *encoding)
+               for path, encoding in ((plain, ()), (marked, ()), (marked, ("--encoding", "utf-8")))]
+    assert outputs[0][0] == 1 and outputs[0] == outputs[1] == outputs[2]

@@ -21,7 +21,7 @@ from typing import Iterable, Sequence
 from ..calendars import day_of
 from ..engines import Finding
 from ..reports import STATUS_NAMES, kpi_chart_svg, margin_text, uri_value
-from ._model import CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, Change, ReportModel, TrendPoint
+from ._model import CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, Change, ReportModel, TrendPoint, bad_rows
 
 _TAG_COLOURS = {"overdue": "red", "late": "orange", "due": "blue", "met": "green",
                 "missing_data": "purple", "not_applicable": "grey"}
@@ -575,7 +575,7 @@ def _skipped(model: ReportModel) -> str:
     shown = model.skipped_rows[:20]
     more = len(model.skipped_rows) - len(shown)
     items = "".join(f"<li>{_e(s)}</li>" for s in shown) + (f"<li>and {more} more</li>" if more else "")
-    return (f'<div class="notice" role="alert"><p><strong>{len(model.skipped_rows)} bad rows were skipped</strong>; '
+    return (f'<div class="notice" role="alert"><p><strong>{bad_rows(len(model.skipped_rows))}</strong>; '
             f"their duties are not in this report. Fix them in the records:</p><ul>{items}</ul></div>")
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from ..calendars import day_of
 from ..engines import Finding
 from ..reports import STATUS_NAMES, margin_text, md_code, md_text
-from ._model import CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, ReportModel
+from ._model import CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, ReportModel, bad_rows
 
 
 def _d(d: date | None) -> str:
@@ -95,7 +95,7 @@ def to_markdown_report(model: ReportModel) -> str:
            f"Generated {model.generated_at.strftime('%Y-%m-%d %H:%M %Z').strip()}"
            + (f", run {model.run_id}" if model.run_id is not None else "") + ".", ""]
     if model.skipped_rows:
-        out += [f"**{len(model.skipped_rows)} bad rows were skipped**; their duties are not in this report:", ""]
+        out += [f"**{bad_rows(len(model.skipped_rows))}**; their duties are not in this report:", ""]
         out += [f"- {md_text(p)}" for p in model.skipped_rows] + [""]
     out += ["## Summary", "",
             f"- **{s.overdue}** overdue",

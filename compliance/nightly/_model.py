@@ -194,6 +194,11 @@ class ReportModel:
         }
 
 
+def bad_rows(n: int) -> str:
+    """ "1 bad row was skipped", "3 bad rows were skipped": the notice at the top of the report."""
+    return f"{n} bad row was skipped" if n == 1 else f"{n} bad rows were skipped"
+
+
 def parse_window(text: str) -> Period:
     """Read --due-within: a period of days, working days, weeks or months ("10 working days")."""
     period = parse_period(text)

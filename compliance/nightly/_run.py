@@ -24,7 +24,7 @@ from typing import Iterator, Mapping, Sequence, TextIO
 from ..calendars import DEFAULT_CALENDAR, get_calendar
 from ..engines import check_targets, map_chunks
 from ..errors import ComplianceError, InputError, Problem
-from ..records import Record, load_mapped, load_mapping, read_records
+from ..records import DEFAULT_ENCODING, Record, codec_name, load_mapped, load_mapping, read_records
 from ..rules import RuleSet, load_rules
 from ._build import build_model, window_end
 from ._changes import ChangeFinder
@@ -71,6 +71,8 @@ class ReportOptions:
     jobs: int = 1
     #: Each finding's step-by-step working in findings.json, findings.csv and deadlines.ics.
     explain: bool = True
+    #: The CSV record files' encoding.
+    encoding: str = DEFAULT_ENCODING
     #: Read the record files through this column mapping (a bundled name or a file), reporting only the
     #: duties such an extract can answer, as ``check --mapping`` does.
     mapping: str | None = None
@@ -114,6 +116,10 @@ def check_options(options: ReportOptions) -> None:
     if options.keep_runs < 1:
         problems.append(Problem(f"{options.keep_runs} is too few", field="--keep-runs",
                                 hint="keep at least 1 run: the next run compares with it"))
+    try:
+        codec_name(options.encoding)
+    except InputError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise InputError(*problems)
 
@@ -235,11 +241,11 @@ def _read(options: ReportOptions, ruleset: RuleSet) -> tuple[list[Record], list[
     duties the extract can answer. A record whose target names no rule is a problem, never checked without it."""
     if options.mapping:
         mapping = load_mapping(options.mapping, ruleset.vocabulary)
-        records, problems = load_mapped(options.records, mapping, ruleset.vocabulary)
+        records, problems = load_mapped(options.records, mapping, ruleset.vocabulary, encoding=options.encoding)
         log.info("%d record(s) read through %s", len(records), mapping.name)
         ruleset = RuleSet(mapping.duties(ruleset), ruleset.vocabulary, files=ruleset.files)
     else:
-        records, problems = read_records(options.records, ruleset.vocabulary)
+        records, problems = read_records(options.records, ruleset.vocabulary, encoding=options.encoding)
     records, unknown_targets = check_targets(records, ruleset)
     return records, problems + unknown_targets, ruleset
 

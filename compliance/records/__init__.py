@@ -2,13 +2,15 @@
 
 ``_record`` is what a record is; ``_readers`` reads YAML, JSON, CSV and Excel files in the record
 layout; ``_tables`` gives the rows of a CSV file or an Excel sheet, and makes cells safe for a
-spreadsheet to open; ``_seen_ids`` finds repeated ids in millions of records; ``_mappings`` reads real
-extracts (Ofsted Annex A lists, the DfE children-in-need census XML) through YAML column mappings;
+spreadsheet to open; ``_csv`` reads a CSV file's rows in its encoding, a bad cell one problem at its
+row; ``_seen_ids`` finds repeated ids in millions of records; ``_mappings`` reads real extracts
+(Ofsted Annex A lists, the DfE children-in-need census XML) through YAML column mappings;
 ``_events`` reads the tracker's event files. Two modules need numpy and pyarrow and are imported only
 where used: ``columns`` (records as columns, streamed from CSV, for the vectorised engine) and
 ``synth`` (synthetic extracts with known timeliness).
 """
 
+from ._csv import DEFAULT_ENCODING, codec_name
 from ._events import Event, read_events
 from ._mappings import Mapping, available_mappings, load_mapped, load_mapping, read_mapped, records_csv
 from ._readers import load_records, read_records, records_from_text
@@ -16,7 +18,8 @@ from ._record import DATE_HINT, NO, YES, EventDate, Record, RecordCheck, parse_e
 from ._tables import FORMULA_STARTS, excel_column, spreadsheet_safe, table_rows
 
 __all__ = [
-    "DATE_HINT", "FORMULA_STARTS", "NO", "YES", "Event", "EventDate", "Mapping", "Record", "RecordCheck", "available_mappings", "excel_column",
-    "load_mapped", "load_mapping", "load_records", "parse_event_date", "read_events", "read_mapped",
-    "read_records", "records_csv", "records_from_text", "sort_key", "spreadsheet_safe", "table_rows",
+    "DATE_HINT", "DEFAULT_ENCODING", "FORMULA_STARTS", "NO", "YES", "Event", "EventDate", "Mapping", "Record",
+    "RecordCheck", "available_mappings", "codec_name", "excel_column", "load_mapped", "load_mapping", "load_records",
+    "parse_event_date", "read_events", "read_mapped", "read_records", "records_csv", "records_from_text", "sort_key",
+    "spreadsheet_safe", "table_rows",
 ]

@@ -7,7 +7,6 @@ and column; a replay with a bad row in it would be wrong from that row on, so no
 
 from __future__ import annotations
 
-import csv
 import difflib
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +15,7 @@ from typing import Any, Mapping
 
 from ..errors import Problem
 from ..rules import Vocabulary
+from ._csv import DEFAULT_ENCODING, read_csv_rows
 from ._record import DATE_HINT, NO, YES, EventDate, parse_event_date
 
 COLUMNS = ("date", "record", "kind", "event")
@@ -146,29 +146,26 @@ class _EventReader:
         return text
 
 
-def read_events(path: str | Path, vocabulary: Vocabulary) -> tuple[list[Event], list[Problem]]:
-    """The events in a CSV file, in file order, with a problem for every bad row or column."""
+def read_events(path: str | Path, vocabulary: Vocabulary, *,
+                encoding: str = DEFAULT_ENCODING) -> tuple[list[Event], list[Problem]]:
+    """The events in a CSV file (in ``encoding``, UTF-8 by default), in file order, with a problem for every bad
+    row or column."""
     path = Path(path)
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except OSError as exc:
-        return [], [Problem(f"cannot open: {exc.strerror or exc}", file=str(path), hint="check the path")]
-    except UnicodeDecodeError:
-        return [], [Problem("the file is not UTF-8 text", file=str(path), hint="save the spreadsheet as CSV UTF-8")]
-    except csv.Error as exc:
-        return [], [Problem(f"cannot read CSV: {exc}", file=str(path))]
+    unread: list[Problem] = []
+
+    def problem(message: str, line: int | None, column: int | None, fld: str | None, hint: str | None) -> None:
+        unread.append(Problem(message, file=str(path), line=line, column=column, field=fld, hint=hint))
+
+    rows = list(read_csv_rows(path, problem, encoding))
     if not rows:
-        return [], [Problem("the file is empty", file=str(path), line=1,
-                            hint="the first row names the columns: date, record, kind, event")]
-    reader = _EventReader(path, vocabulary, rows[0])
-    if reader.problems:
-        return [], reader.problems
+        return [], unread or [Problem("the file is empty", file=str(path), line=1,
+                                      hint="the first row names the columns: date, record, kind, event")]
+    reader = _EventReader(path, vocabulary, rows[0][1])
     events = []
-    for line, cells in enumerate(rows[1:], start=2):
+    for line, cells in rows[1:] if not reader.problems else ():  # a wrong header: no row can be checked
         if not any(c.strip() for c in cells):
             continue
         event = reader.row(line, cells)
         if event:
             events.append(event)
-    return events, reader.problems
+    return events, sorted(unread + reader.problems, key=lambda p: p.line or 0)

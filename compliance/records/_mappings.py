@@ -39,6 +39,7 @@ from ..errors import InputError, Problem
 from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, load_vocabulary
 from ..yamlio import load_yaml
+from ._csv import DEFAULT_ENCODING, codec_name
 from ._record import NO, TARGET_PREFIX, YES, EventDate, Record, RecordCheck, parse_event_date, sort_key, suggest
 from ._tables import spreadsheet_safe, table_rows
 
@@ -370,7 +371,7 @@ class _Builder:
 
 # -- tables: CSV and XLSX ---------------------------------------------------------------------------------
 
-def _read_table(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Record]:
+def _read_table(path: Path, mapping: Mapping, builder: _Builder, encoding: str) -> Iterator[Record]:
     header: list[str] | None = None
     index: dict[str, int] = {}
     spec = mapping.specs[0]
@@ -379,7 +380,7 @@ def _read_table(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Rec
     if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
         builder.problem(f"a table mapping reads .csv or .xlsx, not {path.suffix or '(none)'}", None, None, None)
         return
-    for line, cells, label in table_rows(path, builder.problem, mapping.sheet):
+    for line, cells, label in table_rows(path, builder.problem, mapping.sheet, encoding):
         if header is None:
             header = ["" if c is None else str(c).strip() for c in cells]
             index = {name: j for j, name in enumerate(header) if name}
@@ -507,19 +508,21 @@ def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Recor
                             exc.offset, None, "check the file is a complete CIN census XML return")
 
 
-def read_mapped(paths: Sequence[str | Path], mapping: Mapping,
-                vocabulary: Vocabulary | None = None) -> Iterator[tuple[Record | None, list[Problem]]]:
+def read_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocabulary | None = None, *,
+                encoding: str = DEFAULT_ENCODING) -> Iterator[tuple[Record | None, list[Problem]]]:
     """Records from extracts read through ``mapping``, streamed: yields (record, new problems) pairs,
-    the record None where only problems were found."""
+    the record None where only problems were found. ``encoding`` is a CSV extract's (XML says its own)."""
     vocab = vocabulary or load_vocabulary()
+    encoding = codec_name(encoding)
     for path in map(Path, paths):
         builder = _Builder(mapping, vocab, str(path))
         if not path.is_file():
             yield None, [Problem("no such file", file=str(path), hint="check the path")]
             continue
-        reader = _read_xml if mapping.format == "cin-census-xml" else _read_table
+        records = (_read_xml(path, mapping, builder) if mapping.format == "cin-census-xml"
+                   else _read_table(path, mapping, builder, encoding))
         seen = 0
-        for rec in reader(path, mapping, builder):
+        for rec in records:
             fresh = builder.problems[seen:]
             seen = len(builder.problems)
             yield rec, fresh
@@ -527,8 +530,8 @@ def read_mapped(paths: Sequence[str | Path], mapping: Mapping,
             yield None, builder.problems[seen:]
 
 
-def load_mapped(paths: Sequence[str | Path], mapping: Mapping,
-                vocabulary: Vocabulary | None = None) -> tuple[list[Record], list[Problem]]:
+def load_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocabulary | None = None, *,
+                encoding: str = DEFAULT_ENCODING) -> tuple[list[Record], list[Problem]]:
     """Every record the extracts give through ``mapping``, each id once, with the problems in the rest.
 
     A second record with an id already read is a problem, not a record: counting one child twice would
@@ -537,7 +540,7 @@ def load_mapped(paths: Sequence[str | Path], mapping: Mapping,
     records: list[Record] = []
     problems: list[Problem] = []
     first: dict[str, str | None] = {}
-    for rec, found in read_mapped(paths, mapping, vocabulary):
+    for rec, found in read_mapped(paths, mapping, vocabulary, encoding=encoding):
         problems.extend(found)
         if rec is None:
             continue

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from ..errors import InputError, Problem, shown
 from ..rules import Vocabulary, load_vocabulary
 from ..yamlio import Located, load_yaml
+from ._csv import DEFAULT_ENCODING, codec_name
 from ._record import RULE_ID, TARGET_PREFIX, Record, RecordCheck, suggest
 from ._tables import csv_column, table_rows
 
@@ -213,8 +214,8 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
             yield rec
 
 
-def _read_table(path: Path, reader: _Reader) -> Iterator[Record]:
-    rows = table_rows(path, reader.problem)
+def _read_table(path: Path, reader: _Reader, encoding: str) -> Iterator[Record]:
+    rows = table_rows(path, reader.problem, encoding=encoding)
     first = next(rows, None)
     if first is None:
         if not reader.problems:
@@ -224,15 +225,20 @@ def _read_table(path: Path, reader: _Reader) -> Iterator[Record]:
     yield from _rows_to_records(((n, cells) for n, cells, _ in rows), header, line, reader, label)
 
 
-def read_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = None) -> tuple[list[Record], list[Problem]]:
-    """Read every record it can from ``paths``; return them with the problems in the rest."""
+def read_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = None, *,
+                 encoding: str = DEFAULT_ENCODING) -> tuple[list[Record], list[Problem]]:
+    """Read every record it can from ``paths``; return them with the problems in the rest.
+
+    ``encoding`` is the CSV files' (UTF-8, with or without a byte-order mark, unless told otherwise).
+    """
     vocab = vocabulary or load_vocabulary()
+    encoding = codec_name(encoding)
     records: list[Record] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for path in map(Path, paths):
         reader = _Reader(vocab, str(path))
-        for rec in _read_file(path, reader):
+        for rec in _read_file(path, reader, encoding):
             if rec.id in seen:
                 line = rec.source.rsplit(":", 1)[-1] if rec.source and ":" in rec.source else None
                 reader.problem(f"duplicate record id {rec.id!r} (first at {seen[rec.id]})",
@@ -245,13 +251,13 @@ def read_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = No
     return records, problems
 
 
-def _read_file(path: Path, reader: _Reader) -> Iterator[Record]:
+def _read_file(path: Path, reader: _Reader, encoding: str) -> Iterator[Record]:
     suffix = path.suffix.lower()
     if not path.is_file():
         reader.problem("no such file", None, None, None, "check the path")
         return
     if suffix in (".csv", ".xlsx", ".xlsm"):
-        yield from _read_table(path, reader)
+        yield from _read_table(path, reader, encoding)
     elif suffix in (".yaml", ".yml", ".json"):
         try:
             text = path.read_text(encoding="utf-8")
@@ -284,9 +290,10 @@ def _load_json(text: str, file: str) -> Located:
         return Located(value, file)
 
 
-def load_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = None) -> list[Record]:
+def load_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = None, *,
+                 encoding: str = DEFAULT_ENCODING) -> list[Record]:
     """Read records from YAML, JSON, CSV or XLSX files; raise InputError listing every bad row."""
-    records, problems = read_records(paths, vocabulary)
+    records, problems = read_records(paths, vocabulary, encoding=encoding)
     if problems:
         raise InputError(*problems)
     return records

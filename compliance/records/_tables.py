@@ -3,9 +3,10 @@ and cells made safe to open in a spreadsheet, for every table the tool writes.""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any, Callable, Iterator
+
+from ._csv import DEFAULT_ENCODING, read_csv_rows
 
 #: Characters that make a spreadsheet treat text as a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,25 +35,16 @@ def excel_column(j: int) -> str:
 Row = tuple[int, list[Any], Callable[[int], Any]]
 
 
-def table_rows(path: Path, problem: Callable[..., None], sheet: str | None = None) -> Iterator[Row]:
+def table_rows(path: Path, problem: Callable[..., None], sheet: str | None = None,
+               encoding: str = DEFAULT_ENCODING) -> Iterator[Row]:
     """Each row of a CSV file or an Excel sheet as (line, cells, column label of a 0-based index).
 
-    ``problem(message, line, column, field, hint)`` is told why a file cannot be read; rows stop there.
+    ``problem(message, line, column, field, hint)`` is told of each row left out for a bad cell (records/_csv.py),
+    and of why a file cannot be read; rows stop there. ``encoding`` is a CSV file's.
     """
     if path.suffix.lower() == ".csv":
-        try:
-            handle = path.open(newline="", encoding="utf-8-sig")
-        except OSError as exc:
-            problem(f"cannot open: {exc}", None, None, None)
-            return
-        with handle:
-            try:
-                for i, row in enumerate(csv.reader(handle)):
-                    yield i + 1, list(row), csv_column
-            except UnicodeDecodeError:
-                problem("the file is not UTF-8 text", None, None, None, "save the spreadsheet as CSV UTF-8")
-            except csv.Error as exc:
-                problem(f"cannot read CSV: {exc}", None, None, None)
+        for line, cells in read_csv_rows(path, problem, encoding):
+            yield line, cells, csv_column
         return
     import openpyxl
     from zipfile import BadZipFile

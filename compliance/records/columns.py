@@ -4,18 +4,21 @@ The vectorised engine (engines/batch.py) evaluates a batch with array operations
 time. A CSV file in the project's record layout (``id, kind``, attributes, events; see records/_readers.py) is
 read a chunk of rows at a time, so memory stays flat however long the file is. Every cell is checked
 as records/_readers.py checks it, and a row with a bad cell is reported with file, row and column and left
-out, as records/_readers.py leaves it out; the other rows are still read.
+out, as records/_readers.py leaves it out; the other rows are still read. So is a row with a byte that is not
+text or a cell too long (records/_csv.py): the same rows are read either way.
 """
 
 from __future__ import annotations
 
 import csv
 import gc
-from contextlib import contextmanager
+import itertools
+import sys
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Collection, Iterable, Iterator, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -25,6 +28,8 @@ import pyarrow.csv as pacsv
 from ..calendars.arrays import EPOCH
 from ..errors import Problem, shown
 from ..rules import Vocabulary
+from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8, read_csv_rows,
+                   row_fault, runaway_problem)
 from ._readers import ignored_column, read_records, unknown_columns
 from ._record import DATE_HINT, TARGET_PREFIX, Record, RecordCheck, is_unknown, parse_event_date, suggest
 from ._seen_ids import SeenIds
@@ -33,6 +38,8 @@ DEFAULT_CHUNK_ROWS = 200_000
 DEFAULT_BLOCK_BYTES = 16 << 20
 #: The blocks pyarrow parses, joined into chunks of DEFAULT_BLOCK_BYTES: it keeps some 32 blocks in memory.
 _READ_BLOCK_BYTES = 1 << 20
+#: Rows read at a time where pyarrow gave up and the csv module reads the rest of a file.
+_REST_ROWS = 50_000
 
 @dataclass
 class EventColumn:
@@ -366,8 +373,9 @@ class _ChunkReader:
         known_code = np.array([k in self.vocab.kinds for k in kind_of_code], dtype=bool)
         unknown = ~bad & ~known_code[kind_codes]
         for i in np.nonzero(unknown)[0].tolist():
-            self.sink.add(f"unknown record kind {kind_of_code[kind_codes[i]]!r}", int(lines[i]), self.label["kind"],
-                          "kind", "one of: " + ", ".join(sorted(self.vocab.kinds)))
+            kind = kind_of_code[kind_codes[i]]
+            self.sink.add(f"unknown record kind {shown(kind)}", int(lines[i]), self.label["kind"], "kind",
+                          suggest(kind, self.vocab.kinds))
         bad |= unknown
         parsed = []
         for kind in dict.fromkeys(k for k, ok in zip(kind_of_code, known_code) if ok):
@@ -537,11 +545,11 @@ class _ChunkReader:
         unknown = np.zeros(n, dtype=bool)
         if pending.any():
             keep = np.ones(len(items), dtype=bool)
-            texts = written.to_pylist()
+            texts = [text.strip() for text in written.to_pylist()]  # as records/_readers.py strips a cell
             failed: set[int] = set()
             for x in np.nonzero(pending)[0].tolist():
                 k = int(owners[x])
-                if k in failed or not texts[x].strip():
+                if k in failed or not texts[x]:
                     keep[x] = False
                     continue
                 if is_unknown(texts[x]):
@@ -564,101 +572,242 @@ class _ChunkReader:
         return _sorted_column(owners, days, seconds, n, folds), unknown
 
 
-def _header(path: Path) -> list[str] | None:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return next(csv.reader(handle), None)
+def _string_arrays(rows: Sequence[list[str]], width: int, wanted: Sequence[int]) -> list[Any]:
+    """The ``wanted`` columns of rows of cells as Arrow text, a short row padded and a long one cut as
+    records/_readers.py reads them."""
+    padded = [cells if len(cells) == width else (cells + [""] * width)[:width] for cells in rows]
+    columns = list(zip(*padded)) if padded else [()] * width
+    return [pa.array(columns[j], type=pa.string()) for j in wanted]
 
 
-def _arrow_rows(row: Any, width: int) -> list[Any]:
-    cells = next(csv.reader([row.text]), [])
-    cells = (cells + [""] * width)[:width]
-    return [pa.array([c]) for c in cells]
+def _readable(column: Any) -> Any:
+    """A column of cells as text when each is UTF-8 no longer than CELL_LIMIT (the usual case, seen in C), else None."""
+    if (pc.max(pc.binary_length(column)).as_py() or 0) > CELL_LIMIT:
+        return None
+    try:
+        return column.cast(pa.string())
+    except pa.ArrowInvalid:
+        return None
+
+
+def _bad_cells(columns: Sequence[Any], texts: Sequence[Any]) -> tuple[dict[int, tuple[int, Fault]], list[int]]:
+    """The first bad cell of each row that has one, {row: (column, fault)}, and the rows with a cell that runs
+    on (past RUNAWAY_LIMIT), looking cell by cell only in the columns ``texts`` could not read."""
+    bad: dict[int, tuple[int, Fault]] = {}
+    runaway_rows = []
+    for j, (column, text) in enumerate(zip(columns, texts)):
+        if text is not None:
+            continue
+        for i, raw in enumerate(column.to_pylist()):
+            if len(raw) > RUNAWAY_LIMIT and len(raw.decode("utf-8", "surrogateescape")) > RUNAWAY_LIMIT:
+                runaway_rows.append(i)
+            elif i not in bad and (fault := cell_fault(raw)):
+                bad[i] = (j, fault)
+    return bad, runaway_rows
+
+
+def _cells_apart(rows: list[tuple[int, str]], faults: dict[int, tuple[int, Fault]],
+                 stops: list[int]) -> list[tuple[int, list[str]]]:
+    """The cells of the short and long rows pyarrow set apart, (number, text), as the csv module reads them; a row
+    with a bad cell goes to ``faults``, one with a cell that runs on to ``stops``."""
+    out = []
+    for number, text in rows:
+        try:
+            cells = next(csv.reader([text]), [])
+        except csv.Error:  # past the csv module's limit, RUNAWAY_LIMIT since the header was read
+            stops.append(number)
+            continue
+        fault = row_fault(cells, "utf-8")
+        if fault:
+            faults[number] = fault
+        else:
+            out.append((number, cells))
+    return out
+
+
+@contextmanager
+def _unreported(handler: Callable[[Any], str]) -> Iterator[None]:
+    """pyarrow decodes a short or long row before it calls its ``handler``, and one that is not UTF-8 makes it
+    print an "Exception ignored" traceback, then give up: the row is read again by records/_csv.py, which says
+    what is wrong with it, so that traceback is kept off the terminal."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if unraisable.object != handler:
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        if sys.unraisablehook is hook:
+            sys.unraisablehook = previous
+
+
+class _ArrowGaveUp(Exception):
+    """pyarrow stopped before the end of the file; the rows it has not handed over are still to be read."""
+
+
+class _Stream:
+    """One CSV file through pyarrow into a _ChunkReader, each row with its number and the same bad cells as
+    records/_csv.py finds; from a row pyarrow cannot read on, the rest of the file is read by records/_csv.py.
+
+    pyarrow hands over short and long rows apart from the others, sometimes a block ahead of them: they are
+    kept by number until the rows around them come, so that the records come in file order.
+    """
+
+    def __init__(self, path: Path, name: str, names: list[str], wanted: list[int], reader: _ChunkReader,
+                 sink: _Sink) -> None:
+        self.path = path
+        self.name = name
+        self.names = names
+        self.wanted = wanted
+        self.reader = reader
+        self.sink = sink
+        self.line = 2  # the number of the next row pyarrow parses
+        self.apart: dict[int, str] = {}  # the short and long rows not yet read, by number: their text
+        self.uneven_rows: list[Any] = []
+
+    def uneven(self, row: Any) -> str:
+        self.uneven_rows.append(row)  # read by the csv module below, as records/_readers.py reads a short or long row
+        return "skip"
+
+    def open(self) -> Any:
+        labels = [f"c{j}" for j in range(len(self.names))]
+        # pyarrow reads some 32 blocks ahead: small blocks keep that small, and _parsed_ahead joins them into
+        # chunks of ``block_bytes`` for the checks, which cost less per row on long columns. Every column is
+        # read, as bytes: a bad cell in any of them leaves its row out, as records/_csv.py does.
+        return pacsv.open_csv(
+            self.path,
+            read_options=pacsv.ReadOptions(column_names=labels, skip_rows=1, use_threads=False,
+                                           block_size=_READ_BLOCK_BYTES,
+                                           encoding="utf8" if is_utf8(self.name) else self.name),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=self.uneven),
+            convert_options=pacsv.ConvertOptions(column_types={label: pa.binary() for label in labels},
+                                                 strings_can_be_null=False))
+
+    def batches(self, seen: SeenIds, block_bytes: int) -> Iterator[RecordBatch]:
+        size = self.path.stat().st_size
+        try:
+            with _unreported(self.uneven), closing(_parsed_ahead(self.open, self.uneven_rows, block_bytes)) as chunks:
+                for n, (chunk, uneven_rows) in enumerate(chunks):
+                    self.apart.update((row.number, row.text) for row in uneven_rows)
+                    if chunk is None:
+                        continue
+                    if n == 0 and size > block_bytes:
+                        seen.expect(chunk.num_rows * size // block_bytes)  # rows to come, judged by the first chunk
+                    batches, ended = self.take(chunk)
+                    yield from batches
+                    if ended:
+                        return
+        except _ArrowGaveUp:
+            self.apart.clear()
+            yield from self.rest()
+            return
+        yield from self.take(None)[0]
+
+    def take(self, chunk: Any) -> tuple[list[RecordBatch], bool]:
+        """The records of a chunk of parsed rows (None: the end of the file) and of the rows apart among them;
+        True when a cell that runs on ends the file there."""
+        count = chunk.num_rows if chunk is not None else 0
+        lines = _row_numbers(self.line, count, sorted(n for n in self.apart if n >= self.line))
+        if count:
+            self.line = int(lines[-1]) + 1
+        through = self.line - 1 if chunk is not None else max(self.apart, default=0)
+        columns = [chunk.column(j) for j in range(chunk.num_columns)] if count else []
+        texts = [_readable(column) for column in columns]
+        bad, runaway_rows = _bad_cells(columns, texts) if None in texts else ({}, [])
+        faults = {int(lines[i]): fault for i, fault in bad.items()}
+        stops = [int(lines[i]) for i in runaway_rows]
+        apart = _cells_apart(sorted((n, self.apart.pop(n)) for n in [n for n in self.apart if n <= through]),
+                             faults, stops)
+        stop = min(stops, default=None)
+        keep = np.ones(count, dtype=bool)
+        keep[list(bad)] = False
+        for number, (j, (message, hint)) in sorted(faults.items()):
+            if stop is None or number < stop:
+                self.sink.add(message, number, j + 1, self.names[j] if j < len(self.names) else None, hint)
+        if stop is not None:
+            keep &= lines < stop
+            apart = [(n, cells) for n, cells in apart if n < stop]
+            self.sink.add(*runaway_problem(stop))
+        if keep.all():
+            arrays = [texts[j] for j in self.wanted] if count else []
+        else:
+            mask = pa.array(keep)
+            lines = lines[keep]
+            arrays = [(texts[j] if texts[j] is not None else columns[j]).filter(mask).cast(pa.string())
+                      for j in self.wanted]
+        if apart:  # merged in file order, so that a repeated id is the later row, as records/_readers.py finds it
+            extra = _string_arrays([cells for _, cells in apart], len(self.names), self.wanted)
+            arrays = [pa.concat_arrays([a, b]) for a, b in zip(arrays, extra)] if arrays else extra
+            lines = np.concatenate([lines, np.array([n for n, _ in apart], dtype=np.int64)])
+            order = np.argsort(lines, kind="stable")
+            arrays = [a.take(pa.array(order)) for a in arrays]
+            lines = lines[order]
+        with _no_cyclic_gc():
+            return self.reader.read(arrays, lines) if lines.size else [], stop is not None
+
+    def rest(self) -> Iterator[RecordBatch]:
+        """The rows from ``line`` on, read by records/_csv.py: pyarrow gave up there (a short row with a byte that
+        is not UTF-8, a row longer than it can join, a byte the encoding does not have)."""
+        rows = read_csv_rows(self.path, self.sink.add, self.name, start=self.line)
+        while block := list(itertools.islice(rows, _REST_ROWS)):
+            lines = np.array([n for n, _ in block], dtype=np.int64)
+            arrays = _string_arrays([cells for _, cells in block], len(self.names), self.wanted)
+            with _no_cyclic_gc():
+                batches = self.reader.read(arrays, lines)
+            yield from batches
 
 
 def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], seen: SeenIds,
-                     block_bytes: int = DEFAULT_BLOCK_BYTES, columns: Collection[str] | None = None
-                     ) -> Iterator[RecordBatch]:
+                     block_bytes: int = DEFAULT_BLOCK_BYTES, columns: Collection[str] | None = None,
+                     encoding: str = DEFAULT_ENCODING) -> Iterator[RecordBatch]:
     """Stream a CSV file in the record layout as batches; bad rows go to ``problems`` and are left out.
 
     ``columns`` names the only attributes and events to read (with id and kind): the ones the rules and
-    the grouping need. The others are not parsed or checked; the header still says which events the
-    file can hold. Each block of the file is parsed in a second thread while the one before is checked.
+    the grouping need. The others are only checked to be text of a sane length (records/_csv.py); the header
+    still says which events the file can hold. Each block of the file is parsed in a second thread while the one
+    before is checked. ``encoding`` is the file's (UTF-8 by default).
     """
     sink = _Sink(str(path))
     try:
-        try:
-            header = _header(path)
-        except OSError as exc:
-            sink.add(f"cannot open: {exc}", None, None, None)
+        name = codec_name(encoding)
+        rows = read_csv_rows(path, sink.add, name)
+        first = next(rows, None)
+        rows.close()
+        if first is None:
+            if not sink.problems:
+                sink.add("the file is empty", 1, None, None, "the first row names the columns")
             return
-        except UnicodeDecodeError:
-            sink.add("the file is not UTF-8 text", None, None, None, "save the spreadsheet as CSV UTF-8")
-            return
-        if header is None:
-            sink.add("the file is empty", 1, None, None, "the first row names the columns")
-            return
-        names = [h.strip() for h in header]
+        names = [h.strip() for h in first[1]]
         if "id" not in names or "kind" not in names:
             missing = [c for c in ("id", "kind") if c not in names]
             sink.add(f"the header row has no {' or '.join(missing)} column", 1, None, None,
                      "the first row names the columns: id, kind, then attributes and events")
             return
         unknown = unknown_columns(names, vocab)
-        for j, name, hint in unknown:
-            sink.add(f"unknown column {shown(name)}: no row of this file was checked", 1, j + 1, name, hint)
+        for j, column, hint in unknown:
+            sink.add(f"unknown column {shown(column)}: no row of this file was checked", 1, j + 1, column, hint)
         if unknown:
             return
-        width = len(names)
-        labels = [f"c{j}" for j in range(width)]
-        wanted = [j for j, name in enumerate(names)
-                  if columns is None or name in ("id", "kind") or name in columns or name.startswith(TARGET_PREFIX)]
-        ragged: list[Any] = []
-
-        def uneven(row: Any) -> str:
-            ragged.append(row)  # read by the csv module below, as records/_readers.py reads a short or long row
-            return "skip"
-
-        # pyarrow reads some 32 blocks ahead: small blocks keep that small, and _parsed_ahead joins them
-        # into chunks of ``block_bytes`` for the checks, which cost less per row on long columns.
-        reader = pacsv.open_csv(
-            path, read_options=pacsv.ReadOptions(column_names=labels, skip_rows=1, use_threads=False,
-                                                 block_size=_READ_BLOCK_BYTES),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
-                                             invalid_row_handler=uneven),
-            convert_options=pacsv.ConvertOptions(column_types={labels[j]: pa.string() for j in wanted},
-                                                 include_columns=[labels[j] for j in wanted],
-                                                 strings_can_be_null=False))
+        wanted = [j for j, column in enumerate(names)
+                  if columns is None or column in ("id", "kind") or column in columns
+                  or column.startswith(TARGET_PREFIX)]
         chunk_reader = _ChunkReader(vocab, [names[j] for j in wanted], sink, seen,
-                                    frozenset(name for name in names if name in vocab.all_events()), wanted)
-        line = 2
-        size = path.stat().st_size
-        for n, (chunk, uneven_rows) in enumerate(_parsed_ahead(reader, ragged, block_bytes)):
-            rows = chunk.num_rows if chunk is not None else 0
-            if n == 0 and size > block_bytes:
-                seen.expect(rows * size // block_bytes)  # rows to come, judged by the first chunk
-            skipped = sorted(r.number for r in uneven_rows if r.number is not None)
-            lines = _row_numbers(line, rows, skipped)
-            line = int(lines[-1]) + 1 if lines.size else line
-            with _no_cyclic_gc():
-                batches = chunk_reader.read([chunk.column(k) for k in range(len(wanted))], lines) if rows else []
-                for row in uneven_rows:
-                    cells = _arrow_rows(row, width)
-                    batches += chunk_reader.read([cells[j] for j in wanted], np.array([row.number or 0]))
-            yield from batches
-    except pa.ArrowInvalid as exc:
-        text = str(exc)
-        if "UTF8" in text:
-            sink.add("the file is not UTF-8 text", None, None, None, "save the spreadsheet as CSV UTF-8")
-        else:
-            sink.add(f"cannot read CSV: {text}", None, None, None)
+                                    frozenset(column for column in names if column in vocab.all_events()), wanted)
+        yield from _Stream(path, name, names, wanted, chunk_reader, sink).batches(seen, block_bytes)
     finally:
         problems.extend(sink.problems)
 
 
-def _parsed_ahead(reader: Any, ragged: list[Any], chunk_bytes: int) -> Iterator[tuple[Any, list[Any]]]:
-    """The reader's blocks joined into chunks of about ``chunk_bytes``, each with the short or long rows met
-    while parsing it; the next chunk is parsed in a thread of its own meanwhile: pyarrow parses without the
-    GIL, so checking and parsing share two cores."""
+def _parsed_ahead(open_reader: Callable[[], Any], ragged: list[Any],
+                  chunk_bytes: int) -> Iterator[tuple[Any, list[Any]]]:
+    """The blocks of the reader ``open_reader`` makes, joined into chunks of about ``chunk_bytes``, each with the
+    short or long rows met while parsing it; the next chunk is parsed in a thread of its own meanwhile: pyarrow
+    parses without the GIL, so checking and parsing share two cores. Where pyarrow gives up, what it parsed
+    before is handed over, then _ArrowGaveUp is raised."""
     import queue
     import threading
 
@@ -680,28 +829,31 @@ def _parsed_ahead(reader: Any, ragged: list[Any], chunk_bytes: int) -> Iterator[
         return pa.RecordBatch.from_arrays([pa.concat_arrays([b.column(j) for b in blocks])
                                            for j in range(blocks[0].num_columns)], names=blocks[0].schema.names)
 
+    def met() -> list[Any]:
+        rows = list(ragged)
+        ragged.clear()
+        return rows
+
     def parse() -> None:
         try:
             blocks: list[Any] = []
             size = 0
-            for block in reader:
-                blocks.append(block)
-                size += block.nbytes
-                if size >= chunk_bytes:
-                    rows = list(ragged)
-                    ragged.clear()
-                    if not hand_over(("chunk", joined(blocks), rows)):
-                        return
-                    blocks, size = [], 0
-            if blocks or ragged:
-                rows = list(ragged)
-                ragged.clear()
-                chunk = joined(blocks) if blocks else None
-                if chunk is not None and not hand_over(("chunk", chunk, rows)):
-                    return
-                if chunk is None and rows and not hand_over(("rows", None, rows)):
-                    return
-            ahead.put(("end", None, []))
+            gave_up = False
+            try:
+                for block in open_reader():
+                    blocks.append(block)
+                    size += block.nbytes
+                    if size >= chunk_bytes:
+                        if not hand_over(("chunk", joined(blocks), met())):
+                            return
+                        blocks, size = [], 0
+            except MemoryError:
+                raise
+            except (pa.ArrowException, UnicodeError):
+                gave_up = True
+            if (blocks or ragged) and not hand_over(("chunk", joined(blocks) if blocks else None, met())):
+                return
+            ahead.put(("gave up" if gave_up else "end", None, []))
         except BaseException as exc:  # handed to the reading thread, which raises it
             ahead.put(("error", exc, []))
 
@@ -712,6 +864,8 @@ def _parsed_ahead(reader: Any, ragged: list[Any], chunk_bytes: int) -> Iterator[
             what, value, rows = ahead.get()
             if what == "end":
                 return
+            if what == "gave up":
+                raise _ArrowGaveUp
             if what == "error":
                 raise value
             yield value, rows  # value is None for short or long rows after the last block
@@ -734,15 +888,16 @@ def _row_numbers(first: int, count: int, skipped: list[int]) -> np.ndarray:
 
 def read_batches(paths: Sequence[str | Path], vocab: Vocabulary, problems: list[Problem],
                  chunk_rows: int = DEFAULT_CHUNK_ROWS, block_bytes: int = DEFAULT_BLOCK_BYTES,
-                 columns: Collection[str] | None = None) -> Iterator[RecordBatch]:
+                 columns: Collection[str] | None = None, encoding: str = DEFAULT_ENCODING) -> Iterator[RecordBatch]:
     """Batches from record files: CSV streamed column-wise (``block_bytes`` at a time, only ``columns`` if
-    given), other formats read through records/_readers.py and batched ``chunk_rows`` records at a time."""
+    given; in ``encoding``), other formats read through records/_readers.py and batched ``chunk_rows`` records
+    at a time."""
     seen = SeenIds()
     for path in map(Path, paths):
         if path.suffix.lower() == ".csv" and path.is_file():
-            yield from read_csv_batches(path, vocab, problems, seen, block_bytes, columns)
+            yield from read_csv_batches(path, vocab, problems, seen, block_bytes, columns, encoding)
             continue
-        records, found = read_records([path], vocab)
+        records, found = read_records([path], vocab, encoding=encoding)
         problems.extend(found)
         yield from batches_from_records(unique_records(records, seen, str(path), problems), chunk_rows)
 

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, Sequence
 
 from ..engines import evaluate
 from ..errors import InputError, Problem
-from ..records import Mapping, Record, read_mapped, read_records
+from ..records import DEFAULT_ENCODING, Mapping, Record, read_mapped, read_records
 from ..rules import Rule, RuleSet
 from ._kpi import Tally
 
@@ -27,8 +27,8 @@ def duties_for(ruleset: RuleSet, mapping: Mapping | None) -> list[Rule]:
 
 
 def _mapped_records(paths: Sequence[str | Path], mapping: Mapping, ruleset: RuleSet,
-                    problems: list[Problem]) -> Iterator[Record]:
-    for rec, found in read_mapped(paths, mapping, ruleset.vocabulary):
+                    problems: list[Problem], encoding: str) -> Iterator[Record]:
+    for rec, found in read_mapped(paths, mapping, ruleset.vocabulary, encoding=encoding):
         problems.extend(found)
         if rec is not None:
             yield rec
@@ -41,8 +41,10 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 
 def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tallies: Sequence[Tally], *,
-                engine: str = "batch", mapping: Mapping | None = None, chunk: int | None = None) -> list[Problem]:
-    """Evaluate every record in ``paths`` and add the findings to each tally; return the problems found."""
+                engine: str = "batch", mapping: Mapping | None = None, chunk: int | None = None,
+                encoding: str = DEFAULT_ENCODING) -> list[Problem]:
+    """Evaluate every record in ``paths`` (CSV files in ``encoding``) and add the findings to each tally; return
+    the problems found."""
     # numpy and pyarrow take a third of a second to import: only here, where they are used.
     from ..engines.batch import evaluate_batches
     from ..records.columns import (
@@ -63,10 +65,11 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
             # Only the columns a rule or the grouping reads are parsed and checked.
             needed = {name for rule in rules for name in (*rule.events, *(n for n, _ in rule.when))}
             needed.update(d for tally in tallies for d in tally.dimensions)
-            batches = read_batches(paths, ruleset.vocabulary, problems, columns=needed)
+            batches = read_batches(paths, ruleset.vocabulary, problems, columns=needed, encoding=encoding)
         else:
             seen = SeenIds()
-            batches = (batch for records in _chunks(_mapped_records(paths, mapping, ruleset, problems), chunk)
+            mapped = _mapped_records(paths, mapping, ruleset, problems, encoding)
+            batches = (batch for records in _chunks(mapped, chunk)
                        for batch in batches_from_records(unique_records(records, seen, mapping.name, problems),
                                                          chunk))
         for result in evaluate_batches(batches, rules, as_of):
@@ -74,12 +77,12 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
                 tally.add_batch(result)
         return problems
     if mapping is None:
-        records, found = read_records(paths, ruleset.vocabulary)
+        records, found = read_records(paths, ruleset.vocabulary, encoding=encoding)
         problems.extend(found)
         source: Iterable[Record] = records
     else:
         seen = SeenIds()
-        source = (r for records in _chunks(_mapped_records(paths, mapping, ruleset, problems), chunk)
+        source = (r for records in _chunks(_mapped_records(paths, mapping, ruleset, problems, encoding), chunk)
                   for r in unique_records(records, seen, mapping.name, problems))
     for records in _chunks(source, chunk):
         findings = evaluate(records, rules, as_of, engine=engine, explain=False)

@@ -182,7 +182,7 @@ def test_a_bad_row_stops_the_run_unless_told_to_skip_it(tmp_path, run_cli):
     assert "WARNING skipped:" in err
     data = report_json(tmp_path / "out" / "latest.json")
     assert len(data["skipped_rows"]) == 1 and f"{bad}:3" in data["skipped_rows"][0]
-    assert "1 bad rows were skipped" in (tmp_path / "out" / "latest.html").read_text()
+    assert "1 bad row was skipped" in (tmp_path / "out" / "latest.html").read_text()
 
 
 def test_missing_records_file_and_empty_file(tmp_path, run_cli):
@@ -360,3 +360,21 @@ def test_records_whose_dates_do_not_add_up_are_listed_to_check(tmp_path, run_cli
     page = (tmp_path / "out" / "latest.html").read_text()
     assert '<h2 id="checks">Check these records</h2>' in page and '<span class="record">early</span>' in page
     assert "## Check these records" in (tmp_path / "out" / "latest.md").read_text()
+
+
+def test_an_unknown_encoding_is_refused_before_anything_is_read_or_written(tmp_path):
+    from compliance.errors import InputError
+
+    options = ReportOptions(records=[str(COUNCIL)], out=tmp_path / "out", as_of=date(2026, 11, 20), encoding="nope")
+    with pytest.raises(InputError, match="'nope' is not a text encoding Python knows"):
+        run_report(options, datetime.now(timezone.utc))
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_windows_1252_tracker_is_reported_on_with_its_encoding(tmp_path):
+    tracker = tmp_path / "referrals.csv"
+    tracker.write_bytes("id,kind,team,referral,referral_decision\n"
+                        "r1,referral,Children’s Services,2026-11-02,2026-11-09\n".encode("cp1252"))
+    options = ReportOptions(records=[str(tracker)], out=tmp_path / "out", as_of=date(2026, 11, 20), encoding="cp1252")
+    assert run_report(options, datetime.now(timezone.utc)).exit_code == 1  # the decision was late
+    assert "Children’s Services" in (tmp_path / "out" / "latest.json").read_text(encoding="utf-8")

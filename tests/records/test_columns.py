@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
+from unittest import mock
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import compliance.records.columns
+from compliance.records import read_records
 from compliance.records.columns import read_batches
 from compliance.rules import load_vocabulary
+
+from conftest import referrals_csv
 
 
 def read(tmp_path, text, block=1 << 20):
@@ -61,3 +71,63 @@ def test_short_rows_and_blank_lines_are_read_as_records_py_reads_them(tmp_path):
 def test_a_file_without_id_or_kind_is_refused_at_the_header(tmp_path):
     batches, problems = read(tmp_path, "ref,kind\nr1,referral\n")
     assert batches == [] and problems[0].line == 1 and "no id column" in problems[0].message
+
+
+def both_ways(path):
+    """(ids, problems) read by the csv module and streamed, each as a sorted list; ids by their row."""
+    records, problems = read_records([path], load_vocabulary())
+    streamed = []
+    ids = [i for batch in read_batches([path], load_vocabulary(), streamed) for i in batch.ids.to_pylist()]
+    return (sorted(r.id for r in records), where(problems)), (sorted(ids), where(streamed))
+
+
+def where(problems):
+    """Each problem's place and message, sorted; a repeated id names where the first one is by row, or by file
+    when streamed, so only what comes before that is compared."""
+    return sorted((p.line, p.column, p.field, p.message.split(" (first")[0]) for p in problems)
+
+
+def test_rows_keep_their_numbers_when_short_rows_fall_between_the_blocks_pyarrow_parses(tmp_path):
+    lines = referrals_csv(300)
+    for row in range(7, 300, 11):
+        lines[row - 1] = lines[row - 1].rsplit(",", 2)[0]  # a short row, which pyarrow hands over apart
+    for row in range(9, 300, 13):
+        lines[row - 1] = lines[row - 1].replace("/2024,", "/2024x,", 1)  # a bad date, to be reported at its row
+    path = tmp_path / "records.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for block in (64, 200, 333):
+        with mock.patch.object(compliance.records.columns, "_READ_BLOCK_BYTES", block):
+            by_csv_module, streamed = both_ways(path)
+            assert streamed == by_csv_module
+            assert [p[0] for p in streamed[1]] == sorted(set(range(9, 300, 13)) - set(range(7, 300, 11)))
+
+
+def test_a_short_row_with_a_byte_that_is_not_utf_8_is_read_on_and_no_traceback_is_printed(tmp_path, capfd):
+    lines = referrals_csv(3000)
+    lines[2000] = lines[2000].rsplit(",", 2)[0].replace("-R1", "-R\x00")  # row 2,001: short, with a bad byte
+    path = tmp_path / "records.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8").replace(b"-R\x00", b"-R\xff"))
+    by_csv_module, streamed = both_ways(path)
+    assert streamed == by_csv_module and len(streamed[0]) == 2999
+    assert streamed[1] == [(2001, 1, "id", "byte 0xFF is not UTF-8 text")]
+    assert capfd.readouterr().err == ""
+
+
+cells = st.one_of(st.sampled_from(["r1", "r2", "r3", "referral", "inspection", "2022-05-20", "20/05/2022", "2022-02-30",
+                                   "no", "maybe", "North", "", " ", "a,b", 'say "hi"', "two\nlines"]),
+                  st.binary(max_size=4).map(lambda b: b.decode("latin-1")))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(cells, min_size=0, max_size=7), max_size=25), block=st.sampled_from([64, 256, 1 << 20]),
+       bad=st.sampled_from([b"\x92", b"\xe2\x80", b"\xff\xfe"]))
+def test_streaming_reads_the_rows_and_problems_the_csv_module_reads(tmp_path, rows, block, bad):
+    """Short, long and blank rows, quoted line breaks, repeated ids and bytes that are not UTF-8 (a latin-1 \\xa4
+    in a cell becomes ``bad``), wherever pyarrow's blocks fall."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows([["id", "kind", "team", "referral_nfa", "referral"], *rows])
+    path = tmp_path / "records.csv"
+    path.write_bytes(text.getvalue().encode("utf-8").replace("\xa4".encode("utf-8"), bad))
+    with mock.patch.object(compliance.records.columns, "_READ_BLOCK_BYTES", block):
+        by_csv_module, streamed = both_ways(path)
+    assert streamed == by_csv_module

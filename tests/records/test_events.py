@@ -89,7 +89,9 @@ def test_files_that_cannot_be_read(tmp_path):
     latin = tmp_path / "latin.csv"
     latin.write_bytes(HEADER.encode() + "2026-10-01,caf\xe9,inspection,report_received,,\n".encode("latin-1"))
     assert [str(p) for p in read_events(latin, VOCABULARY)[1]] == [
-        f"{latin}: the file is not UTF-8 text (save the spreadsheet as CSV UTF-8)"]
+        f"{latin}:2:2: record: byte 0xE9 is not UTF-8 text (in a Windows-1252 file, which Excel writes as plain "
+        "\"CSV\", it is é: save the spreadsheet as \"CSV UTF-8\", or give --encoding cp1252)"]
+    assert read_events(latin, VOCABULARY, encoding="cp1252")[0][0].record == "café"
     missing = tmp_path / "missing.csv"
     assert [str(p) for p in read_events(missing, VOCABULARY)[1]] == [
         f"{missing}: cannot open: No such file or directory (check the path)"]

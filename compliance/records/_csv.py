@@ -1,0 +1,175 @@
+"""Rows of a CSV file, read in the encoding it was saved in (UTF-8 by default, with or without a BOM).
+
+A bad cell (a byte that is not text in that encoding, or a cell longer than any real one) is one problem at
+its row and column, and only its row is left out; a file that cannot be read at all is one problem. The
+streamed reader (records/columns.py) applies the same rules through ``cell_fault``, ``row_fault`` and
+``runaway_problem``, so both read the same rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..errors import InputError, Problem, shown
+
+DEFAULT_ENCODING = "utf-8"
+#: The most characters a cell may hold: a longer one is a problem at its row and column.
+CELL_LIMIT = 1 << 20
+#: A cell past this many characters is taken for a quote that never closed and ran on through the rows after
+#: it: where those rows begin cannot be known, so the file is read up to the row where the cell begins.
+RUNAWAY_LIMIT = 16 << 20
+
+#: A byte the codec could not decode, as errors="surrogateescape" keeps it (U+DC80 to U+DCFF).
+_ESCAPED = re.compile("[\udc80-\udcff]")
+_UTF8 = ("utf-8", "utf-8-sig")
+_UNICODE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+Fault = tuple[str, str]  # (message, hint)
+
+
+def codec_name(encoding: str) -> str:
+    """The canonical name of a text encoding (``cp1252`` for "windows-1252"); an unknown one is bad input."""
+    try:
+        name = codecs.lookup(encoding).name
+        "".encode(name)  # "hex", "rot13" and the like are codecs, but not text encodings
+    except (LookupError, ValueError, TypeError):
+        raise InputError(Problem(f"{shown(encoding)} is not a text encoding Python knows", field="encoding",
+                                 hint="utf-8 is the default; cp1252 reads a Windows-1252 export, what Excel "
+                                      "saves as plain CSV")) from None
+    return name
+
+
+def is_utf8(name: str) -> bool:
+    return name in _UTF8
+
+
+def _shown_codec(name: str) -> str:
+    return "UTF-8" if is_utf8(name) else name
+
+
+def _undecodable(byte: int, name: str) -> Fault:
+    """What to say of a byte that is not text in encoding ``name``; a Windows-1252 export is named as such."""
+    message = f"byte 0x{byte:02X} is not {_shown_codec(name)} text"
+    if not is_utf8(name):
+        return message, "give --encoding the encoding the file was saved in, or save it as CSV UTF-8"
+    try:
+        seen = bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return message, "save the spreadsheet as CSV UTF-8, or give --encoding the encoding it was saved in"
+    return message, (f"in a Windows-1252 file, which Excel writes as plain \"CSV\", it is {seen}: save the "
+                     "spreadsheet as \"CSV UTF-8\", or give --encoding cp1252")
+
+
+def _too_long() -> Fault:
+    return (f"the cell is longer than the {CELL_LIMIT:,} characters a cell may hold",
+            "shorten it; a cell this long is often a quote (\") left open, which runs on into the rows after it")
+
+
+def runaway_problem(row: int) -> tuple[str, int, None, None, str]:
+    """The problem, as (message, row, column, field, hint), of a cell that begins in ``row`` and runs on."""
+    return (f"a cell from here runs on past {RUNAWAY_LIMIT:,} characters, so a quote (\") here probably never "
+            "closes; the rest of the file was not read", row, None, None, "close the quote, or remove it")
+
+
+def cell_fault(raw: bytes) -> Fault | None:
+    """Why a cell's UTF-8 bytes cannot be read (its first bad byte, else its length), or None."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _undecodable(raw[exc.start], "utf-8")
+    return _too_long() if len(text) > CELL_LIMIT else None
+
+
+def row_fault(cells: list[str], name: str) -> tuple[int, Fault] | None:
+    """The first bad cell of a row read with errors="surrogateescape": (0-based column, fault), or None."""
+    if all(map(str.isascii, cells)) and max(map(len, cells), default=0) <= CELL_LIMIT:
+        return None  # the usual row, seen at the cost of two passes in C
+    for j, cell in enumerate(cells):
+        bad = None if cell.isascii() else _ESCAPED.search(cell)
+        if bad:
+            return j, _undecodable(ord(bad.group()) - 0xDC00, name)
+        if len(cell) > CELL_LIMIT:
+            return j, _too_long()
+    return None
+
+
+def _not_csv(head: bytes, name: str) -> Fault | None:
+    """Why a file beginning with ``head`` is no CSV text in encoding ``name`` at all, or None."""
+    if head.startswith(b"PK\x03\x04"):
+        return ("this is a zip file (an Excel workbook named .csv?), not CSV text",
+                "give the workbook its .xlsx name, or save it as CSV UTF-8")
+    if head.startswith(_UNICODE_BOMS) and not name.startswith(("utf-16", "utf-32")):
+        return ("this is UTF-16 text (what Excel saves as \"Unicode Text\"), not CSV in " + _shown_codec(name),
+                "save it as CSV UTF-8, or give --encoding utf-16")
+    return None
+
+
+def _reading_codec(name: str) -> str:
+    """The codec to decode with: UTF-8 drops a byte-order mark (Excel's "CSV UTF-8" writes one)."""
+    return "utf-8-sig" if is_utf8(name) else name
+
+
+def read_csv_rows(path: Path, problem: Callable[..., None], encoding: str = DEFAULT_ENCODING,
+                  start: int = 1) -> Iterator[tuple[int, list[str]]]:
+    """Each row of a CSV file from row ``start`` on, as (row number, cells); the header is row 1.
+
+    ``problem(message, row, column, field, hint)`` is told of each row left out for a bad cell, and of a file
+    that cannot be read (then no rows come, or none after the row it names).
+    """
+    name = codec_name(encoding)
+    try:
+        with path.open("rb") as raw:
+            head = raw.read(4)
+        handle = path.open(newline="", encoding=_reading_codec(name), errors="surrogateescape")
+    except OSError as exc:
+        problem(f"cannot open: {exc.strerror or exc}", None, None, None, "check the path")
+        return
+    fault = _not_csv(head, name)
+    if fault:
+        handle.close()
+        problem(fault[0], None, None, None, fault[1])
+        return
+    # The csv module's limit is for the whole process; it is only ever raised here, never lowered.
+    csv.field_size_limit(max(csv.field_size_limit(), RUNAWAY_LIMIT))
+    number = 0
+    names: list[str] = []
+    with handle:
+        try:
+            for number, cells in enumerate(csv.reader(handle), start=1):
+                if 1 < number < start:
+                    continue
+                bad = row_fault(cells, name)
+                if number == 1:
+                    if bad or any("\x00" in c for c in cells):
+                        _bad_header(problem, name, bad)
+                        return
+                    names = [c.strip() for c in cells]  # to name the column of a bad cell
+                    if start > 1:
+                        continue
+                elif bad:
+                    j, (message, hint) = bad
+                    problem(message, number, j + 1, names[j] if j < len(names) and names[j] else None, hint)
+                    continue
+                yield number, cells
+        except csv.Error as exc:  # past the field limit, set above: a cell running on to the end of the file
+            problem(*runaway_problem(number + 1) if "field limit" in str(exc) else
+                    (f"cannot read CSV: {exc}", number + 1, None, None, None))
+        except UnicodeError as exc:  # bytes a codec cannot keep aside (UTF-16 with no BOM, or of an odd length)
+            reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+            problem(f"not {_shown_codec(name)} text from here on ({reason}): the rest of the file was not read",
+                    number + 1, None, None, "give --encoding the encoding the file was saved in")
+        except OSError as exc:
+            problem(f"cannot read: {exc.strerror or exc}", number + 1, None, None, None)
+
+
+def _bad_header(problem: Callable[..., None], name: str, bad: tuple[int, Fault] | None) -> None:
+    if bad is None:
+        problem("the header row holds NUL characters: this is not CSV text", 1, None, None,
+                "if it is UTF-16 (Excel's \"Unicode Text\"), save it as CSV UTF-8 or give --encoding utf-16")
+        return
+    j, (message, hint) = bad
+    problem(f"the header row cannot be read: {message}; no row of this file was read", 1, j + 1, None, hint)
