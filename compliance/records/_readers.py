@@ -260,9 +260,18 @@ def _read_file(path: Path, reader: _Reader, encoding: str) -> Iterator[Record]:
         yield from _read_table(path, reader, encoding)
     elif suffix in (".yaml", ".yml", ".json"):
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reader.problem(f"cannot read: {exc}", None, None, None)
+            data = path.read_bytes()
+        except OSError as exc:
+            reader.problem(f"cannot read: {exc.strerror or exc}", None, None, None, "check the path and permissions")
+            return
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            # YAML and JSON are UTF-8 by their own rules: say where the bad byte is, as the CSV reader does.
+            before = data[:exc.start]
+            line, column = before.count(b"\n") + 1, len(before) - before.rfind(b"\n")
+            reader.problem(f"byte 0x{data[exc.start]:02x} is not UTF-8 text", line, column, None,
+                           "save the file as UTF-8, as YAML and JSON files must be")
             return
         try:
             doc = _load_json(text, str(path)) if suffix == ".json" else load_yaml(text, str(path), strict=False)

@@ -141,3 +141,14 @@ def test_arbitrary_yaml_documents_never_crash(tmp_path, doc):
     path.write_text(yaml.safe_dump({"records": [doc]} if not isinstance(doc, list) else doc))
     records, problems = read_records([path])
     assert all(p.file == str(path) for p in problems)
+
+
+@pytest.mark.parametrize("name", ["records.yaml", "records.json"])
+def test_a_byte_that_is_not_utf_8_in_yaml_or_json_is_located(tmp_path, name):
+    from compliance.records import read_records
+
+    path = tmp_path / name
+    path.write_bytes(b'{"records": [\n  {"id": "a", "kind": "inspection",\n   "attributes": {"authority": "Caf\xe9"}}]}\n')
+    records, problems = read_records([path])
+    assert records == [] and [(p.line, p.column) for p in problems] == [(3, 36)]  # 3 spaces, "attributes": {"authority": "Caf is 35 characters
+    assert "byte 0xe9 is not UTF-8" in problems[0].message
