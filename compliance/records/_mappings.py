@@ -6,6 +6,8 @@ census) names the element to stream (``unit``, one child), and for each kind of 
 to make records from (``each``) and the paths to their fields. Files are streamed: a table a row at
 a time, XML a child at a time, so a national census needs little memory. A row or element that
 cannot be read is reported with file, row (or line) and column (or element), and the rest are still read.
+XML nested deeper than ``MAX_DEPTH`` or declaring entities is read no further; a unit holding more than
+``MAX_UNIT_ELEMENTS`` elements or ``MAX_UNIT_TEXT`` characters is skipped, with the line it starts on.
 
 Field forms, for attributes and events alike:
 
@@ -413,12 +415,35 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
 
 
-class _Units:
-    """Streams an XML file with expat, handing over each ``unit`` element (with its line numbers) when it closes."""
+#: Far beyond any real census, whose elements nest about six deep; deeper is a broken or hostile file.
+MAX_DEPTH = 100
+#: Elements in one unit (a child with years of casework has a few hundred) and characters of text in it.
+MAX_UNIT_ELEMENTS = 10_000
+MAX_UNIT_TEXT = 1_000_000
 
-    def __init__(self, unit: str) -> None:
+
+class _Refused(Exception):
+    """A file the reader stops at: a limit passed or an entity declared."""
+
+    def __init__(self, message: str, line: int, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.line, self.hint = message, line, hint
+
+
+class _Units:
+    """Streams an XML file with expat, handing over each ``unit`` element (with its line numbers) when it closes.
+
+    Each element costs the same whatever its depth, so reading time grows with the file, never faster.
+    """
+
+    def __init__(self, unit: str, problem: Callable[..., None]) -> None:
         self.unit = unit
-        self.stack: list[Element] = []
+        self.problem = problem
+        # The open elements; None for one outside every unit (or inside a unit too large to keep).
+        self.stack: list[Element | None] = []
+        self.root: Element | None = None  # the outermost open unit
+        self.elements = self.chars = 0
+        self.too_large = False
         self.lines: dict[int, int] = {}
         self.done: list[Element] = []
         self.parser = xml.parsers.expat.ParserCreate()
@@ -426,53 +451,108 @@ class _Units:
         self.parser.StartElementHandler = self.start
         self.parser.EndElementHandler = self.end
         self.parser.CharacterDataHandler = self.text
+        self.parser.EntityDeclHandler = self.entity
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        element = Element(_local(name))
-        if self.stack and (self.stack[-1].tag == self.unit or self.inside()):
-            self.stack[-1].append(element)
-        self.lines[id(element)] = self.parser.CurrentLineNumber
+        line = self.parser.CurrentLineNumber
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Refused(f"elements are nested more than {MAX_DEPTH} deep, so the rest of the file was not read",
+                           line, "a census return nests its elements about six deep: check the file is one")
+        tag = _local(name)
+        if self.root is None and tag != self.unit:
+            self.stack.append(None)
+            return
+        element = Element(tag)
+        if self.root is None:
+            self.root, self.elements, self.chars, self.too_large = element, 1, 0, False
+        else:
+            self.elements += 1
+            if self.elements > MAX_UNIT_ELEMENTS:
+                self.skip(f"more than {MAX_UNIT_ELEMENTS:,} elements")
+            parent = self.stack[-1]
+            if self.too_large or parent is None:
+                self.stack.append(None)
+                return
+            parent.append(element)
+        self.lines[id(element)] = line
         self.stack.append(element)
 
-    def inside(self) -> bool:
-        return any(e.tag == self.unit for e in self.stack)
+    def skip(self, what: str) -> None:
+        """Drop the open unit, which is too large to be one record's worth; the rest of the file is read."""
+        if not self.too_large and self.root is not None:
+            self.too_large = True
+            self.problem(f"this <{self.unit}> holds {what}, so it was skipped", self.lines.get(id(self.root)),
+                         None, None, f"a real one holds a few hundred elements and a few kilobytes: check the file")
+            for e in self.root.iter():
+                self.lines.pop(id(e), None)
+            self.root.clear()
 
     def end(self, name: str) -> None:
         element = self.stack.pop()
-        if element.tag == self.unit and not self.inside():
-            self.done.append(element)
+        if element is not None and element is self.root:
+            if not self.too_large:
+                self.done.append(element)
+            self.root = None
 
     def text(self, data: str) -> None:
-        if self.stack and self.inside():
-            top = self.stack[-1]
-            top.text = (top.text or "") + data
+        top = self.stack[-1] if self.stack else None
+        if top is None or self.too_large:
+            return
+        self.chars += len(data)
+        if self.chars > MAX_UNIT_TEXT:
+            self.skip(f"more than {MAX_UNIT_TEXT:,} characters of text")
+            return
+        top.text = (top.text or "") + data
+
+    def entity(self, name: str, *_: Any) -> None:
+        # A census return declares no entities; expanding them is how a small file becomes a huge one.
+        raise _Refused(f"the file declares the entity {name!r}, so it was not read", self.parser.CurrentLineNumber,
+                       "a CIN census return has no DOCTYPE or entities: check where the file came from")
 
     def stream(self, handle: Any) -> Iterator[tuple[Element, dict[int, int]]]:
+        """Each unit as it closes; a file that breaks off or passes a limit still gives the units before."""
         while True:
             chunk = handle.read(_FEED_BYTES)
-            self.parser.Parse(chunk, not chunk)
+            failure: Exception | None = None
+            try:
+                self.parser.Parse(chunk, not chunk)
+            except (xml.parsers.expat.ExpatError, _Refused) as exc:
+                failure = exc
             for element in self.done:
                 yield element, self.lines
-            for element in self.done:
                 for e in element.iter():
                     self.lines.pop(id(e), None)
             self.done.clear()
+            if failure is not None:
+                raise failure
             if not chunk:
                 return
 
 
-def _navigate(start: Element, unit: Element, parents: dict[int, Element], path: str) -> list[Element]:
-    current = [unit] if path.startswith("/") else [start]
-    for step in (s for s in path.strip("/").split("/") if s and s != "."):
-        if step == "..":
-            current = [parents[id(e)] for e in current if id(e) in parents]
-        else:
-            current = [child for e in current for child in e if child.tag == step]
-    return current
+class _Tree:
+    """One unit's elements found by path (see the module's docstring); each path is walked once per start."""
+
+    def __init__(self, unit: Element) -> None:
+        self.unit = unit
+        self.parents = {id(child): parent for parent in unit.iter() for child in parent}
+        self.found: dict[tuple[int, str], list[Element]] = {}
+
+    def find(self, start: Element, path: str) -> list[Element]:
+        origin = self.unit if path.startswith("/") else start
+        key = (id(origin), path)
+        if key not in self.found:
+            current = [origin]
+            for step in (s for s in path.strip("/").split("/") if s and s != "."):
+                if step == "..":
+                    current = [self.parents[id(e)] for e in current if id(e) in self.parents]
+                else:
+                    current = [child for e in current for child in e if child.tag == step]
+            self.found[key] = current
+        return self.found[key]
 
 
 def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Record]:
-    units = _Units(mapping.unit or "")
+    units = _Units(mapping.unit or "", builder.problem)
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -481,19 +561,19 @@ def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Recor
     with handle:
         try:
             for unit, lines in units.stream(handle):
-                parents = {id(child): parent for parent in unit.iter() for child in parent}
+                tree = _Tree(unit)
                 for spec in mapping.specs:
-                    for element in _navigate(unit, unit, parents, spec.each or "."):
+                    for element in tree.find(unit, spec.each or "."):
 
                         def lookup(source: str, element: Element = element) -> tuple[list[Any], Any]:
-                            found = _navigate(element, unit, parents, source)
+                            found = tree.find(element, source)
                             return [(e.text or "").strip() for e in found], found[0] if found else None
 
                         def where(source: str) -> Any:
                             return None  # the element path is the problem's field; its line locates it
 
                         def line_of(source: str, element: Element = element) -> int | None:
-                            found = _navigate(element, unit, parents, source)
+                            found = tree.find(element, source)
                             return lines.get(id(found[0])) if found else lines.get(id(element))
 
                         before = len(builder.problems)
@@ -505,6 +585,8 @@ def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Recor
         except xml.parsers.expat.ExpatError as exc:
             builder.problem(f"not well-formed XML: {xml.parsers.expat.ErrorString(exc.code)}", exc.lineno,
                             exc.offset, None, "check the file is a complete CIN census XML return")
+        except _Refused as exc:
+            builder.problem(exc.message, exc.line, None, None, exc.hint)
 
 
 def read_mapped(paths: Sequence[str | Path], mapping: Mapping,
