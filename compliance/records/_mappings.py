@@ -223,8 +223,10 @@ class _Builder:
     file: str
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, message: str, line: int | None, column: Any, fld: str | None, hint: str | None = None) -> None:
-        self.problems.append(Problem(message, file=self.file, line=line, column=column, field=fld, hint=hint))
+    def problem(self, message: str, line: int | None, column: Any, fld: str | None, hint: str | None = None,
+                warning: bool = False) -> None:
+        self.problems.append(Problem(message, file=self.file, line=line, column=column, field=fld, hint=hint,
+                                     warning=warning))
 
     def date(self, value: Any) -> EventDate:
         if isinstance(value, (date, datetime)):
@@ -482,7 +484,7 @@ class _Units:
         if not self.too_large and self.root is not None:
             self.too_large = True
             self.problem(f"this <{self.unit}> holds {what}, so it was skipped", self.lines.get(id(self.root)),
-                         None, None, f"a real one holds a few hundred elements and a few kilobytes: check the file")
+                         None, None, "a real one holds a few hundred elements and a few kilobytes: check the file")
             for e in self.root.iter():
                 self.lines.pop(id(e), None)
             self.root.clear()
