@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 
 def shown(value: object) -> str:
@@ -22,7 +23,10 @@ class ComplianceError(Exception):
 
 @dataclass
 class Problem:
-    """One thing wrong with an input, located as precisely as the input allows."""
+    """One thing wrong with an input, located as precisely as the input allows.
+
+    A warning rejects nothing: the row was read, but maybe not as the person who wrote it meant.
+    """
 
     message: str
     file: str | None = None
@@ -30,6 +34,7 @@ class Problem:
     column: int | None = None
     field: str | None = None
     hint: str | None = None
+    warning: bool = False
 
     def __str__(self) -> str:
         where = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)
@@ -37,6 +42,11 @@ class Problem:
         if self.hint:
             text = f"{text} ({self.hint})"
         return f"{where}: {text}" if where else text
+
+
+def errors(problems: Sequence[Problem]) -> list[Problem]:
+    """The problems that rejected something (a row, a file), without the warnings."""
+    return [p for p in problems if not p.warning]
 
 
 class InputError(ComplianceError):

@@ -23,7 +23,7 @@ from typing import Iterator, Mapping, Sequence, TextIO
 
 from ..calendars import DEFAULT_CALENDAR, get_calendar
 from ..engines import map_chunks
-from ..errors import ComplianceError, InputError, Problem
+from ..errors import ComplianceError, InputError, Problem, errors
 from ..records import Record, read_records
 from ..rules import RuleSet, load_rules
 from ._build import build_model, window_end
@@ -233,7 +233,11 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     parse_window(options.due_within)
     get_calendar(options.calendar)  # an unknown calendar is bad input, found before any work is done
     ruleset = load_rules(options.rules)
-    records, problems = read_records(options.records, ruleset.vocabulary)
+    records, found = read_records(options.records, ruleset.vocabulary)
+    for p in found:
+        if p.warning:
+            log.warning("warning: %s", p)
+    problems = errors(found)
     if problems and not options.skip_bad_rows:
         raise InputError(*problems)
     for p in problems:

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from ..errors import InputError, Problem, shown
+from ..errors import InputError, Problem, errors, shown
 from ..rules import Vocabulary, load_vocabulary
 from ..yamlio import Located, load_yaml
 from ._record import RULE_ID, TARGET_PREFIX, Record, RecordCheck, suggest
@@ -31,9 +31,9 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def problem(self, message: str, line: int | None, column: int | str | None, fld: str | None,
-                hint: str | None = None) -> None:
+                hint: str | None = None, warning: bool = False) -> None:
         self.problems.append(Problem(message, file=self.file, line=line, column=column,  # type: ignore[arg-type]
-                                     field=fld, hint=hint))
+                                     field=fld, hint=hint, warning=warning))
 
     def record(self, raw: Mapping[str, Any], line: int | None, col: Any = None,
                columns: Mapping[str, Any] | None = None, recorded: Iterable[str] | None = None) -> Record | None:
@@ -285,10 +285,10 @@ def _load_json(text: str, file: str) -> Located:
 
 
 def load_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = None) -> list[Record]:
-    """Read records from YAML, JSON, CSV or XLSX files; raise InputError listing every bad row."""
+    """Read records from YAML, JSON, CSV or XLSX files; raise InputError listing every bad row (warnings aside)."""
     records, problems = read_records(paths, vocabulary)
-    if problems:
-        raise InputError(*problems)
+    if errors(problems):
+        raise InputError(*errors(problems))
     return records
 
 
