@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 from xml.etree.ElementTree import Element
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, shown
 from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, load_vocabulary
 from ..yamlio import load_yaml
@@ -120,32 +120,49 @@ def available_mappings() -> dict[str, Path]:
     return {p.stem: p for p in sorted(mappings_dir().glob("*.yaml"))}
 
 
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(x, str) and x for x in value)
+
+
 def _field(name: str, raw: Any, where: Callable[[str], dict[str, Any]], xml: bool) -> Field:
-    if isinstance(raw, str):
+    if isinstance(raw, str) and raw:
         return Field(name, (raw,))
-    if isinstance(raw, list) and raw and all(isinstance(x, str) for x in raw):
+    if _texts(raw):
         return Field(name, tuple(raw))
     if not isinstance(raw, dict):
         raise InputError(Problem(f"cannot read the source of {name!r}", field=name, **where(name),
                                  hint="a column name, a list of them, or {column: ..., values: {...}}"))
-    keys = set(raw)
     known = {"column", "columns", "path", "paths", "values", "value", "present", "all"}
-    if keys - known:
-        bad = sorted(keys - known)[0]
-        raise InputError(Problem(f"unknown key {bad!r} in the source of {name!r}", field=name, **where(name),
-                                 hint="one of: " + ", ".join(sorted(known))))
+    unknown = sorted((k for k in raw if k not in known), key=str)
+    if unknown:
+        raise InputError(Problem(f"unknown key {shown(unknown[0])} in the source of {name!r}", field=name,
+                                 **where(name), hint="one of: " + ", ".join(sorted(known))))
     if "value" in raw:
         return Field(name, constant=raw["value"], has_constant=True)
     single = raw.get("path" if xml else "column", raw.get("column", raw.get("path")))
     many = raw.get("paths" if xml else "columns", raw.get("columns", raw.get("paths")))
+    what = "path" if xml else "column"
+    if many is not None and not _texts(many) or single is not None and not (isinstance(single, str) and single):
+        raise InputError(Problem(f"the {what} of {name!r} must be a name, or a list of names", field=name,
+                                 **where(name)))
     sources = tuple(many) if many else (single,) if single else ()
     if not sources:
-        raise InputError(Problem(f"no {'path' if xml else 'column'} for {name!r}", field=name, **where(name)))
+        raise InputError(Problem(f"no {what} for {name!r}", field=name, **where(name)))
     values = raw.get("values")
     if values is not None and not isinstance(values, dict):
         raise InputError(Problem(f"values for {name!r} must map codes to values", field=name, **where(name)))
-    return Field(name, tuple(str(s) for s in sources), {str(k): v for k, v in values.items()} if values else None,
+    return Field(name, sources, {str(k): v for k, v in values.items()} if values else None,
                  present=bool(raw.get("present")), all=bool(raw.get("all")))
+
+
+def _fields(raw: dict[str, Any], part: str, where: Callable[..., dict[str, Any]], xml: bool) -> tuple[Field, ...]:
+    """The attributes, events or recorded deadlines of one kind of record: names, each with its source."""
+    given = raw.get(part) or {}
+    bad = not isinstance(given, dict) or next((k for k in given if not isinstance(k, str)), None) is not None
+    if bad:
+        raise InputError(Problem(f"{part} must map names to columns or paths", field=part, **where(None, part),
+                                 hint=f"e.g. {part}:\n  name: Column heading"))
+    return tuple(_field(k, v, lambda k, p=part: where(k, p), xml) for k, v in given.items())
 
 
 def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None) -> Mapping:
@@ -165,29 +182,44 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
     vocab = vocabulary or load_vocabulary()
     if not isinstance(doc, dict):
         raise InputError(Problem("a mapping file is a YAML mapping", file=str(path), line=1))
+
+    def need(ok: bool, key: str, message: str, hint: str | None = None) -> None:
+        if not ok:
+            raise InputError(Problem(message, field=key, **located.where((key,)), hint=hint))
+
     fmt = doc.get("format", "table")
-    if fmt not in FORMATS:
-        raise InputError(Problem(f"unknown format {fmt!r}", field="format", **located.where(("format",)),
-                                 hint="one of: " + ", ".join(FORMATS)))
+    need(isinstance(fmt, str) and fmt in FORMATS, "format", f"unknown format {shown(fmt)}",
+         "one of: " + ", ".join(FORMATS))
     xml = fmt == "cin-census-xml"
+    formats = doc.get("date_formats") or ["%Y-%m-%d"]
+    need(_texts(formats), "date_formats", "date_formats must be a list of formats", 'e.g. ["%d/%m/%Y"]')
+    for key in ("sheet", "unit", "notes"):
+        need(doc.get(key) is None or isinstance(doc.get(key), str), key, f"{key} must be text")
     raw_specs = doc.get("records") if "records" in doc else [doc]
+    need(isinstance(raw_specs, list), "records", "records must be a list of kinds of record",
+         "each with kind, id, attributes and events")
     specs = []
-    for i, raw in enumerate(raw_specs or []):
+    for i, raw in enumerate(raw_specs):
         base: tuple[Any, ...] = ("records", i) if "records" in doc else ()
+        if not isinstance(raw, dict):
+            raise InputError(Problem("each kind of record is a mapping with kind, id, attributes and events",
+                                     field="records", **located.where(base)))
         kind = raw.get("kind")
-        if kind not in vocab.kinds:
-            raise InputError(Problem(f"unknown record kind {kind!r}", field="kind", **located.where(base + ("kind",)),
-                                     hint="one of: " + ", ".join(sorted(vocab.kinds))))
+        if not isinstance(kind, str) or kind not in vocab.kinds:
+            raise InputError(Problem(f"unknown record kind {shown(kind)}", field="kind",
+                                     **located.where(base + ("kind",)), hint="one of: " + ", ".join(sorted(vocab.kinds))))
         if not isinstance(raw.get("id"), str):
             raise InputError(Problem("each record needs an id template, e.g. \"{Child Unique ID}-{Date of Referral}\"",
                                      field="id", **located.where(base)))
+        if raw.get("each") is not None and not isinstance(raw.get("each"), str):
+            raise InputError(Problem("each must be a path, e.g. CINdetails/Section47", field="each",
+                                     **located.where(base + ("each",))))
 
-        def where(key: str, part: str, base: tuple[Any, ...] = base) -> dict[str, Any]:
-            return located.where(base + (part, key))
+        def where(key: str | None, part: str, base: tuple[Any, ...] = base) -> dict[str, Any]:
+            return located.where(base + ((part, key) if key is not None else (part,)))
 
-        attributes = tuple(_field(k, v, lambda k, p="attributes": where(k, p), xml)
-                           for k, v in (raw.get("attributes") or {}).items())
-        events = tuple(_field(k, v, lambda k, p="events": where(k, p), xml) for k, v in (raw.get("events") or {}).items())
+        attributes = _fields(raw, "attributes", where, xml)
+        events = _fields(raw, "events", where, xml)
         for f in events:
             if f.name not in vocab.events(kind):
                 raise InputError(Problem(f"unknown event {f.name!r} for {kind} records", field=f.name,
@@ -196,8 +228,7 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
             if f.name not in vocab.attributes(kind):
                 raise InputError(Problem(f"unknown attribute {f.name!r} for {kind} records", field=f.name,
                                          **where(f.name, "attributes"), hint=suggest(f.name, vocab.attributes(kind))))
-        targets = tuple(_field(k, v, lambda k, p="recorded_deadlines": where(k, p), xml)
-                        for k, v in (raw.get("recorded_deadlines") or {}).items())
+        targets = _fields(raw, "recorded_deadlines", where, xml)
         duties = raw.get("duties")
         if duties is not None and (not isinstance(duties, list) or not all(isinstance(d, str) for d in duties)):
             raise InputError(Problem("duties must be a list of rule ids or duty names", field="duties",
@@ -207,9 +238,8 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
     if xml and not doc.get("unit"):
         raise InputError(Problem("an XML mapping names the element to stream, e.g. unit: Child", field="unit",
                                  file=str(path)))
-    return Mapping(str(doc.get("mapping", path.stem)), str(doc.get("title", path.stem)), fmt, tuple(specs),
-                   tuple(doc.get("date_formats") or ("%Y-%m-%d",)), doc.get("sheet"), doc.get("unit"),
-                   doc.get("notes"), str(path))
+    return Mapping(str(doc.get("mapping") or path.stem), str(doc.get("title") or path.stem), fmt, tuple(specs),
+                   tuple(formats), doc.get("sheet"), doc.get("unit"), doc.get("notes"), str(path))
 
 
 # -- turning values into record fields -----------------------------------------------------------------
@@ -520,6 +550,9 @@ class _Units:
                 self.parser.Parse(chunk, not chunk)
             except (xml.parsers.expat.ExpatError, _Refused) as exc:
                 failure = exc
+            except (LookupError, ValueError) as exc:  # how Python refuses an encoding the XML declaration names
+                failure = _Refused(f"cannot read the file's encoding: {exc}", self.parser.CurrentLineNumber,
+                                   "a CIN census return is UTF-8")
             for element in self.done:
                 yield element, self.lines
                 for e in element.iter():

@@ -171,3 +171,31 @@ def test_an_entity_declaration_is_refused_before_anything_expands(tmp_path):
     assert records == []
     [problem] = problems
     assert problem.line == 2 and "declares the entity 'l0'" in problem.message
+
+
+@pytest.mark.parametrize("change, message", [
+    # Found by tests/test_fuzz.py: each was a TypeError or AttributeError traceback.
+    (('date_formats: ["%d/%m/%Y", "%Y-%m-%d"]', "date_formats: 1"), "date_formats must be a list of formats"),
+    (("kind: child-protection", "kind: [child-protection]"), "unknown record kind ['child-protection']"),
+    (("events:\n", "events: [a, b]\nunused:\n"), "events must map names to columns or paths"),
+    (("  icpc: Date of Initial Child Protection Conference", "  icpc: {columns: 5}"),
+     "the column of 'icpc' must be a name, or a list of names"),
+    (("  icpc: Date of Initial Child Protection Conference", "  icpc: {column: A, 0: x}"),
+     "unknown key 0 in the source of 'icpc'"),
+])
+def test_a_mapping_of_the_wrong_shape_is_a_located_problem(tmp_path, change, message):
+    text = (available_mappings()["annex-a-list5"]).read_text(encoding="utf-8")
+    assert change[0] in text
+    path = tmp_path / "mapping.yaml"
+    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    [problem] = caught.value.problems
+    assert message in str(problem) and problem.file == str(path) and problem.line
+
+
+def test_a_census_in_an_encoding_python_cannot_read_is_a_located_problem(tmp_path):
+    path = tmp_path / "census.xml"
+    path.write_text('<?xml version="1.0" encoding="TF-8"?>\n<Message/>\n', encoding="utf-8")
+    records, problems = load_mapped([path], load_mapping("cin-census"))
+    assert records == [] and len(problems) == 1 and "cannot read the file's encoding" in problems[0].message
