@@ -275,6 +275,8 @@ def _load_json(text: str, file: str) -> Located:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(Problem(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno)) from None
+    except ValueError:  # a number of more than 4,300 digits, which Python refuses to read
+        raise InputError(Problem("invalid JSON: a number is too long", file=file)) from None
     except RecursionError:
         raise InputError(Problem("JSON nested too deeply", file=file)) from None
     # JSON carries no positions: re-read it as YAML (a superset) for line numbers when it parses.
