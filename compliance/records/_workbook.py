@@ -107,7 +107,7 @@ def _warn_empty_cells(archive: zipfile.ZipFile, part: str | None, title: str, pr
     try:
         with archive.open(part) as handle:
             scan.parser.ParseFile(handle)
-    except (xml.parsers.expat.ExpatError, ValueError):
+    except (xml.parsers.expat.ExpatError, ValueError, LookupError):
         pass  # openpyxl says the sheet is damaged when it reads the rows; the cells found so far are warned of
     for letters, row in scan.formulas:
         problem(f"{title}!{letters}{row} holds a formula with no saved result, so it is read as empty", row, letters,
