@@ -9,9 +9,12 @@ located warning; the row is still read.
 
 from __future__ import annotations
 
+import itertools
 import re
+import warnings
 import xml.parsers.expat
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -44,7 +47,8 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
     reader = None
     try:
         reader = ExcelReader(path, read_only=True, data_only=True)
-        reader.read()
+        with _quiet():
+            reader.read()
     except MemoryError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged workbook fails inside openpyxl in many ways, each "unreadable"
@@ -64,8 +68,13 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
         try:
             parts = {found.name: rel.target for found, rel in reader.parser.find_sheets()}
             _warn_empty_cells(reader.archive, parts.get(worksheet.title), worksheet.title, problem)
-            for i, row in enumerate(worksheet.iter_rows(values_only=True)):
-                yield i + 1, list(row), column
+            rows = worksheet.iter_rows(values_only=True)
+            for number in itertools.count(1):
+                with _quiet():
+                    row = next(rows, None)
+                if row is None:
+                    break
+                yield number, list(row), column
         except MemoryError:
             raise
         except Exception as exc:  # noqa: BLE001 - as above: a damaged sheet is a damaged file
@@ -73,6 +82,15 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
                     None, None, None, "open the workbook in Excel and save it again")
     finally:
         book.close()
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """openpyxl's warnings (a style or extension it drops, a date serial it reads as #VALUE!) would reach the
+    terminal as Python's; what matters about a cell is reported where the cell is read. Never around a yield."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 def _reason(exc: Exception) -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
+from datetime import date
 
 import pytest
 from openpyxl import Workbook
@@ -200,3 +202,16 @@ def test_a_damaged_workbook_is_one_problem_not_a_traceback(tmp_path, content):
     records, problems = read_records([path])
     assert records == [] and len(problems) == 1 and "cannot open as an Excel workbook" in problems[0].message
 
+
+
+def test_a_date_serial_out_of_range_is_a_located_problem_and_no_python_warning(tmp_path, recwarn):
+    """Found by tests/test_fuzz.py: openpyxl's UserWarning about the cell reached the terminal."""
+    book = tracker_book()
+    book["Tracker"]["F3"] = date(2021, 1, 2)  # saved as a serial number with a date format
+    path = tmp_path / "tracker.xlsx"
+    path.write_bytes(with_part(saved(book), "xl/worksheets/sheet1.xml",
+                               lambda xml: re.sub(rb'(<c r="F3"[^>]*><v>)[^<]*', rb"\g<1>1e20", xml)))
+    records, problems = read_records([path])
+    assert len(records) == 3 and recwarn.list == []
+    [problem] = problems
+    assert (problem.line, problem.column, problem.field) == (3, "F", "report_received")
