@@ -146,9 +146,11 @@ def _needs_output(args: argparse.Namespace) -> None:
                                  hint="give --output FILE.xlsx"))
 
 
-def _print_problems(problems: Sequence[Any]) -> None:
+def _print_problems(problems: Sequence[Any]) -> list[Any]:
+    """Print each problem on stderr; return those that are errors (a warning rejects nothing)."""
     for p in problems:
-        print(f"error: {p}", file=sys.stderr)
+        print(f"{'warning' if p.warning else 'error'}: {p}", file=sys.stderr)
+    return [p for p in problems if not p.warning]
 
 
 # -- plan -------------------------------------------------------------------------------------------
@@ -549,7 +551,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         colour = args.format == "table" and sys.stdout.isatty()
         result = write_check(records, settings, sys.stdout, colour=colour, **options)
-    _print_problems(problems)
+    problems = _print_problems(problems)
     if problems:
         rest = "the rest were checked" if records else "no record could be checked"
         print(f"{len(problems)} problem(s) in the records: those records were skipped, {rest}.", file=sys.stderr)
@@ -759,7 +761,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
         _emit(render_kpi(tally.rows(), args.format, tally.dimensions, as_of, args.month_of, targets), args.output)
     if monthly is not None:
         _emit(kpi_chart_svg(monthly.rows()), args.chart)
-    _print_problems(problems)
+    problems = _print_problems(problems)
     if problems:
         print(f"{len(problems)} problem(s) in the records: those records were left out, the rest were counted.",
               file=sys.stderr)
@@ -852,7 +854,7 @@ def cmd_map(args: argparse.Namespace) -> int:
                            duties=answered), args.output)
     else:
         _emit(records_csv(records, ruleset.vocabulary), args.output)
-    _print_problems(problems)
+    problems = _print_problems(problems)
     duties = ", ".join(answered) or "none (no completion dates)"
     print(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: {duties}", file=sys.stderr)
     return 2 if problems else 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 # C0 controls but tab and newline, DEL and C1: an id holding ESC [31m would recolour or retitle a terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -31,7 +32,10 @@ class ComplianceError(Exception):
 
 @dataclass
 class Problem:
-    """One thing wrong with an input, located as precisely as the input allows."""
+    """One thing wrong with an input, located as precisely as the input allows.
+
+    A warning rejects nothing: the row was read, but maybe not as the person who wrote it meant.
+    """
 
     message: str
     file: str | None = None
@@ -39,6 +43,7 @@ class Problem:
     column: int | None = None
     field: str | None = None
     hint: str | None = None
+    warning: bool = False
 
     def __str__(self) -> str:
         where = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)
@@ -46,6 +51,11 @@ class Problem:
         if self.hint:
             text = f"{text} ({self.hint})"
         return printable(f"{where}: {text}" if where else text)
+
+
+def errors(problems: Sequence[Problem]) -> list[Problem]:
+    """The problems that rejected something (a row, a file), without the warnings."""
+    return [p for p in problems if not p.warning]
 
 
 class InputError(ComplianceError):

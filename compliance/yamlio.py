@@ -74,13 +74,16 @@ class _Builder:
             raise self.fail(node, "document expands to too many values (alias bomb?)")
         self.located.positions[path] = _mark(node)
         if isinstance(node, yaml.ScalarNode):
-            if _yaml_1_1_only(node):
+            if _yaml_1_1_only(node, self.loader):
                 return node.value
             try:
                 return self.loader.construct_object(node, deep=True)
-            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-                # Keep going with the text as written, so every other problem is reported in the same run.
-                self.located.problems.append(self.fail(node, f"{node.value!r} is not a valid value: {exc}",
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError, AttributeError, KeyError) as exc:
+                # Keep going with the text as written, so every other problem is reported in the same run. PyYAML
+                # fails with AttributeError or KeyError on an explicit tag it cannot read (!!timestamp soon).
+                why = (f"not a {node.tag.rsplit(':', 1)[-1]}" if isinstance(exc, (AttributeError, KeyError))
+                       else str(exc))
+                self.located.problems.append(self.fail(node, f"{node.value!r} is not a valid value: {why}",
                                                        "dates are written YYYY-MM-DD").problems[0])
                 return node.value
         if node.tag not in _PLAIN_TAGS:
@@ -121,10 +124,15 @@ class _Builder:
         return out
 
 
-def _yaml_1_1_only(node: ScalarNode) -> bool:
-    """A plain scalar that YAML 1.1 reads as a number or boolean and YAML 1.2's core schema reads as text."""
+def _yaml_1_1_only(node: ScalarNode, loader: Any) -> bool:
+    """A plain scalar that YAML 1.1 reads as a number or boolean and YAML 1.2's core schema reads as text.
+
+    Only an untagged one: ``!!int x`` asks for a number, and is a problem when it is not one.
+    """
     pattern = _CORE.get(node.tag)
-    return not node.style and pattern is not None and pattern.fullmatch(node.value) is None
+    if node.style or pattern is None or pattern.fullmatch(node.value):
+        return False
+    return bool(loader.resolve(type(node), node.value, (True, False)) == node.tag)
 
 
 def _loader_class() -> type:

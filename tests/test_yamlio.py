@@ -88,3 +88,10 @@ def test_an_id_with_a_leading_zero_reaches_the_record_as_written(tmp_path):
 
 def test_mail_settings_keep_yes_as_a_word_the_settings_reader_understands():
     assert load_yaml("starttls: yes\nport: 0587\n", "mail.yaml").value == {"starttls": "yes", "port": "0587"}
+
+
+@pytest.mark.parametrize("text", ["!!timestamp soon", "!!int x", "!!float y"])
+def test_an_explicit_tag_that_cannot_be_read_is_a_located_problem(text):
+    with pytest.raises(InputError) as exc:
+        load_yaml(f"a: 1\nb: {text}\n", "f.yaml")
+    assert (exc.value.problems[0].line, exc.value.problems[0].column) == (2, 4)

@@ -29,7 +29,13 @@ def package_holidays(spec: CalendarSpec) -> dict[date, str]:
     years = range(spec.first_year, spec.last_year + 1)
     names: dict[date, str] = {}
     for sub in spec.subdivisions:
-        for d, n in holidays_package.country_holidays(spec.country, subdiv=sub, years=years).items():
+        try:
+            found = holidays_package.country_holidays(spec.country, subdiv=sub, years=years)
+        except NotImplementedError:  # what the package raises for a country or subdivision it does not know
+            raise InputError.at(f"the holidays package has no subdivision {sub!r} of the country {spec.country!r}",
+                                file=str(spec.path) if spec.path else None, field="holidays_package",
+                                hint="England and Wales is country GB, subdivisions ENG and WLS") from None
+        for d, n in found.items():
             names.setdefault(d, n)
     return names
 

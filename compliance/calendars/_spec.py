@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..errors import InputError
+from ..errors import InputError, shown
 from ..yamlio import load_yaml
 
 
@@ -44,8 +44,9 @@ def _amendments(raw: Iterable[dict[str, Any]] | None, label: str, path: Path) ->
     out = []
     for i, item in enumerate(raw or []):
         try:
-            out.append(Amendment(item["date"], str(item["name"]), str(item.get("source", ""))))
-        except (KeyError, TypeError) as exc:
+            out.append(Amendment(item["date"], _text(item["name"], f"{label}[{i}].name", path, "Coronation"),
+                                 str(item.get("source", ""))))
+        except (KeyError, TypeError, AttributeError) as exc:
             raise InputError.at(
                 f"{label}[{i}] needs a date and a name ({exc})", file=str(path),
                 hint="write e.g. {date: 2023-05-08, name: Coronation, source: Gazette notice 4115743}",
@@ -60,6 +61,38 @@ def read_spec(path: Path) -> CalendarSpec:
     return parse_spec(path.read_bytes(), path)
 
 
+#: The years a calendar may cover: the `holidays` package works out each year's days, so ten thousand years
+#: would take minutes, and no statutory deadline falls outside these.
+YEARS = range(1900, 2201)
+
+
+def _year(doc: dict[Any, Any], key: str, path: Path) -> int:
+    value = doc[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value not in YEARS:
+        raise InputError.at(f"must be a year from {YEARS[0]} to {YEARS[-1]}, not {shown(value)}",
+                            file=str(path), field=key)
+    return value
+
+
+def _text(value: Any, key: str, path: Path, example: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError.at(f"must be text such as {example}, not {shown(value)}", file=str(path), field=key)
+    return value
+
+
+def _subdivisions(value: Any, path: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise InputError.at(f"must be a list of codes, not {shown(value)}",
+                            file=str(path), field="holidays_package.subdivisions", hint="e.g. [ENG, WLS]")
+    return tuple(_text(s, "holidays_package.subdivisions", path, "ENG") for s in value)
+
+
+def _flag(value: Any, key: str, path: Path) -> bool:
+    if not isinstance(value, bool):
+        raise InputError.at(f"must be true or false, not {shown(value)}", file=str(path), field=key)
+    return value
+
+
 def parse_spec(raw_bytes: bytes, path: Path) -> CalendarSpec:
     """Check the contents of calendar file ``path``."""
     try:
@@ -71,16 +104,19 @@ def parse_spec(raw_bytes: bytes, path: Path) -> CalendarSpec:
         raise InputError.at("a calendar file must be a mapping", file=str(path))
     try:
         package = doc["holidays_package"]
+        first_year, last_year = _year(doc, "first_year", path), _year(doc, "last_year", path)
+        if first_year > last_year:
+            raise InputError.at(f"first_year {first_year} is after last_year {last_year}", file=str(path))
         return CalendarSpec(
-            name=str(doc["name"]),
+            name=_text(doc["name"], "name", path, "england-and-wales"),
             title=str(doc.get("title", doc["name"])),
-            country=str(package["country"]),
-            subdivisions=tuple(str(s) for s in package["subdivisions"]),
-            first_year=int(doc["first_year"]),
-            last_year=int(doc["last_year"]),
-            announced_through=int(doc["announced_through"]),
+            country=_text(package["country"], "holidays_package.country", path, "GB"),
+            subdivisions=_subdivisions(package["subdivisions"], path),
+            first_year=first_year,
+            last_year=last_year,
+            announced_through=_year(doc, "announced_through", path),
             announced_source=str(doc.get("announced_source", "")),
-            common_law_holidays=bool(doc.get("common_law_holidays", False)),
+            common_law_holidays=_flag(doc.get("common_law_holidays", False), "common_law_holidays", path),
             additions=_amendments(doc.get("additions"), "additions", path),
             removals=_amendments(doc.get("removals"), "removals", path),
             path=path,

@@ -37,6 +37,8 @@ def _located(path: Path) -> Located:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(Problem(f"not JSON: {exc}", file=str(path), hint=_HINT)) from None
+    except ValueError:  # a number of more than 4,300 digits, which Python refuses to read
+        raise InputError(Problem("not JSON: a number is too long", file=str(path), hint=_HINT)) from None
     except RecursionError:
         raise InputError(Problem("not JSON: nested too deeply", file=str(path), hint=_HINT)) from None
     try:

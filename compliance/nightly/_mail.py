@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from ..errors import ComplianceError, InputError, Problem
+from ..errors import ComplianceError, InputError, Problem, shown
 from ..yamlio import load_yaml
 
 if TYPE_CHECKING:
@@ -86,7 +86,12 @@ def _read_config(path: Path) -> dict[str, str]:
     where = str(path)
     if not path.is_file():
         raise InputError(Problem("no such mail config file", file=where, hint=f"check the path, or unset {CONFIG_ENV}"))
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(Problem("the mail config file is not UTF-8 text", file=where, hint="save it as UTF-8")) from None
+    except OSError as exc:
+        raise InputError(Problem(f"cannot read the mail config file: {exc.strerror}", file=where)) from None
     if path.suffix.lower() in (".yaml", ".yml"):
         doc = load_yaml(text, where).value
         section = doc.get("smtp") if isinstance(doc, dict) else None
@@ -104,11 +109,15 @@ def _read_config(path: Path) -> dict[str, str]:
         if not parser.has_section("smtp"):
             raise InputError(Problem("no [smtp] section", file=where, hint="write [smtp], then host =, port =, from = ..."))
         values = dict(parser["smtp"])
-    unknown = sorted(set(values) - set(_KEYS))
+    unknown = sorted((k for k in values if k not in _KEYS), key=str)
     if unknown:
-        raise InputError(Problem(f"unknown setting {unknown[0]!r}", file=where, field=f"smtp.{unknown[0]}",
+        raise InputError(Problem(f"unknown setting {shown(unknown[0])}", file=where, field=f"smtp.{unknown[0]}"
+                                 if isinstance(unknown[0], str) else "smtp",
                                  hint="known settings: " + ", ".join(_KEYS)))
-    return {k: str(v) for k, v in values.items() if v is not None}
+    listed = next((k for k, v in values.items() if isinstance(v, (dict, list))), None)
+    if listed is not None:
+        raise InputError(Problem("must be one value, not a list or mapping", file=where, field=f"smtp.{listed}"))
+    return {k: shown(v) if isinstance(v, bool) else str(v) for k, v in values.items() if v is not None}
 
 
 def load_settings(environ: Mapping[str, str], config: str | Path | None = None) -> MailSettings:
@@ -129,10 +138,11 @@ def load_settings(environ: Mapping[str, str], config: str | Path | None = None) 
         raise InputError(Problem(f"starttls must be true or false, not {values['starttls']!r}", file=where,
                                  field="starttls"))
     starttls = starttls_text in _TRUE
-    try:
-        port = int(values.get("port") or (587 if starttls else 25))
-    except ValueError:
-        raise InputError(Problem(f"port must be a number, not {values['port']!r}", file=where, field="port")) from None
+    port_text = (values.get("port") or str(587 if starttls else 25)).strip()
+    if not re.fullmatch(r"[0-9]{1,5}", port_text) or not 0 < int(port_text) < 65536:
+        raise InputError(Problem(f"port must be a number from 1 to 65535, not {port_text!r}", file=where,
+                                 field="port"))
+    port = int(port_text)
     if values.get("user") and not starttls:
         raise InputError(Problem("a login over an unencrypted connection would send the password in clear",
                                  file=where, field="starttls", hint="turn STARTTLS on, or use a relay that needs no login"))

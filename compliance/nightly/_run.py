@@ -23,7 +23,7 @@ from typing import Iterator, Mapping, Sequence, TextIO
 
 from ..calendars import DEFAULT_CALENDAR, get_calendar
 from ..engines import check_targets, map_chunks
-from ..errors import ComplianceError, InputError, Problem
+from ..errors import ComplianceError, InputError, Problem, errors
 from ..records import DEFAULT_ENCODING, Record, codec_name, load_mapped, load_mapping, read_records
 from ..rules import RuleSet, load_rules
 from ._build import build_model, window_end
@@ -246,8 +246,11 @@ def _read(options: ReportOptions, ruleset: RuleSet) -> tuple[list[Record], list[
         ruleset = RuleSet(mapping.duties(ruleset), ruleset.vocabulary, files=ruleset.files)
     else:
         records, problems = read_records(options.records, ruleset.vocabulary, encoding=options.encoding)
+    for p in problems:
+        if p.warning:
+            log.warning("warning: %s", p)
     records, unknown_targets = check_targets(records, ruleset)
-    return records, problems + unknown_targets, ruleset
+    return records, errors(problems) + unknown_targets, ruleset
 
 
 def run_report(options: ReportOptions, now: datetime) -> ReportRun:

@@ -1,10 +1,11 @@
 """What happened and when: records read from files, checked against the vocabulary, every bad row located.
 
 ``_record`` is what a record is; ``_readers`` reads YAML, JSON, CSV and Excel files in the record
-layout; ``_tables`` gives the rows of a CSV file or an Excel sheet, and makes cells safe for a
-spreadsheet to open; ``_csv`` reads a CSV file's rows in its encoding, a bad cell one problem at its
-row; ``_seen_ids`` finds repeated ids in millions of records; ``_mappings`` reads real extracts
-(Ofsted Annex A lists, the DfE children-in-need census XML) through YAML column mappings;
+layout; ``_tables`` gives the rows of a CSV file or an Excel sheet (``_workbook`` opens workbooks with limits
+and warns of cells read as empty), and makes cells safe for a spreadsheet to open; ``_csv`` reads a CSV
+file's rows in its encoding, a bad cell one problem at its row; ``_seen_ids`` finds repeated ids in
+millions of records; ``_mappings`` reads real extracts (Ofsted Annex A lists, the DfE children-in-need
+census XML) through YAML column mappings;
 ``_events`` reads the tracker's event files. Two modules need numpy and pyarrow and are imported only
 where used: ``columns`` (records as columns, streamed from CSV, for the vectorised engine) and
 ``synth`` (synthetic extracts with known timeliness).

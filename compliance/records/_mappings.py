@@ -6,6 +6,8 @@ census) names the element to stream (``unit``, one child), and for each kind of 
 to make records from (``each``) and the paths to their fields. Files are streamed: a table a row at
 a time, XML a child at a time, so a national census needs little memory. A row or element that
 cannot be read is reported with file, row (or line) and column (or element), and the rest are still read.
+XML nested deeper than ``MAX_DEPTH`` or declaring entities is read no further; a unit holding more than
+``MAX_UNIT_ELEMENTS`` elements or ``MAX_UNIT_TEXT`` characters is skipped, with the line it starts on.
 
 Field forms, for attributes and events alike:
 
@@ -35,7 +37,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 from xml.etree.ElementTree import Element
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, shown
 from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, load_vocabulary
 from ..yamlio import load_yaml
@@ -119,32 +121,49 @@ def available_mappings() -> dict[str, Path]:
     return {p.stem: p for p in sorted(mappings_dir().glob("*.yaml"))}
 
 
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(x, str) and x for x in value)
+
+
 def _field(name: str, raw: Any, where: Callable[[str], dict[str, Any]], xml: bool) -> Field:
-    if isinstance(raw, str):
+    if isinstance(raw, str) and raw:
         return Field(name, (raw,))
-    if isinstance(raw, list) and raw and all(isinstance(x, str) for x in raw):
+    if _texts(raw):
         return Field(name, tuple(raw))
     if not isinstance(raw, dict):
         raise InputError(Problem(f"cannot read the source of {name!r}", field=name, **where(name),
                                  hint="a column name, a list of them, or {column: ..., values: {...}}"))
-    keys = set(raw)
     known = {"column", "columns", "path", "paths", "values", "value", "present", "all"}
-    if keys - known:
-        bad = sorted(keys - known)[0]
-        raise InputError(Problem(f"unknown key {bad!r} in the source of {name!r}", field=name, **where(name),
-                                 hint="one of: " + ", ".join(sorted(known))))
+    unknown = sorted((k for k in raw if k not in known), key=str)
+    if unknown:
+        raise InputError(Problem(f"unknown key {shown(unknown[0])} in the source of {name!r}", field=name,
+                                 **where(name), hint="one of: " + ", ".join(sorted(known))))
     if "value" in raw:
         return Field(name, constant=raw["value"], has_constant=True)
     single = raw.get("path" if xml else "column", raw.get("column", raw.get("path")))
     many = raw.get("paths" if xml else "columns", raw.get("columns", raw.get("paths")))
+    what = "path" if xml else "column"
+    if many is not None and not _texts(many) or single is not None and not (isinstance(single, str) and single):
+        raise InputError(Problem(f"the {what} of {name!r} must be a name, or a list of names", field=name,
+                                 **where(name)))
     sources = tuple(many) if many else (single,) if single else ()
     if not sources:
-        raise InputError(Problem(f"no {'path' if xml else 'column'} for {name!r}", field=name, **where(name)))
+        raise InputError(Problem(f"no {what} for {name!r}", field=name, **where(name)))
     values = raw.get("values")
     if values is not None and not isinstance(values, dict):
         raise InputError(Problem(f"values for {name!r} must map codes to values", field=name, **where(name)))
-    return Field(name, tuple(str(s) for s in sources), {str(k): v for k, v in values.items()} if values else None,
+    return Field(name, sources, {str(k): v for k, v in values.items()} if values else None,
                  present=bool(raw.get("present")), all=bool(raw.get("all")))
+
+
+def _fields(raw: dict[str, Any], part: str, where: Callable[..., dict[str, Any]], xml: bool) -> tuple[Field, ...]:
+    """The attributes, events or recorded deadlines of one kind of record: names, each with its source."""
+    given = raw.get(part) or {}
+    bad = not isinstance(given, dict) or next((k for k in given if not isinstance(k, str)), None) is not None
+    if bad:
+        raise InputError(Problem(f"{part} must map names to columns or paths", field=part, **where(None, part),
+                                 hint=f"e.g. {part}:\n  name: Column heading"))
+    return tuple(_field(k, v, lambda k, p=part: where(k, p), xml) for k, v in given.items())
 
 
 def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None) -> Mapping:
@@ -164,29 +183,44 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
     vocab = vocabulary or load_vocabulary()
     if not isinstance(doc, dict):
         raise InputError(Problem("a mapping file is a YAML mapping", file=str(path), line=1))
+
+    def need(ok: bool, key: str, message: str, hint: str | None = None) -> None:
+        if not ok:
+            raise InputError(Problem(message, field=key, **located.where((key,)), hint=hint))
+
     fmt = doc.get("format", "table")
-    if fmt not in FORMATS:
-        raise InputError(Problem(f"unknown format {fmt!r}", field="format", **located.where(("format",)),
-                                 hint="one of: " + ", ".join(FORMATS)))
+    need(isinstance(fmt, str) and fmt in FORMATS, "format", f"unknown format {shown(fmt)}",
+         "one of: " + ", ".join(FORMATS))
     xml = fmt == "cin-census-xml"
+    formats = doc.get("date_formats") or ["%Y-%m-%d"]
+    need(_texts(formats), "date_formats", "date_formats must be a list of formats", 'e.g. ["%d/%m/%Y"]')
+    for key in ("sheet", "unit", "notes"):
+        need(doc.get(key) is None or isinstance(doc.get(key), str), key, f"{key} must be text")
     raw_specs = doc.get("records") if "records" in doc else [doc]
+    need(isinstance(raw_specs, list), "records", "records must be a list of kinds of record",
+         "each with kind, id, attributes and events")
     specs = []
-    for i, raw in enumerate(raw_specs or []):
+    for i, raw in enumerate(raw_specs):
         base: tuple[Any, ...] = ("records", i) if "records" in doc else ()
+        if not isinstance(raw, dict):
+            raise InputError(Problem("each kind of record is a mapping with kind, id, attributes and events",
+                                     field="records", **located.where(base)))
         kind = raw.get("kind")
-        if kind not in vocab.kinds:
-            raise InputError(Problem(f"unknown record kind {kind!r}", field="kind", **located.where(base + ("kind",)),
-                                     hint="one of: " + ", ".join(sorted(vocab.kinds))))
+        if not isinstance(kind, str) or kind not in vocab.kinds:
+            raise InputError(Problem(f"unknown record kind {shown(kind)}", field="kind",
+                                     **located.where(base + ("kind",)), hint="one of: " + ", ".join(sorted(vocab.kinds))))
         if not isinstance(raw.get("id"), str):
             raise InputError(Problem("each record needs an id template, e.g. \"{Child Unique ID}-{Date of Referral}\"",
                                      field="id", **located.where(base)))
+        if raw.get("each") is not None and not isinstance(raw.get("each"), str):
+            raise InputError(Problem("each must be a path, e.g. CINdetails/Section47", field="each",
+                                     **located.where(base + ("each",))))
 
-        def where(key: str, part: str, base: tuple[Any, ...] = base) -> dict[str, Any]:
-            return located.where(base + (part, key))
+        def where(key: str | None, part: str, base: tuple[Any, ...] = base) -> dict[str, Any]:
+            return located.where(base + ((part, key) if key is not None else (part,)))
 
-        attributes = tuple(_field(k, v, lambda k, p="attributes": where(k, p), xml)
-                           for k, v in (raw.get("attributes") or {}).items())
-        events = tuple(_field(k, v, lambda k, p="events": where(k, p), xml) for k, v in (raw.get("events") or {}).items())
+        attributes = _fields(raw, "attributes", where, xml)
+        events = _fields(raw, "events", where, xml)
         for f in events:
             if f.name not in vocab.events(kind):
                 raise InputError(Problem(f"unknown event {f.name!r} for {kind} records", field=f.name,
@@ -195,8 +229,7 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
             if f.name not in vocab.attributes(kind):
                 raise InputError(Problem(f"unknown attribute {f.name!r} for {kind} records", field=f.name,
                                          **where(f.name, "attributes"), hint=suggest(f.name, vocab.attributes(kind))))
-        targets = tuple(_field(k, v, lambda k, p="recorded_deadlines": where(k, p), xml)
-                        for k, v in (raw.get("recorded_deadlines") or {}).items())
+        targets = _fields(raw, "recorded_deadlines", where, xml)
         duties = raw.get("duties")
         if duties is not None and (not isinstance(duties, list) or not all(isinstance(d, str) for d in duties)):
             raise InputError(Problem("duties must be a list of rule ids or duty names", field="duties",
@@ -206,9 +239,8 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
     if xml and not doc.get("unit"):
         raise InputError(Problem("an XML mapping names the element to stream, e.g. unit: Child", field="unit",
                                  file=str(path)))
-    return Mapping(str(doc.get("mapping", path.stem)), str(doc.get("title", path.stem)), fmt, tuple(specs),
-                   tuple(doc.get("date_formats") or ("%Y-%m-%d",)), doc.get("sheet"), doc.get("unit"),
-                   doc.get("notes"), str(path))
+    return Mapping(str(doc.get("mapping") or path.stem), str(doc.get("title") or path.stem), fmt, tuple(specs),
+                   tuple(formats), doc.get("sheet"), doc.get("unit"), doc.get("notes"), str(path))
 
 
 # -- turning values into record fields -----------------------------------------------------------------
@@ -222,8 +254,10 @@ class _Builder:
     file: str
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, message: str, line: int | None, column: Any, fld: str | None, hint: str | None = None) -> None:
-        self.problems.append(Problem(message, file=self.file, line=line, column=column, field=fld, hint=hint))
+    def problem(self, message: str, line: int | None, column: Any, fld: str | None, hint: str | None = None,
+                warning: bool = False) -> None:
+        self.problems.append(Problem(message, file=self.file, line=line, column=column, field=fld, hint=hint,
+                                     warning=warning))
 
     def date(self, value: Any) -> EventDate:
         if isinstance(value, (date, datetime)):
@@ -414,12 +448,35 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
 
 
-class _Units:
-    """Streams an XML file with expat, handing over each ``unit`` element (with its line numbers) when it closes."""
+#: Far beyond any real census, whose elements nest about six deep; deeper is a broken or hostile file.
+MAX_DEPTH = 100
+#: Elements in one unit (a child with years of casework has a few hundred) and characters of text in it.
+MAX_UNIT_ELEMENTS = 10_000
+MAX_UNIT_TEXT = 1_000_000
 
-    def __init__(self, unit: str) -> None:
+
+class _Refused(Exception):
+    """A file the reader stops at: a limit passed or an entity declared."""
+
+    def __init__(self, message: str, line: int, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.line, self.hint = message, line, hint
+
+
+class _Units:
+    """Streams an XML file with expat, handing over each ``unit`` element (with its line numbers) when it closes.
+
+    Each element costs the same whatever its depth, so reading time grows with the file, never faster.
+    """
+
+    def __init__(self, unit: str, problem: Callable[..., None]) -> None:
         self.unit = unit
-        self.stack: list[Element] = []
+        self.problem = problem
+        # The open elements; None for one outside every unit (or inside a unit too large to keep).
+        self.stack: list[Element | None] = []
+        self.root: Element | None = None  # the outermost open unit
+        self.elements = self.chars = 0
+        self.too_large = False
         self.lines: dict[int, int] = {}
         self.done: list[Element] = []
         self.parser = xml.parsers.expat.ParserCreate()
@@ -427,53 +484,111 @@ class _Units:
         self.parser.StartElementHandler = self.start
         self.parser.EndElementHandler = self.end
         self.parser.CharacterDataHandler = self.text
+        self.parser.EntityDeclHandler = self.entity
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        element = Element(_local(name))
-        if self.stack and (self.stack[-1].tag == self.unit or self.inside()):
-            self.stack[-1].append(element)
-        self.lines[id(element)] = self.parser.CurrentLineNumber
+        line = self.parser.CurrentLineNumber
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Refused(f"elements are nested more than {MAX_DEPTH} deep, so the rest of the file was not read",
+                           line, "a census return nests its elements about six deep: check the file is one")
+        tag = _local(name)
+        if self.root is None and tag != self.unit:
+            self.stack.append(None)
+            return
+        element = Element(tag)
+        if self.root is None:
+            self.root, self.elements, self.chars, self.too_large = element, 1, 0, False
+        else:
+            self.elements += 1
+            if self.elements > MAX_UNIT_ELEMENTS:
+                self.skip(f"more than {MAX_UNIT_ELEMENTS:,} elements")
+            parent = self.stack[-1]
+            if self.too_large or parent is None:
+                self.stack.append(None)
+                return
+            parent.append(element)
+        self.lines[id(element)] = line
         self.stack.append(element)
 
-    def inside(self) -> bool:
-        return any(e.tag == self.unit for e in self.stack)
+    def skip(self, what: str) -> None:
+        """Drop the open unit, which is too large to be one record's worth; the rest of the file is read."""
+        if not self.too_large and self.root is not None:
+            self.too_large = True
+            self.problem(f"this <{self.unit}> holds {what}, so it was skipped", self.lines.get(id(self.root)),
+                         None, None, "a real one holds a few hundred elements and a few kilobytes: check the file")
+            for e in self.root.iter():
+                self.lines.pop(id(e), None)
+            self.root.clear()
 
     def end(self, name: str) -> None:
         element = self.stack.pop()
-        if element.tag == self.unit and not self.inside():
-            self.done.append(element)
+        if element is not None and element is self.root:
+            if not self.too_large:
+                self.done.append(element)
+            self.root = None
 
     def text(self, data: str) -> None:
-        if self.stack and self.inside():
-            top = self.stack[-1]
-            top.text = (top.text or "") + data
+        top = self.stack[-1] if self.stack else None
+        if top is None or self.too_large:
+            return
+        self.chars += len(data)
+        if self.chars > MAX_UNIT_TEXT:
+            self.skip(f"more than {MAX_UNIT_TEXT:,} characters of text")
+            return
+        top.text = (top.text or "") + data
+
+    def entity(self, name: str, *_: Any) -> None:
+        # A census return declares no entities; expanding them is how a small file becomes a huge one.
+        raise _Refused(f"the file declares the entity {name!r}, so it was not read", self.parser.CurrentLineNumber,
+                       "a CIN census return has no DOCTYPE or entities: check where the file came from")
 
     def stream(self, handle: Any) -> Iterator[tuple[Element, dict[int, int]]]:
+        """Each unit as it closes; a file that breaks off or passes a limit still gives the units before."""
         while True:
             chunk = handle.read(_FEED_BYTES)
-            self.parser.Parse(chunk, not chunk)
+            failure: Exception | None = None
+            try:
+                self.parser.Parse(chunk, not chunk)
+            except (xml.parsers.expat.ExpatError, _Refused) as exc:
+                failure = exc
+            except (LookupError, ValueError) as exc:  # how Python refuses an encoding the XML declaration names
+                failure = _Refused(f"cannot read the file's encoding: {exc}", self.parser.CurrentLineNumber,
+                                   "a CIN census return is UTF-8")
             for element in self.done:
                 yield element, self.lines
-            for element in self.done:
                 for e in element.iter():
                     self.lines.pop(id(e), None)
             self.done.clear()
+            if failure is not None:
+                raise failure
             if not chunk:
                 return
 
 
-def _navigate(start: Element, unit: Element, parents: dict[int, Element], path: str) -> list[Element]:
-    current = [unit] if path.startswith("/") else [start]
-    for step in (s for s in path.strip("/").split("/") if s and s != "."):
-        if step == "..":
-            current = [parents[id(e)] for e in current if id(e) in parents]
-        else:
-            current = [child for e in current for child in e if child.tag == step]
-    return current
+class _Tree:
+    """One unit's elements found by path (see the module's docstring); each path is walked once per start."""
+
+    def __init__(self, unit: Element) -> None:
+        self.unit = unit
+        self.parents = {id(child): parent for parent in unit.iter() for child in parent}
+        self.found: dict[tuple[int, str], list[Element]] = {}
+
+    def find(self, start: Element, path: str) -> list[Element]:
+        origin = self.unit if path.startswith("/") else start
+        key = (id(origin), path)
+        if key not in self.found:
+            current = [origin]
+            for step in (s for s in path.strip("/").split("/") if s and s != "."):
+                if step == "..":
+                    current = [self.parents[id(e)] for e in current if id(e) in self.parents]
+                else:
+                    current = [child for e in current for child in e if child.tag == step]
+            self.found[key] = current
+        return self.found[key]
 
 
 def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Record]:
-    units = _Units(mapping.unit or "")
+    units = _Units(mapping.unit or "", builder.problem)
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -482,19 +597,19 @@ def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Recor
     with handle:
         try:
             for unit, lines in units.stream(handle):
-                parents = {id(child): parent for parent in unit.iter() for child in parent}
+                tree = _Tree(unit)
                 for spec in mapping.specs:
-                    for element in _navigate(unit, unit, parents, spec.each or "."):
+                    for element in tree.find(unit, spec.each or "."):
 
                         def lookup(source: str, element: Element = element) -> tuple[list[Any], Any]:
-                            found = _navigate(element, unit, parents, source)
+                            found = tree.find(element, source)
                             return [(e.text or "").strip() for e in found], found[0] if found else None
 
                         def where(source: str) -> Any:
                             return None  # the element path is the problem's field; its line locates it
 
                         def line_of(source: str, element: Element = element) -> int | None:
-                            found = _navigate(element, unit, parents, source)
+                            found = tree.find(element, source)
                             return lines.get(id(found[0])) if found else lines.get(id(element))
 
                         before = len(builder.problems)
@@ -506,6 +621,8 @@ def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Recor
         except xml.parsers.expat.ExpatError as exc:
             builder.problem(f"not well-formed XML: {xml.parsers.expat.ErrorString(exc.code)}", exc.lineno,
                             exc.offset, None, "check the file is a complete CIN census XML return")
+        except _Refused as exc:
+            builder.problem(exc.message, exc.line, None, None, exc.hint)
 
 
 def read_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocabulary | None = None, *,

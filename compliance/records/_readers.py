@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from ..errors import InputError, Problem, shown
+from ..errors import InputError, Problem, errors, shown
 from ..rules import Vocabulary, load_vocabulary
 from ..yamlio import Located, load_yaml
 from ._csv import DEFAULT_ENCODING, codec_name
@@ -32,9 +32,9 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def problem(self, message: str, line: int | None, column: int | str | None, fld: str | None,
-                hint: str | None = None) -> None:
+                hint: str | None = None, warning: bool = False) -> None:
         self.problems.append(Problem(message, file=self.file, line=line, column=column,  # type: ignore[arg-type]
-                                     field=fld, hint=hint))
+                                     field=fld, hint=hint, warning=warning))
 
     def record(self, raw: Mapping[str, Any], line: int | None, col: Any = None,
                columns: Mapping[str, Any] | None = None, recorded: Iterable[str] | None = None) -> Record | None:
@@ -290,6 +290,8 @@ def _load_json(text: str, file: str) -> Located:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(Problem(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno)) from None
+    except ValueError:  # a number of more than 4,300 digits, which Python refuses to read
+        raise InputError(Problem("invalid JSON: a number is too long", file=file)) from None
     except RecursionError:
         raise InputError(Problem("JSON nested too deeply", file=file)) from None
     # JSON carries no positions: re-read it as YAML (a superset) for line numbers when it parses.
@@ -301,10 +303,10 @@ def _load_json(text: str, file: str) -> Located:
 
 def load_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = None, *,
                  encoding: str = DEFAULT_ENCODING) -> list[Record]:
-    """Read records from YAML, JSON, CSV or XLSX files; raise InputError listing every bad row."""
+    """Read records from YAML, JSON, CSV or XLSX files; raise InputError listing every bad row (warnings aside)."""
     records, problems = read_records(paths, vocabulary, encoding=encoding)
-    if problems:
-        raise InputError(*problems)
+    if errors(problems):
+        raise InputError(*errors(problems))
     return records
 
 

@@ -40,28 +40,16 @@ def table_rows(path: Path, problem: Callable[..., None], sheet: str | None = Non
     """Each row of a CSV file or an Excel sheet as (line, cells, column label of a 0-based index).
 
     ``problem(message, line, column, field, hint)`` is told of each row left out for a bad cell (records/_csv.py),
-    and of why a file cannot be read; rows stop there. ``encoding`` is a CSV file's.
+    and of why a file cannot be read; rows stop there. ``encoding`` is a CSV file's. A workbook also gives
+    ``problem(..., warning=True)`` for each cell read as empty that may not be (records/_workbook.py).
     """
     if path.suffix.lower() == ".csv":
         for line, cells in read_csv_rows(path, problem, encoding):
             yield line, cells, csv_column
         return
-    import openpyxl
-    from zipfile import BadZipFile
+    from ._workbook import workbook_rows  # openpyxl takes a while to import: only for a workbook
 
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, BadZipFile, KeyError, ValueError) as exc:
-        problem(f"cannot open as an Excel workbook: {exc}", None, None, None, "save it as .xlsx")
-        return
-    try:
-        if sheet and sheet not in book.sheetnames:
-            problem(f"the workbook has no sheet {sheet!r}", None, None, None, "sheets: " + ", ".join(book.sheetnames))
-            return
-        for i, row in enumerate((book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)):
-            yield i + 1, list(row), excel_column
-    finally:
-        book.close()
+    yield from workbook_rows(path, problem, excel_column, sheet)
 
 
 def csv_column(j: int) -> int:

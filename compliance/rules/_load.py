@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, shown
 from ..resources import rules_dir
 from ..yamlio import Located, load_yaml
 from ._build import FieldError, build_rule, read_period
@@ -21,7 +21,14 @@ def read_pack(path: Path) -> tuple[Located, list[Problem]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(Problem(f"cannot read rule file: {exc}", file=str(path))) from None
     located = load_yaml(text, str(path), strict=False)
-    return located, located.problems + schema_problems(located)
+    return located, located.problems + _key_problems(located) + schema_problems(located)
+
+
+def _key_problems(located: Located) -> list[Problem]:
+    """Every key in a rule pack is a name; YAML reads ``0:``, ``2024-01-01:`` or ``true:`` as something else."""
+    return [Problem(f"{shown(path[-1])} is not a name, so it cannot be a key", field=".".join(map(str, path)),
+                    file=located.file, line=line, column=column, hint="write the name of a field or attribute")
+            for path, (line, column) in located.key_positions.items() if not isinstance(path[-1], str)]
 
 
 def pack_files(paths: Sequence[str | Path] | None) -> list[Path]:

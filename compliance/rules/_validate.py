@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from ..calendars import Period
-from ..errors import Problem
+from ..errors import Problem, shown
 from ..resources import rules_dir
 from ..yamlio import Located
 from ._model import Rule
@@ -50,7 +50,7 @@ def schema_problems(located: Located) -> list[Problem]:
             for key in error.instance:
                 if key not in allowed:
                     line, column = located.key_positions.get(path + (key,), (None, None))
-                    problems.append(Problem(f"unknown field {key!r}", field=".".join(map(str, path + (key,))),
+                    problems.append(Problem(f"unknown field {shown(key)}", field=".".join(map(str, path + (key,))),
                                             file=located.file, line=line, column=column,
                                             hint=_suggest(str(key), allowed)))
             continue
@@ -153,8 +153,8 @@ def _periods(rule: Rule) -> Iterable[tuple[tuple[Any, ...], Period]]:
             yield ("recurrence", "then", i, "period"), step.period
 
 
-def _suggest(word: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(known), n=1)
+def _suggest(word: Any, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(word), list(known), n=1)
     return f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known))
 
 

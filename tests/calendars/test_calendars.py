@@ -15,7 +15,7 @@ import holidays
 import pytest
 
 import reference
-from compliance.calendars import NonWorkingDay, clear_cache, get_calendar, read_spec
+from compliance.calendars import NonWorkingDay, build, clear_cache, get_calendar, read_spec
 from compliance.errors import CalendarRangeError, InputError
 from conftest import ROOT
 
@@ -252,6 +252,38 @@ def test_bad_calendar_files_are_refused_with_the_file_named(tmp_path, text, frag
     with pytest.raises(InputError) as caught:
         read_spec(path)
     assert fragment in str(caught.value) and str(path) in str(caught.value)
+
+GOOD_SPEC = "name: x\nholidays_package: {country: GB, subdivisions: [ENG]}\nfirst_year: 2000\nlast_year: 2001\nannounced_through: 2001\n"
+
+
+@pytest.mark.parametrize("change, fragment", [
+    # Found by tests/test_fuzz.py: a traceback, a build of ten thousand years, or a setting silently reversed.
+    (("last_year: 2001", "last_year: 1.0e+999"), "last_year: must be a year from 1900 to 2200, not inf"),
+    (("last_year: 2001", "last_year: 9999"), "last_year: must be a year from 1900 to 2200, not 9999"),
+    (("first_year: 2000", "first_year: 2002"), "first_year 2002 is after last_year 2001"),
+    (("subdivisions: [ENG]", "subdivisions: [null]"), "holidays_package.subdivisions: must be text such as ENG, not nothing"),
+    (("subdivisions: [ENG]", "subdivisions: ENG"), "holidays_package.subdivisions: must be a list of codes, not 'ENG'"),
+    (("name: x\n", "name: x\ncommon_law_holidays: 'no'\n"), "common_law_holidays: must be true or false, not 'no'"),
+])
+def test_a_calendar_file_with_a_bad_value_names_it(tmp_path, change, fragment):
+    path = tmp_path / "x.yaml"
+    path.write_text(GOOD_SPEC.replace(*change), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_spec(path)
+    assert fragment in str(caught.value) and str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("change, fragment", [
+    (("country: GB", "country: XX"), "no subdivision 'ENG' of the country 'XX'"),
+    (("subdivisions: [ENG]", "subdivisions: [ZZZ]"), "no subdivision 'ZZZ' of the country 'GB'"),
+])
+def test_a_country_or_subdivision_the_holidays_package_lacks_is_named(tmp_path, change, fragment):
+    path = tmp_path / "x.yaml"
+    path.write_text(GOOD_SPEC.replace(*change), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        build(read_spec(path))
+    assert fragment in str(caught.value) and str(path) in str(caught.value)
+
 
 
 def test_a_broken_user_calendar_is_reported_not_used(tmp_path, monkeypatch):

@@ -119,6 +119,7 @@ def test_scotland_imports_from_its_own_division(tmp_path):
     ('{"england-and-wales": {"events": [{"title": "x"}]}}', "england-and-wales.events[0]"),
     ('{"england-and-wales": {"events": [{"title": "x", "date": "2029-02-30"}]}}', "YYYY-MM-DD"),
     ('{"england-and-wales": {"events": []}}', "lists no events"),
+    ('{"england-and-wales": {"events": [], "n": ' + "9" * 5000 + "}}", "a number is too long"),  # found by fuzzing
 ])
 def test_bad_govuk_files_are_refused_with_the_file_named(tmp_path, content, fragment):
     bad = tmp_path / "bank-holidays.json"

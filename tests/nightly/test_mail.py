@@ -197,6 +197,8 @@ def test_settings_from_a_yaml_file_named_in_the_environment(tmp_path):
       "COMPLIANCE_SMTP_USER": "u"}, None, "send the password in clear"),
     ({}, "[smtp]\nhost = h\nfrom = f\nhsot = typo\n", "unknown setting 'hsot'"),
     ({}, "[mail]\nhost = h\n", r"no \[smtp\] section"),
+    ({}, "[smtp]\nhost = h\nfrom = f\nport = 99999\n", "port must be a number from 1 to 65535, not '99999'"),
+    ({}, "[smtp]\nhost = h\nfrom = f\nport = " + "9" * 5000 + "\n", "port must be a number from 1 to 65535"),
 ])
 def test_bad_settings_are_named(tmp_path, env, config, message):
     path = None
@@ -205,6 +207,27 @@ def test_bad_settings_are_named(tmp_path, env, config, message):
         path.write_text(config)
     with pytest.raises(InputError, match=message):
         load_settings(env, path)
+
+
+@pytest.mark.parametrize("config, message", [
+    # Found by tests/test_fuzz.py: each was a TypeError or UnicodeDecodeError traceback.
+    ("smtp:\n  host: h\n  from: a@example.gov.uk\n  null: 587\n  2024-01-01: x\n", "unknown setting 2024-01-01"),
+    ("smtp:\n  host: [a, b]\n  from: a@example.gov.uk\n", "smtp.host: must be one value, not a list or mapping"),
+    ("smtp:\n  host: h\n  from: a@example.gov.uk\n  port: true\n", "port must be a number from 1 to 65535, not 'true'"),
+])
+def test_a_yaml_settings_file_of_the_wrong_shape_is_named_not_a_traceback(tmp_path, config, message):
+    path = tmp_path / "smtp.yaml"
+    path.write_text(config)
+    with pytest.raises(InputError) as caught:
+        load_settings({}, path)
+    assert message in str(caught.value) and "None" not in str(caught.value)
+
+
+def test_a_settings_file_that_is_not_utf8_is_named(tmp_path):
+    path = tmp_path / "smtp.ini"
+    path.write_bytes(b"[smtp]\nhost = caf\xe9\n")
+    with pytest.raises(InputError, match="not UTF-8 text"):
+        load_settings({}, path)
 
 
 def test_mail_to_without_settings_stops_before_writing(tmp_path, monkeypatch, run_cli):

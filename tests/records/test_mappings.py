@@ -120,3 +120,82 @@ def test_kpi_command_reads_the_census_through_its_mapping(run_cli):
     assert code == 2 and "2022-08-31X" in err
     rows = {line.split(",")[0]: line for line in out.splitlines()[1:]}
     assert rows["rcpc"].startswith("rcpc,100.0,2,2,0,0")
+
+
+CHILD = ("<Child><ChildIdentifiers><LAchildID>{id}</LAchildID></ChildIdentifiers>"
+         "<CINdetails><CINreferralDate>2022-05-20</CINreferralDate></CINdetails></Child>\n")
+
+
+def census(tmp_path, *parts):
+    path = tmp_path / "census.xml"
+    path.write_text('<?xml version="1.0"?>\n<Message><Children>\n' + "".join(parts) + "</Children></Message>\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_elements_nested_40000_deep_stop_the_file_at_their_line_and_keep_the_children_before(tmp_path):
+    """Issue 12: 40,000 nested elements outside <Child> (280 KB) took 99 s; now the file stops at depth 100."""
+    path = census(tmp_path, CHILD.format(id="NB1"), "<a>" * 40_000 + "</a>" * 40_000 + "\n", CHILD.format(id="NB2"))
+    records, problems = load_mapped([path], load_mapping("cin-census"))
+    assert [r.id for r in records] == ["NB1-R-2022-05-20"]
+    [problem] = problems
+    assert (problem.file, problem.line) == (str(path), 4)
+    assert "nested more than 100 deep" in problem.message and "the rest of the file was not read" in problem.message
+
+
+def test_a_child_of_more_than_10000_elements_is_skipped_and_the_next_is_read(tmp_path):
+    huge = ("<Child><ChildIdentifiers><LAchildID>BIG</LAchildID></ChildIdentifiers>"
+            + "<CINdetails><CINreferralDate>2022-05-20</CINreferralDate></CINdetails>" * 6_000 + "</Child>\n")
+    path = census(tmp_path, huge, CHILD.format(id="NB2"))
+    records, problems = load_mapped([path], load_mapping("cin-census"))
+    assert [r.id for r in records] == ["NB2-R-2022-05-20"]
+    [problem] = problems
+    assert problem.line == 3 and "more than 10,000 elements, so it was skipped" in problem.message
+
+
+def test_a_child_holding_megabytes_of_text_is_skipped(tmp_path):
+    huge = "<Child><ChildIdentifiers><LAchildID>" + "x" * 3_000_000 + "</LAchildID></ChildIdentifiers></Child>\n"
+    path = census(tmp_path, huge, CHILD.format(id="NB2"))
+    records, problems = load_mapped([path], load_mapping("cin-census"))
+    assert [r.id for r in records] == ["NB2-R-2022-05-20"]
+    [problem] = problems
+    assert problem.line == 3 and "characters of text, so it was skipped" in problem.message
+
+
+def test_an_entity_declaration_is_refused_before_anything_expands(tmp_path):
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    path = tmp_path / "census.xml"
+    path.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE Message [<!ENTITY l0 "lol">{laughs}]>\n<Message><Children>'
+                    + CHILD.format(id="&l9;") + "</Children></Message>\n", encoding="utf-8")
+    records, problems = load_mapped([path], load_mapping("cin-census"))
+    assert records == []
+    [problem] = problems
+    assert problem.line == 2 and "declares the entity 'l0'" in problem.message
+
+
+@pytest.mark.parametrize("change, message", [
+    # Found by tests/test_fuzz.py: each was a TypeError or AttributeError traceback.
+    (('date_formats: ["%d/%m/%Y", "%Y-%m-%d"]', "date_formats: 1"), "date_formats must be a list of formats"),
+    (("kind: child-protection", "kind: [child-protection]"), "unknown record kind ['child-protection']"),
+    (("events:\n", "events: [a, b]\nunused:\n"), "events must map names to columns or paths"),
+    (("  icpc: Date of Initial Child Protection Conference", "  icpc: {columns: 5}"),
+     "the column of 'icpc' must be a name, or a list of names"),
+    (("  icpc: Date of Initial Child Protection Conference", "  icpc: {column: A, 0: x}"),
+     "unknown key 0 in the source of 'icpc'"),
+])
+def test_a_mapping_of_the_wrong_shape_is_a_located_problem(tmp_path, change, message):
+    text = (available_mappings()["annex-a-list5"]).read_text(encoding="utf-8")
+    assert change[0] in text
+    path = tmp_path / "mapping.yaml"
+    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    [problem] = caught.value.problems
+    assert message in str(problem) and problem.file == str(path) and problem.line
+
+
+def test_a_census_in_an_encoding_python_cannot_read_is_a_located_problem(tmp_path):
+    path = tmp_path / "census.xml"
+    path.write_text('<?xml version="1.0" encoding="TF-8"?>\n<Message/>\n', encoding="utf-8")
+    records, problems = load_mapped([path], load_mapping("cin-census"))
+    assert records == [] and len(problems) == 1 and "cannot read the file's encoding" in problems[0].message

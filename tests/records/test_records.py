@@ -106,6 +106,14 @@ def test_missing_file_and_unknown_type(tmp_path):
     assert records == [] and len(problems) == 2
 
 
+def test_a_json_number_python_refuses_to_read_is_a_problem(tmp_path):
+    """Found by tests/test_fuzz.py: more than 4,300 digits was a ValueError traceback."""
+    path = tmp_path / "records.json"
+    path.write_text('{"records": [{"id": ' + "9" * 5000 + ', "kind": "inspection"}]}')
+    records, problems = read_records([path])
+    assert records == [] and [str(p) for p in problems] == [f"{path}: invalid JSON: a number is too long"]
+
+
 def test_not_a_spreadsheet(tmp_path):
     fake = tmp_path / "tracker.xlsx"
     fake.write_text("this is not a workbook")

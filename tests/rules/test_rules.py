@@ -152,3 +152,15 @@ def test_a_rule_pack_can_extend_the_vocabulary(tmp_path):
                     + "vocabulary:\n  kinds:\n    inspection:\n      events:\n        council_notified: notified\n")
     ruleset = load_rules([pack])
     assert ruleset.get("publish-report").trigger == "council_notified"
+
+
+def test_a_key_that_is_not_a_name_is_a_located_problem(tmp_path):
+    """Found by tests/test_fuzz.py: `when: {0: true}` was a TypeError traceback in the suggestion for it."""
+    text = (FIXTURES / "rules" / "casework-sample.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "pack.yaml"
+    path.write_text(text.replace("when: {placement_until_18: true}", "when: {placement_until_18: true, 0: true}"),
+                    encoding="utf-8")
+    _, problems = check_rules([path])
+    [problem] = [p for p in problems if "not a name" in p.message]
+    assert problem.message == "0 is not a name, so it cannot be a key" and problem.field == "rules.1.when.0"
+    assert (problem.file, problem.line) == (str(path), 24)
