@@ -13,6 +13,7 @@ import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -104,14 +105,17 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def run_measured(command: list[str], stdout: object = subprocess.DEVNULL) -> dict[str, float]:
+def run_measured(command: list[str], capture: bool = False) -> dict[str, Any]:
     """Run ``command`` in a child process: wall seconds, CPU of it and its workers, peak memory, bytes written.
 
-    Peak memory is both the largest single process (getrusage maxrss) and the whole tree at once, sampled
-    every 0.1 s from /proc. Exit codes 0 and 1 are answers; anything else stops the benchmark.
+    Peak memory is both the largest single process (getrusage maxrss, which Linux carries over from the
+    parent at fork) and the whole tree at once, sampled every 0.1 s from /proc: quote the second. With
+    ``capture``, the command's output (a few kilobytes at most: it is read once the command ends) is
+    returned as "stdout". Exit codes 0 and 1 are answers; anything else stops the benchmark.
     """
     started = time.perf_counter()
-    child = subprocess.Popen(command, cwd=ROOT, stdout=stdout, stderr=subprocess.PIPE)
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
     peak = [0]
     finished = threading.Event()
 
@@ -130,7 +134,8 @@ def run_measured(command: list[str], stdout: object = subprocess.DEVNULL) -> dic
     if child.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command[1:4])} failed (exit {child.returncode}):\n{error}")
     return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "largest_process": usage.ru_maxrss * 1024,
-            "tree_peak": peak[0], "written": usage.ru_oublock * 512}
+            "tree_peak": peak[0], "written": usage.ru_oublock * 512,
+            "stdout": child.stdout.read().decode() if capture and child.stdout else ""}
 
 
 def mb(n: float) -> str:

@@ -25,13 +25,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, run_measured
+
 AS_OF = "2025-03-31"
 CHILDREN_PER_REFERRAL = 0.8  # compliance synth writes about 1.25 referrals per child
 STATUSES = ("met", "late", "overdue", "due")
@@ -146,15 +145,9 @@ CONTENDERS = {"compliance": run_compliance, "duckdb": run_duckdb, "pandas": run_
 
 
 def timed(name: str, path: Path) -> tuple[float, float, dict[str, dict[str, int]]]:
-    """Run one contender in a fresh process: (seconds, peak MB, counts)."""
-    started = time.perf_counter()
-    out = subprocess.run([sys.executable, __file__, "--run", name, str(path)], capture_output=True, text=True,
-                         check=False)
-    seconds = time.perf_counter() - started
-    if out.returncode:
-        raise SystemExit(f"{name} failed: {out.stderr}")
-    result = json.loads(out.stdout)
-    return seconds, result["peak_mb"], result["counts"]
+    """Run one contender in a fresh process: (seconds, peak MB of its whole process tree, counts)."""
+    run = run_measured([sys.executable, __file__, "--run", name, str(path)], capture=True)
+    return run["seconds"], run["tree_peak"] / 1e6, json.loads(run["stdout"])["counts"]
 
 
 def _generate(work: Path, referrals: int, seed: int) -> Path:
@@ -201,10 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.run:
         name, path = args.run
-        counts = CONTENDERS[name](path)
-        peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-        print(json.dumps({"counts": counts, "peak_mb": peak}))
+        print(json.dumps({"counts": CONTENDERS[name](path)}))
         return 0
 
     work = Path(args.work)

@@ -18,10 +18,11 @@ from ..engines._parallel import CHUNK
 from ..records import Record
 from ..rules import RuleSet
 from ._formats import (JSON_SEPARATOR, STATUS_LABELS, csv_header, csv_lines, json_finding, json_head, json_tail,
-                       markdown_text, md_row, table_row, table_text)
+                       markdown_head, md_row, table_row, table_text)
 
 #: Formats written line by line in the records' order; the others are sorted by urgency first.
 STREAMED = ("json", "csv")
+_SLICE = 10_000  # Markdown rows joined into one write
 
 
 @dataclass(frozen=True)
@@ -144,12 +145,16 @@ def write_check(records: Sequence[Record], settings: CheckSettings, out: IO[Any]
         out.write(json_tail(total))
     elif fmt not in STREAMED:
         rows.sort(key=lambda r: r[0])
+        if fmt == "md":
+            # Written a slice at a time: the whole document as one string would double the memory of a long run.
+            out.write(markdown_head(settings.as_of, shown))
+            for start in range(0, len(rows), _SLICE):
+                out.write("".join(row + "\n" for _, row in rows[start:start + _SLICE]))
+            return CheckResult(total)
         ordered = [row for _, row in rows]
         del rows
         if fmt == "table":
             out.write(table_text(ordered, settings.as_of, shown, colour))
-        elif fmt == "md":
-            out.write(markdown_text(ordered, settings.as_of, shown))
         else:
             from ._xlsx import findings_workbook
 

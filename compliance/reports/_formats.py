@@ -222,13 +222,17 @@ def md_row(f: Finding) -> str:
         f"{f.citation} ({f.verification})")) + " |"
 
 
+def markdown_head(as_of: date, tally: Mapping[str, int]) -> str:
+    """The Markdown document up to its table's first row: the title, the count of each status, the header."""
+    return "\n".join([f"# Compliance as of {as_of.isoformat()}", "",
+                      " · ".join(f"**{n}** {STATUS_LABELS[s].lower()}" for s, n in tally.items()), "",
+                      "| Status | Record | Rule | Trigger | Deadline | Done | Margin | Source |",
+                      "|---|---|---|---|---|---|---|---|"]) + "\n"
+
+
 def markdown_text(rows: Sequence[str], as_of: date, tally: Mapping[str, int]) -> str:
     """The Markdown document from table lines already in order, headed by the count of each status."""
-    out = [f"# Compliance as of {as_of.isoformat()}", "",
-           " · ".join(f"**{n}** {STATUS_LABELS[s].lower()}" for s, n in tally.items()), "",
-           "| Status | Record | Rule | Trigger | Deadline | Done | Margin | Source |",
-           "|---|---|---|---|---|---|---|---|", *rows]
-    return "\n".join(out) + "\n"
+    return markdown_head(as_of, tally) + "".join(row + "\n" for row in rows)
 
 
 # What starts Markdown syntax or raw HTML inside a line: each is written after a backslash, so it stays text.
