@@ -36,7 +36,7 @@ def machine() -> str:
             f"load average now {os.getloadavg()[0]:.1f}")
 
 
-def _done(rnd: random.Random, start: date, working_days: int) -> date | None:
+def done_at(rnd: random.Random, start: date, working_days: int) -> date | None:
     """When a duty of ``working_days`` from ``start`` was done: mostly in time, some late, some never."""
     roll = rnd.random()
     if roll < 0.08:
@@ -70,12 +70,12 @@ def write_records(path: Path, count: int, seed: int = SEED) -> Path:
             row["statement_required"] = str(framework in ("JTAI", "SEND-area", "JAR") and rnd.random() < 0.5).lower()
             for event, days in (("report_published", 30), ("statement_published", 70), ("action_plan_sent", 70),
                                 ("draft_action_plan_sent", 20)):
-                when = _done(rnd, received, days)
+                when = done_at(rnd, received, days)
                 if when and when <= AS_OF:
                     row[event] = when
             if lscb:
                 row["lscb_report_received"] = received
-                when = _done(rnd, received, 30)
+                when = done_at(rnd, received, 30)
                 if when and when <= AS_OF:
                     row["lscb_report_published"] = when
             writer.writerow([row.get(c, "") for c in COLUMNS])

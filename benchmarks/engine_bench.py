@@ -21,32 +21,12 @@ import subprocess
 import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import AS_OF, FRAMEWORKS, SEED, done_at
 
 from compliance.engines import evaluate  # noqa: E402
-from compliance.calendars import add_period  # noqa: E402
 from compliance.records import Record  # noqa: E402
 from compliance.rules import load_rules  # noqa: E402
-
-AS_OF = date(2026, 11, 20)
-SEED = 2024
-FRAMEWORKS = ("SIF", "ILACS", "ILACS", "ILACS", "ILACS-focused-visit", "JTAI", "SEND-area", "JAR")
-
-
-def _done(rnd: random.Random, start: date, working_days: int) -> date | None:
-    """When a duty of ``working_days`` from ``start`` was done: mostly in time, some late, some never."""
-    roll = rnd.random()
-    if roll < 0.08:
-        return None
-    deadline = add_period(start, working_days, "working_days")
-    if roll < 0.20:
-        return deadline + timedelta(days=rnd.randint(1, 40))
-    if roll < 0.30:
-        return deadline
-    return deadline - timedelta(days=rnd.randint(1, 30))
 
 
 def make_records(count: int, seed: int = SEED) -> list[Record]:
@@ -68,12 +48,12 @@ def make_records(count: int, seed: int = SEED) -> list[Record]:
                       "statement_required": framework in ("JTAI", "SEND-area", "JAR") and rnd.random() < 0.5}
         for event, days in (("report_published", 30), ("statement_published", 70), ("action_plan_sent", 70),
                             ("draft_action_plan_sent", 20)):
-            when = _done(rnd, received, days)
+            when = done_at(rnd, received, days)
             if when and when <= AS_OF:
                 events[event] = (when,)
         if attributes["lscb_review"]:
             events["lscb_report_received"] = (received,)
-            when = _done(rnd, received, 30)
+            when = done_at(rnd, received, 30)
             if when and when <= AS_OF:
                 events["lscb_report_published"] = (when,)
         records.append(Record(f"insp-{n:06d}", "inspection", attributes, events))
