@@ -761,6 +761,9 @@ def cmd_kpi(args: argparse.Namespace) -> int:
         _emit(render_kpi(tally.rows(), args.format, tally.dimensions, as_of, args.month_of, targets), args.output)
     if monthly is not None:
         _emit(kpi_chart_svg(monthly.rows()), args.chart)
+    # Streamed files are read in blocks, some cell by cell: say the problems in each file's row order.
+    order = {str(path): n for n, path in enumerate(args.records)}
+    problems.sort(key=lambda p: (order.get(p.file or "", len(order)), p.line or 0))
     problems = _print_problems(problems)
     if problems:
         print(f"{len(problems)} problem(s) in the records: those records were left out, the rest were counted.",
