@@ -46,7 +46,7 @@ def add_working_days(dates: Any, n: Any, calendar: str = DEFAULT_CALENDAR) -> np
         raise CalendarRangeError(Problem(
             f"{int(steps.max())} working days from a date runs outside the years the {calendar} calendar covers "
             f"({tables.calendar.spec.first_year} to {tables.calendar.spec.last_year})"))
-    out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    out = np.full(days.shape, np.datetime64("NaT", "D"), dtype="datetime64[D]")
     out[~missing] = (tables.working[k] - EPOCH).astype("datetime64[D]")
     return out
 
