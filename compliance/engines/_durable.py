@@ -6,7 +6,7 @@ patterns compare attribute values and event dates (as day ordinals) on one messa
 action of the rule that fires calls the same date arithmetic as the native engine
 (``_native.duty_findings``), so both engines give the same findings.
 
-Traps of durable-rules 2.0.28 avoided here (shared/domain/anchors.md, section 1):
+Traps of durable-rules 2.0.28 avoided here (the README, "Engines", says what a user sees of them):
 - its registry of rulesets is global and final: each compiled rule set has a host of its own and
   unique ruleset names, and frees its rulesets on ``close()``;
 - its timers count wall-clock seconds: none are used, records are evaluated as of their own dates;
