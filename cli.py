@@ -506,16 +506,12 @@ def add_check(sub: Any, help_text: str) -> None:
 
 def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any], Any]:
     """Records read through --mapping, each id once, and the rules they can answer (said on stderr)."""
-    from compliance.records import load_mapped, load_mapping
-    from compliance.reports import duties_for
-    from compliance.rules import RuleSet
+    from compliance.records import load_extract
 
-    mapping = load_mapping(args.mapping, ruleset.vocabulary)
-    records, problems = load_mapped(args.records, mapping, ruleset.vocabulary, encoding=args.encoding)
-    answered = duties_for(ruleset, mapping)
+    mapping, records, problems, answered = load_extract(args.records, args.mapping, ruleset, encoding=args.encoding)
     print(f"{len(records)} record(s) read through {mapping.name}; duties checked: "
           f"{', '.join(r.id for r in answered) or 'none'}", file=sys.stderr)
-    return records, problems, RuleSet(answered, ruleset.vocabulary, files=ruleset.files)
+    return records, problems, answered
 
 
 def cmd_check(args: argparse.Namespace) -> int:

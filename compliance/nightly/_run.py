@@ -24,7 +24,7 @@ from typing import Iterator, Mapping, Sequence, TextIO
 from ..calendars import DEFAULT_CALENDAR, get_calendar
 from ..engines import check_targets, map_chunks
 from ..errors import ComplianceError, InputError, Problem, errors
-from ..records import DEFAULT_ENCODING, Record, codec_name, load_mapped, load_mapping, read_records
+from ..records import DEFAULT_ENCODING, Record, codec_name, load_extract, read_records
 from ..rules import RuleSet, load_rules
 from ._build import build_model, window_end
 from ._changes import ChangeFinder
@@ -240,10 +240,9 @@ def _read(options: ReportOptions, ruleset: RuleSet) -> tuple[list[Record], list[
     """The records, the problems in the rest, and the rules to report: through ``--mapping``, only the
     duties the extract can answer. A record whose target names no rule is a problem, never checked without it."""
     if options.mapping:
-        mapping = load_mapping(options.mapping, ruleset.vocabulary)
-        records, problems = load_mapped(options.records, mapping, ruleset.vocabulary, encoding=options.encoding)
+        mapping, records, problems, ruleset = load_extract(options.records, options.mapping, ruleset,
+                                                           encoding=options.encoding)
         log.info("%d record(s) read through %s", len(records), mapping.name)
-        ruleset = RuleSet(mapping.duties(ruleset), ruleset.vocabulary, files=ruleset.files)
     else:
         records, problems = read_records(options.records, ruleset.vocabulary, encoding=options.encoding)
     for p in problems:

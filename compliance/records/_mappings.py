@@ -672,6 +672,15 @@ def load_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
     return records, problems
 
 
+def load_extract(paths: Sequence[str | Path], mapping_name: str | Path, ruleset: RuleSet, *,
+                 encoding: str = DEFAULT_ENCODING) -> tuple[Mapping, list[Record], list[Problem], RuleSet]:
+    """Extracts read through a mapping for checking record by record: the mapping, its records (each id once),
+    the problems in the rest, and the rules such an extract can answer."""
+    mapping = load_mapping(mapping_name, ruleset.vocabulary)
+    records, problems = load_mapped(paths, mapping, ruleset.vocabulary, encoding=encoding)
+    return mapping, records, problems, RuleSet(mapping.duties(ruleset), ruleset.vocabulary, files=ruleset.files)
+
+
 def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None) -> str:
     """Records in the project's record CSV layout (id, kind, attributes, events; lists joined with ";")."""
     vocab = vocabulary or load_vocabulary()
