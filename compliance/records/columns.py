@@ -348,19 +348,6 @@ class _ChunkReader:
         if n == 0:
             return []
         raw = {name: self.cells(arrays, name) for name in self.columns}
-        maybe_blank = ~(_np(pc.greater(pc.utf8_length(raw["id"]), 0)) | _np(pc.greater(pc.utf8_length(raw["kind"]), 0)))
-        if maybe_blank.any():
-            blank = maybe_blank.copy()
-            for a in arrays:
-                blank &= ~_np(pc.greater(pc.utf8_length(a), 0))
-            if blank.any():
-                keep = pa.array(~blank)
-                arrays = [a.filter(keep) for a in arrays]
-                raw = {name: column.filter(keep) for name, column in raw.items()}
-                lines = lines[~blank]
-                n = len(lines)
-                if n == 0:
-                    return []
         ids = pc.utf8_trim_whitespace(raw["id"])
         kinds = pc.dictionary_encode(raw["kind"])
         kind_of_code = [str(k).strip() for k in kinds.dictionary.to_pylist()]
@@ -606,6 +593,18 @@ def _bad_cells(columns: Sequence[Any], texts: Sequence[Any]) -> tuple[dict[int, 
     return bad, runaway_rows
 
 
+def _blank(columns: Sequence[Any], names: Sequence[str]) -> np.ndarray:
+    """The rows with no cell holding anything, in any column (records/_readers.py skips them; a row with text
+    only in a column no rule reads is a record, and its missing id is a problem)."""
+    blank = np.ones(len(columns[0]), dtype=bool)
+    first = [j for j, name in enumerate(names) if name in ("id", "kind")]  # most rows end the search here
+    for j in first + [j for j in range(len(columns)) if j not in first]:
+        blank &= _np(pc.equal(pc.binary_length(columns[j]), 0))
+        if not blank.any():
+            break
+    return blank
+
+
 def _cells_apart(rows: list[tuple[int, str]], faults: dict[int, tuple[int, Fault]],
                  stops: list[int]) -> list[tuple[int, list[str]]]:
     """The cells of the short and long rows pyarrow set apart, (number, text), as the csv module reads them; a row
@@ -723,8 +722,9 @@ class _Stream:
         apart = _cells_apart(sorted((n, self.apart.pop(n)) for n in [n for n in self.apart if n <= through]),
                              faults, stops)
         stop = min(stops, default=None)
-        keep = np.ones(count, dtype=bool)
+        keep = ~_blank(columns, self.names) if count else np.ones(0, dtype=bool)
         keep[list(bad)] = False
+        apart = [(n, cells) for n, cells in apart if any(cells)]
         for number, (j, (message, hint)) in sorted(faults.items()):
             if stop is None or number < stop:
                 self.sink.add(message, number, j + 1, self.names[j] if j < len(self.names) else None, hint)
@@ -752,7 +752,8 @@ class _Stream:
     def rest(self) -> Iterator[RecordBatch]:
         """The rows from ``line`` on, read by records/_csv.py: pyarrow gave up there (a short row with a byte that
         is not UTF-8, a row longer than it can join, a byte the encoding does not have)."""
-        rows = read_csv_rows(self.path, self.sink.add, self.name, start=self.line)
+        rows = ((n, cells) for n, cells in read_csv_rows(self.path, self.sink.add, self.name, start=self.line)
+                if any(cells))
         while block := list(itertools.islice(rows, _REST_ROWS)):
             lines = np.array([n for n, _ in block], dtype=np.int64)
             arrays = _string_arrays([cells for _, cells in block], len(self.names), self.wanted)

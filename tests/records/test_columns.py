@@ -7,7 +7,7 @@ import io
 from datetime import date
 from unittest import mock
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import compliance.records.columns
@@ -121,6 +121,9 @@ cells = st.one_of(st.sampled_from(["r1", "r2", "r3", "referral", "inspection", "
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.lists(cells, min_size=0, max_size=7), max_size=25), block=st.sampled_from([64, 256, 1 << 20]),
        bad=st.sampled_from([b"\x92", b"\xe2\x80", b"\xff\xfe"]))
+# Text only past the header's columns, or only in a column no rule reads: a record with no id, not a blank row.
+@example(rows=[["", "", "", "", "", "r1"], ["", "", "North", "", ""]], block=64, bad=b"\x92")
+@example(rows=[["", "", "", "", "", "r1"], ["", "", "North", "", ""]], block=1 << 20, bad=b"\x92")
 def test_streaming_reads_the_rows_and_problems_the_csv_module_reads(tmp_path, rows, block, bad):
     """Short, long and blank rows, quoted line breaks, repeated ids and bytes that are not UTF-8 (a latin-1 \\xa4
     in a cell becomes ``bad``), wherever pyarrow's blocks fall."""
