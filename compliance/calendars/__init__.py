@@ -10,15 +10,17 @@ holidays into a calendar file.
 """
 
 from ._columnwise import add_working_days, working_days_between
+from ._instants import hours_between, instant, local
 from ._periods import (UNITS, Deadline, Period, add_months, add_period, compute_deadline, day_of, parse_date,
                        parse_period)
 from ._registry import DEFAULT_CALENDAR, available, build, clear_cache, get_calendar, package_holidays
 from ._spec import Amendment, CalendarSpec, read_spec
+from ._targets import TargetCheck, check_target
 from ._workdays import Calendar, NonWorkingDay
 
 __all__ = [
     "DEFAULT_CALENDAR", "UNITS", "Amendment", "Calendar", "CalendarSpec", "Deadline", "NonWorkingDay",
-    "Period", "add_months", "add_period", "add_working_days", "available", "build", "clear_cache", "compute_deadline", "day_of",
-    "get_calendar", "package_holidays", "parse_date", "parse_period", "read_spec",
-    "working_days_between",
+    "Period", "TargetCheck", "add_months", "add_period", "add_working_days", "available", "build", "check_target",
+    "clear_cache", "compute_deadline", "day_of", "get_calendar", "hours_between", "instant", "local",
+    "package_holidays", "parse_date", "parse_period", "read_spec", "working_days_between",
 ]

@@ -14,9 +14,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Iterable, NamedTuple, Sequence
 
-from ..calendars import Deadline, Period, add_period, compute_deadline, day_of, get_calendar
-from ..calendars._instants import hours_between, instant
-from ..calendars._targets import check_target
+from ..calendars import (Deadline, Period, add_period, check_target, compute_deadline, day_of, get_calendar,
+                         hours_between, instant)
 from ..errors import CalendarRangeError
 from ..records import EventDate, Record, sort_key
 from ..rules import Rule, RuleSet, Window

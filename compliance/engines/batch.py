@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 
 from ..calendars import Period
-from ..calendars._targets import check_target
+from ..calendars import check_target
 from ..calendars.arrays import NONE, DayTables, Deadlines, add_period_days, compute_deadlines, day_tables, instants
 from ..records.columns import EventColumn, RecordBatch
 from ..rules import Rule, RuleSet, Window

@@ -14,7 +14,7 @@ from dataclasses import InitVar, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterable, Mapping
 
-from ..calendars._instants import instant, local
+from ..calendars import instant, local
 from ..errors import InputError, Problem, shown
 from ..rules import Vocabulary
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any, Iterable, Iterator, Sequence
 
-from ..engines import Finding, findings_by_record, map_chunks, urgency_key
-from ..engines._parallel import CHUNK
+from ..engines import CHUNK, Finding, findings_by_record, map_chunks, urgency_key
 from ..records import Record
 from ..rules import RuleSet
 from ._formats import (JSON_SEPARATOR, STATUS_LABELS, csv_header, csv_lines, json_finding, json_head, json_tail,

@@ -9,8 +9,7 @@ import re
 from datetime import date
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from ..engines import Finding, sort_by_urgency
-from ..engines._finding import iso
+from ..engines import Finding, iso, sort_by_urgency
 from ..errors import printable
 from ..records import spreadsheet_safe
 
