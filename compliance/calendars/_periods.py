@@ -70,16 +70,6 @@ def parse_period(text: str) -> Period:
     return Period(amount, unit)
 
 
-def parse_date(text: str, what: str = "date") -> date:
-    """Read an ISO date (YYYY-MM-DD); raise InputError with an example on anything else."""
-    try:
-        return date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
-        raise InputError(Problem(
-            f"{text!r} is not a valid date", field=what, hint="write dates as YYYY-MM-DD, e.g. 2018-12-05",
-        )) from None
-
-
 def day_of(d: date) -> date:
     """The calendar day of a date or date-time."""
     return d.date() if isinstance(d, datetime) else d

@@ -496,10 +496,24 @@ def test_parse_period_errors_say_what_is_wrong_and_how_to_fix_it(text, fragment)
     assert fragment in message and message.startswith("period:") and "\n" not in message
 
 
-@pytest.mark.parametrize("text", ["2018-13-05", "05/12/2018", "2018-02-30", ""])
-def test_parse_date_errors_give_an_example(text):
-    with pytest.raises(InputError, match="write dates as YYYY-MM-DD, e.g. 2018-12-05"):
+@pytest.mark.parametrize("text, message", [
+    ("2018-13-05", "'2018-13-05' is not a date: month must be in 1..12"),
+    ("2018-02-30", "'2018-02-30' is not a date: day is out of range for month"),
+    ("05/12/18", "'05/12/18' is not a date: give the year in full, DD/MM/YYYY"),
+    ("", "no date given"),
+    ("2018-12-05 10:00", "'2018-12-05 10:00' gives a time of day; date takes a date"),
+])
+def test_parse_date_errors_say_what_is_wrong_with_an_example(text, message):
+    with pytest.raises(InputError) as caught:
         parse_date(text)
+    assert caught.value.problems[0].message == message
+    assert "DD/MM/YYYY, YYYY-MM-DD or 5 December 2018" in str(caught.value) or "give the date alone" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["2018-12-05", "05/12/2018", "5/12/2018", "5 December 2018", "5 Dec 2018",
+                                  "Wednesday 5th December 2018"])
+def test_parse_date_reads_every_way_a_date_is_written(text):
+    assert parse_date(text) == date(2018, 12, 5)  # a Wednesday
 
 
 def test_period_reads_back_as_words():

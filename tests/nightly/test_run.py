@@ -155,7 +155,7 @@ def test_late_in_period_on_a_first_run_looks_back_seven_days(tmp_path, run_cli):
 
 @pytest.mark.parametrize("args, message", [
     (["--fail-on", "overdew"], "--fail-on: unknown status 'overdew'"),
-    (["--as-of", "2026-13-01"], "'2026-13-01' is not a valid date"),
+    (["--as-of", "2026-13-01"], "'2026-13-01' is not a date: month must be in 1..12"),
     (["--due-within", "10 wrking days"], "unknown unit"),
     (["--due-within", "48 hours"], "cannot be in hours"),
     (["--calendar", "narnia"], "unknown calendar 'narnia'"),
