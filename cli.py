@@ -69,7 +69,7 @@ def _rule_paths(args: argparse.Namespace) -> list[str] | None:
         return None
     from compliance.resources import rules_dir
 
-    return list(args.rules or [str(rules_dir())]) + list(args.add_rules or [])
+    return [_found(p) for p in list(args.rules or [str(rules_dir())]) + list(args.add_rules or [])]
 
 
 def _encoding_option(p: argparse.ArgumentParser) -> None:
@@ -103,23 +103,76 @@ def _positive(value: int | None, name: str) -> None:
         raise InputError(Problem(f"--{name} must be 1 or more, not {value}", field=name, hint=f"e.g. --{name} 2"))
 
 
-def _inputs(paths: Iterable[str]) -> None:
-    """Stop before any work, and before anything is written, when an input file is missing or unreadable."""
+#: What a folder given as record files is read for: the files the record readers read, or, with --mapping, extracts.
+RECORD_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".yaml", ".yml", ".json")
+EXTRACT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xml")
+
+
+def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, folders: bool = True) -> list[str]:
+    """The files to read, each found readable before any work and before anything is written.
+
+    A folder stands for the files in it that ``suffixes`` name (when ``folders``), and ``examples/NAME`` not in
+    the working folder for the copy installed with the package: each is said on stderr, so what was read is known.
+    """
     from compliance.errors import InputError, Problem
 
-    problems = []
-    for path in map(Path, paths):
-        if not path.is_file():
-            problems.append(Problem("no such file" if not path.exists() else "not a file", file=str(path),
-                                    hint="check the path"))
+    problems, files = [], []
+    for text in paths:
+        path = Path(_found(text))
+        if path.is_dir() and folders:
+            found, others = _folder(path, suffixes)
+            if not found:
+                problems.append(Problem(f"a folder with no record files ({', '.join(suffixes)}) in it", file=text,
+                                        hint=f"give the files to read, e.g. {Path(text) / ('*' + suffixes[0])}"))
+                continue
+            print(f"compliance: {text} is a folder: reading the {len(found)} record file{'s' if len(found) != 1 else ''}"
+                  f" in it ({', '.join(p.name for p in found)})" + (f"; not read: {', '.join(others)}" if others else ""),
+                  file=sys.stderr)
+            candidates = found
         else:
+            candidates = [path]
+        for candidate in candidates:
+            if not candidate.is_file():
+                what = "a folder, not a file" if candidate.is_dir() else "no such file" if not candidate.exists() \
+                    else "not a file"
+                problems.append(Problem(what, file=text, hint="check the path"))
+                continue
             try:
-                with path.open("rb"):
+                with candidate.open("rb"):
                     pass
             except OSError as exc:
-                problems.append(Problem(f"cannot read: {exc.strerror}", file=str(path), hint="check its permissions"))
+                problems.append(Problem(f"cannot read: {exc.strerror}", file=str(candidate),
+                                        hint="check its permissions"))
+                continue
+            files.append(str(candidate))
     if problems:
         raise InputError(*problems)
+    return files
+
+
+def _found(text: str) -> str:
+    """``text``, or for ``examples/NAME`` not in the working folder the copy installed with the package (said on
+    stderr): the README's examples run from any folder."""
+    from compliance.resources import example_file
+
+    bundled = example_file(text)
+    if bundled is None:
+        return text
+    print(f"compliance: {text} is not in this folder: reading the copy installed with the package, {bundled}",
+          file=sys.stderr)
+    return str(bundled)
+
+
+def _folder(path: Path, suffixes: Sequence[str]) -> tuple[list[Path], list[str]]:
+    """The files in a folder that ``suffixes`` name, in name order, and the names of everything else in it."""
+    found, others = [], []
+    for entry in sorted(path.iterdir(), key=lambda p: p.name):
+        readable = entry.is_file() and entry.suffix.lower() in suffixes and not entry.name.startswith((".", "~$"))
+        if readable:
+            found.append(entry)
+        else:
+            others.append(entry.name + ("/" if entry.is_dir() else ""))
+    return found, others
 
 
 def _emit(data: str | bytes, output: str | None) -> None:
@@ -397,7 +450,7 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
     from compliance.calendars.govuk import import_govuk
 
     out = Path(args.output) if args.output else Path("calendars") / f"{args.calendar}.yaml"
-    print(import_govuk(Path(args.file), args.calendar, out))
+    print(import_govuk(Path(_found(args.file)), args.calendar, out))
     return 0
 
 
@@ -424,8 +477,10 @@ def cmd_rules_validate(args: argparse.Namespace) -> int:
     from compliance.engines import check_rule_tests
     from compliance.rules import check_rules
 
-    ruleset, problems = check_rules(args.files)
+    ruleset, problems = check_rules([_found(f) for f in args.files])
     problems += check_rule_tests(ruleset)
+    order = {f: n for n, f in enumerate(ruleset.files)}
+    problems.sort(key=lambda p: (order.get(p.file or "", len(order)), p.line or 0, p.column or 0))
     if problems:
         for p in problems:
             print(str(p), file=sys.stderr)
@@ -463,7 +518,8 @@ def add_rules_show(actions: Any) -> None:
 def cmd_rules_show(args: argparse.Namespace) -> int:
     from compliance.rules import load_rules
 
-    rule = load_rules(_rule_paths(args)).get(args.id)
+    ruleset = load_rules(_rule_paths(args))
+    rule = ruleset.get(_known_rule(ruleset, args.id, "id"))
     conditions = "; ".join(f"{k} in {list(v)}" for k, v in rule.when) or "none"
     lines = [
         f"{rule.id}: {rule.title}",
@@ -501,6 +557,22 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _known_rule(ruleset: Any, rule_id: str, field: str) -> str:
+    """``rule_id`` when a rule has it; otherwise stop, naming the ids nearest to it."""
+    import difflib
+
+    from compliance.errors import InputError, Problem
+
+    ids = [r.id for r in ruleset]
+    if rule_id in ids:
+        return rule_id
+    close = difflib.get_close_matches(rule_id, ids, n=3, cutoff=0.5) or difflib.get_close_matches(
+        rule_id.lower(), ids, n=3, cutoff=0.3)
+    nearest = f"the nearest: {', '.join(close)}; " if close else ""
+    raise InputError(Problem(f"no rule with id {rule_id!r}", field=field,
+                             hint=f"{nearest}`compliance rules list` shows every id"))
+
+
 def add_rules_test(actions: Any) -> None:
     p = _command(actions, "test", "Run the example records each rule carries.",
                  "  compliance rules test\n  compliance rules test rules/inspections.yaml --rule la-publish-report",
@@ -513,7 +585,13 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
     from compliance.engines import run_rule_tests
     from compliance.rules import load_rules
 
-    results = run_rule_tests(load_rules(args.files or None), args.rule)
+    ruleset = load_rules([_found(f) for f in args.files] or None)
+    if args.rule is not None:
+        _known_rule(ruleset, args.rule, "--rule")
+    results = run_rule_tests(ruleset, args.rule)
+    if args.rule is not None and not results:
+        print(f"{args.rule} has no worked examples of its own (no tests: in its rule file) to run")
+        return 0
     failed = [r for r in results if not r.passed]
     for r in results:
         mark = "PASS" if r.passed else "FAIL"
@@ -573,13 +651,14 @@ def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any
 
 def cmd_check(args: argparse.Namespace) -> int:
     from compliance.engines import available_cores, check_targets
+    from compliance.errors import errors
     from compliance.records import read_records
     from compliance.reports import CheckSettings, write_check
     from compliance.rules import load_rules
 
     _needs_output(args)
     args.encoding = _encoding(args)
-    _inputs(args.records)
+    args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
     _positive(args.jobs, "jobs")
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
@@ -590,6 +669,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         records, problems = read_records(args.records, ruleset.vocabulary, encoding=args.encoding)
     records, unknown_targets = check_targets(records, ruleset)
     problems += unknown_targets
+    if not records and not errors(problems):
+        # A header row and nothing under it (a tracker just made by `template`): say so, not "no findings".
+        said = f"no records in {', '.join(args.records)}: nothing to check; add a row for each record"
+        if args.format == "table" and not args.output:
+            _print_problems(problems)
+            print(f"Compliance as of {as_of.isoformat()}: {said}.")
+            return 0
+        print(f"compliance: {said}", file=sys.stderr)
     # The working is computed only where it is shown: the table without --explain and Markdown show none.
     explain = args.explain if args.format == "table" else args.format != "md"
     settings = CheckSettings(rules, as_of, args.format, explain, show_all=args.all, engine=args.engine)
@@ -642,7 +729,7 @@ def cmd_track(args: argparse.Namespace) -> int:
     from compliance.rules import load_rules
 
     encoding = _encoding(args)
-    _inputs([args.events])
+    [args.events] = _inputs([args.events], folders=False)
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
     events, problems = read_events(args.events, ruleset.vocabulary, encoding=encoding)
@@ -725,7 +812,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from compliance.nightly import ReportOptions, load_mail_settings, parse_fail_on, run_report
 
     encoding = _encoding(args)
-    _inputs(args.records)
+    args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
     _positive(args.jobs, "jobs")
     _positive(args.keep_runs, "keep-runs")
     handler = logging.StreamHandler(sys.stderr)
@@ -789,7 +876,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
 
     _needs_output(args)
     encoding = _encoding(args)
-    _inputs(args.records)
+    args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
     mapping = load_mapping(args.mapping, ruleset.vocabulary) if args.mapping else None
@@ -814,6 +901,8 @@ def cmd_kpi(args: argparse.Namespace) -> int:
         _emit(render_kpi(tally.rows(), args.format, tally.dimensions, as_of, args.month_of, targets), args.output)
     if monthly is not None:
         _emit(kpi_chart_svg(monthly.rows()), args.chart)
+    if not tally.counts and not problems:
+        print(f"compliance: nothing counted: no records with a duty in {', '.join(args.records)}", file=sys.stderr)
     # Streamed files are read in blocks, some cell by cell: say the problems in each file's row order.
     order = {str(path): n for n, path in enumerate(args.records)}
     problems.sort(key=lambda p: (order.get(p.file or "", len(order)), p.line or 0))
@@ -897,7 +986,7 @@ def cmd_map(args: argparse.Namespace) -> int:
                                  hint="e.g. compliance map list4.csv --mapping annex-a-list4 --output records.csv"))
     _needs_output(args)
     encoding = _encoding(args)
-    _inputs(args.extracts)
+    args.extracts = _inputs(args.extracts, EXTRACT_SUFFIXES)
     ruleset = load_rules(_rule_paths(args))
     mapping = load_mapping(args.mapping, ruleset.vocabulary)
     records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary, encoding=encoding)

@@ -21,8 +21,8 @@ from ._workdays import Calendar, NonWorkingDay
 
 __all__ = [
     "DATE_HINT", "DAY_HINT", "DEFAULT_CALENDAR", "UNITS", "Amendment", "Calendar", "CalendarSpec", "Deadline",
-    "NonWorkingDay", "Period", "TargetCheck", "add_months", "add_period", "add_working_days", "available", "build", "check_target",
-    "clear_cache", "compute_deadline", "day_of", "get_calendar", "hours_between", "instant", "local",
+    "NonWorkingDay", "Period", "TargetCheck", "add_months", "add_period", "add_working_days", "available", "build",
+    "check_target", "clear_cache", "compute_deadline", "day_of", "get_calendar", "hours_between", "instant", "local",
     "number_message", "package_holidays", "parse_date", "parse_period", "read_date", "read_spec",
     "working_days_between",
 ]

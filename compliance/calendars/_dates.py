@@ -114,7 +114,8 @@ def number_message(number: float, text: str, value: object) -> str:
     if _SERIALS[0] <= number <= _SERIALS[1]:
         moment = datetime.combine(_EXCEL_EPOCH, datetime.min.time()) + timedelta(days=number)
         if moment.time() == datetime.min.time():
-            return f"{text} looks like an Excel date serial for {moment.date().isoformat()}: format the column as a date"
+            return (f"{text} looks like an Excel date serial for {moment.date().isoformat()}: format the column as a "
+                    "date")
         return (f"{text} looks like an Excel date-time serial for {moment.strftime('%Y-%m-%d %H:%M')}: format the "
                 "column as a date")
     return f"{shown(value)} is not a date"

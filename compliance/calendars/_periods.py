@@ -75,7 +75,9 @@ def day_of(d: date) -> date:
     return d.date() if isinstance(d, datetime) else d
 
 
-def _calendar(name: str) -> Calendar:
+def _calendar(name: str | Calendar) -> Calendar:
+    if isinstance(name, Calendar):
+        return name
     return _CACHE.get(name) or get_calendar(name)
 
 
@@ -89,16 +91,18 @@ def add_months(start: date, n: int) -> date:
     return start.replace(year=year, month=month, day=min(start.day, monthrange(year, month)[1]))
 
 
-def add_period(start: date, amount: int, unit: str, calendar: str = DEFAULT_CALENDAR) -> date:
+def add_period(start: date, amount: int, unit: str, calendar: str | Calendar = DEFAULT_CALENDAR) -> date:
     """The last day of a period of ``amount`` ``unit`` after ``start``, the start day excluded.
+
+    ``calendar`` is a calendar's name or a ``Calendar`` (``get_calendar("scotland")``).
 
     >>> add_period(date(2018, 12, 5), 70, "working_days")
     datetime.date(2019, 3, 18)
     """
     if unit == "working_days":
         try:
-            cal = _CACHE[calendar]
-        except KeyError:
+            cal = _CACHE[calendar]  # type: ignore[index]
+        except (KeyError, TypeError):  # a name not loaded yet, or a Calendar itself
             cal = get_calendar(calendar)
         return cal.add_working_days(start, amount)
     try:
@@ -157,9 +161,11 @@ def _fmt(d: date) -> str:
     return d.strftime("%a %d %b %Y")
 
 
-def compute_deadline(start: date | datetime, period: Period, calendar: str = DEFAULT_CALENDAR,
+def compute_deadline(start: date | datetime, period: Period, calendar: str | Calendar = DEFAULT_CALENDAR,
                      *, explain: bool = True) -> Deadline:
     """The deadline for ``period`` after ``start``, with each step and each skipped day recorded.
+
+    ``calendar`` is a calendar's name or a ``Calendar`` (``get_calendar("england-and-wales")``).
 
     ``explain=False`` computes the same deadline without the steps and skipped days, for bulk runs.
     """

@@ -162,6 +162,13 @@ def suggest(word: str, known: Iterable[str]) -> str:
     return f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known))
 
 
+def unknown_kind(kind: Any, kinds: Iterable[str]) -> tuple[str, str, str]:
+    """(message, field, hint) for a kind no rule knows; a blank cell is said to be empty, not a kind "nothing"."""
+    if kind is None or (isinstance(kind, str) and not kind.strip()):
+        return "the record's kind is empty", "kind", "write its kind: one of " + ", ".join(sorted(kinds))
+    return f"unknown record kind {shown(kind)}", "kind", suggest(str(kind), kinds)
+
+
 class RecordCheck:
     """Checks one record's parts against the vocabulary and normalises them, reporting each problem."""
 
@@ -183,7 +190,7 @@ class RecordCheck:
             problem("the record has no id", "id", "give each record an id")
             return None
         if not isinstance(kind, str) or kind not in self.vocab.kinds:
-            problem(f"unknown record kind {shown(kind)}", "kind", suggest(str(kind), self.vocab.kinds))
+            problem(*unknown_kind(kind, self.vocab.kinds))
             return None
         if not isinstance(attributes, Mapping) or not isinstance(events, Mapping):
             problem("attributes and events must each map names to values", None,

@@ -519,3 +519,22 @@ def test_parse_date_reads_every_way_a_date_is_written(text):
 def test_period_reads_back_as_words():
     assert str(Period(1, "weeks")) == "1 week"
     assert str(Period(70, "working_days")) == "70 working days"
+
+
+def test_a_calendar_is_taken_wherever_its_name_is():
+    """The README's table: compute_deadline(start, Period(...), get_calendar(...)) as well as the name."""
+    import numpy as np
+
+    from compliance import add_working_days, compute_deadline, get_calendar, working_days_between
+
+    # Scotland's 2 January 2019 holiday moves 70 working days from Wed 5 Dec 2018 a day on, to Tue 19 Mar 2019.
+    for calendar in ("scotland", get_calendar("scotland")):
+        assert compute_deadline(date(2018, 12, 5), Period(70, "working_days"), calendar).end == date(2019, 3, 19)
+        assert compute_deadline(date(2018, 12, 5), Period(70, "working_days"), calendar).calendar == "scotland"
+        assert add_period(date(2018, 12, 5), 70, "working_days", calendar) == date(2019, 3, 19)
+        assert working_days_between(date(2018, 12, 5), date(2019, 3, 19), calendar) == 70
+        assert list(add_working_days(np.array(["2018-12-05"], dtype="datetime64[D]"), 70, calendar)) == [
+            np.datetime64("2019-03-19")]
+        assert list(working_days_between(np.array(["2018-12-05"], dtype="datetime64[D]"), date(2019, 3, 19),
+                                         calendar)) == [70]
+    assert get_calendar(get_calendar("scotland")) is get_calendar("scotland")
