@@ -179,3 +179,37 @@ def test_the_library_example_runs_from_any_folder_with_the_values_it_promises(tm
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, f"README.md:{number}\n{done.stderr}"
     assert len(checked) >= 4 and "la-publish-statement" in done.stdout  # the loop prints what is late or overdue
+
+
+def test_quick_start_holds_two_commands_and_says_what_the_test_extra_cannot_bring():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick = text[text.index("## Quick start"):text.index("## Three ways in")]
+    blocks = re.findall(r"^```sh\n(.*?)^```", quick, flags=re.S | re.M)
+    assert [len(b.strip().splitlines()) for b in blocks] == [1, 1]
+    assert blocks[1].strip() == ("python3 -m venv .venv && .venv/bin/pip install '.[test]' && "
+                                 ".venv/bin/python -m pytest")
+    said = " ".join(quick.split())
+    assert "pip install '.[test,durable]'" in said and "apt-get install chromium" in said
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert '".[test,durable]"' in ci and "install -y -qq chromium" in ci  # what the README says CI adds
+
+
+def test_without_durable_rules_the_skipped_tests_say_how_to_add_it(tmp_path):
+    """A user's run without the durable extra: pytest's summary names each skipped test and the command to add it."""
+    blocker = tmp_path / "site"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class _NoDurable:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'durable' or name.startswith('durable.'):\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, _NoDurable())\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["PYTHONPATH"] = os.pathsep.join([str(blocker), env.get("PYTHONPATH", "")])
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
+                           "tests/engines/test_targets.py"], cwd=ROOT, capture_output=True, text=True, env=env,
+                          timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:]
+    skipped = [line for line in done.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert skipped and all("pip install '.[test,durable]'" in line for line in skipped), done.stdout[-2000:]
