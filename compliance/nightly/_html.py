@@ -375,6 +375,18 @@ def _duty_rows(model: ReportModel, findings: Sequence[Finding]) -> list[tuple[st
 _DUTY_COLUMNS = ("Status", "Record", "Duty", "Deadline", "Margin", "Duty holder")
 
 
+def _duty_group(model: ReportModel, ident: str, heading: str, findings: Sequence[Finding], total: int, which: str,
+                none: str) -> str:
+    """A heading with the group's total, then its table (the first ``which`` of them, up to the cap), or ``none``."""
+    head = f'<h3 id="{ident}">{_e(heading)} ({total:,})</h3>'
+    if not findings:
+        return head + f"<p>{none}</p>"
+    shown = len(findings)
+    caption = f"{heading}: " + (f"the {shown} {which} of {total:,}" if shown < total
+                                else f"{shown} {'duty' if shown == 1 else 'duties'}")
+    return head + _table(caption, _DUTY_COLUMNS, _duty_rows(model, findings), row_header=1, wide=True)
+
+
 def _open_duties(model: ReportModel) -> str:
     """What to do this week: every duty due within the window (the soonest first), then the overdue ones (the
     most overdue first), each table always there; the open duties due later, folded away."""
@@ -385,24 +397,10 @@ def _open_duties(model: ReportModel) -> str:
     parts = ['<section aria-labelledby="open"><h2 id="open">What to do: due soon, and overdue</h2>',
              f"<p>Duties falling due within {_e(model.window_text)} of {_short_date(model.as_of)}, by {by}, the "
              f"soonest first; then the duties whose deadline has passed, the most overdue first. {everything}</p>",
-             f'<h3 id="due-soon">Due by {by} ({s.due_within_window:,})</h3>']
-    soon = model.due_soon_duties
-    if soon:
-        shown = len(soon)
-        caption = (f"Due within {model.window_text}, by {by}: " + (f"the {shown} soonest of {s.due_within_window:,}"
-                   if shown < s.due_within_window else f"{shown} {'duty' if shown == 1 else 'duties'}"))
-        parts.append(_table(caption, _DUTY_COLUMNS, _duty_rows(model, soon), row_header=1, wide=True))
-    else:
-        parts.append(f"<p>Nothing falls due within {_e(model.window_text)}, by {by}.</p>")
-    overdue = model.overdue_duties
-    parts.append(f'<h3 id="overdue">Overdue ({s.overdue:,})</h3>')
-    if overdue:
-        shown = len(overdue)
-        caption = (f"Overdue as of {_short_date(model.as_of)}: " + (f"the {shown} most overdue of {s.overdue:,}"
-                   if shown < s.overdue else f"{shown} {'duty' if shown == 1 else 'duties'}"))
-        parts.append(_table(caption, _DUTY_COLUMNS, _duty_rows(model, overdue), row_header=1, wide=True))
-    else:
-        parts.append("<p>Nothing is overdue.</p>")
+             _duty_group(model, "due-soon", f"Due by {by}", model.due_soon_duties, s.due_within_window, "soonest",
+                         f"Nothing falls due within {_e(model.window_text)}, by {by}."),
+             _duty_group(model, "overdue", "Overdue", model.overdue_duties, s.overdue, "most overdue",
+                         "Nothing is overdue.")]
     later = model.due_later
     due_after = s.statuses.get("due", 0) - s.due_within_window
     if due_after:

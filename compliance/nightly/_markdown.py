@@ -65,34 +65,26 @@ def _duty_table(findings: tuple[Finding, ...]) -> list[str]:
         f"{_d(f.deadline)} | {md_text(_margin(f))} | {md_text(f.duty_holder)} |" for f in findings]
 
 
+def _group(heading: str, findings: tuple[Finding, ...], total: int, which: str, none: str) -> list[str]:
+    out = [f"### {heading} ({total})", ""]
+    if not findings:
+        return out + [none, ""]
+    if len(findings) < total:
+        out += [f"The {len(findings)} {which} of {total}.", ""]
+    return out + _duty_table(findings) + [""]
+
+
 def _open(model: ReportModel) -> list[str]:
     """What to do this week: the duties due within the window, the soonest first; then the overdue ones."""
     s, by = model.summary, model.window_end.isoformat()
     out = ["## What to do: due soon, and overdue", "",
            "Every open duty is in findings.csv (its status is Overdue or Due) and in deadlines.ics.", "",
-           f"### Due by {by} ({s.due_within_window})", ""]
-    soon = model.due_soon_duties
-    if soon:
-        if len(soon) < s.due_within_window:
-            out += [f"The {len(soon)} soonest of {s.due_within_window} due within {model.window_text}.", ""]
-        out += _duty_table(soon) + [""]
-    else:
-        out += [f"Nothing falls due within {model.window_text}, by {by}.", ""]
-    out += [f"### Overdue ({s.overdue})", ""]
-    overdue = model.overdue_duties
-    if overdue:
-        if len(overdue) < s.overdue:
-            out += [f"The {len(overdue)} most overdue of {s.overdue}.", ""]
-        out += _duty_table(overdue) + [""]
-    else:
-        out += ["Nothing is overdue.", ""]
+           *_group(f"Due by {by}", model.due_soon_duties, s.due_within_window, "soonest",
+                   f"Nothing falls due within {model.window_text}, by {by}."),
+           *_group("Overdue", model.overdue_duties, s.overdue, "most overdue", "Nothing is overdue.")]
     after = s.statuses.get("due", 0) - s.due_within_window
     if after:
-        later = model.due_later
-        out += [f"### Due after {by} ({after})", ""]
-        if len(later) < after:
-            out += [f"The soonest {len(later)} of {after}." if later else "Listed in findings.csv.", ""]
-        out += (_duty_table(later) + [""]) if later else []
+        out += _group(f"Due after {by}", model.due_later, after, "soonest", "Listed in findings.csv.")
     return out
 
 
