@@ -78,7 +78,8 @@ def test_provisional_deadline_says_so(run_cli):
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (("deadline", "2018-13-05", "70 working days"), "start date: '2018-13-05' is not a valid date"),
+    (("deadline", "2018-13-05", "70 working days"), "start date: '2018-13-05' is not a date: month must be in 1..12"),
+    (("deadline", "05/12/18", "70 working days"), "start date: '05/12/18' is not a date: give the year in full"),
     (("deadline", "2018-12-05", "70 wrking days"), 'did you mean "70 working days"'),
     (("deadline", "1999-12-05", "70 working days"), "outside the years the england-and-wales calendar covers"),
     (("deadline", "2050-12-01", "70 working days"), "runs outside the years"),
@@ -92,7 +93,7 @@ def test_bad_input_is_one_line_exit_2_no_traceback(run_cli, args, fragment):
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (("deadline", "2018-13-05", "70 working days"), "is not a valid date (write dates as YYYY-MM-DD"),
+    (("deadline", "2018-13-05", "70 working days"), "is not a date: month must be in 1..12 (write dates as DD/MM/YYYY"),
     (("deadline", "2018-12-05", "70 wrking days"), "unknown unit 'wrking days'"),
     (("deadline", "2018-12-05", "99999999999 hours"), "runs past the year 9999"),
 ])

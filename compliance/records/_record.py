@@ -11,10 +11,10 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import InitVar, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Callable, Iterable, Mapping
 
-from ..calendars import instant, local
+from ..calendars import DATE_HINT, instant, local, number_message, read_date
 from ..errors import InputError, Problem, shown
 from ..rules import Vocabulary
 
@@ -26,15 +26,6 @@ UNKNOWN = "unknown"
 #: A table column that holds the system's own deadline for a rule: "target:icpc-15wd".
 TARGET_PREFIX = "target:"
 RULE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-DATE_HINT = ("write dates as DD/MM/YYYY or YYYY-MM-DD (e.g. 05/12/2018 or 2018-12-05), with HH:MM after the date "
-             "where the time counts")
-
-# Day first, as the UK writes dates: 5/12/2018 is 5 December. A two-digit year is refused, not guessed.
-_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]+)(?:[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?")
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-# Excel counts days from 30 December 1899. Numbers that fall between these years are hinted at as serials.
-_EXCEL_EPOCH = date(1899, 12, 30)
-_SERIALS = (date(1990, 1, 1) - _EXCEL_EPOCH).days, (date(2100, 12, 31) - _EXCEL_EPOCH).days
 
 #: Reports one problem with a record: (message, field, hint). Each reader locates it in its own file.
 Report = Callable[[str, "str | None", "str | None"], None]
@@ -132,11 +123,11 @@ class Record:
 def parse_event_date(value: Any) -> EventDate:
     """A date or date-time from a cell or YAML value; raises ValueError with a readable message.
 
-    Accepts a date or datetime, ISO text (YYYY-MM-DD, YYYY-MM-DDTHH:MM) and UK text (DD/MM/YYYY,
-    D/M/YYYY, DD/MM/YYYY HH:MM); never month first. A number that looks like an Excel date serial
-    is refused with the date it would be, since an unformatted column is the usual cause. A date-time
-    with an offset (``Z``, ``+01:00``) is turned into London local time; one without is taken to be
-    London local time already.
+    Text is read as every date the tool takes is (``calendars.read_date``: YYYY-MM-DD, DD/MM/YYYY, 14 December
+    2018, with HH:MM after the date where the time counts; never month first). A number that looks like an
+    Excel date serial is refused with the date it would be, since an unformatted column is the usual cause.
+    A date-time with an offset (``Z``, ``+01:00``) is turned into London local time; one without is taken to
+    be London local time already.
     """
     if isinstance(value, datetime):
         if value.tzinfo is None and (value.hour, value.minute, value.second) == (0, 0, 0):
@@ -145,50 +136,10 @@ def parse_event_date(value: Any) -> EventDate:
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueError(_number_message(value, repr(value), value))
+        raise ValueError(number_message(value, repr(value), value))
     if isinstance(value, str):
-        text = value.strip()
-        if "/" in text:
-            return _uk_date(value, text)
-        try:
-            if len(text) == 10:
-                return date.fromisoformat(text)
-            if len(text) > 10 and text[10] in "T ":
-                return local(datetime.fromisoformat(text))
-        except ValueError as exc:
-            detail = "" if "isoformat" in str(exc) else f": {exc}"
-            raise ValueError(f"{shown(value)} is not a date{detail}") from None
-        if _NUMBER.fullmatch(text):
-            raise ValueError(_number_message(float(text), text, value))
+        return read_date(value)
     raise ValueError(f"{shown(value)} is not a date")
-
-
-def _uk_date(value: str, text: str) -> EventDate:
-    match = _UK_DATE.fullmatch(text)
-    if match is None:
-        raise ValueError(f"{shown(value)} is not a date")
-    day, month, year, hour, minute, second = match.groups()
-    if len(year) != 4:
-        raise ValueError(f"{shown(value)} is not a date: give the year in full, DD/MM/YYYY")
-    if not 1 <= int(month) <= 12:
-        raise ValueError(f"{shown(value)} is not a date: there is no month {int(month)} (dates are read day first, "
-                         "DD/MM/YYYY)")
-    try:
-        if hour is None:
-            return date(int(year), int(month), int(day))
-        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
-    except ValueError as exc:
-        raise ValueError(f"{shown(value)} is not a date: {exc}") from None
-
-
-def _number_message(number: float, text: str, value: Any) -> str:
-    if _SERIALS[0] <= number <= _SERIALS[1]:
-        moment = datetime.combine(_EXCEL_EPOCH, datetime.min.time()) + timedelta(days=number)
-        if moment.time() == datetime.min.time():
-            return f"{text} looks like an Excel date serial for {moment.date().isoformat()}: format the column as a date"
-        return (f"{text} looks like an Excel date-time serial for {moment.strftime('%Y-%m-%d %H:%M')}: format the "
-                "column as a date")
-    return f"{shown(value)} is not a date"
 
 
 def sort_key(d: EventDate) -> tuple[date, float]:
@@ -209,6 +160,13 @@ def suggest(word: str, known: Iterable[str]) -> str:
     known = list(known)
     close = difflib.get_close_matches(str(word), known, n=1)
     return f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known))
+
+
+def unknown_kind(kind: Any, kinds: Iterable[str]) -> tuple[str, str, str]:
+    """(message, field, hint) for a kind no rule knows; a blank cell is said to be empty, not a kind "nothing"."""
+    if kind is None or (isinstance(kind, str) and not kind.strip()):
+        return "the record's kind is empty", "kind", "write its kind: one of " + ", ".join(sorted(kinds))
+    return f"unknown record kind {shown(kind)}", "kind", suggest(str(kind), kinds)
 
 
 class RecordCheck:
@@ -232,7 +190,7 @@ class RecordCheck:
             problem("the record has no id", "id", "give each record an id")
             return None
         if not isinstance(kind, str) or kind not in self.vocab.kinds:
-            problem(f"unknown record kind {shown(kind)}", "kind", suggest(str(kind), self.vocab.kinds))
+            problem(*unknown_kind(kind, self.vocab.kinds))
             return None
         if not isinstance(attributes, Mapping) or not isinstance(events, Mapping):
             problem("attributes and events must each map names to values", None,

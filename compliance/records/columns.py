@@ -31,7 +31,7 @@ from ..rules import Vocabulary
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8, read_csv_rows,
                    row_fault, runaway_problem)
 from ._readers import ignored_column, read_records, unknown_columns
-from ._record import DATE_HINT, TARGET_PREFIX, Record, RecordCheck, is_unknown, parse_event_date, suggest
+from ._record import DATE_HINT, TARGET_PREFIX, Record, RecordCheck, is_unknown, parse_event_date, suggest, unknown_kind
 from ._seen_ids import SeenIds
 
 DEFAULT_CHUNK_ROWS = 200_000
@@ -360,9 +360,8 @@ class _ChunkReader:
         known_code = np.array([k in self.vocab.kinds for k in kind_of_code], dtype=bool)
         unknown = ~bad & ~known_code[kind_codes]
         for i in np.nonzero(unknown)[0].tolist():
-            kind = kind_of_code[kind_codes[i]]
-            self.sink.add(f"unknown record kind {shown(kind)}", int(lines[i]), self.label["kind"], "kind",
-                          suggest(kind, self.vocab.kinds))
+            message, fld, hint = unknown_kind(kind_of_code[kind_codes[i]], self.vocab.kinds)
+            self.sink.add(message, int(lines[i]), self.label["kind"], fld, hint)
         bad |= unknown
         parsed = []
         for kind in dict.fromkeys(k for k, ok in zip(kind_of_code, known_code) if ok):

@@ -12,9 +12,11 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from ..calendars import Period
-from ..errors import Problem, shown
+from ..errors import InputError, Problem, shown
 from ..resources import rules_dir
 from ..yamlio import Located
+from ._build import FieldError, read_period
+from ._build import _date as read_day, _window as read_window  # as the rule is built
 from ._model import Rule
 from ._vocabulary import Vocabulary
 
@@ -187,3 +189,42 @@ def raw_problems(raw: dict[str, Any], located: Located, base: tuple[Any, ...], v
                                     field=".".join(map(str, base + ("when", name))),
                                     **located.where(base + ("when", name))))
     return problems
+
+
+def unbuilt_problems(raw: dict[str, Any], located: Located, base: tuple[Any, ...], vocab: Vocabulary,
+                     known: Iterable[Problem] = ()) -> list[Problem]:
+    """Every field of a rule that cannot be built (each period and date) and every unknown event or attribute it
+    names, once a first problem has stopped it being built: one run of `rules validate` reports them all, rather
+    than the next only after the first is fixed. Problems already in ``known`` are not repeated."""
+    checks: list[tuple[tuple[Any, ...], Any]] = [(("period",), lambda: read_period(raw["period"]))]
+    ext = raw.get("extension")
+    for key in ("period", "adds"):
+        if isinstance(ext, dict) and key in ext:
+            checks.append((("extension", key), lambda key=key: read_period(ext[key], ("extension", key))))
+    rec = raw.get("recurrence")
+    steps = rec.get("then") if isinstance(rec, dict) else None
+    for i, step in enumerate(steps if isinstance(steps, list) else []):
+        for key in ("period", "while_within"):
+            if isinstance(step, dict) and key in step:
+                path = ("recurrence", "then", i, key)
+                checks.append((path, lambda step=step, key=key, path=path: read_period(step[key], path)))
+    checks.append((("in_force",), lambda: read_window(raw.get("in_force"), ("in_force",))))
+    caveats = raw.get("caveats")
+    for i, caveat in enumerate(caveats if isinstance(caveats, list) else []):
+        checks.append((("caveats", i), lambda caveat=caveat, i=i: read_window(caveat, ("caveats", i))))
+    tests = raw.get("tests")
+    for i, test in enumerate(tests if isinstance(tests, list) else []):
+        checks.append((("tests", i), lambda test=test, i=i: read_day(test["as_of"], ("tests", i, "as_of"))))
+    seen = {(p.line, p.column, p.message) for p in known}
+    problems = []
+    for _, check in checks:
+        try:
+            check()
+        except FieldError as exc:
+            path = base + exc.path
+            problem = Problem(exc.message, hint=exc.hint, field=".".join(map(str, path)), **located.where(path))
+            if (problem.line, problem.column, problem.message) not in seen:
+                problems.append(problem)
+        except (KeyError, TypeError, AttributeError, ValueError, InputError):
+            pass  # a shape the schema refuses: its problem is reported already
+    return problems + raw_problems(raw, located, base, vocab)

@@ -73,8 +73,12 @@ def test_the_workbook_has_formats_lists_a_frozen_header_and_a_sheet_explaining_e
     lscb = checks[f"{letter['lscb_review']}2"]
     assert [c.value for row in lists[lscb.formula1.split("!")[1].replace("$", "")] for c in row] == ["yes", "no"]
     received = checks[f"{letter['report_received']}2"]
-    # Between 1 Jan 2000 (Excel day 36526) and 31 Dec 2050 (day 55153, the bound is the day after).
-    assert (received.type, received.formula1, received.formula2) == ("date", "36526", "55154")
+    # Between 1 Jan 2000 (Excel day 36526) and 31 Dec 2050 (day 55153, the bound is the day after), or the word
+    # unknown, which the README tells a person to type and a date validation would refuse.
+    j = letter["report_received"]
+    assert (received.type, received.formula1) == (
+        "custom", f'OR(AND(ISNUMBER({j}2),{j}2>=36526,{j}2<55154),LOWER(TRIM({j}2))="unknown")')
+    assert "or unknown" in received.error
     about = book["About the columns"]
     text = {row[0]: row for row in about.iter_rows(values_only=True) if row[0]}
     assert text["report_received"][1] == ("The council receives the final report (this starts the statutory "
