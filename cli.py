@@ -515,7 +515,7 @@ def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from compliance.engines import available_cores, check_targets
+    from compliance.engines import available_cores, check_as_of, check_targets
     from compliance.records import read_records
     from compliance.reports import CheckSettings, write_check
     from compliance.rules import load_rules
@@ -526,6 +526,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     _positive(args.jobs, "jobs")
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
+    check_as_of(ruleset, as_of)  # before any output is written
     rules: Any = ruleset
     if args.mapping:
         records, problems, rules = _mapped(args, ruleset)

@@ -81,10 +81,13 @@ class TestEveryEngine:
                             "x,inspection,2019-12-12,2020-01-28\n", date(2020, 6, 1), tmp_path)
         for rule in ("la-publish-report", "la-publish-statement", "la-send-action-plan"):
             expect(found, "x", rule, status="missing_data", trigger_date="2019-12-12", deadline=None)
-        # Looked-after visits: placement_until_18 decides between the two versions; not given, not guessed.
+        # Looked-after visits: placement_until_18 decides only the interval after the placement's first year,
+        # so the first-year visits are counted without it. Placement Mon 1 Jan 2024: the first visit by Mon 8 Jan
+        # (held that day), the next within 6 weeks of it, by Mon 19 Feb; none by Sun 31 Mar: 41 days overdue.
         found = run(engine, "id,kind,became_looked_after,placement_start,visit,ceased_looked_after\n"
                             "c1,looked-after,2024-01-01,2024-01-01,2024-01-08,\n", date(2024, 3, 31), tmp_path)
-        expect(found, "c1", "cla-visit", status="missing_data")
+        expect(found, "c1", "cla-visit", 1, status="met", deadline="2024-01-08")
+        expect(found, "c1", "cla-visit", 2, status="overdue", deadline="2024-02-19", days_late=41)
 
     def test_a_clock_that_never_started_is_not_applicable_and_a_required_one_missing(self, engine, tmp_path):
         # Resolved at stage 1 (received Fri 9 Sep 2022, answered Mon 26 Sep, the state funeral skipped).
@@ -184,11 +187,12 @@ class TestEveryEngine:
         expect(found, "offset", "return-interview-72h", status="met", deadline="2024-06-04T22:00")
         expect(found, "offsets", "return-interview-72h", status="met", deadline="2024-06-04T22:00")
 
-    def test_a_date_before_the_calendar_is_one_records_missing_data(self, engine, tmp_path):
+    def test_a_deadline_past_the_calendar_is_one_records_missing_data(self, engine, tmp_path):
+        # Looked after from Mon 20 Dec 2100: the 20th working day would fall in 2101, past the calendar's years.
         found = run(engine, "id,kind,became_looked_after,cla_review,ceased_looked_after\n"
-                            "old,looked-after,1999-03-01,,\n"
-                            "new,looked-after,2019-12-23,2020-01-20,\n", date(2020, 6, 1), tmp_path)
-        expect(found, "old", "cla-review-1991", status="missing_data", deadline=None)
+                            "late,looked-after,2100-12-20,,\n"
+                            "new,looked-after,2019-12-23,2020-01-20,\n", date(2100, 12, 31), tmp_path)
+        expect(found, "late", "cla-review", status="missing_data", deadline=None)
         expect(found, "new", "cla-review", 1, status="met", deadline="2020-01-23")
 
     def test_a_missing_receipt_with_even_the_latest_deadline_passed_is_overdue(self, engine, tmp_path):
@@ -205,7 +209,7 @@ def test_why_a_finding_is_missing_data_says_what_to_record():
     found = {f.rule: f for f in evaluate(records, RULES, date(2020, 6, 1))}
     f = found["la-publish-report"]
     assert f.needs == ("framework",) and "framework" in f.reason and "None" not in f.reason
-    assert "record framework (this rule applies when it is SIF or ILACS)" in f.reason
+    assert "record framework (this rule applies when it is SIF or ILACS or ILACS-focused-visit)" in f.reason
     records = records_from_text("id,kind,referral\nr,referral,2022-05-20\n", "csv")
     decision = next(f for f in evaluate(records, RULES, date(2022, 12, 31)) if f.rule == "referral-decision-1wd")
     assert decision.unrecorded == ("referral_decision",) and "does not record referral_decision" in decision.reason

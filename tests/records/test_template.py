@@ -124,13 +124,18 @@ def test_a_filled_in_tracker_reads_back_and_is_checked(run_cli, tmp_path):
         ("southby-2025-fv", "fv-priority-draft-plan"): ("met", "2025-06-30", None),
         # 70 working days end Tue 9 Sep 2025 (the summer bank holiday, 25 Aug, skipped): still due.
         ("southby-2025-fv", "fv-priority-action-plan"): ("due", "2025-09-09", None),
-        # The tracker does not say whether the visit included a review of the LSCB: missing data, named.
-        ("southby-2025-fv", "lscb-publish-report"): ("missing_data", None, None),
+        # The focused-visit letter is published within 30 working days (arguably, and the finding says so):
+        # 20 by Mon 30 Jun as above, then 1-4, 7-11 July and Mon 14 July the 30th.
+        ("southby-2025-fv", "la-publish-report"): ("due", "2025-07-14", None),
     }
     assert {k: (f["status"], f["deadline"], f["working_days_late"]) for k, f in found.items()} == expected
     assert found[("northby-2024-ilacs", "la-publish-statement")]["days_late"] == 109
     assert found[("southby-2025-fv", "fv-priority-action-plan")]["working_days_left"] == 49
-    assert "lscb_review" in found[("southby-2025-fv", "lscb-publish-report")]["reason"]
+    assert any("arguabl" in w.lower() for w in found[("southby-2025-fv", "la-publish-report")]["warnings"])
+    # A focused visit never carries an LSCB review: not applicable, never missing data asking for lscb_review.
+    lscb = next(f for f in json.loads(out)["findings"] if f["record"] == "southby-2025-fv"
+                and f["rule"] == "lscb-publish-report")
+    assert lscb["status"] == "not_applicable" and "SIF" in lscb["reason"]
 
 
 def test_a_repeating_event_takes_several_dates_in_one_cell(run_cli, tmp_path):
