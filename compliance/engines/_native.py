@@ -478,15 +478,19 @@ def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
             steps += _later_steps(ctx, rule.completion)
         finding = _status(ctx, deadline, anchor, completed, occurrence, steps)
         if completed is None and until and not record.records(until) and finding.status in ("due", "overdue"):
-            # Open, but the source cannot say whether the duty ended before this deadline.
-            finding = _unknown(ctx, f"{finding.status} unless the duty ended first, and {_unrecorded_text(until)}; "
-                                    f"record {until}", deadline, anchor, occurrence, unrecorded=(until,), steps=steps)
+            finding = _unknown(ctx, _not_known_ended(finding.status, until), deadline, anchor, occurrence,
+                               unrecorded=(until,), steps=steps)
         findings.append(finding)
         if completed is None:
             break
         anchor = completed
         periods, unknown = next_periods(rule, record.attributes, occurrence + 1, anchor, trigger)
     return findings
+
+
+def _not_known_ended(status: str, until: str) -> str:
+    """Why an open occurrence is missing data when the source cannot say whether the duty ended before it."""
+    return f"{status} unless the duty ended first, and {_unrecorded_text(until)}; record {until}"
 
 
 def _undecided_occurrence(ctx: _Context, anchor: EventDate, periods: Sequence[Period], unknown: Sequence[str],
@@ -525,15 +529,19 @@ def _undecided_occurrence(ctx: _Context, anchor: EventDate, periods: Sequence[Pe
         return _unknown(ctx, f"whether {rule.completion} on {iso(completed)} was in time depends on {names}; "
                              f"{record_it}", latest, anchor, occurrence, assumptions=assumptions, steps=steps,
                         completed=completed, needs=tuple(unknown), on_bound="latest")
-    if ctx.as_of > day_of(latest.end):
-        return _status(ctx, latest, anchor, None, occurrence, steps + _later_steps(ctx, rule.completion),
-                       on_bound="latest", assumptions=assumptions)
-    if ctx.as_of <= day_of(earliest.end):
-        return _status(ctx, earliest, anchor, None, occurrence, steps + _later_steps(ctx, rule.completion),
-                       on_bound="earliest", assumptions=assumptions)
+    steps += _later_steps(ctx, rule.completion)
+    until = rule.recurrence.until if rule.recurrence else None
+    for passed, bound, name in ((ctx.as_of > day_of(latest.end), latest, "latest"),
+                                (ctx.as_of <= day_of(earliest.end), earliest, "earliest")):
+        if not passed:
+            continue
+        finding = _status(ctx, bound, anchor, None, occurrence, steps, on_bound=name, assumptions=assumptions)
+        if until and not ctx.record.records(until) and finding.status in ("due", "overdue"):
+            return _unknown(ctx, _not_known_ended(finding.status, until), bound, anchor, occurrence,
+                            unrecorded=(until,), assumptions=assumptions, steps=steps, on_bound=name)
+        return finding
     return _unknown(ctx, f"whether this {rule.completion} is overdue depends on {names}; {record_it}", latest, anchor,
-                    occurrence, assumptions=assumptions, steps=steps + _later_steps(ctx, rule.completion),
-                    needs=tuple(unknown), on_bound="latest")
+                    occurrence, assumptions=assumptions, steps=steps, needs=tuple(unknown), on_bound="latest")
 
 
 class _Bounds(NamedTuple):

@@ -61,14 +61,10 @@ class Tracker:
         self._duties: dict[str, list[list[Rule]]] = duties_by_kind(self.rules)
         self._touched_by: dict[tuple[str, str], list[str]] = {}
         for kind, groups in self._duties.items():
-            implications = self.rules.vocabulary.implications(kind)
             for versions in groups:
-                read = set().union(*(v.events | v.attributes_read for v in versions))
-                grown = True
-                while grown:  # an event the duty does not read may imply one it does (a panel report, the panel)
-                    before = len(read)
-                    read |= {imp.source for imp in implications if imp.target in read and imp.source_is_event}
-                    grown = len(read) > before
+                # An event the duty does not read may imply one it does (the panel's report, that the panel met).
+                read = self.rules.vocabulary.implying(kind, set().union(*(v.events | v.attributes_read
+                                                                          for v in versions)))
                 for event in sorted(read & set(self.rules.vocabulary.events(kind))):
                     self._touched_by.setdefault((kind, event), []).append(versions[0].duty)
         self._records: dict[str, Record] = {}

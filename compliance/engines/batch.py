@@ -424,12 +424,9 @@ class _Duty:
             out |= _any_per_row(self.batch.event(event), everyone, lambda d, s, r: d > judged)
         implications = self.out.vocab.implications(self.batch.kind)
         if implications:
-            relevant = set().union(*(v.attributes_read | v.events for v in self.versions))
-            grown = True
-            while grown:  # an implied event may itself imply what the duty reads
-                before = len(relevant)
-                relevant |= {imp.source for imp in implications if imp.target in relevant and imp.source_is_event}
-                grown = len(relevant) > before
+            # An implied event may itself imply what the duty reads.
+            relevant = self.out.vocab.implying(self.batch.kind, set().union(*(v.attributes_read | v.events
+                                                                               for v in self.versions)))
             for imp in implications:
                 if imp.target not in relevant:
                     continue

@@ -40,6 +40,9 @@ class Vocabulary:
 
     kinds: dict[str, dict[str, Any]]
 
+    def __post_init__(self) -> None:
+        self._implications: dict[str, tuple[Implication, ...]] = {}  # by kind: every record read asks
+
     def events(self, kind: str) -> dict[str, dict[str, Any]]:
         return self.kinds.get(kind, {}).get("events", {})
 
@@ -54,6 +57,23 @@ class Vocabulary:
 
     def implications(self, kind: str) -> tuple[Implication, ...]:
         """What the events and attribute values of a ``kind`` of record imply, in the vocabulary's order."""
+        known = self._implications.get(kind)
+        if known is None:
+            known = self._implications[kind] = self._find_implications(kind)
+        return known
+
+    def implying(self, kind: str, names: set[str] | frozenset[str]) -> set[str]:
+        """``names`` with every event and attribute that implies one of them, however indirectly: what must be
+        read to know them (a council's response after a panel shows the panel met)."""
+        found = set(names)
+        grown = True
+        while grown:
+            before = len(found)
+            found |= {imp.source for imp in self.implications(kind) if imp.target in found}
+            grown = len(found) > before
+        return found
+
+    def _find_implications(self, kind: str) -> tuple[Implication, ...]:
         out = []
         for name, spec in self.events(kind).items():
             for target, value in ((spec or {}).get("implies") or {}).items():
@@ -101,6 +121,7 @@ class Vocabulary:
         return problems
 
     def merge(self, other: dict[str, Any]) -> None:
+        self._implications.clear()
         for kind, spec in other.items():
             mine = self.kinds.setdefault(kind, {"attributes": {}, "events": {}})
             mine.setdefault("attributes", {}).update(spec.get("attributes") or {})
