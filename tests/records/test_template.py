@@ -73,8 +73,8 @@ def test_the_workbook_has_formats_lists_a_frozen_header_and_a_sheet_explaining_e
     lscb = checks[f"{letter['lscb_review']}2"]
     assert [c.value for row in lists[lscb.formula1.split("!")[1].replace("$", "")] for c in row] == ["yes", "no"]
     received = checks[f"{letter['report_received']}2"]
-    # Between 1 Jan 2000 (Excel day 36526) and 31 Dec 2050 (day 55153, the bound is the day after).
-    assert (received.type, received.formula1, received.formula2) == ("date", "36526", "55154")
+    # Between 1 Jan 1971 (Excel day 25934) and 31 Dec 2100 (day 73415, the bound is the day after).
+    assert (received.type, received.formula1, received.formula2) == ("date", "25934", "73416")
     about = book["About the columns"]
     text = {row[0]: row for row in about.iter_rows(values_only=True) if row[0]}
     assert text["report_received"][1] == ("The council receives the final report (this starts the statutory "
