@@ -442,14 +442,18 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
         lines.append(f"  trigger bound: {rule.trigger} is no later than {' and '.join(rule.no_later_than)}")
     if rule.extension:
         ext = rule.extension
-        lines.append(f"  extension:     on {ext.event}: " + (f"{ext.period} in all" if ext.period else f"+{ext.adds} each"))
+        lines.append(f"  extension:     on {ext.event}: " + (f"{ext.period} in all" if ext.period else f"+{ext.adds} each")
+                     + ("; one granted after the deadline runs from the day granted" if ext.after_deadline == "from_grant"
+                        else "; one recorded after the deadline extends nothing"))
     if rule.recurrence:
         steps = ", then ".join(f"{s.period}" + (f" x{s.times}" if s.times else "")
                                + (f" while within {s.while_within}" if s.while_within else "")
+                               + "".join(f" when {k} in {list(v)}" for k, v in s.when)
                                for s in rule.recurrence.steps)
         lines.append(f"  recurrence:    first {rule.period}, then {steps}; until {rule.recurrence.until}")
     for c in rule.caveats:
-        lines.append(f"  caveat:        {c.window}: {c.note}")
+        where = "".join(f" when {k} in {list(v)}" for k, v in c.when)
+        lines.append(f"  caveat:        {c.window}{where}: {c.note}")
     if rule.notes:
         lines.append(f"  notes:         {rule.notes}")
     lines.append(f"  tests:         {len(rule.tests)}; defined at {rule.file}:{rule.line}")
