@@ -108,8 +108,16 @@ _NOT_YET = {"trigger": "the clock is taken as not started", "completion": "it is
             "bound": "it is not used to bound the trigger"}
 
 
+_ROLES: dict[int, tuple[Rule, dict[str, str]]] = {}
+
+
 def _roles(rule: Rule) -> dict[str, str]:
-    """The part each event plays in ``rule``."""
+    """The part each event plays in ``rule``, found once per rule (by identity, as ``_rule_fields``)."""
+    known = _ROLES.get(id(rule))
+    if known is not None and known[0] is rule:
+        return known[1]
+    if len(_ROLES) > 4096:
+        _ROLES.clear()
     roles = {event: "bound" for event in (*rule.no_earlier_than, *rule.no_later_than)}
     if rule.recurrence and rule.recurrence.until:
         roles[rule.recurrence.until] = "until"
@@ -117,6 +125,7 @@ def _roles(rule: Rule) -> dict[str, str]:
         roles[rule.extension.event] = "extension"
     roles[rule.completion] = "completion"
     roles[rule.trigger] = "trigger"
+    _ROLES[id(rule)] = (rule, roles)
     return roles
 
 
@@ -124,6 +133,8 @@ def _flag_later_dates(ctx: _Context) -> None:
     """Every date of an event the rule reads that is after the day the record is judged on: a data-quality
     warning saying what was recorded and how it is treated (not happened as of then)."""
     record = ctx.record
+    if record.last_day is None or record.last_day <= ctx.as_of:
+        return
     for event, role in _roles(ctx.rule).items():
         later = [d for d in record.events.get(event, ()) if day_of(d) > ctx.as_of]
         if not later:
@@ -137,6 +148,8 @@ def _flag_later_dates(ctx: _Context) -> None:
 
 def _later_steps(ctx: _Context, event: str) -> list[str]:
     """The working's account of an event recorded only after the day the record is judged on."""
+    if ctx.record.last_day is None or ctx.record.last_day <= ctx.as_of:
+        return []
     later = [d for d in ctx.record.events.get(event, ()) if day_of(d) > ctx.as_of]
     if not later:
         return []
@@ -156,7 +169,7 @@ def _caveats(ctx: _Context, start: EventDate | None, end: EventDate | None) -> l
     points of law arguable for records like this one (a caveat's ``when``)."""
     if start is None:
         return []
-    return [c.note for c in ctx.rule.caveats if c.applies(ctx.record.attributes)
+    return [c.note for c in ctx.rule.caveats if (not c.when or c.applies(ctx.record.attributes))
             and c.touches(day_of(start), day_of(end) if end is not None else None)]
 
 
@@ -184,10 +197,6 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
                         span_start=span_start, on_bound=on_bound)
     steps = list(deadline.steps) + list(extra_steps) if ctx.explain else []
     least = "at least " if on_bound else ""
-    where = f"in this extract (drawn on {_fmt(as_of)})" if ctx.asked is not None else f"as of {_fmt(as_of)}"
-    none = f"No {rule.completion} is recorded {where}"
-    if any(day_of(d) > as_of for d in ctx.record.events.get(rule.completion, ())):
-        none = f"No {rule.completion} dated on or before {_fmt(as_of)} is recorded"  # never "no X" when X is there
     fields: dict[str, Any] = {}
     approximate = deadline.approximate
     if completed is not None:
@@ -217,13 +226,13 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
         status = "due"
         fields["days_left"] = (due_day - as_of).days
         fields["working_days_left"] = cal.working_days_between(as_of, due_day)
-        steps.append(f"{none}; "
+        steps.append(f"{_none_recorded(ctx)}; "
                      f"{least}{amount_text(fields['working_days_left'], fields['days_left'], True)} left: due.")
     else:
         status = "overdue"
         fields["days_late"] = (as_of - due_day).days
         fields["working_days_late"] = cal.working_days_between(due_day, as_of)
-        steps.append(f"{none}, {least}"
+        steps.append(f"{_none_recorded(ctx)}, {least}"
                      f"{amount_text(fields['working_days_late'], fields['days_late'], True)} after the deadline: "
                      "overdue.")
     target = ctx.record.target(rule.id, rule.duty, occurrence) if ctx.record.targets and not on_bound else None
@@ -241,6 +250,17 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
         provisional=deadline.provisional, approximate=approximate, calendar_data=deadline.provenance,
         on_bound=on_bound, **fields,
     ))
+
+
+def _none_recorded(ctx: _Context) -> str:
+    """The working's words for a completion not recorded by the day the record is judged on: never "no X is
+    recorded" when one is, dated later."""
+    completion, as_of, last = ctx.rule.completion, ctx.as_of, ctx.record.last_day
+    if last is not None and last > as_of and any(day_of(d) > as_of for d in ctx.record.events.get(completion, ())):
+        return f"No {completion} dated on or before {_fmt(as_of)} is recorded"
+    if ctx.asked is not None:
+        return f"No {completion} is recorded in this extract (drawn on {_fmt(as_of)})"
+    return f"No {completion} is recorded as of {_fmt(as_of)}"
 
 
 def _unknown(ctx: _Context, reason: str, deadline: Deadline | None = None, trigger: EventDate | None = None,

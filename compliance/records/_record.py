@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import InitVar, dataclass, field
+from functools import cached_property
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterable, Mapping
 
@@ -119,6 +120,13 @@ class Record:
                             ("conflicts", conflicts or {})):
             object.__setattr__(record, name, value)
         return record
+
+    @cached_property
+    def last_day(self) -> date | None:
+        """The day of its latest event, or None: a record with no date after the day it is judged on has none to
+        flag, which every duty of it asks."""
+        days = [d.date() if isinstance(d, datetime) else d for dates in self.events.values() for d in dates[-1:]]
+        return max(days) if days else None
 
     def with_extract_date(self, day: date | None) -> "Record":
         """This record, as drawn in an extract on ``day`` (None: not from an extract)."""
