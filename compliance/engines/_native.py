@@ -307,14 +307,20 @@ def _skipped(ctx: _Context, deadline: Deadline) -> tuple[tuple[str, str], ...]:
 
 
 def _extensions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
-    """The extension events recorded by the as-of date that can count: none before the trigger."""
-    ext = ctx.rule.extension
+    """The extension events recorded by the as-of date that can count: none before the trigger, and none after
+    the duty was done (nothing is left to extend then)."""
+    rule = ctx.rule
+    ext = rule.extension
     if ext is None:
         return []
+    done = next((w for w in _happened(ctx.record, rule.completion, ctx.as_of) if not _before(w, trigger)), None)
     valid = []
     for when in _happened(ctx.record, ext.event, ctx.as_of):
         if _before(when, trigger):
-            ctx.warn(f"{ext.event} on {iso(when)} is before {ctx.rule.trigger} on {iso(trigger)}, so it does not "
+            ctx.warn(f"{ext.event} on {iso(when)} is before {rule.trigger} on {iso(trigger)}, so it does not "
+                     "extend anything: check the record.")
+        elif done is not None and _before(done, when):
+            ctx.warn(f"{ext.event} on {iso(when)} is after {rule.completion} on {iso(done)}, so it does not "
                      "extend anything: check the record.")
         else:
             valid.append(when)

@@ -387,6 +387,12 @@ class TestTheLawsEdges:
         expect(found, "p1", "care-proceedings-26wk", status="met", deadline="2025-12-05", data_quality=False)
         expect(found, "p2", "care-proceedings-26wk", status="met", deadline="2026-01-26", data_quality=False)
         expect(found, "p3", "care-proceedings-26wk", status="overdue", deadline="2025-12-05", days_late=116)
+        # An extension dated after the proceedings were disposed of extends nothing: disposed of Fri 10 Oct, 11
+        # days after 29 Sep, "extended" Fri 17 Oct: late by 11 days, flagged.
+        found = run(engine, "id,kind,care_application_issued,care_extension,care_proceedings_disposed\n"
+                            "p4,care-proceedings,2025-04-01,2025-10-17,2025-10-10\n", date(2026, 3, 31), tmp_path)
+        expect(found, "p4", "care-proceedings-26wk", status="late", deadline="2025-09-29", days_late=11,
+               data_quality=True)
 
     def test_an_lscb_review_report_is_asked_only_of_a_single_inspection(self, engine, tmp_path):
         # Only a SIF inspection (Nov 2013 until LSCBs ended) was combined with a review of the LSCB: a JTAI, an
