@@ -442,9 +442,10 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
         lines.append(f"  trigger bound: {rule.trigger} is no later than {' and '.join(rule.no_later_than)}")
     if rule.extension:
         ext = rule.extension
+        late = ("one granted after the deadline runs from the day granted" if ext.after_deadline == "from_grant"
+                else "one recorded after the deadline extends nothing")
         lines.append(f"  extension:     on {ext.event}: " + (f"{ext.period} in all" if ext.period else f"+{ext.adds} each")
-                     + ("; one granted after the deadline runs from the day granted" if ext.after_deadline == "from_grant"
-                        else "; one recorded after the deadline extends nothing"))
+                     + f"; {late}")
     if rule.recurrence:
         steps = ", then ".join(f"{s.period}" + (f" x{s.times}" if s.times else "")
                                + (f" while within {s.while_within}" if s.while_within else "")

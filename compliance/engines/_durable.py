@@ -325,7 +325,8 @@ class _Fields:
             if dates:
                 out[key] = _ordinal(dates[0])
         last = judged.toordinal()
-        for bounds, key, pick in [(b, k, max) for b, k in self.lows.items()] + [(b, k, min) for b, k in self.highs.items()]:
+        bounded = [(b, k, max) for b, k in self.lows.items()] + [(b, k, min) for b, k in self.highs.items()]
+        for bounds, key, pick in bounded:
             found = [day for e in bounds if record.events.get(e) and (day := _ordinal(record.events[e][0])) <= last]
             if found:
                 out[key] = pick(found)
