@@ -78,6 +78,19 @@ def _encoding_option(p: argparse.ArgumentParser) -> None:
                         "such as cp1252 for a Windows-1252 export (what Excel saves as plain \"CSV\")")
 
 
+def _extract_date_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--extract-date", metavar="DATE",
+                   help="the day the files were drawn, YYYY-MM-DD, where they do not say (an Annex A list; a census "
+                        "says in its header): they hold nothing after it, so a duty falling due later is \"not in "
+                        "this extract\", never overdue")
+
+
+def _extract_date(args: argparse.Namespace) -> date | None:
+    from compliance.calendars import parse_date
+
+    return parse_date(args.extract_date, "--extract-date") if getattr(args, "extract_date", None) else None
+
+
 def _encoding(args: argparse.Namespace) -> str:
     """The codec --encoding names; an unknown one stops the command before any work."""
     from compliance.records import codec_name
@@ -542,14 +555,19 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
         lines.append(f"  trigger bound: {rule.trigger} is no later than {' and '.join(rule.no_later_than)}")
     if rule.extension:
         ext = rule.extension
-        lines.append(f"  extension:     on {ext.event}: " + (f"{ext.period} in all" if ext.period else f"+{ext.adds} each"))
+        late = ("one granted after the deadline runs from the day granted" if ext.after_deadline == "from_grant"
+                else "one recorded after the deadline extends nothing")
+        lines.append(f"  extension:     on {ext.event}: " + (f"{ext.period} in all" if ext.period else f"+{ext.adds} each")
+                     + f"; {late}")
     if rule.recurrence:
         steps = ", then ".join(f"{s.period}" + (f" x{s.times}" if s.times else "")
                                + (f" while within {s.while_within}" if s.while_within else "")
+                               + "".join(f" when {k} in {list(v)}" for k, v in s.when)
                                for s in rule.recurrence.steps)
         lines.append(f"  recurrence:    first {rule.period}, then {steps}; until {rule.recurrence.until}")
     for c in rule.caveats:
-        lines.append(f"  caveat:        {c.window}: {c.note}")
+        where = "".join(f" when {k} in {list(v)}" for k, v in c.when)
+        lines.append(f"  caveat:        {c.window}{where}: {c.note}")
     if rule.notes:
         lines.append(f"  notes:         {rule.notes}")
     lines.append(f"  tests:         {len(rule.tests)}; defined at {rule.file}:{rule.line}")
@@ -636,6 +654,7 @@ def add_check(sub: Any, help_text: str) -> None:
     p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
                                      "cin-census or annex-a-list5, or a mapping file): the duties the extract "
                                      "can answer are checked record by record")
+    _extract_date_option(p)
     _encoding_option(p)
 
 
@@ -643,14 +662,21 @@ def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any
     """Records read through --mapping, each id once, and the rules they can answer (said on stderr)."""
     from compliance.records import load_extract
 
-    mapping, records, problems, answered = load_extract(args.records, args.mapping, ruleset, encoding=args.encoding)
+    mapping, records, problems, answered = load_extract(args.records, args.mapping, ruleset, encoding=args.encoding,
+                                                        extract_date=_extract_date(args))
     print(f"{len(records)} record(s) read through {mapping.name}; duties checked: "
-          f"{', '.join(r.id for r in answered) or 'none'}", file=sys.stderr)
+          f"{', '.join(r.id for r in answered) or 'none'}{_drawn_text(records)}", file=sys.stderr)
     return records, problems, answered
 
 
+def _drawn_text(records: Sequence[Any]) -> str:
+    """What the summary line says of the day the records' extract was drawn."""
+    days = sorted({r.extract_date for r in records if r.extract_date is not None})
+    return f"; extract drawn on {', '.join(d.isoformat() for d in days)}" if days else ""
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    from compliance.engines import available_cores, check_targets
+    from compliance.engines import available_cores, check_as_of, check_targets
     from compliance.errors import errors
     from compliance.records import read_records
     from compliance.reports import CheckSettings, write_check
@@ -662,11 +688,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     _positive(args.jobs, "jobs")
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
+    check_as_of(ruleset, as_of)  # before any output is written
     rules: Any = ruleset
     if args.mapping:
         records, problems, rules = _mapped(args, ruleset)
     else:
         records, problems = read_records(args.records, ruleset.vocabulary, encoding=args.encoding)
+        if _extract_date(args):
+            records = [r.with_extract_date(_extract_date(args)) for r in records]
     records, unknown_targets = check_targets(records, ruleset)
     problems += unknown_targets
     if not records and not errors(problems):
@@ -801,6 +830,7 @@ def add_report(sub: Any, help_text: str) -> None:
     p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
                                      "cin-census or annex-a-list5, or a mapping file): only the duties the "
                                      "extract can answer are reported")
+    _extract_date_option(p)
     _encoding_option(p)
 
 
@@ -829,7 +859,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             mail_to=args.mail_to or (), mail=mail, title=args.title,
             progress=None if args.quiet else sys.stderr, keep_runs=args.keep_runs,
             jobs=args.jobs or available_cores(), explain=not args.no_explain, encoding=encoding,
-            mapping=args.mapping)
+            mapping=args.mapping, extract_date=_extract_date(args))
         return run_report(options, datetime.now().astimezone()).exit_code
     finally:
         logger.removeHandler(handler)
@@ -866,6 +896,7 @@ def add_kpi(sub: Any, help_text: str) -> None:
     p.add_argument("--chart", metavar="FILE.svg", help="also write an SVG chart of each KPI month by month")
     p.add_argument("--engine", choices=KPI_ENGINES, default="batch",
                    help="batch (vectorised, default), native (record by record) or durable; same numbers")
+    _extract_date_option(p)
     _encoding_option(p)
 
 
@@ -891,7 +922,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     if monthly is not None:
         tallies.append(monthly)
     problems = tally_files(args.records, ruleset, as_of, tallies, engine=args.engine, mapping=mapping,
-                           encoding=encoding)
+                           encoding=encoding, extract_date=_extract_date(args))
     if args.format == "xlsx":
         from compliance.reports import kpi_xlsx
 
@@ -968,6 +999,7 @@ def add_map(sub: Any, help_text: str) -> None:
                    help="csv (default), or xlsx: an Excel workbook in the tracker layout, which needs --output")
     p.add_argument("--output", help="write the records to this file (atomically) instead of the terminal")
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
+    _extract_date_option(p)
     _encoding_option(p)
 
 
@@ -989,7 +1021,8 @@ def cmd_map(args: argparse.Namespace) -> int:
     args.extracts = _inputs(args.extracts, EXTRACT_SUFFIXES)
     ruleset = load_rules(_rule_paths(args))
     mapping = load_mapping(args.mapping, ruleset.vocabulary)
-    records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary, encoding=encoding)
+    records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary, encoding=encoding,
+                                    extract_date=_extract_date(args))
     answered = [r.id for r in duties_for(ruleset, mapping)]
     if args.format == "xlsx":
         from compliance.reports import records_xlsx
@@ -1002,7 +1035,10 @@ def cmd_map(args: argparse.Namespace) -> int:
         _emit(records_csv(records, ruleset.vocabulary), args.output)
     problems = _print_problems(problems)
     duties = ", ".join(answered) or "none (no completion dates)"
-    print(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: {duties}", file=sys.stderr)
+    drawn = _drawn_text(records)
+    hint = f" (check the records with --extract-date {drawn.rsplit(' ', 1)[-1]})" if drawn and "," not in drawn else ""
+    print(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: {duties}{drawn}{hint}",
+          file=sys.stderr)
     return 2 if problems else 0
 
 

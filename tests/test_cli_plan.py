@@ -23,9 +23,10 @@ def test_the_readme_example_prints_the_three_deadlines(run_cli):
     assert "skips 12 weekend days and 3 holidays: Christmas Day (Wed 25 Dec 2024); Boxing Day (Thu 26 Dec 2024); " \
            "New Year's Day (Wed 01 Jan 2025)." in out
     assert "Clock: 30 working days from report_received; done when report_published" in out
-    assert "Applies because framework is SIF or ILACS." in out
+    assert "Applies because framework is SIF or ILACS or ILACS-focused-visit." in out
     assert "Source: Education and Inspections Act 2006 (Inspection of Local Authorities) Regulations 2007" in out
-    assert "Not applicable:\n  lscb-publish-report: not in force on 2024-12-10" in out
+    # An LSCB was reviewed only alongside a single inspection (SIF).
+    assert "Not applicable:\n  lscb-publish-report: applies only when framework is 'SIF'; the record has 'ILACS'" in out
 
 
 def test_overdue_when_nothing_done_is_exit_1_and_says_what_was_not_given(run_cli):

@@ -62,7 +62,8 @@ def parse_period(text: str) -> Period:
     unit = _UNIT_WORDS.get(word)
     if unit is None:
         close = difflib.get_close_matches(word, list(_UNIT_WORDS), n=1)
-        hint = f'did you mean "{m.group(1)} {close[0]}"? ' + _PERIOD_HINT if close else _PERIOD_HINT
+        units = "the units are days, working days, weeks, months and hours"
+        hint = f'did you mean "{m.group(1)} {close[0]}"? ' + units if close else units + "; " + _PERIOD_HINT
         raise InputError(Problem(f"unknown unit {word!r} in period {text!r}", field="period", hint=hint))
     amount = int(m.group(1))
     if amount <= 0:

@@ -18,7 +18,7 @@ from ..errors import CalendarRangeError, InputError, Problem
 from ..records import DATE_HINT, NO, YES, EventDate, Record, is_unknown, parse_event_date, sort_key
 from ..rules import Rule, RuleSet, Vocabulary
 from ._finding import Finding
-from ._native import duties_by_kind, evaluate_duty
+from ._native import check_as_of, duties_by_kind, evaluate_duty
 
 #: What a plan can say of a duty: its deadline; its deadline if conditions not given hold; that its
 #: clock starts with an event not given; or that it does not apply.
@@ -184,6 +184,7 @@ def make_plan(record: Record, rules: RuleSet | Sequence[Rule], as_of: date,
     one assuming the one before is held on its deadline. The plan is reckoned as of ``as_of``, or as of the
     latest date given when that is later (a plan may be made before the report arrives).
     """
+    check_as_of(rules, as_of)
     latest = max((day_of(d) for dates in record.events.values() for d in dates), default=as_of)
     when = max(as_of, latest)
     entries: list[PlanEntry] = []
@@ -264,7 +265,8 @@ def _supposing(record: Record, assumed: Sequence[tuple[str, tuple[Any, ...]]]) -
         return record
     attributes = dict(record.attributes)
     attributes.update({name: allowed[0] for name, allowed in assumed})
-    return Record.checked(record.id, record.kind, attributes, dict(record.events), record.source)
+    return Record.checked(record.id, record.kind, attributes, dict(record.events), record.source,
+                          implied=record.implied, conflicts=record.conflicts)
 
 
 def _steps(record: Record, versions: Sequence[Rule], findings: list[Finding], when: date,
@@ -283,7 +285,8 @@ def _steps(record: Record, versions: Sequence[Rule], findings: list[Finding], wh
         held.append(last.deadline)
         events = dict(record.events)
         events[rule.completion] = tuple(sorted(held, key=sort_key))
-        supposed = Record.checked(record.id, record.kind, record.attributes, events, record.source)
+        supposed = Record.checked(record.id, record.kind, record.attributes, events, record.source,
+                                  implied=record.implied, conflicts=record.conflicts)
         try:
             projected = evaluate_duty(supposed, versions, max(when, day_of(last.deadline)))
         except CalendarRangeError:
@@ -305,7 +308,8 @@ def _extended(rule: Rule, versions: Sequence[Rule], record: Record, finding: Fin
         return None
     events = dict(record.events)
     events[ext.event] = (finding.trigger_date,)
-    supposed = Record.checked(record.id, record.kind, record.attributes, events, record.source)
+    supposed = Record.checked(record.id, record.kind, record.attributes, events, record.source,
+                              implied=record.implied, conflicts=record.conflicts)
     return evaluate_duty(supposed, versions, when, explain=False)[0].deadline
 
 

@@ -61,9 +61,20 @@ class RunTally:
         self.checks_total = 0  # findings with a warning
         self.checks_records = 0
 
+    def _check(self, record: str, findings: Sequence[Finding]) -> None:
+        """A record whose findings worked around a problem in it, not-applicable ones included: a referral dated
+        9999-12-31 has no duty yet, and its date must still be checked."""
+        warned = tuple((f.rule, f.occurrence, warning) for f in findings for warning in f.data_quality)
+        if warned:
+            self.checks_total += sum(1 for f in findings if f.data_quality)
+            self.checks_records += 1
+            if len(self.checks) < CHECKS_SHOWN:
+                self.checks.append(RecordToCheck(record, warned))
+
     def add(self, record: str, findings: Sequence[Finding]) -> None:
         applies = tuple(f for f in findings if f.status != "not_applicable")
         self.statuses["not_applicable"] += len(findings) - len(applies)
+        self._check(record, findings)
         if not applies:
             return
         self.records_with_duties += 1
@@ -81,12 +92,6 @@ class RunTally:
         self.kpi.add_findings(applies)
         self.kpi_monthly.add_findings(applies)
         self.targets.add_findings(applies)
-        warned = tuple((f.rule, f.occurrence, warning) for f in applies for warning in f.data_quality)
-        if warned:
-            self.checks_total += sum(1 for f in applies if f.data_quality)
-            self.checks_records += 1
-            if len(self.checks) < CHECKS_SHOWN:
-                self.checks.append(RecordToCheck(record, warned))
         drawable = [f for f in applies if f.deadline or f.trigger_date]
         if drawable:
             self.drawable_records += 1

@@ -59,8 +59,10 @@ class _Reader:
             return None
         kind_events = self.vocab.events(kind)
         columns_held = None if recorded is None else [e for e in recorded if e in kind_events]
+        attributes, implied, conflicts = self.check.implications(kind, attributes, events, unknown)
         return Record.checked(rid, kind, attributes, events, f"{self.file}:{line}" if line else self.file,
-                              self.check.holds(kind, columns_held, unknown), targets)
+                              self.check.holds(kind, columns_held, unknown), targets, implied=implied,
+                              conflicts=conflicts)
 
 
 #: What a record in a YAML or JSON file may have besides its attributes.

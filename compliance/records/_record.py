@@ -12,11 +12,12 @@ import difflib
 import re
 from dataclasses import InitVar, dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, Callable, Iterable, Mapping
 
 from ..calendars import DATE_HINT, instant, local, number_message, read_date
 from ..errors import InputError, Problem, shown
-from ..rules import Vocabulary
+from ..rules import HAPPENED, Vocabulary
 
 EventDate = date  # a datetime (a subclass of date) where the time of day is known
 
@@ -40,8 +41,14 @@ class Record:
     source cannot hold is unknown rather than "not happened". ``targets`` are the deadlines the
     source's own system recorded, by rule id (or duty): one date, or one per occurrence of a recurring
     duty; each finding compares its deadline with them. Building a Record checks it against the
-    vocabulary (the bundled one unless ``vocabulary`` is given), applies its attribute defaults, and
-    raises ``InputError`` with the file readers' messages on anything wrong.
+    vocabulary (the bundled one unless ``vocabulary`` is given), applies its attribute defaults and
+    what its events imply (the vocabulary's ``implies``), and raises ``InputError`` with the file
+    readers' messages on anything wrong.
+
+    ``extract_date`` is the day the record's source was drawn (a census's reference date): the record
+    can hold nothing that happened after it. ``implied`` names the facts taken from what the record
+    implies, each with the sentence a finding states as its assumption ("cp_plan taken as yes: the
+    record has rcpc"); ``conflicts`` the facts it contradicts itself on, each with what to check.
     """
 
     id: str
@@ -55,6 +62,9 @@ class Record:
     #: gives one thing in two records (a census's enquiry and its plan) measures each duty on one of them.
     measured: frozenset[str] | None = None
     vocabulary: InitVar[Vocabulary | None] = None
+    extract_date: date | None = None
+    implied: Mapping[str, str] = field(default_factory=dict, init=False)
+    conflicts: Mapping[str, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self, vocabulary: Vocabulary | None) -> None:
         problems: list[Problem] = []
@@ -74,8 +84,13 @@ class Record:
         targets = check.targets(self.targets, report)
         if problems:
             raise InputError(*problems)
+        if self.extract_date is not None and not (isinstance(self.extract_date, date)
+                                                  and not isinstance(self.extract_date, datetime)):
+            raise InputError(Problem(f"{shown(self.extract_date)} is not a date", field="extract_date",
+                                     hint="the day the extract was drawn, as a date"))
+        attributes, implied, conflicts = check.implications(kind, attributes, events, unknown)
         for name, value in (("id", rid), ("kind", kind), ("attributes", attributes), ("events", events),
-                            ("targets", targets)):
+                            ("targets", targets), ("implied", implied), ("conflicts", conflicts)):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "recorded", check.holds(kind, self.recorded, unknown))
         if self.measured is not None:
@@ -85,14 +100,39 @@ class Record:
     def checked(cls, rid: str, kind: str, attributes: Mapping[str, Any], events: Mapping[str, tuple[EventDate, ...]],
                 source: str | None = None, recorded: frozenset[str] | None = None,
                 targets: Mapping[str, tuple[EventDate, ...]] | None = None,
-                measured: frozenset[str] | None = None) -> "Record":
-        """A Record from parts a ``RecordCheck`` has already checked, without checking them twice."""
+                measured: frozenset[str] | None = None, *, extract_date: date | None = None,
+                implied: Mapping[str, str] | None = None, conflicts: Mapping[str, str] | None = None) -> "Record":
+        """A Record from parts a ``RecordCheck`` has already checked (its implications applied), without
+        checking them twice."""
         record = object.__new__(cls)
         for name, value in (("id", rid), ("kind", kind), ("attributes", attributes), ("events", events),
                             ("source", source), ("recorded", recorded), ("targets", targets or {}),
-                            ("measured", measured)):
+                            ("measured", measured), ("extract_date", extract_date), ("implied", implied or {}),
+                            ("conflicts", conflicts or {})):
             object.__setattr__(record, name, value)
         return record
+
+    @cached_property
+    def last_day(self) -> date | None:
+        """The day of its latest event, or None: a record with no date after the day it is judged on has none to
+        flag, which every duty of it asks."""
+        days = [d.date() if isinstance(d, datetime) else d for dates in self.events.values() for d in dates[-1:]]
+        return max(days) if days else None
+
+    def with_extract_date(self, day: date | None) -> "Record":
+        """This record, as drawn in an extract on ``day`` (None: not from an extract)."""
+        return Record.checked(self.id, self.kind, self.attributes, self.events, self.source, self.recorded,
+                              self.targets, self.measured, extract_date=day, implied=self.implied,
+                              conflicts=self.conflicts)
+
+    @property
+    def given_attributes(self) -> dict[str, Any]:
+        """The attributes without those taken from what the record implies: what its source gives."""
+        return {k: v for k, v in self.attributes.items() if k not in self.implied}
+
+    def happened(self, event: str) -> bool:
+        """Whether the record says ``event`` happened: on a date it gives, or on one it implies but does not give."""
+        return bool(self.events.get(event)) or event in self.implied
 
     def target(self, rule: str, duty: str, occurrence: int = 1) -> EventDate | None:
         """The deadline the source's system recorded for this occurrence of a rule (by its id, or its duty)."""
@@ -115,7 +155,7 @@ class Record:
         return {
             "id": self.id,
             "kind": self.kind,
-            "attributes": dict(self.attributes),
+            "attributes": self.given_attributes,
             "events": {k: [d.isoformat() for d in v] for k, v in self.events.items()},
         }
 
@@ -140,6 +180,24 @@ def parse_event_date(value: Any) -> EventDate:
     if isinstance(value, str):
         return read_date(value)
     raise ValueError(f"{shown(value)} is not a date")
+
+
+def _word(value: Any) -> str:
+    """A value as an assumption states it: yes and no for true and false."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def imply(record: Record, vocabulary: Vocabulary) -> Record:
+    """``record`` with what its events and attributes imply applied, for a record built without them (the
+    vectorised engine's rows handed to the per-record engine)."""
+    attributes, implied, conflicts = RecordCheck(vocabulary).implications(record.kind, record.attributes, record.events)
+    if not implied and not conflicts:
+        return record
+    return Record.checked(record.id, record.kind, attributes, record.events, record.source, record.recorded,
+                          record.targets, record.measured, extract_date=record.extract_date, implied=implied,
+                          conflicts=conflicts)
 
 
 def sort_key(d: EventDate) -> tuple[date, float]:
@@ -226,6 +284,58 @@ class RecordCheck:
             if found:
                 dates[name] = found
         return None if failed else (str(rid).strip(), kind, values, dates, frozenset(unknown))
+
+    def implications(self, kind: str, attributes: Mapping[str, Any], events: Mapping[str, tuple[EventDate, ...]],
+                     unknown: frozenset[str] = frozenset()) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+        """(attributes, implied, conflicts): what the record's events and attribute values imply, by the
+        vocabulary's ``implies``, taken where the record does not say; contradictions left as the record gives
+        them, each with a sentence saying what to check. Events it gives as ``unknown`` imply nothing, and
+        nothing is implied of them."""
+        rules = self.vocab.implications(kind)
+        if not rules:
+            return dict(attributes), {}, {}
+        happened = {name for name, dates in events.items() if dates}
+        implied: dict[str, str] = {}
+        changed = True
+        while changed:  # implied events may imply more: a response after the panel means the panel met
+            changed = False
+            for imp in rules:
+                if (imp.source_is_event and imp.source in happened and imp.value == HAPPENED
+                        and imp.target not in happened and imp.target not in unknown):
+                    happened.add(imp.target)
+                    implied[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
+                                           f"the record has {imp.source}")
+                    changed = True
+        proposed: dict[str, dict[Any, list[str]]] = {}
+        for imp in rules:
+            if imp.value == HAPPENED:
+                continue
+            if imp.source_is_event:
+                if imp.source not in happened:
+                    continue
+                because = f"the record has {imp.source}"
+            else:
+                if attributes.get(imp.source) is None or attributes.get(imp.source) != imp.when:
+                    continue
+                because = f"{imp.source} is {_word(imp.when)}"
+            proposed.setdefault(imp.target, {}).setdefault(imp.value, []).append(because)
+        out = dict(attributes)
+        conflicts: dict[str, str] = {}
+        for target, by_value in proposed.items():
+            given = attributes.get(target)
+            reasons = "; ".join(f"{' and '.join(why)}, which implies {target} {_word(value)}"
+                                for value, why in by_value.items())
+            if given is not None:
+                if any(value != given for value in by_value):
+                    conflicts[target] = (f"{target} is {_word(given)}, but {reasons}: {target} is taken as "
+                                         "the record gives it; check the record.")
+            elif len(by_value) > 1:
+                conflicts[target] = f"{reasons}: {target} is left unknown; check the record."
+            else:
+                (value, why), = by_value.items()
+                out[target] = value
+                implied[target] = f"{target} taken as {_word(value)}: {' and '.join(why)}"
+        return out, implied, conflicts
 
     def targets(self, targets: Mapping[str, Any], report: Report) -> dict[str, tuple[EventDate, ...]]:
         """The system's recorded deadlines by rule id: one date each, or a list (or ;-separated dates) for the

@@ -26,7 +26,7 @@ from ..rules import Rule, RuleSet
 from ._record import UNKNOWN
 
 #: The years the bundled calendars cover: a date outside them cannot be counted, so the sheet refuses it.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2050, 12, 31)
+FIRST_DAY, LAST_DAY = date(1971, 1, 1), date(2100, 12, 31)
 ROWS = 2000  # rows given drop-down lists and date checks; Excel extends them as rows are inserted
 _HEADER_FILL = PatternFill("solid", fgColor="1D70B8")
 _HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")

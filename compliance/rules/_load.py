@@ -85,6 +85,8 @@ def check_rules(paths: Sequence[str | Path] | None = None) -> tuple[RuleSet, lis
                 problems.extend(unbuilt_problems(raw, located, base, vocab, problems))
                 continue
             loaded.append((rule, located, base))
+    problems.extend(Problem(text, field="vocabulary", hint="see `implies` in docs/rule-language.md")
+                    for text in vocab.implication_problems())
     problems.extend(semantic_problems(loaded, vocab))
     return RuleSet([r for r, _, _ in loaded], vocab, [str(f) for f in files]), problems
 

@@ -405,6 +405,21 @@ def test_records_whose_dates_do_not_add_up_are_listed_to_check(tmp_path, run_cli
     assert "## Check these records" in (tmp_path / "out" / "latest.md").read_text()
 
 
+def test_dates_the_data_cannot_hold_are_listed_to_check_even_where_no_duty_applies_yet(tmp_path, run_cli):
+    # A referral typed 31/12/9999: as of 20 Nov 2026 it has not happened, so its duties have not started, and
+    # its record is listed to check. A publication typed 14/12/2108 is not counted, and listed too.
+    tracker = tmp_path / "mixed.csv"
+    tracker.write_text("id,kind,framework,referral,report_received,report_published\n"
+                       "typo,inspection,ILACS,,2026-03-02,14/12/2108\n"
+                       "far,referral,,31/12/9999,,\n", encoding="utf-8")
+    code, _, err = run_cli("report", str(tracker), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"), "--quiet")
+    assert code == 1, err
+    checks = report_json(tmp_path / "out" / "latest.json")["check_these_records"]
+    assert {shown["record"] for shown in checks["shown"]} == {"typo", "far"}
+    far = next(shown for shown in checks["shown"] if shown["record"] == "far")
+    assert all("9999-12-31, after the as-of date 2026-11-20" in w["warning"] for w in far["warnings"])
+
+
 def test_an_unknown_encoding_is_refused_before_anything_is_read_or_written(tmp_path):
     from compliance.errors import InputError
 

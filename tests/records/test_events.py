@@ -23,7 +23,7 @@ def read(tmp_path, text, name="events.csv"):
 def test_the_example_file():
     events, problems = read_events(ROOT / "examples" / "inspection-events.csv", VOCABULARY)
     assert problems == []
-    assert len(events) == 17
+    assert len(events) == 18
     first = events[0]
     assert (first.when, first.record, first.kind, first.event, dict(first.attributes), first.line) == (
         date(2026, 4, 13), "example-heath-2026-ilacs", "inspection", "inspection_start",
