@@ -100,11 +100,14 @@ def _positive(value: int | None, name: str) -> None:
 
 
 def _inputs(paths: Iterable[str]) -> None:
-    """Stop before any work, and before anything is written, when an input file is missing or unreadable."""
+    """Stop before any work, and before anything is written, when an input file is missing or unreadable.
+
+    A database URL is checked when it is opened."""
     from compliance.errors import InputError, Problem
+    from compliance.records import is_database_url
 
     problems = []
-    for path in map(Path, paths):
+    for path in (Path(p) for p in paths if not is_database_url(p)):
         if not path.is_file():
             problems.append(Problem("no such file" if not path.exists() else "not a file", file=str(path),
                                     hint="check the path"))
@@ -144,6 +147,30 @@ def _needs_output(args: argparse.Namespace) -> None:
 
         raise InputError(Problem("an Excel workbook cannot be shown in the terminal", field="format",
                                  hint="give --output FILE.xlsx"))
+
+
+def _sql_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--show-sql", action="store_true",
+                   help="print the SQL this command would run on the database URL given, for its administrator to "
+                        "approve, and stop: nothing is read")
+
+
+def _show_sql(args: argparse.Namespace, sources: Sequence[str]) -> int:
+    """--show-sql: the queries a command runs on each database it is given, printed without connecting."""
+    from compliance.errors import InputError, Problem
+    from compliance.records import is_database_url, load_mapping, show_sql
+    from compliance.rules import load_rules
+
+    urls = [s for s in sources if is_database_url(s)]
+    if not urls or not args.mapping:
+        raise InputError(Problem("--show-sql shows the SQL run on a database: give a database URL and --mapping",
+                                 field="show-sql", hint=f"e.g. compliance {args.command} postgresql://reader@host/ssd "
+                                                        "--mapping ssd --show-sql"))
+    ruleset = load_rules(_rule_paths(args))
+    mapping = load_mapping(args.mapping, ruleset.vocabulary)
+    rules = None if args.command == "map" else mapping.duties(ruleset)  # map writes every field of every record
+    print("\n".join(show_sql(url, mapping, rules, args.command) for url in urls), end="")
+    return 0
 
 
 def _print_problems(problems: Sequence[Any]) -> list[Any]:
@@ -486,7 +513,8 @@ def add_check(sub: Any, help_text: str) -> None:
                  "MARGIN is how far within or past the deadline, in working days where the period is.",
                  cmd_check)
     p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx (dates DD/MM/YYYY or "
-                                              "YYYY-MM-DD)")
+                                              "YYYY-MM-DD); or a database URL read through --mapping "
+                                              "(postgresql://reader@host/ssd --mapping ssd)")
     _rule_options(p)
     p.add_argument("--as-of", help="evaluate as of this date, YYYY-MM-DD (default today)")
     p.add_argument("--format", choices=FORMATS + ("xlsx",), default="table",
@@ -502,6 +530,7 @@ def add_check(sub: Any, help_text: str) -> None:
                                      "cin-census or annex-a-list5, or a mapping file): the duties the extract "
                                      "can answer are checked record by record")
     _encoding_option(p)
+    _sql_options(p)
 
 
 def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any], Any]:
@@ -520,6 +549,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from compliance.reports import CheckSettings, write_check
     from compliance.rules import load_rules
 
+    if args.show_sql:
+        return _show_sql(args, args.records)
     _needs_output(args)
     args.encoding = _encoding(args)
     _inputs(args.records)
@@ -627,7 +658,8 @@ def add_report(sub: Any, help_text: str) -> None:
                  "2 bad input or environment (a folder in the way, a disk that is full or read-only,\n"
                  "a busy history database, a failed delivery), 3 an internal error",
                  cmd_report)
-    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
+    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx; or a database URL read "
+                                              "through --mapping (postgresql://reader@host/ssd --mapping ssd)")
     p.add_argument("--out", required=True, help="folder for the report; each run adds a dated folder in it")
     _rule_options(p)
     p.add_argument("--as-of", help="report as of this date, YYYY-MM-DD (default today)")
@@ -658,6 +690,7 @@ def add_report(sub: Any, help_text: str) -> None:
                                      "cin-census or annex-a-list5, or a mapping file): only the duties the "
                                      "extract can answer are reported")
     _encoding_option(p)
+    _sql_options(p)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -667,6 +700,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from compliance.engines import available_cores
     from compliance.nightly import ReportOptions, load_mail_settings, parse_fail_on, run_report
 
+    if args.show_sql:
+        return _show_sql(args, args.records)
     encoding = _encoding(args)
     _inputs(args.records)
     _positive(args.jobs, "jobs")
@@ -707,7 +742,8 @@ def add_kpi(sub: Any, help_text: str) -> None:
                  "trigger date are counted beside it. Files are streamed: a million records fit easily.",
                  cmd_kpi)
     p.add_argument("records", nargs="+", help="record files (.csv streamed; .yaml, .json, .xlsx; dates DD/MM/YYYY or "
-                                              "YYYY-MM-DD), or extracts read through --mapping")
+                                              "YYYY-MM-DD), or extracts read through --mapping, or a database URL "
+                                              "(postgresql://reader@host/ssd --mapping ssd), streamed")
     p.add_argument("--by", nargs="+", choices=DIMENSIONS, metavar="DIMENSION",
                    help="group by any of: " + ", ".join(DIMENSIONS) + " (default rule; rule is always included)")
     p.add_argument("--month-of", choices=MONTH_OF, default="deadline",
@@ -723,6 +759,7 @@ def add_kpi(sub: Any, help_text: str) -> None:
     p.add_argument("--engine", choices=KPI_ENGINES, default="batch",
                    help="batch (vectorised, default), native (record by record) or durable; same numbers")
     _encoding_option(p)
+    _sql_options(p)
 
 
 def cmd_kpi(args: argparse.Namespace) -> int:
@@ -730,6 +767,8 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     from compliance.reports import Tally, TargetTally, duties_for, kpi_chart_svg, render_kpi, tally_files
     from compliance.rules import load_rules
 
+    if args.show_sql:
+        return _show_sql(args, args.records)
     _needs_output(args)
     encoding = _encoding(args)
     _inputs(args.records)
@@ -779,7 +818,11 @@ def add_synth(sub: Any, help_text: str) -> None:
                  "  compliance synth --children 1000 --seed 7 --layout annex-a --output-dir annex\n"
                  "    -> Annex A lists 3, 4, 5, 7 and 8 with DD/MM/YYYY dates, for the annex-a-* mappings\n"
                  "  compliance synth --children 1000 --seed 7 --layout cin-census --output-dir census\n"
-                 "    -> census/cin-census.xml, a children-in-need census return for the cin-census mapping\n\n"
+                 "    -> census/cin-census.xml, a children-in-need census return for the cin-census mapping\n"
+                 "  compliance synth --children 1000 --seed 7 --layout ssd --output-dir ssd \\\n"
+                 "      --database sqlite:///ssd/ssd.sqlite3\n"
+                 "    -> the Standard Safeguarding Dataset's tables as ssd/ssd_*.csv, and in ssd/ssd.sqlite3,\n"
+                 "       for the ssd mapping\n\n"
                  "The same --children and --seed always give the same files.",
                  cmd_synth)
     p.add_argument("--children", type=int, required=True, help="how many children to generate")
@@ -791,6 +834,9 @@ def add_synth(sub: Any, help_text: str) -> None:
                    help="extract date: nothing later is recorded (default %(default)s)")
     p.add_argument("--authorities", type=int, default=4, help="how many councils (default %(default)s)")
     p.add_argument("--limit", type=int, help="stop after this many records")
+    p.add_argument("--database", metavar="URL",
+                   help="with --layout ssd, also load the tables into this database (sqlite:///ssd.db, "
+                        "duckdb:///ssd.duckdb, postgresql://owner@host/ssd): into its SSD tables, or new ones")
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
@@ -799,7 +845,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
     print(write_extracts(args.output_dir, args.children, args.seed, start=parse_date(args.start, "--from"),
                          end=parse_date(args.end, "--to"), layout=args.layout, authorities=args.authorities,
-                         limit=args.limit))
+                         limit=args.limit, database=args.database))
     return 0
 
 
@@ -814,7 +860,8 @@ def add_map(sub: Any, help_text: str) -> None:
                  "A row (or XML element) that cannot be read is reported with file, row and column;\n"
                  "the rest are still written. Exit code 2 when anything was left out.",
                  cmd_map)
-    p.add_argument("extracts", nargs="*", help="extract files: .csv, .xlsx, or CIN census .xml")
+    p.add_argument("extracts", nargs="*", help="extract files: .csv, .xlsx, or CIN census .xml; or a database URL "
+                                               "(postgresql://reader@host/ssd --mapping ssd)")
     p.add_argument("--mapping", help="a bundled mapping name or a mapping file")
     _rule_options(p)
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv",
@@ -822,6 +869,7 @@ def add_map(sub: Any, help_text: str) -> None:
     p.add_argument("--output", help="write the records to this file (atomically) instead of the terminal")
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
     _encoding_option(p)
+    _sql_options(p)
 
 
 def cmd_map(args: argparse.Namespace) -> int:
@@ -837,6 +885,8 @@ def cmd_map(args: argparse.Namespace) -> int:
     if not args.mapping or not args.extracts:
         raise InputError(Problem("give extract files and --mapping", field="mapping",
                                  hint="e.g. compliance map list4.csv --mapping annex-a-list4 --output records.csv"))
+    if args.show_sql:
+        return _show_sql(args, args.extracts)
     _needs_output(args)
     encoding = _encoding(args)
     _inputs(args.extracts)

@@ -18,6 +18,7 @@ from ..errors import InputError, Problem, errors, shown
 from ..rules import Vocabulary, load_vocabulary
 from ..yamlio import Located, load_yaml
 from ._csv import DEFAULT_ENCODING, codec_name
+from ._database import is_database_url, shown_url
 from ._record import RULE_ID, TARGET_PREFIX, Record, RecordCheck, suggest
 from ._tables import csv_column, table_rows
 
@@ -236,7 +237,12 @@ def read_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = No
     records: list[Record] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for path in map(Path, paths):
+    for given in paths:
+        if is_database_url(given):
+            problems.append(Problem("a database is read through a mapping of its tables", file=shown_url(str(given)),
+                                    hint="give --mapping ssd for the Standard Safeguarding Dataset"))
+            continue
+        path = Path(given)
         reader = _Reader(vocab, str(path))
         for rec in _read_file(path, reader, encoding):
             if rec.id in seen:

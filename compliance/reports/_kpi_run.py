@@ -28,7 +28,9 @@ def duties_for(ruleset: RuleSet, mapping: Mapping | None) -> list[Rule]:
 
 def _mapped_records(paths: Sequence[str | Path], mapping: Mapping, ruleset: RuleSet,
                     problems: list[Problem], encoding: str) -> Iterator[Record]:
-    for rec, found in read_mapped(paths, mapping, ruleset.vocabulary, encoding=encoding):
+    # A database is asked only for what the duties measured need.
+    rules = duties_for(ruleset, mapping)
+    for rec, found in read_mapped(paths, mapping, ruleset.vocabulary, encoding=encoding, rules=rules):
         problems.extend(found)
         if rec is not None:
             yield rec
