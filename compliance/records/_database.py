@@ -60,9 +60,14 @@ def _refuse(text: str, message: str, hint: str) -> InputError:
 
 
 def shown_url(text: str) -> str:
-    """The URL as it may be shown: a password in it (which is refused anyway) replaced by ``***``."""
-    blanked = re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", text)
-    blanked = re.sub(r"(?i)([?&;](?:password|pwd|passwd)=)[^&;]*", r"\1***", blanked)
+    """The URL as it may be shown: a password in it (which is refused anyway) replaced by ``***``, and a query
+    that names one, even encoded (an ODBC connection string), left out whole."""
+    from urllib.parse import unquote_plus
+
+    blanked = re.sub(r"(://[^/@:?]*:)[^/@?]*@", r"\1***@", text)
+    base, mark, query = blanked.partition("?")
+    if mark and re.search(r"(?i)(password|pwd|passwd)\s*=", unquote_plus(unquote_plus(query))):
+        blanked = base + "?***"
     return scrub(blanked)
 
 
