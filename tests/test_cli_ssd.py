@@ -102,12 +102,14 @@ def test_a_database_needs_a_mapping_of_its_tables(ssd, run_cli):
     assert code == 2 and "the annex-a-list5 mapping reads files, not a database" in err
 
 
-def test_a_password_in_the_url_is_refused_and_never_echoed(run_cli):
+def test_a_password_in_the_url_is_refused_and_never_echoed(run_cli, tmp_path):
+    needs("sqlalchemy")
     for command in (("check", "postgresql://reader:Sekr1t-in-url@db.invalid/ssd", "--mapping", "ssd"),
-                    ("synth", "--children", "3", "--layout", "ssd", "--database",
-                     "postgresql://owner:Sekr1t-in-url@db.invalid/ssd")):
+                    ("synth", "--children", "3", "--layout", "ssd", "--output-dir", str(tmp_path / "ssd"),
+                     "--database", "postgresql://owner:Sekr1t-in-url@db.invalid/ssd")):
         code, out, err = run_cli(*command)
         assert code == 2 and "holds a password" in err and "Sekr1t-in-url" not in out + err
+    assert not (tmp_path / "ssd").exists()  # refused before anything was written
 
 
 def _everything_written(*folders: Path) -> bytes:

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from ._database import shown_url
+from ._database import parse_url, shown_url
 from ._synth_layouts import AUTHORITIES, LAYOUTS, SynthSummary
 
 __all__ = ["LAYOUTS", "SynthSummary", "write_extracts"]
@@ -45,6 +45,8 @@ def write_extracts(directory: str | Path, children: int, seed: int = 0, *, start
     if database is not None and layout != "ssd":
         raise InputError(Problem("only the ssd layout is loaded into a database", field="database",
                                  hint="give --layout ssd"))
+    if database is not None:
+        parse_url(database)  # a URL refused (a password in it) is refused before anything is written
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     from ._synth_gen import generate  # numpy: only when extracts are written
