@@ -100,13 +100,17 @@ def _positive(value: int | None, name: str) -> None:
 
 
 def _inputs(paths: Iterable[str]) -> None:
-    """Stop before any work, and before anything is written, when an input file is missing or unreadable.
-
-    A database URL is checked when it is opened."""
+    """Stop before any work, and before anything is written, when an input file is missing or unreadable, or a
+    database URL holds a password (whether the database can be reached is found when it is opened)."""
     from compliance.errors import InputError, Problem
-    from compliance.records import is_database_url
+    from compliance.records import check_database_url, is_database_url
 
     problems = []
+    for url in (p for p in paths if is_database_url(p)):
+        try:
+            check_database_url(url)
+        except InputError as exc:
+            problems.extend(exc.problems)
     for path in (Path(p) for p in paths if not is_database_url(p)):
         if not path.is_file():
             problems.append(Problem("no such file" if not path.exists() else "not a file", file=str(path),

@@ -14,6 +14,8 @@ sampled from /proc):
 - report: `compliance report` run as of the night before and as of the night; the second is measured, as
   in report_bench.py (its budget: 60 s and 1.5 GB at 100,000 inspection records).
 
+With PostgreSQL on this machine, the CPU its server spends on each command is given beside the command's.
+
 The machine line gives the load average before and after: the machine may be shared, so CPU time is the
 figure to compare. Speed is measured here, never asserted in tests.
 """
@@ -68,6 +70,40 @@ def postgres(children: int, folder: Path) -> tuple[str, callable]:
     return f"postgresql://{server.username}@{server.host}:{server.port or 5432}/{name}", drop
 
 
+def server_pid(url: str) -> int | None:
+    """The PostgreSQL server's main process, when it runs on this machine (its CPU is then measured too)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(sa.engine.make_url(url).set(drivername="postgresql+psycopg"))
+    with engine.connect() as connection:
+        backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    engine.dispose()
+    try:
+        return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return None
+
+
+def server_cpu(pid: int | None) -> float:
+    """CPU seconds the server has used: its main process, its children alive, and those it has reaped."""
+    if pid is None:
+        return 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid:
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, and its reaped children's
+        elif int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def load(folder: Path, url: str) -> float:
     from compliance.records._synth_ssd import load_database
 
@@ -102,16 +138,19 @@ def main() -> None:
                   f"{sum(p.stat().st_size for p in summary.files) / 1e6:.1f} MB of CSV, written in "
                   f"{time.perf_counter() - started:.1f} s")
             routes = {"CSV files": str(work / "tables" / "ssd_*.csv")}
+            server = None
             if use_postgres:
                 url, drop = postgres(children, work)
                 drops.append(drop)
                 print(f"  loaded into PostgreSQL in {load(work / 'tables', url):.1f} s")
                 routes["PostgreSQL"] = url
+                server = server_pid(url)
             for kind in ("sqlite", "duckdb"):
                 url = f"{kind}:///{work / f'ssd.{kind}'}"
                 print(f"  loaded into {kind} in {load(work / 'tables', url):.1f} s")
                 routes[{"sqlite": "SQLite", "duckdb": "DuckDB"}[kind]] = url
-            print(f"  {'route':<11} {'phase':<7} {'wall':>8} {'CPU':>8} {'peak, all processes':>20}")
+            print(f"  {'route':<11} {'phase':<7} {'wall':>8} {'CPU':>8} {'server CPU':>11} "
+                  f"{'peak, all processes':>20}")
             for route, source in routes.items():
                 expanded = sorted(str(p) for p in (work / "tables").glob("ssd_*.csv")) if "*" in source else [source]
                 phases = {
@@ -124,8 +163,10 @@ def main() -> None:
                     run_measured(report + ["--as-of", NIGHT_BEFORE])  # the night before, for the changes
                     phases["report"] = report + ["--as-of", AS_OF]
                 for phase, command in phases.items():
+                    before = server_cpu(server) if route == "PostgreSQL" else 0.0
                     got = run_measured(command)
-                    print(f"  {route:<11} {phase:<7} {got['seconds']:>7.1f}s {got['cpu']:>7.1f}s "
+                    used = f"{server_cpu(server) - before:.1f}s" if route == "PostgreSQL" and server else "-"
+                    print(f"  {route:<11} {phase:<7} {got['seconds']:>7.1f}s {got['cpu']:>7.1f}s {used:>11} "
                           f"{mb(got['tree_peak']):>20}")
         finally:
             for drop in drops:

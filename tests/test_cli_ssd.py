@@ -104,12 +104,15 @@ def test_a_database_needs_a_mapping_of_its_tables(ssd, run_cli):
 
 def test_a_password_in_the_url_is_refused_and_never_echoed(run_cli, tmp_path):
     needs("sqlalchemy")
-    for command in (("check", "postgresql://reader:Sekr1t-in-url@db.invalid/ssd", "--mapping", "ssd"),
+    for command in (("check", "postgresql://reader:Sekr1t-in-url@db.invalid/ssd", "--mapping", "ssd", "--output",
+                     str(tmp_path / "findings.csv")),
+                    ("report", "postgresql://reader@db.invalid/ssd?password=Sekr1t-in-url", "--mapping", "ssd",
+                     "--out", str(tmp_path / "reports")),
                     ("synth", "--children", "3", "--layout", "ssd", "--output-dir", str(tmp_path / "ssd"),
                      "--database", "postgresql://owner:Sekr1t-in-url@db.invalid/ssd")):
         code, out, err = run_cli(*command)
         assert code == 2 and "holds a password" in err and "Sekr1t-in-url" not in out + err
-    assert not (tmp_path / "ssd").exists()  # refused before anything was written
+    assert not list(tmp_path.iterdir())  # refused before anything was written
 
 
 def _everything_written(*folders: Path) -> bytes:

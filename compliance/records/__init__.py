@@ -14,7 +14,7 @@ where used: ``columns`` (records as columns, streamed from CSV, for the vectoris
 """
 
 from ._csv import DEFAULT_ENCODING, codec_name
-from ._database import PASSWORD_VARIABLE, is_database_url, shown_url
+from ._database import PASSWORD_VARIABLE, check_database_url, is_database_url, shown_url
 from ._events import Event, read_events
 from ._mappings import (Mapping, available_mappings, load_extract, load_mapped, load_mapping, mapping_sql, read_mapped,
                         records_csv, show_sql)
@@ -24,7 +24,7 @@ from ._tables import FORMULA_STARTS, excel_column, spreadsheet_safe, table_rows
 
 __all__ = [
     "DATE_HINT", "DEFAULT_ENCODING", "FORMULA_STARTS", "NO", "PASSWORD_VARIABLE", "YES", "Event", "EventDate", "Mapping",
-    "Record", "RecordCheck", "available_mappings", "codec_name", "excel_column", "is_database_url", "load_extract",
+    "Record", "RecordCheck", "available_mappings", "check_database_url", "codec_name", "excel_column", "is_database_url", "load_extract",
     "load_mapped", "load_mapping", "load_records", "mapping_sql", "parse_event_date", "read_events", "read_mapped",
     "read_records", "records_csv", "records_from_text", "show_sql", "shown_url", "sort_key", "spreadsheet_safe", "table_rows",
 ]

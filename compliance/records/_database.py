@@ -107,6 +107,12 @@ def parse_url(text: str) -> Any:
     return url
 
 
+def check_database_url(text: str) -> None:
+    """Refuse, before any work, a URL that holds a password or names a database not read here (or when SQLAlchemy
+    is not installed); whether the database can be reached is found when it is opened."""
+    parse_url(text)
+
+
 def dialect_of(text: str) -> Any:
     """The SQLAlchemy dialect a URL's queries are written in, without connecting (for ``--show-sql``)."""
     url = parse_url(text)
