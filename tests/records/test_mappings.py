@@ -199,3 +199,22 @@ def test_a_census_in_an_encoding_python_cannot_read_is_a_located_problem(tmp_pat
     path.write_text('<?xml version="1.0" encoding="TF-8"?>\n<Message/>\n', encoding="utf-8")
     records, problems = load_mapped([path], load_mapping("cin-census"))
     assert records == [] and len(problems) == 1 and "cannot read the file's encoding" in problems[0].message
+
+
+@pytest.mark.parametrize("records, message, line", [
+    ("  - kind: referral\n    key: r_id\n    id: '{r_id}'\n", "each kind of record read from tables names its table", 5),
+    ("  - kind: referral\n    table: referrals\n    key: r_id\n    id: '{r_id}'\n    events:\n"
+     "      referral: assessments.start\n", "'assessments.start' is not a column of referrals", 10),
+    ("  - kind: referral\n    table: referrals\n    key: r_id\n    id: '{r_id}'\n    join:\n"
+     "      assessments: {on: r_id, key: a_id, skip_if: {cancelled: Y}}\n",
+     "skip_if maps a column to the values", 10),
+    ("  - kind: referral\n    table: referrals; DROP TABLE x\n    key: r_id\n    id: '{r_id}'\n",
+     "each kind of record read from tables names its table", 6),
+])
+def test_a_mapping_of_tables_is_checked_where_it_is_written(tmp_path, records, message, line):
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"mapping: bad\ntitle: Bad\nformat: tables\nrecords:\n{records}", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    problem = caught.value.problems[0]
+    assert message in problem.message and problem.line == line, str(problem)
