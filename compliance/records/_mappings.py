@@ -793,6 +793,8 @@ def _tables_spec(spec: RecordSpec, raw: dict[str, Any], located: Any, base: tupl
     for table, options in given.items():
         need(name(table) and isinstance(options, dict), ("join", table),
              f"join {shown(table)}: a table name, with on: and key:")
+        need(table != raw["table"], ("join", table), f"{table} is the records' own table: it cannot be joined to them",
+             "rows of one table that make one record share a group: column")
         unknown = sorted(set(options) - {"on", "key", "order", "skip_if"}, key=str)
         need(not unknown, ("join", table), f"unknown key {shown(unknown[0]) if unknown else ''} in join {table}",
              "on (the column holding the record's key), key (the row's identifier), order (a date column), "
@@ -885,8 +887,11 @@ def show_sql(source: str, mapping: Mapping, rules: Sequence[Rule] | None = None,
     head = [f"-- The queries `compliance {command}` runs on {shown_url(source)} through the {mapping.name} mapping, "
             f"{len(queries)} in all, each read {CHUNK_ROWS:,} rows at a time (from a server-side cursor where the database has them).",
             f"-- {reading_note(source)}",
-            "-- Before them it reads the database's catalogue, to check the tables and columns are there.",
-            "-- Only the columns the duties measured need are read; the password never appears in anything written."]
+            "-- Before them it checks each table and its columns are there: the catalogue's list of tables, then "
+            "SELECT * FROM the table WHERE 1 = 0 (no row is read).",
+            "-- Only the columns the duties measured need are read; the password never appears in anything written."
+            if rules is not None else
+            "-- Every column the mapping names is read; the password never appears in anything written."]
     body = [f"\n-- {what}\n{sql};" for what, sql in queries]
     return "\n".join(head + body) + "\n"
 
