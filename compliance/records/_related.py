@@ -5,8 +5,8 @@ id), joined on the tables' own keys with the tables that point at it (its assess
 visits and placements). From a database, one query per kind of record reads every table in a single
 sorted stream (``UNION ALL`` ordered by the record's key), so each record's rows arrive together, memory
 stays flat, and one cursor serves databases that allow only one at a time (SQL Server without MARS,
-DuckDB). From CSV files, one per table, the joined tables are held in memory by key and the main table
-is read in file order. Both give the same rows, so the same records.
+DuckDB). From CSV files, one per table, the joined tables are held in memory by key (only the columns read)
+and the main table is read in file order. Both give the same rows, so the same records.
 """
 
 from __future__ import annotations
@@ -247,6 +247,14 @@ def csv_groups(files: dict[str, Path], related: Related, report: Report, encodin
     rows = _csv_rows(files[main.table], main, report, encoding)
     if rows is None:
         return
+    if main.link == main.key:  # a row is a record: streamed, not held
+        for row in rows:
+            key = row.values[main.link]
+            group = Group(key, {main.table: [row]})
+            for part in related.joins:
+                group.rows[part.table] = list(joined[part.table].get(key, [])) if key is not None else []
+            yield group
+        return
     groups: dict[Any, list[Row]] = {}
     alone: list[Row] = []
     order: list[Any] = []
@@ -268,5 +276,5 @@ def csv_groups(files: dict[str, Path], related: Related, report: Report, encodin
             key = None
             group = Group(None, {main.table: [alone[item]]})
         for part in related.joins:
-            group.rows[part.table] = joined[part.table].get(key, []) if key is not None else []
+            group.rows[part.table] = list(joined[part.table].get(key, [])) if key is not None else []
         yield group
