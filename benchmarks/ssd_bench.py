@@ -1,7 +1,8 @@
 """The Standard Safeguarding Dataset read where it lives, against the same tables read as CSV files.
 
     python benchmarks/ssd_bench.py                              # 10,000 and 100,000 children
-    python benchmarks/ssd_bench.py --sizes 2000 --no-postgres    # SQLite and DuckDB only
+    python benchmarks/ssd_bench.py --sizes 2000 --no-postgres    # without a PostgreSQL server
+    python benchmarks/ssd_bench.py --sizes 100000 --routes csv postgresql
 
 For each size, `compliance synth --layout ssd` writes the children's SSD tables as CSV files (the file
 route) and loads them into PostgreSQL (the server named by COMPLIANCE_TEST_POSTGRES, with
@@ -116,12 +117,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], help="children")
     parser.add_argument("--no-postgres", action="store_true", help="leave PostgreSQL out")
+    parser.add_argument("--routes", nargs="+", choices=("csv", "postgresql", "sqlite", "duckdb"),
+                        default=["csv", "postgresql", "sqlite", "duckdb"], help="the routes to time (default all)")
     parser.add_argument("--read-only", metavar="SOURCE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.read_only:
         read_only(args.read_only)
         return
-    use_postgres = not args.no_postgres and bool(os.environ.get("COMPLIANCE_TEST_POSTGRES"))
+    use_postgres = (not args.no_postgres and "postgresql" in args.routes
+                    and bool(os.environ.get("COMPLIANCE_TEST_POSTGRES")))
     print(f"ssd_bench: {machine()}")
     if not use_postgres:
         print("(PostgreSQL left out: set COMPLIANCE_TEST_POSTGRES and COMPLIANCE_TEST_POSTGRES_PASSWORD)")
@@ -137,7 +141,7 @@ def main() -> None:
             print(f"\n{children:,} children: {summary.total:,} SSD records in {len(summary.files)} tables, "
                   f"{sum(p.stat().st_size for p in summary.files) / 1e6:.1f} MB of CSV, written in "
                   f"{time.perf_counter() - started:.1f} s")
-            routes = {"CSV files": str(work / "tables" / "ssd_*.csv")}
+            routes = {"CSV files": str(work / "tables" / "ssd_*.csv")} if "csv" in args.routes else {}
             server = None
             if use_postgres:
                 url, drop = postgres(children, work)
@@ -145,7 +149,7 @@ def main() -> None:
                 print(f"  loaded into PostgreSQL in {load(work / 'tables', url):.1f} s")
                 routes["PostgreSQL"] = url
                 server = server_pid(url)
-            for kind in ("sqlite", "duckdb"):
+            for kind in (k for k in ("sqlite", "duckdb") if k in args.routes):
                 url = f"{kind}:///{work / f'ssd.{kind}'}"
                 print(f"  loaded into {kind} in {load(work / 'tables', url):.1f} s")
                 routes[{"sqlite": "SQLite", "duckdb": "DuckDB"}[kind]] = url
