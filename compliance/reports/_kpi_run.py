@@ -19,6 +19,10 @@ from ..rules import Rule, RuleSet
 from ._kpi import Tally
 
 ENGINES = ("batch", "native", "durable")
+#: Records built one by one (a mapped extract, a database) go to the vectorised engine this many at a time: plenty
+#: for its arrays, and few enough that memory stays flat however large the tables (a record is a few hundred
+#: bytes of Python objects, where a CSV column batch is a few bytes a cell).
+RECORD_CHUNK = 20_000
 
 
 def duties_for(ruleset: RuleSet, mapping: Mapping | None) -> list[Rule]:
@@ -57,6 +61,7 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
         unique_records,
     )
 
+    records_chunk = chunk or RECORD_CHUNK
     chunk = chunk or DEFAULT_CHUNK_ROWS
     if engine not in ENGINES:
         raise InputError(Problem(f"unknown engine {engine!r}", field="engine", hint="one of: " + ", ".join(ENGINES)))
@@ -71,9 +76,9 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
         else:
             seen = SeenIds()
             mapped = _mapped_records(paths, mapping, ruleset, problems, encoding)
-            batches = (batch for records in _chunks(mapped, chunk)
+            batches = (batch for records in _chunks(mapped, records_chunk)
                        for batch in batches_from_records(unique_records(records, seen, mapping.name, problems),
-                                                         chunk))
+                                                         records_chunk))
         for result in evaluate_batches(batches, rules, as_of):
             for tally in tallies:
                 tally.add_batch(result)
@@ -84,9 +89,10 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
         source: Iterable[Record] = records
     else:
         seen = SeenIds()
-        source = (r for records in _chunks(_mapped_records(paths, mapping, ruleset, problems, encoding), chunk)
+        source = (r for records in _chunks(_mapped_records(paths, mapping, ruleset, problems, encoding),
+                                           records_chunk)
                   for r in unique_records(records, seen, mapping.name, problems))
-    for records in _chunks(source, chunk):
+    for records in _chunks(source, records_chunk):
         findings = evaluate(records, rules, as_of, engine=engine, explain=False)
         for tally in tallies:
             tally.add_findings(findings)
