@@ -76,13 +76,14 @@ def server_pid(url: str) -> int | None:
     import sqlalchemy as sa
 
     engine = sa.create_engine(sa.engine.make_url(url).set(drivername="postgresql+psycopg"))
-    with engine.connect() as connection:
-        backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
-    engine.dispose()
     try:
-        return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        with engine.connect() as connection:  # read while the backend serving this connection is alive
+            backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
     except OSError:
         return None
+    finally:
+        engine.dispose()
 
 
 def server_cpu(pid: int | None) -> float:
