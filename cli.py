@@ -122,15 +122,26 @@ EXTRACT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xml")
 
 
 def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, folders: bool = True) -> list[str]:
-    """The files to read, each found readable before any work and before anything is written.
+    """The files to read, each found readable before any work and before anything is written; a database URL is
+    kept as given once it is found to hold no password (whether the database can be reached is found when it is
+    opened).
 
     A folder stands for the files in it that ``suffixes`` name (when ``folders``), and ``examples/NAME`` not in
     the working folder for the copy installed with the package: each is said on stderr, so what was read is known.
     """
     from compliance.errors import InputError, Problem
+    from compliance.records import check_database_url, is_database_url
 
     problems, files = [], []
     for text in paths:
+        if is_database_url(text):
+            try:
+                check_database_url(text)
+            except InputError as exc:
+                problems.extend(exc.problems)
+            else:
+                files.append(text)
+            continue
         path = Path(_found(text))
         if path.is_dir() and folders:
             found, others = _folder(path, suffixes)
@@ -214,6 +225,30 @@ def _needs_output(args: argparse.Namespace) -> None:
 
         raise InputError(Problem("an Excel workbook cannot be shown in the terminal", field="format",
                                  hint="give --output FILE.xlsx"))
+
+
+def _sql_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--show-sql", action="store_true",
+                   help="print the SQL this command would run on the database URL given, for its administrator to "
+                        "approve, and stop: nothing is read")
+
+
+def _show_sql(args: argparse.Namespace, sources: Sequence[str]) -> int:
+    """--show-sql: the queries a command runs on each database it is given, printed without connecting."""
+    from compliance.errors import InputError, Problem
+    from compliance.records import is_database_url, load_mapping, show_sql
+    from compliance.rules import load_rules
+
+    urls = [s for s in sources if is_database_url(s)]
+    if not urls or not args.mapping:
+        raise InputError(Problem("--show-sql shows the SQL run on a database: give a database URL and --mapping",
+                                 field="show-sql", hint=f"e.g. compliance {args.command} postgresql://reader@host/ssd "
+                                                        "--mapping ssd --show-sql"))
+    ruleset = load_rules(_rule_paths(args))
+    mapping = load_mapping(args.mapping, ruleset.vocabulary)
+    rules = None if args.command == "map" else mapping.duties(ruleset)  # map writes every field of every record
+    print("\n".join(show_sql(url, mapping, rules, args.command) for url in urls), end="")
+    return 0
 
 
 def _print_problems(problems: Sequence[Any]) -> list[Any]:
@@ -639,7 +674,9 @@ def add_check(sub: Any, help_text: str) -> None:
                  "Table columns: # is the occurrence of a recurring duty (2 = the second review);\n"
                  "MARGIN is how far within or past the deadline, in working days where the period is.",
                  cmd_check)
-    p.add_argument("records", nargs="+", help=f"record files: .yaml, .json, .csv or .xlsx (dates {DATES})")
+    p.add_argument("records", nargs="+", help=f"record files: .yaml, .json, .csv or .xlsx (dates {DATES}); or a "
+                                              "database URL read through --mapping (postgresql://reader@host/ssd "
+                                              "--mapping ssd)")
     _rule_options(p)
     p.add_argument("--as-of", help=f"evaluate as of this date, {DATES} (default today)")
     p.add_argument("--format", choices=FORMATS + ("xlsx",), default="table",
@@ -656,6 +693,7 @@ def add_check(sub: Any, help_text: str) -> None:
                                      "can answer are checked record by record")
     _extract_date_option(p)
     _encoding_option(p)
+    _sql_options(p)
 
 
 def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any], Any]:
@@ -682,6 +720,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from compliance.reports import CheckSettings, write_check
     from compliance.rules import load_rules
 
+    if args.show_sql:
+        return _show_sql(args, args.records)
     _needs_output(args)
     args.encoding = _encoding(args)
     args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
@@ -800,7 +840,8 @@ def add_report(sub: Any, help_text: str) -> None:
                  "2 bad input or environment (a folder in the way, a disk that is full or read-only,\n"
                  "a busy history database, a failed delivery), 3 an internal error",
                  cmd_report)
-    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
+    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx; or a database URL read "
+                                              "through --mapping (postgresql://reader@host/ssd --mapping ssd)")
     p.add_argument("--out", required=True, help="folder for the report; each run adds a dated folder in it")
     _rule_options(p)
     p.add_argument("--as-of", help=f"report as of this date, {DATES} (default today)")
@@ -832,6 +873,7 @@ def add_report(sub: Any, help_text: str) -> None:
                                      "extract can answer are reported")
     _extract_date_option(p)
     _encoding_option(p)
+    _sql_options(p)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -841,6 +883,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from compliance.engines import available_cores
     from compliance.nightly import ReportOptions, load_mail_settings, parse_fail_on, run_report
 
+    if args.show_sql:
+        return _show_sql(args, args.records)
     encoding = _encoding(args)
     args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
     _positive(args.jobs, "jobs")
@@ -881,7 +925,8 @@ def add_kpi(sub: Any, help_text: str) -> None:
                  "trigger date are counted beside it. Files are streamed: a million records fit easily.",
                  cmd_kpi)
     p.add_argument("records", nargs="+", help=f"record files (.csv streamed; .yaml, .json, .xlsx; dates {DATES}), or "
-                                              "extracts read through --mapping")
+                                              "extracts read through --mapping, or a database URL "
+                                              "(postgresql://reader@host/ssd --mapping ssd), streamed")
     p.add_argument("--by", nargs="+", choices=DIMENSIONS, metavar="DIMENSION",
                    help="group by any of: " + ", ".join(DIMENSIONS) + " (default rule; rule is always included)")
     p.add_argument("--month-of", choices=MONTH_OF, default="deadline",
@@ -898,6 +943,7 @@ def add_kpi(sub: Any, help_text: str) -> None:
                    help="batch (vectorised, default), native (record by record) or durable; same numbers")
     _extract_date_option(p)
     _encoding_option(p)
+    _sql_options(p)
 
 
 def cmd_kpi(args: argparse.Namespace) -> int:
@@ -905,6 +951,8 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     from compliance.reports import Tally, TargetTally, duties_for, kpi_chart_svg, render_kpi, tally_files
     from compliance.rules import load_rules
 
+    if args.show_sql:
+        return _show_sql(args, args.records)
     _needs_output(args)
     encoding = _encoding(args)
     args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
@@ -956,7 +1004,11 @@ def add_synth(sub: Any, help_text: str) -> None:
                  "  compliance synth --children 1000 --seed 7 --layout annex-a --output-dir annex\n"
                  "    -> Annex A lists 3, 4, 5, 7 and 8 with DD/MM/YYYY dates, for the annex-a-* mappings\n"
                  "  compliance synth --children 1000 --seed 7 --layout cin-census --output-dir census\n"
-                 "    -> census/cin-census.xml, a children-in-need census return for the cin-census mapping\n\n"
+                 "    -> census/cin-census.xml, a children-in-need census return for the cin-census mapping\n"
+                 "  compliance synth --children 1000 --seed 7 --layout ssd --output-dir ssd \\\n"
+                 "      --database sqlite:///ssd/ssd.sqlite3\n"
+                 "    -> the Standard Safeguarding Dataset's tables as ssd/ssd_*.csv, and in ssd/ssd.sqlite3,\n"
+                 "       for the ssd mapping\n\n"
                  "The same --children and --seed always give the same files.",
                  cmd_synth)
     p.add_argument("--children", type=int, required=True, help="how many children to generate")
@@ -969,6 +1021,9 @@ def add_synth(sub: Any, help_text: str) -> None:
                    help="extract date: nothing later is recorded (default %(default)s)")
     p.add_argument("--authorities", type=int, default=4, help="how many councils (default %(default)s)")
     p.add_argument("--limit", type=int, help="stop after this many records")
+    p.add_argument("--database", metavar="URL",
+                   help="with --layout ssd, also load the tables into this database (sqlite:///ssd.db, "
+                        "duckdb:///ssd.duckdb, postgresql://owner@host/ssd): into its SSD tables, or new ones")
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
@@ -977,7 +1032,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
     print(write_extracts(args.output_dir, args.children, args.seed, start=parse_date(args.start, "--from"),
                          end=parse_date(args.end, "--to"), layout=args.layout, authorities=args.authorities,
-                         limit=args.limit))
+                         limit=args.limit, database=args.database))
     return 0
 
 
@@ -992,7 +1047,8 @@ def add_map(sub: Any, help_text: str) -> None:
                  "A row (or XML element) that cannot be read is reported with file, row and column;\n"
                  "the rest are still written. Exit code 2 when anything was left out.",
                  cmd_map)
-    p.add_argument("extracts", nargs="*", help="extract files: .csv, .xlsx, or CIN census .xml")
+    p.add_argument("extracts", nargs="*", help="extract files: .csv, .xlsx, or CIN census .xml; or a database URL "
+                                               "(postgresql://reader@host/ssd --mapping ssd)")
     p.add_argument("--mapping", help="a bundled mapping name or a mapping file")
     _rule_options(p)
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv",
@@ -1001,6 +1057,7 @@ def add_map(sub: Any, help_text: str) -> None:
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
     _extract_date_option(p)
     _encoding_option(p)
+    _sql_options(p)
 
 
 def cmd_map(args: argparse.Namespace) -> int:
@@ -1016,6 +1073,8 @@ def cmd_map(args: argparse.Namespace) -> int:
     if not args.mapping or not args.extracts:
         raise InputError(Problem("give extract files and --mapping", field="mapping",
                                  hint="e.g. compliance map list4.csv --mapping annex-a-list4 --output records.csv"))
+    if args.show_sql:
+        return _show_sql(args, args.extracts)
     _needs_output(args)
     encoding = _encoding(args)
     args.extracts = _inputs(args.extracts, EXTRACT_SUFFIXES)

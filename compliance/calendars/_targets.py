@@ -97,7 +97,9 @@ def _explain(cal: Calendar, start: date, period: Period, statutory: date,
                     missing = f"does not skip {_day(day)} ({cal.reason_not_working(day)})"
                     found.append((f"{missing} and {day_one[0]}", f"{missing} and {day_one[1]}"))
         return found
-    if period.counting == "excluding" and _calendar_end(start - timedelta(days=1), period) == recorded:
+    # Counting the trigger day as day 1 ends the day before the law's date, as "N months beginning with" does:
+    # from 1 October, 3 months so counted end on 31 December (counting from 30 September would give the 30th).
+    if period.counting == "excluding" and _calendar_end(start, period) - timedelta(days=1) == recorded:
         found.append(day_one)
     if period.counting == "including" and _calendar_end(start, period) == recorded:
         found.append(("does not count the trigger day as day 1, as the law does",

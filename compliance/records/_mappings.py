@@ -16,7 +16,9 @@ Field forms, for attributes and events alike:
 * ``{columns: [A, B]}`` or ``{paths: [A, B]}``: the first that is filled in;
 * ``{value: true}``: the same value for every record;
 * ``{column: C, present: true}``: true when the cell is filled in, false when it is empty;
-* ``{path: P, all: true}`` (XML, repeating events): every matching element.
+* ``{path: P, all: true}`` (XML, repeating events): every matching element (or, from tables, every row);
+* ``{column: C, last: true}``: the value in the last of the record's rows, empty or not (the current
+  placement's start; whether the latest episode has ended).
 
 ``recorded_deadlines`` maps a rule id to the column or path holding the deadline the council's own
 system recorded for it (the census's ``InitialCPCtarget`` for ``icpc-15wd``): each finding then
@@ -29,6 +31,14 @@ gives ``--extract-date``, which also corrects a date the file holds). An extract
 happened after that day, so a duty falling due after it is "not in this extract", never overdue.
 XML paths are relative to the ``each`` element; ``..`` goes up one element, and a leading ``/``
 starts from the unit.
+
+A ``tables`` mapping (the Standard Safeguarding Dataset) reads related tables, from a database URL or
+from CSV files named after the tables: each kind of record has a ``table`` and its ``key`` (a row's
+identifier), optionally a ``group`` column whose rows make one record (a looked-after period's episodes)
+and an ``order`` (a date column); ``join`` names the tables that point at it, each with the column
+holding the record's key (``on``), its own ``key`` and ``order``. A field from a joined table is written
+``table.column``. Records are read by records/_related.py, from the database in one sorted query per
+kind of record; when the rules are known, only the columns their duties read are asked for.
 """
 
 from __future__ import annotations
@@ -48,10 +58,12 @@ from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, load_vocabulary
 from ..yamlio import load_yaml
 from ._csv import DEFAULT_ENCODING, codec_name
+from ._database import CHUNK_ROWS, Database, dialect_of, is_database_url, reading_note, shown_url
 from ._record import NO, TARGET_PREFIX, YES, EventDate, Record, RecordCheck, parse_event_date, sort_key, suggest
+from ._related import Group, Related, Row, TablePart, csv_groups, database_groups, missing, query
 from ._tables import spreadsheet_safe, table_rows
 
-FORMATS = ("table", "cin-census-xml")
+FORMATS = ("table", "cin-census-xml", "tables")
 #: ``extract_date: given``: the extract's file holds no date; the user gives it (--extract-date).
 GIVEN = "given"
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
@@ -69,6 +81,20 @@ class Field:
     has_constant: bool = False
     present: bool = False
     all: bool = False
+    #: The value in the last row of a record read from tables, empty or not.
+    last: bool = False
+
+
+@dataclass(frozen=True)
+class Join:
+    """A table joined to a kind of record read from tables: the rows whose ``on`` column holds the record's key."""
+
+    table: str
+    on: str
+    key: str
+    order: str | None = None
+    #: Rows left out: a column and the values that mark a row not to count (a review marked cancelled).
+    skip_if: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +110,13 @@ class RecordSpec:
     recorded_deadlines: tuple[Field, ...] = ()
     #: The duties measured on these records (rule ids or duty names); None: every duty of the kind.
     duties: frozenset[str] | None = None
+    #: From tables: the table, its row identifier, the column shared by the rows of one record (default the key),
+    #: the date column that orders them, and the tables joined to it.
+    table: str | None = None
+    key: str | None = None
+    group: str | None = None
+    order: str | None = None
+    joins: tuple[Join, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,7 +177,7 @@ def _field(name: str, raw: Any, where: Callable[[str], dict[str, Any]], xml: boo
     if not isinstance(raw, dict):
         raise InputError(Problem(f"cannot read the source of {name!r}", field=name, **where(name),
                                  hint="a column name, a list of them, or {column: ..., values: {...}}"))
-    known = {"column", "columns", "path", "paths", "values", "value", "present", "all"}
+    known = {"column", "columns", "path", "paths", "values", "value", "present", "all", "last"}
     unknown = sorted((k for k in raw if k not in known), key=str)
     if unknown:
         raise InputError(Problem(f"unknown key {shown(unknown[0])} in the source of {name!r}", field=name,
@@ -164,7 +197,7 @@ def _field(name: str, raw: Any, where: Callable[[str], dict[str, Any]], xml: boo
     if values is not None and not isinstance(values, dict):
         raise InputError(Problem(f"values for {name!r} must map codes to values", field=name, **where(name)))
     return Field(name, sources, {str(k): v for k, v in values.items()} if values else None,
-                 present=bool(raw.get("present")), all=bool(raw.get("all")))
+                 present=bool(raw.get("present")), all=bool(raw.get("all")), last=bool(raw.get("last")))
 
 
 def _fields(raw: dict[str, Any], part: str, where: Callable[..., dict[str, Any]], xml: bool) -> tuple[Field, ...]:
@@ -250,8 +283,11 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
         if duties is not None and (not isinstance(duties, list) or not all(isinstance(d, str) for d in duties)):
             raise InputError(Problem("duties must be a list of rule ids or duty names", field="duties",
                                      **located.where(base + ("duties",)), hint="e.g. duties: [icpc-15wd]"))
-        specs.append(RecordSpec(kind, raw["id"], attributes, events, raw.get("each"), targets,
-                                frozenset(duties) if duties is not None else None))
+        spec = RecordSpec(kind, raw["id"], attributes, events, raw.get("each"), targets,
+                          frozenset(duties) if duties is not None else None)
+        if fmt == "tables":
+            spec = _tables_spec(spec, raw, located, base)
+        specs.append(spec)
     if xml and not doc.get("unit"):
         raise InputError(Problem("an XML mapping names the element to stream, e.g. unit: Child", field="unit",
                                  file=str(path)))
@@ -359,6 +395,8 @@ class _Builder:
     def values(self, f: Field, lookup: Callable[[str], tuple[list[Any], Any]]) -> tuple[list[Any], str] | None:
         for source in f.sources:
             items, _ = lookup(source)
+            if f.last:
+                items = items[-1:]
             items = [v for v in items if v is not None and str(v).strip() != ""]
             if items:
                 return (items if f.all else items[:1]), source
@@ -676,14 +714,25 @@ def _extract_date(builder: _Builder, watched: tuple[str, int], path: tuple[str, 
 
 
 def read_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocabulary | None = None, *,
-                encoding: str = DEFAULT_ENCODING, extract_date: date | None = None
-                ) -> Iterator[tuple[Record | None, list[Problem]]]:
+                encoding: str = DEFAULT_ENCODING, extract_date: date | None = None,
+                rules: Sequence[Rule] | None = None) -> Iterator[tuple[Record | None, list[Problem]]]:
     """Records from extracts read through ``mapping``, streamed: yields (record, new problems) pairs,
     the record None where only problems were found. ``encoding`` is a CSV extract's (XML says its own).
-    ``extract_date`` is the day the extracts were drawn, where they hold none (or to correct it)."""
+    ``extract_date`` is the day the extracts were drawn, where they hold none (or to correct it).
+
+    A ``tables`` mapping also reads database URLs; given the ``rules`` to answer, it reads only the tables and
+    columns their duties need."""
     vocab = vocabulary or load_vocabulary()
     encoding = codec_name(encoding)
-    for path in map(Path, paths):
+    if mapping.format == "tables":
+        yield from _read_tables(paths, mapping, vocab, encoding, rules, extract_date)
+        return
+    for given in paths:
+        if is_database_url(given):
+            yield None, [Problem(f"the {mapping.name} mapping reads files, not a database", file=shown_url(str(given)),
+                                 hint="a database is read through a mapping of its tables, such as ssd")]
+            continue
+        path = Path(given)
         builder = _Builder(mapping, vocab, str(path), extract_date=extract_date)
         if not path.is_file():
             yield None, [Problem("no such file", file=str(path), hint="check the path")]
@@ -700,7 +749,8 @@ def read_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
 
 
 def load_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocabulary | None = None, *,
-                encoding: str = DEFAULT_ENCODING, extract_date: date | None = None) -> tuple[list[Record], list[Problem]]:
+                encoding: str = DEFAULT_ENCODING, extract_date: date | None = None,
+                rules: Sequence[Rule] | None = None) -> tuple[list[Record], list[Problem]]:
     """Every record the extracts give through ``mapping``, each id once, with the problems in the rest.
 
     A second record with an id already read is a problem, not a record: counting one child twice would
@@ -709,7 +759,8 @@ def load_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
     records: list[Record] = []
     problems: list[Problem] = []
     first: dict[str, str | None] = {}
-    for rec, found in read_mapped(paths, mapping, vocabulary, encoding=encoding, extract_date=extract_date):
+    for rec, found in read_mapped(paths, mapping, vocabulary, encoding=encoding, extract_date=extract_date,
+                                  rules=rules):
         problems.extend(found)
         if rec is None:
             continue
@@ -730,8 +781,10 @@ def load_extract(paths: Sequence[str | Path], mapping_name: str | Path, ruleset:
     """Extracts read through a mapping for checking record by record: the mapping, its records (each id once),
     the problems in the rest, and the rules such an extract can answer."""
     mapping = load_mapping(mapping_name, ruleset.vocabulary)
-    records, problems = load_mapped(paths, mapping, ruleset.vocabulary, encoding=encoding, extract_date=extract_date)
-    return mapping, records, problems, RuleSet(mapping.duties(ruleset), ruleset.vocabulary, files=ruleset.files)
+    answered = mapping.duties(ruleset)
+    records, problems = load_mapped(paths, mapping, ruleset.vocabulary, encoding=encoding, extract_date=extract_date,
+                                    rules=answered)
+    return mapping, records, problems, RuleSet(answered, ruleset.vocabulary, files=ruleset.files)
 
 
 def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None) -> str:
@@ -766,3 +819,236 @@ def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None)
 
 def _iso(d: EventDate) -> str:
     return d.isoformat(timespec="minutes") if isinstance(d, datetime) else d.isoformat()
+
+
+# -- related tables: the Standard Safeguarding Dataset, from a database or CSV files ----------------------
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _tables_spec(spec: RecordSpec, raw: dict[str, Any], located: Any, base: tuple[Any, ...]) -> RecordSpec:
+    """The table, keys and joins of a kind of record read from tables, each name checked where it is written."""
+    def need(ok: bool, path: tuple[Any, ...], message: str, hint: str | None = None) -> None:
+        if not ok:
+            raise InputError(Problem(message, field=str(path[-1]), **located.where(base + path), hint=hint))
+
+    def name(value: Any) -> bool:
+        return isinstance(value, str) and _NAME.fullmatch(value) is not None
+
+    need(name(raw.get("table")), ("table",), "each kind of record read from tables names its table",
+         "e.g. table: ssd_cin_episodes")
+    need(name(raw.get("key")), ("key",), "key names the column that identifies a row of the table",
+         "e.g. key: cine_referral_id")
+    for option in ("group", "order"):
+        need(raw.get(option) is None or name(raw.get(option)), (option,), f"{option} must be a column name")
+    given = raw.get("join") or {}
+    need(isinstance(given, dict), ("join",), "join maps each joined table to its columns",
+         "e.g. join: {ssd_cin_assessments: {on: cina_referral_id, key: cina_assessment_id}}")
+    joins = []
+    for table, options in given.items():
+        need(name(table) and isinstance(options, dict), ("join", table),
+             f"join {shown(table)}: a table name, with on: and key:")
+        need(table != raw["table"], ("join", table), f"{table} is the records' own table: it cannot be joined to them",
+             "rows of one table that make one record share a group: column")
+        unknown = sorted(set(options) - {"on", "key", "order", "skip_if"}, key=str)
+        need(not unknown, ("join", table), f"unknown key {shown(unknown[0]) if unknown else ''} in join {table}",
+             "on (the column holding the record's key), key (the row's identifier), order (a date column), "
+             "skip_if (rows not to count)")
+        for option in ("on", "key"):
+            need(name(options.get(option)), ("join", table), f"join {table} needs {option}: a column name")
+        need(options.get("order") is None or name(options.get("order")), ("join", table, "order"),
+             "order must be a column name")
+        skip = options.get("skip_if") or {}
+        need(isinstance(skip, dict) and all(name(c) and _texts(v) for c, v in skip.items()),
+             ("join", table, "skip_if"), "skip_if maps a column to the values that mark a row not to count",
+             'e.g. skip_if: {clar_cla_review_cancelled: ["Y"]}')
+        joins.append(Join(table, options["on"], options["key"], options.get("order"),
+                          tuple((c, frozenset(v)) for c, v in skip.items())))
+    tables = {raw["table"]} | {j.table for j in joins}
+    for part, fields in (("attributes", spec.attributes), ("events", spec.events),
+                         ("recorded_deadlines", spec.recorded_deadlines)):
+        for f in fields:
+            for source in f.sources:
+                table, _, column = source.rpartition(".")
+                need(name(column) and (not table or table in tables), (part, f.name),
+                     f"{source!r} is not a column of {raw['table']} or of a table joined to it",
+                     "write column, or table.column for a table under join:")
+    for source in _TEMPLATE.findall(spec.id_template):
+        need(name(source), ("id",), f"the id is made of columns of {raw['table']}, not {source!r}")
+    return RecordSpec(spec.kind, spec.id_template, spec.attributes, spec.events, None, spec.recorded_deadlines,
+                      spec.duties, raw["table"], raw["key"], raw.get("group"), raw.get("order"), tuple(joins))
+
+
+def _answered(spec: RecordSpec, rules: Sequence[Rule]) -> list[Rule]:
+    return [r for r in rules if r.applies_to == spec.kind and (spec.duties is None or r.id in spec.duties
+                                                                or r.duty in spec.duties)]
+
+
+def _related_for(spec: RecordSpec, rules: Sequence[Rule] | None) -> Related | None:
+    """What to read from the tables for ``spec``: with ``rules``, only the events and system deadlines their
+    duties read (every attribute, which findings carry); None when none of them is measured on these records."""
+    assert spec.table is not None and spec.key is not None
+    events, targets = spec.events, spec.recorded_deadlines
+    if rules is not None:
+        answered = _answered(spec, rules)
+        if not answered:
+            return None
+        read = {e for r in answered for e in r.events}
+        named = {r.id for r in answered} | {r.duty for r in answered}
+        events = tuple(f for f in events if f.name in read)
+        targets = tuple(f for f in targets if f.name in named)
+    columns: dict[str, dict[str, bool]] = {spec.table: {}}
+    for fields, dated in ((spec.attributes, False), (events, True), (targets, True)):
+        for f in fields:
+            for source in f.sources:
+                table, _, column = source.rpartition(".")
+                held = columns.setdefault(table or spec.table, {})
+                held[column] = held.get(column, False) or dated
+    for column in _TEMPLATE.findall(spec.id_template):
+        columns[spec.table].setdefault(column, False)
+
+    def part(table: str, key: str, link: str, order: str | None, skip: tuple[str, ...] = ()) -> TablePart:
+        held = columns.get(table, {})
+        return TablePart(table, key, link, order, tuple(dict.fromkeys((*held, *skip))),
+                         frozenset(c for c, dated in held.items() if dated) | ({order} if order else set()))
+
+    main = part(spec.table, spec.key, spec.group or spec.key, spec.order)
+    joins = tuple(part(j.table, j.key, j.on, j.order, tuple(c for c, _ in j.skip_if))
+                  for j in spec.joins if columns.get(j.table))
+    return Related(main, joins)
+
+
+def mapping_sql(source: str, mapping: Mapping, rules: Sequence[Rule] | None = None) -> list[tuple[str, str]]:
+    """The SQL a ``tables`` mapping runs on the database at ``source`` (for ``--show-sql``), without connecting:
+    (what the query reads, the query) for each kind of record ``rules`` need read."""
+    if mapping.format != "tables":
+        raise InputError(Problem(f"the {mapping.name} mapping reads files, not a database", field="mapping",
+                                 hint="a database is read through a mapping of its tables, such as ssd"))
+    dialect = dialect_of(source)
+    out = []
+    for spec in mapping.specs:
+        related = _related_for(spec, rules)
+        if related is not None:
+            joined = [p.table for p in related.joins]
+            what = f"{spec.kind} records from {spec.table}" + (f" with {', '.join(joined)}" if joined else "")
+            out.append((what, query(related, dialect)))
+    return out
+
+
+def show_sql(source: str, mapping: Mapping, rules: Sequence[Rule] | None = None, command: str = "check") -> str:
+    """For the database's administrator to approve: every query ``compliance COMMAND`` runs on ``source``, as the
+    database receives it, with how the database is kept read-only. Nothing is read to write it."""
+    queries = mapping_sql(source, mapping, rules)
+    head = [f"-- The queries `compliance {command}` runs on {shown_url(source)} through the {mapping.name} mapping, "
+            f"{len(queries)} in all, each read {CHUNK_ROWS:,} rows at a time (from a server-side cursor where the database has them).",
+            f"-- {reading_note(source)}",
+            "-- Before them it checks each table and its columns are there: the catalogue's list of tables, then "
+            "SELECT * FROM the table WHERE 1 = 0 (no row is read).",
+            "-- Only the columns the duties measured need are read; the password never appears in anything written."
+            if rules is not None else
+            "-- Every column the mapping names is read; the password never appears in anything written."]
+    body = [f"\n-- {what}\n{sql};" for what, sql in queries]
+    return "\n".join(head + body) + "\n"
+
+
+def _order_key(builder: _Builder, row: Row, order: str | None, key: str) -> tuple[Any, ...]:
+    """Rows of one record in date order (empty dates last), then by their key: the same from a database or a file."""
+    ident = str(row.values.get(key) or "")
+    value = row.values.get(order) if order else None
+    if value is None or str(value).strip() == "":
+        return (1, (date.min, 0.0), "", ident) if order else (0, (date.min, 0.0), "", ident)
+    try:
+        return (0, sort_key(builder.date(value)), "", ident)
+    except ValueError:
+        return (2, (date.min, 0.0), str(value), ident)
+
+
+def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
+                  builder: _Builder) -> Iterator[tuple[Record | None, list[Problem]]]:
+    """A record from each group of rows, each problem located at its table, row and column."""
+    orders = {p.table: p.order for p in related.parts}
+    keys = {p.table: p.key for p in related.parts}
+    last = {s for f in spec.attributes + spec.events + spec.recorded_deadlines if f.last for s in f.sources}
+    skips = {j.table: j.skip_if for j in spec.joins if j.skip_if}
+    for group in groups:
+        for table, rows in group.rows.items():
+            if table in skips:
+                rows[:] = [r for r in rows if not any(str(r.values.get(c) or "").strip() in values
+                                                      for c, values in skips[table])]
+            rows.sort(key=lambda row, t=table: _order_key(builder, row, orders[t], keys[t]))
+        first = group.rows[related.main.table][0]
+
+        def lookup(source: str, rows: dict[str, list[Row]] = group.rows) -> tuple[list[Any], Any]:
+            table, _, column = source.rpartition(".")
+            return [row.values.get(column) for row in rows.get(table or related.main.table, ())], None
+
+        def where(source: str, rows: dict[str, list[Row]] = group.rows) -> tuple[str, int | None, Any]:
+            table, _, column = source.rpartition(".")
+            candidates = rows.get(table or related.main.table) or [first]
+            if source in last:
+                return candidates[-1].where(column)
+            filled = [r for r in candidates if r.values.get(column) is not None and str(r.values[column]).strip()]
+            return (filled or candidates)[0].where(column)
+
+        builder.file = first.file if first.line is not None else f"{first.file}:{first.label}"
+        before = len(builder.problems)
+        rec = builder.record(spec, lookup, first.line, lambda source: source)
+        found = builder.problems[before:]
+        del builder.problems[before:]
+        for p in found:
+            p.file, p.line, p.column = where(p.field or related.main.key)
+        yield rec, found
+
+
+def _read_tables(paths: Sequence[str | Path], mapping: Mapping, vocab: Vocabulary, encoding: str,
+                 rules: Sequence[Rule] | None, extract_date: date | None
+                 ) -> Iterator[tuple[Record | None, list[Problem]]]:
+    """Records from databases (each URL) and from CSV files, one per table, named after it (all files together)."""
+    reads = [(spec, related) for spec in mapping.specs if (related := _related_for(spec, rules)) is not None]
+    files: dict[str, Path] = {}
+    for given in paths:
+        if is_database_url(given):
+            yield from _read_database(str(given), mapping, vocab, reads, extract_date)
+            continue
+        path = Path(given)
+        if not path.is_file():
+            yield None, [Problem("no such file", file=str(path), hint="check the path")]
+        elif path.suffix.lower() != ".csv":
+            yield None, [Problem(f"the {mapping.name} mapping reads a database, or its tables as .csv files, not "
+                                 f"{path.suffix or 'a file without an extension'}", file=str(path))]
+        elif path.stem in files:
+            yield None, [Problem(f"a second file for the table {path.stem} (the first is {files[path.stem]})",
+                                 file=str(path), hint="give each table once")]
+        else:
+            files[path.stem] = path
+    if not files:
+        return
+    for spec, related in reads:
+        found: list[Problem] = []
+        builder = _Builder(mapping, vocab, str(files.get(related.main.table, "")), extract_date=extract_date)
+        for rec, problems in _records_from(csv_groups(files, related, found.append, encoding), spec, related,
+                                           builder):
+            yield rec, found + problems
+            found.clear()
+        if found:
+            yield None, list(found)
+
+
+def _read_database(url: str, mapping: Mapping, vocab: Vocabulary, reads: list[tuple[RecordSpec, Related]],
+                   extract_date: date | None) -> Iterator[tuple[Record | None, list[Problem]]]:
+    """Records from one database, read in one read-only transaction: a kind whose tables or columns are not all
+    there is left out, with a problem for each missing one, and the other kinds are read."""
+    try:
+        with Database(url) as db:
+            gaps = missing(db, [related for _, related in reads])
+            if gaps:
+                yield None, gaps
+            absent = {p.field for p in gaps}
+            for spec, related in reads:
+                needs = {t for p in related.parts for t in (p.table, *(f"{p.table}.{c}" for c in p.read()))}
+                if needs & absent:
+                    continue
+                yield from _records_from(database_groups(db, related), spec, related,
+                                              _Builder(mapping, vocab, url, extract_date=extract_date))
+    except InputError as exc:
+        yield None, list(exc.problems)

@@ -19,6 +19,7 @@ from ..resources import example_file
 from ..rules import Vocabulary, load_vocabulary
 from ..yamlio import Located, load_yaml
 from ._csv import DEFAULT_ENCODING, codec_name
+from ._database import is_database_url, shown_url
 from ._record import RULE_ID, TARGET_PREFIX, Record, RecordCheck, suggest
 from ._tables import csv_column, table_rows
 
@@ -240,7 +241,12 @@ def read_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = No
     records: list[Record] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for path in map(Path, paths):
+    for given in paths:
+        if is_database_url(given):
+            problems.append(Problem("a database is read through a mapping of its tables", file=shown_url(str(given)),
+                                    hint="give --mapping ssd for the Standard Safeguarding Dataset"))
+            continue
+        path = Path(given)
         path = example_file(path) or path
         reader = _Reader(vocab, str(path))
         for rec in _read_file(path, reader, encoding):

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..calendars.arrays import add_months, day_tables
 from ._synth_layouts import AUTHORITIES, COLUMNS, TEAMS, SynthSummary, Writer, cell, dates_text, dmy, iso
+from ._synth_ssd import SSDWriter
 
 BLOCK = 20_000
 
@@ -45,16 +46,17 @@ _SYSTEM_CLOSED = frozenset({date(2020, 5, 4).toordinal()})
 _SYSTEM_OPEN = frozenset({date(2022, 9, 19).toordinal(), date(2020, 5, 8).toordinal()})
 
 
-def system_target(authority: str, strategy: int) -> int:
-    """The ICPC target the council's own system records for a strategy discussion on day ``strategy``."""
+def system_target(authority: str, strategy: int, working_days: int = 15) -> int:
+    """The target the council's own system records ``working_days`` after day ``strategy`` (the ICPC's 15 from
+    the strategy discussion; a looked-after review's 20 from the day the child became looked after)."""
     convention = AUTHORITIES.index(authority) % 4 if authority in AUTHORITIES else 0
     tables = day_tables("england-and-wales")
     if convention == _DAY_ONE:
-        return int(tables.working[tables.rank[strategy - 1 - tables.first] + 14])
+        return int(tables.working[tables.rank[strategy - 1 - tables.first] + working_days - 1])
     if convention != _LACKS_FUNERAL:
-        return int(tables.working[tables.rank[strategy - tables.first] + 14])
+        return int(tables.working[tables.rank[strategy - tables.first] + working_days - 1])
     day, count = strategy, 0
-    while count < 15:
+    while count < working_days:
         day += 1
         working = bool(tables.is_working_day(np.array([day]))[0])
         if (working and day not in _SYSTEM_CLOSED) or day in _SYSTEM_OPEN:
@@ -153,7 +155,7 @@ def _generate_block(block: _Block, as_of: int, out: Writer) -> None:
             if cells.get("assessment_start") is not None:
                 annex4.append([child, gender[i], dmy(int(birth[i])), dmy(cells["assessment_start"]), "a) Yes",
                                cell(cells.get("assessment_completed"), dmy), teams[team[i]]])
-    if out.layout == "records":
+    if out.layout in ("records", "ssd"):
         out.records("referral", rows)
     elif out.layout == "annex-a":
         out.annex("list3", annex3)
@@ -217,7 +219,7 @@ def _child_protection(block: _Block, referral: np.ndarray, owner: np.ndarray, as
             if has_plan:
                 annex7.append([child, "", "", dmy(held), dmy(reviews[-1]) if reviews else "", cell(end, dmy),
                                teams[team[i]]])
-    if out.layout == "records":
+    if out.layout in ("records", "ssd"):
         out.records("child-protection", rows)
     elif out.layout == "annex-a":
         out.annex("list5", annex5)
@@ -273,7 +275,7 @@ def _looked_after(block: _Block, as_of: int, out: Writer) -> None:
                 court.append([f"{child}-CP-{iso(issued)}", "care-proceedings", child, "Court Team",
                               str(block.authority[c]), iso(issued), dates_text(extension),
                               cell(disposed if disposed <= as_of else None)])
-    if out.layout == "records":
+    if out.layout in ("records", "ssd"):
         out.records("looked-after", rows)
         out.records("care-proceedings", court)
     elif out.layout == "annex-a":
@@ -281,7 +283,7 @@ def _looked_after(block: _Block, as_of: int, out: Writer) -> None:
 
 
 def _complaints(block: _Block, as_of: int, out: Writer) -> None:
-    if out.layout != "records":
+    if out.layout not in ("records", "ssd"):  # the SSD has no complaints, but its children are the same
         return
     rng, days = block.rng, block.days
     chosen = np.nonzero(rng.random(block.n) < 0.015)[0]
@@ -323,7 +325,7 @@ def _complaints(block: _Block, as_of: int, out: Writer) -> None:
 
 
 def _missing(block: _Block, as_of: int, out: Writer) -> None:
-    if out.layout != "records":
+    if out.layout not in ("records", "ssd"):
         return
     rng = block.rng
     chosen = np.nonzero(rng.random(block.n) < 0.05)[0]
@@ -364,6 +366,9 @@ def generate(target: Path, children: int, seed: int, start: date, end: date, lay
     pool = _holiday_weeks(s, e)
     names = AUTHORITIES[:authorities]
     out = Writer(target, layout, limit, end)
+    if layout == "ssd":
+        out.ssd = SSDWriter(target, system_target, lambda day, n: int(add_months(np.array([day]), n)[0]))
+        out.summary.files.extend(out.ssd.files)
     try:
         for number, first in enumerate(range(0, children, BLOCK)):
             if out.full():

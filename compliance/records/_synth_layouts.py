@@ -11,7 +11,9 @@ from typing import Any, Sequence
 from ._synth_census import FILENAME as CENSUS_FILE
 from ._synth_census import CensusWriter
 
-LAYOUTS = ("records", "annex-a", "cin-census")
+LAYOUTS = ("records", "annex-a", "cin-census", "ssd")
+#: The kinds of record the Standard Safeguarding Dataset holds (records/_synth_ssd.py).
+SSD_KINDS = ("referral", "child-protection", "looked-after", "missing-episode")
 AUTHORITIES = ("Northby", "Southby", "Eastby", "Westby", "Midtown", "Lakeside", "Hillford", "Riverton",
                "Ashcombe", "Brookfield", "Castleton", "Dunmore")
 TEAMS = {
@@ -74,6 +76,8 @@ class SynthSummary:
     directory: Path
     files: list[Path] = field(default_factory=list)
     records: dict[str, int] = field(default_factory=dict)
+    #: The database the tables were also loaded into (as it may be shown), if any.
+    database: str | None = None
 
     @property
     def total(self) -> int:
@@ -81,7 +85,8 @@ class SynthSummary:
 
     def __str__(self) -> str:
         kinds = ", ".join(f"{n} {k}" for k, n in self.records.items())
-        return f"wrote {self.total} records ({kinds}) to {len(self.files)} file(s) in {self.directory}"
+        loaded = f", and loaded them into {self.database}" if self.database else ""
+        return f"wrote {self.total} records ({kinds}) to {len(self.files)} file(s) in {self.directory}{loaded}"
 
 
 def iso(d: int) -> str:
@@ -99,7 +104,8 @@ def cell(d: int | None, fmt: Any = iso) -> str:
 class Writer:
     """Writes rows of every kind to their files, counting records, stopping at a limit.
 
-    The cin-census layout writes one XML file instead, through ``census`` (its records are not limited).
+    The cin-census layout writes one XML file instead, through ``census`` (its records are not limited); the ssd
+    layout writes the Standard Safeguarding Dataset's tables, through ``ssd``.
     """
 
     def __init__(self, directory: Path, layout: str, limit: int | None, end: date | None = None) -> None:
@@ -108,6 +114,7 @@ class Writer:
         self.writers: dict[str, Any] = {}
         self.summary = SynthSummary(directory)
         self.census: CensusWriter | None = None
+        self.ssd: Any = None  # records/_synth_ssd.SSDWriter, set by the generator for the ssd layout
         if layout == "cin-census":
             self.census = CensusWriter(directory / CENSUS_FILE, end or date.today())
             self.summary.files.append(directory / CENSUS_FILE)
@@ -130,6 +137,11 @@ class Writer:
             rows = rows[: max(self.limit - self.summary.total, 0)]
         if not rows:
             return
+        if self.ssd is not None:
+            if kind in SSD_KINDS:
+                self.ssd.add(kind, rows)
+                self.summary.records[kind] = self.summary.records.get(kind, 0) + len(rows)
+            return
         header = ("id", "kind", "child", "team", "authority") + COLUMNS[kind]
         self.writer(kind, FILES[kind], header).writerows(rows)
         self.summary.records[kind] = self.summary.records.get(kind, 0) + len(rows)
@@ -145,6 +157,8 @@ class Writer:
         """A block of children is complete: the census writes them out."""
         if self.census is not None:
             self.census.flush()
+        if self.ssd is not None:
+            self.ssd.block_done()
 
     def close(self) -> None:
         for handle in self.handles.values():
@@ -152,6 +166,8 @@ class Writer:
         if self.census is not None:
             self.census.close()
             self.summary.records.update({k: n for k, n in self.census.counts.items() if n})
+        if self.ssd is not None:
+            self.ssd.close()
 
 
 def dates_text(values: Sequence[int]) -> str:

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from ..records.columns import RecordBatch
 
 ENGINES = ("batch", "native", "durable")
+#: Records built one by one (a mapped extract, a database) go to the vectorised engine this many at a time: plenty
+#: for its arrays, and few enough that memory stays flat however large the tables (a record is a few hundred
+#: bytes of Python objects, where a CSV column batch is a few bytes a cell).
+RECORD_CHUNK = 20_000
 
 
 def duties_for(ruleset: RuleSet, mapping: Mapping | None) -> list[Rule]:
@@ -31,7 +35,10 @@ def duties_for(ruleset: RuleSet, mapping: Mapping | None) -> list[Rule]:
 
 def _mapped_records(paths: Sequence[str | Path], mapping: Mapping, ruleset: RuleSet,
                     problems: list[Problem], encoding: str, extract_date: date | None) -> Iterator[Record]:
-    for rec, found in read_mapped(paths, mapping, ruleset.vocabulary, encoding=encoding, extract_date=extract_date):
+    # A database is asked only for what the duties measured need.
+    rules = duties_for(ruleset, mapping)
+    for rec, found in read_mapped(paths, mapping, ruleset.vocabulary, encoding=encoding, extract_date=extract_date,
+                                  rules=rules):
         problems.extend(found)
         if rec is not None:
             yield rec
@@ -66,6 +73,7 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
         unique_records,
     )
 
+    records_chunk = chunk or RECORD_CHUNK
     chunk = chunk or DEFAULT_CHUNK_ROWS
     if engine not in ENGINES:
         raise InputError(Problem(f"unknown engine {engine!r}", field="engine", hint="one of: " + ", ".join(ENGINES)))
@@ -82,9 +90,9 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
         else:
             seen = SeenIds()
             mapped = _mapped_records(paths, mapping, ruleset, problems, encoding, extract_date)
-            batches = (batch for records in _chunks(mapped, chunk)
+            batches = (batch for records in _chunks(mapped, records_chunk)
                        for batch in batches_from_records(unique_records(records, seen, mapping.name, problems),
-                                                         chunk))
+                                                         records_chunk))
         for result in evaluate_batches(batches, rules, as_of):
             for tally in tallies:
                 tally.add_batch(result)
@@ -96,9 +104,9 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
     else:
         seen = SeenIds()
         source = (r for records in _chunks(_mapped_records(paths, mapping, ruleset, problems, encoding, extract_date),
-                                           chunk)
+                                           records_chunk)
                   for r in unique_records(records, seen, mapping.name, problems))
-    for records in _chunks(source, chunk):
+    for records in _chunks(source, records_chunk):
         findings = evaluate(records, rules, as_of, engine=engine, explain=False)
         for tally in tallies:
             tally.add_findings(findings)

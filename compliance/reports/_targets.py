@@ -72,7 +72,7 @@ class TargetTally:
             group = self.groups.setdefault((rule, working_days, candidate), TargetGroup(rule, working_days, candidate))
             group.count += 1
             group.only += len(candidates) == 1
-            if len(group.records) < EXAMPLES:
+            if len(group.records) < EXAMPLES and record not in group.records:  # a review's targets: one record
                 group.records.append(record)
 
     def add_findings(self, findings: Iterable[Finding]) -> None:
@@ -108,7 +108,7 @@ class TargetTally:
             mine = self.groups.setdefault(key, TargetGroup(theirs.rule, theirs.working_days, theirs.reason))
             mine.count += theirs.count
             mine.only += theirs.only
-            mine.records.extend(theirs.records[:EXAMPLES - len(mine.records)])
+            mine.records.extend([r for r in theirs.records if r not in mine.records][:EXAMPLES - len(mine.records)])
 
     def ordered(self) -> list[TargetGroup]:
         """The groups, by rule, then most records first."""

@@ -133,3 +133,14 @@ def test_check_reads_a_census_return_and_shows_the_wrong_targets(run_cli):
     flagged = [line.strip() for line in lines if line.strip().startswith("target: The system's")]
     assert len(flagged) == 3
     assert any("Fri 30 Sep 2022 is 1 working day early: it does not skip Mon 19 Sep 2022" in line for line in flagged)
+
+
+def test_day_one_counting_of_months_is_named_at_the_end_of_a_month():
+    # Review conference within 3 months of Thu 1 Oct 2020: Fri 1 Jan 2021 by the corresponding date. A system
+    # counting 1 October as day 1 ends the day before, Thu 31 Dec 2020, as "3 months beginning with" does
+    # (counting on from 30 September would give 30 December). Found by the synthetic SSD's review due dates.
+    checked = check_target(date(2020, 10, 1), Period(3, "months"), date(2021, 1, 1), date(2020, 12, 31))
+    assert checked.reason == "counts the trigger day as day 1"
+    # Mid-month, both ways of counting agree: 15 May 2024 + 3 months, day 1 counted, is 14 Aug.
+    assert check_target(date(2024, 5, 15), Period(3, "months"), date(2024, 8, 15),
+                        date(2024, 8, 14)).reason == "counts the trigger day as day 1"

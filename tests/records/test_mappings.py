@@ -264,3 +264,22 @@ def test_a_table_mapping_cannot_read_its_extract_date_from_a_header(tmp_path):
     path.write_text(text.replace("extract_date: given", "extract_date: Header/Date"), encoding="utf-8")
     with pytest.raises(InputError, match="a table has no header to read the extract's date from"):
         load_mapping(path)
+
+
+@pytest.mark.parametrize("records, message, line", [
+    ("  - kind: referral\n    key: r_id\n    id: '{r_id}'\n", "each kind of record read from tables names its table", 5),
+    ("  - kind: referral\n    table: referrals\n    key: r_id\n    id: '{r_id}'\n    events:\n"
+     "      referral: assessments.start\n", "'assessments.start' is not a column of referrals", 10),
+    ("  - kind: referral\n    table: referrals\n    key: r_id\n    id: '{r_id}'\n    join:\n"
+     "      assessments: {on: r_id, key: a_id, skip_if: {cancelled: Y}}\n",
+     "skip_if maps a column to the values", 10),
+    ("  - kind: referral\n    table: referrals; DROP TABLE x\n    key: r_id\n    id: '{r_id}'\n",
+     "each kind of record read from tables names its table", 6),
+])
+def test_a_mapping_of_tables_is_checked_where_it_is_written(tmp_path, records, message, line):
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"mapping: bad\ntitle: Bad\nformat: tables\nrecords:\n{records}", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    problem = caught.value.problems[0]
+    assert message in problem.message and problem.line == line, str(problem)

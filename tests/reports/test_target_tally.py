@@ -40,3 +40,12 @@ def test_tallies_of_chunks_merge_to_the_tally_of_the_whole():
     merged.merge(tally(*rows[13:29]))
     merged.merge(tally(*rows[29:]))
     assert merged.to_dict() == whole.to_dict() and merged.cases == whole.cases
+
+
+def test_a_record_with_a_target_for_each_review_is_one_example_however_many_differ():
+    # The SSD records a due date for every review: one plan's four reviews, each a day early, are one example.
+    t = tally(("plan-1", -1, DAY_ONE), ("plan-1", -1, DAY_ONE), ("plan-1", -1, DAY_ONE), ("plan-2", -1, DAY_ONE))
+    assert t.groups[("assessment-45wd", -1, DAY_ONE)].records == ["plan-1", "plan-2"]
+    merged = tally(("plan-1", -1, DAY_ONE))
+    merged.merge(tally(("plan-1", -1, DAY_ONE), ("plan-3", -1, DAY_ONE)))
+    assert merged.groups[("assessment-45wd", -1, DAY_ONE)].records == ["plan-1", "plan-3"]

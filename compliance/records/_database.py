@@ -1,0 +1,292 @@
+"""A database as a record source: a URL opened read-only through SQLAlchemy, its password kept out of sight.
+
+``sqlite:///ssd.db``, ``duckdb:///ssd.duckdb``, ``postgresql://reader@host/ssd`` and
+``mssql+pyodbc://reader@dsn`` are read through SQLAlchemy and the database's driver, optional extras
+imported only when a URL is read. A URL that carries a password is refused, since it would sit in shell
+history and process lists: the password comes from the driver's own places (PGPASSWORD or ~/.pgpass, an
+ODBC DSN, Windows authentication) or from ``COMPLIANCE_DB_PASSWORD``, and is blanked from every message a
+driver gives. Opened read-only where the driver can: SQLite and DuckDB files read-only, PostgreSQL in one
+read-only repeatable-read transaction (every table as of one moment); SQL Server has no read-only
+transaction, so there the login's permissions decide. Rows come from a server-side cursor a chunk at a
+time, so memory stays flat however large the tables.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import InputError, Problem
+
+#: The environment variable that gives the password when the driver has no place of its own for it.
+PASSWORD_VARIABLE = "COMPLIANCE_DB_PASSWORD"
+#: Rows fetched from the server at a time.
+CHUNK_ROWS = 5_000
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_PASSWORD_KEYS = {"password", "pwd", "passwd"}
+#: The kinds of database read, each with the extra that installs its driver and the driver SQLAlchemy is told
+#: to use when the URL names none (SQLAlchemy's own default for PostgreSQL changed between versions).
+KINDS = {
+    "sqlite": ("sql", None),
+    "duckdb": ("duckdb", None),
+    "postgresql": ("postgres", "psycopg"),
+    "mssql": ("mssql", "pyodbc"),
+}
+_TITLES = {"sqlite": "SQLite", "duckdb": "DuckDB", "postgresql": "PostgreSQL", "mssql": "SQL Server"}
+
+
+def is_database_url(text: str | os.PathLike[str]) -> bool:
+    """Whether a record source names a database (``scheme://...``) rather than a file."""
+    return isinstance(text, str) and _URL.match(text) is not None
+
+
+def _secrets() -> list[str]:
+    """Every password this process could hand a driver, to blank from anything shown."""
+    return [v for v in (os.environ.get(PASSWORD_VARIABLE), os.environ.get("PGPASSWORD")) if v]
+
+
+def scrub(text: str) -> str:
+    """``text`` with every password this process knows replaced by ``***``."""
+    for secret in _secrets():
+        text = text.replace(secret, "***")
+    return text
+
+
+def _refuse(text: str, message: str, hint: str) -> InputError:
+    return InputError(Problem(message, file=shown_url(text), hint=hint))
+
+
+def shown_url(text: str) -> str:
+    """The URL as it may be shown: a password in it (which is refused anyway) replaced by ``***``, and a query
+    that names one, even encoded (an ODBC connection string), left out whole."""
+    from urllib.parse import unquote_plus
+
+    blanked = re.sub(r"(://[^/@:?]*:)[^/@?]*@", r"\1***@", text)
+    base, mark, query = blanked.partition("?")
+    if mark and re.search(r"(?i)(password|pwd|passwd)\s*=", unquote_plus(unquote_plus(query))):
+        blanked = base + "?***"
+    return scrub(blanked)
+
+
+def _sqlalchemy(kind: str | None = None) -> Any:
+    try:
+        import sqlalchemy
+    except ImportError:
+        extra = KINDS.get(kind or "", ("sql", None))[0]
+        raise InputError(Problem("reading a database needs SQLAlchemy and the database's driver, which are not "
+                                 "installed", field="records",
+                                 hint=f"pip install 'statutory-timelines[{extra}]'")) from None
+    return sqlalchemy
+
+
+def parse_url(text: str) -> Any:
+    """The SQLAlchemy URL for ``text``, refused if it holds a password or names a kind of database not read here."""
+    sa = _sqlalchemy()
+    try:
+        url = sa.engine.make_url(text)
+    except Exception:  # noqa: BLE001 - SQLAlchemy's ArgumentError, and ValueError for a bad port
+        raise _refuse(text, "not a database URL SQLAlchemy can read",
+                      "e.g. postgresql://reader@host/ssd, sqlite:///ssd.db, duckdb:///ssd.duckdb or "
+                      "mssql+pyodbc://reader@dsn") from None
+    kind = url.get_backend_name()
+    if kind not in KINDS:
+        raise _refuse(text, f"{kind!r} databases are not read here", "one of: " + ", ".join(
+            f"{k}://" for k in KINDS))
+    if url.password is not None or any(k.lower() in _PASSWORD_KEYS for k in url.query) or any(
+            "pwd=" in str(v).lower() for k, v in url.query.items() if k.lower() == "odbc_connect"):
+        raise _refuse(text, "the URL holds a password, which would be seen in the shell's history and the list of "
+                            "running processes, so it was not used",
+                      f"take the password out of the URL and set {PASSWORD_VARIABLE}, or use the driver's own "
+                      "place for it (PGPASSWORD or ~/.pgpass for PostgreSQL, a DSN or Windows authentication for "
+                      "SQL Server)")
+    if url.get_driver_name() == url.get_backend_name() and KINDS[kind][1]:
+        url = url.set(drivername=f"{kind}+{KINDS[kind][1]}")
+    return url
+
+
+def check_database_url(text: str) -> None:
+    """Refuse, before any work, a URL that holds a password or names a database not read here (or when SQLAlchemy
+    is not installed); whether the database can be reached is found when it is opened."""
+    parse_url(text)
+
+
+def dialect_of(text: str) -> Any:
+    """The SQLAlchemy dialect a URL's queries are written in, without connecting (for ``--show-sql``)."""
+    url = parse_url(text)
+    try:
+        return url.get_dialect()()
+    except Exception as exc:  # noqa: BLE001 - a dialect whose package is missing (duckdb-engine)
+        raise _driver_missing(text, url.get_backend_name(), exc) from None
+
+
+def reading_note(text: str) -> str:
+    """How a database is kept read-only while it is read, in words for its administrator."""
+    kind = parse_url(text).get_backend_name()
+    return {
+        "sqlite": "The SQLite file is opened read-only (mode=ro, PRAGMA query_only).",
+        "duckdb": "The DuckDB file is opened read-only.",
+        "postgresql": "All the queries run in one READ ONLY, REPEATABLE READ transaction (every table as of one "
+                      "moment), as application_name statutory-timelines.",
+        "mssql": "SQL Server has no read-only transaction: give the login SELECT on these tables and nothing else "
+                 "(db_datareader on the SSD's schema is more than enough).",
+    }[kind]
+
+
+def _driver_missing(text: str, kind: str, exc: BaseException) -> InputError:
+    return _refuse(text, f"the driver for {_TITLES.get(kind, kind)} is not installed ({scrub(str(exc))})",
+                   f"pip install 'statutory-timelines[{KINDS.get(kind, ('sql', None))[0]}]'")
+
+
+class Database:
+    """One database opened read-only for one run: a single transaction, queries streamed a chunk at a time."""
+
+    def __init__(self, text: str, chunk: int = CHUNK_ROWS) -> None:
+        self.text = text
+        self.shown = shown_url(text)
+        self.url = parse_url(text)
+        self.kind = self.url.get_backend_name()
+        self.chunk = chunk
+        self._engine: Any = None
+        self._connection: Any = None
+
+    @property
+    def dialect(self) -> Any:
+        return self._engine.dialect if self._engine is not None else dialect_of(self.text)
+
+    def __enter__(self) -> "Database":
+        sa = _sqlalchemy(self.kind)
+        with self.errors("cannot connect"):
+            try:
+                self._engine = sa.create_engine(self._connect_url(), **self._engine_options())
+            except ImportError as exc:
+                raise _driver_missing(self.text, self.kind, exc) from None
+            connection = self._engine.connect()
+            if self.kind == "postgresql":
+                connection = connection.execution_options(isolation_level="REPEATABLE READ",
+                                                          postgresql_readonly=True)
+            elif self.kind == "sqlite":
+                connection.exec_driver_sql("PRAGMA query_only = ON")
+            # Every query of the run, the list of tables included, is in the one transaction begun by the first.
+            self._connection = connection
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.rollback()  # nothing was written; end the read-only transaction
+                self._connection.close()
+            except Exception:  # noqa: BLE001 - a connection already lost has nothing to give back
+                pass
+        if self._engine is not None:
+            self._engine.dispose()
+        self._connection = self._engine = None
+
+    def _connect_url(self) -> Any:
+        password = os.environ.get(PASSWORD_VARIABLE)
+        if password and self.kind in ("postgresql", "mssql"):
+            return self.url.set(password=password)
+        return self.url
+
+    def _engine_options(self) -> dict[str, Any]:
+        if self.kind == "sqlite":
+            path = self._file()
+            import sqlite3
+            from urllib.parse import quote
+
+            uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+            return {"creator": lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)}
+        if self.kind == "duckdb":
+            self._file()
+            return {"connect_args": {"read_only": True}}
+        return self._network_options()
+
+    def _network_options(self) -> dict[str, Any]:
+        if self.kind == "postgresql":
+            return {"connect_args": {"application_name": "statutory-timelines", "connect_timeout": 15}}
+        return {}
+
+    def _file(self) -> Path:
+        """An embedded database's file, which must exist: opening a missing one would create it, empty."""
+        name = self.url.database
+        if not name or name == ":memory:":
+            raise _refuse(self.text, "names no database file", f"e.g. {self.kind}:///path/to/ssd.db")
+        path = Path(name)
+        if not path.is_file():
+            raise InputError(Problem("no such database file", file=str(path), hint="check the path"))
+        return path
+
+    @contextmanager
+    def errors(self, doing: str) -> Iterator[None]:
+        """Turn the driver's errors into one located message, with every password blanked."""
+        sa = _sqlalchemy(self.kind)
+        try:
+            yield
+        except sa.exc.DBAPIError as exc:
+            detail = str(exc.orig) if exc.orig is not None else str(exc)
+            raise InputError(Problem(f"{doing}: {_first_lines(scrub(detail))}", file=self.shown,
+                                     hint=self._hint(doing))) from None
+        except sa.exc.SQLAlchemyError as exc:
+            raise InputError(Problem(f"{doing}: {_first_lines(scrub(str(exc)))}", file=self.shown,
+                                     hint=self._hint(doing))) from None
+
+    def _hint(self, doing: str) -> str:
+        if doing == "cannot connect":
+            where = {"postgresql": "PGPASSWORD, ~/.pgpass or ", "mssql": "a DSN, Windows authentication or "}
+            return (f"check the host, database and user; the password comes from {where.get(self.kind, '')}"
+                    f"{PASSWORD_VARIABLE}")
+        return "check the login may read the SSD tables (SELECT on them) and the tables are as the mapping expects"
+
+    def stream(self, sql: str) -> Iterator[tuple[Any, ...]]:
+        """The rows of one query, fetched ``chunk`` at a time from a server-side cursor where there is one."""
+        with self.errors("cannot read"):
+            result = self._connection.exec_driver_sql(sql, execution_options={"stream_results": True,
+                                                                              "max_row_buffer": self.chunk})
+            try:
+                while rows := result.fetchmany(self.chunk):
+                    for row in rows:
+                        yield tuple(row)
+            finally:
+                result.close()
+
+    def missing(self, wanted: dict[str, set[str]]) -> list[tuple[str, str | None]]:
+        """(table, None) for each table not there, (table, column) for each column not in its table."""
+        sa = _sqlalchemy(self.kind)
+        out: list[tuple[str, str | None]] = []
+        with self.errors("cannot read the list of tables"):
+            inspector = sa.inspect(self._connection)
+            for table, columns in wanted.items():
+                if not inspector.has_table(table):
+                    out.append((table, None))
+                    continue
+                # The names a query of the table gives, which every driver reports alike (no rows are read).
+                probe = sa.select(sa.text("*")).select_from(sa.table(table)).where(sa.false())
+                have = {str(c).lower() for c in self._connection.execute(probe).keys()}
+                out += [(table, c) for c in sorted(columns) if c.lower() not in have]
+        return out
+
+
+def _first_lines(text: str) -> str:
+    """A driver's message on one line, without SQLAlchemy's link to its own documentation."""
+    lines = [line.strip() for line in text.splitlines() if line.strip() and "sqlalche.me" not in line]
+    return "; ".join(lines[:3])
+
+
+@contextmanager
+def open_for_loading(text: str) -> Iterator[Any]:
+    """A connection that may write, in one transaction, for ``compliance synth`` filling a test database with
+    synthetic SSD tables: the same rules for the URL and its password, and the same care with messages."""
+    db = Database(text)
+    sa = _sqlalchemy(db.kind)
+    with db.errors("cannot load the tables"):
+        try:
+            engine = sa.create_engine(db._connect_url(), **db._network_options())
+        except ImportError as exc:
+            raise _driver_missing(text, db.kind, exc) from None
+        try:
+            with engine.begin() as connection:
+                yield connection
+        finally:
+            engine.dispose()

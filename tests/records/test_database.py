@@ -1,0 +1,132 @@
+"""A database URL as a record source: read-only, streamed, its password never shown, its faults one clear message."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from ssd_databases import needs, postgres_server
+
+from compliance.errors import InputError
+from compliance.records import is_database_url, load_mapping, shown_url, show_sql
+from compliance.records._database import Database, parse_url, scrub
+
+
+@pytest.mark.parametrize("text, url", [("postgresql://reader@db/ssd", True), ("sqlite:///ssd.db", True),
+                                       ("mssql+pyodbc://reader@dsn", True), ("tracker.csv", False),
+                                       ("C:\\records\\tracker.csv", False), ("folder/x://y.csv", False)])
+def test_a_url_is_told_from_a_file(text, url):
+    assert is_database_url(text) is url
+
+
+@pytest.mark.parametrize("given", ["postgresql://reader:Sekr1t-pw@db/ssd", "postgresql://reader@db/ssd?password=Sekr1t-pw",
+                                   "mssql+pyodbc://reader@dsn?odbc_connect=DSN%3Dssd%3BUID%3Dr%3BPWD%3DSekr1t-pw",
+                                   "mssql+pyodbc://reader@dsn?PWD=Sekr1t-pw"])
+def test_a_url_holding_a_password_is_refused_without_showing_it(given):
+    needs("sqlalchemy")
+    with pytest.raises(InputError) as caught:
+        parse_url(given)
+    assert "holds a password" in str(caught.value) and "COMPLIANCE_DB_PASSWORD" in str(caught.value)
+    assert "Sekr1t-pw" not in str(caught.value)
+    assert "Sekr1t-pw" not in shown_url(given)
+
+
+def test_a_kind_of_database_not_read_here_is_refused():
+    needs("sqlalchemy")
+    with pytest.raises(InputError, match="'mysql' databases are not read here"):
+        parse_url("mysql://reader@db/ssd")
+
+
+def test_a_missing_database_file_is_not_created(tmp_path):
+    needs("sqlalchemy")
+    for kind in ("sqlite", "duckdb"):
+        with pytest.raises(InputError, match="no such database file"), Database(f"{kind}:///{tmp_path / 'nope.db'}"):
+            pass
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_missing_driver_names_the_extra_to_install():
+    needs("sqlalchemy")
+    with pytest.raises(InputError) as caught, Database("postgresql+pg8000://reader@127.0.0.1:1/ssd"):
+        pass
+    assert "pip install 'statutory-timelines[postgres]'" in str(caught.value)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "duckdb"])
+def test_an_embedded_database_is_opened_read_only(tmp_path, kind):
+    sa = needs("sqlalchemy")
+    if kind == "duckdb":
+        needs("duckdb_engine")
+    path = tmp_path / f"ssd.{kind}"
+    engine = sa.create_engine(f"{kind}:///{path}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (a INTEGER)")
+        connection.exec_driver_sql("INSERT INTO t VALUES (1), (2), (3)")
+    engine.dispose()
+    before = path.read_bytes()
+    with Database(f"{kind}:///{path}", chunk=2) as db:
+        assert list(db.stream("SELECT a FROM t ORDER BY a")) == [(1,), (2,), (3,)]
+        with pytest.raises(InputError, match="cannot read"), db.errors("cannot read"):
+            db._connection.exec_driver_sql("INSERT INTO t VALUES (4)")
+    assert path.read_bytes() == before
+
+
+def test_postgresql_is_read_in_one_read_only_transaction_from_a_server_side_cursor(monkeypatch):
+    url, password = postgres_server()
+    monkeypatch.setenv("PGPASSWORD", password)
+    with Database(url, chunk=10) as db:
+        settings = next(db.stream("SELECT current_setting('transaction_read_only'), "
+                                  "current_setting('transaction_isolation')"))
+        assert settings == ("on", "repeatable read")
+        rows = db.stream("SELECT n FROM generate_series(1, 35) AS n ORDER BY n")
+        assert next(rows) == (1,)
+        # While the stream is open, the server holds its cursor: rows come ten at a time, not all at once.
+        cursors = db._connection.exec_driver_sql("SELECT count(*) FROM pg_cursors").scalar()
+        assert cursors == 1 and [r[0] for r in rows] == list(range(2, 36))
+        with pytest.raises(InputError, match="read-only transaction"), db.errors("cannot read"):
+            db._connection.exec_driver_sql("CREATE TABLE intruder (a int)")
+
+
+def test_a_failed_connection_says_why_without_the_password(monkeypatch):
+    url, _ = postgres_server()
+    monkeypatch.setenv("PGPASSWORD", "Wrong-Sekr1t-Password")
+    with pytest.raises(InputError) as caught, Database(url):
+        pass
+    text = str(caught.value)
+    assert "cannot connect" in text and "password authentication failed" in text
+    assert "Wrong-Sekr1t-Password" not in text and "PGPASSWORD, ~/.pgpass or COMPLIANCE_DB_PASSWORD" in text
+
+
+def test_every_message_has_the_passwords_blanked(monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_DB_PASSWORD", "Sekr1t-one")
+    monkeypatch.setenv("PGPASSWORD", "Sekr1t-two")
+    assert scrub("login Sekr1t-one failed; Sekr1t-two too") == "login *** failed; *** too"
+
+
+def test_show_sql_connects_to_nothing_and_names_how_the_database_is_kept_read_only():
+    needs("sqlalchemy")
+    mapping = load_mapping("ssd")
+    text = show_sql("postgresql://reader@db.invalid/ssd", mapping)  # the host does not exist: never contacted
+    assert text.startswith("-- The queries `compliance check` runs on postgresql://reader@db.invalid/ssd")
+    assert "READ ONLY, REPEATABLE READ" in text and "5 in all" in text and text.count(";\n") == 5
+    assert "SQL Server has no read-only transaction" in show_sql("mssql+pyodbc://reader@dsn", mapping)
+
+
+def test_compliance_does_not_import_sqlalchemy():
+    code = ("import sys, compliance, compliance.records, compliance.reports, compliance.nightly; "
+            "print('sqlalchemy' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_a_sqlite_database_with_text_dates_is_read_as_it_is(tmp_path):
+    path = tmp_path / "t.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE t (d DATETIME)")
+        connection.execute("INSERT INTO t VALUES ('2023-03-01 00:00:00.000')")
+    connection.close()
+    needs("sqlalchemy")
+    with Database(f"sqlite:///{path}") as db:
+        assert list(db.stream("SELECT d FROM t")) == [("2023-03-01 00:00:00.000",)]

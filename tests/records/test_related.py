@@ -1,0 +1,230 @@
+"""Records gathered from related tables: joined on their keys, ordered, grouped, the same from a database and CSV.
+
+Each case is a few rows of the SSD's own tables, written as CSV files and into SQLite (tables from the SSD's
+published definitions), read through the ssd mapping both ways: the records, and the problems with where each
+is, must agree, and be what the rows say.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from ssd_databases import create, needs
+
+from compliance.records import load_mapped, load_mapping, mapping_sql
+from compliance.records._related import Related, TablePart, query
+from compliance.records._synth_ssd import TABLES
+from compliance.rules import load_rules
+
+
+def write(folder: Path, rows: dict[str, list[dict[str, str]]], drop: tuple[str, ...] = ()) -> tuple[list[str], str]:
+    """The rows as CSV files (every table, empty ones too) and in a SQLite database; (CSV paths, database URL)."""
+    needs("sqlalchemy")
+    database = folder / "ssd.sqlite3"
+    create(f"sqlite:///{database}")
+    connection = sqlite3.connect(database)
+    for table in drop:
+        connection.execute(f"DROP TABLE {table}")
+    files = []
+    for table, columns in TABLES.items():
+        names = [name for name, _ in columns]
+        path = folder / f"{table}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            out = csv.writer(handle)
+            out.writerow(names)
+            for row in rows.get(table, []):
+                out.writerow([row.get(name, "") for name in names])
+                given = {k: v for k, v in row.items() if v != ""}
+                connection.execute(f"INSERT INTO {table} ({', '.join(given)}) VALUES ({', '.join('?' * len(given))})",
+                                   list(given.values()))
+        if table not in drop:
+            files.append(str(path))
+    connection.commit()
+    connection.close()
+    return files, f"sqlite:///{database}"
+
+
+def both(folder: Path, rows: dict[str, list[dict[str, str]]], **options):
+    """The records and problems from the CSV files and from the database, each keyed by record id."""
+    files, url = write(folder, rows, **options)
+    mapping = load_mapping("ssd")
+    rules = mapping.duties(load_rules())
+    out = []
+    for sources in (files, [url]):
+        records, problems = load_mapped(sources, mapping, rules=rules)
+        out.append(({r.id: r for r in records}, problems))
+    return out
+
+
+def same(record_a, record_b) -> None:
+    for name in ("id", "kind", "attributes", "events", "targets", "recorded", "measured"):
+        assert getattr(record_a, name) == getattr(record_b, name), name
+
+
+T = " 00:00:00.000"  # how an SSD extract writes a DATETIME that is a date
+
+
+def period(*, episodes, placements=(), reviews=(), visits=()):
+    rows = {"ssd_cla_episodes": [], "ssd_cla_placement": [], "ssd_cla_reviews": [], "ssd_cla_visits": []}
+    for n, (start, ceased, entered) in enumerate(episodes, 1):
+        rows["ssd_cla_episodes"].append({"clae_cla_episode_id": f"E{n}", "clae_person_id": "P1", "clae_cla_id": "CLA1",
+                                         "clae_cla_episode_start_date": start + T,
+                                         "clae_cla_episode_ceased_date": ceased and ceased + T,
+                                         "clae_entered_care_date": entered and entered + T})
+    for n, (start, kind) in enumerate(placements, 1):
+        rows["ssd_cla_placement"].append({"clap_cla_placement_id": f"PL{n}", "clap_cla_id": "CLA1",
+                                          "clap_cla_placement_start_date": start + T, "clap_cla_placement_type": kind})
+    for n, (held, due, cancelled) in enumerate(reviews, 1):
+        rows["ssd_cla_reviews"].append({"clar_cla_review_id": f"RV{n}", "clar_cla_id": "CLA1",
+                                        "clar_cla_review_date": held and held + T,
+                                        "clar_cla_review_due_date": due + T, "clar_cla_review_cancelled": cancelled})
+    for n, day in enumerate(visits, 1):
+        rows["ssd_cla_visits"].append({"clav_cla_visit_id": f"V{n}", "clav_cla_id": "CLA1", "clav_person_id": "P1",
+                                       "clav_cla_visit_date": day + T})
+    return rows
+
+
+def test_a_period_of_care_is_its_episodes_together_and_open_while_its_latest_is(tmp_path):
+    # Listed latest first: the order of the rows is the order of their start dates, not of the file.
+    rows = period(episodes=[("2024-03-01", "", ""), ("2024-01-10", "2024-03-01", "2024-01-10")],
+                  placements=[("2024-03-04", "U4"), ("2024-01-10", "U6")],
+                  reviews=[("2024-02-05", "2024-02-07", "N"), ("2024-02-01", "2024-02-07", "Y"),
+                           ("", "2024-05-05", "")],
+                  visits=["2024-01-15", "2024-02-20"])
+    (from_csv, problems_csv), (from_db, problems_db) = both(tmp_path, rows)
+    assert not problems_csv and not problems_db
+    record = from_db["CLA-CLA1"]
+    same(record, from_csv["CLA-CLA1"])
+    assert record.first("became_looked_after") == date(2024, 1, 10)  # the period's start, from its first episode
+    assert "ceased_looked_after" not in record.events  # the latest episode is open: still looked after
+    assert record.first("placement_start") == date(2024, 3, 4)  # the current placement
+    assert record.attributes["placement_until_18"] is True  # U4, long-term fostering
+    assert record.events["cla_review"] == (date(2024, 2, 5),)  # the cancelled review did not count
+    assert record.targets["cla-review"] == (date(2024, 2, 7), date(2024, 5, 5))  # nor did its due date
+    assert record.events["visit"] == (date(2024, 1, 15), date(2024, 2, 20))
+
+
+def test_a_period_has_ended_when_its_latest_episode_has(tmp_path):
+    rows = period(episodes=[("2024-01-10", "2024-03-01", ""), ("2024-03-01", "2024-06-30", "")])
+    (from_csv, _), (from_db, problems) = both(tmp_path, rows)
+    assert not problems
+    same(from_db["CLA-CLA1"], from_csv["CLA-CLA1"])
+    assert from_db["CLA-CLA1"].first("ceased_looked_after") == date(2024, 6, 30)
+    # No entered-care date given: the first episode's start.
+    assert from_db["CLA-CLA1"].first("became_looked_after") == date(2024, 1, 10)
+    assert "placement_until_18" not in from_db["CLA-CLA1"].attributes  # no placement: not known, never guessed
+
+
+def test_a_referral_takes_its_first_assessment_and_rows_pointing_nowhere_are_left_out(tmp_path):
+    rows = {
+        "ssd_cin_episodes": [{"cine_referral_id": "R1", "cine_person_id": "P1", "cine_referral_date": "2024-01-02" + T,
+                              "cine_referral_nfa": "N", "cine_referral_team": "Front Door"}],
+        "ssd_cin_assessments": [
+            {"cina_assessment_id": "A2", "cina_referral_id": "R1", "cina_assessment_start_date": "2024-04-01" + T,
+             "cina_assessment_auth_date": "2024-05-01" + T},
+            {"cina_assessment_id": "A1", "cina_referral_id": "R1", "cina_assessment_start_date": "2024-01-03" + T,
+             "cina_assessment_auth_date": "2024-02-20" + T},
+            {"cina_assessment_id": "A3", "cina_referral_id": "R404", "cina_assessment_start_date": "2024-01-03" + T},
+            {"cina_assessment_id": "A4", "cina_referral_id": "", "cina_assessment_start_date": "2024-01-03" + T}],
+    }
+    (from_csv, _), (from_db, problems) = both(tmp_path, rows)
+    assert not problems and list(from_db) == list(from_csv) == ["R-R1"]
+    same(from_db["R-R1"], from_csv["R-R1"])
+    assert from_db["R-R1"].events == {"referral": (date(2024, 1, 2),), "assessment_start": (date(2024, 1, 3),),
+                                      "assessment_completed": (date(2024, 2, 20),)}
+    assert from_db["R-R1"].attributes == {"child": "P1", "team": "Front Door", "referral_nfa": False}
+
+
+def test_a_date_time_with_a_time_of_day_is_an_instant_and_midnight_a_date(tmp_path):
+    rows = {"ssd_missing": [{"miss_table_id": "M1", "miss_person_id": "P1",
+                             "miss_missing_episode_end_date": "2024-05-03 14:30:00.000"}],
+            "ssd_cin_episodes": [{"cine_referral_id": "R1", "cine_referral_date": "2024-05-03 00:00:00.000"}]}
+    files, url = write(tmp_path, rows)
+    mapping = load_mapping("ssd")
+    for sources in (files, [url]):
+        records, problems = load_mapped(sources, mapping)  # no rules: map reads every kind, missing episodes too
+        assert not problems
+        got = {r.id: r for r in records}
+        assert got["MISS-M1"].first("returned_from_missing") == datetime(2024, 5, 3, 14, 30)
+        assert type(got["R-R1"].first("referral")) is date
+
+
+def test_a_bad_value_is_a_problem_at_its_table_row_and_column_and_the_rest_are_read(tmp_path):
+    rows = {
+        "ssd_cin_episodes": [
+            {"cine_referral_id": "R1", "cine_referral_date": "2024-01-02" + T, "cine_referral_nfa": "X"},
+            {"cine_referral_id": "R2", "cine_referral_date": "2024-01-02" + T, "cine_referral_nfa": "N"},
+            {"cine_referral_id": "R3", "cine_referral_date": "2024-01-02" + T, "cine_referral_nfa": "N"}],
+        "ssd_cin_assessments": [{"cina_assessment_id": "A9", "cina_referral_id": "R2",
+                                 "cina_assessment_auth_date": "31/02/2024"}],
+        "ssd_cla_episodes": [{"clae_cla_episode_id": "E7", "clae_cla_episode_start_date": "2024-01-02" + T}],
+    }
+    (from_csv, problems_csv), (from_db, problems_db) = both(tmp_path, rows)
+    assert list(from_db) == list(from_csv) == ["R-R3"]
+    assert [(p.field, p.message) for p in problems_db] == [(p.field, p.message) for p in problems_csv]
+    by_field = {p.field: p for p in problems_db}
+    code, day, key = (by_field["cine_referral_nfa"], by_field["ssd_cin_assessments.cina_assessment_auth_date"],
+                      by_field["clae_cla_id"])
+    assert "'X' is not one of the codes" in code.message
+    assert str(code).startswith(f"{tmp_path / 'ssd.sqlite3'}".join(("sqlite:///", ":ssd_cin_episodes "
+                                                                                   "cine_referral_id='R1': ")))
+    assert "ssd_cin_assessments cina_assessment_id='A9'" in str(day) and "'31/02/2024' is not a date" in str(day)
+    assert "ssd_cla_episodes clae_cla_episode_id='E7'" in str(key) and "needs 'clae_cla_id'" in str(key)
+    # From the files: the file, row and column of each.
+    csv_code = next(p for p in problems_csv if p.field == "cine_referral_nfa")
+    assert (Path(csv_code.file).name, csv_code.line, csv_code.column) == ("ssd_cin_episodes.csv", 2, 4)
+    csv_day = next(p for p in problems_csv if p.field.endswith("auth_date"))
+    assert (Path(csv_day.file).name, csv_day.line, csv_day.column) == ("ssd_cin_assessments.csv", 2, 5)
+
+
+def test_a_missing_table_or_column_leaves_out_only_the_records_that_need_it(tmp_path):
+    rows = {"ssd_cin_episodes": [{"cine_referral_id": "R1", "cine_referral_date": "2024-01-02" + T}]}
+    (from_csv, problems_csv), (from_db, problems_db) = both(tmp_path, rows, drop=("ssd_cla_visits",))
+    assert list(from_db) == list(from_csv) == ["R-R1"]
+    assert [p.message for p in problems_db] == ["there is no table ssd_cla_visits"]
+    assert problems_csv[0].message == "no file for the table ssd_cla_visits among the files given"
+    sqlite3.connect(tmp_path / "ssd.sqlite3").execute("ALTER TABLE ssd_cp_reviews DROP COLUMN cppr_cp_review_due")
+    mapping = load_mapping("ssd")
+    _, problems = load_mapped([f"sqlite:///{tmp_path / 'ssd.sqlite3'}"], mapping, rules=mapping.duties(load_rules()))
+    assert "table ssd_cp_reviews has no column cppr_cp_review_due" in [p.message for p in problems]
+
+
+def test_one_query_reads_a_kind_of_record_its_rows_together_with_nulls_typed_before_their_table():
+    sa = needs("sqlalchemy")
+    related = Related(TablePart("parent", "pid", "pid", None, ("born",), frozenset({"born"})),
+                      (TablePart("kid", "kid_id", "parent_id", "seen", ("seen",), frozenset({"seen"})),))
+    from sqlalchemy.dialects import postgresql
+
+    sql = query(related, postgresql.dialect())
+    first, second = sql.split("\nUNION ALL\n")
+    assert "CAST(NULL AS TIMESTAMP WITHOUT TIME ZONE) AS seen" in first  # typed: its own branch comes later
+    assert "NULL AS born" in second and "CAST(NULL" not in second  # typed by the branch before
+    assert "JOIN parent ON kid.parent_id = parent.pid" in second and "parent_id AS" not in second
+    assert sql.endswith("ORDER BY record_key, part")
+    assert sa is not None
+
+
+@pytest.mark.parametrize("url", ["mssql+pyodbc://reader@ssd-dsn", "mssql+pyodbc://reader@server/SSD?driver=ODBC+Driver+18+for+SQL+Server"])
+def test_the_queries_compile_for_sql_server_and_parse_as_t_sql(url):
+    """SQL Server cannot run here: the queries are compiled by SQLAlchemy's mssql dialect (no driver needed) and
+    parsed by sqlglot as T-SQL, an independent parser; neither may find anything SQL Server refuses."""
+    sqlglot = needs("sqlglot")
+    from sqlglot import exp
+
+    mapping = load_mapping("ssd")
+    queries = mapping_sql(url, mapping, mapping.duties(load_rules()))
+    assert len(queries) == 4
+    for what, sql in queries:
+        for refused in ("LIMIT", "OFFSET", "NULLS FIRST", "NULLS LAST", "::", " true", " false", "TIMESTAMP",
+                        "VARCHAR(", "BOOLEAN", "ILIKE", '"'):
+            assert refused not in sql.replace("NVARCHAR(", ""), (what, refused)
+        tree = sqlglot.parse_one(sql, read="tsql", error_level=sqlglot.ErrorLevel.RAISE)
+        assert not list(tree.find_all(exp.Limit)) and not list(tree.find_all(exp.Offset))
+        casts = {c.to.sql(dialect="tsql") for c in tree.find_all(exp.Cast)}
+        assert casts <= {"DATETIME", "NVARCHAR(MAX)"}, casts
+        assert isinstance(tree, (exp.Union, exp.Select)) and tree.args.get("order") is not None

@@ -1,0 +1,193 @@
+"""The ssd mapping: the Standard Safeguarding Dataset read where it lives gives the findings its CSV route gives.
+
+The same synthetic children (`synth --layout ssd`) are read from SQLite, DuckDB and PostgreSQL, whose tables are
+built from the SSD's published definitions, and from the tables as CSV files: one finding set, field for field.
+Independently, they are the findings the record layout gives for the same children (`synth --layout records`,
+the same seed), for every duty the SSD can answer.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from ssd_databases import definitions, fill, needs, postgres_ssd
+
+from compliance import evaluate
+from compliance.records import load_extract, load_mapping, mapping_sql, read_records
+from compliance.records.synth import write_extracts
+from compliance.reports import Tally, TargetTally, tally_files
+from compliance.rules import load_rules
+
+AS_OF = date(2025, 3, 31)
+CHILDREN, SEED = 600, 5
+ANSWERED = ["assessment-45wd", "assessment-45wd-from-start", "icpc-15wd", "rcpc", "cla-review-1991", "cla-review",
+            "cla-visit"]
+
+
+@pytest.fixture(scope="module")
+def ssd(tmp_path_factory) -> dict[str, object]:
+    """The SSD's tables as CSV files, and the same rows in SQLite and DuckDB."""
+    needs("sqlalchemy")
+    needs("duckdb_engine")
+    folder = tmp_path_factory.mktemp("ssd")
+    fill(folder, f"sqlite:///{folder / 'ssd.sqlite3'}", CHILDREN, SEED)
+    fill(folder, f"duckdb:///{folder / 'ssd.duckdb'}", CHILDREN, SEED)
+    return {"csv": sorted(str(p) for p in folder.glob("ssd_*.csv")), "sqlite": [f"sqlite:///{folder / 'ssd.sqlite3'}"],
+            "duckdb": [f"duckdb:///{folder / 'ssd.duckdb'}"], "folder": folder}
+
+
+@pytest.fixture(scope="module")
+def postgres(tmp_path_factory):
+    with postgres_ssd(tmp_path_factory.mktemp("ssd-postgres"), CHILDREN, SEED) as database:
+        yield database
+
+
+def findings(sources: list[str]) -> list[str]:
+    _, records, problems, rules = load_extract(sources, "ssd", load_rules())
+    assert not problems, problems[:3]
+    return sorted(json.dumps(f.to_dict(), sort_keys=True, default=str) for f in evaluate(records, rules, AS_OF))
+
+
+@pytest.fixture(scope="module")
+def csv_findings(ssd) -> list[str]:
+    return findings(ssd["csv"])
+
+
+@pytest.mark.parametrize("route", ["sqlite", "duckdb"])
+def test_the_database_gives_the_findings_of_its_tables_as_csv(ssd, csv_findings, route):
+    assert len(csv_findings) > 2000
+    assert findings(ssd[route]) == csv_findings
+
+
+def test_postgresql_gives_the_findings_of_the_tables_as_csv(postgres, csv_findings, monkeypatch):
+    monkeypatch.setenv("PGPASSWORD", postgres.password)
+    assert findings([postgres.url]) == csv_findings
+
+
+def test_the_ssd_answers_what_the_record_layout_says_of_the_same_children(ssd, csv_findings, tmp_path):
+    """Independent of the SSD's tables and of the join: the generator's own records, for the duties the SSD answers.
+
+    The SSD measures review conferences on the plan's record (CPP-...), the layout on the enquiry's; the
+    layout also says rcpc does not apply to an enquiry that led to no plan, which the SSD has no record for."""
+    write_extracts(tmp_path, CHILDREN, SEED)
+    records, problems = read_records(sorted(tmp_path.glob("*.csv")))
+    assert not problems
+    rules = load_rules()
+    wanted = {r.id for r in rules if r.id in ANSWERED}
+    layout = {}
+    for f in evaluate([r for r in records if r.kind in ("referral", "child-protection", "looked-after")],
+                      rules, AS_OF):
+        if f.rule in wanted and not (f.rule == "rcpc" and f.status == "not_applicable"):
+            layout[(f.record, f.rule, f.occurrence)] = (f.status, f.trigger_date, f.deadline, f.completed_date)
+    ssd_route = {}
+    for text in csv_findings:
+        f = json.loads(text)
+        if f["status"] == "not_applicable" and "measures" in (f["reason"] or ""):
+            continue  # the duty is measured on the enquiry's or the plan's own record
+        prefix, _, rest = f["record"].partition("-")
+        record = rest[:-len("-CPP")] if prefix == "CPP" else rest
+        key = (record, f["rule"], f["occurrence"])
+        ssd_route[key] = (f["status"], *(date.fromisoformat(f[k]) if f[k] else None
+                                         for k in ("trigger_date", "deadline", "completed_date")))
+    rcpc_not_applicable = {k for k in ssd_route if k[1] == "rcpc" and ssd_route[k][0] == "not_applicable"}
+    assert {k: v for k, v in ssd_route.items() if k not in rcpc_not_applicable} == {
+        k: v for k, v in layout.items() if k not in rcpc_not_applicable}
+    assert len(layout) > 2000 and {k[1] for k in layout} == {"assessment-45wd", "assessment-45wd-from-start",
+                                                             "icpc-15wd", "rcpc", "cla-review", "cla-visit"}
+
+
+def test_the_systems_own_due_dates_are_audited_as_census_targets_are(csv_findings):
+    targets = [json.loads(f) for f in csv_findings if json.loads(f)["recorded_deadline"]]
+    by_rule = {f["rule"] for f in targets}
+    assert by_rule == {"icpc-15wd", "rcpc", "cla-review"}
+    agreeing = [f for f in targets if f["recorded_deadline"] == f["deadline"]]
+    differing = [f for f in targets if f["recorded_deadline"] != f["deadline"]]
+    assert agreeing and differing
+    assert all(f["recorded_deadline_working_days"] == 0 and not f["recorded_deadline_reason"] for f in agreeing)
+    # Eastby's system counts the trigger day as day 1: for conferences and reviews alike.
+    reasons = {(f["rule"], f["recorded_deadline_reason"]) for f in differing}
+    for rule in ("icpc-15wd", "rcpc", "cla-review"):
+        assert (rule, "counts the trigger day as day 1") in reasons
+    # An open plan's next review is scheduled: its due date is compared with the deadline still to come.
+    assert any(f["rule"] == "rcpc" and f["status"] == "due" for f in targets)
+
+
+def test_kpi_counts_the_same_from_the_database_as_from_the_csv_files(ssd):
+    rules = load_rules()
+    mapping = load_mapping("ssd", rules.vocabulary)
+    tallies = {}
+    for route in ("csv", "sqlite", "duckdb"):
+        tally, targets = Tally(["rule", "team"], "deadline"), TargetTally()
+        problems = tally_files(ssd[route], rules, AS_OF, [tally, targets], mapping=mapping, chunk=97)
+        assert not problems
+        groups = sorted((g.rule, g.working_days, g.reason, g.count, g.only) for g in targets.ordered())
+        tallies[route] = (tally.rows(), targets.compared, targets.agree, groups)
+    assert tallies["csv"] == tallies["sqlite"] == tallies["duckdb"]
+    rows = tallies["csv"][0]
+    assert {r.rule for r in rows} >= {"assessment-45wd", "icpc-15wd", "rcpc", "cla-review", "cla-visit"}
+    assert tallies["csv"][1] > tallies["csv"][2] > 0  # some system targets agree with the law, some do not
+
+
+def test_the_sql_reads_only_the_tables_and_columns_the_duties_need(ssd):
+    rules = load_rules()
+    mapping = load_mapping("ssd", rules.vocabulary)
+    everything = "\n".join(sql for _, sql in mapping_sql(ssd["sqlite"][0], mapping, mapping.duties(rules)))
+    assert "ssd_missing" not in everything  # no duty can be measured on missing episodes: never read
+    assert "SELECT *" not in everything and "cppl_cp_plan_ola" not in everything
+    reviews_only = [r for r in mapping.duties(rules) if r.duty == "cla-review"]
+    queries = mapping_sql(ssd["sqlite"][0], mapping, reviews_only)
+    # Placements stay: findings carry the record's attributes, and whether the placement is long-term is one.
+    assert [what for what, _ in queries] == [
+        "looked-after records from ssd_cla_episodes with ssd_cla_reviews, ssd_cla_placement"]
+    assert "ssd_cla_visits" not in queries[0][1] and "clar_cla_review_due_date" in queries[0][1]
+    assert "clav_" not in queries[0][1] and "cine_" not in queries[0][1]
+
+
+def test_every_column_the_mapping_reads_is_in_the_ssds_published_definitions():
+    tables = {t: {f["name"]: f for f in fields} for t, fields in definitions()["tables"].items()}
+    mapping = load_mapping("ssd")
+    for spec in mapping.specs:
+        own = tables[spec.table]
+        assert {spec.key, spec.group or spec.key, spec.order or spec.key} <= set(own), spec.table
+        assert own[spec.key].get("primary_key"), f"{spec.table}.{spec.key} is the SSD's own key"
+        for join in spec.joins:
+            theirs = tables[join.table]
+            assert {join.on, join.key, join.order or join.key, *(c for c, _ in join.skip_if)} <= set(theirs)
+            assert theirs[join.key].get("primary_key")
+        for part, fields in (("attributes", spec.attributes), ("events", spec.events),
+                             ("recorded_deadlines", spec.recorded_deadlines)):
+            for f in fields:
+                for source in f.sources:
+                    table, _, column = source.rpartition(".")
+                    field = tables[table or spec.table][column]
+                    if part != "attributes":
+                        assert field["sqlserver"] == "DATETIME", source  # SQL Server DATETIME, read as dates
+    used = {spec.table for spec in mapping.specs} | {j.table for spec in mapping.specs for j in spec.joins}
+    assert used == set(tables) - {"ssd_person"}
+    source = definitions()["source"]
+    assert source["version"] == "1.4.5" and len(source["commit"]) == 40
+    assert "data-to-insight/ssd-data-model" in source["repository"]
+
+
+def test_the_mapping_says_what_the_ssd_can_and_cannot_answer():
+    rules = load_rules()
+    mapping = load_mapping("ssd", rules.vocabulary)
+    assert [r.id for r in mapping.duties(rules)] == ANSWERED
+    text = Path(mapping.file).read_text(encoding="utf-8")
+    for unanswered in ("referral-decision-1wd", "return-interview-72h", "care-proceedings-26wk"):
+        assert unanswered not in [r.id for r in mapping.duties(rules)] and unanswered in text
+
+
+def test_sql_server_datetime_values_are_dates(ssd):
+    cell = (ssd["folder"] / "ssd_cin_episodes.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[2]
+    assert len(cell) == len("2023-03-01 00:00:00.000") and cell.endswith(" 00:00:00.000")
+    _, records, _, _ = load_extract(ssd["sqlite"], "ssd", load_rules())
+    referral = next(r for r in records if r.kind == "referral")
+    assert type(referral.first("referral")) is date
+    missing = [r for r in load_extract(ssd["csv"], "ssd", load_rules())[1] if r.kind == "looked-after"]
+    assert all(type(d) is date for r in missing for dates in r.events.values() for d in dates)
+    assert datetime  # a DATETIME with a time of day stays an instant (see test_related)

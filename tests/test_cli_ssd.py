@@ -1,0 +1,157 @@
+"""The command line reading the Standard Safeguarding Dataset where it lives: check, kpi, report and map take a
+database URL, --show-sql prints what they would run, and the password is never printed, logged or written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from ssd_databases import fill, needs, postgres_ssd
+
+AS_OF = "2025-03-31"
+CHILDREN, SEED = 300, 11
+
+
+@pytest.fixture(scope="module")
+def ssd(tmp_path_factory):
+    needs("sqlalchemy")
+    needs("duckdb_engine")
+    folder = tmp_path_factory.mktemp("ssd")
+    fill(folder, f"sqlite:///{folder / 'ssd.sqlite3'}", CHILDREN, SEED)
+    fill(folder, f"duckdb:///{folder / 'ssd.duckdb'}", CHILDREN, SEED)
+    return {"folder": folder, "csv": sorted(str(p) for p in folder.glob("ssd_*.csv")),
+            "sqlite": f"sqlite:///{folder / 'ssd.sqlite3'}", "duckdb": f"duckdb:///{folder / 'ssd.duckdb'}"}
+
+
+@pytest.fixture(scope="module")
+def postgres(tmp_path_factory):
+    with postgres_ssd(tmp_path_factory.mktemp("ssd-postgres"), CHILDREN, SEED) as database:
+        yield database
+
+
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The real command, in a process of its own, with only the environment given beside the usual one."""
+    base = {k: v for k, v in os.environ.items() if k not in ("PGPASSWORD", "COMPLIANCE_DB_PASSWORD", "PGPASSFILE")}
+    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True,
+                          env={**base, **(env or {})}, cwd=cwd, timeout=600)
+
+
+def test_check_reads_each_database_as_it_reads_the_tables_as_csv(ssd, run_cli):
+    code, from_csv, _ = run_cli("check", *ssd["csv"], "--mapping", "ssd", "--as-of", AS_OF)
+    assert code == 1 and "OVERDUE" in from_csv and "target: The system's target" in from_csv
+    for route in ("sqlite", "duckdb"):
+        code, out, err = run_cli("check", ssd[route], "--mapping", "ssd", "--as-of", AS_OF)
+        assert code == 1 and sorted(out.splitlines()) == sorted(from_csv.splitlines()), route
+        assert "record(s) read through ssd; duties checked: assessment-45wd" in err
+
+
+def test_check_reads_postgresql_with_the_same_findings(ssd, postgres, run_cli):
+    csv_route = run("check", *ssd["csv"], "--mapping", "ssd", "--as-of", AS_OF, "--format", "json")
+    done = run("check", postgres.url, "--mapping", "ssd", "--as-of", AS_OF, "--format", "json",
+               env={"PGPASSWORD": postgres.password})
+    assert done.returncode == 1, done.stderr
+
+    def findings(text: str) -> list[str]:
+        data = json.loads(text)
+        return sorted(json.dumps(f, sort_keys=True) for f in data["findings"])
+
+    assert findings(done.stdout) == findings(csv_route.stdout)
+
+
+def test_kpi_and_report_show_the_systems_own_due_dates(ssd, run_cli, tmp_path):
+    code, out, _ = run_cli("kpi", ssd["sqlite"], "--mapping", "ssd", "--as-of", AS_OF)
+    assert code == 0 and "System targets:" in out and "counts the trigger day as day 1" in out
+    for rule in ("icpc-15wd", "rcpc", "cla-review"):
+        assert f"\n{rule} " in out.split("System targets:")[1]
+    code, _, err = run_cli("report", ssd["duckdb"], "--mapping", "ssd", "--as-of", AS_OF, "--out",
+                           str(tmp_path / "reports"), "--quiet", "--jobs", "1")
+    assert code == 1, err
+    page = (tmp_path / "reports" / "latest.md").read_text(encoding="utf-8")
+    assert "## System targets" in page and "counts the trigger day as day 1" in page
+
+
+def test_map_writes_every_kind_the_ssd_holds(ssd, run_cli, tmp_path):
+    code, _, err = run_cli("map", ssd["sqlite"], "--mapping", "ssd", "--output", str(tmp_path / "records.csv"))
+    assert code == 0, err
+    text = (tmp_path / "records.csv").read_text(encoding="utf-8")
+    for kind in ("referral", "child-protection", "looked-after", "missing-episode"):
+        assert f",{kind}," in text
+    assert "target:icpc-15wd" in text.splitlines()[0] and "return_interview" not in text.splitlines()[0]
+
+
+def test_show_sql_prints_the_queries_and_reads_nothing(run_cli):
+    code, out, _ = run_cli("check", "postgresql://reader@db.invalid/ssd", "--mapping", "ssd", "--show-sql")
+    assert code == 0 and out.startswith("-- The queries `compliance check` runs on postgresql://reader@db.invalid/ssd")
+    assert "FROM ssd_cin_assessments JOIN ssd_cin_episodes" in out and "ssd_missing" not in out
+    code, out, _ = run_cli("map", "mssql+pyodbc://reader@ssd-dsn", "--mapping", "ssd", "--show-sql")
+    assert code == 0 and "CAST(NULL AS DATETIME)" in out and "FROM ssd_missing" in out
+    code, _, err = run_cli("kpi", "extracts/referrals.csv", "--show-sql")
+    assert code == 2 and "give a database URL and --mapping" in err
+
+
+def test_a_database_needs_a_mapping_of_its_tables(ssd, run_cli):
+    code, _, err = run_cli("check", ssd["sqlite"], "--as-of", AS_OF)
+    assert code == 2 and "a database is read through a mapping of its tables (give --mapping ssd" in err
+    code, _, err = run_cli("check", ssd["sqlite"], "--mapping", "annex-a-list5", "--as-of", AS_OF)
+    assert code == 2 and "the annex-a-list5 mapping reads files, not a database" in err
+
+
+def test_a_password_in_the_url_is_refused_and_never_echoed(run_cli, tmp_path):
+    needs("sqlalchemy")
+    for command in (("check", "postgresql://reader:Sekr1t-in-url@db.invalid/ssd", "--mapping", "ssd", "--output",
+                     str(tmp_path / "findings.csv")),
+                    ("report", "postgresql://reader@db.invalid/ssd?password=Sekr1t-in-url", "--mapping", "ssd",
+                     "--out", str(tmp_path / "reports")),
+                    ("synth", "--children", "3", "--layout", "ssd", "--output-dir", str(tmp_path / "ssd"),
+                     "--database", "postgresql://owner:Sekr1t-in-url@db.invalid/ssd")):
+        code, out, err = run_cli(*command)
+        assert code == 2 and "holds a password" in err and "Sekr1t-in-url" not in out + err
+    assert not list(tmp_path.iterdir())  # refused before anything was written
+
+
+def _everything_written(*folders: Path) -> bytes:
+    return b"".join(p.read_bytes() for folder in folders for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+@pytest.mark.parametrize("source", ["PGPASSWORD", "COMPLIANCE_DB_PASSWORD", "PGPASSFILE"])
+def test_the_password_is_never_printed_logged_or_written(postgres, tmp_path, source):
+    secret = postgres.password
+    if source == "PGPASSFILE":
+        pgpass = tmp_path / "pgpass"
+        pgpass.write_text(f"*:*:*:*:{secret}\n", encoding="utf-8")
+        pgpass.chmod(0o600)
+        env = {"PGPASSFILE": str(pgpass)}
+    else:
+        env = {source: secret}
+    out = tmp_path / "out"
+    runs = [
+        run("check", postgres.url, "--mapping", "ssd", "--as-of", AS_OF, "--explain", env=env),
+        run("check", postgres.url, "--mapping", "ssd", "--as-of", AS_OF, "--format", "json", "--output",
+            str(out / "findings.json"), env=env),
+        run("kpi", postgres.url, "--mapping", "ssd", "--as-of", AS_OF, "--by", "team", "month", env=env),
+        run("report", postgres.url, "--mapping", "ssd", "--as-of", AS_OF, "--out", str(out / "reports"), env=env),
+        run("map", postgres.url, "--mapping", "ssd", "--output", str(out / "records.csv"), env=env),
+        run("check", postgres.url, "--mapping", "ssd", "--show-sql", env=env),
+    ]
+    assert [r.returncode for r in runs] == [1, 1, 0, 1, 0, 0], [r.stderr[-500:] for r in runs]
+    assert "run 1:" in runs[3].stderr  # the report's log, at its usual level
+    shown = "".join(r.stdout + r.stderr for r in runs)
+    assert secret not in shown
+    written = _everything_written(out)
+    assert secret.encode() not in written
+    assert (out / "reports" / "history.sqlite3").is_file()
+
+
+def test_a_wrong_password_is_one_line_that_does_not_repeat_it(postgres):
+    wrong = "Not-" + postgres.password
+    for env in ({"PGPASSWORD": wrong}, {"COMPLIANCE_DB_PASSWORD": wrong}):
+        done = run("check", postgres.url, "--mapping", "ssd", "--as-of", AS_OF, env=env)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert "cannot connect" in done.stderr and "password authentication failed" in done.stderr
+        assert wrong not in done.stderr + done.stdout
