@@ -33,10 +33,12 @@ class MailError(ComplianceError):
 
 
 # One address: a local part and a domain of ordinary characters, nothing that could end a header or an
-# SMTP command (no space, no control character, no angle bracket, comma or semicolon).
-_ADDRESS = re.compile(r"[^\s@<>,;:\"()\[\]\\\x00-\x1f\x7f]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+# SMTP command (no space or line break of any kind, no control character, no angle bracket, comma or semicolon).
+_ADDRESS = re.compile(r"[^\s@<>,;:\"()\[\]\\\x00-\x1f\x7f-\x9f]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What would end a header line or an SMTP command, or act on a terminal: C0 and C1 control characters (NEL,
+# U+0085, among them) and Unicode's line and paragraph separators, which mail libraries treat as line breaks.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def check_address(value: str, field: str, where: str | None = None) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import re
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,7 +42,6 @@ log = logging.getLogger(__name__)
 HISTORY_FILE = "history.sqlite3"
 #: Files attached to the email together stay under this size (many mail servers refuse 25 MB or more).
 MAIL_ATTACHMENTS_LIMIT = 10 * 1024 * 1024
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -96,9 +94,10 @@ class ReportRun:
 def check_options(options: ReportOptions) -> None:
     """Refuse, before anything is read or written, what would break a header or a page: every problem at once."""
     problems = []
-    if _CONTROL.search(options.title):
-        problems.append(Problem(f"{options.title!r} contains a line break or control character", field="--title",
-                                hint="give the title on one line"))
+    try:
+        check_header_text(options.title, "--title")
+    except InputError as exc:
+        problems.extend(exc.problems)
     for address in options.mail_to:
         try:
             check_address(address, "--mail-to")

@@ -171,6 +171,15 @@ def test_a_run_folder_the_report_wrote_but_someone_added_to_is_not_replaced(publ
     (["--mail-to", "not an address"], {}, "--mail-to: 'not an address' is not an email address"),
     (["--mail-to", "head@example.gov.uk"], {"COMPLIANCE_SMTP_FROM": "bot@example.gov.uk\nBcc: x@evil.example"},
      "COMPLIANCE_SMTP_FROM: 'bot@example.gov.uk\\nBcc: x@evil.example' contains a line break"),
+    # Unicode's own line and paragraph separators, and NEL, end a line for mail libraries too.
+    (["--title", "Nightly\u2028Bcc: everyone@example.gov.uk", "--mail-to", "head@example.gov.uk"], {},
+     "--title: 'Nightly\\u2028Bcc: everyone@example.gov.uk' contains a line break"),
+    (["--title", "Nightly\u2029Bcc: everyone@example.gov.uk"], {}, "--title: 'Nightly\\u2029Bcc"),
+    (["--title", "Nightly\x85Bcc: everyone@example.gov.uk"], {}, "--title: 'Nightly\\x85Bcc"),
+    (["--mail-to", "head@example.gov.uk"], {"COMPLIANCE_SMTP_FROM": "bot\x85@example.gov.uk"},
+     "COMPLIANCE_SMTP_FROM: 'bot\\x85@example.gov.uk' contains a line break"),
+    (["--mail-to", "head@example.gov.uk"], {"COMPLIANCE_SMTP_HOST": "mail.example.gov.uk\u2028RCPT TO:<x@evil>"},
+     "host: 'mail.example.gov.uk\\u2028RCPT"),
 ])
 def test_bad_header_values_are_refused_before_anything_is_written(tmp_path, extra, env, fragment):
     out = tmp_path / "out"

@@ -23,7 +23,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 import compliance.nightly._run
 from compliance.errors import InputError
 from compliance.nightly._html import CONTENT_SECURITY_POLICY
-from compliance.nightly._mail import MailError, MailSettings, build_message, load_settings, send
+from compliance.nightly._mail import (MailError, MailSettings, build_message, check_address, check_header_text,
+                                      load_settings, send)
 
 from conftest import FIXTURES, ROOT
 
@@ -299,3 +300,14 @@ def test_an_address_that_is_not_one_never_reaches_the_server(server, cafile, tmp
                            "--mail-to", "a@example.gov.uk", "not an address")
     assert code == 2 and "--mail-to: 'not an address' is not an email address" in err
     assert inbox.messages == [] and not (tmp_path / "out").exists()
+
+
+def test_every_unicode_line_break_and_control_character_is_refused_in_a_header_value():
+    """What Python's own str.splitlines breaks a line at (and every control character) ends a header too."""
+    breaks = [chr(c) for c in range(0x110000) if len(f"a{chr(c)}b".splitlines()) == 2]
+    assert {"\n", "\r", "\x85", "\u2028", "\u2029"} <= set(breaks)
+    for value in [f"Nightly{c}Bcc: x@evil.example" for c in breaks + [chr(c) for c in range(0x80, 0xa0)]]:
+        with pytest.raises(InputError, match="contains a line break or control character"):
+            check_header_text(value, "--title")
+        with pytest.raises(InputError, match="contains a line break or control character"):
+            check_address(value.replace("Nightly", "a@example.gov.uk"), "--mail-to")
