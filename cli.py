@@ -647,8 +647,9 @@ def add_report(sub: Any, help_text: str) -> None:
     p.add_argument("--lock-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help="how long to wait for another run holding the history database (default %(default)g)")
     p.add_argument("--keep-runs", type=int, default=DEFAULT_KEEP_RUNS, metavar="N",
-                   help="keep the duty states of the newest N runs in the history to compare with; older runs "
-                        "keep only their counts, for the trend (default %(default)d)")
+                   help="keep the duty states of the newest N runs in the history to compare with, and their "
+                        "folders; older runs keep only their counts, for the trend, and the folders the report wrote "
+                        "for them are removed (default %(default)d)")
     p.add_argument("--jobs", type=int, metavar="N",
                    help="processes evaluating a large run (default: one per core)")
     p.add_argument("--no-explain", action="store_true",
