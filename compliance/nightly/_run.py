@@ -30,7 +30,7 @@ from ._build import build_model, window_end
 from ._changes import ChangeFinder
 from ._files import FindingsFiles, StatesWriter, render_pages
 from ._history import DEFAULT_KEEP_RUNS, DEFAULT_TIMEOUT, History, RunRecord
-from ._mail import Attachment, MailSettings, build_message, check_address, check_header_text, send
+from ._mail import Attachment, MailError, MailSettings, build_message, check_address, check_header_text, send
 from ._model import (DEFAULT_FAIL_ON, DEFAULT_WINDOW, TREND_LENGTH, ReportModel, Snapshot, TrendPoint, fails,
                      parse_window, with_run_id)
 from ._progress import ProgressBar
@@ -275,7 +275,10 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     model, pages, staging, update_latest, newest = staged
     _log_run(model, staging.target, update_latest, newest, options.out)
     if options.mail_to and options.mail is not None:
-        left_out = mail_report(options.mail, options.mail_to, model, pages, staging.target)
+        try:
+            left_out = mail_report(options.mail, options.mail_to, model, pages, staging.target)
+        except MailError as exc:
+            raise MailError(f"{exc}; run {model.run_id} is published in {staging.target} and recorded") from None
         log.info("mailed the report to %s%s", ", ".join(options.mail_to),
                  f" (not attached, too large: {', '.join(left_out)})" if left_out else "")
     return ReportRun(model, staging.target, update_latest, 1 if fails(model, options.fail_on) else 0, pages)

@@ -137,6 +137,7 @@ def test_a_wrong_password_is_a_clear_error_and_the_report_stays_written(server, 
                            "--mail-to", "a@example-council.gov.uk")
     assert code == 2
     assert f"refused the login for '{USER}'" in err and "Traceback" not in err
+    assert f"; run 1 is published in {tmp_path / '2026-11-20'} and recorded" in err
     assert (tmp_path / "latest.html").is_file()
     assert inbox.messages == []
 
@@ -376,7 +377,7 @@ def test_a_report_whose_mail_server_drips_exits_2_with_the_report_published(drip
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     assert done.returncode == 2, done.stderr
     line, = done.stderr.strip().splitlines()
-    assert "had not taken the message after 2 s (COMPLIANCE_SMTP_TIMEOUT)" in line
+    assert "had not taken the message after 2 s (COMPLIANCE_SMTP_TIMEOUT)" in line and "is published in" in line
     assert (tmp_path / "latest.html").is_file() and (tmp_path / "2026-11-20" / "findings.json").is_file()
     assert sqlite3.connect(tmp_path / "history.sqlite3").execute("SELECT COUNT(*) FROM runs").fetchone() == (1,)
 
