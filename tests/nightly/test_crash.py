@@ -354,7 +354,8 @@ def test_a_kill_while_a_staging_folder_is_removed_leaves_it_to_the_next_run(two_
 
 def test_a_run_an_older_version_left_committed_is_finished(two_days, tmp_path):
     """The first journal format said "committed" before the history recorded the run, and carried what the history
-    was to record (run.json, states.zlib): such a leftover, from before an upgrade, is finished as that version would."""
+    was to record (run.json, states.zlib): such a leftover, from before an upgrade, is finished as that version
+    would have finished it."""
     names = step_names(two_days, tmp_path, "2026-12-02")
     out = copy(two_days, tmp_path / "out")
     assert report(out, "2026-12-02", crash=str(names.index("history written, not yet committed") + 1)

@@ -254,7 +254,8 @@ def test_a_full_disk_under_the_history_database_publishes_nothing(tmp_path):
     sizes = list(range(32, 96, 8))  # KiB: the history is 28 KiB; the second run takes it to 44, and needs a journal
     script = "".join(
         f"mkdir -p '{tmp_path}/{k}' && cp -a '{start}/out' '{tmp_path}/{k}/out' && mkdir '{tmp_path}/{k}/db' && "
-        f"mount -t tmpfs -o size={k}k tmpfs '{tmp_path}/{k}/db' && cp '{start}/db/history.sqlite3' '{tmp_path}/{k}/db/' "
+        f"mount -t tmpfs -o size={k}k tmpfs '{tmp_path}/{k}/db' && "
+        f"cp '{start}/db/history.sqlite3' '{tmp_path}/{k}/db/' "
         f"&& {' '.join(second).replace(str(start), f'{tmp_path}/{k}')} 2> '{tmp_path}/{k}/err'; echo $? > "
         f"'{tmp_path}/{k}/code'; cp -a '{tmp_path}/{k}/db' '{tmp_path}/{k}/db-after'; umount '{tmp_path}/{k}/db'; "
         for k in sizes)
