@@ -297,15 +297,15 @@ def _record_run(options: ReportOptions, history: History, records: Sequence[Reco
         with history.locked(keep=True):
             # Read first: a damaged history is found before anything is touched.
             identity, newest = history.identity, history.newest_as_of()
-            previous = history.previous(options.as_of)
+            previous, trend = history.previous(options.as_of), history.trend(options.as_of, TREND_LENGTH - 1)
             later, notes = recover(options.out, history)
             for note in notes:
                 log.warning("%s", note)
             if later:  # a run of an older version's journal was recorded just now: it may be the one to compare with
                 newest, previous = history.newest_as_of(), history.previous(options.as_of)
+                trend = history.trend(options.as_of, TREND_LENGTH - 1)
             log.info("evaluating %d records against %d rules as of %s", len(records), len(ruleset), options.as_of)
             run_id = history.reserve(options.as_of, now)
-            trend = history.trend(options.as_of, TREND_LENGTH - 1)
             # Each duty's title, to name a change; the previous run's names a duty no rule has any more.
             titles = {**(previous.titles if previous else {}), **{rule.duty: rule.title for rule in ruleset}}
             update_latest = newest is None or options.as_of >= newest

@@ -289,7 +289,7 @@ def read_in_a_child(path) -> dict:
 
 def test_a_workbook_of_3_million_shared_strings_is_refused_within_a_memory_bound(tmp_path):
     """Issue 22: a 1.67 MB .xlsx whose shared strings unpack to 100 MB took 42 s and 870 MB, inside both zip limits.
-    Here 3,000,000 short strings (65 MB, 7 MB packed: text shrinks some eight times) took 480 MB, and 6,000,000
+    Here 3,000,000 short strings (65 MB, 8 MB packed: text shrinks some eight times) took 500 MB, and 6,000,000
     took 959 MB."""
     path = tmp_path / "tracker.xlsx"
     crafted(path, strings=in_blocks(lambda i: b"<si><t>%d</t></si>" % i, 3_000_000))
@@ -302,7 +302,7 @@ def test_a_workbook_of_3_million_shared_strings_is_refused_within_a_memory_bound
 
 
 def test_the_costliest_workbook_inside_every_limit_is_read_within_a_memory_bound(tmp_path):
-    """Every limit reached at once in a 6 MB file: 1,048,576 shared strings making 64 MB, 4 MB of styles (fonts, the
+    """Every limit reached at once in a 5 MB file: 1,048,576 shared strings making 64 MB, 4 MB of styles (fonts, the
     costliest element) and 1,048,576 rows that carry a height (openpyxl keeps each row's attributes). Read whole, at
     some 710 MB: what any workbook may cost to read, besides its records."""
     count = MAX_SHARED_STRINGS
