@@ -40,7 +40,7 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, Iterator, Mapping
+from typing import IO, Any, Iterator
 
 from ..errors import InputError, Problem
 from ._history import History, RunRecord
