@@ -193,9 +193,10 @@ def _is_ours(path: Path, file: str, folders: list[Path]) -> bool:
         if any(os.path.samefile(path, c) for c in counterparts):
             return True
         stat = path.stat()
-        if any((marker or {}).get("files", {}).get(file) == [stat.st_ino, stat.st_size]
-               for marker in map(read_marker, folders)):
-            return True
+        for marker in map(read_marker, folders):
+            files = (marker or {}).get("files")
+            if isinstance(files, dict) and files.get(file) == [stat.st_ino, stat.st_size]:
+                return True
         return path.is_file() and any(c.stat().st_size == stat.st_size and filecmp.cmp(path, c, shallow=False)
                                       for c in counterparts)
     except OSError:
@@ -328,7 +329,6 @@ class Staging:
                 _link_or_copy(self.target / file, prepared)
         _fsync_dir(self.path)
         step("latest prepared")
-        check_latest(self.out)  # again: someone may have put a file of their own there since the run began
         for name, file in LATEST.items():
             current = self.out / name
             if os.path.lexists(current) and not (current.exists() and os.path.samefile(current, self.target / file)):
