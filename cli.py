@@ -549,11 +549,13 @@ def add_rules_list(actions: Any) -> None:
 def cmd_rules_list(args: argparse.Namespace) -> int:
     from compliance.rules import load_rules
 
+    from compliance.errors import one_line
+
     ruleset = load_rules(_rule_paths(args))
     width = max((len(r.id) for r in ruleset), default=4)
     for r in ruleset:
         window = str(r.in_force)
-        print(f"{r.id.ljust(width)}  {str(r.period):<17} {r.kind:<12} {window:<26} {r.source.citation}")
+        print(one_line(f"{r.id.ljust(width)}  {str(r.period):<17} {r.kind:<12} {window:<26} {r.source.citation}"))
     return 0
 
 
@@ -564,6 +566,7 @@ def add_rules_show(actions: Any) -> None:
 
 
 def cmd_rules_show(args: argparse.Namespace) -> int:
+    from compliance.errors import one_line
     from compliance.rules import load_rules
 
     ruleset = load_rules(_rule_paths(args))
@@ -606,7 +609,7 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
     if rule.notes:
         lines.append(f"  notes:         {rule.notes}")
     lines.append(f"  tests:         {len(rule.tests)}; defined at {rule.file}:{rule.line}")
-    print("\n".join(lines))
+    print("\n".join(map(one_line, lines)))
     return 0
 
 
@@ -858,8 +861,9 @@ def add_report(sub: Any, help_text: str) -> None:
     p.add_argument("--lock-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help="how long to wait for another run holding the history database (default %(default)g)")
     p.add_argument("--keep-runs", type=int, default=DEFAULT_KEEP_RUNS, metavar="N",
-                   help="keep the duty states of the newest N runs in the history to compare with; older runs "
-                        "keep only their counts, for the trend (default %(default)d)")
+                   help="keep the duty states of the newest N runs in the history to compare with, and their "
+                        "folders; older runs keep only their counts, for the trend, and the folders the report wrote "
+                        "for them are removed (default %(default)d)")
     p.add_argument("--jobs", type=int, metavar="N",
                    help="processes evaluating a large run (default: one per core)")
     p.add_argument("--no-explain", action="store_true",
@@ -876,6 +880,20 @@ def add_report(sub: Any, help_text: str) -> None:
     _sql_options(p)
 
 
+def _one_line_formatter() -> Any:
+    """Each log record on one printable line: a record id or a cell holding a line break or an escape code can
+    neither forge a timestamped line of its own in the cron log nor drive the terminal that shows it."""
+    import logging
+
+    from compliance.errors import one_line
+
+    class OneLine(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return one_line(super().format(record))
+
+    return OneLine("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z")
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     import logging
     import os
@@ -890,7 +908,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     _positive(args.jobs, "jobs")
     _positive(args.keep_runs, "keep-runs")
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
+    handler.setFormatter(_one_line_formatter())
     logger = logging.getLogger("compliance")
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING if args.quiet else logging.INFO)  # --quiet: warnings and errors only
@@ -1174,7 +1192,7 @@ def _internal_error(exc: BaseException) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from compliance.errors import ComplianceError, InputError
+    from compliance.errors import ComplianceError, InputError, one_line
 
     argv = list(sys.argv[1:] if argv is None else argv)
     named = next((a for a in argv if not a.startswith("-")), None)
@@ -1184,7 +1202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ComplianceError as exc:
         problems = exc.problems if isinstance(exc, InputError) else (str(exc),)
         for p in problems:
-            print(f"compliance: error: {p}", file=sys.stderr)
+            print(f"compliance: error: {one_line(str(p))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("compliance: interrupted", file=sys.stderr)

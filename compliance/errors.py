@@ -26,6 +26,21 @@ def shown(value: object) -> str:
     return str(value)
 
 
+#: Every character Unicode ends a line with (what ``str.splitlines`` splits on): in a log line or a name, each
+#: would start a line of its own, forged to look like one the tool wrote.
+LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``printable`` text that also stays on one line: every line break written as its escape (``\\n``, ``\\u2028``)."""
+    return printable(LINE_BREAKS.sub(_escape_break, text))
+
+
+def _escape_break(match: re.Match[str]) -> str:
+    return {"\n": "\\n", "\r": "\\r"}.get(match.group()) or (
+        f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}")
+
+
 class ComplianceError(Exception):
     """Base class for every error the package raises on purpose."""
 
@@ -50,7 +65,7 @@ class Problem:
         text = self.message if not self.field else f"{self.field}: {self.message}"
         if self.hint:
             text = f"{text} ({self.hint})"
-        return printable(f"{where}: {text}" if where else text)
+        return one_line(f"{where}: {text}" if where else text)
 
 
 def errors(problems: Sequence[Problem]) -> list[Problem]:

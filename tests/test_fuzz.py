@@ -30,6 +30,7 @@ from compliance.engines import evaluate
 from compliance.errors import ComplianceError, Problem
 from compliance.nightly import load_mail_settings
 from compliance.records import load_mapped, load_mapping, read_records
+from compliance.reports import to_json
 from compliance.rules import check_rules, load_rules
 
 from conftest import FIXTURES, ROOT
@@ -161,12 +162,15 @@ def bundled_rules() -> Any:
 
 
 def records_survive(paths: list[Path], rules: Any) -> None:
-    """The records read, and the problems, are usable: the problems print, the records are evaluated."""
+    """The records read, and the problems, are usable: the problems print, the records are evaluated, and their
+    findings written as JSON (a value of a type JSON has not, such as a YAML !!binary, was exit 3 there)."""
     found = only_own_errors(lambda: read_records(paths, rules.vocabulary))
     if found is not None:
         records, problems = found
         assert all(isinstance(p, Problem) and str(p) for p in problems)
-        only_own_errors(lambda: evaluate(records, rules, date(2026, 11, 20)))
+        findings = only_own_errors(lambda: evaluate(records, rules, date(2026, 11, 20)))
+        if findings is not None:
+            json.loads(to_json(findings, date(2026, 11, 20)))
 
 
 # -- records ------------------------------------------------------------------------------------------

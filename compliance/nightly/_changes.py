@@ -32,11 +32,6 @@ def findings_line(record: str, findings: Iterable[Finding]) -> str | None:
     return states_line(record, states) if states else None
 
 
-def record_of(line: str) -> str:
-    """The record id a states line is about."""
-    return str(json.loads(line)[0])
-
-
 def _parse(line: str) -> dict[tuple[str, int], tuple[str, str | None]]:
     return {(str(d), int(o)): (str(s), dl) for d, o, s, dl in json.loads(line)[1]}
 

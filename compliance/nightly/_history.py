@@ -1,9 +1,12 @@
 """Run history in SQLite: each report run, and the duty states the next run compares with.
 
 A run is reserved (its row inserted, so its number is fixed) as soon as it holds the database's write
-lock, and completed with its summary and duty states before the lock is released; a run that fails or
-is killed in between leaves nothing, because the whole run is one transaction (``BEGIN IMMEDIATE``). A
-second run at the same time waits for it, up to a timeout, then fails with a clear message.
+lock, and completed with its summary and duty states in the same transaction (``BEGIN IMMEDIATE``); a
+run that fails or is killed before it commits leaves nothing. Its commit is the moment the run happens
+(see ``_publish``); the lock can be kept past it (``locked(keep=True)``) while the run's files are put in
+place, so that no other run comes between. A second run at the same time waits for it, up to a timeout,
+then fails with a clear message. A database that cannot be written (read-only, a full disk) or read
+(damaged rows, a table gone) is exit code 2 naming the file, with nothing changed.
 
 What the next run needs is small: for each record with a duty that applies, each duty occurrence's
 status and deadline. They are kept as one zlib-compressed block of JSON lines per run (see
@@ -23,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, Union
 
 from ..errors import ComplianceError, InputError, Problem
-from ._changes import record_of
 from ._model import Snapshot, TrendPoint
 
 if TYPE_CHECKING:
@@ -173,8 +175,12 @@ class History:
         self._db.close()
 
     @contextmanager
-    def locked(self) -> Iterator[None]:
-        """A write transaction: commits when the block ends, rolls back if it raises."""
+    def locked(self, keep: bool = False) -> Iterator[None]:
+        """A write transaction: commits when the block ends, rolls back if it raises (nothing changed).
+
+        With ``keep``, the write lock outlasts the commit (SQLite's exclusive locking mode), until ``release``
+        or ``close``: no other connection can read or write in between.
+        """
         import sqlite3
 
         try:
@@ -190,28 +196,65 @@ class History:
         self._in_transaction = True
         try:
             yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            try:
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self._db.execute("ROLLBACK")
+            if keep:
+                self._db.execute("PRAGMA locking_mode = EXCLUSIVE")  # the commit then keeps the lock it takes
+            self._db.execute("COMMIT")
+        except BaseException as exc:
+            # SQLite has already rolled back after some errors (a full disk among them): roll back only what is open.
+            if self._db.in_transaction:
+                try:
+                    self._db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # the journal SQLite keeps rolls it back when the database is next opened
+            if keep:
+                self.release()
+            if isinstance(exc, sqlite3.Error):
                 raise self._unusable(exc) from None
+            raise
         finally:
             self._in_transaction = False
+
+    def release(self) -> None:
+        """Let go of a lock kept by ``locked(keep=True)``."""
+        import sqlite3
+
+        try:
+            self._db.execute("PRAGMA locking_mode = NORMAL")
+            self._db.execute("SELECT 1 FROM schema_version").fetchall()  # the next read drops the lock
+        except sqlite3.Error:
+            pass  # closing the connection drops it
 
     def _unusable(self, exc: sqlite3.Error) -> InputError:
         text = str(exc)
         if "readonly" in text or "unable to open" in text:
-            return InputError(Problem(f"cannot write the history database ({text})", file=str(self.path),
+            return InputError(Problem(f"cannot write the history database ({text}); nothing was changed",
+                                      file=str(self.path),
                                       hint="make it and its folder writable, or choose another file with --db"))
         if "disk is full" in text or "disk I/O" in text:
-            return InputError(Problem(f"cannot write the history database ({text})", file=str(self.path),
-                                      hint="free some disk space and run again"))
+            return InputError(Problem(f"cannot write the history database ({text}); nothing was changed",
+                                      file=str(self.path), hint="free some disk space and run again"))
+        if "no such" in text or "malformed" in text or "constraint" in text:
+            return self._damaged(text)
         return InputError(Problem(f"not a usable history database ({text})", file=str(self.path),
                                   hint="point --db at a new file, or at one an earlier report run created"))
+
+    def _damaged(self, what: str) -> InputError:
+        return InputError(Problem(f"the history database is damaged ({what}); nothing was changed",
+                                  file=str(self.path),
+                                  hint=f"move it aside (mv {self.path} {self.path}.damaged): the next run starts a new "
+                                       "history, with no earlier run to compare with"))
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn rows that cannot be read as this tool wrote them into one clear error naming the file."""
+        import sqlite3
+
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise self._unusable(exc) from None
+        except (zlib.error, ValueError, TypeError, IndexError, KeyError) as exc:
+            raise self._damaged(f"{type(exc).__name__}: {str(exc)[:200]}") from None
 
     def _write(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         """Run a statement that writes, turning SQLite's refusals (read-only, disk full) into located errors."""
@@ -227,7 +270,8 @@ class History:
     @property
     def identity(self) -> str:
         """This history's own random name, the same wherever the file is copied or moved."""
-        return str(self._db.execute("SELECT id FROM identity").fetchone()[0])
+        with self._reading():
+            return str(self._db.execute("SELECT id FROM identity").fetchone()[0])
 
     @property
     def schema_version(self) -> int:
@@ -260,35 +304,47 @@ class History:
 
     def previous(self, as_of: date) -> Snapshot | None:
         """The latest run for the latest as-of date before ``as_of``, with its duty states (None if pruned)."""
-        row = self._db.execute("SELECT id, as_of FROM runs WHERE as_of < ? ORDER BY as_of DESC, id DESC LIMIT 1",
-                               (as_of.isoformat(),)).fetchone()
-        if row is None:
-            return None
-        kept = self._db.execute("SELECT titles, states FROM run_states WHERE run_id = ?", (row[0],)).fetchone()
-        if kept is None:
-            return Snapshot(row[0], date.fromisoformat(row[1]), None)
-        states = {record_of(line): line for line in zlib.decompress(kept[1]).decode("utf-8").split("\n") if line}
-        return Snapshot(row[0], date.fromisoformat(row[1]), states, json.loads(kept[0]))
+        with self._reading():
+            row = self._db.execute("SELECT id, as_of FROM runs WHERE as_of < ? ORDER BY as_of DESC, id DESC "
+                                   "LIMIT 1", (as_of.isoformat(),)).fetchone()
+            if row is None:
+                return None
+            kept = self._db.execute("SELECT titles, states FROM run_states WHERE run_id = ?", (row[0],)).fetchone()
+            if kept is None:
+                return Snapshot(row[0], date.fromisoformat(row[1]), None)
+            titles = json.loads(kept[0])
+            if not isinstance(titles, dict) or not all(isinstance(v, str) for v in titles.values()):
+                raise ValueError("the duty titles are not a mapping of names to titles")
+            return Snapshot(row[0], date.fromisoformat(row[1]), _states(kept[1]), titles)
 
     def trend(self, before: date, limit: int) -> list[TrendPoint]:
         """Overdue counts of the latest run for each of the last ``limit`` as-of dates before ``before``."""
-        rows = self._db.execute(
-            """SELECT r.as_of, r.overdue, r.id FROM runs r
-               WHERE r.as_of < ? AND r.id = (SELECT MAX(id) FROM runs WHERE as_of = r.as_of)
-               ORDER BY r.as_of DESC LIMIT ?""", (before.isoformat(), limit)).fetchall()
-        return [TrendPoint(date.fromisoformat(a), n, i) for a, n, i in reversed(rows)]
+        with self._reading():
+            rows = self._db.execute(
+                """SELECT r.as_of, r.overdue, r.id FROM runs r
+                   WHERE r.as_of < ? AND r.id = (SELECT MAX(id) FROM runs WHERE as_of = r.as_of)
+                   ORDER BY r.as_of DESC LIMIT ?""", (before.isoformat(), limit)).fetchall()
+            return [TrendPoint(date.fromisoformat(a), int(n), int(i)) for a, n, i in reversed(rows)]
 
     def newest_as_of(self) -> date | None:
-        row = self._db.execute("SELECT MAX(as_of) FROM runs WHERE finished_at != ''").fetchone()
-        return date.fromisoformat(row[0]) if row[0] else None
+        with self._reading():
+            row = self._db.execute("SELECT MAX(as_of) FROM runs WHERE finished_at != ''").fetchone()
+            return date.fromisoformat(row[0]) if row[0] else None
 
     def token_of(self, run_id: int) -> str | None:
         """The token of a completed run, or None when there is no such run (or it was never completed)."""
-        row = self._db.execute("SELECT token FROM runs WHERE id = ? AND finished_at != ''", (run_id,)).fetchone()
-        return row[0] if row else None
+        with self._reading():
+            row = self._db.execute("SELECT token FROM runs WHERE id = ? AND finished_at != ''", (run_id,)).fetchone()
+            return row[0] if row else None
 
     def has_run(self, run_id: int) -> bool:
-        return self._db.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is not None
+        with self._reading():
+            return self._db.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is not None
+
+    def keeps_states(self, run_id: int) -> bool:
+        """Whether the run's duty states are still kept (``prune`` drops them, and ``--keep-runs`` its folder)."""
+        with self._reading():
+            return self._db.execute("SELECT 1 FROM run_states WHERE run_id = ?", (run_id,)).fetchone() is not None
 
     # -- writing (inside locked()) ------------------------------------------------------------------
 
@@ -320,3 +376,19 @@ class History:
         cursor = self._write("DELETE FROM run_states WHERE run_id NOT IN "
                              "(SELECT run_id FROM run_states ORDER BY run_id DESC LIMIT ?)", (keep,))
         return cursor.rowcount
+
+
+def _states(blob: bytes) -> dict[str, str]:
+    """Each record's states line, from a run's compressed block, every line checked to be as ``_changes`` writes it
+    (a damaged one would otherwise fail half-way through the next run)."""
+    states = {}
+    for line in zlib.decompress(blob).decode("utf-8").split("\n"):
+        if not line:
+            continue
+        record, duties = json.loads(line)
+        for duty, occurrence, status, deadline in duties:
+            if not (isinstance(duty, str) and type(occurrence) is int and isinstance(status, str)
+                    and (deadline is None or date.fromisoformat(deadline))):
+                raise ValueError(f"a duty state of record {record!r} is not as the report writes it")
+        states[str(record)] = line
+    return states

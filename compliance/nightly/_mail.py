@@ -2,28 +2,35 @@
 
 Environment variables (each overrides the config file): COMPLIANCE_SMTP_HOST, COMPLIANCE_SMTP_PORT,
 COMPLIANCE_SMTP_USER, COMPLIANCE_SMTP_PASSWORD, COMPLIANCE_SMTP_FROM, COMPLIANCE_SMTP_STARTTLS
-(true or false, default true), COMPLIANCE_SMTP_CAFILE (a CA bundle for a private mail server) and
+(true or false, default true), COMPLIANCE_SMTP_CAFILE (a CA bundle for a private mail server),
+COMPLIANCE_SMTP_TIMEOUT (seconds the whole exchange with the server may take, default 300) and
 COMPLIANCE_SMTP_CONFIG (the config file). The config file is INI with an ``[smtp]`` section, or YAML
 with an ``smtp:`` mapping, with the same keys in lower case: host, port, user, password, from,
-starttls, cafile.
+starttls, cafile, timeout.
 """
 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from ..errors import ComplianceError, InputError, Problem, shown
 from ..yamlio import load_yaml
 
 if TYPE_CHECKING:
+    import smtplib
     from email.message import EmailMessage
 
 ENV_PREFIX = "COMPLIANCE_SMTP_"
 CONFIG_ENV = ENV_PREFIX + "CONFIG"
-_KEYS = ("host", "port", "user", "password", "from", "starttls", "cafile")
+_KEYS = ("host", "port", "user", "password", "from", "starttls", "cafile", "timeout")
+#: Seconds the whole exchange with the mail server may take: a server that answers a line every few
+#: seconds would otherwise hold the nightly run for ever, each read being within its own timeout.
+DEFAULT_TIMEOUT = 300.0
+MAX_TIMEOUT = 24 * 3600.0
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -33,10 +40,12 @@ class MailError(ComplianceError):
 
 
 # One address: a local part and a domain of ordinary characters, nothing that could end a header or an
-# SMTP command (no space, no control character, no angle bracket, comma or semicolon).
-_ADDRESS = re.compile(r"[^\s@<>,;:\"()\[\]\\\x00-\x1f\x7f]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+# SMTP command (no space or line break of any kind, no control character, no angle bracket, comma or semicolon).
+_ADDRESS = re.compile(r"[^\s@<>,;:\"()\[\]\\\x00-\x1f\x7f-\x9f]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What would end a header line or an SMTP command, or act on a terminal: C0 and C1 control characters (NEL,
+# U+0085, among them) and Unicode's line and paragraph separators, which mail libraries treat as line breaks.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def check_address(value: str, field: str, where: str | None = None) -> str:
@@ -67,7 +76,8 @@ class MailSettings:
     password: str | None = None
     starttls: bool = True
     cafile: str | None = None
-    timeout: float = 30.0
+    #: Seconds for the whole exchange, connecting to QUIT.
+    timeout: float = DEFAULT_TIMEOUT
 
     def __repr__(self) -> str:  # never print the password into a log
         return f"MailSettings(host={self.host!r}, port={self.port}, user={self.user!r}, starttls={self.starttls})"
@@ -149,8 +159,18 @@ def load_settings(environ: Mapping[str, str], config: str | Path | None = None) 
     check_address(values["from"], f"{ENV_PREFIX}FROM" if environ.get(ENV_PREFIX + "FROM") else "from",
                   None if environ.get(ENV_PREFIX + "FROM") else where)
     check_header_text(values["host"], "host")
+    timeout_text = values.get("timeout", "").strip() or str(DEFAULT_TIMEOUT)
+    try:
+        timeout = float(timeout_text)
+    except ValueError:
+        timeout = -1.0
+    if not 0 < timeout <= MAX_TIMEOUT:
+        raise InputError(Problem(f"timeout must be a number of seconds from 1 to {MAX_TIMEOUT:.0f}, not "
+                                 f"{timeout_text!r}", file=where, field="timeout",
+                                 hint=f"the default, {DEFAULT_TIMEOUT:.0f} s, gives a slow server time enough"))
     return MailSettings(host=values["host"], sender=values["from"], port=port, user=values.get("user"),
-                        password=values.get("password"), starttls=starttls, cafile=values.get("cafile"))
+                        password=values.get("password"), starttls=starttls, cafile=values.get("cafile"),
+                        timeout=timeout)
 
 
 def build_message(sender: str, to: Sequence[str], subject: str, text: str, html: str | None = None,
@@ -177,13 +197,34 @@ def build_message(sender: str, to: Sequence[str], subject: str, text: str, html:
 
 
 def send(settings: MailSettings, message: EmailMessage) -> None:
-    """Deliver ``message``: STARTTLS (verifying the server's certificate) and a login when settings ask for them."""
+    """Deliver ``message``: STARTTLS (verifying the server's certificate) and a login when settings ask for them.
+
+    The whole exchange, from connecting to QUIT, must end within ``settings.timeout`` seconds.
+    """
+    import smtplib
+
+    where = f"{settings.host}:{settings.port}"
+    smtp = smtplib.SMTP(timeout=settings.timeout)  # not connected yet: the deadline covers the greeting too
+    smtp._host = settings.host  # the name STARTTLS verifies the certificate for, which connecting here does not set
+    with _deadline(smtp, settings.timeout) as expired:
+        try:
+            _exchange(smtp, settings, message, where)
+        except MailError:
+            if expired:
+                raise MailError(f"the mail server {where} had not taken the message after {settings.timeout:g} s "
+                                f"({ENV_PREFIX}TIMEOUT), so the exchange was cut off") from None
+            raise
+        finally:
+            smtp.close()
+
+
+def _exchange(smtp: smtplib.SMTP, settings: MailSettings, message: EmailMessage, where: str) -> None:
     import smtplib
     import ssl
 
-    where = f"{settings.host}:{settings.port}"
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+        smtp.connect(settings.host, settings.port)
+        with smtp:
             smtp.ehlo()
             if settings.starttls:
                 if not smtp.has_extn("starttls"):
@@ -204,3 +245,36 @@ def send(settings: MailSettings, message: EmailMessage) -> None:
         raise MailError(f"the mail server {where} refused the recipients {', '.join(exc.recipients)}") from None
     except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:
         raise MailError(f"could not send the report by email through {where}: {exc}") from None
+
+
+@contextmanager
+def _deadline(smtp: smtplib.SMTP, seconds: float) -> Iterator[list[bool]]:
+    """Cut the connection once ``seconds`` have passed, whatever it is waiting for; yields a list that holds True
+    from then on. Each read has a timeout of its own, but a server sending a line every few seconds never trips it."""
+    import socket
+    import threading
+
+    done = threading.Event()
+    expired: list[bool] = []
+
+    def watch() -> None:
+        if done.wait(seconds):
+            return
+        expired.append(True)
+        while True:  # the socket may not exist yet, and STARTTLS replaces it: cut whichever is there, until done
+            sock = smtp.sock
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            if done.wait(0.05):
+                return
+
+    watcher = threading.Thread(target=watch, name="smtp-deadline", daemon=True)
+    watcher.start()
+    try:
+        yield expired
+    finally:
+        done.set()
+        watcher.join()

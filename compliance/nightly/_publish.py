@@ -1,22 +1,27 @@
-"""Publishing a report run as one transaction: staged, journalled, put in place, finished after any crash.
+"""Publishing a report run: staged, recorded in the history, put in place, finished after any crash.
 
-In ``--out`` a run is built in ``.staging-<token>/``: its folder of files, what history will record,
-and ``journal.json``, which proves the folder is this tool's (its token matches the folder's name) and
-says how far the run got. While the journal says ``preparing`` nothing outside the staging folder has
-changed, so a leftover is simply removed. The journal is then rewritten, in one rename, to say
-``committed``: that is the moment the run happens. From then on every step is one rename or link that
-can be repeated, so a run killed part-way is finished by the next run (``recover``), before it does
-anything else. The history database is written in the same locked transaction, after the files.
+In ``--out`` a run is built in ``.staging-<token>/``. Its ``journal.json`` is written first, once, and
+removed last: it proves the folder is this tool's (its token is the folder's name, and it names the
+history it belongs to) and says what to put where (the dated folder, and whether ``latest.*`` follow).
+The run's folder of files is written and flushed beside it. Then the history records the run, token
+included, in its transaction: **that commit is the moment the run happens**. Before it nothing outside
+the staging folder has changed, so a leftover whose token the history does not hold is simply removed.
+After it, holding the history's lock still, the run's folder is put in place, ``latest.*`` are switched
+and run folders past ``--keep-runs`` are set aside; every step is one rename or link that can be
+repeated, so a run killed part-way is finished by the next run (``recover``), before it does anything
+else. A staging folder killed while its journal was being written holds nothing else, and is removed.
 
-The run's folder (``2026-11-20/``) holds a marker file naming the run; a folder is replaced only if
-it has the marker (or holds nothing but a report's files, as older versions wrote them) and nothing
-else, and it is swapped with the new one in one step where the system can (Linux ``renameat2``).
+The run's folder (``2026-11-20/``) holds a marker file naming the run; a folder is replaced (or, past
+``--keep-runs``, removed) only if it has the marker (or holds nothing but a report's files, as older
+versions wrote them) and nothing else, and it is swapped with the new one in one step where the system can
+(Linux ``renameat2``).
 
 ``latest.*`` are hard links to the newest run's files: plain files on a shared drive or from Windows,
 no second copy on disk (a copy where the file system has no hard links). They are switched so that
 they never mix runs: the new links are prepared in staging, the old names removed, the new ones
 renamed in. A crash between those steps can leave some ``latest.*`` missing, never one from each
-run, until the next run puts them back.
+run, until the next run puts them back. A ``latest.*`` name is replaced only when it is the report's
+own: a link to (or a copy of) that file of a run folder the report wrote.
 
 Setting ``COMPLIANCE_TEST_CRASH_AT=N`` makes the process exit at once at the N-th step below (for the
 crash tests); ``COMPLIANCE_TEST_CRASH_AT=trace`` names each step on stderr instead.
@@ -25,15 +30,17 @@ crash tests); ``COMPLIANCE_TEST_CRASH_AT=trace`` names each step on stderr inste
 from __future__ import annotations
 
 import errno
+import filecmp
 import json
 import os
+import re
 import secrets
 import shutil
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, Mapping
+from typing import IO, Any, Iterator
 
 from ..errors import InputError, Problem
 from ._history import History, RunRecord
@@ -41,15 +48,21 @@ from ._history import History, RunRecord
 STAGING_PREFIX = ".staging-"
 JOURNAL = "journal.json"
 MARKER = ".compliance-run"
+#: What a journal of the first format (which said "preparing", then "committed") staged for the history.
 RUN_RECORD = "run.json"
 STATES = "states.zlib"
+#: Where a run sets aside the folders of runs past --keep-runs, inside its staging folder, to go with it.
+EXPIRED = "expired"
 TOOL = "statutory-timelines"
+JOURNAL_FORMAT = 2
 #: The files of a run's folder, and the latest.* name in --out that links to each.
 RUN_FILES = ("report.html", "report.md", "findings.json", "findings.csv", "deadlines.ics")
 LATEST = {"latest.html": "report.html", "latest.md": "report.md", "latest.json": "findings.json",
           "latest.csv": "findings.csv", "latest.ics": "deadlines.ics"}
 CRASH_ENV = "COMPLIANCE_TEST_CRASH_AT"
 CRASH_EXIT = 86
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TOKEN = re.compile(r"[0-9a-f]{16}")
 _steps = 0
 
 
@@ -76,19 +89,11 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
+def _write_file(path: Path, data: bytes, exclusive: bool = False) -> None:
+    with open(path, "xb" if exclusive else "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-
-
-def _write_json(path: Path, data: Mapping[str, Any]) -> None:
-    """Replace a small JSON file in one rename, so a reader sees the old content or the new, never half."""
-    tmp = path.with_name(path.name + ".tmp")
-    _write_file(tmp, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -115,6 +120,14 @@ def _link_or_copy(source: Path, target: Path) -> None:
         if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EACCES):
             raise
         _write_file(target, source.read_bytes())
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, or a folder and all in it; nothing if it is gone already."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        os.unlink(path)
 
 
 def read_marker(folder: Path) -> dict[str, Any] | None:
@@ -148,36 +161,90 @@ def check_replaceable(target: Path) -> None:
         raise InputError(Problem(f"has a {MARKER} file the report did not write", file=str(target), hint=hint))
 
 
+def _run_folders(out: Path) -> Iterator[Path]:
+    """Every run folder the report wrote in ``out``: in place, or set aside in a staging folder (the one a same-day
+    run swapped out, one past --keep-runs), where a crash may have left it while latest.* still link to it."""
+    found = [p for p in out.iterdir() if DAY.fullmatch(p.name)]
+    for staging in out.glob(STAGING_PREFIX + "*"):
+        if staging.is_dir() and not staging.is_symlink():
+            found += [p for p in staging.iterdir() if DAY.fullmatch(p.name)] + [staging / "replaced"]
+            found += [p for p in (staging / EXPIRED).glob("*") if DAY.fullmatch(p.name)]
+    for folder in found:
+        if folder.is_dir() and not folder.is_symlink() and _wrote(folder):
+            yield folder
+
+
+def _wrote(folder: Path) -> bool:
+    if read_marker(folder) is not None:
+        return True
+    try:  # as version 0.1 wrote them: nothing but a run's files
+        check_replaceable(folder)
+    except InputError:
+        return False
+    return True
+
+
+def _is_ours(path: Path, file: str, folders: list[Path]) -> bool:
+    """Whether ``path`` (a latest.* name) is the report's: a link to ``file`` of one of ``folders``, or a copy; or
+    the file a folder's marker names by inode and size (it is still a link when the folder's own name for it is
+    gone)."""
+    counterparts = [f / file for f in folders if (f / file).is_file()]
+    try:
+        if any(os.path.samefile(path, c) for c in counterparts):
+            return True
+        stat = path.stat()
+        for marker in map(read_marker, folders):
+            files = (marker or {}).get("files")
+            if isinstance(files, dict) and files.get(file) == [stat.st_ino, stat.st_size]:
+                return True
+        return path.is_file() and any(c.stat().st_size == stat.st_size and filecmp.cmp(path, c, shallow=False)
+                                      for c in counterparts)
+    except OSError:
+        return False
+
+
 def check_latest(out: Path) -> None:
-    """Refuse (InputError) when a latest.* name in ``out`` is a folder or anything else but a file or link."""
-    for name in LATEST:
+    """Refuse (InputError) when a latest.* name in ``out`` holds anything the report did not put there: a
+    folder, or a file that is not a link to (or a copy of) that file of one of its run folders."""
+    present = [name for name in LATEST if os.path.lexists(out / name)]
+    if not present:
+        return
+    folders = list(_run_folders(out))
+    for name in present:
         path = out / name
-        if os.path.lexists(path) and not path.is_symlink() and not path.is_file():
+        if not path.is_symlink() and not path.is_file():
             raise InputError(Problem("is not a file, so the report cannot put the newest run's file there",
                                      file=str(path), hint="move or rename it; the report owns the latest.* names"))
+        if not _is_ours(path, LATEST[name], folders):
+            raise InputError(Problem("was not written by the report (it is no run's "
+                                     f"{LATEST[name]}), so the report will not replace it", file=str(path),
+                                     hint="move it elsewhere, or choose another --out: the report puts the newest "
+                                          "run's files under the latest.* names there"))
 
 
 @dataclass
 class Staging:
-    """One run's staging folder and its journal: write the run into it, commit, apply, remove."""
+    """One run's staging folder and its journal: write the run into it, then put it in place and remove it."""
 
     out: Path
     path: Path
     journal: dict[str, Any]
 
     @classmethod
-    def create(cls, out: Path, folder: str, run_id: int, history: str, db: Path) -> "Staging":
+    def create(cls, out: Path, folder: str, run_id: int, history: str, db: Path, latest: bool) -> "Staging":
         token = secrets.token_hex(8)
         path = out / (STAGING_PREFIX + token)
         path.mkdir()
         step("staging folder created")
-        journal = {"tool": TOOL, "format": 1, "token": token, "state": "preparing", "folder": folder,
-                   "run_id": run_id, "history": history, "db": str(db), "latest": False,
+        journal = {"tool": TOOL, "format": JOURNAL_FORMAT, "token": token, "folder": folder, "run_id": run_id,
+                   "history": history, "db": str(db), "latest": latest,
                    "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         staging = cls(out, path, journal)
         try:
-            _write_json(path / JOURNAL, journal)
-            step("journal written: preparing")
+            # Written once, in place: killed half-way, it leaves a folder holding nothing but part of a journal.
+            _write_file(path / JOURNAL, (json.dumps(journal, indent=1) + "\n").encode("utf-8"), exclusive=True)
+            _fsync_dir(path)
+            step("journal written")
             (path / folder).mkdir()
         except BaseException:
             staging.discard()  # made a moment ago by this process: nothing in it to keep
@@ -187,6 +254,10 @@ class Staging:
     @property
     def token(self) -> str:
         return str(self.journal["token"])
+
+    @property
+    def run_id(self) -> int:
+        return int(self.journal["run_id"])
 
     @property
     def folder(self) -> str:
@@ -215,24 +286,21 @@ class Staging:
         _write_file(self.run_dir / name, data.encode("utf-8") if isinstance(data, str) else data)
         step(f"written: {name}")
 
-    def commit(self, run_record: Mapping[str, Any], states: bytes, latest: bool) -> None:
-        """Make the run happen: everything staged and on disk, then the journal says ``committed``."""
-        _write_file(self.run_dir / MARKER, (json.dumps({"tool": TOOL, "run_id": self.journal["run_id"],
-                                                        "token": self.token, "folder": self.folder}) + "\n").encode())
+    def seal(self) -> None:
+        """The run's folder complete and on disk, with its marker; ready for the history to record the run."""
+        files = {name: [(self.run_dir / name).stat().st_ino, (self.run_dir / name).stat().st_size]
+                 for name in RUN_FILES if (self.run_dir / name).is_file()}
+        _write_file(self.run_dir / MARKER, (json.dumps({"tool": TOOL, "run_id": self.run_id, "token": self.token,
+                                                        "folder": self.folder, "files": files}) + "\n").encode())
         _fsync_dir(self.run_dir)
-        _write_file(self.path / RUN_RECORD, (json.dumps(dict(run_record)) + "\n").encode("utf-8"))
-        _write_file(self.path / STATES, states)
         _fsync_dir(self.path)
-        step("staged: marker, history record")
         check_replaceable(self.target)
-        if latest:
+        if self.journal["latest"]:
             check_latest(self.out)
-        self.journal = {**self.journal, "state": "committed", "latest": latest}
-        _write_json(self.path / JOURNAL, self.journal)
-        step("journal written: committed")
+        step("staged: run folder sealed")
 
     def apply(self) -> None:
-        """Put the committed run in place; every step can be repeated, so a crash part-way is finished later."""
+        """Put the recorded run in place; every step can be repeated, so a crash part-way is finished later."""
         marker = read_marker(self.target)
         if marker is None or marker.get("token") != self.token:
             check_replaceable(self.target)  # again: something may have appeared there since a crash
@@ -273,14 +341,48 @@ class Staging:
                 step(f"new {name} in place")
         _fsync_dir(self.out)
 
-    def discard(self) -> None:
-        """Remove a staging folder whose run did not commit; nothing outside it has changed."""
-        shutil.rmtree(self.path, ignore_errors=True)
+    def expire(self, history: History, keep: set[str]) -> list[str]:
+        """Set aside, into this staging folder (to go with it), the folders of this history's runs whose duty states
+        it no longer keeps (``--keep-runs``), but for the folders named in ``keep``. Returns a line for the log about
+        each folder left alone because something was added to it."""
+        notes = []
+        aside = self.path / EXPIRED
+        for folder in sorted(self.out.iterdir()):
+            marker = read_marker(folder) if DAY.fullmatch(folder.name) and folder.is_dir() else None
+            if marker is None or folder.name in keep or folder.is_symlink():
+                continue
+            try:
+                run_id = int(marker["run_id"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if history.token_of(run_id) != marker.get("token") or history.keeps_states(run_id):
+                continue
+            try:
+                check_replaceable(folder)
+            except InputError:
+                notes.append(f"left {folder} alone, past --keep-runs: files were added to it")
+                continue
+            aside.mkdir(exist_ok=True)
+            os.rename(folder, aside / folder.name)
+            step(f"expired {folder.name}")
+        if aside.exists():
+            _fsync_dir(self.out)
+        return notes
 
-    def remove(self) -> None:
-        """Remove the staging folder once its run is recorded (the old same-day folder goes with it)."""
-        shutil.rmtree(self.path, ignore_errors=True)
-        step("staging removed")
+    def discard(self) -> None:
+        """Remove a staging folder whose run was never recorded; nothing outside it has changed."""
+        self.remove(announce=False)
+
+    def remove(self, announce: bool = True) -> None:
+        """Remove the staging folder, its journal last: until then the folder is recognisably this tool's."""
+        if self.path.is_dir():
+            for entry in sorted(self.path.iterdir(), key=lambda p: p.name == JOURNAL):
+                if entry.name == JOURNAL and announce:
+                    step("staging emptied but for its journal")
+                _remove(entry)
+            self.path.rmdir()
+        if announce:
+            step("staging removed")
 
     def run_record(self) -> dict[str, Any]:
         return json.loads((self.path / RUN_RECORD).read_text(encoding="utf-8"))
@@ -303,46 +405,61 @@ def find_leftovers(out: Path) -> tuple[list[Staging], list[Path]]:
             journal = None
         if (isinstance(journal, dict) and journal.get("tool") == TOOL
                 and path.name == STAGING_PREFIX + str(journal.get("token"))
-                and journal.get("state") in ("preparing", "committed")):
+                and journal.get("format", 1) in (1, JOURNAL_FORMAT)):
             ours.append(Staging(out, path, journal))
         else:
             strangers.append(path)
     return ours, strangers
 
 
+def _unfinished(path: Path) -> bool:
+    """A staging folder of this tool's killed while its journal was being written: it holds nothing else."""
+    name = path.name[len(STAGING_PREFIX):]
+    entries = [p for p in path.iterdir()]
+    return bool(_TOKEN.fullmatch(name)) and all(p.name in (JOURNAL, JOURNAL + ".tmp") and p.is_file()
+                                                and not p.is_symlink() for p in entries)
+
+
 def recover(out: Path, history: History) -> tuple[list[Staging], list[str]]:
     """Finish or undo what killed runs left in ``out``; needs ``history.locked()``.
 
-    Returns the staging folders to remove once the transaction has committed (their runs are then
-    recorded), and a line for the log about each leftover. Only staging folders with this history's
-    journal are touched; an empty one is removed (there is nothing in it to lose); any other is left.
+    A staging folder whose run the history records is put in place and removed; one whose run it does not
+    record published nothing and is removed. Returns the staging folders to remove once the transaction has
+    committed (runs of the first journal format, recorded in it now), and a line for the log about each
+    leftover. Only staging folders with this history's journal are touched, besides those holding nothing
+    but (part of) a journal; any other is left.
     """
-    finished: list[Staging] = []
+    later: list[Staging] = []
     notes: list[str] = []
     ours, strangers = find_leftovers(out)
     for path in strangers:
-        try:
-            path.rmdir()
-            notes.append(f"removed {path}, an empty staging folder")
-        except OSError:
+        if _unfinished(path):
+            shutil.rmtree(path)
+            notes.append(f"removed {path}: a run was stopped while it wrote its journal; nothing else was in it")
+        else:
             notes.append(f"left {path} alone: it has no journal of this tool's; look inside and remove it yourself")
     for staging in ours:
-        run_id = int(staging.journal["run_id"])
+        run_id, recorded = staging.run_id, history.token_of(staging.run_id) == staging.token
         if staging.journal.get("history") != history.identity:
             notes.append(f"left {staging.path} alone: it belongs to another history ({staging.journal.get('db')}); "
                          "a run with that --db finishes it")
-        elif staging.journal["state"] == "preparing":
-            staging.discard()
-            notes.append(f"removed {staging.path}: run {run_id} stopped before it was published")
-        elif history.token_of(run_id) == staging.token:
-            finished.append(staging)
-        elif not history.has_run(run_id):
+        elif recorded:
+            staging.apply()
+            staging.remove()
+            notes.append(f"finished publishing run {run_id} ({staging.target}), recorded before it stopped")
+        elif staging.journal.get("format", 1) == 1 and staging.journal.get("state") == "committed":
+            if history.has_run(run_id):
+                notes.append(f"left {staging.path} alone: its run {run_id} is numbered like another run in "
+                             f"{history.path}; two --out folders share that history")
+                continue
+            # The first format recorded a run after putting it in place: its journal's commit point had passed.
             staging.apply()
             history.complete(RunRecord.from_dict(staging.run_record()), staging.states())
             step("recovered run written, not yet committed")
-            finished.append(staging)
+            later.append(staging)
             notes.append(f"finished publishing run {run_id} ({staging.target}), which stopped part-way")
         else:
-            notes.append(f"left {staging.path} alone: its run {run_id} is numbered like another run in "
-                         f"{history.path}; two --out folders share that history")
-    return finished, notes
+            staging.discard()
+            notes.append(f"removed {staging.path}: run {run_id} stopped before it was recorded; nothing of it was "
+                         "published")
+    return later, notes

@@ -2,10 +2,11 @@
 
 This is the edge where files, the database, the clock and the mail server meet; everything it calls
 to decide what the report says is pure. Bad options and a bad environment are found before any work:
-header values and addresses, a folder in the way, a folder or database that cannot be written. Then,
-holding the history database's write lock throughout: what killed runs left is finished or removed,
-the run is numbered, the records stream through the engine into the staged files, the run commits
-(``_publish``) and is recorded in the same transaction. Mail goes last, once the run is safe.
+header values and addresses, a folder or a latest.* file in the way, a folder or database that cannot be
+written. Then, in one transaction of the history database: what killed runs left is finished or
+removed, the run is numbered, the records stream through the engine into the staged files, and the
+run is recorded; its commit is the moment the run happens (``_publish``), and the lock is held on
+until its files are in place. Mail goes last, once the run is safe.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import re
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,7 +30,7 @@ from ._build import build_model, window_end
 from ._changes import ChangeFinder
 from ._files import FindingsFiles, StatesWriter, render_pages
 from ._history import DEFAULT_KEEP_RUNS, DEFAULT_TIMEOUT, History, RunRecord
-from ._mail import Attachment, MailSettings, build_message, check_address, check_header_text, send
+from ._mail import Attachment, MailError, MailSettings, build_message, check_address, check_header_text, send
 from ._model import (DEFAULT_FAIL_ON, DEFAULT_WINDOW, TREND_LENGTH, ReportModel, Snapshot, TrendPoint, fails,
                      parse_window, with_run_id)
 from ._progress import ProgressBar
@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 HISTORY_FILE = "history.sqlite3"
 #: Files attached to the email together stay under this size (many mail servers refuse 25 MB or more).
 MAIL_ATTACHMENTS_LIMIT = 10 * 1024 * 1024
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -98,9 +97,10 @@ class ReportRun:
 def check_options(options: ReportOptions) -> None:
     """Refuse, before anything is read or written, what would break a header or a page: every problem at once."""
     problems = []
-    if _CONTROL.search(options.title):
-        problems.append(Problem(f"{options.title!r} contains a line break or control character", field="--title",
-                                hint="give the title on one line"))
+    try:
+        check_header_text(options.title, "--title")
+    except InputError as exc:
+        problems.extend(exc.problems)
     for address in options.mail_to:
         try:
             check_address(address, "--mail-to")
@@ -272,75 +272,92 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
         raise InputError(Problem("no records to report on", file=", ".join(map(str, options.records)),
                                  hint="check the files hold records"))
     preflight(options)
-    folder = options.as_of.isoformat()
     with _records_frozen(), History(options.history_path, timeout=options.lock_timeout) as history:
-        with history.locked():
-            finished, notes = recover(options.out, history)
-        for leftover in finished:
-            leftover.remove()
-        for note in notes:
-            log.warning("%s", note)
-        log.info("evaluating %d records against %d rules as of %s", len(records), len(ruleset), options.as_of)
-        with history.locked():
-            run_id = history.reserve(options.as_of, now)
-            previous = history.previous(options.as_of)
-            newest = history.newest_as_of()
-            trend = history.trend(options.as_of, TREND_LENGTH - 1)
-            # Each duty's title, to name a change; the previous run's names a duty no rule has any more.
-            titles = {**(previous.titles if previous else {}), **{rule.duty: rule.title for rule in ruleset}}
-            staging = _create_staging(options.out, folder, run_id, history)
-            try:
-                model, states = _evaluate(records, ruleset, options, now, previous, titles, staging, run_id, trend,
-                                          [str(p) for p in problems])
-                pages = render_pages(model)
-                for name, text in pages.items():
-                    staging.write(name, text)
-                update_latest = newest is None or options.as_of >= newest
-                run = RunRecord(run_id, staging.token, options.as_of, now.isoformat(timespec="seconds"),
-                                datetime.now(now.tzinfo).isoformat(timespec="seconds"), model.summary.overdue,
-                                model.summary.to_dict(), list(model.record_files), list(model.rule_files), titles)
-                staging.commit(run.to_dict(), states, update_latest)
-            except OSError as exc:
-                staging.discard()
-                raise InputError(Problem(f"cannot write the report: {exc.strerror or exc}", file=str(options.out),
-                                         hint="check the free disk space and the folder's permissions; "
-                                              "nothing was published")) from None
-            except BaseException:
-                staging.discard()
-                raise
-            _finish(staging, history, run, states, options.keep_runs)
-        step("history committed")
-        staging.remove()
+        try:
+            staged = _record_run(options, history, records, ruleset, problems, now)
+        finally:
+            history.release()
+    model, pages, staging, update_latest, newest = staged
     _log_run(model, staging.target, update_latest, newest, options.out)
     if options.mail_to and options.mail is not None:
-        left_out = mail_report(options.mail, options.mail_to, model, pages, staging.target)
+        try:
+            left_out = mail_report(options.mail, options.mail_to, model, pages, staging.target)
+        except MailError as exc:
+            raise MailError(f"{exc}; run {model.run_id} is published in {staging.target} and recorded") from None
         log.info("mailed the report to %s%s", ", ".join(options.mail_to),
                  f" (not attached, too large: {', '.join(left_out)})" if left_out else "")
     return ReportRun(model, staging.target, update_latest, 1 if fails(model, options.fail_on) else 0, pages)
 
 
-def _create_staging(out: Path, folder: str, run_id: int, history: History) -> Staging:
+def _record_run(options: ReportOptions, history: History, records: Sequence[Record], ruleset: RuleSet,
+                problems: Sequence[Problem], now: datetime
+                ) -> tuple[ReportModel, dict[str, str], Staging, bool, date | None]:
+    """The run as one transaction of the history: what killed runs left is finished or removed, the run is
+    numbered, its files staged and the history written; the commit is the moment the run happens, and the files
+    are put in place after it, the history's lock still held. Returns the model, the pages, the staging folder
+    (removed by then), whether latest.* were switched and the newest earlier as-of date."""
+    folder = options.as_of.isoformat()
+    staging: Staging | None = None
     try:
-        return Staging.create(out, folder, run_id, history.identity, history.path)
-    except OSError as exc:
-        raise InputError(Problem(f"cannot write the report here: {exc.strerror}", file=str(out),
-                                 hint="choose a folder you can write to with --out")) from None
+        with history.locked(keep=True):
+            # Read first: a damaged history is found before anything is touched.
+            identity, newest = history.identity, history.newest_as_of()
+            previous, trend = history.previous(options.as_of), history.trend(options.as_of, TREND_LENGTH - 1)
+            later, notes = recover(options.out, history)
+            for note in notes:
+                log.warning("%s", note)
+            if later:  # a run of an older version's journal was recorded just now: it may be the one to compare with
+                newest, previous = history.newest_as_of(), history.previous(options.as_of)
+                trend = history.trend(options.as_of, TREND_LENGTH - 1)
+            log.info("evaluating %d records against %d rules as of %s", len(records), len(ruleset), options.as_of)
+            run_id = history.reserve(options.as_of, now)
+            # Each duty's title, to name a change; the previous run's names a duty no rule has any more.
+            titles = {**(previous.titles if previous else {}), **{rule.duty: rule.title for rule in ruleset}}
+            update_latest = newest is None or options.as_of >= newest
+            staging = Staging.create(options.out, folder, run_id, identity, history.path, update_latest)
+            model, states = _evaluate(records, ruleset, options, now, previous, titles, staging, run_id, trend,
+                                      [str(p) for p in problems])
+            pages = render_pages(model)
+            for name, text in pages.items():
+                staging.write(name, text)
+            staging.seal()
+            history.complete(RunRecord(run_id, staging.token, options.as_of, now.isoformat(timespec="seconds"),
+                                       datetime.now(now.tzinfo).isoformat(timespec="seconds"), model.summary.overdue,
+                                       model.summary.to_dict(), list(model.record_files), list(model.rule_files),
+                                       titles), states)
+            pruned = history.prune(options.keep_runs)
+            step("history written, not yet committed")
+    except BaseException as exc:
+        if staging is not None:
+            staging.discard()  # the history did not record the run: nothing of it was published
+        if isinstance(exc, OSError):
+            raise InputError(Problem(f"cannot write the report: {exc.strerror or exc}", file=str(options.out),
+                                     hint="check the free disk space and the folder's permissions; nothing was "
+                                          "published or recorded")) from None
+        raise
+    step("history committed")
+    _put_in_place(staging, history, later, max(newest or options.as_of, options.as_of).isoformat())
+    if pruned:
+        log.info("pruned the duty states of %d older run(s) from the history (--keep-runs %d)", pruned,
+                 options.keep_runs)
+    return model, pages, staging, update_latest, newest
 
 
-def _finish(staging: Staging, history: History, run: RunRecord, states: bytes, keep: int) -> None:
-    """Put the committed run in place and record it; if that fails, the next run finishes it from the journal."""
+def _put_in_place(staging: Staging, history: History, later: Sequence[Staging], newest_day: str) -> None:
+    """After the commit: the run's folder and latest.* in place, folders past --keep-runs removed, the staging
+    folders gone. Should any of it fail, the run is recorded and the next run finishes it from the journal."""
     try:
+        for leftover in later:
+            leftover.remove()
         staging.apply()
-        history.complete(run, states)
-        pruned = history.prune(keep)
-        step("history written, not yet committed")
+        for note in staging.expire(history, keep={staging.folder, newest_day}):
+            log.warning("%s", note)
+        staging.remove()
     except (OSError, ComplianceError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise InputError(Problem(f"run {run.run_id} is committed but could not be put in place or recorded "
-                                 f"({reason}); the next report run finishes it", file=str(staging.path),
+        raise InputError(Problem(f"run {staging.run_id} is recorded but could not all be put in place ({reason}); "
+                                 "the next report run finishes it", file=str(staging.path),
                                  hint="fix the cause (disk space, permissions) and run the report again")) from None
-    if pruned:
-        log.info("pruned the duty states of %d older run(s) from the history (--keep-runs %d)", pruned, keep)
 
 
 def _log_run(model: ReportModel, folder: Path, update_latest: bool, newest: date | None, out: Path) -> None:

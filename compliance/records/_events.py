@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from ..errors import Problem
 from ..rules import Vocabulary
 from ._csv import DEFAULT_ENCODING, read_csv_rows
-from ._record import DATE_HINT, NO, YES, EventDate, parse_event_date
+from ._record import DATE_HINT, NO, YES, EventDate, id_fault, parse_event_date
 
 COLUMNS = ("date", "record", "kind", "event")
 
@@ -74,6 +74,8 @@ class _EventReader:
         record = values.get("record", "")
         if not record:
             self.problem(line, self.column("record"), "the row has no record id", "give the record's id", "record")
+        elif id_fault(record):
+            self.problem(line, self.column("record"), *id_fault(record), "record")  # type: ignore[misc]
         kind = self.kind(line, record, values.get("kind", ""))
         event = values.get("event", "")
         if kind and not event:

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any, Callable, Iterable, Mapping
 
 from ..calendars import DATE_HINT, instant, local, number_message, read_date
-from ..errors import InputError, Problem, shown
+from ..errors import LINE_BREAKS, InputError, Problem, shown
 from ..rules import HAPPENED, Vocabulary
 
 EventDate = date  # a datetime (a subclass of date) where the time of day is known
@@ -213,6 +213,27 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, str) and len(value) < 40 and value.strip().lower() == UNKNOWN
 
 
+def id_fault(rid: Any) -> tuple[str, str] | None:
+    """Why ``rid`` cannot be a record's id, as (message, hint), or None. An id is a name: one line of text (a line
+    break in it would draw a row or a log line of its own wherever the id is shown)."""
+    if not isinstance(rid, (str, int, float, date)):
+        return f"the id must be text, not {_type_name(rid)}", "give each record a name or number as its id"
+    if LINE_BREAKS.search(str(rid).strip()):
+        return (f"the id {shown(str(rid).strip())} holds a line break: an id is a name, on one line",
+                "remove the line break (Alt+Enter in an Excel cell makes one)")
+    return None
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data"
+    if isinstance(value, datetime):
+        return f"a date and time ({value.isoformat()})"
+    if isinstance(value, date):
+        return f"a date ({value.isoformat()})"
+    return {list: "a list", tuple: "a list", dict: "a mapping"}.get(type(value), f"a {type(value).__name__}")
+
+
 def suggest(word: str, known: Iterable[str]) -> str:
     """A hint naming the closest known word, or listing them all."""
     known = list(known)
@@ -246,6 +267,10 @@ class RecordCheck:
 
         if rid is None or str(rid).strip() == "":
             problem("the record has no id", "id", "give each record an id")
+            return None
+        fault = id_fault(rid)
+        if fault:
+            problem(fault[0], "id", fault[1])
             return None
         if not isinstance(kind, str) or kind not in self.vocab.kinds:
             problem(*unknown_kind(kind, self.vocab.kinds))
@@ -386,6 +411,10 @@ class RecordCheck:
             if low in NO:
                 return False
             problem(f"{shown(value)} is not yes or no", name, "write true or false")
+            return None
+        if not isinstance(value, (str, int, float)):  # a YAML date, !!binary, list or mapping; a date in a cell
+            problem(f"must be text, not {_type_name(value)}", name,
+                    "write it as text: in YAML, in quotes; in a spreadsheet, in a cell formatted as text")
             return None
         allowed = spec.get("values")
         if allowed and value not in allowed:

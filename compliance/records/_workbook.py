@@ -2,14 +2,17 @@
 
 An .xlsx file is a zip: a 1 MB file can unpack to gigabytes of XML, so one that unpacks to more than
 ``MAX_UNPACKED`` bytes, or holds a large part that shrank more than ``MAX_RATIO`` times, is refused before
-openpyxl opens it. openpyxl reads two kinds of cell as empty without a word: a formula that was never
-calculated (a workbook written by a script) and every cell of a merged range but its first. Each is a
-located warning; the row is still read.
+openpyxl opens it. Inside those limits what reading may cost is bounded too, as it is read: the parts
+openpyxl keeps whole (the shared strings, at a few hundred bytes of memory a string; the styles, at some
+thirty bytes a byte), and the rows and cells, which openpyxl would otherwise make up to fill the sheet's
+declared size (a 4 KB file declaring A1:XFD1048576 took minutes). Past a limit the file, or the rest of the
+sheet, is one located problem. openpyxl reads two kinds of cell as empty without a word: a formula that
+was never calculated (a workbook written by a script) and every cell of a merged range but its first. Each
+is a located warning; the row is still read.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import warnings
 import xml.parsers.expat
@@ -28,12 +31,33 @@ MAX_RATIO = 100
 RATIO_FROM = 10 * MiB
 #: Warnings of one kind given cell by cell for a sheet; the rest are counted in one more.
 MAX_NOTES = 10
+#: The shared strings openpyxl holds in memory for the whole read: each costs some 160 bytes besides its text.
+MAX_SHARED_STRINGS = 1 << 20
+MAX_SHARED_BYTES = 64 * MiB
+#: Any other part openpyxl reads whole (the styles, the workbook, the theme...): a real one is a few hundred KB.
+MAX_PART = 4 * MiB
+#: Excel's own last row and column; and the cells read in all, counting the empty ones openpyxl fills in up to
+#: each row's last cell (100,000 rows of 30 columns are 3,000,000).
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+MAX_CELLS = 50_000_000
 
 Row = tuple[int, list[Any], Callable[[int], Any]]
 Report = Callable[..., None]
 _CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")  # a cell reference, A1 to XFD1048576 and a little beyond
 _ROW = re.compile(r"[1-9][0-9]{0,6}")
 _FORMULA_OR_MERGE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:f|mergeCell)[\s/>]")
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?si[\s/>]")
+_LONGEST_TAG = 40  # bytes: _SHARED_STRING never matches more
+_SAVE_AS_CSV = "save the sheet as CSV UTF-8, which is read with no such limit, or split it over several workbooks"
+
+
+class TooCostly(Exception):
+    """Reading on would cost more than any real tracker does; the message says which limit and where."""
+
+    def __init__(self, message: str, hint: str = _SAVE_AS_CSV) -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
 
 
 def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], sheet: str | None = None) -> Iterator[Row]:
@@ -47,10 +71,17 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
     reader = None
     try:
         reader = ExcelReader(path, read_only=True, data_only=True)
+        reader.archive.close()
+        reader.archive = _MeteredArchive(path)  # what openpyxl reads whole, within MAX_PART and the string limits
         with _quiet():
             reader.read()
+        reader.archive.metered = False  # the sheets are streamed, within the row and cell limits below
     except MemoryError:
         raise
+    except TooCostly as exc:
+        reader.archive.close()  # type: ignore[union-attr]
+        problem(exc.message, None, None, None, exc.hint)
+        return
     except Exception as exc:  # noqa: BLE001 - a damaged workbook fails inside openpyxl in many ways, each "unreadable"
         if reader is not None:
             reader.archive.close()
@@ -68,13 +99,7 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
         try:
             parts = {found.name: rel.target for found, rel in reader.parser.find_sheets()}
             _warn_empty_cells(reader.archive, parts.get(worksheet.title), worksheet.title, problem)
-            rows = worksheet.iter_rows(values_only=True)
-            for number in itertools.count(1):
-                with _quiet():
-                    row = next(rows, None)
-                if row is None:
-                    break
-                yield number, list(row), column
+            yield from _bounded_rows(worksheet, problem, column)
         except MemoryError:
             raise
         except Exception as exc:  # noqa: BLE001 - as above: a damaged sheet is a damaged file
@@ -82,6 +107,96 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
                     None, None, None, "open the workbook in Excel and save it again")
     finally:
         book.close()
+
+
+def _bounded_rows(worksheet: Any, problem: Report, column: Callable[[int], Any]) -> Iterator[Row]:
+    """The sheet's rows, numbered, each as long as its last cell, within MAX_ROWS, MAX_COLUMNS and MAX_CELLS.
+
+    The dimension a file declares is not used: too small, openpyxl would stop reading there without a word;
+    too large, it would fill every row and column up to it. A sheet past a limit is read up to the row where
+    it passes it, and one problem says where and that the rest was not read.
+    """
+    worksheet.reset_dimensions()
+    # One more row than Excel has: openpyxl stops before a row past it, after filling the rows up to it.
+    rows = worksheet.iter_rows(max_row=MAX_ROWS + 1, values_only=True)
+    cells = 0
+    for number in range(1, MAX_ROWS + 2):
+        with _quiet():
+            row = next(rows, None)
+        if row is None:
+            return
+        cells += len(row)
+        if number > MAX_ROWS:
+            why = f"has rows after row {MAX_ROWS:,}, the last an Excel sheet can have"
+        elif len(row) > MAX_COLUMNS:
+            why = (f"has a cell in column {get_column_letter(len(row))}, past {get_column_letter(MAX_COLUMNS)}, the "
+                   "last column an Excel sheet can have")
+        elif cells > MAX_CELLS:
+            why = f"holds more than {MAX_CELLS:,} cells (counting the empty ones before each row's last cell)"
+        else:
+            yield number, list(row), column
+            continue
+        problem(f"the sheet {worksheet.title!r} {why}: this row and the rest of the sheet were not read", number,
+                None, None, _SAVE_AS_CSV)
+        return
+
+
+class _MeteredArchive(zipfile.ZipFile):
+    """The workbook's zip, whose parts cannot be read past their limits while ``metered``: openpyxl keeps what
+    it reads then (all but the sheets) in memory, and a part of a few MB can take hundreds of MB there."""
+
+    metered = True
+
+    def open(self, name: Any, mode: str = "r", pwd: bytes | None = None, *, force_zip64: bool = False) -> Any:
+        handle = super().open(name, mode, pwd, force_zip64=force_zip64)
+        if not self.metered or mode != "r":
+            return handle
+        part = name.filename if isinstance(name, zipfile.ZipInfo) else str(name)
+        strings = part.rpartition("/")[2].lower() == "sharedstrings.xml"
+        return _MeteredPart(handle, part, MAX_SHARED_BYTES if strings else MAX_PART, strings)
+
+
+class _MeteredPart:
+    """A part being read, stopped with TooCostly past ``limit`` bytes or, for the shared strings, past
+    MAX_SHARED_STRINGS strings, counted as they stream past (a string is an <si> element)."""
+
+    def __init__(self, handle: Any, name: str, limit: int, count_strings: bool) -> None:
+        self._handle, self._name, self._limit = handle, name, limit
+        self._counting, self._strings, self._carry, self._read = count_strings, 0, b"", 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            return b"".join(iter(lambda: self.read(MiB), b""))
+        data = self._handle.read(size)
+        self._read += len(data)
+        if self._read > self._limit:
+            raise TooCostly(f"{self._name} in the workbook unpacks to more than {self._limit // MiB} MB, more than "
+                            "a workbook is read with")
+        if self._counting:
+            self._count(data)
+        return data
+
+    def _count(self, data: bytes) -> None:
+        buffer = self._carry + data
+        # A match starting before ``cut`` ends inside the buffer; one starting after it is counted next time.
+        cut = len(buffer) - _LONGEST_TAG if data else len(buffer)
+        self._strings += sum(1 for match in _SHARED_STRING.finditer(buffer) if match.start() < cut)
+        self._carry = buffer[max(cut, 0):]
+        if self._strings > MAX_SHARED_STRINGS:
+            raise TooCostly(f"the workbook holds more than {MAX_SHARED_STRINGS:,} different texts (shared strings), "
+                            "more than a workbook is read with")
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> "_MeteredPart":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
 
 
 @contextmanager

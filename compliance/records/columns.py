@@ -26,12 +26,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..calendars.arrays import EPOCH
-from ..errors import Problem, shown
+from ..errors import LINE_BREAKS, Problem, shown
 from ..rules import Vocabulary
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8, read_csv_rows,
                    row_fault, runaway_problem)
 from ._readers import ignored_column, read_records, unknown_columns
-from ._record import DATE_HINT, TARGET_PREFIX, Record, RecordCheck, is_unknown, parse_event_date, suggest, unknown_kind
+from ._record import (DATE_HINT, TARGET_PREFIX, Record, RecordCheck, id_fault, is_unknown, parse_event_date,
+                      suggest, unknown_kind)
 from ._seen_ids import SeenIds
 
 DEFAULT_CHUNK_ROWS = 200_000
@@ -40,6 +41,8 @@ DEFAULT_BLOCK_BYTES = 16 << 20
 _READ_BLOCK_BYTES = 1 << 20
 #: Rows read at a time where pyarrow gave up and the csv module reads the rest of a file.
 _REST_ROWS = 50_000
+#: LINE_BREAKS as pyarrow's regular expressions (RE2) write it.
+_LINE_BREAK = LINE_BREAKS.pattern
 
 @dataclass
 class EventColumn:
@@ -359,6 +362,12 @@ class _ChunkReader:
         for i in np.nonzero(no_id)[0].tolist():
             self.sink.add("the record has no id", int(lines[i]), self.label["id"], "id", "give each record an id")
         bad |= no_id
+        # An id with a line break in it is refused, as RecordCheck refuses it (few rows get past the search in C).
+        for i in np.nonzero(_np(pc.match_substring_regex(ids, _LINE_BREAK)) & ~bad)[0].tolist():
+            fault = id_fault(ids[i].as_py())
+            if fault:
+                self.sink.add(fault[0], int(lines[i]), self.label["id"], "id", fault[1])
+                bad[i] = True
         known_code = np.array([k in self.vocab.kinds for k in kind_of_code], dtype=bool)
         unknown = ~bad & ~known_code[kind_codes]
         for i in np.nonzero(unknown)[0].tolist():

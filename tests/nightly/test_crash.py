@@ -1,5 +1,6 @@
 """Crash injection: a report run is stopped dead (``os._exit``, as kill -9 would) at every step of publishing, then
 run again; after each crash and after each next run the output folder and the history must be consistent.
+With ``--keep-runs 2`` a run also removes the folder of the oldest run, and every step of that is crashed too.
 
 ``COMPLIANCE_TEST_CRASH_AT=N`` makes the run exit at its N-th step (``trace`` names them). Each case starts from
 a copy of a folder holding earlier runs (``cp -a``, which keeps hard links), so every case is independent; the
@@ -34,9 +35,9 @@ RULES = ROOT / "rules" / "inspections.yaml"
 DAY = re.compile(r"\d{4}-\d\d-\d\d")
 
 
-def command(out: Path, as_of: str, records: Path = COUNCIL) -> list[str]:
+def command(out: Path, as_of: str, records: Path = COUNCIL, extra: tuple[str, ...] = ()) -> list[str]:
     return [sys.executable, str(ROOT / "cli.py"), "report", str(records), "--as-of", as_of, "--out", str(out),
-            "--rules", str(RULES), "--quiet"]
+            "--rules", str(RULES), "--quiet", *extra]
 
 
 def environment(crash: str | None = None) -> dict[str, str]:
@@ -47,8 +48,9 @@ def environment(crash: str | None = None) -> dict[str, str]:
     return env
 
 
-def report(out: Path, as_of: str, records: Path = COUNCIL, crash: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(command(out, as_of, records), capture_output=True, text=True, cwd=ROOT,
+def report(out: Path, as_of: str, records: Path = COUNCIL, crash: str | None = None,
+           extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    return subprocess.run(command(out, as_of, records, extra), capture_output=True, text=True, cwd=ROOT,
                           env=environment(crash), timeout=300)
 
 
@@ -82,6 +84,15 @@ def recorded_runs(out: Path) -> dict[int, tuple[str, str]]:
         db.close()
 
 
+def kept_runs(out: Path) -> set[int]:
+    """The runs whose duty states the history keeps: --keep-runs removes the others' folders."""
+    db = sqlite3.connect(out / "history.sqlite3")
+    try:
+        return {i for (i,) in db.execute("SELECT run_id FROM run_states")}
+    finally:
+        db.close()
+
+
 def whole_run_problems(folder: Path, run_id: int) -> list[str]:
     """A published run folder must hold every file, each complete and each naming the same run."""
     problems = []
@@ -109,7 +120,9 @@ def problems(out: Path, settled: bool) -> list[str]:
     """Everything wrong with ``out`` and its history. ``settled``: after a run that finished, nothing may be pending."""
     found: list[str] = []
     runs = recorded_runs(out)
-    pending = [j for j in journals(out) if j.get("state") == "committed"]
+    kept = kept_runs(out)
+    # A run recorded in the history is happening: its staging folder may still be putting it in place.
+    pending = [j for j in journals(out) if "token" in j and runs.get(j["run_id"], (None, None))[1] == j["token"]]
     leftovers = list(out.glob(STAGING_PREFIX + "*"))
     if settled and leftovers:
         found.append(f"staging left after a finished run: {leftovers}")
@@ -119,7 +132,7 @@ def problems(out: Path, settled: bool) -> list[str]:
         # Only a crash in the instant between making the folder and writing its journal leaves one without a
         # journal, and then it is empty: nothing in it to lose, and the next run removes it.
         if not (path / JOURNAL).is_file() and any(path.iterdir()):
-            found.append(f"{path.name} holds files but no journal")
+            found.append(f"{path.name} holds files but no journal")  # the journal is removed last
     folders = {p.name: p for p in out.iterdir() if p.is_dir() and DAY.fullmatch(p.name)}
     markers = {}
     for name, folder in folders.items():
@@ -130,19 +143,20 @@ def problems(out: Path, settled: bool) -> list[str]:
             continue
         markers[name] = marker
         found += whole_run_problems(folder, marker["run_id"])
-        recorded = runs.get(marker["run_id"]) == (name, marker["token"])
-        in_flight = any(j["run_id"] == marker["run_id"] and j["token"] == marker["token"] for j in pending)
-        if not recorded and not in_flight:
+        if runs.get(marker["run_id"]) != (name, marker["token"]):
             found.append(f"{name}: run {marker['run_id']} is published but not in the history")
     for day in {a for a, _ in runs.values()}:
         newest = max(i for i, (a, _) in runs.items() if a == day)
+        being_put_in_place = any(j["folder"] == day for j in pending)
         if day not in markers:
-            found.append(f"run {newest} as of {day} is in the history but its folder is gone")
-        elif markers[day]["run_id"] != newest and not any(j["folder"] == day for j in pending):
+            if newest in kept and not being_put_in_place:
+                found.append(f"run {newest} as of {day} is in the history but its folder is gone")
+        elif markers[day]["run_id"] != newest and not being_put_in_place:
             found.append(f"{day} holds run {markers[day]['run_id']}, not the newest run of that day, {newest}")
     present = [name for name in LATEST if os.path.lexists(out / name)]
     # A same-day run swaps its folder in; until its staging folder is removed, the run it replaced is in there.
-    candidates = list(folders.items()) + [(p.name, p) for s in out.glob(STAGING_PREFIX + "*") for p in s.iterdir()
+    candidates = list(folders.items()) + [(p.name, p) for s in out.glob(STAGING_PREFIX + "*")
+                                          for p in [*s.iterdir(), *(s / "expired").glob("*")]
                                           if p.is_dir() and DAY.fullmatch(p.name)]
     owners = {(day, json.loads((folder / MARKER).read_text())["run_id"]) for name in present
               for day, folder in candidates
@@ -155,42 +169,47 @@ def problems(out: Path, settled: bool) -> list[str]:
     if len(owners) == 1 and runs:
         newest_day = max(a for a, _ in runs.values())
         ((owner, owner_run),) = owners
-        if owner_run not in runs and not any(j["run_id"] == owner_run for j in switching):
-            found.append(f"latest.* are run {owner_run}'s, which is neither recorded nor being switched to")
-        if owner != newest_day and not any(j["folder"] == owner for j in switching):
+        if owner_run not in runs:
+            found.append(f"latest.* are run {owner_run}'s, which is not recorded")
+        if owner != newest_day and not any(j["folder"] == newest_day for j in switching):
             found.append(f"latest.* are {owner}'s, but the newest recorded run is as of {newest_day}")
     if settled and sorted(runs) != list(range(1, len(runs) + 1)):
         found.append(f"run numbers are not 1..n: {sorted(runs)}")
+    expired = sorted(name for name, marker in markers.items() if marker["run_id"] not in kept
+                     and name != max((a for a, _ in runs.values()), default=None))
+    if settled and expired:
+        found.append(f"folders past --keep-runs are still there: {expired}")
     return found
 
 
-def step_names(start: Path, tmp: Path, as_of: str) -> list[str]:
-    traced = report(copy(start, tmp / "trace"), as_of, crash="trace")
+def step_names(start: Path, tmp: Path, as_of: str, extra: tuple[str, ...] = ()) -> list[str]:
+    traced = report(copy(start, tmp / "trace"), as_of, crash="trace", extra=extra)
     return re.findall(r"^step \d+: (.*)$", traced.stderr, re.M)
 
 
-def crash_then_run(start: Path, case: Path, as_of: str, n: int, names: list[str]) -> list[str]:
+def crash_then_run(start: Path, case: Path, as_of: str, n: int, names: list[str], extra: tuple[str, ...] = ()
+                   ) -> list[str]:
     """Crash a run as of ``as_of`` at step ``n``, check, run it again, check; the problems, labelled."""
     out = copy(start, case)
     before = files_outside_staging(out), recorded_runs(out)
-    crashed = report(out, as_of, crash=str(n))
+    crashed = report(out, as_of, crash=str(n), extra=extra)
     label = f"step {n} ({names[n - 1]})"
     if crashed.returncode != CRASH_EXIT:
         return [f"{label}: the run did not stop there: exit {crashed.returncode} {crashed.stderr}"]
     found = [f"{label}, after the crash: {p}" for p in problems(out, settled=False)]
-    committed = names.index("journal written: committed") + 1
+    committed = names.index("history committed") + 1
     if n < committed and (files_outside_staging(out), recorded_runs(out)) != before:
         found.append(f"{label}: something changed outside staging before the run committed")
-    again = report(out, as_of)
+    again = report(out, as_of, extra=extra)
     if again.returncode != 1:
         found.append(f"{label}: the next run exited {again.returncode}: {again.stderr}")
     found += [f"{label}, after the next run: {p}" for p in problems(out, settled=True)]
     return found
 
 
-def reference(start: Path, tmp: Path, as_of: str) -> dict:
+def reference(start: Path, tmp: Path, as_of: str, extra: tuple[str, ...] = ()) -> dict:
     out = copy(start, tmp / "reference")
-    assert report(out, as_of).returncode == 1
+    assert report(out, as_of, extra=extra).returncode == 1
     return json.loads((out / "latest.json").read_text() if (out / as_of / "findings.json").samefile(
         out / "latest.json") else (out / as_of / "findings.json").read_text())
 
@@ -213,17 +232,19 @@ def two_days(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("as_of, what", [
-    ("2026-12-02", "a new day: a new folder, latest.* switched"),
-    ("2026-11-27", "the same day again: the folder swapped for the new one, latest.* switched"),
-    ("2026-11-20", "an earlier day (a back-fill): its folder swapped, latest.* left alone"),
+@pytest.mark.parametrize("as_of, extra, what", [
+    ("2026-12-02", (), "a new day: a new folder, latest.* switched"),
+    ("2026-11-27", (), "the same day again: the folder swapped for the new one, latest.* switched"),
+    ("2026-11-20", (), "an earlier day (a back-fill): its folder swapped, latest.* left alone"),
+    ("2026-12-02", ("--keep-runs", "2"), "a new day keeping two runs: the oldest run's folder removed"),
 ])
-def test_a_crash_at_every_step_leaves_a_consistent_folder_and_history(two_days, tmp_path, as_of, what):
-    names = step_names(two_days, tmp_path, as_of)
-    assert "journal written: committed" in names and names[-1] == "staging removed", names
-    expected = reference(two_days, tmp_path, as_of)
+def test_a_crash_at_every_step_leaves_a_consistent_folder_and_history(two_days, tmp_path, as_of, extra, what):
+    names = step_names(two_days, tmp_path, as_of, extra)
+    assert "history committed" in names and names[-1] == "staging removed", names
+    assert ("expired 2026-11-20" in names) == bool(extra), names
+    expected = reference(two_days, tmp_path, as_of, extra)
     with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda n: crash_then_run(two_days, tmp_path / f"case-{n}", as_of, n, names),
+        results = list(pool.map(lambda n: crash_then_run(two_days, tmp_path / f"case-{n}", as_of, n, names, extra),
                                 range(1, len(names) + 1)))
     found = [p for each in results for p in each]
     assert not found, "\n".join(found)
@@ -235,7 +256,7 @@ def test_a_crash_at_every_step_leaves_a_consistent_folder_and_history(two_days, 
 def test_a_crash_while_finishing_an_earlier_crash_is_finished_too(two_days, tmp_path):
     """Stop a run just after it commits; stop the next run at each step of finishing it; then run once more."""
     names = step_names(two_days, tmp_path, "2026-12-02")
-    committed = names.index("journal written: committed") + 1
+    committed = names.index("history committed") + 1
     start = copy(two_days, tmp_path / "committed")
     assert report(start, "2026-12-02", crash=str(committed)).returncode == CRASH_EXIT
     recovery = re.findall(r"^step \d+: (.*)$", report(copy(start, tmp_path / "trace2"), "2026-12-02",
@@ -290,3 +311,70 @@ def test_kill_9_at_moments_through_a_long_run(two_days, tmp_path):
         found += [] if final.returncode == 1 else [f"killed at {fraction:.0%}: the next run exited {final.returncode}"]
         found += [f"killed at {fraction:.0%}, after the next run: {p}" for p in problems(out, settled=True)]
     assert not found, "\n".join(found)
+
+
+def test_staging_folders_a_kill_left_while_writing_or_removing_the_journal_are_removed(two_days, tmp_path):
+    """Issue 22: a kill while the journal was written (format 1 wrote journal.json.tmp, then renamed it), or while
+    the staging folder was removed (the journal went first), left folders every later run kept, warning. The journal
+    is now written once, in place, and removed last: a folder holding nothing but (part of) a journal is one a run
+    of this tool's left before it staged anything, and is removed; anything else without a journal is left alone."""
+    out = copy(two_days, tmp_path / "out")
+    half_written = out / (STAGING_PREFIX + "0123456789abcdef")
+    half_written.mkdir()
+    (half_written / JOURNAL).write_text('{"tool": "statutory-timelines", "format": 2, "tok')
+    half_renamed = out / (STAGING_PREFIX + "fedcba9876543210")
+    half_renamed.mkdir()
+    (half_renamed / (JOURNAL + ".tmp")).write_text('{"tool": "statutory-timelines", "format": 1, "token": "fed')
+    someone_elses = out / (STAGING_PREFIX + "notes")
+    someone_elses.mkdir()
+    (someone_elses / JOURNAL).write_text("my own notes")
+    (someone_elses / "draft.docx").write_bytes(b"PK\x03\x04")
+    before = files_outside_staging(out)
+    done = report(out, "2026-12-02")
+    assert done.returncode == 1, done.stderr
+    assert not half_written.exists() and not half_renamed.exists()
+    assert sorted(p.name for p in someone_elses.iterdir()) == ["draft.docx", JOURNAL]
+    assert "left " + str(someone_elses) + " alone" in done.stderr
+    assert problems(out, settled=False) == [] and files_outside_staging(out) != before
+
+
+def test_a_kill_while_a_staging_folder_is_removed_leaves_it_to_the_next_run(two_days, tmp_path):
+    """Stopped with the staging folder emptied but for its journal (a same-day rerun: the replaced day was in it)."""
+    names = step_names(two_days, tmp_path, "2026-11-27")
+    emptied = names.index("staging emptied but for its journal") + 1
+    out = copy(two_days, tmp_path / "out")
+    assert report(out, "2026-11-27", crash=str(emptied)).returncode == CRASH_EXIT
+    [left] = out.glob(STAGING_PREFIX + "*")
+    assert [p.name for p in left.iterdir()] == [JOURNAL]
+    assert problems(out, settled=False) == []
+    again = report(out, "2026-11-27")
+    assert again.returncode == 1, again.stderr
+    assert not left.exists() and problems(out, settled=True) == []
+
+
+def test_a_run_an_older_version_left_committed_is_finished(two_days, tmp_path):
+    """The first journal format said "committed" before the history recorded the run, and carried what the history
+    was to record (run.json, states.zlib): such a leftover, from before an upgrade, is finished as that version
+    would have finished it."""
+    names = step_names(two_days, tmp_path, "2026-12-02")
+    out = copy(two_days, tmp_path / "out")
+    assert report(out, "2026-12-02", crash=str(names.index("history written, not yet committed") + 1)
+                  ).returncode == CRASH_EXIT
+    [staging] = out.glob(STAGING_PREFIX + "*")
+    journal = json.loads((staging / JOURNAL).read_text())
+    assert recorded_runs(out).get(journal["run_id"]) is None
+    db = sqlite3.connect(out / "history.sqlite3")
+    titles, states = db.execute("SELECT titles, states FROM run_states WHERE run_id = 2").fetchone()
+    db.close()
+    record = {"run_id": journal["run_id"], "token": journal["token"], "as_of": "2026-12-02",
+              "started_at": "2026-12-02T06:00:00+00:00", "finished_at": "2026-12-02T06:00:05+00:00", "overdue": 1,
+              "summary": {"overdue": 1}, "record_files": [], "rule_files": [], "titles": json.loads(titles)}
+    (staging / "run.json").write_text(json.dumps(record))
+    (staging / "states.zlib").write_bytes(states)
+    (staging / JOURNAL).write_text(json.dumps({**{k: v for k, v in journal.items() if k != "format"},
+                                               "format": 1, "state": "committed"}))
+    done = report(out, "2026-12-03")
+    assert done.returncode == 1, done.stderr
+    assert f"finished publishing run {journal['run_id']}" in done.stderr
+    assert sorted(recorded_runs(out)) == [1, 2, 3, 4] and recorded_runs(out)[3] == ("2026-12-02", journal["token"])
+    assert problems(out, settled=True) == []

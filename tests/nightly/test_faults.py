@@ -171,6 +171,15 @@ def test_a_run_folder_the_report_wrote_but_someone_added_to_is_not_replaced(publ
     (["--mail-to", "not an address"], {}, "--mail-to: 'not an address' is not an email address"),
     (["--mail-to", "head@example.gov.uk"], {"COMPLIANCE_SMTP_FROM": "bot@example.gov.uk\nBcc: x@evil.example"},
      "COMPLIANCE_SMTP_FROM: 'bot@example.gov.uk\\nBcc: x@evil.example' contains a line break"),
+    # Unicode's own line and paragraph separators, and NEL, end a line for mail libraries too.
+    (["--title", "Nightly\u2028Bcc: everyone@example.gov.uk", "--mail-to", "head@example.gov.uk"], {},
+     "--title: 'Nightly\\u2028Bcc: everyone@example.gov.uk' contains a line break"),
+    (["--title", "Nightly\u2029Bcc: everyone@example.gov.uk"], {}, "--title: 'Nightly\\u2029Bcc"),
+    (["--title", "Nightly\x85Bcc: everyone@example.gov.uk"], {}, "--title: 'Nightly\\x85Bcc"),
+    (["--mail-to", "head@example.gov.uk"], {"COMPLIANCE_SMTP_FROM": "bot\x85@example.gov.uk"},
+     "COMPLIANCE_SMTP_FROM: 'bot\\x85@example.gov.uk' contains a line break"),
+    (["--mail-to", "head@example.gov.uk"], {"COMPLIANCE_SMTP_HOST": "mail.example.gov.uk\u2028RCPT TO:<x@evil>"},
+     "host: 'mail.example.gov.uk\\u2028RCPT"),
 ])
 def test_bad_header_values_are_refused_before_anything_is_written(tmp_path, extra, env, fragment):
     out = tmp_path / "out"
@@ -178,3 +187,95 @@ def test_bad_header_values_are_refused_before_anything_is_written(tmp_path, extr
     line = one_error_line(run(command(out, "2026-11-20", *extra), mail))
     assert fragment in line, line
     assert not out.exists()
+
+
+@pytest.mark.parametrize("previous_run", [False, True])
+def test_latest_files_the_report_did_not_write_are_never_replaced(tmp_path, previous_run):
+    """Issue 22: an --out folder holding the user's own latest.md and latest.csv had them silently replaced."""
+    out = tmp_path / "out"
+    if previous_run:  # the report's latest.md, replaced by someone's own
+        assert run(command(out, "2026-11-20")).returncode == 1
+        (out / "latest.md").unlink()
+    else:  # a folder of someone's own files
+        out.mkdir()
+        (out / "latest.csv").write_text("my,own,spreadsheet\n")
+    (out / "latest.md").write_text("# My own notes on the latest inspection\n")
+    before = snapshot(out)
+    line = one_error_line(run(command(out, "2026-11-27")))
+    assert f"{out / 'latest.md'}: was not written by the report (it is no run's report.md)" in line
+    assert "move it elsewhere, or choose another --out" in line
+    assert snapshot(out) == before
+
+
+def test_a_latest_link_to_a_file_elsewhere_is_not_the_reports(published, tmp_path):
+    mine = tmp_path / "mine.html"
+    mine.write_text("<p>mine</p>")
+    (published / "latest.html").unlink()
+    (published / "latest.html").symlink_to(mine)
+    before = snapshot(published)
+    line = one_error_line(run(command(published, "2026-11-27")))
+    assert "latest.html: was not written by the report" in line
+    assert snapshot(published) == before and mine.read_text() == "<p>mine</p>"
+
+
+def test_the_reports_own_latest_files_are_replaced_however_they_were_kept(published):
+    """A copy (a shared drive without hard links, or an older version) is the report's too, and so is a link whose
+    run folder no longer has that file."""
+    (published / "latest.md").unlink()
+    shutil.copy(published / "2026-11-20" / "report.md", published / "latest.md")
+    (published / "2026-11-20" / "findings.csv").unlink()  # latest.csv is now the only name for it
+    assert run(command(published, "2026-11-27")).returncode == 1
+    assert os.path.samefile(published / "latest.md", published / "2026-11-27" / "report.md")
+    assert os.path.samefile(published / "latest.csv", published / "2026-11-27" / "findings.csv")
+
+
+def many_records(path: Path, count: int) -> Path:
+    lines = ["id,kind,authority,framework,lscb_review,report_received,report_published"]
+    for i in range(count):
+        published = f"2026-{2 + i % 10:02d}-{1 + i % 27:02d}" if i % 3 else ""
+        lines.append(f"case-{i:05d},inspection,Example Council,ILACS,false,2026-{1 + i % 10:02d}-{1 + i % 28:02d},"
+                     f"{published}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.skipif(not ROOTED or not can_unshare(), reason="a full disk needs a tmpfs in a private mount namespace")
+def test_a_full_disk_under_the_history_database_publishes_nothing(tmp_path):
+    """Issue 22: with the history on a full disk the run failed with exit 3 ("cannot rollback - no transaction is
+    active"), and with a little more room it published the run, then failed to record it. The history is now
+    written, and committed, before anything is published: on disks from too small to large enough, every run
+    either publishes and records the run, or exits 2 in one line having changed nothing."""
+    start = tmp_path / "start"
+    first = [sys.executable, str(ROOT / "cli.py"), "report", str(many_records(tmp_path / "few.csv", 100)),
+             "--as-of", "2026-11-20", "--out", str(start / "out"), "--db", str(start / "db" / "history.sqlite3"),
+             "--quiet", "--rules", str(ROOT / "rules" / "inspections.yaml")]
+    assert run(first).returncode == 1
+    second = [*first[:3], str(many_records(tmp_path / "many.csv", 3000)), "--as-of", "2026-11-27", *first[6:]]
+    sizes = list(range(32, 96, 8))  # KiB: the history is 28 KiB; the second run takes it to 44, and needs a journal
+    script = "".join(
+        f"mkdir -p '{tmp_path}/{k}' && cp -a '{start}/out' '{tmp_path}/{k}/out' && mkdir '{tmp_path}/{k}/db' && "
+        f"mount -t tmpfs -o size={k}k tmpfs '{tmp_path}/{k}/db' && "
+        f"cp '{start}/db/history.sqlite3' '{tmp_path}/{k}/db/' "
+        f"&& {' '.join(second).replace(str(start), f'{tmp_path}/{k}')} 2> '{tmp_path}/{k}/err'; echo $? > "
+        f"'{tmp_path}/{k}/code'; cp -a '{tmp_path}/{k}/db' '{tmp_path}/{k}/db-after'; umount '{tmp_path}/{k}/db'; "
+        for k in sizes)
+    done = run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script])
+    assert done.returncode == 0, done.stderr
+    before = snapshot(start / "out")
+    outcomes = []
+    for k in sizes:
+        case = tmp_path / str(k)
+        result = subprocess.CompletedProcess([], int((case / "code").read_text()), "", (case / "err").read_text())
+        runs_after = runs(case / "db-after" / "history.sqlite3")
+        if result.returncode == 2:
+            line = one_error_line(result)
+            assert "database or disk is full" in line and "nothing was changed" in line, (k, line)
+            assert snapshot(case / "out") == before, k
+            assert runs_after == [(1, "2026-11-20")], k
+        else:
+            assert result.returncode == 1, (k, result.stderr)
+            assert runs_after == [(1, "2026-11-20"), (2, "2026-11-27")], k
+            assert os.path.samefile(case / "out" / "latest.json", case / "out" / "2026-11-27" / "findings.json")
+        assert not list((case / "out").glob(".staging-*")), k
+        outcomes.append(result.returncode)
+    assert outcomes[0] == 2 and outcomes[-1] == 1, dict(zip(sizes, outcomes))  # both sides of the edge were tried

@@ -17,11 +17,12 @@ import pytest
 from compliance.engines import evaluate
 from compliance.errors import InputError
 from compliance.nightly._build import snapshot_of
+import compliance.nightly._run
 from compliance.nightly._history import MIGRATIONS, History, RunRecord
 from compliance.records import load_records
 from compliance.rules import load_rules
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, referrals_csv
 
 COUNCIL = FIXTURES / "report" / "council.yaml"
 NOW = datetime(2026, 11, 27, 6, 0, tzinfo=timezone.utc)
@@ -266,3 +267,131 @@ def test_keep_runs_drops_old_duty_states_but_not_the_trend(tmp_path, findings_by
         assert [p.run_id for p in h.trend(date(2026, 12, 3), 10)] == [1, 2, 3]
     db = sqlite3.connect(tmp_path / "h.sqlite3")
     assert db.execute("SELECT run_id FROM run_states ORDER BY run_id").fetchall() == [(2,), (3,)]
+
+
+# -- faults: a full disk, damaged rows, and what one run's transaction is -------------------------------------------
+
+def snapshot_of_folder(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_history_that_cannot_grow_makes_the_run_publish_nothing(tmp_path, monkeypatch, run_cli):
+    """SQLite's own SQLITE_FULL, as a full disk gives it, injected through max_page_count: the run writes the history
+    before it publishes anything, so it exits 2 having changed nothing (tests/nightly/test_faults.py does it on a
+    real full disk, where the machine allows mounting one)."""
+    import sqlite3 as sqlite
+
+    assert run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path))[0] == 1
+    before = snapshot_of_folder(tmp_path)
+    connect = sqlite.connect
+
+    def full(*args, **kwargs):
+        db = connect(*args, **kwargs)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite refuses to grow the file: "database or disk is full"
+        return db
+
+    monkeypatch.setattr(sqlite, "connect", full)
+    referrals = tmp_path / "referrals.csv"  # a run whose duty states need more room than the history has
+    referrals.write_text("\n".join(referrals_csv(2000)) + "\n")
+    before[referrals.name] = referrals.read_bytes()
+    code, _, err = run_cli("report", str(referrals), "--as-of", "2026-11-27", "--out", str(tmp_path), "--quiet")
+    assert code == 2, err
+    line, = err.strip().splitlines()
+    assert line == (f"compliance: error: {tmp_path / 'history.sqlite3'}: cannot write the history database (database "
+                    "or disk is full); nothing was changed (free some disk space and run again)")
+    assert snapshot_of_folder(tmp_path) == before
+
+
+def test_a_transaction_sqlite_already_rolled_back_is_not_rolled_back_twice(tmp_path):
+    """A full disk makes SQLite roll the transaction back itself; rolling back again gave exit 3 ("cannot rollback -
+    no transaction is active")."""
+    with History(tmp_path / "h.sqlite3") as h:
+        with pytest.raises(RuntimeError, match="after SQLite rolled back"), h.locked():
+            h._db.execute("ROLLBACK")  # as SQLite does on SQLITE_FULL
+            raise RuntimeError("after SQLite rolled back")
+        assert h.newest_as_of() is None
+
+
+DAMAGE = {
+    "a state that is not zlib": "UPDATE run_states SET states = x'00010203'",
+    "titles that are not JSON": "UPDATE run_states SET titles = '{not json'",
+    "a state line that is not the report's": "UPDATE run_states SET states = ?",
+    "a dropped table": "DROP TABLE run_states",
+    "an as-of that is not a date": "UPDATE runs SET as_of = '20 November'",
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_history_is_exit_2_naming_the_file_and_how_to_recover_with_nothing_changed(tmp_path, damage):
+    """Issue 22: rows the tool cannot read back gave exit 3. They are exit 2 in one line, and the file is as it was."""
+    assert report(tmp_path, "2026-11-20").returncode == 1
+    db = sqlite3.connect(tmp_path / "history.sqlite3")
+    params = (zlib.compress(b'["alpha",[["la-publish-report","one","due",null]]]'),) if "?" in DAMAGE[damage] else ()
+    db.execute(DAMAGE[damage], params)
+    db.commit()
+    db.close()
+    before = snapshot_of_folder(tmp_path)
+    done = report(tmp_path, "2026-11-27")
+    assert done.returncode == 2, done.stderr
+    line, = done.stderr.strip().splitlines()
+    history = tmp_path / "history.sqlite3"
+    assert line.startswith(f"compliance: error: {history}: the history database is damaged (")
+    assert line.endswith(f"nothing was changed (move it aside (mv {history} {history}.damaged): the next run starts a "
+                         "new history, with no earlier run to compare with)")
+    assert snapshot_of_folder(tmp_path) == before
+    history.rename(tmp_path / "history.sqlite3.damaged")
+    again = report(tmp_path, "2026-11-27")
+    assert again.returncode == 1, again.stderr  # as it says: a new history, and the report published
+    assert json.loads((tmp_path / "latest.json").read_text())["report"]["run_id"] == 1
+
+
+def test_recovery_numbering_and_recording_are_one_transaction_whose_lock_lasts_until_the_files_are_in_place(
+        tmp_path, monkeypatch, run_cli):
+    """Issue 22: docs/reliability.md said the run held the write lock from start to end; an SQL trace showed three
+    transactions, each letting go of the lock. Traced here: opening the history is one (it creates or upgrades the
+    schema), then the run is one, from finishing what a killed run left to recording this run; and from its commit
+    until the files are in place, another connection can neither write nor read."""
+    import sqlite3 as sqlite
+
+    import compliance.nightly._publish as publish
+
+    assert run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path))[0] == 1
+    statements, probes = [], []
+    connect = sqlite.connect
+
+    def traced(*args, **kwargs):
+        db = connect(*args, **kwargs)
+        db.set_trace_callback(statements.append)
+        return db
+
+    def probe(name):
+        """From another connection, as another run would: can it write, or read, the history now?"""
+        other = connect(tmp_path / "history.sqlite3", timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            probes.append((name, "free"))
+        except sqlite.OperationalError:
+            try:
+                other.execute("SELECT COUNT(*) FROM runs").fetchone()
+                probes.append((name, "readable"))
+            except sqlite.OperationalError:
+                probes.append((name, "locked"))
+        finally:
+            other.close()
+
+    step = publish.step
+    monkeypatch.setattr(sqlite, "connect", traced)
+    monkeypatch.setattr(publish, "step", lambda name: (probe(name), step(name)))
+    monkeypatch.setattr(compliance.nightly._run, "step", lambda name: (probe(name), step(name)))
+    assert run_cli("report", str(COUNCIL), "--as-of", "2026-11-27", "--out", str(tmp_path))[0] == 1
+    transactions = [s for s in statements if s in ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")]
+    assert transactions == ["BEGIN IMMEDIATE", "COMMIT", "BEGIN IMMEDIATE", "COMMIT"], transactions
+    run = statements[[i for i, s in enumerate(statements) if s == "BEGIN IMMEDIATE"][1]:]
+    assert run.index("PRAGMA locking_mode = EXCLUSIVE") == run.index("COMMIT") - 1
+    assert any(s.startswith("INSERT INTO runs") for s in run) and any("run_states" in s for s in run)
+    committed = [name for name, _ in probes].index("history committed")
+    assert {state for _, state in probes[:committed]} == {"readable"}  # another run waits; a reader reads
+    assert {state for _, state in probes[committed:]} == {"locked"}, probes  # until the files are in place
+    assert probes[-1][0] == "staging removed"

@@ -7,8 +7,10 @@ it through COMPLIANCE_SMTP_CAFILE, exactly as a council would trust its own mail
 from __future__ import annotations
 
 import email
+import os
 import resource
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -23,7 +25,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 import compliance.nightly._run
 from compliance.errors import InputError
 from compliance.nightly._html import CONTENT_SECURITY_POLICY
-from compliance.nightly._mail import MailError, MailSettings, build_message, load_settings, send
+from compliance.nightly._mail import (MailError, MailSettings, build_message, check_address, check_header_text,
+                                      load_settings, send)
 
 from conftest import FIXTURES, ROOT
 
@@ -134,6 +137,7 @@ def test_a_wrong_password_is_a_clear_error_and_the_report_stays_written(server, 
                            "--mail-to", "a@example-council.gov.uk")
     assert code == 2
     assert f"refused the login for '{USER}'" in err and "Traceback" not in err
+    assert f"; run 1 is published in {tmp_path / '2026-11-20'} and recorded" in err
     assert (tmp_path / "latest.html").is_file()
     assert inbox.messages == []
 
@@ -299,3 +303,89 @@ def test_an_address_that_is_not_one_never_reaches_the_server(server, cafile, tmp
                            "--mail-to", "a@example.gov.uk", "not an address")
     assert code == 2 and "--mail-to: 'not an address' is not an email address" in err
     assert inbox.messages == [] and not (tmp_path / "out").exists()
+
+
+def test_every_unicode_line_break_and_control_character_is_refused_in_a_header_value():
+    """What Python's own str.splitlines breaks a line at (and every control character) ends a header too."""
+    breaks = [chr(c) for c in range(0x110000) if len(f"a{chr(c)}b".splitlines()) == 2]
+    assert {"\n", "\r", "\x85", "\u2028", "\u2029"} <= set(breaks)
+    for value in [f"Nightly{c}Bcc: x@evil.example" for c in breaks + [chr(c) for c in range(0x80, 0xa0)]]:
+        with pytest.raises(InputError, match="contains a line break or control character"):
+            check_header_text(value, "--title")
+        with pytest.raises(InputError, match="contains a line break or control character"):
+            check_address(value.replace("Nightly", "a@example.gov.uk"), "--mail-to")
+
+
+class DrippingServer:
+    """A mail server that greets (or not), then answers with a continuation line every ``every`` seconds, for ever:
+    each read is well within any per-read timeout, and the reply never ends."""
+
+    def __init__(self, every: float, greet: bool) -> None:
+        import threading
+
+        self.every, self.greet = every, greet
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        self.listener.settimeout(0.2)
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                continue
+            with conn:
+                try:
+                    if self.greet:
+                        conn.sendall(b"220 mail.example-council.gov.uk ESMTP\r\n")
+                        conn.recv(1024)  # EHLO
+                    while not self.stopped.wait(self.every):
+                        conn.sendall(b"250-still thinking\r\n" if self.greet else b"220-still thinking\r\n")
+                except OSError:
+                    pass  # the client cut the connection
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=10)
+        self.listener.close()
+
+
+@pytest.fixture(params=[False, True], ids=["dripping-greeting", "dripping-ehlo-answer"])
+def dripping(request):
+    server = DrippingServer(0.2, greet=request.param)
+    yield server
+    server.stop()
+
+
+def test_a_server_that_drips_is_cut_off_at_the_deadline(dripping):
+    settings = MailSettings(host="127.0.0.1", port=dripping.port, sender="a@example.gov.uk", starttls=False,
+                            timeout=1.5)
+    with pytest.raises(MailError, match=r"127.0.0.1:\d+ had not taken the message after 1.5 s "
+                                        r"\(COMPLIANCE_SMTP_TIMEOUT\)"):
+        send(settings, build_message("a@example.gov.uk", ["b@example.gov.uk"], "s", "t"))
+
+
+def test_a_report_whose_mail_server_drips_exits_2_with_the_report_published(dripping, tmp_path):
+    env = {**os.environ, "COMPLIANCE_SMTP_HOST": "127.0.0.1", "COMPLIANCE_SMTP_PORT": str(dripping.port),
+           "COMPLIANCE_SMTP_FROM": "bot@example-council.gov.uk", "COMPLIANCE_SMTP_STARTTLS": "false",
+           "COMPLIANCE_SMTP_TIMEOUT": "2"}
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), "report", str(COUNCIL), "--as-of", "2026-11-20",
+                           "--out", str(tmp_path), "--quiet", "--mail-to", "head@example-council.gov.uk"],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert done.returncode == 2, done.stderr
+    line, = done.stderr.strip().splitlines()
+    assert "had not taken the message after 2 s (COMPLIANCE_SMTP_TIMEOUT)" in line and "is published in" in line
+    assert (tmp_path / "latest.html").is_file() and (tmp_path / "2026-11-20" / "findings.json").is_file()
+    assert sqlite3.connect(tmp_path / "history.sqlite3").execute("SELECT COUNT(*) FROM runs").fetchone() == (1,)
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-5", "nan", "90000"])
+def test_a_timeout_that_is_not_a_number_of_seconds_is_refused(value):
+    with pytest.raises(InputError, match="timeout must be a number of seconds"):
+        load_settings({"COMPLIANCE_SMTP_HOST": "h", "COMPLIANCE_SMTP_FROM": "a@example.gov.uk",
+                       "COMPLIANCE_SMTP_TIMEOUT": value})
+    assert load_settings({"COMPLIANCE_SMTP_HOST": "h", "COMPLIANCE_SMTP_FROM": "a@example.gov.uk",
+                          "COMPLIANCE_SMTP_TIMEOUT": "45"}).timeout == 45

@@ -19,11 +19,11 @@ FILES = {name: f"{name} of run {{run}}\n" for name in RUN_FILES}
 
 
 def stage(out: Path, folder: str, run_id: int, latest: bool = True) -> Staging:
-    """A staged, committed run whose every file says which run it is."""
-    staging = Staging.create(out, folder, run_id, "history-id", out / "history.sqlite3")
+    """A staged run, sealed and ready to be recorded, whose every file says which run it is."""
+    staging = Staging.create(out, folder, run_id, "history-id", out / "history.sqlite3", latest)
     for name, text in FILES.items():
         staging.write(name, text.format(run=run_id))
-    staging.commit({"run_id": run_id}, b"states", latest)
+    staging.seal()
     return staging
 
 
@@ -33,7 +33,8 @@ def run_of(path: Path) -> str:
 
 def test_a_committed_run_is_put_in_place_with_latest_as_hard_links(tmp_path):
     staging = stage(tmp_path, "2026-11-20", 1)
-    assert json.loads((staging.path / JOURNAL).read_text())["state"] == "committed"
+    journal = json.loads((staging.path / JOURNAL).read_text())
+    assert journal["token"] == staging.path.name[len(STAGING_PREFIX):] and journal["latest"] is True
     staging.apply()
     staging.remove()
     folder = tmp_path / "2026-11-20"
@@ -119,7 +120,7 @@ def test_a_latest_name_that_is_a_folder_is_refused(tmp_path):
 
 
 def test_only_staging_folders_with_a_matching_journal_are_this_tools(tmp_path):
-    ours = Staging.create(tmp_path, "2026-11-20", 1, "history-id", tmp_path / "h.sqlite3")
+    ours = Staging.create(tmp_path, "2026-11-20", 1, "history-id", tmp_path / "h.sqlite3", True)
     (tmp_path / (STAGING_PREFIX + "old-version")).mkdir()  # an older version's staging folder: no journal
     forged = tmp_path / (STAGING_PREFIX + "forged")
     forged.mkdir()
@@ -128,3 +129,39 @@ def test_only_staging_folders_with_a_matching_journal_are_this_tools(tmp_path):
     found, strangers = find_leftovers(tmp_path)
     assert [s.path for s in found] == [ours.path]
     assert sorted(p.name for p in strangers) == [STAGING_PREFIX + "forged", STAGING_PREFIX + "old-version"]
+
+
+COUNCIL = Path(__file__).resolve().parent.parent / "fixtures" / "report" / "council.yaml"
+
+
+def days(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def test_keep_runs_removes_the_folders_of_older_runs_the_report_wrote_and_nothing_else(tmp_path, run_cli):
+    """Issue 20: --keep-runs N kept N runs' duty states in the history but every run folder for ever. A run folder
+    goes with its run's duty states; a folder someone added to, or did not come from the report, stays."""
+    mine = tmp_path / "2026-11-01"
+    mine.mkdir()
+    (mine / "minutes.docx").write_bytes(b"PK\x03\x04 the council's minutes")
+    for as_of in ("2026-11-13", "2026-11-20", "2026-11-27"):
+        assert run_cli("report", str(COUNCIL), "--as-of", as_of, "--out", str(tmp_path))[0] == 1
+    (tmp_path / "2026-11-20" / "notes.txt").write_text("my notes on this report")
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-12-02", "--out", str(tmp_path), "--keep-runs", "1")
+    assert code == 1, err
+    # 13 Nov went with its duty states; 20 Nov has someone's notes in it; 1 Nov is someone's own folder.
+    assert days(tmp_path) == ["2026-11-01", "2026-11-20", "2026-12-02"]
+    assert f"left {tmp_path / '2026-11-20'} alone, past --keep-runs: files were added to it" in err
+    assert (mine / "minutes.docx").read_bytes() == b"PK\x03\x04 the council's minutes"
+    assert not list(tmp_path.glob(STAGING_PREFIX + "*"))
+
+
+def test_keep_runs_never_removes_the_folder_latest_belongs_to(tmp_path, run_cli):
+    """A back-filled run is the newest run but not the newest day: latest.* stay with the newest day, and so does its
+    folder, whatever --keep-runs says."""
+    for as_of in ("2026-11-27", "2026-11-13"):
+        assert run_cli("report", str(COUNCIL), "--as-of", as_of, "--out", str(tmp_path), "--keep-runs", "1")[0] == 1
+    assert days(tmp_path) == ["2026-11-13", "2026-11-27"]
+    assert os.path.samefile(tmp_path / "latest.json", tmp_path / "2026-11-27" / "findings.json")
+    assert run_cli("report", str(COUNCIL), "--as-of", "2026-12-02", "--out", str(tmp_path), "--keep-runs", "1")[0] == 1
+    assert days(tmp_path) == ["2026-12-02"]

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import io
+import itertools
+import json
 import re
 import struct
+import subprocess
+import sys
+import textwrap
 import zipfile
 import zlib
 from datetime import date
@@ -12,8 +17,11 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from compliance.records import load_records, read_records
-from compliance.records._workbook import MAX_NOTES
+import compliance.records._workbook as workbook
+from compliance.records import excel_column, load_records, read_records
+from compliance.records._workbook import MAX_NOTES, MAX_PART, MAX_ROWS, MAX_SHARED_BYTES, MAX_SHARED_STRINGS
+
+from conftest import ROOT
 
 HEADER = ["id", "kind", "authority", "framework", "lscb_review", "report_received", "ofsted_published"]
 
@@ -215,3 +223,166 @@ def test_a_date_serial_out_of_range_is_a_located_problem_and_no_python_warning(t
     assert len(records) == 3 and recwarn.list == []
     [problem] = problems
     assert (problem.line, problem.column, problem.field) == (3, "F", "report_received")
+
+
+# -- what reading a workbook inside the zip limits may cost ---------------------------------------------------------
+
+SHARED_STRINGS_TYPE = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                       b'officedocument.spreadsheetml.sharedStrings+xml"/>')
+SHARED_STRINGS_LINK = (b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                       b'relationships/sharedStrings" Target="sharedStrings.xml"/>')
+
+
+def crafted(path, strings=None, styles=None, rows=None, dimension=None) -> None:
+    """A real tracker (two rows, as openpyxl saves it) with parts made to cost: ``strings`` and ``rows`` are
+    functions yielding the shared strings' <si> elements and more <row> elements, streamed into the zip."""
+    with zipfile.ZipFile(io.BytesIO(saved(tracker_book(rows=1)))) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    streamed = {}
+    if strings is not None:
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>",
+                                                                            SHARED_STRINGS_TYPE + b"</Types>")
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>", SHARED_STRINGS_LINK + b"</Relationships>")
+        streamed["xl/sharedStrings.xml"] = lambda: itertools.chain(
+            [b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'], strings(), [b"</sst>"])
+    if styles is not None:
+        parts["xl/styles.xml"] = parts["xl/styles.xml"].replace(b'<fonts count="1">', b"<fonts>" + styles)
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    if dimension is not None:
+        sheet = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="%s"' % dimension.encode(), sheet)
+    head, tail = sheet.split(b"</sheetData>")
+    streamed["xl/worksheets/sheet1.xml"] = lambda: itertools.chain([head], rows() if rows else [],
+                                                                   [b"</sheetData>" + tail])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+        for name, data in parts.items():
+            if name not in streamed:
+                book.writestr(name, data)
+        for name, chunks in streamed.items():
+            with book.open(name, "w", force_zip64=True) as out:
+                for chunk in chunks():
+                    out.write(chunk)
+
+
+def in_blocks(make, count, start=0, block=10_000):
+    """Elements ``make(i)`` for i from ``start`` on, ``count`` of them, joined in blocks (bytes)."""
+    return lambda: (b"".join(make(i) for i in range(s, min(start + count, s + block)))
+                    for s in range(start, start + count, block))
+
+
+# The peak is the process's own (VmHWM): ru_maxrss would count the test process it was forked from.
+MEASURE = textwrap.dedent("""
+    import json, re, sys
+    from compliance.records import read_records
+    records, problems = read_records([sys.argv[1]])
+    with open("/proc/self/status") as status:
+        peak_kb = int(re.search(r"VmHWM:\\s*(\\d+) kB", status.read()).group(1))
+    print(json.dumps({"records": len(records), "problems": [str(p) for p in problems[:3]], "peak_mb": peak_kb // 1024}))
+""")
+
+
+def read_in_a_child(path) -> dict:
+    """Read the workbook in a fresh process; what it read and its peak memory (MB)."""
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, timeout=900,
+                          cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_workbook_of_3_million_shared_strings_is_refused_within_a_memory_bound(tmp_path):
+    """Issue 22: a 1.67 MB .xlsx whose shared strings unpack to 100 MB took 42 s and 870 MB, inside both zip limits.
+    Here 3,000,000 short strings (65 MB, 8 MB packed: text shrinks some eight times) took 500 MB, and 6,000,000
+    took 959 MB."""
+    path = tmp_path / "tracker.xlsx"
+    crafted(path, strings=in_blocks(lambda i: b"<si><t>%d</t></si>" % i, 3_000_000))
+    assert path.stat().st_size < 10 << 20
+    read = read_in_a_child(path)
+    assert read["records"] == 0 and len(read["problems"]) == 1
+    assert read["problems"][0].startswith(f"{path}: the workbook holds more than {MAX_SHARED_STRINGS:,} different "
+                                          "texts (shared strings)")
+    assert read["peak_mb"] < 350, read  # the first 1,048,576 strings are read (some 200 MB), then it stops
+
+
+def test_the_costliest_workbook_inside_every_limit_is_read_within_a_memory_bound(tmp_path):
+    """Every limit reached at once in a 5 MB file: 1,048,576 shared strings making 64 MB, 4 MB of styles (fonts, the
+    costliest element) and 1,048,576 rows that carry a height (openpyxl keeps each row's attributes). Read whole, at
+    some 710 MB: what any workbook may cost to read, besides its records."""
+    count = MAX_SHARED_STRINGS
+    size = (MAX_SHARED_BYTES - 200) // count - len(b"<si><t></t></si>")
+    fonts, room = [], MAX_PART - 4000  # the rest of styles.xml is some 3 KB
+    while room > 0:
+        fonts.append(b'<font><name val="Font %d" /></font>' % len(fonts))
+        room -= len(fonts[-1])
+    path = tmp_path / "tracker.xlsx"
+    crafted(path, strings=in_blocks(lambda i: b"<si><t>%08d%s</t></si>" % (i, b"x" * (size - 8)), count),
+            styles=b"".join(fonts),
+            rows=in_blocks(lambda r: b'<row r="%d" ht="20" customHeight="1"/>' % r, MAX_ROWS - 2, start=3))
+    assert path.stat().st_size < 8 << 20
+    with zipfile.ZipFile(path) as book:
+        assert book.getinfo("xl/sharedStrings.xml").file_size <= MAX_SHARED_BYTES
+        assert MAX_PART - 8000 < book.getinfo("xl/styles.xml").file_size <= MAX_PART
+    read = read_in_a_child(path)
+    assert read == {"records": 1, "problems": [], "peak_mb": read["peak_mb"]}
+    assert read["peak_mb"] < 900, read
+
+
+def test_a_part_openpyxl_keeps_whole_is_read_only_up_to_its_limit(tmp_path):
+    """4 MB of fonts took 145 MB; 16 MB (760 KB packed) took 475 MB."""
+    path = tmp_path / "tracker.xlsx"
+    crafted(path, styles=b"".join(b'<font><name val="Font %d" /></font>' % i for i in range(500_000)))
+    records, problems = read_records([path])
+    assert records == [] and [str(p) for p in problems] == [
+        f"{path}: xl/styles.xml in the workbook unpacks to more than 4 MB, more than a workbook is read with (save "
+        "the sheet as CSV UTF-8, which is read with no such limit, or split it over several workbooks)"]
+
+
+def test_shared_strings_are_counted_and_measured_as_they_are_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(workbook, "MAX_SHARED_STRINGS", 1000)
+    path = tmp_path / "tracker.xlsx"
+    # Strings as Excel writes them (rich text, an empty one, a prefixed namespace) are each one string.
+    strings = [b"<si><t>plain</t></si>", b'<si><r><t>rich</t></r><r><t xml:space="preserve"> text</t></r></si>',
+               b"<si/>", b"<si>\n<t>on lines</t></si>"]
+    crafted(path, strings=in_blocks(lambda i: strings[i % 4], 1000))
+    assert read_records([path])[1] == []
+    crafted(path, strings=in_blocks(lambda i: strings[i % 4], 1001))
+    [problem] = read_records([path])[1]
+    assert "more than 1,000 different texts (shared strings)" in problem.message
+    monkeypatch.setattr(workbook, "MAX_SHARED_BYTES", 20_000)
+    crafted(path, strings=in_blocks(lambda i: b"<si><t>%0100d</t></si>" % i, 200))
+    [problem] = read_records([path])[1]
+    assert problem.message.startswith("xl/sharedStrings.xml in the workbook unpacks to more than 0 MB")
+
+
+def test_the_declared_dimension_neither_cuts_the_rows_short_nor_fills_the_sheet_up_to_it(tmp_path):
+    """openpyxl reads a sheet as large as its <dimension> says: a 4 KB file declaring A1:XFD1048576 made 17 billion
+    empty cells (minutes on end), and one declaring A1:G2 lost every row after row 2 without a word."""
+    small = tmp_path / "small.xlsx"
+    crafted(small, dimension="A1:G2", rows=in_blocks(
+        lambda r: b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>la%d-2020</t></is></c><c r="B%d" t="inlineStr"><is>'
+                  b"<t>inspection</t></is></c></row>" % (r, r, r, r), 3, start=3))
+    records, problems = read_records([small])
+    assert [r.id for r in records] == ["la0-2020", "la3-2020", "la4-2020", "la5-2020"] and problems == []
+    large = tmp_path / "large.xlsx"
+    crafted(large, dimension="A1:XFD1048576")
+    rows = workbook.workbook_rows(large, lambda *a, **k: None, excel_column)
+    assert [(number, len(cells)) for number, cells, _ in itertools.islice(rows, 5)] == [(1, 7), (2, 7)]
+
+
+@pytest.mark.parametrize("limit, rows, message", [
+    ("MAX_ROWS", lambda: [b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r) for r in (3, 4, 5, 99999999)],
+     "has rows after row 4, the last an Excel sheet can have"),
+    ("MAX_COLUMNS", lambda: [b'<row r="3"><c r="E3"><v>1</v></c></row>', b'<row r="4"><c r="XFD4"><v>1</v></c></row>'],
+     "has a cell in column XFD, past G, the last column an Excel sheet can have"),
+    ("MAX_CELLS", lambda: [b'<row r="%d"><c r="G%d"><v>1</v></c></row>' % (r, r) for r in range(3, 40)],
+     "holds more than 20 cells (counting the empty ones before each row's last cell)"),
+])
+def test_a_sheet_past_a_limit_is_read_up_to_the_row_that_passes_it_and_says_so(tmp_path, monkeypatch, limit, rows,
+                                                                               message):
+    monkeypatch.setattr(workbook, limit, {"MAX_ROWS": 4, "MAX_COLUMNS": 7, "MAX_CELLS": 20}[limit])
+    path = tmp_path / "tracker.xlsx"
+    crafted(path, rows=rows)
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["la0-2020"]
+    where = {"MAX_ROWS": 5, "MAX_COLUMNS": 4, "MAX_CELLS": 3}[limit]
+    assert [(p.line, p.message) for p in problems if "not read" in p.message] == [
+        (where, f"the sheet 'Tracker' {message}: this row and the rest of the sheet were not read")]

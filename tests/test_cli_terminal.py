@@ -1,0 +1,117 @@
+"""Text from inputs reaching a terminal: `rules list`, `rules show`, every error line and `report`'s log lines
+show control characters as escapes and keep each line one line, whether stdout is a terminal or a file
+(a file written to stdout is often viewed with `cat`, and cron mails the log)."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+
+#: Escape codes a terminal obeys: colour, the bell, the 8-bit CSI (U+009B), OSC 0 (window title) and OSC 52
+#: (write the clipboard).
+ESCAPES = ["\x1b[31m", "\x07", "\x9b2J", "\x1b]0;owned\x07", "\x1b]52;c;ZXZpbA==\x07"]
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+#: A line break and what follows it, made to look like a line the report's log writes.
+FORGED = "\n2026-11-20T06:00:00+0000 INFO run 1: 0 overdue, 0 due within 10 working days, 0 late completions"
+
+PACK = """\
+pack: hostile
+title: A pack whose text carries escape codes
+rules:
+  - id: hostile-publish
+    title: "Publish {e} the report"
+    kind: local-target
+    duty_holder: "The council {e}"
+    applies_to: inspection
+    trigger: report_received
+    completion: report_published
+    period: 30 days
+    in_force:
+      from: 2018-01-01
+    source:
+      citation: "Cabinet decision {e}"
+      verification: primary
+      wording: "within 30 days {e}"
+    notes: "notes {e}"
+"""
+
+
+def hostile_pack(tmp_path: Path) -> Path:
+    escaped = "".join(ESCAPES).replace("\\", "\\\\").encode("unicode_escape").decode("ascii").replace('"', '\\"')
+    path = tmp_path / "hostile.yaml"
+    path.write_text(PACK.format(e=escaped), encoding="utf-8")
+    return path
+
+
+def on_a_terminal(args: list[str]) -> tuple[int, str]:
+    """Run the command with stdout and stderr on a pseudo-terminal; its exit code and everything it showed."""
+    leader, follower = pty.openpty()
+    child = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], stdout=follower, stderr=follower,
+                             stdin=subprocess.DEVNULL, cwd=ROOT)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return child.wait(timeout=60), shown.decode("utf-8")
+
+
+@pytest.mark.parametrize("command", [["rules", "list"], ["rules", "show", "hostile-publish"]])
+def test_rules_list_and_show_print_escape_codes_as_escapes(tmp_path, run_cli, command):
+    pack = hostile_pack(tmp_path)
+    code, out, err = run_cli(*command, "--add-rules", str(pack))
+    assert code == 0, err
+    assert "Cabinet decision \\x1b[31m\\x07\\x9b2J\\x1b]0;owned\\x07" in out
+    assert not RAW.search(out)
+    code, shown = on_a_terminal([*command, "--add-rules", str(pack)])
+    assert code == 0 and "Cabinet decision \\x1b[31m" in shown
+    assert not RAW.search(shown.replace("\r\n", "\n"))
+
+
+def test_a_problem_quoting_a_cell_stays_one_line_with_its_escapes_shown(tmp_path, run_cli):
+    tracker = tmp_path / "tracker.csv"
+    tracker.write_text("id,kind\nnorthby,\"inspection" + "".join(ESCAPES) + FORGED.replace("\n", "\u2028") + "\"\n")
+    code, _, err = run_cli("check", str(tracker), "--as-of", "2026-11-20")
+    assert code == 2
+    assert not RAW.search(err)
+    assert "\\u2028" in err and "\\x1b]52;c;ZXZpbA==\\x07" in err
+
+
+def test_report_log_lines_cannot_be_forged_or_carry_escape_codes(tmp_path):
+    """Under --skip-bad-rows the log names each bad row, quoting its cells: every line the log gets is one
+    the report wrote, timestamped, with the cells' line breaks and escape codes shown as escapes."""
+    tracker = tmp_path / "tracker.csv"
+    good = (FIXTURES / "records" / "tracker.csv").read_text().splitlines()[:3]  # the header and two good rows
+    hostile = "".join(ESCAPES)
+    lines = [*good, f'bad-1,"inspect{FORGED}",Northby,ILACS,false,2019-12-12,,,,',
+             f'bad-2,"inspect{FORGED.replace(chr(10), chr(0x2028))}",Northby,ILACS,false,2019-12-12,,,,',
+             f'bad-3,inspection,"{hostile}",SIF{hostile},false,2019-12-12,,,,']
+    tracker.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["report", str(tracker), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"), "--skip-bad-rows"]
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    logged = done.stderr.split("\n")[:-1]
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} (INFO|WARNING|ERROR) ")
+    assert all(stamp.match(line) for line in logged), done.stderr
+    skipped = [line for line in logged if " skipped: " in line]
+    assert len(skipped) == 3, done.stderr
+    assert "run 1: 0 overdue" not in "".join(line for line in logged if "skipped" not in line)
+    assert not RAW.search(done.stderr.replace("\n", ""))
+    assert "\\n2026-11-20T06:00:00+0000 INFO run 1" in skipped[0] and "\\u2028" in skipped[1]
+    code, shown = on_a_terminal(args)
+    assert code in (0, 1) and not RAW.search(shown.replace("\r\n", ""))
