@@ -28,6 +28,7 @@ import pyarrow.csv as pacsv
 from ..calendars.arrays import EPOCH
 from ..errors import Problem, shown
 from ..rules import Vocabulary
+from . import _arrow
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8, read_csv_rows,
                    row_fault, runaway_problem)
 from ._readers import ignored_column, read_records, unknown_columns
@@ -50,6 +51,8 @@ class EventColumn:
     days: np.ndarray
     seconds: np.ndarray  # second of the day (London local time), or -1 where only the date is known
     folds: np.ndarray | None = None  # True for a time in the repeated hour when the clocks go back (its second run)
+    #: counts and first(), kept once worked out: every duty of a batch asks for them (the arrays never change).
+    _known: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def empty(cls, n: int) -> "EventColumn":
@@ -57,16 +60,21 @@ class EventColumn:
 
     @property
     def counts(self) -> np.ndarray:
-        return np.diff(self.offsets)
+        if "counts" not in self._known:
+            self._known["counts"] = np.diff(self.offsets)
+        return self._known["counts"]
 
     def first(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(present, day, second) of each record's first date."""
-        present = self.counts > 0
-        index = np.minimum(self.offsets[:-1], max(self.days.size - 1, 0))
-        if self.days.size == 0:
-            zeros = np.zeros(present.size, dtype=np.int64)
-            return present, zeros, zeros - 1
-        return present, self.days[index], self.seconds[index]
+        if "first" not in self._known:
+            present = self.counts > 0
+            if self.days.size == 0:
+                zeros = np.zeros(present.size, dtype=np.int64)
+                self._known["first"] = present, zeros, zeros - 1
+            else:
+                index = np.minimum(self.offsets[:-1], self.days.size - 1)
+                self._known["first"] = present, self.days[index], self.seconds[index]
+        return self._known["first"]
 
     def take(self, rows: np.ndarray) -> "EventColumn":
         counts = self.counts[rows]
@@ -160,7 +168,7 @@ class RecordBatch:
         return self.recorded is None or event in self.recorded
 
     def take(self, rows: np.ndarray) -> "RecordBatch":
-        return RecordBatch(self.kind, self.ids.take(pa.array(rows)), {k: v.take(rows) for k, v in self.attributes.items()},
+        return RecordBatch(self.kind, self.ids.take(_arrow.integers(rows)), {k: v.take(rows) for k, v in self.attributes.items()},
                            {k: v.take(rows) for k, v in self.events.items()}, self.recorded, self.defaults,
                            {k: v.take(rows) for k, v in self.targets.items()}, self.measured)
 
@@ -248,7 +256,7 @@ def batch_from_records(kind: str, records: Sequence[Record]) -> RecordBatch:
                 for k, (o, d, s, f) in given.items()}
 
     return RecordBatch(
-        kind, pa.array([r.id for r in records], type=pa.string()), {k: _encode(v) for k, v in attributes.items()},
+        kind, _arrow.strings([r.id for r in records]), {k: _encode(v) for k, v in attributes.items()},
         columns(events), records[0].recorded if records else None, targets=columns(targets),
         measured=records[0].measured if records else None)
 
@@ -298,15 +306,29 @@ def _iso_text(items: Any) -> Any:
 
     Other forms (D/M/YYYY, a bad day) are left as written and read cell by cell by records/_record.py.
     """
-    if not _np(pc.match_substring(items, "/")).any():
+    if not _arrow.to_numpy(pc.match_substring(items, "/")).any():
         return items
     items = pc.replace_substring_regex(items, pattern=r"^([0-9]{2})/([0-9]{2})/([0-9]{4})$", replacement=r"\3-\2-\1")
     return pc.replace_substring_regex(items, pattern=r"^([0-9]{2})/([0-9]{2})/([0-9]{4})[ T]([0-9]{2}:[0-9]{2}(:[0-9]{2})?)$",
                                       replacement=r"\3-\2-\1 \4")
 
 
-def _np(array: Any) -> np.ndarray:
-    return array.to_numpy(zero_copy_only=False)
+def _filled(cells: Any) -> np.ndarray:
+    """Which cells hold something other than spaces (str.strip()'s whitespace, as records/_readers.py strips)."""
+    return _arrow.lengths(_trimmed(cells)) > 0
+
+
+def _trimmed(cells: Any) -> Any:
+    """The cells with white space stripped from both ends; as they are when none begins or ends with any (the
+    usual case, seen from the first and last bytes: a byte of 0x7F or more may begin white space that is not
+    ASCII)."""
+    size = _arrow.lengths(cells)
+    filled = size > 0
+    if not filled.any():
+        return cells
+    first, last = _arrow.byte_at(cells, 0, filled), _arrow.byte_at(cells, -1, filled)
+    plain = ((first > 0x20) & (first < 0x7F) & (last > 0x20) & (last < 0x7F)) | ~filled
+    return cells if plain.all() else pc.utf8_trim_whitespace(cells)
 
 
 class _ChunkReader:
@@ -340,7 +362,7 @@ class _ChunkReader:
         merged = arrays[indexes[0]]
         for j in indexes[1:]:
             later = arrays[j]
-            merged = pc.if_else(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(later)), 0), later, merged)
+            merged = pc.if_else(_arrow.bools(_filled(later)), later, merged)
         return merged
 
     def read(self, arrays: list[Any], lines: np.ndarray) -> list[RecordBatch]:
@@ -348,12 +370,12 @@ class _ChunkReader:
         if n == 0:
             return []
         raw = {name: self.cells(arrays, name) for name in self.columns}
-        ids = pc.utf8_trim_whitespace(raw["id"])
+        ids = _trimmed(raw["id"])
         kinds = pc.dictionary_encode(raw["kind"])
         kind_of_code = [str(k).strip() for k in kinds.dictionary.to_pylist()]
-        kind_codes = _np(kinds.indices)
+        kind_codes = _arrow.to_numpy(kinds.indices)
         bad = np.zeros(n, dtype=bool)
-        no_id = _np(pc.equal(pc.utf8_length(ids), 0))
+        no_id = _arrow.lengths(ids) == 0
         for i in np.nonzero(no_id)[0].tolist():
             self.sink.add("the record has no id", int(lines[i]), self.label["id"], "id", "give each record an id")
         bad |= no_id
@@ -371,9 +393,10 @@ class _ChunkReader:
             if members.size:
                 parsed.append((kind, members, *self.fields(kind, members, raw, lines, bad)))
         good = np.nonzero(~bad)[0]
-        repeat, first_files = self.seen.add(ids if good.size == n else ids.take(pa.array(good)), self.file_number)
+        repeat, first_files = self.seen.add(ids if good.size == n else ids.take(_arrow.integers(good)),
+                                            self.file_number)
         if repeat.any():
-            id_values = ids.take(pa.array(good[repeat])).to_pylist()
+            id_values = ids.take(_arrow.integers(good[repeat])).to_pylist()
             for rid, first, i in zip(id_values, first_files, good[repeat].tolist()):
                 self.sink.add(f"duplicate record id {rid!r} (first in {first})", int(lines[i]), None, "id",
                               "give each record its own id")
@@ -396,7 +419,7 @@ class _ChunkReader:
             for code in np.unique(pattern[good_rows]).tolist():
                 local = np.nonzero(good_rows & (pattern == code))[0]
                 held = columns - {name for bit, name in enumerate(said) if code >> bit & 1}
-                batches.append(RecordBatch(kind, ids.take(pa.array(members[local])),
+                batches.append(RecordBatch(kind, ids.take(_arrow.integers(members[local])),
                                            {k: v.take(local) for k, v in attributes.items()},
                                            {k: v.take(local) for k, v in events.items()}, held, defaults,
                                            {k: v.take(local) for k, v in targets.items()}))
@@ -411,24 +434,24 @@ class _ChunkReader:
         events: dict[str, EventColumn] = {}
         unknown: dict[str, np.ndarray] = {}
         targets: dict[str, EventColumn] = {}
-        take = pa.array(members)
+        take = _arrow.integers(members)
         everyone = members.size == len(lines)
         for name, column in raw.items():
             if name in ("id", "kind"):
                 continue
             cells = column if everyone else column.take(take)
             if name.startswith(TARGET_PREFIX):
-                filled = _np(pc.greater(pc.utf8_length(cells), 0))
+                filled = _arrow.lengths(cells) > 0
                 if filled.any():
                     targets[name[len(TARGET_PREFIX):]] = self.dates(kind, name, cells, filled, members, lines, bad,
                                                                      repeats=True)[0]
                 continue
             if name in self.all_events:
-                filled = _np(pc.greater(pc.utf8_length(cells), 0))
+                filled = _arrow.lengths(cells) > 0
                 if not filled.any():
                     continue
                 if name not in known:
-                    filled &= _np(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0))
+                    filled &= _filled(cells)
                     hint = f"{name} is an attribute: give it with the attributes" if name in specs else suggest(name, known)
                     for k in np.nonzero(filled)[0].tolist():
                         self.sink.add(f"unknown event {shown(name)} for {kind} records", int(lines[members[k]]),
@@ -439,7 +462,7 @@ class _ChunkReader:
                 if said_unknown.any():
                     unknown[name] = said_unknown
             elif name not in specs:
-                filled = _np(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0))
+                filled = _filled(cells)
                 hint = f"{name} is an event: give it with the events" if name in known else suggest(name, specs)
                 for k in np.nonzero(filled)[0].tolist():
                     self.sink.add(f"unknown attribute {shown(name)} for {kind} records", int(lines[members[k]]),
@@ -454,7 +477,7 @@ class _ChunkReader:
         """An attribute column, each distinct cell read once, as RecordCheck reads it; a blank cell takes the
         vocabulary's default."""
         encoded = pc.dictionary_encode(cells)
-        codes = _np(encoded.indices).astype(np.int32)
+        codes = _arrow.to_numpy(encoded.indices).astype(np.int32)
         default = spec.get("default")
         if spec.get("type") != "boolean" and not spec.get("values") and default is None:
             return Categorical(codes, cells=encoded.dictionary)
@@ -475,22 +498,27 @@ class _ChunkReader:
         """The event's dates, and which records give it as ``unknown`` (the source does not say)."""
         col = self.label[event]
         n = len(cells)
-        owners = np.flatnonzero(filled).astype(np.int64)
-        items = cells.filter(pa.array(filled))
-        try:
-            # The usual column: one plain ISO date (YYYY-MM-DD) in each filled cell, read in one cast.
-            if pc.all(pc.equal(pc.binary_length(items), 10)).as_py() is not False:
-                days = _np(pc.cast(items, pa.date32()).view(pa.int32())).astype(np.int64) + EPOCH
+        if ((_arrow.lengths(cells) == 10) | ~filled).all():
+            # The usual column: one plain ISO date (YYYY-MM-DD) in each filled cell, read in one cast that
+            # passes over the empty ones (as nulls: nothing is copied). Each record has one date at most.
+            try:
+                values = _arrow.to_numpy(pc.cast(_arrow.with_nulls(cells, filled), pa.date32()))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                values = None  # something else (a bad day, not a date): read below, cell by cell if need be
+            if values is not None:
+                days = values[filled].astype(np.int64) + EPOCH
                 if not days.size or days.min() >= 1:  # year 0 casts but is no date to Python: read below
-                    return _sorted_column(owners, days, np.full(days.size, -1, dtype=np.int64), n), np.zeros(n, bool)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass  # something else in the column (a time, a UK date, a bad day): read below, cell by cell if need be
-        if _np(pc.match_substring(cells, ";")).any():
+                    offsets = np.zeros(n + 1, dtype=np.int64)
+                    np.cumsum(filled, out=offsets[1:])
+                    return EventColumn(offsets, days, np.full(days.size, -1, dtype=np.int64)), np.zeros(n, bool)
+        owners = np.flatnonzero(filled).astype(np.int64)
+        items = cells.filter(_arrow.bools(filled))
+        if _arrow.to_numpy(pc.match_substring(cells, ";")).any():
             parts = pc.split_pattern(cells, ";")
             items = pc.utf8_trim_whitespace(pc.list_flatten(parts))
-            owners = _np(pc.list_parent_indices(parts)).astype(np.int64)
-            keep = _np(pc.greater(pc.utf8_length(items), 0))
-            items = items.filter(pa.array(keep))
+            owners = _arrow.to_numpy(pc.list_parent_indices(parts)).astype(np.int64)
+            keep = _arrow.lengths(items) > 0
+            items = items.filter(_arrow.bools(keep))
             owners = owners[keep]
             if not (self.vocab.repeats(kind, event) if repeats is None else repeats):
                 many = np.bincount(owners, minlength=n) > 1
@@ -500,26 +528,27 @@ class _ChunkReader:
                                   event, "give one date")
                 bad[members[many]] = True
                 single = ~many[owners]
-                items = items.filter(pa.array(single))
+                items = items.filter(_arrow.bools(single))
                 owners = owners[single]
         written = items
         items = _iso_text(items)
         days = np.zeros(len(items), dtype=np.int64)
         seconds = np.full(len(items), -1, dtype=np.int64)
         pending = np.ones(len(items), dtype=bool)
-        length = _np(pc.utf8_length(items))
+        length = _arrow.to_numpy(pc.utf8_length(items))
         only_day = length == 10
         timed = (length == 16) | (length == 19)
         if timed.any():
-            timed &= _np(pc.is_in(pc.utf8_slice_codeunits(items, 10, 11), value_set=pa.array(["T", " "])))
+            timed &= _arrow.to_numpy(pc.is_in(pc.utf8_slice_codeunits(items, 10, 11),
+                                              value_set=_arrow.strings(["T", " "])))
         for mask, target in ((only_day, pa.date32()), (timed, pa.timestamp("s"))):
             if not mask.any():
                 continue
             try:
-                parsed = pc.cast(items.filter(pa.array(mask)), target, safe=True)
+                parsed = pc.cast(items.filter(_arrow.bools(mask)), target, safe=True)
             except pa.ArrowInvalid:
                 continue  # a day that does not exist (2023-02-30): found cell by cell below
-            values = _np(parsed.view(pa.int32() if target == pa.date32() else pa.int64())).astype(np.int64)
+            values = _arrow.to_numpy(parsed).astype(np.int64)
             if target == pa.date32():
                 found = values + EPOCH
                 days[mask], seconds[mask] = found, -1
@@ -564,12 +593,13 @@ def _string_arrays(rows: Sequence[list[str]], width: int, wanted: Sequence[int])
     records/_readers.py reads them."""
     padded = [cells if len(cells) == width else (cells + [""] * width)[:width] for cells in rows]
     columns = list(zip(*padded)) if padded else [()] * width
-    return [pa.array(columns[j], type=pa.string()) for j in wanted]
+    return [_arrow.strings(columns[j]) for j in wanted]
 
 
 def _readable(column: Any) -> Any:
     """A column of cells as text when each is UTF-8 no longer than CELL_LIMIT (the usual case, seen in C), else None."""
-    if (pc.max(pc.binary_length(column)).as_py() or 0) > CELL_LIMIT:
+    size = _arrow.lengths(column)
+    if size.size and size.max() > CELL_LIMIT:
         return None
     try:
         return column.cast(pa.string())
@@ -599,7 +629,7 @@ def _blank(columns: Sequence[Any], names: Sequence[str]) -> np.ndarray:
     blank = np.ones(len(columns[0]), dtype=bool)
     first = [j for j, name in enumerate(names) if name in ("id", "kind")]  # most rows end the search here
     for j in first + [j for j in range(len(columns)) if j not in first]:
-        blank &= _np(pc.equal(pc.binary_length(columns[j]), 0))
+        blank &= _arrow.lengths(columns[j]) == 0
         if not blank.any():
             break
     return blank
@@ -695,7 +725,7 @@ class _Stream:
                     if chunk is None:
                         continue
                     if n == 0 and size > block_bytes:
-                        seen.expect(chunk.num_rows * size // block_bytes)  # rows to come, judged by the first chunk
+                        seen.expect(_rows_in(chunk, size))
                     batches, ended = self.take(chunk)
                     yield from batches
                     if ended:
@@ -735,7 +765,7 @@ class _Stream:
         if keep.all():
             arrays = [texts[j] for j in self.wanted] if count else []
         else:
-            mask = pa.array(keep)
+            mask = _arrow.bools(keep)
             lines = lines[keep]
             arrays = [(texts[j] if texts[j] is not None else columns[j]).filter(mask).cast(pa.string())
                       for j in self.wanted]
@@ -744,7 +774,7 @@ class _Stream:
             arrays = [pa.concat_arrays([a, b]) for a, b in zip(arrays, extra)] if arrays else extra
             lines = np.concatenate([lines, np.array([n for n, _ in apart], dtype=np.int64)])
             order = np.argsort(lines, kind="stable")
-            arrays = [a.take(pa.array(order)) for a in arrays]
+            arrays = [a.take(_arrow.integers(order)) for a in arrays]
             lines = lines[order]
         with _no_cyclic_gc():
             return self.reader.read(arrays, lines) if lines.size else [], stop is not None
@@ -877,6 +907,13 @@ def _parsed_ahead(open_reader: Callable[[], Any], ragged: list[Any],
         except queue.Empty:
             pass
         thread.join()
+
+
+def _rows_in(chunk: Any, size: int) -> int:
+    """About how many rows a file of ``size`` bytes holds, judged by its first chunk: each cell's text and the
+    comma or line end after it (quotes are not counted, so rather more than fewer)."""
+    read = sum(int(_arrow.offsets(column)[-1] - _arrow.offsets(column)[0]) for column in chunk.columns)
+    return chunk.num_rows * size // max(read + chunk.num_rows * chunk.num_columns, 1)
 
 
 def _row_numbers(first: int, count: int, skipped: list[int]) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..engines import evaluate
 from ..errors import InputError, Problem
@@ -38,6 +38,41 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
     iterator = iter(records)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
+
+
+def _count_beside(batches: Iterable[Any], evaluate: Callable[[Iterable[Any]], Iterable[Any]],
+                  tallies: Sequence[Tally]) -> None:
+    """Evaluate and count each batch in a second thread while the next one is read: numpy and pyarrow let go of
+    the interpreter in their loops, so reading and evaluating share two cores. One batch at most waits between
+    them; a failure on either side stops both and is raised here."""
+    import queue
+    import threading
+
+    handed: queue.Queue[Any] = queue.Queue(maxsize=1)
+    failed: list[BaseException] = []
+
+    def count() -> None:
+        try:
+            for result in evaluate(iter(handed.get, None)):
+                for tally in tallies:
+                    tally.add_batch(result)
+        except BaseException as exc:  # raised in the reading thread, below
+            failed.append(exc)
+            while handed.get() is not None:  # let the reader finish handing over
+                pass
+
+    worker = threading.Thread(target=count, name="kpi-count", daemon=True)
+    worker.start()
+    try:
+        for batch in batches:
+            if failed:
+                break
+            handed.put(batch)
+    finally:
+        handed.put(None)
+        worker.join()
+    if failed:
+        raise failed[0]
 
 
 def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tallies: Sequence[Tally], *,
@@ -72,9 +107,7 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
             batches = (batch for records in _chunks(mapped, chunk)
                        for batch in batches_from_records(unique_records(records, seen, mapping.name, problems),
                                                          chunk))
-        for result in evaluate_batches(batches, rules, as_of):
-            for tally in tallies:
-                tally.add_batch(result)
+        _count_beside(batches, lambda given: evaluate_batches(given, rules, as_of), tallies)
         return problems
     if mapping is None:
         records, found = read_records(paths, ruleset.vocabulary, encoding=encoding)
