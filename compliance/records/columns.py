@@ -10,6 +10,7 @@ text or a cell too long (records/_csv.py): the same rows are read either way.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import itertools
@@ -41,6 +42,12 @@ DEFAULT_BLOCK_BYTES = 16 << 20
 _READ_BLOCK_BYTES = 1 << 20
 #: Rows read at a time where pyarrow gave up and the csv module reads the rest of a file.
 _REST_ROWS = 50_000
+#: A UTF-8 file with more columns than this that no rule reads has only the others parsed (pyarrow's cost is
+#: some microseconds and kilobytes a column for each block, whatever the column holds).
+_UNREAD_COLUMNS = 16
+#: Blocks pyarrow parses when it parses only some columns: it joins a row over two blocks at most, so any row
+#: it parses is shorter than a cell may be, and the cells it does not parse need no check of their length.
+_LEAN_BLOCK_BYTES = CELL_LIMIT // 2
 
 @dataclass
 class EventColumn:
@@ -683,6 +690,12 @@ class _Stream:
 
     pyarrow hands over short and long rows apart from the others, sometimes a block ahead of them: they are
     kept by number until the rows around them come, so that the records come in file order.
+
+    Every column is parsed, unless more than _UNREAD_COLUMNS are read by no rule (notes, people's own columns):
+    then only the others are, when the whole file is UTF-8 text (so no cell it does not parse can hold a byte
+    that is not) and in blocks that keep rows shorter than a cell may be. A row empty in every column parsed
+    might hold text in the others (a record with no id, not a blank row): the file is read from there on by
+    records/_csv.py, which looks at every cell.
     """
 
     def __init__(self, path: Path, name: str, names: list[str], wanted: list[int], reader: _ChunkReader,
@@ -696,6 +709,9 @@ class _Stream:
         self.line = 2  # the number of the next row pyarrow parses
         self.apart: dict[int, str] = {}  # the short and long rows not yet read, by number: their text
         self.uneven_rows: list[Any] = []
+        self.lean = len(names) - len(wanted) > _UNREAD_COLUMNS and is_utf8(name)
+        self.parsed = wanted if self.lean else list(range(len(names)))  # the file's columns pyarrow parses
+        self.read_from = [self.parsed.index(j) for j in wanted]  # where each wanted column is among them
 
     def uneven(self, row: Any) -> str:
         self.uneven_rows.append(row)  # read by the csv module below, as records/_readers.py reads a short or long row
@@ -704,20 +720,24 @@ class _Stream:
     def open(self) -> Any:
         labels = [f"c{j}" for j in range(len(self.names))]
         # pyarrow reads some 32 blocks ahead: small blocks keep that small, and _parsed_ahead joins them into
-        # chunks of ``block_bytes`` for the checks, which cost less per row on long columns. Every column is
-        # read, as bytes: a bad cell in any of them leaves its row out, as records/_csv.py does.
+        # chunks of ``block_bytes`` for the checks, which cost less per row on long columns. The columns are
+        # read as bytes: a bad cell in any of them leaves its row out, as records/_csv.py does.
         return pacsv.open_csv(
             self.path,
             read_options=pacsv.ReadOptions(column_names=labels, skip_rows=1, use_threads=False,
-                                           block_size=_READ_BLOCK_BYTES,
+                                           block_size=_LEAN_BLOCK_BYTES if self.lean else _READ_BLOCK_BYTES,
                                            encoding="utf8" if is_utf8(self.name) else self.name),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=self.uneven),
-            convert_options=pacsv.ConvertOptions(column_types={label: pa.binary() for label in labels},
+            convert_options=pacsv.ConvertOptions(column_types={labels[j]: pa.binary() for j in self.parsed},
+                                                 include_columns=[labels[j] for j in self.parsed],
                                                  strings_can_be_null=False))
 
     def batches(self, seen: SeenIds, block_bytes: int) -> Iterator[RecordBatch]:
         size = self.path.stat().st_size
+        if self.lean and not _utf8_throughout(self.path):
+            yield from self.rest()  # a byte that is not text, in some cell pyarrow would not parse
+            return
         try:
             with _unreported(self.uneven), closing(_parsed_ahead(self.open, self.uneven_rows, block_bytes)) as chunks:
                 for n, (chunk, uneven_rows) in enumerate(chunks):
@@ -740,19 +760,22 @@ class _Stream:
         """The records of a chunk of parsed rows (None: the end of the file) and of the rows apart among them;
         True when a cell that runs on ends the file there."""
         count = chunk.num_rows if chunk is not None else 0
+        columns = [chunk.column(j) for j in range(chunk.num_columns)] if count else []
+        blank = _blank(columns, [self.names[j] for j in self.parsed]) if count else np.zeros(0, dtype=bool)
+        if self.lean and blank.any():
+            raise _ArrowGaveUp  # a row empty in every column parsed: the csv module says if it is blank
         lines = _row_numbers(self.line, count, sorted(n for n in self.apart if n >= self.line))
         if count:
             self.line = int(lines[-1]) + 1
         through = self.line - 1 if chunk is not None else max(self.apart, default=0)
-        columns = [chunk.column(j) for j in range(chunk.num_columns)] if count else []
         texts = [_readable(column) for column in columns]
         bad, runaway_rows = _bad_cells(columns, texts) if None in texts else ({}, [])
-        faults = {int(lines[i]): fault for i, fault in bad.items()}
+        faults = {int(lines[i]): (self.parsed[j], fault) for i, (j, fault) in bad.items()}
         stops = [int(lines[i]) for i in runaway_rows]
         apart = _cells_apart(sorted((n, self.apart.pop(n)) for n in [n for n in self.apart if n <= through]),
                              faults, stops)
         stop = min(stops, default=None)
-        keep = ~_blank(columns, self.names) if count else np.ones(0, dtype=bool)
+        keep = ~blank
         keep[list(bad)] = False
         apart = [(n, cells) for n, cells in apart if any(cells)]
         for number, (j, (message, hint)) in sorted(faults.items()):
@@ -763,12 +786,12 @@ class _Stream:
             apart = [(n, cells) for n, cells in apart if n < stop]
             self.sink.add(*runaway_problem(stop))
         if keep.all():
-            arrays = [texts[j] for j in self.wanted] if count else []
+            arrays = [texts[k] for k in self.read_from] if count else []
         else:
             mask = _arrow.bools(keep)
             lines = lines[keep]
-            arrays = [(texts[j] if texts[j] is not None else columns[j]).filter(mask).cast(pa.string())
-                      for j in self.wanted]
+            arrays = [(texts[k] if texts[k] is not None else columns[k]).filter(mask).cast(pa.string())
+                      for k in self.read_from]
         if apart:  # merged in file order, so that a repeated id is the later row, as records/_readers.py finds it
             extra = _string_arrays([cells for _, cells in apart], len(self.names), self.wanted)
             arrays = [pa.concat_arrays([a, b]) for a, b in zip(arrays, extra)] if arrays else extra
@@ -907,6 +930,20 @@ def _parsed_ahead(open_reader: Callable[[], Any], ragged: list[Any],
         except queue.Empty:
             pass
         thread.join()
+
+
+def _utf8_throughout(path: Path) -> bool:
+    """Whether a file is UTF-8 text from end to end, read a block at a time (most blocks are ASCII, seen at once)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(DEFAULT_BLOCK_BYTES):
+                if not (block.isascii() and not decoder.getstate()[0]):
+                    decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except (UnicodeDecodeError, OSError):
+        return False
+    return True
 
 
 def _rows_in(chunk: Any, size: int) -> int:

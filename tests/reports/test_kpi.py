@@ -156,3 +156,38 @@ def test_a_team_a_spreadsheet_would_run_as_a_formula_is_written_as_text(run_cli,
     assert code == 0, err
     teams = {r["team"] for r in csv.DictReader(io.StringIO(out))}
     assert teams == {"'=HYPERLINK(\"http://evil.example/\",\"click\")", "'@SUM(A1)"}
+
+
+def _kpi_peak(path, out):
+    """Run `compliance kpi` on ``path`` in a process of its own: (exit code, its peak memory in bytes)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    child = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "kpi", str(path), "--as-of", "2024-06-30",
+                              "--format", "json", "--output", str(out)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return child.returncode, usage.ru_maxrss * 1024
+
+
+def test_columns_no_rule_reads_cost_no_memory(tmp_path):
+    """A 2 MB tracker with 100,000 columns of people's notes (``#`` headers) peaks at what the same tracker
+    without them does (it took 1.2 GB): the notes are not parsed, only found to be text."""
+    notes = 100_000
+    head = "id,kind,referral,referral_decision"
+    rows = [f"R{i},referral,2024-01-{1 + i:02d},2024-01-{2 + i:02d}" for i in range(20)]
+    narrow, wide = tmp_path / "narrow.csv", tmp_path / "wide.csv"
+    narrow.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    wide.write_text("\n".join([head + "".join(f",# {j}" for j in range(notes)),
+                               *(row + ",’" + "," * (notes - 1) for row in rows)]) + "\n", encoding="utf-8")
+    assert wide.stat().st_size > 2_000_000
+    narrow_code, narrow_peak = _kpi_peak(narrow, tmp_path / "narrow.json")
+    wide_code, wide_peak = _kpi_peak(wide, tmp_path / "wide.json")
+    assert narrow_code == wide_code == 0
+    assert json.loads((tmp_path / "wide.json").read_text())["rows"] == json.loads(
+        (tmp_path / "narrow.json").read_text())["rows"]
+    assert wide_peak < narrow_peak + 64_000_000
