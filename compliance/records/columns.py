@@ -320,6 +320,15 @@ def _iso_text(items: Any) -> Any:
                                       replacement=r"\3-\2-\1 \4")
 
 
+def _encoded(cells: Any) -> tuple[list[Any], np.ndarray]:
+    """(the distinct cells, each cell's index among them); one value throughout (a file of one record kind) is
+    seen in one comparison, where encoding hashes every cell."""
+    if len(cells) and _arrow.to_numpy(pc.equal(cells, cells[0])).all():
+        return [cells[0].as_py()], np.zeros(len(cells), dtype=np.int32)
+    encoded = pc.dictionary_encode(cells)
+    return encoded.dictionary.to_pylist(), _arrow.to_numpy(encoded.indices)
+
+
 def _filled(cells: Any) -> np.ndarray:
     """Which cells hold something other than spaces (str.strip()'s whitespace, as records/_readers.py strips)."""
     return _arrow.lengths(_trimmed(cells)) > 0
@@ -378,9 +387,8 @@ class _ChunkReader:
             return []
         raw = {name: self.cells(arrays, name) for name in self.columns}
         ids = _trimmed(raw["id"])
-        kinds = pc.dictionary_encode(raw["kind"])
-        kind_of_code = [str(k).strip() for k in kinds.dictionary.to_pylist()]
-        kind_codes = _arrow.to_numpy(kinds.indices)
+        kinds, kind_codes = _encoded(raw["kind"])
+        kind_of_code = [str(k).strip() for k in kinds]
         bad = np.zeros(n, dtype=bool)
         no_id = _arrow.lengths(ids) == 0
         for i in np.nonzero(no_id)[0].tolist():
