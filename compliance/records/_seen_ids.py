@@ -2,11 +2,12 @@
 
 Millions of ids are checked in chunks, so this is an open-addressing hash table built from numpy arrays
 rather than a Python set (which would hold a string object per id, some 60 bytes). Beside each id the table
-keeps 32 bits of its hash (a tag), and the ids themselves a chunk at a time, compressed: they are read back
-only where a tag matches, to confirm it, so a duplicate is never a coincidence of hashes, and memory grows by
-about 10 bytes an id (ids of one pattern, such as ``C0012345-R1``, compress to almost nothing). Each chunk
-costs time in proportion to its own size; the table doubles when 70% full, so growing it costs, in all, time
-in proportion to the ids read, and it is rebuilt a chunk of ids at a time, so that costs no memory beside it.
+keeps 16 bits of its hash (a tag), and the ids themselves a chunk at a time, compressed: they are read back
+only where a tag matches (a duplicate, or one comparison in 65,536), to confirm it, so a duplicate is never a
+coincidence of hashes, and memory grows by about 10 bytes an id (ids of one pattern, such as ``C0012345-R1``,
+compress to almost nothing). Each chunk costs time in proportion to its own size; the table doubles when 70%
+full, so growing it costs, in all, time in proportion to the ids read, and it is rebuilt a chunk of ids at a
+time, so that costs no memory beside it.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from . import _arrow
 #: Claims are ``claimant - _CLAIM``: negative, below any slot in use (positive) or empty (0).
 _CLAIM = 1 << 31
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-_LOW = np.uint64(0xFFFFFFFF)
+_LOW = np.uint64(0xFFFF)
 _HIGH = np.uint64(32)
 #: The most bytes of ids kept as they are: older chunks of ids are compressed beyond it (a few files' worth of
 #: ids cost nothing to compress; millions cost a few milliseconds a chunk).
-_PLAIN_BYTES = 16 << 20
+_PLAIN_BYTES = 4 << 20
 
 
 class _Run:
@@ -64,7 +65,7 @@ class SeenIds:
     def __init__(self) -> None:
         self.files: list[str] = []
         self._runs: list[_Run] = []
-        self._tags = np.zeros(16, dtype=np.uint32)  # each id's tag, in the order first read
+        self._tags = np.zeros(16, dtype=np.uint16)  # each id's tag, in the order first read
         self._count = 0
         self._slots = np.zeros(1 << 10, dtype=np.int32)  # 0: empty; otherwise 1 + the id's index
 
@@ -90,7 +91,7 @@ class SeenIds:
             return repeat, []
         self._reserve(n)
         hashes = _hash(keys)
-        tags = (hashes & _LOW).astype(np.uint32)
+        tags = (hashes & _LOW).astype(np.uint16)
         mask = np.uint64(self._slots.size - 1)
         position = (hashes >> _HIGH) & mask
         pending = np.arange(n, dtype=np.int64)
@@ -176,7 +177,7 @@ class SeenIds:
         """Room for ``n`` more ids, keeping the table at most 70% full."""
         needed = self._count + n
         if needed > self._tags.size:
-            grown = np.zeros(max(needed, self._tags.size + self._tags.size // 2), dtype=np.uint32)
+            grown = np.zeros(max(needed, self._tags.size + self._tags.size // 2), dtype=np.uint16)
             grown[:self._count] = self._tags[:self._count]
             self._tags = grown
         if 10 * needed > 7 * self._slots.size:

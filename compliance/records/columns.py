@@ -37,7 +37,7 @@ from ._record import DATE_HINT, TARGET_PREFIX, Record, RecordCheck, is_unknown, 
 from ._seen_ids import SeenIds
 
 DEFAULT_CHUNK_ROWS = 200_000
-DEFAULT_BLOCK_BYTES = 16 << 20
+DEFAULT_BLOCK_BYTES = 8 << 20
 #: The blocks pyarrow parses, joined into chunks of DEFAULT_BLOCK_BYTES: it keeps some 32 blocks in memory.
 _READ_BLOCK_BYTES = 1 << 20
 #: Rows read at a time where pyarrow gave up and the csv module reads the rest of a file.

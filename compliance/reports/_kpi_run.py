@@ -43,23 +43,30 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 def _count_beside(batches: Iterable[Any], evaluate: Callable[[Iterable[Any]], Iterable[Any]],
                   tallies: Sequence[Tally]) -> None:
     """Evaluate and count each batch in a second thread while the next one is read: numpy and pyarrow let go of
-    the interpreter in their loops, so reading and evaluating share two cores. One batch at most waits between
-    them; a failure on either side stops both and is raised here."""
+    the interpreter in their loops, so reading and evaluating share two cores. A batch is read only once the one
+    before is being evaluated, so two at most are held; a failure on either side stops both and is raised here."""
     import queue
     import threading
 
     handed: queue.Queue[Any] = queue.Queue(maxsize=1)
     failed: list[BaseException] = []
 
+    def taken() -> Iterator[Any]:
+        while (batch := handed.get()) is not None:
+            handed.task_done()
+            yield batch
+        handed.task_done()
+
     def count() -> None:
         try:
-            for result in evaluate(iter(handed.get, None)):
+            for result in evaluate(taken()):
                 for tally in tallies:
                     tally.add_batch(result)
         except BaseException as exc:  # raised in the reading thread, below
             failed.append(exc)
             while handed.get() is not None:  # let the reader finish handing over
-                pass
+                handed.task_done()
+            handed.task_done()
 
     worker = threading.Thread(target=count, name="kpi-count", daemon=True)
     worker.start()
@@ -68,6 +75,7 @@ def _count_beside(batches: Iterable[Any], evaluate: Callable[[Iterable[Any]], It
             if failed:
                 break
             handed.put(batch)
+            handed.join()  # until the counting thread has it: then read the next
     finally:
         handed.put(None)
         worker.join()
