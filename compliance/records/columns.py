@@ -71,6 +71,17 @@ class EventColumn:
             self._known["counts"] = np.diff(self.offsets)
         return self._known["counts"]
 
+    def any_date(self, key: Any, test: Callable[["EventColumn"], np.ndarray]) -> np.ndarray:
+        """Whether any of each record's dates passes ``test`` (which marks the column's dates), kept under ``key``:
+        a test of the dates alone gives the same for every duty of a batch."""
+        known = self._known.setdefault("any", {})
+        if key not in known:
+            passed = np.zeros(self.days.size + 1, dtype=np.int64)
+            if self.days.size:
+                np.cumsum(test(self), out=passed[1:])
+            known[key] = passed[self.offsets[1:]] > passed[self.offsets[:-1]]
+        return known[key]
+
     def first(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(present, day, second) of each record's first date."""
         if "first" not in self._known:
