@@ -26,7 +26,7 @@ _LOW = np.uint64(0xFFFF)
 _HIGH = np.uint64(32)
 #: The most bytes of ids kept as they are: older chunks of ids are compressed beyond it (a few files' worth of
 #: ids cost nothing to compress; millions cost a few milliseconds a chunk).
-_PLAIN_BYTES = 4 << 20
+_PLAIN_BYTES = 8 << 20
 
 
 class _Run:

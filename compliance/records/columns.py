@@ -758,14 +758,16 @@ class _Stream:
             yield from self.rest()  # a byte that is not text, in some cell pyarrow would not parse
             return
         try:
-            with _unreported(self.uneven), closing(_parsed_ahead(self.open, self.uneven_rows, block_bytes)) as chunks:
-                for n, (chunk, uneven_rows) in enumerate(chunks):
+            with _unreported(self.uneven), closing(_parsed_ahead(self.open, self.uneven_rows, block_bytes,
+                                                                 _with_texts)) as chunks:
+                for n, (parsed, uneven_rows) in enumerate(chunks):
                     self.apart.update((row.number, row.text) for row in uneven_rows)
-                    if chunk is None:
+                    if parsed is None:
                         continue
+                    chunk, texts = parsed
                     if n == 0 and size > block_bytes:
                         seen.expect(_rows_in(chunk, size))
-                    batches, ended = self.take(chunk)
+                    batches, ended = self.take(chunk, texts)
                     yield from batches
                     if ended:
                         return
@@ -773,11 +775,11 @@ class _Stream:
             self.apart.clear()
             yield from self.rest()
             return
-        yield from self.take(None)[0]
+        yield from self.take(None, [])[0]
 
-    def take(self, chunk: Any) -> tuple[list[RecordBatch], bool]:
+    def take(self, chunk: Any, texts: list[Any]) -> tuple[list[RecordBatch], bool]:
         """The records of a chunk of parsed rows (None: the end of the file) and of the rows apart among them;
-        True when a cell that runs on ends the file there."""
+        True when a cell that runs on ends the file there. ``texts``: its columns as _with_texts reads them."""
         count = chunk.num_rows if chunk is not None else 0
         columns = [chunk.column(j) for j in range(chunk.num_columns)] if count else []
         blank = _blank(columns, [self.names[j] for j in self.parsed]) if count else np.zeros(0, dtype=bool)
@@ -787,7 +789,6 @@ class _Stream:
         if count:
             self.line = int(lines[-1]) + 1
         through = self.line - 1 if chunk is not None else max(self.apart, default=0)
-        texts = [_readable(column) for column in columns]
         bad, runaway_rows = _bad_cells(columns, texts) if None in texts else ({}, [])
         faults = {int(lines[i]): (self.parsed[j], fault) for i, (j, fault) in bad.items()}
         stops = [int(lines[i]) for i in runaway_rows]
@@ -875,12 +876,17 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
         problems.extend(sink.problems)
 
 
-def _parsed_ahead(open_reader: Callable[[], Any], ragged: list[Any],
-                  chunk_bytes: int) -> Iterator[tuple[Any, list[Any]]]:
-    """The blocks of the reader ``open_reader`` makes, joined into chunks of about ``chunk_bytes``, each with the
-    short or long rows met while parsing it; the next chunk is parsed in a thread of its own meanwhile: pyarrow
-    parses without the GIL, so checking and parsing share two cores. Where pyarrow gives up, what it parsed
-    before is handed over, then _ArrowGaveUp is raised."""
+def _with_texts(chunk: Any) -> tuple[Any, list[Any]]:
+    """A chunk of parsed cells, and its columns as text where every cell is (None where some cell is not)."""
+    return chunk, [_readable(column) for column in chunk.columns]
+
+
+def _parsed_ahead(open_reader: Callable[[], Any], ragged: list[Any], chunk_bytes: int,
+                  prepare: Callable[[Any], Any]) -> Iterator[tuple[Any, list[Any]]]:
+    """The blocks of the reader ``open_reader`` makes, joined into chunks of about ``chunk_bytes`` and given to
+    ``prepare``, each with the short or long rows met while parsing it; the next chunk is parsed and prepared in
+    a thread of its own meanwhile: pyarrow parses and casts without the GIL, so checking and parsing share two
+    cores. Where pyarrow gives up, what it parsed before is handed over, then _ArrowGaveUp is raised."""
     import queue
     import threading
 
@@ -917,14 +923,14 @@ def _parsed_ahead(open_reader: Callable[[], Any], ragged: list[Any],
                     blocks.append(block)
                     size += block.nbytes
                     if size >= chunk_bytes:
-                        if not hand_over(("chunk", joined(blocks), met())):
+                        if not hand_over(("chunk", prepare(joined(blocks)), met())):
                             return
                         blocks, size = [], 0
             except MemoryError:
                 raise
             except (pa.ArrowException, UnicodeError):
                 gave_up = True
-            if (blocks or ragged) and not hand_over(("chunk", joined(blocks) if blocks else None, met())):
+            if (blocks or ragged) and not hand_over(("chunk", prepare(joined(blocks)) if blocks else None, met())):
                 return
             ahead.put(("gave up" if gave_up else "end", None, []))
         except BaseException as exc:  # handed to the reading thread, which raises it

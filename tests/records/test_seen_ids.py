@@ -52,7 +52,7 @@ def test_a_table_that_grows_many_times_keeps_every_id():
 
 
 def test_an_id_costs_its_tag_its_slot_and_its_compressed_bytes(monkeypatch):
-    """Past the ids kept as they are (4 MB; 1 MB here), an id costs about 13 bytes, under 16, and under 28 at the
+    """Past the ids kept as they are (8 MB; 1 MB here), an id costs about 13 bytes, under 16, and under 28 at the
     peak while the table grows: memory grows little with the records (the table of whole ids this replaced held
     24 bytes an id and peaked at 53)."""
     import tracemalloc
