@@ -192,3 +192,44 @@ def test_columns_no_rule_reads_cost_no_memory(tmp_path):
     assert json.loads((tmp_path / "wide.json").read_text())["rows"] == json.loads(
         (tmp_path / "narrow.json").read_text())["rows"]
     assert wide_peak < narrow_peak + 64_000_000
+
+
+def test_a_failure_while_counting_or_reading_stops_both_threads_and_is_raised():
+    """kpi counts each batch in a second thread while the next is read: an error on either side ends both and
+    is raised to the caller, never lost in the thread or left waiting."""
+    import threading
+
+    from compliance.reports._kpi_run import _count_beside
+
+    class Tallies:
+        def __init__(self):
+            self.added = []
+
+        def add_batch(self, result):
+            self.added.append(result)
+
+    read = []
+
+    def batches(fail_at=None):
+        for n in range(6):
+            if n == fail_at:
+                raise OSError("disk gone")
+            read.append(n)
+            yield n
+
+    def evaluate(given, fail_on=None):
+        for batch in given:
+            if batch == fail_on:
+                raise ValueError("bad batch")
+            yield batch * 10
+
+    tally = Tallies()
+    _count_beside(batches(), evaluate, [tally])
+    assert tally.added == [0, 10, 20, 30, 40, 50]
+    read.clear()
+    with pytest.raises(ValueError, match="bad batch"):
+        _count_beside(batches(), lambda given: evaluate(given, fail_on=2), [Tallies()])
+    assert read[:3] == [0, 1, 2] and len(read) <= 4  # one batch at most read past the failure
+    with pytest.raises(OSError, match="disk gone"):
+        _count_beside(batches(fail_at=3), evaluate, [Tallies()])
+    assert all(t.name != "kpi-count" for t in threading.enumerate())
