@@ -57,8 +57,8 @@ def chunk_output(settings: CheckSettings, findings: Iterable[Finding]) -> CheckC
     lines: list[Any] = []
     for f in findings:
         out.counts[f.status] += 1
-        if fmt == "table" and f.status == "not_applicable" and not settings.show_all:
-            continue
+        if fmt == "table" and f.status == "not_applicable" and not settings.show_all and not f.data_quality:
+            continue  # a duty that does not arise is left out, unless its record needs checking
         out.shown[f.status] += 1
         if fmt == "json":
             lines.append(json_finding(f))
