@@ -283,6 +283,15 @@ def _any_per_row(column: EventColumn, rows: np.ndarray, test: Any) -> np.ndarray
     return out
 
 
+def _entered_twice(column: EventColumn) -> np.ndarray:
+    """The dates that repeat the one before them in the same record."""
+    same = np.zeros(column.days.size, dtype=bool)
+    same[1:] = (np.diff(column.days) == 0) & (np.diff(column.seconds) == 0)
+    starts = column.offsets[:-1]
+    same[starts[starts < column.days.size]] = False  # a record's first date repeats nothing
+    return same
+
+
 @dataclass
 class _Dates:
     """A date for some rows: present, day, second."""
@@ -350,7 +359,8 @@ class _Duty:
 
         for event in rule.events:
             column = self.batch.event(event)
-            out |= _any_per_row(column, rows, lambda d, s, r: (d < tables.first) | (d > late))
+            out |= column.any_date(("outside", tables.first, late),
+                                   lambda c: (c.days < tables.first) | (c.days > late))[rows]
             if column.folds is not None:
                 folds = column.folds
                 out |= _any_per_row(EventColumn(column.offsets, column.days, folds.astype(np.int64)), rows,
@@ -507,14 +517,7 @@ class _Duty:
         if rule.recurrence:  # an end and a completion with times on one day: which came first needs instants
             for event in filter(None, (rule.completion, rule.recurrence.until)):
                 out |= _any_per_row(self.batch.event(event), rows, lambda d, s, r: s >= 0)
-        column = self.batch.event(rule.completion)
-        if column.days.size:
-            same = np.zeros(column.days.size, dtype=bool)
-            same[1:] = (np.diff(column.days) == 0) & (np.diff(column.seconds) == 0)
-            starts = column.offsets[:-1]
-            same[starts[starts < column.days.size]] = False  # a record's first date repeats nothing
-            out |= _any_per_row(EventColumn(column.offsets, column.days, same.astype(np.int64)), rows,
-                                lambda d, s, r: s > 0)
+        out |= self.batch.event(rule.completion).any_date("entered twice", _entered_twice)[rows]
         if rule.extension:
             out |= self.batch.event(rule.extension.event).counts[rows] > 0
             out |= not self.batch.records(rule.extension.event)

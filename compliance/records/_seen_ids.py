@@ -1,10 +1,13 @@
 """Record ids already read, to find a later record with the same id: linear time, compact memory.
 
-Millions of ids are checked in chunks, so this is an open-addressing hash table built from numpy
-arrays rather than a Python set (which would hold a string object per id). The ids themselves are
-kept as fixed-width bytes, so a hash that matches is confirmed by comparing the ids: a duplicate is
-never a coincidence of hashes. Each chunk costs time in proportion to its own size; the table doubles
-when 70% full, so growing it costs, in all, time in proportion to the ids read.
+Millions of ids are checked in chunks, so this is an open-addressing hash table built from numpy arrays
+rather than a Python set (which would hold a string object per id, some 60 bytes). Beside each id the table
+keeps 16 bits of its hash (a tag), and the ids themselves a chunk at a time, compressed: they are read back
+only where a tag matches (a duplicate, or one comparison in 65,536), to confirm it, so a duplicate is never a
+coincidence of hashes, and memory grows by about 10 bytes an id (ids of one pattern, such as ``C0012345-R1``,
+compress to almost nothing). Each chunk costs time in proportion to its own size; the table doubles when 70%
+full, so growing it costs, in all, time in proportion to the ids read, and it is rebuilt a chunk of ids at a
+time, so that costs no memory beside it.
 """
 
 from __future__ import annotations
@@ -13,11 +16,47 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+
+from . import _arrow
 
 #: Claims are ``claimant - _CLAIM``: negative, below any slot in use (positive) or empty (0).
 _CLAIM = 1 << 31
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_LOW = np.uint64(0xFFFF)
+_HIGH = np.uint64(32)
+#: The most bytes of ids kept as they are: older chunks of ids are compressed beyond it (a few files' worth of
+#: ids cost nothing to compress; millions cost a few milliseconds a chunk).
+_PLAIN_BYTES = 8 << 20
+
+
+class _Run:
+    """The distinct ids first read in one chunk, in order, as fixed-width bytes, compressed if long."""
+
+    __slots__ = ("start", "count", "width", "file", "data", "compressed")
+
+    def __init__(self, start: int, keys: np.ndarray, file: int) -> None:
+        self.start, self.count, self.width, self.file = start, keys.size, keys.dtype.itemsize, file
+        self.data: bytes = keys.tobytes()
+        self.compressed = False
+
+    def compress(self) -> None:
+        # To bytes of their own size: pyarrow's buffer would keep the room the worst case needs.
+        self.data = _codec().compress(self.data, asbytes=True)
+        self.compressed = True
+
+    def keys(self) -> np.ndarray:
+        raw = _codec().decompress(self.data, self.count * self.width, asbytes=True) if self.compressed else self.data
+        return np.frombuffer(raw, dtype=f"S{self.width}", count=self.count)
+
+
+_CODEC: list[Any] = []
+
+
+def _codec() -> Any:
+    """zstd at its fastest level (some 500 MB/s), or None where pyarrow was built without it."""
+    if not _CODEC:
+        _CODEC.append(pa.Codec("zstd", compression_level=1) if pa.Codec.is_available("zstd") else None)
+    return _CODEC[0]
 
 
 class SeenIds:
@@ -25,15 +64,13 @@ class SeenIds:
 
     def __init__(self) -> None:
         self.files: list[str] = []
-        self._ids = np.zeros(16, dtype="S1")  # distinct ids in the order first read; the first ``_count`` are used
-        self._owner = np.zeros(16, dtype=np.uint16)  # the file each id was first read in
+        self._runs: list[_Run] = []
+        self._tags = np.zeros(16, dtype=np.uint16)  # each id's tag, in the order first read
         self._count = 0
-        self._slots = np.zeros(1 << 10, dtype=np.int32)  # 0: empty; otherwise 1 + the id's index in ``_ids``
+        self._slots = np.zeros(1 << 10, dtype=np.int32)  # 0: empty; otherwise 1 + the id's index
 
     def file_number(self, file: str) -> int:
         self.files.append(file)
-        if len(self.files) > np.iinfo(self._owner.dtype).max:
-            self._owner = self._owner.astype(np.int64)
         return len(self.files) - 1
 
     def __len__(self) -> int:
@@ -42,7 +79,7 @@ class SeenIds:
     def expect(self, more: int) -> None:
         """Make room now for about ``more`` ids to come (an estimate from a file's size), so the table is
         not rebuilt again and again as it fills."""
-        self._reserve(max(more, 0), self._ids.dtype.itemsize)
+        self._reserve(max(more, 0))
 
     def add(self, ids: Any, file_number: int) -> tuple[np.ndarray, list[str]]:
         """Mark the repeats among ``ids`` (in order) and remember the rest: (repeat mask, first file of each)."""
@@ -52,16 +89,23 @@ class SeenIds:
         first = np.full(n, -1, dtype=np.int64)
         if n == 0:
             return repeat, []
-        self._reserve(n, keys.dtype.itemsize)
+        self._reserve(n)
+        hashes = _hash(keys)
+        tags = (hashes & _LOW).astype(np.uint16)
         mask = np.uint64(self._slots.size - 1)
-        position = _hash(keys) & mask
+        position = (hashes >> _HIGH) & mask
         pending = np.arange(n, dtype=np.int64)
+        start = self._count
+        origin = np.empty(n, dtype=np.int64)  # where in ``keys`` each new id is, by index - start
+        plain: dict[int, np.ndarray] = {}  # runs read back in this call
         with np.errstate(over="ignore"):
+            # Ids with the same hash follow the same slots in step, so the order they are taken in never
+            # matters: the first in the file wins its slot by its claim, whichever round it comes in.
             while pending.size:
                 slot = position[pending].astype(np.int64)
                 occupant = self._slots[slot]
                 empty = occupant == 0
-                waiting = np.zeros(0, dtype=np.int64)
+                waiting = pending[:0]
                 if empty.any():
                     # Of several ids reaching one empty slot, the first in the file takes it; the others
                     # stay to compare with it, so a repeat within a chunk is found as one across chunks.
@@ -73,32 +117,69 @@ class SeenIds:
                     won = self._slots[claimed] == claim
                     winners, free = claimants[won], claimed[won]
                     index = np.arange(self._count, self._count + winners.size, dtype=np.int64)
-                    self._ids[index] = keys[winners]
-                    self._owner[index] = file_number
+                    origin[index - start] = winners
+                    self._tags[index] = tags[winners]
                     self._count += winners.size
                     self._slots[free] = index + 1
                     waiting = claimants[~won]
                 taken = ~empty
                 probing = pending[taken]
                 held = occupant[taken] - 1
-                same = self._ids[held] == keys[probing]
+                same = self._tags[held] == tags[probing]
+                if same.any():  # a tag matches: the ids themselves say whether it is the same id
+                    same[same] = self._equal(held[same], keys[probing[same]], start, keys, origin, plain)
                 repeat[probing[same]] = True
                 first[probing[same]] = held[same]
                 moving = probing[~same]
                 position[moving] = (position[moving] + np.uint64(1)) & mask
-                pending = np.sort(np.concatenate([waiting, moving]))
-        owners = self._owner[first[repeat]]
-        return repeat, [self.files[f] for f in owners.tolist()]
+                pending = np.concatenate([waiting, moving])
+        if self._count > start:
+            self._runs.append(_Run(start, keys[origin[:self._count - start]], file_number))
+            self._compress_old()
+        runs = self._run_of(first[repeat])
+        return repeat, [self.files[self._runs[r].file] for r in runs.tolist()]
 
-    def _reserve(self, n: int, width: int) -> None:
-        """Room for ``n`` more ids of up to ``width`` bytes, keeping the table at most 70% full."""
+    def _compress_old(self) -> None:
+        """Compress the oldest runs of ids until at most _PLAIN_BYTES are left as they are."""
+        if _codec() is None:
+            return
+        plain = sum(len(run.data) for run in self._runs if not run.compressed)
+        for run in self._runs:
+            if plain <= _PLAIN_BYTES:
+                break
+            if not run.compressed:
+                plain -= len(run.data)
+                run.compress()
+
+    def _run_of(self, index: np.ndarray) -> np.ndarray:
+        """The run each id index is in."""
+        return np.searchsorted(np.array([run.start for run in self._runs], dtype=np.int64), index, side="right") - 1
+
+    def _equal(self, held: np.ndarray, candidates: np.ndarray, start: int, keys: np.ndarray, origin: np.ndarray,
+               plain: dict[int, np.ndarray]) -> np.ndarray:
+        """Whether the ids at indexes ``held`` are ``candidates``, reading back only the runs that hold them (ids
+        from ``start`` on are this chunk's: ``keys[origin[index - start]]``)."""
+        keys_of = candidates
+        out = np.zeros(held.size, dtype=bool)
+        current = held >= start
+        out[current] = keys[origin[held[current] - start]] == keys_of[current]
+        if not current.all():
+            run_of = self._run_of(held)
+            for r in np.unique(run_of[~current]).tolist():
+                mine = ~current & (run_of == r)
+                run = self._runs[r]
+                if r not in plain:
+                    plain[r] = run.keys()
+                out[mine] = plain[r][held[mine] - run.start] == keys_of[mine]
+        return out
+
+    def _reserve(self, n: int) -> None:
+        """Room for ``n`` more ids, keeping the table at most 70% full."""
         needed = self._count + n
-        if width > self._ids.dtype.itemsize:
-            self._ids = self._ids.astype(f"S{width}")
-        if needed > self._ids.size:
-            size = max(needed, 2 * self._ids.size)
-            self._ids = np.resize(self._ids, size)
-            self._owner = np.resize(self._owner, size)
+        if needed > self._tags.size:
+            grown = np.zeros(max(needed, self._tags.size + self._tags.size // 2), dtype=np.uint16)
+            grown[:self._count] = self._tags[:self._count]
+            self._tags = grown
         if 10 * needed > 7 * self._slots.size:
             capacity = self._slots.size
             while 10 * needed > 7 * capacity:
@@ -106,23 +187,25 @@ class SeenIds:
             self._rehash(capacity)
 
     def _rehash(self, capacity: int) -> None:
-        """Place every id again in a table of ``capacity`` slots (the ids are distinct: nothing to compare)."""
+        """Place every id again in a table of ``capacity`` slots, a run at a time (the ids are distinct:
+        nothing to compare)."""
         self._slots = np.zeros(capacity, dtype=np.int32)
         mask = np.uint64(capacity - 1)
-        position = _hash(self._ids[:self._count]) & mask
-        pending = np.arange(self._count, dtype=np.int64)
-        while pending.size:
-            slot = position[pending].astype(np.int64)
-            free = self._slots[slot] <= 0
-            claimants, claimed = pending[free], slot[free]
-            claim = (claimants - _CLAIM).astype(np.int32)
-            np.minimum.at(self._slots, claimed, claim)
-            won = self._slots[claimed] == claim
-            self._slots[claimed[won]] = claimants[won] + 1
-            placed = np.zeros(pending.size, dtype=bool)
-            placed[np.flatnonzero(free)[won]] = True
-            pending = pending[~placed]
-            position[pending] = (position[pending] + np.uint64(1)) & mask
+        for run in self._runs:
+            position = (_hash(run.keys()) >> _HIGH) & mask
+            pending = np.arange(run.count, dtype=np.int64)
+            while pending.size:
+                slot = position[pending].astype(np.int64)
+                free = self._slots[slot] <= 0
+                claimants, claimed = pending[free], slot[free]
+                claim = (claimants - _CLAIM).astype(np.int32)
+                np.minimum.at(self._slots, claimed, claim)
+                won = self._slots[claimed] == claim
+                self._slots[claimed[won]] = claimants[won] + run.start + 1
+                placed = np.zeros(pending.size, dtype=bool)
+                placed[np.flatnonzero(free)[won]] = True
+                pending = pending[~placed]
+                position[pending] = (position[pending] + np.uint64(1)) & mask
 
 
 def _hash(keys: np.ndarray) -> np.ndarray:
@@ -147,25 +230,22 @@ def _hash(keys: np.ndarray) -> np.ndarray:
 
 
 def fixed_width(ids: Any) -> np.ndarray:
-    """UTF-8 ids as a numpy array of fixed-width byte strings (zero-padded), straight from Arrow's buffers."""
-    ids = pa.array(ids, type=pa.string()) if not isinstance(ids, pa.Array) else ids
+    """Ids (an Arrow string array, or Python strings) as a numpy array of fixed-width UTF-8 byte strings
+    (zero-padded), an Arrow array's straight from its buffers."""
+    if not isinstance(ids, pa.Array):
+        encoded = [i.encode("utf-8") for i in ids]
+        return np.array(encoded, dtype=bytes) if encoded else np.zeros(0, dtype="S1")
     n = len(ids)
     if n == 0:
         return np.zeros(0, dtype="S1")
-    ids = pc.cast(ids, pa.large_string()) if ids.offset or ids.null_count else ids
-    longest = pc.max(pc.binary_length(ids)).as_py() or 1
-    if pc.all(pc.equal(pc.binary_length(ids), longest)).as_py():
-        # Every id as long as the longest (the usual case: ids in one format): the bytes are the array.
-        data = ids.buffers()[2]
-        start = (np.frombuffer(ids.buffers()[1], dtype=np.int64 if pa.types.is_large_string(ids.type) else np.int32,
-                               count=1)[0])
-        return np.frombuffer(data, dtype=f"S{longest}", count=n, offset=int(start)).copy()
-    offsets_buffer, data_buffer = ids.buffers()[1], ids.buffers()[2]
-    offset_type = np.int64 if pa.types.is_large_string(ids.type) else np.int32
-    offsets = np.frombuffer(offsets_buffer, dtype=offset_type, count=n + 1).astype(np.int64)
+    offsets = _arrow.offsets(ids).astype(np.int64)
+    data_buffer = ids.buffers()[2]
     data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, dtype=np.uint8)
     lengths = np.diff(offsets)
     width = max(int(lengths.max()), 1)
+    if (lengths == width).all():
+        # Every id as long as the longest (the usual case: ids in one format): the bytes are the array.
+        return data[offsets[0]:offsets[-1]].view(f"S{width}").copy()
     out = np.zeros((n, width), dtype=np.uint8)
     total = int(offsets[-1] - offsets[0])
     if total:

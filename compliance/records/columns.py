@@ -10,6 +10,7 @@ text or a cell too long (records/_csv.py): the same rows are read either way.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import itertools
@@ -28,6 +29,7 @@ import pyarrow.csv as pacsv
 from ..calendars.arrays import EPOCH
 from ..errors import LINE_BREAKS, Problem, shown
 from ..rules import Vocabulary
+from . import _arrow
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8, read_csv_rows,
                    row_fault, runaway_problem)
 from ._readers import ignored_column, read_records, unknown_columns
@@ -36,13 +38,19 @@ from ._record import (DATE_HINT, TARGET_PREFIX, Record, RecordCheck, id_fault, i
 from ._seen_ids import SeenIds
 
 DEFAULT_CHUNK_ROWS = 200_000
-DEFAULT_BLOCK_BYTES = 16 << 20
+DEFAULT_BLOCK_BYTES = 8 << 20
 #: The blocks pyarrow parses, joined into chunks of DEFAULT_BLOCK_BYTES: it keeps some 32 blocks in memory.
 _READ_BLOCK_BYTES = 1 << 20
 #: Rows read at a time where pyarrow gave up and the csv module reads the rest of a file.
 _REST_ROWS = 50_000
 #: LINE_BREAKS as pyarrow's regular expressions (RE2) write it.
 _LINE_BREAK = LINE_BREAKS.pattern
+#: A UTF-8 file with more columns than this that no rule reads has only the others parsed (pyarrow's cost is
+#: some microseconds and kilobytes a column for each block, whatever the column holds).
+_UNREAD_COLUMNS = 16
+#: Blocks pyarrow parses when it parses only some columns: it joins a row over two blocks at most, so any row
+#: it parses is shorter than a cell may be, and the cells it does not parse need no check of their length.
+_LEAN_BLOCK_BYTES = CELL_LIMIT // 2
 
 @dataclass
 class EventColumn:
@@ -53,6 +61,8 @@ class EventColumn:
     days: np.ndarray
     seconds: np.ndarray  # second of the day (London local time), or -1 where only the date is known
     folds: np.ndarray | None = None  # True for a time in the repeated hour when the clocks go back (its second run)
+    #: counts and first(), kept once worked out: every duty of a batch asks for them (the arrays never change).
+    _known: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def empty(cls, n: int) -> "EventColumn":
@@ -60,16 +70,32 @@ class EventColumn:
 
     @property
     def counts(self) -> np.ndarray:
-        return np.diff(self.offsets)
+        if "counts" not in self._known:
+            self._known["counts"] = np.diff(self.offsets)
+        return self._known["counts"]
+
+    def any_date(self, key: Any, test: Callable[["EventColumn"], np.ndarray]) -> np.ndarray:
+        """Whether any of each record's dates passes ``test`` (which marks the column's dates), kept under ``key``:
+        a test of the dates alone gives the same for every duty of a batch."""
+        known = self._known.setdefault("any", {})
+        if key not in known:
+            passed = np.zeros(self.days.size + 1, dtype=np.int64)
+            if self.days.size:
+                np.cumsum(test(self), out=passed[1:])
+            known[key] = passed[self.offsets[1:]] > passed[self.offsets[:-1]]
+        return known[key]
 
     def first(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(present, day, second) of each record's first date."""
-        present = self.counts > 0
-        index = np.minimum(self.offsets[:-1], max(self.days.size - 1, 0))
-        if self.days.size == 0:
-            zeros = np.zeros(present.size, dtype=np.int64)
-            return present, zeros, zeros - 1
-        return present, self.days[index], self.seconds[index]
+        if "first" not in self._known:
+            present = self.counts > 0
+            if self.days.size == 0:
+                zeros = np.zeros(present.size, dtype=np.int64)
+                self._known["first"] = present, zeros, zeros - 1
+            else:
+                index = np.minimum(self.offsets[:-1], self.days.size - 1)
+                self._known["first"] = present, self.days[index], self.seconds[index]
+        return self._known["first"]
 
     def take(self, rows: np.ndarray) -> "EventColumn":
         counts = self.counts[rows]
@@ -165,7 +191,7 @@ class RecordBatch:
         return self.recorded is None or event in self.recorded
 
     def take(self, rows: np.ndarray) -> "RecordBatch":
-        return RecordBatch(self.kind, self.ids.take(pa.array(rows)), {k: v.take(rows) for k, v in self.attributes.items()},
+        return RecordBatch(self.kind, self.ids.take(_arrow.integers(rows)), {k: v.take(rows) for k, v in self.attributes.items()},
                            {k: v.take(rows) for k, v in self.events.items()}, self.recorded, self.defaults,
                            {k: v.take(rows) for k, v in self.targets.items()}, self.measured, self.extract_date)
 
@@ -253,7 +279,7 @@ def batch_from_records(kind: str, records: Sequence[Record]) -> RecordBatch:
                 for k, (o, d, s, f) in given.items()}
 
     return RecordBatch(
-        kind, pa.array([r.id for r in records], type=pa.string()), {k: _encode(v) for k, v in attributes.items()},
+        kind, _arrow.strings([r.id for r in records]), {k: _encode(v) for k, v in attributes.items()},
         columns(events), records[0].recorded if records else None, targets=columns(targets),
         measured=records[0].measured if records else None, extract_date=records[0].extract_date if records else None)
 
@@ -303,15 +329,38 @@ def _iso_text(items: Any) -> Any:
 
     Other forms (D/M/YYYY, a bad day) are left as written and read cell by cell by records/_record.py.
     """
-    if not _np(pc.match_substring(items, "/")).any():
+    if not _arrow.to_numpy(pc.match_substring(items, "/")).any():
         return items
     items = pc.replace_substring_regex(items, pattern=r"^([0-9]{2})/([0-9]{2})/([0-9]{4})$", replacement=r"\3-\2-\1")
     return pc.replace_substring_regex(items, pattern=r"^([0-9]{2})/([0-9]{2})/([0-9]{4})[ T]([0-9]{2}:[0-9]{2}(:[0-9]{2})?)$",
                                       replacement=r"\3-\2-\1 \4")
 
 
-def _np(array: Any) -> np.ndarray:
-    return array.to_numpy(zero_copy_only=False)
+def _encoded(cells: Any) -> tuple[list[Any], np.ndarray]:
+    """(the distinct cells, each cell's index among them); one value throughout (a file of one record kind) is
+    seen in one comparison, where encoding hashes every cell."""
+    if len(cells) and _arrow.to_numpy(pc.equal(cells, cells[0])).all():
+        return [cells[0].as_py()], np.zeros(len(cells), dtype=np.int32)
+    encoded = pc.dictionary_encode(cells)
+    return encoded.dictionary.to_pylist(), _arrow.to_numpy(encoded.indices)
+
+
+def _filled(cells: Any) -> np.ndarray:
+    """Which cells hold something other than spaces (str.strip()'s whitespace, as records/_readers.py strips)."""
+    return _arrow.lengths(_trimmed(cells)) > 0
+
+
+def _trimmed(cells: Any) -> Any:
+    """The cells with white space stripped from both ends; as they are when none begins or ends with any (the
+    usual case, seen from the first and last bytes: a byte of 0x7F or more may begin white space that is not
+    ASCII)."""
+    size = _arrow.lengths(cells)
+    filled = size > 0
+    if not filled.any():
+        return cells
+    first, last = _arrow.byte_at(cells, 0, filled), _arrow.byte_at(cells, -1, filled)
+    plain = ((first > 0x20) & (first < 0x7F) & (last > 0x20) & (last < 0x7F)) | ~filled
+    return cells if plain.all() else pc.utf8_trim_whitespace(cells)
 
 
 class _ChunkReader:
@@ -345,7 +394,7 @@ class _ChunkReader:
         merged = arrays[indexes[0]]
         for j in indexes[1:]:
             later = arrays[j]
-            merged = pc.if_else(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(later)), 0), later, merged)
+            merged = pc.if_else(_arrow.bools(_filled(later)), later, merged)
         return merged
 
     def read(self, arrays: list[Any], lines: np.ndarray) -> list[RecordBatch]:
@@ -353,17 +402,16 @@ class _ChunkReader:
         if n == 0:
             return []
         raw = {name: self.cells(arrays, name) for name in self.columns}
-        ids = pc.utf8_trim_whitespace(raw["id"])
-        kinds = pc.dictionary_encode(raw["kind"])
-        kind_of_code = [str(k).strip() for k in kinds.dictionary.to_pylist()]
-        kind_codes = _np(kinds.indices)
+        ids = _trimmed(raw["id"])
+        kinds, kind_codes = _encoded(raw["kind"])
+        kind_of_code = [str(k).strip() for k in kinds]
         bad = np.zeros(n, dtype=bool)
-        no_id = _np(pc.equal(pc.utf8_length(ids), 0))
+        no_id = _arrow.lengths(ids) == 0
         for i in np.nonzero(no_id)[0].tolist():
             self.sink.add("the record has no id", int(lines[i]), self.label["id"], "id", "give each record an id")
         bad |= no_id
         # An id with a line break in it is refused, as RecordCheck refuses it (few rows get past the search in C).
-        for i in np.nonzero(_np(pc.match_substring_regex(ids, _LINE_BREAK)) & ~bad)[0].tolist():
+        for i in np.nonzero(_arrow.to_numpy(pc.match_substring_regex(ids, _LINE_BREAK)) & ~bad)[0].tolist():
             fault = id_fault(ids[i].as_py())
             if fault:
                 self.sink.add(fault[0], int(lines[i]), self.label["id"], "id", fault[1])
@@ -381,9 +429,10 @@ class _ChunkReader:
             if members.size:
                 parsed.append((kind, members, *self.fields(kind, members, raw, lines, bad)))
         good = np.nonzero(~bad)[0]
-        repeat, first_files = self.seen.add(ids if good.size == n else ids.take(pa.array(good)), self.file_number)
+        repeat, first_files = self.seen.add(ids if good.size == n else ids.take(_arrow.integers(good)),
+                                            self.file_number)
         if repeat.any():
-            id_values = ids.take(pa.array(good[repeat])).to_pylist()
+            id_values = ids.take(_arrow.integers(good[repeat])).to_pylist()
             for rid, first, i in zip(id_values, first_files, good[repeat].tolist()):
                 self.sink.add(f"duplicate record id {rid!r} (first in {first})", int(lines[i]), None, "id",
                               "give each record its own id")
@@ -406,7 +455,7 @@ class _ChunkReader:
             for code in np.unique(pattern[good_rows]).tolist():
                 local = np.nonzero(good_rows & (pattern == code))[0]
                 held = columns - {name for bit, name in enumerate(said) if code >> bit & 1}
-                batches.append(RecordBatch(kind, ids.take(pa.array(members[local])),
+                batches.append(RecordBatch(kind, ids.take(_arrow.integers(members[local])),
                                            {k: v.take(local) for k, v in attributes.items()},
                                            {k: v.take(local) for k, v in events.items()}, held, defaults,
                                            {k: v.take(local) for k, v in targets.items()}))
@@ -421,24 +470,24 @@ class _ChunkReader:
         events: dict[str, EventColumn] = {}
         unknown: dict[str, np.ndarray] = {}
         targets: dict[str, EventColumn] = {}
-        take = pa.array(members)
+        take = _arrow.integers(members)
         everyone = members.size == len(lines)
         for name, column in raw.items():
             if name in ("id", "kind"):
                 continue
             cells = column if everyone else column.take(take)
             if name.startswith(TARGET_PREFIX):
-                filled = _np(pc.greater(pc.utf8_length(cells), 0))
+                filled = _arrow.lengths(cells) > 0
                 if filled.any():
                     targets[name[len(TARGET_PREFIX):]] = self.dates(kind, name, cells, filled, members, lines, bad,
                                                                      repeats=True)[0]
                 continue
             if name in self.all_events:
-                filled = _np(pc.greater(pc.utf8_length(cells), 0))
+                filled = _arrow.lengths(cells) > 0
                 if not filled.any():
                     continue
                 if name not in known:
-                    filled &= _np(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0))
+                    filled &= _filled(cells)
                     hint = f"{name} is an attribute: give it with the attributes" if name in specs else suggest(name, known)
                     for k in np.nonzero(filled)[0].tolist():
                         self.sink.add(f"unknown event {shown(name)} for {kind} records", int(lines[members[k]]),
@@ -449,7 +498,7 @@ class _ChunkReader:
                 if said_unknown.any():
                     unknown[name] = said_unknown
             elif name not in specs:
-                filled = _np(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0))
+                filled = _filled(cells)
                 hint = f"{name} is an event: give it with the events" if name in known else suggest(name, specs)
                 for k in np.nonzero(filled)[0].tolist():
                     self.sink.add(f"unknown attribute {shown(name)} for {kind} records", int(lines[members[k]]),
@@ -464,7 +513,7 @@ class _ChunkReader:
         """An attribute column, each distinct cell read once, as RecordCheck reads it; a blank cell takes the
         vocabulary's default."""
         encoded = pc.dictionary_encode(cells)
-        codes = _np(encoded.indices).astype(np.int32)
+        codes = _arrow.to_numpy(encoded.indices).astype(np.int32)
         default = spec.get("default")
         if spec.get("type") != "boolean" and not spec.get("values") and default is None:
             return Categorical(codes, cells=encoded.dictionary)
@@ -485,22 +534,27 @@ class _ChunkReader:
         """The event's dates, and which records give it as ``unknown`` (the source does not say)."""
         col = self.label[event]
         n = len(cells)
-        owners = np.flatnonzero(filled).astype(np.int64)
-        items = cells.filter(pa.array(filled))
-        try:
-            # The usual column: one plain ISO date (YYYY-MM-DD) in each filled cell, read in one cast.
-            if pc.all(pc.equal(pc.binary_length(items), 10)).as_py() is not False:
-                days = _np(pc.cast(items, pa.date32()).view(pa.int32())).astype(np.int64) + EPOCH
+        if ((_arrow.lengths(cells) == 10) | ~filled).all():
+            # The usual column: one plain ISO date (YYYY-MM-DD) in each filled cell, read in one cast that
+            # passes over the empty ones (as nulls: nothing is copied). Each record has one date at most.
+            try:
+                values = _arrow.to_numpy(pc.cast(_arrow.with_nulls(cells, filled), pa.date32()))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                values = None  # something else (a bad day, not a date): read below, cell by cell if need be
+            if values is not None:
+                days = values[filled].astype(np.int64) + EPOCH
                 if not days.size or days.min() >= 1:  # year 0 casts but is no date to Python: read below
-                    return _sorted_column(owners, days, np.full(days.size, -1, dtype=np.int64), n), np.zeros(n, bool)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass  # something else in the column (a time, a UK date, a bad day): read below, cell by cell if need be
-        if _np(pc.match_substring(cells, ";")).any():
+                    offsets = np.zeros(n + 1, dtype=np.int64)
+                    np.cumsum(filled, out=offsets[1:])
+                    return EventColumn(offsets, days, np.full(days.size, -1, dtype=np.int64)), np.zeros(n, bool)
+        owners = np.flatnonzero(filled).astype(np.int64)
+        items = cells.filter(_arrow.bools(filled))
+        if _arrow.to_numpy(pc.match_substring(cells, ";")).any():
             parts = pc.split_pattern(cells, ";")
             items = pc.utf8_trim_whitespace(pc.list_flatten(parts))
-            owners = _np(pc.list_parent_indices(parts)).astype(np.int64)
-            keep = _np(pc.greater(pc.utf8_length(items), 0))
-            items = items.filter(pa.array(keep))
+            owners = _arrow.to_numpy(pc.list_parent_indices(parts)).astype(np.int64)
+            keep = _arrow.lengths(items) > 0
+            items = items.filter(_arrow.bools(keep))
             owners = owners[keep]
             if not (self.vocab.repeats(kind, event) if repeats is None else repeats):
                 many = np.bincount(owners, minlength=n) > 1
@@ -510,26 +564,27 @@ class _ChunkReader:
                                   event, "give one date")
                 bad[members[many]] = True
                 single = ~many[owners]
-                items = items.filter(pa.array(single))
+                items = items.filter(_arrow.bools(single))
                 owners = owners[single]
         written = items
         items = _iso_text(items)
         days = np.zeros(len(items), dtype=np.int64)
         seconds = np.full(len(items), -1, dtype=np.int64)
         pending = np.ones(len(items), dtype=bool)
-        length = _np(pc.utf8_length(items))
+        length = _arrow.to_numpy(pc.utf8_length(items))
         only_day = length == 10
         timed = (length == 16) | (length == 19)
         if timed.any():
-            timed &= _np(pc.is_in(pc.utf8_slice_codeunits(items, 10, 11), value_set=pa.array(["T", " "])))
+            timed &= _arrow.to_numpy(pc.is_in(pc.utf8_slice_codeunits(items, 10, 11),
+                                              value_set=_arrow.strings(["T", " "])))
         for mask, target in ((only_day, pa.date32()), (timed, pa.timestamp("s"))):
             if not mask.any():
                 continue
             try:
-                parsed = pc.cast(items.filter(pa.array(mask)), target, safe=True)
+                parsed = pc.cast(items.filter(_arrow.bools(mask)), target, safe=True)
             except pa.ArrowInvalid:
                 continue  # a day that does not exist (2023-02-30): found cell by cell below
-            values = _np(parsed.view(pa.int32() if target == pa.date32() else pa.int64())).astype(np.int64)
+            values = _arrow.to_numpy(parsed).astype(np.int64)
             if target == pa.date32():
                 found = values + EPOCH
                 days[mask], seconds[mask] = found, -1
@@ -574,12 +629,13 @@ def _string_arrays(rows: Sequence[list[str]], width: int, wanted: Sequence[int])
     records/_readers.py reads them."""
     padded = [cells if len(cells) == width else (cells + [""] * width)[:width] for cells in rows]
     columns = list(zip(*padded)) if padded else [()] * width
-    return [pa.array(columns[j], type=pa.string()) for j in wanted]
+    return [_arrow.strings(columns[j]) for j in wanted]
 
 
 def _readable(column: Any) -> Any:
     """A column of cells as text when each is UTF-8 no longer than CELL_LIMIT (the usual case, seen in C), else None."""
-    if (pc.max(pc.binary_length(column)).as_py() or 0) > CELL_LIMIT:
+    size = _arrow.lengths(column)
+    if size.size and size.max() > CELL_LIMIT:
         return None
     try:
         return column.cast(pa.string())
@@ -609,7 +665,7 @@ def _blank(columns: Sequence[Any], names: Sequence[str]) -> np.ndarray:
     blank = np.ones(len(columns[0]), dtype=bool)
     first = [j for j, name in enumerate(names) if name in ("id", "kind")]  # most rows end the search here
     for j in first + [j for j in range(len(columns)) if j not in first]:
-        blank &= _np(pc.equal(pc.binary_length(columns[j]), 0))
+        blank &= _arrow.lengths(columns[j]) == 0
         if not blank.any():
             break
     return blank
@@ -663,6 +719,12 @@ class _Stream:
 
     pyarrow hands over short and long rows apart from the others, sometimes a block ahead of them: they are
     kept by number until the rows around them come, so that the records come in file order.
+
+    Every column is parsed, unless more than _UNREAD_COLUMNS are read by no rule (notes, people's own columns):
+    then only the others are, when the whole file is UTF-8 text (so no cell it does not parse can hold a byte
+    that is not) and in blocks that keep rows shorter than a cell may be. A row empty in every column parsed
+    might hold text in the others (a record with no id, not a blank row): the file is read from there on by
+    records/_csv.py, which looks at every cell.
     """
 
     def __init__(self, path: Path, name: str, names: list[str], wanted: list[int], reader: _ChunkReader,
@@ -676,6 +738,9 @@ class _Stream:
         self.line = 2  # the number of the next row pyarrow parses
         self.apart: dict[int, str] = {}  # the short and long rows not yet read, by number: their text
         self.uneven_rows: list[Any] = []
+        self.lean = len(names) - len(wanted) > _UNREAD_COLUMNS and is_utf8(name)
+        self.parsed = wanted if self.lean else list(range(len(names)))  # the file's columns pyarrow parses
+        self.read_from = [self.parsed.index(j) for j in wanted]  # where each wanted column is among them
 
     def uneven(self, row: Any) -> str:
         self.uneven_rows.append(row)  # read by the csv module below, as records/_readers.py reads a short or long row
@@ -684,29 +749,35 @@ class _Stream:
     def open(self) -> Any:
         labels = [f"c{j}" for j in range(len(self.names))]
         # pyarrow reads some 32 blocks ahead: small blocks keep that small, and _parsed_ahead joins them into
-        # chunks of ``block_bytes`` for the checks, which cost less per row on long columns. Every column is
-        # read, as bytes: a bad cell in any of them leaves its row out, as records/_csv.py does.
+        # chunks of ``block_bytes`` for the checks, which cost less per row on long columns. The columns are
+        # read as bytes: a bad cell in any of them leaves its row out, as records/_csv.py does.
         return pacsv.open_csv(
             self.path,
             read_options=pacsv.ReadOptions(column_names=labels, skip_rows=1, use_threads=False,
-                                           block_size=_READ_BLOCK_BYTES,
+                                           block_size=_LEAN_BLOCK_BYTES if self.lean else _READ_BLOCK_BYTES,
                                            encoding="utf8" if is_utf8(self.name) else self.name),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=self.uneven),
-            convert_options=pacsv.ConvertOptions(column_types={label: pa.binary() for label in labels},
+            convert_options=pacsv.ConvertOptions(column_types={labels[j]: pa.binary() for j in self.parsed},
+                                                 include_columns=[labels[j] for j in self.parsed],
                                                  strings_can_be_null=False))
 
     def batches(self, seen: SeenIds, block_bytes: int) -> Iterator[RecordBatch]:
         size = self.path.stat().st_size
+        if self.lean and not _utf8_throughout(self.path):
+            yield from self.rest()  # a byte that is not text, in some cell pyarrow would not parse
+            return
         try:
-            with _unreported(self.uneven), closing(_parsed_ahead(self.open, self.uneven_rows, block_bytes)) as chunks:
-                for n, (chunk, uneven_rows) in enumerate(chunks):
+            with _unreported(self.uneven), closing(_parsed_ahead(self.open, self.uneven_rows, block_bytes,
+                                                                 _with_texts)) as chunks:
+                for n, (parsed, uneven_rows) in enumerate(chunks):
                     self.apart.update((row.number, row.text) for row in uneven_rows)
-                    if chunk is None:
+                    if parsed is None:
                         continue
+                    chunk, texts = parsed
                     if n == 0 and size > block_bytes:
-                        seen.expect(chunk.num_rows * size // block_bytes)  # rows to come, judged by the first chunk
-                    batches, ended = self.take(chunk)
+                        seen.expect(_rows_in(chunk, size))
+                    batches, ended = self.take(chunk, texts)
                     yield from batches
                     if ended:
                         return
@@ -714,25 +785,27 @@ class _Stream:
             self.apart.clear()
             yield from self.rest()
             return
-        yield from self.take(None)[0]
+        yield from self.take(None, [])[0]
 
-    def take(self, chunk: Any) -> tuple[list[RecordBatch], bool]:
+    def take(self, chunk: Any, texts: list[Any]) -> tuple[list[RecordBatch], bool]:
         """The records of a chunk of parsed rows (None: the end of the file) and of the rows apart among them;
-        True when a cell that runs on ends the file there."""
+        True when a cell that runs on ends the file there. ``texts``: its columns as _with_texts reads them."""
         count = chunk.num_rows if chunk is not None else 0
+        columns = [chunk.column(j) for j in range(chunk.num_columns)] if count else []
+        blank = _blank(columns, [self.names[j] for j in self.parsed]) if count else np.zeros(0, dtype=bool)
+        if self.lean and blank.any():
+            raise _ArrowGaveUp  # a row empty in every column parsed: the csv module says if it is blank
         lines = _row_numbers(self.line, count, sorted(n for n in self.apart if n >= self.line))
         if count:
             self.line = int(lines[-1]) + 1
         through = self.line - 1 if chunk is not None else max(self.apart, default=0)
-        columns = [chunk.column(j) for j in range(chunk.num_columns)] if count else []
-        texts = [_readable(column) for column in columns]
         bad, runaway_rows = _bad_cells(columns, texts) if None in texts else ({}, [])
-        faults = {int(lines[i]): fault for i, fault in bad.items()}
+        faults = {int(lines[i]): (self.parsed[j], fault) for i, (j, fault) in bad.items()}
         stops = [int(lines[i]) for i in runaway_rows]
         apart = _cells_apart(sorted((n, self.apart.pop(n)) for n in [n for n in self.apart if n <= through]),
                              faults, stops)
         stop = min(stops, default=None)
-        keep = ~_blank(columns, self.names) if count else np.ones(0, dtype=bool)
+        keep = ~blank
         keep[list(bad)] = False
         apart = [(n, cells) for n, cells in apart if any(cells)]
         for number, (j, (message, hint)) in sorted(faults.items()):
@@ -743,18 +816,18 @@ class _Stream:
             apart = [(n, cells) for n, cells in apart if n < stop]
             self.sink.add(*runaway_problem(stop))
         if keep.all():
-            arrays = [texts[j] for j in self.wanted] if count else []
+            arrays = [texts[k] for k in self.read_from] if count else []
         else:
-            mask = pa.array(keep)
+            mask = _arrow.bools(keep)
             lines = lines[keep]
-            arrays = [(texts[j] if texts[j] is not None else columns[j]).filter(mask).cast(pa.string())
-                      for j in self.wanted]
+            arrays = [(texts[k] if texts[k] is not None else columns[k]).filter(mask).cast(pa.string())
+                      for k in self.read_from]
         if apart:  # merged in file order, so that a repeated id is the later row, as records/_readers.py finds it
             extra = _string_arrays([cells for _, cells in apart], len(self.names), self.wanted)
             arrays = [pa.concat_arrays([a, b]) for a, b in zip(arrays, extra)] if arrays else extra
             lines = np.concatenate([lines, np.array([n for n, _ in apart], dtype=np.int64)])
             order = np.argsort(lines, kind="stable")
-            arrays = [a.take(pa.array(order)) for a in arrays]
+            arrays = [a.take(_arrow.integers(order)) for a in arrays]
             lines = lines[order]
         with _no_cyclic_gc():
             return self.reader.read(arrays, lines) if lines.size else [], stop is not None
@@ -813,12 +886,17 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
         problems.extend(sink.problems)
 
 
-def _parsed_ahead(open_reader: Callable[[], Any], ragged: list[Any],
-                  chunk_bytes: int) -> Iterator[tuple[Any, list[Any]]]:
-    """The blocks of the reader ``open_reader`` makes, joined into chunks of about ``chunk_bytes``, each with the
-    short or long rows met while parsing it; the next chunk is parsed in a thread of its own meanwhile: pyarrow
-    parses without the GIL, so checking and parsing share two cores. Where pyarrow gives up, what it parsed
-    before is handed over, then _ArrowGaveUp is raised."""
+def _with_texts(chunk: Any) -> tuple[Any, list[Any]]:
+    """A chunk of parsed cells, and its columns as text where every cell is (None where some cell is not)."""
+    return chunk, [_readable(column) for column in chunk.columns]
+
+
+def _parsed_ahead(open_reader: Callable[[], Any], ragged: list[Any], chunk_bytes: int,
+                  prepare: Callable[[Any], Any]) -> Iterator[tuple[Any, list[Any]]]:
+    """The blocks of the reader ``open_reader`` makes, joined into chunks of about ``chunk_bytes`` and given to
+    ``prepare``, each with the short or long rows met while parsing it; the next chunk is parsed and prepared in
+    a thread of its own meanwhile: pyarrow parses and casts without the GIL, so checking and parsing share two
+    cores. Where pyarrow gives up, what it parsed before is handed over, then _ArrowGaveUp is raised."""
     import queue
     import threading
 
@@ -855,14 +933,14 @@ def _parsed_ahead(open_reader: Callable[[], Any], ragged: list[Any],
                     blocks.append(block)
                     size += block.nbytes
                     if size >= chunk_bytes:
-                        if not hand_over(("chunk", joined(blocks), met())):
+                        if not hand_over(("chunk", prepare(joined(blocks)), met())):
                             return
                         blocks, size = [], 0
             except MemoryError:
                 raise
             except (pa.ArrowException, UnicodeError):
                 gave_up = True
-            if (blocks or ragged) and not hand_over(("chunk", joined(blocks) if blocks else None, met())):
+            if (blocks or ragged) and not hand_over(("chunk", prepare(joined(blocks)) if blocks else None, met())):
                 return
             ahead.put(("gave up" if gave_up else "end", None, []))
         except BaseException as exc:  # handed to the reading thread, which raises it
@@ -887,6 +965,27 @@ def _parsed_ahead(open_reader: Callable[[], Any], ragged: list[Any],
         except queue.Empty:
             pass
         thread.join()
+
+
+def _utf8_throughout(path: Path) -> bool:
+    """Whether a file is UTF-8 text from end to end, read a block at a time (most blocks are ASCII, seen at once)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(DEFAULT_BLOCK_BYTES):
+                if not (block.isascii() and not decoder.getstate()[0]):
+                    decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except (UnicodeDecodeError, OSError):
+        return False
+    return True
+
+
+def _rows_in(chunk: Any, size: int) -> int:
+    """About how many rows a file of ``size`` bytes holds, judged by its first chunk: each cell's text and the
+    comma or line end after it (quotes are not counted, so rather more than fewer)."""
+    read = sum(int(_arrow.offsets(column)[-1] - _arrow.offsets(column)[0]) for column in chunk.columns)
+    return chunk.num_rows * size // max(read + chunk.num_rows * chunk.num_columns, 1)
 
 
 def _row_numbers(first: int, count: int, skipped: list[int]) -> np.ndarray:

@@ -141,12 +141,13 @@ class Tally:
 
         from ..calendars.arrays import NONE, months_index
 
-        status = result.columns["status"]
-        counted = np.isin(status, _CODES)
-        if not counted.any():
+        slot_of = np.full(max(len(STATUSES), max(_CODES) + 1), -1, dtype=np.int64)  # a status code's count
+        slot_of[list(_CODES)] = np.arange(len(_CODES))
+        slots = slot_of[result.columns["status"]]
+        rows = np.flatnonzero(slots >= 0)
+        if not rows.size:
             return
-        rows = np.nonzero(counted)[0]
-        status = status[rows]
+        slots = slots[rows]
         parts: list[np.ndarray] = [result.columns["rule"][rows].astype(np.int64)]
         labels: list[list[str]] = [[r.id for r in result.rules]]
         for dimension in self.dimensions:
@@ -170,18 +171,21 @@ class Tally:
         key = np.zeros(rows.size, dtype=np.int64)
         for part, names in zip(parts, labels):
             key = key * max(len(names), 1) + part
-        slot_of = np.full(max(_CODES) + 1, -1, dtype=np.int64)
-        for i, code in enumerate(_CODES):
-            slot_of[code] = i
-        slots = slot_of[status]
         slots = np.where((slots == _COUNTS.index("missing_data")) & result.columns["unrecorded"][rows], _NOT_RECORDED,
                          slots)
-        decided = np.isin(slots, [_COUNTS.index(s) for s in ("met", "late", "overdue")])
-        cells = [key * len(_COUNTS) + slots,
-                 key[result.columns["approximate"][rows]] * len(_COUNTS) + _APPROXIMATE,
-                 key[decided & (result.columns["on_bound"][rows] > 0)] * len(_COUNTS) + _ON_BOUND,
-                 key[result.columns["data_quality"][rows]] * len(_COUNTS) + _WARNINGS]
-        distinct, counts = np.unique(np.concatenate(cells), return_counts=True)
+        decided = np.zeros(len(_COUNTS), dtype=bool)
+        decided[[_COUNTS.index(s) for s in ("met", "late", "overdue")]] = True
+        cells = np.concatenate([key * len(_COUNTS) + slots,
+                                key[result.columns["approximate"][rows]] * len(_COUNTS) + _APPROXIMATE,
+                                key[decided[slots] & (result.columns["on_bound"][rows] > 0)] * len(_COUNTS) + _ON_BOUND,
+                                key[result.columns["data_quality"][rows]] * len(_COUNTS) + _WARNINGS])
+        size = int(cells.max()) + 1
+        if size <= 4 * cells.size:  # few groups (by rule, say): counted in place, not sorted
+            counts = np.bincount(cells, minlength=size)
+            distinct = np.flatnonzero(counts)
+            counts = counts[distinct]
+        else:
+            distinct, counts = np.unique(cells, return_counts=True)
         for rule in result.rules:
             self.titles.setdefault(rule.id, rule.title)
         for value, count in zip(distinct.tolist(), counts.tolist()):

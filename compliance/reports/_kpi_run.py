@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from ..engines import evaluate
 from ..errors import InputError, Problem
@@ -58,6 +58,49 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield chunk
 
 
+def _count_beside(batches: Iterable[Any], evaluate: Callable[[Iterable[Any]], Iterable[Any]],
+                  tallies: Sequence[Tally]) -> None:
+    """Evaluate and count each batch in a second thread while the next one is read: numpy and pyarrow let go of
+    the interpreter in their loops, so reading and evaluating share two cores. A batch is read only once the one
+    before is being evaluated, so two at most are held; a failure on either side stops both and is raised here."""
+    import queue
+    import threading
+
+    handed: queue.Queue[Any] = queue.Queue(maxsize=1)
+    failed: list[BaseException] = []
+
+    def taken() -> Iterator[Any]:
+        while (batch := handed.get()) is not None:
+            handed.task_done()
+            yield batch
+        handed.task_done()
+
+    def count() -> None:
+        try:
+            for result in evaluate(taken()):
+                for tally in tallies:
+                    tally.add_batch(result)
+        except BaseException as exc:  # raised in the reading thread, below
+            failed.append(exc)
+            while handed.get() is not None:  # let the reader finish handing over
+                handed.task_done()
+            handed.task_done()
+
+    worker = threading.Thread(target=count, name="kpi-count", daemon=True)
+    worker.start()
+    try:
+        for batch in batches:
+            if failed:
+                break
+            handed.put(batch)
+            handed.join()  # until the counting thread has it: then read the next
+    finally:
+        handed.put(None)
+        worker.join()
+    if failed:
+        raise failed[0]
+
+
 def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tallies: Sequence[Tally], *,
                 engine: str = "batch", mapping: Mapping | None = None, chunk: int | None = None,
                 encoding: str = DEFAULT_ENCODING, extract_date: date | None = None) -> list[Problem]:
@@ -93,9 +136,7 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
             batches = (batch for records in _chunks(mapped, records_chunk)
                        for batch in batches_from_records(unique_records(records, seen, mapping.name, problems),
                                                          records_chunk))
-        for result in evaluate_batches(batches, rules, as_of):
-            for tally in tallies:
-                tally.add_batch(result)
+        _count_beside(batches, lambda given: evaluate_batches(given, rules, as_of), tallies)
         return problems
     if mapping is None:
         records, found = read_records(paths, ruleset.vocabulary, encoding=encoding)

@@ -11,7 +11,7 @@ from ..resources import rules_dir
 from ..yamlio import Located, load_yaml
 from ._build import FieldError, build_rule
 from ._model import Rule, RuleSet
-from ._validate import schema_problems, semantic_problems, unbuilt_problems
+from ._validate import passed_before, remember_passed, schema_problems, semantic_problems, unbuilt_problems
 from ._vocabulary import VOCABULARY_FILE, normalise_kinds, load_vocabulary
 
 def read_pack(path: Path) -> tuple[Located, list[Problem]]:
@@ -21,7 +21,12 @@ def read_pack(path: Path) -> tuple[Located, list[Problem]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(Problem(f"cannot read rule file: {exc}", file=str(path))) from None
     located = load_yaml(text, str(path), strict=False)
-    return located, located.problems + _key_problems(located) + schema_problems(located)
+    if passed_before(text):
+        return located, located.problems + _key_problems(located)
+    schema = schema_problems(located)
+    if not schema:
+        remember_passed(text)
+    return located, located.problems + _key_problems(located) + schema
 
 
 def _key_problems(located: Located) -> list[Problem]:

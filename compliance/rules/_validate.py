@@ -6,14 +6,18 @@ Every problem is collected with its file, line and column, so one run reports th
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
+import os
 import re
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable
 
 from ..calendars import UNITS, Period
 from ..errors import InputError, Problem, shown
-from ..resources import rules_dir
+from ..resources import cache_dir, rules_dir
 from ..yamlio import Located
 from ._build import FieldError, read_period
 from ._build import _date as read_day, _window as read_window  # as the rule is built
@@ -36,6 +40,47 @@ URL_HINT = "give the http:// or https:// address of the source, on one line"
 def _source_url() -> re.Pattern[str]:
     """The schema's pattern for ``source.url``: an http(s) address and nothing that could end a line or a tag."""
     return re.compile(schema()["$defs"]["rule"]["properties"]["source"]["properties"]["url"]["pattern"])
+
+
+@lru_cache(maxsize=1)
+def _checker() -> str:
+    """What a pack is checked by: the schema, this module and the installed jsonschema (found without importing
+    it), as one SHA-256."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256((rules_dir() / SCHEMA_FILE).read_bytes() + Path(__file__).read_bytes())
+    try:
+        digest.update(version("jsonschema").encode())
+    except PackageNotFoundError:
+        pass
+    return digest.hexdigest()
+
+
+def _passed_file(text: str) -> Path:
+    digest = hashlib.sha256(_checker().encode() + text.encode("utf-8", "surrogatepass")).hexdigest()
+    return cache_dir() / "rule-packs" / f"{digest}.passed"
+
+
+def passed_before(text: str) -> bool:
+    """Whether a pack of exactly this text passed the schema before, checked by the same schema, code and
+    jsonschema: a warm start then need not import jsonschema (some 100 ms with the validation)."""
+    try:
+        return _passed_file(text).is_file()
+    except OSError:
+        return False
+
+
+def remember_passed(text: str) -> None:
+    """Remember that a pack of this text passed the schema (an empty file named by the key); silently skipped
+    where the cache folder is not writable. Only a pass is remembered: problems are found again each time."""
+    target = _passed_file(text)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        os.close(fd)
+        os.replace(tmp, target)
+    except OSError:
+        pass
 
 
 def schema_problems(located: Located) -> list[Problem]:

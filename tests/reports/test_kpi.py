@@ -159,6 +159,83 @@ def test_a_team_a_spreadsheet_would_run_as_a_formula_is_written_as_text(run_cli,
     assert teams == {"'=HYPERLINK(\"http://evil.example/\",\"click\")", "'@SUM(A1)"}
 
 
+def _kpi_peak(path, out):
+    """Run `compliance kpi` on ``path`` in a process of its own: (exit code, its peak memory in bytes)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    child = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "kpi", str(path), "--as-of", "2024-06-30",
+                              "--format", "json", "--output", str(out)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return child.returncode, usage.ru_maxrss * 1024
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "wait4"), reason="a process's peak memory is read with wait4")
+def test_columns_no_rule_reads_cost_no_memory(tmp_path):
+    """A 2 MB tracker with 100,000 columns of people's notes (``#`` headers) peaks at what the same tracker
+    without them does (it took 1.2 GB): the notes are not parsed, only found to be text."""
+    notes = 100_000
+    head = "id,kind,referral,referral_decision"
+    rows = [f"R{i},referral,2024-01-{1 + i:02d},2024-01-{2 + i:02d}" for i in range(20)]
+    narrow, wide = tmp_path / "narrow.csv", tmp_path / "wide.csv"
+    narrow.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    wide.write_text("\n".join([head + "".join(f",# {j}" for j in range(notes)),
+                               *(row + ",’" + "," * (notes - 1) for row in rows)]) + "\n", encoding="utf-8")
+    assert wide.stat().st_size > 2_000_000
+    narrow_code, narrow_peak = _kpi_peak(narrow, tmp_path / "narrow.json")
+    wide_code, wide_peak = _kpi_peak(wide, tmp_path / "wide.json")
+    assert narrow_code == wide_code == 0
+    assert json.loads((tmp_path / "wide.json").read_text())["rows"] == json.loads(
+        (tmp_path / "narrow.json").read_text())["rows"]
+    assert wide_peak < narrow_peak + 64_000_000
+
+
+def test_a_failure_while_counting_or_reading_stops_both_threads_and_is_raised():
+    """kpi counts each batch in a second thread while the next is read: an error on either side ends both and
+    is raised to the caller, never lost in the thread or left waiting."""
+    import threading
+
+    from compliance.reports._kpi_run import _count_beside
+
+    class Tallies:
+        def __init__(self):
+            self.added = []
+
+        def add_batch(self, result):
+            self.added.append(result)
+
+    read = []
+
+    def batches(fail_at=None):
+        for n in range(6):
+            if n == fail_at:
+                raise OSError("disk gone")
+            read.append(n)
+            yield n
+
+    def evaluate(given, fail_on=None):
+        for batch in given:
+            if batch == fail_on:
+                raise ValueError("bad batch")
+            yield batch * 10
+
+    tally = Tallies()
+    _count_beside(batches(), evaluate, [tally])
+    assert tally.added == [0, 10, 20, 30, 40, 50]
+    read.clear()
+    with pytest.raises(ValueError, match="bad batch"):
+        _count_beside(batches(), lambda given: evaluate(given, fail_on=2), [Tallies()])
+    assert read[:3] == [0, 1, 2] and len(read) <= 4  # one batch at most read past the failure
+    with pytest.raises(OSError, match="disk gone"):
+        _count_beside(batches(fail_at=3), evaluate, [Tallies()])
+    assert all(t.name != "kpi-count" for t in threading.enumerate())
+
+
 @pytest.mark.parametrize("engine", ["batch", "native"])
 def test_the_kpi_reads_every_column_a_rule_needs_step_conditions_and_implications_included(run_cli, tmp_path, engine):
     # Visits every 6 weeks from Mon 9 Jan 2023 to Mon 22 Jan 2024 after a placement of Mon 2 Jan 2023 (met, 10).

@@ -166,6 +166,29 @@ def test_a_key_that_is_not_a_name_is_a_located_problem(tmp_path):
     assert (problem.file, problem.line) == (str(path), 24)
 
 
+def test_a_pack_that_passed_the_schema_is_not_checked_by_it_again_until_it_changes(tmp_path):
+    """The schema check (jsonschema: some 100 ms to import) is remembered for a pack's exact text; a pack with a
+    problem is never remembered, and an edited one is checked again."""
+    import os
+    import subprocess
+    import sys
+
+    pack = tmp_path / "pack.yaml"
+    pack.write_text((ROOT / "rules" / "inspections.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    probe = ("import sys; from compliance.rules import check_rules; "
+             f"_, problems = check_rules([{str(pack)!r}]); print(len(problems), 'jsonschema' in sys.modules)")
+    env = {**os.environ, "COMPLIANCE_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run():
+        return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT,
+                              check=True).stdout.split()
+
+    assert run() == ["0", "True"]
+    assert run() == ["0", "False"]
+    pack.write_text(pack.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
+    assert run()[1] == "True" and run()[1] == "True" and run()[0] != "0"
+
+
 RULE = """pack: x
 title: x
 rules:
