@@ -29,7 +29,7 @@ DEFAULT_FAIL_ON = ("overdue", "late")
 OPEN_DUTIES_SHOWN = 50
 #: Timelines are drawn for this many records, those with open duties first, the most urgent first.
 TIMELINES_SHOWN = 20
-#: Each kind of change lists this many duties on the page; findings.json has every change.
+#: Each kind of change lists this many duties on the page; findings.json.gz has every change.
 CHANGES_SHOWN = 25
 #: "Check these records" names this many records, the first in the input; findings.csv marks every one.
 CHECKS_SHOWN = 25

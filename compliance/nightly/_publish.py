@@ -27,6 +27,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -45,9 +46,13 @@ RUN_RECORD = "run.json"
 STATES = "states.zlib"
 TOOL = "statutory-timelines"
 #: The files of a run's folder, and the latest.* name in --out that links to each.
-RUN_FILES = ("report.html", "report.md", "findings.json", "findings.csv", "deadlines.ics")
-LATEST = {"latest.html": "report.html", "latest.md": "report.md", "latest.json": "findings.json",
-          "latest.csv": "findings.csv", "latest.ics": "deadlines.ics"}
+RUN_FILES = ("report.html", "report.md", "findings.json.gz", "findings.csv", "findings.parquet", "deadlines.ics",
+             "findings.json")  # as runs before findings.json.gz wrote it
+LATEST = {"latest.html": "report.html", "latest.md": "report.md", "latest.json.gz": "findings.json.gz",
+          "latest.csv": "findings.csv", "latest.parquet": "findings.parquet", "latest.ics": "deadlines.ics"}
+#: A team's calendar (``--by team``) in a run's folder; in --out, ``latest-`` and its name links to the newest.
+TEAM_CALENDAR = re.compile(r"deadlines-[a-z0-9][a-z0-9-]{0,59}\.ics")
+LATEST_TEAM = "latest-"
 CRASH_ENV = "COMPLIANCE_TEST_CRASH_AT"
 CRASH_EXIT = 86
 _steps = 0
@@ -117,6 +122,27 @@ def _link_or_copy(source: Path, target: Path) -> None:
         _write_file(target, source.read_bytes())
 
 
+def team_calendar_name(slug: str) -> str:
+    """The file name of a team's calendar, ``slug`` being lower-case letters, digits and hyphens."""
+    return f"deadlines-{slug}.ics"
+
+
+def _is_run_file(name: str) -> bool:
+    return name in RUN_FILES or TEAM_CALENDAR.fullmatch(name) is not None
+
+
+def latest_links(run_folder: Path) -> dict[str, str]:
+    """Each latest.* name in --out and the file of ``run_folder`` it links to, the teams' calendars included."""
+    teams = sorted(p.name for p in run_folder.iterdir() if TEAM_CALENDAR.fullmatch(p.name)) \
+        if run_folder.is_dir() else []
+    return {**LATEST, **{LATEST_TEAM + name: name for name in teams}}
+
+
+def _latest_team_names(out: Path) -> list[str]:
+    return sorted(p.name for p in out.glob(LATEST_TEAM + "deadlines-*.ics")
+                  if TEAM_CALENDAR.fullmatch(p.name[len(LATEST_TEAM):]))
+
+
 def read_marker(folder: Path) -> dict[str, Any] | None:
     """The marker of a run folder this tool wrote, or None."""
     try:
@@ -135,8 +161,8 @@ def check_replaceable(target: Path) -> None:
         raise InputError(Problem("is in the way of this run's folder and was not written by the report",
                                  file=str(target), hint=hint))
     entries = {p.name: p for p in target.iterdir()}
-    ours = set(RUN_FILES) | {MARKER}
-    foreign = sorted(name for name, p in entries.items() if name not in ours or p.is_symlink() or not p.is_file())
+    foreign = sorted(name for name, p in entries.items()
+                     if not (_is_run_file(name) or name == MARKER) or p.is_symlink() or not p.is_file())
     if foreign:
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
         raise InputError(Problem(f"holds files the report did not write ({shown}); the report will not replace it",
@@ -150,7 +176,7 @@ def check_replaceable(target: Path) -> None:
 
 def check_latest(out: Path) -> None:
     """Refuse (InputError) when a latest.* name in ``out`` is a folder or anything else but a file or link."""
-    for name in LATEST:
+    for name in [*LATEST, *_latest_team_names(out)]:
         path = out / name
         if os.path.lexists(path) and not path.is_symlink() and not path.is_file():
             raise InputError(Problem("is not a file, so the report cannot put the newest run's file there",
@@ -255,18 +281,22 @@ class Staging:
         step("run folder in place")
 
     def _switch_latest(self) -> None:
-        for name, file in LATEST.items():
+        links = latest_links(self.target)
+        for name, file in links.items():
             prepared = self.path / name
             if not prepared.exists():
                 _link_or_copy(self.target / file, prepared)
         _fsync_dir(self.path)
         step("latest prepared")
-        for name, file in LATEST.items():
+        for name, file in links.items():
             current = self.out / name
             if os.path.lexists(current) and not (current.exists() and os.path.samefile(current, self.target / file)):
                 os.unlink(current)
                 step(f"old {name} removed")
-        for name in LATEST:
+        for name in _latest_team_names(self.out):
+            if name not in links:  # a team the newest run no longer has
+                os.unlink(self.out / name)
+        for name in links:
             prepared = self.path / name
             if prepared.exists():
                 os.replace(prepared, self.out / name)

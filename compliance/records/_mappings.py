@@ -27,8 +27,6 @@ starts from the unit.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
@@ -43,7 +41,7 @@ from ..rules import Rule, RuleSet, Vocabulary, load_vocabulary
 from ..yamlio import load_yaml
 from ._csv import DEFAULT_ENCODING, codec_name
 from ._record import NO, TARGET_PREFIX, YES, EventDate, Record, RecordCheck, parse_event_date, sort_key, suggest
-from ._tables import spreadsheet_safe, table_rows
+from ._tables import csv_line, table_rows
 
 FORMATS = ("table", "cin-census-xml")
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
@@ -693,21 +691,18 @@ def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None)
                 events[name] = None
     targets = {rule: None for rec in records for rule in rec.targets}
     header = ["id", "kind", *attributes, *events, *(TARGET_PREFIX + rule for rule in targets)]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    lines = [csv_line(header)]
     for rec in records:
-        row = [spreadsheet_safe(rec.id), rec.kind]
+        row: list[Any] = [rec.id, rec.kind]
         for name in attributes:
             value = rec.attributes.get(name)
-            row.append("" if value is None else str(value).lower() if isinstance(value, bool)
-                       else spreadsheet_safe(str(value)))
+            row.append(None if value is None else str(value).lower() if isinstance(value, bool) else str(value))
         for name in events:
             row.append(";".join(_iso(d) for d in rec.events.get(name, ())))
         for rule in targets:
             row.append(";".join(_iso(d) for d in rec.targets.get(rule, ())))
-        writer.writerow(row)
-    return buffer.getvalue()
+        lines.append(csv_line(row))
+    return "".join(lines)
 
 
 def _iso(d: EventDate) -> str:
