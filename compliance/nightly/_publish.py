@@ -46,8 +46,9 @@ RUN_RECORD = "run.json"
 STATES = "states.zlib"
 TOOL = "statutory-timelines"
 #: The files of a run's folder, and the latest.* name in --out that links to each.
-RUN_FILES = ("report.html", "report.md", "findings.json.gz", "findings.csv", "findings.parquet", "deadlines.ics",
-             "findings.json")  # as runs before findings.json.gz wrote it
+RUN_FILES = ("report.html", "report.md", "findings.json.gz", "findings.csv", "findings.parquet", "deadlines.ics")
+#: Files of a run folder that earlier versions wrote, recognised as the report's own when it replaces the folder.
+OLDER_RUN_FILES = ("findings.json",)
 LATEST = {"latest.html": "report.html", "latest.md": "report.md", "latest.json.gz": "findings.json.gz",
           "latest.csv": "findings.csv", "latest.parquet": "findings.parquet", "latest.ics": "deadlines.ics"}
 #: A team's calendar (``--by team``) in a run's folder; in --out, ``latest-`` and its name links to the newest.
@@ -128,7 +129,7 @@ def team_calendar_name(slug: str) -> str:
 
 
 def _is_run_file(name: str) -> bool:
-    return name in RUN_FILES or TEAM_CALENDAR.fullmatch(name) is not None
+    return name in RUN_FILES or name in OLDER_RUN_FILES or TEAM_CALENDAR.fullmatch(name) is not None
 
 
 def latest_links(run_folder: Path) -> dict[str, str]:

@@ -387,7 +387,7 @@ def markdown_head(as_of: date, tally: Mapping[str, int], show_all: bool = False,
     could not be read, the header."""
     count = " · ".join(f"**{n}** {STATUS_LABELS[s].lower()}" for s, n in tally.items())
     if tally.get("not_applicable") and not show_all:
-        count += " (not listed; `--all` lists them)"
+        count += " (not listed: --all lists them)"
     lines = [f"# Compliance as of {as_of.isoformat()}", "", count, ""]
     unread = problem_rows(problems)
     if unread:

@@ -254,7 +254,8 @@ def findings_workbook(rows: Sequence[list[Any]], tally: Mapping[str, int], as_of
         lines.append(("Generated", generated_at.replace(tzinfo=None, microsecond=0)))
     lines.append(("Calendar data", "; ".join(calendar_data) or "(no deadlines)"))
     if tally.get("not_applicable") and not show_all:
-        lines.append(("Not applicable", f"{tally['not_applicable']} counted below, not listed (--all lists them)"))
+        lines.append(("Not listed", f"{tally['not_applicable']} not-applicable findings, counted below "
+                                    "(--all lists them)"))
     unread = problem_rows(problems)
     lines.append(("Rows not read", f"{rows_not_read(len(unread))}: see the Problems sheet" if unread else "none"))
     _summary_sheet(book, f"Compliance as of {as_of:%d/%m/%Y}", lines, (("Status", "Findings"), status_rows),

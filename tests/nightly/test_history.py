@@ -21,7 +21,7 @@ from compliance.nightly._history import MIGRATIONS, History, RunRecord
 from compliance.records import load_records
 from compliance.rules import load_rules
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, read_json
 
 COUNCIL = FIXTURES / "report" / "council.yaml"
 NOW = datetime(2026, 11, 27, 6, 0, tzinfo=timezone.utc)
@@ -202,7 +202,7 @@ def test_two_runs_at_once_both_complete_one_after_the_other(tmp_path):
     assert counts == [("2026-11-20", 18), ("2026-11-27", 21)]
     assert not list(tmp_path.glob(".staging-*"))
     # Whichever finished last, latest.* belongs to the newest as-of date.
-    assert '"as_of": "2026-11-27"' in (tmp_path / "latest.json").read_text()
+    assert read_json(tmp_path / "latest.json.gz")["as_of"] == "2026-11-27"
 
 
 def version_1_database(path, runs):
@@ -248,7 +248,7 @@ def test_a_report_run_continues_an_upgraded_history(tmp_path, findings_by_date):
     version_1_database(tmp_path / "history.sqlite3", [(first, findings_by_date[first])])
     result = report(tmp_path, "2026-11-27")
     assert result.returncode == 1, result.stderr
-    data = json.loads((tmp_path / "latest.json").read_text())["report"]
+    data = read_json(tmp_path / "latest.json.gz")["report"]
     assert data["run_id"] == 2 and data["previous_run"] == {"run_id": 1, "as_of": "2026-11-20", "compared": True}
     # The same five changes as against a run this version recorded (tests/nightly/test_run.py).
     assert len(data["changes"]) == 5
