@@ -15,10 +15,13 @@ from ._csv import DEFAULT_ENCODING, read_csv_rows
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A formula start, also after spaces or line breaks (a reader that trims a cell would find it there).
 _FORMULA = re.compile(r"[\t\r]|[ \n]*[=+\-@]")
+# A formula start inside a cell, where a reader splitting lines on ";" starts a cell of its own (after a ";",
+# or after a line break, which ends its line), past any spaces and quotes.
+_INNER_FORMULA = re.compile(r'(?<=[;\n])([ "]*)(?=[=+\-@\t])')
 # C0 controls but tab and newline, DEL and C1, as errors.printable escapes them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# What makes a CSV cell need quotes: the separator of either kind of reader, a quote, a line break.
-_QUOTED = re.compile(r'[,;"\n\r]')
+# What makes a CSV cell need quotes: the separator, a quote, a line break.
+_QUOTED = re.compile(r'[,"\n\r]')
 
 
 def spreadsheet_safe(value: Any) -> Any:
@@ -40,10 +43,12 @@ def spreadsheet_safe(value: Any) -> Any:
 def csv_cell(value: Any) -> str:
     """One value as a cell of the CSV files the tool writes.
 
-    Text is made ``spreadsheet_safe`` and quoted when it holds a comma, a semicolon, a quote or a line break:
-    Excel set to a language whose list separator is ";" (German, French, Dutch) splits lines on ";", so a
-    cell holding one is quoted as a cell holding a comma is, and no reader of either kind starts a cell
-    inside it, where a formula could hide (``x;=1+1``). Lists are joined with " | ", dates written ISO.
+    Text is made ``spreadsheet_safe``, and quoted when it holds a comma, a quote or a line break. Excel set to
+    a language whose list separator is ";" (German, French, Dutch) splits each line of a comma-separated file
+    at every ";", quotes or not, and at every line break: a cell of its own starts there. So a formula
+    character after a ";" or a line break inside a cell gets a ' before it too (``x;=1+1`` is written
+    ``x;'=1+1``), and no reader of either kind ever starts a cell with one. Lists are joined with " | ",
+    dates written ISO.
     """
     if value is None:
         return ""
@@ -58,6 +63,8 @@ def csv_cell(value: Any) -> str:
     elif not isinstance(value, str):
         return str(value)
     text = spreadsheet_safe(value)
+    if (";" in text or "\n" in text) and _INNER_FORMULA.search(text):
+        text = _INNER_FORMULA.sub(r"\1'", text)
     if _QUOTED.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text

@@ -84,8 +84,8 @@ def problem_dict(p: Problem) -> dict[str, Any]:
 # -- JSON ----------------------------------------------------------------------------------------------
 
 #: What a finding has because of its rule: written once per document under "rules", not on every finding.
-RULE_KEYS = ("record_kind", "duty", "title", "kind", "duty_holder", "trigger_event", "completion_event", "citation",
-             "source_url", "verification", "calendar")
+RULE_KEYS = ("record_kind", "duty", "title", "kind", "duty_holder", "trigger_event", "period", "completion_event",
+             "citation", "source_url", "verification", "calendar")
 
 
 def rule_facts(rule: Rule) -> dict[str, Any]:
