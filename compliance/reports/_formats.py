@@ -142,8 +142,8 @@ def json_text(text: str) -> str:
 def finding_data(f: Finding, context: JsonContext, document: JsonDocument | None = None) -> dict[str, Any]:
     """A finding as compact data: what its rule and calendar say is left to the document's "rules" and
     "calendars" (a value that differs stays on the finding), the weekend days its period skipped are counted
-    and the holidays named (every day with ``context.explain``), and keys whose value is null, false or empty
-    are left out."""
+    and the holidays named (every day with ``context.explain``), and other keys whose value is null, false or
+    empty are left out."""
     d = f.to_dict()
     facts = context.rules.get(f.rule)
     if facts is not None:
@@ -164,7 +164,10 @@ def finding_data(f: Finding, context: JsonContext, document: JsonDocument | None
             d["holidays_skipped"] = holidays
         if context.explain:
             d["skipped"] = skipped
-    return {k: v for k, v in d.items() if not (v is None or v is False or v == [] or v == {})}
+    # A rule's fact the finding lacks (no period without a deadline) stays, as null: left out, it would read as
+    # the rule's.
+    kept = facts.keys() if facts is not None else ()
+    return {k: v for k, v in d.items() if k in kept or not (v is None or v is False or v == [] or v == {})}
 
 
 @lru_cache(maxsize=4096)

@@ -27,7 +27,7 @@ from ._kpi import NO_VALUE, KpiRow
 
 #: Snappy: what every Parquet reader takes, Power Query's included, and fast to write.
 COMPRESSION = "snappy"
-_LONDON = pa.timestamp("s", tz="Europe/London")
+_LONDON = pa.timestamp("ms", tz="Europe/London")  # Parquet keeps milliseconds at the coarsest
 _DAY = pa.struct([("date", pa.date32()), ("name", pa.string())])
 _SKIPPED_DAY = pa.struct([("date", pa.date32()), ("reason", pa.string())])
 #: Each date column, and the column of the instant where the value has a time of day.
@@ -94,7 +94,7 @@ def findings_batch(findings: Sequence[Finding], explain: bool = False, problems:
         if name in _DATES:
             values = [getattr(f, name) for f in findings]
             columns[name] = [None if v is None else day_of(v) for v in values]
-            columns[_DATES[name]] = [int(instant(v)) if isinstance(v, datetime) else None for v in values]
+            columns[_DATES[name]] = [round(1000 * instant(v)) if isinstance(v, datetime) else None for v in values]
         elif name == "holidays_skipped":
             columns[name] = [[{"date": date.fromisoformat(day), "name": holiday}
                               for day, holiday in skipped_days(f.skipped)[0].items()] for f in findings]
