@@ -118,14 +118,17 @@ def test_control_characters_in_every_workbook_are_escaped_not_a_crash(controlled
 
     referrals = tmp_path / "referrals.csv"
     lines = referrals_csv(10)
-    lines[1:] = [line.replace("Assessment North", "North\x1b[2J\x07") for line in lines[1:]]
+    lines[1:] = [line.replace("Assessment North", "North\x1b[2J\x07\x9b") for line in lines[1:]]
     referrals.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, _, err = run_cli("kpi", str(referrals), "--as-of", "2024-12-31", "--by", "team",
                            "--output", str(tmp_path / "k.xlsx"))
     assert code == 0, err
     teams = {row[2] for row in openpyxl.load_workbook(tmp_path / "k.xlsx")["KPIs"].iter_rows(min_row=2,
                                                                                              values_only=True)}
-    assert "North\\x1b[2J\\x07" in teams
+    assert "North\\x1b[2J\\x07\\x9b" in teams
+    code, out, err = run_cli("kpi", str(referrals), "--as-of", "2024-12-31", "--by", "team", "--format", "json")
+    assert code == 0 and not any(c in out for c in RAW), err
+    assert "North\x1b[2J\x07\x9b" in {row["team"] for row in json.loads(out)["rows"]}
 
     extract = tmp_path / "list5.csv"
     rows = (FIXTURES / "casework" / "annex-a-list5.csv").read_text(encoding="utf-8").splitlines()

@@ -144,6 +144,20 @@ def _latest_team_names(out: Path) -> list[str]:
                   if TEAM_CALENDAR.fullmatch(p.name[len(LATEST_TEAM):]))
 
 
+def _links_a_run_file(out: Path, latest: str) -> bool:
+    """Whether ``out/latest`` is a link to a team's calendar in a run folder the report wrote: only then is it
+    the report's to remove (a copy, where the file system has no links, is left alone)."""
+    path, name = out / latest, latest[len(LATEST_TEAM):]
+    if path.is_symlink() or not path.is_file() or path.stat().st_nlink < 2:
+        return False
+    for folder in out.iterdir():
+        calendar = folder / name
+        if calendar.is_file() and not calendar.is_symlink() and os.path.samefile(calendar, path) \
+                and read_marker(folder) is not None:
+            return True
+    return False
+
+
 def read_marker(folder: Path) -> dict[str, Any] | None:
     """The marker of a run folder this tool wrote, or None."""
     try:
@@ -295,7 +309,7 @@ class Staging:
                 os.unlink(current)
                 step(f"old {name} removed")
         for name in _latest_team_names(self.out):
-            if name not in links:  # a team the newest run no longer has
+            if name not in links and _links_a_run_file(self.out, name):  # a team the newest run no longer has
                 os.unlink(self.out / name)
         for name in links:
             prepared = self.path / name

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..engines import STATUSES, Finding
 from ..records import csv_text
+from ._formats import json_text
 from ._targets import TargetTally
 
 if TYPE_CHECKING:
@@ -231,7 +232,7 @@ def to_json(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date, mont
                            "in_time": "met / (met + late + overdue)", "rows": [r.to_dict() for r in rows]}
     if extra:
         doc.update(extra)
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> str:

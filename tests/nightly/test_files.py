@@ -59,13 +59,16 @@ def test_by_team_writes_a_calendar_for_each_team_and_links_the_newest(tmp_path, 
     assert set().union(*by_team.values()) == everyone and sum(map(len, by_team.values())) == len(everyone)
     for team in teams:
         assert (out / f"latest-deadlines-{team}.ics").samefile(folder / f"deadlines-{team}.ics")
-    # The next night, Front Door has no records: its latest calendar goes, the others point at the new run.
+    # The next night, Front Door has no records: its latest calendar goes, the others point at the new run; a
+    # file of the user's that only looks like one is left alone.
+    (out / "latest-deadlines-mine.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
     records.write_text("\n".join(line for line in lines if ",Front Door," not in line) + "\n", encoding="utf-8")
     code, _, err = run_cli("report", str(records), "--as-of", "2024-11-21", "--out", str(out), "--quiet",
                            "--fail-on", "none", "--by", "team")
     assert code == 0, err
     assert sorted(p.name for p in out.glob("latest-deadlines-*.ics")) == [
-        "latest-deadlines-assessment-north.ics", "latest-deadlines-assessment-south.ics"]
+        "latest-deadlines-assessment-north.ics", "latest-deadlines-assessment-south.ics",
+        "latest-deadlines-mine.ics"]
     assert (out / "latest-deadlines-assessment-north.ics").samefile(
         out / "2024-11-21" / "deadlines-assessment-north.ics")
 
