@@ -1,11 +1,12 @@
 """The files of one report run, written into its staging folder as the chunks of findings arrive.
 
 findings.csv is byte for byte what ``compliance check --format csv`` writes for the same records, and
-findings.parquet what ``check --format parquet`` writes; findings.json is ``check --format json``'s
-document, one finding per line, with the report's own numbers under ``"report"`` after the counts (both
-known only once every finding has been seen), gzip-compressed as findings.json.gz. Each lists the findings that apply, and the rows that
-could not be read. deadlines.ics has the open deadlines a person acts on now (``PassSettings.in_calendar``),
-and with ``--by team`` each team has its own, ``deadlines-<team>.ics``. The pages are drawn last, from the model.
+findings.parquet what ``check --format parquet`` writes; findings.json.gz is ``check --format json``'s
+document, gzip-compressed, one finding per line, with the report's own numbers under ``"report"`` after
+the counts (both known only once every finding has been seen). Each lists the findings that apply, and
+the rows that could not be read. deadlines.ics has the open deadlines a person acts on now
+(``PassSettings.in_calendar``), and with ``--by team`` each team has its own, ``deadlines-<team>.ics``.
+The pages are drawn last, from the model.
 """
 
 from __future__ import annotations

@@ -79,7 +79,8 @@ def _attributes(values: Mapping[str, Any]) -> list[tuple[str, str]]:
             if v is not None]
 
 
-def findings_batch(findings: Sequence[Finding], explain: bool = False, problems: Sequence[Problem] = ()) -> pa.RecordBatch:
+def findings_batch(findings: Sequence[Finding], explain: bool = False,
+                   problems: Sequence[Problem] = ()) -> pa.RecordBatch:
     """Rows for ``findings`` (after a row for each problem that rejected a row of the input), as one batch.
 
     Every day the period skipped is listed (``skipped``) only with ``explain``; the holidays, named, and the

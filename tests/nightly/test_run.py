@@ -379,4 +379,5 @@ def test_a_windows_1252_tracker_is_reported_on_with_its_encoding(tmp_path):
                         "r1,referral,Children’s Services,2026-11-02,2026-11-09\n".encode("cp1252"))
     options = ReportOptions(records=[str(tracker)], out=tmp_path / "out", as_of=date(2026, 11, 20), encoding="cp1252")
     assert run_report(options, datetime.now(timezone.utc)).exit_code == 1  # the decision was late
-    assert read_json(tmp_path / "out" / "latest.json.gz")["findings"][0]["attributes"]["team"] == "Children’s Services"
+    found = read_json(tmp_path / "out" / "latest.json.gz")["findings"]
+    assert found[0]["attributes"]["team"] == "Children’s Services"
