@@ -653,7 +653,7 @@ def add_report(sub: Any, help_text: str) -> None:
 
     p = _command(sub, "report", help_text,
                  "  compliance report examples/inspections.yaml --as-of 2026-11-20 --out reports\n"
-                 "    -> reports/2026-11-20/report.html, report.md, findings.csv, .json, .parquet, deadlines.ics,\n"
+                 "    -> reports/2026-11-20/report.html, report.md, findings.csv, .json.gz, .parquet, deadlines.ics,\n"
                  "       linked as reports/latest.html etc.; history in reports/history.sqlite3\n"
                  "  compliance report tracker.xlsx --out /srv/reports --quiet --fail-on overdue \\\n"
                  "      --mail-to childrens-services@example.gov.uk   (SMTP settings: COMPLIANCE_SMTP_*)\n\n"
