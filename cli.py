@@ -69,13 +69,26 @@ def _rule_paths(args: argparse.Namespace) -> list[str] | None:
         return None
     from compliance.resources import rules_dir
 
-    return list(args.rules or [str(rules_dir())]) + list(args.add_rules or [])
+    return [_found(p) for p in list(args.rules or [str(rules_dir())]) + list(args.add_rules or [])]
 
 
 def _encoding_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--encoding", default="utf-8", metavar="NAME",
                    help="the text encoding of CSV files: utf-8 (the default, with or without a BOM), or another "
                         "such as cp1252 for a Windows-1252 export (what Excel saves as plain \"CSV\")")
+
+
+def _extract_date_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--extract-date", metavar="DATE",
+                   help="the day the files were drawn, YYYY-MM-DD, where they do not say (an Annex A list; a census "
+                        "says in its header): they hold nothing after it, so a duty falling due later is \"not in "
+                        "this extract\", never overdue")
+
+
+def _extract_date(args: argparse.Namespace) -> date | None:
+    from compliance.calendars import parse_date
+
+    return parse_date(args.extract_date, "--extract-date") if getattr(args, "extract_date", None) else None
 
 
 def _encoding(args: argparse.Namespace) -> str:
@@ -85,10 +98,14 @@ def _encoding(args: argparse.Namespace) -> str:
     return codec_name(args.encoding)
 
 
+#: How every date the command line takes may be written (calendars.parse_date reads them all).
+DATES = "DD/MM/YYYY, YYYY-MM-DD or 14 December 2018"
+
+
 def _as_of(value: str | None) -> date:
     from compliance.calendars import parse_date
 
-    return parse_date(value, "--as-of") if value else date.today()
+    return parse_date(value, "--as-of") if value is not None else date.today()
 
 
 def _positive(value: int | None, name: str) -> None:
@@ -99,23 +116,76 @@ def _positive(value: int | None, name: str) -> None:
         raise InputError(Problem(f"--{name} must be 1 or more, not {value}", field=name, hint=f"e.g. --{name} 2"))
 
 
-def _inputs(paths: Iterable[str]) -> None:
-    """Stop before any work, and before anything is written, when an input file is missing or unreadable."""
+#: What a folder given as record files is read for: the files the record readers read, or, with --mapping, extracts.
+RECORD_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".yaml", ".yml", ".json")
+EXTRACT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xml")
+
+
+def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, folders: bool = True) -> list[str]:
+    """The files to read, each found readable before any work and before anything is written.
+
+    A folder stands for the files in it that ``suffixes`` name (when ``folders``), and ``examples/NAME`` not in
+    the working folder for the copy installed with the package: each is said on stderr, so what was read is known.
+    """
     from compliance.errors import InputError, Problem
 
-    problems = []
-    for path in map(Path, paths):
-        if not path.is_file():
-            problems.append(Problem("no such file" if not path.exists() else "not a file", file=str(path),
-                                    hint="check the path"))
+    problems, files = [], []
+    for text in paths:
+        path = Path(_found(text))
+        if path.is_dir() and folders:
+            found, others = _folder(path, suffixes)
+            if not found:
+                problems.append(Problem(f"a folder with no record files ({', '.join(suffixes)}) in it", file=text,
+                                        hint=f"give the files to read, e.g. {Path(text) / ('*' + suffixes[0])}"))
+                continue
+            print(f"compliance: {text} is a folder: reading the {len(found)} record file{'s' if len(found) != 1 else ''}"
+                  f" in it ({', '.join(p.name for p in found)})" + (f"; not read: {', '.join(others)}" if others else ""),
+                  file=sys.stderr)
+            candidates = found
         else:
+            candidates = [path]
+        for candidate in candidates:
+            if not candidate.is_file():
+                what = "a folder, not a file" if candidate.is_dir() else "no such file" if not candidate.exists() \
+                    else "not a file"
+                problems.append(Problem(what, file=text, hint="check the path"))
+                continue
             try:
-                with path.open("rb"):
+                with candidate.open("rb"):
                     pass
             except OSError as exc:
-                problems.append(Problem(f"cannot read: {exc.strerror}", file=str(path), hint="check its permissions"))
+                problems.append(Problem(f"cannot read: {exc.strerror}", file=str(candidate),
+                                        hint="check its permissions"))
+                continue
+            files.append(str(candidate))
     if problems:
         raise InputError(*problems)
+    return files
+
+
+def _found(text: str) -> str:
+    """``text``, or for ``examples/NAME`` not in the working folder the copy installed with the package (said on
+    stderr): the README's examples run from any folder."""
+    from compliance.resources import example_file
+
+    bundled = example_file(text)
+    if bundled is None:
+        return text
+    print(f"compliance: {text} is not in this folder: reading the copy installed with the package, {bundled}",
+          file=sys.stderr)
+    return str(bundled)
+
+
+def _folder(path: Path, suffixes: Sequence[str]) -> tuple[list[Path], list[str]]:
+    """The files in a folder that ``suffixes`` name, in name order, and the names of everything else in it."""
+    found, others = [], []
+    for entry in sorted(path.iterdir(), key=lambda p: p.name):
+        readable = entry.is_file() and entry.suffix.lower() in suffixes and not entry.name.startswith((".", "~$"))
+        if readable:
+            found.append(entry)
+        else:
+            others.append(entry.name + ("/" if entry.is_dir() else ""))
+    return found, others
 
 
 def _emit(data: str | bytes, output: str | None) -> None:
@@ -192,8 +262,13 @@ def add_plan(sub: Any, help_text: str) -> None:
                  "    -> publish the report by Fri 17 Jan 2025; the written statement and the action plan\n"
                  "       by Fri 14 Mar 2025; with the working, the days skipped and the law\n"
                  "  compliance plan child-protection strategy_discussion=16/12/2020 --format ics --output icpc.ics\n"
+                 "  compliance plan inspection id=haringey-2018-ilacs authority=Haringey framework=ILACS \\\n"
+                 "      report_received=\"14 December 2018\" --format ics --remind 5 --output haringey.ics\n"
+                 "    -> events \"Haringey: publish the inspection report\", each with a reminder 5 working days\n"
+                 "       before; importing a newer plan for the same id updates them\n"
                  "  compliance plan looked-after became_looked_after=04/11/2024 --occurrences 5\n\n"
-                 "Give the record's kind, then the events you know with their dates (DD/MM/YYYY or YYYY-MM-DD)\n"
+                 "Give the record's kind, then the events you know with their dates (DD/MM/YYYY, YYYY-MM-DD or\n"
+                 "\"14 December 2018\"; unknown where it has happened but its date is not known)\n"
                  "and any attributes (framework=ILACS). Duties whose clock starts with an event you have not\n"
                  "given are listed as starting when it happens; conditions you have not given are shown as\n"
                  "\"only if\". Names: `compliance template KIND` lists every column of a kind of record.\n\n"
@@ -202,30 +277,58 @@ def add_plan(sub: Any, help_text: str) -> None:
     p.add_argument("kind", help="the kind of record: inspection, referral, child-protection, looked-after, "
                                 "care-proceedings, complaint or missing-episode")
     p.add_argument("items", nargs="*", metavar="EVENT=DATE|ATTRIBUTE=VALUE",
-                   help="an event with its date (report_received=03/12/2024; several dates of a repeating event "
-                        "separated by ;), or an attribute with its value (framework=ILACS)")
+                   help="an event with its date (report_received=03/12/2024, or =unknown where it has happened on a "
+                        "date not known; several dates of a repeating event separated by ;), an attribute with its "
+                        "value (framework=ILACS, authority=Haringey), or id=NAME, the record's id")
     _rule_options(p)
-    p.add_argument("--as-of", help="reckon what is due or overdue as of this date, YYYY-MM-DD (default today)")
+    p.add_argument("--as-of", help=f"reckon what is due or overdue as of this date, {DATES} (default today)")
     p.add_argument("--format", choices=PLAN_FORMATS,
                    help="table (default), json, md, or ics: a calendar file for Outlook, Google or Apple calendars; "
                         "without --format, --output's extension says (deadlines.ics)")
     p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+    p.add_argument("--remind", type=int, metavar="N",
+                   help="with --format ics, a reminder N working days before each deadline, at 09:00")
     p.add_argument("--occurrences", type=int, default=DEFAULT_OCCURRENCES, metavar="N",
                    help="for a recurring duty, how many deadlines to show from the first open one, each after the "
                         "first assuming the one before is held on its deadline (default %(default)s)")
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from compliance.engines import exit_status, make_plan, plan_record
+    from compliance.calendars import day_of
+    from compliance.engines import dates_after, exit_status, make_plan, plan_record
+    from compliance.errors import InputError, Problem
     from compliance.reports import PLAN_FORMATS, render_plan
     from compliance.rules import load_rules
 
     _output_format(args, PLAN_FORMATS, "table")
+    if args.remind is not None and args.format != "ics":
+        raise InputError(Problem(f"--remind sets a calendar's reminders; --format {args.format} has none",
+                                 field="remind", hint="add --format ics --output FILE.ics"))
+    if args.remind is not None and args.remind < 1:
+        raise InputError(Problem(f"--remind must be 1 or more working days, not {args.remind}", field="remind",
+                                 hint="e.g. --remind 5"))
     ruleset = load_rules(_rule_paths(args))
     record = plan_record(args.kind, args.items, ruleset.vocabulary)
-    plan = make_plan(record, ruleset, _as_of(args.as_of), args.occurrences)
-    _emit(render_plan(plan, args.format, datetime.now().astimezone()), args.output)
+    as_of = _as_of(args.as_of)
+    later = dates_after(record, as_of)
+    if later and args.as_of is not None:
+        # What happened after the as-of date cannot count on it: say so rather than reckon on another day.
+        raise InputError(*(Problem(f"{_day(d)} is after --as-of ({_day(as_of)}), so the plan could not count it",
+                                   field=name, hint=f"give --as-of {day_of(max(d for _, d in later)):%d/%m/%Y} or "
+                                   "later, or leave --as-of out to reckon as of the latest date given")
+                           for name, d in later))
+    plan = make_plan(record, ruleset, as_of, args.occurrences)
+    if plan.asked_as_of is not None:
+        print(f"compliance: note: {', '.join(f'{name} {_day(d)}' for name, d in later)} is after today "
+              f"({_day(as_of)}): the plan is reckoned as of {_day(plan.as_of)}, supposing it has happened by then "
+              "(give --as-of to choose the day)", file=sys.stderr)
+    _emit(render_plan(plan, args.format, datetime.now().astimezone(), args.remind), args.output)
     return exit_status(plan.findings())
+
+
+def _day(d: date) -> str:
+    """A date as the plan and its messages write one: Fri 14 Dec 2018."""
+    return d.strftime("%a %d %b %Y %H:%M" if isinstance(d, datetime) else "%a %d %b %Y")
 
 
 # -- template ---------------------------------------------------------------------------------------
@@ -238,8 +341,8 @@ def add_template(sub: Any, help_text: str) -> None:
                  "       and a sheet explaining each column; then: compliance check tracker.xlsx\n"
                  "  compliance template referral --output referrals.csv   (the header row alone)\n"
                  "  compliance template inspection                       (list the columns)\n\n"
-                 "Dates: DD/MM/YYYY (the UK's day first, never month first) or YYYY-MM-DD; a time as\n"
-                 "DD/MM/YYYY HH:MM; several dates of a repeating event in one cell, separated by ;.",
+                 "Dates: DD/MM/YYYY (the UK's day first, never month first), YYYY-MM-DD or 14 December 2018;\n"
+                 "a time as DD/MM/YYYY HH:MM; several dates of a repeating event in one cell, separated by ;.",
                  cmd_template)
     p.add_argument("kind", help="the kind of record: inspection, referral, child-protection, looked-after, "
                                 "care-proceedings, complaint or missing-episode")
@@ -287,7 +390,7 @@ def add_deadline(sub: Any, help_text: str) -> None:
                  '    -> 2019-03-18, skipping Christmas Day, Boxing Day and New Year\'s Day\n'
                  '  compliance deadline 2025-04-01 "26 weeks" --including   (CA 1989 s.32: 2025-09-29)',
                  cmd_deadline)
-    p.add_argument("start", help="the trigger date, YYYY-MM-DD (not counted)")
+    p.add_argument("start", help=f"the trigger date, {DATES} (not counted)")
     p.add_argument("period", help='e.g. "70 working days", "10 days", "26 weeks", "3 months"')
     p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="working-day calendar (default %(default)s)")
     p.add_argument("--including", action="store_true", help='count the start day as day 1 ("beginning with")')
@@ -332,16 +435,36 @@ def add_calendar_show(actions: Any) -> None:
 
     p = _command(actions, "show", "List the non-working days of a year, with their names.",
                  "  compliance calendar show 2022 --calendar england-and-wales\n"
-                 "    -> includes 2022-09-19 State Funeral of Queen Elizabeth II", cmd_calendar_show)
-    p.add_argument("year", nargs="?", type=int, help="the year (default this year)")
+                 "    -> includes 2022-09-19 State Funeral of Queen Elizabeth II\n"
+                 "  compliance calendar show 19/09/2022\n"
+                 "    -> Mon 19 Sep 2022 is not a working day (State Funeral of Queen Elizabeth II); then 2022",
+                 cmd_calendar_show)
+    p.add_argument("when", nargs="?", metavar="YEAR|DATE",
+                   help=f"a year, or a date ({DATES}) to say whether it is a working day (default this year)")
     p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="calendar name (default %(default)s)")
 
 
 def cmd_calendar_show(args: argparse.Namespace) -> int:
-    from compliance.calendars import get_calendar
+    from compliance.calendars import get_calendar, parse_date
+    from compliance.errors import InputError, Problem
 
     cal = get_calendar(args.calendar)
-    year = args.year or date.today().year
+    when = (args.when or "").strip()
+    day = None
+    if not when:
+        year = date.today().year
+    elif when.isdigit():
+        if len(when) < 4:
+            raise InputError(Problem(f"{when!r} is not a year", field="year", hint="give the year in full, e.g. 2022"))
+        year = int(when)
+    else:
+        day = parse_date(when, "date")
+        year = day.year
+    if day is not None:
+        cal.check_in_range(day)
+        reason = cal.reason_not_working(day)
+        print(f"{day:%a %d %b %Y} is " + (f"not a working day ({reason})" if reason else "a working day")
+              + f" on the {cal.spec.title} calendar.")
     days = cal.holidays(year)
     status = "provisional: not yet announced by GOV.UK" if year > cal.spec.announced_through else "announced"
     print(f"{cal.spec.title}: non-working weekdays in {year} ({status}); every Saturday and Sunday too")
@@ -369,7 +492,7 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
     from compliance.calendars.govuk import import_govuk
 
     out = Path(args.output) if args.output else Path("calendars") / f"{args.calendar}.yaml"
-    print(import_govuk(Path(args.file), args.calendar, out))
+    print(import_govuk(Path(_found(args.file)), args.calendar, out))
     return 0
 
 
@@ -396,8 +519,10 @@ def cmd_rules_validate(args: argparse.Namespace) -> int:
     from compliance.engines import check_rule_tests
     from compliance.rules import check_rules
 
-    ruleset, problems = check_rules(args.files)
+    ruleset, problems = check_rules([_found(f) for f in args.files])
     problems += check_rule_tests(ruleset)
+    order = {f: n for n, f in enumerate(ruleset.files)}
+    problems.sort(key=lambda p: (order.get(p.file or "", len(order)), p.line or 0, p.column or 0))
     if problems:
         for p in problems:
             print(str(p), file=sys.stderr)
@@ -435,7 +560,8 @@ def add_rules_show(actions: Any) -> None:
 def cmd_rules_show(args: argparse.Namespace) -> int:
     from compliance.rules import load_rules
 
-    rule = load_rules(_rule_paths(args)).get(args.id)
+    ruleset = load_rules(_rule_paths(args))
+    rule = ruleset.get(_known_rule(ruleset, args.id, "id"))
     conditions = "; ".join(f"{k} in {list(v)}" for k, v in rule.when) or "none"
     lines = [
         f"{rule.id}: {rule.title}",
@@ -458,19 +584,40 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
         lines.append(f"  trigger bound: {rule.trigger} is no later than {' and '.join(rule.no_later_than)}")
     if rule.extension:
         ext = rule.extension
-        lines.append(f"  extension:     on {ext.event}: " + (f"{ext.period} in all" if ext.period else f"+{ext.adds} each"))
+        late = ("one granted after the deadline runs from the day granted" if ext.after_deadline == "from_grant"
+                else "one recorded after the deadline extends nothing")
+        lines.append(f"  extension:     on {ext.event}: " + (f"{ext.period} in all" if ext.period else f"+{ext.adds} each")
+                     + f"; {late}")
     if rule.recurrence:
         steps = ", then ".join(f"{s.period}" + (f" x{s.times}" if s.times else "")
                                + (f" while within {s.while_within}" if s.while_within else "")
+                               + "".join(f" when {k} in {list(v)}" for k, v in s.when)
                                for s in rule.recurrence.steps)
         lines.append(f"  recurrence:    first {rule.period}, then {steps}; until {rule.recurrence.until}")
     for c in rule.caveats:
-        lines.append(f"  caveat:        {c.window}: {c.note}")
+        where = "".join(f" when {k} in {list(v)}" for k, v in c.when)
+        lines.append(f"  caveat:        {c.window}{where}: {c.note}")
     if rule.notes:
         lines.append(f"  notes:         {rule.notes}")
     lines.append(f"  tests:         {len(rule.tests)}; defined at {rule.file}:{rule.line}")
     print("\n".join(lines))
     return 0
+
+
+def _known_rule(ruleset: Any, rule_id: str, field: str) -> str:
+    """``rule_id`` when a rule has it; otherwise stop, naming the ids nearest to it."""
+    import difflib
+
+    from compliance.errors import InputError, Problem
+
+    ids = [r.id for r in ruleset]
+    if rule_id in ids:
+        return rule_id
+    close = difflib.get_close_matches(rule_id, ids, n=3, cutoff=0.5) or difflib.get_close_matches(
+        rule_id.lower(), ids, n=3, cutoff=0.3)
+    nearest = f"the nearest: {', '.join(close)}; " if close else ""
+    raise InputError(Problem(f"no rule with id {rule_id!r}", field=field,
+                             hint=f"{nearest}`compliance rules list` shows every id"))
 
 
 def add_rules_test(actions: Any) -> None:
@@ -485,7 +632,13 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
     from compliance.engines import run_rule_tests
     from compliance.rules import load_rules
 
-    results = run_rule_tests(load_rules(args.files or None), args.rule)
+    ruleset = load_rules([_found(f) for f in args.files] or None)
+    if args.rule is not None:
+        _known_rule(ruleset, args.rule, "--rule")
+    results = run_rule_tests(ruleset, args.rule)
+    if args.rule is not None and not results:
+        print(f"{args.rule} has no worked examples of its own (no tests: in its rule file) to run")
+        return 0
     failed = [r for r in results if not r.passed]
     for r in results:
         mark = "PASS" if r.passed else "FAIL"
@@ -508,16 +661,16 @@ def add_check(sub: Any, help_text: str) -> None:
                  "  compliance check tracker.xlsx --format csv --output findings.csv\n"
                  "  compliance check examples/inspections.yaml --add-rules examples/local-targets.yaml\n\n"
                  "Trackers (.csv, .xlsx): a header row of id, kind, then attributes and events (see\n"
-                 "`compliance template KIND`); dates DD/MM/YYYY (day first, never month first) or\n"
-                 "YYYY-MM-DD, a time as DD/MM/YYYY HH:MM, several dates in one cell separated by ;.\n"
+                 "`compliance template KIND`); dates DD/MM/YYYY (day first, never month first),\n"
+                 "YYYY-MM-DD or 14 December 2018, a time as DD/MM/YYYY HH:MM, several dates in one cell\n"
+                 "separated by ;.\n"
                  "An Excel date column shown as numbers (45901) has lost its date format: format it as a date.\n\n"
                  "Table columns: # is the occurrence of a recurring duty (2 = the second review);\n"
                  "MARGIN is how far within or past the deadline, in working days where the period is.",
                  cmd_check)
-    p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx (dates DD/MM/YYYY or "
-                                              "YYYY-MM-DD)")
+    p.add_argument("records", nargs="+", help=f"record files: .yaml, .json, .csv or .xlsx (dates {DATES})")
     _rule_options(p)
-    p.add_argument("--as-of", help="evaluate as of this date, YYYY-MM-DD (default today)")
+    p.add_argument("--as-of", help=f"evaluate as of this date, {DATES} (default today)")
     p.add_argument("--format", choices=FORMATS + BINARY,
                    help="output format: table (the default), json, csv, md, or xlsx (an Excel workbook) and "
                         "parquet (typed columns for pandas, Polars, DuckDB, Power BI), which need --output; "
@@ -536,6 +689,7 @@ def add_check(sub: Any, help_text: str) -> None:
     p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
                                      "cin-census or annex-a-list5, or a mapping file): the duties the extract "
                                      "can answer are checked record by record")
+    _extract_date_option(p)
     _encoding_option(p)
 
 
@@ -543,14 +697,22 @@ def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any
     """Records read through --mapping, each id once, and the rules they can answer (said on stderr)."""
     from compliance.records import load_extract
 
-    mapping, records, problems, answered = load_extract(args.records, args.mapping, ruleset, encoding=args.encoding)
+    mapping, records, problems, answered = load_extract(args.records, args.mapping, ruleset, encoding=args.encoding,
+                                                        extract_date=_extract_date(args))
     print(f"{len(records)} record(s) read through {mapping.name}; duties checked: "
-          f"{', '.join(r.id for r in answered) or 'none'}", file=sys.stderr)
+          f"{', '.join(r.id for r in answered) or 'none'}{_drawn_text(records)}", file=sys.stderr)
     return records, problems, answered
 
 
+def _drawn_text(records: Sequence[Any]) -> str:
+    """What the summary line says of the day the records' extract was drawn."""
+    days = sorted({r.extract_date for r in records if r.extract_date is not None})
+    return f"; extract drawn on {', '.join(d.isoformat() for d in days)}" if days else ""
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    from compliance.engines import available_cores, check_targets
+    from compliance.engines import available_cores, check_as_of, check_targets
+    from compliance.errors import errors
     from compliance.records import read_records
     from compliance.reports import BINARY, FORMATS, CheckSettings, write_check
     from compliance.rules import load_rules
@@ -558,17 +720,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     _output_format(args, FORMATS + BINARY, "table")
     _needs_output(args)
     args.encoding = _encoding(args)
-    _inputs(args.records)
+    args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
     _positive(args.jobs, "jobs")
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
+    check_as_of(ruleset, as_of)  # before any output is written
     rules: Any = ruleset
     if args.mapping:
         records, problems, rules = _mapped(args, ruleset)
     else:
         records, problems = read_records(args.records, ruleset.vocabulary, encoding=args.encoding)
+        if _extract_date(args):
+            records = [r.with_extract_date(_extract_date(args)) for r in records]
     records, unknown_targets = check_targets(records, ruleset)
     problems += unknown_targets
+    if not records and not errors(problems):
+        # A header row and nothing under it (a tracker just made by `template`): say so, not "no findings".
+        said = f"no records in {', '.join(args.records)}: nothing to check; add a row for each record"
+        if args.format == "table" and not args.output:
+            _print_problems(problems)
+            print(f"Compliance as of {as_of.isoformat()}: {said}.")
+            return 0
+        print(f"compliance: {said}", file=sys.stderr)
     settings = CheckSettings(rules, as_of, args.format, args.explain, show_all=args.all, engine=args.engine)
     options = dict(jobs=args.jobs or available_cores(), rule_files=ruleset.files, record_files=args.records,
                    generated_at=datetime.now(), problems=[p for p in problems if not p.warning])
@@ -598,12 +771,12 @@ def add_track(sub: Any, help_text: str) -> None:
                  "      opened   example-heath-2026-ilacs  la-publish-report  due by 2026-07-13 (30 working days ...)\n"
                  "  compliance track events.csv --engine durable --output today.txt\n\n"
                  "the file's columns: date, record, kind (on a record's first row), event, then any attributes;\n"
-                 "dates DD/MM/YYYY (day first) or YYYY-MM-DD, with HH:MM after the date where the time counts\n"
+                 f"dates {DATES}, with HH:MM after the date where the time counts\n"
                  "exit codes: 0 nothing late or overdue, 1 something is, 2 bad input",
                  cmd_track)
     p.add_argument("events", help="a CSV file of events, one a row, in date order")
     _rule_options(p)
-    p.add_argument("--as-of", help="track up to this date, YYYY-MM-DD (default today)")
+    p.add_argument("--as-of", help=f"track up to this date, {DATES} (default today)")
     p.add_argument("--engine", choices=("native", "durable"), default="native",
                    help="evaluation engine (durable needs the [durable] extra)")
     p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
@@ -618,7 +791,7 @@ def cmd_track(args: argparse.Namespace) -> int:
     from compliance.rules import load_rules
 
     encoding = _encoding(args)
-    _inputs([args.events])
+    [args.events] = _inputs([args.events], folders=False)
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
     events, problems = read_events(args.events, ruleset.vocabulary, encoding=encoding)
@@ -664,7 +837,7 @@ def add_report(sub: Any, help_text: str) -> None:
     p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx")
     p.add_argument("--out", required=True, help="folder for the report; each run adds a dated folder in it")
     _rule_options(p)
-    p.add_argument("--as-of", help="report as of this date, YYYY-MM-DD (default today)")
+    p.add_argument("--as-of", help=f"report as of this date, {DATES} (default today)")
     p.add_argument("--due-within", default=DEFAULT_WINDOW,
                    help='"due soon" means due within this period (default "%(default)s")')
     p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="calendar for --due-within (default %(default)s)")
@@ -691,6 +864,7 @@ def add_report(sub: Any, help_text: str) -> None:
     p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
                                      "cin-census or annex-a-list5, or a mapping file): only the duties the "
                                      "extract can answer are reported")
+    _extract_date_option(p)
     _encoding_option(p)
     p.add_argument("--all", action="store_true",
                    help="list not-applicable findings in findings.* too (always counted; by default only the "
@@ -711,7 +885,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from compliance.nightly import ReportOptions, load_mail_settings, parse_fail_on, run_report
 
     encoding = _encoding(args)
-    _inputs(args.records)
+    args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
     _positive(args.jobs, "jobs")
     _positive(args.keep_runs, "keep-runs")
     handler = logging.StreamHandler(sys.stderr)
@@ -728,7 +902,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             mail_to=args.mail_to or (), mail=mail, title=args.title,
             progress=None if args.quiet else sys.stderr, keep_runs=args.keep_runs,
             jobs=args.jobs or available_cores(), explain=not args.no_explain, encoding=encoding,
-            mapping=args.mapping, show_all=args.all, ics_days=args.ics_days, by_team=args.by == "team")
+            mapping=args.mapping, extract_date=_extract_date(args), show_all=args.all, ics_days=args.ics_days,
+            by_team=args.by == "team")
         return run_report(options, datetime.now().astimezone()).exit_code
     finally:
         logger.removeHandler(handler)
@@ -749,13 +924,13 @@ def add_kpi(sub: Any, help_text: str) -> None:
                  "in time = met / (met + late + overdue); duties not yet due and records with a missing\n"
                  "trigger date are counted beside it. Files are streamed: a million records fit easily.",
                  cmd_kpi)
-    p.add_argument("records", nargs="+", help="record files (.csv streamed; .yaml, .json, .xlsx; dates DD/MM/YYYY or "
-                                              "YYYY-MM-DD), or extracts read through --mapping")
+    p.add_argument("records", nargs="+", help=f"record files (.csv streamed; .yaml, .json, .xlsx; dates {DATES}), or "
+                                              "extracts read through --mapping")
     p.add_argument("--by", nargs="+", choices=DIMENSIONS, metavar="DIMENSION",
                    help="group by any of: " + ", ".join(DIMENSIONS) + " (default rule; rule is always included)")
     p.add_argument("--month-of", choices=MONTH_OF, default="deadline",
                    help="which date puts a duty in a month: when it fell due (default), was done, or started")
-    p.add_argument("--as-of", help="evaluate as of this date, YYYY-MM-DD (default today)")
+    p.add_argument("--as-of", help=f"evaluate as of this date, {DATES} (default today)")
     _rule_options(p)
     p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
                                      "annex-a-list4 or cin-census, or a mapping file)")
@@ -767,6 +942,7 @@ def add_kpi(sub: Any, help_text: str) -> None:
     p.add_argument("--chart", metavar="FILE.svg", help="also write an SVG chart of each KPI month by month")
     p.add_argument("--engine", choices=KPI_ENGINES, default="batch",
                    help="batch (vectorised, default), native (record by record) or durable; same numbers")
+    _extract_date_option(p)
     _encoding_option(p)
 
 
@@ -778,7 +954,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     _output_format(args, KPI_FORMATS + ("xlsx", "parquet"), "table")
     _needs_output(args)
     encoding = _encoding(args)
-    _inputs(args.records)
+    args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
     mapping = load_mapping(args.mapping, ruleset.vocabulary) if args.mapping else None
@@ -793,7 +969,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     if monthly is not None:
         tallies.append(monthly)
     problems = tally_files(args.records, ruleset, as_of, tallies, engine=args.engine, mapping=mapping,
-                           encoding=encoding)
+                           encoding=encoding, extract_date=_extract_date(args))
     if args.format == "xlsx":
         from compliance.reports import kpi_xlsx
 
@@ -807,6 +983,8 @@ def cmd_kpi(args: argparse.Namespace) -> int:
         _emit(render_kpi(tally.rows(), args.format, tally.dimensions, as_of, args.month_of, targets), args.output)
     if monthly is not None:
         _emit(kpi_chart_svg(monthly.rows()), args.chart)
+    if not tally.counts and not problems:
+        print(f"compliance: nothing counted: no records with a duty in {', '.join(args.records)}", file=sys.stderr)
     # Streamed files are read in blocks, some cell by cell: say the problems in each file's row order.
     order = {str(path): n for n, path in enumerate(args.records)}
     problems.sort(key=lambda p: (order.get(p.file or "", len(order)), p.line or 0))
@@ -836,7 +1014,8 @@ def add_synth(sub: Any, help_text: str) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default %(default)s)")
     p.add_argument("--output-dir", default="extracts", help="folder to write to (default %(default)s)")
     p.add_argument("--layout", choices=LAYOUTS, default="records", help="file layout (default %(default)s)")
-    p.add_argument("--from", dest="start", default="2019-04-01", help="first referral date (default %(default)s)")
+    p.add_argument("--from", dest="start", default="2019-04-01",
+                   help=f"first referral date, {DATES} (default %(default)s)")
     p.add_argument("--to", dest="end", default="2025-03-31",
                    help="extract date: nothing later is recorded (default %(default)s)")
     p.add_argument("--authorities", type=int, default=4, help="how many councils (default %(default)s)")
@@ -872,6 +1051,7 @@ def add_map(sub: Any, help_text: str) -> None:
                         "without --format, --output's extension says (records.xlsx)")
     p.add_argument("--output", help="write the records to this file (atomically) instead of the terminal")
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
+    _extract_date_option(p)
     _encoding_option(p)
 
 
@@ -891,10 +1071,11 @@ def cmd_map(args: argparse.Namespace) -> int:
     _output_format(args, ("csv", "xlsx"), "csv")
     _needs_output(args)
     encoding = _encoding(args)
-    _inputs(args.extracts)
+    args.extracts = _inputs(args.extracts, EXTRACT_SUFFIXES)
     ruleset = load_rules(_rule_paths(args))
     mapping = load_mapping(args.mapping, ruleset.vocabulary)
-    records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary, encoding=encoding)
+    records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary, encoding=encoding,
+                                    extract_date=_extract_date(args))
     answered = [r.id for r in duties_for(ruleset, mapping)]
     if args.format == "xlsx":
         from compliance.reports import records_xlsx
@@ -907,7 +1088,10 @@ def cmd_map(args: argparse.Namespace) -> int:
         _emit(records_csv(records, ruleset.vocabulary), args.output)
     problems = _print_problems(problems)
     duties = ", ".join(answered) or "none (no completion dates)"
-    print(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: {duties}", file=sys.stderr)
+    drawn = _drawn_text(records)
+    hint = f" (check the records with --extract-date {drawn.rsplit(' ', 1)[-1]})" if drawn and "," not in drawn else ""
+    print(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: {duties}{drawn}{hint}",
+          file=sys.stderr)
     return 2 if problems else 0
 
 

@@ -1,4 +1,4 @@
-"""Where the bundled rules, calendars and schemas live, whether run from a checkout or an installed wheel."""
+"""Where the bundled rules, calendars, schemas and examples live, whether run from a checkout or an installed wheel."""
 
 from __future__ import annotations
 
@@ -13,13 +13,27 @@ CALENDARS_ENV = "COMPLIANCE_CALENDARS"
 
 
 def bundled(kind: str) -> Path:
-    """The bundled ``rules``, ``calendars`` or ``mappings`` directory: inside the wheel, else beside the package."""
+    """The bundled ``rules``, ``calendars``, ``mappings`` or ``examples`` directory: inside the wheel, else beside the
+    package."""
     installed = _PACKAGE / "_bundled" / kind
     return installed if installed.is_dir() else _CHECKOUT / kind
 
 
 def rules_dir() -> Path:
     return bundled("rules")
+
+
+def example_file(path: str | Path) -> Path | None:
+    """The copy installed with the package of ``examples/NAME``, for a path written so that is not there.
+
+    The README's examples name ``examples/...`` as in a checkout; an installed package carries the same files,
+    so they run from any folder. None when ``path`` is not such a path, or the package has no such example.
+    """
+    parts = Path(path).parts
+    if len(parts) < 2 or parts[0] != "examples" or Path(path).exists():
+        return None
+    found = bundled("examples").joinpath(*parts[1:])
+    return found if found.exists() else None
 
 
 def mappings_dir() -> Path:

@@ -48,7 +48,8 @@ def durable_loads() -> bool:
 
 
 needs_durable = pytest.mark.skipif(not durable_loads(),
-                                   reason="durable-rules is not installed, or cannot load on this Python")
+                                   reason="durable-rules is not installed, or cannot load on this Python (pip install "
+                                          "'.[test,durable]' on Python 3.11 or 3.12, with a C compiler)")
 ENGINES = ["native", pytest.param("durable", marks=needs_durable)]
 
 

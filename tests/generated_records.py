@@ -19,7 +19,8 @@ from compliance.records import EventDate, Record
 from compliance.rules import RuleSet
 
 Pick = Callable[[Sequence[Any]], Any]
-# Inside the calendars' years (2000 to 2050) with room either side; now and then a record from 1999, whose
+# Inside the calendars' years (1971 to 2100) with room either side; now and then a record from December 1999
+# (the millennium holidays) or from the calendars' last months, whose deadlines run past 2100 so that
 # duty is missing data (a date outside the calendar) while every other record is evaluated.
 EARLIEST = date(2000, 6, 1)
 LATEST = date(2027, 12, 31)
@@ -94,7 +95,7 @@ class RecordMaker:
         base = pick(self.edges) if pick((True, False)) else EARLIEST + timedelta(
             days=pick(range(0, (LATEST - EARLIEST).days, 13)))
         if pick((False,) * 30 + (True,)):
-            base = date(1999, 12, 20)  # dates before the calendars begin: that record's duty is missing data
+            base = pick((date(1999, 12, 20), date(2100, 10, 1)))  # the millennium; deadlines past the calendars
         events: dict[str, tuple[EventDate, ...]] = {}
         for event in self.vocab.events(kind):
             count = pick((0, 0, 1, 1, 2, 3) if self.vocab.repeats(kind, event) else (0, 1, 1))
@@ -117,7 +118,10 @@ class RecordMaker:
             dropped = {pick(names), pick(names)}
             recorded = frozenset(n for n in names if n not in dropped)
             events = {k: v for k, v in events.items() if k in recorded}
-        return Record(rid, kind, self.attributes(pick, kind), events, recorded=recorded, vocabulary=self.vocab)
+        # Sometimes an extract drawn on a day: before, among or after the record's dates.
+        drawn = base + timedelta(days=pick(range(-30, 900, 29))) if pick((False, False, False, True)) else None
+        return Record(rid, kind, self.attributes(pick, kind), events, recorded=recorded, vocabulary=self.vocab,
+                      extract_date=drawn)
 
     def as_of(self, pick: Pick, records: Sequence[Record]) -> date:
         days = [_day(d) for r in records for dates in r.events.values() for d in dates] or [date(2020, 1, 1)]

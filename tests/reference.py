@@ -2,7 +2,8 @@
 
 Shares nothing with compliance.calendars: the holidays come from GOV.UK's own list (as bundled in the
 `govuk-bank-holidays` package, 2012-2028) and, for other years, from the Banking and Financial Dealings
-Act 1971 rules as legal-timelines.md §6.2 states them, computed here with our own Easter computus. The
+Act 1971 rules as legal-timelines.md §6.2 states them, computed here with our own Easter computus, with
+the proclaimed changes of the years before GOV.UK's list written out below from their own sources. The
 arithmetic walks one day at a time, as legal-timelines.md §1.2 writes it, so no table can hide an error.
 """
 
@@ -17,9 +18,9 @@ from govuk_bank_holidays.bank_holidays import BankHolidays
 
 ONE_DAY = timedelta(days=1)
 
-#: Years the reference can speak for. The project's calendars must cover at least 2000-2040.
-FIRST_YEAR = 2000
-LAST_YEAR = 2050
+#: Years the reference can speak for: from the 1971 Act to 2100. The calendars must cover at least these.
+FIRST_YEAR = 1971
+LAST_YEAR = 2100
 
 DIVISIONS = ("england-and-wales", "scotland", "northern-ireland")
 
@@ -27,12 +28,26 @@ DIVISIONS = ("england-and-wales", "scotland", "northern-ireland")
 #: standing days they displaced. 2011 is legal-timelines.md §6.2 (royal wedding, 29 April 2011);
 #: 2002 is the Golden Jubilee proclamation (Monday 3 June a holiday, spring holiday moved from
 #: 27 May to Tuesday 4 June). Every later one-off is in GOV.UK's list.
+#: Before 2000: the wedding of Princess Anne (14 Nov 1973, "declared a special bank holiday"); the Silver
+#: Jubilee (Tue 7 Jun 1977, with the spring holiday moved from 30 May to Mon 6 Jun: Hansard, written answer of
+#: 19 Jan 1977); the royal wedding of 29 Jul 1981; VE Day's 50th anniversary (early May moved to Mon 8 May 1995);
+#: the millennium (Fri 31 Dec 1999).
 EW_ONE_OFF_ADDED = {
+    date(1973, 11, 14): "Royal wedding",
+    date(1977, 6, 6): "Spring bank holiday (moved)",
+    date(1977, 6, 7): "Silver Jubilee",
+    date(1981, 7, 29): "Royal wedding",
+    date(1995, 5, 8): "Early May bank holiday (moved)",
+    date(1999, 12, 31): "Millennium",
     date(2002, 6, 3): "Golden Jubilee",
     date(2002, 6, 4): "Spring bank holiday (moved)",
     date(2011, 4, 29): "Royal wedding",
 }
-EW_ONE_OFF_REMOVED = {date(2002, 5, 27)}
+EW_ONE_OFF_REMOVED = {date(1977, 5, 30), date(1995, 5, 1), date(2002, 5, 27)}
+#: New Year's Day was first a bank holiday in England and Wales on 1 January 1974, by proclamation under
+#: the 1971 Act; the early May holiday first on Monday 1 May 1978.
+NEW_YEARS_DAY_FROM = 1974
+EARLY_MAY_FROM = 1978
 
 #: Holidays proclaimed after the GOV.UK snapshot that `govuk-bank-holidays` 0.19 bundles, with their source.
 #: GOV.UK's live list carries them; the bundled copy is older. Add to this only with the proclamation.
@@ -92,13 +107,15 @@ def rule_based_england_and_wales(year: int) -> set[date]:
     """The weekday non-working days of England and Wales by the standing rules (legal-timelines.md §6.2)."""
     easter = easter_sunday(year)
     days = {
-        _new_year(year),
         easter - timedelta(days=2),  # Good Friday, a common-law holiday
         easter + timedelta(days=1),  # Easter Monday
-        _first_monday(year, 5),  # early May, by annual proclamation since 1978
         _last_monday(year, 5),  # spring
         _last_monday(year, 8),  # summer
     } | _christmas_and_boxing(year)
+    if year >= NEW_YEARS_DAY_FROM:
+        days.add(_new_year(year))
+    if year >= EARLY_MAY_FROM:
+        days.add(_first_monday(year, 5))  # early May, by annual proclamation since 1978
     days -= EW_ONE_OFF_REMOVED
     days |= {d for d in EW_ONE_OFF_ADDED if d.year == year}
     return days

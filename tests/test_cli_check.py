@@ -133,3 +133,59 @@ def test_the_occurrence_column_is_explained_under_the_table_and_in_help(run_cli,
     with pytest.raises(SystemExit):
         run_cli("check", "--help")
     assert "# is the occurrence of a recurring duty (2 = the second review)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", [
+    ("check", EXAMPLES, "--format", "json"),
+    ("kpi", EXAMPLES),
+    ("plan", "inspection", "report_received=2024-12-03"),
+    ("track", str(ROOT / "examples" / "inspection-events.csv")),
+])
+def test_an_as_of_date_past_the_calendars_is_refused_not_turned_into_missing_data(run_cli, command):
+    code, out, err = run_cli(*command, "--as-of", "2101-01-01")
+    assert (code, out) == (2, "")
+    assert err == ("compliance: error: the as-of date 2101-01-01 is outside the years the england-and-wales "
+                   "calendar covers (1971 to 2100) (bank holidays are only known for those years; check the date)\n")
+
+
+def test_a_report_as_of_a_date_past_the_calendars_is_refused_before_anything_is_written(run_cli, tmp_path):
+    code, _, err = run_cli("report", EXAMPLES, "--as-of", "2101-01-01", "--out", str(tmp_path / "reports"), "--quiet")
+    assert code == 2 and "2101-01-01 is outside the years" in err
+    assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())
+
+
+def test_an_as_of_date_far_ahead_is_counted_on_the_projected_calendar(run_cli, tmp_path):
+    # Received Mon 5 Jan 2060 (1 Jan a Thursday): 30 working days end Mon 16 Feb 2060; nothing published by
+    # Tue 1 Jun 2060: overdue, never missing data, the deadline marked provisional.
+    path = tmp_path / "far.csv"
+    path.write_text("id,kind,framework,report_received,report_published\nf,inspection,ILACS,2060-01-05,\n",
+                    encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--as-of", "2060-06-01", "--format", "json")
+    [report] = [f for f in json.loads(out)["findings"] if f["rule"] == "la-publish-report"]
+    assert code == 1 and (report["status"], report["deadline"], report["provisional"]) == (
+        "overdue", "2060-02-16", True)
+
+
+def test_extract_date_says_what_an_extract_cannot_hold(run_cli, tmp_path):
+    # An Annex A list 4 drawn Fri 1 Jul 2022, checked in 2026: the assessment started Fri 20 May 2022 was due
+    # within 45 working days of its start (2, 3 Jun out), by Tue 26 Jul, after the list was drawn: not in this
+    # extract. Without the date it would be called overdue by years.
+    path = tmp_path / "list4.csv"
+    path.write_text("Child Unique ID,Gender,Date of Birth,Continuous Assessment Start Date,"
+                    "Continuous Assessment Date of Authorisation,Allocated Team\n"
+                    "NB3001,a) Male,03/02/2015,20/05/2022,,North\n", encoding="utf-8")
+    args = ("check", str(path), "--mapping", "annex-a-list4", "--as-of", "2026-01-01", "--format", "json")
+    code, out, err = run_cli(*args, "--extract-date", "2022-07-01")
+    found = {f["rule"]: f for f in json.loads(out)["findings"]}
+    start = found["assessment-45wd-from-start"]
+    assert (start["status"], start["deadline"], start["unrecorded"]) == (
+        "missing_data", "2022-07-26", ["assessment_completed"])
+    assert "extract drawn on 2022-07-01" in err and code == 0
+    code, out, _ = run_cli(*args)
+    assert {f["rule"]: f for f in json.loads(out)["findings"]}["assessment-45wd-from-start"]["status"] == "overdue"
+    code, out, _ = run_cli("kpi", str(path), "--mapping", "annex-a-list4", "--as-of", "2026-01-01", "--format", "csv",
+                           "--extract-date", "2022-07-01")
+    [row] = [r for r in csv.DictReader(io.StringIO(out)) if r["rule"] == "assessment-45wd-from-start"]
+    assert (row["overdue"], row["not_recorded"]) == ("0", "1")
+    code, _, err = run_cli(*args, "--extract-date", "1/7/22")
+    assert code == 2 and "--extract-date" in err

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import icalendar
 
@@ -23,9 +23,10 @@ def test_the_readme_example_prints_the_three_deadlines(run_cli):
     assert "skips 12 weekend days and 3 holidays: Christmas Day (Wed 25 Dec 2024); Boxing Day (Thu 26 Dec 2024); " \
            "New Year's Day (Wed 01 Jan 2025)." in out
     assert "Clock: 30 working days from report_received; done when report_published" in out
-    assert "Applies because framework is SIF or ILACS." in out
+    assert "Applies because framework is SIF or ILACS or ILACS-focused-visit." in out
     assert "Source: Education and Inspections Act 2006 (Inspection of Local Authorities) Regulations 2007" in out
-    assert "Not applicable:\n  lscb-publish-report: not in force on 2024-12-10" in out
+    # An LSCB was reviewed only alongside a single inspection (SIF).
+    assert "Not applicable:\n  lscb-publish-report: applies only when framework is 'SIF'; the record has 'ILACS'" in out
 
 
 def test_overdue_when_nothing_done_is_exit_1_and_says_what_was_not_given(run_cli):
@@ -39,7 +40,8 @@ def test_json(run_cli):
     code, out, _ = run_cli(*EXAMPLE, "--as-of", "2024-12-10", "--format", "json")
     doc = json.loads(out)
     assert code == 0 and doc["kind"] == "inspection" and doc["as_of"] == "2024-12-10"
-    assert doc["given"] == {"events": {"report_received": ["2024-12-03"]}, "attributes": {"framework": "ILACS"}}
+    assert doc["given"] == {"events": {"report_received": ["2024-12-03"]}, "unknown": [],
+                            "attributes": {"framework": "ILACS"}}
     first = doc["duties"][0]
     assert (first["rule"], first["state"], first["next_deadline"]) == ("la-publish-report", "scheduled", "2025-01-17")
     assert first["deadlines"][0]["working_days_left"] == 25
@@ -65,10 +67,9 @@ def test_ics_is_a_calendar_outlook_reads_with_stable_uids(run_cli, tmp_path):
     cal = icalendar.Calendar.from_ical(data)
     events = [c for c in cal.walk("VEVENT")]
     assert sorted((e.decoded("DTSTART"), str(e["SUMMARY"])) for e in events) == [
-        (date(2025, 1, 17), "Deadline: Publish the inspection report (la-publish-report)"),
-        (date(2025, 3, 14), "Deadline: Publish the written statement of proposed action (la-publish-statement)"),
-        (date(2025, 3, 14), "Deadline: Send the action plan (written statement of action) to Ofsted "
-                            "(la-send-action-plan)"),
+        (date(2025, 1, 17), "Publish the inspection report"),
+        (date(2025, 3, 14), "Publish the written statement of proposed action"),
+        (date(2025, 3, 14), "Send the action plan (written statement of action) to Ofsted"),
     ]
     assert all(e.decoded("DTEND") - e.decoded("DTSTART") == date(2025, 1, 2) - date(2025, 1, 1) for e in events)
     assert "Christmas Day (Wed 25 Dec 2024)" in str(events[0]["DESCRIPTION"])
@@ -105,6 +106,150 @@ def test_a_latest_possible_deadline_says_what_it_rests_on_in_every_format(run_cl
     _, table, _ = run_cli(*args)
     assert "Wed 30 Jan 2019  la-publish-report" in table and "at the latest (report_received not given)" in table
     _, ics, _ = run_cli(*args, "--format", "ics")
-    [event] = [e for e in icalendar.Calendar.from_ical(ics).walk("VEVENT") if "la-publish-report" in str(e["SUMMARY"])]
+    [event] = [e for e in icalendar.Calendar.from_ical(ics).walk("VEVENT")
+               if "(la-publish-report)" in str(e["DESCRIPTION"])]
     assert event.decoded("DTSTART") == date(2019, 1, 30)
+    assert str(event["SUMMARY"]) == "Publish the inspection report (at the latest)"
     assert "report_received cannot be later than ofsted_published (2018-12-14)" in str(event["DESCRIPTION"])
+
+
+def _deadlines_from_check(run_cli, tmp_path, events, as_of):
+    """What `check` says of a record with the same facts: {rule: (status, deadline, on_bound)} for duties that apply."""
+    record = tmp_path / "record.yaml"
+    record.write_text("records:\n  - id: same-facts\n    kind: inspection\n    framework: ILACS\n    events:\n"
+                      + "".join(f"      {k}: {v}\n" for k, v in events.items()), encoding="utf-8")
+    _, out, _ = run_cli("check", str(record), "--as-of", as_of, "--format", "json")
+    return {f["rule"]: (f["status"], f["deadline"], f["on_bound"]) for f in json.loads(out)["findings"]
+            if f["status"] != "not_applicable"}
+
+
+def _deadlines_from_plan(run_cli, events, as_of):
+    code, out, err = run_cli("plan", "inspection", "framework=ILACS", *(f"{k}={v}" for k, v in events.items()),
+                             "--as-of", as_of, "--format", "json")
+    assert code == 0, err
+    return {d["rule"]: (s["status"], s["deadline"]) for d in json.loads(out)["duties"] for s in d["deadlines"]}
+
+
+def test_plan_given_only_the_inspection_end_gives_checks_earliest_deadlines(run_cli, tmp_path):
+    # The report cannot be received before the inspection ends (Fri 25 Oct 2024): 30 working days from then end on
+    # Fri 6 Dec 2024, 70 (Christmas, Boxing Day and New Year's Day skipped) on Wed 5 Feb 2025, at the earliest.
+    events = {"inspection_end": "2024-10-25"}
+    checked = _deadlines_from_check(run_cli, tmp_path, events, "2024-11-01")
+    assert checked == {"la-publish-report": ("missing_data", "2024-12-06", "earliest"),
+                       "la-publish-statement": ("missing_data", "2025-02-05", "earliest"),
+                       "la-send-action-plan": ("missing_data", "2025-02-05", "earliest")}
+    planned = _deadlines_from_plan(run_cli, events, "2024-11-01")
+    assert planned == {rule: (status, deadline) for rule, (status, deadline, _) in checked.items()}
+    _, table, _ = run_cli("plan", "inspection", "inspection_end=25/10/2024", "framework=ILACS", "--as-of", "2024-11-01")
+    assert "Fri 06 Dec 2024  la-publish-report" in table
+    assert "at the earliest (report_received not given)" in table
+
+
+def test_plan_takes_unknown_as_a_tracker_does(run_cli, tmp_path):
+    # Ofsted published on Mon 9 Dec 2024, so the report was received by then, on a day not known: the deadlines
+    # are at the latest, 30 working days after 9 Dec (Thu 23 Jan 2025) and 70 (Thu 20 Mar 2025), as check says.
+    events = {"report_received": "unknown", "ofsted_published": "2024-12-09"}
+    checked = _deadlines_from_check(run_cli, tmp_path, events, "2024-12-20")
+    assert checked["la-publish-report"] == ("missing_data", "2025-01-23", "latest")
+    assert _deadlines_from_plan(run_cli, events, "2024-12-20") == {
+        rule: (status, deadline) for rule, (status, deadline, _) in checked.items()}
+    code, table, _ = run_cli("plan", "inspection", "framework=ILACS", "report_received=unknown",
+                             "ofsted_published=09/12/2024", "--as-of", "2024-12-20")
+    assert code == 0
+    assert table.splitlines()[0].endswith("ofsted_published Mon 09 Dec 2024; report_received unknown; framework ILACS")
+    assert "Thu 23 Jan 2025  la-publish-report" in table and "at the latest (report_received unknown)" in table
+    # Unknown with nothing to bound it: no deadline, and says what would give one, never "starts when it happens".
+    code, table, _ = run_cli("plan", "inspection", "framework=ILACS", "report_received=unknown", "--as-of", "2024-12-20")
+    assert "no deadline until report_received is known" in table and "starts when report_received" not in table
+    # A completion given as unknown: the deadline stands, whether it was met is not known.
+    code, table, _ = run_cli("plan", "inspection", "framework=ILACS", "report_received=03/12/2024",
+                             "report_published=unknown", "--as-of", "2024-12-20")
+    assert "Fri 17 Jan 2025  la-publish-report" in table and "whether met is not known (report_published unknown)" in table
+
+
+def test_a_date_after_the_as_of_date_is_said_plainly(run_cli):
+    # Asked as of Tue 10 Dec 2024 with a publication on Fri 20 Dec: refused, naming the date and the fix.
+    code, out, err = run_cli(*EXAMPLE, "report_published=20/12/2024", "--as-of", "10/12/2024")
+    assert code == 2 and out == ""
+    assert err == ("compliance: error: report_published: Fri 20 Dec 2024 is after --as-of (Tue 10 Dec 2024), so the "
+                   "plan could not count it (give --as-of 20/12/2024 or later, or leave --as-of out to reckon as of "
+                   "the latest date given)\n")
+    # Without --as-of, a date after today is planned as if it had happened, and the plan says so.
+    code, out, err = run_cli("plan", "inspection", "report_received=03/12/2099", "framework=ILACS")
+    assert code == 0
+    assert err.startswith("compliance: note: report_received Thu 03 Dec 2099 is after today (")
+    assert "the plan is reckoned as of Thu 03 Dec 2099" in err
+    assert out.splitlines()[1].startswith("Reckoned as of Thu 03 Dec 2099, the latest date given, not ")
+
+
+HARINGEY = ("plan", "inspection", "id=haringey-2018-ilacs", "authority=Haringey", "framework=ILACS",
+            "report_received=14 December 2018")
+
+
+def test_ics_events_are_named_for_the_record_with_the_law_and_the_working(run_cli, tmp_path):
+    path = tmp_path / "haringey.ics"
+    code, _, _ = run_cli(*HARINGEY, "--as-of", "2018-12-20", "--format", "ics", "--output", str(path))
+    assert code == 0
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    assert str(cal["X-WR-CALNAME"]) == "Deadlines: Haringey (haringey-2018-ilacs)"
+    events = sorted(cal.walk("VEVENT"), key=lambda e: (e.decoded("DTSTART"), str(e["SUMMARY"])))
+    # 30 working days from Fri 14 Dec 2018 (25, 26 Dec and 1 Jan skipped): Wed 30 Jan 2019; 70: Wed 27 Mar 2019.
+    assert [(e.decoded("DTSTART"), str(e["SUMMARY"])) for e in events] == [
+        (date(2019, 1, 30), "Haringey: publish the inspection report"),
+        (date(2019, 3, 27), "Haringey: publish the written statement of proposed action"),
+        (date(2019, 3, 27), "Haringey: send the action plan (written statement of action) to Ofsted"),
+    ]
+    description = str(events[0]["DESCRIPTION"])
+    assert "Record: Haringey (haringey-2018-ilacs)." in description
+    assert "Source: Education and Inspections Act 2006 (Inspection of Local Authorities) Regulations 2007" in description
+    assert "Christmas Day (Tue 25 Dec 2018); Boxing Day (Wed 26 Dec 2018); New Year's Day (Tue 01 Jan 2019)" \
+        in description
+    assert not list(events[0].walk("VALARM"))  # no reminder unless asked
+
+
+def test_ics_reminders_fall_working_days_before_each_deadline(run_cli, tmp_path):
+    path = tmp_path / "haringey.ics"
+    run_cli(*HARINGEY, "--as-of", "2018-12-20", "--format", "ics", "--remind", "5", "--output", str(path))
+    events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")}
+    # 5 working days before Wed 30 Jan 2019 is Wed 23 Jan, at 09:00: 6 days and 15 hours before the day starts.
+    [alarm] = events["Haringey: publish the inspection report"].walk("VALARM")
+    assert alarm["ACTION"] == "DISPLAY" and alarm.decoded("TRIGGER") == -timedelta(days=6, hours=15)
+    assert "5 working days to go (Wed 30 Jan 2019)" in str(alarm["DESCRIPTION"])
+    # Across Christmas: a focused visit's draft plan, 20 working days from Mon 3 Dec 2018, is due Thu 3 Jan 2019
+    # (25, 26 Dec and 1 Jan skipped). Counting back 5 working days (2 Jan, 31, 28, 27 Dec, then 24 Dec; the
+    # holidays and the weekends skipped) gives Mon 24 Dec 2018, 09:00: 9 days and 15 hours before 3 Jan begins.
+    fv = tmp_path / "fv.ics"
+    run_cli("plan", "inspection", "authority=Fen", "framework=ILACS-focused-visit", "priority_actions=yes",
+            "report_received=03/12/2018", "--as-of", "2018-12-03", "--format", "ics", "--remind", "5",
+            "--output", str(fv))
+    [draft] = [e for e in icalendar.Calendar.from_ical(fv.read_bytes()).walk("VEVENT")
+               if "early draft" in str(e["SUMMARY"])]
+    assert draft.decoded("DTSTART") == date(2019, 1, 3)
+    assert [a.decoded("TRIGGER") for a in draft.walk("VALARM")] == [-timedelta(days=9, hours=15)]
+
+
+def test_ics_uids_stay_with_the_record_and_duty_when_the_plan_is_updated(run_cli, tmp_path):
+    first, corrected = tmp_path / "first.ics", tmp_path / "corrected.ics"
+    run_cli(*HARINGEY, "--as-of", "2018-12-20", "--format", "ics", "--output", str(first))
+    # The receipt date was wrong, and the report has been published since: the same id, the same duties.
+    run_cli("plan", "inspection", "id=haringey-2018-ilacs", "authority=Haringey", "framework=ILACS",
+            "report_received=17/12/2018", "report_published=25/01/2019", "--as-of", "2019-02-01",
+            "--format", "ics", "--output", str(corrected))
+
+    def uids(path):
+        return {str(e["SUMMARY"]): str(e["UID"]) for e in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")}
+
+    assert uids(first) == uids(corrected) and len(set(uids(first).values())) == 3
+    # The nightly report's deadlines.ics gives the same record and duty the same UID, so either updates the other.
+    from compliance.reports import event_uid
+
+    assert uids(first)["Haringey: publish the inspection report"] == event_uid("haringey-2018-ilacs", "la-publish-report", 1)
+
+
+def test_remind_is_refused_where_it_would_be_ignored(run_cli):
+    code, out, err = run_cli(*EXAMPLE, "--remind", "5")
+    assert code == 2 and out == "" and err == (
+        "compliance: error: remind: --remind sets a calendar's reminders; --format table has none (add --format ics "
+        "--output FILE.ics)\n")
+    code, _, err = run_cli(*EXAMPLE, "--format", "ics", "--remind", "0")
+    assert code == 2 and "--remind must be 1 or more working days, not 0" in err

@@ -18,14 +18,16 @@ def test_the_example_file_day_by_day(run_cli, engine):
     code, out, err = run_cli("track", EXAMPLE, "--as-of", "2026-11-20", "--engine", engine)
     assert (code, err) == (1, "")  # something is late or overdue
     lines = out.splitlines()
+    # The inspection ended Fri 1 May 2026, so the report cannot come before: the duties open, due by their
+    # earliest possible deadlines (30 working days, 4 and 25 May skipped: Tue 16 Jun; 70: Tue 11 Aug).
     assert lines[:4] == [
-        "2026-06-01",
-        "  opened   example-heath-2026-ilacs  la-publish-report        due by 2026-07-13 (30 working days from "
-        "report_received on 2026-06-01)",
-        "  opened   example-heath-2026-ilacs  la-publish-statement     due by 2026-09-08 (70 working days from "
-        "report_received on 2026-06-01)",
-        "  opened   example-heath-2026-ilacs  la-send-action-plan      due by 2026-09-08 (70 working days from "
-        "report_received on 2026-06-01)",
+        "2026-05-01",
+        "  opened   example-heath-2026-ilacs  la-publish-report        due by 2026-06-16 at the earliest (30 working "
+        "days from report_received, not yet recorded)",
+        "  opened   example-heath-2026-ilacs  la-publish-statement     due by 2026-08-11 at the earliest (70 working "
+        "days from report_received, not yet recorded)",
+        "  opened   example-heath-2026-ilacs  la-send-action-plan      due by 2026-08-11 at the earliest (70 working "
+        "days from report_received, not yet recorded)",
     ]
     assert "2026-08-07" in lines and (
         "  overdue  example-fen-2026-fv       fv-priority-draft-plan   missed its deadline of 2026-08-06") in lines
@@ -64,7 +66,7 @@ def test_output_file_is_written(run_cli, tmp_path):
     target = tmp_path / "today.txt"
     code, out, _ = run_cli("track", EXAMPLE, "--as-of", "2026-11-20", "--output", str(target))
     assert code == 1 and out == ""
-    assert target.read_text(encoding="utf-8").startswith("2026-06-01\n")
+    assert target.read_text(encoding="utf-8").startswith("2026-05-01\n")
 
 
 def test_bad_rows_stop_the_replay_with_file_row_and_column(run_cli, tmp_path):
@@ -85,7 +87,7 @@ def test_bad_rows_stop_the_replay_with_file_row_and_column(run_cli, tmp_path):
 def test_events_after_the_as_of_date(run_cli):
     code, out, err = run_cli("track", EXAMPLE, "--as-of", "2026-10-01")
     assert code == 2 and out == ""
-    assert err.splitlines()[0] == (f"error: {EXAMPLE}:16: date: the event is dated 2026-10-05, after the as-of "
+    assert err.splitlines()[0] == (f"error: {EXAMPLE}:17: date: the event is dated 2026-10-05, after the as-of "
                                    "date 2026-10-01 (give a later --as-of (the default is today))")
 
 

@@ -67,6 +67,8 @@ def test_wheel_contains_the_bundled_data_the_cli_and_the_type_marker(wheel):
                      "compliance/_bundled/calendars/scotland.yaml",
                      "compliance/_bundled/calendars/northern-ireland.yaml",
                      "compliance/_bundled/calendars/united-kingdom.yaml",
+                     "compliance/_bundled/examples/inspections.yaml",
+                     "compliance/_bundled/examples/tracker.xlsx",
                      "compliance_cli.py",
                      "compliance/py.typed"):
         assert required in names, f"{required} is missing from {wheel.name}"
@@ -92,3 +94,17 @@ def test_installed_command_runs_from_outside_the_repository(installed, tmp_path)
     assert tests.returncode == 0, tests.stdout + tests.stderr
     passed, failed = tests.stdout.strip().splitlines()[-1].split(", ")
     assert int(passed.split()[0]) > 0 and failed == "0 failed"
+
+
+def test_the_quick_start_check_runs_from_outside_the_repository(installed, tmp_path):
+    """The README's first command, `compliance check examples/inspections.yaml`, reads the examples that come with
+    the package when the folder has none, and says so."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = _run(installed / BIN / "compliance", "check", "examples/inspections.yaml", "--as-of", "2026-11-20",
+                cwd=elsewhere)
+    assert done.returncode == 1, done.stderr  # some examples are overdue, as intended
+    assert done.stdout.startswith("Compliance as of 2026-11-20: 3 overdue")
+    assert "examples/inspections.yaml is not in this folder: reading the copy installed with the package" in done.stderr
+    bundled = Path(done.stderr.split("with the package, ")[1].split()[0])
+    assert bundled.resolve().is_relative_to(installed.resolve())

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import CalendarRangeError, InputError, Problem
 from ._registry import DEFAULT_CALENDAR, get_calendar
+from ._workdays import Calendar
 
 if TYPE_CHECKING:
     import numpy as np
 
 
-def add_working_days(dates: Any, n: Any, calendar: str = DEFAULT_CALENDAR) -> np.ndarray:
+def add_working_days(dates: Any, n: Any, calendar: str | Calendar = DEFAULT_CALENDAR) -> np.ndarray:
     """The ``n``-th working day after each date, the date itself never counted: ``datetime64[D]`` in and out.
 
     ``n`` is one whole number for every date or an array of them, 1 or more (``add_period`` counts a
@@ -44,14 +45,15 @@ def add_working_days(dates: Any, n: Any, calendar: str = DEFAULT_CALENDAR) -> np
     k = tables.rank[known - tables.first] + (steps[~missing] - 1)
     if k.size and int(k.max()) >= tables.working.size:
         raise CalendarRangeError(Problem(
-            f"{int(steps.max())} working days from a date runs outside the years the {calendar} calendar covers "
+            f"{int(steps.max())} working days from a date runs outside the years the {tables.calendar.name} calendar "
+            "covers "
             f"({tables.calendar.spec.first_year} to {tables.calendar.spec.last_year})"))
     out = np.full(days.shape, np.datetime64("NaT", "D"), dtype="datetime64[D]")
     out[~missing] = (tables.working[k] - EPOCH).astype("datetime64[D]")
     return out
 
 
-def working_days_between(start: Any, end: Any, calendar: str = DEFAULT_CALENDAR) -> Any:
+def working_days_between(start: Any, end: Any, calendar: str | Calendar = DEFAULT_CALENDAR) -> Any:
     """Working days after ``start`` up to and including ``end``; negative when ``end`` is earlier.
 
     Two dates give an int. Arrays of dates (numpy ``datetime64[D]``, a pandas column's ``.to_numpy()``,
@@ -62,7 +64,7 @@ def working_days_between(start: Any, end: Any, calendar: str = DEFAULT_CALENDAR)
     return _between_columns(start, end, calendar)
 
 
-def _between_columns(start: Any, end: Any, calendar: str) -> np.ndarray:
+def _between_columns(start: Any, end: Any, calendar: str | Calendar) -> np.ndarray:
     """Working days after each start up to and including each end, as int64.
 
     Either side may be one date, broadcast against the other. A missing date (``NaT``) has no count, so

@@ -62,7 +62,8 @@ def parse_period(text: str) -> Period:
     unit = _UNIT_WORDS.get(word)
     if unit is None:
         close = difflib.get_close_matches(word, list(_UNIT_WORDS), n=1)
-        hint = f'did you mean "{m.group(1)} {close[0]}"? ' + _PERIOD_HINT if close else _PERIOD_HINT
+        units = "the units are days, working days, weeks, months and hours"
+        hint = f'did you mean "{m.group(1)} {close[0]}"? ' + units if close else units + "; " + _PERIOD_HINT
         raise InputError(Problem(f"unknown unit {word!r} in period {text!r}", field="period", hint=hint))
     amount = int(m.group(1))
     if amount <= 0:
@@ -70,22 +71,14 @@ def parse_period(text: str) -> Period:
     return Period(amount, unit)
 
 
-def parse_date(text: str, what: str = "date") -> date:
-    """Read an ISO date (YYYY-MM-DD); raise InputError with an example on anything else."""
-    try:
-        return date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
-        raise InputError(Problem(
-            f"{text!r} is not a valid date", field=what, hint="write dates as YYYY-MM-DD, e.g. 2018-12-05",
-        )) from None
-
-
 def day_of(d: date) -> date:
     """The calendar day of a date or date-time."""
     return d.date() if isinstance(d, datetime) else d
 
 
-def _calendar(name: str) -> Calendar:
+def _calendar(name: str | Calendar) -> Calendar:
+    if isinstance(name, Calendar):
+        return name
     return _CACHE.get(name) or get_calendar(name)
 
 
@@ -99,16 +92,18 @@ def add_months(start: date, n: int) -> date:
     return start.replace(year=year, month=month, day=min(start.day, monthrange(year, month)[1]))
 
 
-def add_period(start: date, amount: int, unit: str, calendar: str = DEFAULT_CALENDAR) -> date:
+def add_period(start: date, amount: int, unit: str, calendar: str | Calendar = DEFAULT_CALENDAR) -> date:
     """The last day of a period of ``amount`` ``unit`` after ``start``, the start day excluded.
+
+    ``calendar`` is a calendar's name or a ``Calendar`` (``get_calendar("scotland")``).
 
     >>> add_period(date(2018, 12, 5), 70, "working_days")
     datetime.date(2019, 3, 18)
     """
     if unit == "working_days":
         try:
-            cal = _CACHE[calendar]
-        except KeyError:
+            cal = _CACHE[calendar]  # type: ignore[index]
+        except (KeyError, TypeError):  # a name not loaded yet, or a Calendar itself
             cal = get_calendar(calendar)
         return cal.add_working_days(start, amount)
     try:
@@ -167,9 +162,11 @@ def _fmt(d: date) -> str:
     return d.strftime("%a %d %b %Y")
 
 
-def compute_deadline(start: date | datetime, period: Period, calendar: str = DEFAULT_CALENDAR,
+def compute_deadline(start: date | datetime, period: Period, calendar: str | Calendar = DEFAULT_CALENDAR,
                      *, explain: bool = True) -> Deadline:
     """The deadline for ``period`` after ``start``, with each step and each skipped day recorded.
+
+    ``calendar`` is a calendar's name or a ``Calendar`` (``get_calendar("england-and-wales")``).
 
     ``explain=False`` computes the same deadline without the steps and skipped days, for bulk runs.
     """

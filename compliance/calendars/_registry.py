@@ -83,8 +83,13 @@ def _load(path: Path) -> Calendar:
     return Calendar(spec, names, _cache.holidays_version())
 
 
-def get_calendar(name: str = DEFAULT_CALENDAR) -> Calendar:
-    """The calendar called ``name`` (``england-and-wales``, ``scotland``, ``northern-ireland``, ...)."""
+def get_calendar(name: str | Calendar = DEFAULT_CALENDAR) -> Calendar:
+    """The calendar called ``name`` (``england-and-wales``, ``scotland``, ``northern-ireland``, ...).
+
+    A Calendar is returned as it is, so every function that takes a calendar's name takes the calendar too.
+    """
+    if isinstance(name, Calendar):
+        return name
     cal = _CACHE.get(name)
     if cal is not None:
         return cal

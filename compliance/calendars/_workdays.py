@@ -7,6 +7,7 @@ Dates outside the calendar's years are refused rather than miscounted.
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import accumulate, compress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Mapping
@@ -54,15 +55,19 @@ class Calendar:
         self._first = date(self.spec.first_year, 1, 1).toordinal()
         self._last = date(self.spec.last_year, 12, 31).toordinal()
         self._holiday_days = sorted(self._holiday_names)
-        closed = {d.toordinal() for d in self._holiday_days}
-        working: list[int] = []
-        rank: list[int] = []
-        for o in range(self._first, self._last + 1):
-            if o % 7 not in (6, 0) and o not in closed:  # ordinal % 7: 6 is Saturday, 0 is Sunday
-                working.append(o)
-            rank.append(len(working))
-        self._working, self._rank = working, rank
-        self._working_dates = [date.fromordinal(o) for o in working]
+        # Built with C-speed list operations: 130 years of days are built on every start of the command line.
+        flags = bytearray(b"\x01") * (self._last - self._first + 1)
+        saturday = self._first + (6 - self._first % 7) % 7  # ordinal % 7: 6 is Saturday, 0 is Sunday
+        flags[saturday - self._first::7] = bytes(len(range(saturday, self._last + 1, 7)))
+        sunday = saturday + 1
+        flags[sunday - self._first::7] = bytes(len(range(sunday, self._last + 1, 7)))
+        for d in self._holiday_days:
+            i = d.toordinal() - self._first
+            if 0 <= i < len(flags):
+                flags[i] = 0
+        self._rank = list(accumulate(flags))
+        self._working = list(compress(range(self._first, self._last + 1), flags))
+        self._working_dates = list(map(date.fromordinal, self._working))
 
     @property
     def name(self) -> str:

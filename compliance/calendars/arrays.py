@@ -71,12 +71,12 @@ class DayTables:
         return years(days) > self.announced_through
 
 
-def day_tables(name: str) -> DayTables:
-    """The working-day tables of the calendar called ``name`` (rebuilt if the calendar was reloaded)."""
+def day_tables(name: str | Calendar) -> DayTables:
+    """The working-day tables of the calendar called ``name``, or of a Calendar (rebuilt if it was reloaded)."""
     cal = get_calendar(name)
-    tables = _TABLES.get(name)
+    tables = _TABLES.get(cal.name)
     if tables is None or tables.calendar is not cal:
-        tables = _TABLES[name] = _build_tables(cal)
+        tables = _TABLES[cal.name] = _build_tables(cal)
     return tables
 
 

@@ -9,9 +9,11 @@ a user gives start, before anything is late. ``evaluate`` chooses.
 
 from ._evaluate import check_targets, evaluate, findings_by_record
 from ._finding import STATUSES, Finding, exit_status, iso, sort_by_urgency, urgency_key
-from ._native import CASES, Choice, choose_version, duties_by_kind, duty_findings, evaluate_duty, evaluate_native
+from ._native import (CASES, Choice, check_as_of, choose_version, duties_by_kind, duty_findings, evaluate_duty,
+                      evaluate_native)
 from ._parallel import CHUNK, PARALLEL_FROM, available_cores, map_chunks
 from ._plan import DEFAULT_OCCURRENCES, STATES as PLAN_STATES, Plan, PlanEntry, PlanStep, make_plan, plan_record
+from ._plan import PLAN_ID, dates_after
 from ._ruletests import RuleTestResult, check_rule_tests, run_rule_tests
 from ._tracker import OPEN, Tracker
 from ._tracker import Change as TrackerChange
@@ -19,7 +21,8 @@ from ._tracker import Change as TrackerChange
 __all__ = [
     "CASES", "CHUNK", "DEFAULT_OCCURRENCES", "OPEN", "PARALLEL_FROM", "PLAN_STATES", "STATUSES", "Choice", "Finding",
     "Plan", "PlanEntry", "PlanStep", "RuleTestResult", "Tracker", "TrackerChange", "available_cores",
-    "check_rule_tests", "check_targets", "choose_version", "duties_by_kind", "duty_findings", "evaluate", "evaluate_duty",
-    "evaluate_native", "exit_status", "findings_by_record", "iso", "make_plan", "map_chunks", "plan_record",
+    "check_as_of", "check_rule_tests", "check_targets", "choose_version", "duties_by_kind", "duty_findings", "evaluate",
+    "evaluate_duty", "evaluate_native", "exit_status", "findings_by_record", "iso", "make_plan", "map_chunks", "plan_record",
     "run_rule_tests", "sort_by_urgency", "urgency_key",
+    "PLAN_ID", "dates_after",
 ]

@@ -38,7 +38,7 @@ from ..errors import EngineUnavailable, InputError, Problem
 from ..records import Record
 from ..rules import Rule, RuleSet, Window
 from ._finding import Finding
-from ._native import CASES, Choice, duties_by_kind, duty_findings, measured_elsewhere
+from ._native import CASES, Choice, check_as_of, clock, duties_by_kind, duty_findings, measured_elsewhere
 
 INSTALL_HINT = "pip install 'statutory-timelines[durable]' (Python 3.11 or 3.12, with a C compiler)"
 
@@ -309,18 +309,25 @@ class _Fields:
 
     def message(self, index: int, record: Record, as_of: date) -> dict[str, Any]:
         """The event posted for one record: attributes as tokens, first event dates as day ordinals, and the
-        bounds on each trigger worked out from them (the latest lower bound, the earliest upper bound)."""
-        out: dict[str, Any] = {"i": index, "kind": record.kind, AS_OF: as_of.toordinal()}
+        bounds on each trigger worked out from them (the latest lower bound, the earliest upper bound).
+
+        The as-of date is the day the record is judged on (``_native.clock``: its extract's date if earlier);
+        a bound dated after it has not happened as of then. An event the record implies happened, on a date it
+        does not give, is one whose source cannot say it did not happen (``_native.choose_version``)."""
+        judged = clock(record, as_of)
+        out: dict[str, Any] = {"i": index, "kind": record.kind, AS_OF: judged.toordinal()}
         for name, key in self.attributes.items():
             out[key] = token(record.attributes.get(name))
         for name, key in self.recorded.items():
-            out[key] = token(record.records(name))
+            out[key] = token(record.records(name) and name not in record.implied)
         for name, key in self.events.items():
             dates = record.events.get(name)
             if dates:
                 out[key] = _ordinal(dates[0])
-        for bounds, key, pick in [(b, k, max) for b, k in self.lows.items()] + [(b, k, min) for b, k in self.highs.items()]:
-            found = [_ordinal(record.events[e][0]) for e in bounds if record.events.get(e)]
+        last = judged.toordinal()
+        bounded = [(b, k, max) for b, k in self.lows.items()] + [(b, k, min) for b, k in self.highs.items()]
+        for bounds, key, pick in bounded:
+            found = [day for e in bounds if record.events.get(e) and (day := _ordinal(record.events[e][0])) <= last]
             if found:
                 out[key] = pick(found)
         return out
@@ -491,6 +498,7 @@ class DurableRules:
         self._handles: list[Any] = []
         self._duties: dict[str, list[_Duty]] = {}
         self._fields: dict[str, _Fields] = {}
+        self._rules = list(rules)
         self._finalizer = weakref.finalize(self, _delete_rulesets, load_durable().durable_rules_engine, self._handles)
         for kind, groups in duties_by_kind(rules).items():
             fields = self._fields.setdefault(kind, _Fields())
@@ -551,6 +559,7 @@ class DurableRules:
         """Findings for ``records`` as of ``as_of``, in the native engine's order; ``duties`` limits which."""
         if not self._finalizer.alive:
             raise RuntimeError("these durable-rules rulesets were closed; compile the rules again")
+        check_as_of(self._rules, as_of)
         with self._lock:
             self._current = run = _Run(list(records), as_of, explain)
             try:

@@ -13,7 +13,7 @@ from ..errors import InputError, Problem
 from ..records import Record
 from ..rules import Rule, RuleSet, load_rules
 from ._finding import Finding
-from ._native import duties_by_kind, evaluate_duty, evaluate_native
+from ._native import check_as_of, duties_by_kind, evaluate_duty, evaluate_native
 
 
 def evaluate(
@@ -31,6 +31,7 @@ def evaluate(
     """
     ruleset = rules if rules is not None else load_rules()
     as_of = as_of or date.today()
+    check_as_of(ruleset, as_of)
     records = list(records)
     _, unknown = check_targets(records, ruleset)
     if unknown:
@@ -54,10 +55,17 @@ def findings_by_record(
 ) -> Iterator[tuple[Record, list[Finding]]]:
     """Each record with its findings, one record at a time, so a long run can write as it goes in flat memory.
 
-    The same findings as ``evaluate``, in the same order.
+    The same findings as ``evaluate``, in the same order. An as-of date outside the calendars is refused
+    here, before the first record is evaluated.
     """
     ruleset = rules if rules is not None else load_rules()
     as_of = as_of or date.today()
+    check_as_of(ruleset, as_of)
+    return _findings_by_record(records, ruleset, as_of, engine, explain)
+
+
+def _findings_by_record(records: Iterable[Record], ruleset: RuleSet | Sequence[Rule], as_of: date, engine: str,
+                        explain: bool) -> Iterator[tuple[Record, list[Finding]]]:
     if engine == "durable":
         from ._durable import DurableRules
 

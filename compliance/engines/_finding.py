@@ -52,11 +52,14 @@ class Finding:
     attributes: Mapping[str, Any] = field(default_factory=dict)
     hours_late: float | None = None
     # What is wrong in the record that the finding worked around (a completion dated before its trigger,
-    # a date entered twice, an extension recorded after the deadline): check the record.
+    # a date entered twice, an extension recorded after the deadline, a date after the as-of date or after
+    # the day its extract was drawn, a record contradicting what its own events imply): check the record.
     data_quality: tuple[str, ...] = ()
-    # "latest" or "earliest" when the trigger date is not recorded and the deadline shown is the latest or
-    # earliest it can be. With late or overdue the status is certain all the same (even the latest possible
-    # deadline has passed: at least that late), with met likewise (done by the earliest possible one).
+    # "latest" or "earliest" when the deadline is not known exactly (the trigger date is not recorded, or the
+    # period depends on an attribute the record does not give) and the deadline shown is the latest or earliest
+    # it can be. With late or overdue the status is certain all the same (even the latest possible deadline has
+    # passed: at least that late), with met likewise (done by the earliest possible one), and with due (even the
+    # earliest possible one is still to come: at least that much time left).
     on_bound: str | None = None
     # Events the record's source cannot hold at all (no such column) that the finding needed.
     unrecorded: tuple[str, ...] = ()

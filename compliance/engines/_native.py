@@ -18,7 +18,7 @@ from ..calendars import (Deadline, Period, add_period, check_target, compute_dea
                          hours_between, instant)
 from ..errors import CalendarRangeError
 from ..records import EventDate, Record, sort_key
-from ..rules import Rule, RuleSet, Window
+from ..rules import Rule, RuleSet, Window, condition_state
 from ._finding import Finding, amount_text, iso
 
 
@@ -32,13 +32,22 @@ def _unrecorded_text(event: str) -> str:
     return f"this record's source does not record {event} (no such column or field, or it says unknown)"
 
 
+def clock(record: Record, as_of: date) -> date:
+    """The day a record is judged on: the as-of date, or the day its extract was drawn if that is earlier,
+    since an extract holds nothing that happened after it."""
+    drawn = record.extract_date
+    return drawn if drawn is not None and drawn < as_of else as_of
+
+
 @dataclass
 class _Context:
     record: Record
     rule: Rule
-    as_of: date
+    as_of: date  # the day the record is judged on (``clock``): every date after it has not happened as of then
     explain: bool
+    asked: date | None = None  # the as-of date asked for, when later than ``as_of`` (an extract drawn earlier)
     quality: list[str] = field(default_factory=list)  # data-quality warnings found on the way
+    assumed: tuple[str, ...] = ()  # facts the record implies that this rule reads
 
     def base(self, **kw: Any) -> dict[str, Any]:
         out = _rule_fields(self.rule).copy()
@@ -47,7 +56,16 @@ class _Context:
         out["attributes"] = self.record.attributes
         out["data_quality"] = tuple(self.quality)
         out.update(kw)
+        if self.assumed:
+            out["assumptions"] = self.assumed + tuple(out.get("assumptions", ()))
         return out
+
+    @property
+    def day_name(self) -> str:
+        """What the day the record is judged on is, in words."""
+        if self.asked is not None:
+            return f"the date this extract was drawn ({self.as_of.isoformat()})"
+        return f"the as-of date {self.as_of.isoformat()}"
 
     def warn(self, text: str) -> None:
         if text not in self.quality:
@@ -74,8 +92,69 @@ def _rule_fields(rule: Rule) -> dict[str, Any]:
 
 
 def _happened(record: Record, event: str, as_of: date) -> tuple[EventDate, ...]:
-    """The event's dates up to the as-of date: later ones have not happened yet as of then."""
+    """The event's dates up to the as-of date: later ones have not happened yet as of then (and are flagged)."""
     return tuple(d for d in record.events.get(event, ()) if day_of(d) <= as_of)
+
+
+def _first(record: Record, event: str, as_of: date) -> EventDate | None:
+    """The event's first date, if it happened by the as-of date."""
+    found = record.first(event)
+    return found if found is not None and day_of(found) <= as_of else None
+
+
+#: How a date after the day a record is judged on is treated, by the part the event plays in the rule.
+_NOT_YET = {"trigger": "the clock is taken as not started", "completion": "it is not counted as done",
+            "extension": "it extends nothing", "until": "the duty is not taken as ended",
+            "bound": "it is not used to bound the trigger"}
+
+
+_ROLES: dict[int, tuple[Rule, dict[str, str]]] = {}
+
+
+def _roles(rule: Rule) -> dict[str, str]:
+    """The part each event plays in ``rule``, found once per rule (by identity, as ``_rule_fields``)."""
+    known = _ROLES.get(id(rule))
+    if known is not None and known[0] is rule:
+        return known[1]
+    if len(_ROLES) > 4096:
+        _ROLES.clear()
+    roles = {event: "bound" for event in (*rule.no_earlier_than, *rule.no_later_than)}
+    if rule.recurrence and rule.recurrence.until:
+        roles[rule.recurrence.until] = "until"
+    if rule.extension:
+        roles[rule.extension.event] = "extension"
+    roles[rule.completion] = "completion"
+    roles[rule.trigger] = "trigger"
+    _ROLES[id(rule)] = (rule, roles)
+    return roles
+
+
+def _flag_later_dates(ctx: _Context) -> None:
+    """Every date of an event the rule reads that is after the day the record is judged on: a data-quality
+    warning saying what was recorded and how it is treated (not happened as of then)."""
+    record = ctx.record
+    if record.last_day is None or record.last_day <= ctx.as_of:
+        return
+    for event, role in _roles(ctx.rule).items():
+        later = [d for d in record.events.get(event, ()) if day_of(d) > ctx.as_of]
+        if not later:
+            continue
+        when = ", ".join(iso(d) or "" for d in later)
+        why = (" (this extract cannot hold a later date)" if ctx.asked is not None
+               else " (a mistyped year, or a date entered ahead?)")
+        ctx.warn(f"{event} is recorded on {when}, after {ctx.day_name}, so as of then it has not happened: "
+                 f"{_NOT_YET[role]}; check the record{why}.")
+
+
+def _later_steps(ctx: _Context, event: str) -> list[str]:
+    """The working's account of an event recorded only after the day the record is judged on."""
+    if ctx.record.last_day is None or ctx.record.last_day <= ctx.as_of:
+        return []
+    later = [d for d in ctx.record.events.get(event, ()) if day_of(d) > ctx.as_of]
+    if not later:
+        return []
+    return [f"{event} is recorded on {', '.join(_fmt(d) for d in later)}, after {ctx.day_name}: not counted as "
+            "done as of then (see the data-quality warning)."]
 
 
 def _before(a: EventDate, b: EventDate) -> bool:
@@ -85,11 +164,13 @@ def _before(a: EventDate, b: EventDate) -> bool:
     return day_of(a) < day_of(b)
 
 
-def _caveats(rule: Rule, start: EventDate | None, end: EventDate | None) -> list[str]:
-    """Notes of temporary modifications of the law that the period from ``start`` to ``end`` ran through."""
+def _caveats(ctx: _Context, start: EventDate | None, end: EventDate | None) -> list[str]:
+    """Notes of temporary modifications of the law that the period from ``start`` to ``end`` ran through, and of
+    points of law arguable for records like this one (a caveat's ``when``)."""
     if start is None:
         return []
-    return [c.note for c in rule.caveats if c.touches(day_of(start), day_of(end) if end is not None else None)]
+    return [c.note for c in ctx.rule.caveats if (not c.when or c.applies(ctx.record.attributes))
+            and c.touches(day_of(start), day_of(end) if end is not None else None)]
 
 
 def _in_time(completed: EventDate, due: EventDate) -> tuple[bool, bool]:
@@ -107,6 +188,13 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
     cal = get_calendar(rule.calendar)
     due = deadline.end
     due_day = day_of(due)
+    if completed is None and ended is None and as_of <= due_day and ctx.asked is not None:
+        # Open at the extract's date with its deadline after it: what happened next is not in the extract.
+        return _unknown(ctx, f"not in this extract: it was drawn on {as_of.isoformat()}, before the deadline "
+                             f"{iso(due)}, so whether {rule.completion} was done in time is not in it; record "
+                             f"{rule.completion} (or check a later extract)", deadline, trigger, occurrence,
+                        unrecorded=(rule.completion,), assumptions=assumptions, steps=extra_steps,
+                        span_start=span_start, on_bound=on_bound)
     steps = list(deadline.steps) + list(extra_steps) if ctx.explain else []
     least = "at least " if on_bound else ""
     fields: dict[str, Any] = {}
@@ -138,13 +226,13 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
         status = "due"
         fields["days_left"] = (due_day - as_of).days
         fields["working_days_left"] = cal.working_days_between(as_of, due_day)
-        steps.append(f"No {rule.completion} is recorded as of {_fmt(as_of)}; "
+        steps.append(f"{_none_recorded(ctx)}; "
                      f"{least}{amount_text(fields['working_days_left'], fields['days_left'], True)} left: due.")
     else:
         status = "overdue"
         fields["days_late"] = (as_of - due_day).days
         fields["working_days_late"] = cal.working_days_between(due_day, as_of)
-        steps.append(f"No {rule.completion} is recorded as of {_fmt(as_of)}, {least}"
+        steps.append(f"{_none_recorded(ctx)}, {least}"
                      f"{amount_text(fields['working_days_late'], fields['days_late'], True)} after the deadline: "
                      "overdue.")
     target = ctx.record.target(rule.id, rule.duty, occurrence) if ctx.record.targets and not on_bound else None
@@ -158,10 +246,21 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
         status=status, occurrence=occurrence, trigger_date=trigger, period=str(deadline.period),
         deadline=due, completed_date=completed, explanation=tuple(steps),
         skipped=_skipped(ctx, deadline),
-        assumptions=tuple(assumptions), warnings=tuple(_caveats(rule, span_start or trigger, due)),
+        assumptions=tuple(assumptions), warnings=tuple(_caveats(ctx, span_start or trigger, due)),
         provisional=deadline.provisional, approximate=approximate, calendar_data=deadline.provenance,
         on_bound=on_bound, **fields,
     ))
+
+
+def _none_recorded(ctx: _Context) -> str:
+    """The working's words for a completion not recorded by the day the record is judged on: never "no X is
+    recorded" when one is, dated later."""
+    completion, as_of, last = ctx.rule.completion, ctx.as_of, ctx.record.last_day
+    if last is not None and last > as_of and any(day_of(d) > as_of for d in ctx.record.events.get(completion, ())):
+        return f"No {completion} dated on or before {_fmt(as_of)} is recorded"
+    if ctx.asked is not None:
+        return f"No {completion} is recorded in this extract (drawn on {_fmt(as_of)})"
+    return f"No {completion} is recorded as of {_fmt(as_of)}"
 
 
 def _unknown(ctx: _Context, reason: str, deadline: Deadline | None = None, trigger: EventDate | None = None,
@@ -181,7 +280,7 @@ def _unknown(ctx: _Context, reason: str, deadline: Deadline | None = None, trigg
         status="missing_data", reason=reason, occurrence=occurrence, trigger_date=trigger, completed_date=completed,
         unrecorded=tuple(unrecorded), needs=tuple(unrecorded if needs is None else needs), on_bound=on_bound,
         assumptions=tuple(assumptions), explanation=tuple(explanation),
-        warnings=tuple(_caveats(ctx.rule, span_start or trigger, deadline.end if deadline else None)), **extra))
+        warnings=tuple(_caveats(ctx, span_start or trigger, deadline.end if deadline else None)), **extra))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -208,14 +307,20 @@ def _skipped(ctx: _Context, deadline: Deadline) -> tuple[tuple[str, str], ...]:
 
 
 def _extensions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
-    """The extension events recorded by the as-of date that can count: none before the trigger."""
-    ext = ctx.rule.extension
+    """The extension events recorded by the as-of date that can count: none before the trigger, and none after
+    the duty was done (nothing is left to extend then)."""
+    rule = ctx.rule
+    ext = rule.extension
     if ext is None:
         return []
+    done = next((w for w in _happened(ctx.record, rule.completion, ctx.as_of) if not _before(w, trigger)), None)
     valid = []
     for when in _happened(ctx.record, ext.event, ctx.as_of):
         if _before(when, trigger):
-            ctx.warn(f"{ext.event} on {iso(when)} is before {ctx.rule.trigger} on {iso(trigger)}, so it does not "
+            ctx.warn(f"{ext.event} on {iso(when)} is before {rule.trigger} on {iso(trigger)}, so it does not "
+                     "extend anything: check the record.")
+        elif done is not None and _before(done, when):
+            ctx.warn(f"{ext.event} on {iso(when)} is after {rule.completion} on {iso(done)}, so it does not "
                      "extend anything: check the record.")
         else:
             valid.append(when)
@@ -223,7 +328,8 @@ def _extensions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
 
 
 def _extended(ctx: _Context, trigger: EventDate) -> tuple[Deadline, list[str]]:
-    """The deadline for a single duty, lengthened by each extension recorded before the deadline it extends."""
+    """The deadline for a single duty, lengthened by each extension: one recorded after the deadline it would
+    extend extends nothing (``after_deadline: ignored``), or runs from the day it was granted (``from_grant``)."""
     rule = ctx.rule
     ext = rule.extension
     deadline = _deadline(ctx, trigger, rule.period)
@@ -231,7 +337,17 @@ def _extended(ctx: _Context, trigger: EventDate) -> tuple[Deadline, list[str]]:
     if ext is None:
         return deadline, notes
     for when in _extensions(ctx, trigger):
-        if day_of(when) > day_of(deadline.end):
+        late = day_of(when) > day_of(deadline.end)
+        if late and ext.after_deadline == "from_grant":
+            assert ext.adds is not None
+            end = add_period(day_of(when), ext.adds.amount, ext.adds.unit, rule.calendar)
+            notes.append(f"{ext.event} granted on {_fmt(when)}, after the deadline {_fmt(deadline.end)} had passed, "
+                         f"still extends it: the extension runs {ext.adds} from the later of the deadline and the "
+                         f"day it was granted, so the deadline becomes {_fmt(end)}.")
+            deadline.end = end
+            deadline.provisional = get_calendar(rule.calendar).is_provisional(end)
+            continue
+        if late:
             ctx.warn(f"{ext.event} on {iso(when)} is after the deadline it would extend ({iso(deadline.end)}) had "
                      "passed, so it does not extend it: check the record.")
             continue
@@ -270,12 +386,12 @@ def _check_bounds(ctx: _Context, trigger: EventDate) -> None:
     """A recorded trigger that its bounds say is impossible is a data-quality warning."""
     rule, record = ctx.rule, ctx.record
     for event in rule.no_later_than:
-        bound = record.first(event)
+        bound = _first(record, event, ctx.as_of)
         if bound is not None and _before(bound, trigger):
             ctx.warn(f"{rule.trigger} on {iso(trigger)} is after {event} on {iso(bound)}, which it cannot be: "
                      "check the record.")
     for event in rule.no_earlier_than:
-        bound = record.first(event)
+        bound = _first(record, event, ctx.as_of)
         if bound is not None and _before(trigger, bound):
             ctx.warn(f"{rule.trigger} on {iso(trigger)} is before {event} on {iso(bound)}, which it cannot be: "
                      "check the record.")
@@ -289,6 +405,8 @@ def _single(ctx: _Context, trigger: EventDate) -> list[Finding]:
                               f"be told; record {rule.completion}", deadline, trigger,
                          unrecorded=(rule.completion,), steps=notes)]
     done = _completions(ctx, trigger)
+    if not done:
+        notes += _later_steps(ctx, rule.completion)
     finding = _status(ctx, deadline, trigger, done[0] if done else None, 1, notes)
     ext = rule.extension
     if ext is None or ctx.record.records(ext.event) or finding.status not in ("late", "overdue"):
@@ -308,23 +426,38 @@ def _single(ctx: _Context, trigger: EventDate) -> list[Finding]:
                      unrecorded=(ext.event,), steps=notes, completed=done[0] if done else None)]
 
 
-def _next_period(rule: Rule, occurrence: int, anchor: EventDate, trigger: EventDate) -> Period:
-    """The period before occurrence number ``occurrence`` (2 or more) of a recurring duty."""
+def next_periods(rule: Rule, attributes: Any, occurrence: int, anchor: EventDate,
+                 trigger: EventDate) -> tuple[tuple[Period, ...], tuple[str, ...]]:
+    """The periods that may come before occurrence number ``occurrence`` (2 or more) of a recurring duty, and
+    the attributes the record does not give that decide among them (none when one period is certain).
+
+    Steps are tried in order: one whose ``times`` are used up, or whose ``while_within`` window has passed,
+    or whose ``when`` the record fails, is passed over; the first left applies, and the last step repeats.
+    """
     assert rule.recurrence is not None
     n = occurrence - 1
+    possible: list[Period] = []
+    unknown: list[str] = []
     for step in rule.recurrence.steps:
         if step.times is not None:
-            if n <= step.times:
-                return step.period
-            n -= step.times
-            continue
-        if step.while_within is not None:
+            if n > step.times:
+                n -= step.times
+                continue
+        elif step.while_within is not None:
             limit = add_period(day_of(trigger), step.while_within.amount, step.while_within.unit, rule.calendar)
-            if day_of(anchor) <= limit:
-                return step.period
+            if day_of(anchor) > limit:
+                continue
+        state = condition_state(step.when, attributes)
+        if state == "fail":
             continue
-        return step.period
-    return rule.recurrence.steps[-1].period
+        if step.period not in possible:
+            possible.append(step.period)
+        if state == "pass":
+            break
+        unknown += [name for name, _ in step.when if attributes.get(name) is None and name not in unknown]
+    if not possible:
+        possible.append(rule.recurrence.steps[-1].period)
+    return tuple(possible), tuple(unknown) if len(possible) > 1 else ()
 
 
 def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
@@ -345,10 +478,21 @@ def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
             ended = when
             break
     findings: list[Finding] = []
-    anchor, period = trigger, rule.period
+    anchor, periods, unknown = trigger, (rule.period,), ()
     for occurrence in range(1, len(done) + 2):
-        deadline = _deadline(ctx, anchor, period)
         completed = done[occurrence - 1] if occurrence <= len(done) else None
+        if unknown:
+            finding = _undecided_occurrence(ctx, anchor, periods, unknown, completed, occurrence, ended)
+            if finding is None:
+                break
+            findings.append(finding)
+            if completed is None or (ended is not None and _before(ended, completed)):
+                break
+            anchor = completed
+            periods, unknown = next_periods(rule, record.attributes, occurrence + 1, anchor, trigger)
+            continue
+        period = periods[0]
+        deadline = _deadline(ctx, anchor, period)
         if ended is not None and (completed is None or _before(ended, completed)):
             if day_of(ended) <= day_of(deadline.end):
                 break
@@ -356,17 +500,74 @@ def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
             break
         steps = [] if occurrence == 1 else [
             f"Occurrence {occurrence}: within {period} of the previous {rule.completion} on {_fmt(anchor)}."]
+        if completed is None:
+            steps += _later_steps(ctx, rule.completion)
         finding = _status(ctx, deadline, anchor, completed, occurrence, steps)
-        if completed is None and until and not record.records(until):
-            # Open, but the source cannot say whether the duty ended before this deadline.
-            finding = _unknown(ctx, f"{finding.status} unless the duty ended first, and {_unrecorded_text(until)}; "
-                                    f"record {until}", deadline, anchor, occurrence, unrecorded=(until,), steps=steps)
+        if completed is None and until and not record.records(until) and finding.status in ("due", "overdue"):
+            finding = _unknown(ctx, _not_known_ended(finding.status, until), deadline, anchor, occurrence,
+                               unrecorded=(until,), steps=steps)
         findings.append(finding)
         if completed is None:
             break
         anchor = completed
-        period = _next_period(rule, occurrence + 1, anchor, trigger)
+        periods, unknown = next_periods(rule, record.attributes, occurrence + 1, anchor, trigger)
     return findings
+
+
+def _not_known_ended(status: str, until: str) -> str:
+    """Why an open occurrence is missing data when the source cannot say whether the duty ended before it."""
+    return f"{status} unless the duty ended first, and {_unrecorded_text(until)}; record {until}"
+
+
+def _undecided_occurrence(ctx: _Context, anchor: EventDate, periods: Sequence[Period], unknown: Sequence[str],
+                          completed: EventDate | None, occurrence: int, ended: EventDate | None) -> Finding | None:
+    """An occurrence whose period depends on attributes the record does not give: decided where every period
+    it could have gives the same outcome (on the earliest or latest deadline), missing data naming them
+    otherwise; None when the duty ended before even the earliest deadline."""
+    rule = ctx.rule
+    deadlines = sorted((_deadline(ctx, anchor, p) for p in periods), key=lambda d: sort_key(d.end))
+    earliest, latest = deadlines[0], deadlines[-1]
+    names = " or ".join(unknown)
+    options = " or ".join(str(p) for p in periods)
+    assumptions = [f"The period before this {rule.completion} depends on {names}, which the record does not give: "
+                   f"{options} after the previous one on {iso(anchor)}, so the deadline is at the earliest "
+                   f"{iso(earliest.end)} and at the latest {iso(latest.end)}."]
+    steps = [f"Occurrence {occurrence}: within {options} of the previous {rule.completion} on {_fmt(anchor)}, "
+             f"depending on {names}."]
+    steps_when = tuple(c for s in rule.recurrence.steps for c in s.when) if rule.recurrence else ()
+    record_it = "record " + "; ".join(_how_named(steps_when, n) for n in unknown)
+    if ended is not None and (completed is None or _before(ended, completed)):
+        if day_of(ended) <= day_of(earliest.end):
+            return None
+        if day_of(ended) > day_of(latest.end):
+            return _status(ctx, latest, anchor, None, occurrence, steps, ended=ended, on_bound="latest",
+                           assumptions=assumptions)
+        return _unknown(ctx, f"whether this {rule.completion} fell due before the duty ended depends on {names}; "
+                             f"{record_it}", latest, anchor, occurrence, assumptions=assumptions, steps=steps,
+                        needs=tuple(unknown), on_bound="latest")
+    if completed is not None:
+        if _in_time(completed, earliest.end)[0]:
+            return _status(ctx, earliest, anchor, completed, occurrence, steps, on_bound="earliest",
+                           assumptions=assumptions)
+        if not _in_time(completed, latest.end)[0]:
+            return _status(ctx, latest, anchor, completed, occurrence, steps, on_bound="latest",
+                           assumptions=assumptions)
+        return _unknown(ctx, f"whether {rule.completion} on {iso(completed)} was in time depends on {names}; "
+                             f"{record_it}", latest, anchor, occurrence, assumptions=assumptions, steps=steps,
+                        completed=completed, needs=tuple(unknown), on_bound="latest")
+    steps += _later_steps(ctx, rule.completion)
+    until = rule.recurrence.until if rule.recurrence else None
+    for passed, bound, name in ((ctx.as_of > day_of(latest.end), latest, "latest"),
+                                (ctx.as_of <= day_of(earliest.end), earliest, "earliest")):
+        if not passed:
+            continue
+        finding = _status(ctx, bound, anchor, None, occurrence, steps, on_bound=name, assumptions=assumptions)
+        if until and not ctx.record.records(until) and finding.status in ("due", "overdue"):
+            return _unknown(ctx, _not_known_ended(finding.status, until), bound, anchor, occurrence,
+                            unrecorded=(until,), assumptions=assumptions, steps=steps, on_bound=name)
+        return finding
+    return _unknown(ctx, f"whether this {rule.completion} is overdue depends on {names}; {record_it}", latest, anchor,
+                    occurrence, assumptions=assumptions, steps=steps, needs=tuple(unknown), on_bound="latest")
 
 
 class _Bounds(NamedTuple):
@@ -378,10 +579,11 @@ class _Bounds(NamedTuple):
     high_event: str | None
 
 
-def trigger_bounds(record: Record, rule: Rule) -> _Bounds:
-    """The latest of the trigger's lower bounds and the earliest of its upper bounds that the record gives."""
-    lows = [(record.first(e), e) for e in rule.no_earlier_than if record.first(e) is not None]
-    highs = [(record.first(e), e) for e in rule.no_later_than if record.first(e) is not None]
+def trigger_bounds(record: Record, rule: Rule, as_of: date) -> _Bounds:
+    """The latest of the trigger's lower bounds and the earliest of its upper bounds that the record gives,
+    each dated by the as-of date (a later one has not happened as of then)."""
+    lows = [(_first(record, e, as_of), e) for e in rule.no_earlier_than if _first(record, e, as_of) is not None]
+    highs = [(_first(record, e, as_of), e) for e in rule.no_later_than if _first(record, e, as_of) is not None]
     low = max(lows, key=lambda x: sort_key(x[0])) if lows else (None, None)
     high = min(highs, key=lambda x: sort_key(x[0])) if highs else (None, None)
     return _Bounds(low[0], low[1], high[0], high[1])
@@ -392,8 +594,10 @@ def _missing(ctx: _Context) -> Finding:
     rule, record, as_of = ctx.rule, ctx.record, ctx.as_of
     recorded = record.records(rule.trigger)
     what = f"{rule.trigger} is not recorded" if recorded else _unrecorded_text(rule.trigger)
+    if rule.trigger in record.implied:
+        what = f"{rule.trigger} is not recorded, though the record shows it happened"
     unrecorded = () if recorded else (rule.trigger,)
-    low, low_event, high, high_event = trigger_bounds(record, rule)
+    low, low_event, high, high_event = trigger_bounds(record, rule, as_of)
     if low is not None and high is not None and _before(high, low):
         ctx.warn(f"{low_event} on {iso(low)} is after {high_event} on {iso(high)}, so {rule.trigger} could not "
                  "fall between them: check the record.")
@@ -441,9 +645,15 @@ def _missing(ctx: _Context) -> Finding:
                              f"record {rule.trigger}", latest or earliest, unrecorded=unrecorded,
                         assumptions=assumptions, completed=completed, span_start=start, needs=(rule.trigger,),
                         on_bound="latest" if latest is not None else "earliest")
+    later = _later_steps(ctx, rule.completion)
     if knows_completion and latest is not None and as_of > day_of(latest.end):
-        return _status(ctx, latest, None, None, 1, ["The latest possible deadline has passed with nothing done: "
-                       "overdue whatever the trigger date was."], on_bound="latest", assumptions=assumptions,
+        return _status(ctx, latest, None, None, 1, later + ["The latest possible deadline has passed with nothing "
+                       "done: overdue whatever the trigger date was."], on_bound="latest", assumptions=assumptions,
+                       span_start=start)
+    if knows_completion and earliest is not None and as_of <= day_of(earliest.end):
+        # Even the earliest possible deadline is still to come: not overdue, whatever the trigger date is.
+        return _status(ctx, earliest, None, None, 1, later + ["Even the earliest possible deadline is still to "
+                       "come: due whatever the trigger date is."], on_bound="earliest", assumptions=assumptions,
                        span_start=start)
     depends = "whether the duty is overdue depends on it" if knows_completion else "whether the duty was met is unknown"
     return _unknown(ctx, f"{what}: {depends}; record {record_text}",
@@ -466,8 +676,11 @@ def _latest(ctx: _Context, high: EventDate) -> Deadline | None:
         return None
     assert ext.adds is not None
     deadline = _deadline(ctx, high, rule.period)
-    for _ in _happened(ctx.record, ext.event, ctx.as_of):
-        deadline.end = add_period(day_of(deadline.end), ext.adds.amount, ext.adds.unit, rule.calendar)
+    for when in _happened(ctx.record, ext.event, ctx.as_of):
+        base = day_of(deadline.end)
+        if ext.after_deadline == "from_grant":
+            base = max(base, day_of(when))
+        deadline.end = add_period(base, ext.adds.amount, ext.adds.unit, rule.calendar)
     deadline.provisional = get_calendar(rule.calendar).is_provisional(day_of(deadline.end))
     return deadline
 
@@ -495,6 +708,7 @@ def choose_version(record: Record, versions: Sequence[Rule], as_of: date) -> Cho
     candidates = [v for v in versions if v.condition_state(record.attributes) != "fail"]
     if not candidates:
         return Choice("excluded", versions[-1])
+    as_of = clock(record, as_of)
     dated = [(v, record.first(v.trigger)) for v in candidates]
     for rule, trigger in dated:
         if trigger is not None and rule.in_force.contains(day_of(trigger)):
@@ -509,7 +723,7 @@ def choose_version(record: Record, versions: Sequence[Rule], as_of: date) -> Cho
         return Choice("no_version", candidates[-1])
     if chosen.condition_state(record.attributes) == "unknown":
         return Choice("undecided", chosen)
-    if chosen.trigger_optional and record.records(chosen.trigger):
+    if chosen.trigger_optional and record.records(chosen.trigger) and chosen.trigger not in record.implied:
         return Choice("never_started", chosen)
     return Choice("missing", chosen)
 
@@ -517,7 +731,7 @@ def choose_version(record: Record, versions: Sequence[Rule], as_of: date) -> Cho
 def _version_for_missing_trigger(record: Record, candidates: Sequence[Rule], as_of: date) -> Rule | None:
     """With no trigger date, the version judged on the latest date the trigger could have (its upper bound),
     else on the as-of date; None when the bounds leave no version in force."""
-    low, _, high, _ = trigger_bounds(record, candidates[0])
+    low, _, high, _ = trigger_bounds(record, candidates[0], as_of)
     if high is not None:
         return next((v for v in candidates if v.in_force.contains(day_of(high))), None)
     possible = [v for v in candidates if low is None or v.in_force.overlaps(Window(day_of(low), None))]
@@ -533,14 +747,44 @@ def duty_findings(record: Record, versions: Sequence[Rule], choice: Choice, as_o
     A date outside the calendar's years makes this record's finding missing data naming the date;
     every other record and duty is still evaluated.
     """
-    ctx = _Context(record, choice.rule, as_of, explain)
+    ctx = _context(record, choice.rule, as_of, explain)
     try:
         return _findings(ctx, versions, choice.case)
     except CalendarRangeError as exc:
         ctx.quality.clear()
         trigger = record.first(choice.rule.trigger)
         return [_unknown(ctx, f"the deadline cannot be counted: {exc.problems[0].message}; check the dates", needs=(),
-                         trigger=trigger if trigger is not None and day_of(trigger) <= as_of else None)]
+                         trigger=trigger if trigger is not None and day_of(trigger) <= ctx.as_of else None)]
+
+
+def _context(record: Record, rule: Rule, as_of: date, explain: bool) -> _Context:
+    """What evaluating one duty of one record starts from: the day it is judged on, what the record implies
+    that the rule reads (assumptions), and the record's own contradictions and impossible dates (warnings)."""
+    judged = clock(record, as_of)
+    ctx = _Context(record, rule, judged, explain, asked=as_of if judged < as_of else None)
+    if record.implied or record.conflicts:
+        read = _reads(rule)
+        ctx.assumed = tuple(text for name, text in record.implied.items() if name in read)
+        for name, text in record.conflicts.items():
+            if name in read:
+                ctx.warn(text)
+    _flag_later_dates(ctx)
+    return ctx
+
+
+_READS: dict[int, tuple[Rule, frozenset[str]]] = {}
+
+
+def _reads(rule: Rule) -> frozenset[str]:
+    """Every attribute and event a rule reads, found once per rule (by identity, as ``_rule_fields``)."""
+    known = _READS.get(id(rule))
+    if known is not None and known[0] is rule:
+        return known[1]
+    if len(_READS) > 4096:
+        _READS.clear()
+    names = frozenset(rule.attributes_read | rule.events)
+    _READS[id(rule)] = (rule, names)
+    return names
 
 
 def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Finding]:
@@ -560,8 +804,8 @@ def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Findin
                               "this duty applies; record " + "; ".join(_how(rule, n) for n in names), trigger=trigger,
                          needs=names)]
     if case == "not_started":
-        return [_not_applicable(ctx, f"{rule.trigger} on {iso(trigger)} is after the as-of date "
-                                     f"{as_of.isoformat()}: the clock has not started.", trigger)]
+        return [_not_applicable(ctx, f"{rule.trigger} on {iso(trigger)} is after {ctx.day_name}: the clock has not "
+                                     "started.", trigger)]
     if case == "never_started":
         return [_not_applicable(ctx, f"no {rule.trigger} is recorded: the clock never started.")]
     candidates = [v for v in versions if v.condition_state(record.attributes) != "fail"]
@@ -569,7 +813,7 @@ def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Findin
         windows = "; ".join(f"{v.id}: {v.in_force}" for v in candidates)
         return [_not_applicable(ctx, f"{rule.trigger} on {iso(trigger)} is outside the dates this duty was in "
                                      f"force ({windows}).", trigger)]
-    low, low_event, high, high_event = trigger_bounds(record, candidates[0])
+    low, low_event, high, high_event = trigger_bounds(record, candidates[0], as_of)
     windows = "; ".join(f"{v.id}: {v.in_force}" for v in candidates)
     if high is not None:
         return [_not_applicable(ctx, f"{rule.trigger} is not recorded, and no version of this duty was in force on "
@@ -580,7 +824,12 @@ def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Findin
 
 def _how(rule: Rule, name: str) -> str:
     """How to record attribute ``name``, and the values under which the rule applies."""
-    allowed = dict(rule.when).get(name, ())
+    return _how_named(rule.when, name)
+
+
+def _how_named(when: Sequence[tuple[str, tuple[Any, ...]]], name: str) -> str:
+    """How to record attribute ``name``, and the values the conditions ``when`` name for it."""
+    allowed = tuple(v for n, values in when if n == name for v in values)
     if all(isinstance(a, bool) for a in allowed):
         return f"{name} as true or false"
     return f"{name} (this rule applies when it is {' or '.join(map(str, allowed))})"
@@ -601,9 +850,17 @@ def measured_elsewhere(record: Record, versions: Sequence[Rule], as_of: date) ->
                                 f"for {here}.")
 
 
+def check_as_of(rules: RuleSet | Sequence[Rule] | Iterable[Rule], as_of: date) -> None:
+    """Refuse an as-of date outside the years of a calendar the rules count on (CalendarRangeError, an
+    InputError): every status is judged on that day, so counting to it there would be a silent miscount."""
+    for name in sorted({rule.calendar for rule in rules}):
+        get_calendar(name).check_in_range(as_of, "the as-of date")
+
+
 def evaluate_native(records: Iterable[Record], rules: RuleSet | Sequence[Rule], as_of: date,
                     explain: bool = True) -> list[Finding]:
     """Every finding for ``records``, record by record, duty by duty, in rule-file order."""
+    check_as_of(rules, as_of)
     by_kind = duties_by_kind(rules)
     findings: list[Finding] = []
     for record in records:

@@ -15,15 +15,17 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..calendars import day_of
 from ..errors import CalendarRangeError, InputError, Problem
-from ..records import DATE_HINT, NO, YES, EventDate, Record, parse_event_date, sort_key
+from ..records import DATE_HINT, NO, YES, EventDate, Record, is_unknown, parse_event_date, sort_key
 from ..rules import Rule, RuleSet, Vocabulary
 from ._finding import Finding
-from ._native import duties_by_kind, evaluate_duty
+from ._native import check_as_of, duties_by_kind, evaluate_duty
 
 #: What a plan can say of a duty: its deadline; its deadline if conditions not given hold; that its
 #: clock starts with an event not given; or that it does not apply.
 STATES = ("scheduled", "conditional", "waiting", "not_applicable")
 DEFAULT_OCCURRENCES = 3
+#: The id of a plan's record when the user gives none (``id=haringey-2018-ilacs`` names it).
+PLAN_ID = "plan"
 _OPEN = ("due", "overdue")
 
 
@@ -80,7 +82,8 @@ class Plan:
 
 
 def plan_record(kind: str, items: Sequence[str], vocabulary: Vocabulary) -> Record:
-    """A record from ``NAME=VALUE`` items (events take dates, attributes values); every bad item is located.
+    """A record from ``NAME=VALUE`` items (events take dates or ``unknown``, attributes values, ``id`` names the
+    record); every bad item is located.
 
     Raises InputError with one problem per bad item, each saying what was meant where it can guess.
     """
@@ -90,7 +93,8 @@ def plan_record(kind: str, items: Sequence[str], vocabulary: Vocabulary) -> Reco
     attributes_known = vocabulary.attributes(kind)
     problems: list[Problem] = []
     attributes: dict[str, Any] = {}
-    events: dict[str, tuple[EventDate, ...]] = {}
+    events: dict[str, tuple[EventDate, ...] | str] = {}
+    rid = None
     for item in items:
         name, sep, value = item.partition("=")
         name, value = name.strip(), value.strip()
@@ -98,11 +102,19 @@ def plan_record(kind: str, items: Sequence[str], vocabulary: Vocabulary) -> Reco
             problems.append(Problem(f"{item!r} is not NAME=VALUE", field=item or "(empty)",
                                     hint="e.g. report_received=03/12/2024 or framework=ILACS"))
             continue
+        if name == "id":
+            if rid is not None or not value:
+                problems.append(Problem("given twice" if rid is not None else "no id given", field="id",
+                                        hint="name the record once, as its tracker does: id=haringey-2018-ilacs"))
+            rid = value
+            continue
         if name in events or name in attributes:
             problems.append(Problem("given twice", field=name, hint="give each event or attribute once; "
                                     "several dates of a repeating event go in one item, separated by ;"))
             continue
-        if name in events_known:
+        if name in events_known and is_unknown(value):
+            events[name] = value  # happened, or may have, on a date not known: as a tracker's cell says it
+        elif name in events_known:
             dates = _dates(kind, name, value, vocabulary, problems)
             if dates:
                 events[name] = dates
@@ -117,7 +129,7 @@ def plan_record(kind: str, items: Sequence[str], vocabulary: Vocabulary) -> Reco
                                                   + "; attributes: " + ", ".join(attributes_known))))
     if problems:
         raise InputError(*problems)
-    return Record("plan", kind, attributes, events, vocabulary=vocabulary)
+    return Record(rid or PLAN_ID, kind, attributes, events, vocabulary=vocabulary)
 
 
 def _suggest(word: str, choices: Iterable[str], otherwise: str | None = None) -> str:
@@ -172,6 +184,7 @@ def make_plan(record: Record, rules: RuleSet | Sequence[Rule], as_of: date,
     one assuming the one before is held on its deadline. The plan is reckoned as of ``as_of``, or as of the
     latest date given when that is later (a plan may be made before the report arrives).
     """
+    check_as_of(rules, as_of)
     latest = max((day_of(d) for dates in record.events.values() for d in dates), default=as_of)
     when = max(as_of, latest)
     entries: list[PlanEntry] = []
@@ -185,6 +198,11 @@ def make_plan(record: Record, rules: RuleSet | Sequence[Rule], as_of: date,
     return Plan(record, when, tuple(entries), as_of if when != as_of else None, described, occurrences)
 
 
+def dates_after(record: Record, as_of: date) -> list[tuple[str, EventDate]]:
+    """Each event date given that is later than ``as_of``: a plan reckoned as of ``as_of`` could not count them."""
+    return [(name, d) for name, dates in record.events.items() for d in dates if day_of(d) > as_of]
+
+
 def _sortable(d: EventDate | None) -> tuple[date, int]:
     return sort_key(d) if d is not None else (date.max, 0)
 
@@ -196,8 +214,11 @@ def _duty(record: Record, versions: Sequence[Rule], when: date, occurrences: int
         # The attributes given exclude every version: the engine says why.
         finding = evaluate_duty(record, versions, when)[0]
         return [PlanEntry(_rule_of(versions, finding), "not_applicable", reason=finding.reason)]
-    started = [v for v in candidates if record.first(v.trigger) is not None
-               or any(record.first(e) is not None for e in v.no_later_than)]
+    # A clock has started, or may have: its trigger is given, or given as unknown, or a date given bounds it
+    # (from below only where the duty must arise: an optional trigger may never come).
+    started = [v for v in candidates if record.first(v.trigger) is not None or not record.records(v.trigger)
+               or any(record.first(e) is not None for e in v.no_later_than)
+               or (not v.trigger_optional and any(record.first(e) is not None for e in v.no_earlier_than))]
     if not started:
         return _waiting(record, candidates, when)
     entries = []
@@ -244,7 +265,8 @@ def _supposing(record: Record, assumed: Sequence[tuple[str, tuple[Any, ...]]]) -
         return record
     attributes = dict(record.attributes)
     attributes.update({name: allowed[0] for name, allowed in assumed})
-    return Record.checked(record.id, record.kind, attributes, dict(record.events), record.source)
+    return Record.checked(record.id, record.kind, attributes, dict(record.events), record.source,
+                          implied=record.implied, conflicts=record.conflicts)
 
 
 def _steps(record: Record, versions: Sequence[Rule], findings: list[Finding], when: date,
@@ -263,7 +285,8 @@ def _steps(record: Record, versions: Sequence[Rule], findings: list[Finding], wh
         held.append(last.deadline)
         events = dict(record.events)
         events[rule.completion] = tuple(sorted(held, key=sort_key))
-        supposed = Record.checked(record.id, record.kind, record.attributes, events, record.source)
+        supposed = Record.checked(record.id, record.kind, record.attributes, events, record.source,
+                                  implied=record.implied, conflicts=record.conflicts)
         try:
             projected = evaluate_duty(supposed, versions, max(when, day_of(last.deadline)))
         except CalendarRangeError:
@@ -285,7 +308,8 @@ def _extended(rule: Rule, versions: Sequence[Rule], record: Record, finding: Fin
         return None
     events = dict(record.events)
     events[ext.event] = (finding.trigger_date,)
-    supposed = Record.checked(record.id, record.kind, record.attributes, events, record.source)
+    supposed = Record.checked(record.id, record.kind, record.attributes, events, record.source,
+                              implied=record.implied, conflicts=record.conflicts)
     return evaluate_duty(supposed, versions, when, explain=False)[0].deadline
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from ..errors import InputError, Problem
@@ -11,7 +12,10 @@ from ..rules import Rule, RuleSet
 from ._finding import iso
 from ._native import evaluate_duty
 
-_COMPARED = ("status", "on_bound", "deadline", "working_days_late", "days_late", "working_days_left", "days_left")
+_COMPARED = ("status", "on_bound", "deadline", "working_days_late", "days_late", "working_days_left", "days_left",
+             "needs")
+#: Expectations about the words a finding carries: a caveat (``warning``) or an assumption it contains.
+_CONTAINED = {"warning": "warnings", "assumption": "assumptions"}
 
 
 @dataclass(frozen=True)
@@ -88,9 +92,13 @@ def _run(rule: Rule, versions: list[Rule], test: Any, ruleset: RuleSet) -> RuleT
         import json
 
         record = records_from_text(json.dumps(raw, default=_as_text), "json", ruleset.vocabulary)[0]
+        drawn = test.record.get("extract_date")
+        if drawn is not None:
+            record = record.with_extract_date(drawn if isinstance(drawn, date) else date.fromisoformat(str(drawn)))
         findings = evaluate_duty(record, versions, test.as_of)
-    except InputError as exc:
-        return RuleTestResult(rule.id, test.name, False, tuple(str(p) for p in exc.problems), where)
+    except (InputError, ValueError) as exc:
+        problems = exc.problems if isinstance(exc, InputError) else (f"extract_date: {exc}",)
+        return RuleTestResult(rule.id, test.name, False, tuple(str(p) for p in problems), where)
     differences = []
     for expect in test.expect:
         occurrence = expect.get("occurrence", 1)
@@ -105,4 +113,11 @@ def _run(rule: Rule, versions: list[Rule], test: Any, ruleset: RuleSet) -> RuleT
             if key in expect and _expected(key, expect[key]) != actual[key]:
                 differences.append(f"occurrence {occurrence}: {key} expected {_expected(key, expect[key])}, "
                                    f"got {actual[key]}")
+        if "data_quality" in expect and bool(found.data_quality) != expect["data_quality"]:
+            differences.append(f"occurrence {occurrence}: data_quality expected {expect['data_quality']}, got "
+                               f"{list(found.data_quality)}")
+        for key, part in _CONTAINED.items():
+            if key in expect and not any(str(expect[key]) in text for text in actual[part]):
+                differences.append(f"occurrence {occurrence}: expected a {key} containing {expect[key]!r}, got "
+                                   f"{actual[part]}")
     return RuleTestResult(rule.id, test.name, not differences, tuple(differences), where)

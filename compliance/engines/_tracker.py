@@ -19,7 +19,7 @@ from ..errors import InputError, Problem
 from ..records import EventDate, Record
 from ..rules import Rule, RuleSet, load_rules
 from ._finding import Finding, sort_by_urgency
-from ._native import duties_by_kind, evaluate_duty, evaluate_native
+from ._native import check_as_of, duties_by_kind, evaluate_duty, evaluate_native
 
 if TYPE_CHECKING:
     from ._durable import DurableRules
@@ -62,7 +62,10 @@ class Tracker:
         self._touched_by: dict[tuple[str, str], list[str]] = {}
         for kind, groups in self._duties.items():
             for versions in groups:
-                for event in set().union(*(v.events for v in versions)):
+                # An event the duty does not read may imply one it does (the panel's report, that the panel met).
+                read = self.rules.vocabulary.implying(kind, set().union(*(v.events | v.attributes_read
+                                                                          for v in versions)))
+                for event in sorted(read & set(self.rules.vocabulary.events(kind))):
                     self._touched_by.setdefault((kind, event), []).append(versions[0].duty)
         self._records: dict[str, Record] = {}
         self._findings: dict[tuple[str, str], list[Finding]] = {}
@@ -81,10 +84,10 @@ class Tracker:
         """Add a record before its events, or change its attributes; returns what that changed today."""
         self._check_kind(record_id, kind)
         known = self._records.get(record_id)
-        merged = {**(known.attributes if known else {}), **(attributes or {})}
+        merged = {**(known.given_attributes if known else {}), **(attributes or {})}
         record = Record(record_id, kind, merged, known.events if known else {}, vocabulary=self.rules.vocabulary)
         self._records[record_id] = record
-        if known is not None and dict(known.attributes) == merged:
+        if known is not None and known.given_attributes == merged:
             return []
         return self._reevaluate(record, [v[0].duty for v in self._duties.get(kind, ())], self.today)
 
@@ -112,7 +115,7 @@ class Tracker:
             changes += self.declare(record_id, kind, attributes)
         record = self._records[record_id]
         dates = tuple(sorted(record.events.get(event, ()) + (when,), key=_in_order))
-        record = Record(record.id, record.kind, record.attributes, {**record.events, event: dates},
+        record = Record(record.id, record.kind, record.given_attributes, {**record.events, event: dates},
                         vocabulary=self.rules.vocabulary)
         self._records[record_id] = record
         return changes + self._reevaluate(record, self._touched_by.get((kind, event), []), day)
@@ -120,6 +123,7 @@ class Tracker:
     def advance(self, to: date) -> list[Change]:
         """Move the tracker's date to ``to``; returns the duties that fell overdue on the way, day by day."""
         self._check_date(to, to.isoformat())
+        check_as_of(self.rules, to)
         changes: list[Change] = []
         while self._queue and self._queue[0][0] <= to:
             day, record_id, duty = heapq.heappop(self._queue)
@@ -181,6 +185,7 @@ class Tracker:
         as_of = as_of or self.today
         if as_of is None:
             raise InputError(Problem("the tracker has no date yet", field="as_of", hint="record an event first"))
+        check_as_of(self.rules, as_of)
         if self.today is not None and as_of < self.today:
             raise InputError(Problem(f"{as_of.isoformat()} is before {self.today.isoformat()}, the date the "
                                      "tracker has reached", field="as_of", hint="ask about that date or later"))

@@ -22,10 +22,11 @@ import numpy as np
 from ..calendars import Period
 from ..calendars import check_target
 from ..calendars.arrays import NONE, DayTables, Deadlines, add_period_days, compute_deadlines, day_tables, instants
+from ..records import imply
 from ..records.columns import EventColumn, RecordBatch
-from ..rules import Rule, RuleSet, Window
+from ..rules import Rule, RuleSet, Vocabulary, Window, bundled_vocabulary
 from ._finding import STATUSES, Finding
-from ._native import duties_by_kind, evaluate_duty
+from ._native import check_as_of, duties_by_kind, evaluate_duty
 
 CODE = {s: i for i, s in enumerate(STATUSES)}
 OVERDUE, LATE, DUE, MET, MISSING, NOT_APPLICABLE = (CODE[s] for s in (
@@ -118,8 +119,9 @@ def _day_second(d: date | None) -> tuple[int, int]:
 class _Out:
     """Collects finding columns for one batch, part by part."""
 
-    def __init__(self, rules: list[Rule]) -> None:
+    def __init__(self, rules: list[Rule], vocabulary: Vocabulary) -> None:
         self.rules = rules
+        self.vocab = vocabulary
         self.rule_index = {id(r): i for i, r in enumerate(rules)}
         self.rule_by_id = {r.id: i for i, r in enumerate(rules)}
         self.periods: list[str] = []
@@ -225,9 +227,14 @@ def _in_force(window: Window, days: np.ndarray) -> np.ndarray:
 
 def _conditions(batch: RecordBatch, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
     """(passes, fails) of a rule's ``when`` conditions for each record; neither means not known."""
+    return _when(batch, rule.when)
+
+
+def _when(batch: RecordBatch, when: Sequence[tuple[str, tuple[Any, ...]]]) -> tuple[np.ndarray, np.ndarray]:
+    """(passes, fails) of conditions on attributes for each record; neither means not known."""
     passes = np.ones(len(batch), dtype=bool)
     fails = np.zeros(len(batch), dtype=bool)
-    for name, allowed in rule.when:
+    for name, allowed in when:
         column = batch.attribute(name)
         ok = np.array([v in allowed for v in column.values], dtype=bool)[column.codes]
         absent = np.array([v is None for v in column.values], dtype=bool)[column.codes]
@@ -302,7 +309,12 @@ class _Duty:
     def __init__(self, batch: RecordBatch, versions: Sequence[Rule], as_of: date, out: _Out) -> None:
         self.batch = batch
         self.versions = list(versions)
-        self.as_of = as_of.toordinal()
+        #: The day the records are judged on (``_native.clock``): the extract's date, if earlier than the as-of.
+        drawn = batch.extract_date
+        self.asked = as_of
+        self.as_of = (drawn if drawn is not None and drawn < as_of else as_of).toordinal()
+        #: Open duties due after an extract was drawn are not in it (missing data), when asked about later.
+        self.beyond_extract = self.as_of < as_of.toordinal()
         self.out = out
         self.firsts: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.by_hand = np.zeros(len(batch), dtype=bool)  # rows left to the per-record engine
@@ -354,11 +366,13 @@ class _Duty:
         if measured is not None and versions[0].id not in measured and versions[0].duty not in measured:
             self.out.add(everyone, versions[-1], NOT_APPLICABLE, period=-1)  # _native.measured_elsewhere
             return
+        hand = self.hand_rows()
+        self.by_hand |= hand
         states = [_conditions(self.batch, v) for v in versions]
-        candidate = [~fails for _, fails in states]
+        candidate = [~fails & ~hand for _, fails in states]
         unknown = [~passes & ~fails for passes, fails in states]
         any_candidate = np.logical_or.reduce(candidate)
-        self.out.add(everyone[~any_candidate], versions[-1], NOT_APPLICABLE, period=-1)
+        self.out.add(everyone[~any_candidate & ~hand], versions[-1], NOT_APPLICABLE, period=-1)
         selected = np.full(n, -1)
         last_triggered = np.full(n, -1)
         for i, v in enumerate(versions):
@@ -395,8 +409,42 @@ class _Duty:
             self.out.add(rows, v, NOT_APPLICABLE, period=-1, trigger_day=day[rows], trigger_second=second[rows])
         self.untriggered(everyone[rest & (last_triggered < 0)], candidate, unknown)
         for row in np.nonzero(self.by_hand)[0].tolist():
-            self.out.add_findings(row, evaluate_duty(self.batch.record(row), versions,
-                                                     date.fromordinal(self.as_of), explain=False))
+            record = imply(self.batch.record(row), self.out.vocab)
+            self.out.add_findings(row, evaluate_duty(record, versions, self.asked, explain=False))
+
+    def hand_rows(self) -> np.ndarray:
+        """Rows the per-record engine decides from the start, being few and needing its reasoning: a date after
+        the day they are judged on (flagged), a fact their events imply that the duty reads, or a recurrence
+        step that depends on an attribute they do not give."""
+        n = len(self.batch)
+        out = np.zeros(n, dtype=bool)
+        everyone = np.arange(n, dtype=np.int64)
+        judged = self.as_of
+        for event in sorted(set().union(*(v.events for v in self.versions))):
+            out |= _any_per_row(self.batch.event(event), everyone, lambda d, s, r: d > judged)
+        implications = self.out.vocab.implications(self.batch.kind)
+        if implications:
+            # An implied event may itself imply what the duty reads.
+            relevant = self.out.vocab.implying(self.batch.kind, set().union(*(v.attributes_read | v.events
+                                                                               for v in self.versions)))
+            for imp in implications:
+                if imp.target not in relevant:
+                    continue
+                if imp.source_is_event:
+                    source = self.batch.event(imp.source).counts > 0
+                else:
+                    source = self.batch.attribute(imp.source).isin((imp.when,))
+                if imp.target in self.out.vocab.events(self.batch.kind):
+                    differs = self.batch.event(imp.target).counts == 0
+                else:
+                    differs = ~self.batch.attribute(imp.target).isin((imp.value,))
+                out |= source & differs
+        for v in self.versions:
+            for step in v.recurrence.steps if v.recurrence else ():
+                for name, _ in step.when:
+                    column = self.batch.attribute(name)
+                    out |= np.array([value is None for value in column.values], dtype=bool)[column.codes]
+        return out
 
     def untriggered(self, rows: np.ndarray, candidate: list[np.ndarray], unknown: list[np.ndarray]) -> None:
         """_native._version_for_missing_trigger, then the case it leads to, for records with no trigger date."""
@@ -522,8 +570,10 @@ class _Duty:
         late = high_present & completed.present & (completed.day > latest.day)
         met = low_present & completed.present & ~late & (completed.day <= earliest.day)
         overdue = high_present & ~completed.present & (self.as_of > latest.day) & knows_completion
+        # Even the earliest possible deadline still to come: due on that bound (or not in an earlier extract).
+        waiting = low_present & ~completed.present & ~overdue & (self.as_of <= earliest.day) & knows_completion
         on_latest = late | overdue
-        on_earliest = met
+        on_earliest = met | waiting
         shown = np.where(high_present, latest.day, earliest.day)
         shown_provisional = np.where(high_present, latest.provisional, earliest.provisional)
         shown_approximate = np.where(high_present, latest.approximate, earliest.approximate)
@@ -621,35 +671,35 @@ class _Duty:
             nxt = active[going]
             anchor_day[nxt] = completed.day[going]
             anchor_second[nxt] = completed.second[going]
-            period_of[nxt] = self.next_period(rule, occurrence + 1, anchor_day[nxt], trigger_day[nxt], tables)
+            period_of[nxt] = self.next_period(rule, occurrence + 1, anchor_day[nxt], trigger_day[nxt], tables,
+                                              rows[nxt])
             active = nxt
             occurrence += 1
 
     def next_period(self, rule: Rule, occurrence: int, anchor: np.ndarray, trigger: np.ndarray,
-                    tables: DayTables) -> np.ndarray:
-        """_native._next_period: the index (1 = first step) of the period before each next occurrence."""
+                    tables: DayTables, records: np.ndarray) -> np.ndarray:
+        """_native.next_periods: the index (1 = first step) of the period before each next occurrence, for the
+        batch's ``records`` (whose step conditions are known: the others are decided by hand)."""
         assert rule.recurrence is not None
         steps = rule.recurrence.steps
         out = np.full(anchor.size, len(steps), dtype=np.int64)
         undecided = np.ones(anchor.size, dtype=bool)
         n = occurrence - 1
         for s, step in enumerate(steps, start=1):
+            applies = undecided.copy()
             if step.times is not None:
-                if n <= step.times:
-                    out[undecided] = s
-                    undecided[:] = False
-                    break
-                n -= step.times
-                continue
-            if step.while_within is not None:
+                if n > step.times:
+                    n -= step.times
+                    continue
+            elif step.while_within is not None:
                 limit = add_period_days(trigger, step.while_within.amount, step.while_within.unit, tables)
-                within = undecided & (anchor <= limit)
-                out[within] = s
-                undecided &= ~within
-                continue
-            out[undecided] = s
-            undecided[:] = False
-            break
+                applies &= anchor <= limit
+            if step.when:
+                applies &= _when(self.batch, step.when)[0][records]
+            out[applies] = s
+            undecided &= ~applies
+            if not undecided.any():
+                break
         return out
 
     def recorded_deadlines(self, rule: Rule, rows: np.ndarray, occurrence: int, start_day: np.ndarray,
@@ -716,13 +766,26 @@ class _Duty:
         rule_completed = np.where(completed.present, completed.day, NONE)
         recorded = self.recorded_deadlines(rule, rows, occurrence, trigger_day, period_index, due_day, tables) \
             if self.batch.targets and not on_bound else {}
+        if self.beyond_extract and waiting.any():
+            # Open at the extract's date with the deadline after it: not in this extract (_native._status).
+            status = np.where(waiting, MISSING, status)
+            days_left[waiting] = NONE
+            working_left[waiting] = NONE
+            unrecorded = waiting
+            for name in ("recorded_day", "recorded_working_days"):
+                if name in recorded:
+                    recorded[name] = np.where(waiting, NONE, recorded[name])
+            if "recorded_reason" in recorded:
+                recorded["recorded_reason"] = np.where(waiting, -1, recorded["recorded_reason"])
+        else:
+            unrecorded = np.zeros(rows.size, dtype=bool)
         self.out.add(rows, rule, status.astype(np.int8), occurrence=occurrence, trigger_day=trigger_day,
                      trigger_second=trigger_second, period=period_index, deadline_day=due_day,
                      deadline_second=due_second, completed_day=rule_completed,
                      completed_second=np.where(completed.present, completed.second, -1), days_late=days_late,
                      working_days_late=working_late, days_left=days_left, working_days_left=working_left,
                      hours_late=hours_late, provisional=deadline.provisional, approximate=approximate,
-                     on_bound=on_bound, **recorded)
+                     on_bound=on_bound, unrecorded=unrecorded, **recorded)
 
 
 def _empty_deadlines(n: int) -> Deadlines:
@@ -747,9 +810,13 @@ def _slice(d: _Dates, mask: np.ndarray) -> _Dates:
 
 def evaluate_batch(batch: RecordBatch, rules: RuleSet | Sequence[Rule], as_of: date,
                    duties: dict[str, list[list[Rule]]] | None = None) -> BatchFindings:
-    """Every finding the native engine would give for the records of ``batch``, as columns."""
+    """Every finding the native engine would give for the records of ``batch``, as columns.
+
+    What records imply (the vocabulary's ``implies``) is read from the rule set's vocabulary, else the bundled one.
+    """
     all_rules = list(rules)
-    out = _Out(all_rules)
+    check_as_of(all_rules, as_of)
+    out = _Out(all_rules, _vocabulary(rules))
     for versions in (duties if duties is not None else duties_by_kind(all_rules)).get(batch.kind, ()):
         _Duty(batch, versions, as_of, out).run()
     return out.result(batch)
@@ -759,6 +826,12 @@ def evaluate_batches(batches: Iterable[RecordBatch], rules: RuleSet | Sequence[R
                      as_of: date) -> Iterator[BatchFindings]:
     """Evaluate batches one after another, so a caller can stream a file through and keep only totals."""
     all_rules = list(rules)
+    check_as_of(all_rules, as_of)
     duties = duties_by_kind(all_rules)
+    ruleset = RuleSet(all_rules, _vocabulary(rules))
     for batch in batches:
-        yield evaluate_batch(batch, all_rules, as_of, duties)
+        yield evaluate_batch(batch, ruleset, as_of, duties)
+
+
+def _vocabulary(rules: RuleSet | Sequence[Rule]) -> Vocabulary:
+    return rules.vocabulary if isinstance(rules, RuleSet) else bundled_vocabulary()

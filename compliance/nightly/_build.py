@@ -57,7 +57,8 @@ def build_model(
     return ReportModel(
         title=title, as_of=as_of, generated_at=generated_at, window=window, window_end=tally.window_end,
         period_start=period_start, period_basis=basis, summary=summary,
-        open_duties=tally.most_urgent_open(), open_total=tally.open_total, changes=tuple(changes),
+        open_duties=tally.most_urgent_open(), open_total=tally.open_total, due_soon_duties=tally.soonest_due(),
+        changes=tuple(changes),
         previous=(PreviousRun(previous.run_id, previous.as_of, previous.states is not None)
                   if previous else None),
         trend=trend, records_with_duties=tally.records_with_duties, timelines=tally.timelines(),

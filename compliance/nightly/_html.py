@@ -1,10 +1,10 @@
 """The nightly report as one self-contained HTML page: inline CSS and SVG, no network, prints on A4.
 
-Written for a head of service: the summary, what changed, the most urgent open duties, the trend,
-the KPIs and timelines for the records that need attention; every finding is in the run's CSV and
-JSON files, which the page links to, so the page stays small however many records there are. A
-Content-Security-Policy allows nothing but the page's own style and script (by their SHA-256), so
-nothing a record or rule holds can load or run anything. Pure: takes a ReportModel and returns text.
+Written for a head of service: the summary, what to do this week (every duty falling due soon, then the
+overdue ones), what changed, the trend, the KPIs and timelines for the records that need attention; every
+finding is in the run's CSV and JSON files, which the page links to, so the page stays small however many
+records there are. A Content-Security-Policy allows nothing but the page's own style and script (by their
+SHA-256), so nothing a record or rule holds can load or run anything. Pure: takes a ReportModel and returns text.
 Status tags follow the GOV.UK Design System's tag colours; every picture has a text alternative
 and every table has headers with scopes.
 """
@@ -45,6 +45,8 @@ main{padding-bottom:30px}
 h2{font-size:1.5rem;margin:36px 0 12px;padding-top:6px;border-top:2px solid #b1b4b6}
 h3{font-size:1.15rem;margin:20px 0 8px}
 p{margin:0 0 12px;max-width:46em}
+header,p,li,dd,dt,h1,h2,h3,figcaption,caption,code{overflow-wrap:anywhere}
+.lead{font-size:1.2rem;font-weight:700;margin-bottom:16px}
 .hint{color:#505a5f}
 .cards{list-style:none;margin:0 0 12px;padding:0;display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:14px}
 .card{border:1px solid #b1b4b6;border-left:8px solid #505a5f;padding:10px 12px 12px;background:#f3f2f1}
@@ -69,6 +71,7 @@ td.num,th.num{text-align:right}
 .tag--green{color:#005a30;background:#cce2d8}.tag--purple{color:#3d2375;background:#dbd5e9}
 .tag--grey{color:#282d30;background:#e5e6e7}
 .record{font-family:"Courier New",Courier,monospace;font-size:.85rem;overflow-wrap:break-word}
+tbody th .record{white-space:nowrap}
 td time{white-space:nowrap}
 .changes li{margin-bottom:6px}
 details summary{cursor:pointer;color:#1d70b8;text-decoration:underline}
@@ -83,7 +86,9 @@ svg text{font-family:Arial,Helvetica,sans-serif}
 .legend svg{display:inline-block;vertical-align:middle;margin-right:4px}
 dl.defs{margin:0}dl.defs dt{font-weight:700;margin-top:10px}dl.defs dd{margin:2px 0 0;max-width:46em}
 footer{border-top:1px solid #b1b4b6;margin-top:30px;padding:14px 0 30px;font-size:.875rem;color:#505a5f}
-@media (max-width:700px){.cards{grid-template-columns:repeat(2,minmax(0,1fr))}}
+@media (max-width:700px){.cards{grid-template-columns:repeat(2,minmax(0,1fr))}.card .count{font-size:1.8rem}
+ table.wide{min-width:40rem}}
+.card .count{overflow-wrap:anywhere}
 @page{size:A4;margin:14mm 12mm}
 @media print{
  html{font-size:10pt}
@@ -165,8 +170,9 @@ def _source(citation: str, source_url: str | None, verification: str) -> str:
 
 
 def _table(caption: str, head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Iterable[int] = (),
-           row_header: int = 0) -> str:
-    """A captioned table; column ``row_header`` names each row for screen readers (the record, the date)."""
+           row_header: int = 0, wide: bool = False) -> str:
+    """A captioned table; column ``row_header`` names each row for screen readers (the record, the date). A ``wide``
+    table keeps its columns readable on a phone and scrolls sideways in its own region instead."""
     nums = set(numeric)
     cols = "".join(f'<th scope="col"{" class=num" if i in nums else ""}>{_e(h)}</th>' for i, h in enumerate(head))
     body = []
@@ -174,7 +180,8 @@ def _table(caption: str, head: Sequence[str], rows: Iterable[Sequence[str]], num
         cells = [f'<th scope="row">{c}</th>' if i == row_header else f'<td{" class=num" if i in nums else ""}>{c}</td>'
                  for i, c in enumerate(row)]
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<div class="scroll" role="region" aria-label="{_e(caption)}" tabindex="0"><table>'
+    return (f'<div class="scroll" role="region" aria-label="{_e(caption)}" tabindex="0">'
+            f'<table{" class=wide" if wide else ""}>'
             f"<caption>{_e(caption)}</caption><thead><tr>{cols}</tr></thead><tbody>{''.join(body)}</tbody>"
             "</table></div>")
 
@@ -201,7 +208,12 @@ def _summary(model: ReportModel) -> str:
     others = [(s.statuses["due"] - s.due_within_window, "due later"), (s.statuses["late"], "late in all"),
               (s.statuses["missing_data"], "missing data"), (s.statuses["not_applicable"], "not applicable")]
     also = ", ".join(f"{n} {label}" for n, label in others if n)
+    soon, overdue = s.due_within_window, s.overdue
+    lead = (f"This week: {soon:,} {'duty falls' if soon == 1 else 'duties fall'} due by "
+            f"{_long_date(model.window_end)} (within {model.window_text}), and {overdue:,} "
+            f"{'is' if overdue == 1 else 'are'} overdue; both are listed below.")
     return ('<section aria-labelledby="summary"><h2 id="summary">Summary</h2>'
+            f'<p class="lead">{_e(lead)}</p>'
             f'<ul class="cards">{items}</ul>'
             + (f'<p class="hint">Also: {_e(also)}.</p>' if also else "") + "</section>")
 
@@ -230,6 +242,8 @@ def _changes(model: ReportModel) -> str:
     if not model.changes:
         return head + intro + "<p>Nothing changed.</p></section>"
     parts = [head, intro]
+    if model.routine_changes == len(model.changes):
+        parts.append("<p>Nothing that needs attention.</p>")
     for kind in CHANGE_KINDS:
         items = model.changes_of(kind)
         if items:
@@ -238,6 +252,11 @@ def _changes(model: ReportModel) -> str:
                          + "".join(_change_item(c) for c in items[:CHANGES_SHOWN])
                          + (f'<li class="hint">and {more} more: findings.json.gz lists every change under '
                             "<code>report.changes</code></li>" if more > 0 else "") + "</ul>")
+    routine = model.routine_changes
+    if routine:
+        parts.append(f'<p class="hint">Also {routine:,} new {"duty" if routine == 1 else "duties"} already met (records '
+                     "added with their duties done in time): counted here, not listed; findings.json.gz lists each "
+                     "under <code>report.changes</code>, marked routine.</p>")
     return "".join(parts) + "</section>"
 
 
@@ -348,25 +367,50 @@ def _file_link(name: str, latest: str, text: str | None = None) -> str:
     return f'<a href="{name}" data-latest="{latest}">{_e(text or name)}</a>'
 
 
+def _duty_rows(model: ReportModel, findings: Sequence[Finding]) -> list[tuple[str, ...]]:
+    return [(tag(f.status, model.due_soon(f)), f'<span class="record">{_e(f.record)}</span>', _duty(f),
+             _time(f.deadline), _e(_margin(f)), _e(f.duty_holder)) for f in findings]
+
+
+_DUTY_COLUMNS = ("Status", "Record", "Duty", "Deadline", "Margin", "Duty holder")
+
+
+def _duty_group(model: ReportModel, ident: str, heading: str, findings: Sequence[Finding], total: int, which: str,
+                none: str) -> str:
+    """A heading with the group's total, then its table (the first ``which`` of them, up to the cap), or ``none``."""
+    head = f'<h3 id="{ident}">{_e(heading)} ({total:,})</h3>'
+    if not findings:
+        return head + f"<p>{none}</p>"
+    shown = len(findings)
+    caption = f"{heading}: " + (f"the {shown} {which} of {total:,}" if shown < total
+                                else f"{shown} {'duty' if shown == 1 else 'duties'}")
+    return head + _table(caption, _DUTY_COLUMNS, _duty_rows(model, findings), row_header=1, wide=True)
+
+
 def _open_duties(model: ReportModel) -> str:
-    head = '<section aria-labelledby="open"><h2 id="open">Open duties, most urgent first</h2>'
-    if not model.open_duties:
-        return head + "<p>No duty is open: nothing is overdue or due.</p></section>"
-    rows = [(tag(f.status, model.due_soon(f)), f'<span class="record">{_e(f.record)}</span>', _duty(f),
-             _time(f.deadline), _e(_margin(f)), _e(f.duty_holder)) for f in model.open_duties]
-    shown = len(rows)
-    if shown < model.open_total:
-        scope = (f"<p><strong>The {shown} most urgent of {model.open_total:,} open duties.</strong> Every open duty "
-                 f"is in {_file_link('findings.csv', 'latest.csv')} (its status is Overdue or Due) and in "
-                 f"{_file_link('deadlines.ics', 'latest.ics')}, the calendar of open deadlines.</p>")
-        caption = f"The {shown} most urgent of {model.open_total:,} open duties as of {_short_date(model.as_of)}"
-    else:
-        scope = ""
-        caption = f"{shown} open duties as of {_short_date(model.as_of)}"
-    return (head + "<p>Overdue duties first, the most overdue at the top; then duties still due, the soonest "
-            f"first. A yellow <strong>Due</strong> tag falls due within {_e(model.window_text)}.</p>" + scope
-            + _table(caption, ("Status", "Record", "Duty", "Deadline", "Margin", "Duty holder"), rows, row_header=1)
-            + "</section>")
+    """What to do this week: every duty due within the window (the soonest first), then the overdue ones (the
+    most overdue first), each table always there; the open duties due later, folded away."""
+    s = model.summary
+    by = _short_date(model.window_end)
+    everything = (f"Every open duty is in {_file_link('findings.csv', 'latest.csv')} (its status is Overdue or Due) "
+                  f"and in {_file_link('deadlines.ics', 'latest.ics')}, the calendar of open deadlines.")
+    parts = ['<section aria-labelledby="open"><h2 id="open">What to do: due soon, and overdue</h2>',
+             f"<p>Duties falling due within {_e(model.window_text)} of {_short_date(model.as_of)}, by {by}, the "
+             f"soonest first; then the duties whose deadline has passed, the most overdue first. {everything}</p>",
+             _duty_group(model, "due-soon", f"Due by {by}", model.due_soon_duties, s.due_within_window, "soonest",
+                         f"Nothing falls due within {_e(model.window_text)}, by {by}."),
+             _duty_group(model, "overdue", "Overdue", model.overdue_duties, s.overdue, "most overdue",
+                         "Nothing is overdue.")]
+    later = model.due_later
+    due_after = s.statuses.get("due", 0) - s.due_within_window
+    if due_after:
+        listed = f"; the soonest {len(later)} are below" if later and len(later) < due_after else ""
+        parts.append(f"<p>{due_after:,} more {'is' if due_after == 1 else 'are'} due after {by}{listed}.</p>")
+    if later:
+        parts.append(f"<details><summary>Due after {by} ({len(later):,} listed)</summary>"
+                     + _table(f"Due after {by}", _DUTY_COLUMNS, _duty_rows(model, later), row_header=1, wide=True)
+                     + "</details>")
+    return "".join(parts) + "</section>"
 
 
 @dataclass(frozen=True)
@@ -604,7 +648,7 @@ def to_html(model: ReportModel) -> str:
         f'<p class="meta">Generated {_e(generated)}{run} &middot; {model.records_with_duties:,} records with duties, '
         f"from {_e(sources)} &middot; rules: {_e(rules)}</p>",
         '</div></header><main id="main" class="width">',
-        _skipped(model), _summary(model), _changes(model), _open_duties(model), _trend(model), _kpis(model),
+        _skipped(model), _summary(model), _open_duties(model), _changes(model), _trend(model), _kpis(model),
         _targets(model), _checks(model), _timelines(model), _files(model), _about(model),
         '</main><footer><div class="width">Made by statutory-timelines. Deadlines are counted as the law counts '
         "them; the files beside this report show each finding's working and its source.</div></footer>",

@@ -38,6 +38,10 @@ def _changes(model: ReportModel) -> list[str]:
     if not model.changes:
         return out + [f"Nothing changed since the run as of {model.previous.as_of.isoformat()}.", ""]
     out += [f"Compared with the run as of {model.previous.as_of.isoformat()}.", ""]
+    if model.routine_changes:
+        n = model.routine_changes
+        out += [f"Also {n} new {'duty' if n == 1 else 'duties'} already met (records added with their duties done in "
+                "time): counted, not listed; findings.json.gz lists each under `report.changes`, marked routine.", ""]
     for kind in CHANGE_KINDS:
         items = model.changes_of(kind)
         if not items:
@@ -52,6 +56,35 @@ def _changes(model: ReportModel) -> list[str]:
             out.append(f"- and {len(items) - CHANGES_SHOWN} more: findings.json.gz lists every change under "
                        "`report.changes`")
         out.append("")
+    return out
+
+
+def _duty_table(findings: tuple[Finding, ...]) -> list[str]:
+    return ["| Status | Record | Duty | Deadline | Margin | Duty holder |", "|---|---|---|---|---|---|"] + [
+        f"| {STATUS_NAMES[f.status]} | {md_code(f.record, table=True)} | {md_text(_duty(f))} | "
+        f"{_d(f.deadline)} | {md_text(_margin(f))} | {md_text(f.duty_holder)} |" for f in findings]
+
+
+def _group(heading: str, findings: tuple[Finding, ...], total: int, which: str, none: str) -> list[str]:
+    out = [f"### {heading} ({total})", ""]
+    if not findings:
+        return out + [none, ""]
+    if len(findings) < total:
+        out += [f"The {len(findings)} {which} of {total}.", ""]
+    return out + _duty_table(findings) + [""]
+
+
+def _open(model: ReportModel) -> list[str]:
+    """What to do this week: the duties due within the window, the soonest first; then the overdue ones."""
+    s, by = model.summary, model.window_end.isoformat()
+    out = ["## What to do: due soon, and overdue", "",
+           "Every open duty is in findings.csv (its status is Overdue or Due) and in deadlines.ics.", "",
+           *_group(f"Due by {by}", model.due_soon_duties, s.due_within_window, "soonest",
+                   f"Nothing falls due within {model.window_text}, by {by}."),
+           *_group("Overdue", model.overdue_duties, s.overdue, "most overdue", "Nothing is overdue.")]
+    after = s.statuses.get("due", 0) - s.due_within_window
+    if after:
+        out += _group(f"Due after {by}", model.due_later, after, "soonest", "Listed in findings.csv.")
     return out
 
 
@@ -103,18 +136,9 @@ def to_markdown_report(model: ReportModel) -> str:
             f"- **{s.late_in_period}** late completions from {model.period_start.isoformat()} to "
             f"{model.as_of.isoformat()} ({md_text(model.period_basis)})",
             f"- **{s.met}** met", ""]
+    out += _open(model)
     out += _changes(model)
-    out += ["## Open duties, most urgent first", ""]
-    if model.open_duties:
-        if len(model.open_duties) < model.open_total:
-            out += [f"The {len(model.open_duties)} most urgent of {model.open_total} open duties; every open duty is "
-                    "in findings.csv and deadlines.ics.", ""]
-        out += ["| Status | Record | Duty | Deadline | Margin | Duty holder |", "|---|---|---|---|---|---|"]
-        out += [f"| {STATUS_NAMES[f.status]} | {md_code(f.record, table=True)} | {md_text(_duty(f))} | "
-                f"{_d(f.deadline)} | {md_text(_margin(f))} | {md_text(f.duty_holder)} |" for f in model.open_duties]
-    else:
-        out.append("No duty is open: nothing is overdue or due.")
-    out += ["", "## Overdue duties over time", "", "| As of | Overdue |", "|---|---:|"]
+    out += ["## Overdue duties over time", "", "| As of | Overdue |", "|---|---:|"]
     out += [f"| {p.as_of.isoformat()} | {p.overdue} |" for p in model.trend]
     if model.kpi:
         out += ["", "## Timeliness: the share of each duty done in time", "",

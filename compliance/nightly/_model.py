@@ -27,6 +27,8 @@ FAIL_ON_CHOICES = ("overdue", "late", "due", "met", "missing_data", "due_soon", 
 DEFAULT_FAIL_ON = ("overdue", "late")
 #: The page lists this many open duties, the most urgent first; findings.csv and deadlines.ics have them all.
 OPEN_DUTIES_SHOWN = 50
+#: ... and, apart from them, this many of the duties due within the window, the soonest first: what to do this week.
+DUE_SOON_SHOWN = 50
 #: Timelines are drawn for this many records, those with open duties first, the most urgent first.
 TIMELINES_SHOWN = 20
 #: Each kind of change lists this many duties on the page; findings.json.gz has every change.
@@ -86,10 +88,15 @@ class Change:
     after: str | None
     deadline: date | None
 
+    @property
+    def routine(self) -> bool:
+        """A new duty already met (a record added with its duties done in time): counted on the page, not listed."""
+        return self.kind == "new_duty" and self.after == "met"
+
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "record": self.record, "duty": self.duty, "occurrence": self.occurrence,
                 "title": self.title, "before": self.before, "after": self.after,
-                "deadline": self.deadline.isoformat() if self.deadline else None}
+                "deadline": self.deadline.isoformat() if self.deadline else None, "routine": self.routine}
 
 
 @dataclass(frozen=True)
@@ -154,13 +161,31 @@ class ReportModel:
     checks_records: int = 0
     #: The system's own target dates against the law's (empty when no record carries one).
     targets: TargetTally = field(default_factory=TargetTally)
+    #: The duties due within the window, the soonest first (capped; ``summary.due_within_window`` counts them all).
+    due_soon_duties: tuple[Finding, ...] = ()
 
     @property
     def window_text(self) -> str:
         return str(self.window)
 
     def changes_of(self, kind: str) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.kind == kind)
+        """The changes of one kind the page lists: routine ones (``routine``) are counted, not listed."""
+        return tuple(c for c in self.changes if c.kind == kind and not c.routine)
+
+    @property
+    def routine_changes(self) -> int:
+        """New duties already met: the report counts them; findings.json.gz lists each under report.changes."""
+        return sum(1 for c in self.changes if c.routine)
+
+    @property
+    def overdue_duties(self) -> tuple[Finding, ...]:
+        """The overdue duties the page lists, the most overdue first (all of them, up to the cap)."""
+        return tuple(f for f in self.open_duties if f.status == "overdue")
+
+    @property
+    def due_later(self) -> tuple[Finding, ...]:
+        """Of the open duties listed, those due after the window, the soonest first."""
+        return tuple(f for f in self.open_duties if f.status == "due" and not self.due_soon(f))
 
     def due_soon(self, f: Finding) -> bool:
         """Whether an open finding falls due within the window (a yellow tag rather than a blue one)."""
@@ -181,6 +206,7 @@ class ReportModel:
             "previous_run": ({"run_id": self.previous.run_id, "as_of": self.previous.as_of.isoformat(),
                               "compared": self.previous.compared} if self.previous else None),
             "open_duties": {"total": self.open_total, "shown": len(self.open_duties)},
+            "due_soon": {"total": self.summary.due_within_window, "shown": len(self.due_soon_duties)},
             "records_with_duties": self.records_with_duties,
             "changes": [c.to_dict() for c in self.changes],
             "trend": [{"as_of": p.as_of.isoformat(), "overdue": p.overdue, "run_id": p.run_id} for p in self.trend],

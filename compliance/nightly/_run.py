@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Sequence, TextIO
 
 from ..calendars import DEFAULT_CALENDAR, get_calendar
-from ..engines import check_targets, map_chunks
+from ..engines import check_as_of, check_targets, map_chunks
 from ..errors import ComplianceError, InputError, Problem, errors
 from ..records import DEFAULT_ENCODING, Record, codec_name, load_extract, read_records
 from ..reports import problem_rows, rows_not_read
@@ -77,6 +77,8 @@ class ReportOptions:
     #: Read the record files through this column mapping (a bundled name or a file), reporting only the
     #: duties such an extract can answer, as ``check --mapping`` does.
     mapping: str | None = None
+    #: The day the record files were drawn, where they do not say (an Annex A list): they hold nothing later.
+    extract_date: date | None = None
     #: List the not-applicable findings in findings.* too (``--all``); they are always counted.
     show_all: bool = False
     #: deadlines.ics holds the open duties due within this many days and those overdue by at most as many.
@@ -252,10 +254,12 @@ def _read(options: ReportOptions, ruleset: RuleSet) -> tuple[list[Record], list[
     duties the extract can answer. A record whose target names no rule is a problem, never checked without it."""
     if options.mapping:
         mapping, records, problems, ruleset = load_extract(options.records, options.mapping, ruleset,
-                                                           encoding=options.encoding)
+                                                           encoding=options.encoding, extract_date=options.extract_date)
         log.info("%d record(s) read through %s", len(records), mapping.name)
     else:
         records, problems = read_records(options.records, ruleset.vocabulary, encoding=options.encoding)
+        if options.extract_date is not None:
+            records = [r.with_extract_date(options.extract_date) for r in records]
     for p in problems:
         if p.warning:
             log.warning("warning: %s", p)
@@ -269,6 +273,7 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     parse_window(options.due_within)
     get_calendar(options.calendar)  # an unknown calendar is bad input, found before any work is done
     ruleset = load_rules(options.rules)
+    check_as_of(ruleset, options.as_of)  # an as-of outside the calendars: refused before anything is read
     records, problems, ruleset = _read(options, ruleset)
     if problems and not options.skip_bad_rows:
         rows = len(problem_rows(problems))

@@ -17,7 +17,7 @@ from typing import Callable, Sequence, TypeVar
 from ..calendars import day_of
 from ..engines import STATUSES, Finding, urgency_key
 from ..reports import Tally, TargetTally
-from ._model import CHECKS_SHOWN, OPEN_DUTIES_SHOWN, OPEN_STATUSES, TIMELINES_SHOWN, RecordToCheck
+from ._model import CHECKS_SHOWN, DUE_SOON_SHOWN, OPEN_DUTIES_SHOWN, OPEN_STATUSES, TIMELINES_SHOWN, RecordToCheck
 
 T = TypeVar("T")
 #: A record picked for a timeline: its most urgent finding, its id, and its findings that apply.
@@ -48,6 +48,7 @@ class RunTally:
         self.late_completions: Counter[date] = Counter()
         self.open_total = 0
         self.open_duties: list[Finding] = []
+        self.due_soon_duties: list[Finding] = []  # due within the window: the page lists the soonest
         self.open_records: list[Candidate] = []
         self.other_records: list[Candidate] = []
         self.records_with_duties = 0
@@ -60,9 +61,20 @@ class RunTally:
         self.checks_total = 0  # findings with a warning
         self.checks_records = 0
 
+    def _check(self, record: str, findings: Sequence[Finding]) -> None:
+        """A record whose findings worked around a problem in it, not-applicable ones included: a referral dated
+        9999-12-31 has no duty yet, and its date must still be checked."""
+        warned = tuple((f.rule, f.occurrence, warning) for f in findings for warning in f.data_quality)
+        if warned:
+            self.checks_total += sum(1 for f in findings if f.data_quality)
+            self.checks_records += 1
+            if len(self.checks) < CHECKS_SHOWN:
+                self.checks.append(RecordToCheck(record, warned))
+
     def add(self, record: str, findings: Sequence[Finding]) -> None:
         applies = tuple(f for f in findings if f.status != "not_applicable")
         self.statuses["not_applicable"] += len(findings) - len(applies)
+        self._check(record, findings)
         if not applies:
             return
         self.records_with_duties += 1
@@ -74,17 +86,12 @@ class RunTally:
                 self.open_duties.append(f)
                 if f.status == "due" and f.deadline is not None and day_of(f.deadline) <= self.window_end:
                     self.due_soon += 1
+                    self.due_soon_duties.append(f)
             elif f.status == "late" and f.completed_date is not None:
                 self.late_completions[day_of(f.completed_date)] += 1
         self.kpi.add_findings(applies)
         self.kpi_monthly.add_findings(applies)
         self.targets.add_findings(applies)
-        warned = tuple((f.rule, f.occurrence, warning) for f in applies for warning in f.data_quality)
-        if warned:
-            self.checks_total += sum(1 for f in applies if f.data_quality)
-            self.checks_records += 1
-            if len(self.checks) < CHECKS_SHOWN:
-                self.checks.append(RecordToCheck(record, warned))
         drawable = [f for f in applies if f.deadline or f.trigger_date]
         if drawable:
             self.drawable_records += 1
@@ -100,6 +107,7 @@ class RunTally:
         self.late_completions.update(other.late_completions)
         self.open_total += other.open_total
         self.open_duties.extend(other.open_duties)
+        self.due_soon_duties.extend(other.due_soon_duties)
         self.open_records.extend(other.open_records)
         self.other_records.extend(other.other_records)
         self.records_with_duties += other.records_with_duties
@@ -118,6 +126,8 @@ class RunTally:
         """Keep the lists within ``slack`` times their caps; sorting only now and then keeps adding cheap."""
         if len(self.open_duties) > slack * OPEN_DUTIES_SHOWN:
             self.open_duties = most_urgent(self.open_duties, OPEN_DUTIES_SHOWN, lambda f: f)
+        if len(self.due_soon_duties) > slack * DUE_SOON_SHOWN:
+            self.due_soon_duties = most_urgent(self.due_soon_duties, DUE_SOON_SHOWN, lambda f: f)
         for name in ("open_records", "other_records"):
             items: list[Candidate] = getattr(self, name)
             if len(items) > slack * TIMELINES_SHOWN:
@@ -129,6 +139,10 @@ class RunTally:
 
     def most_urgent_open(self) -> tuple[Finding, ...]:
         return tuple(most_urgent(self.open_duties, OPEN_DUTIES_SHOWN, lambda f: f))
+
+    def soonest_due(self) -> tuple[Finding, ...]:
+        """The duties due within the window, the soonest first, up to the cap: what to do this week."""
+        return tuple(most_urgent(self.due_soon_duties, DUE_SOON_SHOWN, lambda f: f))
 
     def timelines(self) -> tuple[tuple[str, tuple[Finding, ...]], ...]:
         """The records to draw: those with open duties, the most urgent first, then the others, up to the cap."""

@@ -15,12 +15,14 @@ from ._csv import DEFAULT_ENCODING, codec_name
 from ._events import Event, read_events
 from ._mappings import Mapping, available_mappings, load_extract, load_mapped, load_mapping, read_mapped, records_csv
 from ._readers import load_records, read_records, records_from_text
-from ._record import DATE_HINT, NO, YES, EventDate, Record, RecordCheck, parse_event_date, sort_key
+from ._record import (DATE_HINT, NO, YES, EventDate, Record, RecordCheck, imply, is_unknown, parse_event_date,
+                      sort_key)
 from ._tables import FORMULA_STARTS, csv_cell, csv_line, csv_text, excel_column, spreadsheet_safe, table_rows
 
 __all__ = [
     "DATE_HINT", "DEFAULT_ENCODING", "FORMULA_STARTS", "NO", "YES", "Event", "EventDate", "Mapping", "Record",
-    "RecordCheck", "available_mappings", "codec_name", "excel_column", "load_extract", "load_mapped", "load_mapping", "load_records",
+    "RecordCheck", "available_mappings", "codec_name", "excel_column", "imply", "is_unknown", "load_extract", "load_mapped",
+    "load_mapping", "load_records",
     "parse_event_date", "read_events", "read_mapped", "read_records", "records_csv", "records_from_text", "sort_key",
     "spreadsheet_safe", "table_rows",
     "csv_cell", "csv_line", "csv_text",

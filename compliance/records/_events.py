@@ -97,9 +97,8 @@ class _EventReader:
     def when(self, line: int, text: str) -> EventDate | None:
         try:
             when = parse_event_date(text)
-        except ValueError:
-            self.problem(line, self.column("date"), f"{text!r} is not a date" if text else "the row has no date",
-                         DATE_HINT, "date")
+        except ValueError as exc:  # the words a tracker's cell gets
+            self.problem(line, self.column("date"), str(exc) if text else "the row has no date", DATE_HINT, "date")
             return None
         day = when.date() if isinstance(when, datetime) else when
         if self.last and day < self.last[0]:

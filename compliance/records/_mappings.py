@@ -21,6 +21,12 @@ Field forms, for attributes and events alike:
 ``recorded_deadlines`` maps a rule id to the column or path holding the deadline the council's own
 system recorded for it (the census's ``InitialCPCtarget`` for ``icpc-15wd``): each finding then
 compares its deadline with the system's.
+
+``extract_date`` says where the day the extract was drawn comes from: an XML path from the document's
+root, outside the streamed units (the census's ``Message/Header/CollectionDetails/ReferenceDate``,
+which comes before the children), or ``given`` where the file holds none (an Annex A list: the user
+gives ``--extract-date``, which also corrects a date the file holds). An extract holds nothing that
+happened after that day, so a duty falling due after it is "not in this extract", never overdue.
 XML paths are relative to the ``each`` element; ``..`` goes up one element, and a leading ``/``
 starts from the unit.
 """
@@ -44,6 +50,8 @@ from ._record import NO, TARGET_PREFIX, YES, EventDate, Record, RecordCheck, par
 from ._tables import csv_line, table_rows
 
 FORMATS = ("table", "cin-census-xml")
+#: ``extract_date: given``: the extract's file holds no date; the user gives it (--extract-date).
+GIVEN = "given"
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 _FEED_BYTES = 1 << 20
 
@@ -89,6 +97,9 @@ class Mapping:
     unit: str | None = None
     notes: str | None = None
     file: str | None = None
+    #: Where the day the extract was drawn comes from: an XML path from the root (its elements' names),
+    #: ``GIVEN`` (the user says, with --extract-date), or None (the mapping does not say).
+    extract_date: tuple[str, ...] | str | None = None
 
     def events(self, kind: str) -> frozenset[str]:
         """The events this mapping can fill in for records of ``kind``."""
@@ -192,8 +203,13 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
     xml = fmt == "cin-census-xml"
     formats = doc.get("date_formats") or ["%Y-%m-%d"]
     need(_texts(formats), "date_formats", "date_formats must be a list of formats", 'e.g. ["%d/%m/%Y"]')
-    for key in ("sheet", "unit", "notes"):
+    for key in ("sheet", "unit", "notes", "extract_date"):
         need(doc.get(key) is None or isinstance(doc.get(key), str), key, f"{key} must be text")
+    extract_date: tuple[str, ...] | str | None = doc.get("extract_date")
+    if isinstance(extract_date, str) and extract_date != GIVEN:
+        need(xml, "extract_date", f"a table has no header to read the extract's date from: write extract_date: {GIVEN}",
+             "then give --extract-date when checking it")
+        extract_date = tuple(s for s in extract_date.split("/") if s)
     raw_specs = doc.get("records") if "records" in doc else [doc]
     need(isinstance(raw_specs, list), "records", "records must be a list of kinds of record",
          "each with kind, id, attributes and events")
@@ -238,7 +254,7 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
         raise InputError(Problem("an XML mapping names the element to stream, e.g. unit: Child", field="unit",
                                  file=str(path)))
     return Mapping(str(doc.get("mapping") or path.stem), str(doc.get("title") or path.stem), fmt, tuple(specs),
-                   tuple(formats), doc.get("sheet"), doc.get("unit"), doc.get("notes"), str(path))
+                   tuple(formats), doc.get("sheet"), doc.get("unit"), doc.get("notes"), str(path), extract_date)
 
 
 # -- turning values into record fields -----------------------------------------------------------------
@@ -251,6 +267,8 @@ class _Builder:
     vocab: Vocabulary
     file: str
     problems: list[Problem] = field(default_factory=list)
+    #: The day the extract was drawn, given or read from its header; None while not known.
+    extract_date: date | None = None
 
     def problem(self, message: str, line: int | None, column: Any, fld: str | None, hint: str | None = None,
                 warning: bool = False) -> None:
@@ -331,8 +349,10 @@ class _Builder:
         if parts is None:
             return None
         rid, kind, attributes, dates, unknown = parts
+        attributes, implied, conflicts = check.implications(kind, attributes, dates, unknown)
         return Record.checked(rid, kind, attributes, dates, f"{self.file}:{line}" if line else self.file,
-                              check.holds(kind, self.mapping.events(spec.kind), unknown), targets, spec.duties)
+                              check.holds(kind, self.mapping.events(spec.kind), unknown), targets, spec.duties,
+                              extract_date=self.extract_date, implied=implied, conflicts=conflicts)
 
     def values(self, f: Field, lookup: Callable[[str], tuple[list[Any], Any]]) -> tuple[list[Any], str] | None:
         for source in f.sources:
@@ -467,9 +487,13 @@ class _Units:
     Each element costs the same whatever its depth, so reading time grows with the file, never faster.
     """
 
-    def __init__(self, unit: str, problem: Callable[..., None]) -> None:
+    def __init__(self, unit: str, problem: Callable[..., None], watch: tuple[str, ...] = ()) -> None:
         self.unit = unit
         self.problem = problem
+        #: A path from the root, outside the units, whose text is kept (the census's reference date).
+        self.watch = list(watch)
+        self.watched: tuple[str, int] | None = None
+        self.path: list[str] = []
         # The open elements; None for one outside every unit (or inside a unit too large to keep).
         self.stack: list[Element | None] = []
         self.root: Element | None = None  # the outermost open unit
@@ -490,8 +514,9 @@ class _Units:
             raise _Refused(f"elements are nested more than {MAX_DEPTH} deep, so the rest of the file was not read",
                            line, "a census return nests its elements about six deep: check the file is one")
         tag = _local(name)
+        self.path.append(tag)
         if self.root is None and tag != self.unit:
-            self.stack.append(None)
+            self.stack.append(None if self.path != self.watch else Element(tag))
             return
         element = Element(tag)
         if self.root is None:
@@ -520,6 +545,9 @@ class _Units:
 
     def end(self, name: str) -> None:
         element = self.stack.pop()
+        if self.root is None and element is not None and self.path == self.watch and self.watched is None:
+            self.watched = ((element.text or "").strip(), self.parser.CurrentLineNumber)
+        self.path.pop()
         if element is not None and element is self.root:
             if not self.too_large:
                 self.done.append(element)
@@ -528,6 +556,9 @@ class _Units:
     def text(self, data: str) -> None:
         top = self.stack[-1] if self.stack else None
         if top is None or self.too_large:
+            return
+        if self.root is None:  # the watched element, outside every unit
+            top.text = ((top.text or "") + data)[:100]
             return
         self.chars += len(data)
         if self.chars > MAX_UNIT_TEXT:
@@ -586,7 +617,8 @@ class _Tree:
 
 
 def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Record]:
-    units = _Units(mapping.unit or "", builder.problem)
+    watch = mapping.extract_date if isinstance(mapping.extract_date, tuple) and builder.extract_date is None else ()
+    units = _Units(mapping.unit or "", builder.problem, watch)
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -595,6 +627,8 @@ def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Recor
     with handle:
         try:
             for unit, lines in units.stream(handle):
+                if units.watched is not None and builder.extract_date is None:
+                    _extract_date(builder, units.watched, watch)
                 tree = _Tree(unit)
                 for spec in mapping.specs:
                     for element in tree.find(unit, spec.each or "."):
@@ -623,14 +657,32 @@ def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Recor
             builder.problem(exc.message, exc.line, None, None, exc.hint)
 
 
+def _extract_date(builder: _Builder, watched: tuple[str, int], path: tuple[str, ...]) -> None:
+    """The extract's date from the text of its header element, or a problem saying why not."""
+    text, line = watched
+    try:
+        day = builder.date(text)
+    except ValueError:
+        day = None
+    if isinstance(day, date) and not isinstance(day, datetime):
+        builder.extract_date = day
+        return
+    builder.problem(f"{text!r} is not a date, so the day this extract was drawn is not known", line, None,
+                    "/".join(path), "give --extract-date YYYY-MM-DD: duties falling due after it are then not "
+                    "called overdue")
+    builder.extract_date = None
+
+
 def read_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocabulary | None = None, *,
-                encoding: str = DEFAULT_ENCODING) -> Iterator[tuple[Record | None, list[Problem]]]:
+                encoding: str = DEFAULT_ENCODING, extract_date: date | None = None
+                ) -> Iterator[tuple[Record | None, list[Problem]]]:
     """Records from extracts read through ``mapping``, streamed: yields (record, new problems) pairs,
-    the record None where only problems were found. ``encoding`` is a CSV extract's (XML says its own)."""
+    the record None where only problems were found. ``encoding`` is a CSV extract's (XML says its own).
+    ``extract_date`` is the day the extracts were drawn, where they hold none (or to correct it)."""
     vocab = vocabulary or load_vocabulary()
     encoding = codec_name(encoding)
     for path in map(Path, paths):
-        builder = _Builder(mapping, vocab, str(path))
+        builder = _Builder(mapping, vocab, str(path), extract_date=extract_date)
         if not path.is_file():
             yield None, [Problem("no such file", file=str(path), hint="check the path")]
             continue
@@ -646,7 +698,7 @@ def read_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
 
 
 def load_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocabulary | None = None, *,
-                encoding: str = DEFAULT_ENCODING) -> tuple[list[Record], list[Problem]]:
+                encoding: str = DEFAULT_ENCODING, extract_date: date | None = None) -> tuple[list[Record], list[Problem]]:
     """Every record the extracts give through ``mapping``, each id once, with the problems in the rest.
 
     A second record with an id already read is a problem, not a record: counting one child twice would
@@ -655,7 +707,7 @@ def load_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
     records: list[Record] = []
     problems: list[Problem] = []
     first: dict[str, str | None] = {}
-    for rec, found in read_mapped(paths, mapping, vocabulary, encoding=encoding):
+    for rec, found in read_mapped(paths, mapping, vocabulary, encoding=encoding, extract_date=extract_date):
         problems.extend(found)
         if rec is None:
             continue
@@ -671,11 +723,12 @@ def load_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
 
 
 def load_extract(paths: Sequence[str | Path], mapping_name: str | Path, ruleset: RuleSet, *,
-                 encoding: str = DEFAULT_ENCODING) -> tuple[Mapping, list[Record], list[Problem], RuleSet]:
+                 encoding: str = DEFAULT_ENCODING, extract_date: date | None = None
+                 ) -> tuple[Mapping, list[Record], list[Problem], RuleSet]:
     """Extracts read through a mapping for checking record by record: the mapping, its records (each id once),
     the problems in the rest, and the rules such an extract can answer."""
     mapping = load_mapping(mapping_name, ruleset.vocabulary)
-    records, problems = load_mapped(paths, mapping, ruleset.vocabulary, encoding=encoding)
+    records, problems = load_mapped(paths, mapping, ruleset.vocabulary, encoding=encoding, extract_date=extract_date)
     return mapping, records, problems, RuleSet(mapping.duties(ruleset), ruleset.vocabulary, files=ruleset.files)
 
 
@@ -685,7 +738,7 @@ def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None)
     attributes: dict[str, None] = {}
     events: dict[str, None] = {}
     for rec in records:
-        attributes.update(dict.fromkeys(rec.attributes))
+        attributes.update(dict.fromkeys(rec.given_attributes))
         for name in vocab.events(rec.kind):
             if name in rec.events:
                 events[name] = None
@@ -694,8 +747,9 @@ def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None)
     lines = [csv_line(header)]
     for rec in records:
         row: list[Any] = [rec.id, rec.kind]
+        given = rec.given_attributes
         for name in attributes:
-            value = rec.attributes.get(name)
+            value = given.get(name)
             row.append(None if value is None else str(value).lower() if isinstance(value, bool) else str(value))
         for name in events:
             row.append(";".join(_iso(d) for d in rec.events.get(name, ())))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import InputError, Problem, errors, shown
+from ..resources import example_file
 from ..rules import Vocabulary, load_vocabulary
 from ..yamlio import Located, load_yaml
 from ._csv import DEFAULT_ENCODING, codec_name
@@ -58,8 +59,10 @@ class _Reader:
             return None
         kind_events = self.vocab.events(kind)
         columns_held = None if recorded is None else [e for e in recorded if e in kind_events]
+        attributes, implied, conflicts = self.check.implications(kind, attributes, events, unknown)
         return Record.checked(rid, kind, attributes, events, f"{self.file}:{line}" if line else self.file,
-                              self.check.holds(kind, columns_held, unknown), targets)
+                              self.check.holds(kind, columns_held, unknown), targets, implied=implied,
+                              conflicts=conflicts)
 
 
 #: What a record in a YAML or JSON file may have besides its attributes.
@@ -229,7 +232,8 @@ def read_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = No
                  encoding: str = DEFAULT_ENCODING) -> tuple[list[Record], list[Problem]]:
     """Read every record it can from ``paths``; return them with the problems in the rest.
 
-    ``encoding`` is the CSV files' (UTF-8, with or without a byte-order mark, unless told otherwise).
+    ``encoding`` is the CSV files' (UTF-8, with or without a byte-order mark, unless told otherwise). A path
+    ``examples/NAME`` that is not in the working folder is read from the examples installed with the package.
     """
     vocab = vocabulary or load_vocabulary()
     encoding = codec_name(encoding)
@@ -237,6 +241,7 @@ def read_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = No
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for path in map(Path, paths):
+        path = example_file(path) or path
         reader = _Reader(vocab, str(path))
         for rec in _read_file(path, reader, encoding):
             if rec.id in seen:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import InitVar, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from functools import cached_property
 from typing import Any, Callable, Iterable, Mapping
 
-from ..calendars import instant, local
+from ..calendars import DATE_HINT, instant, local, number_message, read_date
 from ..errors import InputError, Problem, shown
-from ..rules import Vocabulary
+from ..rules import HAPPENED, Vocabulary
 
 EventDate = date  # a datetime (a subclass of date) where the time of day is known
 
@@ -26,15 +27,6 @@ UNKNOWN = "unknown"
 #: A table column that holds the system's own deadline for a rule: "target:icpc-15wd".
 TARGET_PREFIX = "target:"
 RULE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-DATE_HINT = ("write dates as DD/MM/YYYY or YYYY-MM-DD (e.g. 05/12/2018 or 2018-12-05), with HH:MM after the date "
-             "where the time counts")
-
-# Day first, as the UK writes dates: 5/12/2018 is 5 December. A two-digit year is refused, not guessed.
-_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]+)(?:[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?")
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-# Excel counts days from 30 December 1899. Numbers that fall between these years are hinted at as serials.
-_EXCEL_EPOCH = date(1899, 12, 30)
-_SERIALS = (date(1990, 1, 1) - _EXCEL_EPOCH).days, (date(2100, 12, 31) - _EXCEL_EPOCH).days
 
 #: Reports one problem with a record: (message, field, hint). Each reader locates it in its own file.
 Report = Callable[[str, "str | None", "str | None"], None]
@@ -49,8 +41,14 @@ class Record:
     source cannot hold is unknown rather than "not happened". ``targets`` are the deadlines the
     source's own system recorded, by rule id (or duty): one date, or one per occurrence of a recurring
     duty; each finding compares its deadline with them. Building a Record checks it against the
-    vocabulary (the bundled one unless ``vocabulary`` is given), applies its attribute defaults, and
-    raises ``InputError`` with the file readers' messages on anything wrong.
+    vocabulary (the bundled one unless ``vocabulary`` is given), applies its attribute defaults and
+    what its events imply (the vocabulary's ``implies``), and raises ``InputError`` with the file
+    readers' messages on anything wrong.
+
+    ``extract_date`` is the day the record's source was drawn (a census's reference date): the record
+    can hold nothing that happened after it. ``implied`` names the facts taken from what the record
+    implies, each with the sentence a finding states as its assumption ("cp_plan taken as yes: the
+    record has rcpc"); ``conflicts`` the facts it contradicts itself on, each with what to check.
     """
 
     id: str
@@ -64,6 +62,9 @@ class Record:
     #: gives one thing in two records (a census's enquiry and its plan) measures each duty on one of them.
     measured: frozenset[str] | None = None
     vocabulary: InitVar[Vocabulary | None] = None
+    extract_date: date | None = None
+    implied: Mapping[str, str] = field(default_factory=dict, init=False)
+    conflicts: Mapping[str, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self, vocabulary: Vocabulary | None) -> None:
         problems: list[Problem] = []
@@ -83,8 +84,13 @@ class Record:
         targets = check.targets(self.targets, report)
         if problems:
             raise InputError(*problems)
+        if self.extract_date is not None and not (isinstance(self.extract_date, date)
+                                                  and not isinstance(self.extract_date, datetime)):
+            raise InputError(Problem(f"{shown(self.extract_date)} is not a date", field="extract_date",
+                                     hint="the day the extract was drawn, as a date"))
+        attributes, implied, conflicts = check.implications(kind, attributes, events, unknown)
         for name, value in (("id", rid), ("kind", kind), ("attributes", attributes), ("events", events),
-                            ("targets", targets)):
+                            ("targets", targets), ("implied", implied), ("conflicts", conflicts)):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "recorded", check.holds(kind, self.recorded, unknown))
         if self.measured is not None:
@@ -94,14 +100,39 @@ class Record:
     def checked(cls, rid: str, kind: str, attributes: Mapping[str, Any], events: Mapping[str, tuple[EventDate, ...]],
                 source: str | None = None, recorded: frozenset[str] | None = None,
                 targets: Mapping[str, tuple[EventDate, ...]] | None = None,
-                measured: frozenset[str] | None = None) -> "Record":
-        """A Record from parts a ``RecordCheck`` has already checked, without checking them twice."""
+                measured: frozenset[str] | None = None, *, extract_date: date | None = None,
+                implied: Mapping[str, str] | None = None, conflicts: Mapping[str, str] | None = None) -> "Record":
+        """A Record from parts a ``RecordCheck`` has already checked (its implications applied), without
+        checking them twice."""
         record = object.__new__(cls)
         for name, value in (("id", rid), ("kind", kind), ("attributes", attributes), ("events", events),
                             ("source", source), ("recorded", recorded), ("targets", targets or {}),
-                            ("measured", measured)):
+                            ("measured", measured), ("extract_date", extract_date), ("implied", implied or {}),
+                            ("conflicts", conflicts or {})):
             object.__setattr__(record, name, value)
         return record
+
+    @cached_property
+    def last_day(self) -> date | None:
+        """The day of its latest event, or None: a record with no date after the day it is judged on has none to
+        flag, which every duty of it asks."""
+        days = [d.date() if isinstance(d, datetime) else d for dates in self.events.values() for d in dates[-1:]]
+        return max(days) if days else None
+
+    def with_extract_date(self, day: date | None) -> "Record":
+        """This record, as drawn in an extract on ``day`` (None: not from an extract)."""
+        return Record.checked(self.id, self.kind, self.attributes, self.events, self.source, self.recorded,
+                              self.targets, self.measured, extract_date=day, implied=self.implied,
+                              conflicts=self.conflicts)
+
+    @property
+    def given_attributes(self) -> dict[str, Any]:
+        """The attributes without those taken from what the record implies: what its source gives."""
+        return {k: v for k, v in self.attributes.items() if k not in self.implied}
+
+    def happened(self, event: str) -> bool:
+        """Whether the record says ``event`` happened: on a date it gives, or on one it implies but does not give."""
+        return bool(self.events.get(event)) or event in self.implied
 
     def target(self, rule: str, duty: str, occurrence: int = 1) -> EventDate | None:
         """The deadline the source's system recorded for this occurrence of a rule (by its id, or its duty)."""
@@ -124,7 +155,7 @@ class Record:
         return {
             "id": self.id,
             "kind": self.kind,
-            "attributes": dict(self.attributes),
+            "attributes": self.given_attributes,
             "events": {k: [d.isoformat() for d in v] for k, v in self.events.items()},
         }
 
@@ -132,11 +163,11 @@ class Record:
 def parse_event_date(value: Any) -> EventDate:
     """A date or date-time from a cell or YAML value; raises ValueError with a readable message.
 
-    Accepts a date or datetime, ISO text (YYYY-MM-DD, YYYY-MM-DDTHH:MM) and UK text (DD/MM/YYYY,
-    D/M/YYYY, DD/MM/YYYY HH:MM); never month first. A number that looks like an Excel date serial
-    is refused with the date it would be, since an unformatted column is the usual cause. A date-time
-    with an offset (``Z``, ``+01:00``) is turned into London local time; one without is taken to be
-    London local time already.
+    Text is read as every date the tool takes is (``calendars.read_date``: YYYY-MM-DD, DD/MM/YYYY, 14 December
+    2018, with HH:MM after the date where the time counts; never month first). A number that looks like an
+    Excel date serial is refused with the date it would be, since an unformatted column is the usual cause.
+    A date-time with an offset (``Z``, ``+01:00``) is turned into London local time; one without is taken to
+    be London local time already.
     """
     if isinstance(value, datetime):
         if value.tzinfo is None and (value.hour, value.minute, value.second) == (0, 0, 0):
@@ -145,50 +176,28 @@ def parse_event_date(value: Any) -> EventDate:
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueError(_number_message(value, repr(value), value))
+        raise ValueError(number_message(value, repr(value), value))
     if isinstance(value, str):
-        text = value.strip()
-        if "/" in text:
-            return _uk_date(value, text)
-        try:
-            if len(text) == 10:
-                return date.fromisoformat(text)
-            if len(text) > 10 and text[10] in "T ":
-                return local(datetime.fromisoformat(text))
-        except ValueError as exc:
-            detail = "" if "isoformat" in str(exc) else f": {exc}"
-            raise ValueError(f"{shown(value)} is not a date{detail}") from None
-        if _NUMBER.fullmatch(text):
-            raise ValueError(_number_message(float(text), text, value))
+        return read_date(value)
     raise ValueError(f"{shown(value)} is not a date")
 
 
-def _uk_date(value: str, text: str) -> EventDate:
-    match = _UK_DATE.fullmatch(text)
-    if match is None:
-        raise ValueError(f"{shown(value)} is not a date")
-    day, month, year, hour, minute, second = match.groups()
-    if len(year) != 4:
-        raise ValueError(f"{shown(value)} is not a date: give the year in full, DD/MM/YYYY")
-    if not 1 <= int(month) <= 12:
-        raise ValueError(f"{shown(value)} is not a date: there is no month {int(month)} (dates are read day first, "
-                         "DD/MM/YYYY)")
-    try:
-        if hour is None:
-            return date(int(year), int(month), int(day))
-        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
-    except ValueError as exc:
-        raise ValueError(f"{shown(value)} is not a date: {exc}") from None
+def _word(value: Any) -> str:
+    """A value as an assumption states it: yes and no for true and false."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
-def _number_message(number: float, text: str, value: Any) -> str:
-    if _SERIALS[0] <= number <= _SERIALS[1]:
-        moment = datetime.combine(_EXCEL_EPOCH, datetime.min.time()) + timedelta(days=number)
-        if moment.time() == datetime.min.time():
-            return f"{text} looks like an Excel date serial for {moment.date().isoformat()}: format the column as a date"
-        return (f"{text} looks like an Excel date-time serial for {moment.strftime('%Y-%m-%d %H:%M')}: format the "
-                "column as a date")
-    return f"{shown(value)} is not a date"
+def imply(record: Record, vocabulary: Vocabulary) -> Record:
+    """``record`` with what its events and attributes imply applied, for a record built without them (the
+    vectorised engine's rows handed to the per-record engine)."""
+    attributes, implied, conflicts = RecordCheck(vocabulary).implications(record.kind, record.attributes, record.events)
+    if not implied and not conflicts:
+        return record
+    return Record.checked(record.id, record.kind, attributes, record.events, record.source, record.recorded,
+                          record.targets, record.measured, extract_date=record.extract_date, implied=implied,
+                          conflicts=conflicts)
 
 
 def sort_key(d: EventDate) -> tuple[date, float]:
@@ -209,6 +218,13 @@ def suggest(word: str, known: Iterable[str]) -> str:
     known = list(known)
     close = difflib.get_close_matches(str(word), known, n=1)
     return f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known))
+
+
+def unknown_kind(kind: Any, kinds: Iterable[str]) -> tuple[str, str, str]:
+    """(message, field, hint) for a kind no rule knows; a blank cell is said to be empty, not a kind "nothing"."""
+    if kind is None or (isinstance(kind, str) and not kind.strip()):
+        return "the record's kind is empty", "kind", "write its kind: one of " + ", ".join(sorted(kinds))
+    return f"unknown record kind {shown(kind)}", "kind", suggest(str(kind), kinds)
 
 
 class RecordCheck:
@@ -232,7 +248,7 @@ class RecordCheck:
             problem("the record has no id", "id", "give each record an id")
             return None
         if not isinstance(kind, str) or kind not in self.vocab.kinds:
-            problem(f"unknown record kind {shown(kind)}", "kind", suggest(str(kind), self.vocab.kinds))
+            problem(*unknown_kind(kind, self.vocab.kinds))
             return None
         if not isinstance(attributes, Mapping) or not isinstance(events, Mapping):
             problem("attributes and events must each map names to values", None,
@@ -268,6 +284,58 @@ class RecordCheck:
             if found:
                 dates[name] = found
         return None if failed else (str(rid).strip(), kind, values, dates, frozenset(unknown))
+
+    def implications(self, kind: str, attributes: Mapping[str, Any], events: Mapping[str, tuple[EventDate, ...]],
+                     unknown: frozenset[str] = frozenset()) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+        """(attributes, implied, conflicts): what the record's events and attribute values imply, by the
+        vocabulary's ``implies``, taken where the record does not say; contradictions left as the record gives
+        them, each with a sentence saying what to check. Events it gives as ``unknown`` imply nothing, and
+        nothing is implied of them."""
+        rules = self.vocab.implications(kind)
+        if not rules:
+            return dict(attributes), {}, {}
+        happened = {name for name, dates in events.items() if dates}
+        implied: dict[str, str] = {}
+        changed = True
+        while changed:  # implied events may imply more: a response after the panel means the panel met
+            changed = False
+            for imp in rules:
+                if (imp.source_is_event and imp.source in happened and imp.value == HAPPENED
+                        and imp.target not in happened and imp.target not in unknown):
+                    happened.add(imp.target)
+                    implied[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
+                                           f"the record has {imp.source}")
+                    changed = True
+        proposed: dict[str, dict[Any, list[str]]] = {}
+        for imp in rules:
+            if imp.value == HAPPENED:
+                continue
+            if imp.source_is_event:
+                if imp.source not in happened:
+                    continue
+                because = f"the record has {imp.source}"
+            else:
+                if attributes.get(imp.source) is None or attributes.get(imp.source) != imp.when:
+                    continue
+                because = f"{imp.source} is {_word(imp.when)}"
+            proposed.setdefault(imp.target, {}).setdefault(imp.value, []).append(because)
+        out = dict(attributes)
+        conflicts: dict[str, str] = {}
+        for target, by_value in proposed.items():
+            given = attributes.get(target)
+            reasons = "; ".join(f"{' and '.join(why)}, which implies {target} {_word(value)}"
+                                for value, why in by_value.items())
+            if given is not None:
+                if any(value != given for value in by_value):
+                    conflicts[target] = (f"{target} is {_word(given)}, but {reasons}: {target} is taken as "
+                                         "the record gives it; check the record.")
+            elif len(by_value) > 1:
+                conflicts[target] = f"{reasons}: {target} is left unknown; check the record."
+            else:
+                (value, why), = by_value.items()
+                out[target] = value
+                implied[target] = f"{target} taken as {_word(value)}: {' and '.join(why)}"
+        return out, implied, conflicts
 
     def targets(self, targets: Mapping[str, Any], report: Report) -> dict[str, tuple[EventDate, ...]]:
         """The system's recorded deadlines by rule id: one date each, or a list (or ;-separated dates) for the

@@ -31,7 +31,7 @@ from ..rules import Vocabulary
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8, read_csv_rows,
                    row_fault, runaway_problem)
 from ._readers import ignored_column, read_records, unknown_columns
-from ._record import DATE_HINT, TARGET_PREFIX, Record, RecordCheck, is_unknown, parse_event_date, suggest
+from ._record import DATE_HINT, TARGET_PREFIX, Record, RecordCheck, is_unknown, parse_event_date, suggest, unknown_kind
 from ._seen_ids import SeenIds
 
 DEFAULT_CHUNK_ROWS = 200_000
@@ -146,6 +146,8 @@ class RecordBatch:
     targets: dict[str, EventColumn] = field(default_factory=dict)
     #: The duties measured on these records (Record.measured); None: all of the kind.
     measured: frozenset[str] | None = None
+    #: The day the records' extract was drawn (Record.extract_date); None: not an extract.
+    extract_date: date | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -162,7 +164,7 @@ class RecordBatch:
     def take(self, rows: np.ndarray) -> "RecordBatch":
         return RecordBatch(self.kind, self.ids.take(pa.array(rows)), {k: v.take(rows) for k, v in self.attributes.items()},
                            {k: v.take(rows) for k, v in self.events.items()}, self.recorded, self.defaults,
-                           {k: v.take(rows) for k, v in self.targets.items()}, self.measured)
+                           {k: v.take(rows) for k, v in self.targets.items()}, self.measured, self.extract_date)
 
     def record(self, row: int) -> Record:
         """Record ``row`` as a Record, for the rows the vectorised engine hands to the per-record one."""
@@ -176,7 +178,7 @@ class RecordBatch:
         events = {name: column.dates(row) for name, column in self.events.items() if column.counts[row]}
         targets = {rule: column.dates(row) for rule, column in self.targets.items() if column.counts[row]}
         return Record.checked(str(self.ids[row]), self.kind, attributes, events, None, self.recorded, targets,
-                              self.measured)
+                              self.measured, extract_date=self.extract_date)
 
     def has_target(self, rule: str, duty: str) -> np.ndarray:
         """Which records carry the system's own deadline for a rule (by its id, or its duty)."""
@@ -250,21 +252,21 @@ def batch_from_records(kind: str, records: Sequence[Record]) -> RecordBatch:
     return RecordBatch(
         kind, pa.array([r.id for r in records], type=pa.string()), {k: _encode(v) for k, v in attributes.items()},
         columns(events), records[0].recorded if records else None, targets=columns(targets),
-        measured=records[0].measured if records else None)
+        measured=records[0].measured if records else None, extract_date=records[0].extract_date if records else None)
 
 
 def batches_from_records(records: Iterable[Record], chunk: int = DEFAULT_CHUNK_ROWS) -> Iterator[RecordBatch]:
-    """Batches of at most ``chunk`` records, each of one kind, one source's columns and one set of duties
-    measured, in the order they come."""
-    pending: dict[tuple[str, frozenset[str] | None, frozenset[str] | None], list[Record]] = {}
+    """Batches of at most ``chunk`` records, each of one kind, one source's columns, one set of duties
+    measured and one extract date, in the order they come."""
+    pending: dict[tuple[str, frozenset[str] | None, frozenset[str] | None, date | None], list[Record]] = {}
     for rec in records:
-        key = (rec.kind, rec.recorded, rec.measured)
+        key = (rec.kind, rec.recorded, rec.measured, rec.extract_date)
         group = pending.setdefault(key, [])
         group.append(rec)
         if len(group) >= chunk:
             yield batch_from_records(rec.kind, group)
             pending[key] = []
-    for (kind, _, _), group in pending.items():
+    for (kind, *_), group in pending.items():
         if group:
             yield batch_from_records(kind, group)
 
@@ -360,9 +362,8 @@ class _ChunkReader:
         known_code = np.array([k in self.vocab.kinds for k in kind_of_code], dtype=bool)
         unknown = ~bad & ~known_code[kind_codes]
         for i in np.nonzero(unknown)[0].tolist():
-            kind = kind_of_code[kind_codes[i]]
-            self.sink.add(f"unknown record kind {shown(kind)}", int(lines[i]), self.label["kind"], "kind",
-                          suggest(kind, self.vocab.kinds))
+            message, fld, hint = unknown_kind(kind_of_code[kind_codes[i]], self.vocab.kinds)
+            self.sink.add(message, int(lines[i]), self.label["kind"], fld, hint)
         bad |= unknown
         parsed = []
         for kind in dict.fromkeys(k for k, ok in zip(kind_of_code, known_code) if ok):

@@ -23,9 +23,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import InputError, Problem
 from ..rules import Rule, RuleSet
+from ._record import UNKNOWN
 
 #: The years the bundled calendars cover: a date outside them cannot be counted, so the sheet refuses it.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2050, 12, 31)
+FIRST_DAY, LAST_DAY = date(1971, 1, 1), date(2100, 12, 31)
 ROWS = 2000  # rows given drop-down lists and date checks; Excel extends them as rows are inserted
 _HEADER_FILL = PatternFill("solid", fgColor="1D70B8")
 _HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
@@ -125,11 +126,15 @@ def template_xlsx(columns: list[TemplateColumn], kind: str, description: str = "
         if column.form in ("date", "date-time"):
             sheet.column_dimensions[letter].number_format = "DD/MM/YYYY" + (" HH:MM" if column.form == "date-time" else "")
             sheet.column_dimensions[letter].alignment = Alignment(horizontal="center")
-            check = DataValidation(type="date", operator="between", formula1=str(_serial(FIRST_DAY)),
-                                   formula2=str(_serial(LAST_DAY) + 1), allow_blank=True, showErrorMessage=True,
-                                   errorTitle="Not a date",
+            # A date in the calendar's years, or "unknown" (it has happened, on a date not known), which a date
+            # validation would refuse: the formula is relative to the column's first cell.
+            first = f"{letter}2"
+            check = DataValidation(type="custom", allow_blank=True, showErrorMessage=True, errorTitle="Not a date",
+                                   formula1=f'OR(AND(ISNUMBER({first}),{first}>={_serial(FIRST_DAY)},'
+                                            f'{first}<{_serial(LAST_DAY) + 1}),LOWER(TRIM({first}))="{UNKNOWN}")',
                                    error=f"Type a date, e.g. 05/09/2025 (DD/MM/YYYY), between {FIRST_DAY:%d/%m/%Y} "
-                                         f"and {LAST_DAY:%d/%m/%Y}, the years the calendar covers.")
+                                         f"and {LAST_DAY:%d/%m/%Y}, the years the calendar covers; or unknown, "
+                                         "where it has happened on a date not known.")
             check.add(span)
             sheet.add_data_validation(check)
         elif column.form == "dates":

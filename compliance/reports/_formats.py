@@ -53,8 +53,9 @@ def counts(findings: Iterable[Finding]) -> dict[str, int]:
 
 
 def listed(f: Finding, show_all: bool) -> bool:
-    """Whether a document lists ``f``: every finding that applies, the not-applicable ones only with ``show_all``."""
-    return show_all or f.status != "not_applicable"
+    """Whether a document lists ``f``: every finding that applies, and a not-applicable one only with ``show_all``
+    or when its record needs checking (a data-quality warning)."""
+    return show_all or f.status != "not_applicable" or bool(f.data_quality)
 
 
 # -- rows that could not be read ---------------------------------------------------------------------

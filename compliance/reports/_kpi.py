@@ -46,7 +46,7 @@ class KpiRow:
     overdue: int
     due: int
     missing_data: int
-    not_recorded: int = 0  # missing data because the extract has no column (or field) for an event the duty needs
+    not_recorded: int = 0  # missing data the extract cannot hold: no column for an event, or due after it was drawn
     approximate: int = 0
     on_bound: int = 0  # decided although the trigger is not recorded: even its latest possible deadline had passed
     data_warnings: int = 0  # counted, though the record had a problem the finding worked around: check them
@@ -255,8 +255,8 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
         text.append(f"{approximate} finding(s) are approximate: the record holds a date without a time for an "
                     "hours clock.")
     if any(r.not_recorded for r in rows):
-        text.append("NOT IN EXTRACT: duties the extract cannot answer, having no column for an event they need; "
-                    "counted apart, never as overdue.")
+        text.append("NOT IN EXTRACT: duties the extract cannot answer, having no column for an event they need or "
+                    "falling due after the day it was drawn; counted apart, never as overdue.")
     bounded = sum(r.on_bound for r in rows)
     if bounded:
         text.append(f"{bounded} decided finding(s) rest on a bound: the trigger is not recorded, but even its latest "

@@ -7,15 +7,17 @@ worked out here.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Sequence
 
-from ..calendars import day_of
-from ..engines import Plan, PlanEntry, PlanStep
+from ..calendars import day_of, get_calendar
+from ..engines import PLAN_ID, Plan, PlanEntry, PlanStep
 from ..rules import Rule
-from ._ics import PRODID, escape_text, event_uid, fold
+from ._ics import PRODID, escape_text, event_uid, fold, uri_value
 
 PLAN_FORMATS = ("table", "json", "md", "ics")
+#: A reminder goes off at this time of day, ``--remind`` working days before the deadline.
+REMIND_AT = time(9, 0)
 
 
 def _day(d: date | None) -> str:
@@ -44,8 +46,18 @@ def _conditions_text(conditions: Sequence[tuple[str, Sequence[Any]]]) -> str:
 def _given_text(plan: Plan) -> str:
     """What the user gave: each event with its dates, then each attribute."""
     parts = [f"{name} {', '.join(_day(d) for d in dates)}" for name, dates in plan.record.events.items()]
+    parts += [f"{name} unknown" for name in _unknown(plan)]
     parts += [f"{name} {_value(value)}" for name, value in plan.record.attributes.items()]
     return "; ".join(parts) or "no dates"
+
+
+def _unknown(plan: Plan) -> list[str]:
+    """The events given as unknown: they have happened, or may have, on a date not known."""
+    return [name for name in plan.events if not plan.record.records(name)]
+
+
+def _not_given(plan: Plan, event: str) -> str:
+    return f"{event} unknown" if not plan.record.records(event) else f"{event} not given"
 
 
 def _clock(rule: Rule) -> str:
@@ -71,13 +83,18 @@ def _step_label(entry: PlanEntry, step: PlanStep) -> str:
     return entry.rule.id + (f" #{step.finding.occurrence}" if entry.rule.recurrence else "")
 
 
-def _status(entry: PlanEntry, step: PlanStep) -> str:
+def _status(plan: Plan, entry: PlanEntry, step: PlanStep) -> str:
     """Where the deadline stands on the dates given: the plan knows only what the user has told it."""
-    f, completion = step.finding, entry.rule.completion
+    f, completion, trigger = step.finding, entry.rule.completion, entry.rule.trigger
     if step.projected:
         words = f"if #{f.occurrence - 1} is held on its deadline"
+    elif f.status == "missing_data" and f.deadline is not None and f.on_bound:
+        # The trigger's date is not known, but a date given bounds it, as `check` says from the same facts.
+        words = f"at the {f.on_bound} ({_not_given(plan, trigger)})"
+    elif f.status == "missing_data" and f.deadline is not None:
+        words = f"whether met is not known ({_not_given(plan, completion)})"
     elif f.status == "missing_data":
-        words = f"at the latest ({entry.rule.trigger} not given)"
+        words = "no deadline until " + " and ".join(f"{n} is known" for n in f.needs or (trigger,))
     elif f.status == "met":
         words = f"met ({completion} {_day(f.completed_date)})"
     elif f.status == "late":
@@ -100,7 +117,8 @@ def _heading(plan: Plan) -> list[str]:
     article = "an" if kind[0] in "aeiou" else "a"
     lines = [f"Plan for {article} {kind} record as of {_day(plan.as_of)}: {_given_text(plan)}"]
     if plan.asked_as_of:
-        lines.append(f"(Reckoned as of the latest date given, which is after {_day(plan.asked_as_of)}.)")
+        lines.append(f"Reckoned as of {_day(plan.as_of)}, the latest date given, not {_day(plan.asked_as_of)}: "
+                     "the plan supposes that what you gave has happened by then.")
     return lines
 
 
@@ -110,7 +128,7 @@ def to_table(plan: Plan) -> str:
     rows = _rows(plan)
     if rows:
         table = [("DEADLINE", "DUTY", "WHAT", "STATUS")]
-        table += [(_day(s.finding.deadline), _step_label(e, s), e.rule.title, _status(e, s)) for e, s in rows]
+        table += [(_day(s.finding.deadline), _step_label(e, s), e.rule.title, _status(plan, e, s)) for e, s in rows]
         widths = [max(len(r[i]) for r in table) for i in range(3)]
         for row in table:
             lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[3])
@@ -205,7 +223,7 @@ def to_json(plan: Plan) -> str:
         "kind": plan.record.kind, "as_of": plan.as_of.isoformat(),
         "asked_as_of": plan.asked_as_of.isoformat() if plan.asked_as_of else None,
         "given": {"events": {k: [_iso(d) for d in v] for k, v in plan.record.events.items()},
-                  "attributes": dict(plan.record.attributes)},
+                  "unknown": _unknown(plan), "attributes": dict(plan.record.attributes)},
         "duties": [_entry_dict(e) for e in plan.entries],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -222,7 +240,7 @@ def to_markdown(plan: Plan) -> str:
         out += ["| Deadline | Duty | What | Status | Source |", "|---|---|---|---|---|"]
         for e, s in rows:
             out.append("| " + " | ".join(_md(x) for x in (
-                _day(s.finding.deadline), _step_label(e, s), e.rule.title, _status(e, s),
+                _day(s.finding.deadline), _step_label(e, s), e.rule.title, _status(plan, e, s),
                 f"{e.rule.source.citation} ({e.rule.source.verification})")) + " |")
         out.append("")
     for entry in plan.entries:
@@ -248,30 +266,88 @@ def to_markdown(plan: Plan) -> str:
     return "\n".join(out)
 
 
-def _plan_uid(plan: Plan, entry: PlanEntry, step: PlanStep) -> str:
-    """Stable across runs: the kind, the duty, the event that starts its clock and that event's date, the occurrence.
+def _who(plan: Plan) -> str | None:
+    """Whom the plan is for, as a calendar names it: the record's authority, else the id it was given."""
+    authority = plan.record.attributes.get("authority")
+    if authority:
+        return str(authority)
+    return None if plan.record.id == PLAN_ID else plan.record.id
 
-    Giving a completion date later, or another event, keeps every deadline's UID, so an imported calendar updates.
+
+def _plan_uid(plan: Plan, entry: PlanEntry, step: PlanStep) -> str:
+    """Stable across runs, so importing an updated plan updates its events instead of adding more.
+
+    With the record's id (``id=``), the UID is the nightly report's for that record, duty and occurrence,
+    whatever the dates: a corrected date moves the event. Without one, it is the authority, kind and duty
+    with the event that starts the clock and that event's date: adding a completion date, or another event,
+    keeps every deadline's UID.
     """
     f = step.finding
+    if plan.record.id != PLAN_ID:
+        return event_uid(plan.record.id, entry.rule.duty, f.occurrence)
     start = f"{entry.rule.trigger}={_iso(plan.record.first(entry.rule.trigger) or f.trigger_date)}"
-    return event_uid(f"plan/{plan.record.kind}/{start}", entry.rule.duty, f.occurrence)
+    who = plan.record.attributes.get("authority")
+    return event_uid(f"plan/{plan.record.kind}/{start}" + (f"/{who}" if who else ""), entry.rule.duty, f.occurrence)
 
 
-def to_ics(plan: Plan, stamp: datetime, name: str | None = None) -> str:
+def _summary_text(plan: Plan, entry: PlanEntry, step: PlanStep) -> str:
+    """"Haringey: publish the inspection report": what to do, for whom, in the calendar's own line."""
+    title = entry.rule.title
+    if entry.rule.recurrence:
+        title += f" #{step.finding.occurrence}"
+    if step.finding.on_bound and step.finding.status == "missing_data":
+        title += f" (at the {step.finding.on_bound})"
+    elif step.projected:
+        title += " (projected)"
+    who = _who(plan)
+    if who is None:
+        return title
+    # "Publish the ..." reads "Haringey: publish the ..."; an initialism (LSCB, SEND) keeps its capitals.
+    lowered = title[:1].lower() + title[1:] if title[1:2].islower() else title
+    return f"{who}: {lowered}"
+
+
+def _alarm(f_deadline: date, entry: PlanEntry, remind: int, summary: str) -> list[str]:
+    """A VALARM at 09:00 on the working day ``remind`` working days before the deadline, on the rule's calendar.
+
+    The trigger is relative to the event's start (midnight of an all-day deadline, in the calendar's own time
+    zone), which every calendar program reads; absolute triggers are UTC, and Outlook ignores them.
+    """
+    day = get_calendar(entry.rule.calendar).add_working_days(day_of(f_deadline), -remind)
+    start = f_deadline if isinstance(f_deadline, datetime) else datetime.combine(f_deadline, time())
+    before = start - datetime.combine(day, REMIND_AT)
+    days, seconds = before.days, before.seconds
+    text = f"-P{days}D" if days else "-P"
+    if seconds:
+        hours, minutes = divmod(seconds // 60, 60)
+        text += "T" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    words = f"{remind} working day{'s' if remind != 1 else ''} to go ({_day(day_of(f_deadline))}): {summary}"
+    return ["BEGIN:VALARM", "ACTION:DISPLAY", f"TRIGGER:{text}", f"DESCRIPTION:{escape_text(words)}", "END:VALARM"]
+
+
+def to_ics(plan: Plan, stamp: datetime, name: str | None = None, remind: int | None = None) -> str:
     """An iCalendar file (RFC 5545) with one event per deadline, for Outlook, Google or Apple calendars.
 
     All-day events for dates; a deadline with a time of day (the 72-hour clock) is a short event at that time.
+    Each event is named for the record (``Haringey: publish the inspection report``) and describes the duty, the
+    working that gave its date and the law; ``remind`` adds an alarm that many working days before.
     """
     dtstamp = (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    who = _who(plan)
+    named = plan.record.id not in (PLAN_ID, who)
+    calname = name or ("Deadlines: " + (f"{who}" + (f" ({plan.record.id})" if named else "") if who
+                                        else _given_text(plan)))
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{escape_text(name or 'Deadlines: ' + _given_text(plan))}"]
+             f"X-WR-CALNAME:{escape_text(calname)}"]
     for entry, step in _rows(plan):
         f = step.finding
         if f.deadline is None:
             continue
-        summary = f"Deadline: {entry.rule.title} ({_step_label(entry, step)})"
-        description = [f"{entry.rule.title}: {_clock(entry.rule)}; done when {entry.rule.completion}."]
+        summary = _summary_text(plan, entry, step)
+        description = [f"{entry.rule.title} ({_step_label(entry, step)}), by {_day(f.deadline)}."]
+        if who:
+            description.append(f"Record: {who}" + (f" ({plan.record.id})" if named else "") + ".")
+        description.append(f"Clock: {_clock(entry.rule)}; done when {entry.rule.completion}.")
         if entry.assumed:
             description.append(f"Only if {_conditions_text(entry.assumed)}.")
         if step.projected:
@@ -289,19 +365,23 @@ def to_ics(plan: Plan, stamp: datetime, name: str | None = None) -> str:
                       f"DTEND;VALUE=DATE:{(day_of(f.deadline) + timedelta(days=1)).strftime('%Y%m%d')}"]
         lines += [f"SUMMARY:{escape_text(summary)}", f"DESCRIPTION:{escape_text(chr(10).join(description))}",
                   "TRANSP:TRANSPARENT"]
-        if entry.rule.source.url:
-            lines.append(f"URL:{entry.rule.source.url}")
+        url = uri_value(entry.rule.source.url)
+        if url:
+            lines.append(f"URL:{url}")
+        if remind:
+            lines += _alarm(f.deadline, entry, remind, summary)
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
-def render_plan(plan: Plan, fmt: str, stamp: datetime | None = None) -> str:
-    """A plan in one of PLAN_FORMATS; ``stamp`` is the run time iCalendar files carry."""
+def render_plan(plan: Plan, fmt: str, stamp: datetime | None = None, remind: int | None = None) -> str:
+    """A plan in one of PLAN_FORMATS; ``stamp`` is the run time iCalendar files carry, ``remind`` the working days
+    before each deadline their alarms go off (iCalendar only)."""
     if fmt == "json":
         return to_json(plan)
     if fmt == "md":
         return to_markdown(plan)
     if fmt == "ics":
-        return to_ics(plan, stamp or datetime.now(timezone.utc))
+        return to_ics(plan, stamp or datetime.now(timezone.utc), remind=remind)
     return to_table(plan)

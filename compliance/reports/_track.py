@@ -49,6 +49,8 @@ def _iso(d: date | None) -> str:
 def _change_text(change: TrackerChange) -> str:
     f = change.finding
     if change.change == "opened":
+        if f.on_bound == "earliest" and f.status == "due":  # the clock's event is still to come
+            return f"due by {_iso(f.deadline)} at the earliest ({f.period} from {f.trigger_event}, not yet recorded)"
         start = f"{f.period} from {f.trigger_event} on {_iso(f.trigger_date)}"
         return f"due by {_iso(f.deadline)} ({start})" if f.status == "due" else f"overdue since {_iso(f.deadline)}"
     if change.change == "overdue":

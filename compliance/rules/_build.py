@@ -45,11 +45,12 @@ def _names(value: Any) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, list) else (value,)
 
 
+def _when(raw: dict[str, Any] | None) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    return tuple((name, tuple(value) if isinstance(value, list) else (value,)) for name, value in (raw or {}).items())
+
+
 def build_rule(raw: dict[str, Any], file: str, line: int | None) -> Rule:
-    when = tuple(
-        (name, tuple(value) if isinstance(value, list) else (value,))
-        for name, value in (raw.get("when") or {}).items()
-    )
+    when = _when(raw.get("when"))
     ext = raw.get("extension")
     extension = None
     if ext:
@@ -57,6 +58,7 @@ def build_rule(raw: dict[str, Any], file: str, line: int | None) -> Rule:
             ext["event"],
             read_period(ext["period"], ("extension", "period")) if "period" in ext else None,
             read_period(ext["adds"], ("extension", "adds")) if "adds" in ext else None,
+            ext.get("after_deadline", "ignored"),
         )
     rec = raw.get("recurrence")
     recurrence = None
@@ -65,7 +67,7 @@ def build_rule(raw: dict[str, Any], file: str, line: int | None) -> Rule:
             tuple(
                 Step(read_period(s["period"], ("recurrence", "then", i, "period")), s.get("times"),
                      read_period(s["while_within"], ("recurrence", "then", i, "while_within"))
-                     if "while_within" in s else None)
+                     if "while_within" in s else None, _when(s.get("when")))
                 for i, s in enumerate(rec["then"])
             ),
             rec.get("until"),
@@ -99,7 +101,8 @@ def build_rule(raw: dict[str, Any], file: str, line: int | None) -> Rule:
         trigger_optional=bool(raw.get("trigger_optional", False)),
         extension=extension,
         recurrence=recurrence,
-        caveats=tuple(Caveat(_window(c, ("caveats", i)), c["note"]) for i, c in enumerate(raw.get("caveats") or [])),
+        caveats=tuple(Caveat(_window(c, ("caveats", i)), c["note"], _when(c.get("when")))
+                      for i, c in enumerate(raw.get("caveats") or [])),
         calendar=raw.get("calendar", "england-and-wales"),
         notes=raw.get("notes"),
         tests=tests,

@@ -9,9 +9,9 @@ from typing import Any, Sequence
 from ..errors import InputError, Problem, shown
 from ..resources import rules_dir
 from ..yamlio import Located, load_yaml
-from ._build import FieldError, build_rule, read_period
+from ._build import FieldError, build_rule
 from ._model import Rule, RuleSet
-from ._validate import raw_problems, schema_problems, semantic_problems
+from ._validate import schema_problems, semantic_problems, unbuilt_problems
 from ._vocabulary import VOCABULARY_FILE, normalise_kinds, load_vocabulary
 
 def read_pack(path: Path) -> tuple[Located, list[Problem]]:
@@ -71,14 +71,8 @@ def check_rules(paths: Sequence[str | Path] | None = None) -> tuple[RuleSet, lis
         for i, raw in enumerate(located.value["rules"]):
             base = ("rules", i)
             if ("rules", str(i)) in bad or base in bad or not isinstance(raw, dict):
-                if isinstance(raw, dict):
-                    if isinstance(raw.get("period"), str):
-                        try:  # the period is the field most often mistyped: report it in the same run
-                            read_period(raw["period"])
-                        except FieldError as exc:
-                            problems.append(Problem(exc.message, hint=exc.hint, field=f"rules.{i}.period",
-                                                    **located.where(base + ("period",))))
-                    problems.extend(raw_problems(raw, located, base, vocab))
+                if isinstance(raw, dict):  # the rest of the rule's problems, in the same run
+                    problems.extend(unbuilt_problems(raw, located, base, vocab, problems))
                 continue  # the schema's problems are reported; building it would only repeat them
             try:
                 rule = build_rule(raw, str(path), located.positions.get(base, (None,))[0])
@@ -88,8 +82,11 @@ def check_rules(paths: Sequence[str | Path] | None = None) -> tuple[RuleSet, lis
                 path = base + exc.path
                 problems.append(Problem(exc.message, hint=exc.hint, field=".".join(map(str, path)),
                                         **located.where(path)))
+                problems.extend(unbuilt_problems(raw, located, base, vocab, problems))
                 continue
             loaded.append((rule, located, base))
+    problems.extend(Problem(text, field="vocabulary", hint="see `implies` in docs/rule-language.md")
+                    for text in vocab.implication_problems())
     problems.extend(semantic_problems(loaded, vocab))
     return RuleSet([r for r, _, _ in loaded], vocab, [str(f) for f in files]), problems
 

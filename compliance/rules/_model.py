@@ -50,34 +50,67 @@ class Window:
         return f"{start} to {end}"
 
 
+Conditions_ = tuple[tuple[str, tuple[Any, ...]], ...]  # a `when`: (attribute, allowed values) pairs
+
+
+def condition_state(when: Conditions_, attributes: Mapping[str, Any]) -> str:
+    """"pass", "fail" or "unknown" (an attribute not given) for ``when`` on a record's attributes."""
+    state = "pass"
+    for name, allowed in when:
+        value = attributes.get(name)
+        if value is None:
+            state = "unknown"
+        elif value not in allowed:
+            return "fail"
+    return state
+
+
 @dataclass(frozen=True)
 class Caveat:
-    """A note shown on every finding whose period overlaps a window, e.g. a temporary modification of the law."""
+    """A note shown on every finding whose period overlaps a window, e.g. a temporary modification of the law,
+    and whose record meets ``when`` (a point of law that is arguable for some records only)."""
 
     window: Window
     note: str
+    when: Conditions_ = ()
 
     def touches(self, start: date, end: date | None) -> bool:
         """Whether the span from the trigger to the deadline (or the trigger alone) meets the window."""
         return self.window.overlaps(Window(start, end if end is not None and end >= start else start))
 
+    def applies(self, attributes: Mapping[str, Any]) -> bool:
+        """Whether the record is one the caveat is about: it meets every condition of ``when``."""
+        return not self.when or condition_state(self.when, attributes) == "pass"
+
+
+#: What an extension recorded after the deadline it would extend does (``after_deadline``).
+AFTER_DEADLINE = ("ignored", "from_grant")
+
 
 @dataclass(frozen=True)
 class Extension:
-    """A longer period once an extension event is recorded: a new total, or an addition per event."""
+    """A longer period once an extension event is recorded: a new total, or an addition per event.
+
+    ``after_deadline`` says what one recorded after the deadline it would extend does: ``ignored``, it
+    extends nothing (SI 2006/1738 reg 14); ``from_grant``, the addition runs from the later of the deadline
+    and the day it was granted (CA 1989 s.32(8)), so a late grant still extends.
+    """
 
     event: str
     period: Period | None = None
     adds: Period | None = None
+    after_deadline: str = "ignored"
 
 
 @dataclass(frozen=True)
 class Step:
-    """One stage of a recurrence: the period from the previous occurrence, for how long it applies."""
+    """One stage of a recurrence: the period from the previous occurrence, for how long it applies, and for
+    which records (``when``: a step whose conditions the record fails is passed over)."""
 
     period: Period
     times: int | None = None
     while_within: Period | None = None
+    when: Conditions_ = ()
 
 
 @dataclass(frozen=True)
@@ -144,14 +177,7 @@ class Rule:
 
     def condition_state(self, attributes: Mapping[str, Any]) -> str:
         """``conditions(...).state`` without building the reason: choosing a version asks this of every one."""
-        state = "pass"
-        for name, allowed in self.when:
-            value = attributes.get(name)
-            if value is None:
-                state = "unknown"
-            elif value not in allowed:
-                return "fail"
-        return state
+        return condition_state(self.when, attributes)
 
     def conditions(self, attributes: Mapping[str, Any]) -> Conditions:
         """Whether the record's attributes meet the ``when`` conditions: yes, no (and why), or not known."""
@@ -163,6 +189,16 @@ class Rule:
             elif value not in allowed:
                 return Conditions("fail", _fail_reason(name, allowed, value))
         return Conditions("unknown", unknown=tuple(unknown)) if unknown else Conditions("pass")
+
+    @property
+    def attributes_read(self) -> set[str]:
+        """Every attribute the rule reads: its conditions, its recurrence steps' and its caveats'."""
+        names = {name for name, _ in self.when}
+        for step in self.recurrence.steps if self.recurrence else ():
+            names.update(name for name, _ in step.when)
+        for caveat in self.caveats:
+            names.update(name for name, _ in caveat.when)
+        return names
 
     @property
     def events(self) -> set[str]:

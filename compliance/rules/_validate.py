@@ -11,10 +11,12 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable
 
-from ..calendars import Period
-from ..errors import Problem, shown
+from ..calendars import UNITS, Period
+from ..errors import InputError, Problem, shown
 from ..resources import rules_dir
 from ..yamlio import Located
+from ._build import FieldError, read_period
+from ._build import _date as read_day, _window as read_window  # as the rule is built
 from ._model import Rule
 from ._vocabulary import Vocabulary
 
@@ -54,9 +56,14 @@ def schema_problems(located: Located) -> list[Problem]:
                                             file=located.file, line=line, column=column,
                                             hint=_suggest(str(key), allowed)))
             continue
+        hint = None
         if error.validator in ("oneOf", "anyOf"):
             message = "is not a valid " + (str(path[-1]) if path else "document") + " (see docs/rule-language.md)"
-        hint = None
+            unit = error.instance.get("unit") if isinstance(error.instance, dict) else None
+            if unit is not None and unit not in UNITS:
+                # A period written as a mapping with a unit the schema does not know: say which, as the text form does.
+                message = f"unknown unit {shown(unit)} in period {_inline(error.instance)}"
+                hint = "the units are " + ", ".join(UNITS[:-1]) + " and " + UNITS[-1]
         if error.validator == "pattern" and path[-2:] == ("source", "url"):
             message, hint = f"{error.instance!r} is not an http:// or https:// address", URL_HINT
         problems.append(Problem(message, field=field_name, hint=hint, **located.where(path)))
@@ -98,15 +105,29 @@ def semantic_problems(rules: list[tuple[Rule, Located, tuple[Any, ...]]], vocab:
             at(located, base + ("completion",),
                f"a recurring rule needs a repeating completion event; {rule.completion!r} happens once")
         attributes = vocab.attributes(rule.applies_to)
-        for name, allowed in rule.when:
-            if name not in attributes:
-                at(located, base + ("when", name), f"unknown attribute {name!r} for {rule.applies_to} records",
-                   _suggest(name, attributes))
-                continue
-            values = attributes[name].get("values")
-            for value in allowed:
-                if values and value not in values:
-                    at(located, base + ("when", name), f"{name} cannot be {value!r}", "one of: " + ", ".join(values))
+        conditions: list[tuple[tuple[Any, ...], Any]] = [(("when",), rule.when)]
+        conditions += [(("caveats", i, "when"), c.when) for i, c in enumerate(rule.caveats)]
+        steps = rule.recurrence.steps if rule.recurrence else ()
+        conditions += [(("recurrence", "then", i, "when"), s.when) for i, s in enumerate(steps)]
+        for where, when in conditions:
+            for name, allowed in when:
+                if name not in attributes:
+                    at(located, base + where + (name,), f"unknown attribute {name!r} for {rule.applies_to} records",
+                       _suggest(name, attributes))
+                    continue
+                values = attributes[name].get("values")
+                for value in allowed:
+                    if values and value not in values:
+                        at(located, base + where + (name,), f"{name} cannot be {value!r}",
+                           "one of: " + ", ".join(values))
+        if steps and steps[-1].when:
+            at(located, base + ("recurrence", "then", len(steps) - 1, "when"),
+               "the last step of a recurrence applies to every record that reaches it, so it cannot have conditions",
+               "add a last step without `when` for the records the others do not cover")
+        if rule.extension and rule.extension.after_deadline == "from_grant" and rule.extension.adds is None:
+            at(located, base + ("extension", "after_deadline"),
+               "after_deadline: from_grant adds the extension to the later of the deadline and the grant day, so it "
+               "needs `adds`", "write adds: 8 weeks (or the period each extension adds)")
         for key, period in _periods(rule):
             if period.amount <= 0:
                 at(located, base + key, f"a period of {period.amount} {period.unit.replace('_', ' ')} "
@@ -153,6 +174,11 @@ def _periods(rule: Rule) -> Iterable[tuple[tuple[Any, ...], Period]]:
             yield ("recurrence", "then", i, "period"), step.period
 
 
+def _inline(value: dict[Any, Any]) -> str:
+    """A mapping as a rule file writes it on one line: {amount: 30, unit: fortnights}."""
+    return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+
+
 def _suggest(word: Any, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(str(word), list(known), n=1)
     return f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known))
@@ -187,3 +213,42 @@ def raw_problems(raw: dict[str, Any], located: Located, base: tuple[Any, ...], v
                                     field=".".join(map(str, base + ("when", name))),
                                     **located.where(base + ("when", name))))
     return problems
+
+
+def unbuilt_problems(raw: dict[str, Any], located: Located, base: tuple[Any, ...], vocab: Vocabulary,
+                     known: Iterable[Problem] = ()) -> list[Problem]:
+    """Every field of a rule that cannot be built (each period and date) and every unknown event or attribute it
+    names, once a first problem has stopped it being built: one run of `rules validate` reports them all, rather
+    than the next only after the first is fixed. Problems already in ``known`` are not repeated."""
+    checks: list[tuple[tuple[Any, ...], Any]] = [(("period",), lambda: read_period(raw["period"]))]
+    ext = raw.get("extension")
+    for key in ("period", "adds"):
+        if isinstance(ext, dict) and key in ext:
+            checks.append((("extension", key), lambda key=key: read_period(ext[key], ("extension", key))))
+    rec = raw.get("recurrence")
+    steps = rec.get("then") if isinstance(rec, dict) else None
+    for i, step in enumerate(steps if isinstance(steps, list) else []):
+        for key in ("period", "while_within"):
+            if isinstance(step, dict) and key in step:
+                path = ("recurrence", "then", i, key)
+                checks.append((path, lambda step=step, key=key, path=path: read_period(step[key], path)))
+    checks.append((("in_force",), lambda: read_window(raw.get("in_force"), ("in_force",))))
+    caveats = raw.get("caveats")
+    for i, caveat in enumerate(caveats if isinstance(caveats, list) else []):
+        checks.append((("caveats", i), lambda caveat=caveat, i=i: read_window(caveat, ("caveats", i))))
+    tests = raw.get("tests")
+    for i, test in enumerate(tests if isinstance(tests, list) else []):
+        checks.append((("tests", i), lambda test=test, i=i: read_day(test["as_of"], ("tests", i, "as_of"))))
+    seen = {(p.line, p.column, p.message) for p in known}
+    problems = []
+    for _, check in checks:
+        try:
+            check()
+        except FieldError as exc:
+            path = base + exc.path
+            problem = Problem(exc.message, hint=exc.hint, field=".".join(map(str, path)), **located.where(path))
+            if (problem.line, problem.column, problem.message) not in seen:
+                problems.append(problem)
+        except (KeyError, TypeError, AttributeError, ValueError, InputError):
+            pass  # a shape the schema refuses: its problem is reported already
+    return problems + raw_problems(raw, located, base, vocab)

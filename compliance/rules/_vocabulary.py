@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..resources import rules_dir
 from ..yamlio import load_yaml
@@ -13,11 +13,35 @@ from ..yamlio import load_yaml
 VOCABULARY_FILE = "vocabulary.yaml"
 
 
+#: The value that says an implied event happened (on a date the record does not give).
+HAPPENED = "happened"
+
+
+class Implication(NamedTuple):
+    """A fact a record implies: when ``source`` (an event recorded, or an attribute with the value ``when``)
+    holds, ``target`` (an attribute) has ``value``, or (an event) happened, ``value`` being ``HAPPENED``."""
+
+    source: str
+    source_is_event: bool
+    when: Any
+    target: str
+    value: Any
+
+
 @dataclass
 class Vocabulary:
-    """Record kinds with their attributes and events, as listed in ``rules/vocabulary.yaml``."""
+    """Record kinds with their attributes and events, as listed in ``rules/vocabulary.yaml``.
+
+    An event or attribute may say what it ``implies``: review conferences are held only under a child
+    protection plan (``rcpc: {implies: {cp_plan: true}}``); a stage 2 response means stage 2 ran
+    (``stage2_response: {implies: {stage2_start: happened}}``); an attribute implies only with a given value
+    (``icpc_not_required: {implies: {when: true, then: {cp_plan: false}}}``).
+    """
 
     kinds: dict[str, dict[str, Any]]
+
+    def __post_init__(self) -> None:
+        self._implications: dict[str, tuple[Implication, ...]] = {}  # by kind: every record read asks
 
     def events(self, kind: str) -> dict[str, dict[str, Any]]:
         return self.kinds.get(kind, {}).get("events", {})
@@ -31,7 +55,73 @@ class Vocabulary:
     def all_events(self) -> set[str]:
         return {e for k in self.kinds for e in self.events(k)}
 
+    def implications(self, kind: str) -> tuple[Implication, ...]:
+        """What the events and attribute values of a ``kind`` of record imply, in the vocabulary's order."""
+        known = self._implications.get(kind)
+        if known is None:
+            known = self._implications[kind] = self._find_implications(kind)
+        return known
+
+    def implying(self, kind: str, names: set[str] | frozenset[str]) -> set[str]:
+        """``names`` with every event and attribute that implies one of them, however indirectly: what must be
+        read to know them (a council's response after a panel shows the panel met)."""
+        found = set(names)
+        grown = True
+        while grown:
+            before = len(found)
+            found |= {imp.source for imp in self.implications(kind) if imp.target in found}
+            grown = len(found) > before
+        return found
+
+    def _find_implications(self, kind: str) -> tuple[Implication, ...]:
+        out = []
+        for name, spec in self.events(kind).items():
+            for target, value in ((spec or {}).get("implies") or {}).items():
+                out.append(Implication(name, True, None, target, value))
+        for name, spec in self.attributes(kind).items():
+            implies = (spec or {}).get("implies")
+            if isinstance(implies, dict):
+                for target, value in (implies.get("then") or {}).items():
+                    out.append(Implication(name, False, implies.get("when"), target, value))
+        return tuple(out)
+
+    def implication_problems(self) -> list[str]:
+        """What is wrong with the ``implies`` of each kind, as sentences: names, values, defaults."""
+        problems = []
+        for kind in self.kinds:
+            attributes, events = self.attributes(kind), self.events(kind)
+            for name, spec in attributes.items():
+                implies = (spec or {}).get("implies")
+                if implies is not None and (not isinstance(implies, dict) or set(implies) != {"when", "then"}
+                                            or not isinstance(implies["then"], dict)):
+                    problems.append(f"{kind}: attribute {name}: implies must be {{when: VALUE, then: {{NAME: VALUE}}}}")
+            for name, spec in events.items():
+                implies = (spec or {}).get("implies")
+                if implies is not None and not isinstance(implies, dict):
+                    problems.append(f"{kind}: event {name}: implies must map names to values")
+            try:
+                found = self.implications(kind)
+            except AttributeError:
+                continue
+            for imp in found:
+                where = f"{kind}: {'event' if imp.source_is_event else 'attribute'} {imp.source} implies {imp.target}"
+                if imp.target in events:
+                    if imp.value != HAPPENED:
+                        problems.append(f"{where}: an implied event can only be {HAPPENED}, not {imp.value!r}")
+                elif imp.target in attributes:
+                    spec = attributes[imp.target] or {}
+                    if spec.get("default") is not None:
+                        problems.append(f"{where}: {imp.target} has a default, so it is never absent for "
+                                        "anything to imply")
+                    allowed = [True, False] if spec.get("type") == "boolean" else spec.get("values")
+                    if allowed and imp.value not in allowed:
+                        problems.append(f"{where}: {imp.target} cannot be {imp.value!r}")
+                else:
+                    problems.append(f"{where}: {kind} records have no attribute or event {imp.target}")
+        return problems
+
     def merge(self, other: dict[str, Any]) -> None:
+        self._implications.clear()
         for kind, spec in other.items():
             mine = self.kinds.setdefault(kind, {"attributes": {}, "events": {}})
             mine.setdefault("attributes", {}).update(spec.get("attributes") or {})

@@ -15,7 +15,8 @@ import holidays
 import pytest
 
 import reference
-from compliance.calendars import NonWorkingDay, build, clear_cache, get_calendar, read_spec
+from compliance.calendars import (NonWorkingDay, Period, add_period, build, clear_cache, compute_deadline, get_calendar,
+                                  read_spec)
 from compliance.errors import CalendarRangeError, InputError
 from conftest import ROOT
 
@@ -152,9 +153,44 @@ def test_one_off_days_are_non_working_with_their_names(day, fragment):
     assert reason is not None and fragment.lower() in reason.lower()
 
 
-@pytest.mark.parametrize("day", [date(2012, 5, 28), date(2020, 5, 4), date(2022, 5, 30), date(2002, 5, 27)])
+@pytest.mark.parametrize("day", [date(2012, 5, 28), date(2020, 5, 4), date(2022, 5, 30), date(2002, 5, 27),
+                                 date(1977, 5, 30), date(1995, 5, 1)])
 def test_days_whose_holiday_was_moved_are_working_days(day):
     assert get_calendar().is_working_day(day)
+
+
+@pytest.mark.parametrize("day, fragment", [
+    (date(1973, 11, 14), "Princess Anne"), (date(1974, 1, 1), "New Year"), (date(1977, 6, 6), "Spring"),
+    (date(1977, 6, 7), "Silver Jubilee"), (date(1981, 7, 29), "Wedding"), (date(1995, 5, 8), "VE Day"),
+    (date(1999, 12, 31), "Millennium"),
+])
+def test_the_one_off_and_moved_days_before_2000_are_pinned_with_their_names(day, fragment):
+    cal = get_calendar()
+    assert fragment.lower() in (cal.reason_not_working(day) or "").lower()
+    pinned = {a.date: a.source for a in cal.spec.additions}
+    assert day in pinned and pinned[day]  # each with where it comes from
+
+
+def test_before_the_1971_act_s_proclamations_new_year_and_early_may_were_working_days():
+    cal = get_calendar()
+    assert cal.is_working_day(date(1973, 1, 1))  # a Monday: New Year's Day was first a bank holiday in 1974
+    assert cal.is_working_day(date(1977, 5, 2))  # the first Monday in May: that holiday began in 1978
+    assert not cal.is_working_day(date(1978, 5, 1))
+
+
+def test_the_millennium_holidays_are_counted():
+    # 10 working days from Fri 17 Dec 1999: 20-24 Dec (5); Mon 27 and Tue 28 Dec are the Christmas and Boxing
+    # Day substitutes; 29, 30 Dec (7); Fri 31 Dec the millennium holiday; Mon 3 Jan 2000 the New Year
+    # substitute; 4, 5, 6 Jan (10): Thu 6 Jan 2000.
+    assert add_period(date(1999, 12, 17), 10, "working_days") == date(2000, 1, 6)
+
+
+def test_a_year_far_ahead_is_projected_and_marked_provisional():
+    # 1 Jan 2060 is a Thursday, the only holiday in the span. 30 working days from Mon 5 Jan 2060: 6-9 Jan (4),
+    # 12-16 (9), 19-23 (14), 26-30 (19), 2-6 Feb (24), 9-13 (29), Mon 16 Feb (30).
+    deadline = compute_deadline(date(2060, 1, 5), Period(30, "working_days"))
+    assert deadline.end == date(2060, 2, 16) and deadline.provisional
+    assert get_calendar().last_day == date(2100, 12, 31) and get_calendar().first_day == date(1971, 1, 1)
 
 
 def test_weekend_holidays_are_not_listed_as_weekday_holidays_but_give_their_reason():

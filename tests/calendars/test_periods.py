@@ -417,20 +417,20 @@ def test_every_calendar_covers_at_least_2000_to_2040():
 
 
 @pytest.mark.parametrize("call", [
-    lambda: add_period(date(1999, 12, 31), 1, "working_days"),
-    lambda: add_period(date(2051, 1, 3), 1, "working_days"),
-    lambda: add_period(date(2050, 12, 20), 30, "working_days"),      # the result would run past 2050
-    lambda: get_calendar().add_working_days(date(2000, 1, 10), -30),  # backwards past 2000
-    lambda: working_days_between(date(1999, 6, 1), date(2000, 6, 1)),
-    lambda: working_days_between(date(2050, 6, 1), date(2051, 6, 1)),
-    lambda: compute_deadline(date(1999, 12, 1), Period(3, "months")),
-    lambda: compute_deadline(date(2050, 12, 20), Period(1, "months", roll=True)),  # cannot tell if it rolls
+    lambda: add_period(date(1970, 12, 31), 1, "working_days"),
+    lambda: add_period(date(2101, 1, 3), 1, "working_days"),
+    lambda: add_period(date(2100, 12, 20), 30, "working_days"),      # the result would run past 2100
+    lambda: get_calendar().add_working_days(date(1971, 1, 10), -30),  # backwards past 1971
+    lambda: working_days_between(date(1970, 6, 1), date(1971, 6, 1)),
+    lambda: working_days_between(date(2100, 6, 1), date(2101, 6, 1)),
+    lambda: compute_deadline(date(1970, 12, 1), Period(3, "months")),
+    lambda: compute_deadline(date(2100, 12, 20), Period(1, "months", roll=True)),  # cannot tell if it rolls
 ])
 def test_dates_outside_the_calendar_are_refused_not_miscounted(call):
     with pytest.raises(CalendarRangeError) as caught:
         call()
     assert isinstance(caught.value, InputError)
-    assert "outside the years" in str(caught.value) and "2000 to 2050" in str(caught.value)
+    assert "outside the years" in str(caught.value) and "1971 to 2100" in str(caught.value)
 
 
 @pytest.mark.parametrize("amount, unit", [(99_999_999, "days"), (10**20, "days"), (99_999_999, "months"),
@@ -496,12 +496,45 @@ def test_parse_period_errors_say_what_is_wrong_and_how_to_fix_it(text, fragment)
     assert fragment in message and message.startswith("period:") and "\n" not in message
 
 
-@pytest.mark.parametrize("text", ["2018-13-05", "05/12/2018", "2018-02-30", ""])
-def test_parse_date_errors_give_an_example(text):
-    with pytest.raises(InputError, match="write dates as YYYY-MM-DD, e.g. 2018-12-05"):
+@pytest.mark.parametrize("text, message", [
+    ("2018-13-05", "'2018-13-05' is not a date: month must be in 1..12"),
+    ("2018-02-30", "'2018-02-30' is not a date: day is out of range for month"),
+    ("05/12/18", "'05/12/18' is not a date: give the year in full, DD/MM/YYYY"),
+    ("", "no date given"),
+    ("2018-12-05 10:00", "'2018-12-05 10:00' gives a time of day; date takes a date"),
+])
+def test_parse_date_errors_say_what_is_wrong_with_an_example(text, message):
+    with pytest.raises(InputError) as caught:
         parse_date(text)
+    assert caught.value.problems[0].message == message
+    assert "DD/MM/YYYY, YYYY-MM-DD or 5 December 2018" in str(caught.value) or "give the date alone" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["2018-12-05", "05/12/2018", "5/12/2018", "5 December 2018", "5 Dec 2018",
+                                  "Wednesday 5th December 2018"])
+def test_parse_date_reads_every_way_a_date_is_written(text):
+    assert parse_date(text) == date(2018, 12, 5)  # a Wednesday
 
 
 def test_period_reads_back_as_words():
     assert str(Period(1, "weeks")) == "1 week"
     assert str(Period(70, "working_days")) == "70 working days"
+
+
+def test_a_calendar_is_taken_wherever_its_name_is():
+    """The README's table: compute_deadline(start, Period(...), get_calendar(...)) as well as the name."""
+    import numpy as np
+
+    from compliance import add_working_days, compute_deadline, get_calendar, working_days_between
+
+    # Scotland's 2 January 2019 holiday moves 70 working days from Wed 5 Dec 2018 a day on, to Tue 19 Mar 2019.
+    for calendar in ("scotland", get_calendar("scotland")):
+        assert compute_deadline(date(2018, 12, 5), Period(70, "working_days"), calendar).end == date(2019, 3, 19)
+        assert compute_deadline(date(2018, 12, 5), Period(70, "working_days"), calendar).calendar == "scotland"
+        assert add_period(date(2018, 12, 5), 70, "working_days", calendar) == date(2019, 3, 19)
+        assert working_days_between(date(2018, 12, 5), date(2019, 3, 19), calendar) == 70
+        assert list(add_working_days(np.array(["2018-12-05"], dtype="datetime64[D]"), 70, calendar)) == [
+            np.datetime64("2019-03-19")]
+        assert list(working_days_between(np.array(["2018-12-05"], dtype="datetime64[D]"), date(2019, 3, 19),
+                                         calendar)) == [70]
+    assert get_calendar(get_calendar("scotland")) is get_calendar("scotland")

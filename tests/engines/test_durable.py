@@ -118,14 +118,15 @@ class TestSameFindings:
         with pytest.raises(RuntimeError, match="a fault in the date arithmetic"):
             evaluate_durable([record], BUNDLED, date(2026, 11, 20))
 
-    def test_a_date_before_the_calendar_is_that_records_missing_data_in_both_engines(self):
-        old = Record("old", "looked-after", {}, {"became_looked_after": (date(1999, 3, 1),)})
+    def test_a_deadline_past_the_calendar_is_that_records_missing_data_in_both_engines(self):
+        # Looked after from Mon 20 Dec 2100: the 20th working day falls in 2101, past the calendar's last year.
+        late = Record("late", "looked-after", {}, {"became_looked_after": (date(2100, 12, 20),)})
         new = Record("new", "looked-after", {}, {"became_looked_after": (date(2019, 3, 1),)})
-        native = evaluate([old, new], BUNDLED, date(2019, 6, 1))
-        assert [f.to_dict() for f in evaluate_durable([old, new], BUNDLED, date(2019, 6, 1))] == \
+        native = evaluate([late, new], BUNDLED, date(2100, 12, 31))
+        assert [f.to_dict() for f in evaluate_durable([late, new], BUNDLED, date(2100, 12, 31))] == \
                [f.to_dict() for f in native]
-        review = next(f for f in native if f.record == "old" and f.duty == "cla-review")
-        assert review.status == "missing_data" and "1999-03-01" in review.reason
+        review = next(f for f in native if f.record == "late" and f.duty == "cla-review")
+        assert review.status == "missing_data" and "2100" in review.reason
         assert any(f.record == "new" and f.status == "overdue" for f in native)
 
 

@@ -58,8 +58,8 @@ def test_attributes_that_exclude_a_duty_say_why(rules):
     jar = entries["jar-publish-report"]
     assert jar.state == "not_applicable" and "framework" in jar.reason and "JAR" in jar.reason
     assert entries["fv-priority-draft-plan"].state == "not_applicable"
-    lscb = entries["lscb-publish-report"]  # LSCBs had ended by 29 September 2019
-    assert lscb.state == "not_applicable" and "2019-09-29" in lscb.reason
+    lscb = entries["lscb-publish-report"]  # an LSCB was reviewed only alongside a single inspection (SIF)
+    assert lscb.state == "not_applicable" and "framework" in lscb.reason and "SIF" in lscb.reason
 
 
 def test_a_clock_started_by_an_event_not_given_waits_for_it(rules):
@@ -118,17 +118,20 @@ def test_no_projection_once_the_duty_has_ended(rules):
 
 
 def test_conditions_not_given_are_shown_as_only_if_one_entry_each(rules):
+    # Inspection duties for an unnamed framework: one entry per set of conditions the user has not settled.
+    p = plan(rules, "inspection", "report_received=2024-12-03", as_of=date(2024, 12, 10))
+    report = [e for e in p.entries if e.rule.id == "la-publish-report"]
+    assert [(e.state, e.assumed) for e in report] == [
+        ("conditional", (("framework", ("SIF", "ILACS", "ILACS-focused-visit")),))]
+
+
+def test_first_year_visits_need_no_word_on_whether_the_placement_lasts_until_18(rules):
     # Visits: within a week of the placement (Mon 11 Nov 2024), then at most six weeks apart: 23 Dec, 3 Feb.
+    # Only the interval after the first year depends on placement_until_18 (SI 2010/959 reg 28(2)(c)).
     p = plan(rules, "looked-after", "placement_start=2024-11-04", as_of=date(2024, 11, 5))
     visits = [e for e in p.entries if e.rule.duty == "cla-visit"]
-    assert [(e.rule.id, e.state, e.assumed) for e in visits] == [
-        ("cla-visit", "conditional", (("placement_until_18", (False,)),)),
-        ("cla-visit-long-term", "conditional", (("placement_until_18", (True,)),)),
-    ]
+    assert [(e.rule.id, e.state, e.assumed) for e in visits] == [("cla-visit", "scheduled", ())]
     assert deadlines(visits[0]) == [date(2024, 11, 11), date(2024, 12, 23), date(2025, 2, 3)]
-    settled = by_rule(plan(rules, "looked-after", "placement_start=2024-11-04", "placement_until_18=no",
-                           as_of=date(2024, 11, 5)))
-    assert settled["cla-visit"].state == "scheduled" and settled["cla-visit"].assumed == ()
 
 
 def test_the_version_in_force_on_the_trigger_date_is_used(rules):

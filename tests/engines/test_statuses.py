@@ -28,17 +28,20 @@ KEYS = ("record", "rule", "status", "occurrence", "trigger_date", "deadline", "c
         "unrecorded")
 
 
-def run(engine, text, as_of, tmp_path):
-    """The findings of every engine for the records in CSV ``text``, as comparable dicts keyed by (record, rule)."""
+def run(engine, text, as_of, tmp_path, extract_date=None):
+    """The findings of every engine for the records in CSV ``text``, as comparable dicts keyed by (record, rule);
+    ``extract_date``, the day the records' extract was drawn."""
     if engine == "columns":
         path = tmp_path / "records.csv"
         path.write_text(text, encoding="utf-8")
         problems = []
-        rows = [row for batch in read_batches([path], RULES.vocabulary, problems)
-                for row in evaluate_batch(batch, RULES, as_of).rows()]
+        batches = list(read_batches([path], RULES.vocabulary, problems))
+        for batch in batches:
+            batch.extract_date = extract_date
+        rows = [row for batch in batches for row in evaluate_batch(batch, RULES, as_of).rows()]
         assert problems == []
     else:
-        records = records_from_text(text, "csv")
+        records = [r.with_extract_date(extract_date) for r in records_from_text(text, "csv")]
         if engine == "batch":
             rows = [row for batch in batches_from_records(records) for row in evaluate_batch(batch, RULES, as_of).rows()]
         else:
@@ -81,10 +84,13 @@ class TestEveryEngine:
                             "x,inspection,2019-12-12,2020-01-28\n", date(2020, 6, 1), tmp_path)
         for rule in ("la-publish-report", "la-publish-statement", "la-send-action-plan"):
             expect(found, "x", rule, status="missing_data", trigger_date="2019-12-12", deadline=None)
-        # Looked-after visits: placement_until_18 decides between the two versions; not given, not guessed.
+        # Looked-after visits: placement_until_18 decides only the interval after the placement's first year,
+        # so the first-year visits are counted without it. Placement Mon 1 Jan 2024: the first visit by Mon 8 Jan
+        # (held that day), the next within 6 weeks of it, by Mon 19 Feb; none by Sun 31 Mar: 41 days overdue.
         found = run(engine, "id,kind,became_looked_after,placement_start,visit,ceased_looked_after\n"
                             "c1,looked-after,2024-01-01,2024-01-01,2024-01-08,\n", date(2024, 3, 31), tmp_path)
-        expect(found, "c1", "cla-visit", status="missing_data")
+        expect(found, "c1", "cla-visit", 1, status="met", deadline="2024-01-08")
+        expect(found, "c1", "cla-visit", 2, status="overdue", deadline="2024-02-19", days_late=41)
 
     def test_a_clock_that_never_started_is_not_applicable_and_a_required_one_missing(self, engine, tmp_path):
         # Resolved at stage 1 (received Fri 9 Sep 2022, answered Mon 26 Sep, the state funeral skipped).
@@ -184,11 +190,12 @@ class TestEveryEngine:
         expect(found, "offset", "return-interview-72h", status="met", deadline="2024-06-04T22:00")
         expect(found, "offsets", "return-interview-72h", status="met", deadline="2024-06-04T22:00")
 
-    def test_a_date_before_the_calendar_is_one_records_missing_data(self, engine, tmp_path):
+    def test_a_deadline_past_the_calendar_is_one_records_missing_data(self, engine, tmp_path):
+        # Looked after from Mon 20 Dec 2100: the 20th working day would fall in 2101, past the calendar's years.
         found = run(engine, "id,kind,became_looked_after,cla_review,ceased_looked_after\n"
-                            "old,looked-after,1999-03-01,,\n"
-                            "new,looked-after,2019-12-23,2020-01-20,\n", date(2020, 6, 1), tmp_path)
-        expect(found, "old", "cla-review-1991", status="missing_data", deadline=None)
+                            "late,looked-after,2100-12-20,,\n"
+                            "new,looked-after,2019-12-23,2020-01-20,\n", date(2100, 12, 31), tmp_path)
+        expect(found, "late", "cla-review", status="missing_data", deadline=None)
         expect(found, "new", "cla-review", 1, status="met", deadline="2020-01-23")
 
     def test_a_missing_receipt_with_even_the_latest_deadline_passed_is_overdue(self, engine, tmp_path):
@@ -205,7 +212,7 @@ def test_why_a_finding_is_missing_data_says_what_to_record():
     found = {f.rule: f for f in evaluate(records, RULES, date(2020, 6, 1))}
     f = found["la-publish-report"]
     assert f.needs == ("framework",) and "framework" in f.reason and "None" not in f.reason
-    assert "record framework (this rule applies when it is SIF or ILACS)" in f.reason
+    assert "record framework (this rule applies when it is SIF or ILACS or ILACS-focused-visit)" in f.reason
     records = records_from_text("id,kind,referral\nr,referral,2022-05-20\n", "csv")
     decision = next(f for f in evaluate(records, RULES, date(2022, 12, 31)) if f.rule == "referral-decision-1wd")
     assert decision.unrecorded == ("referral_decision",) and "does not record referral_decision" in decision.reason
@@ -358,3 +365,194 @@ def read_records_text(text):
         return records_from_text(text, "yaml"), []
     except InputError as exc:
         return [], list(exc.problems)
+
+
+# -- round two: the law's remaining edges, facts the records imply, dates the data cannot hold ------------------
+
+@pytest.mark.parametrize("engine", ENGINES)
+class TestTheLawsEdges:
+    def test_a_care_extension_granted_after_the_period_ran_out_extends_from_the_grant_day(self, engine, tmp_path):
+        # Issued Tue 1 Apr 2025: 26 weeks beginning with that day end Mon 29 Sep (1 Apr + 181 days).
+        # p1: extended Fri 10 Oct, after the 26 weeks: 8 weeks after the later of 29 Sep and 10 Oct, so
+        #     10 Oct + 56 days = Fri 5 Dec; disposed of Thu 4 Dec: met.
+        # p2: extended Mon 15 Sep (before 29 Sep): 29 Sep + 56 = Mon 24 Nov; again Mon 1 Dec, after 24 Nov had
+        #     passed: 1 Dec + 56 = Mon 26 Jan 2026; disposed of Tue 20 Jan 2026: met, where counting nothing for
+        #     the late extension would have made it late.
+        # p3: extended Fri 10 Oct, not disposed of by Tue 31 Mar 2026: 26 days of December, 31, 28 and 31 of
+        #     January to March, 116 days overdue.
+        found = run(engine, "id,kind,care_application_issued,care_extension,care_proceedings_disposed\n"
+                            "p1,care-proceedings,2025-04-01,2025-10-10,2025-12-04\n"
+                            "p2,care-proceedings,2025-04-01,2025-09-15;2025-12-01,2026-01-20\n"
+                            "p3,care-proceedings,2025-04-01,2025-10-10,\n", date(2026, 3, 31), tmp_path)
+        expect(found, "p1", "care-proceedings-26wk", status="met", deadline="2025-12-05", data_quality=False)
+        expect(found, "p2", "care-proceedings-26wk", status="met", deadline="2026-01-26", data_quality=False)
+        expect(found, "p3", "care-proceedings-26wk", status="overdue", deadline="2025-12-05", days_late=116)
+        # An extension dated after the proceedings were disposed of extends nothing: disposed of Fri 10 Oct, 11
+        # days after 29 Sep, "extended" Fri 17 Oct: late by 11 days, flagged.
+        found = run(engine, "id,kind,care_application_issued,care_extension,care_proceedings_disposed\n"
+                            "p4,care-proceedings,2025-04-01,2025-10-17,2025-10-10\n", date(2026, 3, 31), tmp_path)
+        expect(found, "p4", "care-proceedings-26wk", status="late", deadline="2025-09-29", days_late=11,
+               data_quality=True)
+
+    def test_an_lscb_review_report_is_asked_only_of_a_single_inspection(self, engine, tmp_path):
+        # Only a SIF inspection (Nov 2013 until LSCBs ended) was combined with a review of the LSCB: a JTAI, an
+        # ILACS inspection or a focused visit is not applicable whatever its lscb_review, never missing data.
+        found = run(engine, "id,kind,framework,report_received\n"
+                            "j,inspection,JTAI,2016-12-01\n"
+                            "i,inspection,ILACS,2024-03-01\n"
+                            "f,inspection,ILACS-focused-visit,2024-03-01\n"
+                            "s,inspection,SIF,2016-12-01\n", date(2024, 6, 1), tmp_path)
+        for rid in ("j", "i", "f"):
+            expect(found, rid, "lscb-publish-report", status="not_applicable", data_quality=False)
+        # A SIF record that does not say whether the LSCB was reviewed: that, and only that, is asked.
+        expect(found, "s", "lscb-publish-report", status="missing_data")
+
+    def test_a_focused_visit_letter_is_published_within_30_working_days(self, engine, tmp_path):
+        # Received Thu 1 Nov 2018: 2 Nov (1), 5-30 Nov (21), 3-7 Dec (26), 10-13 Dec (30): Thu 13 Dec.
+        # Published Fri 14 Dec: 1 working day (1 day) late.
+        found = run(engine, "id,kind,framework,report_received,report_published\n"
+                            "f,inspection,ILACS-focused-visit,2018-11-01,2018-12-14\n", date(2019, 6, 1), tmp_path)
+        expect(found, "f", "la-publish-report", status="late", deadline="2018-12-13", working_days_late=1,
+               days_late=1)
+        expect(found, "f", "la-publish-statement", status="not_applicable")
+
+    def test_the_first_years_visits_need_no_placement_until_18_and_the_rest_are_bounded(self, engine, tmp_path):
+        # Placement Mon 2 Jan 2023; visits every 6 weeks from Mon 9 Jan 2023 to Mon 22 Jan 2024 (the tenth).
+        # The 11th follows a visit after the first year (2 Jan 2023 + 12 months = 2 Jan 2024): 6 weeks
+        # (Mon 4 Mar 2024) or, meant to last until 18, 3 months (Mon 22 Apr 2024). Not given, so:
+        visits = "2023-01-09;2023-02-20;2023-04-03;2023-05-15;2023-06-26;2023-08-07;2023-09-18;2023-10-30;" \
+                 "2023-12-11;2024-01-22"
+        text = f"id,kind,placement_start,visit,ceased_looked_after\nv,looked-after,2023-01-02,{visits},\n"
+        # Fri 1 Mar: even the earliest deadline is to come: due, 3 days left on that bound.
+        found = run(engine, text, date(2024, 3, 1), tmp_path)
+        expect(found, "v", "cla-visit", 10, status="met", deadline="2024-01-22")
+        expect(found, "v", "cla-visit", 11, status="due", deadline="2024-03-04", on_bound="earliest", days_left=3)
+        # Fri 15 Mar: between the two, so it depends on placement_until_18: missing data, the latest shown.
+        found = run(engine, text, date(2024, 3, 15), tmp_path)
+        expect(found, "v", "cla-visit", 11, status="missing_data", deadline="2024-04-22", on_bound="latest")
+        # Wed 1 May: even the latest (22 Apr) has passed with no visit: 9 days overdue, on that bound.
+        found = run(engine, text, date(2024, 5, 1), tmp_path)
+        expect(found, "v", "cla-visit", 11, status="overdue", deadline="2024-04-22", on_bound="latest", days_late=9)
+        # Given: meant to last until 18, three months, due by Mon 22 Apr; not, six weeks, overdue since 4 Mar.
+        found = run(engine, text.replace("placement_start,", "placement_until_18,placement_start,")
+                    .replace("looked-after,", "looked-after,true,"), date(2024, 3, 15), tmp_path)
+        expect(found, "v", "cla-visit", 11, status="due", deadline="2024-04-22", on_bound=None)
+
+    def test_a_looked_after_child_with_no_placement_date_is_missing_data_naming_it(self, engine, tmp_path):
+        # Looked after from Mon 1 Jan 2024, so placed no earlier: the first visit falls due Mon 8 Jan at the
+        # earliest. On Fri 1 Mar that has passed and the placement could be any day since: missing data.
+        found = run(engine, "id,kind,became_looked_after,placement_start,visit\n"
+                            "c,looked-after,2024-01-01,,\n", date(2024, 3, 1), tmp_path)
+        expect(found, "c", "cla-visit", status="missing_data", deadline="2024-01-08", on_bound="earliest",
+               unrecorded=False)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+class TestImpliedFacts:
+    def test_review_conferences_imply_a_plan(self, engine, tmp_path):
+        # No cp_plan column. Initial conference Thu 31 Aug 2023: the first review within 3 months, by Thu 30 Nov
+        # (held that day); the next within 6 months of it, by Thu 30 May 2024; none by Mon 1 Jul, when the plan
+        # ended: missed, 32 days overdue when it ended.
+        found = run(engine, "id,kind,icpc,rcpc,cp_plan_end\nc,child-protection,2023-08-31,2023-11-30,2024-07-01\n",
+                    date(2024, 12, 31), tmp_path)
+        expect(found, "c", "rcpc", 1, status="met", deadline="2023-11-30")
+        expect(found, "c", "rcpc", 2, status="overdue", deadline="2024-05-30", days_late=32)
+
+    def test_no_conference_needed_implies_no_plan_and_a_contradiction_is_flagged(self, engine, tmp_path):
+        found = run(engine, "id,kind,icpc_not_required,cp_plan,strategy_discussion,icpc,rcpc\n"
+                            "n,child-protection,true,,2020-12-16,,\n"
+                            "x,child-protection,,false,2023-08-20,2023-08-31,2023-11-30\n", date(2024, 6, 1), tmp_path)
+        expect(found, "n", "rcpc", status="not_applicable", data_quality=False)
+        # The record says no plan but has a review conference: kept as given (not applicable), and flagged.
+        expect(found, "x", "rcpc", status="not_applicable", data_quality=True)
+
+    def test_a_stage_2_response_means_stage_2_ran(self, engine, tmp_path):
+        # Received Thu 20 Apr 2023, so stage 2 started no earlier: 25 working days skipping 1, 8 and 29 May end
+        # Tue 30 May at the earliest. Answered Thu 25 May: met whatever the start date, on that bound.
+        # Answered Fri 30 Jun: after the earliest deadline, before a latest there is none of: missing data.
+        found = run(engine, "id,kind,complaint_received,stage1_response,stage2_start,stage2_response,panel_requested\n"
+                            "a,complaint,2023-04-20,2023-04-25,,2023-05-25,\n"
+                            "b,complaint,2023-04-20,2023-04-25,,2023-06-30,\n", date(2023, 12, 31), tmp_path)
+        expect(found, "a", "complaint-stage2", status="met", deadline="2023-05-30", on_bound="earliest")
+        expect(found, "b", "complaint-stage2", status="missing_data", deadline="2023-05-30")
+        # The panel was never asked for: still not applicable, the clock never started.
+        expect(found, "a", "complaint-panel", status="not_applicable")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+class TestDatesTheDataCannotHold:
+    def test_even_the_earliest_deadline_to_come_is_due_not_missing_data(self, engine, tmp_path):
+        # The inspection ended Fri 2 Oct 2026, so the report came no earlier: 30 working days end Fri 13 Nov at
+        # the earliest. Tue 20 Oct: 21-23, 26-30 Oct, 2-6 and 9-13 Nov are 18 working days (24 days) left.
+        found = run(engine, "id,kind,framework,inspection_end,report_received,report_published\n"
+                            "x,inspection,ILACS,2026-10-02,,\n", date(2026, 10, 20), tmp_path)
+        expect(found, "x", "la-publish-report", status="due", deadline="2026-11-13", on_bound="earliest",
+               working_days_left=18, days_left=24)
+
+    def test_a_completion_dated_after_the_as_of_date_is_flagged_and_not_counted(self, engine, tmp_path):
+        # Received Thu 1 Nov 2018: 30 working days end Thu 13 Dec 2018. "Published 14/12/2108", a typo for 2018:
+        # as of Sat 1 Jun 2019 nothing is published: 14 Dec to 31 Dec 2018 (10 working days: 25, 26 Dec out),
+        # January 22, February 20, March 21, April 20 (Good Friday, Easter Monday out), May 21 (6, 27 May
+        # out): 114 working days, 170 days overdue, flagged.
+        found = run(engine, "id,kind,framework,report_received,report_published\n"
+                            "x,inspection,ILACS,2018-11-01,14/12/2108\n", date(2019, 6, 1), tmp_path)
+        expect(found, "x", "la-publish-report", status="overdue", deadline="2018-12-13", working_days_late=114,
+               days_late=170, data_quality=True, completed_date=None)
+
+    def test_a_trigger_dated_after_the_as_of_date_is_flagged(self, engine, tmp_path):
+        found = run(engine, "id,kind,referral\nr,referral,9999-12-31\n", date(2026, 1, 1), tmp_path)
+        for rule in ("referral-decision-1wd", "assessment-45wd"):
+            expect(found, "r", rule, status="not_applicable", data_quality=True)
+
+    def test_an_extract_ends_at_the_day_it_was_drawn(self, engine, tmp_path):
+        # Referrals of Fri 20 May 2022: 45 working days (2, 3 Jun out) end Tue 26 Jul 2022. Checked in 2026.
+        text = ("id,kind,referral,referral_decision,assessment_completed\n"
+                "a,referral,2022-05-20,2022-05-23,\n"
+                "b,referral,2022-05-20,2022-05-23,2022-08-10\n"
+                "c,referral,2022-09-01,2022-09-02,\n")
+        # Drawn Fri 1 Jul 2022, before the deadline: whether it was done in time is not in this extract.
+        found = run(engine, text, date(2026, 1, 1), tmp_path, extract_date=date(2022, 7, 1))
+        expect(found, "a", "assessment-45wd", status="missing_data", deadline="2022-07-26", unrecorded=True,
+               data_quality=False)
+        # Drawn Mon 1 Aug 2022, after it: overdue as of that day, 27 Jul to 1 Aug being 4 working days (6 days).
+        found = run(engine, text, date(2026, 1, 1), tmp_path, extract_date=date(2022, 8, 1))
+        expect(found, "a", "assessment-45wd", status="overdue", deadline="2022-07-26", working_days_late=4,
+               days_late=6)
+        # An extract drawn 1 Aug cannot hold a completion of 10 Aug, nor a referral of 1 Sep: both flagged.
+        expect(found, "b", "assessment-45wd", status="overdue", working_days_late=4, data_quality=True)
+        expect(found, "c", "assessment-45wd", status="not_applicable", data_quality=True)
+
+
+def test_what_was_recorded_after_the_as_of_date_is_said_never_hidden():
+    records = records_from_text("id,kind,framework,report_received,report_published\n"
+                                "x,inspection,ILACS,2018-11-01,14/12/2108\n", "csv")
+    f = next(f for f in evaluate(records, RULES, date(2019, 6, 1)) if f.rule == "la-publish-report")
+    assert any("report_published is recorded on 2108-12-14, after the as-of date 2019-06-01" in w
+               for w in f.data_quality)
+    assert not any(step.startswith("No report_published is recorded") for step in f.explanation)
+    assert any("2108" in step and "not counted" in step for step in f.explanation)
+
+
+def test_assumptions_and_caveats_are_stated_on_the_finding():
+    records = records_from_text("id,kind,icpc,rcpc\nc,child-protection,2023-08-31,2023-11-30\n", "csv")
+    [review] = [f for f in evaluate(records, RULES, date(2024, 1, 31)) if f.rule == "rcpc" and f.occurrence == 1]
+    assert review.assumptions[0] == "cp_plan taken as yes: the record has rcpc"
+    letter = records_from_text("id,kind,framework,report_received\nf,inspection,ILACS-focused-visit,2018-11-01\n",
+                               "csv")
+    [report] = [f for f in evaluate(letter, RULES, date(2019, 6, 1)) if f.rule == "la-publish-report"]
+    assert any("Arguable" in w and "s.136" in w for w in report.warnings)
+    # Visits into September 2021 ran while remote visits were allowed (SI 2021/261): caveated; October 2021 not.
+    visits = records_from_text("id,kind,placement_start,visit\nv,looked-after,2021-06-01,2021-06-07\n"
+                               "w,looked-after,2021-10-04,2021-10-08\n", "csv")
+    found = {(f.record, f.occurrence): f for f in evaluate(visits, RULES, date(2021, 6, 30)) if f.rule == "cla-visit"}
+    assert any("SI 2021/261" in w for w in found[("v", 1)].warnings)
+    later = {(f.record, f.occurrence): f for f in evaluate(visits, RULES, date(2021, 12, 31)) if f.rule == "cla-visit"}
+    assert not later[("w", 1)].warnings
+
+
+def test_a_flagged_record_whose_duties_do_not_apply_is_still_shown_in_the_table(run_cli, tmp_path):
+    path = tmp_path / "referrals.csv"
+    path.write_text("id,kind,referral\nr,referral,31/12/9999\n", encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--as-of", "2026-01-01")
+    row = next(line for line in out.splitlines() if " assessment-45wd " in line)
+    assert row.startswith("N/A !") and "after the as-of date 2026-01-01" in out

@@ -95,7 +95,7 @@ def test_summary_numbers_and_sections(model):
     counts = dict(re.findall(r'data-summary="(\w+)"><span class="count">(\d+)</span>', html))
     assert counts == {"overdue": "1", "due_within_window": "3", "late_in_period": "1", "met": "1"}
     order = [html.index(f'id="{section}"') for section in
-             ("summary", "changes", "open", "trend", "kpi", "timelines", "files", "about")]
+             ("summary", "open", "due-soon", "overdue", "changes", "trend", "kpi", "timelines", "files", "about")]
     assert order == sorted(order)
     assert "Completed late (1)" in html and "Newly met (1)" in html and "New duties (3)" in html
     assert "Compared with the run as of Friday 20 November 2026 (run 1)" in html
@@ -105,7 +105,7 @@ def test_tables_are_semantic(model):
     parsed = outline(to_html(model))
     tables = [t for t, _ in parsed.tags if t == "table"]
     captions = [t for t, _ in parsed.tags if t == "caption"]
-    assert len(tables) == len(captions) == 3  # open duties, trend, timeliness
+    assert len(tables) == len(captions) == 5  # due soon, overdue, due later, trend, timeliness
     headers = [a for t, a in parsed.tags if t == "th"]
     assert headers and all(a.get("scope") in ("col", "row") for a in headers)
 

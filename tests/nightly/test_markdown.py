@@ -78,10 +78,15 @@ def test_sections_numbers_and_tables(model):
             "(was overdue, now late)") in md
     assert "| Overdue | `alpha` | Publish the inspection report | 2026-11-12 | 11 working days (15 days) overdue |" in md
     lines = md.splitlines()
-    header = lines.index("| Status | Record | Duty | Deadline | Margin | Duty holder |")
-    rows = lines[header + 2:lines.index("", header)]
-    # 7 records x 3 duties, less gamma's report (late) and epsilon's (met): 19 open, fewer than the cap.
+    headers = [i for i, line in enumerate(lines) if line == "| Status | Record | Duty | Deadline | Margin | Duty holder |"]
+    tables = [lines[h + 2:lines.index("", h)] for h in headers]
+    rows = [row for table in tables for row in table]
+    # 7 records x 3 duties, less gamma's report (late) and epsilon's (met): 19 open, fewer than the cap: the 3 due
+    # by Fri 11 Dec 2026 (10 working days after Fri 27 Nov), then the 1 overdue, then the 15 due later.
+    assert [len(t) for t in tables] == [3, 1, 15]
     assert len(rows) == model.open_total == 19
+    assert md.index("### Due by 2026-12-11 (3)") < md.index("### Overdue (1)") < md.index("### Due after 2026-12-11 (15)")
+    assert md.index("## What to do: due soon, and overdue") < md.index("## What changed since the previous run")
     assert all(row.count("|") - row.count("\\|") == 7 for row in rows)
     # 7 records x the 3 inspection duties that apply to each (of the 8 in rules/inspections.yaml).
     assert "All 21 findings that apply, each with its working and its source, are in findings.json.gz" in md

@@ -48,9 +48,13 @@ def test_a_run_writes_every_file_and_the_latest_copies(tmp_path, run_cli):
     data = read_json(run / "findings.json.gz")
     assert data["as_of"] == "2026-11-20"
     assert data["report"]["summary"]["overdue"] == data["summary"]["overdue"] == 2
-    # The findings that apply, 6 records x 3 duties (delta's clock has not started); the rest counted.
-    assert len(data["findings"]) == 18 == sum(data["summary"].values()) - data["summary"]["not_applicable"]
-    assert data["summary"]["not_applicable"] > 0 and data["not_applicable_listed"] is False
+    # The findings that apply, 6 records x 3 duties (delta's clock has not started), and the not-applicable ones
+    # whose record needs checking (a date after the as-of date); the rest counted.
+    applies = [f for f in data["findings"] if f["status"] != "not_applicable"]
+    flagged = [f for f in data["findings"] if f["status"] == "not_applicable"]
+    assert len(applies) == 18 == sum(data["summary"].values()) - data["summary"]["not_applicable"]
+    assert flagged and all(f["data_quality"] for f in flagged)
+    assert data["summary"]["not_applicable"] > len(flagged) and data["not_applicable_listed"] is False
     # The same findings `compliance check --format json` gives, in urgency order.
     _, checked, _ = run_cli("check", str(COUNCIL), "--as-of", "2026-11-20", "--format", "json")
     key = itemgetter("record", "rule", "occurrence")
@@ -155,7 +159,7 @@ def test_late_in_period_on_a_first_run_looks_back_seven_days(tmp_path, run_cli):
 
 @pytest.mark.parametrize("args, message", [
     (["--fail-on", "overdew"], "--fail-on: unknown status 'overdew'"),
-    (["--as-of", "2026-13-01"], "'2026-13-01' is not a valid date"),
+    (["--as-of", "2026-13-01"], "'2026-13-01' is not a date: month must be in 1..12"),
     (["--due-within", "10 wrking days"], "unknown unit"),
     (["--due-within", "48 hours"], "cannot be in hours"),
     (["--calendar", "narnia"], "unknown calendar 'narnia'"),
@@ -285,12 +289,13 @@ def test_the_files_are_the_same_however_the_work_is_split(tmp_path, monkeypatch)
     assert single.model.targets.differ > 0 and single.model.targets.agree > 0
 
 
-def test_the_page_shows_the_most_urgent_open_duties_and_counts_equal_to_the_json(tmp_path, run_cli):
+def test_the_page_shows_what_is_due_soon_and_overdue_and_counts_equal_to_the_json(tmp_path, run_cli):
     """On 1,200 varied records: findings.csv is `check --format csv`'s, the numbers shown are those in
-    findings.json, counted here independently, and the open duties listed are the first of every open finding
-    in `check`'s urgency order."""
+    findings.json, counted here independently, and the page lists every duty due in the next ten working days
+    (by Fri 4 Dec 2026: 23 Nov to 4 Dec holds no bank holiday), the soonest first, in a table of their own
+    above the overdue ones, which are the first overdue findings in `check`'s urgency order."""
     from compliance.engines import evaluate, sort_by_urgency
-    from compliance.nightly._model import OPEN_DUTIES_SHOWN
+    from compliance.nightly._model import DUE_SOON_SHOWN, OPEN_DUTIES_SHOWN
     from compliance.records import load_records
     from compliance.rules import load_rules
 
@@ -310,12 +315,54 @@ def test_the_page_shows_the_most_urgent_open_duties_and_counts_equal_to_the_json
     shown = dict(re.findall(r'data-summary="(\w+)"><span class="count">(\d+)</span>', html))
     assert int(shown["overdue"]) == counted["overdue"] and int(shown["met"]) == counted["met"]
     rules = load_rules()
-    findings = evaluate(load_records([records], rules.vocabulary), rules, date(2026, 11, 20))
-    open_findings = sort_by_urgency(f for f in findings if f.status in ("overdue", "due"))
-    assert data["report"]["open_duties"] == {"total": len(open_findings), "shown": OPEN_DUTIES_SHOWN}
-    listed = re.findall(r'<tr><td><strong class="tag[^"]*">(?:Overdue|Due)</strong></td><th scope="row">'
-                        r'<span class="record">([^<]+)</span></th><td>([^<]+)<br><span class="hint">([^<]+)</span>', html)
-    assert [(r, rule) for r, _, rule in listed] == [(f.record, f.rule) for f in open_findings[:OPEN_DUTIES_SHOWN]]
+    findings = sort_by_urgency(evaluate(load_records([records], rules.vocabulary), rules, date(2026, 11, 20)))
+    soon = [f for f in findings if f.status == "due" and f.deadline <= date(2026, 12, 4)]
+    overdue = [f for f in findings if f.status == "overdue"]
+    assert 0 < len(soon) < DUE_SOON_SHOWN < len(overdue)  # the overdue ones alone would fill the old table
+    assert int(shown["due_within_window"]) == len(soon)
+    assert data["report"]["due_soon"] == {"total": len(soon), "shown": len(soon)}
+    assert data["report"]["open_duties"] == {"total": len(soon) + counted["due"] - len(soon) + len(overdue),
+                                            "shown": OPEN_DUTIES_SHOWN}
+
+    def listed(part):
+        return re.findall(r'<tr><td><strong class="tag[^"]*">(?:Overdue|Due)</strong></td><th scope="row">'
+                          r'<span class="record">([^<]+)</span></th><td>[^<]+<br><span class="hint">([^<]+)</span>',
+                          part)
+
+    due_part = html[html.index('id="due-soon"'):html.index('id="overdue"')]
+    overdue_part = html[html.index('id="overdue"'):html.index('id="changes"')]
+    assert listed(due_part) == [(f.record, f.rule) for f in soon]
+    assert listed(overdue_part) == [(f.record, f.rule) for f in overdue[:OPEN_DUTIES_SHOWN]]
+    # Above the changes, the trend and everything else: what to do this week comes first.
+    assert html.index('id="summary"') < html.index('id="due-soon"') < html.index('id="overdue"') < html.index(
+        'id="changes"')
+    assert (f"This week: {len(soon)} duties fall due by Friday 4 December 2026 (within 10 working days), and "
+            f"{len(overdue)} are overdue; both are listed below.") in html
+
+
+def test_routine_changes_are_counted_and_the_rest_listed(tmp_path, run_cli):
+    """A second night with 200 new records whose duties were all done in time: 400 new duties already met are
+    folded into one count on the page and in report.md; findings.json lists each, marked routine."""
+    records = varied_records(tmp_path / "cases.csv", 300)
+    run_cli("report", str(records), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"), "--quiet")
+    lines = records.read_text().splitlines()
+    done_in_time = [f"new-{i:03d},inspection,Council 1,ILACS,false,2026-06-01,2026-06-10,2026-06-15"
+                    for i in range(200)]
+    records.write_text("\n".join(lines + done_in_time) + "\n")
+    run_cli("report", str(records), "--as-of", "2026-11-27", "--out", str(tmp_path / "out"), "--quiet")
+    changes = report_json(tmp_path / "out" / "latest.json.gz")["changes"]
+    routine = [c for c in changes if c["routine"]]
+    # ILACS: the report and the statement, both met; the action plan too, which the file has no column for.
+    assert len(routine) == 400 and {(c["kind"], c["after"]) for c in routine} == {("new_duty", "met")}
+    assert {c["record"] for c in routine} == {f"new-{i:03d}" for i in range(200)}
+    html = (tmp_path / "out" / "latest.html").read_text()
+    assert ("Also 400 new duties already met (records added with their duties done in time): counted here, not "
+            "listed; findings.json.gz lists each under <code>report.changes</code>, marked routine.") in html
+    changes_part = html[html.index('id="changes"'):html.index('id="trend"')]
+    assert "(new duty, met)" not in changes_part
+    assert "New duties (200)" in changes_part  # the action plans, missing data: listed, as is all not routine
+    md = (tmp_path / "out" / "latest.md").read_text()
+    assert "Also 400 new duties already met" in md and "(new duty, met)" not in md
 
 
 def test_a_census_return_through_its_mapping_reports_the_system_targets(tmp_path, run_cli):
@@ -362,6 +409,21 @@ def test_records_whose_dates_do_not_add_up_are_listed_to_check(tmp_path, run_cli
     page = (tmp_path / "out" / "latest.html").read_text()
     assert '<h2 id="checks">Check these records</h2>' in page and '<span class="record">early</span>' in page
     assert "## Check these records" in (tmp_path / "out" / "latest.md").read_text()
+
+
+def test_dates_the_data_cannot_hold_are_listed_to_check_even_where_no_duty_applies_yet(tmp_path, run_cli):
+    # A referral typed 31/12/9999: as of 20 Nov 2026 it has not happened, so its duties have not started, and
+    # its record is listed to check. A publication typed 14/12/2108 is not counted, and listed too.
+    tracker = tmp_path / "mixed.csv"
+    tracker.write_text("id,kind,framework,referral,report_received,report_published\n"
+                       "typo,inspection,ILACS,,2026-03-02,14/12/2108\n"
+                       "far,referral,,31/12/9999,,\n", encoding="utf-8")
+    code, _, err = run_cli("report", str(tracker), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"), "--quiet")
+    assert code == 1, err
+    checks = report_json(tmp_path / "out" / "latest.json.gz")["check_these_records"]
+    assert {shown["record"] for shown in checks["shown"]} == {"typo", "far"}
+    far = next(shown for shown in checks["shown"] if shown["record"] == "far")
+    assert all("9999-12-31, after the as-of date 2026-11-20" in w["warning"] for w in far["warnings"])
 
 
 def test_an_unknown_encoding_is_refused_before_anything_is_read_or_written(tmp_path):

@@ -1,4 +1,5 @@
-"""Dates in trackers: ISO and the UK's day-first DD/MM/YYYY, never month first; Excel serials refused with a hint.
+"""Dates in trackers: ISO, the UK's day-first DD/MM/YYYY (never month first) and the way council papers write
+dates ("14 December 2018"); Excel serials refused with a hint.
 
 Both CSV readers (records/_readers.py, and the vectorised records/columns.py) must accept and refuse the
 same cells with the same words, so each cell below is read by both.
@@ -27,6 +28,15 @@ ACCEPTED = [
     ("05/09/2025 14:30:15", datetime(2025, 9, 5, 14, 30, 15)),
     ("2025-09-05T14:30", datetime(2025, 9, 5, 14, 30)),
     ("2025-09-05 08:05", datetime(2025, 9, 5, 8, 5)),
+    # As council papers write dates: 14 December 2018 was a Friday.
+    ("14 December 2018", date(2018, 12, 14)),
+    ("14 Dec 2018", date(2018, 12, 14)),
+    ("14th December 2018", date(2018, 12, 14)),
+    ("Friday 14 December 2018", date(2018, 12, 14)),
+    ("Fri, 14 Dec. 2018", date(2018, 12, 14)),
+    ("5 Sept 2025", date(2025, 9, 5)),
+    ("5 SEPTEMBER 2025", date(2025, 9, 5)),
+    ("1st March 2024 09:30", datetime(2024, 3, 1, 9, 30)),
 ]
 # Each refused cell and the words the user sees.
 REFUSED = [
@@ -38,7 +48,11 @@ REFUSED = [
     ("45901", "45901 looks like an Excel date serial for 2025-09-01: format the column as a date"),
     ("45901.5", "45901.5 looks like an Excel date-time serial for 2025-09-01 12:00: format the column as a date"),
     ("2019", "'2019' is not a date"),
-    ("5 Sep 2025", "'5 Sep 2025' is not a date"),
+    ("5 Sep 25", "'5 Sep 25' is not a date: give the year in full, 14 December 2018"),
+    ("Monday 14 December 2018", "'Monday 14 December 2018' is not a date: 14 December 2018 is a Friday, not a Monday"),
+    ("14 Decmber 2018", "'14 Decmber 2018' is not a date: 'Decmber' is not a month (did you mean December?)"),
+    ("December 14, 2018", "'December 14, 2018' is not a date: write the day first, 14 December 2018"),
+    ("30 February 2024", "'30 February 2024' is not a date: day is out of range for month"),
 ]
 
 

@@ -23,7 +23,7 @@ def read(tmp_path, text, name="events.csv"):
 def test_the_example_file():
     events, problems = read_events(ROOT / "examples" / "inspection-events.csv", VOCABULARY)
     assert problems == []
-    assert len(events) == 17
+    assert len(events) == 18
     first = events[0]
     assert (first.when, first.record, first.kind, first.event, dict(first.attributes), first.line) == (
         date(2026, 4, 13), "example-heath-2026-ilacs", "inspection", "inspection_start",
@@ -54,8 +54,9 @@ def test_every_bad_row_is_reported_with_its_column(tmp_path):
         "2026-10-08,,inspection,report_received,,",
     ]) + "\n")
     assert problems == [
-        f"{path}:3:1: date: '2026-13-01' is not a date (write dates as DD/MM/YYYY or YYYY-MM-DD (e.g. "
-        "05/12/2018 or 2018-12-05), with HH:MM after the date where the time counts)",
+        f"{path}:3:1: date: '2026-13-01' is not a date: month must be in 1..12 (write dates as DD/MM/YYYY, "
+        "YYYY-MM-DD or 5 December 2018 (e.g. 05/12/2018 or 2018-12-05), with HH:MM after the date where the time "
+        "counts)",
         f"{path}:4:3: kind: record 'b' first appears here without a kind (give its kind on its first row: "
         "care-proceedings, child-protection, complaint, inspection, looked-after, missing-episode, referral)",
         f"{path}:5:3: kind: unknown record kind 'inspektion' (did you mean 'inspection'?)",

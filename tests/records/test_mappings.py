@@ -199,3 +199,68 @@ def test_a_census_in_an_encoding_python_cannot_read_is_a_located_problem(tmp_pat
     path.write_text('<?xml version="1.0" encoding="TF-8"?>\n<Message/>\n', encoding="utf-8")
     records, problems = load_mapped([path], load_mapping("cin-census"))
     assert records == [] and len(problems) == 1 and "cannot read the file's encoding" in problems[0].message
+
+
+CENSUS = """<?xml version="1.0" encoding="UTF-8"?>
+<Message>
+  <Header><CollectionDetails><Collection>CIN</Collection><ReferenceDate>{reference}</ReferenceDate>
+  </CollectionDetails></Header>
+  <Children>
+    <Child>
+      <ChildIdentifiers><LAchildID>C1</LAchildID></ChildIdentifiers>
+      <CINdetails>
+        <CINreferralDate>2023-03-01</CINreferralDate><ReferralNFA>false</ReferralNFA>
+        <Assessments><AssessmentActualStartDate>2023-03-02</AssessmentActualStartDate></Assessments>
+      </CINdetails>
+      <CINdetails>
+        <CINreferralDate>2023-01-09</CINreferralDate><ReferralNFA>false</ReferralNFA>
+      </CINdetails>
+    </Child>
+  </Children>
+</Message>
+"""
+
+
+def test_a_census_ends_at_its_reference_date(tmp_path, rules):
+    path = tmp_path / "census.xml"
+    path.write_text(CENSUS.format(reference="2023-03-31"), encoding="utf-8")
+    mapping = load_mapping("cin-census")
+    records, problems = load_mapped([path], mapping)
+    assert problems == [] and {r.extract_date for r in records} == {date(2023, 3, 31)}
+    found = {(f.record, f.rule): f for f in evaluate(records, mapping.duties(rules), date(2026, 1, 15))}
+    # Referral Wed 1 Mar 2023, open at the census date (Fri 31 Mar): 45 working days, 22 in March, 18 in April
+    # (Good Friday 7 and Easter Monday 10 Apr out), then 2-5 May and Tue 9 May (1 and 8 May out): Tue 9 May,
+    # after the census was drawn: not in this extract, not overdue by hundreds of working days.
+    open_ = found[("C1-R-2023-03-01", "assessment-45wd")]
+    assert (open_.status, open_.deadline, open_.unrecorded) == ("missing_data", date(2023, 5, 9),
+                                                               ("assessment_completed",))
+    assert "not in this extract" in open_.reason and "2023-03-31" in open_.reason
+    # Referral Mon 9 Jan 2023: 45 working days end Mon 13 Mar 2023, before the census date, with no
+    # authorisation by it: overdue as of 31 Mar, 14-17, 20-24, 27-31 Mar being 14 working days (18 days).
+    overdue = found[("C1-R-2023-01-09", "assessment-45wd")]
+    assert (overdue.status, overdue.deadline, overdue.working_days_late, overdue.days_late) == (
+        "overdue", date(2023, 3, 13), 14, 18)
+
+
+def test_the_extract_date_can_be_given_and_a_bad_header_date_is_a_located_problem(tmp_path):
+    path = tmp_path / "census.xml"
+    path.write_text(CENSUS.format(reference="31st March"), encoding="utf-8")
+    records, problems = load_mapped([path], load_mapping("cin-census"))
+    [problem] = problems
+    assert problem.line == 3 and "'31st March' is not a date" in problem.message and "--extract-date" in problem.hint
+    assert {r.extract_date for r in records} == {None}
+    records, problems = load_mapped([path], load_mapping("cin-census"), extract_date=date(2023, 3, 31))
+    assert problems == [] and {r.extract_date for r in records} == {date(2023, 3, 31)}
+    # An Annex A list holds no date: the mapping says the user gives it.
+    assert load_mapping("annex-a-list4").extract_date == "given"
+    list5, _ = load_mapped([CASEWORK / "annex-a-list5.csv"], load_mapping("annex-a-list5"),
+                           extract_date=date(2021, 6, 30))
+    assert {r.extract_date for r in list5} == {date(2021, 6, 30)}
+
+
+def test_a_table_mapping_cannot_read_its_extract_date_from_a_header(tmp_path):
+    text = (available_mappings()["annex-a-list5"]).read_text(encoding="utf-8")
+    path = tmp_path / "mapping.yaml"
+    path.write_text(text.replace("extract_date: given", "extract_date: Header/Date"), encoding="utf-8")
+    with pytest.raises(InputError, match="a table has no header to read the extract's date from"):
+        load_mapping(path)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from compliance.errors import InputError
-from compliance.records import load_records, read_records, records_from_text
+from compliance.records import Record, load_records, read_records, records_csv, records_from_text
 
 from conftest import FIXTURES, ROOT
 
@@ -160,3 +160,38 @@ def test_a_byte_that_is_not_utf_8_in_yaml_or_json_is_located(tmp_path, name):
     records, problems = read_records([path])
     assert records == [] and [(p.line, p.column) for p in problems] == [(3, 36)]  # 3 spaces, "attributes": {"authority": "Caf is 35 characters
     assert "byte 0xe9 is not UTF-8" in problems[0].message
+
+
+def test_what_events_imply_is_taken_where_the_record_does_not_say_and_said():
+    record = Record("c", "child-protection", {}, {"icpc": "2023-08-31", "rcpc": ["2023-11-30"]})
+    assert record.attributes["cp_plan"] is True
+    assert record.implied == {"cp_plan": "cp_plan taken as yes: the record has rcpc"}
+    assert record.given_attributes == {"icpc_not_required": False} and record.conflicts == {}
+    # Given, it is kept; given the opposite, kept and the contradiction said.
+    assert Record("c", "child-protection", {"cp_plan": True}, {"rcpc": ["2023-11-30"]}).implied == {}
+    contrary = Record("c", "child-protection", {"cp_plan": False}, {"rcpc": ["2023-11-30"]})
+    assert contrary.attributes["cp_plan"] is False and "check the record" in contrary.conflicts["cp_plan"]
+    # Two implications that disagree leave it unknown.
+    torn = Record("c", "child-protection", {"icpc_not_required": True}, {"rcpc": ["2023-11-30"]})
+    assert "cp_plan" not in torn.attributes and "left unknown" in torn.conflicts["cp_plan"]
+
+
+def test_implied_events_chain_and_an_unknown_one_implies_nothing():
+    record = Record("k", "complaint", {}, {"complaint_received": "2023-04-20", "la_response": "2023-09-01"})
+    assert set(record.implied) == {"panel_report_received", "panel_held", "panel_requested"}
+    assert record.happened("panel_held") and not record.events.get("panel_held")
+    unknown = Record("k", "complaint", {}, {"stage2_response": "unknown", "complaint_received": "2023-04-20"})
+    assert unknown.implied == {}
+
+
+@pytest.mark.parametrize("suffix, text", [
+    (".csv", "id,kind,icpc,rcpc\nc,child-protection,2023-08-31,2023-11-30\n"),
+    (".yaml", "records:\n  - {id: c, kind: child-protection, events: {icpc: 2023-08-31, rcpc: [2023-11-30]}}\n"),
+])
+def test_every_reader_applies_what_events_imply_and_writes_back_only_what_was_given(tmp_path, suffix, text):
+    path = tmp_path / f"records{suffix}"
+    path.write_text(text, encoding="utf-8")
+    [record] = load_records([path])
+    assert record.attributes["cp_plan"] is True and "cp_plan" in record.implied
+    assert "cp_plan" not in record.to_dict()["attributes"]
+    assert "cp_plan" not in records_csv([record]).splitlines()[0]

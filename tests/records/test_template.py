@@ -73,8 +73,12 @@ def test_the_workbook_has_formats_lists_a_frozen_header_and_a_sheet_explaining_e
     lscb = checks[f"{letter['lscb_review']}2"]
     assert [c.value for row in lists[lscb.formula1.split("!")[1].replace("$", "")] for c in row] == ["yes", "no"]
     received = checks[f"{letter['report_received']}2"]
-    # Between 1 Jan 2000 (Excel day 36526) and 31 Dec 2050 (day 55153, the bound is the day after).
-    assert (received.type, received.formula1, received.formula2) == ("date", "36526", "55154")
+    # Between 1 Jan 1971 (Excel day 25934) and 31 Dec 2100 (day 73415, the bound is the day after), or the word
+    # unknown, which the README tells a person to type and a date validation would refuse.
+    j = letter["report_received"]
+    assert (received.type, received.formula1) == (
+        "custom", f'OR(AND(ISNUMBER({j}2),{j}2>=25934,{j}2<73416),LOWER(TRIM({j}2))="unknown")')
+    assert "or unknown" in received.error
     about = book["About the columns"]
     text = {row[0]: row for row in about.iter_rows(values_only=True) if row[0]}
     assert text["report_received"][1] == ("The council receives the final report (this starts the statutory "
@@ -124,13 +128,18 @@ def test_a_filled_in_tracker_reads_back_and_is_checked(run_cli, tmp_path):
         ("southby-2025-fv", "fv-priority-draft-plan"): ("met", "2025-06-30", None),
         # 70 working days end Tue 9 Sep 2025 (the summer bank holiday, 25 Aug, skipped): still due.
         ("southby-2025-fv", "fv-priority-action-plan"): ("due", "2025-09-09", None),
-        # The tracker does not say whether the visit included a review of the LSCB: missing data, named.
-        ("southby-2025-fv", "lscb-publish-report"): ("missing_data", None, None),
+        # The focused-visit letter is published within 30 working days (arguably, and the finding says so):
+        # 20 by Mon 30 Jun as above, then 1-4, 7-11 July and Mon 14 July the 30th.
+        ("southby-2025-fv", "la-publish-report"): ("due", "2025-07-14", None),
     }
     assert {k: (f["status"], f.get("deadline"), f.get("working_days_late")) for k, f in found.items()} == expected
     assert found[("northby-2024-ilacs", "la-publish-statement")]["days_late"] == 109
     assert found[("southby-2025-fv", "fv-priority-action-plan")]["working_days_left"] == 49
-    assert "lscb_review" in found[("southby-2025-fv", "lscb-publish-report")]["reason"]
+    assert any("arguabl" in w.lower() for w in found[("southby-2025-fv", "la-publish-report")]["warnings"])
+    # A focused visit never carries an LSCB review: not applicable, never missing data asking for lscb_review.
+    lscb = next(f for f in json.loads(out)["findings"] if f["record"] == "southby-2025-fv"
+                and f["rule"] == "lscb-publish-report")
+    assert lscb["status"] == "not_applicable" and "SIF" in lscb["reason"]
 
 
 def test_a_repeating_event_takes_several_dates_in_one_cell(run_cli, tmp_path):

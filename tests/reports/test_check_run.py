@@ -56,7 +56,7 @@ def test_every_format_is_the_same_in_one_process_and_in_two(small_chunks, show_a
     parquet = pq.read_table(io.BytesIO(written("parquet", 2, show_all=show_all)[0]))
     assert parquet.equals(pq.read_table(io.BytesIO(findings_parquet(findings, AS_OF, RULES, show_all=show_all))))
     doc = json.loads(text)
-    listed = [f for f in findings if show_all or f.status != "not_applicable"]
+    listed = [f for f in findings if show_all or f.status != "not_applicable" or f.data_quality]
     assert [(f["record"], f["rule"], f["occurrence"], f["status"]) for f in doc["findings"]] == [
         (f.record, f.rule, f.occurrence, f.status) for f in listed]
     assert parquet.column("record").to_pylist() == [f.record for f in listed]

@@ -65,7 +65,7 @@ def test_every_saturday_and_sunday_is_listed_only_with_explain():
     with_days = [f for f in explained["findings"] if "skipped" in f]
     assert with_days and all(len(f["skipped"]) == f["weekend_days_skipped"] + len(f.get("holidays_skipped", {}))
                              for f in with_days)
-    assert len(json.dumps(plain)) < 0.7 * len(json.dumps(explained))
+    assert len(json.dumps(plain)) < 0.8 * len(json.dumps(explained))
 
 
 def _bound(f):

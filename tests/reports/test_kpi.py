@@ -38,8 +38,9 @@ def test_by_rule_matches_the_hand_count(findings):
     assert set(rows) == {"icpc-15wd", "rcpc"}
     assert counts(rows["icpc-15wd"]) == (3, 1, 1, 1, 1)
     assert rows["icpc-15wd"].decided == 5 and rows["icpc-15wd"].in_time == pytest.approx(0.6)
-    # cp4 and cp6 do not say whether a plan was made: missing data, not "not applicable".
-    assert counts(rows["rcpc"]) == (2, 1, 1, 1, 2)
+    # cp6 does not say whether a plan was made: missing data, not "not applicable". cp4 needed no conference,
+    # which implies no plan: not applicable.
+    assert counts(rows["rcpc"]) == (2, 1, 1, 1, 1)
     assert rows["rcpc"].in_time == pytest.approx(0.5)
 
 
@@ -58,7 +59,7 @@ def test_by_month_of_the_deadline_matches_the_hand_count(findings):
         ("icpc-15wd", "2023-01"): (0, 0, 0, 1, 0),
         ("rcpc", "2022-04"): (0, 1, 0, 0, 0), ("rcpc", "2022-06"): (1, 0, 0, 0, 0),
         ("rcpc", "2022-08"): (1, 0, 0, 0, 0), ("rcpc", "2022-10"): (0, 0, 1, 0, 0),
-        ("rcpc", "2023-02"): (0, 0, 0, 1, 0), ("rcpc", "(none)"): (0, 0, 0, 0, 2),
+        ("rcpc", "2023-02"): (0, 0, 0, 1, 0), ("rcpc", "(none)"): (0, 0, 0, 0, 1),
     }
 
 
@@ -156,3 +157,23 @@ def test_a_team_a_spreadsheet_would_run_as_a_formula_is_written_as_text(run_cli,
     assert code == 0, err
     teams = {r["team"] for r in csv.DictReader(io.StringIO(out))}
     assert teams == {"'=HYPERLINK(\"http://evil.example/\",\"click\")", "'@SUM(A1)"}
+
+
+@pytest.mark.parametrize("engine", ["batch", "native"])
+def test_the_kpi_reads_every_column_a_rule_needs_step_conditions_and_implications_included(run_cli, tmp_path, engine):
+    # Visits every 6 weeks from Mon 9 Jan 2023 to Mon 22 Jan 2024 after a placement of Mon 2 Jan 2023 (met, 10).
+    # The 11th: meant to last until 18, within 3 months of 22 Jan, by Mon 22 Apr 2024: due on Fri 15 Mar.
+    # Without the placement_until_18 column read, it would be missing data (6 weeks or 3 months).
+    # Review conferences with no cp_plan column imply a plan: the first within 3 months of Thu 31 Aug 2023, by
+    # Thu 30 Nov 2023, held that day: met.
+    visits = ("2023-01-09;2023-02-20;2023-04-03;2023-05-15;2023-06-26;2023-08-07;2023-09-18;2023-10-30;"
+              "2023-12-11;2024-01-22")
+    (tmp_path / "la.csv").write_text("id,kind,team,placement_until_18,placement_start,visit,ceased_looked_after\n"
+                                     f"v,looked-after,East,true,2023-01-02,{visits},\n", encoding="utf-8")
+    (tmp_path / "cp.csv").write_text("id,kind,icpc,rcpc,cp_plan_end\nc,child-protection,2023-08-31,2023-11-30,"
+                                     "2024-01-10\n", encoding="utf-8")
+    code, out, err = run_cli("kpi", str(tmp_path / "la.csv"), str(tmp_path / "cp.csv"), "--as-of", "2024-03-15",
+                             "--format", "csv", "--engine", engine)
+    rows = {r["rule"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert (rows["cla-visit"]["met"], rows["cla-visit"]["due"], rows["cla-visit"]["missing_data"]) == ("10", "1", "0")
+    assert (rows["rcpc"]["met"], rows["rcpc"]["missing_data"]) == ("1", "0")

@@ -139,7 +139,7 @@ def test_long_term_placement_visits_become_three_monthly_after_a_year(casework):
     visits = [date(2023, 1, 9)] + [date(2023, 1, 9) + timedelta(days=42 * k) for k in range(1, 10)]
     assert visits[-1] == date(2024, 1, 22)
     found = finding(casework, "looked-after", {"placement_start": [date(2023, 1, 2)], "visit": visits},
-                    {"placement_until_18": True}, as_of=date(2024, 3, 1), rule="cla-visit-long-term")
+                    {"placement_until_18": True}, as_of=date(2024, 3, 1), rule="cla-visit")
     last = found[-1]
     assert (last.occurrence, last.status, last.deadline) == (11, "due", date(2024, 4, 22))
     other = finding(casework, "looked-after", {"placement_start": [date(2023, 1, 2)], "visit": visits},

@@ -164,3 +164,88 @@ def test_a_key_that_is_not_a_name_is_a_located_problem(tmp_path):
     [problem] = [p for p in problems if "not a name" in p.message]
     assert problem.message == "0 is not a name, so it cannot be a key" and problem.field == "rules.1.when.0"
     assert (problem.file, problem.line) == (str(path), 24)
+
+
+RULE = """pack: x
+title: x
+rules:
+  - id: visits
+    title: Visits
+    kind: statutory
+    duty_holder: x
+    applies_to: looked-after
+    trigger: placement_start
+    completion: visit
+    period: {period}
+    source: {{citation: x, verification: primary}}
+{more}"""
+
+
+def _messages(tmp_path, period="1 week", more=""):
+    path = tmp_path / "pack.yaml"
+    path.write_text(RULE.format(period=period, more=more), encoding="utf-8")
+    _, problems = check_rules([path])
+    return [(p.message, p.hint) for p in problems]
+
+
+def test_a_period_written_as_a_mapping_with_an_unknown_unit_names_it_and_the_units(tmp_path):
+    [(message, hint)] = _messages(tmp_path, period="{amount: 30, unit: fortnights}")
+    assert message == "unknown unit 'fortnights' in period {amount: 30, unit: fortnights}"
+    assert hint == "the units are days, working_days, weeks, months and hours"
+    [(message, hint)] = _messages(tmp_path, period="30 fortnights")
+    assert message == "unknown unit 'fortnights' in period '30 fortnights'"
+    assert "days, working days, weeks, months and hours" in hint
+
+
+def test_conditions_on_steps_and_caveats_are_checked_against_the_vocabulary(tmp_path):
+    found = _messages(tmp_path, more="""    recurrence:
+      then:
+        - {period: 6 weeks, when: {placement_untill_18: true}}
+        - {period: 3 months, when: {placement_until_18: true}}
+    caveats:
+      - {when: {framwork: x}, note: y}
+""")
+    messages = [m for m, _ in found]
+    assert "unknown attribute 'placement_untill_18' for looked-after records" in messages
+    assert "unknown attribute 'framwork' for looked-after records" in messages
+    assert any(m.startswith("the last step of a recurrence applies to every record") for m in messages)
+    assert len(found) == 3
+
+
+def test_an_extension_counted_from_its_grant_needs_an_addition(tmp_path):
+    text = RULE.replace("applies_to: looked-after\n    trigger: placement_start\n    completion: visit",
+                        "applies_to: care-proceedings\n    trigger: care_application_issued\n"
+                        "    completion: care_proceedings_disposed")
+    path = tmp_path / "pack.yaml"
+    path.write_text(text.format(period="26 weeks", more="    extension: {event: care_extension, period: 34 weeks, "
+                                                        "after_deadline: from_grant}\n"), encoding="utf-8")
+    _, problems = check_rules([path])
+    assert [p.message for p in problems] == [
+        "after_deadline: from_grant adds the extension to the later of the deadline and the grant day, so it needs "
+        "`adds`"]
+    path.write_text(text.format(period="26 weeks", more="    extension: {event: care_extension, adds: 8 weeks, "
+                                                        "after_deadline: sometimes}\n"), encoding="utf-8")
+    _, problems = check_rules([path])
+    assert len(problems) == 1 and problems[0].field == "rules.0.extension.after_deadline"
+
+
+@pytest.mark.parametrize("implies, message", [
+    ("{cp_plann: true}", "child-protection records have no attribute or event cp_plann"),
+    ("{cp_plan: maybe}", "cp_plan cannot be 'maybe'"),
+    ("{icpc: true}", "an implied event can only be happened, not True"),
+    ("{icpc_not_required: true}", "icpc_not_required has a default, so it is never absent"),
+])
+def test_what_a_pack_says_an_event_implies_is_checked(tmp_path, implies, message):
+    pack = tmp_path / "extra.yaml"
+    pack.write_text(RULE.format(period="1 week", more="") + "vocabulary:\n  kinds:\n    child-protection:\n"
+                    f"      events:\n        strategy_review: {{description: x, implies: {implies}}}\n",
+                    encoding="utf-8")
+    _, problems = check_rules([pack])
+    assert any(message in p.message for p in problems), [p.message for p in problems]
+
+
+def test_the_bundled_vocabulary_says_what_events_imply():
+    vocab = load_rules().vocabulary
+    assert ("rcpc", "cp_plan", True) in {(i.source, i.target, i.value) for i in vocab.implications("child-protection")}
+    assert ("stage2_response", "stage2_start", "happened") in {
+        (i.source, i.target, i.value) for i in vocab.implications("complaint")}
