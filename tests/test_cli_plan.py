@@ -133,11 +133,12 @@ def _deadlines_from_plan(run_cli, events, as_of):
 def test_plan_given_only_the_inspection_end_gives_checks_earliest_deadlines(run_cli, tmp_path):
     # The report cannot be received before the inspection ends (Fri 25 Oct 2024): 30 working days from then end on
     # Fri 6 Dec 2024, 70 (Christmas, Boxing Day and New Year's Day skipped) on Wed 5 Feb 2025, at the earliest.
+    # Even the earliest deadline is after 1 Nov 2024, so none can be overdue yet: each is due, on the bound.
     events = {"inspection_end": "2024-10-25"}
     checked = _deadlines_from_check(run_cli, tmp_path, events, "2024-11-01")
-    assert checked == {"la-publish-report": ("missing_data", "2024-12-06", "earliest"),
-                       "la-publish-statement": ("missing_data", "2025-02-05", "earliest"),
-                       "la-send-action-plan": ("missing_data", "2025-02-05", "earliest")}
+    assert checked == {"la-publish-report": ("due", "2024-12-06", "earliest"),
+                       "la-publish-statement": ("due", "2025-02-05", "earliest"),
+                       "la-send-action-plan": ("due", "2025-02-05", "earliest")}
     planned = _deadlines_from_plan(run_cli, events, "2024-11-01")
     assert planned == {rule: (status, deadline) for rule, (status, deadline, _) in checked.items()}
     _, table, _ = run_cli("plan", "inspection", "inspection_end=25/10/2024", "framework=ILACS", "--as-of", "2024-11-01")

@@ -88,7 +88,9 @@ class Finding:
     def time_left(self) -> str | None:
         if self.status != "due":
             return None
-        return amount_text(self.working_days_left, self.days_left, self._unit_is_working)
+        text = amount_text(self.working_days_left, self.days_left, self._unit_is_working)
+        # Due on a bound only ever rests on the earliest deadline possible: there may be longer left.
+        return f"at least {text}" if self.on_bound and text else text
 
     @property
     def _unit_is_working(self) -> bool:

@@ -103,6 +103,8 @@ def _status(plan: Plan, entry: PlanEntry, step: PlanStep) -> str:
         words = f"overdue by {f.late_by}; no {completion} given"
     else:
         words = f"{f.time_left} left"
+    if f.on_bound and f.status != "missing_data" and not step.projected:
+        words += f"; the deadline at the {f.on_bound} ({_not_given(plan, trigger)})"
     if entry.state == "conditional":
         words += f"; only if {_conditions_text(entry.assumed)}"
     return words
@@ -295,7 +297,7 @@ def _summary_text(plan: Plan, entry: PlanEntry, step: PlanStep) -> str:
     title = entry.rule.title
     if entry.rule.recurrence:
         title += f" #{step.finding.occurrence}"
-    if step.finding.on_bound and step.finding.status == "missing_data":
+    if step.finding.on_bound:
         title += f" (at the {step.finding.on_bound})"
     elif step.projected:
         title += " (projected)"
