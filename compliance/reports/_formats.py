@@ -142,9 +142,9 @@ def json_text(text: str) -> str:
 
 def finding_data(f: Finding, context: JsonContext, document: JsonDocument | None = None) -> dict[str, Any]:
     """A finding as compact data: what its rule and calendar say is left to the document's "rules" and
-    "calendars" (a value that differs stays on the finding), the weekend days its period skipped are counted
-    and the holidays named (every day with ``context.explain``), and other keys whose value is null, false or
-    empty are left out."""
+    "calendars" (a value that differs stays on the finding); every day its period skipped only with
+    ``context.explain`` (the working, ``explanation``, names each holiday and counts the weekend days); other
+    keys whose value is null, false or empty are left out."""
     d = f.to_dict()
     facts = context.rules.get(f.rule)
     if facts is not None:
@@ -159,12 +159,8 @@ def finding_data(f: Finding, context: JsonContext, document: JsonDocument | None
     elif data and document is not None:
         document.calendars[f.calendar] = None
     skipped = d.pop("skipped", None)
-    if f.skipped:
-        holidays, d["weekend_days_skipped"] = skipped_days(f.skipped)
-        if holidays:
-            d["holidays_skipped"] = holidays
-        if context.explain:
-            d["skipped"] = skipped
+    if context.explain:
+        d["skipped"] = skipped
     # A rule's fact the finding lacks (no period without a deadline) stays, as null: left out, it would read as
     # the rule's.
     kept = facts.keys() if facts is not None else ()

@@ -1,5 +1,5 @@
-"""check's documents: compact JSON that loses nothing, deadlines rebuilt by hand from it, the table's cells on one
-line and cut to size, Markdown and JSON safe to show on a terminal."""
+"""check's documents: compact JSON that loses nothing, deadlines rebuilt by hand from it (the working names each
+holiday and counts the weekend days), the table's cells on one line and cut to size."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import io
 import json
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -51,21 +51,33 @@ def test_the_compact_document_holds_every_value_of_every_finding(doc):
             full["calendar_data"] = doc["calendars"][full["calendar"]]
         own = f.to_dict()
         del own["skipped"]  # every day: only with --explain; the holidays and the weekend count instead
-        assert {k: v for k, v in full.items() if k not in ("holidays_skipped", "weekend_days_skipped")} == {
-            k: v for k, v in own.items() if v not in EMPTY and (k not in facts or v != facts[k]) or k in facts}
-        if f.skipped:
-            weekend = [d for d, _ in f.skipped if date.fromisoformat(d).weekday() >= 5]
-            assert compact["weekend_days_skipped"] == len(weekend)
-            assert compact.get("holidays_skipped", {}) == {d: r for d, r in f.skipped if d not in weekend}
+        assert full == {k: v for k, v in own.items() if v not in EMPTY and (k not in facts or v != facts[k])
+                        or k in facts}
 
 
 def test_every_saturday_and_sunday_is_listed_only_with_explain():
     plain, explained = document(), document(explain=True)
     assert not any("skipped" in f for f in plain["findings"])
     with_days = [f for f in explained["findings"] if "skipped" in f]
-    assert with_days and all(len(f["skipped"]) == f["weekend_days_skipped"] + len(f.get("holidays_skipped", {}))
-                             for f in with_days)
+    assert with_days and all(skipped(f) == (
+        {d["date"]: d["reason"] for d in f["skipped"] if date.fromisoformat(d["date"]).weekday() < 5},
+        sum(date.fromisoformat(d["date"]).weekday() >= 5 for d in f["skipped"])) for f in with_days)
     assert len(json.dumps(plain)) < 0.8 * len(json.dumps(explained))
+
+
+_COUNTING = re.compile(r"^Counting .* skips (\d+) weekend days?(?: and \d+ holidays?: (.*))?\.$")
+_NAMED = re.compile(r"(.+?) \(\w\w\w (\d\d \w\w\w \d{4})\)(?:; |$)")
+
+
+def skipped(f):
+    """The holidays (ISO date: name) and the number of weekend days the working says a period skipped."""
+    for step in f.get("explanation", ()):
+        found = _COUNTING.match(step)
+        if found:
+            named = {datetime.strptime(day, "%d %b %Y").date().isoformat(): name
+                     for name, day in _NAMED.findall(found.group(2) or "")}
+            return named, int(found.group(1))
+    return {}, 0
 
 
 def _bound(f):
@@ -88,7 +100,7 @@ def rebuild(f, rule):
     amount = int(amount)
     including = rule["counting"] == "including"
     if unit.startswith("working day"):
-        holidays = f.get("holidays_skipped", {})
+        holidays, weekend_days = skipped(f)
         day, counted, weekends, passed = start - timedelta(days=1 if including else 0), 0, 0, []
         while counted < amount:
             day += timedelta(days=1)
@@ -98,7 +110,7 @@ def rebuild(f, rule):
                 passed.append(day.isoformat())
             else:
                 counted += 1
-        assert weekends == f.get("weekend_days_skipped", 0) and passed == list(holidays), f
+        assert weekends == weekend_days and passed == list(holidays), f
         return day
     if unit.startswith("day"):
         return start + timedelta(days=amount - including)
@@ -133,10 +145,11 @@ def test_the_holidays_named_are_the_calendars_own(doc):
     independent day-by-day calendar."""
     reference, checked = ReferenceCalendar(), 0
     for f in doc["findings"]:
-        if "weekend_days_skipped" in f and f.get("trigger_date") and "period" not in f:
+        period = f.get("period", doc["rules"][f["rule"]]["period"]) or ""
+        if "working day" in period and f.get("trigger_date") and "period" not in f and f.get("explanation"):
             start, end = date.fromisoformat(f["trigger_date"][:10]), date.fromisoformat(f["deadline"][:10])
             expected = [d.isoformat() for d in reference.non_working_days(start, end) if d.weekday() < 5]
-            assert list(f.get("holidays_skipped", {})) == expected, f
+            assert list(skipped(f)[0]) == expected, f
             checked += 1
     assert checked > 100
 
