@@ -137,7 +137,8 @@ def test_a_filled_in_tracker_reads_back_and_is_checked(run_cli, tmp_path):
     assert found[("southby-2025-fv", "fv-priority-action-plan")]["working_days_left"] == 49
     assert any("arguabl" in w.lower() for w in found[("southby-2025-fv", "la-publish-report")]["warnings"])
     # A focused visit never carries an LSCB review: not applicable, never missing data asking for lscb_review.
-    lscb = next(f for f in json.loads(out)["findings"] if f["record"] == "southby-2025-fv"
+    _, every, _ = run_cli("check", str(path), "--as-of", "2025-07-01", "--format", "json", "--all")
+    lscb = next(f for f in json.loads(every)["findings"] if f["record"] == "southby-2025-fv"
                 and f["rule"] == "lscb-publish-report")
     assert lscb["status"] == "not_applicable" and "SIF" in lscb["reason"]
 
