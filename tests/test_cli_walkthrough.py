@@ -65,10 +65,11 @@ def test_from_the_readme_to_the_nightly_page(run_cli, tmp_path):
         assert code == 1, err
     page = (reports / "latest.html").read_text(encoding="utf-8")
     # Ten working days after Tue 22 Dec 2026, passing 25 and 28 Dec and 1 Jan, is Fri 8 Jan 2027: Ourtown's report,
-    # due Wed 6 Jan, is the one duty due this week, listed before the three overdue at Haringey.
-    assert ("This week: 1 duty falls due by Friday 8 January 2027 (within 10 working days), and 3 are overdue; "
+    # due Wed 6 Jan, is the one duty due this week, listed before the four overdue: three at Haringey, and the focused
+    # visit's letter (received Mon 5 Oct 2026, 30 working days to Mon 16 Nov, never published).
+    assert ("This week: 1 duty falls due by Friday 8 January 2027 (within 10 working days), and 4 are overdue; "
             "both are listed below.") in page
     due = page[page.index('id="due-soon"'):page.index('id="overdue"')]
     overdue = page[page.index('id="overdue"'):page.index('id="changes"')]
     assert "ourtown-2026-ilacs" in due and "haringey" not in due
-    assert overdue.count("haringey-2018-ilacs") == 3
+    assert overdue.count("haringey-2018-ilacs") == 3 and "ourtown-2026-fv" in overdue
