@@ -219,12 +219,39 @@ def _emit(data: str | bytes, output: str | None) -> None:
 
 
 def _needs_output(args: argparse.Namespace) -> None:
-    """Refuse, before any work, to write a workbook to the terminal."""
-    if args.format == "xlsx" and not args.output:
+    """Refuse, before any work, to write a workbook or a Parquet file to the terminal."""
+    if args.format in ("xlsx", "parquet") and not args.output:
         from compliance.errors import InputError, Problem
 
-        raise InputError(Problem("an Excel workbook cannot be shown in the terminal", field="format",
-                                 hint="give --output FILE.xlsx"))
+        what = "an Excel workbook" if args.format == "xlsx" else "a Parquet file"
+        raise InputError(Problem(f"{what} cannot be shown in the terminal", field="format",
+                                 hint=f"give --output FILE.{args.format}"))
+
+
+#: The format a file's extension says, for a command given --output without --format.
+_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md",
+               ".parquet": "parquet", ".ics": "ics"}
+
+
+def _output_format(args: argparse.Namespace, formats: Sequence[str], default: str) -> None:
+    """Set ``args.format``: as given, else what --output's extension says, else ``default``. A format the
+    extension contradicts (--format csv --output x.xlsx), or an extension naming a format the command cannot
+    write, is refused before any work."""
+    from compliance.errors import InputError, Problem
+
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    implied = _EXTENSIONS.get(suffix)
+    if args.format is not None and implied is not None and implied != args.format:
+        raise InputError(Problem(f"--format {args.format} contradicts --output {args.output}, which says "
+                                 f"{implied}", field="format",
+                                 hint=f"leave out --format, or give the file a .{args.format} name"
+                                 if args.format in _EXTENSIONS.values() else "leave out --format"))
+    if args.format is None:
+        if implied is not None and implied not in formats:
+            raise InputError(Problem(f"this command writes no {suffix} file", field="output",
+                                     hint="give a file name ending " + ", ".join(
+                                         sorted({e for e, f in _EXTENSIONS.items() if f in formats}))))
+        args.format = implied or default
 
 
 def _sql_options(p: argparse.ArgumentParser) -> None:
@@ -290,8 +317,9 @@ def add_plan(sub: Any, help_text: str) -> None:
                         "value (framework=ILACS, authority=Haringey), or id=NAME, the record's id")
     _rule_options(p)
     p.add_argument("--as-of", help=f"reckon what is due or overdue as of this date, {DATES} (default today)")
-    p.add_argument("--format", choices=PLAN_FORMATS, default="table",
-                   help="table (default), json, md, or ics: a calendar file for Outlook, Google or Apple calendars")
+    p.add_argument("--format", choices=PLAN_FORMATS,
+                   help="table (default), json, md, or ics: a calendar file for Outlook, Google or Apple calendars; "
+                        "without --format, --output's extension says (deadlines.ics)")
     p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
     p.add_argument("--remind", type=int, metavar="N",
                    help="with --format ics, a reminder N working days before each deadline, at 09:00")
@@ -304,9 +332,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from compliance.calendars import day_of
     from compliance.engines import dates_after, exit_status, make_plan, plan_record
     from compliance.errors import InputError, Problem
-    from compliance.reports import render_plan
+    from compliance.reports import PLAN_FORMATS, render_plan
     from compliance.rules import load_rules
 
+    _output_format(args, PLAN_FORMATS, "table")
     if args.remind is not None and args.format != "ics":
         raise InputError(Problem(f"--remind sets a calendar's reminders; --format {args.format} has none",
                                  field="remind", hint="add --format ics --output FILE.ics"))
@@ -662,7 +691,7 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
 
 @command("check", "Evaluate records against the rules as of a date.")
 def add_check(sub: Any, help_text: str) -> None:
-    from compliance.reports import FORMATS
+    from compliance.reports import BINARY, FORMATS
 
     p = _command(sub, "check", help_text,
                  "  compliance check examples/inspections.yaml --as-of 2026-11-20\n"
@@ -682,13 +711,19 @@ def add_check(sub: Any, help_text: str) -> None:
                                               "--mapping ssd)")
     _rule_options(p)
     p.add_argument("--as-of", help=f"evaluate as of this date, {DATES} (default today)")
-    p.add_argument("--format", choices=FORMATS + ("xlsx",), default="table",
-                   help="output format (default table); xlsx is an Excel workbook and needs --output")
+    p.add_argument("--format", choices=FORMATS + BINARY,
+                   help="output format: table (the default), json, csv, md, or xlsx (an Excel workbook) and "
+                        "parquet (typed columns for pandas, Polars, DuckDB, Power BI), which need --output; "
+                        "without it, --output's extension says (findings.xlsx)")
     p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
     p.add_argument("--engine", choices=("native", "durable"), default="native",
                    help="evaluation engine (durable needs the [durable] extra)")
-    p.add_argument("--explain", action="store_true", help="show each finding's working in the table")
-    p.add_argument("--all", action="store_true", help="include not-applicable findings in the table")
+    p.add_argument("--explain", action="store_true",
+                   help="show each finding's working: in the table under its row, in CSV's explanation column; "
+                        "JSON and Parquet list every weekend day skipped, not only the count")
+    p.add_argument("--all", action="store_true",
+                   help="list not-applicable findings too (every format counts them; by default only the findings "
+                        "that apply are listed)")
     p.add_argument("--jobs", type=int, metavar="N",
                    help="processes evaluating a large run (default: one per core; 1 for a single process)")
     p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
@@ -720,11 +755,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from compliance.engines import available_cores, check_as_of, check_targets
     from compliance.errors import errors
     from compliance.records import read_records
-    from compliance.reports import CheckSettings, write_check
+    from compliance.reports import BINARY, FORMATS, CheckSettings, write_check
     from compliance.rules import load_rules
 
     if args.show_sql:
         return _show_sql(args, args.records)
+    _output_format(args, FORMATS + BINARY, "table")
     _needs_output(args)
     args.encoding = _encoding(args)
     args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
@@ -749,16 +785,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"Compliance as of {as_of.isoformat()}: {said}.")
             return 0
         print(f"compliance: {said}", file=sys.stderr)
-    # The working is computed only where it is shown: the table without --explain and Markdown show none.
-    explain = args.explain if args.format == "table" else args.format != "md"
-    settings = CheckSettings(rules, as_of, args.format, explain, show_all=args.all, engine=args.engine)
+    settings = CheckSettings(rules, as_of, args.format, args.explain, show_all=args.all, engine=args.engine)
     options = dict(jobs=args.jobs or available_cores(), rule_files=ruleset.files, record_files=args.records,
-                   generated_at=datetime.now())
-    binary = args.format == "xlsx"
+                   generated_at=datetime.now(), problems=[p for p in problems if not p.warning])
     if args.output:
         from compliance.atomic import open_atomic
 
-        with open_atomic(args.output, binary=binary) as out:
+        with open_atomic(args.output, binary=args.format in BINARY) as out:
             result = write_check(records, settings, out, **options)
     else:
         colour = args.format == "table" and sys.stdout.isatty()
@@ -831,12 +864,13 @@ def cmd_track(args: argparse.Namespace) -> int:
 @command("report", "Write the nightly report: HTML, Markdown, JSON, CSV and a calendar of deadlines.")
 def add_report(sub: Any, help_text: str) -> None:
     from compliance.calendars import DEFAULT_CALENDAR
-    from compliance.nightly import DEFAULT_FAIL_ON, DEFAULT_KEEP_RUNS, DEFAULT_TIMEOUT, DEFAULT_WINDOW, FAIL_ON_CHOICES
+    from compliance.nightly import (DEFAULT_FAIL_ON, DEFAULT_ICS_DAYS, DEFAULT_KEEP_RUNS, DEFAULT_TIMEOUT,
+                                    DEFAULT_WINDOW, FAIL_ON_CHOICES)
 
     p = _command(sub, "report", help_text,
                  "  compliance report examples/inspections.yaml --as-of 2026-11-20 --out reports\n"
-                 "    -> reports/2026-11-20/report.html (and .md, .json, .csv, .ics), linked as\n"
-                 "       reports/latest.html etc.; history in reports/history.sqlite3\n"
+                 "    -> reports/2026-11-20/report.html, report.md, findings.csv, .json.gz, .parquet, deadlines.ics,\n"
+                 "       linked as reports/latest.html etc.; history in reports/history.sqlite3\n"
                  "  compliance report tracker.xlsx --out /srv/reports --quiet --fail-on overdue \\\n"
                  "      --mail-to childrens-services@example.gov.uk   (SMTP settings: COMPLIANCE_SMTP_*)\n\n"
                  "exit codes: 0 nothing in --fail-on, 1 something is (default: overdue or late),\n"
@@ -878,6 +912,15 @@ def add_report(sub: Any, help_text: str) -> None:
     _extract_date_option(p)
     _encoding_option(p)
     _sql_options(p)
+    p.add_argument("--all", action="store_true",
+                   help="list not-applicable findings in findings.* too (always counted; by default only the "
+                        "findings that apply are listed)")
+    p.add_argument("--ics-days", type=int, default=DEFAULT_ICS_DAYS, metavar="N",
+                   help="deadlines.ics holds the open duties due within N days and those overdue by at most N "
+                        "days (default %(default)s); the others are on the page and in findings.*")
+    p.add_argument("--by", choices=("team",),
+                   help="team: also a calendar for each team, deadlines-TEAM.ics (latest-deadlines-TEAM.ics in "
+                        "--out), from the records' team attribute")
 
 
 def _one_line_formatter() -> Any:
@@ -921,7 +964,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             mail_to=args.mail_to or (), mail=mail, title=args.title,
             progress=None if args.quiet else sys.stderr, keep_runs=args.keep_runs,
             jobs=args.jobs or available_cores(), explain=not args.no_explain, encoding=encoding,
-            mapping=args.mapping, extract_date=_extract_date(args))
+            mapping=args.mapping, extract_date=_extract_date(args), show_all=args.all, ics_days=args.ics_days,
+            by_team=args.by == "team")
         return run_report(options, datetime.now().astimezone()).exit_code
     finally:
         logger.removeHandler(handler)
@@ -953,8 +997,10 @@ def add_kpi(sub: Any, help_text: str) -> None:
     _rule_options(p)
     p.add_argument("--mapping", help="read the files through this column mapping (a bundled name such as "
                                      "annex-a-list4 or cin-census, or a mapping file)")
-    p.add_argument("--format", choices=KPI_FORMATS + ("xlsx",), default="table",
-                   help="output format (default table); xlsx is an Excel workbook and needs --output")
+    p.add_argument("--format", choices=KPI_FORMATS + ("xlsx", "parquet"),
+                   help="output format: table (the default), csv, json, or xlsx (an Excel workbook) and parquet "
+                        "(typed columns for pandas, Polars, DuckDB, Power BI), which need --output; without it, "
+                        "--output's extension says (kpi.xlsx)")
     p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
     p.add_argument("--chart", metavar="FILE.svg", help="also write an SVG chart of each KPI month by month")
     p.add_argument("--engine", choices=KPI_ENGINES, default="batch",
@@ -966,11 +1012,12 @@ def add_kpi(sub: Any, help_text: str) -> None:
 
 def cmd_kpi(args: argparse.Namespace) -> int:
     from compliance.records import load_mapping
-    from compliance.reports import Tally, TargetTally, duties_for, kpi_chart_svg, render_kpi, tally_files
+    from compliance.reports import KPI_FORMATS, Tally, TargetTally, duties_for, kpi_chart_svg, render_kpi, tally_files
     from compliance.rules import load_rules
 
     if args.show_sql:
         return _show_sql(args, args.records)
+    _output_format(args, KPI_FORMATS + ("xlsx", "parquet"), "table")
     _needs_output(args)
     encoding = _encoding(args)
     args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
@@ -994,6 +1041,10 @@ def cmd_kpi(args: argparse.Namespace) -> int:
 
         _emit(kpi_xlsx(tally.rows(), tally.dimensions, as_of, args.month_of, rule_files=ruleset.files,
                        record_files=args.records), args.output)
+    elif args.format == "parquet":
+        from compliance.reports.parquet import kpi_parquet
+
+        _emit(kpi_parquet(tally.rows(), tally.dimensions, as_of, args.month_of), args.output)
     else:
         _emit(render_kpi(tally.rows(), args.format, tally.dimensions, as_of, args.month_of, targets), args.output)
     if monthly is not None:
@@ -1069,8 +1120,9 @@ def add_map(sub: Any, help_text: str) -> None:
                                                "(postgresql://reader@host/ssd --mapping ssd)")
     p.add_argument("--mapping", help="a bundled mapping name or a mapping file")
     _rule_options(p)
-    p.add_argument("--format", choices=("csv", "xlsx"), default="csv",
-                   help="csv (default), or xlsx: an Excel workbook in the tracker layout, which needs --output")
+    p.add_argument("--format", choices=("csv", "xlsx"),
+                   help="csv (the default), or xlsx: an Excel workbook in the tracker layout, which needs --output; "
+                        "without --format, --output's extension says (records.xlsx)")
     p.add_argument("--output", help="write the records to this file (atomically) instead of the terminal")
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
     _extract_date_option(p)
@@ -1093,6 +1145,7 @@ def cmd_map(args: argparse.Namespace) -> int:
                                  hint="e.g. compliance map list4.csv --mapping annex-a-list4 --output records.csv"))
     if args.show_sql:
         return _show_sql(args, args.extracts)
+    _output_format(args, ("csv", "xlsx"), "csv")
     _needs_output(args)
     encoding = _encoding(args)
     args.extracts = _inputs(args.extracts, EXTRACT_SUFFIXES)

@@ -13,6 +13,8 @@ the second run, the one a council runs every night (it compares with the previou
 - peak memory: the largest single process (getrusage maxrss, as RUSAGE_CHILDREN reports it) and the
   whole process tree at once, sampled every 0.1 s from /proc;
 - report.html's size, and the time Chromium takes to load it (Playwright, /usr/bin/chromium);
+- the run folder: each file's size, largest first, against issue 20's budget (100 MB at 100,000 records,
+  1 GB at 1,000,000);
 - bytes written per run: what the run adds on disk (hard links counted once) and what the
   command wrote to the block device (getrusage ru_oublock, SQLite's journal and the fsyncs included);
 - history growth per run: history.sqlite3 after the second run less after the first.
@@ -33,8 +35,8 @@ from pathlib import Path
 
 from _common import AS_OF, ROOT, SEED, machine, mb, run_measured, write_records
 
-TARGETS = {10_000: None, 100_000: {"seconds": 60, "peak_gb": 1.5, "page_mb": 15, "chromium_s": 5},
-           1_000_000: {"seconds": 600, "peak_gb": 4.0}}
+TARGETS = {10_000: None, 100_000: {"seconds": 60, "peak_gb": 1.5, "page_mb": 15, "chromium_s": 5, "folder_mb": 100},
+           1_000_000: {"seconds": 600, "peak_gb": 4.0, "folder_mb": 1000}}
 
 
 def disk_use(folder: Path) -> int:
@@ -109,6 +111,12 @@ def measure(size: int, work: Path, extra: list[str]) -> None:
     _row("report.html", mb(page.stat().st_size), f"target <= {target['page_mb']} MB" if "page_mb" in target else "")
     _row("Chromium opens it in", "not measured" if loaded is None else f"{loaded:.2f} s",
          f"target <= {target['chromium_s']} s" if "chromium_s" in target else "")
+    folder = out / AS_OF.isoformat()
+    files = sorted(((p.stat().st_size, p.name) for p in folder.iterdir() if p.is_file()), reverse=True)
+    _row("run folder (the night's files)", mb(sum(size for size, _ in files)),
+         f"target <= {target['folder_mb']} MB" if "folder_mb" in target else "")
+    for size_, name in files:
+        _row(f"  {name}", mb(size_))
     _row("added on disk by the run (links once)", mb(disk_use(out) - before_disk))
     _row("written to disk by the run (ru_oublock)", mb(night["written"]))
     _row("history growth per run (the file)", mb(db.stat().st_size - before_db))

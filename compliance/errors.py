@@ -15,6 +15,25 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+# Every control character, and every Unicode line or paragraph separator (U+0085 is a C1 control).
+_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Text shown on one line of a terminal: as ``printable``, and line breaks and tabs written as escapes too
+    (``\\n``), so a value can never draw a line of its own."""
+    return _BREAKING.sub(_escape, text) if _BREAKING.search(text) else text
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
 def shown(value: object) -> str:
     """A value as a message shows it to a person: true/false and "nothing" rather than Python's True and None."""
     if value is None or value == "":
@@ -29,16 +48,6 @@ def shown(value: object) -> str:
 #: Every character Unicode ends a line with (what ``str.splitlines`` splits on): in a log line or a name, each
 #: would start a line of its own, forged to look like one the tool wrote.
 LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
-
-
-def one_line(text: str) -> str:
-    """``printable`` text that also stays on one line: every line break written as its escape (``\\n``, ``\\u2028``)."""
-    return printable(LINE_BREAKS.sub(_escape_break, text))
-
-
-def _escape_break(match: re.Match[str]) -> str:
-    return {"\n": "\\n", "\r": "\\r"}.get(match.group()) or (
-        f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}")
 
 
 class ComplianceError(Exception):

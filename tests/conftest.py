@@ -65,3 +65,12 @@ def referrals_csv(count: int) -> list[str]:
         lines.append(f"CH{k:05d}-R1,referral,CH{k:05d},{teams[k % 3]},no,{referral:%d/%m/%Y},{decided:%d/%m/%Y},"
                      f"{completed}")
     return lines
+
+
+def read_json(path: Path) -> dict:
+    """A JSON document a command wrote, gzip-compressed (findings.json.gz, latest.json.gz) or not."""
+    import gzip
+    import json
+
+    data = path.read_bytes()
+    return json.loads(gzip.decompress(data) if path.name.endswith(".gz") else data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
 import os
 import stat
@@ -175,7 +176,8 @@ def test_a_windows_1252_export_gets_a_hint_and_reads_right_with_encoding_cp1252(
     code, _, err = run_cli("report", str(path), "--as-of", "2024-12-31", "--out", str(tmp_path / "reports"), "--quiet",
                            "--fail-on", "none", "--encoding", "cp1252")
     assert code == 0 and err == ""
-    assert "Children’s Services £" in (tmp_path / "reports" / "latest.json").read_text(encoding="utf-8")
+    latest = gzip.decompress((tmp_path / "reports" / "latest.json.gz").read_bytes()).decode()
+    assert "Children’s Services £" in latest
 
 
 def test_an_extract_and_an_event_file_take_encoding_too(tmp_path, run_cli):

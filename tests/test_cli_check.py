@@ -18,11 +18,17 @@ def test_json_shape_and_exit_code_1_when_something_is_overdue(run_cli):
     code, out, _ = run_cli("check", EXAMPLES, "--as-of", "2026-11-20", "--format", "json")
     assert code == 1
     doc = json.loads(out)
-    assert doc["as_of"] == "2026-11-20"
+    assert doc["as_of"] == "2026-11-20" and doc["problems"] == [] and doc["not_applicable_listed"] is False
     first = doc["findings"][0]
-    for key in ("record", "rule", "status", "trigger_date", "deadline", "completed_date", "citation", "explanation"):
+    for key in ("record", "rule", "status", "occurrence", "deadline", "explanation"):
         assert key in first
-    assert sum(doc["summary"].values()) == len(doc["findings"])
+    # What every finding of a rule shares is said once, under the rule; each calendar's provenance once.
+    assert {"citation", "title", "trigger_event", "completion_event", "calendar"} <= set(doc["rules"][first["rule"]])
+    assert "citation" not in first and "calendar_data" not in first
+    assert doc["calendars"]["england-and-wales"]["file"] == "england-and-wales.yaml"
+    # The findings that apply are listed; every finding is counted.
+    assert all(f["status"] != "not_applicable" for f in doc["findings"])
+    assert sum(doc["summary"].values()) - doc["summary"]["not_applicable"] == len(doc["findings"])
 
 
 def test_exit_code_0_when_nothing_is_late_or_overdue(run_cli, tmp_path):
@@ -83,7 +89,8 @@ def test_output_is_written_atomically_and_a_failed_run_keeps_the_old_file(run_cl
 ], ids=["added-to-the-bundled-rules", "rules-repeated"])
 def test_local_targets_are_reported_beside_the_law(run_cli, rules):
     _, out, _ = run_cli("check", TRACKER, "--as-of", "2026-11-20", "--format", "json", *rules)
-    by = {(f["record"], f["rule"]): f for f in json.loads(out)["findings"]}
+    doc = json.loads(out)
+    by = {(f["record"], f["rule"]): {**doc["rules"][f["rule"]], **f} for f in doc["findings"]}
     law = by[("northby-2019-ilacs", "la-publish-report")]
     target = by[("northby-2019-ilacs", "local-publish-report-30-days")]
     assert (law["status"], law["kind"]) == ("met", "statutory")

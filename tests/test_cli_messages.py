@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, read_json
 
 EXAMPLES = ROOT / "examples"
 HEADER = "id,kind,framework,report_received,report_published\n"
@@ -63,7 +63,7 @@ def test_a_folder_given_as_a_record_file_reads_the_record_files_in_it(run_cli, t
     code, _, err = run_cli("report", str(folder), "--as-of", "2026-11-20", "--out", str(tmp_path / "reports"),
                            "--quiet")
     assert code == 1 and "reading the 2 record files in it" in err
-    doc = json.loads((tmp_path / "reports" / "latest.json").read_text(encoding="utf-8"))
+    doc = read_json(tmp_path / "reports" / "latest.json.gz")
     assert doc["report"]["record_files"] == [str(folder / "inspections.yaml"), str(folder / "tracker.xlsx")]
 
 

@@ -170,7 +170,7 @@ def records_survive(paths: list[Path], rules: Any) -> None:
         assert all(isinstance(p, Problem) and str(p) for p in problems)
         findings = only_own_errors(lambda: evaluate(records, rules, date(2026, 11, 20)))
         if findings is not None:
-            json.loads(to_json(findings, date(2026, 11, 20)))
+            json.loads(to_json(findings, date(2026, 11, 20), rules, show_all=True))
 
 
 # -- records ------------------------------------------------------------------------------------------

@@ -1,51 +1,97 @@
 """The files of one report run, written into its staging folder as the chunks of findings arrive.
 
-findings.csv is byte for byte what ``compliance check --format csv`` writes for the same records;
-findings.json is ``check --format json``'s document, one finding per line, with the report's own
-numbers under ``"report"`` after the counts (both known only once every finding has been seen);
-deadlines.ics has an event for every open duty. The pages are drawn last, from the model.
+findings.csv is byte for byte what ``compliance check --format csv`` writes for the same records, and
+findings.parquet what ``check --format parquet`` writes; findings.json.gz is ``check --format json``'s
+document, gzip-compressed, one finding per line, with the report's own numbers under ``"report"`` after
+the counts (both known only once every finding has been seen). Each lists the findings that apply, and
+the rows that could not be read. deadlines.ics has the open deadlines a person acts on now
+(``PassSettings.in_calendar``), and with ``--by team`` each team has its own, ``deadlines-<team>.ics``.
+The pages are drawn last, from the model.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import re
 import zlib
 from datetime import date
-from typing import Any, Mapping
+from typing import IO, Any, Mapping, Sequence
 
-from ..reports import CALENDAR_END, JSON_SEPARATOR, calendar_head, csv_header, json_head, json_tail
+from ..errors import Problem
+from ..reports import (CALENDAR_END, JSON_SEPARATOR, JsonContext, JsonDocument, calendar_head, csv_header,
+                       csv_problem_lines, json_head, json_tail)
 from ._html import to_html
 from ._markdown import to_markdown_report
 from ._model import ReportModel
-from ._publish import Staging
-from ._stream import ChunkOutput
+from ._publish import Staging, team_calendar_name
+from ._stream import NO_TEAM, ChunkOutput
+
+
+#: findings.json, gzip-compressed: a thirteenth of its size (see docs/output-formats.md for the figures).
+JSON_FILE = "findings.json.gz"
+JSON_LEVEL = 6
 
 
 class FindingsFiles:
-    """findings.csv, findings.json and deadlines.ics, open in a staged run folder, a chunk at a time."""
+    """findings.csv, findings.json, findings.parquet and the calendars, open in a staged run folder."""
 
-    def __init__(self, staging: Staging, as_of: date, title: str) -> None:
+    def __init__(self, staging: Staging, as_of: date, title: str, context: JsonContext,
+                 problems: Sequence[Problem] = (), show_all: bool = False) -> None:
+        from ..reports.parquet import ParquetWriter, findings_batch, findings_schema
+
         self.staging = staging
-        self._handles = {name: staging.open(name) for name in ("findings.csv", "findings.json", "deadlines.ics")}
+        self.as_of, self.title, self.context, self.problems, self.show_all = as_of, title, context, problems, show_all
+        self._handles: dict[str, IO[bytes]] = {}
+        self._teams: dict[str, str] = {}  # team -> its calendar's file name
+        self.document = JsonDocument()
+        for name in ("findings.csv", JSON_FILE, "findings.parquet", "deadlines.ics"):
+            self._handles[name] = staging.open(name)
+        # Compressed as it is written (mtime 0: the same findings give the same bytes).
+        self._json = gzip.GzipFile("findings.json", "wb", JSON_LEVEL, self._handles[JSON_FILE], mtime=0)
         self._json_started = False
-        self._write("findings.csv", csv_header())
-        self._write("findings.json", json_head(as_of))
+        self._write("findings.csv", csv_header() + csv_problem_lines(problems))
+        self._write(JSON_FILE, json_head(as_of, problems, show_all))
         self._write("deadlines.ics", calendar_head(title))
+        self._parquet = ParquetWriter(self._handles["findings.parquet"], findings_schema())
+        self._parquet.add(findings_batch([], problems=problems))
 
     def _write(self, name: str, text: str) -> None:
         if text:
-            self._handles[name].write(text.encode("utf-8"))
+            (self._json if name == JSON_FILE else self._handles[name]).write(text.encode("utf-8"))
+
+    def _team_file(self, team: str) -> str:
+        name = self._teams.get(team)
+        if name is None:
+            name = self._teams[team] = team_calendar_name(team_slug(team, set(self._teams.values())))
+            self._handles[name] = self.staging.open(name)
+            self._write(name, calendar_head(f"{self.title}: {team or 'no team'}"))
+        return name
 
     def add(self, chunk: ChunkOutput) -> None:
         self._write("findings.csv", chunk.csv)
         if chunk.json:
-            self._write("findings.json", (JSON_SEPARATOR if self._json_started else "") + chunk.json)
+            self._write(JSON_FILE, (JSON_SEPARATOR if self._json_started else "") + chunk.json)
             self._json_started = True
-        self._write("deadlines.ics", chunk.ics)
+        self.document.update(chunk.document)
+        self._parquet.add(chunk.parquet)
+        for team, events in chunk.ics.items():
+            self._write("deadlines.ics" if team is None else self._team_file(team), events)
+        for team in chunk.teams:
+            self._team_file(team)
 
     def finish(self, summary: Mapping[str, int], report: Mapping[str, Any]) -> None:
         """Close the documents, with the status counts and the report's numbers at the end of the JSON."""
-        self._write("findings.json", json_tail(summary, {"report": report}))
-        self._write("deadlines.ics", CALENDAR_END)
+        from ..reports.parquet import findings_metadata
+
+        self._write(JSON_FILE, json_tail(summary, self.context, self.document, {"report": report}))
+        self._json.close()
+        self._parquet.close(findings_metadata(
+            self.as_of, summary, self.problems, self.show_all,
+            {r: self.context.rules[r] for r in self.document.rules},
+            {c: self.context.calendars[c] for c in self.document.calendars}, {"report": report}))
+        for name in ["deadlines.ics", *self._teams.values()]:
+            self._write(name, CALENDAR_END)
         for name, handle in self._handles.items():
             self.staging.close_file(handle, name)
         self._handles = {}
@@ -54,6 +100,18 @@ class FindingsFiles:
         for handle in self._handles.values():
             handle.close()
         self._handles = {}
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def team_slug(team: str, taken: set[str]) -> str:
+    """A team's name as part of a file name: lower-case letters, digits and hyphens, at most 40 characters
+    (``no-team`` for records that name none), with a short hash where two names would make the same."""
+    slug = _SLUG.sub("-", team.lower()).strip("-")[:40].strip("-") or ("no-team" if team == NO_TEAM else "team")
+    if team_calendar_name(slug) in taken or (slug == "no-team" and team != NO_TEAM):
+        slug = f"{slug}-{hashlib.sha1(team.encode('utf-8')).hexdigest()[:8]}"
+    return slug
 
 
 class StatesWriter:

@@ -250,13 +250,13 @@ def _changes(model: ReportModel) -> str:
             more = len(items) - CHANGES_SHOWN
             parts.append(f'<h3>{CHANGE_LABELS[kind]} ({len(items)})</h3><ul class="changes">'
                          + "".join(_change_item(c) for c in items[:CHANGES_SHOWN])
-                         + (f'<li class="hint">and {more} more: findings.json lists every change under '
+                         + (f'<li class="hint">and {more} more: findings.json.gz lists every change under '
                             "<code>report.changes</code></li>" if more > 0 else "") + "</ul>")
     routine = model.routine_changes
     if routine:
         parts.append(f'<p class="hint">Also {routine:,} new {"duty" if routine == 1 else "duties"} already met (records '
-                     "added with their duties done in time): counted here, not listed; findings.json lists each under "
-                     "<code>report.changes</code>, marked routine.</p>")
+                     "added with their duties done in time): counted here, not listed; findings.json.gz lists each "
+                     "under <code>report.changes</code>, marked routine.</p>")
     return "".join(parts) + "</section>"
 
 
@@ -356,7 +356,7 @@ def _targets(model: ReportModel) -> str:
             "Each explanation is a usual mistake that would give the system's date; it fits the records counted, "
             "and only it explains some of them."
             + (f" {hidden} more explanation{'s' if hidden != 1 else ''} fit only records those below explain too; "
-               f"{_file_link('findings.json', 'latest.json')} lists every one." if hidden else "") + "</p>"
+               f"{_file_link('findings.json.gz', 'latest.json.gz')} lists every one." if hidden else "") + "</p>"
             + (_table("System targets that differ from the law's",
                       ("Duty", "Difference", "Fits", "Only", "Explanation", "For example"), rows, numeric=(2, 3))
                if rows else "") + "</section>")
@@ -580,16 +580,21 @@ def _files(model: ReportModel) -> str:
     hidden = model.summary.statuses.get("not_applicable", 0)
     items = [
         (_file_link("findings.csv", "latest.csv"), "every finding, one row each, for a spreadsheet"),
-        (_file_link("findings.json", "latest.json"), "every finding with its working, and this report's numbers"),
-        (_file_link("deadlines.ics", "latest.ics"), "every open deadline as an all-day calendar event"),
+        (_file_link("findings.json.gz", "latest.json.gz"),
+         "every finding with its working, and this report's numbers (JSON, gzip-compressed)"),
+        (_file_link("findings.parquet", "latest.parquet"),
+         "every finding with its working, in typed columns for pandas, Polars, DuckDB or Power BI"),
+        (_file_link("deadlines.ics", "latest.ics"),
+         "the open deadlines to act on now, due soon or recently missed, as all-day calendar events"),
         (_file_link("report.md", "latest.md"), "this report as Markdown, for a wiki or a Teams post"),
     ]
     total = sum(model.summary.statuses.values())
     return ('<section aria-labelledby="files"><h2 id="files">Every finding</h2>'
             f"<p>This run made {total:,} findings about {model.records_with_duties:,} records with duties"
-            + (f" ({hidden:,} of them duties that do not apply, or whose clock has not started)" if hidden else "")
-            + ". Each one, with the step-by-step working that produced its deadline and the law it comes from, "
-            "is in the files beside this report:</p><ul>"
+            + (f" ({hidden:,} of them duties that do not apply, or whose clock has not started: counted, and "
+               "listed in the files only by a report run with --all)" if hidden else "")
+            + ". Each that applies, with the step-by-step working that produced its deadline and the law it comes "
+            "from, is in the files beside this report:</p><ul>"
             + "".join(f"<li>{link}: {_e(text)}</li>" for link, text in items) + "</ul></section>")
 
 
@@ -606,7 +611,8 @@ def _about(model: ReportModel) -> str:
                          "latest possible deadline is shown."),
         ("Changes", "Each run is compared with the latest run for the latest earlier as-of date, so running the "
                     "report twice on one day gives the same comparison."),
-        ("Working", "How each deadline was counted, day by day, is in findings.json and findings.csv."),
+        ("Working", "How each deadline was counted is in findings.json.gz and findings.parquet; findings.csv "
+                    "names the holidays each period skipped and counts its weekend days."),
     ]
     items = "".join(f"<dt>{_e(t)}</dt><dd>{_e(d)}</dd>" for t, d in defs)
     return ('<section aria-labelledby="about"><h2 id="about">How to read this report</h2>'

@@ -41,7 +41,7 @@ def _changes(model: ReportModel) -> list[str]:
     if model.routine_changes:
         n = model.routine_changes
         out += [f"Also {n} new {'duty' if n == 1 else 'duties'} already met (records added with their duties done in "
-                "time): counted, not listed; findings.json lists each under `report.changes`, marked routine.", ""]
+                "time): counted, not listed; findings.json.gz lists each under `report.changes`, marked routine.", ""]
     for kind in CHANGE_KINDS:
         items = model.changes_of(kind)
         if not items:
@@ -53,7 +53,7 @@ def _changes(model: ReportModel) -> list[str]:
             deadline = f", deadline {c.deadline.isoformat()}" if c.deadline else ""
             out.append(f"- {md_code(c.record)}: {md_text(c.title)}{deadline} ({what})")
         if len(items) > CHANGES_SHOWN:
-            out.append(f"- and {len(items) - CHANGES_SHOWN} more: findings.json lists every change under "
+            out.append(f"- and {len(items) - CHANGES_SHOWN} more: findings.json.gz lists every change under "
                        "`report.changes`")
         out.append("")
     return out
@@ -101,7 +101,7 @@ def _targets(model: ReportModel) -> list[str]:
         out += [f"| {md_code(g.rule, table=True)} | {g.difference} | {g.count} | {g.only} | {md_text(g.reason)} | "
                 f"{', '.join(md_code(r, table=True) for r in g.records)} |" for g in groups]
     if hidden := len(t.groups) - len(groups):
-        out += ["", f"{hidden} more explanations fit only records those above explain too; findings.json lists "
+        out += ["", f"{hidden} more explanations fit only records those above explain too; findings.json.gz lists "
                 "every one under `report.system_targets`."]
     return out
 
@@ -147,8 +147,9 @@ def to_markdown_report(model: ReportModel) -> str:
                 f"{'-' if r.in_time is None else f'{100 * r.in_time:.1f}%'} | {r.decided} | {r.met} | {r.late} | "
                 f"{r.overdue} |" for r in model.kpi]
     out += _targets(model) + _checks(model)
-    total = sum(s.statuses.values())
+    total = sum(n for status, n in s.statuses.items() if status != "not_applicable")
     out += ["", "## Every finding", "",
-            f"All {total} findings, each with its working and its source, are in findings.csv and findings.json "
-            "beside this report."]
+            f"All {total} findings that apply, each with its working and its source, are in findings.json.gz and "
+            "findings.parquet beside this report, and in findings.csv for a spreadsheet; the duties that do not "
+            "apply are counted above, and listed only by a report run with --all."]
     return "\n".join(out) + "\n"

@@ -31,7 +31,7 @@ OPEN_DUTIES_SHOWN = 50
 DUE_SOON_SHOWN = 50
 #: Timelines are drawn for this many records, those with open duties first, the most urgent first.
 TIMELINES_SHOWN = 20
-#: Each kind of change lists this many duties on the page; findings.json has every change.
+#: Each kind of change lists this many duties on the page; findings.json.gz has every change.
 CHANGES_SHOWN = 25
 #: "Check these records" names this many records, the first in the input; findings.csv marks every one.
 CHECKS_SHOWN = 25
@@ -174,7 +174,7 @@ class ReportModel:
 
     @property
     def routine_changes(self) -> int:
-        """New duties already met: the report counts them; findings.json lists each under report.changes."""
+        """New duties already met: the report counts them; findings.json.gz lists each under report.changes."""
         return sum(1 for c in self.changes if c.routine)
 
     @property

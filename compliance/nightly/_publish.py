@@ -56,9 +56,14 @@ EXPIRED = "expired"
 TOOL = "statutory-timelines"
 JOURNAL_FORMAT = 2
 #: The files of a run's folder, and the latest.* name in --out that links to each.
-RUN_FILES = ("report.html", "report.md", "findings.json", "findings.csv", "deadlines.ics")
-LATEST = {"latest.html": "report.html", "latest.md": "report.md", "latest.json": "findings.json",
-          "latest.csv": "findings.csv", "latest.ics": "deadlines.ics"}
+RUN_FILES = ("report.html", "report.md", "findings.json.gz", "findings.csv", "findings.parquet", "deadlines.ics")
+#: Files of a run folder that earlier versions wrote, recognised as the report's own when it replaces the folder.
+OLDER_RUN_FILES = ("findings.json",)
+LATEST = {"latest.html": "report.html", "latest.md": "report.md", "latest.json.gz": "findings.json.gz",
+          "latest.csv": "findings.csv", "latest.parquet": "findings.parquet", "latest.ics": "deadlines.ics"}
+#: A team's calendar (``--by team``) in a run's folder; in --out, ``latest-`` and its name links to the newest.
+TEAM_CALENDAR = re.compile(r"deadlines-[a-z0-9][a-z0-9-]{0,59}\.ics")
+LATEST_TEAM = "latest-"
 CRASH_ENV = "COMPLIANCE_TEST_CRASH_AT"
 CRASH_EXIT = 86
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -130,6 +135,28 @@ def _remove(path: Path) -> None:
         os.unlink(path)
 
 
+def team_calendar_name(slug: str) -> str:
+    """The file name of a team's calendar, ``slug`` being lower-case letters, digits and hyphens."""
+    return f"deadlines-{slug}.ics"
+
+
+def _is_run_file(name: str) -> bool:
+    return name in RUN_FILES or name in OLDER_RUN_FILES or TEAM_CALENDAR.fullmatch(name) is not None
+
+
+def latest_links(run_folder: Path) -> dict[str, str]:
+    """Each latest.* name in --out and the file of ``run_folder`` it links to, the teams' calendars included."""
+    teams = sorted(p.name for p in run_folder.iterdir() if TEAM_CALENDAR.fullmatch(p.name)) \
+        if run_folder.is_dir() else []
+    return {**LATEST, **{LATEST_TEAM + name: name for name in teams}}
+
+
+def _latest_team_names(out: Path) -> dict[str, str]:
+    """The teams' latest-deadlines-*.ics names present in ``out``, each with the run file it stands for."""
+    return {p.name: p.name[len(LATEST_TEAM):] for p in sorted(out.glob(LATEST_TEAM + "deadlines-*.ics"))
+            if TEAM_CALENDAR.fullmatch(p.name[len(LATEST_TEAM):])}
+
+
 def read_marker(folder: Path) -> dict[str, Any] | None:
     """The marker of a run folder this tool wrote, or None."""
     try:
@@ -148,8 +175,8 @@ def check_replaceable(target: Path) -> None:
         raise InputError(Problem("is in the way of this run's folder and was not written by the report",
                                  file=str(target), hint=hint))
     entries = {p.name: p for p in target.iterdir()}
-    ours = set(RUN_FILES) | {MARKER}
-    foreign = sorted(name for name, p in entries.items() if name not in ours or p.is_symlink() or not p.is_file())
+    foreign = sorted(name for name, p in entries.items()
+                     if not (_is_run_file(name) or name == MARKER) or p.is_symlink() or not p.is_file())
     if foreign:
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
         raise InputError(Problem(f"holds files the report did not write ({shown}); the report will not replace it",
@@ -203,10 +230,11 @@ def _is_ours(path: Path, file: str, folders: list[Path]) -> bool:
         return False
 
 
-def check_latest(out: Path) -> None:
-    """Refuse (InputError) when a latest.* name in ``out`` holds anything the report did not put there: a
-    folder, or a file that is not a link to (or a copy of) that file of one of its run folders."""
-    present = [name for name in LATEST if os.path.lexists(out / name)]
+def check_latest(out: Path, names: dict[str, str] = LATEST) -> None:
+    """Refuse (InputError) when a latest.* name about to be replaced (``names``, each with the run file it links
+    to) holds anything the report did not put there: a folder, or a file that is not a link to (or a copy of)
+    that file of one of its run folders."""
+    present = [name for name in names if os.path.lexists(out / name)]
     if not present:
         return
     folders = list(_run_folders(out))
@@ -215,9 +243,9 @@ def check_latest(out: Path) -> None:
         if not path.is_symlink() and not path.is_file():
             raise InputError(Problem("is not a file, so the report cannot put the newest run's file there",
                                      file=str(path), hint="move or rename it; the report owns the latest.* names"))
-        if not _is_ours(path, LATEST[name], folders):
+        if not _is_ours(path, names[name], folders):
             raise InputError(Problem("was not written by the report (it is no run's "
-                                     f"{LATEST[name]}), so the report will not replace it", file=str(path),
+                                     f"{names[name]}), so the report will not replace it", file=str(path),
                                      hint="move it elsewhere, or choose another --out: the report puts the newest "
                                           "run's files under the latest.* names there"))
 
@@ -288,15 +316,15 @@ class Staging:
 
     def seal(self) -> None:
         """The run's folder complete and on disk, with its marker; ready for the history to record the run."""
-        files = {name: [(self.run_dir / name).stat().st_ino, (self.run_dir / name).stat().st_size]
-                 for name in RUN_FILES if (self.run_dir / name).is_file()}
+        files = {p.name: [p.stat().st_ino, p.stat().st_size]
+                 for p in sorted(self.run_dir.iterdir()) if _is_run_file(p.name) and p.is_file()}
         _write_file(self.run_dir / MARKER, (json.dumps({"tool": TOOL, "run_id": self.run_id, "token": self.token,
                                                         "folder": self.folder, "files": files}) + "\n").encode())
         _fsync_dir(self.run_dir)
         _fsync_dir(self.path)
         check_replaceable(self.target)
         if self.journal["latest"]:
-            check_latest(self.out)
+            check_latest(self.out, latest_links(self.run_dir))
         step("staged: run folder sealed")
 
     def apply(self) -> None:
@@ -323,18 +351,25 @@ class Staging:
         step("run folder in place")
 
     def _switch_latest(self) -> None:
-        for name, file in LATEST.items():
+        links = latest_links(self.target)
+        for name, file in links.items():
             prepared = self.path / name
             if not prepared.exists():
                 _link_or_copy(self.target / file, prepared)
         _fsync_dir(self.path)
         step("latest prepared")
-        for name, file in LATEST.items():
+        for name, file in links.items():
             current = self.out / name
             if os.path.lexists(current) and not (current.exists() and os.path.samefile(current, self.target / file)):
                 os.unlink(current)
                 step(f"old {name} removed")
-        for name in LATEST:
+        stale = {name: file for name, file in _latest_team_names(self.out).items() if name not in links}
+        if stale:  # teams the newest run no longer has: their links go, if they are the report's own
+            folders = list(_run_folders(self.out))
+            for name, file in stale.items():
+                if _is_ours(self.out / name, file, folders):
+                    os.unlink(self.out / name)
+        for name in links:
             prepared = self.path / name
             if prepared.exists():
                 os.replace(prepared, self.out / name)

@@ -25,6 +25,7 @@ from ..calendars import DEFAULT_CALENDAR, get_calendar
 from ..engines import check_as_of, check_targets, map_chunks
 from ..errors import ComplianceError, InputError, Problem, errors
 from ..records import DEFAULT_ENCODING, Record, codec_name, load_extract, read_records
+from ..reports import problem_rows, rows_not_read
 from ..rules import RuleSet, load_rules
 from ._build import build_model, window_end
 from ._changes import ChangeFinder
@@ -35,7 +36,7 @@ from ._model import (DEFAULT_FAIL_ON, DEFAULT_WINDOW, TREND_LENGTH, ReportModel,
                      parse_window, with_run_id)
 from ._progress import ProgressBar
 from ._publish import Staging, check_latest, check_replaceable, recover, step
-from ._stream import ChunkOutput, PassSettings, evaluate_chunk
+from ._stream import DEFAULT_ICS_DAYS, ChunkOutput, PassSettings, evaluate_chunk
 from ._tally import RunTally
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ class ReportOptions:
     #: the calling script again: a script calling run_report must guard its work with
     #: ``if __name__ == "__main__":`` (the command line does).
     jobs: int = 1
-    #: Each finding's step-by-step working in findings.json, findings.csv and deadlines.ics.
+    #: Each finding's working in findings.json.gz, findings.parquet and deadlines.ics, the holidays in findings.csv.
     explain: bool = True
     #: The CSV record files' encoding.
     encoding: str = DEFAULT_ENCODING
@@ -77,6 +78,12 @@ class ReportOptions:
     mapping: str | None = None
     #: The day the record files were drawn, where they do not say (an Annex A list): they hold nothing later.
     extract_date: date | None = None
+    #: List the not-applicable findings in findings.* too (``--all``); they are always counted.
+    show_all: bool = False
+    #: deadlines.ics holds the open duties due within this many days and those overdue by at most as many.
+    ics_days: int = DEFAULT_ICS_DAYS
+    #: Write a calendar for each team too (``--by team``), ``deadlines-<team>.ics``.
+    by_team: bool = False
 
     @property
     def history_path(self) -> Path:
@@ -115,6 +122,9 @@ def check_options(options: ReportOptions) -> None:
             check_header_text(options.mail.host, "mail host (COMPLIANCE_SMTP_HOST)")
         except InputError as exc:
             problems.extend(exc.problems)
+    if options.ics_days < 0:
+        problems.append(Problem(f"{options.ics_days} is not a number of days", field="--ics-days",
+                                hint="0 or more, e.g. --ics-days 30"))
     if options.keep_runs < 1:
         problems.append(Problem(f"{options.keep_runs} is too few", field="--keep-runs",
                                 hint="keep at least 1 run: the next run compares with it"))
@@ -200,11 +210,13 @@ def mail_report(settings: MailSettings, to: Sequence[str], model: ReportModel, p
 
 def _evaluate(records: Sequence[Record], ruleset: RuleSet, options: ReportOptions, now: datetime,
               previous: Snapshot | None, titles: Mapping[str, str], staging: Staging, run_id: int,
-              history_trend: Sequence[TrendPoint], skipped: Sequence[str]) -> tuple[ReportModel, bytes]:
+              history_trend: Sequence[TrendPoint], skipped: Sequence[Problem]) -> tuple[ReportModel, bytes]:
     """Stream the records into the staged files; return the model and the compressed states for history."""
     window = parse_window(options.due_within)
     end = window_end(options.as_of, window, options.calendar)
-    files = FindingsFiles(staging, options.as_of, options.title)
+    settings = PassSettings(ruleset, options.as_of, end, now, options.explain, options.show_all, options.ics_days,
+                            options.by_team)
+    files = FindingsFiles(staging, options.as_of, options.title, settings.json_context(), skipped, options.show_all)
     states = StatesWriter()
     compared = previous is not None and previous.states is not None
     finder = ChangeFinder(previous.states if previous is not None and previous.states is not None else {}, titles)
@@ -220,8 +232,7 @@ def _evaluate(records: Sequence[Record], ruleset: RuleSet, options: ReportOption
         bar.advance(chunk.records)
 
     try:
-        for chunk in map_chunks(evaluate_chunk, PassSettings(ruleset, options.as_of, end, now, options.explain),
-                                records, options.jobs):
+        for chunk in map_chunks(evaluate_chunk, settings, records, options.jobs):
             done(chunk)
     except BaseException:
         files.abandon()
@@ -232,7 +243,7 @@ def _evaluate(records: Sequence[Record], ruleset: RuleSet, options: ReportOption
     model = build_model(tally, finder.finish() if compared else [], options.as_of, now, window=window,
                         previous=previous, history_trend=history_trend, calendar=options.calendar,
                         title=options.title, record_files=[str(p) for p in options.records],
-                        rule_files=[str(p) for p in options.rules or ()], skipped_rows=skipped)
+                        rule_files=[str(p) for p in options.rules or ()], skipped_rows=_by_row(skipped))
     model = with_run_id(model, run_id)
     files.finish(model.summary.statuses, model.to_dict())
     return model, states.finish()
@@ -265,7 +276,10 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     check_as_of(ruleset, options.as_of)  # an as-of outside the calendars: refused before anything is read
     records, problems, ruleset = _read(options, ruleset)
     if problems and not options.skip_bad_rows:
-        raise InputError(*problems)
+        rows = len(problem_rows(problems))
+        raise InputError(*problems, Problem(
+            f"{rows_not_read(rows)}: nothing was reported", hint="correct the rows, or give --skip-bad-rows to "
+            "report on the others, the rows left out listed at the top of the report and in its files"))
     for p in problems:
         log.warning("skipped: %s", p)
     if not records:
@@ -287,6 +301,11 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
         log.info("mailed the report to %s%s", ", ".join(options.mail_to),
                  f" (not attached, too large: {', '.join(left_out)})" if left_out else "")
     return ReportRun(model, staging.target, update_latest, 1 if fails(model, options.fail_on) else 0, pages)
+
+
+def _by_row(problems: Sequence[Problem]) -> list[str]:
+    """One line for each row that could not be read, its problems joined: the page counts rows, not problems."""
+    return ["; ".join(str(p) for p in row) for row in problem_rows(problems)]
 
 
 def _record_run(options: ReportOptions, history: History, records: Sequence[Record], ruleset: RuleSet,
@@ -316,7 +335,7 @@ def _record_run(options: ReportOptions, history: History, records: Sequence[Reco
             update_latest = newest is None or options.as_of >= newest
             staging = Staging.create(options.out, folder, run_id, identity, history.path, update_latest)
             model, states = _evaluate(records, ruleset, options, now, previous, titles, staging, run_id, trend,
-                                      [str(p) for p in problems])
+                                      problems)
             pages = render_pages(model)
             for name, text in pages.items():
                 staging.write(name, text)

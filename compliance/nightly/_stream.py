@@ -7,17 +7,22 @@ so the files are the same whichever way the work was split and no finding is kep
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Sequence
+from typing import Any, Sequence
 
+from ..calendars import day_of
 from ..engines import Finding, findings_by_record
 from ..records import Record
-from ..reports import JSON_SEPARATOR, csv_lines, event_text, json_finding
+from ..reports import JSON_SEPARATOR, JsonContext, JsonDocument, csv_lines, event_text, json_finding, listed
 from ..rules import RuleSet
 from ._changes import findings_line
 from ._model import OPEN_STATUSES
 from ._tally import RunTally
+
+
+#: deadlines.ics holds the open duties due within this many days and those overdue by at most as many.
+DEFAULT_ICS_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,29 @@ class PassSettings:
     window_end: date
     stamp: datetime
     explain: bool = True
+    #: List the not-applicable findings in the files too (``--all``); they are always counted.
+    show_all: bool = False
+    ics_days: int = DEFAULT_ICS_DAYS
+    #: Also a calendar for each team (the records' ``team`` attribute).
+    by_team: bool = False
+
+    def in_calendar(self, f: Finding) -> bool:
+        """Whether ``f`` is a deadline a person acts on now: open, and due or missed within ``ics_days``."""
+        if f.status not in OPEN_STATUSES or f.deadline is None:
+            return False
+        return abs((day_of(f.deadline) - self.as_of).days) <= self.ics_days
+
+    def json_context(self) -> JsonContext:
+        cached = _CONTEXTS.get(id(self))
+        if cached is None or cached[0] is not self:
+            _CONTEXTS.clear()
+            cached = _CONTEXTS[id(self)] = (self, JsonContext.of(self.rules, explain=False))
+        return cached[1]
+
+
+_CONTEXTS: dict[int, tuple[PassSettings, JsonContext]] = {}
+#: The team of a record that names none, in ``ChunkOutput.ics`` and ``teams``.
+NO_TEAM = ""
 
 
 @dataclass
@@ -38,9 +66,19 @@ class ChunkOutput:
     records: int
     csv: str
     json: str
-    ics: str
+    parquet: Any  # a pyarrow RecordBatch
+    #: The chunk's calendar events: every one under None, and with ``by_team`` each team's under its name.
+    ics: dict[str | None, str]
     states: list[tuple[str, str]]
     tally: RunTally
+    document: JsonDocument = field(default_factory=JsonDocument)
+    #: Every team a listed finding names (with ``by_team``), so a team with nothing due still gets its calendar.
+    teams: set[str] = field(default_factory=set)
+
+
+def team_of(f: Finding) -> str:
+    value = f.attributes.get("team")
+    return NO_TEAM if value is None or value == "" else str(value)
 
 
 def evaluate_chunk(settings: PassSettings, records: Sequence[Record]) -> ChunkOutput:
@@ -49,16 +87,32 @@ def evaluate_chunk(settings: PassSettings, records: Sequence[Record]) -> ChunkOu
     The CSV and JSON lines are made by the functions ``compliance check`` writes its files with, so
     findings.csv is byte for byte, and findings.json line for line, what ``check`` writes.
     """
+    from ..reports.parquet import findings_batch
+
     tally = RunTally(settings.window_end)
     found: list[Finding] = []
-    ics_parts: list[str] = []
+    ics: dict[str | None, list[str]] = {None: []}
+    teams: set[str] = set()
     states: list[tuple[str, str]] = []
     for record, findings in findings_by_record(records, settings.rules, settings.as_of, explain=settings.explain):
         tally.add(record.id, findings)
-        found.extend(findings)
-        ics_parts.extend(event_text(f, settings.stamp) for f in findings if f.status in OPEN_STATUSES)
+        for f in findings:
+            if not listed(f, settings.show_all):
+                continue
+            found.append(f)
+            team = team_of(f) if settings.by_team else None
+            if team is not None:
+                teams.add(team)
+            if settings.in_calendar(f):
+                event = event_text(f, settings.stamp)
+                ics[None].append(event)
+                if team is not None:
+                    ics.setdefault(team, []).append(event)
         line = findings_line(record.id, findings)
         if line is not None:
             states.append((record.id, line))
-    return ChunkOutput(len(records), csv_lines(found), JSON_SEPARATOR.join(map(json_finding, found)),
-                       "".join(ics_parts), states, tally)
+    context, document = settings.json_context(), JsonDocument()
+    json_text = JSON_SEPARATOR.join(json_finding(f, context, document) for f in found)
+    return ChunkOutput(len(records), csv_lines(found), json_text, findings_batch(found),
+                       {team: "".join(events) for team, events in ics.items()}, states, tally, document, teams)
+

@@ -43,8 +43,6 @@ kind of record; when the rules are known, only the columns their duties read are
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
@@ -61,7 +59,7 @@ from ._csv import DEFAULT_ENCODING, codec_name
 from ._database import CHUNK_ROWS, Database, dialect_of, is_database_url, reading_note, shown_url
 from ._record import NO, TARGET_PREFIX, YES, EventDate, Record, RecordCheck, parse_event_date, sort_key, suggest
 from ._related import Group, Related, Row, TablePart, csv_groups, database_groups, missing, query
-from ._tables import spreadsheet_safe, table_rows
+from ._tables import csv_line, table_rows
 
 FORMATS = ("table", "cin-census-xml", "tables")
 #: ``extract_date: given``: the extract's file holds no date; the user gives it (--extract-date).
@@ -799,22 +797,19 @@ def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None)
                 events[name] = None
     targets = {rule: None for rec in records for rule in rec.targets}
     header = ["id", "kind", *attributes, *events, *(TARGET_PREFIX + rule for rule in targets)]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    lines = [csv_line(header)]
     for rec in records:
-        row = [spreadsheet_safe(rec.id), rec.kind]
+        row: list[Any] = [rec.id, rec.kind]
         given = rec.given_attributes
         for name in attributes:
             value = given.get(name)
-            row.append("" if value is None else str(value).lower() if isinstance(value, bool)
-                       else spreadsheet_safe(str(value)))
+            row.append(None if value is None else str(value).lower() if isinstance(value, bool) else str(value))
         for name in events:
             row.append(";".join(_iso(d) for d in rec.events.get(name, ())))
         for rule in targets:
             row.append(";".join(_iso(d) for d in rec.targets.get(rule, ())))
-        writer.writerow(row)
-    return buffer.getvalue()
+        lines.append(csv_line(row))
+    return "".join(lines)
 
 
 def _iso(d: EventDate) -> str:

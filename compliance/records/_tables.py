@@ -1,25 +1,83 @@
 """Rows of a CSV file or an Excel sheet, each with its row number and a way to name its columns in messages;
-and cells made safe to open in a spreadsheet, for every table the tool writes."""
+and cells made safe to open in a spreadsheet, with the one CSV writer every table the tool writes goes through."""
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from ..errors import printable
 from ._csv import DEFAULT_ENCODING, read_csv_rows
 
 #: Characters that make a spreadsheet treat text as a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A formula start, also after spaces or line breaks (a reader that trims a cell would find it there).
+_FORMULA = re.compile(r"[\t\r]|[ \n]*[=+\-@]")
+# A formula start inside a cell, where a reader splitting lines on ";" starts a cell of its own (after a ";",
+# or after a line break, which ends its line), past any spaces and quotes.
+_INNER_FORMULA = re.compile(r'(?<=[;\n])([ "]*)(?=[=+\-@\t])')
+# C0 controls but tab and newline, DEL and C1, as errors.printable escapes them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What makes a CSV cell need quotes: the separator, a quote, a line break.
+_QUOTED = re.compile(r'[,"\n\r]')
 
 
 def spreadsheet_safe(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula, with a ' in front so it shows as typed; anything else as is.
+    """Text a spreadsheet shows as typed, never runs: control characters written as escapes (\\x1b: a terminal
+    never obeys them, and a workbook's XML cannot hold them), and text that a spreadsheet would run as a formula
+    with a ' in front; anything else as is.
 
-    OWASP's rule against CSV injection: a cell that begins with =, +, -, @, a tab or a carriage return.
+    OWASP's rule against CSV injection: a cell that begins with =, +, -, @, a tab or a carriage return (here
+    also after leading spaces or line breaks).
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        if _CONTROL.search(value):
+            value = printable(value)
+        if _FORMULA.match(value):
+            return "'" + value
     return value
+
+
+def csv_cell(value: Any) -> str:
+    """One value as a cell of the CSV files the tool writes.
+
+    Text is made ``spreadsheet_safe``, and quoted when it holds a comma, a quote or a line break. Excel set to
+    a language whose list separator is ";" (German, French, Dutch) splits each line of a comma-separated file
+    at every ";", quotes or not, and at every line break: a cell of its own starts there. So a formula
+    character after a ";" or a line break inside a cell gets a ' before it too (``x;=1+1`` is written
+    ``x;'=1+1``), and no reader of either kind ever starts a cell with one. Lists are joined with " | ",
+    dates written ISO.
+    """
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        value = " | ".join(map(str, value))
+    elif isinstance(value, datetime):
+        value = value.isoformat(timespec="minutes")
+    elif isinstance(value, date):
+        return value.isoformat()
+    elif not isinstance(value, str):
+        return str(value)
+    text = spreadsheet_safe(value)
+    if (";" in text or "\n" in text) and _INNER_FORMULA.search(text):
+        text = _INNER_FORMULA.sub(r"\1'", text)
+    if _QUOTED.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_line(cells: Iterable[Any]) -> str:
+    """One line of a CSV file, its cells made by ``csv_cell``, ending with a newline."""
+    return ",".join(map(csv_cell, cells)) + "\n"
+
+
+def csv_text(rows: Iterable[Sequence[Any]]) -> str:
+    """Lines of a CSV file (a header is a row like any other)."""
+    return "".join(map(csv_line, rows))
 
 
 def excel_column(j: int) -> str:

@@ -1,10 +1,11 @@
 """``compliance check``'s output, written as the findings come: flat memory and every core on a long run.
 
 The records are evaluated a chunk at a time (``engines.map_chunks``). Each chunk becomes, in a pure
-function that may run in a worker process, what its format needs: JSON and CSV lines, written at once
-and in the records' order; or the compact rows of the table, the Markdown table or the workbook, which
-are sorted by urgency once every chunk is in. No finding is kept once turned into its output, and the
-working is computed only where the output shows it.
+function that may run in a worker process, what its format needs: JSON and CSV lines or a Parquet
+batch, written at once and in the records' order; or the compact rows of the table, the Markdown table
+or the workbook, which are sorted by urgency once every chunk is in. No finding is kept once turned into
+its output, and the working is computed only where the output shows it. Every format lists the findings
+that apply and counts the rest (``show_all`` lists them too), and carries the rows that could not be read.
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ from datetime import date, datetime
 from typing import IO, Any, Iterable, Iterator, Sequence
 
 from ..engines import CHUNK, Finding, findings_by_record, map_chunks, urgency_key
+from ..errors import Problem
 from ..records import Record
 from ..rules import RuleSet
-from ._formats import (JSON_SEPARATOR, STATUS_LABELS, csv_header, csv_lines, json_finding, json_head, json_tail,
-                       markdown_head, md_row, table_row, table_text)
+from ._formats import (JSON_SEPARATOR, STATUS_LABELS, JsonContext, JsonDocument, csv_header, csv_lines,
+                       csv_problem_lines, json_finding, json_head, json_tail, listed, markdown_head, md_row, table_row,
+                       table_text)
 
-#: Formats written line by line in the records' order; the others are sorted by urgency first.
-STREAMED = ("json", "csv")
+#: Formats written as they come, in the records' order; the others are sorted by urgency first.
+STREAMED = ("json", "csv", "parquet")
+#: Formats written as bytes (``out`` is a binary stream).
+BINARY = ("xlsx", "parquet")
 _SLICE = 10_000  # Markdown rows joined into one write
 
 
@@ -31,11 +36,29 @@ class CheckSettings:
     rules: RuleSet
     as_of: date
     fmt: str
-    #: The step-by-step working: computed only for a format that shows it.
+    #: ``--explain``: the table shows each finding's working, CSV fills its ``explanation`` column, JSON and
+    #: Parquet list every day a period skipped (not only the holidays).
     explain: bool
-    #: Whether the table lists not-applicable findings (every other format always does).
+    #: ``--all``: list the not-applicable findings too (every format counts them).
     show_all: bool = False
     engine: str = "native"
+
+    @property
+    def working(self) -> bool:
+        """Whether the engine computes the working: only for a format that shows some of it."""
+        if self.fmt == "table":
+            return self.explain
+        return self.fmt != "md"
+
+    def json_context(self) -> JsonContext:
+        cached = _CONTEXTS.get(id(self))
+        if cached is None or cached[0] is not self:
+            _CONTEXTS.clear()
+            cached = _CONTEXTS[id(self)] = (self, JsonContext.of(self.rules, self.explain))
+        return cached[1]
+
+
+_CONTEXTS: dict[int, tuple[CheckSettings, JsonContext]] = {}
 
 
 @dataclass
@@ -43,11 +66,11 @@ class CheckChunk:
     """A chunk of records, done: the count of each status, and its output."""
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUS_LABELS, 0))
-    #: How many findings the output shows (the table leaves out not-applicable ones unless asked).
-    shown: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUS_LABELS, 0))
     text: str = ""
     rows: list[tuple[tuple[Any, ...], Any]] = field(default_factory=list)
     calendar_data: dict[str, None] = field(default_factory=dict)
+    document: JsonDocument = field(default_factory=JsonDocument)
+    batch: Any = None  # a pyarrow RecordBatch, for Parquet
 
 
 def chunk_output(settings: CheckSettings, findings: Iterable[Finding]) -> CheckChunk:
@@ -55,15 +78,20 @@ def chunk_output(settings: CheckSettings, findings: Iterable[Finding]) -> CheckC
     out = CheckChunk()
     fmt = settings.fmt
     lines: list[Any] = []
+    context = settings.json_context() if fmt in ("json", "parquet") else None
     for f in findings:
         out.counts[f.status] += 1
-        if fmt == "table" and f.status == "not_applicable" and not settings.show_all and not f.data_quality:
-            continue  # a duty that does not arise is left out, unless its record needs checking
-        out.shown[f.status] += 1
+        if not listed(f, settings.show_all):
+            continue
         if fmt == "json":
-            lines.append(json_finding(f))
-        elif fmt == "csv":
+            assert context is not None
+            lines.append(json_finding(f, context, out.document))
+        elif fmt in ("csv", "parquet"):
             lines.append(f)
+            if context is not None and f.rule in context.rules:
+                out.document.rules[f.rule] = None
+                if f.calendar_data:
+                    out.document.calendars[f.calendar] = None
         elif fmt == "table":
             out.rows.append((urgency_key(f), table_row(f, settings.explain)))
         elif fmt == "md":
@@ -77,14 +105,18 @@ def chunk_output(settings: CheckSettings, findings: Iterable[Finding]) -> CheckC
     if fmt == "json":
         out.text = JSON_SEPARATOR.join(lines)
     elif fmt == "csv":
-        out.text = csv_lines(lines)
+        out.text = csv_lines(lines, settings.explain)
+    elif fmt == "parquet":
+        from .parquet import findings_batch
+
+        out.batch = findings_batch(lines, settings.explain)
     return out
 
 
 def check_chunk(settings: CheckSettings, records: Sequence[Record]) -> CheckChunk:
     """Evaluate ``records`` and turn their findings into output (runs in worker processes)."""
     return chunk_output(settings, (f for _, found in findings_by_record(
-        records, settings.rules, settings.as_of, engine=settings.engine, explain=settings.explain) for f in found))
+        records, settings.rules, settings.as_of, engine=settings.engine, explain=settings.working) for f in found))
 
 
 def _chunks(records: Sequence[Record], settings: CheckSettings, jobs: int) -> Iterator[CheckChunk]:
@@ -93,7 +125,7 @@ def _chunks(records: Sequence[Record], settings: CheckSettings, jobs: int) -> It
         return
     # Another engine compiles the rules once for the whole run, in this process.
     found = findings_by_record(records, settings.rules, settings.as_of, engine=settings.engine,
-                               explain=settings.explain)
+                               explain=settings.working)
     pending: list[Finding] = []
     for n, (_, findings) in enumerate(found, start=1):
         pending.extend(findings)
@@ -116,24 +148,32 @@ class CheckResult:
 
 def write_check(records: Sequence[Record], settings: CheckSettings, out: IO[Any], *, jobs: int = 1,
                 colour: bool = False, rule_files: Sequence[str] = (), record_files: Sequence[str] = (),
-                generated_at: datetime | None = None) -> CheckResult:
-    """Evaluate ``records`` and write ``check``'s output in ``settings.fmt`` to ``out`` (binary for xlsx)."""
+                generated_at: datetime | None = None, problems: Sequence[Problem] = ()) -> CheckResult:
+    """Evaluate ``records`` and write ``check``'s output in ``settings.fmt`` to ``out`` (binary for xlsx and
+    Parquet), the rows that could not be read (``problems``) with the findings."""
     total = dict.fromkeys(STATUS_LABELS, 0)
-    shown = dict.fromkeys(STATUS_LABELS, 0)
     rows: list[tuple[tuple[Any, ...], Any]] = []
     calendar_data: dict[str, None] = {}
+    document = JsonDocument()
     fmt = settings.fmt
+    parquet = None
     if fmt == "json":
-        out.write(json_head(settings.as_of))
+        out.write(json_head(settings.as_of, problems, settings.show_all))
     elif fmt == "csv":
-        out.write(csv_header())
+        out.write(csv_header() + csv_problem_lines(problems))
+    elif fmt == "parquet":
+        from .parquet import ParquetWriter, findings_batch, findings_schema
+
+        parquet = ParquetWriter(out, findings_schema())
+        parquet.add(findings_batch([], problems=problems))
     first = True
     for chunk in _chunks(records, settings, jobs):
         for status, n in chunk.counts.items():
             total[status] += n
-        for status, n in chunk.shown.items():
-            shown[status] += n
-        if fmt in STREAMED:
+        document.update(chunk.document)
+        if parquet is not None:
+            parquet.add(chunk.batch)
+        elif fmt in STREAMED:
             if chunk.text:
                 out.write(chunk.text if first or fmt == "csv" else JSON_SEPARATOR + chunk.text)
                 first = False
@@ -141,22 +181,30 @@ def write_check(records: Sequence[Record], settings: CheckSettings, out: IO[Any]
             rows.extend(chunk.rows)
             calendar_data.update(chunk.calendar_data)
     if fmt == "json":
-        out.write(json_tail(total))
+        out.write(json_tail(total, settings.json_context(), document))
+    elif parquet is not None:
+        from .parquet import findings_metadata
+
+        context = settings.json_context()
+        parquet.close(findings_metadata(settings.as_of, total, problems, settings.show_all,
+                                        {r: context.rules[r] for r in document.rules},
+                                        {c: context.calendars[c] for c in document.calendars}))
     elif fmt not in STREAMED:
         rows.sort(key=lambda r: r[0])
         if fmt == "md":
             # Written a slice at a time: the whole document as one string would double the memory of a long run.
-            out.write(markdown_head(settings.as_of, shown))
+            out.write(markdown_head(settings.as_of, total, settings.show_all, problems))
             for start in range(0, len(rows), _SLICE):
                 out.write("".join(row + "\n" for _, row in rows[start:start + _SLICE]))
             return CheckResult(total)
         ordered = [row for _, row in rows]
         del rows
         if fmt == "table":
-            out.write(table_text(ordered, settings.as_of, shown, colour))
+            out.write(table_text(ordered, settings.as_of, total, colour, settings.show_all))
         else:
             from ._xlsx import findings_workbook
 
             out.write(findings_workbook(ordered, total, settings.as_of, list(calendar_data), rule_files=rule_files,
-                                        record_files=record_files, generated_at=generated_at))
+                                        record_files=record_files, generated_at=generated_at, problems=problems,
+                                        show_all=settings.show_all))
     return CheckResult(total)

@@ -1,17 +1,27 @@
-"""Findings as text: a terminal table, JSON, CSV and Markdown. Renderers never recompute deadlines."""
+"""Findings as text: a terminal table, JSON, CSV and Markdown. Renderers never recompute deadlines.
+
+Every format lists the findings that apply to a record (met, late, due, overdue, missing data) and
+counts the not-applicable ones, which it lists only when asked (``show_all``: ``--all``). Text from
+the inputs never reaches a terminal raw: the table and Markdown show control characters as escapes,
+CSV cells go through the one CSV writer (``records.csv_line``), and JSON writes them as its own
+``\\u`` escapes, so the original is still there for a program. The rows that could not be read are in
+every document, beside the findings.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
+from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
+from ..calendars import get_calendar
 from ..engines import Finding, iso, sort_by_urgency
-from ..errors import printable
-from ..records import spreadsheet_safe
+from ..errors import Problem, one_line
+from ..records import csv_line
+from ..rules import Rule
 
 FORMATS = ("table", "json", "csv", "md")
 CSV_FIELDS = (
@@ -19,7 +29,8 @@ CSV_FIELDS = (
     "deadline", "completion_event", "completed_date", "days_late", "working_days_late", "days_left",
     "working_days_left", "late_by", "time_left", "citation", "verification", "reason", "needs", "on_bound",
     "unrecorded", "data_quality", "provisional", "approximate", "assumptions", "warnings", "explanation",
-    "recorded_deadline", "recorded_deadline_working_days", "recorded_deadline_note",
+    "recorded_deadline", "recorded_deadline_working_days", "recorded_deadline_note", "holidays_skipped",
+    "weekend_days_skipped",
 )
 _COLOURS = {"overdue": "\033[1;31m", "late": "\033[31m", "due": "\033[33m", "met": "\033[32m",
             "missing_data": "\033[35m", "not_applicable": "\033[2m"}
@@ -29,6 +40,8 @@ STATUS_LABELS = {"overdue": "OVERDUE", "late": "LATE", "due": "DUE", "met": "MET
 #: Status names for people, in sentence case (the terminal table uses capitals).
 STATUS_NAMES = {"overdue": "Overdue", "late": "Late", "due": "Due", "met": "Met", "missing_data": "Missing data",
                 "not_applicable": "Not applicable"}
+#: The status a row that could not be read has in the files that list findings and problems as rows (CSV, parquet).
+UNREADABLE = "unreadable"
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
@@ -39,90 +52,213 @@ def counts(findings: Iterable[Finding]) -> dict[str, int]:
     return out
 
 
-def to_json(findings: Sequence[Finding], as_of: date, extra: dict[str, Any] | None = None) -> str:
-    """The findings as one JSON document: ``as_of``, ``findings`` (one line each), ``summary`` (counts)."""
-    body = JSON_SEPARATOR.join(json_finding(f) for f in findings)
-    return json_head(as_of) + body + json_tail(counts(findings), extra)
+def listed(f: Finding, show_all: bool) -> bool:
+    """Whether a document lists ``f``: every finding that applies, and a not-applicable one only with ``show_all``
+    or when its record needs checking (a data-quality warning)."""
+    return show_all or f.status != "not_applicable" or bool(f.data_quality)
+
+
+# -- rows that could not be read ---------------------------------------------------------------------
+
+def problem_rows(problems: Sequence[Problem]) -> list[list[Problem]]:
+    """The problems that rejected a row, grouped by the row (a row can have several): one list per row, in order."""
+    rows: dict[tuple[Any, ...], list[Problem]] = {}
+    for n, p in enumerate(problems):
+        if p.warning:
+            continue
+        key = (p.file, p.line) if p.line is not None else (p.file, None, n)
+        rows.setdefault(key, []).append(p)
+    return list(rows.values())
+
+
+def rows_not_read(n: int) -> str:
+    """ "1 row could not be read", "4 rows could not be read"."""
+    return f"{n} row could not be read" if n == 1 else f"{n} rows could not be read"
+
+
+def problem_dict(p: Problem) -> dict[str, Any]:
+    """A problem as data: where (file, row or line, column, field), what is wrong, how to fix it."""
+    return {"file": p.file, "row": p.line, "column": p.column, "field": p.field, "message": p.message,
+            "hint": p.hint}
+
+
+# -- JSON ----------------------------------------------------------------------------------------------
+
+#: What a finding has because of its rule: written once per document under "rules", not on every finding.
+RULE_KEYS = ("record_kind", "duty", "title", "kind", "duty_holder", "trigger_event", "period", "completion_event",
+             "citation", "source_url", "verification", "calendar")
+
+
+def rule_facts(rule: Rule) -> dict[str, Any]:
+    """What every finding of ``rule`` says because of the rule, and how its period counts the trigger day."""
+    return {"record_kind": rule.applies_to, "duty": rule.duty, "title": rule.title, "kind": rule.kind,
+            "duty_holder": rule.duty_holder, "trigger_event": rule.trigger, "completion_event": rule.completion,
+            "citation": rule.source.citation, "source_url": rule.source.url, "verification": rule.source.verification,
+            "calendar": rule.calendar, "period": str(rule.period), "counting": rule.period.counting}
+
+
+@dataclass(frozen=True)
+class JsonContext:
+    """What writing findings as JSON needs: the facts of each rule and each calendar's provenance, written once
+    per document, and whether each finding lists every day its period skipped (``explain``)."""
+
+    rules: Mapping[str, Mapping[str, Any]]
+    calendars: Mapping[str, Mapping[str, Any]]
+    explain: bool = False
+
+    @classmethod
+    def of(cls, rules: Iterable[Rule], explain: bool = False) -> "JsonContext":
+        facts = {rule.id: rule_facts(rule) for rule in rules}
+        calendars = {name: get_calendar(name).provenance for name in {f["calendar"] for f in facts.values()}}
+        return cls(facts, calendars, explain)
+
+
+@dataclass
+class JsonDocument:
+    """What a JSON document's tail names: the rules and calendars its findings use, in the order first used."""
+
+    rules: dict[str, None] = field(default_factory=dict)
+    calendars: dict[str, None] = field(default_factory=dict)
+
+    def update(self, other: "JsonDocument") -> None:
+        self.rules.update(other.rules)
+        self.calendars.update(other.calendars)
 
 
 #: Written between findings: the document keeps one finding to a line, so it can be written as it goes.
 JSON_SEPARATOR = ",\n    "
 #: The C encoder (json.dumps with ``indent`` runs in pure Python, ten times slower and far hungrier).
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+# What JSON may hold raw but a terminal obeys (DEL, C1 controls) or a line reader breaks on (U+2028, U+2029):
+# written as JSON's own \u escapes, which any JSON reader turns back into the character.
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
+_EMPTY = (None, False, [], {})
 
 
-def json_finding(f: Finding) -> str:
-    return _ENCODE(f.to_dict())
+def json_text(text: str) -> str:
+    """JSON text with every character a terminal would obey written as a ``\\u`` escape (JSON already escapes C0)."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _JSON_RAW.search(text) else text
 
 
-def json_head(as_of: date) -> str:
-    return f'{{\n  "as_of": {_ENCODE(as_of.isoformat())},\n  "findings": [\n    '
+def finding_data(f: Finding, context: JsonContext, document: JsonDocument | None = None) -> dict[str, Any]:
+    """A finding as compact data: what its rule and calendar say is left to the document's "rules" and
+    "calendars" (a value that differs stays on the finding); every day its period skipped only with
+    ``context.explain`` (the working, ``explanation``, names each holiday and counts the weekend days); other
+    keys whose value is null, false or empty are left out."""
+    d = f.to_dict()
+    facts = context.rules.get(f.rule)
+    if facts is not None:
+        for key in RULE_KEYS:
+            if key in d and d[key] == facts[key]:
+                del d[key]
+        if document is not None:
+            document.rules[f.rule] = None
+    data = d.pop("calendar_data", None)
+    if data and data != context.calendars.get(f.calendar):
+        d["calendar_data"] = data
+    elif data and document is not None:
+        document.calendars[f.calendar] = None
+    skipped = d.pop("skipped", None)
+    if context.explain:
+        d["skipped"] = skipped
+    # A rule's fact the finding lacks (no period without a deadline) stays, as null: left out, it would read as
+    # the rule's.
+    kept = facts.keys() if facts is not None else ()
+    return {k: v for k, v in d.items() if k in kept or not (v is None or v is False or v == [] or v == {})}
 
 
-def json_tail(tally: Mapping[str, int], extra: Mapping[str, Any] | None = None) -> str:
-    """What closes the document: the counts, known only once every finding is written, and any ``extra``."""
-    parts = [f'  "summary": {_ENCODE(dict(tally))}']
-    parts += [f"  {_ENCODE(key)}: {_ENCODE(value)}" for key, value in (extra or {}).items()]
+@lru_cache(maxsize=4096)
+def skipped_days(skipped: tuple[tuple[str, str], ...]) -> tuple[dict[str, str], int]:
+    """The holidays among the days a period skipped, by date (ISO) with their names, and how many were weekend
+    days (a holiday on a Saturday or Sunday is a weekend day: it adds no day to the count)."""
+    holidays = {day: reason for day, reason in skipped if date.fromisoformat(day).weekday() < 5}
+    return holidays, len(skipped) - len(holidays)
+
+
+def json_finding(f: Finding, context: JsonContext, document: JsonDocument | None = None) -> str:
+    """A finding as one line of the document (``finding_data``, encoded)."""
+    return json_text(_ENCODE(finding_data(f, context, document)))
+
+
+def json_head(as_of: date, problems: Sequence[Problem] = (), show_all: bool = False) -> str:
+    """The document up to its first finding: the date, whether not-applicable findings are listed, and the rows
+    that could not be read (each problem with where it is and how to fix it)."""
+    unread = [json_text(_ENCODE(problem_dict(p))) for p in problems if not p.warning]
+    lines = [f'  "as_of": {_ENCODE(as_of.isoformat())}',
+             f'  "not_applicable_listed": {_ENCODE(show_all)}',
+             '  "problems": [' + ("".join(f"\n    {p}," for p in unread)[:-1] + "\n  ]" if unread else "]")]
+    return "{\n" + ",\n".join(lines) + ',\n  "findings": [\n    '
+
+
+def json_tail(tally: Mapping[str, int], context: JsonContext, document: JsonDocument,
+              extra: Mapping[str, Any] | None = None) -> str:
+    """What closes the document, known only once every finding is written: the count of each status (the
+    not-applicable ones too, listed or not), the rules and calendars the findings use, and any ``extra``."""
+    rules = {rule: context.rules[rule] for rule in document.rules}
+    calendars = {name: context.calendars[name] for name in document.calendars}
+    parts = [f'  "summary": {_ENCODE(dict(tally))}', f'  "rules": {json_text(_ENCODE(rules))}',
+             f'  "calendars": {_ENCODE(calendars)}']
+    parts += [f"  {_ENCODE(key)}: {json_text(_ENCODE(value))}" for key, value in (extra or {}).items()]
     return "\n  ],\n" + ",\n".join(parts) + "\n}\n"
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return spreadsheet_safe(" | ".join(str(v) for v in value))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return spreadsheet_safe(str(value))
+def to_json(findings: Sequence[Finding], as_of: date, rules: Iterable[Rule], *, show_all: bool = False,
+            explain: bool = False, problems: Sequence[Problem] = (), extra: Mapping[str, Any] | None = None) -> str:
+    """The findings as one JSON document (see docs/output-formats.md): ``as_of``, ``problems``, ``findings``
+    (one line each), ``summary`` (counts), ``rules`` and ``calendars``."""
+    context, document = JsonContext.of(rules, explain), JsonDocument()
+    body = JSON_SEPARATOR.join(json_finding(f, context, document) for f in findings if listed(f, show_all))
+    return json_head(as_of, problems, show_all) + body + json_tail(counts(findings), context, document, extra)
 
 
-def to_csv(findings: Sequence[Finding]) -> str:
-    return csv_header() + csv_lines(findings)
-
+# -- CSV -----------------------------------------------------------------------------------------------
 
 def csv_header() -> str:
     return ",".join(CSV_FIELDS) + "\n"
 
 
-def csv_lines(findings: Iterable[Finding]) -> str:
-    """The lines ``to_csv`` writes for ``findings``, without the header: the same as ``csv_rows`` of their
-    dicts, made straight from the findings (a large check writes millions)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    safe, join = spreadsheet_safe, " | ".join
+def csv_lines(findings: Iterable[Finding], explain: bool = False) -> str:
+    """The lines of ``to_csv`` for ``findings``, without the header; the working (``explanation``) only with
+    ``explain``, the holidays skipped (named) and the weekend days (counted) always."""
+    join = " | ".join
+    lines = []
     for f in findings:
-        writer.writerow((
-            safe(f.record), safe(f.rule), f.duty, f.kind, f.status, f.occurrence, f.trigger_event,
-            _iso(f.trigger_date), f.period or "", _iso(f.deadline), f.completion_event, _iso(f.completed_date),
-            _number(f.days_late), _number(f.working_days_late), _number(f.days_left), _number(f.working_days_left),
-            f.late_by or "", f.time_left or "", safe(f.citation), f.verification, safe(f.reason or ""),
-            join(f.needs), f.on_bound or "", join(f.unrecorded), safe(join(f.data_quality)),
-            "true" if f.provisional else "false", "true" if f.approximate else "false", safe(join(f.assumptions)),
-            safe(join(f.warnings)), safe(join(f.explanation)), _iso(f.recorded_deadline),
-            _number(f.recorded_deadline_working_days), safe(f.recorded_deadline_note or ""),
-        ))
-    return buffer.getvalue()
+        holidays, weekends = skipped_days(f.skipped) if f.skipped else ({}, None)
+        lines.append(csv_line((
+            f.record, f.rule, f.duty, f.kind, f.status, f.occurrence, f.trigger_event, _iso(f.trigger_date),
+            f.period, _iso(f.deadline), f.completion_event, _iso(f.completed_date), f.days_late, f.working_days_late,
+            f.days_left, f.working_days_left, f.late_by, f.time_left, f.citation, f.verification, f.reason,
+            join(f.needs), f.on_bound, join(f.unrecorded), join(f.data_quality), f.provisional, f.approximate,
+            join(f.assumptions), join(f.warnings), join(f.explanation) if explain else None,
+            _iso(f.recorded_deadline), f.recorded_deadline_working_days, f.recorded_deadline_note,
+            join(f"{name} ({day})" for day, name in holidays.items()), weekends)))
+    return "".join(lines)
 
 
-def _iso(d: Any) -> str:
-    return "" if d is None else iso(d)
+def csv_problem_lines(problems: Sequence[Problem]) -> str:
+    """The rows that could not be read, as lines of the findings CSV: status ``unreadable``, the located
+    message and its fix under ``reason``; a spreadsheet shows them first, above the findings."""
+    status, reason = CSV_FIELDS.index("status"), CSV_FIELDS.index("reason")
+    lines = []
+    for p in problems:
+        if not p.warning:
+            cells: list[Any] = [None] * len(CSV_FIELDS)
+            cells[status], cells[reason] = UNREADABLE, str(p)
+            lines.append(csv_line(cells))
+    return "".join(lines)
 
 
-def _number(n: int | None) -> Any:
-    return "" if n is None else n
+def to_csv(findings: Sequence[Finding], *, show_all: bool = False, explain: bool = False,
+           problems: Sequence[Problem] = ()) -> str:
+    return (csv_header() + csv_problem_lines(problems)
+            + csv_lines((f for f in findings if listed(f, show_all)), explain))
 
 
-def csv_rows(rows: Iterable[Mapping[str, Any]]) -> str:
-    """The lines ``to_csv`` writes for findings already turned into ``to_dict()``s, without the header.
+def _iso(d: Any) -> str | None:
+    return None if d is None else iso(d)
 
-    For writers that go a chunk at a time and need each finding's dict for other files too.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for d in rows:
-        writer.writerow([_cell(d.get(k)) for k in CSV_FIELDS])
-    return buffer.getvalue()
 
+# -- the terminal table ----------------------------------------------------------------------------------
 
 def margin_text(f: Finding, show_date: Callable[[Any], str] = lambda d: d.isoformat()) -> str:
     """How a finding stands against its deadline, in words: "8 working days (10 days) overdue", "on time"."""
@@ -155,36 +291,53 @@ class TableRow(NamedTuple):
 
 
 _TABLE_HEADER = ("STATUS", "RECORD", "RULE", "#", "TRIGGER", "DEADLINE", "DONE", "MARGIN")
+#: The longest a cell of the table's padded columns may be: every row is padded to the longest, so one
+#: enormous id would otherwise widen every line of the table. The other formats hold the whole value.
+TABLE_CELL_MAX = 60
+
+
+def table_cell(text: str, limit: int | None = TABLE_CELL_MAX) -> str:
+    """Text for one cell of the table: on one line (control characters and line breaks written as escapes, so
+    none can draw a row of its own), cut to ``limit`` characters with an ellipsis."""
+    if limit is not None and len(text) > limit:
+        text = one_line(text[:limit * 4])  # an escape is at most 6 characters for 1: enough left to fill the cell
+        return text[:limit - 1] + "…" if len(text) > limit else text
+    return one_line(text)
 
 
 def table_row(f: Finding, explain: bool = False) -> TableRow:
     """A finding's row of the table; with ``explain``, its working follows in the lines under it."""
-    cells = (STATUS_LABELS[f.status] + (" !" if f.data_quality else ""), printable(f.record), f.rule,
+    cells = (STATUS_LABELS[f.status] + (" !" if f.data_quality else ""), table_cell(f.record), table_cell(f.rule),
              str(f.occurrence), _date(f.trigger_date), _date(f.deadline) + (" (prov.)" if f.provisional else ""),
-             _date(f.completed_date), printable(margin_text(f)))
+             _date(f.completed_date), table_cell(margin_text(f), None))
     lines = [f"      ! {problem}" for problem in f.data_quality]
     if f.recorded_deadline_note and f.recorded_deadline != f.deadline:
         lines.append(f"      target: {f.recorded_deadline_note}")
     if explain:
         lines += ["      " + step for step in f.assumptions + f.explanation + f.warnings]
         lines.append(f"      Source: {f.citation} [{f.verification}]")
-    return TableRow(f.status, cells, tuple(map(printable, lines)))
+    return TableRow(f.status, cells, tuple(one_line(line) for line in lines))
 
 
-def to_table(findings: Sequence[Finding], as_of: date, colour: bool = False, explain: bool = False) -> str:
+def to_table(findings: Sequence[Finding], as_of: date, colour: bool = False, explain: bool = False,
+             show_all: bool = False) -> str:
     """A fixed-width table, overdue first; with ``explain`` each finding's working follows its row."""
-    return table_text([table_row(f, explain) for f in sort_by_urgency(findings)], as_of, counts(findings), colour)
+    rows = [table_row(f, explain) for f in sort_by_urgency(findings) if listed(f, show_all)]
+    return table_text(rows, as_of, counts(findings), colour, show_all)
 
 
-def table_text(rows: Sequence[TableRow], as_of: date, tally: Mapping[str, int], colour: bool = False) -> str:
+def table_text(rows: Sequence[TableRow], as_of: date, tally: Mapping[str, int], colour: bool = False,
+               show_all: bool = False) -> str:
     """The table from rows already in order, headed by the count of each status in ``tally``."""
+    counted = ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in tally.items() if n)
+    if tally.get("not_applicable") and not show_all:
+        counted += " (not listed: --all lists them)"
     if not rows:
-        return f"Compliance as of {as_of.isoformat()}: no findings to show.\n"
+        return f"Compliance as of {as_of.isoformat()}: no findings to show{'; ' + counted if counted else ''}.\n"
     widths = [len(h) for h in _TABLE_HEADER[:-1]]
     for row in rows:
         widths = [max(w, len(c)) for w, c in zip(widths, row.cells)]
-    lines = [f"Compliance as of {as_of.isoformat()}: " + ", ".join(
-        f"{n} {STATUS_LABELS[s].lower()}" for s, n in tally.items() if n)]
+    lines = [f"Compliance as of {as_of.isoformat()}: {counted}"]
     lines.append("  ".join(h.ljust(w) for h, w in zip(_TABLE_HEADER, widths)) + "  " + _TABLE_HEADER[-1])
     flagged = False
     for row in rows:
@@ -198,6 +351,9 @@ def table_text(rows: Sequence[TableRow], as_of: date, tally: Mapping[str, int], 
         lines.append("! the finding worked around a problem in the record, shown under it: check the record.")
     if any(line.startswith("      target: ") for row in rows for line in row.lines):
         lines.append("target: the deadline the record's own system set, where it differs from the law's.")
+    if any(row.cells[1].endswith("…") or row.cells[2].endswith("…") for row in rows):
+        lines.append(f"… a value longer than {TABLE_CELL_MAX} characters is cut here; the other formats hold it "
+                     "whole.")
     lines.append("# is the occurrence of a recurring duty (2 = the second review); 1 for a duty done once.")
     return "\n".join(lines) + "\n"
 
@@ -206,8 +362,12 @@ def _date(d: Any) -> str:
     return d.isoformat() if d is not None else "-"
 
 
-def to_markdown(findings: Sequence[Finding], as_of: date) -> str:
-    return markdown_text([md_row(f) for f in sort_by_urgency(findings)], as_of, counts(findings))
+# -- Markdown ------------------------------------------------------------------------------------------
+
+def to_markdown(findings: Sequence[Finding], as_of: date, *, show_all: bool = False,
+                problems: Sequence[Problem] = ()) -> str:
+    rows = [md_row(f) for f in sort_by_urgency(findings) if listed(f, show_all)]
+    return markdown_text(rows, as_of, counts(findings), show_all, problems)
 
 
 def md_row(f: Finding) -> str:
@@ -221,22 +381,35 @@ def md_row(f: Finding) -> str:
         f"{f.citation} ({f.verification})")) + " |"
 
 
-def markdown_head(as_of: date, tally: Mapping[str, int]) -> str:
-    """The Markdown document up to its table's first row: the title, the count of each status, the header."""
-    return "\n".join([f"# Compliance as of {as_of.isoformat()}", "",
-                      " · ".join(f"**{n}** {STATUS_LABELS[s].lower()}" for s, n in tally.items()), "",
-                      "| Status | Record | Rule | Trigger | Deadline | Done | Margin | Source |",
-                      "|---|---|---|---|---|---|---|---|"]) + "\n"
+def markdown_head(as_of: date, tally: Mapping[str, int], show_all: bool = False,
+                  problems: Sequence[Problem] = ()) -> str:
+    """The Markdown document up to its table's first row: the title, the count of each status, the rows that
+    could not be read, the header."""
+    count = " · ".join(f"**{n}** {STATUS_LABELS[s].lower()}" for s, n in tally.items())
+    if tally.get("not_applicable") and not show_all:
+        count += " (not listed: --all lists them)"
+    lines = [f"# Compliance as of {as_of.isoformat()}", "", count, ""]
+    unread = problem_rows(problems)
+    if unread:
+        lines += [f"## {rows_not_read(len(unread))}", "",
+                  "Their duties are not in this document; fix each row and check again.", ""]
+        lines += [f"- {md_text(p)}" for row in unread for p in row] + [""]
+    lines += ["| Status | Record | Rule | Trigger | Deadline | Done | Margin | Source |",
+              "|---|---|---|---|---|---|---|---|"]
+    return "\n".join(lines) + "\n"
 
 
-def markdown_text(rows: Sequence[str], as_of: date, tally: Mapping[str, int]) -> str:
+def markdown_text(rows: Sequence[str], as_of: date, tally: Mapping[str, int], show_all: bool = False,
+                  problems: Sequence[Problem] = ()) -> str:
     """The Markdown document from table lines already in order, headed by the count of each status."""
-    return markdown_head(as_of, tally) + "".join(row + "\n" for row in rows)
+    return markdown_head(as_of, tally, show_all, problems) + "".join(row + "\n" for row in rows)
 
 
 # What starts Markdown syntax or raw HTML inside a line: each is written after a backslash, so it stays text.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|])")
-_MD_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+# Control characters (C0, DEL, C1) and Unicode line separators: a space, so a value stays on its line and
+# nothing reaches a terminal that shows the file.
+_MD_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 def md_text(value: object) -> str:
@@ -259,12 +432,13 @@ def md_code(value: object, table: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def render(findings: Sequence[Finding], fmt: str, as_of: date, colour: bool = False, explain: bool = False) -> str:
+def render(findings: Sequence[Finding], fmt: str, as_of: date, rules: Iterable[Rule], colour: bool = False,
+           explain: bool = False, show_all: bool = False, problems: Sequence[Problem] = ()) -> str:
     """Findings in one of FORMATS."""
     if fmt == "json":
-        return to_json(findings, as_of)
+        return to_json(findings, as_of, rules, show_all=show_all, explain=explain, problems=problems)
     if fmt == "csv":
-        return to_csv(findings)
+        return to_csv(findings, show_all=show_all, explain=explain, problems=problems)
     if fmt == "md":
-        return to_markdown(findings, as_of)
-    return to_table(findings, as_of, colour, explain)
+        return to_markdown(findings, as_of, show_all=show_all, problems=problems)
+    return to_table(findings, as_of, colour, explain, show_all)

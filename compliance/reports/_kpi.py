@@ -9,15 +9,14 @@ vectorised engine's columns, and the two give the same table.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..engines import STATUSES, Finding
-from ..records import spreadsheet_safe
+from ..records import csv_text
+from ._formats import json_text
 from ._targets import TargetTally
 
 if TYPE_CHECKING:
@@ -227,14 +226,8 @@ def _headers(rows: Sequence[KpiRow], dimensions: Sequence[str]) -> list[str]:
 
 
 def to_csv(rows: Sequence[KpiRow], dimensions: Sequence[str]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     headers = _headers(rows, dimensions)
-    writer.writerow(headers)
-    for r in rows:
-        d = r.to_dict()
-        writer.writerow(["" if d.get(h) is None else spreadsheet_safe(d.get(h)) for h in headers])
-    return buffer.getvalue()
+    return csv_text([headers, *([r.to_dict().get(h) for h in headers] for r in rows)])
 
 
 def to_json(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date, month_of: str,
@@ -243,7 +236,7 @@ def to_json(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date, mont
                            "in_time": "met / (met + late + overdue)", "rows": [r.to_dict() for r in rows]}
     if extra:
         doc.update(extra)
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> str:

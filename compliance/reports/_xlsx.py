@@ -16,8 +16,9 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from weakref import WeakKeyDictionary
 
 from ..engines import Finding, sort_by_urgency
-from ..records import Record
-from ._formats import STATUS_NAMES, counts, margin_text, spreadsheet_safe
+from ..errors import Problem
+from ..records import Record, spreadsheet_safe
+from ._formats import STATUS_NAMES, counts, listed, margin_text, problem_rows, rows_not_read
 from ._kpi import NO_VALUE, KpiRow
 
 #: Light backgrounds, dark text: each status also says its name, so colour is never the only cue.
@@ -205,12 +206,15 @@ def _fit(texts: Iterable[str], minimum: float, maximum: float = 40) -> float:
 
 
 def findings_xlsx(findings: Sequence[Finding], as_of: date, *, rule_files: Sequence[str] = (),
-                  record_files: Sequence[str] = (), generated_at: datetime | None = None) -> bytes:
-    """Findings, most urgent first, on a sheet of their own, and a summary sheet with the counts and the inputs."""
-    calendar_data = {calendar_data_text(f.calendar_data): None for f in findings if f.calendar_data}
-    return findings_workbook([finding_values(f) for f in sort_by_urgency(findings)], counts(findings), as_of,
+                  record_files: Sequence[str] = (), generated_at: datetime | None = None,
+                  problems: Sequence[Problem] = (), show_all: bool = False) -> bytes:
+    """Findings that apply (every one with ``show_all``), most urgent first, on a sheet of their own; a summary
+    sheet with the counts and the inputs; and the rows that could not be read on a "Problems" sheet."""
+    shown = [f for f in sort_by_urgency(findings) if listed(f, show_all)]
+    calendar_data = {calendar_data_text(f.calendar_data): None for f in shown if f.calendar_data}
+    return findings_workbook([finding_values(f) for f in shown], counts(findings), as_of,
                              list(calendar_data), rule_files=rule_files, record_files=record_files,
-                             generated_at=generated_at)
+                             generated_at=generated_at, problems=problems, show_all=show_all)
 
 
 def finding_values(f: Finding) -> list[Any]:
@@ -227,8 +231,10 @@ def finding_values(f: Finding) -> list[Any]:
 
 def findings_workbook(rows: Sequence[list[Any]], tally: Mapping[str, int], as_of: date, calendar_data: Sequence[str],
                       *, rule_files: Sequence[str] = (), record_files: Sequence[str] = (),
-                      generated_at: datetime | None = None) -> bytes:
-    """The workbook from rows of ``finding_values`` already in order, and the count of each status."""
+                      generated_at: datetime | None = None, problems: Sequence[Problem] = (),
+                      show_all: bool = False) -> bytes:
+    """The workbook from rows of ``finding_values`` already in order, the count of each status (listed or not),
+    and the rows that could not be read."""
     book = _book()
     columns = list(FINDING_COLUMNS)
     columns[1] = Column("Record", _fit((r[1] for r in rows), 12))
@@ -247,9 +253,26 @@ def findings_workbook(rows: Sequence[list[Any]], tally: Mapping[str, int], as_of
     if generated_at:
         lines.append(("Generated", generated_at.replace(tzinfo=None, microsecond=0)))
     lines.append(("Calendar data", "; ".join(calendar_data) or "(no deadlines)"))
+    if tally.get("not_applicable") and not show_all:
+        lines.append(("Not listed", f"{tally['not_applicable']} not-applicable findings, counted below "
+                                    "(--all lists them)"))
+    unread = problem_rows(problems)
+    lines.append(("Rows not read", f"{rows_not_read(len(unread))}: see the Problems sheet" if unread else "none"))
     _summary_sheet(book, f"Compliance as of {as_of:%d/%m/%Y}", lines, (("Status", "Findings"), status_rows),
                    [("Rule files", list(rule_files)), ("Record files", list(record_files))])
+    if unread:
+        _problems_sheet(book, [p for row in unread for p in row])
     return _save(book)
+
+
+PROBLEM_COLUMNS = (Column("File", 30), Column("Row", 8, centre=True), Column("Column", 8, centre=True),
+                   Column("Field", 20), Column("What is wrong", 60, wrap=True), Column("How to fix it", 50, wrap=True))
+
+
+def _problems_sheet(book: Any, problems: Sequence[Problem]) -> None:
+    """The rows that could not be read: where each is, what is wrong, how to fix it."""
+    _data_sheet(book, "Problems", PROBLEM_COLUMNS,
+                lambda sheet: ([p.file, p.line, p.column, p.field, p.message, p.hint] for p in problems))
 
 
 def calendar_data_text(data: Mapping[str, Any]) -> str:

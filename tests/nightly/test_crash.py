@@ -23,11 +23,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from compliance.nightly._publish import CRASH_ENV, CRASH_EXIT, JOURNAL, LATEST, MARKER, RUN_FILES, STAGING_PREFIX
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, read_json
 
 COUNCIL = FIXTURES / "report" / "council.yaml"
 #: Only the inspection rules: the council's records need no others, and each of the many runs starts faster.
@@ -100,9 +101,9 @@ def whole_run_problems(folder: Path, run_id: int) -> list[str]:
     if missing:
         return [f"{folder.name}: missing {missing}"]
     try:
-        data = json.loads((folder / "findings.json").read_text())
-    except ValueError:
-        return [f"{folder.name}: findings.json is not whole JSON"]
+        data = read_json(folder / "findings.json.gz")
+    except (ValueError, OSError, EOFError):
+        return [f"{folder.name}: findings.json.gz is not whole JSON"]
     if data["report"]["run_id"] != run_id:
         problems.append(f"{folder.name}: findings.json says run {data['report']['run_id']}, the marker {run_id}")
     html = (folder / "report.html").read_text()
@@ -111,6 +112,8 @@ def whole_run_problems(folder: Path, run_id: int) -> list[str]:
     rows = list(csv.reader(io.StringIO((folder / "findings.csv").read_text())))
     if len(rows) != 1 + len(data["findings"]):
         problems.append(f"{folder.name}: findings.csv has {len(rows) - 1} rows for {len(data['findings'])} findings")
+    if pq.read_metadata(folder / "findings.parquet").num_rows != len(data["findings"]):
+        problems.append(f"{folder.name}: findings.parquet does not hold the run's findings")
     if not (folder / "deadlines.ics").read_bytes().endswith(b"END:VCALENDAR\r\n"):
         problems.append(f"{folder.name}: deadlines.ics is not whole")
     return problems
@@ -210,12 +213,11 @@ def crash_then_run(start: Path, case: Path, as_of: str, n: int, names: list[str]
 def reference(start: Path, tmp: Path, as_of: str, extra: tuple[str, ...] = ()) -> dict:
     out = copy(start, tmp / "reference")
     assert report(out, as_of, extra=extra).returncode == 1
-    return json.loads((out / "latest.json").read_text() if (out / as_of / "findings.json").samefile(
-        out / "latest.json") else (out / as_of / "findings.json").read_text())
+    return read_json(out / as_of / "findings.json.gz")
 
 
 def same_report(out: Path, as_of: str, expected: dict) -> bool:
-    data = json.loads((out / as_of / "findings.json").read_text())
+    data = read_json(out / as_of / "findings.json.gz")
     keys = ("summary", "changes", "previous_run", "late_period")
     return (data["findings"] == expected["findings"] and data["summary"] == expected["summary"]
             and {k: data["report"][k] for k in keys} | {"previous_run": None}

@@ -117,11 +117,11 @@ def test_a_read_only_history_database(published, tmp_path):
 
 @pytest.mark.skipif(not ROOTED or not can_unshare(), reason="a full disk needs a tmpfs in a private mount namespace")
 def test_a_full_disk_fails_cleanly_and_keeps_the_previous_report(tmp_path):
-    """The first run fits on a 320 KiB disk; the second does not, and must leave the first exactly as it was."""
+    """The first run fits on a 200 KiB disk; the second does not, and must leave the first exactly as it was."""
     out = tmp_path / "small"
     out.mkdir()
     keep = tmp_path / "kept"
-    script = (f"mount -t tmpfs -o size=320k tmpfs '{out}' && "
+    script = (f"mount -t tmpfs -o size=200k tmpfs '{out}' && "
               f"{' '.join(command(out, '2026-11-20'))} ; echo $? > '{tmp_path}/first' ; "
               f"cp -a '{out}' '{tmp_path}/before' && "
               f"{' '.join(command(out, '2026-11-27'))} 2> '{tmp_path}/second.err' ; echo $? > '{tmp_path}/second' ; "
@@ -275,7 +275,7 @@ def test_a_full_disk_under_the_history_database_publishes_nothing(tmp_path):
         else:
             assert result.returncode == 1, (k, result.stderr)
             assert runs_after == [(1, "2026-11-20"), (2, "2026-11-27")], k
-            assert os.path.samefile(case / "out" / "latest.json", case / "out" / "2026-11-27" / "findings.json")
+            assert os.path.samefile(case / "out" / "latest.json.gz", case / "out" / "2026-11-27" / "findings.json.gz")
         assert not list((case / "out").glob(".staging-*")), k
         outcomes.append(result.returncode)
     assert outcomes[0] == 2 and outcomes[-1] == 1, dict(zip(sizes, outcomes))  # both sides of the edge were tried

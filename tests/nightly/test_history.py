@@ -22,7 +22,7 @@ from compliance.nightly._history import MIGRATIONS, History, RunRecord
 from compliance.records import load_records
 from compliance.rules import load_rules
 
-from conftest import FIXTURES, ROOT, referrals_csv
+from conftest import FIXTURES, ROOT, read_json, referrals_csv
 
 COUNCIL = FIXTURES / "report" / "council.yaml"
 NOW = datetime(2026, 11, 27, 6, 0, tzinfo=timezone.utc)
@@ -203,7 +203,7 @@ def test_two_runs_at_once_both_complete_one_after_the_other(tmp_path):
     assert counts == [("2026-11-20", 18), ("2026-11-27", 21)]
     assert not list(tmp_path.glob(".staging-*"))
     # Whichever finished last, latest.* belongs to the newest as-of date.
-    assert '"as_of": "2026-11-27"' in (tmp_path / "latest.json").read_text()
+    assert read_json(tmp_path / "latest.json.gz")["as_of"] == "2026-11-27"
 
 
 def version_1_database(path, runs):
@@ -249,7 +249,7 @@ def test_a_report_run_continues_an_upgraded_history(tmp_path, findings_by_date):
     version_1_database(tmp_path / "history.sqlite3", [(first, findings_by_date[first])])
     result = report(tmp_path, "2026-11-27")
     assert result.returncode == 1, result.stderr
-    data = json.loads((tmp_path / "latest.json").read_text())["report"]
+    data = read_json(tmp_path / "latest.json.gz")["report"]
     assert data["run_id"] == 2 and data["previous_run"] == {"run_id": 1, "as_of": "2026-11-20", "compared": True}
     # The same five changes as against a run this version recorded (tests/nightly/test_run.py).
     assert len(data["changes"]) == 5
@@ -343,7 +343,7 @@ def test_a_damaged_history_is_exit_2_naming_the_file_and_how_to_recover_with_not
     history.rename(tmp_path / "history.sqlite3.damaged")
     again = report(tmp_path, "2026-11-27")
     assert again.returncode == 1, again.stderr  # as it says: a new history, and the report published
-    assert json.loads((tmp_path / "latest.json").read_text())["report"]["run_id"] == 1
+    assert read_json(tmp_path / "latest.json.gz")["report"]["run_id"] == 1
 
 
 def test_recovery_numbering_and_recording_are_one_transaction_whose_lock_lasts_until_the_files_are_in_place(

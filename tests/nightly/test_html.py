@@ -83,11 +83,11 @@ def test_well_formed_and_self_contained(model):
     # The only addresses are links a reader may follow: to the legislation, and to the run's own files beside
     # the page (latest.csv and the rest when the page is opened as latest.html).
     hrefs = {a["href"] for t, a in parsed.tags if t == "a"}
-    files = {"findings.csv", "findings.json", "deadlines.ics", "report.md"}
+    files = {"findings.csv", "findings.json.gz", "findings.parquet", "deadlines.ics", "report.md"}
     assert files <= hrefs
     assert all(h.startswith("https://") for h in hrefs - files - {"#main"})
     assert {a["data-latest"] for t, a in parsed.tags if t == "a" and "data-latest" in a} == {
-        "latest.csv", "latest.json", "latest.ics", "latest.md"}
+        "latest.csv", "latest.json.gz", "latest.parquet", "latest.ics", "latest.md"}
 
 
 def test_summary_numbers_and_sections(model):

@@ -6,7 +6,6 @@ Outside CI the test skips when Chromium is absent; in CI (CI=true) that is a fai
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -17,7 +16,7 @@ import pytest
 
 from compliance.nightly import ReportOptions, run_report
 
-from conftest import FIXTURES
+from conftest import FIXTURES, read_json
 
 COUNCIL = FIXTURES / "report" / "council.yaml"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -100,7 +99,7 @@ def open_report(browser, report_dir, width=1280, name="latest.html"):
 
 def test_report_in_chromium(browser, report_dir):
     page, problems, outside = open_report(browser, report_dir)
-    expected = json.loads((report_dir / "latest.json").read_text())["report"]["summary"]
+    expected = read_json(report_dir / "latest.json.gz")["report"]["summary"]
     shown = {key: int(page.locator(f'[data-summary="{key}"] .count').inner_text())
              for key in ("overdue", "due_within_window", "late_in_period", "met")}
     assert shown == {k: expected[k] for k in shown}
@@ -190,7 +189,7 @@ def test_the_content_security_policy_lets_the_pages_own_style_and_script_run_and
     assert page.evaluate("getComputedStyle(document.querySelector('header.masthead')).backgroundColor") == \
         "rgb(11, 12, 12)"
     links = page.eval_on_selector_all("a[data-latest]", "els => els.map(e => e.getAttribute('href'))")
-    assert sorted(set(links)) == ["latest.csv", "latest.ics", "latest.json", "latest.md"]
+    assert sorted(set(links)) == ["latest.csv", "latest.ics", "latest.json.gz", "latest.md", "latest.parquet"]
     page.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1';
                              document.body.appendChild(s); }""")
     assert page.evaluate("window.injected") is None
@@ -198,5 +197,5 @@ def test_the_content_security_policy_lets_the_pages_own_style_and_script_run_and
     page.close()
     dated, _, _ = open_report(browser, report_dir / "2026-11-27", name="report.html")
     links = dated.eval_on_selector_all("a[data-latest]", "els => els.map(e => e.getAttribute('href'))")
-    assert sorted(set(links)) == ["deadlines.ics", "findings.csv", "findings.json", "report.md"]
+    assert sorted(set(links)) == ["deadlines.ics", "findings.csv", "findings.json.gz", "findings.parquet", "report.md"]
     dated.close()

@@ -162,6 +162,6 @@ def test_keep_runs_never_removes_the_folder_latest_belongs_to(tmp_path, run_cli)
     for as_of in ("2026-11-27", "2026-11-13"):
         assert run_cli("report", str(COUNCIL), "--as-of", as_of, "--out", str(tmp_path), "--keep-runs", "1")[0] == 1
     assert days(tmp_path) == ["2026-11-13", "2026-11-27"]
-    assert os.path.samefile(tmp_path / "latest.json", tmp_path / "2026-11-27" / "findings.json")
+    assert os.path.samefile(tmp_path / "latest.json.gz", tmp_path / "2026-11-27" / "findings.json.gz")
     assert run_cli("report", str(COUNCIL), "--as-of", "2026-12-02", "--out", str(tmp_path), "--keep-runs", "1")[0] == 1
     assert days(tmp_path) == ["2026-12-02"]

@@ -18,17 +18,17 @@ import pytest
 import compliance.nightly._files
 from compliance.nightly import ReportOptions, run_report
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, read_json
 
 COUNCIL = FIXTURES / "report" / "council.yaml"
-FILES = ("report.html", "report.md", "findings.json", "findings.csv", "deadlines.ics")
-LATEST = {"latest.html": "report.html", "latest.md": "report.md", "latest.json": "findings.json",
-          "latest.csv": "findings.csv", "latest.ics": "deadlines.ics"}
+FILES = ("report.html", "report.md", "findings.json.gz", "findings.csv", "findings.parquet", "deadlines.ics")
+LATEST = {"latest.html": "report.html", "latest.md": "report.md", "latest.json.gz": "findings.json.gz",
+          "latest.csv": "findings.csv", "latest.parquet": "findings.parquet", "latest.ics": "deadlines.ics"}
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} (INFO|WARNING|ERROR) ")
 
 
 def report_json(path):
-    return json.loads(path.read_text())["report"]
+    return read_json(path)["report"]
 
 
 def test_a_run_writes_every_file_and_the_latest_copies(tmp_path, run_cli):
@@ -45,12 +45,16 @@ def test_a_run_writes_every_file_and_the_latest_copies(tmp_path, run_cli):
     lines = err.splitlines()
     assert lines and all(LOG_LINE.match(line) for line in lines), err
     assert any("run 1: 2 overdue, 2 due within 10 working days" in line for line in lines)
-    data = json.loads((run / "findings.json").read_text())
+    data = read_json(run / "findings.json.gz")
     assert data["as_of"] == "2026-11-20"
     assert data["report"]["summary"]["overdue"] == data["summary"]["overdue"] == 2
-    # Every finding, not-applicable ones too; 6 records x 3 duties apply (delta's clock has not started).
-    assert len(data["findings"]) == sum(data["summary"].values())
-    assert sum(f["status"] != "not_applicable" for f in data["findings"]) == 18
+    # The findings that apply, 6 records x 3 duties (delta's clock has not started), and the not-applicable ones
+    # whose record needs checking (a date after the as-of date); the rest counted.
+    applies = [f for f in data["findings"] if f["status"] != "not_applicable"]
+    flagged = [f for f in data["findings"] if f["status"] == "not_applicable"]
+    assert len(applies) == 18 == sum(data["summary"].values()) - data["summary"]["not_applicable"]
+    assert flagged and all(f["data_quality"] for f in flagged)
+    assert data["summary"]["not_applicable"] > len(flagged) and data["not_applicable_listed"] is False
     # The same findings `compliance check --format json` gives, in urgency order.
     _, checked, _ = run_cli("check", str(COUNCIL), "--as-of", "2026-11-20", "--format", "json")
     key = itemgetter("record", "rule", "occurrence")
@@ -70,7 +74,7 @@ def test_quiet_logs_nothing_on_a_good_run(tmp_path, run_cli):
 def test_changes_and_trend_over_three_nights(tmp_path, run_cli):
     for as_of in ("2026-11-20", "2026-11-27", "2026-12-02"):
         run_cli("report", str(COUNCIL), "--as-of", as_of, "--out", str(tmp_path), "--quiet")
-        week = report_json(tmp_path / "latest.json")
+        week = report_json(tmp_path / "latest.json.gz")
         if as_of == "2026-11-27":
             kinds = sorted((c["kind"], c["record"], c["duty"]) for c in week["changes"])
             assert kinds == [("new_duty", "delta", "la-publish-report"), ("new_duty", "delta", "la-publish-statement"),
@@ -79,7 +83,7 @@ def test_changes_and_trend_over_three_nights(tmp_path, run_cli):
             assert week["summary"]["late_in_period"] == 1
             assert week["late_period"] == {"from": "2026-11-21", "to": "2026-11-27",
                                            "basis": "since the previous run, as of 2026-11-20"}
-    last = report_json(tmp_path / "latest.json")
+    last = report_json(tmp_path / "latest.json.gz")
     assert [(c["kind"], c["record"]) for c in last["changes"]] == [("newly_overdue", "beta")]
     assert [(p["as_of"], p["overdue"], p["run_id"]) for p in last["trend"]] == [
         ("2026-11-20", 2, 1), ("2026-11-27", 1, 2), ("2026-12-02", 2, 3)]
@@ -96,7 +100,7 @@ def test_a_backfilled_run_leaves_latest_alone(tmp_path, run_cli):
     assert code == 1
     assert "left" in err and "a run as of 2026-11-27 is newer" in err
     assert (tmp_path / "latest.html").read_bytes() == before
-    backfill = report_json(tmp_path / "2026-11-20" / "findings.json")
+    backfill = report_json(tmp_path / "2026-11-20" / "findings.json.gz")
     assert backfill["previous_run"] is None  # no run is earlier than 20 Nov
 
 
@@ -104,7 +108,7 @@ def test_running_twice_on_one_day_replaces_that_days_folder(tmp_path, run_cli):
     run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path), "--quiet")
     run_cli("report", str(COUNCIL), "--as-of", "2026-11-27", "--out", str(tmp_path), "--quiet")
     run_cli("report", str(COUNCIL), "--as-of", "2026-11-27", "--out", str(tmp_path), "--quiet")
-    again = report_json(tmp_path / "2026-11-27" / "findings.json")
+    again = report_json(tmp_path / "2026-11-27" / "findings.json.gz")
     assert again["run_id"] == 3
     assert again["previous_run"] == {"run_id": 1, "as_of": "2026-11-20", "compared": True}
     assert len(again["changes"]) == 5  # the same comparison as the first run that day
@@ -150,7 +154,7 @@ def test_late_in_period_on_a_first_run_looks_back_seven_days(tmp_path, run_cli):
     code, _, _ = run_cli("report", str(COUNCIL), "--as-of", "2026-11-30", "--out", str(tmp_path), "--quiet",
                          "--fail-on", "late_in_period")
     assert code == 1
-    assert report_json(tmp_path / "latest.json")["late_period"]["from"] == "2026-11-24"
+    assert report_json(tmp_path / "latest.json.gz")["late_period"]["from"] == "2026-11-24"
 
 
 @pytest.mark.parametrize("args, message", [
@@ -180,7 +184,7 @@ def test_a_bad_row_stops_the_run_unless_told_to_skip_it(tmp_path, run_cli):
                            "--skip-bad-rows")
     assert code == 1  # north's report was due on 12 Nov and is overdue
     assert "WARNING skipped:" in err
-    data = report_json(tmp_path / "out" / "latest.json")
+    data = report_json(tmp_path / "out" / "latest.json.gz")
     assert len(data["skipped_rows"]) == 1 and f"{bad}:3" in data["skipped_rows"][0]
     assert "1 bad row was skipped" in (tmp_path / "out" / "latest.html").read_text()
 
@@ -300,11 +304,13 @@ def test_the_page_shows_what_is_due_soon_and_overdue_and_counts_equal_to_the_jso
     assert code == 1, err
     _, checked_csv, _ = run_cli("check", str(records), "--as-of", "2026-11-20", "--format", "csv")
     assert (tmp_path / "out" / "latest.csv").read_text() == checked_csv
-    data = json.loads((tmp_path / "out" / "latest.json").read_text())
+    data = read_json(tmp_path / "out" / "latest.json.gz")
     counted = {}
     for f in data["findings"]:
         counted[f["status"]] = counted.get(f["status"], 0) + 1
-    assert data["summary"] == data["report"]["summary"]["statuses"] == {s: counted.get(s, 0) for s in data["summary"]}
+    assert data["summary"] == data["report"]["summary"]["statuses"]
+    assert {s: n for s, n in data["summary"].items() if s != "not_applicable"} == {
+        s: counted.get(s, 0) for s in data["summary"] if s != "not_applicable"}
     html = (tmp_path / "out" / "latest.html").read_text()
     shown = dict(re.findall(r'data-summary="(\w+)"><span class="count">(\d+)</span>', html))
     assert int(shown["overdue"]) == counted["overdue"] and int(shown["met"]) == counted["met"]
@@ -344,14 +350,14 @@ def test_routine_changes_are_counted_and_the_rest_listed(tmp_path, run_cli):
                     for i in range(200)]
     records.write_text("\n".join(lines + done_in_time) + "\n")
     run_cli("report", str(records), "--as-of", "2026-11-27", "--out", str(tmp_path / "out"), "--quiet")
-    changes = report_json(tmp_path / "out" / "latest.json")["changes"]
+    changes = report_json(tmp_path / "out" / "latest.json.gz")["changes"]
     routine = [c for c in changes if c["routine"]]
     # ILACS: the report and the statement, both met; the action plan too, which the file has no column for.
     assert len(routine) == 400 and {(c["kind"], c["after"]) for c in routine} == {("new_duty", "met")}
     assert {c["record"] for c in routine} == {f"new-{i:03d}" for i in range(200)}
     html = (tmp_path / "out" / "latest.html").read_text()
     assert ("Also 400 new duties already met (records added with their duties done in time): counted here, not "
-            "listed; findings.json lists each under <code>report.changes</code>, marked routine.") in html
+            "listed; findings.json.gz lists each under <code>report.changes</code>, marked routine.") in html
     changes_part = html[html.index('id="changes"'):html.index('id="trend"')]
     assert "(new duty, met)" not in changes_part
     assert "New duties (200)" in changes_part  # the action plans, missing data: listed, as is all not routine
@@ -366,7 +372,7 @@ def test_a_census_return_through_its_mapping_reports_the_system_targets(tmp_path
     code, _, err = run_cli("report", str(census), "--mapping", "cin-census", "--as-of", "2023-03-31",
                            "--out", str(tmp_path), "--quiet", "--fail-on", "none")
     assert code == 0, err
-    targets = report_json(tmp_path / "latest.json")["system_targets"]
+    targets = report_json(tmp_path / "latest.json.gz")["system_targets"]
     assert (targets["compared"], targets["agree"], targets["differ"]) == (5, 2, 3)
     groups = {(g["working_days"], g["reason"]): (g["count"], g["only"], g["records"]) for g in targets["groups"]}
     assert groups[(-1, "counts the trigger day as day 1")] == (1, 1, ["DAYONE-S47-2022-10-03"])
@@ -378,7 +384,7 @@ def test_a_census_return_through_its_mapping_reports_the_system_targets(tmp_path
     markdown = (tmp_path / "latest.md").read_text()
     assert "| `icpc-15wd` | 2 working days early | 1 | 1 | " + both + " | `BOTH-S47-2022-09-05` |" in markdown
     # Only the duties a census return can answer are reported: no inspection duty, no finding without its rule.
-    findings = json.loads((tmp_path / "latest.json").read_text())["findings"]
+    findings = read_json(tmp_path / "latest.json.gz")["findings"]
     from compliance.records import load_mapping
     from compliance.rules import load_rules
 
@@ -395,7 +401,7 @@ def test_records_whose_dates_do_not_add_up_are_listed_to_check(tmp_path, run_cli
                        "fine,inspection,ILACS,2026-03-02,2026-03-20\n")
     code, _, err = run_cli("report", str(tracker), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"), "--quiet")
     assert code == 1, err  # the publication before receipt does not count: overdue
-    checks = report_json(tmp_path / "out" / "latest.json")["check_these_records"]
+    checks = report_json(tmp_path / "out" / "latest.json.gz")["check_these_records"]
     assert (checks["findings"], checks["records"]) == (1, 1)
     [shown] = checks["shown"]
     assert shown["record"] == "early" and shown["warnings"][0]["rule"] == "la-publish-report"
@@ -414,7 +420,7 @@ def test_dates_the_data_cannot_hold_are_listed_to_check_even_where_no_duty_appli
                        "far,referral,,31/12/9999,,\n", encoding="utf-8")
     code, _, err = run_cli("report", str(tracker), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"), "--quiet")
     assert code == 1, err
-    checks = report_json(tmp_path / "out" / "latest.json")["check_these_records"]
+    checks = report_json(tmp_path / "out" / "latest.json.gz")["check_these_records"]
     assert {shown["record"] for shown in checks["shown"]} == {"typo", "far"}
     far = next(shown for shown in checks["shown"] if shown["record"] == "far")
     assert all("9999-12-31, after the as-of date 2026-11-20" in w["warning"] for w in far["warnings"])
@@ -435,4 +441,5 @@ def test_a_windows_1252_tracker_is_reported_on_with_its_encoding(tmp_path):
                         "r1,referral,Children’s Services,2026-11-02,2026-11-09\n".encode("cp1252"))
     options = ReportOptions(records=[str(tracker)], out=tmp_path / "out", as_of=date(2026, 11, 20), encoding="cp1252")
     assert run_report(options, datetime.now(timezone.utc)).exit_code == 1  # the decision was late
-    assert "Children’s Services" in (tmp_path / "out" / "latest.json").read_text(encoding="utf-8")
+    found = read_json(tmp_path / "out" / "latest.json.gz")["findings"]
+    assert found[0]["attributes"]["team"] == "Children’s Services"

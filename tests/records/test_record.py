@@ -19,7 +19,7 @@ from compliance.records import Record, load_mapping, load_mapped, read_events, r
 from compliance.records.columns import read_batches
 from compliance.rules import load_vocabulary
 
-from conftest import FIXTURES
+from conftest import FIXTURES, read_json
 
 #: Every kind of line break Unicode knows: each would start a line of its own in a table or a log.
 BREAKS = ["\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
@@ -183,7 +183,7 @@ def test_check_json_and_the_report_list_the_record_and_go_on(tmp_path, run_cli):
     code, _, err = run_cli("report", str(path), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"),
                            "--skip-bad-rows", "--quiet")
     assert code == 1, err  # "good" is overdue
-    report = json.loads((tmp_path / "out" / "latest.json").read_text(encoding="utf-8"))["report"]
+    report = read_json(tmp_path / "out" / "latest.json.gz")["report"]
     assert len(report["skipped_rows"]) == 4 and "binary data" in report["skipped_rows"][0]
     code, _, err = run_cli("report", str(path), "--as-of", "2026-11-20", "--out", str(tmp_path / "out2"))
     assert code == 2 and "internal error" not in err and not (tmp_path / "out2").exists()

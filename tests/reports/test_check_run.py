@@ -11,11 +11,12 @@ import io
 import json
 from datetime import date
 
+import pyarrow.parquet as pq
 import pytest
 
 from compliance.engines import _parallel, evaluate
-from compliance.reports import CheckSettings, csv_rows, to_csv, to_json, to_markdown, to_table, write_check
-from compliance.reports._formats import csv_header
+from compliance.reports import CheckSettings, to_csv, to_json, to_markdown, to_table, write_check
+from compliance.reports.parquet import findings_parquet
 from compliance.records import records_from_text
 from compliance.rules import load_rules
 
@@ -26,8 +27,8 @@ AS_OF = date(2026, 11, 20)
 RECORDS = seeded_records(RecordMaker(RULES), 120, seed=7)
 
 
-def written(fmt, jobs, explain=True, show_all=False, records=RECORDS):
-    out = io.StringIO()
+def written(fmt, jobs, explain=False, show_all=False, records=RECORDS):
+    out = io.BytesIO() if fmt == "parquet" else io.StringIO()
     result = write_check(records, CheckSettings(RULES, AS_OF, fmt, explain, show_all=show_all), out, jobs=jobs)
     return out.getvalue(), result
 
@@ -39,36 +40,40 @@ def small_chunks(monkeypatch):
     monkeypatch.setattr(_parallel, "PARALLEL_FROM", 20)
 
 
-def test_every_format_is_the_same_in_one_process_and_in_two(small_chunks):
+@pytest.mark.parametrize("show_all", [False, True])
+def test_every_format_is_the_same_in_one_process_and_in_two(small_chunks, show_all):
     findings = evaluate(RECORDS, RULES, AS_OF)
-    assert written("csv", 1)[0] == written("csv", 2)[0] == to_csv(findings)
-    assert written("md", 1, explain=False)[0] == written("md", 2, explain=False)[0] == to_markdown(findings, AS_OF)
-    shown = [f for f in findings if f.status != "not_applicable" or f.data_quality]  # a flagged record is shown
-    assert written("table", 2, explain=False)[0] == to_table(shown, AS_OF)
-    assert written("table", 2, explain=True)[0] == to_table(shown, AS_OF, explain=True)
-    assert written("table", 2, explain=False, show_all=True)[0] == to_table(findings, AS_OF)
-    text, result = written("json", 2)
-    assert text == written("json", 1)[0] == to_json(findings, AS_OF)
+    for explain in (False, True):
+        assert written("csv", 1, explain, show_all)[0] == written("csv", 2, explain, show_all)[0] == to_csv(
+            findings, show_all=show_all, explain=explain)
+        text, result = written("json", 2, explain, show_all)
+        assert text == written("json", 1, explain, show_all)[0] == to_json(findings, AS_OF, RULES, show_all=show_all,
+                                                                            explain=explain)
+    assert written("md", 1, show_all=show_all)[0] == written("md", 2, show_all=show_all)[0] == to_markdown(
+        findings, AS_OF, show_all=show_all)
+    assert written("table", 2, show_all=show_all)[0] == to_table(findings, AS_OF, show_all=show_all)
+    assert written("table", 2, True, show_all)[0] == to_table(findings, AS_OF, explain=True, show_all=show_all)
+    parquet = pq.read_table(io.BytesIO(written("parquet", 2, show_all=show_all)[0]))
+    assert parquet.equals(pq.read_table(io.BytesIO(findings_parquet(findings, AS_OF, RULES, show_all=show_all))))
     doc = json.loads(text)
-    assert doc["findings"] == [f.to_dict() for f in findings]
+    listed = [f for f in findings if show_all or f.status != "not_applicable" or f.data_quality]
+    assert [(f["record"], f["rule"], f["occurrence"], f["status"]) for f in doc["findings"]] == [
+        (f.record, f.rule, f.occurrence, f.status) for f in listed]
+    assert parquet.column("record").to_pylist() == [f.record for f in listed]
     assert doc["summary"] == result.counts and sum(result.counts.values()) == len(findings)
+    assert doc["not_applicable_listed"] is show_all
 
 
 def test_the_working_is_left_out_only_where_it_is_not_shown():
     with_working = evaluate(RECORDS, RULES, AS_OF, explain=True)
     # The table without --explain shows no working, so it is not computed, yet the table is the same.
-    shown = [f for f in with_working if f.status != "not_applicable" or f.data_quality]
-    assert written("table", 1, explain=False)[0] == to_table(shown, AS_OF)
-
-
-def test_csv_made_from_findings_equals_csv_made_from_their_dicts():
-    findings = evaluate(RECORDS, RULES, AS_OF)
-    assert to_csv(findings) == csv_header() + csv_rows(f.to_dict() for f in findings)
+    assert written("table", 1, explain=False)[0] == to_table(with_working, AS_OF)
 
 
 def test_no_finding_yields_a_json_document_and_a_table_that_says_so():
     text, result = written("json", 1, records=[])
-    assert json.loads(text) == {"as_of": "2026-11-20", "findings": [], "summary": result.counts}
+    assert json.loads(text) == {"as_of": "2026-11-20", "not_applicable_listed": False, "problems": [], "findings": [],
+                                "summary": result.counts, "rules": {}, "calendars": {}}
     assert written("table", 1, records=[])[0] == "Compliance as of 2026-11-20: no findings to show.\n"
 
 
@@ -79,7 +84,6 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text():
     text = written("csv", 1, records=records)[0]
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows and all(row["record"].startswith("'=HYPERLINK(") for row in rows)
-    assert csv_header() + csv_rows(f.to_dict() for f in evaluate(records, RULES, AS_OF)) == text
 
 
 def test_escape_codes_in_an_id_are_shown_not_obeyed_by_a_terminal():

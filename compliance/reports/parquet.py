@@ -1,0 +1,216 @@
+"""Findings and KPI rows as Parquet, for analysts: typed columns that pandas, Polars, DuckDB, Power BI and
+Excel's Power Query read directly.
+
+Dates are dates (the day; a time, where one is known, is in a ``*_at`` instant column), counts are integers,
+the working and every other list is a list of text, the holidays a period skipped a list of (date, name).
+What every row would repeat is said once, in the file's key-value metadata (JSON text): the as-of date, the
+count of each status, the rows that could not be read, each rule's facts and each calendar's provenance.
+The rows that could not be read are also rows, with the status ``unreadable`` and the located message as
+their ``reason``. pyarrow is imported only here, so a run that writes no Parquet never loads it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date, datetime
+from typing import IO, Any, Iterable, Mapping, Sequence
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..calendars import day_of, instant
+from ..engines import Finding
+from ..errors import Problem
+from ._formats import UNREADABLE, problem_dict, skipped_days
+from ._kpi import NO_VALUE, KpiRow
+
+#: Snappy: what every Parquet reader takes, Power Query's included, and fast to write.
+COMPRESSION = "snappy"
+_LONDON = pa.timestamp("ms", tz="Europe/London")  # Parquet keeps milliseconds at the coarsest
+_DAY = pa.struct([("date", pa.date32()), ("name", pa.string())])
+_SKIPPED_DAY = pa.struct([("date", pa.date32()), ("reason", pa.string())])
+#: Each date column, and the column of the instant where the value has a time of day.
+_DATES = {"trigger_date": "trigger_at", "deadline": "deadline_at", "completed_date": "completed_at",
+          "recorded_deadline": "recorded_deadline_at"}
+_INTEGERS = ("occurrence", "days_late", "working_days_late", "days_left", "working_days_left",
+             "recorded_deadline_working_days")
+_LISTS = ("explanation", "assumptions", "warnings", "data_quality", "unrecorded", "needs")
+#: The columns, in order, with their types; a Finding field not named here becomes a text column (JSON text
+#: for a value that is not text), so a new field is never lost.
+_COLUMNS: dict[str, pa.DataType] = {
+    "record": pa.string(), "record_kind": pa.string(), "rule": pa.string(), "duty": pa.string(),
+    "title": pa.string(), "kind": pa.string(), "duty_holder": pa.string(), "status": pa.string(),
+    "occurrence": pa.int32(), "trigger_event": pa.string(), "trigger_date": pa.date32(), "trigger_at": _LONDON,
+    "period": pa.string(), "deadline": pa.date32(), "deadline_at": _LONDON, "completion_event": pa.string(),
+    "completed_date": pa.date32(), "completed_at": _LONDON, "days_late": pa.int32(),
+    "working_days_late": pa.int32(), "hours_late": pa.float64(), "late_by": pa.string(), "days_left": pa.int32(),
+    "working_days_left": pa.int32(), "time_left": pa.string(), "citation": pa.string(), "source_url": pa.string(),
+    "verification": pa.string(), "reason": pa.string(), "explanation": pa.list_(pa.string()),
+    "holidays_skipped": pa.list_(_DAY), "weekend_days_skipped": pa.int32(), "skipped": pa.list_(_SKIPPED_DAY),
+    "assumptions": pa.list_(pa.string()), "warnings": pa.list_(pa.string()), "provisional": pa.bool_(),
+    "approximate": pa.bool_(), "calendar": pa.string(), "attributes": pa.map_(pa.string(), pa.string()),
+    "data_quality": pa.list_(pa.string()), "on_bound": pa.string(), "unrecorded": pa.list_(pa.string()),
+    "needs": pa.list_(pa.string()), "recorded_deadline": pa.date32(), "recorded_deadline_at": _LONDON,
+    "recorded_deadline_working_days": pa.int32(), "recorded_deadline_reason": pa.string(),
+    "recorded_deadline_note": pa.string(),
+}
+# Written once per file (in the metadata), or split into the typed columns above.
+_NOT_COLUMNS = ("calendar_data",)
+
+
+def _other_fields() -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(Finding) if f.name not in _COLUMNS and f.name not in _NOT_COLUMNS)
+
+
+def findings_schema() -> pa.Schema:
+    """The columns of a findings file: the typed ones, then any other field of a Finding as text."""
+    return pa.schema([*_COLUMNS.items(), *((name, pa.string()) for name in _other_fields())])
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _attributes(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [(k, ("true" if v else "false") if isinstance(v, bool) else str(v)) for k, v in values.items()
+            if v is not None]
+
+
+def findings_batch(findings: Sequence[Finding], explain: bool = False,
+                   problems: Sequence[Problem] = ()) -> pa.RecordBatch:
+    """Rows for ``findings`` (after a row for each problem that rejected a row of the input), as one batch.
+
+    Every day the period skipped is listed (``skipped``) only with ``explain``; the holidays, named, and the
+    count of weekend days always.
+    """
+    schema = findings_schema()
+    unread = [p for p in problems if not p.warning]
+    columns: dict[str, list[Any]] = {}
+    for name in schema.names:
+        if name in _DATES.values():
+            continue
+        if name in _DATES:
+            values = [getattr(f, name) for f in findings]
+            columns[name] = [None if v is None else day_of(v) for v in values]
+            columns[_DATES[name]] = [round(1000 * instant(v)) if isinstance(v, datetime) else None for v in values]
+        elif name == "holidays_skipped":
+            columns[name] = [[{"date": date.fromisoformat(day), "name": holiday}
+                              for day, holiday in skipped_days(f.skipped)[0].items()] for f in findings]
+        elif name == "weekend_days_skipped":
+            columns[name] = [skipped_days(f.skipped)[1] if f.skipped else None for f in findings]
+        elif name == "skipped":
+            columns[name] = [[{"date": date.fromisoformat(d), "reason": r} for d, r in f.skipped]
+                             if explain and f.skipped else None for f in findings]
+        elif name == "attributes":
+            columns[name] = [_attributes(f.attributes) for f in findings]
+        elif name in _LISTS:
+            columns[name] = [list(getattr(f, name)) for f in findings]
+        elif name in _COLUMNS:
+            columns[name] = [getattr(f, name) for f in findings]
+        else:
+            columns[name] = [_text(getattr(f, name)) for f in findings]
+    if unread:
+        for name, values in columns.items():
+            filler: Any = [] if name in _LISTS or name == "holidays_skipped" else None
+            values[:0] = [filler] * len(unread)
+        columns["status"][:len(unread)] = [UNREADABLE] * len(unread)
+        columns["reason"][:len(unread)] = [str(p) for p in unread]
+    arrays = [pa.array(columns[name], type=schema.field(name).type) for name in schema.names]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _metadata(values: Mapping[str, Any]) -> dict[bytes, bytes]:
+    return {key.encode(): json.dumps(value, ensure_ascii=False, default=str).encode() for key, value in values.items()}
+
+
+#: Rows gathered into one row group: each group has its own dictionaries, so small ones compress badly (a
+#: chunk's batch of a few thousand rows makes a file a third larger), and a reader skips whole groups.
+ROW_GROUP = 50_000
+
+
+class ParquetWriter:
+    """A Parquet file written to a binary stream as batches come, in row groups of ``ROW_GROUP`` rows; its
+    metadata is added when it is closed."""
+
+    def __init__(self, sink: IO[bytes], schema: pa.Schema) -> None:
+        self._writer = pq.ParquetWriter(sink, schema, compression=COMPRESSION)
+        self._pending: list[pa.RecordBatch] = []
+        self._rows = 0
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        if batch.num_rows:
+            self._pending.append(batch)
+            self._rows += batch.num_rows
+            if self._rows >= ROW_GROUP:
+                self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._writer.write_table(pa.Table.from_batches(self._pending), row_group_size=self._rows)
+            self._pending, self._rows = [], 0
+
+    def close(self, metadata: Mapping[str, Any]) -> None:
+        """Finish the file, with ``metadata`` (each value as JSON text) in its key-value metadata."""
+        self._flush()
+        self._writer.add_key_value_metadata(_metadata(metadata))
+        self._writer.close()
+
+
+def findings_metadata(as_of: date, tally: Mapping[str, int], problems: Sequence[Problem], show_all: bool,
+                      rules: Mapping[str, Any], calendars: Mapping[str, Any],
+                      extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What a findings file says once: as ``check --format json``'s document says it, without the findings."""
+    return {"as_of": as_of.isoformat(), "not_applicable_listed": show_all,
+            "problems": [problem_dict(p) for p in problems if not p.warning], "summary": dict(tally),
+            "rules": dict(rules), "calendars": dict(calendars), **(extra or {})}
+
+
+def table_bytes(batches: Iterable[pa.RecordBatch], schema: pa.Schema, metadata: Mapping[str, Any]) -> bytes:
+    """A whole Parquet file in memory, from batches."""
+    sink = pa.BufferOutputStream()
+    writer = pq.ParquetWriter(sink, schema, compression=COMPRESSION)
+    for batch in batches:
+        writer.write_batch(batch)
+    writer.add_key_value_metadata(_metadata(metadata))
+    writer.close()
+    return sink.getvalue().to_pybytes()
+
+
+def findings_parquet(findings: Sequence[Finding], as_of: date, rules: Iterable[Any], *, show_all: bool = False,
+                     explain: bool = False, problems: Sequence[Problem] = ()) -> bytes:
+    """The findings as one Parquet file (``check --format parquet``'s, for a list of findings)."""
+    from ._formats import JsonContext, counts, listed
+
+    shown = [f for f in findings if listed(f, show_all)]
+    context = JsonContext.of(rules, explain)
+    used_rules = {f.rule: context.rules[f.rule] for f in shown if f.rule in context.rules}
+    used_calendars = {f.calendar: context.calendars[f.calendar] for f in shown if f.calendar_data}
+    metadata = findings_metadata(as_of, counts(findings), problems, show_all, used_rules, used_calendars)
+    return table_bytes([findings_batch(shown, explain, problems)], findings_schema(), metadata)
+
+
+# -- KPI rows -------------------------------------------------------------------------------------------
+
+def kpi_parquet(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date, month_of: str) -> bytes:
+    """KPI rows as Parquet: a month as the date of its first day, the share in time as a percentage, counts as
+    integers."""
+    columns: dict[str, pa.Array] = {"rule": pa.array([r.rule for r in rows], pa.string()),
+                                    "title": pa.array([r.title for r in rows], pa.string())}
+    for d in dimensions:
+        values = [r.value(d) for r in rows]
+        if d == "month":
+            columns["month"] = pa.array([None if not v or v == NO_VALUE else date(int(v[:4]), int(v[5:7]), 1)
+                                         for v in values], pa.date32())
+        else:
+            columns[d] = pa.array([None if v == NO_VALUE else v for v in values], pa.string())
+    columns["in_time_percent"] = pa.array([r.to_dict()["in_time_percent"] for r in rows], pa.float64())
+    for key in ("decided", "met", "late", "overdue", "due", "missing_data", "not_recorded", "approximate",
+                "on_bound", "data_warnings"):
+        columns[key] = pa.array([getattr(r, key) for r in rows], pa.int64())
+    table = pa.table(columns)
+    metadata = {"as_of": as_of.isoformat(), "by": ["rule", *dimensions], "month_of": month_of,
+                "in_time": "met / (met + late + overdue)"}
+    return table_bytes(table.to_batches(), table.schema, metadata)

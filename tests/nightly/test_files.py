@@ -1,0 +1,103 @@
+"""The files of a report run: what deadlines.ics holds (the deadlines a person acts on now), a calendar for each
+team, the findings that apply in findings.*, and team calendars' latest-* names kept to the newest run."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import icalendar
+import pyarrow.parquet as pq
+
+from compliance.nightly._files import team_slug
+
+from conftest import FIXTURES, read_json, referrals_csv
+
+COUNCIL = FIXTURES / "report" / "council.yaml"
+
+
+def events(path):
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    return [e for e in calendar.walk("VEVENT")]
+
+
+def test_the_calendar_holds_the_deadlines_due_or_missed_within_ics_days(tmp_path, run_cli):
+    records = tmp_path / "referrals.csv"
+    records.write_text("\n".join(referrals_csv(600)) + "\n", encoding="utf-8")
+    as_of = date(2024, 11, 20)
+    for days in (30, 7):
+        out = tmp_path / f"out-{days}"
+        code, _, err = run_cli("report", str(records), "--as-of", as_of.isoformat(), "--out", str(out), "--quiet",
+                               "--fail-on", "none", "--ics-days", str(days))
+        assert code == 0, err
+        data = read_json(out / "latest.json.gz")
+        open_ = [f for f in data["findings"] if f["status"] in ("overdue", "due")]
+        wanted = {(f["record"], f["rule"], f["occurrence"]) for f in open_
+                  if abs((date.fromisoformat(f["deadline"][:10]) - as_of).days) <= days}
+        found = events(out / "latest.ics")
+        assert len(found) == len(wanted) and 0 < len(wanted) < len(open_)
+        for event in found:
+            start = event.decoded("DTSTART")
+            assert as_of - timedelta(days=days) <= start <= as_of + timedelta(days=days)
+            assert str(event["CATEGORIES"].to_ical().decode()) in ("Overdue", "Due")
+
+
+def test_by_team_writes_a_calendar_for_each_team_and_links_the_newest(tmp_path, run_cli):
+    records = tmp_path / "referrals.csv"
+    lines = referrals_csv(300)
+    records.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = run_cli("report", str(records), "--as-of", "2024-11-20", "--out", str(out), "--quiet",
+                           "--fail-on", "none", "--by", "team")
+    assert code == 0, err
+    folder = out / "2024-11-20"
+    teams = {"assessment-north", "assessment-south", "front-door"}
+    assert {p.name for p in folder.glob("deadlines-*.ics")} == {f"deadlines-{t}.ics" for t in teams}
+    everyone = {str(e["UID"]) for e in events(folder / "deadlines.ics")}
+    by_team = {t: {str(e["UID"]) for e in events(folder / f"deadlines-{t}.ics")} for t in teams}
+    assert set().union(*by_team.values()) == everyone and sum(map(len, by_team.values())) == len(everyone)
+    for team in teams:
+        assert (out / f"latest-deadlines-{team}.ics").samefile(folder / f"deadlines-{team}.ics")
+    # The next night, Front Door has no records: its latest calendar goes, the others point at the new run; a
+    # file of the user's that only looks like one is left alone.
+    (out / "latest-deadlines-mine.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    records.write_text("\n".join(line for line in lines if ",Front Door," not in line) + "\n", encoding="utf-8")
+    code, _, err = run_cli("report", str(records), "--as-of", "2024-11-21", "--out", str(out), "--quiet",
+                           "--fail-on", "none", "--by", "team")
+    assert code == 0, err
+    assert sorted(p.name for p in out.glob("latest-deadlines-*.ics")) == [
+        "latest-deadlines-assessment-north.ics", "latest-deadlines-assessment-south.ics",
+        "latest-deadlines-mine.ics"]
+    assert (out / "latest-deadlines-assessment-north.ics").samefile(
+        out / "2024-11-21" / "deadlines-assessment-north.ics")
+
+
+def test_a_team_name_makes_a_safe_file_name():
+    assert team_slug("Front Door", set()) == "front-door"
+    assert team_slug("../../etc/passwd", set()) == "etc-passwd"
+    assert team_slug("", set()) == "no-team"
+    assert team_slug("Équipe ✓", set()) == "quipe"
+    taken = {"deadlines-front-door.ics"}
+    assert team_slug("FRONT  DOOR", taken).startswith("front-door-") and len(team_slug("FRONT  DOOR", taken)) == 19
+    assert team_slug("no team", set()) != "no-team"  # never the calendar of the records that name none
+    assert len(team_slug("x" * 500, set())) == 40
+
+
+def test_findings_files_list_what_applies_and_all_lists_the_rest(tmp_path, run_cli):
+    for extra, listed_all in (((), False), (("--all",), True)):
+        out = tmp_path / f"out{len(extra)}"
+        code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(out), "--quiet",
+                               "--fail-on", "none", *extra)
+        assert code == 0, err
+        data = read_json(out / "latest.json.gz")
+        statuses = [f["status"] for f in data["findings"]]
+        # Without --all, a not-applicable finding is listed only when its record needs checking.
+        unflagged = [f for f in data["findings"] if f["status"] == "not_applicable" and not f.get("data_quality")]
+        assert bool(unflagged) is listed_all and data["not_applicable_listed"] is listed_all
+        total = sum(data["summary"].values())
+        flagged = len([f for f in data["findings"] if f["status"] == "not_applicable"]) - len(unflagged)
+        assert len(statuses) == (total if listed_all else total - data["summary"]["not_applicable"] + flagged)
+        rows = list(csv.DictReader(io.StringIO((out / "latest.csv").read_text(encoding="utf-8"))))
+        assert [r["status"] for r in rows] == statuses
+        assert pq.read_table(out / "latest.parquet").column("status").to_pylist() == statuses

@@ -1,0 +1,170 @@
+"""check's documents: compact JSON that loses nothing, deadlines rebuilt by hand from it (the working names each
+holiday and counts the weekend days), the table's cells on one line and cut to size."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from compliance.engines import evaluate
+from compliance.records import load_records
+from compliance.reports import CheckSettings, table_cell, to_json, to_table, write_check
+from compliance.rules import load_rules
+
+from conftest import FIXTURES, ROOT
+from generated_records import RecordMaker, seeded_records
+from reference import ReferenceCalendar, add_months
+
+RULES = load_rules()
+AS_OF = date(2026, 11, 20)
+EMPTY = (None, False, [], {})
+
+
+RECORDS = load_records([ROOT / "examples" / "inspections.yaml", FIXTURES / "casework" / "kpi-cases.yaml"],
+                       RULES.vocabulary) + seeded_records(RecordMaker(RULES), 300, seed=11)
+FINDINGS = evaluate(RECORDS, RULES, AS_OF)
+
+
+def document(explain=False, show_all=False):
+    out = io.StringIO()
+    write_check(RECORDS, CheckSettings(RULES, AS_OF, "json", explain, show_all=show_all), out)
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return json.loads(to_json(FINDINGS, AS_OF, RULES, show_all=True))
+
+
+def test_the_compact_document_holds_every_value_of_every_finding(doc):
+    """Each finding with its rule's facts and its calendar's provenance put back is the finding's own data."""
+    assert len(doc["findings"]) == len(FINDINGS)
+    for f, compact in zip(FINDINGS, doc["findings"]):
+        facts = {k: v for k, v in doc["rules"][compact["rule"]].items() if k != "counting"}
+        full = {**facts, **compact}
+        if f.calendar_data:
+            full["calendar_data"] = doc["calendars"][full["calendar"]]
+        own = f.to_dict()
+        del own["skipped"]  # every day: only with --explain; the holidays and the weekend count instead
+        assert full == {k: v for k, v in own.items() if v not in EMPTY and (k not in facts or v != facts[k])
+                        or k in facts}
+
+
+def test_every_saturday_and_sunday_is_listed_only_with_explain():
+    plain, explained = document(), document(explain=True)
+    assert not any("skipped" in f for f in plain["findings"])
+    with_days = [f for f in explained["findings"] if "skipped" in f]
+    assert with_days and all(skipped(f) == (
+        {d["date"]: d["reason"] for d in f["skipped"] if date.fromisoformat(d["date"]).weekday() < 5},
+        sum(date.fromisoformat(d["date"]).weekday() >= 5 for d in f["skipped"])) for f in with_days)
+    assert len(json.dumps(plain)) < 0.8 * len(json.dumps(explained))
+
+
+_COUNTING = re.compile(r"^Counting .* skips (\d+) weekend days?(?: and \d+ holidays?: (.*))?\.$")
+_NAMED = re.compile(r"(.+?) \(\w\w\w (\d\d \w\w\w \d{4})\)(?:; |$)")
+
+
+def skipped(f):
+    """The holidays (ISO date: name) and the number of weekend days the working says a period skipped."""
+    for step in f.get("explanation", ()):
+        found = _COUNTING.match(step)
+        if found:
+            named = {datetime.strptime(day, "%d %b %Y").date().isoformat(): name
+                     for name, day in _NAMED.findall(found.group(2) or "")}
+            return named, int(found.group(1))
+    return {}, 0
+
+
+def _bound(f):
+    """The date a deadline was counted from when the trigger is not recorded: the bound its assumption names."""
+    for text in f.get("assumptions", ()):
+        found = re.search(r"\((\d{4}-\d\d-\d\d)\), so the deadline is at the " + f["on_bound"], text)
+        if found:
+            return date.fromisoformat(found.group(1))
+    return None
+
+
+def rebuild(f, rule):
+    """The deadline worked out by hand from what the document holds: the trigger (or the bound counted from),
+    the period and how it counts the trigger day, the holidays it lists and the weekend days it counts."""
+    start = f.get("trigger_date") or (_bound(f) and _bound(f).isoformat())
+    if start is None:
+        return None
+    start = date.fromisoformat(start[:10])
+    amount, unit = f.get("period", rule["period"]).split(" ", 1)
+    amount = int(amount)
+    including = rule["counting"] == "including"
+    if unit.startswith("working day"):
+        holidays, weekend_days = skipped(f)
+        day, counted, weekends, passed = start - timedelta(days=1 if including else 0), 0, 0, []
+        while counted < amount:
+            day += timedelta(days=1)
+            if day.weekday() >= 5:
+                weekends += 1
+            elif day.isoformat() in holidays:
+                passed.append(day.isoformat())
+            else:
+                counted += 1
+        assert weekends == weekend_days and passed == list(holidays), f
+        return day
+    if unit.startswith("day"):
+        return start + timedelta(days=amount - including)
+    if unit.startswith("week"):
+        return start + timedelta(days=7 * amount - including)
+    if unit.startswith("month"):
+        return add_months(start, amount) - timedelta(days=including)
+    return None  # hours: an instant, counted in real hours
+
+
+def test_each_deadline_is_rebuilt_by_hand_from_what_the_json_holds(doc):
+    rebuilt = extended = 0
+    for f in doc["findings"]:
+        if "deadline" not in f:
+            continue
+        rule = doc["rules"][f["rule"]]
+        if any("extends it by" in step for step in f.get("explanation", ())):
+            extended += 1  # the working says by how much, and from which deadline
+            continue
+        expected = rebuild(f, rule)
+        if expected is None:
+            assert f.get("period", rule["period"]).endswith(("hour", "hours")) or not (
+                f.get("trigger_date") or f.get("on_bound")), f
+            continue
+        assert expected.isoformat() == f["deadline"][:10], f
+        rebuilt += 1
+    assert rebuilt > 300 and rebuilt > 20 * extended
+
+
+def test_the_holidays_named_are_the_calendars_own(doc):
+    """The holidays a finding names are every non-working weekday between its trigger and its deadline, by an
+    independent day-by-day calendar."""
+    reference, checked = ReferenceCalendar(), 0
+    for f in doc["findings"]:
+        period = f.get("period", doc["rules"][f["rule"]]["period"]) or ""
+        if "working day" in period and f.get("trigger_date") and "period" not in f and f.get("explanation"):
+            start, end = date.fromisoformat(f["trigger_date"][:10]), date.fromisoformat(f["deadline"][:10])
+            expected = [d.isoformat() for d in reference.non_working_days(start, end) if d.weekday() < 5]
+            assert list(skipped(f)[0]) == expected, f
+            checked += 1
+    assert checked > 100
+
+
+# -- the table ------------------------------------------------------------------------------------------
+
+def test_a_table_cell_is_one_line_and_cut_with_an_ellipsis():
+    assert table_cell("a\nb\r\tc\u2028d\x85e\x1b") == "a\\nb\\r\\tc\\u2028d\\x85e\\x1b"
+    assert table_cell("x" * 61) == "x" * 59 + "…"
+    assert table_cell("x" * 60) == "x" * 60
+    assert len(table_cell("\n" * 100)) == 60  # cut after escaping: the cell never grows past the limit
+
+
+def test_a_value_that_would_draw_a_row_stays_in_its_own_row():
+    f = next(f for f in FINDINGS if f.status == "overdue")
+    forged = replace(f, record="a\nMET      b  la-publish-report", reason="x\ny")
+    lines = to_table([forged], AS_OF, explain=True).splitlines()
+    assert [line.split()[0] for line in lines[2:-1] if not line.startswith(" ")] == ["OVERDUE"]

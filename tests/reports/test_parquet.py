@@ -1,0 +1,87 @@
+"""Parquet for analysts: typed columns, read by pyarrow, DuckDB and Polars as they are, the same numbers as JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+
+import duckdb
+import polars
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from conftest import FIXTURES, ROOT
+
+EXAMPLES = str(ROOT / "examples" / "inspections.yaml")
+CASEWORK = FIXTURES / "casework"
+
+
+def test_check_writes_typed_columns(tmp_path, run_cli):
+    path = tmp_path / "findings.parquet"
+    code, out, err = run_cli("check", EXAMPLES, "--as-of", "2026-11-20", "--format", "parquet", "--output", str(path))
+    assert code == 1 and out == "", err
+    schema = pq.read_schema(path)
+    assert schema.field("deadline").type == pa.date32() and schema.field("trigger_date").type == pa.date32()
+    assert schema.field("deadline_at").type == pa.timestamp("ms", tz="Europe/London")
+    assert schema.field("days_late").type == schema.field("weekend_days_skipped").type == pa.int32()
+    assert schema.field("explanation").type == pa.list_(pa.string())
+    assert schema.field("holidays_skipped").type == pa.list_(pa.struct([("date", pa.date32()),
+                                                                        ("name", pa.string())]))
+    assert schema.field("provisional").type == pa.bool_()
+    table = pq.read_table(path)
+    _, text, _ = run_cli("check", EXAMPLES, "--as-of", "2026-11-20", "--format", "json")
+    doc = json.loads(text)
+    assert table.column("record").to_pylist() == [f["record"] for f in doc["findings"]]
+    assert [d.isoformat() if d else None for d in table.column("deadline").to_pylist()] == [
+        f.get("deadline") for f in doc["findings"]]
+    # What every row would repeat is said once, in the file's metadata, as check --format json says it.
+    metadata = {k.decode(): json.loads(v) for k, v in pq.read_metadata(path).metadata.items() if k != b"ARROW:schema"}
+    assert {k: metadata[k] for k in ("as_of", "summary", "problems", "calendars", "rules")} == {
+        k: doc[k] for k in ("as_of", "summary", "problems", "calendars", "rules")}
+
+
+def test_duckdb_and_polars_read_it_as_it_is(tmp_path, run_cli):
+    path = tmp_path / "findings.parquet"
+    run_cli("check", EXAMPLES, "--as-of", "2026-11-20", "--output", str(path))
+    _, text, _ = run_cli("check", EXAMPLES, "--as-of", "2026-11-20", "--format", "json")
+    summary = json.loads(text)["summary"]
+    counted = dict(duckdb.sql(f"SELECT status, count(*) FROM '{path}' GROUP BY status").fetchall())
+    assert counted == {s: n for s, n in summary.items() if n and s != "not_applicable"}
+    late = duckdb.sql(f"SELECT max(days_late), min(deadline) FROM '{path}' WHERE status = 'overdue'").fetchall()[0]
+    assert isinstance(late[0], int) and isinstance(late[1], date)
+    holidays = duckdb.sql(f"SELECT DISTINCT h.date, h.name FROM (SELECT unnest(holidays_skipped) AS h "
+                          f"FROM '{path}')").fetchall()
+    _, explained, _ = run_cli("check", EXAMPLES, "--as-of", "2026-11-20", "--format", "json", "--explain")
+    named = {(d["date"], d["reason"]) for f in json.loads(explained)["findings"] for d in f.get("skipped", ())
+             if date.fromisoformat(d["date"]).weekday() < 5}
+    assert named and {(d.isoformat(), name) for d, name in holidays} == named
+    frame = polars.read_parquet(path)
+    assert frame.schema["deadline"] == polars.Date and frame.schema["working_days_late"] == polars.Int32
+    assert frame.schema["explanation"] == polars.List(polars.String)
+    assert frame.height == sum(n for s, n in summary.items() if s != "not_applicable")
+
+
+def test_a_time_of_day_is_kept_as_an_instant_beside_the_day(tmp_path, run_cli):
+    episodes = tmp_path / "missing.csv"
+    episodes.write_text("id,kind,returned_from_missing,return_interview\n"
+                        "m1,missing-episode,28/03/2025 21:30,31/03/2025 09:00\n", encoding="utf-8")
+    path = tmp_path / "findings.parquet"
+    code, _, err = run_cli("check", str(episodes), "--as-of", "2025-04-30", "--output", str(path))
+    assert code in (0, 1), err
+    row = next(r for r in pq.read_table(path).to_pylist() if r["trigger_at"] is not None)
+    assert row["trigger_date"] == date(2025, 3, 28)
+    assert row["trigger_at"].astimezone(timezone.utc) == datetime(2025, 3, 28, 21, 30, tzinfo=timezone.utc)
+
+
+def test_kpi_writes_months_as_dates_and_counts_as_integers(tmp_path, run_cli):
+    path = tmp_path / "kpi.parquet"
+    args = ("kpi", str(CASEWORK / "kpi-cases.yaml"), "--as-of", "2022-12-31", "--by", "month")
+    code, _, err = run_cli(*args, "--output", str(path))
+    assert code == 0, err
+    _, text, _ = run_cli(*args, "--format", "json")
+    rows = json.loads(text)["rows"]
+    table = pq.read_table(path)
+    assert table.schema.field("month").type == pa.date32() and table.schema.field("met").type == pa.int64()
+    got = table.to_pylist()
+    assert [(r["rule"], r["month"].strftime("%Y-%m") if r["month"] else "(none)", r["met"], r["in_time_percent"])
+            for r in got] == [(r["rule"], r["month"], r["met"], r["in_time_percent"]) for r in rows]

@@ -1,0 +1,268 @@
+"""What the commands write, tried as a hostile input or a hurried user would: formulas for `;` locales, control
+characters, forged table rows, an enormous id, the rows that could not be read, and --output's extension."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import FIXTURES, ROOT, read_json, referrals_csv
+
+EXAMPLES = str(ROOT / "examples" / "inspections.yaml")
+TRACKER = str(FIXTURES / "records" / "tracker.csv")
+FORMULA = ("=", "+", "-", "@")
+
+
+def _numeric(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def formula_cells(text: str) -> list[str]:
+    """Cells that a reader splitting lines on "," or on ";" (honouring quotes, as Excel does) would start with a
+    formula character, other than numbers."""
+    found = []
+    for separator in (",", ";"):
+        for row in csv.reader(io.StringIO(text), delimiter=separator):
+            for cell in row:
+                first = cell.lstrip(" \n")[:1]
+                if (first in FORMULA or cell[:1] in ("\t", "\r")) and not _numeric(cell.strip()):
+                    found.append(f"{separator!r}: {cell!r}")
+    return found
+
+
+# -- issue 22 point 1: formula injection for ";" locales --------------------------------------------------
+
+HOSTILE = "x;=1+1;y"
+# Nothing published since the report came on 3 Dec 2024: overdue by 31 Mar 2025.
+HEADER = "id,kind,framework,authority,report_received,report_published,statement_published,action_plan_sent"
+
+
+def test_no_cell_starts_a_formula_for_a_comma_or_a_semicolon_reader(tmp_path, run_cli):
+    """check --format csv, the nightly findings.csv, kpi --format csv and map all go through one CSV writer."""
+    tracker = tmp_path / "tracker.csv"
+    tracker.write_text(f"{HEADER}\n"
+                       f'"{HOSTILE}",inspection,ILACS,"a;@SUM(1)",03/12/2024\n'
+                       '"b;+44 20;-1",inspection,ILACS,Northby,03/12/2024\n', encoding="utf-8")
+    code, out, err = run_cli("check", str(tracker), "--as-of", "2025-03-31", "--format", "csv")
+    assert code == 1, err
+    assert "x;'=1+1;y" in {row["record"] for row in csv.DictReader(io.StringIO(out))}  # neutralised, visibly
+    assert formula_cells(out) == []
+    code, _, err = run_cli("report", str(tracker), "--as-of", "2025-03-31", "--out", str(tmp_path / "out"),
+                           "--quiet", "--fail-on", "none")
+    assert code == 0, err
+    assert formula_cells((tmp_path / "out" / "latest.csv").read_text(encoding="utf-8")) == []
+
+    referrals = tmp_path / "referrals.csv"
+    lines = referrals_csv(30)
+    lines[1:4] = [line.replace("Assessment North", f'"{HOSTILE}"').replace("Front Door", '"t;@cmd"')
+                  for line in lines[1:4]]
+    referrals.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run_cli("kpi", str(referrals), "--as-of", "2024-12-31", "--by", "team", "--format", "csv")
+    assert code == 0, err
+    assert "x;'=1+1;y" in {row["team"] for row in csv.DictReader(io.StringIO(out))}
+    assert formula_cells(out) == []
+
+    extract = tmp_path / "list5.csv"
+    rows = (FIXTURES / "casework" / "annex-a-list5.csv").read_text(encoding="utf-8").splitlines()
+    rows[1] = rows[1].replace("NB1001", '"NB1001;=HYPERLINK(1)"').replace("CP East", '"CP;-East"')
+    extract.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, out, err = run_cli("map", str(extract), "--mapping", "annex-a-list5")
+    assert code == 2 and err.count("error: ") == 2, err  # the fixture's two bad rows; the rest are written
+    assert formula_cells(out) == []
+    assert any(cell.startswith("NB1001;'=HYPERLINK(1)") for row in csv.reader(io.StringIO(out)) for cell in row)
+
+
+# -- issue 22 point 2: control characters -------------------------------------------------------------------
+
+CONTROL_ID = "r\x1b]0;owned\x07\x1b]52;c;cm0gLXJm\x07\x9b31m"
+RAW = ("\x1b", "\x07", "\x9b")
+
+
+@pytest.fixture
+def controlled(tmp_path):
+    tracker = tmp_path / "tracker.csv"
+    tracker.write_text(f"{HEADER}\n"
+                       f'"{CONTROL_ID}",inspection,ILACS,"Nor\x1bthby\x9b",03/12/2024\n', encoding="utf-8")
+    return tracker
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "md", "table"])
+def test_control_characters_never_reach_a_terminal_raw(controlled, run_cli, fmt):
+    code, out, err = run_cli("check", str(controlled), "--as-of", "2025-03-31", "--format", fmt)
+    assert code == 1, err
+    assert not any(c in out for c in RAW), out
+    if fmt == "json":  # the original is still there, as JSON's own escapes
+        assert {f["record"] for f in json.loads(out)["findings"]} == {CONTROL_ID}
+    elif fmt == "md":  # a space for each, as for a line break: a Markdown line stays one line
+        assert "r \\]0;owned \\]52;c;cm0gLXJm 31m" in out
+    else:
+        assert "\\x1b]0;owned\\x07" in out
+
+
+def test_control_characters_in_every_workbook_are_escaped_not_a_crash(controlled, tmp_path, run_cli):
+    code, _, err = run_cli("check", str(controlled), "--as-of", "2025-03-31", "--output", str(tmp_path / "c.xlsx"))
+    assert code == 1, err
+    ids = {row[1] for row in openpyxl.load_workbook(tmp_path / "c.xlsx")["Findings"].iter_rows(min_row=2,
+                                                                                              values_only=True)}
+    assert ids == {"r\\x1b]0;owned\\x07\\x1b]52;c;cm0gLXJm\\x07\\x9b31m"}
+
+    referrals = tmp_path / "referrals.csv"
+    lines = referrals_csv(10)
+    lines[1:] = [line.replace("Assessment North", "North\x1b[2J\x07\x9b") for line in lines[1:]]
+    referrals.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, _, err = run_cli("kpi", str(referrals), "--as-of", "2024-12-31", "--by", "team",
+                           "--output", str(tmp_path / "k.xlsx"))
+    assert code == 0, err
+    teams = {row[2] for row in openpyxl.load_workbook(tmp_path / "k.xlsx")["KPIs"].iter_rows(min_row=2,
+                                                                                             values_only=True)}
+    assert "North\\x1b[2J\\x07\\x9b" in teams
+    code, out, err = run_cli("kpi", str(referrals), "--as-of", "2024-12-31", "--by", "team", "--format", "json")
+    assert code == 0 and not any(c in out for c in RAW), err
+    assert "North\x1b[2J\x07\x9b" in {row["team"] for row in json.loads(out)["rows"]}
+
+    extract = tmp_path / "list5.csv"
+    rows = (FIXTURES / "casework" / "annex-a-list5.csv").read_text(encoding="utf-8").splitlines()
+    rows[1] = rows[1].replace("NB1001", "NB\x1b1001\x9b")
+    extract.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, _, err = run_cli("map", str(extract), "--mapping", "annex-a-list5", "--output", str(tmp_path / "m.xlsx"))
+    assert code == 2 and err.count("error: ") == 2, err
+    sheet = openpyxl.load_workbook(tmp_path / "m.xlsx")["Records"]
+    assert any(str(row[0]).startswith("NB\\x1b1001\\x9b") for row in sheet.iter_rows(min_row=2, values_only=True))
+
+
+# -- issue 22 point 3: a line break cannot forge a row of the table ------------------------------------------
+
+def test_a_line_break_in_a_value_cannot_draw_a_row_of_the_table(tmp_path, run_cli):
+    forged = "x\nMET      forged-record  la-publish-report  1  2024-12-03  2025-01-17  2025-01-10  on time"
+    tracker = tmp_path / "tracker.csv"
+    tracker.write_text(f"{HEADER}\n"
+                       "real,inspection,ILACS,Northby,03/12/2024\n"
+                       f'"{forged}",inspection,ILACS,Northby,03/12/2024\n', encoding="utf-8")
+    _, out, _ = run_cli("check", str(tracker), "--as-of", "2025-03-31")
+    rows = [line for line in out.splitlines() if line.split(" ")[0] in ("OVERDUE", "LATE", "DUE", "MET")]
+    assert rows and all(line.split()[1] in ("real", "x\\nMET") for line in rows), out
+    assert "forged-record" not in out or "x\\nMET      forged-record" in out
+
+
+# -- issue 22 point 10: an enormous id is cut in the table, whole elsewhere ----------------------------------
+
+def test_an_enormous_id_is_cut_in_the_table_and_whole_in_json(tmp_path, run_cli):
+    huge = "h" * 1_048_576
+    lines = [HEADER] + [f"r{n},inspection,ILACS,Northby,03/12/2024" for n in range(50)]
+    lines.insert(26, f"{huge},inspection,ILACS,Northby,03/12/2024")
+    tracker = tmp_path / "tracker.csv"
+    tracker.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run_cli("check", str(tracker), "--as-of", "2025-03-31")
+    assert code == 1, err
+    assert len(out) < 100_000  # 153 rows of about a hundred characters, not 153 padded to a million
+    assert "h" * 59 + "…" in out and "h" * 61 not in out
+    assert "cut here; the other formats hold it whole" in out
+    _, out, _ = run_cli("check", str(tracker), "--as-of", "2025-03-31", "--format", "json")
+    assert huge in {f["record"] for f in json.loads(out)["findings"]}
+
+
+# -- issue 19 point 1: nothing vanishes from the files people receive ---------------------------------------
+
+def test_the_rows_not_read_are_in_every_format_check_writes(tmp_path, run_cli):
+    where = {f"{TRACKER}:5:6", f"{TRACKER}:6:4"}
+    _, out, _ = run_cli("check", TRACKER, "--as-of", "2026-11-20", "--format", "json")
+    problems = json.loads(out)["problems"]
+    assert {f"{p['file']}:{p['row']}:{p['column']}" for p in problems} == where
+    assert {p["field"] for p in problems} == {"report_received", "framework"} and all(p["hint"] for p in problems)
+    _, out, _ = run_cli("check", TRACKER, "--as-of", "2026-11-20", "--format", "csv")
+    unread = [row for row in csv.DictReader(io.StringIO(out)) if row["status"] == "unreadable"]
+    assert {row["reason"].rsplit(":", maxsplit=2)[0] for row in unread} >= set()
+    assert len(unread) == 2 and all(any(w + ":" in row["reason"] for w in where) for row in unread)
+    assert out.splitlines()[1].split(",")[4] == "unreadable"  # first, where a spreadsheet user looks
+    _, out, _ = run_cli("check", TRACKER, "--as-of", "2026-11-20", "--format", "md")
+    assert "## 2 rows could not be read" in out and all(w.replace("_", "\\_") in out for w in where)
+    code, _, _ = run_cli("check", TRACKER, "--as-of", "2026-11-20", "--output", str(tmp_path / "f.xlsx"))
+    assert code == 2
+    book = openpyxl.load_workbook(tmp_path / "f.xlsx")
+    assert book.sheetnames == ["Findings", "Summary", "Problems"]
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row and row[0]}
+    assert summary["Rows not read"] == "2 rows could not be read: see the Problems sheet"
+    assert [row[:3] for row in book["Problems"].iter_rows(min_row=2, values_only=True)] == [
+        (TRACKER, 5, 6), (TRACKER, 6, 4)]
+    run_cli("check", TRACKER, "--as-of", "2026-11-20", "--output", str(tmp_path / "f.parquet"))
+    table = pq.read_table(tmp_path / "f.parquet")
+    assert table.column("status").to_pylist()[:2] == ["unreadable", "unreadable"]
+    assert len(json.loads(pq.read_metadata(tmp_path / "f.parquet").metadata[b"problems"])) == 2
+
+
+def test_the_report_counts_rows_not_problems_and_names_skip_bad_rows(tmp_path, run_cli):
+    tracker = tmp_path / "tracker.csv"
+    tracker.write_text("id,kind,framework,report_received,report_published\n"
+                       "good,inspection,ILACS,03/12/2024,\n"
+                       "two,inspection,ILAC,31/02/2024,\n"  # two problems in one row
+                       "one,inspection,ILACS,2024-13-01,\n", encoding="utf-8")
+    code, _, err = run_cli("report", str(tracker), "--as-of", "2025-03-31", "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert err.splitlines()[-1].startswith("compliance: error: 2 rows could not be read: nothing was reported")
+    assert "--skip-bad-rows" in err.splitlines()[-1]
+    code, _, err = run_cli("report", str(tracker), "--as-of", "2025-03-31", "--out", str(tmp_path / "out"),
+                           "--skip-bad-rows", "--quiet", "--fail-on", "none")
+    assert code == 0, err
+    html = (tmp_path / "out" / "latest.html").read_text(encoding="utf-8")
+    assert "2 bad rows were skipped" in html and "3 bad rows" not in html
+    assert "**2 bad rows were skipped**" in (tmp_path / "out" / "latest.md").read_text(encoding="utf-8")
+    data = read_json(tmp_path / "out" / "latest.json.gz")
+    assert len(data["problems"]) == 3 and len(data["report"]["skipped_rows"]) == 2
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "latest.csv").read_text(encoding="utf-8"))))
+    assert sum(row["status"] == "unreadable" for row in rows) == 3
+
+
+# -- issue 19 point 3: --output says the format ---------------------------------------------------------------
+
+@pytest.mark.parametrize("name, check", [
+    ("f.xlsx", lambda p: zipfile.is_zipfile(p) and openpyxl.load_workbook(p).sheetnames[0] == "Findings"),
+    ("f.csv", lambda p: p.read_text().startswith("record,rule,")),
+    ("f.json", lambda p: json.loads(p.read_text())["as_of"] == "2026-11-20"),
+    ("f.md", lambda p: p.read_text().startswith("# Compliance as of 2026-11-20")),
+    ("f.parquet", lambda p: pq.read_table(p).num_rows > 0),
+    ("f.txt", lambda p: p.read_text().startswith("Compliance as of 2026-11-20:")),
+])
+def test_check_takes_the_format_from_the_output_file(tmp_path, run_cli, name, check):
+    code, _, err = run_cli("check", EXAMPLES, "--as-of", "2026-11-20", "--output", str(tmp_path / name))
+    assert code == 1, err
+    assert check(tmp_path / name)
+
+
+def test_a_format_the_output_file_contradicts_is_refused_in_one_line(tmp_path, run_cli):
+    for args in (("check", EXAMPLES, "--format", "csv", "--output", str(tmp_path / "x.xlsx")),
+                 ("check", EXAMPLES, "--output", str(tmp_path / "x.ics")),
+                 ("kpi", str(FIXTURES / "casework" / "kpi-cases.yaml"), "--format", "json", "--output",
+                  str(tmp_path / "x.csv")),
+                 ("map", str(FIXTURES / "casework" / "annex-a-list5.csv"), "--mapping", "annex-a-list5",
+                  "--output", str(tmp_path / "x.json")),
+                 ("plan", "inspection", "report_received=03/12/2024", "--format", "md", "--output",
+                  str(tmp_path / "x.ics"))):
+        code, out, err = run_cli(*args)
+        assert (code, out) == (2, ""), args
+        assert len(err.splitlines()) == 1 and err.startswith("compliance: error: "), err
+    assert list(tmp_path.iterdir()) == []
+    code, _, err = run_cli("check", EXAMPLES, "--format", "csv", "--output", str(tmp_path / "x.xlsx"))
+    assert "--format csv contradicts --output" in err and "x.xlsx" in err
+
+
+def test_kpi_map_and_plan_take_the_format_from_the_output_file_too(tmp_path, run_cli):
+    code, _, err = run_cli("kpi", str(FIXTURES / "casework" / "kpi-cases.yaml"), "--as-of", "2022-12-31",
+                           "--output", str(tmp_path / "k.xlsx"))
+    assert code == 0, err
+    assert openpyxl.load_workbook(tmp_path / "k.xlsx").sheetnames == ["KPIs", "Summary"]
+    code, _, err = run_cli("map", str(FIXTURES / "casework" / "annex-a-list5.csv"), "--mapping", "annex-a-list5",
+                           "--output", str(tmp_path / "r.xlsx"))
+    assert code == 2 and err.count("error: ") == 2, err
+    assert openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "Records"
+    run_cli("plan", "inspection", "report_received=03/12/2024", "--output", str(tmp_path / "p.ics"))
+    assert (tmp_path / "p.ics").read_text().startswith("BEGIN:VCALENDAR")
