@@ -12,8 +12,8 @@ from typing import Iterable, Iterator, Sequence
 from ..errors import InputError, Problem
 from ..records import Record
 from ..rules import Rule, RuleSet, load_rules
-from ._finding import Finding
-from ._native import check_as_of, duties_by_kind, evaluate_duty, evaluate_native
+from ._finding import Finding, listed
+from ._native import check_as_of, duties_by_kind, evaluate_duty, evaluate_native, listed_duty_findings
 
 
 def evaluate(
@@ -81,6 +81,43 @@ def _findings_by_record(records: Iterable[Record], ruleset: RuleSet | Sequence[R
         for versions in by_kind.get(record.kind, ()):
             found.extend(evaluate_duty(record, versions, as_of, explain))
         yield record, found
+
+
+def listed_by_record(
+    records: Iterable[Record],
+    rules: RuleSet | Sequence[Rule],
+    as_of: date,
+    *,
+    engine: str = "native",
+    explain: bool = True,
+    show_all: bool = False,
+) -> Iterator[tuple[Record, list[Finding], int]]:
+    """Each record with the findings a document lists (``listed``) and how many not-applicable ones it only counts.
+
+    What a report or ``check`` writes: the counted findings are never built by the native engine, which
+    spends most of a run on them otherwise. The listed findings are ``findings_by_record``'s, in its order.
+    """
+    check_as_of(rules, as_of)
+    if engine != "native" or show_all:
+        for record, found in _findings_by_record(records, rules, as_of, engine, explain):
+            shown = [f for f in found if listed(f, show_all)]
+            yield record, shown, len(found) - len(shown)
+        return
+    by_kind = duties_by_kind(rules)
+    for record in records:
+        shown = []
+        counted = 0
+        for versions in by_kind.get(record.kind, ()):
+            found = listed_duty_findings(record, versions, as_of, explain)
+            if found is None:
+                counted += 1
+                continue
+            for f in found:
+                if listed(f, False):
+                    shown.append(f)
+                else:
+                    counted += 1
+        yield record, shown, counted
 
 
 def check_targets(records: Sequence[Record], rules: RuleSet | Sequence[Rule]) -> tuple[list[Record], list[Problem]]:

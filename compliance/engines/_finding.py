@@ -169,6 +169,12 @@ def exit_status(findings: Iterable[Finding], fail_on: Iterable[str] = ("late", "
     return 1 if any(f.status in failing for f in findings) else 0
 
 
+def listed(f: Finding, show_all: bool) -> bool:
+    """Whether a document lists ``f``: every finding that applies, and a not-applicable one only with ``show_all``
+    or when its record needs checking (a data-quality warning)."""
+    return show_all or f.status != "not_applicable" or bool(f.data_quality)
+
+
 _ORDER = {s: i for i, s in enumerate(STATUSES)}
 
 

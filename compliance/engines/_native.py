@@ -842,6 +842,31 @@ def evaluate_duty(record: Record, versions: Sequence[Rule], as_of: date, explain
     return duty_findings(record, versions, choose_version(record, versions, as_of), as_of, explain)
 
 
+#: The cases ``duty_findings`` answers with one not-applicable finding.
+_NOT_APPLICABLE = frozenset({"excluded", "not_started", "never_started", "outside", "no_version"})
+
+
+def listed_duty_findings(record: Record, versions: Sequence[Rule], as_of: date,
+                         explain: bool = True) -> list[Finding] | None:
+    """``evaluate_duty``'s findings, or None when they are one not-applicable finding with no data-quality warning:
+    the finding a document only counts, so it is never built (most duties of most records are such)."""
+    if not record.measures(versions[0].id, versions[0].duty):
+        return None
+    choice = choose_version(record, versions, as_of)
+    if choice.case in _NOT_APPLICABLE and not _may_warn(record, choice.rule, as_of):
+        return None
+    return duty_findings(record, versions, choice, as_of, explain)
+
+
+def _may_warn(record: Record, rule: Rule, as_of: date) -> bool:
+    """Whether ``_context`` could find a data-quality warning for ``rule`` on ``record``: the record contradicts
+    itself on something the rule reads, or holds a date after the day it is judged on."""
+    if record.conflicts and not _reads(rule).isdisjoint(record.conflicts):
+        return True
+    last = record.last_day
+    return last is not None and last > clock(record, as_of)
+
+
 def measured_elsewhere(record: Record, versions: Sequence[Rule], as_of: date) -> Finding:
     """The finding for a duty its extract measures on another record (an enquiry's plan has its own record)."""
     ctx = _Context(record, versions[-1], as_of, False)

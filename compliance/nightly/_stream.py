@@ -12,9 +12,9 @@ from datetime import date, datetime
 from typing import Any, Sequence
 
 from ..calendars import day_of
-from ..engines import Finding, findings_by_record
+from ..engines import Finding, listed_by_record
 from ..records import Record
-from ..reports import JSON_SEPARATOR, JsonContext, JsonDocument, csv_lines, event_text, json_finding, listed
+from ..reports import JSON_SEPARATOR, JsonContext, JsonDocument, csv_lines, event_text, json_finding
 from ..rules import RuleSet
 from ._changes import findings_line
 from ._model import OPEN_STATUSES
@@ -94,11 +94,10 @@ def evaluate_chunk(settings: PassSettings, records: Sequence[Record]) -> ChunkOu
     ics: dict[str | None, list[str]] = {None: []}
     teams: set[str] = set()
     states: list[tuple[str, str]] = []
-    for record, findings in findings_by_record(records, settings.rules, settings.as_of, explain=settings.explain):
-        tally.add(record.id, findings)
+    for record, findings, counted in listed_by_record(records, settings.rules, settings.as_of, explain=settings.explain,
+                                                      show_all=settings.show_all):
+        tally.add(record.id, findings, counted)
         for f in findings:
-            if not listed(f, settings.show_all):
-                continue
             found.append(f)
             team = team_of(f) if settings.by_team else None
             if team is not None:

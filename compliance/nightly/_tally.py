@@ -71,9 +71,10 @@ class RunTally:
             if len(self.checks) < CHECKS_SHOWN:
                 self.checks.append(RecordToCheck(record, warned))
 
-    def add(self, record: str, findings: Sequence[Finding]) -> None:
+    def add(self, record: str, findings: Sequence[Finding], not_applicable: int = 0) -> None:
+        """One record's findings, and ``not_applicable`` more of its duties that do not apply, only counted."""
         applies = tuple(f for f in findings if f.status != "not_applicable")
-        self.statuses["not_applicable"] += len(findings) - len(applies)
+        self.statuses["not_applicable"] += len(findings) - len(applies) + not_applicable
         self._check(record, findings)
         if not applies:
             return

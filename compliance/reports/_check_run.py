@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any, Iterable, Iterator, Sequence
 
-from ..engines import CHUNK, Finding, findings_by_record, map_chunks, urgency_key
+from ..engines import CHUNK, Finding, findings_by_record, listed_by_record, map_chunks, urgency_key
 from ..errors import Problem
 from ..records import Record
 from ..rules import RuleSet
@@ -73,9 +73,10 @@ class CheckChunk:
     batch: Any = None  # a pyarrow RecordBatch, for Parquet
 
 
-def chunk_output(settings: CheckSettings, findings: Iterable[Finding]) -> CheckChunk:
-    """What the output of ``settings.fmt`` needs from these findings."""
+def chunk_output(settings: CheckSettings, findings: Iterable[Finding], not_applicable: int = 0) -> CheckChunk:
+    """What the output of ``settings.fmt`` needs from these findings and ``not_applicable`` more, only counted."""
     out = CheckChunk()
+    out.counts["not_applicable"] += not_applicable
     fmt = settings.fmt
     lines: list[Any] = []
     context = settings.json_context() if fmt in ("json", "parquet") else None
@@ -115,8 +116,13 @@ def chunk_output(settings: CheckSettings, findings: Iterable[Finding]) -> CheckC
 
 def check_chunk(settings: CheckSettings, records: Sequence[Record]) -> CheckChunk:
     """Evaluate ``records`` and turn their findings into output (runs in worker processes)."""
-    return chunk_output(settings, (f for _, found in findings_by_record(
-        records, settings.rules, settings.as_of, engine=settings.engine, explain=settings.working) for f in found))
+    shown: list[Finding] = []
+    counted = 0
+    for _, found, n in listed_by_record(records, settings.rules, settings.as_of, engine=settings.engine,
+                                        explain=settings.working, show_all=settings.show_all):
+        shown.extend(found)
+        counted += n
+    return chunk_output(settings, shown, counted)
 
 
 def _chunks(records: Sequence[Record], settings: CheckSettings, jobs: int) -> Iterator[CheckChunk]:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from ..calendars import get_calendar
-from ..engines import Finding, iso, sort_by_urgency
+from ..engines import Finding, iso, listed, sort_by_urgency
 from ..errors import Problem, one_line
 from ..records import csv_line
 from ..rules import Rule
@@ -50,12 +50,6 @@ def counts(findings: Iterable[Finding]) -> dict[str, int]:
     for f in findings:
         out[f.status] += 1
     return out
-
-
-def listed(f: Finding, show_all: bool) -> bool:
-    """Whether a document lists ``f``: every finding that applies, and a not-applicable one only with ``show_all``
-    or when its record needs checking (a data-quality warning)."""
-    return show_all or f.status != "not_applicable" or bool(f.data_quality)
 
 
 # -- rows that could not be read ---------------------------------------------------------------------
