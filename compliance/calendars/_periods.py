@@ -15,6 +15,7 @@ import re
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Literal
 
 from ..errors import CalendarRangeError, InputError, Problem
@@ -159,6 +160,12 @@ class Deadline:
 
 
 def _fmt(d: date) -> str:
+    return _day_text(d) if type(d) is date else d.strftime("%a %d %b %Y")
+
+
+@lru_cache(maxsize=1 << 14)
+def _day_text(d: date) -> str:
+    # Made once per day: a long run writes the same days into many deadlines' working.
     return d.strftime("%a %d %b %Y")
 
 

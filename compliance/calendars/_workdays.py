@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from itertools import accumulate, compress
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Mapping
 
 from ..errors import CalendarRangeError, Problem
@@ -50,6 +50,10 @@ class Calendar:
     _last: int = field(init=False, repr=False)
     # The working days as dates, so the hot path of add_working_days builds no date object.
     _working_dates: list[date] = field(init=False, repr=False)
+    # Every non-working day with its reason, and their ordinals: built on first use (a run that explains its
+    # deadlines asks for the days skipped of each one), then each span is a slice.
+    _off: list[NonWorkingDay] | None = field(default=None, init=False, repr=False)
+    _off_ordinals: list[int] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._first = date(self.spec.first_year, 1, 1).toordinal()
@@ -158,18 +162,13 @@ class Calendar:
         """The days after ``start`` up to and including ``end`` that are not working days, with reasons."""
         self.check_in_range(start, "start date")
         self.check_in_range(end, "end date")
-        days = self._holiday_days[bisect_right(self._holiday_days, start):bisect_right(self._holiday_days, end)]
-        first = start + timedelta(days=1)
-        saturday = first + timedelta(days=(5 - first.weekday()) % 7)
-        if first.weekday() == 6 and first <= end:
-            days.append(first)
-        week = timedelta(days=7)
-        while saturday <= end:
-            days.append(saturday)
-            if saturday + timedelta(days=1) <= end:
-                days.append(saturday + timedelta(days=1))
-            saturday += week
-        return [NonWorkingDay(d, self.reason_not_working(d) or "") for d in sorted(set(days))]
+        if self._off is None:
+            rank, first = self._rank, self._first
+            self._off_ordinals = [first + i for i in range(len(rank)) if rank[i] == (rank[i - 1] if i else 0)]
+            self._off = [NonWorkingDay(d, self.reason_not_working(d) or "")
+                         for d in map(date.fromordinal, self._off_ordinals)]
+        ordinals = self._off_ordinals
+        return self._off[bisect_right(ordinals, start.toordinal()):bisect_right(ordinals, end.toordinal())]
 
     def reason_not_working(self, day: date) -> str | None:
         """Why ``day`` is not a working day (weekend, holiday name), or None when it is one."""

@@ -23,8 +23,16 @@ from ._finding import Finding, amount_text, iso
 
 
 def _fmt(d: EventDate) -> str:
+    if type(d) is date:
+        return _day_text(d)
     if isinstance(d, datetime):
         return d.strftime("%a %d %b %Y %H:%M")
+    return d.strftime("%a %d %b %Y")
+
+
+@lru_cache(maxsize=1 << 14)
+def _day_text(d: date) -> str:
+    # Made once per day: a long run writes the same days into many findings' working.
     return d.strftime("%a %d %b %Y")
 
 
@@ -167,10 +175,11 @@ def _before(a: EventDate, b: EventDate) -> bool:
 def _caveats(ctx: _Context, start: EventDate | None, end: EventDate | None) -> list[str]:
     """Notes of temporary modifications of the law that the period from ``start`` to ``end`` ran through, and of
     points of law arguable for records like this one (a caveat's ``when``)."""
-    if start is None:
+    caveats = ctx.rule.caveats
+    if start is None or not caveats:
         return []
-    return [c.note for c in ctx.rule.caveats if (not c.when or c.applies(ctx.record.attributes))
-            and c.touches(day_of(start), day_of(end) if end is not None else None)]
+    first, last = day_of(start), day_of(end) if end is not None else None
+    return [c.note for c in caveats if (not c.when or c.applies(ctx.record.attributes)) and c.touches(first, last)]
 
 
 def _in_time(completed: EventDate, due: EventDate) -> tuple[bool, bool]:
@@ -296,7 +305,20 @@ def _deadline(ctx: _Context, start: EventDate, period: Period) -> Deadline:
 
 @lru_cache(maxsize=1 << 16)
 def _skipped_pairs(start: EventDate, period: Period, calendar: str) -> tuple[tuple[str, str], ...]:
-    return tuple((s.date.isoformat(), s.reason) for s in _computed(start, period, calendar, True).skipped)
+    skipped = _computed(start, period, calendar, True).skipped
+    if not skipped:
+        return ()
+    # The days skipped are every non-working day from the first to the last: a slice of the calendar's.
+    pairs, index = _calendar_pairs(calendar)
+    return pairs[index[skipped[0].date]:index[skipped[-1].date] + 1]
+
+
+@lru_cache(maxsize=16)
+def _calendar_pairs(calendar: str) -> tuple[tuple[tuple[str, str], ...], dict[date, int]]:
+    """Every non-working day of a calendar as a (date, reason) pair, and each one's place among them."""
+    cal = get_calendar(calendar)
+    days = cal.non_working_days(cal.first_day, cal.last_day)
+    return tuple((s.date.isoformat(), s.reason) for s in days), {s.date: i for i, s in enumerate(days)}
 
 
 def _skipped(ctx: _Context, deadline: Deadline) -> tuple[tuple[str, str], ...]:

@@ -70,9 +70,29 @@ def csv_cell(value: Any) -> str:
     return text
 
 
+#: Text cells already made, by their text: a long file repeats the same texts (rule names, citations,
+#: periods, statuses) on every line. Short texts only, and never more than ``_MADE_MAX``: memory stays flat.
+_MADE: dict[str, str] = {}
+_MADE_MAX, _MADE_LONGEST = 20_000, 200
+
+
 def csv_line(cells: Iterable[Any]) -> str:
     """One line of a CSV file, its cells made by ``csv_cell``, ending with a newline."""
-    return ",".join(map(csv_cell, cells)) + "\n"
+    made = _MADE
+    out = []
+    for value in cells:
+        if type(value) is str:
+            cell = made.get(value)
+            if cell is None:
+                cell = csv_cell(value)
+                if len(value) <= _MADE_LONGEST:
+                    if len(made) >= _MADE_MAX:
+                        made.clear()
+                    made[value] = cell
+            out.append(cell)
+        else:
+            out.append("" if value is None else csv_cell(value))
+    return ",".join(out) + "\n"
 
 
 def csv_text(rows: Iterable[Sequence[Any]]) -> str:

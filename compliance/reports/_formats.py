@@ -131,6 +131,8 @@ _EMPTY = (None, False, [], {})
 
 def json_text(text: str) -> str:
     """JSON text with every character a terminal would obey written as a ``\\u`` escape (JSON already escapes C0)."""
+    if text.isascii() and "\x7f" not in text:  # the usual case, told without a regular expression's scan
+        return text
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _JSON_RAW.search(text) else text
 
 

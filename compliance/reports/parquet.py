@@ -14,12 +14,14 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import date, datetime
+from functools import lru_cache
+from operator import attrgetter
 from typing import IO, Any, Iterable, Mapping, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..calendars import day_of, instant
+from ..calendars import instant
 from ..engines import Finding
 from ..errors import Problem
 from ._formats import UNREADABLE, problem_dict, skipped_days
@@ -88,38 +90,55 @@ def findings_batch(findings: Sequence[Finding], explain: bool = False,
     """
     schema = findings_schema()
     unread = [p for p in problems if not p.warning]
+    # The fields taken as they are, read from each finding at once and turned into columns by zip (a batch has
+    # tens of thousands of findings and fifty columns: a comprehension for each would cost more than the rest).
+    taken = [name for name in schema.names if name not in _DATES.values() and name not in _DERIVED]
+    if findings:
+        values = dict(zip(taken, map(list, zip(*map(attrgetter(*taken), findings)))))
+    else:
+        values = {name: [] for name in taken}
     columns: dict[str, list[Any]] = {}
     for name in schema.names:
         if name in _DATES.values():
             continue
         if name in _DATES:
-            values = [getattr(f, name) for f in findings]
-            columns[name] = [None if v is None else day_of(v) for v in values]
-            columns[_DATES[name]] = [round(1000 * instant(v)) if isinstance(v, datetime) else None for v in values]
+            dates = values[name]
+            columns[name] = [v.date() if isinstance(v, datetime) else v for v in dates]  # day_of, None kept
+            columns[_DATES[name]] = ([round(1000 * instant(v)) if isinstance(v, datetime) else None for v in dates]
+                                     if any(isinstance(v, datetime) for v in dates) else [None] * len(dates))
         elif name == "holidays_skipped":
-            columns[name] = [[{"date": date.fromisoformat(day), "name": holiday}
-                              for day, holiday in skipped_days(f.skipped)[0].items()] for f in findings]
+            columns[name] = [_holidays(f.skipped) for f in findings]
         elif name == "weekend_days_skipped":
             columns[name] = [skipped_days(f.skipped)[1] if f.skipped else None for f in findings]
         elif name == "skipped":
             columns[name] = [[{"date": date.fromisoformat(d), "reason": r} for d, r in f.skipped]
                              if explain and f.skipped else None for f in findings]
         elif name == "attributes":
-            columns[name] = [_attributes(f.attributes) for f in findings]
-        elif name in _LISTS:
-            columns[name] = [list(getattr(f, name)) for f in findings]
+            # A record's findings share its attributes: each mapping is turned into pairs once.
+            pairs: dict[int, list[tuple[str, str]]] = {}
+            columns[name] = [pairs.get(id(a)) or pairs.setdefault(id(a), _attributes(a)) for a in values[name]]
         elif name in _COLUMNS:
-            columns[name] = [getattr(f, name) for f in findings]
+            columns[name] = values[name]  # lists are lists of text whether tuples or lists
         else:
-            columns[name] = [_text(getattr(f, name)) for f in findings]
+            columns[name] = [_text(v) for v in values[name]]
     if unread:
-        for name, values in columns.items():
+        for name, column in columns.items():
             filler: Any = [] if name in _LISTS or name == "holidays_skipped" else None
-            values[:0] = [filler] * len(unread)
+            column[:0] = [filler] * len(unread)
         columns["status"][:len(unread)] = [UNREADABLE] * len(unread)
         columns["reason"][:len(unread)] = [str(p) for p in unread]
     arrays = [pa.array(columns[name], type=schema.field(name).type) for name in schema.names]
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+#: Columns made from a finding's fields rather than read from one of the same name.
+_DERIVED = ("holidays_skipped", "weekend_days_skipped", "skipped")
+
+
+@lru_cache(maxsize=4096)
+def _holidays(skipped: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
+    """The holidays column's value for the days a period skipped (shared by every finding with those days)."""
+    return [{"date": date.fromisoformat(day), "name": holiday} for day, holiday in skipped_days(skipped)[0].items()]
 
 
 def _metadata(values: Mapping[str, Any]) -> dict[bytes, bytes]:

@@ -76,7 +76,9 @@ class Caveat:
 
     def touches(self, start: date, end: date | None) -> bool:
         """Whether the span from the trigger to the deadline (or the trigger alone) meets the window."""
-        return self.window.overlaps(Window(start, end if end is not None and end >= start else start))
+        last = end if end is not None and end >= start else start
+        window = self.window  # Window.overlaps, without building a Window for every finding
+        return (window.end is None or start <= window.end) and (window.start is None or window.start <= last)
 
     def applies(self, attributes: Mapping[str, Any]) -> bool:
         """Whether the record is one the caveat is about: it meets every condition of ``when``."""
