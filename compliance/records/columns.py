@@ -43,6 +43,8 @@ DEFAULT_BLOCK_BYTES = 8 << 20
 _READ_BLOCK_BYTES = 1 << 20
 #: Rows read at a time where pyarrow gave up and the csv module reads the rest of a file.
 _REST_ROWS = 50_000
+#: How long a finished file waits at most for pyarrow's threads to let its reader go (they take microseconds).
+_RELEASE_SECONDS = 10.0
 #: LINE_BREAKS as pyarrow's regular expressions (RE2) write it.
 _LINE_BREAK = LINE_BREAKS.pattern
 #: A UTF-8 file with more columns than this that no rule reads has only the others parsed (pyarrow's cost is
@@ -690,15 +692,27 @@ def _cells_apart(rows: list[tuple[int, str]], faults: dict[int, tuple[int, Fault
     return out
 
 
+class _UnevenRows:
+    """pyarrow's handler for short and long rows: it keeps them for the csv module to read (as records/_readers.py
+    reads a short or long row) and has pyarrow pass over them."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self.rows = rows
+
+    def __call__(self, row: Any) -> str:
+        self.rows.append(row)
+        return "skip"
+
+
 @contextmanager
-def _unreported(handler: Callable[[Any], str]) -> Iterator[None]:
-    """pyarrow decodes a short or long row before it calls its ``handler``, and one that is not UTF-8 makes it
+def _unreported(rows: list[Any]) -> Iterator[None]:
+    """pyarrow decodes a short or long row before it calls its handler, and one that is not UTF-8 makes it
     print an "Exception ignored" traceback, then give up: the row is read again by records/_csv.py, which says
-    what is wrong with it, so that traceback is kept off the terminal."""
+    what is wrong with it, so that traceback is kept off the terminal (the handler that keeps ``rows``)."""
     previous = sys.unraisablehook
 
     def hook(unraisable: Any) -> None:
-        if unraisable.object != handler:
+        if not (isinstance(unraisable.object, _UnevenRows) and unraisable.object.rows is rows):
             previous(unraisable)
 
     sys.unraisablehook = hook
@@ -742,25 +756,41 @@ class _Stream:
         self.parsed = wanted if self.lean else list(range(len(names)))  # the file's columns pyarrow parses
         self.read_from = [self.parsed.index(j) for j in wanted]  # where each wanted column is among them
 
-    def uneven(self, row: Any) -> str:
-        self.uneven_rows.append(row)  # read by the csv module below, as records/_readers.py reads a short or long row
-        return "skip"
+    def blocks(self) -> Iterator[Any]:
+        """The blocks pyarrow parses; then, or when reading stops, wait until pyarrow has let its reader go.
 
-    def open(self) -> Any:
+        pyarrow's own threads read ahead, and the last of them to finish may hold the reader after Python has
+        dropped it. Freeing it frees the Python handler, which needs the interpreter: at the interpreter's exit
+        that thread is ended in the middle of C++ code, and the process aborts ("terminate called without an
+        active exception"; seen after a file of a header and no rows). The handler going shows the reader gone.
+        """
+        import threading
+        import weakref
+
         labels = [f"c{j}" for j in range(len(self.names))]
-        # pyarrow reads some 32 blocks ahead: small blocks keep that small, and _parsed_ahead joins them into
-        # chunks of ``block_bytes`` for the checks, which cost less per row on long columns. The columns are
-        # read as bytes: a bad cell in any of them leaves its row out, as records/_csv.py does.
-        return pacsv.open_csv(
-            self.path,
-            read_options=pacsv.ReadOptions(column_names=labels, skip_rows=1, use_threads=False,
-                                           block_size=_LEAN_BLOCK_BYTES if self.lean else _READ_BLOCK_BYTES,
-                                           encoding="utf8" if is_utf8(self.name) else self.name),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
-                                             invalid_row_handler=self.uneven),
-            convert_options=pacsv.ConvertOptions(column_types={labels[j]: pa.binary() for j in self.parsed},
-                                                 include_columns=[labels[j] for j in self.parsed],
-                                                 strings_can_be_null=False))
+        handler: Any = _UnevenRows(self.uneven_rows)
+        released = threading.Event()
+        weakref.finalize(handler, released.set)
+        reader: Any = None
+        try:
+            # pyarrow reads some 32 blocks ahead: small blocks keep that small, and _parsed_ahead joins them into
+            # chunks of ``block_bytes`` for the checks, which cost less per row on long columns. The columns are
+            # read as bytes: a bad cell in any of them leaves its row out, as records/_csv.py does.
+            reader = pacsv.open_csv(
+                self.path,
+                read_options=pacsv.ReadOptions(column_names=labels, skip_rows=1, use_threads=False,
+                                               block_size=_LEAN_BLOCK_BYTES if self.lean else _READ_BLOCK_BYTES,
+                                               encoding="utf8" if is_utf8(self.name) else self.name),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                                 invalid_row_handler=handler),
+                convert_options=pacsv.ConvertOptions(column_types={labels[j]: pa.binary() for j in self.parsed},
+                                                     include_columns=[labels[j] for j in self.parsed],
+                                                     strings_can_be_null=False))
+            handler = None
+            yield from reader
+        finally:
+            handler = reader = None
+            released.wait(_RELEASE_SECONDS)
 
     def batches(self, seen: SeenIds, block_bytes: int) -> Iterator[RecordBatch]:
         size = self.path.stat().st_size
@@ -768,7 +798,7 @@ class _Stream:
             yield from self.rest()  # a byte that is not text, in some cell pyarrow would not parse
             return
         try:
-            with _unreported(self.uneven), closing(_parsed_ahead(self.open, self.uneven_rows, block_bytes,
+            with _unreported(self.uneven_rows), closing(_parsed_ahead(self.blocks, self.uneven_rows, block_bytes,
                                                                  _with_texts)) as chunks:
                 for n, (parsed, uneven_rows) in enumerate(chunks):
                     self.apart.update((row.number, row.text) for row in uneven_rows)
@@ -891,9 +921,9 @@ def _with_texts(chunk: Any) -> tuple[Any, list[Any]]:
     return chunk, [_readable(column) for column in chunk.columns]
 
 
-def _parsed_ahead(open_reader: Callable[[], Any], ragged: list[Any], chunk_bytes: int,
+def _parsed_ahead(blocks_of: Callable[[], Iterable[Any]], ragged: list[Any], chunk_bytes: int,
                   prepare: Callable[[Any], Any]) -> Iterator[tuple[Any, list[Any]]]:
-    """The blocks of the reader ``open_reader`` makes, joined into chunks of about ``chunk_bytes`` and given to
+    """The blocks ``blocks_of()`` gives, joined into chunks of about ``chunk_bytes`` and given to
     ``prepare``, each with the short or long rows met while parsing it; the next chunk is parsed and prepared in
     a thread of its own meanwhile: pyarrow parses and casts without the GIL, so checking and parsing share two
     cores. Where pyarrow gives up, what it parsed before is handed over, then _ArrowGaveUp is raised."""
@@ -929,7 +959,7 @@ def _parsed_ahead(open_reader: Callable[[], Any], ragged: list[Any], chunk_bytes
             size = 0
             gave_up = False
             try:
-                for block in open_reader():
+                for block in blocks_of():
                     blocks.append(block)
                     size += block.nbytes
                     if size >= chunk_bytes:
