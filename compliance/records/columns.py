@@ -76,6 +76,19 @@ class EventColumn:
             self._known["counts"] = np.diff(self.offsets)
         return self._known["counts"]
 
+    def day_range(self) -> tuple[int, int] | None:
+        """(earliest, latest) of the column's days, None if it has none: where no date can pass a test of the
+        dates, asking each record costs nothing."""
+        if "range" not in self._known:
+            self._known["range"] = (int(self.days.min()), int(self.days.max())) if self.days.size else None
+        return self._known["range"]
+
+    def most(self) -> int:
+        """The most dates any one record has."""
+        if "most" not in self._known:
+            self._known["most"] = int(self.counts.max()) if self.counts.size else 0
+        return self._known["most"]
+
     def any_date(self, key: Any, test: Callable[["EventColumn"], np.ndarray]) -> np.ndarray:
         """Whether any of each record's dates passes ``test`` (which marks the column's dates), kept under ``key``:
         a test of the dates alone gives the same for every duty of a batch."""
@@ -412,8 +425,12 @@ class _ChunkReader:
         for i in np.nonzero(no_id)[0].tolist():
             self.sink.add("the record has no id", int(lines[i]), self.label["id"], "id", "give each record an id")
         bad |= no_id
-        # An id with a line break in it is refused, as RecordCheck refuses it (few rows get past the search in C).
-        for i in np.nonzero(_arrow.to_numpy(pc.match_substring_regex(ids, _LINE_BREAK)) & ~bad)[0].tolist():
+        # An id with a line break in it is refused, as RecordCheck refuses it (few rows get past the search in C,
+        # and none when every byte of the ids is printable ASCII: the usual case, seen at once).
+        span = _arrow.byte_span(ids)
+        breaks = () if span is None or (span[0] >= 0x20 and span[1] <= 0x7E) else np.nonzero(
+            _arrow.to_numpy(pc.match_substring_regex(ids, _LINE_BREAK)) & ~bad)[0].tolist()
+        for i in breaks:
             fault = id_fault(ids[i].as_py())
             if fault:
                 self.sink.add(fault[0], int(lines[i]), self.label["id"], "id", fault[1])
@@ -639,6 +656,9 @@ def _readable(column: Any) -> Any:
     size = _arrow.lengths(column)
     if size.size and size.max() > CELL_LIMIT:
         return None
+    span = _arrow.byte_span(column)
+    if span is None or span[1] < 0x80:  # ASCII throughout (the usual column, seen at once): UTF-8 as it is
+        return _arrow.as_text(column)
     try:
         return column.cast(pa.string())
     except pa.ArrowInvalid:
