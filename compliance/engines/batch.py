@@ -32,6 +32,8 @@ CODE = {s: i for i, s in enumerate(STATUSES)}
 OVERDUE, LATE, DUE, MET, MISSING, NOT_APPLICABLE = (CODE[s] for s in (
     "overdue", "late", "due", "met", "missing_data", "not_applicable"))
 BOUNDS = (None, "latest", "earliest")  # the on_bound column's codes
+#: A finding's status by (done << 1 | done in time, or not done and not yet due).
+_STATUS_OF = np.array([OVERDUE, DUE, LATE, MET], dtype=np.int8)
 _FIELDS = ("record", "rule", "occurrence", "status", "trigger_day", "trigger_second", "period", "deadline_day",
            "deadline_second", "completed_day", "completed_second", "days_late", "working_days_late", "days_left",
            "working_days_left", "hours_late", "provisional", "approximate", "on_bound", "data_quality", "unrecorded",
@@ -763,8 +765,11 @@ class _Duty:
                                    - instants(due_day[timed], due_second[timed]))
             in_time = np.where(timed, seconds_late <= 0, in_time)
         approximate = deadline.approximate | (completed.present & ~timed & (due_second >= 0))
-        status = np.where(completed.present, np.where(in_time, MET, LATE),
-                          np.where(ended.present, OVERDUE, np.where(self.as_of <= due_day, DUE, OVERDUE)))
+        done = completed.present
+        # Done: in time or not; else still due or not: one byte a finding, looked up (np.where made int64s).
+        status = _STATUS_OF[(done.view(np.int8) << 1) | np.where(done, in_time, self.as_of <= due_day).view(np.int8)]
+        if ended.present.any():
+            status[~done & ended.present] = OVERDUE
         if self.out.counting:
             self.count(rule, rows, occurrence, trigger_day, trigger_second, period_index, deadline, completed, status,
                        approximate, tables, on_bound)
@@ -824,14 +829,14 @@ class _Duty:
         if self.beyond_extract:
             waiting = status == DUE  # open at the extract's date, the deadline after it: not in this extract
             if waiting.any():
-                status = np.where(waiting, MISSING, status)
+                status = np.where(waiting, np.int8(MISSING), status)
                 unrecorded = waiting
                 for name in ("recorded_day", "recorded_working_days"):
                     if name in recorded:
                         recorded[name] = np.where(waiting, NONE, recorded[name])
                 if "recorded_reason" in recorded:
                     recorded["recorded_reason"] = np.where(waiting, -1, recorded["recorded_reason"])
-        self.out.add(rows, rule, status.astype(np.int8), occurrence=occurrence, trigger_day=trigger_day,
+        self.out.add(rows, rule, status, occurrence=occurrence, trigger_day=trigger_day,
                      trigger_second=trigger_second, period=period_index, deadline_day=deadline.day,
                      deadline_second=deadline.second, completed_day=np.where(completed.present, completed.day, NONE),
                      provisional=deadline.provisional, approximate=approximate, on_bound=on_bound,
