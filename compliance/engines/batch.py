@@ -473,8 +473,11 @@ class _Duty:
         if rows.size == 0:
             return
         versions, n = self.versions, rows.size
-        candidate = [c[rows] for c in candidate]
         unknown = [u[rows] for u in unknown]
+        if self.out.counting and all(v.trigger_optional and self.batch.records(v.trigger) for v in versions) and \
+                not any(u.any() for u in unknown):
+            return  # a clock that never started, for every record: not applicable, nothing to count
+        candidate = [c[rows] for c in candidate]
         first_candidate = np.full(n, -1)
         last_candidate = np.full(n, -1)
         for i in reversed(range(len(versions))):
