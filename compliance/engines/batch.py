@@ -308,6 +308,12 @@ class _Dates:
     def none(cls, n: int) -> "_Dates":
         return cls(np.zeros(n, dtype=bool), np.full(n, NONE, dtype=np.int64), np.full(n, -1, dtype=np.int64))
 
+    @classmethod
+    def never(cls, n: int) -> "_Dates":
+        """No date for any row, to be read only (nothing is made row by row)."""
+        return cls(np.broadcast_to(False, (n,)), np.broadcast_to(np.int64(NONE), (n,)),
+                   np.broadcast_to(np.int64(-1), (n,)))
+
     def pick(self, column: EventColumn, index: np.ndarray, where: np.ndarray) -> None:
         self.present = where.copy()
         safe = np.where(where, index, 0)
@@ -393,15 +399,15 @@ class _Duty:
         any_candidate = np.logical_or.reduce(candidate)
         if not self.out.counting:
             self.out.add(everyone[~any_candidate & ~hand], versions[-1], NOT_APPLICABLE, period=-1)
-        selected = np.full(n, -1)
-        last_triggered = np.full(n, -1)
+        selected = np.full(n, -1, dtype=np.int16)  # a version's index: a duty has a few
+        last_triggered = np.full(n, -1, dtype=np.int16)
         for i, v in enumerate(versions):
             present, day, _ = self.first(v.trigger)
             chosen = candidate[i] & present & _in_force(v.in_force, day) & (selected < 0)
             np.putmask(selected, chosen, i)
             np.putmask(last_triggered, candidate[i] & present, i)
         for i, v in enumerate(versions):
-            rows = everyone[selected == i]
+            rows = np.flatnonzero(selected == i)
             if rows.size == 0:
                 continue
             _, day, second = self.first(v.trigger)
@@ -423,11 +429,11 @@ class _Duty:
                 self.single(v, rows, day[rows], second[rows])
         rest = any_candidate & (selected < 0)
         outside = rest & (last_triggered >= 0)
-        for i, v in enumerate(versions):
-            rows = everyone[outside & (last_triggered == i)]
+        for i, v in enumerate(versions if not self.out.counting else ()):  # not applicable: not counted
+            rows = np.flatnonzero(outside & (last_triggered == i))
             _, day, second = self.first(v.trigger)
             self.out.add(rows, v, NOT_APPLICABLE, period=-1, trigger_day=day[rows], trigger_second=second[rows])
-        self.untriggered(everyone[rest & (last_triggered < 0)], candidate, unknown)
+        self.untriggered(np.flatnonzero(rest & (last_triggered < 0)), candidate, unknown)
         for row in np.nonzero(self.by_hand)[0].tolist():
             record = imply(self.batch.record(row), self.out.vocab)
             self.out.add_findings(row, evaluate_duty(record, versions, self.asked, explain=False))
@@ -634,7 +640,7 @@ class _Duty:
             completed = _Dates.none(rows.size)
             completed.pick(done, done.offsets[rows], until > done.offsets[rows])
         self.emit(rule, rows, 1, trigger_day, trigger_second, period_index, deadline, completed,
-                  _Dates.none(rows.size), tables)
+                  _Dates.never(rows.size), tables)
 
     def recurring(self, rule: Rule, rows: np.ndarray, trigger_day: np.ndarray, trigger_second: np.ndarray) -> None:
         """_native._recurring: one finding per occurrence, until the duty ends."""
