@@ -1010,6 +1010,26 @@ def add_kpi(sub: Any, help_text: str) -> None:
     _sql_options(p)
 
 
+def _keep_freed_memory() -> None:
+    """Have glibc keep the memory a process frees, for the next allocation, rather than give it back at once.
+
+    Counting streams batches through numpy, whose arrays of half a megabyte each glibc maps and unmaps (or trims
+    from the heap) as they come and go, so the system clears every page of each new one: at 2,000,000 records
+    that was 45,000 page faults and a fifth of kpi's CPU time. Kept, the freed blocks serve the next batch's
+    arrays; the largest the process holds at once is unchanged. Elsewhere than glibc, nothing is done."""
+    import ctypes
+    import os
+
+    try:
+        if not os.confstr("CS_GNU_LIBC_VERSION"):
+            return
+        mallopt = ctypes.CDLL(None).mallopt
+    except (ValueError, OSError, AttributeError):  # no such name to ask (not glibc), or no mallopt
+        return
+    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks up to 32 MB from the heap, not mapped one by one
+    mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD: the heap's free top kept up to 256 MB
+
+
 def cmd_kpi(args: argparse.Namespace) -> int:
     from compliance.records import load_mapping
     from compliance.reports import KPI_FORMATS, Tally, TargetTally, duties_for, kpi_chart_svg, render_kpi, tally_files
@@ -1017,6 +1037,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
 
     if args.show_sql:
         return _show_sql(args, args.records)
+    _keep_freed_memory()
     _output_format(args, KPI_FORMATS + ("xlsx", "parquet"), "table")
     _needs_output(args)
     encoding = _encoding(args)

@@ -32,6 +32,8 @@ CODE = {s: i for i, s in enumerate(STATUSES)}
 OVERDUE, LATE, DUE, MET, MISSING, NOT_APPLICABLE = (CODE[s] for s in (
     "overdue", "late", "due", "met", "missing_data", "not_applicable"))
 BOUNDS = (None, "latest", "earliest")  # the on_bound column's codes
+#: A finding's status by (done << 1 | done in time, or not done and not yet due).
+_STATUS_OF = np.array([OVERDUE, DUE, LATE, MET], dtype=np.int8)
 _FIELDS = ("record", "rule", "occurrence", "status", "trigger_day", "trigger_second", "period", "deadline_day",
            "deadline_second", "completed_day", "completed_second", "days_late", "working_days_late", "days_left",
            "working_days_left", "hours_late", "provisional", "approximate", "on_bound", "data_quality", "unrecorded",
@@ -119,9 +121,11 @@ def _day_second(d: date | None) -> tuple[int, int]:
 class _Out:
     """Collects finding columns for one batch, part by part."""
 
-    def __init__(self, rules: list[Rule], vocabulary: Vocabulary) -> None:
+    def __init__(self, rules: list[Rule], vocabulary: Vocabulary, counting: bool = False) -> None:
         self.rules = rules
         self.vocab = vocabulary
+        #: Only what a KPI counts: no not-applicable findings, and no lateness or time left (see evaluate_batch).
+        self.counting = counting
         self.rule_index = {id(r): i for i, r in enumerate(rules)}
         self.rule_by_id = {r.id: i for i, r in enumerate(rules)}
         self.periods: list[str] = []
@@ -153,7 +157,7 @@ class _Out:
 
     def add(self, records: np.ndarray, rule: Rule | np.ndarray, status: int | np.ndarray, **values: Any) -> None:
         n = records.size
-        if n == 0:
+        if n == 0 or (self.counting and isinstance(status, int) and status == NOT_APPLICABLE):
             return
         part: dict[str, np.ndarray] = {"record": records}
         part["rule"] = (np.full(n, self.rule_index[id(rule)], dtype=np.int32) if isinstance(rule, Rule)
@@ -304,6 +308,12 @@ class _Dates:
     def none(cls, n: int) -> "_Dates":
         return cls(np.zeros(n, dtype=bool), np.full(n, NONE, dtype=np.int64), np.full(n, -1, dtype=np.int64))
 
+    @classmethod
+    def never(cls, n: int) -> "_Dates":
+        """No date for any row, to be read only (nothing is made row by row)."""
+        return cls(np.broadcast_to(False, (n,)), np.broadcast_to(np.int64(NONE), (n,)),
+                   np.broadcast_to(np.int64(-1), (n,)))
+
     def pick(self, column: EventColumn, index: np.ndarray, where: np.ndarray) -> None:
         self.present = where.copy()
         safe = np.where(where, index, 0)
@@ -336,17 +346,20 @@ class _Duty:
     def tables(self, rule: Rule) -> DayTables:
         return day_tables(rule.calendar)
 
-    def bounds(self, rule: Rule) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(low present, low day, high present, high day): the latest lower and earliest upper bound on the trigger."""
-        n = len(self.batch)
+    def bounds(self, rule: Rule, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(low present, low day, high present, high day) for ``rows``: the latest lower and earliest upper bound on
+        the trigger."""
+        n = rows.size
         low_present, low = np.zeros(n, dtype=bool), np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
         high_present, high = np.zeros(n, dtype=bool), np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
         for event in rule.no_earlier_than:
             present, day, _ = self.first(event)
+            present, day = present[rows], day[rows]
             low = np.where(present, np.maximum(low, day), low)
             low_present |= present
         for event in rule.no_later_than:
             present, day, _ = self.first(event)
+            present, day = present[rows], day[rows]
             high = np.where(present, np.minimum(high, day), high)
             high_present |= present
         return low_present, low, high_present, high
@@ -359,8 +372,10 @@ class _Duty:
 
         for event in rule.events:
             column = self.batch.event(event)
-            out |= column.any_date(("outside", tables.first, late),
-                                   lambda c: (c.days < tables.first) | (c.days > late))[rows]
+            span = column.day_range()
+            if span is not None and (span[0] < tables.first or span[1] > late):
+                out |= column.any_date(("outside", tables.first, late),
+                                       lambda c: (c.days < tables.first) | (c.days > late))[rows]
             if column.folds is not None:
                 folds = column.folds
                 out |= _any_per_row(EventColumn(column.offsets, column.days, folds.astype(np.int64)), rows,
@@ -382,16 +397,17 @@ class _Duty:
         candidate = [~fails & ~hand for _, fails in states]
         unknown = [~passes & ~fails for passes, fails in states]
         any_candidate = np.logical_or.reduce(candidate)
-        self.out.add(everyone[~any_candidate & ~hand], versions[-1], NOT_APPLICABLE, period=-1)
-        selected = np.full(n, -1)
-        last_triggered = np.full(n, -1)
+        if not self.out.counting:
+            self.out.add(everyone[~any_candidate & ~hand], versions[-1], NOT_APPLICABLE, period=-1)
+        selected = np.full(n, -1, dtype=np.int16)  # a version's index: a duty has a few
+        last_triggered = np.full(n, -1, dtype=np.int16)
         for i, v in enumerate(versions):
             present, day, _ = self.first(v.trigger)
             chosen = candidate[i] & present & _in_force(v.in_force, day) & (selected < 0)
-            selected[chosen] = i
-            last_triggered[candidate[i] & present] = i
+            np.putmask(selected, chosen, i)
+            np.putmask(last_triggered, candidate[i] & present, i)
         for i, v in enumerate(versions):
-            rows = everyone[selected == i]
+            rows = np.flatnonzero(selected == i)
             if rows.size == 0:
                 continue
             _, day, second = self.first(v.trigger)
@@ -413,11 +429,11 @@ class _Duty:
                 self.single(v, rows, day[rows], second[rows])
         rest = any_candidate & (selected < 0)
         outside = rest & (last_triggered >= 0)
-        for i, v in enumerate(versions):
-            rows = everyone[outside & (last_triggered == i)]
+        for i, v in enumerate(versions if not self.out.counting else ()):  # not applicable: not counted
+            rows = np.flatnonzero(outside & (last_triggered == i))
             _, day, second = self.first(v.trigger)
             self.out.add(rows, v, NOT_APPLICABLE, period=-1, trigger_day=day[rows], trigger_second=second[rows])
-        self.untriggered(everyone[rest & (last_triggered < 0)], candidate, unknown)
+        self.untriggered(np.flatnonzero(rest & (last_triggered < 0)), candidate, unknown)
         for row in np.nonzero(self.by_hand)[0].tolist():
             record = imply(self.batch.record(row), self.out.vocab)
             self.out.add_findings(row, evaluate_duty(record, versions, self.asked, explain=False))
@@ -428,10 +444,12 @@ class _Duty:
         step that depends on an attribute they do not give."""
         n = len(self.batch)
         out = np.zeros(n, dtype=bool)
-        everyone = np.arange(n, dtype=np.int64)
         judged = self.as_of
         for event in sorted(set().union(*(v.events for v in self.versions))):
-            out |= _any_per_row(self.batch.event(event), everyone, lambda d, s, r: d > judged)
+            column = self.batch.event(event)
+            span = column.day_range()
+            if span is not None and span[1] > judged:  # else no date is after it: nothing to look for
+                out |= column.any_date(("after", judged), lambda c: c.days > judged)
         implications = self.out.vocab.implications(self.batch.kind)
         if implications:
             # An implied event may itself imply what the duty reads.
@@ -460,7 +478,12 @@ class _Duty:
         """_native._version_for_missing_trigger, then the case it leads to, for records with no trigger date."""
         if rows.size == 0:
             return
-        versions, n = self.versions, len(self.batch)
+        versions, n = self.versions, rows.size
+        unknown = [u[rows] for u in unknown]
+        if self.out.counting and all(v.trigger_optional and self.batch.records(v.trigger) for v in versions) and \
+                not any(u.any() for u in unknown):
+            return  # a clock that never started, for every record: not applicable, nothing to count
+        candidate = [c[rows] for c in candidate]
         first_candidate = np.full(n, -1)
         last_candidate = np.full(n, -1)
         for i in reversed(range(len(versions))):
@@ -468,13 +491,12 @@ class _Duty:
         for i in range(len(versions)):
             last_candidate[candidate[i]] = i
         chosen = np.full(n, -1)
-        group_of = np.zeros(n, dtype=bool)
-        group_of[rows] = True
+        today = np.full(n, self.as_of, dtype=np.int64)
         for k, head in enumerate(versions):
-            group = group_of & (first_candidate == k)
+            group = first_candidate == k
             if not group.any():
                 continue
-            low_present, low, high_present, high = self.bounds(head)
+            low_present, low, high_present, high = self.bounds(head, rows)
             by_high = group & high_present
             for i, v in enumerate(versions):
                 chosen[by_high & candidate[i] & _in_force(v.in_force, high) & (chosen < 0)] = i
@@ -482,18 +504,17 @@ class _Duty:
             possible = [candidate[i] & (~low_present | (v.in_force.end is None) |
                                         (low <= (v.in_force.end.toordinal() if v.in_force.end else 0)))
                         for i, v in enumerate(versions)]
-            today = np.full(n, self.as_of, dtype=np.int64)
             for i, v in enumerate(versions):
                 chosen[by_date & possible[i] & _in_force(v.in_force, today) & (chosen < 0)] = i
             for i in reversed(range(len(versions))):
                 chosen[by_date & possible[i] & (chosen < 0)] = i
-        everyone = np.arange(n, dtype=np.int64)
+        if not self.out.counting:
+            for i, v in enumerate(versions):
+                self.out.add(rows[(chosen < 0) & (last_candidate == i)], v, NOT_APPLICABLE, period=-1)
         for i, v in enumerate(versions):
-            self.out.add(everyone[group_of & (chosen < 0) & (last_candidate == i)], v, NOT_APPLICABLE, period=-1)
-        for i, v in enumerate(versions):
-            mine = group_of & (chosen == i)
-            self.out.add(everyone[mine & unknown[i]], v, MISSING)
-            waiting = everyone[mine & ~unknown[i]]
+            mine = chosen == i
+            self.out.add(rows[mine & unknown[i]], v, MISSING)
+            waiting = rows[mine & ~unknown[i]]
             if v.trigger_optional and self.batch.records(v.trigger):
                 self.out.add(waiting, v, NOT_APPLICABLE, period=-1)
             else:
@@ -508,6 +529,10 @@ class _Duty:
         timed = trigger_second >= 0
 
         def before(column: EventColumn) -> np.ndarray:
+            if column.most() <= 1:  # a date a record at most: its first, compared row for row
+                present, day, second = column.first()
+                day = day[rows]
+                return present[rows] & ((day < trigger_day) | ((day == trigger_day) & ((second[rows] >= 0) | timed)))
             return _any_per_row(column, rows, lambda d, s, r: (d < trigger_day[r]) | (
                 (d == trigger_day[r]) & ((s >= 0) | timed[r])))
 
@@ -517,7 +542,9 @@ class _Duty:
         if rule.recurrence:  # an end and a completion with times on one day: which came first needs instants
             for event in filter(None, (rule.completion, rule.recurrence.until)):
                 out |= _any_per_row(self.batch.event(event), rows, lambda d, s, r: s >= 0)
-        out |= self.batch.event(rule.completion).any_date("entered twice", _entered_twice)[rows]
+        done = self.batch.event(rule.completion)
+        if done.most() > 1:  # else no record has a date to repeat
+            out |= done.any_date("entered twice", _entered_twice)[rows]
         if rule.extension:
             out |= self.batch.event(rule.extension.event).counts[rows] > 0
             out |= not self.batch.records(rule.extension.event)
@@ -533,15 +560,15 @@ class _Duty:
 
     def missing_anomalies(self, rule: Rule, rows: np.ndarray) -> np.ndarray:
         """Rows with no trigger that the per-record engine would warn about or must reason about alone."""
-        low_present, low, high_present, high = self.bounds(rule)
-        out = low_present[rows] & high_present[rows] & (high[rows] <= low[rows])
+        low_present, low, high_present, high = self.bounds(rule, rows)
+        out = low_present & high_present & (high <= low)
         if rule.extension:
             out |= True
         timed = np.zeros(rows.size, dtype=bool)
         for event in (rule.completion, *rule.no_earlier_than, *rule.no_later_than):
             timed |= _any_per_row(self.batch.event(event), rows, lambda d, s, r: s >= 0)
         out |= timed
-        lows = np.where(low_present[rows], low[rows], np.iinfo(np.int64).min)
+        lows = np.where(low_present, low, np.iinfo(np.int64).min)
         out |= _any_per_row(self.batch.event(rule.completion), rows, lambda d, s, r: d <= lows[r])
         return out
 
@@ -551,9 +578,7 @@ class _Duty:
             return
         knows_completion = self.batch.records(rule.completion)
         recorded = self.batch.records(rule.trigger) and knows_completion
-        low_present, low, high_present, high = self.bounds(rule)
-        low_present, low = low_present[rows], low[rows]
-        high_present, high = high_present[rows], high[rows]
+        low_present, low, high_present, high = self.bounds(rule, rows)
         unbounded = ~low_present & ~high_present
         self.out.add(rows[unbounded], rule, MISSING, unrecorded=not recorded)
         keep = ~unbounded
@@ -605,11 +630,17 @@ class _Duty:
                          provisional=deadline.provisional, approximate=deadline.approximate, unrecorded=True)
             return
         done = self.batch.event(rule.completion)
-        until = _positions(done, rows, np.full(rows.size, self.as_of, dtype=np.int64), inclusive=False)
-        completed = _Dates.none(rows.size)
-        completed.pick(done, done.offsets[rows], until > done.offsets[rows])
+        if done.most() <= 1:  # a date a record at most (the usual column): its first, if by the day judged
+            present, day, second = done.first()
+            day = day[rows]
+            has = present[rows] & (day <= self.as_of)
+            completed = _Dates(has, np.where(has, day, NONE), np.where(has, second[rows], -1))
+        else:
+            until = _positions(done, rows, np.full(rows.size, self.as_of, dtype=np.int64), inclusive=False)
+            completed = _Dates.none(rows.size)
+            completed.pick(done, done.offsets[rows], until > done.offsets[rows])
         self.emit(rule, rows, 1, trigger_day, trigger_second, period_index, deadline, completed,
-                  _Dates.none(rows.size), tables)
+                  _Dates.never(rows.size), tables)
 
     def recurring(self, rule: Rule, rows: np.ndarray, trigger_day: np.ndarray, trigger_second: np.ndarray) -> None:
         """_native._recurring: one finding per occurrence, until the duty ends."""
@@ -743,8 +774,15 @@ class _Duty:
                                    - instants(due_day[timed], due_second[timed]))
             in_time = np.where(timed, seconds_late <= 0, in_time)
         approximate = deadline.approximate | (completed.present & ~timed & (due_second >= 0))
-        status = np.where(completed.present, np.where(in_time, MET, LATE),
-                          np.where(ended.present, OVERDUE, np.where(self.as_of <= due_day, DUE, OVERDUE)))
+        done = completed.present
+        # Done: in time or not; else still due or not: one byte a finding, looked up (np.where made int64s).
+        status = _STATUS_OF[(done.view(np.int8) << 1) | np.where(done, in_time, self.as_of <= due_day).view(np.int8)]
+        if ended.present.any():
+            status[~done & ended.present] = OVERDUE
+        if self.out.counting:
+            self.count(rule, rows, occurrence, trigger_day, trigger_second, period_index, deadline, completed, status,
+                       approximate, tables, on_bound)
+            return
         days_late = np.full(rows.size, NONE, dtype=np.int64)
         working_late = days_late.copy()
         days_left = days_late.copy()
@@ -790,6 +828,29 @@ class _Duty:
                      hours_late=hours_late, provisional=deadline.provisional, approximate=approximate,
                      on_bound=on_bound, unrecorded=unrecorded, **recorded)
 
+    def count(self, rule: Rule, rows: np.ndarray, occurrence: int, trigger_day: np.ndarray,
+              trigger_second: np.ndarray, period_index: np.ndarray, deadline: Deadlines, completed: _Dates,
+              status: np.ndarray, approximate: np.ndarray, tables: DayTables, on_bound: int) -> None:
+        """emit's findings with only what a KPI counts: the days and flags, not how late or how long is left."""
+        recorded = self.recorded_deadlines(rule, rows, occurrence, trigger_day, period_index, deadline.day, tables) \
+            if self.batch.targets and not on_bound else {}
+        unrecorded: Any = False
+        if self.beyond_extract:
+            waiting = status == DUE  # open at the extract's date, the deadline after it: not in this extract
+            if waiting.any():
+                status = np.where(waiting, np.int8(MISSING), status)
+                unrecorded = waiting
+                for name in ("recorded_day", "recorded_working_days"):
+                    if name in recorded:
+                        recorded[name] = np.where(waiting, NONE, recorded[name])
+                if "recorded_reason" in recorded:
+                    recorded["recorded_reason"] = np.where(waiting, -1, recorded["recorded_reason"])
+        self.out.add(rows, rule, status, occurrence=occurrence, trigger_day=trigger_day,
+                     trigger_second=trigger_second, period=period_index, deadline_day=deadline.day,
+                     deadline_second=deadline.second, completed_day=np.where(completed.present, completed.day, NONE),
+                     provisional=deadline.provisional, approximate=approximate, on_bound=on_bound,
+                     unrecorded=unrecorded, **recorded)
+
 
 def _empty_deadlines(n: int) -> Deadlines:
     return Deadlines(np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=bool),
@@ -812,28 +873,31 @@ def _slice(d: _Dates, mask: np.ndarray) -> _Dates:
 
 
 def evaluate_batch(batch: RecordBatch, rules: RuleSet | Sequence[Rule], as_of: date,
-                   duties: dict[str, list[list[Rule]]] | None = None) -> BatchFindings:
+                   duties: dict[str, list[list[Rule]]] | None = None, counting: bool = False) -> BatchFindings:
     """Every finding the native engine would give for the records of ``batch``, as columns.
 
     What records imply (the vocabulary's ``implies``) is read from the rule set's vocabulary, else the bundled one.
+    ``counting``: only what a KPI counts (reports/_kpi.py), for speed: the findings that apply, each with its rule,
+    record, status, flags, and trigger, deadline and completion days; how late and the time left are not filled in.
     """
     all_rules = list(rules)
     check_as_of(all_rules, as_of)
-    out = _Out(all_rules, _vocabulary(rules))
+    out = _Out(all_rules, _vocabulary(rules), counting)
     for versions in (duties if duties is not None else duties_by_kind(all_rules)).get(batch.kind, ()):
         _Duty(batch, versions, as_of, out).run()
     return out.result(batch)
 
 
 def evaluate_batches(batches: Iterable[RecordBatch], rules: RuleSet | Sequence[Rule],
-                     as_of: date) -> Iterator[BatchFindings]:
-    """Evaluate batches one after another, so a caller can stream a file through and keep only totals."""
+                     as_of: date, counting: bool = False) -> Iterator[BatchFindings]:
+    """Evaluate batches one after another, so a caller can stream a file through and keep only totals
+    (``counting``: only what they count, as evaluate_batch says)."""
     all_rules = list(rules)
     check_as_of(all_rules, as_of)
     duties = duties_by_kind(all_rules)
     ruleset = RuleSet(all_rules, _vocabulary(rules))
     for batch in batches:
-        yield evaluate_batch(batch, ruleset, as_of, duties)
+        yield evaluate_batch(batch, ruleset, as_of, duties, counting)
 
 
 def _vocabulary(rules: RuleSet | Sequence[Rule]) -> Vocabulary:

@@ -36,6 +36,24 @@ def byte_at(array: Any, k: int, where: np.ndarray) -> np.ndarray:
     return out
 
 
+def byte_span(array: Any) -> tuple[int, int] | None:
+    """(smallest, largest) byte of the cells of a string or binary array, None if they hold none: every byte
+    printable ASCII (32 to 126) says at once that no cell holds a control character or a line break, and every
+    byte below 128 that the cells are UTF-8."""
+    data_buffer = array.buffers()[2]
+    if data_buffer is None or not len(array):
+        return None
+    ends = offsets(array)
+    data = np.frombuffer(data_buffer, dtype=np.uint8)[int(ends[0]):int(ends[-1])]
+    return (int(data.min()), int(data.max())) if data.size else None
+
+
+def as_text(array: Any) -> Any:
+    """A binary array whose bytes are known to be UTF-8 as a string array, sharing its buffers."""
+    kind = pa.large_string() if pa.types.is_large_binary(array.type) else pa.string()
+    return pa.Array.from_buffers(kind, len(array), array.buffers(), null_count=array.null_count, offset=array.offset)
+
+
 def to_numpy(array: Any) -> np.ndarray:
     """The values of an Arrow array of integers, dates (as days since 1970), timestamps (as their integers) or
     booleans; read-only unless booleans."""

@@ -92,47 +92,49 @@ class SeenIds:
         self._reserve(n)
         hashes = _hash(keys)
         tags = (hashes & _LOW).astype(np.uint16)
-        mask = np.uint64(self._slots.size - 1)
-        position = (hashes >> _HIGH) & mask
-        pending = np.arange(n, dtype=np.int64)
+        mask = self._slots.size - 1
+        position = ((hashes >> _HIGH) & np.uint64(mask)).astype(np.int64)
+        pending: np.ndarray | None = None  # every id, in the first round
         start = self._count
         origin = np.empty(n, dtype=np.int64)  # where in ``keys`` each new id is, by index - start
         plain: dict[int, np.ndarray] = {}  # runs read back in this call
-        with np.errstate(over="ignore"):
-            # Ids with the same hash follow the same slots in step, so the order they are taken in never
-            # matters: the first in the file wins its slot by its claim, whichever round it comes in.
-            while pending.size:
-                slot = position[pending].astype(np.int64)
-                occupant = self._slots[slot]
-                empty = occupant == 0
-                waiting = pending[:0]
-                if empty.any():
-                    # Of several ids reaching one empty slot, the first in the file takes it; the others
-                    # stay to compare with it, so a repeat within a chunk is found as one across chunks.
-                    claimants, claimed = pending[empty], slot[empty]
-                    # Claims are written into the empty slots themselves as negative numbers, the smallest
-                    # for the first claimant, so the lowest wins without a table of claims beside them.
-                    claim = (claimants - _CLAIM).astype(np.int32)
-                    np.minimum.at(self._slots, claimed, claim)
-                    won = self._slots[claimed] == claim
-                    winners, free = claimants[won], claimed[won]
-                    index = np.arange(self._count, self._count + winners.size, dtype=np.int64)
-                    origin[index - start] = winners
-                    self._tags[index] = tags[winners]
-                    self._count += winners.size
-                    self._slots[free] = index + 1
-                    waiting = claimants[~won]
-                taken = ~empty
-                probing = pending[taken]
-                held = occupant[taken] - 1
-                same = self._tags[held] == tags[probing]
-                if same.any():  # a tag matches: the ids themselves say whether it is the same id
-                    same[same] = self._equal(held[same], keys[probing[same]], start, keys, origin, plain)
+        # Ids with the same hash follow the same slots in step, so the order they are taken in never
+        # matters: the first in the file wins its slot by its claim, whichever round it comes in.
+        while pending is None or pending.size:
+            slot = position if pending is None else position[pending]
+            occupant = self._slots[slot]
+            empty = occupant == 0
+            where = np.flatnonzero(empty)
+            claimants = where if pending is None else pending[where]
+            waiting = claimants[:0]
+            if claimants.size:
+                # Of several ids reaching one empty slot, the first in the file takes it; the others
+                # stay to compare with it, so a repeat within a chunk is found as one across chunks.
+                claimed = slot[where]
+                # Claims are written into the empty slots themselves as negative numbers, the smallest
+                # for the first claimant, so the lowest wins without a table of claims beside them.
+                claim = (claimants - _CLAIM).astype(np.int32)
+                np.minimum.at(self._slots, claimed, claim)
+                won = self._slots[claimed] == claim
+                winners, free = claimants[won], claimed[won]
+                # New ids are numbered on from the count: their tags and origins are written in one run.
+                count, added = self._count, winners.size
+                origin[count - start:count - start + added] = winners
+                self._tags[count:count + added] = tags[winners]
+                self._count += added
+                self._slots[free] = np.arange(count + 1, count + added + 1, dtype=np.int32)
+                waiting = claimants[~won]
+            taken = np.flatnonzero(~empty)
+            probing = taken if pending is None else pending[taken]
+            held = occupant[taken] - 1
+            same = self._tags[held] == tags[probing]
+            if same.any():  # a tag matches: the ids themselves say whether it is the same id
+                same[same] = self._equal(held[same], keys[probing[same]], start, keys, origin, plain)
                 repeat[probing[same]] = True
                 first[probing[same]] = held[same]
-                moving = probing[~same]
-                position[moving] = (position[moving] + np.uint64(1)) & mask
-                pending = np.concatenate([waiting, moving])
+                probing = probing[~same]
+            position[probing] = (position[probing] + 1) & mask
+            pending = np.concatenate([waiting, probing])
         if self._count > start:
             self._runs.append(_Run(start, keys[origin[:self._count - start]], file_number))
             self._compress_old()

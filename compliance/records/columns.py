@@ -43,6 +43,8 @@ DEFAULT_BLOCK_BYTES = 8 << 20
 _READ_BLOCK_BYTES = 1 << 20
 #: Rows read at a time where pyarrow gave up and the csv module reads the rest of a file.
 _REST_ROWS = 50_000
+#: How long a finished file waits at most for pyarrow's threads to let its reader go (they take microseconds).
+_RELEASE_SECONDS = 10.0
 #: LINE_BREAKS as pyarrow's regular expressions (RE2) write it.
 _LINE_BREAK = LINE_BREAKS.pattern
 #: A UTF-8 file with more columns than this that no rule reads has only the others parsed (pyarrow's cost is
@@ -73,6 +75,19 @@ class EventColumn:
         if "counts" not in self._known:
             self._known["counts"] = np.diff(self.offsets)
         return self._known["counts"]
+
+    def day_range(self) -> tuple[int, int] | None:
+        """(earliest, latest) of the column's days, None if it has none: where no date can pass a test of the
+        dates, asking each record costs nothing."""
+        if "range" not in self._known:
+            self._known["range"] = (int(self.days.min()), int(self.days.max())) if self.days.size else None
+        return self._known["range"]
+
+    def most(self) -> int:
+        """The most dates any one record has."""
+        if "most" not in self._known:
+            self._known["most"] = int(self.counts.max()) if self.counts.size else 0
+        return self._known["most"]
 
     def any_date(self, key: Any, test: Callable[["EventColumn"], np.ndarray]) -> np.ndarray:
         """Whether any of each record's dates passes ``test`` (which marks the column's dates), kept under ``key``:
@@ -410,8 +425,12 @@ class _ChunkReader:
         for i in np.nonzero(no_id)[0].tolist():
             self.sink.add("the record has no id", int(lines[i]), self.label["id"], "id", "give each record an id")
         bad |= no_id
-        # An id with a line break in it is refused, as RecordCheck refuses it (few rows get past the search in C).
-        for i in np.nonzero(_arrow.to_numpy(pc.match_substring_regex(ids, _LINE_BREAK)) & ~bad)[0].tolist():
+        # An id with a line break in it is refused, as RecordCheck refuses it (few rows get past the search in C,
+        # and none when every byte of the ids is printable ASCII: the usual case, seen at once).
+        span = _arrow.byte_span(ids)
+        breaks = () if span is None or (span[0] >= 0x20 and span[1] <= 0x7E) else np.nonzero(
+            _arrow.to_numpy(pc.match_substring_regex(ids, _LINE_BREAK)) & ~bad)[0].tolist()
+        for i in breaks:
             fault = id_fault(ids[i].as_py())
             if fault:
                 self.sink.add(fault[0], int(lines[i]), self.label["id"], "id", fault[1])
@@ -637,6 +656,9 @@ def _readable(column: Any) -> Any:
     size = _arrow.lengths(column)
     if size.size and size.max() > CELL_LIMIT:
         return None
+    span = _arrow.byte_span(column)
+    if span is None or span[1] < 0x80:  # ASCII throughout (the usual column, seen at once): UTF-8 as it is
+        return _arrow.as_text(column)
     try:
         return column.cast(pa.string())
     except pa.ArrowInvalid:
@@ -690,15 +712,27 @@ def _cells_apart(rows: list[tuple[int, str]], faults: dict[int, tuple[int, Fault
     return out
 
 
+class _UnevenRows:
+    """pyarrow's handler for short and long rows: it keeps them for the csv module to read (as records/_readers.py
+    reads a short or long row) and has pyarrow pass over them."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self.rows = rows
+
+    def __call__(self, row: Any) -> str:
+        self.rows.append(row)
+        return "skip"
+
+
 @contextmanager
-def _unreported(handler: Callable[[Any], str]) -> Iterator[None]:
-    """pyarrow decodes a short or long row before it calls its ``handler``, and one that is not UTF-8 makes it
+def _unreported(rows: list[Any]) -> Iterator[None]:
+    """pyarrow decodes a short or long row before it calls its handler, and one that is not UTF-8 makes it
     print an "Exception ignored" traceback, then give up: the row is read again by records/_csv.py, which says
-    what is wrong with it, so that traceback is kept off the terminal."""
+    what is wrong with it, so that traceback is kept off the terminal (the handler that keeps ``rows``)."""
     previous = sys.unraisablehook
 
     def hook(unraisable: Any) -> None:
-        if unraisable.object != handler:
+        if not (isinstance(unraisable.object, _UnevenRows) and unraisable.object.rows is rows):
             previous(unraisable)
 
     sys.unraisablehook = hook
@@ -742,25 +776,41 @@ class _Stream:
         self.parsed = wanted if self.lean else list(range(len(names)))  # the file's columns pyarrow parses
         self.read_from = [self.parsed.index(j) for j in wanted]  # where each wanted column is among them
 
-    def uneven(self, row: Any) -> str:
-        self.uneven_rows.append(row)  # read by the csv module below, as records/_readers.py reads a short or long row
-        return "skip"
+    def blocks(self) -> Iterator[Any]:
+        """The blocks pyarrow parses; then, or when reading stops, wait until pyarrow has let its reader go.
 
-    def open(self) -> Any:
+        pyarrow's own threads read ahead, and the last of them to finish may hold the reader after Python has
+        dropped it. Freeing it frees the Python handler, which needs the interpreter: at the interpreter's exit
+        that thread is ended in the middle of C++ code, and the process aborts ("terminate called without an
+        active exception"; seen after a file of a header and no rows). The handler going shows the reader gone.
+        """
+        import threading
+        import weakref
+
         labels = [f"c{j}" for j in range(len(self.names))]
-        # pyarrow reads some 32 blocks ahead: small blocks keep that small, and _parsed_ahead joins them into
-        # chunks of ``block_bytes`` for the checks, which cost less per row on long columns. The columns are
-        # read as bytes: a bad cell in any of them leaves its row out, as records/_csv.py does.
-        return pacsv.open_csv(
-            self.path,
-            read_options=pacsv.ReadOptions(column_names=labels, skip_rows=1, use_threads=False,
-                                           block_size=_LEAN_BLOCK_BYTES if self.lean else _READ_BLOCK_BYTES,
-                                           encoding="utf8" if is_utf8(self.name) else self.name),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
-                                             invalid_row_handler=self.uneven),
-            convert_options=pacsv.ConvertOptions(column_types={labels[j]: pa.binary() for j in self.parsed},
-                                                 include_columns=[labels[j] for j in self.parsed],
-                                                 strings_can_be_null=False))
+        handler: Any = _UnevenRows(self.uneven_rows)
+        released = threading.Event()
+        weakref.finalize(handler, released.set)
+        reader: Any = None
+        try:
+            # pyarrow reads some 32 blocks ahead: small blocks keep that small, and _parsed_ahead joins them into
+            # chunks of ``block_bytes`` for the checks, which cost less per row on long columns. The columns are
+            # read as bytes: a bad cell in any of them leaves its row out, as records/_csv.py does.
+            reader = pacsv.open_csv(
+                self.path,
+                read_options=pacsv.ReadOptions(column_names=labels, skip_rows=1, use_threads=False,
+                                               block_size=_LEAN_BLOCK_BYTES if self.lean else _READ_BLOCK_BYTES,
+                                               encoding="utf8" if is_utf8(self.name) else self.name),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                                 invalid_row_handler=handler),
+                convert_options=pacsv.ConvertOptions(column_types={labels[j]: pa.binary() for j in self.parsed},
+                                                     include_columns=[labels[j] for j in self.parsed],
+                                                     strings_can_be_null=False))
+            handler = None
+            yield from reader
+        finally:
+            handler = reader = None
+            released.wait(_RELEASE_SECONDS)
 
     def batches(self, seen: SeenIds, block_bytes: int) -> Iterator[RecordBatch]:
         size = self.path.stat().st_size
@@ -768,7 +818,7 @@ class _Stream:
             yield from self.rest()  # a byte that is not text, in some cell pyarrow would not parse
             return
         try:
-            with _unreported(self.uneven), closing(_parsed_ahead(self.open, self.uneven_rows, block_bytes,
+            with _unreported(self.uneven_rows), closing(_parsed_ahead(self.blocks, self.uneven_rows, block_bytes,
                                                                  _with_texts)) as chunks:
                 for n, (parsed, uneven_rows) in enumerate(chunks):
                     self.apart.update((row.number, row.text) for row in uneven_rows)
@@ -891,9 +941,9 @@ def _with_texts(chunk: Any) -> tuple[Any, list[Any]]:
     return chunk, [_readable(column) for column in chunk.columns]
 
 
-def _parsed_ahead(open_reader: Callable[[], Any], ragged: list[Any], chunk_bytes: int,
+def _parsed_ahead(blocks_of: Callable[[], Iterable[Any]], ragged: list[Any], chunk_bytes: int,
                   prepare: Callable[[Any], Any]) -> Iterator[tuple[Any, list[Any]]]:
-    """The blocks of the reader ``open_reader`` makes, joined into chunks of about ``chunk_bytes`` and given to
+    """The blocks ``blocks_of()`` gives, joined into chunks of about ``chunk_bytes`` and given to
     ``prepare``, each with the short or long rows met while parsing it; the next chunk is parsed and prepared in
     a thread of its own meanwhile: pyarrow parses and casts without the GIL, so checking and parsing share two
     cores. Where pyarrow gives up, what it parsed before is handed over, then _ArrowGaveUp is raised."""
@@ -929,7 +979,7 @@ def _parsed_ahead(open_reader: Callable[[], Any], ragged: list[Any], chunk_bytes
             size = 0
             gave_up = False
             try:
-                for block in open_reader():
+                for block in blocks_of():
                     blocks.append(block)
                     size += block.nbytes
                     if size >= chunk_bytes:

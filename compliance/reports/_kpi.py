@@ -143,10 +143,13 @@ class Tally:
         slot_of = np.full(max(len(STATUSES), max(_CODES) + 1), -1, dtype=np.int64)  # a status code's count
         slot_of[list(_CODES)] = np.arange(len(_CODES))
         slots = slot_of[result.columns["status"]]
-        rows = np.flatnonzero(slots >= 0)
-        if not rows.size:
-            return
-        slots = slots[rows]
+        if slots.size and slots.min() >= 0:  # every finding counted (the engine counting alone makes no others)
+            rows: Any = slice(None)
+        else:
+            rows = np.flatnonzero(slots >= 0)
+            if not rows.size:
+                return
+            slots = slots[rows]
         parts: list[np.ndarray] = [result.columns["rule"][rows].astype(np.int64)]
         labels: list[list[str]] = [[r.id for r in result.rules]]
         for dimension in self.dimensions:
@@ -155,8 +158,11 @@ class Tally:
                                       "trigger": "trigger_day"}[self.month_of]][rows]
                 known = day != NONE
                 month = np.where(known, months_index(np.where(known, day, 719163)), -1)
-                distinct, index = np.unique(month, return_inverse=True)
-                parts.append(index.astype(np.int64))
+                # Months are small numbers: numbered in order through a table of those seen, not by sorting.
+                seen = np.zeros(int(month.max()) + 2 if month.size else 1, dtype=bool)
+                seen[month + 1] = True
+                distinct = np.flatnonzero(seen) - 1
+                parts.append((np.cumsum(seen) - 1)[month + 1])
                 labels.append([NO_VALUE if m < 0 else f"{1970 + m // 12:04d}-{m % 12 + 1:02d}"
                                for m in distinct.tolist()])
             else:
@@ -167,7 +173,7 @@ class Tally:
                 records = result.columns["record"][rows]
                 parts.append(code_to_dense[attribute.codes[records]])
                 labels.append(list(dense))
-        key = np.zeros(rows.size, dtype=np.int64)
+        key = np.zeros(slots.size, dtype=np.int64)
         for part, names in zip(parts, labels):
             key = key * max(len(names), 1) + part
         slots = np.where((slots == _COUNTS.index("missing_data")) & result.columns["unrecorded"][rows], _NOT_RECORDED,

@@ -136,7 +136,7 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
             batches = (batch for records in _chunks(mapped, records_chunk)
                        for batch in batches_from_records(unique_records(records, seen, mapping.name, problems),
                                                          records_chunk))
-        _count_beside(batches, lambda given: evaluate_batches(given, rules, as_of), tallies)
+        _count_beside(batches, lambda given: evaluate_batches(given, rules, as_of, counting=True), tallies)
         return problems
     if mapping is None:
         records, found = read_records(paths, ruleset.vocabulary, encoding=encoding)

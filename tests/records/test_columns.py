@@ -206,3 +206,52 @@ def test_reading_and_counting_never_import_pandas(tmp_path):
                            "team", "month"], env=env, capture_output=True, text=True)
     assert done.returncode in (0, 1) and "referral-decision-1wd" in done.stdout, done.stderr
     assert not marker.exists()
+
+
+def _handlers_alive() -> int:
+    import gc
+
+    return sum(isinstance(o, compliance.records.columns._UnevenRows) for o in gc.get_objects())
+
+
+def test_pyarrow_has_let_each_reader_go_when_reading_ends(tmp_path):
+    """pyarrow's read-ahead threads may hold a reader after Python drops it; freeing it then needs the interpreter,
+    and at the interpreter's exit that aborted the process. Reading returns only once each reader is gone: after a
+    file of a header alone, a whole file, and a file whose reading stops at its first batch."""
+    header = tmp_path / "header.csv"
+    header.write_text("id,kind,referral\n", encoding="utf-8")
+    whole = tmp_path / "whole.csv"
+    whole.write_text("\n".join(referrals_csv(3000)) + "\n", encoding="utf-8")
+    for path in (header, whole):
+        list(read_batches([path], load_vocabulary(), []))
+        assert _handlers_alive() == 0
+    batches = read_batches([whole], load_vocabulary(), [], block_bytes=4096)
+    next(batches)
+    batches.close()
+    assert _handlers_alive() == 0
+
+
+def test_kpi_on_a_file_of_a_header_alone_never_aborts_at_exit(tmp_path):
+    """The abort ("terminate called without an active exception", 1 run in 25 to 100 on a busy machine) came as the
+    process ended: many processes, two at a time, each reading the file and exiting straight after."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = tmp_path / "header.csv"
+    path.write_text("id,kind,child,team,authority,referral_nfa,referral,referral_decision\n", encoding="utf-8")
+    code = ("import sys; from compliance.records.columns import read_batches; from compliance.rules import "
+            "load_vocabulary; list(read_batches([sys.argv[1]], load_vocabulary(), []))")
+    failed = []
+    for _ in range(15):
+        runs = [subprocess.Popen([sys.executable, "-c", code, str(path)], cwd=ROOT, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        for run in runs:
+            out, err = run.communicate()
+            if run.returncode != 0 or "terminate" in err:
+                failed.append((run.returncode, err[-300:]))
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), "kpi", str(path), "--as-of", "2024-12-31"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "nothing counted" in done.stderr, done.stderr
+    assert failed == []
