@@ -192,6 +192,11 @@ def _kpi_run(paths, as_of, drawn, engine):
     return json.loads(out)
 
 
+def _duty_of(rule: str) -> str:
+    """The duty a rule is a version of (counts are compared per duty: which version applies is checked elsewhere)."""
+    return next(g[0] for groups in RULES_OF_KIND.values() for g in groups if rule in g)
+
+
 def _expected_counts(key):
     counts: dict[str, Counter] = defaultdict(Counter)
     for case in CASES:
@@ -199,7 +204,7 @@ def _expected_counts(key):
             continue
         for rule, exp in case["expect"].items():
             for e in (exp if isinstance(exp, list) else [exp]):
-                counts[rule][e["status"]] += 1 if e["status"] != "not_applicable" else 0
+                counts[_duty_of(rule)][e["status"]] += 1 if e["status"] != "not_applicable" else 0
     return counts
 
 
@@ -220,11 +225,13 @@ def test_kpi_batch_counts_agree_with_the_review(key, tmp_path):
     assert from_yaml["rows"] == from_csv["rows"]
     rows = from_csv["rows"]
     want = _expected_counts(key)
-    got = {}
+    got: dict[str, dict[str, int]] = {}
     for row in rows:
-        got[row["rule"]] = {s: row.get(s, 0) for s in ("met", "late", "overdue", "due", "missing_data")}
+        duty = got.setdefault(_duty_of(row["rule"]), dict.fromkeys(("met", "late", "overdue", "due", "missing_data"), 0))
+        for status in duty:
+            duty[status] += row.get(status, 0)
         # "Not in this extract" is missing data counted apart.
-        got[row["rule"]]["missing_data"] += row.get("not_recorded", 0)
+        duty["missing_data"] += row.get("not_recorded", 0)
     for rule, counter in want.items():
         expected = {s: counter.get(s, 0) for s in ("met", "late", "overdue", "due", "missing_data")}
         if not any(expected.values()) and rule not in got:
@@ -371,3 +378,30 @@ def test_csv_trackers_agree_with_the_review(key, tmp_path):
     found = {(f["record"], f["rule"], f["occurrence"]): f for f in doc["findings"]}
     wrong = {c["id"]: differences(c, found) for c in group if not _discrepancies(c)}
     assert {k: v for k, v in wrong.items() if v} == {}
+
+
+@pytest.mark.parametrize("item", [pytest.param(w, id=f"{w['record']}-{w['rule']}-{w['occurrence']}", marks=[
+    pytest.mark.xfail(reason=w["discrepancy"], strict=True)] if w.get("discrepancy") else []) for w in DOC["wording"]])
+def test_the_working_says_what_the_record_holds(item, tmp_path_factory):
+    case = next(c for c in CASES if c["id"] == item["record"])
+    found = findings("native", _group_key(case), tmp_path_factory.mktemp("legal-wording"))
+    working = " ".join(found[(item["record"], item["rule"], item["occurrence"])]["explanation"])
+    for words in item.get("must_contain", []):
+        assert words in working, (words, working)
+    for words in item.get("must_not_contain", []):
+        assert words not in working, (words, working, item["why"])
+
+
+@pytest.mark.xfail(reason=DOC["annex_without_extract_date"]["discrepancy"], strict=True)
+def test_an_undated_extract_checked_without_its_date_is_warned_about(tmp_path):
+    case = DOC["annex_without_extract_date"]
+    extract = next(x for x in DOC["extracts"] if x["mapping"] == case["mapping"])
+    path = tmp_path / case["file"]
+    path.write_text(extract["content"], encoding="utf-8")
+    import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["check", str(path), "--mapping", case["mapping"], "--as-of", case["as_of"]])
+    assert code in (1, 2)
+    assert case["must_say"] in out.getvalue() + err.getvalue(), case["why"]

@@ -11,7 +11,7 @@ exec(open(HERE + '/gen_head.py').read())
 for f in sorted(glob.glob(HERE + '/gen_*.py')):
     if f.endswith('gen_head.py'): continue
     exec(open(f).read())
-doc = {'rules_of_kind': RULES_OF_KIND, 'records': RECORDS, 'extracts': EXTRACTS, 'deadlines': DEADLINES, 'plans': PLANS, 'unknown_unit': UNITS}
+doc = {'rules_of_kind': RULES_OF_KIND, 'records': RECORDS, 'extracts': EXTRACTS, 'deadlines': DEADLINES, 'plans': PLANS, 'unknown_unit': UNITS, 'wording': WORDING, 'annex_without_extract_date': ANNEX_WITHOUT_DATE}
 hdr = '''# An independent legal review: records built by hand, each with the verdict the law gives for every duty.
 # Worked by a reviewer from docs/legal-reference.md's sources and issue 18, deadlines counted with Python's
 # datetime and a hand list of England and Wales bank holidays (never with this project's code).

@@ -93,3 +93,19 @@ PLANS += [
 ]
 UNITS = {'period': {'amount': 30, 'unit': 'fortnights'}, 'must_say': ['fortnights', 'days', 'working_days', 'weeks', 'months', 'hours'],
          'why': 'Issue 18 point 11: an unknown unit in the mapping form names the unit and lists the valid ones, as the text form does.'}
+WORDING = [
+ {'record': 'ins-20-published-typed-2108', 'rule': 'la-publish-report', 'occurrence': 1,
+  'must_contain': ['14 Dec 2108'], 'must_not_contain': ['No report_published is recorded'],
+  'why': 'Issue 18 point 8: say what was recorded (14 Dec 2108) and how it was treated, never "No report_published is recorded" when one is.'},
+ {'record': 'cp-01-review-deadline-on-a-sunday', 'rule': 'rcpc', 'occurrence': 2,
+  'must_not_contain': ['No rcpc is recorded as of'],
+  'why': 'The child has a review conference on record (12 Apr 2021); what is missing is one after it. "No rcpc is recorded" is false of the record.',
+  'discrepancy': '(a, wording) the working of a later occurrence says "No rcpc is recorded as of Fri 31 Dec 2021" while a review of 12 Apr 2021 is recorded (it discharged occurrence 1); issue 18 point 8 asks never to say an event is not recorded when one is: "no rcpc after Mon 12 Apr 2021 is recorded"'},
+ {'record': 'cp-18-review-entered-ahead', 'rule': 'rcpc', 'occurrence': 2,
+  'must_not_contain': ['No rcpc dated on or before Sun 30 Jun 2024 is recorded'],
+  'why': 'A review of 12 Apr 2024 is recorded, on or before 30 Jun 2024; the sentence is false of the record.',
+  'discrepancy': '(a, wording) "No rcpc dated on or before Sun 30 Jun 2024 is recorded" while the review of Fri 12 Apr 2024 is: the sentence should speak of a review after the previous one'},
+]
+ANNEX_WITHOUT_DATE = {'mapping': 'annex-a-list5', 'file': 'list5.csv', 'as_of': '2026-01-01', 'must_say': 'extract-date',
+  'why': 'annex-a-list5 says extract_date: given (the list carries no date). Checked in 2026 without --extract-date, a January 2021 list is judged as if drawn in 2026: LR2 (strategy discussion 20 Jan 2021) becomes "1233 working days overdue" with no word said, exactly the failure issue 18 point 9 describes.',
+  'discrepancy': '(b) with a mapping whose extract date must be given and none given, the tool judges the list as drawn on the as-of date, silently; it should at least warn (name --extract-date), or refuse'}

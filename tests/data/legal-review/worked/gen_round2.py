@@ -14,7 +14,7 @@ for i, rv in enumerate(revs):
     if D(dl_) > D('2011-03-31'):
         e['version'] = 'cla-review'
     if occ == 6:
-        e['discrepancy'] = '(a) this review fell due on 29 Sep 2011, after the Review of Children\'s Cases Regulations 1991 were revoked (31 Mar 2011): it is a duty under SI 2010/959 reg 33(2), not under SI 1991/895 reg 3. The tool fixes the version of a recurring duty by the first trigger (became looked after, 2009), so every later review of a child looked after before April 2011 cites revoked regulations for ever (the periods happen to agree: 6 months)'
+        e['discrepancy'] = '(a) this review fell due on 29 Sep 2011, after the Review of Children\'s Cases Regulations 1991 were revoked (31 Mar 2011): it is a duty under SI 2010/959 reg 33(2), not under SI 1991/895 reg 3. The tool fixes the version of a recurring duty by the first trigger (became looked after, 2009), so every later review of a child looked after before April 2011 cites revoked regulations for ever (the periods happen to agree: 6 months). A revocation keeps alive only obligations already incurred (Interpretation Act 1978 s.16(1)(c)); a review falling due later is owed under the regulations then in force'
     if occ == 24:
         e['caveat'] = 'SI 2020/445'
         e['discrepancy'] = '(a) the review due 27 Sep 2020 ran through SI 2020/445\'s window (24 Apr-25 Sep 2020), which modified SI 2010/959; the cla-review rule carries that caveat but the 1991 version the tool applies has none, so the long-stay child\'s 2020 review is shown without it'
