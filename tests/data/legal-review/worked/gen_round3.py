@@ -36,3 +36,7 @@ lac('lac-27-visit-on-the-placement-day', '2024-03-31',
     {'cla-review': [E('met', add_wd(D('2024-01-01'),20), occurrence=1), E('due', '2024-04-26', occurrence=2)],
      'cla-visit': [E('met', '2024-01-08', occurrence=1), E('met', '2024-02-12', occurrence=2), E('due', '2024-03-25', occurrence=3) if False else E('overdue', '2024-03-25', occurrence=3)]},
     'A visit on the day of the placement is "within one week of the start": met; the next within 6 weeks of that visit (Mon 12 Feb), then Mon 25 Mar 2024; none by 31 Mar: overdue.')
+cp('cp-27-plan-end-implies-a-plan', '2024-12-31',
+   dict(strategy_discussion='2023-12-20', icpc='2024-01-15', cp_plan_end='2024-09-01'),
+   {'icpc-15wd': E('met', add_wd(D('2023-12-20'),15)), 'rcpc': [E('overdue', '2024-04-15', occurrence=1, assumption='cp_plan taken as yes')]},
+   'Issue 18 point 6: a plan end implies a plan. The first review was due Mon 15 Apr 2024 while the plan lasted (to 1 Sep): missed.')
