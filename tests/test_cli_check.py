@@ -189,3 +189,13 @@ def test_extract_date_says_what_an_extract_cannot_hold(run_cli, tmp_path):
     assert (row["overdue"], row["not_recorded"]) == ("0", "1")
     code, _, err = run_cli(*args, "--extract-date", "1/7/22")
     assert code == 2 and "--extract-date" in err
+
+
+def test_a_tracker_whose_every_row_is_bad_says_no_record_could_be_checked_not_no_findings(run_cli, tmp_path):
+    path = tmp_path / "tracker.csv"
+    path.write_text("id,kind,framework,report_received\na,inspection,ILACS,32/01/2024\nb,inspection,ILACS,soon\n",
+                    encoding="utf-8")
+    code, out, err = run_cli("check", str(path), "--as-of", "2024-06-01")
+    assert code == 2 and "tracker.csv:2:4: report_received" in err and "tracker.csv:3:4" in err
+    assert out == ("Compliance as of 2024-06-01: no record could be checked: 2 rows could not be read (each is listed "
+                   "with what to correct).\n")

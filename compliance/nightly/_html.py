@@ -353,9 +353,9 @@ def _targets(model: ReportModel) -> str:
     return ('<section aria-labelledby="targets"><h2 id="targets">System targets</h2>'
             f"<p>{t.compared:,} target date{'s' if t.compared != 1 else ''} recorded by the case-management system "
             f"compared with the law's: <strong>{t.agree:,} agree</strong>, <strong>{t.differ:,} differ</strong>. "
-            "Each explanation is a usual mistake that would give the system's date; it fits the records counted, "
-            "and only it explains some of them."
-            + (f" {hidden} more explanation{'s' if hidden != 1 else ''} fit only records those below explain too; "
+            "Each explanation is a usual mistake that would give the system's date; it fits the target dates counted "
+            "(each review's its own), and only it explains some of them."
+            + (f" {hidden} more explanation{'s' if hidden != 1 else ''} fit only target dates those below explain too; "
                f"{_file_link('findings.json.gz', 'latest.json.gz')} lists every one." if hidden else "") + "</p>"
             + (_table("System targets that differ from the law's",
                       ("Duty", "Difference", "Fits", "Only", "Explanation", "For example"), rows, numeric=(2, 3))

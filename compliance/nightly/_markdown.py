@@ -94,14 +94,14 @@ def _targets(model: ReportModel) -> list[str]:
         return []
     out = ["", "## System targets", "",
            f"{t.compared} target dates recorded by the case-management system compared with the law's: {t.agree} "
-           f"agree, {t.differ} differ. Each explanation fits the records counted; only it explains some of them."]
+           f"agree, {t.differ} differ. Each explanation fits the target dates counted; only it explains some of them."]
     groups = t.shown()
     if groups:
         out += ["", "| Duty | Difference | Fits | Only | Explanation | For example |", "|---|---|---:|---:|---|---|"]
         out += [f"| {md_code(g.rule, table=True)} | {g.difference} | {g.count} | {g.only} | {md_text(g.reason)} | "
                 f"{', '.join(md_code(r, table=True) for r in g.records)} |" for g in groups]
     if hidden := len(t.groups) - len(groups):
-        out += ["", f"{hidden} more explanations fit only records those above explain too; findings.json.gz lists "
+        out += ["", f"{hidden} more explanations fit only target dates those above explain too; findings.json.gz lists "
                 "every one under `report.system_targets`."]
     return out
 

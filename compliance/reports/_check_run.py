@@ -200,7 +200,7 @@ def write_check(records: Sequence[Record], settings: CheckSettings, out: IO[Any]
         ordered = [row for _, row in rows]
         del rows
         if fmt == "table":
-            out.write(table_text(ordered, settings.as_of, total, colour, settings.show_all))
+            out.write(table_text(ordered, settings.as_of, total, colour, settings.show_all, problems))
         else:
             from ._xlsx import findings_workbook
 

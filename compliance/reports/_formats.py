@@ -327,12 +327,16 @@ def to_table(findings: Sequence[Finding], as_of: date, colour: bool = False, exp
 
 
 def table_text(rows: Sequence[TableRow], as_of: date, tally: Mapping[str, int], colour: bool = False,
-               show_all: bool = False) -> str:
-    """The table from rows already in order, headed by the count of each status in ``tally``."""
+               show_all: bool = False, problems: Sequence[Problem] = ()) -> str:
+    """The table from rows already in order, headed by the count of each status in ``tally`` (and of the rows
+    that could not be read, which the command lists on stderr)."""
     counted = ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in tally.items() if n)
     if tally.get("not_applicable") and not show_all:
         counted += " (not listed: --all lists them)"
     if not rows:
+        if not any(tally.values()) and problems:
+            return (f"Compliance as of {as_of.isoformat()}: no record could be checked: "
+                    f"{rows_not_read(len(problem_rows(problems)))} (each is listed with what to correct).\n")
         return f"Compliance as of {as_of.isoformat()}: no findings to show{'; ' + counted if counted else ''}.\n"
     widths = [len(h) for h in _TABLE_HEADER[:-1]]
     for row in rows:

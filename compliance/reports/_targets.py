@@ -135,7 +135,7 @@ class TargetTally:
         if not self.compared:
             return ""
         head = (f"System targets: {self.compared} recorded deadline(s) compared with the law's; {self.agree} agree, "
-                f"{self.differ} differ. Each explanation: the records it fits, and how many only it explains.")
+                f"{self.differ} differ. Each explanation: the target dates it fits (a review's each count), and how many only it explains.")
         lines = ["", head]
         shown = self.shown()
         if shown:
@@ -144,6 +144,6 @@ class TargetTally:
             widths = [max(len(r[j]) for r in rows) for j in range(5)]
             lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[5] for r in rows]
         if hidden := len(self.groups) - len(shown):
-            lines.append(f"{hidden} other explanation(s) fit only records that those above explain too (a holiday "
+            lines.append(f"{hidden} other explanation(s) fit only target dates that those above explain too (a holiday "
                          "the system may lack); --format json lists them all.")
         return "\n".join(lines) + "\n"

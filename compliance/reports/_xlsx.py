@@ -337,18 +337,21 @@ def records_xlsx(records: Sequence[Record], repeats: Mapping[str, set[str]], *, 
     book = _book()
     attributes: dict[str, None] = {}
     events: dict[str, None] = {}
-    for rec in records:
-        attributes.update(dict.fromkeys(rec.attributes))
+    # What each record gave, not what its events imply: read back, the implied facts are implied again and the
+    # findings still say they were taken, as the CSV layout does (records_csv).
+    given = [rec.given_attributes for rec in records]
+    for rec, attrs in zip(records, given):
+        attributes.update(dict.fromkeys(attrs))
         events.update(dict.fromkeys(rec.events))
     columns = [Column("id", _fit((r.id for r in records), 12)), Column("kind", _fit((r.kind for r in records), 8))]
-    columns += [Column(a, _fit((str(r.attributes.get(a, "")) for r in records), len(a) + 3)) for a in attributes]
+    columns += [Column(a, _fit((str(g.get(a, "")) for g in given), len(a) + 3)) for a in attributes]
     columns += [Column(e, max(13, len(e) + 3), centre=True) for e in events]
 
     def make(sheet: Any) -> Iterable[list[Any]]:
-        for rec in records:
+        for rec, attrs in zip(records, given):
             row: list[Any] = [rec.id, rec.kind]
             for a in attributes:
-                value = rec.attributes.get(a)
+                value = attrs.get(a)
                 row.append(("yes" if value else "no") if isinstance(value, bool) else value)
             for e in events:
                 dates = rec.events.get(e, ())

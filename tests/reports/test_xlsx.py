@@ -166,3 +166,19 @@ def test_libreoffice_reads_the_findings_workbook(run_cli, tmp_path):
     assert rows[0][:3] == ["Status", "Record", "Rule"]
     heath = next(r for r in rows if r[1] == "example-heath-2026-ilacs" and r[2] == "la-publish-statement")
     assert heath[0] == "Overdue" and heath[7] == "08/09/2026"  # shown as the date format says
+
+
+def test_a_fact_a_record_implies_is_written_as_not_given_so_read_back_it_is_still_said_to_be_taken(tmp_path):
+    from compliance.records import Record, read_records
+    from compliance.reports import records_xlsx
+
+    # Review conferences are held only under a plan: the record gives rcpc and no cp_plan, which is implied.
+    record = Record("C1-S47", "child-protection", {}, {"strategy_discussion": [date(2024, 1, 8)],
+                                                      "icpc": [date(2024, 1, 26)], "rcpc": [date(2024, 4, 22)]})
+    assert record.attributes["cp_plan"] is True and "cp_plan" in record.implied
+    path = tmp_path / "records.xlsx"
+    path.write_bytes(records_xlsx([record], {"child-protection": {"rcpc"}}, title="Records"))
+    header = [c.value for c in openpyxl.load_workbook(path)["Records"][1]]
+    assert "cp_plan" not in header
+    [again], problems = read_records([path])
+    assert problems == [] and again.implied == record.implied and again.attributes == record.attributes
