@@ -322,6 +322,8 @@ def _extensions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
         elif done is not None and _before(done, when):
             ctx.warn(f"{ext.event} on {iso(when)} is after {rule.completion} on {iso(done)}, so it does not "
                      "extend anything: check the record.")
+        elif when in valid:
+            ctx.warn(f"{ext.event} is recorded more than once on {iso(when)}: counted once; check the record.")
         else:
             valid.append(when)
     return valid
@@ -676,7 +678,7 @@ def _latest(ctx: _Context, high: EventDate) -> Deadline | None:
         return None
     assert ext.adds is not None
     deadline = _deadline(ctx, high, rule.period)
-    for when in _happened(ctx.record, ext.event, ctx.as_of):
+    for when in dict.fromkeys(_happened(ctx.record, ext.event, ctx.as_of)):  # a date entered twice counts once
         base = day_of(deadline.end)
         if ext.after_deadline == "from_grant":
             base = max(base, day_of(when))
