@@ -817,6 +817,9 @@ def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Findin
                                      f"force ({windows}).", trigger)]
     low, low_event, high, high_event = trigger_bounds(record, candidates[0], as_of)
     windows = "; ".join(f"{v.id}: {v.in_force}" for v in candidates)
+    if high is not None and low is not None and day_of(low) == day_of(high):
+        return [_not_applicable(ctx, f"{rule.trigger} is not recorded; it was on the day of {high_event} "
+                                     f"({iso(high)}), when no version of this duty was in force ({windows}).")]
     if high is not None:
         return [_not_applicable(ctx, f"{rule.trigger} is not recorded, and no version of this duty was in force on "
                                      f"or before {high_event} ({iso(high)}) ({windows}).")]

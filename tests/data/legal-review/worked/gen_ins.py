@@ -178,7 +178,7 @@ r = D('2024-03-01')
 ins('ins-27-framework-not-given', '2024-12-31',
     dict(report_received='2024-03-01', report_published=add_wd(r,30).isoformat()),
     {'la-publish-report': E('missing_data', needs=['framework']), 'la-publish-statement': E('missing_data', needs=['framework']), 'la-send-action-plan': E('missing_data', needs=['framework']),
-     'lscb-publish-report': NA(discrepancy='(b) issue 18 point 2: a post-2019 record never carries an LSCB review and must not be asked for lscb_review. The LSCB duty ended on 29 Sep 2019 and this inspection report was received on 1 Mar 2024 (a SIF report and its LSCB review were one combined report, EIA 2006 s.152); the tool asks for framework and lscb_review because the rule bounds lscb_report_received only by inspection_end and ofsted_published, not by report_received'), 'jar-publish-report': NA(), 'jar-written-statement': E('missing_data'),
+     'lscb-publish-report': NA(), 'jar-publish-report': NA(), 'jar-written-statement': E('missing_data'),
      'fv-priority-draft-plan': E('missing_data'), 'fv-priority-action-plan': E('missing_data')},
     'No framework: the duties that could apply are missing data naming it. The LSCB duty (ended 29 Sep 2019) and the 2005 JAR duty (ended 8 Nov 2015) cannot apply to a 2024 report whatever the framework: not applicable, not missing data.')
 r = D('2013-11-01')
@@ -207,8 +207,8 @@ ins('ins-32-published-after-the-latest-deadline', '2019-06-01',
 r = D('2016-11-28')
 ins('ins-33-kirklees-2016', '2017-06-01',
     dict(report_received='2016-11-28', statement_published='2017-03-09', action_plan_sent='2017-03-09', report_published=add_wd(r,30).isoformat()),
-    {'la-publish-report': E('met', add_wd(r,30)), 'la-publish-statement': E('met', '2017-03-09'), 'la-send-action-plan': E('met', '2017-03-09'), 'lscb-publish-report': E('missing_data')},
-    'Kirklees 2017 cross-check (legal-timelines s.3.2): 70 WD back from 9 Mar 2017 gives receipt on Mon 28 Nov 2016. SIF with an LSCB review but no LSCB dates: missing data.',
+    {'la-publish-report': E('met', add_wd(r,30)), 'la-publish-statement': E('met', '2017-03-09'), 'la-send-action-plan': E('met', '2017-03-09'), 'lscb-publish-report': E('overdue', add_wd(r,30), on_bound='latest')},
+    'Kirklees 2017 cross-check (legal-timelines s.3.2): 70 WD back from 9 Mar 2017 gives receipt on Mon 28 Nov 2016. SIF with an LSCB review but no LSCB dates: the review was one combined report with the inspection (EIA 2006 s.152), so the Board received it on 28 Nov 2016 too; nothing published by 1 Jun 2017: overdue (on the bound report_received gives).',
     framework='SIF', lscb_review=True)
 r = D('2024-12-03')
 ins('ins-34-received-3-december-2024', '2025-02-01',

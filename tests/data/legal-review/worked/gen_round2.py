@@ -61,7 +61,7 @@ ins('ins-43-sif-lscb-only-ofsted-dates', '2017-06-01',
     framework='SIF', lscb_review=True, authority='Harrow')
 ins('ins-44-sif-received-before-the-framework', '2014-06-01',
     dict(report_received='2013-10-31', report_published=add_wd(D('2013-10-31'),30).isoformat()),
-    {'la-publish-report': E('met', add_wd(D('2013-10-31'),30)), 'la-publish-statement': E('overdue', add_wd(D('2013-10-31'),70)), 'la-send-action-plan': NA(), 'lscb-publish-report': NA(discrepancy='(b) as ins-27: the combined SIF report (and its LSCB review) was received 31 Oct 2013, before the LSCB review duty (from 1 Nov 2013); the rule does not bound lscb_report_received by report_received, so the tool asks for the LSCB dates (missing data)')},
+    {'la-publish-report': E('met', add_wd(D('2013-10-31'),30)), 'la-publish-statement': E('overdue', add_wd(D('2013-10-31'),70)), 'la-send-action-plan': NA(), 'lscb-publish-report': NA()},
     'A report received 31 Oct 2013, before the SIF (Nov 2013): the Ofsted action-plan requirement and the LSCB review duty are not applicable; SI 2007/462 regs 2 and 3 apply (from 2007).',
     framework='SIF', lscb_review=True)
 cmp_('comp-17-extended-after-the-response', '2022-12-31', dict(complaint_received='2022-09-09', stage1_response='2022-09-20', stage1_extended='2022-09-22'),
