@@ -497,6 +497,8 @@ def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
         deadline = _deadline(ctx, anchor, period)
         if ended is not None and (completed is None or _before(ended, completed)):
             if day_of(ended) <= day_of(deadline.end):
+                if occurrence == 1:
+                    findings.append(_ended_first(ctx, trigger, ended, deadline))
                 break
             findings.append(_status(ctx, deadline, anchor, None, occurrence, (), ended=ended))
             break
@@ -514,6 +516,14 @@ def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
         anchor = completed
         periods, unknown = next_periods(rule, record.attributes, occurrence + 1, anchor, trigger)
     return findings
+
+
+def _ended_first(ctx: _Context, trigger: EventDate, ended: EventDate, deadline: Deadline) -> Finding:
+    """A recurring duty that ended before its first occurrence fell due: none was owed, and the finding says so
+    (every record gets a finding for every duty of its kind)."""
+    until = ctx.rule.recurrence.until if ctx.rule.recurrence else None
+    return _not_applicable(ctx, f"{until} on {_fmt(ended)}, on or before the day the first {ctx.rule.completion} "
+                                f"was due ({_fmt(deadline.end)}): none was owed.", trigger)
 
 
 def _not_known_ended(status: str, until: str) -> str:

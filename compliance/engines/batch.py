@@ -653,6 +653,9 @@ class _Duty:
             end = _Dates(ended.present[active], ended.day[active], ended.second[active])
             stops = end.present & (~has | (completed.day > end.day))
             silent = stops & (end.day <= deadline.day)
+            if occurrence == 1:  # _native._ended_first: ended before the first occurrence fell due
+                self.out.add(rows[active][silent], rule, NOT_APPLICABLE, period=-1,
+                             trigger_day=anchor_day[active][silent], trigger_second=anchor_second[active][silent])
             period_index = np.array([self.out.period(p) for p in periods], dtype=np.int64)[period_of[active]]
             shown = ~silent
             open_ = shown & ~has & ~stops

@@ -79,7 +79,7 @@ lac('lac-12-left-care-before-the-next-review', '2025-12-31',
     'The second review (due 28 Feb 2025) and the third visit (due 30 Jan 2025) fall away: the child ceased to be looked after on 10 Jan 2025.')
 lac('lac-13-left-care-before-the-first-review-was-due', '2025-12-31',
     dict(became_looked_after='2024-11-04', ceased_looked_after='2024-11-20', placement_start='2024-11-04', visit=['2024-11-08']),
-    {'cla-review': [E('not_applicable', occurrence=1, discrepancy='(a) README "How statuses are decided": every record gets a finding for every duty of its kind, none left out; a child who left care before the first review was due gets no cla-review finding at all (not even not applicable with the reason). Legally no review was owed, so the outcome is right but the duty is silently dropped from the output, the KPI denominators and the not-applicable count')],
+    {'cla-review': [E('not_applicable', occurrence=1, reason_has='ceased_looked_after on Wed 20 Nov 2024, on or before the day the first cla_review was due (Mon 02 Dec 2024): none was owed')],
      'cla-visit': [E('met', '2024-11-11', occurrence=1)]},
     'Looked after 4-20 Nov 2024: the first review (due 2 Dec) was never owed; the duty is reported not applicable with the reason, not dropped. The second visit (due 20 Dec) falls away likewise.')
 lac('lac-14-review-entered-twice', '2020-06-30',

@@ -43,5 +43,5 @@ cp('cp-27-plan-end-implies-a-plan', '2024-12-31',
 cp('cp-28-plan-ended-before-the-first-review-was-due', '2025-12-31',
    dict(strategy_discussion='2023-12-20', icpc='2024-01-15', cp_plan_end='2024-02-01'),
    {'icpc-15wd': E('met', add_wd(D('2023-12-20'),15)),
-    'rcpc': [E('not_applicable', occurrence=1, discrepancy='(a) as lac-13: the plan ended on 1 Feb 2024, before the first review was due (15 Apr 2024), so no review was owed, but the tool gives no rcpc finding at all (not even not applicable with the reason), against "every record gets a finding for every duty of its kind"')]},
+    'rcpc': [E('not_applicable', occurrence=1, reason_has='cp_plan_end on Thu 01 Feb 2024, on or before the day the first rcpc was due (Mon 15 Apr 2024): none was owed')]},
    'A plan that ends within weeks of the initial conference: no review conference is owed.', cp_plan=True)
