@@ -407,6 +407,8 @@ def _single(ctx: _Context, trigger: EventDate) -> list[Finding]:
                               f"be told; record {rule.completion}", deadline, trigger,
                          unrecorded=(rule.completion,), steps=notes)]
     done = _completions(ctx, trigger)
+    if not done and rule.completion in ctx.record.implied:
+        return [_done_undated(ctx, deadline, trigger, notes)]
     if not done:
         notes += _later_steps(ctx, rule.completion)
     finding = _status(ctx, deadline, trigger, done[0] if done else None, 1, notes)
@@ -426,6 +428,25 @@ def _single(ctx: _Context, trigger: EventDate) -> list[Finding]:
     return [_unknown(ctx, f"{finding.status} by the {rule.period} unless the period was extended, and "
                           f"{_unrecorded_text(ext.event)}; record {ext.event}", deadline, trigger,
                      unrecorded=(ext.event,), steps=notes, completed=done[0] if done else None)]
+
+
+def _done_undated(ctx: _Context, deadline: Deadline, trigger: EventDate | None, notes: Sequence[str],
+                  on_bound: str | None = None, assumptions: Sequence[str] = (),
+                  span_start: EventDate | None = None) -> Finding:
+    """A completion the record implies happened, on a date it does not give: no later than the day the record is
+    judged on, so met when that day is on or before the deadline (resting on it), missing data otherwise."""
+    rule = ctx.rule
+    if ctx.as_of <= day_of(deadline.end):
+        finding = _status(ctx, deadline, trigger, None, 1, notes, on_bound=on_bound, assumptions=assumptions,
+                          span_start=span_start)
+        steps = list(deadline.steps) + list(notes) if ctx.explain else []
+        steps += [f"{rule.completion} happened, on a date the record does not give, so no later than "
+                  f"{ctx.day_name}, which is on or before the deadline {_fmt(deadline.end)}: met."]
+        return replace(finding, status="met", days_left=None, working_days_left=None, explanation=tuple(steps))
+    return _unknown(ctx, f"{rule.completion} happened, on a date the record does not give, so whether it was by "
+                         f"the deadline {iso(deadline.end)} cannot be told; record {rule.completion}", deadline,
+                    trigger, steps=notes, needs=(rule.completion,), on_bound=on_bound, assumptions=assumptions,
+                    span_start=span_start)
 
 
 def next_periods(rule: Rule, attributes: Any, occurrence: int, anchor: EventDate,
@@ -657,6 +678,16 @@ def _missing(ctx: _Context) -> Finding:
                              f"record {rule.trigger}", latest or earliest, unrecorded=unrecorded,
                         assumptions=assumptions, completed=completed, span_start=start, needs=(rule.trigger,),
                         on_bound="latest" if latest is not None else "earliest")
+    if rule.completion in record.implied:
+        # Done on a date not given, so no later than today: met only if today is on or before every possible deadline.
+        if earliest is not None and as_of <= day_of(earliest.end):
+            return _done_undated(ctx, earliest, None, [], on_bound="earliest", assumptions=assumptions,
+                                 span_start=start)
+        return _unknown(ctx, f"{what}, and {rule.completion} happened on a date the record does not give: whether it "
+                             f"was in time cannot be told; record {rule.trigger} and {rule.completion}",
+                        latest or earliest, unrecorded=unrecorded, assumptions=assumptions, span_start=start,
+                        needs=(rule.trigger, rule.completion), on_bound="latest" if latest is not None else
+                        "earliest" if earliest is not None else None)
     later = _later_steps(ctx, rule.completion)
     if knows_completion and latest is not None and as_of > day_of(latest.end):
         return _status(ctx, latest, None, None, 1, later + ["The latest possible deadline has passed with nothing "

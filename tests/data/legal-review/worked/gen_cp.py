@@ -109,7 +109,7 @@ cp('cp-21-plan-start-implies-a-plan', '2024-06-30',
 s = D('2024-05-01')
 cp('cp-22-plan-but-no-conference-date', '2024-06-15',
    dict(strategy_discussion='2024-05-01'),
-   {'icpc-15wd': E('missing_data', discrepancy='(b) cp_plan: true says a plan was made, and a plan is made only at an initial conference (WT 2010-2023), so the conference was held on a date not recorded: whether within 15 WD (by ' + fmt(add_wd(s,15)) + ') is missing data, not overdue; the review-conference finding on the same record already treats the conference as held (due on its earliest bound)'),
+   {'icpc-15wd': E('missing_data', add_wd(s,15), needs=['icpc'], assumption='icpc taken as happened'),
     'rcpc': E('due', '2024-08-01', on_bound='earliest')},
    'cp_plan: true with no ICPC date. The conference cannot precede the strategy discussion (Wed 1 May 2024), so the first review is due at the earliest Thu 1 Aug 2024, after the as-of date: due on the earliest bound (issue 18 point 7).',
    cp_plan=True)

@@ -26,8 +26,8 @@ refl('ref-04-last-day-of-working-together-2010', '2013-12-31',
 r = D('2013-04-15')
 refl('ref-05-first-day-of-working-together-2013', '2013-12-31',
      dict(referral='2013-04-15', referral_decision='2013-04-16', assessment_completed=add_wd(r,45).isoformat()),
-     {'referral-decision-1wd': E('met', '2013-04-16'), 'assessment-45wd': E('met', add_wd(r,45))},
-     'Mon 15 Apr 2013: WT 2013 in force; 45 WD with 6 May and 27 May 2013 skipped: ' + fmt(add_wd(r,45)) + '.')
+     {'referral-decision-1wd': E('met', '2013-04-16'), 'assessment-45wd': E('met', add_wd(r,45)), 'assessment-45wd-from-start': E('met', add_wd(r,45), on_bound='earliest', assumption='assessment_start taken as happened')},
+     'Mon 15 Apr 2013: WT 2013 in force; 45 WD with 6 May and 27 May 2013 skipped: ' + fmt(add_wd(r,45)) + '.'" (Issue 18 point 6: an authorised assessment implies it started, no earlier than the referral: the from-start measure's earliest deadline is 45 WD from the referral, which the authorisation meets: met on that bound.)")
 r = D('2011-04-18'); c = D('2011-05-06')
 refl('ref-06-2011-initial-and-core', '2011-12-31',
      dict(referral='2011-04-18', initial_assessment_completed='2011-05-06', core_assessment_start='2011-05-06', core_assessment_completed=add_wd(c,35).isoformat()),
@@ -39,8 +39,8 @@ refl('ref-07-no-further-action', '2022-12-31',
      'A referral closed with no further action needs no assessment; the decision itself is still due within 1 WD.', referral_nfa=True)
 refl('ref-08-assessment-completed-before-referral', '2022-12-31',
      dict(referral='2022-05-20', assessment_completed='2022-05-10'),
-     {'referral-decision-1wd': E('overdue', '2022-05-23'), 'assessment-45wd': E('overdue', '2022-07-26', data_quality=True)},
-     'Events in the wrong order: an authorisation dated 10 days before the referral cannot discharge it: overdue from Tue 26 Jul 2022, flagged (docs/rule-language.md step 5).')
+     {'referral-decision-1wd': E('overdue', '2022-05-23'), 'assessment-45wd': E('overdue', '2022-07-26', data_quality=True), 'assessment-45wd-from-start': E('missing_data', data_quality=True, needs=['assessment_start'])},
+     'Events in the wrong order: an authorisation dated 10 days before the referral cannot discharge it: overdue from Tue 26 Jul 2022, flagged (docs/rule-language.md step 5). The from-start measure: the authorisation implies a start (issue 18 point 6) on a date not recorded; with the authorisation unable to count, whether it was in time cannot be told: missing data naming assessment_start, flagged.')
 refl('ref-09-referral-typed-9999', '2026-01-01',
      dict(referral='9999-12-31'),
      {'referral-decision-1wd': NA(data_quality=True), 'assessment-45wd': NA(data_quality=True, any_version=True), 'assessment-45wd-from-start': NA(data_quality=True), 'core-assessment-35wd': NA(data_quality=True)},
@@ -48,8 +48,7 @@ refl('ref-09-referral-typed-9999', '2026-01-01',
 refl('ref-10-completed-without-a-start-date', '2022-12-31',
      dict(referral='2022-05-20', referral_decision='2022-05-23', assessment_completed='2022-07-20'),
      {'referral-decision-1wd': E('met', '2022-05-23'), 'assessment-45wd': E('met', '2022-07-26'),
-      'assessment-45wd-from-start': E('met', '2022-07-26', on_bound='earliest',
-          discrepancy='(b) an authorised assessment implies it started (issue 18 point 6 logic, as stage2_response implies stage2_start); with the start on or after the referral (Fri 20 May 2022), the earliest possible deadline is Tue 26 Jul 2022 and the authorisation of 20 Jul meets even that: met on the earliest bound, not "the clock never started"')},
+      'assessment-45wd-from-start': E('met', '2022-07-26', on_bound='earliest', assumption='assessment_start taken as happened')},
      'The from-start measure: an assessment authorised on 20 Jul 2022 was started, on a date not recorded, no earlier than the referral (the rule\'s own bound).')
 refl('ref-11-only-the-assessment-start-known', '2022-12-31',
      dict(assessment_start='2022-05-20', assessment_completed='2022-07-20'),
@@ -62,7 +61,7 @@ refl('ref-12-as-of-the-45th-working-day', '2022-07-26',
 r = D('2024-12-24')
 refl('ref-13-christmas-eve-2024', '2025-03-31',
      dict(referral='2024-12-24', referral_decision='2024-12-27', assessment_completed=add_wd(r,45).isoformat()),
-     {'referral-decision-1wd': E('met', '2024-12-27'), 'assessment-45wd': E('met', add_wd(r,45))},
+     {'referral-decision-1wd': E('met', '2024-12-27'), 'assessment-45wd': E('met', add_wd(r,45)), 'assessment-45wd-from-start': E('met', add_wd(r,45), on_bound='earliest')},
      'Tue 24 Dec 2024 (Christmas Eve is an ordinary working day, but the referral day is not counted): 25 and 26 Dec skipped, the one working day is Fri 27 Dec. 45 WD (1 Jan 2025 skipped): ' + fmt(add_wd(r,45)) + '.')
 refl('ref-14-maundy-thursday-2025', '2025-12-31',
      dict(referral='2025-04-17', referral_decision='2025-04-21'),
@@ -79,8 +78,8 @@ refl('ref-16-coronation-2023', '2023-12-31',
 r = D('2022-09-16')
 refl('ref-17-state-funeral-2022', '2022-12-31',
      dict(referral='2022-09-16', referral_decision='2022-09-20', assessment_completed=add_wd(r,46).isoformat()),
-     {'referral-decision-1wd': E('met', '2022-09-20'), 'assessment-45wd': E('late', add_wd(r,45), working_days_late=1)},
-     'Fri 16 Sep 2022: Mon 19 Sep (State Funeral) skipped: deadline Tue 20 Sep. 45 WD: ' + fmt(add_wd(r,45)) + '; authorised the next working day ' + fmt(add_wd(r,46)) + ': late by 1 WD.')
+     {'referral-decision-1wd': E('met', '2022-09-20'), 'assessment-45wd': E('late', add_wd(r,45), working_days_late=1), 'assessment-45wd-from-start': E('missing_data', needs=['assessment_start'])},
+     'Fri 16 Sep 2022: Mon 19 Sep (State Funeral) skipped: deadline Tue 20 Sep. 45 WD: ' + fmt(add_wd(r,45)) + '; authorised the next working day ' + fmt(add_wd(r,46)) + ': late by 1 WD. From the start: the authorisation implies a start no earlier than the referral, so the earliest deadline is the same ' + fmt(add_wd(r,45)) + '; authorised a day after it, in time or not depending on the start date: missing data naming assessment_start.')
 r = D('2012-06-01')
 refl('ref-18-diamond-jubilee-2012', '2012-12-31',
      dict(referral='2012-06-01', initial_assessment_completed=add_wd(r,10).isoformat()),
@@ -103,12 +102,12 @@ refl('ref-21-start-before-referral', '2022-12-31',
      'An assessment "started" two days before the referral: the referral cannot be later than the start (the rule\'s bound), so the record contradicts itself: flagged on both assessment findings. Each is judged on its own recorded trigger.')
 refl('ref-22-decided-the-same-day', '2022-12-31',
      dict(referral='2022-05-20', referral_decision='2022-05-20', assessment_completed='2022-07-26'),
-     {'referral-decision-1wd': E('met', '2022-05-23'), 'assessment-45wd': E('met', '2022-07-26')},
-     'A decision on the day of the referral is in time ("within one working day").')
+     {'referral-decision-1wd': E('met', '2022-05-23'), 'assessment-45wd': E('met', '2022-07-26'), 'assessment-45wd-from-start': E('met', '2022-07-26', on_bound='earliest')},
+     'A decision on the day of the referral is in time ("within one working day"). From the start (implied by the authorisation, no earlier than the referral): met on the earliest deadline, Tue 26 Jul 2022.')
 refl('ref-23-decided-before-the-referral', '2022-12-31',
      dict(referral='2022-05-20', referral_decision='2022-05-19', assessment_completed='2022-07-26'),
-     {'referral-decision-1wd': E('overdue', '2022-05-23', data_quality=True), 'assessment-45wd': E('met', '2022-07-26')},
-     'A decision dated the day before the referral cannot count: overdue, flagged.')
+     {'referral-decision-1wd': E('overdue', '2022-05-23', data_quality=True), 'assessment-45wd': E('met', '2022-07-26'), 'assessment-45wd-from-start': E('met', '2022-07-26', on_bound='earliest')},
+     'A decision dated the day before the referral cannot count: overdue, flagged. From the start (implied by the authorisation, no earlier than the referral): met on the earliest deadline, Tue 26 Jul 2022.')
 refl('ref-24-referral-today', '2026-06-01',
      dict(referral='2026-06-01'),
      {'referral-decision-1wd': E('due', '2026-06-02', working_days_left=1), 'assessment-45wd': E('due', add_wd(D('2026-06-01'),45))},
