@@ -392,7 +392,6 @@ def test_the_working_says_what_the_record_holds(item, tmp_path_factory):
         assert words not in working, (words, working, item["why"])
 
 
-@pytest.mark.xfail(reason=DOC["annex_without_extract_date"]["discrepancy"], strict=True)
 def test_an_undated_extract_checked_without_its_date_is_warned_about(tmp_path):
     case = DOC["annex_without_extract_date"]
     extract = next(x for x in DOC["extracts"] if x["mapping"] == case["mapping"])

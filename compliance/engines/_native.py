@@ -226,13 +226,13 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
         status = "due"
         fields["days_left"] = (due_day - as_of).days
         fields["working_days_left"] = cal.working_days_between(as_of, due_day)
-        steps.append(f"{_none_recorded(ctx)}; "
+        steps.append(f"{_none_recorded(ctx, occurrence, trigger)}; "
                      f"{least}{amount_text(fields['working_days_left'], fields['days_left'], True)} left: due.")
     else:
         status = "overdue"
         fields["days_late"] = (as_of - due_day).days
         fields["working_days_late"] = cal.working_days_between(due_day, as_of)
-        steps.append(f"{_none_recorded(ctx)}, {least}"
+        steps.append(f"{_none_recorded(ctx, occurrence, trigger)}, {least}"
                      f"{amount_text(fields['working_days_late'], fields['days_late'], True)} after the deadline: "
                      "overdue.")
     target = ctx.record.target(rule.id, rule.duty, occurrence) if ctx.record.targets and not on_bound else None
@@ -252,15 +252,16 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
     ))
 
 
-def _none_recorded(ctx: _Context) -> str:
+def _none_recorded(ctx: _Context, occurrence: int = 1, anchor: EventDate | None = None) -> str:
     """The working's words for a completion not recorded by the day the record is judged on: never "no X is
-    recorded" when one is, dated later."""
+    recorded" when one is, dated later or (a recurring duty's earlier occurrence) before this one's start."""
     completion, as_of, last = ctx.rule.completion, ctx.as_of, ctx.record.last_day
+    after = f" after {_fmt(anchor)}" if occurrence > 1 and anchor is not None else ""
     if last is not None and last > as_of and any(day_of(d) > as_of for d in ctx.record.events.get(completion, ())):
-        return f"No {completion} dated on or before {_fmt(as_of)} is recorded"
+        return f"No {completion}{after}{' and' if after else ''} dated on or before {_fmt(as_of)} is recorded"
     if ctx.asked is not None:
-        return f"No {completion} is recorded in this extract (drawn on {_fmt(as_of)})"
-    return f"No {completion} is recorded as of {_fmt(as_of)}"
+        return f"No {completion}{after} is recorded in this extract (drawn on {_fmt(as_of)})"
+    return f"No {completion}{after} is recorded as of {_fmt(as_of)}"
 
 
 def _unknown(ctx: _Context, reason: str, deadline: Deadline | None = None, trigger: EventDate | None = None,
