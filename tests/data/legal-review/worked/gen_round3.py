@@ -7,7 +7,7 @@ ins('ins-45-receipt-unknown-nothing-published', '2019-06-01',
 r = D('2024-12-03')
 ins('ins-46-published-on-an-unknown-date-before-the-deadline', '2025-01-10',
     dict(report_received='2024-12-03', report_published='unknown'),
-    {'la-publish-report': E('met', '2025-01-17', discrepancy='(b) report_published "unknown" means it happened, on a date not recorded, no later than the as-of date (Fri 10 Jan 2025), which is before the deadline (Fri 17 Jan 2025): it was certainly published in time: met (resting on the as-of date). The tool says missing data'),
+    {'la-publish-report': E('missing_data', '2025-01-17', needs=['report_published'], decision='Kept as missing data. The README defines `unknown` as "it has happened, or may have, but the date is not known" (and `plan` says the same of an event given as unknown), so the tool reads it as the source not saying, like a missing column: had the report not yet been published it would be due, not met, and a council cannot defend a "met" resting on a publication that may not have happened. Neither reading makes it overdue, and missing data is counted apart, never as overdue. Where the record itself shows the completion happened (a fact the vocabulary implies, such as a conference implied by a plan), the tool does give met resting on the as-of date (docs/rule-language.md, What an event or a value implies). Recorded in docs/rule-language.md step 4.'),
      'la-publish-statement': E('due', '2025-03-14'), 'la-send-action-plan': E('due', '2025-03-14')},
     'A completion known to have happened, whose date is unknown, by an as-of date before the deadline.',
     framework='ILACS')
