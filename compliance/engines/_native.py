@@ -778,7 +778,9 @@ def _version_for_missing_trigger(record: Record, candidates: Sequence[Rule], as_
     low, _, high, _ = trigger_bounds(record, candidates[0], as_of)
     if high is not None:
         return next((v for v in candidates if v.in_force.contains(day_of(high))), None)
-    possible = [v for v in candidates if low is None or v.in_force.overlaps(Window(day_of(low), None))]
+    # A trigger not recorded happened, if at all, by the day the record is judged on: that is its latest bound.
+    possible = [v for v in candidates if (low is None or v.in_force.overlaps(Window(day_of(low), None)))
+                and (v.in_force.start is None or v.in_force.start <= as_of)]
     if not possible:
         return None
     return next((v for v in possible if v.in_force.contains(as_of)), possible[-1])
@@ -865,6 +867,9 @@ def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Findin
     if high is not None:
         return [_not_applicable(ctx, f"{rule.trigger} is not recorded, and no version of this duty was in force on "
                                      f"or before {high_event} ({iso(high)}) ({windows}).")]
+    if all(v.in_force.start is not None and v.in_force.start > as_of for v in candidates):
+        return [_not_applicable(ctx, f"{rule.trigger} is not recorded, so it was no later than {ctx.day_name}, "
+                                     f"before any version of this duty was in force ({windows}).")]
     return [_not_applicable(ctx, f"{rule.trigger} is not recorded; it cannot be before {low_event} ({iso(low)}), "
                                  f"after every version of this duty had ended ({windows}).")]
 

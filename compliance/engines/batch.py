@@ -481,6 +481,7 @@ class _Duty:
             by_date = group & ~high_present
             possible = [candidate[i] & (~low_present | (v.in_force.end is None) |
                                         (low <= (v.in_force.end.toordinal() if v.in_force.end else 0)))
+                        & (v.in_force.start is None or v.in_force.start.toordinal() <= self.as_of)
                         for i, v in enumerate(versions)]
             today = np.full(n, self.as_of, dtype=np.int64)
             for i, v in enumerate(versions):

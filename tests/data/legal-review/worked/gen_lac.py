@@ -90,7 +90,7 @@ lac('lac-14-review-entered-twice', '2020-06-30',
 lac('lac-15-looked-after-in-december-1999', '2000-06-30',
     dict(became_looked_after='1999-12-01', cla_review=['1999-12-29', '2000-03-29']),
     {'cla-review-1991': [E('met', '1999-12-29', occurrence=1), E('met', '2000-03-29', occurrence=2), E('due', '2000-09-29', occurrence=3)],
-     'cla-visit': NA(discrepancy='(a) the current placement began no earlier than 1 Dec 1999 and no later than the as-of date (30 Jun 2000): reg 28 of SI 2010/959 (from 1 Apr 2011) cannot apply anywhere those bounds allow, so not applicable (docs/rule-language.md step 4: a version that cannot have been in force anywhere the bounds allow is not applicable); the tool says missing data asking for placement_start, with a deadline in 1999 under a 2011 regulation, because it does not take the as-of date as the trigger\'s latest bound')},
+     'cla-visit': NA(reason_has='before any version of this duty was in force')},
     'Issue 18 point 10: a 1999 case is counted, not missing data. Review of Children\'s Cases Regulations 1991 reg 3: within 4 weeks (29 Dec 1999), then 3 months (29 Mar 2000), then 6 months (29 Sep 2000). Visits: reg 28 of the 2010 Regulations was not in force (not applicable).')
 s = D('2024-03-01')
 lac('lac-16-ceased-before-becoming-looked-after', '2024-12-31',
