@@ -14,8 +14,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Iterable, NamedTuple, Sequence
 
-from ..calendars import (Deadline, Period, add_period, check_target, compute_deadline, day_of, get_calendar,
-                         hours_between, instant)
+from ..calendars import (Deadline, Period, add_period, check_target, clock_change, compute_deadline, day_of,
+                         get_calendar, hours_between, instant)
 from ..errors import CalendarRangeError
 from ..records import EventDate, Record, sort_key
 from ..rules import Rule, RuleSet, Window, condition_state
@@ -815,7 +815,23 @@ def _context(record: Record, rule: Rule, as_of: date, explain: bool) -> _Context
             if name in read:
                 ctx.warn(text)
     _flag_later_dates(ctx)
+    _flag_clock_changes(ctx)
     return ctx
+
+
+def _flag_clock_changes(ctx: _Context) -> None:
+    """A time the rule reads that London clocks showed twice, or never, on the night they changed: a data-quality
+    warning saying how it was read (the status rests on that reading)."""
+    for event in _roles(ctx.rule):
+        for when in ctx.record.events.get(event, ()):
+            change = clock_change(when) if isinstance(when, datetime) and 1 <= when.hour < 3 else None
+            if change == "repeated":
+                ctx.warn(f"{event} at {when:%H:%M} on {_fmt(when.date())} is ambiguous: London clocks showed that "
+                         "time twice (they went back); read as the first, in summer time. Record the time with its "
+                         "offset (+01:00 or Z) if it was the second.")
+            elif change == "skipped":
+                ctx.warn(f"{event} at {when:%H:%M} on {_fmt(when.date())} did not happen in London (the clocks "
+                         "went forward); read as Greenwich Mean Time: check the record.")
 
 
 _READS: dict[int, tuple[Rule, frozenset[str]]] = {}

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 
 from ..calendars import Period
-from ..calendars import check_target
+from ..calendars import check_target, clock_change
 from ..calendars.arrays import NONE, DayTables, Deadlines, add_period_days, compute_deadlines, day_tables, instants
 from ..records import imply
 from ..records.columns import EventColumn, RecordBatch
@@ -283,6 +283,16 @@ def _any_per_row(column: EventColumn, rows: np.ndarray, test: Any) -> np.ndarray
     return out
 
 
+def _clock_changing(days: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    """Times London clocks showed twice or never (_native._flag_clock_changes warns of them): the few in the
+    small hours looked at one by one."""
+    out = (seconds >= 3600) & (seconds < 3 * 3600)
+    for k in np.flatnonzero(out).tolist():
+        moment = datetime.fromordinal(int(days[k])) + timedelta(seconds=int(seconds[k]))
+        out[k] = clock_change(moment) is not None
+    return out
+
+
 def _entered_twice(column: EventColumn) -> np.ndarray:
     """The dates that repeat the one before them in the same record."""
     same = np.zeros(column.days.size, dtype=bool)
@@ -432,6 +442,7 @@ class _Duty:
         judged = self.as_of
         for event in sorted(set().union(*(v.events for v in self.versions))):
             out |= _any_per_row(self.batch.event(event), everyone, lambda d, s, r: d > judged)
+            out |= _any_per_row(self.batch.event(event), everyone, lambda d, s, r: _clock_changing(d, s))
         implications = self.out.vocab.implications(self.batch.kind)
         if implications:
             # An implied event may itself imply what the duty reads.

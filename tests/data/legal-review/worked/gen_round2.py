@@ -90,10 +90,10 @@ mis('miss-13-date-only-return-timed-interview', '2024-03-31', dict(returned_from
 mis('miss-14-timed-return-date-only-interview', '2024-03-31', dict(returned_from_missing='2024-03-01T22:00', return_interview='2024-03-04'),
     {RI: E('met', approximate=True)}, 'An interview with only a date on the day the 72 hours end (Mon 4 Mar, 22:00): it may have been before or after 22:00; at best an approximate met.')
 mis('miss-15-return-in-the-repeated-hour', '2024-11-30', dict(returned_from_missing='2024-10-27T01:30', return_interview='2024-10-30T01:00'),
-    {RI: E('met', data_quality=True, discrepancy='(b) 01:30 on Sun 27 Oct 2024 happened twice in London (BST then GMT): 72 hours end at 00:30 or 01:30 GMT on 30 Oct; an interview at 01:00 is late on one reading and in time on the other. The finding should say the time is ambiguous (or flag it); the tool takes the first (BST) reading silently')},
+    {RI: E('late', data_quality=True, decision='Flagged, and judged on the first reading (summer time), which the flag states: 01:30 BST is 00:30 GMT, 72 hours end 00:30 GMT on Wed 30 Oct, so an interview at 01:00 is half an hour late. The second reading would make it met; the flag tells the council to record the time with its offset (+01:00 or Z) to settle it. Stated in docs/rule-language.md step 8.')},
     'The clocks went back at 02:00 BST on 27 Oct 2024: 01:00-01:59 occurred twice.')
 mis('miss-16-return-in-the-missing-hour', '2024-04-30', dict(returned_from_missing='2024-03-31T01:30', return_interview='2024-04-03T01:00'),
-    {RI: E('met', data_quality=True, discrepancy='(b) 01:30 on Sun 31 Mar 2024 did not exist in London (clocks went from 01:00 GMT to 02:00 BST): the recorded time is impossible and should be flagged as a data-quality problem, not silently read')},
+    {RI: E('met', data_quality=True)},
     'The clocks went forward at 01:00 GMT on 31 Mar 2024: 01:00-01:59 did not happen.')
 lac('lac-26-visit-on-the-first-anniversary', '2024-06-30',
     dict(became_looked_after='2023-01-02', placement_start='2023-01-02', visit=v6 + ['2024-01-02', '2024-03-28']),
