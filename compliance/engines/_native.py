@@ -493,29 +493,52 @@ def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
                               f"be told; record {rule.completion}", _deadline(ctx, trigger, rule.period), trigger,
                          unrecorded=(rule.completion,))]
     done = _completions(ctx, trigger)
-    ended = None
-    for when in _happened(record, until, as_of) if until else ():
-        if _before(when, trigger):
-            ctx.warn(f"{until} on {iso(when)} is before {rule.trigger} on {iso(trigger)}: not counted; "
-                     "check the record.")
+    ended = _ended(ctx, trigger)
+    return _occurrences(ctx, done, ended, 1, trigger, ((rule.period,), ()), trigger)
+
+
+def _ended(ctx: _Context, start: EventDate, warn: bool = True) -> EventDate | None:
+    """The first date of the rule's ``until`` event not before ``start`` (the trigger: earlier ones are flagged),
+    or None."""
+    rule = ctx.rule
+    until = rule.recurrence.until if rule.recurrence else None
+    for when in _happened(ctx.record, until, ctx.as_of) if until else ():
+        if _before(when, start):
+            if warn:
+                    ctx.warn(f"{until} on {iso(when)} is before {rule.trigger} on {iso(start)}: not counted; "
+                         "check the record.")
         else:
-            ended = when
-            break
+            return when
+    return None
+
+
+def _occurrences(ctx: _Context, done: Sequence[EventDate], ended: EventDate | None, first: int, anchor: EventDate,
+                 periods: tuple[tuple[Period, ...], tuple[str, ...]] | None, trigger: EventDate,
+                 latest_trigger: EventDate | None = None) -> list[Finding]:
+    """The findings of a recurring duty from occurrence ``first``, each due within a period of the previous
+    completion (``anchor``). ``latest_trigger`` is given when the trigger is not recorded and lies between
+    ``trigger`` and it: an occurrence whose period that leaves open is missing data naming the trigger."""
+    rule, record = ctx.rule, ctx.record
+    until = rule.recurrence.until if rule.recurrence else None
     findings: list[Finding] = []
-    anchor, periods, unknown = trigger, (rule.period,), ()
-    for occurrence in range(1, len(done) + 2):
+    for occurrence in range(first, len(done) + 2):
+        if periods is None:
+            findings.append(_unknown(ctx, f"whether this {rule.completion} fell within the first steps of the duty "
+                                          f"depends on {rule.trigger}, which is not recorded; record {rule.trigger}",
+                                     trigger=anchor, occurrence=occurrence, needs=(rule.trigger,)))
+            break
         completed = done[occurrence - 1] if occurrence <= len(done) else None
-        if unknown:
-            finding = _undecided_occurrence(ctx, anchor, periods, unknown, completed, occurrence, ended)
+        if periods[1]:
+            finding = _undecided_occurrence(ctx, anchor, periods[0], periods[1], completed, occurrence, ended)
             if finding is None:
                 break
             findings.append(finding)
             if completed is None or (ended is not None and _before(ended, completed)):
                 break
             anchor = completed
-            periods, unknown = next_periods(rule, record.attributes, occurrence + 1, anchor, trigger)
+            periods = _following(ctx, occurrence + 1, anchor, trigger, latest_trigger)
             continue
-        period = periods[0]
+        period = periods[0][0]
         deadline = _deadline(ctx, anchor, period)
         if ended is not None and (completed is None or _before(ended, completed)):
             if day_of(ended) <= day_of(deadline.end):
@@ -536,8 +559,39 @@ def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
         if completed is None:
             break
         anchor = completed
-        periods, unknown = next_periods(rule, record.attributes, occurrence + 1, anchor, trigger)
+        periods = _following(ctx, occurrence + 1, anchor, trigger, latest_trigger)
     return findings
+
+
+def _following(ctx: _Context, occurrence: int, anchor: EventDate, trigger: EventDate,
+               latest_trigger: EventDate | None) -> tuple[tuple[Period, ...], tuple[str, ...]] | None:
+    """``next_periods`` for the occurrence; None when the trigger, known only to lie between ``trigger`` and
+    ``latest_trigger``, could give it different periods (a visit that may or may not be in the first year)."""
+    found = next_periods(ctx.rule, ctx.record.attributes, occurrence, anchor, trigger)
+    if latest_trigger is not None and next_periods(ctx.rule, ctx.record.attributes, occurrence, anchor,
+                                                   latest_trigger) != found:
+        return None
+    return found
+
+
+def _after_first(ctx: _Context, first: Finding) -> list[Finding]:
+    """The later occurrences of a recurring duty whose trigger is not recorded but whose first occurrence was
+    done: each is due within a period of the previous completion, which the record gives."""
+    rule, record = ctx.rule, ctx.record
+    if rule.recurrence is None or first.completed_date is None:
+        return []
+    low, _, high, _ = trigger_bounds(record, rule, ctx.as_of)
+    latest = high if high is not None else ctx.as_of  # a trigger not recorded is no later than the day judged on
+    done = [w for w in dict.fromkeys(_happened(record, rule.completion, ctx.as_of))
+            if low is None or not _before(w, low)]
+    if not done or done[0] != first.completed_date:
+        return []
+    ended = _ended(ctx, done[0], warn=False)
+    earliest = low if low is not None else latest
+    # With no lower bound, a step counted from the trigger (the first year) cannot be placed.
+    open_ended = low is None and any(step.while_within for step in rule.recurrence.steps)
+    periods = None if open_ended else _following(ctx, 2, done[0], earliest, latest)
+    return _occurrences(ctx, done, ended, 2, done[0], periods, earliest, latest)
 
 
 def _ended_first(ctx: _Context, trigger: EventDate, ended: EventDate, deadline: Deadline) -> Finding:
@@ -857,7 +911,8 @@ def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Findin
         _check_bounds(ctx, trigger)
         return _recurring(ctx, trigger) if rule.recurrence else _single(ctx, trigger)
     if case == "missing":
-        return [_missing(ctx)]
+        first = _missing(ctx)
+        return [first, *_after_first(ctx, first)]
     if case == "excluded":
         return [_not_applicable(ctx, rule.conditions(record.attributes).reason or "")]
     if case == "undecided":

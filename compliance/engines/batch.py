@@ -549,6 +549,8 @@ class _Duty:
         out = low_present[rows] & high_present[rows] & (high[rows] <= low[rows])
         if rule.extension:
             out |= True
+        if rule.recurrence:  # _native._after_first: later occurrences anchored on the completions recorded
+            out |= self.batch.event(rule.completion).counts[rows] > 0
         timed = np.zeros(rows.size, dtype=bool)
         for event in (rule.completion, *rule.no_earlier_than, *rule.no_later_than):
             timed |= _any_per_row(self.batch.event(event), rows, lambda d, s, r: s >= 0)

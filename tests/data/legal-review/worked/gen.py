@@ -15,7 +15,8 @@ doc = {'rules_of_kind': RULES_OF_KIND, 'records': RECORDS, 'extracts': EXTRACTS,
 hdr = '''# An independent legal review: records built by hand, each with the verdict the law gives for every duty.
 # Worked by a reviewer from docs/legal-reference.md's sources and issue 18, deadlines counted with Python's
 # datetime and a hand list of England and Wales bank holidays (never with this project's code).
-# `why` gives the reasoning and the source; `discrepancy` marks where the tool (as of the review) disagrees.
+# `why` gives the reasoning and the source; `discrepancy` marks where the tool (as of the review) disagrees
+# (`counts: agree` beside it when the KPI counts do not change); `decision` where the tool's reading was kept.
 # Read by tests/test_legal_review.py.
 '''
 open(os.path.join(HERE, '..', 'records.yaml'), 'w').write(hdr + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110))
