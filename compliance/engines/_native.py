@@ -485,9 +485,8 @@ def next_periods(rule: Rule, attributes: Any, occurrence: int, anchor: EventDate
 
 
 def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
-    rule, record, as_of = ctx.rule, ctx.record, ctx.as_of
+    rule, record = ctx.rule, ctx.record
     assert rule.recurrence is not None
-    until = rule.recurrence.until
     if not record.records(rule.completion):
         return [_unknown(ctx, f"{_unrecorded_text(rule.completion)}, so whether the duty was done in time cannot "
                               f"be told; record {rule.completion}", _deadline(ctx, trigger, rule.period), trigger,
@@ -505,7 +504,7 @@ def _ended(ctx: _Context, start: EventDate, warn: bool = True) -> EventDate | No
     for when in _happened(ctx.record, until, ctx.as_of) if until else ():
         if _before(when, start):
             if warn:
-                    ctx.warn(f"{until} on {iso(when)} is before {rule.trigger} on {iso(start)}: not counted; "
+                ctx.warn(f"{until} on {iso(when)} is before {rule.trigger} on {iso(start)}: not counted; "
                          "check the record.")
         else:
             return when
