@@ -740,9 +740,19 @@ def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any
 
     mapping, records, problems, answered = load_extract(args.records, args.mapping, ruleset, encoding=args.encoding,
                                                         extract_date=_extract_date(args))
+    _warn_undated(mapping, args)
     print(f"{len(records)} record(s) read through {mapping.name}; duties checked: "
           f"{', '.join(r.id for r in answered) or 'none'}{_drawn_text(records)}", file=sys.stderr)
     return records, problems, answered
+
+
+def _warn_undated(mapping: Any, args: argparse.Namespace) -> None:
+    """A mapping whose files hold no date (an Annex A list) read without --extract-date: judged as if drawn on the
+    as-of date, a list years old would call everything open in it overdue, so say so."""
+    if mapping.extract_date == "given" and not _extract_date(args):
+        print(f"warning: the {mapping.name} mapping's files hold no date of their own and no --extract-date was "
+              "given: they are judged as if drawn on the as-of date, so a duty falling due after the day they were "
+              "drawn may be called overdue; give --extract-date YYYY-MM-DD", file=sys.stderr)
 
 
 def _drawn_text(records: Sequence[Any]) -> str:
@@ -1045,6 +1055,8 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
     mapping = load_mapping(args.mapping, ruleset.vocabulary) if args.mapping else None
+    if mapping is not None:
+        _warn_undated(mapping, args)
     if mapping is not None and not duties_for(ruleset, mapping):
         print(f"compliance: the {mapping.name} mapping fills in no duty's completion date, so there is nothing "
               f"to measure ({mapping.title}); see its notes with `compliance map --list`", file=sys.stderr)

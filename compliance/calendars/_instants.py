@@ -21,6 +21,17 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(LONDON).replace(tzinfo=None)
 
 
+def clock_change(moment: datetime) -> str | None:
+    """"repeated" for a naive London time in the hour the clocks go back (read as its first run, summer time),
+    "skipped" for one in the hour they go forward (it did not happen; read as Greenwich Mean Time), else None."""
+    if moment.tzinfo is not None or moment.fold:
+        return None
+    first, second = (moment.replace(tzinfo=LONDON, fold=f).utcoffset() for f in (0, 1))
+    if first == second:
+        return None
+    return "repeated" if first > second else "skipped"  # type: ignore[operator]
+
+
 def instant(moment: datetime) -> float:
     """Seconds since the epoch of a naive London local time (or of an aware one)."""
     return (moment if moment.tzinfo else moment.replace(tzinfo=LONDON)).timestamp()

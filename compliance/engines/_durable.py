@@ -396,12 +396,14 @@ class _DutyPatterns:
         return self.none_of(lambda j: _and(possible(j), self.within(name, self.v[j].in_force)), range(self.n))
 
     def possible(self, low: str | None) -> Callable[[int], Formula]:
-        """Candidates whose in-force dates do not end before the trigger's lower bound (in field ``low``)."""
+        """Candidates whose in-force dates do not end before the trigger's lower bound (in field ``low``), nor
+        start after the as-of date (the latest a trigger not recorded can be)."""
         def make(j: int) -> Formula:
-            end = self.v[j].in_force.end
+            start, end = self.v[j].in_force.start, self.v[j].in_force.end
+            begun = _atom("gte", AS_OF, start.toordinal()) if start else TRUE
             if low is None or end is None:
-                return self.candidate(j)
-            return _and(self.candidate(j), _or(_not(_atom("ex", low)), _atom("lte", low, end.toordinal())))
+                return _and(self.candidate(j), begun)
+            return _and(self.candidate(j), begun, _or(_not(_atom("ex", low)), _atom("lte", low, end.toordinal())))
         return make
 
     def choice_without_trigger(self, i: int) -> tuple[Formula, Formula]:

@@ -14,8 +14,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Iterable, NamedTuple, Sequence
 
-from ..calendars import (Deadline, Period, add_period, check_target, compute_deadline, day_of, get_calendar,
-                         hours_between, instant)
+from ..calendars import (Deadline, Period, add_period, check_target, clock_change, compute_deadline, day_of,
+                         get_calendar, hours_between, instant)
 from ..errors import CalendarRangeError
 from ..records import EventDate, Record, sort_key
 from ..rules import Rule, RuleSet, Window, condition_state
@@ -235,13 +235,13 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
         status = "due"
         fields["days_left"] = (due_day - as_of).days
         fields["working_days_left"] = cal.working_days_between(as_of, due_day)
-        steps.append(f"{_none_recorded(ctx)}; "
+        steps.append(f"{_none_recorded(ctx, occurrence, trigger)}; "
                      f"{least}{amount_text(fields['working_days_left'], fields['days_left'], True)} left: due.")
     else:
         status = "overdue"
         fields["days_late"] = (as_of - due_day).days
         fields["working_days_late"] = cal.working_days_between(due_day, as_of)
-        steps.append(f"{_none_recorded(ctx)}, {least}"
+        steps.append(f"{_none_recorded(ctx, occurrence, trigger)}, {least}"
                      f"{amount_text(fields['working_days_late'], fields['days_late'], True)} after the deadline: "
                      "overdue.")
     target = ctx.record.target(rule.id, rule.duty, occurrence) if ctx.record.targets and not on_bound else None
@@ -261,15 +261,16 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
     ))
 
 
-def _none_recorded(ctx: _Context) -> str:
+def _none_recorded(ctx: _Context, occurrence: int = 1, anchor: EventDate | None = None) -> str:
     """The working's words for a completion not recorded by the day the record is judged on: never "no X is
-    recorded" when one is, dated later."""
+    recorded" when one is, dated later or (a recurring duty's earlier occurrence) before this one's start."""
     completion, as_of, last = ctx.rule.completion, ctx.as_of, ctx.record.last_day
+    after = f" after {_fmt(anchor)}" if occurrence > 1 and anchor is not None else ""
     if last is not None and last > as_of and any(day_of(d) > as_of for d in ctx.record.events.get(completion, ())):
-        return f"No {completion} dated on or before {_fmt(as_of)} is recorded"
+        return f"No {completion}{after}{' and' if after else ''} dated on or before {_fmt(as_of)} is recorded"
     if ctx.asked is not None:
-        return f"No {completion} is recorded in this extract (drawn on {_fmt(as_of)})"
-    return f"No {completion} is recorded as of {_fmt(as_of)}"
+        return f"No {completion}{after} is recorded in this extract (drawn on {_fmt(as_of)})"
+    return f"No {completion}{after} is recorded as of {_fmt(as_of)}"
 
 
 def _unknown(ctx: _Context, reason: str, deadline: Deadline | None = None, trigger: EventDate | None = None,
@@ -344,6 +345,8 @@ def _extensions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
         elif done is not None and _before(done, when):
             ctx.warn(f"{ext.event} on {iso(when)} is after {rule.completion} on {iso(done)}, so it does not "
                      "extend anything: check the record.")
+        elif when in valid:
+            ctx.warn(f"{ext.event} is recorded more than once on {iso(when)}: counted once; check the record.")
         else:
             valid.append(when)
     return valid
@@ -427,6 +430,8 @@ def _single(ctx: _Context, trigger: EventDate) -> list[Finding]:
                               f"be told; record {rule.completion}", deadline, trigger,
                          unrecorded=(rule.completion,), steps=notes)]
     done = _completions(ctx, trigger)
+    if not done and rule.completion in ctx.record.implied:
+        return [_done_undated(ctx, deadline, trigger, notes)]
     if not done:
         notes += _later_steps(ctx, rule.completion)
     finding = _status(ctx, deadline, trigger, done[0] if done else None, 1, notes)
@@ -446,6 +451,25 @@ def _single(ctx: _Context, trigger: EventDate) -> list[Finding]:
     return [_unknown(ctx, f"{finding.status} by the {rule.period} unless the period was extended, and "
                           f"{_unrecorded_text(ext.event)}; record {ext.event}", deadline, trigger,
                      unrecorded=(ext.event,), steps=notes, completed=done[0] if done else None)]
+
+
+def _done_undated(ctx: _Context, deadline: Deadline, trigger: EventDate | None, notes: Sequence[str],
+                  on_bound: str | None = None, assumptions: Sequence[str] = (),
+                  span_start: EventDate | None = None) -> Finding:
+    """A completion the record implies happened, on a date it does not give: no later than the day the record is
+    judged on, so met when that day is on or before the deadline (resting on it), missing data otherwise."""
+    rule = ctx.rule
+    if ctx.as_of <= day_of(deadline.end):
+        finding = _status(ctx, deadline, trigger, None, 1, notes, on_bound=on_bound, assumptions=assumptions,
+                          span_start=span_start)
+        steps = list(deadline.steps) + list(notes) if ctx.explain else []
+        steps += [f"{rule.completion} happened, on a date the record does not give, so no later than "
+                  f"{ctx.day_name}, which is on or before the deadline {_fmt(deadline.end)}: met."]
+        return replace(finding, status="met", days_left=None, working_days_left=None, explanation=tuple(steps))
+    return _unknown(ctx, f"{rule.completion} happened, on a date the record does not give, so whether it was by "
+                         f"the deadline {iso(deadline.end)} cannot be told; record {rule.completion}", deadline,
+                    trigger, steps=notes, needs=(rule.completion,), on_bound=on_bound, assumptions=assumptions,
+                    span_start=span_start)
 
 
 def next_periods(rule: Rule, attributes: Any, occurrence: int, anchor: EventDate,
@@ -483,40 +507,64 @@ def next_periods(rule: Rule, attributes: Any, occurrence: int, anchor: EventDate
 
 
 def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
-    rule, record, as_of = ctx.rule, ctx.record, ctx.as_of
+    rule, record = ctx.rule, ctx.record
     assert rule.recurrence is not None
-    until = rule.recurrence.until
     if not record.records(rule.completion):
         return [_unknown(ctx, f"{_unrecorded_text(rule.completion)}, so whether the duty was done in time cannot "
                               f"be told; record {rule.completion}", _deadline(ctx, trigger, rule.period), trigger,
                          unrecorded=(rule.completion,))]
     done = _completions(ctx, trigger)
-    ended = None
-    for when in _happened(record, until, as_of) if until else ():
-        if _before(when, trigger):
-            ctx.warn(f"{until} on {iso(when)} is before {rule.trigger} on {iso(trigger)}: not counted; "
-                     "check the record.")
+    ended = _ended(ctx, trigger)
+    return _occurrences(ctx, done, ended, 1, trigger, ((rule.period,), ()), trigger)
+
+
+def _ended(ctx: _Context, start: EventDate, warn: bool = True) -> EventDate | None:
+    """The first date of the rule's ``until`` event not before ``start`` (the trigger: earlier ones are flagged),
+    or None."""
+    rule = ctx.rule
+    until = rule.recurrence.until if rule.recurrence else None
+    for when in _happened(ctx.record, until, ctx.as_of) if until else ():
+        if _before(when, start):
+            if warn:
+                ctx.warn(f"{until} on {iso(when)} is before {rule.trigger} on {iso(start)}: not counted; "
+                         "check the record.")
         else:
-            ended = when
-            break
+            return when
+    return None
+
+
+def _occurrences(ctx: _Context, done: Sequence[EventDate], ended: EventDate | None, first: int, anchor: EventDate,
+                 periods: tuple[tuple[Period, ...], tuple[str, ...]] | None, trigger: EventDate,
+                 latest_trigger: EventDate | None = None) -> list[Finding]:
+    """The findings of a recurring duty from occurrence ``first``, each due within a period of the previous
+    completion (``anchor``). ``latest_trigger`` is given when the trigger is not recorded and lies between
+    ``trigger`` and it: an occurrence whose period that leaves open is missing data naming the trigger."""
+    rule, record = ctx.rule, ctx.record
+    until = rule.recurrence.until if rule.recurrence else None
     findings: list[Finding] = []
-    anchor, periods, unknown = trigger, (rule.period,), ()
-    for occurrence in range(1, len(done) + 2):
+    for occurrence in range(first, len(done) + 2):
+        if periods is None:
+            findings.append(_unknown(ctx, f"whether this {rule.completion} fell within the first steps of the duty "
+                                          f"depends on {rule.trigger}, which is not recorded; record {rule.trigger}",
+                                     trigger=anchor, occurrence=occurrence, needs=(rule.trigger,)))
+            break
         completed = done[occurrence - 1] if occurrence <= len(done) else None
-        if unknown:
-            finding = _undecided_occurrence(ctx, anchor, periods, unknown, completed, occurrence, ended)
+        if periods[1]:
+            finding = _undecided_occurrence(ctx, anchor, periods[0], periods[1], completed, occurrence, ended)
             if finding is None:
                 break
             findings.append(finding)
             if completed is None or (ended is not None and _before(ended, completed)):
                 break
             anchor = completed
-            periods, unknown = next_periods(rule, record.attributes, occurrence + 1, anchor, trigger)
+            periods = _following(ctx, occurrence + 1, anchor, trigger, latest_trigger)
             continue
-        period = periods[0]
+        period = periods[0][0]
         deadline = _deadline(ctx, anchor, period)
         if ended is not None and (completed is None or _before(ended, completed)):
             if day_of(ended) <= day_of(deadline.end):
+                if occurrence == 1:
+                    findings.append(_ended_first(ctx, trigger, ended, deadline))
                 break
             findings.append(_status(ctx, deadline, anchor, None, occurrence, (), ended=ended))
             break
@@ -532,8 +580,47 @@ def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
         if completed is None:
             break
         anchor = completed
-        periods, unknown = next_periods(rule, record.attributes, occurrence + 1, anchor, trigger)
+        periods = _following(ctx, occurrence + 1, anchor, trigger, latest_trigger)
     return findings
+
+
+def _following(ctx: _Context, occurrence: int, anchor: EventDate, trigger: EventDate,
+               latest_trigger: EventDate | None) -> tuple[tuple[Period, ...], tuple[str, ...]] | None:
+    """``next_periods`` for the occurrence; None when the trigger, known only to lie between ``trigger`` and
+    ``latest_trigger``, could give it different periods (a visit that may or may not be in the first year)."""
+    found = next_periods(ctx.rule, ctx.record.attributes, occurrence, anchor, trigger)
+    if latest_trigger is not None and next_periods(ctx.rule, ctx.record.attributes, occurrence, anchor,
+                                                   latest_trigger) != found:
+        return None
+    return found
+
+
+def _after_first(ctx: _Context, first: Finding) -> list[Finding]:
+    """The later occurrences of a recurring duty whose trigger is not recorded but whose first occurrence was
+    done: each is due within a period of the previous completion, which the record gives."""
+    rule, record = ctx.rule, ctx.record
+    if rule.recurrence is None or first.completed_date is None:
+        return []
+    low, _, high, _ = trigger_bounds(record, rule, ctx.as_of)
+    latest = high if high is not None else ctx.as_of  # a trigger not recorded is no later than the day judged on
+    done = [w for w in dict.fromkeys(_happened(record, rule.completion, ctx.as_of))
+            if low is None or not _before(w, low)]
+    if not done or done[0] != first.completed_date:
+        return []
+    ended = _ended(ctx, done[0], warn=False)
+    earliest = low if low is not None else latest
+    # With no lower bound, a step counted from the trigger (the first year) cannot be placed.
+    open_ended = low is None and any(step.while_within for step in rule.recurrence.steps)
+    periods = None if open_ended else _following(ctx, 2, done[0], earliest, latest)
+    return _occurrences(ctx, done, ended, 2, done[0], periods, earliest, latest)
+
+
+def _ended_first(ctx: _Context, trigger: EventDate, ended: EventDate, deadline: Deadline) -> Finding:
+    """A recurring duty that ended before its first occurrence fell due: none was owed, and the finding says so
+    (every record gets a finding for every duty of its kind)."""
+    until = ctx.rule.recurrence.until if ctx.rule.recurrence else None
+    return _not_applicable(ctx, f"{until} on {_fmt(ended)}, on or before the day the first {ctx.rule.completion} "
+                                f"was due ({_fmt(deadline.end)}): none was owed.", trigger)
 
 
 def _not_known_ended(status: str, until: str) -> str:
@@ -667,6 +754,16 @@ def _missing(ctx: _Context) -> Finding:
                              f"record {rule.trigger}", latest or earliest, unrecorded=unrecorded,
                         assumptions=assumptions, completed=completed, span_start=start, needs=(rule.trigger,),
                         on_bound="latest" if latest is not None else "earliest")
+    if rule.completion in record.implied:
+        # Done on a date not given, so no later than today: met only if today is on or before every possible deadline.
+        if earliest is not None and as_of <= day_of(earliest.end):
+            return _done_undated(ctx, earliest, None, [], on_bound="earliest", assumptions=assumptions,
+                                 span_start=start)
+        return _unknown(ctx, f"{what}, and {rule.completion} happened on a date the record does not give: whether it "
+                             f"was in time cannot be told; record {rule.trigger} and {rule.completion}",
+                        latest or earliest, unrecorded=unrecorded, assumptions=assumptions, span_start=start,
+                        needs=(rule.trigger, rule.completion), on_bound="latest" if latest is not None else
+                        "earliest" if earliest is not None else None)
     later = _later_steps(ctx, rule.completion)
     if knows_completion and latest is not None and as_of > day_of(latest.end):
         return _status(ctx, latest, None, None, 1, later + ["The latest possible deadline has passed with nothing "
@@ -698,7 +795,7 @@ def _latest(ctx: _Context, high: EventDate) -> Deadline | None:
         return None
     assert ext.adds is not None
     deadline = _deadline(ctx, high, rule.period)
-    for when in _happened(ctx.record, ext.event, ctx.as_of):
+    for when in dict.fromkeys(_happened(ctx.record, ext.event, ctx.as_of)):  # a date entered twice counts once
         base = day_of(deadline.end)
         if ext.after_deadline == "from_grant":
             base = max(base, day_of(when))
@@ -756,7 +853,9 @@ def _version_for_missing_trigger(record: Record, candidates: Sequence[Rule], as_
     low, _, high, _ = trigger_bounds(record, candidates[0], as_of)
     if high is not None:
         return next((v for v in candidates if v.in_force.contains(day_of(high))), None)
-    possible = [v for v in candidates if low is None or v.in_force.overlaps(Window(day_of(low), None))]
+    # A trigger not recorded happened, if at all, by the day the record is judged on: that is its latest bound.
+    possible = [v for v in candidates if (low is None or v.in_force.overlaps(Window(day_of(low), None)))
+                and (v.in_force.start is None or v.in_force.start <= as_of)]
     if not possible:
         return None
     return next((v for v in possible if v.in_force.contains(as_of)), possible[-1])
@@ -791,7 +890,23 @@ def _context(record: Record, rule: Rule, as_of: date, explain: bool) -> _Context
             if name in read:
                 ctx.warn(text)
     _flag_later_dates(ctx)
+    _flag_clock_changes(ctx)
     return ctx
+
+
+def _flag_clock_changes(ctx: _Context) -> None:
+    """A time the rule reads that London clocks showed twice, or never, on the night they changed: a data-quality
+    warning saying how it was read (the status rests on that reading)."""
+    for event in _roles(ctx.rule):
+        for when in ctx.record.events.get(event, ()):
+            change = clock_change(when) if isinstance(when, datetime) and 1 <= when.hour < 3 else None
+            if change == "repeated":
+                ctx.warn(f"{event} at {when:%H:%M} on {_fmt(when.date())} is ambiguous: London clocks showed that "
+                         "time twice (they went back); read as the first, in summer time. Record the time with its "
+                         "offset (+01:00 or Z) if it was the second.")
+            elif change == "skipped":
+                ctx.warn(f"{event} at {when:%H:%M} on {_fmt(when.date())} did not happen in London (the clocks "
+                         "went forward); read as Greenwich Mean Time: check the record.")
 
 
 _READS: dict[int, tuple[Rule, frozenset[str]]] = {}
@@ -817,7 +932,8 @@ def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Findin
         _check_bounds(ctx, trigger)
         return _recurring(ctx, trigger) if rule.recurrence else _single(ctx, trigger)
     if case == "missing":
-        return [_missing(ctx)]
+        first = _missing(ctx)
+        return [first, *_after_first(ctx, first)]
     if case == "excluded":
         return [_not_applicable(ctx, rule.conditions(record.attributes).reason or "")]
     if case == "undecided":
@@ -837,9 +953,15 @@ def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Findin
                                      f"force ({windows}).", trigger)]
     low, low_event, high, high_event = trigger_bounds(record, candidates[0], as_of)
     windows = "; ".join(f"{v.id}: {v.in_force}" for v in candidates)
+    if high is not None and low is not None and day_of(low) == day_of(high):
+        return [_not_applicable(ctx, f"{rule.trigger} is not recorded; it was on the day of {high_event} "
+                                     f"({iso(high)}), when no version of this duty was in force ({windows}).")]
     if high is not None:
         return [_not_applicable(ctx, f"{rule.trigger} is not recorded, and no version of this duty was in force on "
                                      f"or before {high_event} ({iso(high)}) ({windows}).")]
+    if all(v.in_force.start is not None and v.in_force.start > as_of for v in candidates):
+        return [_not_applicable(ctx, f"{rule.trigger} is not recorded, so it was no later than {ctx.day_name}, "
+                                     f"before any version of this duty was in force ({windows}).")]
     return [_not_applicable(ctx, f"{rule.trigger} is not recorded; it cannot be before {low_event} ({iso(low)}), "
                                  f"after every version of this duty had ended ({windows}).")]
 

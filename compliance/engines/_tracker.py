@@ -67,6 +67,10 @@ class Tracker:
                                                                           for v in versions)))
                 for event in sorted(read & set(self.rules.vocabulary.events(kind))):
                     self._touched_by.setdefault((kind, event), []).append(versions[0].duty)
+        # A duty not applicable because no version was in force yet may apply once one comes into force.
+        self._starts: dict[str, tuple[date, ...]] = {
+            versions[0].duty: tuple(sorted(v.in_force.start for v in versions if v.in_force.start))
+            for groups in self._duties.values() for versions in groups}
         self._records: dict[str, Record] = {}
         self._findings: dict[tuple[str, str], list[Finding]] = {}
         self._queue: list[tuple[date, str, str]] = []
@@ -127,8 +131,9 @@ class Tracker:
         changes: list[Change] = []
         while self._queue and self._queue[0][0] <= to:
             day, record_id, duty = heapq.heappop(self._queue)
+            found = self._findings.get((record_id, duty), ())
             if any(f.status in _WAITING and f.deadline is not None and day_of(f.deadline) + ONE_DAY == day
-                   for f in self._findings.get((record_id, duty), ())):
+                   for f in found) or (day in self._starts[duty] and _inapplicable(found)):
                 changes += self._reevaluate(self._records[record_id], [duty], day)
         self.today = to
         return changes
@@ -214,7 +219,15 @@ class Tracker:
                 # Look again the day after the deadline, if that is still to come.
                 if f.status in _WAITING and f.deadline is not None and day_of(f.deadline) >= as_of:
                     heapq.heappush(self._queue, (day_of(f.deadline) + ONE_DAY, record.id, duty))
+            later = [start for start in self._starts.get(duty, ()) if start > as_of]
+            if later and _inapplicable(new):
+                # And the day a version comes into force: a trigger not recorded may then fall under it.
+                heapq.heappush(self._queue, (later[0], record.id, duty))
         return changes
+
+
+def _inapplicable(found: Sequence[Finding]) -> bool:
+    return bool(found) and all(f.status == "not_applicable" for f in found)
 
 
 def _differences(day: date, old: Iterable[Finding], new: Iterable[Finding]) -> list[Change]:

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 
 from ..calendars import Period
-from ..calendars import check_target
+from ..calendars import check_target, clock_change
 from ..calendars.arrays import NONE, DayTables, Deadlines, add_period_days, compute_deadlines, day_tables, instants
 from ..records import imply
 from ..records.columns import EventColumn, RecordBatch
@@ -287,6 +287,16 @@ def _any_per_row(column: EventColumn, rows: np.ndarray, test: Any) -> np.ndarray
     return out
 
 
+def _clock_changing(days: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    """Times London clocks showed twice or never (_native._flag_clock_changes warns of them): the few in the
+    small hours looked at one by one."""
+    out = (seconds >= 3600) & (seconds < 3 * 3600)
+    for k in np.flatnonzero(out).tolist():
+        moment = datetime.fromordinal(int(days[k])) + timedelta(seconds=int(seconds[k]))
+        out[k] = clock_change(moment) is not None
+    return out
+
+
 def _entered_twice(column: EventColumn) -> np.ndarray:
     """The dates that repeat the one before them in the same record."""
     same = np.zeros(column.days.size, dtype=bool)
@@ -450,6 +460,7 @@ class _Duty:
             span = column.day_range()
             if span is not None and span[1] > judged:  # else no date is after it: nothing to look for
                 out |= column.any_date(("after", judged), lambda c: c.days > judged)
+            out |= column.any_date("clock change", lambda c: _clock_changing(c.days, c.seconds))
         implications = self.out.vocab.implications(self.batch.kind)
         if implications:
             # An implied event may itself imply what the duty reads.
@@ -503,6 +514,7 @@ class _Duty:
             by_date = group & ~high_present
             possible = [candidate[i] & (~low_present | (v.in_force.end is None) |
                                         (low <= (v.in_force.end.toordinal() if v.in_force.end else 0)))
+                        & (v.in_force.start is None or v.in_force.start.toordinal() <= self.as_of)
                         for i, v in enumerate(versions)]
             for i, v in enumerate(versions):
                 chosen[by_date & possible[i] & _in_force(v.in_force, today) & (chosen < 0)] = i
@@ -564,6 +576,8 @@ class _Duty:
         out = low_present & high_present & (high <= low)
         if rule.extension:
             out |= True
+        if rule.recurrence:  # _native._after_first: later occurrences anchored on the completions recorded
+            out |= self.batch.event(rule.completion).counts[rows] > 0
         timed = np.zeros(rows.size, dtype=bool)
         for event in (rule.completion, *rule.no_earlier_than, *rule.no_later_than):
             timed |= _any_per_row(self.batch.event(event), rows, lambda d, s, r: s >= 0)
@@ -684,6 +698,9 @@ class _Duty:
             end = _Dates(ended.present[active], ended.day[active], ended.second[active])
             stops = end.present & (~has | (completed.day > end.day))
             silent = stops & (end.day <= deadline.day)
+            if occurrence == 1:  # _native._ended_first: ended before the first occurrence fell due
+                self.out.add(rows[active][silent], rule, NOT_APPLICABLE, period=-1,
+                             trigger_day=anchor_day[active][silent], trigger_second=anchor_second[active][silent])
             period_index = np.array([self.out.period(p) for p in periods], dtype=np.int64)[period_of[active]]
             shown = ~silent
             open_ = shown & ~has & ~stops

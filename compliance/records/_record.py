@@ -13,11 +13,11 @@ import re
 from dataclasses import InitVar, dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..calendars import DATE_HINT, instant, local, number_message, read_date
 from ..errors import LINE_BREAKS, InputError, Problem, shown
-from ..rules import HAPPENED, Vocabulary
+from ..rules import HAPPENED, Implication, Vocabulary
 
 EventDate = date  # a datetime (a subclass of date) where the time of day is known
 
@@ -320,17 +320,37 @@ class RecordCheck:
         if not rules:
             return dict(attributes), {}, {}
         happened = {name for name, dates in events.items() if dates}
+        shown: dict[str, str] = {}
+        while True:  # implied events may imply more: a response after the panel means the panel met
+            changed = True
+            while changed:
+                changed = False
+                for imp in rules:
+                    if (imp.source_is_event and imp.source in happened and imp.value == HAPPENED
+                            and imp.target not in happened and imp.target not in unknown):
+                        happened.add(imp.target)
+                        shown[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
+                                             f"the record has {imp.source}")
+                        changed = True
+            out, implied, conflicts = self._settled(rules, attributes, happened)
+            # An attribute value may show an event happened (a plan is made only at a conference), and the
+            # value may itself be implied (review conferences show a plan): settle again until nothing changes.
+            grown = [imp for imp in rules if not imp.source_is_event and imp.value == HAPPENED
+                     and imp.target not in happened and imp.target not in unknown
+                     and out.get(imp.source) is not None and out.get(imp.source) == imp.when]
+            if not grown:
+                return out, {**shown, **implied}, conflicts
+            for imp in grown:
+                happened.add(imp.target)
+                shown[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
+                                     f"{imp.source} is {_word(imp.when)}")
+
+    @staticmethod
+    def _settled(rules: Sequence[Implication], attributes: Mapping[str, Any], happened: set[str]
+                 ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+        """(attributes, implied, conflicts): the attribute values the events that happened and the values given
+        imply, taken where the record does not say, contradictions left as given with a sentence to check."""
         implied: dict[str, str] = {}
-        changed = True
-        while changed:  # implied events may imply more: a response after the panel means the panel met
-            changed = False
-            for imp in rules:
-                if (imp.source_is_event and imp.source in happened and imp.value == HAPPENED
-                        and imp.target not in happened and imp.target not in unknown):
-                    happened.add(imp.target)
-                    implied[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
-                                           f"the record has {imp.source}")
-                    changed = True
         proposed: dict[str, dict[Any, list[str]]] = {}
         for imp in rules:
             if imp.value == HAPPENED:

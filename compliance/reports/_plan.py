@@ -65,15 +65,19 @@ def _clock(rule: Rule) -> str:
     counting = " beginning with" if rule.period.counting == "including" else " from"
     text = f"{rule.period}{counting} {rule.trigger}"
     if rule.recurrence:
-        steps = []
+        conditional = False
         for step in rule.recurrence.steps:
             words = f"at most {step.period} after the previous one"
             if step.times:
                 words += f" ({step.times} time{'s' if step.times != 1 else ''})"
             if step.while_within:
                 words += f" while within {step.while_within} of {rule.trigger}"
-            steps.append(words)
-        text += ", then " + ", then ".join(steps)
+            if step.when:  # a step for some records only: say which, and that the next is for the others
+                words += " where " + " and ".join(
+                    f"{name} is {' or '.join('yes' if v is True else 'no' if v is False else str(v) for v in values)}"
+                    for name, values in step.when)
+            text += (", otherwise " if conditional else ", then ") + words
+            conditional = bool(step.when)
         if rule.recurrence.until:
             text += f", until {rule.recurrence.until}"
     return text

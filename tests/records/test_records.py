@@ -168,7 +168,10 @@ def test_what_events_imply_is_taken_where_the_record_does_not_say_and_said():
     assert record.implied == {"cp_plan": "cp_plan taken as yes: the record has rcpc"}
     assert record.given_attributes == {"icpc_not_required": False} and record.conflicts == {}
     # Given, it is kept; given the opposite, kept and the contradiction said.
-    assert Record("c", "child-protection", {"cp_plan": True}, {"rcpc": ["2023-11-30"]}).implied == {}
+    given = Record("c", "child-protection", {"cp_plan": True}, {"rcpc": ["2023-11-30"]})
+    assert "cp_plan" not in given.implied and given.conflicts == {}
+    # A value may imply an event: a plan is made only at an initial conference.
+    assert given.implied == {"icpc": "icpc taken as happened, on a date the record does not give: cp_plan is yes"}
     contrary = Record("c", "child-protection", {"cp_plan": False}, {"rcpc": ["2023-11-30"]})
     assert contrary.attributes["cp_plan"] is False and "check the record" in contrary.conflicts["cp_plan"]
     # Two implications that disagree leave it unknown.
@@ -178,10 +181,13 @@ def test_what_events_imply_is_taken_where_the_record_does_not_say_and_said():
 
 def test_implied_events_chain_and_an_unknown_one_implies_nothing():
     record = Record("k", "complaint", {}, {"complaint_received": "2023-04-20", "la_response": "2023-09-01"})
-    assert set(record.implied) == {"panel_report_received", "panel_held", "panel_requested"}
+    assert set(record.implied) == {"panel_report_received", "panel_report_sent", "panel_held", "panel_requested"}
     assert record.happened("panel_held") and not record.events.get("panel_held")
     unknown = Record("k", "complaint", {}, {"stage2_response": "unknown", "complaint_received": "2023-04-20"})
     assert unknown.implied == {}
+    # Review conferences imply a plan, and a plan the conference that made it.
+    chained = Record("c", "child-protection", {}, {"strategy_discussion": "2023-08-01", "rcpc": ["2023-11-30"]})
+    assert set(chained.implied) == {"cp_plan", "icpc"} and chained.implied["icpc"].endswith("cp_plan is yes")
 
 
 @pytest.mark.parametrize("suffix, text", [
