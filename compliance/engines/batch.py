@@ -287,6 +287,15 @@ def _any_per_row(column: EventColumn, rows: np.ndarray, test: Any) -> np.ndarray
     return out
 
 
+def _not_in_extract(recorded: dict[str, np.ndarray], waiting: np.ndarray) -> None:
+    """No system target is compared where a duty is not in the extract (_native._status): blank it there."""
+    for name in ("recorded_day", "recorded_working_days"):
+        if name in recorded:
+            recorded[name] = np.where(waiting, NONE, recorded[name])
+    if "recorded_reason" in recorded:
+        recorded["recorded_reason"] = np.where(waiting, -1, recorded["recorded_reason"])
+
+
 def _clock_changing(days: np.ndarray, seconds: np.ndarray) -> np.ndarray:
     """Times London clocks showed twice or never (_native._flag_clock_changes warns of them): the few in the
     small hours looked at one by one."""
@@ -830,11 +839,7 @@ class _Duty:
             days_left[waiting] = NONE
             working_left[waiting] = NONE
             unrecorded = waiting
-            for name in ("recorded_day", "recorded_working_days"):
-                if name in recorded:
-                    recorded[name] = np.where(waiting, NONE, recorded[name])
-            if "recorded_reason" in recorded:
-                recorded["recorded_reason"] = np.where(waiting, -1, recorded["recorded_reason"])
+            _not_in_extract(recorded, waiting)
         else:
             unrecorded = np.zeros(rows.size, dtype=bool)
         self.out.add(rows, rule, status.astype(np.int8), occurrence=occurrence, trigger_day=trigger_day,
@@ -857,11 +862,7 @@ class _Duty:
             if waiting.any():
                 status = np.where(waiting, np.int8(MISSING), status)
                 unrecorded = waiting
-                for name in ("recorded_day", "recorded_working_days"):
-                    if name in recorded:
-                        recorded[name] = np.where(waiting, NONE, recorded[name])
-                if "recorded_reason" in recorded:
-                    recorded["recorded_reason"] = np.where(waiting, -1, recorded["recorded_reason"])
+                _not_in_extract(recorded, waiting)
         self.out.add(rows, rule, status, occurrence=occurrence, trigger_day=trigger_day,
                      trigger_second=trigger_second, period=period_index, deadline_day=deadline.day,
                      deadline_second=deadline.second, completed_day=np.where(completed.present, completed.day, NONE),
