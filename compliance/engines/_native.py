@@ -1004,11 +1004,15 @@ def listed_duty_findings(record: Record, versions: Sequence[Rule], as_of: date,
 
 def _may_warn(record: Record, rule: Rule, as_of: date) -> bool:
     """Whether ``_context`` could find a data-quality warning for ``rule`` on ``record``: the record contradicts
-    itself on something the rule reads, or holds a date after the day it is judged on."""
+    itself on something the rule reads, holds a date after the day it is judged on, or a time the rule reads
+    that falls in the small hours of a night the clocks changed (``_flag_clock_changes``)."""
     if record.conflicts and not _reads(rule).isdisjoint(record.conflicts):
         return True
     last = record.last_day
-    return last is not None and last > clock(record, as_of)
+    if last is not None and last > clock(record, as_of):
+        return True
+    return any(isinstance(when, datetime) and 1 <= when.hour < 3
+               for event in _roles(rule) for when in record.events.get(event, ()))
 
 
 def measured_elsewhere(record: Record, versions: Sequence[Rule], as_of: date) -> Finding:
