@@ -202,12 +202,12 @@ def _summary(model: ReportModel) -> str:
               "met": "Met"}
     items = "".join(
         f'<li class="card card--{style}{" card--alert" if alert else ""}" data-summary="{key}">'
-        f'<span class="count">{n}</span><span class="label">{labels[key]}</span>'
+        f'<span class="count">{n:,}</span><span class="label">{labels[key]}</span>'
         f'<span class="hint">{_e(hint)}</span></li>'
         for key, style, n, hint, alert in cards)
     others = [(s.statuses["due"] - s.due_within_window, "due later"), (s.statuses["late"], "late in all"),
               (s.statuses["missing_data"], "missing data"), (s.statuses["not_applicable"], "not applicable")]
-    also = ", ".join(f"{n} {label}" for n, label in others if n)
+    also = ", ".join(f"{n:,} {label}" for n, label in others if n)
     soon, overdue = s.due_within_window, s.overdue
     lead = (f"This week: {soon:,} {'duty falls' if soon == 1 else 'duties fall'} due by "
             f"{_long_date(model.window_end)} (within {model.window_text}), and {overdue:,} "

@@ -131,11 +131,11 @@ def to_markdown_report(model: ReportModel) -> str:
         out += [f"**{bad_rows(len(model.skipped_rows))}**; their duties are not in this report:", ""]
         out += [f"- {md_text(p)}" for p in model.skipped_rows] + [""]
     out += ["## Summary", "",
-            f"- **{s.overdue}** overdue",
-            f"- **{s.due_within_window}** due within {model.window_text} (by {model.window_end.isoformat()})",
-            f"- **{s.late_in_period}** late completions from {model.period_start.isoformat()} to "
+            f"- **{s.overdue:,}** overdue",
+            f"- **{s.due_within_window:,}** due within {model.window_text} (by {model.window_end.isoformat()})",
+            f"- **{s.late_in_period:,}** late completions from {model.period_start.isoformat()} to "
             f"{model.as_of.isoformat()} ({md_text(model.period_basis)})",
-            f"- **{s.met}** met", ""]
+            f"- **{s.met:,}** met", ""]
     out += _open(model)
     out += _changes(model)
     out += ["## Overdue duties over time", "", "| As of | Overdue |", "|---|---:|"]

@@ -92,13 +92,21 @@ def test_well_formed_and_self_contained(model):
 
 def test_summary_numbers_and_sections(model):
     html = to_html(model)
-    counts = dict(re.findall(r'data-summary="(\w+)"><span class="count">(\d+)</span>', html))
+    counts = dict(re.findall(r'data-summary="(\w+)"><span class="count">([\d,]+)</span>', html))
     assert counts == {"overdue": "1", "due_within_window": "3", "late_in_period": "1", "met": "1"}
     order = [html.index(f'id="{section}"') for section in
              ("summary", "open", "due-soon", "overdue", "changes", "trend", "kpi", "timelines", "files", "about")]
     assert order == sorted(order)
     assert "Completed late (1)" in html and "Newly met (1)" in html and "New duties (3)" in html
     assert "Compared with the run as of Friday 20 November 2026 (run 1)" in html
+
+
+def test_summary_counts_are_written_with_thousands_separators(model):
+    # At 100,000 inspection records a head of service reads 171,980 findings and 688,020 duties that do not apply.
+    summary = replace(model.summary, met=171_980, statuses={**model.summary.statuses, "not_applicable": 688_020})
+    html = to_html(replace(model, summary=summary))
+    assert '<span class="count">171,980</span>' in html
+    assert "688,020 not applicable" in html
 
 
 def test_tables_are_semantic(model):

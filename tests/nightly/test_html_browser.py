@@ -100,7 +100,7 @@ def open_report(browser, report_dir, width=1280, name="latest.html"):
 def test_report_in_chromium(browser, report_dir):
     page, problems, outside = open_report(browser, report_dir)
     expected = read_json(report_dir / "latest.json.gz")["report"]["summary"]
-    shown = {key: int(page.locator(f'[data-summary="{key}"] .count').inner_text())
+    shown = {key: int(page.locator(f'[data-summary="{key}"] .count').inner_text().replace(",", ""))
              for key in ("overdue", "due_within_window", "late_in_period", "met")}
     assert shown == {k: expected[k] for k in shown}
     assert shown == {"overdue": 1, "due_within_window": 3, "late_in_period": 1, "met": 1}

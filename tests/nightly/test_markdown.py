@@ -95,6 +95,11 @@ def test_sections_numbers_and_tables(model):
     assert sum(1 for t, _ in table.tags if t == "tr") >= 1 + 19
 
 
+def test_summary_counts_are_written_with_thousands_separators(model):
+    md = to_markdown_report(replace(model, summary=replace(model.summary, met=171_980, overdue=12_345)))
+    assert "- **171,980** met\n" in md and "- **12,345** overdue\n" in md
+
+
 def test_a_backtick_in_an_id_stays_inside_its_code_span_and_titles_pass_no_markup(model):
     hostile = replace(model.open_duties[0], record=HOSTILE_ID, title=HOSTILE_TITLE)
     md = to_markdown_report(replace(model, open_duties=(hostile,), title=HOSTILE_TITLE,

@@ -312,8 +312,8 @@ def test_the_page_shows_what_is_due_soon_and_overdue_and_counts_equal_to_the_jso
     assert {s: n for s, n in data["summary"].items() if s != "not_applicable"} == {
         s: counted.get(s, 0) for s in data["summary"] if s != "not_applicable"}
     html = (tmp_path / "out" / "latest.html").read_text()
-    shown = dict(re.findall(r'data-summary="(\w+)"><span class="count">(\d+)</span>', html))
-    assert int(shown["overdue"]) == counted["overdue"] and int(shown["met"]) == counted["met"]
+    shown = dict(re.findall(r'data-summary="(\w+)"><span class="count">([\d,]+)</span>', html))
+    assert int(shown["overdue"].replace(",", "")) == counted["overdue"] and int(shown["met"].replace(",", "")) == counted["met"]
     rules = load_rules()
     findings = sort_by_urgency(evaluate(load_records([records], rules.vocabulary), rules, date(2026, 11, 20)))
     soon = [f for f in findings if f.status == "due" and f.deadline <= date(2026, 12, 4)]
