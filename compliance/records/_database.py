@@ -26,7 +26,6 @@ PASSWORD_VARIABLE = "COMPLIANCE_DB_PASSWORD"
 #: Rows fetched from the server at a time.
 CHUNK_ROWS = 5_000
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-_PASSWORD_KEYS = {"password", "pwd", "passwd"}
 #: The kinds of database read, each with the extra that installs its driver and the driver SQLAlchemy is told
 #: to use when the URL names none (SQLAlchemy's own default for PostgreSQL changed between versions).
 KINDS = {
@@ -62,13 +61,18 @@ def _refuse(text: str, message: str, hint: str) -> InputError:
 def shown_url(text: str) -> str:
     """The URL as it may be shown: a password in it (which is refused anyway) replaced by ``***``, and a query
     that names one, even encoded (an ODBC connection string), left out whole."""
-    from urllib.parse import unquote_plus
-
     blanked = re.sub(r"(://[^/@:?]*:)[^/@?]*@", r"\1***@", text)
     base, mark, query = blanked.partition("?")
-    if mark and re.search(r"(?i)(password|pwd|passwd)\s*=", unquote_plus(unquote_plus(query))):
+    if mark and _names_password(query):
         blanked = base + "?***"
     return scrub(blanked)
+
+
+def _names_password(query: str) -> bool:
+    """Whether a URL's query gives a password, even encoded once or twice (an ODBC connection string)."""
+    from urllib.parse import unquote_plus
+
+    return re.search(r"(?i)(password|pwd|passwd)\s*=", unquote_plus(unquote_plus(query))) is not None
 
 
 def _sqlalchemy(kind: str | None = None) -> Any:
@@ -95,8 +99,7 @@ def parse_url(text: str) -> Any:
     if kind not in KINDS:
         raise _refuse(text, f"{kind!r} databases are not read here", "one of: " + ", ".join(
             f"{k}://" for k in KINDS))
-    if url.password is not None or any(k.lower() in _PASSWORD_KEYS for k in url.query) or any(
-            "pwd=" in str(v).lower() for k, v in url.query.items() if k.lower() == "odbc_connect"):
+    if url.password is not None or _names_password(text.partition("?")[2]):
         raise _refuse(text, "the URL holds a password, which would be seen in the shell's history and the list of "
                             "running processes, so it was not used",
                       f"take the password out of the URL and set {PASSWORD_VARIABLE}, or use the driver's own "

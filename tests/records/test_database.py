@@ -24,7 +24,10 @@ def test_a_url_is_told_from_a_file(text, url):
 
 @pytest.mark.parametrize("given", ["postgresql://reader:Sekr1t-pw@db/ssd", "postgresql://reader@db/ssd?password=Sekr1t-pw",
                                    "mssql+pyodbc://reader@dsn?odbc_connect=DSN%3Dssd%3BUID%3Dr%3BPWD%3DSekr1t-pw",
-                                   "mssql+pyodbc://reader@dsn?PWD=Sekr1t-pw"])
+                                   "mssql+pyodbc://reader@dsn?PWD=Sekr1t-pw",
+                                   # The connection string's key spelt out, or with a space, as ODBC allows
+                                   "mssql+pyodbc:///?odbc_connect=DRIVER%3Dx%3BPassword%3DSekr1t-pw",
+                                   "mssql+pyodbc:///?odbc_connect=DRIVER%3Dx%3BPWD+%3D+Sekr1t-pw"])
 def test_a_url_holding_a_password_is_refused_without_showing_it(given):
     needs("sqlalchemy")
     with pytest.raises(InputError) as caught:
