@@ -798,7 +798,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"compliance: {said}", file=sys.stderr)
     settings = CheckSettings(rules, as_of, args.format, args.explain, show_all=args.all, engine=args.engine)
     options = dict(jobs=args.jobs or available_cores(), rule_files=ruleset.files, record_files=args.records,
-                   generated_at=datetime.now(), problems=[p for p in problems if not p.warning])
+                   generated_at=datetime.now(), problems=errors(problems))
     if args.output:
         from compliance.atomic import open_atomic
 

@@ -47,14 +47,9 @@ class PassSettings:
         return abs((day_of(f.deadline) - self.as_of).days) <= self.ics_days
 
     def json_context(self) -> JsonContext:
-        cached = _CONTEXTS.get(id(self))
-        if cached is None or cached[0] is not self:
-            _CONTEXTS.clear()
-            cached = _CONTEXTS[id(self)] = (self, JsonContext.of(self.rules, explain=False))
-        return cached[1]
+        return JsonContext.for_run(self, self.rules, explain=False)
 
 
-_CONTEXTS: dict[int, tuple[PassSettings, JsonContext]] = {}
 #: The team of a record that names none, in ``ChunkOutput.ics`` and ``teams``.
 NO_TEAM = ""
 

@@ -51,14 +51,7 @@ class CheckSettings:
         return self.fmt != "md"
 
     def json_context(self) -> JsonContext:
-        cached = _CONTEXTS.get(id(self))
-        if cached is None or cached[0] is not self:
-            _CONTEXTS.clear()
-            cached = _CONTEXTS[id(self)] = (self, JsonContext.of(self.rules, self.explain))
-        return cached[1]
-
-
-_CONTEXTS: dict[int, tuple[CheckSettings, JsonContext]] = {}
+        return JsonContext.for_run(self, self.rules, self.explain)
 
 
 @dataclass

@@ -106,6 +106,19 @@ class JsonContext:
         calendars = {name: get_calendar(name).provenance for name in {f["calendar"] for f in facts.values()}}
         return cls(facts, calendars, explain)
 
+    @classmethod
+    def for_run(cls, owner: object, rules: Iterable[Rule], explain: bool = False) -> "JsonContext":
+        """``of(rules, explain)``, made once for ``owner`` (a run's settings) in each process that asks."""
+        cached = _CONTEXTS.get(id(owner))
+        if cached is None or cached[0] is not owner:
+            _CONTEXTS.clear()
+            cached = _CONTEXTS[id(owner)] = (owner, cls.of(rules, explain))
+        return cached[1]
+
+
+#: The context of the run in progress, by its settings (the last one asked for: a process runs one at a time).
+_CONTEXTS: dict[int, tuple[object, JsonContext]] = {}
+
 
 @dataclass
 class JsonDocument:
