@@ -74,8 +74,8 @@ class _EventReader:
         record = values.get("record", "")
         if not record:
             self.problem(line, self.column("record"), "the row has no record id", "give the record's id", "record")
-        elif id_fault(record):
-            self.problem(line, self.column("record"), *id_fault(record), "record")  # type: ignore[misc]
+        elif fault := id_fault(record):
+            self.problem(line, self.column("record"), *fault, "record")
         kind = self.kind(line, record, values.get("kind", ""))
         event = values.get("event", "")
         if kind and not event:

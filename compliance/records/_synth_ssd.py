@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ._synth_layouts import AUTHORITIES
+from ._synth_layouts import AUTHORITIES, cell
 
 #: The tables written, each with the columns filled and their SQL Server types (as the SSD's DDL declares them).
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -72,12 +72,8 @@ def _when(text: str) -> str:
     return moment.strftime(DATETIME_FORMAT)[:-3]
 
 
-def _iso(day: int | None) -> str:
-    return date.fromordinal(day).isoformat() if day is not None else ""
-
-
-def _days(cell: str) -> list[int]:
-    return [date.fromisoformat(d).toordinal() for d in cell.split(";") if d]
+def _days(text: str) -> list[int]:
+    return [date.fromisoformat(d).toordinal() for d in text.split(";") if d]
 
 
 def _some(key: str, every: int) -> bool:
@@ -148,12 +144,12 @@ class SSDWriter:
         anchor, months = date.fromisoformat(plan_start).toordinal(), 3
         held = _days(reviews)
         for n, day in enumerate(held, 1):
-            self.row("ssd_cp_reviews", f"{plan_id}-{n}", child, plan_id, _when(_iso(self.due(authority, anchor, months))),
-                     _when(_iso(day)))
+            self.row("ssd_cp_reviews", f"{plan_id}-{n}", child, plan_id, _when(cell(self.due(authority, anchor, months))),
+                     _when(cell(day)))
             anchor, months = day, 6
         if not end:  # the next review, scheduled
             self.row("ssd_cp_reviews", f"{plan_id}-{len(held) + 1}", child, plan_id,
-                     _when(_iso(self.due(authority, anchor, months))), "")
+                     _when(cell(self.due(authority, anchor, months))), "")
 
     def looked_after(self, row: Sequence[str]) -> None:
         rid, _, child, _, authority, long_term, became, placement, reviews, visits, ceased = row[:11]
@@ -163,9 +159,9 @@ class SSDWriter:
         # Some periods of care that have ended had two episodes (a change of legal status, the placement unchanged).
         split = start + ((end or start) - start) // 2
         if _some(rid, 3) and end is not None and start < split < end:
-            self.row("ssd_cla_episodes", f"{rid}-E1", child, _when(became), _when(_iso(split)), rid, placement_id,
+            self.row("ssd_cla_episodes", f"{rid}-E1", child, _when(became), _when(cell(split)), rid, placement_id,
                      _when(became))
-            self.row("ssd_cla_episodes", f"{rid}-E2", child, _when(_iso(split)), _when(ceased), rid, placement_id,
+            self.row("ssd_cla_episodes", f"{rid}-E2", child, _when(cell(split)), _when(ceased), rid, placement_id,
                      _when(became))
         else:
             self.row("ssd_cla_episodes", f"{rid}-E1", child, _when(became), _when(ceased), rid, placement_id,
@@ -177,13 +173,13 @@ class SSDWriter:
         for day in held:
             dues.append(self.due(authority, day, 3 if len(dues) == 1 else 6))
         if held and _some(rid, 7):  # a review arranged, then cancelled: it does not count
-            self.row("ssd_cla_reviews", f"{rid}-RX", rid, _when(_iso(dues[0])), _when(_iso(held[0] - 3)), "Y")
+            self.row("ssd_cla_reviews", f"{rid}-RX", rid, _when(cell(dues[0])), _when(cell(held[0] - 3)), "Y")
         for n, day in enumerate(held, 1):
-            self.row("ssd_cla_reviews", f"{rid}-R{n}", rid, _when(_iso(dues[n - 1])), _when(_iso(day)), "N")
+            self.row("ssd_cla_reviews", f"{rid}-R{n}", rid, _when(cell(dues[n - 1])), _when(cell(day)), "N")
         if not ceased:
-            self.row("ssd_cla_reviews", f"{rid}-R{len(held) + 1}", rid, _when(_iso(dues[len(held)])), "", "")
+            self.row("ssd_cla_reviews", f"{rid}-R{len(held) + 1}", rid, _when(cell(dues[len(held)])), "", "")
         for n, day in enumerate(_days(visits), 1):
-            self.row("ssd_cla_visits", f"{rid}-V{n}", rid, child, _when(_iso(day)), "Y")
+            self.row("ssd_cla_visits", f"{rid}-V{n}", rid, child, _when(cell(day)), "Y")
 
     def missing(self, row: Sequence[str]) -> None:
         rid, _, child, _, _, returned, interview = row[:7]

@@ -18,8 +18,6 @@ _FORMULA = re.compile(r"[\t\r]|[ \n]*[=+\-@]")
 # A formula start inside a cell, where a reader splitting lines on ";" starts a cell of its own (after a ";",
 # or after a line break, which ends its line), past any spaces and quotes.
 _INNER_FORMULA = re.compile(r'(?<=[;\n])([ "]*)(?=[=+\-@\t])')
-# C0 controls but tab and newline, DEL and C1, as errors.printable escapes them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # What makes a CSV cell need quotes: the separator, a quote, a line break.
 _QUOTED = re.compile(r'[,"\n\r]')
 
@@ -33,8 +31,7 @@ def spreadsheet_safe(value: Any) -> Any:
     also after leading spaces or line breaks).
     """
     if isinstance(value, str):
-        if _CONTROL.search(value):
-            value = printable(value)
+        value = printable(value)
         if _FORMULA.match(value):
             return "'" + value
     return value
