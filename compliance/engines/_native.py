@@ -868,7 +868,12 @@ def duty_findings(record: Record, versions: Sequence[Rule], choice: Choice, as_o
     A date outside the calendar's years makes this record's finding missing data naming the date;
     every other record and duty is still evaluated.
     """
-    ctx = _context(record, choice.rule, as_of, explain)
+    return _findings_of(_context(record, choice.rule, as_of, explain), versions, choice)
+
+
+def _findings_of(ctx: _Context, versions: Sequence[Rule], choice: Choice) -> list[Finding]:
+    """``duty_findings`` from the context already made (``listed_duty_findings`` reads its warnings first)."""
+    record = ctx.record
     try:
         return _findings(ctx, versions, choice.case)
     except CalendarRangeError as exc:
@@ -997,22 +1002,10 @@ def listed_duty_findings(record: Record, versions: Sequence[Rule], as_of: date,
     if not record.measures(versions[0].id, versions[0].duty):
         return None
     choice = choose_version(record, versions, as_of)
-    if choice.case in _NOT_APPLICABLE and not _may_warn(record, choice.rule, as_of):
+    ctx = _context(record, choice.rule, as_of, explain)
+    if choice.case in _NOT_APPLICABLE and not ctx.quality:  # the not-applicable cases add no warning of their own
         return None
-    return duty_findings(record, versions, choice, as_of, explain)
-
-
-def _may_warn(record: Record, rule: Rule, as_of: date) -> bool:
-    """Whether ``_context`` could find a data-quality warning for ``rule`` on ``record``: the record contradicts
-    itself on something the rule reads, holds a date after the day it is judged on, or a time the rule reads
-    that falls in the small hours of a night the clocks changed (``_flag_clock_changes``)."""
-    if record.conflicts and not _reads(rule).isdisjoint(record.conflicts):
-        return True
-    last = record.last_day
-    if last is not None and last > clock(record, as_of):
-        return True
-    return any(isinstance(when, datetime) and 1 <= when.hour < 3
-               for event in _roles(rule) for when in record.events.get(event, ()))
+    return _findings_of(ctx, versions, choice)
 
 
 def measured_elsewhere(record: Record, versions: Sequence[Rule], as_of: date) -> Finding:
