@@ -261,7 +261,7 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
     ))
 
 
-def _none_recorded(ctx: _Context, occurrence: int = 1, anchor: EventDate | None = None) -> str:
+def _none_recorded(ctx: _Context, occurrence: int, anchor: EventDate | None) -> str:
     """The working's words for a completion not recorded by the day the record is judged on: never "no X is
     recorded" when one is, dated later or (a recurring duty's earlier occurrence) before this one's start."""
     completion, as_of, last = ctx.rule.completion, ctx.as_of, ctx.record.last_day

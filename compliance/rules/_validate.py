@@ -8,9 +8,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import os
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -76,9 +74,7 @@ def remember_passed(text: str) -> None:
     target = _passed_file(text)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        os.close(fd)
-        os.replace(tmp, target)
+        target.touch()
     except OSError:
         pass
 
@@ -265,28 +261,28 @@ def unbuilt_problems(raw: dict[str, Any], located: Located, base: tuple[Any, ...
     """Every field of a rule that cannot be built (each period and date) and every unknown event or attribute it
     names, once a first problem has stopped it being built: one run of `rules validate` reports them all, rather
     than the next only after the first is fixed. Problems already in ``known`` are not repeated."""
-    checks: list[tuple[tuple[Any, ...], Any]] = [(("period",), lambda: read_period(raw["period"]))]
+    checks: list[Any] = [lambda: read_period(raw["period"])]
     ext = raw.get("extension")
     for key in ("period", "adds"):
         if isinstance(ext, dict) and key in ext:
-            checks.append((("extension", key), lambda key=key: read_period(ext[key], ("extension", key))))
+            checks.append(lambda key=key: read_period(ext[key], ("extension", key)))
     rec = raw.get("recurrence")
     steps = rec.get("then") if isinstance(rec, dict) else None
     for i, step in enumerate(steps if isinstance(steps, list) else []):
         for key in ("period", "while_within"):
             if isinstance(step, dict) and key in step:
                 path = ("recurrence", "then", i, key)
-                checks.append((path, lambda step=step, key=key, path=path: read_period(step[key], path)))
-    checks.append((("in_force",), lambda: read_window(raw.get("in_force"), ("in_force",))))
+                checks.append(lambda step=step, key=key, path=path: read_period(step[key], path))
+    checks.append(lambda: read_window(raw.get("in_force"), ("in_force",)))
     caveats = raw.get("caveats")
     for i, caveat in enumerate(caveats if isinstance(caveats, list) else []):
-        checks.append((("caveats", i), lambda caveat=caveat, i=i: read_window(caveat, ("caveats", i))))
+        checks.append(lambda caveat=caveat, i=i: read_window(caveat, ("caveats", i)))
     tests = raw.get("tests")
     for i, test in enumerate(tests if isinstance(tests, list) else []):
-        checks.append((("tests", i), lambda test=test, i=i: read_day(test["as_of"], ("tests", i, "as_of"))))
+        checks.append(lambda test=test, i=i: read_day(test["as_of"], ("tests", i, "as_of")))
     seen = {(p.line, p.column, p.message) for p in known}
     problems = []
-    for _, check in checks:
+    for check in checks:
         try:
             check()
         except FieldError as exc:
