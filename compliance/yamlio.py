@@ -4,15 +4,22 @@ PyYAML silently keeps the last of two equal keys; a legal officer who writes ``p
 must be told instead. Positions let later checks report ``file:line:column``. A plain value is a number
 or a boolean only when YAML 1.2's core schema says so, never by PyYAML's YAML 1.1 guesses: an id ``0123`` stays
 ``"0123"`` (not the octal 83), ``12:30:00`` stays text (not 45,000 seconds), ``yes`` and ``on`` stay words.
+Documents read at every start (the rule packs, the vocabulary) are kept parsed on disk (``load_yaml_cached``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, Problem
+from .resources import cache_dir
 
 if TYPE_CHECKING:
     import yaml
@@ -176,3 +183,100 @@ def load_yaml(text: str, file: str, *, strict: bool = True) -> Located:
     if strict and located.problems:
         raise InputError(*located.problems)
     return located
+
+
+#: The layout of a document kept parsed on disk; a change to it, to this module or to PyYAML makes a new key.
+_CACHE_FORMAT = 1
+
+
+def load_yaml_cached(text: str, file: str, *, strict: bool = True) -> Located:
+    """``load_yaml``, kept on disk as JSON under the text's SHA-256, so a warm start reads the parsed document
+    instead of importing PyYAML and parsing again (some 50 ms for the bundled rules, at every command).
+
+    Only a document without problems is kept, so problems are found again each time; a cache that cannot be read
+    or written is not an error, the text is parsed as if there were none.
+    """
+    target = _cached_file(text, file, strict)
+    try:
+        return _decoded(json.loads(target.read_text(encoding="utf-8")), file)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        pass
+    located = load_yaml(text, file, strict=strict)
+    if not located.problems:
+        from .atomic import write_atomic
+
+        try:
+            write_atomic(target, json.dumps(_encoded(located), separators=(",", ":")))
+        except (InputError, OSError, TypeError, ValueError):  # not writable here, or a value JSON cannot hold
+            pass
+    return located
+
+
+@lru_cache(maxsize=1)
+def _parser_key() -> bytes:
+    """What a parse depends on besides the text: this module and the installed PyYAML (its version found
+    without importing it)."""
+    from importlib.util import find_spec
+
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}".encode() + Path(__file__).read_bytes())
+    spec = find_spec("yaml")
+    if spec is not None and spec.origin:
+        digest.update(" ".join(sorted(p.name for p in Path(spec.origin).parent.parent.glob("*.dist-info")
+                                      if p.name.lower().startswith("pyyaml-"))).encode())
+    return digest.digest()
+
+
+def _cached_file(text: str, file: str, strict: bool) -> Path:
+    digest = hashlib.sha256(_parser_key() + f"\0{file}\0{strict}\0".encode("utf-8", "surrogatepass")
+                            + text.encode("utf-8", "surrogatepass")).hexdigest()
+    return cache_dir() / "yaml" / f"{digest}.json"
+
+
+def _encoded(located: Located) -> dict[str, Any]:
+    return {"value": _value(located.value),
+            "positions": [[_path(path), *at] for path, at in located.positions.items()],
+            "keys": [[_path(path), *at] for path, at in located.key_positions.items()]}
+
+
+def _path(path: tuple[Any, ...]) -> Any:
+    """A path of names and indexes as a JSON list; one with a date or a value of another type in it, tagged."""
+    if all(isinstance(p, (str, int)) for p in path):
+        return list(path)
+    return {"p": [_value(p) for p in path]}
+
+
+def _decoded(doc: dict[str, Any], file: str) -> Located:
+    def places(rows: list[list[Any]]) -> dict[tuple[Any, ...], tuple[int, int]]:
+        return {(tuple(path) if path.__class__ is list else tuple(map(_typed, path["p"]))): (line, column)
+                for path, line, column in rows}
+
+    return Located(_typed(doc["value"]), file, places(doc["positions"]), places(doc["keys"]))
+
+
+def _value(value: Any) -> Any:
+    """A loaded value as JSON that says its type: mappings, lists and dates tagged, so none is read as another."""
+    if isinstance(value, dict):
+        return {"m": [[_value(k), _value(v)] for k, v in value.items()]}
+    if isinstance(value, list):
+        return {"l": [_value(v) for v in value]}
+    if isinstance(value, datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    raise TypeError(f"no JSON for {type(value).__name__}")
+
+
+def _typed(value: Any) -> Any:
+    """``_value`` undone; a plain JSON value is itself (tested inline: thousands of them at each start)."""
+    if value.__class__ is not dict:
+        return value
+    if "m" in value:
+        return {(k if k.__class__ is not dict else _typed(k)): (v if v.__class__ is not dict else _typed(v))
+                for k, v in value["m"]}
+    if "l" in value:
+        return [v if v.__class__ is not dict else _typed(v) for v in value["l"]]
+    if "t" in value:
+        return datetime.fromisoformat(value["t"])
+    return date.fromisoformat(value["d"])

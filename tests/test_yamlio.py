@@ -95,3 +95,60 @@ def test_an_explicit_tag_that_cannot_be_read_is_a_located_problem(text):
     with pytest.raises(InputError) as exc:
         load_yaml(f"a: 1\nb: {text}\n", "f.yaml")
     assert (exc.value.problems[0].line, exc.value.problems[0].column) == (2, 4)
+
+
+CACHED = """\
+id: x-1
+in_force: {from: 2013-04-15, to: null}
+stamp: 2024-03-31 01:30:00
+2024-01-01: a date as a key
+7: a number as a key
+true: a boolean as a key
+m: {l: [1, 2.5, -0.0, "t"], d: "2020-01-01"}
+list: [[], {}, [{a: 1}], "", .inf]
+"""
+
+
+def test_a_document_read_from_the_cache_is_the_one_parsed(tmp_path, monkeypatch):
+    """Values, types (a mapping shaped like the cache's own tags, a date key, a timestamp) and every position."""
+    from compliance.yamlio import load_yaml_cached
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
+    parsed = load_yaml(CACHED, "pack.yaml")
+    first, again = load_yaml_cached(CACHED, "pack.yaml"), load_yaml_cached(CACHED, "pack.yaml")
+    assert len(list((tmp_path / "yaml").iterdir())) == 1
+    assert first == again == parsed
+    assert list(again.positions.items()) == list(parsed.positions.items())
+    assert {type(k) for k in again.value} == {str, date, int, bool}
+    assert again.value["m"] == {"l": [1, 2.5, -0.0, "t"], "d": "2020-01-01"}
+    assert again.key_positions[(date(2024, 1, 1),)] == (4, 1)
+
+
+def test_the_bundled_rules_read_from_the_cache_are_the_ones_parsed(tmp_path, monkeypatch):
+    from compliance.resources import rules_dir
+    from compliance.yamlio import load_yaml_cached
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
+    for path in sorted(rules_dir().glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        load_yaml_cached(text, str(path), strict=False)
+        assert load_yaml_cached(text, str(path), strict=False) == load_yaml(text, str(path), strict=False)
+
+
+def test_the_cache_never_stands_in_for_a_parse_it_cannot_vouch_for(tmp_path, monkeypatch):
+    """Edited text is parsed again; a damaged cache file is parsed over; problems are never kept, so they are
+    reported at every run; a cache folder that cannot be written is no error."""
+    from compliance.yamlio import load_yaml_cached
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
+    assert load_yaml_cached("a: 1\n", "f.yaml").value == {"a": 1}
+    assert load_yaml_cached("a: 2\n", "f.yaml").value == {"a": 2}
+    for kept in (tmp_path / "yaml").iterdir():
+        kept.write_text('{"value": {"m": [["a", 9]]', encoding="utf-8")
+    assert load_yaml_cached("a: 1\n", "f.yaml").value == {"a": 1}
+    bad = "when: 2007-04-31\n"
+    for _ in range(2):
+        assert load_yaml_cached(bad, "g.yaml", strict=False).problems
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "a-file"))
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    assert load_yaml_cached("b: [1]\n", "f.yaml").value == {"b": [1]}

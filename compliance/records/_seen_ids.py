@@ -1,13 +1,13 @@
 """Record ids already read, to find a later record with the same id: linear time, compact memory.
 
 Millions of ids are checked in chunks, so this is an open-addressing hash table built from numpy arrays
-rather than a Python set (which would hold a string object per id, some 60 bytes). Beside each id the table
-keeps 16 bits of its hash (a tag), and the ids themselves a chunk at a time, compressed: they are read back
-only where a tag matches (a duplicate, or one comparison in 65,536), to confirm it, so a duplicate is never a
-coincidence of hashes, and memory grows by about 10 bytes an id (ids of one pattern, such as ``C0012345-R1``,
-compress to almost nothing). Each chunk costs time in proportion to its own size; the table doubles when 70%
-full, so growing it costs, in all, time in proportion to the ids read, and it is rebuilt a chunk of ids at a
-time, so that costs no memory beside it.
+rather than a Python set (which would hold a string object per id, some 60 bytes). Each id read is numbered in
+file order; beside each number the table keeps 16 bits of its hash (a tag), and the ids themselves a chunk at
+a time, compressed: they are read back only where a tag matches (a duplicate, or one comparison in 65,536), to
+confirm it, so a duplicate is never a coincidence of hashes, and memory grows by about 10 bytes an id (ids of
+one pattern, such as ``C0012345-R1``, compress to almost nothing). Each chunk costs time in proportion to its
+own size; the table doubles when 70% full, so growing it costs, in all, time in proportion to the ids read,
+and it is rebuilt a chunk of ids at a time, so that costs no memory beside it.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ import pyarrow as pa
 
 from . import _arrow
 
-#: Claims are ``claimant - _CLAIM``: negative, below any slot in use (positive) or empty (0).
-_CLAIM = 1 << 31
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _LOW = np.uint64(0xFFFF)
 _HIGH = np.uint64(32)
@@ -30,14 +28,16 @@ _PLAIN_BYTES = 8 << 20
 
 
 class _Run:
-    """The distinct ids first read in one chunk, in order, as fixed-width bytes, compressed if long."""
+    """The ids of one chunk, in order, as fixed-width bytes, compressed if long; ``repeats``: which of them
+    repeat an id read before (they hold no slot)."""
 
-    __slots__ = ("start", "count", "width", "file", "data", "compressed")
+    __slots__ = ("start", "count", "width", "file", "data", "compressed", "repeats")
 
-    def __init__(self, start: int, keys: np.ndarray, file: int) -> None:
+    def __init__(self, start: int, keys: np.ndarray, file: int, repeats: np.ndarray) -> None:
         self.start, self.count, self.width, self.file = start, keys.size, keys.dtype.itemsize, file
         self.data: bytes = keys.tobytes()
         self.compressed = False
+        self.repeats = repeats if repeats.size else None
 
     def compress(self) -> None:
         # To bytes of their own size: pyarrow's buffer would keep the room the worst case needs.
@@ -65,16 +65,18 @@ class SeenIds:
     def __init__(self) -> None:
         self.files: list[str] = []
         self._runs: list[_Run] = []
-        self._tags = np.zeros(16, dtype=np.uint16)  # each id's tag, in the order first read
-        self._count = 0
-        self._slots = np.zeros(1 << 10, dtype=np.int32)  # 0: empty; otherwise 1 + the id's index
+        self._tags = np.zeros(16, dtype=np.uint16)  # each id's tag, by its number
+        self._count = 0  # ids numbered, repeats included
+        self._distinct = 0
+        self._slots = np.zeros(1 << 10, dtype=np.int32)  # 0: empty; otherwise 1 + the number of an id
+        self._plain = 0  # bytes of ids not compressed
 
     def file_number(self, file: str) -> int:
         self.files.append(file)
         return len(self.files) - 1
 
     def __len__(self) -> int:
-        return self._count
+        return self._distinct
 
     def expect(self, more: int) -> None:
         """Make room now for about ``more`` ids to come (an estimate from a file's size), so the table is
@@ -86,20 +88,20 @@ class SeenIds:
         keys = fixed_width(ids)
         n = keys.size
         repeat = np.zeros(n, dtype=bool)
-        first = np.full(n, -1, dtype=np.int64)
         if n == 0:
             return repeat, []
         self._reserve(n)
+        start = self._count
         hashes = _hash(keys)
-        tags = (hashes & _LOW).astype(np.uint16)
+        tags = self._tags[start:start + n]
+        tags[:] = hashes & _LOW
         mask = self._slots.size - 1
         position = ((hashes >> _HIGH) & np.uint64(mask)).astype(np.int64)
-        pending: np.ndarray | None = None  # every id, in the first round
-        start = self._count
-        origin = np.empty(n, dtype=np.int64)  # where in ``keys`` each new id is, by index - start
+        first = np.full(n, -1, dtype=np.int64)  # the number of the id each repeat repeats
         plain: dict[int, np.ndarray] = {}  # runs read back in this call
-        # Ids with the same hash follow the same slots in step, so the order they are taken in never
-        # matters: the first in the file wins its slot by its claim, whichever round it comes in.
+        pending: np.ndarray | None = None  # every id, in the first round
+        # Ids with the same hash follow the same slots in step: several reaching one empty slot, any of them
+        # takes it and the others find it there in the next round, as repeats of it.
         while pending is None or pending.size:
             slot = position if pending is None else position[pending]
             occupant = self._slots[slot]
@@ -108,63 +110,72 @@ class SeenIds:
             claimants = where if pending is None else pending[where]
             waiting = claimants[:0]
             if claimants.size:
-                # Of several ids reaching one empty slot, the first in the file takes it; the others
-                # stay to compare with it, so a repeat within a chunk is found as one across chunks.
                 claimed = slot[where]
-                # Claims are written into the empty slots themselves as negative numbers, the smallest
-                # for the first claimant, so the lowest wins without a table of claims beside them.
-                claim = (claimants - _CLAIM).astype(np.int32)
-                np.minimum.at(self._slots, claimed, claim)
-                won = self._slots[claimed] == claim
-                winners, free = claimants[won], claimed[won]
-                # New ids are numbered on from the count: their tags and origins are written in one run.
-                count, added = self._count, winners.size
-                origin[count - start:count - start + added] = winners
-                self._tags[count:count + added] = tags[winners]
-                self._count += added
-                self._slots[free] = np.arange(count + 1, count + added + 1, dtype=np.int32)
-                waiting = claimants[~won]
+                number = (claimants + (start + 1)).astype(np.int32)
+                self._slots[claimed] = number
+                waiting = claimants[self._slots[claimed] != number]
             taken = np.flatnonzero(~empty)
             probing = taken if pending is None else pending[taken]
             held = occupant[taken] - 1
             same = self._tags[held] == tags[probing]
             if same.any():  # a tag matches: the ids themselves say whether it is the same id
-                same[same] = self._equal(held[same], keys[probing[same]], start, keys, origin, plain)
+                same[same] = self._equal(held[same], keys[probing[same]], start, keys, plain)
                 repeat[probing[same]] = True
                 first[probing[same]] = held[same]
                 probing = probing[~same]
             position[probing] = (position[probing] + 1) & mask
             pending = np.concatenate([waiting, probing])
-        if self._count > start:
-            self._runs.append(_Run(start, keys[origin[:self._count - start]], file_number))
-            self._compress_old()
+        self._first_in_file(repeat, first, position, start)
+        self._count += n
+        self._distinct += n - int(np.count_nonzero(repeat))
+        self._runs.append(_Run(start, keys, file_number, np.flatnonzero(repeat)))
+        self._plain += keys.nbytes
+        self._compress_old()
         runs = self._run_of(first[repeat])
         return repeat, [self.files[self._runs[r].file] for r in runs.tolist()]
+
+    def _first_in_file(self, repeat: np.ndarray, first: np.ndarray, position: np.ndarray, start: int) -> None:
+        """Where copies of an id in this chunk met in one empty slot, any may have taken it: make the first of
+        them in the file the one that holds the slot and the others its repeats, as records/_readers.py reads
+        them. A repeat stays at the slot it matched in (``position``)."""
+        inside = np.flatnonzero(repeat & (first >= start))
+        if not inside.size:
+            return
+        holder = first[inside] - start
+        earliest = np.arange(repeat.size, dtype=np.int64)  # by holder: the first of its copies in the file
+        np.minimum.at(earliest, holder, inside)
+        holders = np.unique(holder)
+        lost = holders[earliest[holders] < holders]
+        if not lost.size:
+            return
+        new = earliest[lost]
+        self._slots[position[new]] = new + start + 1
+        repeat[new], repeat[lost] = False, True
+        first[inside] = earliest[holder] + start
+        first[lost] = new + start
 
     def _compress_old(self) -> None:
         """Compress the oldest runs of ids until at most _PLAIN_BYTES are left as they are."""
         if _codec() is None:
             return
-        plain = sum(len(run.data) for run in self._runs if not run.compressed)
         for run in self._runs:
-            if plain <= _PLAIN_BYTES:
+            if self._plain <= _PLAIN_BYTES:
                 break
             if not run.compressed:
-                plain -= len(run.data)
+                self._plain -= len(run.data)
                 run.compress()
 
     def _run_of(self, index: np.ndarray) -> np.ndarray:
-        """The run each id index is in."""
+        """The run each id number is in."""
         return np.searchsorted(np.array([run.start for run in self._runs], dtype=np.int64), index, side="right") - 1
 
-    def _equal(self, held: np.ndarray, candidates: np.ndarray, start: int, keys: np.ndarray, origin: np.ndarray,
+    def _equal(self, held: np.ndarray, candidates: np.ndarray, start: int, keys: np.ndarray,
                plain: dict[int, np.ndarray]) -> np.ndarray:
-        """Whether the ids at indexes ``held`` are ``candidates``, reading back only the runs that hold them (ids
-        from ``start`` on are this chunk's: ``keys[origin[index - start]]``)."""
-        keys_of = candidates
+        """Whether the ids numbered ``held`` are ``candidates``, reading back only the runs that hold them (ids
+        numbered from ``start`` on are this chunk's ``keys``)."""
         out = np.zeros(held.size, dtype=bool)
         current = held >= start
-        out[current] = keys[origin[held[current] - start]] == keys_of[current]
+        out[current] = keys[held[current] - start] == candidates[current]
         if not current.all():
             run_of = self._run_of(held)
             for r in np.unique(run_of[~current]).tolist():
@@ -172,7 +183,7 @@ class SeenIds:
                 run = self._runs[r]
                 if r not in plain:
                     plain[r] = run.keys()
-                out[mine] = plain[r][held[mine] - run.start] == keys_of[mine]
+                out[mine] = plain[r][held[mine] - run.start] == candidates[mine]
         return out
 
     def _reserve(self, n: int) -> None:
@@ -189,23 +200,22 @@ class SeenIds:
             self._rehash(capacity)
 
     def _rehash(self, capacity: int) -> None:
-        """Place every id again in a table of ``capacity`` slots, a run at a time (the ids are distinct:
-        nothing to compare)."""
+        """Place every id again in a table of ``capacity`` slots, a run at a time; repeats hold no slot, so the
+        ids placed are distinct and each takes the first empty slot on its path."""
         self._slots = np.zeros(capacity, dtype=np.int32)
         mask = np.uint64(capacity - 1)
         for run in self._runs:
             position = (_hash(run.keys()) >> _HIGH) & mask
             pending = np.arange(run.count, dtype=np.int64)
+            if run.repeats is not None:
+                pending = np.delete(pending, run.repeats)
             while pending.size:
                 slot = position[pending].astype(np.int64)
-                free = self._slots[slot] <= 0
-                claimants, claimed = pending[free], slot[free]
-                claim = (claimants - _CLAIM).astype(np.int32)
-                np.minimum.at(self._slots, claimed, claim)
-                won = self._slots[claimed] == claim
-                self._slots[claimed[won]] = claimants[won] + run.start + 1
+                free = np.flatnonzero(self._slots[slot] == 0)
+                number = (pending[free] + run.start + 1).astype(np.int32)
+                self._slots[slot[free]] = number
                 placed = np.zeros(pending.size, dtype=bool)
-                placed[np.flatnonzero(free)[won]] = True
+                placed[free[self._slots[slot[free]] == number]] = True
                 pending = pending[~placed]
                 position[pending] = (position[pending] + np.uint64(1)) & mask
 

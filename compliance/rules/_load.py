@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 from ..errors import InputError, Problem, shown
 from ..resources import rules_dir
-from ..yamlio import Located, load_yaml
+from ..yamlio import Located, load_yaml_cached
 from ._build import FieldError, build_rule
 from ._model import Rule, RuleSet
 from ._validate import passed_before, remember_passed, schema_problems, semantic_problems, unbuilt_problems
@@ -20,7 +20,7 @@ def read_pack(path: Path) -> tuple[Located, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(Problem(f"cannot read rule file: {exc}", file=str(path))) from None
-    located = load_yaml(text, str(path), strict=False)
+    located = load_yaml_cached(text, str(path), strict=False)
     if passed_before(text):
         return located, located.problems + _key_problems(located)
     schema = schema_problems(located)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..resources import rules_dir
-from ..yamlio import load_yaml
+from ..yamlio import load_yaml_cached
 
 VOCABULARY_FILE = "vocabulary.yaml"
 
@@ -146,7 +146,7 @@ def normalise_kinds(kinds: dict[str, Any]) -> dict[str, Any]:
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
     """The vocabulary in ``path`` (default the bundled one), a fresh copy a rule pack may add to."""
     path = path or rules_dir() / VOCABULARY_FILE
-    doc = load_yaml(path.read_text(encoding="utf-8"), str(path)).value
+    doc = load_yaml_cached(path.read_text(encoding="utf-8"), str(path)).value
     return Vocabulary(normalise_kinds(doc.get("kinds", {})))
 
 
