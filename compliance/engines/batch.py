@@ -240,10 +240,11 @@ def _when(batch: RecordBatch, when: Sequence[tuple[str, tuple[Any, ...]]]) -> tu
     fails = np.zeros(len(batch), dtype=bool)
     for name, allowed in when:
         column = batch.attribute(name)
-        ok = np.array([v in allowed for v in column.values], dtype=bool)[column.codes]
-        absent = np.array([v is None for v in column.values], dtype=bool)[column.codes]
-        passes &= ok
-        fails |= ~ok & ~absent
+        # Each distinct value passes (1), fails (2) or is not known (0): one look-up a record.
+        state = np.array([1 if v in allowed else 0 if v is None else 2 for v in column.values], dtype=np.int8)
+        state = state[column.codes]
+        passes &= state == 1
+        fails |= state == 2
     return passes, fails
 
 
@@ -469,7 +470,8 @@ class _Duty:
             span = column.day_range()
             if span is not None and span[1] > judged:  # else no date is after it: nothing to look for
                 out |= column.any_date(("after", judged), lambda c: c.days > judged)
-            out |= column.any_date("clock change", lambda c: _clock_changing(c.days, c.seconds))
+            if column.timed():
+                out |= column.any_date("clock change", lambda c: _clock_changing(c.days, c.seconds))
         implications = self.out.vocab.implications(self.batch.kind)
         if implications:
             # An implied event may itself imply what the duty reads.
@@ -562,7 +564,8 @@ class _Duty:
             out |= before(self.batch.event(rule.recurrence.until))
         if rule.recurrence:  # an end and a completion with times on one day: which came first needs instants
             for event in filter(None, (rule.completion, rule.recurrence.until)):
-                out |= _any_per_row(self.batch.event(event), rows, lambda d, s, r: s >= 0)
+                if self.batch.event(event).timed():
+                    out |= _any_per_row(self.batch.event(event), rows, lambda d, s, r: s >= 0)
         done = self.batch.event(rule.completion)
         if done.most() > 1:  # else no record has a date to repeat
             out |= done.any_date("entered twice", _entered_twice)[rows]
@@ -589,7 +592,8 @@ class _Duty:
             out |= self.batch.event(rule.completion).counts[rows] > 0
         timed = np.zeros(rows.size, dtype=bool)
         for event in (rule.completion, *rule.no_earlier_than, *rule.no_later_than):
-            timed |= _any_per_row(self.batch.event(event), rows, lambda d, s, r: s >= 0)
+            if self.batch.event(event).timed():
+                timed |= _any_per_row(self.batch.event(event), rows, lambda d, s, r: s >= 0)
         out |= timed
         lows = np.where(low_present, low, np.iinfo(np.int64).min)
         out |= _any_per_row(self.batch.event(rule.completion), rows, lambda d, s, r: d <= lows[r])

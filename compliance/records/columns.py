@@ -89,6 +89,12 @@ class EventColumn:
             self._known["most"] = int(self.counts.max()) if self.counts.size else 0
         return self._known["most"]
 
+    def timed(self) -> bool:
+        """Whether any of the column's dates has a time of day: where none has, no test of times can pass."""
+        if "timed" not in self._known:
+            self._known["timed"] = bool(self.seconds.size) and int(self.seconds.max()) >= 0
+        return self._known["timed"]
+
     def any_date(self, key: Any, test: Callable[["EventColumn"], np.ndarray]) -> np.ndarray:
         """Whether any of each record's dates passes ``test`` (which marks the column's dates), kept under ``key``:
         a test of the dates alone gives the same for every duty of a batch."""
