@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for the generated files, kept between runs")
     parser.add_argument("--memory-sizes", default="1000000,5000000",
                         help="row counts for the memory test, comma-separated ('' to leave it out)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each contender, in turn (medians are quoted)")
+    parser.add_argument("--repeat", type=int, default=7, help="runs of each contender, in turn (medians are quoted)")
     parser.add_argument("--run", nargs=2, metavar=("CONTENDER", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run:

@@ -62,3 +62,38 @@ def cache_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "statutory-timelines"
+
+
+def private_cache(kind: str) -> Path | None:
+    """The cache folder for ``kind`` (``yaml``, ``calendars``), made if need be, or None when another user could
+    write to it. What is read back from a cache stands in for the rules and the bank holidays, so a folder
+    others can change is not used: the data is then built afresh, slower but sure. This user's own folder left
+    group-writable (an earlier umask) is closed to others first."""
+    folder = cache_dir() / kind
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(folder.stat()) and _posix() and folder.stat().st_uid == os.getuid():
+            folder.chmod(0o700)
+        return folder if _private(folder.stat()) else None
+    except OSError:
+        return None
+
+
+def private_file(path: Path) -> bool:
+    """Whether ``path`` is a plain file of this user's that no one else can write: one a cache may read."""
+    import stat
+
+    try:
+        found = path.stat()
+    except OSError:
+        return False
+    return stat.S_ISREG(found.st_mode) and _private(found)
+
+
+def _posix() -> bool:
+    return hasattr(os, "getuid")
+
+
+def _private(found: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else (Windows has neither: a profile's folders are its own)."""
+    return not _posix() or (found.st_uid == os.getuid() and not found.st_mode & 0o022)

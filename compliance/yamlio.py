@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, Problem
-from .resources import cache_dir
+from .resources import private_cache, private_file
 
 if TYPE_CHECKING:
     import yaml
@@ -187,49 +187,74 @@ def load_yaml(text: str, file: str, *, strict: bool = True) -> Located:
 
 #: The layout of a document kept parsed on disk; a change to it, to this module or to PyYAML makes a new key.
 _CACHE_FORMAT = 1
+#: Documents kept: each edit of a rule pack makes a new one, and the oldest beyond these are removed.
+_KEPT = 64
 
 
 def load_yaml_cached(text: str, file: str, *, strict: bool = True) -> Located:
-    """``load_yaml``, kept on disk as JSON under the text's SHA-256, so a warm start reads the parsed document
-    instead of importing PyYAML and parsing again (some 50 ms for the bundled rules, at every command).
+    """``load_yaml``, kept on disk as JSON under a key of the text and the parser, so a warm start reads the
+    parsed document instead of importing PyYAML and parsing again (some 60 ms for the bundled rules, at every
+    command).
 
-    Only a document without problems is kept, so problems are found again each time; a cache that cannot be read
-    or written is not an error, the text is parsed as if there were none.
+    Only a document without problems is kept, so problems are found again each time. A cache folder or file
+    another user could write to is not read (resources.private_cache), and one that cannot be read or written,
+    whatever is wrong with it, is no error: the text is parsed as if there were no cache.
     """
-    target = _cached_file(text, file, strict)
-    try:
-        return _decoded(json.loads(target.read_text(encoding="utf-8")), file)
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        pass
+    key = _parser_key()
+    folder = private_cache("yaml") if key is not None else None
+    if folder is None or key is None:
+        return load_yaml(text, file, strict=strict)
+    target = folder / f"{hashlib.sha256(key + text.encode('utf-8', 'surrogatepass')).hexdigest()}.json"
+    if private_file(target):
+        try:
+            return _decoded(json.loads(target.read_text(encoding="utf-8")), file)
+        except Exception:  # noqa: BLE001 - any fault in a cache file (even a RecursionError) means: parse again
+            pass
     located = load_yaml(text, file, strict=strict)
     if not located.problems:
-        from .atomic import write_atomic
-
-        try:
-            write_atomic(target, json.dumps(_encoded(located), separators=(",", ":")))
-        except (InputError, OSError, TypeError, ValueError):  # not writable here, or a value JSON cannot hold
-            pass
+        _keep(target, located)
     return located
 
 
 @lru_cache(maxsize=1)
-def _parser_key() -> bytes:
-    """What a parse depends on besides the text: this module and the installed PyYAML (its version found
-    without importing it)."""
+def _parser_key() -> bytes | None:
+    """What a parse depends on besides the text: this module, and PyYAML as installed (its ``__init__``, which
+    names its version, and whether libyaml's parser is beside it), found without importing it; None where they
+    cannot be read."""
     from importlib.util import find_spec
 
-    digest = hashlib.sha256(f"{_CACHE_FORMAT}".encode() + Path(__file__).read_bytes())
-    spec = find_spec("yaml")
-    if spec is not None and spec.origin:
-        digest.update(" ".join(sorted(p.name for p in Path(spec.origin).parent.parent.glob("*.dist-info")
-                                      if p.name.lower().startswith("pyyaml-"))).encode())
+    try:
+        spec = find_spec("yaml")
+        if spec is None or not spec.origin:
+            return None
+        package = Path(spec.origin)
+        digest = hashlib.sha256(f"{_CACHE_FORMAT}".encode() + Path(__file__).read_bytes() + package.read_bytes())
+        digest.update(" ".join(sorted(p.name for p in package.parent.iterdir() if p.name.startswith("_yaml"))).encode())
+    except (OSError, ValueError, ImportError):
+        return None
     return digest.digest()
 
 
-def _cached_file(text: str, file: str, strict: bool) -> Path:
-    digest = hashlib.sha256(_parser_key() + f"\0{file}\0{strict}\0".encode("utf-8", "surrogatepass")
-                            + text.encode("utf-8", "surrogatepass")).hexdigest()
-    return cache_dir() / "yaml" / f"{digest}.json"
+def _keep(target: Path, located: Located) -> None:
+    """Write a parsed document for the next start (readable by this user alone), and remove the oldest kept
+    beyond _KEPT; silently skipped where that cannot be done."""
+    import os
+    import tempfile
+
+    tmp = None
+    try:
+        text = json.dumps(_encoded(located), separators=(",", ":"))
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+        tmp = None
+        kept = sorted(target.parent.iterdir(), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in kept[_KEPT:]:
+            old.unlink(missing_ok=True)
+    except (OSError, TypeError, ValueError):  # not writable here, or a value JSON cannot hold
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def _encoded(located: Located) -> dict[str, Any]:

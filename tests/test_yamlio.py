@@ -1,6 +1,7 @@
 """The YAML reader: safe, positioned, and loud about duplicate keys."""
 
-from datetime import date
+import os
+from datetime import date, datetime
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -101,27 +102,51 @@ CACHED = """\
 id: x-1
 in_force: {from: 2013-04-15, to: null}
 stamp: 2024-03-31 01:30:00
+zoned: 2024-03-31 01:30:00+05:30
 2024-01-01: a date as a key
 7: a number as a key
 true: a boolean as a key
-m: {l: [1, 2.5, -0.0, "t"], d: "2020-01-01"}
-list: [[], {}, [{a: 1}], "", .inf]
+1.5: a number with a point as a key
+m: {l: [1, 2.5, -0.0, "t", 2.0, true, 1], d: "2020-01-01", p: [x]}
+list: [[], {}, [{a: 1}], "", .inf, -.inf, 1e16]
 """
 
 
+def _same(a, b) -> bool:
+    """Equal and of the same types all the way down (== alone takes True for 1, 1.0 for 1, and one instant in
+    two time zones for the same)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(x, y) for x, y in zip(a, b)) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, datetime):
+        return a == b and a.tzinfo == b.tzinfo
+    if isinstance(a, float) and a != a:
+        return b != b
+    return a == b
+
+
+def _same_located(a, b) -> bool:
+    return (_same(a.value, b.value) and a.file == b.file and a.problems == b.problems
+            and _same(list(a.positions.items()), list(b.positions.items()))
+            and _same(list(a.key_positions.items()), list(b.key_positions.items())))
+
+
 def test_a_document_read_from_the_cache_is_the_one_parsed(tmp_path, monkeypatch):
-    """Values, types (a mapping shaped like the cache's own tags, a date key, a timestamp) and every position."""
+    """Values and their types (a mapping shaped like the cache's own tags, keys that are dates, numbers and
+    booleans, times with and without a zone, 1 beside 1.0 and true) and every position, in order."""
     from compliance.yamlio import load_yaml_cached
 
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
     parsed = load_yaml(CACHED, "pack.yaml")
-    first, again = load_yaml_cached(CACHED, "pack.yaml"), load_yaml_cached(CACHED, "pack.yaml")
+    first, again = load_yaml_cached(CACHED, "pack.yaml"), load_yaml_cached(CACHED, "other.yaml")
     assert len(list((tmp_path / "yaml").iterdir())) == 1
-    assert first == again == parsed
-    assert list(again.positions.items()) == list(parsed.positions.items())
-    assert {type(k) for k in again.value} == {str, date, int, bool}
-    assert again.value["m"] == {"l": [1, 2.5, -0.0, "t"], "d": "2020-01-01"}
-    assert again.key_positions[(date(2024, 1, 1),)] == (4, 1)
+    assert _same_located(first, parsed) and again.file == "other.yaml"
+    assert _same_located(again, load_yaml(CACHED, "other.yaml"))
+    assert {type(k) for k in again.value} == {str, date, int, bool, float}
+    assert again.key_positions[(date(2024, 1, 1),)] == (5, 1)
 
 
 def test_the_bundled_rules_read_from_the_cache_are_the_ones_parsed(tmp_path, monkeypatch):
@@ -132,23 +157,59 @@ def test_the_bundled_rules_read_from_the_cache_are_the_ones_parsed(tmp_path, mon
     for path in sorted(rules_dir().glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         load_yaml_cached(text, str(path), strict=False)
-        assert load_yaml_cached(text, str(path), strict=False) == load_yaml(text, str(path), strict=False)
+        assert _same_located(load_yaml_cached(text, str(path), strict=False), load_yaml(text, str(path), strict=False))
 
 
 def test_the_cache_never_stands_in_for_a_parse_it_cannot_vouch_for(tmp_path, monkeypatch):
-    """Edited text is parsed again; a damaged cache file is parsed over; problems are never kept, so they are
-    reported at every run; a cache folder that cannot be written is no error."""
+    """Edited text is parsed again; a damaged cache file, however damaged, is parsed over; problems are never
+    kept, so they are reported at every run; a cache folder that cannot be written is no error."""
     from compliance.yamlio import load_yaml_cached
 
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
     assert load_yaml_cached("a: 1\n", "f.yaml").value == {"a": 1}
     assert load_yaml_cached("a: 2\n", "f.yaml").value == {"a": 2}
-    for kept in (tmp_path / "yaml").iterdir():
-        kept.write_text('{"value": {"m": [["a", 9]]', encoding="utf-8")
-    assert load_yaml_cached("a: 1\n", "f.yaml").value == {"a": 1}
+    for damage in ('{"value": {"m": [["a", 9]]', "[" * 100_000 + "]" * 100_000, '{"value": {"d": "2023-02-30"}}'):
+        for kept in (tmp_path / "yaml").iterdir():
+            kept.write_text(damage, encoding="utf-8")
+        assert load_yaml_cached("a: 1\n", "f.yaml").value == {"a": 1}
     bad = "when: 2007-04-31\n"
     for _ in range(2):
         assert load_yaml_cached(bad, "g.yaml", strict=False).problems
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "a-file"))
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
     assert load_yaml_cached("b: [1]\n", "f.yaml").value == {"b": [1]}
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="file modes and owners are POSIX's")
+def test_a_kept_document_others_could_have_written_is_not_read(tmp_path, monkeypatch):
+    """A cache file anyone in the group could change, or a pipe in its place, is parsed over, never read: what
+    the cache holds stands in for the rules. A folder this user left group-writable is closed first."""
+    from compliance.yamlio import load_yaml_cached
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
+    (tmp_path / "yaml").mkdir(mode=0o775)
+    os.chmod(tmp_path / "yaml", 0o775)
+    load_yaml_cached("a: 1\n", "f.yaml")
+    assert (tmp_path / "yaml").stat().st_mode & 0o777 == 0o700
+    [kept] = (tmp_path / "yaml").iterdir()
+    assert kept.stat().st_mode & 0o077 == 0
+    kept.write_text('{"value": {"m": [["a", 9]]}, "positions": [], "keys": []}', encoding="utf-8")
+    assert load_yaml_cached("a: 1\n", "f.yaml").value == {"a": 9}  # this user's own file is trusted
+    kept.write_text('{"value": {"m": [["a", 9]]}, "positions": [], "keys": []}', encoding="utf-8")
+    os.chmod(kept, 0o664)
+    assert load_yaml_cached("a: 1\n", "f.yaml").value == {"a": 1}
+    kept.unlink()
+    os.mkfifo(kept)
+    assert load_yaml_cached("a: 1\n", "f.yaml").value == {"a": 1}
+    assert kept.is_file()
+
+
+def test_old_documents_are_removed_beyond_those_kept(tmp_path, monkeypatch):
+    from compliance import yamlio
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(yamlio, "_KEPT", 3)
+    for n in range(6):
+        yamlio.load_yaml_cached(f"a: {n}\n", "f.yaml")
+    assert len(list((tmp_path / "yaml").iterdir())) == 3
+    assert yamlio.load_yaml_cached("a: 5\n", "f.yaml").value == {"a": 5}

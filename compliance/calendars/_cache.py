@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..resources import cache_dir
+from ..resources import private_cache, private_file
 from ._spec import Amendment, CalendarSpec
 
 FORMAT = 1
@@ -37,15 +37,20 @@ def holidays_version() -> str:
     return version("holidays")
 
 
-def _file(path: Path, sha256: str, version: str) -> Path:
-    return cache_dir() / "calendars" / f"{path.stem}-{sha256[:20]}-holidays-{version}-v{FORMAT}.json"
+def _file(path: Path, sha256: str, version: str) -> Path | None:
+    """Where this calendar's build is kept; None where the cache folder is not this user's alone."""
+    folder = private_cache("calendars")
+    return folder / f"{path.stem}-{sha256[:20]}-holidays-{version}-v{FORMAT}.json" if folder else None
 
 
 def read(path: Path, sha256: str) -> tuple[CalendarSpec, dict[date, str], str] | None:
     """The spec and holidays built earlier from this exact file and `holidays` version, or None."""
     version = holidays_version()
+    kept = _file(path, sha256, version)
+    if kept is None or not private_file(kept):
+        return None
     try:
-        doc = json.loads(_file(path, sha256, version).read_text(encoding="utf-8"))
+        doc = json.loads(kept.read_text(encoding="utf-8"))
         if doc["format"] != FORMAT or doc["sha256"] != sha256 or doc["holidays_version"] != version:
             return None
         raw = doc["spec"]
@@ -75,9 +80,10 @@ def write(spec: CalendarSpec, names: dict[date, str], version: str) -> None:
         "holidays": [[d.isoformat(), n] for d, n in sorted(names.items())],
     }
     target = _file(spec.path, spec.sha256, version)
+    if target is None:
+        return
     tmp = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(doc, handle, ensure_ascii=False)

@@ -240,7 +240,7 @@ def _when(batch: RecordBatch, when: Sequence[tuple[str, tuple[Any, ...]]]) -> tu
     fails = np.zeros(len(batch), dtype=bool)
     for name, allowed in when:
         column = batch.attribute(name)
-        # Each distinct value passes (1), fails (2) or is not known (0): one look-up a record.
+        # Each distinct value's outcome, 1 passes, 2 fails, 0 not known, spread to the records in one pass over them.
         state = np.array([1 if v in allowed else 0 if v is None else 2 for v in column.values], dtype=np.int8)
         state = state[column.codes]
         passes &= state == 1

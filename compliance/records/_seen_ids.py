@@ -4,10 +4,11 @@ Millions of ids are checked in chunks, so this is an open-addressing hash table 
 rather than a Python set (which would hold a string object per id, some 60 bytes). Each id read is numbered in
 file order; beside each number the table keeps 16 bits of its hash (a tag), and the ids themselves a chunk at
 a time, compressed: they are read back only where a tag matches (a duplicate, or one comparison in 65,536), to
-confirm it, so a duplicate is never a coincidence of hashes, and memory grows by about 10 bytes an id (ids of
-one pattern, such as ``C0012345-R1``, compress to almost nothing). Each chunk costs time in proportion to its
-own size; the table doubles when 70% full, so growing it costs, in all, time in proportion to the ids read,
-and it is rebuilt a chunk of ids at a time, so that costs no memory beside it.
+confirm it, so a duplicate is never a coincidence of hashes. Memory grows by about 10 bytes a row (ids of one
+pattern, such as ``C0012345-R1``, compress to almost nothing; a repeat is counted too, and the problem that
+reports it costs far more). Each chunk costs time in proportion to its own size; the table doubles when 70%
+full, so growing it costs, in all, time in proportion to the ids read, and it is rebuilt a chunk of ids at a
+time, so that costs no memory beside it.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from ..errors import InputError, Problem
 from . import _arrow
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _LOW = np.uint64(0xFFFF)
 _HIGH = np.uint64(32)
+#: Ids are numbered in 32 bits, one more than the number in a slot: rows read in one run, repeats included.
+_MOST_ROWS = (1 << 31) - 2
 #: The most bytes of ids kept as they are: older chunks of ids are compressed beyond it (a few files' worth of
 #: ids cost nothing to compress; millions cost a few milliseconds a chunk).
 _PLAIN_BYTES = 8 << 20
@@ -90,8 +94,11 @@ class SeenIds:
         repeat = np.zeros(n, dtype=bool)
         if n == 0:
             return repeat, []
-        self._reserve(n)
         start = self._count
+        if start + n > _MOST_ROWS:
+            raise InputError(Problem(f"more than {_MOST_ROWS:,} records in one run: too many to check their ids",
+                                     hint="split the records into several runs"))
+        self._reserve(n)
         hashes = _hash(keys)
         tags = self._tags[start:start + n]
         tags[:] = hashes & _LOW
@@ -128,7 +135,7 @@ class SeenIds:
         self._first_in_file(repeat, first, position, start)
         self._count += n
         self._distinct += n - int(np.count_nonzero(repeat))
-        self._runs.append(_Run(start, keys, file_number, np.flatnonzero(repeat)))
+        self._runs.append(_Run(start, keys, file_number, np.flatnonzero(repeat).astype(np.int32)))
         self._plain += keys.nbytes
         self._compress_old()
         runs = self._run_of(first[repeat])

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from ..calendars import UNITS, Period
 from ..errors import InputError, Problem, shown
-from ..resources import cache_dir, rules_dir
+from ..resources import private_cache, private_file, rules_dir
 from ..yamlio import Located
 from ._build import FieldError, read_period
 from ._build import _date as read_day, _window as read_window  # as the rule is built
@@ -54,27 +54,30 @@ def _checker() -> str:
     return digest.hexdigest()
 
 
-def _passed_file(text: str) -> Path:
-    digest = hashlib.sha256(_checker().encode() + text.encode("utf-8", "surrogatepass")).hexdigest()
-    return cache_dir() / "rule-packs" / f"{digest}.passed"
+def _passed_file(text: str) -> Path | None:
+    """The marker of a pack that passed, in a cache folder no other user can write to (else None: a marker
+    anyone could leave would let a pack skip the schema)."""
+    folder = private_cache("rule-packs")
+    if folder is None:
+        return None
+    return folder / f"{hashlib.sha256(_checker().encode() + text.encode('utf-8', 'surrogatepass')).hexdigest()}.passed"
 
 
 def passed_before(text: str) -> bool:
     """Whether a pack of exactly this text passed the schema before, checked by the same schema, code and
     jsonschema: a warm start then need not import jsonschema (some 100 ms with the validation)."""
-    try:
-        return _passed_file(text).is_file()
-    except OSError:
-        return False
+    marker = _passed_file(text)
+    return marker is not None and private_file(marker)
 
 
 def remember_passed(text: str) -> None:
     """Remember that a pack of this text passed the schema (an empty file named by the key); silently skipped
     where the cache folder is not writable. Only a pass is remembered: problems are found again each time."""
     target = _passed_file(text)
+    if target is None:
+        return
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.touch()
+        target.touch(mode=0o600)
     except OSError:
         pass
 

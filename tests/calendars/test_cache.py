@@ -108,3 +108,19 @@ def test_the_version_is_found_without_importing_holidays(version):
     import importlib.metadata
 
     assert version == importlib.metadata.version("holidays")
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="file modes and owners are POSIX's")
+def test_a_kept_calendar_others_could_have_written_is_built_again(tmp_path, monkeypatch):
+    """A built calendar stands in for the bank holidays: one in a file the group could change is not read."""
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
+    spec = read_spec(BUNDLED_EW)
+    clear_cache()
+    try:
+        get_calendar("england-and-wales")
+    finally:
+        clear_cache()
+    [kept] = (tmp_path / "calendars").glob("england-and-wales-*.json")
+    assert _cache.read(BUNDLED_EW, spec.sha256) is not None
+    os.chmod(kept, 0o664)
+    assert _cache.read(BUNDLED_EW, spec.sha256) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -96,3 +97,15 @@ def test_a_tag_that_matches_is_confirmed_or_refuted_by_the_ids_read_back(monkeyp
     again = ["C0000005-R1", "C0059999-R1", "C0060000-R1", "C0000005-R1", "C0000005-R2"]
     repeat, first = seen.add(again, seen.file_number("g.csv"))
     assert repeat.tolist() == [True, True, False, True, False] and first == ["f.csv", "f.csv", "f.csv"]
+
+
+def test_more_rows_than_the_ids_can_be_numbered_is_a_clear_error(monkeypatch):
+    from compliance.errors import InputError
+    from compliance.records import _seen_ids
+
+    monkeypatch.setattr(_seen_ids, "_MOST_ROWS", 5)
+    seen = SeenIds()
+    number = seen.file_number("f.csv")
+    assert not seen.add(["a", "b", "c"], number)[0].any()
+    with pytest.raises(InputError, match="split the records"):
+        seen.add(["d", "e", "f"], number)
