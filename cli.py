@@ -127,10 +127,11 @@ RECORD_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".yaml", ".yml", ".json")
 EXTRACT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xml")
 
 
-def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, folders: bool = True) -> list[str]:
+def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, folders: bool = True,
+            output: str | None = None) -> list[str]:
     """The files to read, each found readable before any work and before anything is written; a database URL is
     kept as given once it is found to hold no password (whether the database can be reached is found when it is
-    opened).
+    opened). ``output``, the file the command will write, must not be one of them: it would replace the records.
 
     A folder stands for the files in it that ``suffixes`` name (when ``folders``), and ``examples/NAME`` not in
     the working folder for the copy installed with the package: each is said on stderr, so what was read is known.
@@ -175,9 +176,20 @@ def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, fol
                                         hint="check its permissions"))
                 continue
             files.append(str(candidate))
+    if output and Path(output).exists() and any(_same_file(output, f) for f in files if not is_database_url(f)):
+        problems.append(Problem("--output names a file this command reads: writing it would replace those records",
+                                file=output, field="output",
+                                hint="write to a file of its own, e.g. --output findings.csv"))
     if problems:
         raise InputError(*problems)
     return files
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).samefile(b)
+    except OSError:
+        return False
 
 
 def _found(text: str) -> str:
@@ -407,6 +419,10 @@ def cmd_template(args: argparse.Namespace) -> int:
             print(f"{c.name.ljust(width)}  {c.form:<9}  {c.description}{values}")
         return 0
     suffix = Path(args.output).suffix.lower()
+    if Path(args.output).exists():
+        # A tracker is filled in by hand: a new blank one must never take its place.
+        raise InputError(Problem("the file already exists: a template is a new, empty tracker", file=args.output,
+                                 field="output", hint="give a new file name, or move the old file away first"))
     if suffix == ".csv":
         _emit(template_csv(columns), args.output)
     elif suffix == ".xlsx":
@@ -779,7 +795,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     _output_format(args, FORMATS + BINARY, "table")
     _needs_output(args)
     args.encoding = _encoding(args)
-    args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
+    args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES, output=args.output)
     _positive(args.jobs, "jobs")
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
@@ -850,7 +866,7 @@ def cmd_track(args: argparse.Namespace) -> int:
     from compliance.rules import load_rules
 
     encoding = _encoding(args)
-    [args.events] = _inputs([args.events], folders=False)
+    [args.events] = _inputs([args.events], folders=False, output=args.output)
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
     events, problems = read_events(args.events, ruleset.vocabulary, encoding=encoding)
@@ -996,11 +1012,12 @@ def add_kpi(sub: Any, help_text: str) -> None:
     p = _command(sub, "kpi", help_text,
                  "  compliance synth --children 2000 --seed 1 --output-dir extracts\n"
                  "  compliance kpi extracts/*.csv --as-of 2025-03-31 --by team month --format csv\n"
-                 "    rule,team,month,in_time_percent,decided,met,late,overdue,due,missing_data,approximate\n"
-                 "    assessment-45wd,Assessment North,2024-05,88.9,27,24,2,1,0,0,0 ...\n"
+                 "    rule,team,month,in_time_percent,decided,met,late,overdue,due,missing_data,not_recorded,...\n"
+                 "    assessment-45wd,Assessment North,2024-05,88.9,27,24,2,1,0,0,0,...\n"
                  "  compliance kpi list4.csv --mapping annex-a-list4 --as-of 2025-03-31 --chart kpi.svg\n\n"
                  "in time = met / (met + late + overdue); duties not yet due and records with a missing\n"
-                 "trigger date are counted beside it. Files are streamed: a million records fit easily.",
+                 "trigger date are counted beside it. Files are streamed: a million records fit easily.\n"
+                 "kpi measures rather than checks: it exits 0 whatever it counts (2 for bad input).",
                  cmd_kpi)
     p.add_argument("records", nargs="+", help=f"record files (.csv streamed; .yaml, .json, .xlsx; dates {DATES}), or "
                                               "extracts read through --mapping, or a database URL "
@@ -1057,7 +1074,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     _output_format(args, KPI_FORMATS + ("xlsx", "parquet"), "table")
     _needs_output(args)
     encoding = _encoding(args)
-    args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
+    args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES, output=args.output)
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
     mapping = load_mapping(args.mapping, ruleset.vocabulary) if args.mapping else None
@@ -1187,7 +1204,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     _output_format(args, ("csv", "xlsx"), "csv")
     _needs_output(args)
     encoding = _encoding(args)
-    args.extracts = _inputs(args.extracts, EXTRACT_SUFFIXES)
+    args.extracts = _inputs(args.extracts, EXTRACT_SUFFIXES, output=args.output)
     ruleset = load_rules(_rule_paths(args))
     mapping = load_mapping(args.mapping, ruleset.vocabulary)
     records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary, encoding=encoding,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import zipfile
 
 import openpyxl
@@ -266,3 +267,18 @@ def test_kpi_map_and_plan_take_the_format_from_the_output_file_too(tmp_path, run
     assert openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "Records"
     run_cli("plan", "inspection", "report_received=03/12/2024", "--output", str(tmp_path / "p.ics"))
     assert (tmp_path / "p.ics").read_text().startswith("BEGIN:VCALENDAR")
+
+
+@pytest.mark.parametrize("command", [("check", TRACKER), ("kpi", str(FIXTURES / "casework" / "kpi-cases.yaml")),
+                                     ("map", str(FIXTURES / "casework" / "annex-a-list5.csv"), "--mapping",
+                                      "annex-a-list5"),
+                                     ("track", str(ROOT / "examples" / "inspection-events.csv"))])
+def test_output_naming_a_file_the_command_reads_is_refused_and_the_file_kept(tmp_path, run_cli, command):
+    """`--output tracker.csv` beside `tracker.csv` (a slip in the first hour) must not replace the tracker."""
+    name, source, *rest = command
+    given = tmp_path / f"input{source[source.rindex('.'):]}"
+    shutil.copyfile(source, given)
+    before = given.read_bytes()
+    code, out, err = run_cli(name, str(given), *rest, "--output", str(given))
+    assert code == 2 and "--output names a file this command reads" in err, err
+    assert given.read_bytes() == before

@@ -176,13 +176,27 @@ def unknown_columns(names: Sequence[str], vocab: Vocabulary) -> list[tuple[int, 
     return out
 
 
+def header_fault(names: Sequence[str]) -> tuple[str, str] | None:
+    """Why a header row cannot start the record layout (no id or kind column), with the likeliest fix, or None."""
+    missing = [c for c in ("id", "kind") if c not in names]
+    if not missing:
+        return None
+    message = f"the header row has no {' or '.join(missing)} column"
+    cased = [n for n in names if n.lower() in missing]
+    if cased:
+        return message, "column names are lower case: write " + ", ".join(f"{n.lower()} for {n!r}" for n in cased)
+    if any({"id", "kind"} & {part.strip().lower() for part in n.split(";")} for n in names if ";" in n):
+        return message, ("its columns are separated by semicolons, as Excel saves CSV in some languages: save it as "
+                         "\"CSV UTF-8 (Comma delimited)\"")
+    return message, "the first row names the columns: id, kind, then attributes and events"
+
+
 def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], header_line: int,
                      reader: _Reader, column_label: Any) -> Iterator[Record]:
     names = [str(h).strip() if h is not None else "" for h in header]
-    if "id" not in names or "kind" not in names:
-        missing = [c for c in ("id", "kind") if c not in names]
-        reader.problem(f"the header row has no {' or '.join(missing)} column", header_line, None, None,
-                       "the first row names the columns: id, kind, then attributes and events")
+    fault = header_fault(names)
+    if fault:
+        reader.problem(fault[0], header_line, None, None, fault[1])
         return
     unknown = unknown_columns(names, reader.vocab)
     for j, name, hint in unknown:

@@ -96,6 +96,8 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
             problem("the workbook has no worksheet", None, None, None, "save it as .xlsx with the records on a sheet")
             return
         worksheet = book[sheet] if sheet else book.worksheets[0]
+        if not sheet:
+            _warn_other_records(book.worksheets[1:], worksheet.title, problem)
         try:
             parts = {found.name: rel.target for found, rel in reader.parser.find_sheets()}
             _warn_empty_cells(reader.archive, parts.get(worksheet.title), worksheet.title, problem)
@@ -107,6 +109,21 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
                     None, None, None, "open the workbook in Excel and save it again")
     finally:
         book.close()
+
+
+def _warn_other_records(others: list[Any], first: str, problem: Report) -> None:
+    """A warning for each sheet after the first whose header has an id and a kind column: records a person put
+    on a sheet of their own (one a year, say) would otherwise go unread without a word."""
+    for worksheet in others:
+        try:
+            header = next(worksheet.iter_rows(max_row=1, values_only=True), ())
+        except Exception:  # noqa: BLE001 - a damaged sheet that is never read is no reason to stop
+            continue
+        if {"id", "kind"} <= {str(cell).strip() for cell in header if cell is not None}:
+            problem(f"the sheet {worksheet.title!r} also holds records (its header has id and kind) and was not "
+                    f"read: only the first sheet, {first!r}, is", None, None, None,
+                    "put every record on the first sheet, or save each sheet as a file of its own and give them all",
+                    warning=True)
 
 
 def _bounded_rows(worksheet: Any, problem: Report, column: Callable[[int], Any]) -> Iterator[Row]:

@@ -32,7 +32,7 @@ from ..rules import Vocabulary
 from . import _arrow
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8, read_csv_rows,
                    row_fault, runaway_problem)
-from ._readers import ignored_column, read_records, unknown_columns
+from ._readers import header_fault, ignored_column, read_records, unknown_columns
 from ._record import (DATE_HINT, TARGET_PREFIX, Record, RecordCheck, id_fault, is_unknown, parse_event_date,
                       suggest, unknown_kind)
 from ._seen_ids import SeenIds
@@ -922,10 +922,9 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
                 sink.add("the file is empty", 1, None, None, "the first row names the columns")
             return
         names = [h.strip() for h in first[1]]
-        if "id" not in names or "kind" not in names:
-            missing = [c for c in ("id", "kind") if c not in names]
-            sink.add(f"the header row has no {' or '.join(missing)} column", 1, None, None,
-                     "the first row names the columns: id, kind, then attributes and events")
+        fault = header_fault(names)
+        if fault:
+            sink.add(fault[0], 1, None, None, fault[1])
             return
         unknown = unknown_columns(names, vocab)
         for j, column, hint in unknown:

@@ -281,7 +281,9 @@ def margin_text(f: Finding, show_date: Callable[[Any], str] = lambda d: d.isofor
         return "on time"
     if f.status == "missing_data":
         if f.unrecorded:
-            text = "not in this extract: " + ", ".join(f.unrecorded)
+            # Not recorded: no column for it, or the record says unknown; unless the extract was drawn too early.
+            drawn = (f.reason or "").startswith("not in this extract")
+            text = ("not in this extract: " if drawn else "not recorded: ") + ", ".join(f.unrecorded)
         else:
             text = "record " + ", ".join(f.needs) if f.needs else (f.reason or "missing data")
         if f.deadline is not None:

@@ -265,8 +265,9 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
         text.append(f"{approximate} finding(s) are approximate: the record holds a date without a time for an "
                     "hours clock.")
     if any(r.not_recorded for r in rows):
-        text.append("NOT IN EXTRACT: duties the extract cannot answer, having no column for an event they need or "
-                    "falling due after the day it was drawn; counted apart, never as overdue.")
+        text.append("NOT IN EXTRACT: duties the extract cannot answer: it has no column for an event they need, a "
+                    "record gives the event as unknown, or the duty falls due after the day it was drawn; counted "
+                    "apart, never as overdue.")
     bounded = sum(r.on_bound for r in rows)
     if bounded:
         text.append(f"{bounded} decided finding(s) rest on a bound: the trigger is not recorded, but even its latest "

@@ -180,3 +180,12 @@ def test_without_output_it_lists_the_columns_and_refuses_other_file_types(run_cl
     assert code == 0 and [line.split()[0] for line in out.splitlines()] == INSPECTION_COLUMNS
     code, out, err = run_cli("template", "inspection", "--output", str(tmp_path / "tracker.ods"))
     assert code == 2 and "name the file .xlsx or .csv" in err and not (tmp_path / "tracker.ods").exists()
+
+
+def test_a_template_never_replaces_a_file_already_there(tmp_path, run_cli):
+    """`template --output tracker.csv` run again after the tracker was filled in must not blank it."""
+    filled = tmp_path / "tracker.csv"
+    filled.write_text("id,kind,report_received\nr1,inspection,05/12/2018\n", encoding="utf-8")
+    code, _, err = run_cli("template", "inspection", "--output", str(filled))
+    assert code == 2 and "already exists" in err, err
+    assert "r1,inspection" in filled.read_text(encoding="utf-8")
