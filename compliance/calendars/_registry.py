@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
-from ..resources import calendar_dirs
+from ..resources import CALENDARS_ENV, calendar_dirs
 from . import _cache
 from ._spec import CalendarSpec, parse_spec
 from ._workdays import Calendar
@@ -93,6 +93,11 @@ def get_calendar(name: str | Calendar = DEFAULT_CALENDAR) -> Calendar:
     cal = _CACHE.get(name)
     if cal is not None:
         return cal
+    missing = [d for d in calendar_dirs() if not d.is_dir()]
+    if missing:
+        # Only the user's folder can be missing: reckoning on the bundled calendars instead would be silent.
+        raise InputError.at(f"{CALENDARS_ENV} names {str(missing[0])!r}, which is not a folder",
+                            hint="give the folder of your calendar files, or unset it")
     files = available()
     if name not in files:
         raise InputError.at(

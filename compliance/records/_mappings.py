@@ -259,6 +259,12 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
         if not isinstance(raw.get("id"), str):
             raise InputError(Problem("each record needs an id template, e.g. \"{Child Unique ID}-{Date of Referral}\"",
                                      field="id", **located.where(base)))
+        outside = _TEMPLATE.sub("", raw["id"])
+        if not _TEMPLATE.search(raw["id"]) or "{" in outside or "}" in outside:
+            # An id naming no column is the same for every row: each after the first would be called a duplicate.
+            raise InputError(Problem(f"the id template {raw['id']!r} names no column, or a brace is left open",
+                                     field="id", **located.where(base + ("id",)),
+                                     hint="name the columns in braces, e.g. \"{Child Unique ID}-{Date of Referral}\""))
         if raw.get("each") is not None and not isinstance(raw.get("each"), str):
             raise InputError(Problem("each must be a path, e.g. CINdetails/Section47", field="each",
                                      **located.where(base + ("each",))))

@@ -43,7 +43,14 @@ def pack_files(paths: Sequence[str | Path] | None) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(f for f in sorted(p.glob("*.yaml")) if f.name != VOCABULARY_FILE)
+            found = [f for f in sorted(p.glob("*.yaml")) if f.name != VOCABULARY_FILE]
+            if not found:
+                # A folder of no rules would check nothing and report nothing late: a false all-clear.
+                others = sorted(f.name for f in p.glob("*.yml"))
+                raise InputError(Problem("a folder with no rule packs (.yaml files) in it", file=str(p),
+                                         hint=f"rename {', '.join(others)} to .yaml" if others
+                                         else "give the folder that holds the .yaml rule packs, or a pack itself"))
+            files.extend(found)
         elif p.is_file():
             files.append(p)
         else:

@@ -353,3 +353,15 @@ def test_skipped_days_are_named_from_the_holiday_list_as_a_day_by_day_walk_names
                 walked.append(NonWorkingDay(day, cal.reason_not_working(day) or ""))
             day += ONE_DAY
         assert cal.non_working_days(a, b) == walked, (a, b)
+
+
+def test_a_calendars_folder_named_in_the_environment_that_is_not_there_is_an_error(monkeypatch, tmp_path):
+    """COMPLIANCE_CALENDARS mistyped must not fall back, without a word, on the bundled calendars."""
+    monkeypatch.setenv("COMPLIANCE_CALENDARS", str(tmp_path / "no-such-folder"))
+    clear_cache()
+    try:
+        with pytest.raises(InputError, match="which is not a folder"):
+            get_calendar("england-and-wales")
+    finally:
+        monkeypatch.delenv("COMPLIANCE_CALENDARS")
+        clear_cache()

@@ -104,6 +104,18 @@ def test_a_mapping_naming_an_unknown_event_is_refused_with_its_line(tmp_path):
     assert problem.line == 5 and "unknown event 'referal'" in problem.message
 
 
+@pytest.mark.parametrize("template", ["{}", "{Child Unique ID", "Child Unique ID", "{ID}}"])
+def test_an_id_template_naming_no_column_is_refused_when_the_mapping_is_loaded(tmp_path, template):
+    """Such an id is one constant: every row after the first would be reported as a duplicate of it."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"mapping: bad\nkind: referral\nid: {template!r}\nevents:\n  referral: Date of Referral\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_mapping(str(path))
+    problem = exc.value.problems[0]
+    assert problem.field == "id" and problem.line == 3 and "names no column" in problem.message
+
+
 def test_map_command_writes_records_and_reports_bad_rows(run_cli, tmp_path):
     out = tmp_path / "records.csv"
     code, _, err = run_cli("map", str(CASEWORK / "annex-a-list5.csv"), "--mapping", "annex-a-list5",

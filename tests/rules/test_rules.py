@@ -272,3 +272,16 @@ def test_the_bundled_vocabulary_says_what_events_imply():
     assert ("rcpc", "cp_plan", True) in {(i.source, i.target, i.value) for i in vocab.implications("child-protection")}
     assert ("stage2_response", "stage2_start", "happened") in {
         (i.source, i.target, i.value) for i in vocab.implications("complaint")}
+
+
+def test_a_rules_folder_with_no_packs_is_refused_not_an_all_clear(tmp_path, run_cli):
+    """An empty --rules folder, or one of .yml files, would check nothing and report nothing late, exit 0."""
+    empty, yml = tmp_path / "empty", tmp_path / "yml"
+    empty.mkdir()
+    yml.mkdir()
+    (yml / "casework.yml").write_text((ROOT / "rules" / "casework.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    records = tmp_path / "r.csv"
+    records.write_text("id,kind,referral\nr1,referral,01/01/2025\n", encoding="utf-8")
+    for folder, hint in ((empty, "give the folder that holds the .yaml rule packs"), (yml, "rename casework.yml")):
+        code, out, err = run_cli("check", str(records), "--as-of", "2025-06-01", "--rules", str(folder))
+        assert (code, out) == (2, "") and "no rule packs" in err and hint in err, err
