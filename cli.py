@@ -40,7 +40,10 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors exit with code 2 and a one-line hint, like every other bad input."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message}\n(see `{self.prog} --help` for an example)\n")
+        from compliance.errors import one_line
+
+        # The message quotes the arguments it could not take, escape codes and all: shown escaped, on one line.
+        self.exit(2, f"{self.prog}: error: {one_line(message)}\n(see `{self.prog} --help` for an example)\n")
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
@@ -136,7 +139,7 @@ def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, fol
     A folder stands for the files in it that ``suffixes`` name (when ``folders``), and ``examples/NAME`` not in
     the working folder for the copy installed with the package: each is said on stderr, so what was read is known.
     """
-    from compliance.errors import InputError, Problem
+    from compliance.errors import InputError, Problem, one_line
     from compliance.records import check_database_url, is_database_url
 
     problems, files = [], []
@@ -156,8 +159,10 @@ def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, fol
                 problems.append(Problem(f"a folder with no record files ({', '.join(suffixes)}) in it", file=text,
                                         hint=f"give the files to read, e.g. {Path(text) / ('*' + suffixes[0])}"))
                 continue
-            print(f"compliance: {text} is a folder: reading the {len(found)} record file{'s' if len(found) != 1 else ''}"
-                  f" in it ({', '.join(p.name for p in found)})" + (f"; not read: {', '.join(others)}" if others else ""),
+            # A file's name may hold an escape code or a line break: shown escaped, on one line.
+            print(one_line(f"compliance: {text} is a folder: reading the {len(found)} record "
+                           f"file{'s' if len(found) != 1 else ''} in it ({', '.join(p.name for p in found)})"
+                           + (f"; not read: {', '.join(others)}" if others else "")),
                   file=sys.stderr)
             candidates = found
         else:
@@ -406,7 +411,7 @@ def add_template(sub: Any, help_text: str) -> None:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from compliance.errors import InputError, Problem
+    from compliance.errors import InputError, Problem, one_line
     from compliance.records.template import template_columns, template_csv, template_xlsx
     from compliance.rules import load_rules
 
@@ -431,8 +436,8 @@ def cmd_template(args: argparse.Namespace) -> int:
     else:
         raise InputError(Problem(f"cannot write a tracker as {suffix or 'a file without an extension'}",
                                  file=args.output, field="output", hint="name the file .xlsx or .csv"))
-    print(f"wrote {args.output}: {len(columns)} columns for {args.kind} records; fill it in, then run "
-          f"`compliance check {args.output}`", file=sys.stderr)
+    print(one_line(f"wrote {args.output}: {len(columns)} columns for {args.kind} records; fill it in, then run "
+                   f"`compliance check {args.output}`"), file=sys.stderr)
     return 0
 
 
@@ -547,9 +552,10 @@ def add_calendar_import(actions: Any) -> None:
 
 def cmd_calendar_import(args: argparse.Namespace) -> int:
     from compliance.calendars.govuk import import_govuk
+    from compliance.errors import one_line
 
     out = Path(args.output) if args.output else Path("calendars") / f"{args.calendar}.yaml"
-    print(import_govuk(Path(_found(args.file)), args.calendar, out))
+    print(one_line(import_govuk(Path(_found(args.file)), args.calendar, out)))  # it names the file written
     return 0
 
 
@@ -690,6 +696,7 @@ def add_rules_test(actions: Any) -> None:
 
 def cmd_rules_test(args: argparse.Namespace) -> int:
     from compliance.engines import run_rule_tests
+    from compliance.errors import one_line
     from compliance.rules import load_rules
 
     ruleset = load_rules([_found(f) for f in args.files] or None)
@@ -702,9 +709,10 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
     failed = [r for r in results if not r.passed]
     for r in results:
         mark = "PASS" if r.passed else "FAIL"
-        print(f"{mark}  {r.rule}: {r.name}")
+        # A test's name and the values it compares come from a rule file: shown escaped, as `rules show` does.
+        print(one_line(f"{mark}  {r.rule}: {r.name}"))
         for d in r.differences:
-            print(f"        {d}  ({r.location})")
+            print(one_line(f"        {d}  ({r.location})"))
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
 
@@ -758,23 +766,26 @@ def add_check(sub: Any, help_text: str) -> None:
 
 def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any], Any]:
     """Records read through --mapping, each id once, and the rules they can answer (said on stderr)."""
+    from compliance.errors import one_line
     from compliance.records import load_extract
 
     mapping, records, problems, answered = load_extract(args.records, args.mapping, ruleset, encoding=args.encoding,
                                                         extract_date=_extract_date(args))
     _warn_undated(mapping, args)
-    print(f"{len(records)} record(s) read through {mapping.name}; duties checked: "
-          f"{', '.join(r.id for r in answered) or 'none'}{_drawn_text(records)}", file=sys.stderr)
+    print(one_line(f"{len(records)} record(s) read through {mapping.name}; duties checked: "
+                   f"{', '.join(r.id for r in answered) or 'none'}{_drawn_text(records)}"), file=sys.stderr)
     return records, problems, answered
 
 
 def _warn_undated(mapping: Any, args: argparse.Namespace) -> None:
     """A mapping whose files hold no date (an Annex A list) read without --extract-date: judged as if drawn on the
     as-of date, a list years old would call everything open in it overdue, so say so."""
+    from compliance.errors import one_line
+
     if mapping.extract_date == "given" and not _extract_date(args):
-        print(f"warning: the {mapping.name} mapping's files hold no date of their own and no --extract-date was "
-              "given: they are judged as if drawn on the as-of date, so a duty falling due after the day they were "
-              "drawn may be called overdue; give --extract-date YYYY-MM-DD", file=sys.stderr)
+        print(one_line(f"warning: the {mapping.name} mapping's files hold no date of their own and no --extract-date "
+                       "was given: they are judged as if drawn on the as-of date, so a duty falling due after the day "
+                       "they were drawn may be called overdue; give --extract-date YYYY-MM-DD"), file=sys.stderr)
 
 
 def _drawn_text(records: Sequence[Any]) -> str:
@@ -785,7 +796,7 @@ def _drawn_text(records: Sequence[Any]) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from compliance.engines import available_cores, check_as_of, check_targets
-    from compliance.errors import errors
+    from compliance.errors import errors, one_line
     from compliance.records import read_records
     from compliance.reports import BINARY, FORMATS, CheckSettings, write_check
     from compliance.rules import load_rules
@@ -811,7 +822,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems += unknown_targets
     if not records and not errors(problems):
         # A header row and nothing under it (a tracker just made by `template`): say so, not "no findings".
-        said = f"no records in {', '.join(args.records)}: nothing to check; add a row for each record"
+        said = one_line(f"no records in {', '.join(args.records)}: nothing to check; add a row for each record")
         if args.format == "table" and not args.output:
             _print_problems(problems)
             print(f"Compliance as of {as_of.isoformat()}: {said}.")
@@ -1064,6 +1075,7 @@ def _keep_freed_memory() -> None:
 
 
 def cmd_kpi(args: argparse.Namespace) -> int:
+    from compliance.errors import one_line
     from compliance.records import load_mapping
     from compliance.reports import KPI_FORMATS, Tally, TargetTally, duties_for, kpi_chart_svg, render_kpi, tally_files
     from compliance.rules import load_rules
@@ -1081,8 +1093,9 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     if mapping is not None:
         _warn_undated(mapping, args)
     if mapping is not None and not duties_for(ruleset, mapping):
-        print(f"compliance: the {mapping.name} mapping fills in no duty's completion date, so there is nothing "
-              f"to measure ({mapping.title}); see its notes with `compliance map --list`", file=sys.stderr)
+        print(one_line(f"compliance: the {mapping.name} mapping fills in no duty's completion date, so there is "
+                       f"nothing to measure ({mapping.title}); see its notes with `compliance map --list`"),
+              file=sys.stderr)
         return 0
     tally = Tally(args.by or ["rule"], args.month_of)
     targets = TargetTally()
@@ -1106,7 +1119,8 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     if monthly is not None:
         _emit(kpi_chart_svg(monthly.rows()), args.chart)
     if not tally.counts and not problems:
-        print(f"compliance: nothing counted: no records with a duty in {', '.join(args.records)}", file=sys.stderr)
+        print(one_line(f"compliance: nothing counted: no records with a duty in {', '.join(args.records)}"),
+              file=sys.stderr)
     # Streamed files are read in blocks, some cell by cell: say the problems in each file's row order.
     order = {str(path): n for n, path in enumerate(args.records)}
     problems.sort(key=lambda p: (order.get(p.file or "", len(order)), p.line or 0))
@@ -1153,11 +1167,13 @@ def add_synth(sub: Any, help_text: str) -> None:
 
 def cmd_synth(args: argparse.Namespace) -> int:
     from compliance.calendars import parse_date
+    from compliance.errors import one_line
     from compliance.records.synth import write_extracts
 
-    print(write_extracts(args.output_dir, args.children, args.seed, start=parse_date(args.start, "--from"),
-                         end=parse_date(args.end, "--to"), layout=args.layout, authorities=args.authorities,
-                         limit=args.limit, database=args.database))
+    summary = write_extracts(args.output_dir, args.children, args.seed, start=parse_date(args.start, "--from"),
+                             end=parse_date(args.end, "--to"), layout=args.layout, authorities=args.authorities,
+                             limit=args.limit, database=args.database)
+    print(one_line(str(summary)))  # it names the folder written
     return 0
 
 
@@ -1187,7 +1203,7 @@ def add_map(sub: Any, help_text: str) -> None:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from compliance.errors import InputError, Problem
+    from compliance.errors import InputError, Problem, one_line
     from compliance.records import available_mappings, load_mapped, load_mapping, records_csv
     from compliance.reports import duties_for
     from compliance.rules import load_rules
@@ -1223,8 +1239,8 @@ def cmd_map(args: argparse.Namespace) -> int:
     duties = ", ".join(answered) or "none (no completion dates)"
     drawn = _drawn_text(records)
     hint = f" (check the records with --extract-date {drawn.rsplit(' ', 1)[-1]})" if drawn and "," not in drawn else ""
-    print(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: {duties}{drawn}{hint}",
-          file=sys.stderr)
+    print(one_line(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: "
+                   f"{duties}{drawn}{hint}"), file=sys.stderr)
     return 2 if problems else 0
 
 
@@ -1281,6 +1297,7 @@ def _internal_error(exc: BaseException) -> int:
     import tempfile
     import traceback
 
+    from compliance.errors import one_line
     from compliance.resources import cache_dir
 
     text = "".join(traceback.format_exception(exc))
@@ -1295,8 +1312,8 @@ def _internal_error(exc: BaseException) -> int:
         except OSError:
             where = None
     kept = f"the traceback is in {where}" if where else "the traceback could not be saved:\n" + text
-    print(f"compliance: internal error (a fault in the tool, not in your input): {type(exc).__name__}: {exc}; "
-          f"{kept}. Please report it.", file=sys.stderr)
+    print(f"compliance: internal error (a fault in the tool, not in your input): {type(exc).__name__}: "
+          f"{one_line(str(exc))}; {kept}. Please report it.", file=sys.stderr)
     return 3
 
 
@@ -1324,8 +1341,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"compliance: error: {exc.strerror or exc}{where} (check the path, the free disk space and the "
-              "permissions)", file=sys.stderr)
+        # The file named is often one given on the command line: shown escaped, on one line.
+        print(one_line(f"compliance: error: {exc.strerror or exc}{where} (check the path, the free disk space and the "
+                       "permissions)"), file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a bare traceback
         return _internal_error(exc)

@@ -4,6 +4,7 @@ show control characters as escapes and keep each line one line, whether stdout i
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
@@ -115,3 +116,84 @@ def test_report_log_lines_cannot_be_forged_or_carry_escape_codes(tmp_path):
     assert "\\n2026-11-20T06:00:00+0000 INFO run 1" in skipped[0] and "\\u2028" in skipped[1]
     code, shown = on_a_terminal(args)
     assert code in (0, 1) and not RAW.search(shown.replace("\r\n", ""))
+
+
+#: What a cell or a file name may hold to take over a terminal: each must be shown as escapes, never obeyed.
+HOSTILE = "".join(ESCAPES)
+
+
+def test_track_shows_an_event_files_record_id_escaped(tmp_path, run_cli):
+    events = tmp_path / "events.csv"
+    text = (ROOT / "examples" / "inspection-events.csv").read_text(encoding="utf-8")
+    events.write_text(text.replace("example-heath-2026-ilacs", f"a{HOSTILE}b"), encoding="utf-8")
+    code, out, err = run_cli("track", str(events), "--as-of", "2026-11-20")
+    assert code in (0, 1), err
+    assert not RAW.search(out.replace("\n", "")) and not RAW.search(err.replace("\n", ""))
+    shown = [line for line in out.splitlines() if "\\x1b[31m" in line]
+    assert shown and all("a\\x1b[31m\\x07\\x9b2J" in line for line in shown)
+    # Padded as shown: the other record's rows line up with the escaped id's.
+    opened = [line for line in out.splitlines() if line.startswith("  opened ")]
+    assert len({line.index(" la-publish-report") for line in opened if "la-publish-report" in line}) == 1
+
+
+def test_kpi_shows_a_team_and_a_record_id_escaped_and_the_data_formats_keep_them(tmp_path, run_cli):
+    records = tmp_path / "referrals.csv"
+    records.write_text("id,kind,team,referral,referral_decision,target:referral-decision-1wd\n"
+                       f"r{HOSTILE}1,referral,t{HOSTILE}red,2025-01-02,2025-01-03,2025-01-02\n"
+                       "r2,referral,blue,2025-01-02,2025-02-20,\n", encoding="utf-8")
+    code, out, err = run_cli("kpi", str(records), "--as-of", "2025-06-01", "--by", "team")
+    assert code == 0, err
+    assert not RAW.search(out.replace("\n", "")) and not RAW.search(err.replace("\n", ""))
+    assert "t\\x1b[31m\\x07\\x9b2J" in out and "r\\x1b[31m" in out  # the team, and the targets' example record
+    code, out, err = run_cli("kpi", str(records), "--as-of", "2025-06-01", "--by", "team", "--format", "json")
+    assert code == 0 and not RAW.search(out.replace("\n", "")), err
+    assert f"t{HOSTILE}red" in {row["team"] for row in json.loads(out)["rows"]}
+
+
+def test_the_kpi_chart_holds_no_control_character(tmp_path, run_cli):
+    chart, tracker = tmp_path / "kpi.svg", tmp_path / "tracker.csv"
+    tracker.write_text("\n".join((FIXTURES / "records" / "tracker.csv").read_text().splitlines()[:3]) + "\n")
+    code, _, err = run_cli("kpi", str(tracker), "--as-of", "2026-11-20",
+                           "--add-rules", str(hostile_pack(tmp_path)), "--chart", str(chart))
+    assert code == 0, err
+    svg = chart.read_text(encoding="utf-8")
+    assert "Publish \\x1b[31m" in svg and not RAW.search(svg.replace("\n", ""))
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "json"])
+def test_plan_shows_a_value_given_escaped(run_cli, fmt):
+    code, out, err = run_cli("plan", "inspection", "id=x", "framework=ILACS", "report_received=01/06/2025",
+                             f"authority=A{HOSTILE}", "--as-of", "2025-06-02", "--format", fmt)
+    assert code == 0, err
+    assert not RAW.search(out.replace("\n", "")) and not RAW.search(err.replace("\n", ""))
+    if fmt == "json":
+        assert json.loads(out)["given"]["attributes"]["authority"] == f"A{HOSTILE}"  # the data keeps the value
+    else:
+        assert "authority A\\x1b[31m\\x07\\x9b2J" in out.splitlines()[0]
+
+
+def test_a_folders_file_names_are_shown_escaped(tmp_path, run_cli):
+    folder = tmp_path / "fold"
+    folder.mkdir()
+    (folder / f"ev{HOSTILE.replace('/', '')}il.csv").write_bytes((FIXTURES / "records" / "tracker.csv").read_bytes())
+    (folder / f"notes{chr(0x1b)}[2J.txt").write_text("not records")
+    code, out, err = run_cli("check", str(folder), "--as-of", "2026-11-20")
+    assert code == 2, err  # the fixture's two bad rows: each problem names the file too
+    assert not RAW.search(out.replace("\n", "")) and not RAW.search(err.replace("\n", ""))
+    assert "(ev\\x1b[31m" in err and "not read: notes\\x1b[2J.txt" in err and "\\x07il.csv:5:6: " in err
+
+
+def test_wrote_names_the_file_escaped(tmp_path, run_cli):
+    code, _, err = run_cli("template", "inspection", "--output", str(tmp_path / f"t{HOSTILE.replace('/', '')}.csv"))
+    assert code == 0 and "wrote " in err and "\\x1b[31m" in err
+    assert not RAW.search(err.replace("\n", ""))
+
+
+def test_a_usage_error_quotes_the_argument_escaped(capsys):
+    import cli
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["check", "--format", f"x{HOSTILE}"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and "'x\\x1b[31m" in err
+    assert not RAW.search(err.replace("\n", ""))

@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..engines import STATUSES, Finding
+from ..errors import one_line
 from ..records import csv_text
 from ._formats import json_text
 from ._targets import TargetTally
@@ -252,8 +253,10 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
     lines = [head]
     for r in rows:
         share = "-" if r.in_time is None else f"{100 * r.in_time:.1f}%"
-        lines.append([r.rule, *(r.value(d) for d in dimensions), share, str(r.decided), str(r.met), str(r.late),
-                      str(r.overdue), str(r.due), str(r.missing_data), str(r.not_recorded), str(r.data_warnings)])
+        # A team or authority is a cell of the records, escape codes and all: escaped before the widths are taken.
+        lines.append([r.rule, *(one_line(r.value(d)) for d in dimensions), share, str(r.decided), str(r.met),
+                      str(r.late), str(r.overdue), str(r.due), str(r.missing_data), str(r.not_recorded),
+                      str(r.data_warnings)])
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     numeric_from = 1 + len(dimensions)
     text = [f"Timeliness as of {as_of.isoformat()}: in time = met / (met + late + overdue)"]
@@ -286,4 +289,6 @@ def render_kpi(rows: Sequence[KpiRow], fmt: str, dimensions: Sequence[str], as_o
     if fmt == "json":
         extra = {"system_targets": targets.to_dict()} if targets is not None and targets.compared else None
         return to_json(rows, dimensions, as_of, month_of, extra)
-    return to_table(rows, dimensions, as_of) + (targets.text() if targets is not None else "")
+    # The targets' section names records by their ids, as the records spell them: each line shown escaped.
+    section = "\n".join(map(one_line, targets.text().split("\n"))) if targets is not None else ""
+    return to_table(rows, dimensions, as_of) + section

@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Sequence
 
+from ..errors import one_line
 from ._kpi import NO_VALUE, KpiRow
 
 WIDTH = 720
@@ -90,7 +91,8 @@ def kpi_chart_svg(rows: Sequence[KpiRow], title: str = "Duties done in time, mon
         coverage = f"; due in {len(rule_rows)} of {shown} months" if len(rule_rows) < shown else ""
         figures = f" ({100 * total_met / total:.1f}% of {total} in time{coverage})"
         room = TITLE_CHARS - len(rule) - 2 - len(figures)  # the panel's width in characters of its bold label
-        title = rule_rows[0].title
+        # A rule pack's title may hold an escape code, which XML does not allow and a terminal showing the file obeys.
+        title = one_line(rule_rows[0].title)
         title = title if len(title) <= room else title[:max(room - 1, 0)] + "…"
         out.append(f'<text x="{LEFT}" y="{top + 12}" font-weight="bold">{escape(rule)}: '
                    f'{escape(title)}{escape(figures)}</text>')

@@ -12,7 +12,9 @@ from typing import Any, Sequence
 
 from ..calendars import day_of, get_calendar
 from ..engines import PLAN_ID, Plan, PlanEntry, PlanStep
+from ..errors import one_line
 from ..rules import Rule
+from ._formats import json_text
 from ._ics import PRODID, escape_text, event_uid, fold, uri_value
 
 PLAN_FORMATS = ("table", "json", "md", "ics")
@@ -134,7 +136,9 @@ def to_table(plan: Plan) -> str:
     rows = _rows(plan)
     if rows:
         table = [("DEADLINE", "DUTY", "WHAT", "STATUS")]
-        table += [(_day(s.finding.deadline), _step_label(e, s), e.rule.title, _status(plan, e, s)) for e, s in rows]
+        # A rule pack's title may hold an escape code: escaped before the widths are taken, so the columns line up.
+        table += [(_day(s.finding.deadline), _step_label(e, s), one_line(e.rule.title), _status(plan, e, s))
+                  for e, s in rows]
         widths = [max(len(r[i]) for r in table) for i in range(3)]
         for row in table:
             lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[3])
@@ -159,7 +163,8 @@ def to_table(plan: Plan) -> str:
         for e in excluded:
             lines.append(f"  {e.rule.id}: {e.reason}")
         lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    # The values given (authority=...) and the rule packs' text are shown escaped: an escape code is not obeyed.
+    return "\n".join(map(one_line, lines)).rstrip("\n") + "\n"
 
 
 def _entry_lines(plan: Plan, entry: PlanEntry) -> list[str]:
@@ -232,7 +237,7 @@ def to_json(plan: Plan) -> str:
                   "unknown": _unknown(plan), "attributes": dict(plan.record.attributes)},
         "duties": [_entry_dict(e) for e in plan.entries],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _md(text: str) -> str:
@@ -269,7 +274,8 @@ def to_markdown(plan: Plan) -> str:
         out += ["## Not applicable", ""]
         out += [f"- **{e.rule.id}**: {_md(e.reason or '')}" for e in excluded]
         out.append("")
-    return "\n".join(out)
+    # As the table: the heading quotes the values given, and a Markdown file is often read with `cat`.
+    return "\n".join(map(one_line, out))
 
 
 def _who(plan: Plan) -> str | None:

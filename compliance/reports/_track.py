@@ -6,12 +6,15 @@ from datetime import date, datetime
 from typing import Sequence
 
 from ..engines import Finding, TrackerChange
+from ..errors import one_line
 
 
 def track_text(changes: Sequence[TrackerChange], open_now: Sequence[Finding], as_of: date) -> str:
     """The text ``compliance track`` prints: day by day what opened, fell overdue or closed, then what is open."""
     shown = [c.finding for c in changes] + list(open_now)
-    width_record = max((len(f.record) for f in shown), default=0)
+    # An id from the event file may hold an escape code: padded as it is shown, escaped, so the columns line up.
+    record = {f.record: one_line(f.record) for f in shown}
+    width_record = max(map(len, record.values()), default=0)
     width_rule = max((len(_duty_name(f)) for f in shown), default=0)
     lines: list[str] = []
     day_shown = None
@@ -20,7 +23,7 @@ def track_text(changes: Sequence[TrackerChange], open_now: Sequence[Finding], as
             lines.append(change.day.isoformat())
             day_shown = change.day
         f = change.finding
-        lines.append(f"  {change.change:<8} {f.record:<{width_record}}  {_duty_name(f):<{width_rule}}  "
+        lines.append(f"  {change.change:<8} {record[f.record]:<{width_record}}  {_duty_name(f):<{width_rule}}  "
                      f"{_change_text(change)}")
     if changes:
         lines.append("")
@@ -31,9 +34,10 @@ def track_text(changes: Sequence[TrackerChange], open_now: Sequence[Finding], as
         lines.append(f"Nothing open as of {as_of.isoformat()}.")
     for f in open_now:
         margin = f"overdue by {f.late_by}" if f.status == "overdue" else f"{f.time_left} left"
-        lines.append(f"  {f.status.upper():<8} {f.record:<{width_record}}  {_duty_name(f):<{width_rule}}  "
+        lines.append(f"  {f.status.upper():<8} {record[f.record]:<{width_record}}  {_duty_name(f):<{width_rule}}  "
                      f"deadline {_iso(f.deadline)}, {margin}")
-    return "\n".join(lines) + "\n"
+    # A reason quotes the record's attribute values (framework is 'X', not ILACS): shown escaped too.
+    return "\n".join(map(one_line, lines)) + "\n"
 
 
 def _duty_name(f: Finding) -> str:
