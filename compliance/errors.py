@@ -6,17 +6,18 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-# C0 controls but tab and newline, DEL and C1: an id holding ESC [31m would recolour or retitle a terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls but tab and newline, DEL and C1: an id holding ESC [31m would recolour or retitle a terminal. And the
+# bidirectional controls, which reorder the text around them, so an id could seem to say what it does not.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
     """Text safe to show on a terminal: each control character written as its escape (\\x1b), not obeyed."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_code, text)
 
 
-# Every control character, and every Unicode line or paragraph separator (U+0085 is a C1 control).
-_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Every control character (bidirectional ones too), and every Unicode line or paragraph separator (U+0085 is C1).
+_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def one_line(text: str) -> str:
@@ -29,9 +30,12 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    code = ord(char)
-    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return _NAMED.get(match.group()) or _code(match)
+
+
+def _code(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def shown(value: object) -> str:

@@ -4,7 +4,8 @@ Written for a head of service: the summary, what to do this week (every duty fal
 overdue ones), what changed, the trend, the KPIs and timelines for the records that need attention; every
 finding is in the run's CSV and JSON files, which the page links to, so the page stays small however many
 records there are. A Content-Security-Policy allows nothing but the page's own style and script (by their
-SHA-256), so nothing a record or rule holds can load or run anything. Pure: takes a ReportModel and returns text.
+SHA-256), so nothing a record or rule holds can load or run anything; every value is written through ``_e``, which
+shows its control characters as escapes. Pure: takes a ReportModel and returns text.
 Status tags follow the GOV.UK Design System's tag colours; every picture has a text alternative
 and every table has headers with scopes.
 """
@@ -20,6 +21,7 @@ from typing import Iterable, Sequence
 
 from ..calendars import day_of
 from ..engines import Finding
+from ..errors import one_line
 from ..reports import STATUS_NAMES, kpi_chart_svg, margin_text, uri_value
 from ._model import CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, Change, ReportModel, TrendPoint, bad_rows
 
@@ -125,7 +127,9 @@ CONTENT_SECURITY_POLICY = (f"default-src 'none'; style-src {_sha256(_CSS)}; scri
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    """A value as HTML text or an attribute: escaped, and every control character (bidirectional ones too), line or
+    paragraph separator written as its escape (``\\x1b``, ``\\u202e``), shown rather than obeyed."""
+    return escape(one_line(str(value)), quote=True)
 
 
 def _long_date(d: date) -> str:

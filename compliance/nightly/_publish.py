@@ -11,10 +11,11 @@ and run folders past ``--keep-runs`` are set aside; every step is one rename or 
 repeated, so a run killed part-way is finished by the next run (``recover``), before it does anything
 else. A staging folder killed while its journal was being written holds nothing else, and is removed.
 
-The run's folder (``2026-11-20/``) holds a marker file naming the run; a folder is replaced (or, past
-``--keep-runs``, removed) only if it has the marker (or holds nothing but a report's files, as older
-versions wrote them) and nothing else, and it is swapped with the new one in one step where the system can
-(Linux ``renameat2``).
+The run's folder (``2026-11-20/``) holds a marker file naming the run and the size of each of its files; a
+folder is replaced (or, past ``--keep-runs``, removed) only if it has the marker and nothing else, no file
+added or changed since, and it is swapped with the new one in one step where the system can (Linux
+``renameat2``). A folder without a marker is the report's only as version 0.1 wrote it: all five of its
+files, its findings.json dated as the folder is named; run-named files alone prove nothing.
 
 ``latest.*`` are hard links to the newest run's files: plain files on a shared drive or from Windows,
 no second copy on disk (a copy where the file system has no hard links). They are switched so that
@@ -59,6 +60,11 @@ JOURNAL_FORMAT = 2
 RUN_FILES = ("report.html", "report.md", "findings.json.gz", "findings.csv", "findings.parquet", "deadlines.ics")
 #: Files of a run folder that earlier versions wrote, recognised as the report's own when it replaces the folder.
 OLDER_RUN_FILES = ("findings.json",)
+#: Every run folder version 0.1 wrote (it had no marker) held these five files and nothing else.
+VERSION_0_1_FILES = ("report.html", "report.md", "findings.json", "findings.csv", "deadlines.ics")
+_0_1_JSON_HEAD = re.compile(rb'\{\n  "as_of": "([0-9]{4}-[0-9]{2}-[0-9]{2})",\n')
+#: Where a same-day run sets the old folder aside, inside its staging folder, where no atomic swap exists.
+REPLACED = "replaced"
 LATEST = {"latest.html": "report.html", "latest.md": "report.md", "latest.json.gz": "findings.json.gz",
           "latest.csv": "findings.csv", "latest.parquet": "findings.parquet", "latest.ics": "deadlines.ics"}
 #: A team's calendar (``--by team``) in a run's folder; in --out, ``latest-`` and its name links to the newest.
@@ -166,8 +172,39 @@ def read_marker(folder: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and data.get("tool") == TOOL else None
 
 
+def _shown(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def _changed_since_marked(marker: dict[str, Any], entries: dict[str, Path]) -> list[str]:
+    """The run files of a marked folder that its marker does not list at the size it recorded: added or edited
+    since the run was sealed, so someone else's. A marker that lists no files (an older one) proves only itself."""
+    files = marker.get("files")
+    if not isinstance(files, dict):
+        return []
+    return sorted(name for name, p in entries.items() if name != MARKER
+                  and (not isinstance(files.get(name), list) or files[name][-1:] != [p.stat().st_size]))
+
+
+def _written_by_0_1(folder: Path, entries: dict[str, Path]) -> bool:
+    """Whether an unmarked folder is a run version 0.1 wrote: all five of its files and nothing else, its
+    findings.json opening with the day the folder is named after (or any day, set aside as ``replaced``).
+
+    Run-named files alone prove nothing (someone's own notes can be called report.md); 0.1 always wrote the five
+    together, and its findings.json always began so."""
+    if set(entries) != set(VERSION_0_1_FILES):
+        return False
+    try:
+        with open(folder / "findings.json", "rb") as handle:
+            head = _0_1_JSON_HEAD.match(handle.read(64))
+    except OSError:
+        return False
+    return head is not None and (folder.name == REPLACED or head.group(1).decode() == folder.name)
+
+
 def check_replaceable(target: Path) -> None:
-    """Refuse (InputError) unless ``target`` is absent or a run folder this tool wrote, holding nothing else."""
+    """Refuse (InputError) unless ``target`` is absent or provably a run folder this tool wrote, holding nothing
+    else: its marker, listing every file in it, or (unmarked) the five files version 0.1 wrote."""
     if not os.path.lexists(target):
         return
     hint = "move it (or the files in it) elsewhere, or choose another --out"
@@ -178,14 +215,24 @@ def check_replaceable(target: Path) -> None:
     foreign = sorted(name for name, p in entries.items()
                      if not (_is_run_file(name) or name == MARKER) or p.is_symlink() or not p.is_file())
     if foreign:
-        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-        raise InputError(Problem(f"holds files the report did not write ({shown}); the report will not replace it",
-                                 file=str(target), hint=hint))
-    if MARKER not in entries and not entries:
+        raise InputError(Problem(f"holds files the report did not write ({_shown(foreign)}); the report will not "
+                                 "replace it", file=str(target), hint=hint))
+    if not entries:
         raise InputError(Problem("is an empty folder the report did not write; the report will not replace it",
                                  file=str(target), hint=hint))
-    if MARKER in entries and read_marker(target) is None:
+    if MARKER not in entries:
+        if not _written_by_0_1(target, entries):
+            raise InputError(Problem(f"has no {MARKER} marker, so nothing proves the report wrote its files "
+                                     f"({_shown(sorted(entries))}); the report will not replace it",
+                                     file=str(target), hint=hint))
+        return
+    marker = read_marker(target)
+    if marker is None:
         raise InputError(Problem(f"has a {MARKER} file the report did not write", file=str(target), hint=hint))
+    changed = _changed_since_marked(marker, entries)
+    if changed:
+        raise InputError(Problem(f"holds files added or changed since the report wrote it ({_shown(changed)}); "
+                                 "the report will not replace it", file=str(target), hint=hint))
 
 
 def _run_folders(out: Path) -> Iterator[Path]:
@@ -194,7 +241,7 @@ def _run_folders(out: Path) -> Iterator[Path]:
     found = [p for p in out.iterdir() if DAY.fullmatch(p.name)]
     for staging in out.glob(STAGING_PREFIX + "*"):
         if staging.is_dir() and not staging.is_symlink():
-            found += [p for p in staging.iterdir() if DAY.fullmatch(p.name)] + [staging / "replaced"]
+            found += [p for p in staging.iterdir() if DAY.fullmatch(p.name)] + [staging / REPLACED]
             found += [p for p in (staging / EXPIRED).glob("*") if DAY.fullmatch(p.name)]
     for folder in found:
         if folder.is_dir() and not folder.is_symlink() and _wrote(folder):
@@ -204,7 +251,7 @@ def _run_folders(out: Path) -> Iterator[Path]:
 def _wrote(folder: Path) -> bool:
     if read_marker(folder) is not None:
         return True
-    try:  # as version 0.1 wrote them: nothing but a run's files
+    try:  # unmarked, as version 0.1 wrote them
         check_replaceable(folder)
     except InputError:
         return False
@@ -341,7 +388,7 @@ class Staging:
             os.rename(self.run_dir, self.target)
         elif not _exchange(self.run_dir, self.target):
             # No atomic swap here (NFS, SMB): set the old folder aside, then move the new one in.
-            aside = self.path / "replaced"
+            aside = self.path / REPLACED
             if os.path.lexists(aside):
                 shutil.rmtree(aside)
             os.rename(self.target, aside)

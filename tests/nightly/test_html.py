@@ -149,6 +149,17 @@ def test_text_is_escaped(model):
     assert outline(html).errors == []
 
 
+def test_control_and_bidirectional_characters_from_the_records_are_shown_as_escapes(model):
+    """ESC could restyle a terminal showing the page's source, U+202E turn an id around on screen: each is shown."""
+    record = "r1\x1b[31m\x07\x7f\u202eevil\u2066\x85\u2028"
+    hostile = replace(model.open_duties[0], record=record, title="Visit\tchild\u2029", duty_holder="Team\u202d\x00")
+    html = to_html(replace(model, open_duties=(hostile,), timelines=((record, (hostile,)),), title="Council\u2069"))
+    assert re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]", html) is None
+    assert "r1\\x1b[31m\\x07\\x7f\\u202eevil\\u2066\\x85\\u2028" in html
+    assert "Visit\\tchild\\u2029" in html and "Team\\u202d\\x00" in html and "Council\\u2069" in html
+    assert outline(html).errors == []
+
+
 def test_a_strict_content_security_policy_allows_only_the_pages_own_style_and_script(model):
     html = to_html(model)
     parsed = outline(html)

@@ -95,8 +95,9 @@ def test_a_run_folder_is_replaced_only_if_the_report_wrote_it_and_nothing_else_i
     with pytest.raises(InputError, match=r"holds files the report did not write \(minutes.docx\)"):
         check_replaceable(folder)
     (folder / "minutes.docx").unlink()
-    (folder / "report.html").write_text("as version 0.1 wrote it")  # an older version's run: no marker
-    check_replaceable(folder)
+    (folder / "report.html").write_text("someone's page")  # named as a run's file, but nothing proves whose
+    with pytest.raises(InputError, match=r"has no .compliance-run marker.*\(report.html\)"):
+        check_replaceable(folder)
     (folder / MARKER).write_text(json.dumps({"tool": "statutory-timelines", "run_id": 3}))
     check_replaceable(folder)
     (folder / "notes").mkdir()
@@ -110,6 +111,70 @@ def test_a_run_folder_is_replaced_only_if_the_report_wrote_it_and_nothing_else_i
     a_file.write_text("x")
     with pytest.raises(InputError, match="in the way"):
         check_replaceable(a_file)
+
+
+def write_0_1_run(folder: Path, day: str) -> None:
+    """A run folder as version 0.1 wrote it: no marker, its five files, findings.json opening with the day."""
+    folder.mkdir()
+    for name in ("report.html", "report.md", "findings.csv", "deadlines.ics"):
+        (folder / name).write_text(f"{name} of {day}\n")
+    (folder / "findings.json").write_text(f'{{\n  "as_of": "{day}",\n  "summary": {{}}\n}}\n')
+
+
+def test_an_unmarked_folder_is_the_reports_only_as_version_0_1_wrote_it(tmp_path):
+    folder = tmp_path / "2026-11-20"
+    write_0_1_run(folder, "2026-11-20")
+    check_replaceable(folder)
+    (folder / "deadlines.ics").unlink()  # 0.1 always wrote all five
+    with pytest.raises(InputError, match="has no .compliance-run marker"):
+        check_replaceable(folder)
+    other_day = tmp_path / "2026-11-21"
+    write_0_1_run(other_day, "2026-11-20")  # its findings.json is another day's
+    with pytest.raises(InputError, match="has no .compliance-run marker"):
+        check_replaceable(other_day)
+
+
+def test_a_marked_folder_with_a_file_changed_since_the_run_is_not_replaced(tmp_path):
+    stage(tmp_path, "2026-11-20", 1).apply()
+    folder = tmp_path / "2026-11-20"
+    check_replaceable(folder)
+    (folder / "report.md").write_text("report.md of run 1, with my comments added\n")
+    with pytest.raises(InputError, match=r"added or changed since the report wrote it \(report.md\)"):
+        check_replaceable(folder)
+
+
+def test_a_latest_file_is_not_the_reports_for_matching_a_file_in_a_folder_it_did_not_write(tmp_path):
+    (tmp_path / "2026-11-20").mkdir()
+    (tmp_path / "2026-11-20" / "report.md").write_text("my own notes\n")
+    (tmp_path / "latest.md").write_text("my own notes\n")
+    with pytest.raises(InputError, match="latest.md: was not written by the report"):
+        check_latest(tmp_path)
+
+
+def test_a_dated_folder_holding_only_a_users_file_named_report_md_is_never_touched(tmp_path, run_cli):
+    """The run-named file alone made the folder look like the report's, and the user's notes were replaced."""
+    folder = tmp_path / "rep" / "2025-06-01"
+    folder.mkdir(parents=True)
+    (folder / "report.md").write_text("my own notes\n")
+    records = tmp_path / "base.csv"
+    records.write_text("id,kind,referral\nr1,referral,01/01/2025\n")
+    code, out, err = run_cli("report", str(records), "--as-of", "2025-06-01", "--out", str(tmp_path / "rep"),
+                             "--quiet")
+    assert code == 2
+    assert err.count("\n") == 1 and f"{folder}: has no .compliance-run marker" in err and "move it" in err
+    assert (folder / "report.md").read_text() == "my own notes\n"
+    assert [p.name for p in (tmp_path / "rep").iterdir()] == ["2025-06-01"]
+    assert [p.name for p in folder.iterdir()] == ["report.md"]
+
+
+def test_a_same_day_run_replaces_a_folder_and_latest_copies_version_0_1_wrote(tmp_path, run_cli):
+    folder = tmp_path / "2026-11-20"
+    write_0_1_run(folder, "2026-11-20")
+    (tmp_path / "latest.html").write_bytes((folder / "report.html").read_bytes())  # 0.1's latest.* were copies
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path), "--quiet")
+    assert code == 1, err
+    assert read_marker(folder)["run_id"] == 1 and not (folder / "findings.json").exists()
+    assert os.path.samefile(tmp_path / "latest.html", folder / "report.html")
 
 
 def test_a_latest_name_that_is_a_folder_is_refused(tmp_path):
