@@ -12,7 +12,7 @@ import codecs
 import csv
 import re
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..errors import InputError, Problem, shown
 
@@ -73,6 +73,22 @@ def runaway_problem(row: int) -> tuple[str, int, None, None, str]:
     """The problem, as (message, row, column, field, hint), of a cell that begins in ``row`` and runs on."""
     return (f"a cell from here runs on past {RUNAWAY_LIMIT:,} characters, so a quote (\") here probably never "
             "closes; the rest of the file was not read", row, None, None, "close the quote, or remove it")
+
+
+def open_quote_problem(row: int, j: int, names: list[str]) -> tuple[str, int, int, str | None, str]:
+    """The problem, as (message, row, column, field, hint), of a cell (0-based column ``j``) that opens a quote
+    that never closes: the csv module and pyarrow read it on to the end of the file, the rows after it inside."""
+    return ("a quote (\") opens this cell and never closes, so the cell runs on to the end of the file over the rows "
+            "after it; the rest of the file was not read", row, j + 1, names[j] if j < len(names) and names[j] else None,
+            "close the quote, or remove it")
+
+
+def ran_out(lines: Iterable[str], ended: list[bool]) -> Iterator[str]:
+    """``lines`` for the csv module, then True in ``ended`` once it asks for more: it asks past the last line only
+    from inside a quote (any other row ends with its line), so a row it gives once ``ended`` holds True opened a
+    quote that never closes."""
+    yield from lines
+    ended.append(True)
 
 
 def cell_fault(raw: bytes) -> Fault | None:
@@ -137,9 +153,13 @@ def read_csv_rows(path: Path, problem: Callable[..., None], encoding: str = DEFA
     csv.field_size_limit(max(csv.field_size_limit(), RUNAWAY_LIMIT))
     number = 0
     names: list[str] = []
+    ended: list[bool] = []
     with handle:
         try:
-            for number, cells in enumerate(csv.reader(handle), start=1):
+            for number, cells in enumerate(csv.reader(ran_out(handle, ended)), start=1):
+                if ended:
+                    problem(*open_quote_problem(number, len(cells) - 1, names))
+                    return
                 if 1 < number < start:
                     continue
                 bad = row_fault(cells, name)

@@ -53,11 +53,26 @@ class _EventReader:
         if missing:
             self.problem(1, None, f"the header row has no {' or '.join(missing)} column",
                          "the first row names the columns: date, record, kind, event, then any attributes")
+        self.repeated()
         for j, name in enumerate(self.names):
             if name and name not in COLUMNS and name not in known:
                 close = difflib.get_close_matches(name, sorted(known | set(COLUMNS)), n=1)
                 self.problem(1, j, f"unknown column {name!r}",
                              f"did you mean {close[0]!r}?" if close else "an attribute named in rules/vocabulary.yaml")
+
+    def repeated(self) -> None:
+        """A problem for each name the header gives twice: a row could give two dates, or two values, for it."""
+        where: dict[str, list[int]] = {}
+        for j, name in enumerate(self.names):
+            if name:
+                where.setdefault(name, []).append(j)
+        for name, columns in where.items():
+            if len(columns) > 1:
+                shown = [str(j + 1) for j in columns]
+                times = "twice" if len(columns) == 2 else f"{len(columns)} times"
+                self.problem(1, columns[1], f"the header names {name!r} {times}, in columns "
+                             f"{', '.join(shown[:-1])} and {shown[-1]}: no row of this file was checked",
+                             f"keep one {name} column: an event file gives one event a row", name)
 
     def problem(self, line: int, column: int | None, message: str, hint: str | None = None,
                 fld: str | None = None) -> None:

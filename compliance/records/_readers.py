@@ -11,8 +11,9 @@ import csv
 import difflib
 import io
 import json
+import re
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import InputError, Problem, errors, shown
 from ..resources import example_file
@@ -191,18 +192,62 @@ def header_fault(names: Sequence[str]) -> tuple[str, str] | None:
     return message, "the first row names the columns: id, kind, then attributes and events"
 
 
+def repeated_columns(names: Sequence[str], column_label: Callable[[int], Any]) -> list[tuple[int, str, str, str]]:
+    """(index of its second column, name, message, hint) for each header a record reads that names a column twice:
+    the whole file is refused, because a row could give two different values and taking either would be a guess."""
+    where: dict[str, list[int]] = {}
+    for j, name in enumerate(names):
+        if not ignored_column(name):
+            where.setdefault(name, []).append(j)
+    out = []
+    for name, columns in where.items():
+        if len(columns) > 1:
+            labels = [str(column_label(j)) for j in columns]
+            times = "twice" if len(columns) == 2 else f"{len(columns)} times"
+            out.append((columns[1], name,
+                        f"the header names {shown(name)} {times}, in columns {', '.join(labels[:-1])} and "
+                        f"{labels[-1]}: no row of this file was checked",
+                        f"keep one {name} column (move what the others hold into it), or start the others' headers "
+                        f"with # (\"# {name}\") for columns the tool should leave alone"))
+    return out
+
+
+def header_problems(names: Sequence[str], vocab: Vocabulary, column_label: Callable[[int], Any]
+                    ) -> list[tuple[str, Any, str | None, str]]:
+    """(message, column, field, hint) for each reason the header stops the whole file; empty when rows can be read.
+    Both readers (this one and records/columns.py) refuse a header for the same reasons, in the same words."""
+    fault = header_fault(names)
+    if fault:
+        return [(fault[0], None, None, fault[1])]
+    found = [(f"unknown column {shown(name)}: no row of this file was checked", column_label(j), name, hint)
+             for j, name, hint in unknown_columns(names, vocab)]
+    return found + [(message, column_label(j), name, hint)
+                    for j, name, message, hint in repeated_columns(names, column_label)]
+
+
+def long_row(cells: Sequence[Any], width: int) -> tuple[int, str, str] | None:
+    """(0-based column, message, hint) for a row with something in a cell past the header's last column, or None.
+
+    An unquoted comma in a cell ("Smith, J") splits it in two and moves every later cell one column on, dates
+    under the wrong event: the row is refused rather than read so. Cells past the header that hold nothing (or
+    only spaces, as every cell is read stripped) are how some tools end a row, and are passed over.
+    """
+    for j in range(width, len(cells)):
+        cell = cells[j]
+        if cell is not None and (cell.strip() if isinstance(cell, str) else True):
+            return (j, f"the row has {len(cells)} cells where the header has {width}: its cells may be in the wrong "
+                       "columns, so the row was not read",
+                    "put a cell that holds a comma in quotes (\"Smith, J\"), or clear the cells past the last column")
+    return None
+
+
 def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], header_line: int,
                      reader: _Reader, column_label: Any) -> Iterator[Record]:
     names = [str(h).strip() if h is not None else "" for h in header]
-    fault = header_fault(names)
-    if fault:
-        reader.problem(fault[0], header_line, None, None, fault[1])
-        return
-    unknown = unknown_columns(names, reader.vocab)
-    for j, name, hint in unknown:
-        reader.problem(f"unknown column {shown(name)}: no row of this file was checked", header_line, column_label(j),
-                       name, hint)
-    if unknown:
+    refused = header_problems(names, reader.vocab, column_label)
+    for message, column, fld, hint in refused:
+        reader.problem(message, header_line, column, fld, hint)
+    if refused:
         return
     all_events = reader.vocab.all_events()
     labels = {name: column_label(j) for j, name in enumerate(names)}
@@ -215,10 +260,14 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
     for line, cells in rows:
         if not any(c not in (None, "") for c in cells):
             continue
+        long = long_row(cells, len(names))
+        if long:
+            reader.problem(long[1], line, column_label(long[0]), None, long[2])
+            continue
         raw: dict[str, Any] = {"attributes": {}, "events": {}, "targets": {}}
         width = len(cells)
         for j, name, part in plan:
-            if j >= width:
+            if j >= width:  # a short row: the cells a tool left off at its end are empty
                 continue
             value = cells[j]
             if isinstance(value, str):
@@ -310,9 +359,48 @@ def _read_file(path: Path, reader: _Reader, encoding: str) -> Iterator[Record]:
                        "give a .yaml, .json, .csv or .xlsx file")
 
 
+class _NotJson(ValueError):
+    """A document json.loads would read, but wrongly: a key given twice in an object, or NaN or Infinity."""
+
+    def __init__(self, message: str, hint: str, where: str | None) -> None:
+        super().__init__(message)
+        self.message, self.hint, self.where = message, hint, where
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _NotJson(f"duplicate key {key!r}",
+                               "give each key once; a second one would silently replace the first", None)
+            seen.add(key)
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which JSON has not: an id or a date of NaN would be read as text.
+    raise _NotJson(f"{name} is not a JSON value", "write the value in quotes if it is text, or leave it out", name)
+
+
+def _constant_at(text: str, name: str) -> tuple[int | None, int | None]:
+    """The line and column of the first ``name`` (NaN, Infinity) outside a string."""
+    for found in _JSON_TOKENS.finditer(text):
+        if found.group() == name:
+            before = text[:found.start()]
+            return before.count("\n") + 1, found.start() - before.rfind("\n")
+    return None, None
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN')
+
+
 def _load_json(text: str, file: str) -> Located:
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except _NotJson as exc:
+        raise InputError(_not_json_problem(exc, text, file)) from None
     except json.JSONDecodeError as exc:
         raise InputError(Problem(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno)) from None
     except ValueError:  # a number of more than 4,300 digits, which Python refuses to read
@@ -324,6 +412,20 @@ def _load_json(text: str, file: str) -> Located:
         return load_yaml(text, file)
     except InputError:
         return Located(value, file)
+
+
+def _not_json_problem(exc: _NotJson, text: str, file: str) -> Problem:
+    """Where a key is given twice, YAML (which JSON is read as for line numbers) says; a NaN is found by hand."""
+    if exc.where is not None:
+        line, column = _constant_at(text, exc.where)
+        return Problem(f"invalid JSON: {exc.message}", file=file, line=line, column=column, hint=exc.hint)
+    try:
+        load_yaml(text, file)
+    except InputError as located:
+        said = [p for p in located.problems if exc.message in p.message]
+        if said:
+            return said[0]
+    return Problem(f"invalid JSON: {exc.message}", file=file, hint=exc.hint)
 
 
 def load_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = None, *,

@@ -216,12 +216,16 @@ def is_unknown(value: Any) -> bool:
 def id_fault(rid: Any) -> tuple[str, str] | None:
     """Why ``rid`` cannot be a record's id, as (message, hint), or None. An id is a name: one line of text (a line
     break in it would draw a row or a log line of its own wherever the id is shown)."""
-    if not isinstance(rid, (str, int, float, date)):
+    if not isinstance(rid, (str, int, float, date)) or isinstance(rid, bool) or rid != rid or rid in _INFINITE:
         return f"the id must be text, not {_type_name(rid)}", "give each record a name or number as its id"
     if LINE_BREAKS.search(str(rid).strip()):
         return (f"the id {shown(str(rid).strip())} holds a line break: an id is a name, on one line",
                 "remove the line break (Alt+Enter in an Excel cell makes one)")
     return None
+
+
+#: Numbers that name nothing: an id of YAML's .inf (or .nan, which equals nothing) is a slip, not a name.
+_INFINITE = (float("inf"), float("-inf"))
 
 
 def _type_name(value: Any) -> str:

@@ -30,9 +30,10 @@ from ..calendars.arrays import EPOCH
 from ..errors import LINE_BREAKS, Problem, shown
 from ..rules import Vocabulary
 from . import _arrow
-from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8, read_csv_rows,
-                   row_fault, runaway_problem)
-from ._readers import header_fault, ignored_column, read_records, unknown_columns
+from ._tables import csv_column
+from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8,
+                   open_quote_problem, ran_out, read_csv_rows, row_fault, runaway_problem)
+from ._readers import header_problems, ignored_column, long_row, read_records
 from ._record import (DATE_HINT, TARGET_PREFIX, Record, RecordCheck, id_fault, is_unknown, parse_event_date,
                       suggest, unknown_kind)
 from ._seen_ids import SeenIds
@@ -399,30 +400,17 @@ class _ChunkReader:
         self.seen = seen
         self.file_number = seen.file_number(sink.file)
         self.all_events = vocab.all_events()
-        self.columns: dict[str, list[int]] = {}
-        for j, name in enumerate(names):
-            if not ignored_column(name):
-                self.columns.setdefault(name, []).append(j)
+        # Each name once: a header that repeats one is refused before any row is read (header_problems).
+        self.columns = {name: j for j, name in enumerate(names) if not ignored_column(name)}
         # Problems name the file's own column numbers (``positions``: where each given column is in the file).
         where = list(positions) if positions is not None else list(range(len(names)))
-        self.label = {name: where[j[-1]] + 1 for name, j in self.columns.items()}
-
-    def cells(self, arrays: list[Any], name: str) -> Any:
-        """The cells of a named column as read; with repeated header names, the last non-empty cell wins."""
-        indexes = self.columns[name]
-        if len(indexes) == 1 or name in ("id", "kind"):
-            return arrays[indexes[-1]]
-        merged = arrays[indexes[0]]
-        for j in indexes[1:]:
-            later = arrays[j]
-            merged = pc.if_else(_arrow.bools(_filled(later)), later, merged)
-        return merged
+        self.label = {name: where[j] + 1 for name, j in self.columns.items()}
 
     def read(self, arrays: list[Any], lines: np.ndarray) -> list[RecordBatch]:
         n = len(arrays[0]) if arrays else 0
         if n == 0:
             return []
-        raw = {name: self.cells(arrays, name) for name in self.columns}
+        raw = {name: arrays[j] for name, j in self.columns.items()}
         ids = _trimmed(raw["id"])
         kinds, kind_codes = _encoded(raw["kind"])
         kind_of_code = [str(k).strip() for k in kinds]
@@ -699,20 +687,26 @@ def _blank(columns: Sequence[Any], names: Sequence[str]) -> np.ndarray:
     return blank
 
 
-def _cells_apart(rows: list[tuple[int, str]], faults: dict[int, tuple[int, Fault]],
-                 stops: list[int]) -> list[tuple[int, list[str]]]:
+def _cells_apart(rows: list[tuple[int, str]], names: list[str], faults: dict[int, tuple[int, Fault]],
+                 stops: dict[int, tuple[Any, ...]]) -> list[tuple[int, list[str]]]:
     """The cells of the short and long rows pyarrow set apart, (number, text), as the csv module reads them; a row
-    with a bad cell goes to ``faults``, one with a cell that runs on to ``stops``."""
+    with a bad cell, or with something past the header's columns, goes to ``faults``; one with a cell that runs on,
+    or that opens a quote never closed, to ``stops`` with its problem."""
     out = []
     for number, text in rows:
+        ended: list[bool] = []
         try:
-            cells = next(csv.reader([text]), [])
+            cells = next(csv.reader(ran_out([text], ended)), [])
         except csv.Error:  # past the csv module's limit, RUNAWAY_LIMIT since the header was read
-            stops.append(number)
+            stops[number] = runaway_problem(number)
+            continue
+        if ended:
+            stops[number] = open_quote_problem(number, len(cells) - 1, names)
             continue
         fault = row_fault(cells, "utf-8")
-        if fault:
-            faults[number] = fault
+        long = None if fault else long_row(cells, len(names))
+        if fault or long:
+            faults[number] = fault or (long[0], long[1:])
         else:
             out.append((number, cells))
     return out
@@ -779,7 +773,8 @@ class _Stream:
         self.apart: dict[int, str] = {}  # the short and long rows not yet read, by number: their text
         self.uneven_rows: list[Any] = []
         self.lean = len(names) - len(wanted) > _UNREAD_COLUMNS and is_utf8(name)
-        self.parsed = wanted if self.lean else list(range(len(names)))  # the file's columns pyarrow parses
+        # The file's columns pyarrow parses; the last always, for the quote that may open there (open_at_end).
+        self.parsed = sorted({*wanted, len(names) - 1}) if self.lean else list(range(len(names)))
         self.read_from = [self.parsed.index(j) for j in wanted]  # where each wanted column is among them
 
     def blocks(self) -> Iterator[Any]:
@@ -826,14 +821,14 @@ class _Stream:
         try:
             with _unreported(self.uneven_rows), closing(_parsed_ahead(self.blocks, self.uneven_rows, block_bytes,
                                                                  _with_texts)) as chunks:
-                for n, (parsed, uneven_rows) in enumerate(chunks):
+                for n, ((parsed, uneven_rows), last) in enumerate(_with_last(chunks)):
                     self.apart.update((row.number, row.text) for row in uneven_rows)
                     if parsed is None:
                         continue
                     chunk, texts = parsed
                     if n == 0 and size > block_bytes:
                         seen.expect(_rows_in(chunk, size))
-                    batches, ended = self.take(chunk, texts)
+                    batches, ended = self.take(chunk, texts, last)
                     yield from batches
                     if ended:
                         return
@@ -843,9 +838,10 @@ class _Stream:
             return
         yield from self.take(None, [])[0]
 
-    def take(self, chunk: Any, texts: list[Any]) -> tuple[list[RecordBatch], bool]:
+    def take(self, chunk: Any, texts: list[Any], last: bool = False) -> tuple[list[RecordBatch], bool]:
         """The records of a chunk of parsed rows (None: the end of the file) and of the rows apart among them;
-        True when a cell that runs on ends the file there. ``texts``: its columns as _with_texts reads them."""
+        True when a cell that runs on ends the file there. ``texts``: its columns as _with_texts reads them;
+        ``last``: no rows are parsed after these."""
         count = chunk.num_rows if chunk is not None else 0
         columns = [chunk.column(j) for j in range(chunk.num_columns)] if count else []
         blank = _blank(columns, [self.names[j] for j in self.parsed]) if count else np.zeros(0, dtype=bool)
@@ -857,9 +853,11 @@ class _Stream:
         through = self.line - 1 if chunk is not None else max(self.apart, default=0)
         bad, runaway_rows = _bad_cells(columns, texts) if None in texts else ({}, [])
         faults = {int(lines[i]): (self.parsed[j], fault) for i, (j, fault) in bad.items()}
-        stops = [int(lines[i]) for i in runaway_rows]
+        stops = {int(lines[i]): runaway_problem(int(lines[i])) for i in runaway_rows}
         apart = _cells_apart(sorted((n, self.apart.pop(n)) for n in [n for n in self.apart if n <= through]),
-                             faults, stops)
+                             self.names, faults, stops)
+        if last and count and not self.apart and int(lines[-1]) > max(stops, default=0):
+            self.open_at_end(columns, texts, int(lines[-1]), stops)
         stop = min(stops, default=None)
         keep = ~blank
         keep[list(bad)] = False
@@ -870,7 +868,7 @@ class _Stream:
         if stop is not None:
             keep &= lines < stop
             apart = [(n, cells) for n, cells in apart if n < stop]
-            self.sink.add(*runaway_problem(stop))
+            self.sink.add(*stops[stop])
         if keep.all():
             arrays = [texts[k] for k in self.read_from] if count else []
         else:
@@ -888,11 +886,29 @@ class _Stream:
         with _no_cyclic_gc():
             return self.reader.read(arrays, lines) if lines.size else [], stop is not None
 
+    def open_at_end(self, columns: list[Any], texts: list[Any], number: int, stops: dict[int, tuple[Any, ...]]
+                    ) -> None:
+        """Add to ``stops`` the last row of the file when its last cell opens a quote that never closes: pyarrow
+        reads the rest of the file into that cell without a word, the csv module's rows (open_quote_problem)."""
+        k = self.parsed.index(len(self.names) - 1)
+        cell = (texts[k] if texts[k] is not None else columns[k])[-1].as_py()
+        text = cell if isinstance(cell, str) else cell.decode("utf-8", "surrogateescape")
+        if _ends_open(self.path, text, self.name):
+            stops[number] = open_quote_problem(number, len(self.names) - 1, self.names)
+
+    def refused_long(self, number: int, cells: list[str]) -> bool:
+        """Whether a row has something past the header's columns, told to the sink (records/_readers.py refuses it)."""
+        long = long_row(cells, len(self.names))
+        if long:
+            j, message, hint = long
+            self.sink.add(message, number, j + 1, None, hint)
+        return long is not None
+
     def rest(self) -> Iterator[RecordBatch]:
         """The rows from ``line`` on, read by records/_csv.py: pyarrow gave up there (a short row with a byte that
         is not UTF-8, a row longer than it can join, a byte the encoding does not have)."""
         rows = ((n, cells) for n, cells in read_csv_rows(self.path, self.sink.add, self.name, start=self.line)
-                if any(cells))
+                if any(cells) and not self.refused_long(n, cells))
         while block := list(itertools.islice(rows, _REST_ROWS)):
             lines = np.array([n for n, _ in block], dtype=np.int64)
             arrays = _string_arrays([cells for _, cells in block], len(self.names), self.wanted)
@@ -922,14 +938,10 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
                 sink.add("the file is empty", 1, None, None, "the first row names the columns")
             return
         names = [h.strip() for h in first[1]]
-        fault = header_fault(names)
-        if fault:
-            sink.add(fault[0], 1, None, None, fault[1])
-            return
-        unknown = unknown_columns(names, vocab)
-        for j, column, hint in unknown:
-            sink.add(f"unknown column {shown(column)}: no row of this file was checked", 1, j + 1, column, hint)
-        if unknown:
+        refused = header_problems(names, vocab, csv_column)
+        for message, column, fld, hint in refused:
+            sink.add(message, 1, column, fld, hint)
+        if refused:
             return
         wanted = [j for j, column in enumerate(names)
                   if columns is None or column in ("id", "kind") or column in columns
@@ -1020,6 +1032,42 @@ def _parsed_ahead(blocks_of: Callable[[], Iterable[Any]], ragged: list[Any], chu
         except queue.Empty:
             pass
         thread.join()
+
+
+def _with_last(items: Iterable[Any]) -> Iterator[tuple[Any, bool]]:
+    """Each item with whether it is the last, known once the next is there (the next is being made meanwhile).
+    An item before an exception is still given, not as the last."""
+    items = iter(items)
+    held = next(items, _NONE)
+    while held is not _NONE:
+        try:
+            after = next(items, _NONE)
+        except BaseException:
+            yield held, False
+            raise
+        yield held, after is _NONE
+        held = after
+
+
+_NONE = object()
+
+
+def _ends_open(path: Path, cell: str, name: str) -> bool:
+    """Whether the file ends with ``cell`` (a row's last cell, as pyarrow parsed it) opened by a quote never closed.
+
+    Its text then ends the file just after the quote, inner quotes doubled, after a comma or a line break; a cell
+    closed by a quote does not end the file so, save a cell of quotes alone: its text ends it too, but after
+    another quote."""
+    bom = len("".encode(name))  # UTF-16 and UTF-32 write one before any text
+    tail = ('"' + cell.replace('"', '""')).encode(name)[bom:]
+    quote = '"'.encode(name)[bom:]
+    size = path.stat().st_size
+    if size < len(tail) + len(quote):
+        return False
+    with path.open("rb") as handle:
+        handle.seek(size - len(tail) - len(quote))
+        before = handle.read(len(quote))
+        return before != quote and handle.read() == tail
 
 
 def _utf8_throughout(path: Path) -> bool:

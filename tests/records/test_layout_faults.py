@@ -1,0 +1,144 @@
+"""Files whose layout would put cells in the wrong place: a column named twice, a row longer than its header, a
+quote left open at the end of a CSV file, a JSON key given twice or a value JSON has not. Each is a located
+problem, and CSV files are read both ways (by the csv module for check, streamed for kpi) with the same result."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+
+import compliance.records.columns
+from compliance.records import read_events, read_records
+from compliance.records.columns import read_batches
+from compliance.rules import load_vocabulary
+
+VOCABULARY = load_vocabulary()
+TWICE_HINT = ("keep one referral column (move what the others hold into it), or start the others' headers with # "
+              "(\"# referral\") for columns the tool should leave alone")
+OPEN_QUOTE = ("a quote (\") opens this cell and never closes, so the cell runs on to the end of the file over the rows "
+              "after it; the rest of the file was not read (close the quote, or remove it)")
+LONG_HINT = "put a cell that holds a comma in quotes (\"Smith, J\"), or clear the cells past the last column"
+
+
+def both_ways(path):
+    """(ids, problems as text) read by the csv module, after checking that streaming gives the same."""
+    records, problems = read_records([path], VOCABULARY)
+    streamed = []
+    ids = [i for batch in read_batches([path], VOCABULARY, streamed) for i in batch.ids.to_pylist()]
+    assert sorted(ids) == sorted(r.id for r in records)
+    assert sorted(map(str, streamed)) == sorted(map(str, problems))
+    return [r.id for r in records], [str(p) for p in problems]
+
+
+def csv_file(tmp_path, *lines, end="\n"):
+    path = tmp_path / "tracker.csv"
+    path.write_text("\n".join(lines) + end, encoding="utf-8")
+    return path
+
+
+def test_a_header_naming_a_column_twice_is_one_problem_and_no_row_is_read(tmp_path):
+    path = csv_file(tmp_path, "id,kind,referral,team,referral", "m1,referral,01/01/2025,North,30/05/2025")
+    assert both_ways(path) == ([], [f"{path}:1:5: referral: the header names 'referral' twice, in columns 3 and 5: "
+                                    f"no row of this file was checked ({TWICE_HINT})"])
+
+
+def test_a_column_named_three_times_is_named_with_each_of_its_columns(tmp_path):
+    path = csv_file(tmp_path, "referral,id,kind,referral,referral", "01/01/2025,m1,referral,,30/05/2025")
+    ids, problems = both_ways(path)
+    assert ids == [] and len(problems) == 1
+    assert "'referral' 3 times, in columns 1, 4 and 5" in problems[0]
+
+
+def test_columns_for_people_may_share_a_name(tmp_path):
+    path = csv_file(tmp_path, "id,kind,# note,referral,# note,notes,notes", "m1,referral,a,01/01/2025,b,c,d")
+    assert both_ways(path) == (["m1"], [])
+
+
+def test_a_workbook_header_naming_a_column_twice_names_its_column_letters(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["id", "kind", "referral", "team", "referral"])
+    book.active.append(["m1", "referral", "01/01/2025", "North", "30/05/2025"])
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    records, problems = read_records([path], VOCABULARY)
+    assert records == [] and [(p.line, p.column, p.field) for p in problems] == [(1, "E", "referral")]
+    assert "twice, in columns C and E" in problems[0].message
+
+
+def test_an_event_file_naming_date_twice_is_refused_at_its_header(tmp_path):
+    path = csv_file(tmp_path, "date,record,kind,event,date", "01/01/2025,r1,referral,referral,30/05/2025")
+    events, problems = read_events(path, VOCABULARY)
+    assert events == [] and [(p.line, p.column, p.field) for p in problems] == [(1, 5, "date")]
+    assert problems[0].message == "the header names 'date' twice, in columns 1 and 5: no row of this file was checked"
+
+
+def test_a_row_with_text_past_the_header_is_refused_and_the_others_read(tmp_path):
+    # An unquoted comma in r2's team moves its date from referral to a sixth column.
+    path = csv_file(tmp_path, "id,kind,team,referral,referral_nfa", "r1,referral,North,01/01/2025,no",
+                    "r2,referral,Smith, J,01/01/2025,no", "r3,referral,South,01/01/2025,no")
+    assert both_ways(path) == (["r1", "r3"], [f"{path}:3:6: the row has 6 cells where the header has 5: its cells "
+                                              f"may be in the wrong columns, so the row was not read ({LONG_HINT})"])
+
+
+def test_short_rows_and_empty_cells_past_the_header_are_read_without_a_word(tmp_path):
+    path = csv_file(tmp_path, "id,kind,team,referral", "r1,referral,North", "r2,referral,South,01/01/2025,, ")
+    assert both_ways(path) == (["r1", "r2"], [])
+
+
+@pytest.mark.parametrize("end", ["\n", ""])
+def test_a_quote_left_open_at_the_end_is_reported_where_its_cell_begins(tmp_path, end):
+    path = csv_file(tmp_path, "id,kind,referral,team", "r1,referral,01/01/2025,North",
+                    'r2,referral,01/01/2025,"North', "r3,referral,01/01/2025,South", end=end)
+    assert both_ways(path) == (["r1"], [f"{path}:3:4: team: {OPEN_QUOTE}"])
+
+
+def test_a_quote_left_open_in_a_short_row_is_reported_at_its_cell(tmp_path):
+    path = csv_file(tmp_path, "id,kind,referral,team", 'r1,referral,"01/01/2025', "r2,referral,01/01/2025,South")
+    assert both_ways(path) == ([], [f"{path}:2:3: referral: {OPEN_QUOTE}"])
+
+
+@pytest.mark.parametrize("last", ['"a cell, closed"', '"""quoted"""', '""""', 'x"y'])
+def test_a_last_cell_whose_quotes_close_is_read(tmp_path, last):
+    path = csv_file(tmp_path, "id,kind,referral,# note", f"r1,referral,01/01/2025,{last}", end="")
+    assert both_ways(path) == (["r1"], [])
+
+
+def test_a_quote_left_open_is_found_when_only_some_columns_are_parsed(tmp_path):
+    path = csv_file(tmp_path, "id,kind,referral,# note", "r1,referral,01/01/2025,fine",
+                    'r2,referral,01/01/2025,"runs on', "r3,referral,01/01/2025,lost")
+    problems = []
+    with mock.patch.object(compliance.records.columns, "_UNREAD_COLUMNS", 0):
+        ids = [i for b in read_batches([path], VOCABULARY, problems, columns={"referral"}) for i in b.ids.to_pylist()]
+    assert ids == ["r1"] and [str(p) for p in problems] == [f"{path}:3:4: # note: {OPEN_QUOTE}"]
+
+
+def json_file(tmp_path, text):
+    path = tmp_path / "records.json"
+    path.write_text(text, encoding="utf-8")
+    return read_records([path], VOCABULARY)
+
+
+def test_a_json_key_given_twice_is_refused_at_its_line(tmp_path):
+    records, problems = json_file(tmp_path, '[\n {"id": "a",\n  "kind": "referral",\n  "id": "b"}\n]\n')
+    assert records == [] and [(p.line, p.message) for p in problems] == [
+        (4, "duplicate key 'id' (first given at line 2)")]
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json_and_are_located(tmp_path, value):
+    records, problems = json_file(tmp_path, f'[{{"id": "a", "kind": "referral"}},\n {{"id": {value}}}]')
+    assert records == [] and [(p.line, p.column, p.message) for p in problems] == [
+        (2, 9, f"invalid JSON: {value} is not a JSON value")]
+
+
+def test_an_id_of_true_is_refused_as_yaml_refuses_it_and_a_number_is_kept(tmp_path):
+    records, problems = json_file(tmp_path, '[{"id": true, "kind": "referral"}, {"id": 5, "kind": "referral"}]')
+    assert [r.id for r in records] == ["5"]
+    assert [(p.field, p.message) for p in problems] == [("id", "the id must be text, not a bool")]
+    yaml_path = tmp_path / "records.yaml"
+    yaml_path.write_text("- id: true\n  kind: referral\n- id: .nan\n  kind: referral\n", encoding="utf-8")
+    records, problems = read_records([yaml_path], VOCABULARY)
+    assert records == [] and [(p.line, p.field) for p in problems] == [(1, "id"), (3, "id")]
