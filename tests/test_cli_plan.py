@@ -254,3 +254,10 @@ def test_remind_is_refused_where_it_would_be_ignored(run_cli):
         "--output FILE.ics)\n")
     code, _, err = run_cli(*EXAMPLE, "--format", "ics", "--remind", "0")
     assert code == 2 and "--remind must be 1 or more working days, not 0" in err
+
+
+def test_a_reminder_before_the_calendars_years_names_the_option(tmp_path, run_cli):
+    code, out, err = run_cli("plan", "inspection", "report_received=01/06/2025", "--as-of", "2025-06-02",
+                             "--format", "ics", "--remind", "99999", "--output", str(tmp_path / "p.ics"))
+    assert code == 2 and "--remind 99999 working days before" in err and "e.g. --remind 5" in err, err
+    assert not (tmp_path / "p.ics").exists()

@@ -12,6 +12,7 @@ from typing import Iterable, Sequence
 
 from ..calendars import DEFAULT_CALENDAR, Period, add_period
 from ..engines import Finding
+from ..errors import CalendarRangeError, InputError, Problem
 from ._changes import ChangeFinder, findings_line
 from ._model import (DEFAULT_WINDOW, LATE_LOOKBACK_DAYS, TREND_LENGTH, Change, PreviousRun, ReportModel, Snapshot,
                      Summary, TrendPoint, parse_window)
@@ -19,8 +20,14 @@ from ._tally import RunTally
 
 
 def window_end(as_of: date, window: Period, calendar: str = DEFAULT_CALENDAR) -> date:
-    """The last day of the "due soon" window: ``window`` after ``as_of`` on ``calendar``."""
-    return add_period(as_of, window.amount, window.unit, calendar)
+    """The last day of the "due soon" window: ``window`` after ``as_of`` on ``calendar``; a window past the
+    calendar's years is bad input naming the two options that make it."""
+    try:
+        return add_period(as_of, window.amount, window.unit, calendar)
+    except CalendarRangeError as exc:
+        raise InputError(Problem(f"the due-soon window, --due-within {window} from --as-of {as_of.isoformat()}, "
+                                 f"cannot be reckoned: {exc.problems[0].message}",
+                                 hint="give an earlier --as-of or a shorter --due-within")) from None
 
 
 def build_model(

@@ -270,8 +270,8 @@ def _read(options: ReportOptions, ruleset: RuleSet) -> tuple[list[Record], list[
 def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     """Do one run as of ``options.as_of``, started at ``now`` (an aware local time for the report's header)."""
     check_options(options)
-    parse_window(options.due_within)
     get_calendar(options.calendar)  # an unknown calendar is bad input, found before any work is done
+    window_end(options.as_of, parse_window(options.due_within), options.calendar)  # a window past its years too
     ruleset = load_rules(options.rules)
     check_as_of(ruleset, options.as_of)  # an as-of outside the calendars: refused before anything is read
     records, problems, ruleset = _read(options, ruleset)

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 from ..calendars import day_of, get_calendar
 from ..engines import PLAN_ID, Plan, PlanEntry, PlanStep
-from ..errors import one_line
+from ..errors import CalendarRangeError, InputError, Problem, one_line
 from ..rules import Rule
 from ._formats import json_text
 from ._ics import PRODID, escape_text, event_uid, fold, uri_value
@@ -325,7 +325,12 @@ def _alarm(f_deadline: date, entry: PlanEntry, remind: int, summary: str) -> lis
     The trigger is relative to the event's start (midnight of an all-day deadline, in the calendar's own time
     zone), which every calendar program reads; absolute triggers are UTC, and Outlook ignores them.
     """
-    day = get_calendar(entry.rule.calendar).add_working_days(day_of(f_deadline), -remind)
+    try:
+        day = get_calendar(entry.rule.calendar).add_working_days(day_of(f_deadline), -remind)
+    except CalendarRangeError:
+        raise InputError(Problem(f"--remind {remind} working days before {day_of(f_deadline).isoformat()} falls "
+                                 "before the years the calendar covers",
+                                 hint="give a reminder a few working days before, e.g. --remind 5")) from None
     start = f_deadline if isinstance(f_deadline, datetime) else datetime.combine(f_deadline, time())
     before = start - datetime.combine(day, REMIND_AT)
     days, seconds = before.days, before.seconds

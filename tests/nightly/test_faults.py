@@ -189,6 +189,14 @@ def test_bad_header_values_are_refused_before_anything_is_written(tmp_path, extr
     assert not out.exists()
 
 
+@pytest.mark.parametrize("as_of, extra", [("2100-12-31", []), ("2026-11-20", ["--due-within", "999999 working days"])])
+def test_a_due_soon_window_past_the_calendars_names_the_options_before_anything_is_written(tmp_path, as_of, extra):
+    out = tmp_path / "out"
+    line = one_error_line(run(command(out, as_of, *extra)))
+    assert "--due-within" in line and f"--as-of {as_of}" in line and "covers (1971 to 2100)" in line, line
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("previous_run", [False, True])
 def test_latest_files_the_report_did_not_write_are_never_replaced(tmp_path, previous_run):
     """Issue 22: an --out folder holding the user's own latest.md and latest.csv had them silently replaced."""
