@@ -541,6 +541,8 @@ class _Units:
         # The open elements; None for one outside every unit (or inside a unit too large to keep).
         self.stack: list[Element | None] = []
         self.root: Element | None = None  # the outermost open unit
+        self.outermost: str | None = None  # the document's own element, named when the file holds no unit
+        self.units = 0
         self.elements = self.chars = 0
         self.too_large = False
         self.lines: dict[int, int] = {}
@@ -558,6 +560,7 @@ class _Units:
             raise _Refused(f"elements are nested more than {MAX_DEPTH} deep, so the rest of the file was not read",
                            line, "a census return nests its elements about six deep: check the file is one")
         tag = _local(name)
+        self.outermost = self.outermost or tag
         self.path.append(tag)
         if self.root is None and tag != self.unit:
             self.stack.append(None if self.path != self.watch else Element(tag))
@@ -565,6 +568,7 @@ class _Units:
         element = Element(tag)
         if self.root is None:
             self.root, self.elements, self.chars, self.too_large = element, 1, 0, False
+            self.units += 1
         else:
             self.elements += 1
             if self.elements > MAX_UNIT_ELEMENTS:
@@ -661,18 +665,21 @@ class _Tree:
 
 
 def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Record]:
-    watch = mapping.extract_date if isinstance(mapping.extract_date, tuple) and builder.extract_date is None else ()
+    watch = mapping.extract_date if isinstance(mapping.extract_date, tuple) else ()
+    given = builder.extract_date  # --extract-date, which stands in for the file's own
     units = _Units(mapping.unit or "", builder.problem, watch)
     try:
         handle = path.open("rb")
     except OSError as exc:
         builder.problem(f"cannot open: {exc}", None, None, None)
         return
+    dated = False
     with handle:
         try:
             for unit, lines in units.stream(handle):
-                if units.watched is not None and builder.extract_date is None:
-                    _extract_date(builder, units.watched, watch)
+                if units.watched is not None and not dated:
+                    dated = True
+                    _extract_date(builder, units.watched, watch, given)
                 tree = _Tree(unit)
                 for spec in mapping.specs:
                     for element in tree.find(unit, spec.each or "."):
@@ -697,18 +704,35 @@ def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Recor
         except xml.parsers.expat.ExpatError as exc:
             builder.problem(f"not well-formed XML: {xml.parsers.expat.ErrorString(exc.code)}", exc.lineno,
                             exc.offset, None, "check the file is a complete CIN census XML return")
+            return
         except _Refused as exc:
             builder.problem(exc.message, exc.line, None, None, exc.hint)
+            return
+    if not units.units:
+        builder.problem(f"the file holds no <{mapping.unit}> element (its outermost is <{units.outermost}>), so no "
+                        "record was read", None, None, None, f"check the file is a {mapping.title}")
+    elif watch and given is None and units.watched is None:
+        builder.problem(f"the file has no {'/'.join(watch)}, so the day it was drawn is not known: it is judged as "
+                        "if drawn on the as-of date, and a duty falling due after that day may be called overdue",
+                        None, None, "/".join(watch), "give --extract-date YYYY-MM-DD", warning=True)
 
 
-def _extract_date(builder: _Builder, watched: tuple[str, int], path: tuple[str, ...]) -> None:
-    """The extract's date from the text of its header element, or a problem saying why not."""
+def _extract_date(builder: _Builder, watched: tuple[str, int], path: tuple[str, ...], given: date | None) -> None:
+    """The extract's date from the text of its header element, or a problem saying why not; where --extract-date
+    was ``given`` it stands, with a warning if the file says another day."""
     text, line = watched
     try:
         day = builder.date(text)
     except ValueError:
         day = None
-    if isinstance(day, date) and not isinstance(day, datetime):
+    dated = isinstance(day, date) and not isinstance(day, datetime)
+    if given is not None:
+        if dated and day != given:
+            builder.problem(f"the file says it was drawn on {day.isoformat()}; --extract-date {given.isoformat()} is "
+                            "taken instead", line, None, "/".join(path),
+                            "leave --extract-date out to judge the file as of its own date", warning=True)
+        return
+    if dated:
         builder.extract_date = day
         return
     builder.problem(f"{text!r} is not a date, so the day this extract was drawn is not known", line, None,
@@ -972,6 +996,16 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
     last = {s for f in spec.attributes + spec.events + spec.recorded_deadlines if f.last for s in f.sources}
     skips = {j.table: j.skip_if for j in spec.joins if j.skip_if}
     for group in groups:
+        main_rows = group.rows[related.main.table]
+        if related.main.link == related.main.key and len(main_rows) > 1:
+            # A database's rows have no order, so neither copy of the key can be taken as the record (from CSV files
+            # the first in the file is, and the later ones are reported as duplicate ids).
+            yield None, [Problem(f"{len(main_rows)} rows of {related.main.table} have {related.main.key} "
+                                 f"{str(group.key)!r}: which one holds the case cannot be told, so none was read",
+                                 file=main_rows[0].file,
+                                 field=related.main.key,
+                                 hint=f"give each row its own {related.main.key} (the table's primary key)")]
+            continue
         for table, rows in group.rows.items():
             if table in skips:
                 rows[:] = [r for r in rows if not any(str(r.values.get(c) or "").strip() in values

@@ -140,8 +140,9 @@ CHILD = ("<Child><ChildIdentifiers><LAchildID>{id}</LAchildID></ChildIdentifiers
 
 def census(tmp_path, *parts):
     path = tmp_path / "census.xml"
-    path.write_text('<?xml version="1.0"?>\n<Message><Children>\n' + "".join(parts) + "</Children></Message>\n",
-                    encoding="utf-8")
+    path.write_text('<?xml version="1.0"?>\n<Message><Header><CollectionDetails><ReferenceDate>2023-03-31'
+                    '</ReferenceDate></CollectionDetails></Header><Children>\n' + "".join(parts)
+                    + "</Children></Message>\n", encoding="utf-8")
     return path
 
 
@@ -295,3 +296,32 @@ def test_a_mapping_of_tables_is_checked_where_it_is_written(tmp_path, records, m
         load_mapping(path)
     problem = caught.value.problems[0]
     assert message in problem.message and problem.line == line, str(problem)
+
+
+def test_a_census_that_does_not_say_when_it_was_drawn_is_judged_with_a_warning(tmp_path):
+    path = tmp_path / "census.xml"
+    path.write_text('<?xml version="1.0"?>\n<Message><Children>\n' + CHILD.format(id="NB1")
+                    + "</Children></Message>\n", encoding="utf-8")
+    records, problems = load_mapped([path], load_mapping("cin-census"))
+    assert [r.id for r in records] == ["NB1-R-2022-05-20"] and records[0].extract_date is None
+    [warning] = problems
+    assert warning.warning and "the day it was drawn is not known" in warning.message
+    assert "--extract-date" in warning.hint
+
+
+def test_an_extract_date_given_over_the_censuss_own_is_taken_with_a_warning(tmp_path):
+    path = census(tmp_path, CHILD.format(id="NB1"))
+    records, problems = load_mapped([path], load_mapping("cin-census"), extract_date=date(2024, 1, 1))
+    assert records[0].extract_date == date(2024, 1, 1)
+    [warning] = problems
+    assert warning.warning and warning.line == 2
+    assert "the file says it was drawn on 2023-03-31; --extract-date 2024-01-01 is taken instead" in warning.message
+
+
+def test_an_xml_file_that_holds_no_child_is_a_problem_not_an_empty_census(tmp_path):
+    path = tmp_path / "other.xml"
+    path.write_text('<?xml version="1.0"?>\n<foo><bar/></foo>\n', encoding="utf-8")
+    records, problems = load_mapped([path], load_mapping("cin-census"))
+    assert records == []
+    [problem] = problems
+    assert not problem.warning and "no <Child> element (its outermost is <foo>)" in problem.message

@@ -191,3 +191,23 @@ def test_sql_server_datetime_values_are_dates(ssd):
     missing = [r for r in load_extract(ssd["csv"], "ssd", load_rules())[1] if r.kind == "looked-after"]
     assert all(type(d) is date for r in missing for dates in r.events.values() for d in dates)
     assert datetime  # a DATETIME with a time of day stays an instant (see test_related)
+
+
+def test_a_key_on_two_rows_of_a_database_table_is_reported_and_neither_row_taken(ssd, tmp_path):
+    """A database's rows have no order: which of two episodes with one referral id is the case cannot be told, and
+    taking whichever came first made one database say met and another overdue by 272 working days."""
+    import shutil
+    import sqlite3
+
+    path = tmp_path / "ssd.sqlite3"
+    shutil.copy(ssd["folder"] / "ssd.sqlite3", path)
+    with sqlite3.connect(path) as db:  # a copy of the table without its key constraint, then a second row
+        db.executescript("CREATE TABLE copied AS SELECT * FROM ssd_cin_episodes; DROP TABLE ssd_cin_episodes; "
+                         "ALTER TABLE copied RENAME TO ssd_cin_episodes;")
+        key = db.execute("SELECT min(cine_referral_id) FROM ssd_cin_episodes").fetchone()[0]
+        db.execute("INSERT INTO ssd_cin_episodes SELECT * FROM ssd_cin_episodes WHERE cine_referral_id = ?", (key,))
+    _, records, problems, _ = load_extract([f"sqlite:///{path}"], "ssd", load_rules())
+    [problem] = [p for p in problems if "rows of ssd_cin_episodes" in p.message]
+    assert f"2 rows of ssd_cin_episodes have cine_referral_id {key!r}" in problem.message
+    assert problem.field == "cine_referral_id" and "none was read" in problem.message
+    assert not [r for r in records if key in r.id]
