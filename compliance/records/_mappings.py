@@ -43,6 +43,7 @@ kind of record; when the rules are known, only the columns their duties read are
 
 from __future__ import annotations
 
+import difflib
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
@@ -480,10 +481,15 @@ def _read_table(path: Path, mapping: Mapping, builder: _Builder, encoding: str) 
         if header is None:
             header = ["" if c is None else str(c).strip() for c in cells]
             index = {name: j for j, name in enumerate(header) if name}
+            # Templates of different years write "Allocated team" or "Allocated  Team": the same column.
+            loose = {_loose(name): j for name, j in reversed(list(index.items()))}
+            index.update({n: loose[_loose(n)] for n in needed if n not in index and _loose(n) in loose})
             absent = [n for n in needed if n not in index]
             if absent:
+                close = difflib.get_close_matches(absent[0], list(index), n=1, cutoff=0.6)
                 builder.problem(f"the header row has no column {absent[0]!r}", line, None, absent[0],
-                                f"the {mapping.name} mapping expects the columns: " + ", ".join(needed))
+                                (f"is {close[0]!r} it? " if close else "") + f"the {mapping.name} mapping expects "
+                                "the columns: " + ", ".join(needed))
                 return
             continue
         if not any(c not in (None, "") for c in cells):
@@ -715,6 +721,11 @@ def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Recor
         builder.problem(f"the file has no {'/'.join(watch)}, so the day it was drawn is not known: it is judged as "
                         "if drawn on the as-of date, and a duty falling due after that day may be called overdue",
                         None, None, "/".join(watch), "give --extract-date YYYY-MM-DD", warning=True)
+
+
+def _loose(name: str) -> str:
+    """A column name as a person reads it: case and runs of spaces aside."""
+    return " ".join(name.split()).casefold()
 
 
 def _extract_date(builder: _Builder, watched: tuple[str, int], path: tuple[str, ...], given: date | None) -> None:

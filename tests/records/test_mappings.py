@@ -325,3 +325,21 @@ def test_an_xml_file_that_holds_no_child_is_a_problem_not_an_empty_census(tmp_pa
     assert records == []
     [problem] = problems
     assert not problem.warning and "no <Child> element (its outermost is <foo>)" in problem.message
+
+
+def test_an_annex_a_header_in_other_case_or_spacing_is_the_same_column(tmp_path):
+    """Templates of different years write "Allocated team" or "Allocated  Team"; a name nowhere near is still
+    refused, naming the likeliest column."""
+    source = FIXTURES / "casework" / "annex-a-list5.csv"
+    header, rest = source.read_text(encoding="utf-8").split("\n", 1)
+    loose = tmp_path / "list5.csv"
+    loose.write_text(header.lower().replace(" ", "  ") + "\n" + rest, encoding="utf-8")
+    mapping = load_mapping("annex-a-list5")
+    expected, _ = load_mapped([source], mapping)
+    found, _ = load_mapped([loose], mapping)
+    assert [r.to_dict() for r in found] == [r.to_dict() for r in expected] and found
+    wrong = tmp_path / "wrong.csv"
+    first = header.split(",")[0]
+    wrong.write_text(header.replace(first, first[:-2], 1) + "\n" + rest, encoding="utf-8")
+    _, problems = load_mapped([wrong], mapping)
+    assert f"no column {first!r}" in problems[0].message and f"is {first[:-2].strip()!r} it?" in problems[0].hint
