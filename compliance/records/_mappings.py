@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 from xml.etree.ElementTree import Element
 
+from ..calendars import number_message
 from ..errors import InputError, Problem, shown
 from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, load_vocabulary
@@ -356,8 +357,11 @@ class _Builder:
                 except ValueError:
                     formats = " or ".join(fmt.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY")
                                           .replace("%H", "HH").replace("%M", "MM") for fmt in self.mapping.date_formats)
-                    self.problem(f"{str(item).strip()!r} is not a date", line, where(source), source,
-                                 f"this mapping reads dates as {formats}")
+                    text = str(item).strip()
+                    # A workbook's date column that lost its format holds Excel's serials: say which day each is.
+                    serial = re.fullmatch(r"[0-9]+(\.[0-9]+)?", text)
+                    message = number_message(float(text), repr(text), text) if serial else f"{text!r} is not a date"
+                    self.problem(message, line, where(source), source, f"this mapping reads dates as {formats}")
                     break
             else:
                 events[f.name] = tuple(sorted(dates, key=sort_key))

@@ -343,3 +343,11 @@ def test_an_annex_a_header_in_other_case_or_spacing_is_the_same_column(tmp_path)
     wrong.write_text(header.replace(first, first[:-2], 1) + "\n" + rest, encoding="utf-8")
     _, problems = load_mapped([wrong], mapping)
     assert f"no column {first!r}" in problems[0].message and f"is {first[:-2].strip()!r} it?" in problems[0].hint
+
+
+def test_an_excel_serial_in_a_mapped_date_column_is_named_as_the_day_it_would_be(tmp_path):
+    source = FIXTURES / "casework" / "annex-a-list5.csv"
+    path = tmp_path / "list5.csv"
+    path.write_text(source.read_text(encoding="utf-8").replace("16/12/2020", "44181", 1), encoding="utf-8")
+    _, problems = load_mapped([path], load_mapping("annex-a-list5"))
+    assert "'44181' looks like an Excel date serial for 2020-12-16: format the column as a date" in problems[0].message
