@@ -117,12 +117,27 @@ def _as_of(value: str | None) -> date:
     return parse_date(value, "--as-of") if value is not None else date.today()
 
 
+#: The most a count option takes: more than any machine's cores or any council's nights of runs, and within what
+#: the history database stores.
+_MOST = 1_000_000
+
+
 def _positive(value: int | None, name: str) -> None:
-    """Refuse a count below 1 (--jobs 0) before any work."""
-    if value is not None and value < 1:
+    """Refuse a count below 1 (--jobs 0), or past any use, before any work."""
+    if value is not None and not 1 <= value <= _MOST:
         from compliance.errors import InputError, Problem
 
-        raise InputError(Problem(f"--{name} must be 1 or more, not {value}", field=name, hint=f"e.g. --{name} 2"))
+        raise InputError(Problem(f"--{name} must be from 1 to {_MOST:,}, not {value}", field=name,
+                                 hint=f"e.g. --{name} 2"))
+
+
+def _seconds(value: float, name: str) -> None:
+    """Refuse a wait that is not a number of seconds from 0 to a day (nan, inf, -1) before any work."""
+    if not 0 <= value <= 86_400:  # nan fails every comparison
+        from compliance.errors import InputError, Problem
+
+        raise InputError(Problem(f"--{name} must be from 0 to 86,400 seconds, not {value}", field=name,
+                                 hint=f"e.g. --{name} 60"))
 
 
 #: What a folder given as record files is read for: the files the record readers read, or, with --mapping, extracts.
@@ -993,6 +1008,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
     _positive(args.jobs, "jobs")
     _positive(args.keep_runs, "keep-runs")
+    _seconds(args.lock_timeout, "lock-timeout")
+    if not args.out.strip():
+        from compliance.errors import InputError, Problem
+
+        # An empty --out (an unset variable in a cron line) would write the report into the working folder.
+        raise InputError(Problem("--out is empty", field="out",
+                                 hint="give the folder for the report, e.g. --out reports"))
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_one_line_formatter())
     logger = logging.getLogger("compliance")

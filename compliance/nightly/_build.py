@@ -55,7 +55,7 @@ def build_model(
         basis = f"since the previous run, as of {previous.as_of.isoformat()}"
     else:
         period_start = as_of - timedelta(days=LATE_LOOKBACK_DAYS - 1)
-        basis = f"in the last {LATE_LOOKBACK_DAYS} days (no earlier run is recorded)"
+        basis = f"in the last {LATE_LOOKBACK_DAYS} days (no run for an earlier date is recorded)"
     counts = dict(tally.statuses)
     summary = Summary(counts["overdue"], tally.due_soon, tally.late_between(period_start, as_of), counts["met"],
                       counts)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+import unicodedata
 import zlib
 from datetime import date
 from typing import IO, Any, Mapping, Sequence
@@ -63,9 +64,11 @@ class FindingsFiles:
     def _team_file(self, team: str) -> str:
         name = self._teams.get(team)
         if name is None:
-            name = self._teams[team] = team_calendar_name(team_slug(team, set(self._teams.values())))
-            self._handles[name] = self.staging.open(name)
-            self._write(name, calendar_head(f"{self.title}: {team or 'no team'}"))
+            # Names that differ only in case or spacing (Front Door, FRONT  DOOR) are one team's calendar.
+            name = self._teams[team] = team_calendar_name(team_slug(team))
+            if name not in self._handles:
+                self._handles[name] = self.staging.open(name)
+                self._write(name, calendar_head(f"{self.title}: {team if team != NO_TEAM else 'records with no team'}"))
         return name
 
     def add(self, chunk: ChunkOutput) -> None:
@@ -90,7 +93,7 @@ class FindingsFiles:
             self.as_of, summary, self.problems, self.show_all,
             {r: self.context.rules[r] for r in self.document.rules},
             {c: self.context.calendars[c] for c in self.document.calendars}, {"report": report}))
-        for name in ["deadlines.ics", *self._teams.values()]:
+        for name in dict.fromkeys(["deadlines.ics", *self._teams.values()]):
             self._write(name, CALENDAR_END)
         for name, handle in self._handles.items():
             self.staging.close_file(handle, name)
@@ -105,13 +108,21 @@ class FindingsFiles:
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def team_slug(team: str, taken: set[str]) -> str:
-    """A team's name as part of a file name: lower-case letters, digits and hyphens, at most 40 characters
-    (``no-team`` for records that name none), with a short hash where two names would make the same."""
-    slug = _SLUG.sub("-", team.lower()).strip("-")[:40].strip("-") or ("no-team" if team == NO_TEAM else "team")
-    if team_calendar_name(slug) in taken or (slug == "no-team" and team != NO_TEAM):
-        slug = f"{slug}-{hashlib.sha1(team.encode('utf-8')).hexdigest()[:8]}"
-    return slug
+def team_slug(team: str) -> str:
+    """A team's name as part of a file name, the same whatever other teams there are, so that a calendar a team
+    subscribes to never turns into another team's: a name of plain words (``Front Door``, ``front  door``) as
+    those words, lower-case, joined by hyphens; any other (punctuation, accents, over 40 characters, or the
+    ``no-team`` of records that name none) with a short hash of the name as well.
+    """
+    if team == NO_TEAM:
+        return "no-team"
+    words = team.split()
+    folded = unicodedata.normalize("NFKD", team).encode("ascii", "ignore").decode().lower()
+    slug = _SLUG.sub("-", folded).strip("-")[:40].strip("-") or "team"
+    if words and all(w.isascii() and w.isalnum() for w in words) and slug == "-".join(words).lower() \
+            and slug != "no-team":
+        return slug
+    return f"{slug[:31].strip('-')}-{hashlib.sha1(' '.join(words).casefold().encode('utf-8')).hexdigest()[:8]}"
 
 
 class StatesWriter:

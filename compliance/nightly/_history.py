@@ -372,9 +372,11 @@ class History:
                     (run.run_id, json.dumps(dict(run.titles)), states))
 
     def prune(self, keep: int) -> int:
-        """Drop the duty states of all but the newest ``keep`` runs; their rows stay for the trend."""
+        """Drop the duty states of all but the ``keep`` runs of the latest dates (not the latest made: a run
+        back-filling last month must not drop the one tomorrow's run compares with); their rows stay for the trend."""
         cursor = self._write("DELETE FROM run_states WHERE run_id NOT IN "
-                             "(SELECT run_id FROM run_states ORDER BY run_id DESC LIMIT ?)", (keep,))
+                             "(SELECT s.run_id FROM run_states s JOIN runs r ON r.id = s.run_id "
+                             "ORDER BY r.as_of DESC, r.id DESC LIMIT ?)", (keep,))
         return cursor.rowcount
 
 

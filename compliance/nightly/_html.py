@@ -234,7 +234,7 @@ def _change_item(c: Change) -> str:
 def _changes(model: ReportModel) -> str:
     head = '<section aria-labelledby="changes"><h2 id="changes">What changed since the previous run</h2>'
     if model.previous is None:
-        return head + ("<p>This is the first run recorded in the history, so there is nothing to compare with "
+        return head + ("<p>No run for an earlier date is recorded in the history, so there is nothing to compare with "
                        "yet. From the next run on, this section lists newly overdue duties, newly met duties "
                        "and new duties.</p></section>")
     intro = (f"<p>Compared with the run as of {_e(_long_date(model.previous.as_of))} "

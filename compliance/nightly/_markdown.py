@@ -31,7 +31,7 @@ def _duty(f: Finding) -> str:
 def _changes(model: ReportModel) -> list[str]:
     out = ["## What changed since the previous run", ""]
     if model.previous is None:
-        return out + ["This is the first run recorded in the history, so there is nothing to compare with yet.", ""]
+        return out + ["No run for an earlier date is recorded in the history, so there is nothing to compare with yet.", ""]
     if not model.previous.compared:
         return out + [f"The previous run, as of {model.previous.as_of.isoformat()}, is no longer kept in detail in "
                       "the history (see --keep-runs), so the changes since it cannot be listed.", ""]

@@ -271,9 +271,10 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     """Do one run as of ``options.as_of``, started at ``now`` (an aware local time for the report's header)."""
     check_options(options)
     get_calendar(options.calendar)  # an unknown calendar is bad input, found before any work is done
-    window_end(options.as_of, parse_window(options.due_within), options.calendar)  # a window past its years too
+    window = parse_window(options.due_within)
     ruleset = load_rules(options.rules)
     check_as_of(ruleset, options.as_of)  # an as-of outside the calendars: refused before anything is read
+    window_end(options.as_of, window, options.calendar)  # and a due-soon window that runs past them
     records, problems, ruleset = _read(options, ruleset)
     if problems and not options.skip_bad_rows:
         rows = len(problem_rows(problems))

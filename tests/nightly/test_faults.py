@@ -197,6 +197,26 @@ def test_a_due_soon_window_past_the_calendars_names_the_options_before_anything_
     assert not out.exists()
 
 
+@pytest.mark.parametrize("extra, fragment", [
+    (["--keep-runs", "99999999999999999999999"], "--keep-runs must be from 1 to 1,000,000"),
+    (["--lock-timeout", "inf"], "--lock-timeout must be from 0 to 86,400 seconds, not inf"),
+    (["--lock-timeout", "nan"], "not nan"),
+    (["--lock-timeout", "-1"], "not -1.0"),
+])
+def test_option_values_past_any_use_are_bad_input_not_an_internal_error(tmp_path, extra, fragment):
+    out = tmp_path / "out"
+    line = one_error_line(run(command(out, "2026-11-20", *extra)))
+    assert fragment in line, line
+    assert not out.exists()
+
+
+def test_an_empty_out_is_refused_rather_than_writing_into_the_working_folder(tmp_path):
+    args = [sys.executable, str(ROOT / "cli.py"), "report", str(COUNCIL), "--as-of", "2026-11-20", "--out", ""]
+    result = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, timeout=180, env=os.environ)
+    assert result.returncode == 2 and "--out is empty" in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("previous_run", [False, True])
 def test_latest_files_the_report_did_not_write_are_never_replaced(tmp_path, previous_run):
     """Issue 22: an --out folder holding the user's own latest.md and latest.csv had them silently replaced."""

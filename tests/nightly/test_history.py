@@ -269,6 +269,18 @@ def test_keep_runs_drops_old_duty_states_but_not_the_trend(tmp_path, findings_by
     assert db.execute("SELECT run_id FROM run_states ORDER BY run_id").fetchall() == [(2,), (3,)]
 
 
+def test_keep_runs_keeps_the_latest_dates_not_the_latest_made(tmp_path, findings_by_date):
+    """Back-filling an earlier date must not drop the states of the run the next night compares with."""
+    with History(tmp_path / "h.sqlite3") as h:
+        for d in (date(2026, 11, 27), date(2026, 12, 2), date(2026, 11, 20)):  # the last made is the earliest
+            record_run(h, d, findings_by_date[d])
+        with h.locked():
+            assert h.prune(2) == 1
+        assert h.previous(date(2026, 12, 3)).states is not None and h.previous(date(2026, 11, 28)).states is not None
+    db = sqlite3.connect(tmp_path / "h.sqlite3")
+    assert db.execute("SELECT run_id FROM run_states ORDER BY run_id").fetchall() == [(1,), (2,)]
+
+
 # -- faults: a full disk, damaged rows, and what one run's transaction is -------------------------------------------
 
 def snapshot_of_folder(folder):
