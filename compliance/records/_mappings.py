@@ -1012,6 +1012,10 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
     skips = {j.table: j.skip_if for j in spec.joins if j.skip_if}
     for group in groups:
         main_rows = group.rows[related.main.table]
+        if not main_rows:
+            yield None, [_orphan(row, part, related.main, group.key) for part in related.joins
+                         for row in group.rows[part.table]]
+            continue
         if related.main.link == related.main.key and len(main_rows) > 1:
             # A database's rows have no order, so neither copy of the key can be taken as the record (from CSV files
             # the first in the file is, and the later ones are reported as duplicate ids).
@@ -1048,6 +1052,14 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
         for p in found:
             p.file, p.line, p.column = where(p.field or related.main.key)
         yield rec, found
+
+
+def _orphan(row: Row, part: TablePart, main: TablePart, key: Any) -> Problem:
+    """A joined table's row whose record is not in the main table: said, never read silently into nothing."""
+    file, line, column = row.where(part.link)
+    return Problem(f"no {main.table} row has {main.link} {str(key)!r}, which this {part.table} row names, so it "
+                   "was not read", file=file, line=line, column=column, field=part.link,
+                   hint=f"check the {part.link}, or that the {main.table} row is in the extract")
 
 
 def _read_tables(paths: Sequence[str | Path], mapping: Mapping, vocab: Vocabulary, encoding: str,

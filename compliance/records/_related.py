@@ -104,25 +104,19 @@ def query(related: Related, dialect: Any) -> str:
     """The one SQL query that reads a kind of record, written for ``dialect``.
 
     Each table is a branch of a ``UNION ALL``: its own columns, NULL in the others' (typed, where no branch
-    before has typed the column, as PostgreSQL needs), the record's key from the main table, and the part
-    it is. Sorted by key and part, each record's rows come together, its main row first.
+    before has typed the column, as PostgreSQL needs), the record's key (a joined table's link to it), and the
+    part it is. Sorted by key and part, each record's rows come together, its main row first.
     """
     import sqlalchemy as sa
 
     layout = _labels(related)
     tables = [sa.table(p.table, *(sa.column(c) for c in p.read())) for p in related.parts]
-    main, first = related.main, tables[0]
-    if main.link == main.key:
-        keys, key_column = first, first.c[main.link]
-    else:  # several rows make one record: join each of its rows once, to the distinct record keys
-        keys = sa.select(first.c[main.link]).distinct().subquery("record_keys")
-        key_column = keys.c[main.link]
+    main = related.main
     branches = []
     for i, (part, table) in enumerate(zip(related.parts, tables)):
-        if i == 0:
-            source, record_key = table, table.c[main.link]
-        else:
-            source, record_key = table.join(keys, table.c[part.link] == key_column), key_column
+        # A joined table's rows by their own link, not joined to the main table's: one whose record is not
+        # there comes too, to be reported (a row never read is said).
+        record_key = table.c[main.link] if i == 0 else table.c[part.link]
         columns = [record_key.label("record_key"), sa.literal_column(str(i)).label("part")]
         for j, column, label in layout:
             if j == i:
@@ -132,7 +126,8 @@ def query(related: Related, dialect: Any) -> str:
             else:
                 kind = sa.DateTime() if column in related.parts[j].dates else sa.Unicode()
                 columns.append(sa.cast(sa.null(), kind).label(label))
-        branches.append(sa.select(*columns).select_from(source))
+        branch = sa.select(*columns).select_from(table)
+        branches.append(branch if i == 0 else branch.where(record_key.is_not(None)))
     statement: Any = branches[0] if len(branches) == 1 else sa.union_all(*branches)
     statement = statement.order_by(sa.literal_column("record_key"), sa.literal_column("part"))
     text = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
@@ -152,7 +147,8 @@ def database_groups(db: Database, related: Related) -> Iterator[Group]:
         part = related.parts[part_number]
         values = {column: row[n] for column, n in positions[part_number]}
         found = Row(values, db.shown, label=f"{part.table} {part.key}={_shown(values.get(part.key))}")
-        if group is None or part_number == 0 and (key is None or key != group.key):
+        # A joined row whose key no main row has is a group of its own, with no main row: an orphan, reported.
+        if group is None or (part_number == 0 and key is None) or key != group.key:
             if group is not None:
                 yield group
             group = Group(key, {p.table: [] for p in related.parts})
@@ -252,8 +248,9 @@ def csv_groups(files: dict[str, Path], related: Related, report: Report, encodin
             key = row.values[main.link]
             group = Group(key, {main.table: [row]})
             for part in related.joins:
-                group.rows[part.table] = list(joined[part.table].get(key, [])) if key is not None else []
+                group.rows[part.table] = list(joined[part.table].pop(key, [])) if key is not None else []
             yield group
+        yield from _orphans(related, joined)
         return
     groups: dict[Any, list[Row]] = {}
     alone: list[Row] = []
@@ -276,5 +273,13 @@ def csv_groups(files: dict[str, Path], related: Related, report: Report, encodin
             key = None
             group = Group(None, {main.table: [alone[item]]})
         for part in related.joins:
-            group.rows[part.table] = list(joined[part.table].get(key, [])) if key is not None else []
+            group.rows[part.table] = list(joined[part.table].pop(key, [])) if key is not None else []
         yield group
+    yield from _orphans(related, joined)
+
+
+def _orphans(related: Related, joined: dict[str, dict[Any, list[Row]]]) -> Iterator[Group]:
+    """The joined rows no main row took, each key's a group with no main row: reported, as from a database."""
+    for part in related.joins:
+        for key, rows in joined[part.table].items():
+            yield Group(key, {p.table: rows if p is part else [] for p in related.parts})

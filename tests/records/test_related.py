@@ -120,7 +120,7 @@ def test_a_period_has_ended_when_its_latest_episode_has(tmp_path):
     assert "placement_until_18" not in from_db["CLA-CLA1"].attributes  # no placement: not known, never guessed
 
 
-def test_a_referral_takes_its_first_assessment_and_rows_pointing_nowhere_are_left_out(tmp_path):
+def test_a_referral_takes_its_first_assessment_and_a_row_pointing_nowhere_is_reported(tmp_path):
     rows = {
         "ssd_cin_episodes": [{"cine_referral_id": "R1", "cine_person_id": "P1", "cine_referral_date": "2024-01-02" + T,
                               "cine_referral_nfa": "N", "cine_referral_team": "Front Door"}],
@@ -132,8 +132,13 @@ def test_a_referral_takes_its_first_assessment_and_rows_pointing_nowhere_are_lef
             {"cina_assessment_id": "A3", "cina_referral_id": "R404", "cina_assessment_start_date": "2024-01-03" + T},
             {"cina_assessment_id": "A4", "cina_referral_id": "", "cina_assessment_start_date": "2024-01-03" + T}],
     }
-    (from_csv, _), (from_db, problems) = both(tmp_path, rows)
-    assert not problems and list(from_db) == list(from_csv) == ["R-R1"]
+    (from_csv, csv_problems), (from_db, problems) = both(tmp_path, rows)
+    assert list(from_db) == list(from_csv) == ["R-R1"]
+    # Its referral is not in the extract: the row is said not read, from either source, never silently dropped.
+    for found in (csv_problems, problems):
+        [orphan] = found
+        assert orphan.message == ("no ssd_cin_episodes row has cine_referral_id 'R404', which this ssd_cin_assessments "
+                                  "row names, so it was not read") and orphan.field == "cina_referral_id"
     same(from_db["R-R1"], from_csv["R-R1"])
     assert from_db["R-R1"].events == {"referral": (date(2024, 1, 2),), "assessment_start": (date(2024, 1, 3),),
                                       "assessment_completed": (date(2024, 2, 20),)}
@@ -204,7 +209,8 @@ def test_one_query_reads_a_kind_of_record_its_rows_together_with_nulls_typed_bef
     first, second = sql.split("\nUNION ALL\n")
     assert "CAST(NULL AS TIMESTAMP WITHOUT TIME ZONE) AS seen" in first  # typed: its own branch comes later
     assert "NULL AS born" in second and "CAST(NULL" not in second  # typed by the branch before
-    assert "JOIN parent ON kid.parent_id = parent.pid" in second and "parent_id AS" not in second
+    # A kid by its own link, so one whose parent is not there is read, and reported; one with no link is not.
+    assert "kid.parent_id AS record_key" in second and "WHERE kid.parent_id IS NOT NULL" in second
     assert sql.endswith("ORDER BY record_key, part")
     assert sa is not None
 
