@@ -14,16 +14,17 @@ from .errors import InputError, Problem
 _RANDOM = "[a-z0-9_]{8}"
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> None:
+def write_atomic(path: str | Path, data: str | bytes, private: bool = False) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place in one step."""
-    with open_atomic(path, binary=True) as handle:
+    with open_atomic(path, binary=True, private=private) as handle:
         handle.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 @contextmanager
-def open_atomic(path: str | Path, binary: bool = False) -> Iterator[IO]:
+def open_atomic(path: str | Path, binary: bool = False, private: bool = False) -> Iterator[IO]:
     """A file to write ``path`` through as it goes: it replaces ``path`` in one step when the block ends,
-    and vanishes, leaving ``path`` as it was, if the block fails.
+    and vanishes, leaving ``path`` as it was, if the block fails. ``private``: readable and writable by its
+    owner alone (a cache, which is trusted only so: resources.private_file).
 
     The temporary file (``.NAME.XXXXXXXX.tmp`` beside ``path``) is locked while it is written; one that a
     killed process left is unlocked, and the next write to the same ``path`` removes it.
@@ -41,9 +42,10 @@ def open_atomic(path: str | Path, binary: bool = False) -> Iterator[IO]:
     try:
         _lock(fd)
         _remove_leftovers(directory, target.name, Path(tmp).name)
-        # mkstemp makes the file readable by its owner alone; give it the mode any new file would have here
-        # (or the one it replaces has), so colleagues on a shared drive can still open the report.
-        os.fchmod(fd, _mode_for(target))
+        # mkstemp makes the file readable by its owner alone; unless private, give it the mode any new file would
+        # have here (or the one it replaces has), so colleagues on a shared drive can still open the report.
+        if not private:
+            os.fchmod(fd, _mode_for(target))
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             yield handle
             handle.flush()

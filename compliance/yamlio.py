@@ -238,23 +238,15 @@ def _parser_key() -> bytes | None:
 def _keep(target: Path, located: Located) -> None:
     """Write a parsed document for the next start (readable by this user alone), and remove the oldest kept
     beyond _KEPT; silently skipped where that cannot be done."""
-    import os
-    import tempfile
+    from .atomic import write_atomic
 
-    tmp = None
     try:
-        text = json.dumps(_encoded(located), separators=(",", ":"))
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-        tmp = None
+        write_atomic(target, json.dumps(_encoded(located), separators=(",", ":")), private=True)
         kept = sorted(target.parent.iterdir(), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in kept[_KEPT:]:
             old.unlink(missing_ok=True)
-    except (OSError, TypeError, ValueError):  # not writable here, or a value JSON cannot hold
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+    except (InputError, OSError, TypeError, ValueError):  # not writable here, or a value JSON cannot hold
+        pass
 
 
 def _encoded(located: Located) -> dict[str, Any]:

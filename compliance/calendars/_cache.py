@@ -9,13 +9,13 @@ written is not an error; the calendar is built in memory as if there were none.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_atomic
+from ..errors import InputError
 from ..resources import private_cache, private_file
 from ._spec import Amendment, CalendarSpec
 
@@ -82,12 +82,7 @@ def write(spec: CalendarSpec, names: dict[date, str], version: str) -> None:
     target = _file(spec.path, spec.sha256, version)
     if target is None:
         return
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(doc, handle, ensure_ascii=False)
-        os.replace(tmp, target)
-    except OSError:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+        write_atomic(target, json.dumps(doc, ensure_ascii=False), private=True)
+    except InputError:  # not writable here: the next process builds it again
+        pass
