@@ -951,10 +951,11 @@ def add_report(sub: Any, help_text: str) -> None:
     p.add_argument("--skip-bad-rows", action="store_true",
                    help="report on the good rows and list the bad ones, instead of stopping with exit code 2")
     p.add_argument("--lock-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help="how long to wait for another run holding the history database, 0 to 86400 (default %(default)g)")
+                   help="how long to wait for another run holding the history database, 0 to 86400 "
+                        "(default %(default)g)")
     p.add_argument("--keep-runs", type=int, default=DEFAULT_KEEP_RUNS, metavar="N",
-                   help="keep the duty states of the N runs of the latest dates in the history to compare with, and their "
-                        "folders; older runs keep only their counts, for the trend, and the folders the report wrote "
+                   help="keep the duty states of the N runs of the latest dates in the history to compare with, and "
+                        "their folders; older runs keep only their counts, for the trend, and the folders the report wrote "
                         "for them are removed (default %(default)d)")
     p.add_argument("--jobs", type=int, metavar="N",
                    help="processes evaluating a large run (default: one per core)")
