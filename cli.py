@@ -793,14 +793,12 @@ def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any
 
 
 def _warn_undated(mapping: Any, args: argparse.Namespace) -> None:
-    """A mapping whose files hold no date (an Annex A list) read without --extract-date: judged as if drawn on the
-    as-of date, a list years old would call everything open in it overdue, so say so."""
-    from compliance.errors import one_line
+    """Say so where the mapping's files hold no date and --extract-date was not given (records.undated_warning)."""
+    from compliance.records import undated_warning
 
-    if mapping.extract_date == "given" and not _extract_date(args):
-        print(one_line(f"warning: the {mapping.name} mapping's files hold no date of their own and no --extract-date "
-                       "was given: they are judged as if drawn on the as-of date, so a duty falling due after the day "
-                       "they were drawn may be called overdue; give --extract-date YYYY-MM-DD"), file=sys.stderr)
+    warning = undated_warning(mapping, _extract_date(args))
+    if warning:
+        _print_problems([warning])
 
 
 def _drawn_text(records: Sequence[Any]) -> str:

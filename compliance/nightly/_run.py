@@ -24,7 +24,7 @@ from typing import Iterator, Mapping, Sequence, TextIO
 from ..calendars import DEFAULT_CALENDAR, get_calendar
 from ..engines import check_as_of, check_targets, map_chunks
 from ..errors import ComplianceError, InputError, Problem, errors
-from ..records import DEFAULT_ENCODING, Record, codec_name, load_extract, read_records
+from ..records import DEFAULT_ENCODING, Record, codec_name, load_extract, read_records, undated_warning
 from ..reports import problem_rows, rows_not_read
 from ..rules import RuleSet, load_rules
 from ._build import build_model, window_end
@@ -256,6 +256,9 @@ def _read(options: ReportOptions, ruleset: RuleSet) -> tuple[list[Record], list[
         mapping, records, problems, ruleset = load_extract(options.records, options.mapping, ruleset,
                                                            encoding=options.encoding, extract_date=options.extract_date)
         log.info("%d record(s) read through %s", len(records), mapping.name)
+        undated = undated_warning(mapping, options.extract_date)
+        if undated:
+            log.warning("warning: %s", undated)
     else:
         records, problems = read_records(options.records, ruleset.vocabulary, encoding=options.encoding)
         if options.extract_date is not None:

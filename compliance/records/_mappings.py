@@ -756,6 +756,17 @@ def _extract_date(builder: _Builder, watched: tuple[str, int], path: tuple[str, 
     builder.extract_date = None
 
 
+def undated_warning(mapping: Mapping, extract_date: date | None) -> Problem | None:
+    """The warning for files ``mapping`` reads that hold no date of their own (an Annex A list), read with no
+    ``extract_date``: judged as if drawn on the as-of date, a list years old would call all that is open in it
+    overdue."""
+    if mapping.extract_date != GIVEN or extract_date is not None:
+        return None
+    return Problem(f"the {mapping.name} mapping's files hold no date of their own and no --extract-date was given: "
+                   "they are judged as if drawn on the as-of date, so a duty falling due after the day they were "
+                   "drawn may be called overdue; give --extract-date YYYY-MM-DD", warning=True)
+
+
 def read_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocabulary | None = None, *,
                 encoding: str = DEFAULT_ENCODING, extract_date: date | None = None,
                 rules: Sequence[Rule] | None = None) -> Iterator[tuple[Record | None, list[Problem]]]:

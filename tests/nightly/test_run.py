@@ -443,3 +443,12 @@ def test_a_windows_1252_tracker_is_reported_on_with_its_encoding(tmp_path):
     assert run_report(options, datetime.now(timezone.utc)).exit_code == 1  # the decision was late
     found = read_json(tmp_path / "out" / "latest.json.gz")["findings"]
     assert found[0]["attributes"]["team"] == "Children’s Services"
+
+
+def test_the_report_warns_of_an_undated_extract_as_check_and_kpi_do(run_cli, tmp_path):
+    args = ("report", str(FIXTURES / "casework" / "annex-a-list5.csv"), "--mapping", "annex-a-list5", "--as-of",
+            "2026-01-01", "--out", str(tmp_path / "out"), "--quiet", "--skip-bad-rows")
+    code, _, err = run_cli(*args)
+    assert code in (0, 1) and "annex-a-list5 mapping's files hold no date of their own" in err, err
+    code, _, err = run_cli(*args, "--extract-date", "2021-03-31")
+    assert code in (0, 1) and "hold no date" not in err, err
