@@ -1059,7 +1059,10 @@ def _ends_open(path: Path, cell: str, name: str) -> bool:
     closed by a quote does not end the file so, save a cell of quotes alone: its text ends it too, but after
     another quote."""
     bom = len("".encode(name))  # UTF-16 and UTF-32 write one before any text
-    tail = ('"' + cell.replace('"', '""')).encode(name)[bom:]
+    try:  # a byte that is not text was kept as a lone surrogate (open_at_end): written back as that byte
+        tail = ('"' + cell.replace('"', '""')).encode(name, "surrogateescape")[bom:]
+    except UnicodeEncodeError:  # such a byte in a file of an encoding that cannot keep it: a bad cell, said so
+        return False
     quote = '"'.encode(name)[bom:]
     size = path.stat().st_size
     if size < len(tail) + len(quote):

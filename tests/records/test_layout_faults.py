@@ -95,6 +95,13 @@ def test_a_quote_left_open_at_the_end_is_reported_where_its_cell_begins(tmp_path
     assert both_ways(path) == (["r1"], [f"{path}:3:4: team: {OPEN_QUOTE}"])
 
 
+def test_a_quote_left_open_over_a_byte_that_is_not_text_is_still_found_at_the_end(tmp_path):
+    """Found by the fuzz test: the open cell's byte 0x80 made the check of the file's end fail, not report."""
+    path = tmp_path / "tracker.csv"
+    path.write_bytes(b'id,kind,referral,team\r\nr1,referral,01/01/2025,"\x80North\r\nr2,referral,01/01/2025,South\r\n')
+    assert both_ways(path) == ([], [f"{path}:2:4: team: {OPEN_QUOTE}"])
+
+
 def test_a_quote_left_open_in_a_short_row_is_reported_at_its_cell(tmp_path):
     path = csv_file(tmp_path, "id,kind,referral,team", 'r1,referral,"01/01/2025', "r2,referral,01/01/2025,South")
     assert both_ways(path) == ([], [f"{path}:2:3: referral: {OPEN_QUOTE}"])
