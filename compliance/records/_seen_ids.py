@@ -9,6 +9,10 @@ pattern, such as ``C0012345-R1``, compress to almost nothing; a repeat is counte
 reports it costs far more). Each chunk costs time in proportion to its own size; the table doubles when 70%
 full, so growing it costs, in all, time in proportion to the ids read, and it is rebuilt a chunk of ids at a
 time, so that costs no memory beside it.
+
+Ids in ascending order (as extracts are often sorted by their key) are distinct by their order alone: while every
+id read is greater than the one before it, only the ids are kept, and the table is built from them when one is
+not (for 2,000,000 ids, a hundredth of a second instead of a sixth).
 """
 
 from __future__ import annotations
@@ -74,6 +78,10 @@ class SeenIds:
         self._distinct = 0
         self._slots = np.zeros(1 << 10, dtype=np.int32)  # 0: empty; otherwise 1 + the number of an id
         self._plain = 0  # bytes of ids not compressed
+        #: The last id read while every id read was greater than the one before it (no table is kept meanwhile);
+        #: None once one was not.
+        self._ascending: bytes | None = b""
+        self._expected = 0  # ids expected in all (read and to come), for the table when it is built
 
     def file_number(self, file: str) -> int:
         self.files.append(file)
@@ -85,6 +93,9 @@ class SeenIds:
     def expect(self, more: int) -> None:
         """Make room now for about ``more`` ids to come (an estimate from a file's size), so the table is
         not rebuilt again and again as it fills."""
+        if self._ascending is not None:
+            self._expected = max(self._expected, self._count + more)
+            return
         self._reserve(max(more, 0))
 
     def add(self, ids: Any, file_number: int) -> tuple[np.ndarray, list[str]]:
@@ -98,6 +109,12 @@ class SeenIds:
         if start + n > _MOST_ROWS:
             raise InputError(Problem(f"more than {_MOST_ROWS:,} records in one run: too many to check their ids",
                                      hint="split the records into several runs"))
+        if self._ascending is not None:
+            if keys[0] > self._ascending and bool((keys[1:] > keys[:-1]).all()):
+                self._ascending = bytes(keys[-1])
+                self._keep(keys, file_number, repeat)
+                return repeat, []
+            self._index(n)
         self._reserve(n)
         hashes = _hash(keys)
         tags = self._tags[start:start + n]
@@ -133,13 +150,26 @@ class SeenIds:
             position[probing] = (position[probing] + 1) & mask
             pending = np.concatenate([waiting, probing])
         self._first_in_file(repeat, first, position, start)
-        self._count += n
-        self._distinct += n - int(np.count_nonzero(repeat))
-        self._runs.append(_Run(start, keys, file_number, np.flatnonzero(repeat).astype(np.int32)))
-        self._plain += keys.nbytes
-        self._compress_old()
+        self._keep(keys, file_number, repeat)
         runs = self._run_of(first[repeat])
         return repeat, [self.files[self._runs[r].file] for r in runs.tolist()]
+
+    def _keep(self, keys: np.ndarray, file_number: int, repeat: np.ndarray) -> None:
+        """Number the ids of a chunk read (``repeat``: which of them repeat an id read before) and keep them."""
+        self._runs.append(_Run(self._count, keys, file_number, np.flatnonzero(repeat).astype(np.int32)))
+        self._count += keys.size
+        self._distinct += keys.size - int(np.count_nonzero(repeat))
+        self._plain += keys.nbytes
+        self._compress_old()
+
+    def _index(self, more: int) -> None:
+        """Build the table of the ids read so far, all in ascending order (so distinct), with room for ``more``."""
+        self._ascending = None
+        needed = max(self._count + more, self._expected)
+        self._tags = np.zeros(max(needed, 16), dtype=np.uint16)
+        for run in self._runs:
+            self._tags[run.start:run.start + run.count] = _hash(run.keys()) & _LOW
+        self._rehash(_capacity(self._slots.size, needed))
 
     def _first_in_file(self, repeat: np.ndarray, first: np.ndarray, position: np.ndarray, start: int) -> None:
         """Where copies of an id in this chunk met in one empty slot, any may have taken it: make the first of
@@ -201,10 +231,7 @@ class SeenIds:
             grown[:self._count] = self._tags[:self._count]
             self._tags = grown
         if 10 * needed > 7 * self._slots.size:
-            capacity = self._slots.size
-            while 10 * needed > 7 * capacity:
-                capacity *= 2
-            self._rehash(capacity)
+            self._rehash(_capacity(self._slots.size, needed))
 
     def _rehash(self, capacity: int) -> None:
         """Place every id again in a table of ``capacity`` slots, a run at a time; repeats hold no slot, so the
@@ -225,6 +252,13 @@ class SeenIds:
                 placed[free[self._slots[slot[free]] == number]] = True
                 pending = pending[~placed]
                 position[pending] = (position[pending] + np.uint64(1)) & mask
+
+
+def _capacity(size: int, needed: int) -> int:
+    """The table's size for ``needed`` ids: ``size`` doubled until they fill at most 70% of it."""
+    while 10 * needed > 7 * size:
+        size *= 2
+    return size
 
 
 def _hash(keys: np.ndarray) -> np.ndarray:
