@@ -16,7 +16,7 @@ from typing import Any
 
 from ..atomic import write_atomic
 from ..errors import InputError
-from ..resources import private_cache, private_file
+from ..resources import installed_version, private_cache, private_file
 from ._spec import Amendment, CalendarSpec
 
 FORMAT = 1
@@ -25,16 +25,7 @@ FORMAT = 1
 @lru_cache(maxsize=1)
 def holidays_version() -> str:
     """The installed `holidays` package's version, found without importing it (that costs ~100 ms)."""
-    from importlib.util import find_spec
-
-    spec = find_spec("holidays")
-    if spec is not None and spec.origin:
-        found = list(Path(spec.origin).parent.parent.glob("holidays-*.dist-info"))
-        if len(found) == 1:
-            return found[0].name[len("holidays-"):-len(".dist-info")]
-    from importlib.metadata import version
-
-    return version("holidays")
+    return installed_version("holidays") or "not installed"
 
 
 def _file(path: Path, sha256: str, version: str) -> Path | None:

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from ..calendars import UNITS, Period
 from ..errors import InputError, Problem, shown
-from ..resources import private_cache, private_file, rules_dir
+from ..resources import installed_version, private_cache, private_file, rules_dir
 from ..yamlio import Located
 from ._build import FieldError, read_period
 from ._build import _date as read_day, _window as read_window  # as the rule is built
@@ -44,13 +44,8 @@ def _source_url() -> re.Pattern[str]:
 def _checker() -> str:
     """What a pack is checked by: the schema, this module and the installed jsonschema (found without importing
     it), as one SHA-256."""
-    from importlib.metadata import PackageNotFoundError, version
-
     digest = hashlib.sha256((rules_dir() / SCHEMA_FILE).read_bytes() + Path(__file__).read_bytes())
-    try:
-        digest.update(version("jsonschema").encode())
-    except PackageNotFoundError:
-        pass
+    digest.update((installed_version("jsonschema") or "").encode())
     return digest.hexdigest()
 
 
