@@ -12,7 +12,7 @@ time, so that costs no memory beside it.
 
 Ids in ascending order (as extracts are often sorted by their key) are distinct by their order alone: while every
 id read is greater than the one before it, only the ids are kept, and the table is built from them when one is
-not (for 2,000,000 ids, a hundredth of a second instead of a sixth).
+not (2,000,000 ids in order are checked in a third of the time).
 """
 
 from __future__ import annotations
