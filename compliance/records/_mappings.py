@@ -1066,8 +1066,13 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
 
 
 def _orphan(row: Row, part: TablePart, main: TablePart, key: Any) -> Problem:
-    """A joined table's row whose record is not in the main table: said, never read silently into nothing."""
+    """A joined table's row whose record is not in the main table, or that names none: said, never read silently
+    into nothing."""
     file, line, column = row.where(part.link)
+    if key is None:
+        return Problem(f"this {part.table} row has no {part.link}, so it names no {main.table} row and was not read",
+                       file=file, line=line, column=column, field=part.link,
+                       hint=f"fill in its {part.link}: the {main.link} of the {main.table} row it belongs to")
     return Problem(f"no {main.table} row has {main.link} {str(key)!r}, which this {part.table} row names, so it "
                    "was not read", file=file, line=line, column=column, field=part.link,
                    hint=f"check the {part.link}, or that the {main.table} row is in the extract")

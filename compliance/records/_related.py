@@ -115,7 +115,7 @@ def query(related: Related, dialect: Any) -> str:
     branches = []
     for i, (part, table) in enumerate(zip(related.parts, tables)):
         # A joined table's rows by their own link, not joined to the main table's: one whose record is not
-        # there comes too, to be reported (a row never read is said).
+        # there, or that names none, comes too, to be reported (a row never read is said).
         record_key = table.c[main.link] if i == 0 else table.c[part.link]
         columns = [record_key.label("record_key"), sa.literal_column(str(i)).label("part")]
         for j, column, label in layout:
@@ -127,7 +127,7 @@ def query(related: Related, dialect: Any) -> str:
                 kind = sa.DateTime() if column in related.parts[j].dates else sa.Unicode()
                 columns.append(sa.cast(sa.null(), kind).label(label))
         branch = sa.select(*columns).select_from(table)
-        branches.append(branch if i == 0 else branch.where(record_key.is_not(None)))
+        branches.append(branch)
     statement: Any = branches[0] if len(branches) == 1 else sa.union_all(*branches)
     statement = statement.order_by(sa.literal_column("record_key"), sa.literal_column("part"))
     text = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
@@ -148,7 +148,8 @@ def database_groups(db: Database, related: Related) -> Iterator[Group]:
         values = {column: row[n] for column, n in positions[part_number]}
         found = Row(values, db.shown, label=f"{part.table} {part.key}={_shown(values.get(part.key))}")
         # A joined row whose key no main row has is a group of its own, with no main row: an orphan, reported.
-        if group is None or (part_number == 0 and key is None) or key != group.key:
+        # A row with no key at all belongs with no other.
+        if group is None or key is None or key != group.key:
             if group is not None:
                 yield group
             group = Group(key, {p.table: [] for p in related.parts})
@@ -230,6 +231,7 @@ def csv_groups(files: dict[str, Path], related: Related, report: Report, encodin
                        hint=f"give {absent[0]}.csv with the others"))
         return
     joined: dict[str, dict[Any, list[Row]]] = {}
+    unlinked: list[tuple[TablePart, Row]] = []  # joined rows that name no record
     for part in related.joins:
         rows = _csv_rows(files[part.table], part, report, encoding)
         if rows is None:
@@ -238,6 +240,8 @@ def csv_groups(files: dict[str, Path], related: Related, report: Report, encodin
         for row in rows:
             if row.values[part.link] is not None:
                 index[row.values[part.link]].append(row)
+            else:
+                unlinked.append((part, row))
         joined[part.table] = index
     main = related.main
     rows = _csv_rows(files[main.table], main, report, encoding)
@@ -250,7 +254,7 @@ def csv_groups(files: dict[str, Path], related: Related, report: Report, encodin
             for part in related.joins:
                 group.rows[part.table] = list(joined[part.table].pop(key, [])) if key is not None else []
             yield group
-        yield from _orphans(related, joined)
+        yield from _orphans(related, joined, unlinked)
         return
     groups: dict[Any, list[Row]] = {}
     alone: list[Row] = []
@@ -275,11 +279,15 @@ def csv_groups(files: dict[str, Path], related: Related, report: Report, encodin
         for part in related.joins:
             group.rows[part.table] = list(joined[part.table].pop(key, [])) if key is not None else []
         yield group
-    yield from _orphans(related, joined)
+    yield from _orphans(related, joined, unlinked)
 
 
-def _orphans(related: Related, joined: dict[str, dict[Any, list[Row]]]) -> Iterator[Group]:
-    """The joined rows no main row took, each key's a group with no main row: reported, as from a database."""
+def _orphans(related: Related, joined: dict[str, dict[Any, list[Row]]],
+             unlinked: list[tuple[TablePart, Row]]) -> Iterator[Group]:
+    """The joined rows no main row took, each key's a group with no main row, then each row that names no record
+    (a group of its own): reported, as from a database."""
     for part in related.joins:
         for key, rows in joined[part.table].items():
             yield Group(key, {p.table: rows if p is part else [] for p in related.parts})
+    for part, row in unlinked:
+        yield Group(None, {p.table: [row] if p is part else [] for p in related.parts})

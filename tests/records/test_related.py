@@ -134,11 +134,17 @@ def test_a_referral_takes_its_first_assessment_and_a_row_pointing_nowhere_is_rep
     }
     (from_csv, csv_problems), (from_db, problems) = both(tmp_path, rows)
     assert list(from_db) == list(from_csv) == ["R-R1"]
-    # Its referral is not in the extract: the row is said not read, from either source, never silently dropped.
+    # Its referral is not in the extract, or it names none: the row is said not read, from either source, never
+    # silently dropped.
     for found in (csv_problems, problems):
-        [orphan] = found
-        assert orphan.message == ("no ssd_cin_episodes row has cine_referral_id 'R404', which this ssd_cin_assessments "
-                                  "row names, so it was not read") and orphan.field == "cina_referral_id"
+        assert sorted(p.message for p in found) == [
+            "no ssd_cin_episodes row has cine_referral_id 'R404', which this ssd_cin_assessments row names, so it was "
+            "not read",
+            "this ssd_cin_assessments row has no cina_referral_id, so it names no ssd_cin_episodes row and was not read"]
+        assert {p.field for p in found} == {"cina_referral_id"}
+    unlinked = next(p for p in csv_problems if "has no" in p.message)
+    assert unlinked.file.endswith("ssd_cin_assessments.csv") and unlinked.line == 5 and unlinked.column == 3
+    assert next(p for p in problems if "has no" in p.message).column == "ssd_cin_assessments cina_assessment_id='A4'"
     same(from_db["R-R1"], from_csv["R-R1"])
     assert from_db["R-R1"].events == {"referral": (date(2024, 1, 2),), "assessment_start": (date(2024, 1, 3),),
                                       "assessment_completed": (date(2024, 2, 20),)}
@@ -209,8 +215,8 @@ def test_one_query_reads_a_kind_of_record_its_rows_together_with_nulls_typed_bef
     first, second = sql.split("\nUNION ALL\n")
     assert "CAST(NULL AS TIMESTAMP WITHOUT TIME ZONE) AS seen" in first  # typed: its own branch comes later
     assert "NULL AS born" in second and "CAST(NULL" not in second  # typed by the branch before
-    # A kid by its own link, so one whose parent is not there is read, and reported; one with no link is not.
-    assert "kid.parent_id AS record_key" in second and "WHERE kid.parent_id IS NOT NULL" in second
+    # A kid by its own link, so one whose parent is not there is read, and reported; so is one with no link.
+    assert "kid.parent_id AS record_key" in second and "WHERE" not in second
     assert sql.endswith("ORDER BY record_key, part")
     assert sa is not None
 
