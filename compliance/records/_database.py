@@ -254,20 +254,27 @@ class Database:
             finally:
                 result.close()
 
-    def missing(self, wanted: dict[str, set[str]]) -> list[tuple[str, str | None]]:
-        """(table, None) for each table not there, (table, column) for each column not in its table."""
+    def missing(self, wanted: dict[str, set[str]]) -> list[tuple[str, str | None, str | None]]:
+        """(table, None, alike) for each table not there, with the name of one there that differs only in case
+        (else None); (table, column, None) for each column not in its table."""
         sa = _sqlalchemy(self.kind)
-        out: list[tuple[str, str | None]] = []
+        out: list[tuple[str, str | None, str | None]] = []
         with self.errors("cannot read the list of tables"):
             inspector = sa.inspect(self._connection)
+            names: list[str] | None = None
             for table, columns in wanted.items():
                 if not inspector.has_table(table):
-                    out.append((table, None))
-                    continue
+                    names = inspector.get_table_names() if names is None else names
+                    alike = next((n for n in names if n.lower() == table.lower()), None)
+                    # SQLite, DuckDB and SQL Server find a table whatever the case of its name; PostgreSQL does
+                    # not, unless it was made with the name unquoted (so in lower case).
+                    if alike is None or self.kind == "postgresql":
+                        out.append((table, None, alike))
+                        continue
                 # The names a query of the table gives, which every driver reports alike (no rows are read).
                 probe = sa.select(sa.text("*")).select_from(sa.table(table)).where(sa.false())
                 have = {str(c).lower() for c in self._connection.execute(probe).keys()}
-                out += [(table, c) for c in sorted(columns) if c.lower() not in have]
+                out += [(table, c, None) for c in sorted(columns) if c.lower() not in have]
         return out
 
 

@@ -169,8 +169,12 @@ def missing(db: Database, related: Sequence[Related]) -> list[Problem]:
         for part in r.parts:
             wanted[part.table].update(part.read())
     out = []
-    for table, column in db.missing(wanted):
-        if column is None:
+    for table, column, alike in db.missing(wanted):
+        if alike is not None:
+            out.append(Problem(f"there is no table {table}, but there is one named {alike!r}, which PostgreSQL tells "
+                               "apart by the case of its name", file=db.shown, field=table,
+                               hint=f"rename it {table}, or make a view named {table} of it"))
+        elif column is None:
             out.append(Problem(f"there is no table {table}", file=db.shown, field=table,
                                hint="check the database is the SSD and the login's default schema (PostgreSQL: its "
                                     "search_path) is the one holding its tables"))

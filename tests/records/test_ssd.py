@@ -211,3 +211,63 @@ def test_a_key_on_two_rows_of_a_database_table_is_reported_and_neither_row_taken
     assert f"2 rows of ssd_cin_episodes have cine_referral_id {key!r}" in problem.message
     assert problem.field == "cine_referral_id" and "none was read" in problem.message
     assert not [r for r in records if key in r.id]
+
+
+@pytest.mark.parametrize("route", ["sqlite", "duckdb"])
+def test_a_table_whose_name_differs_only_in_case_is_read(ssd, csv_findings, tmp_path, route):
+    """SQLite and DuckDB find a table whatever the case of its name, so the SSD's tables are read as the queries
+    name them; it was called missing."""
+    import shutil
+
+    sa = needs("sqlalchemy")
+    source = ssd[route][0].split("///", 1)[1]
+    path = tmp_path / Path(source).name
+    shutil.copy(source, path)
+    engine = sa.create_engine(f"{route}:///{path}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE ssd_cin_assessments RENAME TO renamed")  # SQLite: not in one step
+        connection.exec_driver_sql('ALTER TABLE renamed RENAME TO "SSD_CIN_Assessments"')
+        assert "SSD_CIN_Assessments" in sa.inspect(connection).get_table_names()
+    engine.dispose()
+    assert findings([f"{route}:///{path}"]) == csv_findings
+
+
+def test_postgresql_names_the_table_whose_name_differs_only_in_case(postgres, monkeypatch):
+    """PostgreSQL tells "SSD_CIN_Assessments" from ssd_cin_assessments: the table is missing, and the one there
+    is named, with what to do."""
+    sa = needs("sqlalchemy")
+    owner = sa.create_engine(sa.engine.make_url(postgres.owner_url).set(drivername="postgresql+psycopg",
+                                                                       password=postgres.owner_password or None))
+    monkeypatch.setenv("PGPASSWORD", postgres.password)
+    try:
+        with owner.begin() as connection:
+            connection.exec_driver_sql('ALTER TABLE ssd_cin_assessments RENAME TO "SSD_CIN_Assessments"')
+        _, _, problems, _ = load_extract([postgres.url], "ssd", load_rules())
+    finally:
+        with owner.begin() as connection:
+            connection.exec_driver_sql('ALTER TABLE "SSD_CIN_Assessments" RENAME TO ssd_cin_assessments')
+        owner.dispose()
+    [problem] = [p for p in problems if p.field == "ssd_cin_assessments"]
+    assert problem.message == ("there is no table ssd_cin_assessments, but there is one named 'SSD_CIN_Assessments', "
+                               "which PostgreSQL tells apart by the case of its name")
+    assert problem.hint == "rename it ssd_cin_assessments, or make a view named ssd_cin_assessments of it"
+
+
+def test_a_joined_row_that_names_no_record_is_reported_with_nulls_sorted_last(ssd, tmp_path):
+    """DuckDB sorts NULL keys last, SQLite first (test_related): either way the row is reported, not joined to a
+    record beside it."""
+    import shutil
+
+    sa = needs("sqlalchemy")
+    path = tmp_path / "ssd.duckdb"
+    shutil.copy(ssd["duckdb"][0].split("///", 1)[1], path)
+    engine = sa.create_engine(f"duckdb:///{path}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO ssd_cin_assessments (cina_assessment_id, cina_referral_id, "
+                                   "cina_assessment_start_date) VALUES ('A-none', NULL, '2024-01-03')")
+    engine.dispose()
+    _, records, problems, _ = load_extract([f"duckdb:///{path}"], "ssd", load_rules())
+    assert [(p.message, p.column) for p in problems] == [
+        ("this ssd_cin_assessments row has no cina_referral_id, so it names no ssd_cin_episodes row and was not read",
+         "ssd_cin_assessments cina_assessment_id='A-none'")]
+    assert len(records) == len(load_extract(ssd["duckdb"], "ssd", load_rules())[1])
