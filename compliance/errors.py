@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 # C0 controls but tab and newline, DEL and C1: an id holding ESC [31m would recolour or retitle a terminal. And the
-# bidirectional controls, which reorder the text around them, so an id could seem to say what it does not.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# bidirectional controls and marks, which reorder the text around them, so an id could seem to say what it does not.
+_BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "]")
 
 
 def printable(text: str) -> str:
@@ -17,7 +18,7 @@ def printable(text: str) -> str:
 
 
 # Every control character (bidirectional ones too), and every Unicode line or paragraph separator (U+0085 is C1).
-_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029" + _BIDI + "]")
 
 
 def one_line(text: str) -> str:

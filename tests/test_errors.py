@@ -1,0 +1,28 @@
+"""Values shown to a person: control characters and bidirectional controls and marks escaped, never obeyed."""
+
+from __future__ import annotations
+
+import pytest
+
+from compliance.errors import one_line, printable
+
+# Each reorders or hides the text around it: the overrides and isolates, and the marks (left-to-right,
+# right-to-left and the Arabic letter mark), with which an id could seem to read as another.
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f",
+        "\u061c"]
+
+
+@pytest.mark.parametrize("character", BIDI)
+def test_bidirectional_controls_and_marks_are_shown_as_escapes(character):
+    escaped = f"\\u{ord(character):04x}"
+    assert printable(f"C1{character}23") == f"C1{escaped}23"
+    assert one_line(f"C1{character}23") == f"C1{escaped}23"
+
+
+def test_text_in_a_right_to_left_script_is_kept_as_written():
+    assert printable("فريق الشمال") == one_line("فريق الشمال") == "فريق الشمال"
+
+
+def test_line_breaks_are_escaped_on_one_line_and_kept_by_printable():
+    assert one_line("a\nb\tc\u2028d\x1b") == "a\\nb\\tc\\u2028d\\x1b"
+    assert printable("a\nb\tc\x1b") == "a\nb\tc\\x1b"
