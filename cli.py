@@ -1147,8 +1147,8 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     problems.sort(key=lambda p: (order.get(p.file or "", len(order)), p.line or 0))
     problems = _print_problems(problems)
     if problems:
-        print(f"{len(problems)} problem(s) in the records: those records were left out, the rest were counted.",
-              file=sys.stderr)
+        rest = "the rest were counted" if tally.counts else "no record could be counted"
+        print(f"{len(problems)} problem(s) in the records: those records were left out, {rest}.", file=sys.stderr)
         return 2
     return 0
 

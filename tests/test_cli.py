@@ -152,6 +152,14 @@ def test_one_bad_byte_in_row_2001_of_3000_is_one_problem_and_check_and_kpi_count
     assert sum(row["decided"] for row in counts["batch"] if row["rule"] == "referral-decision-1wd") == 2999
 
 
+def test_kpi_says_nothing_was_counted_when_the_only_file_is_refused(tmp_path, run_cli):
+    path = tmp_path / "tracker.csv"
+    path.write_text("id,kind,referral,referral\nR1,referral,2024-01-02,2024-01-03\n", encoding="utf-8")
+    code, _, err = run_cli("kpi", str(path), "--as-of", "2025-01-01")
+    assert code == 2 and "no row of this file was checked" in err
+    assert err.splitlines()[-1] == "1 problem(s) in the records: those records were left out, no record could be counted."
+
+
 @pytest.mark.parametrize("command", [("check",), ("kpi",), ("report", "--out", "reports"),
                                      ("map", "--mapping", "annex-a-list4"), ("track",)])
 def test_an_unknown_encoding_is_exit_2_in_one_line_for_every_command_that_reads_files(tmp_path, run_cli, command):
