@@ -1014,6 +1014,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         # An empty --out (an unset variable in a cron line) would write the report into the working folder.
         raise InputError(Problem("--out is empty", field="out",
                                  hint="give the folder for the report, e.g. --out reports"))
+    if args.db is not None and (not args.db.strip() or args.db.endswith(("/", os.sep))):
+        from compliance.errors import InputError, Problem
+
+        # A path ending in a separator means a folder; Path() would drop the separator and make a file there.
+        raise InputError(Problem("--db names a folder" if args.db.strip() else "--db is empty", field="db",
+                                 hint="give --db a file, e.g. --db reports/history.sqlite3"))
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_one_line_formatter())
     logger = logging.getLogger("compliance")

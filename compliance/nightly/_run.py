@@ -151,6 +151,9 @@ def preflight(options: ReportOptions) -> None:
     out = options.out
     if os.path.lexists(out) and not out.is_dir():
         raise InputError(Problem("is not a folder", file=str(out), hint="give --out a folder"))
+    db = options.history_path
+    if os.path.lexists(db) and not db.is_file():  # before any folder is made: a refused run leaves nothing behind
+        raise InputError(Problem("is not a file", file=str(db), hint="give --db a file"))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -159,9 +162,6 @@ def preflight(options: ReportOptions) -> None:
     _writable(out, "--out")
     check_latest(out)
     check_replaceable(out / options.as_of.isoformat())
-    db = options.history_path
-    if os.path.lexists(db) and not db.is_file():
-        raise InputError(Problem("is not a file", file=str(db), hint="give --db a file"))
     db.parent.mkdir(parents=True, exist_ok=True)
     _writable(db.parent, "--db")
 

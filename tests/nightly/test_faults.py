@@ -217,6 +217,17 @@ def test_an_empty_out_is_refused_rather_than_writing_into_the_working_folder(tmp
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("db, fragment", [("folder", "is not a file"), ("new/", "--db names a folder"),
+                                            ("", "--db is empty")])
+def test_a_db_that_is_no_file_is_refused_before_any_folder_is_made(tmp_path, db, fragment):
+    (tmp_path / "folder").mkdir()
+    args = [sys.executable, str(ROOT / "cli.py"), "report", str(COUNCIL), "--as-of", "2026-11-20", "--out", "out",
+            "--db", db]
+    result = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, timeout=180, env=os.environ)
+    assert result.returncode == 2 and fragment in result.stderr and "give --db a file" in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"]  # no report folder, no database file "new"
+
+
 @pytest.mark.parametrize("previous_run", [False, True])
 def test_latest_files_the_report_did_not_write_are_never_replaced(tmp_path, previous_run):
     """Issue 22: an --out folder holding the user's own latest.md and latest.csv had them silently replaced."""
