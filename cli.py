@@ -810,7 +810,7 @@ def _drawn_text(records: Sequence[Any]) -> str:
 def cmd_check(args: argparse.Namespace) -> int:
     from compliance.engines import available_cores, check_as_of, check_targets
     from compliance.errors import errors, one_line
-    from compliance.records import read_records
+    from compliance.records import drawn_on, read_records
     from compliance.reports import BINARY, FORMATS, CheckSettings, write_check
     from compliance.rules import load_rules
 
@@ -830,7 +830,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         records, problems = read_records(args.records, ruleset.vocabulary, encoding=args.encoding)
         if _extract_date(args):
-            records = [r.with_extract_date(_extract_date(args)) for r in records]
+            records, redrawn = drawn_on(records, _extract_date(args))
+            problems += redrawn
     records, unknown_targets = check_targets(records, ruleset)
     problems += unknown_targets
     if not records and not errors(problems):
@@ -1264,10 +1265,9 @@ def cmd_map(args: argparse.Namespace) -> int:
         _emit(records_csv(records, ruleset.vocabulary), args.output)
     problems = _print_problems(problems)
     duties = ", ".join(answered) or "none (no completion dates)"
-    drawn = _drawn_text(records)
-    hint = f" (check the records with --extract-date {drawn.rsplit(' ', 1)[-1]})" if drawn and "," not in drawn else ""
+    # The day drawn is in the records written (their extract_date), so check judges them on it.
     print(one_line(f"{len(records)} record(s) read through {mapping.name}; duties they can answer: "
-                   f"{duties}{drawn}{hint}"), file=sys.stderr)
+                   f"{duties}{_drawn_text(records)}"), file=sys.stderr)
     return 2 if problems else 0
 
 

@@ -191,6 +191,29 @@ def test_extract_date_says_what_an_extract_cannot_hold(run_cli, tmp_path):
     assert code == 2 and "--extract-date" in err
 
 
+@pytest.mark.parametrize("engine", ["batch", "native"])
+def test_records_that_say_when_they_were_drawn_are_judged_on_that_day_or_on_extract_date_with_a_warning(
+        run_cli, tmp_path, engine):
+    """The referral's assessment fell due on 26 July 2022: drawn on 1 July it is not in the extract, drawn on
+    1 August it is overdue; --extract-date stands in for the records' own day, and says so."""
+    path = tmp_path / "records.csv"
+    path.write_text("id,kind,extract_date,referral_nfa,referral,assessment_completed\n"
+                    "r1,referral,2022-07-01,no,2022-05-20,\n", encoding="utf-8")
+    code, out, err = run_cli("kpi", str(path), "--as-of", "2026-01-01", "--format", "csv", "--engine", engine)
+    [row] = [r for r in csv.DictReader(io.StringIO(out)) if r["rule"] == "assessment-45wd"]
+    assert (row["overdue"], row["not_recorded"], code, err) == ("0", "1", 0, "")
+    for command in (("kpi", "--format", "csv", "--engine", engine), ("check", "--format", "json")):
+        code, out, err = run_cli(command[0], str(path), *command[1:], "--as-of", "2026-01-01",
+                                 "--extract-date", "2022-08-01")
+        assert ("1 record(s) say they were drawn on 2022-07-01; --extract-date 2022-08-01 is taken instead") in err
+        assert "warning:" in err and code == (0 if command[0] == "kpi" else 1)
+        overdue = ([r for r in csv.DictReader(io.StringIO(out)) if r["rule"] == "assessment-45wd"][0]["overdue"]
+                   if command[0] == "kpi" else
+                   str(sum(f["status"] == "overdue" for f in json.loads(out)["findings"]
+                           if f["rule"] == "assessment-45wd")))
+        assert overdue == "1"
+
+
 def test_a_tracker_whose_every_row_is_bad_says_no_record_could_be_checked_not_no_findings(run_cli, tmp_path):
     path = tmp_path / "tracker.csv"
     path.write_text("id,kind,framework,report_received\na,inspection,ILACS,32/01/2024\nb,inspection,ILACS,soon\n",

@@ -578,7 +578,7 @@ class DurableRules:
             run.index = index
             message = self._fields[record.kind].message(index, record, run.as_of)
             for duty in duties:
-                if not record.measures(duty.versions[0].id, duty.versions[0].duty):
+                if not record.measures(duty.versions[0].duty, (v.id for v in duty.versions)):
                     # Which record a duty is measured on is the extract's layout, not a rule: no pattern for it.
                     findings.append(measured_elsewhere(record, duty.versions, run.as_of))
                     continue

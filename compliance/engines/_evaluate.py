@@ -121,26 +121,29 @@ def listed_by_record(
 
 
 def check_targets(records: Sequence[Record], rules: RuleSet | Sequence[Rule]) -> tuple[list[Record], list[Problem]]:
-    """The records whose recorded deadlines (``targets``) all name a rule or duty of ``rules``, and a problem for
-    each name that does not, once per file: those records are skipped, never checked without the target."""
+    """The records whose recorded deadlines (``targets``) and duties measured (``measured``) all name a rule or duty
+    of ``rules``, and a problem for each name that does not, once per file: those records are skipped, never
+    checked without the target, nor with a duty taken as measured elsewhere."""
     import difflib
 
     names = {r.id for r in rules} | {r.duty for r in rules}
     kept: list[Record] = []
-    reported: dict[tuple[str, str], Problem] = {}
+    reported: dict[tuple[str, str, str], Problem] = {}
     for record in records:
-        bad = [key for key in record.targets if key not in names]
+        bad = [("target", key) for key in record.targets if key not in names]
+        bad += [("measured", key) for key in sorted(record.measured or ()) if key not in names]
         if not bad:
             kept.append(record)
             continue
         file, _, line = (record.source or "").rpartition(":")
-        for key in bad:
-            if (file, key) in reported:
+        for what, key in bad:
+            if (file, what, key) in reported:
                 continue
             close = difflib.get_close_matches(key, sorted(names), n=1)
-            reported[(file, key)] = Problem(
-                f"no rule or duty is called {key!r}, so the system's deadline given for it cannot be compared: "
-                "the records that give it were skipped", file=file or None, line=int(line) if line.isdigit() else None,
-                field=f"target:{key}", hint=f"did you mean {close[0]!r}?" if close else "use a rule id from "
-                "`compliance rules list`")
+            why = ("so the system's deadline given for it cannot be compared" if what == "target" else
+                   "so which duties are measured on the record cannot be told")
+            reported[(file, what, key)] = Problem(
+                f"no rule or duty is called {key!r}, {why}: the records that give it were skipped", file=file or None,
+                line=int(line) if line.isdigit() else None, field=f"target:{key}" if what == "target" else "measured",
+                hint=f"did you mean {close[0]!r}?" if close else "use a rule id from `compliance rules list`")
     return kept, list(reported.values())

@@ -986,7 +986,7 @@ def _how_named(when: Sequence[tuple[str, tuple[Any, ...]]], name: str) -> str:
 
 def evaluate_duty(record: Record, versions: Sequence[Rule], as_of: date, explain: bool = True) -> list[Finding]:
     """Findings for one record under one duty, choosing the version in force on the trigger date."""
-    if not record.measures(versions[0].id, versions[0].duty):
+    if not record.measures(versions[0].duty, (v.id for v in versions)):
         return [measured_elsewhere(record, versions, as_of)]
     return duty_findings(record, versions, choose_version(record, versions, as_of), as_of, explain)
 
@@ -999,7 +999,7 @@ def listed_duty_findings(record: Record, versions: Sequence[Rule], as_of: date,
                          explain: bool = True) -> list[Finding] | None:
     """``evaluate_duty``'s findings, or None when they are one not-applicable finding with no data-quality warning:
     the finding a document only counts, so it is never built (most duties of most records are such)."""
-    if not record.measures(versions[0].id, versions[0].duty):
+    if not record.measures(versions[0].duty, (v.id for v in versions)):
         return None
     choice = choose_version(record, versions, as_of)
     ctx = _context(record, choice.rule, as_of, explain)

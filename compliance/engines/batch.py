@@ -408,7 +408,7 @@ class _Duty:
         versions = self.versions
         everyone = np.arange(n, dtype=np.int64)
         measured = self.batch.measured
-        if measured is not None and versions[0].id not in measured and versions[0].duty not in measured:
+        if measured is not None and versions[0].duty not in measured and not any(v.id in measured for v in versions):
             self.out.add(everyone, versions[-1], NOT_APPLICABLE, period=-1)  # _native.measured_elsewhere
             return
         hand = self.hand_rows()

@@ -24,7 +24,7 @@ from typing import Iterator, Mapping, Sequence, TextIO
 from ..calendars import DEFAULT_CALENDAR, get_calendar
 from ..engines import check_as_of, check_targets, map_chunks
 from ..errors import ComplianceError, InputError, Problem, errors
-from ..records import DEFAULT_ENCODING, Record, codec_name, load_extract, read_records, undated_warning
+from ..records import DEFAULT_ENCODING, Record, codec_name, drawn_on, load_extract, read_records, undated_warning
 from ..reports import problem_rows, rows_not_read
 from ..rules import RuleSet, load_rules
 from ._build import build_model, window_end
@@ -262,7 +262,8 @@ def _read(options: ReportOptions, ruleset: RuleSet) -> tuple[list[Record], list[
     else:
         records, problems = read_records(options.records, ruleset.vocabulary, encoding=options.encoding)
         if options.extract_date is not None:
-            records = [r.with_extract_date(options.extract_date) for r in records]
+            records, redrawn = drawn_on(records, options.extract_date)
+            problems += redrawn
     for p in problems:
         if p.warning:
             log.warning("warning: %s", p)

@@ -842,7 +842,9 @@ def load_extract(paths: Sequence[str | Path], mapping_name: str | Path, ruleset:
 
 
 def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None) -> str:
-    """Records in the project's record CSV layout (id, kind, attributes, events; lists joined with ";")."""
+    """Records in the project's record CSV layout (id, kind, the day their extract was drawn and the duties measured
+    on them where known, attributes, events, the system's own deadlines; lists joined with ";"), which
+    ``compliance check`` reads back."""
     vocab = vocabulary or load_vocabulary()
     attributes: dict[str, None] = {}
     events: dict[str, None] = {}
@@ -852,10 +854,19 @@ def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None)
             if name in rec.events:
                 events[name] = None
     targets = {rule: None for rec in records for rule in rec.targets}
-    header = ["id", "kind", *attributes, *events, *(TARGET_PREFIX + rule for rule in targets)]
+    # The day each record's extract was drawn: read back, a duty falling due after it is still not in the extract.
+    # And the duties measured on each, where its extract measures others on other records (an enquiry's conference
+    # on the enquiry, the reviews on the plan's own record).
+    drawn = ["extract_date"] if any(rec.extract_date is not None for rec in records) else []
+    measured = ["measured"] if any(rec.measured is not None for rec in records) else []
+    header = ["id", "kind", *drawn, *measured, *attributes, *events, *(TARGET_PREFIX + rule for rule in targets)]
     lines = [csv_line(header)]
     for rec in records:
         row: list[Any] = [rec.id, rec.kind]
+        if drawn:
+            row.append(rec.extract_date.isoformat() if rec.extract_date is not None else None)
+        if measured:
+            row.append("; ".join(sorted(rec.measured)) if rec.measured is not None else None)
         given = rec.given_attributes
         for name in attributes:
             value = given.get(name)

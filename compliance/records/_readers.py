@@ -12,6 +12,7 @@ import difflib
 import io
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -57,18 +58,20 @@ class _Reader:
         rid, kind, attributes, events, unknown = parts
         before = len(self.problems)
         targets = self.check.targets(raw.get("targets") or {}, report)
+        drawn = self.check.extract_date(raw.get("extract_date"), report)
+        measured = self.check.measured(raw.get("measured"), report)
         if len(self.problems) > before:
             return None
         kind_events = self.vocab.events(kind)
         columns_held = None if recorded is None else [e for e in recorded if e in kind_events]
         attributes, implied, conflicts = self.check.implications(kind, attributes, events, unknown)
         return Record.checked(rid, kind, attributes, events, f"{self.file}:{line}" if line else self.file,
-                              self.check.holds(kind, columns_held, unknown), targets, implied=implied,
-                              conflicts=conflicts)
+                              self.check.holds(kind, columns_held, unknown), targets, measured, extract_date=drawn,
+                              implied=implied, conflicts=conflicts)
 
 
 #: What a record in a YAML or JSON file may have besides its attributes.
-_RECORD_KEYS = ("id", "kind", "attributes", "events", "targets", "notes", "sources")
+_RECORD_KEYS = ("id", "kind", "attributes", "events", "targets", "extract_date", "measured", "notes", "sources")
 
 
 def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
@@ -152,7 +155,9 @@ def _where(doc: Located, path: tuple[Any, ...]) -> tuple[int | None, int | None]
 
 #: Columns a record table may have besides the vocabulary's attributes and events; a header beginning with
 #: "#" is a column for people (a lead officer, a comment) that the tool leaves alone.
-TABLE_COLUMNS = ("id", "kind", "notes")
+TABLE_COLUMNS = ("id", "kind", "extract_date", "measured", "notes")
+#: The columns that say something of the record itself, not of its case.
+_OWN_COLUMNS = ("id", "kind", "extract_date", "measured")
 
 
 def ignored_column(name: str) -> bool:
@@ -254,7 +259,7 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
     recorded = [name for name in names if name in all_events]
     # Where each cell goes, worked out once for the file: (column, name, "id" | "kind" | "events" | "attributes").
     plan = [(j, name[len(TARGET_PREFIX):] if name.startswith(TARGET_PREFIX) else name,
-             name if name in ("id", "kind") else "events" if name in all_events
+             name if name in _OWN_COLUMNS else "events" if name in all_events
              else "targets" if name.startswith(TARGET_PREFIX) else "attributes")
             for j, name in enumerate(names) if not ignored_column(name)]
     for line, cells in rows:
@@ -272,7 +277,7 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
             value = cells[j]
             if isinstance(value, str):
                 value = value.strip()
-            if part == "id" or part == "kind":
+            if part in _OWN_COLUMNS:
                 raw[part] = value
             elif value is not None and value != "":
                 raw[part][name] = value
@@ -435,6 +440,25 @@ def load_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = No
     if errors(problems):
         raise InputError(*errors(problems))
     return records
+
+
+def drawn_on(records: Sequence[Record], day: date) -> tuple[list[Record], list[Problem]]:
+    """The records as drawn on ``day`` (--extract-date, which stands in for their own), and a warning for each file
+    whose records say they were drawn on another day, as a census that says so is warned of."""
+    said: dict[tuple[str, date], int] = {}
+    for rec in records:
+        if rec.extract_date is not None and rec.extract_date != day:
+            file = rec.source.rsplit(":", 1)[0] if rec.source and ":" in rec.source else rec.source or ""
+            said[(file, rec.extract_date)] = said.get((file, rec.extract_date), 0) + 1
+    warnings = [redrawn_warning(own, day, count, file or None) for (file, own), count in said.items()]
+    return [rec.with_extract_date(day) for rec in records], warnings
+
+
+def redrawn_warning(own: date, day: date, count: int, file: str | None = None) -> Problem:
+    """The warning for ``count`` records whose extract_date says ``own``, judged as drawn on ``day`` instead."""
+    return Problem(f"{count} record(s) say they were drawn on {own.isoformat()}; --extract-date {day.isoformat()} is "
+                   "taken instead", file=file, field="extract_date",
+                   hint="leave --extract-date out to judge each record as of its own extract_date", warning=True)
 
 
 def records_from_text(text: str, fmt: str = "yaml", vocabulary: Vocabulary | None = None) -> list[Record]:

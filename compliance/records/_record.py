@@ -139,9 +139,10 @@ class Record:
         dates = self.targets.get(rule) or self.targets.get(duty)
         return dates[occurrence - 1] if dates and occurrence <= len(dates) else None
 
-    def measures(self, rule_id: str, duty: str) -> bool:
-        """Whether this record is the one its duty is measured on (see ``measured``)."""
-        return self.measured is None or rule_id in self.measured or duty in self.measured
+    def measures(self, duty: str, rule_ids: Iterable[str] = ()) -> bool:
+        """Whether this record is the one ``duty`` is measured on (see ``measured``), named by its name or by the
+        id of any of its versions (``rule_ids``)."""
+        return self.measured is None or duty in self.measured or any(r in self.measured for r in rule_ids)
 
     def first(self, event: str) -> EventDate | None:
         dates = self.events.get(event)
@@ -412,6 +413,42 @@ class RecordCheck:
             else:
                 out[rule] = tuple(sorted(dates, key=sort_key))  # the first is the first occurrence's
         return out
+
+    @staticmethod
+    def extract_date(value: Any, report: Report) -> date | None:
+        """The day the record's extract was drawn (nothing after it is in it), or None where none is given; a
+        bad value is reported (``report``) and read as None."""
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "":
+            return None
+        try:
+            day = parse_event_date(value)
+        except ValueError as exc:
+            report(f"{exc} (the day the extract was drawn)", "extract_date", "YYYY-MM-DD or DD/MM/YYYY")
+            return None
+        if isinstance(day, datetime):
+            report(f"{shown(value)} is a moment: the extract_date is the day the extract was drawn", "extract_date",
+                   "give the day alone, e.g. 2025-03-31")
+            return None
+        return day
+
+    @staticmethod
+    def measured(value: Any, report: Report) -> frozenset[str] | None:
+        """The duties measured on this record (rule ids or duty names; its extract measures the others on other
+        records), or None where none are named: every duty of its kind. A name that is no rule id is reported."""
+        items = list(value) if isinstance(value, (list, tuple)) else (
+            [v for v in value.split(";")] if isinstance(value, str) else [] if value is None else [value])
+        names = [str(v).strip() if isinstance(v, str) else v for v in items]
+        names = [v for v in names if v not in (None, "")]
+        if not names:
+            return None
+        for name in names:
+            if not isinstance(name, str) or not RULE_ID.fullmatch(name):
+                report(f"{shown(name)} is not a rule id or duty name (the duties measured on this record)", "measured",
+                       "rule ids or duty names separated by ;, e.g. icpc-15wd; rcpc")
+                return None
+        return frozenset(names)
 
     def holds(self, kind: str, recorded: Iterable[str] | None, unknown: frozenset[str]) -> frozenset[str] | None:
         """The events a record can tell: its source's columns (None: any) less those it gives as unknown."""

@@ -322,6 +322,21 @@ def batches_from_records(records: Iterable[Record], chunk: int = DEFAULT_CHUNK_R
             yield batch_from_records(kind, group)
 
 
+#: The columns that say something of the record itself, and how each cell of them is read.
+_OWN_READ: dict[str, Callable[[Any, Any], Any]] = {"extract_date": RecordCheck.extract_date,
+                                                   "measured": RecordCheck.measured}
+
+
+def _own_values(own: dict[str, Categorical], group: int) -> dict[str, Any]:
+    """The batch's fields named as these columns (extract_date, measured) for the records in ``group``, a
+    mixed-radix number of their codes."""
+    out: dict[str, Any] = {}
+    for name, column in reversed(own.items()):
+        group, code = divmod(group, len(column.values))
+        out[name] = column.values[code]
+    return out
+
+
 class _Sink:
     """Collects the problems of one file."""
 
@@ -451,19 +466,24 @@ class _ChunkReader:
                               "give each record its own id")
             bad[good[repeat]] = True
         batches = []
-        for kind, members, attributes, events, unknown, targets in parsed:
+        for kind, members, attributes, events, unknown, targets, own in parsed:
             good_rows = ~bad[members]
             columns = frozenset(e for e in self.file_events if e in self.vocab.events(kind))
             specs = self.vocab.attributes(kind)
             defaults = {a: spec["default"] for a, spec in specs.items() if spec.get("default") is not None}
-            # Records that give an event as unknown hold less than the file's columns: a batch of their own.
+            # Records that give an event as unknown hold less than the file's columns, and records drawn on
+            # another day, or measured for other duties, are judged so: each a batch of their own.
             said = sorted(unknown)
-            pattern = np.zeros(len(members), dtype=np.int64)
+            group = np.zeros(len(members), dtype=np.int64)
+            for column in own.values():
+                group = group * len(column.values) + column.codes
+            pattern = group << len(said)
             for bit, name in enumerate(said):
                 pattern |= unknown[name].astype(np.int64) << bit
-            if not said and good_rows.all() and members.size == n:
+            if not pattern.any() and good_rows.all() and members.size == n:
                 # Every row of the chunk, all of one kind and all good (the usual case): nothing to pick out.
-                batches.append(RecordBatch(kind, ids, attributes, events, columns, defaults, targets))
+                batches.append(RecordBatch(kind, ids, attributes, events, columns, defaults, targets,
+                                           **_own_values(own, 0)))
                 continue
             for code in np.unique(pattern[good_rows]).tolist():
                 local = np.nonzero(good_rows & (pattern == code))[0]
@@ -471,24 +491,29 @@ class _ChunkReader:
                 batches.append(RecordBatch(kind, ids.take(_arrow.integers(members[local])),
                                            {k: v.take(local) for k, v in attributes.items()},
                                            {k: v.take(local) for k, v in events.items()}, held, defaults,
-                                           {k: v.take(local) for k, v in targets.items()}))
+                                           {k: v.take(local) for k, v in targets.items()},
+                                           **_own_values(own, code >> len(said))))
         return batches
 
     def fields(self, kind: str, members: np.ndarray, raw: dict[str, Any], lines: np.ndarray,
                bad: np.ndarray) -> tuple[dict[str, Categorical], dict[str, EventColumn], dict[str, np.ndarray],
-                                         dict[str, EventColumn]]:
+                                         dict[str, EventColumn], dict[str, Categorical]]:
         known = self.vocab.events(kind)
         specs = self.vocab.attributes(kind)
         attributes: dict[str, Categorical] = {}
         events: dict[str, EventColumn] = {}
         unknown: dict[str, np.ndarray] = {}
         targets: dict[str, EventColumn] = {}
+        own: dict[str, Categorical] = {}
         take = _arrow.integers(members)
         everyone = members.size == len(lines)
         for name, column in raw.items():
             if name in ("id", "kind"):
                 continue
             cells = column if everyone else column.take(take)
+            if name in _OWN_READ:
+                own[name] = self.own(name, cells, members, lines, bad)
+                continue
             if name.startswith(TARGET_PREFIX):
                 filled = _arrow.lengths(cells) > 0
                 if filled.any():
@@ -519,7 +544,23 @@ class _ChunkReader:
                 bad[members[filled]] = True
             else:
                 attributes[name] = self.attribute(name, specs[name], cells, members, lines, bad)
-        return attributes, events, unknown, targets
+        return attributes, events, unknown, targets, own
+
+    def own(self, name: str, cells: Any, members: np.ndarray, lines: np.ndarray, bad: np.ndarray) -> Categorical:
+        """What a column says of each record itself (the day its extract was drawn, the duties measured on it; None:
+        not given), each distinct cell read once, as RecordCheck reads it."""
+        encoded = pc.dictionary_encode(cells)
+        codes = _arrow.to_numpy(encoded.indices).astype(np.int32)
+        values: list[Any] = []
+        for code, text in enumerate(encoded.dictionary.to_pylist()):
+            wrong: list[tuple[str, str | None]] = []
+            values.append(_OWN_READ[name](text, lambda message, fld, hint=None: wrong.append((message, hint))))
+            for message, hint in wrong:
+                rows = np.nonzero(codes == code)[0]
+                for k in rows.tolist():
+                    self.sink.add(message, int(lines[members[k]]), self.label[name], name, hint)
+                bad[members[rows]] = True
+        return Categorical(codes, values)
 
     def attribute(self, name: str, spec: dict[str, Any], cells: Any, members: np.ndarray, lines: np.ndarray,
                   bad: np.ndarray) -> Categorical:
@@ -944,7 +985,7 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
         if refused:
             return
         wanted = [j for j, column in enumerate(names)
-                  if columns is None or column in ("id", "kind") or column in columns
+                  if columns is None or column in ("id", "kind", *_OWN_READ) or column in columns
                   or column.startswith(TARGET_PREFIX)]
         chunk_reader = _ChunkReader(vocab, [names[j] for j in wanted], sink, seen,
                                     frozenset(column for column in names if column in vocab.all_events()), wanted)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from ..engines import evaluate
 from ..errors import InputError, Problem
-from ..records import DEFAULT_ENCODING, Mapping, Record, read_mapped, read_records
+from ..records import DEFAULT_ENCODING, Mapping, Record, drawn_on, read_mapped, read_records, redrawn_warning
 from ..rules import Rule, RuleSet
 from ._kpi import Tally
 
@@ -44,12 +44,37 @@ def _mapped_records(paths: Sequence[str | Path], mapping: Mapping, ruleset: Rule
             yield rec
 
 
-def _drawn(batches: Iterable[RecordBatch], extract_date: date | None) -> Iterator[RecordBatch]:
-    """The batches, as drawn on ``extract_date`` when it is given."""
+def _drawn(batches: Iterable[RecordBatch], extract_date: date | None, problems: list[Problem]
+           ) -> Iterator[RecordBatch]:
+    """The batches, as drawn on ``extract_date`` when it is given, with a warning for the records that say another
+    day (records.drawn_on)."""
+    said: dict[date, int] = {}
     for batch in batches:
         if extract_date is not None:
+            if batch.extract_date is not None and batch.extract_date != extract_date:
+                said[batch.extract_date] = said.get(batch.extract_date, 0) + len(batch)
             batch.extract_date = extract_date
         yield batch
+    problems.extend(redrawn_warning(own, extract_date, count) for own, count in said.items() if extract_date)
+
+
+def _measured_known(items: Iterable[Any], rules: RuleSet, problems: list[Problem]) -> Iterator[Any]:
+    """The batches (or records) whose duties measured all name a rule or duty, and a problem for each name that does
+    not, once: the others are left out, as check leaves them out (engines.check_targets), never counted with a
+    duty taken as measured elsewhere."""
+    names = {r.id for r in rules} | {r.duty for r in rules}
+    said: set[str] = set()
+    for item in items:
+        bad = sorted((item.measured or frozenset()) - names)
+        if not bad:
+            yield item
+            continue
+        for key in bad:
+            if key not in said:
+                said.add(key)
+                problems.append(Problem(f"no rule or duty is called {key!r}, so which duties are measured on the "
+                                        "record cannot be told: the records that give it were left out",
+                                        field="measured", hint="use a rule id from `compliance rules list`"))
 
 
 def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -129,7 +154,8 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
             needed = {name for rule in rules
                       for name in vocab.implying(rule.applies_to, rule.events | rule.attributes_read)}
             needed.update(d for tally in tallies for d in tally.dimensions)
-            batches = _drawn(read_batches(paths, vocab, problems, columns=needed, encoding=encoding), extract_date)
+            batches = _measured_known(_drawn(read_batches(paths, vocab, problems, columns=needed, encoding=encoding),
+                                             extract_date, problems), ruleset, problems)
         else:
             seen = SeenIds()
             mapped = _mapped_records(paths, mapping, ruleset, problems, encoding, extract_date)
@@ -141,7 +167,10 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
     if mapping is None:
         records, found = read_records(paths, ruleset.vocabulary, encoding=encoding)
         problems.extend(found)
-        source: Iterable[Record] = [r.with_extract_date(extract_date) for r in records] if extract_date else records
+        if extract_date is not None:
+            records, redrawn = drawn_on(records, extract_date)
+            problems.extend(redrawn)
+        source: Iterable[Record] = _measured_known(records, ruleset, problems)
     else:
         seen = SeenIds()
         source = (r for records in _chunks(_mapped_records(paths, mapping, ruleset, problems, encoding, extract_date),

@@ -329,7 +329,8 @@ def _month_cell(sheet: Any, month: str) -> Any:
 
 def records_xlsx(records: Sequence[Record], repeats: Mapping[str, set[str]], *, title: str,
                  source_files: Sequence[str] = (), duties: Sequence[str] = ()) -> bytes:
-    """Records in the tracker layout (id, kind, attributes, events) that ``compliance check`` reads back.
+    """Records in the tracker layout (id, kind, the day their extract was drawn and the duties measured on them where
+    known, attributes, events, the system's own deadlines) that ``compliance check`` reads back.
 
     One date is a date cell; several dates of a repeating event are written as text, DD/MM/YYYY separated by ;.
     ``repeats`` names the repeating events of each kind.
@@ -343,23 +344,34 @@ def records_xlsx(records: Sequence[Record], repeats: Mapping[str, set[str]], *, 
     for rec, attrs in zip(records, given):
         attributes.update(dict.fromkeys(attrs))
         events.update(dict.fromkeys(rec.events))
+    targets = {rule: None for rec in records for rule in rec.targets}
+    drawn = any(rec.extract_date is not None for rec in records)
+    measured = [("; ".join(sorted(rec.measured)) if rec.measured is not None else None) for rec in records]
     columns = [Column("id", _fit((r.id for r in records), 12)), Column("kind", _fit((r.kind for r in records), 8))]
+    columns += [Column("extract_date", 14, centre=True)] if drawn else []
+    columns += [Column("measured", _fit((m or "" for m in measured), 12))] if any(measured) else []
     columns += [Column(a, _fit((str(g.get(a, "")) for g in given), len(a) + 3)) for a in attributes]
     columns += [Column(e, max(13, len(e) + 3), centre=True) for e in events]
+    columns += [Column(f"target:{rule}", max(13, len(rule) + 10), centre=True) for rule in targets]
+
+    def cell(dates: Sequence[Any], listed: bool) -> Any:
+        """One date as a date cell; several (or a repeating event's) as text, DD/MM/YYYY separated by ;."""
+        if len(dates) > 1 or (dates and listed):
+            return "; ".join(d.strftime("%d/%m/%Y %H:%M" if isinstance(d, datetime) else "%d/%m/%Y") for d in dates)
+        return dates[0] if dates else None
 
     def make(sheet: Any) -> Iterable[list[Any]]:
-        for rec, attrs in zip(records, given):
+        for rec, attrs, duties in zip(records, given, measured):
             row: list[Any] = [rec.id, rec.kind]
+            if drawn:
+                row.append(rec.extract_date)
+            if any(measured):
+                row.append(duties)
             for a in attributes:
                 value = attrs.get(a)
                 row.append(("yes" if value else "no") if isinstance(value, bool) else value)
-            for e in events:
-                dates = rec.events.get(e, ())
-                if len(dates) > 1 or (dates and e in repeats.get(rec.kind, set())):
-                    row.append("; ".join(d.strftime("%d/%m/%Y %H:%M" if isinstance(d, datetime) else "%d/%m/%Y")
-                                         for d in dates))
-                else:
-                    row.append(dates[0] if dates else None)
+            row += [cell(rec.events.get(e, ()), e in repeats.get(rec.kind, set())) for e in events]
+            row += [cell(rec.targets.get(rule, ()), False) for rule in targets]
             yield row
 
     _data_sheet(book, "Records", columns, make, freeze="B2")

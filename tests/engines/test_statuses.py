@@ -37,11 +37,11 @@ def run(engine, text, as_of, tmp_path, extract_date=None):
         problems = []
         batches = list(read_batches([path], RULES.vocabulary, problems))
         for batch in batches:
-            batch.extract_date = extract_date
+            batch.extract_date = extract_date or batch.extract_date
         rows = [row for batch in batches for row in evaluate_batch(batch, RULES, as_of).rows()]
         assert problems == []
     else:
-        records = [r.with_extract_date(extract_date) for r in records_from_text(text, "csv")]
+        records = [r.with_extract_date(extract_date or r.extract_date) for r in records_from_text(text, "csv")]
         if engine == "batch":
             rows = [row for batch in batches_from_records(records) for row in evaluate_batch(batch, RULES, as_of).rows()]
         else:
@@ -556,3 +556,22 @@ def test_a_flagged_record_whose_duties_do_not_apply_is_still_shown_in_the_table(
     code, out, _ = run_cli("check", str(path), "--as-of", "2026-01-01")
     row = next(line for line in out.splitlines() if " assessment-45wd " in line)
     assert row.startswith("N/A !") and "after the as-of date 2026-01-01" in out
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_record_says_which_duties_are_measured_on_it_and_when_its_extract_was_drawn(engine, tmp_path):
+    """A duty is measured on a record that names it, or any of its versions; the assessment fell due on
+    26 July 2022: in an extract drawn on 1 July it is not there, in one drawn on 1 August it is overdue by 4
+    working days (6 days) as of that day, years later too."""
+    text = ("id,kind,extract_date,measured,referral_nfa,referral,assessment_completed\n"
+            "m1,referral,,assessment-45wd,no,2022-05-20,2022-06-01\n"
+            "m2,referral,,initial-assessment-10wd,no,2022-05-20,2022-06-01\n"
+            "m3,referral,,assessment,no,2022-05-20,2022-06-01\n"
+            "d1,referral,2022-07-01,,no,2022-05-20,\n"
+            "d2,referral,2022-08-01,,no,2022-05-20,\n")
+    found = run(engine, text, date(2026, 1, 1), tmp_path)
+    for record in ("m1", "m2", "m3"):
+        expect(found, record, "assessment-45wd", status="met", working_days_late=None)
+        expect(found, record, "referral-decision-1wd", status="not_applicable")
+    expect(found, "d1", "assessment-45wd", status="missing_data", unrecorded=True)
+    expect(found, "d2", "assessment-45wd", status="overdue", working_days_late=4, days_late=6)

@@ -256,3 +256,40 @@ def test_kpi_on_a_file_of_a_header_alone_never_aborts_at_exit(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 0 and "nothing counted" in done.stderr, done.stderr
     assert failed == []
+
+
+own_cells = st.sampled_from(["", "2025-03-31", "31/03/2025", "2025-02-30", "2025-03-31 10:00", "unknown",
+                             "assessment-45wd", "icpc-15wd; rcpc", "rcpc;icpc-15wd", "a b", ";", "45901"])
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(own_cells, own_cells), max_size=30), block=st.sampled_from([64, 1 << 20]))
+def test_the_day_drawn_and_the_duties_measured_are_read_as_the_csv_module_reads_them(tmp_path, rows, block):
+    """Each record's extract_date and measured: the same values, and the same cells refused, streamed (in batches
+    of one day and one set of duties) as read record by record."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(
+        [["id", "kind", "extract_date", "measured", "referral"],
+         *([f"r{i}", "referral", drawn, measured, "2025-01-02"] for i, (drawn, measured) in enumerate(rows))])
+    path = tmp_path / "records.csv"
+    path.write_text(text.getvalue(), encoding="utf-8")
+    records, problems = read_records([path], load_vocabulary())
+    streamed = []
+    with mock.patch.object(compliance.records.columns, "_READ_BLOCK_BYTES", block):
+        batches = list(read_batches([path], load_vocabulary(), streamed, block_bytes=block))
+    assert sorted((i, b.extract_date, b.measured) for b in batches for i in b.ids.to_pylist()) == \
+        sorted((r.id, r.extract_date, r.measured) for r in records)
+    assert where(streamed) == where(problems)
+
+
+def test_a_cell_saying_when_the_extract_was_drawn_or_what_it_measures_is_read_or_refused(tmp_path):
+    batches, problems = read(tmp_path, "id,kind,extract_date,measured,referral\n"
+                                       "r1,referral,31/03/2025,icpc-15wd; rcpc,2025-01-02\n"
+                                       "r2,referral,,,2025-01-02\n"
+                                       "r3,referral,2025-03-31 10:00,,2025-01-02\n"
+                                       "r4,referral,,a b,2025-01-02\n")
+    assert sorted((b.ids.to_pylist(), b.extract_date, b.measured) for b in batches) == [
+        (["r1"], date(2025, 3, 31), frozenset({"icpc-15wd", "rcpc"})), (["r2"], None, None)]
+    assert [(p.line, p.column, p.field, p.message) for p in problems] == [
+        (4, 3, "extract_date", "'2025-03-31 10:00' is a moment: the extract_date is the day the extract was drawn"),
+        (5, 4, "measured", "'a b' is not a rule id or duty name (the duties measured on this record)")]

@@ -201,3 +201,16 @@ def test_every_reader_applies_what_events_imply_and_writes_back_only_what_was_gi
     assert record.attributes["cp_plan"] is True and "cp_plan" in record.implied
     assert "cp_plan" not in record.to_dict()["attributes"]
     assert "cp_plan" not in records_csv([record]).splitlines()[0]
+
+
+def test_yaml_and_json_records_say_when_their_extract_was_drawn_and_what_it_measures_on_them():
+    text = ("records:\n  - id: s1\n    kind: child-protection\n    extract_date: 2025-03-31\n"
+            "    measured: [icpc-15wd]\n    events: {s47_start: 2025-03-01}\n")
+    [record] = records_from_text(text, "yaml")
+    assert record.extract_date == date(2025, 3, 31) and record.measured == frozenset({"icpc-15wd"})
+    [same] = records_from_text('[{"id": "s1", "kind": "child-protection", "extract_date": "31/03/2025", '
+                               '"measured": "icpc-15wd", "events": {"s47_start": "2025-03-01"}}]', "json")
+    assert (same.extract_date, same.measured) == (record.extract_date, record.measured)
+    with pytest.raises(InputError) as exc:
+        records_from_text("- {id: s1, kind: child-protection, extract_date: 2025-03-31T10:00}\n", "yaml")
+    assert exc.value.problems[0].field == "extract_date" and exc.value.problems[0].line == 1
