@@ -38,8 +38,8 @@ class TargetGroup:
     def difference(self) -> str:
         n = abs(self.working_days)
         amount = f"{n} working day{'s' if n != 1 else ''}"
-        if not self.working_days:  # a different date with no working day between: the target is on a holiday
-            return "0 working days"
+        if not self.working_days:  # a different date with no working day between: a weekend day or a holiday
+            return "0 working days (on a day off)"
         return f"{amount} early" if self.working_days < 0 else f"{amount} late"
 
     def to_dict(self) -> dict[str, Any]:

@@ -49,3 +49,12 @@ def test_a_record_with_a_target_for_each_review_is_one_example_however_many_diff
     merged = tally(("plan-1", -1, DAY_ONE))
     merged.merge(tally(("plan-1", -1, DAY_ONE), ("plan-3", -1, DAY_ONE)))
     assert merged.groups[("assessment-45wd", -1, DAY_ONE)].records == ["plan-1", "plan-3"]
+
+
+def test_a_target_a_day_off_from_the_deadline_with_no_working_day_between_says_so():
+    """Fri 19 Jan 2024's deadline recorded as Sat 20 Jan: no working day between, yet not the same day."""
+    from compliance.reports._targets import TargetGroup
+
+    assert TargetGroup("icpc-15wd", 0, "no usual mistake explains it").difference == "0 working days (on a day off)"
+    assert TargetGroup("icpc-15wd", -1, "").difference == "1 working day early"
+    assert TargetGroup("icpc-15wd", 3, "").difference == "3 working days late"
