@@ -20,7 +20,7 @@ from ..errors import InputError, Problem, errors, shown
 from ..resources import example_file
 from ..rules import Vocabulary, load_vocabulary
 from ..yamlio import Located, load_yaml
-from ._csv import DEFAULT_ENCODING, codec_name
+from ._csv import DEFAULT_ENCODING, codec_name, open_quote_problem, ran_out
 from ._database import is_database_url, shown_url
 from ._record import RULE_ID, TARGET_PREFIX, Record, RecordCheck, suggest
 from ._tables import csv_column, table_rows
@@ -466,10 +466,19 @@ def records_from_text(text: str, fmt: str = "yaml", vocabulary: Vocabulary | Non
     vocab = vocabulary or load_vocabulary()
     reader = _Reader(vocab, "<text>")
     if fmt == "csv":
-        rows = csv.reader(io.StringIO(text))
+        ended: list[bool] = []
+        rows = csv.reader(ran_out(io.StringIO(text), ended))
         header = next(rows, [])
-        records = list(_rows_to_records(((i + 2, r) for i, r in enumerate(rows)), header, 1, reader,
-                                        csv_column))
+
+        def closed() -> Iterator[tuple[int, list[str]]]:
+            """The rows, up to one whose cell opens a quote that never closes (said, as a file's would be)."""
+            for number, cells in enumerate(rows, start=2):
+                if ended:
+                    reader.problem(*open_quote_problem(number, len(cells) - 1, [str(h).strip() for h in header]))
+                    return
+                yield number, cells
+
+        records = list(_rows_to_records(closed(), header, 1, reader, csv_column))
     else:
         doc = _load_json(text, "<text>") if fmt == "json" else load_yaml(text, "<text>")
         records = _read_mapping_records(doc, reader)

@@ -214,3 +214,12 @@ def test_yaml_and_json_records_say_when_their_extract_was_drawn_and_what_it_meas
     with pytest.raises(InputError) as exc:
         records_from_text("- {id: s1, kind: child-protection, extract_date: 2025-03-31T10:00}\n", "yaml")
     assert exc.value.problems[0].field == "extract_date" and exc.value.problems[0].line == 1
+
+
+def test_csv_text_with_a_quote_that_never_closes_is_refused_at_its_row():
+    """The csv module would read the rows after the quote into its cell without a word, as from a file."""
+    with pytest.raises(InputError) as exc:
+        records_from_text('id,kind,referral\nr1,referral,2024-01-02\nr2,referral,"2024-01-03\nr3,referral,2024-01-04\n',
+                          "csv")
+    [problem] = exc.value.problems
+    assert (problem.line, problem.column, problem.field) == (3, 3, "referral") and "never closes" in problem.message
