@@ -452,3 +452,18 @@ def test_the_report_warns_of_an_undated_extract_as_check_and_kpi_do(run_cli, tmp
     assert code in (0, 1) and "annex-a-list5 mapping's files hold no date of their own" in err, err
     code, _, err = run_cli(*args, "--extract-date", "2021-03-31")
     assert code in (0, 1) and "hold no date" not in err, err
+
+
+def test_the_report_judges_records_on_the_day_they_say_their_extract_was_drawn(run_cli, tmp_path):
+    """The assessment fell due on Tue 26 Jul 2022: drawn on 1 July it is not in the extract (nothing overdue);
+    --extract-date 2022-08-01 stands in for that day, says so, and finds it overdue."""
+    tracker = tmp_path / "records.csv"
+    tracker.write_text("id,kind,extract_date,referral_nfa,referral,referral_decision,assessment_completed\n"
+                       "r1,referral,2022-07-01,no,2022-05-20,2022-05-20,\n", encoding="utf-8")
+    args = ("report", str(tracker), "--as-of", "2026-01-01", "--quiet")
+    code, _, err = run_cli(*args, "--out", str(tmp_path / "own"))
+    assert code == 0 and err == "", err
+    code, _, err = run_cli(*args, "--out", str(tmp_path / "given"), "--extract-date", "2022-08-01")
+    assert code == 1 and "1 record(s) say they were drawn on 2022-07-01; --extract-date 2022-08-01 is taken" in err
+    overdue = [f for f in read_json(tmp_path / "given" / "latest.json.gz")["findings"] if f["status"] == "overdue"]
+    assert [(f["record"], f["rule"]) for f in overdue] == [("r1", "assessment-45wd")]
