@@ -261,10 +261,13 @@ class Database:
         out: list[tuple[str, str | None, str | None]] = []
         with self.errors("cannot read the list of tables"):
             inspector = sa.inspect(self._connection)
+            # DuckDB's driver finds a table in any schema, where a query naming the table alone reads only the
+            # default schema's: asked of that schema, a table elsewhere is missing, not a failed query.
+            schema = inspector.default_schema_name if self.kind == "duckdb" else None
             names: list[str] | None = None
             for table, columns in wanted.items():
-                if not inspector.has_table(table):
-                    names = inspector.get_table_names() if names is None else names
+                if not inspector.has_table(table, schema=schema):
+                    names = inspector.get_table_names(schema=schema) if names is None else names
                     alike = next((n for n in names if n.lower() == table.lower()), None)
                     # SQLite, DuckDB and SQL Server find a table whatever the case of its name; PostgreSQL does
                     # not, unless it was made with the name unquoted (so in lower case).

@@ -177,7 +177,7 @@ def missing(db: Database, related: Sequence[Related]) -> list[Problem]:
         elif column is None:
             out.append(Problem(f"there is no table {table}", file=db.shown, field=table,
                                hint="check the database is the SSD and the login's default schema (PostgreSQL: its "
-                                    "search_path) is the one holding its tables"))
+                                    "search_path; DuckDB and SQLite: main) is the one holding its tables"))
         else:
             out.append(Problem(f"table {table} has no column {column}", file=db.shown, field=f"{table}.{column}",
                                hint="check the SSD version: the mapping follows the SSD's published definitions"))

@@ -271,3 +271,23 @@ def test_a_joined_row_that_names_no_record_is_reported_with_nulls_sorted_last(ss
         ("this ssd_cin_assessments row has no cina_referral_id, so it names no ssd_cin_episodes row and was not read",
          "ssd_cin_assessments cina_assessment_id='A-none'")]
     assert len(records) == len(load_extract(ssd["duckdb"], "ssd", load_rules())[1])
+
+
+def test_a_duckdb_table_in_another_schema_is_missing_and_the_other_tables_still_read(ssd, csv_findings, tmp_path):
+    """DuckDB's driver found the table in any schema, then the query, which reads the default schema, failed and
+    stopped the whole run ("cannot read the list of tables")."""
+    import shutil
+
+    sa = needs("sqlalchemy")
+    path = tmp_path / "ssd.duckdb"
+    shutil.copy(ssd["duckdb"][0].split("///", 1)[1], path)
+    engine = sa.create_engine(f"duckdb:///{path}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE SCHEMA elsewhere")
+        connection.exec_driver_sql("CREATE TABLE elsewhere.ssd_cla_visits AS SELECT * FROM main.ssd_cla_visits")
+        connection.exec_driver_sql("DROP TABLE main.ssd_cla_visits")
+    engine.dispose()
+    _, records, problems, _ = load_extract([f"duckdb:///{path}"], "ssd", load_rules())
+    assert [p.message for p in problems] == ["there is no table ssd_cla_visits"]
+    assert "DuckDB and SQLite: main" in problems[0].hint
+    assert {r.kind for r in records} == {"referral", "child-protection"}  # the looked-after need the visits
