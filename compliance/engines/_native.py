@@ -127,8 +127,8 @@ def _roles(rule: Rule) -> dict[str, str]:
     if len(_ROLES) > 4096:
         _ROLES.clear()
     roles = {event: "bound" for event in (*rule.no_earlier_than, *rule.no_later_than)}
-    if rule.recurrence and rule.recurrence.until:
-        roles[rule.recurrence.until] = "until"
+    if rule.until:
+        roles[rule.until] = "until"
     if rule.extension:
         roles[rule.extension.event] = "extension"
     roles[rule.completion] = "completion"
@@ -229,7 +229,7 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
         fields["days_late"] = (day_of(ended) - due_day).days
         fields["working_days_late"] = cal.working_days_between(due_day, day_of(ended))
         steps.append(f"No {rule.completion} was recorded by {_fmt(due)}, and the duty ended with "
-                     f"{rule.recurrence.until if rule.recurrence else 'its end event'} on {_fmt(ended)}: "
+                     f"{rule.until or 'its end event'} on {_fmt(ended)}: "
                      f"missed, {fields['days_late']} days overdue when it ended.")
     elif as_of <= due_day:
         status = "due"
@@ -522,7 +522,7 @@ def _ended(ctx: _Context, start: EventDate, warn: bool = True) -> EventDate | No
     """The first date of the rule's ``until`` event not before ``start`` (the trigger: earlier ones are flagged),
     or None."""
     rule = ctx.rule
-    until = rule.recurrence.until if rule.recurrence else None
+    until = rule.until
     for when in _happened(ctx.record, until, ctx.as_of) if until else ():
         if _before(when, start):
             if warn:
@@ -540,7 +540,7 @@ def _occurrences(ctx: _Context, done: Sequence[EventDate], ended: EventDate | No
     completion (``anchor``). ``latest_trigger`` is given when the trigger is not recorded and lies between
     ``trigger`` and it: an occurrence whose period that leaves open is missing data naming the trigger."""
     rule, record = ctx.rule, ctx.record
-    until = rule.recurrence.until if rule.recurrence else None
+    until = rule.until
     findings: list[Finding] = []
     for occurrence in range(first, len(done) + 2):
         if periods is None:
@@ -618,7 +618,7 @@ def _after_first(ctx: _Context, first: Finding) -> list[Finding]:
 def _ended_first(ctx: _Context, trigger: EventDate, ended: EventDate, deadline: Deadline) -> Finding:
     """A recurring duty that ended before its first occurrence fell due: none was owed, and the finding says so
     (every record gets a finding for every duty of its kind)."""
-    until = ctx.rule.recurrence.until if ctx.rule.recurrence else None
+    until = ctx.rule.until
     return _not_applicable(ctx, f"{until} on {_fmt(ended)}, on or before the day the first {ctx.rule.completion} "
                                 f"was due ({_fmt(deadline.end)}): none was owed.", trigger)
 
@@ -665,7 +665,7 @@ def _undecided_occurrence(ctx: _Context, anchor: EventDate, periods: Sequence[Pe
                              f"{record_it}", latest, anchor, occurrence, assumptions=assumptions, steps=steps,
                         completed=completed, needs=tuple(unknown), on_bound="latest")
     steps += _later_steps(ctx, rule.completion)
-    until = rule.recurrence.until if rule.recurrence else None
+    until = rule.until
     for passed, bound, name in ((ctx.as_of > day_of(latest.end), latest, "latest"),
                                 (ctx.as_of <= day_of(earliest.end), earliest, "earliest")):
         if not passed:

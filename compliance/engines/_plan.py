@@ -275,7 +275,7 @@ def _steps(record: Record, versions: Sequence[Rule], findings: list[Finding], wh
     steps = [PlanStep(f, False, f.explanation) for f in findings]
     rule = _rule_of(versions, findings[0])
     if (rule.recurrence is None or findings[-1].status not in _OPEN or findings[-1].deadline is None
-            or (rule.recurrence.until and record.first(rule.recurrence.until) is not None)):
+            or (rule.until and record.first(rule.until) is not None)):
         return steps  # nothing open, or the duty has ended: nothing to project
     held = list(record.events.get(rule.completion, ()))
     shown = 1

@@ -560,10 +560,10 @@ class _Duty:
                 (d == trigger_day[r]) & ((s >= 0) | timed[r])))
 
         out |= before(self.batch.event(rule.completion))
-        if rule.recurrence and rule.recurrence.until:
-            out |= before(self.batch.event(rule.recurrence.until))
+        if rule.until:
+            out |= before(self.batch.event(rule.until))
         if rule.recurrence:  # an end and a completion with times on one day: which came first needs instants
-            for event in filter(None, (rule.completion, rule.recurrence.until)):
+            for event in filter(None, (rule.completion, rule.until)):
                 if self.batch.event(event).timed():
                     out |= _any_per_row(self.batch.event(event), rows, lambda d, s, r: s >= 0)
         done = self.batch.event(rule.completion)
@@ -687,7 +687,7 @@ class _Duty:
         hi = _positions(done, rows, today, inclusive=False)
         count = np.maximum(hi - lo, 0)
         ended = _Dates.none(rows.size)
-        until = rule.recurrence.until
+        until = rule.until
         if until:
             column = self.batch.event(until)
             u_lo = _positions(column, rows, trigger_day, inclusive=True)

@@ -80,8 +80,8 @@ def _clock(rule: Rule) -> str:
                     for name, values in step.when)
             text += (", otherwise " if conditional else ", then ") + words
             conditional = bool(step.when)
-        if rule.recurrence.until:
-            text += f", until {rule.recurrence.until}"
+        if rule.until:
+            text += f", until {rule.until}"
     return text
 
 

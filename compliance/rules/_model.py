@@ -193,6 +193,11 @@ class Rule:
         return Conditions("unknown", unknown=tuple(unknown)) if unknown else Conditions("pass")
 
     @property
+    def until(self) -> str | None:
+        """The event that ends a recurring duty (a child protection plan's end), or None."""
+        return self.recurrence.until if self.recurrence else None
+
+    @property
     def attributes_read(self) -> set[str]:
         """Every attribute the rule reads: its conditions, its recurrence steps' and its caveats'."""
         names = {name for name, _ in self.when}
@@ -208,8 +213,8 @@ class Rule:
         names = {self.trigger, self.completion, *self.no_earlier_than, *self.no_later_than}
         if self.extension:
             names.add(self.extension.event)
-        if self.recurrence and self.recurrence.until:
-            names.add(self.recurrence.until)
+        if self.until:
+            names.add(self.until)
         return names
 
 

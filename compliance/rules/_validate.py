@@ -133,8 +133,8 @@ def semantic_problems(rules: list[tuple[Rule, Located, tuple[Any, ...]]], vocab:
             refs += [(path, event) for event in getattr(rule, side)]
         if rule.extension:
             refs.append((("extension", "event"), rule.extension.event))
-        if rule.recurrence and rule.recurrence.until:
-            refs.append((("recurrence", "until"), rule.recurrence.until))
+        if rule.until:
+            refs.append((("recurrence", "until"), rule.until))
         for key, event in refs:
             if event not in events:
                 path = base + key
