@@ -124,9 +124,14 @@ def _not_csv(head: bytes, name: str) -> Fault | None:
     return None
 
 
-def _reading_codec(name: str) -> str:
-    """The codec to decode with: UTF-8 drops a byte-order mark (Excel's "CSV UTF-8" writes one)."""
-    return "utf-8-sig" if is_utf8(name) else name
+def _reading_codec(name: str, head: bytes) -> str:
+    """The codec to decode a file starting with ``head`` with: UTF-8 drops a byte-order mark (Excel's "CSV UTF-8"
+    writes one), and so does UTF-16 named big- or little-endian (its mark would otherwise start the first header)."""
+    if is_utf8(name):
+        return "utf-8-sig"
+    if (name, head[:2]) in (("utf-16-be", codecs.BOM_UTF16_BE), ("utf-16-le", codecs.BOM_UTF16_LE)):
+        return "utf-16"
+    return name
 
 
 def read_csv_rows(path: Path, problem: Callable[..., None], encoding: str = DEFAULT_ENCODING,
@@ -140,7 +145,7 @@ def read_csv_rows(path: Path, problem: Callable[..., None], encoding: str = DEFA
     try:
         with path.open("rb") as raw:
             head = raw.read(4)
-        handle = path.open(newline="", encoding=_reading_codec(name), errors="surrogateescape")
+        handle = path.open(newline="", encoding=_reading_codec(name, head), errors="surrogateescape")
     except OSError as exc:
         problem(f"cannot open: {exc.strerror or exc}", None, None, None, "check the path")
         return

@@ -137,6 +137,20 @@ def test_a_utf_16_file_reads_with_encoding_utf_16(tmp_path):
     assert not problems and len(records) == 30 and records[5].attributes["team"] == "Children’s Services"
 
 
+@pytest.mark.parametrize("encoding, mark", [("utf-16-be", codecs.BOM_UTF16_BE), ("UTF-16LE", codecs.BOM_UTF16_LE)])
+def test_a_utf_16_file_with_its_byte_order_mark_reads_with_the_byte_order_named(tmp_path, encoding, mark):
+    """The mark started the first header ("\ufeffid"), and the file was refused for having no id column."""
+    path = tmp_path / "tracker.csv"
+    lines = with_team(referrals_csv(30), 7, "Children’s Services")
+    path.write_bytes(mark + "\n".join(lines).encode(encoding))
+    records, problems = both_ways(path, encoding)
+    assert not problems and len(records) == 30 and records[5].attributes["team"] == "Children’s Services"
+    open_quote = lines[:10] + [lines[10].replace(",", ',"', 1)] + lines[11:]
+    path.write_bytes(mark + "\n".join(open_quote).encode(encoding))
+    records, problems = both_ways(path, encoding)
+    assert len(records) == 9 and [(p.line, "never closes" in p.message) for p in problems] == [(11, True)]
+
+
 @pytest.mark.parametrize("name", ["nonsense", "hex", "rot13", ""])
 def test_an_unknown_encoding_is_bad_input_before_any_file_is_read(tmp_path, name):
     with pytest.raises(InputError, match="is not a text encoding Python knows"):
