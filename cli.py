@@ -436,7 +436,8 @@ def cmd_template(args: argparse.Namespace) -> int:
         width = max(len(c.name) for c in columns)
         for c in columns:
             values = f" [{', '.join(c.values)}]" if c.values else ""
-            print(f"{c.name.ljust(width)}  {c.form:<9}  {c.description}{values}")
+            # A --rules pack's vocabulary is text from a file: shown, never obeyed.
+            print(one_line(f"{c.name.ljust(width)}  {c.form:<9}  {c.description}{values}"))
         return 0
     suffix = Path(args.output).suffix.lower()
     if Path(args.output).exists():
@@ -523,7 +524,7 @@ def add_calendar_show(actions: Any) -> None:
 
 def cmd_calendar_show(args: argparse.Namespace) -> int:
     from compliance.calendars import get_calendar, parse_date
-    from compliance.errors import InputError, Problem
+    from compliance.errors import InputError, Problem, one_line
 
     cal = get_calendar(args.calendar)
     when = (args.when or "").strip()
@@ -540,15 +541,17 @@ def cmd_calendar_show(args: argparse.Namespace) -> int:
     if day is not None:
         cal.check_in_range(day)
         reason = cal.reason_not_working(day)
-        print(f"{day:%a %d %b %Y} is " + (f"not a working day ({reason})" if reason else "a working day")
-              + f" on the {cal.spec.title} calendar.")
+        # A calendar file's titles and holiday names (COMPLIANCE_CALENDARS) are text from a file: shown, never obeyed.
+        print(one_line(f"{day:%a %d %b %Y} is " + (f"not a working day ({reason})" if reason else "a working day")
+                       + f" on the {cal.spec.title} calendar."))
     days = cal.holidays(year)
     status = "provisional: not yet announced by GOV.UK" if year > cal.spec.announced_through else "announced"
-    print(f"{cal.spec.title}: non-working weekdays in {year} ({status}); every Saturday and Sunday too")
+    print(one_line(f"{cal.spec.title}: non-working weekdays in {year} ({status}); every Saturday and Sunday too"))
     for d in days:
-        print(f"  {d}")
+        print(one_line(f"  {d}"))
     data = cal.provenance
-    print(f"Calendar data: holidays {data['holidays_package']}, {data['file']} (sha256 {data['file_sha256'][:12]})")
+    print(one_line(f"Calendar data: holidays {data['holidays_package']}, {data['file']} "
+                   f"(sha256 {data['file_sha256'][:12]})"))
     return 0
 
 

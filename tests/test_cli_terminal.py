@@ -197,3 +197,29 @@ def test_a_usage_error_quotes_the_argument_escaped(capsys):
     err = capsys.readouterr().err
     assert exited.value.code == 2 and "'x\\x1b[31m" in err
     assert not RAW.search(err.replace("\n", ""))
+
+
+def test_calendar_show_prints_a_calendar_files_text_escaped(tmp_path, run_cli, monkeypatch):
+    """A calendar file of one's own (COMPLIANCE_CALENDARS) names the calendar and its days: shown, never obeyed."""
+    folder = tmp_path / "calendars"
+    folder.mkdir()
+    text = (ROOT / "calendars" / "england-and-wales.yaml").read_text(encoding="utf-8")
+    text = text.replace("title: England and Wales", 'title: "England \\x1b[31mand\\x07 Wales"')
+    text = text.replace("name: Millennium bank holiday", 'name: "Millennium \\x1b]0;owned\\x07bank holiday"')
+    (folder / "england-and-wales.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("COMPLIANCE_CALENDARS", str(folder))
+    code, out, err = run_cli("calendar", "show", "1999-12-31")
+    assert code == 0, err
+    assert "England \\x1b[31mand\\x07 Wales" in out and "Millennium \\x1b]0;owned\\x07bank holiday" in out
+    assert not RAW.search(out)
+
+
+def test_template_prints_a_vocabularys_text_escaped(tmp_path, run_cli):
+    """A pack may add to the vocabulary: its descriptions are shown as the template's columns, never obeyed."""
+    pack = hostile_pack(tmp_path)
+    pack.write_text(pack.read_text(encoding="utf-8") + 'vocabulary:\n  kinds:\n    inspection:\n      attributes:\n'
+                    '        lead: {type: string, description: "Lead officer \\x1b]0;owned\\x07"}\n',
+                    encoding="utf-8")
+    code, out, err = run_cli("template", "inspection", "--add-rules", str(pack))
+    assert code == 0, err
+    assert "Lead officer \\x1b]0;owned\\x07" in out and not RAW.search(out)
