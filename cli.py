@@ -835,8 +835,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if _extract_date(args):
             records, redrawn = drawn_on(records, _extract_date(args))
             problems += redrawn
-    records, unknown_targets = check_targets(records, ruleset)
-    problems += unknown_targets
+    records, named = check_targets(records, ruleset)
+    problems += named
     if not records and not errors(problems):
         # A header row and nothing under it (a tracker just made by `template`): say so, not "no findings".
         said = one_line(f"no records in {', '.join(args.records)}: nothing to check; add a row for each record")
@@ -1256,6 +1256,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     mapping = load_mapping(args.mapping, ruleset.vocabulary)
     records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary, encoding=encoding,
                                     extract_date=_extract_date(args))
+    _warn_undated(mapping, args)  # the records written would carry no extract_date
     answered = [r.id for r in duties_for(ruleset, mapping)]
     if args.format == "xlsx":
         from compliance.reports import records_xlsx

@@ -199,16 +199,20 @@ def test_a_usage_error_quotes_the_argument_escaped(capsys):
     assert not RAW.search(err.replace("\n", ""))
 
 
-def test_calendar_show_prints_a_calendar_files_text_escaped(tmp_path, run_cli, monkeypatch):
-    """A calendar file of one's own (COMPLIANCE_CALENDARS) names the calendar and its days: shown, never obeyed."""
+def test_calendar_show_prints_a_calendar_files_text_escaped(tmp_path):
+    """A calendar file of one's own (COMPLIANCE_CALENDARS) names the calendar and its days: shown, never obeyed.
+    In a process of its own: calendars, once built, are kept for the process."""
     folder = tmp_path / "calendars"
     folder.mkdir()
     text = (ROOT / "calendars" / "england-and-wales.yaml").read_text(encoding="utf-8")
     text = text.replace("title: England and Wales", 'title: "England \\x1b[31mand\\x07 Wales"')
     text = text.replace("name: Millennium bank holiday", 'name: "Millennium \\x1b]0;owned\\x07bank holiday"')
     (folder / "england-and-wales.yaml").write_text(text, encoding="utf-8")
-    monkeypatch.setenv("COMPLIANCE_CALENDARS", str(folder))
-    code, out, err = run_cli("calendar", "show", "1999-12-31")
+    result = subprocess.run([sys.executable, str(ROOT / "cli.py"), "calendar", "show", "1999-12-31"],
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                            env={**os.environ, "COMPLIANCE_CALENDARS": str(folder),
+                                 "COMPLIANCE_CACHE_DIR": str(tmp_path / "cache")})
+    code, out, err = result.returncode, result.stdout, result.stderr
     assert code == 0, err
     assert "England \\x1b[31mand\\x07 Wales" in out and "Millennium \\x1b]0;owned\\x07bank holiday" in out
     assert not RAW.search(out)

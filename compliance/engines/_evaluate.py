@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, Iterator, Sequence
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, errors
 from ..records import Record
 from ..rules import Rule, RuleSet, load_rules
 from ._finding import Finding, listed
@@ -33,9 +33,9 @@ def evaluate(
     as_of = as_of or date.today()
     check_as_of(ruleset, as_of)
     records = list(records)
-    _, unknown = check_targets(records, ruleset)
-    if unknown:
-        raise InputError(*unknown)
+    _, found = check_targets(records, ruleset)
+    if errors(found):
+        raise InputError(*errors(found))
     if engine == "durable":
         from ._durable import evaluate_durable
 
@@ -120,30 +120,77 @@ def listed_by_record(
         yield record, shown, counted
 
 
-def check_targets(records: Sequence[Record], rules: RuleSet | Sequence[Rule]) -> tuple[list[Record], list[Problem]]:
-    """The records whose recorded deadlines (``targets``) and duties measured (``measured``) all name a rule or duty
-    of ``rules``, and a problem for each name that does not, once per file: those records are skipped, never
-    checked without the target, nor with a duty taken as measured elsewhere."""
-    import difflib
+class RuleNames:
+    """What a record may name among ``rules``: in its recorded deadlines (``targets``) any rule or duty, in the
+    duties measured on it (``measured``) those of its kind. Warnings are given once per file and name."""
 
-    names = {r.id for r in rules} | {r.duty for r in rules}
+    def __init__(self, rules: RuleSet | Sequence[Rule]) -> None:
+        self.names = {r.id for r in rules} | {r.duty for r in rules}
+        self.of_kind: dict[str, set[str]] = {}
+        for rule in rules:
+            self.of_kind.setdefault(rule.applies_to, set()).update((rule.id, rule.duty))
+        self._warned: set[tuple[str | None, str, str]] = set()
+
+    def unknown_targets(self, keys: Iterable[str]) -> list[str]:
+        return [key for key in keys if key not in self.names]
+
+    def target_problem(self, key: str, file: str | None, line: int | None) -> Problem:
+        """The problem of a record skipped for a recorded deadline of a rule there is not."""
+        return Problem(f"no rule or duty is called {key!r}, so the system's deadline given for it cannot be compared: "
+                       "the record was skipped", file=file, line=line, field=f"target:{key}",
+                       hint=self._closest(key, self.names))
+
+    def target_warnings(self, keys: Iterable[str], file: str | None) -> list[Problem]:
+        """Warnings for recorded deadlines of rules there are not, where only what is counted matters (kpi)."""
+        return [Problem(f"no rule or duty is called {key!r}, so the system's deadlines given for it are not "
+                        "compared", file=file, field=f"target:{key}", hint=self._closest(key, self.names),
+                        warning=True)
+                for key in self.unknown_targets(keys) if self._first(file, "target", key)]
+
+    def measured_warnings(self, kind: str, measured: Iterable[str] | None, file: str | None) -> list[Problem]:
+        """Warnings for names among the duties measured on a record that name no duty of its kind: nothing is
+        measured on the record for them (a mapping's duties for rules not in use, or a mistyped name)."""
+        known = self.of_kind.get(kind, set())
+        return [Problem(f"{key!r} names no {kind} duty of the rules in use, so no duty is measured for it on these "
+                        "records", file=file, field="measured", hint=self._closest(key, known), warning=True)
+                for key in sorted(measured or ()) if key not in known and self._first(file, kind, key)]
+
+    def _first(self, file: str | None, what: str, key: str) -> bool:
+        if (file, what, key) in self._warned:
+            return False
+        self._warned.add((file, what, key))
+        return True
+
+    @staticmethod
+    def _closest(key: str, names: Iterable[str]) -> str:
+        import difflib
+
+        close = difflib.get_close_matches(key, sorted(names), n=1)
+        return f"did you mean {close[0]!r}?" if close else "use a rule id from `compliance rules list`"
+
+
+def source_file(record: Record) -> tuple[str | None, int | None]:
+    """The file and line a record was read from, as its ``source`` says (``file:line``)."""
+    file, _, line = (record.source or "").rpartition(":")
+    if not line.isdigit():
+        return record.source, None
+    return file or None, int(line)
+
+
+def check_targets(records: Sequence[Record], rules: RuleSet | Sequence[Rule]) -> tuple[list[Record], list[Problem]]:
+    """The records whose recorded deadlines (``targets``) all name a rule or duty of ``rules``, and a problem for
+    each record that does not: it is skipped, never checked without its target. And a warning for each name among
+    the duties measured on a record that names no duty of its kind, once per file."""
+    names = RuleNames(rules)
     kept: list[Record] = []
-    reported: dict[tuple[str, str, str], Problem] = {}
+    problems: list[Problem] = []
     for record in records:
-        bad = [("target", key) for key in record.targets if key not in names]
-        bad += [("measured", key) for key in sorted(record.measured or ()) if key not in names]
-        if not bad:
-            kept.append(record)
+        file, line = source_file(record)
+        if record.measured:
+            problems += names.measured_warnings(record.kind, record.measured, file)
+        unknown = names.unknown_targets(record.targets)
+        if unknown:
+            problems += [names.target_problem(key, file, line) for key in unknown]
             continue
-        file, _, line = (record.source or "").rpartition(":")
-        for what, key in bad:
-            if (file, what, key) in reported:
-                continue
-            close = difflib.get_close_matches(key, sorted(names), n=1)
-            why = ("so the system's deadline given for it cannot be compared" if what == "target" else
-                   "so which duties are measured on the record cannot be told")
-            reported[(file, what, key)] = Problem(
-                f"no rule or duty is called {key!r}, {why}: the records that give it were skipped", file=file or None,
-                line=int(line) if line.isdigit() else None, field=f"target:{key}" if what == "target" else "measured",
-                hint=f"did you mean {close[0]!r}?" if close else "use a rule id from `compliance rules list`")
-    return kept, list(reported.values())
+        kept.append(record)
+    return kept, problems

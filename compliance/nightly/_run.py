@@ -264,11 +264,12 @@ def _read(options: ReportOptions, ruleset: RuleSet) -> tuple[list[Record], list[
         if options.extract_date is not None:
             records, redrawn = drawn_on(records, options.extract_date)
             problems += redrawn
+    records, named = check_targets(records, ruleset)
+    problems += named
     for p in problems:
         if p.warning:
             log.warning("warning: %s", p)
-    records, unknown_targets = check_targets(records, ruleset)
-    return records, errors(problems) + unknown_targets, ruleset
+    return records, errors(problems), ruleset
 
 
 def run_report(options: ReportOptions, now: datetime) -> ReportRun:

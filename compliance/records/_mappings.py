@@ -286,9 +286,12 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
                                          **where(f.name, "attributes"), hint=suggest(f.name, vocab.attributes(kind))))
         targets = _fields(raw, "recorded_deadlines", where, xml)
         duties = raw.get("duties")
-        if duties is not None and (not isinstance(duties, list) or not all(isinstance(d, str) for d in duties)):
-            raise InputError(Problem("duties must be a list of rule ids or duty names", field="duties",
-                                     **located.where(base + ("duties",)), hint="e.g. duties: [icpc-15wd]"))
+        if duties is not None and (not isinstance(duties, list) or not duties or
+                                   not all(isinstance(d, str) and d.strip() for d in duties)):
+            # An empty list would measure nothing on the records: they would be read for no duty at all.
+            raise InputError(Problem("duties must be a list of one or more rule ids or duty names", field="duties",
+                                     **located.where(base + ("duties",)),
+                                     hint="e.g. duties: [icpc-15wd]; leave out the records no duty is measured on"))
         spec = RecordSpec(kind, raw["id"], attributes, events, raw.get("each"), targets,
                           frozenset(duties) if duties is not None else None)
         if fmt == "tables":

@@ -175,7 +175,8 @@ def unknown_columns(names: Sequence[str], vocab: Vocabulary) -> list[tuple[int, 
             continue  # the system's deadline for a rule; whether the rule exists is checked with the rules
         if not ignored_column(name) and name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=1)
-            what = "the event" if close and close[0] in events else "the attribute" if close else ""
+            what = ("" if not close else "the event" if close[0] in events else "the column" if close[0] in TABLE_COLUMNS
+                    else "the attribute")
             hint = (f"did you mean {what} {close[0]!r}? " if close else "no record kind has such an attribute or event; ")
             out.append((j, name, hint + f"rename it, or start its header with # (\"# {name}\") for a column the "
                                         "tool should leave alone"))
@@ -467,12 +468,25 @@ def records_from_text(text: str, fmt: str = "yaml", vocabulary: Vocabulary | Non
     reader = _Reader(vocab, "<text>")
     if fmt == "csv":
         ended: list[bool] = []
-        rows = csv.reader(ran_out(io.StringIO(text), ended))
-        header = next(rows, [])
+        # Lines end at CR, LF or CRLF, as in a file read with newline="" (a Mac-style CSV is not a csv.Error).
+        rows = csv.reader(ran_out(io.StringIO(text, newline=""), ended))
+        try:
+            header = next(rows, [])
+        except csv.Error as exc:
+            raise InputError(Problem(f"cannot read the text as CSV: {exc}", file="<text>", line=1)) from None
 
         def closed() -> Iterator[tuple[int, list[str]]]:
             """The rows, up to one whose cell opens a quote that never closes (said, as a file's would be)."""
-            for number, cells in enumerate(rows, start=2):
+            number = 1
+            while True:
+                try:
+                    cells = next(rows)
+                except StopIteration:
+                    return
+                except csv.Error as exc:  # a cell past the csv module's limit: the rest is not read
+                    reader.problem(f"cannot read the text as CSV: {exc}; the rest was not read", number + 1, None, None)
+                    return
+                number += 1
                 if ended:
                     reader.problem(*open_quote_problem(number, len(cells) - 1, [str(h).strip() for h in header]))
                     return

@@ -94,6 +94,10 @@ class Record:
             object.__setattr__(self, name, value)
         object.__setattr__(self, "recorded", check.holds(kind, self.recorded, unknown))
         if self.measured is not None:
+            if isinstance(self.measured, str) or not all(isinstance(m, str) for m in self.measured):
+                # A string is a collection of characters: "icpc-15wd" would measure the duties "i", "c", ...
+                raise InputError(Problem(f"{shown(self.measured)} is not a collection of rule ids or duty names",
+                                         field="measured", hint="e.g. measured=frozenset({'icpc-15wd'})"))
             object.__setattr__(self, "measured", frozenset(self.measured))
 
     @classmethod
@@ -402,7 +406,7 @@ class RecordCheck:
             if value is None or value == "" or is_unknown(value):
                 continue
             items = list(value) if isinstance(value, (list, tuple)) else (
-                [v for v in value.split(";") if v.strip()] if isinstance(value, str) else [value])
+                [v.strip() for v in value.split(";") if v.strip()] if isinstance(value, str) else [value])
             dates = []
             for item in items:
                 try:
@@ -428,6 +432,8 @@ class RecordCheck:
             report(f"{exc} (the day the extract was drawn)", "extract_date", "YYYY-MM-DD or DD/MM/YYYY")
             return None
         if isinstance(day, datetime):
+            if (day.hour, day.minute, day.second, day.microsecond) == (0, 0, 0, 0):
+                return day.date()  # midnight, as a date-time format writes a day (an Excel cell reads so too)
             report(f"{shown(value)} is a moment: the extract_date is the day the extract was drawn", "extract_date",
                    "give the day alone, e.g. 2025-03-31")
             return None

@@ -199,6 +199,8 @@ class RecordBatch:
     measured: frozenset[str] | None = None
     #: The day the records' extract was drawn (Record.extract_date); None: not an extract.
     extract_date: date | None = None
+    #: The file the records were read from, for messages; None when they come from several (or none).
+    source: str | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -215,7 +217,8 @@ class RecordBatch:
     def take(self, rows: np.ndarray) -> "RecordBatch":
         return RecordBatch(self.kind, self.ids.take(_arrow.integers(rows)), {k: v.take(rows) for k, v in self.attributes.items()},
                            {k: v.take(rows) for k, v in self.events.items()}, self.recorded, self.defaults,
-                           {k: v.take(rows) for k, v in self.targets.items()}, self.measured, self.extract_date)
+                           {k: v.take(rows) for k, v in self.targets.items()}, self.measured, self.extract_date,
+                           self.source)
 
     def record(self, row: int) -> Record:
         """Record ``row`` as a Record, for the rows the vectorised engine hands to the per-record one."""
@@ -505,20 +508,15 @@ class _ChunkReader:
         unknown: dict[str, np.ndarray] = {}
         targets: dict[str, EventColumn] = {}
         own: dict[str, Categorical] = {}
+        later: list[tuple[str, Any]] = []
         take = _arrow.integers(members)
         everyone = members.size == len(lines)
         for name, column in raw.items():
             if name in ("id", "kind"):
                 continue
             cells = column if everyone else column.take(take)
-            if name in _OWN_READ:
-                own[name] = self.own(name, cells, members, lines, bad)
-                continue
-            if name.startswith(TARGET_PREFIX):
-                filled = _arrow.lengths(cells) > 0
-                if filled.any():
-                    targets[name[len(TARGET_PREFIX):]] = self.dates(kind, name, cells, filled, members, lines, bad,
-                                                                     repeats=True)[0]
+            if name in _OWN_READ or name.startswith(TARGET_PREFIX):
+                later.append((name, cells))
                 continue
             if name in self.all_events:
                 filled = _arrow.lengths(cells) > 0
@@ -544,11 +542,24 @@ class _ChunkReader:
                 bad[members[filled]] = True
             else:
                 attributes[name] = self.attribute(name, specs[name], cells, members, lines, bad)
+        # The system's deadlines and what a record says of itself are read, as records/_readers.py reads them, only
+        # for records whose case is sound: a row is told of those only once its attributes and events pass.
+        sound = ~bad[members]
+        for name, cells in later:
+            if name in _OWN_READ:
+                own[name] = self.own(name, cells, members, lines, bad, sound)
+                continue
+            filled = (_arrow.lengths(cells) > 0) & sound
+            if filled.any():
+                rule = name[len(TARGET_PREFIX):]
+                targets[rule] = self.dates(kind, name, cells, filled, members, lines, bad, repeats=True,
+                                           deadline_of=rule)[0]
         return attributes, events, unknown, targets, own
 
-    def own(self, name: str, cells: Any, members: np.ndarray, lines: np.ndarray, bad: np.ndarray) -> Categorical:
+    def own(self, name: str, cells: Any, members: np.ndarray, lines: np.ndarray, bad: np.ndarray,
+            sound: np.ndarray) -> Categorical:
         """What a column says of each record itself (the day its extract was drawn, the duties measured on it; None:
-        not given), each distinct cell read once, as RecordCheck reads it."""
+        not given), each distinct cell read once, as RecordCheck reads it; a bad one is told for ``sound`` rows."""
         encoded = pc.dictionary_encode(cells)
         codes = _arrow.to_numpy(encoded.indices).astype(np.int32)
         values: list[Any] = []
@@ -556,7 +567,7 @@ class _ChunkReader:
             wrong: list[tuple[str, str | None]] = []
             values.append(_OWN_READ[name](text, lambda message, fld, hint=None: wrong.append((message, hint))))
             for message, hint in wrong:
-                rows = np.nonzero(codes == code)[0]
+                rows = np.nonzero((codes == code) & sound)[0]
                 for k in rows.tolist():
                     self.sink.add(message, int(lines[members[k]]), self.label[name], name, hint)
                 bad[members[rows]] = True
@@ -584,8 +595,11 @@ class _ChunkReader:
         return Categorical(codes, values)
 
     def dates(self, kind: str, event: str, cells: Any, filled: np.ndarray, members: np.ndarray, lines: np.ndarray,
-              bad: np.ndarray, repeats: bool | None = None) -> tuple[EventColumn, np.ndarray]:
-        """The event's dates, and which records give it as ``unknown`` (the source does not say)."""
+              bad: np.ndarray, repeats: bool | None = None, deadline_of: str | None = None
+              ) -> tuple[EventColumn, np.ndarray]:
+        """The event's dates, and which records give it as ``unknown`` (the source does not say). ``deadline_of``:
+        the column is the system's deadlines for that rule, read as RecordCheck.targets reads them (a cell that
+        says unknown is none given; an unknown among dates is a date that is not one)."""
         col = self.label[event]
         n = len(cells)
         if ((_arrow.lengths(cells) == 10) | ~filled).all():
@@ -607,7 +621,7 @@ class _ChunkReader:
             parts = pc.split_pattern(cells, ";")
             items = pc.utf8_trim_whitespace(pc.list_flatten(parts))
             owners = _arrow.to_numpy(pc.list_parent_indices(parts)).astype(np.int64)
-            keep = _arrow.lengths(items) > 0
+            keep = (_arrow.lengths(items) > 0) & filled[owners]  # a cell not to be read gives no date
             items = items.filter(_arrow.bools(keep))
             owners = owners[keep]
             if not (self.vocab.repeats(kind, event) if repeats is None else repeats):
@@ -653,19 +667,21 @@ class _ChunkReader:
             keep = np.ones(len(items), dtype=bool)
             texts = [text.strip() for text in written.to_pylist()]  # as records/_readers.py strips a cell
             failed: set[int] = set()
+            given = np.bincount(owners, minlength=n)  # dates and unknowns each record's cell gives
+            note = f" (the system's recorded deadline for {deadline_of})" if deadline_of else ""
             for x in np.nonzero(pending)[0].tolist():
                 k = int(owners[x])
                 if k in failed or not texts[x]:
                     keep[x] = False
                     continue
-                if is_unknown(texts[x]):
+                if is_unknown(texts[x]) and not (deadline_of and given[k] > 1):
                     unknown[k] = True
                     keep[x] = False
                     continue
                 try:
                     days[x], seconds[x], folds[x] = _day_second(parse_event_date(texts[x]))
                 except ValueError as exc:
-                    self.sink.add(str(exc), int(lines[members[k]]), col, event, DATE_HINT)
+                    self.sink.add(f"{exc}{note}", int(lines[members[k]]), col, event, DATE_HINT)
                     bad[members[k]] = True
                     failed.add(k)
                     keep[x] = False
@@ -934,7 +950,7 @@ class _Stream:
         k = self.parsed.index(len(self.names) - 1)
         cell = (texts[k] if texts[k] is not None else columns[k])[-1].as_py()
         text = cell if isinstance(cell, str) else cell.decode("utf-8", "surrogateescape")
-        if _ends_open(self.path, text, self.name):
+        if _ends_open(self.path, text, self.name, first=len(self.names) == 1):
             stops[number] = open_quote_problem(number, len(self.names) - 1, self.names)
 
     def refused_long(self, number: int, cells: list[str]) -> bool:
@@ -1093,25 +1109,31 @@ def _with_last(items: Iterable[Any]) -> Iterator[tuple[Any, bool]]:
 _NONE = object()
 
 
-def _ends_open(path: Path, cell: str, name: str) -> bool:
+def _ends_open(path: Path, cell: str, name: str, first: bool = False) -> bool:
     """Whether the file ends with ``cell`` (a row's last cell, as pyarrow parsed it) opened by a quote never closed.
 
-    Its text then ends the file just after the quote, inner quotes doubled, after a comma or a line break; a cell
-    closed by a quote does not end the file so, save a cell of quotes alone: its text ends it too, but after
-    another quote."""
+    Its text then ends the file just after the quote, inner quotes doubled, and the quote starts the cell: after a
+    comma, or (the row's ``first`` cell) a line break or nothing. A cell closed by a quote may end the file so too
+    (a cell of quotes alone; a line break alone, the file's last line break after its closing quote), but its
+    quote never follows a comma where that text begins."""
     bom = len("".encode(name))  # UTF-16 and UTF-32 write one before any text
     try:  # a byte that is not text was kept as a lone surrogate (open_at_end): written back as that byte
         tail = ('"' + cell.replace('"', '""')).encode(name, "surrogateescape")[bom:]
     except UnicodeEncodeError:  # such a byte in a file of an encoding that cannot keep it: a bad cell, said so
         return False
-    quote = '"'.encode(name)[bom:]
-    size = path.stat().st_size
-    if size < len(tail) + len(quote):
+    starts = [text.encode(name)[bom:] for text in (("\n", "\r") if first else (",",))]
+    width = len(starts[0])
+    start = path.stat().st_size - len(tail)  # where the quote opening the cell would be
+    if start < bom:
         return False
     with path.open("rb") as handle:
-        handle.seek(size - len(tail) - len(quote))
-        before = handle.read(len(quote))
-        return before != quote and handle.read() == tail
+        handle.seek(start)
+        if handle.read() != tail:
+            return False
+        if start - bom < width:  # nothing before it: the file's first cell
+            return first
+        handle.seek(start - width)
+        return handle.read(width) in starts
 
 
 def _utf8_throughout(path: Path) -> bool:
@@ -1152,11 +1174,14 @@ def read_batches(paths: Sequence[str | Path], vocab: Vocabulary, problems: list[
     seen = SeenIds()
     for path in map(Path, paths):
         if path.suffix.lower() == ".csv" and path.is_file():
-            yield from read_csv_batches(path, vocab, problems, seen, block_bytes, columns, encoding)
-            continue
-        records, found = read_records([path], vocab, encoding=encoding)
-        problems.extend(found)
-        yield from batches_from_records(unique_records(records, seen, str(path), problems), chunk_rows)
+            batches = read_csv_batches(path, vocab, problems, seen, block_bytes, columns, encoding)
+        else:
+            records, found = read_records([path], vocab, encoding=encoding)
+            problems.extend(found)
+            batches = batches_from_records(unique_records(records, seen, str(path), problems), chunk_rows)
+        for batch in batches:
+            batch.source = str(path)
+            yield batch
 
 
 def unique_records(records: Sequence[Record], seen: SeenIds, file: str, problems: list[Problem]) -> list[Record]:

@@ -8,11 +8,12 @@ a record at a time.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
-from ..engines import evaluate
+from ..engines import RuleNames, evaluate, source_file
 from ..errors import InputError, Problem
 from ..records import DEFAULT_ENCODING, Mapping, Record, drawn_on, read_mapped, read_records, redrawn_warning
 from ..rules import Rule, RuleSet
@@ -46,35 +47,33 @@ def _mapped_records(paths: Sequence[str | Path], mapping: Mapping, ruleset: Rule
 
 def _drawn(batches: Iterable[RecordBatch], extract_date: date | None, problems: list[Problem]
            ) -> Iterator[RecordBatch]:
-    """The batches, as drawn on ``extract_date`` when it is given, with a warning for the records that say another
-    day (records.drawn_on)."""
-    said: dict[date, int] = {}
+    """The batches, as drawn on ``extract_date`` when it is given, with a warning for each file's records that say
+    another day (records.drawn_on)."""
+    said: dict[tuple[str | None, date], int] = {}
     for batch in batches:
         if extract_date is not None:
             if batch.extract_date is not None and batch.extract_date != extract_date:
-                said[batch.extract_date] = said.get(batch.extract_date, 0) + len(batch)
+                said[(batch.source, batch.extract_date)] = said.get((batch.source, batch.extract_date), 0) + len(batch)
             batch.extract_date = extract_date
         yield batch
-    problems.extend(redrawn_warning(own, extract_date, count) for own, count in said.items() if extract_date)
+    problems.extend(redrawn_warning(own, extract_date, count, file)
+                    for (file, own), count in said.items() if extract_date)
 
 
-def _measured_known(items: Iterable[Any], rules: RuleSet, problems: list[Problem]) -> Iterator[Any]:
-    """The batches (or records) whose duties measured all name a rule or duty, and a problem for each name that does
-    not, once: the others are left out, as check leaves them out (engines.check_targets), never counted with a
-    duty taken as measured elsewhere."""
-    names = {r.id for r in rules} | {r.duty for r in rules}
-    said: set[str] = set()
+def _named(items: Iterable[Any], rules: RuleSet, problems: list[Problem]) -> Iterator[Any]:
+    """The batches (or records), with a warning for each name they give that no rule in use has, once per file: a
+    recorded deadline of such a rule is not compared, and nothing is measured on a record for such a duty
+    (engines.check_targets). A record is counted whatever it names: what it names changes no count."""
+    from ..records.columns import RecordBatch
+
+    names = RuleNames(rules)
     for item in items:
-        bad = sorted((item.measured or frozenset()) - names)
-        if not bad:
-            yield item
-            continue
-        for key in bad:
-            if key not in said:
-                said.add(key)
-                problems.append(Problem(f"no rule or duty is called {key!r}, so which duties are measured on the "
-                                        "record cannot be told: the records that give it were left out",
-                                        field="measured", hint="use a rule id from `compliance rules list`"))
+        file = item.source if isinstance(item, RecordBatch) else source_file(item)[0]
+        problems += names.target_warnings(item.targets, file)
+        problems += names.measured_warnings(item.kind, item.measured, file)
+        if not isinstance(item, RecordBatch) and names.unknown_targets(item.targets):
+            item = replace(item, targets={k: v for k, v in item.targets.items() if k in names.names})
+        yield item
 
 
 def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -154,12 +153,12 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
             needed = {name for rule in rules
                       for name in vocab.implying(rule.applies_to, rule.events | rule.attributes_read)}
             needed.update(d for tally in tallies for d in tally.dimensions)
-            batches = _measured_known(_drawn(read_batches(paths, vocab, problems, columns=needed, encoding=encoding),
-                                             extract_date, problems), ruleset, problems)
+            batches = _named(_drawn(read_batches(paths, vocab, problems, columns=needed, encoding=encoding),
+                                    extract_date, problems), rules, problems)
         else:
             seen = SeenIds()
             mapped = _mapped_records(paths, mapping, ruleset, problems, encoding, extract_date)
-            batches = (batch for records in _chunks(mapped, records_chunk)
+            batches = (batch for records in _chunks(_named(mapped, rules, problems), records_chunk)
                        for batch in batches_from_records(unique_records(records, seen, mapping.name, problems),
                                                          records_chunk))
         _count_beside(batches, lambda given: evaluate_batches(given, rules, as_of, counting=True), tallies)
@@ -170,11 +169,11 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
         if extract_date is not None:
             records, redrawn = drawn_on(records, extract_date)
             problems.extend(redrawn)
-        source: Iterable[Record] = _measured_known(records, ruleset, problems)
+        source: Iterable[Record] = _named(records, rules, problems)
     else:
         seen = SeenIds()
-        source = (r for records in _chunks(_mapped_records(paths, mapping, ruleset, problems, encoding, extract_date),
-                                           records_chunk)
+        mapped = _named(_mapped_records(paths, mapping, ruleset, problems, encoding, extract_date), rules, problems)
+        source = (r for records in _chunks(mapped, records_chunk)
                   for r in unique_records(records, seen, mapping.name, problems))
     for records in _chunks(source, records_chunk):
         findings = evaluate(records, rules, as_of, engine=engine, explain=False)

@@ -27,7 +27,7 @@ from compliance.engines.batch import evaluate_batch
 from compliance.records import load_mapped, load_mapping, read_records, records_from_text
 from compliance.records.columns import batches_from_records, read_batches
 
-from conftest import needs_durable
+from conftest import ROOT, needs_durable
 
 RULES = load_rules()
 CENSUS = Path(__file__).parent.parent / "fixtures" / "census" / "targets.xml"
@@ -144,3 +144,55 @@ def test_day_one_counting_of_months_is_named_at_the_end_of_a_month():
     # Mid-month, both ways of counting agree: 15 May 2024 + 3 months, day 1 counted, is 14 Aug.
     assert check_target(date(2024, 5, 15), Period(3, "months"), date(2024, 8, 15),
                         date(2024, 8, 14)).reason == "counts the trigger day as day 1"
+
+
+def test_each_record_skipped_for_a_target_of_no_rule_is_listed_at_its_row(run_cli, tmp_path):
+    """Said once for the file, the other records that gave it were skipped unlisted ("1 row could not be read")."""
+    path = tmp_path / "tracker.csv"
+    path.write_text("id,kind,strategy_discussion,target:icpc-15d\n" +
+                    "".join(f"c{i},child-protection,2022-10-03,2022-10-24\n" for i in range(3)), encoding="utf-8")
+    code, out, err = run_cli("check", str(path), "--as-of", "2023-03-31")
+    assert code == 2 and [line.split(": target")[0] for line in err.splitlines() if line.startswith("error")] == [
+        f"error: {path}:{row}" for row in (2, 3, 4)]
+    assert "3 rows could not be read" in out
+    code, out, err = run_cli("kpi", str(path), "--as-of", "2023-03-31", "--format", "csv")
+    assert code == 0 and err.count("warning:") == 1 and f"{path}: target:icpc-15d" in err
+    assert "are not compared" in err and ",3," in out  # counted: a KPI compares no target
+
+
+@pytest.mark.parametrize("engine", ["batch", "native"])
+def test_a_duty_measured_that_names_no_duty_of_the_records_kind_is_warned_of_once_per_file(run_cli, tmp_path, engine):
+    path = tmp_path / "tracker.csv"
+    path.write_text("id,kind,measured,referral_nfa,referral,assessment_completed\n"
+                    "r1,referral,la-publish-report,no,2022-05-20,2022-06-01\n"
+                    "r2,referral,la-publish-report,no,2022-05-20,2022-06-01\n", encoding="utf-8")
+    code, out, err = run_cli("kpi", str(path), "--as-of", "2023-03-31", "--format", "csv", "--engine", engine)
+    assert code == 0 and err.splitlines() == [
+        f"warning: {path}: measured: 'la-publish-report' names no referral duty of the rules in use, so no duty is "
+        "measured for it on these records (use a rule id from `compliance rules list`)"]
+    assert "assessment-45wd" not in out  # nothing measured on these records
+    code, _, err = run_cli("check", str(path), "--as-of", "2023-03-31")
+    assert code == 0 and "names no referral duty of the rules in use" in err
+
+
+def test_a_mapping_measuring_a_duty_the_rules_in_use_lack_is_read_with_a_warning(run_cli, tmp_path):
+    """The census measures review conferences on the plan's record (duties: [rcpc]); with rules lacking rcpc the
+    plans measure nothing, and are not even read: every command runs on (check stopped on them, and a nightly run
+    wrote nothing at all)."""
+    import yaml
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    pack = yaml.safe_load((ROOT / "rules" / "casework.yaml").read_text(encoding="utf-8"))
+    pack["rules"] = [r for r in pack["rules"] if r["id"] != "rcpc"]
+    (rules / "casework.yaml").write_text(yaml.safe_dump(pack, sort_keys=False), encoding="utf-8")
+    (rules / "vocabulary.yaml").write_text((ROOT / "rules" / "vocabulary.yaml").read_text(encoding="utf-8"),
+                                           encoding="utf-8")
+    common = (str(CENSUS), "--mapping", "cin-census", "--rules", str(rules), "--as-of", "2023-03-31")
+    for engine in ("batch", "native"):
+        code, out, err = run_cli("kpi", *common, "--format", "csv", "--engine", engine)
+        assert code == 0 and "error" not in err and "icpc-15wd" in out, err
+    code, _, err = run_cli("check", *common)
+    assert code in (0, 1) and "error" not in err and "warning" not in err, err
+    code, _, err = run_cli("report", *common, "--out", str(tmp_path / "out"), "--quiet")
+    assert code in (0, 1) and (tmp_path / "out" / "latest.md").exists(), err

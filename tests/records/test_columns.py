@@ -124,6 +124,8 @@ cells = st.one_of(st.sampled_from(["r1", "r2", "r3", "referral", "inspection", "
 # Text only past the header's columns, or only in a column no rule reads: a record with no id, not a blank row.
 @example(rows=[["", "", "", "", "", "r1"], ["", "", "North", "", ""]], block=64, bad=b"\x92")
 @example(rows=[["", "", "", "", "", "r1"], ["", "", "North", "", ""]], block=1 << 20, bad=b"\x92")
+# The last cell a line break alone, its quote closed: the file's own last line break follows that quote.
+@example(rows=[["r1", "r1", "r1", "r1", "\n"]], block=64, bad=b"\x92")
 def test_streaming_reads_the_rows_and_problems_the_csv_module_reads(tmp_path, rows, block, bad):
     """Short, long and blank rows, quoted line breaks, repeated ids and bytes that are not UTF-8 (a latin-1 \\xa4
     in a cell becomes ``bad``), wherever pyarrow's blocks fall."""
@@ -258,19 +260,29 @@ def test_kpi_on_a_file_of_a_header_alone_never_aborts_at_exit(tmp_path):
     assert failed == []
 
 
-own_cells = st.sampled_from(["", "2025-03-31", "31/03/2025", "2025-02-30", "2025-03-31 10:00", "unknown",
+own_cells = st.sampled_from(["", "2025-03-31", "31/03/2025", "2025-02-30", "2025-03-31 10:00", "31/03/2025 00:00", "unknown",
                              "assessment-45wd", "icpc-15wd; rcpc", "rcpc;icpc-15wd", "a b", ";", "45901"])
 
 
+event_cells = st.sampled_from(["2025-01-02", "", "2025-13-02", "unknown", "02/01/2025"])
+target_cells = st.sampled_from(["", "2025-02-03", "unknown", "2025-02-03; unknown", "2025-02-30", "3/2/2025;2025-03-04"])
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.tuples(own_cells, own_cells), max_size=30), block=st.sampled_from([64, 1 << 20]))
+@given(rows=st.lists(st.tuples(own_cells, own_cells, event_cells, target_cells), max_size=30),
+       block=st.sampled_from([64, 1 << 20]))
+@example(rows=[("bogus", "", "2025-13-02", "")], block=64)
+@example(rows=[("", "x y", "2025-13-02", "2025-02-30")], block=64)
+@example(rows=[("", "", "2025-01-02", "2025-02-03; unknown")], block=64)
 def test_the_day_drawn_and_the_duties_measured_are_read_as_the_csv_module_reads_them(tmp_path, rows, block):
-    """Each record's extract_date and measured: the same values, and the same cells refused, streamed (in batches
-    of one day and one set of duties) as read record by record."""
+    """Each record's extract_date, measured and system deadlines: the same values, and the same cells refused,
+    streamed (in batches of one day and one set of duties) as read record by record, a row with a bad date told
+    of that alone, as records/_readers.py tells it."""
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(
-        [["id", "kind", "extract_date", "measured", "referral"],
-         *([f"r{i}", "referral", drawn, measured, "2025-01-02"] for i, (drawn, measured) in enumerate(rows))])
+        [["id", "kind", "extract_date", "measured", "referral", "target:assessment-45wd"],
+         *([f"r{i}", "referral", drawn, measured, referral, target]
+           for i, (drawn, measured, referral, target) in enumerate(rows))])
     path = tmp_path / "records.csv"
     path.write_text(text.getvalue(), encoding="utf-8")
     records, problems = read_records([path], load_vocabulary())
@@ -279,6 +291,9 @@ def test_the_day_drawn_and_the_duties_measured_are_read_as_the_csv_module_reads_
         batches = list(read_batches([path], load_vocabulary(), streamed, block_bytes=block))
     assert sorted((i, b.extract_date, b.measured) for b in batches for i in b.ids.to_pylist()) == \
         sorted((r.id, r.extract_date, r.measured) for r in records)
+    assert sorted((i, b.targets["assessment-45wd"].dates(k) if "assessment-45wd" in b.targets else ())
+                  for b in batches for k, i in enumerate(b.ids.to_pylist())) == \
+        sorted((r.id, r.targets.get("assessment-45wd", ())) for r in records)
     assert where(streamed) == where(problems)
 
 
@@ -287,9 +302,11 @@ def test_a_cell_saying_when_the_extract_was_drawn_or_what_it_measures_is_read_or
                                        "r1,referral,31/03/2025,icpc-15wd; rcpc,2025-01-02\n"
                                        "r2,referral,,,2025-01-02\n"
                                        "r3,referral,2025-03-31 10:00,,2025-01-02\n"
-                                       "r4,referral,,a b,2025-01-02\n")
+                                       "r4,referral,,a b,2025-01-02\n"
+                                       "r5,referral,2025-03-31 00:00,,2025-01-02\n")
     assert sorted((b.ids.to_pylist(), b.extract_date, b.measured) for b in batches) == [
-        (["r1"], date(2025, 3, 31), frozenset({"icpc-15wd", "rcpc"})), (["r2"], None, None)]
+        (["r1"], date(2025, 3, 31), frozenset({"icpc-15wd", "rcpc"})), (["r2"], None, None),
+        (["r5"], date(2025, 3, 31), None)]  # midnight, as a date-time format writes a day
     assert [(p.line, p.column, p.field, p.message) for p in problems] == [
         (4, 3, "extract_date", "'2025-03-31 10:00' is a moment: the extract_date is the day the extract was drawn"),
         (5, 4, "measured", "'a b' is not a rule id or duty name (the duties measured on this record)")]

@@ -113,6 +113,17 @@ def test_a_last_cell_whose_quotes_close_is_read(tmp_path, last):
     assert both_ways(path) == (["r1"], [])
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_a_last_cell_of_a_line_break_alone_in_closed_quotes_is_read(tmp_path, end):
+    """Found by the fuzz test: the file's own last line break, after the closing quote, made the cell's text look
+    like a quote opened at the end of the file."""
+    path = csv_file(tmp_path, "id,kind,referral,# note", f'r1,referral,01/01/2025,"{end}"', end=end)
+    assert both_ways(path) == (["r1"], [])
+    one_column = tmp_path / "one.csv"
+    one_column.write_text(f'"# note"\n"{end}"{end}', encoding="utf-8")
+    assert both_ways(one_column)[0] == []
+
+
 def test_a_quote_left_open_is_found_when_only_some_columns_are_parsed(tmp_path):
     path = csv_file(tmp_path, "id,kind,referral,# note", "r1,referral,01/01/2025,fine",
                     'r2,referral,01/01/2025,"runs on', "r3,referral,01/01/2025,lost")
@@ -149,3 +160,10 @@ def test_an_id_of_true_is_refused_as_yaml_refuses_it_and_a_number_is_kept(tmp_pa
     yaml_path.write_text("- id: true\n  kind: referral\n- id: .nan\n  kind: referral\n", encoding="utf-8")
     records, problems = read_records([yaml_path], VOCABULARY)
     assert records == [] and [(p.line, p.field) for p in problems] == [(1, "id"), (3, "id")]
+
+
+@pytest.mark.parametrize("header, meant", [("extract date", "extract_date"), ("measure", "measured")])
+def test_a_header_close_to_a_records_own_column_is_named_as_a_column(tmp_path, header, meant):
+    path = csv_file(tmp_path, f"id,kind,{header},referral", "r1,referral,x,01/01/2025")
+    _, problems = both_ways(path)
+    assert f"did you mean the column {meant!r}?" in problems[0]

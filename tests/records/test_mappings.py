@@ -381,3 +381,22 @@ def test_an_excel_serial_in_a_mapped_date_column_is_named_as_the_day_it_would_be
     path.write_text(source.read_text(encoding="utf-8").replace("16/12/2020", "44181", 1), encoding="utf-8")
     _, problems = load_mapped([path], load_mapping("annex-a-list5"))
     assert "'44181' looks like an Excel date serial for 2020-12-16: format the column as a date" in problems[0].message
+
+
+@pytest.mark.parametrize("duties", ["[]", "['']", "icpc-15wd"])
+def test_a_mapping_whose_duties_measure_nothing_is_refused(tmp_path, duties):
+    """An empty list would read the records for no duty at all (and a record layout cannot say "none")."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"mapping: bad\nkind: referral\nid: \"{{ID}}\"\nduties: {duties}\nevents:\n"
+                    "  referral: Date of Referral\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_mapping(str(path))
+    assert exc.value.problems[0].field == "duties" and exc.value.problems[0].line == 4
+
+
+def test_map_warns_of_an_extract_that_holds_no_date_of_its_own(run_cli, tmp_path):
+    args = ("map", str(CASEWORK / "annex-a-list5.csv"), "--mapping", "annex-a-list5", "--output")
+    _, _, err = run_cli(*args, str(tmp_path / "a.csv"))
+    assert "hold no date of their own and no --extract-date was given" in err
+    _, _, err = run_cli(*args, str(tmp_path / "b.csv"), "--extract-date", "2022-06-10")
+    assert "hold no date" not in err and "extract_date" in (tmp_path / "b.csv").read_text(encoding="utf-8")

@@ -223,3 +223,13 @@ def test_csv_text_with_a_quote_that_never_closes_is_refused_at_its_row():
                           "csv")
     [problem] = exc.value.problems
     assert (problem.line, problem.column, problem.field) == (3, 3, "referral") and "never closes" in problem.message
+
+
+def test_csv_text_with_lines_ended_by_carriage_returns_reads_as_a_file_would():
+    assert [r.id for r in records_from_text("id,kind\rr1,referral\rr2,referral\r", "csv")] == ["r1", "r2"]
+
+
+def test_a_records_duties_measured_are_names_never_one_string_read_as_its_letters():
+    with pytest.raises(InputError, match="not a collection of rule ids"):
+        Record("c1", "child-protection", measured="icpc-15wd")
+    assert Record("c1", "child-protection", measured=["icpc-15wd"]).measured == frozenset({"icpc-15wd"})
