@@ -116,7 +116,7 @@ def query(related: Related, dialect: Any) -> str:
     for i, (part, table) in enumerate(zip(related.parts, tables)):
         # A joined table's rows by their own link, not joined to the main table's: one whose record is not
         # there, or that names none, comes too, to be reported (a row never read is said).
-        record_key = table.c[main.link] if i == 0 else table.c[part.link]
+        record_key = _record_key(table.c[main.link] if i == 0 else table.c[part.link], dialect)
         columns = [record_key.label("record_key"), sa.literal_column(str(i)).label("part")]
         for j, column, label in layout:
             if j == i:
@@ -134,6 +134,22 @@ def query(related: Related, dialect: Any) -> str:
     # One branch to a paragraph, for whoever approves it; the database reads the same text.
     return re.sub(r"\s+(UNION ALL|ORDER BY)\s+", r"\n\1\n", text.replace(" \nFROM", "\nFROM")).replace(
         "\nORDER BY\n", "\nORDER BY ")
+
+
+#: A collation that orders text by its bytes, as Python compares it, where the database's own may not (SQL Server's
+#: default ignores case and trailing spaces; a SQLite column may be NOCASE; PostgreSQL follows the locale).
+_EXACT = {"mssql": "Latin1_General_BIN2", "postgresql": "C", "sqlite": "BINARY"}
+
+
+def _record_key(column: Any, dialect: Any) -> Any:
+    """A link as the record's key: as text (an INTEGER id and the TEXT that names it are one key), its spaces
+    trimmed and an empty one NULL, as a CSV cell is read; ordered exactly, so rows the database holds equal come
+    together only when Python finds them equal too."""
+    import sqlalchemy as sa
+
+    key = sa.func.nullif(sa.func.ltrim(sa.func.rtrim(sa.cast(column, sa.Unicode))), "")
+    exact = _EXACT.get(dialect.name)
+    return sa.collate(key, exact) if exact else key
 
 
 def database_groups(db: Database, related: Related) -> Iterator[Group]:

@@ -291,3 +291,34 @@ def test_a_duckdb_table_in_another_schema_is_missing_and_the_other_tables_still_
     assert [p.message for p in problems] == ["there is no table ssd_cla_visits"]
     assert "DuckDB and SQLite: main" in problems[0].hint
     assert {r.kind for r in records} == {"referral", "child-protection"}  # the looked-after need the visits
+
+
+@pytest.mark.parametrize("route", ["sqlite", "duckdb"])
+def test_an_empty_or_spaced_link_reads_as_from_the_csv_files(ssd, tmp_path, route):
+    """An empty link names no record, and a link with spaces round it names its record, as the same cells read
+    from CSV files (stripped): the empty ones were grouped with each other, unreported, and the spaced one was an
+    orphan, its visit lost and the duty late."""
+    import shutil
+
+    sa = needs("sqlalchemy")
+    source = ssd[route][0].split("///", 1)[1]
+    path = tmp_path / Path(source).name
+    shutil.copy(source, path)
+    engine = sa.create_engine(f"{route}:///{path}")
+    with engine.begin() as connection:
+        first, second = [row[0] for row in connection.exec_driver_sql(
+            "SELECT cina_assessment_id FROM ssd_cin_assessments ORDER BY cina_assessment_id LIMIT 2")]
+        connection.exec_driver_sql(f"UPDATE ssd_cin_assessments SET cina_referral_id = '' WHERE cina_assessment_id "
+                                   f"IN ('{first}', '{second}')")
+        visit, cla = connection.exec_driver_sql(
+            "SELECT clav_cla_visit_id, clav_cla_id FROM ssd_cla_visits ORDER BY clav_cla_visit_id LIMIT 1").one()
+        connection.exec_driver_sql(f"UPDATE ssd_cla_visits SET clav_cla_id = ' {cla} ' "
+                                   f"WHERE clav_cla_visit_id = '{visit}'")
+    engine.dispose()
+    _, records, problems, _ = load_extract([f"{route}:///{path}"], "ssd", load_rules())
+    assert sorted((p.message, p.column) for p in problems) == [
+        ("this ssd_cin_assessments row has no cina_referral_id, so it names no ssd_cin_episodes row and was not read",
+         f"ssd_cin_assessments cina_assessment_id={name!r}") for name in (first, second)]
+    _, before, _, _ = load_extract(ssd[route], "ssd", load_rules())
+    visits = {r.id: r.events.get("visit") for r in before if r.kind == "looked-after"}
+    assert {r.id: r.events.get("visit") for r in records if r.kind == "looked-after"} == visits
