@@ -256,7 +256,7 @@ class Database:
 
     def missing(self, wanted: dict[str, set[str]]) -> list[tuple[str, str | None, str | None]]:
         """(table, None, alike) for each table not there, with the name of one there that differs only in case
-        (else None); (table, column, None) for each column not in its table."""
+        (else None); (table, column, alike) for each column not in its table, alike in the same way."""
         sa = _sqlalchemy(self.kind)
         out: list[tuple[str, str | None, str | None]] = []
         with self.errors("cannot read the list of tables"):
@@ -267,7 +267,8 @@ class Database:
             names: list[str] | None = None
             for table, columns in wanted.items():
                 if not inspector.has_table(table, schema=schema):
-                    names = inspector.get_table_names(schema=schema) if names is None else names
+                    if names is None:  # a view stands in for a table (the hint for a name in another case)
+                        names = [*inspector.get_table_names(schema=schema), *inspector.get_view_names(schema=schema)]
                     alike = next((n for n in names if n.lower() == table.lower()), None)
                     # SQLite, DuckDB and SQL Server find a table whatever the case of its name; PostgreSQL does
                     # not, unless it was made with the name unquoted (so in lower case).
@@ -276,8 +277,12 @@ class Database:
                         continue
                 # The names a query of the table gives, which every driver reports alike (no rows are read).
                 probe = sa.select(sa.text("*")).select_from(sa.table(table)).where(sa.false())
-                have = {str(c).lower() for c in self._connection.execute(probe).keys()}
-                out += [(table, c, None) for c in sorted(columns) if c.lower() not in have]
+                have = [str(c) for c in self._connection.execute(probe).keys()]
+                for column in sorted(columns):
+                    alike = next((c for c in have if c.lower() == column.lower()), None)
+                    # As with tables: PostgreSQL reads a column named in another case only if made unquoted.
+                    if alike is None or (self.kind == "postgresql" and alike != column):
+                        out.append((table, column, alike))
         return out
 
 

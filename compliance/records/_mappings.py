@@ -306,6 +306,14 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
 
 # -- turning values into record fields -----------------------------------------------------------------
 
+def _written(fmt: str) -> str:
+    """A strptime format as a person writes it: DD/MM/YYYY, YYYY-MM-DD HH:MM:SS.fff."""
+    for code, written in (("%d", "DD"), ("%m", "MM"), ("%Y", "YYYY"), ("%H", "HH"), ("%M", "MM"), ("%S", "SS"),
+                          ("%f", "fff")):
+        fmt = fmt.replace(code, written)
+    return fmt
+
+
 @dataclass
 class _Builder:
     """Builds records from looked-up values, reporting each bad value where it was found."""
@@ -358,8 +366,7 @@ class _Builder:
                 try:
                     dates.append(self.date(item))
                 except ValueError:
-                    formats = " or ".join(fmt.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY")
-                                          .replace("%H", "HH").replace("%M", "MM") for fmt in self.mapping.date_formats)
+                    formats = " or ".join(dict.fromkeys(_written(fmt) for fmt in self.mapping.date_formats))
                     text = str(item).strip()
                     # A workbook's date column that lost its format holds Excel's serials: say which day each is.
                     serial = re.fullmatch(r"[0-9]+(\.[0-9]+)?", text)

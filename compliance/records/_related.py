@@ -186,7 +186,11 @@ def missing(db: Database, related: Sequence[Related]) -> list[Problem]:
             wanted[part.table].update(part.read())
     out = []
     for table, column, alike in db.missing(wanted):
-        if alike is not None:
+        if alike is not None and column is not None:
+            out.append(Problem(f"table {table} has no column {column}, but has one named {alike!r}, which PostgreSQL "
+                               "tells apart by the case of its name", file=db.shown, field=f"{table}.{column}",
+                               hint=f"rename it {column}, or read the table through a view that names it so"))
+        elif alike is not None:
             out.append(Problem(f"there is no table {table}, but there is one named {alike!r}, which PostgreSQL tells "
                                "apart by the case of its name", file=db.shown, field=table,
                                hint=f"rename it {table}, or make a view named {table} of it"))

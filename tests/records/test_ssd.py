@@ -322,3 +322,53 @@ def test_an_empty_or_spaced_link_reads_as_from_the_csv_files(ssd, tmp_path, rout
     _, before, _, _ = load_extract(ssd[route], "ssd", load_rules())
     visits = {r.id: r.events.get("visit") for r in before if r.kind == "looked-after"}
     assert {r.id: r.events.get("visit") for r in records if r.kind == "looked-after"} == visits
+
+
+def test_a_duckdb_view_whose_name_differs_only_in_case_stands_for_its_table(ssd, csv_findings, tmp_path):
+    import shutil
+
+    sa = needs("sqlalchemy")
+    path = tmp_path / "ssd.duckdb"
+    shutil.copy(ssd["duckdb"][0].split("///", 1)[1], path)
+    engine = sa.create_engine(f"duckdb:///{path}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE ssd_cla_visits RENAME TO base_visits")
+        connection.exec_driver_sql('CREATE VIEW "SSD_Cla_Visits" AS SELECT * FROM base_visits')
+    engine.dispose()
+    assert findings([f"duckdb:///{path}"]) == csv_findings
+
+
+def test_postgresql_names_the_column_whose_name_differs_only_in_case(postgres, monkeypatch):
+    sa = needs("sqlalchemy")
+    owner = sa.create_engine(sa.engine.make_url(postgres.owner_url).set(drivername="postgresql+psycopg",
+                                                                       password=postgres.owner_password or None))
+    monkeypatch.setenv("PGPASSWORD", postgres.password)
+    try:
+        with owner.begin() as connection:
+            connection.exec_driver_sql('ALTER TABLE ssd_cp_reviews RENAME COLUMN cppr_cp_review_due TO '
+                                       '"CPPR_CP_Review_Due"')
+        _, _, problems, _ = load_extract([postgres.url], "ssd", load_rules())
+    finally:
+        with owner.begin() as connection:
+            connection.exec_driver_sql('ALTER TABLE ssd_cp_reviews RENAME COLUMN "CPPR_CP_Review_Due" TO '
+                                       "cppr_cp_review_due")
+        owner.dispose()
+    assert [(p.message, p.field) for p in problems] == [
+        ("table ssd_cp_reviews has no column cppr_cp_review_due, but has one named 'CPPR_CP_Review_Due', which "
+         "PostgreSQL tells apart by the case of its name", "ssd_cp_reviews.cppr_cp_review_due")]
+
+
+def test_a_bad_date_names_the_mappings_formats_as_a_person_writes_them(ssd, tmp_path):
+    import csv
+    import shutil
+
+    for path in ssd["csv"]:
+        shutil.copy(path, tmp_path)
+    episodes = tmp_path / "ssd_cin_episodes.csv"
+    rows = list(csv.reader(episodes.open(encoding="utf-8", newline="")))
+    rows[1][rows[0].index("cine_referral_date")] = "2024-05-32 00:00:00.000"
+    with episodes.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    _, _, problems, _ = load_extract(sorted(str(p) for p in tmp_path.glob("ssd_*.csv")), "ssd", load_rules())
+    assert [p.hint for p in problems] == ["this mapping reads dates as YYYY-MM-DD HH:MM:SS.fff or YYYY-MM-DD HH:MM:SS "
+                                          "or YYYY-MM-DD or DD/MM/YYYY"]
