@@ -242,6 +242,32 @@ class Database:
                     f"{PASSWORD_VARIABLE}")
         return "check the login may read the SSD tables (SELECT on them) and the tables are as the mapping expects"
 
+    @contextmanager
+    def apart(self) -> Iterator[None]:
+        """Queries whose failure leaves the transaction open for the next: inside a savepoint (PostgreSQL ends the
+        whole transaction at an error, SQL Server may); DuckDB, which has none, begins a new transaction on its
+        read-only file; SQLite goes on as it is."""
+        if self.kind == "duckdb":
+            try:
+                yield
+            except InputError:
+                self._connection.rollback()
+                raise
+            return
+        if self.kind not in ("postgresql", "mssql"):
+            yield
+            return
+        with self.errors("cannot read"):
+            savepoint = self._connection.begin_nested()
+        try:
+            yield
+        except InputError:
+            with self.errors("cannot read"):
+                savepoint.rollback()
+            raise
+        with self.errors("cannot read"):
+            savepoint.commit()
+
     def stream(self, sql: str) -> Iterator[tuple[Any, ...]]:
         """The rows of one query, fetched ``chunk`` at a time from a server-side cursor where there is one."""
         with self.errors("cannot read"):

@@ -1147,7 +1147,13 @@ def _read_database(url: str, mapping: Mapping, vocab: Vocabulary, reads: list[tu
                 needs = {t for p in related.parts for t in (p.table, *(f"{p.table}.{c}" for c in p.read()))}
                 if needs & absent:
                     continue
-                yield from _records_from(database_groups(db, related), spec, related,
-                                              _Builder(mapping, vocab, url, extract_date=extract_date))
+                try:
+                    with db.apart():  # a kind whose query fails (a column of another type) stops no other kind
+                        yield from _records_from(database_groups(db, related), spec, related,
+                                                 _Builder(mapping, vocab, url, extract_date=extract_date))
+                except InputError as exc:
+                    tables = ", ".join(p.table for p in related.parts)
+                    yield None, [Problem(f"{p.message}; so the {spec.kind} records of {tables} were not all read "
+                                         "(the other kinds were)", file=p.file, hint=p.hint) for p in exc.problems]
     except InputError as exc:
         yield None, list(exc.problems)

@@ -372,3 +372,47 @@ def test_a_bad_date_names_the_mappings_formats_as_a_person_writes_them(ssd, tmp_
     _, _, problems, _ = load_extract(sorted(str(p) for p in tmp_path.glob("ssd_*.csv")), "ssd", load_rules())
     assert [p.hint for p in problems] == ["this mapping reads dates as YYYY-MM-DD HH:MM:SS.fff or YYYY-MM-DD HH:MM:SS "
                                           "or YYYY-MM-DD or DD/MM/YYYY"]
+
+
+def test_a_kind_whose_query_fails_stops_no_other_kind_in_duckdb(ssd, tmp_path):
+    """A view whose dates fail to convert only when rows are read: the referrals are said not read, and the
+    other kinds are read on (the transaction begun again), as from the tables without it."""
+    import shutil
+
+    sa = needs("sqlalchemy")
+    path = tmp_path / "ssd.duckdb"
+    shutil.copy(ssd["duckdb"][0].split("///", 1)[1], path)
+    engine = sa.create_engine(f"duckdb:///{path}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE ssd_cin_assessments RENAME TO base_assessments")
+        connection.exec_driver_sql("CREATE VIEW ssd_cin_assessments AS SELECT * REPLACE "
+                                   "(CAST(cina_assessment_id AS DATE) AS cina_assessment_auth_date) FROM base_assessments")
+    engine.dispose()
+    _, records, problems, _ = load_extract([f"duckdb:///{path}"], "ssd", load_rules())
+    assert len(problems) == 1 and "so the referral records of ssd_cin_episodes, ssd_cin_assessments were not all " \
+        "read (the other kinds were)" in problems[0].message
+    _, every, _, _ = load_extract(ssd["duckdb"], "ssd", load_rules())
+    assert sorted(r.id for r in records if r.kind != "referral") == sorted(r.id for r in every if r.kind != "referral")
+
+
+def test_a_kind_whose_query_fails_stops_no_other_kind_in_postgresql(postgres, monkeypatch):
+    """Dates held as text in one table (a CSV loaded as it came): PostgreSQL will not unite them with the others'
+    date-times, and ends the transaction at the error; the other kinds are read inside a savepoint of their own."""
+    sa = needs("sqlalchemy")
+    owner = sa.create_engine(sa.engine.make_url(postgres.owner_url).set(drivername="postgresql+psycopg",
+                                                                       password=postgres.owner_password or None))
+    monkeypatch.setenv("PGPASSWORD", postgres.password)
+    _, every, _, _ = load_extract([postgres.url], "ssd", load_rules())
+    try:
+        with owner.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE ssd_cin_assessments ALTER COLUMN cina_assessment_auth_date "
+                                       "TYPE varchar(40)")
+        _, records, problems, _ = load_extract([postgres.url], "ssd", load_rules())
+    finally:
+        with owner.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE ssd_cin_assessments ALTER COLUMN cina_assessment_auth_date "
+                                       "TYPE timestamp USING cina_assessment_auth_date::timestamp")
+        owner.dispose()
+    assert len(problems) == 1 and "the referral records of ssd_cin_episodes, ssd_cin_assessments were not all " \
+        "read" in problems[0].message
+    assert sorted(r.id for r in records if r.kind != "referral") == sorted(r.id for r in every if r.kind != "referral")
