@@ -236,6 +236,11 @@ class Database:
                                      hint=self._hint(doing))) from None
 
     def _hint(self, doing: str) -> str:
+        if self.kind in ("sqlite", "duckdb"):
+            # A file has no host, login or password: it is locked, not a database of this kind, or not the SSD.
+            return (f"check the file is a {_TITLES.get(self.kind, self.kind)} database holding the tables as the "
+                    "mapping expects, and that no other program holds it open for writing (DuckDB lets one program "
+                    "write at a time)")
         if doing == "cannot connect":
             where = {"postgresql": "PGPASSWORD, ~/.pgpass or ", "mssql": "a DSN, Windows authentication or "}
             return (f"check the host, database and user; the password comes from {where.get(self.kind, '')}"

@@ -133,3 +133,18 @@ def test_a_sqlite_database_with_text_dates_is_read_as_it_is(tmp_path):
     needs("sqlalchemy")
     with Database(f"sqlite:///{path}") as db:
         assert list(db.stream("SELECT d FROM t")) == [("2023-03-01 00:00:00.000",)]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "duckdb"])
+def test_a_file_that_is_no_database_is_said_so_with_no_talk_of_hosts_or_passwords(tmp_path, kind):
+    needs("sqlalchemy")
+    if kind == "duckdb":
+        needs("duckdb_engine")
+    path = tmp_path / "ssd.db"
+    path.write_text("id,kind\nr1,referral\n" * 200, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        with Database(f"{kind}:///{path}") as db:
+            db.missing({"ssd_cin_episodes": {"cine_referral_id"}})
+    [problem] = exc.value.problems
+    assert "database" in problem.hint and "no other program holds it open" in problem.hint
+    assert "host" not in problem.hint and "password" not in problem.hint
