@@ -9,8 +9,10 @@ the same seed), for every duty the SSD can answer.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -44,6 +46,38 @@ def ssd(tmp_path_factory) -> dict[str, object]:
 def postgres(tmp_path_factory):
     with postgres_ssd(tmp_path_factory.mktemp("ssd-postgres"), CHILDREN, SEED) as database:
         yield database
+
+
+def changed_copy(ssd, tmp_path: Path, route: str, *statements: str) -> str:
+    """The URL of a copy of the module's SQLite or DuckDB database with ``statements`` run on it."""
+    import shutil
+
+    sa = needs("sqlalchemy")
+    source = ssd[route][0].split("///", 1)[1]
+    path = tmp_path / Path(source).name
+    shutil.copy(source, path)
+    engine = sa.create_engine(f"{route}:///{path}")
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.exec_driver_sql(statement)
+    engine.dispose()
+    return f"{route}:///{path}"
+
+
+@contextmanager
+def changed(postgres, change: str, undo: str) -> Iterator[None]:
+    """The PostgreSQL SSD with ``change`` made by its owner for the block, then ``undo`` (the module shares it)."""
+    sa = needs("sqlalchemy")
+    owner = sa.create_engine(sa.engine.make_url(postgres.owner_url).set(drivername="postgresql+psycopg",
+                                                                       password=postgres.owner_password or None))
+    try:
+        with owner.begin() as connection:
+            connection.exec_driver_sql(change)
+        yield
+    finally:
+        with owner.begin() as connection:
+            connection.exec_driver_sql(undo)
+        owner.dispose()
 
 
 def findings(sources: list[str]) -> list[str]:
@@ -217,36 +251,18 @@ def test_a_key_on_two_rows_of_a_database_table_is_reported_and_neither_row_taken
 def test_a_table_whose_name_differs_only_in_case_is_read(ssd, csv_findings, tmp_path, route):
     """SQLite and DuckDB find a table whatever the case of its name, so the SSD's tables are read as the queries
     name them; it was called missing."""
-    import shutil
-
-    sa = needs("sqlalchemy")
-    source = ssd[route][0].split("///", 1)[1]
-    path = tmp_path / Path(source).name
-    shutil.copy(source, path)
-    engine = sa.create_engine(f"{route}:///{path}")
-    with engine.begin() as connection:
-        connection.exec_driver_sql("ALTER TABLE ssd_cin_assessments RENAME TO renamed")  # SQLite: not in one step
-        connection.exec_driver_sql('ALTER TABLE renamed RENAME TO "SSD_CIN_Assessments"')
-        assert "SSD_CIN_Assessments" in sa.inspect(connection).get_table_names()
-    engine.dispose()
-    assert findings([f"{route}:///{path}"]) == csv_findings
+    url = changed_copy(ssd, tmp_path, route, "ALTER TABLE ssd_cin_assessments RENAME TO renamed",  # SQLite: in two
+                       'ALTER TABLE renamed RENAME TO "SSD_CIN_Assessments"')
+    assert findings([url]) == csv_findings
 
 
 def test_postgresql_names_the_table_whose_name_differs_only_in_case(postgres, monkeypatch):
     """PostgreSQL tells "SSD_CIN_Assessments" from ssd_cin_assessments: the table is missing, and the one there
     is named, with what to do."""
-    sa = needs("sqlalchemy")
-    owner = sa.create_engine(sa.engine.make_url(postgres.owner_url).set(drivername="postgresql+psycopg",
-                                                                       password=postgres.owner_password or None))
     monkeypatch.setenv("PGPASSWORD", postgres.password)
-    try:
-        with owner.begin() as connection:
-            connection.exec_driver_sql('ALTER TABLE ssd_cin_assessments RENAME TO "SSD_CIN_Assessments"')
+    with changed(postgres, 'ALTER TABLE ssd_cin_assessments RENAME TO "SSD_CIN_Assessments"',
+                 'ALTER TABLE "SSD_CIN_Assessments" RENAME TO ssd_cin_assessments'):
         _, _, problems, _ = load_extract([postgres.url], "ssd", load_rules())
-    finally:
-        with owner.begin() as connection:
-            connection.exec_driver_sql('ALTER TABLE "SSD_CIN_Assessments" RENAME TO ssd_cin_assessments')
-        owner.dispose()
     [problem] = [p for p in problems if p.field == "ssd_cin_assessments"]
     assert problem.message == ("there is no table ssd_cin_assessments, but there is one named 'SSD_CIN_Assessments', "
                                "which PostgreSQL tells apart by the case of its name")
@@ -256,17 +272,9 @@ def test_postgresql_names_the_table_whose_name_differs_only_in_case(postgres, mo
 def test_a_joined_row_that_names_no_record_is_reported_with_nulls_sorted_last(ssd, tmp_path):
     """DuckDB sorts NULL keys last, SQLite first (test_related): either way the row is reported, not joined to a
     record beside it."""
-    import shutil
-
-    sa = needs("sqlalchemy")
-    path = tmp_path / "ssd.duckdb"
-    shutil.copy(ssd["duckdb"][0].split("///", 1)[1], path)
-    engine = sa.create_engine(f"duckdb:///{path}")
-    with engine.begin() as connection:
-        connection.exec_driver_sql("INSERT INTO ssd_cin_assessments (cina_assessment_id, cina_referral_id, "
-                                   "cina_assessment_start_date) VALUES ('A-none', NULL, '2024-01-03')")
-    engine.dispose()
-    _, records, problems, _ = load_extract([f"duckdb:///{path}"], "ssd", load_rules())
+    url = changed_copy(ssd, tmp_path, "duckdb", "INSERT INTO ssd_cin_assessments (cina_assessment_id, "
+                       "cina_referral_id, cina_assessment_start_date) VALUES ('A-none', NULL, '2024-01-03')")
+    _, records, problems, _ = load_extract([url], "ssd", load_rules())
     assert [(p.message, p.column) for p in problems] == [
         ("this ssd_cin_assessments row has no cina_referral_id, so it names no ssd_cin_episodes row and was not read",
          "ssd_cin_assessments cina_assessment_id='A-none'")]
@@ -276,18 +284,10 @@ def test_a_joined_row_that_names_no_record_is_reported_with_nulls_sorted_last(ss
 def test_a_duckdb_table_in_another_schema_is_missing_and_the_other_tables_still_read(ssd, csv_findings, tmp_path):
     """DuckDB's driver found the table in any schema, then the query, which reads the default schema, failed and
     stopped the whole run ("cannot read the list of tables")."""
-    import shutil
-
-    sa = needs("sqlalchemy")
-    path = tmp_path / "ssd.duckdb"
-    shutil.copy(ssd["duckdb"][0].split("///", 1)[1], path)
-    engine = sa.create_engine(f"duckdb:///{path}")
-    with engine.begin() as connection:
-        connection.exec_driver_sql("CREATE SCHEMA elsewhere")
-        connection.exec_driver_sql("CREATE TABLE elsewhere.ssd_cla_visits AS SELECT * FROM main.ssd_cla_visits")
-        connection.exec_driver_sql("DROP TABLE main.ssd_cla_visits")
-    engine.dispose()
-    _, records, problems, _ = load_extract([f"duckdb:///{path}"], "ssd", load_rules())
+    url = changed_copy(ssd, tmp_path, "duckdb", "CREATE SCHEMA elsewhere",
+                       "CREATE TABLE elsewhere.ssd_cla_visits AS SELECT * FROM main.ssd_cla_visits",
+                       "DROP TABLE main.ssd_cla_visits")
+    _, records, problems, _ = load_extract([url], "ssd", load_rules())
     assert [p.message for p in problems] == ["there is no table ssd_cla_visits"]
     assert "DuckDB and SQLite: main" in problems[0].hint
     assert {r.kind for r in records} == {"referral", "child-protection"}  # the looked-after need the visits
@@ -298,24 +298,19 @@ def test_an_empty_or_spaced_link_reads_as_from_the_csv_files(ssd, tmp_path, rout
     """An empty link names no record, and a link with spaces round it names its record, as the same cells read
     from CSV files (stripped): the empty ones were grouped with each other, unreported, and the spaced one was an
     orphan, its visit lost and the duty late."""
-    import shutil
+    import csv
 
-    sa = needs("sqlalchemy")
-    source = ssd[route][0].split("///", 1)[1]
-    path = tmp_path / Path(source).name
-    shutil.copy(source, path)
-    engine = sa.create_engine(f"{route}:///{path}")
-    with engine.begin() as connection:
-        first, second = [row[0] for row in connection.exec_driver_sql(
-            "SELECT cina_assessment_id FROM ssd_cin_assessments ORDER BY cina_assessment_id LIMIT 2")]
-        connection.exec_driver_sql(f"UPDATE ssd_cin_assessments SET cina_referral_id = '' WHERE cina_assessment_id "
-                                   f"IN ('{first}', '{second}')")
-        visit, cla = connection.exec_driver_sql(
-            "SELECT clav_cla_visit_id, clav_cla_id FROM ssd_cla_visits ORDER BY clav_cla_visit_id LIMIT 1").one()
-        connection.exec_driver_sql(f"UPDATE ssd_cla_visits SET clav_cla_id = ' {cla} ' "
-                                   f"WHERE clav_cla_visit_id = '{visit}'")
-    engine.dispose()
-    _, records, problems, _ = load_extract([f"{route}:///{path}"], "ssd", load_rules())
+    def rows(table: str) -> list[dict[str, str]]:
+        with (ssd["folder"] / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    first, second = sorted(row["cina_assessment_id"] for row in rows("ssd_cin_assessments"))[:2]
+    visit = min(rows("ssd_cla_visits"), key=lambda row: row["clav_cla_visit_id"])
+    url = changed_copy(ssd, tmp_path, route, "UPDATE ssd_cin_assessments SET cina_referral_id = '' WHERE "
+                       f"cina_assessment_id IN ('{first}', '{second}')",
+                       f"UPDATE ssd_cla_visits SET clav_cla_id = ' {visit['clav_cla_id']} ' "
+                       f"WHERE clav_cla_visit_id = '{visit['clav_cla_visit_id']}'")
+    _, records, problems, _ = load_extract([url], "ssd", load_rules())
     assert sorted((p.message, p.column) for p in problems) == [
         ("this ssd_cin_assessments row has no cina_referral_id, so it names no ssd_cin_episodes row and was not read",
          f"ssd_cin_assessments cina_assessment_id={name!r}") for name in (first, second)]
@@ -325,34 +320,16 @@ def test_an_empty_or_spaced_link_reads_as_from_the_csv_files(ssd, tmp_path, rout
 
 
 def test_a_duckdb_view_whose_name_differs_only_in_case_stands_for_its_table(ssd, csv_findings, tmp_path):
-    import shutil
-
-    sa = needs("sqlalchemy")
-    path = tmp_path / "ssd.duckdb"
-    shutil.copy(ssd["duckdb"][0].split("///", 1)[1], path)
-    engine = sa.create_engine(f"duckdb:///{path}")
-    with engine.begin() as connection:
-        connection.exec_driver_sql("ALTER TABLE ssd_cla_visits RENAME TO base_visits")
-        connection.exec_driver_sql('CREATE VIEW "SSD_Cla_Visits" AS SELECT * FROM base_visits')
-    engine.dispose()
-    assert findings([f"duckdb:///{path}"]) == csv_findings
+    url = changed_copy(ssd, tmp_path, "duckdb", "ALTER TABLE ssd_cla_visits RENAME TO base_visits",
+                       'CREATE VIEW "SSD_Cla_Visits" AS SELECT * FROM base_visits')
+    assert findings([url]) == csv_findings
 
 
 def test_postgresql_names_the_column_whose_name_differs_only_in_case(postgres, monkeypatch):
-    sa = needs("sqlalchemy")
-    owner = sa.create_engine(sa.engine.make_url(postgres.owner_url).set(drivername="postgresql+psycopg",
-                                                                       password=postgres.owner_password or None))
     monkeypatch.setenv("PGPASSWORD", postgres.password)
-    try:
-        with owner.begin() as connection:
-            connection.exec_driver_sql('ALTER TABLE ssd_cp_reviews RENAME COLUMN cppr_cp_review_due TO '
-                                       '"CPPR_CP_Review_Due"')
+    with changed(postgres, 'ALTER TABLE ssd_cp_reviews RENAME COLUMN cppr_cp_review_due TO "CPPR_CP_Review_Due"',
+                 'ALTER TABLE ssd_cp_reviews RENAME COLUMN "CPPR_CP_Review_Due" TO cppr_cp_review_due'):
         _, _, problems, _ = load_extract([postgres.url], "ssd", load_rules())
-    finally:
-        with owner.begin() as connection:
-            connection.exec_driver_sql('ALTER TABLE ssd_cp_reviews RENAME COLUMN "CPPR_CP_Review_Due" TO '
-                                       "cppr_cp_review_due")
-        owner.dispose()
     assert [(p.message, p.field) for p in problems] == [
         ("table ssd_cp_reviews has no column cppr_cp_review_due, but has one named 'CPPR_CP_Review_Due', which "
          "PostgreSQL tells apart by the case of its name", "ssd_cp_reviews.cppr_cp_review_due")]
@@ -377,18 +354,10 @@ def test_a_bad_date_names_the_mappings_formats_as_a_person_writes_them(ssd, tmp_
 def test_a_kind_whose_query_fails_stops_no_other_kind_in_duckdb(ssd, tmp_path):
     """A view whose dates fail to convert only when rows are read: the referrals are said not read, and the
     other kinds are read on (the transaction begun again), as from the tables without it."""
-    import shutil
-
-    sa = needs("sqlalchemy")
-    path = tmp_path / "ssd.duckdb"
-    shutil.copy(ssd["duckdb"][0].split("///", 1)[1], path)
-    engine = sa.create_engine(f"duckdb:///{path}")
-    with engine.begin() as connection:
-        connection.exec_driver_sql("ALTER TABLE ssd_cin_assessments RENAME TO base_assessments")
-        connection.exec_driver_sql("CREATE VIEW ssd_cin_assessments AS SELECT * REPLACE "
-                                   "(CAST(cina_assessment_id AS DATE) AS cina_assessment_auth_date) FROM base_assessments")
-    engine.dispose()
-    _, records, problems, _ = load_extract([f"duckdb:///{path}"], "ssd", load_rules())
+    url = changed_copy(ssd, tmp_path, "duckdb", "ALTER TABLE ssd_cin_assessments RENAME TO base_assessments",
+                       "CREATE VIEW ssd_cin_assessments AS SELECT * REPLACE (CAST(cina_assessment_id AS DATE) AS "
+                       "cina_assessment_auth_date) FROM base_assessments")
+    _, records, problems, _ = load_extract([url], "ssd", load_rules())
     assert len(problems) == 1 and "so the referral records of ssd_cin_episodes, ssd_cin_assessments were not all " \
         "read (the other kinds were)" in problems[0].message
     _, every, _, _ = load_extract(ssd["duckdb"], "ssd", load_rules())
@@ -398,21 +367,11 @@ def test_a_kind_whose_query_fails_stops_no_other_kind_in_duckdb(ssd, tmp_path):
 def test_a_kind_whose_query_fails_stops_no_other_kind_in_postgresql(postgres, monkeypatch):
     """Dates held as text in one table (a CSV loaded as it came): PostgreSQL will not unite them with the others'
     date-times, and ends the transaction at the error; the other kinds are read inside a savepoint of their own."""
-    sa = needs("sqlalchemy")
-    owner = sa.create_engine(sa.engine.make_url(postgres.owner_url).set(drivername="postgresql+psycopg",
-                                                                       password=postgres.owner_password or None))
     monkeypatch.setenv("PGPASSWORD", postgres.password)
     _, every, _, _ = load_extract([postgres.url], "ssd", load_rules())
-    try:
-        with owner.begin() as connection:
-            connection.exec_driver_sql("ALTER TABLE ssd_cin_assessments ALTER COLUMN cina_assessment_auth_date "
-                                       "TYPE varchar(40)")
+    column = "ALTER TABLE ssd_cin_assessments ALTER COLUMN cina_assessment_auth_date TYPE"
+    with changed(postgres, f"{column} varchar(40)", f"{column} timestamp USING cina_assessment_auth_date::timestamp"):
         _, records, problems, _ = load_extract([postgres.url], "ssd", load_rules())
-    finally:
-        with owner.begin() as connection:
-            connection.exec_driver_sql("ALTER TABLE ssd_cin_assessments ALTER COLUMN cina_assessment_auth_date "
-                                       "TYPE timestamp USING cina_assessment_auth_date::timestamp")
-        owner.dispose()
     assert len(problems) == 1 and "the referral records of ssd_cin_episodes, ssd_cin_assessments were not all " \
         "read" in problems[0].message
     assert sorted(r.id for r in records if r.kind != "referral") == sorted(r.id for r in every if r.kind != "referral")
