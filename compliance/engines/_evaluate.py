@@ -169,14 +169,6 @@ class RuleNames:
         return f"did you mean {close[0]!r}?" if close else "use a rule id from `compliance rules list`"
 
 
-def source_file(record: Record) -> tuple[str | None, int | None]:
-    """The file and line a record was read from, as its ``source`` says (``file:line``)."""
-    file, _, line = (record.source or "").rpartition(":")
-    if not line.isdigit():
-        return record.source, None
-    return file or None, int(line)
-
-
 def check_targets(records: Sequence[Record], rules: RuleSet | Sequence[Rule]) -> tuple[list[Record], list[Problem]]:
     """The records whose recorded deadlines (``targets``) all name a rule or duty of ``rules``, and a problem for
     each record that does not: it is skipped, never checked without its target. And a warning for each name among
@@ -185,7 +177,7 @@ def check_targets(records: Sequence[Record], rules: RuleSet | Sequence[Rule]) ->
     kept: list[Record] = []
     problems: list[Problem] = []
     for record in records:
-        file, line = source_file(record)
+        file, line = record.origin()
         if record.measured:
             problems += names.measured_warnings(record.kind, record.measured, file)
         unknown = names.unknown_targets(record.targets)

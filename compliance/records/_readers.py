@@ -446,12 +446,12 @@ def load_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = No
 def drawn_on(records: Sequence[Record], day: date) -> tuple[list[Record], list[Problem]]:
     """The records as drawn on ``day`` (--extract-date, which stands in for their own), and a warning for each file
     whose records say they were drawn on another day, as a census that says so is warned of."""
-    said: dict[tuple[str, date], int] = {}
+    said: dict[tuple[str | None, date], int] = {}
     for rec in records:
         if rec.extract_date is not None and rec.extract_date != day:
-            file = rec.source.rsplit(":", 1)[0] if rec.source and ":" in rec.source else rec.source or ""
+            file = rec.origin()[0]
             said[(file, rec.extract_date)] = said.get((file, rec.extract_date), 0) + 1
-    warnings = [redrawn_warning(own, day, count, file or None) for (file, own), count in said.items()]
+    warnings = [redrawn_warning(own, day, count, file) for (file, own), count in said.items()]
     return [rec.with_extract_date(day) for rec in records], warnings
 
 

@@ -143,6 +143,13 @@ class Record:
         dates = self.targets.get(rule) or self.targets.get(duty)
         return dates[occurrence - 1] if dates and occurrence <= len(dates) else None
 
+    def origin(self) -> tuple[str | None, int | None]:
+        """The file and row the record was read from, as ``source`` says (``file:line``); (source, None) else."""
+        file, _, line = (self.source or "").rpartition(":")
+        if not line.isdigit():
+            return self.source, None
+        return file or None, int(line)
+
     def measures(self, duty: str, rule_ids: Iterable[str] = ()) -> bool:
         """Whether this record is the one ``duty`` is measured on (see ``measured``), named by its name or by the
         id of any of its versions (``rule_ids``)."""

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
-from ..engines import RuleNames, evaluate, source_file
+from ..engines import RuleNames, evaluate
 from ..errors import InputError, Problem
 from ..records import DEFAULT_ENCODING, Mapping, Record, drawn_on, read_mapped, read_records, redrawn_warning
 from ..rules import Rule, RuleSet
@@ -68,7 +68,7 @@ def _named(items: Iterable[Any], rules: RuleSet, problems: list[Problem]) -> Ite
 
     names = RuleNames(rules)
     for item in items:
-        file = item.source if isinstance(item, RecordBatch) else source_file(item)[0]
+        file = item.source if isinstance(item, RecordBatch) else item.origin()[0]
         problems += names.target_warnings(item.targets, file)
         problems += names.measured_warnings(item.kind, item.measured, file)
         if not isinstance(item, RecordBatch) and names.unknown_targets(item.targets):

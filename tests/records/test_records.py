@@ -233,3 +233,11 @@ def test_a_records_duties_measured_are_names_never_one_string_read_as_its_letter
     with pytest.raises(InputError, match="not a collection of rule ids"):
         Record("c1", "child-protection", measured="icpc-15wd")
     assert Record("c1", "child-protection", measured=["icpc-15wd"]).measured == frozenset({"icpc-15wd"})
+
+
+def test_a_record_says_the_file_and_row_it_was_read_from():
+    records, _ = read_records([RECORDS / "tracker.csv"])
+    assert records[1].origin() == (str(RECORDS / "tracker.csv"), 3)
+    assert Record("a", "inspection", source="sqlite:///ssd.db:ssd_cin_episodes").origin() == (
+        "sqlite:///ssd.db:ssd_cin_episodes", None)
+    assert Record("a", "inspection").origin() == (None, None)
