@@ -859,7 +859,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = _print_problems(problems)
     if problems:
         rest = "the rest were checked" if records else "no record could be checked"
-        print(f"{len(problems)} problem(s) in the records: those records were skipped, {rest}.", file=sys.stderr)
+        # A row named may be a record's own or one of a database table's joined to it (its record read without it).
+        print(f"{len(problems)} problem(s) in the records: the rows they name were left out, {rest}.", file=sys.stderr)
         return 2
     return 1 if result.failing else 0
 
@@ -1158,7 +1159,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     problems = _print_problems(problems)
     if problems:
         rest = "the rest were counted" if tally.counts else "no record could be counted"
-        print(f"{len(problems)} problem(s) in the records: those records were left out, {rest}.", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in the records: the rows they name were left out, {rest}.", file=sys.stderr)
         return 2
     return 0
 

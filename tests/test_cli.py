@@ -135,7 +135,7 @@ def test_one_bad_byte_in_row_2001_of_3000_is_one_problem_and_check_and_kpi_count
                "as plain \"CSV\", it is \u2019: save the spreadsheet as \"CSV UTF-8\", or give --encoding cp1252)")
     code, out, err = run_cli("check", str(path), "--as-of", "2024-12-31", "--format", "json")
     assert code == 2 and err.splitlines() == [
-        located, "1 problem(s) in the records: those records were skipped, the rest were checked."]
+        located, "1 problem(s) in the records: the rows they name were left out, the rest were checked."]
     findings = json.loads(out)["findings"]
     assert len({f["record"] for f in findings}) == 2999 and "CH02000-R1" not in {f["record"] for f in findings}
     checked = Counter((f["rule"], f["status"]) for f in findings)
@@ -143,7 +143,7 @@ def test_one_bad_byte_in_row_2001_of_3000_is_one_problem_and_check_and_kpi_count
     for engine in ("batch", "native"):
         code, out, err = run_cli("kpi", str(path), "--as-of", "2024-12-31", "--format", "json", "--engine", engine)
         assert code == 2 and err.splitlines() == [
-            located, "1 problem(s) in the records: those records were left out, the rest were counted."]
+            located, "1 problem(s) in the records: the rows they name were left out, the rest were counted."]
         counts[engine] = json.loads(out)["rows"]
     assert counts["batch"] == counts["native"]
     for row in counts["batch"]:
@@ -157,7 +157,7 @@ def test_kpi_says_nothing_was_counted_when_the_only_file_is_refused(tmp_path, ru
     path.write_text("id,kind,referral,referral\nR1,referral,2024-01-02,2024-01-03\n", encoding="utf-8")
     code, _, err = run_cli("kpi", str(path), "--as-of", "2025-01-01")
     assert code == 2 and "no row of this file was checked" in err
-    assert err.splitlines()[-1] == "1 problem(s) in the records: those records were left out, no record could be counted."
+    assert err.splitlines()[-1] == "1 problem(s) in the records: the rows they name were left out, no record could be counted."
 
 
 @pytest.mark.parametrize("command", [("check",), ("kpi",), ("report", "--out", "reports"),

@@ -630,7 +630,7 @@ def _skipped(model: ReportModel) -> str:
     more = len(model.skipped_rows) - len(shown)
     items = "".join(f"<li>{_e(s)}</li>" for s in shown) + (f"<li>and {more} more</li>" if more else "")
     return (f'<div class="notice" role="alert"><p><strong>{bad_rows(len(model.skipped_rows))}</strong>; '
-            f"their duties are not in this report. Fix them in the records:</p><ul>{items}</ul></div>")
+            f"what they hold is not in this report. Fix them in the records:</p><ul>{items}</ul></div>")
 
 
 def to_html(model: ReportModel) -> str:
