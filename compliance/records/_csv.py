@@ -154,41 +154,47 @@ def read_csv_rows(path: Path, problem: Callable[..., None], encoding: str = DEFA
         handle.close()
         problem(fault[0], None, None, None, fault[1])
         return
+    with handle:
+        yield from csv_rows(handle, problem, name, start)
+
+
+def csv_rows(handle: Iterable[str], problem: Callable[..., None], name: str = "utf-8",
+             start: int = 1) -> Iterator[tuple[int, list[str]]]:
+    """``read_csv_rows`` of text already open (lines ending as ``newline=""`` leaves them) decoded from ``name``."""
     # The csv module's limit is for the whole process; it is only ever raised here, never lowered.
     csv.field_size_limit(max(csv.field_size_limit(), RUNAWAY_LIMIT))
     number = 0
     names: list[str] = []
     ended: list[bool] = []
-    with handle:
-        try:
-            for number, cells in enumerate(csv.reader(ran_out(handle, ended)), start=1):
-                if ended:
-                    problem(*open_quote_problem(number, len(cells) - 1, names))
+    try:
+        for number, cells in enumerate(csv.reader(ran_out(handle, ended)), start=1):
+            if ended:
+                problem(*open_quote_problem(number, len(cells) - 1, names))
+                return
+            if 1 < number < start:
+                continue
+            bad = row_fault(cells, name)
+            if number == 1:
+                if bad or any("\x00" in c for c in cells):
+                    _bad_header(problem, name, bad)
                     return
-                if 1 < number < start:
+                names = [c.strip() for c in cells]  # to name the column of a bad cell
+                if start > 1:
                     continue
-                bad = row_fault(cells, name)
-                if number == 1:
-                    if bad or any("\x00" in c for c in cells):
-                        _bad_header(problem, name, bad)
-                        return
-                    names = [c.strip() for c in cells]  # to name the column of a bad cell
-                    if start > 1:
-                        continue
-                elif bad:
-                    j, (message, hint) = bad
-                    problem(message, number, j + 1, names[j] if j < len(names) and names[j] else None, hint)
-                    continue
-                yield number, cells
-        except csv.Error as exc:  # past the field limit, set above: a cell running on to the end of the file
-            problem(*runaway_problem(number + 1) if "field limit" in str(exc) else
-                    (f"cannot read CSV: {exc}", number + 1, None, None, None))
-        except UnicodeError as exc:  # bytes a codec cannot keep aside (UTF-16 with no BOM, or of an odd length)
-            reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
-            problem(f"not {_shown_codec(name)} text from here on ({reason}): the rest of the file was not read",
-                    number + 1, None, None, "give --encoding the encoding the file was saved in")
-        except OSError as exc:
-            problem(f"cannot read: {exc.strerror or exc}", number + 1, None, None, None)
+            elif bad:
+                j, (message, hint) = bad
+                problem(message, number, j + 1, names[j] if j < len(names) and names[j] else None, hint)
+                continue
+            yield number, cells
+    except csv.Error as exc:  # past the field limit, set above: a cell running on to the end of the file
+        problem(*runaway_problem(number + 1) if "field limit" in str(exc) else
+                (f"cannot read CSV: {exc}", number + 1, None, None, None))
+    except UnicodeError as exc:  # bytes a codec cannot keep aside (UTF-16 with no BOM, or of an odd length)
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        problem(f"not {_shown_codec(name)} text from here on ({reason}): the rest of the file was not read",
+                number + 1, None, None, "give --encoding the encoding the file was saved in")
+    except OSError as exc:
+        problem(f"cannot read: {exc.strerror or exc}", number + 1, None, None, None)
 
 
 def _bad_header(problem: Callable[..., None], name: str, bad: tuple[int, Fault] | None) -> None:

@@ -7,7 +7,6 @@ the other rows are still read.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import io
 import json
@@ -20,7 +19,7 @@ from ..errors import InputError, Problem, errors, shown
 from ..resources import example_file
 from ..rules import Vocabulary, load_vocabulary
 from ..yamlio import Located, load_yaml
-from ._csv import DEFAULT_ENCODING, codec_name, open_quote_problem, ran_out
+from ._csv import DEFAULT_ENCODING, codec_name, csv_rows
 from ._database import is_database_url, shown_url
 from ._record import RULE_ID, TARGET_PREFIX, Record, RecordCheck, suggest
 from ._tables import csv_column, table_rows
@@ -467,32 +466,11 @@ def records_from_text(text: str, fmt: str = "yaml", vocabulary: Vocabulary | Non
     vocab = vocabulary or load_vocabulary()
     reader = _Reader(vocab, "<text>")
     if fmt == "csv":
-        ended: list[bool] = []
-        # Lines end at CR, LF or CRLF, as in a file read with newline="" (a Mac-style CSV is not a csv.Error).
-        rows = csv.reader(ran_out(io.StringIO(text, newline=""), ended))
-        try:
-            header = next(rows, [])
-        except csv.Error as exc:
-            raise InputError(Problem(f"cannot read the text as CSV: {exc}", file="<text>", line=1)) from None
-
-        def closed() -> Iterator[tuple[int, list[str]]]:
-            """The rows, up to one whose cell opens a quote that never closes (said, as a file's would be)."""
-            number = 1
-            while True:
-                try:
-                    cells = next(rows)
-                except StopIteration:
-                    return
-                except csv.Error as exc:  # a cell past the csv module's limit: the rest is not read
-                    reader.problem(f"cannot read the text as CSV: {exc}; the rest was not read", number + 1, None, None)
-                    return
-                number += 1
-                if ended:
-                    reader.problem(*open_quote_problem(number, len(cells) - 1, [str(h).strip() for h in header]))
-                    return
-                yield number, cells
-
-        records = list(_rows_to_records(closed(), header, 1, reader, csv_column))
+        # Read as a file's rows are (_csv): lines ending at CR, LF or CRLF, a quote left open said at its row.
+        rows = csv_rows(io.StringIO(text, newline=""), reader.problem)
+        first = next(rows, None)
+        header = first[1] if first else []
+        records = list(_rows_to_records(rows, header, 1, reader, csv_column))
     else:
         doc = _load_json(text, "<text>") if fmt == "json" else load_yaml(text, "<text>")
         records = _read_mapping_records(doc, reader)
