@@ -252,26 +252,22 @@ class Database:
         """Queries whose failure leaves the transaction open for the next: inside a savepoint (PostgreSQL ends the
         whole transaction at an error, SQL Server may); DuckDB, which has none, begins a new transaction on its
         read-only file; SQLite goes on as it is."""
-        if self.kind == "duckdb":
-            try:
-                yield
-            except InputError:
-                self._connection.rollback()
-                raise
-            return
-        if self.kind not in ("postgresql", "mssql"):
-            yield
-            return
-        with self.errors("cannot read"):
-            savepoint = self._connection.begin_nested()
+        savepoint = None
+        if self.kind in ("postgresql", "mssql"):
+            with self.errors("cannot read"):
+                savepoint = self._connection.begin_nested()
         try:
             yield
         except InputError:
             with self.errors("cannot read"):
-                savepoint.rollback()
+                if savepoint is not None:
+                    savepoint.rollback()
+                elif self.kind == "duckdb":
+                    self._connection.rollback()
             raise
-        with self.errors("cannot read"):
-            savepoint.commit()
+        if savepoint is not None:
+            with self.errors("cannot read"):
+                savepoint.commit()
 
     def stream(self, sql: str) -> Iterator[tuple[Any, ...]]:
         """The rows of one query, fetched ``chunk`` at a time from a server-side cursor where there is one."""
