@@ -89,9 +89,10 @@ def _encoding_option(p: argparse.ArgumentParser) -> None:
 def _extract_date_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--extract-date", metavar="DATE",
                    help=f"the day the files were drawn, {DATES}, where they do not say (an Annex A list; a census "
-                        "says in its header): they hold nothing after it, so a duty falling due later is \"not in "
-                        "this extract\", never overdue; without it such files are judged as drawn on the as-of "
-                        "date, with a warning")
+                        "says in its header, a record in its extract_date column): they hold nothing after it, so a "
+                        "duty falling due later is \"not in this extract\", never overdue; without it such files are "
+                        "judged as drawn on the as-of date, with a warning. Given where they do say, it is taken "
+                        "instead, with a warning")
 
 
 def _extract_date(args: argparse.Namespace) -> date | None:
