@@ -791,8 +791,19 @@ def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any
     mapping, records, problems, answered = load_extract(args.records, args.mapping, ruleset, encoding=args.encoding,
                                                         extract_date=_extract_date(args))
     _warn_undated(mapping, args)
+    # A duty is checked only where some record read is measured for it: a table that could not be read leaves out
+    # every record of its kind, and so its duties.
+    alike = {(r.kind, r.measured): r for r in records}.values()
+    versions: dict[str, list[str]] = {}
+    for rule in answered:
+        versions.setdefault(rule.duty, []).append(rule.id)
+    checked = [r.id for r in answered
+               if any(rec.kind == r.applies_to and rec.measures(r.duty, versions[r.duty]) for rec in alike)]
+    unread = [r.id for r in answered if r.id not in checked]
     print(one_line(f"{len(records)} record(s) read through {mapping.name}; duties checked: "
-                   f"{', '.join(r.id for r in answered) or 'none'}{_drawn_text(records)}"), file=sys.stderr)
+                   f"{', '.join(checked) or 'none'}"
+                   + (f"; not checked (no record of theirs was read): {', '.join(unread)}" if unread else "")
+                   + _drawn_text(records)), file=sys.stderr)
     return records, problems, answered
 
 

@@ -51,6 +51,25 @@ def test_check_reads_each_database_as_it_reads_the_tables_as_csv(ssd, run_cli):
         assert "record(s) read through ssd; duties checked: assessment-45wd" in err
 
 
+def test_check_says_a_duty_whose_records_could_not_be_read_was_not_checked(ssd, run_cli, tmp_path):
+    """Without ssd_cp_reviews no child protection plan is read (its reviews would look missed): rcpc, measured on the
+    plans, is not checked, and the summary says so rather than listing it among the duties checked."""
+    import shutil
+    import sqlite3
+
+    shutil.copy(ssd["folder"] / "ssd.sqlite3", tmp_path / "ssd.sqlite3")
+    with sqlite3.connect(tmp_path / "ssd.sqlite3") as connection:
+        connection.execute("DROP TABLE ssd_cp_reviews")
+    code, out, err = run_cli("check", f"sqlite:///{tmp_path / 'ssd.sqlite3'}", "--mapping", "ssd", "--as-of", AS_OF)
+    assert code == 2
+    summary = next(line for line in err.splitlines() if "read through ssd" in line)
+    checked, unchecked = summary.split("duties checked: ")[1].split("; not checked (no record of theirs was read): ")
+    assert "icpc-15wd" in checked.split(", ") and "rcpc" not in checked.split(", ") and unchecked == "rcpc"
+    assert ("there is no table ssd_cp_reviews; so the child-protection records of ssd_cp_plans were not read (the "
+            "other kinds were)") in err
+    assert "rcpc" not in out and "icpc-15wd" in out
+
+
 def test_check_reads_postgresql_with_the_same_findings(ssd, postgres, run_cli):
     csv_route = run("check", *ssd["csv"], "--mapping", "ssd", "--as-of", AS_OF, "--format", "json")
     done = run("check", postgres.url, "--mapping", "ssd", "--as-of", AS_OF, "--format", "json",

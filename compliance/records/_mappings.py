@@ -46,7 +46,7 @@ from __future__ import annotations
 import difflib
 import re
 import xml.parsers.expat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -1125,8 +1125,9 @@ def _read_tables(paths: Sequence[str | Path], mapping: Mapping, vocab: Vocabular
     for spec, related in reads:
         found: list[Problem] = []
         builder = _Builder(mapping, vocab, str(files.get(related.main.table, "")), extract_date=extract_date)
-        for rec, problems in _records_from(csv_groups(files, related, found.append, encoding), spec, related,
-                                           builder):
+        groups = csv_groups(files, related, found.append, encoding,
+                            refuse=lambda p, read=(spec, related): found.append(_left_out(p, [read])))
+        for rec, problems in _records_from(groups, spec, related, builder):
             yield rec, found + problems
             found.clear()
         if found:
@@ -1139,21 +1140,30 @@ def _read_database(url: str, mapping: Mapping, vocab: Vocabulary, reads: list[tu
     there is left out, with a problem for each missing one, and the other kinds are read."""
     try:
         with Database(url) as db:
+            needs = [{t for p in related.parts for t in (p.table, *(f"{p.table}.{c}" for c in p.read()))}
+                     for _, related in reads]
             gaps = missing(db, [related for _, related in reads])
             if gaps:
-                yield None, gaps
+                yield None, [_left_out(p, [read for read, need in zip(reads, needs) if p.field in need])
+                             for p in gaps]
             absent = {p.field for p in gaps}
-            for spec, related in reads:
-                needs = {t for p in related.parts for t in (p.table, *(f"{p.table}.{c}" for c in p.read()))}
-                if needs & absent:
+            for (spec, related), need in zip(reads, needs):
+                if need & absent:
                     continue
                 try:
                     with db.apart():  # a kind whose query fails (a column of another type) stops no other kind
                         yield from _records_from(database_groups(db, related), spec, related,
                                                  _Builder(mapping, vocab, url, extract_date=extract_date))
                 except InputError as exc:
-                    tables = ", ".join(p.table for p in related.parts)
-                    yield None, [Problem(f"{p.message}; so the {spec.kind} records of {tables} were not all read "
-                                         "(the other kinds were)", file=p.file, hint=p.hint) for p in exc.problems]
+                    yield None, [_left_out(p, [(spec, related)], "not all read") for p in exc.problems]
     except InputError as exc:
         yield None, list(exc.problems)
+
+
+def _left_out(problem: Problem, reads: Sequence[tuple[RecordSpec, Related]], what: str = "not read") -> Problem:
+    """``problem``, saying which kinds of record it kept from being read (a missing table leaves out every record
+    of the kinds read from it: read without it, their cases would look as if nothing in it had happened)."""
+    if not reads:
+        return problem
+    kinds = " and ".join(f"the {spec.kind} records of {related.main.table}" for spec, related in reads)
+    return replace(problem, message=f"{problem.message}; so {kinds} were {what} (the other kinds were)")

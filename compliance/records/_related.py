@@ -209,8 +209,9 @@ def missing(db: Database, related: Sequence[Related]) -> list[Problem]:
 Report = Callable[[Problem], None]
 
 
-def _csv_rows(path: Path, part: TablePart, report: Report, encoding: str) -> Iterator[Row] | None:
-    """The rows of one table's CSV file; None, with a problem, when its header lacks a column the read needs."""
+def _csv_rows(path: Path, part: TablePart, report: Report, refuse: Report, encoding: str) -> Iterator[Row] | None:
+    """The rows of one table's CSV file; None, with a problem to ``refuse``, when it is empty or its header lacks a
+    column the read needs."""
     def problem(message: str, line: int | None, column: Any, fld: str | None, hint: str | None = None,
                 warning: bool = False) -> None:
         report(Problem(message, file=str(path), line=line, column=column, field=fld, hint=hint, warning=warning))
@@ -218,14 +219,14 @@ def _csv_rows(path: Path, part: TablePart, report: Report, encoding: str) -> Ite
     rows = read_csv_rows(path, problem, encoding)
     first = next(rows, None)
     if first is None:
-        problem("the file is empty", 1, None, None, "the first row names the columns")
+        refuse(Problem("the file is empty", file=str(path), line=1, hint="the first row names the columns"))
         return None
     header_line, header = first
     index = {str(name).strip(): j for j, name in enumerate(header) if str(name).strip()}
     absent = [c for c in part.read() if c not in index]
     if absent:
-        problem(f"the header row has no column {absent[0]!r}", header_line, None, absent[0],
-                f"the {part.table} table's columns read here: " + ", ".join(part.read()))
+        refuse(Problem(f"the header row has no column {absent[0]!r}", file=str(path), line=header_line,
+                       field=absent[0], hint=f"the {part.table} table's columns read here: " + ", ".join(part.read())))
         return None
     wanted = [(c, index[c]) for c in part.read()]
     labels = {c: j + 1 for c, j in wanted}
@@ -243,21 +244,24 @@ def _csv_rows(path: Path, part: TablePart, report: Report, encoding: str) -> Ite
     return generate()
 
 
-def csv_groups(files: dict[str, Path], related: Related, report: Report, encoding: str) -> Iterator[Group]:
+def csv_groups(files: dict[str, Path], related: Related, report: Report, encoding: str,
+               refuse: Report | None = None) -> Iterator[Group]:
     """Each record's rows from CSV files named after their tables, in the order the main table gives them.
 
-    Nothing is yielded when a table's file is missing or lacks a column: its records would otherwise look as if
-    nothing in that table had happened.
+    Nothing is yielded when a table's file is missing, empty or lacks a column: its records would otherwise look as
+    if nothing in that table had happened. That problem goes to ``refuse`` (by default ``report``), the others to
+    ``report``.
     """
+    refuse = refuse or report
     absent = [p.table for p in related.parts if p.table not in files]
     if absent:
-        report(Problem(f"no file for the table {absent[0]} among the files given", field=absent[0],
+        refuse(Problem(f"no file for the table {absent[0]} among the files given", field=absent[0],
                        hint=f"give {absent[0]}.csv with the others"))
         return
     joined: dict[str, dict[Any, list[Row]]] = {}
     unlinked: list[tuple[TablePart, Row]] = []  # joined rows that name no record
     for part in related.joins:
-        rows = _csv_rows(files[part.table], part, report, encoding)
+        rows = _csv_rows(files[part.table], part, report, refuse, encoding)
         if rows is None:
             return
         index: dict[Any, list[Row]] = defaultdict(list)
@@ -268,7 +272,7 @@ def csv_groups(files: dict[str, Path], related: Related, report: Report, encodin
                 unlinked.append((part, row))
         joined[part.table] = index
     main = related.main
-    rows = _csv_rows(files[main.table], main, report, encoding)
+    rows = _csv_rows(files[main.table], main, report, refuse, encoding)
     if rows is None:
         return
     if main.link == main.key:  # a row is a record: streamed, not held

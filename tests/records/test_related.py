@@ -197,12 +197,16 @@ def test_a_missing_table_or_column_leaves_out_only_the_records_that_need_it(tmp_
     rows = {"ssd_cin_episodes": [{"cine_referral_id": "R1", "cine_referral_date": "2024-01-02" + T}]}
     (from_csv, problems_csv), (from_db, problems_db) = both(tmp_path, rows, drop=("ssd_cla_visits",))
     assert list(from_db) == list(from_csv) == ["R-R1"]
-    assert [p.message for p in problems_db] == ["there is no table ssd_cla_visits"]
-    assert problems_csv[0].message == "no file for the table ssd_cla_visits among the files given"
+    # Each says what it left out: the looked-after records, read without their visits, would look unvisited.
+    left_out = "; so the looked-after records of ssd_cla_episodes were not read"
+    assert [p.message for p in problems_db] == [f"there is no table ssd_cla_visits{left_out} (the other kinds were)"]
+    assert problems_csv[0].message == (f"no file for the table ssd_cla_visits among the files given{left_out} "
+                                       "(the other kinds were)")
     sqlite3.connect(tmp_path / "ssd.sqlite3").execute("ALTER TABLE ssd_cp_reviews DROP COLUMN cppr_cp_review_due")
     mapping = load_mapping("ssd")
     _, problems = load_mapped([f"sqlite:///{tmp_path / 'ssd.sqlite3'}"], mapping, rules=mapping.duties(load_rules()))
-    assert "table ssd_cp_reviews has no column cppr_cp_review_due" in [p.message for p in problems]
+    assert ("table ssd_cp_reviews has no column cppr_cp_review_due; so the child-protection records of "
+            "ssd_cp_plans were not read (the other kinds were)") in [p.message for p in problems]
 
 
 def test_one_query_reads_a_kind_of_record_its_rows_together_with_nulls_typed_before_their_table():
