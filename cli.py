@@ -1247,6 +1247,7 @@ def add_map(sub: Any, help_text: str) -> None:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
+    from compliance.engines import targets_in_use
     from compliance.errors import InputError, Problem, one_line
     from compliance.records import available_mappings, load_mapped, load_mapping, records_csv
     from compliance.reports import duties_for
@@ -1269,6 +1270,9 @@ def cmd_map(args: argparse.Namespace) -> int:
     mapping = load_mapping(args.mapping, ruleset.vocabulary)
     records, problems = load_mapped(args.extracts, mapping, ruleset.vocabulary, encoding=encoding,
                                     extract_date=_extract_date(args))
+    # `check` with these rules would skip a record for a target of a rule they lack: such targets are not written.
+    records, left_out = targets_in_use(records, ruleset)
+    problems += left_out
     _warn_undated(mapping, args)  # the records written would carry no extract_date
     answered = [r.id for r in duties_for(ruleset, mapping)]
     if args.format == "xlsx":

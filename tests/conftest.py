@@ -67,6 +67,19 @@ def referrals_csv(count: int) -> list[str]:
     return lines
 
 
+def rules_without(folder: Path, *ids: str) -> Path:
+    """A rules folder of the bundled casework pack without the rules ``ids`` (a council's own pack), in ``folder``."""
+    import yaml
+
+    folder.mkdir()
+    pack = yaml.safe_load((ROOT / "rules" / "casework.yaml").read_text(encoding="utf-8"))
+    pack["rules"] = [r for r in pack["rules"] if r["id"] not in ids]
+    (folder / "casework.yaml").write_text(yaml.safe_dump(pack, sort_keys=False), encoding="utf-8")
+    (folder / "vocabulary.yaml").write_text((ROOT / "rules" / "vocabulary.yaml").read_text(encoding="utf-8"),
+                                            encoding="utf-8")
+    return folder
+
+
 def read_json(path: Path) -> dict:
     """A JSON document a command wrote, gzip-compressed (findings.json.gz, latest.json.gz) or not."""
     import gzip

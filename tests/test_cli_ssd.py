@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, rules_without
 from ssd_databases import fill, needs, postgres_ssd
 
 AS_OF = "2025-03-31"
@@ -102,6 +102,29 @@ def test_map_writes_every_kind_the_ssd_holds(ssd, run_cli, tmp_path):
     for kind in ("referral", "child-protection", "looked-after", "missing-episode"):
         assert f",{kind}," in text
     assert "target:icpc-15wd" in text.splitlines()[0] and "return_interview" not in text.splitlines()[0]
+
+
+def test_map_with_rules_lacking_a_duty_writes_no_target_of_it_so_check_reads_every_record(ssd, run_cli, tmp_path):
+    """The SSD gives the plans' review due dates (target:rcpc). Written for rules without rcpc, `check` with those
+    rules skipped every plan for a target of no rule: map leaves the column out, with a warning, and check then
+    gives the findings `check --mapping` gives for every duty the SSD answers with those rules."""
+    rules = str(rules_without(tmp_path / "rules", "rcpc"))
+    records = tmp_path / "records.csv"
+    code, _, err = run_cli("map", ssd["sqlite"], "--mapping", "ssd", "--rules", rules, "--output", str(records))
+    assert code == 0 and "warning: target:rcpc: no rule or duty is called 'rcpc' in the rules in use" in err, err
+    header = records.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert "target:icpc-15wd" in header and "target:rcpc" not in header
+    code, mapped, err = run_cli("check", str(records), "--rules", rules, "--as-of", AS_OF, "--format", "json")
+    assert code == 1 and "error" not in err, err
+    code, direct, err = run_cli("check", ssd["sqlite"], "--mapping", "ssd", "--rules", rules, "--as-of", AS_OF,
+                                "--format", "json")
+    answered = err.split("duties checked: ")[1].split("\n")[0].split(", ")
+    assert code == 1 and "icpc-15wd" in answered and "rcpc" not in answered
+
+    def findings(out: str) -> list[str]:
+        return sorted(json.dumps(f, sort_keys=True) for f in json.loads(out)["findings"] if f["rule"] in answered)
+
+    assert len(findings(direct)) > 100 and findings(mapped) == findings(direct)
 
 
 def test_show_sql_prints_the_queries_and_reads_nothing(run_cli):

@@ -6,6 +6,7 @@ only when asked for, because it is an optional extra that cannot load on every P
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Iterable, Iterator, Sequence
 
@@ -186,3 +187,21 @@ def check_targets(records: Sequence[Record], rules: RuleSet | Sequence[Rule]) ->
             continue
         kept.append(record)
     return kept, problems
+
+
+def targets_in_use(records: Sequence[Record], rules: RuleSet | Sequence[Rule]) -> tuple[list[Record], list[Problem]]:
+    """The records with only the recorded deadlines (``targets``) of rules or duties in ``rules``, and a warning for
+    each name left out: records written for later checks (`map`) that ``check_targets`` would skip whole."""
+    names = RuleNames(rules)
+    dropped: dict[str, None] = {}
+    kept = []
+    for record in records:
+        unknown = names.unknown_targets(record.targets)
+        if unknown:
+            dropped.update(dict.fromkeys(unknown))
+            record = replace(record, targets={k: v for k, v in record.targets.items() if k in names.names})
+        kept.append(record)
+    return kept, [Problem(f"no rule or duty is called {key!r} in the rules in use, so the system's deadlines the "
+                          f"extract gives for it were left out (target:{key})", field=f"target:{key}",
+                          hint="give the rules that have it with --rules or --add-rules to keep them", warning=True)
+                  for key in dropped]

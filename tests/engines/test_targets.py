@@ -27,7 +27,7 @@ from compliance.engines.batch import evaluate_batch
 from compliance.records import load_mapped, load_mapping, read_records, records_from_text
 from compliance.records.columns import batches_from_records, read_batches
 
-from conftest import ROOT, needs_durable
+from conftest import needs_durable, rules_without
 
 RULES = load_rules()
 CENSUS = Path(__file__).parent.parent / "fixtures" / "census" / "targets.xml"
@@ -179,15 +179,7 @@ def test_a_mapping_measuring_a_duty_the_rules_in_use_lack_is_read_with_a_warning
     """The census measures review conferences on the plan's record (duties: [rcpc]); with rules lacking rcpc the
     plans measure nothing, and are not even read: every command runs on (check stopped on them, and a nightly run
     wrote nothing at all)."""
-    import yaml
-
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    pack = yaml.safe_load((ROOT / "rules" / "casework.yaml").read_text(encoding="utf-8"))
-    pack["rules"] = [r for r in pack["rules"] if r["id"] != "rcpc"]
-    (rules / "casework.yaml").write_text(yaml.safe_dump(pack, sort_keys=False), encoding="utf-8")
-    (rules / "vocabulary.yaml").write_text((ROOT / "rules" / "vocabulary.yaml").read_text(encoding="utf-8"),
-                                           encoding="utf-8")
+    rules = rules_without(tmp_path / "rules", "rcpc")
     common = (str(CENSUS), "--mapping", "cin-census", "--rules", str(rules), "--as-of", "2023-03-31")
     for engine in ("batch", "native"):
         code, out, err = run_cli("kpi", *common, "--format", "csv", "--engine", engine)
