@@ -293,6 +293,7 @@ class Database:
             schema = inspector.default_schema_name if self.kind == "duckdb" else None
             names: list[str] | None = None
             for table, columns in wanted.items():
+                alike = None
                 if not inspector.has_table(table, schema=schema):
                     if names is None:  # a view stands in for a table (the hint for a name in another case)
                         names = [*inspector.get_table_names(schema=schema), *inspector.get_view_names(schema=schema)]
@@ -302,15 +303,24 @@ class Database:
                     if alike is None or self.kind == "postgresql":
                         out.append((table, None, alike))
                         continue
-                # The names a query of the table gives, which every driver reports alike (no rows are read).
-                probe = sa.select(sa.text("*")).select_from(sa.table(table)).where(sa.false())
-                have = [str(c) for c in self._connection.execute(probe).keys()]
+                have = self._columns(inspector, table, alike, schema)
                 for column in sorted(columns):
                     alike = next((c for c in have if c.lower() == column.lower()), None)
                     # As with tables: PostgreSQL reads a column named in another case only if made unquoted.
                     if alike is None or (self.kind == "postgresql" and alike != column):
                         out.append((table, column, alike))
         return out
+
+
+    def _columns(self, inspector: Any, table: str, alike: str | None, schema: str | None) -> list[str]:
+        """The names of a table's columns: on a server, from its catalogue, since a login may be granted only the
+        columns it reads and so refused a query of the others; from a file (SQLite, DuckDB: no grants, and DuckDB's
+        driver cannot read its catalogue), the names a query of the table gives (no rows are read)."""
+        if self.kind in ("postgresql", "mssql"):
+            return [str(c["name"]) for c in inspector.get_columns(alike or table, schema=schema)]
+        sa = _sqlalchemy(self.kind)
+        probe = sa.select(sa.text("*")).select_from(sa.table(table)).where(sa.false())
+        return [str(c) for c in self._connection.execute(probe).keys()]
 
 
 def _first_lines(text: str) -> str:

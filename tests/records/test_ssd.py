@@ -265,7 +265,8 @@ def test_postgresql_names_the_table_whose_name_differs_only_in_case(postgres, mo
         _, _, problems, _ = load_extract([postgres.url], "ssd", load_rules())
     [problem] = [p for p in problems if p.field == "ssd_cin_assessments"]
     assert problem.message == ("there is no table ssd_cin_assessments, but there is one named 'SSD_CIN_Assessments', "
-                               "which PostgreSQL tells apart by the case of its name")
+                               "which PostgreSQL tells apart by the case of its name; so the referral records of "
+                               "ssd_cin_episodes were not read (the other kinds were)")
     assert problem.hint == "rename it ssd_cin_assessments, or make a view named ssd_cin_assessments of it"
 
 
@@ -333,7 +334,22 @@ def test_postgresql_names_the_column_whose_name_differs_only_in_case(postgres, m
         _, _, problems, _ = load_extract([postgres.url], "ssd", load_rules())
     assert [(p.message, p.field) for p in problems] == [
         ("table ssd_cp_reviews has no column cppr_cp_review_due, but has one named 'CPPR_CP_Review_Due', which "
-         "PostgreSQL tells apart by the case of its name", "ssd_cp_reviews.cppr_cp_review_due")]
+         "PostgreSQL tells apart by the case of its name; so the child-protection records of ssd_cp_plans were not "
+         "read (the other kinds were)", "ssd_cp_reviews.cppr_cp_review_due")]
+
+
+def test_postgresql_reads_a_table_the_login_may_read_only_the_columns_of_the_query(postgres, csv_findings, monkeypatch):
+    """A login granted SELECT on the columns `--show-sql` lists, not on the whole table: the columns are checked in
+    the catalogue, not by a query of every column (which was refused, and stopped the whole read)."""
+    monkeypatch.setenv("PGPASSWORD", postgres.password)
+    sa = needs("sqlalchemy")
+    reader = sa.engine.make_url(postgres.url).username
+    columns = "clav_cla_id, clav_cla_visit_id, clav_cla_visit_date"
+    with changed(postgres, f"REVOKE SELECT ON ssd_cla_visits FROM {reader}; "
+                           f"GRANT SELECT ({columns}) ON ssd_cla_visits TO {reader}",
+                 f"REVOKE SELECT ({columns}) ON ssd_cla_visits FROM {reader}; "
+                 f"GRANT SELECT ON ssd_cla_visits TO {reader}"):
+        assert findings([postgres.url]) == csv_findings
 
 
 def test_a_bad_date_names_the_mappings_formats_as_a_person_writes_them(ssd, tmp_path):
