@@ -809,56 +809,10 @@ class _Duty:
         status = _STATUS_OF[(done.view(np.int8) << 1) | np.where(done, in_time, self.as_of <= due_day).view(np.int8)]
         if ended.present.any():
             status[~done & ended.present] = OVERDUE
-        if self.out.counting:
-            self.count(rule, rows, occurrence, trigger_day, trigger_second, period_index, deadline, completed, status,
-                       approximate, tables, on_bound)
-            return
-        days_late = np.full(rows.size, NONE, dtype=np.int64)
-        working_late = days_late.copy()
-        days_left = days_late.copy()
-        working_left = days_late.copy()
-        late = completed.present & ~in_time
-        closed = ~completed.present & ended.present
-        passed = ~completed.present & ~ended.present & (self.as_of > due_day)
-        waiting = ~completed.present & ~ended.present & (self.as_of <= due_day)
-        today = np.full(rows.size, self.as_of, dtype=np.int64)
-        for mask, later in ((late, completed.day), (closed, ended.day), (passed, today)):
-            if mask.any():
-                days_late[mask] = later[mask] - due_day[mask]
-                working_late[mask] = tables.working_days_between(due_day[mask], later[mask])
-        hours_late = np.full(rows.size, np.nan)
-        late_timed = late & timed
-        if late_timed.any():
-            # Python's round, value by value, as _native.py rounds: numpy's differs on exact halves.
-            hours_late[late_timed] = [round(x / 3600, 2) for x in seconds_late[late_timed].tolist()]
-        if waiting.any():
-            days_left[waiting] = due_day[waiting] - self.as_of
-            working_left[waiting] = tables.working_days_between(today[waiting], due_day[waiting])
-        rule_completed = np.where(completed.present, completed.day, NONE)
+        # A KPI counts the statuses: how late and how long is left are worked out only for findings shown.
+        details = {} if self.out.counting else self.margins(completed, ended, deadline, in_time, timed, seconds_late,
+                                                            tables)
         recorded = self.recorded_deadlines(rule, rows, occurrence, trigger_day, period_index, due_day, tables) \
-            if self.batch.targets and not on_bound else {}
-        if self.beyond_extract and waiting.any():
-            # Open at the extract's date with the deadline after it: not in this extract (_native._status).
-            status = np.where(waiting, MISSING, status)
-            days_left[waiting] = NONE
-            working_left[waiting] = NONE
-            unrecorded = waiting
-            _not_in_extract(recorded, waiting)
-        else:
-            unrecorded = np.zeros(rows.size, dtype=bool)
-        self.out.add(rows, rule, status.astype(np.int8), occurrence=occurrence, trigger_day=trigger_day,
-                     trigger_second=trigger_second, period=period_index, deadline_day=due_day,
-                     deadline_second=due_second, completed_day=rule_completed,
-                     completed_second=np.where(completed.present, completed.second, -1), days_late=days_late,
-                     working_days_late=working_late, days_left=days_left, working_days_left=working_left,
-                     hours_late=hours_late, provisional=deadline.provisional, approximate=approximate,
-                     on_bound=on_bound, unrecorded=unrecorded, **recorded)
-
-    def count(self, rule: Rule, rows: np.ndarray, occurrence: int, trigger_day: np.ndarray,
-              trigger_second: np.ndarray, period_index: np.ndarray, deadline: Deadlines, completed: _Dates,
-              status: np.ndarray, approximate: np.ndarray, tables: DayTables, on_bound: int) -> None:
-        """emit's findings with only what a KPI counts: the days and flags, not how late or how long is left."""
-        recorded = self.recorded_deadlines(rule, rows, occurrence, trigger_day, period_index, deadline.day, tables) \
             if self.batch.targets and not on_bound else {}
         unrecorded: Any = False
         if self.beyond_extract:
@@ -867,11 +821,44 @@ class _Duty:
                 status = np.where(waiting, np.int8(MISSING), status)
                 unrecorded = waiting
                 _not_in_extract(recorded, waiting)
+                for name in ("days_left", "working_days_left"):
+                    if name in details:
+                        details[name][waiting] = NONE
         self.out.add(rows, rule, status, occurrence=occurrence, trigger_day=trigger_day,
-                     trigger_second=trigger_second, period=period_index, deadline_day=deadline.day,
-                     deadline_second=deadline.second, completed_day=np.where(completed.present, completed.day, NONE),
+                     trigger_second=trigger_second, period=period_index, deadline_day=due_day,
+                     deadline_second=due_second, completed_day=np.where(completed.present, completed.day, NONE),
                      provisional=deadline.provisional, approximate=approximate, on_bound=on_bound,
-                     unrecorded=unrecorded, **recorded)
+                     unrecorded=unrecorded, **details, **recorded)
+
+    def margins(self, completed: _Dates, ended: _Dates, deadline: Deadlines, in_time: np.ndarray, timed: np.ndarray,
+                seconds_late: np.ndarray, tables: DayTables) -> dict[str, np.ndarray]:
+        """How late each finding is, or how long is left, in days and working days (hours for the timed)."""
+        due_day = deadline.day
+        n = due_day.size
+        days_late = np.full(n, NONE, dtype=np.int64)
+        working_late = days_late.copy()
+        days_left = days_late.copy()
+        working_left = days_late.copy()
+        late = completed.present & ~in_time
+        closed = ~completed.present & ended.present
+        passed = ~completed.present & ~ended.present & (self.as_of > due_day)
+        waiting = ~completed.present & ~ended.present & (self.as_of <= due_day)
+        today = np.full(n, self.as_of, dtype=np.int64)
+        for mask, later in ((late, completed.day), (closed, ended.day), (passed, today)):
+            if mask.any():
+                days_late[mask] = later[mask] - due_day[mask]
+                working_late[mask] = tables.working_days_between(due_day[mask], later[mask])
+        hours_late = np.full(n, np.nan)
+        late_timed = late & timed
+        if late_timed.any():
+            # Python's round, value by value, as _native.py rounds: numpy's differs on exact halves.
+            hours_late[late_timed] = [round(x / 3600, 2) for x in seconds_late[late_timed].tolist()]
+        if waiting.any():
+            days_left[waiting] = due_day[waiting] - self.as_of
+            working_left[waiting] = tables.working_days_between(today[waiting], due_day[waiting])
+        return {"completed_second": np.where(completed.present, completed.second, -1), "days_late": days_late,
+                "working_days_late": working_late, "days_left": days_left, "working_days_left": working_left,
+                "hours_late": hours_late}
 
 
 def _empty_deadlines(n: int) -> Deadlines:
