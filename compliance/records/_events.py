@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from ..errors import Problem
 from ..rules import Vocabulary
 from ._csv import DEFAULT_ENCODING, read_csv_rows
+from ._readers import repeated_columns
 from ._record import DATE_HINT, NO, YES, EventDate, id_fault, parse_event_date
 
 COLUMNS = ("date", "record", "kind", "event")
@@ -62,17 +63,10 @@ class _EventReader:
 
     def repeated(self) -> None:
         """A problem for each name the header gives twice: a row could give two dates, or two values, for it."""
-        where: dict[str, list[int]] = {}
-        for j, name in enumerate(self.names):
-            if name:
-                where.setdefault(name, []).append(j)
-        for name, columns in where.items():
-            if len(columns) > 1:
-                shown = [str(j + 1) for j in columns]
-                times = "twice" if len(columns) == 2 else f"{len(columns)} times"
-                self.problem(1, columns[1], f"the header names {name!r} {times}, in columns "
-                             f"{', '.join(shown[:-1])} and {shown[-1]}: no row of this file was checked",
-                             f"keep one {name} column: an event file gives one event a row", name)
+        for j, name, message, hint in repeated_columns(
+                self.names, lambda j: j + 1, read=bool,
+                hint=lambda name: f"keep one {name} column: an event file gives one event a row"):
+            self.problem(1, j, message, hint, name)
 
     def problem(self, line: int, column: int | None, message: str, hint: str | None = None,
                 fld: str | None = None) -> None:

@@ -197,12 +197,19 @@ def header_fault(names: Sequence[str]) -> tuple[str, str] | None:
     return message, "the first row names the columns: id, kind, then attributes and events"
 
 
-def repeated_columns(names: Sequence[str], column_label: Callable[[int], Any]) -> list[tuple[int, str, str, str]]:
-    """(index of its second column, name, message, hint) for each header a record reads that names a column twice:
-    the whole file is refused, because a row could give two different values and taking either would be a guess."""
+def _keep_one(name: str) -> str:
+    return (f"keep one {name} column (move what the others hold into it), or start the others' headers with # "
+            f"(\"# {name}\") for columns the tool should leave alone")
+
+
+def repeated_columns(names: Sequence[str], column_label: Callable[[int], Any], hint: Callable[[str], str] = _keep_one,
+                     read: Callable[[str], bool] = lambda name: not ignored_column(name)
+                     ) -> list[tuple[int, str, str, str]]:
+    """(index of its second column, name, message, hint) for each header ``read`` that names a column twice: the
+    whole file is refused, because a row could give two different values and taking either would be a guess."""
     where: dict[str, list[int]] = {}
     for j, name in enumerate(names):
-        if not ignored_column(name):
+        if read(name):
             where.setdefault(name, []).append(j)
     out = []
     for name, columns in where.items():
@@ -211,9 +218,7 @@ def repeated_columns(names: Sequence[str], column_label: Callable[[int], Any]) -
             times = "twice" if len(columns) == 2 else f"{len(columns)} times"
             out.append((columns[1], name,
                         f"the header names {shown(name)} {times}, in columns {', '.join(labels[:-1])} and "
-                        f"{labels[-1]}: no row of this file was checked",
-                        f"keep one {name} column (move what the others hold into it), or start the others' headers "
-                        f"with # (\"# {name}\") for columns the tool should leave alone"))
+                        f"{labels[-1]}: no row of this file was checked", hint(name)))
     return out
 
 
