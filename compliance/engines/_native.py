@@ -902,6 +902,8 @@ def _context(record: Record, rule: Rule, as_of: date, explain: bool) -> _Context
 def _flag_clock_changes(ctx: _Context) -> None:
     """A time the rule reads that London clocks showed twice, or never, on the night they changed: a data-quality
     warning saying how it was read (the status rests on that reading)."""
+    if not ctx.record.small_hours:
+        return
     for event in _roles(ctx.rule):
         for when in ctx.record.events.get(event, ()):
             change = clock_change(when) if isinstance(when, datetime) and 1 <= when.hour < 3 else None

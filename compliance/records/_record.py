@@ -123,6 +123,12 @@ class Record:
         days = [d.date() if isinstance(d, datetime) else d for dates in self.events.values() for d in dates[-1:]]
         return max(days) if days else None
 
+    @cached_property
+    def small_hours(self) -> bool:
+        """Whether an event has a time from 01:00 to before 03:00, when London's clocks go forward or back: a record
+        with none has no time to flag, which every duty of it asks."""
+        return any(isinstance(d, datetime) and 1 <= d.hour < 3 for dates in self.events.values() for d in dates)
+
     def with_extract_date(self, day: date | None) -> "Record":
         """This record, as drawn in an extract on ``day`` (None: not from an extract)."""
         return Record.checked(self.id, self.kind, self.attributes, self.events, self.source, self.recorded,
