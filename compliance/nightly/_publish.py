@@ -11,9 +11,9 @@ and run folders past ``--keep-runs`` are set aside; every step is one rename or 
 repeated, so a run killed part-way is finished by the next run (``recover``), before it does anything
 else. A staging folder killed while its journal was being written holds nothing else, and is removed.
 
-The run's folder (``2026-11-20/``) holds a marker file naming the run and the size of each of its files; a
-folder is replaced (or, past ``--keep-runs``, removed) only if it has the marker and nothing else, no file
-added or changed since, and it is swapped with the new one in one step where the system can (Linux
+The run's folder (``2026-11-20/``) holds a marker file naming the run and the size and modification time of each of
+its files; a folder is replaced (or, past ``--keep-runs``, removed) only if it has the marker and nothing else, no
+file added or changed since, and it is swapped with the new one in one step where the system can (Linux
 ``renameat2``). A folder without a marker is the report's only as version 0.1 wrote it: all five of its
 files, its findings.json dated as the folder is named; run-named files alone prove nothing.
 
@@ -177,13 +177,20 @@ def _shown(names: list[str]) -> str:
 
 
 def _changed_since_marked(marker: dict[str, Any], entries: dict[str, Path]) -> list[str]:
-    """The run files of a marked folder that its marker does not list at the size it recorded: added or edited
-    since the run was sealed, so someone else's. A marker that lists no files (an older one) proves only itself."""
+    """The run files of a marked folder that its marker does not list at the size and modification time it
+    recorded: added or edited since the run was sealed (an edit that keeps the size still moves the time), so
+    someone else's. A marker that lists no files (an older one) proves only itself; one that gives no times, sizes."""
     files = marker.get("files")
     if not isinstance(files, dict):
         return []
-    return sorted(name for name, p in entries.items() if name != MARKER
-                  and (not isinstance(files.get(name), list) or files[name][-1:] != [p.stat().st_size]))
+    modified = marker.get("modified") if isinstance(marker.get("modified"), dict) else {}
+
+    def changed(name: str, path: Path) -> bool:
+        stat = path.stat()
+        return (not isinstance(files.get(name), list) or files[name][-1:] != [stat.st_size]
+                or (name in modified and modified[name] != stat.st_mtime_ns))
+
+    return sorted(name for name, p in entries.items() if name != MARKER and changed(name, p))
 
 
 def _written_by_0_1(folder: Path, entries: dict[str, Path]) -> bool:
@@ -363,10 +370,12 @@ class Staging:
 
     def seal(self) -> None:
         """The run's folder complete and on disk, with its marker; ready for the history to record the run."""
-        files = {p.name: [p.stat().st_ino, p.stat().st_size]
-                 for p in sorted(self.run_dir.iterdir()) if _is_run_file(p.name) and p.is_file()}
+        stats = {p.name: p.stat() for p in sorted(self.run_dir.iterdir()) if _is_run_file(p.name) and p.is_file()}
+        files = {name: [stat.st_ino, stat.st_size] for name, stat in stats.items()}
+        modified = {name: stat.st_mtime_ns for name, stat in stats.items()}
         _write_file(self.run_dir / MARKER, (json.dumps({"tool": TOOL, "run_id": self.run_id, "token": self.token,
-                                                        "folder": self.folder, "files": files}) + "\n").encode())
+                                                        "folder": self.folder, "files": files,
+                                                        "modified": modified}) + "\n").encode())
         _fsync_dir(self.run_dir)
         _fsync_dir(self.path)
         check_replaceable(self.target)

@@ -143,6 +143,18 @@ def test_a_marked_folder_with_a_file_changed_since_the_run_is_not_replaced(tmp_p
         check_replaceable(folder)
 
 
+def test_a_file_edited_since_the_run_is_noticed_though_its_size_is_the_same(tmp_path):
+    stage(tmp_path, "2026-11-20", 1).apply()
+    folder = tmp_path / "2026-11-20"
+    report = folder / "report.md"
+    text = report.read_bytes()
+    stat = report.stat()
+    report.write_bytes(text[:-2] + b"!\n")  # one character changed: the same size
+    os.utime(report, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    with pytest.raises(InputError, match=r"added or changed since the report wrote it \(report.md\)"):
+        check_replaceable(folder)
+
+
 def test_a_latest_file_is_not_the_reports_for_matching_a_file_in_a_folder_it_did_not_write(tmp_path):
     (tmp_path / "2026-11-20").mkdir()
     (tmp_path / "2026-11-20" / "report.md").write_text("my own notes\n")
