@@ -1023,9 +1023,14 @@ def show_sql(source: str, mapping: Mapping, rules: Sequence[Rule] | None = None,
     return "\n".join(head + body) + "\n"
 
 
+_NUMBERS = re.compile(r"([0-9]+)")
+
+
 def _order_key(builder: _Builder, row: Row, order: str | None, key: str) -> tuple[Any, ...]:
-    """Rows of one record in date order (empty dates last), then by their key: the same from a database or a file."""
-    ident = str(row.values.get(key) or "")
+    """Rows of one record in date order (empty dates last), then by their key, its numbers as numbers (episode 10
+    after episode 9, as systems number them in turn): the same from a database or a file."""
+    ident = tuple((0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part)
+                  for part in _NUMBERS.split(str(row.values.get(key) or "").strip()) if part)
     value = row.values.get(order) if order else None
     if value is None or str(value).strip() == "":
         return (1, (date.min, 0.0), "", ident) if order else (0, (date.min, 0.0), "", ident)

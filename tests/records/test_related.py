@@ -109,6 +109,18 @@ def test_a_period_of_care_is_its_episodes_together_and_open_while_its_latest_is(
     assert record.events["visit"] == (date(2024, 1, 15), date(2024, 2, 20))
 
 
+def test_episodes_starting_on_one_day_follow_their_numbers_not_their_text(tmp_path):
+    """Episode 10 after episode 9, not before it as text sorts: the period is open while episode 10 is (ended, no
+    review was owed; open, the first is overdue)."""
+    rows = period(episodes=[("2024-11-04", "2024-11-04", "2024-11-04"), ("2024-11-04", "", "2024-11-04")])
+    for row, ident in zip(rows["ssd_cla_episodes"], ("9", "10")):
+        row["clae_cla_episode_id"] = ident
+    (from_csv, _), (from_db, problems) = both(tmp_path, rows)
+    assert not problems
+    same(from_db["CLA-CLA1"], from_csv["CLA-CLA1"])
+    assert "ceased_looked_after" not in from_db["CLA-CLA1"].events
+
+
 def test_a_period_has_ended_when_its_latest_episode_has(tmp_path):
     rows = period(episodes=[("2024-01-10", "2024-03-01", ""), ("2024-03-01", "2024-06-30", "")])
     (from_csv, _), (from_db, problems) = both(tmp_path, rows)
