@@ -1185,16 +1185,17 @@ def read_batches(paths: Sequence[str | Path], vocab: Vocabulary, problems: list[
 
 
 def unique_records(records: Sequence[Record], seen: SeenIds, file: str, problems: list[Problem]) -> list[Record]:
-    """The records whose id has not been read before; each repeat is reported, as records/_readers.py does."""
-    repeat, first_files = seen.add([r.id for r in records], seen.file_number(file))
-    firsts = iter(first_files)
+    """The records whose id has not been read before; each repeat is reported at the file and row it was read from
+    (``file`` where a record does not say), as records/_readers.py does."""
     kept = []
-    for rec, again in zip(records, repeat.tolist()):
-        if not again:
-            kept.append(rec)
-            continue
-        tail = rec.source.rsplit(":", 1)[-1] if rec.source and ":" in rec.source else ""
-        problems.append(Problem(f"duplicate record id {rec.id!r} (first in {next(firsts)})", file=file,
-                                line=int(tail) if tail.isdigit() else None, field="id",
-                                hint="give each record its own id"))
+    for origin, group in itertools.groupby(records, key=lambda r: r.origin()[0] or file):
+        chunk = list(group)
+        repeat, first_files = seen.add([r.id for r in chunk], seen.file_number(origin))
+        firsts = iter(first_files)
+        for rec, again in zip(chunk, repeat.tolist()):
+            if not again:
+                kept.append(rec)
+                continue
+            problems.append(Problem(f"duplicate record id {rec.id!r} (first in {next(firsts)})", file=origin,
+                                    line=rec.origin()[1], field="id", hint="give each record its own id"))
     return kept

@@ -307,3 +307,14 @@ def test_the_kpi_reads_every_column_a_rule_needs_step_conditions_and_implication
     rows = {r["rule"]: r for r in csv.DictReader(io.StringIO(out))}
     assert (rows["cla-visit"]["met"], rows["cla-visit"]["due"], rows["cla-visit"]["missing_data"]) == ("10", "1", "0")
     assert (rows["rcpc"]["met"], rows["rcpc"]["missing_data"]) == ("1", "0")
+
+
+@pytest.mark.parametrize("engine", ["batch", "native"])
+def test_a_duplicate_mapped_record_is_reported_at_its_file_and_row(run_cli, tmp_path, engine):
+    """Not at the mapping's name ("annex-a-list4:3 ... first in annex-a-list4"), which names no file to look in."""
+    path = tmp_path / "list4.csv"
+    path.write_text("Child Unique ID,Continuous Assessment Start Date,Continuous Assessment Date of Authorisation,"
+                    "Allocated Team\nK1,22/03/2024,30/05/2024,T\nK1,22/03/2024,30/05/2024,T\n", encoding="utf-8")
+    code, _, err = run_cli("kpi", str(path), "--mapping", "annex-a-list4", "--extract-date", "2025-03-31",
+                           "--as-of", "2025-06-30", "--engine", engine)
+    assert code == 2 and f"error: {path}:3: id: duplicate record id 'K1-A-2024-03-22' (first in {path})" in err
