@@ -49,10 +49,10 @@ import xml.parsers.expat
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Collection, Iterator, Sequence
 from xml.etree.ElementTree import Element
 
-from ..calendars import number_message
+from ..calendars import day_of, number_message
 from ..errors import InputError, Problem, shown
 from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, load_vocabulary
@@ -346,7 +346,8 @@ class _Builder:
                where: Callable[[str], Any]) -> Record | None:
         """A record for one row or element; ``lookup(source)`` gives (values, location) for a column or path."""
         before = len(self.problems)
-        rid = self.template(spec.id_template, lookup, line, where)
+        rid = self.template(spec.id_template, lookup, line, where,
+                            {source for f in spec.events + spec.recorded_deadlines for source in f.sources})
         attributes: dict[str, Any] = {}
         for f in spec.attributes:
             value = self.attribute(spec.kind, f, lookup, line, where)
@@ -452,7 +453,9 @@ class _Builder:
         return text if isinstance(text, str) else str(text)
 
     def template(self, template: str, lookup: Callable[[str], tuple[list[Any], Any]], line: int | None,
-                 where: Callable[[str], Any]) -> str | None:
+                 where: Callable[[str], Any], dates: Collection[str] = ()) -> str | None:
+        """The record's id from ``template``; a date in it (from one of the columns ``dates``, or in one of the
+        mapping's formats) written ISO, so that one day written two ways is one id."""
         missing: list[str] = []
 
         def fill(m: re.Match[str]) -> str:
@@ -465,6 +468,11 @@ class _Builder:
             if isinstance(value, (date, datetime)):
                 return (value.date() if isinstance(value, datetime) else value).isoformat()
             text = str(value).strip()
+            if m.group(1) in dates:
+                try:  # as the event is read: 22/03/2024 00:00 is the day 22/03/2024 is
+                    return day_of(self.date(text)).isoformat()
+                except ValueError:
+                    return text  # the event's own reading says what is wrong with it
             for fmt in self.mapping.date_formats:
                 try:  # dates in ids are written ISO, whatever the extract's format
                     return datetime.strptime(text, fmt).date().isoformat()

@@ -63,6 +63,19 @@ def test_annex_a_list4_xlsx_reads_excel_dates_and_reports_a_text_cell(rules):
     assert found[("NB3001-A-2022-05-20", "assessment-45wd", 1)] == ("missing_data", date(2022, 7, 26))
 
 
+def test_one_day_written_three_ways_in_an_id_is_one_record(tmp_path):
+    """22/03/2024 00:00 is read as the day 22/03/2024 is, so its id is that day's: the same assessment, reported as
+    a repeat, not counted twice."""
+    path = tmp_path / "list4.csv"
+    path.write_text("Child Unique ID,Continuous Assessment Start Date,Continuous Assessment Date of Authorisation,"
+                    "Allocated Team\n" + "".join(f"K1,{start},31/05/2024,T\n" for start in
+                                                 ("22/03/2024", "22/03/2024 00:00", "2024-03-22")), encoding="utf-8")
+    records, problems = load_mapped([path], load_mapping("annex-a-list4"))
+    assert [r.id for r in records] == ["K1-A-2024-03-22"]
+    assert [(p.line, p.message) for p in problems] == [
+        (line, "duplicate record id 'K1-A-2024-03-22' (first at " + f"{path}:2)") for line in (3, 4)]
+
+
 def test_cin_census_xml_streams_children_into_three_kinds_of_record(rules):
     mapping = load_mapping("cin-census")
     records, problems = load_mapped([CASEWORK / "cin-census.xml"], mapping)
