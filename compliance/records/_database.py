@@ -138,6 +138,19 @@ def reading_note(text: str) -> str:
     }[kind]
 
 
+#: Servers, where a login may be granted only some columns of a table: theirs are found in the catalogue.
+_SERVERS = ("postgresql", "mssql")
+
+
+def checking_note(text: str) -> str:
+    """How the tables and columns are checked to be there before anything is read, in words for its administrator."""
+    if parse_url(text).get_backend_name() in _SERVERS:
+        return ("Before them it checks each table and its columns are there, in the catalogue (so SELECT on the "
+                "columns below is all the login needs).")
+    return ("Before them it checks each table and its columns are there: the catalogue's list of tables, then "
+            "SELECT * FROM the table WHERE 1 = 0 (no row is read).")
+
+
 def _driver_missing(text: str, kind: str, exc: BaseException) -> InputError:
     return _refuse(text, f"the driver for {_TITLES.get(kind, kind)} is not installed ({scrub(str(exc))})",
                    f"pip install 'statutory-timelines[{KINDS.get(kind, ('sql', None))[0]}]'")
@@ -316,7 +329,7 @@ class Database:
         """The names of a table's columns: on a server, from its catalogue, since a login may be granted only the
         columns it reads and so refused a query of the others; from a file (SQLite, DuckDB: no grants, and DuckDB's
         driver cannot read its catalogue), the names a query of the table gives (no rows are read)."""
-        if self.kind in ("postgresql", "mssql"):
+        if self.kind in _SERVERS:
             return [str(c["name"]) for c in inspector.get_columns(alike or table, schema=schema)]
         sa = _sqlalchemy(self.kind)
         probe = sa.select(sa.text("*")).select_from(sa.table(table)).where(sa.false())

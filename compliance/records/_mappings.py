@@ -58,7 +58,7 @@ from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, load_vocabulary
 from ..yamlio import load_yaml
 from ._csv import DEFAULT_ENCODING, codec_name
-from ._database import CHUNK_ROWS, Database, dialect_of, is_database_url, reading_note, shown_url
+from ._database import CHUNK_ROWS, Database, checking_note, dialect_of, is_database_url, reading_note, shown_url
 from ._record import NO, TARGET_PREFIX, YES, EventDate, Record, RecordCheck, parse_event_date, sort_key, suggest
 from ._related import Group, Related, Row, TablePart, csv_groups, database_groups, missing, query
 from ._tables import csv_line, table_rows
@@ -1022,8 +1022,7 @@ def show_sql(source: str, mapping: Mapping, rules: Sequence[Rule] | None = None,
     head = [f"-- The queries `compliance {command}` runs on {shown_url(source)} through the {mapping.name} mapping, "
             f"{len(queries)} in all, each read {CHUNK_ROWS:,} rows at a time (from a server-side cursor where the database has them).",
             f"-- {reading_note(source)}",
-            "-- Before them it checks each table and its columns are there: the catalogue's list of tables, then "
-            "SELECT * FROM the table WHERE 1 = 0 (no row is read).",
+            f"-- {checking_note(source)}",
             "-- Only the columns the duties measured need are read; the password never appears in anything written."
             if rules is not None else
             "-- Every column the mapping names is read; the password never appears in anything written."]

@@ -141,13 +141,27 @@ def query(related: Related, dialect: Any) -> str:
 _EXACT = {"mssql": "Latin1_General_BIN2", "postgresql": "C", "sqlite": "BINARY"}
 
 
+#: What a link is trimmed of, from a file as from a database: spaces, tabs and line breaks an export left round it.
+KEY_BLANKS = " \t\n\x0b\x0c\r"
+#: KEY_BLANKS written in each database's SQL (SQL Server before 2017 can trim only spaces: see _record_key).
+_BLANKS_SQL = {"sqlite": "char(" + ", ".join(str(ord(c)) for c in KEY_BLANKS) + ")",
+               "postgresql": " || ".join(f"chr({ord(c)})" for c in KEY_BLANKS),
+               "duckdb": " || ".join(f"chr({ord(c)})" for c in KEY_BLANKS)}
+
+
 def _record_key(column: Any, dialect: Any) -> Any:
-    """A link as the record's key: as text (an INTEGER id and the TEXT that names it are one key), its spaces
-    trimmed and an empty one NULL, as a CSV cell is read; ordered exactly, so rows the database holds equal come
-    together only when Python finds them equal too."""
+    """A link as the record's key: as text (an INTEGER id and the TEXT that names it are one key), trimmed of
+    KEY_BLANKS and an empty one NULL, as a CSV file's link is read; ordered exactly, so rows the database holds
+    equal come together only when Python finds them equal too."""
     import sqlalchemy as sa
 
-    key = sa.func.nullif(sa.func.ltrim(sa.func.rtrim(sa.cast(column, sa.Unicode))), "")
+    text = sa.cast(column, sa.Unicode)
+    blanks = _BLANKS_SQL.get(dialect.name)
+    if blanks is None:  # SQL Server: TRIM(... FROM ...) needs 2017; LTRIM and RTRIM take spaces alone
+        trimmed = sa.func.ltrim(sa.func.rtrim(text))
+    else:
+        trimmed = (sa.func.btrim if dialect.name == "postgresql" else sa.func.trim)(text, sa.literal_column(blanks))
+    key = sa.func.nullif(trimmed, "")
     exact = _EXACT.get(dialect.name)
     return sa.collate(key, exact) if exact else key
 
@@ -230,6 +244,7 @@ def _csv_rows(path: Path, part: TablePart, report: Report, refuse: Report, encod
         return None
     wanted = [(c, index[c]) for c in part.read()]
     labels = {c: j + 1 for c, j in wanted}
+    links = {part.link}
 
     def generate() -> Iterator[Row]:
         for line, cells in rows:
@@ -237,7 +252,9 @@ def _csv_rows(path: Path, part: TablePart, report: Report, refuse: Report, encod
                 continue
             values = {}
             for column, j in wanted:
-                cell = cells[j].strip() if j < len(cells) else ""
+                cell = cells[j] if j < len(cells) else ""
+                # A link is trimmed as the database query trims it (_record_key), so both find the same record.
+                cell = cell.strip(KEY_BLANKS) if column in links else cell.strip()
                 values[column] = cell or None
             yield Row(values, str(path), line, columns=labels)
 

@@ -121,6 +121,23 @@ def test_episodes_starting_on_one_day_follow_their_numbers_not_their_text(tmp_pa
     assert "ceased_looked_after" not in from_db["CLA-CLA1"].events
 
 
+def test_a_link_with_a_tab_or_line_break_round_it_finds_its_record_from_either_source(tmp_path):
+    """An export's stray tab or line break round a key: the CSV files found the record, the database did not (it
+    trimmed spaces alone), and reported the assessment as naming no referral, which then looked overdue."""
+    rows = {
+        "ssd_cin_episodes": [{"cine_referral_id": "R4\t", "cine_referral_date": "2024-03-01" + T},
+                             {"cine_referral_id": "R5", "cine_referral_date": "2024-03-01" + T}],
+        "ssd_cin_assessments": [
+            {"cina_assessment_id": "A4", "cina_referral_id": "R4", "cina_assessment_auth_date": "2024-04-02" + T},
+            {"cina_assessment_id": "A5", "cina_referral_id": " R5\r\n", "cina_assessment_auth_date": "2024-04-03" + T}],
+    }
+    (from_csv, csv_problems), (from_db, problems) = both(tmp_path, rows)
+    assert not csv_problems and not problems
+    for ident, done in (("R-R4", date(2024, 4, 2)), ("R-R5", date(2024, 4, 3))):
+        same(from_db[ident], from_csv[ident])
+        assert from_db[ident].events["assessment_completed"] == (done,)
+
+
 def test_a_period_has_ended_when_its_latest_episode_has(tmp_path):
     rows = period(episodes=[("2024-01-10", "2024-03-01", ""), ("2024-03-01", "2024-06-30", "")])
     (from_csv, _), (from_db, problems) = both(tmp_path, rows)
@@ -233,7 +250,8 @@ def test_one_query_reads_a_kind_of_record_its_rows_together_with_nulls_typed_bef
     assert "NULL AS born" in second and "CAST(NULL" not in second  # typed by the branch before
     # A kid by its own link, so one whose parent is not there is read, and reported; so is one with no link. The
     # link as a CSV cell reads (text, trimmed, empty as none), ordered by its bytes.
-    assert """nullif(ltrim(rtrim(CAST(kid.parent_id AS VARCHAR))), '') COLLATE "C" AS record_key""" in second
+    assert ("nullif(btrim(CAST(kid.parent_id AS VARCHAR), chr(32) || chr(9) || chr(10) || chr(11) || chr(12) || "
+            """chr(13)), '') COLLATE "C" AS record_key""") in second
     assert "WHERE" not in second
     assert sql.endswith("ORDER BY record_key, part")
     assert sa is not None
