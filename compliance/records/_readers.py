@@ -251,6 +251,28 @@ def long_row(cells: Sequence[Any], width: int) -> tuple[int, str, str] | None:
     return None
 
 
+def unnamed_cell(cells: Sequence[Any], unnamed: Sequence[int], column_label: Callable[[int], Any]
+                 ) -> tuple[int, str, str] | None:
+    """(0-based column, message, hint) for a row with something in a column whose header is blank (``unnamed``),
+    or None. Such a cell belongs to nothing the record holds (a date typed one column too far, say): the row is
+    refused rather than read without it, as a row with something past the header's last column is."""
+    for j in unnamed:
+        fault = unnamed_fault(column_label(j), cells[j] if j < len(cells) else None)
+        if fault:
+            return (j, *fault)
+    return None
+
+
+def unnamed_fault(label: Any, cell: Any) -> tuple[str, str] | None:
+    """(message, hint) when ``cell``, in the column ``label`` whose header is blank, holds something; else None."""
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return None
+    text = shown(cell.strip() if isinstance(cell, str) else cell)
+    return (f"column {label} has no name in the header, but this row has "
+            f"{text if len(text) <= 40 else text[:37] + '...'} in it, so the row was not read",
+            "name the column in the header row, or start its name with # for a column the tool should leave alone")
+
+
 def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], header_line: int,
                      reader: _Reader, column_label: Any) -> Iterator[Record]:
     names = [str(h).strip() if h is not None else "" for h in header]
@@ -267,12 +289,13 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
              name if name in _OWN_COLUMNS else "events" if name in all_events
              else "targets" if name.startswith(TARGET_PREFIX) else "attributes")
             for j, name in enumerate(names) if not ignored_column(name)]
+    unnamed = [j for j, name in enumerate(names) if not name]
     for line, cells in rows:
         if not any(c not in (None, "") for c in cells):
             continue
-        long = long_row(cells, len(names))
-        if long:
-            reader.problem(long[1], line, column_label(long[0]), None, long[2])
+        refused = long_row(cells, len(names)) or unnamed_cell(cells, unnamed, column_label)
+        if refused:
+            reader.problem(refused[1], line, column_label(refused[0]), None, refused[2])
             continue
         raw: dict[str, Any] = {"attributes": {}, "events": {}, "targets": {}}
         width = len(cells)

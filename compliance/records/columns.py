@@ -33,7 +33,7 @@ from . import _arrow
 from ._tables import csv_column
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8,
                    open_quote_problem, ran_out, read_csv_rows, row_fault, runaway_problem)
-from ._readers import header_problems, ignored_column, long_row, read_records
+from ._readers import header_problems, ignored_column, long_row, read_records, unnamed_cell, unnamed_fault
 from ._record import (DATE_HINT, TARGET_PREFIX, Record, RecordCheck, id_fault, is_unknown, parse_event_date,
                       suggest, unknown_kind)
 from ._seen_ids import SeenIds
@@ -761,7 +761,8 @@ def _cells_apart(rows: list[tuple[int, str]], names: list[str], faults: dict[int
             stops[number] = open_quote_problem(number, len(cells) - 1, names)
             continue
         fault = row_fault(cells, "utf-8")
-        long = None if fault else long_row(cells, len(names))
+        long = None if fault else (long_row(cells, len(names))
+                                   or unnamed_cell(cells, [j for j, name in enumerate(names) if not name], csv_column))
         if fault or long:
             faults[number] = fault or (long[0], long[1:])
         else:
@@ -830,8 +831,10 @@ class _Stream:
         self.apart: dict[int, str] = {}  # the short and long rows not yet read, by number: their text
         self.uneven_rows: list[Any] = []
         self.lean = len(names) - len(wanted) > _UNREAD_COLUMNS and is_utf8(name)
+        #: Columns whose header is blank: a row with something in one is refused (records/_readers.unnamed_cell).
+        self.unnamed = [j for j, column in enumerate(names) if not column]
         # The file's columns pyarrow parses; the last always, for the quote that may open there (open_at_end).
-        self.parsed = sorted({*wanted, len(names) - 1}) if self.lean else list(range(len(names)))
+        self.parsed = sorted({*wanted, *self.unnamed, len(names) - 1}) if self.lean else list(range(len(names)))
         self.read_from = [self.parsed.index(j) for j in wanted]  # where each wanted column is among them
 
     def blocks(self) -> Iterator[Any]:
@@ -909,6 +912,15 @@ class _Stream:
             self.line = int(lines[-1]) + 1
         through = self.line - 1 if chunk is not None else max(self.apart, default=0)
         bad, runaway_rows = _bad_cells(columns, texts) if None in texts else ({}, [])
+        for j in self.unnamed if count else ():
+            k = self.parsed.index(j)
+            cells = texts[k] if texts[k] is not None else columns[k]
+            for i in np.flatnonzero(_arrow.lengths(cells) > 0).tolist():
+                value = cells[i].as_py()
+                fault = i not in bad and unnamed_fault(csv_column(j), value if isinstance(value, str) else
+                                                      value.decode("utf-8", "surrogateescape"))
+                if fault:
+                    bad[i] = (k, fault)
         faults = {int(lines[i]): (self.parsed[j], fault) for i, (j, fault) in bad.items()}
         stops = {int(lines[i]): runaway_problem(int(lines[i])) for i in runaway_rows}
         apart = _cells_apart(sorted((n, self.apart.pop(n)) for n in [n for n in self.apart if n <= through]),
@@ -921,7 +933,7 @@ class _Stream:
         apart = [(n, cells) for n, cells in apart if any(cells)]
         for number, (j, (message, hint)) in sorted(faults.items()):
             if stop is None or number < stop:
-                self.sink.add(message, number, j + 1, self.names[j] if j < len(self.names) else None, hint)
+                self.sink.add(message, number, j + 1, (self.names[j] if j < len(self.names) else None) or None, hint)
         if stop is not None:
             keep &= lines < stop
             apart = [(n, cells) for n, cells in apart if n < stop]
@@ -954,8 +966,9 @@ class _Stream:
             stops[number] = open_quote_problem(number, len(self.names) - 1, self.names)
 
     def refused_long(self, number: int, cells: list[str]) -> bool:
-        """Whether a row has something past the header's columns, told to the sink (records/_readers.py refuses it)."""
-        long = long_row(cells, len(self.names))
+        """Whether a row has something past the header's columns or under a blank header, told to the sink
+        (records/_readers.py refuses it)."""
+        long = long_row(cells, len(self.names)) or unnamed_cell(cells, self.unnamed, csv_column)
         if long:
             j, message, hint = long
             self.sink.add(message, number, j + 1, None, hint)

@@ -167,6 +167,17 @@ def test_parsing_only_the_columns_read_reads_what_parsing_them_all_reads(tmp_pat
     assert read_columns == every_column
 
 
+def test_a_column_with_a_blank_header_is_parsed_when_only_the_columns_read_are(tmp_path):
+    """Its cells are looked at whichever columns are read: one holding something refuses its row."""
+    path = tmp_path / "records.csv"
+    path.write_text("id,kind,team,,referral\nr1,referral,North,,2024-01-02\nr2,referral,North,02/01/2024,\n",
+                    encoding="utf-8")
+    every_column = batches_read(path, {"referral"})
+    with mock.patch.object(compliance.records.columns, "_UNREAD_COLUMNS", 0):
+        read_columns = batches_read(path, {"referral"})
+    assert read_columns == every_column and every_column[0] == ["r1"] and len(every_column[1]) == 1
+
+
 def test_a_wide_file_parses_only_the_columns_read(tmp_path):
     """100,000 columns of people's notes (2 MB): only id, kind, the two events and the last column (whose cell, in
     the last row, may open a quote that never closes) are parsed."""

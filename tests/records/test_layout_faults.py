@@ -19,6 +19,7 @@ TWICE_HINT = ("keep one referral column (move what the others hold into it), or 
 OPEN_QUOTE = ("a quote (\") opens this cell and never closes, so the cell runs on to the end of the file over the rows "
               "after it; the rest of the file was not read (close the quote, or remove it)")
 LONG_HINT = "put a cell that holds a comma in quotes (\"Smith, J\"), or clear the cells past the last column"
+UNNAMED_HINT = "name the column in the header row, or start its name with # for a column the tool should leave alone"
 
 
 def both_ways(path):
@@ -167,3 +168,24 @@ def test_a_header_close_to_a_records_own_column_is_named_as_a_column(tmp_path, h
     path = csv_file(tmp_path, f"id,kind,{header},referral", "r1,referral,x,01/01/2025")
     _, problems = both_ways(path)
     assert f"did you mean the column {meant!r}?" in problems[0]
+
+
+def test_a_row_with_something_under_a_blank_header_is_refused_and_the_others_read(tmp_path):
+    """The completion typed under a column with no name was dropped without a word, and the duty looked undone; a
+    blank column left blank (a trailing comma) is fine."""
+    path = csv_file(tmp_path, "id,kind,referral,,assessment_completed,", "m1,referral,01/01/2025,28/02/2025,,",
+                    "m2,referral,01/01/2025,,28/02/2025,  ", "m3,referral,01/01/2025,,,x")
+    assert both_ways(path) == (["m2"], [
+        f"{path}:2:4: column 4 has no name in the header, but this row has '28/02/2025' in it, so the row was not "
+        f"read ({UNNAMED_HINT})",
+        f"{path}:4:6: column 6 has no name in the header, but this row has 'x' in it, so the row was not read "
+        f"({UNNAMED_HINT})"])
+
+
+def test_a_short_or_long_row_with_something_under_a_blank_header_is_refused_the_same_way(tmp_path):
+    path = csv_file(tmp_path, "id,kind,,referral", "m1,referral,x", "m2,referral,,01/01/2025", "m3,referral,y,,")
+    assert both_ways(path) == (["m2"], [
+        f"{path}:2:3: column 3 has no name in the header, but this row has 'x' in it, so the row was not read "
+        f"({UNNAMED_HINT})",
+        f"{path}:4:3: column 3 has no name in the header, but this row has 'y' in it, so the row was not read "
+        f"({UNNAMED_HINT})"])
