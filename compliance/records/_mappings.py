@@ -19,6 +19,9 @@ Field forms, for attributes and events alike:
 * ``{path: P, all: true}`` (XML, repeating events): every matching element (or, from tables, every row);
 * ``{column: C, last: true}``: the value in the last of the record's rows, empty or not (the current
   placement's start; whether the latest episode has ended).
+* ``{column: C, all: true, since: E}``: an event's dates on or after the record's event ``E`` (its latest
+  date) alone, those before belonging to a part of the case the record does not measure (the visits to an
+  earlier placement, where a looked-after record measures visits from the current one).
 
 ``recorded_deadlines`` maps a rule id to the column or path holding the deadline the council's own
 system recorded for it (the census's ``InitialCPCtarget`` for ``icpc-15wd``): each finding then
@@ -83,6 +86,9 @@ class Field:
     all: bool = False
     #: The value in the last row of a record read from tables, empty or not.
     last: bool = False
+    #: An event whose dates count only from the record's ``since`` event on (its latest date), those before belonging
+    #: to an earlier part of the case the record does not measure (visits to an earlier placement).
+    since: str | None = None
 
 
 @dataclass(frozen=True)
@@ -177,7 +183,7 @@ def _field(name: str, raw: Any, where: Callable[[str], dict[str, Any]], xml: boo
     if not isinstance(raw, dict):
         raise InputError(Problem(f"cannot read the source of {name!r}", field=name, **where(name),
                                  hint="a column name, a list of them, or {column: ..., values: {...}}"))
-    known = {"column", "columns", "path", "paths", "values", "value", "present", "all", "last"}
+    known = {"column", "columns", "path", "paths", "values", "value", "present", "all", "last", "since"}
     unknown = sorted((k for k in raw if k not in known), key=str)
     if unknown:
         raise InputError(Problem(f"unknown key {shown(unknown[0])} in the source of {name!r}", field=name,
@@ -196,8 +202,11 @@ def _field(name: str, raw: Any, where: Callable[[str], dict[str, Any]], xml: boo
     values = raw.get("values")
     if values is not None and not isinstance(values, dict):
         raise InputError(Problem(f"values for {name!r} must map codes to values", field=name, **where(name)))
+    since = raw.get("since")
+    if since is not None and not (isinstance(since, str) and since):
+        raise InputError(Problem(f"since for {name!r} must name an event", field=name, **where(name)))
     return Field(name, sources, {str(k): v for k, v in values.items()} if values else None,
-                 present=bool(raw.get("present")), all=bool(raw.get("all")), last=bool(raw.get("last")))
+                 present=bool(raw.get("present")), all=bool(raw.get("all")), last=bool(raw.get("last")), since=since)
 
 
 def _fields(raw: dict[str, Any], part: str, where: Callable[..., dict[str, Any]], xml: bool) -> tuple[Field, ...]:
@@ -280,6 +289,10 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
             if f.name not in vocab.events(kind):
                 raise InputError(Problem(f"unknown event {f.name!r} for {kind} records", field=f.name,
                                          **where(f.name, "events"), hint=suggest(f.name, vocab.events(kind))))
+            if f.since is not None and f.since not in {e.name for e in events if e is not f}:
+                raise InputError(Problem(f"{f.name} counts since {f.since!r}, which is not an event this mapping "
+                                         f"reads for {kind} records", field=f.name, **where(f.name, "events"),
+                                         hint=suggest(f.since, [e.name for e in events if e is not f])))
         for f in attributes:
             if f.name not in vocab.attributes(kind):
                 raise InputError(Problem(f"unknown attribute {f.name!r} for {kind} records", field=f.name,
@@ -376,6 +389,10 @@ class _Builder:
                     break
             else:
                 events[f.name] = tuple(sorted(dates, key=sort_key))
+        for f in spec.events:
+            if f.since and f.name in events and events.get(f.since):
+                start = max(day_of(d) for d in events[f.since])
+                events[f.name] = tuple(d for d in events[f.name] if day_of(d) >= start)
         targets: dict[str, tuple[EventDate, ...]] = {}
         for f in spec.recorded_deadlines:
             found = self.values(f, lookup)

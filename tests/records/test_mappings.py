@@ -76,6 +76,16 @@ def test_one_day_written_three_ways_in_an_id_is_one_record(tmp_path):
         (line, "duplicate record id 'K1-A-2024-03-22' (first at " + f"{path}:2)") for line in (3, 4)]
 
 
+def test_an_event_counted_since_another_names_one_the_mapping_reads(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text("mapping: m\ntitle: M\nformat: table\nrecords:\n  - kind: looked-after\n    id: '{ID}'\n"
+                    "    events:\n      visit: {column: Visit, since: placement}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    assert caught.value.problems[0].message == ("visit counts since 'placement', which is not an event this mapping "
+                                                "reads for looked-after records")
+
+
 def test_cin_census_xml_streams_children_into_three_kinds_of_record(rules):
     mapping = load_mapping("cin-census")
     records, problems = load_mapped([CASEWORK / "cin-census.xml"], mapping)

@@ -95,7 +95,7 @@ def test_a_period_of_care_is_its_episodes_together_and_open_while_its_latest_is(
                   placements=[("2024-03-04", "U4"), ("2024-01-10", "U6")],
                   reviews=[("2024-02-05", "2024-02-07", "N"), ("2024-02-01", "2024-02-07", "Y"),
                            ("", "2024-05-05", "")],
-                  visits=["2024-01-15", "2024-02-20"])
+                  visits=["2024-01-15", "2024-02-20", "2024-03-04", "2024-04-08"])
     (from_csv, problems_csv), (from_db, problems_db) = both(tmp_path, rows)
     assert not problems_csv and not problems_db
     record = from_db["CLA-CLA1"]
@@ -106,7 +106,8 @@ def test_a_period_of_care_is_its_episodes_together_and_open_while_its_latest_is(
     assert record.attributes["placement_until_18"] is True  # U4, long-term fostering
     assert record.events["cla_review"] == (date(2024, 2, 5),)  # the cancelled review did not count
     assert record.targets["cla-review"] == (date(2024, 2, 7), date(2024, 5, 5))  # nor did its due date
-    assert record.events["visit"] == (date(2024, 1, 15), date(2024, 2, 20))
+    # The visits from the current placement's start: those to the first placement are not this one's to count.
+    assert record.events["visit"] == (date(2024, 3, 4), date(2024, 4, 8))
 
 
 def test_episodes_starting_on_one_day_follow_their_numbers_not_their_text(tmp_path):
