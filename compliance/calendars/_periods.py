@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
-from ..errors import CalendarRangeError, InputError, Problem
+from ..errors import CalendarRangeError, InputError, Problem, ordinal
 from ._instants import add_hours
 from ._registry import _CACHE, DEFAULT_CALENDAR, get_calendar
 from ._workdays import Calendar, NonWorkingDay
@@ -209,7 +209,7 @@ def compute_deadline(start: date | datetime, period: Period, calendar: str | Cal
     if period.unit == "working_days":
         skipped = cal.non_working_days(base, end)
         steps.append(_skipped_summary(period, cal, skipped))
-        steps.append(f"The {_ordinal(period.amount)} working day after {_fmt(base)} is {_fmt(end)}.")
+        steps.append(f"The {ordinal(period.amount)} working day after {_fmt(base)} is {_fmt(end)}.")
     elif period.unit == "months" and including:
         steps.append(f"{period} beginning with {_fmt(start)} end the day before the corresponding date: "
                      f"{_fmt(end)}.")
@@ -237,11 +237,6 @@ def compute_deadline(start: date | datetime, period: Period, calendar: str | Cal
 def _provisional(cal: Calendar, period: Period, end: date) -> bool:
     """Only a deadline that counted or rolled over bank holidays can move when a new one is proclaimed."""
     return (period.unit == "working_days" or period.roll) and cal.is_provisional(end)
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _skipped_summary(period: Period, cal: Calendar, skipped: list[NonWorkingDay]) -> str:

@@ -56,7 +56,7 @@ from typing import Any, Callable, Collection, Iterator, Sequence
 from xml.etree.ElementTree import Element
 
 from ..calendars import day_of, number_message
-from ..errors import InputError, Problem, shown
+from ..errors import InputError, Problem, ordinal, shown
 from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, load_vocabulary
 from ..yamlio import load_yaml
@@ -399,12 +399,16 @@ class _Builder:
             if found is None:
                 continue
             items, source = found
+            if f.all:
+                items = self.before_gap(f.name, lookup(source)[0], line, where(source), source)
+                if not items:
+                    continue
             try:
                 targets[f.name] = tuple(sorted((self.date(item) for item in items), key=sort_key))
             except ValueError:
                 self.problem(f"{str(items[0]).strip()!r} is not a date (the system's deadline for {f.name})", line,
                              where(source), source, "this mapping's date_formats say how dates are written")
-        if len(self.problems) > before:
+        if any(not p.warning for p in self.problems[before:]):  # a warning rejects nothing
             # One bad cell mapped to two events (list 5's start date) is one problem, not two.
             unique: dict[tuple[Any, ...], Problem] = {}
             for p in self.problems[before:]:
@@ -428,6 +432,24 @@ class _Builder:
         return Record.checked(rid, kind, attributes, dates, f"{self.file}:{line}" if line else self.file,
                               check.holds(kind, self.mapping.events(spec.kind), unknown), targets, spec.duties,
                               extract_date=self.extract_date, implied=implied, conflicts=conflicts)
+
+    def before_gap(self, rule: str, given: list[Any], line: int | None, column: Any, source: str) -> list[Any]:
+        """A record's recorded deadlines for ``rule``, one a row: the n-th is the n-th occurrence's, so where a row
+        gives none and a later one does, only those before it can be placed, and the others are not compared
+        (a warning says so)."""
+        filled = [v is not None and str(v).strip() != "" for v in given]
+        if True not in filled:
+            return []
+        end = len(filled) - filled[::-1].index(True)
+        if all(filled[:end]):
+            return given[:end]
+        gap = filled.index(False)
+        table, _, name = source.rpartition(".")
+        self.problem(f"the {ordinal(gap + 1)} of this record's {len(given)} {table or 'rows'} rows (in date order) has no {name}, "
+                     f"though a later one has: the system's deadlines for {rule} are matched to the occurrences by "
+                     f"their order, so only {'none' if gap == 0 else f'the first {gap}'} can be compared",
+                     line, column, source, "fill in the missing date", warning=True)
+        return given[:gap]
 
     def values(self, f: Field, lookup: Callable[[str], tuple[list[Any], Any]]) -> tuple[list[Any], str] | None:
         for source in f.sources:

@@ -139,6 +139,24 @@ def test_a_link_with_a_tab_or_line_break_round_it_finds_its_record_from_either_s
         assert from_db[ident].events["assessment_completed"] == (done,)
 
 
+def test_due_dates_after_a_review_with_none_are_not_matched_to_the_wrong_reviews(tmp_path):
+    """The n-th due date is the n-th review's: with the second review's blank, the third's (1 April 2025) was taken
+    for the second's and found 124 working days late. Only the first can be placed; a warning says so."""
+    rows = period(episodes=[("2024-01-10", "", "2024-01-10")],
+                  reviews=[("2024-04-05", "2024-04-10", "N"), ("2024-10-01", "2024-10-05", "N"),
+                           ("2025-03-20", "2025-04-01", "N")])
+    rows["ssd_cla_reviews"][1]["clar_cla_review_due_date"] = ""
+    (from_csv, problems_csv), (from_db, problems_db) = both(tmp_path, rows)
+    same(from_db["CLA-CLA1"], from_csv["CLA-CLA1"])
+    assert from_db["CLA-CLA1"].targets == {"cla-review": (date(2024, 4, 10),)}
+    assert len(from_db["CLA-CLA1"].events["cla_review"]) == 3  # every review still counts
+    for problems in (problems_csv, problems_db):
+        assert [(p.warning, p.message) for p in problems] == [(True, (
+            "the 2nd of this record's 3 ssd_cla_reviews rows (in date order) has no clar_cla_review_due_date, though "
+            "a later one has: the system's deadlines for cla-review are matched to the occurrences by their order, "
+            "so only the first 1 can be compared"))]
+
+
 def test_a_period_has_ended_when_its_latest_episode_has(tmp_path):
     rows = period(episodes=[("2024-01-10", "2024-03-01", ""), ("2024-03-01", "2024-06-30", "")])
     (from_csv, _), (from_db, problems) = both(tmp_path, rows)
