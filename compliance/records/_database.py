@@ -216,7 +216,10 @@ class Database:
             return {"creator": lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)}
         if self.kind == "duckdb":
             self._file()
-            return {"connect_args": {"read_only": True}}
+            # A file of another kind (a SQLite file given as duckdb:///) would have DuckDB fetch an extension from
+            # the internet to read it: nothing is fetched, and the file is refused as not DuckDB's.
+            return {"connect_args": {"read_only": True, "config": {"autoinstall_known_extensions": False,
+                                                                    "autoload_known_extensions": False}}}
         return self._network_options()
 
     def _network_options(self) -> dict[str, Any]:
@@ -232,6 +235,10 @@ class Database:
         path = Path(name)
         if not path.is_file():
             raise InputError(Problem("no such database file", file=str(path), hint="check the path"))
+        other = {"duckdb": "sqlite", "sqlite": "duckdb"}[self.kind]
+        if _file_kind(path) == other:
+            raise _refuse(self.text, f"is a {_TITLES[other]} file, not a {_TITLES[self.kind]} one",
+                          f"give it as {other}:///{path}")
         return path
 
     @contextmanager
@@ -334,6 +341,16 @@ class Database:
         sa = _sqlalchemy(self.kind)
         probe = sa.select(sa.text("*")).select_from(sa.table(table)).where(sa.false())
         return [str(c) for c in self._connection.execute(probe).keys()]
+
+
+def _file_kind(path: Path) -> str | None:
+    """"sqlite" or "duckdb" as a database file's first bytes say (each format's own mark), else None."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return None
+    return "sqlite" if head.startswith(b"SQLite format 3\x00") else "duckdb" if head[8:12] == b"DUCK" else None
 
 
 def _first_lines(text: str) -> str:

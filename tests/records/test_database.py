@@ -148,3 +148,21 @@ def test_a_file_that_is_no_database_is_said_so_with_no_talk_of_hosts_or_password
     [problem] = exc.value.problems
     assert "database" in problem.hint and "no other program holds it open" in problem.hint
     assert "host" not in problem.hint and "password" not in problem.hint
+
+
+@pytest.mark.parametrize("kind, other", [("sqlite", "duckdb"), ("duckdb", "sqlite")])
+def test_a_database_file_given_as_the_other_kind_is_named_for_what_it_is(tmp_path, kind, other):
+    """A SQLite file given as duckdb:/// had DuckDB fetch an extension from the internet to read it (and fail)."""
+    sa = needs("sqlalchemy")
+    needs("duckdb_engine")
+    path = tmp_path / "ssd.db"
+    engine = sa.create_engine(f"{other}:///{path}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (a INTEGER)")
+    engine.dispose()
+    with pytest.raises(InputError) as caught, Database(f"{kind}:///{path}"):
+        pass
+    [problem] = caught.value.problems
+    assert problem.message == f"is a {'SQLite' if other == 'sqlite' else 'DuckDB'} file, not a " \
+                              f"{'SQLite' if kind == 'sqlite' else 'DuckDB'} one"
+    assert problem.hint == f"give it as {other}:///{path}"
