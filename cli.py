@@ -201,6 +201,7 @@ def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, fol
         problems.append(Problem("--output names a file this command reads: writing it would replace those records",
                                 file=output, field="output",
                                 hint="write to a file of its own, e.g. --output findings.csv"))
+    problems.extend(_output_problems(output))
     if problems:
         raise InputError(*problems)
     return files
@@ -258,13 +259,28 @@ def _emit(data: str | bytes, output: str | None) -> None:
 
 
 def _needs_output(args: argparse.Namespace) -> None:
-    """Refuse, before any work, to write a workbook or a Parquet file to the terminal."""
-    if args.format in ("xlsx", "parquet") and not args.output:
-        from compliance.errors import InputError, Problem
+    """Refuse, before any work, to write a workbook or a Parquet file to the terminal, or to an --output or
+    --chart path no file can be written at (a folder, a broken link)."""
+    from compliance.errors import InputError, Problem
 
+    if args.format in ("xlsx", "parquet") and not args.output:
         what = "an Excel workbook" if args.format == "xlsx" else "a Parquet file"
         raise InputError(Problem(f"{what} cannot be shown in the terminal", field="format",
                                  hint=f"give --output FILE.{args.format}"))
+    # --output is written before --chart: a chart that cannot be written must stop the run before either is.
+    problems = _output_problems(args.output, "output") + _output_problems(getattr(args, "chart", None), "chart")
+    if problems:
+        raise InputError(*problems)
+
+
+def _output_problems(path: str | None, field: str = "output") -> list[Any]:
+    """What makes ``path`` no place to write a file, found without writing anything: [] when it is one."""
+    if not path:
+        return []
+    from compliance.atomic import output_problem
+
+    problem = output_problem(path, field)
+    return [problem] if problem else []
 
 
 #: The format a file's extension says, for a command given --output without --format.
@@ -571,8 +587,11 @@ def add_calendar_import(actions: Any) -> None:
 
 def cmd_calendar_import(args: argparse.Namespace) -> int:
     from compliance.calendars.govuk import import_govuk
-    from compliance.errors import one_line
+    from compliance.errors import InputError, one_line
 
+    problems = _output_problems(args.output)  # Path() would drop a final / that says a folder was meant
+    if problems:
+        raise InputError(*problems)
     out = Path(args.output) if args.output else Path("calendars") / f"{args.calendar}.yaml"
     print(one_line(import_govuk(Path(_found(args.file)), args.calendar, out)))  # it names the file written
     return 0

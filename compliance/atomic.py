@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
@@ -13,11 +15,26 @@ from .errors import InputError, Problem
 #: What ``tempfile.mkstemp`` adds between the prefix and the suffix: eight of these characters.
 _RANDOM = "[a-z0-9_]{8}"
 
+#: The most links followed from one name to the file it stands for: the kernel's own limit.
+_MAX_LINKS = 40
+
 
 def write_atomic(path: str | Path, data: str | bytes, private: bool = False) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place in one step."""
     with open_atomic(path, binary=True, private=private) as handle:
         handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def output_problem(path: str | Path, field: str | None = None, private: bool = False) -> Problem | None:
+    """What makes ``path`` no place to write a file (a folder, a broken link, a file as its folder), or None;
+    found without writing anything, so a command can refuse before its work."""
+    try:
+        _destination(path, private)
+    except InputError as exc:
+        problem = exc.problems[0]
+        problem.field = field
+        return problem
+    return None
 
 
 @contextmanager
@@ -26,18 +43,26 @@ def open_atomic(path: str | Path, binary: bool = False, private: bool = False) -
     and vanishes, leaving ``path`` as it was, if the block fails. ``private``: readable and writable by its
     owner alone (a cache, which is trusted only so: resources.private_file).
 
+    A link is followed, and the file it leads to replaced (the link kept); a device or a pipe (/dev/null,
+    /dev/stdout, a FIFO) is written straight through, never replaced. A private file is only ever a plain one:
+    a link or a pipe in its place is replaced, never followed or written into.
+
     The temporary file (``.NAME.XXXXXXXX.tmp`` beside ``path``) is locked while it is written; one that a
     killed process left is unlocked, and the next write to the same ``path`` removes it.
     """
+    target, through = _destination(path, private)
+    if through:
+        with _open_through(target, binary) as handle:
+            yield handle
+        return
     import tempfile
 
-    target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise InputError(Problem(f"cannot write here: {exc.strerror}", file=str(target),
+        raise InputError(Problem(f"cannot write here: {exc.strerror}", file=str(path),
                                  hint="choose a folder you can write to")) from None
     try:
         _lock(fd)
@@ -50,14 +75,116 @@ def open_atomic(path: str | Path, binary: bool = False, private: bool = False) -
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        if not private:
+            # The path was looked at before the work; a pipe or a device put there since must not be replaced.
+            _still_replaceable(target, path)
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise InputError(Problem(f"cannot write: {exc.strerror or exc}; the previous file is unchanged",
-                                 file=str(target), hint="check the disk space and permissions")) from None
+                                 file=str(path), hint="check the disk space and permissions")) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _destination(path: str | Path, private: bool) -> tuple[Path, bool]:
+    """The file that writing ``path`` replaces (a link's target), and whether it is written straight through
+    instead (a device or a pipe); an InputError for a path no file can be written at."""
+    text = os.fspath(path)
+    shown = str(path)
+    if text.endswith(tuple(s for s in (os.sep, os.altsep) if s)):
+        # Path() drops a final /, so this is the one place left to see that a folder was meant.
+        if os.path.isdir(text):
+            raise _refused("a folder, not a file", shown, "name a file in it, not the folder itself")
+        bare = text.rstrip(os.sep + (os.altsep or ""))
+        if os.path.lexists(bare):
+            raise _refused(f"ends with /, so names a folder, but {bare} is a file", shown,
+                           "name a file, not a folder: leave out the final /")
+        raise _refused("ends with /, so names a folder, not a file", shown,
+                       "name a file, not a folder: put a file name after the /")
+    try:
+        status = os.lstat(text) if private else os.stat(text)
+    except FileNotFoundError:
+        if os.path.islink(text):
+            raise _refused(f"a link to {os.readlink(text)}, which does not exist", shown,
+                           "point the link at a file, remove it, or name another file") from None
+        return Path(text), False
+    except NotADirectoryError:
+        parent = next((p for p in reversed(Path(text).parents) if p.exists() and not p.is_dir()), None)
+        raise _refused(f"its folder {parent or Path(text).parent} is a file, so nothing can be written in it",
+                       shown, "name a file in a folder, or move that file away") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _refused("a link that leads round in a loop, never to a file", shown,
+                           "fix or remove the link, or name another file") from None
+        return Path(text), False  # not readable here: writing it says why, naming the fault
+    if stat.S_ISDIR(status.st_mode):
+        raise _refused("a folder, not a file", shown, "name a file in it, not the folder itself")
+    if private:
+        # A cache is trusted for what it holds: a link planted in its folder must not send it, or a pipe feed it,
+        # anywhere else; the folder is its owner's alone, so whatever is there is replaced.
+        return Path(text), False
+    linked = os.path.islink(text)
+    if stat.S_ISREG(status.st_mode):
+        if not linked:
+            return Path(text), False
+        if _through_proc(text):
+            # /dev/stdout and /dev/fd/N lead to a file this process holds open: it is truncated and written, as a
+            # shell would; replacing it would leave the open file, where the rest of the output goes, apart.
+            return Path(text), True
+        return Path(os.path.realpath(text)), False
+    if stat.S_ISCHR(status.st_mode) or stat.S_ISFIFO(status.st_mode):
+        return Path(text), True
+    if stat.S_ISBLK(status.st_mode):
+        raise _refused("a disk device: writing to it would overwrite what the disk holds", shown,
+                       "name a file")
+    raise _refused("not a file, a device or a pipe (a socket?): nothing can be written to it", shown,
+                   "name a file")
+
+
+def _refused(message: str, file: str, hint: str) -> InputError:
+    return InputError(Problem(message, file=file, hint=hint))
+
+
+def _through_proc(text: str) -> bool:
+    """Whether the links from ``text`` pass through /proc, where a link names an open file, not a path."""
+    for _ in range(_MAX_LINKS):
+        if not os.path.islink(text):
+            return False
+        text = os.path.join(os.path.dirname(text), os.readlink(text))
+        if os.path.normpath(text).startswith("/proc/"):
+            return True
+    return False
+
+
+@contextmanager
+def _open_through(target: Path, binary: bool) -> Iterator[IO]:
+    """``target``, a device or a pipe, opened for writing; no temporary file, since one cannot replace it."""
+    # No O_CREAT: were the device or pipe gone, a plain file must not be made in its place.
+    flags = os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(target, flags)
+    except OSError as exc:
+        raise InputError(Problem(f"cannot write: {exc.strerror or exc}", file=str(target),
+                                 hint="check that the device or pipe is there and can be written")) from None
+    try:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
+            yield handle
+    except OSError as exc:
+        raise InputError(Problem(f"cannot write: {exc.strerror or exc}; part of the output may have gone through",
+                                 file=str(target), hint="check that the device or pipe can be written")) from None
+
+
+def _still_replaceable(target: Path, path: str | Path) -> None:
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        raise InputError(Problem("no longer a plain file (a folder, link, device or pipe was put there while the "
+                                 "output was made): it was left as it is", file=str(path),
+                                 hint="run again, or name another file"))
 
 
 def _lock(fd: int) -> bool:

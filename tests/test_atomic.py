@@ -6,9 +6,12 @@ from __future__ import annotations
 import fcntl
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
+
+import pytest
 
 from conftest import FIXTURES, ROOT
 
@@ -77,3 +80,139 @@ def test_only_unlocked_leftovers_named_as_the_writer_names_them_are_removed(tmp_
     assert all((tmp_path / name).read_text() == "not ours to remove" for name in kept)
     assert (tmp_path / ".findings.csv.link0000.tmp").is_symlink() and (tmp_path / "target").is_dir()
     assert target.read_text() == "record,rule,status\n"
+
+
+def read_all(fd: int) -> bytes:
+    """What a writer that has finished and closed left in a pipe opened with O_NONBLOCK."""
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_a_link_is_followed_and_the_file_it_leads_to_replaced_in_one_step_the_link_kept(tmp_path):
+    from compliance.atomic import write_atomic
+
+    (tmp_path / "reports").mkdir()
+    real = tmp_path / "reports" / "findings.csv"
+    real.write_text("old")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(os.path.join("reports", "findings.csv"))  # relative, as `ln -s` is mostly used
+    write_atomic(link, "record,rule,status\n")
+    assert link.is_symlink() and os.readlink(link) == os.path.join("reports", "findings.csv")
+    assert real.read_text() == "record,rule,status\n"
+    assert hidden(tmp_path / "reports") == [] and sorted(p.name for p in tmp_path.iterdir()) == ["latest.csv",
+                                                                                                   "reports"]
+
+
+def writes_straight_through(path) -> bool:
+    """Asked before writing to /dev/null: a regression that renames over it, run as root, would destroy it."""
+    from compliance.atomic import _destination
+
+    return _destination(path, private=False)[1]
+
+
+def test_dev_null_is_written_through_and_is_still_a_character_device_after(tmp_path):
+    from compliance.atomic import open_atomic, write_atomic
+
+    assert writes_straight_through("/dev/null")
+    before = os.stat("/dev/null")
+    write_atomic("/dev/null", "record,rule,status\n")
+    with open_atomic("/dev/null") as out:
+        out.write("text too\n")
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+    assert after.st_mode == before.st_mode
+    assert not [name for name in os.listdir("/dev") if name.startswith(".null.")]
+
+
+def test_a_fifo_is_written_through_to_its_reader_and_is_still_a_fifo_after(tmp_path):
+    from compliance.atomic import write_atomic
+
+    fifo = tmp_path / "findings.csv"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader there, so the write does not wait for one
+    try:
+        write_atomic(fifo, "record,rule,status\n")
+        assert read_all(reader) == b"record,rule,status\n"
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and hidden(tmp_path) == []
+
+
+@pytest.mark.parametrize("make, said", [
+    (lambda t: (t / "out.csv").symlink_to(t / "nowhere.csv"), "a link to"),
+    (lambda t: ((t / "out.csv").symlink_to(t / "loop.csv"), (t / "loop.csv").symlink_to(t / "out.csv")),
+     "a link that leads round in a loop"),
+])
+def test_a_broken_link_or_a_link_loop_is_refused_and_left_as_it_is(tmp_path, make, said):
+    from compliance.atomic import write_atomic
+    from compliance.errors import InputError
+
+    make(tmp_path)
+    before = sorted((p.name, os.readlink(p)) for p in tmp_path.iterdir())
+    with pytest.raises(InputError, match=said) as refused:
+        write_atomic(tmp_path / "out.csv", "record\n")
+    assert str(tmp_path / "out.csv") in str(refused.value) and "link" in refused.value.problems[0].hint
+    assert sorted((p.name, os.readlink(p)) for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize("name, said, hint", [
+    ("newdir/", "ends with /, so names a folder, not a file", "name a file, not a folder"),
+    ("newdir/deeper/", "ends with /, so names a folder, not a file", "name a file, not a folder"),
+    ("base.csv/", "names a folder, but", "leave out the final /"),
+    ("folder", "a folder, not a file", "name a file in it"),
+    ("folder/", "a folder, not a file", "name a file in it"),
+    ("base.csv/x.csv", "is a file, so nothing can be written in it", "name a file in a folder"),
+    ("base.csv/more/x.csv", "is a file, so nothing can be written in it", "name a file in a folder"),
+])
+def test_a_path_no_file_can_be_written_at_is_refused_saying_why_and_nothing_is_made(tmp_path, name, said, hint):
+    from compliance.atomic import output_problem, write_atomic
+    from compliance.errors import InputError
+
+    (tmp_path / "base.csv").write_text("id\n")
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(InputError) as refused:
+        write_atomic(f"{tmp_path}/{name}", "record\n")
+    [problem] = refused.value.problems
+    assert said in problem.message and hint in problem.hint and problem.file == f"{tmp_path}/{name}"
+    assert "busy" not in str(problem) and "File exists" not in str(problem)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["base.csv", "folder"]
+    assert (tmp_path / "base.csv").read_text() == "id\n" and list((tmp_path / "folder").iterdir()) == []
+    assert output_problem(f"{tmp_path}/{name}", "output").message == problem.message
+
+
+def test_the_root_folder_and_the_working_folder_are_folders_not_busy_files():
+    from compliance.atomic import output_problem
+
+    for name in ("/", ".", "./"):
+        assert output_problem(name).message == "a folder, not a file"
+
+
+def test_a_private_file_replaces_a_link_or_a_pipe_in_its_place_never_writing_through_them(tmp_path):
+    """A cache is trusted for what it holds: a link planted where it goes must not send it elsewhere."""
+    from compliance.atomic import write_atomic
+
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text("kept")
+    (tmp_path / "cache.json").symlink_to(elsewhere)
+    os.mkfifo(tmp_path / "pipe.json")
+    for name in ("cache.json", "pipe.json"):
+        write_atomic(tmp_path / name, "{}", private=True)
+        assert stat.S_ISREG(os.lstat(tmp_path / name).st_mode) and (tmp_path / name).read_text() == "{}"
+        assert (tmp_path / name).stat().st_mode & 0o077 == 0
+    assert elsewhere.read_text() == "kept" and hidden(tmp_path) == []
+
+
+def test_a_pipe_put_in_the_files_place_while_it_is_written_is_not_replaced(tmp_path):
+    from compliance.atomic import open_atomic
+    from compliance.errors import InputError
+
+    target = tmp_path / "findings.csv"
+    target.write_text("old")
+    with pytest.raises(InputError, match="no longer a plain file"):
+        with open_atomic(target) as out:
+            out.write("record,rule,status\n")
+            target.unlink()
+            os.mkfifo(target)
+    assert stat.S_ISFIFO(os.lstat(target).st_mode) and hidden(tmp_path) == []

@@ -1,0 +1,155 @@
+"""Where --output and --chart go: a file is replaced in one step, a link's file through the link, a device or a
+pipe written straight through; a folder, or a path no file can be at, is refused before anything is written."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+
+RECORDS = "id,kind,framework,report_received\nb1,inspection,ILACS,03/12/2024\n"
+PLAN = ("plan", "inspection", "id=x", "framework=ILACS", "report_received=03/12/2024")
+
+
+@pytest.fixture
+def base(tmp_path):
+    path = tmp_path / "base.csv"
+    path.write_text(RECORDS)
+    return path
+
+
+def listing(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def check(base, output, *more):
+    return ("check", str(base), "--as-of", "2026-01-01", "--format", "csv", "--output", str(output), *more)
+
+
+def refused_in_one_line(code, err, path, *said):
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert f"error: {path}: " in err and all(s in err for s in said), err
+
+
+@pytest.mark.parametrize("command", [
+    lambda b, t: check(b, f"{t}/newdir/"),
+    lambda b, t: ("check", str(b), "--as-of", "2026-01-01", "--output", f"{t}/newdir.xlsx/"),
+    lambda b, t: ("kpi", str(b), "--as-of", "2026-01-01", "--chart", f"{t}/newdir/"),
+    lambda b, t: (*PLAN, "--format", "ics", "--output", f"{t}/newdir/"),
+    lambda b, t: ("track", str(ROOT / "examples" / "inspection-events.csv"), "--as-of", "2026-11-20",
+                  "--output", f"{t}/newdir/"),
+    lambda b, t: ("map", str(FIXTURES / "casework" / "annex-a-list5.csv"), "--mapping", "annex-a-list5",
+                  "--output", f"{t}/newdir/"),
+    lambda b, t: ("template", "inspection", "--output", f"{t}/newdir.csv/"),
+])
+def test_an_output_ending_with_a_slash_names_a_folder_and_is_refused_before_anything_is_written(
+        tmp_path, base, run_cli, command):
+    args = command(base, tmp_path)
+    code, out, err = run_cli(*args)
+    refused_in_one_line(code, err, args[-1], "names a folder, not a file", "name a file, not a folder")
+    assert listing(tmp_path) == ["base.csv"] and base.read_text() == RECORDS
+
+
+def test_a_chart_that_cannot_be_written_stops_kpi_before_its_output_is_written(tmp_path, base, run_cli):
+    code, _, err = run_cli("kpi", str(base), "--as-of", "2026-01-01", "--output", str(tmp_path / "kpi.csv"),
+                           "--chart", f"{tmp_path}/charts/")
+    refused_in_one_line(code, err, f"{tmp_path}/charts/", "chart: ", "names a folder")
+    assert listing(tmp_path) == ["base.csv"]
+
+
+@pytest.mark.parametrize("folder", [".", "/"])
+def test_an_output_that_is_a_folder_says_so_not_that_a_device_is_busy(tmp_path, base, run_cli, folder, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(*check(base, folder))
+    refused_in_one_line(code, err, folder, "a folder, not a file", "name a file in it")
+    assert "busy" not in err and listing(tmp_path) == ["base.csv"]
+
+
+def test_an_output_inside_a_file_says_that_its_folder_is_a_file(tmp_path, base, run_cli):
+    code, _, err = run_cli(*check(base, base / "x.csv"))
+    refused_in_one_line(code, err, base / "x.csv", f"its folder {base} is a file", "name a file in a folder")
+    assert "File exists" not in err and listing(tmp_path) == ["base.csv"] and base.read_text() == RECORDS
+
+
+def test_output_to_dev_null_discards_the_findings_and_leaves_dev_null_a_device(base, run_cli):
+    from compliance.atomic import _destination
+
+    # Asked first: a regression that renames over /dev/null, run as root, would destroy it for the whole machine.
+    assert _destination("/dev/null", private=False)[1]
+    before = os.stat("/dev/null")
+    code, _, err = run_cli(*check(base, "/dev/null"))
+    assert code == 0, err
+    code, _, err = run_cli(*PLAN, "--format", "ics", "--output", "/dev/null")
+    assert code in (0, 1) and "error" not in err, err
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev, after.st_mode) == (
+        before.st_ino, before.st_rdev, before.st_mode)
+
+
+def test_output_to_a_fifo_is_sent_to_its_reader_and_the_fifo_kept(tmp_path, base, run_cli):
+    fifo = tmp_path / "findings.csv"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader there, so the run does not wait for one
+    try:
+        code, _, err = run_cli(*check(base, fifo))
+        sent = b""
+        while chunk := os.read(reader, 65536):
+            sent += chunk
+    finally:
+        os.close(reader)
+    assert code == 0, err
+    assert sent.decode().startswith("record,rule,") and "b1,la-publish-report" in sent.decode()
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and listing(tmp_path) == ["base.csv", "findings.csv"]
+
+
+@pytest.mark.parametrize("chart", [False, True])
+def test_output_through_a_link_replaces_the_file_it_leads_to_and_keeps_the_link(tmp_path, base, run_cli, chart):
+    real = tmp_path / ("real.svg" if chart else "real.csv")
+    real.write_text("old report")
+    link = tmp_path / ("latest.svg" if chart else "latest.csv")
+    link.symlink_to(real.name)
+    if chart:
+        code, _, err = run_cli("kpi", str(base), "--as-of", "2026-01-01", "--chart", str(link))
+    else:
+        code, _, err = run_cli(*check(base, link))
+    assert code == 0, err
+    assert link.is_symlink() and os.readlink(link) == real.name
+    assert real.read_text().startswith("<svg" if chart else "record,rule,")
+    assert listing(tmp_path) == sorted(["base.csv", real.name, link.name])
+
+
+@pytest.mark.parametrize("target", ["nowhere.csv", "loop.csv"])
+def test_output_to_a_broken_link_or_a_link_loop_is_refused_and_the_link_kept(tmp_path, base, run_cli, target):
+    link = tmp_path / "out.csv"
+    link.symlink_to(target)
+    if target == "loop.csv":
+        (tmp_path / "loop.csv").symlink_to("out.csv")
+    code, _, err = run_cli(*check(base, link))
+    refused_in_one_line(code, err, link, "link")
+    assert os.readlink(link) == target and not (tmp_path / "nowhere.csv").exists()
+
+
+def test_output_to_dev_stdout_reaches_the_pipe_or_the_file_stdout_is(tmp_path, base):
+    from compliance.atomic import _destination
+
+    assert _destination("/dev/stdout", private=False)[1]  # else, run as root, the link in /dev would be replaced
+    args = [sys.executable, str(ROOT / "cli.py"), *check(base, "/dev/stdout")]
+    piped = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert piped.returncode == 0 and piped.stdout.startswith("record,rule,"), piped.stderr
+    with open(tmp_path / "redirected.csv", "w") as out:
+        into_file = subprocess.run(args, stdout=out, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=120)
+    assert into_file.returncode == 0, into_file.stderr
+    assert (tmp_path / "redirected.csv").read_text() == piped.stdout
+    assert listing(tmp_path) == ["base.csv", "redirected.csv"]
+
+
+def test_calendar_import_refuses_a_folder_for_its_output(run_cli, tmp_path):
+    code, _, err = run_cli("calendar", "import", str(FIXTURES / "govuk-bank-holidays-2028-2029.json"),
+                           "--calendar", "england-and-wales", "--output", f"{tmp_path}/newcal/")
+    refused_in_one_line(code, err, f"{tmp_path}/newcal/", "ends with /, so names a folder")
+    assert listing(tmp_path) == []
