@@ -413,6 +413,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
               f"({_day(as_of)}): the plan is reckoned as of {_day(plan.as_of)}, supposing it has happened by then "
               "(give --as-of to choose the day)", file=sys.stderr)
     _emit(render_plan(plan, args.format, datetime.now().astimezone(), args.remind), args.output)
+    left_out = plan.uncounted() if args.format == "ics" else []
+    if left_out:
+        from compliance.errors import one_line
+
+        # A calendar missing a duty shows nothing amiss to whoever subscribes: said here, and in its description.
+        print(one_line("compliance: warning: the calendar has no event for " + "; ".join(
+            f"{entry.rule.id}: {step.finding.reason}" for entry, step in left_out)), file=sys.stderr)
     return exit_status(plan.findings())
 
 

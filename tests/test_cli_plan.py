@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
 import icalendar
@@ -261,3 +262,37 @@ def test_a_reminder_before_the_calendars_years_names_the_option(tmp_path, run_cl
                              "--format", "ics", "--remind", "99999", "--output", str(tmp_path / "p.ics"))
     assert code == 2 and "--remind 99999 working days before" in err and "e.g. --remind 5" in err, err
     assert not (tmp_path / "p.ics").exists()
+
+
+def test_a_deadline_past_the_calendars_years_gives_checks_reason_in_every_format(run_cli, tmp_path):
+    # Received Fri 10 Dec 2100: 30 working days run into 2101, a year the calendar does not cover.
+    args = ("plan", "inspection", "report_received=2100-12-10", "framework=ILACS", "--as-of", "2100-12-31")
+    why = ("the deadline cannot be counted: 30 working days from 2100-12-10 runs outside the years the "
+           "england-and-wales calendar covers (1971 to 2100); check the dates")
+    for fmt in ("table", "md"):
+        code, out, err = run_cli(*args, "--format", fmt)
+        assert code == 0, err
+        assert "no deadline until" not in out  # report_received was given
+        assert why in out and why.replace("30 working", "70 working") in out
+    code, out, _ = run_cli(*args, "--format", "json")
+    [step] = next(d for d in json.loads(out)["duties"] if d["rule"] == "la-publish-report")["deadlines"]
+    assert (step["status"], step["deadline"], step["reason"]) == ("missing_data", None, why)
+    ics = tmp_path / "plan.ics"
+    code, _, err = run_cli(*args, "--format", "ics", "--output", str(ics))
+    assert code == 0, err
+    cal = icalendar.Calendar.from_ical(ics.read_bytes())
+    assert cal.walk("VEVENT") == []
+    # The calendar says which duties it leaves out and why (TEXT escapes each ";" as "\;").
+    unfolded = re.sub(r"\r\n ", "", ics.read_bytes().decode("utf-8"))
+    assert ("X-WR-CALDESC:Not in this calendar: la-publish-report: " + why.replace(";", "\\;")) in unfolded
+    assert "la-publish-statement: " in unfolded and "la-send-action-plan: " in unfolded
+    # And whoever wrote it is told, on one line: the calendar file itself shows nothing amiss once subscribed to.
+    assert err.startswith("compliance: warning: the calendar has no event for la-publish-report: " + why)
+    assert err.count("\n") == 1
+
+
+def test_values_given_reach_the_markdown_as_text_never_as_html_or_markup(run_cli):
+    code, out, _ = run_cli("plan", "inspection", "authority=<img src=x onerror=alert(1)> *Sefton*",
+                           "report_received=03/12/2024", "framework=ILACS", "--as-of", "2024-12-10", "--format", "md")
+    assert code == 0 and not re.search(r"(?<!\\)<img", out)
+    assert "\\<img src=x onerror=alert(1)\\> \\*Sefton\\*" in out.splitlines()[0]

@@ -39,6 +39,13 @@ class PlanStep:
     #: The engine's working for this deadline (for a projection, without the status it has on a made-up date).
     working: tuple[str, ...] = ()
 
+    @property
+    def uncounted(self) -> bool:
+        """True when the deadline could not be counted though no event it waits for is missing (it runs past the
+        years the calendar covers, say): the finding's reason says why."""
+        f = self.finding
+        return f.status == "missing_data" and f.deadline is None and not f.needs
+
 
 @dataclass(frozen=True)
 class PlanEntry:
@@ -79,6 +86,11 @@ class Plan:
     def findings(self) -> list[Finding]:
         """The findings on the dates given (projections left out), for the exit code."""
         return [s.finding for e in self.entries if e.state == "scheduled" for s in e.steps if not s.projected]
+
+    def uncounted(self) -> list[tuple[PlanEntry, PlanStep]]:
+        """The deadlines whose clock has started but that the engine could not count (``PlanStep.uncounted``)."""
+        return [(e, s) for e in self.entries if e.state in ("scheduled", "conditional") for s in e.steps
+                if s.uncounted]
 
 
 def plan_record(kind: str, items: Sequence[str], vocabulary: Vocabulary) -> Record:

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from ..calendars import get_calendar
 from ..engines import Finding, iso, listed, sort_by_urgency
-from ..errors import Problem, one_line
+from ..errors import Problem, one_line, printable
 from ..records import csv_line
 from ..rules import Rule
 
@@ -427,9 +427,15 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|])")
 _MD_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
+def _md_plain(value: object) -> str:
+    """A value on one line, its bidirectional controls written as escapes (``\\u202e``) as the table and HTML do:
+    obeyed, one would reorder the text around it, so that an id seemed to say what it does not."""
+    return printable(_MD_CONTROL.sub(" ", str(value)))
+
+
 def md_text(value: object) -> str:
     """Text for a Markdown line or table cell (CommonMark, GitHub): no raw HTML, link, emphasis or code."""
-    return _MD_SPECIAL.sub(r"\\\1", _MD_CONTROL.sub(" ", str(value)))
+    return _MD_SPECIAL.sub(r"\\\1", _md_plain(value))
 
 
 def md_code(value: object, table: bool = False) -> str:
@@ -438,7 +444,7 @@ def md_code(value: object, table: bool = False) -> str:
     In a GitHub table a pipe ends the cell even inside code, so there it is written ``\\|``, which
     GitHub shows as a pipe.
     """
-    text = _MD_CONTROL.sub(" ", str(value))
+    text = _md_plain(value)
     if table:
         text = text.replace("|", "\\|")
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)

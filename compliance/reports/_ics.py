@@ -13,12 +13,14 @@ from typing import Iterable
 
 from ..calendars import day_of
 from ..engines import Finding
+from ..errors import printable
 from ._formats import STATUS_NAMES
 
 PRODID = "-//statutory-timelines//compliance report//EN"
 UID_DOMAIN = "statutory-timelines"
 _FOLD_AT = 75  # octets per line, CRLF excluded (RFC 5545 section 3.1)
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+# Not allowed in a content line (section 3.1); tab is, and line breaks are made \n first and escaped last.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _SAFE_URL = re.compile(r"https?://[^\x00-\x20\x7f\"<>\\^`{|}]+", re.IGNORECASE)
 
 
@@ -29,13 +31,12 @@ def event_uid(record: str, duty: str, occurrence: int) -> str:
 
 
 def escape_text(value: str) -> str:
-    """Escape a TEXT value: backslash, semicolon, comma and line breaks (RFC 5545 section 3.3.11).
-
-    Other control characters are not allowed in a content line at all (section 3.1), so each becomes a space.
-    """
-    text = (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
-    return _CONTROL.sub(" ", text)
+    """Escape a TEXT value (RFC 5545 section 3.3.11); other C0 controls become spaces, and C1 and bidirectional
+    ones escapes (``\\u202e``) as every other format shows them, so none can reorder or drive what shows it."""
+    text = _CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
+    # Escaped before the backslashes are, so a reader gives back the escape's own backslash, not a bad TEXT escape.
+    text = printable(text)
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def uri_value(url: str | None) -> str | None:

@@ -14,7 +14,7 @@ from ..calendars import day_of, get_calendar
 from ..engines import PLAN_ID, Plan, PlanEntry, PlanStep
 from ..errors import CalendarRangeError, InputError, Problem, one_line
 from ..rules import Rule
-from ._formats import json_text
+from ._formats import json_text, md_text
 from ._ics import PRODID, escape_text, event_uid, fold, uri_value
 
 PLAN_FORMATS = ("table", "json", "md", "ics")
@@ -99,8 +99,11 @@ def _status(plan: Plan, entry: PlanEntry, step: PlanStep) -> str:
         words = f"at the {f.on_bound} ({_not_given(plan, trigger)})"
     elif f.status == "missing_data" and f.deadline is not None:
         words = f"whether met is not known ({_not_given(plan, completion)})"
+    elif step.uncounted:
+        # No event it waits for is missing, so "until X is known" would be false: the engine's reason, as check's.
+        words = f.reason or "the deadline cannot be counted"
     elif f.status == "missing_data":
-        words = "no deadline until " + " and ".join(f"{n} is known" for n in f.needs or (trigger,))
+        words = "no deadline until " + " and ".join(f"{n} is known" for n in f.needs)
     elif f.status == "met":
         words = f"met ({completion} {_day(f.completed_date)})"
     elif f.status == "late":
@@ -187,6 +190,9 @@ def _entry_lines(plan: Plan, entry: PlanEntry) -> list[str]:
             lines.append(f"    {label}")
         for line in (f.assumptions if not step.projected else ()) + step.working:
             lines.append(f"      {line}" if rule.recurrence else f"    {line}")
+        if step.uncounted and f.reason:
+            because = f.reason[:1].upper() + f.reason[1:] + "."
+            lines.append(f"      {because}" if rule.recurrence else f"    {because}")
     if entry.extended is not None and rule.extension is not None:
         ext = rule.extension
         how = f"{ext.period} in all" if ext.period else f"each adds {ext.adds}"
@@ -209,7 +215,8 @@ def _step_dict(step: PlanStep) -> dict[str, Any]:
             "working_days_late": None if step.projected else f.working_days_late,
             "provisional": f.provisional, "approximate": f.approximate,
             "skipped": [{"date": d, "reason": r} for d, r in f.skipped],
-            "assumptions": [] if step.projected else list(f.assumptions), "working": list(step.working),
+            "reason": f.reason, "assumptions": [] if step.projected else list(f.assumptions),
+            "working": list(step.working),
             "warnings": list(f.warnings)}
 
 
@@ -240,42 +247,49 @@ def to_json(plan: Plan) -> str:
     return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def to_markdown(plan: Plan) -> str:
-    out = ["# " + _heading(plan)[0], ""] + _heading(plan)[1:]
+    # Every text through md_text: values given on the command line (authority=, id=) may hold Markdown or raw HTML.
+    heading = _heading(plan)
+    out = ["# " + md_text(heading[0]), ""] + [md_text(line) if line else line for line in heading[1:]]
     rows = _rows(plan)
     if rows:
         out += ["| Deadline | Duty | What | Status | Source |", "|---|---|---|---|---|"]
         for e, s in rows:
-            out.append("| " + " | ".join(_md(x) for x in (
+            out.append("| " + " | ".join(md_text(x) for x in (
                 _day(s.finding.deadline), _step_label(e, s), e.rule.title, _status(plan, e, s),
                 f"{e.rule.source.citation} ({e.rule.source.verification})")) + " |")
         out.append("")
     for entry in plan.entries:
         if entry.state in ("scheduled", "conditional"):
             lines = _entry_lines(plan, entry)
-            out.append(f"## {_md(lines[0])}")
+            out.append(f"## {md_text(lines[0])}")
             out.append("")
-            out += [f"- {_md(line.strip())}" for line in lines[1:] if line.strip()]
+            out += [f"- {md_text(line.strip())}" for line in lines[1:] if line.strip()]
             out.append("")
     waiting = [e for e in plan.entries if e.state == "waiting"]
     if waiting:
         out += ["## Starts when something else happens", ""]
         for e in waiting:
             only = f" (only if {_conditions_text(e.assumed)})" if e.assumed else ""
-            out.append(f"- **{e.rule.id}**: {_md(e.rule.title)}: {_md(_clock(e.rule))}{_md(only)}. "
-                       f"{_md(e.rule.source.citation)} ({e.rule.source.verification})")
+            out.append(f"- **{e.rule.id}**: {md_text(e.rule.title)}: {md_text(_clock(e.rule))}{md_text(only)}. "
+                       f"{md_text(e.rule.source.citation)} ({e.rule.source.verification})")
         out.append("")
     excluded = [e for e in plan.entries if e.state == "not_applicable"]
     if excluded:
         out += ["## Not applicable", ""]
-        out += [f"- **{e.rule.id}**: {_md(e.reason or '')}" for e in excluded]
+        out += [f"- **{e.rule.id}**: {md_text(e.reason or '')}" for e in excluded]
         out.append("")
     # As the table: the heading quotes the values given, and a Markdown file is often read with `cat`.
     return "\n".join(map(one_line, out))
+
+
+def _uncounted_text(plan: Plan) -> str | None:
+    """What an iCalendar file of the plan leaves out because the engine could not count its deadline, and why;
+    None when it leaves nothing out for that reason."""
+    left_out = plan.uncounted()
+    if not left_out:
+        return None
+    return "Not in this calendar: " + "; ".join(f"{_step_label(e, s)}: {s.finding.reason}" for e, s in left_out)
 
 
 def _who(plan: Plan) -> str | None:
@@ -356,6 +370,10 @@ def to_ics(plan: Plan, stamp: datetime, name: str | None = None, remind: int | N
                                         else _given_text(plan)))
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{escape_text(calname)}"]
+    left_out = _uncounted_text(plan)
+    if left_out:
+        # A calendar with a duty missing, or with no event at all, says which and why where its reader looks.
+        lines.append(f"X-WR-CALDESC:{escape_text(left_out)}")
     for entry, step in _rows(plan):
         f = step.finding
         if f.deadline is None:

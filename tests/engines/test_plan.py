@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import pytest
 
-from compliance.engines import make_plan, plan_record
+from compliance.engines import evaluate, make_plan, plan_record
 from compliance.errors import InputError
 from compliance.rules import load_rules
 
@@ -192,3 +192,28 @@ def test_an_extension_that_adds_weeks_shows_the_deadline_one_extension_makes(rul
     entry = by_rule(plan(rules, "care-proceedings", "care_application_issued=2025-04-01",
                          as_of=date(2025, 4, 2)))["care-proceedings-26wk"]
     assert deadlines(entry) == [date(2025, 9, 29)] and entry.extended == date(2025, 11, 24)
+
+
+#: What `check` says of a report received on Fri 10 Dec 2100: its 30 working days run into 2101, a year the
+#: England and Wales calendar does not cover.
+PAST_THE_CALENDAR = ("the deadline cannot be counted: 30 working days from 2100-12-10 runs outside the years the "
+                     "england-and-wales calendar covers (1971 to 2100); check the dates")
+
+
+def test_a_deadline_past_the_calendars_years_is_uncounted_with_checks_reason(rules):
+    record = plan_record("inspection", ["report_received=2100-12-10", "framework=ILACS"], rules.vocabulary)
+    p = make_plan(record, rules, date(2100, 12, 31))
+    left_out = p.uncounted()
+    assert [e.rule.id for e, _ in left_out] == ["la-publish-report", "la-publish-statement", "la-send-action-plan"]
+    assert all(s.finding.deadline is None and s.finding.trigger_date == date(2100, 12, 10) for _, s in left_out)
+    assert left_out[0][1].finding.reason == PAST_THE_CALENDAR
+    checked = {f.rule: f.reason for f in evaluate([record], rules, date(2100, 12, 31))}
+    assert all(s.finding.reason == checked[e.rule.id] for e, s in left_out)
+
+
+def test_a_deadline_waiting_for_a_date_is_not_uncounted(rules):
+    assert plan(rules, "inspection", "report_received=2024-12-03", "framework=ILACS").uncounted() == []
+    # Received on a date not known: record it, and the deadline is counted.
+    unknown = plan(rules, "inspection", "report_received=unknown", "framework=ILACS")
+    step = by_rule(unknown)["la-publish-report"].steps[0]
+    assert step.finding.needs == ("report_received",) and not step.uncounted and unknown.uncounted() == []

@@ -163,3 +163,11 @@ def test_line_breaks_and_control_characters_in_text_stay_inside_their_property(c
     assert not any(ch in text for ch in "\x00\x1b")
     (event,) = icalendar.Calendar.from_ical(text).walk("VEVENT")
     assert str(event["SUMMARY"]).startswith("Overdue: T\nBEGIN:VALARM (alpha\nATTENDEE:mailto:x@evil.example")
+
+
+def test_c1_controls_are_written_as_escapes_a_reader_gives_back():
+    # U+0085 (next line) and U+009B (CSI) are not RFC 5545 controls, but a terminal showing the text obeys them.
+    text = escape_text("a\x85b\x9b2J")
+    assert text == "a\\\\x85b\\\\x9b2J"
+    event = icalendar.Event.from_ical(f"BEGIN:VEVENT\r\nSUMMARY:{text}\r\nEND:VEVENT\r\n")
+    assert str(event["SUMMARY"]) == "a\\x85b\\x9b2J"
