@@ -11,6 +11,7 @@ Exit codes: 0 nothing late or overdue, 1 something is, 2 bad input or a fault in
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from datetime import date, datetime
@@ -185,8 +186,8 @@ def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, fol
             candidates = [path]
         for candidate in candidates:
             if not candidate.is_file():
-                what = "a folder, not a file" if candidate.is_dir() else "no such file" if not candidate.exists() \
-                    else "not a file"
+                what = "a folder, not a file" if candidate.is_dir() else "not a file" if candidate.exists() \
+                    else _missing(candidate)
                 problems.append(Problem(what, file=text, hint="check the path"))
                 continue
             try:
@@ -212,6 +213,20 @@ def _same_file(a: str, b: str) -> bool:
         return Path(a).samefile(b)
     except OSError:
         return False
+
+
+def _missing(path: Path) -> str:
+    """Why nothing can be read at ``path``, which is not there: no such file, or a link to none."""
+    if not path.is_symlink():
+        return "no such file"
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python before 3.13 says a loop so
+        return "a link that leads round in a loop, never to a file"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a link that leads round in a loop, never to a file"
+    return f"a link to {os.readlink(path)}, which does not exist"
 
 
 def _found(text: str) -> str:

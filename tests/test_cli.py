@@ -56,6 +56,18 @@ def test_every_command_that_reads_files_stops_on_a_missing_one(tmp_path, run_cli
     assert not (tmp_path / "reports").exists()
 
 
+def test_a_broken_or_looping_link_given_as_records_is_named_for_what_it_is(run_cli, tmp_path):
+    """Both were "no such file", though the name is there: what is wrong is where the link leads."""
+    (tmp_path / "loop1.csv").symlink_to("loop2.csv")
+    (tmp_path / "loop2.csv").symlink_to("loop1.csv")
+    (tmp_path / "old.csv").symlink_to("moved-away.csv")
+    code, _, err = run_cli("check", str(tmp_path / "loop1.csv"), str(tmp_path / "old.csv"), "--as-of", "2025-01-01")
+    assert code == 2 and err.splitlines() == [
+        f"compliance: error: {tmp_path / 'loop1.csv'}: a link that leads round in a loop, never to a file "
+        "(check the path)",
+        f"compliance: error: {tmp_path / 'old.csv'}: a link to moved-away.csv, which does not exist (check the path)"]
+
+
 def test_output_files_get_the_mode_the_umask_gives_not_owner_only(tmp_path):
     old = os.umask(0o022)
     try:
