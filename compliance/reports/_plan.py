@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 from ..calendars import day_of, get_calendar
 from ..engines import PLAN_ID, Plan, PlanEntry, PlanStep
-from ..errors import CalendarRangeError, InputError, Problem, one_line
+from ..errors import CalendarRangeError, InputError, Problem, one_line, printable
 from ..rules import Rule
 from ._formats import json_text, md_text
 from ._ics import PRODID, escape_text, event_uid, fold, uri_value
@@ -247,37 +247,44 @@ def to_json(plan: Plan) -> str:
     return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
+def _md(text: str) -> str:
+    """Text for the plan's Markdown: an escape code written as the table writes it (\\x1b), so whoever gave it
+    sees it there too, then as Markdown text."""
+    return md_text(printable(text))
+
+
 def to_markdown(plan: Plan) -> str:
-    # Every text through md_text: values given on the command line (authority=, id=) may hold Markdown or raw HTML.
+    # Every text through _md: values given on the command line (authority=, id=) may hold Markdown, raw HTML or
+    # escape codes.
     heading = _heading(plan)
-    out = ["# " + md_text(heading[0]), ""] + [md_text(line) if line else line for line in heading[1:]]
+    out = ["# " + _md(heading[0]), ""] + [_md(line) if line else line for line in heading[1:]]
     rows = _rows(plan)
     if rows:
         out += ["| Deadline | Duty | What | Status | Source |", "|---|---|---|---|---|"]
         for e, s in rows:
-            out.append("| " + " | ".join(md_text(x) for x in (
+            out.append("| " + " | ".join(_md(x) for x in (
                 _day(s.finding.deadline), _step_label(e, s), e.rule.title, _status(plan, e, s),
                 f"{e.rule.source.citation} ({e.rule.source.verification})")) + " |")
         out.append("")
     for entry in plan.entries:
         if entry.state in ("scheduled", "conditional"):
             lines = _entry_lines(plan, entry)
-            out.append(f"## {md_text(lines[0])}")
+            out.append(f"## {_md(lines[0])}")
             out.append("")
-            out += [f"- {md_text(line.strip())}" for line in lines[1:] if line.strip()]
+            out += [f"- {_md(line.strip())}" for line in lines[1:] if line.strip()]
             out.append("")
     waiting = [e for e in plan.entries if e.state == "waiting"]
     if waiting:
         out += ["## Starts when something else happens", ""]
         for e in waiting:
             only = f" (only if {_conditions_text(e.assumed)})" if e.assumed else ""
-            out.append(f"- **{e.rule.id}**: {md_text(e.rule.title)}: {md_text(_clock(e.rule))}{md_text(only)}. "
-                       f"{md_text(e.rule.source.citation)} ({e.rule.source.verification})")
+            out.append(f"- **{e.rule.id}**: {_md(e.rule.title)}: {_md(_clock(e.rule))}{_md(only)}. "
+                       f"{_md(e.rule.source.citation)} ({e.rule.source.verification})")
         out.append("")
     excluded = [e for e in plan.entries if e.state == "not_applicable"]
     if excluded:
         out += ["## Not applicable", ""]
-        out += [f"- **{e.rule.id}**: {md_text(e.reason or '')}" for e in excluded]
+        out += [f"- **{e.rule.id}**: {_md(e.reason or '')}" for e in excluded]
         out.append("")
     # As the table: the heading quotes the values given, and a Markdown file is often read with `cat`.
     return "\n".join(map(one_line, out))
