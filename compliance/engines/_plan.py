@@ -278,7 +278,8 @@ def _supposing(record: Record, assumed: Sequence[tuple[str, tuple[Any, ...]]]) -
     attributes = dict(record.attributes)
     attributes.update({name: allowed[0] for name, allowed in assumed})
     return Record.checked(record.id, record.kind, attributes, dict(record.events), record.source,
-                          implied=record.implied, conflicts=record.conflicts)
+                          implied=record.implied, conflicts=record.conflicts,
+                          implying=record.implying, unknown=record.unknown)
 
 
 def _steps(record: Record, versions: Sequence[Rule], findings: list[Finding], when: date,
@@ -298,7 +299,8 @@ def _steps(record: Record, versions: Sequence[Rule], findings: list[Finding], wh
         events = dict(record.events)
         events[rule.completion] = tuple(sorted(held, key=sort_key))
         supposed = Record.checked(record.id, record.kind, record.attributes, events, record.source,
-                                  implied=record.implied, conflicts=record.conflicts)
+                                  implied=record.implied, conflicts=record.conflicts,
+                                  implying=record.implying, unknown=record.unknown)
         try:
             projected = evaluate_duty(supposed, versions, max(when, day_of(last.deadline)))
         except CalendarRangeError:
@@ -321,7 +323,8 @@ def _extended(rule: Rule, versions: Sequence[Rule], record: Record, finding: Fin
     events = dict(record.events)
     events[ext.event] = (finding.trigger_date,)
     supposed = Record.checked(record.id, record.kind, record.attributes, events, record.source,
-                              implied=record.implied, conflicts=record.conflicts)
+                              implied=record.implied, conflicts=record.conflicts,
+                              implying=record.implying, unknown=record.unknown)
     return evaluate_duty(supposed, versions, when, explain=False)[0].deadline
 
 

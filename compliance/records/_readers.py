@@ -66,7 +66,8 @@ class _Reader:
         attributes, implied, conflicts = self.check.implications(kind, attributes, events, unknown)
         return Record.checked(rid, kind, attributes, events, f"{self.file}:{line}" if line else self.file,
                               self.check.holds(kind, columns_held, unknown), targets, measured, extract_date=drawn,
-                              implied=implied, conflicts=conflicts)
+                              implied=implied, conflicts=conflicts, implying=self.vocab.implications(kind),
+                              unknown=unknown)
 
 
 #: What a record in a YAML or JSON file may have besides its attributes.

@@ -65,6 +65,10 @@ class Record:
     extract_date: date | None = None
     implied: Mapping[str, str] = field(default_factory=dict, init=False)
     conflicts: Mapping[str, str] = field(default_factory=dict, init=False)
+    #: What ``implied`` and ``conflicts`` were worked out from, to work them out again as of an earlier day
+    #: (``as_judged``): the vocabulary's implications for the kind, and the events the record gives as unknown.
+    implying: tuple[Implication, ...] = field(default=(), init=False, repr=False, compare=False)
+    unknown: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self, vocabulary: Vocabulary | None) -> None:
         problems: list[Problem] = []
@@ -90,7 +94,8 @@ class Record:
                                      hint="the day the extract was drawn, as a date"))
         attributes, implied, conflicts = check.implications(kind, attributes, events, unknown)
         for name, value in (("id", rid), ("kind", kind), ("attributes", attributes), ("events", events),
-                            ("targets", targets), ("implied", implied), ("conflicts", conflicts)):
+                            ("targets", targets), ("implied", implied), ("conflicts", conflicts),
+                            ("implying", check.vocab.implications(kind)), ("unknown", unknown)):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "recorded", check.holds(kind, self.recorded, unknown))
         if self.measured is not None:
@@ -105,14 +110,15 @@ class Record:
                 source: str | None = None, recorded: frozenset[str] | None = None,
                 targets: Mapping[str, tuple[EventDate, ...]] | None = None,
                 measured: frozenset[str] | None = None, *, extract_date: date | None = None,
-                implied: Mapping[str, str] | None = None, conflicts: Mapping[str, str] | None = None) -> "Record":
-        """A Record from parts a ``RecordCheck`` has already checked (its implications applied), without
-        checking them twice."""
+                implied: Mapping[str, str] | None = None, conflicts: Mapping[str, str] | None = None,
+                implying: Sequence[Implication] = (), unknown: frozenset[str] = frozenset()) -> "Record":
+        """A Record from parts a ``RecordCheck`` has already checked (its implications applied, from ``implying``
+        and the events given as ``unknown``), without checking them twice."""
         record = object.__new__(cls)
         for name, value in (("id", rid), ("kind", kind), ("attributes", attributes), ("events", events),
                             ("source", source), ("recorded", recorded), ("targets", targets or {}),
                             ("measured", measured), ("extract_date", extract_date), ("implied", implied or {}),
-                            ("conflicts", conflicts or {})):
+                            ("conflicts", conflicts or {}), ("implying", tuple(implying)), ("unknown", unknown)):
             object.__setattr__(record, name, value)
         return record
 
@@ -133,7 +139,22 @@ class Record:
         """This record, as drawn in an extract on ``day`` (None: not from an extract)."""
         return Record.checked(self.id, self.kind, self.attributes, self.events, self.source, self.recorded,
                               self.targets, self.measured, extract_date=day, implied=self.implied,
-                              conflicts=self.conflicts)
+                              conflicts=self.conflicts, implying=self.implying, unknown=self.unknown)
+
+    def as_judged(self, day: date) -> "Record":
+        """This record as it stood on ``day``: what its events imply taken from those dated by then alone (a review
+        conference typed 2042 shows no plan, nor a conference held, in 2024); its later dates are kept, for the
+        findings to say they have not happened as of then."""
+        if not (self.implied or self.conflicts) or self.last_day is None or self.last_day <= day:
+            return self
+        events = {name: kept for name, dates in self.events.items()
+                  if (kept := tuple(d for d in dates if (d.date() if isinstance(d, datetime) else d) <= day))}
+        attributes, implied, conflicts = implications(self.implying, self.given_attributes, events, self.unknown)
+        if implied == self.implied and conflicts == self.conflicts:
+            return self
+        return Record.checked(self.id, self.kind, attributes, self.events, self.source, self.recorded, self.targets,
+                              self.measured, extract_date=self.extract_date, implied=implied, conflicts=conflicts,
+                              implying=self.implying, unknown=self.unknown)
 
     @property
     def given_attributes(self) -> dict[str, Any]:
@@ -210,12 +231,13 @@ def _word(value: Any) -> str:
 def imply(record: Record, vocabulary: Vocabulary) -> Record:
     """``record`` with what its events and attributes imply applied, for a record built without them (the
     vectorised engine's rows handed to the per-record engine)."""
-    attributes, implied, conflicts = RecordCheck(vocabulary).implications(record.kind, record.attributes, record.events)
+    rules = vocabulary.implications(record.kind)
+    attributes, implied, conflicts = implications(rules, record.attributes, record.events)
     if not implied and not conflicts:
         return record
     return Record.checked(record.id, record.kind, attributes, record.events, record.source, record.recorded,
                           record.targets, record.measured, extract_date=record.extract_date, implied=implied,
-                          conflicts=conflicts)
+                          conflicts=conflicts, implying=rules)
 
 
 def sort_key(d: EventDate) -> tuple[date, float]:
@@ -334,75 +356,8 @@ class RecordCheck:
 
     def implications(self, kind: str, attributes: Mapping[str, Any], events: Mapping[str, tuple[EventDate, ...]],
                      unknown: frozenset[str] = frozenset()) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
-        """(attributes, implied, conflicts): what the record's events and attribute values imply, by the
-        vocabulary's ``implies``, taken where the record does not say; contradictions left as the record gives
-        them, each with a sentence saying what to check. Events it gives as ``unknown`` imply nothing, and
-        nothing is implied of them."""
-        rules = self.vocab.implications(kind)
-        if not rules:
-            return dict(attributes), {}, {}
-        happened = {name for name, dates in events.items() if dates}
-        shown: dict[str, str] = {}
-        while True:  # implied events may imply more: a response after the panel means the panel met
-            changed = True
-            while changed:
-                changed = False
-                for imp in rules:
-                    if (imp.source_is_event and imp.source in happened and imp.value == HAPPENED
-                            and imp.target not in happened and imp.target not in unknown):
-                        happened.add(imp.target)
-                        shown[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
-                                             f"the record has {imp.source}")
-                        changed = True
-            out, implied, conflicts = self._settled(rules, attributes, happened)
-            # An attribute value may show an event happened (a plan is made only at a conference), and the
-            # value may itself be implied (review conferences show a plan): settle again until nothing changes.
-            grown = [imp for imp in rules if not imp.source_is_event and imp.value == HAPPENED
-                     and imp.target not in happened and imp.target not in unknown
-                     and out.get(imp.source) is not None and out.get(imp.source) == imp.when]
-            if not grown:
-                return out, {**shown, **implied}, conflicts
-            for imp in grown:
-                happened.add(imp.target)
-                shown[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
-                                     f"{imp.source} is {_word(imp.when)}")
-
-    @staticmethod
-    def _settled(rules: Sequence[Implication], attributes: Mapping[str, Any], happened: set[str]
-                 ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
-        """(attributes, implied, conflicts): the attribute values the events that happened and the values given
-        imply, taken where the record does not say, contradictions left as given with a sentence to check."""
-        implied: dict[str, str] = {}
-        proposed: dict[str, dict[Any, list[str]]] = {}
-        for imp in rules:
-            if imp.value == HAPPENED:
-                continue
-            if imp.source_is_event:
-                if imp.source not in happened:
-                    continue
-                because = f"the record has {imp.source}"
-            else:
-                if attributes.get(imp.source) is None or attributes.get(imp.source) != imp.when:
-                    continue
-                because = f"{imp.source} is {_word(imp.when)}"
-            proposed.setdefault(imp.target, {}).setdefault(imp.value, []).append(because)
-        out = dict(attributes)
-        conflicts: dict[str, str] = {}
-        for target, by_value in proposed.items():
-            given = attributes.get(target)
-            reasons = "; ".join(f"{' and '.join(why)}, which implies {target} {_word(value)}"
-                                for value, why in by_value.items())
-            if given is not None:
-                if any(value != given for value in by_value):
-                    conflicts[target] = (f"{target} is {_word(given)}, but {reasons}: {target} is taken as "
-                                         "the record gives it; check the record.")
-            elif len(by_value) > 1:
-                conflicts[target] = f"{reasons}: {target} is left unknown; check the record."
-            else:
-                (value, why), = by_value.items()
-                out[target] = value
-                implied[target] = f"{target} taken as {_word(value)}: {' and '.join(why)}"
-        return out, implied, conflicts
+        """``implications`` by the vocabulary's ``implies`` for ``kind``."""
+        return implications(self.vocab.implications(kind), attributes, events, unknown)
 
     def targets(self, targets: Mapping[str, Any], report: Report) -> dict[str, tuple[EventDate, ...]]:
         """The system's recorded deadlines by rule id: one date each, or a list (or ;-separated dates) for the
@@ -536,3 +491,76 @@ class RecordCheck:
                 problem(str(exc), event, DATE_HINT)
                 return None
         return tuple(sorted(out, key=sort_key))
+
+
+def implications(rules: Sequence[Implication], attributes: Mapping[str, Any],
+                 events: Mapping[str, tuple[EventDate, ...]], unknown: frozenset[str] = frozenset()
+                 ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """(attributes, implied, conflicts): what the record's events and attribute values imply, by the
+    vocabulary's ``implies``, taken where the record does not say; contradictions left as the record gives
+    them, each with a sentence saying what to check. Events it gives as ``unknown`` imply nothing, and
+    nothing is implied of them."""
+    if not rules:
+        return dict(attributes), {}, {}
+    happened = {name for name, dates in events.items() if dates}
+    shown: dict[str, str] = {}
+    while True:  # implied events may imply more: a response after the panel means the panel met
+        changed = True
+        while changed:
+            changed = False
+            for imp in rules:
+                if (imp.source_is_event and imp.source in happened and imp.value == HAPPENED
+                        and imp.target not in happened and imp.target not in unknown):
+                    happened.add(imp.target)
+                    shown[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
+                                         f"the record has {imp.source}")
+                    changed = True
+        out, implied, conflicts = _settled(rules, attributes, happened)
+        # An attribute value may show an event happened (a plan is made only at a conference), and the
+        # value may itself be implied (review conferences show a plan): settle again until nothing changes.
+        grown = [imp for imp in rules if not imp.source_is_event and imp.value == HAPPENED
+                 and imp.target not in happened and imp.target not in unknown
+                 and out.get(imp.source) is not None and out.get(imp.source) == imp.when]
+        if not grown:
+            return out, {**shown, **implied}, conflicts
+        for imp in grown:
+            happened.add(imp.target)
+            shown[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
+                                 f"{imp.source} is {_word(imp.when)}")
+
+
+def _settled(rules: Sequence[Implication], attributes: Mapping[str, Any], happened: set[str]
+             ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """(attributes, implied, conflicts): the attribute values the events that happened and the values given
+    imply, taken where the record does not say, contradictions left as given with a sentence to check."""
+    implied: dict[str, str] = {}
+    proposed: dict[str, dict[Any, list[str]]] = {}
+    for imp in rules:
+        if imp.value == HAPPENED:
+            continue
+        if imp.source_is_event:
+            if imp.source not in happened:
+                continue
+            because = f"the record has {imp.source}"
+        else:
+            if attributes.get(imp.source) is None or attributes.get(imp.source) != imp.when:
+                continue
+            because = f"{imp.source} is {_word(imp.when)}"
+        proposed.setdefault(imp.target, {}).setdefault(imp.value, []).append(because)
+    out = dict(attributes)
+    conflicts: dict[str, str] = {}
+    for target, by_value in proposed.items():
+        given = attributes.get(target)
+        reasons = "; ".join(f"{' and '.join(why)}, which implies {target} {_word(value)}"
+                            for value, why in by_value.items())
+        if given is not None:
+            if any(value != given for value in by_value):
+                conflicts[target] = (f"{target} is {_word(given)}, but {reasons}: {target} is taken as "
+                                     "the record gives it; check the record.")
+        elif len(by_value) > 1:
+            conflicts[target] = f"{reasons}: {target} is left unknown; check the record."
+        else:
+            (value, why), = by_value.items()
+            out[target] = value
+            implied[target] = f"{target} taken as {_word(value)}: {' and '.join(why)}"
+    return out, implied, conflicts

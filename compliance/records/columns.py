@@ -279,14 +279,16 @@ def _sorted_column(owner: np.ndarray, days: np.ndarray, seconds: np.ndarray, n: 
 def batch_from_records(kind: str, records: Sequence[Record]) -> RecordBatch:
     """A batch from Record objects of one kind and one source (YAML, JSON, XLSX and mapped extracts come this way).
 
-    The records' attributes already hold the vocabulary's defaults; they share what their source records.
+    The records' attributes already hold the vocabulary's defaults; they share what their source records. What
+    they imply is left out, as a CSV file's batch leaves it: the engine finds it and hands those rows to the
+    per-record engine, which works it out as of the day each record is judged (Record.as_judged).
     """
     n = len(records)
     attributes: dict[str, list[Any]] = {}
     events: dict[str, tuple[list[int], list[int], list[int], list[bool]]] = {}
     targets: dict[str, tuple[list[int], list[int], list[int], list[bool]]] = {}
     for i, rec in enumerate(records):
-        for name, value in rec.attributes.items():
+        for name, value in rec.given_attributes.items():
             attributes.setdefault(name, [None] * n)[i] = value
         for into, given in ((events, rec.events), (targets, rec.targets)):
             for name, dates in given.items():
