@@ -6,7 +6,6 @@ only when asked for, because it is an optional extra that cannot load on every P
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Iterable, Iterator, Sequence
 
@@ -199,7 +198,7 @@ def targets_in_use(records: Sequence[Record], rules: RuleSet | Sequence[Rule]) -
         unknown = names.unknown_targets(record.targets)
         if unknown:
             dropped.update(dict.fromkeys(unknown))
-            record = replace(record, targets={k: v for k, v in record.targets.items() if k in names.names})
+            record = record.with_targets({k: v for k, v in record.targets.items() if k in names.names})
         kept.append(record)
     return kept, [Problem(f"no rule or duty is called {key!r} in the rules in use, so the system's deadlines the "
                           f"extract gives for it were left out (target:{key})", field=f"target:{key}",

@@ -141,6 +141,12 @@ class Record:
                               self.targets, self.measured, extract_date=day, implied=self.implied,
                               conflicts=self.conflicts, implying=self.implying, unknown=self.unknown)
 
+    def with_targets(self, targets: Mapping[str, tuple[EventDate, ...]]) -> "Record":
+        """This record with ``targets`` as the system's recorded deadlines, the rest as it is (what it implies too)."""
+        return Record.checked(self.id, self.kind, self.attributes, self.events, self.source, self.recorded, targets,
+                              self.measured, extract_date=self.extract_date, implied=self.implied,
+                              conflicts=self.conflicts, implying=self.implying, unknown=self.unknown)
+
     def as_judged(self, day: date) -> "Record":
         """This record as it stood on ``day``: what its events imply taken from those dated by then alone (a review
         conference typed 2042 shows no plan, nor a conference held, in 2024); its later dates are kept, for the

@@ -1201,9 +1201,10 @@ def read_batches(paths: Sequence[str | Path], vocab: Vocabulary, problems: list[
 
 def unique_records(records: Sequence[Record], seen: SeenIds, file: str, problems: list[Problem]) -> list[Record]:
     """The records whose id has not been read before; each repeat is reported at the file and row it was read from
-    (``file`` where a record does not say), as records/_readers.py does."""
+    (``file`` where a record names no row: a database's records name their table and key), as records/_readers.py
+    does."""
     kept = []
-    for origin, group in itertools.groupby(records, key=lambda r: r.origin()[0] or file):
+    for origin, group in itertools.groupby(records, key=lambda r: _file_of(r) or file):
         chunk = list(group)
         repeat, first_files = seen.add([r.id for r in chunk], seen.file_number(origin))
         firsts = iter(first_files)
@@ -1211,6 +1212,13 @@ def unique_records(records: Sequence[Record], seen: SeenIds, file: str, problems
             if not again:
                 kept.append(rec)
                 continue
-            problems.append(Problem(f"duplicate record id {rec.id!r} (first in {next(firsts)})", file=origin,
-                                    line=rec.origin()[1], field="id", hint="give each record its own id"))
+            where, line = rec.origin()
+            problems.append(Problem(f"duplicate record id {rec.id!r} (first in {next(firsts)})", file=where or origin,
+                                    line=line, field="id", hint="give each record its own id"))
     return kept
+
+
+def _file_of(record: Record) -> str | None:
+    """The file a record was read from at a numbered row, else None."""
+    where, line = record.origin()
+    return where if line is not None else None

@@ -8,7 +8,6 @@ a record at a time.
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
@@ -72,7 +71,7 @@ def _named(items: Iterable[Any], rules: RuleSet, problems: list[Problem]) -> Ite
         problems += names.target_warnings(item.targets, file)
         problems += names.measured_warnings(item.kind, item.measured, file)
         if not isinstance(item, RecordBatch) and names.unknown_targets(item.targets):
-            item = replace(item, targets={k: v for k, v in item.targets.items() if k in names.names})
+            item = item.with_targets({k: v for k, v in item.targets.items() if k in names.names})
         yield item
 
 
@@ -146,6 +145,8 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
         raise InputError(Problem(f"unknown engine {engine!r}", field="engine", hint="one of: " + ", ".join(ENGINES)))
     rules = RuleSet(duties_for(ruleset, mapping), ruleset.vocabulary, ruleset.files)
     problems: list[Problem] = []
+    # Where a repeated record's first was read, when its records name no row: the one source, or the mapping's name.
+    source_name = str(paths[0]) if len(paths) == 1 else (mapping.name if mapping else "")
     if engine == "batch":
         if mapping is None:
             # Only the columns a rule or the grouping reads are parsed and checked, with those that imply them.
@@ -159,7 +160,7 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
             seen = SeenIds()
             mapped = _mapped_records(paths, mapping, ruleset, problems, encoding, extract_date)
             batches = (batch for records in _chunks(_named(mapped, rules, problems), records_chunk)
-                       for batch in batches_from_records(unique_records(records, seen, mapping.name, problems),
+                       for batch in batches_from_records(unique_records(records, seen, source_name, problems),
                                                          records_chunk))
         _count_beside(batches, lambda given: evaluate_batches(given, rules, as_of, counting=True), tallies)
         return problems
@@ -174,7 +175,7 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
         seen = SeenIds()
         mapped = _named(_mapped_records(paths, mapping, ruleset, problems, encoding, extract_date), rules, problems)
         source = (r for records in _chunks(mapped, records_chunk)
-                  for r in unique_records(records, seen, mapping.name, problems))
+                  for r in unique_records(records, seen, source_name, problems))
     for records in _chunks(source, records_chunk):
         findings = evaluate(records, rules, as_of, engine=engine, explain=False)
         for tally in tallies:

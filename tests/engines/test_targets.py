@@ -23,8 +23,9 @@ import pytest
 from compliance import evaluate, load_rules
 from compliance.calendars import Period
 from compliance.calendars._targets import check_target
+from compliance.engines import targets_in_use
 from compliance.engines.batch import evaluate_batch
-from compliance.records import load_mapped, load_mapping, read_records, records_from_text
+from compliance.records import Record, load_mapped, load_mapping, read_records, records_from_text
 from compliance.records.columns import batches_from_records, read_batches
 
 from conftest import needs_durable, rules_without
@@ -188,3 +189,14 @@ def test_a_mapping_measuring_a_duty_the_rules_in_use_lack_is_read_with_a_warning
     assert code in (0, 1) and "error" not in err and "warning" not in err, err
     code, _, err = run_cli("report", *common, "--out", str(tmp_path / "out"), "--quiet")
     assert code in (0, 1) and (tmp_path / "out" / "latest.md").exists(), err
+
+
+def test_leaving_out_a_target_of_no_rule_in_use_keeps_what_the_record_implies():
+    """map --rules wrote an implied value as given (cp_plan=yes from a review conference): the record was rebuilt,
+    and what it implies was worked out again as if the record had said it."""
+    record = Record("X", "child-protection", events={"icpc": ["2024-01-01"], "rcpc": ["2024-04-01"]},
+                    targets={"rcpc": ["2024-04-01"], "icpc-15wd": ["2024-01-02"]})
+    [kept], warnings = targets_in_use([record], [r for r in RULES if r.id != "rcpc"])
+    assert kept.targets == {"icpc-15wd": record.targets["icpc-15wd"]} and len(warnings) == 1
+    assert kept.implied == record.implied == {"cp_plan": "cp_plan taken as yes: the record has rcpc"}
+    assert "cp_plan" not in kept.given_attributes
