@@ -321,3 +321,19 @@ def test_a_cell_saying_when_the_extract_was_drawn_or_what_it_measures_is_read_or
     assert [(p.line, p.column, p.field, p.message) for p in problems] == [
         (4, 3, "extract_date", "'2025-03-31 10:00' is a moment: the extract_date is the day the extract was drawn"),
         (5, 4, "measured", "'a b' is not a rule id or duty name (the duties measured on this record)")]
+
+
+def test_records_that_name_no_row_are_checked_for_repeats_as_one_source():
+    """A database's records name a table and key, not a row: each was a source of its own, checked alone, so the
+    work grew with the square of the records."""
+    from compliance.records import Record
+    from compliance.records.columns import SeenIds, unique_records
+
+    records = [Record.checked(f"R{i % 3}", "referral", {}, {}, f"sqlite:///x.db:ssd_cin_episodes id='R{i}'")
+               for i in range(5)]
+    seen, problems = SeenIds(), []
+    kept = unique_records(records, seen, "sqlite:///x.db", problems)
+    assert [r.id for r in kept] == ["R0", "R1", "R2"] and seen.files == ["sqlite:///x.db"]
+    assert [(p.file, p.message) for p in problems] == [
+        (f"sqlite:///x.db:ssd_cin_episodes id='R{i}'", f"duplicate record id 'R{i - 3}' (first in sqlite:///x.db)")
+        for i in (3, 4)]
