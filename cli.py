@@ -11,7 +11,6 @@ Exit codes: 0 nothing late or overdue, 1 something is, 2 bad input or a fault in
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import sys
 from datetime import date, datetime
@@ -156,6 +155,7 @@ def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, fol
     A folder stands for the files in it that ``suffixes`` name (when ``folders``), and ``examples/NAME`` not in
     the working folder for the copy installed with the package: each is said on stderr, so what was read is known.
     """
+    from compliance.atomic import dead_end
     from compliance.errors import InputError, Problem, one_line
     from compliance.records import check_database_url, is_database_url
 
@@ -187,7 +187,7 @@ def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, fol
         for candidate in candidates:
             if not candidate.is_file():
                 what = "a folder, not a file" if candidate.is_dir() else "not a file" if candidate.exists() \
-                    else _missing(candidate)
+                    else dead_end(candidate) or "no such file"
                 problems.append(Problem(what, file=text, hint="check the path"))
                 continue
             try:
@@ -213,20 +213,6 @@ def _same_file(a: str, b: str) -> bool:
         return Path(a).samefile(b)
     except OSError:
         return False
-
-
-def _missing(path: Path) -> str:
-    """Why nothing can be read at ``path``, which is not there: no such file, or a link to none."""
-    if not path.is_symlink():
-        return "no such file"
-    try:
-        path.resolve(strict=True)
-    except RuntimeError:  # Python before 3.13 says a loop so
-        return "a link that leads round in a loop, never to a file"
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return "a link that leads round in a loop, never to a file"
-    return f"a link to {os.readlink(path)}, which does not exist"
 
 
 def _found(text: str) -> str:

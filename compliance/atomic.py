@@ -107,7 +107,7 @@ def _destination(path: str | Path, private: bool) -> tuple[Path, bool]:
         status = os.lstat(text) if private else os.stat(text)
     except FileNotFoundError:
         if os.path.islink(text):
-            raise _refused(f"a link to {os.readlink(text)}, which does not exist", shown,
+            raise _refused(str(dead_end(text)), shown,
                            "point the link at a file, remove it, or name another file") from None
         return Path(text), False
     except NotADirectoryError:
@@ -116,8 +116,7 @@ def _destination(path: str | Path, private: bool) -> tuple[Path, bool]:
                        shown, "name a file in a folder, or move that file away") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise _refused("a link that leads round in a loop, never to a file", shown,
-                           "fix or remove the link, or name another file") from None
+            raise _refused(_LOOP, shown, "fix or remove the link, or name another file") from None
         return Path(text), False  # not readable here: writing it says why, naming the fault
     if stat.S_ISDIR(status.st_mode):
         raise _refused("a folder, not a file", shown, "name a file in it, not the folder itself")
@@ -125,15 +124,12 @@ def _destination(path: str | Path, private: bool) -> tuple[Path, bool]:
         # A cache is trusted for what it holds: a link planted in its folder must not send it, or a pipe feed it,
         # anywhere else; the folder is its owner's alone, so whatever is there is replaced.
         return Path(text), False
-    linked = os.path.islink(text)
     if stat.S_ISREG(status.st_mode):
-        if not linked:
-            return Path(text), False
         if _through_proc(text):
             # /dev/stdout and /dev/fd/N lead to a file this process holds open: it is truncated and written, as a
             # shell would; replacing it would leave the open file, where the rest of the output goes, apart.
             return Path(text), True
-        return Path(os.path.realpath(text)), False
+        return Path(os.path.realpath(text) if os.path.islink(text) else text), False
     if stat.S_ISCHR(status.st_mode) or stat.S_ISFIFO(status.st_mode):
         return Path(text), True
     if stat.S_ISBLK(status.st_mode):
@@ -143,12 +139,32 @@ def _destination(path: str | Path, private: bool) -> tuple[Path, bool]:
                    "name a file")
 
 
+_LOOP = "a link that leads round in a loop, never to a file"
+
+
+def dead_end(path: str | Path) -> str | None:
+    """Why ``path``, a name that is there, leads to no file: a link to nothing, or round in a loop; None when it
+    is no link, or leads somewhere."""
+    if not os.path.islink(path):
+        return None
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return f"a link to {os.readlink(path)}, which does not exist"
+    except OSError as exc:
+        return _LOOP if exc.errno == errno.ELOOP else None
+    return None
+
+
 def _refused(message: str, file: str, hint: str) -> InputError:
     return InputError(Problem(message, file=file, hint=hint))
 
 
 def _through_proc(text: str) -> bool:
-    """Whether the links from ``text`` pass through /proc, where a link names an open file, not a path."""
+    """Whether ``text`` leads through /proc, where a link names an open file, not a path: in a folder there
+    (/dev/fd/1 is /proc/self/fd/1), or by its links (/dev/stdout)."""
+    if (os.path.realpath(os.path.dirname(os.path.abspath(text))) + os.sep).startswith("/proc/"):
+        return True
     for _ in range(_MAX_LINKS):
         if not os.path.islink(text):
             return False

@@ -134,11 +134,16 @@ def test_output_to_a_broken_link_or_a_link_loop_is_refused_and_the_link_kept(tmp
     assert os.readlink(link) == target and not (tmp_path / "nowhere.csv").exists()
 
 
-def test_output_to_dev_stdout_reaches_the_pipe_or_the_file_stdout_is(tmp_path, base):
+@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
+def test_output_to_dev_stdout_reaches_the_pipe_or_the_file_stdout_is(tmp_path, base, name):
     from compliance.atomic import _destination
 
-    assert _destination("/dev/stdout", private=False)[1]  # else, run as root, the link in /dev would be replaced
-    args = [sys.executable, str(ROOT / "cli.py"), *check(base, "/dev/stdout")]
+    with open(tmp_path / "probe.txt", "w") as out:  # stdout a file, as below: never to be replaced
+        assert subprocess.run([sys.executable, "-c", f"from compliance.atomic import _destination; "
+                               f"assert _destination({name!r}, private=False)[1]"], stdout=out, cwd=ROOT).returncode == 0
+    (tmp_path / "probe.txt").unlink()
+    assert _destination(name, private=False)[1]  # else, run as root, the link in /dev would be replaced
+    args = [sys.executable, str(ROOT / "cli.py"), *check(base, name)]
     piped = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert piped.returncode == 0 and piped.stdout.startswith("record,rule,"), piped.stderr
     with open(tmp_path / "redirected.csv", "w") as out:

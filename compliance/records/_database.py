@@ -331,7 +331,6 @@ class Database:
                         out.append((table, column, alike))
         return out
 
-
     def _columns(self, inspector: Any, table: str, alike: str | None, schema: str | None) -> list[str]:
         """The names of a table's columns: on a server, from its catalogue, since a login may be granted only the
         columns it reads and so refused a query of the others; from a file (SQLite, DuckDB: no grants, and DuckDB's

@@ -293,11 +293,15 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
                 raise InputError(Problem(f"{f.name} counts since {f.since!r}, which is not an event this mapping "
                                          f"reads for {kind} records", field=f.name, **where(f.name, "events"),
                                          hint=suggest(f.since, [e.name for e in events if e is not f])))
+        targets = _fields(raw, "recorded_deadlines", where, xml)
+        for part, f in [("attributes", f) for f in attributes] + [("recorded_deadlines", f) for f in targets]:
+            if f.since is not None:  # only events are counted from another event's day
+                raise InputError(Problem(f"since is for events; {f.name!r} is among the {part}", field=f.name,
+                                         **where(f.name, part), hint="leave since out"))
         for f in attributes:
             if f.name not in vocab.attributes(kind):
                 raise InputError(Problem(f"unknown attribute {f.name!r} for {kind} records", field=f.name,
                                          **where(f.name, "attributes"), hint=suggest(f.name, vocab.attributes(kind))))
-        targets = _fields(raw, "recorded_deadlines", where, xml)
         duties = raw.get("duties")
         if duties is not None and (not isinstance(duties, list) or not duties or
                                    not all(isinstance(d, str) and d.strip() for d in duties)):
@@ -337,6 +341,8 @@ class _Builder:
     problems: list[Problem] = field(default_factory=list)
     #: The day the extract was drawn, given or read from its header; None while not known.
     extract_date: date | None = None
+    #: Problems about one of a record's rows (by the problem's id): which, the n-th of its table's in order.
+    rows: dict[int, int] = field(default_factory=dict)
 
     def problem(self, message: str, line: int | None, column: Any, fld: str | None, hint: str | None = None,
                 warning: bool = False) -> None:
@@ -446,10 +452,12 @@ class _Builder:
             return given[:end]
         gap = filled.index(False)
         table, _, name = source.rpartition(".")
-        self.problem(f"the {ordinal(gap + 1)} of this record's {len(given)} {table or 'rows'} rows (in date order) has no {name}, "
-                     f"though a later one has: the system's deadlines for {rule} are matched to the occurrences by "
-                     f"their order, so only {'none' if gap == 0 else f'the first {gap}'} can be compared",
-                     line, column, source, "fill in the missing date", warning=True)
+        rows = f"{table} rows (in date order)" if table else f"{name} values"
+        compared = "none" if gap == 0 else "only the first" if gap == 1 else f"only the first {gap}"
+        self.problem(f"the {ordinal(gap + 1)} of this record's {len(given)} {rows} has no {name}, though a later one "
+                     f"has: the system's deadlines for {rule} are matched to the occurrences by their order, so "
+                     f"{compared} can be compared", line, column, source, "fill in the missing date", warning=True)
+        self.rows[id(self.problems[-1])] = gap
         return given[:gap]
 
     def values(self, f: Field, lookup: Callable[[str], tuple[list[Any], Any]]) -> tuple[list[Any], str] | None:
@@ -1075,9 +1083,11 @@ _NUMBERS = re.compile(r"([0-9]+)")
 
 def _order_key(builder: _Builder, row: Row, order: str | None, key: str) -> tuple[Any, ...]:
     """Rows of one record in date order (empty dates last), then by their key, its numbers as numbers (episode 10
-    after episode 9, as systems number them in turn): the same from a database or a file."""
-    ident = tuple((0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part)
-                  for part in _NUMBERS.split(str(row.values.get(key) or "").strip()) if part)
+    after episode 9, as systems number them in turn), then by its text (01 before 1): the same from a database,
+    whose rows come in no order, or a file."""
+    text = str(row.values.get(key) or "")
+    ident = (tuple((0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part)
+                   for part in _NUMBERS.split(text.strip()) if part), text)
     value = row.values.get(order) if order else None
     if value is None or str(value).strip() == "":
         return (1, (date.min, 0.0), "", ident) if order else (0, (date.min, 0.0), "", ident)
@@ -1120,9 +1130,12 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
             table, _, column = source.rpartition(".")
             return [row.values.get(column) for row in rows.get(table or related.main.table, ())], None
 
-        def where(source: str, rows: dict[str, list[Row]] = group.rows) -> tuple[str, int | None, Any]:
+        def where(source: str, row: int | None = None, rows: dict[str, list[Row]] = group.rows
+                  ) -> tuple[str, int | None, Any]:
             table, _, column = source.rpartition(".")
             candidates = rows.get(table or related.main.table) or [first]
+            if row is not None and row < len(candidates):
+                return candidates[row].where(column)
             if source in last:
                 return candidates[-1].where(column)
             filled = [r for r in candidates if r.values.get(column) is not None and str(r.values[column]).strip()]
@@ -1134,7 +1147,7 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
         found = builder.problems[before:]
         del builder.problems[before:]
         for p in found:
-            p.file, p.line, p.column = where(p.field or related.main.key)
+            p.file, p.line, p.column = where(p.field or related.main.key, builder.rows.pop(id(p), None))
         yield rec, found
 
 
@@ -1178,7 +1191,8 @@ def _read_tables(paths: Sequence[str | Path], mapping: Mapping, vocab: Vocabular
         found: list[Problem] = []
         builder = _Builder(mapping, vocab, str(files.get(related.main.table, "")), extract_date=extract_date)
         groups = csv_groups(files, related, found.append, encoding,
-                            refuse=lambda p, read=(spec, related): found.append(_left_out(p, [read])))
+                            refuse=lambda p, read=(spec, related): found.append(_left_out(p, [read],
+                                                                                          others=len(reads) > 1)))
         for rec, problems in _records_from(groups, spec, related, builder):
             yield rec, found + problems
             found.clear()
@@ -1195,10 +1209,11 @@ def _read_database(url: str, mapping: Mapping, vocab: Vocabulary, reads: list[tu
             needs = [{t for p in related.parts for t in (p.table, *(f"{p.table}.{c}" for c in p.read()))}
                      for _, related in reads]
             gaps = missing(db, [related for _, related in reads])
-            if gaps:
-                yield None, [_left_out(p, [read for read, need in zip(reads, needs) if p.field in need])
-                             for p in gaps]
             absent = {p.field for p in gaps}
+            others = any(not need & absent for need in needs)  # some kind is read all the same
+            if gaps:
+                yield None, [_left_out(p, [read for read, need in zip(reads, needs) if p.field in need],
+                                       others=others) for p in gaps]
             for (spec, related), need in zip(reads, needs):
                 if need & absent:
                     continue
@@ -1207,15 +1222,19 @@ def _read_database(url: str, mapping: Mapping, vocab: Vocabulary, reads: list[tu
                         yield from _records_from(database_groups(db, related), spec, related,
                                                  _Builder(mapping, vocab, url, extract_date=extract_date))
                 except InputError as exc:
-                    yield None, [_left_out(p, [(spec, related)], "not all read") for p in exc.problems]
+                    yield None, [_left_out(p, [(spec, related)], "not all read", others=len(reads) > 1)
+                                 for p in exc.problems]
     except InputError as exc:
         yield None, list(exc.problems)
 
 
-def _left_out(problem: Problem, reads: Sequence[tuple[RecordSpec, Related]], what: str = "not read") -> Problem:
+def _left_out(problem: Problem, reads: Sequence[tuple[RecordSpec, Related]], what: str = "not read", *,
+              others: bool) -> Problem:
     """``problem``, saying which kinds of record it kept from being read (a missing table leaves out every record
-    of the kinds read from it: read without it, their cases would look as if nothing in it had happened)."""
+    of the kinds read from it: read without it, their cases would look as if nothing in it had happened), and
+    whether ``others`` were read all the same."""
     if not reads:
         return problem
     kinds = " and ".join(f"the {spec.kind} records of {related.main.table}" for spec, related in reads)
-    return replace(problem, message=f"{problem.message}; so {kinds} were {what} (the other kinds were)")
+    return replace(problem, message=f"{problem.message}; so {kinds} were {what}"
+                                    + (" (the other kinds were)" if others else ""))

@@ -84,6 +84,11 @@ def test_an_event_counted_since_another_names_one_the_mapping_reads(tmp_path):
         load_mapping(path)
     assert caught.value.problems[0].message == ("visit counts since 'placement', which is not an event this mapping "
                                                 "reads for looked-after records")
+    path.write_text("mapping: m\ntitle: M\nformat: table\nrecords:\n  - kind: looked-after\n    id: '{ID}'\n"
+                    "    attributes:\n      child: {column: Child, since: visit}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    assert caught.value.problems[0].message == "since is for events; 'child' is among the attributes"
 
 
 def test_cin_census_xml_streams_children_into_three_kinds_of_record(rules):

@@ -154,7 +154,10 @@ def test_due_dates_after_a_review_with_none_are_not_matched_to_the_wrong_reviews
         assert [(p.warning, p.message) for p in problems] == [(True, (
             "the 2nd of this record's 3 ssd_cla_reviews rows (in date order) has no clar_cla_review_due_date, though "
             "a later one has: the system's deadlines for cla-review are matched to the occurrences by their order, "
-            "so only the first 1 can be compared"))]
+            "so only the first can be compared"))]
+    # At the row without one (RV2, the file's line 3), not the first row that has one.
+    assert (problems_csv[0].file.endswith("ssd_cla_reviews.csv"), problems_csv[0].line) == (True, 3)
+    assert problems_db[0].column == "ssd_cla_reviews clar_cla_review_id='RV2'"
 
 
 def test_a_period_has_ended_when_its_latest_episode_has(tmp_path):
