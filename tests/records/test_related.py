@@ -298,3 +298,13 @@ def test_the_queries_compile_for_sql_server_and_parse_as_t_sql(url):
         casts = {c.to.sql(dialect="tsql") for c in tree.find_all(exp.Cast)}
         assert casts <= {"DATETIME", "NVARCHAR(MAX)"}, casts
         assert isinstance(tree, (exp.Union, exp.Select)) and tree.args.get("order") is not None
+
+
+def test_a_database_with_none_of_the_tables_says_no_other_kind_was_read_either(tmp_path):
+    sqlite3.connect(tmp_path / "other.sqlite3").execute("CREATE TABLE notes (a TEXT)").connection.commit()
+    mapping = load_mapping("ssd")
+    records, problems = load_mapped([f"sqlite:///{tmp_path / 'other.sqlite3'}"], mapping,
+                                    rules=mapping.duties(load_rules()))
+    assert not records and problems and not any("the other kinds were" in p.message for p in problems)
+    assert "there is no table ssd_cin_episodes; so the referral records of ssd_cin_episodes were not read" in [
+        p.message for p in problems]
