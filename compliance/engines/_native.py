@@ -457,9 +457,10 @@ def _done_undated(ctx: _Context, deadline: Deadline, trigger: EventDate | None, 
                   on_bound: str | None = None, assumptions: Sequence[str] = (),
                   span_start: EventDate | None = None) -> Finding:
     """A completion the record implies happened, on a date it does not give: no later than the day the record is
-    judged on, so met when that day is on or before the deadline (resting on it), missing data otherwise."""
+    judged on when what implies it is dated by then, so met when that day is on or before the deadline (resting on
+    it); missing data otherwise (implied only by a later date, a review conference typed 2042, it may yet come)."""
     rule = ctx.rule
-    if ctx.as_of <= day_of(deadline.end):
+    if ctx.as_of <= day_of(deadline.end) and rule.completion in ctx.record.as_judged(ctx.as_of).implied:
         finding = _status(ctx, deadline, trigger, None, 1, notes, on_bound=on_bound, assumptions=assumptions,
                           span_start=span_start)
         steps = list(deadline.steps) + list(notes) if ctx.explain else []
@@ -990,7 +991,6 @@ def evaluate_duty(record: Record, versions: Sequence[Rule], as_of: date, explain
     """Findings for one record under one duty, choosing the version in force on the trigger date."""
     if not record.measures(versions[0].duty, (v.id for v in versions)):
         return [measured_elsewhere(record, versions, as_of)]
-    record = record.as_judged(clock(record, as_of))
     return duty_findings(record, versions, choose_version(record, versions, as_of), as_of, explain)
 
 
@@ -1004,7 +1004,6 @@ def listed_duty_findings(record: Record, versions: Sequence[Rule], as_of: date,
     the finding a document only counts, so it is never built (most duties of most records are such)."""
     if not record.measures(versions[0].duty, (v.id for v in versions)):
         return None
-    record = record.as_judged(clock(record, as_of))  # nothing dated after that day implies anything as of it
     choice = choose_version(record, versions, as_of)
     ctx = _context(record, choice.rule, as_of, explain)
     if choice.case in _NOT_APPLICABLE and not ctx.quality:  # the not-applicable cases add no warning of their own

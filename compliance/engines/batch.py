@@ -465,17 +465,12 @@ class _Duty:
         n = len(self.batch)
         out = np.zeros(n, dtype=bool)
         judged = self.as_of
-        own = set().union(*(v.events for v in self.versions))
-        # A date after that day implies nothing as of it (Record.as_judged), so neither may an event's that implies
-        # what the duty reads: those rows too.
-        vocab, kind = self.out.vocab, self.batch.kind
-        implying = vocab.implying(kind, own.union(*(v.attributes_read for v in self.versions))) & set(vocab.events(kind))
-        for event in sorted(own | implying):
+        for event in sorted(set().union(*(v.events for v in self.versions))):
             column = self.batch.event(event)
             span = column.day_range()
             if span is not None and span[1] > judged:  # else no date is after it: nothing to look for
                 out |= column.any_date(("after", judged), lambda c: c.days > judged)
-            if event in own and column.timed():
+            if column.timed():
                 out |= column.any_date("clock change", lambda c: _clock_changing(c.days, c.seconds))
         implications = self.out.vocab.implications(self.batch.kind)
         if implications:

@@ -281,7 +281,7 @@ def batch_from_records(kind: str, records: Sequence[Record]) -> RecordBatch:
 
     The records' attributes already hold the vocabulary's defaults; they share what their source records. What
     they imply is left out, as a CSV file's batch leaves it: the engine finds it and hands those rows to the
-    per-record engine, which works it out as of the day each record is judged (Record.as_judged).
+    per-record engine, which tells what was implied by what.
     """
     n = len(records)
     attributes: dict[str, list[Any]] = {}

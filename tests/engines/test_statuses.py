@@ -499,34 +499,24 @@ class TestDatesTheDataCannotHold:
         expect(found, "x", "la-publish-report", status="overdue", deadline="2018-12-13", working_days_late=114,
                days_late=170, data_quality=True, completed_date=None)
 
-    def test_an_event_dated_after_the_day_judged_implies_nothing_as_of_it(self, engine, tmp_path):
-        # Strategy discussion Wed 1 May 2024: 15 working days (6 May out) end Thu 23 May. A review conference typed
-        # 2042 (or, in an extract drawn on 15 June, one of 1 Sep) showed a plan, so a conference held: the ICPC was
-        # "missing data" (or "met" before its deadline). As of Sat 15 Jun nothing shows either: 15 working days
-        # late (24, 28-31 May, 3-7 and 10-14 Jun; 27 May out), 23 days.
+    def test_a_completion_implied_only_by_a_later_date_is_not_met_by_the_day_judged(self, engine, tmp_path):
+        # Strategy discussion Wed 1 May 2024: 15 working days (6 May out) end Thu 23 May. A review conference shows a
+        # plan, so an initial conference held, on a date not given: no later than the review. As of Fri 10 May,
+        # before the deadline, it was "met", said to be "no later than" that day; typed 2042 (or after the day the
+        # extract was drawn), the review shows no such thing, so whether it was held by then cannot be told.
         text = ("id,kind,icpc_not_required,strategy_discussion,icpc,rcpc,extract_date\n"
                 "typo,child-protection,no,2024-05-01,,2042-08-01,\n"
-                "drawn,child-protection,no,2024-05-01,,2024-09-01,2024-06-15\n")
-        found = run(engine, text, date(2024, 6, 15), tmp_path)
-        expect(found, "typo", "icpc-15wd", status="overdue", deadline="2024-05-23", working_days_late=15,
-               days_late=23)
-        found = run(engine, text, date(2025, 1, 1), tmp_path)
-        expect(found, "drawn", "icpc-15wd", status="overdue", deadline="2024-05-23", working_days_late=15,
-               days_late=23)
-        # Fri 10 May, before the deadline: due, 9 working days left (13-17, 20-23 May), 13 days; the plan not
-        # shown as of then, the reviews' duty asks for it.
+                "drawn,child-protection,no,2024-05-01,,2024-09-01,2024-05-10\n"
+                "held,child-protection,no,2024-05-01,,2024-05-09,\n")
         found = run(engine, text, date(2024, 5, 10), tmp_path)
-        expect(found, "typo", "icpc-15wd", status="due", working_days_left=9, days_left=13)
-        expect(found, "typo", "rcpc", status="missing_data")
-
-    def test_a_complaint_panels_report_received_later_implies_none_sent_as_of_now(self, engine, tmp_path):
-        # Panel held Tue 16 Jun 2020: its report within 5 working days, Tue 23 Jun. A receipt typed 2030 implied it
-        # was sent; as of Fri 26 Jun it was not: 3 working days (3 days) late.
-        found = run(engine, "id,kind,complaint_received,panel_requested,panel_held,panel_report_sent,"
-                            "panel_report_received\n"
-                            "typo,complaint,2020-03-02,2020-05-01,2020-06-16,,2030-06-24\n", date(2020, 6, 26), tmp_path)
-        expect(found, "typo", "complaint-panel-report", status="overdue", deadline="2020-06-23",
-               working_days_late=3, days_late=3)
+        for record in ("typo", "drawn"):
+            expect(found, record, "icpc-15wd", status="missing_data", deadline="2024-05-23")
+        # A review of Thu 9 May shows the conference held by then: met, on the day judged at the latest.
+        expect(found, "held", "icpc-15wd", status="met", deadline="2024-05-23", data_quality=False)
+        # After the deadline, the review typed 2042 still says one was held, on a date not given: missing data,
+        # as before, never overdue (it may have been held on time).
+        found = run(engine, text, date(2024, 6, 15), tmp_path)
+        expect(found, "typo", "icpc-15wd", status="missing_data", deadline="2024-05-23")
 
     def test_a_trigger_dated_after_the_as_of_date_is_flagged(self, engine, tmp_path):
         found = run(engine, "id,kind,referral\nr,referral,9999-12-31\n", date(2026, 1, 1), tmp_path)
