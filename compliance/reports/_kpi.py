@@ -252,7 +252,9 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
             "MISSING", "NOT IN EXTRACT", "CHECK"]
     lines = [head]
     for r in rows:
-        share = "-" if r.in_time is None else f"{100 * r.in_time:.1f}%"
+        # A share counting findings decided on a bound leans one way (without the trigger, only the clearly late
+        # can be decided): marked, and said below.
+        share = "-" if r.in_time is None else f"{100 * r.in_time:.1f}%" + ("*" if r.on_bound else "")
         # A team or authority is a cell of the records, escape codes and all: escaped before the widths are taken.
         lines.append([r.rule, *(one_line(r.value(d)) for d in dimensions), share, str(r.decided), str(r.met),
                       str(r.late), str(r.overdue), str(r.due), str(r.missing_data), str(r.not_recorded),
@@ -273,8 +275,10 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
                     "apart, never as overdue.")
     bounded = sum(r.on_bound for r in rows)
     if bounded:
-        text.append(f"{bounded} decided finding(s) rest on a bound: the trigger is not recorded, but even its latest "
-                    "possible deadline had passed (or the duty was done by the earliest).")
+        text.append(f"* {bounded} decided finding(s) rest on a bound: the trigger is not recorded, but even its "
+                    "latest possible deadline had passed (or the duty was done by the earliest). Only such clear "
+                    "cases can be decided without the trigger, so a share marked * leans their way: read it with "
+                    "the MISSING and NOT IN EXTRACT counts.")
     if any(r.data_warnings for r in rows):
         text.append("CHECK: findings counted although the record had a problem they worked around (a completion "
                     "before its trigger, a date entered twice...): `compliance check` lists them.")

@@ -318,3 +318,19 @@ def test_a_duplicate_mapped_record_is_reported_at_its_file_and_row(run_cli, tmp_
     code, _, err = run_cli("kpi", str(path), "--mapping", "annex-a-list4", "--extract-date", "2025-03-31",
                            "--as-of", "2025-06-30", "--engine", engine)
     assert code == 2 and f"error: {path}:3: id: duplicate record id 'K1-A-2024-03-22' (first in {path})" in err
+
+
+def test_a_share_counting_findings_decided_on_a_bound_is_marked(run_cli, tmp_path):
+    """Annex A list 4 has no referral date: an assessment is decided against the referral's deadline only when even
+    the latest possible one had passed, so the share in time (0.0%) counts the late alone, and says so."""
+    path = tmp_path / "list4.csv"
+    # Started Fri 22 Mar 2024, so referred by then: 45 working days end by Thu 30 May at the latest; authorised
+    # Wed 31 Jul 2024, late whenever the referral was. Only the assessment from its start can be met or late here.
+    path.write_text("Child Unique ID,Continuous Assessment Start Date,Continuous Assessment Date of Authorisation,"
+                    "Allocated Team\nK1,22/03/2024,31/07/2024,T\n", encoding="utf-8")
+    code, out, _ = run_cli("kpi", str(path), "--mapping", "annex-a-list4", "--extract-date", "2025-03-31",
+                           "--as-of", "2025-06-30")
+    assert code == 0
+    rows = {line.split()[0]: line.split()[1] for line in out.splitlines()[2:4]}
+    assert rows == {"assessment-45wd": "0.0%*", "assessment-45wd-from-start": "0.0%"}
+    assert "* 1 decided finding(s) rest on a bound" in out and "a share marked * leans their way" in out
