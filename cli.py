@@ -260,16 +260,16 @@ def _emit(data: str | bytes, output: str | None) -> None:
 
 
 def _needs_output(args: argparse.Namespace) -> None:
-    """Refuse, before any work, to write a workbook or a Parquet file to the terminal, or to an --output or
-    --chart path no file can be written at (a folder, a broken link)."""
+    """Refuse, before any work, to write a workbook or a Parquet file to the terminal, or to a --chart path no file
+    can be written at (a folder, a broken link); _inputs checks --output with the files read."""
     from compliance.errors import InputError, Problem
 
     if args.format in ("xlsx", "parquet") and not args.output:
         what = "an Excel workbook" if args.format == "xlsx" else "a Parquet file"
         raise InputError(Problem(f"{what} cannot be shown in the terminal", field="format",
                                  hint=f"give --output FILE.{args.format}"))
-    # --output is written before --chart: a chart that cannot be written must stop the run before either is.
-    problems = _output_problems(args.output, "output") + _output_problems(getattr(args, "chart", None), "chart")
+    # --chart is written after --output: a chart that cannot be written must stop the run before --output is.
+    problems = _output_problems(getattr(args, "chart", None), "chart")
     if problems:
         raise InputError(*problems)
 
