@@ -259,13 +259,24 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, str) and len(value) < 40 and value.strip().lower() == UNKNOWN
 
 
+#: The most characters an id may have: an id is a name (SQL keys are rarely over 50), and a longer cell in the id
+#: column is a slip (a note, a row pasted into one cell) that would make every id of its file as wide in the
+#: table of ids read (records/_seen_ids.py).
+ID_LIMIT = 1000
+
+
 def id_fault(rid: Any) -> tuple[str, str] | None:
     """Why ``rid`` cannot be a record's id, as (message, hint), or None. An id is a name: one line of text (a line
-    break in it would draw a row or a log line of its own wherever the id is shown)."""
+    break in it would draw a row or a log line of its own wherever the id is shown), of at most ID_LIMIT
+    characters."""
     if not isinstance(rid, (str, int, float, date)) or isinstance(rid, bool) or rid != rid or rid in _INFINITE:
         return f"the id must be text, not {_type_name(rid)}", "give each record a name or number as its id"
-    if LINE_BREAKS.search(str(rid).strip()):
-        return (f"the id {shown(str(rid).strip())} holds a line break: an id is a name, on one line",
+    text = str(rid).strip()
+    if len(text) > ID_LIMIT:
+        return (f"the id is {len(text):,} characters long ({shown(text[:20])}...): an id is a name, of at most "
+                f"{ID_LIMIT:,}", "give the record's own id (a note or a whole row may have been pasted into its cell)")
+    if LINE_BREAKS.search(text):
+        return (f"the id {shown(text)} holds a line break: an id is a name, on one line",
                 "remove the line break (Alt+Enter in an Excel cell makes one)")
     return None
 

@@ -34,8 +34,8 @@ from ._tables import csv_column
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8,
                    open_quote_problem, ran_out, read_csv_rows, row_fault, runaway_problem)
 from ._readers import header_problems, ignored_column, long_row, read_records, unnamed_cell, unnamed_fault
-from ._record import (DATE_HINT, TARGET_PREFIX, Record, RecordCheck, id_fault, is_unknown, parse_event_date,
-                      suggest, unknown_kind)
+from ._record import (DATE_HINT, ID_LIMIT, TARGET_PREFIX, Record, RecordCheck, id_fault, is_unknown,
+                      parse_event_date, suggest, unknown_kind)
 from ._seen_ids import SeenIds
 
 DEFAULT_CHUNK_ROWS = 200_000
@@ -439,12 +439,13 @@ class _ChunkReader:
         for i in np.nonzero(no_id)[0].tolist():
             self.sink.add("the record has no id", int(lines[i]), self.label["id"], "id", "give each record an id")
         bad |= no_id
-        # An id with a line break in it is refused, as RecordCheck refuses it (few rows get past the search in C,
-        # and none when every byte of the ids is printable ASCII: the usual case, seen at once).
+        # An id with a line break in it, or too long, is refused, as RecordCheck refuses it (few rows get past the
+        # search in C, and none when every byte of the ids is printable ASCII and none is long: the usual case).
         span = _arrow.byte_span(ids)
-        breaks = () if span is None or (span[0] >= 0x20 and span[1] <= 0x7E) else np.nonzero(
-            _arrow.to_numpy(pc.match_substring_regex(ids, _LINE_BREAK)) & ~bad)[0].tolist()
-        for i in breaks:
+        long = (_arrow.lengths(ids) > ID_LIMIT) & ~bad
+        breaks = np.flatnonzero(long) if span is None or (span[0] >= 0x20 and span[1] <= 0x7E) else np.flatnonzero(
+            (_arrow.to_numpy(pc.match_substring_regex(ids, _LINE_BREAK)) | long) & ~bad)
+        for i in breaks.tolist():
             fault = id_fault(ids[i].as_py())
             if fault:
                 self.sink.add(fault[0], int(lines[i]), self.label["id"], "id", fault[1])

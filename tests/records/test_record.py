@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from compliance.errors import InputError
 from compliance.records import Record, load_mapping, load_mapped, read_events, read_records
+from compliance.records._record import ID_LIMIT
 from compliance.records.columns import read_batches
 from compliance.rules import load_vocabulary
 
@@ -72,6 +73,29 @@ def test_an_id_with_a_line_break_is_refused_in_a_workbook(tmp_path):
     assert [r.id for r in records] == ["northby"]
     assert [p.line for p in problems] == list(range(3, 3 + len(IN_XML)))
     assert all(p.field == "id" and p.column == "A" and "holds a line break" in p.message for p in problems)
+
+
+def test_an_id_longer_than_a_name_is_refused_at_its_row_and_the_others_read(tmp_path):
+    # A whole row pasted into one id cell, in a file of 5,000 records: refused at its cell, as a line break is.
+    # The table of ids read holds each id at the width of the longest, so a 200,000-character one made a file of
+    # 60,000 rows ask for 12 GB and fail as a whole.
+    pasted = "é" * 600 + "x" * (200_000 - 600)
+    rows = [[f"R{i:05d}" if i != 2_500 else pasted, "inspection", "Southby", "ILACS", "false", "2019-12-12"]
+            for i in range(5_000)]
+    rows[10][0] = "é" * ID_LIMIT  # as long as an id may be, counted in characters (2,000 bytes)
+    path = tmp_path / "tracker.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([HEADER, *rows])
+    records, problems = read_records([path])
+    assert len(records) == 4_999
+    assert [(p.line, p.column, p.field) for p in problems] == [(2_502, 1, "id")]
+    assert problems[0].message.startswith("the id is 200,000 characters long ('éééé")
+    assert problems[0].message.endswith(f"...): an id is a name, of at most {ID_LIMIT:,}")
+    streamed = []
+    ids = [i for batch in read_batches([path], load_vocabulary(), streamed) for i in batch.ids.to_pylist()]
+    assert ids == [r.id for r in records]
+    assert [(p.line, p.column, p.field, p.message) for p in streamed] == [
+        (p.line, p.column, p.field, p.message) for p in problems]
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".json"])
