@@ -142,6 +142,8 @@ def _seconds(value: float, name: str) -> None:
 
 
 #: What a folder given as record files is read for: the files the record readers read, or, with --mapping, extracts.
+#: What --output does: a file appears only once complete (compliance/atomic.py); a device or pipe is written to.
+OUTPUT_HELP = "write to this file instead of the terminal (a file is replaced only once complete)"
 RECORD_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".yaml", ".yml", ".json")
 EXTRACT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xml")
 
@@ -376,7 +378,7 @@ def add_plan(sub: Any, help_text: str) -> None:
     p.add_argument("--format", choices=PLAN_FORMATS,
                    help="table (default), json, md, or ics: a calendar file for Outlook, Google or Apple calendars; "
                         "without --format, --output's extension says (deadlines.ics)")
-    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+    p.add_argument("--output", help=OUTPUT_HELP)
     p.add_argument("--remind", type=int, metavar="N",
                    help="with --format ics, a reminder N working days before each deadline, at 09:00")
     p.add_argument("--occurrences", type=int, default=DEFAULT_OCCURRENCES, metavar="N",
@@ -445,7 +447,7 @@ def add_template(sub: Any, help_text: str) -> None:
     p.add_argument("kind", help="the kind of record: inspection, referral, child-protection, looked-after, "
                                 "care-proceedings, complaint or missing-episode")
     p.add_argument("--output", metavar="FILE.xlsx|FILE.csv",
-                   help="write a new tracker (atomically; never over a file already there): .xlsx for a workbook, .csv "
+                   help="write a new tracker (whole, never over a file already there): .xlsx for a workbook, .csv "
                         "for the header row alone; without it, list the columns")
     _rule_options(p)
 
@@ -791,7 +793,7 @@ def add_check(sub: Any, help_text: str) -> None:
                    help="output format: table (the default), json, csv, md, or xlsx (an Excel workbook) and "
                         "parquet (typed columns for pandas, Polars, DuckDB, Power BI), which need --output; "
                         "without it, --output's extension says (findings.xlsx)")
-    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+    p.add_argument("--output", help=OUTPUT_HELP)
     p.add_argument("--engine", choices=("native", "durable"), default="native",
                    help="evaluation engine (durable needs the [durable] extra)")
     p.add_argument("--explain", action="store_true",
@@ -922,7 +924,7 @@ def add_track(sub: Any, help_text: str) -> None:
     p.add_argument("--as-of", help=f"track up to this date, {DATES} (default today)")
     p.add_argument("--engine", choices=("native", "durable"), default="native",
                    help="evaluation engine (durable needs the [durable] extra)")
-    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+    p.add_argument("--output", help=OUTPUT_HELP)
     _encoding_option(p)
 
 
@@ -1116,7 +1118,7 @@ def add_kpi(sub: Any, help_text: str) -> None:
                    help="output format: table (the default), csv, json, or xlsx (an Excel workbook) and parquet "
                         "(typed columns for pandas, Polars, DuckDB, Power BI), which need --output; without it, "
                         "--output's extension says (kpi.xlsx)")
-    p.add_argument("--output", help="write to this file (atomically) instead of the terminal")
+    p.add_argument("--output", help=OUTPUT_HELP)
     p.add_argument("--chart", metavar="FILE.svg", help="also write an SVG chart of each KPI month by month")
     p.add_argument("--engine", choices=KPI_ENGINES, default="batch",
                    help="batch (vectorised, default), native (record by record) or durable; same numbers")
@@ -1266,7 +1268,7 @@ def add_map(sub: Any, help_text: str) -> None:
     p.add_argument("--format", choices=("csv", "xlsx"),
                    help="csv (the default), or xlsx: an Excel workbook in the tracker layout, which needs --output; "
                         "without --format, --output's extension says (records.xlsx)")
-    p.add_argument("--output", help="write the records to this file (atomically) instead of the terminal")
+    p.add_argument("--output", help="write the records to this file instead of the terminal (a file is replaced only once complete)")
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
     _extract_date_option(p)
     _encoding_option(p)
