@@ -55,6 +55,11 @@ class Located:
         line, column = self.positions.get(path, (None, None))
         return {"file": self.file, "line": line, "column": column}
 
+    def key_where(self, path: Path_) -> dict[str, Any]:
+        """Keyword arguments for Problem locating the key that ends ``path`` (where a misspelt key is written)."""
+        line, column = self.key_positions.get(tuple(path), (None, None))
+        return {"file": self.file, "line": line, "column": column} if line else self.where(path)
+
 
 def _mark(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1

@@ -67,6 +67,13 @@ from ._related import Group, Related, Row, TablePart, csv_groups, database_group
 from ._tables import csv_line, table_rows
 
 FORMATS = ("table", "cin-census-xml", "tables")
+#: A date that starts with a day and a month in figures, either of which could come first (11/07/2023).
+_NUMERIC_DAY = re.compile(r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}")
+#: The keys of a mapping file, and of each kind of record in it: a misspelt one (atributes:) would otherwise be
+#: passed over, and every record read without what it names.
+_MAPPING_KEYS = ("mapping", "title", "format", "date_formats", "notes", "sheet", "unit", "extract_date", "records")
+_RECORD_KEYS = ("kind", "id", "each", "attributes", "events", "recorded_deadlines", "duties", "table", "key", "group",
+                "order", "join")
 #: ``extract_date: given``: the extract's file holds no date; the user gives it (--extract-date).
 GIVEN = "given"
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
@@ -142,6 +149,10 @@ class Mapping:
     #: ``GIVEN`` (the user says, with --extract-date), or None (the mapping does not say).
     extract_date: tuple[str, ...] | str | None = None
 
+    def month_first(self) -> bool:
+        """Whether a date format puts the month before the day, before the year (MM/DD/YYYY)."""
+        return any(0 <= f.find("%m") < f.find("%d") < max(f.find("%Y"), f.find("%y")) for f in self.date_formats)
+
     def events(self, kind: str) -> frozenset[str]:
         """The events this mapping can fill in for records of ``kind``."""
         return frozenset(f.name for spec in self.specs if spec.kind == kind for f in spec.events)
@@ -164,6 +175,15 @@ class Mapping:
             if rule.completion in events and (rule.trigger in events or events & set(rule.no_later_than)):
                 out.append(rule)
         return out
+
+
+#: The part of a record that a source's values are rows of, as (what they are, e.g. "ssd_cin_assessments rows",
+#: their values one a row), or None for the record's own values.
+Parts = Callable[[str], "tuple[str, list[Any]] | None"]
+
+
+def _given(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""
 
 
 def available_mappings() -> dict[str, Path]:
@@ -241,13 +261,22 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
         if not ok:
             raise InputError(Problem(message, field=key, **located.where((key,)), hint=hint))
 
+    allowed = _MAPPING_KEYS + (() if "records" in doc else _RECORD_KEYS)  # one kind of record may be written at the top
+    for key in doc:
+        if key not in allowed:
+            raise InputError(Problem(f"unknown key {shown(key)} in the mapping", field=str(key),
+                                     **located.key_where((key,)), hint=suggest(str(key), allowed)))
     fmt = doc.get("format", "table")
     need(isinstance(fmt, str) and fmt in FORMATS, "format", f"unknown format {shown(fmt)}",
          "one of: " + ", ".join(FORMATS))
     xml = fmt == "cin-census-xml"
     formats = doc.get("date_formats") or ["%Y-%m-%d"]
     need(_texts(formats), "date_formats", "date_formats must be a list of formats", 'e.g. ["%d/%m/%Y"]')
-    for key in ("sheet", "unit", "notes", "extract_date"):
+    for written in formats:
+        fault = _format_fault(written)
+        need(fault is None, "date_formats", f"the date format {written!r} {fault}",
+             'strptime codes, e.g. "%d/%m/%Y" for 14/12/2018 or "%Y-%m-%d %H:%M:%S" for 2018-12-14 09:30:00')
+    for key in ("mapping", "title", "sheet", "unit", "notes", "extract_date"):
         need(doc.get(key) is None or isinstance(doc.get(key), str), key, f"{key} must be text")
     extract_date: tuple[str, ...] | str | None = doc.get("extract_date")
     if isinstance(extract_date, str) and extract_date != GIVEN:
@@ -263,6 +292,11 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
         if not isinstance(raw, dict):
             raise InputError(Problem("each kind of record is a mapping with kind, id, attributes and events",
                                      field="records", **located.where(base)))
+        for key in raw if base else ():
+            if key not in _RECORD_KEYS:
+                raise InputError(Problem(f"unknown key {shown(key)} in a kind of record", field=str(key),
+                                         **located.key_where(base + (key,)),
+                                         hint=suggest(str(key), _RECORD_KEYS)))
         kind = raw.get("kind")
         if not isinstance(kind, str) or kind not in vocab.kinds:
             raise InputError(Problem(f"unknown record kind {shown(kind)}", field="kind",
@@ -321,6 +355,19 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
                    tuple(formats), doc.get("sheet"), doc.get("unit"), doc.get("notes"), str(path), extract_date)
 
 
+def _format_fault(written: str) -> str | None:
+    """Why ``written`` cannot be a mapping's date format (a code strptime does not know, no whole date), or None:
+    a day written in it must read back as that day."""
+    sample = datetime(2001, 2, 3, 4, 5, 6, 7000)
+    try:
+        back = datetime.strptime(sample.strftime(written), written)
+    except ValueError as exc:
+        return f"cannot be read: {exc}"
+    if back.date() != sample.date():
+        return "does not hold a whole date (day, month and year)"
+    return None
+
+
 # -- turning values into record fields -----------------------------------------------------------------
 
 def _written(fmt: str) -> str:
@@ -359,12 +406,20 @@ class _Builder:
             except ValueError:
                 continue
             return parse_event_date(parsed)
+        if self.mapping.month_first() and _NUMERIC_DAY.match(text):
+            # The usual reading puts the day first, which a mapping that says the month comes first contradicts:
+            # 11/07/2023 would be 11 July here and 7 November in the rows its formats read.
+            raise ValueError(text)
         return parse_event_date(text)
 
     def record(self, spec: RecordSpec, lookup: Callable[[str], tuple[list[Any], Any]], line: int | None,
-               where: Callable[[str], Any]) -> Record | None:
-        """A record for one row or element; ``lookup(source)`` gives (values, location) for a column or path."""
+               where: Callable[[str], Any], parts: Parts | None = None) -> Record | None:
+        """A record for one row or element; ``lookup(source)`` gives (values, location) for a column or path, and
+        ``parts(source)`` the part of the record that a source's values are one a row of, where it may have several
+        (a joined table's rows, repeated elements)."""
         before = len(self.problems)
+        if parts is not None:
+            lookup = self.one_row(spec, lookup, parts, line)
         rid = self.template(spec.id_template, lookup, line, where,
                             {source for f in spec.events + spec.recorded_deadlines for source in f.sources})
         attributes: dict[str, Any] = {}
@@ -459,6 +514,37 @@ class _Builder:
                      f"{compared} can be compared", line, column, source, "fill in the missing date", warning=True)
         self.rows[id(self.problems[-1])] = gap
         return given[:gap]
+
+    def one_row(self, spec: RecordSpec, lookup: Callable[[str], tuple[list[Any], Any]], parts: Parts,
+                line: int | None) -> Callable[[str], tuple[list[Any], Any]]:
+        """``lookup``, reading the fields that take one value (not all:, not last:) from one row of each part: the
+        first that gives any of them. Taken field by field, a referral's first assessment's start and its second's
+        authorisation made one assessment of two, late by the days between them; the rows after the first are
+        said to be left out."""
+        single = [f for f in spec.attributes + spec.events + spec.recorded_deadlines if not (f.all or f.last)]
+        several = {s for f in spec.attributes + spec.events + spec.recorded_deadlines if f.all or f.last
+                   for s in f.sources}
+        by_part: dict[str, list[tuple[str, str, list[Any]]]] = {}
+        for f in single:
+            for source in f.sources:
+                part = parts(source) if source not in several else None
+                if part is not None:
+                    by_part.setdefault(part[0], []).append((f.name, source, part[1]))
+        picked: dict[str, list[Any]] = {}
+        for part, fields in by_part.items():
+            count = max(len(values) for _, _, values in fields)
+            given = [i for i in range(count) if any(i < len(values) and _given(values[i]) for _, _, values in fields)]
+            for _, source, values in fields:
+                picked[source] = [values[given[0]]] if given and given[0] < len(values) else []
+            if len(given) > 1:
+                names = list(dict.fromkeys(name for name, _, _ in fields))
+                self.problem(f"this record has {len(given)} {part} giving {' or '.join(names)}: only the first is "
+                             f"read, so the {'other is' if len(given) == 2 else 'others are'} not measured (a "
+                             f"{spec.kind} record holds one of each)", line, None, fields[0][1],
+                             "each is a duty of its own: check the others by hand, or correct them if they are "
+                             "mistakes", warning=True)
+                self.rows[id(self.problems[-1])] = given[1]
+        return lambda source: (picked[source], None) if source in picked else lookup(source)
 
     def values(self, f: Field, lookup: Callable[[str], tuple[list[Any], Any]]) -> tuple[list[Any], str] | None:
         for source in f.sources:
@@ -767,12 +853,22 @@ def _read_xml(path: Path, mapping: Mapping, builder: _Builder) -> Iterator[Recor
                         def where(source: str) -> Any:
                             return None  # the element path is the problem's field; its line locates it
 
+                        def parts(source: str, element: Element = element) -> tuple[str, list[Any]] | None:
+                            container, _, name = source.rpartition("/")
+                            if not container or source.startswith("/") or ".." in source.split("/"):
+                                return None
+                            values = []
+                            for each in tree.find(element, container):
+                                found = tree.find(each, name)
+                                values.append((found[0].text or "").strip() if found else "")
+                            return f"<{container.rpartition('/')[2]}> elements", values
+
                         def line_of(source: str, element: Element = element) -> int | None:
                             found = tree.find(element, source)
                             return lines.get(id(found[0])) if found else lines.get(id(element))
 
                         before = len(builder.problems)
-                        rec = builder.record(spec, lookup, lines.get(id(element)), where)
+                        rec = builder.record(spec, lookup, lines.get(id(element)), where, parts)
                         for p in builder.problems[before:]:
                             p.line = line_of(p.field) if p.field else p.line
                         if rec is not None:
@@ -1141,9 +1237,15 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
             filled = [r for r in candidates if r.values.get(column) is not None and str(r.values[column]).strip()]
             return (filled or candidates)[0].where(column)
 
+        def parts(source: str, rows: dict[str, list[Row]] = group.rows) -> tuple[str, list[Any]] | None:
+            table, _, column = source.rpartition(".")
+            if not table or table == related.main.table:
+                return None
+            return f"{table} rows", [row.values.get(column) for row in rows.get(table, ())]
+
         builder.file = first.file if first.line is not None else f"{first.file}:{first.label}"
         before = len(builder.problems)
-        rec = builder.record(spec, lookup, first.line, lambda source: source)
+        rec = builder.record(spec, lookup, first.line, lambda source: source, parts)
         found = builder.problems[before:]
         del builder.problems[before:]
         for p in found:

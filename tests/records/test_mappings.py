@@ -248,7 +248,7 @@ def test_an_entity_declaration_is_refused_before_anything_expands(tmp_path):
     # Found by tests/test_fuzz.py: each was a TypeError or AttributeError traceback.
     (('date_formats: ["%d/%m/%Y", "%Y-%m-%d"]', "date_formats: 1"), "date_formats must be a list of formats"),
     (("kind: child-protection", "kind: [child-protection]"), "unknown record kind ['child-protection']"),
-    (("events:\n", "events: [a, b]\nunused:\n"), "events must map names to columns or paths"),
+    (("events:\n", "events: [a, b]\nrecorded_deadlines:\n"), "events must map names to columns or paths"),
     (("  icpc: Date of Initial Child Protection Conference", "  icpc: {columns: 5}"),
      "the column of 'icpc' must be a name, or a list of names"),
     (("  icpc: Date of Initial Child Protection Conference", "  icpc: {column: A, 0: x}"),
@@ -428,3 +428,114 @@ def test_map_warns_of_an_extract_that_holds_no_date_of_its_own(run_cli, tmp_path
     assert "hold no date of their own and no --extract-date was given" in err
     _, _, err = run_cli(*args, str(tmp_path / "b.csv"), "--extract-date", "2022-06-10")
     assert "hold no date" not in err and "extract_date" in (tmp_path / "b.csv").read_text(encoding="utf-8")
+
+
+def test_a_referral_with_two_assessments_reads_the_first_whole_and_says_the_second_is_not_measured(tmp_path, rules):
+    # Taken field by field, the first assessment's start and the second's authorisation made one assessment of
+    # two: "late by 109 working days", when the first was never authorised and the second took nine.
+    (tmp_path / "ssd_cin_episodes.csv").write_text(
+        "cine_referral_id,cine_person_id,cine_referral_date,cine_referral_nfa,cine_referral_team\n"
+        "R1,P1,2024-01-08 00:00:00.000,N,Front Door\n", encoding="utf-8")
+    (tmp_path / "ssd_cin_assessments.csv").write_text(
+        "cina_assessment_id,cina_person_id,cina_referral_id,cina_assessment_start_date,cina_assessment_auth_date\n"
+        "A2,P1,R1,2024-06-03 00:00:00.000,2024-06-14 00:00:00.000\n"
+        "A1,P1,R1,2024-01-10 00:00:00.000,\n", encoding="utf-8")
+    mapping = load_mapping("ssd")
+    paths = [tmp_path / "ssd_cin_episodes.csv", tmp_path / "ssd_cin_assessments.csv"]
+    [record], problems = load_mapped(paths, mapping)
+    assert record.events == {"referral": (date(2024, 1, 8),), "assessment_start": (date(2024, 1, 10),)}
+    [warning] = [p for p in problems if p.warning]
+    # At the second row in date order, A2's: line 2 of its file.
+    assert (warning.file, warning.line, warning.column) == (str(paths[1]), 2, 4)
+    assert warning.message == ("this record has 2 ssd_cin_assessments rows giving assessment_start or "
+                               "assessment_completed: only the first is read, so the other is not measured (a "
+                               "referral record holds one of each)")
+    found = outcomes([record], rules, mapping, date(2025, 3, 31))
+    # 45 working days from Mon 8 Jan 2024: 17 left in January, 21 in February, Fri 1 and 4-8 March, Mon 11 March;
+    # from Wed 10 Jan: 15, 21, 6, then 11-13 March. Neither has a bank holiday; both open a year on.
+    assert found[("R-R1", "assessment-45wd", 1)] == ("overdue", date(2024, 3, 11))
+    assert found[("R-R1", "assessment-45wd-from-start", 1)] == ("overdue", date(2024, 3, 13))
+
+
+def test_a_census_episode_with_two_assessments_reads_the_first_whole_and_says_the_second_is_not_measured(
+        tmp_path, rules):
+    path = tmp_path / "census.xml"
+    path.write_text(CENSUS.format(reference="2023-03-31").replace(
+        "<Assessments><AssessmentActualStartDate>2023-03-02</AssessmentActualStartDate></Assessments>",
+        "<Assessments><AssessmentActualStartDate>2022-05-23</AssessmentActualStartDate></Assessments>"
+        "<Assessments><AssessmentActualStartDate>2022-09-01</AssessmentActualStartDate>"
+        "<AssessmentAuthorisationDate>2022-12-20</AssessmentAuthorisationDate></Assessments>").replace(
+        "2023-03-01", "2022-05-20"), encoding="utf-8")
+    mapping = load_mapping("cin-census")
+    records, problems = load_mapped([path], mapping)
+    [warning] = problems
+    # At the first of them: the census's elements are located by their first line.
+    assert warning.warning and warning.field == "Assessments/AssessmentActualStartDate" and warning.line == 10
+    assert warning.message.startswith("this record has 2 <Assessments> elements giving assessment_start or "
+                                      "assessment_completed: only the first is read")
+    found = outcomes(records, rules, mapping, date(2023, 3, 31))
+    # From Fri 20 May 2022: 7 working days to 31 May, then June less the Jubilee (Thu 2 and Fri 3), 1-22 July and
+    # Mon 25, Tue 26 July; from Mon 23 May: 6, June's 19, Fri 1 July, 4-22 July, then 25-27 July. Never authorised.
+    assert found[("C1-R-2022-05-20", "assessment-45wd", 1)] == ("overdue", date(2022, 7, 26))
+    assert found[("C1-R-2022-05-20", "assessment-45wd-from-start", 1)] == ("overdue", date(2022, 7, 27))
+
+
+@pytest.mark.parametrize("change, key, hint", [
+    (("attributes:", "atributes:"), "atributes", "did you mean 'attributes'?"),
+    (("events:", "event:"), "event", "did you mean 'events'?"),
+    (("mapping: annex-a-list5", "mapping: annex-a-list5\ndate_format: ['%d/%m/%Y']"), "date_format",
+     "did you mean 'date_formats'?"),
+])
+def test_a_misspelt_key_in_a_mapping_is_refused_where_it_is_written(tmp_path, change, key, hint):
+    # Passed over, `atributes:` turned 40 conferences deemed unnecessary into 40 overdue ones, and `event:` read
+    # records for no duty at all, with nothing to show and exit code 0.
+    text = (available_mappings()["annex-a-list5"]).read_text(encoding="utf-8")
+    assert change[0] in text
+    path = tmp_path / "mapping.yaml"
+    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    [problem] = caught.value.problems
+    assert problem.message == f"unknown key {key!r} in the mapping" and problem.hint == hint
+    lines = text.replace(change[0], change[1], 1).splitlines()
+    assert (problem.line, problem.column) == (lines.index(next(x for x in lines if x.startswith(key))) + 1, 1)
+
+
+def test_a_misspelt_key_in_one_kind_of_record_is_refused(tmp_path):
+    text = (available_mappings()["ssd"]).read_text(encoding="utf-8").replace("    recorded_deadlines:\n      icpc",
+                                                                             "    recorded_deadline:\n      icpc", 1)
+    path = tmp_path / "ssd.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    [problem] = caught.value.problems
+    assert problem.message == "unknown key 'recorded_deadline' in a kind of record"
+    assert problem.hint == "did you mean 'recorded_deadlines'?"
+    assert problem.line == text.splitlines().index("    recorded_deadline:") + 1
+
+
+@pytest.mark.parametrize("written, fault", [
+    ("%Q", "cannot be read: 'Q' is a bad directive in format '%Q'"),
+    ("%d/%m", "does not hold a whole date (day, month and year)"),
+])
+def test_a_date_format_that_cannot_read_a_date_is_refused_when_the_mapping_is_loaded(tmp_path, written, fault):
+    text = (available_mappings()["annex-a-list5"]).read_text(encoding="utf-8")
+    path = tmp_path / "mapping.yaml"
+    path.write_text(text.replace('date_formats: ["%d/%m/%Y", "%Y-%m-%d"]', f'date_formats: ["{written}"]'),
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    [problem] = caught.value.problems
+    assert problem.message == f"the date format {written!r} {fault}" and problem.field == "date_formats"
+
+
+def test_a_mapping_that_says_the_month_comes_first_reads_no_date_day_first(tmp_path):
+    # Before, the rows its format read were month first (11/07/2023: 7 November) and the others silently day first.
+    text = (available_mappings()["annex-a-list5"]).read_text(encoding="utf-8")
+    path = tmp_path / "mapping.yaml"
+    path.write_text(text.replace('date_formats: ["%d/%m/%Y", "%Y-%m-%d"]', 'date_formats: ["%m/%d/%Y"]'),
+                    encoding="utf-8")
+    records, problems = load_mapped([CASEWORK / "annex-a-list5.csv"], load_mapping(path))
+    refused = [p for p in problems if p.message.endswith("is not a date")]
+    assert refused and all(p.hint == "this mapping reads dates as MM/DD/YYYY" for p in refused)
+    assert all(int(p.message[1:3]) > 12 for p in refused)  # a day, where the month was said to be

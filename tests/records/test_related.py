@@ -186,13 +186,18 @@ def test_a_referral_takes_its_first_assessment_and_a_row_pointing_nowhere_is_rep
     (from_csv, csv_problems), (from_db, problems) = both(tmp_path, rows)
     assert list(from_db) == list(from_csv) == ["R-R1"]
     # Its referral is not in the extract, or it names none: the row is said not read, from either source, never
-    # silently dropped.
+    # silently dropped. R1's second assessment in date order, A2, is said not measured, at its row.
     for found in (csv_problems, problems):
         assert sorted(p.message for p in found) == [
             "no ssd_cin_episodes row has cine_referral_id 'R404', which this ssd_cin_assessments row names, so it was "
             "not read",
+            "this record has 2 ssd_cin_assessments rows giving assessment_start or assessment_completed: only the "
+            "first is read, so the other is not measured (a referral record holds one of each)",
             "this ssd_cin_assessments row has no cina_referral_id, so it names no ssd_cin_episodes row and was not read"]
-        assert {p.field for p in found} == {"cina_referral_id"}
+        assert {p.field for p in found if not p.warning} == {"cina_referral_id"}
+    second = next(p for p in csv_problems if p.warning)
+    assert (second.line, second.column, second.field) == (2, 4, "ssd_cin_assessments.cina_assessment_start_date")
+    assert next(p for p in problems if p.warning).column == "ssd_cin_assessments cina_assessment_id='A2'"
     unlinked = next(p for p in csv_problems if "has no" in p.message)
     assert unlinked.file.endswith("ssd_cin_assessments.csv") and unlinked.line == 5 and unlinked.column == 3
     assert next(p for p in problems if "has no" in p.message).column == "ssd_cin_assessments cina_assessment_id='A4'"
