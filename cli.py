@@ -123,13 +123,15 @@ def _as_of(value: str | None) -> date:
 _MOST = 1_000_000
 
 
-def _positive(value: int | None, name: str) -> None:
-    """Refuse a count below 1 (--jobs 0), or past any use, before any work."""
-    if value is not None and not 1 <= value <= _MOST:
+def _bounded(value: int | None, name: str, least: int = 1, most: int | None = _MOST, example: int = 2) -> None:
+    """Refuse a number below ``least`` (--jobs 0, --seed -1), or past ``most``, before any work. ``most`` None:
+    no number is too large (a seed; a --limit, since runs of millions of records are measured)."""
+    if value is not None and not (least <= value and (most is None or value <= most)):
         from compliance.errors import InputError, Problem
 
-        raise InputError(Problem(f"--{name} must be from 1 to {_MOST:,}, not {value}", field=name,
-                                 hint=f"e.g. --{name} 2"))
+        allowed = f"from {least} to {most:,}" if most is not None else f"{least} or more"
+        raise InputError(Problem(f"--{name} must be {allowed}, not {value}", field=name,
+                                 hint=f"e.g. --{name} {example}"))
 
 
 def _seconds(value: float, name: str) -> None:
@@ -262,8 +264,9 @@ def _emit(data: str | bytes, output: str | None) -> None:
 
 
 def _needs_output(args: argparse.Namespace) -> None:
-    """Refuse, before any work, to write a workbook or a Parquet file to the terminal, or to a --chart path no file
-    can be written at (a folder, a broken link); _inputs checks --output with the files read."""
+    """Refuse, before any work, to write a workbook or a Parquet file to the terminal, or a chart to a --chart path
+    no file can be written at (a folder, a broken link) or named other than .svg; _inputs checks --output with the
+    files read."""
     from compliance.errors import InputError, Problem
 
     if args.format in ("xlsx", "parquet") and not args.output:
@@ -271,9 +274,40 @@ def _needs_output(args: argparse.Namespace) -> None:
         raise InputError(Problem(f"{what} cannot be shown in the terminal", field="format",
                                  hint=f"give --output FILE.{args.format}"))
     # --chart is written after --output: a chart that cannot be written must stop the run before --output is.
-    problems = _output_problems(getattr(args, "chart", None), "chart")
+    chart = getattr(args, "chart", None)
+    problems = _output_problems(chart, "chart")
     if problems:
         raise InputError(*problems)
+    where = Path(chart) if chart else None
+    # A device or a pipe (/dev/stdout) goes by no extension: the chart is written through it as asked.
+    if where is not None and where.suffix.lower() != ".svg" and (where.is_file() or not where.exists()):
+        named = where.suffix or "a file without an extension"
+        raise InputError(Problem(f"the chart is SVG: cannot write it as {named}", file=chart, field="chart",
+                                 hint="name the file .svg, e.g. --chart kpi.svg"))
+
+
+#: Each option naming where a command writes, and what to give it. Empty (an unset variable in a cron line), it
+#: would write where nobody asked: to the terminal, into the working folder, or over a default file; only spaces,
+#: to a file or folder named by them.
+_PLACES = {
+    "output": "name the file to write, or leave --output out",
+    "chart": "name the chart's file, e.g. --chart kpi.svg",
+    "out": "give the folder for the report, e.g. --out reports",
+    "db": "give --db a file, e.g. --db reports/history.sqlite3",
+    "output_dir": "give the folder to write to, e.g. --output-dir extracts",
+}
+
+
+def _blank_places(args: argparse.Namespace) -> None:
+    """Refuse, before any work, an option of _PLACES given empty or only spaces."""
+    from compliance.errors import InputError, Problem
+
+    for dest, hint in _PLACES.items():
+        value = getattr(args, dest, None)
+        if value is not None and not value.strip():
+            option = dest.replace("_", "-")
+            raise InputError(Problem(f"--{option} is {'only spaces' if value else 'empty'}", field=option,
+                                     hint=hint))
 
 
 def _output_problems(path: str | None, field: str = "output") -> list[Any]:
@@ -400,6 +434,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.remind is not None and args.remind < 1:
         raise InputError(Problem(f"--remind must be 1 or more working days, not {args.remind}", field="remind",
                                  hint="e.g. --remind 5"))
+    _bounded(args.occurrences, "occurrences", example=5)
     ruleset = load_rules(_rule_paths(args))
     record = plan_record(args.kind, args.items, ruleset.vocabulary)
     as_of = _as_of(args.as_of)
@@ -864,7 +899,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     _needs_output(args)
     args.encoding = _encoding(args)
     args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES, output=args.output)
-    _positive(args.jobs, "jobs")
+    _bounded(args.jobs, "jobs")
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
     check_as_of(ruleset, as_of)  # before any output is written
@@ -1051,21 +1086,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         return _show_sql(args, args.records)
     encoding = _encoding(args)
     args.records = _inputs(args.records, EXTRACT_SUFFIXES if args.mapping else RECORD_SUFFIXES)
-    _positive(args.jobs, "jobs")
-    _positive(args.keep_runs, "keep-runs")
+    _bounded(args.jobs, "jobs")
+    _bounded(args.keep_runs, "keep-runs")
     _seconds(args.lock_timeout, "lock-timeout")
-    if not args.out.strip():
-        from compliance.errors import InputError, Problem
-
-        # An empty --out (an unset variable in a cron line) would write the report into the working folder.
-        raise InputError(Problem("--out is empty", field="out",
-                                 hint="give the folder for the report, e.g. --out reports"))
-    if args.db is not None and (not args.db.strip() or args.db.endswith(("/", os.sep))):
+    if args.db is not None and args.db.endswith(("/", os.sep)):
         from compliance.errors import InputError, Problem
 
         # A path ending in a separator means a folder; Path() would drop the separator and make a file there.
-        raise InputError(Problem("--db names a folder" if args.db.strip() else "--db is empty", field="db",
-                                 hint="give --db a file, e.g. --db reports/history.sqlite3"))
+        raise InputError(Problem("--db names a folder", field="db", hint=_PLACES["db"]))
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_one_line_formatter())
     logger = logging.getLogger("compliance")
@@ -1224,7 +1252,7 @@ def add_synth(sub: Any, help_text: str) -> None:
                  "The same --children and --seed always give the same files.",
                  cmd_synth)
     p.add_argument("--children", type=int, required=True, help="how many children to generate")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default %(default)s)")
+    p.add_argument("--seed", type=int, default=0, help="random seed, 0 or more (default %(default)s)")
     p.add_argument("--output-dir", default="extracts", help="folder to write to (default %(default)s)")
     p.add_argument("--layout", choices=LAYOUTS, default="records", help="file layout (default %(default)s)")
     p.add_argument("--from", dest="start", default="2019-04-01",
@@ -1232,7 +1260,7 @@ def add_synth(sub: Any, help_text: str) -> None:
     p.add_argument("--to", dest="end", default="2025-03-31",
                    help="extract date: nothing later is recorded (default %(default)s)")
     p.add_argument("--authorities", type=int, default=4, help="how many councils (default %(default)s)")
-    p.add_argument("--limit", type=int, help="stop after this many records")
+    p.add_argument("--limit", type=int, help="stop after this many records (1 or more)")
     p.add_argument("--database", metavar="URL",
                    help="with --layout ssd, also load the tables into this database (sqlite:///ssd.db, "
                         "duckdb:///ssd.duckdb, postgresql://owner@host/ssd): into its SSD tables, or new ones")
@@ -1243,6 +1271,9 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from compliance.errors import one_line
     from compliance.records.synth import write_extracts
 
+    # The generator takes any seed of 0 or more, and a --limit below 1 would write nothing and say so as success.
+    _bounded(args.seed, "seed", least=0, most=None, example=7)
+    _bounded(args.limit, "limit", most=None, example=1000)
     summary = write_extracts(args.output_dir, args.children, args.seed, start=parse_date(args.start, "--from"),
                              end=parse_date(args.end, "--to"), layout=args.layout, authorities=args.authorities,
                              limit=args.limit, database=args.database)
@@ -1401,6 +1432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     named = next((a for a in argv if not a.startswith("-")), None)
     args = build_parser([named] if named in COMMANDS else []).parse_args(argv)
     try:
+        _blank_places(args)
         return int(args.handler(args))
     except ComplianceError as exc:
         problems = exc.problems if isinstance(exc, InputError) else (str(exc),)

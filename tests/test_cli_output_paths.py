@@ -158,3 +158,58 @@ def test_calendar_import_refuses_a_folder_for_its_output(run_cli, tmp_path):
                            "--calendar", "england-and-wales", "--output", f"{tmp_path}/newcal/")
     refused_in_one_line(code, err, f"{tmp_path}/newcal/", "ends with /, so names a folder")
     assert listing(tmp_path) == []
+
+
+def _places(base, value):
+    """Each option naming where a command writes, given ``value``."""
+    return {
+        "check --output": ("check", str(base), "--as-of", "2026-01-01", "--output", value),
+        "check --format xlsx --output": ("check", str(base), "--as-of", "2026-01-01", "--format", "xlsx",
+                                         "--output", value),
+        "kpi --output": ("kpi", str(base), "--as-of", "2026-01-01", "--output", value),
+        "kpi --chart": ("kpi", str(base), "--as-of", "2026-01-01", "--chart", value),
+        "plan --output": (*PLAN, "--output", value),
+        "track --output": ("track", str(ROOT / "examples" / "inspection-events.csv"), "--as-of", "2026-11-20",
+                           "--output", value),
+        "map --output": ("map", str(FIXTURES / "casework" / "annex-a-list5.csv"), "--mapping", "annex-a-list5",
+                         "--output", value),
+        "template --output": ("template", "inspection", "--output", value),
+        "calendar import --output": ("calendar", "import", str(FIXTURES / "govuk-bank-holidays-2028-2029.json"),
+                                     "--calendar", "england-and-wales", "--output", value),
+        "synth --output-dir": ("synth", "--children", "1", "--output-dir", value),
+        "report --out": ("report", str(base), "--as-of", "2026-01-01", "--out", value),
+        "report --db": ("report", str(base), "--as-of", "2026-01-01", "--out", "reports", "--db", value),
+    }
+
+
+@pytest.mark.parametrize("value", ["", "   "], ids=["empty", "spaces"])
+@pytest.mark.parametrize("place", list(_places("", "")))
+def test_an_empty_or_blank_place_to_write_is_refused_before_anything_is_written(
+        tmp_path, base, run_cli, monkeypatch, place, value):
+    # Empty (an unset variable in a cron line) went to the terminal, the working folder or a default file;
+    # spaces made a file of that name.
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(*_places(base, value)[place])
+    option = place.split()[-1]
+    said = "only spaces" if value else "empty"
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert err.startswith(f"compliance: error: {option[2:]}: {option} is {said} ("), err
+    assert listing(tmp_path) == ["base.csv"]
+
+
+@pytest.mark.parametrize("name, said", [("kpi.png", "as .png"), ("kpi", "as a file without an extension"),
+                                        ("kpi.svg.txt", "as .txt")])
+def test_a_chart_not_named_svg_is_refused_before_anything_is_written(tmp_path, base, run_cli, name, said):
+    chart = tmp_path / name
+    code, out, err = run_cli("kpi", str(base), "--as-of", "2026-01-01", "--output", str(tmp_path / "kpi.csv"),
+                             "--chart", str(chart))
+    refused_in_one_line(code, err, chart, f"chart: the chart is SVG: cannot write it {said}",
+                        "(name the file .svg, e.g. --chart kpi.svg)")
+    assert out == "" and listing(tmp_path) == ["base.csv"]
+
+
+def test_a_chart_named_svg_in_capitals_or_sent_to_a_device_is_written(tmp_path, base, run_cli):
+    code, _, err = run_cli("kpi", str(base), "--as-of", "2026-01-01", "--chart", str(tmp_path / "KPI.SVG"))
+    assert code == 0 and (tmp_path / "KPI.SVG").read_text().startswith("<svg"), err
+    code, _, err = run_cli("kpi", str(base), "--as-of", "2026-01-01", "--chart", "/dev/null")
+    assert code == 0 and err == "", err
