@@ -293,8 +293,14 @@ def _unknown(ctx: _Context, reason: str, deadline: Deadline | None = None, trigg
         warnings=tuple(_caveats(ctx, span_start or trigger, deadline.end if deadline else None)), **extra))
 
 
-@lru_cache(maxsize=1 << 16)
 def _computed(start: EventDate, period: Period, calendar: str, explain: bool) -> Deadline:
+    # The fold is part of the key: datetimes that differ only in it are equal, yet in the hour the clocks go back
+    # the first 01:00 and the second are an hour apart, and so are their deadlines (the first row read set both).
+    return _computed_once(start, getattr(start, "fold", 0), period, calendar, explain)
+
+
+@lru_cache(maxsize=1 << 16)
+def _computed_once(start: EventDate, fold: int, period: Period, calendar: str, explain: bool) -> Deadline:
     # Many records share a trigger date and a period; their deadlines and explanations are computed once.
     return compute_deadline(start, period, calendar, explain=explain)
 
@@ -304,8 +310,12 @@ def _deadline(ctx: _Context, start: EventDate, period: Period) -> Deadline:
     return replace(_computed(start, period, ctx.rule.calendar, ctx.explain))
 
 
-@lru_cache(maxsize=1 << 16)
 def _skipped_pairs(start: EventDate, period: Period, calendar: str) -> tuple[tuple[str, str], ...]:
+    return _skipped_pairs_once(start, getattr(start, "fold", 0), period, calendar)
+
+
+@lru_cache(maxsize=1 << 16)
+def _skipped_pairs_once(start: EventDate, fold: int, period: Period, calendar: str) -> tuple[tuple[str, str], ...]:
     skipped = _computed(start, period, calendar, True).skipped
     if not skipped:
         return ()

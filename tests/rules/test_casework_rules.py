@@ -178,6 +178,19 @@ def test_return_interview_counts_clock_hours_with_a_time(casework):
     assert (f.status, f.deadline, f.approximate) == ("late", back + timedelta(hours=72), False)
 
 
+@pytest.mark.parametrize("order", [1, -1])
+def test_the_two_one_oclocks_of_the_night_the_clocks_go_back_keep_their_own_deadlines_in_either_order(casework, order):
+    # Sun 27 Oct 2024: 01:00 BST (fold 0) is 00:00 UTC and 01:00 GMT (fold 1) an hour later; 72 hours on, the clocks
+    # being GMT, the deadlines are 00:00 and 01:00 on Wed 30 Oct. Equal as datetimes, the first row read set both.
+    first, second = datetime(2024, 10, 27, 1, 0), datetime(2024, 10, 27, 1, 0, fold=1)
+    interview = datetime(2024, 10, 30, 0, 31)
+    records = [Record(name, "missing-episode", {}, {"returned_from_missing": (back,), "return_interview": (interview,)})
+               for name, back in (("bst", first), ("gmt", second))][::order]
+    found = {f.record: f for f in evaluate(records, casework, date(2025, 1, 1)) if f.rule == "return-interview-72h"}
+    assert (found["bst"].status, found["bst"].deadline) == ("late", datetime(2024, 10, 30, 0, 0))
+    assert (found["gmt"].status, found["gmt"].deadline) == ("met", datetime(2024, 10, 30, 1, 0))
+
+
 def test_return_interview_with_dates_only_is_approximate(casework):
     [f] = finding(casework, "missing-episode", {"returned_from_missing": [date(2024, 3, 1)],
                                                 "return_interview": [date(2024, 3, 4)]}, rule="return-interview-72h")
