@@ -11,7 +11,7 @@ from typing import Iterable, Iterator, Sequence
 
 from ..errors import InputError, Problem, errors
 from ..records import Record
-from ..rules import Rule, RuleSet, load_rules
+from ..rules import Rule, RuleSet, bundled_names, load_rules
 from ._finding import Finding, listed
 from ._native import check_as_of, duties_by_kind, evaluate_duty, evaluate_native, listed_duty_findings
 
@@ -149,11 +149,32 @@ class RuleNames:
 
     def measured_warnings(self, kind: str, measured: Iterable[str] | None, file: str | None) -> list[Problem]:
         """Warnings for names among the duties measured on a record that name no duty of its kind: nothing is
-        measured on the record for them (a mapping's duties for rules not in use, or a mistyped name)."""
+        measured on the record for them (a mapping's duties for rules not in use). A name no rule has at all is a
+        problem (``mistyped``), not a warning."""
         known = self.of_kind.get(kind, set())
+        slips = self.mistyped(measured)
         return [Problem(f"{key!r} names no {kind} duty of the rules in use, so no duty is measured for it on these "
                         "records", file=file, field="measured", hint=self._closest(key, known), warning=True)
-                for key in sorted(measured or ()) if key not in known and self._first(file, kind, key)]
+                for key in sorted(measured or ()) if key not in known and key not in slips
+                and self._first(file, kind, key)]
+
+    def mistyped(self, measured: Iterable[str] | None) -> list[str]:
+        """Names among the duties measured on a record that no rule has, in use or bundled: a slip
+        (la-publish-reprot), which would leave the record's duties unmeasured and the run saying all is well."""
+        unknown = sorted(key for key in measured or () if key not in self.names)
+        return [key for key in unknown if key not in bundled_names()] if unknown else []
+
+    def measured_problem(self, key: str, file: str | None, line: int | None, counted: bool = False) -> Problem:
+        """The problem of a record naming, among the duties measured on it, a duty no rule has: skipped by check,
+        and by kpi counted as measured for no duty."""
+        outcome = "its duties are counted as measured elsewhere" if counted else "the record was skipped"
+        return Problem(f"no rule or duty is called {key!r} (a duty measured on this record): {outcome}", file=file,
+                       line=line, field="measured", hint=self._closest(key, self.names))
+
+    def mistyped_problems(self, measured: Iterable[str] | None, file: str | None) -> list[Problem]:
+        """measured_problem for each name no rule has, once per file, for kpi (which counts the records)."""
+        return [self.measured_problem(key, file, None, counted=True) for key in self.mistyped(measured)
+                if self._first(file, "no rule", key)]
 
     def _first(self, file: str | None, what: str, key: str) -> bool:
         if (file, what, key) in self._warned:
@@ -180,6 +201,10 @@ def check_targets(records: Sequence[Record], rules: RuleSet | Sequence[Rule]) ->
         file, line = record.origin()
         if record.measured:
             problems += names.measured_warnings(record.kind, record.measured, file)
+            slips = names.mistyped(record.measured)
+            if slips:
+                problems += [names.measured_problem(key, file, line) for key in slips]
+                continue
         unknown = names.unknown_targets(record.targets)
         if unknown:
             problems += [names.target_problem(key, file, line) for key in unknown]

@@ -58,7 +58,7 @@ from xml.etree.ElementTree import Element
 from ..calendars import day_of, number_message
 from ..errors import InputError, Problem, ordinal, shown
 from ..resources import mappings_dir
-from ..rules import Rule, RuleSet, Vocabulary, load_vocabulary
+from ..rules import Rule, RuleSet, Vocabulary, bundled_names, load_vocabulary
 from ..yamlio import load_yaml
 from ._csv import DEFAULT_ENCODING, codec_name
 from ._database import CHUNK_ROWS, Database, checking_note, dialect_of, is_database_url, reading_note, shown_url
@@ -162,7 +162,16 @@ class Mapping:
 
     def duties(self, rules: RuleSet | Sequence[Rule]) -> list[Rule]:
         """The rules an extract read with this mapping can answer: their completion is among the mapped events,
-        and so is their trigger (or the event that bounds it). Others would only report the extract's gaps."""
+        and so is their trigger (or the event that bounds it). Others would only report the extract's gaps.
+        A name among a kind's duties that no rule has, in use or bundled, is refused: every record of that kind
+        would be measured for nothing."""
+        names = {r.id for r in rules} | {r.duty for r in rules}
+        for spec in self.specs:
+            slips = sorted(d for d in spec.duties or () if d not in names and d not in bundled_names())
+            if slips:
+                raise InputError(Problem(f"no rule or duty is called {slips[0]!r} (among the duties of the "
+                                         f"{spec.kind} records)", file=self.file, field="duties",
+                                         hint=suggest(slips[0], names)))
         out = []
         for rule in rules:
             if rule.applies_to not in self.kinds():

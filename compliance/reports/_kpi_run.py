@@ -70,6 +70,7 @@ def _named(items: Iterable[Any], rules: RuleSet, problems: list[Problem]) -> Ite
         file = item.source if isinstance(item, RecordBatch) else item.origin()[0]
         problems += names.target_warnings(item.targets, file)
         problems += names.measured_warnings(item.kind, item.measured, file)
+        problems += names.mistyped_problems(item.measured, file)
         if not isinstance(item, RecordBatch) and names.unknown_targets(item.targets):
             item = item.with_targets({k: v for k, v in item.targets.items() if k in names.names})
         yield item

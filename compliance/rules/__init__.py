@@ -5,7 +5,7 @@
 unknown names, overlapping versions) with file, line and column; ``_load`` reads packs into a RuleSet.
 """
 
-from ._load import check_rules, load_rules, pack_files, read_pack
+from ._load import bundled_names, check_rules, load_rules, pack_files, read_pack
 from ._model import (AFTER_DEADLINE, RULE_KINDS, VERIFICATION, Caveat, Extension, Recurrence, Rule, RuleSet, RuleTest,
                      Source, Step, Window, condition_state)
 from ._validate import SCHEMA_FILE, schema
@@ -14,6 +14,6 @@ from ._vocabulary import HAPPENED, VOCABULARY_FILE, Implication, Vocabulary, bun
 __all__ = [
     "AFTER_DEADLINE", "HAPPENED", "RULE_KINDS", "SCHEMA_FILE", "VERIFICATION", "VOCABULARY_FILE", "Caveat", "Extension",
     "Implication", "Recurrence", "Rule", "RuleSet", "RuleTest", "Source", "Step", "Vocabulary", "Window",
-    "bundled_vocabulary", "check_rules", "condition_state", "load_rules", "load_vocabulary", "pack_files", "read_pack",
+    "bundled_names", "bundled_vocabulary", "check_rules", "condition_state", "load_rules", "load_vocabulary", "pack_files", "read_pack",
     "schema",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -120,3 +121,11 @@ def load_rules(paths: Sequence[str | Path] | None = None) -> RuleSet:
     if problems:
         raise InputError(*problems)
     return ruleset
+
+
+@lru_cache(maxsize=1)
+def bundled_names() -> frozenset[str]:
+    """Every rule id and duty name of the bundled packs: a name that is none of these, nor a rule's in use, is a
+    slip (la-publish-reprot), where one of them is a rule's left out of the rules in use."""
+    rules = load_rules()
+    return frozenset({r.id for r in rules} | {r.duty for r in rules})

@@ -15,6 +15,7 @@ ICPC within 15 working days of the strategy discussion (Working Together), count
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +26,8 @@ from compliance.calendars import Period
 from compliance.calendars._targets import check_target
 from compliance.engines import targets_in_use
 from compliance.engines.batch import evaluate_batch
-from compliance.records import Record, load_mapped, load_mapping, read_records, records_from_text
+from compliance.records import (Record, available_mappings, load_mapped, load_mapping, read_records,
+                                records_from_text)
 from compliance.records.columns import batches_from_records, read_batches
 
 from conftest import needs_durable, rules_without
@@ -200,3 +202,33 @@ def test_leaving_out_a_target_of_no_rule_in_use_keeps_what_the_record_implies():
     assert kept.targets == {"icpc-15wd": record.targets["icpc-15wd"]} and len(warnings) == 1
     assert kept.implied == record.implied == {"cp_plan": "cp_plan taken as yes: the record has rcpc"}
     assert "cp_plan" not in kept.given_attributes
+
+
+def test_a_duty_measured_that_no_rule_has_is_a_problem_not_a_warning(run_cli, tmp_path):
+    """A slip in the measured column (la-publish-reprot) left the inspection unmeasured: "no findings to show",
+    exit code 0, where its report was overdue. A name of a rule not in use stays a warning (above)."""
+    path = tmp_path / "tracker.csv"
+    path.write_text("id,kind,authority,framework,report_received,measured\n"
+                    "a1,inspection,Northby,ILACS,03/12/2024,la-publish-reprot\n"
+                    "a2,inspection,Southby,ILACS,03/12/2024,la-publish-reprot\n"
+                    "a3,inspection,Eastby,ILACS,03/12/2024,\n", encoding="utf-8")
+    code, out, err = run_cli("check", str(path), "--as-of", "2026-11-20", "--format", "json")
+    assert code == 2
+    problems = json.loads(out)["problems"]
+    assert [(p["row"], p["field"]) for p in problems] == [(2, "measured"), (3, "measured")]
+    assert problems[0]["message"] == ("no rule or duty is called 'la-publish-reprot' (a duty measured on this "
+                                      "record): the record was skipped")
+    assert problems[0]["hint"] == "did you mean 'la-publish-report'?"
+    assert {f["record"] for f in json.loads(out)["findings"]} == {"a3"}
+    code, _, err = run_cli("kpi", str(path), "--as-of", "2026-11-20", "--format", "csv")
+    assert code == 2 and err.count("no rule or duty is called 'la-publish-reprot'") == 1
+
+
+def test_a_mapping_whose_duties_name_no_rule_is_refused_before_any_record_is_read(run_cli, tmp_path):
+    text = available_mappings()["cin-census"].read_text(encoding="utf-8")
+    path = tmp_path / "census.yaml"
+    path.write_text(text.replace("duties: [rcpc]", "duties: [rcpcc]", 1), encoding="utf-8")
+    code, _, err = run_cli("check", str(CENSUS), "--mapping", str(path), "--as-of", "2023-03-31")
+    assert code == 2 and err.count("\n") == 1
+    assert (f"{path}: duties: no rule or duty is called 'rcpcc' (among the duties of the child-protection records) "
+            "(did you mean 'rcpc'?)") in err
