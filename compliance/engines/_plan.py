@@ -279,7 +279,7 @@ def _supposing(record: Record, assumed: Sequence[tuple[str, tuple[Any, ...]]]) -
     attributes.update({name: allowed[0] for name, allowed in assumed})
     return Record.checked(record.id, record.kind, attributes, dict(record.events), record.source,
                           implied=record.implied, conflicts=record.conflicts,
-                          implying=record.implying, unknown=record.unknown)
+                          implying=record.implying)
 
 
 def _steps(record: Record, versions: Sequence[Rule], findings: list[Finding], when: date,
@@ -300,7 +300,7 @@ def _steps(record: Record, versions: Sequence[Rule], findings: list[Finding], wh
         events[rule.completion] = tuple(sorted(held, key=sort_key))
         supposed = Record.checked(record.id, record.kind, record.attributes, events, record.source,
                                   implied=record.implied, conflicts=record.conflicts,
-                                  implying=record.implying, unknown=record.unknown)
+                                  implying=record.implying)
         try:
             projected = evaluate_duty(supposed, versions, max(when, day_of(last.deadline)))
         except CalendarRangeError:
@@ -324,7 +324,7 @@ def _extended(rule: Rule, versions: Sequence[Rule], record: Record, finding: Fin
     events[ext.event] = (finding.trigger_date,)
     supposed = Record.checked(record.id, record.kind, record.attributes, events, record.source,
                               implied=record.implied, conflicts=record.conflicts,
-                              implying=record.implying, unknown=record.unknown)
+                              implying=record.implying)
     return evaluate_duty(supposed, versions, when, explain=False)[0].deadline
 
 

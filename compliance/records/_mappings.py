@@ -498,11 +498,11 @@ class _Builder:
         if parts is None:
             return None
         rid, kind, attributes, dates, unknown = parts
-        attributes, implied, conflicts = check.implications(kind, attributes, dates, unknown)
+        attributes, implied, conflicts = check.implications(kind, attributes, dates)
         return Record.checked(rid, kind, attributes, dates, f"{self.file}:{line}" if line else self.file,
                               check.holds(kind, self.mapping.events(spec.kind), unknown), targets, spec.duties,
                               extract_date=self.extract_date, implied=implied, conflicts=conflicts,
-                              implying=self.vocab.implications(kind), unknown=unknown)
+                              implying=self.vocab.implications(kind))
 
     def before_gap(self, rule: str, given: list[Any], line: int | None, column: Any, source: str) -> list[Any]:
         """A record's recorded deadlines for ``rule``, one a row: the n-th is the n-th occurrence's, so where a row

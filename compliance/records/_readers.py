@@ -63,11 +63,10 @@ class _Reader:
             return None
         kind_events = self.vocab.events(kind)
         columns_held = None if recorded is None else [e for e in recorded if e in kind_events]
-        attributes, implied, conflicts = self.check.implications(kind, attributes, events, unknown)
+        attributes, implied, conflicts = self.check.implications(kind, attributes, events)
         return Record.checked(rid, kind, attributes, events, f"{self.file}:{line}" if line else self.file,
                               self.check.holds(kind, columns_held, unknown), targets, measured, extract_date=drawn,
-                              implied=implied, conflicts=conflicts, implying=self.vocab.implications(kind),
-                              unknown=unknown)
+                              implied=implied, conflicts=conflicts, implying=self.vocab.implications(kind))
 
 
 #: What a record in a YAML or JSON file may have besides its attributes.

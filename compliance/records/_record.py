@@ -66,9 +66,8 @@ class Record:
     implied: Mapping[str, str] = field(default_factory=dict, init=False)
     conflicts: Mapping[str, str] = field(default_factory=dict, init=False)
     #: What ``implied`` and ``conflicts`` were worked out from, to work them out again as of an earlier day
-    #: (``as_judged``): the vocabulary's implications for the kind, and the events the record gives as unknown.
+    #: (``as_judged``): the vocabulary's implications for the kind.
     implying: tuple[Implication, ...] = field(default=(), init=False, repr=False, compare=False)
-    unknown: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self, vocabulary: Vocabulary | None) -> None:
         problems: list[Problem] = []
@@ -92,10 +91,10 @@ class Record:
                                                   and not isinstance(self.extract_date, datetime)):
             raise InputError(Problem(f"{shown(self.extract_date)} is not a date", field="extract_date",
                                      hint="the day the extract was drawn, as a date"))
-        attributes, implied, conflicts = check.implications(kind, attributes, events, unknown)
+        attributes, implied, conflicts = check.implications(kind, attributes, events)
         for name, value in (("id", rid), ("kind", kind), ("attributes", attributes), ("events", events),
                             ("targets", targets), ("implied", implied), ("conflicts", conflicts),
-                            ("implying", check.vocab.implications(kind)), ("unknown", unknown)):
+                            ("implying", check.vocab.implications(kind))):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "recorded", check.holds(kind, self.recorded, unknown))
         if self.measured is not None:
@@ -111,14 +110,14 @@ class Record:
                 targets: Mapping[str, tuple[EventDate, ...]] | None = None,
                 measured: frozenset[str] | None = None, *, extract_date: date | None = None,
                 implied: Mapping[str, str] | None = None, conflicts: Mapping[str, str] | None = None,
-                implying: Sequence[Implication] = (), unknown: frozenset[str] = frozenset()) -> "Record":
-        """A Record from parts a ``RecordCheck`` has already checked (its implications applied, from ``implying``
-        and the events given as ``unknown``), without checking them twice."""
+                implying: Sequence[Implication] = ()) -> "Record":
+        """A Record from parts a ``RecordCheck`` has already checked (its implications applied, from ``implying``),
+        without checking them twice."""
         record = object.__new__(cls)
         for name, value in (("id", rid), ("kind", kind), ("attributes", attributes), ("events", events),
                             ("source", source), ("recorded", recorded), ("targets", targets or {}),
                             ("measured", measured), ("extract_date", extract_date), ("implied", implied or {}),
-                            ("conflicts", conflicts or {}), ("implying", tuple(implying)), ("unknown", unknown)):
+                            ("conflicts", conflicts or {}), ("implying", tuple(implying))):
             object.__setattr__(record, name, value)
         return record
 
@@ -139,13 +138,13 @@ class Record:
         """This record, as drawn in an extract on ``day`` (None: not from an extract)."""
         return Record.checked(self.id, self.kind, self.attributes, self.events, self.source, self.recorded,
                               self.targets, self.measured, extract_date=day, implied=self.implied,
-                              conflicts=self.conflicts, implying=self.implying, unknown=self.unknown)
+                              conflicts=self.conflicts, implying=self.implying)
 
     def with_targets(self, targets: Mapping[str, tuple[EventDate, ...]]) -> "Record":
         """This record with ``targets`` as the system's recorded deadlines, the rest as it is (what it implies too)."""
         return Record.checked(self.id, self.kind, self.attributes, self.events, self.source, self.recorded, targets,
                               self.measured, extract_date=self.extract_date, implied=self.implied,
-                              conflicts=self.conflicts, implying=self.implying, unknown=self.unknown)
+                              conflicts=self.conflicts, implying=self.implying)
 
     def as_judged(self, day: date) -> "Record":
         """This record as it stood on ``day``: what its events imply taken from those dated by then alone (a review
@@ -155,12 +154,12 @@ class Record:
             return self
         events = {name: kept for name, dates in self.events.items()
                   if (kept := tuple(d for d in dates if (d.date() if isinstance(d, datetime) else d) <= day))}
-        attributes, implied, conflicts = implications(self.implying, self.given_attributes, events, self.unknown)
+        attributes, implied, conflicts = implications(self.implying, self.given_attributes, events)
         if implied == self.implied and conflicts == self.conflicts:
             return self
         return Record.checked(self.id, self.kind, attributes, self.events, self.source, self.recorded, self.targets,
                               self.measured, extract_date=self.extract_date, implied=implied, conflicts=conflicts,
-                              implying=self.implying, unknown=self.unknown)
+                              implying=self.implying)
 
     @property
     def given_attributes(self) -> dict[str, Any]:
@@ -371,10 +370,10 @@ class RecordCheck:
                 dates[name] = found
         return None if failed else (str(rid).strip(), kind, values, dates, frozenset(unknown))
 
-    def implications(self, kind: str, attributes: Mapping[str, Any], events: Mapping[str, tuple[EventDate, ...]],
-                     unknown: frozenset[str] = frozenset()) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    def implications(self, kind: str, attributes: Mapping[str, Any], events: Mapping[str, tuple[EventDate, ...]]
+                     ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
         """``implications`` by the vocabulary's ``implies`` for ``kind``."""
-        return implications(self.vocab.implications(kind), attributes, events, unknown)
+        return implications(self.vocab.implications(kind), attributes, events)
 
     def targets(self, targets: Mapping[str, Any], report: Report) -> dict[str, tuple[EventDate, ...]]:
         """The system's recorded deadlines by rule id: one date each, or a list (or ;-separated dates) for the
@@ -511,12 +510,11 @@ class RecordCheck:
 
 
 def implications(rules: Sequence[Implication], attributes: Mapping[str, Any],
-                 events: Mapping[str, tuple[EventDate, ...]], unknown: frozenset[str] = frozenset()
-                 ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+                 events: Mapping[str, tuple[EventDate, ...]]) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
     """(attributes, implied, conflicts): what the record's events and attribute values imply, by the
     vocabulary's ``implies``, taken where the record does not say; contradictions left as the record gives
-    them, each with a sentence saying what to check. Events it gives as ``unknown`` imply nothing, and
-    nothing is implied of them."""
+    them, each with a sentence saying what to check. Events it gives as ``unknown`` imply nothing of their own (the
+    source does not say they happened), but one that other events show happened is implied, and implies in turn."""
     if not rules:
         return dict(attributes), {}, {}
     happened = {name for name, dates in events.items() if dates}
@@ -527,7 +525,7 @@ def implications(rules: Sequence[Implication], attributes: Mapping[str, Any],
             changed = False
             for imp in rules:
                 if (imp.source_is_event and imp.source in happened and imp.value == HAPPENED
-                        and imp.target not in happened and imp.target not in unknown):
+                        and imp.target not in happened):
                     happened.add(imp.target)
                     shown[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
                                          f"the record has {imp.source}")
@@ -536,7 +534,7 @@ def implications(rules: Sequence[Implication], attributes: Mapping[str, Any],
         # An attribute value may show an event happened (a plan is made only at a conference), and the
         # value may itself be implied (review conferences show a plan): settle again until nothing changes.
         grown = [imp for imp in rules if not imp.source_is_event and imp.value == HAPPENED
-                 and imp.target not in happened and imp.target not in unknown
+                 and imp.target not in happened
                  and out.get(imp.source) is not None and out.get(imp.source) == imp.when]
         if not grown:
             return out, {**shown, **implied}, conflicts

@@ -185,6 +185,12 @@ def test_implied_events_chain_and_an_unknown_one_implies_nothing():
     assert record.happened("panel_held") and not record.events.get("panel_held")
     unknown = Record("k", "complaint", {}, {"stage2_response": "unknown", "complaint_received": "2023-04-20"})
     assert unknown.implied == {}
+    # An unknown one that a dated event shows happened is implied, and implies in turn: the chain went on without
+    # the report when its receipt was unknown, and the panel's report was called overdue though the council had
+    # answered it (the batch engine read it as missing data, as here).
+    through = Record("k", "complaint", {}, {"panel_held": "2023-09-04", "panel_report_received": "unknown",
+                                            "la_response": "2023-09-28"})
+    assert set(through.implied) == {"panel_report_received", "panel_report_sent", "panel_requested"}
     # Review conferences imply a plan, and a plan the conference that made it.
     chained = Record("c", "child-protection", {}, {"strategy_discussion": "2023-08-01", "rcpc": ["2023-11-30"]})
     assert set(chained.implied) == {"cp_plan", "icpc"} and chained.implied["icpc"].endswith("cp_plan is yes")
