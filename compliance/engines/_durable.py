@@ -563,7 +563,7 @@ class DurableRules:
             raise RuntimeError("these durable-rules rulesets were closed; compile the rules again")
         check_as_of(self._rules, as_of)
         with self._lock:
-            self._current = run = _Run(list(records), as_of, explain)
+            self._current = run = _Run([r.evidenced(clock(r, as_of)) for r in records], as_of, explain)
             try:
                 return self._post_all(run, duties)
             finally:

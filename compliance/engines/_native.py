@@ -1001,6 +1001,7 @@ def evaluate_duty(record: Record, versions: Sequence[Rule], as_of: date, explain
     """Findings for one record under one duty, choosing the version in force on the trigger date."""
     if not record.measures(versions[0].duty, (v.id for v in versions)):
         return [measured_elsewhere(record, versions, as_of)]
+    record = record.evidenced(clock(record, as_of))
     return duty_findings(record, versions, choose_version(record, versions, as_of), as_of, explain)
 
 
@@ -1014,6 +1015,7 @@ def listed_duty_findings(record: Record, versions: Sequence[Rule], as_of: date,
     the finding a document only counts, so it is never built (most duties of most records are such)."""
     if not record.measures(versions[0].duty, (v.id for v in versions)):
         return None
+    record = record.evidenced(clock(record, as_of))
     choice = choose_version(record, versions, as_of)
     ctx = _context(record, choice.rule, as_of, explain)
     if choice.case in _NOT_APPLICABLE and not ctx.quality:  # the not-applicable cases add no warning of their own

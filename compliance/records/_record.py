@@ -161,6 +161,36 @@ class Record:
                               self.measured, extract_date=self.extract_date, implied=implied, conflicts=conflicts,
                               implying=self.implying)
 
+    def evidenced(self, day: date) -> "Record":
+        """This record as the findings of ``day`` read it: an event it dates only after that day, which its events
+        dated by then show had already happened (a conference typed 2033 under a review conference of 2023), is
+        taken as happened on a date it does not give, as if left blank: the later date cannot be right, and read as
+        not yet happened it made the conference overdue and its reviews not begun. ``conflicts`` says so."""
+        if self.last_day is None or self.last_day <= day or not self.implying:
+            return self
+        memo: dict[date, Record] = self.__dict__.setdefault("_evidenced_by_day", {})
+        if day not in memo:
+            memo[day] = self._evidenced(day)
+        return memo[day]
+
+    def _evidenced(self, day: date) -> "Record":
+        dated = {name: kept for name, dates in self.events.items()
+                 if (kept := tuple(d for d in dates if (d.date() if isinstance(d, datetime) else d) <= day))}
+        _, shown_by, _ = implications(self.implying, self.given_attributes, dated)
+        later = [name for name in shown_by if self.events.get(name) and name not in dated]
+        if not later:
+            return self
+        events = {name: dates for name, dates in self.events.items() if name not in later}
+        attributes, implied, conflicts = implications(self.implying, self.given_attributes, events)
+        for name in later:
+            when = ", ".join(d.isoformat() for d in self.events[name])
+            conflicts[name] = (f"{name} is recorded on {when}, after {day:%a %d %b %Y}, yet the record shows it had "
+                               f"happened by then ({shown_by[name].partition(': ')[2]}): taken as happened on a date "
+                               "the record does not give; check the record (a mistyped year?)")
+        return Record.checked(self.id, self.kind, attributes, events, self.source, self.recorded, self.targets,
+                              self.measured, extract_date=self.extract_date, implied=implied, conflicts=conflicts,
+                              implying=self.implying)
+
     @property
     def given_attributes(self) -> dict[str, Any]:
         """The attributes without those taken from what the record implies: what its source gives."""
@@ -238,7 +268,7 @@ def imply(record: Record, vocabulary: Vocabulary) -> Record:
     vectorised engine's rows handed to the per-record engine)."""
     rules = vocabulary.implications(record.kind)
     attributes, implied, conflicts = implications(rules, record.attributes, record.events)
-    if not implied and not conflicts:
+    if not implied and not conflicts and record.implying == rules:
         return record
     return Record.checked(record.id, record.kind, attributes, record.events, record.source, record.recorded,
                           record.targets, record.measured, extract_date=record.extract_date, implied=implied,

@@ -518,6 +518,20 @@ class TestDatesTheDataCannotHold:
         found = run(engine, text, date(2024, 6, 15), tmp_path)
         expect(found, "typo", "icpc-15wd", status="missing_data", deadline="2024-05-23")
 
+    def test_an_event_typed_ahead_that_earlier_dates_show_already_happened_reads_as_left_blank(self, engine, tmp_path):
+        # Strategy discussion Tue 2 May 2023: 15 working days (8 May, the Coronation, out) end Wed 24 May. A plan and
+        # a review conference of Thu 17 Aug 2023 show the initial conference held by then, so "19/05/2033" is a
+        # typo: read as not yet held it made the conference 153 working days overdue and its reviews not begun.
+        # Read as the blank row does: held on a date not given (missing data, the deadline passed), the first review
+        # 3 months after it, the second 6 months after the first, Sat 17 Feb 2024; flagged to check.
+        text = ("id,kind,strategy_discussion,icpc,cp_plan,rcpc\n"
+                "typo,child-protection,2023-05-02,2033-05-19,true,2023-08-17\n"
+                "blank,child-protection,2023-05-02,,true,2023-08-17\n")
+        found = run(engine, text, date(2024, 1, 1), tmp_path)
+        for record, flagged in (("typo", True), ("blank", False)):
+            expect(found, record, "icpc-15wd", status="missing_data", deadline="2023-05-24", data_quality=flagged)
+            expect(found, record, "rcpc", occurrence=2, status="missing_data", deadline="2024-02-17")
+
     def test_a_trigger_dated_after_the_as_of_date_is_flagged(self, engine, tmp_path):
         found = run(engine, "id,kind,referral\nr,referral,9999-12-31\n", date(2026, 1, 1), tmp_path)
         for rule in ("referral-decision-1wd", "assessment-45wd"):
