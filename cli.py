@@ -1335,6 +1335,13 @@ def cmd_map(args: argparse.Namespace) -> int:
     problems += left_out
     _warn_undated(mapping, args)  # the records written would carry no extract_date
     answered = [r.id for r in duties_for(ruleset, mapping)]
+    # Written as measured for every duty of their kind, the records would be checked for those the extract cannot
+    # answer too (the SSD's referral decision: 2,532 "not recorded" where `check --mapping` measures none).
+    by_kind: dict[str, set[str]] = {}
+    for rule in duties_for(ruleset, mapping):
+        by_kind.setdefault(rule.applies_to, set()).add(rule.id)
+    records = [r.with_measured(frozenset(by_kind[r.kind])) if r.measured is None and r.kind in by_kind else r
+               for r in records]
     if args.format == "xlsx":
         from compliance.reports import records_xlsx
 

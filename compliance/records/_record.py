@@ -146,6 +146,12 @@ class Record:
                               self.measured, extract_date=self.extract_date, implied=self.implied,
                               conflicts=self.conflicts, implying=self.implying)
 
+    def with_measured(self, measured: frozenset[str] | None) -> "Record":
+        """This record with ``measured`` as the duties measured on it, the rest as it is (what it implies too)."""
+        return Record.checked(self.id, self.kind, self.attributes, self.events, self.source, self.recorded,
+                              self.targets, measured, extract_date=self.extract_date, implied=self.implied,
+                              conflicts=self.conflicts, implying=self.implying)
+
     def as_judged(self, day: date) -> "Record":
         """This record as it stood on ``day``: what its events imply taken from those dated by then alone (a review
         conference typed 2042 shows no plan, nor a conference held, in 2024); its later dates are kept, for the

@@ -126,7 +126,8 @@ def test_mapped_records_checked_give_the_findings_the_extract_gives_through_its_
                                                                                        mapping, given, suffix):
     """The day the extract was drawn and the duties measured on each record are written with the records, so an
     open duty falling due after that day is still not in the extract, and a duty the extract measures on another
-    record is still not this one's: the same findings, years later, for every duty the mapping answers."""
+    record is still not this one's: the same findings, years later, and none for a duty the mapping cannot answer
+    (the census holds no referral decision: 76 findings "not recorded" were added)."""
     out = tmp_path / f"records{suffix}"
     code, _, err = run_cli("map", str(CASEWORK / extract), "--mapping", mapping, *given, "--output", str(out))
     assert out.exists(), err
@@ -136,8 +137,7 @@ def test_mapped_records_checked_give_the_findings_the_extract_gives_through_its_
         return json.loads(text)["findings"]
 
     direct = findings(str(CASEWORK / extract), "--mapping", mapping, *given)
-    answered = {f["rule"] for f in direct}
-    again = [f for f in findings(str(out)) if f["rule"] in answered]
+    again = findings(str(out))
     assert [{k: v for k, v in f.items() if k != "source"} for f in again] == \
         [{k: v for k, v in f.items() if k != "source"} for f in direct]
     # NB1006's conference fell due on 24 June 2022, after the list was drawn: not in it, years later too.
