@@ -255,14 +255,20 @@ def test_an_entity_declaration_is_refused_before_anything_expands(tmp_path):
      "unknown key 0 in the source of 'icpc'"),
 ])
 def test_a_mapping_of_the_wrong_shape_is_a_located_problem(tmp_path, change, message):
-    text = (available_mappings()["annex-a-list5"]).read_text(encoding="utf-8")
-    assert change[0] in text
+    problem, _ = refused_when_changed(tmp_path, "annex-a-list5", *change)
+    assert message in str(problem) and problem.file == str(tmp_path / "mapping.yaml") and problem.line
+
+
+def refused_when_changed(tmp_path, name, old, new):
+    """The one problem loading a bundled mapping with ``old`` changed to ``new`` raises, and the text changed."""
+    text = available_mappings()[name].read_text(encoding="utf-8")
+    assert old in text
     path = tmp_path / "mapping.yaml"
-    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load_mapping(path)
     [problem] = caught.value.problems
-    assert message in str(problem) and problem.file == str(path) and problem.line
+    return problem, text.replace(old, new, 1)
 
 
 def test_a_census_in_an_encoding_python_cannot_read_is_a_located_problem(tmp_path):
@@ -489,26 +495,15 @@ def test_a_census_episode_with_two_assessments_reads_the_first_whole_and_says_th
 def test_a_misspelt_key_in_a_mapping_is_refused_where_it_is_written(tmp_path, change, key, hint):
     # Passed over, `atributes:` turned 40 conferences deemed unnecessary into 40 overdue ones, and `event:` read
     # records for no duty at all, with nothing to show and exit code 0.
-    text = (available_mappings()["annex-a-list5"]).read_text(encoding="utf-8")
-    assert change[0] in text
-    path = tmp_path / "mapping.yaml"
-    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
-    with pytest.raises(InputError) as caught:
-        load_mapping(path)
-    [problem] = caught.value.problems
+    problem, text = refused_when_changed(tmp_path, "annex-a-list5", *change)
     assert problem.message == f"unknown key {key!r} in the mapping" and problem.hint == hint
-    lines = text.replace(change[0], change[1], 1).splitlines()
+    lines = text.splitlines()
     assert (problem.line, problem.column) == (lines.index(next(x for x in lines if x.startswith(key))) + 1, 1)
 
 
 def test_a_misspelt_key_in_one_kind_of_record_is_refused(tmp_path):
-    text = (available_mappings()["ssd"]).read_text(encoding="utf-8").replace("    recorded_deadlines:\n      icpc",
-                                                                             "    recorded_deadline:\n      icpc", 1)
-    path = tmp_path / "ssd.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as caught:
-        load_mapping(path)
-    [problem] = caught.value.problems
+    problem, text = refused_when_changed(tmp_path, "ssd", "    recorded_deadlines:\n      icpc",
+                                         "    recorded_deadline:\n      icpc")
     assert problem.message == "unknown key 'recorded_deadline' in a kind of record"
     assert problem.hint == "did you mean 'recorded_deadlines'?"
     assert problem.line == text.splitlines().index("    recorded_deadline:") + 1
@@ -519,13 +514,8 @@ def test_a_misspelt_key_in_one_kind_of_record_is_refused(tmp_path):
     ("%d/%m", "does not hold a whole date (day, month and year)"),
 ])
 def test_a_date_format_that_cannot_read_a_date_is_refused_when_the_mapping_is_loaded(tmp_path, written, fault):
-    text = (available_mappings()["annex-a-list5"]).read_text(encoding="utf-8")
-    path = tmp_path / "mapping.yaml"
-    path.write_text(text.replace('date_formats: ["%d/%m/%Y", "%Y-%m-%d"]', f'date_formats: ["{written}"]'),
-                    encoding="utf-8")
-    with pytest.raises(InputError) as caught:
-        load_mapping(path)
-    [problem] = caught.value.problems
+    problem, _ = refused_when_changed(tmp_path, "annex-a-list5", 'date_formats: ["%d/%m/%Y", "%Y-%m-%d"]',
+                                      f'date_formats: ["{written}"]')
     assert problem.message == f"the date format {written!r} {fault}" and problem.field == "date_formats"
 
 
