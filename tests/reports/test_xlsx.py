@@ -150,7 +150,8 @@ def test_mapped_records_in_a_workbook_read_back_as_they_do_from_csv(run_cli, tmp
         return sorted((f["record"], f["rule"], f["occurrence"], f["status"], f.get("deadline"))
                       for f in json.loads(out)["findings"])
 
-    assert findings(as_xlsx) == findings(as_csv) and len(findings(as_csv)) > 5
+    # Only the duties the census answers: none it cannot (it holds no referral decision, for one).
+    assert findings(as_xlsx) == findings(as_csv) and len(findings(as_csv)) == 5
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
