@@ -105,6 +105,12 @@ def parse_url(text: str) -> Any:
                       f"take the password out of the URL and set {PASSWORD_VARIABLE}, or use the driver's own "
                       "place for it (PGPASSWORD or ~/.pgpass for PostgreSQL, a DSN or Windows authentication for "
                       "SQL Server)")
+    if kind in ("sqlite", "duckdb") and url.query:
+        # A file is always opened read-only, its own way (reading_note): options in the URL would be passed over, and
+        # SQLAlchemy warns of them in its own words.
+        name = {"sqlite": "SQLite", "duckdb": "DuckDB"}[kind]
+        raise _refuse(text, f"{name} files are opened read-only, whatever the URL asks, so it takes no options "
+                            f"(?{'&'.join(url.query)})", f"leave out what follows ?, e.g. {kind}:///{url.database}")
     if url.get_driver_name() == url.get_backend_name() and KINDS[kind][1]:
         url = url.set(drivername=f"{kind}+{KINDS[kind][1]}")
     return url

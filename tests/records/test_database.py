@@ -43,6 +43,19 @@ def test_a_kind_of_database_not_read_here_is_refused():
         parse_url("mysql://reader@db/ssd")
 
 
+@pytest.mark.parametrize("given, name", [("sqlite:///ssd.db?mode=rwc", "SQLite"),
+                                         ("duckdb:///ssd.duckdb?access_mode=read_write", "DuckDB")])
+def test_options_in_the_url_of_a_file_are_refused_since_it_is_opened_read_only_anyway(given, name):
+    # They were passed over, and SQLAlchemy printed its own warning with a path into its source.
+    needs("sqlalchemy")
+    with pytest.raises(InputError) as caught:
+        parse_url(given)
+    [problem] = caught.value.problems
+    assert problem.message.startswith(f"{name} files are opened read-only, whatever the URL asks, so it takes no "
+                                      "options (?")
+    assert problem.hint == f"leave out what follows ?, e.g. {given.partition('?')[0]}"
+
+
 def test_a_missing_database_file_is_not_created(tmp_path):
     needs("sqlalchemy")
     for kind in ("sqlite", "duckdb"):
