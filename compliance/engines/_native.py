@@ -154,6 +154,22 @@ def _flag_later_dates(ctx: _Context) -> None:
                  f"{_NOT_YET[role]}; check the record{why}.")
 
 
+def _flag_early_dates(ctx: _Context) -> None:
+    """Every date of an event the rule reads before the first day of its calendar (1971): no duty here is that old,
+    so it is a slip (Excel's day 0, 1900; 1024 for 2024), which left unsaid made the duty not applicable."""
+    record = ctx.record
+    if record.first_day is None:
+        return
+    first = get_calendar(ctx.rule.calendar).first_day
+    if record.first_day >= first or ctx.rule.condition_state(record.attributes) == "fail":
+        return  # said once for each duty the record can have, not for every duty of its kind
+    for event in _roles(ctx.rule):
+        early = [d for d in record.events.get(event, ()) if day_of(d) < first]
+        if early:
+            ctx.warn(f"{event} is recorded on {', '.join(iso(d) or '' for d in early)}, before {first.year}, which no "
+                     "duty here reaches back to; check the record (a mistyped year, or Excel's day 0 of 1900?).")
+
+
 def _later_steps(ctx: _Context, event: str) -> list[str]:
     """The working's account of an event recorded only after the day the record is judged on."""
     if ctx.record.last_day is None or ctx.record.last_day <= ctx.as_of:
@@ -906,6 +922,7 @@ def _context(record: Record, rule: Rule, as_of: date, explain: bool) -> _Context
             if name in read:
                 ctx.warn(text)
     _flag_later_dates(ctx)
+    _flag_early_dates(ctx)
     _flag_clock_changes(ctx)
     return ctx
 

@@ -460,16 +460,19 @@ class _Duty:
 
     def hand_rows(self) -> np.ndarray:
         """Rows the per-record engine decides from the start, being few and needing its reasoning: a date after
-        the day they are judged on (flagged), a fact their events imply that the duty reads, or a recurrence
+        the day they are judged on, or before the calendar's years (flagged), a fact their events imply that the duty reads, or a recurrence
         step that depends on an attribute they do not give."""
         n = len(self.batch)
         out = np.zeros(n, dtype=bool)
         judged = self.as_of
+        first = min(self.tables(v).first for v in self.versions)
         for event in sorted(set().union(*(v.events for v in self.versions))):
             column = self.batch.event(event)
             span = column.day_range()
             if span is not None and span[1] > judged:  # else no date is after it: nothing to look for
                 out |= column.any_date(("after", judged), lambda c: c.days > judged)
+            if span is not None and span[0] < first:  # before the calendar's years: a slip, flagged
+                out |= column.any_date(("before", first), lambda c: c.days < first)
             if column.timed():
                 out |= column.any_date("clock change", lambda c: _clock_changing(c.days, c.seconds))
         implications = self.out.vocab.implications(self.batch.kind)

@@ -129,6 +129,13 @@ class Record:
         return max(days) if days else None
 
     @cached_property
+    def first_day(self) -> date | None:
+        """The day of its earliest event, or None: a record with no date before its calendar's years has none to
+        flag, which every duty of it asks."""
+        days = [d.date() if isinstance(d, datetime) else d for dates in self.events.values() for d in dates[:1]]
+        return min(days) if days else None
+
+    @cached_property
     def small_hours(self) -> bool:
         """Whether an event has a time from 01:00 to before 03:00, when London's clocks go forward or back: a record
         with none has no time to flag, which every duty of it asks."""

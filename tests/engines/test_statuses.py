@@ -532,6 +532,19 @@ class TestDatesTheDataCannotHold:
             expect(found, record, "icpc-15wd", status="missing_data", deadline="2023-05-24", data_quality=flagged)
             expect(found, record, "rcpc", occurrence=2, status="missing_data", deadline="2024-02-17")
 
+    def test_a_date_before_the_calendars_years_is_flagged(self, engine, tmp_path):
+        # Excel's day 0 (1900) and 1024 for 2024: outside every duty's years, so not applicable, as before, but now
+        # said at the finding (a table lists it, where an unflagged not-applicable finding is left out).
+        text = ("id,kind,framework,report_received\n"
+                "zero,inspection,ILACS,01/01/1900\n"
+                "typo,inspection,ILACS,03/12/1024\n"
+                "real,inspection,ILACS,03/12/2024\n")
+        found = run(engine, text, date(2026, 11, 20), tmp_path)
+        for record in ("zero", "typo"):
+            expect(found, record, "la-publish-report", status="not_applicable", data_quality=True)
+            expect(found, record, "jar-publish-report", status="not_applicable", data_quality=False)  # not a JAR
+        expect(found, "real", "la-publish-report", status="missing_data", data_quality=False)  # no publication column
+
     def test_a_trigger_dated_after_the_as_of_date_is_flagged(self, engine, tmp_path):
         found = run(engine, "id,kind,referral\nr,referral,9999-12-31\n", date(2026, 1, 1), tmp_path)
         for rule in ("referral-decision-1wd", "assessment-45wd"):
