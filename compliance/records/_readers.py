@@ -235,18 +235,21 @@ def header_problems(names: Sequence[str], vocab: Vocabulary, column_label: Calla
                     for j, name, message, hint in repeated_columns(names, column_label)]
 
 
-def long_row(cells: Sequence[Any], width: int) -> tuple[int, str, str] | None:
+def long_row(cells: Sequence[Any], width: int, workbook: bool = False) -> tuple[int, str, str] | None:
     """(0-based column, message, hint) for a row with something in a cell past the header's last column, or None.
 
     An unquoted comma in a cell ("Smith, J") splits it in two and moves every later cell one column on, dates
     under the wrong event: the row is refused rather than read so. Cells past the header that hold nothing (or
-    only spaces, as every cell is read stripped) are how some tools end a row, and are passed over.
+    only spaces, as every cell is read stripped) are how some tools end a row, and are passed over. In a
+    ``workbook`` no comma moves a cell: the cell was typed past the last named column.
     """
     for j in range(width, len(cells)):
         cell = cells[j]
         if cell is not None and (cell.strip() if isinstance(cell, str) else True):
             return (j, f"the row has {len(cells)} cells where the header has {width}: its cells may be in the wrong "
                        "columns, so the row was not read",
+                    "clear the cells past the last named column, or name their column in the header row (# and a "
+                    "name for a column to leave alone)" if workbook else
                     "put a cell that holds a comma in quotes (\"Smith, J\"), or clear the cells past the last column")
     return None
 
@@ -293,7 +296,8 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
     for line, cells in rows:
         if not any(c not in (None, "") for c in cells):
             continue
-        refused = long_row(cells, len(names)) or unnamed_cell(cells, unnamed, column_label)
+        refused = long_row(cells, len(names), column_label is not csv_column) or unnamed_cell(cells, unnamed,
+                                                                                            column_label)
         if refused:
             reader.problem(refused[1], line, column_label(refused[0]), None, refused[2])
             continue

@@ -84,6 +84,22 @@ def test_a_row_with_text_past_the_header_is_refused_and_the_others_read(tmp_path
                                               f"may be in the wrong columns, so the row was not read ({LONG_HINT})"])
 
 
+def test_a_workbook_row_with_a_cell_past_the_header_is_told_what_a_workbook_can_do(tmp_path):
+    # No comma moves a workbook's cells: the advice to quote one was for CSV files.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["id", "kind", "team", "referral"])
+    book.active.append(["r1", "referral", "North", "01/01/2025"])
+    book.active.append(["r2", "referral", "South", "01/01/2025", None, "stray"])
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    records, problems = read_records([path], VOCABULARY)
+    assert [r.id for r in records] == ["r1"] and [(p.line, p.column) for p in problems] == [(3, "F")]
+    assert problems[0].hint == ("clear the cells past the last named column, or name their column in the header row "
+                                "(# and a name for a column to leave alone)")
+
+
 def test_short_rows_and_empty_cells_past_the_header_are_read_without_a_word(tmp_path):
     path = csv_file(tmp_path, "id,kind,team,referral", "r1,referral,North", "r2,referral,South,01/01/2025,, ")
     assert both_ways(path) == (["r1", "r2"], [])
