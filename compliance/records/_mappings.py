@@ -285,8 +285,13 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
         fault = _format_fault(written)
         need(fault is None, "date_formats", f"the date format {written!r} {fault}",
              'strptime codes, e.g. "%d/%m/%Y" for 14/12/2018 or "%Y-%m-%d %H:%M:%S" for 2018-12-14 09:30:00')
-    for key in ("mapping", "title", "sheet", "unit", "notes", "extract_date"):
+    for key in ("mapping", "title", "sheet", "unit", "notes"):
         need(doc.get(key) is None or isinstance(doc.get(key), str), key, f"{key} must be text")
+    # A day written here (2025-03-31) would be one extract's, not the mapping's: the day is given with each run.
+    need(doc.get("extract_date") is None or isinstance(doc.get("extract_date"), str), "extract_date",
+         f"extract_date says where the day an extract was drawn comes from, not the day itself: {GIVEN} (the day is "
+         "given with --extract-date), or for an XML file the path of the element that holds it",
+         f"write extract_date: {GIVEN}, and --extract-date {doc.get('extract_date')} when the extract is read")
     extract_date: tuple[str, ...] | str | None = doc.get("extract_date")
     if isinstance(extract_date, str) and extract_date != GIVEN:
         need(xml, "extract_date", f"a table has no header to read the extract's date from: write extract_date: {GIVEN}",
@@ -345,6 +350,17 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
             if f.name not in vocab.attributes(kind):
                 raise InputError(Problem(f"unknown attribute {f.name!r} for {kind} records", field=f.name,
                                          **where(f.name, "attributes"), hint=suggest(f.name, vocab.attributes(kind))))
+            # What a code maps to is read as a cell would be: a value the attribute cannot take is the mapping's
+            # slip, said here once, not at every cell that holds the code.
+            spec = vocab.attributes(kind)[f.name]
+            for code, value in ([("value", f.constant)] if f.has_constant else []) + list((f.values or {}).items()):
+                wrong: list[str] = []
+                RecordCheck.attribute(f.name, spec, value, lambda message, *_: wrong.append(message))
+                if wrong:
+                    raise InputError(Problem(f"{code!r} maps to {shown(value)}, which {f.name} cannot be: "
+                                             f"{wrong[0]}", field=f.name, **where(f.name, "attributes"),
+                                             hint="map each code to a value the attribute takes (true or false for "
+                                             "a yes-or-no attribute)"))
         duties = raw.get("duties")
         if duties is not None and (not isinstance(duties, list) or not duties or
                                    not all(isinstance(d, str) and d.strip() for d in duties)):

@@ -529,3 +529,17 @@ def test_a_mapping_that_says_the_month_comes_first_reads_no_date_day_first(tmp_p
     refused = [p for p in problems if p.message.endswith("is not a date")]
     assert refused and all(p.hint == "this mapping reads dates as MM/DD/YYYY" for p in refused)
     assert all(int(p.message[1:3]) > 12 for p in refused)  # a day, where the month was said to be
+
+
+def test_a_code_mapped_to_a_value_the_attribute_cannot_take_is_refused_at_the_mapping(tmp_path):
+    # It was reported at each of the 40 cells that held the code, as if the extract were wrong.
+    problem, text = refused_when_changed(tmp_path, "annex-a-list5", '"a) Yes": true', '"a) Yes": maybe')
+    assert problem.message == ("'a) Yes' maps to 'maybe', which icpc_not_required cannot be: 'maybe' is not yes or "
+                               "no")
+    assert problem.field == "icpc_not_required" and problem.line == text.splitlines().index("  icpc_not_required:") + 2
+
+
+def test_a_day_written_as_a_mappings_extract_date_is_refused_with_what_to_write(tmp_path):
+    problem, _ = refused_when_changed(tmp_path, "annex-a-list5", "extract_date: given", "extract_date: 2025-03-31")
+    assert problem.message.startswith("extract_date says where the day an extract was drawn comes from, not the day")
+    assert problem.hint == "write extract_date: given, and --extract-date 2025-03-31 when the extract is read"
