@@ -322,7 +322,7 @@ def _output_problems(path: str | None, field: str = "output") -> list[Any]:
 
 #: The format a file's extension says, for a command given --output without --format.
 _EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md",
-               ".parquet": "parquet", ".ics": "ics"}
+               ".parquet": "parquet", ".ics": "ics", ".svg": "svg"}
 
 
 def _output_format(args: argparse.Namespace, formats: Sequence[str], default: str) -> None:
@@ -340,8 +340,10 @@ def _output_format(args: argparse.Namespace, formats: Sequence[str], default: st
                                  if args.format in _EXTENSIONS.values() else "leave out --format"))
     if args.format is None:
         if implied is not None and implied not in formats:
+            # An .svg --output would have held the text table: the chart has an option of its own.
+            chart = f"the chart is written with --chart {args.output}; " if implied == "svg" and "chart" in args else ""
             raise InputError(Problem(f"this command writes no {suffix} file", field="output",
-                                     hint="give a file name ending " + ", ".join(
+                                     hint=chart + "give a file name ending " + ", ".join(
                                          sorted({e for e, f in _EXTENSIONS.items() if f in formats}))))
         args.format = implied or default
 

@@ -213,3 +213,12 @@ def test_a_chart_named_svg_in_capitals_or_sent_to_a_device_is_written(tmp_path, 
     assert code == 0 and (tmp_path / "KPI.SVG").read_text().startswith("<svg"), err
     code, _, err = run_cli("kpi", str(base), "--as-of", "2026-01-01", "--chart", "/dev/null")
     assert code == 0 and err == "", err
+
+
+def test_an_output_named_svg_is_pointed_to_the_chart_option(tmp_path, base, run_cli):
+    # It held the text table, in a file every browser would fail to show.
+    output = tmp_path / "kpi.svg"
+    code, out, err = run_cli("kpi", str(base), "--as-of", "2026-01-01", "--output", str(output))
+    assert code == 2 and out == "" and listing(tmp_path) == ["base.csv"]
+    assert err.strip() == (f"compliance: error: output: this command writes no .svg file (the chart is written with "
+                           f"--chart {output}; give a file name ending .csv, .json, .parquet, .xlsx)")
