@@ -154,14 +154,21 @@ def _flag_later_dates(ctx: _Context) -> None:
                  f"{_NOT_YET[role]}; check the record{why}.")
 
 
+#: Each calendar's first day, by name: asked of every duty of every record, so kept at hand.
+_FIRST_DAYS: dict[str, date] = {}
+
+
 def _flag_early_dates(ctx: _Context) -> None:
     """Every date of an event the rule reads before the first day of its calendar (1971): no duty here is that old,
     so it is a slip (Excel's day 0, 1900; 1024 for 2024), which left unsaid made the duty not applicable."""
     record = ctx.record
-    if record.first_day is None:
+    earliest = record.first_day
+    if earliest is None:
         return
-    first = get_calendar(ctx.rule.calendar).first_day
-    if record.first_day >= first or ctx.rule.condition_state(record.attributes) == "fail":
+    first = _FIRST_DAYS.get(ctx.rule.calendar)
+    if first is None:
+        first = _FIRST_DAYS.setdefault(ctx.rule.calendar, get_calendar(ctx.rule.calendar).first_day)
+    if earliest >= first or ctx.rule.condition_state(record.attributes) == "fail":
         return  # said once for each duty the record can have, not for every duty of its kind
     for event in _roles(ctx.rule):
         early = [d for d in record.events.get(event, ()) if day_of(d) < first]
