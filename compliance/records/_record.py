@@ -189,7 +189,9 @@ class Record:
     def _evidenced(self, day: date) -> "Record":
         dated = {name: kept for name, dates in self.events.items()
                  if (kept := tuple(d for d in dates if (d.date() if isinstance(d, datetime) else d) <= day))}
-        _, shown_by, _ = implications(self.implying, self.given_attributes, dated)
+        # Only the dated events, and what they imply, show what had happened by then: a plan the record gives (as
+        # of the day its extract was drawn) does not show a conference held before a day judged in the past.
+        _, shown_by, _ = implications(self.implying, {}, dated)
         later = [name for name in shown_by if self.events.get(name) and name not in dated]
         if not later:
             return self

@@ -532,6 +532,14 @@ class TestDatesTheDataCannotHold:
             expect(found, record, "icpc-15wd", status="missing_data", deadline="2023-05-24", data_quality=flagged)
             expect(found, record, "rcpc", occurrence=2, status="missing_data", deadline="2024-02-17")
 
+    def test_an_attribute_given_is_no_evidence_of_what_happened_by_a_day_judged_in_the_past(self, engine, tmp_path):
+        # Strategy discussion Tue 3 Jan 2023: 15 working days end Tue 24 Jan. A plan the record gives (as of the day
+        # it was drawn) does not show the conference of Fri 20 Jan held by Tue 10 Jan: still due then, not met.
+        text = ("id,kind,strategy_discussion,icpc,cp_plan\n"
+                "plan,child-protection,2023-01-03,2023-01-20,true\n")
+        found = run(engine, text, date(2023, 1, 10), tmp_path)
+        expect(found, "plan", "icpc-15wd", status="due", deadline="2023-01-24", working_days_left=10)
+
     def test_a_date_before_the_calendars_years_is_flagged(self, engine, tmp_path):
         # Excel's day 0 (1900) and 1024 for 2024: outside every duty's years, so not applicable, as before, but now
         # said at the finding (a table lists it, where an unflagged not-applicable finding is left out).
