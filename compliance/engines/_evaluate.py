@@ -124,8 +124,10 @@ class RuleNames:
     """What a record may name among ``rules``: in its recorded deadlines (``targets``) any rule or duty, in the
     duties measured on it (``measured``) those of its kind. Warnings are given once per file and name."""
 
-    def __init__(self, rules: RuleSet | Sequence[Rule]) -> None:
+    def __init__(self, rules: RuleSet | Sequence[Rule], known: Iterable[Rule] = ()) -> None:
         self.names = {r.id for r in rules} | {r.duty for r in rules}
+        #: Names of rules that exist though not measured here (kpi --mapping measures those it can answer).
+        self.known = self.names | {r.id for r in known} | {r.duty for r in known}
         self.of_kind: dict[str, set[str]] = {}
         for rule in rules:
             self.of_kind.setdefault(rule.applies_to, set()).update((rule.id, rule.duty))
@@ -161,13 +163,13 @@ class RuleNames:
     def mistyped(self, measured: Iterable[str] | None) -> list[str]:
         """Names among the duties measured on a record that no rule has, in use or bundled: a slip
         (la-publish-reprot), which would leave the record's duties unmeasured and the run saying all is well."""
-        unknown = sorted(key for key in measured or () if key not in self.names)
+        unknown = sorted(key for key in measured or () if key not in self.known)
         return [key for key in unknown if key not in bundled_names()] if unknown else []
 
     def measured_problem(self, key: str, file: str | None, line: int | None, counted: bool = False) -> Problem:
         """The problem of a record naming, among the duties measured on it, a duty no rule has: skipped by check,
-        and by kpi counted as measured for no duty."""
-        outcome = "its duties are counted as measured elsewhere" if counted else "the record was skipped"
+        and by kpi taken as measured for no such duty, so not counted for it."""
+        outcome = "no duty is counted for that name" if counted else "the record was skipped"
         return Problem(f"no rule or duty is called {key!r} (a duty measured on this record): {outcome}", file=file,
                        line=line, field="measured", hint=self._closest(key, self.names))
 

@@ -59,20 +59,25 @@ def _drawn(batches: Iterable[RecordBatch], extract_date: date | None, problems: 
                     for (file, own), count in said.items() if extract_date)
 
 
-def _named(items: Iterable[Any], rules: RuleSet, problems: list[Problem]) -> Iterator[Any]:
+def _named(items: Iterable[Any], rules: RuleSet, problems: list[Problem], known: RuleSet) -> Iterator[Any]:
     """The batches (or records), with a warning for each name they give that no rule in use has, once per file: a
     recorded deadline of such a rule is not compared, and nothing is measured on a record for such a duty
-    (engines.check_targets). A record is counted whatever it names: what it names changes no count."""
+    (engines.check_targets); a problem for a duty measured that no rule of ``known`` (or bundled) has. A record is
+    counted whatever it names: what it names changes no count, in every engine."""
     from ..records.columns import RecordBatch
 
-    names = RuleNames(rules)
+    names = RuleNames(rules, known)
     for item in items:
         file = item.source if isinstance(item, RecordBatch) else item.origin()[0]
         problems += names.target_warnings(item.targets, file)
         problems += names.measured_warnings(item.kind, item.measured, file)
         problems += names.mistyped_problems(item.measured, file)
-        if not isinstance(item, RecordBatch) and names.unknown_targets(item.targets):
-            item = item.with_targets({k: v for k, v in item.targets.items() if k in names.names})
+        if not isinstance(item, RecordBatch):
+            if names.unknown_targets(item.targets):
+                item = item.with_targets({k: v for k, v in item.targets.items() if k in names.names})
+            slips = names.mistyped(item.measured)
+            if slips:  # measured for the other names alone, as a batch reads it; evaluate() would refuse it
+                item = item.with_measured(frozenset(k for k in item.measured if k not in slips))
         yield item
 
 
@@ -156,11 +161,11 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
                       for name in vocab.implying(rule.applies_to, rule.events | rule.attributes_read)}
             needed.update(d for tally in tallies for d in tally.dimensions)
             batches = _named(_drawn(read_batches(paths, vocab, problems, columns=needed, encoding=encoding),
-                                    extract_date, problems), rules, problems)
+                                    extract_date, problems), rules, problems, ruleset)
         else:
             seen = SeenIds()
             mapped = _mapped_records(paths, mapping, ruleset, problems, encoding, extract_date)
-            batches = (batch for records in _chunks(_named(mapped, rules, problems), records_chunk)
+            batches = (batch for records in _chunks(_named(mapped, rules, problems, ruleset), records_chunk)
                        for batch in batches_from_records(unique_records(records, seen, source_name, problems),
                                                          records_chunk))
         _count_beside(batches, lambda given: evaluate_batches(given, rules, as_of, counting=True), tallies)
@@ -171,10 +176,11 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
         if extract_date is not None:
             records, redrawn = drawn_on(records, extract_date)
             problems.extend(redrawn)
-        source: Iterable[Record] = _named(records, rules, problems)
+        source: Iterable[Record] = _named(records, rules, problems, ruleset)
     else:
         seen = SeenIds()
-        mapped = _named(_mapped_records(paths, mapping, ruleset, problems, encoding, extract_date), rules, problems)
+        mapped = _named(_mapped_records(paths, mapping, ruleset, problems, encoding, extract_date), rules, problems,
+                        ruleset)
         source = (r for records in _chunks(mapped, records_chunk)
                   for r in unique_records(records, seen, source_name, problems))
     for records in _chunks(source, records_chunk):
