@@ -50,7 +50,7 @@ import difflib
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterator, Sequence
 from xml.etree.ElementTree import Element
@@ -383,7 +383,7 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
 def _format_fault(written: str) -> str | None:
     """Why ``written`` cannot be a mapping's date format (a code strptime does not know, no whole date), or None:
     a day written in it must read back as that day."""
-    sample = datetime(2001, 2, 3, 4, 5, 6, 7000)
+    sample = datetime(2001, 2, 3, 4, 5, 6, 7000, tzinfo=timezone.utc)  # aware, for %z and %Z
     try:
         back = datetime.strptime(sample.strftime(written), written)
     except ValueError as exc:

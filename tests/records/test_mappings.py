@@ -519,6 +519,14 @@ def test_a_date_format_that_cannot_read_a_date_is_refused_when_the_mapping_is_lo
     assert problem.message == f"the date format {written!r} {fault}" and problem.field == "date_formats"
 
 
+def test_a_date_format_with_a_utc_offset_is_a_whole_date(tmp_path):
+    text = (available_mappings()["annex-a-list5"]).read_text(encoding="utf-8")
+    path = tmp_path / "mapping.yaml"
+    path.write_text(text.replace('date_formats: ["%d/%m/%Y", "%Y-%m-%d"]', 'date_formats: ["%Y-%m-%dT%H:%M:%S%z"]'),
+                    encoding="utf-8")
+    assert load_mapping(path).date_formats == ("%Y-%m-%dT%H:%M:%S%z",)
+
+
 def test_a_mapping_that_says_the_month_comes_first_reads_no_date_day_first(tmp_path):
     # Before, the rows its format read were month first (11/07/2023: 7 November) and the others silently day first.
     text = (available_mappings()["annex-a-list5"]).read_text(encoding="utf-8")
