@@ -86,8 +86,9 @@ def _sqlalchemy(kind: str | None = None) -> Any:
     return sqlalchemy
 
 
-def parse_url(text: str) -> Any:
-    """The SQLAlchemy URL for ``text``, refused if it holds a password or names a kind of database not read here."""
+def parse_url(text: str, reading: bool = True) -> Any:
+    """The SQLAlchemy URL for ``text``, refused if it holds a password or names a kind of database not read here;
+    ``reading``: opened to be read (read-only), not loaded (``compliance synth --database``)."""
     sa = _sqlalchemy()
     try:
         url = sa.engine.make_url(text)
@@ -105,12 +106,12 @@ def parse_url(text: str) -> Any:
                       f"take the password out of the URL and set {PASSWORD_VARIABLE}, or use the driver's own "
                       "place for it (PGPASSWORD or ~/.pgpass for PostgreSQL, a DSN or Windows authentication for "
                       "SQL Server)")
-    if kind in ("sqlite", "duckdb") and url.query:
+    if reading and kind in ("sqlite", "duckdb") and url.query:
         # A file is always opened read-only, its own way (reading_note): options in the URL would be passed over, and
         # SQLAlchemy warns of them in its own words.
         name = {"sqlite": "SQLite", "duckdb": "DuckDB"}[kind]
         raise _refuse(text, f"{name} files are opened read-only, whatever the URL asks, so it takes no options "
-                            f"(?{'&'.join(url.query)})", f"leave out what follows ?, e.g. {kind}:///{url.database}")
+                            f"(?{'&'.join(url.query)})", f"leave out what follows ?: {text.partition('?')[0]}")
     if url.get_driver_name() == url.get_backend_name() and KINDS[kind][1]:
         url = url.set(drivername=f"{kind}+{KINDS[kind][1]}")
     return url
@@ -165,10 +166,10 @@ def _driver_missing(text: str, kind: str, exc: BaseException) -> InputError:
 class Database:
     """One database opened read-only for one run: a single transaction, queries streamed a chunk at a time."""
 
-    def __init__(self, text: str, chunk: int = CHUNK_ROWS) -> None:
+    def __init__(self, text: str, chunk: int = CHUNK_ROWS, reading: bool = True) -> None:
         self.text = text
         self.shown = shown_url(text)
-        self.url = parse_url(text)
+        self.url = parse_url(text, reading)
         self.kind = self.url.get_backend_name()
         self.chunk = chunk
         self._engine: Any = None
@@ -368,7 +369,7 @@ def _first_lines(text: str) -> str:
 def open_for_loading(text: str) -> Iterator[Any]:
     """A connection that may write, in one transaction, for ``compliance synth`` filling a test database with
     synthetic SSD tables: the same rules for the URL and its password, and the same care with messages."""
-    db = Database(text)
+    db = Database(text, reading=False)
     sa = _sqlalchemy(db.kind)
     with db.errors("cannot load the tables"):
         try:

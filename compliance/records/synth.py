@@ -46,7 +46,7 @@ def write_extracts(directory: str | Path, children: int, seed: int = 0, *, start
         raise InputError(Problem("only the ssd layout is loaded into a database", field="database",
                                  hint="give --layout ssd"))
     if database is not None:
-        parse_url(database)  # a URL refused (a password in it) is refused before anything is written
+        parse_url(database, reading=False)  # a URL refused (a password in it) is refused before anything is written
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     from ._synth_gen import generate  # numpy: only when extracts are written
