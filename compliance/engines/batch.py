@@ -22,7 +22,7 @@ import numpy as np
 from ..calendars import Period
 from ..calendars import check_target, clock_change
 from ..calendars.arrays import NONE, DayTables, Deadlines, add_period_days, compute_deadlines, day_tables, instants
-from ..records import imply
+from ..records import Record, imply
 from ..records.columns import EventColumn, RecordBatch
 from ..rules import Rule, RuleSet, Vocabulary, Window, bundled_vocabulary
 from ._finding import STATUSES, Finding
@@ -128,6 +128,9 @@ class _Out:
         self.counting = counting
         self.rule_index = {id(r): i for i, r in enumerate(rules)}
         self.rule_by_id = {r.id: i for i, r in enumerate(rules)}
+        #: The rows handed to the per-record engine, as records with what they imply, by row: made once for every
+        #: duty of the batch that hands a row over (and so what the record shows as of a day is worked out once).
+        self.handed: dict[int, Record] = {}
         self.periods: list[str] = []
         self.period_index: dict[str, int] = {}
         self.period_objects: list[Period | None] = []
@@ -455,7 +458,9 @@ class _Duty:
             self.out.add(rows, v, NOT_APPLICABLE, period=-1, trigger_day=day[rows], trigger_second=second[rows])
         self.untriggered(np.flatnonzero(rest & (last_triggered < 0)), candidate, unknown)
         for row in np.nonzero(self.by_hand)[0].tolist():
-            record = imply(self.batch.record(row), self.out.vocab)
+            record = self.out.handed.get(row)
+            if record is None:
+                record = self.out.handed[row] = imply(self.batch.record(row), self.out.vocab)
             self.out.add_findings(row, evaluate_duty(record, versions, self.asked, explain=False))
 
     def hand_rows(self) -> np.ndarray:
