@@ -689,7 +689,10 @@ class _ChunkReader:
                     failed.add(k)
                     keep[x] = False
             days, seconds, owners, folds = days[keep], seconds[keep], owners[keep], folds[keep]
-            mixed = unknown & (np.bincount(owners, minlength=n) > 0)
+            # Unknown with anything else in its cell (another unknown too), as records/_readers.py reads it; a
+            # record already told of a bad date there is told once.
+            mixed = unknown & (given > 1)
+            mixed[list(failed)] = False
             for k in np.nonzero(mixed)[0].tolist():
                 self.sink.add(f"{event} gives dates and also says unknown", int(lines[members[k]]), col, event,
                               "write the dates the record has, or unknown alone when the source does not say")

@@ -81,6 +81,19 @@ def both_ways(path):
     return (sorted(r.id for r in records), where(problems)), (sorted(ids), where(streamed))
 
 
+def test_unknown_given_twice_or_beside_a_bad_date_is_read_as_records_py_reads_it(tmp_path):
+    # Streamed, "unknown;unknown" was taken as unknown, where the row reader refuses it, so kpi's engines counted
+    # the review conferences differently; beside a bad date, the row is told once.
+    path = tmp_path / "plans.csv"
+    path.write_text("id,kind,strategy_discussion,icpc,cp_plan,rcpc\n"
+                    "c1,child-protection,2023-05-02,2023-05-19,true,unknown;unknown\n"
+                    "c2,child-protection,2023-05-02,2023-05-19,true,31/02/2023;unknown\n"
+                    "c3,child-protection,2023-05-02,2023-05-19,true,unknown\n", encoding="utf-8")
+    (ids, problems), streamed = both_ways(path)
+    assert (ids, problems) == streamed and ids == ["c3"]
+    assert [(line, field) for line, _, field, _ in problems] == [(2, "rcpc"), (3, "rcpc")]
+
+
 def where(problems):
     """Each problem's place and message, sorted; a repeated id names where the first one is by row, or by file
     when streamed, so only what comes before that is compared."""
