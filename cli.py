@@ -530,10 +530,12 @@ def add_deadline(sub: Any, help_text: str) -> None:
     p = _command(sub, "deadline", help_text,
                  '  compliance deadline 2018-12-05 "70 working days"\n'
                  '    -> 2019-03-18, skipping Christmas Day, Boxing Day and New Year\'s Day\n'
-                 '  compliance deadline 2025-04-01 "26 weeks" --including   (CA 1989 s.32: 2025-09-29)',
+                 '  compliance deadline 2025-04-01 "26 weeks" --including   (CA 1989 s.32: 2025-09-29)\n'
+                 '  compliance deadline "05/12/2018 10:00" "72 hours"         (clock time: 2018-12-08 10:00)',
                  cmd_deadline)
-    p.add_argument("start", help=f"the trigger date, {DATES} (not counted)")
-    p.add_argument("period", help='e.g. "70 working days", "10 days", "26 weeks", "3 months"')
+    p.add_argument("start", help=f"the trigger date, {DATES} (not counted); with a time (DD/MM/YYYY HH:MM) for a "
+                                 "period in hours")
+    p.add_argument("period", help='e.g. "70 working days", "10 days", "26 weeks", "3 months", "72 hours"')
     p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="working-day calendar (default %(default)s)")
     p.add_argument("--including", action="store_true", help='count the start day as day 1 ("beginning with")')
     p.add_argument("--roll", action="store_true", help="move a deadline on a non-working day to the next working day")
@@ -543,14 +545,15 @@ def add_deadline(sub: Any, help_text: str) -> None:
 def cmd_deadline(args: argparse.Namespace) -> int:
     from compliance.calendars import Period, compute_deadline, parse_date, parse_period
 
-    start = parse_date(args.start, "start date")
     period = parse_period(args.period)
+    start = _start_time(args.start) if period.unit == "hours" else parse_date(args.start, "start date")
     period = Period(period.amount, period.unit, "including" if args.including else "excluding", args.roll)
     deadline = compute_deadline(start, period, args.calendar)
     if args.json:
         import json
 
-        print(json.dumps(deadline.to_dict(), indent=2))
+        # The deadline keeps its start's day; a period in hours starts at the time given.
+        print(json.dumps({**deadline.to_dict(), "start": start.isoformat()}, indent=2))
         return 0
     print(f"{deadline.end.isoformat()}  ({period} after {start.isoformat()}, {deadline.calendar})")
     for step in deadline.steps:
@@ -560,6 +563,18 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         for s in deadline.skipped:
             print(f"    {s}")
     return 0
+
+
+def _start_time(text: str) -> Any:
+    """The start of a period in hours: a time of day counts there (a return from missing at 22:00), and a date
+    alone starts the clock at an unknown hour of that day (the deadline is then approximate, and says so)."""
+    from compliance.errors import InputError, Problem
+    from compliance.records import DATE_HINT, parse_event_date
+
+    try:
+        return parse_event_date(text)
+    except ValueError as exc:
+        raise InputError(Problem(str(exc), field="start date", hint=DATE_HINT)) from None
 
 
 # -- calendar ---------------------------------------------------------------------------------------

@@ -125,6 +125,21 @@ def test_calendar_show_2022_lists_the_jubilee_and_the_state_funeral_with_names(r
     assert lines[-1].startswith("Calendar data: holidays ") and "england-and-wales.yaml (sha256 " in lines[-1]
 
 
+def test_a_period_in_hours_takes_the_time_the_clock_started(run_cli):
+    # Returned from missing Wed 5 Dec 2018 at 10:00: 72 hours of clock time end Sat 8 Dec at 10:00, weekend or not.
+    # The command refused the time, so only the approximate day could be had.
+    code, out, err = run_cli("deadline", "05/12/2018 10:00", "72 hours")
+    assert code == 0 and err == ""
+    assert out.splitlines()[0] == "2018-12-08T10:00:00  (72 hours after 2018-12-05T10:00:00, england-and-wales)"
+    found = json.loads(run_cli("deadline", "2018-12-05 10:00", "72 hours", "--json")[1])
+    assert (found["start"], found["deadline"], found["approximate"]) == ("2018-12-05T10:00:00", "2018-12-08T10:00:00",
+                                                                        False)
+    # A date alone: the day, approximate, as before; working days still take a date alone.
+    assert json.loads(run_cli("deadline", "2018-12-05", "72 hours", "--json")[1])["approximate"] is True
+    code, _, err = run_cli("deadline", "2018-12-05 10:00", "3 working days")
+    assert code == 2 and "gives a time of day" in err
+
+
 def test_calendar_show_scotland(run_cli):
     code, out, _ = run_cli("calendar", "show", "2022", "--calendar", "scotland")
     assert code == 0
