@@ -141,23 +141,30 @@ class Record:
         with none has no time to flag, which every duty of it asks."""
         return any(isinstance(d, datetime) and 1 <= d.hour < 3 for dates in self.events.values() for d in dates)
 
+    def _with(self, **changes: Any) -> "Record":
+        """This record with ``changes`` to its checked parts (``Record.checked``'s names), the rest as it is."""
+        parts = {"rid": self.id, "kind": self.kind, "attributes": self.attributes, "events": self.events,
+                 "source": self.source, "recorded": self.recorded, "targets": self.targets, "measured": self.measured,
+                 "extract_date": self.extract_date, "implied": self.implied, "conflicts": self.conflicts,
+                 "implying": self.implying}
+        return Record.checked(**{**parts, **changes})
+
+    def _dated_by(self, day: date) -> dict[str, tuple[EventDate, ...]]:
+        """The events with only their dates on or before ``day``; those with none left out."""
+        return {name: kept for name, dates in self.events.items()
+                if (kept := tuple(d for d in dates if (d.date() if isinstance(d, datetime) else d) <= day))}
+
     def with_extract_date(self, day: date | None) -> "Record":
         """This record, as drawn in an extract on ``day`` (None: not from an extract)."""
-        return Record.checked(self.id, self.kind, self.attributes, self.events, self.source, self.recorded,
-                              self.targets, self.measured, extract_date=day, implied=self.implied,
-                              conflicts=self.conflicts, implying=self.implying)
+        return self._with(extract_date=day)
 
     def with_targets(self, targets: Mapping[str, tuple[EventDate, ...]]) -> "Record":
         """This record with ``targets`` as the system's recorded deadlines, the rest as it is (what it implies too)."""
-        return Record.checked(self.id, self.kind, self.attributes, self.events, self.source, self.recorded, targets,
-                              self.measured, extract_date=self.extract_date, implied=self.implied,
-                              conflicts=self.conflicts, implying=self.implying)
+        return self._with(targets=targets)
 
     def with_measured(self, measured: frozenset[str] | None) -> "Record":
         """This record with ``measured`` as the duties measured on it, the rest as it is (what it implies too)."""
-        return Record.checked(self.id, self.kind, self.attributes, self.events, self.source, self.recorded,
-                              self.targets, measured, extract_date=self.extract_date, implied=self.implied,
-                              conflicts=self.conflicts, implying=self.implying)
+        return self._with(measured=measured)
 
     def as_judged(self, day: date) -> "Record":
         """This record as it stood on ``day``: what its events imply taken from those dated by then alone (a review
@@ -165,14 +172,10 @@ class Record:
         findings to say they have not happened as of then."""
         if not (self.implied or self.conflicts) or self.last_day is None or self.last_day <= day:
             return self
-        events = {name: kept for name, dates in self.events.items()
-                  if (kept := tuple(d for d in dates if (d.date() if isinstance(d, datetime) else d) <= day))}
-        attributes, implied, conflicts = implications(self.implying, self.given_attributes, events)
+        attributes, implied, conflicts = implications(self.implying, self.given_attributes, self._dated_by(day))
         if implied == self.implied and conflicts == self.conflicts:
             return self
-        return Record.checked(self.id, self.kind, attributes, self.events, self.source, self.recorded, self.targets,
-                              self.measured, extract_date=self.extract_date, implied=implied, conflicts=conflicts,
-                              implying=self.implying)
+        return self._with(attributes=attributes, implied=implied, conflicts=conflicts)
 
     def evidenced(self, day: date) -> "Record":
         """This record as the findings of ``day`` read it: an event it dates only after that day, which its events
@@ -187,8 +190,7 @@ class Record:
         return memo[day]
 
     def _evidenced(self, day: date) -> "Record":
-        dated = {name: kept for name, dates in self.events.items()
-                 if (kept := tuple(d for d in dates if (d.date() if isinstance(d, datetime) else d) <= day))}
+        dated = self._dated_by(day)
         # Only the dated events, and what they imply, show what had happened by then: a plan the record gives (as
         # of the day its extract was drawn) does not show a conference held before a day judged in the past.
         _, shown_by, _ = implications(self.implying, {}, dated)
@@ -202,9 +204,7 @@ class Record:
             conflicts[name] = (f"{name} is recorded on {when}, after {day:%a %d %b %Y}, yet the record shows it had "
                                f"happened by then ({shown_by[name].partition(': ')[2]}): taken as happened on a date "
                                "the record does not give; check the record (a mistyped year?)")
-        return Record.checked(self.id, self.kind, attributes, events, self.source, self.recorded, self.targets,
-                              self.measured, extract_date=self.extract_date, implied=implied, conflicts=conflicts,
-                              implying=self.implying)
+        return self._with(attributes=attributes, events=events, implied=implied, conflicts=conflicts)
 
     @property
     def given_attributes(self) -> dict[str, Any]:
