@@ -552,8 +552,7 @@ def cmd_deadline(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
-        # The deadline keeps its start's day; a period in hours starts at the time given.
-        print(json.dumps({**deadline.to_dict(), "start": start.isoformat()}, indent=2))
+        print(json.dumps(deadline.to_dict(), indent=2))
         return 0
     print(f"{deadline.end.isoformat()}  ({period} after {start.isoformat()}, {deadline.calendar})")
     for step in deadline.steps:
@@ -1316,7 +1315,8 @@ def add_map(sub: Any, help_text: str) -> None:
     p.add_argument("--format", choices=("csv", "xlsx"),
                    help="csv (the default), or xlsx: an Excel workbook in the tracker layout, which needs --output; "
                         "without --format, --output's extension says (records.xlsx)")
-    p.add_argument("--output", help="write the records to this file instead of the terminal (a file is replaced only once complete)")
+    p.add_argument("--output", help="write the records to this file instead of the terminal (a file is replaced only "
+                                    "once complete)")
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
     _extract_date_option(p)
     _encoding_option(p)
@@ -1351,11 +1351,12 @@ def cmd_map(args: argparse.Namespace) -> int:
     records, left_out = targets_in_use(records, ruleset)
     problems += left_out
     _warn_undated(mapping, args)  # the records written would carry no extract_date
-    answered = [r.id for r in duties_for(ruleset, mapping)]
+    measurable = duties_for(ruleset, mapping)
+    answered = [r.id for r in measurable]
     # Written as measured for every duty of their kind, the records would be checked for those the extract cannot
     # answer too (the SSD's referral decision: 2,532 "not recorded" where `check --mapping` measures none).
     by_kind: dict[str, set[str]] = {}
-    for rule in duties_for(ruleset, mapping):
+    for rule in measurable:
         by_kind.setdefault(rule.applies_to, set()).add(rule.id)
     records = [r.with_measured(frozenset(by_kind[r.kind])) if r.measured is None and r.kind in by_kind else r
                for r in records]

@@ -260,7 +260,8 @@ def _hours_deadline(start: date | datetime, period: Period, cal: Calendar) -> De
             change = "went back" if end_dt < wall else "went forward"
             steps.append(f"The clocks {change} in between (UK local time), so {period} of real time end at "
                          f"{end_dt.strftime('%H:%M')}, not {wall.strftime('%H:%M')} by the clock on the wall.")
-        return Deadline(start.date(), period, end_dt, cal.name, [], steps, False, None, cal.provenance)  # type: ignore[arg-type]
+        # The clock started at that time: the deadline's start keeps it (a datetime is a date).
+        return Deadline(start, period, end_dt, cal.name, [], steps, False, None, cal.provenance)
     days = -(-period.amount // 24)
     end = add_period(start, days, "days")
     steps = [f"Only the date of {_fmt(start)} is known, not the time: {period} is taken to end with "

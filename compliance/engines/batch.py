@@ -465,8 +465,8 @@ class _Duty:
 
     def hand_rows(self) -> np.ndarray:
         """Rows the per-record engine decides from the start, being few and needing its reasoning: a date after
-        the day they are judged on, or before the calendar's years (flagged), a fact their events imply that the duty reads, or a recurrence
-        step that depends on an attribute they do not give."""
+        the day they are judged on, or before the calendar's years (flagged), a fact their events imply that the
+        duty reads, or a recurrence step that depends on an attribute they do not give."""
         n = len(self.batch)
         out = np.zeros(n, dtype=bool)
         judged = self.as_of
