@@ -234,7 +234,12 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
     if completed is not None:
         in_time, rough = _in_time(completed, due)
         approximate = approximate or rough
-        if in_time:
+        if in_time and rough and day_of(completed) == due_day:
+            status = "met"
+            steps.append(f"{rule.completion} on {_fmt(completed)} gives no time, and the deadline is "
+                         f"{due.strftime('%H:%M')} that day: met to the day, approximate (in time only if done by "
+                         f"{due.strftime('%H:%M')}; record the time of {rule.completion} to settle it).")
+        elif in_time:
             status = "met"
             steps.append(f"{rule.completion} on {_fmt(completed)} is on or before the deadline {_fmt(due)}: met.")
         else:

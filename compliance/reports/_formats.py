@@ -278,7 +278,7 @@ def margin_text(f: Finding, show_date: Callable[[Any], str] = lambda d: d.isofor
     if f.status == "due":
         return f"{f.time_left} left"
     if f.status == "met":
-        return "on time"
+        return "on time (approximate)" if f.approximate else "on time"
     if f.status == "missing_data":
         if f.unrecorded:
             # Not recorded: no column for it, or the record says unknown; unless the extract was drawn too early.

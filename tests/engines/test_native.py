@@ -219,6 +219,17 @@ class TestHours:
                 rule="sample-return-interview")
         assert f.status == "late" and f.late_by == "0.5 hours"
 
+    def test_an_undated_time_on_the_deadlines_day_says_what_would_settle_it(self):
+        # Returned Fri 1 Mar 2024 00:30 GMT: 72 hours end Mon 4 Mar 00:30. An interview dated the 4th without a
+        # time was in time only if held in that first half hour: met to the day (legal-timelines rule 7), and
+        # the working and the margin say it is approximate and what to record.
+        f = one("missing-episode", {"returned_from_missing": "2024-03-01T00:30", "return_interview": "2024-03-04"},
+                date(2024, 5, 1), rule="sample-return-interview")
+        assert (f.status, f.deadline, f.approximate) == ("met", datetime(2024, 3, 4, 0, 30), True)
+        assert any("in time only if done by 00:30" in step for step in f.explanation)
+        from compliance.reports._formats import margin_text
+        assert margin_text(f) == "on time (approximate)"
+
     def test_date_only_data_is_approximate(self):
         f = one("missing-episode", {"returned_from_missing": "2024-01-05", "return_interview": "2024-01-08"},
                 date(2024, 2, 1), rule="sample-return-interview")
