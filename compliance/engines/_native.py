@@ -220,6 +220,13 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
     cal = get_calendar(rule.calendar)
     due = deadline.end
     due_day = day_of(due)
+    holder = rule.holder_ended
+    if completed is None and ended is None and holder is not None and as_of > holder.on:
+        # The body that owed the duty was abolished: open when it went, the duty was missed then, not since.
+        if due_day >= holder.on:
+            return _not_applicable(ctx, f"the {rule.duty_holder} ended by {_fmt(holder.on)}, on or before this "
+                                        f"duty's deadline {_fmt(due)} ({holder.note}): none was owed", trigger)
+        ended = holder.on
     if completed is None and ended is None and as_of <= due_day and ctx.asked is not None:
         # Open at the extract's date with its deadline after it: what happened next is not in the extract.
         return _unknown(ctx, f"not in this extract: it was drawn on {as_of.isoformat()}, before the deadline "
@@ -256,8 +263,10 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
         status = "overdue"
         fields["days_late"] = (day_of(ended) - due_day).days
         fields["working_days_late"] = cal.working_days_between(due_day, day_of(ended))
-        steps.append(f"No {rule.completion} was recorded by {_fmt(due)}, and the duty ended with "
-                     f"{rule.until or 'its end event'} on {_fmt(ended)}: "
+        how = (f"the {rule.duty_holder} ended by {_fmt(ended)} ({holder.note})"
+               if holder is not None and ended == holder.on and not rule.until
+               else f"the duty ended with {rule.until or 'its end event'} on {_fmt(ended)}")
+        steps.append(f"No {rule.completion} was recorded by {_fmt(due)}, and {how}: "
                      f"missed, {fields['days_late']} days overdue when it ended.")
     elif as_of <= due_day:
         status = "due"

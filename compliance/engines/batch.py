@@ -466,7 +466,8 @@ class _Duty:
     def hand_rows(self) -> np.ndarray:
         """Rows the per-record engine decides from the start, being few and needing its reasoning: a date after
         the day they are judged on, or before the calendar's years (flagged), a fact their events imply that the
-        duty reads, or a recurrence step that depends on an attribute they do not give."""
+        duty reads, a duty whose holder was abolished before that day, or a recurrence step that depends on an
+        attribute they do not give."""
         n = len(self.batch)
         out = np.zeros(n, dtype=bool)
         judged = self.as_of
@@ -498,6 +499,8 @@ class _Duty:
                     differs = ~self.batch.attribute(imp.target).isin((imp.value,))
                 out |= source & differs
         for v in self.versions:
+            if v.holder_ended is not None and judged > v.holder_ended.on.toordinal():
+                out |= ~_conditions(self.batch, v)[1]  # a duty its holder outlived: few records, and words
             for step in v.recurrence.steps if v.recurrence else ():
                 for name, _ in step.when:
                     column = self.batch.attribute(name)

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..calendars import Period, parse_period
 from ..errors import InputError
-from ._model import Caveat, Extension, Recurrence, Rule, RuleTest, Source, Step, Window
+from ._model import Caveat, Extension, HolderEnded, Recurrence, Rule, RuleTest, Source, Step, Window
 
 def read_period(raw: Any, path: tuple[Any, ...] = ("period",)) -> Period:
     if isinstance(raw, str):
@@ -103,6 +103,8 @@ def build_rule(raw: dict[str, Any], file: str, line: int | None) -> Rule:
         recurrence=recurrence,
         caveats=tuple(Caveat(_window(c, ("caveats", i)), c["note"], _when(c.get("when")))
                       for i, c in enumerate(raw.get("caveats") or [])),
+        holder_ended=HolderEnded(_date(ended["on"], ("duty_holder_ended", "on")), ended["note"])  # type: ignore[arg-type]
+        if (ended := raw.get("duty_holder_ended")) else None,
         calendar=raw.get("calendar", "england-and-wales"),
         notes=raw.get("notes"),
         tests=tests,

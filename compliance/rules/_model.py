@@ -66,6 +66,15 @@ def condition_state(when: Conditions_, attributes: Mapping[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
+class HolderEnded:
+    """The day by which the body that held the duty was abolished (LSCBs, by 29 Sep 2019): a duty still open
+    then was missed once and for all, not overdue for ever after; one not yet due then was never owed."""
+
+    on: date
+    note: str
+
+
+@dataclass(frozen=True)
 class Caveat:
     """A note shown on every finding whose period overlaps a window, e.g. a temporary modification of the law,
     and whose record meets ``when`` (a point of law that is arguable for some records only)."""
@@ -171,6 +180,7 @@ class Rule:
     extension: Extension | None = None
     recurrence: Recurrence | None = None
     caveats: tuple[Caveat, ...] = ()
+    holder_ended: HolderEnded | None = None
     calendar: str = "england-and-wales"
     notes: str | None = None
     tests: tuple[RuleTest, ...] = ()

@@ -101,6 +101,10 @@ def test_identical_on_the_awkward_cases(rules):
                                  "cla_review": [date(2024, 11, 28), date(2025, 1, 9)],
                                  "ceased_looked_after": [date(2025, 1, 10)]}),
         rec(11, "complaint", {"stage1_response": [date(2022, 9, 1)], "complaint_received": [date(2022, 9, 9)]}),
+        # An LSCB that never published (missed when the Boards ended), one not yet due when they did, one unbounded.
+        rec(12, "inspection", {"lscb_report_received": [date(2015, 6, 18)]}, framework="SIF", lscb_review=True),
+        rec(13, "inspection", {"lscb_report_received": [date(2019, 9, 2)]}, framework="SIF", lscb_review=True),
+        rec(14, "inspection", {"report_received": [date(2016, 3, 1)]}, framework="SIF", lscb_review=True),
     ]
     as_of = date(2025, 12, 31)
     expected = sorted(native_row(f) for f in evaluate(records, rules, as_of, explain=False))
@@ -109,6 +113,8 @@ def test_identical_on_the_awkward_cases(rules):
         result = evaluate_batch(batch_from_records(kind, [r for r in records if r.kind == kind]), rules, as_of)
         actual += [batch_row(row) for row in result.rows()]
     assert sorted(actual) == expected
+    missed = [row for row in expected if row[0] == "r12" and row[1] == "lscb-publish-report"]
+    assert missed[0][2] == "overdue" and missed[0][8] == 1522  # counted to 29 Sep 2019, not to the day judged
     late_by_hours = [row for row in expected if row[0] == "r5" and row[1] == "return-interview-72h"]
     assert late_by_hours[0][12] == 0.5
 
