@@ -780,6 +780,9 @@ def _missing(ctx: _Context) -> Finding:
         assumptions.append(f"{rule.trigger} cannot be later than {high_event} ({iso(high)}), so the deadline is at "
                            "the latest " + (iso(latest.end) if latest is not None else "unknown: the source does not "
                                             "record whether the period was extended") + ".")
+    ended = _ended_before_any_deadline(ctx, low, low_event, earliest)
+    if ended is not None:
+        return ended
     done = []
     for when in _happened(record, rule.completion, as_of):
         if low is not None and _before(when, low):
@@ -826,6 +829,24 @@ def _missing(ctx: _Context) -> Finding:
     return _unknown(ctx, f"{what}: {depends}; record {record_text}",
                     latest or earliest, unrecorded=unrecorded, assumptions=assumptions, span_start=start,
                     needs=needs, on_bound="latest" if latest is not None else "earliest")
+
+
+def _ended_before_any_deadline(ctx: _Context, low: EventDate | None, low_event: str | None,
+                               earliest: Deadline | None) -> Finding | None:
+    """Not applicable when a recurring duty ended, with nothing done, on or before even the earliest day its first
+    occurrence could fall due (care ended within days, the trigger not recorded): none was owed, whatever the
+    trigger's date. None otherwise."""
+    rule, record, as_of = ctx.rule, ctx.record, ctx.as_of
+    if not rule.until or earliest is None or low is None:
+        return None
+    ends = [when for when in _happened(record, rule.until, as_of) if not _before(when, low)]
+    if not ends or day_of(ends[0]) > day_of(earliest.end):
+        return None
+    if any(not _before(ends[0], when) for when in _happened(record, rule.completion, as_of)):
+        return None  # something was done before the end: the occurrences are worked out from it
+    return _not_applicable(ctx, f"{rule.until} on {_fmt(ends[0])}, on or before even the earliest day the first "
+                                f"{rule.completion} could have been due ({_fmt(earliest.end)}: {rule.trigger} is not "
+                                f"recorded, and cannot be earlier than {low_event} on {_fmt(low)}): none was owed.")
 
 
 def _latest(ctx: _Context, high: EventDate) -> Deadline | None:

@@ -601,6 +601,8 @@ class _Duty:
             out |= True
         if rule.recurrence:  # _native._after_first: later occurrences anchored on the completions recorded
             out |= self.batch.event(rule.completion).counts[rows] > 0
+        if rule.until:  # _native._ended_before_any_deadline: an end that may come before any occurrence is due
+            out |= self.batch.event(rule.until).counts[rows] > 0
         timed = np.zeros(rows.size, dtype=bool)
         for event in (rule.completion, *rule.no_earlier_than, *rule.no_later_than):
             if self.batch.event(event).timed():

@@ -105,6 +105,11 @@ def test_identical_on_the_awkward_cases(rules):
         rec(12, "inspection", {"lscb_report_received": [date(2015, 6, 18)]}, framework="SIF", lscb_review=True),
         rec(13, "inspection", {"lscb_report_received": [date(2019, 9, 2)]}, framework="SIF", lscb_review=True),
         rec(14, "inspection", {"report_received": [date(2016, 3, 1)]}, framework="SIF", lscb_review=True),
+        # Care, or a plan, that ended before even the earliest day a first visit or review could be due.
+        rec(15, "looked-after", {"became_looked_after": [date(2024, 1, 1)], "ceased_looked_after": [date(2024, 1, 5)]}),
+        rec(17, "looked-after", {"became_looked_after": [date(2024, 2, 1)], "visit": [date(2024, 2, 5)]}),
+        rec(16, "child-protection", {"strategy_discussion": [date(2024, 1, 10)], "cp_plan_end": [date(2024, 3, 1)]},
+            cp_plan=True),
     ]
     as_of = date(2025, 12, 31)
     expected = sorted(native_row(f) for f in evaluate(records, rules, as_of, explain=False))
@@ -117,6 +122,41 @@ def test_identical_on_the_awkward_cases(rules):
     assert missed[0][2] == "overdue" and missed[0][8] == 1522  # counted to 29 Sep 2019, not to the day judged
     late_by_hours = [row for row in expected if row[0] == "r5" and row[1] == "return-interview-72h"]
     assert late_by_hours[0][12] == 0.5
+
+
+VISITS_FROM_AN_UNRECORDED_PLACEMENT = """\
+pack: visits-bounded
+rules:
+  - id: visits-bounded
+    title: Statutory visits, the placement bounded by the day care began
+    kind: statutory
+    duty_holder: Responsible authority
+    applies_to: looked-after
+    trigger: placement_start
+    trigger_bounds: {no_earlier_than: became_looked_after}
+    completion: visit
+    period: 1 week
+    recurrence:
+      then: [{period: 6 weeks}]
+      until: ceased_looked_after
+    source: {citation: SI 2010/959 reg 28(2), verification: primary}
+"""
+
+
+def test_an_end_before_even_the_earliest_first_deadline_owes_nothing_in_both_engines(tmp_path):
+    # Looked after Mon 1 Jan 2024, so placed no earlier: a first visit due Mon 8 Jan at the earliest. Care that
+    # ended Fri 5 Jan owed none; care that ended Fri 12 Jan depends on the placement's date.
+    (tmp_path / "visits.yaml").write_text(VISITS_FROM_AN_UNRECORDED_PLACEMENT)
+    rules = load_rules([tmp_path / "visits.yaml"])
+    records = [Record(rid, "looked-after", {}, {"became_looked_after": (date(2024, 1, 1),), "ceased_looked_after": (end,),
+                                                "placement_start": (), "visit": ()})
+               for rid, end in (("ended-early", date(2024, 1, 5)), ("ended-later", date(2024, 1, 12)))]
+    as_of = date(2024, 6, 1)
+    expected = sorted(native_row(f) for f in evaluate(records, rules, as_of, explain=False))
+    actual = sorted(batch_row(row) for row in evaluate_batch(batch_from_records("looked-after", records), rules,
+                                                              as_of).rows())
+    assert actual == expected
+    assert [(row[0], row[2]) for row in expected] == [("ended-early", "not_applicable"), ("ended-later", "missing_data")]
 
 
 def test_bad_rows_are_left_out_by_both_engines_alike(tmp_path, rules):
