@@ -13,7 +13,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..errors import Problem
+from ..calendars import is_placeholder
+from ..errors import Problem, shown
 from ..rules import Vocabulary
 from ._csv import DEFAULT_ENCODING, read_csv_rows
 from ._readers import repeated_columns
@@ -106,6 +107,11 @@ class _EventReader:
         return Event(when, record, kind, event, attributes, line)
 
     def when(self, line: int, text: str) -> EventDate | None:
+        if is_placeholder(text):  # not a tracker's cell: a row here is an event that happened, so no blank or unknown
+            self.problem(line, self.column("date"), f"{shown(text)} is not a date: each row of an event file is an "
+                         "event that has happened, on its date", "leave the row out until the event has happened",
+                         "date")
+            return None
         try:
             when = parse_event_date(text)
         except ValueError as exc:  # the words a tracker's cell gets

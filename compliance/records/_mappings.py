@@ -465,12 +465,17 @@ class _Builder:
             for item in items:
                 try:
                     dates.append(self.date(item))
-                except ValueError:
+                except ValueError as exc:
                     formats = " or ".join(dict.fromkeys(_written(fmt) for fmt in self.mapping.date_formats))
                     text = str(item).strip()
                     # A workbook's date column that lost its format holds Excel's serials: say which day each is.
                     serial = re.fullmatch(r"[0-9]+(\.[0-9]+)?", text)
-                    message = number_message(float(text), repr(text), text) if serial else f"{text!r} is not a date"
+                    # Else what the usual reading found wrong (a two-digit year, TBC), where it read the cell: a
+                    # mapping whose month comes first refuses a day-first date unread.
+                    said = str(exc)
+                    message = (number_message(float(text), repr(text), text) if serial
+                               else said if said.startswith(f"{shown(text)} is not a date: ")
+                               else f"{text!r} is not a date")
                     self.problem(message, line, where(source), source, f"this mapping reads dates as {formats}")
                     break
             else:
@@ -494,6 +499,15 @@ class _Builder:
             except ValueError:
                 self.problem(f"{str(items[0]).strip()!r} is not a date (the system's deadline for {f.name})", line,
                              where(source), source, "this mapping's date_formats say how dates are written")
+        if rid is not None and self.mapping.format == "table" and not self.holds_any(spec, lookup):
+            # A spreadsheet's totals row ("Total | 5") or a note under the table: the id's column is filled, nothing
+            # else the mapping reads is. Read as a record, it would be a case with every duty missing its dates. (A
+            # database's or census's row like it is a case with nothing recorded, and is judged as one.)
+            shown_in = _TEMPLATE.findall(spec.id_template)[0]
+            self.problem(f"this row has an id ({rid!r}) but no dates or attributes: nothing else this mapping reads "
+                         "is filled in, so it is not a record (a totals or notes row?)", line, where(shown_in),
+                         shown_in, "delete the row if it is not a case, or fill in its dates")
+            return None
         if any(not p.warning for p in self.problems[before:]):  # a warning rejects nothing
             # One bad cell mapped to two events (list 5's start date) is one problem, not two.
             unique: dict[tuple[Any, ...], Problem] = {}
@@ -519,6 +533,13 @@ class _Builder:
                               check.holds(kind, self.mapping.events(spec.kind), unknown), targets, spec.duties,
                               extract_date=self.extract_date, implied=implied, conflicts=conflicts,
                               implying=self.vocab.implications(kind))
+
+    @staticmethod
+    def holds_any(spec: RecordSpec, lookup: Callable[[str], tuple[list[Any], Any]]) -> bool:
+        """Whether a cell the mapping reads for ``spec``, its id aside, is filled in (a value every record is
+        given, ``value:``, is read from none)."""
+        return any(_given(v) for f in spec.attributes + spec.events + spec.recorded_deadlines
+                   for source in f.sources for v in lookup(source)[0])
 
     def before_gap(self, rule: str, given: list[Any], line: int | None, column: Any, source: str) -> list[Any]:
         """A record's recorded deadlines for ``rule``, one a row: the n-th is the n-th occurrence's, so where a row

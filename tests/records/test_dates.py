@@ -37,6 +37,24 @@ ACCEPTED = [
     ("5 Sept 2025", date(2025, 9, 5)),
     ("5 SEPTEMBER 2025", date(2025, 9, 5)),
     ("1st March 2024 09:30", datetime(2024, 3, 1, 9, 30)),
+    # Day first with a dash or a dot, as UK systems and spreadsheets also write it: 3 December 2024 (a Tuesday).
+    ("03-12-2024", date(2024, 12, 3)),
+    ("3-12-2024", date(2024, 12, 3)),
+    ("03.12.2024", date(2024, 12, 3)),
+    ("3.12.2024", date(2024, 12, 3)),
+    ("03-12-2024 09:30", datetime(2024, 12, 3, 9, 30)),
+    ("03.12.2024 09:30:15", datetime(2024, 12, 3, 9, 30, 15)),
+    ("29-02-2024", date(2024, 2, 29)),
+    # A spreadsheet's d-mmm-yyyy: the month named, so read as it says.
+    ("3-Dec-2024", date(2024, 12, 3)),
+    ("03-Dec-2024", date(2024, 12, 3)),
+    ("3-DEC-2024", date(2024, 12, 3)),
+    ("3-December-2024", date(2024, 12, 3)),
+    ("3-Sept-2024 14:00", datetime(2024, 9, 3, 14, 0)),
+    # The year first: never the day, so the month is second.
+    ("2024/12/03", date(2024, 12, 3)),
+    ("2024/12/3", date(2024, 12, 3)),
+    ("2024/12/03 09:30", datetime(2024, 12, 3, 9, 30)),
 ]
 # Each refused cell and the words the user sees.
 REFUSED = [
@@ -44,7 +62,27 @@ REFUSED = [
     ("05/09/25", "'05/09/25' is not a date: give the year in full, DD/MM/YYYY"),
     ("31/02/2024", "'31/02/2024' is not a date: day is out of range for month"),
     ("29/02/2023", "'29/02/2023' is not a date: day is out of range for month"),
-    ("2025/09/05", "'2025/09/05' is not a date"),
+    ("2025/05", "'2025/05' is not a date"),
+    ("2025/13/05", "'2025/13/05' is not a date: there is no month 13 (dates are read year first, YYYY/MM/DD)"),
+    ("2025/02/29", "'2025/02/29' is not a date: day is out of range for month"),
+    ("13-25-2024", "'13-25-2024' is not a date: there is no month 25 (dates are read day first, DD-MM-YYYY)"),
+    ("31.02.2024", "'31.02.2024' is not a date: day is out of range for month"),
+    ("31-04-2024", "'31-04-2024' is not a date: day is out of range for month"),
+    ("03-12.2024", "'03-12.2024' is not a date"),  # two separators: a slip, not guessed at
+    # Two-digit years, refused as with a slash, with the cell written in full for the year this century.
+    ("03-12-24", "'03-12-24' is not a date: give the year in full, DD-MM-YYYY (03-12-2024, if 2024 is meant)"),
+    ("03.12.24", "'03.12.24' is not a date: give the year in full, DD.MM.YYYY (03.12.2024, if 2024 is meant)"),
+    ("3-Dec-24", "'3-Dec-24' is not a date: give the year in full, 3-Dec-YYYY (3-Dec-2024, if 2024 is meant)"),
+    ("3-Decmber-2024", "'3-Decmber-2024' is not a date: 'Decmber' is not a month (did you mean December?)"),
+    # What a tracker holds for a date it does not have: refused, saying what to write instead.
+    ("TBC", "'TBC' is not a date: leave the cell blank if it has not happened yet, or write unknown if it happened "
+            "on a day not known"),
+    ("N/A", "'N/A' is not a date: leave the cell blank if it has not happened yet, or write unknown if it happened "
+            "on a day not known"),
+    ("n/a", "'n/a' is not a date: leave the cell blank if it has not happened yet, or write unknown if it happened "
+            "on a day not known"),
+    ("-", "'-' is not a date: leave the cell blank if it has not happened yet, or write unknown if it happened on a "
+          "day not known"),
     ("45901", "45901 looks like an Excel date serial for 2025-09-01: format the column as a date"),
     ("45901.5", "45901.5 looks like an Excel date-time serial for 2025-09-01 12:00: format the column as a date"),
     ("2019", "'2019' is not a date"),
@@ -116,3 +154,46 @@ def test_a_whole_column_of_uk_dates_is_read_by_the_fast_path_too(tmp_path):
     assert len(per_record) == 36 and per_record["r0"] == date(2024, 1, 1) and per_record["r35"] == date(2024, 12, 28)
     assert [(p.line, p.message) for p in problems] == [(38, "'30/02/2024' is not a date: day is out of range for month")]
     assert [(p.line, p.message) for p in batch_problems] == [(p.line, p.message) for p in problems]
+
+
+def test_check_and_kpi_give_the_same_findings_for_the_new_spellings_as_for_iso(tmp_path):
+    """An Ofsted tracker with its dates written day first with dashes and dots, d-Mon-yyyy and yyyy/mm/dd: each
+    record is judged as the one written ISO is, by both readers and both engines (``check``'s per-record engine on
+    records/_readers.py, ``kpi``'s vectorised one on records/columns.py); the two cells that are not dates are
+    refused by both, at the same rows."""
+    from compliance.engines import evaluate
+    from compliance.engines.batch import evaluate_batches
+    from compliance.rules import load_rules
+
+    path = tmp_path / "inspections.csv"
+    path.write_text("id,kind,framework,report_received,report_published\n"
+                    "iso,inspection,ILACS,2024-12-03,2025-01-14\n"
+                    "dash,inspection,ILACS,03-12-2024,14-01-2025\n"
+                    "dot,inspection,ILACS,3.12.2024,14.01.2025\n"
+                    "mon,inspection,ILACS,3-Dec-2024,14-Jan-2025\n"
+                    "yearfirst,inspection,ILACS,2024/12/03,2025/01/14\n"
+                    "late,inspection,ILACS,03-12-2024,20.01.2025\n"  # Monday 20 January: the Friday's deadline passed
+                    "tbc,inspection,ILACS,03-12-2024,TBC\n"
+                    "short,inspection,ILACS,3-Dec-24,\n", encoding="utf-8")
+    rules = load_rules()
+    as_of = date(2026, 12, 1)
+    records, problems = read_records([path], rules.vocabulary)
+    fields = ("status", "trigger_date", "deadline", "completed_date", "days_late", "working_days_late")
+    checked = {(d["record"], d["rule"]): tuple(d[k] for k in fields)
+               for d in (f.to_dict() for f in evaluate(records, rules, as_of, explain=False))}
+    batch_problems: list = []
+    counted = {(row["record"], row["rule"]): tuple(row[k] for k in fields)
+               for result in evaluate_batches(read_batches([path], rules.vocabulary, batch_problems), rules, as_of)
+               for row in result.rows()}
+    assert counted == checked
+    assert [(p.line, p.field) for p in problems] == [(8, "report_published"), (9, "report_received")]
+    said = [(p.line, p.field, p.message) for p in problems]
+    assert sorted((p.line, p.field, p.message) for p in batch_problems) == said
+    assert {rid for rid, _ in checked} == {"iso", "dash", "dot", "mon", "yearfirst", "late"}
+    # The report is due 2025-01-17 (as the ISO row has it), published on the 14th: met, whatever the spelling.
+    assert checked["iso", "la-publish-report"] == ("met", "2024-12-03", "2025-01-17", "2025-01-14", None, None)
+    for rid in ("dash", "dot", "mon", "yearfirst"):
+        assert {rule: v for (r, rule), v in checked.items() if r == rid} == \
+            {rule: v for (r, rule), v in checked.items() if r == "iso"}
+    # Friday 17 to Monday 20 January: 3 days late, 1 working day.
+    assert checked["late", "la-publish-report"] == ("late", "2024-12-03", "2025-01-17", "2025-01-20", 3, 1)

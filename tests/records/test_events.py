@@ -96,3 +96,34 @@ def test_files_that_cannot_be_read(tmp_path):
     missing = tmp_path / "missing.csv"
     assert [str(p) for p in read_events(missing, VOCABULARY)[1]] == [
         f"{missing}: cannot open: No such file or directory (check the path)"]
+
+
+def test_dates_written_day_first_with_dashes_and_dots_or_a_months_name_are_read_as_with_slashes(tmp_path):
+    # An ILACS inspection's events as a council's system writes them: 22 November, 3 December, 14 January.
+    events, problems, _ = read(tmp_path, HEADER + "\n".join([
+        "22-11-2024,h1,inspection,inspection_end,ILACS,false",
+        "03.12.2024,h1,,report_received,,",
+        "2025/01/14,h1,,report_published,,",
+        "10-Mar-2025 09:30,h1,,statement_published,,",
+    ]) + "\n")
+    assert problems == []
+    assert [(e.when, e.event) for e in events] == [
+        (date(2024, 11, 22), "inspection_end"), (date(2024, 12, 3), "report_received"),
+        (date(2025, 1, 14), "report_published"), (datetime(2025, 3, 10, 9, 30), "statement_published")]
+
+
+def test_a_two_digit_year_or_a_placeholder_is_refused_saying_what_to_write(tmp_path):
+    _, problems, path = read(tmp_path, HEADER + "\n".join([
+        "22-11-24,h1,inspection,inspection_end,ILACS,false",
+        "TBC,h2,inspection,report_received,ILACS,false",
+        "n/a,h3,inspection,report_received,ILACS,false",
+    ]) + "\n")
+    assert problems == [
+        f"{path}:2:1: date: '22-11-24' is not a date: give the year in full, DD-MM-YYYY (22-11-2024, if 2024 is "
+        "meant) (write dates as DD/MM/YYYY, YYYY-MM-DD or 5 December 2018 (e.g. 05/12/2018 or 2018-12-05), with "
+        "HH:MM after the date where the time counts)",
+        f"{path}:3:1: date: 'TBC' is not a date: each row of an event file is an event that has happened, on its date "
+        "(leave the row out until the event has happened)",
+        f"{path}:4:1: date: 'n/a' is not a date: each row of an event file is an event that has happened, on its date "
+        "(leave the row out until the event has happened)",
+    ]
