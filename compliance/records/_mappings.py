@@ -679,7 +679,7 @@ def _read_table(path: Path, mapping: Mapping, builder: _Builder, encoding: str) 
     if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
         builder.problem(f"a table mapping reads .csv or .xlsx, not {path.suffix or '(none)'}", None, None, None)
         return
-    for line, cells, label in table_rows(path, builder.problem, mapping.sheet, encoding):
+    for line, cells, label in table_rows(path, builder.problem, mapping.sheet, encoding, builder.problems):
         if header is None:
             header = ["" if c is None else str(c).strip() for c in cells]
             index = {name: j for j, name in enumerate(header) if name}

@@ -319,7 +319,7 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
 
 
 def _read_table(path: Path, reader: _Reader, encoding: str) -> Iterator[Record]:
-    rows = table_rows(path, reader.problem, encoding=encoding)
+    rows = table_rows(path, reader.problem, encoding=encoding, problems=reader.problems)
     first = next(rows, None)
     if first is None:
         if not reader.problems:

@@ -111,12 +111,14 @@ Row = tuple[int, list[Any], Callable[[int], Any]]
 
 
 def table_rows(path: Path, problem: Callable[..., None], sheet: str | None = None,
-               encoding: str = DEFAULT_ENCODING) -> Iterator[Row]:
+               encoding: str = DEFAULT_ENCODING, problems: list[Any] | None = None) -> Iterator[Row]:
     """Each row of a CSV file or an Excel sheet as (line, cells, column label of a 0-based index).
 
     ``problem(message, line, column, field, hint)`` is told of each row left out for a bad cell (records/_csv.py),
     and of why a file cannot be read; rows stop there. ``encoding`` is a CSV file's. A workbook also gives
-    ``problem(..., warning=True)`` for each cell read as empty that may not be (records/_workbook.py).
+    ``problem(..., warning=True)`` for each cell read as empty that may not be, and reads every sheet of records:
+    the problems the caller adds to ``problems`` while it holds a row then name the row's sheet
+    (records/_workbook.py).
     """
     if path.suffix.lower() == ".csv":
         for line, cells in read_csv_rows(path, problem, encoding):
@@ -124,7 +126,7 @@ def table_rows(path: Path, problem: Callable[..., None], sheet: str | None = Non
         return
     from ._workbook import workbook_rows  # openpyxl takes a while to import: only for a workbook
 
-    yield from workbook_rows(path, problem, excel_column, sheet)
+    yield from workbook_rows(path, problem, excel_column, sheet, problems)
 
 
 def csv_column(j: int) -> int:

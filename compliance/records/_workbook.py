@@ -7,12 +7,18 @@ openpyxl keeps whole (the shared strings, at a few hundred bytes of memory a str
 thirty bytes a byte), and the rows and cells, which openpyxl would otherwise make up to fill the sheet's
 declared size (a 4 KB file declaring A1:XFD1048576 took minutes). Past a limit the file, or the rest of the
 sheet, is one located problem. openpyxl reads two kinds of cell as empty without a word: a formula that
-was never calculated (a workbook written by a script) and every cell of a merged range but its first. Each
-is a located warning; the row is still read.
+was never calculated (a workbook written by a script), a located warning, the row still read; and every cell
+of a merged range but its first, which is filled here with the first's value, as Excel shows it (the merged
+ranges are few, and read from the sheet's XML before its rows), and named in one warning.
+
+Every sheet that holds records in the tool's layout is read (one a year is common), one after another, as one
+table under the first one's header; a sheet of anything else (a cover sheet, a list for drop-downs) is passed
+over, and one that holds records but cannot be read so is a located problem (``_record_sheets``).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 import xml.parsers.expat
@@ -31,6 +37,8 @@ MAX_RATIO = 100
 RATIO_FROM = 10 * MiB
 #: Warnings of one kind given cell by cell for a sheet; the rest are counted in one more.
 MAX_NOTES = 10
+#: Merged ranges of a sheet filled as Excel shows them; more are read as openpyxl reads them, and counted.
+MAX_MERGED = 10_000
 #: The shared strings openpyxl holds in memory for the whole read: each costs some 160 bytes besides its text.
 MAX_SHARED_STRINGS = 1 << 20
 MAX_SHARED_BYTES = 64 * MiB
@@ -60,8 +68,16 @@ class TooCostly(Exception):
         self.message, self.hint = message, hint
 
 
-def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], sheet: str | None = None) -> Iterator[Row]:
-    """Each row of the sheet (default the first) as (row number, cells, ``column``); ``problem`` is told why not."""
+def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], sheet: str | None = None,
+                  problems: list[Any] | None = None) -> Iterator[Row]:
+    """Each row of the sheets that hold records as (row number, cells, ``column``); ``problem`` is told why not.
+
+    Without ``sheet`` (a mapping names one), the rows are those of the first sheet whose first row names an id and a
+    kind column (the first sheet when none does), then those of each later sheet whose header row is the same, its
+    header row left out (one sheet a year is common): see ``_record_sheets``. When a sheet other than the first is
+    read, or several are, each problem about their rows names its sheet in its column ("'2024-25'!D"): those the
+    caller adds to ``problems`` (its own list) while it holds a row, as well as this reader's own.
+    """
     refused = _too_large(path)
     if refused:
         problem(refused[0], None, None, None, refused[1])
@@ -95,67 +111,188 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
         if not book.worksheets:
             problem("the workbook has no worksheet", None, None, None, "save it as .xlsx with the records on a sheet")
             return
-        worksheet = book[sheet] if sheet else book.worksheets[0]
-        if not sheet:
-            _warn_other_records(book.worksheets[1:], worksheet.title, problem)
+        if sheet:
+            chosen, named = [book[sheet]], False
+        else:
+            chosen = _record_sheets(book.worksheets, problem)
+            named = len(chosen) > 1 or chosen[0] is not book.worksheets[0]
         try:
             parts = {found.name: rel.target for found, rel in reader.parser.find_sheets()}
-            _warn_empty_cells(reader.archive, parts.get(worksheet.title), worksheet.title, problem)
-            yield from _bounded_rows(worksheet, problem, column)
-        except MemoryError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - as above: a damaged sheet is a damaged file
-            problem(f"cannot read the sheet {worksheet.title!r}: {_reason(exc)}; no row after this was read",
-                    None, None, None, "open the workbook in Excel and save it again")
+        except Exception:  # noqa: BLE001 - without the parts no cell is warned of; the rows say if the file is damaged
+            parts = {}
+        read = _Read(problem, column, problems if named else None)
+        for worksheet in chosen:
+            if read.stopped:
+                break
+            yield from read.sheet(worksheet, reader.archive, parts.get(worksheet.title), header=worksheet is chosen[0])
     finally:
         book.close()
 
 
-def _warn_other_records(others: list[Any], first: str, problem: Report) -> None:
-    """A warning for each sheet after the first whose header has an id and a kind column: records a person put
-    on a sheet of their own (one a year, say) would otherwise go unread without a word."""
-    for worksheet in others:
-        try:
-            header = next(worksheet.iter_rows(max_row=1, values_only=True), ())
-        except Exception:  # noqa: BLE001 - a damaged sheet that is never read is no reason to stop
-            continue
-        if {"id", "kind"} <= {str(cell).strip() for cell in header if cell is not None}:
-            problem(f"the sheet {worksheet.title!r} also holds records (its header has id and kind) and was not "
-                    f"read: only the first sheet, {first!r}, is", None, None, None,
-                    "put every record on the first sheet, or save each sheet as a file of its own and give them all",
-                    warning=True)
+#: The rows at the top of a sheet searched for a header naming id and kind, under title rows.
+HEADER_SEARCH = 10
 
 
-def _bounded_rows(worksheet: Any, problem: Report, column: Callable[[int], Any]) -> Iterator[Row]:
-    """The sheet's rows, numbered, each as long as its last cell, within MAX_ROWS, MAX_COLUMNS and MAX_CELLS.
+def _record_sheets(worksheets: list[Any], problem: Report) -> list[Any]:
+    """The sheets to read: the first whose first row names id and kind (in any case: the reader says "write id for
+    'ID'"), or the first sheet when none does; then each later sheet whose header row is the same.
 
-    The dimension a file declares is not used: too small, openpyxl would stop reading there without a word;
-    too large, it would fill every row and column up to it. A sheet past a limit is read up to the row where
-    it passes it, and one problem says where and that the rest was not read.
+    A sheet that holds no records (a cover or read-me sheet, a blank sheet, a list for drop-downs) is passed over
+    without a word; chart sheets are not worksheets at all. A sheet that holds records but is not read (its header
+    differs, or sits under title rows) is an error, so that no record is ever left out without a word.
     """
-    worksheet.reset_dimensions()
-    # One more row than Excel has: openpyxl stops before a row past it, after filling the rows up to it.
-    rows = worksheet.iter_rows(max_row=MAX_ROWS + 1, values_only=True)
-    cells = 0
-    for number in range(1, MAX_ROWS + 2):
-        with _quiet():
-            row = next(rows, None)
-        if row is None:
-            return
-        cells += len(row)
-        if number > MAX_ROWS:
-            why = f"has rows after row {MAX_ROWS:,}, the last an Excel sheet can have"
-        elif len(row) > MAX_COLUMNS:
-            why = (f"has a cell in column {get_column_letter(len(row))}, past {get_column_letter(MAX_COLUMNS)}, the "
-                   "last column an Excel sheet can have")
-        elif cells > MAX_CELLS:
-            why = f"holds more than {MAX_CELLS:,} cells (counting the empty ones before each row's last cell)"
-        else:
-            yield number, list(row), column
+    tops = [_top_rows(worksheet) for worksheet in worksheets]
+    first = next((i for i, rows in enumerate(tops) if rows and _names_records(rows[0])), 0)
+    header = _names(tops[first][0]) if tops[first] else []
+    chosen = [worksheets[first]]
+    for i, (worksheet, rows) in enumerate(zip(worksheets, tops)):
+        if i == first or not rows:
             continue
-        problem(f"the sheet {worksheet.title!r} {why}: this row and the rest of the sheet were not read", number,
-                None, None, _SAVE_AS_CSV)
-        return
+        if i > first and header and _same_layout(_names(rows[0]), header):
+            chosen.append(worksheet)
+            continue
+        found = next((n for n, row in enumerate(rows, 1) if _names_records(row)), None)
+        if found is None:
+            continue  # no records here
+        title, main = worksheet.title, worksheets[first].title
+        if found > 1:
+            problem(f"the sheet {title!r} seems to hold records (row {found} names id and kind) but was not read: "
+                    "the first row of a sheet names the columns", found, f"{_ref(title)}!A", None,
+                    "delete the rows above the header row, or save the sheet as a file of its own and give it too")
+        else:
+            names = _names(rows[0])
+            j = next(j for j in range(max(len(names), len(header)))
+                     if (names[j] if j < len(names) else "") != (header[j] if j < len(header) else ""))
+            here, there = (names[j] if j < len(names) else ""), (header[j] if j < len(header) else "")
+            problem(f"the sheet {title!r} holds records (its header names id and kind) but was not read: its columns "
+                    f"are not those of the sheet {main!r}, which is", 1, f"{_ref(title)}!{get_column_letter(j + 1)}",
+                    None, f"give it the header row of {main!r} (column {get_column_letter(j + 1)} is "
+                          f"{there or '(blank)'!r} there, {here or '(blank)'!r} here), or save the sheet as a file of "
+                          "its own and give it too")
+    return chosen
+
+
+def _top_rows(worksheet: Any) -> list[tuple[Any, ...]]:
+    """The first rows of a sheet, up to HEADER_SEARCH, as openpyxl streams them; none for a sheet it cannot read
+    (the reading of that sheet, if it is read, says why)."""
+    try:
+        with _quiet():
+            worksheet.reset_dimensions()
+            rows = worksheet.iter_rows(max_row=HEADER_SEARCH, max_col=MAX_COLUMNS, values_only=True)
+            return [tuple(row) for row in itertools.islice(rows, HEADER_SEARCH)]
+    except Exception:  # noqa: BLE001 - a damaged sheet that is never read is no reason to stop
+        return []
+
+
+def _names(row: Any) -> list[str]:
+    """A header row's column names as the readers take them (stripped), without the blank cells after the last."""
+    names = ["" if cell is None else str(cell).strip() for cell in row]
+    while names and not names[-1]:
+        names.pop()
+    return names
+
+
+def _names_records(row: Any) -> bool:
+    return {"id", "kind"} <= {name.lower() for name in _names(row)}
+
+
+def _same_layout(names: list[str], header: list[str]) -> bool:
+    """Whether a sheet headed ``names`` is read as one headed ``header`` is: the same names in the same columns,
+    but for columns for people (``# ...``, ``notes``), whose names may differ."""
+    return len(names) == len(header) and all(a == b or (_for_people(a) and _for_people(b))
+                                             for a, b in zip(names, header))
+
+
+def _for_people(name: str) -> bool:
+    return name == "notes" or name.startswith("#")
+
+
+def _ref(title: str) -> str:
+    """A sheet's name as a cell reference starts, quoted as Excel quotes it: Tracker, '2024-25', 'Read me'."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", title) and not _CELL.fullmatch(title.upper()):
+        return title
+    return "'" + title.replace("'", "''") + "'"
+
+
+class _Read:
+    """The reading of a workbook's sheets, one after another, within MAX_CELLS in all.
+
+    With ``listed`` (the caller's list of problems, given when sheets are named), each problem the caller adds to
+    it while it holds a row of a sheet (its cells, its fields, the header's columns, an id seen before) gets the
+    sheet in its column.
+    """
+
+    def __init__(self, problem: Report, column: Callable[[int], Any], listed: list[Any] | None) -> None:
+        self.problem, self.column, self.listed = problem, column, listed
+        self.named = listed is not None
+        self.cells = 0
+        self.stopped = False
+
+    def where(self, title: str, letters: str | None) -> str | None:
+        """The column a problem names: the letters, after the sheet when sheets are named."""
+        if not self.named:
+            return letters
+        return f"{_ref(title)}!{letters}" if letters else _ref(title)
+
+    def sheet(self, worksheet: Any, archive: zipfile.ZipFile, part: str | None, header: bool) -> Iterator[Row]:
+        """The sheet's rows, merged cells filled (``_Merges``); its header row only if ``header``."""
+        title = worksheet.title
+        try:
+            merges = _warn_empty_cells(archive, part, title, self.problem, self.where)
+            for number, cells in self._bounded_rows(worksheet, merges):
+                if number == 1 and not header:
+                    continue  # the same header as the first sheet's, which the caller has
+                if self.listed is None:
+                    yield number, cells, self.column
+                    continue
+                mark = len(self.listed)
+                try:
+                    yield number, cells, self.column
+                finally:  # also when the caller stops at this row (a header it refuses)
+                    for found in self.listed[mark:]:
+                        if not (isinstance(found.column, str) and "!" in found.column):
+                            found.column = self.where(title, None if found.column is None else str(found.column))
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - as above: a damaged sheet is a damaged file
+            self.problem(f"cannot read the sheet {title!r}: {_reason(exc)}; no row after this was read",
+                         None, self.where(title, None), None,
+                         "open the workbook in Excel and save it again")
+
+    def _bounded_rows(self, worksheet: Any, merges: "_Merges") -> Iterator[tuple[int, list[Any]]]:
+        """The sheet's rows, numbered, each as long as its last cell, within MAX_ROWS, MAX_COLUMNS and MAX_CELLS.
+
+        The dimension a file declares is not used: too small, openpyxl would stop reading there without a word;
+        too large, it would fill every row and column up to it. A sheet past a limit is read up to the row where
+        it passes it, and one problem says where and that the rest was not read (past MAX_CELLS, of the workbook).
+        """
+        worksheet.reset_dimensions()
+        # One more row than Excel has: openpyxl stops before a row past it, after filling the rows up to it.
+        rows = worksheet.iter_rows(max_row=MAX_ROWS + 1, values_only=True)
+        for number in range(1, MAX_ROWS + 2):
+            with _quiet():
+                row = next(rows, None)
+            if row is None:
+                return
+            cells = list(row)
+            self.cells += len(cells) + merges.fill(number, cells)
+            if number > MAX_ROWS:
+                why = f"has rows after row {MAX_ROWS:,}, the last an Excel sheet can have"
+            elif len(row) > MAX_COLUMNS:
+                why = (f"has a cell in column {get_column_letter(len(row))}, past {get_column_letter(MAX_COLUMNS)}, "
+                       "the last column an Excel sheet can have")
+            elif self.cells > MAX_CELLS:
+                self.stopped = True
+                why = (f"holds more than {MAX_CELLS:,} cells (counting the empty ones before each row's last cell)"
+                       if not self.named else f"takes the workbook's sheets past {MAX_CELLS:,} cells (counting the "
+                       "empty ones before each row's last cell)")
+            else:
+                yield number, cells
+                continue
+            rest = "the rest of the sheet" + (" and the sheets after it" if self.stopped and self.named else "")
+            self.problem(f"the sheet {worksheet.title!r} {why}: this row and {rest} were not read", number,
+                         self.where(worksheet.title, None), None, _SAVE_AS_CSV)
+            return
 
 
 class _MeteredArchive(zipfile.ZipFile):
@@ -249,30 +386,101 @@ def _too_large(path: Path) -> tuple[str, str] | None:
     return None
 
 
-def _warn_empty_cells(archive: zipfile.ZipFile, part: str | None, title: str, problem: Report) -> None:
-    """A warning for each formula with no saved result and each merged range, read from the sheet's XML."""
+def _warn_empty_cells(archive: zipfile.ZipFile, part: str | None, title: str, problem: Report,
+                      where: Callable[[str, str | None], Any]) -> "_Merges":
+    """A warning for each formula with no saved result, and for the merged ranges, read from the sheet's XML; the
+    merged ranges to fill as the rows are read.
+
+    A merged range below the header row is filled, each of its cells read as holding the value of its first, as
+    Excel shows it, and the ranges are named in one warning. One in the first row (a title across the columns,
+    or a header cell across two) is not: repeated, a title or a column's name would name every column it spans.
+    """
     if part is None or not _mentions_formulas_or_merges(archive, part):
-        return
+        return _Merges([])
     scan = _SheetScan()
     try:
         with archive.open(part) as handle:
             scan.parser.ParseFile(handle)
     except (xml.parsers.expat.ExpatError, ValueError, LookupError):
         pass  # openpyxl says the sheet is damaged when it reads the rows; the cells found so far are warned of
+    ref = _ref(title)
     for letters, row in scan.formulas:
-        problem(f"{title}!{letters}{row} holds a formula with no saved result, so it is read as empty", row, letters,
-                None, "open the workbook in Excel and save it, or type the value", warning=True)
+        problem(f"{ref}!{letters}{row} holds a formula with no saved result, so it is read as empty", row,
+                where(title, letters), None, "open the workbook in Excel and save it, or type the value", warning=True)
     if scan.more_formulas:
-        problem(f"{scan.more_formulas:,} more cells of {title} hold a formula with no saved result", None, None, None,
+        problem(f"{scan.more_formulas:,} more cells of {title} hold a formula with no saved result", None,
+                where(title, None), None,
                 "open the workbook in Excel and save it, or type the values", warning=True)
-    for first, last in sorted(scan.merged, key=lambda cells: (cells[0][1], len(cells[0][0]), cells[0][0])):
-        others = _others(first, last)
-        problem(f"{title}!{''.join(map(str, first))}:{''.join(map(str, last))} are merged cells: only "
-                f"{''.join(map(str, first))} holds the value; {others} read as empty", first[1], first[0], None,
-                "unmerge them and fill in each cell", warning=True)
+    ranges = sorted(scan.merged, key=lambda cells: (cells[0][1], column_index_from_string(cells[0][0])))
+    top = [cells for cells in ranges if cells[0][1] == 1]
+    below = [cells for cells in ranges if cells[0][1] > 1]
+    for first, last in top[:MAX_NOTES]:
+        cell = f"{first[0]}{first[1]}"
+        problem(f"{ref}!{cell}:{last[0]}{last[1]} are merged cells in the first row: only {cell} holds the value; "
+                f"{_others(first, last)} read as empty", first[1], where(title, first[0]), None,
+                "unmerge them, and name each column in the header row", warning=True)
+    if len(top) > MAX_NOTES:
+        problem(f"{len(top) - MAX_NOTES:,} more ranges of {title} in the first row are merged cells", None, None, None,
+                "unmerge them, and name each column in the header row", warning=True)
+    if below:
+        named = [f"{ref}!{a[0]}{a[1]}:{b[0]}{b[1]}" for a, b in below[:MAX_NOTES]]
+        more = len(below) - len(named)
+        listed = (", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 and not more else
+                  ", ".join(named) + (f" and {more:,} more ranges" if more else ""))
+        each = ("each of its cells is" if len(below) == 1 else "each cell of a range is")
+        problem(f"{listed} {'is a merged range' if len(below) == 1 else 'are merged ranges'}: {each} read as holding "
+                "the value of its first cell, as Excel shows it", below[0][0][1], where(title, below[0][0][0]), None,
+                "check the records on those rows are as they should be; unmerge the cells and fill each in to be sure",
+                warning=True)
     if scan.more_merged:
-        problem(f"{scan.more_merged:,} more ranges of {title} are merged cells", None, None, None,
-                "unmerge them and fill in each cell", warning=True)
+        problem(f"{scan.more_merged:,} more ranges of {title} are merged cells, past the {MAX_MERGED:,} read as Excel "
+                "shows them: only the first cell of each holds its value, the others are read as empty", None, None,
+                None, "unmerge them and fill in each cell", warning=True)
+    return _Merges(below)
+
+
+class _Merges:
+    """The merged ranges below a sheet's header row, filled in as its rows stream past (a range is held from its
+    first row to its last, so memory is the ranges', never the sheet's).
+
+    A row is filled only if it holds something of its own (a range running down past the last record makes no
+    record of its own), and only in the columns the header row names (a cell under a blank header, or past the
+    last named column, would refuse the row, as something typed there does). ``fill`` gives the cells a row shows
+    through its ranges, counted against MAX_CELLS with the cells read.
+    """
+
+    def __init__(self, ranges: list[tuple[tuple[str, int], tuple[str, int]]]) -> None:
+        # [top, bottom, first column, last column (1-based), the first cell's value], in the order of their tops.
+        self.waiting = [[a[1], b[1], column_index_from_string(a[0]), column_index_from_string(b[0]), None]
+                        for a, b in ranges]
+        self.waiting.reverse()  # popped from the end, lowest top first
+        self.open: list[list[Any]] = []
+        self.header: list[bool] = []
+
+    def fill(self, number: int, cells: list[Any]) -> int:
+        if number == 1:
+            self.header = [bool(name) for name in _names(cells)]
+        if not self.waiting and not self.open:
+            return 0
+        while self.waiting and self.waiting[-1][0] <= number:
+            self.open.append(self.waiting.pop())
+        self.open = [merged for merged in self.open if merged[1] >= number]
+        own = any(cell is not None and cell != "" for cell in cells)
+        shown = 0
+        for merged in self.open:
+            top, _, low, high, _ = merged
+            shown += high - low + 1
+            if number == top:
+                merged[4] = cells[low - 1] if low - 1 < len(cells) else None
+            value = merged[4]
+            if not own or value is None or value == "":
+                continue
+            for j in range(low - 1, min(high, len(self.header))):
+                if self.header[j] and (j, number) != (low - 1, top):
+                    if j >= len(cells):
+                        cells.extend([None] * (j + 1 - len(cells)))
+                    cells[j] = value
+        return shown
 
 
 def _mentions_formulas_or_merges(archive: zipfile.ZipFile, part: str) -> bool:
@@ -305,8 +513,8 @@ def _others(first: tuple[str, int], last: tuple[str, int]) -> str:
 class _SheetScan:
     """The cells of a sheet's XML holding a formula and no value, and its merged ranges, in one streamed pass.
 
-    Only the first ``MAX_NOTES`` of each are kept; the rest are counted. A cell without a reference is placed
-    as openpyxl places it: after the one before, in a row after the one before.
+    Only the first ``MAX_NOTES`` formulas and ``MAX_MERGED`` ranges are kept; the rest are counted. A cell without
+    a reference is placed as openpyxl places it: after the one before, in a row after the one before.
     """
 
     def __init__(self) -> None:
@@ -347,7 +555,7 @@ class _SheetScan:
             across = column_index_from_string(end[0]) - column_index_from_string(start[0])
             if across < 0 or end[1] < start[1] or (across == 0 and end[1] == start[1]):
                 return  # one cell, or a range written backwards: nothing read as empty that Excel would show
-            if len(self.merged) < MAX_NOTES:
+            if len(self.merged) < MAX_MERGED:
                 self.merged.append((start, end))
             else:
                 self.more_merged += 1

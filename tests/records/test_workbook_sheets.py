@@ -1,0 +1,233 @@
+"""Workbooks of several sheets and merged cells: every sheet of records read, each problem naming its sheet; a
+merged range read as Excel shows it. Each workbook is built here with openpyxl, as a council's tracker is."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from openpyxl import Workbook
+
+from compliance.records import read_records
+
+HEADER = ["id", "kind", "framework", "report_received", "report_published"]
+
+
+def year_sheets(*years: tuple[str, list[list]], header: list[str] = HEADER) -> Workbook:
+    """A tracker of one sheet a year, as councils keep them: each sheet its header row, then its records."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in years:
+        sheet = book.create_sheet(title)
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+    return book
+
+
+THIS_YEAR = ("2025-26", [["ham-2025", "inspection", "ILACS", datetime(2025, 6, 3), datetime(2025, 7, 1)]])
+# Received on 3 June 2024 and never published: 30 working days later, 15 July 2024, it was overdue.
+LAST_YEAR = ("2024-25", [["ham-2024", "inspection", "ILACS", datetime(2024, 6, 3), None]])
+
+
+def test_every_sheet_of_records_is_read_and_an_overdue_record_on_the_second_fails_the_run(tmp_path, run_cli):
+    """Found by hand: the record on '2024-25' was dropped with a warning, and the run exited 0."""
+    path = tmp_path / "tracker.xlsx"
+    year_sheets(THIS_YEAR, LAST_YEAR).save(path)
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["ham-2025", "ham-2024"] and problems == []
+    assert records[1].events["report_received"][0].isoformat() == "2024-06-03"
+    code, out, err = run_cli("check", str(path), "--as-of", "2026-12-01")
+    assert code == 1 and err == ""
+    assert [line.split()[:3] for line in out.splitlines() if line.startswith(("OVERDUE", "MET"))] == [
+        ["OVERDUE", "ham-2024", "la-publish-report"], ["MET", "ham-2025", "la-publish-report"]]
+
+
+def test_a_problem_on_any_sheet_names_the_sheet_row_and_column(tmp_path):
+    bad = ("2024-25", [["ham-2024", "inspection", "ILCAS", "31/02/2024", None],
+                       ["ham-2023", "inspection", "ILACS", datetime(2023, 6, 5), datetime(2023, 7, 3)]])
+    first = ("2025-26", [["ham-2025", "inspection", "ILACS", "32/06/2025", None]])
+    path = tmp_path / "tracker.xlsx"
+    year_sheets(first, bad).save(path)
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["ham-2023"]
+    assert [(p.line, p.column, p.field) for p in problems] == [
+        (2, "'2025-26'!D", "report_received"), (2, "'2024-25'!C", "framework"), (2, "'2024-25'!D", "report_received")]
+    assert str(problems[1]).startswith(f"{path}:2:'2024-25'!C: framework: ")
+
+
+def test_a_record_id_given_on_two_sheets_is_a_duplicate(tmp_path):
+    again = ("2024-25", [["ham-2025", "inspection", "ILACS", datetime(2024, 6, 3), None]])
+    path = tmp_path / "tracker.xlsx"
+    year_sheets(THIS_YEAR, again).save(path)
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["ham-2025"]
+    [duplicate] = problems
+    assert (duplicate.line, duplicate.column, duplicate.field) == (2, "'2024-25'", "id")
+    assert duplicate.message.startswith("duplicate record id 'ham-2025' (first at ")
+
+
+def test_a_cover_sheet_first_is_passed_over_and_the_records_on_the_tracker_sheet_read(tmp_path):
+    """Found by hand: a 'Read me' sheet first refused the whole file ("the first row names the columns")."""
+    book = year_sheets(("Tracker", LAST_YEAR[1] + [["ham-2025", "inspection", "ILACS", "03/10/2025", "nope"]]))
+    cover = book.create_sheet("Read me", 0)
+    cover["A1"] = "Ofsted inspection tracker. The records are on the Tracker sheet; dates are DD/MM/YYYY."
+    cover["A3"] = "Owner: Children's Services performance team"
+    book.create_sheet("Blank")
+    lists = book.create_sheet("Lists")  # the values of a drop-down list, as the template has
+    for value in ("SIF", "ILACS", "JTAI"):
+        lists.append([value])
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["ham-2024"]
+    # Not the first sheet: its problems name it, so that nobody looks for row 3 on 'Read me'.
+    assert [(p.line, p.column, p.field) for p in problems] == [(3, "Tracker!E", "report_published")]
+
+
+def test_a_single_sheet_tracker_is_located_as_before(tmp_path):
+    book = year_sheets(("Tracker", [["ham-2024", "inspection", "ILACS", "31/02/2024", None]]))
+    notes = book.create_sheet("Notes")
+    notes.append(["Column", "What it holds"])
+    notes.append(["id", "the inspection's own name"])
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    _, problems = read_records([path])
+    assert [(p.line, p.column) for p in problems] == [(2, "D")]
+
+
+def test_a_sheet_of_records_with_other_columns_is_an_error_not_a_silent_gap(tmp_path, run_cli):
+    path = tmp_path / "tracker.xlsx"
+    book = year_sheets(THIS_YEAR)
+    older = book.create_sheet("2024-25")
+    older.append(["id", "kind", "framework", "report_received", "statement_published", "report_published"])
+    older.append(["ham-2024", "inspection", "ILACS", datetime(2024, 6, 3), None, None])
+    book.save(path)
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["ham-2025"]
+    [problem] = problems
+    assert not problem.warning and (problem.line, problem.column) == (1, "'2024-25'!E")
+    assert problem.message == ("the sheet '2024-25' holds records (its header names id and kind) but was not read: "
+                               "its columns are not those of the sheet '2025-26', which is")
+    assert "(column E is 'report_published' there, 'statement_published' here)" in problem.hint
+    code, _, err = run_cli("check", str(path), "--as-of", "2026-12-01")
+    assert code == 2 and "'2024-25'" in err
+
+
+def test_columns_for_people_may_differ_between_sheets(tmp_path):
+    header = HEADER + ["# lead officer"]
+    book = year_sheets(("2025-26", [THIS_YEAR[1][0] + ["A Smith"]]), header=header)
+    older = book.create_sheet("2024-25")
+    older.append(HEADER + ["notes"])
+    older.append(LAST_YEAR[1][0] + ["published late: see the board minutes"])
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["ham-2025", "ham-2024"] and problems == []
+
+
+def test_records_under_title_rows_on_a_later_sheet_are_an_error(tmp_path):
+    book = year_sheets(THIS_YEAR)
+    older = book.create_sheet("2024-25")
+    older.append(["Hamley Borough Council: inspections 2024-25"])
+    older.append(HEADER)
+    older.append(LAST_YEAR[1][0])
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["ham-2025"]
+    [problem] = problems
+    assert not problem.warning and (problem.line, problem.column) == (2, "'2024-25'!A")
+    assert "row 2 names id and kind" in problem.message
+
+
+def test_a_mapping_naming_a_sheet_reads_that_sheet_alone(tmp_path):
+    from compliance.records._tables import excel_column, table_rows
+
+    path = tmp_path / "tracker.xlsx"
+    year_sheets(THIS_YEAR, LAST_YEAR).save(path)
+    said = []
+    rows = list(table_rows(path, lambda *a, **k: said.append(a), sheet="2024-25"))
+    assert [(n, cells[0]) for n, cells, _ in rows] == [(1, "id"), (2, "ham-2024")] and said == []
+    assert rows[0][2] is excel_column
+
+
+# -- merged cells -------------------------------------------------------------------------------------------------
+
+def test_a_value_merged_down_a_column_is_read_on_every_row_it_covers(tmp_path, run_cli):
+    """Found by hand: framework ILACS merged over C2:C3 left b's framework blank: five findings of missing data."""
+    book = year_sheets(("Tracker", [["a", "inspection", "ILACS", datetime(2024, 12, 3), datetime(2025, 1, 14)],
+                                    ["b", "inspection", None, datetime(2025, 10, 3), datetime(2025, 11, 3)]]))
+    book["Tracker"].merge_cells("C2:C3")
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    records, problems = read_records([path])
+    assert [r.attributes.get("framework") for r in records] == ["ILACS", "ILACS"]
+    assert [str(p) for p in problems] == [
+        f"{path}:2:C: Tracker!C2:C3 is a merged range: each of its cells is read as holding the value of its first "
+        "cell, as Excel shows it (check the records on those rows are as they should be; unmerge the cells and fill "
+        "each in to be sure)"]
+    assert all(p.warning for p in problems)
+    code, out, err = run_cli("check", str(path), "--as-of", "2026-12-01")
+    # Met on time, both; the missing data is only the statement and the plan, which the sheet has no column for.
+    assert code == 0 and "2 met, 4 missing data," in out and "framework" not in out
+    assert out.count("not recorded:") == 4 and err.count("warning:") == 1
+
+
+def test_merged_ranges_are_named_in_one_warning_and_filled_only_where_a_record_and_a_named_column_are(tmp_path):
+    rows = [["a", "inspection", "ILACS", "03/12/2024", None, "Leeds"],
+            ["b", "inspection", None, "05/12/2024", None, None],
+            ["c", "inspection", "SIF", "14/01/2019", "14/01/2019", "Leeds"],
+            [None, None, None, None, None, None]]
+    book = year_sheets(("2025-26", rows), header=HEADER + ["# authority", None])
+    sheet = book["2025-26"]
+    sheet.merge_cells("C2:C3")   # down a column: b is ILACS
+    sheet.merge_cells("D4:E4")   # across two date columns: c was received and published the same day
+    sheet.merge_cells("F4:H5")   # across a column for people, a blank-headed one and past the header, and row 5
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    records, problems = read_records([path])
+    assert [(r.id, r.attributes.get("framework")) for r in records] == [("a", "ILACS"), ("b", "ILACS"), ("c", "SIF")]
+    assert records[2].events["report_published"][0].isoformat() == "2019-01-14"
+    # F4:H5 filled nothing: G has no name and H is past the header (a value there would refuse the row), and
+    # row 5 holds no record of its own.
+    [warning] = problems
+    assert warning.warning and (warning.line, warning.column) == (2, "C")
+    assert warning.message == ("'2025-26'!C2:C3, '2025-26'!D4:E4 and '2025-26'!F4:H5 are merged ranges: each cell "
+                               "of a range is read as holding the value of its first cell, as Excel shows it")
+
+
+def test_a_title_or_header_merged_across_columns_is_not_repeated(tmp_path):
+    book = year_sheets(("Tracker", [["a", "inspection", "ILACS", "03/12/2024", "14/01/2025"]]),
+                       header=HEADER[:4] + ["report_published", None])
+    book["Tracker"].merge_cells("E1:F1")  # the header's last cell spread over a spare column
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["a"]
+    [warning] = problems
+    assert warning.warning and warning.message == (
+        "Tracker!E1:F1 are merged cells in the first row: only E1 holds the value; F1 is read as empty")
+    titled = Workbook()
+    sheet = titled.active
+    sheet.append(["Hamley Borough Council: Ofsted inspections"])
+    sheet.append(HEADER)
+    sheet.merge_cells("A1:E1")
+    titled.save(path)
+    records, problems = read_records([path])
+    # The title is the first row, as it was: it names no id or kind column, once, not five times.
+    assert records == [] and [p.message for p in problems if not p.warning] == [
+        "the header row has no id or kind column"]
+
+
+def test_merged_cells_on_a_later_sheet_are_filled_and_named_with_their_sheet(tmp_path):
+    older = ("2024-25", [["b", "inspection", "ILACS", "05/12/2024", None],
+                         ["c", "inspection", None, "06/12/2024", None]])
+    book = year_sheets(THIS_YEAR, older)
+    book["2024-25"].merge_cells("C2:C3")
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    records, problems = read_records([path])
+    assert [(r.id, r.attributes.get("framework")) for r in records] == [
+        ("ham-2025", "ILACS"), ("b", "ILACS"), ("c", "ILACS")]
+    [warning] = problems
+    assert (warning.line, warning.column) == (2, "'2024-25'!C") and warning.message.startswith("'2024-25'!C2:C3 is")
