@@ -79,6 +79,8 @@ class Problem:
     field: str | None = None
     hint: str | None = None
     warning: bool = False
+    #: The rows it kept from being read: every row of its file, for a header that stops the file.
+    rows: int = 1
 
     def __str__(self) -> str:
         where = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)

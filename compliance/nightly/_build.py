@@ -44,6 +44,7 @@ def build_model(
     record_files: Sequence[str] = (),
     rule_files: Sequence[str] = (),
     skipped_rows: Sequence[str] = (),
+    rows_skipped: int | None = None,
 ) -> ReportModel:
     """The report for ``as_of`` from a run's tally; ``previous`` is the last earlier run, if any.
 
@@ -70,7 +71,7 @@ def build_model(
                   if previous else None),
         trend=trend, records_with_duties=tally.records_with_duties, timelines=tally.timelines(),
         drawable_records=tally.drawable_records, record_files=tuple(record_files), rule_files=tuple(rule_files),
-        skipped_rows=tuple(skipped_rows), calendar=calendar,
+        skipped_rows=tuple(skipped_rows), rows_skipped=rows_skipped, calendar=calendar,
         kpi=tuple(r for r in tally.kpi.rows() if r.decided), kpi_monthly=tuple(tally.kpi_monthly.rows()),
         sources=dict(tally.sources), checks=tuple(tally.checks), checks_total=tally.checks_total,
         checks_records=tally.checks_records, targets=tally.targets,
@@ -116,6 +117,7 @@ def build_report(
     record_files: Sequence[str] = (),
     rule_files: Sequence[str] = (),
     skipped_rows: Sequence[str] = (),
+    rows_skipped: int | None = None,
 ) -> ReportModel:
     """The report for ``as_of`` from every finding of a run, compared with ``previous``."""
     window = window or parse_window(DEFAULT_WINDOW)
@@ -130,4 +132,4 @@ def build_report(
     changes = finder.finish() if known is not None else []
     return build_model(tally, changes, as_of, generated_at, window=window, previous=previous,
                        history_trend=history_trend, calendar=calendar, title=title, record_files=record_files,
-                       rule_files=rule_files, skipped_rows=skipped_rows)
+                       rule_files=rule_files, skipped_rows=skipped_rows, rows_skipped=rows_skipped)

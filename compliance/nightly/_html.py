@@ -629,7 +629,7 @@ def _skipped(model: ReportModel) -> str:
     shown = model.skipped_rows[:20]
     more = len(model.skipped_rows) - len(shown)
     items = "".join(f"<li>{_e(s)}</li>" for s in shown) + (f"<li>and {more} more</li>" if more else "")
-    return (f'<div class="notice" role="alert"><p><strong>{bad_rows(len(model.skipped_rows))}</strong>; '
+    return (f'<div class="notice" role="alert"><p><strong>{bad_rows(model.skipped_count)}</strong>; '
             f"what they hold is not in this report. Fix them in the records:</p><ul>{items}</ul></div>")
 
 

@@ -128,7 +128,7 @@ def to_markdown_report(model: ReportModel) -> str:
            f"Generated {model.generated_at.strftime('%Y-%m-%d %H:%M %Z').strip()}"
            + (f", run {model.run_id}" if model.run_id is not None else "") + ".", ""]
     if model.skipped_rows:
-        out += [f"**{bad_rows(len(model.skipped_rows))}**; what they hold is not in this report:", ""]
+        out += [f"**{bad_rows(model.skipped_count)}**; what they hold is not in this report:", ""]
         out += [f"- {md_text(p)}" for p in model.skipped_rows] + [""]
     out += ["## Summary", "",
             f"- **{s.overdue:,}** overdue",

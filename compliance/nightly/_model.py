@@ -149,6 +149,8 @@ class ReportModel:
     record_files: tuple[str, ...] = ()
     rule_files: tuple[str, ...] = ()
     skipped_rows: tuple[str, ...] = ()
+    #: The rows those stand for (a header that stopped a file stands for all of its rows); None: one each.
+    rows_skipped: int | None = None
     run_id: int | None = None
     calendar: str = DEFAULT_CALENDAR
     kpi: tuple[KpiRow, ...] = ()
@@ -176,6 +178,11 @@ class ReportModel:
     def routine_changes(self) -> int:
         """New duties already met: the report counts them; findings.json.gz lists each under report.changes."""
         return sum(1 for c in self.changes if c.routine)
+
+    @property
+    def skipped_count(self) -> int:
+        """How many rows were skipped: the banner counts rows, a file stopped by its header as all of its rows."""
+        return len(self.skipped_rows) if self.rows_skipped is None else self.rows_skipped
 
     @property
     def overdue_duties(self) -> tuple[Finding, ...]:
@@ -213,6 +220,7 @@ class ReportModel:
             "record_files": list(self.record_files),
             "rule_files": list(self.rule_files),
             "skipped_rows": list(self.skipped_rows),
+            "rows_skipped": self.skipped_count,
             "kpi": [r.to_dict() for r in self.kpi],
             "check_these_records": {"findings": self.checks_total, "records": self.checks_records,
                                     "shown": [c.to_dict() for c in self.checks]},

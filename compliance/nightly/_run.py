@@ -25,7 +25,7 @@ from ..calendars import DEFAULT_CALENDAR, get_calendar
 from ..engines import check_as_of, check_targets, map_chunks
 from ..errors import ComplianceError, InputError, Problem, errors
 from ..records import DEFAULT_ENCODING, Record, codec_name, drawn_on, load_extract, read_records, undated_warning
-from ..reports import problem_rows, rows_not_read
+from ..reports import problem_rows, rows_not_read, unread_count
 from ..rules import RuleSet, load_rules
 from ._build import build_model, window_end
 from ._changes import ChangeFinder
@@ -243,7 +243,8 @@ def _evaluate(records: Sequence[Record], ruleset: RuleSet, options: ReportOption
     model = build_model(tally, finder.finish() if compared else [], options.as_of, now, window=window,
                         previous=previous, history_trend=history_trend, calendar=options.calendar,
                         title=options.title, record_files=[str(p) for p in options.records],
-                        rule_files=[str(p) for p in options.rules or ()], skipped_rows=_by_row(skipped))
+                        rule_files=[str(p) for p in options.rules or ()], skipped_rows=_by_row(skipped),
+                        rows_skipped=unread_count(skipped))
     model = with_run_id(model, run_id)
     files.finish(model.summary.statuses, model.to_dict())
     return model, states.finish()
@@ -282,15 +283,16 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     window_end(options.as_of, window, options.calendar)  # and a due-soon window that runs past them
     records, problems, ruleset = _read(options, ruleset)
     if problems and not options.skip_bad_rows:
-        rows = len(problem_rows(problems))
         raise InputError(*problems, Problem(
-            f"{rows_not_read(rows)}: nothing was reported", hint="correct the rows, or give --skip-bad-rows to "
+            f"{rows_not_read(unread_count(problems))}: nothing was reported", hint="correct the rows, or give --skip-bad-rows to "
             "report on the others, the rows left out listed at the top of the report and in its files"))
     for p in problems:
         log.warning("skipped: %s", p)
     if not records:
-        raise InputError(Problem("no records to report on", file=", ".join(map(str, options.records)),
-                                 hint="check the files hold records"))
+        skipped = unread_count(problems)
+        raise InputError(Problem(f"no records to report on: {rows_not_read(skipped)}" if skipped else
+                                 "no records to report on", file=", ".join(map(str, options.records)),
+                                 hint="correct the rows logged as skipped" if skipped else "check the files hold records"))
     preflight(options)
     with _records_frozen(), History(options.history_path, timeout=options.lock_timeout) as history:
         try:

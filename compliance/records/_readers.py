@@ -227,12 +227,12 @@ def header_problems(names: Sequence[str], vocab: Vocabulary, column_label: Calla
     """(message, column, field, hint) for each reason the header stops the whole file; empty when rows can be read.
     Both readers (this one and records/columns.py) refuse a header for the same reasons, in the same words."""
     fault = header_fault(names)
-    if fault:
-        return [(fault[0], None, None, fault[1])]
+    # Every reason at once, so that a header is put right in one go ("ID" and "Framework" both named, not one a run);
+    # a column the fault's hint already names ("write id for 'ID'") is not told twice.
     found = [(f"unknown column {shown(name)}: no row of this file was checked", column_label(j), name, hint)
-             for j, name, hint in unknown_columns(names, vocab)]
-    return found + [(message, column_label(j), name, hint)
-                    for j, name, message, hint in repeated_columns(names, column_label)]
+             for j, name, hint in unknown_columns(names, vocab) if not (fault and name.lower() in ("id", "kind"))]
+    found += [(message, column_label(j), name, hint) for j, name, message, hint in repeated_columns(names, column_label)]
+    return [(fault[0], None, None, fault[1])] + found if fault else found
 
 
 def long_row(cells: Sequence[Any], width: int, workbook: bool = False) -> tuple[int, str, str] | None:
@@ -280,9 +280,12 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
                      reader: _Reader, column_label: Any) -> Iterator[Record]:
     names = [str(h).strip() if h is not None else "" for h in header]
     refused = header_problems(names, reader.vocab, column_label)
-    for message, column, fld, hint in refused:
-        reader.problem(message, header_line, column, fld, hint)
     if refused:
+        # Every row of the file goes unread: counted, so that "1 row could not be read" never stands for a file.
+        rows_left = sum(1 for _, cells in rows if any(c not in (None, "") for c in cells))
+        for message, column, fld, hint in refused:
+            reader.problem(message, header_line, column, fld, hint)
+            reader.problems[-1].rows = max(rows_left, 1)
         return
     all_events = reader.vocab.all_events()
     labels = {name: column_label(j) for j, name in enumerate(names)}

@@ -16,7 +16,7 @@ from ._formats import (CSV_FIELDS, FORMATS, JSON_SEPARATOR, STATUS_LABELS, STATU
                        JsonDocument, TableRow, counts, csv_header, csv_lines, csv_problem_lines, finding_data,
                        json_finding, json_head, json_tail, json_text, listed, margin_text, md_code, md_text,
                        problem_dict, problem_rows, render, rows_not_read, skipped_days, table_cell, table_row,
-                       table_text, to_csv, to_json, to_markdown, to_table)
+                       table_text, to_csv, to_json, to_markdown, to_table, unread_count)
 from ._ics import (CALENDAR_END, PRODID, calendar_head, calendar_text, escape_text, event_text, event_uid, fold,
                    uri_value)
 from ._kpi import DIMENSIONS, MONTH_OF, NO_VALUE, KpiRow, Tally, check_grouping, kpi_rows, monthly_kpi_rows, render_kpi
@@ -39,5 +39,5 @@ __all__ = [
     "kpi_xlsx", "listed", "margin_text", "md_code", "md_text", "monthly_kpi_rows", "problem_dict", "problem_rows",
     "records_xlsx", "render", "render_kpi", "render_plan", "rows_not_read", "skipped_days", "spreadsheet_safe",
     "table_cell", "table_row", "table_text", "tally_files", "to_csv", "to_json", "to_markdown", "to_table",
-    "track_text", "uri_value", "write_check",
+    "track_text", "unread_count", "uri_value", "write_check",
 ]

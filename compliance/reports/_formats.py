@@ -65,6 +65,11 @@ def problem_rows(problems: Sequence[Problem]) -> list[list[Problem]]:
     return list(rows.values())
 
 
+def unread_count(problems: Sequence[Problem]) -> int:
+    """How many rows the problems kept from being read: one a row, and all of a file's for a header that stopped it."""
+    return sum(max(p.rows for p in row) for row in problem_rows(problems))
+
+
 def rows_not_read(n: int) -> str:
     """ "1 row could not be read", "4 rows could not be read"."""
     return f"{n} row could not be read" if n == 1 else f"{n} rows could not be read"
@@ -347,7 +352,7 @@ def table_text(rows: Sequence[TableRow], as_of: date, tally: Mapping[str, int], 
     if not rows:
         if not any(tally.values()) and problems:
             return (f"Compliance as of {as_of.isoformat()}: no record could be checked: "
-                    f"{rows_not_read(len(problem_rows(problems)))} (each is listed with what to correct).\n")
+                    f"{rows_not_read(unread_count(problems))} (each is listed with what to correct).\n")
         return f"Compliance as of {as_of.isoformat()}: no findings to show{'; ' + counted if counted else ''}.\n"
     widths = [len(h) for h in _TABLE_HEADER[:-1]]
     for row in rows:
@@ -408,7 +413,7 @@ def markdown_head(as_of: date, tally: Mapping[str, int], show_all: bool = False,
     lines = [f"# Compliance as of {as_of.isoformat()}", "", count, ""]
     unread = problem_rows(problems)
     if unread:
-        lines += [f"## {rows_not_read(len(unread))}", "",
+        lines += [f"## {rows_not_read(unread_count(problems))}", "",
                   "Their duties are not in this document; fix each row and check again.", ""]
         lines += [f"- {md_text(p)}" for row in unread for p in row] + [""]
     lines += ["| Status | Record | Rule | Trigger | Deadline | Done | Margin | Source |",

@@ -18,7 +18,7 @@ from weakref import WeakKeyDictionary
 from ..engines import Finding, sort_by_urgency
 from ..errors import Problem
 from ..records import Record, spreadsheet_safe
-from ._formats import STATUS_NAMES, counts, listed, margin_text, problem_rows, rows_not_read
+from ._formats import STATUS_NAMES, counts, listed, margin_text, problem_rows, rows_not_read, unread_count
 from ._kpi import NO_VALUE, KpiRow
 
 #: Light backgrounds, dark text: each status also says its name, so colour is never the only cue.
@@ -257,7 +257,8 @@ def findings_workbook(rows: Sequence[list[Any]], tally: Mapping[str, int], as_of
         lines.append(("Not listed", f"{tally['not_applicable']} not-applicable findings, counted below "
                                     "(--all lists them)"))
     unread = problem_rows(problems)
-    lines.append(("Rows not read", f"{rows_not_read(len(unread))}: see the Problems sheet" if unread else "none"))
+    lines.append(("Rows not read", f"{rows_not_read(unread_count(problems))}: see the Problems sheet" if unread
+                  else "none"))
     _summary_sheet(book, f"Compliance as of {as_of:%d/%m/%Y}", lines, (("Status", "Findings"), status_rows),
                    [("Rule files", list(rule_files)), ("Record files", list(record_files))])
     if unread:

@@ -101,6 +101,21 @@ def test_a_misspelt_column_stops_the_whole_file_once_with_did_you_mean():
     assert (problem.line, problem.column) == (1, 4) and "no row of this file was checked" in problem.message
 
 
+def test_a_refused_header_names_every_fault_at_once_and_stands_for_every_row(tmp_path, run_cli):
+    # A council's header, ID, Kind, Framework, Report Received: one run names all four, not two a run; and the
+    # file's three rows (a totals row too) are counted as three rows not read, not one.
+    path = tmp_path / "tracker.csv"
+    path.write_text("ID,Kind,Framework,Report Received\nh1,inspection,ILACS,03/12/2024\n"
+                    "h2,inspection,SIF,04/12/2024\n,,,\nTotal,,,2\n", encoding="utf-8")
+    records, problems = read_records([path])
+    assert records == [] and [(p.column, p.field, p.rows) for p in problems] == [
+        (None, None, 3), (3, "Framework", 3), (4, "Report Received", 3)]
+    assert "write id for 'ID', kind for 'Kind'" in problems[0].hint
+    assert "did you mean the event 'report_received'" in problems[2].hint
+    code, out, _ = run_cli("check", str(path), "--as-of", "2025-03-31")
+    assert code == 2 and "no record could be checked: 3 rows could not be read" in out
+
+
 def test_missing_file_and_unknown_type(tmp_path):
     records, problems = read_records([tmp_path / "nope.csv", tmp_path])
     assert records == [] and len(problems) == 2
