@@ -310,6 +310,39 @@ def _blank_places(args: argparse.Namespace) -> None:
                                      hint=hint))
 
 
+def _kept_inputs(args: argparse.Namespace) -> None:
+    """Refuse, before any work, a file to write that is one the command reads besides its records (a rule pack, a
+    mapping, a calendar file: `--add-rules local.yaml --output local.yaml` replaced the council's rules with
+    findings), and a report folder that is the folder of records read (the next night would read the report's
+    files as records). The records themselves are guarded where they are found (_inputs)."""
+    from compliance.errors import InputError, Problem
+    from compliance.resources import calendar_dirs
+
+    written = [(f"--{dest}", getattr(args, dest, None)) for dest in ("output", "chart", "db")]
+    written = [(option, path) for option, path in written if path and Path(path).exists()]
+    read: list[Path] = []
+    for given in list(getattr(args, "rules", None) or []) + list(getattr(args, "add_rules", None) or []):
+        path = Path(given)
+        read += sorted(path.rglob("*")) if path.is_dir() else [path]
+    mapping = getattr(args, "mapping", None)
+    if mapping and Path(mapping).is_file():
+        read.append(Path(mapping))
+    if args.command != "calendar":  # `calendar import --output` writes a calendar file on purpose
+        read += [f for folder in calendar_dirs()[:-1] if folder.is_dir() for f in sorted(folder.iterdir())]
+    for option, path in written:
+        hit = next((f for f in read if f.is_file() and _same_file(path, str(f))), None)
+        if hit is not None:
+            raise InputError(Problem(f"{option} names {hit}, which this command reads: writing it would replace it",
+                                     file=path, field=option.lstrip("-"),
+                                     hint="write to a file of its own, e.g. --output findings.csv"))
+    out = getattr(args, "out", None)
+    folders = [p for p in getattr(args, "records", None) or [] if Path(p).is_dir()]
+    if out and Path(out).is_dir() and any(_same_file(out, folder) for folder in folders):
+        raise InputError(Problem("--out is the folder of records this command reads: the report's own files "
+                                 "(latest.csv) would be read as records the next night", file=out, field="out",
+                                 hint="give the report a folder of its own, e.g. --out reports"))
+
+
 def _output_problems(path: str | None, field: str = "output") -> list[Any]:
     """What makes ``path`` no place to write a file, found without writing anything: [] when it is one."""
     if not path:
@@ -654,7 +687,8 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
     if problems:
         raise InputError(*problems)
     out = Path(args.output) if args.output else Path("calendars") / f"{args.calendar}.yaml"
-    print(one_line(import_govuk(Path(_found(args.file)), args.calendar, out)))  # it names the file written
+    [source] = _inputs([args.file], folders=False)  # a file: a FIFO would block for ever, /dev/zero fill the memory
+    print(one_line(import_govuk(Path(source), args.calendar, out)))  # it names the file written
     return 0
 
 
@@ -1469,6 +1503,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser([named] if named in COMMANDS else []).parse_args(argv)
     try:
         _blank_places(args)
+        _kept_inputs(args)
         return int(args.handler(args))
     except ComplianceError as exc:
         problems = exc.problems if isinstance(exc, InputError) else (str(exc),)

@@ -222,3 +222,52 @@ def test_an_output_named_svg_is_pointed_to_the_chart_option(tmp_path, base, run_
     assert code == 2 and out == "" and listing(tmp_path) == ["base.csv"]
     assert err.strip() == (f"compliance: error: output: this command writes no .svg file (the chart is written with "
                            f"--chart {output}; give a file name ending .csv, .json, .parquet, .xlsx)")
+
+
+# -- what the command reads besides its records: never replaced by what it writes -----------------------------------
+
+def test_an_output_naming_a_rule_pack_or_mapping_the_command_reads_is_refused_and_the_file_kept(tmp_path, run_cli):
+    local = tmp_path / "local.yaml"
+    local.write_bytes((ROOT / "examples" / "local-targets.yaml").read_bytes())
+    mapping = tmp_path / "list5.yaml"
+    mapping.write_bytes((ROOT / "mappings" / "annex-a-list5.yaml").read_bytes())
+    before = local.read_bytes(), mapping.read_bytes()
+    for args in (("check", str(ROOT / "examples" / "inspections.yaml"), "--add-rules", str(local), "--output",
+                  str(local)),
+                 ("kpi", str(ROOT / "examples" / "inspections.yaml"), "--rules", str(tmp_path), "--output", str(local)),
+                 ("map", str(FIXTURES / "casework" / "annex-a-list5.csv"), "--mapping", str(mapping), "--output",
+                  str(mapping), "--skip-bad-rows")):
+        code, out, err = run_cli(*args)
+        assert (code, out) == (2, ""), args
+        assert "which this command reads: writing it would replace it" in err, err
+    assert (local.read_bytes(), mapping.read_bytes()) == before
+
+
+def test_an_output_naming_a_calendar_file_in_use_is_refused(tmp_path, run_cli, monkeypatch):
+    calendars = tmp_path / "calendars"
+    calendars.mkdir()
+    mine = calendars / "england-and-wales.yaml"
+    mine.write_bytes((ROOT / "calendars" / "england-and-wales.yaml").read_bytes())
+    monkeypatch.setenv("COMPLIANCE_CALENDARS", str(calendars))
+    code, _, err = run_cli("check", str(ROOT / "examples" / "inspections.yaml"), "--output", str(mine))
+    assert code == 2 and "which this command reads" in err
+    assert mine.read_bytes() == (ROOT / "calendars" / "england-and-wales.yaml").read_bytes()
+
+
+def test_a_report_folder_that_is_the_folder_of_records_is_refused(tmp_path, run_cli):
+    # The first night worked; every night after read the report's own latest.csv as records, and failed.
+    records = tmp_path / "records"
+    records.mkdir()
+    (records / "tracker.csv").write_bytes((FIXTURES / "records" / "tracker.csv").read_bytes())
+    code, _, err = run_cli("report", str(records), "--out", str(records), "--as-of", "2026-11-20", "--quiet")
+    assert code == 2 and "--out is the folder of records this command reads" in err
+    assert sorted(p.name for p in records.iterdir()) == ["tracker.csv"]
+
+
+def test_calendar_import_refuses_a_fifo_or_a_device_instead_of_blocking(tmp_path, run_cli):
+    fifo = tmp_path / "govuk.json"
+    os.mkfifo(fifo)
+    for source in (str(fifo), "/dev/zero"):
+        code, _, err = run_cli("calendar", "import", source, "--output", str(tmp_path / "c.yaml"))
+        assert code == 2 and "not a file" in err, err
+    assert not (tmp_path / "c.yaml").exists()

@@ -23,7 +23,11 @@ from ..errors import InputError, Problem
 from ._database import parse_url, shown_url
 from ._synth_layouts import AUTHORITIES, LAYOUTS, SynthSummary
 
-__all__ = ["LAYOUTS", "SynthSummary", "write_extracts"]
+__all__ = ["LAYOUTS", "MARKER", "SynthSummary", "write_extracts"]
+
+#: Left in a folder synth wrote into: its files may be written again; anyone else's are never replaced. (A name
+#: starting with "." is passed over when the folder is read for records.)
+MARKER = ".compliance-synth"
 
 
 def write_extracts(directory: str | Path, children: int, seed: int = 0, *, start: date = date(2019, 4, 1),
@@ -48,7 +52,10 @@ def write_extracts(directory: str | Path, children: int, seed: int = 0, *, start
     if database is not None:
         parse_url(database, reading=False)  # a URL refused (a password in it) is refused before anything is written
     target = Path(directory)
+    _refuse_others(target)
     target.mkdir(parents=True, exist_ok=True)
+    (target / MARKER).write_text("Synthetic extracts written by compliance synth: it may write them again here.\n",
+                                 encoding="utf-8")
     from ._synth_gen import generate  # numpy: only when extracts are written
 
     summary = generate(target, children, seed, start, end, layout, authorities, limit)
@@ -58,3 +65,25 @@ def write_extracts(directory: str | Path, children: int, seed: int = 0, *, start
         load_database(target, database)
         summary.database = shown_url(database)
     return summary
+
+
+def _names() -> set[str]:
+    """Every file name synth may write, whatever the layout."""
+    from ._synth_census import FILENAME
+    from ._synth_layouts import ANNEX_A, FILES
+    from ._synth_ssd import TABLES
+
+    return {*FILES.values(), *(name for name, _ in ANNEX_A.values()), FILENAME, *(f"{t}.csv" for t in TABLES)}
+
+
+def _refuse_others(target: Path) -> None:
+    """Refuse a folder holding a file synth would write that it did not write (a council's real referrals.csv in
+    ``extracts``, the default folder): synthetic rows would replace real ones without a word."""
+    if not target.is_dir() or (target / MARKER).exists():
+        return
+    taken = sorted(name for name in _names() if (target / name).exists())
+    if taken:
+        raise InputError(Problem(f"{target} holds {', '.join(taken[:3])}{' and others' if len(taken) > 3 else ''}, "
+                                 "which synth did not write: synthetic records would replace what "
+                                 f"{'they hold' if len(taken) > 1 else 'it holds'}",
+                                 field="output-dir", hint="give a new folder, e.g. --output-dir synthetic"))

@@ -117,3 +117,19 @@ def test_cin_census_layout_is_one_return_the_census_mapping_reads_without_a_prob
     # The targets of enquiries whose conference was due (not those deemed unnecessary) are compared.
     differ = int(re.search(r"(\d+) differ", out).group(1))
     assert 0 < differ <= wrong
+
+
+def test_synth_never_replaces_files_it_did_not_write(tmp_path, run_cli):
+    # `extracts` is synth's default folder and the README's name for real extracts.
+    real = tmp_path / "extracts"
+    real.mkdir()
+    (real / "referrals.csv").write_text("id,kind\nR1,referral\n", encoding="utf-8")
+    code, _, err = run_cli("synth", "--children", "3", "--output-dir", str(real))
+    assert code == 2 and "which synth did not write" in err and "--output-dir synthetic" in err
+    assert (real / "referrals.csv").read_text(encoding="utf-8") == "id,kind\nR1,referral\n"
+    again = tmp_path / "synthetic"
+    for _ in range(2):  # its own files it may write again
+        code, _, err = run_cli("synth", "--children", "3", "--output-dir", str(again))
+        assert code == 0, err
+    code, out, _ = run_cli("check", str(again), "--as-of", "2025-03-31", "--format", "json")
+    assert code in (0, 1)  # the marker it leaves is not read as records
