@@ -228,8 +228,9 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
                                         f"duty's deadline {_fmt(due)} ({holder.note}): none was owed", trigger)
         ended = holder.on
     if completed is None and ended is None and as_of <= due_day and ctx.asked is not None:
-        # Open at the extract's date with its deadline after it: what happened next is not in the extract.
-        return _unknown(ctx, f"not in this extract: it was drawn on {as_of.isoformat()}, before the deadline "
+        # Open at the extract's date with its deadline on or after it: what happened next is not in the extract.
+        when = "on the day of the deadline" if as_of == due_day else "before the deadline"
+        return _unknown(ctx, f"not in this extract: it was drawn on {as_of.isoformat()}, {when} "
                              f"{iso(due)}, so whether {rule.completion} was done in time is not in it; record "
                              f"{rule.completion} (or check a later extract)", deadline, trigger, occurrence,
                         unrecorded=(rule.completion,), assumptions=assumptions, steps=extra_steps,

@@ -568,6 +568,11 @@ class TestDatesTheDataCannotHold:
         found = run(engine, text, date(2026, 1, 1), tmp_path, extract_date=date(2022, 7, 1))
         expect(found, "a", "assessment-45wd", status="missing_data", deadline="2022-07-26", unrecorded=True,
                data_quality=False)
+        # Drawn on the deadline's day itself: it could still be done that day, after the extract was drawn.
+        found = run(engine, text, date(2026, 1, 1), tmp_path, extract_date=date(2022, 7, 26))
+        expect(found, "a", "assessment-45wd", status="missing_data", deadline="2022-07-26", unrecorded=True)
+        reason = found[("a", "assessment-45wd", 1)].get("reason")
+        assert reason is None or "drawn on 2022-07-26, on the day of the deadline 2022-07-26" in reason
         # Drawn Mon 1 Aug 2022, after it: overdue as of that day, 27 Jul to 1 Aug being 4 working days (6 days).
         found = run(engine, text, date(2026, 1, 1), tmp_path, extract_date=date(2022, 8, 1))
         expect(found, "a", "assessment-45wd", status="overdue", deadline="2022-07-26", working_days_late=4,
