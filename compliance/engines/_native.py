@@ -505,20 +505,32 @@ def _done_undated(ctx: _Context, deadline: Deadline, trigger: EventDate | None, 
                   on_bound: str | None = None, assumptions: Sequence[str] = (),
                   span_start: EventDate | None = None) -> Finding:
     """A completion the record implies happened, on a date it does not give: no later than the day the record is
-    judged on when what implies it is dated by then, so met when that day is on or before the deadline (resting on
-    it); missing data otherwise (implied only by a later date, a review conference typed 2042, it may yet come)."""
+    judged on when what implies it is dated by then (or than an earlier event's day, where that event shows it done
+    by then: ``_known_by``), so met when that day is on or before the deadline (resting on it); missing data
+    otherwise (implied only by a later date, a review conference typed 2042, it may yet come)."""
     rule = ctx.rule
-    if ctx.as_of <= day_of(deadline.end) and rule.completion in ctx.record.as_judged(ctx.as_of).implied:
+    by, shown = _known_by(ctx)
+    if by <= day_of(deadline.end) and rule.completion in ctx.record.as_judged(ctx.as_of).implied:
         finding = _status(ctx, deadline, trigger, None, 1, notes, on_bound=on_bound, assumptions=assumptions,
                           span_start=span_start)
         steps = list(deadline.steps) + list(notes) if ctx.explain else []
-        steps += [f"{rule.completion} happened, on a date the record does not give, so no later than "
-                  f"{ctx.day_name}, which is on or before the deadline {_fmt(deadline.end)}: met."]
+        steps += [f"{rule.completion} happened, on a date the record does not give, so no later than {shown}, "
+                  f"which is on or before the deadline {_fmt(deadline.end)}: met."]
         return replace(finding, status="met", days_left=None, working_days_left=None, explanation=tuple(steps))
     return _unknown(ctx, f"{rule.completion} happened, on a date the record does not give, so whether it was by "
                          f"the deadline {iso(deadline.end)} cannot be told; record {rule.completion}", deadline,
                     trigger, steps=notes, needs=(rule.completion,), on_bound=on_bound, assumptions=assumptions,
                     span_start=span_start)
+
+
+def _known_by(ctx: _Context) -> tuple[date, str]:
+    """The day by which an implied completion is known to have happened, and how it is said: the day the record is
+    judged on, or the day of an event dated by then that shows it done by then (the council's response after the
+    panel's recommendations were received shows them received that day at the latest)."""
+    shown = ctx.record.shown_by(ctx.rule.completion, ctx.as_of)
+    if shown is not None and shown[0] < ctx.as_of:
+        return shown[0], f"{_fmt(shown[0])}, when the record has {shown[1]}"
+    return ctx.as_of, ctx.day_name
 
 
 def next_periods(rule: Rule, attributes: Any, occurrence: int, anchor: EventDate,
@@ -807,8 +819,9 @@ def _missing(ctx: _Context) -> Finding:
                         assumptions=assumptions, completed=completed, span_start=start, needs=(rule.trigger,),
                         on_bound="latest" if latest is not None else "earliest")
     if rule.completion in record.implied:
-        # Done on a date not given, so no later than today: met only if today is on or before every possible deadline.
-        if earliest is not None and as_of <= day_of(earliest.end):
+        # Done on a date not given, so no later than the day judged (or an event dated earlier that shows it): met
+        # only if that day is on or before every possible deadline.
+        if earliest is not None and _known_by(ctx)[0] <= day_of(earliest.end):
             return _done_undated(ctx, earliest, None, [], on_bound="earliest", assumptions=assumptions,
                                  span_start=start)
         return _unknown(ctx, f"{what}, and {rule.completion} happened on a date the record does not give: whether it "

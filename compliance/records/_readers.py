@@ -227,6 +227,8 @@ def header_problems(names: Sequence[str], vocab: Vocabulary, column_label: Calla
     """(message, column, field, hint) for each reason the header stops the whole file; empty when rows can be read.
     Both readers (this one and records/columns.py) refuse a header for the same reasons, in the same words."""
     fault = header_fault(names)
+    if fault and not any(name.lower() in ("id", "kind") for name in names):
+        return [(fault[0], None, None, fault[1])]  # a title above the header, say: its cells are no columns to name
     # Every reason at once, so that a header is put right in one go ("ID" and "Framework" both named, not one a run);
     # a column the fault's hint already names ("write id for 'ID'") is not told twice.
     found = [(f"unknown column {shown(name)}: no row of this file was checked", column_label(j), name, hint)

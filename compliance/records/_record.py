@@ -206,6 +206,12 @@ class Record:
                                "the record does not give; check the record (a mistyped year?)")
         return self._with(attributes=attributes, events=events, implied=implied, conflicts=conflicts)
 
+    def shown_by(self, event: str, day: date) -> tuple[date, str] | None:
+        """The earliest day by which the record's events dated by ``day`` show ``event`` had happened, with the event
+        that shows it, through the vocabulary's ``happened by then`` (recommendations received Fri 20 Dec show them
+        sent by then); None where nothing dated shows when."""
+        return shown_no_later_than(self.implying, self._dated_by(day), event)
+
     @property
     def given_attributes(self) -> dict[str, Any]:
         """The attributes without those taken from what the record implies: what its source gives."""
@@ -587,6 +593,37 @@ def implications(rules: Sequence[Implication], attributes: Mapping[str, Any],
             happened.add(imp.target)
             shown[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
                                  f"{imp.source} is {_word(imp.when)}")
+
+
+def shown_no_later_than(rules: Sequence[Implication], events: Mapping[str, tuple[EventDate, ...]], target: str
+                        ) -> tuple[date, str] | None:
+    """(day, event) for the earliest dated event that shows ``target`` happened no later than its own day, through
+    ``by_then`` implications, and through the attribute values events show held on their days (review conferences
+    show a plan, which shows its conference held by then); None if none does."""
+    shown: dict[str, tuple[date, str]] = {}  # an event (or "attribute=value") -> the earliest day, and whose
+    for name, dates in events.items():
+        if dates:
+            first = min(d.date() if isinstance(d, datetime) else d for d in dates)
+            shown[name] = (first, name)
+    changed = True
+    while changed:
+        changed = False
+        for imp in rules:
+            source = imp.source if imp.source_is_event else f"{imp.source}={imp.when!r}"
+            known = shown.get(source)
+            if known is None:
+                continue
+            if imp.value == HAPPENED:
+                if not imp.by_then:
+                    continue
+                key = imp.target
+            else:
+                key = f"{imp.target}={imp.value!r}"  # a state an event shows held on its day
+            if key not in shown or known[0] < shown[key][0]:
+                shown[key] = known
+                changed = True
+    found = shown.get(target)
+    return None if found is None or events.get(target) else found
 
 
 def _settled(rules: Sequence[Implication], attributes: Mapping[str, Any], happened: set[str]

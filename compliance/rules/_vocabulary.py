@@ -15,17 +15,22 @@ VOCABULARY_FILE = "vocabulary.yaml"
 
 #: The value that says an implied event happened (on a date the record does not give).
 HAPPENED = "happened"
+#: The value that says an implied event happened no later than what implies it: a response sent after the
+#: recommendations were received shows they were received by then (and a plan, a conference held by then).
+HAPPENED_BY_THEN = "happened by then"
 
 
 class Implication(NamedTuple):
     """A fact a record implies: when ``source`` (an event recorded, or an attribute with the value ``when``)
-    holds, ``target`` (an attribute) has ``value``, or (an event) happened, ``value`` being ``HAPPENED``."""
+    holds, ``target`` (an attribute) has ``value``, or (an event) happened, ``value`` being ``HAPPENED``;
+    ``by_then``: on or before the day the source shows it held (an event's date)."""
 
     source: str
     source_is_event: bool
     when: Any
     target: str
     value: Any
+    by_then: bool = False
 
 
 @dataclass
@@ -77,12 +82,12 @@ class Vocabulary:
         out = []
         for name, spec in self.events(kind).items():
             for target, value in ((spec or {}).get("implies") or {}).items():
-                out.append(Implication(name, True, None, target, value))
+                out.append(_implication(name, True, None, target, value))
         for name, spec in self.attributes(kind).items():
             implies = (spec or {}).get("implies")
             if isinstance(implies, dict):
                 for target, value in (implies.get("then") or {}).items():
-                    out.append(Implication(name, False, implies.get("when"), target, value))
+                    out.append(_implication(name, False, implies.get("when"), target, value))
         return tuple(out)
 
     def implication_problems(self) -> list[str]:
@@ -107,7 +112,8 @@ class Vocabulary:
                 where = f"{kind}: {'event' if imp.source_is_event else 'attribute'} {imp.source} implies {imp.target}"
                 if imp.target in events:
                     if imp.value != HAPPENED:
-                        problems.append(f"{where}: an implied event can only be {HAPPENED}, not {imp.value!r}")
+                        problems.append(f"{where}: an implied event can only be {HAPPENED} or {HAPPENED_BY_THEN}, "
+                                        f"not {imp.value!r}")
                 elif imp.target in attributes:
                     spec = attributes[imp.target] or {}
                     if spec.get("default") is not None:
@@ -128,6 +134,12 @@ class Vocabulary:
             mine.setdefault("events", {}).update(spec.get("events") or {})
             if spec.get("description"):
                 mine["description"] = spec["description"]
+
+
+def _implication(source: str, source_is_event: bool, when: Any, target: str, value: Any) -> Implication:
+    if value == HAPPENED_BY_THEN:
+        return Implication(source, source_is_event, when, target, HAPPENED, by_then=True)
+    return Implication(source, source_is_event, when, target, value)
 
 
 def normalise_kinds(kinds: dict[str, Any]) -> dict[str, Any]:

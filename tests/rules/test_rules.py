@@ -255,7 +255,7 @@ def test_an_extension_counted_from_its_grant_needs_an_addition(tmp_path):
 @pytest.mark.parametrize("implies, message", [
     ("{cp_plann: true}", "child-protection records have no attribute or event cp_plann"),
     ("{cp_plan: maybe}", "cp_plan cannot be 'maybe'"),
-    ("{icpc: true}", "an implied event can only be happened, not True"),
+    ("{icpc: true}", "an implied event can only be happened or happened by then, not True"),
     ("{icpc_not_required: true}", "icpc_not_required has a default, so it is never absent"),
 ])
 def test_what_a_pack_says_an_event_implies_is_checked(tmp_path, implies, message):
