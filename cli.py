@@ -1503,6 +1503,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser([named] if named in COMMANDS else []).parse_args(argv)
     try:
         _blank_places(args)
+        if getattr(args, "mapping", None):
+            args.mapping = _found(args.mapping)  # examples/own-columns.yaml from any folder, as the records
         _kept_inputs(args)
         return int(args.handler(args))
     except ComplianceError as exc:
