@@ -575,6 +575,13 @@ def add_deadline(sub: Any, help_text: str) -> None:
     p.add_argument("--json", action="store_true", help="print JSON for machines")
 
 
+def _moment(value: Any) -> str:
+    """A day as YYYY-MM-DD, a time of day to the minute (2018-12-08T10:00), or the second where it has one."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes" if not value.second and not value.microsecond else "seconds")
+    return value.isoformat()
+
+
 def cmd_deadline(args: argparse.Namespace) -> int:
     from compliance.calendars import Period, compute_deadline, parse_date, parse_period
 
@@ -587,7 +594,7 @@ def cmd_deadline(args: argparse.Namespace) -> int:
 
         print(json.dumps(deadline.to_dict(), indent=2))
         return 0
-    print(f"{deadline.end.isoformat()}  ({period} after {start.isoformat()}, {deadline.calendar})")
+    print(f"{_moment(deadline.end)}  ({period} after {_moment(start)}, {deadline.calendar})")
     for step in deadline.steps:
         print(f"  {step}")
     if deadline.skipped:
@@ -1401,8 +1408,9 @@ def cmd_map(args: argparse.Namespace) -> int:
     if not args.skip_bad_rows and any(not p.warning for p in problems):
         # A records file is checked later, maybe by someone else: written without these rows, it would not say so.
         _print_problems(problems)
-        print(one_line(f"nothing written: {rows_not_read(unread_count(problems))}; {len(records)} record(s) were read through "
-                       f"{mapping.name}: fix the rows and map again, or give --skip-bad-rows to write those"),
+        print(one_line(f"nothing written: {rows_not_read(unread_count(problems))}; {len(records)} record(s) were "
+                       f"read through {mapping.name}: fix the rows and map again, or give --skip-bad-rows to write "
+                       "those"),
               file=sys.stderr)
         return 2
     if args.format == "xlsx":

@@ -130,7 +130,7 @@ def test_a_period_in_hours_takes_the_time_the_clock_started(run_cli):
     # The command refused the time, so only the approximate day could be had.
     code, out, err = run_cli("deadline", "05/12/2018 10:00", "72 hours")
     assert code == 0 and err == ""
-    assert out.splitlines()[0] == "2018-12-08T10:00:00  (72 hours after 2018-12-05T10:00:00, england-and-wales)"
+    assert out.splitlines()[0] == "2018-12-08T10:00  (72 hours after 2018-12-05T10:00, england-and-wales)"
     found = json.loads(run_cli("deadline", "2018-12-05 10:00", "72 hours", "--json")[1])
     assert (found["start"], found["deadline"], found["approximate"]) == ("2018-12-05T10:00:00", "2018-12-08T10:00:00",
                                                                         False)

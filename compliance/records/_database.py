@@ -75,13 +75,14 @@ def _names_password(query: str) -> bool:
     return re.search(r"(?i)(password|pwd|passwd)\s*=", unquote_plus(unquote_plus(query))) is not None
 
 
-def _sqlalchemy(kind: str | None = None) -> Any:
+def _sqlalchemy(kind: str | None = None, reading: bool = True) -> Any:
     try:
         import sqlalchemy
     except ImportError:
         extra = KINDS.get(kind or "", ("sql", None))[0]
-        raise InputError(Problem("reading a database needs SQLAlchemy and the database's driver, which are not "
-                                 "installed", field="records",
+        raise InputError(Problem(f"{'reading' if reading else 'loading'} a database needs SQLAlchemy and the "
+                                 "database's driver, which are not installed",
+                                 field="records" if reading else "database",
                                  hint=f"pip install 'statutory-timelines[{extra}]'")) from None
     return sqlalchemy
 
@@ -89,7 +90,7 @@ def _sqlalchemy(kind: str | None = None) -> Any:
 def parse_url(text: str, reading: bool = True) -> Any:
     """The SQLAlchemy URL for ``text``, refused if it holds a password or names a kind of database not read here;
     ``reading``: opened to be read (read-only), not loaded (``compliance synth --database``)."""
-    sa = _sqlalchemy()
+    sa = _sqlalchemy(reading=reading)
     try:
         url = sa.engine.make_url(text)
     except Exception:  # noqa: BLE001 - SQLAlchemy's ArgumentError, and ValueError for a bad port
