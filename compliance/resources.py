@@ -23,16 +23,22 @@ def rules_dir() -> Path:
     return bundled("rules")
 
 
-def example_file(path: str | Path) -> Path | None:
-    """The copy installed with the package of ``examples/NAME``, for a path written so that is not there.
+#: The folders of a checkout the package carries, which the README and --help name as in a checkout.
+_SHIPPED = ("examples", "rules", "mappings")
 
-    The README's examples name ``examples/...`` as in a checkout; an installed package carries the same files,
-    so they run from any folder. None when ``path`` is not such a path, or the package has no such example.
+
+def example_file(path: str | Path) -> Path | None:
+    """The copy installed with the package of ``examples/NAME`` (or ``rules/NAME``, ``mappings/NAME``), for a path
+    written so that is not there.
+
+    The README's and --help's examples name ``examples/...`` and ``rules/inspections.yaml`` as in a checkout; an
+    installed package carries the same files, so they run from any folder. None when ``path`` is not such a path,
+    or the package has no such file.
     """
     parts = Path(path).parts
-    if len(parts) < 2 or parts[0] != "examples" or Path(path).exists():
+    if len(parts) < 2 or parts[0] not in _SHIPPED or Path(path).exists():
         return None
-    found = bundled("examples").joinpath(*parts[1:])
+    found = bundled(parts[0]).joinpath(*parts[1:])
     return found if found.exists() else None
 
 

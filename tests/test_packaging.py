@@ -108,3 +108,17 @@ def test_the_quick_start_check_runs_from_outside_the_repository(installed, tmp_p
     assert "examples/inspections.yaml is not in this folder: reading the copy installed with the package" in done.stderr
     bundled = Path(done.stderr.split("with the package, ")[1].split()[0])
     assert bundled.resolve().is_relative_to(installed.resolve())
+
+
+def test_the_help_examples_naming_rule_files_and_mappings_run_from_outside_the_repository(installed, tmp_path):
+    """`compliance rules test rules/inspections.yaml` and `--mapping examples/own-columns.yaml`, as --help and
+    docs/mappings.md write them, read the copies installed with the package from any folder."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = _run(installed / BIN / "compliance", "rules", "test", "rules/inspections.yaml", "--rule",
+                "la-publish-report", cwd=elsewhere)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "rules/inspections.yaml is not in this folder" in done.stderr
+    done = _run(installed / BIN / "compliance", "check", "examples/own-columns.csv", "--mapping",
+                "examples/own-columns.yaml", "--as-of", "2025-12-31", cwd=elsewhere)
+    assert done.returncode == 1 and "late by 5 working days (7 days)" in done.stdout, done.stderr
