@@ -73,12 +73,24 @@ class _Reader:
 _RECORD_KEYS = ("id", "kind", "attributes", "events", "targets", "extract_date", "measured", "notes", "sources")
 
 
+def _what_it_is(value: Any) -> str:
+    """How to give a YAML file that is not records: a mapping or a rule pack found beside the records (a folder
+    read whole), told what it looks like."""
+    if isinstance(value, dict) and "mapping" in value:
+        return "this is a column mapping, not records: give it with --mapping, and keep it out of a folder of records"
+    if isinstance(value, dict) and ("rules" in value or "pack" in value):
+        return "this is a rule pack, not records: give it with --add-rules, and keep it out of a folder of records"
+    if isinstance(value, dict) and "kinds" in value:
+        return "this is a vocabulary, not records: it belongs in a rule pack"
+    return "see examples/inspections.yaml"
+
+
 def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
     value = doc.value
     items = value.get("records") if isinstance(value, dict) else value
     if not isinstance(items, list):
         reader.problem("expected a list of records (or a mapping with `records:`)", *_where(doc, ()), None,
-                       "see examples/inspections.yaml")
+                       _what_it_is(value))
         return []
     out = []
     for i, raw in enumerate(items):

@@ -262,3 +262,16 @@ def test_a_record_says_the_file_and_row_it_was_read_from():
     assert Record("a", "inspection", source="sqlite:///ssd.db:ssd_cin_episodes").origin() == (
         "sqlite:///ssd.db:ssd_cin_episodes", None)
     assert Record("a", "inspection").origin() == (None, None)
+
+
+def test_a_mapping_or_rule_pack_read_as_records_says_what_it_is(tmp_path):
+    # A folder of records read whole took a mapping and the local targets beside the tracker for records.
+    folder = tmp_path / "tracker"
+    folder.mkdir()
+    for name in ("inspections.yaml", "local-targets.yaml", "own-columns.yaml"):
+        (folder / name).write_bytes((ROOT / "examples" / name).read_bytes())
+    records, problems = read_records(sorted(folder.glob("*.yaml")))
+    assert records and [(p.file.rsplit("/", 1)[-1], p.hint.split(":")[0]) for p in problems] == [
+        ("local-targets.yaml", "this is a rule pack, not records"),
+        ("own-columns.yaml", "this is a column mapping, not records")]
+    assert "--add-rules" in problems[0].hint and "--mapping" in problems[1].hint
