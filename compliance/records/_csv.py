@@ -2,8 +2,9 @@
 
 A bad cell (a byte that is not text in that encoding, or a cell longer than any real one) is one problem at
 its row and column, and only its row is left out; a file that cannot be read at all is one problem. The
-streamed reader (records/columns.py) applies the same rules through ``cell_fault``, ``row_fault`` and
-``runaway_problem``, so both read the same rows.
+streamed reader (records/columns.py) applies the same rules through ``cell_fault``, ``row_fault``,
+``long_line_fault`` and ``runaway_problem`` (and leaves a row with a cell past RUNAWAY_LIMIT to this module), so
+both read the same rows.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import codecs
 import csv
 import re
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..errors import InputError, Problem, shown
 
@@ -20,13 +21,20 @@ DEFAULT_ENCODING = "utf-8"
 #: The most characters a cell may hold: a longer one is a problem at its row and column.
 CELL_LIMIT = 1 << 20
 #: A cell past this many characters is taken for a quote that never closed and ran on through the rows after
-#: it: where those rows begin cannot be known, so the file is read up to the row where the cell begins.
+#: it: where those rows begin cannot be known, so the file is read up to the row where the cell begins. A row
+#: on one line with its quotes closed there is only a cell over CELL_LIMIT (``long_line_fault``): the csv module
+#: goes on from the next line.
 RUNAWAY_LIMIT = 16 << 20
 
 #: A byte the codec could not decode, as errors="surrogateescape" keeps it (U+DC80 to U+DCFF).
 _ESCAPED = re.compile("[\udc80-\udcff]")
 _UTF8 = ("utf-8", "utf-8-sig")
-_UNICODE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+#: Checked before UTF-16's: the UTF-32-LE mark (FF FE 00 00) begins with the UTF-16-LE one (FF FE).
+_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+#: A cell opened by a quote, to the quote that closes it on the same line (inner quotes doubled); taken whole or
+#: not at all, so the quote of a pair that ends the line is not taken for the closing one.
+_QUOTED = re.compile(r'"[^"]*+(?:""[^"]*+)*+"')
 
 Fault = tuple[str, str]  # (message, hint)
 
@@ -100,6 +108,41 @@ def cell_fault(raw: bytes) -> Fault | None:
     return _too_long() if len(text) > CELL_LIMIT else None
 
 
+def long_line_fault(line: str, name: str) -> tuple[int, Fault] | None:
+    """The first bad cell (0-based column, fault) of a row the csv module stopped reading at a cell past its
+    limit (RUNAWAY_LIMIT), given the line the row began on (read with errors="surrogateescape"): when the whole
+    row is on that line, every quote closed there, the cell is only one over CELL_LIMIT, and the row alone is
+    left out. None when a quote runs on past the line (or no cell is bad): ``runaway_problem``.
+
+    The line is looked at where it lies, never copied (a cell this long is many megabytes), as the csv module
+    splits it: a quote opens a cell only as its first character, is closed by a quote not doubled, and text
+    after the closing quote, or a quote inside a cell it did not open, is the cell's."""
+    end = len(line) - (2 if line.endswith("\r\n") else 1 if line.endswith(("\n", "\r")) else 0)
+    if line.find("\n", 0, end) >= 0 or line.find("\r", 0, end) >= 0:
+        return None  # the row holds a line break: a quote it opened runs on past the line
+    ascii_only = line.isascii()
+    pos = j = 0
+    while True:
+        skipped = 0  # the quotes the csv module does not keep: the opening and closing one, one of each pair
+        after = pos
+        if line.startswith('"', pos, end):
+            closed = _QUOTED.match(line, pos, end)
+            if closed is None:
+                return None  # open at the end of the line: the cell runs on into the lines after it
+            after = closed.end()
+            skipped = 2 + line.count('"', pos + 1, after - 1) // 2
+        comma = line.find(",", after, end)
+        stop = end if comma < 0 else comma
+        bad = None if ascii_only else _ESCAPED.search(line, pos, stop)
+        if bad:
+            return j, _undecodable(ord(bad.group()) - 0xDC00, name)
+        if stop - pos - skipped > CELL_LIMIT:
+            return j, _too_long()
+        if comma < 0:
+            return None
+        pos, j = comma + 1, j + 1
+
+
 def row_fault(cells: list[str], name: str) -> tuple[int, Fault] | None:
     """The first bad cell of a row read with errors="surrogateescape": (0-based column, fault), or None."""
     if all(map(str.isascii, cells)) and max(map(len, cells), default=0) <= CELL_LIMIT:
@@ -118,7 +161,11 @@ def _not_csv(head: bytes, name: str) -> Fault | None:
     if head.startswith(b"PK\x03\x04"):
         return ("this is a zip file (an Excel workbook named .csv?), not CSV text",
                 "give the workbook its .xlsx name, or save it as CSV UTF-8")
-    if head.startswith(_UNICODE_BOMS) and not name.startswith(("utf-16", "utf-32")):
+    if head.startswith(_UTF32_BOMS):  # before UTF-16: FF FE 00 00 begins with FF FE
+        if name.startswith("utf-32"):
+            return None
+        return "this is UTF-32 text, not CSV in " + _shown_codec(name), "save it as CSV UTF-8, or give --encoding utf-32"
+    if head.startswith(_UTF16_BOMS) and not name.startswith(("utf-16", "utf-32")):
         return ("this is UTF-16 text (what Excel saves as \"Unicode Text\"), not CSV in " + _shown_codec(name),
                 "save it as CSV UTF-8, or give --encoding utf-16")
     return None
@@ -126,9 +173,12 @@ def _not_csv(head: bytes, name: str) -> Fault | None:
 
 def _reading_codec(name: str, head: bytes) -> str:
     """The codec to decode a file starting with ``head`` with: UTF-8 drops a byte-order mark (Excel's "CSV UTF-8"
-    writes one), and so does UTF-16 named big- or little-endian (its mark would otherwise start the first header)."""
+    writes one), and so do UTF-16 and UTF-32 named big- or little-endian (its mark would otherwise start the first
+    header)."""
     if is_utf8(name):
         return "utf-8-sig"
+    if (name, head) in (("utf-32-be", codecs.BOM_UTF32_BE), ("utf-32-le", codecs.BOM_UTF32_LE)):
+        return "utf-32"
     if (name, head[:2]) in (("utf-16-be", codecs.BOM_UTF16_BE), ("utf-16-le", codecs.BOM_UTF16_LE)):
         return "utf-16"
     return name
@@ -166,8 +216,33 @@ def csv_rows(handle: Iterable[str], problem: Callable[..., None], name: str = "u
     number = 0
     names: list[str] = []
     ended: list[bool] = []
+    last = [""]  # the line the csv module read last
+    reader = csv.reader(_lines(handle, ended, last))
+    through = 0  # the lines the rows read so far took
     try:
-        for number, cells in enumerate(csv.reader(ran_out(handle, ended)), start=1):
+        while True:
+            try:
+                cells = next(reader, None)
+            except csv.Error as exc:
+                # Past the field limit, set above: a row begun on the line the csv module stopped in, whole on that
+                # line, is only a cell over CELL_LIMIT, and the csv module goes on from the next line; else a cell
+                # runs on through the lines after it (a quote never closed), and where the next row begins cannot
+                # be known.
+                fault = (long_line_fault(last[0], name)
+                         if "field limit" in str(exc) and reader.line_num == through + 1 else None)
+                if fault is None:
+                    raise
+                number, through = number + 1, reader.line_num
+                if number == 1:
+                    _bad_header(problem, name, fault)
+                    return
+                if number >= start:
+                    j, (message, hint) = fault
+                    problem(message, number, j + 1, names[j] if j < len(names) and names[j] else None, hint)
+                continue
+            if cells is None:
+                return
+            number, through = number + 1, reader.line_num
             if ended:
                 problem(*open_quote_problem(number, len(cells) - 1, names))
                 return
@@ -176,7 +251,7 @@ def csv_rows(handle: Iterable[str], problem: Callable[..., None], name: str = "u
             bad = row_fault(cells, name)
             if number == 1:
                 if bad or any("\x00" in c for c in cells):
-                    _bad_header(problem, name, bad)
+                    _bad_header(problem, name, bad, cells)
                     return
                 names = [c.strip() for c in cells]  # to name the column of a bad cell
                 if start > 1:
@@ -197,10 +272,27 @@ def csv_rows(handle: Iterable[str], problem: Callable[..., None], name: str = "u
         problem(f"cannot read: {exc.strerror or exc}", number + 1, None, None, None)
 
 
-def _bad_header(problem: Callable[..., None], name: str, bad: tuple[int, Fault] | None) -> None:
+def _lines(lines: Iterable[str], ended: list[bool], last: list[str]) -> Iterator[str]:
+    """``ran_out(lines, ended)``, keeping in ``last`` the line given last."""
+    for line in lines:
+        last[0] = line
+        yield line
+    ended.append(True)
+
+
+def _bad_header(problem: Callable[..., None], name: str, bad: tuple[int, Fault] | None,
+                cells: Sequence[str] = ()) -> None:
     if bad is None:
-        problem("the header row holds NUL characters: this is not CSV text", 1, None, None,
-                "if it is UTF-16 (Excel's \"Unicode Text\"), save it as CSV UTF-8 or give --encoding utf-16")
+        problem("the header row holds NUL characters: this is not CSV text", 1, None, None, _nul_hint(name, cells))
         return
     j, (message, hint) = bad
     problem(f"the header row cannot be read: {message}; no row of this file was read", 1, j + 1, None, hint)
+
+
+def _nul_hint(name: str, cells: Sequence[str]) -> str:
+    """What a header row holding NUL characters was most likely saved as, and what to do. UTF-32 writes each
+    character of a header in four bytes, three of them NUL: read as UTF-8 (or a one-byte code page) they come
+    three together, and read as UTF-16 a NUL follows each character. UTF-16 writes one NUL with each."""
+    if name.startswith("utf-16") or (not name.startswith("utf-32") and any("\x00\x00\x00" in c for c in cells)):
+        return "if it is UTF-32, save it as CSV UTF-8 or give --encoding utf-32"
+    return "if it is UTF-16 (Excel's \"Unicode Text\"), save it as CSV UTF-8 or give --encoding utf-16"

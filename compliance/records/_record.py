@@ -315,10 +315,20 @@ def is_unknown(value: Any) -> bool:
 ID_LIMIT = 1000
 
 
+#: Characters that show nothing where an id is shown: Unicode's format characters (category Cf: the zero-width space,
+#: joiner and non-joiner, the word joiner, U+FEFF, the soft hyphen U+00AD, invisible operators, tags), so that ids
+#: 'a1' and 'a1' + U+200B would look the same and be two records. The bidirectional controls and marks, Cf too,
+#: are left out: every output shows them as their escape (\u202e; errors.printable). Written as the characters
+#: themselves, so the pattern is one for Python's re and for pyarrow's RE2 (records/columns.py) alike.
+INVISIBLE = re.compile("[\u00ad\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200d\u2060-\u2064"
+                       "\u206a-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+                       "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+
+
 def id_fault(rid: Any) -> tuple[str, str] | None:
     """Why ``rid`` cannot be a record's id, as (message, hint), or None. An id is a name: one line of text (a line
-    break in it would draw a row or a log line of its own wherever the id is shown), of at most ID_LIMIT
-    characters."""
+    break in it would draw a row or a log line of its own wherever the id is shown), with no character that shows
+    nothing (INVISIBLE: it would look like another id), of at most ID_LIMIT characters."""
     if not isinstance(rid, (str, int, float, date)) or isinstance(rid, bool) or rid != rid or rid in _INFINITE:
         return f"the id must be text, not {_type_name(rid)}", "give each record a name or number as its id"
     text = str(rid).strip()
@@ -328,7 +338,23 @@ def id_fault(rid: Any) -> tuple[str, str] | None:
     if LINE_BREAKS.search(text):
         return (f"the id {shown(text)} holds a line break: an id is a name, on one line",
                 "remove the line break (Alt+Enter in an Excel cell makes one)")
+    invisible = None if text.isascii() else INVISIBLE.search(text)
+    if invisible:
+        char = invisible.group()
+        import unicodedata  # only here: an id rarely holds one
+
+        code = f"U+{ord(char):04X}"
+        return (f"the id {shown(INVISIBLE.sub(_code_point, text))} holds {code} "
+                f"({unicodedata.name(char, 'a format character').lower()}), which shows nothing: the id would look "
+                f"the same as {shown(INVISIBLE.sub('', text))}",
+                f"delete the {code}: text copied from a web page or a document often brings one in")
     return None
+
+
+def _code_point(match: re.Match[str]) -> str:
+    """A character as an escape a reader can see: \\u200b."""
+    code = ord(match.group())
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 #: Numbers that name nothing: an id of YAML's .inf (or .nan, which equals nothing) is a slip, not a name.

@@ -32,9 +32,9 @@ from ..rules import Vocabulary
 from . import _arrow
 from ._tables import csv_column
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8,
-                   open_quote_problem, ran_out, read_csv_rows, row_fault, runaway_problem)
+                   long_line_fault, open_quote_problem, ran_out, read_csv_rows, row_fault, runaway_problem)
 from ._readers import header_problems, ignored_column, long_row, read_records, unnamed_cell, unnamed_fault
-from ._record import (DATE_HINT, ID_LIMIT, TARGET_PREFIX, Record, RecordCheck, id_fault, is_unknown,
+from ._record import (DATE_HINT, ID_LIMIT, INVISIBLE, TARGET_PREFIX, Record, RecordCheck, id_fault, is_unknown,
                       parse_event_date, suggest, unknown_kind)
 from ._seen_ids import SeenIds
 
@@ -46,8 +46,8 @@ _READ_BLOCK_BYTES = 1 << 20
 _REST_ROWS = 50_000
 #: How long a finished file waits at most for pyarrow's threads to let its reader go (they take microseconds).
 _RELEASE_SECONDS = 10.0
-#: LINE_BREAKS as pyarrow's regular expressions (RE2) write it.
-_LINE_BREAK = LINE_BREAKS.pattern
+#: What an id may not hold, LINE_BREAKS and INVISIBLE, as pyarrow's regular expressions (RE2) write it.
+_NOT_IN_ID = f"{LINE_BREAKS.pattern}|{INVISIBLE.pattern}"
 #: A UTF-8 file with more columns than this that no rule reads has only the others parsed (pyarrow's cost is
 #: some microseconds and kilobytes a column for each block, whatever the column holds).
 _UNREAD_COLUMNS = 16
@@ -439,12 +439,13 @@ class _ChunkReader:
         for i in np.nonzero(no_id)[0].tolist():
             self.sink.add("the record has no id", int(lines[i]), self.label["id"], "id", "give each record an id")
         bad |= no_id
-        # An id with a line break in it, or too long, is refused, as RecordCheck refuses it (few rows get past the
-        # search in C, and none when every byte of the ids is printable ASCII and none is long: the usual case).
+        # An id with a line break or a character that shows nothing in it, or too long, is refused, as RecordCheck
+        # refuses it (few rows get past the search in C, and none when every byte of the ids is printable ASCII and
+        # none is long: the usual case).
         span = _arrow.byte_span(ids)
         long = (_arrow.lengths(ids) > ID_LIMIT) & ~bad
         breaks = np.flatnonzero(long) if span is None or (span[0] >= 0x20 and span[1] <= 0x7E) else np.flatnonzero(
-            (_arrow.to_numpy(pc.match_substring_regex(ids, _LINE_BREAK)) | long) & ~bad)
+            (_arrow.to_numpy(pc.match_substring_regex(ids, _NOT_IN_ID)) | long) & ~bad)
         for i in breaks.tolist():
             fault = id_fault(ids[i].as_py())
             if fault:
@@ -723,8 +724,9 @@ def _readable(column: Any) -> Any:
 
 
 def _bad_cells(columns: Sequence[Any], texts: Sequence[Any]) -> tuple[dict[int, tuple[int, Fault]], list[int]]:
-    """The first bad cell of each row that has one, {row: (column, fault)}, and the rows with a cell that runs
-    on (past RUNAWAY_LIMIT), looking cell by cell only in the columns ``texts`` could not read."""
+    """The first bad cell of each row that has one, {row: (column, fault)}, and the rows with a cell past
+    RUNAWAY_LIMIT (left to the csv module: a quote that runs on, or a long cell alone on its line), looking cell by
+    cell only in the columns ``texts`` could not read."""
     bad: dict[int, tuple[int, Fault]] = {}
     runaway_rows = []
     for j, (column, text) in enumerate(zip(columns, texts)):
@@ -750,6 +752,16 @@ def _blank(columns: Sequence[Any], names: Sequence[str]) -> np.ndarray:
     return blank
 
 
+def _opens_quote(text: str) -> bool:
+    """Whether a row's text, as pyarrow hands over a short or long row, ends inside a quote it opens."""
+    ended: list[bool] = []
+    try:
+        next(csv.reader(ran_out([text], ended)), [])
+    except csv.Error:
+        return False
+    return bool(ended)
+
+
 def _cells_apart(rows: list[tuple[int, str]], names: list[str], faults: dict[int, tuple[int, Fault]],
                  stops: dict[int, tuple[Any, ...]]) -> list[tuple[int, list[str]]]:
     """The cells of the short and long rows pyarrow set apart, (number, text), as the csv module reads them; a row
@@ -760,8 +772,13 @@ def _cells_apart(rows: list[tuple[int, str]], names: list[str], faults: dict[int
         ended: list[bool] = []
         try:
             cells = next(csv.reader(ran_out([text], ended)), [])
-        except csv.Error:  # past the csv module's limit, RUNAWAY_LIMIT since the header was read
-            stops[number] = runaway_problem(number)
+        except csv.Error:  # past the csv module's limit, RUNAWAY_LIMIT since the header was read (take leaves
+            # such a row to the csv module; this reads it as that would)
+            fault = long_line_fault(text, "utf-8")
+            if fault is None:
+                stops[number] = runaway_problem(number)
+            else:
+                faults[number] = fault
             continue
         if ended:
             stops[number] = open_quote_problem(number, len(cells) - 1, names)
@@ -898,11 +915,12 @@ class _Stream:
                     yield from batches
                     if ended:
                         return
+            tail = self.take(None, [])[0]  # the rows apart after the last parsed
         except _ArrowGaveUp:
             self.apart.clear()
             yield from self.rest()
             return
-        yield from self.take(None, [])[0]
+        yield from tail
 
     def take(self, chunk: Any, texts: list[Any], last: bool = False) -> tuple[list[RecordBatch], bool]:
         """The records of a chunk of parsed rows (None: the end of the file) and of the rows apart among them;
@@ -914,10 +932,17 @@ class _Stream:
         if self.lean and blank.any():
             raise _ArrowGaveUp  # a row empty in every column parsed: the csv module says if it is blank
         lines = _row_numbers(self.line, count, sorted(n for n in self.apart if n >= self.line))
+        through = (int(lines[-1]) if count else self.line - 1) if chunk is not None else max(self.apart, default=0)
+        bad, runaway_rows = _bad_cells(columns, texts) if None in texts else ({}, [])
+        if runaway_rows or any(len(text) > RUNAWAY_LIMIT or _opens_quote(text)
+                               for n, text in self.apart.items() if n <= through):
+            # A cell past RUNAWAY_LIMIT: the csv module reads on from here (self.line), saying whether it is a quote
+            # that runs on or only a cell over the limit on a row of its own line (records/_csv.py's csv_rows). So
+            # does a row apart that opens a quote it does not close: pyarrow cuts the text of a long or short row at
+            # its block's end, a quoted line break there making two rows of one (seen with pyarrow 26).
+            raise _ArrowGaveUp
         if count:
             self.line = int(lines[-1]) + 1
-        through = self.line - 1 if chunk is not None else max(self.apart, default=0)
-        bad, runaway_rows = _bad_cells(columns, texts) if None in texts else ({}, [])
         for j in self.unnamed if count else ():
             k = self.parsed.index(j)
             cells = texts[k] if texts[k] is not None else columns[k]
@@ -928,7 +953,7 @@ class _Stream:
                 if fault:
                     bad[i] = (k, fault)
         faults = {int(lines[i]): (self.parsed[j], fault) for i, (j, fault) in bad.items()}
-        stops = {int(lines[i]): runaway_problem(int(lines[i])) for i in runaway_rows}
+        stops: dict[int, tuple[Any, ...]] = {}
         apart = _cells_apart(sorted((n, self.apart.pop(n)) for n in [n for n in self.apart if n <= through]),
                              self.names, faults, stops)
         if last and count and not self.apart and int(lines[-1]) > max(stops, default=0):

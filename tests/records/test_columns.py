@@ -127,7 +127,8 @@ def test_a_short_row_with_a_byte_that_is_not_utf_8_is_read_on_and_no_traceback_i
 
 
 cells = st.one_of(st.sampled_from(["r1", "r2", "r3", "referral", "inspection", "2022-05-20", "20/05/2022", "2022-02-30",
-                                   "no", "maybe", "North", "", " ", "a,b", 'say "hi"', "two\nlines"]),
+                                   "no", "maybe", "North", "", " ", "a,b", 'say "hi"', "two\nlines", "r1\u200b",
+                                   "\ufeffr2"]),
                   st.binary(max_size=4).map(lambda b: b.decode("latin-1")))
 
 
@@ -139,6 +140,10 @@ cells = st.one_of(st.sampled_from(["r1", "r2", "r3", "referral", "inspection", "
 @example(rows=[["", "", "", "", "", "r1"], ["", "", "North", "", ""]], block=1 << 20, bad=b"\x92")
 # The last cell a line break alone, its quote closed: the file's own last line break follows that quote.
 @example(rows=[["r1", "r1", "r1", "r1", "\n"]], block=64, bad=b"\x92")
+# A long row whose last cell holds a quoted line break past its block's end: pyarrow cut the row there, and the
+# rest of the file was "a quote that never closes".
+@example(rows=[["inspection"], ["r1", "maybe"], ["r1", "r1", "r1", "a,b", "two\nlines", "xxx", "two\nlines"]],
+         block=64, bad=b"\x92")
 def test_streaming_reads_the_rows_and_problems_the_csv_module_reads(tmp_path, rows, block, bad):
     """Short, long and blank rows, quoted line breaks, repeated ids and bytes that are not UTF-8 (a latin-1 \\xa4
     in a cell becomes ``bad``), wherever pyarrow's blocks fall."""

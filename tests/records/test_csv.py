@@ -172,3 +172,113 @@ def test_an_extract_read_through_a_mapping_loses_only_the_row_with_the_bad_byte(
     records, problems = load_mapped([path], mapping, encoding="cp1252")
     assert [p.line for p in problems] == [5, 6]
     assert records[0].id == "NB1001-S47-2020-12-16" and records[0].attributes["team"] == "Children’s Services"
+
+
+LONG = "the cell is longer than the 1,048,576 characters a cell may hold"
+LONG_HINT = "shorten it; a cell this long is often a quote (\") left open, which runs on into the rows after it"
+
+
+@pytest.mark.parametrize("cell, ending", [
+    ("N" * (RUNAWAY_LIMIT + 1_000), "\n"),  # no quote in the file at all: a note pasted many times over
+    ('"Front Door, ""duty"" desk ' + "N" * RUNAWAY_LIMIT + '"', "\r\n"),  # quoted, the quote closed on its line
+])
+def test_a_cell_past_the_runaway_limit_on_a_line_of_its_own_is_only_too_long_and_the_rows_after_it_are_read(
+        tmp_path, cell, ending):
+    # Row 11's team (column 4) holds over 16 Mi characters; the row is all on its line, so where the next row
+    # begins is known. It was taken for a quote that never closes, and rows 12 to 41 were not read.
+    from unittest import mock
+
+    import compliance.records.columns
+    path = tmp_path / "tracker.csv"
+    path.write_bytes(ending.join(with_team(referrals_csv(40), 11, cell)).encode("utf-8") + ending.encode())
+    # pyarrow gives up on a row longer than its block (1 MiB); in a block that holds it, the row goes to the csv
+    # module all the same, which says whether a quote runs on.
+    for block in (None, 64 << 20):
+        with mock.patch.object(compliance.records.columns, "_READ_BLOCK_BYTES", block or 1 << 20):
+            records, problems = both_ways(path)
+        assert [str(p) for p in problems] == [f"{path}:11:4: team: {LONG} ({LONG_HINT})"]
+        assert len(records) == 39 and "CH00010-R1" not in {r.id for r in records}
+        assert records[-1].id == "CH00040-R1" and records[-1].attributes["team"] == "Assessment South"  # row 41
+
+
+def test_a_quote_left_open_in_a_cell_past_the_runaway_limit_still_stops_the_file_at_its_row(tmp_path):
+    path = tracker(tmp_path, with_team(referrals_csv(40), 11, '"' + "N" * (RUNAWAY_LIMIT + 10)))
+    records, problems = both_ways(path)
+    assert len(records) == 9
+    assert [str(p) for p in problems] == [
+        f"{path}:11: a cell from here runs on past 16,777,216 characters, so a quote (\") here probably never "
+        "closes; the rest of the file was not read (close the quote, or remove it)"]
+
+
+def test_a_header_cell_past_the_runaway_limit_is_the_header_that_cannot_be_read(tmp_path):
+    lines = referrals_csv(5)
+    lines[0] = lines[0].replace(",team,", "," + "t" * (RUNAWAY_LIMIT + 1) + ",")
+    records, problems = both_ways(tracker(tmp_path, lines))
+    assert records == [] and [(p.line, p.column, p.message) for p in problems] == [
+        (1, 4, f"the header row cannot be read: {LONG}; no row of this file was read")]
+
+
+@pytest.mark.parametrize("line, expected", [  # with a limit of 8 characters a cell; "runs on": None
+    ("CH1,referral,NNNNNNNNN,no\n", (2, "long")),  # unquoted: referral is 8, at the limit; NNNNNNNNN is 9
+    ('CH1,"say ""hi"" N",no\r\n', (1, "long")),  # the cell holds: say "hi" N (10 characters)
+    ('CH1,"say ""hi""",no', (None, None)),  # the cell holds: say "hi" (8): no cell is bad
+    ('CH1,ab"cdefgh,no\n', (1, "long")),  # a quote inside a cell it did not open is the cell's: ab"cdefgh (9)
+    ('"CH1"NNNN,no\n', (None, None)),  # text after the closing quote is the cell's: CH1NNNN (7)
+    ('"CH1"NNNNNN,no\n', (0, "long")),  # CH1NNNNNN (9)
+    ("CH1,b\udc92,NNNNNNNNN\n", (1, "byte 0x92 is not UTF-8 text")),  # the first bad cell, as row_fault finds it
+    ('CH1,"NNNNNNNNN\n', None),  # a quote open at the end of the line runs on into the lines after it
+    ('CH1,"NNN""\n', None),  # ...and one whose last quote is doubled
+    ('CH1,"NN\nNNNNNNN",no\n', None),  # a line break inside the row: it took more than one line
+])
+def test_a_row_the_csv_module_stopped_in_is_read_off_its_line_as_the_csv_module_splits_it(line, expected):
+    import csv
+    from unittest import mock
+
+    import compliance.records._csv as module
+    with mock.patch.object(module, "CELL_LIMIT", 8):
+        found = module.long_line_fault(line, "utf-8")
+        long = module._too_long()
+        assert long[0] == "the cell is longer than the 8 characters a cell may hold"
+        if expected is None:
+            assert found is None
+            return
+        assert ((found[0], "long" if found[1] == long else found[1][0]) if found else (None, None)) == expected
+        # The row is whole on its line: row_fault finds the same in the cells the csv module reads off it.
+        assert module.row_fault(next(csv.reader([line])), "utf-8") == found
+
+
+def utf_32(lines, encoding="utf-32"):
+    """``lines`` as UTF-32 with a byte-order mark (little-endian here, as Python writes "utf-32" on this machine)."""
+    text = ("\n".join(lines) + "\n").encode(encoding)
+    return text if encoding == "utf-32" else codecs.BOM_UTF32_BE + text
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-be"])
+def test_a_utf_32_file_is_named_utf_32_and_reads_with_encoding_utf_32(tmp_path, encoding):
+    # FF FE 00 00 begins with the UTF-16 mark FF FE: the file was called UTF-16, and --encoding utf-16, as advised,
+    # then found NUL characters in the header and advised --encoding utf-16 again.
+    path = tmp_path / "tracker.csv"
+    path.write_bytes(utf_32(with_team(referrals_csv(30), 7, "Children’s Services"), encoding))
+    for given in ("utf-8", "utf-16", "cp1252"):
+        records, problems = both_ways(path, given)
+        shown_as = "UTF-8" if given == "utf-8" else given
+        assert records == [] and [(p.message, p.hint) for p in problems] == [
+            (f"this is UTF-32 text, not CSV in {shown_as}", "save it as CSV UTF-8, or give --encoding utf-32")]
+    named = "utf-32-le" if encoding == "utf-32" else encoding
+    for given in ("utf-32", "UTF-32", named):  # the mark is no part of the header, whichever order is named
+        records, problems = both_ways(path, given)
+        assert not problems and len(records) == 30 and records[5].attributes["team"] == "Children’s Services"
+
+
+@pytest.mark.parametrize("saved_as, read_as, advice", [
+    ("utf-32-le", "utf-8", "utf-32"), ("utf-32-be", "utf-8", "utf-32"), ("utf-32-le", "utf-16-le", "utf-32"),
+    ("utf-16-le", "utf-8", "utf-16"), ("utf-16-be", "cp1252", "utf-16"),
+])
+def test_a_header_of_nul_characters_names_the_encoding_it_was_likely_saved_in(tmp_path, saved_as, read_as, advice):
+    # No byte-order mark: UTF-32 puts three NULs beside each letter of "id,kind,...", UTF-16 one.
+    path = tmp_path / "tracker.csv"
+    path.write_bytes(("\n".join(referrals_csv(3)) + "\n").encode(saved_as))
+    records, problems = both_ways(path, read_as)
+    assert records == [] and [(p.line, p.message) for p in problems] == [
+        (1, "the header row holds NUL characters: this is not CSV text")]
+    assert f"give --encoding {advice}" in problems[0].hint
