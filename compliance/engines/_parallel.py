@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
 
 from ..records import Record
@@ -41,6 +42,12 @@ def map_chunks(work: Callable[[S, Sequence[Record]], T], settings: S, records: S
     each in flight. ``work`` must be a module-level function and ``settings`` picklable, since each
     worker is a fresh interpreter ("spawn": the same on every platform and Python, and safe whatever
     threads this process has) that receives ``settings`` once.
+
+    Ctrl-C is this process's alone: a terminal sends SIGINT to every process of the run, but the workers
+    ignore it from their first instruction (they start with it blocked), so it reaches the caller as one
+    ``KeyboardInterrupt``. Whatever stops the run early (an interrupt, an exception, the caller closing this
+    iterator), the chunks not started are cancelled and the workers stop once the chunks they have are done
+    (or are ended, if they overstay ``STOP_WAIT``).
     """
     chunks = (records[i:i + CHUNK] for i in range(0, len(records), CHUNK))
     if jobs <= 1 or len(records) < PARALLEL_FROM:
@@ -51,29 +58,112 @@ def map_chunks(work: Callable[[S, Sequence[Record]], T], settings: S, records: S
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(work, settings)) as pool:
-        pending: deque[Future[Any]] = deque()
-        try:
-            for chunk in chunks:
-                if len(pending) >= 2 * jobs:
-                    yield pending.popleft().result()
-                pending.append(pool.submit(_worker_chunk, chunk))
-            while pending:
+    others = set(multiprocessing.active_children())
+    stopping = context.Event()
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                               initargs=(work, settings, stopping))
+    pending: deque[Future[Any]] = deque()
+    try:
+        for chunk in chunks:
+            if len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+            with _interrupt_held():  # submit may start a worker: not to be broken off half way
+                pending.append(pool.submit(_worker_chunk, chunk))
+        while pending:
+            yield pending.popleft().result()
+        pool.shutdown()
+    except BaseException as exc:
+        pending.clear()
+        with _interrupt_held(keep=isinstance(exc, Exception)):
+            _stop(pool, stopping, [p for p in multiprocessing.active_children() if p not in others])
+        raise
 
 
-_worker: tuple[Callable[[Any, Sequence[Record]], Any], Any] | None = None
+#: Seconds the workers get to finish the chunks they have started when a run stops early, then to end once
+#: told to (SIGTERM), before they are killed.
+STOP_WAIT = 10.0
 
 
-def _start_worker(work: Callable[[Any, Sequence[Record]], Any], settings: Any) -> None:
+def _stop(pool: Any, stopping: Any, workers: Sequence[Any]) -> None:
+    """Shut ``pool`` down early: the chunks not started cancelled (those the pool has already handed to a
+    worker skipped, ``stopping`` being set), the workers left to finish the one each is working on and ended
+    if they do not, and the pool's thread given time to finish.
+
+    A worker is ended only if it overstays: one ended while it sends a result leaves the pool's thread waiting
+    for the rest of it for ever, and Python waits for that thread before it exits. Left running, that thread
+    also raced Python's exit to a pipe it closes ("Exception ignored in: <module 'threading'> ... Bad file
+    descriptor"). The pool's own thread cancels the chunks not started (``cancel_futures``), never this one: a
+    future cancelled here while that thread failed it for a broken pool raised InvalidStateError there.
+    """
+    import time
+
+    manager = getattr(pool, "_executor_manager_thread", None)  # which shutdown forgets
+    stopping.set()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_WAIT
+    for process in workers:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for ending in (lambda process: process.terminate(), lambda process: process.kill()):
+        overstaying = [process for process in workers if process.is_alive()]
+        if not overstaying:
+            break
+        for process in overstaying:
+            ending(process)
+        deadline = time.monotonic() + STOP_WAIT
+        for process in overstaying:
+            process.join(max(0.0, deadline - time.monotonic()))
+    if manager is not None:
+        manager.join(STOP_WAIT)
+
+
+@contextmanager
+def _interrupt_held(keep: bool = True) -> Iterator[None]:
+    """Ctrl-C held back for the length of the block: raised when it ends (dropped, with ``keep`` false), and
+    blocked in any process started inside it, which inherits the mask (a worker ignores it from then on).
+
+    Only in the main thread, where Python runs its signal handlers; elsewhere the block runs as it is.
+    """
+    import signal
+    import threading
+
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield  # (None: a handler not set from Python, which cannot be put back)
+        return
+    held: list[tuple[int, Any]] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: held.append((signum, frame)))
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else None
+    try:
+        yield
+    finally:
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a SIGINT that came meanwhile is handled now: held
+        signal.signal(signal.SIGINT, previous)
+        if held and keep:
+            if callable(previous):
+                previous(*held[0])  # Python's own handler raises KeyboardInterrupt
+            else:
+                signal.raise_signal(signal.SIGINT)  # SIG_DFL ends the process, SIG_IGN drops it, as they would have
+
+
+_worker: tuple[Callable[[Any, Sequence[Record]], Any], Any, Any] | None = None
+
+
+def _start_worker(work: Callable[[Any, Sequence[Record]], Any], settings: Any, stopping: Any) -> None:
+    import signal
+
     global _worker
-    _worker = (work, settings)
+    # The worker was started with SIGINT blocked (_interrupt_held): ignored from now on, and one that came
+    # meanwhile dropped. Ctrl-C is for the main process, which ends the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _worker = (work, settings, stopping)
 
 
 def _worker_chunk(records: Sequence[Record]) -> Any:
     assert _worker is not None, "the worker was not started with its work"
-    work, settings = _worker
+    work, settings, stopping = _worker
+    if stopping.is_set():
+        return None  # the run has stopped: nobody waits for this chunk
     return work(settings, records)

@@ -152,12 +152,24 @@ ROW_GROUP = 50_000
 
 class ParquetWriter:
     """A Parquet file written to a binary stream as batches come, in row groups of ``ROW_GROUP`` rows; its
-    metadata is added when it is closed."""
+    metadata is added when it is closed.
+
+    A file not closed is abandoned, never finished: nothing more is written to the stream once an exception
+    (Ctrl-C, a full disk) stops the writing or the run that feeds it, whether the writer is used as a context
+    manager, ``abandon`` is called or the writer is simply dropped. (pyarrow's own writer would finish the file
+    when it is collected, into a stream its run has already closed: "Exception ignored in ParquetWriter.__del__".)
+    """
 
     def __init__(self, sink: IO[bytes], schema: pa.Schema) -> None:
-        self._writer = pq.ParquetWriter(sink, schema, compression=COMPRESSION)
+        self._writer = _FileWriter(sink, schema)
         self._pending: list[pa.RecordBatch] = []
         self._rows = 0
+
+    def __enter__(self) -> ParquetWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abandon()  # nothing left to do after close
 
     def add(self, batch: pa.RecordBatch) -> None:
         if batch.num_rows:
@@ -168,14 +180,65 @@ class ParquetWriter:
 
     def _flush(self) -> None:
         if self._pending:
-            self._writer.write_table(pa.Table.from_batches(self._pending), row_group_size=self._rows)
+            try:
+                self._writer.write_table(pa.Table.from_batches(self._pending), row_group_size=self._rows)
+            except BaseException:
+                self.abandon()
+                raise
             self._pending, self._rows = [], 0
 
     def close(self, metadata: Mapping[str, Any]) -> None:
         """Finish the file, with ``metadata`` (each value as JSON text) in its key-value metadata."""
         self._flush()
-        self._writer.add_key_value_metadata(_metadata(metadata))
-        self._writer.close()
+        try:
+            self._writer.add_key_value_metadata(_metadata(metadata))
+            self._writer.close()
+        finally:
+            self.abandon()  # after a close, only lets go of the writer
+
+    def abandon(self) -> None:
+        """Stop writing, leaving the stream as it is (a file without its footer, which no reader opens)."""
+        self._writer.abandon()
+        self._pending, self._rows = [], 0
+
+
+class _Sink:
+    """The stream a Parquet file is written to, taking nothing more once the file is abandoned."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.abandoned = False
+
+    @property
+    def closed(self) -> bool:
+        return self._stream.closed
+
+    def write(self, data: bytes) -> int:
+        if self.abandoned:
+            return len(data)
+        return self._stream.write(data)
+
+    def flush(self) -> None:
+        if not self.abandoned:
+            self._stream.flush()
+
+
+class _FileWriter(pq.ParquetWriter):
+    """pyarrow's writer, which abandons a file it was not asked to close instead of finishing it when collected."""
+
+    def __init__(self, stream: IO[bytes], schema: pa.Schema) -> None:
+        self._sink = _Sink(stream)
+        super().__init__(pa.PythonFile(self._sink, mode="w"), schema, compression=COMPRESSION)
+
+    def abandon(self) -> None:
+        # Whatever pyarrow's C++ writer still writes as it is freed (it finishes a file it was not asked to close)
+        # goes nowhere.
+        self._sink.abandoned = True
+        self.is_open = False
+
+    def __del__(self) -> None:
+        if getattr(self, "is_open", False):
+            self.abandon()
 
 
 def findings_metadata(as_of: date, tally: Mapping[str, int], problems: Sequence[Problem], show_all: bool,

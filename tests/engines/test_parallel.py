@@ -1,0 +1,118 @@
+"""map_chunks: results in order from worker processes, and a run stopped early (an exception, Ctrl-C) that ends
+its workers at once and prints nothing of its own."""
+
+from __future__ import annotations
+
+import multiprocessing
+import operator
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from compliance.engines import _parallel, map_chunks
+from conftest import ROOT
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(_parallel, "CHUNK", 10)
+    monkeypatch.setattr(_parallel, "PARALLEL_FROM", 20)
+
+
+def test_chunks_come_back_in_order_from_the_workers(small_chunks):
+    records = list(range(205))
+    # operator.add(settings, chunk): each chunk, copied by a worker (a module-level function, as spawn needs)
+    assert list(map_chunks(operator.add, [], records, jobs=2)) == [records[i:i + 10] for i in range(0, 205, 10)]
+    assert not multiprocessing.active_children()
+
+
+def test_a_consumer_that_stops_early_ends_the_workers(small_chunks):
+    chunks = map_chunks(operator.add, [], list(range(10_000)), jobs=2)
+    assert next(chunks) == list(range(10))
+    assert multiprocessing.active_children()
+    start = time.monotonic()
+    chunks.close()
+    assert not multiprocessing.active_children()
+    assert time.monotonic() - start < _parallel.STOP_WAIT
+
+
+#: A run of map_chunks in a process of its own, as the CLI runs it: slow chunks, so that it is still running
+#: when it is interrupted, and the message the CLI gives for KeyboardInterrupt.
+SCRIPT = textwrap.dedent('''
+    import sys, time
+    sys.path[:0] = [{root!r}, {here!r}]
+    import slow
+    from compliance.engines import _parallel
+    _parallel.CHUNK, _parallel.PARALLEL_FROM = 2, 4
+    try:
+        for n, chunk in enumerate(_parallel.map_chunks(slow.work, {marks!r}, list(range(400)), jobs=2)):
+            if {consumer!r}:
+                open({marks!r} + "/consuming", "w").close()
+                time.sleep(600)  # the interrupt comes here, while the generator waits for its consumer
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+''')
+
+SLOW = textwrap.dedent('''
+    import os, time
+
+    def work(marks, chunk):
+        open(os.path.join(marks, "working-%d" % os.getpid()), "w").close()
+        time.sleep(0.5)
+        return list(chunk)
+''')
+
+
+def _group_alive(pgid: int) -> list[int]:
+    alive = []
+    for entry in os.listdir("/proc"):
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+            alive.append(int(entry))
+    return alive
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process group from /proc (Linux)")
+@pytest.mark.parametrize("where", ["waiting for a worker", "in the consumer"])
+def test_ctrl_c_to_the_whole_group_ends_the_run_and_its_workers_quietly(tmp_path, where):
+    (tmp_path / "slow.py").write_text(SLOW)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    consumer = where == "in the consumer"
+    script = SCRIPT.format(root=str(ROOT), here=str(tmp_path), marks=str(marks), consumer=consumer)
+    errors = tmp_path / "stderr.txt"
+    with errors.open("wb") as stderr:
+        child = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        # Both workers at work (and, for the consumer, the consumer holding a chunk): never a fixed wait.
+        while len(list(marks.glob("working-*"))) < 2 or (consumer and not (marks / "consuming").exists()):
+            assert child.poll() is None, errors.read_text()
+            assert time.monotonic() < deadline, "the workers never started"
+            time.sleep(0.02)
+        os.killpg(child.pid, signal.SIGINT)
+        code = child.wait(60)
+        deadline = time.monotonic() + 20
+        while _group_alive(child.pid):
+            assert time.monotonic() < deadline, f"processes left: {_group_alive(child.pid)}"
+            time.sleep(0.05)
+    finally:
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        child.wait()
+    err = errors.read_text()
+    assert code == 130, err
+    assert err == "interrupted\n"
