@@ -5,11 +5,19 @@ Pure: findings in, table rows out. A duty counts once per occurrence (each revie
 missing are shown beside the share but are not in it; not-applicable findings are left out.
 Counts come either from Finding objects (the native or durable engine) or straight from the
 vectorised engine's columns, and the two give the same table.
+
+Given the records as well (``Tally.add_records``, or the batches ``add_batch`` counts), a tally also counts the
+records read, by kind, and each row says how many records of its rule's kind were read in its group and how many of
+them the rule measured nothing on (``not_applicable``), so that rows in reconcile with counts out without the
+engine making a not-applicable finding: every record gets, for each duty of its kind, either one not-applicable
+finding or findings that count, exactly one of them its first occurrence. A team is grouped whatever its case and
+spaces (``Front Door``, ``front  door ``), as the nightly report's team calendars are.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
@@ -22,6 +30,8 @@ from ._targets import TargetTally
 
 if TYPE_CHECKING:
     from ..engines.batch import BatchFindings
+    from ..records import Record
+    from ..rules import Rule
 
 DIMENSIONS = ("rule", "team", "authority", "month")
 MONTH_OF = ("deadline", "completed", "trigger")
@@ -33,6 +43,11 @@ _COUNTS = ("met", "late", "overdue", "due", "missing_data", "not_recorded", "app
 _STATUS_SLOTS = 5
 _CODES = tuple(STATUSES.index(s) for s in _COUNTS[:_STATUS_SLOTS])  # the vectorised engine's status codes
 _NOT_RECORDED, _APPROXIMATE, _ON_BOUND, _WARNINGS = 5, 6, 7, 8
+#: A hidden count beside them: records with a finding counted in the row, a record's first occurrence of the duty.
+_FIRSTS = 9
+_SLOTS = len(_COUNTS) + 1
+#: Dimensions whose values name the same group whatever their case and spaces (nightly's team calendars: team_slug).
+_FOLDED = frozenset({"team"})
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,11 @@ class KpiRow:
     approximate: int = 0
     on_bound: int = 0  # decided although the trigger is not recorded: even its latest possible deadline had passed
     data_warnings: int = 0  # counted, though the record had a problem the finding worked around: check them
+    #: Records of the rule's kind read in the group that the rule measured nothing on (not applicable to them, or
+    #: measured under another version of the duty); None where the records were not counted, or by month.
+    not_applicable: int | None = None
+    #: Records of the rule's kind read in the group; None as for ``not_applicable``.
+    records: int | None = None
 
     @property
     def decided(self) -> int:
@@ -72,7 +92,15 @@ class KpiRow:
                     "late": self.late, "overdue": self.overdue, "due": self.due, "missing_data": self.missing_data,
                     "not_recorded": self.not_recorded, "approximate": self.approximate, "on_bound": self.on_bound,
                     "data_warnings": self.data_warnings})
+        if self.records is not None:
+            out.update({"not_applicable": self.not_applicable, "records": self.records})
         return out
+
+
+class KpiRows(list[KpiRow]):
+    """A KPI table's rows, with the records read by kind (None when only findings were counted)."""
+
+    records_read: dict[str, int] | None = None
 
 
 def _percent(share: float | None) -> float | None:
@@ -89,6 +117,15 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def group_key(dimension: str, value: Any) -> str:
+    """The group a record's value puts it in: a team whatever its case and the spaces around and between its words
+    (nightly.team_slug gives "Front Door" and "front  door " one calendar), any other value as it is."""
+    text = _text(value)
+    if dimension in _FOLDED and text != NO_VALUE:
+        return " ".join(text.split()).casefold() or NO_VALUE
+    return text
+
+
 def check_grouping(by: Sequence[str], month_of: str) -> tuple[str, ...]:
     """The grouping dimensions, rule first and each once; raises ValueError naming a bad one."""
     for d in by:
@@ -100,47 +137,141 @@ def check_grouping(by: Sequence[str], month_of: str) -> tuple[str, ...]:
 
 
 class Tally:
-    """Running counts by (rule, group) and status; add findings or vectorised results, batch after batch."""
+    """Running counts by (rule, group) and status; add findings or vectorised results, batch after batch.
+
+    With the records too (``add_records`` before their findings, or ``add_batch``), it counts the records read by
+    kind and, when not grouped by month, by kind and group, so each row can say how many records of its rule's kind
+    the rule measured nothing on."""
 
     def __init__(self, by: Sequence[str] = ("rule",), month_of: str = "deadline") -> None:
         self.dimensions = check_grouping(by, month_of)
         self.month_of = month_of
         self.counts: dict[tuple[str, tuple[str, ...]], list[int]] = {}
         self.titles: dict[str, str] = {}
+        #: Records read, by kind; None while only findings have been added.
+        self.read_by_kind: dict[str, int] | None = None
+        #: Records read by kind and group, when not grouped by month (a record not applicable has no month).
+        self.read: dict[tuple[str, tuple[str, ...]], int] = {}
+        self.kinds: dict[str, str] = {}  # each rule's record kind
+        self.recurring: set[str] = set()  # rules done more than once a record: their findings are not records
+        #: How each group of a folded dimension (a team) is spelt, and by how many records (or findings).
+        self.spellings: dict[str, dict[str, Counter[str]]] = {d: {} for d in self.dimensions if d in _FOLDED}
+
+    @property
+    def by_record(self) -> bool:
+        """Whether records can be counted in each row: not by month, where one not applicable has none."""
+        return "month" not in self.dimensions
 
     def _bucket(self, rule: str, group: tuple[str, ...]) -> list[int]:
         key = (rule, group)
         bucket = self.counts.get(key)
         if bucket is None:
-            bucket = self.counts[key] = [0] * len(_COUNTS)
+            bucket = self.counts[key] = [0] * _SLOTS
         return bucket
+
+    def _rules(self, rules: Iterable[Rule]) -> None:
+        for rule in rules:
+            self.titles.setdefault(rule.id, rule.title)
+            self.kinds.setdefault(rule.id, rule.applies_to)
+            if rule.recurrence is not None:
+                self.recurring.add(rule.id)
+
+    def _spelt(self, dimension: str, key: str, value: Any, times: int = 1) -> None:
+        if key != NO_VALUE:
+            self.spellings[dimension].setdefault(key, Counter())[_text(value).strip()] += times
+
+    def add_records(self, records: Iterable[Record], rules: Iterable[Rule]) -> None:
+        """Count records read (every one, whatever its kind), before their findings are added; ``rules``: those
+        in use."""
+        self._rules(rules)
+        read_by_kind = self.read_by_kind = self.read_by_kind if self.read_by_kind is not None else {}
+        dimensions = [d for d in self.dimensions if d != "month"]
+        for record in records:
+            read_by_kind[record.kind] = read_by_kind.get(record.kind, 0) + 1
+            group = []
+            for d in dimensions:
+                value = record.attributes.get(d)
+                key = group_key(d, value)
+                if d in self.spellings:
+                    self._spelt(d, key, value)
+                group.append(key)
+            if self.by_record:
+                key = (record.kind, tuple(group))
+                self.read[key] = self.read.get(key, 0) + 1
 
     def add_findings(self, findings: Iterable[Finding]) -> None:
         """Count Finding objects, as the native and durable engines give them."""
         slot = {s: i for i, s in enumerate(_COUNTS[:_STATUS_SLOTS])}
+        spell = self.read_by_kind is None  # else the records gave the spellings
         for f in findings:
             if f.status not in slot:
                 continue
             self.titles.setdefault(f.rule, f.title)
-            group = tuple(self._value(f, d) for d in self.dimensions)
+            group = tuple(self._value(f, d, spell) for d in self.dimensions)
             bucket = self._bucket(f.rule, group)
             bucket[_NOT_RECORDED if f.status == "missing_data" and f.unrecorded else slot[f.status]] += 1
             bucket[_APPROXIMATE] += bool(f.approximate)
             bucket[_ON_BOUND] += bool(f.on_bound) and f.status in ("met", "late", "overdue")
             bucket[_WARNINGS] += bool(f.data_quality)
+            bucket[_FIRSTS] += f.occurrence == 1
 
-    def _value(self, f: Finding, dimension: str) -> str:
+    def _value(self, f: Finding, dimension: str, spell: bool = False) -> str:
         if dimension == "month":
             d = {"deadline": f.deadline, "completed": f.completed_date, "trigger": f.trigger_date}[self.month_of]
             return _month(d)
-        return _text(f.attributes.get(dimension))
+        value = f.attributes.get(dimension)
+        key = group_key(dimension, value)
+        if spell and dimension in self.spellings:
+            self._spelt(dimension, key, value)
+        return key
+
+    def _record_groups(self, result: BatchFindings) -> tuple[list[Any], list[list[str]]]:
+        """Each record's group in every dimension but the month (dense codes), with the groups' keys; the records
+        read counted by kind and group, and the spellings of folded groups."""
+        import numpy as np
+
+        batch = result.batch
+        n = len(batch)
+        read_by_kind = self.read_by_kind = self.read_by_kind if self.read_by_kind is not None else {}
+        if n:
+            read_by_kind[batch.kind] = read_by_kind.get(batch.kind, 0) + n
+        parts: list[Any] = []
+        labels: list[list[str]] = []
+        for dimension in self.dimensions:
+            if dimension == "month":
+                continue
+            attribute = batch.attribute(dimension)
+            values = attribute.values
+            keys = [group_key(dimension, v) for v in values]
+            dense: dict[str, int] = {}
+            code_to_dense = np.array([dense.setdefault(k, len(dense)) for k in keys], dtype=np.int64)
+            if dimension in self.spellings:
+                for code, count in enumerate(np.bincount(attribute.codes, minlength=len(keys)).tolist()):
+                    if count:
+                        self._spelt(dimension, keys[code], values[code], count)
+            parts.append(code_to_dense[attribute.codes])
+            labels.append(list(dense))
+        if self.by_record and n:
+            if not parts:
+                self.read[(batch.kind, ())] = self.read.get((batch.kind, ()), 0) + n
+            else:
+                key = np.zeros(n, dtype=np.int64)
+                for part, names in zip(parts, labels):
+                    key = key * max(len(names), 1) + part
+                counts = np.bincount(key)
+                for value in np.flatnonzero(counts).tolist():
+                    group = (batch.kind, self._decode(value, labels))
+                    self.read[group] = self.read.get(group, 0) + int(counts[value])
+        return parts, labels
 
     def add_batch(self, result: BatchFindings) -> None:
-        """Count the vectorised engine's findings for one batch, without making a Finding each."""
+        """Count the vectorised engine's findings for one batch, without making a Finding each, and its records."""
         import numpy as np
 
         from ..calendars.arrays import NONE, months_index
 
+        self._rules(result.rules)
+        record_parts, record_labels = self._record_groups(result)
         slot_of = np.full(max(len(STATUSES), max(_CODES) + 1), -1, dtype=np.int64)  # a status code's count
         slot_of[list(_CODES)] = np.arange(len(_CODES))
         slots = slot_of[result.columns["status"]]
@@ -153,6 +284,8 @@ class Tally:
             slots = slots[rows]
         parts: list[np.ndarray] = [result.columns["rule"][rows].astype(np.int64)]
         labels: list[list[str]] = [[r.id for r in result.rules]]
+        records = result.columns["record"][rows]
+        attributes = iter(zip(record_parts, record_labels))
         for dimension in self.dimensions:
             if dimension == "month":
                 day = result.columns[{"deadline": "deadline_day", "completed": "completed_day",
@@ -167,37 +300,40 @@ class Tally:
                 labels.append([NO_VALUE if m < 0 else f"{1970 + m // 12:04d}-{m % 12 + 1:02d}"
                                for m in distinct.tolist()])
             else:
-                attribute = result.batch.attribute(dimension)
-                texts = [_text(v) for v in attribute.values]
-                dense: dict[str, int] = {}
-                code_to_dense = np.array([dense.setdefault(t, len(dense)) for t in texts], dtype=np.int64)
-                records = result.columns["record"][rows]
-                parts.append(code_to_dense[attribute.codes[records]])
-                labels.append(list(dense))
+                part, names = next(attributes)
+                parts.append(part[records])
+                labels.append(names)
         key = np.zeros(slots.size, dtype=np.int64)
         for part, names in zip(parts, labels):
             key = key * max(len(names), 1) + part
         slots = np.where((slots == _COUNTS.index("missing_data")) & result.columns["unrecorded"][rows], _NOT_RECORDED,
                          slots)
-        decided = np.zeros(len(_COUNTS), dtype=bool)
+        decided = np.zeros(_SLOTS, dtype=bool)
         decided[[_COUNTS.index(s) for s in ("met", "late", "overdue")]] = True
-        cells = np.concatenate([key * len(_COUNTS) + slots,
-                                key[result.columns["approximate"][rows]] * len(_COUNTS) + _APPROXIMATE,
-                                key[decided[slots] & (result.columns["on_bound"][rows] > 0)] * len(_COUNTS) + _ON_BOUND,
-                                key[result.columns["data_quality"][rows]] * len(_COUNTS) + _WARNINGS])
-        size = int(cells.max()) + 1
-        if size <= 4 * cells.size:  # few groups (by rule, say): counted in place, not sorted
-            counts = np.bincount(cells, minlength=size)
+        cells = [key * _SLOTS + slots,
+                 key[result.columns["approximate"][rows]] * _SLOTS + _APPROXIMATE,
+                 key[decided[slots] & (result.columns["on_bound"][rows] > 0)] * _SLOTS + _ON_BOUND,
+                 key[result.columns["data_quality"][rows]] * _SLOTS + _WARNINGS]
+        if any(r.recurrence is not None and r.applies_to == result.batch.kind for r in result.rules):
+            # A duty done again and again: the records with a finding are those with a first occurrence. (Any other
+            # has exactly one finding a record, counted below.)
+            recurs = np.array([r.recurrence is not None for r in result.rules], dtype=bool)[parts[0]]
+            cells.append(key[recurs & (result.columns["occurrence"][rows] == 1)] * _SLOTS + _FIRSTS)
+        cells_at = np.concatenate(cells)
+        size = int(cells_at.max()) + 1
+        if size <= 4 * cells_at.size:  # few groups (by rule, say): counted in place, not sorted
+            counts = np.bincount(cells_at, minlength=size)
             distinct = np.flatnonzero(counts)
             counts = counts[distinct]
         else:
-            distinct, counts = np.unique(cells, return_counts=True)
-        for rule in result.rules:
-            self.titles.setdefault(rule.id, rule.title)
+            distinct, counts = np.unique(cells_at, return_counts=True)
         for value, count in zip(distinct.tolist(), counts.tolist()):
-            k, slot = divmod(value, len(_COUNTS))
+            k, slot = divmod(value, _SLOTS)
             decoded = self._decode(k, labels)
-            self._bucket(decoded[0], decoded[1:])[slot] += count
+            bucket = self._bucket(decoded[0], decoded[1:])
+            bucket[slot] += count
+            if slot <= _NOT_RECORDED and decoded[0] not in self.recurring:
+                bucket[_FIRSTS] += count
 
     @staticmethod
     def _decode(key: int, labels: list[list[str]]) -> tuple[str, ...]:
@@ -207,12 +343,40 @@ class Tally:
             out.append(names[index])
         return tuple(reversed(out))
 
-    def rows(self) -> list[KpiRow]:
-        """The table, ordered by rule id, then by group."""
+    def _shown(self, dimension: str, key: str) -> str:
+        """A group as the table names it: a folded one (a team) by the spelling most of its records give, whatever
+        order they came in (the vectorised engine takes each kind's records in batches of their own); between
+        spellings as common, one in title case with single spaces, then the first in sorted order."""
+        spelt = self.spellings.get(dimension, {}).get(key)
+        if not spelt:
+            return key
+        return min(spelt.items(), key=lambda item: (-item[1], item[0] != " ".join(item[0].split()).title(),
+                                                    item[0]))[0]
+
+    def rows(self) -> KpiRows:
+        """The table, ordered by rule id, then by group. With the records counted (not by month), a rule that
+        counted anything has a row for every group with records of its kind, and each row says how many."""
+        keys = set(self.counts)
+        counted = self.read_by_kind is not None and self.by_record
+        if counted:
+            by_kind: dict[str, list[tuple[str, ...]]] = {}
+            for kind, group in self.read:
+                by_kind.setdefault(kind, []).append(group)
+            for rule in {rule for rule, _ in self.counts}:
+                keys.update((rule, group) for group in by_kind.get(self.kinds.get(rule, ""), ()))
         out = []
-        for (rule, group), c in sorted(self.counts.items()):
-            out.append(KpiRow(rule, self.titles.get(rule, rule), tuple(zip(self.dimensions, group)), *c))
-        return out
+        for rule, group in keys:
+            c = self.counts.get((rule, group)) or [0] * _SLOTS
+            records = not_applicable = None
+            if counted and rule in self.kinds:
+                records = self.read.get((self.kinds[rule], group), 0)
+                not_applicable = records - c[_FIRSTS]
+            shown = tuple((d, self._shown(d, v)) for d, v in zip(self.dimensions, group))
+            out.append(KpiRow(rule, self.titles.get(rule, rule), shown, *c[:len(_COUNTS)],
+                              not_applicable=not_applicable, records=records))
+        table = KpiRows(sorted(out, key=lambda r: (r.rule, tuple(v for _, v in r.group))))
+        table.records_read = dict(sorted(self.read_by_kind.items())) if self.read_by_kind is not None else None
+        return table
 
 
 def kpi_rows(findings: Iterable[Finding], by: Sequence[str] = ("rule",), month_of: str = "deadline") -> list[KpiRow]:
@@ -229,18 +393,30 @@ def monthly_kpi_rows(findings: Iterable[Finding]) -> list[KpiRow]:
 
 def _headers(rows: Sequence[KpiRow], dimensions: Sequence[str]) -> list[str]:
     return ["rule", *dimensions, "in_time_percent", "decided", "met", "late", "overdue", "due", "missing_data",
-            "not_recorded", "approximate", "on_bound", "data_warnings"]
+            "not_recorded", "approximate", "on_bound", "data_warnings", "not_applicable", "records"]
+
+
+def records_read(rows: Sequence[KpiRow]) -> dict[str, int] | None:
+    """The records read by kind, where the rows were counted with them (KpiRows), else None."""
+    return getattr(rows, "records_read", None)
+
+
+def _fields(row: KpiRow) -> dict[str, Any]:
+    """A row's fields for kpi's own CSV and JSON: the records and not-applicable ones always, null where not
+    counted (by month)."""
+    return {**row.to_dict(), "not_applicable": row.not_applicable, "records": row.records}
 
 
 def to_csv(rows: Sequence[KpiRow], dimensions: Sequence[str]) -> str:
     headers = _headers(rows, dimensions)
-    return csv_text([headers, *([r.to_dict().get(h) for h in headers] for r in rows)])
+    return csv_text([headers, *([_fields(r).get(h) for h in headers] for r in rows)])
 
 
 def to_json(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date, month_of: str,
             extra: dict[str, Any] | None = None) -> str:
     doc: dict[str, Any] = {"as_of": as_of.isoformat(), "by": ["rule", *dimensions], "month_of": month_of,
-                           "in_time": "met / (met + late + overdue)", "rows": [r.to_dict() for r in rows]}
+                           "in_time": "met / (met + late + overdue)", "records_read": records_read(rows),
+                           "rows": [_fields(r) for r in rows]}
     if extra:
         doc.update(extra)
     return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
@@ -250,6 +426,11 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
     """A fixed-width table: rule, group, share in time, then the counts it is made of."""
     head = ["RULE", *(d.upper() for d in dimensions), "IN TIME", "DECIDED", "MET", "LATE", "OVERDUE", "DUE",
             "MISSING", "NOT IN EXTRACT", "CHECK"]
+    # Records of each rule's kind, and those it measured nothing on: counted where the rows were counted from the
+    # records and not by month (a record a duty does not apply to has no month).
+    by_record = bool(rows) and all(r.records is not None for r in rows)
+    if by_record:
+        head[-1:-1] = ["N/A", "RECORDS"]
     lines = [head]
     for r in rows:
         # A share counting findings decided on a bound leans one way (without the trigger, only the clearly late
@@ -258,13 +439,24 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
         # A team or authority is a cell of the records, escape codes and all: escaped before the widths are taken.
         lines.append([r.rule, *(one_line(r.value(d)) for d in dimensions), share, str(r.decided), str(r.met),
                       str(r.late), str(r.overdue), str(r.due), str(r.missing_data), str(r.not_recorded),
-                      str(r.data_warnings)])
+                      *((str(r.not_applicable), str(r.records)) if by_record else ()), str(r.data_warnings)])
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     numeric_from = 1 + len(dimensions)
     text = [f"Timeliness as of {as_of.isoformat()}: in time = met / (met + late + overdue)"]
     for line in lines:
         cells = [c.ljust(w) if i < numeric_from else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))]
         text.append("  ".join(cells).rstrip())
+    text.append("")  # the notes apart from the table, which a script may cut at its first blank line
+    read = records_read(rows)
+    if read is not None:
+        kinds = ", ".join(f"{kind} {n}" for kind, n in read.items())
+        text.append(f"Records read: {sum(read.values())}" + (f" ({kinds})." if kinds else "."))
+        if by_record:
+            text.append("N/A: the records of the rule's kind (RECORDS) it did not apply to, or another version of it "
+                        "did; for a duty done once a record, DECIDED + DUE + MISSING + NOT IN EXTRACT + N/A = RECORDS.")
+        elif rows:
+            text.append("Records a duty did not apply to are in no month, so not counted here: without --by month, "
+                        "each row says how many (N/A).")
     approximate = sum(r.approximate for r in rows)
     if approximate:
         text.append(f"{approximate} finding(s) are approximate: the record holds a date without a time for an "
@@ -282,7 +474,7 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
     if any(r.data_warnings for r in rows):
         text.append("CHECK: findings counted although the record had a problem they worked around (a completion "
                     "before its trigger, a date entered twice...): `compliance check` lists them.")
-    return "\n".join(text) + "\n"
+    return "\n".join(text).rstrip("\n") + "\n"
 
 
 def render_kpi(rows: Sequence[KpiRow], fmt: str, dimensions: Sequence[str], as_of: date,

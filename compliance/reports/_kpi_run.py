@@ -1,6 +1,7 @@
 """Timeliness runs: stream record files (or mapped extracts) through an engine into KPI tallies.
 
-Only the tallies are kept, never the findings, so memory stays flat however many records there are.
+Only the tallies are kept, never the findings, so memory stays flat however many records there are. The tallies
+count the records read too (each batch as it passes, or each chunk of records), for the rows' not-applicable counts.
 The vectorised engine (engines/batch.py) is the default; the native and durable engines give the same counts
 a record at a time.
 """
@@ -186,5 +187,7 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
     for records in _chunks(source, records_chunk):
         findings = evaluate(records, rules, as_of, engine=engine, explain=False)
         for tally in tallies:
+            if isinstance(tally, Tally):  # the records read, as the vectorised engine's batches give them
+                tally.add_records(records, rules)
             tally.add_findings(findings)
     return problems

@@ -19,7 +19,7 @@ from ..engines import Finding, sort_by_urgency
 from ..errors import Problem
 from ..records import Record, spreadsheet_safe
 from ._formats import STATUS_NAMES, counts, listed, margin_text, problem_rows, rows_not_read, unread_count
-from ._kpi import NO_VALUE, KpiRow
+from ._kpi import NO_VALUE, KpiRow, records_read
 
 #: Light backgrounds, dark text: each status also says its name, so colour is never the only cue.
 STATUS_COLOURS = {"overdue": ("F4CCCC", "7F0000"), "late": ("FCE4D6", "843C0C"), "due": ("FFF2CC", "5C4400"),
@@ -294,6 +294,10 @@ def kpi_xlsx(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date, mon
     columns += [Column(h, w, centre=True) for h, w in (("In time", 10), ("Decided", 10), ("Met", 8), ("Late", 8),
                                                        ("Overdue", 10), ("Due", 8), ("Missing data", 13),
                                                        ("Approximate", 12))]
+    # Each row's records and those the rule did not apply to, as the table shows them (not by month: see _kpi.py).
+    by_record = bool(rows) and all(r.records is not None for r in rows)
+    if by_record:
+        columns += [Column("Not applicable", 15, centre=True), Column("Records", 10, centre=True)]
 
     def make(sheet: Any) -> Iterable[list[Any]]:
         for r in rows:
@@ -302,6 +306,8 @@ def kpi_xlsx(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date, mon
                 values.append(_month_cell(sheet, r.value(d)) if d == "month" else r.value(d))
             share = _styled(sheet, r.in_time, number_format="0.0%", centre=True) if r.in_time is not None else "-"
             values += [share, r.decided, r.met, r.late, r.overdue, r.due, r.missing_data, r.approximate]
+            if by_record:
+                values += [r.not_applicable, r.records]
             yield values
 
     _data_sheet(book, "KPIs", columns, make, freeze="B2")
@@ -312,6 +318,10 @@ def kpi_xlsx(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date, mon
                                     ("Month of", month_of if "month" in dimensions else "(not grouped by month)"),
                                     ("All duties in time", f"{100 * totals[0] / decided:.1f}% of {decided}"
                                      if decided else "-")]
+    read = records_read(rows)
+    if read is not None:
+        lines.append(("Records read", f"{sum(read.values())}" + (" (" + ", ".join(f"{kind} {n}" for kind, n in
+                                                                                 read.items()) + ")" if read else "")))
     table = (("Status", "Duties"), [[s, n] for s, n in zip(("met", "late", "overdue", "due", "missing_data"), totals)])
     _summary_sheet(book, f"Timeliness as of {as_of:%d/%m/%Y}", lines, table,
                    [("Rule files", list(rule_files)), ("Record files", list(record_files))])

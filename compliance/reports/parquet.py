@@ -292,7 +292,9 @@ def kpi_parquet(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date, 
     for key in ("decided", "met", "late", "overdue", "due", "missing_data", "not_recorded", "approximate",
                 "on_bound", "data_warnings"):
         columns[key] = pa.array([getattr(r, key) for r in rows], pa.int64())
+    for key in ("not_applicable", "records"):  # null by month, as in kpi's CSV and JSON
+        columns[key] = pa.array([getattr(r, key) for r in rows], pa.int64())
     table = pa.table(columns)
     metadata = {"as_of": as_of.isoformat(), "by": ["rule", *dimensions], "month_of": month_of,
-                "in_time": "met / (met + late + overdue)"}
+                "in_time": "met / (met + late + overdue)", "records_read": getattr(rows, "records_read", None)}
     return table_bytes(table.to_batches(), table.schema, metadata)

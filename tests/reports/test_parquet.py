@@ -85,3 +85,16 @@ def test_kpi_writes_months_as_dates_and_counts_as_integers(tmp_path, run_cli):
     got = table.to_pylist()
     assert [(r["rule"], r["month"].strftime("%Y-%m") if r["month"] else "(none)", r["met"], r["in_time_percent"])
             for r in got] == [(r["rule"], r["month"], r["met"], r["in_time_percent"]) for r in rows]
+
+
+def test_kpi_parquet_accounts_for_every_record_as_the_json_does(tmp_path, run_cli):
+    path = tmp_path / "kpi.parquet"
+    args = ("kpi", str(CASEWORK / "kpi-cases.yaml"), "--as-of", "2022-12-31")
+    code, _, err = run_cli(*args, "--output", str(path))
+    assert code == 0, err
+    expected = json.loads(run_cli(*args, "--format", "json")[1])
+    table = pq.read_table(path)
+    assert table.schema.field("records").type == pa.int64()
+    assert [(r["rule"], r["not_applicable"], r["records"]) for r in table.to_pylist()] == [
+        (r["rule"], r["not_applicable"], r["records"]) for r in expected["rows"]]
+    assert json.loads(pq.read_metadata(path).metadata[b"records_read"]) == expected["records_read"]

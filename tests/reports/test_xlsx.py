@@ -132,6 +132,24 @@ def test_kpi_workbook_has_the_csv_numbers_with_shares_and_months_as_numbers_and_
     assert openpyxl.load_workbook(path).sheetnames == ["KPIs", "Summary"]
 
 
+def test_kpi_workbook_accounts_for_every_record_as_the_csv_does(run_cli, tmp_path):
+    path = tmp_path / "kpi.xlsx"
+    args = ("kpi", str(CASEWORK / "kpi-cases.yaml"), "--as-of", "2022-12-31")
+    code, _, _ = run_cli(*args, "--output", str(path))
+    assert code == 0
+    _, text, _ = run_cli(*args, "--format", "json")
+    expected = json.loads(text)
+    book = openpyxl.load_workbook(path)
+    sheet = book["KPIs"]
+    header = [c.value for c in sheet[1]]
+    assert header[-2:] == ["Not applicable", "Records"]
+    got = [(r[0], r[-2], r[-1]) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert got == [(r["rule"], r["not_applicable"], r["records"]) for r in expected["rows"]]
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r and r[0]}
+    read = expected["records_read"]
+    assert summary["Records read"] == f"{sum(read.values())} (" + ", ".join(f"{k} {n}" for k, n in read.items()) + ")"
+
+
 def test_mapped_records_in_a_workbook_read_back_as_they_do_from_csv(run_cli, tmp_path):
     census = str(CASEWORK / "cin-census.xml")
     as_csv, as_xlsx = tmp_path / "records.csv", tmp_path / "records.xlsx"
