@@ -9,26 +9,19 @@ and an earlier output left as it was.
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
 from conftest import ROOT
+from process_groups import group, interrupted
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="reads the process group from /proc (Linux)")
 
-#: Generous bounds for a busy two-core CI machine: none is waited out unless something is wrong.
-MARKER_TIMEOUT = 180
-EXIT_TIMEOUT = 60
-#: The processes of the group must all be gone this long after the command exits (they are gone at once).
-GONE_TIMEOUT = 20
 EARLIER = b"an earlier run's output\n"
 FORBIDDEN = ("Traceback", "Exception ignored", "Fatal Python error", "KeyboardInterrupt", "InvalidStateError")
 
@@ -44,25 +37,8 @@ def extract(tmp_path_factory) -> Path:
     return folder
 
 
-def _group(pgid: int) -> list[tuple[int, bytes]]:
-    """The live processes (not zombies) of process group ``pgid``, with their command lines."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            command = Path(f"/proc/{entry}/cmdline").read_bytes()
-        except OSError:
-            continue
-        state, _parent, group = stat.rsplit(")", 1)[1].split()[:3]
-        if int(group) == pgid and state not in ("Z", "X"):
-            found.append((int(entry), command))
-    return found
-
-
 def _workers(pgid: int) -> int:
-    return sum(b"spawn_main" in command for _, command in _group(pgid))
+    return sum(b"spawn_main" in command for _, command in group(pgid))
 
 
 def _temporary(path: Path) -> list[Path]:
@@ -71,35 +47,8 @@ def _temporary(path: Path) -> list[Path]:
 
 
 def _interrupt(args: list[str], cwd: Path, ready: Callable[[int], bool], what: str) -> tuple[int, str]:
-    """Run the command in its own process group, SIGINT the group once ``ready(pgid)``; its exit code and stderr,
-    once every process of the group is gone."""
-    errors = cwd / "stderr.txt"
-    with errors.open("wb") as stderr:
-        child = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.DEVNULL, stderr=stderr, cwd=cwd, start_new_session=True)
-    try:
-        deadline = time.monotonic() + MARKER_TIMEOUT
-        while not ready(child.pid):
-            assert child.poll() is None, f"the run ended (exit {child.returncode}) before {what}: " \
-                                         f"{errors.read_text()}"
-            assert time.monotonic() < deadline, f"no sign of {what} after {MARKER_TIMEOUT} s"
-            time.sleep(0.02)
-        os.killpg(child.pid, signal.SIGINT)
-        try:
-            code = child.wait(EXIT_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"still running {EXIT_TIMEOUT} s after Ctrl-C: {_group(child.pid)}; {errors.read_text()}")
-        deadline = time.monotonic() + GONE_TIMEOUT
-        while _group(child.pid):
-            assert time.monotonic() < deadline, f"processes left {GONE_TIMEOUT} s after the run: {_group(child.pid)}"
-            time.sleep(0.05)
-    finally:
-        try:
-            os.killpg(child.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        child.wait()
-    return code, errors.read_text()
+    """The command run and interrupted once ``ready(pgid)``: its exit code and stderr, every process gone."""
+    return interrupted([sys.executable, str(ROOT / "cli.py"), *args], cwd / "stderr.txt", ready, what, cwd=cwd)
 
 
 def _assert_interrupted(code: int, err: str) -> None:
@@ -108,32 +57,6 @@ def _assert_interrupted(code: int, err: str) -> None:
     assert err.count("interrupted") == 1, err
     for word in FORBIDDEN:
         assert word not in err, err
-
-
-def test_ctrl_c_as_the_workers_start_ends_every_process_with_one_line(extract, tmp_path):
-    # A worker that gets SIGINT while its interpreter starts printed "Fatal Python error: init_import_site" or a
-    # KeyboardInterrupt traceback; the pool then broke, and some runs never ended.
-    output = tmp_path / "findings.csv"
-    output.write_bytes(EARLIER)
-    code, err = _interrupt(["check", str(extract), "--as-of", "2025-03-31", "--output", str(output), "--jobs", "2"],
-                           tmp_path, lambda pgid: _workers(pgid) >= 1, "a worker process")
-    _assert_interrupted(code, err)
-    assert output.read_bytes() == EARLIER
-    assert not _temporary(output)
-
-
-def test_ctrl_c_while_the_workers_send_results_ends_every_process_with_one_line(extract, tmp_path):
-    output = tmp_path / "findings.csv"
-    output.write_bytes(EARLIER)
-
-    def writing(pgid: int) -> bool:  # results from the workers are being written: well past the header
-        return _workers(pgid) >= 1 and any(p.stat().st_size > 1_000_000 for p in _temporary(output))
-
-    code, err = _interrupt(["check", str(extract), "--as-of", "2025-03-31", "--output", str(output), "--jobs", "2"],
-                           tmp_path, writing, "results being written")
-    _assert_interrupted(code, err)
-    assert output.read_bytes() == EARLIER
-    assert not _temporary(output)
 
 
 def _between_row_groups(files: Callable[[], list[Path]]) -> Callable[[int], bool]:
@@ -148,24 +71,39 @@ def _between_row_groups(files: Callable[[], list[Path]]) -> Callable[[int], bool
     return ready
 
 
-def test_ctrl_c_while_a_parquet_file_is_written_leaves_no_exception_from_its_writer(extract, tmp_path):
-    # pyarrow's writer, collected after the run had closed the file, tried to finish it: "Exception ignored in:
-    # <function ParquetWriter.__del__> ... ValueError: write to closed file".
-    output = tmp_path / "findings.parquet"
-    output.write_bytes(EARLIER)
-    code, err = _interrupt(["check", str(extract), "--as-of", "2025-03-31", "--output", str(output), "--jobs", "1"],
-                           tmp_path, _between_row_groups(lambda: _temporary(output)), "a row group written")
-    _assert_interrupted(code, err)
-    assert output.read_bytes() == EARLIER
-    assert not _temporary(output)
+def _a_worker(output: Path) -> Callable[[int], bool]:
+    return lambda pgid: _workers(pgid) >= 1
 
 
-def test_ctrl_c_while_workers_feed_a_parquet_file_leaves_no_exception_from_its_writer(extract, tmp_path):
-    # The writer is open before the first worker starts, and writes nothing until its first row group.
-    output = tmp_path / "findings.parquet"
+def _results_written(output: Path) -> Callable[[int], bool]:
+    # Results from the workers are being written: well past the header.
+    return lambda pgid: _workers(pgid) >= 1 and any(p.stat().st_size > 1_000_000 for p in _temporary(output))
+
+
+def _a_row_group(output: Path) -> Callable[[int], bool]:
+    return _between_row_groups(lambda: _temporary(output))
+
+
+#: (output, --jobs, the sign awaited, what it is). As the workers start, a worker that got SIGINT while its
+#: interpreter started printed "Fatal Python error: init_import_site" or a KeyboardInterrupt traceback, and the pool
+#: broke, some runs never ending. Writing Parquet, pyarrow's writer, collected after the run had closed the file,
+#: tried to finish it: "Exception ignored in: <function ParquetWriter.__del__> ... ValueError: write to closed file";
+#: with workers, the writer is open before the first starts and writes nothing until its first row group.
+CHECK_CASES = {
+    "as the workers start": ("findings.csv", "2", _a_worker, "a worker process"),
+    "while the workers send results": ("findings.csv", "2", _results_written, "results being written"),
+    "while a parquet file is written": ("findings.parquet", "1", _a_row_group, "a row group written"),
+    "while workers feed a parquet file": ("findings.parquet", "2", _a_worker, "a worker process"),
+}
+
+
+@pytest.mark.parametrize("case", CHECK_CASES)
+def test_ctrl_c_during_check_ends_every_process_with_one_line_and_keeps_the_earlier_output(extract, tmp_path, case):
+    name, jobs, sign, what = CHECK_CASES[case]
+    output = tmp_path / name
     output.write_bytes(EARLIER)
-    code, err = _interrupt(["check", str(extract), "--as-of", "2025-03-31", "--output", str(output), "--jobs", "2"],
-                           tmp_path, lambda pgid: _workers(pgid) >= 1, "a worker process")
+    code, err = _interrupt(["check", str(extract), "--as-of", "2025-03-31", "--output", str(output), "--jobs", jobs],
+                           tmp_path, sign(output), what)
     _assert_interrupted(code, err)
     assert output.read_bytes() == EARLIER
     assert not _temporary(output)

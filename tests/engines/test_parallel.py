@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import multiprocessing
 import operator
-import os
-import signal
-import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 
 from compliance.engines import _parallel, map_chunks
 from conftest import ROOT
+from process_groups import interrupted
 
 
 @pytest.fixture
@@ -70,18 +67,6 @@ SLOW = textwrap.dedent('''
 ''')
 
 
-def _group_alive(pgid: int) -> list[int]:
-    alive = []
-    for entry in os.listdir("/proc"):
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
-            alive.append(int(entry))
-    return alive
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process group from /proc (Linux)")
 @pytest.mark.parametrize("where", ["waiting for a worker", "in the consumer"])
 def test_ctrl_c_to_the_whole_group_ends_the_run_and_its_workers_quietly(tmp_path, where):
@@ -90,29 +75,10 @@ def test_ctrl_c_to_the_whole_group_ends_the_run_and_its_workers_quietly(tmp_path
     marks.mkdir()
     consumer = where == "in the consumer"
     script = SCRIPT.format(root=str(ROOT), here=str(tmp_path), marks=str(marks), consumer=consumer)
-    errors = tmp_path / "stderr.txt"
-    with errors.open("wb") as stderr:
-        child = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 180
-        # Both workers at work (and, for the consumer, the consumer holding a chunk): never a fixed wait.
-        while len(list(marks.glob("working-*"))) < 2 or (consumer and not (marks / "consuming").exists()):
-            assert child.poll() is None, errors.read_text()
-            assert time.monotonic() < deadline, "the workers never started"
-            time.sleep(0.02)
-        os.killpg(child.pid, signal.SIGINT)
-        code = child.wait(60)
-        deadline = time.monotonic() + 20
-        while _group_alive(child.pid):
-            assert time.monotonic() < deadline, f"processes left: {_group_alive(child.pid)}"
-            time.sleep(0.05)
-    finally:
-        try:
-            os.killpg(child.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        child.wait()
-    err = errors.read_text()
+
+    def working(pgid: int) -> bool:  # both workers at work, and for the consumer, the consumer holding a chunk
+        return len(list(marks.glob("working-*"))) >= 2 and (not consumer or (marks / "consuming").exists())
+
+    code, err = interrupted([sys.executable, "-c", script], tmp_path / "stderr.txt", working, "the workers at work")
     assert code == 130, err
     assert err == "interrupted\n"
