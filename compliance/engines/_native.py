@@ -223,6 +223,12 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
     holder = rule.holder_ended
     if completed is None and ended is None and holder is not None and as_of > holder.on:
         # The body that owed the duty was abolished: open when it went, the duty was missed then, not since.
+        if due_day >= holder.on and on_bound == "latest":
+            # Only the latest possible deadline is known to be after the end: an earlier one may have come before.
+            return _unknown(ctx, f"the {rule.duty_holder} ended by {_fmt(holder.on)}: whether this duty fell due "
+                                 f"before then depends on {rule.trigger}; record {rule.trigger}", deadline, trigger,
+                            occurrence, unrecorded=(), assumptions=assumptions, steps=extra_steps,
+                            span_start=span_start, needs=(rule.trigger,), on_bound=on_bound)
         if due_day >= holder.on:
             return _not_applicable(ctx, f"the {rule.duty_holder} ended by {_fmt(holder.on)}, on or before this "
                                         f"duty's deadline {_fmt(due)} ({holder.note}): none was owed", trigger)
@@ -509,7 +515,7 @@ def _done_undated(ctx: _Context, deadline: Deadline, trigger: EventDate | None, 
     by then: ``_known_by``), so met when that day is on or before the deadline (resting on it); missing data
     otherwise (implied only by a later date, a review conference typed 2042, it may yet come)."""
     rule = ctx.rule
-    by, shown = _known_by(ctx)
+    by, shown = _known_by(ctx, trigger if trigger is not None else span_start)
     if by <= day_of(deadline.end) and rule.completion in ctx.record.as_judged(ctx.as_of).implied:
         finding = _status(ctx, deadline, trigger, None, 1, notes, on_bound=on_bound, assumptions=assumptions,
                           span_start=span_start)
@@ -523,11 +529,17 @@ def _done_undated(ctx: _Context, deadline: Deadline, trigger: EventDate | None, 
                     span_start=span_start)
 
 
-def _known_by(ctx: _Context) -> tuple[date, str]:
+def _known_by(ctx: _Context, start: EventDate | None) -> tuple[date, str]:
     """The day by which an implied completion is known to have happened, and how it is said: the day the record is
     judged on, or the day of an event dated by then that shows it done by then (the council's response after the
-    panel's recommendations were received shows them received that day at the latest)."""
-    shown = ctx.record.shown_by(ctx.rule.completion, ctx.as_of)
+    panel's recommendations were received shows them received that day at the latest). An event dated before
+    ``start`` (the trigger, or the earliest it can be) shows nothing of when: the record is flagged to check."""
+    rule = ctx.rule
+    shown = ctx.record.shown_by(rule.completion, ctx.as_of)
+    if shown is not None and start is not None and shown[0] < day_of(start):
+        ctx.warn(f"{shown[1]} on {_fmt(shown[0])} is before {rule.trigger} ({_fmt(start)}), which {rule.completion} "
+                 f"cannot precede, so it does not show when {rule.completion} happened: check the record.")
+        shown = None
     if shown is not None and shown[0] < ctx.as_of:
         return shown[0], f"{_fmt(shown[0])}, when the record has {shown[1]}"
     return ctx.as_of, ctx.day_name
@@ -821,7 +833,7 @@ def _missing(ctx: _Context) -> Finding:
     if rule.completion in record.implied:
         # Done on a date not given, so no later than the day judged (or an event dated earlier that shows it): met
         # only if that day is on or before every possible deadline.
-        if earliest is not None and _known_by(ctx)[0] <= day_of(earliest.end):
+        if earliest is not None and _known_by(ctx, start)[0] <= day_of(earliest.end):
             return _done_undated(ctx, earliest, None, [], on_bound="earliest", assumptions=assumptions,
                                  span_start=start)
         return _unknown(ctx, f"{what}, and {rule.completion} happened on a date the record does not give: whether it "

@@ -113,6 +113,8 @@ def test_identical_on_the_awkward_cases(rules):
         # Completions shown done by the day of an event that implies them: met, on a date not recorded.
         rec(18, "child-protection", {"strategy_discussion": [date(2024, 1, 10)], "rcpc": [date(2024, 1, 25)]}),
         rec(19, "complaint", {"panel_held": [date(2019, 12, 16)], "panel_report_received": [date(2019, 12, 20)]}),
+        # ... but not one dated before the trigger: that shows nothing of when, and is flagged.
+        rec(20, "child-protection", {"strategy_discussion": [date(2024, 1, 10)], "rcpc": [date(2023, 12, 1)]}),
     ]
     as_of = date(2025, 12, 31)
     expected = sorted(native_row(f) for f in evaluate(records, rules, as_of, explain=False))
@@ -123,6 +125,7 @@ def test_identical_on_the_awkward_cases(rules):
     assert sorted(actual) == expected
     shown = {(row[0], row[1]): row[2] for row in expected}
     assert shown[("r18", "icpc-15wd")] == shown[("r19", "complaint-panel-report")] == "met"
+    assert shown[("r20", "icpc-15wd")] == "missing_data"
     missed = [row for row in expected if row[0] == "r12" and row[1] == "lscb-publish-report"]
     assert missed[0][2] == "overdue" and missed[0][8] == 1522  # counted to 29 Sep 2019, not to the day judged
     late_by_hours = [row for row in expected if row[0] == "r5" and row[1] == "return-interview-72h"]
