@@ -152,10 +152,10 @@ def _record_sheets(worksheets: list[Any], problem: Report) -> list[Any]:
             chosen.append(worksheet)
             continue
         found = next((n for n, row in enumerate(rows, 1) if _names_records(row)), None)
-        if found is None:
+        if found is None and not (i > first and _much_alike(_names(rows[0]), header)):
             continue  # no records here
         title, main = worksheet.title, worksheets[first].title
-        if found > 1:
+        if found is not None and found > 1:
             problem(f"the sheet {title!r} seems to hold records (row {found} names id and kind) but was not read: "
                     "the first row of a sheet names the columns", found, f"{_ref(title)}!A", None,
                     "delete the rows above the header row, or save the sheet as a file of its own and give it too")
@@ -164,7 +164,8 @@ def _record_sheets(worksheets: list[Any], problem: Report) -> list[Any]:
             j = next(j for j in range(max(len(names), len(header)))
                      if (names[j] if j < len(names) else "") != (header[j] if j < len(header) else ""))
             here, there = (names[j] if j < len(names) else ""), (header[j] if j < len(header) else "")
-            problem(f"the sheet {title!r} holds records (its header names id and kind) but was not read: its columns "
+            what = "its header names id and kind" if found else f"its header is much like that of {main!r}"
+            problem(f"the sheet {title!r} holds records ({what}) but was not read: its columns "
                     f"are not those of the sheet {main!r}, which is", 1, f"{_ref(title)}!{get_column_letter(j + 1)}",
                     None, f"give it the header row of {main!r} (column {get_column_letter(j + 1)} is "
                           f"{there or '(blank)'!r} there, {here or '(blank)'!r} here), or save the sheet as a file of "
@@ -201,6 +202,13 @@ def _same_layout(names: list[str], header: list[str]) -> bool:
     but for columns for people (``# ...``, ``notes``), whose names may differ."""
     return len(names) == len(header) and all(a == b or (_for_people(a) and _for_people(b))
                                              for a, b in zip(names, header))
+
+
+def _much_alike(names: list[str], header: list[str]) -> bool:
+    """Whether a sheet headed ``names`` looks like another year of the table headed ``header``: most of its columns
+    named alike (a mapped spreadsheet names no id or kind column, so that is what shows a sheet of records)."""
+    wanted = {name for name in header if name and not _for_people(name)}
+    return len(wanted) >= 2 and 2 * len(wanted & set(names)) >= len(wanted)
 
 
 def _for_people(name: str) -> bool:

@@ -151,6 +151,30 @@ def test_a_mapping_naming_a_sheet_reads_that_sheet_alone(tmp_path):
     assert rows[0][2] is excel_column
 
 
+def test_a_council_workbook_read_through_a_mapping_reads_each_year_and_refuses_one_headed_otherwise(tmp_path, run_cli):
+    # A mapped spreadsheet names no id or kind column: a later year's sheet headed alike is read, and one with a column
+    # added (RAG) is an error naming it, not dropped with exit 0 (its inspection, received 3 Nov 2025 and never
+    # published, was overdue from Mon 15 Dec 2025).
+    head = ["Inspection ref", "Local authority", "Type of inspection", "Priority actions?", "Date final report received",
+            "Date report published on website", "Date action plan sent to Ofsted"]
+    year1 = ("2024-25", [["HAM-2024-ILACS", "Hamley", "ILACS", None, "03/12/2024", "14/01/2025", "10/03/2025"]])
+    year2 = ("2025-26", [["HAM-2025-ILACS", "Hamley", "ILACS", None, "03/11/2025", None, None]])
+    mapping = ["--mapping", "examples/own-columns.yaml", "--as-of", "2026-12-01", "--format", "json"]
+    alike = tmp_path / "alike.xlsx"
+    year_sheets(year1, year2, header=head).save(alike)
+    code, out, err = run_cli("check", str(alike), *mapping)
+    assert code == 1 and "HAM-2025-ILACS" in out, err
+    book = year_sheets(year1, header=head)
+    other = book.create_sheet("2025-26")
+    other.append(head + ["RAG"])
+    other.append(year2[1][0] + ["Red"])
+    differs = tmp_path / "differs.xlsx"
+    book.save(differs)
+    code, out, err = run_cli("check", str(differs), *mapping)
+    assert code == 2 and "HAM-2025-ILACS" not in out
+    assert "the sheet '2025-26' holds records (its header is much like that of '2024-25') but was not read" in err
+
+
 # -- merged cells -------------------------------------------------------------------------------------------------
 
 def test_a_value_merged_down_a_column_is_read_on_every_row_it_covers(tmp_path, run_cli):
