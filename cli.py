@@ -233,13 +233,14 @@ def _found(text: str) -> str:
 
 
 def _folder(path: Path, suffixes: Sequence[str]) -> tuple[list[Path], list[str]]:
-    """The files in a folder that ``suffixes`` name, in name order, and the names of everything else in it."""
+    """The files in a folder that ``suffixes`` name, in name order, and the names of everything else in it but the
+    hidden files (.DS_Store, synth's marker), which nobody means to give."""
     found, others = [], []
     for entry in sorted(path.iterdir(), key=lambda p: p.name):
         readable = entry.is_file() and entry.suffix.lower() in suffixes and not entry.name.startswith((".", "~$"))
         if readable:
             found.append(entry)
-        else:
+        elif not entry.name.startswith("."):
             others.append(entry.name + ("/" if entry.is_dir() else ""))
     return found, others
 

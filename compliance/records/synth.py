@@ -16,6 +16,7 @@ Layouts:
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -25,8 +26,9 @@ from ._synth_layouts import AUTHORITIES, LAYOUTS, SynthSummary
 
 __all__ = ["LAYOUTS", "MARKER", "SynthSummary", "write_extracts"]
 
-#: Left in a folder synth wrote into: its files may be written again; anyone else's are never replaced. (A name
-#: starting with "." is passed over when the folder is read for records.)
+#: Left in a folder synth wrote into, naming each file it wrote with its size and time: those may be written again;
+#: any other file, or one changed since (a real extract saved over it), is never replaced. (A name starting with "."
+#: is passed over when the folder is read for records.)
 MARKER = ".compliance-synth"
 
 
@@ -54,11 +56,12 @@ def write_extracts(directory: str | Path, children: int, seed: int = 0, *, start
     target = Path(directory)
     _refuse_others(target)
     target.mkdir(parents=True, exist_ok=True)
-    (target / MARKER).write_text("Synthetic extracts written by compliance synth: it may write them again here.\n",
-                                 encoding="utf-8")
     from ._synth_gen import generate  # numpy: only when extracts are written
 
     summary = generate(target, children, seed, start, end, layout, authorities, limit)
+    written = {**_written_before(target), **{p.name: _stamp(p) for p in summary.files}}
+    (target / MARKER).write_text(json.dumps({"written by compliance synth": written}, indent=1) + "\n",
+                                 encoding="utf-8")
     if database is not None:
         from ._synth_ssd import load_database
 
@@ -76,14 +79,30 @@ def _names() -> set[str]:
     return {*FILES.values(), *(name for name, _ in ANNEX_A.values()), FILENAME, *(f"{t}.csv" for t in TABLES)}
 
 
+def _stamp(path: Path) -> list[int]:
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
+
+
+def _written_before(target: Path) -> dict[str, list[int]]:
+    """The files the marker says synth wrote in ``target`` ({} where there is none, or it cannot be read)."""
+    try:
+        found = json.loads((target / MARKER).read_text(encoding="utf-8"))["written by compliance synth"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 def _refuse_others(target: Path) -> None:
-    """Refuse a folder holding a file synth would write that it did not write (a council's real referrals.csv in
-    ``extracts``, the default folder): synthetic rows would replace real ones without a word."""
-    if not target.is_dir() or (target / MARKER).exists():
+    """Refuse a folder holding a file synth would write that it did not write, or that changed since it did (a
+    council's real referrals.csv in ``extracts``, the default folder, or saved over a synthetic one there):
+    synthetic rows would replace real ones without a word."""
+    if not target.is_dir():
         return
-    taken = sorted(name for name in _names() if (target / name).exists())
+    ours = _written_before(target)
+    taken = sorted(name for name in _names() if (target / name).is_file() and ours.get(name) != _stamp(target / name))
     if taken:
         raise InputError(Problem(f"{target} holds {', '.join(taken[:3])}{' and others' if len(taken) > 3 else ''}, "
-                                 "which synth did not write: synthetic records would replace what "
+                                 "which synth did not write (or which changed since it did): synthetic records would replace what "
                                  f"{'they hold' if len(taken) > 1 else 'it holds'}",
                                  field="output-dir", hint="give a new folder, e.g. --output-dir synthetic"))

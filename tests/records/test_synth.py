@@ -131,5 +131,10 @@ def test_synth_never_replaces_files_it_did_not_write(tmp_path, run_cli):
     for _ in range(2):  # its own files it may write again
         code, _, err = run_cli("synth", "--children", "3", "--output-dir", str(again))
         assert code == 0, err
-    code, out, _ = run_cli("check", str(again), "--as-of", "2025-03-31", "--format", "json")
-    assert code in (0, 1)  # the marker it leaves is not read as records
+    code, out, err = run_cli("check", str(again), "--as-of", "2025-03-31", "--format", "json")
+    assert code in (0, 1) and ".compliance-synth" not in err  # the marker it leaves is not read, nor named
+    # A real extract saved over one of its files, later, is not its to replace either.
+    (again / "referrals.csv").write_text("id,kind\nR1,referral\n", encoding="utf-8")
+    code, _, err = run_cli("synth", "--children", "3", "--output-dir", str(again))
+    assert code == 2 and "(or which changed since it did)" in err
+    assert (again / "referrals.csv").read_text(encoding="utf-8") == "id,kind\nR1,referral\n"
