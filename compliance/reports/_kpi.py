@@ -2,7 +2,8 @@
 
 Pure: findings in, table rows out. A duty counts once per occurrence (each review, each visit).
 "In time" is met / (met + late + overdue): duties not yet due and duties whose trigger date is
-missing are shown beside the share but are not in it; not-applicable findings are left out.
+missing are shown beside the share but are not in it; not-applicable findings are not counted (the records
+they concern are, apart: see below).
 Counts come either from Finding objects (the native or durable engine) or straight from the
 vectorised engine's columns, and the two give the same table.
 
