@@ -316,3 +316,29 @@ def test_markdown_marks_a_finding_that_rests_on_a_record_to_check(tmp_path, run_
     _, out, _ = run_cli("check", str(path), "--as-of", "2022-12-01", "--format", "md")
     row = next(line for line in out.splitlines() if "assessment-45wd |" in line)
     assert row.startswith("| OVERDUE ! | R5 |") and "Check the record: assessment\\_completed on 2022-05-10" in row
+
+
+def test_a_duty_that_ended_unmet_is_a_breach_on_record_not_an_action(tmp_path, run_cli):
+    # The LSCB never published its 2015 review (due Thu 30 Jul 2015) and the Boards were gone by Sun 29 Sep 2019:
+    # overdue 1,522 days when it ended. A 2026 report still due to be published is the one thing to act on.
+    records = tmp_path / "inspections.yaml"
+    records.write_text(
+        "records:\n"
+        "  - id: county-2015-sif\n    kind: inspection\n    attributes: {framework: SIF, lscb_review: true}\n"
+        "    events: {lscb_report_received: 2015-06-18, report_received: 2015-06-18, report_published: 2015-07-10,\n"
+        "             statement_published: 2015-09-10, action_plan_sent: 2015-09-10}\n"
+        "  - id: city-2026-ilacs\n    kind: inspection\n    attributes: {framework: ILACS}\n"
+        "    events: {report_received: 2026-09-01}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = run_cli("report", str(records), "--as-of", "2026-11-20", "--out", str(out), "--quiet")
+    assert code == 1, err  # a breach is a breach: --fail-on overdue
+    rows = list(csv.DictReader(io.StringIO((out / "latest.csv").read_text(encoding="utf-8"))))
+    lscb = next(r for r in rows if r["rule"] == "lscb-publish-report")
+    assert (lscb["status"], lscb["ended_on"], lscb["days_late"]) == ("overdue", "2019-09-29", "1522")
+    page = (out / "latest.md").read_text(encoding="utf-8")
+    to_do = page.split("## What to do")[1].split("\n## ")[0]
+    assert "city-2026-ilacs" in to_do and "county-2015-sif" not in to_do
+    assert "county-2015-sif" not in (out / "latest.ics").read_text(encoding="utf-8")
+    _, text, _ = run_cli("check", str(records), "--as-of", "2026-11-20", "--format", "json")
+    found = {f["rule"]: f for f in json.loads(text)["findings"] if f["record"] == "county-2015-sif"}
+    assert found["lscb-publish-report"]["ended_on"] == "2019-09-29"

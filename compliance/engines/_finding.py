@@ -72,6 +72,14 @@ class Finding:
     recorded_deadline_working_days: int | None = None
     recorded_deadline_reason: str | None = None
     recorded_deadline_note: str | None = None
+    # For an overdue duty that ended unmet (the child left care before a missed visit; the body that owed it was
+    # abolished): the day it ended, to which it is counted overdue. It is a breach on record, no longer to act on.
+    ended_on: EventDate | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Whether someone can still act on the duty: due, or overdue and not ended."""
+        return self.status == "due" or (self.status == "overdue" and self.ended_on is None)
 
     @property
     def late_by(self) -> str | None:
@@ -142,6 +150,7 @@ class Finding:
             "recorded_deadline_working_days": self.recorded_deadline_working_days,
             "recorded_deadline_reason": self.recorded_deadline_reason,
             "recorded_deadline_note": self.recorded_deadline_note,
+            "ended_on": iso(self.ended_on),
         }
 
 

@@ -268,6 +268,7 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
                          f"late by {least}{late_by}.")
     elif ended is not None:
         status = "overdue"
+        fields["ended_on"] = ended
         fields["days_late"] = (day_of(ended) - due_day).days
         fields["working_days_late"] = cal.working_days_between(due_day, day_of(ended))
         how = (f"the {rule.duty_holder} ended by {_fmt(ended)} ({holder.note})"

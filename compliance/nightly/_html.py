@@ -397,7 +397,9 @@ def _open_duties(model: ReportModel) -> str:
     s = model.summary
     by = _short_date(model.window_end)
     everything = (f"Every open duty is in {_file_link('findings.csv', 'latest.csv')} (its status is Overdue or Due) "
-                  f"and in {_file_link('deadlines.ics', 'latest.ics')}, the calendar of open deadlines.")
+                  f"and in {_file_link('deadlines.ics', 'latest.ics')}, the calendar of open deadlines. A duty that "
+                  "ended unmet (a child left care before a missed visit) is a breach on record there, overdue until "
+                  "it ended (ended_on), and not listed here.")
     parts = ['<section aria-labelledby="open"><h2 id="open">What to do: due soon, and overdue</h2>',
              f"<p>Duties falling due within {_e(model.window_text)} of {_short_date(model.as_of)}, by {by}, the "
              f"soonest first; then the duties whose deadline has passed, the most overdue first. {everything}</p>",

@@ -21,7 +21,6 @@ DEFAULT_WINDOW = "10 working days"
 LATE_LOOKBACK_DAYS = 7
 #: The trend shows at most this many runs, the current one included.
 TREND_LENGTH = 30
-OPEN_STATUSES = ("overdue", "due")
 #: Statuses, plus the report's own two groups, that can make a run exit with code 1.
 FAIL_ON_CHOICES = ("overdue", "late", "due", "met", "missing_data", "due_soon", "late_in_period")
 DEFAULT_FAIL_ON = ("overdue", "late")

@@ -17,7 +17,6 @@ from ..records import Record
 from ..reports import JSON_SEPARATOR, JsonContext, JsonDocument, csv_lines, event_text, json_finding
 from ..rules import RuleSet
 from ._changes import findings_line
-from ._model import OPEN_STATUSES
 from ._tally import RunTally
 
 
@@ -42,7 +41,7 @@ class PassSettings:
 
     def in_calendar(self, f: Finding) -> bool:
         """Whether ``f`` is a deadline a person acts on now: open, and due or missed within ``ics_days``."""
-        if f.status not in OPEN_STATUSES or f.deadline is None:
+        if not f.is_open or f.deadline is None:
             return False
         return abs((day_of(f.deadline) - self.as_of).days) <= self.ics_days
 

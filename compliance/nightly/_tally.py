@@ -17,7 +17,7 @@ from typing import Callable, Sequence, TypeVar
 from ..calendars import day_of
 from ..engines import STATUSES, Finding, urgency_key
 from ..reports import Tally, TargetTally
-from ._model import CHECKS_SHOWN, DUE_SOON_SHOWN, OPEN_DUTIES_SHOWN, OPEN_STATUSES, TIMELINES_SHOWN, RecordToCheck
+from ._model import CHECKS_SHOWN, DUE_SOON_SHOWN, OPEN_DUTIES_SHOWN, TIMELINES_SHOWN, RecordToCheck
 
 T = TypeVar("T")
 #: A record picked for a timeline: its most urgent finding, its id, and its findings that apply.
@@ -82,7 +82,7 @@ class RunTally:
         for f in applies:
             self.statuses[f.status] += 1
             self.sources.setdefault(f.rule, (f.citation, f.source_url, f.verification))
-            if f.status in OPEN_STATUSES:
+            if f.is_open:
                 self.open_total += 1
                 self.open_duties.append(f)
                 if f.status == "due" and f.deadline is not None and day_of(f.deadline) <= self.window_end:
@@ -96,7 +96,7 @@ class RunTally:
         drawable = [f for f in applies if f.deadline or f.trigger_date]
         if drawable:
             self.drawable_records += 1
-            urgent = [f for f in drawable if f.status in OPEN_STATUSES]
+            urgent = [f for f in drawable if f.is_open]
             target = self.open_records if urgent else self.other_records
             target.append((min(urgent or drawable, key=urgency_key), record, applies))
         self._trim(2)

@@ -30,7 +30,7 @@ CSV_FIELDS = (
     "working_days_left", "late_by", "time_left", "citation", "verification", "reason", "needs", "on_bound",
     "unrecorded", "data_quality", "provisional", "approximate", "assumptions", "warnings", "explanation",
     "recorded_deadline", "recorded_deadline_working_days", "recorded_deadline_note", "holidays_skipped",
-    "weekend_days_skipped",
+    "weekend_days_skipped", "ended_on",
 )
 _COLOURS = {"overdue": "\033[1;31m", "late": "\033[31m", "due": "\033[33m", "met": "\033[32m",
             "missing_data": "\033[35m", "not_applicable": "\033[2m"}
@@ -245,7 +245,7 @@ def csv_lines(findings: Iterable[Finding], explain: bool = False) -> str:
             join(f.needs), f.on_bound, join(f.unrecorded), join(f.data_quality), f.provisional, f.approximate,
             join(f.assumptions), join(f.warnings), join(f.explanation) if explain else None,
             _iso(f.recorded_deadline), f.recorded_deadline_working_days, f.recorded_deadline_note,
-            join(f"{name} ({day})" for day, name in holidays.items()), weekends)))
+            join(f"{name} ({day})" for day, name in holidays.items()), weekends, _iso(f.ended_on))))
     return "".join(lines)
 
 

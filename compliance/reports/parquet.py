@@ -55,7 +55,7 @@ _COLUMNS: dict[str, pa.DataType] = {
     "data_quality": pa.list_(pa.string()), "on_bound": pa.string(), "unrecorded": pa.list_(pa.string()),
     "needs": pa.list_(pa.string()), "recorded_deadline": pa.date32(), "recorded_deadline_at": _LONDON,
     "recorded_deadline_working_days": pa.int32(), "recorded_deadline_reason": pa.string(),
-    "recorded_deadline_note": pa.string(),
+    "recorded_deadline_note": pa.string(), "ended_on": pa.date32(),
 }
 # Written once per file (in the metadata), or split into the typed columns above.
 _NOT_COLUMNS = ("calendar_data",)
