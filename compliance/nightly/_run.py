@@ -284,7 +284,8 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     records, problems, ruleset = _read(options, ruleset)
     if problems and not options.skip_bad_rows:
         raise InputError(*problems, Problem(
-            f"{rows_not_read(unread_count(problems))}: nothing was reported", hint="correct the rows, or give --skip-bad-rows to "
+            f"{rows_not_read(unread_count(problems))}: nothing was reported",
+            hint="correct the rows, or give --skip-bad-rows to "
             "report on the others, the rows left out listed at the top of the report and in its files"))
     for p in problems:
         log.warning("skipped: %s", p)
@@ -292,7 +293,8 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
         skipped = unread_count(problems)
         raise InputError(Problem(f"no records to report on: {rows_not_read(skipped)}" if skipped else
                                  "no records to report on", file=", ".join(map(str, options.records)),
-                                 hint="correct the rows logged as skipped" if skipped else "check the files hold records"))
+                                 hint="correct the rows logged as skipped" if skipped
+                                 else "check the files hold records"))
     preflight(options)
     with _records_frozen(), History(options.history_path, timeout=options.lock_timeout) as history:
         try:

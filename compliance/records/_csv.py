@@ -164,7 +164,8 @@ def _not_csv(head: bytes, name: str) -> Fault | None:
     if head.startswith(_UTF32_BOMS):  # before UTF-16: FF FE 00 00 begins with FF FE
         if name.startswith("utf-32"):
             return None
-        return "this is UTF-32 text, not CSV in " + _shown_codec(name), "save it as CSV UTF-8, or give --encoding utf-32"
+        return ("this is UTF-32 text, not CSV in " + _shown_codec(name),
+                "save it as CSV UTF-8, or give --encoding utf-32")
     if head.startswith(_UTF16_BOMS) and not name.startswith(("utf-16", "utf-32")):
         return ("this is UTF-16 text (what Excel saves as \"Unicode Text\"), not CSV in " + _shown_codec(name),
                 "save it as CSV UTF-8, or give --encoding utf-16")

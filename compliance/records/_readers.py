@@ -245,7 +245,8 @@ def header_problems(names: Sequence[str], vocab: Vocabulary, column_label: Calla
     # a column the fault's hint already names ("write id for 'ID'") is not told twice.
     found = [(f"unknown column {shown(name)}: no row of this file was checked", column_label(j), name, hint)
              for j, name, hint in unknown_columns(names, vocab) if not (fault and name.lower() in ("id", "kind"))]
-    found += [(message, column_label(j), name, hint) for j, name, message, hint in repeated_columns(names, column_label)]
+    found += [(message, column_label(j), name, hint)
+              for j, name, message, hint in repeated_columns(names, column_label)]
     return [(fault[0], None, None, fault[1])] + found if fault else found
 
 

@@ -103,6 +103,7 @@ def _refuse_others(target: Path) -> None:
     taken = sorted(name for name in _names() if (target / name).is_file() and ours.get(name) != _stamp(target / name))
     if taken:
         raise InputError(Problem(f"{target} holds {', '.join(taken[:3])}{' and others' if len(taken) > 3 else ''}, "
-                                 "which synth did not write (or which changed since it did): synthetic records would replace what "
+                                 "which synth did not write (or which changed since it did): synthetic records "
+                                 "would replace what "
                                  f"{'they hold' if len(taken) > 1 else 'it holds'}",
                                  field="output-dir", hint="give a new folder, e.g. --output-dir synthetic"))

@@ -398,7 +398,8 @@ def md_row(f: Finding) -> str:
     if f.data_quality:  # as the table's "!" and its lines under the row: the status rests on a record to check
         margin += ". Check the record: " + "; ".join(f.data_quality)
     return "| " + " | ".join(md_text(x) for x in (
-        STATUS_LABELS[f.status] + (" !" if f.data_quality else ""), f.record, f.rule + (f" #{f.occurrence}" if f.occurrence > 1 else ""),
+        STATUS_LABELS[f.status] + (" !" if f.data_quality else ""), f.record,
+        f.rule + (f" #{f.occurrence}" if f.occurrence > 1 else ""),
         _date(f.trigger_date), _date(f.deadline), _date(f.completed_date), margin,
         f"{f.citation} ({f.verification})")) + " |"
 

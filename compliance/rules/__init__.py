@@ -6,8 +6,8 @@ unknown names, overlapping versions) with file, line and column; ``_load`` reads
 """
 
 from ._load import bundled_names, check_rules, load_rules, pack_files, read_pack
-from ._model import (AFTER_DEADLINE, RULE_KINDS, VERIFICATION, Caveat, Extension, HolderEnded, Recurrence, Rule, RuleSet,
-                     RuleTest, Source, Step, Window, condition_state)
+from ._model import (AFTER_DEADLINE, RULE_KINDS, VERIFICATION, Caveat, Extension, HolderEnded, Recurrence, Rule,
+                     RuleSet, RuleTest, Source, Step, Window, condition_state)
 from ._validate import SCHEMA_FILE, schema
 from ._vocabulary import (HAPPENED, HAPPENED_BY_THEN, VOCABULARY_FILE, Implication, Vocabulary, bundled_vocabulary,
                           load_vocabulary)

@@ -103,7 +103,8 @@ def build_rule(raw: dict[str, Any], file: str, line: int | None) -> Rule:
         recurrence=recurrence,
         caveats=tuple(Caveat(_window(c, ("caveats", i)), c["note"], _when(c.get("when")))
                       for i, c in enumerate(raw.get("caveats") or [])),
-        holder_ended=HolderEnded(_date(ended["on"], ("duty_holder_ended", "on")), ended["note"])  # type: ignore[arg-type]
+        holder_ended=HolderEnded(_date(ended["on"], ("duty_holder_ended", "on")),  # type: ignore[arg-type]
+                                 ended["note"])
         if (ended := raw.get("duty_holder_ended")) else None,
         calendar=raw.get("calendar", "england-and-wales"),
         notes=raw.get("notes"),

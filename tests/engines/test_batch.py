@@ -156,15 +156,16 @@ def test_an_end_before_even_the_earliest_first_deadline_owes_nothing_in_both_eng
     # ended Fri 5 Jan owed none; care that ended Fri 12 Jan depends on the placement's date.
     (tmp_path / "visits.yaml").write_text(VISITS_FROM_AN_UNRECORDED_PLACEMENT)
     rules = load_rules([tmp_path / "visits.yaml"])
-    records = [Record(rid, "looked-after", {}, {"became_looked_after": (date(2024, 1, 1),), "ceased_looked_after": (end,),
-                                                "placement_start": (), "visit": ()})
+    records = [Record(rid, "looked-after", {}, {"became_looked_after": (date(2024, 1, 1),),
+                                                "ceased_looked_after": (end,), "placement_start": (), "visit": ()})
                for rid, end in (("ended-early", date(2024, 1, 5)), ("ended-later", date(2024, 1, 12)))]
     as_of = date(2024, 6, 1)
     expected = sorted(native_row(f) for f in evaluate(records, rules, as_of, explain=False))
     actual = sorted(batch_row(row) for row in evaluate_batch(batch_from_records("looked-after", records), rules,
                                                               as_of).rows())
     assert actual == expected
-    assert [(row[0], row[2]) for row in expected] == [("ended-early", "not_applicable"), ("ended-later", "missing_data")]
+    assert [(row[0], row[2]) for row in expected] == [("ended-early", "not_applicable"),
+                                                       ("ended-later", "missing_data")]
 
 
 def test_bad_rows_are_left_out_by_both_engines_alike(tmp_path, rules):

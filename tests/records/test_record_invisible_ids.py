@@ -89,7 +89,8 @@ def test_the_byte_order_mark_that_begins_a_file_is_its_encoding_not_part_of_an_i
         encoding = "utf-16" if data.startswith(codecs.BOM_UTF16_LE) else "utf-8"
         records, problems = read_records([path], encoding=encoding)
         streamed = []
-        ids = [i for b in read_batches([path], load_vocabulary(), streamed, encoding=encoding) for i in b.ids.to_pylist()]
+        ids = [i for b in read_batches([path], load_vocabulary(), streamed, encoding=encoding)
+               for i in b.ids.to_pylist()]
         assert not problems and not streamed and [r.id for r in records] == ids == ["HAR-2018"]
 
 

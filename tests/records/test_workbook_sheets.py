@@ -155,8 +155,8 @@ def test_a_council_workbook_read_through_a_mapping_reads_each_year_and_refuses_o
     # A mapped spreadsheet names no id or kind column: a later year's sheet headed alike is read, and one with a column
     # added (RAG) is an error naming it, not dropped with exit 0 (its inspection, received 3 Nov 2025 and never
     # published, was overdue from Mon 15 Dec 2025).
-    head = ["Inspection ref", "Local authority", "Type of inspection", "Priority actions?", "Date final report received",
-            "Date report published on website", "Date action plan sent to Ofsted"]
+    head = ["Inspection ref", "Local authority", "Type of inspection", "Priority actions?",
+            "Date final report received", "Date report published on website", "Date action plan sent to Ofsted"]
     year1 = ("2024-25", [["HAM-2024-ILACS", "Hamley", "ILACS", None, "03/12/2024", "14/01/2025", "10/03/2025"]])
     year2 = ("2025-26", [["HAM-2025-ILACS", "Hamley", "ILACS", None, "03/11/2025", None, None]])
     mapping = ["--mapping", "examples/own-columns.yaml", "--as-of", "2026-12-01", "--format", "json"]
