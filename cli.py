@@ -316,11 +316,14 @@ def _kept_inputs(args: argparse.Namespace) -> None:
     mapping, a calendar file: `--add-rules local.yaml --output local.yaml` replaced the council's rules with
     findings), and a report folder that is the folder of records read (the next night would read the report's
     files as records). The records themselves are guarded where they are found (_inputs)."""
+    written = [(f"--{dest}", getattr(args, dest, None)) for dest in ("output", "chart", "db")]
+    written = [(option, path) for option, path in written if path and Path(path).exists()]
+    out = getattr(args, "out", None)
+    if not written and not out:
+        return  # nothing written over: no rule folder walked, no import, on every start
     from compliance.errors import InputError, Problem
     from compliance.resources import calendar_dirs
 
-    written = [(f"--{dest}", getattr(args, dest, None)) for dest in ("output", "chart", "db")]
-    written = [(option, path) for option, path in written if path and Path(path).exists()]
     read: list[Path] = []
     for given in list(getattr(args, "rules", None) or []) + list(getattr(args, "add_rules", None) or []):
         path = Path(given)
@@ -336,7 +339,6 @@ def _kept_inputs(args: argparse.Namespace) -> None:
             raise InputError(Problem(f"{option} names {hit}, which this command reads: writing it would replace it",
                                      file=path, field=option.lstrip("-"),
                                      hint="write to a file of its own, e.g. --output findings.csv"))
-    out = getattr(args, "out", None)
     folders = [p for p in getattr(args, "records", None) or [] if Path(p).is_dir()]
     if out and Path(out).is_dir() and any(_same_file(out, folder) for folder in folders):
         raise InputError(Problem("--out is the folder of records this command reads: the report's own files "
@@ -1311,7 +1313,9 @@ def add_synth(sub: Any, help_text: str) -> None:
                  cmd_synth)
     p.add_argument("--children", type=int, required=True, help="how many children to generate")
     p.add_argument("--seed", type=int, default=0, help="random seed, 0 or more (default %(default)s)")
-    p.add_argument("--output-dir", default="extracts", help="folder to write to (default %(default)s)")
+    p.add_argument("--output-dir", default="extracts",
+                   help="folder to write to (default %(default)s); a file there that synth did not write, or that "
+                        "changed since it did, is never replaced")
     p.add_argument("--layout", choices=LAYOUTS, default="records", help="file layout (default %(default)s)")
     p.add_argument("--from", dest="start", default="2019-04-01",
                    help=f"first referral date, {DATES} (default %(default)s)")
@@ -1353,7 +1357,7 @@ def add_map(sub: Any, help_text: str) -> None:
                  cmd_map)
     p.add_argument("extracts", nargs="*", help="extract files: .csv, .xlsx, or CIN census .xml; or a database URL "
                                                "(postgresql://reader@host/ssd --mapping ssd)")
-    p.add_argument("--mapping", help="a bundled mapping name or a mapping file")
+    p.add_argument("--mapping", help="a bundled mapping name or a mapping file (docs/mappings.md writes one)")
     _rule_options(p)
     p.add_argument("--format", choices=("csv", "xlsx"),
                    help="csv (the default), or xlsx: an Excel workbook in the tracker layout, which needs --output; "
@@ -1362,8 +1366,8 @@ def add_map(sub: Any, help_text: str) -> None:
                                     "once complete)")
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
     p.add_argument("--skip-bad-rows", action="store_true",
-                   help="write the records read and list the rows that could not be, instead of writing nothing "
-                        "and stopping with exit code 2")
+                   help="write the records read and list the rows that could not be (exit code 0), instead of "
+                        "writing nothing and stopping with exit code 2")
     _extract_date_option(p)
     _encoding_option(p)
     _sql_options(p)
