@@ -114,6 +114,8 @@ class EventColumn:
             if self.days.size == 0:
                 zeros = np.zeros(present.size, dtype=np.int64)
                 self._known["first"] = present, zeros, zeros - 1
+            elif self.days.size == present.size and self.most() == 1:  # one date each (the usual column)
+                self._known["first"] = present, self.days, self.seconds
             else:
                 index = np.minimum(self.offsets[:-1], self.days.size - 1)
                 self._known["first"] = present, self.days[index], self.seconds[index]

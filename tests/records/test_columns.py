@@ -7,6 +7,9 @@ import io
 from datetime import date
 from unittest import mock
 
+import numpy as np
+import pytest
+
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -39,6 +42,20 @@ def test_dates_lists_and_times_become_sorted_columns(tmp_path):
                               "m2,missing-episode,2024-03-02\n")
     column = times[0].event("returned_from_missing")
     assert column.seconds.tolist() == [22 * 3600 + 15 * 60, -1]
+
+
+def test_each_records_first_date_whether_every_record_has_one_or_not():
+    # As many dates as records, one each (read straight from the column), or two for one record and none for
+    # another (each record's first picked out).
+    from compliance.records.columns import EventColumn
+
+    def column(offsets, days):
+        return EventColumn(np.array(offsets), np.array(days), np.array([-1] * len(days)))
+
+    present, day, _ = column([0, 1, 2], [738000, 737000]).first()
+    assert present.tolist() == [True, True] and day.tolist() == [738000, 737000]
+    present, day, _ = column([0, 2, 2], [737000, 738000]).first()
+    assert present.tolist() == [True, False] and day[:1].tolist() == [737000]
 
 
 def test_a_bad_cell_is_reported_with_row_and_column_and_the_rest_read(tmp_path):
