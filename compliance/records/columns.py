@@ -14,6 +14,7 @@ import codecs
 import csv
 import gc
 import itertools
+import mmap
 import sys
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -48,8 +49,12 @@ _REST_ROWS = 50_000
 _RELEASE_SECONDS = 10.0
 #: What an id may not hold, LINE_BREAKS and INVISIBLE, as pyarrow's regular expressions (RE2) write it.
 _NOT_IN_ID = f"{LINE_BREAKS.pattern}|{INVISIBLE.pattern}"
-#: A UTF-8 file with more columns than this that no rule reads has only the others parsed (pyarrow's cost is
-#: some microseconds and kilobytes a column for each block, whatever the column holds).
+#: A UTF-8 file with at least this many columns no rule reads has only the others parsed: pyarrow copies every
+#: cell of a column it parses (a tenth of its time on a file of 13 columns, 3 of them unread).
+_LEAN_FROM = 1
+#: More unread columns than this make a file wide: where a row might be more than a blank one (see _Stream), the
+#: csv module reads the rest, for pyarrow's cost of some microseconds and kilobytes a column for each block,
+#: whatever the column holds. Narrower files are parsed again from that row with every column.
 _UNREAD_COLUMNS = 16
 #: Blocks pyarrow parses when it parses only some columns: it joins a row over two blocks at most, so any row
 #: it parses is shorter than a cell may be, and the cells it does not parse need no check of their length.
@@ -830,6 +835,10 @@ class _ArrowGaveUp(Exception):
     """pyarrow stopped before the end of the file; the rows it has not handed over are still to be read."""
 
 
+class _NotJustBlank(Exception):
+    """A row is empty in every column parsed; the rows from the chunk it is in are still to be read."""
+
+
 class _Stream:
     """One CSV file through pyarrow into a _ChunkReader, each row with its number and the same bad cells as
     records/_csv.py finds; from a row pyarrow cannot read on, the rest of the file is read by records/_csv.py.
@@ -837,15 +846,16 @@ class _Stream:
     pyarrow hands over short and long rows apart from the others, sometimes a block ahead of them: they are
     kept by number until the rows around them come, so that the records come in file order.
 
-    Every column is parsed, unless more than _UNREAD_COLUMNS are read by no rule (notes, people's own columns):
-    then only the others are, when the whole file is UTF-8 text (so no cell it does not parse can hold a byte
-    that is not) and in blocks that keep rows shorter than a cell may be. A row empty in every column parsed
-    might hold text in the others (a record with no id, not a blank row): the file is read from there on by
-    records/_csv.py, which looks at every cell.
+    Columns no rule reads (notes, people's own columns) are not parsed when the whole file is UTF-8 text (so no
+    cell left unparsed can hold a byte that is not), in blocks that keep rows shorter than a cell may be. A row
+    empty in every column parsed might hold text in the others (a record with no id, not a blank row): from there
+    on every column is parsed (a file that is not UTF-8 has them all parsed from the start), or, in a wide file
+    (_UNREAD_COLUMNS), the csv module reads the rest. ``resume``: the first row to read (the rows before it were
+    read already, before such a row).
     """
 
     def __init__(self, path: Path, name: str, names: list[str], wanted: list[int], reader: _ChunkReader,
-                 sink: _Sink) -> None:
+                 sink: _Sink, lean: bool = True, resume: int = 2) -> None:
         self.path = path
         self.name = name
         self.names = names
@@ -855,7 +865,9 @@ class _Stream:
         self.line = 2  # the number of the next row pyarrow parses
         self.apart: dict[int, str] = {}  # the short and long rows not yet read, by number: their text
         self.uneven_rows: list[Any] = []
-        self.lean = len(names) - len(wanted) > _UNREAD_COLUMNS and is_utf8(name)
+        self.resume = resume
+        self.wide = len(names) - len(wanted) > _UNREAD_COLUMNS
+        self.lean = lean and len(names) - len(wanted) >= _LEAN_FROM and is_utf8(name)
         #: Columns whose header is blank: a row with something in one is refused (records/_readers.unnamed_cell).
         self.unnamed = [j for j, column in enumerate(names) if not column]
         # The file's columns pyarrow parses; the last always, for the quote that may open there (open_at_end).
@@ -900,8 +912,8 @@ class _Stream:
 
     def batches(self, seen: SeenIds, block_bytes: int) -> Iterator[RecordBatch]:
         size = self.path.stat().st_size
-        if self.lean and not _utf8_throughout(self.path):
-            yield from self.rest()  # a byte that is not text, in some cell pyarrow would not parse
+        if self.lean and not _utf8_throughout(self.path):  # a byte that is not text, in some cell left unparsed
+            yield from self.rest() if self.wide else self.every_column(seen, block_bytes)
             return
         try:
             with _unreported(self.uneven_rows), closing(_parsed_ahead(self.blocks, self.uneven_rows, block_bytes,
@@ -922,7 +934,16 @@ class _Stream:
             self.apart.clear()
             yield from self.rest()
             return
+        except _NotJustBlank:
+            yield from self.every_column(seen, block_bytes)
+            return
         yield from tail
+
+    def every_column(self, seen: SeenIds, block_bytes: int) -> Iterator[RecordBatch]:
+        """The rows from ``line`` on, every column parsed."""
+        stream = _Stream(self.path, self.name, self.names, self.wanted, self.reader, self.sink, lean=False,
+                         resume=self.line)
+        yield from stream.batches(seen, block_bytes)
 
     def take(self, chunk: Any, texts: list[Any], last: bool = False) -> tuple[list[RecordBatch], bool]:
         """The records of a chunk of parsed rows (None: the end of the file) and of the rows apart among them;
@@ -931,10 +952,18 @@ class _Stream:
         count = chunk.num_rows if chunk is not None else 0
         columns = [chunk.column(j) for j in range(chunk.num_columns)] if count else []
         blank = _blank(columns, [self.names[j] for j in self.parsed]) if count else np.zeros(0, dtype=bool)
-        if self.lean and blank.any():
-            raise _ArrowGaveUp  # a row empty in every column parsed: the csv module says if it is blank
+        if self.lean and blank.any():  # a row empty in every column parsed: is it empty in the others?
+            if self.wide:
+                raise _ArrowGaveUp
+            raise _NotJustBlank
         lines = _row_numbers(self.line, count, sorted(n for n in self.apart if n >= self.line))
         through = (int(lines[-1]) if count else self.line - 1) if chunk is not None else max(self.apart, default=0)
+        if count and lines[0] < self.resume:  # read already (a prefix of the chunk: rows come in order)
+            cut = int(np.searchsorted(lines, self.resume))
+            columns, texts = [c.slice(cut) for c in columns], [t if t is None else t.slice(cut) for t in texts]
+            blank, lines, count = blank[cut:], lines[cut:], count - cut
+        for n in [n for n in self.apart if n < self.resume and n <= through]:  # read already (those after the
+            del self.apart[n]                                                  # chunk number the next one)
         bad, runaway_rows = _bad_cells(columns, texts) if None in texts else ({}, [])
         if runaway_rows or any(len(text) > RUNAWAY_LIMIT or _opens_quote(text)
                                for n, text in self.apart.items() if n <= through):
@@ -943,8 +972,8 @@ class _Stream:
             # does a row apart that opens a quote it does not close: pyarrow cuts the text of a long or short row at
             # its block's end, a quoted line break there making two rows of one (seen with pyarrow 26).
             raise _ArrowGaveUp
-        if count:
-            self.line = int(lines[-1]) + 1
+        if chunk is not None:
+            self.line = through + 1
         for j in self.unnamed if count else ():
             k = self.parsed.index(j)
             cells = texts[k] if texts[k] is not None else columns[k]
@@ -1010,7 +1039,8 @@ class _Stream:
     def rest(self) -> Iterator[RecordBatch]:
         """The rows from ``line`` on, read by records/_csv.py: pyarrow gave up there (a short row with a byte that
         is not UTF-8, a row longer than it can join, a byte the encoding does not have)."""
-        rows = ((n, cells) for n, cells in read_csv_rows(self.path, self.sink.add, self.name, start=self.line)
+        rows = ((n, cells) for n, cells in read_csv_rows(self.path, self.sink.add, self.name,
+                                                         start=max(self.line, self.resume))
                 if any(cells) and not self.refused_long(n, cells))
         while block := list(itertools.islice(rows, _REST_ROWS)):
             lines = np.array([n for n, _ in block], dtype=np.int64)
@@ -1183,7 +1213,10 @@ def _ends_open(path: Path, cell: str, name: str, first: bool = False) -> bool:
 
 
 def _utf8_throughout(path: Path) -> bool:
-    """Whether a file is UTF-8 text from end to end, read a block at a time (most blocks are ASCII, seen at once)."""
+    """Whether a file is UTF-8 text from end to end: ASCII throughout (the usual file), or else read a block at a
+    time (most blocks are ASCII, seen at once)."""
+    if _ascii_throughout(path):
+        return True
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         with path.open("rb") as handle:
@@ -1194,6 +1227,24 @@ def _utf8_throughout(path: Path) -> bool:
     except (UnicodeDecodeError, OSError):
         return False
     return True
+
+
+def _ascii_throughout(path: Path) -> bool:
+    """Whether every byte of a file is below 128, seen in its pages where they lie (mapped, not copied: half the
+    time of reading them), eight bytes at a time."""
+    try:
+        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as pages:
+            return _ascii(pages)
+    except (OSError, ValueError):  # an empty file, or one that cannot be mapped: read a block at a time
+        return False
+
+
+def _ascii(buffer: Any) -> bool:
+    # Its own function: the arrays over the pages are gone once it returns, before the pages are unmapped.
+    data = np.frombuffer(buffer, dtype=np.uint8)
+    whole = data.size // 8 * 8
+    return not (int(np.bitwise_or.reduce(data[:whole].view(np.uint64), initial=np.uint64(0))) & 0x8080808080808080
+                or int(np.bitwise_or.reduce(data[whole:], initial=np.uint8(0))) & 0x80)
 
 
 def _rows_in(chunk: Any, size: int) -> int:

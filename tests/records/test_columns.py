@@ -173,10 +173,10 @@ def test_streaming_reads_the_rows_and_problems_the_csv_module_reads(tmp_path, ro
     assert streamed == by_csv_module
 
 
-def batches_read(path, columns):
-    """(ids by row, problems) streamed, reading only ``columns`` (with id and kind)."""
+def batches_read(path, columns, block_bytes=compliance.records.columns.DEFAULT_BLOCK_BYTES):
+    """(ids by row, problems) streamed, reading only ``columns`` (with id and kind), in chunks of ``block_bytes``."""
     problems = []
-    ids = [i for batch in read_batches([path], load_vocabulary(), problems, columns=columns)
+    ids = [i for batch in read_batches([path], load_vocabulary(), problems, columns=columns, block_bytes=block_bytes)
            for i in batch.ids.to_pylist()]
     return sorted(ids), where(problems)
 
@@ -188,18 +188,63 @@ def batches_read(path, columns):
 @example(rows=[["r1", "referral", "", "no", "2022-05-20"], ["", "", "\xa4", "", ""], [",", "", "", "", ""]], block=64,
          bad=b"\x92")
 def test_parsing_only_the_columns_read_reads_what_parsing_them_all_reads(tmp_path, rows, block, bad):
-    """A file with columns no rule reads has only the others parsed (when there are many of them): the same
-    records and problems as when every column is parsed, bad bytes and rows empty but for those columns included."""
+    """A file with columns no rule reads has only the others parsed: the same records and problems as when every
+    column is parsed, bad bytes and rows empty but for those columns included, whether such a row has every column
+    parsed from there on (a narrow file) or the csv module read the rest (a wide one)."""
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows([["id", "kind", "team", "referral_nfa", "referral"], *rows])
     path = tmp_path / "records.csv"
     path.write_bytes(text.getvalue().encode("utf-8").replace("\xa4".encode("utf-8"), bad))
-    with mock.patch.object(compliance.records.columns, "_READ_BLOCK_BYTES", block):
+    columns = compliance.records.columns
+    with mock.patch.object(columns, "_READ_BLOCK_BYTES", block), mock.patch.object(columns, "_LEAN_FROM", 99):
         every_column = batches_read(path, {"referral"})
-    with mock.patch.object(compliance.records.columns, "_UNREAD_COLUMNS", 0), \
-            mock.patch.object(compliance.records.columns, "_LEAN_BLOCK_BYTES", block):
-        read_columns = batches_read(path, {"referral"})
-    assert read_columns == every_column
+    with mock.patch.object(columns, "_READ_BLOCK_BYTES", block), mock.patch.object(columns, "_LEAN_BLOCK_BYTES", block):
+        narrow = batches_read(path, {"referral"}, block)  # a chunk a block: a row blank so is met in any of them
+        with mock.patch.object(columns, "_UNREAD_COLUMNS", 0):
+            wide = batches_read(path, {"referral"})
+    assert narrow == every_column and wide == every_column
+
+
+@pytest.mark.parametrize("text, utf8", [
+    (b"", True), (b"id,kind\nr1,referral\n" * 9, True), ("Caf\u00e9 Team\n".encode() * 3, True),
+    *((b"x" * at + b"\xe9" + b"x" * 20, False) for at in range(9)),  # a byte of 128 or more in each lane of a word
+    (b"x" * 21 + b"\x92", False),  # and in the bytes after the last whole word
+    ("x\u00e9".encode()[:2], False),  # the file ends part way through a character
+])
+def test_a_file_is_utf8_throughout_or_not_wherever_its_bytes_are(tmp_path, text, utf8):
+    # Only a UTF-8 file has its unread columns left unparsed: pyarrow would not look at their bytes.
+    path = tmp_path / "records.csv"
+    path.write_bytes(text)
+    assert compliance.records.columns._utf8_throughout(path) is utf8
+
+
+def test_a_row_blank_in_the_columns_read_has_every_column_parsed_from_there(tmp_path):
+    """Not the csv module for the rest of the file (ten times as long): rows before it are not read twice, and a
+    row with text only in a column no rule reads is a record with no id, at its own line."""
+    lines = ["id,kind,team,referral"] + [f"r{i},referral,North,2024-01-02" for i in range(300)]
+    lines[150] = ",,,"
+    lines[200] = ",,South,"
+    lines[250] = "r248,referral,North,2024-01-02"  # the id of the row before it
+    path = tmp_path / "records.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    columns = compliance.records.columns
+    every_column = columns._Stream.every_column
+    from_row = []
+
+    def parsed_again(stream, *args):
+        from_row.append(stream.line)
+        return every_column(stream, *args)
+
+    problems = []
+    with mock.patch.object(columns, "_LEAN_BLOCK_BYTES", 512), mock.patch.object(columns, "_READ_BLOCK_BYTES", 512), \
+            mock.patch.object(columns._Stream, "every_column", parsed_again), \
+            mock.patch.object(columns._Stream, "rest", side_effect=AssertionError("the csv module read the rest")):
+        ids = sorted(i for batch in read_batches([path], load_vocabulary(), problems, columns={"referral"},
+                                                 block_bytes=4096) for i in batch.ids.to_pylist())
+    assert 2 < from_row[0] <= 151 and len(from_row) == 1  # from the first row of the chunk the blank row is in
+    problems = where(problems)
+    assert ids == sorted(f"r{i}" for i in range(300) if i not in (149, 199, 249))
+    assert problems == [(201, 1, "id", "the record has no id"), (251, None, "id", "duplicate record id 'r248'")]
 
 
 def test_a_column_with_a_blank_header_is_parsed_when_only_the_columns_read_are(tmp_path):
