@@ -561,11 +561,14 @@ class _Duty:
         the trigger, a date entered twice, any extension at all, a trigger its bounds say is impossible."""
         out = np.zeros(rows.size, dtype=bool)
         timed = trigger_second >= 0
+        any_timed = bool(timed.any())
 
         def before(column: EventColumn) -> np.ndarray:
             if column.most() <= 1:  # a date a record at most: its first, compared row for row
                 present, day, second = column.first()
                 day = day[rows]
+                if not (column.timed() or any_timed):  # no times anywhere: a date on the trigger's day is after it
+                    return present[rows] & (day < trigger_day)
                 return present[rows] & ((day < trigger_day) | ((day == trigger_day) & ((second[rows] >= 0) | timed)))
             return _any_per_row(column, rows, lambda d, s, r: (d < trigger_day[r]) | (
                 (d == trigger_day[r]) & ((s >= 0) | timed[r])))
@@ -674,7 +677,8 @@ class _Duty:
             present, day, second = done.first()
             day = day[rows]
             has = present[rows] & (day <= self.as_of)
-            completed = _Dates(has, np.where(has, day, NONE), np.where(has, second[rows], -1))
+            seconds = np.where(has, second[rows], -1) if done.timed() else np.full(rows.size, -1, dtype=np.int64)
+            completed = _Dates(has, np.where(has, day, NONE), seconds)
         else:
             until = _positions(done, rows, np.full(rows.size, self.as_of, dtype=np.int64), inclusive=False)
             completed = _Dates.none(rows.size)

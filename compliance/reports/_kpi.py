@@ -304,8 +304,8 @@ class Tally:
                 part, names = next(attributes)
                 parts.append(part[records])
                 labels.append(names)
-        key = np.zeros(slots.size, dtype=np.int64)
-        for part, names in zip(parts, labels):
+        key = parts[0]
+        for part, names in zip(parts[1:], labels[1:]):
             key = key * max(len(names), 1) + part
         slots = np.where((slots == _COUNTS.index("missing_data")) & result.columns["unrecorded"][rows], _NOT_RECORDED,
                          slots)
@@ -320,14 +320,13 @@ class Tally:
             # has exactly one finding a record, counted below.)
             recurs = np.array([r.recurrence is not None for r in result.rules], dtype=bool)[parts[0]]
             cells.append(key[recurs & (result.columns["occurrence"][rows] == 1)] * _SLOTS + _FIRSTS)
-        cells_at = np.concatenate(cells)
-        size = int(cells_at.max()) + 1
-        if size <= 4 * cells_at.size:  # few groups (by rule, say): counted in place, not sorted
-            counts = np.bincount(cells_at, minlength=size)
+        size = (int(key.max()) + 1) * _SLOTS if key.size else 0
+        if size <= 4 * key.size:  # few groups (by rule, say): counted in place, not sorted (nor joined)
+            counts = sum(np.bincount(at, minlength=size) for at in cells)
             distinct = np.flatnonzero(counts)
             counts = counts[distinct]
         else:
-            distinct, counts = np.unique(cells_at, return_counts=True)
+            distinct, counts = np.unique(np.concatenate(cells), return_counts=True)
         for value, count in zip(distinct.tolist(), counts.tolist()):
             k, slot = divmod(value, _SLOTS)
             decoded = self._decode(k, labels)
