@@ -613,18 +613,22 @@ class _ChunkReader:
         says unknown is none given; an unknown among dates is a date that is not one)."""
         col = self.label[event]
         n = len(cells)
+        every = bool(filled.all())
         if ((_arrow.lengths(cells) == 10) | ~filled).all():
             # The usual column: one plain ISO date (YYYY-MM-DD) in each filled cell, read in one cast that
             # passes over the empty ones (as nulls: nothing is copied). Each record has one date at most.
             try:
-                values = _arrow.to_numpy(pc.cast(_arrow.with_nulls(cells, filled), pa.date32()))
+                values = _arrow.to_numpy(pc.cast(cells if every else _arrow.with_nulls(cells, filled), pa.date32()))
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 values = None  # something else (a bad day, not a date): read below, cell by cell if need be
             if values is not None:
-                days = values[filled].astype(np.int64) + EPOCH
+                days = (values if every else values[filled]).astype(np.int64) + EPOCH
                 if not days.size or days.min() >= 1:  # year 0 casts but is no date to Python: read below
-                    offsets = np.zeros(n + 1, dtype=np.int64)
-                    np.cumsum(filled, out=offsets[1:])
+                    if every:
+                        offsets = np.arange(n + 1, dtype=np.int64)
+                    else:
+                        offsets = np.zeros(n + 1, dtype=np.int64)
+                        np.cumsum(filled, out=offsets[1:])
                     return EventColumn(offsets, days, np.full(days.size, -1, dtype=np.int64)), np.zeros(n, bool)
         owners = np.flatnonzero(filled).astype(np.int64)
         items = cells.filter(_arrow.bools(filled))
