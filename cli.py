@@ -408,6 +408,16 @@ def _show_sql(args: argparse.Namespace, sources: Sequence[str]) -> int:
     return 0
 
 
+def _left_out_text(problems: Sequence[Any]) -> str:
+    """What the summary says the problems left out: rows, or (``Problem.rows`` 0: a database not reached, a table not
+    there or whose query failed) what they name, where no row was named."""
+    whole = [p for p in problems if not p.rows]
+    if not whole:
+        return "the rows they name were left out"
+    return ("the tables or databases they name were not read" if len(whole) == len(problems) else
+            "the rows, tables or databases they name were left out")
+
+
 def _print_problems(problems: Sequence[Any]) -> list[Any]:
     """Print each problem on stderr; return those that are errors (a warning rejects nothing)."""
     for p in problems:
@@ -996,7 +1006,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if problems:
         rest = "the rest were checked" if records else "no record could be checked"
         # A row named may be a record's own or one of a database table's joined to it (its record read without it).
-        print(f"{len(problems)} problem(s) in the records: the rows they name were left out, {rest}.", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in the records: {_left_out_text(problems)}, {rest}.", file=sys.stderr)
         return 2
     return 1 if result.failing else 0
 
@@ -1288,7 +1298,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     problems = _print_problems(problems)
     if problems:
         rest = "the rest were counted" if tally.counts else "no record could be counted"
-        print(f"{len(problems)} problem(s) in the records: the rows they name were left out, {rest}.", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in the records: {_left_out_text(problems)}, {rest}.", file=sys.stderr)
         return 2
     return 0
 

@@ -79,7 +79,8 @@ class Problem:
     field: str | None = None
     hint: str | None = None
     warning: bool = False
-    #: The rows it kept from being read: every row of its file, for a header that stops the file.
+    #: The rows it kept from being read: every row of its file, for a header that stops the file; 0 where it names no
+    #: row (a database not reached, a table not there or whose query failed: how many rows it held is not known).
     rows: int = 1
 
     def __str__(self) -> str:

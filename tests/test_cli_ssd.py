@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, rules_without
-from ssd_databases import fill, needs, postgres_ssd
+from ssd_databases import create, fill, needs, postgres_ssd
 
 AS_OF = "2025-03-31"
 CHILDREN, SEED = 300, 11
@@ -68,6 +68,36 @@ def test_check_says_a_duty_whose_records_could_not_be_read_was_not_checked(ssd, 
     assert ("there is no table ssd_cp_reviews; so the child-protection records of ssd_cp_plans were not read (the "
             "other kinds were)") in err
     assert "rcpc" not in out and "icpc-15wd" in out
+
+
+def test_a_query_or_database_that_failed_is_not_said_to_be_a_row_left_out(run_cli, tmp_path):
+    """A kind whose query failed (dates held as INTEGER in DuckDB) was "1 row could not be read", with a hint about
+    locked files; a database not reached (a folder given as the file) said "the rows they name were left out"."""
+    sa = needs("sqlalchemy")
+    needs("duckdb_engine")
+    url = f"duckdb:///{tmp_path / 'ssd.duckdb'}"
+    create(url)
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE ssd_cin_assessments")
+        connection.exec_driver_sql("CREATE TABLE ssd_cin_assessments (cina_assessment_id VARCHAR, cina_person_id "
+                                   "VARCHAR, cina_referral_id VARCHAR, cina_assessment_start_date INTEGER, "
+                                   "cina_assessment_auth_date INTEGER)")
+        connection.exec_driver_sql("INSERT INTO ssd_cin_episodes (cine_referral_id, cine_referral_date) VALUES "
+                                   "('R1', '2024-01-02')")
+        connection.exec_driver_sql("INSERT INTO ssd_cin_assessments VALUES ('A1', 'P1', 'R1', 20240103, 20240306)")
+    engine.dispose()
+    code, out, err = run_cli("check", url, "--mapping", "ssd", "--as-of", AS_OF)
+    assert code == 2 and "1 row could not be read" not in out
+    assert "no record could be checked: the tables or databases named could not be read" in out
+    [error] = [line for line in err.splitlines() if line.startswith("error:")]
+    assert "LINE " not in error and "no other program holds it open" not in error
+    assert "(column cina_assessment_start_date is INTEGER, which the query cannot read as TIMESTAMP" in error
+    assert "problem(s) in the records: the tables or databases they name were not read, no record could" in err
+    (tmp_path / "folder.db").mkdir()
+    code, _, err = run_cli("check", f"SQLITE:///{tmp_path / 'folder.db'}", "--mapping", "ssd", "--as-of", AS_OF)
+    assert code == 2 and "folder.db: is a folder, not a SQLite database file" in err
+    assert "the rows they name" not in err and "the tables or databases they name were not read" in err
 
 
 def test_check_reads_postgresql_with_the_same_findings(ssd, postgres, run_cli):

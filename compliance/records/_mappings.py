@@ -106,8 +106,10 @@ class Join:
     on: str
     key: str
     order: str | None = None
-    #: Rows left out: a column and the values that mark a row not to count (a review marked cancelled).
-    skip_if: tuple[tuple[str, frozenset[str]], ...] = ()
+    #: Rows left out (a review marked cancelled): a column, and its codes, each True for a row not to count and False
+    #: for one that counts; None for a yes-or-no flag (``_FLAG``). An empty cell counts the row; any other value is a
+    #: problem, since read either way it could make a late review met.
+    skip_if: tuple[tuple[str, tuple[tuple[str, bool], ...] | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -415,6 +417,8 @@ class _Builder:
     extract_date: date | None = None
     #: Problems about one of a record's rows (by the problem's id): which, the n-th of its table's in order.
     rows: dict[int, int] = field(default_factory=dict)
+    #: Whether the values come from a database, whose columns have SQL types (a number is no unformatted cell).
+    database: bool = False
 
     def problem(self, message: str, line: int | None, column: Any, fld: str | None, hint: str | None = None,
                 warning: bool = False) -> None:
@@ -473,10 +477,16 @@ class _Builder:
                     # Else what the usual reading found wrong (a two-digit year, TBC), where it read the cell: a
                     # mapping whose month comes first refuses a day-first date unread.
                     said = str(exc)
-                    message = (number_message(float(text), repr(text), text) if serial
+                    message = (number_message(float(text), repr(text), text) if serial and not self.database
                                else said if said.startswith(f"{shown(text)} is not a date: ")
                                else f"{text!r} is not a date")
-                    self.problem(message, line, where(source), source, f"this mapping reads dates as {formats}")
+                    hint = f"this mapping reads dates as {formats}"
+                    sql = _SQL_NUMBERS.get(type(item).__name__) if self.database else None
+                    if sql:  # a database column has a type, not a format: an Excel serial's advice would not do
+                        message = f"{text} is a number ({sql}), not a date"
+                        hint = (f"store dates as DATE or DATETIME values (2024-03-06 00:00:00.000), or as text "
+                                f"written {formats}")
+                    self.problem(message, line, where(source), source, hint)
                     break
             else:
                 events[f.name] = tuple(sorted(dates, key=sort_key))
@@ -484,6 +494,10 @@ class _Builder:
             if f.since and f.name in events and events.get(f.since):
                 start = max(day_of(d) for d in events[f.since])
                 events[f.name] = tuple(d for d in events[f.name] if day_of(d) >= start)
+            elif f.since and f.name in events:
+                # With no day to count from, none can be told to be after it (a visit may be to an earlier
+                # placement): none is counted, and a duty that needs the day is missing data naming it.
+                del events[f.name]
         targets: dict[str, tuple[EventDate, ...]] = {}
         for f in spec.recorded_deadlines:
             found = self.values(f, lookup)
@@ -1027,14 +1041,30 @@ def load_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
         if rec is None:
             continue
         if rec.id in first:
-            file, _, line = (rec.source or "").rpartition(":")
-            problems.append(Problem(f"duplicate record id {rec.id!r} (first at {first[rec.id]})", file=file or None,
-                                    line=int(line) if line.isdigit() else None, field="id",
-                                    hint="each record needs its own id"))
+            problems.append(Problem(f"duplicate record id {rec.id!r} (first at {first[rec.id]})", field="id",
+                                    hint="each record needs its own id", **_located(rec.source or "")))
             continue
         first[rec.id] = rec.source
         records.append(rec)
     return records, problems
+
+
+#: A database row's source, as _records_from writes it: the URL, then the table and the row's key
+#: (``sqlite:///ssd.db:ssd_cin_episodes cine_referral_id='K1'``). The first such colon is the one: a key may hold more.
+_DATABASE_ROW = re.compile(r"(?P<file>[A-Za-z][A-Za-z0-9+.-]*://.*?):(?P<row>[A-Za-z_][A-Za-z0-9_]* "
+                           r"[A-Za-z_][A-Za-z0-9_]*=.*)", re.DOTALL)
+
+
+def _located(source: str) -> dict[str, Any]:
+    """The file, line or row of a record's ``source``: a file's line (``list4.csv:12``), a database's row, or the
+    file alone."""
+    row = _DATABASE_ROW.fullmatch(source)
+    if row:
+        return {"file": row["file"], "column": row["row"]}  # where a bad value of a database row says its row
+    file, _, line = source.rpartition(":")
+    if line.isdigit() and file:
+        return {"file": file, "line": int(line)}
+    return {"file": source or None}
 
 
 def load_extract(paths: Sequence[str | Path], mapping_name: str | Path, ruleset: RuleSet, *,
@@ -1129,11 +1159,16 @@ def _tables_spec(spec: RecordSpec, raw: dict[str, Any], located: Any, base: tupl
         need(options.get("order") is None or name(options.get("order")), ("join", table, "order"),
              "order must be a column name")
         skip = options.get("skip_if") or {}
-        need(isinstance(skip, dict) and all(name(c) and _texts(v) for c, v in skip.items()),
-             ("join", table, "skip_if"), "skip_if maps a column to the values that mark a row not to count",
-             'e.g. skip_if: {clar_cla_review_cancelled: ["Y"]}')
+        # A list of the codes that leave a row out would say nothing of the others: a cancelled review marked
+        # T or Yes, or a database's true, was counted as held. So every code is named, or the column is a flag.
+        need(isinstance(skip, dict) and all(name(c) and (v is True or isinstance(v, dict) and v and all(
+            isinstance(b, bool) for b in v.values())) for c, v in skip.items()),
+             ("join", table, "skip_if"), "skip_if maps a column to true (a yes-or-no flag: a row saying yes does not "
+             "count) or to each of its codes, true for a row not to count and false for one that counts",
+             'e.g. skip_if: {clar_cla_review_cancelled: true}, or {review_status: {"C": true, "H": false}}')
         joins.append(Join(table, options["on"], options["key"], options.get("order"),
-                          tuple((c, frozenset(v)) for c, v in skip.items())))
+                          tuple((c, None if v is True else tuple((str(k), b) for k, b in v.items()))
+                                for c, v in skip.items())))
     tables = {raw["table"]} | {j.table for j in joins}
     for part, fields in (("attributes", spec.attributes), ("events", spec.events),
                          ("recorded_deadlines", spec.recorded_deadlines)):
@@ -1221,6 +1256,8 @@ def show_sql(source: str, mapping: Mapping, rules: Sequence[Rule] | None = None,
 
 
 _NUMBERS = re.compile(r"([0-9]+)")
+#: The SQL types a database driver gives a number as, by the Python type it arrives as.
+_SQL_NUMBERS = {"int": "an INTEGER value", "float": "a REAL or FLOAT value", "Decimal": "a NUMERIC or DECIMAL value"}
 
 
 def _order_key(builder: _Builder, row: Row, order: str | None, key: str) -> tuple[Any, ...]:
@@ -1245,6 +1282,11 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
     orders = {p.table: p.order for p in related.parts}
     keys = {p.table: p.key for p in related.parts}
     last = {s for f in spec.attributes + spec.events + spec.recorded_deadlines if f.last for s in f.sources}
+    # The tables whose latest row a field is read from (the current placement), with those fields' names.
+    latest: dict[str, list[str]] = {}
+    for f in spec.attributes + spec.events + spec.recorded_deadlines:
+        for source in f.sources if f.last else ():
+            latest.setdefault(source.rpartition(".")[0] or related.main.table, []).append(f.name)
     skips = {j.table: j.skip_if for j in spec.joins if j.skip_if}
     for group in groups:
         main_rows = group.rows[related.main.table]
@@ -1261,11 +1303,16 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
                                  field=related.main.key,
                                  hint=f"give each row its own {related.main.key} (the table's primary key)")]
             continue
+        refused: list[Problem] = []
         for table, rows in group.rows.items():
             if table in skips:
-                rows[:] = [r for r in rows if not any(str(r.values.get(c) or "").strip() in values
-                                                      for c, values in skips[table])]
+                rows[:] = [r for r in rows if not _skipped(r, table, skips[table], refused)]
             rows.sort(key=lambda row, t=table: _order_key(builder, row, orders[t], keys[t]))
+            if table in latest and orders[table] and len(rows) > 1:
+                refused += _unplaced(builder, rows, table, orders[table], latest[table], table != related.main.table)
+        if refused:
+            yield None, refused
+            continue
         first = group.rows[related.main.table][0]
 
         def lookup(source: str, rows: dict[str, list[Row]] = group.rows) -> tuple[list[Any], Any]:
@@ -1297,6 +1344,61 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
         for p in found:
             p.file, p.line, p.column = where(p.field or related.main.key, builder.rows.pop(id(p), None))
         yield rec, found
+
+
+#: How a yes-or-no flag is written, in any case: a spreadsheet's, a system's and a database's (SQLite's 1 and 0).
+_FLAG = {**dict.fromkeys(("y", "yes", "t", "true", "1"), True), **dict.fromkeys(("n", "no", "f", "false", "0"), False)}
+
+
+def _skipped(row: Row, table: str, skip_if: tuple[tuple[str, tuple[tuple[str, bool], ...] | None], ...],
+             refused: list[Problem]) -> bool:
+    """Whether ``row`` is one not to count (a cancelled review); a value that is neither a code marking it so nor one
+    marking it counted goes to ``refused``, as an unknown code under values: does: taken as "counts", a cancelled
+    review made a late one met."""
+    out = False
+    for column, codes in skip_if:
+        value = row.values.get(column)
+        value = value.strip() if isinstance(value, str) else value
+        if value is None or value == "":
+            continue  # not marked: the row counts
+        said = (value if isinstance(value, bool) else _FLAG.get(str(value).casefold())) if codes is None \
+            else dict(codes).get(str(value))
+        if said is None:
+            file, line, where = row.where(column)
+            known = ("yes or no: Y, Yes, T, True or 1 (not counted), N, No, F, False or 0 (counted)" if codes is None
+                     else ", ".join(f"{code!r} ({'not counted' if skip else 'counted'})" for code, skip in codes))
+            refused.append(Problem(f"{value!r} is not one of the codes this mapping knows for {column}, which says "
+                                   f"whether this {table} row counts, so the record was not read", file=file,
+                                   line=line, column=where, field=f"{table}.{column}",
+                                   hint=f"known: {known}, or empty (counted); correct the value, or name the code "
+                                        "under skip_if in the mapping"))
+        out = out or bool(said)
+    return out
+
+
+def _unplaced(builder: _Builder, rows: list[Row], table: str, order: str, fields: list[str], joined: bool
+              ) -> list[Problem]:
+    """A problem for each of a record's ``rows`` whose ``order`` date is empty or not a date, where ``fields`` are
+    read from the latest of them: sorted last, such a row was taken for the current placement, or its episode's end
+    for the day a child still in care left it. It may be the earliest or the latest: which cannot be told."""
+    out = []
+    for row in rows:
+        value = row.values.get(order)
+        if value is not None and str(value).strip() != "":
+            try:
+                builder.date(value)
+                continue
+            except ValueError:
+                said, hint = (f"its {order} {str(value).strip()!r} is not a date", "this mapping reads dates as " +
+                              " or ".join(dict.fromkeys(_written(f) for f in builder.mapping.date_formats)))
+        else:
+            said, hint = f"it has no {order}", f"fill in its {order}"
+        file, line, column = row.where(order)
+        out.append(Problem(f"this {table} row cannot be placed among the record's {len(rows)} {table} rows: {said}, "
+                           f"so which is the latest, that {' and '.join(fields)} {'is' if len(fields) == 1 else 'are'}"
+                           " read from, cannot be told; the record was not read", file=file, line=line,
+                           column=column, field=f"{table}.{order}" if joined else order, hint=hint))
+    return out
 
 
 def _orphan(row: Row, part: TablePart, main: TablePart, key: Any) -> Problem:
@@ -1335,17 +1437,32 @@ def _read_tables(paths: Sequence[str | Path], mapping: Mapping, vocab: Vocabular
             files[path.stem] = path
     if not files:
         return
+    # A kind left out (a table's file missing, empty or short of a column) is said once every kind has been tried:
+    # only then is it known whether "the other kinds were" read. A missing file is named for every kind needing it.
+    refused: dict[tuple[Any, ...], tuple[Problem, list[tuple[RecordSpec, Related]]]] = {}
+    some_read = False
     for spec, related in reads:
+        absent = [p.table for p in related.parts if p.table not in files]
+        for table in absent:
+            problem = Problem(f"no file for the table {table} among the files given", field=table,
+                              hint=f"give {table}.csv with the others", rows=0)  # it names no row
+            refused.setdefault((problem.message,), (problem, []))[1].append((spec, related))
+        if absent:
+            continue
         found: list[Problem] = []
+        kept: list[Problem] = []
         builder = _Builder(mapping, vocab, str(files.get(related.main.table, "")), extract_date=extract_date)
-        groups = csv_groups(files, related, found.append, encoding,
-                            refuse=lambda p, read=(spec, related): found.append(_left_out(p, [read],
-                                                                                          others=len(reads) > 1)))
+        groups = csv_groups(files, related, found.append, encoding, refuse=kept.append)
         for rec, problems in _records_from(groups, spec, related, builder):
             yield rec, found + problems
             found.clear()
         if found:
             yield None, list(found)
+        some_read = some_read or not kept
+        for problem in kept:
+            refused.setdefault((problem.message, problem.file), (problem, []))[1].append((spec, related))
+    if refused:
+        yield None, [_left_out(problem, kinds, others=some_read) for problem, kinds in refused.values()]
 
 
 def _read_database(url: str, mapping: Mapping, vocab: Vocabulary, reads: list[tuple[RecordSpec, Related]],
@@ -1358,20 +1475,34 @@ def _read_database(url: str, mapping: Mapping, vocab: Vocabulary, reads: list[tu
                      for _, related in reads]
             gaps = missing(db, [related for _, related in reads])
             absent = {p.field for p in gaps}
-            others = any(not need & absent for need in needs)  # some kind is read all the same
-            if gaps:
-                yield None, [_left_out(p, [read for read, need in zip(reads, needs) if p.field in need],
-                                       others=others) for p in gaps]
+            # Said once every kind has been tried, when it is known whether "the other kinds were" read.
+            failed: list[tuple[Problem, tuple[RecordSpec, Related], bool]] = []  # and whether any record came
+            some_read = False
             for (spec, related), need in zip(reads, needs):
                 if need & absent:
                     continue
+                found: list[Problem] = []  # bad cells, each leaving out its own record
+                yielded = False
                 try:
                     with db.apart():  # a kind whose query fails (a column of another type) stops no other kind
-                        yield from _records_from(database_groups(db, related), spec, related,
-                                                 _Builder(mapping, vocab, url, extract_date=extract_date))
+                        builder = _Builder(mapping, vocab, url, extract_date=extract_date, database=True)
+                        for rec, problems in _records_from(database_groups(db, related, found.append), spec,
+                                                           related, builder):
+                            yielded = True
+                            yield rec, found + problems
+                            found.clear()
+                    some_read = True
                 except InputError as exc:
-                    yield None, [_left_out(p, [(spec, related)], "not all read", others=len(reads) > 1)
-                                 for p in exc.problems]
+                    failed += [(p, (spec, related), yielded) for p in exc.problems]
+                if found:
+                    yield None, list(found)
+            left = [_left_out(p, [read for read, need in zip(reads, needs) if p.field in need],
+                              others=some_read)
+                    for p in gaps]
+            left += [_left_out(p, [kind], "not all read" if yielded else "not read", others=some_read)
+                     for p, kind, yielded in failed]
+            if left:
+                yield None, left
     except InputError as exc:
         yield None, list(exc.problems)
 

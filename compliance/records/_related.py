@@ -11,15 +11,16 @@ and the main table is read in file order. Both give the same rows, so the same r
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from ..errors import Problem
+from ..errors import InputError, Problem
 from ._csv import read_csv_rows
-from ._database import Database
+from ._database import Database, shown_bytes, undecodable
 
 
 @dataclass(frozen=True)
@@ -166,12 +167,21 @@ def _record_key(column: Any, dialect: Any) -> Any:
     return sa.collate(key, exact) if exact else key
 
 
-def database_groups(db: Database, related: Related) -> Iterator[Group]:
-    """Each record's rows from the database, in the order of the records' keys."""
+def database_groups(db: Database, related: Related, report: Report | None = None) -> Iterator[Group]:
+    """Each record's rows from the database, in the order of the records' keys.
+
+    A cell holding bytes that are not text (SQLite keeps whatever a program wrote in a TEXT column) is a problem at
+    its table, row key and column, and its record is left out, as a bad value in any of its rows leaves it out; the
+    other records are read. The problems go to ``report``; without one, they are raised together as one InputError
+    once every other record has been yielded.
+    """
     layout = _labels(related)
     positions = [[(column, 2 + n) for n, (j, column, _) in enumerate(layout) if j == i]
                  for i in range(len(related.parts))]
+    unread: list[Problem] = []
+    left_out = report or unread.append
     group: Group | None = None
+    spoilt: list[Problem] = []  # the bad cells of the group being gathered
     for row in db.stream(query(related, db.dialect)):
         key, part_number = row[0], int(row[1])
         part = related.parts[part_number]
@@ -180,15 +190,52 @@ def database_groups(db: Database, related: Related) -> Iterator[Group]:
         # A joined row whose key no main row has is a group of its own, with no main row: an orphan, reported.
         # A row with no key at all belongs with no other.
         if group is None or key is None or key != group.key:
-            if group is not None:
+            if group is not None and not spoilt:
                 yield group
-            group = Group(key, {p.table: [] for p in related.parts})
+            for problem in spoilt:
+                left_out(problem)
+            group, spoilt = Group(key, {p.table: [] for p in related.parts}), []
         group.rows[part.table].append(found)
-    if group is not None:
+        for column, value in values.items():
+            # The usual cell is passed over in C (isascii); only text that is not ASCII is looked into.
+            if value.__class__ is str and not value.isascii() and (byte := undecodable(value)) is not None:
+                spoilt.append(_not_text(found, part, related.main, key, column, byte))
+                break
+    if group is not None and not spoilt:
         yield group
+    for problem in spoilt:
+        left_out(problem)
+    if unread:
+        raise InputError(*unread)
+
+
+def _not_text(row: Row, part: TablePart, main: TablePart, key: Any, column: str, byte: int) -> Problem:
+    """The problem of a cell holding ``byte``, which is not UTF-8, in a row of the record ``key``: the bytes shown,
+    and the text they make in Windows-1252, what a program that does not write UTF-8 most often writes here."""
+    value = row.values[column]
+    raw = value.encode("utf-8", "surrogateescape")
+    try:
+        meant = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        meant = None
+    whose = ("its record" if part is main and main.link == main.key else
+             f"the record it belongs to ({main.link} {_shown(key)})")
+    fix = "store the text as UTF-8 in the system the SSD is filled from"
+    if meant is not None:
+        fix += f": in Windows-1252, as it was probably written, it reads {meant!r}"
+        ident = row.values.get(part.key)
+        if len(value) <= 60 and undecodable(ident) is None and ident is not None:
+            literal = str(ident) if isinstance(ident, int) else "'" + str(ident).replace("'", "''") + "'"
+            quoted = meant.replace("'", "''")
+            fix += f" (UPDATE {part.table} SET {column} = '{quoted}' WHERE {part.key} = {literal})"
+    return Problem(f"{shown_bytes(value)} holds byte 0x{byte:02X}, which is not UTF-8 text, so {whose} was not read",
+                   file=row.file, column=row.label, field=column if part is main else f"{part.table}.{column}",
+                   hint=fix)
 
 
 def _shown(value: Any) -> str:
+    if undecodable(value) is not None:
+        return shown_bytes(value)  # a key holding a byte that is not text: never a lone surrogate in a message
     return "NULL" if value is None else repr(value if isinstance(value, str) else str(value))
 
 
@@ -199,7 +246,7 @@ def missing(db: Database, related: Sequence[Related]) -> list[Problem]:
         for part in r.parts:
             wanted[part.table].update(part.read())
     out = []
-    for table, column, alike in db.missing(wanted):
+    for table, column, alike in db.missing(wanted):  # each names no row (rows=0 below): a table left unread
         if alike is not None and column is not None:
             out.append(Problem(f"table {table} has no column {column}, but has one named {alike!r}, which PostgreSQL "
                                "tells apart by the case of its name", file=db.shown, field=f"{table}.{column}",
@@ -215,12 +262,19 @@ def missing(db: Database, related: Sequence[Related]) -> list[Problem]:
         else:
             out.append(Problem(f"table {table} has no column {column}", file=db.shown, field=f"{table}.{column}",
                                hint="check the SSD version: the mapping follows the SSD's published definitions"))
+    for problem in out:
+        problem.rows = 0
     return out
 
 
 # -- from CSV files, one per table -----------------------------------------------------------------------
 
 Report = Callable[[Problem], None]
+
+
+def _loose(name: str) -> str:
+    """A column name as a person reads it: case and runs of spaces aside (as a table mapping's columns are matched)."""
+    return " ".join(name.split()).casefold()
 
 
 def _csv_rows(path: Path, part: TablePart, report: Report, refuse: Report, encoding: str) -> Iterator[Row] | None:
@@ -237,10 +291,19 @@ def _csv_rows(path: Path, part: TablePart, report: Report, refuse: Report, encod
         return None
     header_line, header = first
     index = {str(name).strip(): j for j, name in enumerate(header) if str(name).strip()}
+    # Matched as the database matches them, and as table mappings match theirs, case and spaces aside: SQL Server's
+    # exports (SSMS) keep the case the columns were made with (CINE_REFERRAL_ID). The name as written comes first.
+    written = {_loose(name): name for name in reversed(list(index))}
+    index.update({c: index[written[_loose(c)]] for c in part.read() if c not in index and _loose(c) in written})
     absent = [c for c in part.read() if c not in index]
     if absent:
+        # A near miss among the columns no read takes (not cine_referral_date for a missing cine_referral_id).
+        taken = {index[c] for c in part.read() if c in index}
+        spare = [loose for loose, name in written.items() if index[name] not in taken]
+        close = difflib.get_close_matches(_loose(absent[0]), spare, n=1, cutoff=0.8)
         refuse(Problem(f"the header row has no column {absent[0]!r}", file=str(path), line=header_line,
-                       field=absent[0], hint=f"the {part.table} table's columns read here: " + ", ".join(part.read())))
+                       field=absent[0], hint=(f"did you mean {written[close[0]]!r}? " if close else "")
+                       + f"the {part.table} table's columns read here: " + ", ".join(part.read())))
         return None
     wanted = [(c, index[c]) for c in part.read()]
     labels = {c: j + 1 for c, j in wanted}

@@ -71,7 +71,10 @@ def unread_count(problems: Sequence[Problem]) -> int:
 
 
 def rows_not_read(n: int) -> str:
-    """ "1 row could not be read", "4 rows could not be read"."""
+    """ "1 row could not be read", "4 rows could not be read"; with none, problems that name no row (a database table
+    whose query failed or that is not there, a database not reached: ``Problem.rows`` 0) were said to be a row each."""
+    if n == 0:
+        return "the tables or databases named could not be read"
     return f"{n} row could not be read" if n == 1 else f"{n} rows could not be read"
 
 

@@ -180,3 +180,61 @@ def test_a_database_file_given_as_the_other_kind_is_named_for_what_it_is(tmp_pat
     assert problem.message == f"is a {'SQLite' if other == 'sqlite' else 'DuckDB'} file, not a " \
                               f"{'SQLite' if kind == 'sqlite' else 'DuckDB'} one"
     assert problem.hint == f"give it as {other}:///{path}"
+
+
+def test_a_url_scheme_in_capitals_is_the_same_scheme():
+    """URL schemes are not case-sensitive (RFC 3986): SQLITE:/// was refused as a kind of database not read here."""
+    needs("sqlalchemy")
+    assert parse_url("SQLITE:///ssd.db").get_backend_name() == "sqlite"
+    assert parse_url("PostgreSQL://reader@db/ssd").get_driver_name() == "psycopg"
+
+
+def test_a_folder_given_as_the_database_file_is_said_to_be_a_folder(tmp_path):
+    needs("sqlalchemy")
+    (tmp_path / "ssd.db").mkdir()
+    with pytest.raises(InputError) as caught, Database(f"sqlite:///{tmp_path / 'ssd.db'}"):
+        pass
+    [problem] = caught.value.problems
+    assert problem.message == "is a folder, not a SQLite database file" and problem.rows == 0
+    assert problem.hint == f"name the database file in it: sqlite:///{tmp_path / 'ssd.db' / 'ssd.db'}, say"
+
+
+def test_text_that_is_not_utf8_in_a_sqlite_cell_is_kept_aside_not_a_failed_query(tmp_path):
+    """A Windows-1252 byte in one TEXT cell failed the whole query at its row: every row after it was lost."""
+    needs("sqlalchemy")
+    from compliance.records._database import shown_bytes, undecodable
+
+    path = tmp_path / "t.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE t (k TEXT, team TEXT)")
+        connection.execute("INSERT INTO t VALUES ('R1', 'Front Door'), ('R2', CAST(X'436166E9205465616D' AS TEXT)), "
+                           "('R3', 'Café Team')")
+    connection.close()
+    with Database(f"sqlite:///{path}") as db:
+        rows = list(db.stream("SELECT k, team FROM t ORDER BY k"))
+    assert [k for k, _ in rows] == ["R1", "R2", "R3"]
+    assert [undecodable(team) for _, team in rows] == [None, 0xE9, None]  # UTF-8's é is text
+    assert shown_bytes(rows[1][1]) == "'Caf\\xe9 Team'"
+    assert shown_bytes("x" * 100 + "\udce9" + "y" * 100) == "'..." + "x" * 30 + "\\xe9" + "y" * 29 + "...'"
+
+
+def test_a_query_failing_on_a_column_s_type_names_the_column_not_file_locking(tmp_path):
+    """Dates held as INTEGER (20240103) in DuckDB: the hint was about locked files, and DuckDB's quotation of the
+    query ("LINE 1: SELECT ... ^") ran into the one-line message."""
+    sa = needs("sqlalchemy")
+    needs("duckdb_engine")
+    path = tmp_path / "ssd.duckdb"
+    engine = sa.create_engine(f"duckdb:///{path}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (started INTEGER)")
+        connection.exec_driver_sql("INSERT INTO t VALUES (20240103)")
+    engine.dispose()
+    with Database(f"duckdb:///{path}") as db, pytest.raises(InputError) as caught:
+        list(db.stream("SELECT started FROM t UNION ALL SELECT CAST(NULL AS TIMESTAMP)"))
+    [problem] = caught.value.problems
+    assert problem.message.startswith("cannot read: Conversion Error: Unimplemented type for cast (INTEGER -> "
+                                      "TIMESTAMP) when casting from source column started")
+    assert "LINE" not in problem.message and "^" not in problem.message
+    assert problem.hint.startswith("column started is INTEGER, which the query cannot read as TIMESTAMP: store it")
+    assert "no other program holds it open" not in problem.hint
+    assert problem.rows == 0  # a query, not a row: never "1 row could not be read"

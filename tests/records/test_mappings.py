@@ -356,7 +356,11 @@ def test_a_table_mapping_cannot_read_its_extract_date_from_a_header(tmp_path):
      "      referral: assessments.start\n", "'assessments.start' is not a column of referrals", 10),
     ("  - kind: referral\n    table: referrals\n    key: r_id\n    id: '{r_id}'\n    join:\n"
      "      assessments: {on: r_id, key: a_id, skip_if: {cancelled: Y}}\n",
-     "skip_if maps a column to the values", 10),
+     "skip_if maps a column to true (a yes-or-no flag", 10),
+    # The codes that leave a row out, alone, say nothing of the others: a cancelled review marked T was held.
+    ("  - kind: referral\n    table: referrals\n    key: r_id\n    id: '{r_id}'\n    join:\n"
+     "      assessments: {on: r_id, key: a_id, skip_if: {cancelled: [Y, y, '1']}}\n",
+     "or to each of its codes, true for a row not to count and false for one that counts", 10),
     ("  - kind: referral\n    table: referrals; DROP TABLE x\n    key: r_id\n    id: '{r_id}'\n",
      "each kind of record read from tables names its table", 6),
 ])
