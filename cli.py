@@ -1103,9 +1103,10 @@ def add_report(sub: Any, help_text: str) -> None:
                    help="how long to wait for another run holding the history database, 0 to 86400 "
                         "(default %(default)g)")
     p.add_argument("--keep-runs", type=int, default=DEFAULT_KEEP_RUNS, metavar="N",
-                   help="keep the duty states of the N runs of the latest dates in the history to compare with, and "
-                        "their folders; older runs keep only their counts, for the trend, and the folders the report "
-                        "wrote for them are removed (default %(default)d)")
+                   help="keep the newest N run folders (one a date, from its latest run) and those runs' duty "
+                        "states in the history to compare with; older runs keep only their counts, for the trend, and "
+                        "the folders the report wrote for them are removed, never anything it did not write "
+                        "(default %(default)d)")
     p.add_argument("--jobs", type=int, metavar="N",
                    help="processes evaluating a large run (default: one per core)")
     p.add_argument("--no-explain", action="store_true",

@@ -10,9 +10,9 @@ then fails with a clear message. A database that cannot be written (read-only, a
 
 What the next run needs is small: for each record with a duty that applies, each duty occurrence's
 status and deadline. They are kept as one zlib-compressed block of JSON lines per run (see
-``_changes``), and only for the newest ``keep`` runs; the ``runs`` rows (dates and counts, a few
-hundred bytes each) stay for the trend. The journal stays in SQLite's default rollback mode because
-WAL does not work on network drives.
+``_changes``), and only for the latest run of each of the newest ``keep`` dates (the runs whose folders
+``--keep-runs`` keeps); the ``runs`` rows (dates and counts, a few hundred bytes each) stay for the trend.
+The journal stays in SQLite's default rollback mode because WAL does not work on network drives.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     import sqlite3
 
 DEFAULT_TIMEOUT = 60.0
-#: Runs whose duty states are kept; older runs keep only their row (date, counts) for the trend.
+#: Dates whose latest run's duty states (and folder) are kept; other runs keep only their row (date, counts) for the
+#: trend.
 DEFAULT_KEEP_RUNS = 30
 
 Migration = Sequence[Union[str, Callable[["sqlite3.Connection"], None]]]
@@ -372,11 +373,14 @@ class History:
                     (run.run_id, json.dumps(dict(run.titles)), states))
 
     def prune(self, keep: int) -> int:
-        """Drop the duty states of all but the ``keep`` runs of the latest dates (not the latest made: a run
-        back-filling last month must not drop the one tomorrow's run compares with); their rows stay for the trend."""
+        """Keep the duty states of the latest run of each of the ``keep`` latest dates, and drop the others'; their
+        rows stay for the trend. A date's latest run is the one that owns its folder (a rerun the same day swapped the
+        earlier run's folder out) and the one a later run compares with, so a rerun takes no date's place: ``keep``
+        dates keep their folders (``--keep-runs``). The latest dates, not the latest made: a run back-filling last
+        month must not drop the one tomorrow's run compares with."""
         cursor = self._write("DELETE FROM run_states WHERE run_id NOT IN "
-                             "(SELECT s.run_id FROM run_states s JOIN runs r ON r.id = s.run_id "
-                             "ORDER BY r.as_of DESC, r.id DESC LIMIT ?)", (keep,))
+                             "(SELECT MAX(id) FROM runs WHERE finished_at != '' GROUP BY as_of "
+                             "ORDER BY as_of DESC LIMIT ?)", (keep,))
         return cursor.rowcount
 
 

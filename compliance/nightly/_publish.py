@@ -11,11 +11,14 @@ and run folders past ``--keep-runs`` are set aside; every step is one rename or 
 repeated, so a run killed part-way is finished by the next run (``recover``), before it does anything
 else. A staging folder killed while its journal was being written holds nothing else, and is removed.
 
-The run's folder (``2026-11-20/``) holds a marker file naming the run and the size and modification time of each of
-its files; a folder is replaced (or, past ``--keep-runs``, removed) only if it has the marker and nothing else, no
-file added or changed since, and it is swapped with the new one in one step where the system can (Linux
-``renameat2``). A folder without a marker is the report's only as version 0.1 wrote it: all five of its
-files, its findings.json dated as the folder is named; run-named files alone prove nothing.
+The run's folder (``2026-11-20/``) holds a marker file naming the run, the folder and the inode number, size and
+modification time of each of its files; a folder is replaced (or, past ``--keep-runs``, removed) only if it has the
+marker, is named as the marker names it, and holds nothing else, no file added or changed since, and it is swapped
+with the new one in one step where the system can (Linux ``renameat2``). Past ``--keep-runs`` its files must also be
+the very files the run wrote (their inode numbers): a copy (``cp -a`` keeps every size and time) is someone's, and
+is left, as is anything added but what a file browser leaves (.DS_Store, Thumbs.db, desktop.ini), which goes with
+the folder and is named in the log. A folder without a marker is the report's only as version 0.1 wrote it: all
+five of its files, its findings.json dated as the folder is named; run-named files alone prove nothing.
 
 ``latest.*`` are hard links to the newest run's files: plain files on a shared drive or from Windows,
 no second copy on disk (a copy where the file system has no hard links). They are switched so that
@@ -73,6 +76,9 @@ LATEST_TEAM = "latest-"
 CRASH_ENV = "COMPLIANCE_TEST_CRASH_AT"
 CRASH_EXIT = 86
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: What a file browser leaves in a folder it has shown (macOS Finder, Windows Explorer), in lower case: a run folder
+#: past --keep-runs is removed with them, and the log names them; nothing else the report did not write goes with it.
+BROWSER_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 _TOKEN = re.compile(r"[0-9a-f]{16}")
 _steps = 0
 
@@ -193,6 +199,60 @@ def _changed_since_marked(marker: dict[str, Any], entries: dict[str, Path]) -> l
     return sorted(name for name, p in entries.items() if name != MARKER and changed(name, p))
 
 
+def _is_browser_file(path: Path) -> bool:
+    return path.name.lower() in BROWSER_FILES and path.is_file() and not path.is_symlink()
+
+
+def _not_as_written(folder: Path, marker: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Why a marked run folder is not the report's to remove past --keep-runs (nothing when it is), and the files a
+    file browser left in it (``BROWSER_FILES``), which would go with it.
+
+    It is the report's only as the run wrote it: named as its marker names it (``cp -a`` and ``mv`` keep the
+    marker), holding the files the marker lists and those very files (the same inode numbers: a copy keeps every
+    size and time, not its inodes), each at the size and modification time recorded, and nothing else. A file the
+    run wrote and someone removed does not stop it (what is left is the report's), but is named beside what does.
+    A marker of an older version, listing no files, proves only its own name and the run files' names; one giving
+    no times, the sizes; an inode number of 0 (a file system that has none) is not compared."""
+    reasons: list[str] = []
+    entries = {p.name: p for p in folder.iterdir()}
+    browser = sorted(name for name, p in entries.items() if _is_browser_file(p))
+    files = marker.get("files") if isinstance(marker.get("files"), dict) else None
+    modified = marker.get("modified") if isinstance(marker.get("modified"), dict) else {}
+    added, changed, copied = [], [], []
+    for name, path in sorted(entries.items()):
+        if name in browser:
+            continue
+        if path.is_symlink() or not path.is_file() or not (_is_run_file(name) or name == MARKER):
+            added.append(name)
+        elif name == MARKER or files is None:
+            continue
+        elif not isinstance(files.get(name), list):
+            added.append(name)
+        else:
+            recorded, stat = files[name], path.stat()
+            if recorded[-1:] != [stat.st_size] or (name in modified and modified[name] != stat.st_mtime_ns):
+                changed.append(name)
+            elif len(recorded) == 2 and recorded[0] and stat.st_ino and recorded[0] != stat.st_ino:
+                copied.append(name)
+    named = marker.get("folder", folder.name)
+    if named != folder.name:
+        reasons.append(f"its {MARKER} names the run folder {named}, so it is "
+                       + ("a copy of that folder" if copied else "a copy of that folder, or that folder renamed"
+                          if files is None else "that folder renamed")
+                       + ", not the folder the report wrote here")
+    elif copied:
+        reasons.append(f"its files are copies of the ones the report wrote, not those files ({_shown(copied)}): "
+                       "copied back, or restored from a backup")
+    if added:
+        reasons.append(f"files were added to it ({_shown(added)})")
+    if changed:
+        reasons.append(f"files were changed in it since the report wrote them ({_shown(changed)})")
+    removed = sorted(name for name in files or () if name not in entries)
+    if reasons and removed:
+        reasons.append(f"files were removed from it ({_shown(removed)})")
+    return reasons, browser
+
+
 def _written_by_0_1(folder: Path, entries: dict[str, Path]) -> bool:
     """Whether an unmarked folder is a run version 0.1 wrote: all five of its files and nothing else, its
     findings.json opening with the day the folder is named after (or any day, set aside as ``replaced``).
@@ -236,6 +296,10 @@ def check_replaceable(target: Path) -> None:
     marker = read_marker(target)
     if marker is None:
         raise InputError(Problem(f"has a {MARKER} file the report did not write", file=str(target), hint=hint))
+    if marker.get("folder", target.name) != target.name:  # every marker names its folder; a copy names another
+        raise InputError(Problem(f"is not a folder the report wrote: its {MARKER} names the run folder "
+                                 f"{marker.get('folder')} (a copy of it, or that folder renamed); the report will not "
+                                 "replace it", file=str(target), hint=hint))
     changed = _changed_since_marked(marker, entries)
     if changed:
         raise InputError(Problem(f"holds files added or changed since the report wrote it ({_shown(changed)}); "
@@ -432,11 +496,13 @@ class Staging:
                 step(f"new {name} in place")
         _fsync_dir(self.out)
 
-    def expire(self, history: History, keep: set[str]) -> list[str]:
+    def expire(self, history: History, keep: set[str]) -> tuple[list[str], list[str]]:
         """Set aside, into this staging folder (to go with it), the folders of this history's runs whose duty states
-        it no longer keeps (``--keep-runs``), but for the folders named in ``keep``. Returns a line for the log about
-        each folder left alone because something was added to it."""
-        notes = []
+        it no longer keeps (``--keep-runs``), but for the folders named in ``keep``, and only as the runs wrote them
+        (``_not_as_written``). Returns a warning for each folder left alone, saying what was found in it, and a
+        line for the log about each folder removed with files a file browser left in it, naming them."""
+        notes: list[str] = []
+        removed_with: list[str] = []
         aside = self.path / EXPIRED
         for folder in sorted(self.out.iterdir()):
             marker = read_marker(folder) if DAY.fullmatch(folder.name) and folder.is_dir() else None
@@ -448,17 +514,20 @@ class Staging:
                 continue
             if history.token_of(run_id) != marker.get("token") or history.keeps_states(run_id):
                 continue
-            try:
-                check_replaceable(folder)
-            except InputError:
-                notes.append(f"left {folder} alone, past --keep-runs: files were added to it")
+            reasons, browser = _not_as_written(folder, marker)
+            if reasons:
+                notes.append(f"left {folder} alone, past --keep-runs: {'; '.join(reasons)}; it is not the report's "
+                             "to remove: move or remove it yourself")
                 continue
             aside.mkdir(exist_ok=True)
             os.rename(folder, aside / folder.name)
             step(f"expired {folder.name}")
+            if browser:
+                removed_with.append(f"removed {folder}, past --keep-runs, with what a file browser left in it "
+                                    f"({', '.join(browser)})")
         if aside.exists():
             _fsync_dir(self.out)
-        return notes
+        return notes, removed_with
 
     def discard(self) -> None:
         """Remove a staging folder whose run was never recorded; nothing outside it has changed."""

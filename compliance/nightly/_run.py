@@ -379,8 +379,11 @@ def _put_in_place(staging: Staging, history: History, later: Sequence[Staging], 
         for leftover in later:
             leftover.remove()
         staging.apply()
-        for note in staging.expire(history, keep={staging.folder, newest_day}):
+        left, removed_with = staging.expire(history, keep={staging.folder, newest_day})
+        for note in left:
             log.warning("%s", note)
+        for note in removed_with:
+            log.info("%s", note)
         staging.remove()
     except (OSError, ComplianceError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

@@ -161,7 +161,7 @@ def finding_data(f: Finding, context: JsonContext, document: JsonDocument | None
     """A finding as compact data: what its rule and calendar say is left to the document's "rules" and
     "calendars" (a value that differs stays on the finding); every day its period skipped only with
     ``context.explain`` (the working, ``explanation``, names each holiday and counts the weekend days); other
-    keys whose value is null, false or empty are left out."""
+    keys whose value is null, false or empty ("", [], {}) are left out."""
     d = f.to_dict()
     facts = context.rules.get(f.rule)
     if facts is not None:
@@ -181,7 +181,8 @@ def finding_data(f: Finding, context: JsonContext, document: JsonDocument | None
     # A rule's fact the finding lacks (no period without a deadline) stays, as null: left out, it would read as
     # the rule's.
     kept = facts.keys() if facts is not None else ()
-    return {k: v for k, v in d.items() if k in kept or not (v is None or v is False or v == [] or v == {})}
+    # Empty is falsy but for the numbers: null, false, "", [] and {} go; 0 and 0.0 stay.
+    return {k: v for k, v in d.items() if k in kept or v or type(v) is int or type(v) is float}
 
 
 @lru_cache(maxsize=4096)

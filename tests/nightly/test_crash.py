@@ -1,6 +1,8 @@
 """Crash injection: a report run is stopped dead (``os._exit``, as kill -9 would) at every step of publishing, then
 run again; after each crash and after each next run the output folder and the history must be consistent.
-With ``--keep-runs 2`` a run also removes the folder of the oldest run, and every step of that is crashed too.
+With ``--keep-runs 2`` a run also removes the folder of the oldest run, and every step of that is crashed too, with
+a user's ``cp -a`` copy of that folder beside it, which must be left as it is; and a same-day rerun keeping two runs
+removes nothing (a rerun takes no date's place).
 
 ``COMPLIANCE_TEST_CRASH_AT=N`` makes the run exit at its N-th step (``trace`` names them). Each case starts from
 a copy of a folder holding earlier runs (``cp -a``, which keeps hard links), so every case is independent; the
@@ -26,7 +28,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from compliance.nightly._publish import CRASH_ENV, CRASH_EXIT, JOURNAL, LATEST, MARKER, RUN_FILES, STAGING_PREFIX
+from compliance.nightly._publish import (CRASH_ENV, CRASH_EXIT, JOURNAL, LATEST, MARKER, REPLACED, RUN_FILES,
+                                         STAGING_PREFIX)
 
 from conftest import FIXTURES, ROOT, read_json
 
@@ -34,6 +37,8 @@ COUNCIL = FIXTURES / "report" / "council.yaml"
 #: Only the inspection rules: the council's records need no others, and each of the many runs starts faster.
 RULES = ROOT / "rules" / "inspections.yaml"
 DAY = re.compile(r"\d{4}-\d\d-\d\d")
+#: A user's ``cp -a`` copy of the 20 Nov run folder, saved under another date (``two_days_and_a_copy``).
+USERS_COPY = "2026-11-13"
 
 
 def command(out: Path, as_of: str, records: Path = COUNCIL, extra: tuple[str, ...] = ()) -> list[str]:
@@ -56,8 +61,24 @@ def report(out: Path, as_of: str, records: Path = COUNCIL, crash: str | None = N
 
 
 def copy(source: Path, target: Path) -> Path:
-    subprocess.run(["cp", "-a", str(source), str(target)], check=True)  # -a keeps latest.* as hard links
+    """``source`` copied to ``target`` as the report left it there: ``cp -a`` keeps sizes, times and latest.* as hard
+    links, but every file gets a new inode number, and a run folder whose files are not those its marker names is a
+    copy, which --keep-runs never removes. So the markers of the folders the report wrote (named as their marker
+    names them; ``replaced`` in a staging folder) are given the copies' inode numbers; a user's copy keeps its own."""
+    subprocess.run(["cp", "-a", str(source), str(target)], check=True)
+    for path in target.rglob(MARKER):
+        marker = json.loads(path.read_text())
+        if path.parent.name in (marker["folder"], REPLACED):
+            marker["files"] = {name: [(path.parent / name).stat().st_ino, size]
+                               for name, (_, size) in marker["files"].items()}
+            path.write_text(json.dumps(marker) + "\n")
     return target
+
+
+def tree(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Each file of ``folder`` with its inode number and bytes: what a folder left alone keeps."""
+    return {str(p.relative_to(folder)): (p.stat().st_ino, p.read_bytes()) for p in sorted(folder.rglob("*"))
+            if p.is_file()}
 
 
 def files_outside_staging(out: Path) -> dict[str, bytes]:
@@ -136,7 +157,8 @@ def problems(out: Path, settled: bool) -> list[str]:
         # journal, and then it is empty: nothing in it to lose, and the next run removes it.
         if not (path / JOURNAL).is_file() and any(path.iterdir()):
             found.append(f"{path.name} holds files but no journal")  # the journal is removed last
-    folders = {p.name: p for p in out.iterdir() if p.is_dir() and DAY.fullmatch(p.name)}
+    # A user's copy is no run folder of the report's: crash_then_run checks it is left as it was.
+    folders = {p.name: p for p in out.iterdir() if p.is_dir() and DAY.fullmatch(p.name) and p.name != USERS_COPY}
     markers = {}
     for name, folder in folders.items():
         try:
@@ -195,11 +217,14 @@ def crash_then_run(start: Path, case: Path, as_of: str, n: int, names: list[str]
     """Crash a run as of ``as_of`` at step ``n``, check, run it again, check; the problems, labelled."""
     out = copy(start, case)
     before = files_outside_staging(out), recorded_runs(out)
+    users_copy = tree(out / USERS_COPY) if (out / USERS_COPY).exists() else None
     crashed = report(out, as_of, crash=str(n), extra=extra)
     label = f"step {n} ({names[n - 1]})"
     if crashed.returncode != CRASH_EXIT:
         return [f"{label}: the run did not stop there: exit {crashed.returncode} {crashed.stderr}"]
     found = [f"{label}, after the crash: {p}" for p in problems(out, settled=False)]
+    if users_copy is not None and (not (out / USERS_COPY).is_dir() or tree(out / USERS_COPY) != users_copy):
+        found.append(f"{label}, after the crash: the user's copy {USERS_COPY} was touched")
     committed = names.index("history committed") + 1
     if n < committed and (files_outside_staging(out), recorded_runs(out)) != before:
         found.append(f"{label}: something changed outside staging before the run committed")
@@ -207,6 +232,8 @@ def crash_then_run(start: Path, case: Path, as_of: str, n: int, names: list[str]
     if again.returncode != 1:
         found.append(f"{label}: the next run exited {again.returncode}: {again.stderr}")
     found += [f"{label}, after the next run: {p}" for p in problems(out, settled=True)]
+    if users_copy is not None and (not (out / USERS_COPY).is_dir() or tree(out / USERS_COPY) != users_copy):
+        found.append(f"{label}, after the next run: the user's copy {USERS_COPY} was touched")
     return found
 
 
@@ -234,22 +261,40 @@ def two_days(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("as_of, extra, what", [
-    ("2026-12-02", (), "a new day: a new folder, latest.* switched"),
-    ("2026-11-27", (), "the same day again: the folder swapped for the new one, latest.* switched"),
-    ("2026-11-20", (), "an earlier day (a back-fill): its folder swapped, latest.* left alone"),
-    ("2026-12-02", ("--keep-runs", "2"), "a new day keeping two runs: the oldest run's folder removed"),
+@pytest.fixture(scope="module")
+def two_days_and_a_copy(two_days, tmp_path_factory):
+    """``two_days``, and a user's ``cp -a`` copy of the 20 Nov run folder saved as 13 Nov: its marker and every size
+    and time are the run's, but it is not the folder the report wrote (issue 20's audit, D1)."""
+    out = copy(two_days, tmp_path_factory.mktemp("copied") / "out")
+    subprocess.run(["cp", "-a", str(out / "2026-11-20"), str(out / USERS_COPY)], check=True)
+    return out
+
+
+@pytest.mark.parametrize("start, as_of, extra, expired, what", [
+    ("two_days", "2026-12-02", (), False, "a new day: a new folder, latest.* switched"),
+    ("two_days", "2026-11-27", (), False, "the same day again: the folder swapped for the new one, latest.* switched"),
+    ("two_days", "2026-11-20", (), False, "an earlier day (a back-fill): its folder swapped, latest.* left alone"),
+    ("two_days_and_a_copy", "2026-12-02", ("--keep-runs", "2"), True,
+     "a new day keeping two runs: the oldest run's folder removed, a user's copy of it left as it is"),
+    ("two_days", "2026-11-27", ("--keep-runs", "2"), False,
+     "the same day again keeping two runs: a rerun takes no date's place, so no folder is removed"),
 ])
-def test_a_crash_at_every_step_leaves_a_consistent_folder_and_history(two_days, tmp_path, as_of, extra, what):
-    names = step_names(two_days, tmp_path, as_of, extra)
+def test_a_crash_at_every_step_leaves_a_consistent_folder_and_history(request, tmp_path, start, as_of, extra, expired,
+                                                                     what):
+    start = request.getfixturevalue(start)
+    names = step_names(start, tmp_path, as_of, extra)
     assert "history committed" in names and names[-1] == "staging removed", names
-    assert ("expired 2026-11-20" in names) == bool(extra), names
-    expected = reference(two_days, tmp_path, as_of, extra)
+    assert [n for n in names if n.startswith("expired")] == (["expired 2026-11-20"] if expired else []), names
+    expected = reference(start, tmp_path, as_of, extra)
     with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda n: crash_then_run(two_days, tmp_path / f"case-{n}", as_of, n, names, extra),
+        results = list(pool.map(lambda n: crash_then_run(start, tmp_path / f"case-{n}", as_of, n, names, extra),
                                 range(1, len(names) + 1)))
     found = [p for each in results for p in each]
     assert not found, "\n".join(found)
+    if expired:
+        assert not (tmp_path / "reference" / "2026-11-20").exists()
+    else:  # the run kept every folder: two dates, and --keep-runs 2 keeps two run folders
+        assert (tmp_path / "reference" / "2026-11-20").is_dir()
     for n in range(1, len(names) + 1):
         # Whatever happened before, the next run reports what a run that never crashed reports.
         assert same_report(tmp_path / f"case-{n}", as_of, expected), f"step {n} ({names[n - 1]})"

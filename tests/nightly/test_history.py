@@ -281,6 +281,27 @@ def test_keep_runs_keeps_the_latest_dates_not_the_latest_made(tmp_path, findings
     assert db.execute("SELECT run_id FROM run_states ORDER BY run_id").fetchall() == [(1,), (2,)]
 
 
+def test_keep_runs_keeps_the_latest_run_of_each_of_the_latest_dates_so_a_rerun_takes_no_dates_place(
+        tmp_path, findings_by_date):
+    """Issue 20's audit, D2: --keep-runs N counted runs, so a same-day rerun took a slot and fewer than N run folders
+    stayed. The latest run of each of the N latest dates keeps its states (it owns the date's folder, and it is the
+    one a later run compares with); an earlier run of a date it replaced keeps none."""
+    nov20, nov27, dec2 = date(2026, 11, 20), date(2026, 11, 27), date(2026, 12, 2)
+    with History(tmp_path / "h.sqlite3") as h:
+        for d in (nov20, nov27, nov27, nov27):  # runs 1 to 4: 27 Nov run three times (corrected reruns)
+            record_run(h, d, findings_by_date[d])
+            with h.locked():
+                h.prune(2)
+        assert [h.keeps_states(i) for i in (1, 2, 3, 4)] == [True, False, False, True]
+        assert h.previous(date(2026, 11, 28)).run_id == 4 and h.previous(date(2026, 11, 28)).states is not None
+        assert h.previous(nov27).states is not None  # what a rerun of 27 Nov compares with: 20 Nov's run
+        record_run(h, dec2, findings_by_date[dec2])
+        with h.locked():
+            assert h.prune(2) == 1  # 20 Nov's: 27 Nov and 2 Dec are the two latest dates
+        assert [h.keeps_states(i) for i in (1, 2, 3, 4, 5)] == [False, False, False, True, True]
+        assert [p.run_id for p in h.trend(date(2026, 12, 3), 10)] == [1, 4, 5]  # every date stays in the trend
+
+
 # -- faults: a full disk, damaged rows, and what one run's transaction is -------------------------------------------
 
 def snapshot_of_folder(folder):

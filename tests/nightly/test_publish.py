@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -228,7 +229,7 @@ def test_keep_runs_removes_the_folders_of_older_runs_the_report_wrote_and_nothin
     assert code == 1, err
     # 13 Nov went with its duty states; 20 Nov has someone's notes in it; 1 Nov is someone's own folder.
     assert days(tmp_path) == ["2026-11-01", "2026-11-20", "2026-12-02"]
-    assert f"left {tmp_path / '2026-11-20'} alone, past --keep-runs: files were added to it" in err
+    assert f"left {tmp_path / '2026-11-20'} alone, past --keep-runs: files were added to it (notes.txt)" in err
     assert (mine / "minutes.docx").read_bytes() == b"PK\x03\x04 the council's minutes"
     assert not list(tmp_path.glob(STAGING_PREFIX + "*"))
 
@@ -242,3 +243,76 @@ def test_keep_runs_never_removes_the_folder_latest_belongs_to(tmp_path, run_cli)
     assert os.path.samefile(tmp_path / "latest.json.gz", tmp_path / "2026-11-27" / "findings.json.gz")
     assert run_cli("report", str(COUNCIL), "--as-of", "2026-12-02", "--out", str(tmp_path), "--keep-runs", "1")[0] == 1
     assert days(tmp_path) == ["2026-12-02"]
+
+
+def test_keep_runs_never_removes_a_copy_of_a_run_folder(tmp_path, run_cli):
+    """Issue 20's audit, D1: a user's ``cp -a`` copy of a run folder, saved under another date, was removed past
+    --keep-runs: its marker named a run the history had dropped, and cp -a kept every size and time. The marker names
+    the folder and each file's inode number: a folder named otherwise, or holding other files (a copy put back under
+    the run's own name, a folder restored from a backup), is not the report's to remove, nor to replace."""
+    for as_of in ("2026-11-13", "2026-11-20", "2026-11-27"):
+        assert run_cli("report", str(COUNCIL), "--as-of", as_of, "--out", str(tmp_path))[0] == 1
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    shutil.copytree(tmp_path / "2026-11-13", tmp_path / "2026-10-15", copy_function=shutil.copy2)  # cp -a
+    os.rename(tmp_path / "2026-11-20", elsewhere)  # moved away, then a copy of it put back
+    shutil.copytree(elsewhere, tmp_path / "2026-11-20", copy_function=shutil.copy2)
+    assert read_marker(tmp_path / "2026-10-15")["folder"] == "2026-11-13"
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-12-02", "--out", str(tmp_path), "--keep-runs", "1")
+    assert code == 1, err
+    assert days(tmp_path) == ["2026-10-15", "2026-11-20", "2026-12-02"]  # 13 and 27 Nov were the report's
+    assert (f"left {tmp_path / '2026-10-15'} alone, past --keep-runs: its .compliance-run names the run folder "
+            "2026-11-13, so it is a copy of that folder, not the folder the report wrote here") in err
+    assert (f"left {tmp_path / '2026-11-20'} alone, past --keep-runs: its files are copies of the ones the report "
+            "wrote, not those files (deadlines.ics, findings.csv") in err
+    assert err.count("alone, past --keep-runs") == 2
+    # A same-day run does not replace a copy saved under its date either.
+    shutil.copytree(tmp_path / "2026-12-02", tmp_path / "2026-12-04", copy_function=shutil.copy2)
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-12-04", "--out", str(tmp_path), "--quiet")
+    assert code == 2 and "is not a folder the report wrote: its .compliance-run names the run folder 2026-12-02" in err
+    assert read_marker(tmp_path / "2026-12-04")["folder"] == "2026-12-02"
+
+
+def test_keep_runs_keeps_the_newest_n_run_folders_however_often_a_day_is_rerun(tmp_path, run_cli):
+    """Issue 20's audit, D2: --keep-runs counted runs, so a corrected rerun the same morning took a slot, and with
+    --keep-runs 2 only one run folder was left. The newest N run folders stay, each its date's latest run."""
+    for as_of in ("2026-11-20", "2026-11-27", "2026-11-27", "2026-11-27"):
+        code, _, err = run_cli("report", str(COUNCIL), "--as-of", as_of, "--out", str(tmp_path), "--keep-runs", "2")
+        assert code == 1, err
+        assert days(tmp_path) == ["2026-11-20", "2026-11-27"][:1 + (as_of == "2026-11-27")]
+    assert read_marker(tmp_path / "2026-11-27")["run_id"] == 4
+    assert run_cli("report", str(COUNCIL), "--as-of", "2026-12-02", "--out", str(tmp_path), "--keep-runs", "2")[0] == 1
+    assert days(tmp_path) == ["2026-11-27", "2026-12-02"]
+    assert not list(tmp_path.glob(STAGING_PREFIX + "*"))
+
+
+def test_a_folder_left_past_keep_runs_is_named_with_what_was_found_in_it(tmp_path, run_cli):
+    """Issue 20's audit, m2: the warning said "files were added to it" whatever was found. It names the files added,
+    changed or removed. What a file browser leaves in a folder it showed (.DS_Store, Thumbs.db, desktop.ini) is no
+    reason to keep the folder for ever, warning every night: the folder goes, and the log names those files."""
+    runs = ("2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06", "2026-11-09")
+    for as_of in runs:
+        assert run_cli("report", str(COUNCIL), "--as-of", as_of, "--out", str(tmp_path))[0] in (0, 1)
+    (tmp_path / "2026-11-02" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (tmp_path / "2026-11-02" / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0")
+    (tmp_path / "2026-11-03" / "findings.csv").unlink()  # only removed: the rest is the report's, and goes
+    edited = tmp_path / "2026-11-04" / "report.md"
+    edited.write_text(edited.read_text() + "my comments\n")
+    (tmp_path / "2026-11-04" / "deadlines.ics").unlink()
+    (tmp_path / "2026-11-05" / "desktop.ini").mkdir()  # a folder of that name is no file browser's
+    (tmp_path / "2026-11-05" / "notes.txt").write_text("mine")
+    os.symlink(tmp_path / "2026-11-09" / "report.md", tmp_path / "2026-11-06" / "Thumbs.db")  # nor a link
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-10", "--out", str(tmp_path), "--keep-runs", "2")
+    assert code == 0, err  # nothing overdue on these days
+    assert days(tmp_path) == ["2026-11-04", "2026-11-05", "2026-11-06", "2026-11-09", "2026-11-10"]
+    left = {line.split(" alone, past --keep-runs: ")[0].rsplit(" ", 1)[1]: line.split(": ", 1)[1]
+            for line in err.splitlines() if " alone, past --keep-runs: " in line}
+    assert set(left) == {str(tmp_path / day) for day in ("2026-11-04", "2026-11-05", "2026-11-06")}
+    assert left[str(tmp_path / "2026-11-04")].startswith(
+        "files were changed in it since the report wrote them (report.md); files were removed from it (deadlines.ics)")
+    assert left[str(tmp_path / "2026-11-05")].startswith("files were added to it (desktop.ini, notes.txt)")
+    assert left[str(tmp_path / "2026-11-06")].startswith("files were added to it (Thumbs.db)")
+    assert "files were added to it" not in left[str(tmp_path / "2026-11-04")]
+    assert (f"removed {tmp_path / '2026-11-02'}, past --keep-runs, with what a file browser left in it "
+            "(.DS_Store, Thumbs.db)") in err
+    assert (tmp_path / "2026-11-09" / "report.md").is_file() and (tmp_path / "2026-11-05" / "notes.txt").is_file()
+    assert not list(tmp_path.glob(STAGING_PREFIX + "*"))

@@ -22,7 +22,7 @@ from reference import ReferenceCalendar, add_months
 
 RULES = load_rules()
 AS_OF = date(2026, 11, 20)
-EMPTY = (None, False, [], {})
+EMPTY = (None, False, "", [], {})
 
 
 RECORDS = load_records([ROOT / "examples" / "inspections.yaml", FIXTURES / "casework" / "kpi-cases.yaml"],
@@ -53,6 +53,25 @@ def test_the_compact_document_holds_every_value_of_every_finding(doc):
         del own["skipped"]  # every day: only with --explain; the holidays and the weekend count instead
         assert full == {k: v for k, v in own.items() if v not in EMPTY and (k not in facts or v != facts[k])
                         or k in facts}
+
+
+def test_an_empty_string_is_left_out_like_null_false_and_empty_lists():
+    """Issue 20's audit, m3: a system's target that agrees with the law has the reason "" (no mistake to name), and
+    JSON kept ``"recorded_deadline_reason": ""`` though null, false and empty values are left out. Zero is a value:
+    ``"recorded_deadline_working_days": 0`` (the target agrees) stays."""
+    from compliance.records import load_mapped, load_mapping
+
+    records, problems = load_mapped([FIXTURES / "census" / "targets.xml"], load_mapping("cin-census", RULES.vocabulary),
+                                    RULES.vocabulary)
+    assert problems == []
+    out = io.StringIO()
+    write_check(records, CheckSettings(RULES, date(2023, 3, 31), "json", False), out)
+    found = {f["record"].split("-")[0]: f for f in json.loads(out.getvalue())["findings"] if f["rule"] == "icpc-15wd"}
+    for agreeing in ("RIGHT", "VEDAY"):
+        assert found[agreeing]["recorded_deadline_working_days"] == 0
+        assert "recorded_deadline_reason" not in found[agreeing]
+    assert found["DAYONE"]["recorded_deadline_reason"] == "counts the trigger day as day 1"
+    assert not [(f["record"], k) for f in json.loads(out.getvalue())["findings"] for k, v in f.items() if v == ""]
 
 
 def test_every_saturday_and_sunday_is_listed_only_with_explain():
