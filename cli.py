@@ -1126,7 +1126,8 @@ def add_report(sub: Any, help_text: str) -> None:
                         "findings that apply are listed)")
     p.add_argument("--ics-days", type=int, default=DEFAULT_ICS_DAYS, metavar="N",
                    help="deadlines.ics holds the open duties due within N days and those overdue by at most N "
-                        "days (default %(default)s); the others are on the page and in findings.*")
+                        "days (default %(default)s), and one event on the run's day counting those overdue for "
+                        "longer; every one is on the page and in findings.*")
     p.add_argument("--by", choices=("team",),
                    help="team: also a calendar for each team, deadlines-TEAM.ics (latest-deadlines-TEAM.ics in "
                         "--out), from the records' team attribute")

@@ -5,7 +5,8 @@ findings.parquet what ``check --format parquet`` writes; findings.json.gz is ``c
 document, gzip-compressed, one finding per line, with the report's own numbers under ``"report"`` after
 the counts (both known only once every finding has been seen). Each lists the findings that apply, and
 the rows that could not be read. deadlines.ics has the open deadlines a person acts on now
-(``PassSettings.in_calendar``), and with ``--by team`` each team has its own, ``deadlines-<team>.ics``.
+(``PassSettings.in_calendar``), and one event on the day of the run for the duties overdue for longer, and with
+``--by team`` each team has its own, ``deadlines-<team>.ics``.
 The pages are drawn last, from the model.
 """
 
@@ -16,17 +17,17 @@ import hashlib
 import re
 import unicodedata
 import zlib
-from datetime import date
+from datetime import date, datetime
 from typing import IO, Any, Mapping, Sequence
 
 from ..errors import Problem
-from ..reports import (CALENDAR_END, JSON_SEPARATOR, JsonContext, JsonDocument, calendar_head, csv_header,
-                       csv_problem_lines, json_head, json_tail)
+from ..reports import (CALENDAR_END, JSON_SEPARATOR, JsonContext, JsonDocument, backlog_event_text, calendar_head,
+                       csv_header, csv_problem_lines, json_head, json_tail)
 from ._html import to_html
 from ._markdown import to_markdown_report
 from ._model import ReportModel
 from ._publish import Staging, team_calendar_name
-from ._stream import NO_TEAM, ChunkOutput
+from ._stream import DEFAULT_ICS_DAYS, NO_TEAM, Backlog, ChunkOutput
 
 
 #: findings.json, gzip-compressed: a thirteenth of its size (see docs/output-formats.md for the figures).
@@ -38,13 +39,16 @@ class FindingsFiles:
     """findings.csv, findings.json, findings.parquet and the calendars, open in a staged run folder."""
 
     def __init__(self, staging: Staging, as_of: date, title: str, context: JsonContext,
-                 problems: Sequence[Problem] = (), show_all: bool = False) -> None:
+                 problems: Sequence[Problem] = (), show_all: bool = False, ics_days: int = DEFAULT_ICS_DAYS,
+                 stamp: datetime | None = None) -> None:
         from ..reports.parquet import ParquetWriter, findings_batch, findings_schema
 
         self.staging = staging
         self.as_of, self.title, self.context, self.problems, self.show_all = as_of, title, context, problems, show_all
         self._handles: dict[str, IO[bytes]] = {}
         self._teams: dict[str, str] = {}  # team -> its calendar's file name
+        self.ics_days, self.stamp = ics_days, stamp or datetime.now().astimezone()
+        self._backlog: dict[str, Backlog] = {}  # by calendar file: the duties overdue beyond ics_days
         self.document = JsonDocument()
         for name in ("findings.csv", JSON_FILE, "findings.parquet", "deadlines.ics"):
             self._handles[name] = staging.open(name)
@@ -82,6 +86,8 @@ class FindingsFiles:
             self._write("deadlines.ics" if team is None else self._team_file(team), events)
         for team in chunk.teams:
             self._team_file(team)
+        for team, backlog in chunk.backlog.items():
+            self._backlog.setdefault("deadlines.ics" if team is None else self._team_file(team), Backlog()).add(backlog)
 
     def finish(self, summary: Mapping[str, int], report: Mapping[str, Any]) -> None:
         """Close the documents, with the status counts and the report's numbers at the end of the JSON."""
@@ -94,6 +100,10 @@ class FindingsFiles:
             {r: self.context.rules[r] for r in self.document.rules},
             {c: self.context.calendars[c] for c in self.document.calendars}, {"report": report}))
         for name in dict.fromkeys(["deadlines.ics", *self._teams.values()]):
+            backlog = self._backlog.get(name)
+            if backlog:
+                self._write(name, backlog_event_text(backlog.count, backlog.oldest, self.ics_days, self.as_of,
+                                                     self.stamp, name))
             self._write(name, CALENDAR_END)
         for name, handle in self._handles.items():
             self.staging.close_file(handle, name)

@@ -216,7 +216,8 @@ def _evaluate(records: Sequence[Record], ruleset: RuleSet, options: ReportOption
     end = window_end(options.as_of, window, options.calendar)
     settings = PassSettings(ruleset, options.as_of, end, now, options.explain, options.show_all, options.ics_days,
                             options.by_team)
-    files = FindingsFiles(staging, options.as_of, options.title, settings.json_context(), skipped, options.show_all)
+    files = FindingsFiles(staging, options.as_of, options.title, settings.json_context(), skipped, options.show_all,
+                          settings.ics_days, settings.stamp)
     states = StatesWriter()
     compared = previous is not None and previous.states is not None
     finder = ChangeFinder(previous.states if previous is not None and previous.states is not None else {}, titles)

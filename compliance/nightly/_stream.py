@@ -14,7 +14,8 @@ from typing import Any, Sequence
 from ..calendars import day_of
 from ..engines import Finding, listed_by_record
 from ..records import Record
-from ..reports import JSON_SEPARATOR, JsonContext, JsonDocument, csv_lines, event_text, json_finding
+from ..reports import (BACKLOG_NAMED, JSON_SEPARATOR, JsonContext, JsonDocument, Overdue, csv_lines, event_text,
+                       json_finding, overdue_of)
 from ..rules import RuleSet
 from ._changes import findings_line
 from ._tally import RunTally
@@ -45,6 +46,12 @@ class PassSettings:
             return False
         return abs((day_of(f.deadline) - self.as_of).days) <= self.ics_days
 
+    def long_overdue(self, f: Finding) -> bool:
+        """Whether ``f`` is open and overdue by more than ``ics_days``: counted in the calendar's one event for
+        them, on the day of the run."""
+        return (f.status == "overdue" and f.is_open and f.deadline is not None
+                and (self.as_of - day_of(f.deadline)).days > self.ics_days)
+
     def json_context(self) -> JsonContext:
         return JsonContext.for_run(self, self.rules, explain=False)
 
@@ -68,6 +75,21 @@ class ChunkOutput:
     document: JsonDocument = field(default_factory=JsonDocument)
     #: Every team a listed finding names (with ``by_team``), so a team with nothing due still gets its calendar.
     teams: set[str] = field(default_factory=set)
+    #: The duties overdue beyond the calendar's horizon, keyed as ``ics``.
+    backlog: dict[str | None, "Backlog"] = field(default_factory=dict)
+
+
+@dataclass
+class Backlog:
+    """How many duties a calendar has overdue beyond its horizon, and the oldest of them (BACKLOG_NAMED at most),
+    the same however the records were split into chunks."""
+
+    count: int = 0
+    oldest: list[Overdue] = field(default_factory=list)
+
+    def add(self, other: "Backlog") -> None:
+        self.count += other.count
+        self.oldest = sorted(self.oldest + other.oldest)[:BACKLOG_NAMED]
 
 
 def team_of(f: Finding) -> str:
@@ -86,6 +108,7 @@ def evaluate_chunk(settings: PassSettings, records: Sequence[Record]) -> ChunkOu
     tally = RunTally(settings.window_end)
     found: list[Finding] = []
     ics: dict[str | None, list[str]] = {None: []}
+    backlog: dict[str | None, Backlog] = {}
     teams: set[str] = set()
     states: list[tuple[str, str]] = []
     for record, findings, counted in listed_by_record(records, settings.rules, settings.as_of, explain=settings.explain,
@@ -101,11 +124,16 @@ def evaluate_chunk(settings: PassSettings, records: Sequence[Record]) -> ChunkOu
                 ics[None].append(event)
                 if team is not None:
                     ics.setdefault(team, []).append(event)
+            elif settings.long_overdue(f):
+                one = Backlog(1, [overdue_of(f)])
+                for key in (None, team) if team is not None else (None,):
+                    backlog.setdefault(key, Backlog()).add(one)
         line = findings_line(record.id, findings)
         if line is not None:
             states.append((record.id, line))
     context, document = settings.json_context(), JsonDocument()
     json_text = JSON_SEPARATOR.join(json_finding(f, context, document) for f in found)
     return ChunkOutput(len(records), csv_lines(found), json_text, findings_batch(found),
-                       {team: "".join(events) for team, events in ics.items()}, states, tally, document, teams)
+                       {team: "".join(events) for team, events in ics.items()}, states, tally, document, teams,
+                       backlog)
 

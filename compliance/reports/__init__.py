@@ -17,8 +17,8 @@ from ._formats import (CSV_FIELDS, FORMATS, JSON_SEPARATOR, STATUS_LABELS, STATU
                        json_finding, json_head, json_tail, json_text, listed, margin_text, md_code, md_text,
                        problem_dict, problem_rows, render, rows_not_read, skipped_days, table_cell, table_row,
                        table_text, to_csv, to_json, to_markdown, to_table, unread_count)
-from ._ics import (CALENDAR_END, PRODID, calendar_head, calendar_text, escape_text, event_text, event_uid, fold,
-                   uri_value)
+from ._ics import (BACKLOG_NAMED, CALENDAR_END, PRODID, Overdue, backlog_event_text, calendar_head, calendar_text,
+                   escape_text, event_text, event_uid, fold, overdue_of, uri_value)
 from ._kpi import DIMENSIONS, MONTH_OF, NO_VALUE, KpiRow, Tally, check_grouping, kpi_rows, monthly_kpi_rows, render_kpi
 from ._kpi import FORMATS as KPI_FORMATS
 from ._kpi_chart import kpi_chart_svg
@@ -30,13 +30,13 @@ from ._track import track_text
 from ._xlsx import findings_xlsx, kpi_xlsx, records_xlsx
 
 __all__ = [
-    "BINARY", "CALENDAR_END", "CSV_FIELDS", "DIMENSIONS", "FORMATS", "FORMULA_STARTS", "JSON_SEPARATOR",
+    "BACKLOG_NAMED", "BINARY", "CALENDAR_END", "CSV_FIELDS", "DIMENSIONS", "FORMATS", "FORMULA_STARTS", "JSON_SEPARATOR",
     "KPI_ENGINES", "KPI_FORMATS", "MONTH_OF", "NO_VALUE", "PLAN_FORMATS", "PRODID", "STATUS_LABELS", "STATUS_NAMES",
-    "UNREADABLE", "CheckResult", "CheckSettings", "JsonContext", "JsonDocument", "KpiRow", "TableRow", "Tally",
-    "TargetGroup", "TargetTally", "calendar_head", "calendar_text", "check_grouping", "counts", "csv_header",
+    "UNREADABLE", "CheckResult", "CheckSettings", "JsonContext", "JsonDocument", "KpiRow", "Overdue", "TableRow", "Tally",
+    "TargetGroup", "TargetTally", "backlog_event_text", "calendar_head", "calendar_text", "check_grouping", "counts", "csv_header",
     "csv_lines", "csv_problem_lines", "duties_for", "escape_text", "event_text", "event_uid", "finding_data",
     "findings_xlsx", "fold", "json_finding", "json_head", "json_tail", "json_text", "kpi_chart_svg", "kpi_rows",
-    "kpi_xlsx", "listed", "margin_text", "md_code", "md_text", "monthly_kpi_rows", "problem_dict", "problem_rows",
+    "kpi_xlsx", "listed", "margin_text", "md_code", "md_text", "monthly_kpi_rows", "overdue_of", "problem_dict", "problem_rows",
     "records_xlsx", "render", "render_kpi", "render_plan", "rows_not_read", "skipped_days", "spreadsheet_safe",
     "table_cell", "table_row", "table_text", "tally_files", "to_csv", "to_json", "to_markdown", "to_table",
     "track_text", "unread_count", "uri_value", "write_check",

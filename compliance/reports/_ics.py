@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..calendars import day_of
 from ..engines import Finding
@@ -112,6 +113,53 @@ def event_text(f: Finding, stamp: datetime) -> str:
         lines.append(f"URL:{url}")
     lines.append("END:VEVENT")
     return _content(lines)
+
+
+#: How many of the duties overdue beyond a calendar's horizon its one event for them names (the oldest first).
+BACKLOG_NAMED = 10
+
+
+@dataclass(frozen=True, order=True)
+class Overdue:
+    """A duty overdue beyond the calendar's horizon, as the event for them all names it (sorted oldest first)."""
+
+    deadline: date
+    record: str
+    title: str
+    occurrence: int
+    late_by: str
+
+
+def overdue_of(f: Finding) -> Overdue:
+    return Overdue(day_of(f.deadline), f.record, f.title, f.occurrence, f.late_by or "")
+
+
+def backlog_event_text(count: int, oldest: Sequence[Overdue], days: int, on: date, stamp: datetime,
+                       calendar: str) -> str:
+    """One all-day event on the day of the run for the ``count`` duties overdue by more than ``days`` days: not each
+    on its own past deadline (hundreds, out of sight), nor left out (a breach is what most needs acting on). Its UID
+    is the calendar's, so a subscribed calendar moves it to each run's day."""
+    duties = "1 duty" if count == 1 else f"{count} duties"
+    lines = [f"{duties} overdue by more than {days} days, each still open.",
+             f"This calendar shows duties due within {days} days and those overdue by up to {days} days on their own "
+             "deadlines; these are listed in the run's report and findings files."]
+    lines.append("The oldest:" if count > len(oldest) else "They are:")
+    lines += [f"- {o.title} ({o.record}): due {o.deadline.strftime('%a %d %b %Y')}"
+              + (f", overdue by {o.late_by}" if o.late_by else "") for o in oldest]
+    description = "\n".join(lines)
+    digest = hashlib.sha1(f"backlog\x1f{calendar}".encode("utf-8")).hexdigest()
+    return _content([
+        "BEGIN:VEVENT",
+        f"UID:{digest}@{UID_DOMAIN}",
+        f"DTSTAMP:{_utc_stamp(stamp)}",
+        f"DTSTART;VALUE=DATE:{_date_value(on)}",
+        f"DTEND;VALUE=DATE:{_date_value(on + timedelta(days=1))}",
+        f"SUMMARY:{escape_text(f'{duties} overdue by more than {days} days')}",
+        f"DESCRIPTION:{escape_text(description)}",
+        f"CATEGORIES:{escape_text(STATUS_NAMES['overdue'])}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ])
 
 
 def calendar_head(name: str) -> str:

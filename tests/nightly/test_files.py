@@ -35,12 +35,56 @@ def test_the_calendar_holds_the_deadlines_due_or_missed_within_ics_days(tmp_path
         open_ = [f for f in data["findings"] if f["status"] in ("overdue", "due")]
         wanted = {(f["record"], f["rule"], f["occurrence"]) for f in open_
                   if abs((date.fromisoformat(f["deadline"][:10]) - as_of).days) <= days}
-        found = events(out / "latest.ics")
+        found, [backlog] = split_backlog(events(out / "latest.ics"))
         assert len(found) == len(wanted) and 0 < len(wanted) < len(open_)
+        older = [f for f in open_ if f["status"] == "overdue"
+                 and (as_of - date.fromisoformat(f["deadline"][:10])).days > days]
+        assert str(backlog["SUMMARY"]) == f"{len(older)} duties overdue by more than {days} days"
+        assert backlog.decoded("DTSTART") == as_of
         for event in found:
             start = event.decoded("DTSTART")
             assert as_of - timedelta(days=days) <= start <= as_of + timedelta(days=days)
             assert str(event["CATEGORIES"].to_ical().decode()) in ("Overdue", "Due")
+
+
+def split_backlog(found):
+    """(the duties' own events, the one event for those overdue beyond the calendar's horizon)."""
+    backlog = [e for e in found if " overdue by more than " in str(e["SUMMARY"])]
+    return [e for e in found if e not in backlog], backlog
+
+
+def test_duties_overdue_beyond_the_horizon_are_one_event_on_the_day_of_the_run(tmp_path, run_cli):
+    """Issue 20's audit: a breach overdue for longer than --ics-days left the team's calendar, though it is what most
+    needs acting on. Each calendar has one event for them on the run's day (its UID the calendar's, so a subscribed
+    calendar moves it each night), naming the oldest first; a team's counts only its own."""
+    records = tmp_path / "referrals.csv"
+    records.write_text("\n".join(referrals_csv(300)) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    uids = []
+    for as_of in (date(2024, 11, 20), date(2024, 11, 21)):
+        code, _, err = run_cli("report", str(records), "--as-of", as_of.isoformat(), "--out", str(out), "--quiet",
+                               "--fail-on", "none", "--by", "team", "--ics-days", "7")
+        assert code == 0, err
+        folder = out / as_of.isoformat()
+        older = [f for f in read_json(out / "latest.json.gz")["findings"] if f["status"] == "overdue"
+                 and (as_of - date.fromisoformat(f["deadline"][:10])).days > 7]
+        _, [backlog] = split_backlog(events(folder / "deadlines.ics"))
+        assert str(backlog["SUMMARY"]) == f"{len(older)} duties overdue by more than 7 days" and len(older) > 10
+        assert backlog.decoded("DTSTART") == as_of and str(backlog["CATEGORIES"].to_ical().decode()) == "Overdue"
+        oldest = min(older, key=lambda f: (f["deadline"][:10], f["record"]))
+        described = str(backlog["DESCRIPTION"])
+        assert "The oldest:" in described and f"({oldest['record']}): due " in described.split("\n")[3]
+        uids.append(str(backlog["UID"]))
+        counts = {}
+        for path in folder.glob("deadlines-*.ics"):
+            [team] = split_backlog(events(path))[1] or [None]
+            counts[path.name] = int(str(team["SUMMARY"]).split()[0]) if team else 0
+        by_team = {}
+        for f in older:
+            name = f"deadlines-{team_slug(f['attributes']['team'])}.ics"
+            by_team[name] = by_team.get(name, 0) + 1
+        assert counts == {name: by_team.get(name, 0) for name in counts} and sum(counts.values()) == len(older)
+    assert uids[0] == uids[1]
 
 
 def test_by_team_writes_a_calendar_for_each_team_and_links_the_newest(tmp_path, run_cli):
@@ -54,8 +98,8 @@ def test_by_team_writes_a_calendar_for_each_team_and_links_the_newest(tmp_path, 
     folder = out / "2024-11-20"
     teams = {"assessment-north", "assessment-south", "front-door"}
     assert {p.name for p in folder.glob("deadlines-*.ics")} == {f"deadlines-{t}.ics" for t in teams}
-    everyone = {str(e["UID"]) for e in events(folder / "deadlines.ics")}
-    by_team = {t: {str(e["UID"]) for e in events(folder / f"deadlines-{t}.ics")} for t in teams}
+    everyone = {str(e["UID"]) for e in split_backlog(events(folder / "deadlines.ics"))[0]}
+    by_team = {t: {str(e["UID"]) for e in split_backlog(events(folder / f"deadlines-{t}.ics"))[0]} for t in teams}
     assert set().union(*by_team.values()) == everyone and sum(map(len, by_team.values())) == len(everyone)
     for team in teams:
         assert (out / f"latest-deadlines-{team}.ics").samefile(folder / f"deadlines-{team}.ics")
