@@ -23,7 +23,7 @@ from pathlib import Path
 
 from _common import AS_OF, ROOT, SEED, machine, mb, run_measured, write_records
 
-FORMATS = ("table", "json", "csv", "md", "parquet")
+FORMATS = ("table", "json", "csv", "md", "parquet", "xlsx")
 TARGET_SECONDS, TARGET_BYTES = 15, 1e9
 #: Issue 20's budget for what `check --format json` writes at 100,000 records.
 TARGET_JSON_BYTES = 150e6

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import pickle
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
@@ -202,3 +205,267 @@ def test_a_fact_a_record_implies_is_written_as_not_given_so_read_back_it_is_stil
     assert "cp_plan" not in header
     [again], problems = read_records([path])
     assert problems == [] and again.implied == record.implied and again.attributes == record.attributes
+
+
+# -- the workbook as the openpyxl writer made it (the oracle) -----------------------------------------------------
+# tests/fixtures/xlsx/*.xlsx were written by the writer that built every cell with openpyxl (before the data sheets'
+# rows were written as XML, for speed): read back, today's workbooks must hold the same values, types and looks.
+# Regenerate only on purpose, with a writer you trust: PYTHONPATH=tests python tests/reports/test_xlsx.py --write-oracle
+
+ORACLE = FIXTURES / "xlsx"
+_AS_OF = date(2026, 11, 20)
+_LONG = "Working line. " * 3000  # 42,000 characters: past Excel's 32,767
+_HOSTILE = ["=1+2", "+44 20 7946 0000", "-5", "@SUM(A1)", "\tx", " =after a space", "\rcarriage", "nul\x00byte",
+            "esc \x1b[31m red", "bidi \u202e txet", "a & b < c > d \"q\" 'a'", "  leading and trailing  ",
+            "Welsh ŵ ŷ, emoji \U0001F600", "line one\nline two\nline three", "x" * 33_000]
+
+
+def _finding_row(n: int, status: str) -> list:
+    """A findings row (finding_values' 27 columns) with values of every kind the writer meets."""
+    hostile = _HOSTILE[n % len(_HOSTILE)]
+    trigger = date(2024, 1, 1 + n % 28)
+    return [status, f"rec-{n:03d}" if n % 3 else hostile, f"rule-{n % 4}", f"Duty {n % 5}: publish it", 1 + n % 3,
+            "report_received", trigger if n % 5 else datetime(2024, 1, 2, 14, 30), date(2024, 2, 1 + n % 28),
+            "report_published", date(2024, 3, 1) if n % 2 else None, f"{n} working days ({n + 2} days) overdue",
+            n if n % 2 else None, -n if n % 4 == 1 else 0, None, n * 1.5 if n % 6 == 0 else None,
+            "EIA 2006 s.137(4)" * (1 + n % 3), "primary", hostile if n % 4 == 0 else "",
+            "report_published, statement_published", "Check the date\nand the other one" if n % 2 else "",
+            "yes" if n % 3 == 0 else "", "", (_LONG if n == 7 else hostile + "\nThe 30th working day. " * (n % 9)),
+            date(1900, 1 + n // 14, 1 + n % 28) if n % 7 == 0 else None, n - 3 if n % 7 == 0 else None,
+            "System's own note" if n % 7 == 0 else "", "https://www.legislation.gov.uk/uksi/2007/462"]
+
+
+def _oracle_findings() -> bytes:
+    from compliance.errors import Problem
+    from compliance.reports._xlsx import findings_workbook
+
+    statuses = ["overdue", "late", "due", "met", "missing_data", "not_applicable"]
+    rows = [_finding_row(n, statuses[n % 6]) for n in range(40)]
+    problems = [Problem("not a date: =1+2", file="tracker.csv", line=4, column=5, field="report_received",
+                        hint="write it as 2024-12-03"),
+                Problem("unknown kind \x1b[2J", file="=evil.csv", line=9, column=2, field="kind", hint=None),
+                Problem("second problem on the row", file="=evil.csv", line=9, column=3, field="framework"),
+                Problem("just a warning", file="tracker.csv", line=11, warning=True)]
+    tally = {"overdue": 7, "late": 7, "due": 7, "met": 7, "missing_data": 6, "not_applicable": 12}
+    return findings_workbook(rows, tally, _AS_OF, ["calendars/england.yaml (sha256 0123456789ab), holidays 0.60"],
+                             rule_files=["rules/inspections.yaml", "@rules.yaml"], record_files=["tracker.csv"],
+                             generated_at=datetime(2026, 11, 20, 6, 30, 15, 123), problems=problems, show_all=True)
+
+
+def _kpi_rows(by_record: bool) -> list:
+    from compliance.reports._kpi import KpiRow, KpiRows
+
+    rows = KpiRows()
+    for n, month in enumerate(["2024-01", "2024-02", "(none)", "2023-12"]):
+        group = (("month", month),) if not by_record else (("authority", f"=Council {n}"),)
+        rows.append(KpiRow(f"rule-{n % 2}", f"Duty {n}\nsecond line", group, met=n * 3, late=n, overdue=n % 2,
+                           due=2, missing_data=n, approximate=n % 3,
+                           not_applicable=n + 1 if by_record else None, records=n * 5 + 4 if by_record else None))
+    rows.append(KpiRow("rule-9", "Nothing decided", (("month", "2024-03"),) if not by_record
+                       else (("authority", "Northby"),), 0, 0, 0, 1, 0, not_applicable=0 if by_record else None,
+                       records=1 if by_record else None))
+    if by_record:
+        rows.records_read = {"inspection": 29}
+    return rows
+
+
+def _oracle_kpi(by_record: bool) -> bytes:
+    from compliance.reports._xlsx import kpi_xlsx
+
+    dimensions = ["authority"] if by_record else ["month"]
+    return kpi_xlsx(_kpi_rows(by_record), dimensions, _AS_OF, rule_files=["rules/casework.yaml"],
+                    record_files=["kpi-cases.yaml"])
+
+
+def _oracle_records() -> bytes:
+    from compliance.records import Record
+    from compliance.reports._xlsx import records_xlsx
+
+    records = [Record("C1-S47", "child-protection", {}, {"strategy_discussion": (date(2024, 1, 8),),
+                                                         "icpc": (date(2024, 1, 26),),
+                                                         "rcpc": (date(2024, 4, 22), date(2024, 10, 1))}),
+               Record("=C2-S47", "child-protection", {"cp_plan": True},
+                      {"strategy_discussion": (datetime(2024, 2, 8, 9, 15),), "icpc": (date(2024, 2, 26),)},
+                      extract_date=date(2024, 3, 31), measured=frozenset({"icpc", "rcpc"}))]
+    return records_xlsx(records, {"child-protection": {"rcpc"}}, title="Records: =title",
+                        source_files=["cin.xml"], duties=["icpc", "rcpc"])
+
+
+ORACLES = {"findings.xlsx": _oracle_findings, "kpi-by-month.xlsx": lambda: _oracle_kpi(False),
+           "kpi-by-record.xlsx": lambda: _oracle_kpi(True), "records.xlsx": _oracle_records}
+
+
+def _described(data: bytes) -> dict:
+    """Everything a reader sees in a workbook: sheets, and in each its settings, widths, heights and every cell's value,
+    type, number format and look."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    out: dict = {"sheets": book.sheetnames}
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        cells = {}
+        for row in sheet.iter_rows():
+            for c in row:
+                if c.value is None and not c.has_style:
+                    continue
+                font, fill, align = c.font, c.fill, c.alignment
+                cells[c.coordinate] = (c.value, c.data_type, c.number_format, c.style, font.name, font.sz, font.b,
+                                       font.color.rgb if font.color else None, fill.patternType, fill.fgColor.rgb,
+                                       align.wrap_text, align.vertical, align.horizontal)
+        out[sheet.title] = {
+            "freeze": sheet.freeze_panes, "filter": sheet.auto_filter.ref, "titles": sheet.print_title_rows,
+            "setup": (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight,
+                      sheet.sheet_properties.pageSetUpPr.fitToPage),
+            "widths": {k: v.width for k, v in sheet.column_dimensions.items()},
+            "heights": {k: (v.height, v.customHeight) for k, v in sheet.row_dimensions.items() if v.height},
+            "size": (sheet.max_row, sheet.max_column), "cells": cells}
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(ORACLES))
+def test_a_workbook_reads_back_as_the_openpyxl_writer_made_it(name):
+    got, want = _described(ORACLES[name]()), _described((ORACLE / name).read_bytes())
+    assert got["sheets"] == want["sheets"]
+    for sheet in want["sheets"]:
+        for key in ("freeze", "filter", "titles", "setup", "widths", "heights", "size"):
+            assert got[sheet][key] == want[sheet][key], (sheet, key)
+        differ = {k: (got[sheet]["cells"].get(k), v) for k, v in want[sheet]["cells"].items()
+                  if got[sheet]["cells"].get(k) != v}
+        assert not differ, (sheet, list(differ.items())[:3])
+        assert got[sheet]["cells"].keys() == want[sheet]["cells"].keys(), sheet
+
+
+def _sheet_xml(data: bytes, n: int = 1) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None
+        return z.read(f"xl/worksheets/sheet{n}.xml").decode("utf-8")
+
+
+def test_findings_written_in_other_processes_make_the_same_workbook():
+    """check writes each finding's row in the worker process that found it: the rows of several processes (each
+    with its own writer) make the same workbook as rows of plain values written in one."""
+    from compliance.reports import _xlsx
+
+    statuses = ["overdue", "late", "due", "met", "missing_data", "not_applicable"]
+    values = [_finding_row(n, statuses[n % 6]) for n in range(40)]
+    one = _xlsx.findings_workbook(values, {"met": 40}, _AS_OF, [])
+    rows = []
+    for part in (values[:13], values[13:29], values[29:]):
+        _xlsx._FINDING_CELLS = None  # a process of its own
+        rows += pickle.loads(pickle.dumps([_xlsx.finding_row(v) for v in part]))
+    assert all(isinstance(r, _xlsx.FindingRow) for r in rows)
+    assert _sheet_xml(_xlsx.findings_workbook(rows, {"met": 40}, _AS_OF, [])) == _sheet_xml(one)
+
+
+def test_text_xml_cannot_hold_is_written_as_its_escape_and_the_workbook_opens():
+    from compliance.reports._xlsx import findings_workbook
+
+    texts = ["lone \ud800 surrogate", "not a character \ufffe\uffff", "nul\x00 and bell\x07", "#N/A", "   ",
+             "\u202eevil.exe", "=cmd|' /C calc'!A0", "<b>&amp;</b>"]
+    rows = [["overdue", f"r{n}", "rule", text, 1, "e", None, None, "", None, text] + [None] * 16
+            for n, text in enumerate(texts)]
+    data = findings_workbook(rows, {"overdue": len(rows)}, _AS_OF, [])
+    xml = _sheet_xml(data)
+    ET.fromstring(xml.encode("utf-8"))  # well-formed: no character XML cannot hold
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Findings"]
+    got = [sheet.cell(row=n + 2, column=4).value for n in range(len(texts))]
+    assert got == ["lone \\ud800 surrogate", "not a character \\ufffe\\uffff", "nul\\x00 and bell\\x07", "#N/A",
+                   "   ", "\\u202eevil.exe", "'=cmd|' /C calc'!A0", "<b>&amp;</b>"]
+    # Text, never an error value or a formula, and spaces kept.
+    assert {sheet.cell(row=n + 2, column=4).data_type for n in range(len(texts))} == {"s"}
+    assert "<f>" not in xml and 'xml:space="preserve">   <' in xml
+
+
+@pytest.mark.parametrize("text", ["x" * 40_000, "\U0001F600" * 20_000, "\x1b" * 10_000, "é" * 32_767])
+def test_a_cell_never_holds_more_than_excel_can(text):
+    from compliance.reports._xlsx import findings_workbook
+
+    row = ["met", "r", "rule", "duty", 1, "e", None, None, "", None, "", None, None, None, None, text] + [None] * 6 \
+        + [text] + [None] * 4
+    sheet = openpyxl.load_workbook(io.BytesIO(findings_workbook([row], {"met": 1}, _AS_OF, [])))["Findings"]
+    for column in (16, 23):  # Citation, Working
+        value = sheet.cell(row=2, column=column).value
+        assert len(value.encode("utf-16-le")) // 2 <= 32_767
+        assert value.startswith(text[:100].replace("\x1b", "\\x1b"))
+    assert sheet.row_dimensions[2].height == 409  # Excel's tallest row
+
+
+def test_dates_are_excel_dates_and_numbers_numbers():
+    from compliance.reports._xlsx import findings_workbook
+
+    row = ["due", "r", "rule", "duty", 2, "e", date(1900, 1, 1), date(1900, 3, 1), "", datetime(2026, 11, 20, 17, 45),
+           "", 0, -3, 12, 1.5] + [None] * 12
+    data = findings_workbook([row], {"due": 1}, _AS_OF, [])
+    xml = _sheet_xml(data)
+    # Serial numbers, as Excel counts them (1 January 1900 is day 1; 1900's missing 29 February kept).
+    assert '<c r="G2" s="' in xml and "<v>1</v>" in xml and "<v>61</v>" in xml and "<v>46346.73958333334</v>" in xml
+    cells = openpyxl.load_workbook(io.BytesIO(data))["Findings"][2]
+    assert [c.value for c in cells[6:8]] == [datetime(1900, 1, 1), datetime(1900, 3, 1)]
+    assert cells[9].value == datetime(2026, 11, 20, 17, 45) and cells[9].number_format == "DD/MM/YYYY HH:MM"
+    assert [c.value for c in cells[11:15]] == [0, -3, 12, 1.5] and cells[4].value == 2
+
+
+def test_rows_shorter_or_longer_than_the_columns_and_values_excel_cannot_hold():
+    from compliance.reports._xlsx import Column, _book, _data_sheet, _save  # the data sheet of kpi and map
+
+    book = _book()
+    _data_sheet(book, "Data", [Column("a", 10), Column("b", 10, wrap=True)], [["only a"], ["a", "b", "cut"], [],
+                                                                               [float("nan"), True]])
+    sheet = openpyxl.load_workbook(io.BytesIO(_save(book)))["Data"]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == \
+        [["only a", None], ["a", "b"], [None, None], [None, True]]
+    book = _book()
+    with pytest.raises(ValueError, match="Cannot convert"):
+        _data_sheet(book, "Data", [Column("a", 10)], [[object()]])
+
+
+def test_a_sheet_past_the_zip_limit_is_written_with_64_bit_sizes(monkeypatch):
+    from compliance.reports import _xlsx_rows
+
+    small = _oracle_findings()
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 20_000)  # the Findings sheet's XML is larger
+    data = _oracle_findings()
+    monkeypatch.undo()
+    assert _described(data) == _described(small)
+    with pytest.raises(ZeroDivisionError):  # a fault while the rows are written is raised, not left in a thread
+        _xlsx_rows.with_rows(small, {"xl/worksheets/sheet1.xml": lambda: (b"<row/>" if n < 5 else 1 / 0
+                                                                           for n in range(10))})
+
+
+def test_a_run_of_columns_written_together_is_written_as_each_of_its_cells_and_refuses_what_equality_would_confuse():
+    from compliance.reports._xlsx_rows import Cells, Look, SheetColumn, numbered
+
+    cells = Cells([SheetColumn(Look(), Look(), Look())] * 3, together=[(1, 3)])
+    styles = cells.styles({look: 1 for look in cells.looks})
+
+    def row(values):
+        rendered, _, lines = cells.render(values)
+        return b"".join(numbered([(rendered, lines)], styles)).decode()
+
+    assert row(["a", 1, 2]) == ('<row r="2"><c r="A2" s="1" t="inlineStr"><is><t>a</t></is></c>'
+                                '<c r="B2" s="1" t="n"><v>1</v></c><c r="C2" s="1" t="n"><v>2</v></c></row>')
+    assert row(["a", 1.0, 2]) == row(["a", 1, 2])  # equal, and written alike
+    with pytest.raises(ValueError, match="cannot be in a run"):  # True == 1, but is a cell of its own type
+        Cells([SheetColumn(Look(), Look(), Look())] * 3, together=[(1, 3)]).render(["a", True, 2])
+    with pytest.raises(ValueError, match="runs"):
+        Cells([SheetColumn(Look(), Look(), Look())] * 3, together=[(1, 2)])
+
+
+def test_a_finding_row_holds_nothing_a_run_would_confuse():
+    """The Findings sheet's runs of columns compare values by equality: no true or false in a finding's row."""
+    from compliance.engines import findings_by_record
+    from compliance.records import load_records
+    from compliance.reports._xlsx import finding_row_values
+    from compliance.rules import load_rules
+
+    rules = load_rules(None)
+    records = load_records([EXAMPLES])
+    values = [finding_row_values(f) for _, found in findings_by_record(records, rules, date(2026, 11, 20),
+                                                                         explain=True) for f in found]
+    assert values and not any(type(v) is bool for row in values for v in row)
+
+
+if __name__ == "__main__" and "--write-oracle" in __import__("sys").argv:
+    ORACLE.mkdir(exist_ok=True)
+    for name, make in ORACLES.items():
+        (ORACLE / name).write_bytes(make())
+        print("wrote", ORACLE / name)
