@@ -1420,8 +1420,8 @@ def cmd_map(args: argparse.Namespace) -> int:
     by_kind: dict[str, set[str]] = {}
     for rule in measurable:
         by_kind.setdefault(rule.applies_to, set()).add(rule.id)
-    records = [r.with_measured(frozenset(by_kind[r.kind])) if r.measured is None and r.kind in by_kind else r
-               for r in records]
+    # A kind it answers no duty for (the SSD's missing episodes) is written as measured for none.
+    records = [r.with_measured(frozenset(by_kind.get(r.kind, ()))) if r.measured is None else r for r in records]
     if not args.skip_bad_rows and any(not p.warning for p in problems):
         # A records file is checked later, maybe by someone else: written without these rows, it would not say so.
         _print_problems(problems)

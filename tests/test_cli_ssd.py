@@ -157,6 +157,26 @@ def test_map_with_rules_lacking_a_duty_writes_no_target_of_it_so_check_reads_eve
     assert len(findings(direct)) > 100 and findings(mapped) == findings(direct)
 
 
+def test_records_map_writes_are_checked_as_check_mapping_checks_the_database(ssd, run_cli, tmp_path):
+    """Probe D4: the missing episodes, whose return interview the SSD never dates, were written measured for every
+    duty (an empty cell), so `check` of what map wrote gave 59 "missing data" return interviews `check --mapping`
+    never gives. They are written measured for none, and the two give the same findings."""
+    records = tmp_path / "records.csv"
+    code, _, err = run_cli("map", ssd["sqlite"], "--mapping", "ssd", "--output", str(records))
+    assert code == 0, err
+    assert ",missing-episode,none," in records.read_text(encoding="utf-8")
+    code, mapped, err = run_cli("check", str(records), "--as-of", AS_OF, "--format", "json")
+    assert code == 1 and "error" not in err, err
+    code, direct, err = run_cli("check", ssd["sqlite"], "--mapping", "ssd", "--as-of", AS_OF, "--format", "json")
+    assert code == 1, err
+
+    def findings(out: str) -> list[str]:
+        return sorted(json.dumps(f, sort_keys=True) for f in json.loads(out)["findings"])
+
+    assert len(findings(direct)) > 100 and findings(mapped) == findings(direct)
+    assert not [f for f in json.loads(mapped)["findings"] if f["rule"] == "return-interview-72h"]
+
+
 def test_show_sql_prints_the_queries_and_reads_nothing(run_cli):
     code, out, _ = run_cli("check", "postgresql://reader@db.invalid/ssd", "--mapping", "ssd", "--show-sql")
     assert code == 0 and out.startswith("-- The queries `compliance check` runs on postgresql://reader@db.invalid/ssd")

@@ -62,7 +62,8 @@ from ..rules import Rule, RuleSet, Vocabulary, bundled_names, load_vocabulary
 from ..yamlio import load_yaml
 from ._csv import DEFAULT_ENCODING, codec_name
 from ._database import CHUNK_ROWS, Database, checking_note, dialect_of, is_database_url, reading_note, shown_url
-from ._record import NO, TARGET_PREFIX, YES, EventDate, Record, RecordCheck, parse_event_date, sort_key, suggest
+from ._record import (NO, TARGET_PREFIX, YES, EventDate, Record, RecordCheck, measured_text, parse_event_date,
+                      sort_key, suggest)
 from ._related import Group, Related, Row, TablePart, csv_groups, database_groups, missing, query
 from ._tables import csv_line, table_rows
 
@@ -1104,7 +1105,7 @@ def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None)
         if drawn:
             row.append(rec.extract_date.isoformat() if rec.extract_date is not None else None)
         if measured:
-            row.append("; ".join(sorted(rec.measured)) if rec.measured is not None else None)
+            row.append(measured_text(rec.measured))
         given = rec.given_attributes
         for name in attributes:
             value = given.get(name)

@@ -313,6 +313,15 @@ def is_unknown(value: Any) -> bool:
 #: column is a slip (a note, a row pasted into one cell) that would make every id of its file as wide in the
 #: table of ids read (records/_seen_ids.py).
 ID_LIMIT = 1000
+#: How a record says that no duty is measured on it (``measured`` empty is every duty of its kind).
+MEASURED_NONE = "none"
+
+
+def measured_text(measured: frozenset[str] | None) -> str | None:
+    """The duties measured on a record as its ``measured`` cell says them (read back by RecordCheck.measured)."""
+    if measured is None:
+        return None
+    return "; ".join(sorted(measured)) if measured else MEASURED_NONE
 
 
 #: Characters that show nothing where an id is shown: Unicode's format characters (category Cf: the zero-width space,
@@ -503,11 +512,14 @@ class RecordCheck:
     @staticmethod
     def measured(value: Any, report: Report) -> frozenset[str] | None:
         """The duties measured on this record (rule ids or duty names; its extract measures the others on other
-        records), or None where none are named: every duty of its kind. A name that is no rule id is reported."""
+        records), or None where none are named: every duty of its kind; ``none`` alone: no duty (an extract that
+        answers none of its kind's). A name that is no rule id is reported."""
         items = list(value) if isinstance(value, (list, tuple)) else (
             [v for v in value.split(";")] if isinstance(value, str) else [] if value is None else [value])
         names = [str(v).strip() if isinstance(v, str) else v for v in items]
         names = [v for v in names if v not in (None, "")]
+        if names == [MEASURED_NONE]:
+            return frozenset()
         if not names:
             return None
         for name in names:

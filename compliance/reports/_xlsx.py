@@ -22,7 +22,7 @@ from weakref import WeakKeyDictionary
 
 from ..engines import Finding, sort_by_urgency
 from ..errors import Problem
-from ..records import Record, spreadsheet_safe
+from ..records import Record, measured_text, spreadsheet_safe
 from ._formats import STATUS_NAMES, counts, listed, margin_text, problem_rows, rows_not_read, unread_count
 from ._kpi import NO_VALUE, KpiRow, records_read
 from ._xlsx_rows import MAX_CELL, Cells, Look, SheetColumn, Styled, numbered, with_rows
@@ -428,7 +428,7 @@ def records_xlsx(records: Sequence[Record], repeats: Mapping[str, set[str]], *, 
         events.update(dict.fromkeys(rec.events))
     targets = {rule: None for rec in records for rule in rec.targets}
     drawn = any(rec.extract_date is not None for rec in records)
-    measured = [("; ".join(sorted(rec.measured)) if rec.measured is not None else None) for rec in records]
+    measured = [measured_text(rec.measured) for rec in records]
     columns = [Column("id", _fit((r.id for r in records), 12)), Column("kind", _fit((r.kind for r in records), 8))]
     columns += [Column("extract_date", 14, centre=True)] if drawn else []
     columns += [Column("measured", _fit((m or "" for m in measured), 12))] if any(measured) else []

@@ -352,7 +352,8 @@ def test_kpi_on_a_file_of_a_header_alone_never_aborts_at_exit(tmp_path):
 
 
 own_cells = st.sampled_from(["", "2025-03-31", "31/03/2025", "2025-02-30", "2025-03-31 10:00", "31/03/2025 00:00", "unknown",
-                             "assessment-45wd", "icpc-15wd; rcpc", "rcpc;icpc-15wd", "a b", ";", "45901"])
+                             "assessment-45wd", "icpc-15wd; rcpc", "rcpc;icpc-15wd", "a b", ";", "45901", "none",
+                             " none ", "none; rcpc"])
 
 
 event_cells = st.sampled_from(["2025-01-02", "", "2025-13-02", "unknown", "02/01/2025"])

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from compliance.errors import InputError
-from compliance.records import Record, load_records, read_records, records_csv, records_from_text
+from compliance.records import (Record, RecordCheck, load_records, measured_text, read_records, records_csv,
+                                records_from_text)
 
 from conftest import FIXTURES, ROOT
 
@@ -254,6 +255,13 @@ def test_a_records_duties_measured_are_names_never_one_string_read_as_its_letter
     with pytest.raises(InputError, match="not a collection of rule ids"):
         Record("c1", "child-protection", measured="icpc-15wd")
     assert Record("c1", "child-protection", measured=["icpc-15wd"]).measured == frozenset({"icpc-15wd"})
+
+
+@pytest.mark.parametrize("measured", [None, frozenset(), frozenset({"icpc-15wd"}), frozenset({"rcpc", "icpc-15wd"})])
+def test_the_duties_measured_are_written_as_they_are_read_back_none_included(measured):
+    # Empty is every duty of the kind; `none` alone is no duty (a kind an extract answers none for).
+    text = measured_text(measured)
+    assert RecordCheck.measured(text, lambda *args: pytest.fail(str(args))) == measured
 
 
 def test_a_record_says_the_file_and_row_it_was_read_from():

@@ -207,6 +207,21 @@ def test_a_fact_a_record_implies_is_written_as_not_given_so_read_back_it_is_stil
     assert problems == [] and again.implied == record.implied and again.attributes == record.attributes
 
 
+def test_the_duties_measured_on_each_record_are_read_back_none_and_every_duty_included(tmp_path):
+    # map writes a kind its extract answers no duty for (the SSD's missing episodes) as measured for none: an empty
+    # cell would read back as every duty, and check would find return interviews "missing data" (probe D4).
+    from compliance.records import Record, read_records
+    from compliance.reports import records_xlsx
+
+    records = [Record("M1", "missing-episode", {}, {"returned_from_missing": [date(2024, 1, 8)]}, measured=frozenset()),
+               Record("R1", "referral", {}, {"referral": [date(2024, 1, 8)]}, measured=frozenset({"assessment-45wd"})),
+               Record("R2", "referral", {}, {"referral": [date(2024, 1, 9)]})]
+    path = tmp_path / "records.xlsx"
+    path.write_bytes(records_xlsx(records, {}, title="Records"))
+    again, problems = read_records([path])
+    assert problems == [] and [r.measured for r in again] == [frozenset(), frozenset({"assessment-45wd"}), None]
+
+
 # -- the workbook as the openpyxl writer made it (the oracle) -----------------------------------------------------
 # tests/fixtures/xlsx/*.xlsx were written by the writer that built every cell with openpyxl (before the data sheets'
 # rows were written as XML, for speed): read back, today's workbooks must hold the same values, types and looks.
