@@ -59,6 +59,8 @@ _UNREAD_COLUMNS = 16
 #: Blocks pyarrow parses when it parses only some columns: it joins a row over two blocks at most, so any row
 #: it parses is shorter than a cell may be, and the cells it does not parse need no check of their length.
 _LEAN_BLOCK_BYTES = CELL_LIMIT // 2
+#: How much of a file is mapped at a time to see whether it is ASCII (a multiple of any page size).
+_MAPPED_BYTES = 16 << 20
 
 @dataclass
 class EventColumn:
@@ -928,7 +930,7 @@ class _Stream:
                         continue
                     chunk, texts = parsed
                     if n == 0 and size > block_bytes:
-                        seen.expect(_rows_in(chunk, size))
+                        seen.expect(_rows_in(self.path, chunk, size))
                     batches, ended = self.take(chunk, texts, last)
                     yield from batches
                     if ended:
@@ -1235,11 +1237,18 @@ def _utf8_throughout(path: Path) -> bool:
 
 def _ascii_throughout(path: Path) -> bool:
     """Whether every byte of a file is below 128, seen in its pages where they lie (mapped, not copied: half the
-    time of reading them), eight bytes at a time."""
+    time of reading them), eight bytes at a time, _MAPPED_BYTES at a time: a page mapped counts as the process's
+    memory until it is unmapped, so the whole file mapped at once was a peak of its size."""
     try:
-        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as pages:
-            return _ascii(pages)
-    except (OSError, ValueError):  # an empty file, or one that cannot be mapped: read a block at a time
+        with path.open("rb") as handle:
+            size = path.stat().st_size
+            for start in range(0, size, _MAPPED_BYTES):
+                with mmap.mmap(handle.fileno(), min(_MAPPED_BYTES, size - start), access=mmap.ACCESS_READ,
+                               offset=start) as pages:
+                    if not _ascii(pages):
+                        return False
+            return size > 0
+    except (OSError, ValueError):  # a file that cannot be mapped: read a block at a time
         return False
 
 
@@ -1251,9 +1260,16 @@ def _ascii(buffer: Any) -> bool:
                 or int(np.bitwise_or.reduce(data[whole:], initial=np.uint8(0))) & 0x80)
 
 
-def _rows_in(chunk: Any, size: int) -> int:
-    """About how many rows a file of ``size`` bytes holds, judged by its first chunk: each cell's text and the
-    comma or line end after it (quotes are not counted, so rather more than fewer)."""
+def _rows_in(path: Path, chunk: Any, size: int) -> int:
+    """About how many rows a file of ``size`` bytes holds: as many as its first megabyte has line breaks for its
+    size (a quoted line break counts too), or, where it has none, as its first chunk
+    judges: each cell's text and the comma or line end after it. (The chunk alone, where columns no rule reads are
+    not parsed, took their rows for more rows: the table of ids seen was made twice as large.)"""
+    with path.open("rb") as handle:
+        sample = handle.read(1 << 20)
+    lines = sample.count(b"\n") or sample.count(b"\r")
+    if lines:
+        return size * lines // len(sample)
     read = sum(int(_arrow.offsets(column)[-1] - _arrow.offsets(column)[0]) for column in chunk.columns)
     return chunk.num_rows * size // max(read + chunk.num_rows * chunk.num_columns, 1)
 

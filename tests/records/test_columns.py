@@ -218,6 +218,36 @@ def test_a_file_is_utf8_throughout_or_not_wherever_its_bytes_are(tmp_path, text,
     assert compliance.records.columns._utf8_throughout(path) is utf8
 
 
+def test_a_byte_past_the_first_part_of_the_file_mapped_is_seen(tmp_path):
+    # The file is mapped a part at a time (mapped whole, a 500 MB file was a peak of 500 MB more).
+    import mmap
+
+    columns = compliance.records.columns
+    step = mmap.ALLOCATIONGRANULARITY
+    path = tmp_path / "records.csv"
+    for at, utf8 in ((None, True), (step - 1, False), (step, False), (2 * step + 5, False)):
+        data = bytearray(b"x" * (2 * step + 10))
+        if at is not None:
+            data[at] = 0x92
+        path.write_bytes(bytes(data))
+        with mock.patch.object(columns, "_MAPPED_BYTES", step):
+            assert columns._utf8_throughout(path) is utf8, at
+
+
+def test_the_rows_a_file_holds_are_judged_from_its_line_breaks_whatever_columns_are_parsed(tmp_path):
+    # Judged by a chunk of the columns read alone (child, team, authority not parsed), 5,000,000 referrals were
+    # taken for nearly twice as many, and the table of ids seen was made twice as large (memory +20%).
+    import pyarrow as pa
+
+    path = tmp_path / "referrals.csv"
+    path.write_text("\n".join(referrals_csv(20_000)) + "\n", encoding="utf-8")
+    few = pa.RecordBatch.from_arrays([pa.array(["r1"] * 10, pa.binary())], names=["id"])  # the columns read
+    estimate = compliance.records.columns._rows_in(path, few, path.stat().st_size)
+    assert 19_000 <= estimate <= 21_000
+    path.write_text("\r".join(referrals_csv(20_000)) + "\r", encoding="utf-8")  # line ends a Mac once wrote
+    assert 19_000 <= compliance.records.columns._rows_in(path, few, path.stat().st_size) <= 21_000
+
+
 def test_a_row_blank_in_the_columns_read_has_every_column_parsed_from_there(tmp_path):
     """Not the csv module for the rest of the file (ten times as long): rows before it are not read twice, and a
     row with text only in a column no rule reads is a record with no id, at its own line."""
