@@ -49,6 +49,7 @@ class FindingsFiles:
         self._teams: dict[str, str] = {}  # team -> its calendar's file name
         self.ics_days, self.stamp = ics_days, stamp or datetime.now().astimezone()
         self._backlog: dict[str, Backlog] = {}  # by calendar file: the duties overdue beyond ics_days
+        self._calendars = {"deadlines.ics": title}  # each calendar file's name as a calendar shows it
         self.document = JsonDocument()
         for name in ("findings.csv", JSON_FILE, "findings.parquet", "deadlines.ics"):
             self._handles[name] = staging.open(name)
@@ -72,7 +73,8 @@ class FindingsFiles:
             name = self._teams[team] = team_calendar_name(team_slug(team))
             if name not in self._handles:
                 self._handles[name] = self.staging.open(name)
-                self._write(name, calendar_head(f"{self.title}: {team if team != NO_TEAM else 'records with no team'}"))
+                self._calendars[name] = f"{self.title}: {team if team != NO_TEAM else 'records with no team'}"
+                self._write(name, calendar_head(self._calendars[name]))
         return name
 
     def add(self, chunk: ChunkOutput) -> None:
@@ -102,8 +104,11 @@ class FindingsFiles:
         for name in dict.fromkeys(["deadlines.ics", *self._teams.values()]):
             backlog = self._backlog.get(name)
             if backlog:
+                # Its UID is this report's calendar's (the history's own id): another report's, in the same
+                # calendar program, is another event.
+                calendar = f"{self.staging.journal.get('history', '')}\x1f{self._calendars[name]}"
                 self._write(name, backlog_event_text(backlog.count, backlog.oldest, self.ics_days, self.as_of,
-                                                     self.stamp, name))
+                                                     self.stamp, calendar))
             self._write(name, CALENDAR_END)
         for name, handle in self._handles.items():
             self.staging.close_file(handle, name)

@@ -24,9 +24,10 @@ from ._record import (DATE_HINT, NO, YES, EventDate, Record, RecordCheck, imply,
 from ._tables import FORMULA_STARTS, csv_cell, csv_line, csv_text, excel_column, spreadsheet_safe, table_rows
 
 __all__ = [
-    "DATE_HINT", "DEFAULT_ENCODING", "FORMULA_STARTS", "NO", "PASSWORD_VARIABLE", "YES", "Event", "EventDate", "Mapping",
-    "Record", "RecordCheck", "available_mappings", "check_database_url", "codec_name", "csv_cell", "csv_line",
-    "csv_text", "drawn_on", "excel_column", "imply", "is_database_url", "is_unknown", "load_extract", "load_mapped", "load_mapping",
-    "load_records", "mapping_sql", "measured_text", "parse_event_date", "read_events", "read_mapped", "read_records", "records_csv",
-    "records_from_text", "redrawn_warning", "show_sql", "shown_url", "sort_key", "spreadsheet_safe", "table_rows", "undated_warning",
+    "DATE_HINT", "DEFAULT_ENCODING", "FORMULA_STARTS", "NO", "PASSWORD_VARIABLE", "YES", "Event", "EventDate",
+    "Mapping", "Record", "RecordCheck", "available_mappings", "check_database_url", "codec_name", "csv_cell",
+    "csv_line", "csv_text", "drawn_on", "excel_column", "imply", "is_database_url", "is_unknown", "load_extract",
+    "load_mapped", "load_mapping", "load_records", "mapping_sql", "measured_text", "parse_event_date", "read_events",
+    "read_mapped", "read_records", "records_csv", "records_from_text", "redrawn_warning", "show_sql", "shown_url",
+    "sort_key", "spreadsheet_safe", "table_rows", "undated_warning",
 ]

@@ -14,7 +14,6 @@ import codecs
 import csv
 import gc
 import itertools
-import mmap
 import sys
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -50,7 +49,8 @@ _RELEASE_SECONDS = 10.0
 #: What an id may not hold, LINE_BREAKS and INVISIBLE, as pyarrow's regular expressions (RE2) write it.
 _NOT_IN_ID = f"{LINE_BREAKS.pattern}|{INVISIBLE.pattern}"
 #: A UTF-8 file with at least this many columns no rule reads has only the others parsed: pyarrow copies every
-#: cell of a column it parses (a tenth of its time on a file of 13 columns, 3 of them unread).
+#: cell of a column it parses (a tenth of its time on a file of 13 columns, 3 of them unread). Any at all, then;
+#: a name of its own so that a test can have every column parsed.
 _LEAN_FROM = 1
 #: More unread columns than this make a file wide: where a row might be more than a blank one (see _Stream), the
 #: csv module reads the rest, for pyarrow's cost of some microseconds and kilobytes a column for each block,
@@ -59,8 +59,8 @@ _UNREAD_COLUMNS = 16
 #: Blocks pyarrow parses when it parses only some columns: it joins a row over two blocks at most, so any row
 #: it parses is shorter than a cell may be, and the cells it does not parse need no check of their length.
 _LEAN_BLOCK_BYTES = CELL_LIMIT // 2
-#: How much of a file is mapped at a time to see whether it is ASCII (a multiple of any page size).
-_MAPPED_BYTES = 16 << 20
+#: How much of a file is read at a time to see whether it is ASCII.
+_ASCII_BLOCK_BYTES = 8 << 20
 
 @dataclass
 class EventColumn:
@@ -929,7 +929,7 @@ class _Stream:
                     if parsed is None:
                         continue
                     chunk, texts = parsed
-                    if n == 0 and size > block_bytes:
+                    if n == 0 and size > block_bytes and self.resume == 2:  # (once a file: not again from a row)
                         seen.expect(_rows_in(self.path, chunk, size))
                     batches, ended = self.take(chunk, texts, last)
                     yield from batches
@@ -1236,24 +1236,20 @@ def _utf8_throughout(path: Path) -> bool:
 
 
 def _ascii_throughout(path: Path) -> bool:
-    """Whether every byte of a file is below 128, seen in its pages where they lie (mapped, not copied: half the
-    time of reading them), eight bytes at a time, _MAPPED_BYTES at a time: a page mapped counts as the process's
-    memory until it is unmapped, so the whole file mapped at once was a peak of its size."""
+    """Whether every byte of a file is below 128, read into one buffer _ASCII_BLOCK_BYTES at a time and seen eight
+    bytes at a time. (Not mapped: a file cut short by another program while it is read would end the process.)"""
+    buffer = bytearray(_ASCII_BLOCK_BYTES)
     try:
-        with path.open("rb") as handle:
-            size = path.stat().st_size
-            for start in range(0, size, _MAPPED_BYTES):
-                with mmap.mmap(handle.fileno(), min(_MAPPED_BYTES, size - start), access=mmap.ACCESS_READ,
-                               offset=start) as pages:
-                    if not _ascii(pages):
-                        return False
-            return size > 0
-    except (OSError, ValueError):  # a file that cannot be mapped: read a block at a time
+        with path.open("rb", buffering=0) as handle:
+            while size := handle.readinto(buffer):
+                if not _ascii(memoryview(buffer)[:size]):
+                    return False
+    except OSError:  # read a block at a time by the caller, which says so
         return False
+    return True
 
 
 def _ascii(buffer: Any) -> bool:
-    # Its own function: the arrays over the pages are gone once it returns, before the pages are unmapped.
     data = np.frombuffer(buffer, dtype=np.uint8)
     whole = data.size // 8 * 8
     return not (int(np.bitwise_or.reduce(data[:whole].view(np.uint64), initial=np.uint64(0))) & 0x8080808080808080

@@ -30,14 +30,15 @@ from ._track import track_text
 from ._xlsx import findings_xlsx, kpi_xlsx, records_xlsx
 
 __all__ = [
-    "BACKLOG_NAMED", "BINARY", "CALENDAR_END", "CSV_FIELDS", "DIMENSIONS", "FORMATS", "FORMULA_STARTS", "JSON_SEPARATOR",
-    "KPI_ENGINES", "KPI_FORMATS", "MONTH_OF", "NO_VALUE", "PLAN_FORMATS", "PRODID", "STATUS_LABELS", "STATUS_NAMES",
-    "UNREADABLE", "CheckResult", "CheckSettings", "JsonContext", "JsonDocument", "KpiRow", "Overdue", "TableRow", "Tally",
-    "TargetGroup", "TargetTally", "backlog_event_text", "calendar_head", "calendar_text", "check_grouping", "counts", "csv_header",
-    "csv_lines", "csv_problem_lines", "duties_for", "escape_text", "event_text", "event_uid", "finding_data",
-    "findings_xlsx", "fold", "json_finding", "json_head", "json_tail", "json_text", "kpi_chart_svg", "kpi_rows",
-    "kpi_xlsx", "listed", "margin_text", "md_code", "md_text", "monthly_kpi_rows", "overdue_of", "problem_dict", "problem_rows",
-    "records_xlsx", "render", "render_kpi", "render_plan", "rows_not_read", "skipped_days", "spreadsheet_safe",
-    "table_cell", "table_row", "table_text", "tally_files", "to_csv", "to_json", "to_markdown", "to_table",
-    "track_text", "unread_count", "uri_value", "write_check",
+    "BACKLOG_NAMED", "BINARY", "CALENDAR_END", "CSV_FIELDS", "DIMENSIONS", "FORMATS", "FORMULA_STARTS",
+    "JSON_SEPARATOR", "KPI_ENGINES", "KPI_FORMATS", "MONTH_OF", "NO_VALUE", "PLAN_FORMATS", "PRODID", "STATUS_LABELS",
+    "STATUS_NAMES", "UNREADABLE", "CheckResult", "CheckSettings", "JsonContext", "JsonDocument", "KpiRow", "Overdue",
+    "TableRow", "Tally", "TargetGroup", "TargetTally", "backlog_event_text", "calendar_head", "calendar_text",
+    "check_grouping", "counts", "csv_header", "csv_lines", "csv_problem_lines", "duties_for", "escape_text",
+    "event_text", "event_uid", "finding_data", "findings_xlsx", "fold", "json_finding", "json_head", "json_tail",
+    "json_text", "kpi_chart_svg", "kpi_rows", "kpi_xlsx", "listed", "margin_text", "md_code", "md_text",
+    "monthly_kpi_rows", "overdue_of", "problem_dict", "problem_rows", "records_xlsx", "render", "render_kpi",
+    "render_plan", "rows_not_read", "skipped_days", "spreadsheet_safe", "table_cell", "table_row", "table_text",
+    "tally_files", "to_csv", "to_json", "to_markdown", "to_table", "track_text", "unread_count", "uri_value",
+    "write_check",
 ]

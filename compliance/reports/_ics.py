@@ -138,7 +138,8 @@ def backlog_event_text(count: int, oldest: Sequence[Overdue], days: int, on: dat
                        calendar: str) -> str:
     """One all-day event on the day of the run for the ``count`` duties overdue by more than ``days`` days: not each
     on its own past deadline (hundreds, out of sight), nor left out (a breach is what most needs acting on). Its UID
-    is the calendar's, so a subscribed calendar moves it to each run's day."""
+    is ``calendar``'s (what names the calendar, and the report it belongs to), so a subscribed calendar moves it
+    to each run's day."""
     duties = "1 duty" if count == 1 else f"{count} duties"
     lines = [f"{duties} overdue by more than {days} days, each still open.",
              f"This calendar shows duties due within {days} days and those overdue by up to {days} days on their own "

@@ -85,6 +85,11 @@ def test_duties_overdue_beyond_the_horizon_are_one_event_on_the_day_of_the_run(t
             by_team[name] = by_team.get(name, 0) + 1
         assert counts == {name: by_team.get(name, 0) for name in counts} and sum(counts.values()) == len(older)
     assert uids[0] == uids[1]
+    # Another report's (another --out, its own history), in the same calendar program, is another event.
+    code, _, err = run_cli("report", str(records), "--as-of", "2024-11-21", "--out", str(tmp_path / "other"),
+                           "--quiet", "--fail-on", "none", "--ics-days", "7")
+    assert code == 0, err
+    assert str(split_backlog(events(tmp_path / "other" / "latest.ics"))[1][0]["UID"]) != uids[0]
 
 
 def test_by_team_writes_a_calendar_for_each_team_and_links_the_newest(tmp_path, run_cli):
