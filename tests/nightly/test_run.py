@@ -283,7 +283,12 @@ def test_the_files_are_the_same_however_the_work_is_split(tmp_path, monkeypatch)
     split = run_report(ReportOptions(records=[str(records)], out=tmp_path / "two", as_of=date(2026, 11, 20), jobs=2),
                        now)
     for name in FILES:
-        assert (single.folder / name).read_bytes() == (split.folder / name).read_bytes(), name
+        one, two = ((run.folder / name).read_bytes() for run in (single, split))
+        if name == "deadlines.ics":  # the event for the long overdue is each report's own (its history's id)
+            one, two = (re.sub(rb"UID:[0-9a-f]+@statutory-timelines(\r\n(?:[^\r]*\r\n){3}SUMMARY:\d+ duties "
+                               rb"overdue by more than)", rb"UID:-\1", text) for text in (one, two))
+            assert one.count(b"UID:-") == 1
+        assert one == two, name
     assert single.model.open_total > len(single.model.open_duties)  # the cap was reached: the top was chosen
     assert single.model.checks_records > len(single.model.checks)  # and so was the list of records to check
     assert single.model.targets.differ > 0 and single.model.targets.agree > 0
