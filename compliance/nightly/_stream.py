@@ -108,7 +108,7 @@ def evaluate_chunk(settings: PassSettings, records: Sequence[Record]) -> ChunkOu
     tally = RunTally(settings.window_end)
     found: list[Finding] = []
     ics: dict[str | None, list[str]] = {None: []}
-    backlog: dict[str | None, Backlog] = {}
+    overdue: dict[str | None, list[Overdue]] = {}
     teams: set[str] = set()
     states: list[tuple[str, str]] = []
     for record, findings, counted in listed_by_record(records, settings.rules, settings.as_of, explain=settings.explain,
@@ -125,9 +125,8 @@ def evaluate_chunk(settings: PassSettings, records: Sequence[Record]) -> ChunkOu
                 if team is not None:
                     ics.setdefault(team, []).append(event)
             elif settings.long_overdue(f):
-                one = Backlog(1, [overdue_of(f)])
                 for key in (None, team) if team is not None else (None,):
-                    backlog.setdefault(key, Backlog()).add(one)
+                    overdue.setdefault(key, []).append(overdue_of(f))
         line = findings_line(record.id, findings)
         if line is not None:
             states.append((record.id, line))
@@ -135,5 +134,5 @@ def evaluate_chunk(settings: PassSettings, records: Sequence[Record]) -> ChunkOu
     json_text = JSON_SEPARATOR.join(json_finding(f, context, document) for f in found)
     return ChunkOutput(len(records), csv_lines(found), json_text, findings_batch(found),
                        {team: "".join(events) for team, events in ics.items()}, states, tally, document, teams,
-                       backlog)
+                       {key: Backlog(len(late), sorted(late)[:BACKLOG_NAMED]) for key, late in overdue.items()})
 

@@ -27,7 +27,7 @@ CELL_LIMIT = 1 << 20
 RUNAWAY_LIMIT = 16 << 20
 
 #: A byte the codec could not decode, as errors="surrogateescape" keeps it (U+DC80 to U+DCFF).
-_ESCAPED = re.compile("[\udc80-\udcff]")
+ESCAPED = re.compile("[\udc80-\udcff]")
 _UTF8 = ("utf-8", "utf-8-sig")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 #: Checked before UTF-16's: the UTF-32-LE mark (FF FE 00 00) begins with the UTF-16-LE one (FF FE).
@@ -133,7 +133,7 @@ def long_line_fault(line: str, name: str) -> tuple[int, Fault] | None:
             skipped = 2 + line.count('"', pos + 1, after - 1) // 2
         comma = line.find(",", after, end)
         stop = end if comma < 0 else comma
-        bad = None if ascii_only else _ESCAPED.search(line, pos, stop)
+        bad = None if ascii_only else ESCAPED.search(line, pos, stop)
         if bad:
             return j, _undecodable(ord(bad.group()) - 0xDC00, name)
         if stop - pos - skipped > CELL_LIMIT:
@@ -148,7 +148,7 @@ def row_fault(cells: list[str], name: str) -> tuple[int, Fault] | None:
     if all(map(str.isascii, cells)) and max(map(len, cells), default=0) <= CELL_LIMIT:
         return None  # the usual row, seen at the cost of two passes in C
     for j, cell in enumerate(cells):
-        bad = None if cell.isascii() else _ESCAPED.search(cell)
+        bad = None if cell.isascii() else ESCAPED.search(cell)
         if bad:
             return j, _undecodable(ord(bad.group()) - 0xDC00, name)
         if len(cell) > CELL_LIMIT:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import InputError, Problem
+from ._csv import ESCAPED
 
 #: The environment variable that gives the password when the driver has no place of its own for it.
 PASSWORD_VARIABLE = "COMPLIANCE_DB_PASSWORD"
@@ -42,8 +43,6 @@ _TITLES = {"sqlite": "SQLite", "duckdb": "DuckDB", "postgresql": "PostgreSQL", "
 #: row is reported at its cell by the reader (``undecodable``) and the others are read. ``str`` itself, called from
 #: C: no Python frame per cell (0.07 s in 86,000 rows).
 _SQLITE_TEXT = partial(str, encoding="utf-8", errors="surrogateescape")
-#: A byte errors="surrogateescape" kept aside (U+DC80 to U+DCFF).
-_ESCAPED = re.compile("[\udc80-\udcff]")
 
 
 def is_database_url(text: str | os.PathLike[str]) -> bool:
@@ -55,7 +54,7 @@ def undecodable(value: Any) -> int | None:
     """The first byte of a text value that was not UTF-8 in the database (kept aside by ``_SQLITE_TEXT``), or None."""
     if value.__class__ is not str or value.isascii():
         return None  # the usual cell, seen in C
-    bad = _ESCAPED.search(value)
+    bad = ESCAPED.search(value)
     return None if bad is None else ord(bad.group()) - 0xDC00
 
 
@@ -63,11 +62,11 @@ def shown_bytes(value: str, width: int = 60) -> str:
     """A text value holding bytes that are not UTF-8, quoted, each such byte written as Python writes a byte
     (``'Caf\\xe9 Team'``): never a lone surrogate, which no terminal or file can take. A long value is cut round its
     first bad byte."""
-    bad = _ESCAPED.search(value)
+    bad = ESCAPED.search(value)
     if len(value) > width and bad is not None:
         start = max(0, bad.start() - width // 2)
         value = ("..." if start else "") + value[start:start + width] + ("..." if start + width < len(value) else "")
-    return "'" + _ESCAPED.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", value) + "'"
+    return "'" + ESCAPED.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", value) + "'"
 
 
 def _secrets() -> list[str]:

@@ -1347,8 +1347,8 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
         yield rec, found
 
 
-#: How a yes-or-no flag is written, in any case: a spreadsheet's, a system's and a database's (SQLite's 1 and 0).
-_FLAG = {**dict.fromkeys(("y", "yes", "t", "true", "1"), True), **dict.fromkeys(("n", "no", "f", "false", "0"), False)}
+#: How a yes-or-no flag is written, in any case: the record layout's YES and NO, and T and F as systems write them
+_FLAG = {**dict.fromkeys(YES | {"t"}, True), **dict.fromkeys(NO | {"f"}, False)}
 
 
 def _skipped(row: Row, table: str, skip_if: tuple[tuple[str, tuple[tuple[str, bool], ...] | None], ...],

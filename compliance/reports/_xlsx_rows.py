@@ -31,7 +31,7 @@ from itertools import chain
 from operator import itemgetter, or_
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from ..records import spreadsheet_safe
+from ..records import excel_column, spreadsheet_safe
 
 #: Excel holds at most 32,767 characters (UTF-16 code units) in a cell.
 EXCEL_MAX_CELL = 32_767
@@ -133,15 +133,6 @@ def _serial(value: date) -> str:
     return _number(days + seconds / 86_400) or ""
 
 
-def column_letter(n: int) -> str:
-    """Column ``n`` (from 1) as a spreadsheet names it: A to Z, then AA."""
-    letters = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def lines_needed(text: str, per_line: int) -> int:
     """The lines wrapped text takes in a column holding ``per_line`` characters a line: each line of it one, and one
     more for each ``per_line`` characters past the first."""
@@ -188,7 +179,7 @@ class Cells:
         if len(self.looks) > len(_PLACEHOLDERS):
             raise ValueError(f"a sheet of {len(self.looks)} looks: at most {len(_PLACEHOLDERS)}")
         self._place = {look: (_PLACEHOLDERS[k].decode(), 1 << k) for k, look in enumerate(self.looks)}
-        self._starts = [f"{_CELL}{column_letter(j)}\x00{_STYLE}" for j in range(1, len(columns) + 1)]
+        self._starts = [f"{_CELL}{excel_column(j)}\x00{_STYLE}" for j in range(len(columns))]
         self._text: list[dict[str, tuple[str, int, int]]] = [{} for _ in columns]
         self._other: list[dict[Any, tuple[str, int, int]]] = [{} for _ in columns]
         # Runs of columns written together, remembered by their values: columns whose values go together (a rule,
