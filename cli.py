@@ -957,9 +957,11 @@ def _drawn_text(records: Sequence[Any]) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from compliance.engines import available_cores, check_as_of, check_targets
+    from itertools import chain
+
+    from compliance.engines import available_cores, check_as_of, targets_checked
     from compliance.errors import errors, one_line
-    from compliance.records import drawn_on, read_records
+    from compliance.records import redrawn, stream_records
     from compliance.reports import BINARY, FORMATS, CheckSettings, write_check
     from compliance.rules import load_rules
 
@@ -974,26 +976,35 @@ def cmd_check(args: argparse.Namespace) -> int:
     as_of = _as_of(args.as_of)
     check_as_of(ruleset, as_of)  # before any output is written
     rules: Any = ruleset
+    # The records are checked as they are read; each step's problems are listed in this order once all are read.
+    read: list[Any] = []
+    redrawn_warnings: list[Any] = []
+    named: list[Any] = []
+    records: Any
     if args.mapping:
-        records, problems, rules = _mapped(args, ruleset)
+        records, read, rules = _mapped(args, ruleset)
     else:
-        records, problems = read_records(args.records, ruleset.vocabulary, encoding=args.encoding)
+        records = stream_records(args.records, ruleset.vocabulary, read, encoding=args.encoding)
         if _extract_date(args):
-            records, redrawn = drawn_on(records, _extract_date(args))
-            problems += redrawn
-    records, named = check_targets(records, ruleset)
-    problems += named
-    if not records and not errors(problems):
+            records = redrawn(records, _extract_date(args), redrawn_warnings)
+    checked = targets_checked(records, ruleset, named)
+    first = next(checked, None)  # (with none, every record has been read)
+
+    def problems() -> list[Any]:
+        return read + redrawn_warnings + named
+
+    if first is None and not errors(problems()):
         # A header row and nothing under it (a tracker just made by `template`): say so, not "no findings".
         said = one_line(f"no records in {', '.join(args.records)}: nothing to check; add a row for each record")
         if args.format == "table" and not args.output:
-            _print_problems(problems)
+            _print_problems(problems())
             print(f"Compliance as of {as_of.isoformat()}: {said}.")
             return 0
         print(f"compliance: {said}", file=sys.stderr)
     settings = CheckSettings(rules, as_of, args.format, args.explain, show_all=args.all, engine=args.engine)
     options = dict(jobs=args.jobs or available_cores(), rule_files=ruleset.files, record_files=args.records,
-                   generated_at=datetime.now(), problems=errors(problems))
+                   generated_at=datetime.now(), problems=lambda: errors(problems()))
+    records = chain([first], checked) if first is not None else ()
     if args.output:
         from compliance.atomic import open_atomic
 
@@ -1002,11 +1013,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         colour = args.format == "table" and sys.stdout.isatty()
         result = write_check(records, settings, sys.stdout, colour=colour, **options)
-    problems = _print_problems(problems)
-    if problems:
-        rest = "the rest were checked" if records else "no record could be checked"
+    refused = _print_problems(problems())
+    if refused:
+        rest = "the rest were checked" if first is not None else "no record could be checked"
         # A row named may be a record's own or one of a database table's joined to it (its record read without it).
-        print(f"{len(problems)} problem(s) in the records: {_left_out_text(problems)}, {rest}.", file=sys.stderr)
+        print(f"{len(refused)} problem(s) in the records: {_left_out_text(refused)}, {rest}.", file=sys.stderr)
         return 2
     return 1 if result.failing else 0
 

@@ -223,3 +223,39 @@ def test_a_tracker_whose_every_row_is_bad_says_no_record_could_be_checked_not_no
     assert code == 2 and "tracker.csv:2:4: report_received" in err and "tracker.csv:3:4" in err
     assert out == ("Compliance as of 2024-06-01: no record could be checked: 2 rows could not be read (each is listed "
                    "with what to correct).\n")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "md"])
+def test_a_bad_row_met_after_the_workers_have_started_is_reported_and_every_other_row_checked(run_cli, tmp_path,
+                                                                                              monkeypatch, fmt):
+    """The records are checked as they are read: a bad row late in the file still stops nothing, is listed, and the
+    output is the one a run that read every row first writes."""
+    import openpyxl
+
+    from compliance.engines import _parallel
+
+    monkeypatch.setattr(_parallel, "CHUNK", 7)
+    monkeypatch.setattr(_parallel, "PARALLEL_FROM", 20)
+    rows = [f"la-{n},inspection,ILACS,{date}" for n, date in enumerate(["03/06/2024"] * 60)]
+    rows[45] = "la-45,inspection,ILACS,soon"
+    path = tmp_path / "tracker.csv"
+    path.write_text("id,kind,framework,report_received\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    outputs = []
+    for jobs in ("2", "1"):
+        output = tmp_path / f"findings-{jobs}.{fmt}"
+        code, _, err = run_cli("check", str(path), "--as-of", "2024-06-01", "--format", fmt, "--output", str(output),
+                               "--jobs", jobs)
+        assert code == 2
+        assert "tracker.csv:47:4: report_received: 'soon' is not a date" in err
+        assert "1 problem(s) in the records" in err and "the rest were checked" in err
+        if fmt == "md":
+            outputs.append(output.read_text(encoding="utf-8"))
+            assert "'soon' is not a date" in outputs[-1] and "la-59" in outputs[-1]
+            continue
+        book = openpyxl.load_workbook(output)
+        checked = {row[1] for row in book["Findings"].iter_rows(min_row=2, values_only=True)}
+        assert checked == {f"la-{n}" for n in range(60) if n != 45}
+        assert [row[:2] for row in book["Problems"].iter_rows(min_row=2, values_only=True)] == [(str(path), 47)]
+        outputs.append([[cell for cell in row] for sheet in book if sheet.title != "Summary"
+                        for row in sheet.iter_rows(values_only=True)])
+    assert outputs[0] == outputs[1]

@@ -7,7 +7,8 @@ into chunks for every core; ``_tracker`` keeps duties current as events arrive; 
 a user gives start, before anything is late. ``evaluate`` chooses.
 """
 
-from ._evaluate import RuleNames, check_targets, evaluate, findings_by_record, listed_by_record, targets_in_use
+from ._evaluate import (RuleNames, check_targets, evaluate, findings_by_record, listed_by_record, targets_checked,
+                        targets_in_use)
 from ._finding import STATUSES, Finding, exit_status, iso, listed, sort_by_urgency, urgency_key
 from ._native import (CASES, Choice, check_as_of, choose_version, duties_by_kind, duty_findings, evaluate_duty,
                       evaluate_native)
@@ -23,6 +24,6 @@ __all__ = [
     "Plan", "PlanEntry", "PlanStep", "RuleNames", "RuleTestResult", "Tracker", "TrackerChange", "available_cores",
     "check_as_of", "check_rule_tests", "check_targets", "choose_version", "duties_by_kind", "duty_findings", "evaluate",
     "evaluate_duty", "evaluate_native", "exit_status", "findings_by_record", "iso", "make_plan", "map_chunks", "plan_record",
-    "listed", "listed_by_record", "run_rule_tests", "sort_by_urgency", "targets_in_use", "urgency_key",
+    "listed", "listed_by_record", "run_rule_tests", "sort_by_urgency", "targets_checked", "targets_in_use", "urgency_key",
     "PLAN_ID", "dates_after",
 ]

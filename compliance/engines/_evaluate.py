@@ -196,9 +196,14 @@ def check_targets(records: Sequence[Record], rules: RuleSet | Sequence[Rule]) ->
     """The records whose recorded deadlines (``targets``) all name a rule or duty of ``rules``, and a problem for
     each record that does not: it is skipped, never checked without its target. And a warning for each name among
     the duties measured on a record that names no duty of its kind, once per file."""
-    names = RuleNames(rules)
-    kept: list[Record] = []
     problems: list[Problem] = []
+    return list(targets_checked(records, rules, problems)), problems
+
+
+def targets_checked(records: Iterable[Record], rules: RuleSet | Sequence[Rule], problems: list[Problem]
+                    ) -> Iterator[Record]:
+    """``check_targets`` a record at a time, each problem added to ``problems`` as it is found."""
+    names = RuleNames(rules)
     for record in records:
         file, line = record.origin()
         if record.measured:
@@ -211,8 +216,7 @@ def check_targets(records: Sequence[Record], rules: RuleSet | Sequence[Rule]) ->
         if unknown:
             problems += [names.target_problem(key, file, line) for key in unknown]
             continue
-        kept.append(record)
-    return kept, problems
+        yield record
 
 
 def targets_in_use(records: Sequence[Record], rules: RuleSet | Sequence[Rule]) -> tuple[list[Record], list[Problem]]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from collections import deque
+from itertools import chain, islice
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from ..records import Record
 
@@ -34,12 +35,13 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def map_chunks(work: Callable[[S, Sequence[Record]], T], settings: S, records: Sequence[Record],
+def map_chunks(work: Callable[[S, Sequence[Record]], T], settings: S, records: Iterable[Record],
                jobs: int = 1) -> Iterator[T]:
     """``work(settings, chunk)`` for each chunk of ``records``, in order.
 
     With ``jobs`` above 1 and enough records, the chunks go to that many worker processes, at most two
-    each in flight. ``work`` must be a module-level function and ``settings`` picklable, since each
+    each in flight. ``records`` may be read as they come (a generator): the next chunk is read while the
+    workers have the last ones. ``work`` must be a module-level function and ``settings`` picklable, since each
     worker is a fresh interpreter ("spawn": the same on every platform and Python, and safe whatever
     threads this process has) that receives ``settings`` once.
 
@@ -49,8 +51,11 @@ def map_chunks(work: Callable[[S, Sequence[Record]], T], settings: S, records: S
     iterator), the chunks not started are cancelled and the workers stop once the chunks they have are done
     (or are ended, if they overstay ``STOP_WAIT``).
     """
-    chunks = (records[i:i + CHUNK] for i in range(0, len(records), CHUNK))
-    if jobs <= 1 or len(records) < PARALLEL_FROM:
+    source = iter(records)
+    first = list(islice(source, PARALLEL_FROM))  # enough to be worth the workers, or every record
+    chunks = chain((first[i:i + CHUNK] for i in range(0, len(first), CHUNK)),
+                   iter(lambda: list(islice(source, CHUNK)), []))
+    if jobs <= 1 or len(first) < PARALLEL_FROM:
         for chunk in chunks:
             yield work(settings, chunk)
         return

@@ -354,10 +354,17 @@ def read_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = No
     ``encoding`` is the CSV files' (UTF-8, with or without a byte-order mark, unless told otherwise). A path
     ``examples/NAME`` that is not in the working folder is read from the examples installed with the package.
     """
+    problems: list[Problem] = []
+    records = list(stream_records(paths, vocabulary, problems, encoding=encoding))
+    return records, problems
+
+
+def stream_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None, problems: list[Problem], *,
+                   encoding: str = DEFAULT_ENCODING) -> Iterator[Record]:
+    """``read_records`` a record at a time, so that they can be checked while the rest are read: each file's
+    problems are added to ``problems`` once the file is read through."""
     vocab = vocabulary or load_vocabulary()
     encoding = codec_name(encoding)
-    records: list[Record] = []
-    problems: list[Problem] = []
     seen: dict[str, str] = {}
     for given in paths:
         if is_database_url(given):
@@ -375,9 +382,8 @@ def read_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = No
                                "give each record its own id")
                 continue
             seen[rec.id] = rec.source or str(path)
-            records.append(rec)
+            yield rec
         problems.extend(reader.problems)
-    return records, problems
 
 
 def _read_file(path: Path, reader: _Reader, encoding: str) -> Iterator[Record]:
@@ -495,13 +501,19 @@ def load_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = No
 def drawn_on(records: Sequence[Record], day: date) -> tuple[list[Record], list[Problem]]:
     """The records as drawn on ``day`` (--extract-date, which stands in for their own), and a warning for each file
     whose records say they were drawn on another day, as a census that says so is warned of."""
+    warnings: list[Problem] = []
+    return list(redrawn(records, day, warnings)), warnings
+
+
+def redrawn(records: Iterable[Record], day: date, warnings: list[Problem]) -> Iterator[Record]:
+    """``drawn_on`` a record at a time: the warnings are added to ``warnings`` once the records are read through."""
     said: dict[tuple[str | None, date], int] = {}
     for rec in records:
         if rec.extract_date is not None and rec.extract_date != day:
             file = rec.origin()[0]
             said[(file, rec.extract_date)] = said.get((file, rec.extract_date), 0) + 1
-    warnings = [redrawn_warning(own, day, count, file) for (file, own), count in said.items()]
-    return [rec.with_extract_date(day) for rec in records], warnings
+        yield rec.with_extract_date(day)
+    warnings.extend(redrawn_warning(own, day, count, file) for (file, own), count in said.items())
 
 
 def redrawn_warning(own: date, day: date, count: int, file: str | None = None) -> Problem:

@@ -1,6 +1,7 @@
 """``compliance check``'s output, written as the findings come: flat memory and every core on a long run.
 
-The records are evaluated a chunk at a time (``engines.map_chunks``). Each chunk becomes, in a pure
+The records are evaluated a chunk at a time (``engines.map_chunks``), as they are read where the format allows
+(``write_check``). Each chunk becomes, in a pure
 function that may run in a worker process, what its format needs: JSON and CSV lines or a Parquet
 batch, written at once and in the records' order; or the compact rows of the table, the Markdown table
 or the workbook, which are sorted by urgency once every chunk is in. No finding is kept once turned into
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import IO, Any, Iterable, Iterator, Sequence
+from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
 from ..engines import CHUNK, Finding, findings_by_record, listed_by_record, map_chunks, urgency_key
 from ..errors import Problem
@@ -145,11 +146,22 @@ class CheckResult:
         return bool(self.counts["late"] or self.counts["overdue"])
 
 
-def write_check(records: Sequence[Record], settings: CheckSettings, out: IO[Any], *, jobs: int = 1,
+def write_check(records: Iterable[Record], settings: CheckSettings, out: IO[Any], *, jobs: int = 1,
                 colour: bool = False, rule_files: Sequence[str] = (), record_files: Sequence[str] = (),
-                generated_at: datetime | None = None, problems: Sequence[Problem] = ()) -> CheckResult:
+                generated_at: datetime | None = None,
+                problems: Sequence[Problem] | Callable[[], Sequence[Problem]] = ()) -> CheckResult:
     """Evaluate ``records`` and write ``check``'s output in ``settings.fmt`` to ``out`` (binary for xlsx and
-    Parquet), the rows that could not be read (``problems``) with the findings."""
+    Parquet), the rows that could not be read (``problems``) with the findings.
+
+    ``records`` may be read as they are checked (a generator), ``problems`` then a function that gives them once
+    every record has been read: the table, Markdown and the workbook, written once every finding is in, check the
+    records as they come; JSON, CSV and Parquet, which give those rows first, read every record before the first
+    is checked."""
+    def unread() -> Sequence[Problem]:
+        return problems() if callable(problems) else problems
+
+    if settings.fmt in STREAMED and not isinstance(records, Sequence):
+        records = list(records)
     total = dict.fromkeys(STATUS_LABELS, 0)
     rows: list[tuple[tuple[Any, ...], Any]] = []
     calendar_data: dict[str, None] = {}
@@ -157,14 +169,14 @@ def write_check(records: Sequence[Record], settings: CheckSettings, out: IO[Any]
     fmt = settings.fmt
     parquet = None
     if fmt == "json":
-        out.write(json_head(settings.as_of, problems, settings.show_all))
+        out.write(json_head(settings.as_of, unread(), settings.show_all))
     elif fmt == "csv":
-        out.write(csv_header() + csv_problem_lines(problems))
+        out.write(csv_header() + csv_problem_lines(unread()))
     elif fmt == "parquet":
         from .parquet import ParquetWriter, findings_batch, findings_schema
 
         parquet = ParquetWriter(out, findings_schema())
-        parquet.add(findings_batch([], problems=problems))
+        parquet.add(findings_batch([], problems=unread()))
     first = True
     for chunk in _chunks(records, settings, jobs):
         for status, n in chunk.counts.items():
@@ -185,25 +197,25 @@ def write_check(records: Sequence[Record], settings: CheckSettings, out: IO[Any]
         from .parquet import findings_metadata
 
         context = settings.json_context()
-        parquet.close(findings_metadata(settings.as_of, total, problems, settings.show_all,
+        parquet.close(findings_metadata(settings.as_of, total, unread(), settings.show_all,
                                         {r: context.rules[r] for r in document.rules},
                                         {c: context.calendars[c] for c in document.calendars}))
     elif fmt not in STREAMED:
         rows.sort(key=lambda r: r[0])
         if fmt == "md":
             # Written a slice at a time: the whole document as one string would double the memory of a long run.
-            out.write(markdown_head(settings.as_of, total, settings.show_all, problems))
+            out.write(markdown_head(settings.as_of, total, settings.show_all, unread()))
             for start in range(0, len(rows), _SLICE):
                 out.write("".join(row + "\n" for _, row in rows[start:start + _SLICE]))
             return CheckResult(total)
         ordered = [row for _, row in rows]
         del rows
         if fmt == "table":
-            out.write(table_text(ordered, settings.as_of, total, colour, settings.show_all, problems))
+            out.write(table_text(ordered, settings.as_of, total, colour, settings.show_all, unread()))
         else:
             from ._xlsx import findings_workbook
 
             out.write(findings_workbook(ordered, total, settings.as_of, list(calendar_data), rule_files=rule_files,
-                                        record_files=record_files, generated_at=generated_at, problems=problems,
+                                        record_files=record_files, generated_at=generated_at, problems=unread(),
                                         show_all=settings.show_all))
     return CheckResult(total)

@@ -82,3 +82,21 @@ def test_ctrl_c_to_the_whole_group_ends_the_run_and_its_workers_quietly(tmp_path
     code, err = interrupted([sys.executable, "-c", script], tmp_path / "stderr.txt", working, "the workers at work")
     assert code == 130, err
     assert err == "interrupted\n"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_records_given_as_they_are_read_are_read_a_chunk_ahead_not_all_first(small_chunks, jobs):
+    read = []
+
+    def records():
+        for n in range(10_000):
+            read.append(n)
+            yield n
+
+    chunks = map_chunks(operator.add, [], records(), jobs=jobs)
+    assert next(chunks) == list(range(10))
+    # Enough for the workers first (20), then a chunk at a time with at most two a worker in flight (4 of 10).
+    assert len(read) == (20 if jobs == 1 else 20 + 3 * 10)
+    assert [n for chunk in chunks for n in chunk] == list(range(10, 10_000))
+    assert not multiprocessing.active_children()
+

@@ -98,3 +98,34 @@ def test_a_problem_message_never_carries_a_raw_control_character():
     from compliance.errors import Problem
 
     assert str(Problem("unknown kind '\x1b[2J'", file="t.csv", line=2)) == "t.csv:2: unknown kind '\\x1b[2J'"
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "json", "csv", "parquet", "xlsx"])
+def test_records_checked_as_they_are_read_give_the_output_of_records_read_first(small_chunks, fmt):
+    """A row that could not be read, met after the workers have checked the records before it, is in the output as
+    if every record had been read first (the problems are asked for only once the records have been read)."""
+    import openpyxl
+
+    from compliance.errors import Problem
+
+    late = Problem("'soon' is not a date", file="tracker.csv", line=121, column=4, field="report_received",
+                   hint="write the date as DD/MM/YYYY")
+    met: list[Problem] = []
+
+    def read_as_they_come():
+        yield from RECORDS
+        met.append(late)  # the bad row is the file's last
+
+    def output(records, jobs, problems):
+        out = io.BytesIO() if fmt in ("parquet", "xlsx") else io.StringIO()
+        write_check(records, CheckSettings(RULES, AS_OF, fmt, False), out, jobs=jobs, problems=problems)
+        if fmt == "xlsx":
+            book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+            return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book}
+        return pq.read_table(io.BytesIO(out.getvalue())) if fmt == "parquet" else out.getvalue()
+
+    streamed = output(read_as_they_come(), 2, lambda: list(met))
+    read_first = output(RECORDS, 1, [late])
+    assert streamed.equals(read_first) if fmt == "parquet" else streamed == read_first
+    if fmt != "table":  # (which lists them on stderr)
+        assert "'soon' is not a date" in str(read_first.column("reason").to_pylist() if fmt == "parquet" else read_first)
