@@ -1100,13 +1100,13 @@ def _with_texts(chunk: Any) -> tuple[Any, list[Any]]:
 def _parsed_ahead(blocks_of: Callable[[], Iterable[Any]], ragged: list[Any], chunk_bytes: int,
                   prepare: Callable[[Any], Any]) -> Iterator[tuple[Any, list[Any]]]:
     """The blocks ``blocks_of()`` gives, joined into chunks of about ``chunk_bytes`` and given to
-    ``prepare``, each with the short or long rows met while parsing it; the next chunk is parsed and prepared in
-    a thread of its own meanwhile: pyarrow parses and casts without the GIL, so checking and parsing share two
-    cores. Where pyarrow gives up, what it parsed before is handed over, then _ArrowGaveUp is raised."""
+    ``prepare``, each with the short or long rows met while parsing it; the next ones (two wait at most) are parsed
+    and prepared in a thread of its own meanwhile: pyarrow parses and casts without the GIL, so checking and parsing
+    share two cores. The first two blocks are handed over alone, so that the checks start at once. Where pyarrow gives up, what it parsed before is handed over, then _ArrowGaveUp is raised."""
     import queue
     import threading
 
-    ahead: queue.Queue[tuple[str, Any, list[Any]]] = queue.Queue(maxsize=1)
+    ahead: queue.Queue[tuple[str, Any, list[Any]]] = queue.Queue(maxsize=2)
     stop = threading.Event()
 
     def hand_over(item: tuple[str, Any, list[Any]]) -> bool:
@@ -1134,11 +1134,13 @@ def _parsed_ahead(blocks_of: Callable[[], Iterable[Any]], ragged: list[Any], chu
             blocks: list[Any] = []
             size = 0
             gave_up = False
+            handed = 0
             try:
                 for block in blocks_of():
                     blocks.append(block)
                     size += block.nbytes
-                    if size >= chunk_bytes:
+                    if size >= chunk_bytes or handed < 2:
+                        handed += 1
                         if not hand_over(("chunk", prepare(joined(blocks)), met())):
                             return
                         blocks, size = [], 0

@@ -19,19 +19,18 @@ written as its escape too, and at most 32,767 characters (Excel counts them in U
 
 from __future__ import annotations
 
-import io
-import queue
 import re
-import threading
-import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from functools import reduce
 from itertools import chain
 from operator import itemgetter, or_
-from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from ..records import excel_column, spreadsheet_safe
+
+if TYPE_CHECKING:
+    import zipfile
 
 #: Excel holds at most 32,767 characters (UTF-16 code units) in a cell.
 EXCEL_MAX_CELL = 32_767
@@ -358,6 +357,9 @@ class _TooLarge(Exception):
 
 
 def _copy(workbook: bytes, parts: Mapping[str, Callable[[], Iterable[bytes]]], zip64: bool) -> bytes:
+    import io
+    import zipfile  # (and what it imports: a few milliseconds of every command's start, for a workbook only)
+
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(workbook)) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as target:
@@ -385,6 +387,10 @@ def _stream(target: zipfile.ZipFile, entry: zipfile.ZipInfo, zip64: bool, head: 
             tail: list[bytes]) -> None:
     """Write one part: ``head``, ``rows``, ``tail``, compressed in a thread of its own while the next rows are
     numbered in this one."""
+    import queue
+    import threading
+    import zipfile
+
     pending: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
     failed: list[BaseException] = []
 

@@ -302,7 +302,7 @@ def test_a_failure_while_counting_or_reading_stops_both_threads_and_is_raised():
     read.clear()
     with pytest.raises(ValueError, match="bad batch"):
         _count_beside(batches(), lambda given: evaluate(given, fail_on=2), [Tallies()])
-    assert read[:3] == [0, 1, 2] and len(read) <= 4  # one batch at most read past the failure
+    assert read[:3] == [0, 1, 2] and len(read) <= 5  # two batches at most read past it: one waits between threads
     with pytest.raises(OSError, match="disk gone"):
         _count_beside(batches(fail_at=3), evaluate, [Tallies()])
     assert all(t.name != "kpi-count" for t in threading.enumerate())
