@@ -5,7 +5,7 @@ rather than a Python set (which would hold a string object per id, some 60 bytes
 file order; beside each number the table keeps 16 bits of its hash (a tag), and the ids themselves a chunk at
 a time, compressed: they are read back only where a tag matches (a duplicate, or one comparison in 65,536), to
 confirm it, so a duplicate is never a coincidence of hashes. Memory grows by about 10 bytes a row (ids of one
-pattern, such as ``C0012345-R1``, compress to a byte or two; a repeat is counted too, and the problem that
+pattern, such as ``C0012345-R1``, compress to half a byte; a repeat is counted too, and the problem that
 reports it costs far more). Each chunk costs time in proportion to its own size; the table doubles when 70%
 full, so growing it costs, in all, time in proportion to the ids read, and it is rebuilt a chunk of ids at a
 time, so that costs no memory beside it.
@@ -37,7 +37,10 @@ _PLAIN_BYTES = 8 << 20
 
 class _Run:
     """The ids of one chunk, in order, as fixed-width bytes, compressed if long; ``repeats``: which of them
-    repeat an id read before (they hold no slot)."""
+    repeat an id read before (they hold no slot).
+
+    Compressed byte by byte across the ids (every first byte, then every second...), as the ids of a file share
+    their pattern column by column: ``C0012345-R1`` then takes under half a byte, not 1.7, and less time."""
 
     __slots__ = ("start", "count", "width", "file", "data", "compressed", "repeats")
 
@@ -48,13 +51,16 @@ class _Run:
         self.repeats = repeats if repeats.size else None
 
     def compress(self) -> None:
+        across = np.frombuffer(self.data, dtype=np.uint8).reshape(self.count, self.width).T.tobytes()
         # To bytes of their own size: pyarrow's buffer would keep the room the worst case needs.
-        self.data = _codec().compress(self.data, asbytes=True)
+        self.data = _codec().compress(across, asbytes=True)
         self.compressed = True
 
     def keys(self) -> np.ndarray:
-        raw = _codec().decompress(self.data, self.count * self.width, asbytes=True) if self.compressed else self.data
-        return np.frombuffer(raw, dtype=f"S{self.width}", count=self.count)
+        if not self.compressed:
+            return np.frombuffer(self.data, dtype=f"S{self.width}", count=self.count)
+        across = np.frombuffer(_codec().decompress(self.data, self.count * self.width, asbytes=True), dtype=np.uint8)
+        return np.ascontiguousarray(across.reshape(self.width, self.count).T).view(f"S{self.width}").ravel()
 
 
 _CODEC: list[Any] = []

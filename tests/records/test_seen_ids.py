@@ -149,3 +149,16 @@ def test_more_rows_than_the_ids_can_be_numbered_is_a_clear_error(monkeypatch):
     assert not seen.add(["a", "b", "c"], number)[0].any()
     with pytest.raises(InputError, match="split the records"):
         seen.add(["d", "e", "f"], number)
+
+
+def test_ids_compressed_across_their_bytes_read_back_as_they_were():
+    import numpy as np
+
+    from compliance.records._seen_ids import _Run, fixed_width
+
+    ids = ["C0000001-R1", "x", "", "Zoë-7", "C0000002-R12", "C0000001-R1"]
+    keys = fixed_width(ids)
+    run = _Run(0, keys, 0, np.zeros(0, dtype=np.int32))
+    run.compress()
+    assert run.compressed and run.keys().tolist() == keys.tolist()
+    assert [k.decode() for k in run.keys()] == ids
