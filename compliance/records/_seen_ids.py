@@ -4,7 +4,7 @@ Millions of ids are checked in chunks, so this is an open-addressing hash table 
 rather than a Python set (which would hold a string object per id, some 60 bytes). Each id read is numbered in
 file order; beside each number the table keeps 16 bits of its hash (a tag), and the ids themselves a chunk at
 a time, compressed: they are read back only where a tag matches (a duplicate, or one comparison in 65,536), to
-confirm it, so a duplicate is never a coincidence of hashes. Memory grows by about 10 bytes a row (ids of one
+confirm it, so a duplicate is never a coincidence of hashes. Memory grows by about 9 bytes a row (ids of one
 pattern, such as ``C0012345-R1``, compress to half a byte; a repeat is counted too, and the problem that
 reports it costs far more). Each chunk costs time in proportion to its own size; the table doubles when 70%
 full, so growing it costs, in all, time in proportion to the ids read, and it is rebuilt a chunk of ids at a
