@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from itertools import chain, islice
 from contextlib import contextmanager
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from ..records import Record
