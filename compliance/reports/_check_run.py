@@ -1,9 +1,10 @@
 """``compliance check``'s output, written as the findings come: flat memory and every core on a long run.
 
-The records are evaluated a chunk at a time (``engines.map_chunks``), as they are read. Each chunk becomes, in a
-pure function that may run in a worker process, what its format needs: JSON and CSV lines or a Parquet batch,
-written in the records' order (once the rows not read, which come first, are known); or the compact rows of the
-table, the Markdown table or the workbook, which are sorted by urgency once every chunk is in. No finding is kept once turned into
+The records are evaluated a chunk at a time (``engines.map_chunks``), as they are read where the format allows
+(``write_check``). Each chunk becomes, in a pure
+function that may run in a worker process, what its format needs: JSON and CSV lines or a Parquet
+batch, written at once and in the records' order; or the compact rows of the table, the Markdown table
+or the workbook, which are sorted by urgency once every chunk is in. No finding is kept once turned into
 its output, and the working is computed only where the output shows it. Every format lists the findings
 that apply and counts the rest (``show_all`` lists them too), and carries the rows that could not be read.
 """
@@ -153,68 +154,43 @@ def write_check(records: Iterable[Record], settings: CheckSettings, out: IO[Any]
     Parquet), the rows that could not be read (``problems``) with the findings.
 
     ``records`` may be read as they are checked (a generator), ``problems`` then a function that gives them once
-    every record has been read. JSON, CSV and Parquet give those rows first: on several cores, what their first
-    chunks give is held back (``_HeldBack``) until the last record is read and the head can be written; in one
-    process, every record is read first."""
-    fmt = settings.fmt
-    every_read = False
-
-    def read_through(given: Iterable[Record]) -> Iterator[Record]:
-        nonlocal every_read
-        yield from given
-        every_read = True
-
+    every record has been read: the table, Markdown and the workbook, written once every finding is in, check the
+    records as they come; JSON, CSV and Parquet, which give those rows first, read every record before the first
+    is checked."""
     def unread() -> Sequence[Problem]:
         return problems() if callable(problems) else problems
 
-    held = None
-    if fmt in STREAMED and callable(problems):
-        if jobs > 1:  # (in one process, reading the records first costs no time, and the output waits for nothing)
-            records = read_through(records)
-            held = _HeldBack(binary=fmt == "parquet")
-        else:
-            records = list(records)
+    if settings.fmt in STREAMED and not isinstance(records, Sequence):
+        records = list(records)
     total = dict.fromkeys(STATUS_LABELS, 0)
     rows: list[tuple[tuple[Any, ...], Any]] = []
     calendar_data: dict[str, None] = {}
     document = JsonDocument()
+    fmt = settings.fmt
     parquet = None
-    if fmt == "parquet":
+    if fmt == "json":
+        out.write(json_head(settings.as_of, unread(), settings.show_all))
+    elif fmt == "csv":
+        out.write(csv_header() + csv_problem_lines(unread()))
+    elif fmt == "parquet":
         from .parquet import ParquetWriter, findings_batch, findings_schema
 
         parquet = ParquetWriter(out, findings_schema())
-
-    def head() -> None:
-        if fmt == "json":
-            out.write(json_head(settings.as_of, unread(), settings.show_all))
-        elif fmt == "csv":
-            out.write(csv_header() + csv_problem_lines(unread()))
-        elif parquet is not None:
-            parquet.add(findings_batch([], problems=unread()))
-
-    if held is None:
-        head()
+        parquet.add(findings_batch([], problems=unread()))
     first = True
     for chunk in _chunks(records, settings, jobs):
-        if held is not None and every_read:
-            head()
-            held.release(parquet or out)
-            held = None
         for status, n in chunk.counts.items():
             total[status] += n
         document.update(chunk.document)
         if parquet is not None:
-            (held or parquet).add(chunk.batch)
+            parquet.add(chunk.batch)
         elif fmt in STREAMED:
             if chunk.text:
-                (held or out).write(chunk.text if first or fmt == "csv" else JSON_SEPARATOR + chunk.text)
+                out.write(chunk.text if first or fmt == "csv" else JSON_SEPARATOR + chunk.text)
                 first = False
         else:
             rows.extend(chunk.rows)
             calendar_data.update(chunk.calendar_data)
-    if held is not None:  # (no record at all, or the last chunk read is the last checked)
-        head()
-        held.release(parquet or out)
     if fmt == "json":
         out.write(json_tail(total, settings.json_context(), document))
     elif parquet is not None:
@@ -243,51 +219,3 @@ def write_check(records: Iterable[Record], settings: CheckSettings, out: IO[Any]
                                         record_files=record_files, generated_at=generated_at, problems=unread(),
                                         show_all=settings.show_all))
     return CheckResult(total)
-
-
-#: Output held back in memory while the records are still being read; past it, in a temporary file.
-HELD_IN_MEMORY = 32 << 20
-
-
-class _HeldBack:
-    """What the first chunks of a run give, in a format that lists the rows not read first (JSON, CSV, Parquet):
-    kept, in memory and then in a temporary file, until the last record is read and the head can be written. The
-    records are checked on every core meanwhile, as the table's are; the output is the same as if they had all
-    been read first."""
-
-    def __init__(self, binary: bool) -> None:
-        import tempfile
-
-        # Text as it was given (a lone surrogate too, which the output itself may refuse); Parquet's batches as an
-        # Arrow stream.
-        self.binary = binary
-        self.file: Any = (tempfile.SpooledTemporaryFile(HELD_IN_MEMORY) if binary else
-                          tempfile.SpooledTemporaryFile(HELD_IN_MEMORY, mode="w+", encoding="utf-8",
-                                                        errors="surrogatepass", newline=""))
-        self.stream: Any = None
-
-    def write(self, text: str) -> None:
-        self.file.write(text)
-
-    def add(self, batch: Any) -> None:
-        import pyarrow as pa
-
-        if self.stream is None:
-            self.stream = pa.ipc.new_stream(self.file, batch.schema)
-        self.stream.write_batch(batch)
-
-    def release(self, out: Any) -> None:
-        """Write what was held to ``out`` (a text stream, or a ParquetWriter), and let it go."""
-        import shutil
-
-        with self.file:
-            if not self.binary:
-                self.file.seek(0)
-                shutil.copyfileobj(self.file, out, 1 << 20)
-            elif self.stream is not None:
-                import pyarrow as pa
-
-                self.stream.close()
-                self.file.seek(0)
-                for batch in pa.ipc.open_stream(self.file):
-                    out.add(batch)

@@ -100,19 +100,11 @@ def test_a_problem_message_never_carries_a_raw_control_character():
     assert str(Problem("unknown kind '\x1b[2J'", file="t.csv", line=2)) == "t.csv:2: unknown kind '\\x1b[2J'"
 
 
-@pytest.mark.parametrize("held_in_memory", [None, 1])
 @pytest.mark.parametrize("fmt", ["table", "md", "json", "csv", "parquet", "xlsx"])
-def test_records_checked_as_they_are_read_give_the_output_of_records_read_first(small_chunks, monkeypatch, fmt,
-                                                                                held_in_memory):
+def test_records_checked_as_they_are_read_give_the_output_of_records_read_first(small_chunks, fmt):
     """A row that could not be read, met after the workers have checked the records before it, is in the output as
-    if every record had been read first (the problems are asked for only once the records have been read): JSON,
-    CSV and Parquet, which list it first, hold back what was checked before it, in memory or on disk."""
+    if every record had been read first (the problems are asked for only once the records have been read)."""
     import openpyxl
-
-    from compliance.reports import _check_run
-
-    if held_in_memory is not None:
-        monkeypatch.setattr(_check_run, "HELD_IN_MEMORY", held_in_memory)
 
     from compliance.errors import Problem
 
