@@ -1,10 +1,9 @@
 """``compliance check``'s output, written as the findings come: flat memory and every core on a long run.
 
 The records are evaluated a chunk at a time (``engines.map_chunks``), as they are read where the format allows
-(``write_check``). Each chunk becomes, in a pure
-function that may run in a worker process, what its format needs: JSON and CSV lines or a Parquet
-batch, written at once and in the records' order; or the compact rows of the table, the Markdown table
-or the workbook, which are sorted by urgency once every chunk is in. No finding is kept once turned into
+(``write_check``). Each chunk becomes, in a pure function that may run in a worker process, what its format
+needs: JSON and CSV lines or a Parquet batch, written at once and in the records' order; or the compact rows of
+the table, the Markdown table or the workbook, which are sorted by urgency once every chunk is in. No finding is kept once turned into
 its output, and the working is computed only where the output shows it. Every format lists the findings
 that apply and counts the rest (``show_all`` lists them too), and carries the rows that could not be read.
 """
