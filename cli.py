@@ -1521,7 +1521,8 @@ def _internal_error(exc: BaseException) -> int:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             where = folder / f"compliance-error-{stamp}-{id(exc):x}.log"
-            where.write_text(f"compliance {' '.join(sys.argv[1:])}\n\n{text}", encoding="utf-8")
+            where.write_text(f"compliance {' '.join(sys.argv[1:])}\n\n{text}", encoding="utf-8",
+                             errors="backslashreplace")  # a file name that is not UTF-8, kept as an escape
             break
         except OSError:
             where = None

@@ -65,6 +65,16 @@ class ComplianceError(Exception):
     """Base class for every error the package raises on purpose."""
 
 
+#: Half of a character: a byte that is not text, as Python keeps it in a name (U+DC80 to U+DCFF), or any other lone
+#: surrogate.
+_HALF = re.compile("[\ud800-\udfff]")
+
+
+def _escape_half(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
 @dataclass
 class Problem:
     """One thing wrong with an input, located as precisely as the input allows.
@@ -82,6 +92,12 @@ class Problem:
     #: The rows it kept from being read: every row of its file, for a header that stops the file; 0 where it names no
     #: row (a database not reached, a table not there or whose query failed: how many rows it held is not known).
     rows: int = 1
+
+    def __post_init__(self) -> None:
+        # A file name that is not UTF-8 (a byte Python keeps as a lone surrogate) goes into every output that lists
+        # the problem: written as the escape of its byte, which any file or terminal can take.
+        if self.file is not None and not self.file.isascii() and _HALF.search(self.file):
+            self.file = _HALF.sub(_escape_half, self.file)
 
     def __str__(self) -> str:
         where = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)

@@ -259,3 +259,21 @@ def test_a_bad_row_met_after_the_workers_have_started_is_reported_and_every_othe
         outputs.append([[cell for cell in row] for sheet in book if sheet.title != "Summary"
                         for row in sheet.iter_rows(values_only=True)])
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_a_file_whose_name_is_not_utf8_with_a_bad_row_is_reported_not_an_internal_error(run_cli, tmp_path, fmt):
+    import os
+
+    path = tmp_path / os.fsdecode(b"caf\xe9.csv")
+    try:
+        path.write_text("id,kind,framework,report_received\na,inspection,ILACS,03/06/2024\nb,inspection,ILACS,soon\n",
+                        encoding="utf-8")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    output = tmp_path / f"findings.{fmt}"
+    code, _, err = run_cli("check", str(path), "--as-of", "2024-06-01", "--format", fmt, "--output", str(output))
+    assert code == 2 and "internal error" not in err
+    text = output.read_text(encoding="utf-8")
+    named = json.loads(text)["problems"][0]["file"] if fmt == "json" else text
+    assert "caf\\xe9.csv" in named

@@ -26,3 +26,12 @@ def test_text_in_a_right_to_left_script_is_kept_as_written():
 def test_line_breaks_are_escaped_on_one_line_and_kept_by_printable():
     assert one_line("a\nb\tc\u2028d\x1b") == "a\\nb\\tc\\u2028d\\x1b"
     assert printable("a\nb\tc\x1b") == "a\nb\tc\\x1b"
+
+
+def test_a_file_name_that_is_not_utf8_is_kept_in_a_problem_as_the_escape_of_its_byte():
+    # Python keeps byte 0xE9 of a file name as "\udce9": written into JSON, CSV or a workbook, it failed the run.
+    from compliance.errors import Problem
+
+    assert Problem("bad", file="/data/caf\udce9.csv", line=2).file == "/data/caf\\xe9.csv"
+    assert Problem("bad", file="half\ud800").file == "half\\ud800"
+    assert Problem("bad", file="Café.csv").file == "Café.csv"

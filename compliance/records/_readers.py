@@ -100,6 +100,8 @@ def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
             reader.problem("a record must be a mapping with id, kind, attributes and events", line, None, None)
             continue
         before = len(reader.problems)
+        if _half_characters(raw, doc, base, reader, raw.get("id")):
+            continue
         raw = _flat_attributes(raw, doc, base, reader)
         for part in ("attributes", "events", "targets"):
             if raw.get(part) is not None and not isinstance(raw.get(part), dict):
@@ -109,6 +111,31 @@ def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
         if rec is not None and len(reader.problems) == before:
             out.append(rec)
     return out
+
+
+#: Half of a character: JSON's "\\ud800" escape stands for one, which no text, file or terminal can hold.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _half_characters(value: Any, doc: Located, path: tuple[Any, ...], reader: _Reader, record_id: Any) -> bool:
+    """Whether ``value`` (a record, at ``path``) holds a lone surrogate in a name or a text, each a problem at its
+    place: the record is not read (a CSV file's byte that is not text leaves its row out so)."""
+    found = False
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        for text in (key, item):
+            if isinstance(text, str) and _SURROGATE.search(text):
+                escaped = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+                whose = f"record {record_id!r}: " if isinstance(record_id, str) and record_id != text else ""
+                reader.problem(f"{whose}{shown(escaped[:60])} holds half of a character (a \\u escape of a lone "
+                               "surrogate, U+D800 to U+DFFF), not text", *_where(doc, path + (key,)),
+                               _SURROGATE.sub("?", key) if isinstance(key, str) else None,
+                               "write the character itself, or its whole escape (a pair, such as \\ud83d\\ude00)")
+                found = True
+                break
+        else:
+            found = _half_characters(item, doc, path + (key,), reader, record_id) or found
+    return found
 
 
 def _flat_attributes(raw: dict[str, Any], doc: Located, base: tuple[Any, ...], reader: _Reader) -> dict[str, Any]:

@@ -283,3 +283,19 @@ def test_a_mapping_or_rule_pack_read_as_records_says_what_it_is(tmp_path):
         ("local-targets.yaml", "this is a rule pack, not records"),
         ("own-columns.yaml", "this is a column mapping, not records")]
     assert "--add-rules" in problems[0].hint and "--mapping" in problems[1].hint
+
+
+def test_a_json_escape_of_half_a_character_is_a_problem_at_its_field_and_the_other_records_are_read(tmp_path):
+    # JSON may escape a lone surrogate ("\ud800"), which is no text: no output could be written with it (exit 3
+    # "internal error" before). Refused like a byte that is not text in a CSV cell: the record is left out.
+    path = tmp_path / "records.json"
+    path.write_text('[{"id": "a\\ud800", "kind": "inspection", "framework": "ILACS"},'
+                    ' {"id": "b", "kind": "inspection", "framework": "ILACS", "authority": "North\\udc80by"},'
+                    ' {"id": "c", "kind": "inspection", "framework": "ILACS", "events": {"report\\udfff": "2024-01-02"}},'
+                    ' {"id": "d", "kind": "inspection", "framework": "ILACS"}]', encoding="utf-8")
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["d"]
+    assert [(p.field, p.message.split(" holds")[0]) for p in problems] == [
+        ("id", "'a\\ud800'"), ("authority", "record 'b': 'North\\udc80by'"), ("report?", "record 'c': 'report\\udfff'")]
+    assert all("half of a character" in p.message and "pair" in p.hint for p in problems)
+    assert all(str(p).isascii() for p in problems)
