@@ -13,7 +13,7 @@ where used: ``columns`` (records as columns, streamed from CSV, for the vectoris
 ``synth`` (synthetic extracts with known timeliness).
 """
 
-from ._csv import DEFAULT_ENCODING, codec_name, is_utf8, utf8_ahead
+from ._csv import DEFAULT_ENCODING, codec_name
 from ._database import PASSWORD_VARIABLE, check_database_url, is_database_url, shown_url
 from ._events import Event, read_events
 from ._mappings import (Mapping, available_mappings, load_extract, load_mapped, load_mapping, mapping_sql, read_mapped,
@@ -26,9 +26,8 @@ from ._tables import FORMULA_STARTS, csv_cell, csv_line, csv_text, excel_column,
 __all__ = [
     "DATE_HINT", "DEFAULT_ENCODING", "FORMULA_STARTS", "NO", "PASSWORD_VARIABLE", "YES", "Event", "EventDate",
     "Mapping", "Record", "RecordCheck", "available_mappings", "check_database_url", "codec_name", "csv_cell",
-    "csv_line", "csv_text", "drawn_on", "excel_column", "imply", "is_database_url", "is_unknown", "is_utf8",
-    "load_extract",
+    "csv_line", "csv_text", "drawn_on", "excel_column", "imply", "is_database_url", "is_unknown", "load_extract",
     "load_mapped", "load_mapping", "load_records", "mapping_sql", "measured_text", "parse_event_date", "read_events",
     "read_mapped", "read_records", "records_csv", "records_from_text", "redrawn", "redrawn_warning", "show_sql",
-    "shown_url", "sort_key", "spreadsheet_safe", "stream_records", "table_rows", "undated_warning", "utf8_ahead",
+    "shown_url", "sort_key", "spreadsheet_safe", "stream_records", "table_rows", "undated_warning",
 ]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-import threading
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -50,96 +49,6 @@ def codec_name(encoding: str) -> str:
                                  hint="utf-8 is the default; cp1252 reads a Windows-1252 export, what Excel "
                                       "saves as plain CSV")) from None
     return name
-
-
-#: How much of a file is read at a time to see whether it is ASCII.
-_ASCII_BLOCK_BYTES = 8 << 20
-
-
-class _Utf8Check:
-    """Whether one file, as it was when the check began, is UTF-8 text from end to end; run in a thread of its own
-    where begun ahead (``utf8_ahead``)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.done = threading.Event()
-        self.result = False
-
-    def run(self) -> None:
-        try:
-            self.result = _ascii_throughout(self.path) or _utf8_by_blocks(self.path)
-        finally:
-            self.done.set()
-
-
-#: Checks begun ahead, by file (its path, identity, size and time: a file changed since is checked again).
-_AHEAD: dict[tuple[str, int, int, int], _Utf8Check] = {}
-_AHEAD_LOCK = threading.Lock()
-
-
-def _identity(path: Path) -> tuple[str, int, int, int] | None:
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return str(path), status.st_ino, status.st_size, status.st_mtime_ns
-
-
-def utf8_ahead(paths: Iterable[str | Path]) -> None:
-    """Begin ``utf8_throughout`` for ``paths``, one after the other in a thread of their own, each to be waited for
-    when its file is read: ``kpi`` leaves the columns no rule reads unparsed only in a file known to be UTF-8, and
-    the check (some 30 ms for 200 MB) then runs while the program is still importing numpy and pyarrow, not
-    before the first row."""
-    checks = []
-    for given in paths:
-        key = _identity(Path(given))
-        with _AHEAD_LOCK:
-            if key is not None and key not in _AHEAD:
-                checks.append(_AHEAD.setdefault(key, _Utf8Check(Path(given))))
-    if checks:
-        threading.Thread(target=lambda: [check.run() for check in checks], name="utf8-check", daemon=True).start()
-
-
-def utf8_throughout(path: Path) -> bool:
-    """Whether a file is UTF-8 text from end to end: ASCII throughout (the usual file), or else read a block at a
-    time (most blocks are ASCII, seen at once). A check begun ahead for the file as it is now is waited for."""
-    key = _identity(path)
-    with _AHEAD_LOCK:
-        check = _AHEAD.pop(key, None) if key is not None else None
-        for begun in [begun for begun in _AHEAD if begun[0] == str(path)]:  # for the file as it was: no use now
-            del _AHEAD[begun]
-    if check is None:
-        check = _Utf8Check(path)
-        check.run()
-    check.done.wait()
-    return check.result
-
-
-def _utf8_by_blocks(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as handle:
-            while block := handle.read(_ASCII_BLOCK_BYTES):
-                if not (block.isascii() and not decoder.getstate()[0]):
-                    decoder.decode(block)
-        decoder.decode(b"", final=True)
-    except (UnicodeDecodeError, OSError):
-        return False
-    return True
-
-
-def _ascii_throughout(path: Path) -> bool:
-    """Whether every byte of a file is below 128, read into one buffer _ASCII_BLOCK_BYTES at a time. (Not mapped:
-    a file cut short by another program while it is read would end the process.)"""
-    buffer = bytearray(_ASCII_BLOCK_BYTES)
-    try:
-        with path.open("rb", buffering=0) as handle:
-            while size := handle.readinto(buffer):
-                if not (buffer.isascii() if size == len(buffer) else bytes(buffer[:size]).isascii()):
-                    return False
-    except OSError:  # read a block at a time by the caller, which says so
-        return False
-    return True
 
 
 def is_utf8(name: str) -> bool:

@@ -10,6 +10,7 @@ text or a cell too long (records/_csv.py): the same rows are read either way.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import itertools
@@ -31,8 +32,7 @@ from ..rules import Vocabulary
 from . import _arrow
 from ._tables import csv_column
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8,
-                   long_line_fault, open_quote_problem, ran_out, read_csv_rows, row_fault, runaway_problem,
-                   utf8_throughout)
+                   long_line_fault, open_quote_problem, ran_out, read_csv_rows, row_fault, runaway_problem)
 from ._readers import header_problems, ignored_column, long_row, read_records, unnamed_cell, unnamed_fault
 from ._record import (DATE_HINT, ID_LIMIT, INVISIBLE, TARGET_PREFIX, Record, RecordCheck, id_fault, is_unknown,
                       parse_event_date, suggest, unknown_kind)
@@ -59,6 +59,8 @@ _UNREAD_COLUMNS = 16
 #: Blocks pyarrow parses when it parses only some columns: it joins a row over two blocks at most, so any row
 #: it parses is shorter than a cell may be, and the cells it does not parse need no check of their length.
 _LEAN_BLOCK_BYTES = CELL_LIMIT // 2
+#: How much of a file is read at a time to see whether it is ASCII.
+_ASCII_BLOCK_BYTES = 8 << 20
 
 @dataclass
 class EventColumn:
@@ -916,7 +918,7 @@ class _Stream:
 
     def batches(self, seen: SeenIds, block_bytes: int) -> Iterator[RecordBatch]:
         size = self.path.stat().st_size
-        if self.lean and not utf8_throughout(self.path):  # a byte that is not text, in some cell left unparsed
+        if self.lean and not _utf8_throughout(self.path):  # a byte that is not text, in some cell left unparsed
             yield from self.rest() if self.wide else self.every_column(seen, block_bytes)
             return
         try:
@@ -1216,6 +1218,44 @@ def _ends_open(path: Path, cell: str, name: str, first: bool = False) -> bool:
             return first
         handle.seek(start - width)
         return handle.read(width) in starts
+
+
+def _utf8_throughout(path: Path) -> bool:
+    """Whether a file is UTF-8 text from end to end: ASCII throughout (the usual file), or else read a block at a
+    time (most blocks are ASCII, seen at once)."""
+    if _ascii_throughout(path):
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(DEFAULT_BLOCK_BYTES):
+                if not (block.isascii() and not decoder.getstate()[0]):
+                    decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except (UnicodeDecodeError, OSError):
+        return False
+    return True
+
+
+def _ascii_throughout(path: Path) -> bool:
+    """Whether every byte of a file is below 128, read into one buffer _ASCII_BLOCK_BYTES at a time and seen eight
+    bytes at a time. (Not mapped: a file cut short by another program while it is read would end the process.)"""
+    buffer = bytearray(_ASCII_BLOCK_BYTES)
+    try:
+        with path.open("rb", buffering=0) as handle:
+            while size := handle.readinto(buffer):
+                if not _ascii(memoryview(buffer)[:size]):
+                    return False
+    except OSError:  # read a block at a time by the caller, which says so
+        return False
+    return True
+
+
+def _ascii(buffer: Any) -> bool:
+    data = np.frombuffer(buffer, dtype=np.uint8)
+    whole = data.size // 8 * 8
+    return not (int(np.bitwise_or.reduce(data[:whole].view(np.uint64), initial=np.uint64(0))) & 0x8080808080808080
+                or int(np.bitwise_or.reduce(data[whole:], initial=np.uint8(0))) & 0x80)
 
 
 def _rows_in(path: Path, chunk: Any, size: int) -> int:

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from ..engines import RuleNames, evaluate
 from ..errors import InputError, Problem
-from ..records import (DEFAULT_ENCODING, Mapping, Record, codec_name, drawn_on, is_utf8, read_mapped, read_records,
-                       redrawn_warning, utf8_ahead)
+from ..records import DEFAULT_ENCODING, Mapping, Record, drawn_on, read_mapped, read_records, redrawn_warning
 from ..rules import Rule, RuleSet
 from ._kpi import Tally
 
@@ -134,8 +133,6 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
                 encoding: str = DEFAULT_ENCODING, extract_date: date | None = None) -> list[Problem]:
     """Evaluate every record in ``paths`` (CSV files in ``encoding``) and add the findings to each tally; return
     the problems found. ``extract_date`` is the day the files were drawn, where they do not say."""
-    if engine == "batch" and mapping is None and is_utf8(codec_name(encoding)):
-        utf8_ahead(p for p in paths if str(p).lower().endswith(".csv"))  # checked while the imports below run
     # numpy and pyarrow take a third of a second to import: only here, where they are used.
     from ..engines.batch import evaluate_batches
     from ..records.columns import (

@@ -8,6 +8,7 @@ from datetime import date
 from unittest import mock
 
 import numpy as np
+import pytest
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -202,6 +203,33 @@ def test_parsing_only_the_columns_read_reads_what_parsing_them_all_reads(tmp_pat
         with mock.patch.object(columns, "_UNREAD_COLUMNS", 0):
             wide = batches_read(path, {"referral"})
     assert narrow == every_column and wide == every_column
+
+
+@pytest.mark.parametrize("text, utf8", [
+    (b"", True), (b"id,kind\nr1,referral\n" * 9, True), ("Caf\u00e9 Team\n".encode() * 3, True),
+    *((b"x" * at + b"\xe9" + b"x" * 20, False) for at in range(9)),  # a byte of 128 or more in each lane of a word
+    (b"x" * 21 + b"\x92", False),  # and in the bytes after the last whole word
+    ("x\u00e9".encode()[:2], False),  # the file ends part way through a character
+])
+def test_a_file_is_utf8_throughout_or_not_wherever_its_bytes_are(tmp_path, text, utf8):
+    # Only a UTF-8 file has its unread columns left unparsed: pyarrow would not look at their bytes.
+    path = tmp_path / "records.csv"
+    path.write_bytes(text)
+    assert compliance.records.columns._utf8_throughout(path) is utf8
+
+
+def test_a_byte_past_the_first_block_read_is_seen(tmp_path):
+    # The file is read a block at a time into one buffer (mapped, a file cut short while read ended the process).
+    columns = compliance.records.columns
+    step = 4096
+    path = tmp_path / "records.csv"
+    for at, utf8 in ((None, True), (step - 1, False), (step, False), (2 * step + 5, False)):
+        data = bytearray(b"x" * (2 * step + 10))
+        if at is not None:
+            data[at] = 0x92
+        path.write_bytes(bytes(data))
+        with mock.patch.object(columns, "_ASCII_BLOCK_BYTES", step):
+            assert columns._utf8_throughout(path) is utf8, at
 
 
 def test_the_rows_a_file_holds_are_judged_from_its_line_breaks_whatever_columns_are_parsed(tmp_path):

@@ -8,12 +8,11 @@ Each file is read both ways, by the csv module (check, report, map, track) and s
 from __future__ import annotations
 
 import codecs
-from unittest import mock
 
 import pytest
 
 from compliance.errors import InputError
-from compliance.records import _csv, load_mapped, load_mapping, read_records
+from compliance.records import load_mapped, load_mapping, read_records
 from compliance.records._csv import CELL_LIMIT, RUNAWAY_LIMIT
 from compliance.records.columns import read_batches
 from compliance.rules import load_vocabulary
@@ -283,44 +282,3 @@ def test_a_header_of_nul_characters_names_the_encoding_it_was_likely_saved_in(tm
     assert records == [] and [(p.line, p.message) for p in problems] == [
         (1, "the header row holds NUL characters: this is not CSV text")]
     assert f"give --encoding {advice}" in problems[0].hint
-
-
-@pytest.mark.parametrize("text, utf8", [
-    (b"", True), (b"id,kind\nr1,referral\n" * 9, True), ("Caf\u00e9 Team\n".encode() * 3, True),
-    *((b"x" * at + b"\xe9" + b"x" * 20, False) for at in range(9)),  # a byte of 128 or more in each lane of a word
-    (b"x" * 21 + b"\x92", False),  # and in the bytes after the last whole word
-    ("x\u00e9".encode()[:2], False),  # the file ends part way through a character
-])
-def test_a_file_is_utf8_throughout_or_not_wherever_its_bytes_are(tmp_path, text, utf8):
-    # Only a UTF-8 file has its unread columns left unparsed: pyarrow would not look at their bytes.
-    path = tmp_path / "records.csv"
-    path.write_bytes(text)
-    assert _csv.utf8_throughout(path) is utf8
-
-
-def test_a_byte_past_the_first_block_read_is_seen(tmp_path):
-    # The file is read a block at a time into one buffer (mapped, a file cut short while read ended the process).
-    step = 4096
-    path = tmp_path / "records.csv"
-    for at, utf8 in ((None, True), (step - 1, False), (step, False), (2 * step + 5, False)):
-        data = bytearray(b"x" * (2 * step + 10))
-        if at is not None:
-            data[at] = 0x92
-        path.write_bytes(bytes(data))
-        with mock.patch.object(_csv, "_ASCII_BLOCK_BYTES", step):
-            assert _csv.utf8_throughout(path) is utf8, at
-
-
-def test_a_check_begun_ahead_is_waited_for_not_done_again_unless_the_file_changed(tmp_path, monkeypatch):
-    # kpi begins the check while numpy and pyarrow are imported; the reader then waits for its answer.
-    path = tmp_path / "records.csv"
-    path.write_bytes(b"id,kind\nr1,referral\n")
-    checked = []
-    ascii_throughout = _csv._ascii_throughout
-    monkeypatch.setattr(_csv, "_ascii_throughout", lambda p: checked.append(p) or ascii_throughout(p))
-    _csv.utf8_ahead([path, tmp_path / "missing.csv"])
-    assert _csv.utf8_throughout(path) is True and len(checked) == 1
-    _csv.utf8_ahead([path])
-    path.write_bytes(b"id,kind\nr1,r\xe9ferral\n")  # changed since (its size): checked again, as it is now
-    assert _csv.utf8_throughout(path) is False
-    assert not _csv._AHEAD  # and the check begun for it as it was let go
