@@ -65,9 +65,9 @@ class ComplianceError(Exception):
     """Base class for every error the package raises on purpose."""
 
 
-#: Half of a character: a byte that is not text, as Python keeps it in a name (U+DC80 to U+DCFF), or any other lone
-#: surrogate.
-_HALF = re.compile("[\ud800-\udfff]")
+#: Half of a character (a lone surrogate): a byte that is not text, as Python keeps it in a name (U+DC80 to U+DCFF),
+#: or what JSON's "\\ud800" escape stands for. No text, file or terminal can hold one.
+HALF_CHARACTER = re.compile("[\ud800-\udfff]")
 
 
 def _escape_half(match: re.Match[str]) -> str:
@@ -96,8 +96,8 @@ class Problem:
     def __post_init__(self) -> None:
         # A file name that is not UTF-8 (a byte Python keeps as a lone surrogate) goes into every output that lists
         # the problem: written as the escape of its byte, which any file or terminal can take.
-        if self.file is not None and not self.file.isascii() and _HALF.search(self.file):
-            self.file = _HALF.sub(_escape_half, self.file)
+        if self.file is not None and not self.file.isascii() and HALF_CHARACTER.search(self.file):
+            self.file = HALF_CHARACTER.sub(_escape_half, self.file)
 
     def __str__(self) -> str:
         where = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from ..errors import InputError, Problem, errors, shown
+from ..errors import HALF_CHARACTER, InputError, Problem, errors, shown
 from ..resources import example_file
 from ..rules import Vocabulary, load_vocabulary
 from ..yamlio import Located, load_yaml
@@ -113,10 +113,6 @@ def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
     return out
 
 
-#: Half of a character: JSON's "\\ud800" escape stands for one, which no text, file or terminal can hold.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _half_characters(value: Any, doc: Located, path: tuple[Any, ...], reader: _Reader, record_id: Any) -> bool:
     """Whether ``value`` (a record, at ``path``) holds a lone surrogate in a name or a text, each a problem at its
     place: the record is not read (a CSV file's byte that is not text leaves its row out so)."""
@@ -124,12 +120,12 @@ def _half_characters(value: Any, doc: Located, path: tuple[Any, ...], reader: _R
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, item in items:
         for text in (key, item):
-            if isinstance(text, str) and _SURROGATE.search(text):
-                escaped = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+            if isinstance(text, str) and HALF_CHARACTER.search(text):
+                escaped = HALF_CHARACTER.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
                 whose = f"record {record_id!r}: " if isinstance(record_id, str) and record_id != text else ""
                 reader.problem(f"{whose}{shown(escaped[:60])} holds half of a character (a \\u escape of a lone "
                                "surrogate, U+D800 to U+DFFF), not text", *_where(doc, path + (key,)),
-                               _SURROGATE.sub("?", key) if isinstance(key, str) else None,
+                               HALF_CHARACTER.sub("?", key) if isinstance(key, str) else None,
                                "write the character itself, or its whole escape (a pair, such as \\ud83d\\ude00)")
                 found = True
                 break
