@@ -164,6 +164,26 @@ def _start_worker(work: Callable[[Any, Sequence[Record]], Any], settings: Any, s
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _worker = (work, settings, stopping)
+    _end_with_parent()
+
+
+def _end_with_parent() -> None:
+    """End this worker as soon as the process that started it is gone. Killed outright (``kill -9``, a scheduler's
+    time limit), that process cannot end its workers, which would wait for chunks for ever, each holding its
+    memory, one more pair every night."""
+    import multiprocessing
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _worker_chunk(records: Sequence[Record]) -> Any:

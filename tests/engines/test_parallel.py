@@ -100,3 +100,34 @@ def test_records_given_as_they_are_read_are_read_a_chunk_ahead_not_all_first(sma
     assert [n for chunk in chunks for n in chunk] == list(range(10, 10_000))
     assert not multiprocessing.active_children()
 
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads processes from /proc (Linux)")
+def test_workers_end_when_their_run_is_killed_outright(tmp_path):
+    """kill -9 (a scheduler's time limit) leaves the run no time to end its workers: they see it gone and end, not
+    wait for chunks for ever (they did, one pair more after each run killed so)."""
+    import os
+    import signal
+    import subprocess
+    from pathlib import Path
+
+    (tmp_path / "slow.py").write_text(SLOW)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    run = subprocess.Popen([sys.executable, "-c", SCRIPT.format(root=str(ROOT), here=str(tmp_path), marks=str(marks),
+                                                              consumer=False)], stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(marks.glob("working-*"))) < 2:
+            assert time.monotonic() < deadline, "the workers never started"
+            time.sleep(0.05)
+        workers = [int(p.name.split("-")[1]) for p in marks.glob("working-*")]
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait()
+        deadline = time.monotonic() + 30
+        while any(Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+                  for pid in workers):
+            assert time.monotonic() < deadline, "a worker outlived its run"
+            time.sleep(0.05)
+    finally:
+        run.kill()
