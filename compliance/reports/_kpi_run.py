@@ -17,6 +17,7 @@ from ..engines import RuleNames, evaluate
 from ..errors import InputError, Problem
 from ..records import DEFAULT_ENCODING, Mapping, Record, drawn_on, read_mapped, read_records, redrawn_warning
 from ..rules import Rule, RuleSet
+from ._beside import beside
 from ._kpi import Tally
 
 if TYPE_CHECKING:
@@ -94,38 +95,12 @@ def _count_beside(batches: Iterable[Any], evaluate: Callable[[Iterable[Any]], It
     the interpreter in their loops, so reading and evaluating share two cores. One batch waits between them, so
     that neither stops for the other when a batch takes one of them longer (three are held at most: 5% faster than
     handing each over only once the one before is counted); a failure on either side stops both and is raised here."""
-    import queue
-    import threading
+    def count(given: Iterator[Any]) -> None:
+        for result in evaluate(given):
+            for tally in tallies:
+                tally.add_batch(result)
 
-    handed: queue.Queue[Any] = queue.Queue(maxsize=1)
-    failed: list[BaseException] = []
-
-    def taken() -> Iterator[Any]:
-        while (batch := handed.get()) is not None:
-            yield batch
-
-    def count() -> None:
-        try:
-            for result in evaluate(taken()):
-                for tally in tallies:
-                    tally.add_batch(result)
-        except BaseException as exc:  # raised in the reading thread, below
-            failed.append(exc)
-            while handed.get() is not None:  # let the reader finish handing over
-                pass
-
-    worker = threading.Thread(target=count, name="kpi-count", daemon=True)
-    worker.start()
-    try:
-        for batch in batches:
-            if failed:
-                break
-            handed.put(batch)
-    finally:
-        handed.put(None)
-        worker.join()
-    if failed:
-        raise failed[0]
+    beside(batches, count, name="kpi-count", waiting=1)
 
 
 def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tallies: Sequence[Tally], *,

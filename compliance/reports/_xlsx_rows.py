@@ -28,6 +28,7 @@ from operator import itemgetter, or_
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from ..records import excel_column, spreadsheet_safe
+from ._beside import beside
 
 if TYPE_CHECKING:
     import zipfile
@@ -387,37 +388,15 @@ def _stream(target: zipfile.ZipFile, entry: zipfile.ZipInfo, zip64: bool, head: 
             tail: list[bytes]) -> None:
     """Write one part: ``head``, ``rows``, ``tail``, compressed in a thread of its own while the next rows are
     numbered in this one."""
-    import queue
-    import threading
     import zipfile
 
-    pending: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
-    failed: list[BaseException] = []
-
-    def compress(handle: Any) -> None:
-        try:
-            while (data := pending.get()) is not None:
-                if not failed:
-                    handle.write(data)
-        except BaseException as error:  # noqa: BLE001 -- raised again in the writing thread
-            failed.append(error)
-            while pending.get() is not None:  # let the writer finish putting
-                pass
+    def sized() -> Iterator[bytes]:
+        size = 0
+        for data in chain(head, rows, tail):
+            size += len(data)
+            if size > zipfile.ZIP64_LIMIT and not zip64:
+                raise _TooLarge
+            yield data
 
     with target.open(entry, "w", force_zip64=zip64) as handle:
-        worker = threading.Thread(target=compress, args=(handle,), name="xlsx-deflate", daemon=True)
-        worker.start()
-        size = 0
-        try:
-            for data in chain(head, rows, tail):
-                if failed:
-                    break
-                size += len(data)
-                if size > zipfile.ZIP64_LIMIT and not zip64:
-                    raise _TooLarge
-                pending.put(data)
-        finally:
-            pending.put(None)
-            worker.join()
-        if failed:
-            raise failed[0]
+        beside(sized(), lambda given: handle.writelines(given), name="xlsx-deflate", waiting=4)
