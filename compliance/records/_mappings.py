@@ -1309,6 +1309,7 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
             if table in skips:
                 rows[:] = [r for r in rows if not _skipped(r, table, skips[table], refused)]
             rows.sort(key=lambda row, t=table: _order_key(builder, row, orders[t], keys[t]))
+            refused += _differing_copies(builder, rows, table, orders[table], keys[table], table != related.main.table)
             if table in latest and orders[table] and len(rows) > 1:
                 refused += _unplaced(builder, rows, table, orders[table], latest[table], table != related.main.table)
         if refused:
@@ -1399,6 +1400,27 @@ def _unplaced(builder: _Builder, rows: list[Row], table: str, order: str, fields
                            f"so which is the latest, that {' and '.join(fields)} {'is' if len(fields) == 1 else 'are'}"
                            " read from, cannot be told; the record was not read", file=file, line=line,
                            column=column, field=f"{table}.{order}" if joined else order, hint=hint))
+    return out
+
+
+def _differing_copies(builder: _Builder, rows: list[Row], table: str, order: str | None, key: str, joined: bool
+                      ) -> list[Problem]:
+    """A problem for each of a record's ``rows`` (sorted) that has the key and the date of the row before it but
+    other values: two versions of one row (a refresh that left the old one). Which is read would be whichever the
+    database sends last, so SQLite and DuckDB would judge the same case differently: neither is taken. Exact copies
+    are one row recorded twice, said where its dates are counted."""
+    out = []
+    for before, row in zip(rows, rows[1:]):
+        if row.values == before.values or _order_key(builder, row, order, key) != _order_key(builder, before, order,
+                                                                                                  key):
+            continue
+        differ = sorted(c for c in {*row.values, *before.values} if row.values.get(c) != before.values.get(c))
+        file, line, column = row.where(key)
+        out.append(Problem(f"2 {table} rows have {key} {str(row.values.get(key)).strip()!r}"
+                           + (f" and the same {order}" if order else "") + f" but differ in {', '.join(differ)}: "
+                           "which one holds the case cannot be told, so the record was not read", file=file,
+                           line=line, column=column, field=f"{table}.{key}" if joined else key,
+                           hint=f"remove the stale copy: each row needs its own {key} (the table's primary key)"))
     return out
 
 
