@@ -75,9 +75,10 @@ def _secrets() -> list[str]:
 
 
 def scrub(text: str) -> str:
-    """``text`` with every password this process knows replaced by ``***``."""
+    """``text`` with every password this process knows replaced by ``***`` where it stands alone (not inside a longer
+    word): a password of one letter, blanked everywhere, spelt itself out ("conn***ction r***fus***d")."""
     for secret in _secrets():
-        text = text.replace(secret, "***")
+        text = re.sub(rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])", "***", text)
     return text
 
 

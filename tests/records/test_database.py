@@ -123,6 +123,14 @@ def test_every_message_has_the_passwords_blanked(monkeypatch):
     assert scrub("login Sekr1t-one failed; Sekr1t-two too") == "login *** failed; *** too"
 
 
+def test_a_short_password_is_blanked_where_it_stands_alone_not_inside_words(monkeypatch):
+    """Blanked inside words, a password of one letter spelt itself out: 'conn***ction r***fus***d' (found by a probe
+    with PGPASSWORD=e)."""
+    monkeypatch.delenv("COMPLIANCE_DB_PASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSWORD", "e")
+    assert scrub("connection refused; password=e, user e_1") == "connection refused; password=***, user ***_1"
+
+
 def test_show_sql_connects_to_nothing_and_names_how_the_database_is_kept_read_only():
     needs("sqlalchemy")
     mapping = load_mapping("ssd")
