@@ -1453,13 +1453,16 @@ def _read_tables(paths: Sequence[str | Path], mapping: Mapping, vocab: Vocabular
         elif path.suffix.lower() != ".csv":
             yield None, [Problem(f"the {mapping.name} mapping reads a database, or its tables as .csv files, not "
                                  f"{path.suffix or 'a file without an extension'}", file=str(path))]
-        elif path.stem in files:
-            yield None, [Problem(f"a second file for the table {path.stem} (the first is {files[path.stem]})",
-                                 file=str(path), hint="give each table once")]
+        elif path.stem.casefold() in files:
+            yield None, [Problem(f"a second file for the table {path.stem} (the first is "
+                                 f"{files[path.stem.casefold()]})", file=str(path), hint="give each table once")]
         else:
-            files[path.stem] = path
+            # Named whatever the case, as the tables are in the database (SQL Server exports SSD_CIN_EPISODES.csv).
+            files[path.stem.casefold()] = path
     if not files:
         return
+    files = {p.table: files[p.table.casefold()] for _, related in reads for p in related.parts
+             if p.table.casefold() in files}
     # A kind left out (a table's file missing, empty or short of a column) is said once every kind has been tried:
     # only then is it known whether "the other kinds were" read. A missing file is named for every kind needing it.
     refused: dict[tuple[Any, ...], tuple[Problem, list[tuple[RecordSpec, Related]]]] = {}

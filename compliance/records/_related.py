@@ -196,6 +196,11 @@ def database_groups(db: Database, related: Related, report: Report | None = None
                 left_out(problem)
             group, spoilt = Group(key, {p.table: [] for p in related.parts}), []
         group.rows[part.table].append(found)
+        if key.__class__ is str and not key.isascii() and (byte := undecodable(key)) is not None:
+            # The link is read apart from the values (it groups the rows), so its bytes are looked at here.
+            spoilt.append(_not_text(Row({**values, part.link: key}, found.file, label=found.label), part,
+                                    related.main, key, part.link, byte))
+            continue
         for column, value in values.items():
             # The usual cell is passed over in C (isascii); only text that is not ASCII is looked into.
             if value.__class__ is str and not value.isascii() and (byte := undecodable(value)) is not None:

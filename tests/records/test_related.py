@@ -519,6 +519,28 @@ def test_a_byte_that_is_not_utf8_in_a_sqlite_cell_is_one_problem_at_its_row_and_
     assert all(str(p).isprintable() and p.rows == 1 for p in problems)  # never a lone surrogate in a message
 
 
+def test_a_byte_that_is_not_utf8_in_a_joined_rows_link_is_said_as_such(tmp_path):
+    """The link is read apart from the row's values, so its bad byte went unseen and the row was called an orphan
+    whose referral no episode has, with a lone surrogate in the message ('C1\udcad')."""
+    rows = {"ssd_cin_episodes": [{"cine_referral_id": "R1", "cine_person_id": "P1",
+                                  "cine_referral_date": "2024-01-02" + T, "cine_referral_nfa": "N"}],
+            "ssd_cin_assessments": [{"cina_assessment_id": "A1", "cina_referral_id": "R1",
+                                     "cina_assessment_start_date": "2024-01-03" + T,
+                                     "cina_assessment_auth_date": "2024-02-20" + T}]}
+    _, url = write(tmp_path, rows)
+    with sqlite3.connect(tmp_path / "ssd.sqlite3") as connection:
+        connection.execute("UPDATE ssd_cin_assessments SET cina_referral_id = CAST(X'5231E9' AS TEXT)")  # 'R1\xe9'
+    connection.close()
+    mapping = load_mapping("ssd")
+    _, problems = load_mapped([url], mapping, rules=mapping.duties(load_rules()))
+    [problem] = problems
+    assert (problem.column, problem.field) == ("ssd_cin_assessments cina_assessment_id='A1'",
+                                               "ssd_cin_assessments.cina_referral_id")
+    assert problem.message == ("'R1\\xe9' holds byte 0xE9, which is not UTF-8 text, so the record it belongs to "
+                               "(cine_referral_id 'R1\\xe9') was not read")
+    assert str(problem).isprintable()
+
+
 def test_the_tables_as_csv_files_are_matched_to_their_columns_whatever_their_case(tmp_path):
     """SQL Server's exports (SSMS) keep the case the columns were made with: CINE_REFERRAL_ID. The database route
     read them, the CSV route refused every kind; docs/mappings.md says columns match "spaces and case aside"."""
