@@ -1295,6 +1295,11 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
             yield None, [_orphan(row, part, related.main, group.key) for part in related.joins
                          for row in group.rows[part.table]]
             continue
+        if related.main.link != related.main.key and (group.key is None or str(group.key).strip() == ""):
+            # Rows that share a record's id (a period of care's episodes): one without it names no record, and the
+            # record it belongs to is measured without it (care ending at the last episode given).
+            yield None, [_unlinked(row, related.main) for row in main_rows]
+            continue
         if related.main.link == related.main.key and len(main_rows) > 1:
             # A database's rows have no order, so neither copy of the key can be taken as the record (from CSV files
             # the first in the file is, and the later ones are reported as duplicate ids).
@@ -1422,6 +1427,14 @@ def _differing_copies(builder: _Builder, rows: list[Row], table: str, order: str
                            line=line, column=column, field=f"{table}.{key}" if joined else key,
                            hint=f"remove the stale copy: each row needs its own {key} (the table's primary key)"))
     return out
+
+
+def _unlinked(row: Row, main: TablePart) -> Problem:
+    """A row of a record's own table that names no record: it is not read, and its record may look shorter."""
+    file, line, column = row.where(main.link)
+    return Problem(f"this {main.table} row has no {main.link}, so it names no record and was not read: the record it "
+                   "belongs to is judged without it", file=file, line=line, column=column, field=main.link,
+                   hint=f"fill in its {main.link}: the value its record's other {main.table} rows share")
 
 
 def _orphan(row: Row, part: TablePart, main: TablePart, key: Any) -> Problem:

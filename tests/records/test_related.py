@@ -241,7 +241,7 @@ def test_a_bad_value_is_a_problem_at_its_table_row_and_column_and_the_rest_are_r
     assert str(code).startswith(f"{tmp_path / 'ssd.sqlite3'}".join(("sqlite:///", ":ssd_cin_episodes "
                                                                                    "cine_referral_id='R1': ")))
     assert "ssd_cin_assessments cina_assessment_id='A9'" in str(day) and "'31/02/2024' is not a date" in str(day)
-    assert "ssd_cla_episodes clae_cla_episode_id='E7'" in str(key) and "needs 'clae_cla_id'" in str(key)
+    assert "ssd_cla_episodes clae_cla_episode_id='E7'" in str(key) and "has no clae_cla_id, so it names no record" in str(key)
     # From the files: the file, row and column of each.
     csv_code = next(p for p in problems_csv if p.field == "cine_referral_nfa")
     assert (Path(csv_code.file).name, csv_code.line, csv_code.column) == ("ssd_cin_episodes.csv", 2, 4)

@@ -247,6 +247,25 @@ def test_a_key_on_two_rows_of_a_database_table_is_reported_and_neither_row_taken
     assert not [r for r in records if key in r.id]
 
 
+@pytest.mark.parametrize("route", ["sqlite", "duckdb"])
+def test_an_episode_with_no_cla_id_is_said_to_name_no_record(ssd, tmp_path, route):
+    """It was "the record id needs 'clae_cla_id', which is empty", while the period of care it belongs to was
+    measured from its other episodes alone (ending six months early): the message now says both."""
+    import sqlite3
+
+    with sqlite3.connect(ssd["folder"] / "ssd.sqlite3") as db:
+        episode = db.execute("SELECT max(clae_cla_episode_id) FROM ssd_cla_episodes WHERE clae_cla_id IN "
+                             "(SELECT clae_cla_id FROM ssd_cla_episodes GROUP BY clae_cla_id HAVING count(*) > 1)"
+                             ).fetchone()[0]
+    url = changed_copy(ssd, tmp_path, route,
+                       f"UPDATE ssd_cla_episodes SET clae_cla_id = NULL WHERE clae_cla_episode_id = '{episode}'")
+    _, _, problems, _ = load_extract([url], "ssd", load_rules())
+    [problem] = problems
+    assert (problem.field, problem.column) == ("clae_cla_id", f"ssd_cla_episodes clae_cla_episode_id={episode!r}")
+    assert problem.message == ("this ssd_cla_episodes row has no clae_cla_id, so it names no record and was not "
+                               "read: the record it belongs to is judged without it")
+
+
 def test_table_files_named_in_capitals_are_read_as_the_tables(ssd, csv_findings, tmp_path):
     """SQL Server exports name their files as the tables are written there (SSD_CIN_ASSESSMENTS.csv): read, where
     every referral was left out for want of ssd_cin_assessments."""
