@@ -69,6 +69,17 @@ def shown_bytes(value: str, width: int = 60) -> str:
     return "'" + ESCAPED.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", value) + "'"
 
 
+def _in_wal_mode(path: Path) -> bool:
+    """Whether a SQLite file is in WAL mode (bytes 18 and 19 of its header are 2): its readers must be able to create
+    the -shm and -wal files beside it."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(20)
+    except OSError:
+        return False
+    return header[:16] == b"SQLite format 3\x00" and header[18:20] == b"\x02\x02"
+
+
 def _secrets() -> list[str]:
     """Every password this process could hand a driver, to blank from anything shown."""
     return [v for v in (os.environ.get(PASSWORD_VARIABLE), os.environ.get("PGPASSWORD")) if v]
@@ -308,6 +319,11 @@ class Database:
 
     def _hint(self, doing: str) -> str:
         """What to check when the database, not a value in it, is at fault."""
+        if self.kind == "sqlite" and _in_wal_mode(self._file()):
+            name = self._file().name
+            return (f"the file is in SQLite's WAL mode, whose readers create {name}-shm and {name}-wal beside it: its "
+                    "folder must let this login write them (or read a copy of the file, or have its owner set PRAGMA "
+                    "journal_mode=DELETE)")
         if self.kind in ("sqlite", "duckdb"):
             # A file has no host, login or password: it is locked, not a database of this kind, or not the SSD.
             return (f"check the file is a {_TITLES.get(self.kind, self.kind)} database holding the tables as the "

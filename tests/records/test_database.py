@@ -246,3 +246,19 @@ def test_a_query_failing_on_a_column_s_type_names_the_column_not_file_locking(tm
     assert problem.hint.startswith("column started is INTEGER, which the query cannot read as TIMESTAMP: store it")
     assert "no other program holds it open" not in problem.hint
     assert problem.rows == 0  # a query, not a row: never "1 row could not be read"
+
+
+def test_a_sqlite_file_in_wal_mode_that_cannot_be_opened_names_the_folder_it_needs(tmp_path):
+    """A WAL database on a read-only share could not be opened, and the hint spoke of programs holding it open:
+    its readers must create the -shm and -wal files beside it."""
+    wal, plain = tmp_path / "wal.sqlite3", tmp_path / "plain.sqlite3"
+    for path, mode in ((wal, "WAL"), (plain, "DELETE")):
+        with sqlite3.connect(path) as db:
+            db.execute(f"PRAGMA journal_mode={mode}")
+            db.execute("CREATE TABLE t (x)")
+        db.close()
+    assert Database(f"sqlite:///{wal}")._hint("cannot read the list of tables") == (
+        "the file is in SQLite's WAL mode, whose readers create wal.sqlite3-shm and wal.sqlite3-wal beside it: its "
+        "folder must let this login write them (or read a copy of the file, or have its owner set PRAGMA "
+        "journal_mode=DELETE)")
+    assert "no other program holds it open" in Database(f"sqlite:///{plain}")._hint("cannot read the list of tables")
