@@ -9,6 +9,7 @@ many records it fits and how many it alone explains: the system's rule is the on
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
@@ -47,6 +48,15 @@ class TargetGroup:
                 "only": self.only, "records": list(self.records)}
 
 
+def _keep_example(records: list[str], record: str) -> None:
+    """Keep in ``records`` (sorted) the EXAMPLES first ids in order, each once (a review's targets: one record): the
+    same examples whatever order the records came in (a database sends them by key, a file in its own order)."""
+    if record in records or (len(records) >= EXAMPLES and record > records[-1]):
+        return
+    bisect.insort(records, record)
+    del records[EXAMPLES:]
+
+
 class TargetTally:
     """Recorded deadlines counted as findings come, by the same two routes as the KPI ``Tally``."""
 
@@ -72,8 +82,7 @@ class TargetTally:
             group = self.groups.setdefault((rule, working_days, candidate), TargetGroup(rule, working_days, candidate))
             group.count += 1
             group.only += len(candidates) == 1
-            if len(group.records) < EXAMPLES and record not in group.records:  # a review's targets: one record
-                group.records.append(record)
+            _keep_example(group.records, record)
 
     def add_findings(self, findings: Iterable[Finding]) -> None:
         for f in findings:
@@ -108,7 +117,8 @@ class TargetTally:
             mine = self.groups.setdefault(key, TargetGroup(theirs.rule, theirs.working_days, theirs.reason))
             mine.count += theirs.count
             mine.only += theirs.only
-            mine.records.extend([r for r in theirs.records if r not in mine.records][:EXAMPLES - len(mine.records)])
+            for record in theirs.records:
+                _keep_example(mine.records, record)
 
     def ordered(self) -> list[TargetGroup]:
         """The groups, by rule, then most records first."""

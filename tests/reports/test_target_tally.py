@@ -58,3 +58,15 @@ def test_a_target_a_day_off_from_the_deadline_with_no_working_day_between_says_s
     assert TargetGroup("icpc-15wd", 0, "no usual mistake explains it").difference == "0 working days (on a day off)"
     assert TargetGroup("icpc-15wd", -1, "").difference == "1 working day early"
     assert TargetGroup("icpc-15wd", 3, "").difference == "3 working days late"
+
+
+def test_the_examples_are_the_first_ids_whatever_order_the_records_came_in():
+    """A database sends its records by key, a file in its own order: kpi named other example records from the SSD
+    database than from the same tables as CSV files (found by a probe). The first five ids, in order, either way."""
+    ids = ["r7", "r2", "r9", "r1", "r5", "r3", "r8", "r2"]
+    forwards, backwards = tally(*[(r, -1, DAY_ONE) for r in ids]), tally(*[(r, -1, DAY_ONE) for r in ids[::-1]])
+    assert forwards.groups[("assessment-45wd", -1, DAY_ONE)].records == ["r1", "r2", "r3", "r5", "r7"]
+    assert backwards.groups[("assessment-45wd", -1, DAY_ONE)].records == ["r1", "r2", "r3", "r5", "r7"]
+    halves = tally(*[(r, -1, DAY_ONE) for r in ids[4:]])
+    halves.merge(tally(*[(r, -1, DAY_ONE) for r in ids[:4]]))
+    assert halves.groups[("assessment-45wd", -1, DAY_ONE)].records == ["r1", "r2", "r3", "r5", "r7"]
