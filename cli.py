@@ -607,7 +607,8 @@ def cmd_deadline(args: argparse.Namespace) -> int:
 
         print(json.dumps(deadline.to_dict(), indent=2))
         return 0
-    print(f"{_moment(deadline.end)}  ({period} after {_moment(start)}, {deadline.calendar})")
+    print(f"{_moment(deadline.end)}  ({period} {'beginning with' if args.including else 'after'} {_moment(start)}, "
+          f"{deadline.calendar})")
     for step in deadline.steps:
         print(f"  {step}")
     if deadline.skipped:

@@ -160,3 +160,12 @@ def test_calendar_show_outside_the_range_is_a_clear_error(run_cli, year):
     assert code == 2 and out == ""
     assert err == (f"compliance: error: year {year} is outside the years the england-and-wales calendar "
                    "covers (1971 to 2100) (choose a year in that range)\n")
+
+
+def test_a_period_beginning_with_its_start_says_so(run_cli):
+    """It said "1 day after 2024-04-01" for 2024-04-01 itself (found by a probe); months beginning with 31 August end
+    on 30 November, which has no 31st (Pruden v Cunard Ellerman [1993])."""
+    code, out, _ = run_cli("deadline", "01/04/2024", "1 day", "--including")
+    assert (code, out.splitlines()[0]) == (0, "2024-04-01  (1 day beginning with 2024-04-01, england-and-wales)")
+    code, out, _ = run_cli("deadline", "31/08/2024", "3 months", "--including")
+    assert (code, out.splitlines()[0]) == (0, "2024-11-30  (3 months beginning with 2024-08-31, england-and-wales)")

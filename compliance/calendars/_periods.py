@@ -4,7 +4,8 @@
 * N working days after D end on the N-th working day after D, whether or not D is a working day.
 * Months use the corresponding date, or the month's last day when it has none (31 Jan + 1 month
   = 28/29 Feb); weeks are 7 days.
-* "Beginning with" D counts D as day 1 (counting ``including``), e.g. CA 1989 s.32's 26 weeks.
+* "Beginning with" D counts D as day 1 (counting ``including``), e.g. CA 1989 s.32's 26 weeks; months beginning
+  with D end the day before the corresponding date, or on the month's last day when it has none.
 * No roll-forward unless a rule opts in: the statutes here do not move a deadline off a weekend.
 """
 
@@ -91,6 +92,14 @@ def add_months(start: date, n: int) -> date:
     if not 1 <= year <= 9999:
         raise OverflowError(f"year {year} is out of range")
     return start.replace(year=year, month=month, day=min(start.day, monthrange(year, month)[1]))
+
+
+def _months_beginning_with(start: date, n: int) -> date:
+    """The last day of n months beginning with ``start``: the day before the corresponding date (3 months beginning
+    with 1 March end on 31 May, which counting on from 28 February would miss), or the month's last day where it
+    has none (Pruden v Cunard Ellerman [1993] IRLR 317: beginning with 31 August, 3 months end on 30 November)."""
+    later = add_months(start, n)
+    return later - timedelta(days=1) if later.day == start.day else later
 
 
 def add_period(start: date, amount: int, unit: str, calendar: str | Calendar = DEFAULT_CALENDAR) -> date:
@@ -186,9 +195,7 @@ def compute_deadline(start: date | datetime, period: Period, calendar: str | Cal
     including = period.counting == "including"
     base = start - timedelta(days=1) if including else start
     if including and period.unit == "months":
-        # "N months beginning with D" ends the day before the corresponding date: 3 months from 1 March
-        # end on 31 May, which counting from 28 February would miss.
-        end = add_months(start, period.amount) - timedelta(days=1)
+        end = _months_beginning_with(start, period.amount)
     else:
         end = add_period(base, period.amount, period.unit, calendar)
     if period.roll:
@@ -211,8 +218,13 @@ def compute_deadline(start: date | datetime, period: Period, calendar: str | Cal
         steps.append(_skipped_summary(period, cal, skipped))
         steps.append(f"The {ordinal(period.amount)} working day after {_fmt(base)} is {_fmt(end)}.")
     elif period.unit == "months" and including:
-        steps.append(f"{period} beginning with {_fmt(start)} end the day before the corresponding date: "
-                     f"{_fmt(end)}.")
+        ends = "ends" if period.amount == 1 else "end"
+        if add_months(start, period.amount).day == start.day:
+            steps.append(f"{period} beginning with {_fmt(start)} {ends} the day before the corresponding date: "
+                         f"{_fmt(end)}.")
+        else:
+            steps.append(f"{period} beginning with {_fmt(start)} {ends} on the last day of the month, which has no "
+                         f"corresponding date (Pruden v Cunard Ellerman [1993]): {_fmt(end)}.")
     elif period.unit == "months":
         steps.append(f"{period} later by the corresponding-date rule is {_fmt(end)}"
                      + (" (that month has no such day, so its last day)." if end.day != base.day else "."))

@@ -214,6 +214,14 @@ def test_weeks_are_seven_days_and_six_week_intervals_are_42_days():
     # on from the last day of February would give); 4 months beginning with 1 October end on 31 January.
     ("2023-03-01", Period(3, "months", "including"), "2023-05-31"),
     ("2023-10-01", Period(4, "months", "including"), "2024-01-31"),
+    # No corresponding date: the month's last day (Pruden v Cunard Ellerman [1993] IRLR 317): beginning with
+    # 31 August, 3 months end on 30 November (no 31 November), not 29 November (the day before the 30th); beginning
+    # with 31 January 2024, 1 month ends on 29 February; with 29 February 2024, 12 months on 28 February 2025.
+    ("2024-08-31", Period(3, "months", "including"), "2024-11-30"),
+    ("2024-01-31", Period(1, "months", "including"), "2024-02-29"),
+    ("2023-01-30", Period(1, "months", "including"), "2023-02-28"),
+    ("2024-02-29", Period(12, "months", "including"), "2025-02-28"),
+    ("2023-02-28", Period(1, "months", "including"), "2023-03-27"),  # 28 March exists: the day before
 ])
 def test_beginning_with_counts_the_start_day_as_day_one(start, period, expected):
     assert compute_deadline(D(start), period).end == D(expected)
