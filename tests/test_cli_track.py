@@ -62,6 +62,42 @@ def test_nothing_late_or_overdue_exits_0(run_cli, tmp_path):
     ]
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_later_review_is_said_to_run_from_the_previous_review(run_cli, tmp_path, engine):
+    path = tmp_path / "events.csv"
+    path.write_text("date,record,kind,event\n2024-07-01,lac,looked-after,became_looked_after\n"
+                    "2024-07-22,lac,,cla_review\n2024-12-01,lac,,cla_review\n", encoding="utf-8")
+    code, out, err = run_cli("track", str(path), "--as-of", "2025-03-01", "--engine", engine)
+    assert (code, err) == (1, "")  # review 2 was late
+    lines = out.splitlines()
+    # SI 2010/959 reg 33: the first review within 20 working days of Mon 1 Jul 2024 (2-5, 8-12, 15-19, 22-26 July
+    # are 19, so Mon 29 Jul); the second within 3 months of the first, held Mon 22 Jul: Tue 22 Oct 2024; later ones
+    # within 6 months of the one before, held Sun 1 Dec 2024: Sun 1 Jun 2025. Each later one runs from the
+    # previous review, never from became_looked_after (1 Jul).
+    assert "  opened   lac  cla-review     due by 2024-07-29 (20 working days from became_looked_after on " \
+           "2024-07-01)" in lines
+    assert "  opened   lac  cla-review #2  due by 2024-10-22 (3 months from the previous cla_review on " \
+           "2024-07-22)" in lines
+    assert "  opened   lac  cla-review #3  due by 2025-06-01 (6 months from the previous cla_review on " \
+           "2024-12-01)" in lines
+    assert "became_looked_after on 2024-07-22" not in out and "became_looked_after on 2024-12-01" not in out
+
+
+def test_a_later_visit_whose_period_is_not_known_is_due_at_the_earliest_from_the_previous_visit(run_cli, tmp_path):
+    # SI 2010/959 reg 28(2): placed Mon 2 Jan 2023, visited every 6 weeks in the first year, the tenth visit on
+    # Mon 22 Jan 2024, after the first year. placement_until_18 is not given, so the next is due within 6 weeks
+    # (Mon 4 Mar 2024) or 3 months (Mon 22 Apr 2024) of that visit: at the earliest 4 March.
+    visits = ["2023-01-09", "2023-02-20", "2023-04-03", "2023-05-15", "2023-06-26", "2023-08-07", "2023-09-18",
+              "2023-10-30", "2023-12-11", "2024-01-22"]
+    path = tmp_path / "events.csv"
+    path.write_text("date,record,kind,event\n2023-01-02,v,looked-after,placement_start\n"
+                    + "".join(f"{day},v,,visit\n" for day in visits), encoding="utf-8")
+    code, out, err = run_cli("track", str(path), "--as-of", "2024-03-01")
+    assert (code, err) == (0, "")
+    assert ("  opened   v  cla-visit #11  due by 2024-03-04 at the earliest (6 weeks from the previous visit on "
+            "2024-01-22)") in out.splitlines()
+
+
 def test_output_file_is_written(run_cli, tmp_path):
     target = tmp_path / "today.txt"
     code, out, _ = run_cli("track", EXAMPLE, "--as-of", "2026-11-20", "--output", str(target))

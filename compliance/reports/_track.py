@@ -53,10 +53,19 @@ def _iso(d: date | None) -> str:
 def _change_text(change: TrackerChange) -> str:
     f = change.finding
     if change.change == "opened":
-        if f.on_bound == "earliest" and f.status == "due":  # the clock's event is still to come
+        if f.occurrence > 1:
+            # A recurring duty's later occurrence runs from the previous completion (the finding's trigger_date),
+            # not from the rule's trigger event, as `check --explain` says ("within ... of the previous ...").
+            start = f"{f.period} from the previous {f.completion_event} on {_iso(f.trigger_date)}"
+        elif f.on_bound == "earliest" and f.status == "due":  # the clock's event is still to come
             return f"due by {_iso(f.deadline)} at the earliest ({f.period} from {f.trigger_event}, not yet recorded)"
-        start = f"{f.period} from {f.trigger_event} on {_iso(f.trigger_date)}"
-        return f"due by {_iso(f.deadline)} ({start})" if f.status == "due" else f"overdue since {_iso(f.deadline)}"
+        else:
+            start = f"{f.period} from {f.trigger_event} on {_iso(f.trigger_date)}"
+        if f.status != "due":
+            return f"overdue since {_iso(f.deadline)}"
+        # A later occurrence whose period rests on an attribute not given is due by the shortest period's end.
+        bound = " at the earliest" if f.on_bound == "earliest" else ""
+        return f"due by {_iso(f.deadline)}{bound} ({start})"
     if change.change == "overdue":
         return f"missed its deadline of {_iso(f.deadline)}"
     if change.outcome == "met":
