@@ -98,6 +98,43 @@ def test_a_later_visit_whose_period_is_not_known_is_due_at_the_earliest_from_the
             "2024-01-22)") in out.splitlines()
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_log_shows_an_extension_moving_a_deadline(run_cli, tmp_path, engine):
+    path = tmp_path / "events.csv"
+    path.write_text("date,record,kind,event\n2022-09-09,c,complaint,complaint_received\n"
+                    "2022-09-20,c,,stage1_extended\n2025-04-01,cp,care-proceedings,care_application_issued\n"
+                    "2025-10-10,cp,,care_extension\n", encoding="utf-8")
+    code, out, err = run_cli("track", str(path), "--as-of", "2025-10-15", "--engine", engine)
+    assert (code, err) == (1, "")  # the complaint is overdue
+    lines = out.splitlines()
+    # Complaint (SI 2006/1738 reg 14): 10 working days from Fri 9 Sep 2022, the State Funeral on Mon 19 Sep
+    # skipped, end Mon 26 Sep; extended in time on Tue 20 Sep to 20 working days: Sep 27-30 and Oct 3-7 make 19,
+    # so Mon 10 Oct, and overdue from Tue 11 Oct.
+    assert lines[:6] == [
+        "2022-09-09",
+        "  opened   c   complaint-stage1       due by 2022-09-26 (10 working days from complaint_received on "
+        "2022-09-09)",
+        "2022-09-20",
+        "  extended c   complaint-stage1       stage1_extended recorded: deadline moves from 2022-09-26 to 2022-10-10",
+        "2022-10-11",
+        "  overdue  c   complaint-stage1       missed its deadline of 2022-10-10",
+    ]
+    # Care proceedings (Children Act 1989 s.32): 26 weeks beginning with Tue 1 Apr 2025 end Mon 29 Sep (issue + 181
+    # days); extended on Fri 10 Oct, after they ran out, so 8 weeks from the grant (s.32(8)): Fri 5 Dec 2025.
+    assert lines[6:12] == [
+        "2025-04-01",
+        "  opened   cp  care-proceedings-26wk  due by 2025-09-29 (26 weeks from care_application_issued on "
+        "2025-04-01)",
+        "2025-09-30",
+        "  overdue  cp  care-proceedings-26wk  missed its deadline of 2025-09-29",
+        "2025-10-10",
+        "  extended cp  care-proceedings-26wk  care_extension recorded: deadline moves from 2025-09-29 to "
+        "2025-12-05; no longer overdue, due by 2025-12-05",
+    ]
+    # The summary agrees with the log: 15 Oct to 5 Dec 2025 is 51 days.
+    assert "  DUE      cp  care-proceedings-26wk  deadline 2025-12-05, 51 days" in out
+
+
 def test_output_file_is_written(run_cli, tmp_path):
     target = tmp_path / "today.txt"
     code, out, _ = run_cli("track", EXAMPLE, "--as-of", "2026-11-20", "--output", str(target))

@@ -33,15 +33,19 @@ ONE_DAY = timedelta(days=1)
 
 @dataclass(frozen=True)
 class Change:
-    """On ``day`` a duty ``opened``, fell ``overdue`` or ``closed``; ``outcome`` is its status afterwards.
+    """On ``day`` a duty ``opened``, fell ``overdue``, was ``extended`` or ``closed``; ``outcome`` is its status afterwards.
 
-    A duty that stops being required without being done (a recurrence ended) closes with outcome "ended".
+    A duty that stops being required without being done (a recurrence ended) closes with outcome "ended". An
+    open duty whose deadline an extension moved (``event``, recorded that day) is "extended": ``before`` is its
+    finding just before, with the deadline moved from and whether it was overdue.
     """
 
     day: date
     change: str
     finding: Finding
     outcome: str
+    before: Finding | None = None
+    event: str | None = None
 
 
 def _in_order(d: EventDate) -> tuple[date, int]:
@@ -67,6 +71,10 @@ class Tracker:
                                                                           for v in versions)))
                 for event in sorted(read & set(self.rules.vocabulary.events(kind))):
                     self._touched_by.setdefault((kind, event), []).append(versions[0].duty)
+        # The events that extend each duty: recorded, they may move an open duty's deadline.
+        self._extended_by: dict[str, frozenset[str]] = {
+            versions[0].duty: frozenset(v.extension.event for v in versions if v.extension)
+            for groups in self._duties.values() for versions in groups}
         # A duty not applicable because no version was in force yet may apply once one comes into force.
         self._starts: dict[str, tuple[date, ...]] = {
             versions[0].duty: tuple(sorted(v.in_force.start for v in versions if v.in_force.start))
@@ -122,7 +130,7 @@ class Tracker:
         record = Record(record.id, record.kind, record.given_attributes, {**record.events, event: dates},
                         vocabulary=self.rules.vocabulary)
         self._records[record_id] = record
-        return changes + self._reevaluate(record, self._touched_by.get((kind, event), []), day)
+        return changes + self._reevaluate(record, self._touched_by.get((kind, event), []), day, event)
 
     def advance(self, to: date) -> list[Change]:
         """Move the tracker's date to ``to``; returns the duties that fell overdue on the way, day by day."""
@@ -204,7 +212,9 @@ class Tracker:
         return [f for versions in self._duties.get(record.kind, ()) if versions[0].duty in wanted
                 for f in evaluate_duty(record, versions, as_of, self.explain)]
 
-    def _reevaluate(self, record: Record, duties: Sequence[str], as_of: date | None) -> list[Change]:
+    def _reevaluate(self, record: Record, duties: Sequence[str], as_of: date | None,
+                    event: str | None = None) -> list[Change]:
+        """Evaluate ``duties`` of the record again as of ``as_of``, after ``event`` (if one) was recorded."""
         if as_of is None or not duties:
             return []
         found: dict[str, list[Finding]] = {duty: [] for duty in duties}
@@ -214,7 +224,8 @@ class Tracker:
         for duty, new in found.items():
             old = self._findings.get((record.id, duty), [])
             self._findings[(record.id, duty)] = new
-            changes += _differences(as_of, old, new)
+            extension = event if event in self._extended_by.get(duty, ()) else None
+            changes += _differences(as_of, old, new, extension)
             for f in new:
                 # Look again the day after the deadline, if that is still to come.
                 if f.status in _WAITING and f.deadline is not None and day_of(f.deadline) >= as_of:
@@ -230,8 +241,10 @@ def _inapplicable(found: Sequence[Finding]) -> bool:
     return bool(found) and all(f.status == "not_applicable" for f in found)
 
 
-def _differences(day: date, old: Iterable[Finding], new: Iterable[Finding]) -> list[Change]:
-    """What changed for one duty of one record between two evaluations, occurrence by occurrence."""
+def _differences(day: date, old: Iterable[Finding], new: Iterable[Finding],
+                 extension: str | None = None) -> list[Change]:
+    """What changed for one duty of one record between two evaluations, occurrence by occurrence; ``extension``
+    is the duty's extension event when that was just recorded, so a deadline that moved was moved by it."""
     before = {f.occurrence: f for f in old}
     after = {f.occurrence: f for f in new}
     changes = []
@@ -241,6 +254,9 @@ def _differences(day: date, old: Iterable[Finding], new: Iterable[Finding]) -> l
         if now is not None and now.status in OPEN:
             if not was_open:
                 changes.append(Change(day, "opened", now, now.status))
+            elif extension is not None and was is not None and now.deadline != was.deadline:
+                # Said even when the status stays "due": the deadline the log last gave is no longer the one.
+                changes.append(Change(day, "extended", now, now.status, before=was, event=extension))
             elif was is not None and was.status == "due" and now.status == "overdue":
                 changes.append(Change(day, "overdue", now, now.status))
         elif was is not None and was_open:

@@ -1,4 +1,5 @@
-"""What ``compliance track`` prints: day by day the duties that opened, fell overdue or closed, then what is open."""
+"""What ``compliance track`` prints: day by day the duties that opened, fell overdue, were extended or closed, then
+what is open."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from ..errors import one_line
 
 
 def track_text(changes: Sequence[TrackerChange], open_now: Sequence[Finding], as_of: date) -> str:
-    """The text ``compliance track`` prints: day by day what opened, fell overdue or closed, then what is open."""
+    """The text ``compliance track`` prints: day by day what opened, fell overdue, was extended or closed, then what
+    is open."""
     shown = [c.finding for c in changes] + list(open_now)
     # An id from the event file may hold an escape code: padded as it is shown, escaped, so the columns line up.
     record = {f.record: one_line(f.record) for f in shown}
@@ -68,6 +70,11 @@ def _change_text(change: TrackerChange) -> str:
         return f"due by {_iso(f.deadline)}{bound} ({start})"
     if change.change == "overdue":
         return f"missed its deadline of {_iso(f.deadline)}"
+    if change.change == "extended" and change.before is not None:
+        moved = f"{change.event} recorded: deadline moves from {_iso(change.before.deadline)} to {_iso(f.deadline)}"
+        if change.before.status == "overdue" and f.status == "due":
+            return f"{moved}; no longer overdue, due by {_iso(f.deadline)}"
+        return moved
     if change.outcome == "met":
         return f"met: {f.completion_event} on {_iso(f.completed_date)}, deadline {_iso(f.deadline)}"
     if change.outcome == "late":

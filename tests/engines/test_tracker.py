@@ -106,8 +106,13 @@ class TestExtensionsAndRecurrence:
             # 10 working days from Mon 4 March 2024: Mon 18 March.
             assert summary(opened) == [("2024-03-04", "opened", "c1", "sample-complaint-stage1", 1, "due",
                                         "2024-03-18")]
-            assert tracker.record("c1", "stage1_extended", date(2024, 3, 12)) == []
-            # 20 working days instead: Good Friday (29 March) and Easter Monday (1 April 2024) are skipped.
+            extended = tracker.record("c1", "stage1_extended", date(2024, 3, 12))
+            # 20 working days instead: Good Friday (29 March) and Easter Monday (1 April 2024) are skipped. The log
+            # says so on the day, from the deadline it last gave.
+            assert summary(extended) == [("2024-03-12", "extended", "c1", "sample-complaint-stage1", 1, "due",
+                                          "2024-04-03")]
+            assert (extended[0].event, extended[0].before.deadline, extended[0].before.status) == (
+                "stage1_extended", date(2024, 3, 18), "due")
             assert [f.deadline for f in tracker.open_duties()] == [date(2024, 4, 3)]
             assert tracker.advance(date(2024, 3, 25)) == []
             assert summary(tracker.advance(date(2024, 4, 4))) == [
@@ -115,6 +120,32 @@ class TestExtensionsAndRecurrence:
             closed = tracker.record("c1", "stage1_response", date(2024, 4, 8))
         assert summary(closed) == [("2024-04-08", "closed", "c1", "sample-complaint-stage1", 1, "late", "2024-04-03")]
         assert (closed[0].finding.days_late, closed[0].finding.working_days_late) == (5, 3)
+
+    def test_an_extension_granted_after_the_deadline_makes_an_overdue_duty_due_again(self, engine):
+        with Tracker(INSPECTIONS, engine) as tracker:  # every bundled pack: care-proceedings-26wk
+            changes = tracker.record("cp", "care_application_issued", date(2025, 4, 1), kind="care-proceedings")
+            changes += tracker.advance(date(2025, 10, 9))
+            extended = tracker.record("cp", "care_extension", date(2025, 10, 10))
+        # s.32(1)(a)(ii): 26 weeks beginning with Tue 1 Apr 2025 end 181 days on, Mon 29 Sep; overdue from Tue 30 Sep.
+        assert summary(changes) == [
+            ("2025-04-01", "opened", "cp", "care-proceedings-26wk", 1, "due", "2025-09-29"),
+            ("2025-09-30", "overdue", "cp", "care-proceedings-26wk", 1, "overdue", "2025-09-29")]
+        # s.32(8): the extension granted Fri 10 Oct ends 8 weeks after the later of 29 Sep and 10 Oct: 10 Oct + 56
+        # days, Fri 5 Dec 2025. The log shows the move on the day it was granted, from overdue to due.
+        assert summary(extended) == [("2025-10-10", "extended", "cp", "care-proceedings-26wk", 1, "due",
+                                      "2025-12-05")]
+        assert (extended[0].event, extended[0].before.deadline, extended[0].before.status) == (
+            "care_extension", date(2025, 9, 29), "overdue")
+
+    def test_an_extension_that_extends_nothing_is_not_logged(self, engine):
+        with Tracker(INSPECTIONS, engine) as tracker:  # every bundled pack: complaint-stage1
+            tracker.record("c", "complaint_received", date(2022, 9, 9), kind="complaint")
+            # SI 2006/1738 reg 14: 10 working days from Fri 9 Sep 2022, the State Funeral (Mon 19 Sep) skipped, end
+            # Mon 26 Sep, so overdue from Tue 27 Sep. An extension recorded on Wed 28 Sep, after them, extends
+            # nothing: no move to log, only the day it fell overdue, which the tracker passes on its way there.
+            assert summary(tracker.record("c", "stage1_extended", date(2022, 9, 28))) == [
+                ("2022-09-27", "overdue", "c", "complaint-stage1", 1, "overdue", "2022-09-26")]
+            assert [f.deadline for f in tracker.open_duties()] == [date(2022, 9, 26)]
 
     def test_each_review_opens_the_next_until_the_duty_ends(self, engine):
         with Tracker(SAMPLE, engine) as tracker:
