@@ -145,13 +145,23 @@ def _flag_later_dates(ctx: _Context) -> None:
         return
     for event, role in _roles(ctx.rule).items():
         later = [d for d in record.events.get(event, ()) if day_of(d) > ctx.as_of]
-        if not later:
+        if not later or (role == "until" and _done_once(ctx)):
             continue
         when = ", ".join(iso(d) or "" for d in later)
         why = (" (this extract cannot hold a later date)" if ctx.asked is not None
                else " (a mistyped year, or a date entered ahead?)")
         ctx.warn(f"{event} is recorded on {when}, after {ctx.day_name}, so as of then it has not happened: "
                  f"{_NOT_YET[role]}; check the record{why}.")
+
+
+def _done_once(ctx: _Context) -> bool:
+    """Whether a duty done once was done, after its trigger, by the day the record is judged on: then when its end
+    event came (stage 2 after a stage 1 response) cannot change its finding, so a date of it is not flagged here."""
+    rule = ctx.rule
+    trigger = ctx.record.first(rule.trigger)
+    if rule.recurrence or trigger is None:
+        return False
+    return any(not _before(d, trigger) for d in _happened(ctx.record, rule.completion, ctx.as_of))
 
 
 #: Each calendar's first day, by name: asked of every duty of every record, so kept at hand.
@@ -487,9 +497,20 @@ def _single(ctx: _Context, trigger: EventDate) -> list[Finding]:
     done = _completions(ctx, trigger)
     if not done and rule.completion in ctx.record.implied:
         return [_done_undated(ctx, deadline, trigger, notes)]
+    ended = _ended(ctx, trigger)
+    if ended is not None and done and not _before(ended, done[0]):
+        ended = None  # done before the duty ended: judged on the completion
+    until = rule.until
+    if not done and ended is None and until and until in ctx.record.implied:
+        undated = _ended_undated(ctx, deadline, trigger, notes)
+        if undated is not None:
+            return [undated]
     if not done:
         notes += _later_steps(ctx, rule.completion)
-    finding = _status(ctx, deadline, trigger, done[0] if done else None, 1, notes)
+    finding = _ended_or_status(ctx, deadline, trigger, done, ended, notes)
+    if not done and until and not ctx.record.records(until) and finding.status in ("due", "overdue"):
+        return [_unknown(ctx, _not_known_ended(finding.status, until), deadline, trigger, unrecorded=(until,),
+                         steps=notes)]
     ext = rule.extension
     if ext is None or ctx.record.records(ext.event) or finding.status not in ("late", "overdue"):
         return [finding]
@@ -497,15 +518,51 @@ def _single(ctx: _Context, trigger: EventDate) -> list[Finding]:
     # late even after the longest extension the law allows.
     if ext.period:
         longest = _deadline(ctx, trigger, ext.period)
-        outer = _status(ctx, longest, trigger, done[0] if done else None, 1, notes, on_bound="latest",
-                        assumptions=[f"This record's source does not record {ext.event}: even with the extended "
-                                     f"period of {ext.period} (deadline {iso(longest.end)}) the duty is "
-                                     f"{finding.status}."])
+        outer = _ended_or_status(ctx, longest, trigger, done, ended, notes, on_bound="latest",
+                                 assumptions=[f"This record's source does not record {ext.event}: even with the "
+                                              f"extended period of {ext.period} (deadline {iso(longest.end)}) the "
+                                              f"duty is {finding.status}."])
         if outer.status in ("late", "overdue"):
             return [outer]
     return [_unknown(ctx, f"{finding.status} by the {rule.period} unless the period was extended, and "
                           f"{_unrecorded_text(ext.event)}; record {ext.event}", deadline, trigger,
                      unrecorded=(ext.event,), steps=notes, completed=done[0] if done else None)]
+
+
+def _ended_or_status(ctx: _Context, deadline: Deadline, trigger: EventDate, done: Sequence[EventDate],
+                     ended: EventDate | None, notes: Sequence[str], on_bound: str | None = None,
+                     assumptions: Sequence[str] = ()) -> Finding:
+    """A duty done once, judged as ``_status`` does, unless its ``until`` event ended it before it was done (a
+    complaint moved to stage 2 before a stage 1 response): on or before the deadline, none was owed; after it, the
+    duty was missed, counted to the day it ended, not growing for ever after."""
+    if ended is None:
+        return _status(ctx, deadline, trigger, done[0] if done else None, 1, notes, on_bound=on_bound,
+                       assumptions=assumptions)
+    if day_of(ended) <= day_of(deadline.end):
+        return _not_applicable(ctx, f"{ctx.rule.until} on {_fmt(ended)}, on or before the deadline "
+                                    f"{_fmt(deadline.end)}, ended this duty before it fell due, with no "
+                                    f"{ctx.rule.completion} recorded before it: none was owed.", trigger)
+    return _status(ctx, deadline, trigger, None, 1, notes, ended=ended, on_bound=on_bound, assumptions=assumptions)
+
+
+def _ended_undated(ctx: _Context, deadline: Deadline, trigger: EventDate, notes: Sequence[str]) -> Finding | None:
+    """A duty done once, not done, whose ``until`` event the record shows happened on a date it does not give (a
+    stage 2 response shows stage 2 began, by the day of that response): none was owed if it is shown by the
+    deadline; otherwise whether it ended the duty before the deadline is not known, so missing data naming it.
+    None where nothing dated by the day judged shows when."""
+    until = ctx.rule.until
+    assert until is not None
+    shown = ctx.record.shown_by(until, ctx.as_of)
+    if shown is None or shown[0] < day_of(trigger):  # dated before the trigger, it shows nothing of when
+        return None
+    by = f"no later than {_fmt(shown[0])}, when the record has {shown[1]}"
+    if shown[0] <= day_of(deadline.end):
+        return _not_applicable(ctx, f"{until} happened, on a date the record does not give, {by}: on or before the "
+                                    f"deadline {_fmt(deadline.end)}, so it ended this duty before it fell due, with "
+                                    f"no {ctx.rule.completion} recorded: none was owed.", trigger)
+    return _unknown(ctx, f"{until} happened, on a date the record does not give, {by}: whether it ended this duty "
+                         f"before the deadline {iso(deadline.end)} depends on that date; record {until}", deadline,
+                    trigger, steps=notes, needs=(until,))
 
 
 def _done_undated(ctx: _Context, deadline: Deadline, trigger: EventDate | None, notes: Sequence[str],
@@ -860,7 +917,7 @@ def _missing(ctx: _Context) -> Finding:
 
 def _ended_before_any_deadline(ctx: _Context, low: EventDate | None, low_event: str | None,
                                earliest: Deadline | None) -> Finding | None:
-    """Not applicable when a recurring duty ended, with nothing done, on or before even the earliest day its first
+    """Not applicable when a duty ended, with nothing done, on or before even the earliest day its first
     occurrence could fall due (care ended within days, the trigger not recorded): none was owed, whatever the
     trigger's date. None otherwise."""
     rule, record, as_of = ctx.rule, ctx.record, ctx.as_of

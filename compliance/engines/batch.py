@@ -576,6 +576,12 @@ class _Duty:
         out |= before(self.batch.event(rule.completion))
         if rule.until:
             out |= before(self.batch.event(rule.until))
+        if rule.until and not rule.recurrence:
+            # _native._single: a duty done once that its end event may have ended (stage 1 by stage 2) needs the
+            # words for it, and a source without that event leaves an open duty missing data: few complaints, so
+            # every row with the event, or every row of a source without it, goes to the per-record engine.
+            out |= self.batch.event(rule.until).counts[rows] > 0
+            out |= not self.batch.records(rule.until)
         if rule.recurrence:  # an end and a completion with times on one day: which came first needs instants
             for event in filter(None, (rule.completion, rule.until)):
                 if self.batch.event(event).timed():

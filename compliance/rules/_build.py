@@ -106,6 +106,7 @@ def build_rule(raw: dict[str, Any], file: str, line: int | None) -> Rule:
         holder_ended=HolderEnded(_date(ended["on"], ("duty_holder_ended", "on")),  # type: ignore[arg-type]
                                  ended["note"])
         if (ended := raw.get("duty_holder_ended")) else None,
+        ends_with=raw.get("until"),
         calendar=raw.get("calendar", "england-and-wales"),
         notes=raw.get("notes"),
         tests=tests,

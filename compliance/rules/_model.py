@@ -181,6 +181,7 @@ class Rule:
     recurrence: Recurrence | None = None
     caveats: tuple[Caveat, ...] = ()
     holder_ended: HolderEnded | None = None
+    ends_with: str | None = None  # `until:` of a duty done once: the event that ends it (stage 2 ends stage 1)
     calendar: str = "england-and-wales"
     notes: str | None = None
     tests: tuple[RuleTest, ...] = ()
@@ -204,8 +205,9 @@ class Rule:
 
     @property
     def until(self) -> str | None:
-        """The event that ends a recurring duty (a child protection plan's end), or None."""
-        return self.recurrence.until if self.recurrence else None
+        """The event that ends the duty (a child protection plan's end for its reviews, stage 2 for stage 1), or
+        None: a recurring duty's ``recurrence.until``, a duty done once's own ``until``."""
+        return self.recurrence.until if self.recurrence else self.ends_with
 
     @property
     def attributes_read(self) -> set[str]:

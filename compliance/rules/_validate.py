@@ -133,8 +133,11 @@ def semantic_problems(rules: list[tuple[Rule, Located, tuple[Any, ...]]], vocab:
             refs += [(path, event) for event in getattr(rule, side)]
         if rule.extension:
             refs.append((("extension", "event"), rule.extension.event))
-        if rule.until:
-            refs.append((("recurrence", "until"), rule.until))
+        if rule.recurrence and rule.ends_with:
+            at(located, base + ("until",), "a recurring rule gives the event that ends it in recurrence.until",
+               "move `until:` under `recurrence:`")
+        elif rule.until:
+            refs.append((("recurrence", "until") if rule.recurrence else ("until",), rule.until))
         for key, event in refs:
             if event not in events:
                 path = base + key

@@ -115,6 +115,16 @@ def test_identical_on_the_awkward_cases(rules):
         rec(19, "complaint", {"panel_held": [date(2019, 12, 16)], "panel_report_received": [date(2019, 12, 20)]}),
         # ... but not one dated before the trigger: that shows nothing of when, and is flagged.
         rec(20, "child-protection", {"strategy_discussion": [date(2024, 1, 10)], "rcpc": [date(2023, 12, 1)]}),
+        # Complaints moved to stage 2, which ends stage 1 (SI 2006/1738 regs 14 and 17). Received Wed 1 Mar 2023, the
+        # stage 1 deadline is Wed 15 Mar (2-3, 6-10, 13-15 March): stage 2 began before it (none owed), after it
+        # (missed until Mon 3 Apr), shown begun by a response before it or after it, or after a stage 1 response.
+        rec(21, "complaint", {"complaint_received": [date(2023, 3, 1)], "stage2_start": [date(2023, 3, 6)],
+                              "stage2_response": [date(2023, 6, 5)]}),
+        rec(22, "complaint", {"complaint_received": [date(2023, 3, 1)], "stage2_start": [date(2023, 4, 3)]}),
+        rec(23, "complaint", {"complaint_received": [date(2023, 3, 1)], "stage2_response": [date(2023, 3, 10)]}),
+        rec(24, "complaint", {"complaint_received": [date(2023, 3, 1)], "stage2_response": [date(2023, 6, 5)]}),
+        rec(25, "complaint", {"complaint_received": [date(2023, 3, 1)], "stage1_response": [date(2023, 3, 14)],
+                              "stage2_start": [date(2023, 3, 20)]}),
     ]
     as_of = date(2025, 12, 31)
     expected = sorted(native_row(f) for f in evaluate(records, rules, as_of, explain=False))
@@ -126,6 +136,10 @@ def test_identical_on_the_awkward_cases(rules):
     shown = {(row[0], row[1]): row[2] for row in expected}
     assert shown[("r18", "icpc-15wd")] == shown[("r19", "complaint-panel-report")] == "met"
     assert shown[("r20", "icpc-15wd")] == "missing_data"
+    assert [shown[(f"r{i}", "complaint-stage1")] for i in range(21, 26)] == [
+        "not_applicable", "overdue", "not_applicable", "missing_data", "met"]
+    ended = [row for row in expected if row[0] == "r22" and row[1] == "complaint-stage1"]
+    assert (ended[0][8], ended[0][9]) == (19, 13)  # 15 Mar to 3 Apr 2023: 19 days, 13 working days, not to 2025
     missed = [row for row in expected if row[0] == "r12" and row[1] == "lscb-publish-report"]
     assert missed[0][2] == "overdue" and missed[0][8] == 1522  # counted to 29 Sep 2019, not to the day judged
     late_by_hours = [row for row in expected if row[0] == "r5" and row[1] == "return-interview-72h"]

@@ -235,6 +235,18 @@ def test_conditions_on_steps_and_caveats_are_checked_against_the_vocabulary(tmp_
     assert len(found) == 3
 
 
+def test_the_event_that_ends_a_duty_is_checked_and_said_once(tmp_path):
+    # A duty done once gives its end as `until:`; a misspelt event is named where it is written.
+    assert _messages(tmp_path, more="    until: ceased_looked_after\n") == []
+    [(message, _)] = _messages(tmp_path, more="    until: ceased_looked_afer\n")
+    assert message == "unknown event 'ceased_looked_afer' for looked-after records"
+    # A recurring duty gives it in `recurrence.until`, so one rule never has two ends.
+    [(message, hint)] = _messages(tmp_path, more="    until: ceased_looked_after\n    recurrence:\n"
+                                                  "      then: [{period: 6 weeks}]\n")
+    assert (message, hint) == ("a recurring rule gives the event that ends it in recurrence.until",
+                               "move `until:` under `recurrence:`")
+
+
 def test_an_extension_counted_from_its_grant_needs_an_addition(tmp_path):
     text = RULE.replace("applies_to: looked-after\n    trigger: placement_start\n    completion: visit",
                         "applies_to: care-proceedings\n    trigger: care_application_issued\n"
