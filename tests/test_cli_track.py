@@ -135,6 +135,21 @@ def test_the_log_shows_an_extension_moving_a_deadline(run_cli, tmp_path, engine)
     assert "  DUE      cp  care-proceedings-26wk  deadline 2025-12-05, 51 days" in out
 
 
+def test_a_duty_missed_until_its_end_is_closed_on_the_day_it_ended(run_cli, tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("date,record,kind,event\n2023-03-01,c,complaint,complaint_received\n"
+                    "2023-04-03,c,,stage2_start\n2023-04-20,c,,stage2_response\n", encoding="utf-8")
+    code, out, err = run_cli("track", str(path), "--as-of", "2023-12-31")
+    assert (code, err) == (1, "")  # stage 1 was missed
+    # Stage 1 (SI 2006/1738 reg 14): received Wed 1 Mar 2023, due Wed 15 Mar (2-3, 6-10, 13-15 March). Stage 2 on
+    # Mon 3 Apr ends it: 19 days (16 in March, 3 in April), 13 working days (16-17, 20-24, 27-31 March, 3 April).
+    # Stage 2 (reg 17) answered Thu 20 Apr, 11 working days after 3 Apr (4-6, 11-14, 17-20; Easter skipped), well
+    # within 25: met, so nothing is left open.
+    assert ("  closed   c  complaint-stage1  missed: the duty ended on 2023-04-03, 13 working days (19 days) after "
+            "its deadline of 2023-03-15") in out.splitlines()
+    assert out.splitlines()[-1] == "Nothing open as of 2023-12-31."
+
+
 def test_output_file_is_written(run_cli, tmp_path):
     target = tmp_path / "today.txt"
     code, out, _ = run_cli("track", EXAMPLE, "--as-of", "2026-11-20", "--output", str(target))

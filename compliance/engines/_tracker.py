@@ -35,7 +35,9 @@ ONE_DAY = timedelta(days=1)
 class Change:
     """On ``day`` a duty ``opened``, fell ``overdue``, was ``extended`` or ``closed``; ``outcome`` is its status afterwards.
 
-    A duty that stops being required without being done (a recurrence ended) closes with outcome "ended". An
+    A duty that stops being required without being done (a recurrence ended) closes with outcome "ended"; one
+    missed until its end event (a complaint moved to stage 2 after the stage 1 deadline) closes "overdue", its
+    lateness counted to the end (``finding.ended_on``). An
     open duty whose deadline an extension moved (``event``, recorded that day) is "extended": ``before`` is its
     finding just before, with the deadline moved from and whether it was overdue.
     """
@@ -151,11 +153,11 @@ class Tracker:
     def open_duties(self, as_of: date | None = None) -> list[Finding]:
         """The due and overdue duties as of ``as_of`` (default the tracker's date), most urgent first."""
         as_of = self._check_as_of(as_of)
-        keys = sorted({key for key, found in self._findings.items() if any(f.status in OPEN for f in found)})
+        keys = sorted({key for key, found in self._findings.items() if any(_open(f) for f in found)})
         findings: list[Finding] = []
         for record_id, duty in keys:
             findings += self._evaluate(self._records[record_id], [duty], as_of)
-        return sort_by_urgency(f for f in findings if f.status in OPEN)
+        return sort_by_urgency(f for f in findings if _open(f))
 
     def findings(self, as_of: date | None = None) -> list[Finding]:
         """Every finding for the records so far as of ``as_of``: what ``compliance check`` would say of them."""
@@ -237,6 +239,12 @@ class Tracker:
         return changes
 
 
+def _open(f: Finding) -> bool:
+    """Due, or overdue and not ended: a duty missed until its end event came (a complaint moved to stage 2, a child
+    who left care) is over, overdue by what it was when it ended, not open for ever."""
+    return f.status in OPEN and f.ended_on is None
+
+
 def _inapplicable(found: Sequence[Finding]) -> bool:
     return bool(found) and all(f.status == "not_applicable" for f in found)
 
@@ -250,8 +258,8 @@ def _differences(day: date, old: Iterable[Finding], new: Iterable[Finding],
     changes = []
     for occurrence in sorted(before.keys() | after.keys()):
         was, now = before.get(occurrence), after.get(occurrence)
-        was_open = was is not None and was.status in OPEN
-        if now is not None and now.status in OPEN:
+        was_open = was is not None and _open(was)
+        if now is not None and _open(now):
             if not was_open:
                 changes.append(Change(day, "opened", now, now.status))
             elif extension is not None and was is not None and now.deadline != was.deadline:

@@ -79,6 +79,8 @@ def _change_text(change: TrackerChange) -> str:
         return f"met: {f.completion_event} on {_iso(f.completed_date)}, deadline {_iso(f.deadline)}"
     if change.outcome == "late":
         return f"late: {f.completion_event} on {_iso(f.completed_date)}, {f.late_by} after {_iso(f.deadline)}"
+    if change.outcome == "overdue" and f.ended_on is not None:
+        return f"missed: the duty ended on {_iso(f.ended_on)}, {f.late_by} after its deadline of {_iso(f.deadline)}"
     if change.outcome == "ended":
         return "no longer required: the duty ended before this deadline"
     return f"{change.outcome.replace('_', ' ')}: {f.reason}"

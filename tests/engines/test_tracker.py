@@ -162,6 +162,31 @@ class TestExtensionsAndRecurrence:
             ("2024-03-15", "closed", "la1", "sample-cla-review", 2, "ended", "2024-04-30"),
         ]
 
+    def test_stage_2_closes_stage_1_none_owed_before_its_deadline_missed_after(self, engine):
+        with Tracker(INSPECTIONS, engine) as tracker:  # every bundled pack: complaint-stage1
+            changes = tracker.record("early", "complaint_received", date(2023, 3, 1), kind="complaint")
+            changes += tracker.record("late", "complaint_received", date(2023, 3, 1), kind="complaint")
+            changes += tracker.record("early", "stage2_start", date(2023, 3, 6))
+            changes += tracker.record("late", "stage2_start", date(2023, 4, 3))
+            changes += tracker.advance(date(2023, 12, 31))
+            still_open = [(f.record, f.rule) for f in tracker.open_duties()]
+        stage1 = [c for c in changes if c.finding.rule == "complaint-stage1" and c.outcome != "not_applicable"]
+        # SI 2006/1738 reg 14: received Wed 1 Mar 2023, 10 working days (2-3, 6-10, 13-15 March) end Wed 15 Mar.
+        # Stage 2 on Mon 6 Mar ends stage 1 before it fell due: none was owed. Stage 2 on Mon 3 Apr ends it after:
+        # missed, 19 days (16 in March, 3 in April) and 13 working days (16-17, 20-24, 27-31 March, 3 April) late,
+        # and closed that day rather than open for ever.
+        assert summary(stage1) == [
+            ("2023-03-01", "opened", "early", "complaint-stage1", 1, "due", "2023-03-15"),
+            ("2023-03-01", "opened", "late", "complaint-stage1", 1, "due", "2023-03-15"),
+            ("2023-03-16", "overdue", "late", "complaint-stage1", 1, "overdue", "2023-03-15"),
+            ("2023-04-03", "closed", "late", "complaint-stage1", 1, "overdue", "2023-03-15"),
+        ]
+        closed_early = [c for c in changes if c.finding.record == "early" and c.change == "closed"]
+        assert [(c.day, c.outcome) for c in closed_early] == [(date(2023, 3, 6), "not_applicable")]
+        assert (stage1[-1].finding.ended_on, stage1[-1].finding.days_late, stage1[-1].finding.working_days_late) == (
+            date(2023, 4, 3), 19, 13)
+        assert ("late", "complaint-stage1") not in still_open
+
     def test_a_timed_duty_falls_overdue_the_day_after(self, engine):
         with Tracker(SAMPLE, engine) as tracker:
             tracker.record("m1", "returned_from_missing", datetime(2024, 5, 3, 16, 30), kind="missing-episode")
@@ -202,7 +227,8 @@ class TestIncremental:
             for when, rid, kind, attributes, name in events:
                 tracker.record(rid, name, when, kind=kind, attributes=attributes)
                 everything = evaluate(tracker.records(), BUNDLED, tracker.today)
-                expected = sort_by_urgency(f for f in everything if f.status in ("due", "overdue"))
+                # Open: due, or overdue and not ended (a duty missed until its end event is over, not open).
+                expected = sort_by_urgency(f for f in everything if f.status in ("due", "overdue") and f.ended_on is None)
                 assert [f.to_dict() for f in tracker.open_duties()] == [f.to_dict() for f in expected]
             if tracker.today and end > tracker.today:
                 tracker.advance(end)
