@@ -80,8 +80,8 @@ def _clock(rule: Rule) -> str:
                     for name, values in step.when)
             text += (", otherwise " if conditional else ", then ") + words
             conditional = bool(step.when)
-        if rule.until:
-            text += f", until {rule.until}"
+    if rule.until:  # a recurring duty's end, or a duty done once's (stage 1 ends when stage 2 starts)
+        text += f", until {rule.until}"
     return text
 
 

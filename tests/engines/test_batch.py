@@ -182,6 +182,20 @@ def test_an_end_before_even_the_earliest_first_deadline_owes_nothing_in_both_eng
                                                        ("ended-later", "missing_data")]
 
 
+def test_a_source_without_the_end_event_leaves_an_open_stage_1_undecided_in_both_engines(tmp_path, rules):
+    # Stage 2 ends stage 1 (SI 2006/1738 regs 14 and 17): a tracker with no stage2_start column cannot say whether a
+    # complaint with no stage 1 response moved on before its deadline (none owed) or after it (missed until then).
+    # Received Wed 1 Mar 2023: due Wed 15 Mar (2-3, 6-10, 13-15 March); answered Tue 14 Mar, met whatever came next.
+    path = tmp_path / "complaints.csv"
+    path.write_text("id,kind,complaint_received,stage1_response\nopen,complaint,2023-03-01,\n"
+                    "answered,complaint,2023-03-01,2023-03-14\n", encoding="utf-8")
+    expected, problems = per_record([path], rules, date(2023, 12, 31))
+    actual, batch_problems = vectorised([path], rules, date(2023, 12, 31))
+    assert actual == expected and not problems and not batch_problems
+    stage1 = {row[0]: row[2] for row in expected if row[1] == "complaint-stage1"}
+    assert stage1 == {"open": "missing_data", "answered": "met"}
+
+
 def test_bad_rows_are_left_out_by_both_engines_alike(tmp_path, rules):
     path = tmp_path / "mixed.csv"
     path.write_text(
