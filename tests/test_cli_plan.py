@@ -30,6 +30,16 @@ def test_the_readme_example_prints_the_three_deadlines(run_cli):
     assert "Not applicable:\n  lscb-publish-report: applies only when framework is 'SIF'; the record has 'ILACS'" in out
 
 
+def test_a_duty_done_once_that_an_event_ends_says_so_and_is_counted_to_its_end(run_cli):
+    code, out, _ = run_cli("plan", "complaint", "complaint_received=2023-03-01", "stage2_start=2023-04-03",
+                           "--as-of", "2023-12-31")
+    assert code == 1
+    assert "Clock: 10 working days from complaint_received, until stage2_start; done when stage1_response" in out
+    # Due Wed 15 Mar 2023 (2-3, 6-10, 13-15 March); stage 2 on Mon 3 Apr ended it: 19 days, 13 working days
+    # (16-17, 20-24, 27-31 March, 3 April), not counted on to 31 December.
+    assert "Wed 15 Mar 2023  complaint-stage1" in out and "overdue by 13 working days (19 days)" in out
+
+
 def test_overdue_when_nothing_done_is_exit_1_and_says_what_was_not_given(run_cli):
     code, out, _ = run_cli(*EXAMPLE, "--as-of", "2025-01-20")
     assert code == 1
