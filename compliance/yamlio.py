@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 Path_ = tuple[Any, ...]
 _MAX_NODES = 1_000_000  # alias expansion beyond this is a "billion laughs" document, not data
+#: Values nested deeper than this are refused where they are, not by Python's recursion limit (a RecursionError
+#: that would stop the whole document); no record, rule or mapping needs a tenth of it.
+_MAX_DEPTH = 100
 _PLAIN_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
 # YAML 1.2 core schema, less the leading zeros JSON also refuses: 0123 is an id or a code, never a number.
 _CORE = {
@@ -46,6 +49,11 @@ class Located:
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # bad scalar values, read as their text
+    #: With ``load_yaml(partial=True)``: each value that could not be read, by its path, with its problem (also in
+    #: ``problems``): one kept as its text, or one left out (None, or the first of two equal keys' values) because
+    #: it could not be read at all (a key given twice, a tag, nesting too deep). A reader of records leaves out the
+    #: record that holds one, and reads the others.
+    unread: dict[Path_, Problem] = field(default_factory=dict)
 
     def where(self, path: Path_) -> dict[str, Any]:
         """Keyword arguments for Problem locating ``path``, or its nearest located parent."""
@@ -65,13 +73,22 @@ def _mark(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+class _Unread(Exception):
+    """A value that cannot be read where it is; with ``partial``, it is left out and the rest of the document read."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
 class _Builder:
-    def __init__(self, loader: Any, located: Located) -> None:
+    def __init__(self, loader: Any, located: Located, partial: bool = False) -> None:
         import yaml
 
         self.yaml = yaml
         self.loader = loader
         self.located = located
+        self.partial = partial
         self.count = 0
         self.active: set[int] = set()
 
@@ -79,7 +96,27 @@ class _Builder:
         line, column = _mark(node)
         return InputError(Problem(message, file=self.located.file, line=line, column=column, hint=hint))
 
+    def unread(self, node: Node, message: str, hint: str | None = None, key: Any = None) -> _Unread | InputError:
+        """The error for a value that cannot be read: one that ``build`` passes over with ``partial``, or that stops
+        the document without. ``key`` names the field (a key given twice)."""
+        error = self.fail(node, message, hint)
+        if not self.partial:
+            return error
+        problem = error.problems[0]
+        problem.field = key if isinstance(key, str) else None
+        return _Unread(problem)
+
     def build(self, node: Node, path: Path_) -> Any:
+        if not self.partial:
+            return self.value(node, path)
+        try:
+            return self.value(node, path)
+        except _Unread as exc:
+            self.located.problems.append(exc.problem)
+            self.located.unread[path] = exc.problem
+            return None
+
+    def value(self, node: Node, path: Path_) -> Any:
         yaml = self.yaml
         self.count += 1
         if self.count > _MAX_NODES:
@@ -95,13 +132,21 @@ class _Builder:
                 # fails with AttributeError or KeyError on an explicit tag it cannot read (!!timestamp soon).
                 why = (f"not a {node.tag.rsplit(':', 1)[-1]}" if isinstance(exc, (AttributeError, KeyError))
                        else str(exc))
-                self.located.problems.append(self.fail(node, f"{node.value!r} is not a valid value: {why}",
-                                                       "dates are written YYYY-MM-DD").problems[0])
+                problem = self.fail(node, f"{node.value!r} is not a valid value: {why}",
+                                    "dates are written YYYY-MM-DD").problems[0]
+                self.located.problems.append(problem)
+                if self.partial:
+                    problem.field = _field(path)
+                    self.located.unread[path] = problem
                 return node.value
         if node.tag not in _PLAIN_TAGS:
-            raise self.fail(node, f"unsupported YAML tag {node.tag}", "write plain lists and mappings")
+            raise self.unread(node, f"unsupported YAML tag {node.tag}", "write plain lists and mappings",
+                              _field(path))
+        if len(path) > _MAX_DEPTH:
+            raise self.unread(node, f"nested more than {_MAX_DEPTH} levels deep", "write plain names, values and lists",
+                              _field(path))
         if id(node) in self.active:
-            raise self.fail(node, "recursive alias")
+            raise self.unread(node, "recursive alias", "an alias (*name) cannot stand inside what it names", _field(path))
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -116,24 +161,35 @@ class _Builder:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.fail(key_node, "merge keys (<<) are not supported", "write the keys out")
+                raise self.unread(key_node, "merge keys (<<) are not supported", "write the keys out", _field(path))
             if not isinstance(key_node, self.yaml.ScalarNode):
-                raise self.fail(key_node, "a mapping key must be a plain value")
-            key = self.build(key_node, path + ("<key>",))
+                raise self.unread(key_node, "a mapping key must be a plain value", None, _field(path))
+            key = self.value(key_node, path + ("<key>",))
             try:
                 hash(key)
             except TypeError:
-                raise self.fail(key_node, "a mapping key must be a plain value") from None
+                raise self.unread(key_node, "a mapping key must be a plain value", None, _field(path)) from None
             if key in out:
                 first = self.located.key_positions[path + (key,)]
-                raise self.fail(
+                error = self.unread(
                     key_node, f"duplicate key {key!r} (first given at line {first[0]})",
-                    "give each key once; a second one would silently replace the first",
+                    "give each key once; a second one would silently replace the first", key,
                 )
+                if isinstance(error, InputError):
+                    raise error
+                # The first value is kept and the second not read: the path names the key given twice.
+                self.located.problems.append(error.problem)
+                self.located.unread[path + (key,)] = error.problem
+                continue
             self.located.key_positions[path + (key,)] = _mark(key_node)
             out[key] = self.build(value_node, path + (key,))
         self.located.positions.pop(path + ("<key>",), None)
         return out
+
+
+def _field(path: Path_) -> str | None:
+    """The name a value is given under: the last name in its path (a list's items are under their list's name)."""
+    return next((p for p in reversed(path) if isinstance(p, str) and p != "<key>"), None)
 
 
 def _yaml_1_1_only(node: ScalarNode, loader: Any) -> bool:
@@ -154,11 +210,14 @@ def _loader_class() -> type:
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_yaml(text: str, file: str, *, strict: bool = True) -> Located:
+def load_yaml(text: str, file: str, *, strict: bool = True, partial: bool = False) -> Located:
     """Parse one YAML document safely; raise InputError with line and column on any problem.
 
     With ``strict=False`` a value that cannot be read (a date like 2007-04-31) is kept as its text and
-    listed in ``Located.problems``, so a validator can report it alongside everything else.
+    listed in ``Located.problems``, so a validator can report it alongside everything else. With ``partial`` too
+    (a file of records), a value that cannot be read at all (a key given twice, a tag, nesting too deep) is left out
+    and listed in ``Located.unread``, so one bad record does not stop the others. What stops the parser (a syntax
+    error, an alias bomb) still raises.
     """
     import yaml
 
@@ -170,7 +229,7 @@ def load_yaml(text: str, file: str, *, strict: bool = True) -> Located:
     try:
         node = loader.get_single_node()
         if node is not None:
-            located.value = _Builder(loader, located).build(node, ())
+            located.value = _Builder(loader, located, partial and not strict).build(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"

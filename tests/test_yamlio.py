@@ -213,3 +213,23 @@ def test_old_documents_are_removed_beyond_those_kept(tmp_path, monkeypatch):
         yamlio.load_yaml_cached(f"a: {n}\n", "f.yaml")
     assert len(list((tmp_path / "yaml").iterdir())) == 3
     assert yamlio.load_yaml_cached("a: 5\n", "f.yaml").value == {"a": 5}
+
+
+def test_partial_leaves_out_a_value_that_cannot_be_read_and_reads_the_rest():
+    # A file of records: a key given twice, a tag and nesting too deep each left out where they are, with their path,
+    # so that the reader leaves out only the record holding one (the 100th bracket, at column 109, is 101 values
+    # deep). Without partial, the first stops the document.
+    text = ("- {id: a, id: b}\n"
+            "- id: !!python/object/apply:os.system [true]\n"
+            "- notes: " + "[" * 101 + "]" * 101 + "\n"
+            "- id: ok\n")
+    doc = load_yaml(text, "r.yaml", strict=False, partial=True)
+    assert doc.value == [{"id": "a"}, {"id": None}, {"notes": doc.value[2]["notes"]}, {"id": "ok"}]
+    assert [(path[:2], p.line, p.column, p.field, p.message) for path, p in doc.unread.items()] == [
+        ((0, "id"), 1, 11, "id", "duplicate key 'id' (first given at line 1)"),
+        ((1, "id"), 2, 7, "id", "unsupported YAML tag tag:yaml.org,2002:python/object/apply:os.system"),
+        ((2, "notes"), 3, 109, "notes", "nested more than 100 levels deep")]
+    assert doc.problems == list(doc.unread.values())
+    with pytest.raises(InputError) as exc:
+        load_yaml(text, "r.yaml", strict=False)
+    assert [(p.line, p.column) for p in exc.value.problems] == [(1, 11)]

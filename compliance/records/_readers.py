@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import difflib
 import io
-import json
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -21,6 +19,7 @@ from ..rules import Vocabulary, load_vocabulary
 from ..yamlio import Located, load_yaml
 from ._csv import DEFAULT_ENCODING, codec_name, csv_rows
 from ._database import is_database_url, shown_url
+from ._json import load_json
 from ._record import RULE_ID, TARGET_PREFIX, Record, RecordCheck, suggest
 from ._tables import csv_column, table_rows
 
@@ -85,6 +84,10 @@ def _what_it_is(value: Any) -> str:
     return "see examples/inspections.yaml"
 
 
+#: Said of a YAML or JSON file that its parser could not read.
+_NONE_READ = "no record of this file was read"
+
+
 def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
     value = doc.value
     items = value.get("records") if isinstance(value, dict) else value
@@ -93,9 +96,15 @@ def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
                        _what_it_is(value))
         return []
     out = []
+    # The records holding a value that could not be read (a key given twice, a tag, a bad date): each is said where
+    # it is (doc.problems) and its record left out, the others read.
+    prefix = ("records",) if isinstance(value, dict) else ()
+    unread = {path[len(prefix)] for path in doc.unread if len(path) > len(prefix) and path[:len(prefix)] == prefix}
     for i, raw in enumerate(items):
         base = ("records", i) if isinstance(value, dict) else (i,)
         line = _where(doc, base)[0]
+        if base in doc.unread:
+            continue  # the record itself could not be read (a tag on it, nested too deep): its problem says so
         if not isinstance(raw, dict):
             reader.problem("a record must be a mapping with id, kind, attributes and events", line, None, None)
             continue
@@ -108,7 +117,7 @@ def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
                 reader.problem(f"{part} must be a mapping of names to values", *_where(doc, base + (part,)), part)
                 raw = {**raw, part: {}}
         rec = _record_with_lines(reader, raw, doc, base)
-        if rec is not None and len(reader.problems) == before:
+        if rec is not None and len(reader.problems) == before and i not in unread:
             out.append(rec)
     return out
 
@@ -432,8 +441,14 @@ def _read_file(path: Path, reader: _Reader, encoding: str) -> Iterator[Record]:
                            "save the file as UTF-8, as YAML and JSON files must be")
             return
         try:
-            doc = _load_json(text, str(path)) if suffix == ".json" else load_yaml(text, str(path), strict=False)
+            doc = (load_json(text, str(path)) if suffix == ".json" else
+                   load_yaml(text, str(path), strict=False, partial=True))
         except InputError as exc:
+            # What stops the parser (a syntax error, an alias bomb) stops the whole file: said so, as the summary
+            # says the rest were checked.
+            for p in exc.problems:
+                if not p.message.endswith(_NONE_READ):
+                    p.message += f": {_NONE_READ}"
             reader.problems.extend(exc.problems)
             return
         reader.problems.extend(doc.problems)
@@ -441,75 +456,6 @@ def _read_file(path: Path, reader: _Reader, encoding: str) -> Iterator[Record]:
     else:
         reader.problem(f"unknown file type {suffix or '(none)'}", None, None, None,
                        "give a .yaml, .json, .csv or .xlsx file")
-
-
-class _NotJson(ValueError):
-    """A document json.loads would read, but wrongly: a key given twice in an object, or NaN or Infinity."""
-
-    def __init__(self, message: str, hint: str, where: str | None) -> None:
-        super().__init__(message)
-        self.message, self.hint, self.where = message, hint, where
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    value = dict(pairs)
-    if len(value) < len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _NotJson(f"duplicate key {key!r}",
-                               "give each key once; a second one would silently replace the first", None)
-            seen.add(key)
-    return value
-
-
-def _no_constant(name: str) -> Any:
-    # Python's json reads NaN and Infinity, which JSON has not: an id or a date of NaN would be read as text.
-    raise _NotJson(f"{name} is not a JSON value", "write the value in quotes if it is text, or leave it out", name)
-
-
-def _constant_at(text: str, name: str) -> tuple[int | None, int | None]:
-    """The line and column of the first ``name`` (NaN, Infinity) outside a string."""
-    for found in _JSON_TOKENS.finditer(text):
-        if found.group() == name:
-            before = text[:found.start()]
-            return before.count("\n") + 1, found.start() - before.rfind("\n")
-    return None, None
-
-
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN')
-
-
-def _load_json(text: str, file: str) -> Located:
-    try:
-        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
-    except _NotJson as exc:
-        raise InputError(_not_json_problem(exc, text, file)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(Problem(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno)) from None
-    except ValueError:  # a number of more than 4,300 digits, which Python refuses to read
-        raise InputError(Problem("invalid JSON: a number is too long", file=file)) from None
-    except RecursionError:
-        raise InputError(Problem("JSON nested too deeply", file=file)) from None
-    # JSON carries no positions: re-read it as YAML (a superset) for line numbers when it parses.
-    try:
-        return load_yaml(text, file)
-    except InputError:
-        return Located(value, file)
-
-
-def _not_json_problem(exc: _NotJson, text: str, file: str) -> Problem:
-    """Where a key is given twice, YAML (which JSON is read as for line numbers) says; a NaN is found by hand."""
-    if exc.where is not None:
-        line, column = _constant_at(text, exc.where)
-        return Problem(f"invalid JSON: {exc.message}", file=file, line=line, column=column, hint=exc.hint)
-    try:
-        load_yaml(text, file)
-    except InputError as located:
-        said = [p for p in located.problems if exc.message in p.message]
-        if said:
-            return said[0]
-    return Problem(f"invalid JSON: {exc.message}", file=file, hint=exc.hint)
 
 
 def load_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = None, *,
@@ -557,7 +503,8 @@ def records_from_text(text: str, fmt: str = "yaml", vocabulary: Vocabulary | Non
         header = first[1] if first else []
         records = list(_rows_to_records(rows, header, 1, reader, csv_column))
     else:
-        doc = _load_json(text, "<text>") if fmt == "json" else load_yaml(text, "<text>")
+        doc = load_json(text, "<text>") if fmt == "json" else load_yaml(text, "<text>")
+        reader.problems.extend(doc.problems)
         records = _read_mapping_records(doc, reader)
     if reader.problems:
         raise InputError(*reader.problems)

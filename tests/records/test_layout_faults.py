@@ -164,9 +164,10 @@ def test_a_json_key_given_twice_is_refused_at_its_line(tmp_path):
 
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_are_not_json_and_are_located(tmp_path, value):
+    # The record before it is still read: one bad value leaves out its own record, not the file's.
     records, problems = json_file(tmp_path, f'[{{"id": "a", "kind": "referral"}},\n {{"id": {value}}}]')
-    assert records == [] and [(p.line, p.column, p.message) for p in problems] == [
-        (2, 9, f"invalid JSON: {value} is not a JSON value")]
+    assert [r.id for r in records] == ["a"] and [(p.line, p.column, p.field, p.message) for p in problems] == [
+        (2, 9, "id", f"the 2nd record: invalid JSON: {value} is not a JSON value")]
 
 
 def test_an_id_of_true_is_refused_as_yaml_refuses_it_and_a_number_is_kept(tmp_path):

@@ -122,12 +122,16 @@ def test_missing_file_and_unknown_type(tmp_path):
     assert records == [] and len(problems) == 2
 
 
-def test_a_json_number_python_refuses_to_read_is_a_problem(tmp_path):
-    """Found by tests/test_fuzz.py: more than 4,300 digits was a ValueError traceback."""
+def test_a_json_number_python_refuses_to_read_is_a_problem_at_its_record(tmp_path):
+    """Found by tests/test_fuzz.py: more than 4,300 digits was a ValueError traceback; then it left out every record
+    of the file. The record whose id it is is named by its place in the file, the one after it read."""
     path = tmp_path / "records.json"
-    path.write_text('{"records": [{"id": ' + "9" * 5000 + ', "kind": "inspection"}]}')
+    path.write_text('{"records": [{"id": ' + "9" * 5000 + ', "kind": "inspection"},\n'
+                    '             {"id": "ok", "kind": "inspection", "framework": "ILACS"}]}')
     records, problems = read_records([path])
-    assert records == [] and [str(p) for p in problems] == [f"{path}: invalid JSON: a number is too long"]
+    assert [r.id for r in records] == ["ok"] and [str(p) for p in problems] == [
+        f"{path}:1:21: id: the 1st record: invalid JSON: a number of 5000 digits is too long to read (write it in "
+        "quotes if it is text (an id, a team), or leave it out)"]
 
 
 def test_not_a_spreadsheet(tmp_path):
@@ -299,3 +303,41 @@ def test_a_json_escape_of_half_a_character_is_a_problem_at_its_field_and_the_oth
         ("id", "'a\\ud800'"), ("authority", "record 'b': 'North\\udc80by'"), ("report?", "record 'c': 'report\\udfff'")]
     assert all("half of a character" in p.message and "pair" in p.hint for p in problems)
     assert all(str(p).isascii() for p in problems)
+
+
+def test_a_yaml_value_that_cannot_be_read_leaves_out_its_record_only(tmp_path, run_cli):
+    # A key given twice, a tag, a number too long for Python: each a problem where it is, its record left out, every
+    # one said in the same run, and the valid record after them checked. Before, the first left out the whole file.
+    path = tmp_path / "records.yaml"
+    path.write_text("records:\n"
+                    "  - id: d1\n"
+                    "    kind: inspection\n"
+                    "    events: {report_received: 2024-12-03, report_received: 2025-12-03}\n"
+                    "  - id: d2\n"
+                    "    id: d3\n"
+                    "    kind: inspection\n"
+                    "  - id: !!python/object/apply:os.system [true]\n"
+                    "    kind: inspection\n"
+                    "  - {id: n, kind: inspection, authority: " + "9" * 4400 + "}\n"
+                    "  - id: ok3\n"
+                    "    kind: inspection\n"
+                    "    framework: ILACS\n"
+                    "    events: {report_received: 2024-12-03}\n", encoding="utf-8")
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["ok3"]
+    assert [(p.line, p.column, p.field, p.message[:40]) for p in problems] == [
+        (4, 43, "report_received", "duplicate key 'report_received' (first g"),
+        (6, 5, "id", "duplicate key 'id' (first given at line "),
+        (8, 9, "id", "unsupported YAML tag tag:yaml.org,2002:p"),
+        (10, 42, "authority", f"'{'9' * 39}"), ]
+    assert "Exceeds the limit (4300 digits)" in problems[3].message
+    code, out, err = run_cli("check", str(path), "--as-of", "2025-01-10")
+    assert code == 2 and "ok3" in out and "4 problem(s) in the records: the rows they name were left out" in err
+
+
+def test_a_yaml_syntax_error_says_no_record_of_the_file_was_read(tmp_path):
+    path = tmp_path / "records.yaml"
+    path.write_text("- {id: a, kind: inspection}\n- {id: b, kind: inspection\n", encoding="utf-8")
+    records, problems = read_records([path])
+    assert records == [] and [(p.line, p.message.rsplit(": ", 1)[-1]) for p in problems] == [
+        (3, "no record of this file was read")]
