@@ -72,8 +72,13 @@ def _undecodable(byte: int, name: str) -> Fault:
                      "spreadsheet as \"CSV UTF-8\", or give --encoding cp1252")
 
 
+def too_long() -> str:
+    """What is said of a cell over CELL_LIMIT, in a CSV file or a database (the limit as it is when said)."""
+    return f"the cell is longer than the {CELL_LIMIT:,} characters a cell may hold"
+
+
 def _too_long() -> Fault:
-    return (f"the cell is longer than the {CELL_LIMIT:,} characters a cell may hold",
+    return (too_long(),
             "shorten it; a cell this long is often a quote (\") left open, which runs on into the rows after it")
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from ..errors import InputError, Problem
-from ._csv import read_csv_rows
+from ._csv import CELL_LIMIT, read_csv_rows, too_long
 from ._database import Database, shown_bytes, undecodable
 
 
@@ -202,9 +202,12 @@ def database_groups(db: Database, related: Related, report: Report | None = None
                                     related.main, key, part.link, byte))
             continue
         for column, value in values.items():
-            # The usual cell is passed over in C (isascii); only text that is not ASCII is looked into.
-            if value.__class__ is str and not value.isascii() and (byte := undecodable(value)) is not None:
-                spoilt.append(_not_text(found, part, related.main, key, column, byte))
+            kind = value.__class__
+            if kind is str and value.isascii() and len(value) <= CELL_LIMIT or kind not in _LOOKED_INTO:
+                continue  # the usual cell (short ASCII text, a number, a date, NULL), passed over in C
+            fault = _cell_fault(found, part, related.main, key, column, value)
+            if fault is not None:
+                spoilt.append(fault)
                 break
     if group is not None and not spoilt:
         yield group
@@ -212,6 +215,50 @@ def database_groups(db: Database, related: Related, report: Report | None = None
         left_out(problem)
     if unread:
         raise InputError(*unread)
+
+
+#: The types of cell ``_cell_fault`` looks into: text, and the binary data a BLOB is read as.
+_LOOKED_INTO = frozenset((str, bytes, bytearray, memoryview))
+
+
+def _cell_fault(row: Row, part: TablePart, main: TablePart, key: Any, column: str, value: Any) -> Problem | None:
+    """The problem of a cell its record cannot be read with, or None: bytes that are not UTF-8 text, a BLOB, or more
+    than a CSV file's cell may hold (CELL_LIMIT: a 2,000,000-character team named a 2 MB calendar file)."""
+    if value.__class__ is str:
+        if value.isascii() or (byte := undecodable(value)) is None:
+            return _too_long(row, part, main, key, column) if len(value) > CELL_LIMIT else None
+        return _not_text(row, part, main, key, column, byte)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return _blob(row, part, main, key, column, bytes(value))
+    return None
+
+
+def _whose(part: TablePart, main: TablePart, key: Any) -> str:
+    return ("its record" if part is main and main.link == main.key else
+            f"the record it belongs to ({main.link} {_shown(key)})")
+
+
+def _field(part: TablePart, main: TablePart, column: str) -> str:
+    return column if part is main else f"{part.table}.{column}"
+
+
+def _too_long(row: Row, part: TablePart, main: TablePart, key: Any, column: str) -> Problem:
+    return Problem(f"{too_long()}, so {_whose(part, main, key)} was not read", file=row.file, column=row.label,
+                   field=_field(part, main, column), hint="shorten it in the system the SSD is filled from")
+
+
+def _blob(row: Row, part: TablePart, main: TablePart, key: Any, column: str, value: bytes) -> Problem:
+    """A BLOB is refused, even one whose bytes are UTF-8: a program that stores text as binary data may store
+    anything so, and text is what every column read holds (a TEXT cell's bytes that are not UTF-8 are refused
+    too, ``_not_text``)."""
+    return Problem(f"{_blob_literal(value)} holds binary data (a BLOB), not text, so {_whose(part, main, key)} was "
+                   "not read", file=row.file, column=row.label, field=_field(part, main, column),
+                   hint=f"store it as text (in SQLite, CAST({column} AS TEXT) reads a BLOB of UTF-8 bytes as text)")
+
+
+def _blob_literal(value: bytes, width: int = 24) -> str:
+    """Binary data as SQL writes it (X'FFFE20'), its first ``width`` bytes."""
+    return f"X'{value[:width].hex().upper()}'" + ("..." if len(value) > width else "")
 
 
 def _not_text(row: Row, part: TablePart, main: TablePart, key: Any, column: str, byte: int) -> Problem:
@@ -223,8 +270,7 @@ def _not_text(row: Row, part: TablePart, main: TablePart, key: Any, column: str,
         meant = raw.decode("cp1252")
     except UnicodeDecodeError:
         meant = None
-    whose = ("its record" if part is main and main.link == main.key else
-             f"the record it belongs to ({main.link} {_shown(key)})")
+    whose = _whose(part, main, key)
     fix = "store the text as UTF-8 in the system the SSD is filled from"
     if meant is not None:
         fix += f": in Windows-1252, as it was probably written, it reads {meant!r}"
@@ -234,13 +280,16 @@ def _not_text(row: Row, part: TablePart, main: TablePart, key: Any, column: str,
             quoted = meant.replace("'", "''")
             fix += f" (UPDATE {part.table} SET {column} = '{quoted}' WHERE {part.key} = {literal})"
     return Problem(f"{shown_bytes(value)} holds byte 0x{byte:02X}, which is not UTF-8 text, so {whose} was not read",
-                   file=row.file, column=row.label, field=column if part is main else f"{part.table}.{column}",
-                   hint=fix)
+                   file=row.file, column=row.label, field=_field(part, main, column), hint=fix)
 
 
 def _shown(value: Any) -> str:
     if undecodable(value) is not None:
         return shown_bytes(value)  # a key holding a byte that is not text: never a lone surrogate in a message
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return _blob_literal(bytes(value))  # a key that is a BLOB: as SQL writes it, not Python's b'...'
+    if isinstance(value, str) and len(value) > 60:
+        return repr(value[:60] + "...")  # a key past a cell's limit names its row without filling the screen
     return "NULL" if value is None else repr(value if isinstance(value, str) else str(value))
 
 

@@ -541,6 +541,41 @@ def test_a_byte_that_is_not_utf8_in_a_joined_rows_link_is_said_as_such(tmp_path)
     assert str(problem).isprintable()
 
 
+def test_a_blob_or_an_overlong_cell_in_sqlite_is_one_problem_at_its_row_and_the_other_rows_are_read(tmp_path):
+    """A BLOB was read as Python's b'...' text: a team "b'\\xff\\xfe blob'" got its own calendar, an id became
+    "R-b'BL\\xff1'". A BLOB is refused, even of UTF-8 bytes (X'42' is 'B'), as a TEXT cell's bytes that are not
+    UTF-8 are; and a cell longer than a CSV file's may be (a 2,000,000-character team named a 2 MB calendar file) is
+    refused as the CSV readers refuse it. Each is one problem at its table, row key and column, its record left out."""
+    referral = {"cine_person_id": "P1", "cine_referral_date": "2024-01-02" + T, "cine_referral_nfa": "N",
+                "cine_referral_team": "Front Door"}
+    rows = {"ssd_cin_episodes": [{**referral, "cine_referral_id": f"R{n}"} for n in range(1, 6)]}
+    _, url = write(tmp_path, rows)
+    with sqlite3.connect(tmp_path / "ssd.sqlite3") as connection:
+        connection.execute("UPDATE ssd_cin_episodes SET cine_referral_team = X'FFFE20626C6F62' "
+                           "WHERE cine_referral_id = 'R1'")
+        connection.execute("UPDATE ssd_cin_episodes SET cine_referral_nfa = X'4E' WHERE cine_referral_id = 'R2'")
+        connection.execute("UPDATE ssd_cin_episodes SET cine_referral_id = X'424CFF31' WHERE cine_referral_id = 'R3'")
+        connection.execute("UPDATE ssd_cin_episodes SET cine_referral_team = ? WHERE cine_referral_id = 'R4'",
+                           ["T" * 2_000_000])
+    connection.close()
+    mapping = load_mapping("ssd")
+    records, problems = load_mapped([url], mapping, rules=mapping.duties(load_rules()))
+    assert sorted(r.id for r in records if r.kind == "referral") == ["R-R5"]
+    assert sorted((p.column, p.field, p.message, p.hint) for p in problems) == [
+        ("ssd_cin_episodes cine_referral_id='R1'", "cine_referral_team",
+         "X'FFFE20626C6F62' holds binary data (a BLOB), not text, so its record was not read",
+         "store it as text (in SQLite, CAST(cine_referral_team AS TEXT) reads a BLOB of UTF-8 bytes as text)"),
+        ("ssd_cin_episodes cine_referral_id='R2'", "cine_referral_nfa",
+         "X'4E' holds binary data (a BLOB), not text, so its record was not read",
+         "store it as text (in SQLite, CAST(cine_referral_nfa AS TEXT) reads a BLOB of UTF-8 bytes as text)"),
+        ("ssd_cin_episodes cine_referral_id='R4'", "cine_referral_team",
+         "the cell is longer than the 1,048,576 characters a cell may hold, so its record was not read",
+         "shorten it in the system the SSD is filled from"),
+        ("ssd_cin_episodes cine_referral_id=X'424CFF31'", "cine_referral_id",
+         "X'424CFF31' holds binary data (a BLOB), not text, so its record was not read",
+         "store it as text (in SQLite, CAST(cine_referral_id AS TEXT) reads a BLOB of UTF-8 bytes as text)")]
+
+
 def test_the_tables_as_csv_files_are_matched_to_their_columns_whatever_their_case(tmp_path):
     """SQL Server's exports (SSMS) keep the case the columns were made with: CINE_REFERRAL_ID. The database route
     read them, the CSV route refused every kind; docs/mappings.md says columns match "spaces and case aside"."""
