@@ -83,6 +83,28 @@ def test_no_cell_starts_a_formula_for_a_comma_or_a_semicolon_reader(tmp_path, ru
     assert any(cell.startswith("NB1001;'=HYPERLINK(1)") for row in csv.reader(io.StringIO(out)) for cell in row)
 
 
+def test_records_map_writes_are_checked_with_the_ids_and_values_they_were_written_from(tmp_path, run_cli):
+    # map guards a cell that starts a formula with a ' (-HAM-1 written '-HAM-1); check took the ' as part of the id,
+    # so a case had one id through the mapping and another through map's records. In CSV and in a workbook.
+    tracker = tmp_path / "tracker.csv"
+    shutil.copy(ROOT / "examples" / "own-columns.csv", tracker)
+    header = tracker.read_text(encoding="utf-8").splitlines()[0]
+    tracker.write_text(header + "\n-HAM-1,x;=1+1,ILACS,,03/12/2024,,,,\n+HAM-2,'@x,ILACS,,03/12/2024,,,,\n",
+                       encoding="utf-8")
+    mapping = str(ROOT / "examples" / "own-columns.yaml")
+    code, direct, err = run_cli("check", str(tracker), "--mapping", mapping, "--as-of", "2024-12-10", "--format",
+                                "json", "--all")
+    assert code == 0, err
+    for name in ("records.csv", "records.xlsx"):
+        code, _, err = run_cli("map", str(tracker), "--mapping", mapping, "--output", str(tmp_path / name))
+        assert code == 0, err
+        code, mapped, err = run_cli("check", str(tmp_path / name), "--as-of", "2024-12-10", "--format", "json", "--all")
+        assert code == 0, err
+        assert {(f["record"], f["attributes"]["authority"]) for f in json.loads(mapped)["findings"]} == {
+            (f["record"], f["attributes"]["authority"]) for f in json.loads(direct)["findings"]} == {
+            ("-HAM-1", "x;=1+1"), ("+HAM-2", "'@x")}
+
+
 # -- issue 22 point 2: control characters -------------------------------------------------------------------
 
 CONTROL_ID = "r\x1b]0;owned\x07\x1b]52;c;cm0gLXJm\x07\x9b31m"

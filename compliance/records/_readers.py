@@ -21,7 +21,7 @@ from ._csv import DEFAULT_ENCODING, codec_name, csv_rows
 from ._database import is_database_url, shown_url
 from ._json import load_json
 from ._record import RULE_ID, TARGET_PREFIX, Record, RecordCheck, suggest
-from ._tables import csv_column, table_rows
+from ._tables import csv_column, table_rows, unguarded
 
 
 class _Reader:
@@ -343,6 +343,7 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
              else "targets" if name.startswith(TARGET_PREFIX) else "attributes")
             for j, name in enumerate(names) if not ignored_column(name)]
     unnamed = [j for j, name in enumerate(names) if not name]
+    in_csv = column_label is csv_column
     for line, cells in rows:
         if not any(c not in (None, "") for c in cells):
             continue
@@ -358,7 +359,8 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
                 continue
             value = cells[j]
             if isinstance(value, str):
-                value = value.strip()
+                # As written, before trimming: the guard is a cell's first character (records/columns.py alike).
+                value = unguarded(value, in_csv).strip()
             if part in _OWN_COLUMNS:
                 raw[part] = value
             elif value is not None and value != "":

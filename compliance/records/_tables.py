@@ -13,11 +13,30 @@ from ._csv import DEFAULT_ENCODING, read_csv_rows
 
 #: Characters that make a spreadsheet treat text as a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# A formula start, also after spaces or line breaks (a reader that trims a cell would find it there).
-_FORMULA = re.compile(r"[\t\r]|[ \n]*[=+\-@]")
+
+
+def _one_of(chars: Iterable[str]) -> str:
+    """A character class of ``chars``, written alike for Python's re and for RE2 (pyarrow's regular expressions)."""
+    return "[" + "".join("\\-" if c == "-" else c.encode("unicode_escape").decode() for c in chars) + "]"
+
+
+# The signs start a formula also after spaces or line breaks (a reader that trims a cell would find them there);
+# the tab and carriage return only first. Any guards already before them (``'=1`` given as a value) are counted in,
+# so that such a value gets one more and reading a cell takes exactly one off (``unguarded``).
+_SIGNS = _one_of(c for c in FORMULA_STARTS if c.isprintable())
+_CONTROLS = _one_of(c for c in FORMULA_STARTS if not c.isprintable())
+_STARTS = rf"'*(?:{_CONTROLS}|[ \n]*{_SIGNS})"
+_FORMULA = re.compile(_STARTS)
 # A formula start inside a cell, where a reader splitting lines on ";" starts a cell of its own (after a ";",
 # or after a line break, which ends its line), past any spaces and quotes.
-_INNER_FORMULA = re.compile(r'(?<=[;\n])([ "]*)(?=[=+\-@\t])')
+_INNER = f"'*{_one_of(FORMULA_STARTS)}"
+_INNER_FORMULA = re.compile(rf'(?<=[;\n])([ "]*)(?={_INNER})')
+#: The guard ``csv_cell`` puts first in a cell, and the one it puts inside (replaced by their groups: the guard
+#: taken off). Without lookarounds, so that pyarrow (records/columns.py) reads a cell as the csv module does.
+GUARDED_START = f"^'({_STARTS})"
+GUARDED_INNER = rf"""([;\n][ "]*)'({_INNER})"""
+_GUARDED_START = re.compile(GUARDED_START)
+_GUARDED_INNER = re.compile(GUARDED_INNER)
 # What makes a CSV cell need quotes: the separator, a quote, a line break.
 _QUOTED = re.compile(r'[,"\n\r]')
 
@@ -28,7 +47,8 @@ def spreadsheet_safe(value: Any) -> Any:
     with a ' in front; anything else as is.
 
     OWASP's rule against CSV injection: a cell that begins with =, +, -, @, a tab or a carriage return (here
-    also after leading spaces or line breaks).
+    also after leading spaces or line breaks), or with such a cell's ' already (``'=1`` is ``''=1``: the readers
+    take exactly one off, ``unguarded``).
     """
     if isinstance(value, str):
         value = printable(value)
@@ -71,6 +91,18 @@ def csv_cell(value: Any) -> str:
 #: periods, statuses) on every line. Short texts only, and never more than ``_MADE_MAX``: memory stays flat.
 _MADE: dict[str, str] = {}
 _MADE_MAX, _MADE_LONGEST = 20_000, 200
+
+
+def unguarded(text: str, inner: bool = True) -> str:
+    """A cell as it was before ``csv_cell`` guarded it: the ' it put before a formula character, first or (``inner``,
+    in a CSV file) after a ";" or a line break, taken off, so that ``map``'s records read back as they were given
+    (``-HAM-1``, not ``'-HAM-1``). Exactly that ': a value that begins ``'=`` was given one more. A workbook's cell
+    (``inner`` False) has only the first: ``spreadsheet_safe`` guards it, as Excel splits no cell at a ";"."""
+    if "'" not in text:
+        return text  # the usual cell
+    if inner and (";" in text or "\n" in text):
+        text = _GUARDED_INNER.sub(r"\1\2", text)
+    return _GUARDED_START.sub(r"\1", text, count=1)
 
 
 def csv_line(cells: Iterable[Any]) -> str:

@@ -30,7 +30,7 @@ from ..calendars.arrays import EPOCH
 from ..errors import LINE_BREAKS, Problem, shown
 from ..rules import Vocabulary
 from . import _arrow
-from ._tables import csv_column
+from ._tables import GUARDED_INNER, GUARDED_START, csv_column
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8,
                    long_line_fault, open_quote_problem, ran_out, read_csv_rows, row_fault, runaway_problem)
 from ._readers import header_problems, ignored_column, long_row, read_records, unnamed_cell, unnamed_fault
@@ -414,6 +414,16 @@ def _trimmed(cells: Any) -> Any:
     return cells if plain.all() else pc.utf8_trim_whitespace(cells)
 
 
+def _unguarded(cells: Any) -> Any:
+    """The cells with the ' that the tool's CSV writer puts before a formula character taken off, as records/_readers.py
+    takes it off (records/_tables.unguarded); the column itself when no cell holds a ' (the usual case: one search in
+    C)."""
+    if not pc.any(pc.match_substring(cells, "'")).as_py():
+        return cells
+    cells = pc.replace_substring_regex(cells, pattern=GUARDED_INNER, replacement=r"\1\2")
+    return pc.replace_substring_regex(cells, pattern=GUARDED_START, replacement=r"\1", max_replacements=1)
+
+
 class _ChunkReader:
     """Turns chunks of CSV cells (Arrow string columns) into record batches, checking every cell as
     records/_readers.py checks it, with whole-column operations."""
@@ -441,7 +451,7 @@ class _ChunkReader:
         n = len(arrays[0]) if arrays else 0
         if n == 0:
             return []
-        raw = {name: arrays[j] for name, j in self.columns.items()}
+        raw = {name: _unguarded(arrays[j]) for name, j in self.columns.items()}
         ids = _trimmed(raw["id"])
         kinds, kind_codes = _encoded(raw["kind"])
         kind_of_code = [str(k).strip() for k in kinds]
