@@ -69,6 +69,53 @@ class Located:
         return {"file": self.file, "line": line, "column": column} if line else self.where(path)
 
 
+class YamlSyntaxError(InputError):
+    """The parser stopped at a syntax error, at character ``index`` of the text: nothing after it could be read."""
+
+    def __init__(self, problem: Problem, index: int) -> None:
+        super().__init__(problem)
+        self.index = index
+
+
+def list_items(text: str, key: str) -> tuple[list[int], int | None]:
+    """Where each item of the document's list begins (the document itself, or the value of its key ``key``), as
+    far as the parser reads the text (to a syntax error): the character index of each, and of the end of the list
+    where the parser got there. Read from the parser's events, which a syntax error stops only where it is."""
+    import yaml
+
+    starts: list[int] = []
+    end = None
+    stack: list[list[Any]] = []  # each collection open: [a mapping?, children so far, the list?]
+    name = None  # the key of the top mapping whose value comes next
+    loader = _loader_class()(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                if stack.pop()[2]:
+                    end = event.start_mark.index
+                continue
+            if not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent,
+                                      yaml.MappingStartEvent)):
+                continue
+            opens_list = isinstance(event, yaml.SequenceStartEvent)
+            if stack:
+                parent = stack[-1]
+                if parent[2]:
+                    starts.append(event.start_mark.index)
+                top_key = len(stack) == 1 and parent[0] and parent[1] % 2 == 0
+                opens_list = opens_list and len(stack) == 1 and parent[0] and not top_key and name == key
+                name = getattr(event, "value", None) if top_key else name
+                parent[1] += 1
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                stack.append([isinstance(event, yaml.MappingStartEvent), 0, opens_list])
+    except yaml.YAMLError:
+        pass  # the syntax error load_yaml reported: the items before it are known
+    finally:
+        loader.dispose()
+    return starts, end
+
+
 def _mark(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -146,7 +193,8 @@ class _Builder:
             raise self.unread(node, f"nested more than {_MAX_DEPTH} levels deep", "write plain names, values and lists",
                               _field(path))
         if id(node) in self.active:
-            raise self.unread(node, "recursive alias", "an alias (*name) cannot stand inside what it names", _field(path))
+            raise self.unread(node, "recursive alias", "an alias (*name) cannot stand inside what it names",
+                              _field(path))
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -233,11 +281,11 @@ def load_yaml(text: str, file: str, *, strict: bool = True, partial: bool = Fals
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        raise InputError(Problem(
+        raise YamlSyntaxError(Problem(
             f"invalid YAML: {problem}", file=file,
             line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
             hint="check indentation, colons and quotes",
-        )) from None
+        ), mark.index if mark else 0) from None
     except yaml.YAMLError as exc:
         raise InputError(Problem(f"invalid YAML: {exc}", file=file)) from None
     except RecursionError:

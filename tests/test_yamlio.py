@@ -233,3 +233,14 @@ def test_partial_leaves_out_a_value_that_cannot_be_read_and_reads_the_rest():
     with pytest.raises(InputError) as exc:
         load_yaml(text, "r.yaml", strict=False)
     assert [(p.line, p.column) for p in exc.value.problems] == [(1, 11)]
+
+
+def test_the_items_of_a_list_are_found_up_to_a_syntax_error():
+    from compliance.yamlio import list_items
+
+    text = "title: t\nrecords:\n  - id: a\n    notes: {records: [x, y]}\n  - [b]\n  - id: c\n    kind: [x\n"
+    starts, end = list_items(text, "records")
+    assert [text[i:i + 5] for i in starts] == ["id: a", "[b]\n ", "id: c"] and end is None  # the notes' not counted
+    text = "records:\n  - a\n  - b\nother: [\n"
+    starts, end = list_items(text, "records")
+    assert [text[i] for i in starts] == ["a", "b"] and text[end:] == "other: [\n"  # the list ended before the error

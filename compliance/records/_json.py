@@ -199,12 +199,18 @@ def load_json(text: str, file: str) -> Located:
             raise InputError(Problem(f"invalid JSON: {stop.msg}: no record of this file was read", file=file,
                                      line=stop.lineno, column=stop.colno, hint=_SYNTAX_HINT))
         read = len(doc.records)
-        said = ("the records before it were read" if doc.list_ended else
-                f"this record and those after it were not read ({read} before it were read)" if doc.starts else
-                "no record of this file was read")
+        # From the record it stopped in (where the parser stopped in the list), else from where it stopped.
+        line = stop.lineno if doc.list_ended or read == len(doc.starts) else _line_column(text, doc.starts[read])[0]
+        said = not_read_from(line, read) if doc.starts else "no record of this file was read"
         located.problems.append(Problem(f"invalid JSON: {stop.msg}: {said}", file=file, line=stop.lineno,
                                         column=stop.colno, hint=_SYNTAX_HINT))
     return located
+
+
+def not_read_from(line: int, read: int) -> str:
+    """What is said of a file of records whose parser stopped: from which line it was not read, and how many records
+    before it were."""
+    return f"the file was not read from line {line} on (read before it: {read} record{'' if read == 1 else 's'})"
 
 
 def _report(located: Located, again: Located | None, path: Path_, value: Any, prefix: Path_) -> None:

@@ -16,10 +16,10 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from ..errors import HALF_CHARACTER, InputError, Problem, errors, shown
 from ..resources import example_file
 from ..rules import Vocabulary, load_vocabulary
-from ..yamlio import Located, load_yaml
+from ..yamlio import Located, YamlSyntaxError, list_items, load_yaml
 from ._csv import DEFAULT_ENCODING, codec_name, csv_rows
 from ._database import is_database_url, shown_url
-from ._json import load_json
+from ._json import load_json, not_read_from
 from ._record import RULE_ID, TARGET_PREFIX, Record, RecordCheck, suggest
 from ._tables import csv_column, table_rows, unguarded
 
@@ -446,18 +446,44 @@ def _read_file(path: Path, reader: _Reader, encoding: str) -> Iterator[Record]:
             doc = (load_json(text, str(path)) if suffix == ".json" else
                    load_yaml(text, str(path), strict=False, partial=True))
         except InputError as exc:
-            # What stops the parser (a syntax error, an alias bomb) stops the whole file: said so, as the summary
-            # says the rest were checked.
-            for p in exc.problems:
-                if not p.message.endswith(_NONE_READ):
-                    p.message += f": {_NONE_READ}"
+            # What stops the parser stops the file: a syntax error where it is (the records before it are read,
+            # and its problem says how many), an alias bomb all of it. Said so, as the summary says the rest were
+            # checked.
+            doc = _before_syntax_error(text, str(path), exc) if isinstance(exc, YamlSyntaxError) else None
+            if doc is None:
+                for p in exc.problems:
+                    if not p.message.endswith(_NONE_READ):
+                        p.message += f": {_NONE_READ}"
             reader.problems.extend(exc.problems)
-            return
+            if doc is None:
+                return
         reader.problems.extend(doc.problems)
         yield from _read_mapping_records(doc, reader)
     else:
         reader.problem(f"unknown file type {suffix or '(none)'}", None, None, None,
                        "give a .yaml, .json, .csv or .xlsx file")
+
+
+def _before_syntax_error(text: str, file: str, stop: YamlSyntaxError) -> Located | None:
+    """The records of a YAML file wholly before the syntax error that stopped it: the text up to the line of the
+    record the parser stopped in (or of the end of the list of records, where it ended before), read again; its
+    problem told from which line the file was not read. None where no record is read so (a list written in
+    brackets, cut, is no YAML)."""
+    starts, end = list_items(text, "records")
+    began = [i for i in starts if i <= stop.index]
+    cut = end if end is not None and end <= stop.index else began[-1] if began else None
+    if cut is None:
+        return None
+    cut = text.rfind("\n", 0, cut) + 1
+    try:
+        doc = load_yaml(text[:cut], file, strict=False, partial=True)
+    except InputError:
+        return None
+    items = doc.value.get("records") if isinstance(doc.value, dict) else doc.value
+    if not isinstance(items, list) or not items:
+        return None
+    stop.problems[0].message += f": {not_read_from(text.count(chr(10), 0, cut) + 1, len(items))}"
+    return doc
 
 
 def load_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None = None, *,

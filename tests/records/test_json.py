@@ -23,7 +23,8 @@ def test_each_bad_record_is_one_problem_at_its_record_and_the_others_are_read(tm
     deep = "[" * 5000 + "]" * 5000
     ids, problems = read(tmp_path, (
         '[\n'
-        ' {"id": "a", "kind": "inspection", "events": {"report_received": "2024-12-03", "report_received": "2024-12-04"}},\n'
+        ' {"id": "a", "kind": "inspection",'
+        ' "events": {"report_received": "2024-12-03", "report_received": "2024-12-04"}},\n'
         ' {"id": "b", "kind": "inspection", "framework": NaN},\n'
         f'  {{"id": "c", "kind": "inspection", "notes": {deep}}},\n'
         ' {"id": "d", "kind": "inspection", "authority": ' + "7" * 4400 + '},\n'
@@ -56,8 +57,8 @@ def test_a_syntax_error_says_how_many_records_were_read_before_it(tmp_path):
         ' {"id": "b" "kind": "inspection"},\n'
         ' {"id": "c", "kind": "inspection", "framework": "ILACS"}]\n'))
     assert ids == ["a"] and problems == [
-        (2, 13, None, "invalid JSON: Expecting ',' delimiter: this record and those after it were not read (1 before it "
-                      "were read)")]
+        (2, 13, None, "invalid JSON: Expecting ',' delimiter: the file was not read from line 2 on (read before it: 1 "
+                      "record)")]
 
 
 def test_a_syntax_error_before_the_records_or_after_them_says_what_was_read(tmp_path):
@@ -66,4 +67,5 @@ def test_a_syntax_error_before_the_records_or_after_them_says_what_was_read(tmp_
         (1, 15, None, "invalid JSON: Expecting property name enclosed in double quotes: no record of this file was "
                       "read")]
     ids, problems = read(tmp_path, '[{"id": "a", "kind": "inspection", "framework": "ILACS"}] x')
-    assert ids == ["a"] and problems == [(1, 59, None, "invalid JSON: Extra data: the records before it were read")]
+    assert ids == ["a"] and problems == [
+        (1, 59, None, "invalid JSON: Extra data: the file was not read from line 1 on (read before it: 1 record)")]

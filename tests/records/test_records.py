@@ -335,9 +335,26 @@ def test_a_yaml_value_that_cannot_be_read_leaves_out_its_record_only(tmp_path, r
     assert code == 2 and "ok3" in out and "4 problem(s) in the records: the rows they name were left out" in err
 
 
-def test_a_yaml_syntax_error_says_no_record_of_the_file_was_read(tmp_path):
+def test_a_yaml_syntax_error_stops_the_file_where_it_is_and_says_how_many_records_were_read(tmp_path):
+    # The records wholly before it are read (the text up to the line of the record it is in, read again); the
+    # problem says from which line nothing was. Where no record can be read so, it says that.
     path = tmp_path / "records.yaml"
-    path.write_text("- {id: a, kind: inspection}\n- {id: b, kind: inspection\n", encoding="utf-8")
+    path.write_text("records:\n"
+                    "  - {id: a, kind: inspection, framework: ILACS}\n"
+                    "  - id: b\n"
+                    "    kind: inspection\n"
+                    "    framework: ILACS\n"
+                    "  - id: c\n"
+                    "    kind: [inspection\n"
+                    "  - id: d\n", encoding="utf-8")
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["a", "b"] and [(p.line, p.message.split(": ", 2)[-1]) for p in problems] == [
+        (8, "the file was not read from line 6 on (read before it: 2 records)")]
+    path.write_text("[{id: a, kind: inspection},\n {id: b, kind: inspection\n", encoding="utf-8")
     records, problems = read_records([path])
     assert records == [] and [(p.line, p.message.rsplit(": ", 1)[-1]) for p in problems] == [
-        (3, "no record of this file was read")]
+        (3, "no record of this file was read")]  # a list in brackets cut short is no YAML
+    path.write_text("records:\n  - {id: a, kind: inspection, framework: ILACS}\nsource: [\n", encoding="utf-8")
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["a"] and [(p.line, p.message.split(": ", 2)[-1]) for p in problems] == [
+        (4, "the file was not read from line 3 on (read before it: 1 record)")]
