@@ -187,8 +187,11 @@ def load_json(text: str, file: str) -> Located:
         again = None
     located = Located(doc.value, file)
     prefix: Path_ = ("records",) if isinstance(doc.value, dict) else ()
+    line, counted = 1, 0  # lines counted on from the record before: each record's a count of the text once
     for n, start in enumerate(doc.starts):
-        located.positions[prefix + (n,)] = _line_column(text, start)
+        line += text.count("\n", counted, start)
+        counted = start
+        located.positions[prefix + (n,)] = (line, start - text.rfind("\n", 0, start))
     if again is not None:
         located.positions.update(again.positions)
         located.key_positions.update(again.key_positions)
@@ -200,7 +203,8 @@ def load_json(text: str, file: str) -> Located:
                                      line=stop.lineno, column=stop.colno, hint=_SYNTAX_HINT))
         read = len(doc.records)
         # From the record it stopped in (where the parser stopped in the list), else from where it stopped.
-        line = stop.lineno if doc.list_ended or read == len(doc.starts) else _line_column(text, doc.starts[read])[0]
+        line = (stop.lineno if doc.list_ended or read == len(doc.starts) else
+                text.count("\n", 0, doc.starts[read]) + 1)
         said = not_read_from(line, read) if doc.starts else "no record of this file was read"
         located.problems.append(Problem(f"invalid JSON: {stop.msg}: {said}", file=file, line=stop.lineno,
                                         column=stop.colno, hint=_SYNTAX_HINT))
@@ -271,8 +275,3 @@ def _record_id(value: Any, prefix: Path_, record: Any) -> str | None:
     raw = raw.kept if isinstance(raw, _Fault) else raw
     rid = raw.get("id") if isinstance(raw, dict) else None
     return rid if isinstance(rid, str) else None
-
-
-def _line_column(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    return line, index - text.rfind("\n", 0, index)
