@@ -24,6 +24,7 @@ _SPACE = re.compile(r"[ \t\n\r]*")
 # A string (escapes and all) or a bracket: enough to find where a value too deep for json ends.
 _BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _SYNTAX_HINT = "check the commas, brackets and quotes around it"
+_TWICE_HINT = "give each key once; a second one would silently replace the first"
 
 
 class _Fault:
@@ -45,23 +46,24 @@ class _Document:
         self.value: Any = None
         self.records: list[Any] = []
         self.starts: list[int] = []  # the index of each record's first character, in the order read
-        self.faulty: list[tuple[Path_, Any]] = []  # (path, value) of each value that holds a fault
+        self.faulty: list[tuple[Path_, Any, int]] = []  # (path, value, first character) of each holding a fault
         self.list_ended = False
+        self.twice: list[tuple[str, int]] = []  # each key the document's own object gives again, and where
 
     def pairs(self, pairs: list[tuple[str, Any]]) -> Any:
         value = dict(pairs)
         if len(value) == len(pairs):
             return value
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                break
+            seen.add(key)
         kept: dict[str, Any] = {}
-        for key, item in pairs:
-            if key in kept:
-                self.faults += 1
-                for later, other in pairs:
-                    kept.setdefault(later, other)
-                return _Fault(f"duplicate key {key!r}", "give each key once; a second one would silently replace the "
-                              "first", key, kept)
-            kept[key] = item
-        return value  # not reached: a pair fewer in the dict means a key given twice
+        for later, item in pairs:
+            kept.setdefault(later, item)
+        self.faults += 1
+        return _Fault(f"duplicate key {key!r}", _TWICE_HINT, key, kept)
 
     def constant(self, name: str) -> _Fault:
         # Python's json reads NaN and Infinity, which JSON has not: an id or a date of NaN would be read as text.
@@ -104,6 +106,7 @@ class _Document:
         while True:
             if not text.startswith('"', i):
                 raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, i)
+            at = i
             key, i = self.decoder.raw_decode(text, i)
             i = self.space(i)
             if not text.startswith(":", i):
@@ -115,8 +118,7 @@ class _Document:
             else:
                 value, i = self.decoded(i, (key,))
                 if key in out:
-                    self.faulty.append(((key,), _Fault(f"duplicate key {key!r}", "give each key once; a second one "
-                                                       "would silently replace the first", key)))
+                    self.twice.append((key, at))  # the first is kept, as in a record
                 else:
                     out[key] = value
             i = self.space(i)
@@ -154,7 +156,7 @@ class _Document:
             value, end = _Fault("nested too deeply to read", "write plain names, values and lists"), self.end_of(i)
             self.faults += 1
         if self.faults > before:
-            self.faulty.append((path, value))
+            self.faulty.append((path, value, i))
         return value, end
 
     def end_of(self, i: int) -> int:
@@ -192,11 +194,19 @@ def load_json(text: str, file: str) -> Located:
         line += text.count("\n", counted, start)
         counted = start
         located.positions[prefix + (n,)] = (line, start - text.rfind("\n", 0, start))
+    for path, _, start in doc.faulty:
+        if path not in located.positions:  # a value of the document's own, not a record (few): too deep for YAML
+            located.positions[path] = (text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start))
     if again is not None:
         located.positions.update(again.positions)
         located.key_positions.update(again.key_positions)
-    for path, value in doc.faulty:
+    for path, value, _ in doc.faulty:
         _report(located, again, path, value, prefix)
+    for key, at in doc.twice:
+        said = again.unread.get((key,)) if again is not None else None
+        line = text.count("\n", 0, at) + 1
+        located.problems.append(said or Problem(f"invalid JSON: duplicate key {key!r}", file=file, line=line,
+                                                column=at - text.rfind("\n", 0, at), field=key, hint=_TWICE_HINT))
     if stop is not None:
         if not doc.starts and not located.problems:
             raise InputError(Problem(f"invalid JSON: {stop.msg}: no record of this file was read", file=file,

@@ -69,3 +69,15 @@ def test_a_syntax_error_before_the_records_or_after_them_says_what_was_read(tmp_
     ids, problems = read(tmp_path, '[{"id": "a", "kind": "inspection", "framework": "ILACS"}] x')
     assert ids == ["a"] and problems == [
         (1, 59, None, "invalid JSON: Extra data: the file was not read from line 1 on (read before it: 1 record)")]
+
+
+def test_a_fault_in_the_documents_own_object_leaves_its_records_read(tmp_path):
+    # "records" given twice: the first list is read, as the first of two keys is kept in a record; a value of the
+    # document's own too deep for json is said at its line even where YAML cannot read the text.
+    ids, problems = read(tmp_path, (
+        '{"records": [{"id": "a", "kind": "inspection", "framework": "ILACS"}],\n'
+        ' "records": [{"id": "b"}],\n'
+        ' "source": ' + "[" * 5000 + "]" * 5000 + '}\n'))
+    assert ids == ["a"] and problems == [
+        (3, 12, "source", "invalid JSON: nested too deeply to read"),
+        (2, 2, "records", "invalid JSON: duplicate key 'records'")]
