@@ -196,8 +196,9 @@ def database_groups(db: Database, related: Related, report: Report | None = None
                 left_out(problem)
             group, spoilt = Group(key, {p.table: [] for p in related.parts}), []
         group.rows[part.table].append(found)
-        if key.__class__ is str and not key.isascii() and (byte := undecodable(key)) is not None:
-            # The link is read apart from the values (it groups the rows), so its bytes are looked at here.
+        if (key.__class__ is str and not key.isascii() and part.link not in values
+                and (byte := undecodable(key)) is not None):
+            # A link read apart from the values (it groups the rows) has its bytes looked at here.
             spoilt.append(_not_text(Row({**values, part.link: key}, found.file, label=found.label), part,
                                     related.main, key, part.link, byte))
             continue
