@@ -1533,7 +1533,52 @@ def _internal_error(exc: BaseException) -> int:
     return 3
 
 
+class _Unplugged:
+    """sys.stdout or sys.stderr that goes quiet once its reader has gone (`2>&1 | head`): the run goes on to the
+    end and exits with the code its findings give, not 0 because the pipe closed nor 120 because the last flush
+    failed. Everything else is the stream's own."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._unplug()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._unplug()
+
+    def _unplug(self) -> None:
+        # The stream's descriptor is pointed at the null device: what it still holds, and the interpreter's own
+        # flush at exit, go there without another error.
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, self._stream.fileno())
+        finally:
+            os.close(null)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Unplugged(sys.stdout), _Unplugged(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from compliance.errors import ComplianceError, InputError, one_line
 
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -1553,8 +1598,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("compliance: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
     except MemoryError:
         print("compliance: error: not enough memory for this run (split the input, or use a larger machine)",
               file=sys.stderr)
