@@ -340,28 +340,33 @@ def table_row(f: Finding, explain: bool = False) -> TableRow:
 
 
 def to_table(findings: Sequence[Finding], as_of: date, colour: bool = False, explain: bool = False,
-             show_all: bool = False) -> str:
+             show_all: bool = False, problems: Sequence[Problem] = ()) -> str:
     """A fixed-width table, overdue first; with ``explain`` each finding's working follows its row."""
     rows = [table_row(f, explain) for f in sort_by_urgency(findings) if listed(f, show_all)]
-    return table_text(rows, as_of, counts(findings), colour, show_all)
+    return table_text(rows, as_of, counts(findings), colour, show_all, problems)
 
 
 def table_text(rows: Sequence[TableRow], as_of: date, tally: Mapping[str, int], colour: bool = False,
                show_all: bool = False, problems: Sequence[Problem] = ()) -> str:
-    """The table from rows already in order, headed by the count of each status in ``tally`` (and of the rows
-    that could not be read, which the command lists on stderr)."""
+    """The table from rows already in order, headed by the count of each status in ``tally`` and of the rows
+    that could not be read (which the command lists on stderr)."""
     counted = ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in tally.items() if n)
     if tally.get("not_applicable") and not show_all:
         counted += " (not listed: --all lists them)"
+    # Said under the counts, so that a table saved to a file (the problems went to stderr) or cut by `head` never
+    # looks like the whole of the records.
+    unread = [f"{rows_not_read(unread_count(problems))}: their duties are not in this table (each is listed on "
+              "stderr with what to correct)."] if problem_rows(problems) else []
     if not rows:
         if not any(tally.values()) and problems:
             return (f"Compliance as of {as_of.isoformat()}: no record could be checked: "
                     f"{rows_not_read(unread_count(problems))} (each is listed with what to correct).\n")
-        return f"Compliance as of {as_of.isoformat()}: no findings to show{'; ' + counted if counted else ''}.\n"
+        return "\n".join([f"Compliance as of {as_of.isoformat()}: no findings to show"
+                          f"{'; ' + counted if counted else ''}.", *unread]) + "\n"
     widths = [len(h) for h in _TABLE_HEADER[:-1]]
     for row in rows:
         widths = [max(w, len(c)) for w, c in zip(widths, row.cells)]
-    lines = [f"Compliance as of {as_of.isoformat()}: {counted}"]
+    lines = [f"Compliance as of {as_of.isoformat()}: {counted}", *unread]
     lines.append("  ".join(h.ljust(w) for h, w in zip(_TABLE_HEADER, widths)) + "  " + _TABLE_HEADER[-1])
     flagged = False
     for row in rows:
@@ -474,4 +479,4 @@ def render(findings: Sequence[Finding], fmt: str, as_of: date, rules: Iterable[R
         return to_csv(findings, show_all=show_all, explain=explain, problems=problems)
     if fmt == "md":
         return to_markdown(findings, as_of, show_all=show_all, problems=problems)
-    return to_table(findings, as_of, colour, explain, show_all)
+    return to_table(findings, as_of, colour, explain, show_all, problems)

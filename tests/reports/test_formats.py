@@ -13,7 +13,8 @@ import pytest
 
 from compliance.engines import evaluate
 from compliance.records import load_records
-from compliance.reports import CheckSettings, table_cell, to_json, to_table, write_check
+from compliance.errors import Problem
+from compliance.reports import CheckSettings, table_cell, table_text, to_json, to_table, write_check
 from compliance.rules import load_rules
 
 from conftest import FIXTURES, ROOT
@@ -187,3 +188,15 @@ def test_a_value_that_would_draw_a_row_stays_in_its_own_row():
     forged = replace(f, record="a\nMET      b  la-publish-report", reason="x\ny")
     lines = to_table([forged], AS_OF, explain=True).splitlines()
     assert [line.split()[0] for line in lines[2:-1] if not line.startswith(" ")] == ["OVERDUE"]
+
+
+def test_a_table_with_no_finding_to_list_still_says_how_many_rows_were_not_read():
+    # Every finding not applicable and not listed: the table is one line, and the rows left out are still said;
+    # a warning is not a row left out.
+    problems = [Problem("not a date", file="t.csv", line=3, column=4), Problem("merged", warning=True)]
+    assert table_text([], date(2024, 12, 10), {"not_applicable": 5}, problems=problems) == (
+        "Compliance as of 2024-12-10: no findings to show; 5 n/a (not listed: --all lists them).\n"
+        "1 row could not be read: their duties are not in this table (each is listed on stderr with what to "
+        "correct).\n")
+    assert table_text([], date(2024, 12, 10), {"not_applicable": 5}, problems=problems[1:]) == (
+        "Compliance as of 2024-12-10: no findings to show; 5 n/a (not listed: --all lists them).\n")
