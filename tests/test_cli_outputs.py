@@ -195,6 +195,23 @@ def test_an_enormous_id_is_cut_in_the_table_and_whole_in_json(tmp_path, run_cli)
     assert huge in {f["record"] for f in json.loads(out)["findings"]}
 
 
+def test_an_enormous_team_is_cut_in_kpis_table_and_whole_in_its_csv_and_json(tmp_path, run_cli):
+    huge = "T" * 1_000_000  # under a CSV cell's limit (1,048,576): it printed 7 MB, every row padded to it
+    tracker = tmp_path / "referrals.csv"
+    tracker.write_text("id,kind,team,referral,referral_decision\n"
+                       f"r0,referral,{huge},03/12/2024,\n"
+                       "r1,referral,Small,03/12/2024,\n", encoding="utf-8")
+    code, out, err = run_cli("kpi", str(tracker), "--as-of", "2024-12-10", "--by", "team")
+    assert code == 0, err
+    assert len(out) < 10_000
+    assert "T" * 59 + "…" in out and "T" * 60 not in out
+    assert "… a value longer than 60 characters is cut here; the other formats hold it whole." in out
+    _, out, _ = run_cli("kpi", str(tracker), "--as-of", "2024-12-10", "--by", "team", "--format", "json")
+    assert huge in {row["team"] for row in json.loads(out)["rows"]}
+    _, out, _ = run_cli("kpi", str(tracker), "--as-of", "2024-12-10", "--by", "team", "--format", "csv")
+    assert huge in {row["team"] for row in csv.DictReader(io.StringIO(out))}
+
+
 # -- issue 19 point 1: nothing vanishes from the files people receive ---------------------------------------
 
 def test_the_rows_not_read_are_in_every_format_check_writes(tmp_path, run_cli):

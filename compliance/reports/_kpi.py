@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from ..engines import STATUSES, Finding
 from ..errors import one_line
 from ..records import csv_text
-from ._formats import json_text
+from ._formats import TABLE_CELL_MAX, json_text, table_cell
 from ._targets import TargetTally
 
 if TYPE_CHECKING:
@@ -436,8 +436,10 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
         # A share counting findings decided on a bound leans one way (without the trigger, only the clearly late
         # can be decided): marked, and said below.
         share = "-" if r.in_time is None else f"{100 * r.in_time:.1f}%" + ("*" if r.on_bound else "")
-        # A team or authority is a cell of the records, escape codes and all: escaped before the widths are taken.
-        lines.append([r.rule, *(one_line(r.value(d)) for d in dimensions), share, str(r.decided), str(r.met),
+        # A team or authority is a cell of the records, escape codes and all: escaped before the widths are taken,
+        # and cut as check's table cuts it, since every row is padded to the widest (a team of a million
+        # characters printed 7 MB).
+        lines.append([r.rule, *(table_cell(r.value(d)) for d in dimensions), share, str(r.decided), str(r.met),
                       str(r.late), str(r.overdue), str(r.due), str(r.missing_data), str(r.not_recorded),
                       *((str(r.not_applicable), str(r.records)) if by_record else ()), str(r.data_warnings)])
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
@@ -447,6 +449,9 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
         cells = [c.ljust(w) if i < numeric_from else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))]
         text.append("  ".join(cells).rstrip())
     text.append("")  # the notes apart from the table, which a script may cut at its first blank line
+    if any(cell.endswith("…") for line in lines[1:] for cell in line[1:numeric_from]):
+        text.append(f"… a value longer than {TABLE_CELL_MAX} characters is cut here; the other formats hold it "
+                    "whole.")
     read = records_read(rows)
     if read is not None:
         kinds = ", ".join(f"{kind} {n}" for kind, n in read.items())
