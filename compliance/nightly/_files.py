@@ -121,13 +121,17 @@ class FindingsFiles:
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+#: What a hashed name ends in: a plain name ending so (``team 3a52ce78``) would be read as another team's hash.
+_HASHED = re.compile(r".*-[0-9a-f]{8}")
 
 
 def team_slug(team: str) -> str:
     """A team's name as part of a file name, the same whatever other teams there are, so that a calendar a team
     subscribes to never turns into another team's: a name of plain words (``Front Door``, ``front  door``) as
     those words, lower-case, joined by hyphens; any other (punctuation, accents, over 40 characters, or the
-    ``no-team`` of records that name none) with a short hash of the name as well.
+    ``no-team`` of records that name none) with a short hash of the name as well. So is a name of plain words
+    whose last is 8 hexadecimal digits (``team 3a52ce78``, ``intake 20250401``): as they are, they would be the
+    file of the name whose hash they end in (``.`` is ``team-3a52ce78``), and two teams would share a calendar.
     """
     if team == NO_TEAM:
         return "no-team"
@@ -135,7 +139,7 @@ def team_slug(team: str) -> str:
     folded = unicodedata.normalize("NFKD", team).encode("ascii", "ignore").decode().lower()
     slug = _SLUG.sub("-", folded).strip("-")[:40].strip("-") or "team"
     if words and all(w.isascii() and w.isalnum() for w in words) and slug == "-".join(words).lower() \
-            and slug != "no-team":
+            and slug != "no-team" and not _HASHED.fullmatch(slug):
         return slug
     return f"{slug[:31].strip('-')}-{hashlib.sha1(' '.join(words).casefold().encode('utf-8')).hexdigest()[:8]}"
 

@@ -135,6 +135,43 @@ def test_a_team_name_makes_a_safe_file_name_that_no_other_team_can_take():
     assert len(team_slug("x" * 500)) == 40 and team_slug("x" * 500) != team_slug("x" * 400)
 
 
+# Each pair: a name that is hashed, and the name of plain words that spells its file name as it was (issue D1).
+COLLIDING = [(".", "team 3a52ce78"), ("A/B", "a b 3ec69c85")]
+
+
+def test_a_plain_name_ending_like_a_hash_is_hashed_so_it_never_takes_another_teams_file():
+    assert [team_slug(hashed) for hashed, _ in COLLIDING] == ["team-3a52ce78", "a-b-3ec69c85"]  # as before
+    for hashed, plain in COLLIDING:
+        assert team_slug(plain).startswith(team_slug(hashed) + "-")
+        assert len(team_slug(plain)) == len(team_slug(hashed)) + 9  # and its own hash
+    assert team_slug("intake 20250401").startswith("intake-20250401-")  # 8 digits are hexadecimal too
+    # A file name a hashed name was given is never a plain name's: spelt as plain words, it is hashed again.
+    for name in ("../../etc/passwd", "Équipe ✓", "café", "a_b", "A/B", ".", "..", "x" * 500, "no team"):
+        assert team_slug(team_slug(name).replace("-", " ")) != team_slug(name), name
+    # Plain names that do not end so keep their files.
+    assert [team_slug(n) for n in ("Front Door", "team 3a52ce7", "team 3a52ce789", "team 3a52ce7g", "Year 2025")] == [
+        "front-door", "team-3a52ce7", "team-3a52ce789", "team-3a52ce7g", "year-2025"]
+
+
+def test_two_teams_that_shared_a_calendar_file_each_have_their_own(tmp_path, run_cli):
+    records = tmp_path / "referrals.csv"
+    teams = {f"r{n}": team for n, team in enumerate(team for pair in COLLIDING for team in pair)}
+    records.write_text("id,kind,team,referral,referral_decision\n"
+                       + "".join(f"{r},referral,{team},03/12/2024,\n" for r, team in teams.items()), encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = run_cli("report", str(records), "--as-of", "2024-12-10", "--out", str(out), "--quiet", "--by",
+                           "team")
+    assert code == 1, err  # each referral's decision (1 working day) overdue
+    files = sorted((out / "2024-12-10").glob("deadlines-*.ics"))
+    assert len(files) == 4
+    for path in files:
+        calendar = icalendar.Calendar.from_ical(path.read_bytes())
+        [event] = calendar.walk("VEVENT")  # one team's one record, none of another's
+        [record] = [r for r in teams if f"Record: {r}." in str(event["DESCRIPTION"])]
+        assert str(calendar["X-WR-CALNAME"]).endswith(f": {teams[record]}")
+        assert path.name == f"deadlines-{team_slug(teams[record])}.ics"
+
+
 def test_findings_files_list_what_applies_and_all_lists_the_rest(tmp_path, run_cli):
     for extra, listed_all in (((), False), (("--all",), True)):
         out = tmp_path / f"out{len(extra)}"
