@@ -172,6 +172,26 @@ def test_bad_rows_stop_the_replay_with_file_row_and_column(run_cli, tmp_path):
     ]
 
 
+@pytest.mark.parametrize("name", ["events.xlsx", "events.csv"])
+def test_a_workbook_is_told_that_track_reads_csv_only(run_cli, tmp_path, name):
+    # Not "give the workbook its .xlsx name": track reads no workbook, whatever its name (check does).
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["date", "record", "kind", "event"])
+    book.active.append(["2026-10-05", "a", "inspection", "report_received"])
+    book.save(tmp_path / name)
+    code, out, err = run_cli("track", str(tmp_path / name), "--as-of", "2026-11-20")
+    assert code == 2 and out == ""
+    assert err.splitlines()[0] == (
+        f"error: {tmp_path / name}: track reads CSV files only, and this is a zip file (an Excel workbook?), not "
+        "CSV text (save the sheet as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) and give that file)")
+    assert ".xlsx name" not in err
+    if name == "events.csv":  # check reads workbooks: there the fix is the name
+        _, _, err = run_cli("check", str(tmp_path / name))
+        assert "(give the workbook its .xlsx name, or save it as CSV UTF-8)" in err
+
+
 def test_events_after_the_as_of_date(run_cli):
     code, out, err = run_cli("track", EXAMPLE, "--as-of", "2026-10-01")
     assert code == 2 and out == ""

@@ -161,9 +161,13 @@ def row_fault(cells: list[str], name: str) -> tuple[int, Fault] | None:
     return None
 
 
-def _not_csv(head: bytes, name: str) -> Fault | None:
-    """Why a file beginning with ``head`` is no CSV text in encoding ``name`` at all, or None."""
+def _not_csv(head: bytes, name: str, csv_only: str = "") -> Fault | None:
+    """Why a file beginning with ``head`` is no CSV text in encoding ``name`` at all, or None; ``csv_only``: what
+    reads it, if that reads no workbook (then the fix is a CSV copy, whatever the file's name)."""
     if head.startswith(b"PK\x03\x04"):
+        if csv_only:
+            return (f"{csv_only} reads CSV files only, and this is a zip file (an Excel workbook?), not CSV text",
+                    "save the sheet as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) and give that file")
         return ("this is a zip file (an Excel workbook named .csv?), not CSV text",
                 "give the workbook its .xlsx name, or save it as CSV UTF-8")
     if head.startswith(_UTF32_BOMS):  # before UTF-16: FF FE 00 00 begins with FF FE
@@ -191,11 +195,12 @@ def _reading_codec(name: str, head: bytes) -> str:
 
 
 def read_csv_rows(path: Path, problem: Callable[..., None], encoding: str = DEFAULT_ENCODING,
-                  start: int = 1) -> Iterator[tuple[int, list[str]]]:
+                  start: int = 1, *, csv_only: str = "") -> Iterator[tuple[int, list[str]]]:
     """Each row of a CSV file from row ``start`` on, as (row number, cells); the header is row 1.
 
     ``problem(message, row, column, field, hint)`` is told of each row left out for a bad cell, and of a file
-    that cannot be read (then no rows come, or none after the row it names).
+    that cannot be read (then no rows come, or none after the row it names). ``csv_only`` names the command when
+    it reads no workbook, so that one given it is not told to take an .xlsx name.
     """
     name = codec_name(encoding)
     try:
@@ -205,7 +210,7 @@ def read_csv_rows(path: Path, problem: Callable[..., None], encoding: str = DEFA
     except OSError as exc:
         problem(f"cannot open: {exc.strerror or exc}", None, None, None, "check the path")
         return
-    fault = _not_csv(head, name)
+    fault = _not_csv(head, name, csv_only)
     if fault:
         handle.close()
         problem(fault[0], None, None, None, fault[1])

@@ -172,7 +172,7 @@ def read_events(path: str | Path, vocabulary: Vocabulary, *,
     def problem(message: str, line: int | None, column: int | None, fld: str | None, hint: str | None) -> None:
         unread.append(Problem(message, file=str(path), line=line, column=column, field=fld, hint=hint))
 
-    rows = list(read_csv_rows(path, problem, encoding))
+    rows = list(read_csv_rows(path, problem, encoding, csv_only="track"))  # events are CSV only
     if not rows:
         return [], unread or [Problem("the file is empty", file=str(path), line=1,
                                       hint="the first row names the columns: date, record, kind, event")]
