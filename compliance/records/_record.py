@@ -277,6 +277,33 @@ def parse_event_date(value: Any) -> EventDate:
     raise ValueError(f"{shown(value)} is not a date")
 
 
+#: What people write between several dates in a cell instead of ";": a comma, a line break (Alt+Enter in Excel),
+#: "and" or "&".
+_OTHER_SEPARATORS = re.compile(r"\s*(?:[,\n\r&]|\band\b)\s*", re.IGNORECASE)
+
+
+def cell_date(text: Any, repeats: bool) -> EventDate:
+    """parse_event_date of one date of an event's cell (``repeats``: whether the event can happen more than once);
+    a cell of several dates separated otherwise than by ``;`` is told so, not only that it is no date."""
+    try:
+        return parse_event_date(text)
+    except ValueError:
+        parts = _OTHER_SEPARATORS.split(text.strip()) if isinstance(text, str) else []
+        if len(parts) < 2 or not all(map(_is_date, parts)):
+            raise
+    fix = (f"several dates in one cell are separated by ;, e.g. {'; '.join(parts)}" if repeats
+           else f"it holds {len(parts)} dates, but this event happens once: give the one it happened on")
+    raise ValueError(f"{shown(text)} is not a date: {fix}")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        parse_event_date(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _word(value: Any) -> str:
     """A value as an assumption states it: yes and no for true and false."""
     if isinstance(value, bool):
@@ -480,7 +507,7 @@ class RecordCheck:
             dates = []
             for item in items:
                 try:
-                    dates.append(parse_event_date(item))
+                    dates.append(cell_date(item, True))  # a recurring duty's target is a date an occurrence
                 except ValueError as exc:
                     report(f"{exc} (the system's recorded deadline for {rule})", name, DATE_HINT)
                     break
@@ -591,7 +618,7 @@ class RecordCheck:
                         "write the dates the record has, or unknown alone when the source does not say")
                 return None
             try:
-                out.append(parse_event_date(item))
+                out.append(cell_date(item, self.vocab.repeats(kind, event)))
             except ValueError as exc:
                 problem(str(exc), event, DATE_HINT)
                 return None

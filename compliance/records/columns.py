@@ -34,8 +34,8 @@ from ._tables import GUARDED_INNER, GUARDED_START, csv_column
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8,
                    long_line_fault, open_quote_problem, ran_out, read_csv_rows, row_fault, runaway_problem)
 from ._readers import header_problems, ignored_column, long_row, read_records, unnamed_cell, unnamed_fault
-from ._record import (DATE_HINT, ID_LIMIT, INVISIBLE, TARGET_PREFIX, Record, RecordCheck, id_fault, is_unknown,
-                      parse_event_date, suggest, unknown_kind)
+from ._record import (DATE_HINT, ID_LIMIT, INVISIBLE, TARGET_PREFIX, Record, RecordCheck, cell_date, id_fault,
+                      is_unknown, suggest, unknown_kind)
 from ._seen_ids import SeenIds
 
 DEFAULT_CHUNK_ROWS = 200_000
@@ -636,6 +636,7 @@ class _ChunkReader:
             return plain, np.zeros(n, bool)
         owners = np.flatnonzero(filled).astype(np.int64)
         items = cells.filter(_arrow.bools(filled))
+        repeats = self.vocab.repeats(kind, event) if repeats is None else repeats
         if _arrow.to_numpy(pc.match_substring(cells, ";")).any():
             parts = pc.split_pattern(cells, ";")
             items = pc.utf8_trim_whitespace(pc.list_flatten(parts))
@@ -643,7 +644,7 @@ class _ChunkReader:
             keep = (_arrow.lengths(items) > 0) & filled[owners]  # a cell not to be read gives no date
             items = items.filter(_arrow.bools(keep))
             owners = owners[keep]
-            if not (self.vocab.repeats(kind, event) if repeats is None else repeats):
+            if not repeats:
                 many = np.bincount(owners, minlength=n) > 1
                 for k in np.nonzero(many)[0].tolist():
                     count = int(np.count_nonzero(owners == k))
@@ -698,7 +699,7 @@ class _ChunkReader:
                     keep[x] = False
                     continue
                 try:
-                    days[x], seconds[x], folds[x] = _day_second(parse_event_date(texts[x]))
+                    days[x], seconds[x], folds[x] = _day_second(cell_date(texts[x], repeats))
                 except ValueError as exc:
                     self.sink.add(f"{exc}{note}", int(lines[members[k]]), col, event, DATE_HINT)
                     bad[members[k]] = True

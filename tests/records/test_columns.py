@@ -111,6 +111,34 @@ def test_unknown_given_twice_or_beside_a_bad_date_is_read_as_records_py_reads_it
     assert [(line, field) for line, _, field, _ in problems] == [(2, "rcpc"), (3, "rcpc")]
 
 
+def test_several_dates_in_a_cell_not_separated_by_a_semicolon_are_told_so_by_both_readers(tmp_path):
+    # A comma, a line break (Alt+Enter in Excel), "and", "&": each is "not a date", and the fix is a ";" where the
+    # event repeats (rcpc), one date where it happens once (icpc); a system's target is a date an occurrence.
+    path = tmp_path / "plans.csv"
+    path.write_text("id,kind,strategy_discussion,icpc,cp_plan,rcpc,target:rcpc-3m\n"
+                    "c1,child-protection,2025-04-01,2025-04-17,true,\"17/07/2025, 15/01/2026\",\n"
+                    "c2,child-protection,2025-04-01,2025-04-17,true,\"17/07/2025\n15/01/2026\",\n"
+                    "c3,child-protection,2025-04-01,2025-04-17,true,17/07/2025 and 15/01/2026,\n"
+                    "c4,child-protection,2025-04-01,2025-04-17,true,2025-07-17 & 2026-01-15;2026-07-15,\n"
+                    "c5,child-protection,2025-04-01,\"17/04/2025, 18/04/2025\",true,,\n"
+                    "c6,child-protection,2025-04-01,2025-04-17,true,,\"17/07/2025, 17/10/2025\"\n"
+                    "c7,child-protection,2025-04-01,2025-04-17,true,\"17/07/2025, soon\",\n", encoding="utf-8")
+    (ids, problems), streamed = both_ways(path)
+    assert (ids, problems) == streamed and ids == []
+    semicolon = "is not a date: several dates in one cell are separated by ;, e.g."
+    assert [(line, field, message) for line, _, field, message in problems] == [
+        (2, "rcpc", f"'17/07/2025, 15/01/2026' {semicolon} 17/07/2025; 15/01/2026"),
+        (3, "rcpc", f"'17/07/2025\n15/01/2026' {semicolon} 17/07/2025; 15/01/2026"),  # printed as \\n
+        (4, "rcpc", f"'17/07/2025 and 15/01/2026' {semicolon} 17/07/2025; 15/01/2026"),
+        (5, "rcpc", f"'2025-07-17 & 2026-01-15' {semicolon} 2025-07-17; 2026-01-15"),
+        (6, "icpc", "'17/04/2025, 18/04/2025' is not a date: it holds 2 dates, but this event happens once: give "
+                    "the one it happened on"),
+        (7, "target:rcpc-3m", f"'17/07/2025, 17/10/2025' {semicolon} 17/07/2025; 17/10/2025 (the system's "
+                              "recorded deadline for rcpc-3m)"),
+        (8, "rcpc", "'17/07/2025, soon' is not a date"),  # not two dates: nothing to separate
+    ]
+
+
 def where(problems):
     """Each problem's place and message, sorted; a repeated id names where the first one is by row, or by file
     when streamed, so only what comes before that is compared."""
