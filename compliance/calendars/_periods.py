@@ -63,14 +63,47 @@ def parse_period(text: str) -> Period:
     word = m.group(2).strip()
     unit = _UNIT_WORDS.get(word)
     if unit is None:
-        close = difflib.get_close_matches(word, list(_UNIT_WORDS), n=1)
-        units = "the units are days, working days, weeks, months and hours"
-        hint = f'did you mean "{m.group(1)} {close[0]}"? ' + units if close else units + "; " + _PERIOD_HINT
-        raise InputError(Problem(f"unknown unit {word!r} in period {text!r}", field="period", hint=hint))
+        raise InputError(Problem(f"unknown unit {word!r} in period {text!r}", field="period",
+                                 hint=_unit_hint(word, int(m.group(1)))))
     amount = int(m.group(1))
     if amount <= 0:
         raise InputError(Problem(f"a period must be at least 1, not {amount}", field="period", hint=_PERIOD_HINT))
     return Period(amount, unit)
+
+
+_UNITS_ARE = "the units are days, working days, weeks, months and hours"
+
+
+def _unit_hint(word: str, amount: int) -> str:
+    """How to write a period whose unit ``word`` is unknown. A unit is suggested only for a slip in spelling it,
+    word for word ("wroking days"): a period of another meaning that merely looks alike ("clear days", "sitting
+    days") is never offered one, since a deadline counted in it would be a day or more out."""
+    words = word.split()
+    if "clear" in words:
+        # Clear days leave out both the day given and the last day: 30 clear days after 3 Dec 2024 are 4 Dec to
+        # 2 Jan, so what needs them can happen on 3 Jan at the earliest, the end of "31 days" (the day given out).
+        rest = " ".join(w for w in words if w != "clear")
+        if _UNIT_WORDS.get(rest) == "days":
+            return (f"the tool does not count clear days, which leave out both the day given and the last day: "
+                    f'{amount} clear days after a day are the {amount} days that follow it, and what needs them can '
+                    f'happen on the day after them at the earliest, the day "{amount + 1} days" ends on: give that')
+        if _UNIT_WORDS.get(rest) == "working_days":
+            return (f"the tool does not count clear working days, which leave out both the day given and the last "
+                    f'day: "{amount} working days" ends on the last of them, and what needs them clear can happen '
+                    "on the day after it at the earliest")
+        return ("the tool does not count clear periods, which leave out both the day given and the last day; "
+                + _UNITS_ARE)
+    slips = [known for known in difflib.get_close_matches(word, list(_UNIT_WORDS), n=3) if _slip(words, known)]
+    if slips:
+        return f'did you mean "{Period(amount, _UNIT_WORDS[slips[0]])}"? {_UNITS_ARE}'
+    return f"{_UNITS_ARE}; {_PERIOD_HINT}"
+
+
+def _slip(words: list[str], known: str) -> bool:
+    """Whether ``words`` spell the unit ``known`` with a slip in each word, not other words alike."""
+    spelt = known.replace("_", " ").split()
+    return len(words) == len(spelt) and all(difflib.SequenceMatcher(None, a, b).ratio() >= 0.7
+                                            for a, b in zip(words, spelt))
 
 
 def day_of(d: date) -> date:

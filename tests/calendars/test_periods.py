@@ -504,6 +504,41 @@ def test_parse_period_errors_say_what_is_wrong_and_how_to_fix_it(text, fragment)
     assert fragment in message and message.startswith("period:") and "\n" not in message
 
 
+@pytest.mark.parametrize("text, hint", [
+    # A slip in spelling a unit, word for word: the unit meant, as the tool writes it.
+    ("70 wrking days", 'did you mean "70 working days"?'),
+    ("30 dayz", 'did you mean "30 days"?'),
+    ("1 wek", 'did you mean "1 week"?'),
+    # Another period that looks alike is offered no unit: "clear days" is not "calendar days", and a deadline
+    # counted in a unit offered in its place would be a day out.
+    ("30 sitting days", "the units are days, working days, weeks, months and hours; write an amount"),
+    ("3 lunar months", "the units are days, working days, weeks, months and hours; write an amount"),
+    ("30 days working", "the units are days, working days, weeks, months and hours; write an amount"),
+    ("2 clear weeks", "the tool does not count clear periods, which leave out both the day given and the last day"),
+    ("10 clear working days", 'the tool does not count clear working days, which leave out both the day given and '
+                              'the last day: "10 working days" ends on the last of them'),
+])
+def test_a_unit_is_suggested_only_for_a_slip_in_spelling_it(text, hint):
+    with pytest.raises(InputError) as caught:
+        parse_period(text)
+    assert caught.value.problems[0].hint.startswith(hint)
+    assert "calendar" not in caught.value.problems[0].hint
+
+
+def test_clear_days_are_not_counted_and_the_period_to_give_instead_is_said():
+    with pytest.raises(InputError) as caught:
+        parse_period("30 clear days")
+    assert caught.value.problems[0].hint == (
+        "the tool does not count clear days, which leave out both the day given and the last day: 30 clear days "
+        'after a day are the 30 days that follow it, and what needs them can happen on the day after them at the '
+        'earliest, the day "31 days" ends on: give that')
+    # By hand: 30 clear days after Tue 3 Dec 2024 are 4 Dec to 2 Jan (28 days of December, 2 of January); what
+    # needs them can happen on Fri 3 Jan 2025, which is where the 31 days the message gives end.
+    clear = [date(2024, 12, 4) + timedelta(days=n) for n in range(30)]
+    assert clear[-1] == date(2025, 1, 2)
+    assert add_period(date(2024, 12, 3), 31, "days") == date(2025, 1, 3)
+
+
 @pytest.mark.parametrize("text, message", [
     ("2018-13-05", "'2018-13-05' is not a date: month must be in 1..12"),
     ("2018-02-30", "'2018-02-30' is not a date: day is out of range for month"),
