@@ -11,6 +11,7 @@ Exit codes: 0 nothing late or overdue, 1 something is, 2 bad input or a fault in
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from datetime import date, datetime
@@ -37,7 +38,39 @@ def command(name: str, help_text: str) -> Callable[[Adder], Adder]:
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose usage errors exit with code 2 and a one-line hint, like every other bad input."""
+    """An ArgumentParser whose usage errors exit with code 2 and a one-line hint, like every other bad input, and
+    name the command or option meant where one was misspelt (`chek`, `--asof`), as every other message does."""
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            known = self._options(parsed)
+            meant = {given: word for given in extras if given.startswith("--")
+                     for word in difflib.get_close_matches(given.split("=")[0], known, n=1)}
+            said = " and ".join(f"{word} for {given}" for given, word in meant.items()) if len(meant) > 1 else \
+                "".join(meant.values())
+            self.error(f"unrecognized arguments: {' '.join(extras)}" + (f" (did you mean {said}?)" if said else ""))
+        return parsed
+
+    def _options(self, parsed: argparse.Namespace) -> list[str]:
+        """The long options of this parser and of the command (and its action) given."""
+        found = [o for o in self._option_string_actions if o.startswith("--")]
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                chosen = action.choices.get(getattr(parsed, action.dest, None))
+                if isinstance(chosen, _Parser):
+                    found += chosen._options(parsed)
+        return found
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if action.choices is not None and isinstance(value, str) and value not in action.choices:
+            close = difflib.get_close_matches(value, [str(c) for c in action.choices], n=1)
+            if close:
+                listed = ", ".join(map(repr, action.choices))
+                raise argparse.ArgumentError(action, f"invalid choice: {value!r} (did you mean {close[0]!r}? "
+                                                     f"choose from {listed})")
+        super()._check_value(action, value)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         from compliance.errors import one_line

@@ -40,3 +40,26 @@ def test_plan_refuses_occurrences_below_one(run_cli, occurrences):
 def test_plan_with_one_occurrence_lists_no_second(run_cli):
     code, out, err = run_cli(*LOOKED_AFTER, "--occurrences", "1")
     assert code == 0 and "cla-review #1" in out and "cla-review #2" not in out, err
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["chek", "x.csv"], "argument COMMAND: invalid choice: 'chek' (did you mean 'check'? choose from "),
+    (["rules", "lst"], "argument ACTION: invalid choice: 'lst' (did you mean 'list'? choose from "),
+    (["kpi", "x.csv", "--by", "taem"], "argument --by: invalid choice: 'taem' (did you mean 'team'? choose from "),
+    (["check", "x.csv", "--asof", "2024-01-01"], "unrecognized arguments: --asof 2024-01-01 (did you mean --as-of?)"),
+    (["calendar", "show", "2025", "--calender", "x"], "unrecognized arguments: --calender x (did you mean "
+                                                       "--calendar?)"),
+    (["check", "--asof=2024-01-01", "--formt=json", "x.csv"], "unrecognized arguments: --asof=2024-01-01 "
+                                                              "--formt=json (did you mean --as-of for "
+                                                              "--asof=2024-01-01 and --format for --formt=json?)"),
+    # Nothing close: argparse's own words, no guess.
+    (["check", "x.csv", "--xyzzy"], "unrecognized arguments: --xyzzy\n"),
+    (["frobnicate"], "invalid choice: 'frobnicate' (choose from "),
+])
+def test_a_misspelt_command_or_option_is_told_the_one_meant(capsys, argv, said):
+    import cli
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and said in err, err
