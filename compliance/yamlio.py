@@ -172,6 +172,10 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if _yaml_1_1_only(node, self.loader):
                 return node.value
+            if node.tag not in self.loader.yaml_constructors:
+                # A tag no safe constructor reads (!!python/name:os.system, !foo), said as it is for a list or a
+                # mapping, not in PyYAML's words ("could not determine a constructor ...").
+                raise self.fail(node, f"unsupported YAML tag {node.tag}", "write plain text, numbers and dates")
             try:
                 return self.loader.construct_object(node, deep=True)
             except (yaml.YAMLError, ValueError, TypeError, OverflowError, AttributeError, KeyError) as exc:
@@ -179,8 +183,10 @@ class _Builder:
                 # fails with AttributeError or KeyError on an explicit tag it cannot read (!!timestamp soon).
                 why = (f"not a {node.tag.rsplit(':', 1)[-1]}" if isinstance(exc, (AttributeError, KeyError))
                        else str(exc))
+                dated = node.tag.endswith(":timestamp")  # 2019-02-30, or !!timestamp soon
                 problem = self.fail(node, f"{node.value!r} is not a valid value: {why}",
-                                    "dates are written YYYY-MM-DD").problems[0]
+                                    "dates are written YYYY-MM-DD" if dated else "write the value without its tag"
+                                    ).problems[0]
                 self.located.problems.append(problem)
                 if self.partial:
                     problem.field = _field(path)

@@ -31,6 +31,17 @@ def test_unsafe_tags_are_refused():
     assert exc.value.problems[0].line == 1
 
 
+@pytest.mark.parametrize("text, tag", [
+    ("title: !!python/name:os.system t\n", "tag:yaml.org,2002:python/name:os.system"),  # a rule pack's, issue D6
+    ("title: !local t\n", "!local"),
+])
+def test_a_tag_on_a_plain_value_is_refused_in_the_tools_words_not_pyyamls(text, tag):
+    with pytest.raises(InputError) as exc:
+        load_yaml(text, "pack.yaml")
+    [problem] = exc.value.problems
+    assert str(problem) == f"pack.yaml:1:8: unsupported YAML tag {tag} (write plain text, numbers and dates)"
+
+
 def test_syntax_error_has_a_line():
     with pytest.raises(InputError) as exc:
         load_yaml("a: [1, 2\nb: 3\n", "bad.yaml")
@@ -96,6 +107,9 @@ def test_an_explicit_tag_that_cannot_be_read_is_a_located_problem(text):
     with pytest.raises(InputError) as exc:
         load_yaml(f"a: 1\nb: {text}\n", "f.yaml")
     assert (exc.value.problems[0].line, exc.value.problems[0].column) == (2, 4)
+    # Only a date is told how dates are written.
+    assert exc.value.problems[0].hint == ("dates are written YYYY-MM-DD" if "timestamp" in text
+                                          else "write the value without its tag")
 
 
 CACHED = """\
