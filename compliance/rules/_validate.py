@@ -9,11 +9,13 @@ import difflib
 import hashlib
 import json
 import re
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..calendars import UNITS, Period
+from ..calendars._spec import YEARS
 from ..errors import InputError, Problem, shown
 from ..resources import installed_version, private_cache, private_file, rules_dir
 from ..yamlio import Located
@@ -174,6 +176,13 @@ def semantic_problems(rules: list[tuple[Rule, Located, tuple[Any, ...]]], vocab:
             if period.amount <= 0:
                 at(located, base + key, f"a period of {period.amount} {period.unit.replace('_', ' ')} "
                    "means the duty is due the moment it starts", "give a period of at least 1")
+            elif _past_the_last_date(period):
+                # Refused here, naming the rule: checked, it made every record's duty "missing data", blaming the
+                # records' dates, and the run exited 0.
+                problems.append(Problem(
+                    f"rule {rule.id!r}: a period of {period} runs past the year 9999 from a trigger in "
+                    f"{LAST_TRIGGER.year}, the last year a calendar covers", field=".".join(map(str, base + key)),
+                    hint="check the amount; no statutory period is that long", **located.where(base + key)))
         # The schema's pattern ends in $, which Python also lets match before a final line break.
         if rule.source.url is not None and not _source_url().fullmatch(rule.source.url):
             at(located, base + ("source", "url"), f"{rule.source.url!r} is not an http:// or https:// address",
@@ -202,6 +211,22 @@ def semantic_problems(rules: list[tuple[Rule, Located, tuple[Any, ...]]], vocab:
                        f"for the same duty {duty!r}",
                        "end one version the day before the next begins")
     return problems
+
+
+#: The last day a calendar covers (calendars/_spec.YEARS): a period that ends by 9999 from there ends by then from
+#: any trigger a calendar counts.
+LAST_TRIGGER = date(YEARS[-1], 12, 31)
+
+
+def _past_the_last_date(period: Period) -> bool:
+    """Whether ``period`` from LAST_TRIGGER ends after the last date there is (9999-12-31)."""
+    if period.unit == "months":
+        return LAST_TRIGGER.year + (LAST_TRIGGER.month - 1 + period.amount) // 12 > date.max.year
+    # Working days: 5 in every 7 days at most (holidays only take more), so the period spans at least 7/5 of its
+    # amount in days; one that runs past by that much runs past whatever the calendar.
+    span = {"days": period.amount, "weeks": 7 * period.amount, "working_days": period.amount * 7 // 5 - 6,
+            "hours": -(-period.amount // 24)}[period.unit]
+    return span > (date.max - LAST_TRIGGER).days
 
 
 def _periods(rule: Rule) -> Iterable[tuple[tuple[Any, ...], Period]]:

@@ -220,6 +220,29 @@ def test_a_period_written_as_a_mapping_with_an_unknown_unit_names_it_and_the_uni
     assert "days, working days, weeks, months and hours" in hint
 
 
+@pytest.mark.parametrize("period, said", [
+    # From 31 Dec 2200, the last day a calendar covers, 9999-12-31 is 2,848,526 days, 406,932 weeks and 93,588
+    # months away (7,799 years).
+    ("2848527 days", "2848527 days"), ("406933 weeks", "406933 weeks"), ("93589 months", "93589 months"),
+    ("68364625 hours", "68364625 hours"), ("{amount: 99999999999, unit: days}", "99999999999 days"),
+    ("2100000 working days", "2100000 working days"),  # at least 2,940,000 days, weekends alone
+])
+def test_a_period_running_past_the_year_9999_is_refused_naming_the_rule_and_field(tmp_path, period, said):
+    path = tmp_path / "pack.yaml"
+    path.write_text(RULE.format(period=period, more=""), encoding="utf-8")
+    _, [problem] = check_rules([path])
+    assert (problem.field, problem.line) == ("rules.0.period", 11)
+    assert problem.message == (f"rule 'visits': a period of {said} runs past the year 9999 from a trigger in 2200, "
+                               "the last year a calendar covers")
+    assert problem.hint == "check the amount; no statutory period is that long"
+
+
+@pytest.mark.parametrize("period", ["2848526 days", "406932 weeks", "93588 months", "68364624 hours",
+                                    "1500000 working days"])
+def test_a_period_ending_by_the_year_9999_is_left_to_the_records(tmp_path, period):
+    assert _messages(tmp_path, period=period) == []
+
+
 def test_conditions_on_steps_and_caveats_are_checked_against_the_vocabulary(tmp_path):
     found = _messages(tmp_path, more="""    recurrence:
       then:
