@@ -1481,9 +1481,11 @@ def cmd_map(args: argparse.Namespace) -> int:
         vocab = ruleset.vocabulary
         repeats = {k: {e for e in vocab.events(k) if vocab.repeats(k, e)} for k in vocab.kinds}
         _emit(records_xlsx(records, repeats, title=f"{mapping.title}: records", source_files=args.extracts,
-                           duties=answered), args.output)
+                           duties=answered, vocabulary=vocab, mapped=mapping.events), args.output)
     else:
-        _emit(records_csv(records, ruleset.vocabulary), args.output)
+        # Every event the mapping maps is a column, blank throughout or not: read back, a column left out would be
+        # "not recorded" (missing data), not "not happened" as `check --mapping` judges it.
+        _emit(records_csv(records, ruleset.vocabulary, mapping.events), args.output)
     _print_problems(problems)
     duties = ", ".join(answered) or "none (no completion dates)"
     # The day drawn is in the records written (their extract_date), so check judges them on it.

@@ -17,7 +17,7 @@ from ._csv import DEFAULT_ENCODING, codec_name
 from ._database import PASSWORD_VARIABLE, check_database_url, is_database_url, shown_url
 from ._events import Event, read_events
 from ._mappings import (Mapping, available_mappings, load_extract, load_mapped, load_mapping, mapping_sql, read_mapped,
-                        records_csv, show_sql, undated_warning)
+                        records_csv, show_sql, undated_warning, written_event, written_events)
 from ._readers import drawn_on, load_records, read_records, records_from_text, redrawn, redrawn_warning, stream_records
 from ._record import (DATE_HINT, NO, YES, EventDate, Record, RecordCheck, imply, is_unknown, measured_text,
                       parse_event_date, sort_key)
@@ -29,5 +29,6 @@ __all__ = [
     "csv_line", "csv_text", "drawn_on", "excel_column", "imply", "is_database_url", "is_unknown", "load_extract",
     "load_mapped", "load_mapping", "load_records", "mapping_sql", "measured_text", "parse_event_date", "read_events",
     "read_mapped", "read_records", "records_csv", "records_from_text", "redrawn", "redrawn_warning", "show_sql",
-    "shown_url", "sort_key", "spreadsheet_safe", "stream_records", "table_rows", "undated_warning",
+    "shown_url", "sort_key", "spreadsheet_safe", "stream_records", "table_rows", "undated_warning", "written_event",
+    "written_events",
 ]

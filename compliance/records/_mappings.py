@@ -62,8 +62,8 @@ from ..rules import Rule, RuleSet, Vocabulary, bundled_names, load_vocabulary
 from ..yamlio import load_yaml
 from ._csv import DEFAULT_ENCODING, codec_name
 from ._database import CHUNK_ROWS, Database, checking_note, dialect_of, is_database_url, reading_note, shown_url
-from ._record import (NO, TARGET_PREFIX, YES, EventDate, Record, RecordCheck, measured_text, parse_event_date,
-                      sort_key, suggest)
+from ._record import (NO, TARGET_PREFIX, UNKNOWN, YES, EventDate, Record, RecordCheck, measured_text,
+                      parse_event_date, sort_key, suggest)
 from ._related import Group, Related, Row, TablePart, csv_groups, database_groups, missing, query
 from ._tables import csv_line, table_rows
 
@@ -1080,18 +1080,43 @@ def load_extract(paths: Sequence[str | Path], mapping_name: str | Path, ruleset:
     return mapping, records, problems, RuleSet(answered, ruleset.vocabulary, files=ruleset.files)
 
 
-def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None) -> str:
-    """Records in the project's record CSV layout (id, kind, the day their extract was drawn and the duties measured
-    on them where known, attributes, events, the system's own deadlines; lists joined with ";"), which
-    ``compliance check`` reads back."""
-    vocab = vocabulary or load_vocabulary()
-    attributes: dict[str, None] = {}
+def written_events(records: Sequence[Record], vocabulary: Vocabulary,
+                   mapped: Callable[[str], Collection[str]] = lambda kind: ()) -> list[str]:
+    """The event columns a file of ``records`` is written with, so that read back each record holds the events it
+    held, in the vocabulary's order: every event its source holds (all of its kind's for a record that holds any),
+    and ``mapped(kind)``, the events its mapping maps, even where no record gives one or its source said unknown.
+    An event column left out would be read back as "not recorded" (missing data), not as "not happened": a mapped
+    column blank in every row, a new tracker's duties not yet done, would turn OVERDUE into MISSING DATA."""
     events: dict[str, None] = {}
     for rec in records:
+        held = set(rec.events) | set(mapped(rec.kind))
+        events.update(dict.fromkeys(name for name in vocabulary.events(rec.kind)
+                                    if rec.recorded is None or name in rec.recorded or name in held))
+    return list(events)
+
+
+def written_event(rec: Record, name: str, vocabulary: Vocabulary) -> tuple[EventDate, ...] | str:
+    """What ``rec``'s cell in the event column ``name`` says: its dates (none: it has not happened), or ``unknown``
+    where its source does not hold the event (a cell that said unknown, or a column another kind's records have),
+    so that read back the record holds the events it held."""
+    if name in rec.events:
+        return rec.events[name]
+    if rec.recorded is not None and name not in rec.recorded and name in vocabulary.events(rec.kind):
+        return UNKNOWN
+    return ()
+
+
+def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None,
+                mapped: Callable[[str], Collection[str]] = lambda kind: ()) -> str:
+    """Records in the project's record CSV layout (id, kind, the day their extract was drawn and the duties measured
+    on them where known, attributes, events, the system's own deadlines; lists joined with ";"), which
+    ``compliance check`` reads back as they are: the events columns are ``written_events`` (``mapped``, the events
+    the mapping maps for a kind, written even when blank throughout)."""
+    vocab = vocabulary or load_vocabulary()
+    attributes: dict[str, None] = {}
+    for rec in records:
         attributes.update(dict.fromkeys(rec.given_attributes))
-        for name in vocab.events(rec.kind):
-            if name in rec.events:
-                events[name] = None
+    events = written_events(records, vocab, mapped)
     targets = {rule: None for rec in records for rule in rec.targets}
     # The day each record's extract was drawn: read back, a duty falling due after it is still not in the extract.
     # And the duties measured on each, where its extract measures others on other records (an enquiry's conference
@@ -1111,7 +1136,8 @@ def records_csv(records: Sequence[Record], vocabulary: Vocabulary | None = None)
             value = given.get(name)
             row.append(None if value is None else str(value).lower() if isinstance(value, bool) else str(value))
         for name in events:
-            row.append(";".join(_iso(d) for d in rec.events.get(name, ())))
+            value = written_event(rec, name, vocab)
+            row.append(value if isinstance(value, str) else ";".join(_iso(d) for d in value))
         for rule in targets:
             row.append(";".join(_iso(d) for d in rec.targets.get(rule, ())))
         lines.append(csv_line(row))

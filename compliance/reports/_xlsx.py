@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import reduce
 from operator import or_
-from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, Collection, Iterable, Mapping, NamedTuple, Sequence
 from weakref import WeakKeyDictionary
 
 from ..engines import Finding, sort_by_urgency
 from ..errors import Problem
-from ..records import Record, measured_text, spreadsheet_safe
+from ..records import Record, measured_text, spreadsheet_safe, written_event, written_events
+from ..rules import Vocabulary, bundled_vocabulary
 from ._formats import STATUS_NAMES, counts, listed, margin_text, problem_rows, rows_not_read, unread_count
 from ._kpi import NO_VALUE, KpiRow, records_read
 from ._xlsx_rows import MAX_CELL, Cells, Look, SheetColumn, Styled, numbered, with_rows
@@ -410,22 +411,25 @@ _MONTH = Look(number_format="MMM YYYY", horizontal="center")
 # -- mapped records (compliance map) ------------------------------------------------------------------
 
 def records_xlsx(records: Sequence[Record], repeats: Mapping[str, set[str]], *, title: str,
-                 source_files: Sequence[str] = (), duties: Sequence[str] = ()) -> bytes:
+                 source_files: Sequence[str] = (), duties: Sequence[str] = (), vocabulary: Vocabulary | None = None,
+                 mapped: Callable[[str], Collection[str]] = lambda kind: ()) -> bytes:
     """Records in the tracker layout (id, kind, the day their extract was drawn and the duties measured on them where
-    known, attributes, events, the system's own deadlines) that ``compliance check`` reads back.
+    known, attributes, events, the system's own deadlines) that ``compliance check`` reads back as they are.
 
     One date is a date cell; several dates of a repeating event are written as text, DD/MM/YYYY separated by ;.
-    ``repeats`` names the repeating events of each kind.
+    ``repeats`` names the repeating events of each kind. The event columns are those records_csv writes
+    (``written_events``: ``mapped``, the events the mapping maps for a kind, even when blank throughout), an event
+    a record's source does not hold written ``unknown``.
     """
+    vocab = vocabulary or bundled_vocabulary()
     book = _book()
     attributes: dict[str, None] = {}
-    events: dict[str, None] = {}
     # What each record gave, not what its events imply: read back, the implied facts are implied again and the
     # findings still say they were taken, as the CSV layout does (records_csv).
     given = [rec.given_attributes for rec in records]
-    for rec, attrs in zip(records, given):
+    for attrs in given:
         attributes.update(dict.fromkeys(attrs))
-        events.update(dict.fromkeys(rec.events))
+    events = written_events(records, vocab, mapped)
     targets = {rule: None for rec in records for rule in rec.targets}
     drawn = any(rec.extract_date is not None for rec in records)
     measured = [measured_text(rec.measured) for rec in records]
@@ -436,8 +440,11 @@ def records_xlsx(records: Sequence[Record], repeats: Mapping[str, set[str]], *, 
     columns += [Column(e, max(13, len(e) + 3), centre=True) for e in events]
     columns += [Column(f"target:{rule}", max(13, len(rule) + 10), centre=True) for rule in targets]
 
-    def cell(dates: Sequence[Any], listed: bool) -> Any:
-        """One date as a date cell; several (or a repeating event's) as text, DD/MM/YYYY separated by ;."""
+    def cell(dates: Sequence[Any] | str, listed: bool) -> Any:
+        """One date as a date cell; several (or a repeating event's) as text, DD/MM/YYYY separated by ;; unknown as
+        the word."""
+        if isinstance(dates, str):
+            return dates
         if len(dates) > 1 or (dates and listed):
             return "; ".join(d.strftime("%d/%m/%Y %H:%M" if isinstance(d, datetime) else "%d/%m/%Y") for d in dates)
         return dates[0] if dates else None
@@ -452,7 +459,7 @@ def records_xlsx(records: Sequence[Record], repeats: Mapping[str, set[str]], *, 
             for a in attributes:
                 value = attrs.get(a)
                 row.append(("yes" if value else "no") if isinstance(value, bool) else value)
-            row += [cell(rec.events.get(e, ()), e in repeats.get(rec.kind, set())) for e in events]
+            row += [cell(written_event(rec, e, vocab), e in repeats.get(rec.kind, set())) for e in events]
             row += [cell(rec.targets.get(rule, ()), False) for rule in targets]
             yield row
 

@@ -12,7 +12,7 @@ import pytest
 
 from compliance.engines import evaluate
 from compliance.errors import InputError
-from compliance.records import available_mappings, load_mapped, load_mapping, records_csv
+from compliance.records import Record, available_mappings, load_mapped, load_mapping, records_csv
 from compliance.records import records_from_text
 from compliance.rules import load_rules
 
@@ -145,6 +145,97 @@ def test_mapped_records_checked_give_the_findings_the_extract_gives_through_its_
     assert any(f["status"] == "missing_data" and "not in this extract" in f.get("reason", "") for f in again) == \
         bool(given)
 
+
+
+OWN_MAPPING = """mapping: own
+kind: inspection
+date_formats: ["%d/%m/%Y"]
+id: "{Ref}"
+attributes:
+  framework:
+    column: Type
+    values: {"ILACS focused visit": ILACS-focused-visit, ILACS: ILACS}
+  priority_actions:
+    column: Priority
+    values: {"Yes": true, "No": false}
+events:
+  report_received: Received
+  draft_action_plan_sent: Draft plan sent
+  action_plan_sent: Plan sent
+  report_published: Published
+"""
+
+
+def checked(run_cli, *args):
+    """(exit code, findings, the counts, n/a and 0 left out) of `check ... --format json`. Not the n/a: records
+    map wrote say which duties are measured on them, and check lists the others as n/a, where check --mapping
+    leaves the duties the extract cannot answer out altogether."""
+    code, out, err = run_cli("check", *args, "--format", "json")
+    doc = json.loads(out)
+    findings = [{k: v for k, v in f.items() if k != "source"} for f in doc["findings"]]
+    return code, findings, {k: v for k, v in doc["summary"].items() if k != "not_applicable" and v}, err
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_mapped_column_blank_in_every_row_is_written_so_the_duty_stays_overdue(run_cli, tmp_path, suffix):
+    """Probe P1: map left out an event column no row filled in (a new tracker, nothing done yet), so check of what
+    it wrote read the event as not recorded: MISSING DATA where check --mapping says OVERDUE, exit 0 for 1.
+
+    A focused visit with priority actions, its report received Mon 2 June 2025: the draft plan is due 20 working
+    days on, Mon 30 June; the plan 70 working days on (August's bank holiday the 25th skipped), Tue 9 Sept. Both
+    columns are blank in every row: by 20 Nov 2026 both are overdue. The report was published on 1 July, in time."""
+    (tmp_path / "own.yaml").write_text(OWN_MAPPING, encoding="utf-8")
+    extract = tmp_path / "own.csv"
+    extract.write_text("Ref,Type,Priority,Received,Draft plan sent,Plan sent,Published\n"
+                       "FV-1,ILACS focused visit,Yes,02/06/2025,,,01/07/2025\n", encoding="utf-8")
+    records = tmp_path / f"records{suffix}"
+    code, _, err = run_cli("map", str(extract), "--mapping", str(tmp_path / "own.yaml"), "--output", str(records))
+    assert code == 0, err
+    direct = checked(run_cli, str(extract), "--mapping", str(tmp_path / "own.yaml"), "--as-of", "2026-11-20")
+    again = checked(run_cli, str(records), "--as-of", "2026-11-20")
+    assert direct[0] == again[0] == 1
+    assert direct[1] == again[1] and direct[2] == again[2] == {"overdue": 2, "met": 1}
+    assert {(f["rule"], f["status"], f["deadline"]) for f in again[1]} == {
+        ("fv-priority-draft-plan", "overdue", "2025-06-30"), ("fv-priority-action-plan", "overdue", "2025-09-09"),
+        ("la-publish-report", "met", "2025-07-14")}
+
+
+def test_annex_a_list5_with_its_conference_column_blank_is_judged_alike_mapped_or_read_through_the_mapping(
+        run_cli, tmp_path):
+    """Probe P1 with a bundled mapping: no conference held yet in any row. NB1001's strategy discussion was on Wed
+    16 Dec 2020: 15 working days, skipping Christmas, Boxing Day (the 28th) and New Year's Day, end Mon 11 Jan
+    2021. NB1006's on Wed 1 June 2022: skipping 2 and 3 June, Fri 24 June. NB1003's conference was not needed."""
+    extract = tmp_path / "list5.csv"
+    rows = (CASEWORK / "annex-a-list5.csv").read_text(encoding="utf-8").splitlines()
+    blanked = [",".join(cell if j != 5 else "" for j, cell in enumerate(row.split(",")))
+               for row in rows[1:] if row.split(",")[0] in ("NB1001", "NB1003", "NB1006")]
+    extract.write_text("\n".join([rows[0], *blanked]) + "\n", encoding="utf-8")
+    given = ("--extract-date", "2022-12-31", "--as-of", "2022-12-31")
+    records = tmp_path / "records.csv"
+    code, _, err = run_cli("map", str(extract), "--mapping", "annex-a-list5", *given[:2], "--output", str(records))
+    assert code == 0, err
+    assert records.read_text(encoding="utf-8").splitlines()[0].endswith(",icpc")
+    direct = checked(run_cli, str(extract), "--mapping", "annex-a-list5", *given)
+    again = checked(run_cli, str(records), "--as-of", "2022-12-31")
+    assert direct[:3] == again[:3]
+    assert again[0] == 1 and again[2] == {"overdue": 2}
+    assert {(f["record"], f["deadline"]) for f in again[1]} == {("NB1001-S47-2020-12-16", "2021-01-11"),
+                                                               ("NB1006-S47-2022-06-01", "2022-06-24")}
+
+
+def test_an_event_a_record_does_not_hold_is_written_unknown_and_read_back_so():
+    """A record whose source holds an event column but not for this record (its cell said unknown, or the column
+    is another kind's) is written ``unknown`` there: blank, it would read back as not happened."""
+    vocab = load_rules().vocabulary
+    held = Record("a", "inspection", {"framework": "ILACS"}, {"report_received": "2024-12-03"},
+                  recorded=frozenset({"report_received", "report_published"}))
+    other = Record("b", "inspection", {"framework": "ILACS"}, {"report_received": "2024-12-03"},
+                   recorded=frozenset({"report_received", "action_plan_sent"}))
+    text = records_csv([held, other], vocab)
+    header, first, second = text.splitlines()
+    assert header == "id,kind,framework,report_received,report_published,action_plan_sent"
+    assert first == "a,inspection,ILACS,2024-12-03,,unknown" and second == "b,inspection,ILACS,2024-12-03,unknown,"
+    assert [r.recorded for r in records_from_text(text, "csv")] == [held.recorded, other.recorded]
 
 def test_every_bundled_mapping_loads_against_the_vocabulary():
     names = set(available_mappings())
