@@ -5,6 +5,7 @@ import io
 import json
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 
@@ -277,3 +278,71 @@ def test_a_file_whose_name_is_not_utf8_with_a_bad_row_is_reported_not_an_interna
     text = output.read_text(encoding="utf-8")
     named = json.loads(text)["problems"][0]["file"] if fmt == "json" else text
     assert "caf\\xe9.csv" in named
+
+
+# -- probe P2: a header that stops a mapped file counts every row of it ---------------------------------------
+
+OWN_MAPPING = ("mapping: own\nkind: inspection\ndate_formats: [\"%d/%m/%Y\"]\nid: \"{Ref}\"\n"
+               "attributes:\n  framework:\n    column: Type\n    values: {\"ILACS focused visit\": ILACS-focused-visit}\n"
+               "  priority_actions:\n    column: Priority\n    values: {\"Yes\": true, \"No\": false}\n"
+               "events:\n  report_received: Received\n  draft_action_plan_sent: Draft plan sent\n"
+               "  action_plan_sent: Plan sent\n  report_published: Published\n")
+OWN_ROW = "ILACS focused visit,Yes,02/06/2025,,,01/07/2025\n"
+
+
+@pytest.fixture
+def misspelt(tmp_path):
+    """A tracker whose header misspells Received, with 5 records and a blank row (a row of nothing, not a record),
+    and one whose header is right, with 1 record; and the mapping both are read through."""
+    (tmp_path / "own.yaml").write_text(OWN_MAPPING, encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Ref,Type,Priority,Recieved,Draft plan sent,Plan sent,Published\n"
+                   + "".join(f"FV-{n},{OWN_ROW}" for n in range(1, 4)) + ",,,,,,\n"
+                   + "".join(f"FV-{n},{OWN_ROW}" for n in range(4, 6)), encoding="utf-8")
+    ok = tmp_path / "ok.csv"
+    ok.write_text("Ref,Type,Priority,Received,Draft plan sent,Plan sent,Published\nOK-1," + OWN_ROW, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_mapped_file_whose_header_does_not_match_counts_every_row_as_not_read(misspelt, run_cli):
+    """It was "1 row could not be read" for the 5 records the file holds; the record layout counted 5."""
+    mapping = str(misspelt / "own.yaml")
+    code, out, err = run_cli("check", str(misspelt / "bad.csv"), "--mapping", mapping, "--as-of", "2026-11-20")
+    assert code == 2 and "5 rows could not be read" in out.splitlines()[0], out
+    assert f"{misspelt / 'bad.csv'}:1: Received: the header row has no column 'Received' (is 'Recieved' it?" in err
+    code, out, _ = run_cli("check", str(misspelt / "bad.csv"), "--mapping", mapping, "--as-of", "2026-11-20",
+                           "--format", "md")
+    assert code == 2 and "## 5 rows could not be read" in out
+
+
+@pytest.mark.parametrize("engine", ["batch", "native"])
+def test_kpi_counts_every_row_of_a_file_whose_header_stops_it_mapped_or_not(misspelt, run_cli, engine):
+    """kpi prints no count of rows: the problems it works from say how many rows went unread, 5 here (they said 1,
+    through the mapping, and through the batch engine's reader of the record layout)."""
+    from compliance.records import load_mapping
+    from compliance.reports import Tally, tally_files, unread_count
+    from compliance.rules import load_rules
+
+    code, _, err = run_cli("kpi", str(misspelt / "bad.csv"), "--mapping", str(misspelt / "own.yaml"),
+                           "--as-of", "2026-11-20")
+    assert code == 2 and "the header row has no column 'Received'" in err
+    plain = misspelt / "plain.csv"
+    plain.write_text("id,kind,framework,priority_actions,report_recieved\n"
+                     + "".join(f"FV-{n},inspection,ILACS-focused-visit,yes,2025-06-02\n" for n in range(1, 6)),
+                     encoding="utf-8")
+    rules = load_rules()
+    for paths, mapping in (([misspelt / "bad.csv"], load_mapping(misspelt / "own.yaml", rules.vocabulary)),
+                           ([plain], None)):
+        problems = tally_files(paths, rules, date(2026, 11, 20), [Tally(("rule",))], mapping=mapping, engine=engine)
+        assert unread_count(problems) == 5, problems
+
+
+def test_report_skipping_bad_rows_says_every_row_of_a_mapped_file_it_could_not_read(misspelt, run_cli):
+    """It said "1 bad row was skipped" for the 5 records, their 10 overdue plans not in the report."""
+    out = misspelt / "out"
+    code, _, err = run_cli("report", str(misspelt / "ok.csv"), str(misspelt / "bad.csv"), "--mapping",
+                           str(misspelt / "own.yaml"), "--skip-bad-rows", "--as-of", "2026-11-20", "--out", str(out),
+                           "--quiet")
+    assert code == 1, err  # OK-1's two plans are overdue
+    for page in ("latest.html", "latest.md"):
+        assert "5 bad rows were skipped" in (out / page).read_text(encoding="utf-8"), page

@@ -694,7 +694,8 @@ def _read_table(path: Path, mapping: Mapping, builder: _Builder, encoding: str) 
     if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
         builder.problem(f"a table mapping reads .csv or .xlsx, not {path.suffix or '(none)'}", None, None, None)
         return
-    for line, cells, label in table_rows(path, builder.problem, mapping.sheet, encoding, builder.problems):
+    rows = table_rows(path, builder.problem, mapping.sheet, encoding, builder.problems)
+    for line, cells, label in rows:
         if header is None:
             header = ["" if c is None else str(c).strip() for c in cells]
             index = {name: j for j, name in enumerate(header) if name}
@@ -707,6 +708,10 @@ def _read_table(path: Path, mapping: Mapping, builder: _Builder, encoding: str) 
                 builder.problem(f"the header row has no column {absent[0]!r}", line, None, absent[0],
                                 (f"is {close[0]!r} it? " if close else "") + f"the {mapping.name} mapping expects "
                                 "the columns: " + ", ".join(needed))
+                # Every row of the file goes unread: counted, as the record layout's reader counts them, so that
+                # "1 row could not be read" (and --skip-bad-rows's "1 bad row was skipped") never stands for a file.
+                builder.problems[-1].rows = max(sum(1 for _, cells, _ in rows
+                                                    if any(c not in (None, "") for c in cells)), 1)
                 return
             continue
         if not any(c not in (None, "") for c in cells):

@@ -1077,17 +1077,20 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
         name = codec_name(encoding)
         rows = read_csv_rows(path, sink.add, name)
         first = next(rows, None)
-        rows.close()
         if first is None:
             if not sink.problems:
                 sink.add("the file is empty", 1, None, None, "the first row names the columns")
             return
         names = [h.strip() for h in first[1]]
         refused = header_problems(names, vocab, csv_column)
-        for message, column, fld, hint in refused:
-            sink.add(message, 1, column, fld, hint)
         if refused:
+            # Every row of the file goes unread: counted, as the record reader counts them (records/_readers.py).
+            rows_left = max(sum(1 for _, cells in rows if any(c not in (None, "") for c in cells)), 1)
+            for message, column, fld, hint in refused:
+                sink.add(message, 1, column, fld, hint)
+                sink.problems[-1].rows = rows_left
             return
+        rows.close()
         wanted = [j for j, column in enumerate(names)
                   if columns is None or column in ("id", "kind", *_OWN_READ) or column in columns
                   or column.startswith(TARGET_PREFIX)]
