@@ -65,7 +65,7 @@ from ._database import CHUNK_ROWS, Database, checking_note, dialect_of, is_datab
 from ._record import (NO, TARGET_PREFIX, UNKNOWN, YES, EventDate, Record, RecordCheck, measured_text,
                       parse_event_date, sort_key, suggest)
 from ._related import Group, Related, Row, TablePart, csv_groups, database_groups, missing, query
-from ._tables import csv_line, table_rows
+from ._tables import NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE, csv_line, table_rows
 
 FORMATS = ("table", "cin-census-xml", "tables")
 #: A date that starts with a day and a month in figures, either of which could come first (11/07/2023).
@@ -458,11 +458,15 @@ class _Builder:
             if value is not None:
                 attributes[f.name] = value
         events: dict[str, tuple[EventDate, ...]] = {}
+        unknown: list[str] = []
         for f in spec.events:
             found = self.values(f, lookup)
             if found is None:
                 continue
             items, source = found
+            if NOT_CALCULATED in items:
+                unknown.append(f.name)  # a workbook's formula with no saved result: a date not known, never "not yet"
+                continue
             if len(items) > 1 and not self.vocab.repeats(spec.kind, f.name):
                 self.problem(f"{f.name} happens once, but {len(items)} dates are given", line, where(source), source)
                 continue
@@ -499,12 +503,15 @@ class _Builder:
                 # With no day to count from, none can be told to be after it (a visit may be to an earlier
                 # placement): none is counted, and a duty that needs the day is missing data naming it.
                 del events[f.name]
+        given: dict[str, Any] = {**events, **dict.fromkeys(unknown, UNKNOWN)}
         targets: dict[str, tuple[EventDate, ...]] = {}
         for f in spec.recorded_deadlines:
             found = self.values(f, lookup)
             if found is None:
                 continue
             items, source = found
+            if self.not_calculated(items, line, where(source), source):
+                continue
             if f.all:
                 items = self.before_gap(f.name, lookup(source)[0], line, where(source), source)
                 if not items:
@@ -539,7 +546,7 @@ class _Builder:
 
         # The vocabulary's defaults and checks, as for any record; the extract holds only the events mapped.
         check = RecordCheck(self.vocab)
-        parts = check.parts(rid, spec.kind, attributes, events, report)
+        parts = check.parts(rid, spec.kind, attributes, given, report)
         if parts is None:
             return None
         rid, kind, attributes, dates, unknown = parts
@@ -548,6 +555,14 @@ class _Builder:
                               check.holds(kind, self.mapping.events(spec.kind), unknown), targets, spec.duties,
                               extract_date=self.extract_date, implied=implied, conflicts=conflicts,
                               implying=self.vocab.implications(kind))
+
+    def not_calculated(self, items: Sequence[Any], line: int | None, column: Any, source: str) -> bool:
+        """Whether ``items`` hold a workbook's formula with no saved result, a problem at its cell: a field other than
+        an event may decide a duty, so the row is not read on a guess."""
+        if NOT_CALCULATED not in items:
+            return False
+        self.problem(NOT_CALCULATED_MESSAGE, line, column, source, NOT_CALCULATED_HINT)
+        return True
 
     @staticmethod
     def holds_any(spec: RecordSpec, lookup: Callable[[str], tuple[list[Any], Any]]) -> bool:
@@ -622,6 +637,8 @@ class _Builder:
         if f.has_constant:
             return f.constant
         found = self.values(f, lookup)
+        if found is not None and self.not_calculated(found[0], line, where(found[1]), found[1]):
+            return None
         if f.present:
             return found is not None
         if found is None:
@@ -652,12 +669,16 @@ class _Builder:
         """The record's id from ``template``; a date in it (from one of the columns ``dates``, or in one of the
         mapping's formats) written ISO, so that one day written two ways is one id."""
         missing: list[str] = []
+        unknowable: list[str] = []  # a formula with no saved result, said at its cell
 
         def fill(m: re.Match[str]) -> str:
             items, _ = lookup(m.group(1))
             items = [v for v in items if v is not None and str(v).strip() != ""]
             if not items:
                 missing.append(m.group(1))
+                return ""
+            if self.not_calculated(items[:1], line, where(m.group(1)), m.group(1)):
+                unknowable.append(m.group(1))
                 return ""
             value = items[0]
             if isinstance(value, (date, datetime)):
@@ -676,6 +697,8 @@ class _Builder:
             return text
 
         rid = _TEMPLATE.sub(fill, template)
+        if unknowable:
+            return None
         if missing:
             self.problem(f"the record id needs {missing[0]!r}, which is empty", line, where(missing[0]), missing[0],
                          "every record needs the fields its id is made of")

@@ -20,8 +20,8 @@ from ..yamlio import Located, YamlSyntaxError, list_items, load_yaml
 from ._csv import DEFAULT_ENCODING, codec_name, csv_rows
 from ._database import is_database_url, shown_url
 from ._json import load_json, not_read_from
-from ._record import RULE_ID, TARGET_PREFIX, Record, RecordCheck, suggest
-from ._tables import csv_column, table_rows, unguarded
+from ._record import RULE_ID, TARGET_PREFIX, UNKNOWN, Record, RecordCheck, suggest
+from ._tables import NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE, csv_column, table_rows, unguarded
 
 
 class _Reader:
@@ -354,10 +354,20 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
             continue
         raw: dict[str, Any] = {"attributes": {}, "events": {}, "targets": {}}
         width = len(cells)
+        unknowable = False
         for j, name, part in plan:
             if j >= width:  # a short row: the cells a tool left off at its end are empty
                 continue
             value = cells[j]
+            if value is NOT_CALCULATED:
+                # A workbook's formula with no saved result: a date not known is unknown (missing data), never "not
+                # happened"; any other field may decide a duty, so the row is not read on a guess.
+                if part == "events":
+                    value = UNKNOWN
+                else:
+                    reader.problem(NOT_CALCULATED_MESSAGE, line, column_label(j), names[j], NOT_CALCULATED_HINT)
+                    unknowable = True
+                    continue
             if isinstance(value, str):
                 # As written, before trimming: the guard is a cell's first character (records/columns.py alike).
                 value = unguarded(value, in_csv).strip()
@@ -365,6 +375,8 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
                 raw[part] = value
             elif value is not None and value != "":
                 raw[part][name] = value
+        if unknowable:
+            continue
         rec = reader.record(raw, line, None, labels, recorded)
         if rec:
             yield rec

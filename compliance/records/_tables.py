@@ -142,13 +142,33 @@ def excel_column(j: int) -> str:
 Row = tuple[int, list[Any], Callable[[int], Any]]
 
 
+class NotCalculated:
+    """What a workbook's cell holds, under a named column, when it holds a formula with no saved result (a workbook
+    written by a script, or by an export that does not calculate): its value is not known. Read as empty, a date
+    there was "not happened", and its duty overdue; so an event there is read as ``unknown`` (missing data), and
+    any other field a record is made of stops its row (records/_readers.py, records/_mappings.py)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_CALCULATED"
+
+
+NOT_CALCULATED = NotCalculated()
+#: The message and hint for a field a record is made of (not an event) holding NOT_CALCULATED.
+NOT_CALCULATED_MESSAGE = ("the cell holds a formula with no saved result, so its value is not known: the row was not "
+                          "read")
+NOT_CALCULATED_HINT = "open the workbook in Excel and save it, which saves each formula's result, or type the value"
+
+
 def table_rows(path: Path, problem: Callable[..., None], sheet: str | None = None,
                encoding: str = DEFAULT_ENCODING, problems: list[Any] | None = None) -> Iterator[Row]:
     """Each row of a CSV file or an Excel sheet as (line, cells, column label of a 0-based index).
 
     ``problem(message, line, column, field, hint)`` is told of each row left out for a bad cell (records/_csv.py),
     and of why a file cannot be read; rows stop there. ``encoding`` is a CSV file's. A workbook also gives
-    ``problem(..., warning=True)`` for each cell read as empty that may not be, and reads every sheet of records:
+    ``problem(..., warning=True)`` for each cell read as empty that may not be, and for each formula with no saved
+    result, whose cell (under a named column) is ``NOT_CALCULATED``; and it reads every sheet of records:
     the problems the caller adds to ``problems`` while it holds a row then name the row's sheet
     (records/_workbook.py).
     """

@@ -7,9 +7,10 @@ openpyxl keeps whole (the shared strings, at a few hundred bytes of memory a str
 thirty bytes a byte), and the rows and cells, which openpyxl would otherwise make up to fill the sheet's
 declared size (a 4 KB file declaring A1:XFD1048576 took minutes). Past a limit the file, or the rest of the
 sheet, is one located problem. openpyxl reads two kinds of cell as empty without a word: a formula that
-was never calculated (a workbook written by a script), a located warning, the row still read; and every cell
-of a merged range but its first, which is filled here with the first's value, as Excel shows it (the merged
-ranges are few, and read from the sheet's XML before its rows), and named in one warning.
+was never calculated (a workbook written by a script), whose value is not known: a located warning, and the
+cell read as ``NOT_CALCULATED`` (an event there is unknown, any other field stops its row), never as empty,
+which would make a date "not happened"; and every cell of a merged range but its first, which is filled here
+with the first's value, as Excel shows it. Both are found in the sheet's XML before its rows are read.
 
 Every sheet that holds records in the tool's layout is read (one a year is common), one after another, as one
 table under the first one's header; a sheet of anything else (a cover sheet, a list for drop-downs) is passed
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from array import array
+from bisect import bisect_left
 import warnings
 import xml.parsers.expat
 import zipfile
@@ -28,6 +31,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
+from ._tables import NOT_CALCULATED, NOT_CALCULATED_HINT
 
 MiB = 1 << 20
 #: Far beyond a real tracker: 100,000 rows of 30 columns unpack to about 150 MB.
@@ -39,6 +44,9 @@ RATIO_FROM = 10 * MiB
 MAX_NOTES = 10
 #: Merged ranges of a sheet filled as Excel shows them; more are read as openpyxl reads them, and counted.
 MAX_MERGED = 10_000
+#: Formulas with no saved result a sheet's cells are marked for, at 8 bytes each; past them the rest of the sheet is
+#: not read (a cell read as empty would be a date "not happened"). A real tracker written by a script has a few.
+MAX_UNCALCULATED = 1_000_000
 #: The shared strings openpyxl holds in memory for the whole read: each costs some 160 bytes besides its text.
 MAX_SHARED_STRINGS = 1 << 20
 MAX_SHARED_BYTES = 64 * MiB
@@ -246,8 +254,8 @@ class _Read:
         """The sheet's rows, merged cells filled (``_Merges``); its header row only if ``header``."""
         title = worksheet.title
         try:
-            merges = _warn_empty_cells(archive, part, title, self.problem, self.where)
-            for number, cells in self._bounded_rows(worksheet, merges):
+            merges, uncalculated = _warn_empty_cells(archive, part, title, self.problem, self.where)
+            for number, cells in self._bounded_rows(worksheet, merges, uncalculated):
                 if number == 1 and not header:
                     continue  # the same header as the first sheet's, which the caller has
                 if self.listed is None:
@@ -267,8 +275,10 @@ class _Read:
                          None, self.where(title, None), None,
                          "open the workbook in Excel and save it again")
 
-    def _bounded_rows(self, worksheet: Any, merges: "_Merges") -> Iterator[tuple[int, list[Any]]]:
-        """The sheet's rows, numbered, each as long as its last cell, within MAX_ROWS, MAX_COLUMNS and MAX_CELLS.
+    def _bounded_rows(self, worksheet: Any, merges: "_Merges", uncalculated: "_Uncalculated"
+                      ) -> Iterator[tuple[int, list[Any]]]:
+        """The sheet's rows, numbered, each as long as its last cell, within MAX_ROWS, MAX_COLUMNS and MAX_CELLS
+        (and MAX_UNCALCULATED), merged cells filled and formulas with no saved result marked.
 
         The dimension a file declares is not used: too small, openpyxl would stop reading there without a word;
         too large, it would fill every row and column up to it. A sheet past a limit is read up to the row where
@@ -284,6 +294,8 @@ class _Read:
                 return
             cells = list(row)
             self.cells += len(cells) + merges.fill(number, cells)
+            uncalculated.mark(number, cells, merges.header)
+            hint = _SAVE_AS_CSV
             if number > MAX_ROWS:
                 why = f"has rows after row {MAX_ROWS:,}, the last an Excel sheet can have"
             elif len(row) > MAX_COLUMNS:
@@ -294,12 +306,15 @@ class _Read:
                 why = (f"holds more than {MAX_CELLS:,} cells (counting the empty ones before each row's last cell)"
                        if not self.named else f"takes the workbook's sheets past {MAX_CELLS:,} cells (counting the "
                        "empty ones before each row's last cell)")
+            elif uncalculated.past is not None and number >= uncalculated.past:
+                why = f"holds more than {MAX_UNCALCULATED:,} formulas with no saved result"
+                hint = NOT_CALCULATED_HINT
             else:
                 yield number, cells
                 continue
             rest = "the rest of the sheet" + (" and the sheets after it" if self.stopped and self.named else "")
             self.problem(f"the sheet {worksheet.title!r} {why}: this row and {rest} were not read", number,
-                         self.where(worksheet.title, None), None, _SAVE_AS_CSV)
+                         self.where(worksheet.title, None), None, hint)
             return
 
 
@@ -395,16 +410,16 @@ def _too_large(path: Path) -> tuple[str, str] | None:
 
 
 def _warn_empty_cells(archive: zipfile.ZipFile, part: str | None, title: str, problem: Report,
-                      where: Callable[[str, str | None], Any]) -> "_Merges":
+                      where: Callable[[str, str | None], Any]) -> tuple["_Merges", "_Uncalculated"]:
     """A warning for each formula with no saved result, and for the merged ranges, read from the sheet's XML; the
-    merged ranges to fill as the rows are read.
+    merged ranges to fill and the formulas to mark as the rows are read.
 
     A merged range below the header row is filled, each of its cells read as holding the value of its first, as
     Excel shows it, and the ranges are named in one warning. One in the first row (a title across the columns,
     or a header cell across two) is not: repeated, a title or a column's name would name every column it spans.
     """
     if part is None or not _mentions_formulas_or_merges(archive, part):
-        return _Merges([])
+        return _Merges([]), _Uncalculated(array("q"), None)
     scan = _SheetScan()
     try:
         with archive.open(part) as handle:
@@ -413,12 +428,12 @@ def _warn_empty_cells(archive: zipfile.ZipFile, part: str | None, title: str, pr
         pass  # openpyxl says the sheet is damaged when it reads the rows; the cells found so far are warned of
     ref = _ref(title)
     for letters, row in scan.formulas:
-        problem(f"{ref}!{letters}{row} holds a formula with no saved result, so it is read as empty", row,
-                where(title, letters), None, "open the workbook in Excel and save it, or type the value", warning=True)
+        problem(f"{ref}!{letters}{row} holds a formula with no saved result, so its value is not known: a date "
+                "there is read as unknown (missing data), any other field the records are read from stops its row",
+                row, where(title, letters), None, NOT_CALCULATED_HINT, warning=True)
     if scan.more_formulas:
-        problem(f"{scan.more_formulas:,} more cells of {title} hold a formula with no saved result", None,
-                where(title, None), None,
-                "open the workbook in Excel and save it, or type the values", warning=True)
+        problem(f"{scan.more_formulas:,} more cells of {title} hold a formula with no saved result, read so too", None,
+                where(title, None), None, NOT_CALCULATED_HINT, warning=True)
     ranges = sorted(scan.merged, key=lambda cells: (cells[0][1], column_index_from_string(cells[0][0])))
     top = [cells for cells in ranges if cells[0][1] == 1]
     below = [cells for cells in ranges if cells[0][1] > 1]
@@ -444,7 +459,31 @@ def _warn_empty_cells(archive: zipfile.ZipFile, part: str | None, title: str, pr
         problem(f"{scan.more_merged:,} more ranges of {title} are merged cells, past the {MAX_MERGED:,} read as Excel "
                 "shows them: only the first cell of each holds its value, the others are read as empty", None, None,
                 None, "unmerge them and fill in each cell", warning=True)
-    return _Merges(below)
+    cells = scan.uncalculated if scan.in_order else array("q", sorted(scan.uncalculated))
+    return _Merges(below), _Uncalculated(cells, scan.past)
+
+
+class _Uncalculated:
+    """The cells of a sheet holding a formula with no saved result (``row * _ACROSS + column``, as its XML gives
+    them), marked ``NOT_CALCULATED`` as its rows stream past: openpyxl reads them as empty, which for a date is
+    "not happened". Only under a named column (a header's formula stays the name read; a cell under no name or
+    past the last is read as openpyxl reads it, as a merged range is), and only in a row that holds something of
+    its own: formulas filled down past the last record make no records. ``past``: the row of the first formula past
+    MAX_UNCALCULATED, from which the sheet is not read."""
+
+    def __init__(self, cells: "array[int]", past: int | None) -> None:
+        self.cells, self.past = cells, past
+
+    def mark(self, number: int, cells: list[Any], header: list[bool]) -> None:
+        if not self.cells or number == 1 or not any(cell is not None and cell != "" for cell in cells):
+            return
+        start = bisect_left(self.cells, number * _ACROSS)
+        for key in self.cells[start:bisect_left(self.cells, (number + 1) * _ACROSS)]:
+            j = key % _ACROSS - 1
+            if j < len(header) and header[j]:
+                if j >= len(cells):
+                    cells.extend([None] * (j + 1 - len(cells)))
+                cells[j] = NOT_CALCULATED
 
 
 class _Merges:
@@ -518,15 +557,24 @@ def _others(first: tuple[str, int], last: tuple[str, int]) -> str:
     return ", ".join(cells[:-1]) + f" and {cells[-1]} are"
 
 
+#: A cell's place as one number, ``row * _ACROSS + column`` (1-based), in the order of the rows then the columns.
+_ACROSS = MAX_COLUMNS + 1
+
+
 class _SheetScan:
     """The cells of a sheet's XML holding a formula and no value, and its merged ranges, in one streamed pass.
 
-    Only the first ``MAX_NOTES`` formulas and ``MAX_MERGED`` ranges are kept; the rest are counted. A cell without
-    a reference is placed as openpyxl places it: after the one before, in a row after the one before.
+    The first ``MAX_NOTES`` formulas are kept to be named, the rest counted; every one is kept to be marked
+    (``uncalculated``), up to MAX_UNCALCULATED, the row of the next being ``past``; the first
+    ``MAX_MERGED`` ranges are kept, the rest counted. A cell without a reference is placed as openpyxl places it:
+    after the one before, in a row after the one before.
     """
 
     def __init__(self) -> None:
         self.formulas: list[tuple[str, int]] = []
+        self.uncalculated: array[int] = array("q")
+        self.in_order = True  # as Excel writes them; a file out of order is sorted once read (_warn_empty_cells)
+        self.past: int | None = None
         self.merged: list[tuple[tuple[str, int], tuple[str, int]]] = []
         self.more_formulas = self.more_merged = 0
         self.row = self.column = 0
@@ -581,6 +629,12 @@ class _SheetScan:
                 self.formulas.append((get_column_letter(self.column), self.row))
             else:
                 self.more_formulas += 1
+            key = self.row * _ACROSS + self.column
+            if len(self.uncalculated) < MAX_UNCALCULATED:
+                self.in_order = self.in_order and (not self.uncalculated or key > self.uncalculated[-1])
+                self.uncalculated.append(key)
+            elif self.past is None or self.row < self.past:
+                self.past = self.row
 
     def entity(self, *_: Any) -> None:
         raise ValueError("a sheet declares no entities")

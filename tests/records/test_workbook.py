@@ -132,18 +132,97 @@ def test_a_large_part_that_shrank_a_thousand_times_is_refused(tmp_path):
     assert "times its packed size: more than 100 times is not a sheet Excel writes" in problem.message
 
 
-def test_a_formula_with_no_saved_result_is_a_located_warning_and_the_row_is_read(tmp_path):
+def test_a_formula_with_no_saved_result_is_a_located_warning_and_its_date_is_unknown(tmp_path):
+    """Probe P3: such a date was read as empty, "not happened", and its duty called overdue with only a warning.
+    The date exists but is not known: the event is unknown (missing data naming it), never overdue."""
     book = tracker_book()
     book["Tracker"]["G3"] = "=F3+5"  # openpyxl saves the formula alone, as any script does
     path = tmp_path / "tracker.xlsx"
     book.save(path)
     records, problems = read_records([path])
     assert len(records) == 4 and "ofsted_published" not in records[1].events
+    assert "ofsted_published" not in records[1].recorded and "ofsted_published" in records[0].recorded
     [warning] = problems
     assert warning.warning and (warning.line, warning.column) == (3, "G")
-    assert str(warning) == (f"{path}:3:G: Tracker!G3 holds a formula with no saved result, so it is read as empty "
-                            "(open the workbook in Excel and save it, or type the value)")
+    assert str(warning) == (f"{path}:3:G: Tracker!G3 holds a formula with no saved result, so its value is not known: "
+                            "a date there is read as unknown (missing data), any other field the records are read "
+                            "from stops its row (open the workbook in Excel and save it, which saves each formula's "
+                            "result, or type the value)")
     assert load_records([path])  # a warning rejects nothing
+
+
+@pytest.mark.parametrize("mapped", [False, True])
+def test_a_duty_whose_completion_is_an_uncalculated_formula_is_missing_data_not_overdue(tmp_path, run_cli, mapped):
+    """The probe's workbook: an ILACS report received Thu 3 April 2025, its publication =D2+10 never calculated.
+    30 working days, skipping Good Friday, Easter Monday and 5 May, end Tue 20 May 2025: by 20 Nov 2026 it was
+    "overdue"; it is missing data, naming report_published, in check and kpi, read as it is or through a mapping."""
+    book = Workbook()
+    book.active.append(["id", "kind", "framework", "report_received", "report_published"])
+    book.active.append(["F1", "inspection", "ILACS", date(2025, 4, 3), "=D2+10"])
+    path = tmp_path / "formula.xlsx"
+    book.save(path)
+    given: tuple[str, ...] = ()
+    if mapped:
+        (tmp_path / "own.yaml").write_text(
+            'mapping: own\nkind: inspection\nid: "{id}"\nattributes:\n  framework: framework\n'
+            "events:\n  report_received: report_received\n  report_published: report_published\n", encoding="utf-8")
+        given = ("--mapping", str(tmp_path / "own.yaml"))
+    code, out, err = run_cli("check", str(path), *given, "--as-of", "2026-11-20", "--format", "json")
+    assert code == 0 and "Sheet!E2 holds a formula with no saved result" in err, err
+    [finding] = [f for f in json.loads(out)["findings"] if f["rule"] == "la-publish-report"]
+    assert (finding["status"], finding["deadline"], finding["unrecorded"]) == (
+        "missing_data", "2025-05-20", ["report_published"])
+    code, out, err = run_cli("kpi", str(path), *given, "--as-of", "2026-11-20", "--format", "json")
+    [row] = [r for r in json.loads(out)["rows"] if r["rule"] == "la-publish-report"]
+    assert code == 0 and (row["overdue"], row["not_recorded"]) == (0, 1), row
+
+
+@pytest.mark.parametrize("mapped", [False, True])
+def test_an_uncalculated_formula_in_any_other_field_stops_its_row_at_its_cell(tmp_path, run_cli, mapped):
+    """An id, a kind or an attribute not known may decide every duty of the record: its row is a problem at the
+    cell, the other rows read. A row holding nothing but formulas (filled down past the last record) is no record."""
+    book = Workbook()
+    book.active.append(["id", "kind", "framework", "report_received", "report_published", "# days"])
+    book.active.append(["F1", "inspection", '=IF(1,"ILACS","SIF")', date(2025, 4, 3), None, "=1"])
+    book.active.append(['="F"&2', "inspection", "ILACS", date(2025, 4, 3)])
+    book.active.append(["F3", "inspection", "ILACS", date(2025, 4, 3), None, "=1"])
+    book.active.append([None, None, None, "=D4", None, "=1"])
+    path = tmp_path / "formula.xlsx"
+    book.save(path)
+    given: tuple[str, ...] = ()
+    if mapped:
+        (tmp_path / "own.yaml").write_text(
+            'mapping: own\nkind: inspection\nid: "{id}"\nattributes:\n  framework: framework\n'
+            "events:\n  report_received: report_received\n  report_published: report_published\n",
+            encoding="utf-8")
+        given = ("--mapping", str(tmp_path / "own.yaml"))
+    code, out, err = run_cli("check", str(path), *given, "--as-of", "2025-04-04", "--format", "json")
+    assert code == 2
+    assert {f["record"] for f in json.loads(out)["findings"]} == {"F3"}
+    errors = [line for line in err.splitlines() if line.startswith("error: ")]
+    said = "the cell holds a formula with no saved result, so its value is not known: the row was not read"
+    assert errors == [f"error: {path}:2:C: framework: {said} (open the workbook in Excel and save it, which saves "
+                      "each formula's result, or type the value)",
+                      f"error: {path}:3:A: id: {said} (open the workbook in Excel and save it, which saves each "
+                      "formula's result, or type the value)"]
+    assert "2 problem(s) in the records" in err and f"{path}:5:D: Sheet!D5 holds a formula" in err
+
+
+def test_past_the_formulas_marked_a_sheet_is_read_no_further_at_a_located_problem(tmp_path, monkeypatch):
+    """Each formula with no saved result is kept to be marked (8 bytes); past MAX_UNCALCULATED a cell would be
+    read as empty, a date "not happened": the rows from the first formula not kept are one problem, not read."""
+    monkeypatch.setattr(workbook, "MAX_UNCALCULATED", 3)
+    book = tracker_book(rows=6)
+    for row in range(2, 8):
+        book["Tracker"][f"G{row}"] = f"=F{row}+5"
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["la0-2020", "la1-2021", "la2-2022"]
+    assert all("ofsted_published" not in r.recorded for r in records)
+    [error] = [p for p in problems if not p.warning]
+    assert (error.line, error.message) == (5, "the sheet 'Tracker' holds more than 3 formulas with no saved result: "
+                                              "this row and the rest of the sheet were not read")
 
 
 def test_a_calculated_formula_is_read_without_a_word(tmp_path):
@@ -188,7 +267,8 @@ def test_many_formulas_are_warned_of_one_by_one_then_counted(tmp_path):
     book.save(path)
     _, problems = read_records([path])
     assert all(p.warning for p in problems) and len(problems) == MAX_NOTES + 1
-    assert problems[-1].message == f"{30 - MAX_NOTES} more cells of Tracker hold a formula with no saved result"
+    assert problems[-1].message == (f"{30 - MAX_NOTES} more cells of Tracker hold a formula with no saved result, "
+                                    "read so too")
 
 
 def test_check_kpi_and_report_print_warnings_without_counting_them_as_skipped_rows(tmp_path, run_cli):
