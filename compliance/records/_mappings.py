@@ -62,7 +62,7 @@ from ..rules import Rule, RuleSet, Vocabulary, bundled_names, load_vocabulary
 from ..yamlio import load_yaml
 from ._csv import DEFAULT_ENCODING, codec_name
 from ._database import CHUNK_ROWS, Database, checking_note, dialect_of, is_database_url, reading_note, shown_url
-from ._record import (NO, TARGET_PREFIX, UNKNOWN, YES, EventDate, Record, RecordCheck, measured_text,
+from ._record import (NO, TARGET_PREFIX, UNKNOWN, YES, EventDate, Record, RecordCheck, is_unknown, measured_text,
                       parse_event_date, sort_key, suggest)
 from ._related import Group, Related, Row, TablePart, csv_groups, database_groups, missing, query
 from ._tables import NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE, csv_line, table_rows
@@ -464,8 +464,10 @@ class _Builder:
             if found is None:
                 continue
             items, source = found
-            if NOT_CALCULATED in items:
-                unknown.append(f.name)  # a workbook's formula with no saved result: a date not known, never "not yet"
+            if NOT_CALCULATED in items or (len(items) == 1 and is_unknown(items[0])):
+                # A cell saying unknown, or a workbook's formula with no saved result: a date not known, never "not
+                # happened", as the record layout reads them.
+                unknown.append(f.name)
                 continue
             if len(items) > 1 and not self.vocab.repeats(spec.kind, f.name):
                 self.problem(f"{f.name} happens once, but {len(items)} dates are given", line, where(source), source)

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from array import array
-from bisect import bisect_left
 import warnings
 import xml.parsers.expat
 import zipfile
+from array import array
+from bisect import bisect_left
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -251,7 +251,8 @@ class _Read:
         return f"{_ref(title)}!{letters}" if letters else _ref(title)
 
     def sheet(self, worksheet: Any, archive: zipfile.ZipFile, part: str | None, header: bool) -> Iterator[Row]:
-        """The sheet's rows, merged cells filled (``_Merges``); its header row only if ``header``."""
+        """The sheet's rows, merged cells filled (``_Merges``) and formulas with no saved result marked
+        (``_Uncalculated``); its header row only if ``header``."""
         title = worksheet.title
         try:
             merges, uncalculated = _warn_empty_cells(archive, part, title, self.problem, self.where)

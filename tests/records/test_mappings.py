@@ -223,6 +223,27 @@ def test_annex_a_list5_with_its_conference_column_blank_is_judged_alike_mapped_o
                                                                ("NB1006-S47-2022-06-01", "2022-06-24")}
 
 
+def test_a_mapped_cell_saying_unknown_is_missing_data_and_map_writes_it_so(run_cli, tmp_path):
+    """This page's promise (docs/mappings.md: "unknown means it happened on a day not known") was refused as "'unknown'
+    is not a date". FV-2's plan was sent on a day not known: missing data naming it, never overdue; its draft plan,
+    blank, is overdue (due Mon 30 June 2025), as FV-1's."""
+    (tmp_path / "own.yaml").write_text(OWN_MAPPING, encoding="utf-8")
+    extract = tmp_path / "own.csv"
+    extract.write_text("Ref,Type,Priority,Received,Draft plan sent,Plan sent,Published\n"
+                       "FV-1,ILACS focused visit,Yes,02/06/2025,,,01/07/2025\n"
+                       "FV-2,ILACS focused visit,Yes,02/06/2025,,Unknown,01/07/2025\n", encoding="utf-8")
+    records = tmp_path / "records.csv"
+    code, _, err = run_cli("map", str(extract), "--mapping", str(tmp_path / "own.yaml"), "--output", str(records))
+    assert code == 0, err
+    assert records.read_text(encoding="utf-8").splitlines()[2].endswith(",2025-06-02,2025-07-01,,unknown")
+    direct = checked(run_cli, str(extract), "--mapping", str(tmp_path / "own.yaml"), "--as-of", "2026-11-20")
+    again = checked(run_cli, str(records), "--as-of", "2026-11-20")
+    assert direct[:3] == again[:3]
+    assert {(f["record"], f["rule"]): f["status"] for f in again[1] if f["rule"].startswith("fv-")} == {
+        ("FV-1", "fv-priority-draft-plan"): "overdue", ("FV-1", "fv-priority-action-plan"): "overdue",
+        ("FV-2", "fv-priority-draft-plan"): "overdue", ("FV-2", "fv-priority-action-plan"): "missing_data"}
+
+
 def test_an_event_a_record_does_not_hold_is_written_unknown_and_read_back_so():
     """A record whose source holds an event column but not for this record (its cell said unknown, or the column
     is another kind's) is written ``unknown`` there: blank, it would read back as not happened."""
