@@ -65,7 +65,8 @@ from ._database import CHUNK_ROWS, Database, checking_note, dialect_of, is_datab
 from ._record import (NO, TARGET_PREFIX, UNKNOWN, YES, EventDate, Record, RecordCheck, is_unknown, measured_text,
                       parse_event_date, sort_key, suggest)
 from ._related import Group, Related, Row, TablePart, csv_groups, database_groups, missing, query
-from ._tables import NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE, csv_line, table_rows
+from ._tables import (NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE, csv_line, header_under_titles,
+                      table_rows)
 
 FORMATS = ("table", "cin-census-xml", "tables")
 #: A date that starts with a day and a month in figures, either of which could come first (11/07/2023).
@@ -710,6 +711,15 @@ class _Builder:
 
 # -- tables: CSV and XLSX ---------------------------------------------------------------------------------
 
+def _header_index(header: Sequence[str], needed: Sequence[str]) -> dict[str, int]:
+    """Each column a header row names, by name, and the 0-based column of each of ``needed`` it names loosely."""
+    index = {name: j for j, name in enumerate(header) if name}
+    # Templates of different years write "Allocated team" or "Allocated  Team": the same column.
+    loose = {_loose(name): j for name, j in reversed(list(index.items()))}
+    index.update({n: loose[_loose(n)] for n in needed if n not in index and _loose(n) in loose})
+    return index
+
+
 def _read_table(path: Path, mapping: Mapping, builder: _Builder, encoding: str) -> Iterator[Record]:
     header: list[str] | None = None
     index: dict[str, int] = {}
@@ -723,20 +733,29 @@ def _read_table(path: Path, mapping: Mapping, builder: _Builder, encoding: str) 
     for line, cells, label in rows:
         if header is None:
             header = ["" if c is None else str(c).strip() for c in cells]
-            index = {name: j for j, name in enumerate(header) if name}
-            # Templates of different years write "Allocated team" or "Allocated  Team": the same column.
-            loose = {_loose(name): j for name, j in reversed(list(index.items()))}
-            index.update({n: loose[_loose(n)] for n in needed if n not in index and _loose(n) in loose})
+            index = _header_index(header, needed)
             absent = [n for n in needed if n not in index]
             if absent:
-                close = difflib.get_close_matches(absent[0], list(index), n=1, cutoff=0.6)
-                builder.problem(f"the header row has no column {absent[0]!r}", line, None, absent[0],
-                                (f"is {close[0]!r} it? " if close else "") + f"the {mapping.name} mapping expects "
-                                "the columns: " + ", ".join(needed))
                 # Every row of the file goes unread: counted, as the record layout's reader counts them, so that
                 # "1 row could not be read" (and --skip-bad-rows's "1 bad row was skipped") never stands for a file.
-                builder.problems[-1].rows = max(sum(1 for _, cells, _ in rows
-                                                    if any(c not in (None, "") for c in cells)), 1)
+                # A row under a title naming every column the mapping reads is the header: said, not one column.
+                found, left = header_under_titles(((n, c) for n, c, _ in rows),
+                                                  lambda names: set(needed) <= set(_header_index(names, needed)))
+                if found is not None:
+                    builder.problem(f"the first row names none of the columns the {mapping.name} mapping reads, "
+                                    f"and row {found} names them all: the rows above it (a title?) are read as the "
+                                    "header" if not set(needed) & set(index) else
+                                    f"the header row has no column {absent[0]!r}, but row {found} names every "
+                                    f"column the {mapping.name} mapping reads: the rows above it are read as the "
+                                    "header",
+                                    found, None, None, "delete the rows above the header row: the first row names "
+                                                       "the columns")
+                else:
+                    close = difflib.get_close_matches(absent[0], list(index), n=1, cutoff=0.6)
+                    builder.problem(f"the header row has no column {absent[0]!r}", line, None, absent[0],
+                                    (f"is {close[0]!r} it? " if close else "") + f"the {mapping.name} mapping expects "
+                                    "the columns: " + ", ".join(needed))
+                builder.problems[-1].rows = max(left, 1)
                 return
             continue
         if not any(c not in (None, "") for c in cells):

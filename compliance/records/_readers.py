@@ -21,7 +21,8 @@ from ._csv import DEFAULT_ENCODING, codec_name, csv_rows
 from ._database import is_database_url, shown_url
 from ._json import load_json, not_read_from
 from ._record import RULE_ID, TARGET_PREFIX, UNKNOWN, Record, RecordCheck, suggest
-from ._tables import NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE, csv_column, table_rows, unguarded
+from ._tables import (NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE, csv_column, header_under_titles,
+                      table_rows, unguarded)
 
 
 class _Reader:
@@ -282,6 +283,29 @@ def header_problems(names: Sequence[str], vocab: Vocabulary, column_label: Calla
     return [(fault[0], None, None, fault[1])] + found if fault else found
 
 
+def header_refusals(names: Sequence[str], header_line: int, rows: Iterable[tuple[int, Sequence[Any]]],
+                    vocab: Vocabulary, column_label: Callable[[int], Any]
+                    ) -> list[tuple[str, int, Any, str | None, str, int]]:
+    """(message, line, column, field, hint, rows not read) for each reason the header stops the whole file, read
+    from ``rows`` (the rows after it); empty, and ``rows`` left unread, when its rows can be read. Both readers
+    (this one and records/columns.py) stop a file so.
+
+    Every row of the file goes unread: counted, so that "1 row could not be read" never stands for a file. A first
+    row naming neither id nor kind may be a title: a row under it among the top ones that names both is the header,
+    and the one problem says so, at that row (the rows above it are not records, so not counted).
+    """
+    refused = header_problems(names, vocab, column_label)
+    if not refused:
+        return []
+    titled = not any(name.lower() in ("id", "kind") for name in names)
+    found, left = header_under_titles(rows, lambda cells: titled and {"id", "kind"} <= {c.lower() for c in cells})
+    if found is not None:
+        return [(f"the header row has no id or kind column: row {found} names id and kind, and the rows above it (a "
+                 "title?) are read as the header", found, None, None,
+                 "delete the rows above the header row: the first row names the columns", max(left, 1))]
+    return [(message, header_line, column, fld, hint, max(left, 1)) for message, column, fld, hint in refused]
+
+
 def long_row(cells: Sequence[Any], width: int, workbook: bool = False) -> tuple[int, str, str] | None:
     """(0-based column, message, hint) for a row with something in a cell past the header's last column, or None.
 
@@ -326,13 +350,11 @@ def unnamed_fault(label: Any, cell: Any) -> tuple[str, str] | None:
 def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], header_line: int,
                      reader: _Reader, column_label: Any) -> Iterator[Record]:
     names = [str(h).strip() if h is not None else "" for h in header]
-    refused = header_problems(names, reader.vocab, column_label)
+    refused = header_refusals(names, header_line, rows, reader.vocab, column_label)
     if refused:
-        # Every row of the file goes unread: counted, so that "1 row could not be read" never stands for a file.
-        rows_left = sum(1 for _, cells in rows if any(c not in (None, "") for c in cells))
-        for message, column, fld, hint in refused:
-            reader.problem(message, header_line, column, fld, hint)
-            reader.problems[-1].rows = max(rows_left, 1)
+        for message, line, column, fld, hint, left in refused:
+            reader.problem(message, line, column, fld, hint)
+            reader.problems[-1].rows = left
         return
     all_events = reader.vocab.all_events()
     labels = {name: column_label(j) for j, name in enumerate(names)}

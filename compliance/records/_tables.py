@@ -140,6 +140,26 @@ def excel_column(j: int) -> str:
 
 
 Row = tuple[int, list[Any], Callable[[int], Any]]
+#: The rows at the top of a sheet or file searched for a header row under title rows.
+HEADER_SEARCH = 10
+
+
+def header_under_titles(rows: Iterable[tuple[int, Sequence[Any]]], is_header: Callable[[list[str]], bool]
+                        ) -> tuple[int | None, int]:
+    """For a file whose first row is not the header it needs, and whose other ``rows`` (line, cells) go unread: (the
+    line of the first of them among the top HEADER_SEARCH rows whose names (stripped) ``is_header``, under a title
+    and blank rows, or None; how many rows holding anything it holds, after that line, or all when None), so that
+    the message can say where the header is, and the rows not read are counted, a real header not among them."""
+    found, total, after = None, 0, 0
+    for n, (line, cells) in enumerate(rows, 2):
+        if not any(c not in (None, "") for c in cells):
+            continue
+        if found is None and n <= HEADER_SEARCH and is_header(["" if c is None else str(c).strip() for c in cells]):
+            found = line
+            continue
+        total += 1
+        after += found is not None
+    return found, (after if found is not None else total)
 
 
 class NotCalculated:

@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterator
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
-from ._tables import NOT_CALCULATED, NOT_CALCULATED_HINT
+from ._tables import HEADER_SEARCH, NOT_CALCULATED, NOT_CALCULATED_HINT
 
 MiB = 1 << 20
 #: Far beyond a real tracker: 100,000 rows of 30 columns unpack to about 150 MB.
@@ -135,10 +135,6 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
             yield from read.sheet(worksheet, reader.archive, parts.get(worksheet.title), header=worksheet is chosen[0])
     finally:
         book.close()
-
-
-#: The rows at the top of a sheet searched for a header naming id and kind, under title rows.
-HEADER_SEARCH = 10
 
 
 def _record_sheets(worksheets: list[Any], problem: Report) -> list[Any]:

@@ -33,7 +33,7 @@ from . import _arrow
 from ._tables import GUARDED_INNER, GUARDED_START, csv_column
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8,
                    long_line_fault, open_quote_problem, ran_out, read_csv_rows, row_fault, runaway_problem)
-from ._readers import header_problems, ignored_column, long_row, read_records, unnamed_cell, unnamed_fault
+from ._readers import header_refusals, ignored_column, long_row, read_records, unnamed_cell, unnamed_fault
 from ._record import (DATE_HINT, ID_LIMIT, INVISIBLE, TARGET_PREFIX, Record, RecordCheck, cell_date, id_fault,
                       is_unknown, suggest, unknown_kind)
 from ._seen_ids import SeenIds
@@ -1082,13 +1082,11 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
                 sink.add("the file is empty", 1, None, None, "the first row names the columns")
             return
         names = [h.strip() for h in first[1]]
-        refused = header_problems(names, vocab, csv_column)
+        refused = header_refusals(names, 1, rows, vocab, csv_column)
         if refused:
-            # Every row of the file goes unread: counted, as the record reader counts them (records/_readers.py).
-            rows_left = max(sum(1 for _, cells in rows if any(c not in (None, "") for c in cells)), 1)
-            for message, column, fld, hint in refused:
-                sink.add(message, 1, column, fld, hint)
-                sink.problems[-1].rows = rows_left
+            for message, line, column, fld, hint, left in refused:
+                sink.add(message, line, column, fld, hint)
+                sink.problems[-1].rows = left
             return
         rows.close()
         wanted = [j for j, column in enumerate(names)

@@ -238,9 +238,10 @@ def test_a_title_or_header_merged_across_columns_is_not_repeated(tmp_path):
     sheet.merge_cells("A1:E1")
     titled.save(path)
     records, problems = read_records([path])
-    # The title is the first row, as it was: it names no id or kind column, once, not five times.
+    # The title is the first row, as it was: it names no id or kind column, once, not five times (and row 2 does).
     assert records == [] and [p.message for p in problems if not p.warning] == [
-        "the header row has no id or kind column"]
+        "the header row has no id or kind column: row 2 names id and kind, and the rows above it (a title?) are read "
+        "as the header"]
 
 
 def test_merged_cells_on_a_later_sheet_are_filled_and_named_with_their_sheet(tmp_path):
@@ -255,3 +256,90 @@ def test_merged_cells_on_a_later_sheet_are_filled_and_named_with_their_sheet(tmp
         ("ham-2025", "ILACS"), ("b", "ILACS"), ("c", "ILACS")]
     [warning] = problems
     assert (warning.line, warning.column) == (2, "'2024-25'!C") and warning.message.startswith("'2024-25'!C2:C3 is")
+
+
+# -- probe P6: a title above the header on the first sheet, or in a file --------------------------------------
+
+TITLED_MAPPING = ('mapping: northshire\nkind: inspection\ndate_formats: ["%d/%m/%Y"]\nid: "{Ref}"\n'
+                  "attributes:\n  framework: Framework\n"
+                  "events:\n  report_received: Report received\n  report_published: Report published\n")
+
+
+def titled_book(header: list[str]) -> Workbook:
+    """A council's first sheet: a title merged across row 1, a blank row 2, the header in row 3, three records and
+    a blank row between two of them."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Inspections"
+    sheet.append(["Northshire County Council: Ofsted inspection tracker (OFFICIAL-SENSITIVE)"])
+    sheet.merge_cells("A1:E1")
+    sheet.append([])
+    sheet.append(header)
+    sheet.append(["n-24", "inspection", "ILACS", "03/12/2024", "17/01/2025"])
+    sheet.append(["s-25", "inspection", "ILACS", "03/04/2025", None])
+    sheet.append([])
+    sheet.append(["e-25", "inspection", "ILACS", "04/06/2025", None])
+    return book
+
+
+def test_a_title_above_the_header_on_the_first_sheet_says_which_row_is_the_header(tmp_path, run_cli):
+    """It said only "the header row has no id or kind column (the first row names the columns...)", at row 1,
+    where a later sheet's message names the row; and it counted the header row among the 4 rows not read."""
+    path = tmp_path / "tracker.xlsx"
+    titled_book(HEADER).save(path)
+    records, problems = read_records([path])
+    [error] = [p for p in problems if not p.warning]
+    assert records == [] and (error.line, error.column, error.rows) == (3, None, 3)
+    assert str(error) == (f"{path}:3: the header row has no id or kind column: row 3 names id and kind, and the "
+                          "rows above it (a title?) are read as the header (delete the rows above the header row: the "
+                          "first row names the columns)")
+    code, out, _ = run_cli("check", str(path), "--as-of", "2026-11-20")
+    assert code == 2 and "3 rows could not be read" in out
+
+
+def test_a_title_above_the_header_of_a_csv_file_says_so_in_check_and_kpi(tmp_path, run_cli):
+    path = tmp_path / "tracker.csv"
+    path.write_text("Northshire inspections,,,,\n,,,,\n" + ",".join(HEADER) + "\n"
+                    "n-24,inspection,ILACS,03/12/2024,17/01/2025\ns-25,inspection,ILACS,03/04/2025,\n",
+                    encoding="utf-8")
+    for command in ("check", "kpi"):
+        code, out, err = run_cli(command, str(path), "--as-of", "2026-11-20")
+        assert code == 2 and f"{path}:3: the header row has no id or kind column: row 3 names id and kind" in err
+    code, out, _ = run_cli("check", str(path), "--as-of", "2026-11-20", "--format", "md")
+    assert "## 2 rows could not be read" in out
+
+
+def test_a_first_row_that_is_a_header_gets_its_own_fix_not_the_title_hint(tmp_path):
+    """ID and Kind, cased, name the columns: the first row is the header, and the fix is to write them lower case."""
+    path = tmp_path / "tracker.csv"
+    path.write_text("ID,Kind,framework\nid,kind,framework\nn-24,inspection,ILACS\n", encoding="utf-8")
+    _, [problem] = read_records([path])
+    assert problem.line == 1 and problem.hint == "column names are lower case: write id for 'ID', kind for 'Kind'"
+
+
+def test_a_mapping_whose_columns_are_all_on_a_lower_row_says_which_row(tmp_path, run_cli):
+    """It named one column (the first in alphabetical order) missing from row 1, when all were in row 3."""
+    (tmp_path / "northshire.yaml").write_text(TITLED_MAPPING, encoding="utf-8")
+    path = tmp_path / "tracker.xlsx"
+    titled_book(["Ref", "Kind", "Framework", "Report received", "Report published"]).save(path)
+    code, out, err = run_cli("check", str(path), "--mapping", str(tmp_path / "northshire.yaml"),
+                             "--as-of", "2026-11-20")
+    assert code == 2 and "3 rows could not be read" in out
+    assert (f"error: {path}:3: the first row names none of the columns the northshire mapping reads, and row 3 names "
+            "them all: the rows above it (a title?) are read as the header (delete the rows above the header row: the "
+            "first row names the columns)") in err.splitlines()
+    # A row of headings over groups of columns names one of them: the row under it is still named.
+    grouped = tmp_path / "grouped.csv"
+    grouped.write_text(",Framework,Dates,\nRef,Framework,Report received,Report published\n"
+                       "n-24,ILACS,03/12/2024,17/01/2025\n", encoding="utf-8")
+    code, _, err = run_cli("check", str(grouped), "--mapping", str(tmp_path / "northshire.yaml"),
+                           "--as-of", "2026-11-20")
+    assert code == 2 and (f"error: {grouped}:2: the header row has no column 'Ref', but row 2 names every column the "
+                          "northshire mapping reads: the rows above it are read as the header (delete the rows above "
+                          "the header row: the first row names the columns)") in err.splitlines()
+    # A header row naming some of them is the header, a column misspelt: the row under it names none.
+    csv = tmp_path / "tracker.csv"
+    csv.write_text("Ref,Framework,Report recieved,Report published\nn-24,ILACS,03/12/2024,17/01/2025\n",
+                   encoding="utf-8")
+    code, _, err = run_cli("check", str(csv), "--mapping", str(tmp_path / "northshire.yaml"), "--as-of", "2026-11-20")
+    assert code == 2 and f"{csv}:1: Report received: the header row has no column 'Report received' (is " in err
