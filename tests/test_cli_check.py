@@ -283,7 +283,8 @@ def test_a_file_whose_name_is_not_utf8_with_a_bad_row_is_reported_not_an_interna
 # -- probe P2: a header that stops a mapped file counts every row of it ---------------------------------------
 
 OWN_MAPPING = ("mapping: own\nkind: inspection\ndate_formats: [\"%d/%m/%Y\"]\nid: \"{Ref}\"\n"
-               "attributes:\n  framework:\n    column: Type\n    values: {\"ILACS focused visit\": ILACS-focused-visit}\n"
+               "attributes:\n  framework:\n    column: Type\n"
+               "    values: {\"ILACS focused visit\": ILACS-focused-visit}\n"
                "  priority_actions:\n    column: Priority\n    values: {\"Yes\": true, \"No\": false}\n"
                "events:\n  report_received: Received\n  draft_action_plan_sent: Draft plan sent\n"
                "  action_plan_sent: Plan sent\n  report_published: Published\n")

@@ -47,6 +47,8 @@ MAX_MERGED = 10_000
 #: Formulas with no saved result a sheet's cells are marked for, at 8 bytes each; past them the rest of the sheet is
 #: not read (a cell read as empty would be a date "not happened"). A real tracker written by a script has a few.
 MAX_UNCALCULATED = 1_000_000
+#: The states of a sheet Excel does not show: hidden (Unhide shows it) and very hidden (only the VBA editor does).
+_HIDDEN = ("hidden", "veryHidden")
 #: The shared strings openpyxl holds in memory for the whole read: each costs some 160 bytes besides its text.
 MAX_SHARED_STRINGS = 1 << 20
 MAX_SHARED_BYTES = 64 * MiB
@@ -132,7 +134,8 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
         for worksheet in chosen:
             if read.stopped:
                 break
-            yield from read.sheet(worksheet, reader.archive, parts.get(worksheet.title), header=worksheet is chosen[0])
+            yield from read.sheet(worksheet, reader.archive, parts.get(worksheet.title), header=worksheet is chosen[0],
+                                  hidden=worksheet.sheet_state in _HIDDEN)
     finally:
         book.close()
 
@@ -246,13 +249,19 @@ class _Read:
             return letters
         return f"{_ref(title)}!{letters}" if letters else _ref(title)
 
-    def sheet(self, worksheet: Any, archive: zipfile.ZipFile, part: str | None, header: bool) -> Iterator[Row]:
+    def sheet(self, worksheet: Any, archive: zipfile.ZipFile, part: str | None, header: bool,
+              hidden: bool = False) -> Iterator[Row]:
         """The sheet's rows, merged cells filled (``_Merges``) and formulas with no saved result marked
-        (``_Uncalculated``); its header row only if ``header``."""
+        (``_Uncalculated``); its header row only if ``header``. A ``hidden`` sheet's records are read as any
+        sheet's (leaving them out would lose them without a word), and a warning after its rows says how many there
+        are: no one looking at the workbook in Excel sees them, yet they decide the run."""
         title = worksheet.title
+        held: list[int] = []  # a hidden sheet's rows holding something, below its header
         try:
             merges, uncalculated = _warn_empty_cells(archive, part, title, self.problem, self.where)
             for number, cells in self._bounded_rows(worksheet, merges, uncalculated):
+                if hidden and number > 1 and any(cell is not None and cell != "" for cell in cells):
+                    held.append(number)
                 if number == 1 and not header:
                     continue  # the same header as the first sheet's, which the caller has
                 if self.listed is None:
@@ -271,6 +280,17 @@ class _Read:
             self.problem(f"cannot read the sheet {title!r}: {_reason(exc)}; no row after this was read",
                          None, self.where(title, None), None,
                          "open the workbook in Excel and save it again")
+        if held:
+            very = worksheet.sheet_state == "veryHidden"
+            state = "very hidden (Excel shows it only from its VBA editor)" if very else "hidden"
+            rows = (f"1 row of records, row {held[0]}" if len(held) == 1 else
+                    f"{len(held):,} rows of records, from row {held[0]} to row {held[-1]}")
+            show = ("in Excel's VBA editor, opened with Alt+F11, set the sheet's Visible property to show it" if very
+                    else "right-click a sheet's tab and choose Unhide to see it")
+            self.problem(f"the sheet {title!r} is {state}, and its records were read with the others: {rows}",
+                         held[0], self.where(title, None), None,
+                         show + "; if its records are not to be checked, move them to a workbook of their own",
+                         warning=True)
 
     def _bounded_rows(self, worksheet: Any, merges: "_Merges", uncalculated: "_Uncalculated"
                       ) -> Iterator[tuple[int, list[Any]]]:

@@ -343,3 +343,46 @@ def test_a_mapping_whose_columns_are_all_on_a_lower_row_says_which_row(tmp_path,
                    encoding="utf-8")
     code, _, err = run_cli("check", str(csv), "--mapping", str(tmp_path / "northshire.yaml"), "--as-of", "2026-11-20")
     assert code == 2 and f"{csv}:1: Report received: the header row has no column 'Report received' (is " in err
+
+
+# -- hostile probe D7: hidden sheets ------------------------------------------------------------------------------
+
+def test_records_on_hidden_and_very_hidden_sheets_are_read_with_a_warning_naming_each_sheet(tmp_path, run_cli):
+    """They were read without a word: a sheet no one sees in Excel decided the run. Still read (left out, its
+    records would be lost), with a warning naming the sheet and its rows of records."""
+    older = ("2023-24", [["ham-2023a", "inspection", "ILACS", datetime(2023, 6, 5), None], [None] * 5,
+                         ["ham-2023b", "inspection", "ILACS", datetime(2023, 9, 4), datetime(2023, 10, 2)]])
+    book = year_sheets(THIS_YEAR, LAST_YEAR, older)
+    book["2024-25"].sheet_state = "hidden"
+    book["2023-24"].sheet_state = "veryHidden"
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["ham-2025", "ham-2024", "ham-2023a", "ham-2023b"]
+    assert all(p.warning for p in problems)
+    assert [(p.line, p.column, p.message) for p in problems] == [
+        (2, "'2024-25'", "the sheet '2024-25' is hidden, and its records were read with the others: 1 row of records, "
+                         "row 2"),
+        (2, "'2023-24'", "the sheet '2023-24' is very hidden (Excel shows it only from its VBA editor), and its "
+                         "records were read with the others: 2 rows of records, from row 2 to row 4")]
+    assert problems[0].hint == ("right-click a sheet's tab and choose Unhide to see it; if its records are not to be "
+                                "checked, move them to a workbook of their own")
+    assert "Visible property" in problems[1].hint
+    # ham-2024 (received 3 June 2024, never published) is overdue: the run fails, the warnings change nothing.
+    code, out, err = run_cli("check", str(path), "--as-of", "2026-12-01")
+    assert code == 1 and "ham-2024" in out and f"warning: {path}:2:'2024-25': the sheet '2024-25' is hidden" in err
+
+
+def test_a_hidden_sheet_a_mapping_reads_is_warned_of_too(tmp_path, run_cli):
+    (tmp_path / "northshire.yaml").write_text(TITLED_MAPPING + "sheet: Old\n", encoding="utf-8")
+    book = Workbook()
+    book.active.title = "Cover"
+    old = book.create_sheet("Old")
+    old.append(["Ref", "Framework", "Report received", "Report published"])
+    old.append(["n-24", "ILACS", "03/12/2024", "17/01/2025"])
+    old.sheet_state = "hidden"
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    code, _, err = run_cli("check", str(path), "--mapping", str(tmp_path / "northshire.yaml"), "--as-of", "2026-11-20")
+    assert code == 0 and (f"warning: {path}:2: the sheet 'Old' is hidden, and its records were read with the "
+                          "others: 1 row of records, row 2") in err
