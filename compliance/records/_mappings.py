@@ -459,7 +459,7 @@ class _Builder:
             if value is not None:
                 attributes[f.name] = value
         events: dict[str, tuple[EventDate, ...]] = {}
-        unknown: list[str] = []
+        not_known: list[str] = []
         for f in spec.events:
             found = self.values(f, lookup)
             if found is None:
@@ -468,7 +468,7 @@ class _Builder:
             if NOT_CALCULATED in items or (len(items) == 1 and is_unknown(items[0])):
                 # A cell saying unknown, or a workbook's formula with no saved result: a date not known, never "not
                 # happened", as the record layout reads them.
-                unknown.append(f.name)
+                not_known.append(f.name)
                 continue
             if len(items) > 1 and not self.vocab.repeats(spec.kind, f.name):
                 self.problem(f"{f.name} happens once, but {len(items)} dates are given", line, where(source), source)
@@ -506,7 +506,7 @@ class _Builder:
                 # With no day to count from, none can be told to be after it (a visit may be to an earlier
                 # placement): none is counted, and a duty that needs the day is missing data naming it.
                 del events[f.name]
-        given: dict[str, Any] = {**events, **dict.fromkeys(unknown, UNKNOWN)}
+        given: dict[str, Any] = {**events, **dict.fromkeys(not_known, UNKNOWN)}
         targets: dict[str, tuple[EventDate, ...]] = {}
         for f in spec.recorded_deadlines:
             found = self.values(f, lookup)
