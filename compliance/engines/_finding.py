@@ -163,11 +163,16 @@ def iso(d: EventDate | None) -> str | None:
 
 
 def amount_text(working: int | None, days: int | None, prefer_working: bool) -> str | None:
+    """A margin in words, working days first for a working-day rule: "8 working days (10 days)"."""
     if days is None:
         return None
     d = f"{days} day{'s' if days != 1 else ''}"
     if working is None:
         return d
+    if working == 0 and days > 0:
+        # "0 working days (2 days) overdue" reads as not late at all: a deadline or completion on a weekend or
+        # holiday is late by calendar days none of which is a working day, and is said so.
+        return f"{d} (not a working day)" if days == 1 else f"{d} (none of them a working day)"
     w = f"{working} working day{'s' if working != 1 else ''}"
     return f"{w} ({d})" if prefer_working else f"{d} ({w})"
 

@@ -56,6 +56,29 @@ class TestSingleDuty:
         assert (f.status, f.working_days_late, f.days_late) == ("late", 8, 10)
         assert f.late_by == "8 working days (10 days)"
 
+    def test_late_by_no_working_day_says_so_rather_than_0_working_days(self):
+        # lscb-publish-report: received Thu 15 Aug 2019, 30 working days (Mon 26 Aug skipped) end Fri 27 Sep 2019.
+        # Published Sat 28 Sep: late by 1 calendar day and 0 working days, which must not read as "not late".
+        late = one("inspection", {"lscb_report_received": "2019-08-15", "lscb_report_published": "2019-09-28"},
+                   date(2026, 1, 1), {"framework": "SIF", "lscb_review": True}, INSPECTION_RULES, "lscb-publish-report")
+        assert (late.status, late.deadline, late.working_days_late, late.days_late) == ("late", date(2019, 9, 27), 0, 1)
+        assert late.late_by == "1 day (not a working day)"
+        assert any(step.endswith("late by 1 day (not a working day).") for step in late.explanation)
+        # Never published: the Board ended Sun 29 Sep 2019, 2 days after the deadline, neither a working day.
+        missed = one("inspection", {"lscb_report_received": "2019-08-15"}, date(2026, 1, 1),
+                     {"framework": "SIF", "lscb_review": True}, INSPECTION_RULES, "lscb-publish-report")
+        assert (missed.status, missed.working_days_late, missed.days_late) == ("overdue", 0, 2)
+        assert missed.late_by == "2 days (none of them a working day)"
+
+    def test_a_calendar_period_late_by_no_working_day_says_so_too(self):
+        # rcpc: ICPC Fri 31 May 2024, first review within 3 months: Sat 31 Aug 2024. The plan ended Sun 1 Sep
+        # with no review: overdue by 1 day, counted in calendar days first (a months rule), no working day.
+        f = one("child-protection", {"strategy_discussion": "2024-05-20", "icpc": "2024-05-31",
+                                     "cp_plan_end": "2024-09-01"},
+                date(2025, 1, 1), {"cp_plan": True}, INSPECTION_RULES, "rcpc")
+        assert (f.status, f.deadline, f.days_late, f.working_days_late) == ("overdue", date(2024, 8, 31), 1, 0)
+        assert f.late_by == "1 day (not a working day)"
+
     def test_due_counts_what_is_left(self):
         # Received Thu 1 Oct 2026: 30th working day is Thu 12 Nov 2026. From Tue 20 Oct: 17 working days.
         f = one("inspection", {"report_received": "2026-10-01"}, date(2026, 10, 20), ILACS, INSPECTION_RULES,
