@@ -1,7 +1,8 @@
 """The durable-rules backend: each YAML rule compiled into a durable-rules ruleset, records posted as events.
 
 durable-rules does the matching: which version of a duty governs a record, and in which case (in force,
-clock not started, trigger outside the in-force dates, excluded by its conditions, trigger missing). Its
+clock not started, trigger outside the in-force dates, excluded by its conditions, trigger missing, and
+whether its possible days cross the in-force dates). Its
 patterns compare attribute values and event dates (as day ordinals) on one message per record. The
 action of the rule that fires calls the same date arithmetic as the native engine
 (``_native.duty_findings``), so both engines give the same findings.
@@ -38,7 +39,7 @@ from ..errors import EngineUnavailable, InputError, Problem
 from ..records import Record
 from ..rules import Rule, RuleSet, Window
 from ._finding import Finding
-from ._native import CASES, Choice, check_as_of, clock, duties_by_kind, duty_findings, measured_elsewhere
+from ._native import CASES, Choice, check_as_of, clock, duties_by_kind, duty_findings, early_until, measured_elsewhere
 
 INSTALL_HINT = "pip install 'statutory-timelines[durable]' (Python 3.11 or 3.12, with a C compiler)"
 
@@ -284,12 +285,13 @@ def _widest_node(patterns: Iterable[list[dict[str, Any]]]) -> int:
 @dataclass
 class _Fields:
     """Message field names for one record kind: ``aN`` for attributes (and whether the record's source can hold
-    an event), ``eN`` for event dates, ``lN``/``hN`` for the latest lower and earliest upper bound on a trigger."""
+    an event), ``eN`` for event dates, ``lN``/``hN`` for the latest lower and earliest upper bound on a trigger
+    (a lower bound keyed with the upper bounds that can contradict it, as ``_native.possible_days`` drops it)."""
 
     attributes: dict[str, str] = field(default_factory=dict)
     events: dict[str, str] = field(default_factory=dict)
     recorded: dict[str, str] = field(default_factory=dict)
-    lows: dict[tuple[str, ...], str] = field(default_factory=dict)
+    lows: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = field(default_factory=dict)
     highs: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def attribute(self, name: str) -> str:
@@ -301,8 +303,9 @@ class _Fields:
     def records(self, event: str) -> str:
         return self.recorded.setdefault(event, f"r{len(self.recorded)}")
 
-    def low(self, events: tuple[str, ...]) -> str | None:
-        return self.lows.setdefault(events, f"l{len(self.lows)}") if events else None
+    def low(self, rule: Rule) -> str | None:
+        key = (rule.no_earlier_than, rule.no_later_than)
+        return self.lows.setdefault(key, f"l{len(self.lows)}") if rule.no_earlier_than else None
 
     def high(self, events: tuple[str, ...]) -> str | None:
         return self.highs.setdefault(events, f"h{len(self.highs)}") if events else None
@@ -325,11 +328,17 @@ class _Fields:
             if dates:
                 out[key] = _ordinal(dates[0])
         last = judged.toordinal()
-        bounded = [(b, k, max) for b, k in self.lows.items()] + [(b, k, min) for b, k in self.highs.items()]
-        for bounds, key, pick in bounded:
-            found = [day for e in bounds if record.events.get(e) and (day := _ordinal(record.events[e][0])) <= last]
-            if found:
-                out[key] = pick(found)
+
+        def dated(bounds: tuple[str, ...]) -> list[int]:
+            return [day for e in bounds if record.events.get(e) and (day := _ordinal(record.events[e][0])) <= last]
+
+        for bounds, key in self.highs.items():
+            if found := dated(bounds):
+                out[key] = min(found)
+        for (bounds, highs), key in self.lows.items():
+            found, above = dated(bounds), dated(highs)
+            if found and (not above or max(found) <= min(above)):  # a lower bound after the upper one is dropped
+                out[key] = max(found)
         return out
 
 
@@ -386,45 +395,44 @@ class _DutyPatterns:
     def last_candidate(self, k: int) -> Formula:
         return _and(self.candidate(k), self.none_of(self.candidate, range(k + 1, self.n)))
 
-    def first_dated(self, name: str, i: int, possible: Callable[[int], Formula]) -> Formula:
-        """Version i is the first possible one in force on the date in field ``name``."""
-        def dated(j: int) -> Formula:
-            return _and(possible(j), self.within(name, self.v[j].in_force))
-        return _and(dated(i), self.none_of(dated, range(i)))
+    def top_within(self, high: str | None, window: Window) -> Formula:
+        """The latest day a trigger not recorded could have been (its upper bound in field ``high``, else the as-of
+        date) is in ``window``."""
+        if high is None:
+            return self.within(AS_OF, window)
+        return _or(self.within(high, window), _and(_not(_atom("ex", high)), self.within(AS_OF, window)))
 
-    def none_dated(self, name: str, possible: Callable[[int], Formula]) -> Formula:
-        return self.none_of(lambda j: _and(possible(j), self.within(name, self.v[j].in_force)), range(self.n))
-
-    def possible(self, low: str | None) -> Callable[[int], Formula]:
-        """Candidates whose in-force dates do not end before the trigger's lower bound (in field ``low``), nor
-        start after the as-of date (the latest a trigger not recorded can be)."""
-        def make(j: int) -> Formula:
-            start, end = self.v[j].in_force.start, self.v[j].in_force.end
-            begun = _atom("gte", AS_OF, start.toordinal()) if start else TRUE
-            if low is None or end is None:
-                return _and(self.candidate(j), begun)
-            return _and(self.candidate(j), begun, _or(_not(_atom("ex", low)), _atom("lte", low, end.toordinal())))
-        return make
-
-    def choice_without_trigger(self, i: int) -> tuple[Formula, Formula]:
-        """(version i is chosen, no version can be chosen) for a record with no trigger date:
-        judged on the trigger's upper bound when the record gives one, else on the as-of date."""
-        chosen, nothing = [], []
+    def choice_without_trigger(self, i: int) -> tuple[Formula, Formula, Formula]:
+        """(version i is chosen and the case is "missing", version i is chosen and the case is "straddles", no
+        version can be chosen) for a record with no trigger date, as ``_native._version_for_missing_trigger``."""
+        missing, straddles, nothing = [], [], []
+        window = self.v[i].in_force
+        early = early_until(self.v[i])
         for k in range(self.n):
             rule = self.v[k]
-            high = self.f.high(rule.no_later_than)
-            possible = self.possible(self.f.low(rule.no_earlier_than))
-            last_possible = _and(possible(i), self.none_of(possible, range(i + 1, self.n)))
-            by_as_of = _or(self.first_dated(AS_OF, i, possible),
-                           _and(last_possible, self.none_dated(AS_OF, possible)))
-            no_high = _not(_atom("ex", high)) if high else TRUE
-            options = [_and(no_high, by_as_of)]
-            nothing.append(_and(self.first_candidate(k), no_high, self.none_of(possible, range(self.n))))
-            if high:
-                options.append(_and(_atom("ex", high), self.first_dated(high, i, self.candidate)))
-                nothing.append(_and(self.first_candidate(k), _atom("ex", high), self.none_dated(high, self.candidate)))
-            chosen.append(_and(self.first_candidate(k), _or(*options)))
-        return _or(*chosen), _or(*nothing)
+            high, low = self.f.high(rule.no_later_than), self.f.low(rule)
+
+            def at_top(j: int) -> Formula:
+                return _and(self.candidate(j), self.top_within(high, self.v[j].in_force))
+
+            def meets(j: int) -> Formula:
+                """Version j was in force on some day the trigger could have been."""
+                start, end = self.v[j].in_force.start, self.v[j].in_force.end
+                begun = self.top_within(high, Window(start, None))
+                ended = TRUE if low is None or end is None else _or(_not(_atom("ex", low)),
+                                                                     _atom("lte", low, end.toordinal()))
+                return _and(self.candidate(j), begun, ended)
+
+            has_low = _atom("ex", low) if low else FALSE
+            low_within = self.within(low, window) if low else FALSE
+            soon = self.top_within(high, Window(None, early)) if early else FALSE
+            chosen = _and(self.first_candidate(k), at_top(i), self.none_of(at_top, range(i)))
+            no_top = _and(self.first_candidate(k), self.none_of(at_top, range(self.n)))
+            missing.append(_and(chosen, _or(low_within, _and(_not(has_low), _not(soon)))))
+            straddles.append(_or(_and(chosen, _or(_and(has_low, _not(low_within)), _and(_not(has_low), soon))),
+                                 _and(no_top, meets(i), self.none_of(meets, range(i + 1, self.n)))))
+            nothing.append(_and(no_top, self.none_of(meets, range(self.n))))
+        return _or(*missing), _or(*straddles), _or(*nothing)
 
     def cases(self, i: int) -> dict[str, Formula]:
         """The formula under which version i governs the record, for each case."""
@@ -432,19 +440,21 @@ class _DutyPatterns:
         unknown = _and(self.candidate(i), _not(self.passes(i)))
         first_in_force = _and(self.in_force(i), self.none_of(self.in_force, range(i)))
         untriggered = self.none_of(self.triggered, range(self.n))
-        chosen, nothing = self.choice_without_trigger(i)
-        waiting = _and(untriggered, chosen, self.passes(i))
+        missing, straddles, nothing = self.choice_without_trigger(i)
+        waiting = _and(untriggered, _or(missing, straddles), self.passes(i))
         never = _atom("in", self.f.records(rule.trigger), (token(True),)) if rule.trigger_optional else FALSE
         return {
             "excluded": self.none_of(self.candidate, range(self.n)) if i == self.n - 1 else FALSE,
-            "undecided": _or(_and(first_in_force, unknown), _and(untriggered, chosen, unknown)),
+            "undecided": _or(_and(first_in_force, unknown), _and(untriggered, missing, unknown),
+                             _and(untriggered, straddles, unknown)),
             "in_force": _and(first_in_force, self.passes(i), _atom("lte_asof", self.trigger(i))),
             "not_started": _and(first_in_force, self.passes(i), _atom("gt_asof", self.trigger(i))),
             "outside": _and(self.triggered(i), self.none_of(self.in_force, range(self.n)),
                             self.none_of(self.triggered, range(i + 1, self.n))),
             "no_version": _and(untriggered, self.last_candidate(i), nothing),
             "never_started": _and(waiting, never),
-            "missing": _and(waiting, _not(never)),
+            "missing": _and(untriggered, missing, self.passes(i), _not(never)),
+            "straddles": _and(untriggered, straddles, self.passes(i), _not(never)),
         }
 
 

@@ -961,7 +961,8 @@ def _not_applicable(ctx: _Context, reason: str, trigger: EventDate | None = None
     return Finding(**ctx.base(status="not_applicable", reason=reason, trigger_date=trigger, period=None))
 
 
-CASES = ("excluded", "undecided", "in_force", "not_started", "outside", "no_version", "never_started", "missing")
+CASES = ("excluded", "undecided", "in_force", "not_started", "outside", "no_version", "never_started", "missing",
+         "straddles")
 
 
 class Choice(NamedTuple):
@@ -990,28 +991,58 @@ def choose_version(record: Record, versions: Sequence[Rule], as_of: date) -> Cho
     triggered = [v for v, t in dated if t is not None]
     if triggered:
         return Choice("outside", triggered[-1])
-    chosen = _version_for_missing_trigger(record, candidates, as_of)
+    chosen, case = _version_for_missing_trigger(record, candidates, as_of)
     if chosen is None:
         return Choice("no_version", candidates[-1])
     if chosen.condition_state(record.attributes) == "unknown":
         return Choice("undecided", chosen)
     if chosen.trigger_optional and record.records(chosen.trigger) and chosen.trigger not in record.implied:
         return Choice("never_started", chosen)
-    return Choice("missing", chosen)
+    return Choice(case, chosen)
 
 
-def _version_for_missing_trigger(record: Record, candidates: Sequence[Rule], as_of: date) -> Rule | None:
-    """With no trigger date, the version judged on the latest date the trigger could have (its upper bound),
-    else on the as-of date; None when the bounds leave no version in force."""
-    low, _, high, _ = trigger_bounds(record, candidates[0], as_of)
-    if high is not None:
-        return next((v for v in candidates if v.in_force.contains(day_of(high))), None)
-    # A trigger not recorded happened, if at all, by the day the record is judged on: that is its latest bound.
-    possible = [v for v in candidates if (low is None or v.in_force.overlaps(Window(day_of(low), None)))
-                and (v.in_force.start is None or v.in_force.start <= as_of)]
-    if not possible:
+def _version_for_missing_trigger(record: Record, candidates: Sequence[Rule], as_of: date) -> tuple[Rule | None, str]:
+    """With no trigger date, the version judged on and the case: "missing" (judged on the version in force on the
+    latest day the trigger could have been, its upper bound or else the day judged on), "straddles" (the days it
+    could have been cross the dates the versions were in force, so whether the duty applies, and which version,
+    depends on it), or None and "no_version" (no version was in force on any of them).
+
+    With a lower bound, the version must hold every possible day. Without one, the trigger is taken to be no
+    earlier than the version's start, unless the latest possible day is within one period of it (``early_until``):
+    a referral no later than an assessment started 16 Apr 2013 may well be before 15 Apr 2013, when the single
+    assessment came in."""
+    low, top = possible_days(record, candidates[0], as_of)
+    at_top = next((v for v in candidates if v.in_force.contains(top)), None)
+    if at_top is not None:
+        if low is not None:
+            return at_top, "missing" if at_top.in_force.contains(low) else "straddles"
+        early = early_until(at_top)
+        return at_top, "straddles" if early is not None and top <= early else "missing"
+    # No version on the latest possible day: one in force on an earlier possible day leaves it open.
+    meeting = [v for v in candidates if v.in_force.overlaps(Window(low, top))]
+    return (meeting[-1], "straddles") if meeting else (None, "no_version")
+
+
+def possible_days(record: Record, rule: Rule, as_of: date) -> tuple[date | None, date]:
+    """The days a trigger not recorded could have been, by its bounds (``trigger_bounds``): from the lower bound (None:
+    open below) to the upper bound, else the day the record is judged on. A lower bound after the upper one
+    contradicts it and is dropped (``_missing`` warns of it)."""
+    low, _, high, _ = trigger_bounds(record, rule, as_of)
+    top = day_of(high) if high is not None else as_of
+    return (day_of(low) if low is not None and day_of(low) <= top else None), top
+
+
+def early_until(rule: Rule) -> date | None:
+    """The last day of one period of ``rule`` after the day it came into force (a trigger no later than that may
+    have been before it, under an earlier version or none), or None when it has always been in force. Engines
+    that choose versions without ``choose_version`` compare with this same day."""
+    start = rule.in_force.start
+    if start is None:
         return None
-    return next((v for v in possible if v.in_force.contains(as_of)), possible[-1])
+    try:
+        return day_of(_computed(start, rule.period, rule.calendar, False).end)
+    except CalendarRangeError:  # a start before the calendar's years: no possible day here is that early
+        return None
 
 
 def duty_findings(record: Record, versions: Sequence[Rule], choice: Choice, as_of: date,
@@ -1093,8 +1124,11 @@ def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Findin
         _check_bounds(ctx, trigger)
         return _recurring(ctx, trigger) if rule.recurrence else _single(ctx, trigger)
     if case == "missing":
+        _assume_in_force(ctx, versions)
         first = _missing(ctx)
         return [first, *_after_first(ctx, first)]
+    if case == "straddles":
+        return [_straddles(ctx, versions)]
     if case == "excluded":
         return [_not_applicable(ctx, rule.conditions(record.attributes).reason or "")]
     if case == "undecided":
@@ -1117,6 +1151,9 @@ def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Findin
     if high is not None and low is not None and day_of(low) == day_of(high):
         return [_not_applicable(ctx, f"{rule.trigger} is not recorded; it was on the day of {high_event} "
                                      f"({iso(high)}), when no version of this duty was in force ({windows}).")]
+    if high is not None and possible_days(record, candidates[0], as_of)[0] is not None:
+        return [_not_applicable(ctx, f"{rule.trigger} is not recorded, and no version of this duty was in force "
+                                     f"between {low_event} ({iso(low)}) and {high_event} ({iso(high)}) ({windows}).")]
     if high is not None:
         return [_not_applicable(ctx, f"{rule.trigger} is not recorded, and no version of this duty was in force on "
                                      f"or before {high_event} ({iso(high)}) ({windows}).")]
@@ -1125,6 +1162,51 @@ def _findings(ctx: _Context, versions: Sequence[Rule], case: str) -> list[Findin
                                      f"before any version of this duty was in force ({windows}).")]
     return [_not_applicable(ctx, f"{rule.trigger} is not recorded; it cannot be before {low_event} ({iso(low)}), "
                                  f"after every version of this duty had ended ({windows}).")]
+
+
+def _assume_in_force(ctx: _Context, versions: Sequence[Rule]) -> None:
+    """A trigger not recorded that only an upper bound places is taken to be no earlier than the day the version
+    judged on came into force (``choose_version`` found that bound well after it): said as an assumption of every
+    finding. With no bound at all nothing is decided on the version (missing data, no deadline), so nothing is said."""
+    rule, record = ctx.rule, ctx.record
+    candidates = [v for v in versions if v.condition_state(record.attributes) != "fail"]
+    start = rule.in_force.start
+    high = trigger_bounds(record, candidates[0], ctx.as_of).high
+    if start is not None and high is not None and possible_days(record, candidates[0], ctx.as_of)[0] is None:
+        ctx.assumed += (f"{rule.trigger} is taken to be on or after {start.isoformat()}, when {rule.id} came into "
+                        "force: nothing recorded bounds it from below.",)
+
+
+def _straddles(ctx: _Context, versions: Sequence[Rule]) -> Finding:
+    """Missing data for a trigger not recorded whose possible days cross the dates this duty was in force: whether
+    it applies, and which version, depends on the day (``_version_for_missing_trigger``)."""
+    rule, record = ctx.rule, ctx.record
+    candidates = [v for v in versions if v.condition_state(record.attributes) != "fail"]
+    low, low_event, high, high_event = trigger_bounds(record, candidates[0], ctx.as_of)
+    bottom, top = possible_days(record, candidates[0], ctx.as_of)
+    latest = f"{high_event} ({iso(high)})" if high is not None else ctx.day_name
+    span = f"between {low_event} ({iso(low)}) and {latest}" if bottom is not None else f"no later than {latest}"
+    if len(candidates) == 1:
+        depends = f"whether this duty applies depends on it (in force {rule.in_force})"
+    else:
+        depends = ("whether this duty applies, and which version, depends on it ("
+                   + "; ".join(f"{v.id}: {v.in_force}" for v in candidates) + ")")
+    if rule.in_force.contains(top):
+        if bottom is None:  # the latest possible day is within one period of this version's start
+            depends += f": {rule.trigger} could have been before {rule.in_force.start}, when {rule.id} came into force"
+    elif bottom is None:
+        depends += f": the duty applied only if {rule.trigger} was on or before {rule.in_force.end}"
+    what = f"{rule.trigger} is not recorded" if record.records(rule.trigger) else _unrecorded_text(rule.trigger)
+    if rule.trigger in record.implied:
+        what = f"{rule.trigger} is not recorded, though the record shows it happened"
+    unrecorded = () if record.records(rule.trigger) else (rule.trigger,)
+    needs: tuple[str, ...] = (rule.trigger,)
+    if not record.records(rule.completion):
+        what += f", and {_unrecorded_text(rule.completion)}"
+        unrecorded += (rule.completion,)
+        needs += (rule.completion,)
+    return _unknown(ctx, f"{what}; it was {span}, and {depends}; record {' and '.join(needs)}",
+                    unrecorded=unrecorded, needs=needs)
 
 
 def _how(rule: Rule, name: str) -> str:

@@ -6,7 +6,8 @@ working-day tables. It makes ``_native.choose_version``'s decision for every rec
 not met or not known; the clock started, not yet, never; bounds on a missing trigger) and follows
 ``duty_findings`` for the records that are in order. Records the per-record engine would warn about
 (a completion before its trigger, a date entered twice, an extension, a bound contradicted, a date near
-the calendar's ends, the repeated hour of a clock change) are few; they are evaluated by the per-record
+the calendar's ends, the repeated hour of a clock change, a trigger not recorded whose possible days cross
+the dates the duty's versions were in force) are few; they are evaluated by the per-record
 engine itself and merged in, so every finding is the same, field for field. tests/engines/test_batch.py
 checks that on generated data. It gives no explanations: run `compliance check` on a record for the working.
 """
@@ -26,7 +27,7 @@ from ..records import Record, imply
 from ..records.columns import EventColumn, RecordBatch
 from ..rules import Rule, RuleSet, Vocabulary, Window, bundled_vocabulary
 from ._finding import STATUSES, Finding
-from ._native import check_as_of, duties_by_kind, evaluate_duty
+from ._native import check_as_of, duties_by_kind, early_until, evaluate_duty
 
 CODE = {s: i for i, s in enumerate(STATUSES)}
 OVERDUE, LATE, DUE, MET, MISSING, NOT_APPLICABLE = (CODE[s] for s in (
@@ -524,27 +525,32 @@ class _Duty:
         for i in range(len(versions)):
             last_candidate[candidate[i]] = i
         chosen = np.full(n, -1)
-        today = np.full(n, self.as_of, dtype=np.int64)
+        # Possible trigger days that cross the versions' dates (the "straddles" case, missing data in words of its
+        # own): few records, left to the per-record engine.
+        straddles = np.zeros(n, dtype=bool)
         for k, head in enumerate(versions):
             group = first_candidate == k
             if not group.any():
                 continue
             low_present, low, high_present, high = self.bounds(head, rows)
-            by_high = group & high_present
+            top = np.where(high_present, high, self.as_of)  # _native.possible_days
+            low_present &= low <= top
+            meets = np.zeros(n, dtype=bool)
             for i, v in enumerate(versions):
-                chosen[by_high & candidate[i] & _in_force(v.in_force, high) & (chosen < 0)] = i
-            by_date = group & ~high_present
-            possible = [candidate[i] & (~low_present | (v.in_force.end is None) |
-                                        (low <= (v.in_force.end.toordinal() if v.in_force.end else 0)))
-                        & (v.in_force.start is None or v.in_force.start.toordinal() <= self.as_of)
-                        for i, v in enumerate(versions)]
-            for i, v in enumerate(versions):
-                chosen[by_date & possible[i] & _in_force(v.in_force, today) & (chosen < 0)] = i
-            for i in reversed(range(len(versions))):
-                chosen[by_date & possible[i] & (chosen < 0)] = i
+                mine = group & candidate[i] & _in_force(v.in_force, top) & (chosen < 0)
+                chosen[mine] = i
+                early = early_until(v)
+                soon = top <= early.toordinal() if early is not None else np.zeros(n, dtype=bool)
+                straddles |= mine & np.where(low_present, ~_in_force(v.in_force, low), soon)
+                start, end = v.in_force.start, v.in_force.end
+                meets |= group & candidate[i] & (top >= (start.toordinal() if start else top)) & (
+                    ~low_present | (low <= (end.toordinal() if end else low)))
+            straddles |= group & (chosen < 0) & meets
+        self.by_hand[rows[straddles]] = True
+        chosen[straddles] = -1
         if not self.out.counting:
             for i, v in enumerate(versions):
-                self.out.add(rows[(chosen < 0) & (last_candidate == i)], v, NOT_APPLICABLE, period=-1)
+                self.out.add(rows[(chosen < 0) & ~straddles & (last_candidate == i)], v, NOT_APPLICABLE, period=-1)
         for i, v in enumerate(versions):
             mine = chosen == i
             self.out.add(rows[mine & unknown[i]], v, MISSING)

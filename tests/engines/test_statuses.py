@@ -582,6 +582,88 @@ class TestDatesTheDataCannotHold:
         expect(found, "c", "assessment-45wd", status="not_applicable", data_quality=True)
 
 
+STRADDLE_REFERRALS = (
+    "id,kind,referral_nfa,referral,assessment_start,initial_assessment_completed,assessment_completed\n"
+    # Working Together 2010 (initial assessment in 10 working days) gave way to the 2013 single assessment (45) on
+    # Mon 15 Apr 2013. The assessment started Tue 16 Apr 2013, so the referral was no later, and no earlier day is
+    # recorded. 45 working days after Mon 15 Apr 2013 (6 May and 27 May skipped) end Wed 19 Jun 2013; 16 Apr is well
+    # within them, so the referral could have been before 15 Apr. Referred Thu 11 Apr, 10 working days (12, 15-19,
+    # 22-25 Apr) end Thu 25 Apr: the initial assessment that day was met; referred 15 Apr, the single assessment,
+    # never completed, is overdue. Which, the referral date decides.
+    "a,referral,no,unknown,16/04/2013,25/04/2013,\n"
+    # The same, the referral column given but blank for this record (not recorded, not "unknown").
+    "b,referral,no,,16/04/2013,25/04/2013,\n"
+    # Started Mon 2 Sep 2013, long after 19 Jun: the referral is taken to be on or after 15 Apr 2013 (said as an
+    # assumption). 45 working days after 2 Sep end Mon 4 Nov 2013 (Sep 3-6: 4, 9-27: 19, 30: 20, Oct 1-31: 43,
+    # Nov 1: 44, Nov 4: 45). Nothing by Wed 1 Jan 2014: 26 + 31 + 1 = 58 days; working days Nov 5-29: 19,
+    # Dec 2-24: 36, 27: 37, 30-31: 39 (25, 26 Dec and 1 Jan skipped): overdue by at least 39 working days.
+    "c,referral,no,unknown,02/09/2013,,\n")
+STRADDLE_JAR = (
+    "id,kind,framework,statement_required,inspection_end,report_received,ofsted_published,report_published,"
+    "statement_published\n"
+    # SI 2005/1973 (publish the report in 30 working days) is in force to Sun 8 Nov 2015, SI 2015/1792 (a written
+    # statement in 70) from Mon 9 Nov. Received between the inspection's end, Sun 1 Nov, and Ofsted's publication,
+    # Fri 20 Nov: 1-8 Nov the first applies and not the second, 9-20 Nov the reverse.
+    "j1,inspection,JAR,yes,01/11/2015,unknown,20/11/2015,,\n"
+    # Only Ofsted's publication, Fri 20 Nov 2015: received on or before it. The 2005 duty applied only if received
+    # by 8 Nov; the 2015 one came in on 9 Nov, and 70 working days from then run into 2016, so receipt may well
+    # have been before it.
+    "j2,inspection,JAR,yes,,unknown,20/11/2015,,\n"
+    # Received between Tue 1 Dec and Sun 20 Dec 2015, all after 8 Nov: the 2005 duty never applied. The 2015 one
+    # did, on every possible day: 70 working days after 20 Dec (25, 28 Dec, 1 Jan, 25, 28 Mar skipped) end Fri
+    # 1 Apr 2016 at the latest; nothing by Wed 1 Jun 2016: 29 + 31 + 1 = 61 days, 41 working days (Apr 4-29: 20,
+    # May 3-27: 39, 31 May and 1 Jun: 41; 2 and 30 May skipped).
+    "j3,inspection,JAR,yes,01/12/2015,unknown,20/12/2015,,\n")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+class TestATriggerNotRecordedAcrossAChangeOfTheLaw:
+    def test_a_referral_that_may_be_before_the_single_assessment_began_is_missing_data(self, engine, tmp_path):
+        found = run(engine, STRADDLE_REFERRALS, date(2014, 1, 1), tmp_path)
+        expect(found, "a", "assessment-45wd", status="missing_data", deadline=None, on_bound=None, unrecorded=True)
+        expect(found, "b", "assessment-45wd", status="missing_data", deadline=None, on_bound=None, unrecorded=False)
+        expect(found, "c", "assessment-45wd", status="overdue", deadline="2013-11-04", on_bound="latest",
+               days_late=58, working_days_late=39)
+        assert ("a", "initial-assessment-10wd", 1) not in found  # one finding for the duty, whichever version
+
+    def test_a_report_received_either_side_of_the_2015_regulations_is_missing_data(self, engine, tmp_path):
+        found = run(engine, STRADDLE_JAR, date(2016, 6, 1), tmp_path)
+        for rid in ("j1", "j2"):
+            for rule in ("jar-publish-report", "jar-written-statement"):
+                expect(found, rid, rule, status="missing_data", deadline=None, on_bound=None, unrecorded=True)
+        expect(found, "j3", "jar-publish-report", status="not_applicable")
+        expect(found, "j3", "jar-written-statement", status="overdue", deadline="2016-04-01", on_bound="latest",
+               days_late=61, working_days_late=41)
+
+
+def test_a_trigger_across_a_change_of_the_law_says_what_it_depends_on_and_what_was_assumed():
+    referrals = records_from_text(STRADDLE_REFERRALS, "csv")
+    found = {(f.record, f.rule): f for f in evaluate(referrals, RULES, date(2014, 1, 1))}
+    found.update({(f.record, f.rule): f for f in evaluate(records_from_text(STRADDLE_JAR, "csv"), RULES,
+                                                          date(2016, 6, 1))})
+    a = found[("a", "assessment-45wd")]
+    assert a.needs == ("referral",) and "overdue" not in a.reason and not a.explanation
+    assert "no later than assessment_start (2013-04-16)" in a.reason
+    assert "initial-assessment-10wd: 2010-03-01 to 2013-04-14; assessment-45wd: 2013-04-15 to now" in a.reason
+    assert "referral could have been before 2013-04-15" in a.reason and a.reason.endswith("record referral")
+    c = found[("c", "assessment-45wd")]
+    assert ("referral is taken to be on or after 2013-04-15, when assessment-45wd came into force: nothing recorded "
+            "bounds it from below.") in c.assumptions
+    j1 = found[("j1", "jar-publish-report")]
+    assert "between inspection_end (2015-11-01) and ofsted_published (2015-11-20)" in j1.reason
+    assert "whether this duty applies depends on it (in force 2005-09-01 to 2015-11-08)" in j1.reason
+    assert j1.reason.endswith("record report_received")
+    j2 = found[("j2", "jar-publish-report")]
+    assert "the duty applied only if report_received was on or before 2015-11-08" in j2.reason
+    assert "report_received could have been before 2015-11-09" in found[("j2", "jar-written-statement")].reason
+    # None applied on any possible day: not applicable, in words that say so without contradicting themselves.
+    assert found[("j3", "jar-publish-report")].reason == (
+        "report_received is not recorded, and no version of this duty was in force between inspection_end "
+        "(2015-12-01) and ofsted_published (2015-12-20) (jar-publish-report: 2005-09-01 to 2015-11-08).")
+    # Bounded below, the 2015 duty held on every possible day: nothing is assumed of its start.
+    assert not any("taken to be on or after" in text for text in found[("j3", "jar-written-statement")].assumptions)
+
+
 def test_what_was_recorded_after_the_as_of_date_is_said_never_hidden():
     records = records_from_text("id,kind,framework,report_received,report_published\n"
                                 "x,inspection,ILACS,2018-11-01,14/12/2108\n", "csv")
