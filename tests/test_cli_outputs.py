@@ -356,14 +356,14 @@ def test_output_naming_a_file_the_command_reads_is_refused_and_the_file_kept(tmp
 
 
 def test_markdown_marks_a_finding_that_rests_on_a_record_to_check(tmp_path, run_cli):
-    # An assessment "completed" Tue 10 May 2022 for a referral of Fri 20 May cannot count: overdue from Tue 26 Jul,
-    # and the table's "!" and its note must not be lost in Markdown, where a manager reads it.
+    # An assessment "completed" Tue 10 May 2022 for a referral of Fri 20 May cannot be right: missing data (deadline
+    # Tue 26 Jul), and the table's "!" and its note must not be lost in Markdown, where a manager reads it.
     path = tmp_path / "referrals.csv"
     path.write_text("id,kind,referral,referral_nfa,referral_decision,assessment_completed\n"
                     "R5,referral,2022-05-20,false,2022-05-20,2022-05-10\n", encoding="utf-8")
     _, out, _ = run_cli("check", str(path), "--as-of", "2022-12-01", "--format", "md")
     row = next(line for line in out.splitlines() if "assessment-45wd |" in line)
-    assert row.startswith("| OVERDUE ! | R5 |") and "Check the record: assessment\\_completed on 2022-05-10" in row
+    assert row.startswith("| MISSING DATA ! | R5 |") and "Check the record: assessment\\_completed on 2022-05-10" in row
 
 
 def test_a_duty_that_ended_unmet_is_a_breach_on_record_not_an_action(tmp_path, run_cli):

@@ -494,17 +494,28 @@ def _single(ctx: _Context, trigger: EventDate) -> list[Finding]:
         return [_unknown(ctx, f"{_unrecorded_text(rule.completion)}, so whether the duty was done in time cannot "
                               f"be told; record {rule.completion}", deadline, trigger,
                          unrecorded=(rule.completion,), steps=notes)]
+    # Done, by the record, only on dates before the trigger, which cannot be right: never "no icpc is recorded",
+    # nor overdue on such a date. Met or not as if undated where the record's other events show it done.
+    happened = _happened(ctx.record, rule.completion, ctx.as_of)
+    early = list(happened) if happened and all(_before(w, trigger) for w in happened) else []
+    undated = _as_if_undated(ctx, early, f"{rule.trigger} on {_fmt(trigger)}") if early else None
+    if undated is not None:
+        return [_done_undated(undated, deadline, trigger, [*notes, undated.quality[-1]])]
     done = _completions(ctx, trigger)
     if not done and rule.completion in ctx.record.implied:
         return [_done_undated(ctx, deadline, trigger, notes)]
+    if early:
+        why = _impossible(ctx, early, f"{rule.trigger} on {iso(trigger)}", f"correct {rule.trigger} or {rule.completion}")
+        return [_unknown(ctx, why, deadline, trigger, steps=[*notes, f"{why}: missing data."],
+                         needs=(rule.trigger, rule.completion))]
     ended = _ended(ctx, trigger)
     if ended is not None and done and not _before(ended, done[0]):
         ended = None  # done before the duty ended: judged on the completion
     until = rule.until
     if not done and ended is None and until and until in ctx.record.implied:
-        undated = _ended_undated(ctx, deadline, trigger, notes)
-        if undated is not None:
-            return [undated]
+        ended_undated = _ended_undated(ctx, deadline, trigger, notes)
+        if ended_undated is not None:
+            return [ended_undated]
     if not done:
         notes += _later_steps(ctx, rule.completion)
     finding = _ended_or_status(ctx, deadline, trigger, done, ended, notes)
@@ -563,6 +574,33 @@ def _ended_undated(ctx: _Context, deadline: Deadline, trigger: EventDate, notes:
     return _unknown(ctx, f"{until} happened, on a date the record does not give, {by}: whether it ended this duty "
                          f"before the deadline {iso(deadline.end)} depends on that date; record {until}", deadline,
                     trigger, steps=notes, needs=(until,))
+
+
+def _as_if_undated(ctx: _Context, early: Sequence[EventDate], anchor: str) -> _Context | None:
+    """For a once-only duty whose only completions are dated before ``anchor`` (its trigger, or the earliest the
+    trigger can be: an event and its day, in words), which cannot be: the context to judge it in as if their date were not given, when the record's
+    other events show it happened all the same (a review conference on 25 Jan shows the initial conference held by
+    then, whatever its mistyped date says), its last warning saying so; None when they do not."""
+    rule = ctx.rule
+    if rule.recurrence is not None:
+        return None
+    undated = ctx.record.without(rule.completion)
+    if rule.completion not in undated.implied:
+        return None
+    judged = _context(undated, rule, ctx.asked or ctx.as_of, ctx.explain)
+    for text in ctx.quality:
+        judged.warn(text)
+    judged.warn(f"{rule.completion} is recorded on {', '.join(_fmt(d) for d in early)}, before {anchor}, so one of "
+                f"those dates is wrong; the record shows {rule.completion} happened all the "
+                f"same ({undated.implied[rule.completion].partition(': ')[2]}), so it is judged as if its date were not "
+                "given: check the record.")
+    return judged
+
+
+def _impossible(ctx: _Context, early: Sequence[EventDate], anchor: str, fix: str) -> str:
+    """Why a once-only duty whose only completions are dated before ``anchor`` cannot be judged (missing data)."""
+    return (f"{ctx.rule.completion} is recorded on {', '.join(iso(d) or '' for d in early)}, before {anchor}, so it "
+            f"cannot count and one of those dates is wrong; {fix}")
 
 
 def _done_undated(ctx: _Context, deadline: Deadline, trigger: EventDate | None, notes: Sequence[str],
@@ -866,8 +904,22 @@ def _missing(ctx: _Context) -> Finding:
     ended = _ended_before_any_deadline(ctx, low, low_event, earliest)
     if ended is not None:
         return ended
+    happened = _happened(record, rule.completion, as_of)
+    early = list(happened) if low is not None and happened and all(_before(w, low) for w in happened) else []
+    undated = (_as_if_undated(ctx, early, f"{low_event} on {_fmt(low)}, which {rule.trigger} cannot precede")
+               if early and low is not None else None)
+    if undated is not None:
+        return _missing(undated)  # as if the completion were not given: the record's other events show it done
+    if early and rule.recurrence is None:
+        why = _impossible(ctx, early, f"{low_event} on {iso(low)}, which {rule.trigger} cannot precede",
+                          f"record {rule.trigger}, and correct {low_event} or {rule.completion}")
+        for when in early:
+            ctx.warn(f"{rule.completion} on {iso(when)} is before {low_event} on {iso(low)}, which {rule.trigger} "
+                     "cannot precede, so it cannot count: check the record.")
+        return _unknown(ctx, why, latest or earliest, unrecorded=unrecorded, assumptions=assumptions, span_start=low,
+                        needs=(rule.trigger, rule.completion), on_bound="latest" if latest is not None else "earliest")
     done = []
-    for when in _happened(record, rule.completion, as_of):
+    for when in happened:
         if low is not None and _before(when, low):
             ctx.warn(f"{rule.completion} on {iso(when)} is before {low_event} on {iso(low)}, which {rule.trigger} "
                      "cannot precede, so it cannot count: check the record.")

@@ -166,6 +166,13 @@ class Record:
         """This record with ``measured`` as the duties measured on it, the rest as it is (what it implies too)."""
         return self._with(measured=measured)
 
+    def without(self, event: str) -> "Record":
+        """This record with ``event`` left blank, what it implies worked out again: a completion dated before its
+        trigger cannot be right, and what the record shows of it is then what its other events imply."""
+        events = {name: dates for name, dates in self.events.items() if name != event}
+        attributes, implied, conflicts = implications(self.implying, self.given_attributes, events)
+        return self._with(attributes=attributes, events=events, implied=implied, conflicts=conflicts)
+
     def as_judged(self, day: date) -> "Record":
         """This record as it stood on ``day``: what its events imply taken from those dated by then alone (a review
         conference typed 2042 shows no plan, nor a conference held, in 2024); its later dates are kept, for the

@@ -139,13 +139,18 @@ class TestSingleDuty:
         f = one("inspection", {}, date(2019, 6, 1), ILACS, INSPECTION_RULES, "la-publish-report")
         assert (f.status, f.deadline) == ("missing_data", None)
 
-    def test_a_completion_before_its_trigger_does_not_discharge_the_duty(self):
-        # Received Thu 12 Dec 2019, deadline Tue 28 Jan 2020; a "publication" dated 1 Dec 2019 cannot count, so
-        # by Mon 1 Jun 2020 it is overdue: 125 days, 85 working days (3 in Jan, 20 Feb, 22 Mar, 20 Apr, 19 May, 1).
+    def test_a_completion_before_its_trigger_does_not_discharge_the_duty_nor_make_it_overdue(self):
+        # Received Thu 12 Dec 2019, deadline Tue 28 Jan 2020; a "publication" dated 1 Dec 2019 cannot count, and
+        # the record shows the report published, on a date that cannot be right: not overdue but missing data
+        # asking for the dates to be corrected, and the working never says none is recorded.
         f = one("inspection", {"report_received": "2019-12-12", "report_published": "2019-12-01"},
                 date(2020, 6, 1), ILACS, INSPECTION_RULES, "la-publish-report")
-        assert (f.status, f.completed_date, f.working_days_late, f.days_late) == ("overdue", None, 85, 125)
+        assert (f.status, f.deadline, f.completed_date, f.days_late) == ("missing_data", date(2020, 1, 28), None, None)
+        assert f.needs == ("report_received", "report_published")
+        assert f.reason == ("report_published is recorded on 2019-12-01, before report_received on 2019-12-12, so it "
+                            "cannot count and one of those dates is wrong; correct report_received or report_published")
         assert f.data_quality and "check the record" in f.data_quality[0] and "2019-12-01" in f.data_quality[0]
+        assert not any("No report_published" in step for step in f.explanation)
 
     def test_caveat_for_the_covid_modification_window(self):
         f = one("inspection", {"report_received": "2020-05-01"}, date(2020, 12, 1), ILACS, INSPECTION_RULES,

@@ -103,27 +103,55 @@ class TestEveryEngine:
             expect(found, "c1", rule, status="not_applicable")
         expect(found, "c2", "complaint-stage1", status="missing_data", unrecorded=False)
 
-    @pytest.mark.parametrize("text, as_of, rule, deadline, days, working", [
+    @pytest.mark.parametrize("text, as_of, rule, deadline", [
         # A report "published" before it was received: received Thu 12 Dec 2019, deadline Tue 28 Jan 2020.
         ("id,kind,framework,report_received,report_published\nx,inspection,ILACS,2019-12-12,2019-12-01\n",
-         date(2020, 6, 1), "la-publish-report", "2020-01-28", 125, 85),
+         date(2020, 6, 1), "la-publish-report", "2020-01-28"),
         # A conference before the strategy discussion (Wed 16 Dec 2020): 15 working days end Mon 11 Jan 2021.
         ("id,kind,icpc_not_required,cp_plan,strategy_discussion,icpc,rcpc,cp_plan_end\n"
          "x,child-protection,false,false,2020-12-16,2020-12-10,,\n",
-         date(2021, 6, 30), "icpc-15wd", "2021-01-11", 170, 118),
+         date(2021, 6, 30), "icpc-15wd", "2021-01-11"),
         # An assessment completed before the referral (Fri 20 May 2022): 45 working days end Tue 26 Jul.
         ("id,kind,referral,assessment_completed\nx,referral,2022-05-20,2022-05-10\n",
-         date(2022, 12, 31), "assessment-45wd", "2022-07-26", 158, 109),
+         date(2022, 12, 31), "assessment-45wd", "2022-07-26"),
         # A return interview in the morning before the child came back (Fri 1 Mar 2024, 22:00): 72 hours end
-        # Mon 4 Mar 22:00; nothing by Sun 31 Mar: 27 days, 18 working days (Good Friday skipped).
+        # Mon 4 Mar 22:00.
         ("id,kind,returned_from_missing,return_interview\nx,missing-episode,2024-03-01T22:00,2024-03-01T10:00\n",
-         date(2024, 3, 31), "return-interview-72h", "2024-03-04T22:00", 27, 18),
+         date(2024, 3, 31), "return-interview-72h", "2024-03-04T22:00"),
     ], ids=["report", "conference", "assessment", "return-interview"])
-    def test_a_completion_before_its_trigger_does_not_count(self, engine, tmp_path, text, as_of, rule, deadline,
-                                                             days, working):
+    def test_a_completion_before_its_trigger_does_not_count_and_is_missing_data(self, engine, tmp_path, text, as_of,
+                                                                               rule, deadline):
+        # The record shows the duty done on a date that cannot be right: one of the two dates is wrong, so it is
+        # neither met nor overdue (it was overdue, counted to the as-of date, before).
         found = run(engine, text, as_of, tmp_path)
-        expect(found, "x", rule, status="overdue", deadline=deadline, completed_date=None, days_late=days,
-               working_days_late=working, data_quality=True)
+        expect(found, "x", rule, status="missing_data", deadline=deadline, completed_date=None, days_late=None,
+               working_days_late=None, data_quality=True)
+
+    def test_a_conference_dated_before_its_strategy_discussion_is_judged_by_what_the_record_shows(self, engine,
+                                                                                                 tmp_path):
+        # Strategy discussion Wed 10 Jan 2024: 15 working days (11-12, 15-19, 22-26, 29-31 Jan) end Wed 31 Jan.
+        # cp1: ICPC typed 9 Jan, the day before, impossible; the review conference Thu 25 Jan shows the ICPC held
+        #      by then (cp_plan, so its conference): met, as cp2, which gives no ICPC date at all, flagged to check.
+        # cp3: the review conference Mon 5 Feb, after the deadline: held by then says nothing of in time: missing
+        #      data, as with no ICPC date.
+        # cp4: no review conference, nothing else shows the ICPC held: missing data, correct the dates.
+        found = run(engine, "id,kind,strategy_discussion,icpc,rcpc\n"
+                            "cp1,child-protection,10/01/2024,09/01/2024,25/01/2024\n"
+                            "cp2,child-protection,10/01/2024,,25/01/2024\n"
+                            "cp3,child-protection,10/01/2024,09/01/2024,05/02/2024\n"
+                            "cp4,child-protection,10/01/2024,09/01/2024,\n", date(2025, 6, 1), tmp_path)
+        expect(found, "cp1", "icpc-15wd", status="met", deadline="2024-01-31", completed_date=None, data_quality=True)
+        expect(found, "cp2", "icpc-15wd", status="met", deadline="2024-01-31", completed_date=None, data_quality=False)
+        for rid in ("cp3", "cp4"):
+            expect(found, rid, "icpc-15wd", status="missing_data", deadline="2024-01-31", days_late=None,
+                   data_quality=True)
+        # Receipt not recorded, between the inspection's end (Sat 5 Oct 2024) and Ofsted's publication (Sun 20 Oct):
+        # a report "published" Tue 1 Oct cannot be right either. 30 working days after 20 Oct (21-25, 28 Oct-1 Nov,
+        # 4-8, 11-15, 18-22, 25-29 Nov) end Fri 29 Nov at the latest: missing data, not overdue.
+        found = run(engine, "id,kind,framework,inspection_end,report_received,ofsted_published,report_published\n"
+                            "p1,inspection,ILACS,05/10/2024,,20/10/2024,01/10/2024\n", date(2025, 6, 1), tmp_path)
+        expect(found, "p1", "la-publish-report", status="missing_data", deadline="2024-11-29", on_bound="latest",
+               days_late=None, data_quality=True)
 
     def test_the_same_review_entered_twice_counts_once(self, engine, tmp_path):
         # Looked after Mon 23 Dec 2019; reviewed Mon 20 Jan 2020 (entered twice): in time (deadline Thu 23 Jan).
@@ -225,7 +253,8 @@ def test_data_quality_warnings_are_in_the_table_not_only_the_json(run_cli, tmp_p
     code, out, _ = run_cli("check", str(path), "--as-of", "2020-06-01")
     lines = out.splitlines()
     row = next(line for line in lines if "la-publish-report" in line)
-    assert code == 1 and row.startswith("OVERDUE !")
+    # A publication dated before receipt cannot be right: missing data (correct the dates), flagged in the table.
+    assert code == 0 and row.startswith("MISSING DATA !")
     assert lines[lines.index(row) + 1].startswith("      ! report_published on 2019-12-01 is before report_received")
     assert "! the finding worked around a problem in the record" in out
 
@@ -662,6 +691,21 @@ def test_a_trigger_across_a_change_of_the_law_says_what_it_depends_on_and_what_w
         "(2015-12-01) and ofsted_published (2015-12-20) (jar-publish-report: 2005-09-01 to 2015-11-08).")
     # Bounded below, the 2015 duty held on every possible day: nothing is assumed of its start.
     assert not any("taken to be on or after" in text for text in found[("j3", "jar-written-statement")].assumptions)
+
+
+def test_a_conference_dated_before_its_trigger_is_never_said_not_to_be_recorded():
+    records = records_from_text("id,kind,strategy_discussion,icpc,rcpc\n"
+                                "cp1,child-protection,10/01/2024,09/01/2024,25/01/2024\n"
+                                "cp4,child-protection,10/01/2024,09/01/2024,\n", "csv")
+    found = {f.record: f for f in evaluate(records, RULES, date(2025, 6, 1)) if f.rule == "icpc-15wd"}
+    assert not any("No icpc" in step for f in found.values() for step in f.explanation)
+    assert any(w.startswith("icpc is recorded on Tue 09 Jan 2024, before strategy_discussion on Wed 10 Jan 2024, so "
+                            "one of those dates is wrong; the record shows icpc happened all the same")
+               for w in found["cp1"].data_quality)
+    assert any("judged as if its date were not given" in step for step in found["cp1"].explanation)
+    assert found["cp4"].reason == ("icpc is recorded on 2024-01-09, before strategy_discussion on 2024-01-10, so it "
+                                   "cannot count and one of those dates is wrong; correct strategy_discussion or icpc")
+    assert found["cp4"].needs == ("strategy_discussion", "icpc")
 
 
 def test_what_was_recorded_after_the_as_of_date_is_said_never_hidden():
