@@ -505,7 +505,8 @@ def _single(ctx: _Context, trigger: EventDate) -> list[Finding]:
     if not done and rule.completion in ctx.record.implied:
         return [_done_undated(ctx, deadline, trigger, notes)]
     if early:
-        why = _impossible(ctx, early, f"{rule.trigger} on {iso(trigger)}", f"correct {rule.trigger} or {rule.completion}")
+        why = _impossible(ctx, early, f"{rule.trigger} on {iso(trigger)}",
+                          f"correct {rule.trigger} or {rule.completion}")
         return [_unknown(ctx, why, deadline, trigger, steps=[*notes, f"{why}: missing data."],
                          needs=(rule.trigger, rule.completion))]
     ended = _ended(ctx, trigger)
@@ -578,9 +579,10 @@ def _ended_undated(ctx: _Context, deadline: Deadline, trigger: EventDate, notes:
 
 def _as_if_undated(ctx: _Context, early: Sequence[EventDate], anchor: str) -> _Context | None:
     """For a once-only duty whose only completions are dated before ``anchor`` (its trigger, or the earliest the
-    trigger can be: an event and its day, in words), which cannot be: the context to judge it in as if their date were not given, when the record's
-    other events show it happened all the same (a review conference on 25 Jan shows the initial conference held by
-    then, whatever its mistyped date says), its last warning saying so; None when they do not."""
+    trigger can be: an event and its day, in words), which cannot be: the context to judge it in as if their date
+    were not given, when the record's other events show it happened all the same (a review conference on 25 Jan
+    shows the initial conference held by then, whatever its mistyped date says), its last warning saying so; None
+    when they do not."""
     rule = ctx.rule
     if rule.recurrence is not None:
         return None
@@ -590,10 +592,10 @@ def _as_if_undated(ctx: _Context, early: Sequence[EventDate], anchor: str) -> _C
     judged = _context(undated, rule, ctx.asked or ctx.as_of, ctx.explain)
     for text in ctx.quality:
         judged.warn(text)
+    shown = undated.implied[rule.completion].partition(": ")[2]
     judged.warn(f"{rule.completion} is recorded on {', '.join(_fmt(d) for d in early)}, before {anchor}, so one of "
-                f"those dates is wrong; the record shows {rule.completion} happened all the "
-                f"same ({undated.implied[rule.completion].partition(': ')[2]}), so it is judged as if its date were not "
-                "given: check the record.")
+                f"those dates is wrong; the record shows {rule.completion} happened all the same ({shown}), so it is "
+                "judged as if its date were not given: check the record.")
     return judged
 
 
