@@ -60,13 +60,13 @@ from ..errors import InputError, Problem, ordinal, shown
 from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, bundled_names, load_vocabulary
 from ..yamlio import load_yaml
+from ._cells import NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE
 from ._csv import DEFAULT_ENCODING, codec_name
 from ._database import CHUNK_ROWS, Database, checking_note, dialect_of, is_database_url, reading_note, shown_url
 from ._record import (NO, TARGET_PREFIX, UNKNOWN, YES, EventDate, Record, RecordCheck, is_unknown, measured_text,
                       parse_event_date, sort_key, suggest)
 from ._related import Group, Related, Row, TablePart, csv_groups, database_groups, missing, query
-from ._tables import (NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE, csv_line, header_under_titles,
-                      table_rows)
+from ._tables import csv_line, header_under_titles, table_rows
 
 FORMATS = ("table", "cin-census-xml", "tables")
 #: A date that starts with a day and a month in figures, either of which could come first (11/07/2023).

@@ -17,12 +17,12 @@ from ..errors import HALF_CHARACTER, InputError, Problem, errors, shown
 from ..resources import example_file
 from ..rules import Vocabulary, load_vocabulary
 from ..yamlio import Located, YamlSyntaxError, list_items, load_yaml
+from ._cells import NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE
 from ._csv import DEFAULT_ENCODING, codec_name, csv_rows
 from ._database import is_database_url, shown_url
 from ._json import load_json, not_read_from
 from ._record import RULE_ID, TARGET_PREFIX, UNKNOWN, Record, RecordCheck, suggest
-from ._tables import (NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE, csv_column, header_under_titles,
-                      table_rows, unguarded)
+from ._tables import csv_column, header_under_titles, table_rows, unguarded
 
 
 class _Reader:

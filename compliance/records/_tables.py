@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..errors import printable
+from ._cells import HEADER_SEARCH
 from ._csv import DEFAULT_ENCODING, read_csv_rows
 
 #: Characters that make a spreadsheet treat text as a formula (OWASP, "CSV injection").
@@ -140,8 +141,6 @@ def excel_column(j: int) -> str:
 
 
 Row = tuple[int, list[Any], Callable[[int], Any]]
-#: The rows at the top of a sheet or file searched for a header row under title rows.
-HEADER_SEARCH = 10
 
 
 def header_under_titles(rows: Iterable[tuple[int, Sequence[Any]]], is_header: Callable[[list[str]], bool]
@@ -160,25 +159,6 @@ def header_under_titles(rows: Iterable[tuple[int, Sequence[Any]]], is_header: Ca
         total += 1
         after += found is not None
     return found, (after if found is not None else total)
-
-
-class NotCalculated:
-    """What a workbook's cell holds, under a named column, when it holds a formula with no saved result (a workbook
-    written by a script, or by an export that does not calculate): its value is not known. Read as empty, a date
-    there was "not happened", and its duty overdue; so an event there is read as ``unknown`` (missing data), and
-    any other field a record is made of stops its row (records/_readers.py, records/_mappings.py)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "NOT_CALCULATED"
-
-
-NOT_CALCULATED = NotCalculated()
-#: The message and hint for a field a record is made of (not an event) holding NOT_CALCULATED.
-NOT_CALCULATED_MESSAGE = ("the cell holds a formula with no saved result, so its value is not known: the row was not "
-                          "read")
-NOT_CALCULATED_HINT = "open the workbook in Excel and save it, which saves each formula's result, or type the value"
 
 
 def table_rows(path: Path, problem: Callable[..., None], sheet: str | None = None,

@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterator
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
-from ._tables import HEADER_SEARCH, NOT_CALCULATED, NOT_CALCULATED_HINT
+from ._cells import HEADER_SEARCH, NOT_CALCULATED, NOT_CALCULATED_HINT
 
 MiB = 1 << 20
 #: Far beyond a real tracker: 100,000 rows of 30 columns unpack to about 150 MB.
