@@ -151,6 +151,14 @@ def test_a_formula_with_no_saved_result_is_a_located_warning_and_its_date_is_unk
     assert load_records([path])  # a warning rejects nothing
 
 
+def _own_mapping(tmp_path) -> tuple[str, ...]:
+    """The options of a council's own mapping of the workbook's columns (the same names as the record layout)."""
+    (tmp_path / "own.yaml").write_text(
+        'mapping: own\nkind: inspection\nid: "{id}"\nattributes:\n  framework: framework\n'
+        "events:\n  report_received: report_received\n  report_published: report_published\n", encoding="utf-8")
+    return ("--mapping", str(tmp_path / "own.yaml"))
+
+
 @pytest.mark.parametrize("mapped", [False, True])
 def test_a_duty_whose_completion_is_an_uncalculated_formula_is_missing_data_not_overdue(tmp_path, run_cli, mapped):
     """The probe's workbook: an ILACS report received Thu 3 April 2025, its publication =D2+10 never calculated.
@@ -161,12 +169,7 @@ def test_a_duty_whose_completion_is_an_uncalculated_formula_is_missing_data_not_
     book.active.append(["F1", "inspection", "ILACS", date(2025, 4, 3), "=D2+10"])
     path = tmp_path / "formula.xlsx"
     book.save(path)
-    given: tuple[str, ...] = ()
-    if mapped:
-        (tmp_path / "own.yaml").write_text(
-            'mapping: own\nkind: inspection\nid: "{id}"\nattributes:\n  framework: framework\n'
-            "events:\n  report_received: report_received\n  report_published: report_published\n", encoding="utf-8")
-        given = ("--mapping", str(tmp_path / "own.yaml"))
+    given = _own_mapping(tmp_path) if mapped else ()
     code, out, err = run_cli("check", str(path), *given, "--as-of", "2026-11-20", "--format", "json")
     assert code == 0 and "Sheet!E2 holds a formula with no saved result" in err, err
     [finding] = [f for f in json.loads(out)["findings"] if f["rule"] == "la-publish-report"]
@@ -189,13 +192,7 @@ def test_an_uncalculated_formula_in_any_other_field_stops_its_row_at_its_cell(tm
     book.active.append([None, None, None, "=D4", None, "=1"])
     path = tmp_path / "formula.xlsx"
     book.save(path)
-    given: tuple[str, ...] = ()
-    if mapped:
-        (tmp_path / "own.yaml").write_text(
-            'mapping: own\nkind: inspection\nid: "{id}"\nattributes:\n  framework: framework\n'
-            "events:\n  report_received: report_received\n  report_published: report_published\n",
-            encoding="utf-8")
-        given = ("--mapping", str(tmp_path / "own.yaml"))
+    given = _own_mapping(tmp_path) if mapped else ()
     code, out, err = run_cli("check", str(path), *given, "--as-of", "2025-04-04", "--format", "json")
     assert code == 2
     assert {f["record"] for f in json.loads(out)["findings"]} == {"F3"}
