@@ -166,7 +166,7 @@ def test_bad_rows_stop_the_replay_with_file_row_and_column(run_cli, tmp_path):
     assert err.splitlines() == [
         f"error: {path}:3:1: date: 2026-10-01 is before 2026-10-05 on row 2: events must be in date order "
         "(sort the rows by date)",
-        f"error: {path}:4:4: event: unknown event 'report_publish' for a inspection record (did you mean "
+        f"error: {path}:4:4: event: unknown event 'report_publish' for inspection records (did you mean "
         "'report_published'?)",
         "2 problem(s) in the events: nothing was tracked, since a replay is only as good as its first bad row.",
     ]

@@ -118,7 +118,7 @@ class Tracker:
         vocab = self.rules.vocabulary
         if event not in vocab.events(kind):
             close = difflib.get_close_matches(event, list(vocab.events(kind)), n=1)
-            raise InputError(Problem(f"unknown event {event!r} for a {kind} record", field="event",
+            raise InputError(Problem(f"unknown event {event!r} for {kind} records", field="event",
                                      hint=f"did you mean {close[0]!r}?" if close else
                                      "known: " + ", ".join(sorted(vocab.events(kind)))))
         if known is not None and event in known.events and not vocab.repeats(kind, event):

@@ -93,7 +93,7 @@ class _EventReader:
         elif kind and event not in self.vocab.events(kind):
             known = self.vocab.events(kind)
             close = difflib.get_close_matches(event, list(known), n=1)
-            self.problem(line, self.column("event"), f"unknown event {event!r} for a {kind} record",
+            self.problem(line, self.column("event"), f"unknown event {event!r} for {kind} records",
                          f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known)), "event")
         elif kind and (record, event) in self.once:
             self.problem(line, self.column("event"), f"{event} happens once, and record {record!r} already has it "

@@ -263,7 +263,7 @@ class TestMistakes:
     def test_unknown_event_with_a_suggestion(self):
         with pytest.raises(InputError) as caught:
             Tracker(INSPECTIONS).record("a", "report_recieved", date(2026, 10, 5), kind="inspection")
-        assert str(caught.value) == ("event: unknown event 'report_recieved' for a inspection record "
+        assert str(caught.value) == ("event: unknown event 'report_recieved' for inspection records "
                                      "(did you mean 'report_received'?)")
 
     def test_an_event_that_happens_once(self):

@@ -60,7 +60,7 @@ def test_every_bad_row_is_reported_with_its_column(tmp_path):
         f"{path}:4:3: kind: record 'b' first appears here without a kind (give its kind on its first row: "
         "care-proceedings, child-protection, complaint, inspection, looked-after, missing-episode, referral)",
         f"{path}:5:3: kind: unknown record kind 'inspektion' (did you mean 'inspection'?)",
-        f"{path}:6:4: event: unknown event 'report_recieved' for a inspection record (did you mean "
+        f"{path}:6:4: event: unknown event 'report_recieved' for inspection records (did you mean "
         "'report_received'?)",
         f"{path}:7:4: event: report_received happens once, and record 'a' already has it (row 2) (remove one "
         "of the two rows)",
