@@ -1272,7 +1272,7 @@ def _how_named(when: Sequence[tuple[str, tuple[Any, ...]]], name: str) -> str:
     """How to record attribute ``name``, and the values the conditions ``when`` name for it."""
     allowed = tuple(v for n, values in when if n == name for v in values)
     if all(isinstance(a, bool) for a in allowed):
-        return f"{name} as true or false"
+        return f"{name} as yes or no"
     return f"{name} (this rule applies when it is {' or '.join(map(str, allowed))})"
 
 

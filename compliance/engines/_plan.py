@@ -15,7 +15,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..calendars import day_of
 from ..errors import CalendarRangeError, InputError, Problem
-from ..records import DATE_HINT, NO, YES, EventDate, Record, is_unknown, parse_event_date, sort_key
+from ..records import (DATE_HINT, NO, YES, YES_NO_HINT, EventDate, Record, is_unknown, parse_event_date,
+                       sort_key)
 from ..rules import Rule, RuleSet, Vocabulary
 from ._finding import Finding
 from ._native import check_as_of, duties_by_kind, evaluate_duty
@@ -178,7 +179,7 @@ def _attribute(name: str, value: str, spec: Mapping[str, Any], problems: list[Pr
         low = value.lower()
         if low in YES or low in NO:
             return low in YES
-        problems.append(Problem(f"{value!r} is not yes or no", field=name, hint="write true or false"))
+        problems.append(Problem(f"{value!r} is not yes or no", field=name, hint=YES_NO_HINT))
         return None
     allowed = spec.get("values")
     if allowed and value not in allowed:

@@ -19,12 +19,13 @@ from ._events import Event, read_events
 from ._mappings import (Mapping, available_mappings, load_extract, load_mapped, load_mapping, mapping_sql, read_mapped,
                         records_csv, show_sql, undated_warning, written_event, written_events)
 from ._readers import drawn_on, load_records, read_records, records_from_text, redrawn, redrawn_warning, stream_records
-from ._record import (DATE_HINT, NO, YES, EventDate, Record, RecordCheck, imply, is_unknown, measured_text,
-                      parse_event_date, sort_key)
+from ._record import (DATE_HINT, NO, YES, YES_NO_HINT, EventDate, Record, RecordCheck, imply, is_unknown,
+                      measured_text, parse_event_date, sort_key)
 from ._tables import FORMULA_STARTS, csv_cell, csv_line, csv_text, excel_column, spreadsheet_safe, table_rows
 
 __all__ = [
-    "DATE_HINT", "DEFAULT_ENCODING", "FORMULA_STARTS", "NO", "PASSWORD_VARIABLE", "YES", "Event", "EventDate",
+    "DATE_HINT", "DEFAULT_ENCODING", "FORMULA_STARTS", "NO", "PASSWORD_VARIABLE", "YES", "YES_NO_HINT", "Event",
+    "EventDate",
     "Mapping", "Record", "RecordCheck", "available_mappings", "check_database_url", "codec_name", "csv_cell",
     "csv_line", "csv_text", "drawn_on", "excel_column", "imply", "is_database_url", "is_unknown", "load_extract",
     "load_mapped", "load_mapping", "load_records", "mapping_sql", "measured_text", "parse_event_date", "read_events",

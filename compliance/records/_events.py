@@ -18,7 +18,7 @@ from ..errors import Problem, shown
 from ..rules import Vocabulary
 from ._csv import DEFAULT_ENCODING, read_csv_rows
 from ._readers import repeated_columns
-from ._record import DATE_HINT, NO, YES, EventDate, id_fault, parse_event_date
+from ._record import DATE_HINT, NO, YES, YES_NO_HINT, EventDate, id_fault, parse_event_date
 
 COLUMNS = ("date", "record", "kind", "event")
 
@@ -154,7 +154,7 @@ class _EventReader:
                 return True
             if text.lower() in NO:
                 return False
-            self.problem(line, column, f"{text!r} is not yes or no", "write true or false", name)
+            self.problem(line, column, f"{text!r} is not yes or no", YES_NO_HINT, name)
             return None
         values = spec.get("values")
         if values and text not in values:

@@ -23,6 +23,8 @@ EventDate = date  # a datetime (a subclass of date) where the time of day is kno
 
 YES = frozenset({"true", "yes", "y", "1"})
 NO = frozenset({"false", "no", "n", "0"})
+#: How to write a yes-or-no value, with the other spellings read.
+YES_NO_HINT = "write yes or no; true, false, y, n, 1 and 0 are read too"
 UNKNOWN = "unknown"
 #: A table column that holds the system's own deadline for a rule: "target:icpc-15wd".
 TARGET_PREFIX = "target:"
@@ -584,7 +586,7 @@ class RecordCheck:
                 return True
             if low in NO:
                 return False
-            problem(f"{shown(value)} is not yes or no", name, "write true or false")
+            problem(f"{shown(value)} is not yes or no", name, YES_NO_HINT)
             return None
         if not isinstance(value, (str, int, float)):  # a YAML date, !!binary, list or mapping; a date in a cell
             problem(f"must be text, not {_type_name(value)}", name,

@@ -168,7 +168,7 @@ def test_hours_clock_keeps_the_time_of_day(rules):
     ("inspections", [], "kind", "did you mean 'inspection'?"),
     ("inspection", ["report_recieved=2024-12-03"], "report_recieved", "did you mean 'report_received'?"),
     ("inspection", ["framework=ilacs"], "framework", "did you mean 'ILACS'?"),
-    ("inspection", ["lscb_review=maybe"], "lscb_review", "write true or false"),
+    ("inspection", ["lscb_review=maybe"], "lscb_review", "write yes or no; true, false, y, n, 1 and 0 are read too"),
     ("inspection", ["report_received=03/12/24"], "report_received", "give the year in full"),
     ("inspection", ["report_received"], "report_received", "NAME=VALUE"),
     ("inspection", ["report_received=2024-12-03;2024-12-04"], "report_received", "happens once"),

@@ -66,7 +66,7 @@ def test_every_bad_row_is_reported_with_its_column(tmp_path):
         "of the two rows)",
         f"{path}:8:5: framework: 'ILAC' is not a known framework (one of: SIF, ILACS, ILACS-focused-visit, JTAI, "
         "SEND-area, JAR)",
-        f"{path}:8:6: lscb_review: 'maybe' is not yes or no (write true or false)",
+        f"{path}:8:6: lscb_review: 'maybe' is not yes or no (write yes or no; true, false, y, n, 1 and 0 are read too)",
         f"{path}:9:1: date: 2026-10-02 is before 2026-10-06 on row 8: events must be in date order (sort the "
         "rows by date)",
         f"{path}:10:3: kind: record 'a' is a inspection record (row 2), not complaint (one record has one kind)",
