@@ -258,8 +258,13 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
     if not path.is_file():
         bundled = available_mappings()
         if str(name_or_path) not in bundled:
-            raise InputError(Problem(f"no mapping called {str(name_or_path)!r}", field="mapping",
-                                     hint="a mapping file, or one of: " + ", ".join(sorted(bundled))))
+            # A name with a folder or .yaml in it was meant as a file: say that file is not there.
+            looks_like_file = path.suffix.lower() in (".yaml", ".yml") or len(path.parts) > 1
+            said = (f"no mapping file {str(name_or_path)!r} (no such file)" if looks_like_file
+                    else f"no mapping called {str(name_or_path)!r}")
+            raise InputError(Problem(said, field="mapping",
+                                     hint="check the path of the mapping file, or give one of the bundled mappings: "
+                                          + ", ".join(sorted(bundled))))
         path = bundled[str(name_or_path)]
     try:
         located = load_yaml(path.read_text(encoding="utf-8"), str(path))

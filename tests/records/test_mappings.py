@@ -258,11 +258,25 @@ def test_an_event_a_record_does_not_hold_is_written_unknown_and_read_back_so():
     assert first == "a,inspection,ILACS,2024-12-03,,unknown" and second == "b,inspection,ILACS,2024-12-03,unknown,"
     assert [r.recorded for r in records_from_text(text, "csv")] == [held.recorded, other.recorded]
 
+
 def test_every_bundled_mapping_loads_against_the_vocabulary():
     names = set(available_mappings())
     assert {"annex-a-list3", "annex-a-list4", "annex-a-list5", "annex-a-list7", "annex-a-list8", "cin-census"} <= names
     for name in names:
         assert load_mapping(name).specs
+
+
+@pytest.mark.parametrize("given, said", [
+    ("nosuch.yaml", "no mapping file 'nosuch.yaml' (no such file)"),
+    ("council/list5.yml", "no mapping file 'council/list5.yml' (no such file)"),
+    ("annex-a-list9", "no mapping called 'annex-a-list9'"),
+])
+def test_a_mapping_file_not_there_is_said_to_be_missing_not_unnamed(given, said):
+    """"no mapping called 'nosuch.yaml'" read as if the tool did not know the name (found by a probe)."""
+    with pytest.raises(InputError) as exc:
+        load_mapping(given)
+    [problem] = exc.value.problems
+    assert problem.message == said and "annex-a-list5" in problem.hint
 
 
 def test_a_mapping_naming_an_unknown_event_is_refused_with_its_line(tmp_path):
