@@ -879,8 +879,7 @@ def _missing(ctx: _Context) -> Finding:
     unrecorded = () if recorded else (rule.trigger,)
     low, low_event, high, high_event = trigger_bounds(record, rule, as_of)
     if low is not None and high is not None and _before(high, low):
-        ctx.warn(f"{low_event} on {iso(low)} is after {high_event} on {iso(high)}, so {rule.trigger} could not "
-                 "fall between them: check the record.")
+        _contradicting_bounds(ctx, low, low_event, high, high_event)
         low = low_event = None
     needs: tuple[str, ...] = (rule.trigger,)
     knows_completion = record.records(rule.completion)
@@ -1077,10 +1076,17 @@ def _version_for_missing_trigger(record: Record, candidates: Sequence[Rule], as_
     return (meeting[-1], "straddles") if meeting else (None, "no_version")
 
 
+def _contradicting_bounds(ctx: _Context, low: EventDate, low_event: str | None, high: EventDate,
+                          high_event: str | None) -> None:
+    """Warn that the trigger's lower bound is after its upper one, so one of them is wrong (the lower is dropped)."""
+    ctx.warn(f"{low_event} on {iso(low)} is after {high_event} on {iso(high)}, so {ctx.rule.trigger} could not "
+             "fall between them: check the record.")
+
+
 def possible_days(record: Record, rule: Rule, as_of: date) -> tuple[date | None, date]:
     """The days a trigger not recorded could have been, by its bounds (``trigger_bounds``): from the lower bound (None:
     open below) to the upper bound, else the day the record is judged on. A lower bound after the upper one
-    contradicts it and is dropped (``_missing`` warns of it)."""
+    contradicts it and is dropped (``_missing`` and ``_straddles`` warn of it)."""
     low, _, high, _ = trigger_bounds(record, rule, as_of)
     top = day_of(high) if high is not None else as_of
     return (day_of(low) if low is not None and day_of(low) <= top else None), top
@@ -1238,6 +1244,8 @@ def _straddles(ctx: _Context, versions: Sequence[Rule]) -> Finding:
     candidates = [v for v in versions if v.condition_state(record.attributes) != "fail"]
     low, low_event, high, high_event = trigger_bounds(record, candidates[0], ctx.as_of)
     bottom, top = possible_days(record, candidates[0], ctx.as_of)
+    if low is not None and high is not None and bottom is None:
+        _contradicting_bounds(ctx, low, low_event, high, high_event)
     latest = f"{high_event} ({iso(high)})" if high is not None else ctx.day_name
     span = f"between {low_event} ({iso(low)}) and {latest}" if bottom is not None else f"no later than {latest}"
     if len(candidates) == 1:

@@ -693,6 +693,18 @@ def test_a_trigger_across_a_change_of_the_law_says_what_it_depends_on_and_what_w
     assert not any("taken to be on or after" in text for text in found[("j3", "jar-written-statement")].assumptions)
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_bounds_that_contradict_each_other_are_flagged_on_a_trigger_across_a_change_of_the_law(engine, tmp_path):
+    """Inspection ended 25 Nov 2013, Ofsted published 20 Nov: the report cannot have been received between them. The
+    duties judged on the upper bound said so; the action plan duty (in force from 1 Nov 2013, so 20 Nov is within
+    one period of its start: missing data) dropped the lower bound without a word (found by a review)."""
+    found = run(engine, "id,kind,framework,statement_required,inspection_end,report_received,ofsted_published\n"
+                        "s1,inspection,SIF,yes,25/11/2013,unknown,20/11/2013\n", date(2016, 1, 1), tmp_path)
+    for rule in ("la-publish-report", "la-publish-statement", "la-send-action-plan"):
+        expect(found, "s1", rule, data_quality=True)
+    expect(found, "s1", "la-send-action-plan", status="missing_data", deadline=None)
+
+
 def test_a_conference_dated_before_its_trigger_is_never_said_not_to_be_recorded():
     records = records_from_text("id,kind,strategy_discussion,icpc,rcpc\n"
                                 "cp1,child-protection,10/01/2024,09/01/2024,25/01/2024\n"
