@@ -175,7 +175,8 @@ class _Builder:
             if node.tag not in self.loader.yaml_constructors:
                 # A tag no safe constructor reads (!!python/name:os.system, !foo), said as it is for a list or a
                 # mapping, not in PyYAML's words ("could not determine a constructor ...").
-                raise self.fail(node, f"unsupported YAML tag {node.tag}", "write plain text, numbers and dates")
+                raise self.unread(node, f"unsupported YAML tag {node.tag}", "write plain text, numbers and dates",
+                                  _field(path))
             try:
                 return self.loader.construct_object(node, deep=True)
             except (yaml.YAMLError, ValueError, TypeError, OverflowError, AttributeError, KeyError) as exc:

@@ -306,8 +306,9 @@ def test_a_json_escape_of_half_a_character_is_a_problem_at_its_field_and_the_oth
 
 
 def test_a_yaml_value_that_cannot_be_read_leaves_out_its_record_only(tmp_path, run_cli):
-    # A key given twice, a tag, a number too long for Python: each a problem where it is, its record left out, every
-    # one said in the same run, and the valid record after them checked. Before, the first left out the whole file.
+    # A key given twice, a tag (on a list or a plain value), a number too long for Python: each a problem where it is,
+    # its record left out, every one said in the same run, and the valid record after them checked. Before, the first
+    # left out the whole file.
     path = tmp_path / "records.yaml"
     path.write_text("records:\n"
                     "  - id: d1\n"
@@ -319,6 +320,7 @@ def test_a_yaml_value_that_cannot_be_read_leaves_out_its_record_only(tmp_path, r
                     "  - id: !!python/object/apply:os.system [true]\n"
                     "    kind: inspection\n"
                     "  - {id: n, kind: inspection, authority: " + "9" * 4400 + "}\n"
+                    "  - {id: t, kind: inspection, authority: !local North}\n"
                     "  - id: ok3\n"
                     "    kind: inspection\n"
                     "    framework: ILACS\n"
@@ -329,10 +331,11 @@ def test_a_yaml_value_that_cannot_be_read_leaves_out_its_record_only(tmp_path, r
         (4, 43, "report_received", "duplicate key 'report_received' (first g"),
         (6, 5, "id", "duplicate key 'id' (first given at line "),
         (8, 9, "id", "unsupported YAML tag tag:yaml.org,2002:p"),
-        (10, 42, "authority", f"'{'9' * 39}"), ]
+        (10, 42, "authority", f"'{'9' * 39}"),
+        (11, 42, "authority", "unsupported YAML tag !local"), ]  # a tag on a plain value, as on a list
     assert "Exceeds the limit (4300 digits)" in problems[3].message
     code, out, err = run_cli("check", str(path), "--as-of", "2025-01-10")
-    assert code == 2 and "ok3" in out and "4 problem(s) in the records: the rows they name were left out" in err
+    assert code == 2 and "ok3" in out and "5 problem(s) in the records: the rows they name were left out" in err
 
 
 def test_a_yaml_syntax_error_stops_the_file_where_it_is_and_says_how_many_records_were_read(tmp_path):
