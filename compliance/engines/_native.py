@@ -915,15 +915,13 @@ def _missing(ctx: _Context) -> Finding:
         why = _impossible(ctx, early, f"{low_event} on {iso(low)}, which {rule.trigger} cannot precede",
                           f"record {rule.trigger}, and correct {low_event} or {rule.completion}")
         for when in early:
-            ctx.warn(f"{rule.completion} on {iso(when)} is before {low_event} on {iso(low)}, which {rule.trigger} "
-                     "cannot precede, so it cannot count: check the record.")
+            _before_bound(ctx, when, low, low_event)
         return _unknown(ctx, why, latest or earliest, unrecorded=unrecorded, assumptions=assumptions, span_start=low,
                         needs=(rule.trigger, rule.completion), on_bound="latest" if latest is not None else "earliest")
     done = []
     for when in happened:
         if low is not None and _before(when, low):
-            ctx.warn(f"{rule.completion} on {iso(when)} is before {low_event} on {iso(low)}, which {rule.trigger} "
-                     "cannot precede, so it cannot count: check the record.")
+            _before_bound(ctx, when, low, low_event)
         else:
             done.append(when)
     completed = done[0] if done else None
@@ -1074,6 +1072,13 @@ def _version_for_missing_trigger(record: Record, candidates: Sequence[Rule], as_
     # No version on the latest possible day: one in force on an earlier possible day leaves it open.
     meeting = [v for v in candidates if v.in_force.overlaps(Window(low, top))]
     return (meeting[-1], "straddles") if meeting else (None, "no_version")
+
+
+def _before_bound(ctx: _Context, when: EventDate, low: EventDate, low_event: str | None) -> None:
+    """Warn that a completion is dated before an event its trigger cannot precede, so it cannot count."""
+    rule = ctx.rule
+    ctx.warn(f"{rule.completion} on {iso(when)} is before {low_event} on {iso(low)}, which {rule.trigger} cannot "
+             "precede, so it cannot count: check the record.")
 
 
 def _contradicting_bounds(ctx: _Context, low: EventDate, low_event: str | None, high: EventDate,

@@ -209,16 +209,20 @@ def load_json(text: str, file: str) -> Located:
                                                 column=at - text.rfind("\n", 0, at), field=key, hint=_TWICE_HINT))
     if stop is not None:
         if not doc.starts and not located.problems:
-            raise InputError(Problem(f"invalid JSON: {stop.msg}: no record of this file was read", file=file,
+            raise InputError(Problem(f"invalid JSON: {stop.msg}: {NONE_READ}", file=file,
                                      line=stop.lineno, column=stop.colno, hint=_SYNTAX_HINT))
         read = len(doc.records)
         # From the record it stopped in (where the parser stopped in the list), else from where it stopped.
         line = (stop.lineno if doc.list_ended or read == len(doc.starts) else
                 text.count("\n", 0, doc.starts[read]) + 1)
-        said = not_read_from(line, read) if doc.starts else "no record of this file was read"
+        said = not_read_from(line, read) if doc.starts else NONE_READ
         located.problems.append(Problem(f"invalid JSON: {stop.msg}: {said}", file=file, line=stop.lineno,
                                         column=stop.colno, hint=_SYNTAX_HINT))
     return located
+
+
+#: What is said of a file of records whose parser stopped before its first record.
+NONE_READ = "no record of this file was read"
 
 
 def not_read_from(line: int, read: int) -> str:

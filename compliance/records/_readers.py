@@ -20,7 +20,7 @@ from ..yamlio import Located, YamlSyntaxError, list_items, load_yaml
 from ._cells import NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE
 from ._csv import DEFAULT_ENCODING, codec_name, csv_rows
 from ._database import is_database_url, shown_url
-from ._json import load_json, not_read_from
+from ._json import NONE_READ, load_json, not_read_from
 from ._record import RULE_ID, TARGET_PREFIX, UNKNOWN, Record, RecordCheck, suggest
 from ._tables import csv_column, header_under_titles, table_rows, unguarded
 
@@ -86,9 +86,6 @@ def _what_it_is(value: Any) -> str:
 
 
 #: Said of a YAML or JSON file that its parser could not read.
-_NONE_READ = "no record of this file was read"
-
-
 def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
     value = doc.value
     items = value.get("records") if isinstance(value, dict) else value
@@ -486,8 +483,8 @@ def _read_file(path: Path, reader: _Reader, encoding: str) -> Iterator[Record]:
             doc = _before_syntax_error(text, str(path), exc) if isinstance(exc, YamlSyntaxError) else None
             if doc is None:
                 for p in exc.problems:
-                    if not p.message.endswith(_NONE_READ):
-                        p.message += f": {_NONE_READ}"
+                    if not p.message.endswith(NONE_READ):
+                        p.message += f": {NONE_READ}"
             reader.problems.extend(exc.problems)
             if doc is None:
                 return
