@@ -444,8 +444,6 @@ class _ChunkReader:
         # Problems name the file's own column numbers (``positions``: where each given column is in the file).
         where = list(positions) if positions is not None else list(range(len(names)))
         self.label = {name: where[j] + 1 for name, j in self.columns.items()}
-        #: Columns of plain ISO dates read already, in the thread that parsed them (_cast_ahead), by id of the column.
-        self.cast_ahead: dict[int, tuple[Any, np.ndarray, EventColumn]] = {}
 
     def read(self, arrays: list[Any], lines: np.ndarray) -> list[RecordBatch]:
         n = len(arrays[0]) if arrays else 0
@@ -627,13 +625,23 @@ class _ChunkReader:
         says unknown is none given; an unknown among dates is a date that is not one)."""
         col = self.label[event]
         n = len(cells)
-        ahead = self.cast_ahead.get(id(cells))
-        if ahead is not None and ahead[0] is cells and np.array_equal(ahead[1], filled):
-            plain: EventColumn | None = ahead[2]
-        else:
-            plain = _iso_dates(cells, filled)
-        if plain is not None:
-            return plain, np.zeros(n, bool)
+        every = bool(filled.all())
+        if ((_arrow.lengths(cells) == 10) | ~filled).all():
+            # The usual column: one plain ISO date (YYYY-MM-DD) in each filled cell, read in one cast that
+            # passes over the empty ones (as nulls: nothing is copied). Each record has one date at most.
+            try:
+                values = _arrow.to_numpy(pc.cast(cells if every else _arrow.with_nulls(cells, filled), pa.date32()))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                values = None  # something else (a bad day, not a date): read below, cell by cell if need be
+            if values is not None:
+                days = (values if every else values[filled]).astype(np.int64) + EPOCH
+                if not days.size or days.min() >= 1:  # year 0 casts but is no date to Python: read below
+                    if every:
+                        offsets = np.arange(n + 1, dtype=np.int64)
+                    else:
+                        offsets = np.zeros(n + 1, dtype=np.int64)
+                        np.cumsum(filled, out=offsets[1:])
+                    return EventColumn(offsets, days, np.full(days.size, -1, dtype=np.int64)), np.zeros(n, bool)
         owners = np.flatnonzero(filled).astype(np.int64)
         items = cells.filter(_arrow.bools(filled))
         repeats = self.vocab.repeats(kind, event) if repeats is None else repeats
@@ -931,13 +939,10 @@ class _Stream:
                     self.apart.update((row.number, row.text) for row in uneven_rows)
                     if parsed is None:
                         continue
-                    chunk, texts, self.reader.cast_ahead = parsed
+                    chunk, texts = parsed
                     if n == 0 and size > block_bytes and self.resume == 2:  # (once a file: not again from a row)
                         seen.expect(_rows_in(self.path, chunk, size))
-                    try:
-                        batches, ended = self.take(chunk, texts, last)
-                    finally:
-                        self.reader.cast_ahead = {}
+                    batches, ended = self.take(chunk, texts, last)
                     yield from batches
                     if ended:
                         return
@@ -1099,50 +1104,9 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
         problems.extend(sink.problems)
 
 
-def _with_texts(chunk: Any) -> tuple[Any, list[Any], dict[int, tuple[Any, np.ndarray, EventColumn]]]:
-    """A chunk of parsed cells, its columns as text where every cell is (None where some cell is not), and those
-    of plain ISO dates cast (_cast_ahead)."""
-    texts = [_readable(column) for column in chunk.columns]
-    return chunk, texts, _cast_ahead(texts)
-
-
-def _cast_ahead(texts: list[Any]) -> dict[int, tuple[Any, np.ndarray, EventColumn]]:
-    """The dates of each column whose filled cells are all plain ISO dates (_iso_dates), by id of the column, with
-    the column and which cells are filled: read in the thread that parses, they take a third of the checks' time
-    off the thread that holds the interpreter most. A column passed on as it is meets its dates in
-    _ChunkReader.dates; one cut or filtered, or read for fewer rows, is read again there."""
-    out: dict[int, tuple[Any, np.ndarray, EventColumn]] = {}
-    for cells in texts:
-        if cells is None:
-            continue
-        filled = _arrow.lengths(cells) > 0
-        dates = _iso_dates(cells, filled) if filled.any() else None
-        if dates is not None:
-            out[id(cells)] = (cells, filled, dates)
-    return out
-
-
-def _iso_dates(cells: Any, filled: np.ndarray) -> EventColumn | None:
-    """The usual column: one plain ISO date (YYYY-MM-DD) in each ``filled`` cell, read in one cast that passes over
-    the others (as nulls: nothing is copied); each record has one date at most. None where some cell is something
-    else (a bad day, not a date: read cell by cell)."""
-    if not ((_arrow.lengths(cells) == 10) | ~filled).all():
-        return None
-    every = bool(filled.all())
-    try:
-        values = _arrow.to_numpy(pc.cast(cells if every else _arrow.with_nulls(cells, filled), pa.date32()))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    days = (values if every else values[filled]).astype(np.int64) + EPOCH
-    if days.size and days.min() < 1:  # year 0 casts but is no date to Python
-        return None
-    n = len(cells)
-    if every:
-        offsets = np.arange(n + 1, dtype=np.int64)
-    else:
-        offsets = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(filled, out=offsets[1:])
-    return EventColumn(offsets, days, np.full(days.size, -1, dtype=np.int64))
+def _with_texts(chunk: Any) -> tuple[Any, list[Any]]:
+    """A chunk of parsed cells, and its columns as text where every cell is (None where some cell is not)."""
+    return chunk, [_readable(column) for column in chunk.columns]
 
 
 def _parsed_ahead(blocks_of: Callable[[], Iterable[Any]], ragged: list[Any], chunk_bytes: int,

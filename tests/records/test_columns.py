@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 from unittest import mock
 
 import numpy as np
@@ -474,50 +474,6 @@ def test_records_that_name_no_row_are_checked_for_repeats_as_one_source():
     assert [(p.file, p.message) for p in problems] == [
         (f"sqlite:///x.db:ssd_cin_episodes id='R{i}'", f"duplicate record id 'R{i - 3}' (first in sqlite:///x.db)")
         for i in (3, 4)]
-
-
-def _dates_by_id(batches):
-    out = {}
-    for batch in batches:
-        for name in ("referral", "referral_decision"):
-            column = batch.event(name)
-            for rid, count, start in zip(batch.ids.to_pylist(), column.counts.tolist(), column.offsets.tolist()):
-                out[rid, name] = [date.fromordinal(d) for d in column.days[start:start + count].tolist()]
-    return out
-
-
-@pytest.mark.parametrize("bad_row", [None, 170])
-def test_iso_dates_cast_while_parsing_are_the_dates_read(tmp_path, bad_row):
-    """Columns of plain ISO dates are cast in the parsing thread; a chunk cut by a bad row (kind misspelt) is cast
-    again where it is read, so each record keeps its own dates, as the record reader reads them."""
-    import threading
-
-    lines = ["id,kind,referral,referral_decision"]
-    lines += [f"r{i},referral,{date(2024, 1, 1) + timedelta(days=i):%Y-%m-%d},"
-              f"{'' if i % 4 else f'{date(2024, 1, 3) + timedelta(days=i):%Y-%m-%d}'}" for i in range(300)]
-    if bad_row is not None:
-        lines[bad_row] = lines[bad_row].replace(",referral,", ",refferal,")
-    path = tmp_path / "records.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    columns = compliance.records.columns
-    cast, threads = columns.pc.cast, []
-
-    def watched(array, target, *args, **kwargs):
-        if target == columns.pa.date32():
-            threads.append(threading.current_thread().name)
-        return cast(array, target, *args, **kwargs)
-
-    problems = []
-    with mock.patch.object(columns, "_LEAN_BLOCK_BYTES", 1024), mock.patch.object(columns, "_READ_BLOCK_BYTES", 1024), \
-            mock.patch.object(columns.pc, "cast", watched):
-        batches = list(read_batches([path], load_vocabulary(), problems, block_bytes=4096))
-    records, expected_problems = read_records([path], load_vocabulary())
-    expected = {(r.id, name): sorted(v for v in r.events.get(name, ()))
-                for r in records for name in ("referral", "referral_decision")}
-    assert _dates_by_id(batches) == expected
-    assert len(problems) == len(expected_problems) == (bad_row is not None)
-    assert "csv-parse" in threads
-    assert ("MainThread" in threads) == (bad_row is not None)
 
 
 def test_the_guard_the_csv_writer_puts_before_a_formula_is_taken_off_as_records_py_takes_it_off(tmp_path):
