@@ -21,7 +21,7 @@ from ._cells import NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE
 from ._csv import DEFAULT_ENCODING, codec_name, csv_rows
 from ._database import is_database_url, shown_url
 from ._json import NONE_READ, load_json, not_read_from
-from ._record import RULE_ID, TARGET_PREFIX, UNKNOWN, Record, RecordCheck, suggest
+from ._record import RULE_ID, TARGET_PREFIX, UNKNOWN, Record, RecordCheck, escaped_invisible, invisible, suggest
 from ._tables import csv_column, header_under_titles, table_rows, unguarded
 
 
@@ -273,11 +273,22 @@ def header_problems(names: Sequence[str], vocab: Vocabulary, column_label: Calla
         return [(fault[0], None, None, fault[1])]  # a title above the header, say: its cells are no columns to name
     # Every reason at once, so that a header is put right in one go ("ID" and "Framework" both named, not one a run);
     # a column the fault's hint already names ("write id for 'ID'") is not told twice.
-    found = [(f"unknown column {shown(name)}: no row of this file was checked", column_label(j), name, hint)
-             for j, name, hint in unknown_columns(names, vocab) if not (fault and name.lower() in ("id", "kind"))]
+    found = [_unknown_column(j, name, hint, column_label) for j, name, hint in unknown_columns(names, vocab)
+             if not (fault and name.lower() in ("id", "kind"))]
     found += [(message, column_label(j), name, hint)
               for j, name, message, hint in repeated_columns(names, column_label)]
     return [(fault[0], None, None, fault[1])] + found if fault else found
+
+
+def _unknown_column(j: int, name: str, hint: str, column_label: Callable[[int], Any]) -> tuple[str, Any, str, str]:
+    """A column no rule knows, as (message, column, field, hint); a character in its name that shows nothing is
+    written as its escape and named, or the name and the one suggested look the same ('refer\u200bral')."""
+    hidden = invisible(name)
+    if hidden is None:
+        return f"unknown column {shown(name)}: no row of this file was checked", column_label(j), name, hint
+    escaped = escaped_invisible(name)
+    return (f"unknown column {shown(escaped)}, which holds {hidden[0]}, a character that shows nothing: no row of "
+            "this file was checked", column_label(j), escaped, f"{hidden[1]}; {hint.replace(name, escaped)}")
 
 
 def header_refusals(names: Sequence[str], header_line: int, rows: Iterable[tuple[int, Sequence[Any]]],

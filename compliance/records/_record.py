@@ -383,17 +383,30 @@ def id_fault(rid: Any) -> tuple[str, str] | None:
     if LINE_BREAKS.search(text):
         return (f"the id {shown(text)} holds a line break: an id is a name, on one line",
                 "remove the line break (Alt+Enter in an Excel cell makes one)")
-    invisible = None if text.isascii() else INVISIBLE.search(text)
-    if invisible:
-        char = invisible.group()
-        import unicodedata  # only here: an id rarely holds one
-
-        code = f"U+{ord(char):04X}"
-        return (f"the id {shown(INVISIBLE.sub(_code_point, text))} holds {code} "
-                f"({unicodedata.name(char, 'a format character').lower()}), which shows nothing: the id would look "
-                f"the same as {shown(INVISIBLE.sub('', text))}",
-                f"delete the {code}: text copied from a web page or a document often brings one in")
+    hidden = invisible(text)
+    if hidden:
+        return (f"the id {shown(INVISIBLE.sub(_code_point, text))} holds {hidden[0]}, which shows nothing: the id would "
+                f"look the same as {shown(INVISIBLE.sub('', text))}", hidden[1])
     return None
+
+
+def invisible(text: str) -> tuple[str, str] | None:
+    """(the first character of ``text`` that shows nothing, named: "U+200B (zero width space)"; how to put it right),
+    or None: such a character makes a name look like another (an id, a column)."""
+    found = None if text.isascii() else INVISIBLE.search(text)
+    if found is None:
+        return None
+    import unicodedata  # only here: a name rarely holds one
+
+    char = found.group()
+    code = f"U+{ord(char):04X}"
+    return (f"{code} ({unicodedata.name(char, 'a format character').lower()})",
+            f"delete the {code}: text copied from a web page or a document often brings one in")
+
+
+def escaped_invisible(text: str) -> str:
+    """``text`` with each character that shows nothing written as its escape (\\u200b), so a reader sees it."""
+    return INVISIBLE.sub(_code_point, text)
 
 
 def _code_point(match: re.Match[str]) -> str:

@@ -8,6 +8,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from compliance.errors import InputError
 from compliance.records import (Record, RecordCheck, load_records, measured_text, read_records, records_csv,
                                 records_from_text)
+from compliance.records.columns import read_batches
+from compliance.rules import load_vocabulary
 
 from conftest import FIXTURES, ROOT
 
@@ -100,6 +102,21 @@ def test_a_misspelt_column_stops_the_whole_file_once_with_did_you_mean():
     (problem,) = exc.value.problems
     assert "did you mean the event 'report_received'" in problem.hint
     assert (problem.line, problem.column) == (1, 4) and "no row of this file was checked" in problem.message
+
+
+def test_a_column_name_holding_a_character_that_shows_nothing_names_it(tmp_path):
+    """'refer\u200bral' (a zero width space, from a web page) printed as it is: the column and the name suggested,
+    'referral', looked the same. Both readers say it in the same words (found by a probe)."""
+    path = tmp_path / "tracker.csv"
+    path.write_text("id,kind,refer\u200bral\nr1,referral,2024-01-02\n", encoding="utf-8")
+    [problem] = read_records([path])[1]
+    assert problem.message == ("unknown column 'refer\\u200bral', which holds U+200B (zero width space), a character "
+                               "that shows nothing: no row of this file was checked")
+    assert problem.field == "refer\\u200bral" and problem.hint.startswith("delete the U+200B")
+    assert "did you mean the event 'referral'" in problem.hint and str(problem).isascii()
+    columnar = []
+    assert list(read_batches([path], load_vocabulary(), columnar)) == []
+    assert [(p.message, p.field, p.hint) for p in columnar] == [(problem.message, problem.field, problem.hint)]
 
 
 def test_a_refused_header_names_every_fault_at_once_and_stands_for_every_row(tmp_path, run_cli):
