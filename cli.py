@@ -953,11 +953,18 @@ def add_check(sub: Any, help_text: str) -> None:
 
 def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any], Any]:
     """Records read through --mapping, each id once, and the rules they can answer (said on stderr)."""
-    from compliance.errors import one_line
+    from compliance.errors import InputError, Problem, one_line
     from compliance.records import load_extract
 
     mapping, records, problems, answered = load_extract(args.records, args.mapping, ruleset, encoding=args.encoding,
                                                         extract_date=_extract_date(args))
+    if not answered:
+        # Nothing is read for a mapping no duty can be judged through: "no records, add a row" would blame the data.
+        raise InputError(Problem(f"the {mapping.name} mapping answers none of the rules' duties: no rule's "
+                                 "completion, with its trigger or an event that bounds it, is among the events it "
+                                 "maps, so no record was read",
+                                 field="mapping", hint="map the events a duty starts and ends with (docs/mappings.md), "
+                                                       "or give the rules the mapping was written for (--rules)"))
     _warn_undated(mapping, args)
     # A duty is checked only where some record read is measured for it: a table that could not be read leaves out
     # every record of its kind, and so its duties.

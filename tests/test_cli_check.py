@@ -347,3 +347,15 @@ def test_report_skipping_bad_rows_says_every_row_of_a_mapped_file_it_could_not_r
     assert code == 1, err  # OK-1's two plans are overdue
     for page in ("latest.html", "latest.md"):
         assert "5 bad rows were skipped" in (out / page).read_text(encoding="utf-8"), page
+
+
+def test_a_mapping_that_answers_no_duty_is_refused_not_called_an_empty_file(tmp_path, run_cli):
+    """A mapping of the report's receipt alone (no duty's completion): 0 records were read, then "no records in
+    tracker.csv: nothing to check; add a row for each record", exit 0, blaming a file of rows (found by a probe)."""
+    (tmp_path / "tracker.csv").write_text("Ref,Received\nA1,03/04/2025\n", encoding="utf-8")
+    (tmp_path / "received.yaml").write_text("mapping: received\nkind: inspection\nid: \"{Ref}\"\n"
+                                            "events:\n  report_received: Received\n", encoding="utf-8")
+    code, out, err = run_cli("check", str(tmp_path / "tracker.csv"), "--mapping", str(tmp_path / "received.yaml"),
+                             "--as-of", "2025-06-01")
+    assert code == 2 and "add a row" not in out + err
+    assert "the received mapping answers none of the rules' duties" in err
