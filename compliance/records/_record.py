@@ -426,7 +426,8 @@ def _type_name(value: Any) -> str:
         return f"a date and time ({value.isoformat()})"
     if isinstance(value, date):
         return f"a date ({value.isoformat()})"
-    return {list: "a list", tuple: "a list", dict: "a mapping"}.get(type(value), f"a {type(value).__name__}")
+    return {list: "a list", tuple: "a list", dict: "a mapping", bool: "true or false", int: "a number",
+            float: "a number"}.get(type(value), f"a {type(value).__name__}")
 
 
 def suggest(word: str, known: Iterable[str]) -> str:
@@ -440,7 +441,10 @@ def unknown_kind(kind: Any, kinds: Iterable[str]) -> tuple[str, str, str]:
     """(message, field, hint) for a kind no rule knows; a blank cell is said to be empty, not a kind "nothing"."""
     if kind is None or (isinstance(kind, str) and not kind.strip()):
         return "the record's kind is empty", "kind", "write its kind: one of " + ", ".join(sorted(kinds))
-    return f"unknown record kind {shown(kind)}", "kind", suggest(str(kind), kinds)
+    if not isinstance(kind, str):  # a list or a mapping in YAML or JSON: never shown in Python's words
+        return (f"the record's kind must be text, not {_type_name(kind)}", "kind",
+                "write its kind as one name: one of " + ", ".join(sorted(kinds)))
+    return f"unknown record kind {shown(kind)}", "kind", suggest(kind, kinds)
 
 
 class RecordCheck:

@@ -173,7 +173,7 @@ def test_nan_and_infinity_are_not_json_and_are_located(tmp_path, value):
 def test_an_id_of_true_is_refused_as_yaml_refuses_it_and_a_number_is_kept(tmp_path):
     records, problems = json_file(tmp_path, '[{"id": true, "kind": "referral"}, {"id": 5, "kind": "referral"}]')
     assert [r.id for r in records] == ["5"]
-    assert [(p.field, p.message) for p in problems] == [("id", "the id must be text, not a bool")]
+    assert [(p.field, p.message) for p in problems] == [("id", "the id must be text, not true or false")]
     yaml_path = tmp_path / "records.yaml"
     yaml_path.write_text("- id: true\n  kind: referral\n- id: .nan\n  kind: referral\n", encoding="utf-8")
     records, problems = read_records([yaml_path], VOCABULARY)

@@ -119,6 +119,18 @@ def test_a_column_name_holding_a_character_that_shows_nothing_names_it(tmp_path)
     assert [(p.message, p.field, p.hint) for p in columnar] == [(problem.message, problem.field, problem.hint)]
 
 
+def test_a_kind_that_is_not_text_is_said_so_not_shown_in_pythons_words(tmp_path):
+    """kind: ["referral"] was "unknown record kind ['referral'] (did you mean 'referral'?)" (found by a probe)."""
+    path = tmp_path / "records.json"
+    path.write_text('{"records": [{"id": "a", "kind": ["referral"]}, {"id": "b", "kind": 7}, '
+                    '{"id": "c", "kind": "referral"}]}', encoding="utf-8")
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["c"]
+    assert [(p.field, p.message) for p in problems] == [("kind", "the record's kind must be text, not a list"),
+                                                        ("kind", "the record's kind must be text, not a number")]
+    assert problems[0].hint.startswith("write its kind as one name: one of care-proceedings")
+
+
 def test_a_refused_header_names_every_fault_at_once_and_stands_for_every_row(tmp_path, run_cli):
     # A council's header, ID, Kind, Framework, Report Received: one run names all four, not two a run; and the
     # file's three rows (a totals row too) are counted as three rows not read, not one.
