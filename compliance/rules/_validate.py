@@ -98,6 +98,8 @@ def schema_problems(located: Located) -> list[Problem]:
                                             hint=_suggest(str(key), allowed)))
             continue
         hint = None
+        if error.validator in ("oneOf", "anyOf") and path and path[-1] == "period" and isinstance(error.instance, str):
+            continue  # a period written as text: reading it says what is wrong in its own words (semantic_problems)
         if error.validator in ("oneOf", "anyOf"):
             message = "is not a valid " + (str(path[-1]) if path else "document") + " (see docs/rule-language.md)"
             unit = error.instance.get("unit") if isinstance(error.instance, dict) else None

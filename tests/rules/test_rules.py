@@ -221,6 +221,17 @@ def test_a_period_written_as_a_mapping_with_an_unknown_unit_names_it_and_the_uni
 
 
 @pytest.mark.parametrize("period, said", [
+    ("-5 days", "a period must be at least 1, not -5"),
+    ("1e3 days", "cannot read period '1e3 days'"),
+    ("days", "cannot read period 'days'"),
+])
+def test_a_period_written_wrong_is_one_problem_in_its_own_words(tmp_path, period, said):
+    """It was two: the schema's "rules.0.period: is not a valid period", with no value, then the reading's own."""
+    [(message, hint)] = _messages(tmp_path, period=period)
+    assert message == said and "write an amount and a unit" in hint
+
+
+@pytest.mark.parametrize("period, said", [
     # From 31 Dec 2200, the last day a calendar covers, 9999-12-31 is 2,848,526 days, 406,932 weeks and 93,588
     # months away (7,799 years).
     ("2848527 days", "2848527 days"), ("406933 weeks", "406933 weeks"), ("93589 months", "93589 months"),
