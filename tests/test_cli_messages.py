@@ -107,5 +107,6 @@ def test_a_blank_kind_says_the_kind_is_empty(run_cli, tmp_path, command):
     assert code == 2
     assert err.splitlines()[0] == (
         f"error: {tracker}:2:2: kind: the record's kind is empty (write its kind: one of care-proceedings, "
-        "child-protection, complaint, inspection, looked-after, missing-episode, referral)")
+        "child-protection, complaint, inspection, looked-after, missing-episode, referral; a totals or notes row "
+        "under the table is no record: delete it)")
     assert "nothing" not in err

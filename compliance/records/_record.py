@@ -440,7 +440,8 @@ def suggest(word: str, known: Iterable[str]) -> str:
 def unknown_kind(kind: Any, kinds: Iterable[str]) -> tuple[str, str, str]:
     """(message, field, hint) for a kind no rule knows; a blank cell is said to be empty, not a kind "nothing"."""
     if kind is None or (isinstance(kind, str) and not kind.strip()):
-        return "the record's kind is empty", "kind", "write its kind: one of " + ", ".join(sorted(kinds))
+        return ("the record's kind is empty", "kind", "write its kind: one of " + ", ".join(sorted(kinds))
+                + "; a totals or notes row under the table is no record: delete it")
     if not isinstance(kind, str):  # a list or a mapping in YAML or JSON: never shown in Python's words
         return (f"the record's kind must be text, not {_type_name(kind)}", "kind",
                 "write its kind as one name: one of " + ", ".join(sorted(kinds)))
