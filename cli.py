@@ -234,6 +234,12 @@ def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, fol
                 problems.append(Problem(f"cannot read: {exc.strerror}", file=str(candidate),
                                         hint="check its permissions"))
                 continue
+            twice = next((f for f in files if not is_database_url(f) and _same_file(f, str(candidate))), None)
+            if twice is not None:
+                # Read twice, every record would be its own duplicate, each said at its own row.
+                again = "given more than once" if twice == str(candidate) else f"the file {twice} given again"
+                print(one_line(f"compliance: {candidate} is {again}: read once"), file=sys.stderr)
+                continue
             files.append(str(candidate))
     if output and Path(output).exists() and any(_same_file(output, f) for f in files if not is_database_url(f)):
         problems.append(Problem("--output names a file this command reads: writing it would replace those records",

@@ -359,3 +359,14 @@ def test_a_mapping_that_answers_no_duty_is_refused_not_called_an_empty_file(tmp_
                              "--as-of", "2025-06-01")
     assert code == 2 and "add a row" not in out + err
     assert "the received mapping answers none of the rules' duties" in err
+
+
+@pytest.mark.parametrize("command", ["check", "kpi"])
+def test_a_file_given_twice_is_read_once(tmp_path, run_cli, command):
+    """refs.csv refs.csv: every record was its own duplicate, "duplicate record id 'R1' (first at refs.csv:2)"
+    pointing at the row itself (found by a probe). Read once, said on stderr; the same through another path."""
+    path = tmp_path / "refs.csv"
+    path.write_text("id,kind,referral,referral_decision\nR1,referral,2024-01-02,2024-01-03\n", encoding="utf-8")
+    code, _, err = run_cli(command, str(path), str(path), str(tmp_path / "." / "refs.csv"), "--as-of", "2025-03-31")
+    assert code == 0 and "duplicate" not in err
+    assert f"compliance: {path} is given more than once: read once" in err
