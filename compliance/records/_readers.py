@@ -282,7 +282,7 @@ def header_problems(names: Sequence[str], vocab: Vocabulary, column_label: Calla
 
 def _unknown_column(j: int, name: str, hint: str, column_label: Callable[[int], Any]) -> tuple[str, Any, str, str]:
     """A column no rule knows, as (message, column, field, hint); a character in its name that shows nothing is
-    written as its escape and named, or the name and the one suggested look the same ('refer\u200bral')."""
+    written as its escape and named, or the name and the one suggested look the same ('refer\\u200bral')."""
     hidden = invisible(name)
     if hidden is None:
         return f"unknown column {shown(name)}: no row of this file was checked", column_label(j), name, hint

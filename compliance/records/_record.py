@@ -385,8 +385,8 @@ def id_fault(rid: Any) -> tuple[str, str] | None:
                 "remove the line break (Alt+Enter in an Excel cell makes one)")
     hidden = invisible(text)
     if hidden:
-        return (f"the id {shown(INVISIBLE.sub(_code_point, text))} holds {hidden[0]}, which shows nothing: the id would "
-                f"look the same as {shown(INVISIBLE.sub('', text))}", hidden[1])
+        return (f"the id {shown(escaped_invisible(text))} holds {hidden[0]}, which shows nothing: the id would look "
+                f"the same as {shown(INVISIBLE.sub('', text))}", hidden[1])
     return None
 
 
