@@ -15,14 +15,14 @@ from ._dates import DATE_HINT, DAY_HINT, is_placeholder, number_message, parse_d
 from ._instants import clock_change, hours_between, instant, local
 from ._periods import UNITS, Deadline, Period, add_months, add_period, compute_deadline, day_of, parse_period
 from ._registry import DEFAULT_CALENDAR, available, build, clear_cache, get_calendar, package_holidays
-from ._spec import Amendment, CalendarSpec, read_spec
+from ._spec import YEARS, Amendment, CalendarSpec, read_spec
 from ._targets import TargetCheck, check_target
 from ._workdays import Calendar, NonWorkingDay
 
 __all__ = [
-    "DATE_HINT", "DAY_HINT", "DEFAULT_CALENDAR", "UNITS", "Amendment", "Calendar", "CalendarSpec", "Deadline",
-    "NonWorkingDay", "Period", "TargetCheck", "add_months", "add_period", "add_working_days", "available", "build",
-    "check_target", "clear_cache", "clock_change", "compute_deadline", "day_of", "get_calendar", "hours_between", "instant", "local",
-    "is_placeholder", "number_message", "package_holidays", "parse_date", "parse_period", "read_date", "read_spec",
-    "working_days_between",
+    "DATE_HINT", "DAY_HINT", "DEFAULT_CALENDAR", "UNITS", "YEARS", "Amendment", "Calendar", "CalendarSpec",
+    "Deadline", "NonWorkingDay", "Period", "TargetCheck", "add_months", "add_period", "add_working_days", "available",
+    "build", "check_target", "clear_cache", "clock_change", "compute_deadline", "day_of", "get_calendar",
+    "hours_between", "instant", "local", "is_placeholder", "number_message", "package_holidays", "parse_date",
+    "parse_period", "read_date", "read_spec", "working_days_between",
 ]

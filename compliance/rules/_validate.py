@@ -14,8 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..calendars import UNITS, Period
-from ..calendars._spec import YEARS
+from ..calendars import UNITS, YEARS, Period
 from ..errors import InputError, Problem, shown
 from ..resources import installed_version, private_cache, private_file, rules_dir
 from ..yamlio import Located
