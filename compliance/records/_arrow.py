@@ -36,26 +36,27 @@ def byte_at(array: Any, k: int, where: np.ndarray) -> np.ndarray:
     return out
 
 
+def _cell_bytes(array: Any) -> np.ndarray:
+    """The bytes of the cells of a string or binary array, end to end (none for an array of no data)."""
+    data_buffer = array.buffers()[2]
+    if data_buffer is None or not len(array):
+        return np.zeros(0, dtype=np.uint8)
+    ends = offsets(array)
+    return np.frombuffer(data_buffer, dtype=np.uint8)[int(ends[0]):int(ends[-1])]
+
+
 def byte_span(array: Any) -> tuple[int, int] | None:
     """(smallest, largest) byte of the cells of a string or binary array, None if they hold none: every byte
     printable ASCII (32 to 126) says at once that no cell holds a control character or a line break, and every
     byte below 128 that the cells are UTF-8."""
-    data_buffer = array.buffers()[2]
-    if data_buffer is None or not len(array):
-        return None
-    ends = offsets(array)
-    data = np.frombuffer(data_buffer, dtype=np.uint8)[int(ends[0]):int(ends[-1])]
+    data = _cell_bytes(array)
     return (int(data.min()), int(data.max())) if data.size else None
 
 
 def holds_byte(array: Any, byte: int) -> bool:
     """Whether any cell of a string or binary array holds ``byte``: a search of its data in numpy, some fifteen
     times quicker than pyarrow's match_substring."""
-    data_buffer = array.buffers()[2]
-    if data_buffer is None or not len(array):
-        return False
-    ends = offsets(array)
-    return bool((np.frombuffer(data_buffer, dtype=np.uint8)[int(ends[0]):int(ends[-1])] == byte).any())
+    return bool((_cell_bytes(array) == byte).any())
 
 
 def as_text(array: Any) -> Any:

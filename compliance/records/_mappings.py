@@ -1496,8 +1496,9 @@ def _differing_copies(builder: _Builder, rows: list[Row], table: str, order: str
     are one row recorded twice, said where its dates are counted."""
     out = []
     for before, row in zip(rows, rows[1:]):
-        if row.values == before.values or _order_key(builder, row, order, key) != _order_key(builder, before, order,
-                                                                                                  key):
+        # Rows of another key (the usual pair) are told apart at once, before their dates are read again.
+        if row.values.get(key) != before.values.get(key) or row.values == before.values \
+                or _order_key(builder, row, order, key) != _order_key(builder, before, order, key):
             continue
         differ = sorted(c for c in {*row.values, *before.values} if row.values.get(c) != before.values.get(c))
         file, line, column = row.where(key)
