@@ -222,7 +222,7 @@ class SeenIds:
         out[current] = keys[held[current] - start] == candidates[current]
         if not current.all():
             run_of = self._run_of(held)
-            for r in np.unique(run_of[~current]).tolist():
+            for r in dict.fromkeys(run_of[~current].tolist()):  # few: np.unique would load numpy.ma first
                 mine = ~current & (run_of == r)
                 run = self._runs[r]
                 if r not in plain:
