@@ -1071,7 +1071,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 # -- track ------------------------------------------------------------------------------------------
 
-@command("track", "Replay a file of events in date order: what opened, fell overdue or closed each day.")
+@command("track", "Replay a file of events in date order: what opened, fell overdue, moved or closed each day.")
 def add_track(sub: Any, help_text: str) -> None:
     p = _command(sub, "track", help_text,
                  "  compliance track examples/inspection-events.csv --as-of 2026-11-20\n"

@@ -33,13 +33,16 @@ ONE_DAY = timedelta(days=1)
 
 @dataclass(frozen=True)
 class Change:
-    """On ``day`` a duty ``opened``, fell ``overdue``, was ``extended`` or ``closed``; ``outcome`` is its status afterwards.
+    """On ``day`` a duty ``opened``, fell ``overdue``, was ``extended``, ``moved`` or ``closed``; ``outcome`` is its
+    status afterwards.
 
     A duty that stops being required without being done (a recurrence ended) closes with outcome "ended"; one
     missed until its end event (a complaint moved to stage 2 after the stage 1 deadline) closes "overdue", its
-    lateness counted to the end (``finding.ended_on``). An
-    open duty whose deadline an extension moved (``event``, recorded that day) is "extended": ``before`` is its
-    finding just before, with the deadline moved from and whether it was overdue.
+    lateness counted to the end (``finding.ended_on``). A duty decided that day that was not open (missing data
+    until its completion's date came) closes too, with its verdict. An open duty whose deadline an extension moved
+    (``event``, recorded that day) is "extended"; one whose deadline anything else moved (the trigger recorded where
+    the log gave the earliest deadline a bound allowed, an attribute given) is "moved": ``before`` is its finding
+    just before, with the deadline moved from and whether it was overdue.
     """
 
     day: date
@@ -125,14 +128,18 @@ class Tracker:
             raise InputError(Problem(f"{event} happens once, and record {record_id!r} already has it on "
                                      f"{known.events[event][0].isoformat()}", field="event"))
         changes = self.advance(day)
-        if known is None or attributes:
-            changes += self.declare(record_id, kind, attributes)
-        record = self._records[record_id]
-        dates = tuple(sorted(record.events.get(event, ()) + (when,), key=_in_order))
-        record = Record(record.id, record.kind, record.given_attributes, {**record.events, event: dates},
-                        vocabulary=self.rules.vocabulary)
+        # The row's attributes and its event together, as one change: given apart, the log would show the duties as
+        # they stood with the attributes but not yet the event (a conference "missing" on the day it is recorded).
+        given = known.given_attributes if known else {}
+        merged = {**given, **(attributes or {})}
+        events = known.events if known else {}
+        dates = tuple(sorted(events.get(event, ()) + (when,), key=_in_order))
+        record = Record(record_id, kind, merged, {**events, event: dates}, vocabulary=self.rules.vocabulary)
         self._records[record_id] = record
-        return changes + self._reevaluate(record, self._touched_by.get((kind, event), []), day, event)
+        duties = self._touched_by.get((kind, event), [])
+        if known is None or merged != given:  # new attributes may change any duty of the record
+            duties = [v[0].duty for v in self._duties.get(kind, ())]
+        return changes + self._reevaluate(record, duties, day, event)
 
     def advance(self, to: date) -> list[Change]:
         """Move the tracker's date to ``to``; returns the duties that fell overdue on the way, day by day."""
@@ -226,8 +233,7 @@ class Tracker:
         for duty, new in found.items():
             old = self._findings.get((record.id, duty), [])
             self._findings[(record.id, duty)] = new
-            extension = event if event in self._extended_by.get(duty, ()) else None
-            changes += _differences(as_of, old, new, extension)
+            changes += _differences(as_of, old, new, event, event in self._extended_by.get(duty, ()))
             for f in new:
                 # Look again the day after the deadline, if that is still to come.
                 if f.status in _WAITING and f.deadline is not None and day_of(f.deadline) >= as_of:
@@ -249,10 +255,10 @@ def _inapplicable(found: Sequence[Finding]) -> bool:
     return bool(found) and all(f.status == "not_applicable" for f in found)
 
 
-def _differences(day: date, old: Iterable[Finding], new: Iterable[Finding],
-                 extension: str | None = None) -> list[Change]:
-    """What changed for one duty of one record between two evaluations, occurrence by occurrence; ``extension``
-    is the duty's extension event when that was just recorded, so a deadline that moved was moved by it."""
+def _differences(day: date, old: Iterable[Finding], new: Iterable[Finding], event: str | None = None,
+                 extends: bool = False) -> list[Change]:
+    """What changed for one duty of one record between two evaluations, occurrence by occurrence, after ``event``
+    was recorded (if one); ``extends``: it is the duty's extension event, so a deadline that moved was moved by it."""
     before = {f.occurrence: f for f in old}
     after = {f.occurrence: f for f in new}
     changes = []
@@ -262,11 +268,14 @@ def _differences(day: date, old: Iterable[Finding], new: Iterable[Finding],
         if now is not None and _open(now):
             if not was_open:
                 changes.append(Change(day, "opened", now, now.status))
-            elif extension is not None and was is not None and now.deadline != was.deadline:
+            elif was is not None and (now.deadline, now.on_bound) != (was.deadline, was.on_bound):
                 # Said even when the status stays "due": the deadline the log last gave is no longer the one.
-                changes.append(Change(day, "extended", now, now.status, before=was, event=extension))
+                changes.append(Change(day, "extended" if extends else "moved", now, now.status, before=was,
+                                      event=event))
             elif was is not None and was.status == "due" and now.status == "overdue":
                 changes.append(Change(day, "overdue", now, now.status))
         elif was is not None and was_open:
             changes.append(Change(day, "closed", now or was, now.status if now else "ended"))
+        elif was is not None and now is not None and now.status in ("met", "late") and now.status != was.status:
+            changes.append(Change(day, "closed", now, now.status))  # decided: its completion's date came
     return changes

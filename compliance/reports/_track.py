@@ -1,5 +1,5 @@
-"""What ``compliance track`` prints: day by day the duties that opened, fell overdue, were extended or closed, then
-what is open."""
+"""What ``compliance track`` prints: day by day the duties that opened, fell overdue, were extended, moved or closed,
+then what is open."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from ..errors import one_line
 
 
 def track_text(changes: Sequence[TrackerChange], open_now: Sequence[Finding], as_of: date) -> str:
-    """The text ``compliance track`` prints: day by day what opened, fell overdue, was extended or closed, then what
-    is open."""
+    """The text ``compliance track`` prints: day by day what opened, fell overdue, was extended, moved or closed, then
+    what is open."""
     shown = [c.finding for c in changes] + list(open_now)
     # An id from the event file may hold an escape code: padded as it is shown, escaped, so the columns line up.
     record = {f.record: one_line(f.record) for f in shown}
@@ -70,11 +70,20 @@ def _change_text(change: TrackerChange) -> str:
         return f"due by {_iso(f.deadline)}{bound} ({start})"
     if change.change == "overdue":
         return f"missed its deadline of {_iso(f.deadline)}"
-    if change.change == "extended" and change.before is not None:
-        moved = f"{change.event} recorded: deadline moves from {_iso(change.before.deadline)} to {_iso(f.deadline)}"
+    if change.change in ("extended", "moved") and change.before is not None:
+        was = f"{_iso(change.before.deadline)}{' at the earliest' if change.before.on_bound == 'earliest' else ''}"
+        now = f"{_iso(f.deadline)}{' at the earliest' if f.on_bound == 'earliest' else ''}"
+        cause = f"{change.event} recorded: " if change.event else ""
+        moved = f"{cause}deadline moves from {was} to {now}"
+        if change.change == "moved" and f.occurrence == 1 and f.on_bound != "earliest":
+            moved += f" ({f.period} from {f.trigger_event} on {_iso(f.trigger_date)})"
         if change.before.status == "overdue" and f.status == "due":
             return f"{moved}; no longer overdue, due by {_iso(f.deadline)}"
+        if change.before.status == "due" and f.status == "overdue":
+            return f"{moved}; overdue since {_iso(f.deadline)}"
         return moved
+    if change.outcome == "met" and f.completed_date is None:  # shown to have happened (implied), by the deadline
+        return f"met: {f.completion_event} happened by {_iso(change.day)}, its date not recorded; deadline {_iso(f.deadline)}"
     if change.outcome == "met":
         return f"met: {f.completion_event} on {_iso(f.completed_date)}, deadline {_iso(f.deadline)}"
     if change.outcome == "late":

@@ -57,14 +57,24 @@ class TestTheExampleFile:
             ("2026-05-01", "opened", heath, "la-publish-report", 1, "due", "2026-06-16"),
             ("2026-05-01", "opened", heath, "la-publish-statement", 1, "due", "2026-08-11"),
             ("2026-05-01", "opened", heath, "la-send-action-plan", 1, "due", "2026-08-11"),
+            # Received Mon 1 June: the log says the deadlines it gave at the earliest have moved, to 13 July and 8
+            # September (30 working days: 21 left in June, then 1-10 July, Mon 13 July the 30th; 70: 31 August
+            # skipped).
+            ("2026-06-01", "moved", heath, "la-publish-report", 1, "due", "2026-07-13"),
+            ("2026-06-01", "moved", heath, "la-publish-statement", 1, "due", "2026-09-08"),
+            ("2026-06-01", "moved", heath, "la-send-action-plan", 1, "due", "2026-09-08"),
             # The focused visit ended Tue 16 June: 30 working days, Tue 28 July (its letter is published under
             # reg 2, arguably); 20, Tue 14 July; 70 (31 August skipped), Wed 23 September.
             ("2026-06-16", "opened", fen, "la-publish-report", 1, "due", "2026-07-28"),
             ("2026-06-16", "opened", fen, "fv-priority-draft-plan", 1, "due", "2026-07-14"),
             ("2026-06-16", "opened", fen, "fv-priority-action-plan", 1, "due", "2026-09-23"),
-            # 30 working days from Mon 1 June 2026: 21 left in June, then 1-10 July, Mon 13 July the 30th.
+            # The letter received Thu 9 July: 30 working days end Thu 20 August; 20, Thu 6 August; 70 (31 August
+            # skipped: 16 in July, 20 in August, 22 in September, 12 in October), Fri 16 October.
+            ("2026-07-09", "moved", fen, "la-publish-report", 1, "due", "2026-08-20"),
+            ("2026-07-09", "moved", fen, "fv-priority-draft-plan", 1, "due", "2026-08-06"),
+            ("2026-07-09", "moved", fen, "fv-priority-action-plan", 1, "due", "2026-10-16"),
             ("2026-07-10", "closed", heath, "la-publish-report", 1, "met", "2026-07-13"),
-            # The letter received Thu 9 July: 30 working days end Thu 20 August; published Mon 20 July.
+            # Published Mon 20 July.
             ("2026-07-20", "closed", fen, "la-publish-report", 1, "met", "2026-08-20"),
             ("2026-08-07", "overdue", fen, "fv-priority-draft-plan", 1, "overdue", "2026-08-06"),
             ("2026-08-10", "closed", fen, "fv-priority-draft-plan", 1, "late", "2026-08-06"),
@@ -76,6 +86,9 @@ class TestTheExampleFile:
             ("2026-09-18", "opened", vale, "la-publish-report", 1, "due", "2026-10-30"),
             ("2026-09-18", "opened", vale, "la-publish-statement", 1, "due", "2026-12-29"),
             ("2026-09-18", "opened", vale, "la-send-action-plan", 1, "due", "2026-12-29"),
+            ("2026-10-01", "moved", vale, "la-publish-report", 1, "due", "2026-11-12"),
+            ("2026-10-01", "moved", vale, "la-publish-statement", 1, "due", "2027-01-12"),
+            ("2026-10-01", "moved", vale, "la-send-action-plan", 1, "due", "2027-01-12"),
             ("2026-10-16", "closed", fen, "fv-priority-action-plan", 1, "met", "2026-10-16"),
             ("2026-11-13", "overdue", vale, "la-publish-report", 1, "overdue", "2026-11-12"),
             ("2026-11-16", "closed", vale, "la-publish-report", 1, "late", "2026-11-12"),
@@ -234,6 +247,61 @@ class TestIncremental:
                 tracker.advance(end)
                 assert [f.to_dict() for f in tracker.findings()] == [
                     f.to_dict() for f in evaluate(tracker.records(), BUNDLED, end)]
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(case=hypothesis_records(MAKER, max_size=5))
+    def test_the_log_last_gives_each_open_duty_its_deadline_and_status_now(self, case):
+        """Whatever the order of events and attributes, the last line the log gave an open duty says its deadline
+        and status as they are: a deadline given at the earliest and then known, or moved, is said again."""
+        records, end = case
+        last = date(2100, 12, 31)
+        events = sorted(((when, r.id, r.kind, r.given_attributes, name) for r in records
+                         for name, dates in r.events.items() for when in dates
+                         if (when.date() if isinstance(when, datetime) else when) <= last),
+                        key=lambda e: (e[0].date() if isinstance(e[0], datetime) else e[0],
+                                       e[0].hour * 60 + e[0].minute if isinstance(e[0], datetime) else 0))
+        with Tracker(BUNDLED) as tracker:
+            changes = []
+            for when, rid, kind, attributes, name in events:
+                changes += tracker.record(rid, name, when, kind=kind, attributes=attributes)
+            if tracker.today is None:
+                return
+            changes += tracker.advance(max(min(end, last), tracker.today))
+            said = {}
+            for c in changes:
+                said[(c.finding.record, c.finding.rule, c.finding.occurrence)] = c.finding
+            for f in tracker.open_duties():
+                logged = said[(f.record, f.rule, f.occurrence)]
+                assert (logged.deadline, logged.on_bound, logged.status) == (f.deadline, f.on_bound, f.status), f
+
+    def test_attributes_given_with_an_event_are_logged_with_it(self):
+        # The framework given on the row of the report's receipt (Mon 1 June 2026): the deadlines run from that
+        # day, 30 working days to Mon 13 July and 70 (31 August skipped) to Tue 8 September, not from the end of
+        # the inspection as if the report were still to come.
+        with Tracker(INSPECTIONS) as tracker:
+            tracker.record("i", "inspection_start", date(2026, 4, 13), kind="inspection")
+            tracker.record("i", "inspection_end", date(2026, 5, 1))
+            changes = tracker.record("i", "report_received", date(2026, 6, 1), attributes={"framework": "ILACS"})
+        assert summary(changes) == [("2026-06-01", "opened", "i", "la-publish-report", 1, "due", "2026-07-13"),
+                                    ("2026-06-01", "opened", "i", "la-publish-statement", 1, "due", "2026-09-08"),
+                                    ("2026-06-01", "opened", "i", "la-send-action-plan", 1, "due", "2026-09-08")]
+
+    def test_a_conference_held_late_is_logged_late_on_its_day_however_the_plan_is_given(self):
+        # Strategy discussion Mon 6 Jan 2020: 15 working days end Mon 27 Jan. The ICPC Mon 20 Apr 2020 is 84 days
+        # late; in working days 4 in January, 20 in February, 22 in March, 12 in April (10 and 13 April skipped): 58.
+        for plan_with_the_conference in (True, False):
+            with Tracker(INSPECTIONS) as tracker:
+                plan = {"cp_plan": True}
+                tracker.record("cp", "strategy_discussion", date(2020, 1, 6), kind="child-protection",
+                               attributes=None if plan_with_the_conference else plan)
+                changes = tracker.record("cp", "icpc", date(2020, 4, 20),
+                                         attributes=plan if plan_with_the_conference else None)
+            closed = [c for c in changes if c.finding.rule == "icpc-15wd" and c.day == date(2020, 4, 20)]
+            assert summary(closed) == [("2020-04-20", "closed", "cp", "icpc-15wd", 1, "late", "2020-01-27")]
+            assert (closed[0].finding.days_late, closed[0].finding.working_days_late) == (84, 58)
+            # And the first review runs from the conference: 3 months, Mon 20 July 2020.
+            assert [(c.change, c.finding.deadline) for c in changes if c.finding.rule == "rcpc"][-1] == (
+                "opened", date(2020, 7, 20))
 
     @needs_durable
     def test_both_engines_report_the_same_changes(self):
