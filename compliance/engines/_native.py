@@ -490,7 +490,10 @@ def _check_bounds(ctx: _Context, trigger: EventDate) -> None:
 def _single(ctx: _Context, trigger: EventDate) -> list[Finding]:
     rule = ctx.rule
     deadline, notes = _extended(ctx, trigger)
-    if not ctx.record.records(rule.completion):
+    # A source with no column for the completion cannot say when it was done; but where the record shows it done
+    # (a plan, made only at a conference), it is judged as any record that shows so: met if by a day not after the
+    # deadline, as a source with the column and the cell blank is.
+    if not ctx.record.records(rule.completion) and rule.completion not in ctx.record.implied:
         return [_unknown(ctx, f"{_unrecorded_text(rule.completion)}, so whether the duty was done in time cannot "
                               f"be told; record {rule.completion}", deadline, trigger,
                          unrecorded=(rule.completion,), steps=notes)]

@@ -79,6 +79,18 @@ class TestEveryEngine:
         expect(found, "r1", "core-assessment-35wd", status="not_applicable")
         expect(found, "r2", "core-assessment-35wd", status="not_applicable")
 
+    def test_a_completion_shown_by_another_fact_counts_where_the_source_has_no_column_for_it(self, engine, tmp_path):
+        # A plan is made only at an initial conference: cp_plan yes shows the ICPC held by the day the extract is
+        # judged on. Strategy discussion Wed 1 May 2024, 15 working days (6 and 27 May skipped) end Thu 23 May: as
+        # of Fri 10 May the conference was held in time, whether or not the extract has an icpc column (it was
+        # "not recorded: icpc" without one). As of Mon 10 June, when it was held cannot be told either way.
+        for header, row in (("id,kind,strategy_discussion,cp_plan", "cp,child-protection,2024-05-01,true"),
+                            ("id,kind,strategy_discussion,icpc,cp_plan", "cp,child-protection,2024-05-01,,true")):
+            found = run(engine, f"{header}\n{row}\n", date(2024, 5, 10), tmp_path)
+            expect(found, "cp", "icpc-15wd", status="met", deadline="2024-05-23", unrecorded=False)
+            found = run(engine, f"{header}\n{row}\n", date(2024, 6, 10), tmp_path)
+            expect(found, "cp", "icpc-15wd", status="missing_data", deadline="2024-05-23", unrecorded=False)
+
     def test_an_attribute_a_rule_needs_and_nobody_gave_is_missing_data_not_not_applicable(self, engine, tmp_path):
         found = run(engine, "id,kind,report_received,report_published\n"
                             "x,inspection,2019-12-12,2020-01-28\n", date(2020, 6, 1), tmp_path)
