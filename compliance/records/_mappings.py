@@ -1397,6 +1397,8 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
             refused += _differing_copies(builder, rows, table, orders[table], keys[table], table != related.main.table)
             if table in latest and orders[table] and len(rows) > 1:
                 refused += _unplaced(builder, rows, table, orders[table], latest[table], table != related.main.table)
+        if related.main.link != related.main.key:  # (in date order: the earliest row is the one the others differ from)
+            refused += _disagreeing(main_rows, spec, related.main)
         if refused:
             yield None, refused
             continue
@@ -1507,6 +1509,31 @@ def _differing_copies(builder: _Builder, rows: list[Row], table: str, order: str
                            "which one holds the case cannot be told, so the record was not read", file=file,
                            line=line, column=column, field=f"{table}.{key}" if joined else key,
                            hint=f"remove the stale copy: each row needs its own {key} (the table's primary key)"))
+    return out
+
+
+def _disagreeing(rows: list[Row], spec: RecordSpec, main: TablePart) -> list[Problem]:
+    """A problem for each of the rows that make one record (the episodes of a period of care, sharing its id) whose
+    attribute read from them differs from the first's: a period of care is one child's, so the record they would
+    make, one child's case ended by another's episode, cannot be right. Fields read from the latest row (``last``)
+    may change from row to row."""
+    out = []
+    for f in spec.attributes:
+        columns = [c for table, _, c in (source.rpartition(".") for source in f.sources)
+                   if not f.last and table in ("", main.table)]
+        for column in columns:
+            filled = [(row, str(row.values[column]).strip()) for row in rows
+                      if row.values.get(column) is not None and str(row.values[column]).strip()]
+            for row, value in filled[1:]:
+                if value != filled[0][1]:
+                    file, line, where = row.where(column)
+                    out.append(Problem(f"this {main.table} row shares {main.link} "
+                                       f"{str(row.values.get(main.link)).strip()!r} with a row whose {column} is "
+                                       f"{filled[0][1]!r}, but its own is {value!r}: one record cannot be both, so "
+                                       "the record was not read", file=file, line=line,
+                                       column=where, field=column,
+                                       hint=f"give each {f.name}'s rows their own {main.link} (an id reused for "
+                                            "another case), or correct the " + column))
     return out
 
 

@@ -266,6 +266,30 @@ def test_an_episode_with_no_cla_id_is_said_to_name_no_record(ssd, tmp_path, rout
                                "read: the record it belongs to is judged without it")
 
 
+@pytest.mark.parametrize("route", ["sqlite", "duckdb"])
+def test_episodes_of_two_children_sharing_a_cla_id_leave_the_period_of_care_out(ssd, tmp_path, route):
+    """Another child's episode, open, with a period of care's clae_cla_id (an id reused): the period was read as one,
+    still open (an overdue review and visit after the child had left care), its child taken from the first row and
+    the other child's episode measured nowhere, without a word. Now the record is left out, the row named."""
+    import sqlite3
+
+    with sqlite3.connect(ssd["folder"] / "ssd.sqlite3") as db:
+        cla_id, child = db.execute("SELECT clae_cla_id, clae_person_id FROM ssd_cla_episodes WHERE "
+                                   "clae_cla_episode_ceased_date IS NOT NULL ORDER BY clae_cla_id LIMIT 1").fetchone()
+    url = changed_copy(ssd, tmp_path, route,
+                       "INSERT INTO ssd_cla_episodes (clae_cla_episode_id, clae_person_id, clae_cla_episode_start_date,"
+                       " clae_cla_id, clae_entered_care_date) VALUES ('OTHER-E1', 'C9999999', '2024-01-10', "
+                       f"'{cla_id}', '2024-01-10')")
+    _, records, problems, _ = load_extract([url], "ssd", load_rules())
+    [problem] = problems
+    assert (problem.field, problem.column) == ("clae_person_id", "ssd_cla_episodes clae_cla_episode_id='OTHER-E1'")
+    assert problem.message == (f"this ssd_cla_episodes row shares clae_cla_id {cla_id!r} with a row whose "
+                               f"clae_person_id is {child!r}, but its own is 'C9999999': one record cannot be both, "
+                               "so the record was not read")
+    assert not [r for r in records if cla_id in r.id]
+    assert len(records) == len(load_extract(ssd["sqlite"], "ssd", load_rules())[1]) - 1
+
+
 def test_table_files_named_in_capitals_are_read_as_the_tables(ssd, csv_findings, tmp_path):
     """SQL Server exports name their files as the tables are written there (SSD_CIN_ASSESSMENTS.csv): read, where
     every referral was left out for want of ssd_cin_assessments."""
