@@ -46,6 +46,7 @@ kind of record; when the rules are known, only the columns their duties read are
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 import xml.parsers.expat
@@ -522,6 +523,7 @@ class _Builder:
                 continue
             if f.all:
                 items = self.before_gap(f.name, lookup(source)[0], line, where(source), source)
+                items = self.held_or_next(spec, items, lookup, source)
                 if not items:
                     continue
             try:
@@ -578,6 +580,37 @@ class _Builder:
         given, ``value:``, is read from none)."""
         return any(_given(v) for f in spec.attributes + spec.events + spec.recorded_deadlines
                    for source in f.sources for v in lookup(source)[0])
+
+    def held_or_next(self, spec: RecordSpec, items: list[Any], lookup: Callable[[str], tuple[list[Any], Any]],
+                     source: str) -> list[Any]:
+        """The system's deadlines of a joined table's rows (one an occurrence, rows in date order, ``items``) for the
+        occurrences held and the next ones to come: a row with a due date but no date of its own (a review not held,
+        not cancelled) before the last held row is left out. Its due date is the missed occurrence's, whose deadline
+        the next held row (the late review) has its own due date for; matched by order, it made every later row's
+        due date the one before's (a review 122 working days "early")."""
+        table, _, _ = source.rpartition(".")
+        order = next((j.order for j in spec.joins if j.table == table and j.order), None)
+        if order is None:
+            return items
+        held = [v is not None and str(v).strip() != "" for v in lookup(f"{table}.{order}")[0]]
+        if True not in held:
+            return items
+        last = len(held) - held[::-1].index(True)  # rows in date order: those not held come after the held ones
+        dues = []
+        for item in items[:last]:
+            with contextlib.suppress(ValueError):  # (said where the dates are read)
+                dues.append(day_of(self.date(item)))
+        last_due = max(dues, default=None)
+        kept = items[:last]
+        for item in items[last:]:
+            try:
+                due = day_of(self.date(item))
+            except ValueError:
+                kept.append(item)  # said where the dates are read
+                continue
+            if last_due is None or due > last_due:
+                kept.append(item)
+        return kept
 
     def before_gap(self, rule: str, given: list[Any], line: int | None, column: Any, source: str) -> list[Any]:
         """A record's recorded deadlines for ``rule``, one a row: the n-th is the n-th occurrence's, so where a row

@@ -150,6 +150,36 @@ def test_the_systems_own_due_dates_are_audited_as_census_targets_are(csv_finding
     assert any(f["rule"] == "rcpc" and f["status"] == "due" for f in targets)
 
 
+@pytest.mark.parametrize("route", ["sqlite", "duckdb"])
+def test_a_review_not_held_shifts_no_other_reviews_due_date(ssd, tmp_path, route):
+    """A review row with its due date but no date (not held, not cancelled) sorted last, and the due dates, matched to
+    the reviews by their order, each went one review late: every later review's own due date, agreeing with the law,
+    was compared with the next deadline (121 to 126 working days "early"). The held reviews keep their own."""
+    import sqlite3
+
+    with sqlite3.connect(ssd["folder"] / "ssd.sqlite3") as db:
+        cla_id, review = db.execute(
+            "SELECT clar_cla_id, clar_cla_review_id FROM ssd_cla_reviews WHERE clar_cla_id IN (SELECT clar_cla_id "
+            "FROM ssd_cla_reviews WHERE clar_cla_review_date IS NOT NULL GROUP BY clar_cla_id HAVING count(*) >= 5) "
+            "ORDER BY clar_cla_id, clar_cla_review_date LIMIT 1 OFFSET 2").fetchone()
+
+    def reviews(sources):
+        records, problems = load_extract(sources, "ssd", load_rules())[1:3]
+        assert problems == []
+        return {f.occurrence: (f.recorded_deadline, f.deadline) for f in evaluate(
+            [r for r in records if r.id == f"CLA-{cla_id}"], load_rules(), AS_OF) if f.rule == "cla-review"}
+
+    before = reviews(ssd["sqlite"])
+    after = reviews([changed_copy(ssd, tmp_path, route, "UPDATE ssd_cla_reviews SET clar_cla_review_date = NULL "
+                                                        f"WHERE clar_cla_review_id = '{review}'")])
+    # The third review not held, the fourth completes the third occurrence (late), and from the fourth occurrence
+    # on each runs from the review before it as the next one did: its deadline and the due date the system gave the
+    # review that completes it are those of the occurrence after it before.
+    assert len(after) == len(before) - 1 >= 4
+    assert {o: after[o] for o in after if o >= 4} == {o - 1: before[o] for o in before if o >= 5}
+    assert {o: after[o] for o in after if o <= 2} == {o: before[o] for o in before if o <= 2}
+
+
 def test_kpi_counts_the_same_from_the_database_as_from_the_csv_files(ssd):
     rules = load_rules()
     mapping = load_mapping("ssd", rules.vocabulary)
