@@ -686,13 +686,20 @@ class _Builder:
             return None
         (value, *_), source = found
         text = value.strip() if isinstance(value, str) else value
+        spec = self.vocab.attributes(kind).get(f.name, {})
         if f.values is not None:
             if str(text) not in f.values:
+                # A yes-or-no attribute coded Y/N read from a database's true/false (BOOLEAN, BIT) or written Yes or
+                # No: read as what it says, as skip_if reads a flag, not refused for want of a code.
+                flag = text if isinstance(text, bool) else _FLAG.get(str(text).casefold())
+                yes_no = spec.get("type") == "boolean" and all(isinstance(v, bool) for v in f.values.values())
+                if flag is not None and yes_no:
+                    return flag
                 self.problem(f"{text!r} is not one of the codes this mapping knows for {f.name}", line, where(source),
-                             source, "known: " + ", ".join(map(repr, f.values)))
+                             source, "known: " + ", ".join(map(repr, f.values))
+                             + (", or yes or no (true or false)" if yes_no else ""))
                 return None
             return f.values[str(text)]
-        spec = self.vocab.attributes(kind).get(f.name, {})
         if spec.get("type") == "boolean" and not isinstance(text, bool):
             low = str(text).lower()
             if low in YES:

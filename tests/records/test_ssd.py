@@ -180,6 +180,22 @@ def test_a_review_not_held_shifts_no_other_reviews_due_date(ssd, tmp_path, route
     assert {o: after[o] for o in after if o <= 2} == {o: before[o] for o in before if o <= 2}
 
 
+def test_a_yes_or_no_code_stored_as_a_database_boolean_or_as_yes_is_read(ssd, csv_findings, tmp_path):
+    """cine_referral_nfa is a one-letter code in the SSD; stored as a BOOLEAN (or written Yes, No), every referral
+    was left out ("False is not one of the codes this mapping knows"), where review_cancelled's flag was read."""
+    url = changed_copy(ssd, tmp_path, "duckdb", "ALTER TABLE ssd_cin_episodes ALTER cine_referral_nfa TYPE BOOLEAN "
+                                                "USING (cine_referral_nfa = 'Y')")
+    assert findings([url]) == csv_findings
+    url = changed_copy(ssd, tmp_path, "sqlite", "UPDATE ssd_cin_episodes SET cine_referral_nfa = CASE "
+                                                "cine_referral_nfa WHEN 'Y' THEN 'Yes' WHEN 'N' THEN 'no' END")
+    assert findings([url]) == csv_findings
+    url = changed_copy(ssd, tmp_path, "sqlite", "UPDATE ssd_cin_episodes SET cine_referral_nfa = 'X' WHERE "
+                                                "cine_referral_id = (SELECT min(cine_referral_id) FROM ssd_cin_episodes)")
+    [problem] = load_extract([url], "ssd", load_rules())[2]
+    assert problem.message == "'X' is not one of the codes this mapping knows for referral_nfa"
+    assert problem.hint.endswith(", or yes or no (true or false)")
+
+
 def test_kpi_counts_the_same_from_the_database_as_from_the_csv_files(ssd):
     rules = load_rules()
     mapping = load_mapping("ssd", rules.vocabulary)
