@@ -398,6 +398,12 @@ def _output_problems(path: str | None, field: str = "output") -> list[Any]:
 #: The format a file's extension says, for a command given --output without --format.
 _EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md",
                ".parquet": "parquet", ".ics": "ics", ".svg": "svg"}
+#: Extensions of formats the tool never writes: given --output so with no --format, the file would hold the text
+#: table under a name that says otherwise (Excel warns that an .xls "does not match", then shows one column).
+_FOREIGN = {".xls": "an old Excel workbook: .xlsx is Excel's", ".xlsm": "a macro workbook: .xlsx is Excel's",
+            ".ods": "an OpenDocument sheet: .xlsx opens in LibreOffice too", ".html": "a web page",
+            ".htm": "a web page", ".yaml": "YAML", ".yml": "YAML", ".tsv": "tab-separated text: .csv is comma-separated",
+            ".xml": "XML", ".pdf": "a PDF", ".docx": "a Word document", ".doc": "a Word document"}
 
 
 def _output_format(args: argparse.Namespace, formats: Sequence[str], default: str) -> None:
@@ -414,6 +420,11 @@ def _output_format(args: argparse.Namespace, formats: Sequence[str], default: st
                                  hint=f"leave out --format, or give the file a .{args.format} name"
                                  if args.format in _EXTENSIONS.values() else "leave out --format"))
     if args.format is None:
+        if suffix in _FOREIGN:
+            raise InputError(Problem(f"this command writes no {suffix} file ({_FOREIGN[suffix]})", field="output",
+                                     hint="give a file name ending " + ", ".join(
+                                         sorted({e for e, f in _EXTENSIONS.items() if f in formats}))
+                                     + (", or .txt for the table" if default == "table" else "")))
         if implied is not None and implied not in formats:
             # An .svg --output would have held the text table: the chart has an option of its own.
             chart = f"the chart is written with --chart {args.output}; " if implied == "svg" and "chart" in args else ""

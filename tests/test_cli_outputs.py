@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pyarrow.parquet as pq
@@ -325,6 +326,22 @@ def test_a_format_the_output_file_contradicts_is_refused_in_one_line(tmp_path, r
     assert list(tmp_path.iterdir()) == []
     code, _, err = run_cli("check", EXAMPLES, "--format", "csv", "--output", str(tmp_path / "x.xlsx"))
     assert "--format csv contradicts --output" in err and "x.xlsx" in err
+
+
+def test_a_file_named_for_a_format_never_written_is_refused_not_filled_with_the_table(tmp_path, run_cli):
+    # findings.xls held the text table, which Excel opens with a warning as one column: refused as .ics is, naming
+    # the endings each command writes; .txt, or a name of no known format, is the table.
+    for command, name in ((("check", EXAMPLES), "findings.xls"), (("kpi", str(FIXTURES / "casework" /
+                                                                          "kpi-cases.yaml")), "k.html"),
+                          (("map", str(FIXTURES / "casework" / "annex-a-list5.csv"), "--mapping", "annex-a-list5"),
+                           "r.tsv")):
+        code, out, err = run_cli(*command, "--output", str(tmp_path / name))
+        assert (code, out) == (2, ""), err
+        assert err.startswith(f"compliance: error: output: this command writes no {Path(name).suffix} file ("), err
+        assert (", or .txt for the table" in err) is (command[0] != "map"), err
+    assert list(tmp_path.iterdir()) == []
+    code, _, err = run_cli("check", EXAMPLES, "--as-of", "2025-01-10", "--output", str(tmp_path / "findings.txt"))
+    assert code in (0, 1) and (tmp_path / "findings.txt").read_text().startswith("Compliance as of 2025-01-10")
 
 
 def test_kpi_map_and_plan_take_the_format_from_the_output_file_too(tmp_path, run_cli):

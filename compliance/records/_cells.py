@@ -1,5 +1,6 @@
-"""What a table's cell can hold beyond text, and where a header is looked for: shared by the readers of CSV files
-and of workbooks (records/_tables.py, records/_workbook.py), which each import this rather than one another."""
+"""What a table's cell can hold beyond text, where a header is looked for, and a file neither reads: shared by the
+readers of CSV files and of workbooks (records/_tables.py, records/_workbook.py), which each import this rather than
+one another."""
 
 from __future__ import annotations
 
@@ -24,3 +25,10 @@ NOT_CALCULATED = NotCalculated()
 NOT_CALCULATED_MESSAGE = ("the cell holds a formula with no saved result, so its value is not known: the row was not "
                           "read")
 NOT_CALCULATED_HINT = "open the workbook in Excel and save it, which saves each formula's result, or type the value"
+
+
+#: How an old Excel workbook (.xls) begins, and a password-protected .xlsx too (an OLE2 compound file, not a zip):
+#: neither reader can read it, and each says so in these words.
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE2_MESSAGE = "this is an old-format Excel workbook (.xls) or a password-protected one"
+OLE2_HINT = "open it in Excel and save it as .xlsx (File > Save As), with no password, or as CSV UTF-8"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..errors import InputError, Problem, shown
+from ._cells import OLE2, OLE2_HINT, OLE2_MESSAGE
 
 DEFAULT_ENCODING = "utf-8"
 #: The most characters a cell may hold: a longer one is a problem at its row and column.
@@ -170,6 +171,8 @@ def _not_csv(head: bytes, name: str, csv_only: str = "") -> Fault | None:
                     "save the sheet as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8) and give that file")
         return ("this is a zip file (an Excel workbook named .csv?), not CSV text",
                 "give the workbook its .xlsx name, or save it as CSV UTF-8")
+    if head.startswith(OLE2):
+        return (OLE2_MESSAGE + ", not CSV text", OLE2_HINT)
     if head.startswith(_UTF32_BOMS):  # before UTF-16: FF FE 00 00 begins with FF FE
         if name.startswith("utf-32"):
             return None
@@ -187,7 +190,7 @@ def _reading_codec(name: str, head: bytes) -> str:
     header)."""
     if is_utf8(name):
         return "utf-8-sig"
-    if (name, head) in (("utf-32-be", codecs.BOM_UTF32_BE), ("utf-32-le", codecs.BOM_UTF32_LE)):
+    if (name, head[:4]) in (("utf-32-be", codecs.BOM_UTF32_BE), ("utf-32-le", codecs.BOM_UTF32_LE)):
         return "utf-32"
     if (name, head[:2]) in (("utf-16-be", codecs.BOM_UTF16_BE), ("utf-16-le", codecs.BOM_UTF16_LE)):
         return "utf-16"
@@ -205,7 +208,7 @@ def read_csv_rows(path: Path, problem: Callable[..., None], encoding: str = DEFA
     name = codec_name(encoding)
     try:
         with path.open("rb") as raw:
-            head = raw.read(4)
+            head = raw.read(len(OLE2))
         handle = path.open(newline="", encoding=_reading_codec(name, head), errors="surrogateescape")
     except OSError as exc:
         problem(f"cannot open: {exc.strerror or exc}", None, None, None, "check the path")

@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterator
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
-from ._cells import HEADER_SEARCH, NOT_CALCULATED, NOT_CALCULATED_HINT
+from ._cells import HEADER_SEARCH, NOT_CALCULATED, NOT_CALCULATED_HINT, OLE2, OLE2_HINT, OLE2_MESSAGE
 
 MiB = 1 << 20
 #: Far beyond a real tracker: 100,000 rows of 30 columns unpack to about 150 MB.
@@ -111,7 +111,10 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
     except Exception as exc:  # noqa: BLE001 - a damaged workbook fails inside openpyxl in many ways, each "unreadable"
         if reader is not None:
             reader.archive.close()
-        problem(f"cannot open as an Excel workbook: {_reason(exc)}", None, None, None, "save it as .xlsx")
+        if _begins(path, OLE2):
+            problem(OLE2_MESSAGE + ", which cannot be read", None, None, None, OLE2_HINT)
+        else:
+            problem(f"cannot open as an Excel workbook: {_reason(exc)}", None, None, None, "save it as .xlsx")
         return
     book = reader.wb
     try:
@@ -400,6 +403,15 @@ def _quiet() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield
+
+
+def _begins(path: Path, head: bytes) -> bool:
+    """Whether the file at ``path`` begins with ``head`` (False if it cannot be read)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(head)) == head
+    except OSError:
+        return False
 
 
 def _reason(exc: Exception) -> str:

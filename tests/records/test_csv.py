@@ -117,6 +117,10 @@ def test_a_byte_the_given_encoding_has_no_character_for_is_located_in_it_too(tmp
 
 @pytest.mark.parametrize("content, message", [
     (b"PK\x03\x04" + bytes(200), "this is a zip file (an Excel workbook named .csv?), not CSV text"),
+    # An old Excel workbook (.xls), or a password-protected .xlsx, renamed .csv: it was "byte 0xD0 is not UTF-8 text
+    # ... give --encoding cp1252", and with that, "if it is UTF-32 ...".
+    (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600),
+     "this is an old-format Excel workbook (.xls) or a password-protected one, not CSV text"),
     ("\n".join(referrals_csv(3)).encode("utf-16"),
      "this is UTF-16 text (what Excel saves as \"Unicode Text\"), not CSV in UTF-8"),
     (b"id,kind,t\x92am\nr1,referral,North\n",

@@ -465,3 +465,13 @@ def test_a_sheet_past_a_limit_is_read_up_to_the_row_that_passes_it_and_says_so(t
     where = {"MAX_ROWS": 5, "MAX_COLUMNS": 4, "MAX_CELLS": 3}[limit]
     assert [(p.line, p.message) for p in problems if "not read" in p.message] == [
         (where, f"the sheet 'Tracker' {message}: this row and the rest of the sheet were not read")]
+
+
+def test_an_old_or_password_protected_workbook_is_said_to_be_one(tmp_path):
+    # Both are OLE2 compound files, not zips: it was "File is not a zip file (save it as .xlsx)", of an .xlsx.
+    path = tmp_path / "tracker.xlsx"
+    path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600))
+    records, problems = read_records([path])
+    assert records == [] and [(p.message, p.hint) for p in problems] == [(
+        "this is an old-format Excel workbook (.xls) or a password-protected one, which cannot be read",
+        "open it in Excel and save it as .xlsx (File > Save As), with no password, or as CSV UTF-8")]
