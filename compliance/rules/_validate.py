@@ -108,6 +108,21 @@ def schema_problems(located: Located) -> list[Problem]:
                 hint = "the units are " + ", ".join(UNITS[:-1]) + " and " + UNITS[-1]
         if error.validator == "pattern" and path[-2:] == ("source", "url"):
             message, hint = f"{error.instance!r} is not an http:// or https:// address", URL_HINT
+        elif error.validator == "pattern" and path and path[-1] in ("id", "duty") and isinstance(error.instance, str):
+            message, hint = (f"{error.instance!r} cannot be a rule's {path[-1]}",
+                             "write lower-case letters, digits, - and _, beginning with a letter (local-publish-report)")
+        if error.validator == "required" and isinstance(error.instance, dict):
+            # One error a missing field, jsonschema's words naming it ("'kind' is a required property").
+            missing = error.message.split("'")[1] if error.message.count("'") >= 2 else error.message
+            what = "rule" if len(path) == 2 and path[0] == "rules" else "pack" if not path else str(path[-1])
+            message = f"this {what} has no {missing}:"
+            hint = "every " + what + " gives " + ", ".join(f"{k}:" for k in error.validator_value) + \
+                " (see docs/rule-language.md)"
+        if error.validator == "type" and not path:
+            # The file itself: empty (None), or a list of rules without the pack around them.
+            message = "the file is empty" if error.instance is None else "the file is not a rule pack"
+            hint = ("a rule pack is a mapping of pack:, title: and rules: (a list of rules); see "
+                    "examples/local-targets.yaml and docs/rule-language.md")
         problems.append(Problem(message, field=field_name, hint=hint, **located.where(path)))
     return problems
 

@@ -79,6 +79,23 @@ def test_schema_problems_all_reported_in_one_run():
     assert all(line is not None for line, _, _ in found)
 
 
+@pytest.mark.parametrize("text, message, hint", [
+    ("", "the file is empty", "a rule pack is a mapping of pack:, title: and rules:"),
+    ("[]\n", "the file is not a rule pack", "a rule pack is a mapping of pack:, title: and rules:"),
+    ("title: Local\n", "this pack has no rules:", "every pack gives"),
+    ('pack: p\ntitle: t\nrules:\n  - id: "=HYPERLINK(1)"\n', "'=HYPERLINK(1)' cannot be a rule's id",
+     "write lower-case letters, digits, - and _, beginning with a letter"),
+    ("pack: p\ntitle: t\nrules:\n  - id: local-x\n", "this rule has no title:", "every rule gives id:, title:"),
+])
+def test_a_pack_that_is_none_or_lacks_a_field_is_said_so_with_the_fix(tmp_path, text, message, hint):
+    # jsonschema's words passed through: "None is not of type 'object'", "'title' is a required property".
+    path = tmp_path / "pack.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, problems = check_rules([path])
+    said = [(p.message, p.hint or "") for p in problems]
+    assert any(m == message and h.startswith(hint) for m, h in said), said
+
+
 def test_load_rules_raises_with_every_problem():
     with pytest.raises(InputError) as exc:
         load_rules([BAD / "bad-typos.yaml"])
