@@ -1417,6 +1417,11 @@ def cmd_synth(args: argparse.Namespace) -> int:
     # The generator takes any seed of 0 or more, and a --limit below 1 would write nothing and say so as success.
     _bounded(args.seed, "seed", least=0, most=None, example=7)
     _bounded(args.limit, "limit", most=None, example=1000)
+    if Path(args.output_dir).exists() and not Path(args.output_dir).is_dir():
+        from compliance.errors import InputError, Problem
+
+        raise InputError(Problem(f"--output-dir {args.output_dir} is a file, not a folder", field="output-dir",
+                                 hint="name a folder (it is made if it does not exist) for the files written"))
     summary = write_extracts(args.output_dir, args.children, args.seed, start=parse_date(args.start, "--from"),
                              end=parse_date(args.end, "--to"), layout=args.layout, authorities=args.authorities,
                              limit=args.limit, database=args.database)

@@ -110,3 +110,23 @@ def test_a_blank_kind_says_the_kind_is_empty(run_cli, tmp_path, command):
         "child-protection, complaint, inspection, looked-after, missing-episode, referral; a totals or notes row "
         "under the table is no record: delete it)")
     assert "nothing" not in err
+
+
+def test_a_spreadsheet_of_its_own_columns_is_pointed_to_a_mapping(run_cli):
+    code, _, err = run_cli("check", str(EXAMPLES / "own-columns.csv"), "--as-of", "2025-01-10")
+    assert code == 2 and "a spreadsheet with columns of its own is read through a mapping (--mapping, " \
+                         "docs/mappings.md)" in err
+
+
+def test_hours_from_a_date_are_said_in_hours_and_days_in_the_singular(run_cli):
+    code, out, _ = run_cli("deadline", "2024-01-01", "1 hours")
+    assert code == 0 and "1 hour is taken to end with Tue 02 Jan 2024 (1 day later)" in out
+    code, _, err = run_cli("deadline", "9999-12-31", "1 hours")
+    assert code == 2 and "1 hour from 9999-12-31 runs past the year 9999" in err
+
+
+def test_synth_given_a_file_for_its_folder_says_so(run_cli, tmp_path):
+    (tmp_path / "afile").write_text("mine\n", encoding="utf-8")
+    code, _, err = run_cli("synth", "--children", "1", "--output-dir", str(tmp_path / "afile"))
+    assert code == 2 and "is a file, not a folder" in err
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "mine\n"

@@ -162,7 +162,8 @@ def add_period(start: date, amount: int, unit: str, calendar: str | Calendar = D
             return start + timedelta(days=-(-amount // 24))  # time unknown: the latest day it can end
     except (OverflowError, ValueError):
         raise CalendarRangeError(Problem(
-            f"{amount} {unit.replace('_', ' ')} from {start.isoformat()} runs past the year 9999",
+            f"{amount} {unit.replace('_', ' ')[:-1] if amount == 1 else unit.replace('_', ' ')} from "
+            f"{start.isoformat()} runs past the year 9999",
             field="period", hint="check the amount; no statutory period is that long",
         )) from None
     raise InputError(Problem(f"unknown unit {unit!r}", field="unit", hint="one of: " + ", ".join(UNITS)))
@@ -308,7 +309,7 @@ def _hours_deadline(start: date | datetime, period: Period, cal: Calendar) -> De
         # The clock started at that time: the deadline's start keeps it (a datetime is a date).
         return Deadline(start, period, end_dt, cal.name, [], steps, False, None, cal.provenance)
     days = -(-period.amount // 24)
-    end = add_period(start, days, "days")
+    end = add_period(start, period.amount, "hours")  # (a date: the latest day it can end, as said below)
     steps = [f"Only the date of {_fmt(start)} is known, not the time: {period} is taken to end with "
-             f"{_fmt(end)} ({days} days later). Approximate."]
+             f"{_fmt(end)} ({days} day{'' if days == 1 else 's'} later). Approximate."]
     return Deadline(start, period, end, cal.name, [], steps, False, None, cal.provenance, approximate=True)

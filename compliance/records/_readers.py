@@ -236,7 +236,8 @@ def header_fault(names: Sequence[str]) -> tuple[str, str] | None:
     if any({"id", "kind"} & {part.strip().lower() for part in n.split(";")} for n in names if ";" in n):
         return message, ("its columns are separated by semicolons, as Excel saves CSV in some languages: save it as "
                          "\"CSV UTF-8 (Comma delimited)\"")
-    return message, "the first row names the columns: id, kind, then attributes and events"
+    return message, ("the first row names the columns: id, kind, then attributes and events; a spreadsheet with "
+                     "columns of its own is read through a mapping (--mapping, docs/mappings.md)")
 
 
 def _keep_one(name: str) -> str:
