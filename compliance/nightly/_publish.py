@@ -500,7 +500,7 @@ class Staging:
         """Set aside, into this staging folder (to go with it), the folders of this history's runs whose duty states
         it no longer keeps (``--keep-runs``), but for the folders named in ``keep``, and only as the runs wrote them
         (``_not_as_written``). Returns a warning for each folder left alone, saying what was found in it, and a
-        line for the log about each folder removed with files a file browser left in it, naming them."""
+        line for the log about each folder removed (naming the files a file browser left in it, if any)."""
         notes: list[str] = []
         removed_with: list[str] = []
         aside = self.path / EXPIRED
@@ -522,9 +522,8 @@ class Staging:
             aside.mkdir(exist_ok=True)
             os.rename(folder, aside / folder.name)
             step(f"expired {folder.name}")
-            if browser:
-                removed_with.append(f"removed {folder}, past --keep-runs, with what a file browser left in it "
-                                    f"({', '.join(browser)})")
+            removed_with.append(f"removed {folder}, past --keep-runs" + (
+                f", with what a file browser left in it ({', '.join(browser)})" if browser else ""))
         if aside.exists():
             _fsync_dir(self.out)
         return notes, removed_with

@@ -367,6 +367,13 @@ def _record_run(options: ReportOptions, history: History, records: Sequence[Reco
         raise
     step("history committed")
     _put_in_place(staging, history, later, max(newest or options.as_of, options.as_of).isoformat())
+    if pruned and not history.keeps_states(staging.run_id):
+        # A run back-filling a date older than the newest --keep-runs dates: its own states go at once (the newest
+        # runs' are what later runs compare with), its folder at the next run.
+        log.info("this run's date, %s, is older than the newest %d kept (--keep-runs %d): its duty states are not "
+                 "kept for later runs to compare with, and its folder %s goes at the next run", options.as_of,
+                 options.keep_runs, options.keep_runs, staging.target)
+        pruned -= 1
     if pruned:
         log.info("pruned the duty states of %d older run(s) from the history (--keep-runs %d)", pruned,
                  options.keep_runs)

@@ -314,5 +314,23 @@ def test_a_folder_left_past_keep_runs_is_named_with_what_was_found_in_it(tmp_pat
     assert "files were added to it" not in left[str(tmp_path / "2026-11-04")]
     assert (f"removed {tmp_path / '2026-11-02'}, past --keep-runs, with what a file browser left in it "
             "(.DS_Store, Thumbs.db)") in err
+    assert f"removed {tmp_path / '2026-11-03'}, past --keep-runs\n" in err  # each folder removed is named
     assert (tmp_path / "2026-11-09" / "report.md").is_file() and (tmp_path / "2026-11-05" / "notes.txt").is_file()
     assert not list(tmp_path.glob(STAGING_PREFIX + "*"))
+
+
+def test_a_run_back_filling_a_date_past_keep_runs_says_its_states_go_and_when_its_folder_does(tmp_path, run_cli):
+    # The log said "pruned the duty states of 1 older run(s)" of the run just made, which left two folders past
+    # --keep-runs 1 without a word; the next run removes the back-filled folder, and says so.
+    for day in ("2026-11-20", "2026-11-05"):
+        code, _, err = run_cli("report", str(COUNCIL), "--as-of", day, "--out", str(tmp_path), "--keep-runs", "1")
+    assert code == 0, err
+    assert (f"this run's date, 2026-11-05, is older than the newest 1 kept (--keep-runs 1): its duty states are not "
+            f"kept for later runs to compare with, and its folder {tmp_path / '2026-11-05'} goes at the next run") in err
+    assert "pruned the duty states" not in err
+    assert days(tmp_path) == ["2026-11-05", "2026-11-20"]
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-21", "--out", str(tmp_path), "--keep-runs", "1")
+    assert days(tmp_path) == ["2026-11-21"]
+    assert f"removed {tmp_path / '2026-11-05'}, past --keep-runs" in err
+    assert f"removed {tmp_path / '2026-11-20'}, past --keep-runs" in err
+
