@@ -420,7 +420,7 @@ def _output_format(args: argparse.Namespace, formats: Sequence[str], default: st
                                  hint=f"leave out --format, or give the file a .{args.format} name"
                                  if args.format in _EXTENSIONS.values() else "leave out --format"))
     if args.format is None:
-        if suffix in _FOREIGN:
+        if suffix in _FOREIGN and not _names_an_input(args):  # (that is refused as such, with the inputs)
             raise InputError(Problem(f"this command writes no {suffix} file ({_FOREIGN[suffix]})", field="output",
                                      hint="give a file name ending " + ", ".join(
                                          sorted({e for e, f in _EXTENSIONS.items() if f in formats}))
@@ -432,6 +432,14 @@ def _output_format(args: argparse.Namespace, formats: Sequence[str], default: st
                                      hint=chart + "give a file name ending " + ", ".join(
                                          sorted({e for e, f in _EXTENSIONS.items() if f in formats}))))
         args.format = implied or default
+
+
+def _names_an_input(args: argparse.Namespace) -> bool:
+    """Whether --output is a file the command was also given to read (refused for that with the inputs, which says
+    the more useful thing: that the file would be replaced)."""
+    given = [v for key, value in vars(args).items() if key != "output"
+             for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+    return Path(args.output).is_file() and any(Path(g).is_file() and _same_file(args.output, g) for g in given)
 
 
 def _sql_options(p: argparse.ArgumentParser) -> None:
