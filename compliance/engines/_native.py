@@ -1242,7 +1242,7 @@ def _assume_in_force(ctx: _Context, versions: Sequence[Rule]) -> None:
     high = trigger_bounds(record, candidates[0], ctx.as_of).high
     if start is not None and high is not None and possible_days(record, candidates[0], ctx.as_of)[0] is None:
         ctx.assumed += (f"{rule.trigger} is taken to be on or after {start.isoformat()}, when {rule.id} came into "
-                        "force: nothing recorded bounds it from below.",)
+                        "force (no earlier day is recorded).",)
 
 
 def _straddles(ctx: _Context, versions: Sequence[Rule]) -> Finding:

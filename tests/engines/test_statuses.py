@@ -688,8 +688,8 @@ def test_a_trigger_across_a_change_of_the_law_says_what_it_depends_on_and_what_w
     assert "initial-assessment-10wd: 2010-03-01 to 2013-04-14; assessment-45wd: 2013-04-15 to now" in a.reason
     assert "referral could have been before 2013-04-15" in a.reason and a.reason.endswith("record referral")
     c = found[("c", "assessment-45wd")]
-    assert ("referral is taken to be on or after 2013-04-15, when assessment-45wd came into force: nothing recorded "
-            "bounds it from below.") in c.assumptions
+    assert ("referral is taken to be on or after 2013-04-15, when assessment-45wd came into force (no earlier day is "
+            "recorded).") in c.assumptions
     j1 = found[("j1", "jar-publish-report")]
     assert "between inspection_end (2015-11-01) and ofsted_published (2015-11-20)" in j1.reason
     assert "whether this duty applies depends on it (in force 2005-09-01 to 2015-11-08)" in j1.reason
