@@ -161,9 +161,9 @@ def add_period(start: date, amount: int, unit: str, calendar: str | Calendar = D
                 return add_hours(start, amount)
             return start + timedelta(days=-(-amount // 24))  # time unknown: the latest day it can end
     except (OverflowError, ValueError):
+        units = unit.replace("_", " ")
         raise CalendarRangeError(Problem(
-            f"{amount} {unit.replace('_', ' ')[:-1] if amount == 1 else unit.replace('_', ' ')} from "
-            f"{start.isoformat()} runs past the year 9999",
+            f"{amount} {units[:-1] if amount == 1 else units} from {start.isoformat()} runs past the year 9999",
             field="period", hint="check the amount; no statutory period is that long",
         )) from None
     raise InputError(Problem(f"unknown unit {unit!r}", field="unit", hint="one of: " + ", ".join(UNITS)))

@@ -46,7 +46,6 @@ kind of record; when the rules are known, only the columns their duties read are
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import re
 import xml.parsers.expat
@@ -523,14 +522,16 @@ class _Builder:
                 continue
             if f.all:
                 items = self.before_gap(f.name, lookup(source)[0], line, where(source), source)
-                items = self.held_or_next(spec, items, lookup, source)
                 if not items:
                     continue
             try:
-                targets[f.name] = tuple(sorted((self.date(item) for item in items), key=sort_key))
+                dates = [self.date(item) for item in items]
             except ValueError:
                 self.problem(f"{str(items[0]).strip()!r} is not a date (the system's deadline for {f.name})", line,
                              where(source), source, "this mapping's date_formats say how dates are written")
+                continue
+            targets[f.name] = tuple(sorted(self.held_or_next(spec, dates, lookup, source) if f.all else dates,
+                                           key=sort_key))
         if rid is not None and self.mapping.format == "table" and not self.holds_any(spec, lookup):
             # A spreadsheet's totals row ("Total | 5") or a note under the table: the id's column is filled, nothing
             # else the mapping reads is. Read as a record, it would be a case with every duty missing its dates. (A
@@ -581,36 +582,22 @@ class _Builder:
         return any(_given(v) for f in spec.attributes + spec.events + spec.recorded_deadlines
                    for source in f.sources for v in lookup(source)[0])
 
-    def held_or_next(self, spec: RecordSpec, items: list[Any], lookup: Callable[[str], tuple[list[Any], Any]],
-                     source: str) -> list[Any]:
-        """The system's deadlines of a joined table's rows (one an occurrence, rows in date order, ``items``) for the
+    @staticmethod
+    def held_or_next(spec: RecordSpec, dates: list[EventDate], lookup: Callable[[str], tuple[list[Any], Any]],
+                     source: str) -> list[EventDate]:
+        """The system's deadlines of a joined table's rows (one an occurrence, rows in date order, ``dates``) for the
         occurrences held and the next ones to come: a row with a due date but no date of its own (a review not held,
         not cancelled) before the last held row is left out. Its due date is the missed occurrence's, whose deadline
         the next held row (the late review) has its own due date for; matched by order, it made every later row's
         due date the one before's (a review 122 working days "early")."""
         table, _, _ = source.rpartition(".")
         order = next((j.order for j in spec.joins if j.table == table and j.order), None)
-        if order is None:
-            return items
-        held = [v is not None and str(v).strip() != "" for v in lookup(f"{table}.{order}")[0]]
+        held = [_given(v) for v in lookup(f"{table}.{order}")[0]] if order else []
         if True not in held:
-            return items
+            return dates
         last = len(held) - held[::-1].index(True)  # rows in date order: those not held come after the held ones
-        dues = []
-        for item in items[:last]:
-            with contextlib.suppress(ValueError):  # (said where the dates are read)
-                dues.append(day_of(self.date(item)))
-        last_due = max(dues, default=None)
-        kept = items[:last]
-        for item in items[last:]:
-            try:
-                due = day_of(self.date(item))
-            except ValueError:
-                kept.append(item)  # said where the dates are read
-                continue
-            if last_due is None or due > last_due:
-                kept.append(item)
-        return kept
+        last_due = max(day_of(d) for d in dates[:last])
+        return dates[:last] + [d for d in dates[last:] if day_of(d) > last_due]
 
     def before_gap(self, rule: str, given: list[Any], line: int | None, column: Any, source: str) -> list[Any]:
         """A record's recorded deadlines for ``rule``, one a row: the n-th is the n-th occurrence's, so where a row
@@ -1562,8 +1549,7 @@ def _disagreeing(rows: list[Row], spec: RecordSpec, main: TablePart) -> list[Pro
         columns = [c for table, _, c in (source.rpartition(".") for source in f.sources)
                    if not f.last and table in ("", main.table)]
         for column in columns:
-            filled = [(row, str(row.values[column]).strip()) for row in rows
-                      if row.values.get(column) is not None and str(row.values[column]).strip()]
+            filled = [(row, str(row.values[column]).strip()) for row in rows if _given(row.values.get(column))]
             for row, value in filled[1:]:
                 if value != filled[0][1]:
                     file, line, where = row.where(column)

@@ -46,6 +46,11 @@ def _duty_name(f: Finding) -> str:
     return f.rule if f.occurrence == 1 else f"{f.rule} #{f.occurrence}"
 
 
+def _deadline(f: Finding) -> str:
+    """A finding's deadline, said to be the earliest possible where only a bound places its clock's start."""
+    return _iso(f.deadline) + (" at the earliest" if f.on_bound == "earliest" else "")
+
+
 def _iso(d: date | None) -> str:
     if d is None:
         return "-"
@@ -66,15 +71,12 @@ def _change_text(change: TrackerChange) -> str:
         if f.status != "due":
             return f"overdue since {_iso(f.deadline)}"
         # A later occurrence whose period rests on an attribute not given is due by the shortest period's end.
-        bound = " at the earliest" if f.on_bound == "earliest" else ""
-        return f"due by {_iso(f.deadline)}{bound} ({start})"
+        return f"due by {_deadline(f)} ({start})"
     if change.change == "overdue":
         return f"missed its deadline of {_iso(f.deadline)}"
     if change.change in ("extended", "moved") and change.before is not None:
-        was = f"{_iso(change.before.deadline)}{' at the earliest' if change.before.on_bound == 'earliest' else ''}"
-        now = f"{_iso(f.deadline)}{' at the earliest' if f.on_bound == 'earliest' else ''}"
         cause = f"{change.event} recorded: " if change.event else ""
-        moved = f"{cause}deadline moves from {was} to {now}"
+        moved = f"{cause}deadline moves from {_deadline(change.before)} to {_deadline(f)}"
         if change.change == "moved" and f.occurrence == 1 and f.on_bound != "earliest":
             moved += f" ({f.period} from {f.trigger_event} on {_iso(f.trigger_date)})"
         if change.before.status == "overdue" and f.status == "due":
@@ -83,7 +85,8 @@ def _change_text(change: TrackerChange) -> str:
             return f"{moved}; overdue since {_iso(f.deadline)}"
         return moved
     if change.outcome == "met" and f.completed_date is None:  # shown to have happened (implied), by the deadline
-        return f"met: {f.completion_event} happened by {_iso(change.day)}, its date not recorded; deadline {_iso(f.deadline)}"
+        return (f"met: {f.completion_event} happened by {_iso(change.day)}, its date not recorded; deadline "
+                f"{_iso(f.deadline)}")
     if change.outcome == "met":
         return f"met: {f.completion_event} on {_iso(f.completed_date)}, deadline {_iso(f.deadline)}"
     if change.outcome == "late":
