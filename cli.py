@@ -197,6 +197,7 @@ def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, fol
     from compliance.records import check_database_url, is_database_url
 
     problems, files = [], []
+    read: dict[tuple[int, int], str] = {}  # each file read, by its device and inode: one lookup, not one a file
     for text in paths:
         if is_database_url(text):
             try:
@@ -234,14 +235,17 @@ def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, fol
                 problems.append(Problem(f"cannot read: {exc.strerror}", file=str(candidate),
                                         hint="check its permissions"))
                 continue
-            twice = next((f for f in files if not is_database_url(f) and _same_file(f, str(candidate))), None)
+            key = _file_key(str(candidate))
+            twice = read.get(key) if key else None
             if twice is not None:
                 # Read twice, every record would be its own duplicate, each said at its own row.
                 again = "given more than once" if twice == str(candidate) else f"the file {twice} given again"
                 print(one_line(f"compliance: {candidate} is {again}: read once"), file=sys.stderr)
                 continue
+            if key:
+                read[key] = str(candidate)
             files.append(str(candidate))
-    if output and Path(output).exists() and any(_same_file(output, f) for f in files if not is_database_url(f)):
+    if output and _file_key(output) in read:
         problems.append(Problem("--output names a file this command reads: writing it would replace those records",
                                 file=output, field="output",
                                 hint="write to a file of its own, e.g. --output findings.csv"))
@@ -249,6 +253,15 @@ def _inputs(paths: Iterable[str], suffixes: Sequence[str] = RECORD_SUFFIXES, fol
     if problems:
         raise InputError(*problems)
     return files
+
+
+def _file_key(path: str) -> tuple[int, int] | None:
+    """What makes a file the same file under any name (its device and inode, links followed), or None."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _same_file(a: str, b: str) -> bool:

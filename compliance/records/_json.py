@@ -173,6 +173,11 @@ class _Document:
         raise json.JSONDecodeError("Expecting ',' delimiter", self.text, len(self.text))
 
 
+def _line_column(text: str, at: int) -> tuple[int, int]:
+    """The line and column (from 1) of the character at ``at``."""
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+
+
 def load_json(text: str, file: str) -> Located:
     """A JSON document of records, its faults (``Located.problems``, each value that holds one in ``unread``) and
     positions; raise InputError where nothing of it can be read (a syntax error before its records)."""
@@ -196,7 +201,7 @@ def load_json(text: str, file: str) -> Located:
         located.positions[prefix + (n,)] = (line, start - text.rfind("\n", 0, start))
     for path, _, start in doc.faulty:
         if path not in located.positions:  # a value of the document's own, not a record (few): too deep for YAML
-            located.positions[path] = (text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start))
+            located.positions[path] = _line_column(text, start)
     if again is not None:
         located.positions.update(again.positions)
         located.key_positions.update(again.key_positions)
@@ -204,9 +209,9 @@ def load_json(text: str, file: str) -> Located:
         _report(located, again, path, value, prefix)
     for key, at in doc.twice:
         said = again.unread.get((key,)) if again is not None else None
-        line = text.count("\n", 0, at) + 1
+        line, column = _line_column(text, at)
         located.problems.append(said or Problem(f"invalid JSON: duplicate key {key!r}", file=file, line=line,
-                                                column=at - text.rfind("\n", 0, at), field=key, hint=_TWICE_HINT))
+                                                column=column, field=key, hint=_TWICE_HINT))
     if stop is not None:
         if not doc.starts and not located.problems:
             raise InputError(Problem(f"invalid JSON: {stop.msg}: {NONE_READ}", file=file,

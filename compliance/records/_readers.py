@@ -85,7 +85,6 @@ def _what_it_is(value: Any) -> str:
     return "see examples/inspections.yaml"
 
 
-#: Said of a YAML or JSON file that its parser could not read.
 def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
     value = doc.value
     items = value.get("records") if isinstance(value, dict) else value

@@ -380,7 +380,7 @@ def _iso_text(items: Any) -> Any:
 
     Other forms (D/M/YYYY, a bad day) are left as written and read cell by cell by records/_record.py.
     """
-    if not _arrow.to_numpy(pc.match_substring(items, "/")).any():
+    if not _arrow.holds_byte(items, ord("/")):
         return items
     items = pc.replace_substring_regex(items, pattern=r"^([0-9]{2})/([0-9]{2})/([0-9]{4})$", replacement=r"\3-\2-\1")
     return pc.replace_substring_regex(items, pattern=r"^([0-9]{2})/([0-9]{2})/([0-9]{4})[ T]([0-9]{2}:[0-9]{2}(:[0-9]{2})?)$",
@@ -645,7 +645,7 @@ class _ChunkReader:
         owners = np.flatnonzero(filled).astype(np.int64)
         items = cells.filter(_arrow.bools(filled))
         repeats = self.vocab.repeats(kind, event) if repeats is None else repeats
-        if _arrow.to_numpy(pc.match_substring(cells, ";")).any():
+        if _arrow.holds_byte(cells, ord(";")):
             parts = pc.split_pattern(cells, ";")
             items = pc.utf8_trim_whitespace(pc.list_flatten(parts))
             owners = _arrow.to_numpy(pc.list_parent_indices(parts)).astype(np.int64)
