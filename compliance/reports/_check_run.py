@@ -1,8 +1,8 @@
 """``compliance check``'s output, written as the findings come: flat memory and every core on a long run.
 
-The records are evaluated a chunk at a time (``engines.map_chunks``), as they are read where the format allows
-(``write_check``). Each chunk becomes, in a pure function that may run in a worker process, what its format
-needs: JSON and CSV lines or a Parquet batch, written at once and in the records' order; or the compact rows of
+The records are evaluated a chunk at a time (``engines.map_chunks``), as they are read (``write_check``). Each
+chunk becomes, in a pure function that may run in a worker process, what its format needs: JSON and CSV lines or
+a Parquet batch, written in the records' order once the rows that could not be read are known; or the compact rows of
 the table, the Markdown table or the workbook, which are sorted by urgency once every chunk is in. No finding is kept once turned into
 its output, and the working is computed only where the output shows it. Every format lists the findings
 that apply and counts the rest (``show_all`` lists them too), and carries the rows that could not be read.
@@ -153,43 +153,77 @@ def write_check(records: Iterable[Record], settings: CheckSettings, out: IO[Any]
     Parquet), the rows that could not be read (``problems``) with the findings.
 
     ``records`` may be read as they are checked (a generator), ``problems`` then a function that gives them once
-    every record has been read: the table, Markdown and the workbook, written once every finding is in, check the
-    records as they come; JSON, CSV and Parquet, which give those rows first, read every record before the first
-    is checked."""
+    every record has been read. JSON, CSV and Parquet, which give those rows first, hold what the chunks checked
+    before then give (in a temporary file past a few megabytes), and write it after them."""
     def unread() -> Sequence[Problem]:
         return problems() if callable(problems) else problems
 
-    if settings.fmt in STREAMED and not isinstance(records, Sequence):
-        records = list(records)
+    reading = _Reading(records)
     total = dict.fromkeys(STATUS_LABELS, 0)
     rows: list[tuple[tuple[Any, ...], Any]] = []
     calendar_data: dict[str, None] = {}
     document = JsonDocument()
     fmt = settings.fmt
     parquet = None
-    if fmt == "json":
-        out.write(json_head(settings.as_of, unread(), settings.show_all))
-    elif fmt == "csv":
-        out.write(csv_header() + csv_problem_lines(unread()))
-    elif fmt == "parquet":
-        from .parquet import ParquetWriter, findings_batch, findings_schema
+    if fmt == "parquet":
+        from .parquet import ParquetWriter, findings_schema
 
         parquet = ParquetWriter(out, findings_schema())
-        parquet.add(findings_batch([], problems=unread()))
+    held: _Held | None = None
     first = True
-    for chunk in _chunks(records, settings, jobs):
-        for status, n in chunk.counts.items():
-            total[status] += n
-        document.update(chunk.document)
+
+    def write(chunk: CheckChunk) -> None:
+        nonlocal first
         if parquet is not None:
-            parquet.add(chunk.batch)
-        elif fmt in STREAMED:
-            if chunk.text:
-                out.write(chunk.text if first or fmt == "csv" else JSON_SEPARATOR + chunk.text)
-                first = False
+            (held if held is not None else parquet).add(chunk.batch)
+        elif chunk.text:
+            (held if held is not None else out).write(chunk.text if first or fmt == "csv"
+                                                      else JSON_SEPARATOR + chunk.text)
+            first = False
+
+    def head() -> None:
+        """The document's start, the rows not read in it, then whatever was held until they were known."""
+        nonlocal held
+        if fmt == "json":
+            out.write(json_head(settings.as_of, unread(), settings.show_all))
+        elif fmt == "csv":
+            out.write(csv_header() + csv_problem_lines(unread()))
         else:
-            rows.extend(chunk.rows)
-            calendar_data.update(chunk.calendar_data)
+            from .parquet import findings_batch
+
+            assert parquet is not None
+            parquet.add(findings_batch([], problems=unread()))
+        if held is not None:
+            for part in held.release():
+                if parquet is not None:
+                    parquet.add(part)
+                else:
+                    out.write(part)
+            held.close()
+            held = None
+
+    if fmt in STREAMED:
+        if reading.done:
+            head()
+        else:
+            held = _Held(fmt)
+    try:
+        for chunk in _chunks(reading, settings, jobs):
+            for status, n in chunk.counts.items():
+                total[status] += n
+            document.update(chunk.document)
+            if fmt in STREAMED:
+                if held is not None and reading.done:
+                    head()
+                write(chunk)
+            else:
+                rows.extend(chunk.rows)
+                calendar_data.update(chunk.calendar_data)
+        if held is not None:  # (the last record was read after the last chunk came, or there was none)
+            head()
+    finally:
+        if held is not None:
+            held.close()
     if fmt == "json":
         out.write(json_tail(total, settings.json_context(), document))
     elif parquet is not None:
@@ -218,3 +252,70 @@ def write_check(records: Iterable[Record], settings: CheckSettings, out: IO[Any]
                                         record_files=record_files, generated_at=generated_at, problems=unread(),
                                         show_all=settings.show_all))
     return CheckResult(total)
+
+
+class _Reading:
+    """The records, read one at a time, and whether the last has been (after which every row that could not be read
+    is known)."""
+
+    def __init__(self, records: Iterable[Record]) -> None:
+        self.done = isinstance(records, Sequence)
+        self._records = iter(records)
+
+    def __iter__(self) -> _Reading:
+        return self
+
+    def __next__(self) -> Record:
+        try:
+            return next(self._records)
+        except StopIteration:
+            self.done = True
+            raise
+
+
+#: Bytes of held output kept in memory before it goes to a temporary file.
+_SPOOL = 8 << 20
+
+
+class _Held:
+    """Output written before the rows that could not be read, which come first, are known: JSON and CSV text as it
+    is, Parquet batches as Arrow's stream; in a temporary file past ``_SPOOL`` bytes.
+
+    A long run is checked as it is read (reading every record before checking the first left a core idle for
+    seconds), so nearly all of its output waits here: the file keeps memory flat.
+    """
+
+    def __init__(self, fmt: str) -> None:
+        from tempfile import SpooledTemporaryFile
+
+        self._batches = fmt == "parquet"
+        self._file: Any = (SpooledTemporaryFile(_SPOOL) if self._batches
+                           else SpooledTemporaryFile(_SPOOL, mode="w+", encoding="utf-8", newline=""))
+        self._stream: Any = None
+
+    def close(self) -> None:
+        self._file.close()
+
+    def write(self, text: str) -> None:
+        self._file.write(text)
+
+    def add(self, batch: Any) -> None:
+        if batch is not None and batch.num_rows:
+            if self._stream is None:
+                import pyarrow as pa
+
+                self._stream = pa.ipc.new_stream(self._file, batch.schema)
+            self._stream.write_batch(batch)
+
+    def release(self) -> Iterator[Any]:
+        """What was held, in order: text a block at a time, or the batches."""
+        if self._batches:
+            if self._stream is not None:
+                import pyarrow as pa
+
+                self._stream.close()
+                self._file.seek(0)
+                yield from pa.ipc.open_stream(self._file)
+            return
+        self._file.seek(0)
+        yield from iter(lambda: self._file.read(_SPOOL), "")

@@ -16,6 +16,8 @@ import pytest
 
 from compliance.engines import _parallel, evaluate
 from compliance.reports import CheckSettings, to_csv, to_json, to_markdown, to_table, write_check
+from compliance.reports import _check_run
+from compliance.reports._check_run import check_chunk
 from compliance.reports.parquet import findings_parquet
 from compliance.records import records_from_text
 from compliance.rules import load_rules
@@ -100,8 +102,10 @@ def test_a_problem_message_never_carries_a_raw_control_character():
     assert str(Problem("unknown kind '\x1b[2J'", file="t.csv", line=2)) == "t.csv:2: unknown kind '\\x1b[2J'"
 
 
+@pytest.mark.parametrize("spool", [8 << 20, 100], ids=["held in memory", "held in a file"])
 @pytest.mark.parametrize("fmt", ["table", "md", "json", "csv", "parquet", "xlsx"])
-def test_records_checked_as_they_are_read_give_the_output_of_records_read_first(small_chunks, fmt):
+def test_records_checked_as_they_are_read_give_the_output_of_records_read_first(small_chunks, monkeypatch, fmt,
+                                                                                  spool):
     """A row that could not be read, met after the workers have checked the records before it, is in the output as
     if every record had been read first (the problems are asked for only once the records have been read)."""
     import openpyxl
@@ -111,6 +115,7 @@ def test_records_checked_as_they_are_read_give_the_output_of_records_read_first(
     late = Problem("'soon' is not a date", file="tracker.csv", line=121, column=4, field="report_received",
                    hint="write the date as DD/MM/YYYY")
     met: list[Problem] = []
+    monkeypatch.setattr(_check_run, "_SPOOL", spool)
 
     def read_as_they_come():
         yield from RECORDS
@@ -129,3 +134,26 @@ def test_records_checked_as_they_are_read_give_the_output_of_records_read_first(
     assert streamed.equals(read_first) if fmt == "parquet" else streamed == read_first
     if fmt != "table":  # (which lists them on stderr)
         assert "'soon' is not a date" in str(read_first.column("reason").to_pylist() if fmt == "parquet" else read_first)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "parquet", "table"])
+def test_the_first_records_are_checked_before_the_last_is_read(small_chunks, monkeypatch, fmt):
+    """Every format checks records as they are read (JSON, CSV and Parquet too, which hold their output until the
+    rows that could not be read, written first, are known): a core is not left idle while a long file is read."""
+    checked_when_read: list[int] = []
+    checked = 0
+
+    def counted(settings, records):
+        nonlocal checked
+        checked += len(records)
+        return check_chunk(settings, records)
+
+    def read_as_they_come():
+        yield from RECORDS
+        checked_when_read.append(checked)
+
+    monkeypatch.setattr(_check_run, "check_chunk", counted)
+    out = io.BytesIO() if fmt == "parquet" else io.StringIO()
+    write_check(read_as_they_come(), CheckSettings(RULES, AS_OF, fmt, False), out, jobs=1)
+    assert checked_when_read[0] >= len(RECORDS) - _parallel.CHUNK
+    assert checked == len(RECORDS)
