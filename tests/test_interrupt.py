@@ -9,8 +9,10 @@ and an earlier output left as it was.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -75,24 +77,37 @@ def _a_worker(output: Path) -> Callable[[int], bool]:
     return lambda pgid: _workers(pgid) >= 1
 
 
-def _results_written(output: Path) -> Callable[[int], bool]:
-    # Results from the workers are being written: well past the header.
-    return lambda pgid: _workers(pgid) >= 1 and any(p.stat().st_size > 1_000_000 for p in _temporary(output))
+def _held_in_a_file(output: Path) -> Callable[[int], bool]:
+    """Ready once the output waits in a temporary file, which has no name (deleted as it is made), for the rows that
+    could not be read, written first, to be known."""
+    def ready(pgid: int) -> bool:
+        for pid, _ in group(pgid):
+            try:
+                links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+            except OSError:
+                continue
+            if any(link.startswith(tempfile.gettempdir()) and link.endswith(" (deleted)") for link in links):
+                return True
+        return False
+
+    return ready
 
 
-def _a_row_group(output: Path) -> Callable[[int], bool]:
-    return _between_row_groups(lambda: _temporary(output))
+def _results_held(output: Path) -> Callable[[int], bool]:
+    # Results from the workers are coming in: held in a temporary file until every record has been read.
+    held = _held_in_a_file(output)
+    return lambda pgid: _workers(pgid) >= 1 and held(pgid)
 
 
 #: (output, --jobs, the sign awaited, what it is). As the workers start, a worker that got SIGINT while its
 #: interpreter started printed "Fatal Python error: init_import_site" or a KeyboardInterrupt traceback, and the pool
 #: broke, some runs never ending. Writing Parquet, pyarrow's writer, collected after the run had closed the file,
 #: tried to finish it: "Exception ignored in: <function ParquetWriter.__del__> ... ValueError: write to closed file";
-#: with workers, the writer is open before the first starts and writes nothing until its first row group.
+#: the writer is open from the start, and the rows wait in a temporary file until every record has been read.
 CHECK_CASES = {
     "as the workers start": ("findings.csv", "2", _a_worker, "a worker process"),
-    "while the workers send results": ("findings.csv", "2", _results_written, "results being written"),
-    "while a parquet file is written": ("findings.parquet", "1", _a_row_group, "a row group written"),
+    "while the workers send results": ("findings.csv", "2", _results_held, "results held in a temporary file"),
+    "while a parquet file's rows are held": ("findings.parquet", "1", _held_in_a_file, "rows held in a temporary file"),
     "while workers feed a parquet file": ("findings.parquet", "2", _a_worker, "a worker process"),
 }
 
