@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 
 import cli
-from conftest import FIXTURES, ROOT, referrals_csv
+from conftest import FIXTURES, ROOT, needs_durable, referrals_csv
 
 EXAMPLES = str(ROOT / "examples" / "inspections.yaml")
 
@@ -226,3 +226,26 @@ def test_a_csv_utf_8_file_with_a_byte_order_mark_reads_as_one_without(tmp_path, 
     outputs = [run_cli("check", str(path), "--as-of", "2024-12-31", "--format", "csv", *encoding)
                for path, encoding in ((plain, ()), (marked, ()), (marked, ("--encoding", "utf-8")))]
     assert outputs[0][0] == 1 and outputs[0] == outputs[1] == outputs[2]
+
+
+@pytest.mark.parametrize("engine", ["batch", "native", pytest.param("durable", marks=needs_durable)])
+def test_a_conference_held_though_none_was_needed_is_flagged_and_counted_under_check(tmp_path, run_cli, engine):
+    """A record saying no initial conference was needed, yet giving one's date (20 working days after the strategy
+    discussion: late, were it due), keeps what it says, so the duty is not applicable: flagged in check and counted
+    under CHECK in kpi, never silently not applicable."""
+    path = tmp_path / "cp.csv"
+    path.write_text("id,kind,strategy_discussion,icpc,icpc_not_required\n"
+                    "CP1,child-protection,2021-12-01,2021-12-30,yes\n"
+                    "CP2,child-protection,2021-12-01,2021-12-08,\n"
+                    "CP3,child-protection,2021-12-01,,yes\n", encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--as-of", "2022-06-30", "--format", "json", "--engine",
+                           "native" if engine == "batch" else engine)
+    icpc = {f["record"]: f for f in json.loads(out)["findings"] if f["rule"] == "icpc-15wd"}
+    assert code == 0 and set(icpc) == {"CP1", "CP2"}  # CP3's not-applicable finding is only counted
+    assert icpc["CP1"]["status"] == "not_applicable" and icpc["CP1"]["data_quality"] == [
+        "icpc_not_required is yes, but the record has icpc, which implies icpc_not_required no: icpc_not_required is "
+        "taken as the record gives it; check the record."]
+    assert icpc["CP2"]["status"] == "met" and not icpc["CP2"].get("data_quality")
+    code, out, _ = run_cli("kpi", str(path), "--as-of", "2022-06-30", "--format", "json", "--engine", engine)
+    row, = [r for r in json.loads(out)["rows"] if r["rule"] == "icpc-15wd"]
+    assert (row["met"], row["decided"], row["not_applicable"], row["records"], row["data_warnings"]) == (1, 1, 2, 3, 1)

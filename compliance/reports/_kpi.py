@@ -46,6 +46,7 @@ _CODES = tuple(STATUSES.index(s) for s in _COUNTS[:_STATUS_SLOTS])  # the vector
 _NOT_RECORDED, _APPROXIMATE, _ON_BOUND, _WARNINGS = 5, 6, 7, 8
 #: A hidden count beside them: records with a finding counted in the row, a record's first occurrence of the duty.
 _FIRSTS = 9
+_NOT_APPLICABLE = STATUSES.index("not_applicable")
 _SLOTS = len(_COUNTS) + 1
 #: Dimensions whose values name the same group whatever their case and spaces (nightly's team calendars: team_slug).
 _FOLDED = frozenset({"team"})
@@ -205,11 +206,15 @@ class Tally:
         slot = {s: i for i, s in enumerate(_COUNTS[:_STATUS_SLOTS])}
         spell = self.read_by_kind is None  # else the records gave the spellings
         for f in findings:
-            if f.status not in slot:
+            set_aside = f.status == "not_applicable" and bool(f.data_quality)
+            if f.status not in slot and not set_aside:
                 continue
             self.titles.setdefault(f.rule, f.title)
             group = tuple(self._value(f, d, spell) for d in self.dimensions)
             bucket = self._bucket(f.rule, group)
+            if set_aside:
+                bucket[_WARNINGS] += 1
+                continue
             bucket[_NOT_RECORDED if f.status == "missing_data" and f.unrecorded else slot[f.status]] += 1
             bucket[_APPROXIMATE] += bool(f.approximate)
             bucket[_ON_BOUND] += bool(f.on_bound) and f.status in ("met", "late", "overdue")
@@ -276,6 +281,10 @@ class Tally:
         slot_of = np.full(max(len(STATUSES), max(_CODES) + 1), -1, dtype=np.int64)  # a status code's count
         slot_of[list(_CODES)] = np.arange(len(_CODES))
         slots = slot_of[result.columns["status"]]
+        # A duty not applicable as the record gives it, though its events say otherwise: counted under CHECK alone.
+        set_aside = (result.columns["status"] == _NOT_APPLICABLE) & result.columns["data_quality"]
+        if set_aside.any():
+            slots[set_aside] = _WARNINGS
         if slots.size and slots.min() >= 0:  # every finding counted (the engine counting alone makes no others)
             rows: Any = slice(None)
         else:
@@ -311,15 +320,16 @@ class Tally:
                          slots)
         decided = np.zeros(_SLOTS, dtype=bool)
         decided[[_COUNTS.index(s) for s in ("met", "late", "overdue")]] = True
+        counted = slots != _WARNINGS  # (the findings set aside are only flagged)
         cells = [key * _SLOTS + slots,
-                 key[result.columns["approximate"][rows]] * _SLOTS + _APPROXIMATE,
+                 key[result.columns["approximate"][rows] & counted] * _SLOTS + _APPROXIMATE,
                  key[decided[slots] & (result.columns["on_bound"][rows] > 0)] * _SLOTS + _ON_BOUND,
-                 key[result.columns["data_quality"][rows]] * _SLOTS + _WARNINGS]
+                 key[result.columns["data_quality"][rows] & counted] * _SLOTS + _WARNINGS]
         if any(r.recurrence is not None and r.applies_to == result.batch.kind for r in result.rules):
             # A duty done again and again: the records with a finding are those with a first occurrence. (Any other
             # has exactly one finding a record, counted below.)
             recurs = np.array([r.recurrence is not None for r in result.rules], dtype=bool)[parts[0]]
-            cells.append(key[recurs & (result.columns["occurrence"][rows] == 1)] * _SLOTS + _FIRSTS)
+            cells.append(key[recurs & counted & (result.columns["occurrence"][rows] == 1)] * _SLOTS + _FIRSTS)
         size = (int(key.max()) + 1) * _SLOTS if key.size else 0
         if size <= 4 * key.size:  # few groups (by rule, say): counted in place, not sorted (nor joined)
             counts = sum(np.bincount(at, minlength=size) for at in cells)
@@ -478,7 +488,9 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
                     "the MISSING and NOT IN EXTRACT counts.")
     if any(r.data_warnings for r in rows):
         text.append("CHECK: findings counted although the record had a problem they worked around (a completion "
-                    "before its trigger, a date entered twice...): `compliance check` lists them.")
+                    "before its trigger, a date entered twice...), and duties set aside as not applicable by what a "
+                    "record gives though its events say otherwise (no conference needed, yet one held): "
+                    "`compliance check` lists them.")
     return "\n".join(text).rstrip("\n") + "\n"
 
 

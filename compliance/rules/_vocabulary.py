@@ -116,9 +116,10 @@ class Vocabulary:
                                         f"not {imp.value!r}")
                 elif imp.target in attributes:
                     spec = attributes[imp.target] or {}
-                    if spec.get("default") is not None:
+                    if spec.get("default") is not None and spec["default"] != imp.value:
                         problems.append(f"{where}: {imp.target} has a default, so it is never absent for "
-                                        "anything to imply")
+                                        f"anything to imply; only its default ({spec['default']!r}), which a "
+                                        "record that gives another value is flagged for")
                     allowed = [True, False] if spec.get("type") == "boolean" else spec.get("values")
                     if allowed and imp.value not in allowed:
                         problems.append(f"{where}: {imp.target} cannot be {imp.value!r}")

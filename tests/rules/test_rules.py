@@ -320,6 +320,7 @@ def test_an_extension_counted_from_its_grant_needs_an_addition(tmp_path):
     ("{cp_plan: maybe}", "cp_plan cannot be 'maybe'"),
     ("{icpc: true}", "an implied event can only be happened or happened by then, not True"),
     ("{icpc_not_required: true}", "icpc_not_required has a default, so it is never absent"),
+    ("{icpc_not_required: true}", "only its default (False), which a record that gives another value is flagged for"),
 ])
 def test_what_a_pack_says_an_event_implies_is_checked(tmp_path, implies, message):
     pack = tmp_path / "extra.yaml"
@@ -328,6 +329,15 @@ def test_what_a_pack_says_an_event_implies_is_checked(tmp_path, implies, message
                     encoding="utf-8")
     _, problems = check_rules([pack])
     assert any(message in p.message for p in problems), [p.message for p in problems]
+
+
+def test_a_pack_may_imply_an_attributes_default_to_flag_a_record_that_gives_another(tmp_path):
+    pack = tmp_path / "extra.yaml"
+    pack.write_text(RULE.format(period="1 week", more="") + "vocabulary:\n  kinds:\n    child-protection:\n"
+                    "      events:\n        strategy_review: {description: x, implies: {icpc_not_required: false}}\n",
+                    encoding="utf-8")
+    _, problems = check_rules([pack])
+    assert not [p for p in problems if not p.warning], [p.message for p in problems]
 
 
 def test_the_bundled_vocabulary_says_what_events_imply():
