@@ -73,7 +73,7 @@ cp('cp-23-icpc-the-same-day', '2021-12-31',
    {'icpc-15wd': E('met', add_wd(D('2021-03-01'),15))}, 'A conference on the day of the strategy discussion is within the 15 WD.', cp_plan=False)
 cp('cp-24-conference-held-though-said-not-needed', '2021-12-31',
    dict(strategy_discussion='2021-03-01', icpc='2021-03-19'),
-   {'icpc-15wd': NA(decision='Not applicable, as the record says: icpc_not_required defaults to no, so yes is a positive statement the duty honours, and the vocabulary cannot declare "an ICPC implies icpc_not_required: no" because an attribute with a default is never absent for anything to imply (compliance rules validate refuses it). The contradiction is not flagged; stated in docs/legal-reference.md (What a record\'s events imply). A council with such a row should correct it: the finding\'s reason names icpc_not_required.'),
+   {'icpc-15wd': NA(decision='Not applicable, as the record says (icpc_not_required defaults to no, so yes is a positive statement the duty honours), and flagged: an ICPC implies icpc_not_required no, so the record contradicts itself and only the council can tell which is wrong (docs/legal-reference.md, What a record\'s events imply). Until 7 December 2026 it was not flagged.', data_quality=True),
     'rcpc': NA(assumption='cp_plan taken as no')},
    'Contradictory record: a conference held, and marked as not needed.', icpc_not_required=True)
 cp('cp-25-plan-ended-before-the-conference', '2021-12-31',
