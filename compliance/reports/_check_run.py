@@ -118,7 +118,7 @@ def check_chunk(settings: CheckSettings, records: Sequence[Record]) -> CheckChun
     return chunk_output(settings, shown, counted)
 
 
-def _chunks(records: Sequence[Record], settings: CheckSettings, jobs: int) -> Iterator[CheckChunk]:
+def _chunks(records: Iterable[Record], settings: CheckSettings, jobs: int) -> Iterator[CheckChunk]:
     if settings.engine == "native":
         yield from map_chunks(check_chunk, settings, records, jobs)
         return
