@@ -10,12 +10,13 @@ that apply and counts the rest (``show_all`` lists them too), and carries the ro
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
 from ..engines import CHUNK, Finding, findings_by_record, listed_by_record, map_chunks, urgency_key
-from ..errors import Problem
+from ..errors import InputError, Problem
 from ..records import Record
 from ..rules import RuleSet
 from ._formats import (JSON_SEPARATOR, STATUS_LABELS, JsonContext, JsonDocument, csv_header, csv_lines,
@@ -297,25 +298,42 @@ class _Held:
         self._file.close()
 
     def write(self, text: str) -> None:
-        self._file.write(text)
+        with _temporary():
+            self._file.write(text)
 
     def add(self, batch: Any) -> None:
         if batch is not None and batch.num_rows:
-            if self._stream is None:
-                import pyarrow as pa
+            with _temporary():
+                if self._stream is None:
+                    import pyarrow as pa
 
-                self._stream = pa.ipc.new_stream(self._file, batch.schema)
-            self._stream.write_batch(batch)
+                    self._stream = pa.ipc.new_stream(self._file, batch.schema)
+                self._stream.write_batch(batch)
 
     def release(self) -> Iterator[Any]:
         """What was held, in order: text a block at a time, or the batches."""
-        if self._batches:
-            if self._stream is not None:
-                import pyarrow as pa
+        with _temporary():
+            if self._batches:
+                if self._stream is not None:
+                    import pyarrow as pa
 
-                self._stream.close()
-                self._file.seek(0)
-                yield from pa.ipc.open_stream(self._file)
-            return
-        self._file.seek(0)
-        yield from iter(lambda: self._file.read(_SPOOL), "")
+                    self._stream.close()
+                    self._file.seek(0)
+                    yield from pa.ipc.open_stream(self._file)
+                return
+            self._file.seek(0)
+            yield from iter(lambda: self._file.read(_SPOOL), "")
+
+
+@contextmanager
+def _temporary() -> Iterator[None]:
+    """A failure of the temporary file said as one, naming its folder: not blamed on the output (whose disk may
+    have room)."""
+    try:
+        yield
+    except OSError as exc:
+        from tempfile import gettempdir
+
+        raise InputError(Problem(f"cannot hold the output until every record is read: {exc.strerror or exc}",
+                                 file=gettempdir(), hint="free some space there, or set TMPDIR to a folder with "
+                                 "room for the output")) from None

@@ -157,3 +157,21 @@ def test_the_first_records_are_checked_before_the_last_is_read(small_chunks, mon
     write_check(read_as_they_come(), CheckSettings(RULES, AS_OF, fmt, False), out, jobs=1)
     assert checked_when_read[0] >= len(RECORDS) - _parallel.CHUNK
     assert checked == len(RECORDS)
+
+
+@pytest.mark.parametrize("fmt", ["json", "parquet"])
+def test_a_temporary_folder_with_no_room_is_named_not_blamed_on_the_output(small_chunks, monkeypatch, tmp_path, fmt):
+    import tempfile
+
+    from compliance.errors import InputError
+
+    not_a_folder = tmp_path / "tmp"
+    not_a_folder.write_text("a file where the temporary folder should be")
+    monkeypatch.setattr(tempfile, "tempdir", str(not_a_folder))
+    monkeypatch.setattr(_check_run, "_SPOOL", 100)
+    out = io.BytesIO() if fmt == "parquet" else io.StringIO()
+    with pytest.raises(InputError) as raised:
+        write_check(iter(RECORDS), CheckSettings(RULES, AS_OF, fmt, False), out, jobs=1)
+    problem, = raised.value.problems
+    assert problem.file == str(not_a_folder) and "cannot hold the output until every record is read" in str(problem)
+    assert "set TMPDIR to a folder with room" in str(problem)
