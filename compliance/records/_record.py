@@ -662,6 +662,8 @@ def implications(rules: Sequence[Implication], attributes: Mapping[str, Any],
         return dict(attributes), {}, {}
     happened = {name for name, dates in events.items() if dates}
     shown: dict[str, str] = {}
+    # What shows each event happened: the record, or (for one implied) what implies it, said back to the record.
+    why = {name: f"the record has {name}" for name in happened}
     while True:  # implied events may imply more: a response after the panel means the panel met
         changed = True
         while changed:
@@ -670,10 +672,11 @@ def implications(rules: Sequence[Implication], attributes: Mapping[str, Any],
                 if (imp.source_is_event and imp.source in happened and imp.value == HAPPENED
                         and imp.target not in happened):
                     happened.add(imp.target)
+                    why[imp.target] = f"{why[imp.source]}, which shows {imp.target}"
                     shown[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
-                                         f"the record has {imp.source}")
+                                         f"{why[imp.source]}")
                     changed = True
-        out, implied, conflicts = _settled(rules, attributes, happened)
+        out, implied, conflicts = _settled(rules, attributes, why)
         # An attribute value may show an event happened (a plan is made only at a conference), and the
         # value may itself be implied (review conferences show a plan): settle again until nothing changes.
         grown = [imp for imp in rules if not imp.source_is_event and imp.value == HAPPENED
@@ -683,6 +686,7 @@ def implications(rules: Sequence[Implication], attributes: Mapping[str, Any],
             return out, {**shown, **implied}, conflicts
         for imp in grown:
             happened.add(imp.target)
+            why[imp.target] = f"{imp.source} is {_word(imp.when)}, which shows {imp.target}"
             shown[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
                                  f"{imp.source} is {_word(imp.when)}")
 
@@ -718,10 +722,11 @@ def shown_no_later_than(rules: Sequence[Implication], events: Mapping[str, tuple
     return None if found is None or events.get(target) else found
 
 
-def _settled(rules: Sequence[Implication], attributes: Mapping[str, Any], happened: set[str]
+def _settled(rules: Sequence[Implication], attributes: Mapping[str, Any], happened: Mapping[str, str]
              ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
-    """(attributes, implied, conflicts): the attribute values the events that happened and the values given
-    imply, taken where the record does not say, contradictions left as given with a sentence to check."""
+    """(attributes, implied, conflicts): the attribute values the events that happened (each with what shows it)
+    and the values given imply, taken where the record does not say, contradictions left as given with a sentence
+    to check."""
     implied: dict[str, str] = {}
     proposed: dict[str, dict[Any, list[str]]] = {}
     for imp in rules:
@@ -730,7 +735,7 @@ def _settled(rules: Sequence[Implication], attributes: Mapping[str, Any], happen
         if imp.source_is_event:
             if imp.source not in happened:
                 continue
-            because = f"the record has {imp.source}"
+            because = happened[imp.source]
         else:
             if attributes.get(imp.source) is None or attributes.get(imp.source) != imp.when:
                 continue

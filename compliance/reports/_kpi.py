@@ -281,7 +281,8 @@ class Tally:
         slot_of = np.full(max(len(STATUSES), max(_CODES) + 1), -1, dtype=np.int64)  # a status code's count
         slot_of[list(_CODES)] = np.arange(len(_CODES))
         slots = slot_of[result.columns["status"]]
-        # A duty not applicable as the record gives it, though its events say otherwise: counted under CHECK alone.
+        # A duty not applicable on a record to check (it contradicts itself, a date after the day judged): counted
+        # under CHECK alone.
         set_aside = (result.columns["status"] == _NOT_APPLICABLE) & result.columns["data_quality"]
         if set_aside.any():
             slots[set_aside] = _WARNINGS
@@ -471,7 +472,8 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
                         "did; for a duty done once a record, DECIDED + DUE + MISSING + NOT IN EXTRACT + N/A = RECORDS.")
         elif rows:
             text.append("Records a duty did not apply to are in no month, so not counted here: without --by month, "
-                        "each row says how many (N/A).")
+                        "each row says how many (N/A); those among them to check are under CHECK in the month "
+                        f"{NO_VALUE}.")
     approximate = sum(r.approximate for r in rows)
     if approximate:
         text.append(f"{approximate} finding(s) are approximate: the record holds a date without a time for an "
@@ -488,9 +490,9 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
                     "the MISSING and NOT IN EXTRACT counts.")
     if any(r.data_warnings for r in rows):
         text.append("CHECK: findings counted although the record had a problem they worked around (a completion "
-                    "before its trigger, a date entered twice...), and duties set aside as not applicable by what a "
-                    "record gives though its events say otherwise (no conference needed, yet one held): "
-                    "`compliance check` lists them.")
+                    "before its trigger, a date entered twice...), and duties not applicable on a record to check (no "
+                    "conference needed, yet one held; a trigger dated after the as-of date): `compliance check` lists "
+                    "them.")
     return "\n".join(text).rstrip("\n") + "\n"
 
 

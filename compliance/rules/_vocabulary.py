@@ -117,9 +117,11 @@ class Vocabulary:
                 elif imp.target in attributes:
                     spec = attributes[imp.target] or {}
                     if spec.get("default") is not None and spec["default"] != imp.value:
-                        problems.append(f"{where}: {imp.target} has a default, so it is never absent for "
-                                        f"anything to imply; only its default ({spec['default']!r}), which a "
-                                        "record that gives another value is flagged for")
+                        default = spec["default"]
+                        default = str(default).lower() if isinstance(default, bool) else repr(default)  # YAML's false
+                        problems.append(f"{where}: {imp.target} has a default ({default}), so it is never absent for "
+                                        "anything to imply: an implication may name only the default, to flag a "
+                                        "record that gives another value")
                     allowed = [True, False] if spec.get("type") == "boolean" else spec.get("values")
                     if allowed and imp.value not in allowed:
                         problems.append(f"{where}: {imp.target} cannot be {imp.value!r}")

@@ -226,6 +226,17 @@ def test_what_events_imply_is_taken_where_the_record_does_not_say_and_said():
     # Two implications that disagree leave it unknown.
     torn = Record("c", "child-protection", {"icpc_not_required": True}, {"rcpc": ["2023-11-30"]})
     assert "cp_plan" not in torn.attributes and "left unknown" in torn.conflicts["cp_plan"]
+    # An attribute's default may be implied, to flag a record that says otherwise: a conference held was needed. An
+    # event the record does not give is named by what shows it, never as one the record has.
+    held = Record("c", "child-protection", {"icpc_not_required": True}, {"strategy_discussion": "2023-08-01",
+                                                                       "icpc": "2023-08-31"})
+    assert held.attributes["icpc_not_required"] is True and held.conflicts["icpc_not_required"] == (
+        "icpc_not_required is yes, but the record has icpc, which implies icpc_not_required no: icpc_not_required is "
+        "taken as the record gives it; check the record.")
+    shown = Record("c", "child-protection", {"icpc_not_required": True, "cp_plan": True}, {})
+    assert shown.conflicts["icpc_not_required"].startswith(
+        "icpc_not_required is yes, but cp_plan is yes, which shows icpc, which implies icpc_not_required no")
+    assert Record("c", "child-protection", {}, {"icpc": "2023-08-31"}).conflicts == {}
 
 
 def test_implied_events_chain_and_an_unknown_one_implies_nothing():

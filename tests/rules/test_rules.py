@@ -319,8 +319,8 @@ def test_an_extension_counted_from_its_grant_needs_an_addition(tmp_path):
     ("{cp_plann: true}", "child-protection records have no attribute or event cp_plann"),
     ("{cp_plan: maybe}", "cp_plan cannot be 'maybe'"),
     ("{icpc: true}", "an implied event can only be happened or happened by then, not True"),
-    ("{icpc_not_required: true}", "icpc_not_required has a default, so it is never absent"),
-    ("{icpc_not_required: true}", "only its default (False), which a record that gives another value is flagged for"),
+    ("{icpc_not_required: true}", "icpc_not_required has a default (false), so it is never absent for anything to "
+                                  "imply: an implication may name only the default, to flag a record that gives"),
 ])
 def test_what_a_pack_says_an_event_implies_is_checked(tmp_path, implies, message):
     pack = tmp_path / "extra.yaml"
