@@ -162,7 +162,7 @@ class _Out:
     def add(self, records: np.ndarray, rule: Rule | np.ndarray, status: int | np.ndarray, **values: Any) -> None:
         n = records.size
         if n == 0 or (self.counting and isinstance(status, int) and status == NOT_APPLICABLE
-                      and not values.get("data_quality")):
+                      and not np.any(values.get("data_quality", False))):
             return  # (one the record contradicts is counted, under CHECK)
         part: dict[str, np.ndarray] = {"record": records}
         part["rule"] = (np.full(n, self.rule_index[id(rule)], dtype=np.int32) if isinstance(rule, Rule)

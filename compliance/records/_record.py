@@ -676,7 +676,7 @@ def implications(rules: Sequence[Implication], attributes: Mapping[str, Any],
                     shown[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
                                          f"{why[imp.source]}")
                     changed = True
-        out, implied, conflicts = _settled(rules, attributes, why)
+        out, implied, conflicts, why_implied = _settled(rules, attributes, why)
         # An attribute value may show an event happened (a plan is made only at a conference), and the
         # value may itself be implied (review conferences show a plan): settle again until nothing changes.
         grown = [imp for imp in rules if not imp.source_is_event and imp.value == HAPPENED
@@ -686,9 +686,11 @@ def implications(rules: Sequence[Implication], attributes: Mapping[str, Any],
             return out, {**shown, **implied}, conflicts
         for imp in grown:
             happened.add(imp.target)
-            why[imp.target] = f"{imp.source} is {_word(imp.when)}, which shows {imp.target}"
-            shown[imp.target] = (f"{imp.target} taken as happened, on a date the record does not give: "
-                                 f"{imp.source} is {_word(imp.when)}")
+            value = f"{imp.source} is {_word(imp.when)}"
+            if imp.source in why_implied:  # a value the record does not give: said with what implies it
+                value = f"{why_implied[imp.source]}, which implies {imp.source} {_word(imp.when)}"
+            why[imp.target] = f"{value}, which shows {imp.target}"
+            shown[imp.target] = f"{imp.target} taken as happened, on a date the record does not give: {value}"
 
 
 def shown_no_later_than(rules: Sequence[Implication], events: Mapping[str, tuple[EventDate, ...]], target: str
@@ -722,20 +724,21 @@ def shown_no_later_than(rules: Sequence[Implication], events: Mapping[str, tuple
     return None if found is None or events.get(target) else found
 
 
-def _settled(rules: Sequence[Implication], attributes: Mapping[str, Any], happened: Mapping[str, str]
-             ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
-    """(attributes, implied, conflicts): the attribute values the events that happened (each with what shows it)
-    and the values given imply, taken where the record does not say, contradictions left as given with a sentence
-    to check."""
+def _settled(rules: Sequence[Implication], attributes: Mapping[str, Any], shown_by: Mapping[str, str]
+             ) -> tuple[dict[str, Any], dict[str, str], dict[str, str], dict[str, str]]:
+    """(attributes, implied, conflicts, why): the attribute values the events that happened (each with what shows
+    it) and the values given imply, taken where the record does not say (``why``: what shows each), contradictions
+    left as given with a sentence to check."""
     implied: dict[str, str] = {}
+    why_implied: dict[str, str] = {}
     proposed: dict[str, dict[Any, list[str]]] = {}
     for imp in rules:
         if imp.value == HAPPENED:
             continue
         if imp.source_is_event:
-            if imp.source not in happened:
+            if imp.source not in shown_by:
                 continue
-            because = happened[imp.source]
+            because = shown_by[imp.source]
         else:
             if attributes.get(imp.source) is None or attributes.get(imp.source) != imp.when:
                 continue
@@ -756,5 +759,6 @@ def _settled(rules: Sequence[Implication], attributes: Mapping[str, Any], happen
         else:
             (value, why), = by_value.items()
             out[target] = value
-            implied[target] = f"{target} taken as {_word(value)}: {' and '.join(why)}"
-    return out, implied, conflicts
+            why_implied[target] = " and ".join(why)
+            implied[target] = f"{target} taken as {_word(value)}: {why_implied[target]}"
+    return out, implied, conflicts, why_implied

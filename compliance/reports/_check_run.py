@@ -10,7 +10,7 @@ that apply and counts the rest (``show_all`` lists them too), and carries the ro
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any, Callable, Iterable, Iterator, Sequence
@@ -224,7 +224,8 @@ def write_check(records: Iterable[Record], settings: CheckSettings, out: IO[Any]
             head()
     finally:
         if held is not None:
-            held.close()
+            with suppress(OSError):  # (a full temporary folder fails its close too: the first error is the one said)
+                held.close()
     if fmt == "json":
         out.write(json_tail(total, settings.json_context(), document))
     elif parquet is not None:
@@ -279,12 +280,8 @@ _SPOOL = 8 << 20
 
 
 class _Held:
-    """Output written before the rows that could not be read, which come first, are known: JSON and CSV text as it
-    is, Parquet batches as Arrow's stream; in a temporary file past ``_SPOOL`` bytes.
-
-    A long run is checked as it is read (reading every record before checking the first left a core idle for
-    seconds), so nearly all of its output waits here: the file keeps memory flat.
-    """
+    """Output that waits for the rows not read, which come first: nearly all of a long run's, as records are checked
+    as they are read. In a temporary file past ``_SPOOL`` bytes, to keep memory flat."""
 
     def __init__(self, fmt: str) -> None:
         from tempfile import SpooledTemporaryFile
@@ -298,21 +295,22 @@ class _Held:
         self._file.close()
 
     def write(self, text: str) -> None:
-        with _temporary():
+        with _temporary_file_errors():
             self._file.write(text)
 
     def add(self, batch: Any) -> None:
         if batch is not None and batch.num_rows:
-            with _temporary():
+            with _temporary_file_errors():
                 if self._stream is None:
                     import pyarrow as pa
 
-                    self._stream = pa.ipc.new_stream(self._file, batch.schema)
+                    # Compressed: Arrow's batches take some 15 times the Parquet file's room; lz4 takes a fifth of that.
+                    self._stream = pa.ipc.new_stream(self._file, batch.schema, options=_ipc_options())
                 self._stream.write_batch(batch)
 
     def release(self) -> Iterator[Any]:
         """What was held, in order: text a block at a time, or the batches."""
-        with _temporary():
+        with _temporary_file_errors():
             if self._batches:
                 if self._stream is not None:
                     import pyarrow as pa
@@ -325,8 +323,14 @@ class _Held:
             yield from iter(lambda: self._file.read(_SPOOL), "")
 
 
+def _ipc_options() -> Any:
+    import pyarrow as pa
+
+    return pa.ipc.IpcWriteOptions(compression="lz4" if pa.Codec.is_available("lz4_frame") else None)
+
+
 @contextmanager
-def _temporary() -> Iterator[None]:
+def _temporary_file_errors() -> Iterator[None]:
     """A failure of the temporary file said as one, naming its folder: not blamed on the output (whose disk may
     have room)."""
     try:

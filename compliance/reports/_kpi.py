@@ -67,7 +67,7 @@ class KpiRow:
     not_recorded: int = 0  # missing data the extract cannot hold: no column for an event, or due after it was drawn
     approximate: int = 0
     on_bound: int = 0  # decided although the trigger is not recorded: even its latest possible deadline had passed
-    data_warnings: int = 0  # counted, though the record had a problem the finding worked around: check them
+    data_warnings: int = 0  # findings on a record to check: counted with a problem worked around, or not applicable
     #: Records of the rule's kind read in the group that the rule measured nothing on (not applicable to them, or
     #: measured under another version of the duty); None where the records were not counted, or by month.
     not_applicable: int | None = None
@@ -472,8 +472,8 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
                         "did; for a duty done once a record, DECIDED + DUE + MISSING + NOT IN EXTRACT + N/A = RECORDS.")
         elif rows:
             text.append("Records a duty did not apply to are in no month, so not counted here: without --by month, "
-                        "each row says how many (N/A); those among them to check are under CHECK in the month "
-                        f"{NO_VALUE}.")
+                        "each row says how many (N/A); those among them to check are under CHECK, in the month of "
+                        f"the date --month-of names where the finding has one (a trigger), else {NO_VALUE}.")
     approximate = sum(r.approximate for r in rows)
     if approximate:
         text.append(f"{approximate} finding(s) are approximate: the record holds a date without a time for an "

@@ -118,8 +118,8 @@ class Vocabulary:
                     spec = attributes[imp.target] or {}
                     if spec.get("default") is not None and spec["default"] != imp.value:
                         default = spec["default"]
-                        default = str(default).lower() if isinstance(default, bool) else repr(default)  # YAML's false
-                        problems.append(f"{where}: {imp.target} has a default ({default}), so it is never absent for "
+                        shown = str(default).lower() if isinstance(default, bool) else repr(default)  # as YAML writes it
+                        problems.append(f"{where}: {imp.target} has a default ({shown}), so it is never absent for "
                                         "anything to imply: an implication may name only the default, to flag a "
                                         "record that gives another value")
                     allowed = [True, False] if spec.get("type") == "boolean" else spec.get("values")

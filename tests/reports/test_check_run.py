@@ -175,3 +175,26 @@ def test_a_temporary_folder_with_no_room_is_named_not_blamed_on_the_output(small
     problem, = raised.value.problems
     assert problem.file == str(not_a_folder) and "cannot hold the output until every record is read" in str(problem)
     assert "set TMPDIR to a folder with room" in str(problem)
+
+
+def test_a_temporary_file_that_fills_its_disk_is_said_once_even_as_it_fails_to_close(small_chunks, monkeypatch):
+    """A full disk fails the held file's writes and then its close: the first failure is the one said."""
+    import errno
+    import tempfile
+
+    from compliance.errors import InputError
+
+    class Full(io.StringIO):
+        def __init__(self, *args, **kwargs):
+            super().__init__()
+
+        def write(self, text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", Full)
+    with pytest.raises(InputError) as raised:
+        write_check(iter(RECORDS), CheckSettings(RULES, AS_OF, "csv", False), io.StringIO(), jobs=1)
+    assert "cannot hold the output until every record is read: No space left on device" in str(raised.value)
