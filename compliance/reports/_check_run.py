@@ -305,7 +305,9 @@ class _Held:
                     import pyarrow as pa
 
                     # Compressed: Arrow's batches take some 15 times the Parquet file's room; lz4 takes a fifth of that.
-                    self._stream = pa.ipc.new_stream(self._file, batch.schema, options=_ipc_options())
+                    lz4 = "lz4" if pa.Codec.is_available("lz4_frame") else None
+                    self._stream = pa.ipc.new_stream(self._file, batch.schema,
+                                                     options=pa.ipc.IpcWriteOptions(compression=lz4))
                 self._stream.write_batch(batch)
 
     def release(self) -> Iterator[Any]:
@@ -321,12 +323,6 @@ class _Held:
                 return
             self._file.seek(0)
             yield from iter(lambda: self._file.read(_SPOOL), "")
-
-
-def _ipc_options() -> Any:
-    import pyarrow as pa
-
-    return pa.ipc.IpcWriteOptions(compression="lz4" if pa.Codec.is_available("lz4_frame") else None)
 
 
 @contextmanager
