@@ -8,7 +8,7 @@ with the law's; ``_kpi_run`` streams record files through an engine into those t
 writes what ``compliance track`` prints; ``_plan`` writes what ``compliance plan`` prints; ``_xlsx``
 writes findings, KPIs and mapped records as Excel workbooks (openpyxl is loaded only then); the public module
 ``parquet`` writes findings and KPI rows as Parquet (it needs pyarrow, so this package does not import it);
-``_beside`` runs the second step of a two-step pipeline (counting, compressing) in a thread of its own.
+``_beside`` runs the second step of a two-step pipeline (counting) in a thread of its own.
 """
 
 from ..records import FORMULA_STARTS, spreadsheet_safe

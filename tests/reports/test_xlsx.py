@@ -449,6 +449,22 @@ def test_a_sheet_past_the_zip_limit_is_written_with_64_bit_sizes(monkeypatch):
                                                                            for n in range(10))})
 
 
+def test_a_sheet_compressed_in_pieces_on_several_threads_is_one_deflate_stream_of_every_byte_in_order():
+    import zlib
+
+    from compliance.reports import _xlsx_rows
+
+    pieces = [bytes([65 + n % 26]) * (n * 997) + b"<row/>" * n for n in range(40)]
+    with _xlsx_rows._Deflating(3) as deflating:
+        stream = b"".join(deflating.compress(piece) for piece in pieces) + deflating.flush()
+    assert zlib.decompress(stream, -zlib.MAX_WBITS) == b"".join(pieces)
+    # Put into a workbook's part by zipfile, which still checks the CRC and sizes of what it was given.
+    book = _xlsx_rows.with_rows(_oracle_findings(), {"xl/worksheets/sheet1.xml": lambda: iter(pieces)})
+    with zipfile.ZipFile(io.BytesIO(book)) as unzipped:
+        assert unzipped.testzip() is None
+        assert b"".join(pieces) in unzipped.read("xl/worksheets/sheet1.xml")
+
+
 def test_a_run_of_columns_written_together_is_written_as_each_of_its_cells_and_refuses_what_equality_would_confuse():
     from compliance.reports._xlsx_rows import Cells, Look, SheetColumn, numbered
 
