@@ -43,7 +43,8 @@ def map_chunks(work: Callable[[S, Sequence[Record]], T], settings: S, records: I
     each in flight. ``records`` may be read as they come (a generator): the next chunk is read while the
     workers have the last ones. ``work`` must be a module-level function and ``settings`` picklable, since each
     worker is a fresh interpreter ("spawn": the same on every platform and Python, and safe whatever
-    threads this process has) that receives ``settings`` once.
+    threads this process has) that receives ``settings`` once, and collects cycles at this process's pace
+    (``gc.get_threshold``).
 
     Ctrl-C is this process's alone: a terminal sends SIGINT to every process of the run, but the workers
     ignore it from their first instruction (they start with it blocked), so it reaches the caller as one
@@ -59,6 +60,7 @@ def map_chunks(work: Callable[[S, Sequence[Record]], T], settings: S, records: I
         for chunk in chunks:
             yield work(settings, chunk)
         return
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -66,7 +68,7 @@ def map_chunks(work: Callable[[S, Sequence[Record]], T], settings: S, records: I
     others = set(multiprocessing.active_children())
     stopping = context.Event()
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                               initargs=(work, settings, stopping))
+                               initargs=(work, settings, stopping, gc.get_threshold()))
     pending: deque[Future[Any]] = deque()
     try:
         for chunk in chunks:
@@ -154,10 +156,13 @@ def _interrupt_held(keep: bool = True) -> Iterator[None]:
 _worker: tuple[Callable[[Any, Sequence[Record]], Any], Any, Any] | None = None
 
 
-def _start_worker(work: Callable[[Any, Sequence[Record]], Any], settings: Any, stopping: Any) -> None:
+def _start_worker(work: Callable[[Any, Sequence[Record]], Any], settings: Any, stopping: Any,
+                  collecting: tuple[int, ...]) -> None:
+    import gc
     import signal
 
     global _worker
+    gc.set_threshold(*collecting)  # at the pace of the process that started it (cli.py sets a slower one)
     # The worker was started with SIGINT blocked (_interrupt_held): ignored from now on, and one that came
     # meanwhile dropped. Ctrl-C is for the main process, which ends the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -29,6 +29,23 @@ def test_chunks_come_back_in_order_from_the_workers(small_chunks):
     assert not multiprocessing.active_children()
 
 
+def _collecting(settings, chunk):
+    import gc
+
+    return gc.get_threshold()
+
+
+def test_workers_collect_cycles_at_the_pace_of_the_process_that_started_them(small_chunks):
+    import gc
+
+    pace = gc.get_threshold()
+    try:
+        gc.set_threshold(12_345, *pace[1:])  # (cli.py sets a slower pace than Python's for a long run)
+        assert set(map_chunks(_collecting, None, list(range(40)), jobs=2)) == {gc.get_threshold()}
+    finally:
+        gc.set_threshold(*pace)
+
+
 def test_a_consumer_that_stops_early_ends_the_workers(small_chunks):
     chunks = map_chunks(operator.add, [], list(range(10_000)), jobs=2)
     assert next(chunks) == list(range(10))
