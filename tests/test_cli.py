@@ -249,3 +249,31 @@ def test_a_conference_held_though_none_was_needed_is_flagged_and_counted_under_c
     code, out, _ = run_cli("kpi", str(path), "--as-of", "2022-06-30", "--format", "json", "--engine", engine)
     row, = [r for r in json.loads(out)["rows"] if r["rule"] == "icpc-15wd"]
     assert (row["met"], row["decided"], row["not_applicable"], row["records"], row["data_warnings"]) == (1, 1, 2, 3, 1)
+
+
+@pytest.mark.parametrize("engine", ["batch", "native", pytest.param("durable", marks=needs_durable)])
+def test_a_2012_referral_closed_with_no_further_action_owes_no_core_assessment(tmp_path, run_cli, engine):
+    """Working Together 2010: no further action at the referral, so no initial assessment and no core assessment
+    after it; not "missing data" asking for a core assessment from a source with no column for one (R1). One that
+    gives a core assessment as well (started Tue 1 May 2012, 35 working days to Fri 22 Jun, the bank holidays of
+    Mon 7 May, Mon 4 Jun and the Diamond Jubilee's Tue 5 Jun skipped; finished Fri 29 Jun, 5 working days late were
+    it owed) contradicts it: flagged, counted under CHECK (R2)."""
+    path = tmp_path / "referrals.csv"
+    path.write_text("id,kind,referral_nfa,referral,referral_decision\n"
+                    "R1,referral,yes,2012-05-01,2012-05-02\n", encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--as-of", "2012-12-31", "--format", "json", "--all", "--engine",
+                           "native" if engine == "batch" else engine)
+    core, = [f for f in json.loads(out)["findings"] if f["rule"] == "core-assessment-35wd"]
+    assert code == 0 and core["status"] == "not_applicable" and not core.get("data_quality")
+    assert core["reason"] == "applies only when referral_nfa is false; the record has true"
+    path.write_text("id,kind,referral_nfa,referral,core_assessment_start,core_assessment_completed\n"
+                    "R2,referral,yes,2012-04-30,2012-05-01,2012-06-29\n", encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--as-of", "2012-12-31", "--format", "json", "--engine",
+                           "native" if engine == "batch" else engine)
+    core, = [f for f in json.loads(out)["findings"] if f["rule"] == "core-assessment-35wd"]
+    assert code == 0 and core["status"] == "not_applicable" and core["data_quality"] == [
+        "referral_nfa is yes, but the record has core_assessment_start, which implies referral_nfa no: referral_nfa "
+        "is taken as the record gives it; check the record."]
+    code, out, _ = run_cli("kpi", str(path), "--as-of", "2012-12-31", "--format", "json", "--engine", engine)
+    row, = [r for r in json.loads(out)["rows"] if r["rule"] == "core-assessment-35wd"]
+    assert (row["late"], row["not_applicable"], row["records"], row["data_warnings"]) == (0, 1, 1, 1)
