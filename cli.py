@@ -22,10 +22,6 @@ from typing import Any, Callable, Iterable, Sequence
 # numpy starts a pool of BLAS threads when it is imported, which spin waiting for work that never comes (some
 # 0.1 s of CPU on two cores while the records are read); nothing here multiplies matrices.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-# A long run keeps caches (working days, deadlines, the values a workbook has written) that each of the cycle
-# collector's full passes walks again: at Python's default pace (a pass over the young objects every 700 made) a
-# fifth of `check`'s CPU at 100,000 records went to it. Worker processes collect at the pace of this one.
-gc.set_threshold(20_000, *gc.get_threshold()[1:])
 
 Handler = Callable[[argparse.Namespace], int]
 Adder = Callable[[Any, str], None]
@@ -1657,12 +1653,22 @@ class _Unplugged:
         return getattr(self._stream, name)
 
 
+#: Objects made between the cycle collector's passes over the young ones (Python's default: 700; 2,000 from 3.14).
+#: A long run keeps caches (working days, deadlines, the values a workbook has written) that each of its full passes
+#: walks again: at the default a fifth of `check`'s CPU at 100,000 records went to it. Workers collect at this pace.
+COLLECT_EVERY = 20_000
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     streams = sys.stdout, sys.stderr
+    pace = gc.get_threshold()
     sys.stdout, sys.stderr = _Unplugged(sys.stdout), _Unplugged(sys.stderr)
+    if 0 < pace[0] < COLLECT_EVERY:  # (0: collection turned off by whoever called, left so)
+        gc.set_threshold(COLLECT_EVERY, *pace[1:])
     try:
         return _main(argv)
     finally:
+        gc.set_threshold(*pace)
         sys.stdout.flush()
         sys.stderr.flush()
         sys.stdout, sys.stderr = streams

@@ -50,6 +50,7 @@ import difflib
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterator, Sequence
@@ -427,6 +428,11 @@ class _Builder:
     #: Whether the values come from a database, whose columns have SQL types (a number is no unformatted cell).
     database: bool = False
 
+    @cached_property
+    def check(self) -> RecordCheck:
+        """The vocabulary's checks, one for the extract: its records then share the set of events they can tell."""
+        return RecordCheck(self.vocab)
+
     def problem(self, message: str, line: int | None, column: Any, fld: str | None, hint: str | None = None,
                 warning: bool = False) -> None:
         self.problems.append(Problem(message, file=self.file, line=line, column=column, field=fld, hint=hint,
@@ -556,7 +562,7 @@ class _Builder:
             self.problem(message, line, where(sources[fld]) if fld in sources else None, sources.get(fld, fld), hint)
 
         # The vocabulary's defaults and checks, as for any record; the extract holds only the events mapped.
-        check = RecordCheck(self.vocab)
+        check = self.check
         parts = check.parts(rid, spec.kind, attributes, given, report)
         if parts is None:
             return None

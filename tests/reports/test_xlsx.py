@@ -8,6 +8,8 @@ import json
 import pickle
 import shutil
 import subprocess
+import sys
+import textwrap
 import xml.etree.ElementTree as ET
 import zipfile
 from datetime import date, datetime
@@ -463,6 +465,38 @@ def test_a_sheet_compressed_in_pieces_on_several_threads_is_one_deflate_stream_o
     with zipfile.ZipFile(io.BytesIO(book)) as unzipped:
         assert unzipped.testzip() is None
         assert b"".join(pieces) in unzipped.read("xl/worksheets/sheet1.xml")
+
+
+def test_a_sheet_written_by_a_thread_while_python_exits_is_written_whole(tmp_path):
+    """A library user's thread may still be writing a workbook when the main thread ends: Python then stops every
+    pool of threads, and the pieces still to come are compressed in the writing thread (they were refused)."""
+    script = tmp_path / "late_writer.py"
+    script.write_text(textwrap.dedent("""
+        import io, threading, time, zipfile
+        from compliance.reports._xlsx_rows import with_rows
+
+        source = io.BytesIO()
+        with zipfile.ZipFile(source, "w") as book:
+            book.writestr("a.xml", b"<x><sheetData></sheetData></x>")
+        started = threading.Event()
+
+        def rows():
+            started.set()
+            time.sleep(0.5)  # the main thread has ended by now, and Python is exiting
+            for n in range(20):
+                yield b"<row/>" * 50_000
+
+        def write():
+            data = with_rows(source.getvalue(), {"a.xml": rows})
+            with zipfile.ZipFile(io.BytesIO(data)) as written:
+                assert written.testzip() is None and written.read("a.xml").count(b"<row/>") == 1_000_000
+            print("written")
+
+        threading.Thread(target=write).start()
+        started.wait()
+    """), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "written\n", "")
 
 
 def test_a_run_of_columns_written_together_is_written_as_each_of_its_cells_and_refuses_what_equality_would_confuse():
