@@ -50,8 +50,8 @@ import difflib
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from datetime import date, datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterator, Sequence
 from xml.etree.ElementTree import Element
