@@ -445,8 +445,9 @@ class _Deflating:
         except RuntimeError:  # Python is exiting (which stops every pool) while a thread still writes: here, then
             from concurrent.futures import Future
 
-            self._pending.append(Future())
-            self._pending[-1].set_result(self._piece(data))
+            here: Future[bytes] = Future()
+            here.set_result(self._piece(data))
+            self._pending.append(here)
         done = []
         while self._pending and (self._pending[0].done() or len(self._pending) > self._ahead):
             done.append(self._pending.popleft().result())
