@@ -14,12 +14,25 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(ROOT))  # cli.py lives at the top level, beside the package
 
 
+_MADE_CACHE: list[str] = []
+
+
 def pytest_configure(config):
     """Built calendars are cached for the test run alone, never in the user's own cache folder."""
     if "COMPLIANCE_CACHE_DIR" not in os.environ:
         import tempfile
 
-        os.environ["COMPLIANCE_CACHE_DIR"] = tempfile.mkdtemp(prefix="compliance-test-cache-")
+        _MADE_CACHE.append(tempfile.mkdtemp(prefix="compliance-test-cache-"))
+        os.environ["COMPLIANCE_CACHE_DIR"] = _MADE_CACHE[0]
+
+
+def pytest_unconfigure(config):
+    """The run's cache goes with it: a test run leaves nothing in the temporary folder."""
+    if _MADE_CACHE:
+        import shutil
+
+        shutil.rmtree(_MADE_CACHE.pop(), ignore_errors=True)
+        os.environ.pop("COMPLIANCE_CACHE_DIR", None)
 
 
 @pytest.fixture
