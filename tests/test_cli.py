@@ -252,6 +252,36 @@ def test_a_conference_held_though_none_was_needed_is_flagged_and_counted_under_c
 
 
 @pytest.mark.parametrize("engine", ["batch", "native", pytest.param("durable", marks=needs_durable)])
+def test_a_duty_no_version_of_which_applies_is_cited_from_the_version_in_force_on_its_trigger_date(tmp_path, run_cli,
+                                                                                                   engine):
+    """A referral closed with no further action on Tue 1 May 2012 owed no assessment: said under Working Together
+    2010's initial assessment, in force that day, not the 2013 single assessment, with its citation; so is the flag
+    for the initial assessment it records all the same, and kpi counts it there."""
+    path = tmp_path / "referrals.csv"
+    path.write_text("id,kind,referral_nfa,referral,initial_assessment_completed\n"
+                    "R1,referral,yes,2012-05-01,2012-05-10\n"
+                    "R2,referral,yes,2012-05-01,\n", encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--as-of", "2012-12-31", "--format", "json", "--all", "--engine",
+                           "native" if engine == "batch" else engine)
+    document = json.loads(out)
+    found = {(f["record"], f["rule"]): f for f in document["findings"]
+             if document["rules"][f["rule"]]["duty"] == "assessment"}
+    assert code == 0 and set(found) == {("R1", "initial-assessment-10wd"), ("R2", "initial-assessment-10wd")}
+    r1, r2 = found[("R1", "initial-assessment-10wd")], found[("R2", "initial-assessment-10wd")]
+    assert r1["status"] == r2["status"] == "not_applicable"
+    assert r1["reason"] == "applies only when referral_nfa is false; the record has true"
+    assert document["rules"]["initial-assessment-10wd"]["citation"].startswith(
+        "Working Together to Safeguard Children 2010")
+    assert r1["data_quality"] == [
+        "referral_nfa is yes, but the record has initial_assessment_completed, which implies referral_nfa no: "
+        "referral_nfa is taken as the record gives it; check the record."] and not r2.get("data_quality")
+    code, out, _ = run_cli("kpi", str(path), "--as-of", "2012-12-31", "--format", "json", "--engine", engine)
+    rows = {r["rule"]: r for r in json.loads(out)["rows"]}
+    assert rows["initial-assessment-10wd"]["data_warnings"] == 1
+    assert rows.get("assessment-45wd", {}).get("data_warnings", 0) == 0
+
+
+@pytest.mark.parametrize("engine", ["batch", "native", pytest.param("durable", marks=needs_durable)])
 def test_a_2012_referral_closed_with_no_further_action_owes_no_core_assessment(tmp_path, run_cli, engine):
     """Working Together 2010: no further action at the referral, so no initial assessment and no core assessment
     after it; not "missing data" asking for a core assessment from a source with no column for one (R1). One that

@@ -383,6 +383,10 @@ class _DutyPatterns:
     def in_force(self, j: int) -> Formula:
         return _and(self.candidate(j), self.within(self.trigger(j), self.v[j].in_force))
 
+    def dated(self, j: int) -> Formula:
+        """Version j's trigger is dated within the days it was in force, whatever its conditions."""
+        return self.within(self.trigger(j), self.v[j].in_force)
+
     def triggered(self, j: int) -> Formula:
         return _and(self.candidate(j), _atom("ex", self.trigger(j)))
 
@@ -444,7 +448,8 @@ class _DutyPatterns:
         waiting = _and(untriggered, _or(missing, straddles), self.passes(i))
         never = _atom("in", self.f.records(rule.trigger), (token(True),)) if rule.trigger_optional else FALSE
         return {
-            "excluded": self.none_of(self.candidate, range(self.n)) if i == self.n - 1 else FALSE,
+            "excluded": _and(self.none_of(self.candidate, range(self.n)), self.none_of(self.dated, range(i)),
+                             self.dated(i) if i < self.n - 1 else TRUE),
             "undecided": _or(_and(first_in_force, unknown), _and(untriggered, missing, unknown),
                              _and(untriggered, straddles, unknown)),
             "in_force": _and(first_in_force, self.passes(i), _atom("lte_asof", self.trigger(i))),

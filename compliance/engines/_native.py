@@ -1033,8 +1033,8 @@ def choose_version(record: Record, versions: Sequence[Rule], as_of: date) -> Cho
     vectorised engine by array operations (engines/batch.py); keep the three in step.
     """
     candidates = [v for v in versions if v.condition_state(record.attributes) != "fail"]
-    if not candidates:
-        return Choice("excluded", versions[-1])
+    if not candidates:  # cited from the version in force on its trigger date, as any other finding
+        return Choice("excluded", next((v for v in versions[:-1] if _dated_within(record, v)), versions[-1]))
     as_of = clock(record, as_of)
     dated = [(v, record.first(v.trigger)) for v in candidates]
     for rule, trigger in dated:
@@ -1053,6 +1053,12 @@ def choose_version(record: Record, versions: Sequence[Rule], as_of: date) -> Cho
     if chosen.trigger_optional and record.records(chosen.trigger) and chosen.trigger not in record.implied:
         return Choice("never_started", chosen)
     return Choice(case, chosen)
+
+
+def _dated_within(record: Record, rule: Rule) -> bool:
+    """Whether the record dates ``rule``'s trigger within the days the rule was in force."""
+    trigger = record.first(rule.trigger)
+    return trigger is not None and rule.in_force.contains(day_of(trigger))
 
 
 def _version_for_missing_trigger(record: Record, candidates: Sequence[Rule], as_of: date) -> tuple[Rule | None, str]:

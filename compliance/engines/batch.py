@@ -422,8 +422,15 @@ class _Duty:
         candidate = [~fails & ~hand for _, fails in states]
         unknown = [~passes & ~fails for passes, fails in states]
         any_candidate = np.logical_or.reduce(candidate)
-        if not self.out.counting:
-            self.out.add(everyone[~any_candidate & ~hand], versions[-1], NOT_APPLICABLE, period=-1)
+        if not self.out.counting:  # under the version in force on the trigger date, else the last
+            excluded = ~any_candidate & ~hand
+            for i, v in enumerate(versions):
+                rows = excluded
+                if i < len(versions) - 1:
+                    present, day, _ = self.first(v.trigger)
+                    rows = excluded & present & _in_force(v.in_force, day)
+                    excluded = excluded & ~rows
+                self.out.add(everyone[rows], v, NOT_APPLICABLE, period=-1)
         selected = np.full(n, -1, dtype=np.int16)  # a version's index: a duty has a few
         last_triggered = np.full(n, -1, dtype=np.int16)
         for i, v in enumerate(versions):

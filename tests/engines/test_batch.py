@@ -125,6 +125,11 @@ def test_identical_on_the_awkward_cases(rules):
         rec(24, "complaint", {"complaint_received": [date(2023, 3, 1)], "stage2_response": [date(2023, 6, 5)]}),
         rec(25, "complaint", {"complaint_received": [date(2023, 3, 1)], "stage1_response": [date(2023, 3, 14)],
                               "stage2_start": [date(2023, 3, 20)]}),
+        # Closed with no further action: no version of the assessment duty applies. Under the one in force on the
+        # referral's date (Working Together 2010 before 15 Apr 2013, 2013 from it); the last without a date.
+        rec(26, "referral", {"referral": [date(2012, 5, 1)]}, referral_nfa=True),
+        rec(27, "referral", {"referral": [date(2013, 4, 15)]}, referral_nfa=True),
+        rec(28, "referral", {"referral_decision": [date(2012, 5, 2)]}, referral_nfa=True),
     ]
     as_of = date(2025, 12, 31)
     expected = sorted(native_row(f) for f in evaluate(records, rules, as_of, explain=False))
@@ -144,6 +149,9 @@ def test_identical_on_the_awkward_cases(rules):
     assert missed[0][2] == "overdue" and missed[0][8] == 1522  # counted to 29 Sep 2019, not to the day judged
     late_by_hours = [row for row in expected if row[0] == "r5" and row[1] == "return-interview-72h"]
     assert late_by_hours[0][12] == 0.5
+    assessed = {row[0]: row[1] for row in expected if row[1] in ("initial-assessment-10wd", "assessment-45wd")}
+    assert assessed == {"r7": "initial-assessment-10wd", "r8": "assessment-45wd", "r9": "assessment-45wd",
+                        "r26": "initial-assessment-10wd", "r27": "assessment-45wd", "r28": "assessment-45wd"}
 
 
 VISITS_FROM_AN_UNRECORDED_PLACEMENT = """\
