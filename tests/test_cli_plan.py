@@ -306,3 +306,25 @@ def test_values_given_reach_the_markdown_as_text_never_as_html_or_markup(run_cli
                            "report_received=03/12/2024", "framework=ILACS", "--as-of", "2024-12-10", "--format", "md")
     assert code == 0 and not re.search(r"(?<!\\)<img", out)
     assert "\\<img src=x onerror=alert(1)\\> \\*Sefton\\*" in out.splitlines()[0]
+
+
+def test_what_was_given_that_contradicts_itself_is_said_under_the_duty_it_excludes_in_every_format(run_cli):
+    """No further action on a referral of Tue 1 May 2012, yet an initial assessment: not applicable under Working
+    Together 2010's initial assessment, in force that day, with check's flag beside it."""
+    given = ("plan", "referral", "referral=2012-05-01", "referral_nfa=yes", "initial_assessment_completed=2012-05-10",
+             "--as-of", "2012-12-31")
+    flag = ("referral_nfa is yes, but the record has initial_assessment_completed, which implies referral_nfa no: "
+            "referral_nfa is taken as the record gives it; check the record.")
+    code, out, _ = run_cli(*given)
+    assert code == 0
+    assert ("  initial-assessment-10wd: applies only when referral_nfa is false; the record has true\n"
+            f"    Check: {flag}\n") in out
+    code, out, _ = run_cli(*given, "--format", "json")
+    duties = {d["rule"]: d for d in json.loads(out)["duties"]}
+    assert "assessment-45wd" not in duties
+    assert duties["initial-assessment-10wd"]["state"] == "not_applicable"
+    assert duties["initial-assessment-10wd"]["checks"] == [flag]
+    assert duties["referral-decision-1wd"]["checks"] == []
+    code, out, _ = run_cli(*given, "--format", "md")
+    assert "- **initial-assessment-10wd**: applies only when referral\\_nfa is false; the record has true\n" \
+           "  - Check: referral\\_nfa is yes, but the record has initial\\_assessment\\_completed" in out

@@ -61,6 +61,9 @@ class PlanEntry:
     assumed: tuple[tuple[str, tuple[Any, ...]], ...] = ()
     #: The deadline once the rule's extension event is recorded, where the user has not given one.
     extended: EventDate | None = None
+    #: Where what was given contradicts itself, as ``check`` flags it: a duty not applicable for a value given
+    #: that an event given says otherwise (no further action, yet an assessment).
+    checks: tuple[str, ...] = ()
 
     @property
     def next_deadline(self) -> EventDate | None:
@@ -226,7 +229,8 @@ def _duty(record: Record, versions: Sequence[Rule], when: date, occurrences: int
     if not candidates:
         # The attributes given exclude every version: the engine says why.
         finding = evaluate_duty(record, versions, when)[0]
-        return [PlanEntry(_rule_of(versions, finding), "not_applicable", reason=finding.reason)]
+        return [PlanEntry(_rule_of(versions, finding), "not_applicable", reason=finding.reason,
+                          checks=finding.data_quality)]
     # A clock has started, or may have: its trigger is given, or given as unknown, or a date given bounds it
     # (from below only where the duty must arise: an optional trigger may never come).
     started = [v for v in candidates if record.first(v.trigger) is not None or not record.records(v.trigger)
@@ -241,7 +245,8 @@ def _duty(record: Record, versions: Sequence[Rule], when: date, occurrences: int
         findings = evaluate_duty(supposed, versions, when)
         if not findings or findings[0].status == "not_applicable":
             entry = PlanEntry(_rule_of(versions, findings[0]) if findings else version, "not_applicable",
-                              reason=findings[0].reason if findings else None, assumed=assumed)
+                              reason=findings[0].reason if findings else None, assumed=assumed,
+                              checks=findings[0].data_quality if findings else ())
         else:
             steps = _steps(supposed, versions, findings, when, occurrences)
             rule = _rule_of(versions, findings[0])

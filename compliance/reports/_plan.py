@@ -165,6 +165,7 @@ def to_table(plan: Plan) -> str:
         lines.append("Not applicable:")
         for e in excluded:
             lines.append(f"  {e.rule.id}: {e.reason}")
+            lines += [f"    Check: {check}" for check in e.checks]
         lines.append("")
     # The values given (authority=...) and the rule packs' text are shown escaped: an escape code is not obeyed.
     return "\n".join(map(one_line, lines)).rstrip("\n") + "\n"
@@ -229,7 +230,7 @@ def _entry_dict(entry: PlanEntry) -> dict[str, Any]:
         "clock": _clock(rule), "next_deadline": _iso(entry.next_deadline),
         "conditions": [{"attribute": n, "allowed": list(a)} for n, a in rule.when],
         "only_if": [{"attribute": n, "allowed": list(a)} for n, a in entry.assumed],
-        "reason": entry.reason, "if_extended": _iso(entry.extended),
+        "reason": entry.reason, "checks": list(entry.checks), "if_extended": _iso(entry.extended),
         "extension_event": rule.extension.event if rule.extension else None,
         "citation": rule.source.citation, "verification": rule.source.verification, "source_url": rule.source.url,
         "deadlines": [_step_dict(s) for s in entry.steps],
@@ -284,7 +285,9 @@ def to_markdown(plan: Plan) -> str:
     excluded = [e for e in plan.entries if e.state == "not_applicable"]
     if excluded:
         out += ["## Not applicable", ""]
-        out += [f"- **{e.rule.id}**: {_md(e.reason or '')}" for e in excluded]
+        for e in excluded:
+            out.append(f"- **{e.rule.id}**: {_md(e.reason or '')}")
+            out += [f"  - Check: {_md(check)}" for check in e.checks]
         out.append("")
     # As the table: the heading quotes the values given, and a Markdown file is often read with `cat`.
     return "\n".join(map(one_line, out))
