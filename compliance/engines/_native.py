@@ -231,6 +231,14 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
     due = deadline.end
     due_day = day_of(due)
     holder = rule.holder_ended
+    after_holder = ""
+    if completed is not None and holder is not None and day_of(completed) > holder.on:
+        # Done after the body that owed the duty was gone: not its doing, so the duty stands as it did then.
+        after_holder = (f"; {rule.completion} on {_fmt(completed)} came after it, so it is not counted as done by "
+                        f"the {rule.duty_holder}")
+        extra_steps = [*extra_steps, f"{rule.completion} on {_fmt(completed)} is after the {rule.duty_holder} "
+                                     f"ended by {_fmt(holder.on)}: it is not counted as done by it."]
+        completed = None
     if completed is None and ended is None and holder is not None and as_of > holder.on:
         # The body that owed the duty was abolished: open when it went, the duty was missed then, not since.
         if due_day >= holder.on and on_bound == "latest":
@@ -241,7 +249,8 @@ def _status(ctx: _Context, deadline: Deadline, trigger: EventDate | None, comple
                             span_start=span_start, needs=(rule.trigger,), on_bound=on_bound)
         if due_day >= holder.on:
             return _not_applicable(ctx, f"the {rule.duty_holder} ended by {_fmt(holder.on)}, on or before this "
-                                        f"duty's deadline {_fmt(due)} ({holder.note}): none was owed", trigger)
+                                        f"duty's deadline {_fmt(due)} ({holder.note}): none was owed{after_holder}",
+                                   trigger)
         ended = holder.on
     if completed is None and ended is None and as_of <= due_day and ctx.asked is not None:
         # Open at the extract's date with its deadline on or after it: what happened next is not in the extract.
