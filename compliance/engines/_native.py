@@ -629,10 +629,15 @@ def _done_undated(ctx: _Context, deadline: Deadline, trigger: EventDate | None, 
     if by <= day_of(deadline.end) and rule.completion in ctx.record.as_judged(ctx.as_of).implied:
         finding = _status(ctx, deadline, trigger, None, 1, notes, on_bound=on_bound, assumptions=assumptions,
                           span_start=span_start)
+        if finding.status == "not_applicable":  # owed by no one by then
+            return finding
         steps = list(deadline.steps) + list(notes) if ctx.explain else []
         steps += [f"{rule.completion} happened, on a date the record does not give, so no later than {shown}, "
                   f"which is on or before the deadline {_fmt(deadline.end)}: met."]
-        return replace(finding, status="met", days_left=None, working_days_left=None, explanation=tuple(steps))
+        # Met: nothing of the overdue or missing finding it was worked out as (days late, what to record) stays.
+        return replace(finding, status="met", days_left=None, working_days_left=None, days_late=None,
+                       working_days_late=None, hours_late=None, ended_on=None, reason=None, needs=(), unrecorded=(),
+                       explanation=tuple(steps))
     return _unknown(ctx, f"{rule.completion} happened, on a date the record does not give, so whether it was by "
                          f"the deadline {iso(deadline.end)} cannot be told; record {rule.completion}", deadline,
                     trigger, steps=notes, needs=(rule.completion,), on_bound=on_bound, assumptions=assumptions,

@@ -296,3 +296,24 @@ def test_findings_by_record_streams_the_same_findings_in_the_same_order():
     records = load_records([ROOT / "examples" / "inspections.yaml"])
     streamed = [f for _, found in findings_by_record(records, as_of=date(2026, 11, 20)) for f in found]
     assert streamed == evaluate(records, as_of=date(2026, 11, 20))
+
+
+def test_a_completion_shown_by_a_later_event_is_met_with_nothing_of_lateness_or_of_what_to_record():
+    """Strategy discussion Wed 10 Jan 2024: the ICPC is due in 15 working days, Wed 31 Jan (6 weekend days skipped).
+    A review conference on Thu 25 Jan shows an ICPC held by then: met, judged on 1 Jan 2025 (c1) or from an extract
+    drawn Fri 26 Jan 2024 (c2), with no days late and nothing left to record. A panel requested Mon 1 Jun 2020 and
+    its recommendations sent Sat 20 Jun show the panel held by then, within 30 working days (Mon 13 Jul: 2-5 June
+    are 4, then five a week to 26 June, 19; 29 and 30 June, 21; 1-3 July, 24; 6-10 July, 29; Mon 13 July, 30): met."""
+    records = records_from_text("id,kind,strategy_discussion,rcpc,extract_date\n"
+                                "c1,child-protection,2024-01-10,2024-01-25,\n"
+                                "c2,child-protection,2024-01-10,2024-01-25,2024-01-26\n", "csv")
+    records += records_from_text("id,kind,panel_requested,panel_report_sent\n"
+                                 "p1,complaint,2020-06-01,2020-06-20\n", "csv")
+    found = {f.record: f for f in evaluate(records, INSPECTION_RULES, date(2025, 1, 1))
+             if f.rule in ("icpc-15wd", "complaint-panel")}
+    for f in found.values():
+        assert f.status == "met" and f.late_by is None
+        assert (f.days_late, f.working_days_late, f.hours_late, f.days_left, f.working_days_left) == (None,) * 5
+        assert (f.reason, f.needs, f.unrecorded, f.ended_on) == (None, (), (), None)
+    assert (found["c1"].deadline, found["c2"].deadline, found["p1"].deadline) == (
+        date(2024, 1, 31), date(2024, 1, 31), date(2020, 7, 13))
