@@ -143,15 +143,21 @@ def _flag_later_dates(ctx: _Context) -> None:
     record = ctx.record
     if record.last_day is None or record.last_day <= ctx.as_of:
         return
+    why = (" (this extract cannot hold a later date)" if ctx.asked is not None
+           else " (a mistyped year, or a date entered ahead?)")
     for event, role in _roles(ctx.rule).items():
         later = [d for d in record.events.get(event, ()) if day_of(d) > ctx.as_of]
         if not later or (role == "until" and _done_once(ctx)):
             continue
         when = ", ".join(iso(d) or "" for d in later)
-        why = (" (this extract cannot hold a later date)" if ctx.asked is not None
-               else " (a mistyped year, or a date entered ahead?)")
         ctx.warn(f"{event} is recorded on {when}, after {ctx.day_name}, so as of then it has not happened: "
                  f"{_NOT_YET[role]}; check the record{why}.")
+    if record.implied:
+        # What only later dates imply is taken all the same (a review conference dated ahead, mistyped or
+        # scheduled, still shows a conference held: never overdue on that word), but said.
+        by_then = record.as_judged(ctx.as_of).implied
+        for name in sorted(_reads(ctx.rule) & record.implied.keys() - by_then.keys()):
+            ctx.warn(f"{record.implied[name]}, dated only after {ctx.day_name}; check the record{why}.")
 
 
 def _done_once(ctx: _Context) -> bool:

@@ -555,9 +555,10 @@ class TestDatesTheDataCannotHold:
         # A review of Thu 9 May shows the conference held by then: met, on the day judged at the latest.
         expect(found, "held", "icpc-15wd", status="met", deadline="2024-05-23", data_quality=False)
         # After the deadline, the review typed 2042 still says one was held, on a date not given: missing data,
-        # as before, never overdue (it may have been held on time).
+        # as before, never overdue (it may have been held on time); flagged, as it rests on a date yet to come.
         found = run(engine, text, date(2024, 6, 15), tmp_path)
-        expect(found, "typo", "icpc-15wd", status="missing_data", deadline="2024-05-23")
+        expect(found, "typo", "icpc-15wd", status="missing_data", deadline="2024-05-23", data_quality=True)
+        expect(found, "held", "icpc-15wd", status="met", data_quality=False)
 
     def test_an_event_typed_ahead_that_earlier_dates_show_already_happened_reads_as_left_blank(self, engine, tmp_path):
         # Strategy discussion Tue 2 May 2023: 15 working days (8 May, the Coronation, out) end Wed 24 May. A plan and
