@@ -92,6 +92,17 @@ def _read_mapping_records(doc: Located, reader: _Reader) -> list[Record]:
         reader.problem("expected a list of records (or a mapping with `records:`)", *_where(doc, ()), None,
                        _what_it_is(value))
         return []
+    if isinstance(value, dict):
+        # A key beside `records:` is read by nothing: records under it (`record:`, a second list) would be lost
+        # (an error), anything else (an export's date or title) is only said.
+        for key in [k for k in value if k != "records"]:
+            w = doc.key_where((key,))
+            held = value[key]
+            lost = isinstance(held, list) and any(isinstance(item, dict) for item in held)
+            mistyped = difflib.get_close_matches(str(key), ["records"], n=1)
+            reader.problem(f"unknown key {key!r}: nothing under it is read", w["line"], w["column"], str(key),
+                           ("did you mean 'records'? " if mistyped else "")
+                           + "a record file holds one list of records, under `records:`", warning=not lost)
     out = []
     # The records holding a value that could not be read (a key given twice, a tag, a bad date): each is said where
     # it is (doc.problems) and its record left out, the others read.

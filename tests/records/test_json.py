@@ -80,4 +80,5 @@ def test_a_fault_in_the_documents_own_object_leaves_its_records_read(tmp_path):
         ' "source": ' + "[" * 5000 + "]" * 5000 + '}\n'))
     assert ids == ["a"] and problems == [
         (3, 12, "source", "invalid JSON: nested too deeply to read"),
-        (2, 2, "records", "invalid JSON: duplicate key 'records'")]
+        (2, 2, "records", "invalid JSON: duplicate key 'records'"),
+        (3, 12, "source", "unknown key 'source': nothing under it is read")]

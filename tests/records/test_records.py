@@ -402,3 +402,29 @@ def test_a_yaml_syntax_error_stops_the_file_where_it_is_and_says_how_many_record
     records, problems = read_records([path])
     assert [r.id for r in records] == ["a"] and [(p.line, p.message.split(": ", 2)[-1]) for p in problems] == [
         (4, "the file was not read from line 3 on (read before it: 1 record)")]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("tracker.json", '{"records": [{"id": "a", "kind": "inspection", "events": {"report_received": "2024-12-03"}}],\n'
+                     ' "more_records": [{"id": "b", "kind": "inspection", "events": {"report_received": "2024-12-03"}}]}'),
+    ("tracker.yaml", "records:\n  - id: a\n    kind: inspection\n    events: {report_received: 2024-12-03}\n"
+                     "more_records:\n  - id: b\n    kind: inspection\n"),
+])
+def test_records_under_a_key_beside_records_are_a_problem_at_that_key_never_dropped_unsaid(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["a"]
+    problem, = problems
+    assert (problem.line, problem.field, problem.warning) == (2 if name.endswith(".json") else 5, "more_records", False)
+    assert problem.message == "unknown key 'more_records': nothing under it is read"
+    assert problem.hint == "did you mean 'records'? a record file holds one list of records, under `records:`"
+
+
+def test_a_key_beside_records_holding_no_records_is_only_said(tmp_path):
+    path = tmp_path / "export.yaml"
+    path.write_text("exported: 2025-03-31\nrecords:\n  - id: a\n    kind: inspection\n", encoding="utf-8")
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["a"]
+    assert [(p.line, p.field, p.warning, p.message) for p in problems] == [
+        (1, "exported", True, "unknown key 'exported': nothing under it is read")]
