@@ -105,6 +105,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         "DROP TABLE findings",
         _name_history,
     ),
+    (
+        # What a run read (its mapping, the kinds of its records): a run of another source is refused its folder.
+        "ALTER TABLE runs ADD COLUMN source TEXT",
+    ),
 )
 
 
@@ -126,18 +130,49 @@ class RunRecord:
     record_files: Sequence[str]
     rule_files: Sequence[str]
     titles: Mapping[str, str]
+    #: What the run read (``Source``); None from a journal an older version wrote.
+    source: Source | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "token": self.token, "as_of": self.as_of.isoformat(),
                 "started_at": self.started_at, "finished_at": self.finished_at, "overdue": self.overdue,
                 "summary": dict(self.summary), "record_files": list(self.record_files),
-                "rule_files": list(self.rule_files), "titles": dict(self.titles)}
+                "rule_files": list(self.rule_files), "titles": dict(self.titles),
+                "source": self.source.to_dict() if self.source else None}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunRecord":
+        source = data.get("source")
         return cls(int(data["run_id"]), str(data["token"]), date.fromisoformat(data["as_of"]),
                    str(data["started_at"]), str(data["finished_at"]), int(data["overdue"]), dict(data["summary"]),
-                   list(data["record_files"]), list(data["rule_files"]), dict(data["titles"]))
+                   list(data["record_files"]), list(data["rule_files"]), dict(data["titles"]),
+                   Source.from_dict(source) if isinstance(source, dict) else None)
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a run read: the mapping its records came through (None: the record layout), and their kinds. Runs of
+    one source share a history; another's would be compared with them as if its duties had changed overnight."""
+
+    mapping: str | None
+    kinds: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mapping": self.mapping, "kinds": list(self.kinds)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Source":
+        mapping = data.get("mapping")
+        return cls(str(mapping) if mapping is not None else None, tuple(str(k) for k in data.get("kinds") or ()))
+
+    def same_as(self, other: "Source") -> bool:
+        """Whether ``other`` is this source: read through the same mapping, with a kind of record in common (a
+        tracker that starts to hold referrals too is still the tracker)."""
+        return self.mapping == other.mapping and bool(set(self.kinds) & set(other.kinds))
+
+    def __str__(self) -> str:
+        kinds = ", ".join(self.kinds) or "no"
+        return f"{kinds} records" + (f" through the {self.mapping} mapping" if self.mapping else "")
 
 
 class History:
@@ -338,6 +373,18 @@ class History:
             row = self._db.execute("SELECT token FROM runs WHERE id = ? AND finished_at != ''", (run_id,)).fetchone()
             return row[0] if row else None
 
+    def last_source(self) -> tuple[int, date, Source] | None:
+        """The newest run that says what it read: its number, as-of date and source (None before any did)."""
+        with self._reading():
+            row = self._db.execute("SELECT id, as_of, source FROM runs WHERE source IS NOT NULL ORDER BY id DESC "
+                                   "LIMIT 1").fetchone()
+            if row is None:
+                return None
+            data = json.loads(row[2])
+            if not isinstance(data, dict):
+                raise ValueError("a run's source is not a mapping")
+            return int(row[0]), date.fromisoformat(row[1]), Source.from_dict(data)
+
     def has_run(self, run_id: int) -> bool:
         with self._reading():
             return self._db.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is not None
@@ -362,13 +409,14 @@ class History:
 
     def complete(self, run: RunRecord, states: bytes) -> None:
         """Store a run's summary and its compressed duty states; insert the row if a recovery brings it."""
+        source = json.dumps(run.source.to_dict()) if run.source else None
         values = (run.as_of.isoformat(), run.started_at, run.finished_at, run.overdue, json.dumps(dict(run.summary)),
-                  json.dumps(list(run.record_files)), json.dumps(list(run.rule_files)), run.token, run.run_id)
+                  json.dumps(list(run.record_files)), json.dumps(list(run.rule_files)), run.token, source, run.run_id)
         updated = self._write("UPDATE runs SET as_of = ?, started_at = ?, finished_at = ?, overdue = ?, summary = ?, "
-                              "record_files = ?, rule_files = ?, token = ? WHERE id = ?", values)
+                              "record_files = ?, rule_files = ?, token = ?, source = ? WHERE id = ?", values)
         if updated.rowcount == 0:
             self._write("INSERT INTO runs (as_of, started_at, finished_at, overdue, summary, record_files, "
-                        "rule_files, token, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+                        "rule_files, token, source, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
         self._write("INSERT OR REPLACE INTO run_states (run_id, titles, states) VALUES (?, ?, ?)",
                     (run.run_id, json.dumps(dict(run.titles)), states))
 

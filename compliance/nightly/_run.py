@@ -30,7 +30,7 @@ from ..rules import RuleSet, load_rules
 from ._build import build_model, window_end
 from ._changes import ChangeFinder
 from ._files import FindingsFiles, StatesWriter, render_pages
-from ._history import DEFAULT_KEEP_RUNS, DEFAULT_TIMEOUT, History, RunRecord
+from ._history import DEFAULT_KEEP_RUNS, DEFAULT_TIMEOUT, History, RunRecord, Source
 from ._mail import Attachment, MailError, MailSettings, build_message, check_address, check_header_text, send
 from ._model import (DEFAULT_FAIL_ON, DEFAULT_WINDOW, TREND_LENGTH, ReportModel, Snapshot, TrendPoint, fails,
                      parse_window, with_run_id)
@@ -251,12 +251,14 @@ def _evaluate(records: Sequence[Record], ruleset: RuleSet, options: ReportOption
     return model, states.finish()
 
 
-def _read(options: ReportOptions, ruleset: RuleSet) -> tuple[list[Record], list[Problem], RuleSet]:
-    """The records, the problems in the rest, and the rules to report: through ``--mapping``, only the
-    duties the extract can answer. A record whose target names no rule is a problem, never checked without it."""
+def _read(options: ReportOptions, ruleset: RuleSet) -> tuple[list[Record], list[Problem], RuleSet, str | None]:
+    """The records, the problems in the rest, the rules to report (through ``--mapping``, only the duties the extract
+    can answer) and the mapping's name. A record whose target names no rule is a problem, never checked without it."""
+    through = None
     if options.mapping:
         mapping, records, problems, ruleset = load_extract(options.records, options.mapping, ruleset,
                                                            encoding=options.encoding, extract_date=options.extract_date)
+        through = mapping.name
         log.info("%d record(s) read through %s", len(records), mapping.name)
         undated = undated_warning(mapping, options.extract_date)
         if undated:
@@ -271,7 +273,7 @@ def _read(options: ReportOptions, ruleset: RuleSet) -> tuple[list[Record], list[
     for p in problems:
         if p.warning:
             log.warning("warning: %s", p)
-    return records, errors(problems), ruleset
+    return records, errors(problems), ruleset, through
 
 
 def run_report(options: ReportOptions, now: datetime) -> ReportRun:
@@ -282,7 +284,7 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     ruleset = load_rules(options.rules)
     check_as_of(ruleset, options.as_of)  # an as-of outside the calendars: refused before anything is read
     window_end(options.as_of, window, options.calendar)  # and a due-soon window that runs past them
-    records, problems, ruleset = _read(options, ruleset)
+    records, problems, ruleset, through = _read(options, ruleset)
     if problems and not options.skip_bad_rows:
         raise InputError(*problems, Problem(
             f"{rows_not_read(unread_count(problems))}: nothing was reported",
@@ -299,7 +301,8 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     preflight(options)
     with _records_frozen(), History(options.history_path, timeout=options.lock_timeout) as history:
         try:
-            staged = _record_run(options, history, records, ruleset, problems, now)
+            source = Source(through, tuple(sorted({r.kind for r in records})))
+            staged = _record_run(options, history, records, ruleset, problems, now, source)
         finally:
             history.release()
     model, pages, staging, update_latest, newest = staged
@@ -320,7 +323,7 @@ def _by_row(problems: Sequence[Problem]) -> list[str]:
 
 
 def _record_run(options: ReportOptions, history: History, records: Sequence[Record], ruleset: RuleSet,
-                problems: Sequence[Problem], now: datetime
+                problems: Sequence[Problem], now: datetime, source: Source
                 ) -> tuple[ReportModel, dict[str, str], Staging, bool, date | None]:
     """The run as one transaction of the history: what killed runs left is finished or removed, the run is
     numbered, its files staged and the history written; the commit is the moment the run happens, and the files
@@ -339,6 +342,7 @@ def _record_run(options: ReportOptions, history: History, records: Sequence[Reco
             if later:  # a run of an older version's journal was recorded just now: it may be the one to compare with
                 newest, previous = history.newest_as_of(), history.previous(options.as_of)
                 trend = history.trend(options.as_of, TREND_LENGTH - 1)
+            _same_source(options, history, source)
             log.info("evaluating %d records against %d rules as of %s", len(records), len(ruleset), options.as_of)
             run_id = history.reserve(options.as_of, now)
             # Each duty's title, to name a change; the previous run's names a duty no rule has any more.
@@ -354,7 +358,7 @@ def _record_run(options: ReportOptions, history: History, records: Sequence[Reco
             history.complete(RunRecord(run_id, staging.token, options.as_of, now.isoformat(timespec="seconds"),
                                        datetime.now(now.tzinfo).isoformat(timespec="seconds"), model.summary.overdue,
                                        model.summary.to_dict(), list(model.record_files), list(model.rule_files),
-                                       titles), states)
+                                       titles, source), states)
             pruned = history.prune(options.keep_runs)
             step("history written, not yet committed")
     except BaseException as exc:
@@ -378,6 +382,19 @@ def _record_run(options: ReportOptions, history: History, records: Sequence[Reco
         log.info("pruned the duty states of %d older run(s) from the history (--keep-runs %d)", pruned,
                  options.keep_runs)
     return model, pages, staging, update_latest, newest
+
+
+def _same_source(options: ReportOptions, history: History, source: Source) -> None:
+    """Refuse a run whose records are not those the history's last run read (the census into the tracker's folder):
+    it would take that day's folder and latest.*, and the next run would report every duty of either as changed."""
+    last = history.last_source()
+    if last is None or last[2].same_as(source):
+        return
+    run_id, as_of, theirs = last
+    raise InputError(Problem(f"{options.out} holds the reports of another source: its run {run_id}, as of {as_of}, "
+                             f"read {theirs}; this run reads {source}", file=str(options.history_path),
+                             hint="give each source its own --out folder (each keeps its own history, trend and "
+                                  "latest.*), or move this folder aside to start its history anew"))
 
 
 def _put_in_place(staging: Staging, history: History, later: Sequence[Staging], newest_day: str) -> None:

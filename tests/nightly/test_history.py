@@ -233,7 +233,7 @@ def test_a_version_1_database_is_upgraded_with_its_runs_and_duty_states(tmp_path
     first, second = date(2026, 11, 20), date(2026, 11, 27)
     version_1_database(path, [(first, findings_by_date[first]), (second, findings_by_date[second])])
     with History(path) as h:
-        assert h.schema_version == len(MIGRATIONS) == 2
+        assert h.schema_version == len(MIGRATIONS) == 3
         assert [(p.as_of, p.overdue, p.run_id) for p in h.trend(date(2026, 12, 2), 10)] == [
             (first, 2, 1), (second, 1, 2)]
         # The upgraded states are what this version would have stored for the same findings.
@@ -314,7 +314,9 @@ def test_a_history_that_cannot_grow_makes_the_run_publish_nothing(tmp_path, monk
     real full disk, where the machine allows mounting one)."""
     import sqlite3 as sqlite
 
-    assert run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path))[0] == 1
+    referrals = tmp_path / "referrals.csv"
+    referrals.write_text("\n".join(referrals_csv(20)) + "\n")
+    assert run_cli("report", str(referrals), "--as-of", "2026-11-20", "--out", str(tmp_path))[0] == 1
     before = snapshot_of_folder(tmp_path)
     connect = sqlite.connect
 
@@ -325,7 +327,7 @@ def test_a_history_that_cannot_grow_makes_the_run_publish_nothing(tmp_path, monk
         return db
 
     monkeypatch.setattr(sqlite, "connect", full)
-    referrals = tmp_path / "referrals.csv"  # a run whose duty states need more room than the history has
+    # A run whose duty states need more room than the history has.
     referrals.write_text("\n".join(referrals_csv(2000)) + "\n")
     before[referrals.name] = referrals.read_bytes()
     code, _, err = run_cli("report", str(referrals), "--as-of", "2026-11-27", "--out", str(tmp_path), "--quiet")
@@ -428,3 +430,15 @@ def test_recovery_numbering_and_recording_are_one_transaction_whose_lock_lasts_u
     assert {state for _, state in probes[:committed]} == {"readable"}  # another run waits; a reader reads
     assert {state for _, state in probes[committed:]} == {"locked"}, probes  # until the files are in place
     assert probes[-1][0] == "staging removed"
+
+
+def test_runs_of_one_source_share_a_mapping_and_a_kind_of_record():
+    from compliance.nightly._history import Source
+
+    tracker = Source(None, ("inspection",))
+    assert tracker.same_as(Source(None, ("inspection", "referral")))  # the tracker, now with referrals too
+    assert not tracker.same_as(Source(None, ("referral",)))
+    assert not tracker.same_as(Source("cin-census", ("inspection",)))
+    assert str(Source("cin-census", ("child-protection", "referral"))) == (
+        "child-protection, referral records through the cin-census mapping")
+    assert Source.from_dict(tracker.to_dict()) == tracker

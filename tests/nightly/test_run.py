@@ -472,3 +472,30 @@ def test_the_report_judges_records_on_the_day_they_say_their_extract_was_drawn(r
     assert code == 1 and "1 record(s) say they were drawn on 2022-07-01; --extract-date 2022-08-01 is taken" in err
     overdue = [f for f in read_json(tmp_path / "given" / "latest.json.gz")["findings"] if f["status"] == "overdue"]
     assert [(f["record"], f["rule"]) for f in overdue] == [("r1", "assessment-45wd")]
+
+
+def test_a_run_of_another_source_is_refused_the_folder_and_leaves_it_as_it_was(tmp_path, run_cli):
+    """The census into the tracker's folder took that day's folder and latest.*, and the tracker's next run
+    reported every duty of either as changed ("newly overdue", "no longer reported")."""
+    out = tmp_path / "reports"
+    tracker = str(ROOT / "examples" / "inspections.yaml")
+    code, _, err = run_cli("report", tracker, "--as-of", "2026-11-27", "--out", str(out), "--quiet")
+    assert code == 1, err
+    before = {p.name: p.read_bytes() for p in out.glob("latest.*")}
+    code, _, err = run_cli("report", str(ROOT / "examples" / "census.xml"), "--mapping", "cin-census", "--as-of",
+                           "2026-11-27", "--out", str(out), "--quiet")
+    assert code == 2
+    assert (f"{out} holds the reports of another source: its run 1, as of 2026-11-27, read inspection records; this "
+            "run reads child-protection, referral records through the cin-census mapping") in err
+    assert "give each source its own --out folder" in err
+    assert {p.name: p.read_bytes() for p in out.glob("latest.*")} == before
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["2026-11-27"]
+    with sqlite3.connect(out / "history.sqlite3") as db:
+        assert db.execute("SELECT id, source FROM runs").fetchall() == [
+            (1, '{"mapping": null, "kinds": ["inspection"]}')]
+    # The tracker's own next night, and a census in a folder of its own, run as before.
+    code, _, err = run_cli("report", tracker, "--as-of", "2026-11-30", "--out", str(out), "--quiet")
+    assert code == 1, err
+    code, _, err = run_cli("report", str(ROOT / "examples" / "census.xml"), "--mapping", "cin-census", "--as-of",
+                           "2026-11-27", "--out", str(tmp_path / "census"), "--quiet", "--fail-on", "none")
+    assert code == 0, err
