@@ -150,13 +150,33 @@ _BLANKS_SQL = {"sqlite": "char(" + ", ".join(str(ord(c)) for c in KEY_BLANKS) + 
                "duckdb": " || ".join(f"chr({ord(c)})" for c in KEY_BLANKS)}
 
 
+#: Where a floating-point value is written with its fraction (1.0), how each database names a value's type as such.
+_FLOAT_TYPE = {"sqlite": ("real",), "duckdb": ("DOUBLE", "FLOAT")}
+
+
+def _whole_as_integer(column: Any, dialect: Any) -> Any:
+    """A link as text, a floating-point one holding a whole number written as that integer ("1", not "1.0"), as an
+    INTEGER key is: pandas' ``to_sql`` makes an id column with a gap in it DOUBLE, and its rows then matched no
+    row of the table they link to. (PostgreSQL and SQL Server write a whole float without its fraction.)"""
+    import sqlalchemy as sa
+
+    # DuckDB binds every branch and refuses to compare text with a number: cast, the cast never evaluated for a
+    # column of text (its type's test is false). SQLite compares them without complaint.
+    number = sa.cast(column, sa.Double) if dialect.name == "duckdb" else column
+    whole = sa.cast(number, sa.BigInteger)
+    # In that order: a value past BIGINT's range is never cast (DuckDB refuses; SQLite would saturate).
+    is_whole = sa.and_(sa.func.typeof(column).in_(_FLOAT_TYPE[dialect.name]), number > -9.0e18, number < 9.0e18,
+                       number == whole)
+    return sa.case((is_whole, sa.cast(whole, sa.Unicode)), else_=sa.cast(column, sa.Unicode))
+
+
 def _record_key(column: Any, dialect: Any) -> Any:
     """A link as the record's key: as text (an INTEGER id and the TEXT that names it are one key), trimmed of
     KEY_BLANKS and an empty one NULL, as a CSV file's link is read; ordered exactly, so rows the database holds
     equal come together only when Python finds them equal too."""
     import sqlalchemy as sa
 
-    text = sa.cast(column, sa.Unicode)
+    text = _whole_as_integer(column, dialect) if dialect.name in _FLOAT_TYPE else sa.cast(column, sa.Unicode)
     blanks = _BLANKS_SQL.get(dialect.name)
     if blanks is None:  # SQL Server: TRIM(... FROM ...) needs 2017; LTRIM and RTRIM take spaces alone
         trimmed = sa.func.ltrim(sa.func.rtrim(text))

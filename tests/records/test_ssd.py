@@ -537,3 +537,35 @@ def test_a_kind_whose_query_fails_stops_no_other_kind_in_postgresql(postgres, mo
     said = "not all read" if [r for r in records if r.kind == "referral"] else "not read"
     assert len(problems) == 1 and f"the referral records of ssd_cin_episodes were {said}" in problems[0].message
     assert sorted(r.id for r in records if r.kind != "referral") == sorted(r.id for r in every if r.kind != "referral")
+
+
+@pytest.mark.parametrize("route", ["sqlite", "duckdb"])
+def test_a_link_stored_as_a_float_finds_the_integer_key_it_names(tmp_path, route):
+    """pandas' to_sql makes an id column with a gap DOUBLE: its 1.0 was written "1.0", matched no referral "1", and the
+    referral, its assessment lost, was overdue. Referral 1 of Mon 3 Mar 2025 (assessed by Fri 4 Apr, within 45 working
+    days: Fri 9 May); referral 2's assessment links by 2.5, which names no referral."""
+    sa = needs("sqlalchemy")
+    if route == "duckdb":
+        needs("duckdb_engine")
+    engine = sa.create_engine(f"{route}:///{tmp_path / 'ssd.db'}")
+    with engine.begin() as db:
+        db.exec_driver_sql("CREATE TABLE ssd_cin_episodes (cine_referral_id BIGINT, cine_person_id VARCHAR, "
+                           "cine_referral_date VARCHAR, cine_referral_nfa VARCHAR, cine_referral_team VARCHAR)")
+        db.exec_driver_sql("CREATE TABLE ssd_cin_assessments (cina_assessment_id VARCHAR, cina_person_id VARCHAR, "
+                           "cina_referral_id DOUBLE, cina_assessment_start_date VARCHAR, "
+                           "cina_assessment_auth_date VARCHAR)")
+        db.exec_driver_sql("INSERT INTO ssd_cin_episodes VALUES (1, 'C1', '2025-03-03', 'N', 'North'), "
+                           "(2, 'C2', '2025-03-03', 'N', 'North')")
+        db.exec_driver_sql("INSERT INTO ssd_cin_assessments VALUES ('A1', 'C1', 1.0, '2025-03-04', '2025-04-04'), "
+                           "('A2', 'C2', 2.5, '2025-03-04', '2025-04-04')")
+    engine.dispose()
+    _, records, problems, rules = load_extract([f"{route}:///{tmp_path / 'ssd.db'}"], "ssd", load_rules())
+    referrals = {r.id: r for r in records if r.kind == "referral"}
+    assert referrals["R-1"].events["assessment_completed"] == (date(2025, 4, 4),)
+    assert "assessment_completed" not in referrals["R-2"].events
+    assert [p.message for p in problems if "2.5" in p.message] == [
+        "no ssd_cin_episodes row has cine_referral_id '2.5', which this ssd_cin_assessments row names, so it was not "
+        "read"]
+    status = {f.record: f.status for f in evaluate(list(referrals.values()), rules, date(2025, 6, 30))
+              if f.rule == "assessment-45wd"}
+    assert status == {"R-1": "met", "R-2": "overdue"}
