@@ -81,8 +81,10 @@ class KpiRow:
 
     @property
     def in_time(self) -> float | None:
-        """The share done in time, 0 to 1; None when nothing was due yet."""
-        return self.met / self.decided if self.decided else None
+        """The share done in time, 0 to 1; None when nothing was due yet, or when every duty decided was decided on
+        a bound: without the trigger only the clear cases are decided (all late, where the extract holds only the
+        latest day it could have been), so such a share says only which way they lean (Annex A list 4's 0%)."""
+        return self.met / self.decided if self.decided and self.on_bound < self.decided else None
 
     def value(self, dimension: str) -> str:
         return dict(self.group).get(dimension, "")
@@ -488,6 +490,9 @@ def to_table(rows: Sequence[KpiRow], dimensions: Sequence[str], as_of: date) -> 
                     "latest possible deadline had passed (or the duty was done by the earliest). Only such clear "
                     "cases can be decided without the trigger, so a share marked * leans their way: read it with "
                     "the MISSING and NOT IN EXTRACT counts.")
+    if any(r.decided and r.in_time is None for r in rows):
+        text.append("IN TIME - with duties decided: every one of them rests on a bound, so no share is given (it "
+                    "would count only the clear cases, all one way).")
     if any(r.data_warnings for r in rows):
         text.append("CHECK: findings counted although the record had a problem they worked around (a completion "
                     "before its trigger, a date entered twice...), and duties not applicable on a record to check (no "

@@ -341,9 +341,10 @@ def test_a_duplicate_mapped_record_is_reported_at_its_file_and_row(run_cli, tmp_
     assert code == 2 and f"error: {path}:3: id: duplicate record id 'K1-A-2024-03-22' (first in {path})" in err
 
 
-def test_a_share_counting_findings_decided_on_a_bound_is_marked(run_cli, tmp_path):
+def test_a_share_counting_findings_decided_on_a_bound_is_marked_and_none_is_given_of_those_alone(run_cli, tmp_path):
     """Annex A list 4 has no referral date: an assessment is decided against the referral's deadline only when even
-    the latest possible one had passed, so the share in time (0.0%) counts the late alone, and says so."""
+    the latest possible one had passed, so a share in time would count the late alone (0.0% whatever the council
+    did): none is given, and the note says why. A share counting such findings beside others is marked *."""
     path = tmp_path / "list4.csv"
     # Started Fri 22 Mar 2024, so referred by then: 45 working days end by Thu 30 May at the latest; authorised
     # Wed 31 Jul 2024, late whenever the referral was. Only the assessment from its start can be met or late here.
@@ -352,6 +353,19 @@ def test_a_share_counting_findings_decided_on_a_bound_is_marked(run_cli, tmp_pat
     code, out, _ = run_cli("kpi", str(path), "--mapping", "annex-a-list4", "--extract-date", "2025-03-31",
                            "--as-of", "2025-06-30")
     assert code == 0
-    rows = {line.split()[0]: line.split()[1] for line in out.splitlines()[2:4]}
-    assert rows == {"assessment-45wd": "0.0%*", "assessment-45wd-from-start": "0.0%"}
-    assert "* 1 decided finding(s) rest on a bound" in out and "a share marked * leans their way" in out
+    rows = {line.split()[0]: line.split()[1:3] for line in out.splitlines()[2:4]}
+    assert rows == {"assessment-45wd": ["-", "1"], "assessment-45wd-from-start": ["0.0%", "1"]}
+    assert "* 1 decided finding(s) rest on a bound" in out
+    assert "IN TIME - with duties decided: every one of them rests on a bound, so no share is given" in out
+    code, out, _ = run_cli("kpi", str(path), "--mapping", "annex-a-list4", "--extract-date", "2025-03-31",
+                           "--as-of", "2025-06-30", "--format", "json")
+    row, = [r for r in json.loads(out)["rows"] if r["rule"] == "assessment-45wd"]
+    assert (row["in_time_percent"], row["decided"], row["late"], row["on_bound"]) == (None, 1, 1, 1)
+    # Beside a referral whose date is known (Mon 4 Mar 2024: 45 working days end Thu 9 May, skipping Good Friday,
+    # Easter Monday and the May Day bank holiday; authorised Wed 8 May), the share is given, marked: 1 of 2.
+    both = tmp_path / "both.csv"
+    both.write_text("id,kind,referral_nfa,referral,assessment_start,assessment_completed\n"
+                    "K1,referral,no,,2024-03-22,2024-07-31\nK2,referral,no,2024-03-04,2024-03-05,2024-05-08\n",
+                    encoding="utf-8")
+    code, out, _ = run_cli("kpi", str(both), "--as-of", "2025-06-30")
+    assert out.splitlines()[2].split()[:3] == ["assessment-45wd", "50.0%*", "2"]
