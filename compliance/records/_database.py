@@ -150,6 +150,11 @@ def parse_url(text: str, reading: bool = True) -> Any:
                       f"take the password out of the URL and set {PASSWORD_VARIABLE}, or use the driver's own "
                       "place for it (PGPASSWORD or ~/.pgpass for PostgreSQL, a DSN or Windows authentication for "
                       "SQL Server)")
+    if kind in ("sqlite", "duckdb") and url.host:
+        # Two slashes make the path's first part a host: sqlite://ssd/ssd.db named the file ssd.db, not ssd/ssd.db.
+        path = "/".join(p for p in (url.host, url.database) if p)
+        raise _refuse(text, "a file's URL has three slashes before a relative path (four before an absolute one); "
+                            f"with two, {url.host!r} is read as a host", f"{kind}:///{path}")
     if reading and kind in ("sqlite", "duckdb") and url.query:
         # A file is always opened read-only, its own way (reading_note): options in the URL would be passed over, and
         # SQLAlchemy warns of them in its own words.

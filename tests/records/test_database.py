@@ -57,6 +57,18 @@ def test_options_in_the_url_of_a_file_are_refused_since_it_is_opened_read_only_a
     assert parse_url(given, reading=False).query  # compliance synth --database loads it: its options are its own
 
 
+@pytest.mark.parametrize("given, meant", [("sqlite://ssd/ssd.sqlite3", "sqlite:///ssd/ssd.sqlite3"),
+                                          ("duckdb://ssd.duckdb", "duckdb:///ssd.duckdb")])
+def test_a_file_url_with_two_slashes_says_the_url_meant(given, meant):
+    # Its first part was taken for a host: "ssd.sqlite3: no such database file", of a path that was right.
+    needs("sqlalchemy")
+    with pytest.raises(InputError) as caught:
+        parse_url(given)
+    [problem] = caught.value.problems
+    assert problem.message.startswith("a file's URL has three slashes before a relative path")
+    assert problem.hint == meant
+
+
 def test_a_missing_database_file_is_not_created(tmp_path):
     needs("sqlalchemy")
     for kind in ("sqlite", "duckdb"):
