@@ -225,7 +225,10 @@ def unknown_columns(names: Sequence[str], vocab: Vocabulary) -> list[tuple[int, 
         if name.startswith(TARGET_PREFIX) and RULE_ID.fullmatch(name[len(TARGET_PREFIX):]):
             continue  # the system's deadline for a rule; whether the rule exists is checked with the rules
         if not ignored_column(name) and name not in known:
-            close = difflib.get_close_matches(name, sorted(known), n=1)
+            # A name in other capitals is the name meant (Referral_NFA: not the event referral, the closer letter by
+            # letter).
+            close = [k for k in sorted(known) if k.lower() == name.strip().lower()][:1] or \
+                difflib.get_close_matches(name, sorted(known), n=1)
             what = ("" if not close else "the event" if close[0] in events else "the column" if close[0] in TABLE_COLUMNS
                     else "the attribute")
             hint = (f"did you mean {what} {close[0]!r}? " if close else "no record kind has such an attribute or event; ")

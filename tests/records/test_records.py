@@ -104,6 +104,17 @@ def test_a_misspelt_column_stops_the_whole_file_once_with_did_you_mean():
     assert (problem.line, problem.column) == (1, 4) and "no row of this file was checked" in problem.message
 
 
+def test_a_column_in_other_capitals_is_told_the_name_it_spells(tmp_path):
+    # Letter by letter 'Referral_NFA' is nearer the event 'referral' than the attribute it spells in capitals.
+    path = tmp_path / "tracker.csv"
+    path.write_text("id,kind,Referral_NFA,referral\nr1,referral,no,2024-01-02\n", encoding="utf-8")
+    [problem] = read_records([path])[1]
+    assert problem.hint.startswith("did you mean the attribute 'referral_nfa'? ")
+    columnar = []
+    assert list(read_batches([path], load_vocabulary(), columnar)) == []
+    assert [p.hint for p in columnar] == [problem.hint]
+
+
 def test_a_column_name_holding_a_character_that_shows_nothing_names_it(tmp_path):
     """'refer\u200bral' (a zero width space, from a web page) printed as it is: the column and the name suggested,
     'referral', looked the same. Both readers say it in the same words (found by a probe)."""
