@@ -43,14 +43,20 @@ def test_a_kind_of_database_not_read_here_is_refused():
         parse_url("mysql://reader@db/ssd")
 
 
-@pytest.mark.parametrize("given, name", [("sqlite:///ssd.db?mode=rwc", "SQLite"),
-                                         ("duckdb:///ssd.duckdb?access_mode=read_write", "DuckDB")])
-def test_options_in_the_url_of_a_file_are_refused_since_it_is_opened_read_only_anyway(given, name):
-    # They were passed over, and SQLAlchemy printed its own warning with a path into its source.
+def refused(given: str):
+    """The one problem ``parse_url`` refuses ``given`` with."""
     needs("sqlalchemy")
     with pytest.raises(InputError) as caught:
         parse_url(given)
     [problem] = caught.value.problems
+    return problem
+
+
+@pytest.mark.parametrize("given, name", [("sqlite:///ssd.db?mode=rwc", "SQLite"),
+                                         ("duckdb:///ssd.duckdb?access_mode=read_write", "DuckDB")])
+def test_options_in_the_url_of_a_file_are_refused_since_it_is_opened_read_only_anyway(given, name):
+    # They were passed over, and SQLAlchemy printed its own warning with a path into its source.
+    problem = refused(given)
     assert problem.message.startswith(f"{name} files are opened read-only, whatever the URL asks, so it takes no "
                                       "options (?")
     assert problem.hint == f"leave out what follows ?: {given.partition('?')[0]}"
@@ -61,10 +67,7 @@ def test_options_in_the_url_of_a_file_are_refused_since_it_is_opened_read_only_a
                                           ("duckdb://ssd.duckdb", "duckdb:///ssd.duckdb")])
 def test_a_file_url_with_two_slashes_says_the_url_meant(given, meant):
     # Its first part was taken for a host: "ssd.sqlite3: no such database file", of a path that was right.
-    needs("sqlalchemy")
-    with pytest.raises(InputError) as caught:
-        parse_url(given)
-    [problem] = caught.value.problems
+    problem = refused(given)
     assert problem.message.startswith("a file's URL has three slashes before a relative path")
     assert problem.hint == meant
 
