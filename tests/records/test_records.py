@@ -439,3 +439,10 @@ def test_a_key_beside_records_holding_no_records_is_only_said(tmp_path):
     assert [r.id for r in records] == ["a"]
     assert [(p.line, p.field, p.warning, p.message) for p in problems] == [
         (1, "exported", True, "unknown key 'exported': nothing under it is read")]
+
+
+def test_an_id_written_as_a_number_in_yaml_is_kept_as_written():
+    """0x1F read as 31, 12.50 as 12.5, and +12 as 12, then refused as a repeat of the record 12: a record read from
+    YAML and from its CSV tracker had two ids, and two histories in the nightly report."""
+    text = "records:\n" + "".join(f"  - id: {rid}\n    kind: inspection\n" for rid in ("0x1F", "12.50", "+12", "12"))
+    assert [r.id for r in records_from_text(text)] == ["0x1F", "12.50", "+12", "12"]
