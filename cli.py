@@ -1169,15 +1169,18 @@ def add_report(sub: Any, help_text: str) -> None:
                  "  compliance report examples/inspections.yaml --as-of 2026-11-20 --out reports\n"
                  "    -> reports/2026-11-20/report.html, report.md, findings.csv, .json.gz, .parquet, deadlines.ics,\n"
                  "       linked as reports/latest.html etc.; history in reports/history.sqlite3\n"
-                 "  compliance report tracker.xlsx --out /srv/reports --quiet --fail-on overdue \\\n"
+                 "  compliance report tracker.xlsx --out /srv/reports/tracker --quiet --fail-on overdue \\\n"
                  "      --mail-to childrens-services@example.gov.uk   (SMTP settings: COMPLIANCE_SMTP_*)\n\n"
+                 "Each source (a tracker, a census return, the SSD) has its own --out folder: a run of\n"
+                 "another source than the folder's last run read is refused there.\n\n"
                  "exit codes: 0 nothing in --fail-on, 1 something is (default: overdue or late),\n"
                  "2 bad input or environment (a folder in the way, a disk that is full or read-only,\n"
-                 "a busy history database, a failed delivery), 3 an internal error",
+                 "a busy history database, another source's folder, a failed delivery), 3 an internal error",
                  cmd_report)
     p.add_argument("records", nargs="+", help="record files: .yaml, .json, .csv or .xlsx; or a database URL read "
                                               "through --mapping (postgresql://reader@host/ssd --mapping ssd)")
-    p.add_argument("--out", required=True, help="folder for the report; each run adds a dated folder in it")
+    p.add_argument("--out", required=True, help="folder for the report, one for each source; each run adds a "
+                                                "dated folder in it")
     _rule_options(p)
     p.add_argument("--as-of", help=f"report as of this date, {DATES} (default today)")
     p.add_argument("--due-within", default=DEFAULT_WINDOW,

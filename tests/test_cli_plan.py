@@ -328,3 +328,17 @@ def test_what_was_given_that_contradicts_itself_is_said_under_the_duty_it_exclud
     code, out, _ = run_cli(*given, "--format", "md")
     assert "- **initial-assessment-10wd**: applies only when referral\\_nfa is false; the record has true\n" \
            "  - Check: referral\\_nfa is yes, but the record has initial\\_assessment\\_completed" in out
+
+
+def test_a_scheduled_duty_resting_on_contradicting_values_says_check_in_every_format(run_cli):
+    """A plan started Sat 20 Jan 2024, yet no conference needed: whether review conferences are owed is not known,
+    as check flags it; the plan's table and JSON say so beside the duty."""
+    given = ("plan", "child-protection", "strategy_discussion=2024-01-10", "icpc_not_required=true",
+             "cp_plan_start=2024-01-20", "--as-of", "2024-02-01")
+    flag = ("the record has cp_plan_start, which implies cp_plan yes; icpc_not_required is yes, which implies cp_plan "
+            "no: cp_plan is left unknown; check the record.")
+    code, out, _ = run_cli(*given)
+    assert f"    Check: {flag}\n" in out
+    code, out, _ = run_cli(*given, "--format", "json")
+    duties = {d["rule"]: d for d in json.loads(out)["duties"]}
+    assert duties["rcpc"]["state"] == "conditional" and duties["rcpc"]["checks"] == [flag]

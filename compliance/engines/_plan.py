@@ -250,8 +250,9 @@ def _duty(record: Record, versions: Sequence[Rule], when: date, occurrences: int
         else:
             steps = _steps(supposed, versions, findings, when, occurrences)
             rule = _rule_of(versions, findings[0])
+            checks = dict.fromkeys(q for step in steps if not step.projected for q in step.finding.data_quality)
             entry = PlanEntry(rule, "conditional" if assumed else "scheduled", tuple(steps), assumed=assumed,
-                              extended=_extended(rule, versions, supposed, findings[0], when))
+                              extended=_extended(rule, versions, supposed, findings[0], when), checks=tuple(checks))
         entries.append(entry)
     return entries
 

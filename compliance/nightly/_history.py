@@ -130,23 +130,20 @@ class RunRecord:
     record_files: Sequence[str]
     rule_files: Sequence[str]
     titles: Mapping[str, str]
-    #: What the run read (``Source``); None from a journal an older version wrote.
+    #: What the run read (``Source``); None for a run an older version's journal brings back.
     source: Source | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "token": self.token, "as_of": self.as_of.isoformat(),
                 "started_at": self.started_at, "finished_at": self.finished_at, "overdue": self.overdue,
                 "summary": dict(self.summary), "record_files": list(self.record_files),
-                "rule_files": list(self.rule_files), "titles": dict(self.titles),
-                "source": self.source.to_dict() if self.source else None}
+                "rule_files": list(self.rule_files), "titles": dict(self.titles)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunRecord":
-        source = data.get("source")
         return cls(int(data["run_id"]), str(data["token"]), date.fromisoformat(data["as_of"]),
                    str(data["started_at"]), str(data["finished_at"]), int(data["overdue"]), dict(data["summary"]),
-                   list(data["record_files"]), list(data["rule_files"]), dict(data["titles"]),
-                   Source.from_dict(source) if isinstance(source, dict) else None)
+                   list(data["record_files"]), list(data["rule_files"]), dict(data["titles"]))
 
 
 @dataclass(frozen=True)

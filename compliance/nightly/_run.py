@@ -336,13 +336,13 @@ def _record_run(options: ReportOptions, history: History, records: Sequence[Reco
             # Read first: a damaged history is found before anything is touched.
             identity, newest = history.identity, history.newest_as_of()
             previous, trend = history.previous(options.as_of), history.trend(options.as_of, TREND_LENGTH - 1)
+            _same_source(options, history, source)  # before finishing what a killed run left: refused, nothing done
             later, notes = recover(options.out, history)
             for note in notes:
                 log.warning("%s", note)
             if later:  # a run of an older version's journal was recorded just now: it may be the one to compare with
                 newest, previous = history.newest_as_of(), history.previous(options.as_of)
                 trend = history.trend(options.as_of, TREND_LENGTH - 1)
-            _same_source(options, history, source)
             log.info("evaluating %d records against %d rules as of %s", len(records), len(ruleset), options.as_of)
             run_id = history.reserve(options.as_of, now)
             # Each duty's title, to name a change; the previous run's names a duty no rule has any more.
@@ -391,10 +391,12 @@ def _same_source(options: ReportOptions, history: History, source: Source) -> No
     if last is None or last[2].same_as(source):
         return
     run_id, as_of, theirs = last
-    raise InputError(Problem(f"{options.out} holds the reports of another source: its run {run_id}, as of {as_of}, "
-                             f"read {theirs}; this run reads {source}", file=str(options.history_path),
-                             hint="give each source its own --out folder (each keeps its own history, trend and "
-                                  "latest.*), or move this folder aside to start its history anew"))
+    held = f"the history --db {options.db}" if options.db else str(options.out)
+    raise InputError(Problem(f"{held} holds the reports of another source: its run {run_id}, as of {as_of}, read "
+                             f"{theirs}; this run reads {source}", file=str(options.history_path),
+                             hint=("give each source its own --db, as its own --out folder" if options.db else
+                                   "give each source its own --out folder") + " (each keeps its own history, trend "
+                                  "and latest.*), or move this one aside to start its history anew"))
 
 
 def _put_in_place(staging: Staging, history: History, later: Sequence[Staging], newest_day: str) -> None:

@@ -89,7 +89,12 @@ def kpi_chart_svg(rows: Sequence[KpiRow], title: str = "Duties done in time, mon
         out.append(f'<g class="kpi-panel" data-rule="{escape(rule)}">')
         shown = last - first + 1
         coverage = f"; due in {len(rule_rows)} of {shown} months" if len(rule_rows) < shown else ""
-        figures = f" ({100 * total_met / total:.1f}% of {total} in time{coverage})"
+        # As the table: no share where every duty decided rests on a bound (KpiRow.in_time), in a month or in all.
+        if sum(r.on_bound for r in rule_rows) < total:
+            figures = f" ({100 * total_met / total:.1f}% of {total} in time{coverage})"
+        else:
+            figures = f" (no share in time: each of the {total} decided rests on a bound{coverage})"
+        charted = [r for r in rule_rows if r.in_time is not None]
         room = TITLE_CHARS - len(rule) - 2 - len(figures)  # the panel's width in characters of its bold label
         # A rule pack's title may hold an escape code, which XML does not allow and a terminal showing the file obeys.
         title = one_line(rule_rows[0].title)
@@ -113,11 +118,11 @@ def kpi_chart_svg(rows: Sequence[KpiRow], title: str = "Duties done in time, mon
             if right - left > 70:
                 out.append(f'<text x="{(left + right) / 2:.1f}" y="{inner_top + inner_height / 2 + 4:.1f}" '
                            f'text-anchor="middle" fill="#6f777b">no duty due, {months} months</text>')
-        for piece in pieces:
+        for piece in runs(charted):
             if len(piece) > 1:
                 path = " ".join(f"{x(r.value('month')):.1f},{y(r.in_time or 0.0):.1f}" for r in piece)
                 out.append(f'<polyline fill="none" stroke="#1d70b8" stroke-width="1.5" points="{path}"/>')
-        points = [(x(r.value("month")), y(r.in_time or 0.0), r) for r in rule_rows]
+        points = [(x(r.value("month")), y(r.in_time or 0.0), r) for r in charted]
         for px, py, r in points:
             share = 100 * (r.in_time or 0.0)
             tip = (f"{r.value('month')}: {share:.1f}% in time ({r.met} of {r.decided}; {r.late} late, "

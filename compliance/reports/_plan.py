@@ -198,6 +198,8 @@ def _entry_lines(plan: Plan, entry: PlanEntry) -> list[str]:
         ext = rule.extension
         how = f"{ext.period} in all" if ext.period else f"each adds {ext.adds}"
         lines.append(f"    If {ext.event} is recorded: {how}; one extension makes the deadline {_day(entry.extended)}.")
+    written = {line for step in entry.steps for line in step.working}
+    lines += [f"    Check: {check}" for check in entry.checks if check not in written]
     for warning in first.warnings:
         lines.append(f"    Note: {warning}")
     lines.append(f"    Source: {rule.source.citation} [{rule.source.verification}]"

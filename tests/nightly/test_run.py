@@ -499,3 +499,10 @@ def test_a_run_of_another_source_is_refused_the_folder_and_leaves_it_as_it_was(t
     code, _, err = run_cli("report", str(ROOT / "examples" / "census.xml"), "--mapping", "cin-census", "--as-of",
                            "2026-11-27", "--out", str(tmp_path / "census"), "--quiet", "--fail-on", "none")
     assert code == 0, err
+    # Folders of their own sharing one history (--db): the history is what is named.
+    code, _, err = run_cli("report", str(ROOT / "examples" / "census.xml"), "--mapping", "cin-census", "--as-of",
+                           "2026-11-27", "--out", str(tmp_path / "census-2"), "--db", str(out / "history.sqlite3"),
+                           "--quiet", "--fail-on", "none")
+    assert code == 2 and f"the history --db {out / 'history.sqlite3'} holds the reports of another source" in err
+    assert "give each source its own --db, as its own --out folder" in err
+    assert not (tmp_path / "census-2").exists() or not any((tmp_path / "census-2").iterdir())

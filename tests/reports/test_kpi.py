@@ -369,3 +369,10 @@ def test_a_share_counting_findings_decided_on_a_bound_is_marked_and_none_is_give
                     encoding="utf-8")
     code, out, _ = run_cli("kpi", str(both), "--as-of", "2025-06-30")
     assert out.splitlines()[2].split()[:3] == ["assessment-45wd", "50.0%*", "2"]
+    # The chart says the same: no point, and no share in its panel's title, where the table gives none.
+    chart = tmp_path / "kpi.svg"
+    run_cli("kpi", str(path), "--mapping", "annex-a-list4", "--extract-date", "2025-03-31", "--as-of", "2025-06-30",
+            "--chart", str(chart))
+    svg = chart.read_text(encoding="utf-8")
+    panel = svg[svg.index('data-rule="assessment-45wd"'):svg.index('data-rule="assessment-45wd-from-start"')]
+    assert "(no share in time: each of the 1 decided rests on a bound)" in panel and "<circle" not in panel
