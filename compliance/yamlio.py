@@ -32,6 +32,8 @@ _MAX_NODES = 1_000_000  # alias expansion beyond this is a "billion laughs" docu
 _MAX_DEPTH = 100
 _PLAIN_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
 _NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+#: .nan and .inf are no name, as an id or anywhere (refused as JSON's NaN is).
+_NOT_FINITE = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 # YAML 1.2 core schema, less the leading zeros JSON also refuses: 0123 is an id or a code, never a number.
 _CORE = {
     "tag:yaml.org,2002:bool": re.compile(r"true|True|TRUE|false|False|FALSE"),
@@ -173,7 +175,8 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if _yaml_1_1_only(node, self.loader):
                 return node.value
-            if path and path[-1] == "id" and not node.style and node.tag in _NUMBERS:
+            if path and path[-1] == "id" and not node.style and node.tag in _NUMBERS and \
+                    not _NOT_FINITE.fullmatch(node.value):
                 return node.value  # an id is a name: 0x1F, 12.50 and +12 as written, never 31, 12.5 and 12
             if node.tag not in self.loader.yaml_constructors:
                 # A tag no safe constructor reads (!!python/name:os.system, !foo), said as it is for a list or a
