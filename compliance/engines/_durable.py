@@ -381,7 +381,7 @@ class _DutyPatterns:
         return self.f.event(self.v[j].trigger)
 
     def in_force(self, j: int) -> Formula:
-        return _and(self.candidate(j), self.within(self.trigger(j), self.v[j].in_force))
+        return _and(self.candidate(j), self.dated(j))
 
     def dated(self, j: int) -> Formula:
         """Version j's trigger is dated within the days it was in force, whatever its conditions."""

@@ -81,10 +81,8 @@ class KpiRow:
 
     @property
     def in_time(self) -> float | None:
-        """The share done in time, 0 to 1; None when nothing was due yet, or when every duty decided was decided on
-        a bound: without the trigger only the clear cases are decided (all late, where the extract holds only the
-        latest day it could have been), so such a share says only which way they lean (Annex A list 4's 0%)."""
-        return self.met / self.decided if self.decided and self.on_bound < self.decided else None
+        """The share done in time, 0 to 1 (``in_time_share``)."""
+        return in_time_share(self.met, self.decided, self.on_bound)
 
     def value(self, dimension: str) -> str:
         return dict(self.group).get(dimension, "")
@@ -105,6 +103,13 @@ class KpiRows(list[KpiRow]):
     """A KPI table's rows, with the records read by kind (None when only findings were counted)."""
 
     records_read: dict[str, int] | None = None
+
+
+def in_time_share(met: int, decided: int, on_bound: int) -> float | None:
+    """The share done in time, 0 to 1; None when nothing was due yet, or when every duty decided was decided on a
+    bound: without the trigger only the clear cases are decided (all late, where the extract holds only the latest
+    day it could have been), so such a share says only which way they lean (Annex A list 4's 0%)."""
+    return met / decided if decided and on_bound < decided else None
 
 
 def _percent(share: float | None) -> float | None:

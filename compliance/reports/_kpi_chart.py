@@ -12,7 +12,7 @@ from html import escape
 from typing import Sequence
 
 from ..errors import one_line
-from ._kpi import NO_VALUE, KpiRow
+from ._kpi import NO_VALUE, KpiRow, in_time_share
 
 WIDTH = 720
 PANEL = 150
@@ -89,9 +89,10 @@ def kpi_chart_svg(rows: Sequence[KpiRow], title: str = "Duties done in time, mon
         out.append(f'<g class="kpi-panel" data-rule="{escape(rule)}">')
         shown = last - first + 1
         coverage = f"; due in {len(rule_rows)} of {shown} months" if len(rule_rows) < shown else ""
-        # As the table: no share where every duty decided rests on a bound (KpiRow.in_time), in a month or in all.
-        if sum(r.on_bound for r in rule_rows) < total:
-            figures = f" ({100 * total_met / total:.1f}% of {total} in time{coverage})"
+        # As the table: no share where every duty decided rests on a bound, in a month or in all.
+        overall = in_time_share(total_met, total, sum(r.on_bound for r in rule_rows))
+        if overall is not None:
+            figures = f" ({100 * overall:.1f}% of {total} in time{coverage})"
         else:
             figures = f" (no share in time: each of the {total} decided rests on a bound{coverage})"
         charted = [r for r in rule_rows if r.in_time is not None]
