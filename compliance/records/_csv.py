@@ -13,7 +13,7 @@ import codecs
 import csv
 import re
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Collection, Iterable, Iterator, Sequence
 
 from ..errors import InputError, Problem, shown
 from ._cells import OLE2, OLE2_HINT, OLE2_MESSAGE
@@ -149,16 +149,28 @@ def long_line_fault(line: str, name: str) -> tuple[int, Fault] | None:
         pos, j = comma + 1, j + 1
 
 
-def row_fault(cells: list[str], name: str) -> tuple[int, Fault] | None:
-    """The first bad cell of a row read with errors="surrogateescape": (0-based column, fault), or None."""
+def row_fault(cells: list[str], name: str, left_alone: Collection[int] = ()) -> tuple[int, Fault] | None:
+    """The first bad cell of a row read with errors="surrogateescape": (0-based column, fault), or None. A byte
+    that is not text in a column ``left_alone`` (one for people, which nothing reads) keeps no row out: aside_fault."""
     if all(map(str.isascii, cells)) and max(map(len, cells), default=0) <= CELL_LIMIT:
         return None  # the usual row, seen at the cost of two passes in C
     for j, cell in enumerate(cells):
-        bad = None if cell.isascii() else ESCAPED.search(cell)
+        bad = None if cell.isascii() or j in left_alone else ESCAPED.search(cell)
         if bad:
             return j, _undecodable(ord(bad.group()) - 0xDC00, name)
         if len(cell) > CELL_LIMIT:
             return j, _too_long()
+    return None
+
+
+def aside_fault(cells: list[str], name: str, left_alone: Collection[int]) -> tuple[int, Fault] | None:
+    """The first byte that is not text in a column ``left_alone`` of a row row_fault passes (an Excel apostrophe
+    in a comment), said as a warning: the row is read all the same."""
+    for j in sorted(left_alone):
+        bad = None if j >= len(cells) or cells[j].isascii() else ESCAPED.search(cells[j])
+        if bad:
+            message, hint = _undecodable(ord(bad.group()) - 0xDC00, name)
+            return j, (f"{message}; the column is for people and is not read, so the row was read", hint)
     return None
 
 
@@ -198,12 +210,14 @@ def _reading_codec(name: str, head: bytes) -> str:
 
 
 def read_csv_rows(path: Path, problem: Callable[..., None], encoding: str = DEFAULT_ENCODING,
-                  start: int = 1, *, csv_only: str = "") -> Iterator[tuple[int, list[str]]]:
+                  start: int = 1, *, csv_only: str = "", left_alone: Callable[[str], bool] | None = None
+                  ) -> Iterator[tuple[int, list[str]]]:
     """Each row of a CSV file from row ``start`` on, as (row number, cells); the header is row 1.
 
     ``problem(message, row, column, field, hint)`` is told of each row left out for a bad cell, and of a file
-    that cannot be read (then no rows come, or none after the row it names). ``csv_only`` names the command when
-    it reads no workbook, so that one given it is not told to take an .xlsx name.
+    that cannot be read (then no rows come, or none after the row it names); ``problem(..., warning=True)`` of a
+    byte that is not text under a header ``left_alone`` names, its row read all the same (row_fault). ``csv_only``
+    names the command when it reads no workbook, so that one given it is not told to take an .xlsx name.
     """
     name = codec_name(encoding)
     try:
@@ -219,11 +233,11 @@ def read_csv_rows(path: Path, problem: Callable[..., None], encoding: str = DEFA
         problem(fault[0], None, None, None, fault[1])
         return
     with handle:
-        yield from csv_rows(handle, problem, name, start)
+        yield from csv_rows(handle, problem, name, start, left_alone)
 
 
 def csv_rows(handle: Iterable[str], problem: Callable[..., None], name: str = "utf-8",
-             start: int = 1) -> Iterator[tuple[int, list[str]]]:
+             start: int = 1, left_alone: Callable[[str], bool] | None = None) -> Iterator[tuple[int, list[str]]]:
     """``read_csv_rows`` of text already open (lines ending as ``newline=""`` leaves them) decoded from ``name``."""
     # The csv module's limit is for the whole process; it is only ever raised here, never lowered.
     csv.field_size_limit(max(csv.field_size_limit(), RUNAWAY_LIMIT))
@@ -233,6 +247,7 @@ def csv_rows(handle: Iterable[str], problem: Callable[..., None], name: str = "u
     last = [""]  # the line the csv module read last
     reader = csv.reader(_lines(handle, ended, last))
     through = 0  # the lines the rows read so far took
+    aside: frozenset[int] = frozenset()  # the columns left alone, once the header names them
     try:
         while True:
             try:
@@ -262,18 +277,22 @@ def csv_rows(handle: Iterable[str], problem: Callable[..., None], name: str = "u
                 return
             if 1 < number < start:
                 continue
-            bad = row_fault(cells, name)
+            bad = row_fault(cells, name, aside)
             if number == 1:
                 if bad or any("\x00" in c for c in cells):
                     _bad_header(problem, name, bad, cells)
                     return
                 names = [c.strip() for c in cells]  # to name the column of a bad cell
+                aside = frozenset(j for j, column in enumerate(names) if left_alone and left_alone(column))
                 if start > 1:
                     continue
             elif bad:
                 j, (message, hint) = bad
                 problem(message, number, j + 1, names[j] if j < len(names) and names[j] else None, hint)
                 continue
+            elif aside and (said := aside_fault(cells, name, aside)):
+                j, (message, hint) = said
+                problem(message, number, j + 1, names[j], hint, warning=True)
             yield number, cells
     except csv.Error as exc:  # past the field limit, set above: a cell running on to the end of the file
         problem(*runaway_problem(number + 1) if "field limit" in str(exc) else

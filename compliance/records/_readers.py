@@ -212,7 +212,13 @@ _OWN_COLUMNS = ("id", "kind", "extract_date", "measured")
 
 
 def ignored_column(name: str) -> bool:
-    return not name or name == "notes" or name.startswith("#")
+    return not name or for_people(name)
+
+
+def for_people(name: str) -> bool:
+    """Whether a column is one for people (notes, a "#" column), which nothing reads: a byte in it that is not text
+    keeps no row out. (A column with no header is refused where a row has something in it.)"""
+    return name == "notes" or name.startswith("#")
 
 
 def unknown_columns(names: Sequence[str], vocab: Vocabulary) -> list[tuple[int, str, str]]:
@@ -427,7 +433,7 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
 
 
 def _read_table(path: Path, reader: _Reader, encoding: str) -> Iterator[Record]:
-    rows = table_rows(path, reader.problem, encoding=encoding, problems=reader.problems)
+    rows = table_rows(path, reader.problem, encoding=encoding, problems=reader.problems, left_alone=for_people)
     first = next(rows, None)
     if first is None:
         if not reader.problems:
@@ -582,7 +588,7 @@ def records_from_text(text: str, fmt: str = "yaml", vocabulary: Vocabulary | Non
     reader = _Reader(vocab, "<text>")
     if fmt == "csv":
         # Read as a file's rows are (_csv): lines ending at CR, LF or CRLF, a quote left open said at its row.
-        rows = csv_rows(io.StringIO(text, newline=""), reader.problem)
+        rows = csv_rows(io.StringIO(text, newline=""), reader.problem, left_alone=for_people)
         first = next(rows, None)
         header = first[1] if first else []
         records = list(_rows_to_records(rows, header, 1, reader, csv_column))

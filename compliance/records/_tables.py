@@ -162,18 +162,20 @@ def header_under_titles(rows: Iterable[tuple[int, Sequence[Any]]], is_header: Ca
 
 
 def table_rows(path: Path, problem: Callable[..., None], sheet: str | None = None,
-               encoding: str = DEFAULT_ENCODING, problems: list[Any] | None = None) -> Iterator[Row]:
+               encoding: str = DEFAULT_ENCODING, problems: list[Any] | None = None,
+               left_alone: Callable[[str], bool] | None = None) -> Iterator[Row]:
     """Each row of a CSV file or an Excel sheet as (line, cells, column label of a 0-based index).
 
     ``problem(message, line, column, field, hint)`` is told of each row left out for a bad cell (records/_csv.py),
-    and of why a file cannot be read; rows stop there. ``encoding`` is a CSV file's. A workbook also gives
+    and of why a file cannot be read; rows stop there. A CSV file's bad byte under a header ``left_alone`` names
+    (a column for people) is only a warning. ``encoding`` is a CSV file's. A workbook also gives
     ``problem(..., warning=True)`` for each cell read as empty that may not be, and for each formula with no saved
     result, whose cell (under a named column) is ``NOT_CALCULATED``; and it reads every sheet of records:
     the problems the caller adds to ``problems`` while it holds a row then name the row's sheet
     (records/_workbook.py).
     """
     if path.suffix.lower() == ".csv":
-        for line, cells in read_csv_rows(path, problem, encoding):
+        for line, cells in read_csv_rows(path, problem, encoding, left_alone=left_alone):
             yield line, cells, csv_column
         return
     from ._workbook import workbook_rows  # openpyxl takes a while to import: only for a workbook

@@ -31,9 +31,10 @@ from ..errors import LINE_BREAKS, Problem, shown
 from ..rules import Vocabulary
 from . import _arrow
 from ._tables import GUARDED_INNER, GUARDED_START, csv_column
-from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, cell_fault, codec_name, is_utf8,
+from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, aside_fault, cell_fault, codec_name, is_utf8,
                    long_line_fault, open_quote_problem, ran_out, read_csv_rows, row_fault, runaway_problem)
-from ._readers import header_refusals, ignored_column, long_row, read_records, unnamed_cell, unnamed_fault
+from ._readers import (for_people, header_refusals, ignored_column, long_row, read_records, unnamed_cell,
+                       unnamed_fault)
 from ._record import (DATE_HINT, ID_LIMIT, INVISIBLE, TARGET_PREFIX, Record, RecordCheck, cell_date, id_fault,
                       is_unknown, suggest, unknown_kind)
 from ._seen_ids import SeenIds
@@ -358,8 +359,10 @@ class _Sink:
         self.file = file
         self.problems: list[Problem] = []
 
-    def add(self, message: str, line: int | None, column: Any, fld: str | None, hint: str | None = None) -> None:
-        self.problems.append(Problem(message, file=self.file, line=line, column=column, field=fld, hint=hint))
+    def add(self, message: str, line: int | None, column: Any, fld: str | None, hint: str | None = None,
+            warning: bool = False) -> None:
+        self.problems.append(Problem(message, file=self.file, line=line, column=column, field=fld, hint=hint,
+                                     warning=warning))
 
 
 @contextmanager
@@ -747,11 +750,14 @@ def _readable(column: Any) -> Any:
         return None
 
 
-def _bad_cells(columns: Sequence[Any], texts: Sequence[Any]) -> tuple[dict[int, tuple[int, Fault]], list[int]]:
-    """The first bad cell of each row that has one, {row: (column, fault)}, and the rows with a cell past
-    RUNAWAY_LIMIT (left to the csv module: a quote that runs on, or a long cell alone on its line), looking cell by
-    cell only in the columns ``texts`` could not read."""
+def _bad_cells(columns: Sequence[Any], texts: Sequence[Any], aside: Collection[int] = ()
+               ) -> tuple[dict[int, tuple[int, Fault]], list[int], dict[int, tuple[int, Fault]]]:
+    """The first bad cell of each row that has one, {row: (column, fault)}, the rows with a cell past
+    RUNAWAY_LIMIT (left to the csv module: a quote that runs on, or a long cell alone on its line), and the first
+    byte that is not text in a column ``aside`` (for people) of each other row, a warning (records/_csv.aside_fault);
+    looking cell by cell only in the columns ``texts`` could not read."""
     bad: dict[int, tuple[int, Fault]] = {}
+    warned: dict[int, tuple[int, Fault]] = {}
     runaway_rows = []
     for j, (column, text) in enumerate(zip(columns, texts)):
         if text is not None:
@@ -759,9 +765,17 @@ def _bad_cells(columns: Sequence[Any], texts: Sequence[Any]) -> tuple[dict[int, 
         for i, raw in enumerate(column.to_pylist()):
             if len(raw) > RUNAWAY_LIMIT and len(raw.decode("utf-8", "surrogateescape")) > RUNAWAY_LIMIT:
                 runaway_rows.append(i)
-            elif i not in bad and (fault := cell_fault(raw)):
+            elif i in bad:
+                continue
+            elif j in aside:  # read as the csv module's rows are: its length, then its bytes, as a warning
+                cell = [raw.decode("utf-8", "surrogateescape")]
+                if found := row_fault(cell, "utf-8", (0,)):
+                    bad[i] = (j, found[1])
+                elif i not in warned and (found := aside_fault(cell, "utf-8", (0,))):
+                    warned[i] = (j, found[1])
+            elif fault := cell_fault(raw):
                 bad[i] = (j, fault)
-    return bad, runaway_rows
+    return bad, runaway_rows, {i: found for i, found in warned.items() if i not in bad}
 
 
 def _blank(columns: Sequence[Any], names: Sequence[str]) -> np.ndarray:
@@ -787,10 +801,12 @@ def _opens_quote(text: str) -> bool:
 
 
 def _cells_apart(rows: list[tuple[int, str]], names: list[str], faults: dict[int, tuple[int, Fault]],
-                 stops: dict[int, tuple[Any, ...]]) -> list[tuple[int, list[str]]]:
+                 stops: dict[int, tuple[Any, ...]], aside: Collection[int] = (),
+                 warned: dict[int, tuple[int, Fault]] | None = None) -> list[tuple[int, list[str]]]:
     """The cells of the short and long rows pyarrow set apart, (number, text), as the csv module reads them; a row
     with a bad cell, or with something past the header's columns, goes to ``faults``; one with a cell that runs on,
-    or that opens a quote never closed, to ``stops`` with its problem."""
+    or that opens a quote never closed, to ``stops`` with its problem; a byte that is not text in a column
+    ``aside`` (for people), to ``warned``."""
     out = []
     for number, text in rows:
         ended: list[bool] = []
@@ -807,7 +823,9 @@ def _cells_apart(rows: list[tuple[int, str]], names: list[str], faults: dict[int
         if ended:
             stops[number] = open_quote_problem(number, len(cells) - 1, names)
             continue
-        fault = row_fault(cells, "utf-8")
+        fault = row_fault(cells, "utf-8", aside)
+        if not fault and warned is not None and (said := aside_fault(cells, "utf-8", aside)):
+            warned[number] = said
         long = None if fault else (long_row(cells, len(names))
                                    or unnamed_cell(cells, [j for j, name in enumerate(names) if not name], csv_column))
         if fault or long:
@@ -890,6 +908,8 @@ class _Stream:
         # The file's columns pyarrow parses; the last always, for the quote that may open there (open_at_end).
         self.parsed = sorted({*wanted, *self.unnamed, len(names) - 1}) if self.lean else list(range(len(names)))
         self.read_from = [self.parsed.index(j) for j in wanted]  # where each wanted column is among them
+        #: The columns for people among them (parsed when the file is not UTF-8 throughout, to be looked into).
+        self.aside = [k for k, j in enumerate(self.parsed) if for_people(names[j])]
 
     def blocks(self) -> Iterator[Any]:
         """The blocks pyarrow parses; then, or when reading stops, wait until pyarrow has let its reader go.
@@ -991,7 +1011,7 @@ class _Stream:
             blank, lines, count = blank[cut:], lines[cut:], count - cut
         for n in [n for n in self.apart if n < self.resume and n <= through]:  # read already (those after the
             del self.apart[n]                                                  # chunk number the next one)
-        bad, runaway_rows = _bad_cells(columns, texts) if None in texts else ({}, [])
+        bad, runaway_rows, warned = _bad_cells(columns, texts, self.aside) if None in texts else ({}, [], {})
         if runaway_rows or any(len(text) > RUNAWAY_LIMIT or _opens_quote(text)
                                for n, text in self.apart.items() if n <= through):
             # A cell past RUNAWAY_LIMIT: the csv module reads on from here (self.line), saying whether it is a quote
@@ -1011,9 +1031,10 @@ class _Stream:
                 if fault:
                     bad[i] = (k, fault)
         faults = {int(lines[i]): (self.parsed[j], fault) for i, (j, fault) in bad.items()}
+        warnings = {int(lines[i]): (self.parsed[j], fault) for i, (j, fault) in warned.items()}
         stops: dict[int, tuple[Any, ...]] = {}
         apart = _cells_apart(sorted((n, self.apart.pop(n)) for n in [n for n in self.apart if n <= through]),
-                             self.names, faults, stops)
+                             self.names, faults, stops, [self.parsed[k] for k in self.aside], warnings)
         if last and count and not self.apart and int(lines[-1]) > max(stops, default=0):
             self.open_at_end(columns, texts, int(lines[-1]), stops)
         stop = min(stops, default=None)
@@ -1023,6 +1044,9 @@ class _Stream:
         for number, (j, (message, hint)) in sorted(faults.items()):
             if stop is None or number < stop:
                 self.sink.add(message, number, j + 1, (self.names[j] if j < len(self.names) else None) or None, hint)
+        for number, (j, (message, hint)) in sorted(warnings.items()):
+            if stop is None or number < stop:
+                self.sink.add(message, number, j + 1, self.names[j], hint, warning=True)
         if stop is not None:
             keep &= lines < stop
             apart = [(n, cells) for n, cells in apart if n < stop]
@@ -1067,7 +1091,7 @@ class _Stream:
         """The rows from ``line`` on, read by records/_csv.py: pyarrow gave up there (a short row with a byte that
         is not UTF-8, a row longer than it can join, a byte the encoding does not have)."""
         rows = ((n, cells) for n, cells in read_csv_rows(self.path, self.sink.add, self.name,
-                                                         start=max(self.line, self.resume))
+                                                         start=max(self.line, self.resume), left_alone=for_people)
                 if any(cells) and not self.refused_long(n, cells))
         while block := list(itertools.islice(rows, _REST_ROWS)):
             lines = np.array([n for n, _ in block], dtype=np.int64)
@@ -1104,9 +1128,9 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
                 sink.problems[-1].rows = left
             return
         rows.close()
-        wanted = [j for j, column in enumerate(names)
-                  if columns is None or column in ("id", "kind", *_OWN_READ) or column in columns
-                  or column.startswith(TARGET_PREFIX)]
+        wanted = [j for j, column in enumerate(names) if not for_people(column)
+                  and (columns is None or column in ("id", "kind", *_OWN_READ) or column in columns
+                       or column.startswith(TARGET_PREFIX))]
         chunk_reader = _ChunkReader(vocab, [names[j] for j in wanted], sink, seen,
                                     frozenset(column for column in names if column in vocab.all_events()), wanted)
         yield from _Stream(path, name, names, wanted, chunk_reader, sink).batches(seen, block_bytes)

@@ -8,6 +8,7 @@ Each file is read both ways, by the csv module (check, report, map, track) and s
 from __future__ import annotations
 
 import codecs
+from datetime import date
 
 import pytest
 
@@ -59,6 +60,47 @@ def test_one_bad_byte_in_row_2001_of_3000_is_one_problem_there_and_every_other_r
     assert len(records) == 2999 and "CH02000-R1" not in {r.id for r in records}
     assert [str(p) for p in problems] == [
         f"{path}:2001:4: team: byte 0x92 is not UTF-8 text ({CP1252_HINT.format('’')})"]
+
+
+def with_comments(lines, notes):
+    """``lines`` with a column for people, "# note", after the id: ``notes`` by row (the header is row 1)."""
+    out = []
+    for number, line in enumerate(lines, 1):
+        rid, rest = line.split(",", 1)
+        out.append(f"{rid},{'# note' if number == 1 else notes.get(number, '')},{rest}")
+    return out
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_a_byte_that_is_not_text_in_a_column_for_people_is_a_warning_and_its_row_is_read(tmp_path, wide):
+    """An Excel apostrophe in a comment: no rule reads the column, so the row is read (its late decision is not
+    lost) and the byte is a warning at its cell; a byte that is not text in a column read still keeps its row out,
+    and says only that. ``wide``: the columns no rule reads are not parsed when streaming (kpi)."""
+    lines = with_comments(with_team(referrals_csv(3000), 2001, "@"), {7: "Mum@s partner", 2001: "Mum@s partner"})
+    if wide:
+        lines = [line + (",x" * 12 if n > 1 else "".join(f",#c{k}" for k in range(12))) for n, line in enumerate(lines, 1)]
+    path = tracker(tmp_path, lines, b"@", b"\x92")
+    records, problems = both_ways(path)
+    assert len(records) == 2999 and "CH00006-R1" in {r.id for r in records}
+    assert [(p.line, p.column, p.field, p.message, p.warning) for p in problems] == [
+        (7, 2, "# note", "byte 0x92 is not UTF-8 text; the column is for people and is not read, so the row was read",
+         True),
+        (2001, 5, "team", "byte 0x92 is not UTF-8 text", False)]  # the cell that keeps the row out, said alone
+    assert problems[0].hint == CP1252_HINT.format("’")
+    streamed = []
+    read = [i for b in read_batches([path], VOCABULARY, streamed, columns={"referral"}) for i in b.ids.to_pylist()]
+    assert len(read) == 2999 and sorted(map(str, streamed)) == sorted(map(str, problems))
+
+
+def test_a_comment_with_a_byte_that_is_not_text_no_longer_hides_a_late_decision(tmp_path):
+    """The row read, not left out: its referral decision, six days after the referral, is late."""
+    from compliance.engines import evaluate
+
+    lines = with_comments(referrals_csv(8), {8: "Mum@s partner"})
+    records, problems = both_ways(tracker(tmp_path, lines, b"@", b"\x92"))
+    late = [f for f in evaluate(records, as_of=date(2024, 6, 1)) if f.status == "late"]
+    assert [(f.record, f.rule) for f in late] == [("CH00007-R1", "referral-decision-1wd")]
+    assert [p.warning for p in problems] == [True]
 
 
 def test_a_cell_over_the_limit_is_one_problem_at_its_cell_and_one_at_the_limit_is_read(tmp_path):
