@@ -996,7 +996,7 @@ def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any
     from compliance.records import load_extract
 
     mapping, records, problems, answered = load_extract(args.records, args.mapping, ruleset, encoding=args.encoding,
-                                                        extract_date=_extract_date(args))
+                                                        extract_date=_extract_date(args), as_of=_as_of(args.as_of))
     if not answered:
         # Nothing is read for a mapping no duty can be judged through: "no records, add a row" would blame the data.
         raise InputError(Problem(f"the {mapping.name} mapping answers none of the rules' duties: no rule's "

@@ -126,7 +126,8 @@ def test_kpi_and_report_show_the_systems_own_due_dates(ssd, run_cli, tmp_path):
 
 
 def test_map_writes_every_kind_the_ssd_holds(ssd, run_cli, tmp_path):
-    code, _, err = run_cli("map", ssd["sqlite"], "--mapping", "ssd", "--output", str(tmp_path / "records.csv"))
+    code, _, err = run_cli("map", ssd["sqlite"], "--mapping", "ssd", "--output", str(tmp_path / "records.csv"),
+                           "--extract-date", AS_OF)
     assert code == 0, err
     text = (tmp_path / "records.csv").read_text(encoding="utf-8")
     for kind in ("referral", "child-protection", "looked-after", "missing-episode"):
@@ -140,7 +141,8 @@ def test_map_with_rules_lacking_a_duty_writes_no_target_of_it_so_check_reads_eve
     gives the findings `check --mapping` gives for every duty the SSD answers with those rules."""
     rules = str(rules_without(tmp_path / "rules", "rcpc"))
     records = tmp_path / "records.csv"
-    code, _, err = run_cli("map", ssd["sqlite"], "--mapping", "ssd", "--rules", rules, "--output", str(records))
+    code, _, err = run_cli("map", ssd["sqlite"], "--mapping", "ssd", "--rules", rules, "--output", str(records),
+                           "--extract-date", AS_OF)
     assert code == 0 and "warning: target:rcpc: no rule or duty is called 'rcpc' in the rules in use" in err, err
     header = records.read_text(encoding="utf-8").splitlines()[0].split(",")
     assert "target:icpc-15wd" in header and "target:rcpc" not in header
@@ -162,9 +164,9 @@ def test_records_map_writes_are_checked_as_check_mapping_checks_the_database(ssd
     duty (an empty cell), so `check` of what map wrote gave 59 "missing data" return interviews `check --mapping`
     never gives. They are written measured for none, and the two give the same findings."""
     records = tmp_path / "records.csv"
-    code, _, err = run_cli("map", ssd["sqlite"], "--mapping", "ssd", "--output", str(records))
+    code, _, err = run_cli("map", ssd["sqlite"], "--mapping", "ssd", "--output", str(records), "--extract-date", AS_OF)
     assert code == 0, err
-    assert ",missing-episode,none," in records.read_text(encoding="utf-8")
+    assert f",missing-episode,{AS_OF},none," in records.read_text(encoding="utf-8")
     code, mapped, err = run_cli("check", str(records), "--as-of", AS_OF, "--format", "json")
     assert code == 1 and "error" not in err, err
     code, direct, err = run_cli("check", ssd["sqlite"], "--mapping", "ssd", "--as-of", AS_OF, "--format", "json")

@@ -257,7 +257,8 @@ def _read(options: ReportOptions, ruleset: RuleSet) -> tuple[list[Record], list[
     through = None
     if options.mapping:
         mapping, records, problems, ruleset = load_extract(options.records, options.mapping, ruleset,
-                                                           encoding=options.encoding, extract_date=options.extract_date)
+                                                           encoding=options.encoding, extract_date=options.extract_date,
+                                                           as_of=options.as_of)
         through = mapping.name
         log.info("%d record(s) read through %s", len(records), mapping.name)
         undated = undated_warning(mapping, options.extract_date)

@@ -22,6 +22,11 @@ Field forms, for attributes and events alike:
 * ``{column: C, all: true, since: E}``: an event's dates on or after the record's event ``E`` (its latest
   date) alone, those before belonging to a part of the case the record does not measure (the visits to an
   earlier placement, where a looked-after record measures visits from the current one).
+* ``{column: C, recent_years: N}`` (tables): the table keeps only the rows of the last N years before the day the
+  extract was drawn (the SSD keeps six years of reviews and visits, and the periods of care that began long before).
+  A record whose case began before then may have lost some: the event is unknown on it (missing data, "not in this
+  extract", never late or overdue), unless it happens once and a date is given. Recurring dates are all unknown on
+  it, since which occurrence the first one kept is cannot be told.
 
 ``recorded_deadlines`` maps a rule id to the column or path holding the deadline the council's own
 system recorded for it (the census's ``InitialCPCtarget`` for ``icpc-15wd``): each finding then
@@ -56,7 +61,7 @@ from pathlib import Path
 from typing import Any, Callable, Collection, Iterator, Sequence
 from xml.etree.ElementTree import Element
 
-from ..calendars import day_of, number_message
+from ..calendars import add_months, day_of, number_message
 from ..errors import InputError, Problem, ordinal, shown
 from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, bundled_names, load_vocabulary
@@ -99,6 +104,8 @@ class Field:
     #: An event whose dates count only from the record's ``since`` event on (its latest date), those before belonging
     #: to an earlier part of the case the record does not measure (visits to an earlier placement).
     since: str | None = None
+    #: The table keeps only rows dated within this many years of the day the extract was drawn (the SSD's window).
+    recent_years: int | None = None
 
 
 @dataclass(frozen=True)
@@ -217,7 +224,8 @@ def _field(name: str, raw: Any, where: Callable[[str], dict[str, Any]], xml: boo
     if not isinstance(raw, dict):
         raise InputError(Problem(f"cannot read the source of {name!r}", field=name, **where(name),
                                  hint="a column name, a list of them, or {column: ..., values: {...}}"))
-    known = {"column", "columns", "path", "paths", "values", "value", "present", "all", "last", "since"}
+    known = {"column", "columns", "path", "paths", "values", "value", "present", "all", "last", "since",
+             "recent_years"}
     unknown = sorted((k for k in raw if k not in known), key=str)
     if unknown:
         raise InputError(Problem(f"unknown key {shown(unknown[0])} in the source of {name!r}", field=name,
@@ -239,8 +247,13 @@ def _field(name: str, raw: Any, where: Callable[[str], dict[str, Any]], xml: boo
     since = raw.get("since")
     if since is not None and not (isinstance(since, str) and since):
         raise InputError(Problem(f"since for {name!r} must name an event", field=name, **where(name)))
+    years = raw.get("recent_years")
+    if years is not None and (isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 100):
+        raise InputError(Problem(f"recent_years for {name!r} must be a whole number of years from 1 to 100, not "
+                                 f"{shown(years)}", field=name, **where(name), hint="e.g. recent_years: 6"))
     return Field(name, sources, {str(k): v for k, v in values.items()} if values else None,
-                 present=bool(raw.get("present")), all=bool(raw.get("all")), last=bool(raw.get("last")), since=since)
+                 present=bool(raw.get("present")), all=bool(raw.get("all")), last=bool(raw.get("last")), since=since,
+                 recent_years=years)
 
 
 def _fields(raw: dict[str, Any], part: str, where: Callable[..., dict[str, Any]], xml: bool) -> tuple[Field, ...]:
@@ -353,9 +366,10 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
                                          hint=suggest(f.since, [e.name for e in events if e is not f])))
         targets = _fields(raw, "recorded_deadlines", where, xml)
         for part, f in [("attributes", f) for f in attributes] + [("recorded_deadlines", f) for f in targets]:
-            if f.since is not None:  # only events are counted from another event's day
-                raise InputError(Problem(f"since is for events; {f.name!r} is among the {part}", field=f.name,
-                                         **where(f.name, part), hint="leave since out"))
+            for key, given in (("since", f.since), ("recent_years", f.recent_years)):
+                if given is not None:  # only events are counted from another event's day, or kept for some years
+                    raise InputError(Problem(f"{key} is for events; {f.name!r} is among the {part}", field=f.name,
+                                             **where(f.name, part), hint=f"leave {key} out"))
         for f in attributes:
             if f.name not in vocab.attributes(kind):
                 raise InputError(Problem(f"unknown attribute {f.name!r} for {kind} records", field=f.name,
@@ -427,6 +441,10 @@ class _Builder:
     rows: dict[int, int] = field(default_factory=dict)
     #: Whether the values come from a database, whose columns have SQL types (a number is no unformatted cell).
     database: bool = False
+    #: The day a table keeping only recent rows counts its years back from, where the extract's own date is not known.
+    as_of: date | None = None
+    #: The records whose case began before such a table's years, by kind and event: said once, as a warning.
+    before_window: dict[tuple[str, str, date], int] = field(default_factory=dict)
 
     @cached_property
     def check(self) -> RecordCheck:
@@ -517,6 +535,9 @@ class _Builder:
                 # With no day to count from, none can be told to be after it (a visit may be to an earlier
                 # placement): none is counted, and a duty that needs the day is missing data naming it.
                 del events[f.name]
+        for name in self.lost_to_window(spec, events):
+            events.pop(name, None)
+            not_known.append(name)
         given: dict[str, Any] = {**events, **dict.fromkeys(not_known, UNKNOWN)}
         targets: dict[str, tuple[EventDate, ...]] = {}
         for f in spec.recorded_deadlines:
@@ -572,6 +593,40 @@ class _Builder:
                               check.holds(kind, self.mapping.events(spec.kind), unknown), targets, spec.duties,
                               extract_date=self.extract_date, implied=implied, conflicts=conflicts,
                               implying=self.vocab.implications(kind))
+
+    def lost_to_window(self, spec: RecordSpec, events: dict[str, tuple[EventDate, ...]]) -> list[str]:
+        """The events of a table that keeps only recent rows which this record may have lost: its case began (its
+        earliest date from the other tables, or its ``since`` event) on or before the first day kept. Such an event
+        is unknown, never "not happened": the first review kept would be taken for the first review held, late by
+        years. An event that happens once and is given is kept (it is the one)."""
+        lost = []
+        for f in spec.events:
+            if f.recent_years is None or f.name in lost or (f.name in events and not self.repeats(spec, f)):
+                continue
+            drawn = self.extract_date or self.as_of or date.today()
+            first_kept = add_months(drawn, -12 * f.recent_years)
+            if f.since is not None:
+                begun = [day_of(d) for d in events.get(f.since, ())]
+            else:
+                windowed = {g.name for g in spec.events if g.recent_years is not None}
+                begun = [day_of(d) for name, dates in events.items() if name not in windowed for d in dates]
+            begun = [day for day in begun if day >= _NO_CASE_BEFORE]
+            if begun and min(begun) <= first_kept:
+                lost.append(f.name)
+                key = (spec.kind, f.name, first_kept)
+                self.before_window[key] = self.before_window.get(key, 0) + 1
+        return lost
+
+    def repeats(self, spec: RecordSpec, f: Field) -> bool:
+        return f.all or self.vocab.repeats(spec.kind, f.name)
+
+    def window_warnings(self, file: str) -> list[Problem]:
+        """One warning for each event a table keeping only recent rows may have lost on some records of ``file``."""
+        return [Problem(f"{count} {kind} record(s) began on or before {first.isoformat()}, the first day the extract "
+                        f"keeps {name} for: their {name} is not in this extract (missing data, never late or overdue), "
+                        "since earlier ones may have been left out", file=file, field=name, warning=True,
+                        hint="an extract of more years (the SSD's @ssd_timeframe_years) measures them")
+                for (kind, name, first), count in self.before_window.items()]
 
     def not_calculated(self, items: Sequence[Any], line: int | None, column: Any, source: str) -> bool:
         """Whether ``items`` hold a workbook's formula with no saved result, a problem at its cell: a field other than
@@ -1079,17 +1134,20 @@ def undated_warning(mapping: Mapping, extract_date: date | None) -> Problem | No
 
 def read_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocabulary | None = None, *,
                 encoding: str = DEFAULT_ENCODING, extract_date: date | None = None,
-                rules: Sequence[Rule] | None = None) -> Iterator[tuple[Record | None, list[Problem]]]:
+                rules: Sequence[Rule] | None = None, as_of: date | None = None
+                ) -> Iterator[tuple[Record | None, list[Problem]]]:
     """Records from extracts read through ``mapping``, streamed: yields (record, new problems) pairs,
     the record None where only problems were found. ``encoding`` is a CSV extract's (XML says its own).
-    ``extract_date`` is the day the extracts were drawn, where they hold none (or to correct it).
+    ``extract_date`` is the day the extracts were drawn, where they hold none (or to correct it); ``as_of``, the
+    day they are judged on (today if not given), stands in for it where a table keeps only recent years' rows.
 
     A ``tables`` mapping also reads database URLs; given the ``rules`` to answer, it reads only the tables and
     columns their duties need."""
     vocab = vocabulary or load_vocabulary()
     encoding = codec_name(encoding)
+    as_of = as_of or date.today()
     if mapping.format == "tables":
-        yield from _read_tables(paths, mapping, vocab, encoding, rules, extract_date)
+        yield from _read_tables(paths, mapping, vocab, encoding, rules, extract_date, as_of)
         return
     for given in paths:
         if is_database_url(given):
@@ -1097,7 +1155,7 @@ def read_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
                                  hint="a database is read through a mapping of its tables, such as ssd")]
             continue
         path = Path(given)
-        builder = _Builder(mapping, vocab, str(path), extract_date=extract_date)
+        builder = _Builder(mapping, vocab, str(path), extract_date=extract_date, as_of=as_of)
         if not path.is_file():
             yield None, [Problem("no such file", file=str(path), hint="check the path")]
             continue
@@ -1108,13 +1166,14 @@ def read_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
             fresh = builder.problems[seen:]
             seen = len(builder.problems)
             yield rec, fresh
+        builder.problems += builder.window_warnings(str(path))
         if len(builder.problems) > seen:
             yield None, builder.problems[seen:]
 
 
 def load_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocabulary | None = None, *,
                 encoding: str = DEFAULT_ENCODING, extract_date: date | None = None,
-                rules: Sequence[Rule] | None = None) -> tuple[list[Record], list[Problem]]:
+                rules: Sequence[Rule] | None = None, as_of: date | None = None) -> tuple[list[Record], list[Problem]]:
     """Every record the extracts give through ``mapping``, each id once, with the problems in the rest.
 
     A second record with an id already read is a problem, not a record: counting one child twice would
@@ -1124,7 +1183,7 @@ def load_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
     problems: list[Problem] = []
     first: dict[str, str | None] = {}
     for rec, found in read_mapped(paths, mapping, vocabulary, encoding=encoding, extract_date=extract_date,
-                                  rules=rules):
+                                  rules=rules, as_of=as_of):
         problems.extend(found)
         if rec is None:
             continue
@@ -1136,6 +1195,10 @@ def load_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
         records.append(rec)
     return records, problems
 
+
+#: No case begins before this day: an earlier date is a placeholder (the SSD's 1900-01-01 for "none", Excel's day 0)
+#: or a slip, which the findings flag, not the start of the history a table keeping recent rows cut short.
+_NO_CASE_BEFORE = date(1971, 1, 1)
 
 #: A database row's source, as _records_from writes it: the URL, then the table and the row's key
 #: (``sqlite:///ssd.db:ssd_cin_episodes cine_referral_id='K1'``). The first such colon is the one: a key may hold more.
@@ -1156,14 +1219,14 @@ def _located(source: str) -> dict[str, Any]:
 
 
 def load_extract(paths: Sequence[str | Path], mapping_name: str | Path, ruleset: RuleSet, *,
-                 encoding: str = DEFAULT_ENCODING, extract_date: date | None = None
+                 encoding: str = DEFAULT_ENCODING, extract_date: date | None = None, as_of: date | None = None
                  ) -> tuple[Mapping, list[Record], list[Problem], RuleSet]:
-    """Extracts read through a mapping for checking record by record: the mapping, its records (each id once),
-    the problems in the rest, and the rules such an extract can answer."""
+    """Extracts read through a mapping for checking record by record (as of ``as_of``): the mapping, its records
+    (each id once), the problems in the rest, and the rules such an extract can answer."""
     mapping = load_mapping(mapping_name, ruleset.vocabulary)
     answered = mapping.duties(ruleset)
     records, problems = load_mapped(paths, mapping, ruleset.vocabulary, encoding=encoding, extract_date=extract_date,
-                                    rules=answered)
+                                    rules=answered, as_of=as_of)
     return mapping, records, problems, RuleSet(answered, ruleset.vocabulary, files=ruleset.files)
 
 
@@ -1591,14 +1654,14 @@ def _orphan(row: Row, part: TablePart, main: TablePart, key: Any) -> Problem:
 
 
 def _read_tables(paths: Sequence[str | Path], mapping: Mapping, vocab: Vocabulary, encoding: str,
-                 rules: Sequence[Rule] | None, extract_date: date | None
+                 rules: Sequence[Rule] | None, extract_date: date | None, as_of: date
                  ) -> Iterator[tuple[Record | None, list[Problem]]]:
     """Records from databases (each URL) and from CSV files, one per table, named after it (all files together)."""
     reads = [(spec, related) for spec in mapping.specs if (related := _related_for(spec, rules)) is not None]
     files: dict[str, Path] = {}
     for given in paths:
         if is_database_url(given):
-            yield from _read_database(str(given), mapping, vocab, reads, extract_date)
+            yield from _read_database(str(given), mapping, vocab, reads, extract_date, as_of)
             continue
         path = Path(given)
         if not path.is_file():
@@ -1630,11 +1693,13 @@ def _read_tables(paths: Sequence[str | Path], mapping: Mapping, vocab: Vocabular
             continue
         found: list[Problem] = []
         kept: list[Problem] = []
-        builder = _Builder(mapping, vocab, str(files.get(related.main.table, "")), extract_date=extract_date)
+        builder = _Builder(mapping, vocab, str(files.get(related.main.table, "")), extract_date=extract_date,
+                           as_of=as_of)
         groups = csv_groups(files, related, found.append, encoding, refuse=kept.append)
         for rec, problems in _records_from(groups, spec, related, builder):
             yield rec, found + problems
             found.clear()
+        found += builder.window_warnings(str(files[related.main.table]))
         if found:
             yield None, list(found)
         some_read = some_read or not kept
@@ -1645,7 +1710,7 @@ def _read_tables(paths: Sequence[str | Path], mapping: Mapping, vocab: Vocabular
 
 
 def _read_database(url: str, mapping: Mapping, vocab: Vocabulary, reads: list[tuple[RecordSpec, Related]],
-                   extract_date: date | None) -> Iterator[tuple[Record | None, list[Problem]]]:
+                   extract_date: date | None, as_of: date) -> Iterator[tuple[Record | None, list[Problem]]]:
     """Records from one database, read in one read-only transaction: a kind whose tables or columns are not all
     there is left out, with a problem for each missing one, and the other kinds are read."""
     try:
@@ -1664,12 +1729,14 @@ def _read_database(url: str, mapping: Mapping, vocab: Vocabulary, reads: list[tu
                 yielded = False
                 try:
                     with db.apart():  # a kind whose query fails (a column of another type) stops no other kind
-                        builder = _Builder(mapping, vocab, url, extract_date=extract_date, database=True)
+                        builder = _Builder(mapping, vocab, url, extract_date=extract_date, database=True,
+                                           as_of=as_of)
                         for rec, problems in _records_from(database_groups(db, related, found.append), spec,
                                                            related, builder):
                             yielded = True
                             yield rec, found + problems
                             found.clear()
+                        found += builder.window_warnings(shown_url(url))
                     some_read = True
                 except InputError as exc:
                     failed += [(p, (spec, related), yielded) for p in exc.problems]

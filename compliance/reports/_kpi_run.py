@@ -35,12 +35,12 @@ def duties_for(ruleset: RuleSet, mapping: Mapping | None) -> list[Rule]:
     return mapping.duties(ruleset) if mapping else list(ruleset)
 
 
-def _mapped_records(paths: Sequence[str | Path], mapping: Mapping, ruleset: RuleSet,
-                    problems: list[Problem], encoding: str, extract_date: date | None) -> Iterator[Record]:
+def _mapped_records(paths: Sequence[str | Path], mapping: Mapping, ruleset: RuleSet, problems: list[Problem],
+                    encoding: str, extract_date: date | None, as_of: date) -> Iterator[Record]:
     # A database is asked only for what the duties measured need.
     rules = duties_for(ruleset, mapping)
     for rec, found in read_mapped(paths, mapping, ruleset.vocabulary, encoding=encoding, extract_date=extract_date,
-                                  rules=rules):
+                                  rules=rules, as_of=as_of):
         problems.extend(found)
         if rec is not None:
             yield rec
@@ -137,7 +137,7 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
                                     extract_date, problems), rules, problems, ruleset)
         else:
             seen = SeenIds()
-            mapped = _mapped_records(paths, mapping, ruleset, problems, encoding, extract_date)
+            mapped = _mapped_records(paths, mapping, ruleset, problems, encoding, extract_date, as_of)
             batches = (batch for records in _chunks(_named(mapped, rules, problems, ruleset), records_chunk)
                        for batch in batches_from_records(unique_records(records, seen, source_name, problems),
                                                          records_chunk))
@@ -152,7 +152,7 @@ def tally_files(paths: Sequence[str | Path], ruleset: RuleSet, as_of: date, tall
         source: Iterable[Record] = _named(records, rules, problems, ruleset)
     else:
         seen = SeenIds()
-        mapped = _named(_mapped_records(paths, mapping, ruleset, problems, encoding, extract_date), rules, problems,
+        mapped = _named(_mapped_records(paths, mapping, ruleset, problems, encoding, extract_date, as_of), rules, problems,
                         ruleset)
         source = (r for records in _chunks(mapped, records_chunk)
                   for r in unique_records(records, seen, source_name, problems))

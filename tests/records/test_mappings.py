@@ -91,6 +91,25 @@ def test_an_event_counted_since_another_names_one_the_mapping_reads(tmp_path):
     assert caught.value.problems[0].message == "since is for events; 'child' is among the attributes"
 
 
+@pytest.mark.parametrize("field, message", [
+    ("events:\n      visit: {column: Visit, recent_years: 0}",
+     "recent_years for 'visit' must be a whole number of years from 1 to 100, not 0"),
+    ("events:\n      visit: {column: Visit, recent_years: six}",
+     "recent_years for 'visit' must be a whole number of years from 1 to 100, not 'six'"),
+    ("events:\n      visit: {column: Visit, recent_years: true}",
+     "recent_years for 'visit' must be a whole number of years from 1 to 100, not true"),
+    ("attributes:\n      child: {column: Child, recent_years: 6}", "recent_years is for events; 'child' is among the "
+                                                                     "attributes"),
+])
+def test_a_table_keeping_recent_rows_says_how_many_years_of_an_event(tmp_path, field, message):
+    path = tmp_path / "m.yaml"
+    path.write_text("mapping: m\ntitle: M\nformat: table\nrecords:\n  - kind: looked-after\n    id: '{ID}'\n"
+                    f"    {field}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_mapping(path)
+    assert caught.value.problems[0].message == message
+
+
 def test_cin_census_xml_streams_children_into_three_kinds_of_record(rules):
     mapping = load_mapping("cin-census")
     records, problems = load_mapped([CASEWORK / "cin-census.xml"], mapping)
