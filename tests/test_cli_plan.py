@@ -342,3 +342,11 @@ def test_a_scheduled_duty_resting_on_contradicting_values_says_check_in_every_fo
     code, out, _ = run_cli(*given, "--format", "json")
     duties = {d["rule"]: d for d in json.loads(out)["duties"]}
     assert duties["rcpc"]["state"] == "conditional" and duties["rcpc"]["checks"] == [flag]
+
+
+def test_a_return_at_midnight_keeps_its_hour_in_a_plan_as_in_check(run_cli):
+    """plan read "21/09/2022 00:00" as the day alone, and the interview 23 hours late as met (approximate)."""
+    code, out, _ = run_cli("plan", "missing-episode", "returned_from_missing=21/09/2022 00:00",
+                           "return_interview=24/09/2022 23:00", "--as-of", "2022-10-01")
+    assert code == 1 and "returned_from_missing Wed 21 Sep 2022 00:00" in out
+    assert "late by 23 hours (return_interview Sat 24 Sep 2022 23:00)" in out

@@ -457,15 +457,16 @@ class _Builder:
                                      warning=warning))
 
     def date(self, value: Any) -> EventDate:
+        # An extract's date-times at midnight are days: a database's DATETIME, a date format with its time.
         if isinstance(value, (date, datetime)):
-            return parse_event_date(value)
+            return parse_event_date(value, midnight_is_day=True)
         text = str(value).strip()
         for fmt in self.mapping.date_formats:
             try:
                 parsed = datetime.strptime(text, fmt)
             except ValueError:
                 continue
-            return parse_event_date(parsed)
+            return parse_event_date(parsed, midnight_is_day=True)
         if self.mapping.month_first() and _NUMERIC_DAY.match(text):
             # The usual reading puts the day first, which a mapping that says the month comes first contradicts:
             # 11/07/2023 would be 11 July here and 7 November in the rows its formats read.

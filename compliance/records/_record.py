@@ -264,17 +264,19 @@ class Record:
         }
 
 
-def parse_event_date(value: Any) -> EventDate:
+def parse_event_date(value: Any, midnight_is_day: bool = False) -> EventDate:
     """A date or date-time from a cell or YAML value; raises ValueError with a readable message.
 
     Text is read as every date the tool takes is (``calendars.read_date``: YYYY-MM-DD, DD/MM/YYYY, 14 December
     2018, with HH:MM after the date where the time counts; never month first). A number that looks like an
     Excel date serial is refused with the date it would be, since an unformatted column is the usual cause.
     A date-time with an offset (``Z``, ``+01:00``) is turned into London local time; one without is taken to
-    be London local time already.
+    be London local time already. One at 00:00 is that moment (a child back at midnight starts a 72-hour clock
+    then), unless ``midnight_is_day``: a database's DATETIME column holds a day as its midnight (the SSD's
+    ``2023-03-01 00:00:00.000``).
     """
     if isinstance(value, datetime):
-        if value.tzinfo is None and (value.hour, value.minute, value.second) == (0, 0, 0):
+        if midnight_is_day and value.tzinfo is None and (value.hour, value.minute, value.second) == (0, 0, 0):
             return value.date()
         return local(value)
     if isinstance(value, date):

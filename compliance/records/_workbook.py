@@ -27,6 +27,7 @@ import zipfile
 from array import array
 from bisect import bisect_left
 from contextlib import contextmanager
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -59,6 +60,8 @@ MAX_PART = 4 * MiB
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 MAX_CELLS = 50_000_000
+#: A datetime cell at this time of day is a date: Excel keeps a date as a day and a time of 0.
+MIDNIGHT = time()
 
 Row = tuple[int, list[Any], Callable[[int], Any]]
 Report = Callable[..., None]
@@ -312,7 +315,10 @@ class _Read:
                 row = next(rows, None)
             if row is None:
                 return
-            cells = list(row)
+            # A cell at midnight is a day (MIDNIGHT): its format, which might show a time, is not read here, so a
+            # return at exactly 00:00 in a date-time cell reads as the day.
+            cells = [v.date() if isinstance(v, datetime) and v.tzinfo is None and v.time() == MIDNIGHT else v
+                     for v in row]
             self.cells += len(cells) + merges.fill(number, cells)
             uncalculated.mark(number, cells, merges.header)
             hint = _SAVE_AS_CSV

@@ -197,3 +197,27 @@ def test_check_and_kpi_give_the_same_findings_for_the_new_spellings_as_for_iso(t
             {rule: v for (r, rule), v in checked.items() if r == "iso"}
     # Friday 17 to Monday 20 January: 3 days late, 1 working day.
     assert checked["late", "la-publish-report"] == ("late", "2024-12-03", "2025-01-17", "2025-01-20", 3, 1)
+
+
+def test_a_date_time_at_midnight_is_that_moment_unless_the_source_keeps_a_day_so():
+    """A child back at 00:00 starts a 72-hour clock then, not at some unknown hour of the day; a database's DATETIME
+    holds a day as its midnight (the SSD's 2023-03-01 00:00:00.000), which its mapping reads as the day."""
+    assert parse_event_date(datetime(2022, 9, 21, 0, 0)) == datetime(2022, 9, 21, 0, 0)
+    assert parse_event_date(datetime(2022, 9, 21, 0, 0), midnight_is_day=True) == date(2022, 9, 21)
+    assert parse_event_date(datetime(2022, 9, 21, 9, 30), midnight_is_day=True) == datetime(2022, 9, 21, 9, 30)
+
+
+def test_a_return_at_midnight_written_in_yaml_is_late_by_the_hours_as_in_csv(tmp_path):
+    """Back at 00:00 on Wed 21 Sep 2022: the 72 hours end at 00:00 on Sat 24 Sep, and an interview at 23:00 that day
+    is 23 hours late, from YAML's date-time as from a CSV cell (YAML's was read as the day: met, approximate)."""
+    from compliance.engines import evaluate
+
+    (tmp_path / "m.yaml").write_text("records:\n- id: m1\n  kind: missing-episode\n  events:\n"
+                                     "    returned_from_missing: 2022-09-21 00:00:00\n"
+                                     "    return_interview: 2022-09-24 23:00:00\n", encoding="utf-8")
+    (tmp_path / "m.csv").write_text("id,kind,returned_from_missing,return_interview\n"
+                                    "m1,missing-episode,21/09/2022 00:00,24/09/2022 23:00\n", encoding="utf-8")
+    for name in ("m.yaml", "m.csv"):
+        records, problems = read_records([tmp_path / name])
+        [finding] = [f for f in evaluate(records, as_of=date(2022, 10, 1)) if f.rule == "return-interview-72h"]
+        assert (finding.status, finding.hours_late, finding.deadline) == ("late", 23, datetime(2022, 9, 24, 0, 0)), name
