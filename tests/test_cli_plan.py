@@ -350,3 +350,14 @@ def test_a_return_at_midnight_keeps_its_hour_in_a_plan_as_in_check(run_cli):
                            "return_interview=24/09/2022 23:00", "--as-of", "2022-10-01")
     assert code == 1 and "returned_from_missing Wed 21 Sep 2022 00:00" in out
     assert "late by 23 hours (return_interview Sat 24 Sep 2022 23:00)" in out
+
+
+def test_a_clock_another_event_shows_started_is_planned_as_check_judges_it(run_cli):
+    """An assessment completed on Thu 1 Feb 2024 was begun: its 45 working days from the start are at the earliest
+    those from the referral on Wed 10 Jan (Wed 13 Mar 2024), met, as `check` says. plan said "starts when
+    assessment_start happens"."""
+    code, out, _ = run_cli("plan", "referral", "referral=2024-01-10", "assessment_completed=2024-02-01",
+                           "--as-of", "2024-06-01")
+    assert "starts when assessment_start happens" not in out
+    [line] = [line for line in out.splitlines() if line.startswith("Wed 13 Mar 2024  assessment-45wd-from-start")]
+    assert "met (assessment_completed Thu 01 Feb 2024); the deadline at the earliest (assessment_start not given)" in line

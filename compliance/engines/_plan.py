@@ -231,9 +231,11 @@ def _duty(record: Record, versions: Sequence[Rule], when: date, occurrences: int
         finding = evaluate_duty(record, versions, when)[0]
         return [PlanEntry(_rule_of(versions, finding), "not_applicable", reason=finding.reason,
                           checks=finding.data_quality)]
-    # A clock has started, or may have: its trigger is given, or given as unknown, or a date given bounds it
-    # (from below only where the duty must arise: an optional trigger may never come).
+    # A clock has started, or may have: its trigger is given, or given as unknown, or another event given shows it
+    # happened (an assessment completed, so begun), or a date given bounds it (from below only where the duty must
+    # arise: an optional trigger may never come).
     started = [v for v in candidates if record.first(v.trigger) is not None or not record.records(v.trigger)
+               or v.trigger in record.implied
                or any(record.first(e) is not None for e in v.no_later_than)
                or (not v.trigger_optional and any(record.first(e) is not None for e in v.no_earlier_than))]
     if not started:
