@@ -1342,7 +1342,7 @@ def _keep_freed_memory() -> None:
 
 
 def cmd_kpi(args: argparse.Namespace) -> int:
-    from compliance.errors import one_line
+    from compliance.errors import InputError, Problem, one_line
     from compliance.records import load_mapping
     from compliance.reports import KPI_FORMATS, Tally, TargetTally, duties_for, kpi_chart_svg, render_kpi, tally_files
     from compliance.rules import load_rules
@@ -1360,10 +1360,11 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     if mapping is not None:
         _warn_undated(mapping, args)
     if mapping is not None and not duties_for(ruleset, mapping):
-        print(one_line(f"compliance: the {mapping.name} mapping fills in no duty's completion date, so there is "
-                       f"nothing to measure ({mapping.title}); see its notes with `compliance map --list`"),
-              file=sys.stderr)
-        return 0
+        # As `check` refuses it: nothing can be measured, which is no "nothing late" (exit 0) to a scheduler.
+        raise InputError(Problem(f"the {mapping.name} mapping fills in no duty's completion date, so there is "
+                                 f"nothing to measure ({mapping.title})", field="mapping",
+                                 hint="see its notes with `compliance map --list`, or give the rules the mapping was "
+                                      "written for (--rules)"))
     tally = Tally(args.by or ["rule"], args.month_of)
     targets = TargetTally()
     tallies: list[Any] = [tally, targets]

@@ -359,6 +359,10 @@ def test_a_mapping_that_answers_no_duty_is_refused_not_called_an_empty_file(tmp_
                              "--as-of", "2025-06-01")
     assert code == 2 and "add a row" not in out + err
     assert "the received mapping answers none of the rules' duties" in err
+    # kpi said so and exited 0, which a scheduler reads as "nothing late".
+    code, out, err = run_cli("kpi", str(tmp_path / "tracker.csv"), "--mapping", str(tmp_path / "received.yaml"),
+                             "--as-of", "2025-06-01")
+    assert code == 2 and out == "" and "the received mapping fills in no duty's completion date" in err
 
 
 @pytest.mark.parametrize("command", ["check", "kpi"])
