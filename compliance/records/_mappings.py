@@ -1643,14 +1643,16 @@ def _unlinked(row: Row, main: TablePart) -> Problem:
 
 def _orphan(row: Row, part: TablePart, main: TablePart, key: Any) -> Problem:
     """A joined table's row whose record is not in the main table, or that names none: said, never read silently
-    into nothing."""
+    into nothing. A warning: no record is left out or judged from it, and a real SSD always holds some (a conference
+    for a child transferred in names no enquiry; an assessment kept whose referral ended before the six years)."""
     file, line, column = row.where(part.link)
     if key is None:
         return Problem(f"this {part.table} row has no {part.link}, so it names no {main.table} row and was not read",
-                       file=file, line=line, column=column, field=part.link,
-                       hint=f"fill in its {part.link}: the {main.link} of the {main.table} row it belongs to")
+                       file=file, line=line, column=column, field=part.link, warning=True,
+                       hint=f"if it belongs to a {main.table} row, fill in its {part.link} with that row's "
+                            f"{main.link}")
     return Problem(f"no {main.table} row has {main.link} {str(key)!r}, which this {part.table} row names, so it "
-                   "was not read", file=file, line=line, column=column, field=part.link,
+                   "was not read", file=file, line=line, column=column, field=part.link, warning=True,
                    hint=f"check the {part.link}, or that the {main.table} row is in the extract")
 
 

@@ -194,10 +194,13 @@ def test_a_referral_takes_its_first_assessment_and_a_row_pointing_nowhere_is_rep
             "this record has 2 ssd_cin_assessments rows giving assessment_start or assessment_completed: only the "
             "first is read, so the other is not measured (a referral record holds one of each)",
             "this ssd_cin_assessments row has no cina_referral_id, so it names no ssd_cin_episodes row and was not read"]
-        assert {p.field for p in found if not p.warning} == {"cina_referral_id"}
-    second = next(p for p in csv_problems if p.warning)
+        # Warnings: no record is left out or judged from such a row, and a real SSD always holds some (a conference
+        # for a child transferred in names no enquiry), which as errors stopped every nightly report.
+        assert all(p.warning for p in found)
+    second = next(p for p in csv_problems if "only the first is read" in p.message)
     assert (second.line, second.column, second.field) == (2, 4, "ssd_cin_assessments.cina_assessment_start_date")
-    assert next(p for p in problems if p.warning).column == "ssd_cin_assessments cina_assessment_id='A2'"
+    assert next(p for p in problems if "only the first is read" in p.message).column == (
+        "ssd_cin_assessments cina_assessment_id='A2'")
     unlinked = next(p for p in csv_problems if "has no" in p.message)
     assert unlinked.file.endswith("ssd_cin_assessments.csv") and unlinked.line == 5 and unlinked.column == 3
     assert next(p for p in problems if "has no" in p.message).column == "ssd_cin_assessments cina_assessment_id='A4'"
