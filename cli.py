@@ -1182,7 +1182,11 @@ def add_report(sub: Any, help_text: str) -> None:
     p.add_argument("--out", required=True, help="folder for the report, one for each source; each run adds a "
                                                 "dated folder in it")
     _rule_options(p)
-    p.add_argument("--as-of", help=f"report as of this date, {DATES} (default today)")
+    p.add_argument("--as-of", help=f"report as of this date, {DATES} (default today); a date after today is "
+                                   "refused unless --future is given")
+    p.add_argument("--future", action="store_true",
+                   help="report as of a date after today on purpose (a look ahead), best in an --out folder of its "
+                        "own: latest.* follow the newest date, so runs of earlier dates there leave them alone")
     p.add_argument("--due-within", default=DEFAULT_WINDOW,
                    help='"due soon" means due within this period (default "%(default)s")')
     p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="calendar for --due-within (default %(default)s)")
@@ -1275,7 +1279,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             progress=None if args.quiet else sys.stderr, keep_runs=args.keep_runs,
             jobs=args.jobs or available_cores(), explain=not args.no_explain, encoding=encoding,
             mapping=args.mapping, extract_date=_extract_date(args), show_all=args.all, ics_days=args.ics_days,
-            by_team=args.by == "team")
+            by_team=args.by == "team", future=args.future)
         return run_report(options, datetime.now().astimezone()).exit_code
     finally:
         logger.removeHandler(handler)

@@ -359,10 +359,13 @@ class History:
                    ORDER BY r.as_of DESC LIMIT ?""", (before.isoformat(), limit)).fetchall()
             return [TrendPoint(date.fromisoformat(a), int(n), int(i)) for a, n, i in reversed(rows)]
 
-    def newest_as_of(self) -> date | None:
+    def dates(self) -> list[tuple[date, int]]:
+        """Each as-of date with a completed run, and the number of its latest run (the one owning its folder), the
+        newest date first."""
         with self._reading():
-            row = self._db.execute("SELECT MAX(as_of) FROM runs WHERE finished_at != ''").fetchone()
-            return date.fromisoformat(row[0]) if row[0] else None
+            rows = self._db.execute("SELECT as_of, MAX(id) FROM runs WHERE finished_at != '' GROUP BY as_of "
+                                    "ORDER BY as_of DESC").fetchall()
+            return [(date.fromisoformat(a), int(i)) for a, i in rows]
 
     def token_of(self, run_id: int) -> str | None:
         """The token of a completed run, or None when there is no such run (or it was never completed)."""

@@ -362,10 +362,13 @@ def check_latest(out: Path, names: dict[str, str] = LATEST) -> None:
             raise InputError(Problem("is not a file, so the report cannot put the newest run's file there",
                                      file=str(path), hint="move or rename it; the report owns the latest.* names"))
         if not _is_ours(path, names[name], folders):
-            raise InputError(Problem("was not written by the report (it is no run's "
-                                     f"{names[name]}), so the report will not replace it", file=str(path),
-                                     hint="move it elsewhere, or choose another --out: the report puts the newest "
-                                          "run's files under the latest.* names there"))
+            # A run folder removed by hand takes the proof with it: the file may be the report's all the same.
+            raise InputError(Problem(f"is not the {names[name]} of any run folder here (it is someone's own, or the "
+                                     "run folder it came from was moved or removed), so the report will not replace "
+                                     "it", file=str(path),
+                                     hint="move it elsewhere (with the other latest.* files, if their run folder is "
+                                          "gone), or choose another --out: the report puts the newest run's files "
+                                          "under the latest.* names there"))
 
 
 @dataclass

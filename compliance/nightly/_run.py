@@ -84,6 +84,9 @@ class ReportOptions:
     ics_days: int = DEFAULT_ICS_DAYS
     #: Write a calendar for each team too (``--by team``), ``deadlines-<team>.ics``.
     by_team: bool = False
+    #: Report as of a day after today (``--future``): otherwise refused as the typo it almost always is, since the
+    #: newest date takes latest.* and every later night would leave them alone.
+    future: bool = False
 
     @property
     def history_path(self) -> Path:
@@ -285,6 +288,7 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     ruleset = load_rules(options.rules)
     check_as_of(ruleset, options.as_of)  # an as-of outside the calendars: refused before anything is read
     window_end(options.as_of, window, options.calendar)  # and a due-soon window that runs past them
+    _check_not_ahead(options, now.date())
     records, problems, ruleset, through = _read(options, ruleset)
     if problems and not options.skip_bad_rows:
         raise InputError(*problems, Problem(
@@ -318,6 +322,17 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     return ReportRun(model, staging.target, update_latest, 1 if fails(model, options.fail_on) else 0, pages)
 
 
+def _check_not_ahead(options: ReportOptions, today: date) -> None:
+    """Refuse a date after today unless asked for (``--future``): almost always a typo, and the newest date takes
+    latest.*, which every later night would then leave alone."""
+    if options.as_of > today and not options.future:
+        raise InputError(Problem(f"{options.as_of.isoformat()} is after today ({today.isoformat()})", field="--as-of",
+                                 hint="give today's date or an earlier one (leave --as-of out for today); to report "
+                                      "on a day to come on purpose, give --future too, with an --out folder of its "
+                                      "own: latest.* follow the newest date, so later runs there would leave them "
+                                      "alone"))
+
+
 def _by_row(problems: Sequence[Problem]) -> list[str]:
     """One line for each row that could not be read, its problems joined: the page counts rows, not problems."""
     return ["; ".join(str(p) for p in row) for row in problem_rows(problems)]
@@ -325,30 +340,32 @@ def _by_row(problems: Sequence[Problem]) -> list[str]:
 
 def _record_run(options: ReportOptions, history: History, records: Sequence[Record], ruleset: RuleSet,
                 problems: Sequence[Problem], now: datetime, source: Source
-                ) -> tuple[ReportModel, dict[str, str], Staging, bool, date | None]:
+                ) -> tuple[ReportModel, dict[str, str], Staging, bool, tuple[date, int] | None]:
     """The run as one transaction of the history: what killed runs left is finished or removed, the run is
     numbered, its files staged and the history written; the commit is the moment the run happens, and the files
     are put in place after it, the history's lock still held. Returns the model, the pages, the staging folder
-    (removed by then), whether latest.* were switched and the newest earlier as-of date."""
+    (removed by then), whether latest.* were switched, and the newest earlier as-of date whose folder is in --out
+    with its run."""
     folder = options.as_of.isoformat()
     staging: Staging | None = None
     try:
         with history.locked(keep=True):
             # Read first: a damaged history is found before anything is touched.
-            identity, newest = history.identity, history.newest_as_of()
+            identity, dates = history.identity, history.dates()
             previous, trend = history.previous(options.as_of), history.trend(options.as_of, TREND_LENGTH - 1)
             _same_source(options, history, source)  # before finishing what a killed run left: refused, nothing done
             later, notes = recover(options.out, history)
             for note in notes:
                 log.warning("%s", note)
             if later:  # a run of an older version's journal was recorded just now: it may be the one to compare with
-                newest, previous = history.newest_as_of(), history.previous(options.as_of)
+                dates, previous = history.dates(), history.previous(options.as_of)
                 trend = history.trend(options.as_of, TREND_LENGTH - 1)
+            newest = _newest_here(options.out, dates)  # once recovered: a run it finished has its folder in place
             log.info("evaluating %d records against %d rules as of %s", len(records), len(ruleset), options.as_of)
             run_id = history.reserve(options.as_of, now)
             # Each duty's title, to name a change; the previous run's names a duty no rule has any more.
             titles = {**(previous.titles if previous else {}), **{rule.duty: rule.title for rule in ruleset}}
-            update_latest = newest is None or options.as_of >= newest
+            update_latest = newest is None or options.as_of >= newest[0]
             staging = Staging.create(options.out, folder, run_id, identity, history.path, update_latest)
             model, states = _evaluate(records, ruleset, options, now, previous, titles, staging, run_id, trend,
                                       problems)
@@ -371,7 +388,7 @@ def _record_run(options: ReportOptions, history: History, records: Sequence[Reco
                                           "published or recorded")) from None
         raise
     step("history committed")
-    _put_in_place(staging, history, later, max(newest or options.as_of, options.as_of).isoformat())
+    _put_in_place(staging, history, later, max(newest[0] if newest else options.as_of, options.as_of).isoformat())
     if pruned and not history.keeps_states(staging.run_id):
         # A run back-filling a date older than the newest --keep-runs dates: its own states go at once (the newest
         # runs' are what later runs compare with), its folder at the next run.
@@ -383,6 +400,12 @@ def _record_run(options: ReportOptions, history: History, records: Sequence[Reco
         log.info("pruned the duty states of %d older run(s) from the history (--keep-runs %d)", pruned,
                  options.keep_runs)
     return model, pages, staging, update_latest, newest
+
+
+def _newest_here(out: Path, dates: Sequence[tuple[date, int]]) -> tuple[date, int] | None:
+    """The newest as-of date of the history whose run folder is in ``out``, and its run: latest.* follow it. A run
+    whose folder was removed by hand (a date typed wrong) holds them no longer, or no later run would take them."""
+    return next(((day, run_id) for day, run_id in dates if (out / day.isoformat()).is_dir()), None)
 
 
 def _same_source(options: ReportOptions, history: History, source: Source) -> None:
@@ -420,15 +443,20 @@ def _put_in_place(staging: Staging, history: History, later: Sequence[Staging], 
                                  hint="fix the cause (disk space, permissions) and run the report again")) from None
 
 
-def _log_run(model: ReportModel, folder: Path, update_latest: bool, newest: date | None, out: Path) -> None:
+def _log_run(model: ReportModel, folder: Path, update_latest: bool, newest: tuple[date, int] | None,
+             out: Path) -> None:
     s = model.summary
     log.info("run %d: %d overdue, %d due within %s, %d late completions %s, %d met", model.run_id, s.overdue,
              s.due_within_window, model.window_text, s.late_in_period, model.period_basis, s.met)
     log.info("wrote %s", folder)
     if update_latest:
         log.info("updated %s/latest.*", out)
-    else:
-        log.info("left %s/latest.* alone: a run as of %s is newer", out, newest)
+    elif newest is not None:
+        # A warning, not hidden by --quiet: a date typed wrong would otherwise freeze latest.* unsaid, night after night.
+        day, run_id = newest
+        log.warning("left %s/latest.* alone: they hold run %d, as of %s, a later date than this run's; if that run's "
+                    "date was a mistake, move its folder %s and %s/latest.* out of %s, and the next run takes "
+                    "latest.* over", out, run_id, day, out / day.isoformat(), out, out)
     if model.previous:
         if model.previous.compared:
             log.info("compared with run %d as of %s: %d changes", model.previous.run_id, model.previous.as_of,

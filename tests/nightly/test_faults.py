@@ -241,8 +241,8 @@ def test_latest_files_the_report_did_not_write_are_never_replaced(tmp_path, prev
     (out / "latest.md").write_text("# My own notes on the latest inspection\n")
     before = snapshot(out)
     line = one_error_line(run(command(out, "2026-11-27")))
-    assert f"{out / 'latest.md'}: was not written by the report (it is no run's report.md)" in line
-    assert "move it elsewhere, or choose another --out" in line
+    assert f"{out / 'latest.md'}: is not the report.md of any run folder here" in line
+    assert "choose another --out" in line
     assert snapshot(out) == before
 
 
@@ -253,7 +253,7 @@ def test_a_latest_link_to_a_file_elsewhere_is_not_the_reports(published, tmp_pat
     (published / "latest.html").symlink_to(mine)
     before = snapshot(published)
     line = one_error_line(run(command(published, "2026-11-27")))
-    assert "latest.html: was not written by the report" in line
+    assert "latest.html: is not the report.html of any run folder here" in line
     assert snapshot(published) == before and mine.read_text() == "<p>mine</p>"
 
 

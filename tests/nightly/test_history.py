@@ -121,7 +121,8 @@ def test_trend_takes_the_latest_run_of_each_date(tmp_path, findings_by_date):
         assert [(p.as_of, p.overdue, p.run_id) for p in trend] == [
             (date(2026, 11, 20), 2, 1), (date(2026, 11, 27), 1, 3)]
         assert [p.as_of for p in h.trend(date(2026, 12, 3), 2)] == [date(2026, 11, 27), date(2026, 12, 2)]
-        assert h.newest_as_of() == date(2026, 12, 2)
+        # Each date once, newest first, with its latest run: 27 Nov's second run (3) owns its folder.
+        assert h.dates() == [(date(2026, 12, 2), 4), (date(2026, 11, 27), 3), (date(2026, 11, 20), 1)]
 
 
 def test_a_failed_block_records_nothing_and_its_number_is_used_again(tmp_path, findings_by_date):
@@ -129,7 +130,7 @@ def test_a_failed_block_records_nothing_and_its_number_is_used_again(tmp_path, f
         with pytest.raises(RuntimeError, match="rendering broke"), h.locked():
             assert h.reserve(date(2026, 11, 20), NOW) == 1
             raise RuntimeError("rendering broke")
-        assert h.previous(date(2026, 12, 1)) is None and h.newest_as_of() is None
+        assert h.previous(date(2026, 12, 1)) is None and h.dates() == []
         # Nothing was published under number 1 (the run failed before it committed), so it is free again.
         assert record_run(h, date(2026, 11, 20), findings_by_date[date(2026, 11, 20)]) == 1
     db = sqlite3.connect(tmp_path / "h.sqlite3")
@@ -345,7 +346,7 @@ def test_a_transaction_sqlite_already_rolled_back_is_not_rolled_back_twice(tmp_p
         with pytest.raises(RuntimeError, match="after SQLite rolled back"), h.locked():
             h._db.execute("ROLLBACK")  # as SQLite does on SQLITE_FULL
             raise RuntimeError("after SQLite rolled back")
-        assert h.newest_as_of() is None
+        assert h.dates() == []
 
 
 DAMAGE = {

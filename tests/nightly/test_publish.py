@@ -160,7 +160,7 @@ def test_a_latest_file_is_not_the_reports_for_matching_a_file_in_a_folder_it_did
     (tmp_path / "2026-11-20").mkdir()
     (tmp_path / "2026-11-20" / "report.md").write_text("my own notes\n")
     (tmp_path / "latest.md").write_text("my own notes\n")
-    with pytest.raises(InputError, match="latest.md: was not written by the report"):
+    with pytest.raises(InputError, match="latest.md: is not the report.md of any run folder here"):
         check_latest(tmp_path)
 
 

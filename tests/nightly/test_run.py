@@ -7,10 +7,11 @@ import json
 import os
 import pty
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from operator import itemgetter
 
 import pytest
@@ -96,12 +97,48 @@ def test_changes_and_trend_over_three_nights(tmp_path, run_cli):
 def test_a_backfilled_run_leaves_latest_alone(tmp_path, run_cli):
     run_cli("report", str(COUNCIL), "--as-of", "2026-11-27", "--out", str(tmp_path), "--quiet")
     before = (tmp_path / "latest.html").read_bytes()
-    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path))
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path), "--quiet")
     assert code == 1
-    assert "left" in err and "a run as of 2026-11-27 is newer" in err
+    # A warning, shown under --quiet: a date typed wrong would otherwise keep latest.* on it unsaid every night.
+    assert f"WARNING left {tmp_path}/latest.* alone: they hold run 1, as of 2026-11-27, a later date" in err
+    assert f"move its folder {tmp_path / '2026-11-27'} and {tmp_path}/latest.* out of {tmp_path}" in err
     assert (tmp_path / "latest.html").read_bytes() == before
     backfill = report_json(tmp_path / "2026-11-20" / "findings.json.gz")
     assert backfill["previous_run"] is None  # no run is earlier than 20 Nov
+
+
+def test_an_as_of_date_after_today_is_refused_unless_asked_for(tmp_path, run_cli):
+    """Issue: a report as of 2027-12-01 (a typo) took latest.* and every later night left them alone."""
+    tomorrow = date.today() + timedelta(days=1)
+    code, out, err = run_cli("report", str(COUNCIL), "--as-of", tomorrow.isoformat(), "--out", str(tmp_path / "r"))
+    assert (code, out) == (2, "")
+    assert f"{tomorrow.isoformat()} is after today ({date.today().isoformat()})" in err
+    assert "give --future too" in err
+    assert not (tmp_path / "r").exists()  # refused before anything was made
+    code, _, _ = run_cli("report", str(COUNCIL), "--as-of", tomorrow.isoformat(), "--out", str(tmp_path / "r"),
+                         "--future", "--quiet")
+    assert code == 1 and (tmp_path / "r" / tomorrow.isoformat() / "report.html").is_file()
+
+
+def test_latest_follow_the_newest_run_still_here_once_a_mistaken_one_is_moved_out(tmp_path, run_cli):
+    """Issue: with the folder of a run dated by mistake removed by hand, every night said latest.html was not the
+    report's; with latest.* moved aside too, no run ever wrote them again (the history still held the later date)."""
+    out, aside = tmp_path / "r", tmp_path / "aside"
+    aside.mkdir()
+    assert run_cli("report", str(COUNCIL), "--as-of", "2026-11-27", "--out", str(out), "--quiet")[0] == 1
+    assert run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(out), "--quiet")[0] == 1
+    shutil.rmtree(out / "2026-11-27")
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(out), "--quiet")
+    assert code == 2
+    assert (f"{out / 'latest.html'}: is not the report.html of any run folder here (it is someone's own, or the run "
+            "folder it came from was moved or removed)") in err
+    assert "with the other latest.* files, if their run folder is gone" in err
+    for name in LATEST:
+        (out / name).rename(aside / name)
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(out), "--quiet")
+    assert (code, err) == (1, "")
+    for latest, name in LATEST.items():
+        assert os.path.samefile(out / latest, out / "2026-11-20" / name)
 
 
 def test_running_twice_on_one_day_replaces_that_days_folder(tmp_path, run_cli):
@@ -126,7 +163,8 @@ def test_a_failure_while_rendering_leaves_the_previous_report_intact(tmp_path, m
 
     monkeypatch.setattr(compliance.nightly._files, "to_html", broken)
     with pytest.raises(RuntimeError, match="renderer broke"):
-        run_report(ReportOptions(records=[str(COUNCIL)], out=tmp_path, as_of=date(2026, 11, 27)), now)
+        run_report(ReportOptions(records=[str(COUNCIL)], out=tmp_path, as_of=date(2026, 11, 27)),
+                   now.replace(day=27))
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     assert after == before
     assert not (tmp_path / "2026-11-27").exists()
