@@ -523,7 +523,13 @@ class Staging:
                              "to remove: move or remove it yourself")
                 continue
             aside.mkdir(exist_ok=True)
-            os.rename(folder, aside / folder.name)
+            try:
+                os.rename(folder, aside / folder.name)
+            except OSError as exc:  # a read-only folder cannot move (its ".." changes): the rest go on without it
+                notes.append(f"left {folder} alone, past --keep-runs: it could not be moved out to be removed "
+                             f"({exc.strerror or exc}); make it writable and the next run removes it, or remove it "
+                             "yourself")
+                continue
             step(f"expired {folder.name}")
             removed_with.append(f"removed {folder}, past --keep-runs" + (
                 f", with what a file browser left in it ({', '.join(browser)})" if browser else ""))

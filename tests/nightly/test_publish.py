@@ -272,6 +272,38 @@ def test_keep_runs_never_removes_a_copy_of_a_run_folder(tmp_path, run_cli):
     assert read_marker(tmp_path / "2026-12-04")["folder"] == "2026-12-02"
 
 
+def test_a_folder_past_keep_runs_that_cannot_be_moved_is_left_with_a_warning_and_the_rest_go(tmp_path, run_cli,
+                                                                                             monkeypatch):
+    """Issue: a read-only run folder past --keep-runs (chmod 555: a folder's ".." cannot change, so it cannot move)
+    failed every later run with exit 2 naming only the staging folder, and no older folder was removed again. The
+    refusal is made here as the system makes it, whoever runs the test (root moves any folder)."""
+    for as_of in ("2026-11-13", "2026-11-20", "2026-11-27"):
+        assert run_cli("report", str(COUNCIL), "--as-of", as_of, "--out", str(tmp_path), "--quiet")[0] == 1
+    stuck = tmp_path / "2026-11-13"
+    rename = os.rename
+
+    def read_only(source, target):
+        if Path(source) == stuck:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(source))
+        rename(source, target)
+
+    monkeypatch.setattr(os, "rename", read_only)
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-12-02", "--out", str(tmp_path), "--keep-runs", "1",
+                           "--quiet")
+    assert code == 1, err
+    assert days(tmp_path) == ["2026-11-13", "2026-12-02"]  # 20 and 27 Nov went; 13 Nov could not
+    assert err.count("WARNING") == 1
+    assert (f"WARNING left {stuck} alone, past --keep-runs: it could not be moved out to be removed (Permission "
+            "denied); make it writable and the next run removes it, or remove it yourself") in err
+    assert os.path.samefile(tmp_path / "latest.html", tmp_path / "2026-12-02" / "report.html")
+    assert not list(tmp_path.glob(STAGING_PREFIX + "*"))
+    monkeypatch.setattr(os, "rename", rename)  # made writable: the next run removes it
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-12-03", "--out", str(tmp_path), "--keep-runs", "1",
+                           "--quiet")
+    assert (code, err) == (1, "")
+    assert days(tmp_path) == ["2026-12-03"]
+
+
 def test_keep_runs_keeps_the_newest_n_run_folders_however_often_a_day_is_rerun(tmp_path, run_cli):
     """Issue 20's audit, D2: --keep-runs counted runs, so a corrected rerun the same morning took a slot, and with
     --keep-runs 2 only one run folder was left. The newest N run folders stay, each its date's latest run."""
