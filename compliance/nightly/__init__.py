@@ -12,9 +12,9 @@ from ._build import build_report, snapshot_of
 from ._history import DEFAULT_KEEP_RUNS, DEFAULT_TIMEOUT, History, HistoryBusy
 from ._mail import MailError, MailSettings
 from ._mail import load_settings as load_mail_settings
-from ._model import DEFAULT_FAIL_ON, DEFAULT_WINDOW, FAIL_ON_CHOICES, ReportModel, parse_fail_on, parse_window
+from ._model import (DEFAULT_FAIL_ON, DEFAULT_ICS_DAYS, DEFAULT_WINDOW, FAIL_ON_CHOICES, ReportModel, parse_fail_on,
+                     parse_window)
 from ._run import HISTORY_FILE, ReportOptions, ReportRun, run_report
-from ._stream import DEFAULT_ICS_DAYS
 
 __all__ = [
     "DEFAULT_FAIL_ON", "DEFAULT_KEEP_RUNS", "DEFAULT_TIMEOUT", "DEFAULT_WINDOW", "FAIL_ON_CHOICES", "HISTORY_FILE",

@@ -14,7 +14,7 @@ from ..calendars import DEFAULT_CALENDAR, Period, add_period
 from ..engines import Finding
 from ..errors import CalendarRangeError, InputError, Problem
 from ._changes import ChangeFinder, findings_line
-from ._model import (DEFAULT_WINDOW, LATE_LOOKBACK_DAYS, TREND_LENGTH, Change, PreviousRun, ReportModel, Snapshot,
+from ._model import (DEFAULT_ICS_DAYS, DEFAULT_WINDOW, LATE_LOOKBACK_DAYS, TREND_LENGTH, Change, PreviousRun, ReportModel, Snapshot,
                      Summary, TrendPoint, parse_window)
 from ._tally import RunTally
 
@@ -45,6 +45,7 @@ def build_model(
     rule_files: Sequence[str] = (),
     skipped_rows: Sequence[str] = (),
     rows_skipped: int | None = None,
+    ics_days: int = DEFAULT_ICS_DAYS,
 ) -> ReportModel:
     """The report for ``as_of`` from a run's tally; ``previous`` is the last earlier run, if any.
 
@@ -74,7 +75,7 @@ def build_model(
         skipped_rows=tuple(skipped_rows), rows_skipped=rows_skipped, calendar=calendar,
         kpi=tuple(r for r in tally.kpi.rows() if r.decided), kpi_monthly=tuple(tally.kpi_monthly.rows()),
         sources=dict(tally.sources), checks=tuple(tally.checks), checks_total=tally.checks_total,
-        checks_records=tally.checks_records, targets=tally.targets,
+        checks_records=tally.checks_records, targets=tally.targets, ics_days=ics_days,
     )
 
 

@@ -23,7 +23,8 @@ from ..calendars import day_of
 from ..engines import Finding
 from ..errors import one_line
 from ..reports import STATUS_NAMES, kpi_chart_svg, margin_text, uri_value
-from ._model import CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, Change, ReportModel, TrendPoint, bad_rows
+from ._model import (CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, Change, ReportModel, TrendPoint, bad_rows,
+                     ics_scope)
 
 _TAG_COLOURS = {"overdue": "red", "late": "orange", "due": "blue", "met": "green",
                 "missing_data": "purple", "not_applicable": "grey"}
@@ -396,10 +397,10 @@ def _open_duties(model: ReportModel) -> str:
     most overdue first), each table always there; the open duties due later, folded away."""
     s = model.summary
     by = _short_date(model.window_end)
-    everything = (f"Every open duty is in {_file_link('findings.csv', 'latest.csv')} (its status is Overdue or Due) "
-                  f"and in {_file_link('deadlines.ics', 'latest.ics')}, the calendar of open deadlines. A duty that "
-                  "ended unmet (a child left care before a missed visit) is a breach on record there, overdue until "
-                  "it ended (ended_on), and not listed here.")
+    everything = (f"Every open duty is in {_file_link('findings.csv', 'latest.csv')} (its status is Overdue or Due). "
+                  + _e(ics_scope(model)).replace("deadlines.ics", _file_link("deadlines.ics", "latest.ics"), 1)
+                  + " A duty that ended unmet (a child left care before a missed visit) is a breach on record in "
+                  "findings.csv, overdue until it ended (ended_on), and not listed here.")
     parts = ['<section aria-labelledby="open"><h2 id="open">What to do: due soon, and overdue</h2>',
              f"<p>Duties falling due within {_e(model.window_text)} of {_short_date(model.as_of)}, by {by}, the "
              f"soonest first; then the duties whose deadline has passed, the most overdue first. {everything}</p>",

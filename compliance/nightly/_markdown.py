@@ -11,7 +11,7 @@ from datetime import date, datetime
 from ..calendars import day_of
 from ..engines import Finding
 from ..reports import STATUS_NAMES, margin_text, md_code, md_text
-from ._model import CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, ReportModel, bad_rows
+from ._model import CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, ReportModel, bad_rows, ics_scope
 
 
 def _d(d: date | None) -> str:
@@ -78,9 +78,9 @@ def _open(model: ReportModel) -> list[str]:
     """What to do this week: the duties due within the window, the soonest first; then the overdue ones."""
     s, by = model.summary, model.window_end.isoformat()
     out = ["## What to do: due soon, and overdue", "",
-           "Every open duty is in findings.csv (its status is Overdue or Due) and in deadlines.ics. A duty that "
-           "ended unmet (a child left care before a missed visit) is a breach on record there, overdue until it "
-           "ended (ended_on), and not listed here.", "",
+           f"Every open duty is in findings.csv (its status is Overdue or Due). {ics_scope(model)} A duty that "
+           "ended unmet (a child left care before a missed visit) is a breach on record in findings.csv, overdue "
+           "until it ended (ended_on), and not listed here.", "",
            *_group(f"Due by {by}", model.due_soon_duties, s.due_within_window, "soonest",
                    f"Nothing falls due within {model.window_text}, by {by}."),
            *_group("Overdue", model.overdue_duties, s.overdue, "most overdue", "Nothing is overdue.")]

@@ -24,8 +24,10 @@ TREND_LENGTH = 30
 #: Statuses, plus the report's own two groups, that can make a run exit with code 1.
 FAIL_ON_CHOICES = ("overdue", "late", "due", "met", "missing_data", "due_soon", "late_in_period")
 DEFAULT_FAIL_ON = ("overdue", "late")
-#: The page lists this many open duties, the most urgent first; findings.csv and deadlines.ics have them all.
+#: The page lists this many open duties, the most urgent first; findings.csv has them all.
 OPEN_DUTIES_SHOWN = 50
+#: deadlines.ics holds the open duties due within this many days and those overdue by at most as many.
+DEFAULT_ICS_DAYS = 30
 #: ... and, apart from them, this many of the duties due within the window, the soonest first: what to do this week.
 DUE_SOON_SHOWN = 50
 #: Timelines are drawn for this many records, those with open duties first, the most urgent first.
@@ -164,6 +166,8 @@ class ReportModel:
     targets: TargetTally = field(default_factory=TargetTally)
     #: The duties due within the window, the soonest first (capped; ``summary.due_within_window`` counts them all).
     due_soon_duties: tuple[Finding, ...] = ()
+    #: The days either side of the as-of date deadlines.ics holds open duties for (``--ics-days``), for the page to say.
+    ics_days: int = DEFAULT_ICS_DAYS
 
     @property
     def window_text(self) -> str:
@@ -251,6 +255,14 @@ def parse_fail_on(text: str) -> tuple[str, ...]:
         raise InputError(Problem(f"unknown status {', '.join(unknown) or text!r}", field="--fail-on",
                                  hint="a comma list of " + ", ".join(FAIL_ON_CHOICES) + ', or "none"'))
     return words
+
+
+def ics_scope(model: ReportModel) -> str:
+    """What deadlines.ics holds, for the page to say: not every open duty, only those near the as-of date."""
+    n = model.ics_days
+    days = f"{n} day" if n == 1 else f"{n} days"
+    return (f"deadlines.ics, the calendar, holds only those due within {days} and those overdue by at most {days} "
+            f"(--ics-days), and, if any are overdue for longer, one event on {model.as_of.isoformat()} counting them.")
 
 
 def with_run_id(model: ReportModel, run_id: int) -> ReportModel:

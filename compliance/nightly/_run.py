@@ -32,11 +32,11 @@ from ._changes import ChangeFinder
 from ._files import FindingsFiles, StatesWriter, render_pages
 from ._history import DEFAULT_KEEP_RUNS, DEFAULT_TIMEOUT, History, RunRecord, Source
 from ._mail import Attachment, MailError, MailSettings, build_message, check_address, check_header_text, send
-from ._model import (DEFAULT_FAIL_ON, DEFAULT_WINDOW, TREND_LENGTH, ReportModel, Snapshot, TrendPoint, fails,
-                     parse_window, with_run_id)
+from ._model import (DEFAULT_FAIL_ON, DEFAULT_ICS_DAYS, DEFAULT_WINDOW, TREND_LENGTH, ReportModel, Snapshot,
+                     TrendPoint, fails, parse_window, with_run_id)
 from ._progress import ProgressBar
 from ._publish import Staging, check_latest, check_replaceable, recover, step
-from ._stream import DEFAULT_ICS_DAYS, ChunkOutput, PassSettings, evaluate_chunk
+from ._stream import ChunkOutput, PassSettings, evaluate_chunk
 from ._tally import RunTally
 
 log = logging.getLogger(__name__)
@@ -248,7 +248,7 @@ def _evaluate(records: Sequence[Record], ruleset: RuleSet, options: ReportOption
                         previous=previous, history_trend=history_trend, calendar=options.calendar,
                         title=options.title, record_files=[str(p) for p in options.records],
                         rule_files=[str(p) for p in options.rules or ()], skipped_rows=_by_row(skipped),
-                        rows_skipped=unread_count(skipped))
+                        rows_skipped=unread_count(skipped), ics_days=options.ics_days)
     model = with_run_id(model, run_id)
     files.finish(model.summary.statuses, model.to_dict())
     return model, states.finish()

@@ -18,11 +18,8 @@ from ..reports import (BACKLOG_NAMED, JSON_SEPARATOR, JsonContext, JsonDocument,
                        json_finding, overdue_of)
 from ..rules import RuleSet
 from ._changes import findings_line
+from ._model import DEFAULT_ICS_DAYS
 from ._tally import RunTally
-
-
-#: deadlines.ics holds the open duties due within this many days and those overdue by at most as many.
-DEFAULT_ICS_DAYS = 30
 
 
 @dataclass(frozen=True)

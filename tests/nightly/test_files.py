@@ -45,6 +45,9 @@ def test_the_calendar_holds_the_deadlines_due_or_missed_within_ics_days(tmp_path
             start = event.decoded("DTSTART")
             assert as_of - timedelta(days=days) <= start <= as_of + timedelta(days=days)
             assert str(event["CATEGORIES"].to_ical().decode()) in ("Overdue", "Due")
+        # The pages say what the calendar holds, not that it holds every open duty.
+        said = f"holds only those due within {days} days and those overdue by at most {days} days (--ics-days)"
+        assert said in (out / "latest.md").read_text() and said in (out / "latest.html").read_text()
 
 
 def split_backlog(found):

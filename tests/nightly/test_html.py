@@ -208,3 +208,13 @@ def test_trend_chart_labels_every_bar():
     svg = trend_svg(points)
     assert "2026-11-06: 0; 2026-11-13: 4; 2026-11-20: 2" in svg
     assert [int(n) for n in re.findall(r'text-anchor="middle" fill="#0b0c0c">(\d+)</text>', svg)] == [0, 4, 2]
+
+
+def test_the_page_says_the_calendar_holds_only_the_deadlines_near_the_as_of_date(model):
+    """Issue: "Every open duty is in findings.csv ... and in deadlines.ics", but the calendar holds only the duties
+    due or overdue within --ics-days, and one event counting those overdue for longer."""
+    html = to_html(replace(model, ics_days=7))
+    assert ('<a href="deadlines.ics" data-latest="latest.ics">deadlines.ics</a>, the calendar, holds only those due '
+            "within 7 days and those overdue by at most 7 days (--ics-days), and, if any are overdue for longer, one "
+            "event on 2026-11-27 counting them.") in html
+    assert "and in <a" not in html

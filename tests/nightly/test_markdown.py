@@ -138,3 +138,14 @@ def test_check_format_md_escapes_too():
     assert {t for t, _ in found.tags} <= {"h1", "p", "strong", "table", "thead", "tbody", "tr", "th", "td"}
     rows = [t for t, _ in found.tags if t == "tr"]
     assert len(rows) == 1 + sum(f.status != "not_applicable" for f in findings)
+
+
+def test_the_page_says_the_calendar_holds_only_the_deadlines_near_the_as_of_date(model):
+    """Issue: "Every open duty is in findings.csv and in deadlines.ics", but the calendar holds only the duties due or
+    overdue within --ics-days, and one event counting those overdue for longer."""
+    md = to_markdown_report(replace(model, ics_days=7))
+    assert ("Every open duty is in findings.csv (its status is Overdue or Due). deadlines.ics, the calendar, holds "
+            "only those due within 7 days and those overdue by at most 7 days (--ics-days), and, if any are overdue "
+            "for longer, one event on 2026-11-27 counting them.") in md
+    assert "and in deadlines.ics" not in md
+    assert "within 1 day and those overdue by at most 1 day " in to_markdown_report(replace(model, ics_days=1))
