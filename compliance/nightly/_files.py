@@ -132,10 +132,11 @@ def team_slug(team: str) -> str:
     ``no-team`` of records that name none) with a short hash of the name as well. So is a name of plain words
     whose last is 8 hexadecimal digits (``team 3a52ce78``, ``intake 20250401``): as they are, they would be the
     file of the name whose hash they end in (``.`` is ``team-3a52ce78``), and two teams would share a calendar.
+    A name is read in Unicode's composed form (NFC), so ``Équipe`` typed with a combining accent is the same team.
     """
     if team == NO_TEAM:
         return "no-team"
-    words = team.split()
+    words = unicodedata.normalize("NFC", team).split()
     folded = unicodedata.normalize("NFKD", team).encode("ascii", "ignore").decode().lower()
     slug = _SLUG.sub("-", folded).strip("-")[:40].strip("-") or "team"
     if words and all(w.isascii() and w.isalnum() for w in words) and slug == "-".join(words).lower() \

@@ -7,6 +7,7 @@ so the files are the same whichever way the work was split and no finding is kep
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Sequence
@@ -90,8 +91,11 @@ class Backlog:
 
 
 def team_of(f: Finding) -> str:
+    """The finding's team, in Unicode's composed form (NFC): one system typing ``Équipe`` with a combining accent
+    and another with the accented letter mean one team, shown alike. Not NFKC: that also folds characters that look
+    different (``Team ²`` into ``Team 2``, ``Ⅳ`` into ``IV``), and two teams must never share a calendar."""
     value = f.attributes.get("team")
-    return NO_TEAM if value is None or value == "" else str(value)
+    return NO_TEAM if value is None or value == "" else unicodedata.normalize("NFC", str(value))
 
 
 def evaluate_chunk(settings: PassSettings, records: Sequence[Record]) -> ChunkOutput:

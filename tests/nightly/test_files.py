@@ -138,6 +138,26 @@ def test_a_team_name_makes_a_safe_file_name_that_no_other_team_can_take():
     assert len(team_slug("x" * 500)) == 40 and team_slug("x" * 500) != team_slug("x" * 400)
 
 
+def test_a_team_name_in_either_unicode_form_is_one_teams_calendar(tmp_path, run_cli):
+    """Issue: "Équipe Nord" typed with the accented letter (NFC) and with E and a combining accent (NFD) made two
+    calendars, shown by one name."""
+    composed, decomposed = "\u00c9quipe Nord", "E\u0301quipe Nord"
+    assert composed != decomposed and team_slug(composed) == team_slug(decomposed)
+    assert team_slug(decomposed).startswith("equipe-nord-") and team_slug("Équipe Sud") != team_slug(composed)
+    records = tmp_path / "referrals.csv"
+    records.write_text("id,kind,team,referral,referral_decision\n"
+                       f"r1,referral,{composed},03/12/2024,\nr2,referral,{decomposed},03/12/2024,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = run_cli("report", str(records), "--as-of", "2024-12-10", "--out", str(out), "--quiet", "--by",
+                           "team")
+    assert code == 1, err  # both decisions (1 working day) overdue
+    [path] = (out / "2024-12-10").glob("deadlines-*.ics")
+    assert path.name == f"deadlines-{team_slug(composed)}.ics"
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    assert str(calendar["X-WR-CALNAME"]).endswith(f": {composed}")  # one name, composed, whichever came first
+    assert sorted(str(e["DESCRIPTION"]).split("Record: ")[1][:2] for e in calendar.walk("VEVENT")) == ["r1", "r2"]
+
+
 # Each pair: a name that is hashed, and the name of plain words that spells its file name as it was (issue D1).
 COLLIDING = [(".", "team 3a52ce78"), ("A/B", "a b 3ec69c85")]
 
