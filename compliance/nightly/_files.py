@@ -17,6 +17,7 @@ import hashlib
 import re
 import unicodedata
 import zlib
+from collections import OrderedDict
 from datetime import date, datetime
 from typing import IO, Any, Mapping, Sequence
 
@@ -33,6 +34,9 @@ from ._stream import DEFAULT_ICS_DAYS, NO_TEAM, Backlog, ChunkOutput
 #: findings.json, gzip-compressed: a thirteenth of its size (see docs/output-formats.md for the figures).
 JSON_FILE = "findings.json.gz"
 JSON_LEVEL = 6
+#: Teams' calendars open at once (``--by team``); the others are closed and reopened to append to. One handle a team
+#: ran out of them (1,024 on most systems) past a thousand teams.
+TEAM_FILES_OPEN = 64
 
 
 class FindingsFiles:
@@ -47,6 +51,7 @@ class FindingsFiles:
         self.as_of, self.title, self.context, self.problems, self.show_all = as_of, title, context, problems, show_all
         self._handles: dict[str, IO[bytes]] = {}
         self._teams: dict[str, str] = {}  # team -> its calendar's file name
+        self._team_handles: OrderedDict[str, IO[bytes]] = OrderedDict()  # the teams' calendars open, latest used last
         self.ics_days, self.stamp = ics_days, stamp or datetime.now().astimezone()
         self._backlog: dict[str, Backlog] = {}  # by calendar file: the duties overdue beyond ics_days
         self._calendars = {"deadlines.ics": title}  # each calendar file's name as a calendar shows it
@@ -64,16 +69,32 @@ class FindingsFiles:
 
     def _write(self, name: str, text: str) -> None:
         if text:
-            (self._json if name == JSON_FILE else self._handles[name]).write(text.encode("utf-8"))
+            (self._json if name == JSON_FILE else self._handle(name)).write(text.encode("utf-8"))
+
+    def _handle(self, name: str) -> IO[bytes]:
+        """The open file ``name``: a team's calendar is reopened to append to if it was closed to keep few open."""
+        if name in self._handles:
+            return self._handles[name]
+        if name not in self._team_handles:
+            self._open_team(name, append=True)
+        self._team_handles.move_to_end(name)
+        return self._team_handles[name]
+
+    def _open_team(self, name: str, append: bool) -> None:
+        """Open a team's calendar, closing the one written least lately if TEAM_FILES_OPEN are open: each is made
+        durable once, at the end (``finish``)."""
+        if len(self._team_handles) >= TEAM_FILES_OPEN:
+            self._team_handles.popitem(last=False)[1].close()
+        self._team_handles[name] = self.staging.open(name, append)
 
     def _team_file(self, team: str) -> str:
         name = self._teams.get(team)
         if name is None:
             # Names that differ only in case or spacing (Front Door, FRONT  DOOR) are one team's calendar.
             name = self._teams[team] = team_calendar_name(team_slug(team))
-            if name not in self._handles:
-                self._handles[name] = self.staging.open(name)
+            if name not in self._calendars:
                 self._calendars[name] = f"{self.title}: {team if team != NO_TEAM else 'records with no team'}"
+                self._open_team(name, append=False)
                 self._write(name, calendar_head(self._calendars[name]))
         return name
 
@@ -113,11 +134,15 @@ class FindingsFiles:
         for name, handle in self._handles.items():
             self.staging.close_file(handle, name)
         self._handles = {}
+        for name in dict.fromkeys(self._teams.values()):
+            self.staging.close_file(self._handle(name), name)
+            del self._team_handles[name]
 
     def abandon(self) -> None:
-        for handle in self._handles.values():
+        for handle in [*self._handles.values(), *self._team_handles.values()]:
             handle.close()
         self._handles = {}
+        self._team_handles.clear()
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")

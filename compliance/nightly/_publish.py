@@ -420,9 +420,10 @@ class Staging:
     def target(self) -> Path:
         return self.out / self.folder
 
-    def open(self, name: str) -> IO[bytes]:
-        """A file of the run, to write as the findings come; ``close_file`` makes it durable."""
-        return open(self.run_dir / name, "wb")
+    def open(self, name: str, append: bool = False) -> IO[bytes]:
+        """A file of the run, to write as the findings come (``append``: one closed earlier, to go on with);
+        ``close_file`` makes it durable."""
+        return open(self.run_dir / name, "ab" if append else "wb")
 
     def close_file(self, handle: IO[bytes], name: str) -> None:
         handle.flush()

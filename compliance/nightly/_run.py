@@ -11,6 +11,7 @@ until its files are in place. Mail goes last, once the run is safe.
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
 import os
@@ -383,9 +384,10 @@ def _record_run(options: ReportOptions, history: History, records: Sequence[Reco
         if staging is not None:
             staging.discard()  # the history did not record the run: nothing of it was published
         if isinstance(exc, OSError):
+            cause = ("raise the limit on open files (ulimit -n)" if exc.errno in (errno.EMFILE, errno.ENFILE) else
+                     "check the free disk space and the folder's permissions")
             raise InputError(Problem(f"cannot write the report: {exc.strerror or exc}", file=str(options.out),
-                                     hint="check the free disk space and the folder's permissions; nothing was "
-                                          "published or recorded")) from None
+                                     hint=f"{cause}; nothing was published or recorded")) from None
         raise
     step("history committed")
     _put_in_place(staging, history, later, max(newest[0] if newest else options.as_of, options.as_of).isoformat())

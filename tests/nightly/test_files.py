@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import resource
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import icalendar
@@ -12,7 +15,7 @@ import pyarrow.parquet as pq
 
 from compliance.nightly._files import team_slug
 
-from conftest import FIXTURES, read_json, referrals_csv
+from conftest import FIXTURES, ROOT, read_json, referrals_csv
 
 COUNCIL = FIXTURES / "report" / "council.yaml"
 
@@ -156,6 +159,32 @@ def test_a_team_name_in_either_unicode_form_is_one_teams_calendar(tmp_path, run_
     calendar = icalendar.Calendar.from_ical(path.read_bytes())
     assert str(calendar["X-WR-CALNAME"]).endswith(f": {composed}")  # one name, composed, whichever came first
     assert sorted(str(e["DESCRIPTION"]).split("Record: ")[1][:2] for e in calendar.walk("VEVENT")) == ["r1", "r2"]
+
+
+def test_more_teams_than_files_a_process_may_open_each_get_their_calendar(tmp_path):
+    """Issue: past about a thousand teams (1,024 open files, most systems' limit) --by team failed with "Too many open
+    files": a handle stayed open for each team's calendar. Here 300 teams under a limit of 200."""
+    teams = 300
+    records = tmp_path / "referrals.csv"
+    # Each team one referral received Tue 3 Dec 2024, undecided: its decision (1 working day) overdue on 10 Dec.
+    records.write_text("id,kind,team,referral,referral_decision\n"
+                       + "".join(f"r{n},referral,Team {n},03/12/2024,\n" for n in range(teams)), encoding="utf-8")
+    out = tmp_path / "out"
+
+    def few_files() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (200, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), "report", str(records), "--as-of", "2024-12-10",
+                           "--out", str(out), "--quiet", "--by", "team", "--jobs", "1"], capture_output=True,
+                          text=True, cwd=ROOT, preexec_fn=few_files, timeout=300)
+    assert (done.returncode, done.stderr) == (1, "")
+    files = sorted((out / "2024-12-10").glob("deadlines-*.ics"))
+    assert len(files) == teams
+    for n in range(teams):
+        calendar = icalendar.Calendar.from_ical((out / "2024-12-10" / f"deadlines-team-{n}.ics").read_bytes())
+        [event] = calendar.walk("VEVENT")  # its own record's, whole, and no other team's
+        assert f"Record: r{n}." in str(event["DESCRIPTION"]) and str(calendar["X-WR-CALNAME"]).endswith(f": Team {n}")
+        assert (out / f"latest-deadlines-team-{n}.ics").samefile(out / "2024-12-10" / f"deadlines-team-{n}.ics")
 
 
 # Each pair: a name that is hashed, and the name of plain words that spells its file name as it was (issue D1).

@@ -3,6 +3,7 @@ logs, atomic replacement and the progress bar."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import pty
@@ -17,6 +18,7 @@ from operator import itemgetter
 import pytest
 
 import compliance.nightly._files
+import compliance.nightly._publish
 from compliance.nightly import ReportOptions, run_report
 
 from conftest import FIXTURES, ROOT, read_json
@@ -545,3 +547,17 @@ def test_a_run_of_another_source_is_refused_the_folder_and_leaves_it_as_it_was(t
     assert code == 2 and f"the history --db {out / 'history.sqlite3'} holds the reports of another source" in err
     assert "give each source its own --db, as its own --out folder" in err
     assert not (tmp_path / "census-2").exists() or not any((tmp_path / "census-2").iterdir())
+
+
+def test_too_many_open_files_says_to_raise_the_limit_not_to_check_the_disk(tmp_path, run_cli, monkeypatch):
+    """Issue: "Too many open files (check the free disk space and the folder's permissions...)": neither was the
+    cause."""
+    def too_many(self, name, append=False):
+        raise OSError(errno.EMFILE, os.strerror(errno.EMFILE))
+
+    monkeypatch.setattr(compliance.nightly._publish.Staging, "open", too_many)
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path), "--quiet")
+    assert code == 2
+    assert err == (f"compliance: error: {tmp_path}: cannot write the report: Too many open files (raise the limit on "
+                   "open files (ulimit -n); nothing was published or recorded)\n")
+    assert not (tmp_path / "2026-11-20").exists() and not list(tmp_path.glob(".staging-*"))
