@@ -500,13 +500,18 @@ class Staging:
                 step(f"new {name} in place")
         _fsync_dir(self.out)
 
-    def expire(self, history: History, keep: set[str]) -> tuple[list[str], list[str]]:
+    def expire(self, history: History, keep: set[str], keep_runs: int) -> tuple[list[str], list[str]]:
         """Set aside, into this staging folder (to go with it), the folders of this history's runs whose duty states
         it no longer keeps (``--keep-runs``), but for the folders named in ``keep``, and only as the runs wrote them
-        (``_not_as_written``). Returns a warning for each folder left alone, saying what was found in it, and a
-        line for the log about each folder removed (naming the files a file browser left in it, if any)."""
+        (``_not_as_written``). Returns a warning for each folder left alone, saying what was found in it (and one
+        naming together the run folders past the newest ``keep_runs`` dates whose runs this history does not hold),
+        and a line for the log about each folder removed (naming the files a file browser left in it, if any)."""
         notes: list[str] = []
         removed_with: list[str] = []
+        strangers: list[str] = []
+        dates = history.dates()
+        # Older than the newest keep_runs dates: past --keep-runs, were the folder this history's.
+        oldest_kept = dates[keep_runs - 1][0].isoformat() if len(dates) >= keep_runs else ""
         aside = self.path / EXPIRED
         for folder in sorted(self.out.iterdir()):
             marker = read_marker(folder) if DAY.fullmatch(folder.name) and folder.is_dir() else None
@@ -516,7 +521,11 @@ class Staging:
                 run_id = int(marker["run_id"])
             except (KeyError, TypeError, ValueError):
                 continue
-            if history.token_of(run_id) != marker.get("token") or history.keeps_states(run_id):
+            if history.token_of(run_id) != marker.get("token"):
+                if folder.name < oldest_kept:
+                    strangers.append(folder.name)
+                continue
+            if history.keeps_states(run_id):
                 continue
             reasons, browser = _not_as_written(folder, marker)
             if reasons:
@@ -534,6 +543,13 @@ class Staging:
             step(f"expired {folder.name}")
             removed_with.append(f"removed {folder}, past --keep-runs" + (
                 f", with what a file browser left in it ({', '.join(browser)})" if browser else ""))
+        if strangers:
+            # Only the history proves a folder's run is the report's to remove (its token): a history moved aside
+            # (a damaged one) takes that proof with it.
+            notes.append(f"left {len(strangers)} run folder(s) in {self.out} alone, past --keep-runs: "
+                         f"{_shown(strangers)}; their runs are not in this history ({history.path}): written before "
+                         "it was moved aside or started anew, or with another --db, so they are not the report's to "
+                         "remove: move or remove them yourself")
         if aside.exists():
             _fsync_dir(self.out)
         return notes, removed_with

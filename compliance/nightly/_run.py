@@ -390,7 +390,8 @@ def _record_run(options: ReportOptions, history: History, records: Sequence[Reco
                                      hint=f"{cause}; nothing was published or recorded")) from None
         raise
     step("history committed")
-    _put_in_place(staging, history, later, max(newest[0] if newest else options.as_of, options.as_of).isoformat())
+    _put_in_place(staging, history, later, max(newest[0] if newest else options.as_of, options.as_of).isoformat(),
+                  options.keep_runs)
     if pruned and not history.keeps_states(staging.run_id):
         # A run back-filling a date older than the newest --keep-runs dates: its own states go at once (the newest
         # runs' are what later runs compare with), its folder at the next run.
@@ -425,14 +426,15 @@ def _same_source(options: ReportOptions, history: History, source: Source) -> No
                                   "and latest.*), or move this one aside to start its history anew"))
 
 
-def _put_in_place(staging: Staging, history: History, later: Sequence[Staging], newest_day: str) -> None:
+def _put_in_place(staging: Staging, history: History, later: Sequence[Staging], newest_day: str,
+                  keep_runs: int) -> None:
     """After the commit: the run's folder and latest.* in place, folders past --keep-runs removed, the staging
     folders gone. Should any of it fail, the run is recorded and the next run finishes it from the journal."""
     try:
         for leftover in later:
             leftover.remove()
         staging.apply()
-        left, removed_with = staging.expire(history, keep={staging.folder, newest_day})
+        left, removed_with = staging.expire(history, keep={staging.folder, newest_day}, keep_runs=keep_runs)
         for note in left:
             log.warning("%s", note)
         for note in removed_with:

@@ -304,6 +304,25 @@ def test_a_folder_past_keep_runs_that_cannot_be_moved_is_left_with_a_warning_and
     assert days(tmp_path) == ["2026-12-03"]
 
 
+def test_run_folders_of_a_history_moved_aside_are_named_once_past_keep_runs_and_never_removed(tmp_path, run_cli):
+    """Issue: after the history was moved aside (the fix for a damaged one), the old run folders were never removed
+    and nothing said so. Only the history proves a folder's run the report's (its token), so they stay, named."""
+    for as_of in ("2026-11-13", "2026-11-20"):
+        assert run_cli("report", str(COUNCIL), "--as-of", as_of, "--out", str(tmp_path), "--quiet")[0] == 1
+    (tmp_path / "history.sqlite3").rename(tmp_path.parent / f"{tmp_path.name}-damaged.sqlite3")
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-27", "--out", str(tmp_path), "--quiet")
+    assert (code, err) == (1, "")  # within the newest 30 dates: nothing past --keep-runs to say
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-12-02", "--out", str(tmp_path), "--keep-runs", "1",
+                           "--quiet")
+    assert code == 1, err
+    # 27 Nov was this history's run: it goes. 13 and 20 Nov were the old history's: they stay, one warning for both.
+    assert days(tmp_path) == ["2026-11-13", "2026-11-20", "2026-12-02"]
+    assert err.count("WARNING") == 1
+    assert (f"WARNING left 2 run folder(s) in {tmp_path} alone, past --keep-runs: 2026-11-13, 2026-11-20; their runs "
+            f"are not in this history ({tmp_path / 'history.sqlite3'}): written before it was moved aside or started "
+            "anew, or with another --db, so they are not the report's to remove: move or remove them yourself") in err
+
+
 def test_keep_runs_keeps_the_newest_n_run_folders_however_often_a_day_is_rerun(tmp_path, run_cli):
     """Issue 20's audit, D2: --keep-runs counted runs, so a corrected rerun the same morning took a slot, and with
     --keep-runs 2 only one run folder was left. The newest N run folders stay, each its date's latest run."""
