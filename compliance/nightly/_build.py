@@ -14,8 +14,8 @@ from ..calendars import DEFAULT_CALENDAR, Period, add_period
 from ..engines import Finding
 from ..errors import CalendarRangeError, InputError, Problem
 from ._changes import ChangeFinder, findings_line
-from ._model import (DEFAULT_ICS_DAYS, DEFAULT_WINDOW, LATE_LOOKBACK_DAYS, TREND_LENGTH, Change, PreviousRun, ReportModel, Snapshot,
-                     Summary, TrendPoint, parse_window)
+from ._model import (DEFAULT_ICS_DAYS, DEFAULT_WINDOW, LATE_LOOKBACK_DAYS, TREND_LENGTH, Change, PreviousRun,
+                     ReportModel, Snapshot, Summary, TrendPoint, parse_window)
 from ._tally import RunTally
 
 

@@ -456,7 +456,7 @@ def _log_run(model: ReportModel, folder: Path, update_latest: bool, newest: tupl
     if update_latest:
         log.info("updated %s/latest.*", out)
     elif newest is not None:
-        # A warning, not hidden by --quiet: a date typed wrong would otherwise freeze latest.* unsaid, night after night.
+        # A warning, not hidden by --quiet: a date typed wrong would freeze latest.* unsaid, night after night.
         day, run_id = newest
         log.warning("left %s/latest.* alone: they hold run %d, as of %s, a later date than this run's; if that run's "
                     "date was a mistake, move its folder %s and %s/latest.* out of %s, and the next run takes "
