@@ -26,9 +26,9 @@ from ..reports import (CALENDAR_END, JSON_SEPARATOR, JsonContext, JsonDocument, 
                        csv_header, csv_problem_lines, json_head, json_tail)
 from ._html import to_html
 from ._markdown import to_markdown_report
-from ._model import ReportModel
+from ._model import DEFAULT_ICS_DAYS, ReportModel
 from ._publish import Staging, team_calendar_name
-from ._stream import DEFAULT_ICS_DAYS, NO_TEAM, Backlog, ChunkOutput
+from ._stream import NO_TEAM, Backlog, ChunkOutput
 
 
 #: findings.json, gzip-compressed: a thirteenth of its size (see docs/output-formats.md for the figures).

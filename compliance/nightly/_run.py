@@ -330,8 +330,8 @@ def _check_not_ahead(options: ReportOptions, today: date) -> None:
         raise InputError(Problem(f"{options.as_of.isoformat()} is after today ({today.isoformat()})", field="--as-of",
                                  hint="give today's date or an earlier one (leave --as-of out for today); to report "
                                       "on a day to come on purpose, give --future too, with an --out folder of its "
-                                      "own: latest.* follow the newest date, so later runs there would leave them "
-                                      "alone"))
+                                      "own: latest.* follow the newest date, so the nightly runs there would leave "
+                                      "them alone"))
 
 
 def _by_row(problems: Sequence[Problem]) -> list[str]:
