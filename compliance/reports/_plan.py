@@ -304,11 +304,25 @@ def _uncounted_text(plan: Plan) -> str | None:
     return "Not in this calendar: " + "; ".join(f"{_step_label(e, s)}: {s.finding.reason}" for e, s in left_out)
 
 
+#: The attributes that say whom a plan is for: plans for different children, or authorities, are different records.
+#: A team is not one of them: a case reallocated to another team is still the same child's.
+_WHOM = ("authority", "child")
+
+
+def _whom(plan: Plan) -> list[tuple[str, str]]:
+    """The identifying attributes given (``_WHOM``), as (name, value), in that order."""
+    attributes = plan.record.attributes
+    return [(name, str(attributes[name])) for name in _WHOM if attributes.get(name)]
+
+
 def _who(plan: Plan) -> str | None:
-    """Whom the plan is for, as a calendar names it: the record's authority, else the id it was given."""
-    authority = plan.record.attributes.get("authority")
-    if authority:
-        return str(authority)
+    """Whom the plan is for, as a calendar names it: the authority and the child (``Haringey, child C001``,
+    ``Child C001``), else the id it was given."""
+    whom = dict(_whom(plan))
+    parts = [whom["authority"]] if "authority" in whom else []
+    parts += [f"{'child' if parts else 'Child'} {whom['child']}"] if "child" in whom else []
+    if parts:
+        return ", ".join(parts)
     return None if plan.record.id == PLAN_ID else plan.record.id
 
 
@@ -316,16 +330,18 @@ def _plan_uid(plan: Plan, entry: PlanEntry, step: PlanStep) -> str:
     """Stable across runs, so importing an updated plan updates its events instead of adding more.
 
     With the record's id (``id=``), the UID is the nightly report's for that record, duty and occurrence,
-    whatever the dates: a corrected date moves the event. Without one, it is the authority, kind and duty
-    with the event that starts the clock and that event's date: adding a completion date, or another event,
-    keeps every deadline's UID.
+    whatever the dates: a corrected date moves the event. Without one, it is the kind, duty, the event that starts
+    the clock and that event's date, and whom the plan is for (authority, child): adding a completion date, or
+    another event, keeps every deadline's UID, and another child's plan never takes this one's events.
     """
     f = step.finding
     if plan.record.id != PLAN_ID:
         return event_uid(plan.record.id, entry.rule.duty, f.occurrence)
     start = f"{entry.rule.trigger}={_iso(plan.record.first(entry.rule.trigger) or f.trigger_date)}"
-    who = plan.record.attributes.get("authority")
-    return event_uid(f"plan/{plan.record.kind}/{start}" + (f"/{who}" if who else ""), entry.rule.duty, f.occurrence)
+    # The authority as it always was (a calendar imported before keeps its UIDs); the child named, so a child
+    # whose identifier is another plan's authority is not taken for it.
+    whom = "".join(f"/{value}" if name == "authority" else f"/{name}={value}" for name, value in _whom(plan))
+    return event_uid(f"plan/{plan.record.kind}/{start}{whom}", entry.rule.duty, f.occurrence)
 
 
 def _summary_text(plan: Plan, entry: PlanEntry, step: PlanStep) -> str:
