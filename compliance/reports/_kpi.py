@@ -11,13 +11,15 @@ Given the records as well (``Tally.add_records``, or the batches ``add_batch`` c
 records read, by kind, and each row says how many records of its rule's kind were read in its group and how many of
 them the rule measured nothing on (``not_applicable``), so that rows in reconcile with counts out without the
 engine making a not-applicable finding: every record gets, for each duty of its kind, either one not-applicable
-finding or findings that count, exactly one of them its first occurrence. A team is grouped whatever its case and
-spaces (``Front Door``, ``front  door ``), as the nightly report's team calendars are.
+finding or findings that count, exactly one of them its first occurrence. A team is grouped whatever its case,
+spaces and Unicode normal form (``Front Door``, ``front  door ``; ``Équipe`` in NFC or NFD), as the nightly report's
+team calendars are.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -127,11 +129,15 @@ def _text(value: Any) -> str:
 
 
 def group_key(dimension: str, value: Any) -> str:
-    """The group a record's value puts it in: a team whatever its case and the spaces around and between its words
-    (nightly.team_slug gives "Front Door" and "front  door " one calendar), any other value as it is."""
+    """The group a record's value puts it in: a team whatever its case, the spaces around and between its words
+    and how its accents are encoded (nightly.team_slug gives "Front Door" and "front  door " one calendar), any
+    other value as it is."""
     text = _text(value)
     if dimension in _FOLDED and text != NO_VALUE:
-        return " ".join(text.split()).casefold() or NO_VALUE
+        # "É" as one character or as "E" and a combining accent is the same text (NFC); Unicode's caseless match
+        # folds the decomposed form. Not NFKC: that would also merge names that only look alike ("Team ²", "Team 2").
+        folded = unicodedata.normalize("NFD", " ".join(text.split())).casefold()
+        return unicodedata.normalize("NFC", folded) or NO_VALUE
     return text
 
 

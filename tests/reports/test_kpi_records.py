@@ -254,3 +254,22 @@ def test_not_applicable_is_what_the_per_record_engine_finds(seed, as_of):
         assert row.not_applicable == row.records - len(counted[key])
         if row.rule in single:
             assert row.not_applicable == not_applicable[key]
+
+
+def test_a_team_whose_accent_is_encoded_two_ways_is_one_row():
+    """"Équipe Nord" typed on one machine (É one character, NFC) and exported from another (E and a combining acute
+    accent, NFD) is the same team: one row, counting both records."""
+    rules = load_rules()
+    composed, decomposed = "\u00c9quipe Nord", "E\u0301quipe Nord"
+    assert composed != decomposed
+    from compliance.records import Record
+
+    # Referred Mon 2 Sep 2024, decided Tue 3 Sep: within the one working day, met.
+    records = [Record(f"r{n}", "referral", {"team": team, "referral_nfa": False},
+                      {"referral": (date(2024, 9, 2),), "referral_decision": (date(2024, 9, 3),)})
+               for n, team in enumerate((composed, decomposed, composed.upper()))]
+    tally = Tally(("team",))
+    tally.add_records(records, rules)
+    tally.add_findings(evaluate(records, rules, date(2024, 12, 31)))
+    [row] = [r for r in tally.rows() if r.rule == "referral-decision-1wd"]
+    assert row.value("team") in (composed, decomposed) and row.records == 3
