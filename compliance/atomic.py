@@ -129,6 +129,9 @@ def _destination(path: str | Path, private: bool) -> tuple[Path, bool]:
             # /dev/stdout and /dev/fd/N lead to a file this process holds open: it is truncated and written, as a
             # shell would; replacing it would leave the open file, where the rest of the output goes, apart.
             return Path(text), True
+        if _read_only(text, status.st_mode):
+            raise _refused("a read-only file: it was left as it is", shown,
+                           "make it writable first to replace it, or name another file")
         return Path(os.path.realpath(text) if os.path.islink(text) else text), False
     if stat.S_ISCHR(status.st_mode) or stat.S_ISFIFO(status.st_mode):
         return Path(text), True
@@ -154,6 +157,13 @@ def dead_end(path: str | Path) -> str | None:
     except OSError as exc:
         return _LOOP if exc.errno == errno.ELOOP else None
     return None
+
+
+def _read_only(text: str, mode: int) -> bool:
+    """Whether the file is one its owner marked not to be written (no write bit for anyone), or one this user may
+    not write: replacing it by a rename would succeed, where cp or a shell's > refuse, and so must not."""
+    # The mode bits first: root may write anything (os.access says so), yet a file chmod 444 is still meant to stay.
+    return not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(text, os.W_OK)
 
 
 def _refused(message: str, file: str, hint: str) -> InputError:

@@ -216,3 +216,25 @@ def test_a_pipe_put_in_the_files_place_while_it_is_written_is_not_replaced(tmp_p
             target.unlink()
             os.mkfifo(target)
     assert stat.S_ISFIFO(os.lstat(target).st_mode) and hidden(tmp_path) == []
+
+
+def test_a_read_only_file_is_refused_and_left_as_it_is_even_for_root(tmp_path, run_cli):
+    """A file chmod 444 is one its owner meant to keep: cp and a shell's > refuse to write it, so --output does not
+    rename a new one over it. The mode bits decide, so the test holds when run as root, whom os.access lets write."""
+    from compliance.atomic import output_problem, write_atomic
+    from compliance.errors import InputError
+
+    kept = tmp_path / "findings.csv"
+    kept.write_text("precious\n")
+    kept.chmod(0o444)
+    code, out, err = run_cli("check", str(ROOT / "examples" / "inspections.yaml"), "--output", str(kept))
+    assert code == 2 and out == ""
+    assert err == (f"compliance: error: {kept}: output: a read-only file: it was left as it is (make it writable "
+                   "first to replace it, or name another file)\n")
+    assert kept.read_text() == "precious\n" and stat.S_IMODE(kept.stat().st_mode) == 0o444
+    with pytest.raises(InputError):
+        write_atomic(kept, "record\n")
+    assert output_problem(kept) is not None and sorted(p.name for p in tmp_path.iterdir()) == ["findings.csv"]
+    kept.chmod(0o644)  # writable by its owner alone is writable: replaced, keeping its mode
+    write_atomic(kept, "record\n")
+    assert kept.read_text() == "record\n" and stat.S_IMODE(kept.stat().st_mode) == 0o644
