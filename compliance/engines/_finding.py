@@ -42,7 +42,8 @@ class Finding:
     verification: str
     reason: str | None = None
     explanation: tuple[str, ...] = ()
-    skipped: tuple[tuple[str, str], ...] = ()
+    # The days the period skipped, as (date, reason) pairs; None where they were not worked out (no working asked).
+    skipped: tuple[tuple[str, str], ...] | None = ()
     assumptions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     provisional: bool = False
@@ -134,7 +135,7 @@ class Finding:
             "verification": self.verification,
             "reason": self.reason,
             "explanation": list(self.explanation),
-            "skipped": [{"date": d, "reason": r} for d, r in self.skipped],
+            "skipped": None if self.skipped is None else [{"date": d, "reason": r} for d, r in self.skipped],
             "assumptions": list(self.assumptions),
             "warnings": list(self.warnings),
             "provisional": self.provisional,

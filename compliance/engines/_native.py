@@ -402,9 +402,11 @@ def _calendar_pairs(calendar: str) -> tuple[tuple[tuple[str, str], ...], dict[da
     return tuple((s.date.isoformat(), s.reason) for s in days), {s.date: i for i, s in enumerate(days)}
 
 
-def _skipped(ctx: _Context, deadline: Deadline) -> tuple[tuple[str, str], ...]:
-    """The days the period skipped, as (date, reason) pairs; only when explaining."""
-    if not ctx.explain or not deadline.skipped:
+def _skipped(ctx: _Context, deadline: Deadline) -> tuple[tuple[str, str], ...] | None:
+    """The days the period skipped, as (date, reason) pairs; only when explaining (None, not known, otherwise)."""
+    if not ctx.explain:
+        return None
+    if not deadline.skipped:
         return ()
     return _skipped_pairs(deadline.start, deadline.period, ctx.rule.calendar)
 

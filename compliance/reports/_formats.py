@@ -193,6 +193,14 @@ def skipped_days(skipped: tuple[tuple[str, str], ...]) -> tuple[dict[str, str], 
     return holidays, len(skipped) - len(holidays)
 
 
+def counted_days(f: Finding) -> tuple[dict[str, str], int] | None:
+    """``skipped_days`` of a finding whose working was worked out (an empty dict and 0 where its period skipped no
+    day); None where it was not (no deadline, ``report --no-explain``): not known, so never "no holidays"."""
+    if f.deadline is None or f.skipped is None:
+        return None
+    return skipped_days(f.skipped) if f.skipped else ({}, 0)
+
+
 def json_finding(f: Finding, context: JsonContext, document: JsonDocument | None = None) -> str:
     """A finding as one line of the document (``finding_data``, encoded)."""
     return json_text(_ENCODE(finding_data(f, context, document)))
@@ -237,11 +245,12 @@ def csv_header() -> str:
 
 def csv_lines(findings: Iterable[Finding], explain: bool = False) -> str:
     """The lines of ``to_csv`` for ``findings``, without the header; the working (``explanation``) only with
-    ``explain``, the holidays skipped (named) and the weekend days (counted) always."""
+    ``explain``, the holidays skipped (named) and the weekend days (counted) wherever the working was worked out:
+    both blank where it was not, a count of 0 and no holiday where none was skipped."""
     join = " | ".join
     lines = []
     for f in findings:
-        holidays, weekends = skipped_days(f.skipped) if f.skipped else ({}, None)
+        holidays, weekends = counted_days(f) or ({}, None)
         lines.append(csv_line((
             f.record, f.rule, f.duty, f.kind, f.status, f.occurrence, f.trigger_event, _iso(f.trigger_date),
             f.period, _iso(f.deadline), f.completion_event, _iso(f.completed_date), f.days_late, f.working_days_late,

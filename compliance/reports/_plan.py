@@ -217,7 +217,7 @@ def _step_dict(step: PlanStep) -> dict[str, Any]:
             "days_late": None if step.projected else f.days_late,
             "working_days_late": None if step.projected else f.working_days_late,
             "provisional": f.provisional, "approximate": f.approximate,
-            "skipped": [{"date": d, "reason": r} for d, r in f.skipped],
+            "skipped": [{"date": d, "reason": r} for d, r in f.skipped or ()],
             "reason": f.reason, "assumptions": [] if step.projected else list(f.assumptions),
             "working": list(step.working),
             "warnings": list(f.warnings)}

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from ..calendars import instant
 from ..engines import Finding
 from ..errors import Problem
-from ._formats import UNREADABLE, problem_dict, skipped_days
+from ._formats import UNREADABLE, counted_days, problem_dict, skipped_days
 from ._kpi import NO_VALUE, KpiRow
 
 #: Snappy: what every Parquet reader takes, Power Query's included, and fast to write.
@@ -86,7 +86,7 @@ def findings_batch(findings: Sequence[Finding], explain: bool = False,
     """Rows for ``findings`` (after a row for each problem that rejected a row of the input), as one batch.
 
     Every day the period skipped is listed (``skipped``) only with ``explain``; the holidays, named, and the
-    count of weekend days always.
+    count of weekend days wherever the working was worked out (null where it was not: not known).
     """
     schema = findings_schema()
     unread = [p for p in problems if not p.warning]
@@ -107,12 +107,13 @@ def findings_batch(findings: Sequence[Finding], explain: bool = False,
             columns[_DATES[name]] = ([round(1000 * instant(v)) if isinstance(v, datetime) else None for v in dates]
                                      if any(isinstance(v, datetime) for v in dates) else [None] * len(dates))
         elif name == "holidays_skipped":
-            columns[name] = [_holidays(f.skipped) for f in findings]
+            # Null where the working was not worked out: not known, where [] would say no holiday was skipped.
+            columns[name] = [_holidays(f.skipped) if counted_days(f) is not None else None for f in findings]
         elif name == "weekend_days_skipped":
-            columns[name] = [skipped_days(f.skipped)[1] if f.skipped else None for f in findings]
+            columns[name] = [None if days is None else days[1] for days in map(counted_days, findings)]
         elif name == "skipped":
             columns[name] = [[{"date": date.fromisoformat(d), "reason": r} for d, r in f.skipped]
-                             if explain and f.skipped else None for f in findings]
+                             if explain and counted_days(f) is not None else None for f in findings]
         elif name == "attributes":
             # A record's findings share its attributes: each mapping is turned into pairs once.
             pairs: dict[int, list[tuple[str, str]]] = {}
@@ -123,7 +124,7 @@ def findings_batch(findings: Sequence[Finding], explain: bool = False,
             columns[name] = [_text(v) for v in values[name]]
     if unread:
         for name, column in columns.items():
-            filler: Any = [] if name in _LISTS or name == "holidays_skipped" else None
+            filler: Any = [] if name in _LISTS else None
             column[:0] = [filler] * len(unread)
         columns["status"][:len(unread)] = [UNREADABLE] * len(unread)
         columns["reason"][:len(unread)] = [str(p) for p in unread]

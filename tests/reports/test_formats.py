@@ -3,6 +3,7 @@ holiday and counts the weekend days), the table's cells on one line and cut to s
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -14,7 +15,7 @@ import pytest
 from compliance.engines import evaluate
 from compliance.records import load_records
 from compliance.errors import Problem
-from compliance.reports import CheckSettings, table_cell, table_text, to_json, to_table, write_check
+from compliance.reports import CSV_FIELDS, CheckSettings, table_cell, table_text, to_json, to_table, write_check
 from compliance.rules import load_rules
 
 from conftest import FIXTURES, ROOT
@@ -200,3 +201,28 @@ def test_a_table_with_no_finding_to_list_still_says_how_many_rows_were_not_read(
         "correct).\n")
     assert table_text([], date(2024, 12, 10), {"not_applicable": 5}, problems=problems[1:]) == (
         "Compliance as of 2024-12-10: no findings to show; 5 n/a (not listed: --all lists them).\n")
+
+
+def _decisions(explain):
+    """A day's decision on a referral (1 working day), with or without the working. r1, Mon 2 Sep 2024: due Tue
+    3 Sep, no day skipped. r2, Tue 24 Dec 2024: Christmas Day and Boxing Day skipped, due Fri 27 Dec."""
+    from compliance.records import Record
+
+    records = [Record(f"r{n}", "referral", {"referral_nfa": False}, {"referral": (day,)})
+               for n, day in ((1, date(2024, 9, 2)), (2, date(2024, 12, 24)))]
+    return [f for f in evaluate(records, RULES, date(2025, 1, 31), explain=explain)
+            if f.rule == "referral-decision-1wd"]
+
+
+def test_csv_leaves_the_days_skipped_blank_only_where_they_were_not_worked_out():
+    """A weekend count of 0 says the period was counted and skipped nothing (no holiday either); both blank say the
+    days skipped were not worked out (report --no-explain), so a blank holidays cell never reads as "none"."""
+    from compliance.reports import csv_lines
+
+    def cells(findings):
+        rows = csv.DictReader(io.StringIO(",".join(CSV_FIELDS) + "\n" + csv_lines(findings)))
+        return [(r["record"], r["holidays_skipped"], r["weekend_days_skipped"]) for r in rows]
+
+    assert cells(_decisions(explain=False)) == [("r1", "", ""), ("r2", "", "")]
+    assert cells(_decisions(explain=True)) == [
+        ("r1", "", "0"), ("r2", "Christmas Day (2024-12-25) | Boxing Day (2024-12-26)", "0")]

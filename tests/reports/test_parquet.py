@@ -98,3 +98,37 @@ def test_kpi_parquet_accounts_for_every_record_as_the_json_does(tmp_path, run_cl
     assert [(r["rule"], r["not_applicable"], r["records"]) for r in table.to_pylist()] == [
         (r["rule"], r["not_applicable"], r["records"]) for r in expected["rows"]]
     assert json.loads(pq.read_metadata(path).metadata[b"records_read"]) == expected["records_read"]
+
+
+def _referrals(explain):
+    """Two referrals a day's decision is due on (1 working day), the duty's findings worked out with or without
+    their working. r1, Mon 2 Sep 2024: due Tue 3 Sep, no day skipped. r2, Tue 24 Dec 2024: Christmas Day and Boxing
+    Day skipped, due Fri 27 Dec."""
+    from compliance.engines import evaluate
+    from compliance.records import Record
+    from compliance.rules import load_rules
+
+    records = [Record(f"r{n}", "referral", {"referral_nfa": False}, {"referral": (day,)})
+               for n, day in ((1, date(2024, 9, 2)), (2, date(2024, 12, 24)))]
+    found = evaluate(records, load_rules(), date(2025, 1, 31), explain=explain)
+    return [f for f in found if f.rule == "referral-decision-1wd"]
+
+
+def test_days_skipped_not_worked_out_are_null_not_none_skipped():
+    """report --no-explain works out no working: the holidays a period skipped are then not known (null), never
+    "none" ([]), which a period that skipped none says, with 0 weekend days. A row not read is not known either."""
+    from compliance.errors import Problem
+    from compliance.reports.parquet import findings_batch
+
+    def columns(batch):
+        rows = batch.to_pylist()
+        return [(r["record"], r["holidays_skipped"], r["weekend_days_skipped"]) for r in rows]
+
+    assert columns(findings_batch(_referrals(explain=False))) == [("r1", None, None), ("r2", None, None)]
+    assert columns(findings_batch(_referrals(explain=True))) == [
+        ("r1", [], 0),
+        ("r2", [{"date": date(2024, 12, 25), "name": "Christmas Day"},
+                {"date": date(2024, 12, 26), "name": "Boxing Day"}], 0)]
+    unread = findings_batch([], problems=[Problem("not a date", file="r.csv", line=3, column=4)]).to_pylist()
+    assert [(r["status"], r["holidays_skipped"], r["weekend_days_skipped"]) for r in unread] == [
+        ("unreadable", None, None)]
