@@ -9,7 +9,7 @@ a user gives start, before anything is late. ``evaluate`` chooses.
 
 from ._evaluate import (RuleNames, check_targets, evaluate, findings_by_record, listed_by_record, targets_checked,
                         targets_in_use)
-from ._finding import STATUSES, Finding, exit_status, iso, listed, sort_by_urgency, urgency_key
+from ._finding import STATUSES, Extended, Finding, exit_status, iso, listed, sort_by_urgency, urgency_key
 from ._native import (CASES, Choice, check_as_of, choose_version, duties_by_kind, duty_findings, evaluate_duty,
                       evaluate_native)
 from ._parallel import CHUNK, PARALLEL_FROM, available_cores, map_chunks
@@ -25,5 +25,5 @@ __all__ = [
     "check_as_of", "check_rule_tests", "check_targets", "choose_version", "duties_by_kind", "duty_findings", "evaluate",
     "evaluate_duty", "evaluate_native", "exit_status", "findings_by_record", "iso", "make_plan", "map_chunks", "plan_record",
     "listed", "listed_by_record", "run_rule_tests", "sort_by_urgency", "targets_checked", "targets_in_use", "urgency_key",
-    "PLAN_ID", "dates_after",
+    "PLAN_ID", "dates_after", "Extended",
 ]

@@ -7,11 +7,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from ..records import EventDate
 
 STATUSES = ("overdue", "late", "due", "met", "missing_data", "not_applicable")
+
+
+class Extended(NamedTuple):
+    """One extension that moved a deadline, dates in ISO: added time (``adds``) runs from ``runs_from`` (the deadline
+    it extends, or the day granted where later), or a new total ``period`` runs from the trigger; ``deadline`` is
+    the deadline it gave."""
+
+    event: str
+    granted: str
+    adds: str | None
+    period: str | None
+    runs_from: str | None
+    deadline: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +89,9 @@ class Finding:
     # For an overdue duty that ended unmet (the child left care before a missed visit; the body that owed it was
     # abolished): the day it ended, to which it is counted overdue. It is a breach on record, no longer to act on.
     ended_on: EventDate | None = None
+    # The extensions that moved the deadline, in the order they apply: the deadline is rebuilt from the trigger,
+    # the period and these.
+    extensions: tuple[Extended, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -152,6 +168,7 @@ class Finding:
             "recorded_deadline_reason": self.recorded_deadline_reason,
             "recorded_deadline_note": self.recorded_deadline_note,
             "ended_on": iso(self.ended_on),
+            "extensions": [e._asdict() for e in self.extensions],
         }
 
 

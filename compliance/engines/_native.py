@@ -19,7 +19,7 @@ from ..calendars import (Deadline, Period, add_period, check_target, clock_chang
 from ..errors import CalendarRangeError
 from ..records import EventDate, Record, sort_key
 from ..rules import Rule, RuleSet, Window, condition_state
-from ._finding import Finding, amount_text, iso
+from ._finding import Extended, Finding, amount_text, iso
 
 
 def _fmt(d: EventDate) -> str:
@@ -56,6 +56,7 @@ class _Context:
     asked: date | None = None  # the as-of date asked for, when later than ``as_of`` (an extract drawn earlier)
     quality: list[str] = field(default_factory=list)  # data-quality warnings found on the way
     assumed: tuple[str, ...] = ()  # facts the record implies that this rule reads
+    extended: tuple[Extended, ...] = ()  # the extensions that moved the deadline (_extended)
 
     def base(self, **kw: Any) -> dict[str, Any]:
         out = _rule_fields(self.rule).copy()
@@ -64,6 +65,8 @@ class _Context:
         out["attributes"] = self.record.attributes
         out["data_quality"] = tuple(self.quality)
         out.update(kw)
+        if self.extended and out.get("deadline") is not None:
+            out["extensions"] = self.extended
         if self.assumed:
             out["assumptions"] = self.assumed + tuple(out.get("assumptions", ()))
         return out
@@ -443,6 +446,7 @@ def _extended(ctx: _Context, trigger: EventDate) -> tuple[Deadline, list[str]]:
     notes: list[str] = []
     if ext is None:
         return deadline, notes
+    extended: list[Extended] = []
     for when in _extensions(ctx, trigger):
         late = day_of(when) > day_of(deadline.end)
         if late and ext.after_deadline == "from_grant":
@@ -451,6 +455,7 @@ def _extended(ctx: _Context, trigger: EventDate) -> tuple[Deadline, list[str]]:
             notes.append(f"{ext.event} granted on {_fmt(when)}, after the deadline {_fmt(deadline.end)} had passed, "
                          f"still extends it: the extension runs {ext.adds} from the later of the deadline and the "
                          f"day it was granted, so the deadline becomes {_fmt(end)}.")
+            extended.append(Extended(ext.event, iso(when), str(ext.adds), None, iso(day_of(when)), iso(end)))
             deadline.end = end
             deadline.provisional = get_calendar(rule.calendar).is_provisional(end)
             continue
@@ -464,13 +469,16 @@ def _extended(ctx: _Context, trigger: EventDate) -> tuple[Deadline, list[str]]:
             deadline = _deadline(ctx, trigger, ext.period)
             notes.append(f"{ext.event} recorded on {_fmt(when)}, before the deadline, so the extended period of "
                          f"{ext.period} applies instead of {rule.period}.")
+            extended.append(Extended(ext.event, iso(when), None, str(ext.period), None, iso(deadline.end)))
         else:
             assert ext.adds is not None
             end = add_period(day_of(deadline.end), ext.adds.amount, ext.adds.unit, rule.calendar)
             notes.append(f"{ext.event} recorded on {_fmt(when)}, before the deadline, extends it by {ext.adds}: "
                          f"{_fmt(deadline.end)} becomes {_fmt(end)}.")
+            extended.append(Extended(ext.event, iso(when), str(ext.adds), None, iso(day_of(deadline.end)), iso(end)))
             deadline.end = end
             deadline.provisional = get_calendar(rule.calendar).is_provisional(end)
+    ctx.extended = tuple(extended)
     return deadline, notes
 
 

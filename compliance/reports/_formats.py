@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from ..calendars import get_calendar
-from ..engines import Finding, iso, listed, sort_by_urgency
+from ..engines import Extended, Finding, iso, listed, sort_by_urgency
 from ..errors import Problem, one_line, printable
 from ..records import csv_line
 from ..rules import Rule
@@ -30,7 +30,7 @@ CSV_FIELDS = (
     "working_days_left", "late_by", "time_left", "citation", "verification", "reason", "needs", "on_bound",
     "unrecorded", "data_quality", "provisional", "approximate", "assumptions", "warnings", "explanation",
     "recorded_deadline", "recorded_deadline_working_days", "recorded_deadline_note", "holidays_skipped",
-    "weekend_days_skipped", "ended_on",
+    "weekend_days_skipped", "ended_on", "extensions",
 )
 _COLOURS = {"overdue": "\033[1;31m", "late": "\033[31m", "due": "\033[33m", "met": "\033[32m",
             "missing_data": "\033[35m", "not_applicable": "\033[2m"}
@@ -261,8 +261,15 @@ def csv_lines(findings: Iterable[Finding], explain: bool = False) -> str:
             f.approximate or None,
             join(f.assumptions), join(f.warnings), join(f.explanation) if explain else None,
             _iso(f.recorded_deadline), f.recorded_deadline_working_days, f.recorded_deadline_note,
-            join(f"{name} ({day})" for day, name in holidays.items()), weekends, _iso(f.ended_on))))
+            join(f"{name} ({day})" for day, name in holidays.items()), weekends, _iso(f.ended_on),
+            join(map(extension_text, f.extensions)))))
     return "".join(lines)
+
+
+def extension_text(e: Extended) -> str:
+    """An extension as CSV says it: "care_extension granted 2020-09-10: 8 weeks from 2020-10-11, to 2020-12-06"."""
+    how = f"{e.adds} from {e.runs_from}" if e.adds else f"{e.period} in all"
+    return f"{e.event} granted {e.granted}: {how}, to {e.deadline}"
 
 
 def csv_problem_lines(problems: Sequence[Problem]) -> str:

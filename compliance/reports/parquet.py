@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..calendars import instant
-from ..engines import Finding
+from ..engines import Extended, Finding
 from ..errors import Problem
 from ._formats import UNREADABLE, counted_days, problem_dict, skipped_days
 from ._kpi import NO_VALUE, KpiRow
@@ -32,6 +32,8 @@ COMPRESSION = "snappy"
 _LONDON = pa.timestamp("ms", tz="Europe/London")  # Parquet keeps milliseconds at the coarsest
 _DAY = pa.struct([("date", pa.date32()), ("name", pa.string())])
 _SKIPPED_DAY = pa.struct([("date", pa.date32()), ("reason", pa.string())])
+_EXTENSION = pa.struct([("event", pa.string()), ("granted", pa.date32()), ("adds", pa.string()),
+                        ("period", pa.string()), ("runs_from", pa.date32()), ("deadline", pa.date32())])
 #: Each date column, and the column of the instant where the value has a time of day.
 _DATES = {"trigger_date": "trigger_at", "deadline": "deadline_at", "completed_date": "completed_at",
           "recorded_deadline": "recorded_deadline_at"}
@@ -55,7 +57,7 @@ _COLUMNS: dict[str, pa.DataType] = {
     "data_quality": pa.list_(pa.string()), "on_bound": pa.string(), "unrecorded": pa.list_(pa.string()),
     "needs": pa.list_(pa.string()), "recorded_deadline": pa.date32(), "recorded_deadline_at": _LONDON,
     "recorded_deadline_working_days": pa.int32(), "recorded_deadline_reason": pa.string(),
-    "recorded_deadline_note": pa.string(), "ended_on": pa.date32(),
+    "recorded_deadline_note": pa.string(), "ended_on": pa.date32(), "extensions": pa.list_(_EXTENSION),
 }
 # Written once per file (in the metadata), or split into the typed columns above.
 _NOT_COLUMNS = ("calendar_data",)
@@ -114,6 +116,8 @@ def findings_batch(findings: Sequence[Finding], explain: bool = False,
         elif name == "skipped":
             columns[name] = [[{"date": date.fromisoformat(d), "reason": r} for d, r in f.skipped]
                              if explain and counted_days(f) is not None else None for f in findings]
+        elif name == "extensions":
+            columns[name] = [[_extension(e) for e in f.extensions] for f in findings]
         elif name == "attributes":
             # A record's findings share its attributes: each mapping is turned into pairs once.
             pairs: dict[int, list[tuple[str, str]]] = {}
@@ -133,7 +137,16 @@ def findings_batch(findings: Sequence[Finding], explain: bool = False,
 
 
 #: Columns made from a finding's fields rather than read from one of the same name.
-_DERIVED = ("holidays_skipped", "weekend_days_skipped", "skipped")
+_DERIVED = ("holidays_skipped", "weekend_days_skipped", "skipped", "extensions")
+
+
+def _extension(e: Extended) -> dict[str, Any]:
+    """An extension's struct: its dates as days (one granted at a time of day is granted that day)."""
+    def day(text: str | None) -> date | None:
+        return None if text is None else date.fromisoformat(text[:10])
+
+    return {"event": e.event, "granted": day(e.granted), "adds": e.adds, "period": e.period,
+            "runs_from": day(e.runs_from), "deadline": day(e.deadline)}
 
 
 @lru_cache(maxsize=4096)
