@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from ..calendars import get_calendar
+from ..calendars import get_calendar, instant
 from ..engines import Extended, Finding, iso, listed, sort_by_urgency
 from ..errors import Problem, one_line, printable
 from ..records import csv_line
@@ -157,12 +157,20 @@ def json_text(text: str) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _JSON_RAW.search(text) else text
 
 
+#: The fields that hold a date, or a date-time where the time of day is known (given with its offset).
+_MOMENTS = ("trigger_date", "deadline", "completed_date", "recorded_deadline", "ended_on")
+
+
 def finding_data(f: Finding, context: JsonContext, document: JsonDocument | None = None) -> dict[str, Any]:
     """A finding as compact data: what its rule and calendar say is left to the document's "rules" and
     "calendars" (a value that differs stays on the finding); every day its period skipped only with
     ``context.explain`` (the working, ``explanation``, names each holiday and counts the weekend days); other
     keys whose value is null, false or empty ("", [], {}) are left out."""
     d = f.to_dict()
+    for key in _MOMENTS:
+        value = getattr(f, key)
+        if isinstance(value, datetime):
+            d[key] = moment_iso(value)
     facts = context.rules.get(f.rule)
     if facts is not None:
         for key in RULE_KEYS:
@@ -292,7 +300,15 @@ def to_csv(findings: Sequence[Finding], *, show_all: bool = False, explain: bool
 
 
 def _iso(d: Any) -> str | None:
-    return None if d is None else iso(d)
+    return None if d is None else moment_iso(d) if isinstance(d, datetime) else iso(d)
+
+
+def moment_iso(moment: datetime) -> str:
+    """A date-time in ISO 8601 with its UTC offset ("2026-10-25T01:30+01:00"): a London time in the hour the clocks go
+    back is shown twice a year, and only the offset tells the two apart (the instant Parquet gives)."""
+    utc = datetime.fromtimestamp(instant(moment), timezone.utc)
+    return moment.replace(tzinfo=timezone(moment.replace(tzinfo=None) - utc.replace(tzinfo=None))).isoformat(
+        timespec="minutes")
 
 
 # -- the terminal table ----------------------------------------------------------------------------------

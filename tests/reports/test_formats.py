@@ -72,6 +72,9 @@ def test_the_compact_document_holds_every_value_of_every_finding(doc):
             full["calendar_data"] = doc["calendars"][full["calendar"]]
         own = f.to_dict()
         del own["skipped"]  # every day: only with --explain; the holidays and the weekend count instead
+        for key, value in list(full.items()):  # a time of day is given with its UTC offset: the same local time
+            if isinstance(getattr(f, key, None), datetime):
+                full[key] = datetime.fromisoformat(value).replace(tzinfo=None).isoformat(timespec="minutes")
         assert full == {k: v for k, v in own.items() if v not in EMPTY and (k not in facts or v != facts[k])
                         or k in facts}
 
@@ -261,3 +264,20 @@ def test_csv_leaves_the_days_skipped_blank_only_where_they_were_not_worked_out()
     assert cells(_decisions(explain=False)) == [("r1", "", ""), ("r2", "", "")]
     assert cells(_decisions(explain=True)) == [
         ("r1", "", "0"), ("r2", "Christmas Day (2024-12-25) | Boxing Day (2024-12-26)", "0")]
+
+
+def test_a_time_of_day_carries_its_utc_offset_in_json_and_csv():
+    """01:30 on Sun 25 Oct 2026 happened twice in London: first in summer time (00:30 UTC), then an hour later in
+    Greenwich Mean Time (01:30 UTC). The 72 hours from each end at 00:30 UTC and 01:30 UTC on Wed 28 Oct, after
+    the change: 00:30 and 01:30 by the wall clock. Without the offset the two triggers read the same."""
+    from compliance.reports import csv_lines
+
+    records = [Record(f"m{n}", "missing-episode", {},
+                      {"returned_from_missing": (datetime(2026, 10, 25, 1, 30, fold=n),)}) for n in (0, 1)]
+    findings = [f for f in evaluate(records, RULES, date(2026, 12, 1)) if f.rule == "return-interview-72h"]
+    expected = [("m0", "2026-10-25T01:30+01:00", "2026-10-28T00:30+00:00"),
+                ("m1", "2026-10-25T01:30+00:00", "2026-10-28T01:30+00:00")]
+    doc = json.loads(to_json(findings, date(2026, 12, 1), RULES))
+    assert [(f["record"], f["trigger_date"], f["deadline"]) for f in doc["findings"]] == expected
+    rows = csv.DictReader(io.StringIO(",".join(CSV_FIELDS) + "\n" + csv_lines(findings)))
+    assert [(r["record"], r["trigger_date"], r["deadline"]) for r in rows] == expected
