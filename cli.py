@@ -179,7 +179,7 @@ def _seconds(value: float, name: str) -> None:
 
 #: What a folder given as record files is read for: the files the record readers read, or, with --mapping, extracts.
 #: What --output does: a file appears only once complete (compliance/atomic.py); a device or pipe is written to.
-OUTPUT_HELP = "write to this file instead of the terminal (a file is replaced only once complete)"
+OUTPUT_HELP = "write to this file instead of the terminal (replaced only once complete; a read-only file is refused)"
 RECORD_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".yaml", ".yml", ".json")
 EXTRACT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xml")
 
@@ -508,7 +508,10 @@ def add_plan(sub: Any, help_text: str) -> None:
                  "  compliance plan inspection report_received=2024-12-03 framework=ILACS\n"
                  "    -> publish the report by Fri 17 Jan 2025; the written statement and the action plan\n"
                  "       by Fri 14 Mar 2025; with the working, the days skipped and the law\n"
-                 "  compliance plan child-protection strategy_discussion=16/12/2020 --format ics --output icpc.ics\n"
+                 "  compliance plan child-protection strategy_discussion=16/12/2020 child=C001 --format ics \\\n"
+                 "      --output icpc.ics\n"
+                 "    -> events \"Child C001: hold the initial child protection conference\"; another child's plan\n"
+                 "       adds its own events, even on the same dates\n"
                  "  compliance plan inspection id=haringey-2018-ilacs authority=Haringey framework=ILACS \\\n"
                  "      report_received=\"14 December 2018\" --format ics --remind 5 --output haringey.ics\n"
                  "    -> events \"Haringey: publish the inspection report\", each with a reminder 5 working days\n"
@@ -526,7 +529,7 @@ def add_plan(sub: Any, help_text: str) -> None:
     p.add_argument("items", nargs="*", metavar="EVENT=DATE|ATTRIBUTE=VALUE",
                    help="an event with its date (report_received=03/12/2024, or =unknown where it has happened on a "
                         "date not known; several dates of a repeating event separated by ;), an attribute with its "
-                        "value (framework=ILACS, authority=Haringey), or id=NAME, the record's id")
+                        "value (framework=ILACS, authority=Haringey, child=C001), or id=NAME, the record's id")
     _rule_options(p)
     p.add_argument("--as-of", help=f"reckon what is due or overdue as of this date, {DATES} (default today)")
     p.add_argument("--format", choices=PLAN_FORMATS,
