@@ -19,7 +19,7 @@ import contextlib
 import io
 import json
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -34,6 +34,20 @@ RULES_OF_KIND = yaml.safe_load(DATA.read_text(encoding="utf-8"))["rules_of_kind"
 
 def _iso(value):
     return value.isoformat() if isinstance(value, date) else value
+
+
+def _local(written):
+    """A deadline as a document writes it (JSON and CSV give a time of day with its UTC offset; a finding's own
+    to_dict, London time) in London's wall-clock time, as the reviewer wrote it: an offset is checked by the
+    conversion, not dropped."""
+    if not isinstance(written, str) or "T" not in written:
+        return written
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromisoformat(written)
+    if moment.tzinfo is None:
+        return written
+    return moment.astimezone(ZoneInfo("Europe/London")).replace(tzinfo=None).isoformat(timespec="minutes")
 
 
 def _cli(*args: str) -> tuple[int, str]:
@@ -120,7 +134,7 @@ def compare(e: dict, got: dict) -> list[str]:
 
     check("status", e["status"], got["status"])
     if "deadline" in e:
-        check("deadline", _iso(e["deadline"]), got.get("deadline"))
+        check("deadline", _iso(e["deadline"]), _local(got.get("deadline")))
     for name in ("on_bound", "days_late", "working_days_late", "days_left", "working_days_left"):
         if name in e:
             check(name, e[name], got.get(name))
