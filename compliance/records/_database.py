@@ -28,6 +28,9 @@ PASSWORD_VARIABLE = "COMPLIANCE_DB_PASSWORD"
 #: Rows fetched from the server at a time.
 CHUNK_ROWS = 5_000
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+#: A kind of database read here before a ":" and no "//" (postgresql:/reader@host/ssd, a slash short): a URL
+#: mistyped, refused as one with its password blanked, not looked for as a file and shown whole.
+_MISTYPED = re.compile(r"(?i)(sqlite|duckdb|postgres(ql)?|mssql)(\+[\w-]*)?:(?!//)")
 #: The kinds of database read, each with the extra that installs its driver and the driver SQLAlchemy is told
 #: to use when the URL names none (SQLAlchemy's own default for PostgreSQL changed between versions).
 KINDS = {
@@ -47,7 +50,7 @@ _SQLITE_TEXT = partial(str, encoding="utf-8", errors="surrogateescape")
 
 def is_database_url(text: str | os.PathLike[str]) -> bool:
     """Whether a record source names a database (``scheme://...``) rather than a file."""
-    return isinstance(text, str) and _URL.match(text) is not None
+    return isinstance(text, str) and (_URL.match(text) or _MISTYPED.match(text)) is not None
 
 
 def undecodable(value: Any) -> int | None:
@@ -85,11 +88,13 @@ def _secrets() -> list[str]:
     return [v for v in (os.environ.get(PASSWORD_VARIABLE), os.environ.get("PGPASSWORD")) if v]
 
 
-def scrub(text: str) -> str:
+def scrub(text: str, names: tuple[str | None, ...] = ()) -> str:
     """``text`` with every password this process knows replaced by ``***`` where it stands alone (not inside a longer
-    word): a password of one letter, blanked everywhere, spelt itself out ("conn***ction r***fus***d")."""
+    word): a password of one letter, blanked everywhere, spelt itself out ("conn***ction r***fus***d"). One that is
+    also the URL's user or host name (``names``) is left: those are shown anyway, and blanked they told the match."""
     for secret in _secrets():
-        text = re.sub(rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])", "***", text)
+        if secret not in names:
+            text = re.sub(rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])", "***", text)
     return text
 
 
@@ -98,21 +103,55 @@ def _refuse(text: str, message: str, hint: str) -> InputError:
     return InputError(Problem(message, file=shown_url(text), hint=hint, rows=0))
 
 
+#: A port after a host's ":": anything else there (postgresql://reader:secret/host/ssd, the "@" left out) may be a
+#: password.
+_PORT = re.compile(r"\d{0,5}(?=[/?]|$)")
+#: The key of a password in a query or an ODBC connection string (PWD=, Password =), its "=" maybe encoded.
+_PASSWORD_KEY = re.compile(r"(?i)(password|pwd|passwd)(\s|\+|%20)*(=|%3D|%253D)")
+
+
 def shown_url(text: str) -> str:
-    """The URL as it may be shown: a password in it (which is refused anyway) replaced by ``***``, and a query
-    that names one, even encoded (an ODBC connection string), left out whole."""
-    blanked = re.sub(r"(://[^/@:?]*:)[^/@?]*@", r"\1***@", text)
-    base, mark, query = blanked.partition("?")
+    """The URL as it may be shown: all that could be a password in it, however typed, replaced by ``***`` (such a URL
+    is refused anyway), and a query that names one, even encoded (an ODBC connection string), left out whole."""
+    scheme = _URL.match(text) or _MISTYPED.match(text)
+    if scheme is None:
+        return scrub(text)
+    rest = _blanked(text[scheme.end():], files=scheme.group().lower().startswith(("sqlite", "duckdb")))
+    return scrub(text[:scheme.end()] + rest, _user_and_host(rest))
+
+
+def _blanked(rest: str, files: bool) -> str:
+    """A URL after its scheme with all that could be a password replaced by ``***``. Passwords are typed unencoded
+    ("/", "?" and "@" in them), so all from the user's ":" to the last "@" goes, not only up to a "/", "?" or "@"
+    (postgresql://reader:se/cret@host showed the password); without an "@", all after a ":" that is no port."""
+    colon, at = rest.find(":"), rest.find("@")
+    if 0 <= colon < at:
+        rest = rest[:colon + 1] + "***" + rest[rest.rfind("@"):]
+    else:
+        # A file's path may start with a drive (sqlite:///C:/ssd.db); a server's first part is its host.
+        start = re.match(r"(\[[^\]]*\])?[^/?:@]*:" if files else r"/*(\[[^\]]*\])?[^/?:@]*:", rest)
+        if start and not _PORT.match(rest, start.end()):
+            rest = rest[:start.end()] + "***"
+    base, mark, query = rest.partition("?")
     if mark and _names_password(query):
-        blanked = base + "?***"
-    return scrub(blanked)
+        rest = base + "?***"
+    if _names_password(rest):  # in the host or path: an ODBC connection string (mssql+pyodbc://dsn;PWD=...)
+        key = _PASSWORD_KEY.search(rest)
+        rest = rest[:key.end()] + "***" if key else "***"
+    return rest
 
 
-def _names_password(query: str) -> bool:
-    """Whether a URL's query gives a password, even encoded once or twice (an ODBC connection string)."""
+def _user_and_host(rest: str) -> tuple[str, str]:
+    """The user and host names a URL (after its scheme) shows."""
+    user, at, host = rest.lstrip("/").rpartition("@")
+    return user.partition(":")[0], re.split(r"[/?:]", host.lstrip("["), maxsplit=1)[0]
+
+
+def _names_password(text: str) -> bool:
+    """Whether part of a URL gives a password, even encoded once or twice (an ODBC connection string)."""
     from urllib.parse import unquote_plus
 
-    return re.search(r"(?i)(password|pwd|passwd)\s*=", unquote_plus(unquote_plus(query))) is not None
+    return re.search(r"(?i)(password|pwd|passwd)\s*=", unquote_plus(unquote_plus(text))) is not None
 
 
 def _sqlalchemy(kind: str | None = None, reading: bool = True) -> Any:
@@ -132,8 +171,12 @@ def parse_url(text: str, reading: bool = True) -> Any:
     ``reading``: opened to be read (read-only), not loaded (``compliance synth --database``)."""
     sa = _sqlalchemy(reading=reading)
     scheme = _URL.match(text)
-    if scheme:  # a URL's scheme is not case-sensitive (RFC 3986): SQLITE:/// is sqlite:///
-        text = scheme.group().lower() + text[scheme.end():]
+    if scheme is None:
+        raise _refuse(text, "a database URL has :// after the kind of database",
+                      "e.g. postgresql://reader@host/ssd, sqlite:///ssd.db, duckdb:///ssd.duckdb or "
+                      "mssql+pyodbc://reader@dsn")
+    # A URL's scheme is not case-sensitive (RFC 3986): SQLITE:/// is sqlite:///
+    text = scheme.group().lower() + text[scheme.end():]
     try:
         url = sa.engine.make_url(text)
     except Exception:  # noqa: BLE001 - SQLAlchemy's ArgumentError, and ValueError for a bad port
@@ -144,7 +187,10 @@ def parse_url(text: str, reading: bool = True) -> Any:
     if kind not in KINDS:
         raise _refuse(text, f"{kind!r} databases are not read here", "one of: " + ", ".join(
             f"{k}://" for k in KINDS))
-    if url.password is not None or _names_password(text.partition("?")[2]):
+    rest = text[scheme.end():]
+    # SQLAlchemy finds no password in postgresql:///reader:pw@host/ssd (a slash too many) or mssql+pyodbc://dsn;PWD=pw,
+    # which the driver would then have shown in its message; a file's path may hold ":" and "@" as it likes.
+    if url.password is not None or _names_password(rest) or (kind in _SERVERS and _blanked(rest, False) != rest):
         raise _refuse(text, "the URL holds a password, which would be seen in the shell's history and the list of "
                             "running processes, so it was not used",
                       f"take the password out of the URL and set {PASSWORD_VARIABLE}, or use the driver's own "
@@ -154,13 +200,14 @@ def parse_url(text: str, reading: bool = True) -> Any:
         # Two slashes make the path's first part a host: sqlite://ssd/ssd.db named the file ssd.db, not ssd/ssd.db.
         path = "/".join(p for p in (url.host, url.database) if p)
         raise _refuse(text, "a file's URL has three slashes before a relative path (four before an absolute one); "
-                            f"with two, {url.host!r} is read as a host", f"{kind}:///{path}")
+                            f"with two, {url.host!r} is read as a host", shown_url(f"{kind}:///{path}"))
     if reading and kind in ("sqlite", "duckdb") and url.query:
         # A file is always opened read-only, its own way (reading_note): options in the URL would be passed over, and
         # SQLAlchemy warns of them in its own words.
         name = {"sqlite": "SQLite", "duckdb": "DuckDB"}[kind]
         raise _refuse(text, f"{name} files are opened read-only, whatever the URL asks, so it takes no options "
-                            f"(?{'&'.join(url.query)})", f"leave out what follows ?: {text.partition('?')[0]}")
+                            f"(?{'&'.join(url.query)})",
+                      f"leave out what follows ?: {shown_url(text.partition('?')[0])}")
     if url.get_driver_name() == url.get_backend_name() and KINDS[kind][1]:
         url = url.set(drivername=f"{kind}+{KINDS[kind][1]}")
     return url
@@ -220,6 +267,7 @@ class Database:
         self.shown = shown_url(text)
         self.url = parse_url(text, reading)
         self.kind = self.url.get_backend_name()
+        self._names = (self.url.username, self.url.host)  # shown anyway: not blanked if also the password (scrub)
         self.chunk = chunk
         self._engine: Any = None
         self._connection: Any = None
@@ -315,11 +363,11 @@ class Database:
         try:
             yield
         except sa.exc.DBAPIError as exc:
-            detail = scrub(str(exc.orig) if exc.orig is not None else str(exc))
+            detail = scrub(str(exc.orig) if exc.orig is not None else str(exc), self._names)
             raise InputError(Problem(f"{doing}: {_first_lines(detail)}", file=self.shown,
                                      hint=_data_hint(exc, detail) or self._hint(doing), rows=0)) from None
         except sa.exc.SQLAlchemyError as exc:
-            raise InputError(Problem(f"{doing}: {_first_lines(scrub(str(exc)))}", file=self.shown,
+            raise InputError(Problem(f"{doing}: {_first_lines(scrub(str(exc), self._names))}", file=self.shown,
                                      hint=self._hint(doing), rows=0)) from None
 
     def _hint(self, doing: str) -> str:

@@ -17,7 +17,9 @@ from compliance.records._database import Database, parse_url, scrub
 
 @pytest.mark.parametrize("text, url", [("postgresql://reader@db/ssd", True), ("sqlite:///ssd.db", True),
                                        ("mssql+pyodbc://reader@dsn", True), ("tracker.csv", False),
-                                       ("C:\\records\\tracker.csv", False), ("folder/x://y.csv", False)])
+                                       ("C:\\records\\tracker.csv", False), ("folder/x://y.csv", False),
+                                       # Mistyped, a slash short: refused as a URL, not looked for as a file
+                                       ("postgresql:/reader@db/ssd", True), ("Sqlite:ssd.db", True)])
 def test_a_url_is_told_from_a_file(text, url):
     assert is_database_url(text) is url
 
@@ -35,6 +37,61 @@ def test_a_url_holding_a_password_is_refused_without_showing_it(given):
     assert "holds a password" in str(caught.value) and "COMPLIANCE_DB_PASSWORD" in str(caught.value)
     assert "Sekr1t-pw" not in str(caught.value)
     assert "Sekr1t-pw" not in shown_url(given)
+
+
+@pytest.mark.parametrize("given, shown", [
+    # A password typed as it is: "/", "?", "@", "#", ":" and spaces in it (the "/" or "?" showed all of it, the "@"
+    # the part after it).
+    ("postgresql://reader:se/cret@db/ssd", "postgresql://reader:***@db/ssd"),
+    ("postgresql://reader:pa?ss@db/ssd", "postgresql://reader:***@db/ssd"),
+    ("postgresql://reader:p@ss@db/ssd", "postgresql://reader:***@db/ssd"),
+    ("postgresql://reader:a@b/c?d:e@db:5432/ssd?sslmode=require",
+     "postgresql://reader:***@db:5432/ssd?sslmode=require"),
+    ("postgresql://reader:p#s s:w@db/ssd", "postgresql://reader:***@db/ssd"),
+    ("postgresql://:se/cret@db/ssd", "postgresql://:***@db/ssd"),
+    ("mssql+pyodbc://reader:se/cret@dsn", "mssql+pyodbc://reader:***@dsn"),
+    # Not valid URLs: the "@" left out, a slash too many or too few, the scheme in capitals.
+    ("postgresql://reader:se/cret", "postgresql://reader:***"),
+    ("postgresql://reader:secret/db/ssd", "postgresql://reader:***"),
+    ("postgresql:///reader:se/cret@db/ssd", "postgresql:///reader:***@db/ssd"),
+    ("postgresql:/reader:se/cret@db/ssd", "postgresql:/reader:***@db/ssd"),
+    ("postgresql:reader:se/cret@db/ssd", "postgresql:reader:***@db/ssd"),
+    ("POSTGRESQL://reader:se/cret@db/ssd", "postgresql://reader:***@db/ssd"),
+    # An ODBC connection string's password in the host, plain or encoded.
+    ("mssql+pyodbc://reader@dsn;PWD=se/cret;APP=x", "mssql+pyodbc://reader@dsn;PWD=***"),
+    ("mssql+pyodbc://reader@dsn;Password%3Dse/cret", "mssql+pyodbc://reader@dsn;Password%3D***"),
+])
+def test_no_part_of_a_password_is_shown_however_the_url_is_typed(given, shown):
+    problem = refused(given)
+    assert problem.file == shown
+    for part in ("se/cret", "secret", "cret", "pa?ss", "ss@", "p#s", "a@b/c"):
+        assert part not in str(problem)
+
+
+@pytest.mark.parametrize("given", ["postgresql://db:5432/ssd", "postgresql://reader@[::1]:5432/ssd",
+                                   "postgresql://reader@db/ssd?options=a:b@c", "sqlite:///C:/SSD/ssd.db",
+                                   "mssql+pyodbc://@ssd_dsn"])
+def test_a_url_with_no_password_is_read_and_shown_as_typed(given):
+    needs("sqlalchemy")
+    parse_url(given)
+    assert shown_url(given) == given
+
+
+def test_a_file_path_with_a_colon_and_an_at_is_read_and_shown_with_the_part_between_blanked():
+    # Read as it is (a file has no password), but shown as a password typed in a URL would be: a message is no place
+    # to guess which.
+    needs("sqlalchemy")
+    parse_url("sqlite:///C:/Users/jo@council/ssd.db")
+    assert shown_url("sqlite:///C:/Users/jo@council/ssd.db") == "sqlite:///C:***@council/ssd.db"
+
+
+def test_a_password_that_is_also_the_user_name_leaves_the_user_name_shown(monkeypatch):
+    """Blanked, the user name told the password was the same."""
+    monkeypatch.setenv("PGPASSWORD", "reader")
+    monkeypatch.setenv("COMPLIANCE_DB_PASSWORD", "db")
+    assert shown_url("postgresql://reader@db/ssd") == "postgresql://reader@db/ssd"
+    assert scrub('password authentication failed for user "reader" at db', ("reader", "db")) == \
+        'password authentication failed for user "reader" at db'
 
 
 def test_a_kind_of_database_not_read_here_is_refused():
