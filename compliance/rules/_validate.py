@@ -20,7 +20,7 @@ from ..resources import installed_version, private_cache, private_file, rules_di
 from ..yamlio import Located
 from ._build import FieldError, read_period
 from ._build import _date as read_day, _window as read_window  # as the rule is built
-from ._model import Rule
+from ._model import Conditions_, Rule
 from ._vocabulary import Vocabulary
 
 SCHEMA_FILE = "rule-pack.schema.json"
@@ -221,12 +221,32 @@ def semantic_problems(rules: list[tuple[Rule, Located, tuple[Any, ...]]], vocab:
     for duty, items in groups.items():
         for i, (a, _, _) in enumerate(items):
             for b, located, base in items[i + 1:]:
-                if a.id != b.id and a.in_force.overlaps(b.in_force) and a.when == b.when:
+                if a.id == b.id:
+                    continue
+                where = f", at {a.file}:{a.line}" if a.file != b.file else ""
+                own = f"if it is not a version of {duty!r}, leave out its duty: line, so that it is a duty of its own"
+                if a.applies_to != b.applies_to:
+                    # The duty is checked on the records of its first version's kind: this one would never be.
+                    at(located, base + ("applies_to",), f"rule {b.id!r} is a version of the duty {duty!r}, as "
+                       f"{a.id!r} is{where}, but applies to {b.applies_to} records, not {a.applies_to}", own)
+                elif a.in_force.overlaps(b.in_force) and _can_both_hold(a.when, b.when):
+                    # A record is judged on the first version in force on its trigger date that its conditions
+                    # allow: the other, on the same records on the same days, would never be checked.
+                    both = "" if a.when == b.when else ", on records that meet both their `when` conditions"
                     at(located, base + ("in_force",),
-                       f"rule {b.id!r} is in force ({b.in_force}) while {a.id!r} ({a.in_force}) is, "
-                       f"for the same duty {duty!r}",
-                       "end one version the day before the next begins")
+                       f"rule {b.id!r} is in force ({b.in_force}) while {a.id!r} ({a.in_force}{where}) is, "
+                       f"for the same duty {duty!r}{both}: a record is judged on one version of a duty, so the "
+                       "other would never be checked",
+                       f"{own}; if it is, end one version the day before the next begins"
+                       + (", or give them `when` conditions no record meets both of" if both else ""))
     return problems
+
+
+def _can_both_hold(a: Conditions_, b: Conditions_) -> bool:
+    """Whether one record can meet the ``when`` conditions of two rules: every attribute both name allows a value
+    in common (framework SIF or ILACS and framework SIF)."""
+    allowed = dict(a)
+    return all(any(v in allowed[name] for v in values) for name, values in b if name in allowed)
 
 
 #: The last day a calendar covers (calendars/_spec.YEARS): a period that ends by 9999 from there ends by then from

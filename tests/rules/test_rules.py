@@ -65,6 +65,61 @@ def test_overlapping_versions_of_one_duty():
     assert line == 23 and "'assessment-2013'" in message and "'assessment-2010'" in message
 
 
+def _local_pack(tmp_path, duty_line, when="{framework: [SIF, ILACS]}", applies_to="inspection"):
+    """examples/local-targets.yaml's rule, with ``duty_line`` after its id (line 3), in a pack of its own."""
+    path = tmp_path / "local.yaml"
+    path.write_text(f"""pack: local
+rules:
+  - id: local-publish-report-30-days
+{duty_line}
+    title: Publish the inspection report within 30 calendar days (local target)
+    kind: local-target
+    duty_holder: Example Borough Council
+    applies_to: {applies_to}
+    when: {when}
+    trigger: report_received
+    completion: report_published
+    period: 30 days
+    in_force: {{from: 2018-01-01}}
+    source: {{citation: "Example Borough Council Cabinet decision, 2018", verification: primary}}
+""", encoding="utf-8")
+    return path
+
+
+def test_an_added_rule_naming_a_bundled_duty_in_force_with_it_is_refused_at_its_line(tmp_path, run_cli):
+    """It passed with another `when` (framework SIF or ILACS, not the law's three), and `check` then judged every
+    inspection on la-publish-report alone, the first version in force: the target was in no finding at all."""
+    pack = _local_pack(tmp_path, "    duty: la-publish-report")
+    _, problems = check_rules([ROOT / "rules", pack])
+    [problem] = problems
+    assert (problem.file, problem.line) == (str(pack), 13)  # its in_force:
+    assert problem.message == (
+        "rule 'local-publish-report-30-days' is in force (2018-01-01 to now) while 'la-publish-report' (2007-04-01 to "
+        f"now, at {ROOT / 'rules' / 'inspections.yaml'}:15) is, for the same duty 'la-publish-report', on records that "
+        "meet both their `when` conditions: a record is judged on one version of a duty, so the other would never be "
+        "checked")
+    assert problem.hint.startswith("if it is not a version of 'la-publish-report', leave out its duty: line")
+    code, out, err = run_cli("check", str(ROOT / "examples" / "inspections.yaml"), "--add-rules", str(pack),
+                             "--as-of", "2026-11-20")
+    assert code == 2 and out == "" and "local.yaml:13:" in err
+
+
+@pytest.mark.parametrize("when", ["{framework: [JTAI]}", "{framework: JTAI, lscb_review: true}"])
+def test_versions_of_one_duty_in_force_together_for_records_no_one_of_which_meets_both_are_kept(tmp_path, when):
+    # The law's version is for SIF, ILACS and focused visits: a JTAI record is judged on this one.
+    _, problems = check_rules([ROOT / "rules", _local_pack(tmp_path, "    duty: la-publish-report", when)])
+    assert problems == []
+
+
+def test_a_version_of_a_duty_for_another_kind_of_record_is_refused(tmp_path):
+    # The duty was checked on the records of its first version's kind alone.
+    pack = _local_pack(tmp_path, "    duty: la-publish-report", when="{}", applies_to="complaint")
+    messages = [(p.line, p.message) for p in check_rules([ROOT / "rules", pack])[1] if "version" in p.message]
+    assert messages == [(8, "rule 'local-publish-report-30-days' is a version of the duty 'la-publish-report', as "
+                            f"'la-publish-report' is, at {ROOT / 'rules' / 'inspections.yaml'}:15, but applies to "
+                            "complaint records, not inspection")]
+
+
 def test_duplicate_key_in_a_rule():
     assert [(11, 5)] == [(line, col) for line, col, _ in _problems("bad-duplicate-key.yaml")]
 
