@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator, Sequence
 from ..errors import InputError, Problem
 from ._csv import CELL_LIMIT, read_csv_rows, too_long
 from ._database import Database, shown_bytes, undecodable
+from ._readers import long_row
 
 
 @dataclass(frozen=True)
@@ -347,6 +348,15 @@ def missing(db: Database, related: Sequence[Related]) -> list[Problem]:
 Report = Callable[[Problem], None]
 
 
+#: Cells read as empty: NULL is how SQL Server Management Studio writes an empty (NULL) cell in its CSV exports, read
+#: as the database gives it. Said nowhere: it is no fault of the file, and the same table read from the database says
+#: nothing of its NULLs either. A record file's own CSV reader keeps NULL as written.
+_NULLS = frozenset({"", "NULL"})
+_UNQUOTED_HINT = ("export the table again with cells that hold a comma in quotes (in SQL Server Management Studio: "
+                  "Tools, Options, Query Results, SQL Server, Results to Grid, \"Quote strings containing list "
+                  "separators when saving .csv results\"), or put such a cell in quotes (\"Smith, J\")")
+
+
 def _loose(name: str) -> str:
     """A column name as a person reads it: case and runs of spaces aside (as a table mapping's columns are matched)."""
     return " ".join(name.split()).casefold()
@@ -388,12 +398,18 @@ def _csv_rows(path: Path, part: TablePart, report: Report, refuse: Report, encod
         for line, cells in rows:
             if not any(c.strip() for c in cells):
                 continue
+            long = long_row(cells, len(header))
+            if long:
+                # SQL Server Management Studio quotes no cell by default: a comma in a JSON outcome or a team's name
+                # moved every cell after it one column on (a team '"CP_CONFERENCE_FLAG": "Y"}').
+                problem(long[1], line, long[0] + 1, None, _UNQUOTED_HINT)
+                continue
             values = {}
             for column, j in wanted:
                 cell = cells[j] if j < len(cells) else ""
                 # A link is trimmed as the database query trims it (_record_key), so both find the same record.
                 cell = cell.strip(KEY_BLANKS) if column in links else cell.strip()
-                values[column] = cell or None
+                values[column] = None if cell in _NULLS else cell
             yield Row(values, str(path), line, columns=labels)
 
     return generate()

@@ -605,3 +605,55 @@ def test_the_tables_as_csv_files_are_matched_to_their_columns_whatever_their_cas
     [problem] = problems
     assert problem.message.startswith("the header row has no column 'cina_assessment_auth_date'")
     assert problem.hint.startswith("did you mean 'CINA_ASSESSMENT_AUTH_DTE'? the ssd_cin_assessments table's columns")
+
+
+def test_a_row_with_an_unquoted_comma_in_a_cell_is_left_out_at_its_row_and_the_others_are_read(tmp_path):
+    """SQL Server Management Studio quotes no cell by default: the comma in a JSON outcome moved the cells after it
+    one column on, and the referral was read with the team '"CP": "Y"}', with no word said."""
+    rows = {"ssd_cin_episodes": [{"cine_referral_id": "R2", "cine_person_id": "P2",
+                                  "cine_referral_date": "2024-01-05" + T, "cine_referral_nfa": "N"}]}
+    files, _ = write(tmp_path, rows)
+    (tmp_path / "ssd_cin_episodes.csv").write_text(
+        "cine_referral_id,cine_person_id,cine_referral_date,cine_referral_nfa,cine_referral_outcome_json,"
+        "cine_referral_team\n"
+        'R1,P1,2024-01-02 00:00:00.000,N,{"NFA_FLAG": "N", "CP": "Y"},Front Door\n'
+        'R2,P2,2024-01-05 00:00:00.000,N,{"NFA_FLAG": "N"},Front Door\n', encoding="utf-8")
+    mapping = load_mapping("ssd")
+    records, problems = load_mapped(files, mapping, rules=mapping.duties(load_rules()))
+    assert [(r.id, r.attributes["team"]) for r in records] == [("R-R2", "Front Door")]
+    [problem] = problems
+    assert (Path(problem.file).name, problem.line, problem.column) == ("ssd_cin_episodes.csv", 2, 7)
+    assert problem.message == ("the row has 7 cells where the header has 6: its cells may be in the wrong columns, "
+                               "so the row was not read")
+    assert problem.hint.startswith("export the table again with cells that hold a comma in quotes (in SQL Server "
+                                   "Management Studio: Tools, Options, Query Results")
+
+
+def test_null_in_a_table_exported_as_csv_is_an_empty_cell_as_the_database_gives_it(tmp_path):
+    """SQL Server Management Studio writes NULL in every empty cell: "'NULL' is not a date", "not one of the codes"
+    and "no episode has cine_referral_id 'NULL'", where the same table read from the database was fine."""
+    rows = {"ssd_cin_episodes": [{"cine_referral_id": "R1", "cine_person_id": "P1",
+                                  "cine_referral_date": "2024-01-02" + T, "cine_referral_nfa": "",
+                                  "cine_referral_team": ""}],
+            "ssd_cin_assessments": [
+                {"cina_assessment_id": "A1", "cina_person_id": "P1", "cina_referral_id": "R1",
+                 "cina_assessment_start_date": "2024-01-03" + T, "cina_assessment_auth_date": ""},
+                {"cina_assessment_id": "A2", "cina_person_id": "P1", "cina_referral_id": "",
+                 "cina_assessment_start_date": "2024-01-03" + T, "cina_assessment_auth_date": ""}]}
+    (_, _), (from_db, db_problems) = both(tmp_path, rows)
+    for name in ("ssd_cin_episodes.csv", "ssd_cin_assessments.csv"):
+        path = tmp_path / name
+        head, rest = path.read_text(encoding="utf-8").split("\n", 1)
+        cells = [line.split(",") for line in rest.splitlines()]
+        path.write_text(head + "\n" + "".join(",".join(c or "NULL" for c in row) + "\n" for row in cells),
+                        encoding="utf-8")
+    assert "R1,P1,2024-01-02 00:00:00.000,NULL,NULL" in (tmp_path / "ssd_cin_episodes.csv").read_text()
+    mapping = load_mapping("ssd")
+    files = sorted(str(p) for p in tmp_path.glob("ssd_*.csv"))
+    records, problems = load_mapped(files, mapping, rules=mapping.duties(load_rules()))
+    [record] = records
+    same(record, from_db["R-R1"])
+    assert record.attributes == {"child": "P1", "referral_nfa": False}
+    assert record.events == {"referral": (date(2024, 1, 2),), "assessment_start": (date(2024, 1, 3),)}
+    assert [p.message for p in problems] == [p.message for p in db_problems] == [
+        "this ssd_cin_assessments row has no cina_referral_id, so it names no ssd_cin_episodes row and was not read"]
