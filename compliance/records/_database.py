@@ -271,6 +271,7 @@ class Database:
         self.chunk = chunk
         self._engine: Any = None
         self._connection: Any = None
+        self._lost: str | None = None  # why the connection was lost, once it was
 
     @property
     def dialect(self) -> Any:
@@ -364,11 +365,26 @@ class Database:
             yield
         except sa.exc.DBAPIError as exc:
             detail = scrub(str(exc.orig) if exc.orig is not None else str(exc), self._names)
+            if exc.connection_invalidated and self._connection is not None:
+                self._lost = _first_lines(detail)
+                raise self._lost_problem(doing) from None
             raise InputError(Problem(f"{doing}: {_first_lines(detail)}", file=self.shown,
                                      hint=_data_hint(exc, detail) or self._hint(doing), rows=0)) from None
         except sa.exc.SQLAlchemyError as exc:
+            if self._connection is not None and self._connection.invalidated:
+                # SQLAlchemy's words after a lost connection ("Can't reconnect until invalid transaction is rolled
+                # back") were all a link to its documentation: every later kind said "cannot read: ;".
+                raise self._lost_problem(doing) from None
             raise InputError(Problem(f"{doing}: {_first_lines(scrub(str(exc), self._names))}", file=self.shown,
                                      hint=self._hint(doing), rows=0)) from None
+
+    def _lost_problem(self, doing: str) -> InputError:
+        """The connection lost while reading (the server restarted, the session ended): said for each query after."""
+        why = f" ({self._lost})" if self._lost else ""
+        return InputError(Problem(f"{doing}: the connection to the database was lost{why}", file=self.shown,
+                                  hint="run it again; if the connection is lost again, ask the database's "
+                                       "administrator whether the server restarted or a time limit ended the "
+                                       "session", rows=0))
 
     def _hint(self, doing: str) -> str:
         """What to check when the database, not a value in it, is at fault."""
@@ -479,10 +495,14 @@ def _file_kind(path: Path) -> str | None:
 _QUOTED_SQL = re.compile(r"^(LINE \d+:|\s*\^\s*$)")
 
 
+#: SQLAlchemy's link to its own documentation, at the end of its message's line.
+_BACKGROUND = re.compile(r"\s*\(Background on this error at: \S*\)")
+
+
 def _first_lines(text: str) -> str:
     """A driver's message on one line, without SQLAlchemy's link to its own documentation or the SQL quoted back."""
-    lines = [line.strip() for line in text.splitlines()
-             if line.strip() and "sqlalche.me" not in line and not _QUOTED_SQL.match(line)]
+    lines = [line.strip() for line in _BACKGROUND.sub("", text).splitlines()
+             if line.strip() and not _QUOTED_SQL.match(line)]
     return "; ".join(lines[:3])
 
 

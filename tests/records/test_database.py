@@ -12,7 +12,7 @@ from ssd_databases import needs, postgres_server
 
 from compliance.errors import InputError
 from compliance.records import is_database_url, load_mapping, shown_url, show_sql
-from compliance.records._database import Database, parse_url, scrub
+from compliance.records._database import Database, _first_lines, parse_url, scrub
 
 
 @pytest.mark.parametrize("text, url", [("postgresql://reader@db/ssd", True), ("sqlite:///ssd.db", True),
@@ -187,6 +187,57 @@ def test_a_failed_connection_says_why_without_the_password(monkeypatch):
     text = str(caught.value)
     assert "cannot connect" in text and "password authentication failed" in text
     assert "Wrong-Sekr1t-Password" not in text and "PGPASSWORD, ~/.pgpass or COMPLIANCE_DB_PASSWORD" in text
+
+
+LOST = ("cannot read: the connection to the database was lost (terminating connection due to administrator "
+        "command)")
+
+
+def test_a_connection_lost_while_reading_is_said_so_for_that_query_and_every_later_one(monkeypatch):
+    """The queries after the one the loss stopped said "cannot read: ;", with the hint to check SELECT permissions."""
+    sa = needs("sqlalchemy")
+    url, password = postgres_server()
+    monkeypatch.setenv("PGPASSWORD", password)
+    admin = sa.create_engine(sa.engine.make_url(url).set(drivername="postgresql+psycopg", password=password or None),
+                             isolation_level="AUTOCOMMIT")
+    with Database(url, chunk=10) as db:
+        [(pid,)] = db.stream("SELECT pg_backend_pid()")
+        rows = db.stream("SELECT n FROM generate_series(1, 1000) AS n")
+        next(rows)
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+        said = []
+        for query in (lambda: list(rows), lambda: list(db.stream("SELECT 1"))):
+            with pytest.raises(InputError) as caught, db.apart():
+                query()
+            said += caught.value.problems
+    admin.dispose()
+    assert [p.message for p in said] == [LOST, LOST]
+    assert all(p.hint.startswith("run it again; if the connection is lost again") for p in said)
+
+
+def test_a_connection_lost_is_said_so_by_every_query_after_it_in_the_drivers_words(tmp_path):
+    # As SQLAlchemy gives it on any server: the driver's error with connection_invalidated, then, for each query
+    # after, its own PendingRollbackError, whose words were only a link to its documentation.
+    sa = needs("sqlalchemy")
+    sqlite3.connect(tmp_path / "t.db").close()
+    with Database(f"sqlite:///{tmp_path / 't.db'}") as db:
+        list(db.stream("SELECT 1"))
+        with pytest.raises(InputError) as first, db.errors("cannot read"):
+            raise sa.exc.OperationalError("SELECT 1", {}, Exception("terminating connection due to administrator "
+                                                                     "command"), connection_invalidated=True)
+        db._connection.invalidate()  # as SQLAlchemy does on such an error
+        with pytest.raises(InputError) as later, db.errors("cannot read"):
+            db._connection.exec_driver_sql("SELECT 1")
+    assert [str(first.value.problems[0].message), str(later.value.problems[0].message)] == [LOST, LOST]
+
+
+def test_a_message_of_sqlalchemy_keeps_its_words_without_the_link_to_its_documentation():
+    assert _first_lines("Can't reconnect until invalid transaction is rolled back.  Please rollback() fully before "
+                        "proceeding (Background on this error at: https://sqlalche.me/e/21/8s2b)") == \
+        "Can't reconnect until invalid transaction is rolled back.  Please rollback() fully before proceeding"
+    assert _first_lines("no such table: t\n[SQL: SELECT a FROM t]\n(Background on this error at: "
+                        "https://sqlalche.me/e/21/e3q8)") == "no such table: t; [SQL: SELECT a FROM t]"
 
 
 def test_every_message_has_the_passwords_blanked(monkeypatch):
