@@ -70,6 +70,15 @@ class ComplianceError(Exception):
 HALF_CHARACTER = re.compile("[\ud800-\udfff]")
 
 
+#: A password in what was given as a file: a connection string (``password=...``, ``PWD=...``) or a URL mistyped so
+#: that it reads as a path (``postgresql//reader:secret@db/ssd``), echoed back by "no such file" into logs and mail.
+_PASSWORD_IN_PATH = re.compile(r"(?i)(\b(?:password|pwd)\s*=\s*)[^\s;&]+|(//[^/:@\s]*:)[^\s]*@")
+
+
+def _without_password(match: re.Match[str]) -> str:
+    return f"{match.group(1)}***" if match.group(1) else f"{match.group(2)}***@"
+
+
 def _escape_half(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
@@ -98,6 +107,8 @@ class Problem:
         # the problem: written as the escape of its byte, which any file or terminal can take.
         if self.file is not None and not self.file.isascii() and HALF_CHARACTER.search(self.file):
             self.file = HALF_CHARACTER.sub(_escape_half, self.file)
+        if self.file is not None and ("=" in self.file or "@" in self.file):
+            self.file = _PASSWORD_IN_PATH.sub(_without_password, self.file)
 
     def __str__(self) -> str:
         where = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compliance.errors import one_line, printable
+from compliance.errors import Problem, one_line, printable
 
 # Each reorders or hides the text around it: the overrides and isolates, and the marks (left-to-right,
 # right-to-left and the Arabic letter mark), with which an id could seem to read as another.
@@ -35,3 +35,17 @@ def test_a_file_name_that_is_not_utf8_is_kept_in_a_problem_as_the_escape_of_its_
     assert Problem("bad", file="/data/caf\udce9.csv", line=2).file == "/data/caf\\xe9.csv"
     assert Problem("bad", file="half\ud800").file == "half\\ud800"
     assert Problem("bad", file="Café.csv").file == "Café.csv"
+
+
+@pytest.mark.parametrize("given, shown", [
+    ("host=db user=reader password=s3cret", "host=db user=reader password=***"),
+    ("Driver={ODBC};Server=x;UID=u;PWD=p@ss/1;", "Driver={ODBC};Server=x;UID=u;PWD=***;"),
+    ("postgresql//reader:s3/cr@t@db/ssd", "postgresql//reader:***@db/ssd"),
+    ("trackers/team=north.csv", "trackers/team=north.csv"),
+    ("/home/jo@example/tracker.csv", "/home/jo@example/tracker.csv"),
+])
+def test_a_password_in_what_was_given_as_a_file_is_never_shown(given, shown):
+    """A connection string, or a URL mistyped so that it reads as a path, given where a file goes: "no such file"
+    echoed it, password and all, into cron mail and logs."""
+    problem = Problem("no such file", file=given, hint="check the path")
+    assert problem.file == shown and "s3" not in str(problem) and "p@ss" not in str(problem)
