@@ -13,6 +13,9 @@ from compliance.engines import run_rule_tests
 from conftest import FIXTURES, ROOT
 
 BAD = FIXTURES / "rules"
+#: The line la-publish-report begins on in the bundled pack, where a problem naming it points.
+RULE_LINE = (ROOT / "rules" / "inspections.yaml").read_text(encoding="utf-8").splitlines().index(
+    "  - id: la-publish-report") + 1
 
 
 def test_bundled_packs_are_valid():
@@ -95,7 +98,7 @@ def test_an_added_rule_naming_a_bundled_duty_in_force_with_it_is_refused_at_its_
     assert (problem.file, problem.line) == (str(pack), 13)  # its in_force:
     assert problem.message == (
         "rule 'local-publish-report-30-days' is in force (2018-01-01 to now) while 'la-publish-report' (2007-04-01 to "
-        f"now, at {ROOT / 'rules' / 'inspections.yaml'}:15) is, for the same duty 'la-publish-report', on records that "
+        f"now, at {ROOT / 'rules' / 'inspections.yaml'}:{RULE_LINE}) is, for the same duty 'la-publish-report', on records that "
         "meet both their `when` conditions: a record is judged on one version of a duty, so the other would never be "
         "checked")
     assert problem.hint.startswith("if it is not a version of 'la-publish-report', leave out its duty: line")
@@ -116,7 +119,7 @@ def test_a_version_of_a_duty_for_another_kind_of_record_is_refused(tmp_path):
     pack = _local_pack(tmp_path, "    duty: la-publish-report", when="{}", applies_to="complaint")
     messages = [(p.line, p.message) for p in check_rules([ROOT / "rules", pack])[1] if "version" in p.message]
     assert messages == [(8, "rule 'local-publish-report-30-days' is a version of the duty 'la-publish-report', as "
-                            f"'la-publish-report' is, at {ROOT / 'rules' / 'inspections.yaml'}:15, but applies to "
+                            f"'la-publish-report' is, at {ROOT / 'rules' / 'inspections.yaml'}:{RULE_LINE}, but applies to "
                             "complaint records, not inspection")]
 
 
