@@ -149,6 +149,7 @@ def test_map_with_rules_lacking_a_duty_writes_no_target_of_it_so_check_reads_eve
     code, mapped, err = run_cli("check", str(records), "--rules", rules, "--as-of", AS_OF, "--format", "json")
     assert code == 1 and "error" not in err, err
     code, direct, err = run_cli("check", ssd["sqlite"], "--mapping", "ssd", "--rules", rules, "--as-of", AS_OF,
+                                "--extract-date", AS_OF,
                                 "--format", "json")
     answered = err.split("duties checked: ")[1].split("\n")[0].split(", ")
     assert code == 1 and "icpc-15wd" in answered and "rcpc" not in answered
@@ -169,7 +170,8 @@ def test_records_map_writes_are_checked_as_check_mapping_checks_the_database(ssd
     assert f",missing-episode,{AS_OF},none," in records.read_text(encoding="utf-8")
     code, mapped, err = run_cli("check", str(records), "--as-of", AS_OF, "--format", "json")
     assert code == 1 and "error" not in err, err
-    code, direct, err = run_cli("check", ssd["sqlite"], "--mapping", "ssd", "--as-of", AS_OF, "--format", "json")
+    code, direct, err = run_cli("check", ssd["sqlite"], "--mapping", "ssd", "--as-of", AS_OF, "--extract-date", AS_OF,
+                                "--format", "json")
     assert code == 1, err
 
     def findings(out: str) -> list[str]:

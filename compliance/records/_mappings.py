@@ -441,8 +441,9 @@ class _Builder:
     rows: dict[int, int] = field(default_factory=dict)
     #: Whether the values come from a database, whose columns have SQL types (a number is no unformatted cell).
     database: bool = False
-    #: The day a table keeping only recent rows counts its years back from, where the extract's own date is not known.
-    as_of: date | None = None
+    #: The day a table keeping only recent rows counts its years back from, where the extract's own date is not known:
+    #: the as-of date or the day it is read, whichever is later (it was drawn by then, so it keeps no less).
+    read_on: date | None = None
     #: The records whose case began before such a table's years, by kind and event: said once, as a warning.
     before_window: dict[tuple[str, str, date], int] = field(default_factory=dict)
 
@@ -600,18 +601,21 @@ class _Builder:
         earliest date from the other tables, or its ``since`` event) on or before the first day kept. Such an event
         is unknown, never "not happened": the first review kept would be taken for the first review held, late by
         years. An event that happens once and is given is kept (it is the one)."""
+        windowed = [f for f in spec.events if f.recent_years is not None]
+        if not windowed:
+            return []
+        drawn = self.extract_date or self.read_on or _today()
+        names = {f.name for f in windowed}
+        # The case's beginning: its earliest date from the other tables (a placeholder such as 1900 is none).
+        case_begun = [day for name, dates in events.items() if name not in names for d in dates
+                      if (day := day_of(d)) >= _NO_CASE_BEFORE]
         lost = []
-        for f in spec.events:
-            if f.recent_years is None or f.name in lost or (f.name in events and not self.repeats(spec, f)):
+        for f in windowed:
+            if f.name in events and not self.repeats(spec, f):
                 continue
-            drawn = self.extract_date or self.as_of or date.today()
-            first_kept = add_months(drawn, -12 * f.recent_years)
-            if f.since is not None:
-                begun = [day_of(d) for d in events.get(f.since, ())]
-            else:
-                windowed = {g.name for g in spec.events if g.recent_years is not None}
-                begun = [day_of(d) for name, dates in events.items() if name not in windowed for d in dates]
-            begun = [day for day in begun if day >= _NO_CASE_BEFORE]
+            first_kept = add_months(drawn, -12 * (f.recent_years or 0))
+            begun = case_begun if f.since is None else [
+                day for d in events.get(f.since, ()) if (day := day_of(d)) >= _NO_CASE_BEFORE]
             if begun and min(begun) <= first_kept:
                 lost.append(f.name)
                 key = (spec.kind, f.name, first_kept)
@@ -1139,16 +1143,18 @@ def read_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
                 ) -> Iterator[tuple[Record | None, list[Problem]]]:
     """Records from extracts read through ``mapping``, streamed: yields (record, new problems) pairs,
     the record None where only problems were found. ``encoding`` is a CSV extract's (XML says its own).
-    ``extract_date`` is the day the extracts were drawn, where they hold none (or to correct it); ``as_of``, the
-    day they are judged on (today if not given), stands in for it where a table keeps only recent years' rows.
+    ``extract_date`` is the day the extracts were drawn, where they hold none (or to correct it); where it is not
+    known, a table that keeps only recent years' rows counts them back from ``as_of`` (the day they are judged on)
+    or today, whichever is later: an extract read today was drawn by today, so it keeps no earlier rows than that.
 
     A ``tables`` mapping also reads database URLs; given the ``rules`` to answer, it reads only the tables and
     columns their duties need."""
     vocab = vocabulary or load_vocabulary()
     encoding = codec_name(encoding)
-    as_of = as_of or date.today()
+    today = _today()
+    read_on = max(as_of or today, today)
     if mapping.format == "tables":
-        yield from _read_tables(paths, mapping, vocab, encoding, rules, extract_date, as_of)
+        yield from _read_tables(paths, mapping, vocab, encoding, rules, extract_date, read_on)
         return
     for given in paths:
         if is_database_url(given):
@@ -1156,7 +1162,7 @@ def read_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
                                  hint="a database is read through a mapping of its tables, such as ssd")]
             continue
         path = Path(given)
-        builder = _Builder(mapping, vocab, str(path), extract_date=extract_date, as_of=as_of)
+        builder = _Builder(mapping, vocab, str(path), extract_date=extract_date, read_on=read_on)
         if not path.is_file():
             yield None, [Problem("no such file", file=str(path), hint="check the path")]
             continue
@@ -1195,6 +1201,11 @@ def load_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
         first[rec.id] = rec.source
         records.append(rec)
     return records, problems
+
+
+def _today() -> date:
+    """The day an extract is read: the clock, read here alone."""
+    return date.today()
 
 
 #: No case begins before this day: an earlier date is a placeholder (the SSD's 1900-01-01 for "none", Excel's day 0)
@@ -1657,14 +1668,14 @@ def _orphan(row: Row, part: TablePart, main: TablePart, key: Any) -> Problem:
 
 
 def _read_tables(paths: Sequence[str | Path], mapping: Mapping, vocab: Vocabulary, encoding: str,
-                 rules: Sequence[Rule] | None, extract_date: date | None, as_of: date
+                 rules: Sequence[Rule] | None, extract_date: date | None, read_on: date
                  ) -> Iterator[tuple[Record | None, list[Problem]]]:
     """Records from databases (each URL) and from CSV files, one per table, named after it (all files together)."""
     reads = [(spec, related) for spec in mapping.specs if (related := _related_for(spec, rules)) is not None]
     files: dict[str, Path] = {}
     for given in paths:
         if is_database_url(given):
-            yield from _read_database(str(given), mapping, vocab, reads, extract_date, as_of)
+            yield from _read_database(str(given), mapping, vocab, reads, extract_date, read_on)
             continue
         path = Path(given)
         if not path.is_file():
@@ -1697,7 +1708,7 @@ def _read_tables(paths: Sequence[str | Path], mapping: Mapping, vocab: Vocabular
         found: list[Problem] = []
         kept: list[Problem] = []
         builder = _Builder(mapping, vocab, str(files.get(related.main.table, "")), extract_date=extract_date,
-                           as_of=as_of)
+                           read_on=read_on)
         groups = csv_groups(files, related, found.append, encoding, refuse=kept.append)
         for rec, problems in _records_from(groups, spec, related, builder):
             yield rec, found + problems
@@ -1713,7 +1724,7 @@ def _read_tables(paths: Sequence[str | Path], mapping: Mapping, vocab: Vocabular
 
 
 def _read_database(url: str, mapping: Mapping, vocab: Vocabulary, reads: list[tuple[RecordSpec, Related]],
-                   extract_date: date | None, as_of: date) -> Iterator[tuple[Record | None, list[Problem]]]:
+                   extract_date: date | None, read_on: date) -> Iterator[tuple[Record | None, list[Problem]]]:
     """Records from one database, read in one read-only transaction: a kind whose tables or columns are not all
     there is left out, with a problem for each missing one, and the other kinds are read."""
     try:
@@ -1733,7 +1744,7 @@ def _read_database(url: str, mapping: Mapping, vocab: Vocabulary, reads: list[tu
                 try:
                     with db.apart():  # a kind whose query fails (a column of another type) stops no other kind
                         builder = _Builder(mapping, vocab, url, extract_date=extract_date, database=True,
-                                           as_of=as_of)
+                                           read_on=read_on)
                         for rec, problems in _records_from(database_groups(db, related, found.append), spec,
                                                            related, builder):
                             yielded = True

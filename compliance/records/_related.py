@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -68,6 +68,8 @@ class Row:
     #: A database row's name ("ssd_cin_assessments cina_assessment_id='A7'"); a CSV row's columns by name.
     label: str | None = None
     columns: dict[str, int] | None = None
+    #: Why a CSV row could not be read (cells past its header): its record is then left out whole (csv_groups).
+    refused: Problem | None = None
 
     def where(self, column: str | None) -> tuple[str, int | None, Any]:
         """(file, line, column) to locate a problem with ``column`` of this row."""
@@ -401,8 +403,13 @@ def _csv_rows(path: Path, part: TablePart, report: Report, refuse: Report, encod
             long = long_row(cells, len(header))
             if long:
                 # SQL Server Management Studio quotes no cell by default: a comma in a JSON outcome or a team's name
-                # moved every cell after it one column on (a team '"CP_CONFERENCE_FLAG": "Y"}').
-                problem(long[1], line, long[0] + 1, None, _UNQUOTED_HINT)
+                # moved every cell after it one column on (a team '"CP_CONFERENCE_FLAG": "Y"}'). Its link, which comes
+                # before such cells in the SSD's tables, names the record to leave out.
+                link = dict(wanted)[part.link]
+                key = cells[link].strip(KEY_BLANKS) if link < len(cells) else ""
+                values = {**dict.fromkeys(part.read()), part.link: None if key in _NULLS else key}
+                yield Row(values, str(path), line, columns=labels,
+                          refused=Problem(long[1], file=str(path), line=line, column=long[0] + 1, hint=_UNQUOTED_HINT))
                 continue
             values = {}
             for column, j in wanted:
@@ -421,9 +428,30 @@ def csv_groups(files: dict[str, Path], related: Related, report: Report, encodin
 
     Nothing is yielded when a table's file is missing, empty or lacks a column: its records would otherwise look as
     if nothing in that table had happened. That problem goes to ``refuse`` (by default ``report``), the others to
-    ``report``.
+    ``report``. A record with a row that could not be read is left out, said at that row.
     """
-    refuse = refuse or report
+    for group in _csv_groups(files, related, report, encoding, refuse or report):
+        refused = [(table, problem) for table, rows in group.rows.items() for row in rows
+                   if (problem := row.refused) is not None]
+        if not refused:
+            yield group
+            continue
+        # Read without the row, its record would look as if what the row holds never happened (a review held, made
+        # missed), so it is left out, as the database route leaves out a record with a bad cell.
+        main = related.main
+        for table, problem in refused:
+            whole = table == main.table and main.link == main.key  # the row is the record
+            report(problem if whole or not group.rows[main.table] else
+                   replace(problem, message=f"{problem.message}; so the record it belongs to ({main.link} "
+                                            f"{_shown(group.key)}) was not read"))
+        if not group.rows[main.table]:  # rows naming no record: the others are said as such
+            rest = {table: [row for row in rows if row.refused is None] for table, rows in group.rows.items()}
+            if any(rest.values()):
+                yield Group(group.key, rest)
+
+
+def _csv_groups(files: dict[str, Path], related: Related, report: Report, encoding: str,
+                refuse: Report) -> Iterator[Group]:
     absent = [p.table for p in related.parts if p.table not in files]
     if absent:
         refuse(Problem(f"no file for the table {absent[0]} among the files given", field=absent[0],

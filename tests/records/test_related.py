@@ -657,3 +657,23 @@ def test_null_in_a_table_exported_as_csv_is_an_empty_cell_as_the_database_gives_
     assert record.events == {"referral": (date(2024, 1, 2),), "assessment_start": (date(2024, 1, 3),)}
     assert [p.message for p in problems] == [p.message for p in db_problems] == [
         "this ssd_cin_assessments row has no cina_referral_id, so it names no ssd_cin_episodes row and was not read"]
+
+
+def test_a_joined_row_with_an_unquoted_comma_leaves_its_record_out_not_judged_without_it(tmp_path):
+    """A review held on 20 Apr 2024 whose row had a comma in a cell: the row was left out and the period of care
+    judged without it, its second review overdue (within 3 months of 1 Feb, by 1 May) though it was held. The
+    record is left out, said at the row, as the database route leaves out a record with a bad cell."""
+    rows = period(episodes=[("2024-01-08", "", "2024-01-08")], placements=[("2024-01-08", "U6")],
+                  reviews=[("2024-02-01", "2024-02-05", "N"), ("2024-04-20", "2024-05-01", "N")], visits=["2024-01-10"])
+    files, _ = write(tmp_path, rows)
+    reviews = tmp_path / "ssd_cla_reviews.csv"
+    lines = reviews.read_text(encoding="utf-8").splitlines()
+    lines[2] += ",Smith J"
+    reviews.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = load_mapping("ssd")
+    records, problems = load_mapped(files, mapping, rules=mapping.duties(load_rules()), extract_date=date(2024, 9, 30))
+    assert [r.kind for r in records] == []
+    [problem] = problems
+    assert (Path(problem.file).name, problem.line, problem.warning) == ("ssd_cla_reviews.csv", 3, False)
+    assert problem.message.endswith("so the row was not read; so the record it belongs to (clae_cla_id 'CLA1') was "
+                                    "not read")

@@ -81,7 +81,7 @@ def changed(postgres, change: str, undo: str) -> Iterator[None]:
 
 
 def findings(sources: list[str]) -> list[str]:
-    _, records, problems, rules = load_extract(sources, "ssd", load_rules(), as_of=AS_OF)
+    _, records, problems, rules = load_extract(sources, "ssd", load_rules(), extract_date=AS_OF)
     assert not problems, problems[:3]
     return sorted(json.dumps(f.to_dict(), sort_keys=True, default=str) for f in evaluate(records, rules, AS_OF))
 
@@ -164,7 +164,7 @@ def test_a_review_not_held_shifts_no_other_reviews_due_date(ssd, tmp_path, route
             "ORDER BY clar_cla_id, clar_cla_review_date LIMIT 1 OFFSET 2").fetchone()
 
     def reviews(sources):
-        records, problems = load_extract(sources, "ssd", load_rules(), as_of=AS_OF)[1:3]
+        records, problems = load_extract(sources, "ssd", load_rules(), extract_date=AS_OF)[1:3]
         assert problems == []
         return {f.occurrence: (f.recorded_deadline, f.deadline) for f in evaluate(
             [r for r in records if r.id == f"CLA-{cla_id}"], load_rules(), AS_OF) if f.rule == "cla-review"}
@@ -191,7 +191,7 @@ def test_a_yes_or_no_code_stored_as_a_database_boolean_or_as_yes_is_read(ssd, cs
     assert findings([url]) == csv_findings
     url = changed_copy(ssd, tmp_path, "sqlite", "UPDATE ssd_cin_episodes SET cine_referral_nfa = 'X' WHERE "
                                                 "cine_referral_id = (SELECT min(cine_referral_id) FROM ssd_cin_episodes)")
-    [problem] = load_extract([url], "ssd", load_rules(), as_of=AS_OF)[2]
+    [problem] = load_extract([url], "ssd", load_rules(), extract_date=AS_OF)[2]
     assert problem.message == "'X' is not one of the codes this mapping knows for referral_nfa"
     assert problem.hint.endswith(", or yes or no (true or false)")
 
@@ -202,7 +202,8 @@ def test_kpi_counts_the_same_from_the_database_as_from_the_csv_files(ssd):
     tallies = {}
     for route in ("csv", "sqlite", "duckdb"):
         tally, targets = Tally(["rule", "team"], "deadline"), TargetTally()
-        problems = tally_files(ssd[route], rules, AS_OF, [tally, targets], mapping=mapping, chunk=97)
+        problems = tally_files(ssd[route], rules, AS_OF, [tally, targets], mapping=mapping, chunk=97,
+                               extract_date=AS_OF)
         assert not problems
         groups = sorted((g.rule, g.working_days, g.reason, g.count, g.only) for g in targets.ordered())
         tallies[route] = (tally.rows(), targets.compared, targets.agree, groups)
@@ -265,10 +266,10 @@ def test_the_mapping_says_what_the_ssd_can_and_cannot_answer():
 def test_sql_server_datetime_values_are_dates(ssd):
     cell = (ssd["folder"] / "ssd_cin_episodes.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[2]
     assert len(cell) == len("2023-03-01 00:00:00.000") and cell.endswith(" 00:00:00.000")
-    _, records, _, _ = load_extract(ssd["sqlite"], "ssd", load_rules(), as_of=AS_OF)
+    _, records, _, _ = load_extract(ssd["sqlite"], "ssd", load_rules(), extract_date=AS_OF)
     referral = next(r for r in records if r.kind == "referral")
     assert type(referral.first("referral")) is date
-    missing = [r for r in load_extract(ssd["csv"], "ssd", load_rules(), as_of=AS_OF)[1] if r.kind == "looked-after"]
+    missing = [r for r in load_extract(ssd["csv"], "ssd", load_rules(), extract_date=AS_OF)[1] if r.kind == "looked-after"]
     assert all(type(d) is date for r in missing for dates in r.events.values() for d in dates)
     assert datetime  # a DATETIME with a time of day stays an instant (see test_related)
 
@@ -286,7 +287,7 @@ def test_a_key_on_two_rows_of_a_database_table_is_reported_and_neither_row_taken
                          "ALTER TABLE copied RENAME TO ssd_cin_episodes;")
         key = db.execute("SELECT min(cine_referral_id) FROM ssd_cin_episodes").fetchone()[0]
         db.execute("INSERT INTO ssd_cin_episodes SELECT * FROM ssd_cin_episodes WHERE cine_referral_id = ?", (key,))
-    _, records, problems, _ = load_extract([f"sqlite:///{path}"], "ssd", load_rules(), as_of=AS_OF)
+    _, records, problems, _ = load_extract([f"sqlite:///{path}"], "ssd", load_rules(), extract_date=AS_OF)
     [problem] = [p for p in problems if "rows of ssd_cin_episodes" in p.message]
     assert f"2 rows of ssd_cin_episodes have cine_referral_id {key!r}" in problem.message
     assert problem.field == "cine_referral_id" and "none was read" in problem.message
@@ -305,7 +306,7 @@ def test_an_episode_with_no_cla_id_is_said_to_name_no_record(ssd, tmp_path, rout
                              ).fetchone()[0]
     url = changed_copy(ssd, tmp_path, route,
                        f"UPDATE ssd_cla_episodes SET clae_cla_id = NULL WHERE clae_cla_episode_id = '{episode}'")
-    _, _, problems, _ = load_extract([url], "ssd", load_rules(), as_of=AS_OF)
+    _, _, problems, _ = load_extract([url], "ssd", load_rules(), extract_date=AS_OF)
     [problem] = problems
     assert (problem.field, problem.column) == ("clae_cla_id", f"ssd_cla_episodes clae_cla_episode_id={episode!r}")
     assert problem.message == ("this ssd_cla_episodes row has no clae_cla_id, so it names no record and was not "
@@ -326,14 +327,14 @@ def test_episodes_of_two_children_sharing_a_cla_id_leave_the_period_of_care_out(
                        "INSERT INTO ssd_cla_episodes (clae_cla_episode_id, clae_person_id, clae_cla_episode_start_date,"
                        " clae_cla_id, clae_entered_care_date) VALUES ('OTHER-E1', 'C9999999', '2024-01-10', "
                        f"'{cla_id}', '2024-01-10')")
-    _, records, problems, _ = load_extract([url], "ssd", load_rules(), as_of=AS_OF)
+    _, records, problems, _ = load_extract([url], "ssd", load_rules(), extract_date=AS_OF)
     [problem] = problems
     assert (problem.field, problem.column) == ("clae_person_id", "ssd_cla_episodes clae_cla_episode_id='OTHER-E1'")
     assert problem.message == (f"this ssd_cla_episodes row shares clae_cla_id {cla_id!r} with a row whose "
                                f"clae_person_id is {child!r}, but its own is 'C9999999': one record cannot be both, "
                                "so the record was not read")
     assert not [r for r in records if cla_id in r.id]
-    assert len(records) == len(load_extract(ssd["sqlite"], "ssd", load_rules(), as_of=AS_OF)[1]) - 1
+    assert len(records) == len(load_extract(ssd["sqlite"], "ssd", load_rules(), extract_date=AS_OF)[1]) - 1
 
 
 def test_table_files_named_in_capitals_are_read_as_the_tables(ssd, csv_findings, tmp_path):
@@ -383,11 +384,11 @@ def test_two_versions_of_one_row_leave_their_record_out_on_every_route(ssd, tmp_
                                        f"UPDATE {table} SET {column} = NULL WHERE {key} = '{row_key}' AND "
                                        f"rowid = (SELECT max(rowid) FROM {table} WHERE {key} = '{row_key}')")],
                "csv": sorted(str(p) for p in folder.glob("ssd_*.csv"))}[route]
-    _, records, problems, _ = load_extract(sources, "ssd", load_rules(), as_of=AS_OF)
+    _, records, problems, _ = load_extract(sources, "ssd", load_rules(), extract_date=AS_OF)
     [problem] = problems
     assert problem.message.startswith(f"2 {table} rows have {key} {row_key!r} and the same {order} but differ in "
                                       f"{column}: which one holds the case cannot be told, so the record was not read")
-    every = load_extract(ssd["sqlite"], "ssd", load_rules(), as_of=AS_OF)[1]
+    every = load_extract(ssd["sqlite"], "ssd", load_rules(), extract_date=AS_OF)[1]
     assert len(records) == len(every) - 1
 
 
@@ -406,7 +407,7 @@ def test_postgresql_names_the_table_whose_name_differs_only_in_case(postgres, mo
     monkeypatch.setenv("PGPASSWORD", postgres.password)
     with changed(postgres, 'ALTER TABLE ssd_cin_assessments RENAME TO "SSD_CIN_Assessments"',
                  'ALTER TABLE "SSD_CIN_Assessments" RENAME TO ssd_cin_assessments'):
-        _, _, problems, _ = load_extract([postgres.url], "ssd", load_rules(), as_of=AS_OF)
+        _, _, problems, _ = load_extract([postgres.url], "ssd", load_rules(), extract_date=AS_OF)
     [problem] = [p for p in problems if p.field == "ssd_cin_assessments"]
     assert problem.message == ("there is no table ssd_cin_assessments, but there is one named 'SSD_CIN_Assessments', "
                                "which PostgreSQL tells apart by the case of its name; so the referral records of "
@@ -419,11 +420,11 @@ def test_a_joined_row_that_names_no_record_is_reported_with_nulls_sorted_last(ss
     record beside it."""
     url = changed_copy(ssd, tmp_path, "duckdb", "INSERT INTO ssd_cin_assessments (cina_assessment_id, "
                        "cina_referral_id, cina_assessment_start_date) VALUES ('A-none', NULL, '2024-01-03')")
-    _, records, problems, _ = load_extract([url], "ssd", load_rules(), as_of=AS_OF)
+    _, records, problems, _ = load_extract([url], "ssd", load_rules(), extract_date=AS_OF)
     assert [(p.message, p.column) for p in problems] == [
         ("this ssd_cin_assessments row has no cina_referral_id, so it names no ssd_cin_episodes row and was not read",
          "ssd_cin_assessments cina_assessment_id='A-none'")]
-    assert len(records) == len(load_extract(ssd["duckdb"], "ssd", load_rules(), as_of=AS_OF)[1])
+    assert len(records) == len(load_extract(ssd["duckdb"], "ssd", load_rules(), extract_date=AS_OF)[1])
 
 
 def test_a_duckdb_table_in_another_schema_is_missing_and_the_other_tables_still_read(ssd, csv_findings, tmp_path):
@@ -432,7 +433,7 @@ def test_a_duckdb_table_in_another_schema_is_missing_and_the_other_tables_still_
     url = changed_copy(ssd, tmp_path, "duckdb", "CREATE SCHEMA elsewhere",
                        "CREATE TABLE elsewhere.ssd_cla_visits AS SELECT * FROM main.ssd_cla_visits",
                        "DROP TABLE main.ssd_cla_visits")
-    _, records, problems, _ = load_extract([url], "ssd", load_rules(), as_of=AS_OF)
+    _, records, problems, _ = load_extract([url], "ssd", load_rules(), extract_date=AS_OF)
     assert [p.message for p in problems] == ["there is no table ssd_cla_visits; so the looked-after records of "
                                              "ssd_cla_episodes were not read (the other kinds were)"]
     assert "DuckDB and SQLite: main" in problems[0].hint
@@ -456,11 +457,11 @@ def test_an_empty_or_spaced_link_reads_as_from_the_csv_files(ssd, tmp_path, rout
                        f"cina_assessment_id IN ('{first}', '{second}')",
                        f"UPDATE ssd_cla_visits SET clav_cla_id = ' {visit['clav_cla_id']} ' "
                        f"WHERE clav_cla_visit_id = '{visit['clav_cla_visit_id']}'")
-    _, records, problems, _ = load_extract([url], "ssd", load_rules(), as_of=AS_OF)
+    _, records, problems, _ = load_extract([url], "ssd", load_rules(), extract_date=AS_OF)
     assert sorted((p.message, p.column) for p in problems) == [
         ("this ssd_cin_assessments row has no cina_referral_id, so it names no ssd_cin_episodes row and was not read",
          f"ssd_cin_assessments cina_assessment_id={name!r}") for name in (first, second)]
-    _, before, _, _ = load_extract(ssd[route], "ssd", load_rules(), as_of=AS_OF)
+    _, before, _, _ = load_extract(ssd[route], "ssd", load_rules(), extract_date=AS_OF)
     visits = {r.id: r.events.get("visit") for r in before if r.kind == "looked-after"}
     assert {r.id: r.events.get("visit") for r in records if r.kind == "looked-after"} == visits
 
@@ -475,7 +476,7 @@ def test_postgresql_names_the_column_whose_name_differs_only_in_case(postgres, m
     monkeypatch.setenv("PGPASSWORD", postgres.password)
     with changed(postgres, 'ALTER TABLE ssd_cp_reviews RENAME COLUMN cppr_cp_review_due TO "CPPR_CP_Review_Due"',
                  'ALTER TABLE ssd_cp_reviews RENAME COLUMN "CPPR_CP_Review_Due" TO cppr_cp_review_due'):
-        _, _, problems, _ = load_extract([postgres.url], "ssd", load_rules(), as_of=AS_OF)
+        _, _, problems, _ = load_extract([postgres.url], "ssd", load_rules(), extract_date=AS_OF)
     assert [(p.message, p.field) for p in problems] == [
         ("table ssd_cp_reviews has no column cppr_cp_review_due, but has one named 'CPPR_CP_Review_Due', which "
          "PostgreSQL tells apart by the case of its name; so the child-protection records of ssd_cp_plans were not "
@@ -507,7 +508,7 @@ def test_a_bad_date_names_the_mappings_formats_as_a_person_writes_them(ssd, tmp_
     rows[1][rows[0].index("cine_referral_date")] = "2024-05-32 00:00:00.000"
     with episodes.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
-    _, _, problems, _ = load_extract(sorted(str(p) for p in tmp_path.glob("ssd_*.csv")), "ssd", load_rules(), as_of=AS_OF)
+    _, _, problems, _ = load_extract(sorted(str(p) for p in tmp_path.glob("ssd_*.csv")), "ssd", load_rules(), extract_date=AS_OF)
     assert [p.hint for p in problems] == ["this mapping reads dates as YYYY-MM-DD HH:MM:SS.fff or YYYY-MM-DD HH:MM:SS "
                                           "or YYYY-MM-DD or DD/MM/YYYY"]
 
@@ -518,10 +519,10 @@ def test_a_kind_whose_query_fails_stops_no_other_kind_in_duckdb(ssd, tmp_path):
     url = changed_copy(ssd, tmp_path, "duckdb", "ALTER TABLE ssd_cin_assessments RENAME TO base_assessments",
                        "CREATE VIEW ssd_cin_assessments AS SELECT * REPLACE (CAST(cina_assessment_id AS DATE) AS "
                        "cina_assessment_auth_date) FROM base_assessments")
-    _, records, problems, _ = load_extract([url], "ssd", load_rules(), as_of=AS_OF)
+    _, records, problems, _ = load_extract([url], "ssd", load_rules(), extract_date=AS_OF)
     assert len(problems) == 1 and "so the referral records of ssd_cin_episodes were not read (the other kinds " \
         "were)" in problems[0].message and not [r for r in records if r.kind == "referral"]
-    _, every, _, _ = load_extract(ssd["duckdb"], "ssd", load_rules(), as_of=AS_OF)
+    _, every, _, _ = load_extract(ssd["duckdb"], "ssd", load_rules(), extract_date=AS_OF)
     assert sorted(r.id for r in records if r.kind != "referral") == sorted(r.id for r in every if r.kind != "referral")
 
 
@@ -529,10 +530,10 @@ def test_a_kind_whose_query_fails_stops_no_other_kind_in_postgresql(postgres, mo
     """Dates held as text in one table (a CSV loaded as it came): PostgreSQL will not unite them with the others'
     date-times, and ends the transaction at the error; the other kinds are read inside a savepoint of their own."""
     monkeypatch.setenv("PGPASSWORD", postgres.password)
-    _, every, _, _ = load_extract([postgres.url], "ssd", load_rules(), as_of=AS_OF)
+    _, every, _, _ = load_extract([postgres.url], "ssd", load_rules(), extract_date=AS_OF)
     column = "ALTER TABLE ssd_cin_assessments ALTER COLUMN cina_assessment_auth_date TYPE"
     with changed(postgres, f"{column} varchar(40)", f"{column} timestamp USING cina_assessment_auth_date::timestamp"):
-        _, records, problems, _ = load_extract([postgres.url], "ssd", load_rules(), as_of=AS_OF)
+        _, records, problems, _ = load_extract([postgres.url], "ssd", load_rules(), extract_date=AS_OF)
     # "not all read" if the server gave some referrals before the row that failed, else "not read"
     said = "not all read" if [r for r in records if r.kind == "referral"] else "not read"
     assert len(problems) == 1 and f"the referral records of ssd_cin_episodes were {said}" in problems[0].message
@@ -559,7 +560,8 @@ def test_a_link_stored_as_a_float_finds_the_integer_key_it_names(tmp_path, route
         db.exec_driver_sql("INSERT INTO ssd_cin_assessments VALUES ('A1', 'C1', 1.0, '2025-03-04', '2025-04-04'), "
                            "('A2', 'C2', 2.5, '2025-03-04', '2025-04-04')")
     engine.dispose()
-    _, records, problems, rules = load_extract([f"{route}:///{tmp_path / 'ssd.db'}"], "ssd", load_rules(), as_of=AS_OF)
+    _, records, problems, rules = load_extract([f"{route}:///{tmp_path / 'ssd.db'}"], "ssd", load_rules(),
+                                              extract_date=date(2025, 6, 30))
     referrals = {r.id: r for r in records if r.kind == "referral"}
     assert referrals["R-1"].events["assessment_completed"] == (date(2025, 4, 4),)
     assert "assessment_completed" not in referrals["R-2"].events
@@ -629,7 +631,10 @@ def test_a_case_begun_before_the_ssds_six_years_is_not_in_the_extract_never_late
             path.write_text("\n".join([",".join(columns)] + [",".join(c or "" for c in row)
                                                               for row in WINDOW_ROWS[table]]) + "\n", encoding="utf-8")
             sources.append(str(path))
-    _, records, problems, rules = load_extract(sources, "ssd", load_rules(), as_of=AS_OF)
+    _, records, problems, rules = load_extract(sources, "ssd", load_rules(), extract_date=AS_OF)
+    # Judged as of an earlier day, the SSD read today (the tests' READ_ON, 31 Mar 2025) still keeps only its six years.
+    earlier = load_extract(sources, "ssd", load_rules(), as_of=date(2022, 1, 1))[2]
+    assert sorted(map(str, earlier)) == sorted(map(str, problems))
     said = sorted(p.message for p in problems if p.warning and "first day the extract keeps" in p.message)
     assert said == [f"1 looked-after record(s) began on or before 2019-03-31, the first day the extract keeps {e} "
                     f"for: their {e} is not in this extract (missing data, never late or overdue), since earlier "
