@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence, TextIO
 
-from ..calendars import DEFAULT_CALENDAR, get_calendar
+from ..calendars import DEFAULT_CALENDAR, get_calendar, local
 from ..engines import check_as_of, check_targets, map_chunks
 from ..errors import ComplianceError, InputError, Problem, errors
 from ..records import DEFAULT_ENCODING, Record, codec_name, drawn_on, load_extract, read_records, undated_warning
@@ -289,7 +289,7 @@ def run_report(options: ReportOptions, now: datetime) -> ReportRun:
     ruleset = load_rules(options.rules)
     check_as_of(ruleset, options.as_of)  # an as-of outside the calendars: refused before anything is read
     window_end(options.as_of, window, options.calendar)  # and a due-soon window that runs past them
-    _check_not_ahead(options, now.date())
+    _check_not_ahead(options, local(now).date())  # London's day: a UTC "now" is the day before for an hour
     records, problems, ruleset, through = _read(options, ruleset)
     if problems and not options.skip_bad_rows:
         raise InputError(*problems, Problem(
