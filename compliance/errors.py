@@ -72,7 +72,8 @@ HALF_CHARACTER = re.compile("[\ud800-\udfff]")
 
 #: A password in what was given as a file: a connection string (``password=...``, ``PWD=...``) or a URL mistyped so
 #: that it reads as a path (``postgresql//reader:secret@db/ssd``), echoed back by "no such file" into logs and mail.
-_PASSWORD_IN_PATH = re.compile(r"(?i)(\b(?:password|pwd)\s*=\s*)[^\s;&]+|(//[^/:@\s]*:)[^\s]*@")
+_PASSWORD_IN_PATH = re.compile(r"""(?i)(\b(?:password|passwd|pwd)\s*(?:=|%3D)\s*)(?:'[^']*'|"[^"]*"|[^\s;&]+)"""
+                               r"|((?:^|//)[^/:@\s]*:)[^\s]*@")
 
 
 def _without_password(match: re.Match[str]) -> str:
@@ -107,7 +108,7 @@ class Problem:
         # the problem: written as the escape of its byte, which any file or terminal can take.
         if self.file is not None and not self.file.isascii() and HALF_CHARACTER.search(self.file):
             self.file = HALF_CHARACTER.sub(_escape_half, self.file)
-        if self.file is not None and ("=" in self.file or "@" in self.file):
+        if self.file is not None:
             self.file = _PASSWORD_IN_PATH.sub(_without_password, self.file)
 
     def __str__(self) -> str:

@@ -43,6 +43,10 @@ def test_a_file_name_that_is_not_utf8_is_kept_in_a_problem_as_the_escape_of_its_
     ("postgresql//reader:s3/cr@t@db/ssd", "postgresql//reader:***@db/ssd"),
     ("trackers/team=north.csv", "trackers/team=north.csv"),
     ("/home/jo@example/tracker.csv", "/home/jo@example/tracker.csv"),
+    ("host=db user=r passwd=s3cret", "host=db user=r passwd=***"),
+    ("Password%3Ds3cret;x", "Password%3D***;x"),
+    ("reader:s3cret@db/ssd", "reader:***@db/ssd"),
+    ("host=db password='s3 cret' user=r", "host=db password=*** user=r"),
 ])
 def test_a_password_in_what_was_given_as_a_file_is_never_shown(given, shown):
     """A connection string, or a URL mistyped so that it reads as a path, given where a file goes: "no such file"
