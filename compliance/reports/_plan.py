@@ -338,8 +338,8 @@ def _plan_uid(plan: Plan, entry: PlanEntry, step: PlanStep) -> str:
     if plan.record.id != PLAN_ID:
         return event_uid(plan.record.id, entry.rule.duty, f.occurrence)
     start = f"{entry.rule.trigger}={_iso(plan.record.first(entry.rule.trigger) or f.trigger_date)}"
-    # The authority as it always was (a calendar imported before keeps its UIDs); the child named, so a child
-    # whose identifier is another plan's authority is not taken for it.
+    # The authority as it always was (a plan without a child keeps the UIDs a calendar has from it); the child named,
+    # so a child whose identifier is another plan's authority is not taken for it.
     whom = "".join(f"/{value}" if name == "authority" else f"/{name}={value}" for name, value in _whom(plan))
     return event_uid(f"plan/{plan.record.kind}/{start}{whom}", entry.rule.duty, f.occurrence)
 
