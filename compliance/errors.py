@@ -73,11 +73,12 @@ HALF_CHARACTER = re.compile("[\ud800-\udfff]")
 #: A password in what was given as a file: a connection string (``password=...``, ``PWD=...``) or a URL mistyped so
 #: that it reads as a path (``postgresql//reader:secret@db/ssd``), echoed back by "no such file" into logs and mail.
 _PASSWORD_IN_PATH = re.compile(r"""(?i)(\b(?:password|passwd|pwd)\s*(?:=|%3D)\s*)(?:'[^']*'|"[^"]*"|[^\s;&]+)"""
-                               r"|((?:^|//)[^/:@\s]*:)[^\s]*@")
+                               r"|(//[^/:@\s]*:)[^\s]*@"  # after the scheme's slashes: to the last @
+                               r"|(^[^/:@\s]*:)(?!/)[^\s:]*@")  # no scheme: user:password@host (not scheme:/)
 
 
 def _without_password(match: re.Match[str]) -> str:
-    return f"{match.group(1)}***" if match.group(1) else f"{match.group(2)}***@"
+    return f"{match.group(1)}***" if match.group(1) else f"{match.group(2) or match.group(3)}***@"
 
 
 def _escape_half(match: re.Match[str]) -> str:
