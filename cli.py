@@ -993,13 +993,14 @@ def add_check(sub: Any, help_text: str) -> None:
     _sql_options(p)
 
 
-def _mapped(args: argparse.Namespace, ruleset: Any) -> tuple[list[Any], list[Any], Any]:
-    """Records read through --mapping, each id once, and the rules they can answer (said on stderr)."""
+def _mapped(args: argparse.Namespace, ruleset: Any, as_of: date) -> tuple[list[Any], list[Any], Any]:
+    """Records read through --mapping (to be judged as of ``as_of``), each id once, and the rules they can answer
+    (said on stderr)."""
     from compliance.errors import InputError, Problem, one_line
     from compliance.records import load_extract
 
     mapping, records, problems, answered = load_extract(args.records, args.mapping, ruleset, encoding=args.encoding,
-                                                        extract_date=_extract_date(args), as_of=_as_of(args.as_of))
+                                                        extract_date=_extract_date(args), as_of=as_of)
     if not answered:
         # Nothing is read for a mapping no duty can be judged through: "no records, add a row" would blame the data.
         raise InputError(Problem(f"the {mapping.name} mapping answers none of the rules' duties: no rule's "
@@ -1065,7 +1066,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     named: list[Any] = []
     records: Any
     if args.mapping:
-        records, read, rules = _mapped(args, ruleset)
+        records, read, rules = _mapped(args, ruleset, as_of)
     else:
         records = stream_records(args.records, ruleset.vocabulary, read, encoding=args.encoding)
         if _extract_date(args):

@@ -72,9 +72,11 @@ HALF_CHARACTER = re.compile("[\ud800-\udfff]")
 
 #: A password in what was given as a file: a connection string (``password=...``, ``PWD=...``) or a URL mistyped so
 #: that it reads as a path (``postgresql//reader:secret@db/ssd``), echoed back by "no such file" into logs and mail.
-_PASSWORD_IN_PATH = re.compile(r"""(?i)(\b(?:password|passwd|pwd)\s*(?:=|%3D)\s*)(?:'[^']*'|"[^"]*"|[^\s;&]+)"""
+#: The key of a password in a query or a connection string (PWD=, Password =), its "=" maybe encoded once or twice.
+PASSWORD_KEY = re.compile(r"(?:password|pwd|passwd)(?:\s|\+|%20)*(?:=|%3D|%253D)", re.IGNORECASE)
+_PASSWORD_IN_PATH = re.compile(rf"""({PASSWORD_KEY.pattern}\s*)(?:'[^']*'|"[^"]*"|[^\s;&]+)"""
                                r"|(//[^/:@\s]*:)[^\s]*@"  # after the scheme's slashes: to the last @
-                               r"|(^[^/:@\s]*:)(?!/)[^\s:]*@")  # no scheme: user:password@host (not scheme:/)
+                               r"|(^[^/:@\s]*:)(?!/)[^\s:]*@", re.IGNORECASE)  # no scheme: user:password@host
 
 
 def _without_password(match: re.Match[str]) -> str:

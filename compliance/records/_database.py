@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import InputError, Problem
+from ..errors import PASSWORD_KEY, InputError, Problem
 from ._csv import ESCAPED
 
 #: The environment variable that gives the password when the driver has no place of its own for it.
@@ -106,8 +106,6 @@ def _refuse(text: str, message: str, hint: str) -> InputError:
 #: A port after a host's ":": anything else there (postgresql://reader:secret/host/ssd, the "@" left out) may be a
 #: password.
 _PORT = re.compile(r"\d{0,5}(?=[/?]|$)")
-#: The key of a password in a query or an ODBC connection string (PWD=, Password =), its "=" maybe encoded.
-_PASSWORD_KEY = re.compile(r"(?i)(password|pwd|passwd)(\s|\+|%20)*(=|%3D|%253D)")
 
 
 def shown_url(text: str) -> str:
@@ -136,7 +134,7 @@ def _blanked(rest: str, files: bool) -> str:
     if mark and _names_password(query):
         rest = base + "?***"
     if _names_password(rest):  # in the host or path: an ODBC connection string (mssql+pyodbc://dsn;PWD=...)
-        key = _PASSWORD_KEY.search(rest)
+        key = PASSWORD_KEY.search(rest)
         rest = rest[:key.end()] + "***" if key else "***"
     return rest
 

@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import Any, Callable, Collection, Iterator, Sequence
 from xml.etree.ElementTree import Element
 
-from ..calendars import add_months, day_of, number_message
+from ..calendars import DEFAULT_CALENDAR, add_months, day_of, get_calendar, number_message
 from ..errors import InputError, Problem, ordinal, shown
 from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, bundled_names, load_vocabulary
@@ -606,21 +606,29 @@ class _Builder:
             return []
         drawn = self.extract_date or self.read_on or _today()
         names = {f.name for f in windowed}
-        # The case's beginning: its earliest date from the other tables (a placeholder such as 1900 is none).
-        case_begun = [day for name, dates in events.items() if name not in names for d in dates
-                      if (day := day_of(d)) >= _NO_CASE_BEFORE]
+        # The case's beginning: its earliest date from the other tables.
+        case_begun = self.days([d for name, dates in events.items() if name not in names for d in dates])
         lost = []
         for f in windowed:
             if f.name in events and not self.repeats(spec, f):
                 continue
             first_kept = add_months(drawn, -12 * (f.recent_years or 0))
-            begun = case_begun if f.since is None else [
-                day for d in events.get(f.since, ()) if (day := day_of(d)) >= _NO_CASE_BEFORE]
+            begun = case_begun if f.since is None else self.days(events.get(f.since, ()))
             if begun and min(begun) <= first_kept:
                 lost.append(f.name)
                 key = (spec.kind, f.name, first_kept)
                 self.before_window[key] = self.before_window.get(key, 0) + 1
         return lost
+
+    def days(self, dates: Sequence[EventDate]) -> list[date]:
+        """The days of ``dates`` a case can begin on: one before the calendar's first day (1971), which no duty
+        reaches back to, is a placeholder (the SSD's 1900-01-01 for "none", Excel's day 0) or a slip, which the
+        findings flag, not the start of a history a table keeping recent rows cut short."""
+        return [day for d in dates if (day := day_of(d)) >= self.first_day]
+
+    @cached_property
+    def first_day(self) -> date:
+        return get_calendar(DEFAULT_CALENDAR).first_day
 
     def repeats(self, spec: RecordSpec, f: Field) -> bool:
         return f.all or self.vocab.repeats(spec.kind, f.name)
@@ -1207,10 +1215,6 @@ def _today() -> date:
     """The day an extract is read: the clock, read here alone."""
     return date.today()
 
-
-#: No case begins before this day: an earlier date is a placeholder (the SSD's 1900-01-01 for "none", Excel's day 0)
-#: or a slip, which the findings flag, not the start of the history a table keeping recent rows cut short.
-_NO_CASE_BEFORE = date(1971, 1, 1)
 
 #: A database row's source, as _records_from writes it: the URL, then the table and the row's key
 #: (``sqlite:///ssd.db:ssd_cin_episodes cine_referral_id='K1'``). The first such colon is the one: a key may hold more.
