@@ -153,12 +153,64 @@ def test_more_rows_than_the_ids_can_be_numbered_is_a_clear_error(monkeypatch):
 
 def test_ids_compressed_across_their_bytes_read_back_as_they_were():
     import numpy as np
+    import pyarrow as pa
 
     from compliance.records._seen_ids import _Run, fixed_width
 
     ids = ["C0000001-R1", "x", "", "Zoë-7", "C0000002-R12", "C0000001-R1"]
-    keys = fixed_width(ids)
+    keys = fixed_width(pa.array(ids))
     run = _Run(0, keys, 0, np.zeros(0, dtype=np.int32))
     run.compress()
     assert run.compressed and run.keys().tolist() == keys.tolist()
     assert [k.decode() for k in run.keys()] == ids
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["A", "B1", "é-"]), st.sampled_from([1, 3, 9, 20, 70, 400])),
+                max_size=300),
+       st.lists(st.integers(min_value=1, max_value=90), min_size=1, max_size=8))
+def test_ids_of_many_widths_the_same_repeats_and_first_files_as_a_python_set(parts, sizes):
+    """Ids from 1 byte to 800, read a width at a time within each chunk: still every repeat, and the file
+    each was first read in."""
+    ids = [base * times for base, times in parts]
+    seen, known = SeenIds(), {}
+    files = [seen.file_number("a.csv"), seen.file_number("b.csv")]
+    start, k = 0, 0
+    while start < len(ids):
+        chunk = ids[start:start + sizes[k % len(sizes)]]
+        number = files[k % 2]
+        repeat, first = seen.add(chunk, number)
+        expected, named = [], []
+        for rid in chunk:
+            expected.append(rid in known)
+            if rid in known:
+                named.append(known[rid])
+            known.setdefault(rid, seen.files[number])
+        assert repeat.tolist() == expected and first == named
+        start += len(chunk)
+        k += 1
+    assert len(seen) == len(known)
+
+
+def test_one_long_id_among_short_ones_pads_only_itself():
+    """One id of 1,000 characters among 90,000 of 11: padding every id to its width took some 360 MB at the
+    peak (4,000 bytes an id); each width apart, under 200 bytes an id."""
+    import tracemalloc
+
+    import pyarrow as pa
+
+    n = 90_000
+    ids = [f"C{i:07d}-R1" for i in range(n)]
+    ids[40_000] = "C" + "x" * 999
+    chunk = pa.array(ids, type=pa.string())
+    tracemalloc.start()
+    try:
+        seen = SeenIds()
+        number = seen.file_number("f.csv")
+        base = tracemalloc.get_traced_memory()[0]
+        repeat, _ = seen.add(chunk, number)
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    assert not repeat.any() and peak < 200 * n
+    assert seen.add(pa.array([ids[40_000], ids[39_999], "C0040000-R9"]), number)[0].tolist() == [True, True, False]
