@@ -803,15 +803,23 @@ def add_rules(sub: Any, help_text: str) -> None:
 def add_rules_validate(actions: Any) -> None:
     p = _command(actions, "validate", "Check rule files; report each problem as file:line:column.",
                  "  compliance rules validate rules/inspections.yaml my-targets.yaml\n"
-                 "    rules/x.yaml:12:14: rules.0.period: unknown unit 'wrking days' ...", cmd_rules_validate)
+                 "    rules/x.yaml:12:14: rules.0.period: unknown unit 'wrking days' ...\n"
+                 "  compliance rules validate --add-rules my-targets.yaml   # beside the bundled rules, as check reads it",
+                 cmd_rules_validate)
     p.add_argument("files", nargs="*", help="rule files or directories (default the bundled rules)")
+    p.add_argument("--add-rules", action="append", metavar="FILE_OR_DIR",
+                   help="a rule file or folder to check as `check --add-rules` reads it: beside the bundled rules "
+                        "(or the files given), where a version of one of their duties is refused (repeat for more)")
 
 
 def cmd_rules_validate(args: argparse.Namespace) -> int:
     from compliance.engines import check_rule_tests
+    from compliance.resources import rules_dir
     from compliance.rules import check_rules
 
-    ruleset, problems = check_rules([_found(f) for f in args.files])
+    given = [_found(f) for f in args.files]
+    added = [_found(f) for f in args.add_rules or []]
+    ruleset, problems = check_rules((given or [str(rules_dir())]) + added if added else given)
     problems += check_rule_tests(ruleset)
     order = {f: n for n, f in enumerate(ruleset.files)}
     problems.sort(key=lambda p: (order.get(p.file or "", len(order)), p.line or 0, p.column or 0))
@@ -822,6 +830,13 @@ def cmd_rules_validate(args: argparse.Namespace) -> int:
               f"{len(ruleset.files)} file{'s' if len(ruleset.files) != 1 else ''}", file=sys.stderr)
         return 2
     print(f"ok: {len(ruleset)} rules in {len(ruleset.files)} file(s)")
+    bundled = Path(rules_dir()).resolve()
+    paths = [Path(f).resolve() for f in given]
+    if not added and bundled not in paths and any(not path.is_relative_to(bundled) for path in paths):
+        # A pack of local targets passes on its own and may still be refused beside the bundled rules (a rule
+        # that gives a bundled duty as its own): say how to check it as check will read it.
+        print("  checked on their own: `compliance rules validate --add-rules FILE` checks a file beside the "
+              "bundled rules, as `check --add-rules` reads it")
     return 0
 
 

@@ -45,6 +45,34 @@ def test_rules_validate_shows_every_problem_in_one_pass(run_cli, tmp_path):
     assert lines[3:] == ["3 problems in 1 file"]
 
 
+
+def test_rules_validate_add_rules_checks_a_pack_beside_the_bundled_rules_as_check_reads_it(run_cli, tmp_path):
+    """A local target that gives a bundled duty as its own passes on its own and is refused by check: validated with
+    --add-rules, it is refused at its line, as check refuses it; on its own, the tool says how it was checked."""
+    text = (EXAMPLES / "local-targets.yaml").read_text(encoding="utf-8")
+    pack = tmp_path / "targets.yaml"
+    pack.write_text(text.replace("  - id: local-publish-report-30-days\n",
+                                 "  - id: local-publish-report-30-days\n    duty: la-publish-report\n"), encoding="utf-8")
+    # Refused at the day it comes into force, the first day both versions are.
+    line = pack.read_text(encoding="utf-8").splitlines().index("      from: 2018-01-01") + 1
+    code, out, err = run_cli("rules", "validate", str(pack))
+    assert code == 0 and err == ""
+    assert out.splitlines() == ["ok: 1 rules in 1 file(s)",
+                                "  checked on their own: `compliance rules validate --add-rules FILE` checks a file "
+                                "beside the bundled rules, as `check --add-rules` reads it"]
+    code, out, err = run_cli("rules", "validate", "--add-rules", str(pack))
+    assert code == 2 and out == ""
+    assert err.startswith(f"{pack}:{line}:7: rule 'local-publish-report-30-days' is in force (2018-01-01 to now) while "
+                          "'la-publish-report' (2007-04-01 to now, at ")
+    assert err.splitlines()[-1] == "1 problem in 3 files"
+    code, _, err = run_cli("check", str(EXAMPLES / "inspections.yaml"), "--add-rules", str(pack), "--as-of", "2025-03-31")
+    assert code == 2 and f"{pack}:{line}:7: rule 'local-publish-report-30-days'" in err
+    # The example pack, beside the bundled rules: one rule more than they hold.
+    bundled = int(run_cli("rules", "validate")[1].split()[1])
+    code, out, _ = run_cli("rules", "validate", "--add-rules", str(EXAMPLES / "local-targets.yaml"))
+    assert code == 0 and out == f"ok: {bundled + 1} rules in 3 file(s)\n"
+
+
 def test_a_folder_given_as_a_record_file_reads_the_record_files_in_it(run_cli, tmp_path):
     folder = tmp_path / "extracts"
     folder.mkdir()
