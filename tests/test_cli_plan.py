@@ -138,7 +138,8 @@ def _deadlines_from_plan(run_cli, events, as_of):
     code, out, err = run_cli("plan", "inspection", "framework=ILACS", *(f"{k}={v}" for k, v in events.items()),
                              "--as-of", as_of, "--format", "json")
     assert code == 0, err
-    return {d["rule"]: (s["status"], s["deadline"]) for d in json.loads(out)["duties"] for s in d["deadlines"]}
+    return {d["rule"]: (s["status"], s["deadline"], s["on_bound"]) for d in json.loads(out)["duties"]
+            for s in d["deadlines"]}
 
 
 def test_plan_given_only_the_inspection_end_gives_checks_earliest_deadlines(run_cli, tmp_path):
@@ -150,8 +151,7 @@ def test_plan_given_only_the_inspection_end_gives_checks_earliest_deadlines(run_
     assert checked == {"la-publish-report": ("due", "2024-12-06", "earliest"),
                        "la-publish-statement": ("due", "2025-02-05", "earliest"),
                        "la-send-action-plan": ("due", "2025-02-05", "earliest")}
-    planned = _deadlines_from_plan(run_cli, events, "2024-11-01")
-    assert planned == {rule: (status, deadline) for rule, (status, deadline, _) in checked.items()}
+    assert _deadlines_from_plan(run_cli, events, "2024-11-01") == checked
     _, table, _ = run_cli("plan", "inspection", "inspection_end=25/10/2024", "framework=ILACS", "--as-of", "2024-11-01")
     assert "Fri 06 Dec 2024  la-publish-report" in table
     assert "at the earliest (report_received not given)" in table
@@ -163,8 +163,7 @@ def test_plan_takes_unknown_as_a_tracker_does(run_cli, tmp_path):
     events = {"report_received": "unknown", "ofsted_published": "2024-12-09"}
     checked = _deadlines_from_check(run_cli, tmp_path, events, "2024-12-20")
     assert checked["la-publish-report"] == ("missing_data", "2025-01-23", "latest")
-    assert _deadlines_from_plan(run_cli, events, "2024-12-20") == {
-        rule: (status, deadline) for rule, (status, deadline, _) in checked.items()}
+    assert _deadlines_from_plan(run_cli, events, "2024-12-20") == checked
     code, table, _ = run_cli("plan", "inspection", "framework=ILACS", "report_received=unknown",
                              "ofsted_published=09/12/2024", "--as-of", "2024-12-20")
     assert code == 0
@@ -350,6 +349,19 @@ def test_a_return_at_midnight_keeps_its_hour_in_a_plan_as_in_check(run_cli):
                            "return_interview=24/09/2022 23:00", "--as-of", "2022-10-01")
     assert code == 1 and "returned_from_missing Wed 21 Sep 2022 00:00" in out
     assert "late by 23 hours (return_interview Sat 24 Sep 2022 23:00)" in out
+
+
+def test_plan_json_gives_a_time_of_day_with_its_utc_offset_as_check_does(run_cli):
+    """01:30 BST on Fri 24 Oct 2025 is 00:30 UTC; 72 real hours on, the clocks gone back on the Sunday, is 00:30
+    GMT on Mon 27 Oct: only the offsets show the clock ran 72 hours, not 71."""
+    code, out, _ = run_cli("plan", "missing-episode", "returned_from_missing=24/10/2025 01:30", "--as-of", "2025-10-30",
+                           "--format", "json")
+    doc = json.loads(out)
+    assert code == 1 and doc["given"]["events"]["returned_from_missing"] == ["2025-10-24T01:30+01:00"]
+    [duty] = doc["duties"]
+    [step] = duty["deadlines"]
+    assert duty["next_deadline"] == step["deadline"] == "2025-10-27T00:30+00:00"
+    assert step["trigger_date"] == "2025-10-24T01:30+01:00" and step["on_bound"] is None
 
 
 def test_a_clock_another_event_shows_started_is_planned_as_check_judges_it(run_cli):

@@ -307,7 +307,7 @@ def test_plan_agrees_with_the_review(plan):
     assert code in (0, 1), out
     duties = {d["rule"]: d for d in json.loads(out)["duties"]}
     for rule, deadlines in plan["expect"].items():
-        got = [x["deadline"] for x in duties.get(rule, {}).get("deadlines", [])]
+        got = [_local(x["deadline"]) for x in duties.get(rule, {}).get("deadlines", [])]
         assert got[:len(deadlines)] == deadlines, (rule, plan["why"])
     for rule, words in plan.get("clock_has", {}).items():
         assert words in duties[rule]["clock"], (rule, duties[rule]["clock"], plan["why"])
