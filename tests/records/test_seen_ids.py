@@ -42,10 +42,14 @@ def test_the_same_repeats_as_a_python_set(chunks):
        st.lists(st.integers(min_value=1, max_value=120), min_size=1, max_size=12))
 def test_ids_in_ascending_order_then_out_of_it_the_same_repeats_as_a_python_set(ascending, later, sizes):
     """Sorted ids need no table until one comes out of order; then every id read before is found in it."""
-    ids = sorted(set(ascending), key=lambda i: i.encode()) + later
-    seen, known = SeenIds(), set()
+    _same_as_a_set(sorted(set(ascending), key=lambda i: i.encode()) + later, sizes)
+
+
+def _same_as_a_set(ids: list[str], sizes: list[int]) -> None:
+    """Read ``ids`` in chunks of ``sizes`` (in turn), from two files in turn: each chunk's repeats, and the file each
+    repeat was first read in, are what a dict of the ids read (to the file each came from) says."""
+    seen, first_file = SeenIds(), dict[str, str]()
     files = [seen.file_number("a.csv"), seen.file_number("b.csv")]
-    first_file: dict[str, str] = {}
     start, k = 0, 0
     while start < len(ids):
         chunk = ids[start:start + sizes[k % len(sizes)]]
@@ -53,15 +57,14 @@ def test_ids_in_ascending_order_then_out_of_it_the_same_repeats_as_a_python_set(
         repeat, first = seen.add(chunk, number)
         expected, named = [], []
         for rid in chunk:
-            expected.append(rid in known)
-            if rid in known:
+            expected.append(rid in first_file)
+            if rid in first_file:
                 named.append(first_file[rid])
-            known.add(rid)
             first_file.setdefault(rid, seen.files[number])
         assert repeat.tolist() == expected and first == named
         start += len(chunk)
         k += 1
-    assert len(seen) == len(known)
+    assert len(seen) == len(first_file)
 
 
 def test_a_few_ids_in_order_then_one_again_is_a_repeat():
@@ -172,25 +175,7 @@ def test_ids_compressed_across_their_bytes_read_back_as_they_were():
 def test_ids_of_many_widths_the_same_repeats_and_first_files_as_a_python_set(parts, sizes):
     """Ids from 1 byte to 800, read a width at a time within each chunk: still every repeat, and the file
     each was first read in."""
-    ids = [base * times for base, times in parts]
-    seen, known = SeenIds(), {}
-    files = [seen.file_number("a.csv"), seen.file_number("b.csv")]
-    start, k = 0, 0
-    while start < len(ids):
-        chunk = ids[start:start + sizes[k % len(sizes)]]
-        number = files[k % 2]
-        repeat, first = seen.add(chunk, number)
-        expected, named = [], []
-        for rid in chunk:
-            expected.append(rid in known)
-            if rid in known:
-                named.append(known[rid])
-            known.setdefault(rid, seen.files[number])
-        assert repeat.tolist() == expected and first == named
-        start += len(chunk)
-        k += 1
-    assert len(seen) == len(known)
-
+    _same_as_a_set([base * times for base, times in parts], sizes)
 
 def test_one_long_id_among_short_ones_pads_only_itself():
     """One id of 1,000 characters among 90,000 of 11: padding every id to its width took some 360 MB at the
