@@ -142,6 +142,21 @@ def excel_column(j: int) -> str:
 
 Row = tuple[int, list[Any], Callable[[int], Any]]
 
+#: Why a CSV file's header row names none of its columns when they are separated by semicolons, and the fix. Excel
+#: writes every kind of CSV so, "CSV UTF-8 (Comma delimited)" too, where Windows' list separator is a semicolon (as in
+#: most of Europe): saving it again as CSV changes nothing there, and a workbook is read as it is.
+SEMICOLONS = ("its columns are separated by semicolons, as Excel saves every kind of CSV (\"CSV UTF-8 (Comma "
+              "delimited)\" too) where Windows' list separator is a semicolon: save it as an Excel Workbook (.xlsx) "
+              "and give that, which is read as it is")
+
+
+def semicolon_names(header: Sequence[Any]) -> list[str] | None:
+    """The column names a header row gives when its cells are split at semicolons, or None when no cell holds one."""
+    cells = ["" if c is None else str(c) for c in header]
+    if not any(";" in c for c in cells):
+        return None
+    return [part.strip() for c in cells for part in c.split(";")]
+
 
 def header_under_titles(rows: Iterable[tuple[int, Sequence[Any]]], is_header: Callable[[list[str]], bool]
                         ) -> tuple[int | None, int]:

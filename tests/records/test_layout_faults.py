@@ -206,3 +206,16 @@ def test_a_short_or_long_row_with_something_under_a_blank_header_is_refused_the_
         f"({UNNAMED_HINT})",
         f"{path}:4:3: column 3 has no name in the header, but this row has 'y' in it, so the row was not read "
         f"({UNNAMED_HINT})"])
+
+
+SEMICOLONS_HINT = ("its columns are separated by semicolons, as Excel saves every kind of CSV (\"CSV UTF-8 (Comma "
+                   "delimited)\" too) where Windows' list separator is a semicolon: save it as an Excel Workbook (.xlsx) "
+                   "and give that, which is read as it is")
+
+
+def test_a_header_separated_by_semicolons_is_told_a_fix_that_works_in_a_semicolon_excel(tmp_path):
+    """It said to save the file as "CSV UTF-8 (Comma delimited)", which Excel also writes with semicolons where the
+    list separator is one: the user saved it again and got the same file."""
+    path = csv_file(tmp_path, "id;kind;referral;referral_decision", "r1;referral;03/04/2025;04/04/2025",
+                    "r2;referral;01/02/2025;03/02/2025")
+    assert both_ways(path) == ([], [f"{path}:1: the header row has no id or kind column ({SEMICOLONS_HINT})"])

@@ -16,7 +16,7 @@ from compliance.records import Record, available_mappings, load_mapped, load_map
 from compliance.records import records_from_text
 from compliance.rules import load_rules
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 
 CASEWORK = FIXTURES / "casework"
 
@@ -707,3 +707,16 @@ def test_a_day_written_as_a_mappings_extract_date_is_refused_with_what_to_write(
     problem, _ = refused_when_changed(tmp_path, "annex-a-list5", "extract_date: given", "extract_date: 2025-03-31")
     assert problem.message.startswith("extract_date says where the day an extract was drawn comes from, not the day")
     assert problem.hint == "write extract_date: given, and --extract-date 2025-03-31 when the extract is read"
+
+
+def test_a_mapped_file_separated_by_semicolons_is_said_to_be_so(tmp_path):
+    """A mapped CSV file saved by an Excel that separates cells with semicolons was told only that its header row has
+    no column 'Date action plan sent to Ofsted', which the user could see it had."""
+    path = tmp_path / "own.csv"
+    path.write_text("Inspection ref;Local authority;Type of inspection;Priority actions?;Date final report received;"
+                    "Date report published on website;Date action plan sent to Ofsted\n"
+                    "HAM-2024-ILACS;Hamley;ILACS;;03/12/2024;14/01/2025;10/03/2025\n", encoding="utf-8")
+    records, problems = load_mapped([path], load_mapping(ROOT / "examples" / "own-columns.yaml"))
+    assert records == [] and [(p.line, p.field) for p in problems] == [(1, "Date action plan sent to Ofsted")]
+    assert problems[0].hint.startswith("its columns are separated by semicolons, as Excel saves every kind of CSV")
+    assert problems[0].hint.endswith("save it as an Excel Workbook (.xlsx) and give that, which is read as it is")
