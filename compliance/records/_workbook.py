@@ -10,7 +10,8 @@ sheet, is one located problem. openpyxl reads two kinds of cell as empty without
 was never calculated (a workbook written by a script), whose value is not known: a located warning, and the
 cell read as ``NOT_CALCULATED`` (an event there is unknown, any other field stops its row), never as empty,
 which would make a date "not happened"; and every cell of a merged range but its first, which is filled here
-with the first's value, as Excel shows it. Both are found in the sheet's XML before its rows are read.
+with the first's value, as Excel shows it. Both are found in the sheet's XML before its rows are read, and so are
+the hidden rows (Hide, or a filter), whose records are read with a warning: no one looking at the sheet sees them.
 
 Every sheet that holds records in the tool's layout is read (one a year is common), one after another, as one
 table under the first one's header; a sheet of anything else (a cover sheet, a list for drop-downs) is passed
@@ -259,15 +260,17 @@ class _Read:
               hidden: bool = False) -> Iterator[Row]:
         """The sheet's rows, merged cells filled (``_Merges``) and formulas with no saved result marked
         (``_Uncalculated``); its header row only if ``header``. A ``hidden`` sheet's records are read as any
-        sheet's (leaving them out would lose them without a word), and a warning after its rows says how many there
-        are: no one looking at the workbook in Excel sees them, yet they decide the run."""
+        sheet's (leaving them out would lose them without a word), and so are a shown sheet's hidden rows (a filter
+        hides them too); a warning after its rows says how many there are: no one looking at the workbook in Excel
+        sees them, yet they decide the run."""
         title = worksheet.title
         held: list[int] = []  # a hidden sheet's rows holding something, below its header
+        unseen: list[int] = []  # a shown sheet's hidden rows holding something
         try:
-            merges, uncalculated = _warn_empty_cells(archive, part, title, self.problem, self.where)
+            merges, uncalculated, rows_hidden = _warn_empty_cells(archive, part, title, self.problem, self.where)
             for number, cells in self._bounded_rows(worksheet, merges, uncalculated):
-                if hidden and number > 1 and any(cell is not None and cell != "" for cell in cells):
-                    held.append(number)
+                if number > 1 and (hidden or number in rows_hidden) and any(c is not None and c != "" for c in cells):
+                    (held if hidden else unseen).append(number)
                 if number == 1 and not header:
                     continue  # the same header as the first sheet's, which the caller has
                 if self.listed is None:
@@ -296,6 +299,12 @@ class _Read:
             self.problem(f"the sheet {title!r} is {state}, and its records were read with the others: {rows}",
                          held[0], self.where(title, None), None,
                          show + "; if its records are not to be checked, move them to a workbook of their own",
+                         warning=True)
+        if unseen:
+            self.problem(_hidden_rows(unseen, title), unseen[0], self.where(title, None), None,
+                         "clear the filter, or select the rows around them, right-click and choose Unhide, to see "
+                         "them; if their records are not to be checked, delete them or move them to a workbook of "
+                         "their own",
                          warning=True)
 
     def _bounded_rows(self, worksheet: Any, merges: "_Merges", uncalculated: "_Uncalculated"
@@ -420,6 +429,18 @@ def _begins(path: Path, head: bytes) -> bool:
         return False
 
 
+def _hidden_rows(rows: list[int], title: str) -> str:
+    """What is said of a shown sheet's hidden rows of records: each row named, so that it can be found."""
+    if len(rows) == 1:
+        return (f"row {rows[0]} of the sheet {title!r} is hidden (by a filter, or Hide), and its record was read "
+                "with the others")
+    named = [str(n) for n in rows[:MAX_NOTES]]
+    more = len(rows) - len(named)
+    listed = ", ".join(named) + f" and {more:,} more" if more else ", ".join(named[:-1]) + " and " + named[-1]
+    return (f"rows {listed} of the sheet {title!r} are hidden (by a filter, or Hide), and their records were read "
+            "with the others")
+
+
 def _reason(exc: Exception) -> str:
     return str(exc).split("\n")[0] or type(exc).__name__
 
@@ -445,16 +466,18 @@ def _too_large(path: Path) -> tuple[str, str] | None:
 
 
 def _warn_empty_cells(archive: zipfile.ZipFile, part: str | None, title: str, problem: Report,
-                      where: Callable[[str, str | None], Any]) -> tuple["_Merges", "_Uncalculated"]:
+                      where: Callable[[str, str | None], Any]
+                      ) -> tuple["_Merges", "_Uncalculated", frozenset[int]]:
     """A warning for each formula with no saved result, and for the merged ranges, read from the sheet's XML; the
-    merged ranges to fill and the formulas to mark as the rows are read.
+    merged ranges to fill and the formulas to mark as the rows are read, and the hidden rows (for the warning the
+    reading gives of those holding records).
 
     A merged range below the header row is filled, each of its cells read as holding the value of its first, as
     Excel shows it, and the ranges are named in one warning. One in the first row (a title across the columns,
     or a header cell across two) is not: repeated, a title or a column's name would name every column it spans.
     """
     if part is None or not _mentions_formulas_or_merges(archive, part):
-        return _Merges([]), _Uncalculated(array("q"), None)
+        return _Merges([]), _Uncalculated(array("q"), None), frozenset()
     scan = _SheetScan()
     try:
         with archive.open(part) as handle:
@@ -495,7 +518,7 @@ def _warn_empty_cells(archive: zipfile.ZipFile, part: str | None, title: str, pr
                 "shows them: only the first cell of each holds its value, the others are read as empty", None, None,
                 None, "unmerge them and fill in each cell", warning=True)
     cells = scan.uncalculated if scan.in_order else array("q", sorted(scan.uncalculated))
-    return _Merges(below), _Uncalculated(cells, scan.past)
+    return _Merges(below), _Uncalculated(cells, scan.past), frozenset(scan.hidden)
 
 
 class _Uncalculated:
@@ -566,13 +589,15 @@ class _Merges:
 
 
 def _mentions_formulas_or_merges(archive: zipfile.ZipFile, part: str) -> bool:
-    """Whether the sheet's XML may hold a formula or a merged range: a search ten times quicker than parsing it,
-    so a sheet of plain values (most trackers) costs little more to read."""
+    """Whether the sheet's XML may hold a formula, a merged range or a hidden row: a search ten times quicker than
+    parsing it, so a sheet of plain values (most trackers) costs little more to read."""
     tail = b""
     try:
         with archive.open(part) as handle:
             while chunk := handle.read(MiB):
-                if _FORMULA_OR_MERGE.search(tail + chunk):
+                data = tail + chunk
+                # A hidden row's attribute, looked for on its own: in the pattern, it made the search four times slower.
+                if _FORMULA_OR_MERGE.search(data) or b"hidden=" in data:
                     return True
                 tail = chunk[-64:]
     except (KeyError, OSError, zipfile.BadZipFile, EOFError, ValueError):
@@ -612,6 +637,7 @@ class _SheetScan:
         self.past: int | None = None
         self.merged: list[tuple[tuple[str, int], tuple[str, int]]] = []
         self.more_formulas = self.more_merged = 0
+        self.hidden: array[int] = array("q")  # the rows hidden, at most MAX_ROWS of them
         self.row = self.column = 0
         self.formula = self.value = self.in_value = False
         self.parser = xml.parsers.expat.ParserCreate()
@@ -626,6 +652,8 @@ class _SheetScan:
             given = _ROW.fullmatch(attrs.get("r", ""))
             self.row = int(given[0]) if given else self.row + 1
             self.column = 0
+            if attrs.get("hidden") in ("1", "true"):
+                self.hidden.append(self.row)
         elif tag == "c":
             cell = _CELL.fullmatch(attrs.get("r", ""))
             self.column = column_index_from_string(cell[1]) if cell else self.column + 1

@@ -209,8 +209,8 @@ def test_a_short_or_long_row_with_something_under_a_blank_header_is_refused_the_
 
 
 SEMICOLONS_HINT = ("its columns are separated by semicolons, as Excel saves every kind of CSV (\"CSV UTF-8 (Comma "
-                   "delimited)\" too) where Windows' list separator is a semicolon: save it as an Excel Workbook (.xlsx) "
-                   "and give that, which is read as it is")
+                   "delimited)\" too) where Windows' list separator is a semicolon: save it as an Excel Workbook "
+                   "(.xlsx) and give that, which is read as it is")
 
 
 def test_a_header_separated_by_semicolons_is_told_a_fix_that_works_in_a_semicolon_excel(tmp_path):

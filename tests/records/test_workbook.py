@@ -255,6 +255,36 @@ def test_merged_cells_are_read_as_excel_shows_them_and_named_in_one_located_warn
     assert [r.attributes["authority"] for r in records] == ["LA 0", "LA 0", "LA 0", "LA 3"]
 
 
+def test_records_on_hidden_rows_are_read_with_a_warning_naming_each_row(tmp_path):
+    """A filter (or Hide) hid rows of records, and they were read without a word: the findings named cases no one
+    looking at the sheet could see. Still read (left out, they would be lost), with a warning naming the rows."""
+    book = tracker_book(5)
+    for row in (3, 5, 9):  # la1 and la3, and a blank row below the records
+        book["Tracker"].row_dimensions[row].hidden = True
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["la0-2020", "la1-2021", "la2-2022", "la3-2023", "la4-2024"]
+    assert [str(p) for p in problems] == [
+        f"{path}:3: rows 3 and 5 of the sheet 'Tracker' are hidden (by a filter, or Hide), and their records were "
+        "read with the others (clear the filter, or select the rows around them, right-click and choose Unhide, to see "
+        "them; if their records are not to be checked, delete them or move them to a workbook of their own)"]
+    assert problems[0].warning
+    book["Tracker"].row_dimensions[3].hidden = book["Tracker"].row_dimensions[9].hidden = False
+    book.save(path)
+    _, problems = read_records([path])
+    assert [p.message for p in problems] == [
+        "row 5 of the sheet 'Tracker' is hidden (by a filter, or Hide), and its record was read with the others"]
+    # On a hidden sheet, the sheet's warning says it all.
+    book["Tracker"].sheet_state = "hidden"
+    book.create_sheet("Cover")
+    book.save(path)
+    records, problems = read_records([path])
+    assert len(records) == 5 and [p.message for p in problems] == [
+        "the sheet 'Tracker' is hidden, and its records were read with the others: 5 rows of records, from row 2 to "
+        "row 6"]
+
+
 def test_many_formulas_are_warned_of_one_by_one_then_counted(tmp_path):
     book = tracker_book(rows=30)
     for row in range(2, 32):
