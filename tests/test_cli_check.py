@@ -44,7 +44,8 @@ def test_exit_code_0_when_nothing_is_late_or_overdue(run_cli, tmp_path):
 def test_table_lists_overdue_first(run_cli):
     code, out, _ = run_cli("check", EXAMPLES, "--as-of", "2026-11-20")
     lines = out.splitlines()
-    statuses = [line.split()[0] for line in lines[2:]]
+    assert lines[1] == "13 records checked."  # the 13 inspections of the file: it can be told none was left out
+    statuses = [line.split()[0] for line in lines[3:]]
     assert statuses[0] == "OVERDUE"
     assert statuses.index("MET") > max(i for i, s in enumerate(statuses) if s in ("OVERDUE", "LATE"))
     assert "N/A" not in statuses  # not-applicable rows only with --all
@@ -127,7 +128,7 @@ def test_the_occurrence_column_is_explained_under_the_table_and_in_help(run_cli,
                     encoding="utf-8")
     _, out, _ = run_cli("check", str(path), "--as-of", "2025-01-06")
     lines = out.splitlines()
-    assert lines[1].split()[3] == "#"
+    assert lines[1] == "1 record checked." and lines[2].split()[3] == "#"
     second = next(line for line in lines if line.startswith("DUE"))
     assert second.split()[3] == "2" and "2025-02-28" in second
     assert lines[-1] == "# is the occurrence of a recurring duty (2 = the second review); 1 for a duty done once."
@@ -374,3 +375,15 @@ def test_a_file_given_twice_is_read_once(tmp_path, run_cli, command):
     code, _, err = run_cli(command, str(path), str(path), str(tmp_path / "." / "refs.csv"), "--as-of", "2025-03-31")
     assert code == 0 and "duplicate" not in err
     assert f"compliance: {path} is given more than once: read once" in err
+
+
+def test_the_table_says_how_many_records_it_checked_beside_the_rows_it_could_not_read(run_cli, tmp_path):
+    """It said only the rows it could not read: whether every other row of the tracker was checked could not be told
+    from the table. Three rows, one with a date in a year of two digits: 2 records checked, 1 row not read."""
+    path = tmp_path / "referrals.csv"
+    path.write_text("id,kind,referral,referral_decision\nR1,referral,03/04/2025,04/04/2025\n"
+                    "R2,referral,03/04/25,04/04/2025\nR3,referral,01/02/2025,03/02/2025\n", encoding="utf-8")
+    code, out, err = run_cli("check", str(path), "--as-of", "01/10/2025")
+    assert code == 2 and f"{path}:3:3: referral:" in err
+    assert out.splitlines()[1] == ("2 records checked; 1 row could not be read: their duties are not in this table "
+                                   "(each is listed on stderr with what to correct).")

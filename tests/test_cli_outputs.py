@@ -241,9 +241,10 @@ def test_the_rows_not_read_are_in_every_format_check_writes(tmp_path, run_cli):
     assert table.column("status").to_pylist()[:2] == ["unreadable", "unreadable"]
     assert len(json.loads(pq.read_metadata(tmp_path / "f.parquet").metadata[b"problems"])) == 2
     # The table, on the terminal and saved: the rows themselves go to stderr, so the table says how many there are
-    # under its counts, and a file of it never looks like the whole tracker.
-    said = ("2 rows could not be read: their duties are not in this table (each is listed on stderr with what to "
-            "correct).")
+    # under its counts, beside the records it checked (the 3 other rows), and a file of it never looks like the whole
+    # tracker.
+    said = ("3 records checked; 2 rows could not be read: their duties are not in this table (each is listed on stderr "
+            "with what to correct).")
     code, out, err = run_cli("check", TRACKER, "--as-of", "2026-11-20")
     assert code == 2 and out.splitlines()[1] == said and all(w in err for w in where)
     code, out, _ = run_cli("check", TRACKER, "--as-of", "2026-11-20", "--output", str(tmp_path / "f.txt"))

@@ -246,7 +246,7 @@ def write_check(records: Iterable[Record], settings: CheckSettings, out: IO[Any]
         ordered = [row for _, row in rows]
         del rows
         if fmt == "table":
-            out.write(table_text(ordered, settings.as_of, total, colour, settings.show_all, unread()))
+            out.write(table_text(ordered, settings.as_of, total, colour, settings.show_all, unread(), reading.count))
         else:
             from ._xlsx import findings_workbook
 
@@ -257,22 +257,25 @@ def write_check(records: Iterable[Record], settings: CheckSettings, out: IO[Any]
 
 
 class _Reading:
-    """The records, read one at a time, and whether the last has been (after which every row that could not be read
-    is known)."""
+    """The records, read one at a time and counted, and whether the last has been (after which every row that could not
+    be read is known)."""
 
     def __init__(self, records: Iterable[Record]) -> None:
         self.done = isinstance(records, Sequence)
         self._records = iter(records)
+        self.count = 0  # the records read so far
 
     def __iter__(self) -> _Reading:
         return self
 
     def __next__(self) -> Record:
         try:
-            return next(self._records)
+            record = next(self._records)
         except StopIteration:
             self.done = True
             raise
+        self.count += 1
+        return record
 
 
 #: Bytes of held output kept in memory before it goes to a temporary file.

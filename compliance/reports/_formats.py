@@ -375,23 +375,27 @@ def table_row(f: Finding, explain: bool = False) -> TableRow:
 
 
 def to_table(findings: Sequence[Finding], as_of: date, colour: bool = False, explain: bool = False,
-             show_all: bool = False, problems: Sequence[Problem] = ()) -> str:
-    """A fixed-width table, overdue first; with ``explain`` each finding's working follows its row."""
+             show_all: bool = False, problems: Sequence[Problem] = (), records: int = 0) -> str:
+    """A fixed-width table, overdue first; with ``explain`` each finding's working follows its row. ``records``: how
+    many records the findings are of, said under the counts."""
     rows = [table_row(f, explain) for f in sort_by_urgency(findings) if listed(f, show_all)]
-    return table_text(rows, as_of, counts(findings), colour, show_all, problems)
+    return table_text(rows, as_of, counts(findings), colour, show_all, problems, records)
 
 
 def table_text(rows: Sequence[TableRow], as_of: date, tally: Mapping[str, int], colour: bool = False,
-               show_all: bool = False, problems: Sequence[Problem] = ()) -> str:
-    """The table from rows already in order, headed by the count of each status in ``tally`` and of the rows
-    that could not be read (which the command lists on stderr)."""
+               show_all: bool = False, problems: Sequence[Problem] = (), records: int = 0) -> str:
+    """The table from rows already in order, headed by the count of each status in ``tally``, of the ``records``
+    checked and of the rows that could not be read (which the command lists on stderr)."""
     counted = ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in tally.items() if n)
     if tally.get("not_applicable") and not show_all:
         counted += " (not listed: --all lists them)"
     # Said under the counts, so that a table saved to a file (the problems went to stderr) or cut by `head` never
-    # looks like the whole of the records.
-    unread = [f"{rows_not_read(unread_count(problems))}: their duties are not in this table (each is listed on "
-              "stderr with what to correct)."] if problem_rows(problems) else []
+    # looks like the whole of the records, and so that the records checked can be put beside the rows of the file.
+    said = ["1 record checked" if records == 1 else f"{records:,} records checked"] if records else []
+    if problem_rows(problems):
+        said.append(f"{rows_not_read(unread_count(problems))}: their duties are not in this table (each is listed on "
+                    "stderr with what to correct)")
+    unread = ["; ".join(said) + "."] if said else []
     if not rows:
         if not any(tally.values()) and problems:
             return (f"Compliance as of {as_of.isoformat()}: no record could be checked: "

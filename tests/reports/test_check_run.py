@@ -53,8 +53,9 @@ def test_every_format_is_the_same_in_one_process_and_in_two(small_chunks, show_a
                                                                             explain=explain)
     assert written("md", 1, show_all=show_all)[0] == written("md", 2, show_all=show_all)[0] == to_markdown(
         findings, AS_OF, show_all=show_all)
-    assert written("table", 2, show_all=show_all)[0] == to_table(findings, AS_OF, show_all=show_all)
-    assert written("table", 2, True, show_all)[0] == to_table(findings, AS_OF, explain=True, show_all=show_all)
+    assert written("table", 2, show_all=show_all)[0] == to_table(findings, AS_OF, show_all=show_all, records=120)
+    assert written("table", 2, True, show_all)[0] == to_table(findings, AS_OF, explain=True, show_all=show_all,
+                                                               records=120)
     parquet = pq.read_table(io.BytesIO(written("parquet", 2, show_all=show_all)[0]))
     assert parquet.equals(pq.read_table(io.BytesIO(findings_parquet(findings, AS_OF, RULES, show_all=show_all))))
     doc = json.loads(text)
@@ -69,7 +70,7 @@ def test_every_format_is_the_same_in_one_process_and_in_two(small_chunks, show_a
 def test_the_working_is_left_out_only_where_it_is_not_shown():
     with_working = evaluate(RECORDS, RULES, AS_OF, explain=True)
     # The table without --explain shows no working, so it is not computed, yet the table is the same.
-    assert written("table", 1, explain=False)[0] == to_table(with_working, AS_OF)
+    assert written("table", 1, explain=False)[0] == to_table(with_working, AS_OF, records=120)
 
 
 def test_no_finding_yields_a_json_document_and_a_table_that_says_so():
