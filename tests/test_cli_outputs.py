@@ -233,6 +233,7 @@ def test_the_rows_not_read_are_in_every_format_check_writes(tmp_path, run_cli):
     book = openpyxl.load_workbook(tmp_path / "f.xlsx")
     assert book.sheetnames == ["Findings", "Summary", "Problems"]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row and row[0]}
+    assert summary["Records checked"] == 3  # the tracker's 5 rows, less the 2 not read
     assert summary["Rows not read"] == "2 rows could not be read: see the Problems sheet"
     assert [row[:3] for row in book["Problems"].iter_rows(min_row=2, values_only=True)] == [
         (TRACKER, 5, 6), (TRACKER, 6, 4)]

@@ -252,7 +252,7 @@ def write_check(records: Iterable[Record], settings: CheckSettings, out: IO[Any]
 
             out.write(findings_workbook(ordered, total, settings.as_of, list(calendar_data), rule_files=rule_files,
                                         record_files=record_files, generated_at=generated_at, problems=unread(),
-                                        show_all=settings.show_all))
+                                        show_all=settings.show_all, records=reading.count))
     return CheckResult(total)
 
 

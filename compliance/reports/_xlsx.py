@@ -305,9 +305,9 @@ def finding_row_values(f: Finding) -> list[Any]:
 def findings_workbook(rows: Sequence[FindingRow | Sequence[Any]], tally: Mapping[str, int], as_of: date,
                       calendar_data: Sequence[str], *, rule_files: Sequence[str] = (), record_files: Sequence[str] = (),
                       generated_at: datetime | None = None, problems: Sequence[Problem] = (),
-                      show_all: bool = False) -> bytes:
+                      show_all: bool = False, records: int | None = None) -> bytes:
     """The workbook from rows already in order, each ``finding_values``' (or ``finding_row_values``': written here),
-    the count of each status (listed or not), and the rows that could not be read."""
+    the count of each status (listed or not), of the ``records`` checked, and the rows that could not be read."""
     book = _book()
     written = [r if isinstance(r, FindingRow) else finding_row(r) for r in rows]
     columns = list(FINDING_COLUMNS)
@@ -324,6 +324,8 @@ def findings_workbook(rows: Sequence[FindingRow | Sequence[Any]], tally: Mapping
     if tally.get("not_applicable") and not show_all:
         lines.append(("Not listed", f"{tally['not_applicable']} not-applicable findings, counted below "
                                     "(--all lists them)"))
+    if records is not None:
+        lines.append(("Records checked", records))
     unread = problem_rows(problems)
     lines.append(("Rows not read", f"{rows_not_read(unread_count(problems))}: see the Problems sheet" if unread
                   else "none"))
