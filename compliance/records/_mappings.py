@@ -472,7 +472,10 @@ class _Builder:
             # The usual reading puts the day first, which a mapping that says the month comes first contradicts:
             # 11/07/2023 would be 11 July here and 7 November in the rows its formats read.
             raise ValueError(text)
-        return parse_event_date(text)
+        # Read as every date is where the formats do not read it (2025-04-03 00:00:00, as an export writes a date
+        # column), and a day at midnight all the same: else the one extract read a day two ways, and a 72-hour clock
+        # ran from midnight for one row and from the day for the next.
+        return parse_event_date(parse_event_date(text), midnight_is_day=True)
 
     def record(self, spec: RecordSpec, lookup: Callable[[str], tuple[list[Any], Any]], line: int | None,
                where: Callable[[str], Any], parts: Parts | None = None) -> Record | None:

@@ -6,7 +6,7 @@ Expected outcomes are counted by hand from the fixtures in tests/fixtures/casewo
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -720,3 +720,24 @@ def test_a_mapped_file_separated_by_semicolons_is_said_to_be_so(tmp_path):
     assert records == [] and [(p.line, p.field) for p in problems] == [(1, "Date action plan sent to Ofsted")]
     assert problems[0].hint.startswith("its columns are separated by semicolons, as Excel saves every kind of CSV")
     assert problems[0].hint.endswith("save it as an Excel Workbook (.xlsx) and give that, which is read as it is")
+
+
+def test_a_date_at_midnight_the_formats_do_not_read_is_a_day_as_the_ones_they_read(tmp_path):
+    """An export writing a date column as 2025-04-03 00:00:00, which the mapping's formats do not read, was read as a
+    return at midnight exactly: the interview at 10:00 three days later was late by 10 hours, where the same day
+    written 03/04/2025 00:00, which they read, was a day (met, approximate). Both are the day now."""
+    (tmp_path / "missing.yaml").write_text(
+        "mapping: missing\nformat: table\nkind: missing-episode\ndate_formats: ['%d/%m/%Y %H:%M', '%d/%m/%Y']\n"
+        "id: '{Episode}'\nevents:\n  returned_from_missing: Returned\n  return_interview: Interview\n",
+        encoding="utf-8")
+    path = tmp_path / "missing.csv"
+    path.write_text("Episode,Returned,Interview\nE1,2025-04-03 00:00:00,06/04/2025 10:00\n"
+                    "E2,03/04/2025 00:00,06/04/2025 10:00\nE3,2025-04-03 14:30:00,06/04/2025 10:00\n", encoding="utf-8")
+    records, problems = load_mapped([path], load_mapping(tmp_path / "missing.yaml"))
+    assert problems == []
+    assert [r.first("returned_from_missing") for r in records] == [
+        date(2025, 4, 3), date(2025, 4, 3), datetime(2025, 4, 3, 14, 30)]
+    # 72 hours from the day ends with Sun 6 April: met, approximate; from 14:30 on the 3rd, at 14:30 on the 6th: met.
+    found = {f.record: f for f in evaluate(records, load_rules(), date(2025, 10, 1)) if f.status != "not_applicable"}
+    assert [(found[i].status, found[i].approximate) for i in ("E1", "E2", "E3")] == [
+        ("met", True), ("met", True), ("met", False)]
