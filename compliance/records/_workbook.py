@@ -117,6 +117,11 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
             reader.archive.close()
         if _begins(path, OLE2):
             problem(OLE2_MESSAGE + ", which cannot be read", None, None, None, OLE2_HINT)
+        elif path.name.startswith("~$"):
+            # What a glob (extracts/*.xlsx) brings in while a workbook of the folder is open in Excel.
+            problem("this is the lock file Excel keeps beside a workbook while it is open, not a workbook", None, None,
+                    None, "leave it out: give the folder itself, which is read without it, or close the workbook in "
+                          "Excel, which removes it")
         else:
             problem(f"cannot open as an Excel workbook: {_reason(exc)}", None, None, None, "save it as .xlsx")
         return

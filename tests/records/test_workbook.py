@@ -505,3 +505,17 @@ def test_an_old_or_password_protected_workbook_is_said_to_be_one(tmp_path):
     assert records == [] and [(p.message, p.hint) for p in problems] == [(
         "this is an old-format Excel workbook (.xls) or a password-protected one, which cannot be read",
         "open it in Excel and save it as .xlsx (File > Save As), with no password, or as CSV UTF-8")]
+
+
+def test_the_lock_file_excel_keeps_beside_an_open_workbook_is_said_to_be_one(tmp_path):
+    """extracts/*.xlsx, while tracker.xlsx was open in Excel, brought in ~$tracker.xlsx: it was "not a zip file",
+    with the hint to save it as .xlsx, which it cannot be."""
+    book = tracker_book(1)
+    book.save(tmp_path / "tracker.xlsx")
+    lock = tmp_path / "~$tracker.xlsx"
+    lock.write_bytes(b"\x07A Patel" + b" " * 46 + b"\x07\x00A\x00 \x00P\x00a\x00t\x00e\x00l\x00" + b"\x20\x00" * 47)
+    records, problems = read_records([tmp_path / "tracker.xlsx", lock])
+    assert [r.id for r in records] == ["la0-2020"]
+    assert [str(p) for p in problems] == [
+        f"{lock}: this is the lock file Excel keeps beside a workbook while it is open, not a workbook (leave it out: "
+        "give the folder itself, which is read without it, or close the workbook in Excel, which removes it)"]
