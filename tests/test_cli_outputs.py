@@ -227,7 +227,8 @@ def test_the_rows_not_read_are_in_every_format_check_writes(tmp_path, run_cli):
     assert len(unread) == 2 and all(any(w + ":" in row["reason"] for w in where) for row in unread)
     assert out.splitlines()[1].split(",")[4] == "unreadable"  # first, where a spreadsheet user looks
     _, out, _ = run_cli("check", TRACKER, "--as-of", "2026-11-20", "--format", "md")
-    assert "## 2 rows could not be read" in out and all(w.replace("_", "\\_") in out for w in where)
+    assert "\n\n3 records checked.\n\n## 2 rows could not be read" in out
+    assert all(w.replace("_", "\\_") in out for w in where)
     code, _, _ = run_cli("check", TRACKER, "--as-of", "2026-11-20", "--output", str(tmp_path / "f.xlsx"))
     assert code == 2
     book = openpyxl.load_workbook(tmp_path / "f.xlsx")

@@ -239,7 +239,7 @@ def write_check(records: Iterable[Record], settings: CheckSettings, out: IO[Any]
         rows.sort(key=lambda r: r[0])
         if fmt == "md":
             # Written a slice at a time: the whole document as one string would double the memory of a long run.
-            out.write(markdown_head(settings.as_of, total, settings.show_all, unread()))
+            out.write(markdown_head(settings.as_of, total, settings.show_all, unread(), reading.count))
             for start in range(0, len(rows), _SLICE):
                 out.write("".join(row + "\n" for _, row in rows[start:start + _SLICE]))
             return CheckResult(total)

@@ -433,9 +433,9 @@ def _date(d: Any) -> str:
 # -- Markdown ------------------------------------------------------------------------------------------
 
 def to_markdown(findings: Sequence[Finding], as_of: date, *, show_all: bool = False,
-                problems: Sequence[Problem] = ()) -> str:
+                problems: Sequence[Problem] = (), records: int = 0) -> str:
     rows = [md_row(f) for f in sort_by_urgency(findings) if listed(f, show_all)]
-    return markdown_text(rows, as_of, counts(findings), show_all, problems)
+    return markdown_text(rows, as_of, counts(findings), show_all, problems, records)
 
 
 def md_row(f: Finding) -> str:
@@ -453,13 +453,15 @@ def md_row(f: Finding) -> str:
 
 
 def markdown_head(as_of: date, tally: Mapping[str, int], show_all: bool = False,
-                  problems: Sequence[Problem] = ()) -> str:
-    """The Markdown document up to its table's first row: the title, the count of each status, the rows that
-    could not be read, the header."""
+                  problems: Sequence[Problem] = (), records: int = 0) -> str:
+    """The Markdown document up to its table's first row: the title, the count of each status and of the
+    ``records`` checked, the rows that could not be read, the header."""
     count = " · ".join(f"**{n}** {STATUS_LABELS[s].lower()}" for s, n in tally.items())
     if tally.get("not_applicable") and not show_all:
         count += " (not listed: --all lists them)"
     lines = [f"# Compliance as of {as_of.isoformat()}", "", count, ""]
+    if records:
+        lines += ["1 record checked." if records == 1 else f"{records:,} records checked.", ""]
     unread = problem_rows(problems)
     if unread:
         lines += [f"## {rows_not_read(unread_count(problems))}", "",
@@ -471,9 +473,9 @@ def markdown_head(as_of: date, tally: Mapping[str, int], show_all: bool = False,
 
 
 def markdown_text(rows: Sequence[str], as_of: date, tally: Mapping[str, int], show_all: bool = False,
-                  problems: Sequence[Problem] = ()) -> str:
+                  problems: Sequence[Problem] = (), records: int = 0) -> str:
     """The Markdown document from table lines already in order, headed by the count of each status."""
-    return markdown_head(as_of, tally, show_all, problems) + "".join(row + "\n" for row in rows)
+    return markdown_head(as_of, tally, show_all, problems, records) + "".join(row + "\n" for row in rows)
 
 
 # What starts Markdown syntax or raw HTML inside a line: each is written after a backslash, so it stays text.

@@ -52,7 +52,7 @@ def test_every_format_is_the_same_in_one_process_and_in_two(small_chunks, show_a
         assert text == written("json", 1, explain, show_all)[0] == to_json(findings, AS_OF, RULES, show_all=show_all,
                                                                             explain=explain)
     assert written("md", 1, show_all=show_all)[0] == written("md", 2, show_all=show_all)[0] == to_markdown(
-        findings, AS_OF, show_all=show_all)
+        findings, AS_OF, show_all=show_all, records=120)
     assert written("table", 2, show_all=show_all)[0] == to_table(findings, AS_OF, show_all=show_all, records=120)
     assert written("table", 2, True, show_all)[0] == to_table(findings, AS_OF, explain=True, show_all=show_all,
                                                                records=120)
