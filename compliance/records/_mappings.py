@@ -72,7 +72,7 @@ from ._database import CHUNK_ROWS, Database, checking_note, dialect_of, is_datab
 from ._record import (NO, TARGET_PREFIX, UNKNOWN, YES, EventDate, Record, RecordCheck, is_unknown, measured_text,
                       parse_event_date, sort_key, suggest)
 from ._related import Group, Related, Row, TablePart, csv_groups, database_groups, missing, query
-from ._tables import SEMICOLONS, csv_line, header_under_titles, semicolon_names, table_rows
+from ._tables import csv_line, header_under_titles, other_separator, table_rows
 
 FORMATS = ("table", "cin-census-xml", "tables")
 #: A date that starts with a day and a month in figures, either of which could come first (11/07/2023).
@@ -859,8 +859,9 @@ def _read_table(path: Path, mapping: Mapping, builder: _Builder, encoding: str) 
                                     "header",
                                     found, None, None, "delete the rows above the header row: the first row names "
                                                        "the columns")
-                elif set(needed) & set(_header_index(semicolon_names(header) or [], needed)):
-                    builder.problem(f"the header row has no column {absent[0]!r}", line, None, absent[0], SEMICOLONS)
+                elif separated := other_separator(header, lambda split: bool(set(needed)
+                                                                            & set(_header_index(split, needed)))):
+                    builder.problem(f"the header row has no column {absent[0]!r}", line, None, absent[0], separated)
                 else:
                     close = difflib.get_close_matches(absent[0], list(index), n=1, cutoff=0.6)
                     builder.problem(f"the header row has no column {absent[0]!r}", line, None, absent[0],

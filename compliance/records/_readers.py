@@ -22,7 +22,7 @@ from ._csv import DEFAULT_ENCODING, codec_name, csv_rows
 from ._database import is_database_url, shown_url
 from ._json import NONE_READ, load_json, not_read_from
 from ._record import RULE_ID, TARGET_PREFIX, UNKNOWN, Record, RecordCheck, escaped_invisible, invisible, suggest
-from ._tables import SEMICOLONS, csv_column, header_under_titles, semicolon_names, table_rows, unguarded
+from ._tables import csv_column, header_under_titles, other_separator, table_rows, unguarded
 
 
 class _Reader:
@@ -252,8 +252,9 @@ def header_fault(names: Sequence[str]) -> tuple[str, str] | None:
     cased = [n for n in names if n.lower() in missing]
     if cased:
         return message, "column names are lower case: write " + ", ".join(f"{n.lower()} for {n!r}" for n in cased)
-    if {"id", "kind"} & {name.lower() for name in semicolon_names(names) or ()}:
-        return message, SEMICOLONS
+    separated = other_separator(names, lambda split: bool({"id", "kind"} & {name.lower() for name in split}))
+    if separated:
+        return message, separated
     return message, ("the first row names the columns: id, kind, then attributes and events; a spreadsheet with "
                      "columns of its own is read through a mapping (--mapping, docs/mappings.md)")
 

@@ -142,20 +142,25 @@ def excel_column(j: int) -> str:
 
 Row = tuple[int, list[Any], Callable[[int], Any]]
 
-#: Why a CSV file's header row names none of its columns when they are separated by semicolons, and the fix. Excel
-#: writes every kind of CSV so, "CSV UTF-8 (Comma delimited)" too, where Windows' list separator is a semicolon (as in
-#: most of Europe): saving it again as CSV changes nothing there, and a workbook is read as it is.
-SEMICOLONS = ("its columns are separated by semicolons, as Excel saves every kind of CSV (\"CSV UTF-8 (Comma "
-              "delimited)\" too) where Windows' list separator is a semicolon: save it as an Excel Workbook (.xlsx) "
-              "and give that, which is read as it is")
+#: What else Excel separates the cells of a text file with, and when, with the fix. Semicolons in every kind of CSV,
+#: "CSV UTF-8 (Comma delimited)" too, where Windows' list separator is one (most of Europe): saving it again as CSV
+#: changes nothing there, and a workbook is read as it is. Tabs in "Unicode Text", which --encoding utf-16 reads
+#: but does not split at commas.
+_SEPARATORS = {
+    ";": "semicolons, as Excel saves every kind of CSV (\"CSV UTF-8 (Comma delimited)\" too) where Windows' list "
+         "separator is a semicolon: save it as an Excel Workbook (.xlsx) and give that, which is read as it is",
+    "\t": "tabs, as Excel saves \"Unicode Text\": save it as CSV UTF-8, or as an Excel Workbook (.xlsx), and give that",
+}
 
 
-def semicolon_names(header: Sequence[Any]) -> list[str] | None:
-    """The column names a header row gives when its cells are split at semicolons, or None when no cell holds one."""
+def other_separator(header: Sequence[Any], is_header: Callable[[list[str]], bool]) -> str | None:
+    """Why a header row reads as one run-on column (its cells separated by semicolons or tabs, not commas), with the
+    fix, when its cells split at that separator give names that ``is_header``; else None."""
     cells = ["" if c is None else str(c) for c in header]
-    if not any(";" in c for c in cells):
-        return None
-    return [part.strip() for c in cells for part in c.split(";")]
+    for separator, why in _SEPARATORS.items():
+        if any(separator in c for c in cells) and is_header([p.strip() for c in cells for p in c.split(separator)]):
+            return "its columns are separated by " + why
+    return None
 
 
 def header_under_titles(rows: Iterable[tuple[int, Sequence[Any]]], is_header: Callable[[list[str]], bool]

@@ -164,7 +164,7 @@ def test_a_byte_the_given_encoding_has_no_character_for_is_located_in_it_too(tmp
     (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600),
      "this is an old-format Excel workbook (.xls) or a password-protected one, not CSV text"),
     ("\n".join(referrals_csv(3)).encode("utf-16"),
-     "this is UTF-16 text (what Excel saves as \"Unicode Text\"), not CSV in UTF-8"),
+     "this is UTF-16 text (what Excel saves as \"Unicode Text\", its columns separated by tabs), not CSV in UTF-8"),
     (b"id,kind,t\x92am\nr1,referral,North\n",
      "the header row cannot be read: byte 0x92 is not UTF-8 text; no row of this file was read"),
     ("\n".join(referrals_csv(3)).encode("utf-16-le"), "the header row holds NUL characters: this is not CSV text"),
@@ -181,6 +181,20 @@ def test_a_utf_16_file_reads_with_encoding_utf_16(tmp_path):
     path.write_bytes("\n".join(with_team(referrals_csv(30), 7, "Children’s Services")).encode("utf-16"))
     records, problems = both_ways(path, "utf-16")
     assert not problems and len(records) == 30 and records[5].attributes["team"] == "Children’s Services"
+
+
+def test_excels_unicode_text_is_told_to_be_saved_as_csv_not_read_with_encoding_utf_16(tmp_path):
+    """Excel's "Unicode Text" is UTF-16 separated by tabs: the advice, --encoding utf-16, led to "the header row has no id
+    or kind column", for a header that plainly named both."""
+    path = tmp_path / "tracker.csv"  # saved as "Unicode Text", then renamed
+    path.write_bytes("id\tkind\treferral\r\nr1\treferral\t03/04/2025\r\n".encode("utf-16"))
+    records, problems = both_ways(path)
+    assert records == [] and [p.hint for p in problems] == [
+        "save it as CSV UTF-8; a UTF-16 file separated by commas is read with --encoding utf-16"]
+    records, problems = both_ways(path, "utf-16")
+    assert records == [] and [str(p) for p in problems] == [
+        f"{path}:1: the header row has no id or kind column (its columns are separated by tabs, as Excel saves "
+        "\"Unicode Text\": save it as CSV UTF-8, or as an Excel Workbook (.xlsx), and give that)"]
 
 
 @pytest.mark.parametrize("encoding, mark", [("utf-16-be", codecs.BOM_UTF16_BE), ("UTF-16LE", codecs.BOM_UTF16_LE)])
