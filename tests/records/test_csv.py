@@ -184,8 +184,8 @@ def test_a_utf_16_file_reads_with_encoding_utf_16(tmp_path):
 
 
 def test_excels_unicode_text_is_told_to_be_saved_as_csv_not_read_with_encoding_utf_16(tmp_path):
-    """Excel's "Unicode Text" is UTF-16 separated by tabs: the advice, --encoding utf-16, led to "the header row has no id
-    or kind column", for a header that plainly named both."""
+    """Excel's "Unicode Text" is UTF-16 separated by tabs: the advice, --encoding utf-16, led to "the header row has no
+    id or kind column", for a header that plainly named both."""
     path = tmp_path / "tracker.csv"  # saved as "Unicode Text", then renamed
     path.write_bytes("id\tkind\treferral\r\nr1\treferral\t03/04/2025\r\n".encode("utf-16"))
     records, problems = both_ways(path)
