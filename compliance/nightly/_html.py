@@ -24,7 +24,7 @@ from ..engines import Finding
 from ..errors import one_line
 from ..reports import STATUS_NAMES, kpi_chart_svg, margin_text, uri_value
 from ._model import (CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, Change, ReportModel, TrendPoint, bad_rows,
-                     ics_scope)
+                     ics_scope, overdue_none)
 
 _TAG_COLOURS = {"overdue": "red", "late": "orange", "due": "blue", "met": "green",
                 "missing_data": "purple", "not_applicable": "grey"}
@@ -213,10 +213,12 @@ def _summary(model: ReportModel) -> str:
     others = [(s.statuses["due"] - s.due_within_window, "due later"), (s.statuses["late"], "late in all"),
               (s.statuses["missing_data"], "missing data"), (s.statuses["not_applicable"], "not applicable")]
     also = ", ".join(f"{n:,} {label}" for n, label in others if n)
-    soon, overdue = s.due_within_window, s.overdue
+    soon, overdue, ended = s.due_within_window, model.overdue_open, model.overdue_ended
     lead = (f"This week: {soon:,} {'duty falls' if soon == 1 else 'duties fall'} due by "
             f"{_long_date(model.window_end)} (within {model.window_text}), and {overdue:,} "
-            f"{'is' if overdue == 1 else 'are'} overdue; both are listed below.")
+            f"{'is' if overdue == 1 else 'are'} overdue; both are listed below."
+            + (f" {ended:,} more overdue {'duty' if ended == 1 else 'duties'} ended unmet, on record in findings.csv."
+               if ended else ""))
     return ('<section aria-labelledby="summary"><h2 id="summary">Summary</h2>'
             f'<p class="lead">{_e(lead)}</p>'
             f'<ul class="cards">{items}</ul>'
@@ -406,8 +408,8 @@ def _open_duties(model: ReportModel) -> str:
              f"soonest first; then the duties whose deadline has passed, the most overdue first. {everything}</p>",
              _duty_group(model, "due-soon", f"Due by {by}", model.due_soon_duties, s.due_within_window, "soonest",
                          f"Nothing falls due within {_e(model.window_text)}, by {by}."),
-             _duty_group(model, "overdue", "Overdue", model.overdue_duties, s.overdue, "most overdue",
-                         "Nothing is overdue.")]
+             _duty_group(model, "overdue", "Overdue", model.overdue_duties, model.overdue_open, "most overdue",
+                         _e(overdue_none(model)))]
     later = model.due_later
     due_after = s.statuses.get("due", 0) - s.due_within_window
     if due_after:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from ..calendars import day_of
 from ..engines import Finding
 from ..reports import STATUS_NAMES, margin_text, md_code, md_text
-from ._model import CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, ReportModel, bad_rows, ics_scope
+from ._model import CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, ReportModel, bad_rows, ics_scope, overdue_none
 
 
 def _d(d: date | None) -> str:
@@ -83,7 +83,7 @@ def _open(model: ReportModel) -> list[str]:
            "until it ended (ended_on), and not listed here.", "",
            *_group(f"Due by {by}", model.due_soon_duties, s.due_within_window, "soonest",
                    f"Nothing falls due within {model.window_text}, by {by}."),
-           *_group("Overdue", model.overdue_duties, s.overdue, "most overdue", "Nothing is overdue.")]
+           *_group("Overdue", model.overdue_duties, model.overdue_open, "most overdue", overdue_none(model))]
     after = s.statuses.get("due", 0) - s.due_within_window
     if after:
         out += _group(f"Due after {by}", model.due_later, after, "soonest", "Listed in findings.csv.")

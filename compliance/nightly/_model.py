@@ -188,6 +188,17 @@ class ReportModel:
         return len(self.skipped_rows) if self.rows_skipped is None else self.rows_skipped
 
     @property
+    def overdue_open(self) -> int:
+        """The overdue duties still open, which the page lists: not those that ended unmet (a child left care before
+        a missed visit), overdue in the counts but past acting on."""
+        return self.open_total - self.summary.statuses.get("due", 0)
+
+    @property
+    def overdue_ended(self) -> int:
+        """The overdue duties that ended unmet: on record in findings.csv, not listed to act on."""
+        return self.summary.overdue - self.overdue_open
+
+    @property
     def overdue_duties(self) -> tuple[Finding, ...]:
         """The overdue duties the page lists, the most overdue first (all of them, up to the cap)."""
         return tuple(f for f in self.open_duties if f.status == "overdue")
@@ -263,6 +274,16 @@ def ics_scope(model: ReportModel) -> str:
     days = f"{n} day" if n == 1 else f"{n} days"
     return (f"deadlines.ics, the calendar, holds only those due within {days} and those overdue by at most {days} "
             f"(--ics-days), and, if any are overdue for longer, one event on {model.as_of.isoformat()} counting them.")
+
+
+def overdue_none(model: ReportModel) -> str:
+    """What the page says where no open duty is overdue: that some ended unmet, where they did, so the summary's
+    overdue count is not contradicted."""
+    ended = model.overdue_ended
+    if not ended:
+        return "Nothing is overdue."
+    return (f"Nothing open is overdue; {ended:,} {'duty' if ended == 1 else 'duties'} ended unmet, on record in "
+            "findings.csv.")
 
 
 def with_run_id(model: ReportModel, run_id: int) -> ReportModel:

@@ -20,8 +20,10 @@ import pytest
 
 from compliance.engines import evaluate
 from compliance.errors import InputError
-from compliance.records import load_records
+from compliance.records import Record, load_records
 from compliance.nightly._build import build_report, snapshot_of
+from compliance.nightly._html import to_html
+from compliance.nightly._markdown import to_markdown_report
 from compliance.nightly._model import DEFAULT_FAIL_ON, TrendPoint, fails, parse_fail_on, parse_window, with_run_id
 from compliance.rules import load_rules
 
@@ -131,6 +133,25 @@ def test_a_duty_that_disappears_is_reported(records, rules):
     assert sorted((c.record, c.duty, c.before) for c in gone) == [
         ("alpha", "la-publish-report", "overdue"), ("alpha", "la-publish-statement", "due"),
         ("alpha", "la-send-action-plan", "due")]
+
+
+def test_a_duty_that_ended_unmet_is_not_counted_among_the_overdue_duties_listed(rules):
+    """Placed Wed 1 May 2024, visited Wed 8 May and Wed 19 Jun: the next visit was due within 6 weeks, by Wed 31 Jul.
+    None was made before the child left care on Thu 15 Aug: overdue, ended. As of Mon 2 Sep nothing else is overdue,
+    so the list of overdue duties to act on is empty, and its heading must not count the ended one."""
+    child = Record("A", "looked-after", {"placement_until_18": False},
+                   {"became_looked_after": [date(2024, 5, 1)], "placement_start": [date(2024, 5, 1)],
+                    "visit": [date(2024, 5, 8), date(2024, 6, 19)], "cla_review": [date(2024, 5, 31)],
+                    "ceased_looked_after": [date(2024, 8, 15)]}, vocabulary=rules.vocabulary)
+    model = build_report(evaluate([child], rules, date(2024, 9, 2)), date(2024, 9, 2), NOW)
+    assert model.summary.overdue == 1  # as check counts it
+    assert (model.overdue_open, model.overdue_ended, model.overdue_duties) == (0, 1, ())
+    markdown = to_markdown_report(model)
+    assert "### Overdue (0)\n\nNothing open is overdue; 1 duty ended unmet, on record in findings.csv." in markdown
+    assert "Nothing is overdue." not in markdown
+    page = to_html(model)
+    assert '<h3 id="overdue">Overdue (0)</h3><p>Nothing open is overdue; 1 duty ended unmet' in page
+    assert "and 0 are overdue; both are listed below. 1 more overdue duty ended unmet" in page
 
 
 def test_trend_adds_this_run_to_the_earlier_ones(records, rules):
