@@ -719,7 +719,18 @@ def _recurring(ctx: _Context, trigger: EventDate) -> list[Finding]:
                          unrecorded=(rule.completion,))]
     done = _completions(ctx, trigger)
     ended = _ended(ctx, trigger)
+    if ended is not None:
+        _flag_after_end(ctx, done, ended)
     return _occurrences(ctx, done, ended, 1, trigger, ((rule.period,), ()), trigger)
+
+
+def _flag_after_end(ctx: _Context, done: Sequence[EventDate], ended: EventDate) -> None:
+    """A review held after the child left care cannot be: one of the two dates is wrong, and a mistyped end would
+    make the occurrences after it fall away unseen."""
+    after = [w for w in done if _before(ended, w)]
+    if after:
+        ctx.warn(f"{ctx.rule.completion} on {', '.join(map(iso, after))} is after {ctx.rule.until} on {iso(ended)}, "
+                 "when the duty had ended, so it is not counted: check the record.")
 
 
 def _ended(ctx: _Context, start: EventDate, warn: bool = True) -> EventDate | None:
@@ -812,6 +823,8 @@ def _after_first(ctx: _Context, first: Finding) -> list[Finding]:
     if not done or done[0] != first.completed_date:
         return []
     ended = _ended(ctx, done[0], warn=False)
+    if ended is not None:
+        _flag_after_end(ctx, done, ended)
     earliest = low if low is not None else latest
     # With no lower bound, a step counted from the trigger (the first year) cannot be placed.
     open_ended = low is None and any(step.while_within for step in rule.recurrence.steps)

@@ -5,9 +5,9 @@ Python objects; here each duty is evaluated for a whole batch at once with numpy
 working-day tables. It makes ``_native.choose_version``'s decision for every record (conditions met,
 not met or not known; the clock started, not yet, never; bounds on a missing trigger) and follows
 ``duty_findings`` for the records that are in order. Records the per-record engine would warn about
-(a completion before its trigger, a date entered twice, an extension, a bound contradicted, a date near
-the calendar's ends, the repeated hour of a clock change, a trigger not recorded whose possible days cross
-the dates the duty's versions were in force) are few; they are evaluated by the per-record
+(a completion before its trigger or after its end, a date entered twice, an extension, a bound contradicted,
+a date near the calendar's ends, the repeated hour of a clock change, a trigger not recorded whose possible days
+cross the dates the duty's versions were in force) are few; they are evaluated by the per-record
 engine itself and merged in, so every finding is the same, field for field. tests/engines/test_batch.py
 checks that on generated data. It gives no explanations: run `compliance check` on a record for the working.
 """
@@ -596,6 +596,10 @@ class _Duty:
             # every row with the event, or every row of a source without it, goes to the per-record engine.
             out |= self.batch.event(rule.until).counts[rows] > 0
             out |= not self.batch.records(rule.until)
+        if rule.recurrence and rule.until:  # _native._flag_after_end: a completion after the end is flagged
+            ends, end_day, _ = self.first(rule.until)
+            ends, end_day = ends[rows], end_day[rows]
+            out |= _any_per_row(self.batch.event(rule.completion), rows, lambda d, s, r: ends[r] & (d > end_day[r]))
         if rule.recurrence:  # an end and a completion with times on one day: which came first needs instants
             for event in filter(None, (rule.completion, rule.until)):
                 if self.batch.event(event).timed():

@@ -130,6 +130,13 @@ def test_identical_on_the_awkward_cases(rules):
         rec(26, "referral", {"referral": [date(2012, 5, 1)]}, referral_nfa=True),
         rec(27, "referral", {"referral": [date(2013, 4, 15)]}, referral_nfa=True),
         rec(28, "referral", {"referral_decision": [date(2012, 5, 2)]}, referral_nfa=True),
+        # A review, and a visit with no placement date, dated after the child left care: not counted, flagged.
+        rec(29, "looked-after", {"became_looked_after": [date(2019, 12, 23)],
+                                 "cla_review": [date(2020, 1, 20), date(2020, 4, 22)],
+                                 "ceased_looked_after": [date(2020, 4, 1)]}),
+        rec(30, "looked-after", {"became_looked_after": [date(2024, 1, 1)],
+                                 "visit": [date(2024, 1, 5), date(2024, 3, 20)],
+                                 "ceased_looked_after": [date(2024, 3, 1)]}),
     ]
     as_of = date(2025, 12, 31)
     expected = sorted(native_row(f) for f in evaluate(records, rules, as_of, explain=False))

@@ -192,6 +192,18 @@ class TestRecurrence:
                          rule="sample-cla-review")
         assert (found[-1].status, found[-1].deadline, found[-1].days_late) == ("overdue", date(2020, 10, 22), 24)
 
+    def test_a_review_dated_after_the_child_left_care_is_not_counted_and_flagged(self):
+        # Looked after Mon 23 Dec 2019: review 20 Jan (met), the second due within 3 months, by Mon 20 Apr 2020. The
+        # child left care Wed 1 Apr, before it; a review "held" Wed 22 Apr cannot be: one of the dates is wrong, and
+        # if the end was mistyped, the second review fell away unseen. It is not counted, and every finding says so.
+        found = findings("looked-after", {"became_looked_after": "2019-12-23",
+                                          "cla_review": ["2020-01-20", "2020-04-22"],
+                                          "ceased_looked_after": "2020-04-01"}, date(2020, 11, 1),
+                         rule="sample-cla-review")
+        assert [(f.occurrence, f.status, f.deadline) for f in found] == [(1, "met", date(2020, 1, 23))]
+        assert found[0].data_quality == ("cla_review on 2020-04-22 is after ceased_looked_after on 2020-04-01, when "
+                                         "the duty had ended, so it is not counted: check the record.",)
+
     def test_first_review_not_yet_held(self):
         f = one("looked-after", {"became_looked_after": "2019-12-23"}, date(2020, 1, 6), rule="sample-cla-review")
         # Working days after Mon 6 Jan up to Thu 23 Jan 2020: 13.
