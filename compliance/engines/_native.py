@@ -467,13 +467,13 @@ def _extended(ctx: _Context, trigger: EventDate) -> tuple[Deadline, list[str]]:
             if deadline.period == ext.period:
                 continue  # already extended to the new total
             deadline = _deadline(ctx, trigger, ext.period)
-            notes.append(f"{ext.event} recorded on {_fmt(when)}, before the deadline, so the extended period of "
+            notes.append(f"{ext.event} recorded on {_fmt(when)}, on or before the deadline, so the extended period of "
                          f"{ext.period} applies instead of {rule.period}.")
             extended.append(Extended(ext.event, iso(when), None, str(ext.period), None, iso(deadline.end)))
         else:
             assert ext.adds is not None
             end = add_period(day_of(deadline.end), ext.adds.amount, ext.adds.unit, rule.calendar)
-            notes.append(f"{ext.event} recorded on {_fmt(when)}, before the deadline, extends it by {ext.adds}: "
+            notes.append(f"{ext.event} recorded on {_fmt(when)}, on or before the deadline, extends it by {ext.adds}: "
                          f"{_fmt(deadline.end)} becomes {_fmt(end)}.")
             extended.append(Extended(ext.event, iso(when), str(ext.adds), None, iso(day_of(deadline.end)), iso(end)))
             deadline.end = end

@@ -234,6 +234,21 @@ class TestExtensions:
                               "stage1_response": "2022-10-07"}, date(2022, 12, 1), rule="sample-complaint-stage1")
         assert (f.status, f.deadline, f.period) == ("met", date(2022, 10, 10), "20 working days")
 
+    def test_an_extension_recorded_on_the_deadline_itself_extends_and_says_so(self):
+        # Received Fri 9 Sep 2022: the 10th working day is Mon 26 Sep (the State Funeral on Mon 19 Sep skipped).
+        # Extended that day, so 20 working days apply: Mon 10 Oct. Care issued Tue 1 Apr 2025: 26 weeks beginning
+        # with it end Mon 29 Sep; extended that day, by 8 weeks: Mon 24 Nov.
+        f = one("complaint", {"complaint_received": "2022-09-09", "stage1_extended": "2022-09-26",
+                              "stage1_response": "2022-10-10"}, date(2022, 12, 1), rule="sample-complaint-stage1")
+        assert (f.status, f.deadline, f.data_quality) == ("met", date(2022, 10, 10), ())
+        assert ("stage1_extended recorded on Mon 26 Sep 2022, on or before the deadline, so the extended period of "
+                "20 working days applies") in " ".join(f.explanation)
+        care = one("care-proceedings", {"care_application_issued": "2025-04-01", "care_extension": ["2025-09-29"]},
+                   date(2026, 1, 1), rule="sample-care-proceedings")
+        assert (care.status, care.deadline) == ("overdue", date(2025, 11, 24))
+        assert ("care_extension recorded on Mon 29 Sep 2025, on or before the deadline, extends it by 8 weeks: Mon 29 "
+                "Sep 2025 becomes Mon 24 Nov 2025.") in care.explanation
+
     def test_care_proceedings_26_weeks_beginning_with_issue_plus_an_extension(self):
         plain = one("care-proceedings", {"care_application_issued": "2025-04-01",
                                          "care_proceedings_disposed": "2025-11-20"}, date(2026, 1, 1),
