@@ -482,6 +482,12 @@ def _extended(ctx: _Context, trigger: EventDate) -> tuple[Deadline, list[str]]:
     return deadline, notes
 
 
+def _same_entry(a: EventDate, b: EventDate) -> bool:
+    """Whether two dates of a repeating event are one entry given twice: equal, or a day given once with its time and
+    once without (which of the day's times the bare date means cannot be told). Two times of one day are two."""
+    return a == b or (day_of(a) == day_of(b) and not (isinstance(a, datetime) and isinstance(b, datetime)))
+
+
 def _completions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
     """The completions recorded by the as-of date that can count: none before the trigger, each date once."""
     rule = ctx.rule
@@ -490,8 +496,9 @@ def _completions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
         if _before(when, trigger):
             ctx.warn(f"{rule.completion} on {iso(when)} is before {rule.trigger} on {iso(trigger)}, so it cannot "
                      "count: check the record.")
-        elif out and when == out[-1]:
-            ctx.warn(f"{rule.completion} is recorded more than once on {iso(when)}: counted once; check the record.")
+        elif out and _same_entry(when, out[-1]):
+            shown = iso(when) if when == out[-1] else iso(day_of(when))
+            ctx.warn(f"{rule.completion} is recorded more than once on {shown}: counted once; check the record.")
         else:
             out.append(when)
     return out
@@ -818,8 +825,10 @@ def _after_first(ctx: _Context, first: Finding) -> list[Finding]:
         return []
     low, _, high, _ = trigger_bounds(record, rule, ctx.as_of)
     latest = high if high is not None else ctx.as_of  # a trigger not recorded is no later than the day judged on
-    done = [w for w in dict.fromkeys(_happened(record, rule.completion, ctx.as_of))
-            if low is None or not _before(w, low)]
+    done: list[EventDate] = []
+    for w in _happened(record, rule.completion, ctx.as_of):
+        if (low is None or not _before(w, low)) and not (done and _same_entry(w, done[-1])):
+            done.append(w)
     if not done or done[0] != first.completed_date:
         return []
     ended = _ended(ctx, done[0], warn=False)

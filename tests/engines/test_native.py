@@ -204,6 +204,23 @@ class TestRecurrence:
         assert found[0].data_quality == ("cla_review on 2020-04-22 is after ceased_looked_after on 2020-04-01, when "
                                          "the duty had ended, so it is not counted: check the record.",)
 
+    def test_a_visit_given_once_with_its_time_and_once_without_is_one_visit(self):
+        # Placed Fri 1 Mar 2024: the first visit is due within a week, by Fri 8 Mar; made Tue 5 Mar, entered once as a
+        # date and once at 10:00. One visit, so the second is due within 6 weeks of it, by Tue 16 Apr: still due as of
+        # Mon 1 Apr, not met by the same visit entered again. Two times of one day are two visits, as recorded.
+        found = findings("looked-after", {"placement_start": "2024-03-01", "visit": ["2024-03-05", "2024-03-05T10:00"]},
+                         date(2024, 4, 1), {"placement_until_18": False}, rules=INSPECTION_RULES, rule="cla-visit")
+        assert [(f.occurrence, f.status, f.deadline) for f in found] == [
+            (1, "met", date(2024, 3, 8)), (2, "due", date(2024, 4, 16))]
+        assert found[1].data_quality == ("visit is recorded more than once on 2024-03-05: counted once; check the "
+                                         "record.",)
+        twice = findings("looked-after", {"placement_start": "2024-03-01",
+                                          "visit": ["2024-03-05T09:00", "2024-03-05T15:00"]},
+                         date(2024, 4, 1), {"placement_until_18": False}, rules=INSPECTION_RULES, rule="cla-visit")
+        assert [(f.occurrence, f.status, f.deadline) for f in twice] == [
+            (1, "met", date(2024, 3, 8)), (2, "met", date(2024, 4, 16)), (3, "due", date(2024, 4, 16))]
+        assert not any(f.data_quality for f in twice)
+
     def test_first_review_not_yet_held(self):
         f = one("looked-after", {"became_looked_after": "2019-12-23"}, date(2020, 1, 6), rule="sample-cla-review")
         # Working days after Mon 6 Jan up to Thu 23 Jan 2020: 13.
