@@ -45,6 +45,11 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+#: The most characters of a value a message shows whole (an id may be 1,000). A cell may hold a million: a note
+#: pasted into a date's cell was echoed whole into the error and the findings' output, a megabyte for each.
+SHOWN_LIMIT = 1000
+
+
 def shown(value: object) -> str:
     """A value as a message shows it to a person: true/false and "nothing" rather than Python's True and None."""
     if value is None or value == "":
@@ -52,8 +57,15 @@ def shown(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"'{value}'"
+        return f"'{value[:40]}'... ({len(value):,} characters)" if len(value) > SHOWN_LIMIT else f"'{value}'"
     return str(value)
+
+
+def quoted(value: object) -> str:
+    """``repr`` of a value from a cell, which shows what is invisible in text, cut as ``shown`` cuts a long one."""
+    if isinstance(value, str) and len(value) > SHOWN_LIMIT:
+        return f"{value[:40]!r}... ({len(value):,} characters)"
+    return repr(value)
 
 
 #: Every character Unicode ends a line with (what ``str.splitlines`` splits on): in a log line or a name, each

@@ -158,3 +158,21 @@ def test_synth_given_a_file_for_its_folder_says_so(run_cli, tmp_path):
     code, _, err = run_cli("synth", "--children", "1", "--output-dir", str(tmp_path / "afile"))
     assert code == 2 and "is a file, not a folder" in err
     assert (tmp_path / "afile").read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize("command", ["check", "kpi"])
+def test_a_note_pasted_into_a_date_cell_is_named_by_its_start_and_length_not_echoed_whole(run_cli, tmp_path, command):
+    # 11 + 14 x 70,000 + 3 = 980,014 characters, under a cell's limit: echoed whole it was a megabyte of error, and
+    # check's CSV gave it again in the row's problem.
+    note = "14/12/2018 " + "seen at home, " * 70_000 + "end"
+    tracker = tmp_path / "tracker.csv"
+    tracker.write_text(HEADER + "haringey-2018,inspection,ILACS,14/12/2018,\n"
+                       f'hackney-2018,inspection,ILACS,"{note}",\n', encoding="utf-8")
+    extra = ("--format", "csv") if command == "check" else ()
+    code, out, err = run_cli(command, str(tracker), "--as-of", "2019-01-10", *extra)
+    assert code == 2
+    said = "'14/12/2018 seen at home, seen at home, s'... (980,014 characters) is not a date"
+    assert err.splitlines()[0].startswith(f"error: {tracker}:3:4: report_received: {said} (write dates as ")
+    assert len(err) < 2000 and len(out) < 5000
+    if command == "check":
+        assert said in out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compliance.errors import Problem, one_line, printable
+from compliance.errors import Problem, one_line, printable, quoted, shown
 
 # Each reorders or hides the text around it: the overrides and isolates, and the marks (left-to-right,
 # right-to-left and the Arabic letter mark), with which an id could seem to read as another.
@@ -53,3 +53,13 @@ def test_a_password_in_what_was_given_as_a_file_is_never_shown(given, shown):
     echoed it, password and all, into cron mail and logs."""
     problem = Problem("no such file", file=given, hint="check the path")
     assert problem.file == shown and "s3" not in str(problem) and "p@ss" not in str(problem)
+
+
+def test_a_value_of_a_thousand_characters_is_shown_whole_and_a_longer_one_by_its_start_and_length():
+    # An id may be 1,000 characters; a cell may hold a million: a note pasted into a date's cell.
+    assert shown("C" * 1000) == "'" + "C" * 1000 + "'"
+    assert quoted("C" * 1000) == "'" + "C" * 1000 + "'"
+    note = "2021-10-20 " + "seen at home; " * 70_000  # 11 + 14 x 70,000 = 980,011 characters
+    assert shown(note) == "'2021-10-20 seen at home; seen at home; s'... (980,011 characters)"
+    assert quoted("\t" + note) == "'\\t2021-10-20 seen at home; seen at home; '... (980,012 characters)"
+    assert quoted(45000) == "45000" and shown(45000) == "45000"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..calendars import is_placeholder
-from ..errors import Problem, shown
+from ..errors import Problem, quoted, shown
 from ..rules import Vocabulary
 from ._csv import DEFAULT_ENCODING, read_csv_rows
 from ._readers import repeated_columns
@@ -93,11 +93,11 @@ class _EventReader:
         elif kind and event not in self.vocab.events(kind):
             known = self.vocab.events(kind)
             close = difflib.get_close_matches(event, list(known), n=1)
-            self.problem(line, self.column("event"), f"unknown event {event!r} for {kind} records",
+            self.problem(line, self.column("event"), f"unknown event {quoted(event)} for {kind} records",
                          f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(sorted(known)), "event")
         elif kind and (record, event) in self.once:
-            self.problem(line, self.column("event"), f"{event} happens once, and record {record!r} already has it "
-                         f"(row {self.once[(record, event)]})", "remove one of the two rows", "event")
+            self.problem(line, self.column("event"), f"{event} happens once, and record {quoted(record)} already has "
+                         f"it (row {self.once[(record, event)]})", "remove one of the two rows", "event")
         attributes = {name: self.attribute(line, kind, name, text) for name, text in values.items()
                       if name not in COLUMNS and text != ""} if kind else {}
         if len(self.problems) > before or when is None or kind is None:
@@ -129,17 +129,17 @@ class _EventReader:
         seen = self.kinds.get(record)
         if not text:
             if seen is None and record:
-                self.problem(line, self.column("kind"), f"record {record!r} first appears here without a kind",
+                self.problem(line, self.column("kind"), f"record {quoted(record)} first appears here without a kind",
                              "give its kind on its first row: " + ", ".join(sorted(self.vocab.kinds)), "kind")
             return seen[0] if seen else None
         if text not in self.vocab.kinds:
             close = difflib.get_close_matches(text, list(self.vocab.kinds), n=1)
-            self.problem(line, self.column("kind"), f"unknown record kind {text!r}",
+            self.problem(line, self.column("kind"), f"unknown record kind {quoted(text)}",
                          f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(sorted(self.vocab.kinds)),
                          "kind")
             return None
         if seen and seen[0] != text:
-            self.problem(line, self.column("kind"), f"record {record!r} is a {seen[0]} record (row {seen[1]}), "
+            self.problem(line, self.column("kind"), f"record {quoted(record)} is a {seen[0]} record (row {seen[1]}), "
                          f"not {text}", "one record has one kind", "kind")
             return None
         if record:
@@ -154,11 +154,11 @@ class _EventReader:
                 return True
             if text.lower() in NO:
                 return False
-            self.problem(line, column, f"{text!r} is not yes or no", YES_NO_HINT, name)
+            self.problem(line, column, f"{quoted(text)} is not yes or no", YES_NO_HINT, name)
             return None
         values = spec.get("values")
         if values and text not in values:
-            self.problem(line, column, f"{text!r} is not a known {name}", "one of: " + ", ".join(values), name)
+            self.problem(line, column, f"{quoted(text)} is not a known {name}", "one of: " + ", ".join(values), name)
         return text
 
 

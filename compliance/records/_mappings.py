@@ -62,7 +62,7 @@ from typing import Any, Callable, Collection, Iterator, Sequence
 from xml.etree.ElementTree import Element
 
 from ..calendars import DEFAULT_CALENDAR, add_months, day_of, get_calendar, number_message
-from ..errors import InputError, Problem, ordinal, shown
+from ..errors import InputError, Problem, ordinal, quoted, shown
 from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, bundled_names, load_vocabulary
 from ..yamlio import load_yaml
@@ -519,9 +519,9 @@ class _Builder:
                     # Else what the usual reading found wrong (a two-digit year, TBC), where it read the cell: a
                     # mapping whose month comes first refuses a day-first date unread.
                     said = str(exc)
-                    message = (number_message(float(text), repr(text), text) if serial and not self.database
+                    message = (number_message(float(text), quoted(text), text) if serial and not self.database
                                else said if said.startswith(f"{shown(text)} is not a date: ")
-                               else f"{text!r} is not a date")
+                               else f"{quoted(text)} is not a date")
                     hint = f"this mapping reads dates as {formats}"
                     sql = _SQL_NUMBERS.get(type(item).__name__) if self.database else None
                     if sql:  # a database column has a type, not a format: an Excel serial's advice would not do
@@ -559,8 +559,8 @@ class _Builder:
             try:
                 dates = [self.date(item) for item in items]
             except ValueError:
-                self.problem(f"{str(items[0]).strip()!r} is not a date (the system's deadline for {f.name})", line,
-                             where(source), source, "this mapping's date_formats say how dates are written")
+                self.problem(f"{quoted(str(items[0]).strip())} is not a date (the system's deadline for {f.name})",
+                             line, where(source), source, "this mapping's date_formats say how dates are written")
                 continue
             targets[f.name] = tuple(sorted(self.held_or_next(spec, dates, lookup, source) if f.all else dates,
                                            key=sort_key))
@@ -569,8 +569,8 @@ class _Builder:
             # else the mapping reads is. Read as a record, it would be a case with every duty missing its dates. (A
             # database's or census's row like it is a case with nothing recorded, and is judged as one.)
             shown_in = _TEMPLATE.findall(spec.id_template)[0]
-            self.problem(f"this row has an id ({rid!r}) but no dates or attributes: nothing else this mapping reads "
-                         "is filled in, so it is not a record (a totals or notes row?)", line, where(shown_in),
+            self.problem(f"this row has an id ({quoted(rid)}) but no dates or attributes: nothing else this mapping "
+                         "reads is filled in, so it is not a record (a totals or notes row?)", line, where(shown_in),
                          shown_in, "delete the row if it is not a case, or fill in its dates")
             return None
         if any(not p.warning for p in self.problems[before:]):  # a warning rejects nothing
@@ -759,8 +759,8 @@ class _Builder:
                 yes_no = spec.get("type") == "boolean" and all(isinstance(v, bool) for v in f.values.values())
                 if flag is not None and yes_no:
                     return flag
-                self.problem(f"{text!r} is not one of the codes this mapping knows for {f.name}", line, where(source),
-                             source, "known: " + ", ".join(map(repr, f.values))
+                self.problem(f"{quoted(text)} is not one of the codes this mapping knows for {f.name}", line,
+                             where(source), source, "known: " + ", ".join(map(repr, f.values))
                              + (", or yes or no (true or false)" if yes_no else ""))
                 return None
             return f.values[str(text)]
@@ -770,7 +770,7 @@ class _Builder:
                 return True
             if low in NO:
                 return False
-            self.problem(f"{text!r} is not yes or no", line, where(source), source, "add values: to the mapping")
+            self.problem(f"{quoted(text)} is not yes or no", line, where(source), source, "add values: to the mapping")
             return None
         if isinstance(text, (date, datetime)):
             return text.isoformat()
@@ -1134,7 +1134,7 @@ def _extract_date(builder: _Builder, watched: tuple[str, int], path: tuple[str, 
     if dated:
         builder.extract_date = day
         return
-    builder.problem(f"{text!r} is not a date, so the day this extract was drawn is not known", line, None,
+    builder.problem(f"{quoted(text)} is not a date, so the day this extract was drawn is not known", line, None,
                     "/".join(path), "give --extract-date YYYY-MM-DD: duties falling due after it are then not "
                     "called overdue")
     builder.extract_date = None
@@ -1502,7 +1502,7 @@ def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
             # A database's rows have no order, so neither copy of the key can be taken as the record (from CSV files
             # the first in the file is, and the later ones are reported as duplicate ids).
             yield None, [Problem(f"{len(main_rows)} rows of {related.main.table} have {related.main.key} "
-                                 f"{str(group.key)!r}: which one holds the case cannot be told, so none was read",
+                                 f"{quoted(str(group.key))}: which one holds the case cannot be told, so none was read",
                                  file=main_rows[0].file,
                                  field=related.main.key,
                                  hint=f"give each row its own {related.main.key} (the table's primary key)")]
@@ -1574,8 +1574,8 @@ def _skipped(row: Row, table: str, skip_if: tuple[tuple[str, tuple[tuple[str, bo
             file, line, where = row.where(column)
             known = ("yes or no: Y, Yes, T, True or 1 (not counted), N, No, F, False or 0 (counted)" if codes is None
                      else ", ".join(f"{code!r} ({'not counted' if skip else 'counted'})" for code, skip in codes))
-            refused.append(Problem(f"{value!r} is not one of the codes this mapping knows for {column}, which says "
-                                   f"whether this {table} row counts, so the record was not read", file=file,
+            refused.append(Problem(f"{quoted(value)} is not one of the codes this mapping knows for {column}, which "
+                                   f"says whether this {table} row counts, so the record was not read", file=file,
                                    line=line, column=where, field=f"{table}.{column}",
                                    hint=f"known: {known}, or empty (counted); correct the value, or name the code "
                                         "under skip_if in the mapping"))
@@ -1596,8 +1596,9 @@ def _unplaced(builder: _Builder, rows: list[Row], table: str, order: str, fields
                 builder.date(value)
                 continue
             except ValueError:
-                said, hint = (f"its {order} {str(value).strip()!r} is not a date", "this mapping reads dates as " +
-                              " or ".join(dict.fromkeys(_written(f) for f in builder.mapping.date_formats)))
+                said, hint = (f"its {order} {quoted(str(value).strip())} is not a date",
+                              "this mapping reads dates as "
+                              + " or ".join(dict.fromkeys(_written(f) for f in builder.mapping.date_formats)))
         else:
             said, hint = f"it has no {order}", f"fill in its {order}"
         file, line, column = row.where(order)
@@ -1622,7 +1623,7 @@ def _differing_copies(builder: _Builder, rows: list[Row], table: str, order: str
             continue
         differ = sorted(c for c in {*row.values, *before.values} if row.values.get(c) != before.values.get(c))
         file, line, column = row.where(key)
-        out.append(Problem(f"2 {table} rows have {key} {str(row.values.get(key)).strip()!r}"
+        out.append(Problem(f"2 {table} rows have {key} {quoted(str(row.values.get(key)).strip())}"
                            + (f" and the same {order}" if order else "") + f" but differ in {', '.join(differ)}: "
                            "which one holds the case cannot be told, so the record was not read", file=file,
                            line=line, column=column, field=f"{table}.{key}" if joined else key,
@@ -1644,10 +1645,10 @@ def _disagreeing(rows: list[Row], spec: RecordSpec, main: TablePart) -> list[Pro
             for row, value in filled[1:]:
                 if value != filled[0][1]:
                     file, line, where = row.where(column)
-                    out.append(Problem(f"this {main.table} row shares {main.link} "
-                                       f"{str(row.values.get(main.link)).strip()!r} with a row whose {column} is "
-                                       f"{filled[0][1]!r}, but its own is {value!r}: one record cannot be both, so "
-                                       "the record was not read", file=file, line=line,
+                    link = quoted(str(row.values.get(main.link)).strip())
+                    out.append(Problem(f"this {main.table} row shares {main.link} {link} with a row whose {column} "
+                                       f"is {quoted(filled[0][1])}, but its own is {quoted(value)}: one record cannot "
+                                       "be both, so the record was not read", file=file, line=line,
                                        column=where, field=column,
                                        hint=f"give each {f.name}'s rows their own {main.link} (an id reused for "
                                             "another case), or correct the " + column))
@@ -1672,8 +1673,8 @@ def _orphan(row: Row, part: TablePart, main: TablePart, key: Any) -> Problem:
                        file=file, line=line, column=column, field=part.link, warning=True,
                        hint=f"if it belongs to a {main.table} row, fill in its {part.link} with that row's "
                             f"{main.link}")
-    return Problem(f"no {main.table} row has {main.link} {str(key)!r}, which this {part.table} row names, so it "
-                   "was not read", file=file, line=line, column=column, field=part.link, warning=True,
+    return Problem(f"no {main.table} row has {main.link} {quoted(str(key))}, which this {part.table} row names, so "
+                   "it was not read", file=file, line=line, column=column, field=part.link, warning=True,
                    hint=f"check the {part.link}, or that the {main.table} row is in the extract")
 
 

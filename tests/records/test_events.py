@@ -127,3 +127,19 @@ def test_a_two_digit_year_or_a_placeholder_is_refused_saying_what_to_write(tmp_p
         f"{path}:4:1: date: 'n/a' is not a date: each row of an event file is an event that has happened, on its date "
         "(leave the row out until the event has happened)",
     ]
+
+
+def test_a_long_cell_is_named_by_its_start_and_length_in_every_problem_of_its_row(tmp_path):
+    # A note pasted into the record's cell: the id is refused, and the kind left blank is said of it too, each time
+    # with the note cut to its first 40 characters (it was echoed whole, a megabyte for each problem).
+    note = "haringey " + "called the office; " * 50_000 + "end"  # 9 + 19 x 50,000 + 3 = 950,012 characters
+    _, problems, path = read(tmp_path, HEADER + f"2026-04-13,{note},,inspection_start,,\n"
+                                                f"2026-04-14,haringey,inspection,inspection_end,,\n"
+                                                f"2026-04-15,haringey,,report_received,{note},\n")
+    start = "'haringey called the office; called the o'... (950,012 characters)"
+    assert problems[1] == (f"{path}:2:3: kind: record {start} first appears here without a kind (give its kind on "
+                           "its first row: care-proceedings, child-protection, complaint, inspection, looked-after, "
+                           "missing-episode, referral)")
+    assert problems[2] == (f"{path}:4:5: framework: {start} is not a known framework (one of: SIF, ILACS, "
+                           "ILACS-focused-visit, JTAI, SEND-area, JAR)")
+    assert len(problems) == 3 and all(len(p) < 1500 for p in problems)
