@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from ..calendars import (Deadline, Period, add_period, check_target, clock_change, compute_deadline, day_of,
                          get_calendar, hours_between, instant)
@@ -40,6 +40,26 @@ def _unrecorded_text(event: str) -> str:
     return f"this record's source does not record {event} (no such column or field, or it says unknown)"
 
 
+#: The most dates a warning names: a cell may hold tens of thousands, and every finding of a recurring duty carries
+#: its record's warnings (1,000 visits before the placement, each said on each of 1,000 visits' findings, made 87 MB).
+_LISTED = 10
+
+
+def _listed(dates: Sequence[EventDate], written: Callable[[EventDate], str | None] = iso) -> str:
+    """Dates as a warning names them: the first ``_LISTED``, then how many more."""
+    named = ", ".join(written(d) or "" for d in dates[:_LISTED])
+    return f"{named} and {len(dates) - _LISTED:,} more" if len(dates) > _LISTED else named
+
+
+def _are(dates: Sequence[EventDate]) -> str:
+    return "is" if len(dates) == 1 else "are"
+
+
+def _it(dates: Sequence[EventDate], verb: str = "does") -> str:
+    """"it does" of one date, "they do" of several ("it cannot", "they cannot")."""
+    return f"it {verb}" if len(dates) == 1 else f"they {'do' if verb == 'does' else verb}"
+
+
 def clock(record: Record, as_of: date) -> date:
     """The day a record is judged on: the as-of date, or the day its extract was drawn if that is earlier,
     since an extract holds nothing that happened after it."""
@@ -54,7 +74,7 @@ class _Context:
     as_of: date  # the day the record is judged on (``clock``): every date after it has not happened as of then
     explain: bool
     asked: date | None = None  # the as-of date asked for, when later than ``as_of`` (an extract drawn earlier)
-    quality: list[str] = field(default_factory=list)  # data-quality warnings found on the way
+    quality: dict[str, None] = field(default_factory=dict)  # data-quality warnings found on the way, in order
     assumed: tuple[str, ...] = ()  # facts the record implies that this rule reads
     extended: tuple[Extended, ...] = ()  # the extensions that moved the deadline (_extended)
 
@@ -79,8 +99,7 @@ class _Context:
         return f"the as-of date {self.as_of.isoformat()}"
 
     def warn(self, text: str) -> None:
-        if text not in self.quality:
-            self.quality.append(text)
+        self.quality[text] = None  # a dict: a record's thousands of bad dates were each looked for in a list
 
 
 _RULE_FIELDS: dict[int, tuple[Rule, dict[str, Any]]] = {}
@@ -152,8 +171,7 @@ def _flag_later_dates(ctx: _Context) -> None:
         later = [d for d in record.events.get(event, ()) if day_of(d) > ctx.as_of]
         if not later or (role == "until" and _done_once(ctx)):
             continue
-        when = ", ".join(iso(d) or "" for d in later)
-        ctx.warn(f"{event} is recorded on {when}, after {ctx.day_name}, so as of then it has not happened: "
+        ctx.warn(f"{event} is recorded on {_listed(later)}, after {ctx.day_name}, so as of then it has not happened: "
                  f"{_NOT_YET[role]}; check the record{why}.")
     if record.implied:
         # What only later dates imply is taken all the same (a review conference dated ahead, mistyped or
@@ -192,7 +210,7 @@ def _flag_early_dates(ctx: _Context) -> None:
     for event in _roles(ctx.rule):
         early = [d for d in record.events.get(event, ()) if day_of(d) < first]
         if early:
-            ctx.warn(f"{event} is recorded on {', '.join(iso(d) or '' for d in early)}, before {first.year}, which no "
+            ctx.warn(f"{event} is recorded on {_listed(early)}, before {first.year}, which no "
                      "duty here reaches back to; check the record (a mistyped year, or Excel's day 0 of 1900?).")
 
 
@@ -203,7 +221,7 @@ def _later_steps(ctx: _Context, event: str) -> list[str]:
     later = [d for d in ctx.record.events.get(event, ()) if day_of(d) > ctx.as_of]
     if not later:
         return []
-    return [f"{event} is recorded on {', '.join(_fmt(d) for d in later)}, after {ctx.day_name}: not counted as "
+    return [f"{event} is recorded on {_listed(later, _fmt)}, after {ctx.day_name}: not counted as "
             "done as of then (see the data-quality warning)."]
 
 
@@ -422,19 +440,36 @@ def _extensions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
     if ext is None:
         return []
     done = next((w for w in _happened(ctx.record, rule.completion, ctx.as_of) if not _before(w, trigger)), None)
-    valid = []
+    valid: dict[EventDate, None] = {}
+    early, after, twice = [], [], []
     for when in _happened(ctx.record, ext.event, ctx.as_of):
         if _before(when, trigger):
-            ctx.warn(f"{ext.event} on {iso(when)} is before {rule.trigger} on {iso(trigger)}, so it does not "
-                     "extend anything: check the record.")
+            early.append(when)
         elif done is not None and _before(done, when):
-            ctx.warn(f"{ext.event} on {iso(when)} is after {rule.completion} on {iso(done)}, so it does not "
-                     "extend anything: check the record.")
+            after.append(when)
         elif when in valid:
-            ctx.warn(f"{ext.event} is recorded more than once on {iso(when)}: counted once; check the record.")
+            twice.append(when)
         else:
-            valid.append(when)
-    return valid
+            valid[when] = None
+    if early:
+        ctx.warn(f"{ext.event} on {_listed(early)} {_are(early)} before {rule.trigger} on {iso(trigger)}, so "
+                 f"{_it(early)} not extend anything: check the record.")
+    if after:
+        ctx.warn(f"{ext.event} on {_listed(after)} {_are(after)} after {rule.completion} on {iso(done)}, so "
+                 f"{_it(after)} not extend anything: check the record.")
+    if twice:
+        _recorded_twice(ctx, ext.event, twice)
+    return list(valid)
+
+
+def _recorded_twice(ctx: _Context, event: str, dates: Sequence[EventDate]) -> None:
+    """Warn that an event is recorded more than once on each of ``dates``."""
+    days = list(dict.fromkeys(dates))
+    if len(days) == 1:
+        ctx.warn(f"{event} is recorded more than once on {iso(days[0])}: counted once; check the record.")
+    else:
+        ctx.warn(f"{event} is recorded more than once on each of {_listed(days)}: each counted once; check the "
+                 "record.")
 
 
 def _extended(ctx: _Context, trigger: EventDate) -> tuple[Deadline, list[str]]:
@@ -492,15 +527,19 @@ def _completions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
     """The completions recorded by the as-of date that can count: none before the trigger, each date once."""
     rule = ctx.rule
     out: list[EventDate] = []
+    early, twice = [], []
     for when in _happened(ctx.record, rule.completion, ctx.as_of):
         if _before(when, trigger):
-            ctx.warn(f"{rule.completion} on {iso(when)} is before {rule.trigger} on {iso(trigger)}, so it cannot "
-                     "count: check the record.")
+            early.append(when)
         elif out and _same_entry(when, out[-1]):
-            shown = iso(when) if when == out[-1] else iso(day_of(when))
-            ctx.warn(f"{rule.completion} is recorded more than once on {shown}: counted once; check the record.")
+            twice.append(when if when == out[-1] else day_of(when))
         else:
             out.append(when)
+    if early:
+        ctx.warn(f"{rule.completion} on {_listed(early)} {_are(early)} before {rule.trigger} on {iso(trigger)}, so "
+                 f"{_it(early, 'cannot')} count: check the record.")
+    if twice:
+        _recorded_twice(ctx, rule.completion, twice)
     return out
 
 
@@ -535,7 +574,7 @@ def _single(ctx: _Context, trigger: EventDate) -> list[Finding]:
     early = list(happened) if happened and all(_before(w, trigger) for w in happened) else []
     undated = _as_if_undated(ctx, early, f"{rule.trigger} on {_fmt(trigger)}") if early else None
     if undated is not None:
-        return [_done_undated(undated, deadline, trigger, [*notes, undated.quality[-1]])]
+        return [_done_undated(undated, deadline, trigger, [*notes, next(reversed(undated.quality))])]
     done = _completions(ctx, trigger)
     if not done and rule.completion in ctx.record.implied:
         return [_done_undated(ctx, deadline, trigger, notes)]
@@ -745,14 +784,17 @@ def _ended(ctx: _Context, start: EventDate, warn: bool = True) -> EventDate | No
     or None."""
     rule = ctx.rule
     until = rule.until
+    early = []
+    found = None
     for when in _happened(ctx.record, until, ctx.as_of) if until else ():
-        if _before(when, start):
-            if warn:
-                ctx.warn(f"{until} on {iso(when)} is before {rule.trigger} on {iso(start)}: not counted; "
-                         "check the record.")
-        else:
-            return when
-    return None
+        if not _before(when, start):
+            found = when
+            break
+        early.append(when)
+    if early and warn:
+        ctx.warn(f"{until} on {_listed(early)} {_are(early)} before {rule.trigger} on {iso(start)}: not counted; "
+                 "check the record.")
+    return found
 
 
 def _occurrences(ctx: _Context, done: Sequence[EventDate], ended: EventDate | None, first: int, anchor: EventDate,
@@ -969,16 +1011,12 @@ def _missing(ctx: _Context) -> Finding:
     if early and rule.recurrence is None:
         why = _impossible(ctx, early, f"{low_event} on {iso(low)}, which {rule.trigger} cannot precede",
                           f"record {rule.trigger}, and correct {low_event} or {rule.completion}")
-        for when in early:
-            _before_bound(ctx, when, low, low_event)
+        _before_bound(ctx, early, low, low_event)
         return _unknown(ctx, why, latest or earliest, unrecorded=unrecorded, assumptions=assumptions, span_start=low,
                         needs=(rule.trigger, rule.completion), on_bound="latest" if latest is not None else "earliest")
-    done = []
-    for when in happened:
-        if low is not None and _before(when, low):
-            _before_bound(ctx, when, low, low_event)
-        else:
-            done.append(when)
+    done = [when for when in happened if low is None or not _before(when, low)]
+    if low is not None and len(done) < len(happened):
+        _before_bound(ctx, [when for when in happened if _before(when, low)], low, low_event)
     completed = done[0] if done else None
     start = low or high
     if completed is not None:
@@ -1135,11 +1173,11 @@ def _version_for_missing_trigger(record: Record, candidates: Sequence[Rule], as_
     return (meeting[-1], "straddles") if meeting else (None, "no_version")
 
 
-def _before_bound(ctx: _Context, when: EventDate, low: EventDate, low_event: str | None) -> None:
-    """Warn that a completion is dated before an event its trigger cannot precede, so it cannot count."""
+def _before_bound(ctx: _Context, early: Sequence[EventDate], low: EventDate, low_event: str | None) -> None:
+    """Warn that completions are dated before an event their trigger cannot precede, so they cannot count."""
     rule = ctx.rule
-    ctx.warn(f"{rule.completion} on {iso(when)} is before {low_event} on {iso(low)}, which {rule.trigger} cannot "
-             "precede, so it cannot count: check the record.")
+    ctx.warn(f"{rule.completion} on {_listed(early)} {_are(early)} before {low_event} on {iso(low)}, which "
+             f"{rule.trigger} cannot precede, so {_it(early, 'cannot')} count: check the record.")
 
 
 def _contradicting_bounds(ctx: _Context, low: EventDate, low_event: str | None, high: EventDate,

@@ -238,6 +238,33 @@ class TestRecurrence:
         ]
         assert found[3].days_left == 60
 
+    def test_many_visits_before_the_placement_are_one_warning_naming_ten_and_counting_the_rest(self):
+        # Twelve visits from 1 to 12 Dec 2023, before the placement of Mon 1 Jan 2024, cannot count; 19 Feb and
+        # 25 Mar are each given twice. Each of the duty's findings carries its record's warnings: one a date, a
+        # cell of a thousand such dates made a million lines on a thousand findings.
+        early = [f"2023-12-{day:02d}" for day in range(1, 13)]
+        found = findings("looked-after", {"placement_start": "2024-01-01",
+                                          "visit": [*early, "2024-01-08", "2024-02-19", "2024-02-19", "2024-03-25",
+                                                    "2024-03-25"]},
+                         date(2024, 4, 1), {"placement_until_18": True}, rule="sample-visits")
+        assert [(f.occurrence, f.status, f.deadline) for f in found] == [
+            (1, "met", date(2024, 1, 8)),      # within 1 week of Mon 1 Jan 2024
+            (2, "met", date(2024, 2, 19)),     # 6 weeks after 8 Jan
+            (3, "met", date(2024, 4, 1)),      # 6 weeks after 19 Feb
+            (4, "due", date(2024, 5, 6)),      # 6 weeks after 25 Mar
+        ]
+        warned = ("visit on 2023-12-01, 2023-12-02, 2023-12-03, 2023-12-04, 2023-12-05, 2023-12-06, 2023-12-07, "
+                  "2023-12-08, 2023-12-09, 2023-12-10 and 2 more are before placement_start on 2024-01-01, so they "
+                  "cannot count: check the record.",
+                  "visit is recorded more than once on each of 2024-02-19, 2024-03-25: each counted once; check the "
+                  "record.")
+        assert all(f.data_quality == warned for f in found)
+        # One such date is said as it always was.
+        found = findings("looked-after", {"placement_start": "2024-01-01", "visit": ["2023-12-01", "2024-01-08"]},
+                         date(2024, 2, 1), {"placement_until_18": True}, rule="sample-visits")
+        assert found[0].data_quality == ("visit on 2023-12-01 is before placement_start on 2024-01-01, so it cannot "
+                                         "count: check the record.",)
+
 
 class TestExtensions:
     def test_complaint_stage_1_ten_working_days_skipping_the_state_funeral(self):
