@@ -1502,7 +1502,7 @@ def add_map(sub: Any, help_text: str) -> None:
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
     p.add_argument("--skip-bad-rows", action="store_true",
                    help="write the records read and list the rows that could not be (exit code 0), instead of "
-                        "writing nothing and stopping with exit code 2")
+                        "writing nothing and stopping with exit code 2; with none read, nothing is written")
     _extract_date_option(p)
     _encoding_option(p)
     _sql_options(p)
@@ -1545,7 +1545,14 @@ def cmd_map(args: argparse.Namespace) -> int:
         by_kind.setdefault(rule.applies_to, set()).add(rule.id)
     # A kind it answers no duty for (the SSD's missing episodes) is written as measured for none.
     records = [r.with_measured(frozenset(by_kind.get(r.kind, ()))) if r.measured is None else r for r in records]
-    if not args.skip_bad_rows and any(not p.warning for p in problems):
+    unread = any(not p.warning for p in problems)
+    if unread and not records:
+        # Every row left out: --skip-bad-rows or not, an empty file would replace last night's records, exit code 0.
+        _print_problems(problems)
+        print(one_line(f"nothing written: {rows_not_read(unread_count(problems))}, and no record was read through "
+                       f"{mapping.name}: fix the rows and map again"), file=sys.stderr)
+        return 2
+    if unread and not args.skip_bad_rows:
         # A records file is checked later, maybe by someone else: written without these rows, it would not say so.
         _print_problems(problems)
         print(one_line(f"nothing written: {rows_not_read(unread_count(problems))}; {len(records)} record(s) were "

@@ -336,6 +336,22 @@ def test_map_writes_nothing_when_rows_cannot_be_read_unless_told_to_skip_them(ru
     assert "NB1006-S47-2022-06-01" in table and code == 1
 
 
+def test_map_writes_nothing_when_no_row_can_be_read_even_told_to_skip_them(run_cli, tmp_path):
+    # With every row left out, --skip-bad-rows wrote a file of headers over last night's records, with exit code 0.
+    rows = (CASEWORK / "annex-a-list5.csv").read_text(encoding="utf-8").splitlines()
+    extract = tmp_path / "list5.csv"
+    extract.write_text("\n".join([rows[0], *(row.replace("16/12/2020", "16/13/2020") for row in rows[1:3])]) + "\n",
+                       encoding="utf-8")
+    out = tmp_path / "records.csv"
+    out.write_text("id,kind\nNB1001-S47-2020-12-16,child-protection\n", encoding="utf-8")
+    code, written, err = run_cli("map", str(extract), "--mapping", "annex-a-list5", "--output", str(out),
+                                 "--skip-bad-rows")
+    assert (code, written) == (2, "")
+    assert err.splitlines()[-1] == ("nothing written: 2 rows could not be read, and no record was read through "
+                                    "annex-a-list5: fix the rows and map again")
+    assert out.read_text(encoding="utf-8") == "id,kind\nNB1001-S47-2020-12-16,child-protection\n"
+
+
 def test_kpi_command_reads_the_census_through_its_mapping(run_cli):
     code, out, err = run_cli("kpi", str(CASEWORK / "cin-census.xml"), "--mapping", "cin-census",
                              "--as-of", "2023-03-31", "--format", "csv")
