@@ -373,3 +373,11 @@ def test_a_clock_another_event_shows_started_is_planned_as_check_judges_it(run_c
     assert "starts when assessment_start happens" not in out
     [line] = [line for line in out.splitlines() if line.startswith("Wed 13 Mar 2024  assessment-45wd-from-start")]
     assert "met (assessment_completed Thu 01 Feb 2024); the deadline at the earliest (assessment_start not given)" in line
+
+
+def test_a_long_value_is_named_by_its_start_and_length(run_cli):
+    # 5 + 100,000 characters, as much as a shell passes in one argument: it was echoed whole.
+    code, out, err = run_cli("plan", "inspection", "framework=ILACS" + "x" * 100_000, "report_received=2024-12-03")
+    assert (code, out) == (2, "")
+    assert err == ("compliance: error: framework: 'ILACSxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'... (100,005 characters) "
+                   "is not a known framework (one of: SIF, ILACS, ILACS-focused-visit, JTAI, SEND-area, JAR)\n")

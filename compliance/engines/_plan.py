@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..calendars import day_of
-from ..errors import CalendarRangeError, InputError, Problem
+from ..errors import CalendarRangeError, InputError, Problem, quoted
 from ..records import (DATE_HINT, NO, YES, YES_NO_HINT, EventDate, Record, is_unknown, parse_event_date,
                        sort_key)
 from ..rules import Rule, RuleSet, Vocabulary
@@ -104,7 +104,8 @@ def plan_record(kind: str, items: Sequence[str], vocabulary: Vocabulary) -> Reco
     Raises InputError with one problem per bad item, each saying what was meant where it can guess.
     """
     if kind not in vocabulary.kinds:
-        raise InputError(Problem(f"unknown record kind {kind!r}", field="kind", hint=_suggest(kind, vocabulary.kinds)))
+        raise InputError(Problem(f"unknown record kind {quoted(kind)}", field="kind",
+                                 hint=_suggest(kind, vocabulary.kinds)))
     events_known = vocabulary.events(kind)
     attributes_known = vocabulary.attributes(kind)
     problems: list[Problem] = []
@@ -115,7 +116,7 @@ def plan_record(kind: str, items: Sequence[str], vocabulary: Vocabulary) -> Reco
         name, sep, value = item.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not name:
-            problems.append(Problem(f"{item!r} is not NAME=VALUE", field=item or "(empty)",
+            problems.append(Problem(f"{quoted(item)} is not NAME=VALUE", field=item or "(empty)",
                                     hint="e.g. report_received=03/12/2024 or framework=ILACS"))
             continue
         if name == "id":
@@ -182,11 +183,11 @@ def _attribute(name: str, value: str, spec: Mapping[str, Any], problems: list[Pr
         low = value.lower()
         if low in YES or low in NO:
             return low in YES
-        problems.append(Problem(f"{value!r} is not yes or no", field=name, hint=YES_NO_HINT))
+        problems.append(Problem(f"{quoted(value)} is not yes or no", field=name, hint=YES_NO_HINT))
         return None
     allowed = spec.get("values")
     if allowed and value not in allowed:
-        problems.append(Problem(f"{value!r} is not a known {name}", field=name,
+        problems.append(Problem(f"{quoted(value)} is not a known {name}", field=name,
                                 hint=_suggest(value, allowed, "one of: " + ", ".join(allowed))))
         return None
     return value
