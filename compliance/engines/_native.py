@@ -56,8 +56,8 @@ def _are(dates: Sequence[EventDate]) -> str:
 
 
 def _it(dates: Sequence[EventDate], verb: str = "does") -> str:
-    """"it does" of one date, "they do" of several ("it cannot", "they cannot")."""
-    return f"it {verb}" if len(dates) == 1 else f"they {'do' if verb == 'does' else verb}"
+    """"it does" of one date, "they do" of several ("it is", "they are"; "it cannot", "they cannot")."""
+    return f"it {verb}" if len(dates) == 1 else f"they {({'does': 'do', 'is': 'are'}).get(verb, verb)}"
 
 
 def clock(record: Record, as_of: date) -> date:
@@ -775,8 +775,8 @@ def _flag_after_end(ctx: _Context, done: Sequence[EventDate], ended: EventDate) 
     make the occurrences after it fall away unseen."""
     after = [w for w in done if _before(ended, w)]
     if after:
-        ctx.warn(f"{ctx.rule.completion} on {', '.join(map(iso, after))} is after {ctx.rule.until} on {iso(ended)}, "
-                 "when the duty had ended, so it is not counted: check the record.")
+        ctx.warn(f"{ctx.rule.completion} on {_listed(after)} {_are(after)} after {ctx.rule.until} on {iso(ended)}, "
+                 f"when the duty had ended, so {_it(after, 'is')} not counted: check the record.")
 
 
 def _ended(ctx: _Context, start: EventDate, warn: bool = True) -> EventDate | None:

@@ -204,6 +204,18 @@ class TestRecurrence:
         assert found[0].data_quality == ("cla_review on 2020-04-22 is after ceased_looked_after on 2020-04-01, when "
                                          "the duty had ended, so it is not counted: check the record.",)
 
+    def test_many_reviews_dated_after_the_child_left_care_are_one_warning_naming_the_first_ten(self):
+        # Twelve "reviews" on the 1st of each month from May 2020, after the child left care on Wed 1 Apr 2020: one
+        # warning names the first ten and counts the other two (each of a duty's findings carries its warnings).
+        after = [f"2020-{m:02d}-01" for m in range(5, 13)] + [f"2021-{m:02d}-01" for m in range(1, 5)]
+        found = findings("looked-after", {"became_looked_after": "2019-12-23", "cla_review": ["2020-01-20", *after],
+                                          "ceased_looked_after": "2020-04-01"}, date(2021, 6, 1),
+                         rule="sample-cla-review")
+        assert [(f.occurrence, f.status) for f in found] == [(1, "met")]
+        assert found[0].data_quality == (f"cla_review on {', '.join(after[:10])} and 2 more are after "
+                                         "ceased_looked_after on 2020-04-01, when the duty had ended, so they are not "
+                                         "counted: check the record.",)
+
     def test_a_visit_given_once_with_its_time_and_once_without_is_one_visit(self):
         # Placed Fri 1 Mar 2024: the first visit is due within a week, by Fri 8 Mar; made Tue 5 Mar, entered once as a
         # date and once at 10:00. One visit, so the second is due within 6 weeks of it, by Tue 16 Apr: still due as of
