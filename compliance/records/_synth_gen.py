@@ -99,6 +99,11 @@ def _generate_block(block: _Block, as_of: int, out: Writer) -> None:
     owner = np.concatenate([np.arange(n), np.nonzero(extra)[0]])
     m = owner.size
     referral = block.when(m)
+    # A child's second referral is a week or more from its first: two on one day, or assessments begun on one day,
+    # would be one row twice in an Annex A list (whose records are named by the child and the date).
+    first = referral[owner[n:]]
+    close = np.abs(referral[n:] - first) < 7
+    referral[n:][close] = first[close] + 7
     decision_wd, no_decision = block.delay(m, (1, 1), (2, 4), 0.12, 0.03)
     decision_wd = np.where(rng.random(m) < 0.15, 0, decision_wd)  # same-day decisions
     decision = np.where(decision_wd == 0, referral, days.add_wd(referral, np.maximum(decision_wd, 1)))
@@ -119,6 +124,7 @@ def _generate_block(block: _Block, as_of: int, out: Writer) -> None:
     annex4: list[list[str]] = []
     teams = TEAMS["referral"]
     team = rng.integers(0, len(teams), m)
+    # Drawn for every referral, as they always were (the same seed gives the same files), read for the child's first.
     gender = np.where(rng.random(m) < 0.5, "a) Male", "b) Female")
     birth = referral - rng.integers(0, 17 * 365, m)
 
@@ -147,13 +153,13 @@ def _generate_block(block: _Block, as_of: int, out: Writer) -> None:
         row += [cell(cells.get(e)) for e in COLUMNS["referral"][1:]]
         rows.append(row)
         if out.census is not None:
-            out.census.referral(child, int(birth[i]), "1" if gender[i] == "a) Male" else "2", r, is_nfa,
+            out.census.referral(child, int(birth[c]), "1" if gender[c] == "a) Male" else "2", r, is_nfa,
                                 cells.get("assessment_start"), cells.get("assessment_completed"))
         if out.layout == "annex-a":
-            annex3.append([child, gender[i], dmy(int(birth[i])), dmy(r), "a) Yes" if is_nfa else "b) No",
+            annex3.append([child, gender[c], dmy(int(birth[c])), dmy(r), "a) Yes" if is_nfa else "b) No",
                            teams[team[i]]])
             if cells.get("assessment_start") is not None:
-                annex4.append([child, gender[i], dmy(int(birth[i])), dmy(cells["assessment_start"]), "a) Yes",
+                annex4.append([child, gender[c], dmy(int(birth[c])), dmy(cells["assessment_start"]), "a) Yes",
                                cell(cells.get("assessment_completed"), dmy), teams[team[i]]])
     if out.layout in ("records", "ssd"):
         out.records("referral", rows)

@@ -63,6 +63,24 @@ def test_limit_and_annex_a_layout(tmp_path):
     assert not problems and len(records) == annex.records["list5"]
 
 
+def test_every_annex_a_list_is_read_through_its_mapping_without_a_problem(tmp_path):
+    """A child's two referrals on one day (or their assessments begun on one day) were one Annex A record twice, which
+    map refuses; and the second referral gave the child another gender and date of birth."""
+    import csv
+
+    annex = write_extracts(tmp_path, 5000, seed=0, layout="annex-a")
+    for path in sorted(tmp_path.glob("annex-a-list*.csv")):
+        name = "-".join(path.stem.split("-")[:3])  # annex-a-list3-referrals.csv: annex-a-list3
+        records, problems = load_mapped([path], load_mapping(name))
+        assert problems == [] and len(records) == annex.records[name.rsplit("-", 1)[1]], name
+    with (tmp_path / "annex-a-list3-referrals.csv").open(newline="", encoding="utf-8") as handle:
+        children: dict[str, list[tuple[str, str]]] = {}
+        for row in csv.DictReader(handle):
+            children.setdefault(row["Child Unique ID"], []).append((row["Gender"], row["Date of Birth"]))
+    assert any(len(rows) > 1 for rows in children.values())  # children referred twice
+    assert all(len(set(rows)) == 1 for rows in children.values())
+
+
 def test_synth_command_prints_what_it_wrote(run_cli, tmp_path):
     code, out, _ = run_cli("synth", "--children", "50", "--seed", "9", "--output-dir", str(tmp_path))
     assert code == 0 and out.startswith("wrote ") and (tmp_path / "referrals.csv").exists()
