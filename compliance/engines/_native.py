@@ -517,29 +517,38 @@ def _extended(ctx: _Context, trigger: EventDate) -> tuple[Deadline, list[str]]:
     return deadline, notes
 
 
-def _same_entry(a: EventDate, b: EventDate) -> bool:
-    """Whether two dates of a repeating event are one entry given twice: equal, or a day given once with its time and
-    once without (which of the day's times the bare date means cannot be told). Two times of one day are two."""
-    return a == b or (day_of(a) == day_of(b) and not (isinstance(a, datetime) and isinstance(b, datetime)))
+def _once_each(dates: Sequence[EventDate]) -> tuple[list[EventDate], list[EventDate], list[EventDate]]:
+    """Dates of a repeating event (in order) each counted once: (those counted, those given twice, the days given bare
+    where a time of the day is given too: which of its visits the bare date is cannot be told, so it is none more).
+    Two times of one day are two."""
+    timed = {day_of(d) for d in dates if isinstance(d, datetime)}
+    kept: list[EventDate] = []
+    twice: list[EventDate] = []
+    bare: list[EventDate] = []
+    for d in dates:
+        if kept and d == kept[-1]:
+            twice.append(d)
+        elif not isinstance(d, datetime) and d in timed:
+            bare.append(d)
+        else:
+            kept.append(d)
+    return kept, twice, bare
 
 
 def _completions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
     """The completions recorded by the as-of date that can count: none before the trigger, each date once."""
     rule = ctx.rule
-    out: list[EventDate] = []
-    early, twice = [], []
-    for when in _happened(ctx.record, rule.completion, ctx.as_of):
-        if _before(when, trigger):
-            early.append(when)
-        elif out and _same_entry(when, out[-1]):
-            twice.append(when if when == out[-1] else day_of(when))
-        else:
-            out.append(when)
+    happened = _happened(ctx.record, rule.completion, ctx.as_of)
+    early = [when for when in happened if _before(when, trigger)]
+    out, twice, bare = _once_each([when for when in happened if not _before(when, trigger)])
     if early:
         ctx.warn(f"{rule.completion} on {_listed(early)} {_are(early)} before {rule.trigger} on {iso(trigger)}, so "
                  f"{_it(early, 'cannot')} count: check the record.")
     if twice:
         _recorded_twice(ctx, rule.completion, twice)
+    if bare:
+        ctx.warn(f"{rule.completion} is given on {_listed(bare)} both with a time and without: the day alone is not "
+                 "counted again; check the record.")
     return out
 
 
@@ -867,10 +876,7 @@ def _after_first(ctx: _Context, first: Finding) -> list[Finding]:
         return []
     low, _, high, _ = trigger_bounds(record, rule, ctx.as_of)
     latest = high if high is not None else ctx.as_of  # a trigger not recorded is no later than the day judged on
-    done: list[EventDate] = []
-    for w in _happened(record, rule.completion, ctx.as_of):
-        if (low is None or not _before(w, low)) and not (done and _same_entry(w, done[-1])):
-            done.append(w)
+    done = _once_each([w for w in _happened(record, rule.completion, ctx.as_of) if low is None or not _before(w, low)])[0]
     if not done or done[0] != first.completed_date:
         return []
     ended = _ended(ctx, done[0], warn=False)

@@ -224,14 +224,21 @@ class TestRecurrence:
                          date(2024, 4, 1), {"placement_until_18": False}, rules=INSPECTION_RULES, rule="cla-visit")
         assert [(f.occurrence, f.status, f.deadline) for f in found] == [
             (1, "met", date(2024, 3, 8)), (2, "due", date(2024, 4, 16))]
-        assert found[1].data_quality == ("visit is recorded more than once on 2024-03-05: counted once; check the "
-                                         "record.",)
+        assert found[1].data_quality == ("visit is given on 2024-03-05 both with a time and without: the day alone is "
+                                         "not counted again; check the record.",)
         twice = findings("looked-after", {"placement_start": "2024-03-01",
                                           "visit": ["2024-03-05T09:00", "2024-03-05T15:00"]},
                          date(2024, 4, 1), {"placement_until_18": False}, rules=INSPECTION_RULES, rule="cla-visit")
         assert [(f.occurrence, f.status, f.deadline) for f in twice] == [
             (1, "met", date(2024, 3, 8)), (2, "met", date(2024, 4, 16)), (3, "due", date(2024, 4, 16))]
         assert not any(f.data_quality for f in twice)
+        # The bare day beside the two times is one of them, not a third visit, and does not make the two one.
+        both = findings("looked-after", {"placement_start": "2024-03-01",
+                                         "visit": ["2024-03-05", "2024-03-05T09:00", "2024-03-05T15:00"]},
+                        date(2024, 4, 1), {"placement_until_18": False}, rules=INSPECTION_RULES, rule="cla-visit")
+        assert [(f.occurrence, f.status, f.deadline) for f in both] == [(f.occurrence, f.status, f.deadline)
+                                                                         for f in twice]
+        assert both[0].data_quality == found[1].data_quality
 
     def test_first_review_not_yet_held(self):
         f = one("looked-after", {"became_looked_after": "2019-12-23"}, date(2020, 1, 6), rule="sample-cla-review")
