@@ -440,36 +440,37 @@ def _extensions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
     if ext is None:
         return []
     done = next((w for w in _happened(ctx.record, rule.completion, ctx.as_of) if not _before(w, trigger)), None)
-    valid: dict[EventDate, None] = {}
-    early, after, twice = [], [], []
+    candidates, early, after = [], [], []
     for when in _happened(ctx.record, ext.event, ctx.as_of):
         if _before(when, trigger):
             early.append(when)
         elif done is not None and _before(done, when):
             after.append(when)
-        elif when in valid:
-            twice.append(when)
         else:
-            valid[when] = None
+            candidates.append(when)
+    valid, twice, bare = _once_each(candidates)
     if early:
         ctx.warn(f"{ext.event} on {_listed(early)} {_are(early)} before {rule.trigger} on {iso(trigger)}, so "
                  f"{_it(early)} not extend anything: check the record.")
     if after:
         ctx.warn(f"{ext.event} on {_listed(after)} {_are(after)} after {rule.completion} on {iso(done)}, so "
                  f"{_it(after)} not extend anything: check the record.")
-    if twice:
-        _recorded_twice(ctx, ext.event, twice)
-    return list(valid)
+    _given_again(ctx, ext.event, twice, bare)
+    return valid
 
 
-def _recorded_twice(ctx: _Context, event: str, dates: Sequence[EventDate]) -> None:
-    """Warn that an event is recorded more than once on each of ``dates``."""
-    days = list(dict.fromkeys(dates))
+def _given_again(ctx: _Context, event: str, twice: Sequence[EventDate], bare: Sequence[EventDate]) -> None:
+    """Warn of the dates an event is recorded more than once on, and of the days given bare beside a time of them
+    (``_once_each``)."""
+    days = list(dict.fromkeys(twice))
     if len(days) == 1:
         ctx.warn(f"{event} is recorded more than once on {iso(days[0])}: counted once; check the record.")
-    else:
+    elif days:
         ctx.warn(f"{event} is recorded more than once on each of {_listed(days)}: each counted once; check the "
                  "record.")
+    if bare:
+        ctx.warn(f"{event} is given on {_listed(bare)} both with a time and without: the day alone is not counted "
+                 "again; check the record.")
 
 
 def _extended(ctx: _Context, trigger: EventDate) -> tuple[Deadline, list[str]]:
@@ -522,17 +523,17 @@ def _once_each(dates: Sequence[EventDate]) -> tuple[list[EventDate], list[EventD
     where a time of the day is given too: which of its visits the bare date is cannot be told, so it is none more).
     Two times of one day are two."""
     timed = {day_of(d) for d in dates if isinstance(d, datetime)}
-    kept: list[EventDate] = []
+    kept: dict[EventDate, None] = {}
     twice: list[EventDate] = []
     bare: list[EventDate] = []
     for d in dates:
-        if kept and d == kept[-1]:
+        if d in kept:
             twice.append(d)
         elif not isinstance(d, datetime) and d in timed:
             bare.append(d)
         else:
-            kept.append(d)
-    return kept, twice, bare
+            kept[d] = None
+    return list(kept), twice, bare
 
 
 def _completions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
@@ -544,11 +545,7 @@ def _completions(ctx: _Context, trigger: EventDate) -> list[EventDate]:
     if early:
         ctx.warn(f"{rule.completion} on {_listed(early)} {_are(early)} before {rule.trigger} on {iso(trigger)}, so "
                  f"{_it(early, 'cannot')} count: check the record.")
-    if twice:
-        _recorded_twice(ctx, rule.completion, twice)
-    if bare:
-        ctx.warn(f"{rule.completion} is given on {_listed(bare)} both with a time and without: the day alone is not "
-                 "counted again; check the record.")
+    _given_again(ctx, rule.completion, twice, bare)
     return out
 
 

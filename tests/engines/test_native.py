@@ -324,6 +324,17 @@ class TestExtensions:
         assert (extended.status, extended.deadline) == ("met", date(2025, 11, 24))
 
 
+    def test_an_extension_given_once_with_its_time_and_once_without_extends_once(self):
+        # Care issued Tue 1 Apr 2025: 26 weeks end Mon 29 Sep; one extension that day, entered as a date and at 10:00,
+        # is 8 weeks: Mon 24 Nov, so a case disposed on Mon 1 Dec is late (counted twice, it was met by Mon 19 Jan 2026).
+        care = one("care-proceedings", {"care_application_issued": "2025-04-01",
+                                        "care_extension": ["2025-09-29", "2025-09-29T10:00"],
+                                        "care_proceedings_disposed": "2025-12-01"}, date(2026, 1, 1),
+                   rule="sample-care-proceedings")
+        assert (care.status, care.deadline) == ("late", date(2025, 11, 24))
+        assert care.data_quality == ("care_extension is given on 2025-09-29 both with a time and without: the day alone "
+                                     "is not counted again; check the record.",)
+
 class TestHours:
     def test_exact_clock_time_when_times_are_known(self):
         f = one("missing-episode", {"returned_from_missing": "2024-01-05T18:30",
