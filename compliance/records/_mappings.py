@@ -474,8 +474,10 @@ class _Builder:
             raise ValueError(text)
         # Read as every date is where the formats do not read it (2025-04-03 00:00:00, as an export writes a date
         # column), and a day at midnight all the same: else the one extract read a day two ways, and a 72-hour clock
-        # ran from midnight for one row and from the day for the next.
-        return parse_event_date(parse_event_date(text), midnight_is_day=True)
+        # ran from midnight for one row and from the day for the next. A time with its UTC offset is an instant:
+        # 2025-04-02T23:00Z is 00:00 in London, not the day.
+        moment = parse_event_date(text)
+        return moment if _names_offset(text) else parse_event_date(moment, midnight_is_day=True)
 
     def record(self, spec: RecordSpec, lookup: Callable[[str], tuple[list[Any], Any]], line: int | None,
                where: Callable[[str], Any], parts: Parts | None = None) -> Record | None:
@@ -1788,3 +1790,11 @@ def _left_out(problem: Problem, reads: Sequence[tuple[RecordSpec, Related]], wha
     kinds = " and ".join(f"the {spec.kind} records of {related.main.table}" for spec, related in reads)
     return replace(problem, message=f"{problem.message}; so {kinds} were {what}"
                                     + (" (the other kinds were)" if others else ""))
+
+
+def _names_offset(text: str) -> bool:
+    """Whether an ISO date-time gives its UTC offset (``Z``, ``+01:00``)."""
+    try:
+        return datetime.fromisoformat(text.strip()).tzinfo is not None
+    except ValueError:
+        return False

@@ -748,11 +748,13 @@ def test_a_date_at_midnight_the_formats_do_not_read_is_a_day_as_the_ones_they_re
         encoding="utf-8")
     path = tmp_path / "missing.csv"
     path.write_text("Episode,Returned,Interview\nE1,2025-04-03 00:00:00,06/04/2025 10:00\n"
-                    "E2,03/04/2025 00:00,06/04/2025 10:00\nE3,2025-04-03 14:30:00,06/04/2025 10:00\n", encoding="utf-8")
+                    "E2,03/04/2025 00:00,06/04/2025 10:00\nE3,2025-04-03 14:30:00,06/04/2025 10:00\n"
+                    "E4,2025-04-02T23:00Z,06/04/2025 10:00\n", encoding="utf-8")
     records, problems = load_mapped([path], load_mapping(tmp_path / "missing.yaml"))
     assert problems == []
+    # 23:00 UTC on 2 April, with its offset, is an instant: midnight in London (BST), not the day.
     assert [r.first("returned_from_missing") for r in records] == [
-        date(2025, 4, 3), date(2025, 4, 3), datetime(2025, 4, 3, 14, 30)]
+        date(2025, 4, 3), date(2025, 4, 3), datetime(2025, 4, 3, 14, 30), datetime(2025, 4, 3, 0, 0)]
     # 72 hours from the day ends with Sun 6 April: met, approximate; from 14:30 on the 3rd, at 14:30 on the 6th: met.
     found = {f.record: f for f in evaluate(records, load_rules(), date(2025, 10, 1)) if f.status != "not_applicable"}
     assert [(found[i].status, found[i].approximate) for i in ("E1", "E2", "E3")] == [
