@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 # C0 controls but tab and newline, DEL and C1: an id holding ESC [31m would recolour or retitle a terminal. And the
 # bidirectional controls and marks, which reorder the text around them, so an id could seem to say what it does not.
@@ -57,15 +57,23 @@ def shown(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"'{value[:40]}'... ({len(value):,} characters)" if len(value) > SHOWN_LIMIT else f"'{value}'"
+        return _cut(value, lambda text: f"'{text}'")
     return str(value)
 
 
 def quoted(value: object) -> str:
     """``repr`` of a value from a cell, which shows what is invisible in text, cut as ``shown`` cuts a long one."""
-    if isinstance(value, str) and len(value) > SHOWN_LIMIT:
-        return f"{value[:40]!r}... ({len(value):,} characters)"
-    return repr(value)
+    return _cut(value, repr) if isinstance(value, str) else repr(value)
+
+
+def short(text: str) -> str:
+    """A name as a problem gives it (its field), cut as ``shown`` cuts a long value."""
+    return _cut(text, str)
+
+
+def _cut(text: str, show: Callable[[str], str]) -> str:
+    """``show(text)``; past SHOWN_LIMIT characters, of its first 40, with its length."""
+    return show(text) if len(text) <= SHOWN_LIMIT else f"{show(text[:40])}... ({len(text):,} characters)"
 
 
 #: Every character Unicode ends a line with (what ``str.splitlines`` splits on): in a log line or a name, each

@@ -381,3 +381,11 @@ def test_a_long_value_is_named_by_its_start_and_length(run_cli):
     assert (code, out) == (2, "")
     assert err == ("compliance: error: framework: 'ILACSxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'... (100,005 characters) "
                    "is not a known framework (one of: SIF, ILACS, ILACS-focused-visit, JTAI, SEND-area, JAR)\n")
+    # A long item that is no NAME=VALUE, or a long name, is cut in the field that names it too.
+    code, _, err = run_cli("plan", "inspection", "x" * 5_000)
+    assert code == 2 and err == ("compliance: error: " + "x" * 40 + "... (5,000 characters): '" + "x" * 40
+                                 + "'... (5,000 characters) is not NAME=VALUE (e.g. report_received=03/12/2024 or "
+                                 "framework=ILACS)\n")
+    code, _, err = run_cli("plan", "inspection", "y" * 3_000 + "=1")
+    assert code == 2 and err.startswith("compliance: error: " + "y" * 40 + "... (3,000 characters): not an event or "
+                                        "attribute of inspection records") and len(err) < 1_000

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..calendars import day_of
-from ..errors import CalendarRangeError, InputError, Problem, quoted
+from ..errors import CalendarRangeError, InputError, Problem, quoted, short
 from ..records import (DATE_HINT, NO, YES, YES_NO_HINT, EventDate, Record, is_unknown, parse_event_date,
                        sort_key)
 from ..rules import Rule, RuleSet, Vocabulary
@@ -116,7 +116,7 @@ def plan_record(kind: str, items: Sequence[str], vocabulary: Vocabulary) -> Reco
         name, sep, value = item.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not name:
-            problems.append(Problem(f"{quoted(item)} is not NAME=VALUE", field=item or "(empty)",
+            problems.append(Problem(f"{quoted(item)} is not NAME=VALUE", field=short(item) or "(empty)",
                                     hint="e.g. report_received=03/12/2024 or framework=ILACS"))
             continue
         if name == "id":
@@ -141,7 +141,7 @@ def plan_record(kind: str, items: Sequence[str], vocabulary: Vocabulary) -> Reco
                 attributes[name] = parsed
         else:
             known = list(events_known) + list(attributes_known)
-            problems.append(Problem(f"not an event or attribute of {kind} records", field=name,
+            problems.append(Problem(f"not an event or attribute of {kind} records", field=short(name),
                                     hint=_suggest(name, known, "events: " + ", ".join(events_known)
                                                   + "; attributes: " + ", ".join(attributes_known))))
     if problems:
