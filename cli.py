@@ -835,8 +835,8 @@ def cmd_rules_validate(args: argparse.Namespace) -> int:
     if not added and bundled not in paths and any(not path.is_relative_to(bundled) for path in paths):
         # A pack of local targets passes on its own and may still be refused beside the bundled rules (a rule
         # that gives a bundled duty as its own): say how to check it as check will read it.
-        print("  checked on their own: `compliance rules validate --add-rules FILE` checks a file beside the "
-              "bundled rules, as `check --add-rules` reads it")
+        print("  checked with these files alone: `compliance rules validate --add-rules FILE` checks a file beside "
+              "the bundled rules, as `check --add-rules` reads it")
     return 0
 
 
@@ -1502,7 +1502,8 @@ def add_map(sub: Any, help_text: str) -> None:
     p.add_argument("--list", action="store_true", help="list the bundled mappings")
     p.add_argument("--skip-bad-rows", action="store_true",
                    help="write the records read and list the rows that could not be (exit code 0), instead of "
-                        "writing nothing and stopping with exit code 2; with none read, nothing is written")
+                        "writing nothing and stopping with exit code 2; with none read, nothing is written (exit "
+                        "code 2)")
     _extract_date_option(p)
     _encoding_option(p)
     _sql_options(p)

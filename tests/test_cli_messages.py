@@ -58,8 +58,8 @@ def test_rules_validate_add_rules_checks_a_pack_beside_the_bundled_rules_as_chec
     code, out, err = run_cli("rules", "validate", str(pack))
     assert code == 0 and err == ""
     assert out.splitlines() == ["ok: 1 rules in 1 file(s)",
-                                "  checked on their own: `compliance rules validate --add-rules FILE` checks a file "
-                                "beside the bundled rules, as `check --add-rules` reads it"]
+                                "  checked with these files alone: `compliance rules validate --add-rules FILE` checks "
+                                "a file beside the bundled rules, as `check --add-rules` reads it"]
     code, out, err = run_cli("rules", "validate", "--add-rules", str(pack))
     assert code == 2 and out == ""
     assert err.startswith(f"{pack}:{line}:7: rule 'local-publish-report-30-days' is in force (2018-01-01 to now) while "

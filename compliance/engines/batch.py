@@ -47,8 +47,10 @@ _FLAGS = ("provisional", "approximate", "data_quality", "unrecorded")
 _MARGIN_DAYS = 400
 #: The vectorised loop of a recurring duty takes a step for each occurrence of the batch's longest record, at much the
 #: same cost however few rows are left in it: one record of 20,000 visits took eight times what the other 4,800
-#: records of its file took. The few records (fewer than _FEW) with more completions than every other record, and
-#: more than _MOST_OCCURRENCES, are left to the per-record engine, which spends on a record what its dates need.
+#: records of its file took. The records with more completions than _MOST_OCCURRENCES and than the _FEW-th longest of
+#: the batch (so at most _FEW - 1 of them; all past _MOST_OCCURRENCES in a batch of fewer rows) are left to the
+#: per-record engine, which spends on a record what its dates need. _FEW records as long as each other stay in the
+#: loop: it is then as long as most of its rows need.
 _MOST_OCCURRENCES = 256
 _FEW = 8
 
@@ -257,7 +259,7 @@ class _Columns(dict):  # type: ignore[type-arg]
 
 
 def _longest(counts: np.ndarray) -> np.ndarray:
-    """The few rows whose counts pass _MOST_OCCURRENCES and those of all but fewer than _FEW rows."""
+    """The rows whose counts pass _MOST_OCCURRENCES and the _FEW-th largest count (every row's, in fewer rows)."""
     limit = _MOST_OCCURRENCES
     if counts.size >= _FEW:
         limit = max(limit, int(np.partition(counts, counts.size - _FEW)[counts.size - _FEW]))

@@ -192,8 +192,9 @@ def _not_csv(head: bytes, name: str, csv_only: str = "") -> Fault | None:
                 "save it as CSV UTF-8, or give --encoding utf-32")
     if head.startswith(_UTF16_BOMS) and not name.startswith(("utf-16", "utf-32")):
         return ("this is UTF-16 text (what Excel saves as \"Unicode Text\", its columns separated by tabs), not CSV in "
-                + _shown_codec(name), "save it as CSV UTF-8; a UTF-16 file separated by commas is read with --encoding "
-                                      "utf-16")
+                + _shown_codec(name), "save it as an Excel Workbook (.xlsx) and give that (or as CSV UTF-8, where "
+                                      "Windows' list separator is a comma); a UTF-16 file separated by commas is read "
+                                      "with --encoding utf-16")
     return None
 
 

@@ -149,7 +149,8 @@ Row = tuple[int, list[Any], Callable[[int], Any]]
 _SEPARATORS = {
     ";": "semicolons, as Excel saves every kind of CSV (\"CSV UTF-8 (Comma delimited)\" too) where Windows' list "
          "separator is a semicolon: save it as an Excel Workbook (.xlsx) and give that, which is read as it is",
-    "\t": "tabs, as Excel saves \"Unicode Text\": save it as CSV UTF-8, or as an Excel Workbook (.xlsx), and give that",
+    "\t": "tabs, as Excel saves \"Unicode Text\": save it as an Excel Workbook (.xlsx) and give that (or as CSV UTF-8, "
+          "where Windows' list separator is a comma)",
 }
 
 

@@ -183,18 +183,20 @@ def test_a_utf_16_file_reads_with_encoding_utf_16(tmp_path):
     assert not problems and len(records) == 30 and records[5].attributes["team"] == "Children’s Services"
 
 
-def test_excels_unicode_text_is_told_to_be_saved_as_csv_not_read_with_encoding_utf_16(tmp_path):
+def test_excels_unicode_text_is_told_to_be_saved_as_a_workbook_not_read_with_encoding_utf_16(tmp_path):
     """Excel's "Unicode Text" is UTF-16 separated by tabs: the advice, --encoding utf-16, led to "the header row has no
     id or kind column", for a header that plainly named both."""
     path = tmp_path / "tracker.csv"  # saved as "Unicode Text", then renamed
     path.write_bytes("id\tkind\treferral\r\nr1\treferral\t03/04/2025\r\n".encode("utf-16"))
     records, problems = both_ways(path)
     assert records == [] and [p.hint for p in problems] == [
-        "save it as CSV UTF-8; a UTF-16 file separated by commas is read with --encoding utf-16"]
+        "save it as an Excel Workbook (.xlsx) and give that (or as CSV UTF-8, where Windows' list separator is a "
+        "comma); a UTF-16 file separated by commas is read with --encoding utf-16"]
     records, problems = both_ways(path, "utf-16")
     assert records == [] and [str(p) for p in problems] == [
         f"{path}:1: the header row has no id or kind column (its columns are separated by tabs, as Excel saves "
-        "\"Unicode Text\": save it as CSV UTF-8, or as an Excel Workbook (.xlsx), and give that)"]
+        "\"Unicode Text\": save it as an Excel Workbook (.xlsx) and give that (or as CSV UTF-8, where Windows' list "
+        "separator is a comma))"]
 
 
 @pytest.mark.parametrize("encoding, mark", [("utf-16-be", codecs.BOM_UTF16_BE), ("UTF-16LE", codecs.BOM_UTF16_LE)])
