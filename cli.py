@@ -819,7 +819,10 @@ def cmd_rules_validate(args: argparse.Namespace) -> int:
 
     given = [_found(f) for f in args.files]
     added = [_found(f) for f in args.add_rules or []]
-    ruleset, problems = check_rules((given or [str(rules_dir())]) + added if added else given)
+    paths = given
+    if added:  # on top of the files given, else of the bundled rules, as check reads --add-rules
+        paths = (given or [str(rules_dir())]) + added
+    ruleset, problems = check_rules(paths)
     problems += check_rule_tests(ruleset)
     order = {f: n for n, f in enumerate(ruleset.files)}
     problems.sort(key=lambda p: (order.get(p.file or "", len(order)), p.line or 0, p.column or 0))

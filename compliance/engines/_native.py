@@ -52,6 +52,7 @@ def _listed(dates: Sequence[EventDate], written: Callable[[EventDate], str | Non
 
 
 def _are(dates: Sequence[EventDate]) -> str:
+    """"is" of one date, "are" of several."""
     return "is" if len(dates) == 1 else "are"
 
 

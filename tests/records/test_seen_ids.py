@@ -177,6 +177,7 @@ def test_ids_of_many_widths_the_same_repeats_and_first_files_as_a_python_set(par
     each was first read in."""
     _same_as_a_set([base * times for base, times in parts], sizes)
 
+
 def test_one_long_id_among_short_ones_pads_only_itself():
     """One id of 1,000 characters among 90,000 of 11: padding every id to its width took some 360 MB at the
     peak (4,000 bytes an id); each width apart, under 200 bytes an id."""
