@@ -71,6 +71,15 @@ def short(text: str) -> str:
     return _cut(text, str)
 
 
+def listed(names: Sequence[str], total: int | None = None) -> str:
+    """Names as a message lists them, "a, b and c"; ``total``: how many there are, where ``names`` are the first of
+    them ("a, b and 40,000 more": a cell may hold tens of thousands of dates)."""
+    total = len(names) if total is None else total
+    if total > len(names):
+        return ", ".join(names) + f" and {total - len(names):,} more"
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
 def _cut(text: str, show: Callable[[str], str]) -> str:
     """``show(text)``; past SHOWN_LIMIT characters, of its first 40, with its length."""
     return show(text) if len(text) <= SHOWN_LIMIT else f"{show(text[:40])}... ({len(text):,} characters)"

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from ..calendars import (Deadline, Period, add_period, check_target, clock_change, compute_deadline, day_of,
                          get_calendar, hours_between, instant)
-from ..errors import CalendarRangeError
+from ..errors import CalendarRangeError, listed
 from ..records import EventDate, Record, sort_key
 from ..rules import Rule, RuleSet, Window, condition_state
 from ._finding import Extended, Finding, amount_text, iso
@@ -47,8 +47,7 @@ _LISTED = 10
 
 def _listed(dates: Sequence[EventDate], written: Callable[[EventDate], str | None] = iso) -> str:
     """Dates as a warning names them: the first ``_LISTED``, then how many more."""
-    named = ", ".join(written(d) or "" for d in dates[:_LISTED])
-    return f"{named} and {len(dates) - _LISTED:,} more" if len(dates) > _LISTED else named
+    return listed([written(d) or "" for d in dates[:_LISTED]], len(dates))
 
 
 def _are(dates: Sequence[EventDate]) -> str:

@@ -46,7 +46,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Iterator
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, listed
 from ._history import History, RunRecord
 
 STAGING_PREFIX = ".staging-"
@@ -179,7 +179,7 @@ def read_marker(folder: Path) -> dict[str, Any] | None:
 
 
 def _shown(names: list[str]) -> str:
-    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return listed(names[:5], len(names))
 
 
 def _changed_since_marked(marker: dict[str, Any], entries: dict[str, Path]) -> list[str]:

@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterator
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
+from ..errors import listed
 from ._cells import HEADER_SEARCH, NOT_CALCULATED, NOT_CALCULATED_HINT, OLE2, OLE2_HINT, OLE2_MESSAGE
 
 MiB = 1 << 20
@@ -439,11 +440,8 @@ def _hidden_rows(rows: list[int], title: str) -> str:
     if len(rows) == 1:
         return (f"row {rows[0]} of the sheet {title!r} is hidden (by a filter, or Hide), and its record was read "
                 "with the others")
-    named = [str(n) for n in rows[:MAX_NOTES]]
-    more = len(rows) - len(named)
-    listed = ", ".join(named) + f" and {more:,} more" if more else ", ".join(named[:-1]) + " and " + named[-1]
-    return (f"rows {listed} of the sheet {title!r} are hidden (by a filter, or Hide), and their records were read "
-            "with the others")
+    return (f"rows {listed([str(n) for n in rows[:MAX_NOTES]], len(rows))} of the sheet {title!r} are hidden (by a "
+            "filter, or Hide), and their records were read with the others")
 
 
 def _reason(exc: Exception) -> str:

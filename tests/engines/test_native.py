@@ -275,7 +275,7 @@ class TestRecurrence:
         warned = ("visit on 2023-12-01, 2023-12-02, 2023-12-03, 2023-12-04, 2023-12-05, 2023-12-06, 2023-12-07, "
                   "2023-12-08, 2023-12-09, 2023-12-10 and 2 more are before placement_start on 2024-01-01, so they "
                   "cannot count: check the record.",
-                  "visit is recorded more than once on each of 2024-02-19, 2024-03-25: each counted once; check the "
+                  "visit is recorded more than once on each of 2024-02-19 and 2024-03-25: each counted once; check the "
                   "record.")
         assert all(f.data_quality == warned for f in found)
         # One such date is said as it always was.

@@ -318,7 +318,7 @@ def test_run_folders_of_a_history_moved_aside_are_named_once_past_keep_runs_and_
     # 27 Nov was this history's run: it goes. 13 and 20 Nov were the old history's: they stay, one warning for both.
     assert days(tmp_path) == ["2026-11-13", "2026-11-20", "2026-12-02"]
     assert err.count("WARNING") == 1
-    assert (f"WARNING left 2 run folder(s) in {tmp_path} alone, past --keep-runs: 2026-11-13, 2026-11-20; their runs "
+    assert (f"WARNING left 2 run folder(s) in {tmp_path} alone, past --keep-runs: 2026-11-13 and 2026-11-20; their runs "
             f"are not in this history ({tmp_path / 'history.sqlite3'}): written before it was moved aside or started "
             "anew, or with another --db, so they are not the report's to remove: move or remove them yourself") in err
 
@@ -360,7 +360,7 @@ def test_a_folder_left_past_keep_runs_is_named_with_what_was_found_in_it(tmp_pat
     assert set(left) == {str(tmp_path / day) for day in ("2026-11-04", "2026-11-05", "2026-11-06")}
     assert left[str(tmp_path / "2026-11-04")].startswith(
         "files were changed in it since the report wrote them (report.md); files were removed from it (deadlines.ics)")
-    assert left[str(tmp_path / "2026-11-05")].startswith("files were added to it (desktop.ini, notes.txt)")
+    assert left[str(tmp_path / "2026-11-05")].startswith("files were added to it (desktop.ini and notes.txt)")
     assert left[str(tmp_path / "2026-11-06")].startswith("files were added to it (Thumbs.db)")
     assert "files were added to it" not in left[str(tmp_path / "2026-11-04")]
     assert (f"removed {tmp_path / '2026-11-02'}, past --keep-runs, with what a file browser left in it "
