@@ -804,7 +804,7 @@ def add_rules_validate(actions: Any) -> None:
     p = _command(actions, "validate", "Check rule files; report each problem as file:line:column.",
                  "  compliance rules validate rules/inspections.yaml my-targets.yaml\n"
                  "    rules/x.yaml:12:14: rules.0.period: unknown unit 'wrking days' ...\n"
-                 "  compliance rules validate --add-rules my-targets.yaml   # beside the bundled rules, as check reads it",
+                 "  compliance rules validate --add-rules my-targets.yaml  # with the bundled rules, as check reads it",
                  cmd_rules_validate)
     p.add_argument("files", nargs="*", help="rule files or directories (default the bundled rules)")
     p.add_argument("--add-rules", action="append", metavar="FILE_OR_DIR",
@@ -834,8 +834,8 @@ def cmd_rules_validate(args: argparse.Namespace) -> int:
         return 2
     print(f"ok: {len(ruleset)} rules in {len(ruleset.files)} file(s)")
     bundled = Path(rules_dir()).resolve()
-    paths = [Path(f).resolve() for f in given]
-    if not added and bundled not in paths and any(not path.is_relative_to(bundled) for path in paths):
+    resolved = [Path(f).resolve() for f in given]
+    if not added and bundled not in resolved and any(not path.is_relative_to(bundled) for path in resolved):
         # A pack of local targets passes on its own and may still be refused beside the bundled rules (a rule
         # that gives a bundled duty as its own): say how to check it as check will read it.
         print("  checked with these files alone: `compliance rules validate --add-rules FILE` checks a file beside "

@@ -149,7 +149,7 @@ def _names_password(text: str) -> bool:
     """Whether part of a URL gives a password, even encoded once or twice (an ODBC connection string)."""
     from urllib.parse import unquote_plus
 
-    return re.search(r"(?i)(password|pwd|passwd)\s*=", unquote_plus(unquote_plus(text))) is not None
+    return PASSWORD_KEY.search(unquote_plus(unquote_plus(text))) is not None
 
 
 def _sqlalchemy(kind: str | None = None, reading: bool = True) -> Any:

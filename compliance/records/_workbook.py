@@ -479,7 +479,7 @@ def _warn_empty_cells(archive: zipfile.ZipFile, part: str | None, title: str, pr
     Excel shows it, and the ranges are named in one warning. One in the first row (a title across the columns,
     or a header cell across two) is not: repeated, a title or a column's name would name every column it spans.
     """
-    if part is None or not _mentions_formulas_or_merges(archive, part):
+    if part is None or not _worth_scanning(archive, part):
         return _Merges([]), _Uncalculated(array("q"), None), frozenset()
     scan = _SheetScan()
     try:
@@ -591,7 +591,7 @@ class _Merges:
         return shown
 
 
-def _mentions_formulas_or_merges(archive: zipfile.ZipFile, part: str) -> bool:
+def _worth_scanning(archive: zipfile.ZipFile, part: str) -> bool:
     """Whether the sheet's XML may hold a formula, a merged range or a hidden row: a search ten times quicker than
     parsing it, so a sheet of plain values (most trackers) costs little more to read."""
     tail = b""

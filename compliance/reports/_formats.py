@@ -260,16 +260,17 @@ def csv_lines(findings: Iterable[Finding], explain: bool = False) -> str:
     for f in findings:
         holidays, weekends = counted_days(f) or ({}, None)
         lines.append(csv_line((
-            f.record, f.rule, f.duty, f.kind, f.status, f.occurrence, f.trigger_event, _iso(f.trigger_date),
-            f.period, _iso(f.deadline), f.completion_event, _iso(f.completed_date), f.days_late, f.working_days_late,
+            f.record, f.rule, f.duty, f.kind, f.status, f.occurrence, f.trigger_event, iso_text(f.trigger_date),
+            f.period, iso_text(f.deadline), f.completion_event, iso_text(f.completed_date), f.days_late,
+            f.working_days_late,
             f.days_left, f.working_days_left, f.late_by, f.time_left, f.citation, f.verification, f.reason,
             # The flags are true or blank, as unrecorded and data_quality are something or blank: "false" on every
             # row was 2 MB of a nightly run folder at 100,000 records.
             join(f.needs), f.on_bound, join(f.unrecorded), join(f.data_quality), f.provisional or None,
             f.approximate or None,
             join(f.assumptions), join(f.warnings), join(f.explanation) if explain else None,
-            _iso(f.recorded_deadline), f.recorded_deadline_working_days, f.recorded_deadline_note,
-            join(f"{name} ({day})" for day, name in holidays.items()), weekends, _iso(f.ended_on),
+            iso_text(f.recorded_deadline), f.recorded_deadline_working_days, f.recorded_deadline_note,
+            join(f"{name} ({day})" for day, name in holidays.items()), weekends, iso_text(f.ended_on),
             join(map(extension_text, f.extensions)))))
     return "".join(lines)
 
@@ -299,7 +300,8 @@ def to_csv(findings: Sequence[Finding], *, show_all: bool = False, explain: bool
             + csv_lines((f for f in findings if listed(f, show_all)), explain))
 
 
-def _iso(d: Any) -> str | None:
+def iso_text(d: Any) -> str | None:
+    """A date, or a date-time with its UTC offset (``moment_iso``), as JSON and CSV give them."""
     return None if d is None else moment_iso(d) if isinstance(d, datetime) else iso(d)
 
 

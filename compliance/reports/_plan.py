@@ -14,7 +14,7 @@ from ..calendars import day_of, get_calendar
 from ..engines import PLAN_ID, Plan, PlanEntry, PlanStep
 from ..errors import CalendarRangeError, InputError, Problem, one_line, printable
 from ..rules import Rule
-from ._formats import json_text, md_text, moment_iso
+from ._formats import iso_text, json_text, md_text
 from ._ics import PRODID, escape_text, event_uid, fold, uri_value
 
 PLAN_FORMATS = ("table", "json", "md", "ics")
@@ -35,13 +35,6 @@ def _iso(d: date | None) -> str | None:
     if d is None:
         return None
     return d.isoformat(timespec="minutes") if isinstance(d, datetime) else d.isoformat()
-
-
-def _json_iso(d: date | None) -> str | None:
-    """A date, or a date-time with its UTC offset, as check's JSON gives them."""
-    if d is None:
-        return None
-    return moment_iso(d) if isinstance(d, datetime) else d.isoformat()
 
 
 def _value(v: Any) -> str:
@@ -218,10 +211,10 @@ def _entry_lines(plan: Plan, entry: PlanEntry) -> list[str]:
 
 def _step_dict(step: PlanStep) -> dict[str, Any]:
     f = step.finding
-    return {"occurrence": f.occurrence, "deadline": _json_iso(f.deadline), "trigger_date": _json_iso(f.trigger_date),
+    return {"occurrence": f.occurrence, "deadline": iso_text(f.deadline), "trigger_date": iso_text(f.trigger_date),
             "period": f.period, "status": "projected" if step.projected else f.status, "projected": step.projected,
             "on_bound": f.on_bound,
-            "completed_date": _json_iso(f.completed_date), "days_left": None if step.projected else f.days_left,
+            "completed_date": iso_text(f.completed_date), "days_left": None if step.projected else f.days_left,
             "working_days_left": None if step.projected else f.working_days_left,
             "days_late": None if step.projected else f.days_late,
             "working_days_late": None if step.projected else f.working_days_late,
@@ -238,10 +231,10 @@ def _entry_dict(entry: PlanEntry) -> dict[str, Any]:
         "rule": rule.id, "duty": rule.duty, "title": rule.title, "kind": rule.kind, "state": entry.state,
         "duty_holder": rule.duty_holder, "trigger": rule.trigger, "completion": rule.completion,
         "period": str(rule.period), "counting": rule.period.counting, "calendar": rule.calendar,
-        "clock": _clock(rule), "next_deadline": _json_iso(entry.next_deadline),
+        "clock": _clock(rule), "next_deadline": iso_text(entry.next_deadline),
         "conditions": [{"attribute": n, "allowed": list(a)} for n, a in rule.when],
         "only_if": [{"attribute": n, "allowed": list(a)} for n, a in entry.assumed],
-        "reason": entry.reason, "checks": list(entry.checks), "if_extended": _json_iso(entry.extended),
+        "reason": entry.reason, "checks": list(entry.checks), "if_extended": iso_text(entry.extended),
         "extension_event": rule.extension.event if rule.extension else None,
         "citation": rule.source.citation, "verification": rule.source.verification, "source_url": rule.source.url,
         "deadlines": [_step_dict(s) for s in entry.steps],
@@ -252,7 +245,7 @@ def to_json(plan: Plan) -> str:
     doc = {
         "kind": plan.record.kind, "as_of": plan.as_of.isoformat(),
         "asked_as_of": plan.asked_as_of.isoformat() if plan.asked_as_of else None,
-        "given": {"events": {k: [_json_iso(d) for d in v] for k, v in plan.record.events.items()},
+        "given": {"events": {k: [iso_text(d) for d in v] for k, v in plan.record.events.items()},
                   "unknown": _unknown(plan), "attributes": dict(plan.record.attributes)},
         "duties": [_entry_dict(e) for e in plan.entries],
     }
