@@ -697,10 +697,11 @@ class _Duty:
         if rows.size == 0:
             return
         tables = self.tables(rule)
-        earliest = compute_deadlines(np.where(low_present, low, tables.first), np.full(rows.size, -1),
-                                     rule.period, tables)
-        latest = compute_deadlines(np.where(high_present, high, tables.first), np.full(rows.size, -1),
-                                   rule.period, tables)
+        # A bound not given is a day the calendar can count from (only read where given): from its first day, a
+        # period beginning with that day would start counting the day before, outside the calendar.
+        anyday = tables.first + 1
+        earliest = compute_deadlines(np.where(low_present, low, anyday), np.full(rows.size, -1), rule.period, tables)
+        latest = compute_deadlines(np.where(high_present, high, anyday), np.full(rows.size, -1), rule.period, tables)
         done = self.batch.event(rule.completion)
         until = _positions(done, rows, np.full(rows.size, self.as_of, dtype=np.int64), inclusive=False)
         completed = _Dates.none(rows.size)

@@ -11,6 +11,7 @@ from compliance.engines.batch import evaluate_batch, evaluate_batches
 from compliance.records.columns import batch_from_records, batches_from_records, read_batches
 from compliance.engines import evaluate
 from compliance.records import Record, read_records
+from compliance import resources
 from compliance.rules import load_rules
 from compliance.records.synth import write_extracts
 
@@ -290,3 +291,38 @@ def test_the_findings_of_a_record_left_to_the_per_record_engine_are_kept_as_colu
     tracemalloc.stop()
     assert kept < 1_000_000, kept  # 11.6 MB as a part a finding
     assert len(out.parts) == 1 and out.parts[0]["occurrence"].tolist() == list(range(1, 2002))
+
+
+def test_a_local_target_beginning_with_its_trigger_is_bounded_without_the_trigger_in_both_engines(tmp_path):
+    # A council's own target, 20 working days beginning with the day an assessment starts, which cannot start before
+    # the referral. R1 (referred Fri 5 Jan 2024) gives no start and nothing done: its earliest deadline counts Fri 5
+    # Jan as day 1, Mon 8 to Fri 12 as 2 to 6, the next three weeks as 7 to 21... the 20th is Thu 1 Feb 2024; with
+    # no latest bound, missing data on that earliest deadline. kpi took the absent latest bound as the calendar's
+    # first day, 1 Jan 1971, counted from the day before it, and stopped: '1970-12-31 is outside the years...'.
+    pack = tmp_path / "local.yaml"
+    pack.write_text("""pack: local-targets
+title: Our own targets
+rules:
+  - id: assessment-20wd-local
+    duty: assessment-local
+    title: Complete the assessment within 20 working days, beginning with the day it starts
+    kind: local-target
+    duty_holder: Local authority children's social care
+    applies_to: referral
+    trigger: assessment_start
+    trigger_bounds: {no_earlier_than: referral}
+    completion: assessment_completed
+    period: {amount: 20, unit: working_days, counting: including}
+    in_force: {from: 2015-01-01}
+    source: {citation: Our practice standard 4.2, verification: primary}
+""", encoding="utf-8")
+    records = tmp_path / "referrals.csv"
+    records.write_text("id,kind,referral,assessment_start,assessment_completed\n"
+                       "R1,referral,2024-01-05,,\nR2,referral,2024-01-08,2024-01-09,2024-02-01\n", encoding="utf-8")
+    rules = load_rules([str(resources.rules_dir()), str(pack)])
+    expected, problems = per_record([records], rules, date(2024, 6, 1))
+    actual, batch_problems = vectorised([records], rules, date(2024, 6, 1))
+    assert not problems and not batch_problems and actual == expected
+    local = {row[0]: dict(zip(FIELDS, row)) for row in actual if row[1] == "assessment-20wd-local"}
+    assert (local["R1"]["status"], local["R1"]["deadline"], local["R1"]["on_bound"]) == ("missing_data", "2024-02-01", "earliest")
+    assert (local["R2"]["status"], local["R2"]["deadline"]) == ("met", "2024-02-05")  # Tue 9 Jan is day 1
