@@ -840,7 +840,12 @@ def _read_table(path: Path, mapping: Mapping, builder: _Builder, encoding: str) 
     if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
         builder.problem(f"a table mapping reads .csv or .xlsx, not {path.suffix or '(none)'}", None, None, None)
         return
-    rows = table_rows(path, builder.problem, mapping.sheet, encoding, builder.problems)
+    def names_all(names: list[str]) -> bool:
+        return set(needed) <= set(_header_index(names, needed))
+
+    # A workbook's records are on the first sheet naming every column read: a cover or read-me sheet is passed over.
+    rows = table_rows(path, builder.problem, mapping.sheet, encoding, builder.problems,
+                      heads=(names_all, f"every column the {mapping.name} mapping reads"))
     for line, cells, label in rows:
         if header is None:
             header = ["" if c is None else str(c).strip() for c in cells]
@@ -850,8 +855,7 @@ def _read_table(path: Path, mapping: Mapping, builder: _Builder, encoding: str) 
                 # Every row of the file goes unread: counted, as the record layout's reader counts them, so that
                 # "1 row could not be read" (and --skip-bad-rows's "1 bad row was skipped") never stands for a file.
                 # A row under a title naming every column the mapping reads is the header: said, not one column.
-                found, left = header_under_titles(((n, c) for n, c, _ in rows),
-                                                  lambda names: set(needed) <= set(_header_index(names, needed)))
+                found, left = header_under_titles(((n, c) for n, c, _ in rows), names_all)
                 if found is not None:
                     builder.problem(f"the first row names none of the columns the {mapping.name} mapping reads, "
                                     f"and row {found} names them all: the rows above it (a title?) are read as the "

@@ -184,7 +184,8 @@ def header_under_titles(rows: Iterable[tuple[int, Sequence[Any]]], is_header: Ca
 
 def table_rows(path: Path, problem: Callable[..., None], sheet: str | None = None,
                encoding: str = DEFAULT_ENCODING, problems: list[Any] | None = None,
-               left_alone: Callable[[str], bool] | None = None) -> Iterator[Row]:
+               left_alone: Callable[[str], bool] | None = None,
+               heads: tuple[Callable[[list[str]], bool], str] | None = None) -> Iterator[Row]:
     """Each row of a CSV file or an Excel sheet as (line, cells, column label of a 0-based index).
 
     ``problem(message, line, column, field, hint)`` is told of each row left out for a bad cell (records/_csv.py),
@@ -193,7 +194,8 @@ def table_rows(path: Path, problem: Callable[..., None], sheet: str | None = Non
     ``problem(..., warning=True)`` for each cell read as empty that may not be, and for each formula with no saved
     result, whose cell (under a named column) is ``NOT_CALCULATED``; and it reads every sheet of records:
     the problems the caller adds to ``problems`` while it holds a row then name the row's sheet
-    (records/_workbook.py).
+    (records/_workbook.py). ``heads`` tells a header row of records from a cover sheet's rows: (a test of its names,
+    what it looks for in words), id and kind by default.
     """
     if path.suffix.lower() == ".csv":
         for line, cells in read_csv_rows(path, problem, encoding, left_alone=left_alone):
@@ -201,7 +203,7 @@ def table_rows(path: Path, problem: Callable[..., None], sheet: str | None = Non
         return
     from ._workbook import workbook_rows  # openpyxl takes a while to import: only for a workbook
 
-    yield from workbook_rows(path, problem, excel_column, sheet, problems)
+    yield from workbook_rows(path, problem, excel_column, sheet, problems, heads)
 
 
 def csv_column(j: int) -> int:

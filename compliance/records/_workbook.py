@@ -66,6 +66,8 @@ MAX_CELLS = 50_000_000
 MIDNIGHT = time()
 
 Row = tuple[int, list[Any], Callable[[int], Any]]
+#: How to tell a header row of records: a test of its names (stripped), and what it looks for, in words.
+Heads = tuple[Callable[[list[str]], bool], str]
 Report = Callable[..., None]
 _CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")  # a cell reference, A1 to XFD1048576 and a little beyond
 _ROW = re.compile(r"[1-9][0-9]{0,6}")
@@ -84,12 +86,13 @@ class TooCostly(Exception):
 
 
 def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], sheet: str | None = None,
-                  problems: list[Any] | None = None) -> Iterator[Row]:
+                  problems: list[Any] | None = None, heads: Heads | None = None) -> Iterator[Row]:
     """Each row of the sheets that hold records as (row number, cells, ``column``); ``problem`` is told why not.
 
-    Without ``sheet`` (a mapping names one), the rows are those of the first sheet whose first row names an id and a
-    kind column (the first sheet when none does), then those of each later sheet whose header row is the same, its
-    header row left out (one sheet a year is common): see ``_record_sheets``. When a sheet other than the first is
+    Without ``sheet`` (a mapping names one), the rows are those of the first sheet whose first row ``heads`` the
+    records (by default, it names an id and a kind column; through a mapping, every column it reads), the first sheet
+    when none does, then those of each later sheet whose header row is the same, its header row left
+    out (one sheet a year is common): see ``_record_sheets``. When a sheet other than the first is
     read, or several are, each problem about their rows names its sheet in its column ("'2024-25'!D"): those the
     caller adds to ``problems`` (its own list) while it holds a row, as well as this reader's own.
     """
@@ -137,7 +140,7 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
         if sheet:
             chosen, named = [book[sheet]], False
         else:
-            chosen = _record_sheets(book.worksheets, problem)
+            chosen = _record_sheets(book.worksheets, problem, heads or ID_AND_KIND)
             named = len(chosen) > 1 or chosen[0] is not book.worksheets[0]
         try:
             parts = {found.name: rel.target for found, rel in reader.parser.find_sheets()}
@@ -153,16 +156,18 @@ def workbook_rows(path: Path, problem: Report, column: Callable[[int], Any], she
         book.close()
 
 
-def _record_sheets(worksheets: list[Any], problem: Report) -> list[Any]:
-    """The sheets to read: the first whose first row names id and kind (in any case: the reader says "write id for
-    'ID'"), or the first sheet when none does; then each later sheet whose header row is the same.
+def _record_sheets(worksheets: list[Any], problem: Report, heads: Heads) -> list[Any]:
+    """The sheets to read: the first whose first row ``heads`` the records, or the first sheet when none does; then
+    each later sheet whose header row is the same.
 
     A sheet that holds no records (a cover or read-me sheet, a blank sheet, a list for drop-downs) is passed over
     without a word; chart sheets are not worksheets at all. A sheet that holds records but is not read (its header
-    differs, or sits under title rows) is an error, so that no record is ever left out without a word.
+    differs, or sits under title rows), before the first sheet read or after it, is an error, so that no record is
+    ever left out without a word.
     """
+    is_header, named = heads
     tops = [_top_rows(worksheet) for worksheet in worksheets]
-    first = next((i for i, rows in enumerate(tops) if rows and _names_records(rows[0])), 0)
+    first = next((i for i, rows in enumerate(tops) if rows and is_header(_names(rows[0]))), 0)
     header = _names(tops[first][0]) if tops[first] else []
     chosen = [worksheets[first]]
     for i, (worksheet, rows) in enumerate(zip(worksheets, tops)):
@@ -171,12 +176,12 @@ def _record_sheets(worksheets: list[Any], problem: Report) -> list[Any]:
         if i > first and header and _same_layout(_names(rows[0]), header):
             chosen.append(worksheet)
             continue
-        found = next((n for n, row in enumerate(rows, 1) if _names_records(row)), None)
-        if found is None and not (i > first and _much_alike(_names(rows[0]), header)):
+        found = next((n for n, row in enumerate(rows, 1) if is_header(_names(row))), None)
+        if found is None and not _much_alike(_names(rows[0]), header):
             continue  # no records here
         title, main = worksheet.title, worksheets[first].title
         if found is not None and found > 1:
-            problem(f"the sheet {title!r} seems to hold records (row {found} names id and kind) but was not read: "
+            problem(f"the sheet {title!r} seems to hold records (row {found} names {named}) but was not read: "
                     "the first row of a sheet names the columns", found, f"{_ref(title)}!A", None,
                     "delete the rows above the header row, or save the sheet as a file of its own and give it too")
         else:
@@ -184,7 +189,7 @@ def _record_sheets(worksheets: list[Any], problem: Report) -> list[Any]:
             j = next(j for j in range(max(len(names), len(header)))
                      if (names[j] if j < len(names) else "") != (header[j] if j < len(header) else ""))
             here, there = (names[j] if j < len(names) else ""), (header[j] if j < len(header) else "")
-            what = "its header names id and kind" if found else f"its header is much like that of {main!r}"
+            what = f"its header names {named}" if found else f"its header is much like that of {main!r}"
             problem(f"the sheet {title!r} holds records ({what}) but was not read: its columns "
                     f"are not those of the sheet {main!r}, which is", 1, f"{_ref(title)}!{get_column_letter(j + 1)}",
                     None, f"give it the header row of {main!r} (column {get_column_letter(j + 1)} is "
@@ -213,8 +218,13 @@ def _names(row: Any) -> list[str]:
     return names
 
 
-def _names_records(row: Any) -> bool:
-    return {"id", "kind"} <= {name.lower() for name in _names(row)}
+def _names_records(names: list[str]) -> bool:
+    """Whether a header row names id and kind, in any case (the reader says "write id for 'ID'")."""
+    return {"id", "kind"} <= {name.lower() for name in names}
+
+
+#: What a header row of records names, by default (the tool's layout): the test of its names (stripped), and in words.
+ID_AND_KIND: Heads = (_names_records, "id and kind")
 
 
 def _same_layout(names: list[str], header: list[str]) -> bool:

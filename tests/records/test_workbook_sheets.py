@@ -172,7 +172,51 @@ def test_a_council_workbook_read_through_a_mapping_reads_each_year_and_refuses_o
     book.save(differs)
     code, out, err = run_cli("check", str(differs), *mapping)
     assert code == 2 and "HAM-2025-ILACS" not in out
-    assert "the sheet '2025-26' holds records (its header is much like that of '2024-25') but was not read" in err
+    assert ("the sheet '2025-26' holds records (its header names every column the own-columns mapping reads) but was "
+            "not read") in err
+
+
+def test_a_sheet_before_the_first_read_headed_much_like_it_is_an_error_not_a_silent_gap(tmp_path, run_cli):
+    """Found by hand: '2024-25' first, its kind column headed 'type', was passed over as a cover sheet and the run exited
+    0 on '2025-26' alone, though ham-2024 (received 3 June 2024, never published) was overdue."""
+    book = year_sheets(LAST_YEAR, header=["id", "type", *HEADER[2:]])
+    book.create_sheet(THIS_YEAR[0]).append(HEADER)
+    book[THIS_YEAR[0]].append(THIS_YEAR[1][0])
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["ham-2025"]
+    [problem] = problems
+    assert not problem.warning and (problem.line, problem.column) == (1, "'2024-25'!B")
+    assert problem.message == ("the sheet '2024-25' holds records (its header is much like that of '2025-26') but was "
+                               "not read: its columns are not those of the sheet '2025-26', which is")
+    assert "(column B is 'kind' there, 'type' here)" in problem.hint
+    code, _, err = run_cli("check", str(path), "--as-of", "2026-12-01")
+    assert code == 2 and "'2024-25'" in err
+
+
+def test_a_council_workbook_read_through_a_mapping_passes_over_a_cover_sheet_before_its_records(tmp_path, run_cli):
+    """Found by hand: a 'Read me' sheet first was read as the records, and the run said only that the header row had no
+    column 'Date final report received', which the second sheet's had."""
+    head = ["Inspection ref", "Local authority", "Type of inspection", "Priority actions?",
+            "Date final report received", "Date report published on website", "Date action plan sent to Ofsted"]
+    # Received Mon 3 Nov 2025 and never published: 30 working days on, Mon 15 Dec 2025, it was overdue.
+    book = year_sheets(("Inspections", [["HAM-2025-ILACS", "Hamley", "ILACS", None, "03/11/2025", None, None]]),
+                       header=head)
+    cover = book.create_sheet("Read me", 0)
+    cover["A1"] = "Hamley inspection tracker: one row an inspection, dates DD/MM/YYYY."
+    titled = book.create_sheet("Old")  # a sheet of records under a title: said, not passed over
+    titled.append(["Inspections before 2024"])
+    titled.append(head)
+    titled.append(["HAM-2019-ILACS", "Hamley", "ILACS", None, "21/01/2019", "11/03/2019", None])
+    path = tmp_path / "tracker.xlsx"
+    book.save(path)
+    code, out, err = run_cli("check", str(path), "--mapping", "examples/own-columns.yaml", "--as-of", "2026-12-01",
+                             "--format", "json")
+    assert code == 2 and "HAM-2025-ILACS" in out and "HAM-2019-ILACS" not in out
+    assert ("Old!A: the sheet 'Old' seems to hold records (row 2 names every column the own-columns mapping reads) "
+            "but was not read") in err
+    assert "Inspections!" not in err and "header row has no column" not in err
 
 
 # -- merged cells -------------------------------------------------------------------------------------------------
