@@ -348,6 +348,13 @@ class Database:
                                      rows=0))
         if not path.is_file():
             raise InputError(Problem("no such database file", file=str(path), hint="check the path", rows=0))
+        try:
+            with path.open("rb"):
+                pass
+        except OSError as exc:  # else the driver says only "unable to open database file"
+            raise InputError(Problem(f"cannot read: {exc.strerror or exc}", file=str(path),
+                                     hint="check the permissions: this login must be able to read the file", rows=0)
+                             ) from None
         other = {"duckdb": "sqlite", "sqlite": "duckdb"}[self.kind]
         if _file_kind(path) == other:
             raise _refuse(self.text, f"is a {_TITLES[other]} file, not a {_TITLES[self.kind]} one",
@@ -394,8 +401,8 @@ class Database:
         if self.kind in ("sqlite", "duckdb"):
             # A file has no host, login or password: it is locked, not a database of this kind, or not the SSD.
             return (f"check the file is a {_TITLES.get(self.kind, self.kind)} database holding the tables as the "
-                    "mapping expects, and that no other program holds it open for writing (DuckDB lets one program "
-                    "write at a time)")
+                    "mapping expects, and that no other program holds it open for writing"
+                    + (" (DuckDB lets one program write at a time)" if self.kind == "duckdb" else ""))
         if doing == "cannot connect":
             where = {"postgresql": "PGPASSWORD, ~/.pgpass or ", "mssql": "a DSN, Windows authentication or "}
             return (f"check the host, database and user; the password comes from {where.get(self.kind, '')}"

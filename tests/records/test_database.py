@@ -371,6 +371,34 @@ def test_a_query_failing_on_a_column_s_type_names_the_column_not_file_locking(tm
     assert problem.rows == 0  # a query, not a row: never "1 row could not be read"
 
 
+@pytest.mark.parametrize("kind", ["sqlite", "duckdb"])
+def test_a_database_file_this_login_may_not_read_is_said_so(tmp_path, monkeypatch, kind):
+    """Found by hand: a SQLite file of mode 600 read by another login said "cannot connect: unable to open database
+    file", with a hint about DuckDB and programs holding it open."""
+    needs("sqlalchemy")
+    path = tmp_path / "ssd.db"
+    path.write_bytes(b"SQLite format 3\x00" if kind == "sqlite" else b"\x00" * 8 + b"DUCK")
+    real_open = type(path).open
+
+    def refused(self, *args, **kwargs):  # the login's permission, faked: root reads any file
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(path), "open", refused)
+    with pytest.raises(InputError) as caught, Database(f"{kind}:///{path}"):
+        pass
+    [problem] = caught.value.problems
+    assert (problem.file, problem.message, problem.rows) == (str(path), "cannot read: Permission denied", 0)
+    assert problem.hint == "check the permissions: this login must be able to read the file"
+
+
+def test_a_sqlite_file_s_hint_speaks_of_sqlite_not_duckdb(tmp_path):
+    path = tmp_path / "plain.sqlite3"
+    path.write_bytes(b"not a database at all")
+    assert "DuckDB" not in Database(f"sqlite:///{path}")._hint("cannot read the list of tables")
+
+
 def test_a_sqlite_file_in_wal_mode_that_cannot_be_opened_names_the_folder_it_needs(tmp_path):
     """A WAL database on a read-only share could not be opened, and the hint spoke of programs holding it open:
     its readers must create the -shm and -wal files beside it."""
