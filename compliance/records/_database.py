@@ -484,6 +484,15 @@ class Database:
         return [str(c) for c in self._connection.execute(probe).keys()]
 
 
+def given_as_url(path: Path) -> str | None:
+    """How to give a SQLite or DuckDB file that was given as a path (a new user's first try), as its bytes say it is;
+    None for any other file."""
+    kind = _file_kind(path)
+    if kind is None:
+        return None
+    return f"it is a {_TITLES[kind]} database: give it as the URL {kind}:///{path}, with --mapping ssd for the SSD"
+
+
 def _file_kind(path: Path) -> str | None:
     """"sqlite" or "duckdb" as a database file's first bytes say (each format's own mark), else None."""
     try:

@@ -68,7 +68,8 @@ from ..rules import Rule, RuleSet, Vocabulary, bundled_names, load_vocabulary
 from ..yamlio import load_yaml
 from ._cells import NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE
 from ._csv import DEFAULT_ENCODING, codec_name
-from ._database import CHUNK_ROWS, Database, checking_note, dialect_of, is_database_url, reading_note, shown_url
+from ._database import (CHUNK_ROWS, Database, checking_note, dialect_of, given_as_url, is_database_url, reading_note,
+                        shown_url)
 from ._record import (NO, TARGET_PREFIX, UNKNOWN, YES, EventDate, Record, RecordCheck, is_unknown, measured_text,
                       parse_event_date, sort_key, suggest)
 from ._related import Group, Related, Row, TablePart, csv_groups, database_groups, missing, query
@@ -1699,7 +1700,8 @@ def _read_tables(paths: Sequence[str | Path], mapping: Mapping, vocab: Vocabular
             yield None, [Problem("no such file", file=str(path), hint="check the path")]
         elif path.suffix.lower() != ".csv":
             yield None, [Problem(f"the {mapping.name} mapping reads a database, or its tables as .csv files, not "
-                                 f"{path.suffix or 'a file without an extension'}", file=str(path))]
+                                 f"{path.suffix or 'a file without an extension'}", file=str(path),
+                                 hint=given_as_url(path))]
         elif path.stem.casefold() in files:
             yield None, [Problem(f"a second file for the table {path.stem} (the first is "
                                  f"{files[path.stem.casefold()]})", file=str(path), hint="give each table once")]

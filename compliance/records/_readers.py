@@ -19,7 +19,7 @@ from ..rules import Vocabulary, load_vocabulary
 from ..yamlio import Located, YamlSyntaxError, list_items, load_yaml
 from ._cells import NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE
 from ._csv import DEFAULT_ENCODING, codec_name, csv_rows
-from ._database import is_database_url, shown_url
+from ._database import given_as_url, is_database_url, shown_url
 from ._json import NONE_READ, load_json, not_read_from
 from ._record import RULE_ID, TARGET_PREFIX, UNKNOWN, Record, RecordCheck, escaped_invisible, invisible, suggest
 from ._tables import csv_column, header_under_titles, other_separator, table_rows, unguarded
@@ -523,7 +523,7 @@ def _read_file(path: Path, reader: _Reader, encoding: str) -> Iterator[Record]:
         yield from _read_mapping_records(doc, reader)
     else:
         reader.problem(f"unknown file type {suffix or '(none)'}", None, None, None,
-                       "give a .yaml, .json, .csv or .xlsx file")
+                       given_as_url(path) or "give a .yaml, .json, .csv or .xlsx file")
 
 
 def _before_syntax_error(text: str, file: str, stop: YamlSyntaxError) -> Located | None:

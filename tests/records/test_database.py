@@ -413,3 +413,23 @@ def test_a_sqlite_file_in_wal_mode_that_cannot_be_opened_names_the_folder_it_nee
         "folder must let this login write them (or read a copy of the file, or have its owner set PRAGMA "
         "journal_mode=DELETE)")
     assert "no other program holds it open" in Database(f"sqlite:///{plain}")._hint("cannot read the list of tables")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "duckdb"])
+def test_a_database_file_given_as_a_path_is_told_the_url_to_give(tmp_path, kind):
+    """Found by hand: `check ssd/ssd.sqlite3 --mapping ssd` said only that the mapping reads a database, not .sqlite3,
+    and without --mapping, that .sqlite3 is an unknown file type: the URL that reads it was named nowhere."""
+    from compliance.records import read_mapped, read_records
+
+    path = tmp_path / f"ssd.{'sqlite3' if kind == 'sqlite' else 'duckdb'}"
+    path.write_bytes(b"SQLite format 3\x00" if kind == "sqlite" else b"\x00" * 8 + b"DUCK" + b"\x00" * 4)
+    hint = f"it is a {'SQLite' if kind == 'sqlite' else 'DuckDB'} database: give it as the URL {kind}:///{path}, " \
+           "with --mapping ssd for the SSD"
+    [(_, [mapped])] = list(read_mapped([path], load_mapping("ssd")))
+    assert mapped.message.startswith("the ssd mapping reads a database, or its tables as .csv files, not .")
+    assert mapped.hint == hint
+    _, [unmapped] = read_records([path])
+    assert unmapped.message.startswith("unknown file type .") and unmapped.hint == hint
+    other = tmp_path / "notes.db"
+    other.write_text("not a database", encoding="utf-8")
+    assert read_records([other])[1][0].hint == "give a .yaml, .json, .csv or .xlsx file"
