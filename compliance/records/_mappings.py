@@ -1482,8 +1482,46 @@ def _order_key(builder: _Builder, row: Row, order: str | None, key: str) -> tupl
         return (2, (date.min, 0.0), str(value), ident)
 
 
-def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related,
-                  builder: _Builder) -> Iterator[tuple[Record | None, list[Problem]]]:
+def _records_from(groups: Iterator[Group], spec: RecordSpec, related: Related, builder: _Builder,
+                  source: Callable[[str], str]) -> Iterator[tuple[Record | None, list[Problem]]]:
+    """A record from each group of rows, each problem located at its table, row and column; then a warning for each
+    joined table that held no row, at the file or database ``source`` names for it (``_empty_table``)."""
+    counted = dict.fromkeys((p.table for p in related.parts), 0)
+    for rec, problems in _grouped_records(_counting(groups, counted), spec, related, builder):
+        yield rec, problems
+    empty = [_empty_table(part.table, related.main.table, counted[related.main.table], spec, source(part.table))
+             for part in related.joins if counted[related.main.table] >= EMPTY_TABLE_FROM and not counted[part.table]]
+    if empty:
+        yield None, empty
+
+
+#: The main table's rows from which a joined table holding none is warned of: a few new cases may have no assessment,
+#: review or visit yet, but ten or more with none at all is an extract that left the table unfilled.
+EMPTY_TABLE_FROM = 10
+
+
+def _counting(groups: Iterator[Group], counted: dict[str, int]) -> Iterator[Group]:
+    """The groups, each table's rows added to ``counted`` as they pass."""
+    for group in groups:
+        for table, rows in group.rows.items():
+            counted[table] += len(rows)
+        yield group
+
+
+def _empty_table(table: str, main: str, rows: int, spec: RecordSpec, file: str) -> Problem:
+    """A joined table with no row under a main table with some: each record is judged with nothing from it, so its
+    events look as if they never happened. A refresh that failed part-way leaves a table so: said, as a warning."""
+    fields = [f.name for f in spec.attributes + spec.events if any(s.startswith(f"{table}.") for s in f.sources)]
+    named = " or ".join(filter(None, (", ".join(fields[:-1]), fields[-1]))) if fields else f"row of {table}"
+    return Problem(f"{table} holds no rows, though {main} holds {rows:,}: each {spec.kind} record is judged as if no "
+                   f"{named} had happened (a duty one completes is overdue once its deadline has passed)",
+                   file=file, field=table, warning=True,
+                   hint=f"check the extract filled {table} (a refresh that failed part-way leaves a table empty); if "
+                        "nothing it records has happened, the findings stand")
+
+
+def _grouped_records(groups: Iterator[Group], spec: RecordSpec, related: Related,
+                     builder: _Builder) -> Iterator[tuple[Record | None, list[Problem]]]:
     """A record from each group of rows, each problem located at its table, row and column."""
     orders = {p.table: p.order for p in related.parts}
     keys = {p.table: p.key for p in related.parts}
@@ -1729,7 +1767,7 @@ def _read_tables(paths: Sequence[str | Path], mapping: Mapping, vocab: Vocabular
         builder = _Builder(mapping, vocab, str(files.get(related.main.table, "")), extract_date=extract_date,
                            read_on=read_on)
         groups = csv_groups(files, related, found.append, encoding, refuse=kept.append)
-        for rec, problems in _records_from(groups, spec, related, builder):
+        for rec, problems in _records_from(groups, spec, related, builder, lambda table: str(files[table])):
             yield rec, found + problems
             found.clear()
         found += builder.window_warnings(str(files[related.main.table]))
@@ -1765,7 +1803,7 @@ def _read_database(url: str, mapping: Mapping, vocab: Vocabulary, reads: list[tu
                         builder = _Builder(mapping, vocab, url, extract_date=extract_date, database=True,
                                            read_on=read_on)
                         for rec, problems in _records_from(database_groups(db, related, found.append), spec,
-                                                           related, builder):
+                                                           related, builder, lambda _: shown_url(url)):
                             yielded = True
                             yield rec, found + problems
                             found.clear()

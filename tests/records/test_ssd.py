@@ -649,3 +649,33 @@ def test_a_case_begun_before_the_ssds_six_years_is_not_in_the_extract_never_late
     assert found[("CLA-RECENT", "cla-review", 1)] == "met" and found[("CLA-RECENT", "cla-review", 2)] == "late"
     assert {k[0]: v for k, v in found.items() if k[1] == "assessment-45wd"} == {
         "R-OLD": "missing_data", "R-OLD2": "late", "R-NEW": "overdue"}
+
+
+@pytest.mark.parametrize("route", ["sqlite", "duckdb", "csv"])
+def test_a_joined_table_left_empty_is_warned_of_and_its_records_still_judged(ssd, tmp_path, route):
+    """Found by hand: ssd_cin_assessments emptied (a refresh that failed part-way) made 32 of 61 referrals overdue,
+    with no word that the table held nothing."""
+    import sqlite3
+
+    with sqlite3.connect(ssd["folder"] / "ssd.sqlite3") as db:
+        episodes = db.execute("SELECT count(*) FROM ssd_cin_episodes").fetchone()[0]
+    db.close()
+    if route == "csv":
+        sources = []
+        for name in ssd["csv"]:
+            copy = tmp_path / Path(name).name
+            lines = Path(name).read_text(encoding="utf-8").splitlines(keepends=True)
+            copy.write_text("".join(lines[:1] if copy.stem == "ssd_cin_assessments" else lines), encoding="utf-8")
+            sources.append(str(copy))
+        where = str(tmp_path / "ssd_cin_assessments.csv")
+    else:
+        sources = [changed_copy(ssd, tmp_path, route, "DELETE FROM ssd_cin_assessments")]
+        where = sources[0]
+    _, records, problems, _ = load_extract(sources, "ssd", load_rules(), extract_date=AS_OF)
+    assert [(p.file, p.field, p.warning, p.message) for p in problems] == [
+        (where, "ssd_cin_assessments", True,
+         f"ssd_cin_assessments holds no rows, though ssd_cin_episodes holds {episodes:,}: each referral record is "
+         "judged as if no assessment_start or assessment_completed had happened (a duty one completes is overdue once "
+         "its deadline has passed)")]
+    assert problems[0].hint.startswith("check the extract filled ssd_cin_assessments")
+    assert len([r for r in records if r.kind == "referral"]) == episodes  # judged, not left out
