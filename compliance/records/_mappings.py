@@ -70,6 +70,7 @@ from ._cells import NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE
 from ._csv import DEFAULT_ENCODING, codec_name
 from ._database import (CHUNK_ROWS, Database, checking_note, dialect_of, given_as_url, is_database_url, reading_note,
                         shown_url)
+from ._date_order import DateOrder
 from ._record import (NO, TARGET_PREFIX, UNKNOWN, YES, EventDate, Record, RecordCheck, is_unknown, measured_text,
                       parse_event_date, sort_key, suggest)
 from ._related import Group, Related, Row, TablePart, csv_groups, database_groups, missing, query
@@ -447,6 +448,8 @@ class _Builder:
     read_on: date | None = None
     #: The records whose case began before such a table's years, by kind and event: said once, as a warning.
     before_window: dict[tuple[str, str, date], int] = field(default_factory=dict)
+    #: Sees the text of a table's date cells, where a file's dates may run the other way (_read_table).
+    order: DateOrder | None = None
 
     @cached_property
     def check(self) -> RecordCheck:
@@ -512,6 +515,8 @@ class _Builder:
                 continue
             dates = []
             for item in items:
+                if self.order is not None:
+                    self.order.see(item, line, where(source))
                 try:
                     dates.append(self.date(item))
                 except ValueError as exc:
@@ -841,9 +846,11 @@ def _read_table(path: Path, mapping: Mapping, builder: _Builder, encoding: str) 
     if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
         builder.problem(f"a table mapping reads .csv or .xlsx, not {path.suffix or '(none)'}", None, None, None)
         return
+
     def names_all(names: list[str]) -> bool:
         return set(needed) <= set(_header_index(names, needed))
 
+    order = builder.order = DateOrder(mapping.month_first())
     # A workbook's records are on the first sheet naming every column read: a cover or read-me sheet is passed over.
     rows = table_rows(path, builder.problem, mapping.sheet, encoding, builder.problems,
                       heads=(names_all, f"every column the {mapping.name} mapping reads"))
@@ -889,8 +896,11 @@ def _read_table(path: Path, mapping: Mapping, builder: _Builder, encoding: str) 
             return label(j) if j is not None else None
 
         rec = builder.record(spec, lookup, line, where)
+        order.kept(rec is not None)
         if rec is not None:
             yield rec
+    if (said := order.warning(builder.file)) is not None:
+        builder.problems.append(said)
     if header is None:
         builder.problem("the file is empty", 1, None, None, "the first row names the columns")
 

@@ -20,6 +20,7 @@ from ..yamlio import Located, YamlSyntaxError, list_items, load_yaml
 from ._cells import NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE
 from ._csv import DEFAULT_ENCODING, codec_name, csv_rows
 from ._database import given_as_url, is_database_url, shown_url
+from ._date_order import DateOrder
 from ._json import NONE_READ, load_json, not_read_from
 from ._record import RULE_ID, TARGET_PREFIX, UNKNOWN, Record, RecordCheck, escaped_invisible, invisible, suggest
 from ._tables import csv_column, header_under_titles, other_separator, table_rows, unguarded
@@ -394,6 +395,7 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
             for j, name in enumerate(names) if not ignored_column(name)]
     unnamed = [j for j, name in enumerate(names) if not name]
     in_csv = column_label is csv_column
+    order = DateOrder()  # sees the text of each date cell: said once the file is read
     for line, cells in rows:
         if not any(c not in (None, "") for c in cells):
             continue
@@ -421,15 +423,22 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
             if isinstance(value, str):
                 # As written, before trimming: the guard is a cell's first character (records/columns.py alike).
                 value = unguarded(value, in_csv).strip()
+                if part == "events" or part == "targets":
+                    order.see(value, line, column_label(j))
             if part in _OWN_COLUMNS:
                 raw[part] = value
             elif value is not None and value != "":
                 raw[part][name] = value
         if unknowable:
+            order.kept(False)
             continue
         rec = reader.record(raw, line, None, labels, recorded)
+        order.kept(rec is not None)
         if rec:
             yield rec
+    said = order.warning(reader.file)
+    if said is not None:
+        reader.problems.append(said)
 
 
 def _read_table(path: Path, reader: _Reader, encoding: str) -> Iterator[Record]:
