@@ -32,7 +32,8 @@ _YEAR_FIRST = re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})" + _TIME)
 _DASHED_WORDS = re.compile(r"([0-9]{1,2})-([a-z]+)-([0-9]+)" + _TIME, re.IGNORECASE)
 #: What a tracker's date cell holds for a date it does not have: not a date, and not guessed at.
 _PLACEHOLDERS = frozenset({"tbc", "tba", "tbd", "tbc.", "n/a", "na", "n.a.", "n.a", "-", "--", "\u2013", "\u2014",
-                           "?", "??", "none", "nil", "pending", "not known", "not yet", "not applicable"})
+                           "?", "??", "none", "nil", "pending", "not known", "n/k", "nk", "n.k.", "not yet",
+                           "not applicable"})
 _NOT_YET = "leave the cell blank if it has not happened yet, or write unknown if it happened on a day not known"
 _MONTHS = {name: n for n, names in enumerate(
     [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),

@@ -81,6 +81,9 @@ REFUSED = [
             "on a day not known"),
     ("n/a", "'n/a' is not a date: leave the cell blank if it has not happened yet, or write unknown if it happened "
             "on a day not known"),
+    # "Not known", as social care records abbreviate it: said, like TBC (it was "'n/k' is not a date" alone).
+    ("n/k", "'n/k' is not a date: leave the cell blank if it has not happened yet, or write unknown if it happened "
+            "on a day not known"),
     ("-", "'-' is not a date: leave the cell blank if it has not happened yet, or write unknown if it happened on a "
           "day not known"),
     ("45901", "45901 looks like an Excel date serial for 2025-09-01: format the column as a date"),
