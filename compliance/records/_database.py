@@ -443,11 +443,12 @@ class Database:
             finally:
                 result.close()
 
-    def missing(self, wanted: dict[str, set[str]]) -> list[tuple[str, str | None, str | None]]:
-        """(table, None, alike) for each table not there, with the name of one there that differs only in case
-        (else None); (table, column, alike) for each column not in its table, alike in the same way."""
+    def missing(self, wanted: dict[str, set[str]]) -> list[tuple[str, str | None, str | None, str | None]]:
+        """(table, None, alike, elsewhere) for each table not there, with the name of one there that differs only in
+        case (else None) and another schema holding the table (else None); (table, column, alike, None) for each column
+        not in its table, alike in the same way."""
         sa = _sqlalchemy(self.kind)
-        out: list[tuple[str, str | None, str | None]] = []
+        out: list[tuple[str, str | None, str | None, str | None]] = []
         with self.errors("cannot read the list of tables"):
             inspector = sa.inspect(self._connection)
             # DuckDB's driver finds a table in any schema, where a query naming the table alone reads only the
@@ -463,15 +464,29 @@ class Database:
                     # SQLite, DuckDB and SQL Server find a table whatever the case of its name; PostgreSQL does
                     # not, unless it was made with the name unquoted (so in lower case).
                     if alike is None or self.kind == "postgresql":
-                        out.append((table, None, alike))
+                        out.append((table, None, alike, None if alike else self._elsewhere(inspector, table, schema)))
                         continue
                 have = self._columns(inspector, table, alike, schema)
                 for column in sorted(columns):
                     alike = next((c for c in have if c.lower() == column.lower()), None)
                     # As with tables: PostgreSQL reads a column named in another case only if made unquoted.
                     if alike is None or (self.kind == "postgresql" and alike != column):
-                        out.append((table, column, alike))
+                        out.append((table, column, alike, None))
         return out
+
+    def _elsewhere(self, inspector: Any, table: str, schema: str | None) -> str | None:
+        """The other schema holding a table not found (``_schema_holding``), so that the message says where it is; None
+        where the catalogue cannot be searched, in a savepoint on a server, whose failure ends no transaction."""
+        savepoint = self._connection.begin_nested() if self.kind in _SERVERS else None
+        try:
+            found = _schema_holding(inspector, table, schema)
+        except Exception:  # noqa: BLE001 - the message is then as it was
+            if savepoint is not None:
+                savepoint.rollback()
+            return None
+        if savepoint is not None:
+            savepoint.commit()
+        return found
 
     def _columns(self, inspector: Any, table: str, alike: str | None, schema: str | None) -> list[str]:
         """The names of a table's columns: on a server, from its catalogue, since a login may be granted only the
@@ -482,6 +497,23 @@ class Database:
         sa = _sqlalchemy(self.kind)
         probe = sa.select(sa.text("*")).select_from(sa.table(table)).where(sa.false())
         return [str(c) for c in self._connection.execute(probe).keys()]
+
+
+def _schema_holding(inspector: Any, table: str, schema: str | None) -> str | None:
+    """A schema other than the one read that holds ``table`` (the SSD's script makes ssd_development), or None."""
+    read = schema or inspector.default_schema_name
+    for name in inspector.get_schema_names():
+        # DuckDB names a schema after its file ("ssd.main"), its own schemas "system.main" and "temp.main".
+        own = name.rpartition(".")[2]
+        if own == read or own.lower() in _SYSTEM_SCHEMAS or name.startswith(("system.", "temp.")):
+            continue
+        if inspector.has_table(table, schema=name):
+            return str(name)
+    return None
+
+
+#: Schemas of the database's own, never the SSD's.
+_SYSTEM_SCHEMAS = frozenset({"information_schema", "pg_catalog", "pg_toast", "sys", "guest"})
 
 
 def given_as_url(path: Path) -> str | None:

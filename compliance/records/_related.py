@@ -324,7 +324,7 @@ def missing(db: Database, related: Sequence[Related]) -> list[Problem]:
         for part in r.parts:
             wanted[part.table].update(part.read())
     out = []
-    for table, column, alike in db.missing(wanted):  # each names no row (rows=0 below): a table left unread
+    for table, column, alike, elsewhere in db.missing(wanted):  # each names no row (rows=0 below): a table unread
         if alike is not None and column is not None:
             out.append(Problem(f"table {table} has no column {column}, but has one named {alike!r}, which PostgreSQL "
                                "tells apart by the case of its name", file=db.shown, field=f"{table}.{column}",
@@ -333,6 +333,10 @@ def missing(db: Database, related: Sequence[Related]) -> list[Problem]:
             out.append(Problem(f"there is no table {table}, but there is one named {alike!r}, which PostgreSQL tells "
                                "apart by the case of its name", file=db.shown, field=table,
                                hint=f"rename it {table}, or make a view named {table} of it"))
+        elif column is None and elsewhere is not None:
+            out.append(Problem(f"there is no table {table} in the schema read, but there is one in {elsewhere}",
+                               file=db.shown, field=table,
+                               hint=_default_schema(db.kind, table, elsewhere)))
         elif column is None:
             out.append(Problem(f"there is no table {table}", file=db.shown, field=table,
                                hint="check the database is the SSD and the login's default schema (PostgreSQL: its "
@@ -343,6 +347,17 @@ def missing(db: Database, related: Sequence[Related]) -> list[Problem]:
     for problem in out:
         problem.rows = 0
     return out
+
+
+def _default_schema(kind: str, table: str, elsewhere: str) -> str:
+    """How to have the tables in ``elsewhere`` read, a table being read by its name alone."""
+    schema = elsewhere.rpartition(".")[2]
+    if kind == "duckdb":  # a file has no logins: main is read
+        return (f"DuckDB reads the schema main: make a view of each SSD table there (CREATE VIEW main.{table} AS "
+                f"SELECT * FROM {elsewhere}.{table}), or move the tables there")
+    if kind == "postgresql":
+        return f"put {schema} in the login's search_path (ALTER ROLE reader SET search_path = {schema})"
+    return f"make {schema} the login's default schema (ALTER USER [reader] WITH DEFAULT_SCHEMA = [{schema}])"
 
 
 # -- from CSV files, one per table -----------------------------------------------------------------------
