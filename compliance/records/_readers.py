@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -235,13 +236,33 @@ def unknown_columns(names: Sequence[str], vocab: Vocabulary) -> list[tuple[int, 
             # A name in other capitals is the name meant (Referral_NFA: not the event referral, the closer letter by
             # letter).
             close = [k for k in sorted(known) if k.lower() == name.strip().lower()][:1] or \
-                difflib.get_close_matches(name, sorted(known), n=1)
+                _by_words(name, vocab) or difflib.get_close_matches(name, sorted(known), n=1)
             what = ("" if not close else "the event" if close[0] in events else "the column" if close[0] in TABLE_COLUMNS
                     else "the attribute")
             hint = (f"did you mean {what} {close[0]!r}? " if close else "no record kind has such an attribute or event; ")
             out.append((j, name, hint + f"rename it, or start its header with # (\"# {name}\") for a column the "
                                         "tool should leave alone"))
     return out
+
+
+#: Words a person's header adds that say nothing of which column it is ("Date referral received").
+_FILLER = frozenset({"date", "dt", "the", "a", "an", "of", "on", "by", "to", "and", "was", "is"})
+
+
+def _by_words(name: str, vocab: Vocabulary) -> list[str]:
+    """The column a header written in a person's words names: the one whose name and description hold every word of
+    it ("Date referral received" is referral, "Received by children's social care"), fewest other words first;
+    letter by letter it was nearer panel_report_received."""
+    words = set(re.findall(r"[a-z]+", name.lower())) - _FILLER
+    if not words:
+        return []
+    found = []
+    for kind in vocab.kinds:
+        for column, spec in [*vocab.events(kind).items(), *vocab.attributes(kind).items()]:
+            own = set(column.split("_"))
+            if words <= own | set(re.findall(r"[a-z]+", str(spec.get("description") or "").lower())):
+                found.append((len(own - words), column))
+    return [min(found)[1]] if found else []
 
 
 def header_fault(names: Sequence[str]) -> tuple[str, str] | None:

@@ -115,6 +115,21 @@ def test_a_column_in_other_capitals_is_told_the_name_it_spells(tmp_path):
     assert [p.hint for p in columnar] == [problem.hint]
 
 
+def test_a_header_in_a_persons_words_is_told_the_column_whose_name_and_description_hold_them(tmp_path):
+    """Found by hand: 'Date referral received' was asked "did you mean the event 'panel_report_received'?", nearer
+    letter by letter than referral ("Referral received by children's social care"), the column meant."""
+    path = tmp_path / "tracker.csv"
+    path.write_text("id,kind,Date referral received,Assessment start date,Date assessment authorised\n"
+                    "r1,referral,01/03/2024,04/03/2024,\n", encoding="utf-8")
+    problems = read_records([path])[1]
+    assert [p.hint.split("?")[0] for p in problems] == [
+        "did you mean the event 'referral'", "did you mean the event 'assessment_start'",  # not core_assessment_start
+        "did you mean the event 'assessment_completed'"]  # "Assessment completed (authorised)"
+    columnar = []
+    assert list(read_batches([path], load_vocabulary(), columnar)) == []
+    assert [p.hint for p in columnar] == [p.hint for p in problems]
+
+
 def test_a_column_name_holding_a_character_that_shows_nothing_names_it(tmp_path):
     """'refer\u200bral' (a zero width space, from a web page) printed as it is: the column and the name suggested,
     'referral', looked the same. Both readers say it in the same words (found by a probe)."""
