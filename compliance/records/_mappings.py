@@ -1190,7 +1190,7 @@ def read_mapped(paths: Sequence[str | Path], mapping: Mapping, vocabulary: Vocab
     for given in paths:
         if is_database_url(given):
             yield None, [Problem(f"the {mapping.name} mapping reads files, not a database", file=shown_url(str(given)),
-                                 hint="a database is read through a mapping of its tables, such as ssd")]
+                                 hint="a database is read through a mapping of its tables, such as ssd", rows=0)]
             continue
         path = Path(given)
         builder = _Builder(mapping, vocab, str(path), extract_date=extract_date, read_on=read_on)

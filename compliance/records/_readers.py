@@ -495,7 +495,7 @@ def stream_records(paths: Sequence[str | Path], vocabulary: Vocabulary | None, p
     for given in paths:
         if is_database_url(given):
             problems.append(Problem("a database is read through a mapping of its tables", file=shown_url(str(given)),
-                                    hint="give --mapping ssd for the Standard Safeguarding Dataset"))
+                                    hint="give --mapping ssd for the Standard Safeguarding Dataset", rows=0))
             continue
         path = Path(given)
         path = example_file(path) or path

@@ -461,3 +461,15 @@ def test_an_id_written_as_a_number_in_yaml_is_kept_as_written():
     YAML and from its CSV tracker had two ids, and two histories in the nightly report."""
     text = "records:\n" + "".join(f"  - id: {rid}\n    kind: inspection\n" for rid in ("0x1F", "12.50", "+12", "12"))
     assert [r.id for r in records_from_text(text)] == ["0x1F", "12.50", "+12", "12"]
+
+
+def test_a_database_given_without_a_mapping_of_its_tables_is_no_row_not_read(tmp_path):
+    """Found by hand: `check sqlite:///ssd.sqlite3` said "no record could be checked: 1 row could not be read", of a
+    database whose rows were never looked at."""
+    from compliance.records import load_mapping, read_mapped
+
+    url = f"sqlite:///{tmp_path / 'ssd.sqlite3'}"
+    [problem] = read_records([url])[1]
+    assert (problem.message, problem.rows) == ("a database is read through a mapping of its tables", 0)
+    [(_, [mapped])] = list(read_mapped([url], load_mapping("annex-a-list5")))
+    assert (mapped.message, mapped.rows) == ("the annex-a-list5 mapping reads files, not a database", 0)
