@@ -22,6 +22,9 @@ class DateOrder:
     def __init__(self, month_first: bool = False) -> None:
         self.month_first = month_first  # how the file's dates are read: a mapping may say the month comes first
         self.against: tuple[str, int | None, Any] | None = None  # the first date that can only be read the other way
+        # How many dates can be read only the other way, and only this way: a file of 25/03/2024s with one 3/25/2024
+        # holds a slip, not dates written month first.
+        self.other_only = self.this_only = 0
         self.either: list[tuple[str, int | None, Any, date]] = []  # the first SHOWN read one way of two
         self.count = 0
         self.pending: list[tuple[str, int | None, Any, date]] = []  # those of the row being read
@@ -37,8 +40,12 @@ class DateOrder:
                 continue
             first, second, year = int(found[1]), int(found[3]), int(found[4])
             day, month = (second, first) if self.month_first else (first, second)
-            if month > 12 >= day and month <= 31 and self.against is None:
-                self.against = (text.strip(), line, column)
+            if month > 12 >= day and month <= 31:
+                self.other_only += 1
+                if self.against is None:
+                    self.against = (text.strip(), line, column)
+            elif day > 12 >= month:
+                self.this_only += 1
             elif day <= 12 and month <= 12 and day != month:
                 self.pending.append((text.strip(), line, column, date(year, month, day)))
 
@@ -50,8 +57,9 @@ class DateOrder:
         self.pending.clear()
 
     def warning(self, file: str) -> Problem | None:
-        """The warning for the file, or None: only where a date shows the other order and others read either way."""
-        if self.against is None or not self.either:
+        """The warning for the file, or None: only where more dates show the other order than this one, and others
+        read either way."""
+        if self.against is None or not self.either or self.other_only <= self.this_only:
             return None
         text, line, column = self.against
         this, other = ("month", "day") if self.month_first else ("day", "month")

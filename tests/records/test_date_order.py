@@ -38,6 +38,16 @@ def test_a_tracker_whose_dates_all_read_day_first_is_not_warned_of(tmp_path):
     assert len(records) == 2 and problems == []
 
 
+def test_one_slip_among_dates_written_day_first_is_refused_alone(tmp_path):
+    # 25/03 and 26/03 can only be day first; 3/27/2024, a slip, only month first: the file is day first.
+    path = tmp_path / "referrals.csv"
+    path.write_text(HEADER + "R1,referral,A,25/03/2024,26/03/2024,\nR2,referral,A,3/1/2024,3/27/2024,\n"
+                             "R3,referral,A,3/1/2024,3/4/2024,\n", encoding="utf-8")
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["R1", "R3"]
+    assert [(p.line, p.field, p.warning) for p in problems] == [(3, "assessment_start", False)]
+
+
 def test_a_mapping_reading_the_month_first_names_the_dates_a_day_first_one_shows_wrong(tmp_path):
     mapping = tmp_path / "referrals.yaml"
     mapping.write_text('mapping: us-referrals\nformat: table\nkind: referral\ndate_formats: ["%m/%d/%Y"]\n'
@@ -66,6 +76,9 @@ def test_past_three_dates_the_rest_are_counted_and_a_cell_of_several_dates_is_se
     order.kept(True)
     assert order.warning("f.csv") is None  # still nothing the other way
     order.see("12/31/2024", 7, "D")
+    order.kept(False)
+    assert order.warning("f.csv") is None  # one date each way alone: a slip, either of them
+    order.see("1/30/2024", 8, "D")
     order.kept(False)
     assert order.warning("f.csv").message == (
         "'12/31/2024' at row 7 can only be month first, yet 4 date(s) of this file that read either way were read day "
