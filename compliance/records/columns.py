@@ -31,6 +31,7 @@ from ..errors import LINE_BREAKS, Problem, shown
 from ..rules import Vocabulary
 from . import _arrow
 from ._tables import GUARDED_INNER, GUARDED_START, csv_column
+from ._date_order import DateOrder
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, aside_fault, cell_fault, codec_name, is_utf8,
                    long_line_fault, open_quote_problem, ran_out, read_csv_rows, row_fault, runaway_problem)
 from ._readers import (for_people, header_refusals, ignored_column, long_row, read_records, unnamed_cell,
@@ -447,6 +448,10 @@ class _ChunkReader:
         # Problems name the file's own column numbers (``positions``: where each given column is in the file).
         where = list(positions) if positions is not None else list(range(len(names)))
         self.label = {name: where[j] + 1 for name, j in self.columns.items()}
+        #: Whether the file's dates run the other way (records/_readers.py asks it too), seen a row at a time in file
+        #: order at the end of each chunk, once its rows are known to make records: (line, column, row, cell).
+        self.order = DateOrder()
+        self.numbered: list[tuple[int, int, int, str]] = []
 
     def read(self, arrays: list[Any], lines: np.ndarray) -> list[RecordBatch]:
         n = len(arrays[0]) if arrays else 0
@@ -485,6 +490,7 @@ class _ChunkReader:
             members = np.nonzero(np.isin(kind_codes, codes) & ~bad)[0]
             if members.size:
                 parsed.append((kind, members, *self.fields(kind, members, raw, lines, bad)))
+        self.watch_order(bad)  # before repeated ids are found: records/_readers.py finds them after reading the file
         good = np.nonzero(~bad)[0]
         repeat, first_files = self.seen.add(ids if good.size == n else ids.take(_arrow.integers(good)),
                                             self.file_number)
@@ -523,6 +529,16 @@ class _ChunkReader:
                                            {k: v.take(local) for k, v in targets.items()},
                                            **_own_values(own, code >> len(said))))
         return batches
+
+    def watch_order(self, bad: np.ndarray) -> None:
+        """Show DateOrder the chunk's dates not read in one cast, a row at a time in file order, each row then said to
+        make a record or not (``bad``), as records/_readers.py shows them."""
+        self.numbered.sort()
+        for line, group in itertools.groupby(self.numbered, key=lambda seen: seen[0]):
+            for _, column, row, text in group:
+                self.order.see(text, line, column)
+            self.order.kept(not bad[row])
+        self.numbered.clear()
 
     def fields(self, kind: str, members: np.ndarray, raw: dict[str, Any], lines: np.ndarray,
                bad: np.ndarray) -> tuple[dict[str, Categorical], dict[str, EventColumn], dict[str, np.ndarray],
@@ -697,6 +713,8 @@ class _ChunkReader:
         if pending.any():
             keep = np.ones(len(items), dtype=bool)
             texts = [text.strip() for text in written.to_pylist()]  # as records/_readers.py strips a cell
+            for k in np.unique(owners[pending]).tolist():  # whole cells, as records/_readers.py shows them
+                self.numbered.append((int(lines[members[k]]), col, int(members[k]), str(cells[k].as_py()).strip()))
             failed: set[int] = set()
             given = np.bincount(owners, minlength=n)  # dates and unknowns each record's cell gives
             note = f" (the system's recorded deadline for {deadline_of})" if deadline_of else ""
@@ -1134,6 +1152,9 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
         chunk_reader = _ChunkReader(vocab, [names[j] for j in wanted], sink, seen,
                                     frozenset(column for column in names if column in vocab.all_events()), wanted)
         yield from _Stream(path, name, names, wanted, chunk_reader, sink).batches(seen, block_bytes)
+        said = chunk_reader.order.warning(sink.file)
+        if said is not None:
+            sink.problems.append(said)
     finally:
         problems.extend(sink.problems)
 

@@ -516,3 +516,26 @@ def test_the_guard_the_csv_writer_puts_before_a_formula_is_taken_off_as_records_
     batches, problems = read(tmp_path, path.read_text(encoding="utf-8"))
     assert not problems and [(i, team) for batch in batches
                              for i, team in zip(batch.ids.to_pylist(), batch.attribute("team").values)] == expected
+
+
+def test_dates_written_month_first_are_warned_of_as_the_record_reader_warns(tmp_path):
+    # kpi's reader, as check's: 3/25/2024 (R1) can only be month first, so R2's 3/1/2024, 3/4/2024 and 4/10/2024, read
+    # day first as 3 January, 3 April and 4 October, may each be a month or more out, as may the 5/6/2024 of R4 (a
+    # repeat of R2's id, read and then left out); R1 is not read. R3's 13/03/2024 reads one way alone.
+    path = tmp_path / "referrals.csv"
+    path.write_text("id,kind,team,referral,assessment_start,assessment_completed\n"
+                    "R1,referral,A,3/25/2024,3/26/2024,\n"
+                    "R2,referral,A,3/1/2024,3/4/2024,4/10/2024\n"
+                    "R3,referral,A,2024-03-01,13/03/2024,\n"
+                    "R2,referral,A,5/6/2024,,\n", encoding="utf-8")
+    problems = []
+    batches = list(read_batches([path], load_vocabulary(), problems))
+    expected = read_records([path], load_vocabulary())[1]
+    [warning] = [p for p in problems if p.warning]
+    assert warning == [p for p in expected if p.warning][0]
+    assert (warning.line, warning.column) == (3, 4)
+    assert warning.message == (
+        "'3/25/2024' at row 2 can only be month first, yet 4 date(s) of this file that read either way were read day "
+        "first: '3/1/2024' (row 3) as 3 January 2024, '3/4/2024' (row 3) as 3 April 2024, '4/10/2024' (row 3) as 4 "
+        "October 2024 and 1 more")
+    assert sorted(i for batch in batches for i in batch.ids.to_pylist()) == ["R2", "R3"]
