@@ -46,22 +46,31 @@ _ADDRESS = re.compile(r"[^\s@<>,;:\"()\[\]\\\x00-\x1f\x7f-\x9f]+@[A-Za-z0-9](?:[
 # What would end a header line or an SMTP command, or act on a terminal: C0 and C1 control characters (NEL,
 # U+0085, among them) and Unicode's line and paragraph separators, which mail libraries treat as line breaks.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# An RFC 2047 encoded word, as Python's email package finds one (its rfc2047_matcher): setting a header decodes
+# it, so ``=?utf-8?q?x=0ABcc=3A_a=40evil.example?=`` in a title became a Bcc header, and a recipient.
+_ENCODED_WORD = re.compile(r"=\?[^?]*\?[qQbB]\?.*?\?=")
 
 
 def check_address(value: str, field: str, where: str | None = None) -> str:
     """``value`` if it is one plain email address (name@example.gov.uk); otherwise InputError naming ``field``."""
-    if not _ADDRESS.fullmatch(value):
-        problem = "contains a line break or control character" if _CONTROL.search(value) else "is not an email address"
+    if not _ADDRESS.fullmatch(value) or _ENCODED_WORD.search(value):
+        problem = ("contains a line break or control character" if _CONTROL.search(value) else
+                   "holds an encoded word (RFC 2047), which a mail program reads as another address"
+                   if _ENCODED_WORD.search(value) else "is not an email address")
         raise InputError(Problem(f"{value!r} {problem}", file=where, field=field,
                                  hint="give one address like name@example-council.gov.uk"))
     return value
 
 
 def check_header_text(value: str, field: str) -> str:
-    """``value`` if it fits on one header line (no line break or control character); otherwise InputError."""
+    """``value`` if it fits on one header line (no line break or control character) and a mail program reads it as
+    written (no encoded word); otherwise InputError."""
     if _CONTROL.search(value):
         raise InputError(Problem(f"{value!r} contains a line break or control character", field=field,
                                  hint="give it on one line"))
+    if _ENCODED_WORD.search(value):
+        raise InputError(Problem(f"{value!r} holds an encoded word (RFC 2047), which a mail program reads as other "
+                                 "text", field=field, hint="write it without =?...?="))
     return value
 
 

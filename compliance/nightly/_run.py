@@ -24,7 +24,7 @@ from typing import Iterator, Mapping, Sequence, TextIO
 
 from ..calendars import DEFAULT_CALENDAR, get_calendar, local
 from ..engines import check_as_of, check_targets, map_chunks
-from ..errors import ComplianceError, InputError, Problem, errors
+from ..errors import ComplianceError, InputError, Problem, errors, printable
 from ..records import DEFAULT_ENCODING, Record, codec_name, drawn_on, load_extract, read_records, undated_warning
 from ..reports import problem_rows, rows_not_read, unread_count
 from ..rules import RuleSet, load_rules
@@ -182,7 +182,8 @@ def _records_frozen() -> Iterator[None]:
 
 def _subject(model: ReportModel) -> str:
     s = model.summary
-    return (f"{model.title} as of {model.as_of.isoformat()}: {s.overdue} overdue, {s.due_within_window} due "
+    # A bidirectional control in the title is shown as its escape, as on the page, not obeyed in the inbox.
+    return (f"{printable(model.title)} as of {model.as_of.isoformat()}: {s.overdue} overdue, {s.due_within_window} due "
             f"within {model.window_text}, {s.late_in_period} late completions")
 
 

