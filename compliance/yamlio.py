@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, quoted, short
 from .resources import private_cache, private_file
 
 if TYPE_CHECKING:
@@ -181,8 +181,8 @@ class _Builder:
             if node.tag not in self.loader.yaml_constructors:
                 # A tag no safe constructor reads (!!python/name:os.system, !foo), said as it is for a list or a
                 # mapping, not in PyYAML's words ("could not determine a constructor ...").
-                raise self.unread(node, f"unsupported YAML tag {node.tag}", "write plain text, numbers and dates",
-                                  _field(path))
+                raise self.unread(node, f"unsupported YAML tag {short(node.tag)}",
+                                  "write plain text, numbers and dates", _field(path))
             try:
                 return self.loader.construct_object(node, deep=True)
             except (yaml.YAMLError, ValueError, TypeError, OverflowError, AttributeError, KeyError) as exc:
@@ -191,16 +191,21 @@ class _Builder:
                 why = (f"not a {node.tag.rsplit(':', 1)[-1]}" if isinstance(exc, (AttributeError, KeyError))
                        else str(exc))
                 dated = node.tag.endswith(":timestamp")  # 2019-02-30, or !!timestamp soon
-                problem = self.fail(node, f"{node.value!r} is not a valid value: {why}",
-                                    "dates are written YYYY-MM-DD" if dated else "write the value without its tag"
-                                    ).problems[0]
+                hint = "dates are written YYYY-MM-DD" if dated else "write the value without its tag"
+                digits = node.value.lstrip("+-")
+                if isinstance(exc, ValueError) and node.tag in _NUMBERS and digits.isdigit():
+                    # More than 4,300 digits, which Python refuses to turn into a number: said as the JSON reader
+                    # says it, not in Python's words (its advice is a call to sys.set_int_max_str_digits).
+                    why = f"a number of {len(digits):,} digits is too long to read"
+                    hint = "write it in quotes if it is text (an id, a team), or leave it out"
+                problem = self.fail(node, f"{quoted(node.value)} is not a valid value: {why}", hint).problems[0]
                 self.located.problems.append(problem)
                 if self.partial:
                     problem.field = _field(path)
                     self.located.unread[path] = problem
                 return node.value
         if node.tag not in _PLAIN_TAGS:
-            raise self.unread(node, f"unsupported YAML tag {node.tag}", "write plain lists and mappings",
+            raise self.unread(node, f"unsupported YAML tag {short(node.tag)}", "write plain lists and mappings",
                               _field(path))
         if len(path) > _MAX_DEPTH:
             raise self.unread(node, f"nested more than {_MAX_DEPTH} levels deep", "write plain names, values and lists",
@@ -233,7 +238,7 @@ class _Builder:
             if key in out:
                 first = self.located.key_positions[path + (key,)]
                 error = self.unread(
-                    key_node, f"duplicate key {key!r} (first given at line {first[0]})",
+                    key_node, f"duplicate key {quoted(key)} (first given at line {first[0]})",
                     "give each key once; a second one would silently replace the first", key,
                 )
                 if isinstance(error, InputError):

@@ -112,6 +112,30 @@ def test_an_explicit_tag_that_cannot_be_read_is_a_located_problem(text):
                                           else "write the value without its tag")
 
 
+
+def test_a_number_too_long_to_read_is_named_by_its_length_and_start_not_in_pythons_words():
+    """Python refuses to turn more than 4,300 digits into a number; its message told the reader to call
+    sys.set_int_max_str_digits and echoed all 100,000 digits."""
+    located = load_yaml("a: 1\nb: " + "9" * 100_000 + "\n", "f.yaml", strict=False)
+    [problem] = located.problems
+    assert str(problem) == ("f.yaml:2:4: '" + "9" * 40 + "'... (100,000 characters) is not a valid value: a number "
+                            "of 100,000 digits is too long to read (write it in quotes if it is text (an id, a team), "
+                            "or leave it out)")
+    assert located.value["b"] == "9" * 100_000
+
+
+def test_a_long_tag_or_a_long_key_given_twice_is_named_by_its_start_and_length():
+    with pytest.raises(InputError) as exc:
+        load_yaml("a: !" + "x" * 5000 + " 1\n", "f.yaml")
+    assert str(exc.value.problems[0]) == ("f.yaml:1:4: unsupported YAML tag !" + "x" * 39 + "... (5,001 characters) "
+                                          "(write plain text, numbers and dates)")
+    key = "k" * 1001
+    with pytest.raises(InputError) as exc:
+        load_yaml(f"? {key}\n: 1\n? {key}\n: 2\n", "f.yaml")
+    assert exc.value.problems[0].message == ("duplicate key '" + "k" * 40 + "'... (1,001 characters) "
+                                             "(first given at line 1)")
+
+
 CACHED = """\
 id: x-1
 in_force: {from: 2013-04-15, to: null}
