@@ -157,17 +157,22 @@ def team_slug(team: str) -> str:
     ``no-team`` of records that name none) with a short hash of the name as well. So is a name of plain words
     whose last is 8 hexadecimal digits (``team 3a52ce78``, ``intake 20250401``): as they are, they would be the
     file of the name whose hash they end in (``.`` is ``team-3a52ce78``), and two teams would share a calendar.
-    A name is read in Unicode's composed form (NFC), so ``Équipe`` typed with a combining accent is the same team.
+    Names are the same team when Unicode's caseless match says so, as kpi groups them: ``Équipe`` typed with a
+    combining accent, ``Straße`` and ``STRASSE`` (``strasse``).
     """
     if team == NO_TEAM:
         return "no-team"
-    words = unicodedata.normalize("NFC", team).split()
+    # Case folded between the decomposed and the composed form, as kpi's group_key does: folding the composed form
+    # alone left some names two calendars (Greek ΐ typed as one character and as Ϊ with an accent).
+    key = unicodedata.normalize("NFC", unicodedata.normalize("NFD", " ".join(team.split())).casefold())
+    words = key.split()
     folded = unicodedata.normalize("NFKD", team).encode("ascii", "ignore").decode().lower()
     slug = _SLUG.sub("-", folded).strip("-")[:40].strip("-") or "team"
-    if words and all(w.isascii() and w.isalnum() for w in words) and slug == "-".join(words).lower() \
-            and slug != "no-team" and not _HASHED.fullmatch(slug):
-        return slug
-    return f"{slug[:31].strip('-')}-{hashlib.sha1(' '.join(words).casefold().encode('utf-8')).hexdigest()[:8]}"
+    if words and all(w.isascii() and w.isalnum() for w in words):
+        slug = "-".join(words)  # plain words once folded: ß is ss, the Kelvin sign k
+        if len(slug) <= 40 and slug != "no-team" and not _HASHED.fullmatch(slug):
+            return slug
+    return f"{slug[:31].strip('-')}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:8]}"
 
 
 class StatesWriter:

@@ -4,6 +4,7 @@ team, the findings that apply in findings.*, and team calendars' latest-* names 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import resource
 import subprocess
@@ -159,6 +160,20 @@ def test_a_team_name_in_either_unicode_form_is_one_teams_calendar(tmp_path, run_
     calendar = icalendar.Calendar.from_ical(path.read_bytes())
     assert str(calendar["X-WR-CALNAME"]).endswith(f": {composed}")  # one name, composed, whichever came first
     assert sorted(str(e["DESCRIPTION"]).split("Record: ")[1][:2] for e in calendar.walk("VEVENT")) == ["r1", "r2"]
+
+
+
+def test_names_kpi_counts_as_one_team_share_one_calendar():
+    """Issue: kpi counted "Straße" and "STRASSE" as one team, and ΐ typed as one character or as Ϊ and an accent,
+    as Unicode's caseless match says; --by team gave each spelling a calendar of its own, so a team subscribed to
+    one missed the duties entered under the other."""
+    assert team_slug("Straße Nord") == team_slug("STRASSE NORD") == team_slug("strasse nord") == "strasse-nord"
+    assert team_slug("Team \ufb01ve") == team_slug("Team five") == "team-five"  # the ﬁ ligature pasted from a PDF
+    one, other = "Ομάδα \u0390", "Ομάδα \u03aa\u0301"  # ΐ, and capital Ϊ with an acute accent
+    assert one != other and team_slug(one) == team_slug(other)
+    assert team_slug(one) != team_slug("Ομάδα \u03b9")  # a plain iota is another name
+    # A name that folds as it did keeps its file: its words, and a hash of the name in lower case.
+    assert team_slug("Équipe Nord") == "equipe-nord-" + hashlib.sha1("équipe nord".encode("utf-8")).hexdigest()[:8]
 
 
 def test_more_teams_than_files_a_process_may_open_each_get_their_calendar(tmp_path):
