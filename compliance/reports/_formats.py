@@ -493,9 +493,14 @@ def _md_plain(value: object) -> str:
     return printable(_MD_CONTROL.sub(" ", str(value)))
 
 
+# Where GitHub's autolinks make a link of bare text: a scheme's "://" and a word beginning "www.". A backslash before
+# the ":" or the "." keeps it text (an escaped character is never part of an autolink), and is not shown.
+_MD_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9])(?=://)|(?<=(?<![A-Za-z0-9.-])[wW]{3})(?=\.)")
+
+
 def md_text(value: object) -> str:
     """Text for a Markdown line or table cell (CommonMark, GitHub): no raw HTML, link, emphasis or code."""
-    return _MD_SPECIAL.sub(r"\\\1", _md_plain(value))
+    return _MD_AUTOLINK.sub(r"\\", _MD_SPECIAL.sub(r"\\\1", _md_plain(value)))
 
 
 def md_code(value: object, table: bool = False) -> str:

@@ -129,6 +129,16 @@ def test_helpers_against_a_commonmark_renderer():
     assert md_text("line one\r\nline two") == "line one line two"
 
 
+
+def test_an_address_in_a_value_stays_text_where_github_would_link_it():
+    """GitHub (and Teams) make a link of a bare "https://..." or "www....": a cell holding a phishing address, quoted
+    in a skipped row's problem, was a link in report.md. The ":" or "." is escaped, which CommonMark does not show."""
+    text = "'https://login.evil.example/x' and (www.evil.example) are not dates; WWW.Evil.example; 10:30; awww.x"
+    assert md_text(text) == ("'https\\://login.evil.example/x' and (www\\.evil.example) are not dates; "
+                             "WWW\\.Evil.example; 10:30; awww.x")
+    assert render(f"{md_text(text)}\n") == f"<p>{text}</p>\n"
+
+
 def test_check_format_md_escapes_too():
     rules = load_rules()
     records = load_records([COUNCIL], rules.vocabulary)
