@@ -23,8 +23,8 @@ from ..calendars import day_of
 from ..engines import Finding
 from ..errors import one_line
 from ..reports import STATUS_NAMES, kpi_chart_svg, margin_text, uri_value
-from ._model import (CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, Change, ReportModel, TrendPoint, bad_rows,
-                     ics_scope, overdue_none)
+from ._model import (CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, SKIPPED_SHOWN, Change, ReportModel, TrendPoint,
+                     bad_rows, ics_scope, overdue_none, skipped_more)
 
 _TAG_COLOURS = {"overdue": "red", "late": "orange", "due": "blue", "met": "green",
                 "missing_data": "purple", "not_applicable": "grey"}
@@ -631,9 +631,9 @@ def _about(model: ReportModel) -> str:
 def _skipped(model: ReportModel) -> str:
     if not model.skipped_rows:
         return ""
-    shown = model.skipped_rows[:20]
-    more = len(model.skipped_rows) - len(shown)
-    items = "".join(f"<li>{_e(s)}</li>" for s in shown) + (f"<li>and {more} more</li>" if more else "")
+    shown = model.skipped_rows[:SKIPPED_SHOWN]
+    more = skipped_more(model)
+    items = "".join(f"<li>{_e(s)}</li>" for s in shown) + (f"<li>{_e(more)}</li>" if more else "")
     return (f'<div class="notice" role="alert"><p><strong>{bad_rows(model.skipped_count)}</strong>; '
             f"what they hold is not in this report. Fix them in the records:</p><ul>{items}</ul></div>")
 

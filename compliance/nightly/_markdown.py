@@ -11,7 +11,8 @@ from datetime import date, datetime
 from ..calendars import day_of
 from ..engines import Finding
 from ..reports import STATUS_NAMES, margin_text, md_code, md_text
-from ._model import CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, ReportModel, bad_rows, ics_scope, overdue_none
+from ._model import (CHANGE_KINDS, CHANGE_LABELS, CHANGES_SHOWN, SKIPPED_SHOWN, ReportModel, bad_rows, ics_scope,
+                     overdue_none, skipped_more)
 
 
 def _d(d: date | None) -> str:
@@ -131,7 +132,9 @@ def to_markdown_report(model: ReportModel) -> str:
            + (f", run {model.run_id}" if model.run_id is not None else "") + ".", ""]
     if model.skipped_rows:
         out += [f"**{bad_rows(model.skipped_count)}**; what they hold is not in this report:", ""]
-        out += [f"- {md_text(p)}" for p in model.skipped_rows] + [""]
+        more = skipped_more(model)
+        out += [f"- {md_text(p)}" for p in model.skipped_rows[:SKIPPED_SHOWN]]
+        out += [f"- {md_text(more)}", ""] if more else [""]
     out += ["## Summary", "",
             f"- **{s.overdue:,}** overdue",
             f"- **{s.due_within_window:,}** due within {model.window_text} (by {model.window_end.isoformat()})",

@@ -36,6 +36,8 @@ TIMELINES_SHOWN = 20
 CHANGES_SHOWN = 25
 #: "Check these records" names this many records, the first in the input; findings.csv marks every one.
 CHECKS_SHOWN = 25
+#: The rows skipped under --skip-bad-rows the pages name, the first in the input; the findings files list every one.
+SKIPPED_SHOWN = 20
 
 CHANGE_KINDS = ("newly_overdue", "newly_late", "newly_met", "new_duty", "status_changed", "no_longer_reported")
 CHANGE_LABELS = {
@@ -244,7 +246,14 @@ class ReportModel:
 
 def bad_rows(n: int) -> str:
     """ "1 bad row was skipped", "3 bad rows were skipped": the notice at the top of the report."""
-    return f"{n} bad row was skipped" if n == 1 else f"{n} bad rows were skipped"
+    return f"{n} bad row was skipped" if n == 1 else f"{n:,} bad rows were skipped"
+
+
+def skipped_more(model: ReportModel) -> str:
+    """What the pages say of the skipped rows past the SKIPPED_SHOWN they name ("" when they name all): the
+    Markdown listed every one, 20 MB for 100,000 bad rows, and it is the email's text."""
+    more = len(model.skipped_rows) - SKIPPED_SHOWN
+    return f"and {more:,} more: findings.csv lists every one (status unreadable)" if more > 0 else ""
 
 
 def parse_window(text: str) -> Period:

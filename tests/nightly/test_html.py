@@ -218,3 +218,12 @@ def test_the_page_says_the_calendar_holds_only_the_deadlines_near_the_as_of_date
             "within 7 days and those overdue by at most 7 days (--ics-days), and, if any are overdue for longer, one "
             "event on 2026-11-27 counting them.") in html
     assert "and in <a" not in html
+
+
+
+def test_the_skipped_rows_past_twenty_are_counted_and_said_where_each_is_listed(model):
+    rows = tuple(f"tracker.csv:{n}:4: referral: 'soon' is not a date" for n in range(2, 1_502))
+    page = to_html(replace(model, skipped_rows=rows))
+    assert "<strong>1,500 bad rows were skipped</strong>" in page and page.count("<li>tracker.csv:") == 20
+    assert "<li>tracker.csv:21:4: referral: &#x27;soon&#x27; is not a date</li><li>and 1,480 more: findings.csv lists " \
+           "every one (status unreadable)</li></ul>" in page

@@ -139,6 +139,19 @@ def test_an_address_in_a_value_stays_text_where_github_would_link_it():
     assert render(f"{md_text(text)}\n") == f"<p>{text}</p>\n"
 
 
+
+def test_the_skipped_rows_are_named_up_to_twenty_as_on_the_page_then_counted(model):
+    """Issue: report.md, the email's text, listed every row --skip-bad-rows left out: 20 MB for 100,000 bad rows,
+    where the page names 20."""
+    rows = tuple(f"tracker.csv:{n}:4: referral: 'soon' is not a date" for n in range(2, 1_502))
+    md = to_markdown_report(replace(model, skipped_rows=rows))
+    assert "**1,500 bad rows were skipped**; what they hold is not in this report:\n\n" in md
+    listed = [line for line in md.splitlines() if line.startswith("- tracker.csv:")]
+    assert listed == [f"- tracker.csv:{n}:4: referral: 'soon' is not a date" for n in range(2, 22)]
+    assert "\n- tracker.csv:21:4: referral: 'soon' is not a date\n- and 1,480 more: findings.csv lists every one " \
+           "(status unreadable)\n\n## Summary" in md
+
+
 def test_check_format_md_escapes_too():
     rules = load_rules()
     records = load_records([COUNCIL], rules.vocabulary)
