@@ -22,6 +22,7 @@ UID_DOMAIN = "statutory-timelines"
 _FOLD_AT = 75  # octets per line, CRLF excluded (RFC 5545 section 3.1)
 # Not allowed in a content line (section 3.1); tab is, and line breaks are made \n first and escaped last.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_BREAK = re.compile("\r\n|[\r\u2028\u2029]")
 _SAFE_URL = re.compile(r"https?://[^\x00-\x20\x7f\"<>\\^`{|}]+", re.IGNORECASE)
 
 
@@ -34,7 +35,9 @@ def event_uid(record: str, duty: str, occurrence: int) -> str:
 def escape_text(value: str) -> str:
     """Escape a TEXT value (RFC 5545 section 3.3.11); other C0 controls become spaces, and C1 and bidirectional
     ones escapes (``\\u202e``) as every other format shows them, so none can reorder or drive what shows it."""
-    text = _CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
+    # Unicode's line and paragraph separators too: a reader that splits lines as Python's str.splitlines does would
+    # start a property of its own after one (a team "A\u2028DTSTART:..." in a calendar's name).
+    text = _CONTROL.sub(" ", _BREAK.sub("\n", value))
     # Escaped before the backslashes are, so a reader gives back the escape's own backslash, not a bad TEXT escape.
     text = printable(text)
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")

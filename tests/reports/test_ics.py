@@ -10,7 +10,7 @@ import icalendar
 import pytest
 
 from compliance.engines import evaluate
-from compliance.reports import calendar_text, escape_text, event_uid, fold
+from compliance.reports import CALENDAR_END, calendar_head, calendar_text, escape_text, event_uid, fold
 from compliance.records import load_records
 from compliance.rules import load_rules
 
@@ -163,6 +163,17 @@ def test_line_breaks_and_control_characters_in_text_stay_inside_their_property(c
     assert not any(ch in text for ch in "\x00\x1b")
     (event,) = icalendar.Calendar.from_ical(text).walk("VEVENT")
     assert str(event["SUMMARY"]).startswith("Overdue: T\nBEGIN:VALARM (alpha\nATTENDEE:mailto:x@evil.example")
+
+
+
+def test_unicode_line_separators_are_written_as_the_line_breaks_they_are():
+    """A team "A\u2028DTSTART:..." was written raw into its calendar's name: a reader that splits lines as Python's
+    str.splitlines does read a DTSTART property there."""
+    text = escape_text("A\u2028DTSTART:20991231\u2029B\r\nC")
+    assert text == "A\\nDTSTART:20991231\\nB\\nC"
+    calendar = calendar_head("Report: A\u2028DTSTART:20991231") + CALENDAR_END
+    assert [line.split(":")[0] for line in calendar.splitlines()] == [
+        "BEGIN", "VERSION", "PRODID", "CALSCALE", "METHOD", "X-WR-CALNAME", "END"]
 
 
 def test_c1_controls_are_written_as_escapes_a_reader_gives_back():
