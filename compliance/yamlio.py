@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 
 Path_ = tuple[Any, ...]
 _MAX_NODES = 1_000_000  # alias expansion beyond this is a "billion laughs" document, not data
-#: A text longer than this may hold more than _MAX_NODES values (each takes two characters or more), so they are
-#: counted as the parser reads them before any is kept: composed, each takes some 360 bytes, and a 50 MB file of
-#: 25,000,000 values took 9 GB before it could be refused.
-_COUNTED_FROM = 2 * _MAX_NODES
+#: A text longer than this may hold more than _MAX_NODES values (``{a,b,c}`` is a key and an empty value for each
+#: two characters), so they are counted as the parser reads them before any is kept: composed, each takes some 360
+#: bytes, and a 50 MB file of 25,000,000 values took 9 GB before it could be refused.
+_COUNTED_FROM = _MAX_NODES
 #: Values nested deeper than this are refused where they are, not by Python's recursion limit (a RecursionError
 #: that would stop the whole document); no record, rule or mapping needs a tenth of it.
 _MAX_DEPTH = 100
