@@ -114,14 +114,18 @@ class FindingsFiles:
 
     def finish(self, summary: Mapping[str, int], report: Mapping[str, Any]) -> None:
         """Close the documents, with the status counts and the report's numbers at the end of the JSON."""
-        from ..reports.parquet import findings_metadata
+        from ..reports.parquet import IN_METADATA, findings_metadata
 
         self._write(JSON_FILE, json_tail(summary, self.context, self.document, {"report": report}))
         self._json.close()
+        # The Parquet file's metadata holds the first of each long list, with its total (rows_skipped, changes_total):
+        # findings.json.gz holds them all.
+        lean = {**report, "skipped_rows": report["skipped_rows"][:IN_METADATA],
+                "changes": report["changes"][:IN_METADATA], "changes_total": len(report["changes"])}
         self._parquet.close(findings_metadata(
             self.as_of, summary, self.problems, self.show_all,
             {r: self.context.rules[r] for r in self.document.rules},
-            {c: self.context.calendars[c] for c in self.document.calendars}, {"report": report}))
+            {c: self.context.calendars[c] for c in self.document.calendars}, {"report": lean}))
         for name in dict.fromkeys(["deadlines.ics", *self._teams.values()]):
             backlog = self._backlog.get(name)
             if backlog:

@@ -255,13 +255,21 @@ class _FileWriter(pq.ParquetWriter):
             self.abandon()
 
 
+#: How many of a long list (the rows not read, the nightly changes) the metadata holds, the first; each list's total
+#: is beside it, and every row not read is a row of the file. A reader reads the metadata whole, and pyarrow (pandas
+#: with it) opens no file whose metadata passes 100 MB: 400,000 bad rows made one that only DuckDB could read.
+IN_METADATA = 1_000
+
+
 def findings_metadata(as_of: date, tally: Mapping[str, int], problems: Sequence[Problem], show_all: bool,
                       rules: Mapping[str, Any], calendars: Mapping[str, Any],
                       extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """What a findings file says once: as ``check --format json``'s document says it, without the findings."""
+    """What a findings file says once: as ``check --format json``'s document says it, without the findings, and
+    with the first IN_METADATA rows not read (``problems``) and how many there are (``problems_total``)."""
+    unread = [p for p in problems if not p.warning]
     return {"as_of": as_of.isoformat(), "not_applicable_listed": show_all,
-            "problems": [problem_dict(p) for p in problems if not p.warning], "summary": dict(tally),
-            "rules": dict(rules), "calendars": dict(calendars), **(extra or {})}
+            "problems": [problem_dict(p) for p in unread[:IN_METADATA]], "problems_total": len(unread),
+            "summary": dict(tally), "rules": dict(rules), "calendars": dict(calendars), **(extra or {})}
 
 
 def table_bytes(batches: Iterable[pa.RecordBatch], schema: pa.Schema, metadata: Mapping[str, Any]) -> bytes:

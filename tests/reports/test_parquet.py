@@ -132,3 +132,29 @@ def test_days_skipped_not_worked_out_are_null_not_none_skipped():
     unread = findings_batch([], problems=[Problem("not a date", file="r.csv", line=3, column=4)]).to_pylist()
     assert [(r["status"], r["holidays_skipped"], r["weekend_days_skipped"]) for r in unread] == [
         ("unreadable", None, None)]
+
+
+def test_the_metadata_lists_the_first_thousand_rows_not_read_and_counts_them_all(tmp_path, run_cli):
+    """Issue: every row not read was in the metadata, which a reader reads whole: 400,000 bad rows made a 124 MB
+    file whose metadata passed pyarrow's 100 MB, so pyarrow and pandas could not open it. The rows hold each one."""
+    tracker = tmp_path / "tracker.csv"
+    tracker.write_text("id,kind,team,referral,referral_decision\n"
+                       + "".join(f"r{n},referral,Front Door,soon,\n" for n in range(1_200))
+                       + "ok,referral,Front Door,03/12/2024,\n", encoding="utf-8")
+    path = tmp_path / "findings.parquet"
+    code, _, _ = run_cli("check", str(tracker), "--as-of", "2024-12-10", "--output", str(path))
+    assert code == 2
+    metadata = pq.read_metadata(path).metadata
+    problems = json.loads(metadata[b"problems"])
+    assert json.loads(metadata[b"problems_total"]) == 1_200 and len(problems) == 1_000
+    assert (problems[0]["row"], problems[-1]["row"]) == (2, 1_001)  # the header is row 1
+    assert pq.read_table(path).column("status").to_pylist().count("unreadable") == 1_200
+    out = tmp_path / "out"
+    code, _, err = run_cli("report", str(tracker), "--as-of", "2024-12-10", "--out", str(out), "--quiet",
+                           "--skip-bad-rows")
+    assert code == 1, err  # the good referral's decision is overdue
+    report = json.loads(pq.read_metadata(out / "latest.parquet").metadata[b"report"])
+    assert report["rows_skipped"] == 1_200 and len(report["skipped_rows"]) == 1_000
+    assert report["changes_total"] == 0 and report["changes"] == []
+    metadata = pq.read_metadata(out / "latest.parquet").metadata
+    assert json.loads(metadata[b"problems_total"]) == 1_200 and len(json.loads(metadata[b"problems"])) == 1_000
