@@ -21,7 +21,7 @@ from typing import Any, Callable, Collection, Iterable, Mapping, NamedTuple, Seq
 from weakref import WeakKeyDictionary
 
 from ..engines import Finding, sort_by_urgency
-from ..errors import Problem
+from ..errors import InputError, Problem
 from ..records import Record, measured_text, spreadsheet_safe, written_event, written_events
 from ..rules import Vocabulary, bundled_vocabulary
 from ._formats import STATUS_NAMES, counts, listed, margin_text, problem_rows, rows_not_read, unread_count
@@ -34,6 +34,9 @@ STATUS_COLOURS = {"overdue": ("F4CCCC", "7F0000"), "late": ("FCE4D6", "843C0C"),
 _DATE = "DD/MM/YYYY"
 _DATE_TIME = "DD/MM/YYYY HH:MM"
 _HEADER = ("1D70B8", "FFFFFF")
+#: Excel's last row: a sheet holds its header and one row fewer than this. Excel opens a longer sheet only after
+#: "We found a problem with some content", with the rows past it gone.
+SHEET_ROWS = 1_048_576
 #: The named styles each workbook has, by look, so that a cell's style is found without building its name.
 _STYLES: WeakKeyDictionary[Any, dict[tuple[Any, ...], str]] = WeakKeyDictionary()
 #: Each workbook's data sheets whose rows are still to be written when it is saved: the sheet and its rows' XML.
@@ -145,6 +148,10 @@ def _rendered_sheet(book: Any, title: str, columns: Sequence[Column], cells: Cel
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
+    if count >= SHEET_ROWS:
+        raise InputError(Problem(f"{count:,} rows for the {title} sheet, more than a workbook's sheet holds "
+                                 f"({SHEET_ROWS - 1:,} under its header): no workbook was written",
+                                 hint="write a CSV file instead (an --output ending .csv), which holds any number"))
     sheet = book.create_sheet(title)
     for j, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(j)].width = column.width

@@ -110,6 +110,34 @@ def test_a_workbook_is_never_written_to_the_terminal(run_cli):
                       "(give --output FILE.xlsx)\n"
 
 
+
+def test_a_sheet_of_more_rows_than_excel_holds_is_refused_not_written_cut():
+    """Excel's last row is 1,048,576: a workbook with more findings opened only after "We found a problem with some
+    content", the rows past it gone."""
+    from compliance.errors import InputError
+    from compliance.reports._xlsx import FINDING_COLUMNS, _book, _finding_cells, _rendered_sheet
+
+    def sheet(count: int) -> None:
+        _rendered_sheet(_book(), "Findings", FINDING_COLUMNS, _finding_cells(), 0, lambda: iter(()), count, "C2")
+
+    sheet(1_048_575)  # and the header: the last row
+    with pytest.raises(InputError) as exc:
+        sheet(1_048_576)
+    assert str(exc.value) == ("1,048,576 rows for the Findings sheet, more than a workbook's sheet holds (1,048,575 "
+                              "under its header): no workbook was written (write a CSV file instead (an --output "
+                              "ending .csv), which holds any number)")
+
+
+def test_check_kpi_and_map_write_no_workbook_a_sheet_cannot_hold(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setattr("compliance.reports._xlsx.SHEET_ROWS", 2)  # the header and one row
+    for command in (("check", EXAMPLES), ("kpi", str(CASEWORK / "kpi-cases.yaml")),  # 43 findings, 2 KPI rows
+                    ("map", str(CASEWORK / "annex-a-list5.csv"), "--mapping", "annex-a-list5", "--skip-bad-rows")):
+        path = tmp_path / "out.xlsx"
+        code, out, err = run_cli(*command, "--output", str(path))
+        assert (code, out) == (2, "") and "more than a workbook's sheet holds (1 under its header)" in err, err
+        assert not path.exists()
+
+
 def test_kpi_workbook_has_the_csv_numbers_with_shares_and_months_as_numbers_and_dates(run_cli, tmp_path):
     path = tmp_path / "kpi.xlsx"
     args = ("kpi", str(CASEWORK / "kpi-cases.yaml"), "--as-of", "2022-12-31", "--by", "month")
