@@ -12,6 +12,7 @@ starttls, cafile, timeout.
 from __future__ import annotations
 
 import re
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,10 @@ _ENCODED_WORD = re.compile(r"=\?[^?]*\?[qQbB]\?.*?\?=")
 
 def check_address(value: str, field: str, where: str | None = None) -> str:
     """``value`` if it is one plain email address (name@example.gov.uk); otherwise InputError naming ``field``."""
-    if not _ADDRESS.fullmatch(value) or _ENCODED_WORD.search(value):
+    # A character that shows nothing (category Cf: U+202E reverses what follows it in the To: line a mail program
+    # shows) is no part of an address one could have meant.
+    if not _ADDRESS.fullmatch(value) or _ENCODED_WORD.search(value) or \
+            any(unicodedata.category(c) == "Cf" for c in value):
         problem = ("contains a line break or control character" if _CONTROL.search(value) else
                    "holds an encoded word (RFC 2047), which a mail program reads as another address"
                    if _ENCODED_WORD.search(value) else "is not an email address")

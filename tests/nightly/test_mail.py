@@ -316,6 +316,16 @@ def test_every_unicode_line_break_and_control_character_is_refused_in_a_header_v
             check_address(value.replace("Nightly", "a@example.gov.uk"), "--mail-to")
 
 
+
+@pytest.mark.parametrize("address", ["head\u202eku.vog.example@council.gov.uk", "head\u200b@council.gov.uk",
+                                     "\ufeffhead@council.gov.uk", "head\U000e0041@council.gov.uk"])
+def test_an_address_holding_a_character_that_shows_nothing_is_refused(address):
+    with pytest.raises(InputError) as exc:
+        check_address(address, "--mail-to")
+    assert str(exc.value).startswith("--mail-to: ") and "is not an email address" in str(exc.value)
+    assert check_address("jörg@council.gov.uk", "--mail-to") == "jörg@council.gov.uk"  # a letter is not refused
+
+
 class DrippingServer:
     """A mail server that greets (or not), then answers with a continuation line every ``every`` seconds, for ever:
     each read is well within any per-read timeout, and the reply never ends."""
