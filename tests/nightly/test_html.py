@@ -225,5 +225,5 @@ def test_the_skipped_rows_past_twenty_are_counted_and_said_where_each_is_listed(
     rows = tuple(f"tracker.csv:{n}:4: referral: 'soon' is not a date" for n in range(2, 1_502))
     page = to_html(replace(model, skipped_rows=rows))
     assert "<strong>1,500 bad rows were skipped</strong>" in page and page.count("<li>tracker.csv:") == 20
-    assert "<li>tracker.csv:21:4: referral: &#x27;soon&#x27; is not a date</li><li>and 1,480 more: findings.csv lists " \
-           "every one (status unreadable)</li></ul>" in page
+    assert ("<li>tracker.csv:21:4: referral: &#x27;soon&#x27; is not a date</li>"
+            "<li>and 1,480 more: findings.csv lists every one (status unreadable)</li></ul>") in page
