@@ -459,7 +459,7 @@ def _names_an_input(args: argparse.Namespace) -> bool:
 def _sql_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--show-sql", action="store_true",
                    help="print the SQL this command would run on the database URL given, for its administrator to "
-                        "approve, and stop: nothing is read")
+                        "approve, and stop: nothing is read or written (so not with --output)")
 
 
 def _show_sql(args: argparse.Namespace, sources: Sequence[str]) -> int:
@@ -473,6 +473,10 @@ def _show_sql(args: argparse.Namespace, sources: Sequence[str]) -> int:
         raise InputError(Problem("--show-sql shows the SQL run on a database: give a database URL and --mapping",
                                  field="show-sql", hint=f"e.g. compliance {args.command} postgresql://reader@host/ssd "
                                                         "--mapping ssd --show-sql"))
+    if getattr(args, "output", None):  # printed, never written: the file would be left as it was, without a word
+        raise InputError(Problem("--show-sql prints the SQL and writes nothing: --output would be left as it is",
+                                 field="output", hint="leave --output out; to keep the SQL in a file, add "
+                                                      "> queries.sql after the command"))
     ruleset = load_rules(_rule_paths(args))
     mapping = load_mapping(args.mapping, ruleset.vocabulary)
     rules = None if args.command == "map" else mapping.duties(ruleset)  # map writes every field of every record

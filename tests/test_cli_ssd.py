@@ -192,6 +192,16 @@ def test_show_sql_prints_the_queries_and_reads_nothing(run_cli):
     assert code == 2 and "give a database URL and --mapping" in err
 
 
+def test_show_sql_with_an_output_file_is_refused_not_left_unwritten(run_cli, tmp_path):
+    # The SQL is printed: a file given to --output was left as it was, with no word that nothing went into it.
+    output = tmp_path / "queries.sql"
+    code, out, err = run_cli("kpi", "postgresql://reader@db.invalid/ssd", "--mapping", "ssd", "--show-sql",
+                             "--output", str(output))
+    assert code == 2 and out == "" and not output.exists()
+    assert "--show-sql prints the SQL and writes nothing: --output would be left as it is" in err
+    assert "> queries.sql" in err
+
+
 def test_a_database_needs_a_mapping_of_its_tables(ssd, run_cli):
     code, _, err = run_cli("check", ssd["sqlite"], "--as-of", AS_OF)
     assert code == 2 and "a database is read through a mapping of its tables (give --mapping ssd" in err
