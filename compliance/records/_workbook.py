@@ -312,7 +312,7 @@ class _Read:
                     f"{len(held):,} rows of records, from row {held[0]} to row {held[-1]}")
             show = ("in Excel's VBA editor, opened with Alt+F11, set the sheet's Visible property to show it" if very
                     else "right-click a sheet's tab and choose Unhide to see it")
-            self.problem(f"the sheet {title!r} is {state}, and its records were read with the others: {rows}",
+            self.problem(f"the sheet {title!r} is {state}, and its rows were read with the others: {rows}",
                          held[0], self.where(title, None), None,
                          show + "; if its records are not to be checked, move them to a workbook of their own",
                          warning=True)
@@ -448,10 +448,9 @@ def _begins(path: Path, head: bytes) -> bool:
 def _hidden_rows(rows: list[int], title: str) -> str:
     """What is said of a shown sheet's hidden rows of records: each row named, so that it can be found."""
     if len(rows) == 1:
-        return (f"row {rows[0]} of the sheet {title!r} is hidden (by a filter, or Hide), and its record was read "
-                "with the others")
+        return f"row {rows[0]} of the sheet {title!r} is hidden (by a filter, or Hide), and it was read with the others"
     return (f"rows {listed([str(n) for n in rows[:MAX_NOTES]], len(rows))} of the sheet {title!r} are hidden (by a "
-            "filter, or Hide), and their records were read with the others")
+            "filter, or Hide), and they were read with the others")
 
 
 def _reason(exc: Exception) -> str:

@@ -266,22 +266,22 @@ def test_records_on_hidden_rows_are_read_with_a_warning_naming_each_row(tmp_path
     records, problems = read_records([path])
     assert [r.id for r in records] == ["la0-2020", "la1-2021", "la2-2022", "la3-2023", "la4-2024"]
     assert [str(p) for p in problems] == [
-        f"{path}:3: rows 3 and 5 of the sheet 'Tracker' are hidden (by a filter, or Hide), and their records were "
-        "read with the others (clear the filter, or select the rows around them, right-click and choose Unhide, to see "
+        f"{path}:3: rows 3 and 5 of the sheet 'Tracker' are hidden (by a filter, or Hide), and they were read "
+        "with the others (clear the filter, or select the rows around them, right-click and choose Unhide, to see "
         "them; if their records are not to be checked, delete them or move them to a workbook of their own)"]
     assert problems[0].warning
     book["Tracker"].row_dimensions[3].hidden = book["Tracker"].row_dimensions[9].hidden = False
     book.save(path)
     _, problems = read_records([path])
     assert [p.message for p in problems] == [
-        "row 5 of the sheet 'Tracker' is hidden (by a filter, or Hide), and its record was read with the others"]
+        "row 5 of the sheet 'Tracker' is hidden (by a filter, or Hide), and it was read with the others"]
     # On a hidden sheet, the sheet's warning says it all.
     book["Tracker"].sheet_state = "hidden"
     book.create_sheet("Cover")
     book.save(path)
     records, problems = read_records([path])
     assert len(records) == 5 and [p.message for p in problems] == [
-        "the sheet 'Tracker' is hidden, and its records were read with the others: 5 rows of records, from row 2 to "
+        "the sheet 'Tracker' is hidden, and its rows were read with the others: 5 rows of records, from row 2 to "
         "row 6"]
 
 

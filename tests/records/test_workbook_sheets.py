@@ -405,10 +405,10 @@ def test_records_on_hidden_and_very_hidden_sheets_are_read_with_a_warning_naming
     assert [r.id for r in records] == ["ham-2025", "ham-2024", "ham-2023a", "ham-2023b"]
     assert all(p.warning for p in problems)
     assert [(p.line, p.column, p.message) for p in problems] == [
-        (2, "'2024-25'", "the sheet '2024-25' is hidden, and its records were read with the others: 1 row of records, "
+        (2, "'2024-25'", "the sheet '2024-25' is hidden, and its rows were read with the others: 1 row of records, "
                          "row 2"),
         (2, "'2023-24'", "the sheet '2023-24' is very hidden (Excel shows it only from its VBA editor), and its "
-                         "records were read with the others: 2 rows of records, from row 2 to row 4")]
+                         "rows were read with the others: 2 rows of records, from row 2 to row 4")]
     assert problems[0].hint == ("right-click a sheet's tab and choose Unhide to see it; if its records are not to be "
                                 "checked, move them to a workbook of their own")
     assert "Visible property" in problems[1].hint
@@ -428,5 +428,5 @@ def test_a_hidden_sheet_a_mapping_reads_is_warned_of_too(tmp_path, run_cli):
     path = tmp_path / "tracker.xlsx"
     book.save(path)
     code, _, err = run_cli("check", str(path), "--mapping", str(tmp_path / "northshire.yaml"), "--as-of", "2026-11-20")
-    assert code == 0 and (f"warning: {path}:2: the sheet 'Old' is hidden, and its records were read with the "
+    assert code == 0 and (f"warning: {path}:2: the sheet 'Old' is hidden, and its rows were read with the "
                           "others: 1 row of records, row 2") in err
