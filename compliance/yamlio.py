@@ -349,6 +349,23 @@ _CACHE_FORMAT = 1
 _KEPT = 64
 
 
+def yaml_text(path: Path, what: str) -> str:
+    """The text of a rule pack or mapping file, or an InputError saying why it cannot be read: where the file is not
+    UTF-8 (as YAML must be), the line and column of the first byte that is not."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(Problem(f"cannot read {what}: {exc.strerror or exc}", file=str(path),
+                                 hint="check the path and permissions")) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start]
+        raise InputError(Problem(f"byte 0x{data[exc.start]:02x} is not UTF-8 text", file=str(path),
+                                 line=before.count(b"\n") + 1, column=len(before) - before.rfind(b"\n"),
+                                 hint=f"save the {what} as UTF-8, as YAML files must be")) from None
+
+
 def load_yaml_cached(text: str, file: str, *, strict: bool = True) -> Located:
     """``load_yaml``, kept on disk as JSON under a key of the text and the parser, so a warm start reads the
     parsed document instead of importing PyYAML and parsing again (some 60 ms for the bundled rules, at every

@@ -62,10 +62,10 @@ from typing import Any, Callable, Collection, Iterator, Sequence
 from xml.etree.ElementTree import Element
 
 from ..calendars import DEFAULT_CALENDAR, add_months, day_of, get_calendar, number_message
-from ..errors import InputError, Problem, ordinal, quoted, shown
+from ..errors import InputError, Problem, listed, ordinal, quoted, shown
 from ..resources import mappings_dir
 from ..rules import Rule, RuleSet, Vocabulary, bundled_names, load_vocabulary
-from ..yamlio import load_yaml
+from ..yamlio import load_yaml, yaml_text
 from ._cells import NOT_CALCULATED, NOT_CALCULATED_HINT, NOT_CALCULATED_MESSAGE
 from ._csv import DEFAULT_ENCODING, codec_name
 from ._database import (CHUNK_ROWS, Database, checking_note, dialect_of, given_as_url, is_database_url, reading_note,
@@ -271,6 +271,12 @@ def _fields(raw: dict[str, Any], part: str, where: Callable[..., dict[str, Any]]
 def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None) -> Mapping:
     """A mapping by bundled name (``annex-a-list4``) or file path, checked against the vocabulary."""
     path = Path(name_or_path)
+    if path.is_dir():
+        inside = sorted(f.name for f in path.glob("*.y*ml"))
+        raise InputError(Problem(f"{str(name_or_path)!r} is a folder, not a mapping file", field="mapping",
+                                 hint=f"give the mapping's file: {listed(inside)}" if inside else
+                                 "give the mapping's .yaml file, or one of the bundled mappings: "
+                                 + ", ".join(sorted(available_mappings()))))
     if not path.is_file():
         bundled = available_mappings()
         if str(name_or_path) not in bundled:
@@ -282,10 +288,7 @@ def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None)
                                      hint="check the path of the mapping file, or give one of the bundled mappings: "
                                           + ", ".join(sorted(bundled))))
         path = bundled[str(name_or_path)]
-    try:
-        located = load_yaml(path.read_text(encoding="utf-8"), str(path))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(f"cannot read mapping: {exc}", file=str(path))) from None
+    located = load_yaml(yaml_text(path, "mapping file"), str(path))
     doc = located.value
     vocab = vocabulary or load_vocabulary()
     if not isinstance(doc, dict):

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from ..errors import InputError, Problem, shown
 from ..resources import rules_dir
-from ..yamlio import Located, load_yaml_cached
+from ..yamlio import Located, load_yaml_cached, yaml_text
 from ._build import FieldError, build_rule
 from ._model import Rule, RuleSet
 from ._validate import passed_before, remember_passed, schema_problems, semantic_problems, unbuilt_problems
@@ -17,10 +17,7 @@ from ._vocabulary import VOCABULARY_FILE, normalise_kinds, load_vocabulary
 
 def read_pack(path: Path) -> tuple[Located, list[Problem]]:
     """Parse one rule pack and check it against the schema."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(f"cannot read rule file: {exc}", file=str(path))) from None
+    text = yaml_text(path, "rule file")
     located = load_yaml_cached(text, str(path), strict=False)
     if passed_before(text):
         return located, located.problems + _key_problems(located)

@@ -298,6 +298,29 @@ def test_a_mapping_file_not_there_is_said_to_be_missing_not_unnamed(given, said)
     assert problem.message == said and "annex-a-list5" in problem.hint
 
 
+def test_a_folder_given_as_the_mapping_is_said_to_be_a_folder_naming_the_files_in_it(tmp_path):
+    # It was "no mapping file '...' (no such file)", of a folder that is there.
+    (tmp_path / "list5.yaml").write_text("mapping: x\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_mapping(tmp_path)
+    [problem] = exc.value.problems
+    assert problem.message == f"{str(tmp_path)!r} is a folder, not a mapping file"
+    assert problem.hint == "give the mapping's file: list5.yaml"
+
+
+def test_a_mapping_file_not_in_utf_8_is_said_so_where_its_first_such_byte_is(tmp_path):
+    # Windows-1252's e acute (0xe9) as the 11th character of line 2; it was Python's "'utf-8' codec can't decode byte
+    # 0xe9 in position 23: invalid continuation byte", with no line.
+    path = tmp_path / "council.yaml"
+    path.write_bytes(b"mapping: council\ntitle: Caf\xe9 list\n")
+    with pytest.raises(InputError) as exc:
+        load_mapping(path)
+    [problem] = exc.value.problems
+    assert (problem.file, problem.line, problem.column) == (str(path), 2, 11)
+    assert problem.message == "byte 0xe9 is not UTF-8 text"
+    assert problem.hint == "save the mapping file as UTF-8, as YAML files must be"
+
+
 def test_a_mapping_naming_an_unknown_event_is_refused_with_its_line(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("mapping: bad\nkind: referral\nid: \"{ID}\"\nevents:\n  referal: Date of Referral\n",

@@ -416,3 +416,15 @@ def test_a_rules_folder_with_no_packs_is_refused_not_an_all_clear(tmp_path, run_
     for folder, hint in ((empty, "give the folder that holds the .yaml rule packs"), (yml, "rename casework.yml")):
         code, out, err = run_cli("check", str(records), "--as-of", "2025-06-01", "--rules", str(folder))
         assert (code, out) == (2, "") and "no rule packs" in err and hint in err, err
+
+
+def test_a_rule_file_not_in_utf_8_is_said_so_where_its_first_such_byte_is(tmp_path):
+    # It was "cannot read rule file: 'utf-8' codec can't decode byte 0xe9 in position 19: ...", with no line.
+    path = tmp_path / "local.yaml"
+    path.write_bytes(b"pack: local\ntitle: Caf\xe9 targets\nrules: []\n")
+    with pytest.raises(InputError) as exc:
+        load_rules([path])
+    [problem] = exc.value.problems
+    assert (problem.file, problem.line, problem.column) == (str(path), 2, 11)
+    assert problem.message == "byte 0xe9 is not UTF-8 text"
+    assert problem.hint == "save the rule file as UTF-8, as YAML files must be"
