@@ -142,6 +142,8 @@ class Problem:
             self.file = HALF_CHARACTER.sub(_escape_half, self.file)
         if self.file is not None:
             self.file = _PASSWORD_IN_PATH.sub(_without_password, self.file)
+        if self.field is not None and len(self.field) > SHOWN_LIMIT:  # a key a file made up, 100,000 characters long
+            self.field = short(self.field)
 
     def __str__(self) -> str:
         where = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)

@@ -63,3 +63,11 @@ def test_a_value_of_a_thousand_characters_is_shown_whole_and_a_longer_one_by_its
     assert shown(note) == "'2021-10-20 seen at home; seen at home; s'... (980,011 characters)"
     assert quoted("\t" + note) == "'\\t2021-10-20 seen at home; seen at home; '... (980,012 characters)"
     assert quoted(45000) == "45000" and shown(45000) == "45000"
+
+
+def test_a_field_a_file_names_past_the_limit_is_cut_as_a_value_is():
+    # A JSON record with a key of 100,000 characters put the whole key in the field of its problem: 100 KB a line.
+    problem = Problem("unknown field", file="records.json", line=1, field="x" * 100_000)
+    assert problem.field == "x" * 40 + "... (100,000 characters)"
+    assert len(str(problem)) < 200
+    assert Problem("unknown field", field="y" * 1_000).field == "y" * 1_000  # up to the limit, as it is
