@@ -1152,12 +1152,16 @@ def add_track(sub: Any, help_text: str) -> None:
 
 def cmd_track(args: argparse.Namespace) -> int:
     from compliance.engines import Tracker, exit_status
-    from compliance.errors import Problem
+    from compliance.errors import InputError, Problem
     from compliance.records import read_events
     from compliance.reports import track_text
     from compliance.rules import load_rules
 
     encoding = _encoding(args)
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    if suffix in _EXTENSIONS or suffix in _FOREIGN:  # a table's name for text: Excel would show it one column wide
+        raise InputError(Problem(f"track writes text, a change a line: it writes no {suffix} file", field="output",
+                                 hint="give a file name ending .txt"))
     [args.events] = _inputs([args.events], folders=False, output=args.output)
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)

@@ -157,6 +157,15 @@ def test_output_file_is_written(run_cli, tmp_path):
     assert target.read_text(encoding="utf-8").startswith("2026-05-01\n")
 
 
+@pytest.mark.parametrize("name", ["changes.csv", "changes.xlsx", "changes.json", "changes.xls"])
+def test_an_output_named_as_a_table_is_refused_before_anything_is_read(run_cli, tmp_path, name):
+    # The replay is text, a change a line: changes.csv held it, and Excel showed each line in one cell of column A.
+    target = tmp_path / name
+    code, out, err = run_cli("track", EXAMPLE, "--as-of", "2026-11-20", "--output", str(target))
+    assert code == 2 and out == "" and not target.exists()
+    assert f"track writes text, a change a line: it writes no {target.suffix} file (give a file name ending .txt)" in err
+
+
 def test_bad_rows_stop_the_replay_with_file_row_and_column(run_cli, tmp_path):
     path = tmp_path / "events.csv"
     path.write_text("date,record,kind,event\n2026-10-05,a,inspection,report_received\n"
