@@ -115,6 +115,15 @@ def add_months(days: np.ndarray, n: int) -> np.ndarray:
     return np.minimum(_first_of_month(target) + offset, _first_of_month(target + 1) - 1)
 
 
+def months_beginning_with(days: np.ndarray, n: int) -> np.ndarray:
+    """The last day of n months beginning with each day, as periods.py counts it: the day before the corresponding
+    date, or the month's last day where it has none (counting on from the day before would end 3 months beginning
+    with 1 March on 28 May)."""
+    later = add_months(days, n)
+    same_day = later - _first_of_month(months_index(later)) == days - _first_of_month(months_index(days))
+    return later - same_day
+
+
 def _first_of_month(month: np.ndarray) -> np.ndarray:
     """The ordinal of the first day of each month (months since January 1970)."""
     return month.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + EPOCH
@@ -162,8 +171,11 @@ def compute_deadlines(start_day: np.ndarray, start_second: np.ndarray, period: P
             second[timed] = [e.hour * 3600 + e.minute * 60 + e.second for e in ends]
         return Deadlines(day, second, ~timed, np.zeros(n, dtype=bool))
     tables.check(start_day, "start date")
-    base = start_day - 1 if period.counting == "including" else start_day
-    end = add_period_days(base, period.amount, period.unit, tables)
+    if period.counting == "including" and period.unit == "months":
+        end = months_beginning_with(start_day, period.amount)
+    else:
+        base = start_day - 1 if period.counting == "including" else start_day
+        end = add_period_days(base, period.amount, period.unit, tables)
     if period.roll and n:
         closed = ~tables.is_working_day(end)
         if closed.any():

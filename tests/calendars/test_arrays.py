@@ -32,3 +32,20 @@ def test_including_and_hours_match_compute_deadline():
     timed = compute_deadline(datetime(2025, 4, 1, 22, 0), Period(72, "hours")).end
     assert (int(hours.day[0]), int(hours.second[0])) == (timed.toordinal(), 22 * 3600)
     assert bool(hours.approximate[1]) and int(hours.day[1]) == date(2024, 3, 3).toordinal()
+
+
+def test_months_beginning_with_end_as_compute_deadline_counts_them():
+    # "N months beginning with" D: the day before the corresponding date, or the month's last day where it has none.
+    # Wed 1 Mar 2023, 3 months: the corresponding date is Thu 1 Jun, so Wed 31 May (counting on from Tue 28 Feb, as
+    # the arrays did, gave Sun 28 May). Mon 1 May 2023, 1 month: Wed 31 May (not Tue 30 May). Fri 1 Dec 2023,
+    # 1 month: Sun 31 Dec. Thu 31 Aug 2023, 3 months: no 31 Nov, so Thu 30 Nov (Pruden v Cunard Ellerman).
+    # Wed 31 Jan 2024, 1 month: no 31 Feb, so Thu 29 Feb. Mon 29 Jan 2024, 1 month: the day before Thu 29 Feb, Wed 28.
+    tables = day_tables("england-and-wales")
+    cases = [(date(2023, 3, 1), 3, date(2023, 5, 31)), (date(2023, 5, 1), 1, date(2023, 5, 31)),
+             (date(2023, 12, 1), 1, date(2023, 12, 31)), (date(2023, 8, 31), 3, date(2023, 11, 30)),
+             (date(2024, 1, 31), 1, date(2024, 2, 29)), (date(2024, 1, 29), 1, date(2024, 2, 28))]
+    for start, months, end in cases:
+        got = compute_deadlines(np.array([start.toordinal()]), np.array([-1]), Period(months, "months", "including"),
+                                tables)
+        assert date.fromordinal(int(got.day[0])) == end == compute_deadline(start, Period(months, "months",
+                                                                                          "including")).end

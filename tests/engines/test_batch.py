@@ -198,6 +198,39 @@ def test_an_end_before_even_the_earliest_first_deadline_owes_nothing_in_both_eng
                                                        ("ended-later", "missing_data")]
 
 
+A_MONTH_BEGINNING_WITH = """\
+pack: local-targets
+rules:
+  - id: first-review-a-month
+    title: A council's own target, the first review within a month beginning with the day care began
+    kind: local-target
+    duty_holder: Responsible authority
+    applies_to: looked-after
+    trigger: became_looked_after
+    completion: cla_review
+    period: {amount: 1, unit: months, counting: including}
+    source: {citation: the council's own target, verification: unverified}
+"""
+
+
+def test_months_beginning_with_a_first_of_the_month_end_on_its_last_day_in_both_engines(tmp_path):
+    # One month beginning with Wed 1 Mar 2023 ends the day before the corresponding date, Fri 31 Mar (the
+    # vectorised engine counted on from Tue 28 Feb and ended it Tue 28 Mar, so a review on 31 Mar was late by 3
+    # days in kpi and met in check). Beginning with Mon 1 May 2023: Wed 31 May; a review on Thu 1 Jun is late by 1.
+    (tmp_path / "local.yaml").write_text(A_MONTH_BEGINNING_WITH)
+    rules = load_rules([tmp_path / "local.yaml"])
+    records = [Record(rid, "looked-after", {}, {"became_looked_after": (start,), "cla_review": (review,)})
+               for rid, start, review in (("march", date(2023, 3, 1), date(2023, 3, 31)),
+                                          ("may", date(2023, 5, 1), date(2023, 6, 1)))]
+    as_of = date(2023, 12, 31)
+    expected = sorted(native_row(f) for f in evaluate(records, rules, as_of, explain=False))
+    actual = sorted(batch_row(row) for row in evaluate_batch(batch_from_records("looked-after", records), rules,
+                                                              as_of).rows())
+    assert actual == expected
+    assert [(row[0], row[2], row[6], row[8]) for row in expected] == [("march", "met", "2023-03-31", None),
+                                                                       ("may", "late", "2023-05-31", 1)]
+
+
 def test_a_source_without_the_end_event_leaves_an_open_stage_1_undecided_in_both_engines(tmp_path, rules):
     # Stage 2 ends stage 1 (SI 2006/1738 regs 14 and 17): a tracker with no stage2_start column cannot say whether a
     # complaint with no stage 1 response moved on before its deadline (none owed) or after it (missed until then).
