@@ -26,7 +26,12 @@ def _fmt(d: EventDate) -> str:
     if type(d) is date:
         return _day_text(d)
     if isinstance(d, datetime):
-        return d.strftime("%a %d %b %Y %H:%M")
+        text = d.strftime("%a %d %b %Y %H:%M")
+        if d.hour == 1 and d.tzinfo is None and clock_change(d.replace(fold=0)) == "repeated":
+            # London clocks showed this time twice: without saying which, "01:45 is on or before the deadline
+            # 01:30: met" reads as a mistake when the deadline is the second 01:30.
+            text += " GMT" if d.fold else " BST"
+        return text
     return d.strftime("%a %d %b %Y")
 
 

@@ -359,6 +359,18 @@ class TestHours:
         from compliance.reports._formats import margin_text
         assert margin_text(f) == "on time (approximate)"
 
+    def test_a_time_the_clocks_showed_twice_says_which_in_the_working(self):
+        # Clocks went back at 02:00 BST on Sun 27 Oct 2024 (01:00 GMT). Returned Thu 24 Oct 02:30 BST (01:30 GMT):
+        # 72 real hours end at 01:30 GMT on the 27th, the second 01:30. An interview at 01:45, read as the first
+        # (summer time, 00:45 GMT), was 45 minutes early: met. The working said "01:45 is on or before the deadline
+        # 01:30: met", which reads as a mistake; it now names each time's zone.
+        f = one("missing-episode", {"returned_from_missing": "2024-10-24T02:30",
+                                    "return_interview": "2024-10-27T01:45"}, date(2024, 12, 31),
+                rule="sample-return-interview")
+        assert f.status == "met"
+        assert ("return_interview on Sun 27 Oct 2024 01:45 BST is on or before the deadline Sun 27 Oct 2024 01:30 GMT: "
+                "met.") in f.explanation
+
     def test_date_only_data_is_approximate(self):
         f = one("missing-episode", {"returned_from_missing": "2024-01-05", "return_interview": "2024-01-08"},
                 date(2024, 2, 1), rule="sample-return-interview")
