@@ -32,6 +32,15 @@ def clock_change(moment: datetime) -> str | None:
     return "repeated" if first > second else "skipped"  # type: ignore[operator]
 
 
+def with_zone(moment: datetime, fmt: str) -> str:
+    """``moment`` formatted, with BST or GMT after it where London clocks showed that time twice, saying which run
+    it is: 1 hour from 01:30 BST on the night the clocks go back ends at 01:30 GMT, not at the time it began."""
+    text = moment.strftime(fmt)
+    if moment.hour == 1 and moment.tzinfo is None and clock_change(moment.replace(fold=0)) == "repeated":
+        text += " GMT" if moment.fold else " BST"
+    return text
+
+
 def instant(moment: datetime) -> float:
     """Seconds since the epoch of a naive London local time (or of an aware one)."""
     return (moment if moment.tzinfo else moment.replace(tzinfo=LONDON)).timestamp()

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from ..errors import CalendarRangeError, InputError, Problem, ordinal
-from ._instants import add_hours
+from ._instants import add_hours, with_zone
 from ._registry import _CACHE, DEFAULT_CALENDAR, get_calendar
 from ._workdays import Calendar, NonWorkingDay
 
@@ -299,13 +299,13 @@ def _skipped_summary(period: Period, cal: Calendar, skipped: list[NonWorkingDay]
 def _hours_deadline(start: date | datetime, period: Period, cal: Calendar) -> Deadline:
     if isinstance(start, datetime):
         end_dt = add_period(start, period.amount, "hours")
-        steps = [f"{period} of clock time from {start.isoformat(sep=' ', timespec='minutes')} "
-                 f"ends at {end_dt.isoformat(sep=' ', timespec='minutes')}; weekends and holidays count."]
+        steps = [f"{period} of clock time from {with_zone(start, '%Y-%m-%d %H:%M')} "
+                 f"ends at {with_zone(end_dt, '%Y-%m-%d %H:%M')}; weekends and holidays count."]
         wall = start + timedelta(hours=period.amount)
         if wall != end_dt:
             change = "went back" if end_dt < wall else "went forward"
             steps.append(f"The clocks {change} in between (UK local time), so {period} of real time end at "
-                         f"{end_dt.strftime('%H:%M')}, not {wall.strftime('%H:%M')} by the clock on the wall.")
+                         f"{with_zone(end_dt, '%H:%M')}, not {wall.strftime('%H:%M')} by the clock on the wall.")
         # The clock started at that time: the deadline's start keeps it (a datetime is a date).
         return Deadline(start, period, end_dt, cal.name, [], steps, False, None, cal.provenance)
     days = -(-period.amount // 24)

@@ -227,6 +227,21 @@ def test_beginning_with_counts_the_start_day_as_day_one(start, period, expected)
     assert compute_deadline(D(start), period).end == D(expected)
 
 
+def test_a_time_the_clocks_showed_twice_is_named_by_its_zone_in_the_working():
+    # London's clocks went back at 02:00 BST on Sun 27 Oct 2024 (01:00 GMT), so 01:00 to 01:59 came twice.
+    # From Thu 24 Oct 02:30 BST (01:30 GMT), 72 real hours end at 01:30 GMT on the 27th, the second 01:30; one hour
+    # from the first 01:30 (BST) ends at the second. The working said "from 2024-10-27 01:30 ends at 2024-10-27 01:30".
+    three_days = compute_deadline(datetime(2024, 10, 24, 2, 30), Period(72, "hours")).steps
+    assert three_days[0] == ("72 hours of clock time from 2024-10-24 02:30 ends at 2024-10-27 01:30 GMT; weekends and "
+                             "holidays count.")
+    assert "end at 01:30 GMT, not 02:30 by the clock on the wall" in three_days[1]
+    one_hour = compute_deadline(datetime(2024, 10, 27, 1, 30), Period(1, "hours")).steps
+    assert one_hour[0].startswith("1 hour of clock time from 2024-10-27 01:30 BST ends at 2024-10-27 01:30 GMT;")
+    # Outside that hour nothing is added: 02:30 on 27 Oct 2024 happened once (GMT), 01:30 on 26 Oct once (BST).
+    assert compute_deadline(datetime(2024, 10, 26, 1, 30), Period(1, "hours")).steps[0] == (
+        "1 hour of clock time from 2024-10-26 01:30 ends at 2024-10-26 02:30; weekends and holidays count.")
+
+
 def test_hours_are_clock_time_and_a_bare_date_gives_an_approximate_day():
     # Rule 7: 72 hours from a date-only return is the date + 3 days, flagged approximate.
     assert add_period(D("2024-05-03"), 72, "hours") == D("2024-05-06")
