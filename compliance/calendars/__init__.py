@@ -12,7 +12,7 @@ holidays into a calendar file.
 
 from ._columnwise import add_working_days, working_days_between
 from ._dates import DATE_HINT, DAY_HINT, is_placeholder, number_message, parse_date, read_date
-from ._instants import clock_change, hours_between, instant, local
+from ._instants import clock_change, hours_between, instant, local, with_zone
 from ._periods import UNITS, Deadline, Period, add_months, add_period, compute_deadline, day_of, parse_period
 from ._registry import DEFAULT_CALENDAR, available, build, clear_cache, get_calendar, package_holidays
 from ._spec import YEARS, Amendment, CalendarSpec, read_spec
@@ -24,5 +24,5 @@ __all__ = [
     "Deadline", "NonWorkingDay", "Period", "TargetCheck", "add_months", "add_period", "add_working_days", "available",
     "build", "check_target", "clear_cache", "clock_change", "compute_deadline", "day_of", "get_calendar",
     "hours_between", "instant", "local", "is_placeholder", "number_message", "package_holidays", "parse_date",
-    "parse_period", "read_date", "read_spec", "working_days_between",
+    "parse_period", "read_date", "read_spec", "with_zone", "working_days_between",
 ]

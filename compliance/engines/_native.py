@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from ..calendars import (Deadline, Period, add_period, check_target, clock_change, compute_deadline, day_of,
-                         get_calendar, hours_between, instant)
+                         get_calendar, hours_between, instant, with_zone)
 from ..errors import CalendarRangeError, listed
 from ..records import EventDate, Record, sort_key
 from ..rules import Rule, RuleSet, Window, condition_state
@@ -26,12 +26,9 @@ def _fmt(d: EventDate) -> str:
     if type(d) is date:
         return _day_text(d)
     if isinstance(d, datetime):
-        text = d.strftime("%a %d %b %Y %H:%M")
-        if d.hour == 1 and d.tzinfo is None and clock_change(d.replace(fold=0)) == "repeated":
-            # London clocks showed this time twice: without saying which, "01:45 is on or before the deadline
-            # 01:30: met" reads as a mistake when the deadline is the second 01:30.
-            text += " GMT" if d.fold else " BST"
-        return text
+        # BST or GMT after a time London clocks showed twice: without it, "01:45 is on or before the deadline 01:30:
+        # met" reads as a mistake when the deadline is the second 01:30.
+        return with_zone(d, "%a %d %b %Y %H:%M")
     return d.strftime("%a %d %b %Y")
 
 
