@@ -105,6 +105,21 @@ def rules_without(folder: Path, *ids: str) -> Path:
     return folder
 
 
+def printed_input_error(code: str, *args: str) -> str:
+    """What ``code`` prints of the InputError it raises, run with ``args`` in a Python process allowed at most 1 GiB:
+    an input that would take more before it is refused fails the test, not the machine."""
+    import resource
+    import subprocess
+    import textwrap
+
+    probe = ("import sys\nfrom compliance.errors import InputError\ntry:\n" + textwrap.indent(code, "    ")
+             + "\nexcept InputError as exc:\n    print(exc)\n")
+    done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)))
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def read_json(path: Path) -> dict:
     """A JSON document a command wrote, gzip-compressed (findings.json.gz, latest.json.gz) or not."""
     import gzip
