@@ -1158,11 +1158,11 @@ def cmd_track(args: argparse.Namespace) -> int:
     from compliance.rules import load_rules
 
     encoding = _encoding(args)
+    [args.events] = _inputs([args.events], folders=False, output=args.output)  # (first: it says an input is named)
     suffix = Path(args.output).suffix.lower() if args.output else ""
     if suffix in _EXTENSIONS or suffix in _FOREIGN:  # a table's name for text: Excel would show it one column wide
         raise InputError(Problem(f"track writes text, a change a line: it writes no {suffix} file", field="output",
                                  hint="give a file name ending .txt"))
-    [args.events] = _inputs([args.events], folders=False, output=args.output)
     ruleset = load_rules(_rule_paths(args))
     as_of = _as_of(args.as_of)
     events, problems = read_events(args.events, ruleset.vocabulary, encoding=encoding)

@@ -271,14 +271,14 @@ def _fields(raw: dict[str, Any], part: str, where: Callable[..., dict[str, Any]]
 def load_mapping(name_or_path: str | Path, vocabulary: Vocabulary | None = None) -> Mapping:
     """A mapping by bundled name (``annex-a-list4``) or file path, checked against the vocabulary."""
     path = Path(name_or_path)
-    if path.is_dir():
-        inside = sorted(f.name for f in path.glob("*.y*ml"))
-        raise InputError(Problem(f"{str(name_or_path)!r} is a folder, not a mapping file", field="mapping",
-                                 hint=f"give the mapping's file: {listed(inside)}" if inside else
-                                 "give the mapping's .yaml file, or one of the bundled mappings: "
-                                 + ", ".join(sorted(available_mappings()))))
     if not path.is_file():
         bundled = available_mappings()
+        if path.is_dir() and str(name_or_path) not in bundled:  # (a folder ssd/ beside --mapping ssd is no matter)
+            inside = sorted(f.name for f in path.glob("*.y*ml"))
+            raise InputError(Problem(f"{str(name_or_path)!r} is a folder, not a mapping file", field="mapping",
+                                     hint=f"give the mapping's file: {listed(inside)}" if inside else
+                                     "give the mapping's .yaml file, or one of the bundled mappings: "
+                                     + ", ".join(sorted(bundled))))
         if str(name_or_path) not in bundled:
             # A name with a folder or .yaml in it was meant as a file: say that file is not there.
             looks_like_file = path.suffix.lower() in (".yaml", ".yml") or len(path.parts) > 1

@@ -308,6 +308,13 @@ def test_a_folder_given_as_the_mapping_is_said_to_be_a_folder_naming_the_files_i
     assert problem.hint == "give the mapping's file: list5.yaml"
 
 
+def test_a_folder_named_as_a_bundled_mapping_leaves_the_bundled_mapping_read(tmp_path, monkeypatch):
+    # The README's synth --layout ssd writes to ssd/, then gives --mapping ssd beside it: that was 'a folder'.
+    (tmp_path / "ssd").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert load_mapping("ssd").name == "ssd"
+
+
 def test_a_mapping_file_not_in_utf_8_is_said_so_where_its_first_such_byte_is(tmp_path):
     # Windows-1252's e acute (0xe9) as the 11th character of line 2; it was Python's "'utf-8' codec can't decode byte
     # 0xe9 in position 23: invalid continuation byte", with no line.

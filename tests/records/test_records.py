@@ -400,7 +400,8 @@ def test_a_yaml_value_that_cannot_be_read_leaves_out_its_record_only(tmp_path, r
         (8, 9, "id", "unsupported YAML tag tag:yaml.org,2002:p"),
         (10, 42, "authority", f"'{'9' * 39}"),
         (11, 42, "authority", "unsupported YAML tag !local"), ]  # a tag on a plain value, as on a list
-    assert "Exceeds the limit (4300 digits)" in problems[3].message
+    assert problems[3].message.endswith("(4,400 characters) is not a valid value: a number of 4,400 digits is too long "
+                                        "to read")
     code, out, err = run_cli("check", str(path), "--as-of", "2025-01-10")
     assert code == 2 and "ok3" in out and "5 problem(s) in the records: the rows they name were left out" in err
 
