@@ -1160,7 +1160,7 @@ def cmd_track(args: argparse.Namespace) -> int:
     encoding = _encoding(args)
     [args.events] = _inputs([args.events], folders=False, output=args.output)  # (first: it says an input is named)
     suffix = Path(args.output).suffix.lower() if args.output else ""
-    if suffix in _EXTENSIONS or suffix in _FOREIGN:  # a table's name for text: Excel would show it one column wide
+    if (suffix in _EXTENSIONS or suffix in _FOREIGN) and _EXTENSIONS.get(suffix) != "md":  # text under a table's name
         raise InputError(Problem(f"track writes text, a change a line: it writes no {suffix} file", field="output",
                                  hint="give a file name ending .txt"))
     ruleset = load_rules(_rule_paths(args))

@@ -360,9 +360,10 @@ def yaml_text(path: Path, what: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[:exc.start]
+        before = data[:exc.start]  # UTF-8 up to the byte: its line's characters before it give the column
         raise InputError(Problem(f"byte 0x{data[exc.start]:02x} is not UTF-8 text", file=str(path),
-                                 line=before.count(b"\n") + 1, column=len(before) - before.rfind(b"\n"),
+                                 line=before.count(b"\n") + 1,
+                                 column=len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1,
                                  hint=f"save the {what} as UTF-8, as YAML files must be")) from None
 
 

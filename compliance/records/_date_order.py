@@ -39,6 +39,8 @@ class DateOrder:
             if found is None:
                 continue
             first, second, year = int(found[1]), int(found[3]), int(found[4])
+            if not (first and second and year):
+                continue  # day 0, month 0 or year 0: a date neither way (said by the reader)
             day, month = (second, first) if self.month_first else (first, second)
             if month > 12 >= day and month <= 31:
                 self.other_only += 1
@@ -55,6 +57,12 @@ class DateOrder:
             self.count += len(self.pending)
             self.either += self.pending[:SHOWN - len(self.either)]
         self.pending.clear()
+
+    def warn(self, problems: list[Problem], file: str) -> None:
+        """Add the warning for the file to ``problems``, if there is one."""
+        said = self.warning(file)
+        if said is not None:
+            problems.append(said)
 
     def warning(self, file: str) -> Problem | None:
         """The warning for the file, or None: only where more dates show the other order than this one, and others

@@ -902,8 +902,7 @@ def _read_table(path: Path, mapping: Mapping, builder: _Builder, encoding: str) 
         order.kept(rec is not None)
         if rec is not None:
             yield rec
-    if (said := order.warning(builder.file)) is not None:
-        builder.problems.append(said)
+    order.warn(builder.problems, builder.file)
     if header is None:
         builder.problem("the file is empty", 1, None, None, "the first row names the columns")
 

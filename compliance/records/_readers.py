@@ -262,7 +262,7 @@ def _by_words(name: str, vocab: Vocabulary) -> list[str]:
             own = set(column.split("_"))
             if words <= own | set(re.findall(r"[a-z]+", str(spec.get("description") or "").lower())):
                 found.append((len(own - words), column))
-    return [min(found)[1]] if found else []
+    return [min(found)[1]] if found else []  # the fewest other words; a tie goes to the name first in order
 
 
 def header_fault(names: Sequence[str]) -> tuple[str, str] | None:
@@ -457,9 +457,7 @@ def _rows_to_records(rows: Iterable[tuple[int, list[Any]]], header: list[str], h
         order.kept(rec is not None)
         if rec:
             yield rec
-    said = order.warning(reader.file)
-    if said is not None:
-        reader.problems.append(said)
+    order.warn(reader.problems, reader.file)
 
 
 def _read_table(path: Path, reader: _Reader, encoding: str) -> Iterator[Record]:

@@ -336,7 +336,7 @@ def missing(db: Database, related: Sequence[Related]) -> list[Problem]:
         elif column is None and elsewhere is not None:
             out.append(Problem(f"there is no table {table} in the schema read, but there is one in {elsewhere}",
                                file=db.shown, field=table,
-                               hint=_default_schema(db.kind, table, elsewhere)))
+                               hint=_default_schema(db.kind, table, elsewhere, db.url.username)))
         elif column is None:
             out.append(Problem(f"there is no table {table}", file=db.shown, field=table,
                                hint="check the database is the SSD and the login's default schema (PostgreSQL: its "
@@ -349,15 +349,18 @@ def missing(db: Database, related: Sequence[Related]) -> list[Problem]:
     return out
 
 
-def _default_schema(kind: str, table: str, elsewhere: str) -> str:
-    """How to have the tables in ``elsewhere`` read, a table being read by its name alone."""
+def _default_schema(kind: str, table: str, elsewhere: str, login: str | None) -> str:
+    """How to have the tables in ``elsewhere`` read by ``login`` (the URL's user), a table being read by its name
+    alone."""
     schema = elsewhere.rpartition(".")[2]
     if kind == "duckdb":  # a file has no logins: main is read
         return (f"DuckDB reads the schema main: make a view of each SSD table there (CREATE VIEW main.{table} AS "
                 f"SELECT * FROM {elsewhere}.{table}), or move the tables there")
-    if kind == "postgresql":
-        return f"put {schema} in the login's search_path (ALTER ROLE reader SET search_path = {schema})"
-    return f"make {schema} the login's default schema (ALTER USER [reader] WITH DEFAULT_SCHEMA = [{schema}])"
+    login = login or "the_login"
+    if kind == "postgresql":  # ahead of the schemas it reads now, which stay
+        return (f"put {schema} in the login's search_path (ALTER ROLE {login} SET search_path = {schema}, \"$user\", "
+                "public)")
+    return f"make {schema} the login's default schema (ALTER USER [{login}] WITH DEFAULT_SCHEMA = [{schema}])"
 
 
 # -- from CSV files, one per table -----------------------------------------------------------------------

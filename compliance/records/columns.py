@@ -31,9 +31,9 @@ from ..errors import LINE_BREAKS, Problem, shown
 from ..rules import Vocabulary
 from . import _arrow
 from ._tables import GUARDED_INNER, GUARDED_START, csv_column
-from ._date_order import DateOrder
 from ._csv import (CELL_LIMIT, DEFAULT_ENCODING, RUNAWAY_LIMIT, Fault, aside_fault, cell_fault, codec_name, is_utf8,
                    long_line_fault, open_quote_problem, ran_out, read_csv_rows, row_fault, runaway_problem)
+from ._date_order import DateOrder
 from ._readers import (for_people, header_refusals, ignored_column, long_row, read_records, unnamed_cell,
                        unnamed_fault)
 from ._record import (DATE_HINT, ID_LIMIT, INVISIBLE, TARGET_PREFIX, Record, RecordCheck, cell_date, id_fault,
@@ -1152,9 +1152,7 @@ def read_csv_batches(path: Path, vocab: Vocabulary, problems: list[Problem], see
         chunk_reader = _ChunkReader(vocab, [names[j] for j in wanted], sink, seen,
                                     frozenset(column for column in names if column in vocab.all_events()), wanted)
         yield from _Stream(path, name, names, wanted, chunk_reader, sink).batches(seen, block_bytes)
-        said = chunk_reader.order.warning(sink.file)
-        if said is not None:
-            sink.problems.append(said)
+        chunk_reader.order.warn(sink.problems, sink.file)
     finally:
         problems.extend(sink.problems)
 

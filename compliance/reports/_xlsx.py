@@ -151,7 +151,7 @@ def _rendered_sheet(book: Any, title: str, columns: Sequence[Column], cells: Cel
     if count >= SHEET_ROWS:
         raise InputError(Problem(f"{count:,} rows for the {title} sheet, more than a workbook's sheet holds "
                                  f"({SHEET_ROWS - 1:,} under its header): no workbook was written",
-                                 hint="write a CSV file instead (an --output ending .csv), which holds any number"))
+                                 hint="write a CSV file instead, an --output ending .csv, which holds any number"))
     sheet = book.create_sheet(title)
     for j, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(j)].width = column.width

@@ -84,3 +84,23 @@ def test_past_three_dates_the_rest_are_counted_and_a_cell_of_several_dates_is_se
         "'12/31/2024' at row 7 can only be month first, yet 4 date(s) of this file that read either way were read day "
         "first: '1/2/2024' (row 3) as 1 February 2024, '2/3/2024' (row 3) as 2 March 2024, '4/5/2024' (row 6) as 4 May "
         "2024 and 1 more")
+
+
+def test_a_day_month_or_year_of_nought_is_a_date_not_read_not_a_fault_of_the_tool(tmp_path):
+    # 0/5/2024 and 01/02/0000 are shaped as dates either way, but neither way is a date: they were taken for dates
+    # read either way (date(2024, 5, 0): ValueError), and check and kpi stopped with an internal error.
+    from compliance.records.columns import read_batches
+    from compliance.rules import load_vocabulary
+
+    path = tmp_path / "referrals.csv"
+    path.write_text(HEADER + "R1,referral,A,0/5/2024,,\nR2,referral,A,01/02/0000,,\nR3,referral,A,5/0/2024,,\n"
+                             "R4,referral,A,2024-03-01,,\n", encoding="utf-8")
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["R4"]
+    assert [(p.line, p.field, p.warning) for p in problems] == [(2, "referral", False), (3, "referral", False),
+                                                              (4, "referral", False)]
+    found = []
+    batches = list(read_batches([path], load_vocabulary(), found))
+    assert [i for b in batches for i in b.ids.to_pylist()] == ["R4"]
+    assert [(p.line, p.field, p.warning) for p in found] == [(2, "referral", False), (3, "referral", False),
+                                                           (4, "referral", False)]

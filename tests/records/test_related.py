@@ -677,3 +677,14 @@ def test_a_joined_row_with_an_unquoted_comma_leaves_its_record_out_not_judged_wi
     assert (Path(problem.file).name, problem.line, problem.warning) == ("ssd_cla_reviews.csv", 3, False)
     assert problem.message.endswith("so the row was not read; so the record it belongs to (clae_cla_id 'CLA1') was "
                                     "not read")
+
+
+def test_a_table_in_another_schema_is_told_how_to_have_it_read_by_the_login_of_the_url():
+    # It named a role 'reader' whatever the URL's login, and set the search_path to that schema alone, dropping
+    # "$user" and public, which PostgreSQL reads by default.
+    from compliance.records._related import _default_schema
+
+    assert _default_schema("postgresql", "ssd_cla_visits", "ssd.elsewhere", "ssd_reader") == (
+        "put elsewhere in the login's search_path (ALTER ROLE ssd_reader SET search_path = elsewhere, \"$user\", public)")
+    assert _default_schema("mssql", "ssd_cla_visits", "ssd.elsewhere", None) == (
+        "make elsewhere the login's default schema (ALTER USER [the_login] WITH DEFAULT_SCHEMA = [elsewhere])")

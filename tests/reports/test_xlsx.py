@@ -124,8 +124,8 @@ def test_a_sheet_of_more_rows_than_excel_holds_is_refused_not_written_cut():
     with pytest.raises(InputError) as exc:
         sheet(1_048_576)
     assert str(exc.value) == ("1,048,576 rows for the Findings sheet, more than a workbook's sheet holds (1,048,575 "
-                              "under its header): no workbook was written (write a CSV file instead (an --output "
-                              "ending .csv), which holds any number)")
+                              "under its header): no workbook was written (write a CSV file instead, an --output "
+                              "ending .csv, which holds any number)")
 
 
 def test_check_kpi_and_map_write_no_workbook_a_sheet_cannot_hold(run_cli, tmp_path, monkeypatch):

@@ -428,3 +428,9 @@ def test_a_rule_file_not_in_utf_8_is_said_so_where_its_first_such_byte_is(tmp_pa
     assert (problem.file, problem.line, problem.column) == (str(path), 2, 11)
     assert problem.message == "byte 0xe9 is not UTF-8 text"
     assert problem.hint == "save the rule file as UTF-8, as YAML files must be"
+    path.write_bytes(b"pack: local\ntitle: Cafe\xcc\x81 \xe9t\xe9\nrules: []\n")  # e and a combining acute, then 0xe9
+    with pytest.raises(InputError) as exc:
+        load_rules([path])
+    # Counted in characters as an editor counts them: 'title: Cafe' is 11, U+0301 (two bytes) the 12th, a space the
+    # 13th: the byte is the 14th character (it was 15, in bytes).
+    assert (exc.value.problems[0].line, exc.value.problems[0].column) == (2, 14)
