@@ -668,9 +668,12 @@ def add_deadline(sub: Any, help_text: str) -> None:
 
 
 def _moment(value: Any) -> str:
-    """A day as YYYY-MM-DD, a time of day to the minute (2018-12-08T10:00), or the second where it has one."""
+    """A day as YYYY-MM-DD, a time of day to the minute (2018-12-08T10:00), or the second where it has one; BST or GMT
+    after a time London clocks showed twice (the hour after 01:30 BST ends at 01:30 GMT)."""
     if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes" if not value.second and not value.microsecond else "seconds")
+        from compliance.calendars import with_zone
+
+        return with_zone(value, "%Y-%m-%dT%H:%M" if not value.second and not value.microsecond else "%Y-%m-%dT%H:%M:%S")
     return value.isoformat()
 
 
@@ -678,6 +681,13 @@ def cmd_deadline(args: argparse.Namespace) -> int:
     from compliance.calendars import Period, compute_deadline, parse_date, parse_period
 
     period = parse_period(args.period)
+    if period.unit == "hours" and (args.including or args.roll):  # said, not left out of the sum without a word
+        from compliance.errors import InputError, Problem
+
+        option, does = (("--including", "counts the start day as day 1") if args.including else
+                        ("--roll", "moves a deadline off a day that is not a working day"))
+        raise InputError(Problem(f"{option} {does}: a period in hours runs from the time given to a time, weekends "
+                                 "and holidays counted", field=option.lstrip("-"), hint=f"leave out {option}"))
     start = _start_time(args.start) if period.unit == "hours" else parse_date(args.start, "start date")
     period = Period(period.amount, period.unit, "including" if args.including else "excluding", args.roll)
     deadline = compute_deadline(start, period, args.calendar)

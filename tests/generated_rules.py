@@ -21,7 +21,7 @@ AMOUNTS = {"days": (1, 40), "working_days": (1, 70), "weeks": (1, 30), "months":
 def _period(rnd: random.Random, hours: bool) -> dict[str, Any]:
     unit = rnd.choice([*AMOUNTS, *(("hours",) if hours else ())])
     if unit == "hours":
-        return {"amount": rnd.choice((1, 24, 36, 72, 100)), "unit": "hours", "roll": rnd.random() < 0.4}
+        return {"amount": rnd.choice((1, 24, 36, 72, 100)), "unit": "hours"}  # ends at a time: never rolled
     return {"amount": rnd.randint(*AMOUNTS[unit]), "unit": unit,
             "counting": rnd.choice(("excluding", "including")), "roll": rnd.random() < 0.4}
 

@@ -140,6 +140,25 @@ def test_a_period_in_hours_takes_the_time_the_clock_started(run_cli):
     assert code == 2 and "gives a time of day" in err
 
 
+def test_a_period_in_hours_refuses_including_and_roll_rather_than_ignore_them(run_cli):
+    # "72 hours beginning with 2024-10-25T10:00" was printed, and the 72 hours counted as without it; --roll was
+    # dropped without a word (48 hours from Thu 24 Oct 2024 10:00 end Sat 26 Oct 10:00 either way).
+    code, out, err = run_cli("deadline", "25/10/2024 10:00", "72 hours", "--including")
+    assert code == 2 and out == ""
+    assert err == ("compliance: error: including: --including counts the start day as day 1: a period in hours runs "
+                   "from the time given to a time, weekends and holidays counted (leave out --including)\n")
+    code, out, err = run_cli("deadline", "24/10/2024 10:00", "48 hours", "--roll")
+    assert code == 2 and out == "" and "--roll moves a deadline off a day that is not a working day" in err
+
+
+def test_a_time_london_clocks_showed_twice_says_which_in_the_headline(run_cli):
+    # One hour from 01:30 BST on Sun 27 Oct 2024 ends at 01:30 GMT: the headline read "2024-10-27T01:30 (1 hour after
+    # 2024-10-27T01:30)", the working below it saying which.
+    code, out, _ = run_cli("deadline", "27/10/2024 01:30", "1 hours")
+    assert code == 0
+    assert out.splitlines()[0] == "2024-10-27T01:30 GMT  (1 hour after 2024-10-27T01:30 BST, england-and-wales)"
+
+
 def test_calendar_show_scotland(run_cli):
     code, out, _ = run_cli("calendar", "show", "2022", "--calendar", "scotland")
     assert code == 0

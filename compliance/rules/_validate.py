@@ -208,6 +208,8 @@ def semantic_problems(rules: list[tuple[Rule, Located, tuple[Any, ...]]], vocab:
             at(located, base + ("in_force",), f"in force from {w.start} is after to {w.end}")
         if rule.period.unit == "hours" and rule.period.counting == "including":
             at(located, base + ("period", "counting"), "an hours period cannot count the trigger day")
+        if rule.period.unit == "hours" and rule.period.roll:  # it ends at a time, weekends and holidays counted
+            at(located, base + ("period", "roll"), "an hours period cannot roll to a working day")
         for i, test in enumerate(rule.tests):
             kind_events = vocab.events(rule.applies_to)
             for event in (test.record.get("events") or {}):

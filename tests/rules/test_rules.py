@@ -434,3 +434,26 @@ def test_a_rule_file_not_in_utf_8_is_said_so_where_its_first_such_byte_is(tmp_pa
     # Counted in characters as an editor counts them: 'title: Cafe' is 11, U+0301 (two bytes) the 12th, a space the
     # 13th: the byte is the 14th character (it was 15, in bytes).
     assert (exc.value.problems[0].line, exc.value.problems[0].column) == (2, 14)
+
+
+def test_an_hours_period_that_would_roll_to_a_working_day_is_refused(tmp_path):
+    # It was accepted and the roll left out of the sum without a word: 48 hours from Thu 24 Oct 2024 10:00 end on
+    # Saturday 26 Oct at 10:00, roll or not.
+    path = tmp_path / "local.yaml"
+    path.write_text("""pack: local
+title: Our own targets
+rules:
+  - id: return-interview-48h-local
+    duty: return-interview-local
+    title: Offer a return interview within 48 hours
+    kind: local-target
+    duty_holder: Local authority children's social care
+    applies_to: missing-episode
+    trigger: returned_from_missing
+    completion: return_interview
+    period: {amount: 48, unit: hours, roll: true}
+    in_force: {from: 2015-01-01}
+    source: {citation: Our practice standard 7.1, verification: primary}
+""", encoding="utf-8")
+    rules, problems = check_rules([path])
+    assert [(p.line, p.message) for p in problems] == [(12, "an hours period cannot roll to a working day")]  # period:
