@@ -392,6 +392,12 @@ def id_fault(rid: Any) -> tuple[str, str] | None:
     return None
 
 
+def id_text(rid: str | int | float | date) -> str:
+    """An id as its text; a whole number written with a point (1234.0: what pandas writes of an id column with a gap)
+    as the number it is, so that it is the record 1234 wherever else it is written so."""
+    return str(int(rid)) if isinstance(rid, float) and rid.is_integer() else str(rid).strip()
+
+
 def invisible(text: str) -> tuple[str, str] | None:
     """(the first character of ``text`` that shows nothing, named: "U+200B (zero width space)"; how to put it right),
     or None: such a character makes a name look like another (an id, a column)."""
@@ -511,7 +517,7 @@ class RecordCheck:
             found = self.dates(kind, name, value, problem)
             if found:
                 dates[name] = found
-        return None if failed else (str(rid).strip(), kind, values, dates, frozenset(unknown))
+        return None if failed else (id_text(rid), kind, values, dates, frozenset(unknown))
 
     def implications(self, kind: str, attributes: Mapping[str, Any], events: Mapping[str, tuple[EventDate, ...]]
                      ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:

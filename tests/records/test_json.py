@@ -4,6 +4,8 @@ records were read before it."""
 
 from __future__ import annotations
 
+import json
+
 from compliance.records import read_records
 from compliance.rules import load_vocabulary
 
@@ -82,3 +84,15 @@ def test_a_fault_in_the_documents_own_object_leaves_its_records_read(tmp_path):
         (3, 12, "source", "invalid JSON: nested too deeply to read"),
         (2, 2, "records", "invalid JSON: duplicate key 'records'"),
         (3, 12, "source", "unknown key 'source': nothing under it is read")]
+
+
+def test_a_whole_number_id_written_with_a_point_is_the_number_it_is(tmp_path):
+    # pandas writes an id column with a gap in it as floats: 1234 as 1234.0. The record was '1234.0', so neither its
+    # own system's 1234 nor the same record given as 1234 elsewhere was the same id; 12.5 is kept as written.
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps([{"id": 1234.0, "kind": "referral", "events": {"referral": "2024-01-05"}},
+                                {"id": 1e3, "kind": "referral"}, {"id": 12.5, "kind": "referral"},
+                                {"id": 1234, "kind": "referral"}]), encoding="utf-8")
+    records, problems = read_records([path])
+    assert [r.id for r in records] == ["1234", "1000", "12.5"]
+    assert [p.message for p in problems] == ["duplicate record id '1234' (first at " + f"{path}:1)"]
