@@ -56,11 +56,11 @@ def check_address(value: str, field: str, where: str | None = None) -> str:
     """``value`` if it is one plain email address (name@example.gov.uk); otherwise InputError naming ``field``."""
     # A character that shows nothing (category Cf: U+202E reverses what follows it in the To: line a mail program
     # shows) is no part of an address one could have meant.
-    if not _ADDRESS.fullmatch(value) or _ENCODED_WORD.search(value) or \
-            any(unicodedata.category(c) == "Cf" for c in value):
+    encoded = _ENCODED_WORD.search(value)
+    if not _ADDRESS.fullmatch(value) or encoded or any(unicodedata.category(c) == "Cf" for c in value):
         problem = ("contains a line break or control character" if _CONTROL.search(value) else
                    "holds an encoded word (RFC 2047), which a mail program reads as another address"
-                   if _ENCODED_WORD.search(value) else "is not an email address")
+                   if encoded else "is not an email address")
         raise InputError(Problem(f"{value!r} {problem}", file=where, field=field,
                                  hint="give one address like name@example-council.gov.uk"))
     return value

@@ -70,6 +70,11 @@ def unread_count(problems: Sequence[Problem]) -> int:
     return sum(max(p.rows for p in row) for row in problem_rows(problems))
 
 
+def records_checked(n: int) -> str:
+    """ "1 record checked", "4,000 records checked": said beside the counts, so they can be put beside the file's rows."""
+    return "1 record checked" if n == 1 else f"{n:,} records checked"
+
+
 def rows_not_read(n: int) -> str:
     """ "1 row could not be read", "4 rows could not be read"; with none, problems that name no row (a database table
     whose query failed or that is not there, a database not reached: ``Problem.rows`` 0) were said to be a row each."""
@@ -393,7 +398,7 @@ def table_text(rows: Sequence[TableRow], as_of: date, tally: Mapping[str, int], 
         counted += " (not listed: --all lists them)"
     # Said under the counts, so that a table saved to a file (the problems went to stderr) or cut by `head` never
     # looks like the whole of the records, and so that the records checked can be put beside the rows of the file.
-    said = ["1 record checked" if records == 1 else f"{records:,} records checked"] if records else []
+    said = [records_checked(records)] if records else []
     if problem_rows(problems):
         said.append(f"{rows_not_read(unread_count(problems))}: their duties are not in this table (each is listed on "
                     "stderr with what to correct)")
@@ -463,7 +468,7 @@ def markdown_head(as_of: date, tally: Mapping[str, int], show_all: bool = False,
         count += " (not listed: --all lists them)"
     lines = [f"# Compliance as of {as_of.isoformat()}", "", count, ""]
     if records:
-        lines += ["1 record checked." if records == 1 else f"{records:,} records checked.", ""]
+        lines += [records_checked(records) + ".", ""]
     unread = problem_rows(problems)
     if unread:
         lines += [f"## {rows_not_read(unread_count(problems))}", "",
