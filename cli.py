@@ -662,8 +662,10 @@ def add_deadline(sub: Any, help_text: str) -> None:
                                  "period in hours")
     p.add_argument("period", help='e.g. "70 working days", "10 days", "26 weeks", "3 months", "72 hours"')
     p.add_argument("--calendar", default=DEFAULT_CALENDAR, help="working-day calendar (default %(default)s)")
-    p.add_argument("--including", action="store_true", help='count the start day as day 1 ("beginning with")')
-    p.add_argument("--roll", action="store_true", help="move a deadline on a non-working day to the next working day")
+    p.add_argument("--including", action="store_true",
+                   help='count the start day as day 1 ("beginning with"); not for a period in hours')
+    p.add_argument("--roll", action="store_true",
+                   help="move a deadline on a non-working day to the next working day; not for a period in hours")
     p.add_argument("--json", action="store_true", help="print JSON for machines")
 
 
@@ -1156,7 +1158,7 @@ def add_track(sub: Any, help_text: str) -> None:
     p.add_argument("--as-of", help=f"track up to this date, {DATES} (default today)")
     p.add_argument("--engine", choices=("native", "durable"), default="native",
                    help="evaluation engine (durable needs the [durable] extra)")
-    p.add_argument("--output", help=OUTPUT_HELP)
+    p.add_argument("--output", help=OUTPUT_HELP + "; text, so a .txt name (not .csv)")
     _encoding_option(p)
 
 
